@@ -1,0 +1,183 @@
+//! `cobrador client list|show`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::{Context, print_json};
+use crate::domain::{Client, Contact, Invoice, InvoiceStatus};
+use crate::store;
+
+/// Client commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Every client with its open balance.
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One client: contacts, invoices, promises, recent events.
+    Show {
+        /// Client id.
+        id: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct ClientView {
+    #[serde(flatten)]
+    client: Client,
+    contacts: Vec<Contact>,
+    invoices: Vec<Invoice>,
+    balances: Vec<(String, String)>,
+    promises: Vec<store::Promise>,
+    events: Vec<store::Event>,
+}
+
+fn balances(invoices: &[Invoice]) -> Vec<(String, String)> {
+    let mut per: std::collections::BTreeMap<String, crate::domain::Money> = Default::default();
+    for inv in invoices.iter().filter(|i| !i.status.is_closed()) {
+        let e = per.entry(inv.currency.clone()).or_default();
+        *e = *e + inv.balance;
+    }
+    per.into_iter().map(|(c, m)| (c, m.to_string())).collect()
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+    let store = ctx.store()?;
+    let conn = store.conn();
+    match cmd {
+        Command::List { json } => {
+            let clients = store::clients::list(conn)?;
+            let invoices = store::invoices::list(conn, None)?;
+            if json {
+                let rows: Vec<_> = clients
+                    .iter()
+                    .map(|c| {
+                        let mine: Vec<Invoice> =
+                            invoices.iter().filter(|i| i.client_id == c.id).cloned().collect();
+                        serde_json::json!({
+                            "id": c.id, "name": c.name, "country": c.country, "kind": c.kind,
+                            "open_invoices": mine.iter().filter(|i| i.status == InvoiceStatus::Open).count(),
+                            "balances": balances(&mine),
+                        })
+                    })
+                    .collect();
+                return print_json(&rows).map(|_| ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<10} {:<32} {:<3} {:<4} {:>6}  balance",
+                "id", "name", "cty", "kind", "open"
+            );
+            for c in &clients {
+                let mine: Vec<Invoice> = invoices
+                    .iter()
+                    .filter(|i| i.client_id == c.id)
+                    .cloned()
+                    .collect();
+                let bal = balances(&mine)
+                    .into_iter()
+                    .map(|(cur, m)| format!("{m} {cur}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                println!(
+                    "{:<10} {:<32} {:<3} {:<4} {:>6}  {}",
+                    c.id,
+                    truncate(&c.name, 32),
+                    c.country,
+                    c.kind.as_str(),
+                    mine.iter()
+                        .filter(|i| i.status == InvoiceStatus::Open)
+                        .count(),
+                    if bal.is_empty() { "-".into() } else { bal }
+                );
+            }
+        }
+        Command::Show { id, json } => {
+            let client = store::clients::get(conn, &id)?
+                .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;
+            let invoices = store::invoices::list(conn, Some(&id))?;
+            let view = ClientView {
+                contacts: store::clients::for_client(conn, &id)?,
+                balances: balances(&invoices),
+                promises: store::promises::all(conn)?
+                    .into_iter()
+                    .filter(|p| p.client_id == id)
+                    .collect(),
+                events: store::events::for_client(conn, &id, None)?,
+                invoices,
+                client,
+            };
+            if json {
+                return print_json(&view).map(|_| ExitCode::SUCCESS);
+            }
+            let c = &view.client;
+            println!("{} — {}", c.id, c.name);
+            if let Some(l) = &c.legal_name {
+                println!("  legal name: {l}");
+            }
+            println!(
+                "  {} {} · {} · {} · {}{}",
+                c.country,
+                c.region.as_deref().unwrap_or(""),
+                c.time_zone.name(),
+                c.kind.as_str(),
+                if c.tuteo { "tú" } else { "usted" },
+                if c.on_hold { " · ON HOLD" } else { "" }
+            );
+            println!("Contacts:");
+            for k in &view.contacts {
+                println!(
+                    "  {:<8} {:<28} {}{}{}",
+                    k.role.as_str(),
+                    k.email.as_deref().unwrap_or("-"),
+                    k.name.as_deref().unwrap_or(""),
+                    k.telegram_chat_id
+                        .map(|t| format!(" telegram:{t}"))
+                        .unwrap_or_default(),
+                    if k.opted_out { " (opted out)" } else { "" }
+                );
+            }
+            println!("Invoices:");
+            for i in &view.invoices {
+                println!(
+                    "  {:<14} due {}  {:>12} {}  balance {:>12}  {}",
+                    i.number, i.due_date, i.amount, i.currency, i.balance, i.status
+                );
+            }
+            for p in &view.promises {
+                println!(
+                    "Promise: {} {} ({}, {})",
+                    p.promised_date,
+                    p.amount.map(|a| a.to_string()).unwrap_or_default(),
+                    p.source,
+                    p.status.as_str()
+                );
+            }
+            println!("Events: {}", view.events.len());
+            for e in view.events.iter().rev().take(10) {
+                println!(
+                    "  {}  {:<22} {}",
+                    e.at,
+                    e.kind,
+                    e.invoice_number.as_deref().unwrap_or("")
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Cuts `s` to `n` characters (not bytes: names have accents).
+pub(crate) fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+    }
+}

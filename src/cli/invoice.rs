@@ -1,0 +1,333 @@
+//! `cobrador invoice list|show|pay|dispute|resolve|hold|unhold|cancel|write-off`.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+
+use super::client::truncate;
+use super::{Context, print_json};
+use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind, parse_date};
+use crate::store;
+
+/// Invoice commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Every invoice with its balance.
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// Only open (unpaid, not closed) invoices.
+        #[arg(long)]
+        open: bool,
+    },
+    /// One invoice: payments, promise, messages, responses.
+    Show {
+        /// Invoice number.
+        number: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a payment (partial payments reduce the balance).
+    Pay {
+        /// Invoice number.
+        number: String,
+        /// Amount, e.g. 1.234,56 or 1234.56.
+        amount: String,
+        /// Day received (dd/mm/yyyy or yyyy-mm-dd). Default: today.
+        #[arg(long)]
+        date: Option<String>,
+        /// Bank reference.
+        #[arg(long)]
+        reference: Option<String>,
+    },
+    /// The client contests it: automatic reminders stop until `resolve`.
+    Dispute(Target),
+    /// Close a dispute or a "ya pagué" claim: reminders may resume.
+    Resolve(Target),
+    /// Stop automatic reminders for this invoice.
+    Hold(Target),
+    /// Resume automatic reminders.
+    Unhold(Target),
+    /// Cancel it (e.g. a credit note was issued).
+    Cancel(Target),
+    /// Give it up as uncollectable.
+    WriteOff(Target),
+}
+
+/// An invoice and an optional note.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// Invoice number.
+    pub number: String,
+    /// Why, for the audit log.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MessageView {
+    stage: String,
+    channel: String,
+    status: String,
+    send_at: String,
+    sent_at: Option<String>,
+    reached: bool,
+}
+
+#[derive(Serialize)]
+struct ResponseView {
+    intent: String,
+    promised_date: Option<NaiveDate>,
+    channel: String,
+    received_at: String,
+    status: String,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct InvoiceView {
+    #[serde(flatten)]
+    invoice: Invoice,
+    promised_date: Option<NaiveDate>,
+    payments: Vec<Payment>,
+    messages: Vec<MessageView>,
+    responses: Vec<ResponseView>,
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+    let mut store = ctx.store()?;
+    let now = Utc::now();
+    match cmd {
+        Command::List { json, open } => {
+            let invoices: Vec<Invoice> = store::invoices::list(store.conn(), None)?
+                .into_iter()
+                .filter(|i| !open || !i.status.is_closed())
+                .collect();
+            if json {
+                return print_json(&invoices).map(|_| ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<14} {:<10} {:<10} {:>12} {:>12} {:<4} status",
+                "number", "client", "due", "amount", "balance", "cur"
+            );
+            for i in invoices {
+                println!(
+                    "{:<14} {:<10} {:<10} {:>12} {:>12} {:<4} {}",
+                    truncate(&i.number, 14),
+                    truncate(&i.client_id, 10),
+                    i.due_date,
+                    i.amount,
+                    i.balance,
+                    i.currency,
+                    i.status
+                );
+            }
+        }
+        Command::Show { number, json } => {
+            let view = show(&store, &number)?;
+            if json {
+                return print_json(&view).map(|_| ExitCode::SUCCESS);
+            }
+            let i = &view.invoice;
+            println!("Invoice {} — client {}", i.number, i.client_id);
+            println!(
+                "  issued {}  due {}  status {}",
+                i.issue_date, i.due_date, i.status
+            );
+            println!(
+                "  amount {} {}  paid {}  balance {}",
+                i.amount, i.currency, i.paid, i.balance
+            );
+            if let Some(d) = view.promised_date {
+                println!("  promised for {d}");
+            }
+            if let Some(d) = i.paid_claimed_on {
+                println!(
+                    "  client says it was paid ({d}): check the bank, then `invoice pay` or `invoice resolve`"
+                );
+            }
+            for p in &view.payments {
+                println!(
+                    "  {} {} {}",
+                    p.paid_on,
+                    p.amount,
+                    p.reference.as_deref().unwrap_or("")
+                );
+            }
+            println!("Messages:");
+            for m in &view.messages {
+                println!(
+                    "  {:<11} {:<8} {:<9} {}",
+                    m.stage,
+                    m.channel,
+                    m.status,
+                    m.sent_at.as_deref().unwrap_or(&m.send_at)
+                );
+            }
+            println!("Responses:");
+            for r in &view.responses {
+                println!(
+                    "  {} {:<9} {} {}",
+                    r.received_at,
+                    r.intent,
+                    r.promised_date.map(|d| d.to_string()).unwrap_or_default(),
+                    truncate(&r.body.replace('\n', " "), 60)
+                );
+            }
+        }
+        Command::Pay {
+            number,
+            amount,
+            date,
+            reference,
+        } => {
+            let amount: Money = amount.parse()?;
+            let paid_on = match date {
+                Some(d) => parse_date(&d)
+                    .ok_or_else(|| anyhow::anyhow!("--date {d:?}: use dd/mm/yyyy or yyyy-mm-dd"))?,
+                None => now.date_naive(),
+            };
+            let after = store.transaction(|tx| {
+                let invoice = store::invoices::require(tx, &number)?;
+                store::invoices::add_payment(
+                    tx,
+                    &store::invoices::PaymentInput {
+                        invoice_number: number.clone(),
+                        paid_on,
+                        amount,
+                        reference: reference.clone(),
+                        kind: PaymentKind::Payment,
+                        source: "cli".into(),
+                        import_key: None,
+                    },
+                    now,
+                )?;
+                let after = store::invoices::require(tx, &number)?;
+                store::events::append(
+                    tx,
+                    now,
+                    "cli",
+                    "payment.recorded",
+                    Some(&invoice.client_id),
+                    Some(&number),
+                    serde_json::json!({ "amount": amount, "paid_on": paid_on, "balance": after.balance }),
+                )?;
+                Ok(after)
+            })?;
+            println!(
+                "Recorded {} {} on {}: balance {} {}, status {}",
+                amount, after.currency, paid_on, after.balance, after.currency, after.status
+            );
+        }
+        Command::Dispute(t) => change(&mut store, &t, Action::Dispute, now)?,
+        Command::Resolve(t) => change(&mut store, &t, Action::Resolve, now)?,
+        Command::Hold(t) => change(&mut store, &t, Action::Hold, now)?,
+        Command::Unhold(t) => change(&mut store, &t, Action::Unhold, now)?,
+        Command::Cancel(t) => change(&mut store, &t, Action::Cancel, now)?,
+        Command::WriteOff(t) => change(&mut store, &t, Action::WriteOff, now)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(store: &store::Store, number: &str) -> Result<InvoiceView> {
+    let conn = store.conn();
+    let invoice = store::invoices::require(conn, number)?;
+    let promised_date = store::promises::all(conn)?
+        .into_iter()
+        .filter(|p| {
+            p.client_id == invoice.client_id
+                && p.status == store::PromiseStatus::Pending
+                && p.invoice_number.as_deref().is_none_or(|n| n == number)
+        })
+        .map(|p| p.promised_date)
+        .next_back();
+    let messages = store::outbox::for_invoice(conn, number)?
+        .into_iter()
+        .map(|m| MessageView {
+            reached: m.message.invoices.iter().any(|(n, r)| n == number && *r),
+            stage: m.message.stage,
+            channel: m.message.channel.to_string(),
+            status: m.status.as_str().into(),
+            send_at: store::ts(m.message.send_at),
+            sent_at: m.sent_at.map(store::ts),
+        })
+        .collect();
+    let responses = store::responses::for_invoice(conn, number)?
+        .into_iter()
+        .map(|r| ResponseView {
+            intent: r.response.intent,
+            promised_date: r.response.promised_date,
+            channel: r.response.channel,
+            received_at: store::ts(r.response.received_at),
+            status: r.response.status,
+            body: r.response.body,
+        })
+        .collect();
+    Ok(InvoiceView {
+        payments: store::invoices::payments(conn, number)?,
+        invoice,
+        promised_date,
+        messages,
+        responses,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Action {
+    Dispute,
+    Resolve,
+    Hold,
+    Unhold,
+    Cancel,
+    WriteOff,
+}
+
+/// Applies a manual status change, refusing transitions that make no sense.
+fn change(
+    store: &mut store::Store,
+    t: &Target,
+    action: Action,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    use InvoiceStatus::*;
+    let (status, kind) = store.transaction(|tx| {
+        let inv = store::invoices::require(tx, &t.number)?;
+        let (new, kind) = match (action, inv.status) {
+            (Action::Dispute, Open | OnHold) => (Disputed, "invoice.disputed"),
+            (Action::Resolve, Disputed) => (Open, "invoice.dispute_resolved"),
+            (Action::Resolve, Open) if inv.paid_claimed_on.is_some() => {
+                (Open, "invoice.paid_claim_resolved")
+            }
+            (Action::Hold, Open | Disputed) => (OnHold, "invoice.held"),
+            (Action::Unhold, OnHold) => (Open, "invoice.unheld"),
+            (Action::Cancel, Open | Disputed | OnHold) => (Cancelled, "invoice.cancelled"),
+            (Action::WriteOff, Open | Disputed | OnHold) => (WrittenOff, "invoice.written_off"),
+            (a, s) => bail!(
+                "invoice {} is {s}: cannot {}",
+                inv.number,
+                format!("{a:?}").to_lowercase()
+            ),
+        };
+        store::invoices::set_status(tx, &inv.number, new, now)?;
+        if matches!(action, Action::Resolve) {
+            store::invoices::set_paid_claim(tx, &inv.number, None, now)?;
+        }
+        let new = store::invoices::refresh_status(tx, &inv.number, now)?;
+        store::events::append(
+            tx,
+            now,
+            "cli",
+            kind,
+            Some(&inv.client_id),
+            Some(&inv.number),
+            serde_json::json!({ "from": inv.status, "to": new, "note": t.note }),
+        )?;
+        Ok((new, kind))
+    })?;
+    println!("{}: {} (now {status})", t.number, kind);
+    Ok(())
+}

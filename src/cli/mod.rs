@@ -1,0 +1,97 @@
+//! The command line: one file per command group. Stable interface: see DESIGN.md.
+
+mod backup;
+mod check;
+mod client;
+mod import;
+mod init;
+mod invoice;
+mod status;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::store::Store;
+
+/// cobrador: collects unpaid invoices politely, in Spanish.
+#[derive(Debug, Parser)]
+#[command(name = "cobrador", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./cobrador.toml, then /etc/cobrador/config.toml).
+    #[arg(long, global = true, env = "COBRADOR_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database file (default: `database` in the configuration).
+    #[arg(long, global = true, env = "COBRADOR_DB")]
+    pub db: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database (and ./cobrador.toml from the example if there is no config).
+    Init(init::Args),
+    /// Validate the configuration, templates and database; non-zero exit on any error.
+    Check,
+    /// Import clients, invoices or payments from CSV (all or nothing).
+    Import(import::Args),
+    /// List or show clients.
+    #[command(subcommand)]
+    Client(client::Command),
+    /// List, show and change invoices.
+    #[command(subcommand)]
+    Invoice(invoice::Command),
+    /// Aging buckets, promises due, review queue, outbox health.
+    Status(status::Args),
+    /// Online copy of the database to FILE.
+    Backup {
+        /// Destination file (must not exist).
+        file: PathBuf,
+    },
+}
+
+/// What every command needs: the configuration and where the database is.
+pub struct Context {
+    /// The loaded configuration.
+    pub config: Config,
+}
+
+impl Context {
+    /// Opens the existing database.
+    pub fn store(&self) -> Result<Store> {
+        Store::open_existing(&self.config.database)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Init(args) = &cli.command {
+        return init::run(cli.config.as_deref(), cli.db.as_deref(), args);
+    }
+    let mut config = Config::discover(cli.config.as_deref())?;
+    if let Some(db) = cli.db {
+        config.database = db;
+    }
+    let ctx = Context { config };
+    match cli.command {
+        Command::Init(_) => unreachable!("handled above"),
+        Command::Check => check::run(&ctx),
+        Command::Import(args) => import::run(&ctx, &args),
+        Command::Client(cmd) => client::run(&ctx, cmd),
+        Command::Invoice(cmd) => invoice::run(&ctx, cmd),
+        Command::Status(args) => status::run(&ctx, &args),
+        Command::Backup { file } => backup::run(&ctx, &file),
+    }
+}
+
+/// Prints a value as pretty JSON.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! `cobrador status`: aging buckets per currency, promises due, review queue, outbox health.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::Utc;
+use serde::Serialize;
+
+use super::{Context, print_json};
+use crate::domain::{Invoice, Money};
+use crate::store;
+
+/// Options of `status`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Balances by age, in one currency.
+#[derive(Debug, Default, Serialize, PartialEq)]
+pub struct Aging {
+    /// Not yet due.
+    pub current: Money,
+    /// 0-30 days overdue (the due day counts as 0).
+    pub d0_30: Money,
+    /// 31-60 days.
+    pub d31_60: Money,
+    /// 61-90 days.
+    pub d61_90: Money,
+    /// More than 90 days.
+    pub d90_plus: Money,
+    /// Everything owed.
+    pub total: Money,
+}
+
+/// Buckets open balances per currency as of `today`. Disputed and held invoices are still owed.
+pub fn aging(invoices: &[Invoice], today: chrono::NaiveDate) -> BTreeMap<String, Aging> {
+    let mut out: BTreeMap<String, Aging> = BTreeMap::new();
+    for inv in invoices
+        .iter()
+        .filter(|i| !i.status.is_closed() && !i.balance.is_settled())
+    {
+        let a = out.entry(inv.currency.clone()).or_default();
+        let days = inv.days_overdue(today);
+        let bucket = match days {
+            d if d < 0 => &mut a.current,
+            0..=30 => &mut a.d0_30,
+            31..=60 => &mut a.d31_60,
+            61..=90 => &mut a.d61_90,
+            _ => &mut a.d90_plus,
+        };
+        *bucket = *bucket + inv.balance;
+        a.total = a.total + inv.balance;
+    }
+    out
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let today = Utc::now()
+        .with_timezone(&ctx.config.business.time_zone)
+        .date_naive();
+    let invoices = store::invoices::list(conn, None)?;
+    let aging = aging(&invoices, today);
+    let promises: Vec<_> = store::promises::all(conn)?
+        .into_iter()
+        .filter(|p| p.status == store::PromiseStatus::Pending)
+        .collect();
+    let review = store::responses::list(conn, true)?.len();
+    let outbox = store::outbox::counts(conn)?;
+    let disputed = invoices
+        .iter()
+        .filter(|i| i.status == crate::domain::InvoiceStatus::Disputed)
+        .count();
+    if args.json {
+        print_json(&serde_json::json!({
+            "today": today, "aging": aging, "promises_pending": promises,
+            "disputed_invoices": disputed, "review_queue": review,
+            "outbox": outbox.into_iter().collect::<BTreeMap<_, _>>(),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Status on {today}");
+    println!(
+        "{:<4} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "cur", "not due", "0-30", "31-60", "61-90", "90+", "total"
+    );
+    for (cur, a) in &aging {
+        println!(
+            "{:<4} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            cur, a.current, a.d0_30, a.d31_60, a.d61_90, a.d90_plus, a.total
+        );
+    }
+    if aging.is_empty() {
+        println!("(nothing owed)");
+    }
+    println!("Promises pending: {}", promises.len());
+    for p in promises.iter().take(10) {
+        println!(
+            "  {} {} {}",
+            p.promised_date,
+            p.client_id,
+            p.invoice_number.as_deref().unwrap_or("(all open invoices)")
+        );
+    }
+    println!("Disputed invoices: {disputed}");
+    println!("Replies to review: {review}");
+    let health: Vec<String> = outbox.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    println!(
+        "Outbox: {}",
+        if health.is_empty() {
+            "empty".into()
+        } else {
+            health.join(", ")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::InvoiceStatus;
+    use chrono::NaiveDate;
+
+    fn inv(number: &str, due: &str, balance: &str, cur: &str, status: InvoiceStatus) -> Invoice {
+        let d = NaiveDate::parse_from_str(due, "%Y-%m-%d").unwrap();
+        let b: Money = balance.parse().unwrap();
+        Invoice {
+            number: number.into(),
+            client_id: "C".into(),
+            issue_date: d,
+            due_date: d,
+            currency: cur.into(),
+            amount: b,
+            paid: Money::ZERO,
+            balance: b,
+            status,
+            paid_claimed_on: None,
+            pdf_path: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn buckets_by_age_and_currency() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let list = vec![
+            inv("A", "2026-11-30", "10", "EUR", InvoiceStatus::Open),
+            inv("B", "2026-11-23", "1", "EUR", InvoiceStatus::Open),
+            inv("C", "2026-10-24", "2", "EUR", InvoiceStatus::Open), // 30 days
+            inv("D", "2026-10-23", "4", "EUR", InvoiceStatus::Disputed), // 31
+            inv("E", "2026-08-01", "8", "EUR", InvoiceStatus::Open),
+            inv("F", "2026-08-01", "100", "EUR", InvoiceStatus::Paid),
+            inv("G", "2026-11-01", "500", "MXN", InvoiceStatus::Open),
+        ];
+        let a = aging(&list, today);
+        let eur = &a["EUR"];
+        assert_eq!(eur.current.to_string(), "10");
+        assert_eq!(eur.d0_30.to_string(), "3");
+        assert_eq!(eur.d31_60.to_string(), "4");
+        assert_eq!(eur.d90_plus.to_string(), "8");
+        assert_eq!(eur.total.to_string(), "25");
+        assert_eq!(a["MXN"].d0_30.to_string(), "500");
+    }
+}

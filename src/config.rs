@@ -1,0 +1,590 @@
+//! The TOML configuration: types (kebab-case, unknown keys rejected), lookup, validation and
+//! secrets.
+//!
+//! Lookup order: `--config`, `$COBRADOR_CONFIG`, `./cobrador.toml`, `/etc/cobrador/config.toml`;
+//! with none of them, the embedded example (the demo's business) is used. Relative paths in
+//! the file are relative to the file's directory. Secrets are never inline: `password-env`
+//! names an environment variable, `password-file` a file (works with systemd's
+//! `LoadCredential=`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::domain::Channel;
+
+/// The example configuration, embedded so `demo` and a first `init` work anywhere.
+pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    /// SQLite database path. Default: `cobrador.db` next to the config file.
+    #[serde(default = "default_database")]
+    pub database: PathBuf,
+    /// A directory whose templates replace the defaults of the same name. Default: none.
+    pub templates_dir: Option<PathBuf>,
+    /// Who is collecting.
+    pub business: Business,
+    /// The reminder ladder and its rules.
+    #[serde(default)]
+    pub reminders: Reminders,
+    /// Email: outgoing (SMTP or a directory) and incoming (IMAP).
+    #[serde(default)]
+    pub email: Email,
+    /// Telegram bot. Default: disabled.
+    pub telegram: Option<Telegram>,
+    /// Where this configuration came from (not read from the file).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+fn default_database() -> PathBuf {
+    PathBuf::from("cobrador.db")
+}
+
+/// The creditor's identity, printed in every message.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Business {
+    /// Trading name used in greetings and signatures.
+    pub name: String,
+    /// Registered legal name (required in formal letters).
+    pub legal_name: String,
+    /// NIF/CIF, RFC, NIT... (required in formal letters).
+    pub tax_id: String,
+    /// Postal address for the letterhead.
+    #[serde(default)]
+    pub address: String,
+    /// The address reminders come from and replies go to.
+    pub email: String,
+    /// A phone number clients can call. Default: none.
+    pub phone: Option<String>,
+    /// The named person clients can talk to.
+    pub contact_person: String,
+    /// Country code (ES, MX, CO, CL, PE, AR).
+    pub country: String,
+    /// The business's time zone (IANA name). Default for clients without one.
+    pub time_zone: Tz,
+    /// Default currency (ISO 4217).
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    /// Locale for formatting money and dates: es-ES, es-MX, es-CO, es-CL, es-PE, es-AR.
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// IBAN for transfers. Default: none.
+    pub iban: Option<String>,
+    /// Other ways to pay, one line each, in Spanish. Default: none.
+    #[serde(default)]
+    pub payment_methods: Vec<String>,
+    /// A payment page. Default: none.
+    pub payment_link: Option<String>,
+    /// Where owner alerts (disputes, replies to review, hand-overs) go. Default: `email`.
+    pub owner_email: Option<String>,
+}
+
+fn default_currency() -> String {
+    "EUR".into()
+}
+fn default_locale() -> String {
+    "es-ES".into()
+}
+
+/// The ladder and the rules around it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Reminders {
+    /// Balances below this (per invoice currency) are never chased. Default: 0.
+    #[serde(default, with = "rust_decimal::serde::str")]
+    pub minimum_amount: Decimal,
+    /// Business days after a promised date before the promise counts as broken. Default: 2.
+    #[serde(default = "default_grace")]
+    pub promise_grace_days: u32,
+    /// The default ladder. Default: -3, 0, +3, +7, +15, +30, +60, +90 (hand-over).
+    #[serde(default = "default_ladder")]
+    pub ladder: Vec<Stage>,
+    /// Gentler or firmer ladders per client segment (`regular`, `new`, `late`). Default: none.
+    #[serde(default)]
+    pub segments: Vec<SegmentLadder>,
+    /// Share of invoices paid late in the last 12 months from which a client is `late`.
+    /// Default: 0.5.
+    #[serde(default = "default_late_share", with = "rust_decimal::serde::str")]
+    pub late_payer_share: Decimal,
+}
+
+fn default_grace() -> u32 {
+    2
+}
+fn default_late_share() -> Decimal {
+    Decimal::new(5, 1)
+}
+
+impl Default for Reminders {
+    fn default() -> Self {
+        Reminders {
+            minimum_amount: Decimal::ZERO,
+            promise_grace_days: default_grace(),
+            ladder: default_ladder(),
+            segments: Vec::new(),
+            late_payer_share: default_late_share(),
+        }
+    }
+}
+
+/// One step of a ladder.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Stage {
+    /// Stage name; also the default template name.
+    pub name: String,
+    /// Days from the due date (negative = before).
+    pub offset_days: i32,
+    /// Template base name. Default: the stage name.
+    pub template: Option<String>,
+    /// Tone, for the owner's reading: friendly, helpful, firm, formal.
+    #[serde(default = "default_tone")]
+    pub tone: String,
+    /// Channels allowed at this stage. Default: email and telegram.
+    #[serde(default = "default_channels")]
+    pub channels: Vec<Channel>,
+    /// Contact roles copied besides billing (e.g. `finance`). Default: none.
+    #[serde(default)]
+    pub copy_roles: Vec<String>,
+    /// A task for a person instead of a message to the client. Default: false.
+    #[serde(default)]
+    pub handover: bool,
+}
+
+fn default_tone() -> String {
+    "friendly".into()
+}
+fn default_channels() -> Vec<Channel> {
+    vec![Channel::Email, Channel::Telegram]
+}
+
+impl Stage {
+    /// The template this stage renders.
+    pub fn template_name(&self) -> &str {
+        self.template.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A ladder for one client segment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SegmentLadder {
+    /// Segment name: `regular` (good history), `new`, `late` (habitual late payer).
+    pub segment: String,
+    /// The ladder for that segment.
+    pub ladder: Vec<Stage>,
+}
+
+fn stage(name: &str, offset: i32, tone: &str, copy_finance: bool, handover: bool) -> Stage {
+    Stage {
+        name: name.into(),
+        offset_days: offset,
+        template: None,
+        tone: tone.into(),
+        channels: default_channels(),
+        copy_roles: if copy_finance {
+            vec!["finance".into()]
+        } else {
+            Vec::new()
+        },
+        handover,
+    }
+}
+
+/// The default ladder from the collections guidance: -3, 0, +3, +7, +15, +30, +60, +90.
+pub fn default_ladder() -> Vec<Stage> {
+    vec![
+        stage("preventive", -3, "friendly", false, false),
+        stage("due", 0, "friendly", false, false),
+        stage("early", 3, "helpful", false, false),
+        stage("second", 7, "helpful", false, false),
+        stage("firm", 15, "firm", false, false),
+        stage("formal", 30, "formal", true, false),
+        stage("final", 60, "formal", true, false),
+        stage("handover", 90, "formal", false, true),
+    ]
+}
+
+/// Email settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Email {
+    /// SMTP server. Default: none, messages are written to `outbox-dir` instead.
+    pub smtp: Option<Smtp>,
+    /// Directory for the file channel (`.eml`/`.txt`). Default: `outbox` next to the config.
+    pub outbox_dir: Option<PathBuf>,
+    /// IMAP server to read replies. Default: none.
+    pub imap: Option<Imap>,
+}
+
+/// How a connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Security {
+    /// Implicit TLS (SMTP 465, IMAP 993).
+    Tls,
+    /// STARTTLS (SMTP 587, IMAP 143).
+    Starttls,
+    /// No encryption: only when written explicitly, e.g. a relay on localhost.
+    Plaintext,
+}
+
+/// An SMTP server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Smtp {
+    /// Host name.
+    pub host: String,
+    /// Port. Default: 587 (465 for `tls`, 25 for `plaintext`).
+    pub port: Option<u16>,
+    /// tls, starttls or plaintext. Default: starttls.
+    #[serde(default = "default_security")]
+    pub security: Security,
+    /// Login name. Default: no authentication.
+    pub username: Option<String>,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// File holding the password.
+    pub password_file: Option<PathBuf>,
+    /// Seconds before a stalled send is abandoned. Default: 30.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// Extra CA certificate (PEM) to trust, e.g. a test server's. Default: none.
+    pub ca_file: Option<PathBuf>,
+}
+
+fn default_security() -> Security {
+    Security::Starttls
+}
+fn default_timeout() -> u64 {
+    30
+}
+
+/// An IMAP server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Imap {
+    /// Host name.
+    pub host: String,
+    /// Port. Default: 993 (143 for starttls/plaintext).
+    pub port: Option<u16>,
+    /// tls, starttls or plaintext. Default: tls.
+    #[serde(default = "default_imap_security")]
+    pub security: Security,
+    /// Login name.
+    pub username: String,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// File holding the password.
+    pub password_file: Option<PathBuf>,
+    /// Mailbox to read replies from. Default: INBOX.
+    #[serde(default = "default_inbox")]
+    pub mailbox: String,
+    /// Sent mailbox, used to resolve uncertain sends. Default: none.
+    pub sent_mailbox: Option<String>,
+}
+
+fn default_imap_security() -> Security {
+    Security::Tls
+}
+fn default_inbox() -> String {
+    "INBOX".into()
+}
+
+/// The Telegram bot.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Telegram {
+    /// Environment variable holding the bot token.
+    pub token_env: Option<String>,
+    /// File holding the bot token.
+    pub token_file: Option<PathBuf>,
+    /// Bot API base URL. Default: https://api.telegram.org.
+    pub api_url: Option<String>,
+    /// The bot's username, for deep links.
+    pub bot_username: String,
+}
+
+/// Reads a secret from an environment variable or a file; the error says which and how.
+pub fn read_secret(what: &str, env: Option<&str>, file: Option<&Path>) -> Result<String> {
+    match (env, file) {
+        (Some(var), _) => std::env::var(var).with_context(|| {
+            format!(
+                "{what}: environment variable {var} is not set (set it, or use a *-file setting)"
+            )
+        }),
+        (None, Some(path)) => Ok(std::fs::read_to_string(path)
+            .with_context(|| format!("{what}: cannot read secret file {}", path.display()))?
+            .trim_end_matches(['\n', '\r'])
+            .to_owned()),
+        (None, None) => bail!("{what}: set password-env or password-file"),
+    }
+}
+
+impl Config {
+    /// Finds and loads the configuration following the lookup order; `None` paths fall back to
+    /// the embedded example.
+    pub fn discover(explicit: Option<&Path>) -> Result<Config> {
+        if let Some(path) = explicit {
+            return Config::load(path);
+        }
+        for candidate in [
+            Path::new("cobrador.toml"),
+            Path::new("/etc/cobrador/config.toml"),
+        ] {
+            if candidate.exists() {
+                return Config::load(candidate);
+            }
+        }
+        Config::parse(EXAMPLE, "config.example.toml (embedded)")
+    }
+
+    /// Whether a real file was found by [`Config::discover`].
+    pub fn has_file(&self) -> bool {
+        self.source.is_some()
+    }
+
+    /// Loads and validates one file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read config file {}: create it with `cobrador init`",
+                path.display()
+            )
+        })?;
+        let mut config = Config::parse(&text, &path.display().to_string())?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.database = base.join(&config.database);
+        config.templates_dir = config.templates_dir.map(|d| base.join(d));
+        config.email.outbox_dir = config.email.outbox_dir.map(|d| base.join(d));
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses and validates TOML text; errors read `FILE:LINE: key: reason`.
+    pub fn parse(text: &str, name: &str) -> Result<Config> {
+        let de = toml::Deserializer::parse(text)
+            .map_err(|e| anyhow::anyhow!(located(name, text, &e)))?;
+        let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            let inner = e.into_inner();
+            let line = inner.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+            anyhow::anyhow!("{name}:{line}: {key}: {}", inner.message().trim())
+        })?;
+        config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("{name}: {e:#}"))?;
+        Ok(config)
+    }
+
+    /// Checks what types alone cannot.
+    pub fn validate(&self) -> Result<()> {
+        check_ladder("reminders.ladder", &self.reminders.ladder)?;
+        for seg in &self.reminders.segments {
+            if !["regular", "new", "late"].contains(&seg.segment.as_str()) {
+                bail!(
+                    "reminders.segments: unknown segment {:?}: use regular, new or late",
+                    seg.segment
+                );
+            }
+            check_ladder(
+                &format!("reminders.segments[{}].ladder", seg.segment),
+                &seg.ladder,
+            )?;
+        }
+        if !["ES", "MX", "CO", "CL", "PE", "AR"].contains(&self.business.country.as_str()) {
+            bail!(
+                "business.country: {:?} is not supported: use ES, MX, CO, CL, PE or AR",
+                self.business.country
+            );
+        }
+        if !["es-ES", "es-MX", "es-CO", "es-CL", "es-PE", "es-AR"]
+            .contains(&self.business.locale.as_str())
+        {
+            bail!(
+                "business.locale: {:?} is not supported: use es-ES, es-MX, es-CO, es-CL, es-PE or es-AR",
+                self.business.locale
+            );
+        }
+        if self.business.currency.len() != 3
+            || !self
+                .business
+                .currency
+                .chars()
+                .all(|c| c.is_ascii_uppercase())
+        {
+            bail!(
+                "business.currency: {:?} is not an ISO 4217 code such as EUR or MXN",
+                self.business.currency
+            );
+        }
+        if let Some(smtp) = &self.email.smtp {
+            if smtp.username.is_some()
+                && smtp.password_env.is_none()
+                && smtp.password_file.is_none()
+            {
+                bail!("email.smtp: username is set but neither password-env nor password-file");
+            }
+            if smtp.timeout_secs == 0 {
+                bail!("email.smtp.timeout-secs: must be at least 1");
+            }
+        }
+        if let Some(tg) = &self.telegram
+            && tg.token_env.is_none()
+            && tg.token_file.is_none()
+        {
+            bail!(
+                "telegram: set token-env or token-file (the token is never written in the config)"
+            );
+        }
+        Ok(())
+    }
+
+    /// The ladder for a segment (falling back to the default ladder).
+    pub fn ladder_for(&self, segment: Option<&str>) -> &[Stage] {
+        segment
+            .and_then(|s| self.reminders.segments.iter().find(|l| l.segment == s))
+            .map(|l| l.ladder.as_slice())
+            .unwrap_or(&self.reminders.ladder)
+    }
+
+    /// Where owner alerts go.
+    pub fn owner_email(&self) -> &str {
+        self.business
+            .owner_email
+            .as_deref()
+            .unwrap_or(&self.business.email)
+    }
+
+    /// The file channel's directory.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.email.outbox_dir.clone().unwrap_or_else(|| {
+            self.database
+                .parent()
+                .map(|p| p.join("outbox"))
+                .unwrap_or_else(|| PathBuf::from("outbox"))
+        })
+    }
+}
+
+fn check_ladder(key: &str, ladder: &[Stage]) -> Result<()> {
+    if ladder.is_empty() {
+        bail!("{key}: the ladder has no stages");
+    }
+    for pair in ladder.windows(2) {
+        if pair[1].offset_days <= pair[0].offset_days {
+            bail!(
+                "{key}: stage {:?} (offset {}) must come after {:?} (offset {}): sort by offset-days",
+                pair[1].name,
+                pair[1].offset_days,
+                pair[0].name,
+                pair[0].offset_days
+            );
+        }
+    }
+    let mut names: Vec<&str> = ladder.iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(dup) = names.windows(2).find(|w| w[0] == w[1]) {
+        bail!("{key}: stage name {:?} appears twice", dup[0]);
+    }
+    for s in ladder {
+        if s.channels.is_empty() && !s.handover {
+            bail!("{key}: stage {:?} allows no channel", s.name);
+        }
+        if s.name.is_empty()
+            || !s
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            bail!(
+                "{key}: stage name {:?} must be letters, digits, '-' or '_'",
+                s.name
+            );
+        }
+    }
+    Ok(())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn located(name: &str, text: &str, e: &toml::de::Error) -> String {
+    let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+    format!("{name}:{line}: {}", e.message().trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_valid() {
+        let c = Config::parse(EXAMPLE, "example").unwrap();
+        assert_eq!(c.reminders.ladder.len(), 8);
+        assert_eq!(c.business.time_zone, chrono_tz::Europe::Madrid);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let bad = EXAMPLE.replacen(
+            "time-zone = \"Europe/Madrid\"",
+            "time-zone = \"Europe/Madird\"",
+            1,
+        );
+        let err = Config::parse(&bad, "cobrador.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("cobrador.toml:"), "{err}");
+        assert!(err.contains("business.time-zone"), "{err}");
+        let line = bad
+            .lines()
+            .position(|l| l.contains("Europe/Madird"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.contains(&format!(":{line}:")),
+            "{err} (want line {line})"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let bad = EXAMPLE.replacen("[business]", "[business]\nnmae = \"typo\"", 1);
+        let err = Config::parse(&bad, "c.toml").unwrap_err().to_string();
+        assert!(err.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let text = format!("{EXAMPLE}\n[email.smtp]\nhost = \"x\"\nport = \"veinticinco\"\n");
+        let err = Config::parse(&text, "c.toml").unwrap_err().to_string();
+        assert!(err.contains("email.smtp.port"), "{err}");
+    }
+
+    #[test]
+    fn unsorted_ladder_is_rejected() {
+        let text = EXAMPLE.replacen("offset-days = 7", "offset-days = 1", 1);
+        let err = Config::parse(&text, "c.toml").unwrap_err().to_string();
+        assert!(err.contains("sort by offset-days"), "{err}");
+    }
+
+    #[test]
+    fn secrets_come_from_env_or_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pw");
+        std::fs::write(&file, "s3cret\n").unwrap();
+        assert_eq!(read_secret("smtp", None, Some(&file)).unwrap(), "s3cret");
+        let err = read_secret("smtp", Some("COBRADOR_TEST_UNSET_VAR"), None).unwrap_err();
+        assert!(err.to_string().contains("COBRADOR_TEST_UNSET_VAR"));
+    }
+}

@@ -1,0 +1,21 @@
+//! # cobrador
+//!
+//! A daemon that collects unpaid invoices politely, in Spanish, for small businesses in Spain
+//! and Latin America.
+//!
+//! ## Layout
+//!
+//! - [`config`]: the TOML configuration, validated at start-up; secrets only from env or files.
+//! - [`domain`]: clients, contacts, invoices, payments and exact money.
+//! - [`store`]: the SQLite database (WAL, migrations, append-only audit log, durable outbox).
+//! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
+//! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
+//!
+//! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
+//! (SMTP | Telegram | file); replies → understand (pure) → apply.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod import;
+pub mod store;

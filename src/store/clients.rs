@@ -1,0 +1,214 @@
+//! Clients and contacts.
+
+use std::str::FromStr;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::ts;
+use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole};
+
+const CLIENT_COLUMNS: &str = "id, name, legal_name, tax_id, country, region, time_zone, kind, segment, language, tuteo, on_hold, notes";
+
+fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
+    let tz: String = row.get(6)?;
+    let kind: String = row.get(7)?;
+    Ok(Client {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        legal_name: row.get(2)?,
+        tax_id: row.get(3)?,
+        country: row.get(4)?,
+        region: row.get(5)?,
+        time_zone: Tz::from_str(&tz).map_err(|e| conversion(6, e))?,
+        kind: ClientKind::from_str(&kind).map_err(|e| conversion(7, e))?,
+        segment: row.get(8)?,
+        language: row.get(9)?,
+        tuteo: row.get(10)?,
+        on_hold: row.get(11)?,
+        notes: row.get(12)?,
+    })
+}
+
+pub(crate) fn conversion(col: usize, e: impl ToString) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        col,
+        rusqlite::types::Type::Text,
+        e.to_string().into(),
+    )
+}
+
+/// Inserts or updates a client; returns whether anything changed.
+pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<bool> {
+    if get(conn, &client.id)?.as_ref() == Some(client) {
+        return Ok(false);
+    }
+    conn.execute(
+        "INSERT INTO clients (id, name, legal_name, tax_id, country, region, time_zone, kind, segment,
+                              language, tuteo, on_hold, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
+         ON CONFLICT (id) DO UPDATE SET
+             name = excluded.name, legal_name = excluded.legal_name, tax_id = excluded.tax_id,
+             country = excluded.country, region = excluded.region, time_zone = excluded.time_zone,
+             kind = excluded.kind, segment = excluded.segment, language = excluded.language,
+             tuteo = excluded.tuteo, notes = excluded.notes, updated_at = excluded.updated_at",
+        params![
+            client.id,
+            client.name,
+            client.legal_name,
+            client.tax_id,
+            client.country,
+            client.region,
+            client.time_zone.name(),
+            client.kind.as_str(),
+            client.segment,
+            client.language,
+            client.tuteo,
+            client.on_hold,
+            client.notes,
+            ts(now),
+        ],
+    )
+    .with_context(|| format!("Failed to save client {}", client.id))?;
+    Ok(true)
+}
+
+/// One client by id.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Client>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"),
+            [id],
+            client_from_row,
+        )
+        .optional()?)
+}
+
+/// Every client, by id.
+pub fn list(conn: &Connection) -> Result<Vec<Client>> {
+    let mut stmt = conn.prepare(&format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY id"))?;
+    let rows = stmt.query_map([], client_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Sets or clears the manual hold on a client.
+pub fn set_hold(conn: &Connection, id: &str, on_hold: bool, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE clients SET on_hold = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, on_hold, ts(now)],
+    )?;
+    Ok(())
+}
+
+const CONTACT_COLUMNS: &str =
+    "id, client_id, name, email, telegram_chat_id, role, preferred_channel, opted_out";
+
+fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
+    let role: String = row.get(5)?;
+    let channel: String = row.get(6)?;
+    Ok(Contact {
+        id: row.get(0)?,
+        client_id: row.get(1)?,
+        name: row.get(2)?,
+        email: row.get(3)?,
+        telegram_chat_id: row.get(4)?,
+        role: ContactRole::from_str(&role).map_err(|e| conversion(5, e))?,
+        preferred_channel: Channel::from_str(&channel).map_err(|e| conversion(6, e))?,
+        opted_out: row.get(7)?,
+    })
+}
+
+/// A contact as an import describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactInput {
+    /// Name, if known.
+    pub name: Option<String>,
+    /// Email address.
+    pub email: String,
+    /// Role at the client.
+    pub role: ContactRole,
+    /// Preferred channel.
+    pub preferred_channel: Channel,
+}
+
+/// Makes the client's imported email contacts exactly `contacts` (in order), keeping opt-outs
+/// and Telegram links; returns whether anything changed.
+pub fn sync_imported_contacts(
+    conn: &Connection,
+    client_id: &str,
+    contacts: &[ContactInput],
+) -> Result<bool> {
+    let mut changed = false;
+    let existing: Vec<Contact> = for_client(conn, client_id)?;
+    for old in existing.iter().filter(|c| c.email.is_some()) {
+        let still = contacts
+            .iter()
+            .any(|c| Some(&c.email) == old.email.as_ref());
+        if !still && old.telegram_chat_id.is_none() {
+            conn.execute(
+                "DELETE FROM contacts WHERE id = ?1 AND source = 'csv'",
+                [old.id],
+            )?;
+            changed = true;
+        }
+    }
+    for (position, input) in contacts.iter().enumerate() {
+        let same = existing.iter().any(|c| {
+            c.email.as_ref() == Some(&input.email)
+                && c.name == input.name
+                && c.role == input.role
+                && c.preferred_channel == input.preferred_channel
+        });
+        if same {
+            continue;
+        }
+        conn.execute(
+            "INSERT INTO contacts (client_id, name, email, role, preferred_channel, source, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'csv', ?6)
+             ON CONFLICT (client_id, email) DO UPDATE SET
+                 name = excluded.name, role = excluded.role,
+                 preferred_channel = excluded.preferred_channel, position = excluded.position",
+            params![
+                client_id,
+                input.name,
+                input.email,
+                input.role.as_str(),
+                input.preferred_channel.as_str(),
+                position as i64
+            ],
+        )?;
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// The client's contacts, billing first.
+pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE client_id = ?1
+         ORDER BY CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END, position, id"
+    ))?;
+    let rows = stmt.query_map([client_id], contact_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact, for the planner's snapshot.
+pub fn all_contacts(conn: &Connection) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts
+         ORDER BY client_id, CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END, position, id"
+    ))?;
+    let rows = stmt.query_map([], contact_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks every contact of a client as opted out (or back in).
+pub fn set_opt_out(conn: &Connection, client_id: &str, opted_out: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE contacts SET opted_out = ?2 WHERE client_id = ?1",
+        params![client_id, opted_out],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! The append-only audit log: every change a person or cobrador makes is an event.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{parse_ts, ts};
+
+/// One audit-log entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Who did it: `cli`, `import`, `planner`, `sender`, `inbox`.
+    pub actor: String,
+    /// What happened, e.g. `invoice.disputed`.
+    pub kind: String,
+    /// The client concerned.
+    pub client_id: Option<String>,
+    /// The invoice concerned.
+    pub invoice_number: Option<String>,
+    /// Details as JSON.
+    pub detail: serde_json::Value,
+}
+
+/// Appends an event.
+pub fn append(
+    conn: &Connection,
+    at: DateTime<Utc>,
+    actor: &str,
+    kind: &str,
+    client_id: Option<&str>,
+    invoice_number: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO events (at, actor, kind, client_id, invoice_number, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            ts(at),
+            actor,
+            kind,
+            client_id,
+            invoice_number,
+            detail.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Events for a client (and optionally one invoice), oldest first.
+pub fn for_client(conn: &Connection, client_id: &str, invoice: Option<&str>) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, actor, kind, client_id, invoice_number, detail FROM events
+         WHERE client_id = ?1 AND (?2 IS NULL OR invoice_number = ?2 OR invoice_number IS NULL)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![client_id, invoice], |r| {
+        let at: String = r.get(0)?;
+        let detail: String = r.get(5)?;
+        Ok(Event {
+            at: parse_ts(&at)?,
+            actor: r.get(1)?,
+            kind: r.get(2)?,
+            client_id: r.get(3)?,
+            invoice_number: r.get(4)?,
+            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

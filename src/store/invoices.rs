@@ -1,0 +1,302 @@
+//! Invoices and payments. The balance is always computed from the payments, never stored.
+
+use std::str::FromStr;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::clients::conversion;
+use super::{parse_day, ts};
+use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
+
+/// Invoice columns plus the paid sum, computed by SQL over TEXT amounts without floats:
+/// the sum is done in Rust (see [`balance_of`]) to stay exact.
+const INVOICE_COLUMNS: &str = "number, client_id, issue_date, due_date, currency, amount, status,
+     paid_claimed_on, pdf_path, description";
+
+fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
+    let status: String = row.get(6)?;
+    let claimed: Option<String> = row.get(7)?;
+    let amount: Money = row.get(5)?;
+    Ok(Invoice {
+        number: row.get(0)?,
+        client_id: row.get(1)?,
+        issue_date: parse_day(&row.get::<_, String>(2)?)?,
+        due_date: parse_day(&row.get::<_, String>(3)?)?,
+        currency: row.get(4)?,
+        amount,
+        paid: Money::ZERO,
+        balance: amount,
+        status: InvoiceStatus::from_str(&status).map_err(|e| conversion(6, e))?,
+        paid_claimed_on: claimed.as_deref().map(parse_day).transpose()?,
+        pdf_path: row.get(8)?,
+        description: row.get(9)?,
+    })
+}
+
+/// Fills `paid` and `balance` from the payments table.
+fn with_balance(conn: &Connection, mut invoice: Invoice) -> Result<Invoice> {
+    invoice.paid = payments(conn, &invoice.number)?
+        .iter()
+        .map(|p| p.amount)
+        .sum();
+    invoice.balance = invoice.amount - invoice.paid;
+    Ok(invoice)
+}
+
+/// The fields an import sets on an invoice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvoiceInput {
+    /// Number, unique.
+    pub number: String,
+    /// Client id (must exist).
+    pub client_id: String,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Currency code.
+    pub currency: String,
+    /// Total.
+    pub amount: Money,
+    /// Optional PDF path.
+    pub pdf_path: Option<String>,
+    /// Optional description.
+    pub description: Option<String>,
+}
+
+/// Inserts or updates an invoice from an import; returns whether anything changed.
+/// The status a person set (disputed, on hold...) is kept.
+pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Result<bool> {
+    if let Some(old) = get_raw(conn, &input.number)? {
+        if old.client_id != input.client_id {
+            bail!(
+                "invoice {} already belongs to client {}, not {}",
+                input.number,
+                old.client_id,
+                input.client_id
+            );
+        }
+        let same = old.issue_date == input.issue_date
+            && old.due_date == input.due_date
+            && old.currency == input.currency
+            && old.amount == input.amount
+            && old.pdf_path == input.pdf_path
+            && old.description == input.description;
+        if same {
+            return Ok(false);
+        }
+    }
+    conn.execute(
+        "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, pdf_path,
+                               description, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+         ON CONFLICT (number) DO UPDATE SET
+             issue_date = excluded.issue_date, due_date = excluded.due_date,
+             currency = excluded.currency, amount = excluded.amount, pdf_path = excluded.pdf_path,
+             description = excluded.description, updated_at = excluded.updated_at",
+        params![
+            input.number,
+            input.client_id,
+            input.issue_date,
+            input.due_date,
+            input.currency,
+            input.amount,
+            input.pdf_path,
+            input.description,
+            ts(now)
+        ],
+    )
+    .with_context(|| format!("Failed to save invoice {}", input.number))?;
+    refresh_status(conn, &input.number, now)?;
+    Ok(true)
+}
+
+fn get_raw(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE number = ?1"),
+            [number],
+            invoice_from_row,
+        )
+        .optional()?)
+}
+
+/// One invoice with its balance.
+pub fn get(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+    get_raw(conn, number)?
+        .map(|i| with_balance(conn, i))
+        .transpose()
+}
+
+/// One invoice, or an error that names the fix.
+pub fn require(conn: &Connection, number: &str) -> Result<Invoice> {
+    get(conn, number)?
+        .with_context(|| format!("no invoice numbered {number:?}: see `cobrador invoice list`"))
+}
+
+/// Every invoice (optionally of one client) with balances, by due date.
+pub fn list(conn: &Connection, client_id: Option<&str>) -> Result<Vec<Invoice>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoices WHERE ?1 IS NULL OR client_id = ?1
+         ORDER BY due_date, number"
+    ))?;
+    let raw: Vec<Invoice> = stmt
+        .query_map([client_id], invoice_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let all_payments = all_payments(conn)?;
+    Ok(raw
+        .into_iter()
+        .map(|mut inv| {
+            inv.paid = all_payments
+                .iter()
+                .filter(|p| p.invoice_number == inv.number)
+                .map(|p| p.amount)
+                .sum();
+            inv.balance = inv.amount - inv.paid;
+            inv
+        })
+        .collect())
+}
+
+/// Sets an invoice's status by hand (dispute, hold, cancel...) and logs nothing: callers log.
+pub fn set_status(
+    conn: &Connection,
+    number: &str,
+    status: InvoiceStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE invoices SET status = ?2, updated_at = ?3 WHERE number = ?1",
+        params![number, status.as_str(), ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Records (or clears) a "ya pagué" claim awaiting a bank check.
+pub fn set_paid_claim(
+    conn: &Connection,
+    number: &str,
+    on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE invoices SET paid_claimed_on = ?2, updated_at = ?3 WHERE number = ?1",
+        params![number, on, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Keeps `open` and `paid` in line with the balance; other statuses are a person's call.
+/// Returns the new status.
+pub fn refresh_status(
+    conn: &Connection,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<InvoiceStatus> {
+    let invoice = require(conn, number)?;
+    let new = match invoice.status {
+        InvoiceStatus::Open if invoice.balance.is_settled() => InvoiceStatus::Paid,
+        InvoiceStatus::Paid if !invoice.balance.is_settled() => InvoiceStatus::Open,
+        other => other,
+    };
+    if new != invoice.status {
+        set_status(conn, number, new, now)?;
+        if new == InvoiceStatus::Paid {
+            set_paid_claim(conn, number, None, now)?;
+        }
+    }
+    Ok(new)
+}
+
+/// A payment to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentInput {
+    /// Invoice paid.
+    pub invoice_number: String,
+    /// Day received.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    pub amount: Money,
+    /// Bank reference.
+    pub reference: Option<String>,
+    /// Payment or discount.
+    pub kind: PaymentKind,
+    /// `csv`, `cli`, `demo`...
+    pub source: String,
+    /// Key that makes re-importing the same row a no-op.
+    pub import_key: Option<String>,
+}
+
+/// Records a payment unless one with the same import key exists; returns whether it was new.
+pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) -> Result<bool> {
+    let invoice = require(conn, &input.invoice_number)?;
+    if input.amount.0 <= rust_decimal::Decimal::ZERO {
+        bail!("payment amount must be positive, got {}", input.amount);
+    }
+    if matches!(
+        invoice.status,
+        InvoiceStatus::Cancelled | InvoiceStatus::WrittenOff
+    ) {
+        bail!(
+            "invoice {} is {}: a payment cannot be recorded against it",
+            invoice.number,
+            invoice.status
+        );
+    }
+    let inserted = conn.execute(
+        "INSERT INTO payments (invoice_number, paid_on, amount, reference, kind, source, import_key, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (import_key) DO NOTHING",
+        params![
+            input.invoice_number,
+            input.paid_on,
+            input.amount,
+            input.reference,
+            input.kind.as_str(),
+            input.source,
+            input.import_key,
+            ts(now)
+        ],
+    )?;
+    if inserted > 0 {
+        refresh_status(conn, &input.invoice_number, now)?;
+    }
+    Ok(inserted > 0)
+}
+
+fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
+    let kind: String = r.get(5)?;
+    Ok(Payment {
+        id: r.get(0)?,
+        invoice_number: r.get(1)?,
+        paid_on: parse_day(&r.get::<_, String>(2)?)?,
+        amount: r.get(3)?,
+        reference: r.get(4)?,
+        kind: if kind == "discount" {
+            PaymentKind::Discount
+        } else {
+            PaymentKind::Payment
+        },
+    })
+}
+
+/// Payments of one invoice, oldest first.
+pub fn payments(conn: &Connection, number: &str) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments
+         WHERE invoice_number = ?1 ORDER BY paid_on, id",
+    )?;
+    let rows = stmt.query_map([number], payment_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every payment, oldest first (for snapshots and listings).
+pub fn all_payments(conn: &Connection) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments ORDER BY paid_on, id",
+    )?;
+    let rows = stmt.query_map([], payment_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

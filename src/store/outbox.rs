@@ -1,0 +1,383 @@
+//! The durable outbox: `queued -> sending -> sent | failed(retry_at) | dead | uncertain`.
+//!
+//! A message is inserted once under its `dedup_key`; a retry, a second tick or a restart finds
+//! the key taken and plans nothing. A crash between the server's acceptance and our commit
+//! leaves `sending`; [`recover_interrupted`] turns those into `uncertain`, never back to `queued`.
+
+use std::str::FromStr;
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::clients::conversion;
+use super::{parse_ts, ts};
+use crate::domain::Channel;
+
+/// Where a message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxStatus {
+    /// Waiting for its send time.
+    Queued,
+    /// Handed to a channel; not yet confirmed.
+    Sending,
+    /// Accepted by the server.
+    Sent,
+    /// A transient failure; retried at `retry_at`.
+    Failed,
+    /// A permanent failure; never retried, the owner is told.
+    Dead,
+    /// Interrupted after hand-over: may or may not have gone out. Never resent blindly.
+    Uncertain,
+    /// Withdrawn before sending (the invoice was paid, a dispute arrived...).
+    Cancelled,
+}
+
+impl OutboxStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "queued",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+            OutboxStatus::Dead => "dead",
+            OutboxStatus::Uncertain => "uncertain",
+            OutboxStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl FromStr for OutboxStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "queued" => OutboxStatus::Queued,
+            "sending" => OutboxStatus::Sending,
+            "sent" => OutboxStatus::Sent,
+            "failed" => OutboxStatus::Failed,
+            "dead" => OutboxStatus::Dead,
+            "uncertain" => OutboxStatus::Uncertain,
+            "cancelled" => OutboxStatus::Cancelled,
+            other => return Err(format!("unknown outbox status {other:?}")),
+        })
+    }
+}
+
+/// A message to queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewOutboxMessage {
+    /// `client|stage|cycle`: the idempotency key.
+    pub dedup_key: String,
+    /// Recipient client.
+    pub client_id: String,
+    /// Stage or message kind (`early`, `ack_promise`...).
+    pub stage: String,
+    /// The dunning cycle (see the planner).
+    pub cycle: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Addresses or chat ids.
+    pub recipients: Vec<String>,
+    /// Copies (finance managers on later stages).
+    pub cc: Vec<String>,
+    /// Email subject.
+    pub subject: Option<String>,
+    /// Plain text (or Telegram HTML).
+    pub body_text: String,
+    /// HTML alternative.
+    pub body_html: Option<String>,
+    /// A file to attach.
+    pub attachment: Option<String>,
+    /// Our Message-ID, with angle brackets.
+    pub message_id: Option<String>,
+    /// Threading.
+    pub in_reply_to: Option<String>,
+    /// Threading (space separated).
+    pub references: Option<String>,
+    /// Earliest send instant.
+    pub send_at: DateTime<Utc>,
+    /// Invoices covered, with whether each reached this stage (`false` = "also pending").
+    pub invoices: Vec<(String, bool)>,
+}
+
+/// A message in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxMessage {
+    /// Row id.
+    pub id: i64,
+    /// The message as queued.
+    #[serde(flatten)]
+    pub message: NewOutboxMessage,
+    /// State.
+    pub status: OutboxStatus,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// When a failed message is retried.
+    pub retry_at: Option<DateTime<Utc>>,
+    /// The last error seen.
+    pub last_error: Option<String>,
+    /// When the server accepted it.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Telegram's id for the sent message (to match replies).
+    pub telegram_message_id: Option<i64>,
+}
+
+/// Queues a message unless its key is taken; returns the new row id, or `None` if it existed.
+pub fn insert_if_new(
+    conn: &Connection,
+    msg: &NewOutboxMessage,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let n = conn.execute(
+        "INSERT INTO outbox (dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
+                             body_text, body_html, attachment, message_id, in_reply_to,
+                             message_references, send_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (dedup_key) DO NOTHING",
+        params![
+            msg.dedup_key,
+            msg.client_id,
+            msg.stage,
+            msg.cycle,
+            msg.channel.as_str(),
+            serde_json::to_string(&msg.recipients)?,
+            serde_json::to_string(&msg.cc)?,
+            msg.subject,
+            msg.body_text,
+            msg.body_html,
+            msg.attachment,
+            msg.message_id,
+            msg.in_reply_to,
+            msg.references,
+            ts(msg.send_at),
+            ts(now),
+        ],
+    )?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let id = conn.last_insert_rowid();
+    for (number, reached) in &msg.invoices {
+        conn.execute(
+            "INSERT INTO outbox_invoices (outbox_id, invoice_number, reached) VALUES (?1, ?2, ?3)",
+            params![id, number, reached],
+        )?;
+    }
+    Ok(Some(id))
+}
+
+/// Whether a key has been used.
+pub fn key_exists(conn: &Connection, dedup_key: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM outbox WHERE dedup_key = ?1",
+            [dedup_key],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+const COLUMNS: &str = "id, dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
+    body_text, body_html, attachment, message_id, in_reply_to, message_references, send_at,
+    status, attempts, retry_at, last_error, sent_at, telegram_message_id";
+
+fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    let id: i64 = r.get(0)?;
+    let channel: String = r.get(5)?;
+    let recipients: String = r.get(6)?;
+    let cc: String = r.get(7)?;
+    let status: String = r.get(16)?;
+    let retry_at: Option<String> = r.get(18)?;
+    let sent_at: Option<String> = r.get(20)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT invoice_number, reached FROM outbox_invoices WHERE outbox_id = ?1 ORDER BY invoice_number",
+    )?;
+    let invoices = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(OutboxMessage {
+        id,
+        message: NewOutboxMessage {
+            dedup_key: r.get(1)?,
+            client_id: r.get(2)?,
+            stage: r.get(3)?,
+            cycle: r.get(4)?,
+            channel: Channel::from_str(&channel).map_err(|e| conversion(5, e))?,
+            recipients: serde_json::from_str(&recipients).map_err(|e| conversion(6, e))?,
+            cc: serde_json::from_str(&cc).map_err(|e| conversion(7, e))?,
+            subject: r.get(8)?,
+            body_text: r.get(9)?,
+            body_html: r.get(10)?,
+            attachment: r.get(11)?,
+            message_id: r.get(12)?,
+            in_reply_to: r.get(13)?,
+            references: r.get(14)?,
+            send_at: parse_ts(&r.get::<_, String>(15)?)?,
+            invoices,
+        },
+        status: OutboxStatus::from_str(&status).map_err(|e| conversion(16, e))?,
+        attempts: r.get(17)?,
+        retry_at: retry_at.as_deref().map(parse_ts).transpose()?,
+        last_error: r.get(19)?,
+        sent_at: sent_at.as_deref().map(parse_ts).transpose()?,
+        telegram_message_id: r.get(21)?,
+    })
+}
+
+fn query(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<OutboxMessage>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM outbox {filter}"))?;
+    let rows = stmt.query_map(params, |r| from_row(conn, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One message by id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<OutboxMessage>> {
+    Ok(query(conn, "WHERE id = ?1", [id])?.into_iter().next())
+}
+
+/// Every message of a client, oldest first.
+pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<OutboxMessage>> {
+    query(
+        conn,
+        "WHERE client_id = ?1 ORDER BY send_at, id",
+        [client_id],
+    )
+}
+
+/// Every message, oldest first.
+pub fn all(conn: &Connection) -> Result<Vec<OutboxMessage>> {
+    query(conn, "ORDER BY send_at, id", [])
+}
+
+/// Messages that mention an invoice, oldest first.
+pub fn for_invoice(conn: &Connection, number: &str) -> Result<Vec<OutboxMessage>> {
+    query(
+        conn,
+        "WHERE id IN (SELECT outbox_id FROM outbox_invoices WHERE invoice_number = ?1) ORDER BY send_at, id",
+        [number],
+    )
+}
+
+/// Messages ready to go at `now`: queued and due, or failed and due for a retry.
+pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
+    query(
+        conn,
+        "WHERE (status = 'queued' AND send_at <= ?1) OR (status = 'failed' AND retry_at <= ?1)
+         ORDER BY send_at, id LIMIT ?2",
+        params![ts(now), limit as i64],
+    )
+}
+
+/// Marks a message as handed to the channel. Must be committed *before* the hand-over.
+pub fn mark_sending(conn: &Connection, id: i64) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1
+         WHERE id = ?1 AND status IN ('queued', 'failed')",
+        [id],
+    )?;
+    if n != 1 {
+        bail!("outbox message {id} is no longer queued");
+    }
+    Ok(())
+}
+
+/// Records acceptance by the server.
+pub fn mark_sent(
+    conn: &Connection,
+    id: i64,
+    at: DateTime<Utc>,
+    telegram_message_id: Option<i64>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?2, telegram_message_id = ?3, last_error = NULL,
+                           retry_at = NULL
+         WHERE id = ?1",
+        params![id, ts(at), telegram_message_id],
+    )?;
+    Ok(())
+}
+
+/// Records a transient failure, to retry at `retry_at`.
+pub fn mark_failed(conn: &Connection, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = 'failed', last_error = ?2, retry_at = ?3 WHERE id = ?1",
+        params![id, error, ts(retry_at)],
+    )?;
+    Ok(())
+}
+
+/// Records a permanent failure.
+pub fn mark_dead(conn: &Connection, id: i64, error: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = 'dead', last_error = ?2, retry_at = NULL WHERE id = ?1",
+        params![id, error],
+    )?;
+    Ok(())
+}
+
+/// Withdraws queued or failed messages of a client (e.g. all invoices got paid or disputed).
+pub fn cancel_pending(conn: &Connection, id: i64, reason: &str) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE outbox SET status = 'cancelled', last_error = ?2
+         WHERE id = ?1 AND status IN ('queued', 'failed')",
+        params![id, reason],
+    )?;
+    Ok(n > 0)
+}
+
+/// After a crash: every `sending` row becomes `uncertain`; returns how many.
+pub fn recover_interrupted(conn: &Connection) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE outbox SET status = 'uncertain',
+                last_error = 'interrupted while sending: it may or may not have been delivered'
+         WHERE status = 'sending'",
+        [],
+    )?)
+}
+
+/// Resolves an uncertain message as sent (found in the Sent mailbox) or queues it again by a
+/// person's decision.
+pub fn resolve_uncertain(conn: &Connection, id: i64, sent: bool, now: DateTime<Utc>) -> Result<()> {
+    let n = if sent {
+        conn.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2 WHERE id = ?1 AND status = 'uncertain'",
+            params![id, ts(now)],
+        )?
+    } else {
+        conn.execute(
+            "UPDATE outbox SET status = 'queued', send_at = ?2 WHERE id = ?1 AND status = 'uncertain'",
+            params![id, ts(now)],
+        )?
+    };
+    if n != 1 {
+        bail!("outbox message {id} is not uncertain");
+    }
+    Ok(())
+}
+
+/// Counts per status, for `status`.
+pub fn counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt =
+        conn.prepare("SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Finds the message we sent with this Message-ID (angle brackets optional).
+pub fn by_message_id(conn: &Connection, message_id: &str) -> Result<Option<OutboxMessage>> {
+    let bare = message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>');
+    Ok(query(conn, "WHERE message_id = ?1", [format!("<{bare}>")])?
+        .into_iter()
+        .next())
+}

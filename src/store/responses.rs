@@ -1,0 +1,154 @@
+//! Replies received from clients, understood and applied or left for review.
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, Row, params};
+use serde::Serialize;
+
+use super::{parse_day, parse_ts, ts};
+use crate::domain::Money;
+
+/// A reply to store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewResponse {
+    /// Matched client, if any.
+    pub client_id: Option<String>,
+    /// Matched outbox message, if any.
+    pub outbox_id: Option<i64>,
+    /// `email` or `telegram`.
+    pub channel: String,
+    /// Message-ID or Telegram update id: makes re-reading idempotent.
+    pub external_id: Option<String>,
+    /// When it arrived.
+    pub received_at: DateTime<Utc>,
+    /// Sender address or chat.
+    pub sender: Option<String>,
+    /// Subject line.
+    pub subject: Option<String>,
+    /// The text (as received).
+    pub body: String,
+    /// Understood intent.
+    pub intent: String,
+    /// Promised date.
+    pub promised_date: Option<NaiveDate>,
+    /// Promised amount.
+    pub promised_amount: Option<Money>,
+    /// Read with doubt.
+    pub ambiguous: bool,
+    /// The words that decided.
+    pub evidence: Vec<String>,
+    /// `applied` or `needs_review`.
+    pub status: String,
+    /// Invoices it concerns.
+    pub invoices: Vec<String>,
+}
+
+/// A stored reply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredResponse {
+    /// Row id.
+    pub id: i64,
+    /// The reply.
+    #[serde(flatten)]
+    pub response: NewResponse,
+}
+
+/// Stores a reply unless its external id was seen; returns the new id or `None`.
+pub fn insert_if_new(
+    conn: &Connection,
+    r: &NewResponse,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let n = conn.execute(
+        "INSERT INTO responses (client_id, outbox_id, channel, external_id, received_at, sender, subject,
+                                body, intent, promised_date, promised_amount, ambiguous, evidence,
+                                status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (external_id) DO NOTHING",
+        params![
+            r.client_id,
+            r.outbox_id,
+            r.channel,
+            r.external_id,
+            ts(r.received_at),
+            r.sender,
+            r.subject,
+            r.body,
+            r.intent,
+            r.promised_date,
+            r.promised_amount,
+            r.ambiguous,
+            serde_json::to_string(&r.evidence)?,
+            r.status,
+            ts(now),
+        ],
+    )?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let id = conn.last_insert_rowid();
+    for number in &r.invoices {
+        conn.execute(
+            "INSERT OR IGNORE INTO response_invoices (response_id, invoice_number) VALUES (?1, ?2)",
+            params![id, number],
+        )?;
+    }
+    Ok(Some(id))
+}
+
+fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<StoredResponse> {
+    let id: i64 = r.get(0)?;
+    let promised: Option<String> = r.get(10)?;
+    let evidence: String = r.get(13)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT invoice_number FROM response_invoices WHERE response_id = ?1 ORDER BY invoice_number",
+    )?;
+    let invoices = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(StoredResponse {
+        id,
+        response: NewResponse {
+            client_id: r.get(1)?,
+            outbox_id: r.get(2)?,
+            channel: r.get(3)?,
+            external_id: r.get(4)?,
+            received_at: parse_ts(&r.get::<_, String>(5)?)?,
+            sender: r.get(6)?,
+            subject: r.get(7)?,
+            body: r.get(8)?,
+            intent: r.get(9)?,
+            promised_date: promised.as_deref().map(parse_day).transpose()?,
+            promised_amount: r.get(11)?,
+            ambiguous: r.get(12)?,
+            evidence: serde_json::from_str(&evidence).unwrap_or_default(),
+            status: r.get(14)?,
+            invoices,
+        },
+    })
+}
+
+const COLUMNS: &str =
+    "id, client_id, outbox_id, channel, external_id, received_at, sender, subject, body,
+    intent, promised_date, promised_amount, ambiguous, evidence, status";
+
+/// Replies, newest first; only those needing review when `review_only`.
+pub fn list(conn: &Connection, review_only: bool) -> Result<Vec<StoredResponse>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM responses WHERE ?1 = 0 OR status = 'needs_review'
+         ORDER BY received_at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([review_only], |r| from_row(conn, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Replies that concern an invoice (directly or through the client), oldest first.
+pub fn for_invoice(conn: &Connection, number: &str) -> Result<Vec<StoredResponse>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM responses
+         WHERE id IN (SELECT response_id FROM response_invoices WHERE invoice_number = ?1)
+         ORDER BY received_at, id"
+    ))?;
+    let rows = stmt.query_map([number], |r| from_row(conn, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
