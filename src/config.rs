@@ -38,6 +38,13 @@ pub struct Config {
     pub email: Email,
     /// Telegram bot. Default: disabled.
     pub telegram: Option<Telegram>,
+    /// Contact rules for every client (days, hours, gaps, caps), clipped to each country's
+    /// legal limits. Default: the country profiles.
+    #[serde(default)]
+    pub contact: crate::policy::ContactRulesConfig,
+    /// Per-country overrides of `[contact]`, e.g. `[countries.CL.contact]`, and holidays.
+    #[serde(default)]
+    pub countries: std::collections::BTreeMap<String, CountrySettings>,
     /// Where this configuration came from (not read from the file).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -313,6 +320,18 @@ pub struct Telegram {
     pub bot_username: String,
 }
 
+/// Settings for the clients of one country.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CountrySettings {
+    /// Contact rules overriding `[contact]` for this country. Default: none.
+    #[serde(default)]
+    pub contact: crate::policy::ContactRulesConfig,
+    /// The owner's extra closing days (`YYYY-MM-DD`) for clients in this country. Default: none.
+    #[serde(default)]
+    pub extra_holidays: Vec<chrono::NaiveDate>,
+}
+
 /// Reads a secret from an environment variable or a file; the error says which and how.
 pub fn read_secret(what: &str, env: Option<&str>, file: Option<&Path>) -> Result<String> {
     match (env, file) {
@@ -426,6 +445,14 @@ impl Config {
                 self.business.currency
             );
         }
+        for code in self.countries.keys() {
+            code.parse::<crate::policy::Country>()
+                .map_err(|e| anyhow::anyhow!("countries.{code}: {e}"))?;
+        }
+        for country in crate::policy::Country::ALL {
+            crate::policy::ContactRules::resolve(country, &self.contact_config(country.code()))
+                .map_err(|e| anyhow::anyhow!("contact ({}): {e}", country.code()))?;
+        }
         if let Some(smtp) = &self.email.smtp {
             if smtp.username.is_some()
                 && smtp.password_env.is_none()
@@ -454,6 +481,14 @@ impl Config {
             .and_then(|s| self.reminders.segments.iter().find(|l| l.segment == s))
             .map(|l| l.ladder.as_slice())
             .unwrap_or(&self.reminders.ladder)
+    }
+
+    /// The `[contact]` table with the country's overrides applied.
+    pub fn contact_config(&self, country: &str) -> crate::policy::ContactRulesConfig {
+        match self.countries.get(country) {
+            Some(c) => self.contact.overlay(&c.contact),
+            None => self.contact.clone(),
+        }
     }
 
     /// Where owner alerts go.

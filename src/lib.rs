@@ -9,6 +9,7 @@
 //! - [`domain`]: clients, contacts, invoices, payments and exact money.
 //! - [`store`]: the SQLite database (WAL, migrations, append-only audit log, durable outbox).
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
+//! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
 //!
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
@@ -19,3 +20,4 @@ pub mod config;
 pub mod domain;
 pub mod import;
 pub mod store;
+pub mod policy;

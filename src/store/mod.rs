@@ -10,6 +10,7 @@ pub mod invoices;
 pub mod outbox;
 pub mod promises;
 pub mod responses;
+pub mod snapshot;
 
 use std::path::Path;
 use std::time::Duration;

@@ -71,6 +71,8 @@ pub struct Promise {
     pub status: PromiseStatus,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+    /// When it was found kept or broken (or cancelled).
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Promise> {
@@ -85,6 +87,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Promise> {
         ambiguous: r.get(6)?,
         status: PromiseStatus::from_str(&status).map_err(|e| conversion(7, e))?,
         created_at: super::parse_ts(&r.get::<_, String>(8)?)?,
+        resolved_at: r.get::<_, Option<String>>(9)?.as_deref().map(super::parse_ts).transpose()?,
     })
 }
 
@@ -118,7 +121,8 @@ pub fn add(
 /// Every promise, oldest first.
 pub fn all(conn: &Connection) -> Result<Vec<Promise>> {
     let mut stmt = conn.prepare(
-        "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at
+        "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
+                resolved_at
          FROM promises ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map([], from_row)?;

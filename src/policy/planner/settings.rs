@@ -1,0 +1,45 @@
+//! Building the planner's [`Settings`] from the configuration and the clients it will meet.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+
+use super::{Settings, Snapshot};
+use crate::config::Config;
+use crate::policy::{ContactRules, Country, HolidayCalendar};
+
+impl Settings {
+    /// Resolves contact rules for every country and a holiday calendar for every
+    /// `(country, region)` the snapshot's clients live in.
+    pub fn from_config(config: &Config, snapshot: &Snapshot) -> Result<Settings> {
+        let mut rules = BTreeMap::new();
+        for country in Country::ALL {
+            let resolved = ContactRules::resolve(country, &config.contact_config(country.code()))
+                .with_context(|| format!("contact rules for {}", country.code()))?;
+            rules.insert(country.code().to_owned(), resolved);
+        }
+        let mut calendars = BTreeMap::new();
+        for file in &snapshot.clients {
+            let c = &file.client;
+            let key = (c.country.clone(), c.region.clone());
+            if calendars.contains_key(&key) {
+                continue;
+            }
+            let country: Country = c
+                .country
+                .parse()
+                .map_err(|e| anyhow::anyhow!("client {}: {e}", c.id))?;
+            let extra = config
+                .countries
+                .get(&c.country)
+                .map(|s| s.extra_holidays.clone())
+                .unwrap_or_default();
+            // Regions only exist in Spain's data; elsewhere the region is informative.
+            let region = if country == Country::Spain { c.region.as_deref() } else { None };
+            let calendar = HolidayCalendar::new(country, region, &extra)
+                .with_context(|| format!("client {}: holiday calendar", c.id))?;
+            calendars.insert(key, calendar);
+        }
+        Ok(Settings { reminders: config.reminders.clone(), rules, calendars })
+    }
+}

@@ -1,0 +1,316 @@
+//! Tests for contact-rule parsing and resolution.
+
+use super::*;
+
+fn t(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn range(s: &str) -> TimeRange {
+    s.parse().unwrap()
+}
+
+#[test]
+fn time_ranges_parse_or_explain() {
+    assert_eq!(
+        range("10:00-12:30"),
+        TimeRange::new(t(10, 0), t(12, 30)).unwrap()
+    );
+    assert_eq!(
+        range(" 09:00 – 18:00 "),
+        TimeRange::new(t(9, 0), t(18, 0)).unwrap()
+    );
+    let cases = [
+        (
+            "9h-12h",
+            "\"9h\" is not a time of day: write HH:MM, 00:00 to 23:59",
+        ),
+        (
+            "10:00",
+            "\"10:00\" is not a time range: write \"HH:MM-HH:MM\", e.g. \"10:00-12:30\"",
+        ),
+        (
+            "25:00-26:00",
+            "\"25:00\" is not a time of day: write HH:MM, 00:00 to 23:59",
+        ),
+        (
+            "18:00-09:00",
+            "\"18:00-09:00\": the start must be before the end (a range cannot cross midnight)",
+        ),
+    ];
+    for (input, message) in cases {
+        assert_eq!(input.parse::<TimeRange>().unwrap_err(), message, "{input}");
+    }
+}
+
+#[test]
+fn config_toml_shape() {
+    let config: ContactRulesConfig = toml::from_str(
+        r#"
+        days = ["mon", "tue", "miércoles", "Thursday", "fri", "sat"]
+        hours = "09:30-13:00"
+        avoid-monday-morning = false
+        avoid-friday-afternoon = true
+        min-gap-days = 3
+        daily-cap = 1
+        weekly-cap = 2
+        "#,
+    )
+    .unwrap();
+    assert_eq!(config.days.as_ref().map(Vec::len), Some(6));
+    assert_eq!(config.hours, Some(range("09:30-13:00")));
+    assert_eq!(config.min_gap_days, Some(3));
+}
+
+#[test]
+fn config_errors_name_the_field_and_fix() {
+    let cases = [
+        ("hours = \"9-12\"", "\"9\" is not a time of day"),
+        (
+            "days = [\"mon\", \"funday\"]",
+            "\"funday\" is not a day: use mon",
+        ),
+        ("weekly_cap = 2", "unknown field `weekly_cap`"),
+        ("daily-cap = \"1\"", "invalid type"),
+    ];
+    for (input, fragment) in cases {
+        let err = toml::from_str::<ContactRulesConfig>(input).unwrap_err();
+        assert!(err.to_string().contains(fragment), "{input}: {err}");
+    }
+}
+
+#[test]
+fn defaults_per_country() {
+    // (country, Monday window, Tuesday window, Friday window, Saturday, gap, daily, weekly)
+    let cases = [
+        (
+            Country::Spain,
+            "12:00-12:30",
+            "10:00-12:30",
+            "10:00-12:00",
+            None,
+            2,
+            1,
+            2,
+        ),
+        (
+            Country::Mexico,
+            "12:00-12:30",
+            "10:00-12:30",
+            "10:00-12:00",
+            None,
+            1,
+            1,
+            3,
+        ),
+        (
+            Country::Colombia,
+            "12:00-12:30",
+            "10:00-12:30",
+            "10:00-12:00",
+            None,
+            1,
+            1,
+            3,
+        ),
+        (
+            Country::Chile,
+            "12:00-12:30",
+            "10:00-12:30",
+            "10:00-12:00",
+            None,
+            2,
+            1,
+            2,
+        ),
+        (
+            Country::Peru,
+            "12:00-12:30",
+            "10:00-12:30",
+            "10:00-12:00",
+            None,
+            1,
+            1,
+            2,
+        ),
+        (
+            Country::Argentina,
+            "12:00-12:30",
+            "10:00-12:30",
+            "10:00-12:00",
+            None,
+            1,
+            1,
+            2,
+        ),
+    ];
+    for (country, mon, tue, fri, sat, gap, daily, weekly) in cases {
+        let rules = ContactRules::defaults(country).unwrap();
+        assert_eq!(rules.window(Weekday::Mon), Some(range(mon)), "{country}");
+        assert_eq!(rules.window(Weekday::Tue), Some(range(tue)), "{country}");
+        assert_eq!(rules.window(Weekday::Fri), Some(range(fri)), "{country}");
+        assert_eq!(rules.window(Weekday::Sat), sat, "{country}");
+        assert_eq!(rules.window(Weekday::Sun), None, "{country}");
+        assert_eq!(
+            (rules.min_gap_days(), rules.daily_cap(), rules.weekly_cap()),
+            (gap, daily, weekly),
+            "{country}"
+        );
+        assert!(rules.adjustments().is_empty(), "{country}");
+    }
+}
+
+#[test]
+fn owner_settings_are_clipped_to_the_law() {
+    let config = ContactRulesConfig {
+        days: Some(["mon", "sat", "sun"].map(|d| d.parse().unwrap()).to_vec()),
+        hours: Some(range("07:00-21:00")),
+        avoid_monday_morning: Some(false),
+        daily_cap: Some(3),
+        weekly_cap: Some(5),
+        min_gap_days: Some(0),
+        ..ContactRulesConfig::default()
+    };
+    // (country, Monday, Saturday, gap, daily, weekly, adjustments)
+    let cases = [
+        (Country::Spain, Some("09:00-20:00"), None, 0, 3, 5, 3),
+        (
+            Country::Colombia,
+            Some("07:00-19:00"),
+            Some("08:00-15:00"),
+            0,
+            1,
+            5,
+            4,
+        ),
+        (
+            Country::Chile,
+            Some("08:00-20:00"),
+            Some("08:00-20:00"),
+            2,
+            3,
+            2,
+            5,
+        ),
+        (Country::Peru, Some("07:00-20:00"), None, 0, 3, 5, 3),
+    ];
+    for (country, mon, sat, gap, daily, weekly, notes) in cases {
+        let rules = ContactRules::resolve(country, &config).unwrap();
+        assert_eq!(rules.window(Weekday::Mon), mon.map(range), "{country}");
+        assert_eq!(rules.window(Weekday::Sat), sat.map(range), "{country}");
+        assert_eq!(rules.window(Weekday::Sun), None, "{country}");
+        assert_eq!(
+            (rules.min_gap_days(), rules.daily_cap(), rules.weekly_cap()),
+            (gap, daily, weekly),
+            "{country}"
+        );
+        assert_eq!(
+            rules.adjustments().len(),
+            notes,
+            "{country}: {:?}",
+            rules.adjustments()
+        );
+    }
+}
+
+#[test]
+fn adjustments_say_what_changed_and_why() {
+    let config: ContactRulesConfig =
+        toml::from_str("days = [\"fri\", \"sat\"]\nhours = \"08:00-21:00\"\nweekly-cap = 4")
+            .unwrap();
+    let cases = [
+        (
+            Country::Peru,
+            vec![
+                "hours: 08:00-21:00 clipped to 08:00-20:00 on Fri, the legal window in PE",
+                "days: Sat dropped, PE allows contact only on Mon, Tue, Wed, Thu, Fri",
+            ],
+        ),
+        (
+            Country::Chile,
+            vec![
+                "hours: 08:00-21:00 clipped to 08:00-20:00 on Fri, the legal window in CL",
+                "hours: 08:00-21:00 clipped to 08:00-20:00 on Sat, the legal window in CL",
+                "weekly-cap 4 lowered to 2 in CL (Ley 19.496 art. 37 (Ley 21.320): Mon-Sat 8-20 \
+                 except holidays, at most 2 written contacts a week, at least 2 days apart)",
+            ],
+        ),
+    ];
+    for (country, expected) in cases {
+        let rules = ContactRules::resolve(country, &config).unwrap();
+        assert_eq!(rules.adjustments(), expected, "{country}");
+    }
+}
+
+#[test]
+fn overlay_prefers_the_more_specific_table() {
+    let global = ContactRulesConfig {
+        hours: Some(range("10:00-12:00")),
+        weekly_cap: Some(2),
+        ..ContactRulesConfig::default()
+    };
+    let chile = ContactRulesConfig {
+        weekly_cap: Some(1),
+        ..ContactRulesConfig::default()
+    };
+    let merged = global.overlay(&chile);
+    assert_eq!(merged.hours, Some(range("10:00-12:00")));
+    assert_eq!(merged.weekly_cap, Some(1));
+}
+
+#[test]
+fn rules_that_allow_nothing_are_rejected() {
+    let cases = [
+        (
+            ContactRulesConfig {
+                days: Some(vec!["sun".parse().unwrap()]),
+                ..ContactRulesConfig::default()
+            },
+            "no day has contact hours left",
+        ),
+        (
+            ContactRulesConfig {
+                hours: Some(range("20:00-23:00")),
+                ..ContactRulesConfig::default()
+            },
+            "no day has contact hours left",
+        ),
+        (
+            ContactRulesConfig {
+                days: Some(vec!["mon".parse().unwrap()]),
+                hours: Some(range("09:00-11:00")),
+                ..ContactRulesConfig::default()
+            },
+            "no day has contact hours left",
+        ),
+        (
+            ContactRulesConfig {
+                weekly_cap: Some(0),
+                ..ContactRulesConfig::default()
+            },
+            "weekly-cap must be at least 1",
+        ),
+        (
+            ContactRulesConfig {
+                daily_cap: Some(0),
+                ..ContactRulesConfig::default()
+            },
+            "daily-cap must be at least 1",
+        ),
+        (
+            ContactRulesConfig {
+                min_gap_days: Some(60),
+                ..ContactRulesConfig::default()
+            },
+            "min-gap-days 60 is too large",
+        ),
+    ];
+    for (config, fragment) in cases {
+        let err = ContactRules::resolve(Country::Spain, &config).unwrap_err();
+        assert!(err.to_string().contains(fragment), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid contact rules for ES"),
+            "{err}"
+        );
+    }
+}
