@@ -10,6 +10,8 @@
 //! - [`store`]: the SQLite database (WAL, migrations, append-only audit log, durable outbox).
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
 //! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
+//! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
+//! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
 //!
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
@@ -18,6 +20,8 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod engine;
 pub mod import;
-pub mod store;
 pub mod policy;
+pub mod render;
+pub mod store;

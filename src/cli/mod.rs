@@ -6,6 +6,7 @@ mod client;
 mod import;
 mod init;
 mod invoice;
+mod plan;
 mod status;
 
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub enum Command {
     /// List, show and change invoices.
     #[command(subcommand)]
     Invoice(invoice::Command),
+    /// What would be sent now, and why (and why not); sends nothing.
+    Plan(plan::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// Online copy of the database to FILE.
@@ -86,6 +89,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Client(cmd) => client::run(&ctx, cmd),
         Command::Invoice(cmd) => invoice::run(&ctx, cmd),
         Command::Status(args) => status::run(&ctx, &args),
+        Command::Plan(args) => plan::run(&ctx, &args),
         Command::Backup { file } => backup::run(&ctx, &file),
     }
 }

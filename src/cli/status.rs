@@ -160,11 +160,11 @@ mod tests {
         ];
         let a = aging(&list, today);
         let eur = &a["EUR"];
-        assert_eq!(eur.current.to_string(), "10");
-        assert_eq!(eur.d0_30.to_string(), "3");
-        assert_eq!(eur.d31_60.to_string(), "4");
-        assert_eq!(eur.d90_plus.to_string(), "8");
-        assert_eq!(eur.total.to_string(), "25");
-        assert_eq!(a["MXN"].d0_30.to_string(), "500");
+        assert_eq!(eur.current.to_string(), "10.00");
+        assert_eq!(eur.d0_30.to_string(), "3.00");
+        assert_eq!(eur.d31_60.to_string(), "4.00");
+        assert_eq!(eur.d90_plus.to_string(), "8.00");
+        assert_eq!(eur.total.to_string(), "25.00");
+        assert_eq!(a["MXN"].d0_30.to_string(), "500.00");
     }
 }

@@ -33,7 +33,8 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.round_dp(2))
+        // Two decimals, and honour width/alignment so tables line up.
+        f.pad(&format!("{:.2}", self.0))
     }
 }
 

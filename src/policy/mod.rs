@@ -22,9 +22,9 @@
 //! waits for the returned moment and is never dropped.
 
 pub mod calendar;
-pub mod planner;
 pub mod holidays;
 pub mod interest;
+pub mod planner;
 pub mod profiles;
 pub mod rules;
 

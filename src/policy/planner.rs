@@ -198,15 +198,27 @@ pub fn plan(snapshot: &Snapshot, settings: &Settings, now: DateTime<Utc>) -> Pla
 }
 
 fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, reason: String) {
-    out.held.push(Held { client: client.to_owned(), invoices, reason });
+    out.held.push(Held {
+        client: client.to_owned(),
+        invoices,
+        reason,
+    });
 }
 
 /// Outbox statuses that count as "this stage went out (or may have)".
 fn counts_as_sent(status: OutboxStatus) -> bool {
-    matches!(status, OutboxStatus::Sent | OutboxStatus::Uncertain | OutboxStatus::Dead)
+    matches!(
+        status,
+        OutboxStatus::Sent | OutboxStatus::Uncertain | OutboxStatus::Dead
+    )
 }
 
-fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: &mut Plan) -> Result<(), String> {
+fn plan_client(
+    file: &ClientFile,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    out: &mut Plan,
+) -> Result<(), String> {
     let client = &file.client;
     let tz = client.time_zone;
     let today = now.with_timezone(&tz).date_naive();
@@ -217,22 +229,36 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
     let calendar = settings
         .calendars
         .get(&(client.country.clone(), client.region.clone()))
-        .ok_or_else(|| format!("no holiday calendar for {} {:?}", client.country, client.region))?;
+        .ok_or_else(|| {
+            format!(
+                "no holiday calendar for {} {:?}",
+                client.country, client.region
+            )
+        })?;
     let grace = settings.reminders.promise_grace_days;
 
     // Promises: settle the ones that are due, pause what the pending ones cover.
     let mut paused: BTreeMap<String, NaiveDate> = BTreeMap::new();
     let mut client_paused_until: Option<NaiveDate> = None;
     let mut broken_now: Vec<&Promise> = Vec::new();
-    for p in file.promises.iter().filter(|p| p.status == crate::store::PromiseStatus::Pending) {
+    for p in file
+        .promises
+        .iter()
+        .filter(|p| p.status == crate::store::PromiseStatus::Pending)
+    {
         match check_promise(p, &file.invoices, &file.payments, today, grace, calendar) {
             PromiseCheck::Pending { until } => match &p.invoice_number {
                 Some(n) => {
                     paused.insert(n.clone(), until);
                 }
-                None => client_paused_until = Some(client_paused_until.map_or(until, |u| u.max(until))),
+                None => {
+                    client_paused_until = Some(client_paused_until.map_or(until, |u| u.max(until)))
+                }
             },
-            PromiseCheck::Kept => out.effects.push(Effect::PromiseKept { id: p.id, client: client.id.clone() }),
+            PromiseCheck::Kept => out.effects.push(Effect::PromiseKept {
+                id: p.id,
+                client: client.id.clone(),
+            }),
             PromiseCheck::Broken => {
                 out.effects.push(Effect::PromiseBroken {
                     id: p.id,
@@ -253,30 +279,50 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
         return Ok(());
     }
     if client.on_hold {
-        hold(out, &client.id, vec![], "paused: client on manual hold".into());
+        hold(
+            out,
+            &client.id,
+            vec![],
+            "paused: client on manual hold".into(),
+        );
         return Ok(());
     }
     let reachable: Vec<&Contact> = file.contacts.iter().filter(|c| !c.opted_out).collect();
     if reachable.is_empty() {
-        let reason = if file.contacts.is_empty() { "no contact to write to" } else { "opted out" };
+        let reason = if file.contacts.is_empty() {
+            "no contact to write to"
+        } else {
+            "opted out"
+        };
         hold(out, &client.id, vec![], reason.into());
         return Ok(());
     }
     if let Some(until) = client_paused_until {
-        hold(out, &client.id, vec![], format!("paused: promise until {until}"));
+        hold(
+            out,
+            &client.id,
+            vec![],
+            format!("paused: promise until {until}"),
+        );
         return Ok(());
     }
 
     let mut candidates: Vec<&Invoice> = Vec::new();
     for inv in open {
         let reason = match inv.status {
-            InvoiceStatus::Disputed => Some("stopped: disputed, waiting for a person to resolve it".to_owned()),
+            InvoiceStatus::Disputed => {
+                Some("stopped: disputed, waiting for a person to resolve it".to_owned())
+            }
             InvoiceStatus::OnHold => Some("stopped: invoice on hold".to_owned()),
             _ if inv.paid_claimed_on.is_some() => Some(format!(
                 "stopped: client says it was paid ({}), check the bank",
-                inv.paid_claimed_on.map(|d| d.to_string()).unwrap_or_default()
+                inv.paid_claimed_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             )),
-            _ => paused.get(&inv.number).map(|until| format!("paused: promise until {until}")),
+            _ => paused
+                .get(&inv.number)
+                .map(|until| format!("paused: promise until {until}")),
         };
         match reason {
             Some(r) => hold(out, &client.id, vec![inv.number.clone()], r),
@@ -287,8 +333,11 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
     let minimum = settings.reminders.minimum_amount;
     let mut per_currency: BTreeMap<&str, Money> = BTreeMap::new();
     for inv in &candidates {
-        *per_currency.entry(inv.currency.as_str()).or_default() =
-            per_currency.get(inv.currency.as_str()).copied().unwrap_or_default() + inv.balance;
+        *per_currency.entry(inv.currency.as_str()).or_default() = per_currency
+            .get(inv.currency.as_str())
+            .copied()
+            .unwrap_or_default()
+            + inv.balance;
     }
     candidates.retain(|inv| {
         let below = per_currency[inv.currency.as_str()].0 < minimum;
@@ -306,10 +355,14 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
         return Ok(());
     }
 
-    let segment = client
-        .segment
-        .clone()
-        .or_else(|| derive_segment(&file.invoices, &file.payments, today, settings.reminders.late_payer_share));
+    let segment = client.segment.clone().or_else(|| {
+        derive_segment(
+            &file.invoices,
+            &file.payments,
+            today,
+            settings.reminders.late_payer_share,
+        )
+    });
     let ladder: &[Stage] = settings
         .reminders
         .segments
@@ -318,26 +371,55 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
         .map(|l| l.ladder.as_slice())
         .unwrap_or(&settings.reminders.ladder);
 
-    let ctx = choose::ClientCtx { file, reachable: &reachable, rules, calendar, now, segment: segment.clone() };
+    let ctx = choose::ClientCtx {
+        file,
+        reachable: &reachable,
+        rules,
+        calendar,
+        now,
+        segment: segment.clone(),
+    };
 
     // Preventive, per invoice: the latest negative stage whose window has opened.
     for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {
         let days = inv.days_overdue(today);
-        let Some(stage) = ladder.iter().filter(|s| s.offset_days < 0 && i64::from(s.offset_days) <= days).last() else {
+        let Some(stage) = ladder
+            .iter()
+            .filter(|s| s.offset_days < 0 && i64::from(s.offset_days) <= days)
+            .next_back()
+        else {
             continue;
         };
         let key = format!("{}|{}|{}", client.id, stage.name, inv.number);
         if file.messages.iter().any(|m| m.message.dedup_key == key) {
             continue;
         }
-        let why = format!("invoice {} is due on {} (in {} days): {}", inv.number, inv.due_date, -days, stage.name);
-        if let Some(m) = choose::message(&ctx, stage, &inv.number, key, &[inv], &[inv.number.clone()], why, None, None, out) {
+        let why = format!(
+            "invoice {} is due on {} (in {} days): {}",
+            inv.number, inv.due_date, -days, stage.name
+        );
+        if let Some(m) = choose::message(
+            &ctx,
+            stage,
+            &inv.number,
+            key,
+            &[inv],
+            std::slice::from_ref(&inv.number),
+            why,
+            None,
+            None,
+            out,
+        ) {
             out.messages.push(m);
         }
     }
 
     // Overdue, per client.
-    let mut overdue: Vec<&Invoice> = candidates.iter().copied().filter(|i| i.days_overdue(today) >= 0).collect();
+    let mut overdue: Vec<&Invoice> = candidates
+        .iter()
+        .copied()
+        .filter(|i| i.days_overdue(today) >= 0)
+        .collect();
     if overdue.is_empty() {
         return Ok(());
     }
@@ -345,8 +427,16 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
     let driver = overdue[0];
     let cycle = driver.number.clone();
     let age = driver.days_overdue(today);
-    let stages: Vec<(usize, &Stage)> = ladder.iter().enumerate().filter(|(_, s)| s.offset_days >= 0).collect();
-    let Some(&(age_idx, _)) = stages.iter().filter(|(_, s)| i64::from(s.offset_days) <= age).last() else {
+    let stages: Vec<(usize, &Stage)> = ladder
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.offset_days >= 0)
+        .collect();
+    let Some(&(age_idx, _)) = stages
+        .iter()
+        .filter(|(_, s)| i64::from(s.offset_days) <= age)
+        .next_back()
+    else {
         return Ok(());
     };
     let in_cycle: Vec<&OutboxMessage> = file
@@ -354,25 +444,39 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
         .iter()
         .filter(|m| m.message.cycle == cycle && ladder.iter().any(|s| s.name == m.message.stage))
         .collect();
-    if let Some(pending) = in_cycle
-        .iter()
-        .find(|m| matches!(m.status, OutboxStatus::Queued | OutboxStatus::Sending | OutboxStatus::Failed))
-    {
+    if let Some(pending) = in_cycle.iter().find(|m| {
+        matches!(
+            m.status,
+            OutboxStatus::Queued | OutboxStatus::Sending | OutboxStatus::Failed
+        )
+    }) {
         hold(
             out,
             &client.id,
             vec![],
-            format!("waiting: the {} message is still {}", pending.message.stage, pending.status.as_str()),
+            format!(
+                "waiting: the {} message is still {}",
+                pending.message.stage,
+                pending.status.as_str()
+            ),
         );
         return Ok(());
     }
     let sent: Vec<(usize, &OutboxMessage)> = in_cycle
         .iter()
         .filter(|m| counts_as_sent(m.status))
-        .filter_map(|m| ladder.iter().position(|s| s.name == m.message.stage).map(|i| (i, *m)))
+        .filter_map(|m| {
+            ladder
+                .iter()
+                .position(|s| s.name == m.message.stage)
+                .map(|i| (i, *m))
+        })
         .collect();
     let last_sent = sent.iter().map(|(i, _)| *i).max();
-    let last_sent_at = sent.iter().filter_map(|(_, m)| m.sent_at.or(Some(m.message.send_at))).max();
+    let last_sent_at = sent
+        .iter()
+        .filter_map(|(_, m)| m.sent_at.or(Some(m.message.send_at)))
+        .max();
 
     // A broken promise not yet mentioned since it broke: resume one stage further.
     let broken: Option<NaiveDate> = broken_now
@@ -382,7 +486,10 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
             file.promises
                 .iter()
                 .filter(|p| p.status == crate::store::PromiseStatus::Broken)
-                .filter(|p| p.resolved_at.is_some_and(|r| last_sent_at.is_none_or(|s| r > s)))
+                .filter(|p| {
+                    p.resolved_at
+                        .is_some_and(|r| last_sent_at.is_none_or(|s| r > s))
+                })
                 .map(|p| p.promised_date),
         )
         .max();
@@ -392,7 +499,10 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
     {
         target = target.max(last + 1);
     }
-    let final_idx = ladder.iter().position(|s| s.handover).and_then(|h| h.checked_sub(1));
+    let final_idx = ladder
+        .iter()
+        .position(|s| s.handover)
+        .and_then(|h| h.checked_sub(1));
     if let (Some(f), Some(last)) = (final_idx, last_sent)
         && last >= f
     {
@@ -401,7 +511,12 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
             return Ok(());
         };
         if last >= handover_idx {
-            hold(out, &client.id, vec![], "handed over to a person: no more automatic reminders".into());
+            hold(
+                out,
+                &client.id,
+                vec![],
+                "handed over to a person: no more automatic reminders".into(),
+            );
             return Ok(());
         }
         let final_msg = sent.iter().find(|(i, _)| *i == f).map(|(_, m)| *m);
@@ -409,9 +524,17 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
             .and_then(|m| m.sent_at.or(Some(m.message.send_at)))
             .map(|at| at.with_timezone(&tz).date_naive())
             .unwrap_or(today)
-            + chrono::Days::new(u64::try_from(ladder[handover_idx].offset_days - ladder[f].offset_days).unwrap_or(0));
+            + chrono::Days::new(
+                u64::try_from(ladder[handover_idx].offset_days - ladder[f].offset_days)
+                    .unwrap_or(0),
+            );
         if today < announced {
-            hold(out, &client.id, vec![], format!("final notice sent: hand-over on {announced}"));
+            hold(
+                out,
+                &client.id,
+                vec![],
+                format!("final notice sent: hand-over on {announced}"),
+            );
             return Ok(());
         }
         target = handover_idx;
@@ -431,7 +554,10 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
                     "{} already sent for {}; next: {} at {} days overdue",
                     stage.name, cycle, n.name, n.offset_days
                 ),
-                None => format!("{} already sent for {}; the ladder is finished", stage.name, cycle),
+                None => format!(
+                    "{} already sent for {}; the ladder is finished",
+                    stage.name, cycle
+                ),
             },
         );
         return Ok(());
@@ -439,31 +565,46 @@ fn plan_client(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: 
     let stage = &ladder[target];
     let reached: Vec<String> = overdue
         .iter()
-        .filter(|i| i.days_overdue(today) >= i64::from(stage.offset_days) || i.number == driver.number)
+        .filter(|i| {
+            i.days_overdue(today) >= i64::from(stage.offset_days) || i.number == driver.number
+        })
         .map(|i| i.number.clone())
         .collect();
     let key = format!("{}|{}|{}", client.id, stage.name, cycle);
-    let mut why = format!("oldest invoice {} is {} days overdue: {}", driver.number, age, stage.name);
+    let mut why = format!(
+        "oldest invoice {} is {} days overdue: {}",
+        driver.number, age, stage.name
+    );
     if target > age_idx {
-        why.push_str(&format!(" (one step further: promise of {} broken)", broken.map(|d| d.to_string()).unwrap_or_default()));
+        why.push_str(&format!(
+            " (one step further: promise of {} broken)",
+            broken.map(|d| d.to_string()).unwrap_or_default()
+        ));
     }
-    let deadline = ladder
-        .get(target + 1)
-        .map(|next| today + chrono::Days::new(u64::try_from(next.offset_days - stage.offset_days).unwrap_or(0)));
-    if let Some(m) = choose::message(&ctx, stage, &cycle, key, &overdue, &reached, why, broken, deadline, out) {
+    let deadline = ladder.get(target + 1).map(|next| {
+        today + chrono::Days::new(u64::try_from(next.offset_days - stage.offset_days).unwrap_or(0))
+    });
+    if let Some(m) = choose::message(
+        &ctx, stage, &cycle, key, &overdue, &reached, why, broken, deadline, out,
+    ) {
         out.messages.push(m);
     }
     Ok(())
 }
 
 /// Instants of the client's earlier reminders (sent or scheduled), for gaps and caps.
-fn recent_contacts(messages: &[OutboxMessage], ladder_names: impl Fn(&str) -> bool) -> Vec<DateTime<Utc>> {
+fn recent_contacts(
+    messages: &[OutboxMessage],
+    ladder_names: impl Fn(&str) -> bool,
+) -> Vec<DateTime<Utc>> {
     messages
         .iter()
         .filter(|m| ladder_names(&m.message.stage))
         .filter_map(|m| match m.status {
             OutboxStatus::Sent | OutboxStatus::Uncertain => m.sent_at.or(Some(m.message.send_at)),
-            OutboxStatus::Queued | OutboxStatus::Failed | OutboxStatus::Sending => Some(m.message.send_at),
+            OutboxStatus::Queued | OutboxStatus::Failed | OutboxStatus::Sending => {
+                Some(m.message.send_at)
+            }
             OutboxStatus::Dead | OutboxStatus::Cancelled => None,
         })
         .collect()
@@ -478,9 +619,17 @@ fn schedule(
         // A task for the owner: no client contact rules.
         return Ok((ctx.now, None));
     }
-    let recent = recent_contacts(&ctx.file.messages, |s| !s.starts_with("ack_") && s != "handover" && s != "owner_alert");
-    let moment = next_send_moment(ctx.now, ctx.file.client.time_zone, ctx.rules, ctx.calendar, &recent)
-        .map_err(|e| e.to_string())?;
+    let recent = recent_contacts(&ctx.file.messages, |s| {
+        !s.starts_with("ack_") && s != "handover" && s != "owner_alert"
+    });
+    let moment = next_send_moment(
+        ctx.now,
+        ctx.file.client.time_zone,
+        ctx.rules,
+        ctx.calendar,
+        &recent,
+    )
+    .map_err(|e| e.to_string())?;
     let waiting = moment.reason.is_some().then(|| moment.to_string());
     Ok((moment.at, waiting))
 }

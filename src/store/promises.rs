@@ -87,7 +87,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Promise> {
         ambiguous: r.get(6)?,
         status: PromiseStatus::from_str(&status).map_err(|e| conversion(7, e))?,
         created_at: super::parse_ts(&r.get::<_, String>(8)?)?,
-        resolved_at: r.get::<_, Option<String>>(9)?.as_deref().map(super::parse_ts).transpose()?,
+        resolved_at: r
+            .get::<_, Option<String>>(9)?
+            .as_deref()
+            .map(super::parse_ts)
+            .transpose()?,
     })
 }
 

@@ -17,16 +17,32 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
         .into_iter()
         .map(|client| {
             let id = client.id.clone();
-            let invoices: Vec<_> = invoices.iter().filter(|i| i.client_id == id).cloned().collect();
+            let invoices: Vec<_> = invoices
+                .iter()
+                .filter(|i| i.client_id == id)
+                .cloned()
+                .collect();
             ClientFile {
-                contacts: contacts.iter().filter(|c| c.client_id == id).cloned().collect(),
+                contacts: contacts
+                    .iter()
+                    .filter(|c| c.client_id == id)
+                    .cloned()
+                    .collect(),
                 payments: payments
                     .iter()
                     .filter(|p| invoices.iter().any(|i| i.number == p.invoice_number))
                     .cloned()
                     .collect(),
-                promises: promises.iter().filter(|p| p.client_id == id).cloned().collect(),
-                messages: messages.iter().filter(|m| m.message.client_id == id).cloned().collect(),
+                promises: promises
+                    .iter()
+                    .filter(|p| p.client_id == id)
+                    .cloned()
+                    .collect(),
+                messages: messages
+                    .iter()
+                    .filter(|m| m.message.client_id == id)
+                    .cloned()
+                    .collect(),
                 invoices,
                 client,
             }

@@ -35,13 +35,21 @@ pub(super) fn channel_for(ctx: &ClientCtx<'_>, stage: &Stage, to: &[&Contact]) -
             .max_by_key(|m| m.id)
             .is_some_and(|m| m.status == OutboxStatus::Dead)
     };
-    let reachable = |ch: Channel| stage.channels.contains(&ch) && to.iter().any(|c| address(c, ch).is_some());
-    let preferred = to.first().map(|c| c.preferred_channel).unwrap_or(Channel::Email);
+    let reachable =
+        |ch: Channel| stage.channels.contains(&ch) && to.iter().any(|c| address(c, ch).is_some());
+    let preferred = to
+        .first()
+        .map(|c| c.preferred_channel)
+        .unwrap_or(Channel::Email);
     let other = match preferred {
         Channel::Email => Channel::Telegram,
         Channel::Telegram => Channel::Email,
     };
-    let order = if dead(preferred) && reachable(other) { [other, preferred] } else { [preferred, other] };
+    let order = if dead(preferred) && reachable(other) {
+        [other, preferred]
+    } else {
+        [preferred, other]
+    };
     order.into_iter().find(|ch| reachable(*ch))
 }
 
@@ -64,16 +72,28 @@ pub(super) fn message(
     let (channel, recipients, cc) = if stage.handover {
         (Channel::Email, Vec::new(), Vec::new())
     } else {
-        let billing: Vec<&Contact> =
-            ctx.reachable.iter().copied().filter(|c| c.role == ContactRole::Billing).collect();
-        let to: Vec<&Contact> = if billing.is_empty() { ctx.reachable.to_vec() } else { billing };
+        let billing: Vec<&Contact> = ctx
+            .reachable
+            .iter()
+            .copied()
+            .filter(|c| c.role == ContactRole::Billing)
+            .collect();
+        let to: Vec<&Contact> = if billing.is_empty() {
+            ctx.reachable.to_vec()
+        } else {
+            billing
+        };
         let Some(channel) = channel_for(ctx, stage, &to) else {
             let allowed: Vec<&str> = stage.channels.iter().map(|c| c.as_str()).collect();
             hold(
                 out,
                 &client.id,
                 numbers,
-                format!("no contact reachable by {} for stage {}", allowed.join(" or "), stage.name),
+                format!(
+                    "no contact reachable by {} for stage {}",
+                    allowed.join(" or "),
+                    stage.name
+                ),
             );
             return None;
         };
@@ -93,7 +113,12 @@ pub(super) fn message(
     let (send_at, waiting) = match schedule(ctx, stage.handover) {
         Ok(s) => s,
         Err(e) => {
-            hold(out, &client.id, numbers, format!("no allowed moment to send: {e}"));
+            hold(
+                out,
+                &client.id,
+                numbers,
+                format!("no allowed moment to send: {e}"),
+            );
             return None;
         }
     };

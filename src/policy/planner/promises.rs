@@ -49,8 +49,18 @@ pub fn check_promise(
 ) -> PromiseCheck {
     let covered: Vec<&Invoice> = invoices
         .iter()
-        .filter(|i| promise.invoice_number.as_ref().is_none_or(|n| *n == i.number))
-        .filter(|i| !matches!(i.status, crate::domain::InvoiceStatus::Cancelled | crate::domain::InvoiceStatus::WrittenOff))
+        .filter(|i| {
+            promise
+                .invoice_number
+                .as_ref()
+                .is_none_or(|n| *n == i.number)
+        })
+        .filter(|i| {
+            !matches!(
+                i.status,
+                crate::domain::InvoiceStatus::Cancelled | crate::domain::InvoiceStatus::WrittenOff
+            )
+        })
         .collect();
     let until = add_business_days(promise.promised_date, grace_days, calendar);
     let settled = covered.iter().all(|i| i.balance.is_settled());
@@ -65,5 +75,9 @@ pub fn check_promise(
     if settled || amount_met {
         return PromiseCheck::Kept;
     }
-    if today > until { PromiseCheck::Broken } else { PromiseCheck::Pending { until } }
+    if today > until {
+        PromiseCheck::Broken
+    } else {
+        PromiseCheck::Pending { until }
+    }
 }

@@ -18,7 +18,11 @@ pub fn derive_segment(
     let mut paid = 0u32;
     let mut late = 0u32;
     for inv in invoices.iter().filter(|i| i.status == InvoiceStatus::Paid) {
-        let Some(last) = payments.iter().filter(|p| p.invoice_number == inv.number).map(|p| p.paid_on).max()
+        let Some(last) = payments
+            .iter()
+            .filter(|p| p.invoice_number == inv.number)
+            .map(|p| p.paid_on)
+            .max()
         else {
             continue;
         };
@@ -32,7 +36,8 @@ pub fn derive_segment(
     }
     let history_before = invoices.iter().any(|i| i.issue_date < year_ago);
     if paid == 0 {
-        return (!history_before && invoices.iter().all(|i| i.status != InvoiceStatus::Paid)).then(|| "new".into());
+        return (!history_before && invoices.iter().all(|i| i.status != InvoiceStatus::Paid))
+            .then(|| "new".into());
     }
     if Decimal::from(late) >= late_share * Decimal::from(paid) {
         Some("late".into())

@@ -35,11 +35,19 @@ impl Settings {
                 .map(|s| s.extra_holidays.clone())
                 .unwrap_or_default();
             // Regions only exist in Spain's data; elsewhere the region is informative.
-            let region = if country == Country::Spain { c.region.as_deref() } else { None };
+            let region = if country == Country::Spain {
+                c.region.as_deref()
+            } else {
+                None
+            };
             let calendar = HolidayCalendar::new(country, region, &extra)
                 .with_context(|| format!("client {}: holiday calendar", c.id))?;
             calendars.insert(key, calendar);
         }
-        Ok(Settings { reminders: config.reminders.clone(), rules, calendars })
+        Ok(Settings {
+            reminders: config.reminders.clone(),
+            rules,
+            calendars,
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! Table-driven planner tests: each case is a small world and an instant.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal_macros::dec;
 
 use super::*;
@@ -87,7 +87,12 @@ impl World {
 
     fn pay(mut self, number: &str, on: &str, amount: &str) -> World {
         let amount: Money = amount.parse().unwrap();
-        let inv = self.file.invoices.iter_mut().find(|i| i.number == number).unwrap();
+        let inv = self
+            .file
+            .invoices
+            .iter_mut()
+            .find(|i| i.number == number)
+            .unwrap();
         inv.paid = inv.paid + amount;
         inv.balance = inv.amount - inv.paid;
         if inv.balance.is_settled() {
@@ -105,7 +110,12 @@ impl World {
     }
 
     fn status(mut self, number: &str, status: InvoiceStatus) -> World {
-        self.file.invoices.iter_mut().find(|i| i.number == number).unwrap().status = status;
+        self.file
+            .invoices
+            .iter_mut()
+            .find(|i| i.number == number)
+            .unwrap()
+            .status = status;
         self
     }
 
@@ -146,7 +156,13 @@ impl World {
         });
     }
 
-    fn promise(mut self, date: &str, made: &str, amount: Option<&str>, status: PromiseStatus) -> World {
+    fn promise(
+        mut self,
+        date: &str,
+        made: &str,
+        amount: Option<&str>,
+        status: PromiseStatus,
+    ) -> World {
         self.file.promises.push(Promise {
             id: self.file.promises.len() as i64 + 1,
             client_id: self.file.client.id.clone(),
@@ -163,7 +179,9 @@ impl World {
     }
 
     fn plan(&self, now: &str) -> Plan {
-        let snapshot = Snapshot { clients: vec![self.file.clone()] };
+        let snapshot = Snapshot {
+            clients: vec![self.file.clone()],
+        };
         let settings = Settings::from_config(&self.config, &snapshot).unwrap();
         let plan = plan(&snapshot, &settings, at(now));
         assert!(plan.errors.is_empty(), "{:?}", plan.errors);
@@ -177,7 +195,11 @@ fn only(plan: &Plan) -> &PlannedMessage {
 }
 
 fn held(plan: &Plan) -> String {
-    plan.held.iter().map(|h| h.reason.clone()).collect::<Vec<_>>().join(" | ")
+    plan.held
+        .iter()
+        .map(|h| h.reason.clone())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 // 2026-11-24 is a Tuesday; 10:30 in Madrid is 09:30 UTC.
@@ -199,7 +221,9 @@ fn stage_follows_the_age_of_the_oldest_invoice() {
         ("2026-07-29", Some("final")),
     ];
     for (due, want) in cases {
-        let plan = World::madrid().invoice("F1", due, "100").plan(TUESDAY_MORNING);
+        let plan = World::madrid()
+            .invoice("F1", due, "100")
+            .plan(TUESDAY_MORNING);
         let got = plan.messages.first().map(|m| m.stage.as_str());
         assert_eq!(got, want, "due {due}: {plan:#?}");
         if let Some(m) = plan.messages.first() {
@@ -217,14 +241,33 @@ fn preventive_is_per_invoice_and_overdue_is_one_message_per_client() {
         .invoice("F3", "2026-11-26", "70") // preventive
         .invoice("F4", "2026-11-27", "80") // preventive
         .plan(TUESDAY_MORNING);
-    let stages: Vec<(&str, &str)> = plan.messages.iter().map(|m| (m.stage.as_str(), m.cycle.as_str())).collect();
-    assert_eq!(stages, [("preventive", "F3"), ("preventive", "F4"), ("formal", "F1")]);
+    let stages: Vec<(&str, &str)> = plan
+        .messages
+        .iter()
+        .map(|m| (m.stage.as_str(), m.cycle.as_str()))
+        .collect();
+    assert_eq!(
+        stages,
+        [("preventive", "F3"), ("preventive", "F4"), ("formal", "F1")]
+    );
     let formal = &plan.messages[2];
     assert_eq!(formal.invoices, ["F1", "F2"]);
-    assert_eq!(formal.reached, ["F1"], "F2 is only 14 days overdue: listed as also pending");
-    assert_eq!(formal.cc, Vec::<String>::new(), "no finance contact to copy");
+    assert_eq!(
+        formal.reached,
+        ["F1"],
+        "F2 is only 14 days overdue: listed as also pending"
+    );
+    assert_eq!(
+        formal.cc,
+        Vec::<String>::new(),
+        "no finance contact to copy"
+    );
     assert_eq!(formal.dedup_key, "C1|formal|F1");
-    assert_eq!(formal.deadline, Some(day("2026-12-24")), "30 days until the final notice");
+    assert_eq!(
+        formal.deadline,
+        Some(day("2026-12-24")),
+        "30 days until the final notice"
+    );
 }
 
 #[test]
@@ -233,7 +276,8 @@ fn time_zone_decides_the_day_at_the_boundary() {
     let now = "2026-11-24T23:30:00Z";
     let madrid = World::madrid().invoice("F1", "2026-11-25", "100").plan(now);
     assert_eq!(only(&madrid).stage, "due");
-    let mut mx = World::new("M1", "MX", chrono_tz::America::Mexico_City).invoice("F1", "2026-11-25", "100");
+    let mut mx =
+        World::new("M1", "MX", chrono_tz::America::Mexico_City).invoice("F1", "2026-11-25", "100");
     mx.file.invoices[0].currency = "MXN".into();
     let plan = mx.plan(now);
     let m = only(&plan);
@@ -241,27 +285,41 @@ fn time_zone_decides_the_day_at_the_boundary() {
     // 17:30 in Mexico City is after hours: next morning 10:00 local = 16:00 UTC.
     assert!(!m.due_now);
     assert_eq!(m.send_at, at("2026-11-25T16:00:00Z"));
-    assert!(m.waiting.as_deref().unwrap().contains("outside contact hours"), "{m:#?}");
+    assert!(
+        m.waiting
+            .as_deref()
+            .unwrap()
+            .contains("outside contact hours"),
+        "{m:#?}"
+    );
 }
 
 #[test]
 fn dst_change_in_madrid_moves_the_utc_instant_not_the_local_time() {
     // Spring forward on Sunday 2026-03-29. A Thursday 10:00 window is 09:00 UTC in winter...
-    let winter = World::madrid().invoice("F1", "2026-03-23", "100").plan("2026-03-26T06:00:00Z");
+    let winter = World::madrid()
+        .invoice("F1", "2026-03-23", "100")
+        .plan("2026-03-26T06:00:00Z");
     assert_eq!(only(&winter).send_at, at("2026-03-26T09:00:00Z"));
     // ...and 08:00 UTC the Thursday after the change.
-    let summer = World::madrid().invoice("F1", "2026-03-30", "100").plan("2026-04-02T05:00:00Z");
+    let summer = World::madrid()
+        .invoice("F1", "2026-03-30", "100")
+        .plan("2026-04-02T05:00:00Z");
     assert_eq!(only(&summer).stage, "early");
     assert_eq!(only(&summer).send_at, at("2026-04-02T08:00:00Z"));
     // Fall back on 2026-10-25: the Monday after, the window opens at 12:00 CET = 11:00 UTC.
-    let autumn = World::madrid().invoice("F1", "2026-10-23", "100").plan("2026-10-26T07:00:00Z");
+    let autumn = World::madrid()
+        .invoice("F1", "2026-10-23", "100")
+        .plan("2026-10-26T07:00:00Z");
     assert_eq!(only(&autumn).send_at, at("2026-10-26T11:00:00Z"));
 }
 
 #[test]
 fn a_holiday_on_the_due_date_waits_for_the_next_working_morning() {
     // 8 December 2026 (Tuesday) is Inmaculada Concepción.
-    let plan = World::madrid().invoice("F1", "2026-12-08", "100").plan("2026-12-08T09:30:00Z");
+    let plan = World::madrid()
+        .invoice("F1", "2026-12-08", "100")
+        .plan("2026-12-08T09:30:00Z");
     let m = only(&plan);
     assert_eq!(m.stage, "due");
     assert!(!m.due_now);
@@ -272,8 +330,14 @@ fn a_holiday_on_the_due_date_waits_for_the_next_working_morning() {
 #[test]
 fn the_owners_own_closing_day_is_respected() {
     // The example config closes ES clients on 2026-05-15 (a Friday).
-    let plan = World::madrid().invoice("F1", "2026-05-15", "100").plan("2026-05-15T08:30:00Z");
-    assert_eq!(only(&plan).send_at, at("2026-05-18T10:00:00Z"), "Monday 12:00 CEST");
+    let plan = World::madrid()
+        .invoice("F1", "2026-05-15", "100")
+        .plan("2026-05-15T08:30:00Z");
+    assert_eq!(
+        only(&plan).send_at,
+        at("2026-05-18T10:00:00Z"),
+        "Monday 12:00 CEST"
+    );
 }
 
 #[test]
@@ -285,13 +349,20 @@ fn after_a_40_day_outage_only_the_latest_stage_goes_once() {
     // Down from 6 October to 17 November (42 days overdue): second and firm were missed.
     let plan = world.plan("2026-11-17T09:30:00Z");
     let m = only(&plan);
-    assert_eq!(m.stage, "formal", "the latest stage due, no burst of second and firm");
+    assert_eq!(
+        m.stage, "formal",
+        "the latest stage due, no burst of second and firm"
+    );
     // Once queued and sent, the next tick plans nothing new.
     let mut after = world;
     after.push_message("formal", "F1", "2026-11-17T09:30:00Z", OutboxStatus::Sent);
     let plan = after.plan("2026-11-17T10:00:00Z");
     assert!(plan.messages.is_empty(), "{plan:#?}");
-    assert!(held(&plan).contains("formal already sent"), "{}", held(&plan));
+    assert!(
+        held(&plan).contains("formal already sent"),
+        "{}",
+        held(&plan)
+    );
 }
 
 #[test]
@@ -315,7 +386,10 @@ fn a_partial_payment_does_not_skip_a_stage() {
     assert_eq!(m.invoices, ["F1"]);
     // Paid in full: nothing at all.
     let plan = world.pay("F1", "2026-11-21", "600").plan(TUESDAY_MORNING);
-    assert!(plan.messages.is_empty() && plan.held.is_empty(), "{plan:#?}");
+    assert!(
+        plan.messages.is_empty() && plan.held.is_empty(),
+        "{plan:#?}"
+    );
 }
 
 #[test]
@@ -323,15 +397,31 @@ fn a_promise_pauses_until_its_date_plus_grace_and_is_kept_by_paying() {
     let world = World::madrid()
         .invoice("F1", "2026-11-10", "500")
         .sent("early", "F1", "2026-11-13T09:30:00Z")
-        .promise("2026-11-27", "2026-11-20T10:00:00Z", None, PromiseStatus::Pending);
+        .promise(
+            "2026-11-27",
+            "2026-11-20T10:00:00Z",
+            None,
+            PromiseStatus::Pending,
+        );
     // Promise on Friday 27th + 2 business days = Tuesday 1 December.
     let plan = world.plan(TUESDAY_MORNING);
     assert!(plan.messages.is_empty());
     assert_eq!(held(&plan), "paused: promise until 2026-12-01");
     let plan = world.plan("2026-12-01T09:30:00Z");
-    assert!(plan.messages.is_empty(), "still within grace on the last day");
-    let kept = world.pay("F1", "2026-11-27", "500").plan("2026-11-27T12:00:00Z");
-    assert_eq!(kept.effects, [Effect::PromiseKept { id: 1, client: "C1".into() }]);
+    assert!(
+        plan.messages.is_empty(),
+        "still within grace on the last day"
+    );
+    let kept = world
+        .pay("F1", "2026-11-27", "500")
+        .plan("2026-11-27T12:00:00Z");
+    assert_eq!(
+        kept.effects,
+        [Effect::PromiseKept {
+            id: 1,
+            client: "C1".into()
+        }]
+    );
     assert!(kept.messages.is_empty());
 }
 
@@ -340,11 +430,26 @@ fn a_promised_partial_amount_keeps_the_promise_but_the_rest_is_still_reminded() 
     let world = World::madrid()
         .invoice("F1", "2026-11-10", "500")
         .sent("early", "F1", "2026-11-13T09:30:00Z")
-        .promise("2026-11-27", "2026-11-20T10:00:00Z", Some("200"), PromiseStatus::Pending)
+        .promise(
+            "2026-11-27",
+            "2026-11-20T10:00:00Z",
+            Some("200"),
+            PromiseStatus::Pending,
+        )
         .pay("F1", "2026-11-26", "200");
     let plan = world.plan("2026-11-26T12:00:00Z");
-    assert_eq!(plan.effects, [Effect::PromiseKept { id: 1, client: "C1".into() }]);
-    assert_eq!(only(&plan).stage, "firm", "the balance of 300 is still owed, at its age's stage");
+    assert_eq!(
+        plan.effects,
+        [Effect::PromiseKept {
+            id: 1,
+            client: "C1".into()
+        }]
+    );
+    assert_eq!(
+        only(&plan).stage,
+        "firm",
+        "the balance of 300 is still owed, at its age's stage"
+    );
 }
 
 #[test]
@@ -352,12 +457,21 @@ fn a_broken_promise_resumes_one_stage_further_and_mentions_it() {
     let world = World::madrid()
         .invoice("F1", "2026-11-13", "500")
         .sent("early", "F1", "2026-11-16T09:30:00Z")
-        .promise("2026-11-27", "2026-11-17T10:00:00Z", None, PromiseStatus::Pending);
+        .promise(
+            "2026-11-27",
+            "2026-11-17T10:00:00Z",
+            None,
+            PromiseStatus::Pending,
+        );
     // Wednesday 2 December: grace ended on Tuesday 1st; 19 days overdue = firm by age.
     let plan = world.plan("2026-12-02T09:30:00Z");
     assert_eq!(
         plan.effects,
-        [Effect::PromiseBroken { id: 1, client: "C1".into(), promised_date: day("2026-11-27") }]
+        [Effect::PromiseBroken {
+            id: 1,
+            client: "C1".into(),
+            promised_date: day("2026-11-27")
+        }]
     );
     let m = only(&plan);
     assert_eq!(m.stage, "firm");
@@ -366,21 +480,36 @@ fn a_broken_promise_resumes_one_stage_further_and_mentions_it() {
     let young = World::madrid()
         .invoice("F1", "2026-11-20", "500")
         .sent("due", "F1", "2026-11-20T09:30:00Z")
-        .promise("2026-11-23", "2026-11-20T12:00:00Z", None, PromiseStatus::Pending);
+        .promise(
+            "2026-11-23",
+            "2026-11-20T12:00:00Z",
+            None,
+            PromiseStatus::Pending,
+        );
     let plan = young.plan("2026-11-26T09:30:00Z");
     let m = only(&plan);
-    assert_eq!(m.stage, "early", "due was the last sent: the ladder resumes at the next stage");
+    assert_eq!(
+        m.stage, "early",
+        "due was the last sent: the ladder resumes at the next stage"
+    );
     assert_eq!(m.broken_promise, Some(day("2026-11-23")));
 }
 
 #[test]
 fn a_dispute_stops_reminders_until_resolved() {
-    let world = World::madrid().invoice("F1", "2026-11-09", "500").invoice("F2", "2026-11-16", "90");
+    let world =
+        World::madrid()
+            .invoice("F1", "2026-11-09", "500")
+            .invoice("F2", "2026-11-16", "90");
     let disputed = world.status("F1", InvoiceStatus::Disputed);
     let plan = disputed.plan(TUESDAY_MORNING);
     assert!(held(&plan).contains("disputed"));
     let m = only(&plan);
-    assert_eq!(m.invoices, ["F2"], "the other invoice is still reminded on its own age");
+    assert_eq!(
+        m.invoices,
+        ["F2"],
+        "the other invoice is still reminded on its own age"
+    );
     assert_eq!(m.stage, "second");
     let resolved = disputed.status("F1", InvoiceStatus::Open);
     let plan = resolved.plan(TUESDAY_MORNING);
@@ -399,13 +528,18 @@ fn paid_claims_holds_opt_outs_and_minimum_amounts_hold() {
 
     let mut on_hold = World::madrid().invoice("F1", "2026-11-09", "500");
     on_hold.file.client.on_hold = true;
-    assert_eq!(held(&on_hold.plan(TUESDAY_MORNING)), "paused: client on manual hold");
+    assert_eq!(
+        held(&on_hold.plan(TUESDAY_MORNING)),
+        "paused: client on manual hold"
+    );
 
     let mut opted = World::madrid().invoice("F1", "2026-11-09", "500");
     opted.file.contacts[0].opted_out = true;
     assert_eq!(held(&opted.plan(TUESDAY_MORNING)), "opted out");
 
-    let small = World::madrid().invoice("F1", "2026-11-09", "19.99").plan(TUESDAY_MORNING);
+    let small = World::madrid()
+        .invoice("F1", "2026-11-09", "19.99")
+        .plan(TUESDAY_MORNING);
     assert!(small.messages.is_empty());
     assert!(held(&small).contains("minimum amount"));
 }
@@ -423,7 +557,10 @@ fn the_final_notice_goes_once_and_the_handover_follows_on_the_announced_date() {
     let plan = world.plan("2026-12-02T20:00:00Z");
     let m = only(&plan);
     assert_eq!(m.stage, "handover");
-    assert!(m.handover && m.due_now, "a task for the owner does not wait for contact hours");
+    assert!(
+        m.handover && m.due_now,
+        "a task for the owner does not wait for contact hours"
+    );
     let mut done = world;
     done.push_message("handover", "F1", "2026-12-02T20:00:00Z", OutboxStatus::Sent);
     let plan = done.plan("2027-01-15T09:30:00Z");
@@ -433,7 +570,11 @@ fn the_final_notice_goes_once_and_the_handover_follows_on_the_announced_date() {
 
 #[test]
 fn already_planned_keys_are_never_planned_again() {
-    let world = World::madrid().invoice("F1", "2026-11-26", "100").sent("preventive", "F1", "2026-11-23T11:00:00Z");
+    let world = World::madrid().invoice("F1", "2026-11-26", "100").sent(
+        "preventive",
+        "F1",
+        "2026-11-23T11:00:00Z",
+    );
     let plan = world.plan(TUESDAY_MORNING);
     assert!(plan.messages.is_empty(), "{plan:#?}");
 }
@@ -442,21 +583,29 @@ fn already_planned_keys_are_never_planned_again() {
 fn minimum_gap_and_weekend_push_the_send_moment() {
     // Early sent on Monday 23rd for an older cycle... a new preventive reminder on Tuesday
     // must respect the 2-day gap: Wednesday 25th 10:00 local.
-    let world = World::madrid()
-        .invoice("F1", "2026-11-27", "100")
-        .sent("early", "OLD", "2026-11-23T11:00:00Z");
+    let world = World::madrid().invoice("F1", "2026-11-27", "100").sent(
+        "early",
+        "OLD",
+        "2026-11-23T11:00:00Z",
+    );
     let m = world.plan(TUESDAY_MORNING);
     let m = only(&m);
     assert_eq!(m.send_at, at("2026-11-25T09:00:00Z"));
-    assert!(m.waiting.as_deref().unwrap().contains("minimum gap"), "{m:#?}");
+    assert!(
+        m.waiting.as_deref().unwrap().contains("minimum gap"),
+        "{m:#?}"
+    );
     // Saturday: Monday at 12:00 (Monday mornings are avoided).
-    let sat = World::madrid().invoice("F1", "2026-11-25", "100").plan("2026-11-28T10:00:00Z");
+    let sat = World::madrid()
+        .invoice("F1", "2026-11-25", "100")
+        .plan("2026-11-28T10:00:00Z");
     assert_eq!(only(&sat).send_at, at("2026-11-30T11:00:00Z"));
 }
 
 #[test]
 fn colombia_never_on_sunday_and_uses_its_own_hours() {
-    let mut co = World::new("K1", "CO", chrono_tz::America::Bogota).invoice("F1", "2026-11-19", "100");
+    let mut co =
+        World::new("K1", "CO", chrono_tz::America::Bogota).invoice("F1", "2026-11-19", "100");
     co.file.invoices[0].currency = "COP".into();
     // Sunday 29 November 11:00 in Bogotá (16:00 UTC).
     let plan = co.plan("2026-11-29T16:00:00Z");
@@ -501,12 +650,19 @@ fn later_stages_copy_the_finance_manager() {
 #[test]
 fn a_regular_client_gets_the_gentler_ladder_and_a_late_payer_the_default() {
     let mut regular = World::madrid().invoice("F1", "2026-11-20", "100");
-    for (n, due) in [("P1", "2026-06-01"), ("P2", "2026-07-01"), ("P3", "2026-08-01")] {
+    for (n, due) in [
+        ("P1", "2026-06-01"),
+        ("P2", "2026-07-01"),
+        ("P3", "2026-08-01"),
+    ] {
         regular = regular.invoice(n, due, "10").pay(n, due, "10");
     }
     // 4 days overdue: `early` in the default ladder (+3), nothing yet in the regular one (+5).
     let plan = regular.plan(TUESDAY_MORNING);
-    assert!(plan.messages.iter().all(|m| m.stage != "early"), "{plan:#?}");
+    assert!(
+        plan.messages.iter().all(|m| m.stage != "early"),
+        "{plan:#?}"
+    );
     assert_eq!(only(&plan).segment.as_deref(), Some("regular"));
     assert_eq!(only(&plan).stage, "due");
     let late = World::madrid()

@@ -1,0 +1,82 @@
+//! `cobrador plan [--now RFC3339] [--json]`: what would be sent now, and why; sends nothing.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::{Context, print_json};
+use crate::engine;
+
+/// Options of `plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The instant to plan at (RFC 3339). Default: now.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+    /// JSON output: a list of planned messages.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses `--now`.
+pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("{e}: use RFC 3339, e.g. 2026-11-24T10:30:00+01:00"))
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let store = ctx.store()?;
+    let now = args.now.unwrap_or_else(Utc::now);
+    let plan = engine::plan_now(&store, &ctx.config, now)?;
+    if args.json {
+        print_json(&plan.messages)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Plan at {now}");
+    if plan.messages.is_empty() {
+        println!("Nothing to send.");
+    }
+    for m in &plan.messages {
+        let when = match &m.waiting {
+            None => "now".to_owned(),
+            Some(w) => w.clone(),
+        };
+        println!(
+            "  {:<10} {:<10} {:<8} {:<38} {}",
+            m.client,
+            m.stage,
+            if m.handover {
+                "owner"
+            } else {
+                m.channel.as_str()
+            },
+            m.invoices.join(","),
+            when
+        );
+        println!("  {:<10} why: {}", "", m.why);
+    }
+    if !plan.held.is_empty() {
+        println!("Not sent:");
+        for h in &plan.held {
+            let what = if h.invoices.is_empty() {
+                "(all)".to_owned()
+            } else {
+                h.invoices.join(",")
+            };
+            println!("  {:<10} {:<20} {}", h.client, what, h.reason);
+        }
+    }
+    for e in &plan.effects {
+        println!("Due: {}", serde_json::to_string(e)?);
+    }
+    for e in &plan.errors {
+        eprintln!("error: {e}");
+    }
+    Ok(if plan.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

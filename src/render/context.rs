@@ -1,0 +1,309 @@
+//! The data a template sees: the contract between the planner and the templates.
+//!
+//! The planner builds a [`RenderContext`] from the database; the renderer serialises it to JSON
+//! (dates as `YYYY-MM-DD`, amounts as decimal strings) and adds a computed [`Summary`] under
+//! `summary`. Every field is always present (optional ones as `null`), so strict mode can tell a
+//! typo in a template from a value that is simply absent. `docs/templates.md` documents each
+//! field with an example.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Everything a message template can refer to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenderContext {
+    /// The creditor: the business sending the reminders.
+    pub business: Business,
+    /// The client who owes the invoices.
+    pub client: Client,
+    /// The person the message is addressed to.
+    pub contact: Contact,
+    /// Address the client as "tú" instead of the default "usted".
+    pub tuteo: bool,
+    /// Locale for formatting money and numbers: `es-ES`, `es-MX`, `es-CO`, `es-CL`, `es-AR`, `es-PE`.
+    pub locale: String,
+    /// The day the message is written, in the client's time zone.
+    pub today: NaiveDate,
+    /// The collection stage this message belongs to.
+    pub stage: Stage,
+    /// The client's open invoices covered by this message, oldest first.
+    pub invoices: Vec<InvoiceLine>,
+    /// Totals per currency, in the order currencies first appear in `invoices`.
+    pub totals: Vec<CurrencyTotal>,
+    /// Date by which payment (or an answer) is asked for (`formal`, `final`).
+    pub deadline: Option<NaiveDate>,
+    /// Date the matter passes to a person or an adviser (`final`).
+    pub handover_date: Option<NaiveDate>,
+    /// A promised payment date that passed without payment, or null.
+    pub broken_promise: Option<NaiveDate>,
+    /// The promise being acknowledged (`ack_promise`).
+    pub promise: Option<Promise>,
+    /// An agreed payment plan (`plan_confirmation`, `instalment`).
+    pub plan: Option<Plan>,
+    /// A discount offered for paying by a date, or null.
+    pub discount: Option<Discount>,
+    /// How the client can answer this message.
+    pub reply: Reply,
+    /// What the owner must look at (`owner_alert`, `handover`).
+    pub owner_alert: Option<OwnerAlert>,
+}
+
+/// The creditor business (from the configuration).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Business {
+    /// Trade name, as clients know it: `Estudio Lumen`.
+    pub name: String,
+    /// Legal name: `Lumen Diseño y Comunicación, S.L.`.
+    pub legal_name: String,
+    /// Tax id (NIF, RFC, NIT, RUT, CUIT, RUC).
+    pub tax_id: String,
+    /// Postal address, one line.
+    pub address: String,
+    /// Contact email shown to clients.
+    pub email: String,
+    /// Contact phone, if any.
+    pub phone: Option<String>,
+    /// The named person clients can talk to: `Marta Ruiz`.
+    pub contact_person: String,
+    /// IBAN (or CLABE, account number) for transfers, if any.
+    pub iban: Option<String>,
+    /// Other ways to pay, one sentence each: `Bizum al 600 000 000`.
+    pub payment_methods: Vec<String>,
+    /// A payment page, if any.
+    pub payment_link: Option<String>,
+}
+
+/// The client who owes the invoices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    /// Name used in messages: `Talleres Pérez`.
+    pub name: String,
+    /// Legal name, for letters: `Talleres Pérez e Hijos, S.L.`.
+    pub legal_name: Option<String>,
+    /// Tax id, for letters.
+    pub tax_id: Option<String>,
+    /// A business (true) or a consumer (false): Ley 3/2004 interest and the 40 EUR are B2B only.
+    pub b2b: bool,
+    /// ISO 3166 country code: `ES`, `MX`, ...
+    pub country: String,
+    /// Postal address, for letters.
+    pub address: Option<String>,
+}
+
+/// The person a message is addressed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// First name or full name, or null when unknown (the greeting then uses the client's name).
+    pub name: Option<String>,
+}
+
+/// The stage of the collection ladder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    /// Stage name: `preventive`, `due`, `early`, `second`, `firm`, `formal`, `final`, `handover`.
+    pub name: String,
+    /// Tone from the ladder config: `amable`, `cordial`, `firme`, `formal`.
+    pub tone: String,
+    /// Days from the due date when this stage fires (negative: before).
+    pub day_offset: i64,
+}
+
+/// One open invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    /// Invoice number: `F-2026-0142`.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// ISO 4217 currency: `EUR`, `MXN`, ...
+    pub currency: String,
+    /// Invoice total.
+    pub amount: Decimal,
+    /// Already paid.
+    pub paid: Decimal,
+    /// Still owed (`amount - paid`).
+    pub balance: Decimal,
+    /// Days since the due date (negative: not yet due).
+    pub days_overdue: i64,
+    /// True when this invoice is old enough for the message's stage; false when it is listed
+    /// only as "also pending".
+    pub reached_stage: bool,
+    /// Late-payment interest and fixed costs (Spain, B2B, from `firm`), or null.
+    pub interest: Option<Interest>,
+}
+
+/// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interest {
+    /// Sum of the periods' interest.
+    pub total: Decimal,
+    /// One entry per half-year rate.
+    pub periods: Vec<InterestPeriod>,
+    /// Fixed recovery costs (40 EUR per invoice, art. 8).
+    pub fixed_costs: Decimal,
+}
+
+/// Interest accrued in one period at one legal rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterestPeriod {
+    /// First day of accrual, inclusive.
+    pub from: NaiveDate,
+    /// Last day of accrual, inclusive.
+    pub to: NaiveDate,
+    /// Days in the period.
+    pub days: i64,
+    /// Annual rate in percent: `10.15`.
+    pub rate: Decimal,
+    /// BOE resolution publishing the rate: `BOE-A-2025-27201`.
+    pub boe_id: String,
+    /// Interest for the period.
+    pub amount: Decimal,
+}
+
+/// Totals for one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrencyTotal {
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Sum of the balances.
+    pub balance: Decimal,
+    /// Sum of the interest.
+    pub interest: Decimal,
+    /// Sum of the fixed costs.
+    pub fixed_costs: Decimal,
+    /// `balance + interest + fixed_costs`.
+    pub grand_total: Decimal,
+}
+
+/// A promise to pay being acknowledged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Promise {
+    /// The promised date.
+    pub date: NaiveDate,
+    /// The promised amount, if the client named one.
+    pub amount: Option<Decimal>,
+    /// Currency of `amount`.
+    pub currency: String,
+    /// True when the date was read with doubt and must be confirmed.
+    pub ambiguous: bool,
+}
+
+/// An agreed payment plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Currency of the plan.
+    pub currency: String,
+    /// All instalments, in order.
+    pub instalments: Vec<Instalment>,
+    /// The instalment this message is about (the next one, or the one just missed).
+    pub next: Option<Instalment>,
+    /// Amount still to pay under the plan.
+    pub remaining: Decimal,
+    /// True the day after `next` was missed.
+    pub missed: bool,
+}
+
+/// One instalment of a payment plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instalment {
+    /// 1-based position in the plan.
+    pub number: u32,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Amount due.
+    pub amount: Decimal,
+    /// Amount already paid.
+    pub paid: Decimal,
+    /// `pending`, `paid`, `partial` or `missed`.
+    pub status: String,
+}
+
+/// A discount for paying by a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Discount {
+    /// What is offered: `Si abona antes del 30 de noviembre, no le aplicaremos el recargo`.
+    pub description: String,
+    /// Currency of the amounts.
+    pub currency: String,
+    /// Amount taken off.
+    pub amount: Decimal,
+    /// Total to pay with the discount.
+    pub discounted_total: Decimal,
+    /// Last day of the offer.
+    pub valid_until: NaiveDate,
+}
+
+/// How the client can answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// Address that reaches cobrador (replying to the email works too), or null.
+    pub email: Option<String>,
+    /// True when the message goes by Telegram, where answering in the chat works.
+    pub telegram: bool,
+}
+
+/// What an owner notification is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerAlert {
+    /// `dispute`, `paid`, `plan`, `needs_review`, `handover`, `stop` or `uncertain`.
+    pub kind: String,
+    /// The client's words, quoted as received (empty for `handover`).
+    pub client_words: String,
+    /// Invoice numbers concerned.
+    pub invoice_numbers: Vec<String>,
+}
+
+/// Values computed from a [`RenderContext`], available to templates as `summary`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Number of invoices listed.
+    pub invoice_count: usize,
+    /// More than one invoice is listed.
+    pub several_invoices: bool,
+    /// Invoices listed that are also pending but younger than the stage.
+    pub also_pending_count: usize,
+    /// Amounts in more than one currency.
+    pub several_currencies: bool,
+    /// Late-payment interest or fixed costs apply (B2B Spain, from `firm`).
+    pub has_interest: bool,
+    /// Invoice numbers as Spanish running text: `F-1`, `F-1 y F-2`, `F-1, F-2 y F-3`.
+    pub numbers: String,
+    /// The sender can be reached by phone.
+    pub has_phone: bool,
+}
+
+impl RenderContext {
+    /// Computes the [`Summary`] templates see under `summary`.
+    pub fn summary(&self) -> Summary {
+        let numbers: Vec<&str> = self.invoices.iter().map(|i| i.number.as_str()).collect();
+        let numbers = match numbers.split_last() {
+            None => String::new(),
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} y {last}", rest.join(", ")),
+        };
+        Summary {
+            invoice_count: self.invoices.len(),
+            several_invoices: self.invoices.len() > 1,
+            also_pending_count: self.invoices.iter().filter(|i| !i.reached_stage).count(),
+            several_currencies: self.totals.len() > 1,
+            has_interest: self
+                .totals
+                .iter()
+                .any(|t| !t.interest.is_zero() || !t.fixed_costs.is_zero()),
+            numbers,
+            has_phone: self.business.phone.is_some(),
+        }
+    }
+
+    /// The JSON value a template renders against: the context plus `summary`.
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        let mut value = serde_json::to_value(self)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("summary".to_owned(), serde_json::to_value(self.summary())?);
+        }
+        Ok(value)
+    }
+}

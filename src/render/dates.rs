@@ -1,0 +1,195 @@
+//! Spanish dates, day counts and small numbers in words.
+//!
+//! Month and weekday names are the same in Spain and Latin America; only the order
+//! day/month/year is used, which is also common to all the supported locales.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+const MONTHS: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
+/// Spanish weekday name, lower case (`viernes`).
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "lunes",
+        Weekday::Tue => "martes",
+        Weekday::Wed => "miércoles",
+        Weekday::Thu => "jueves",
+        Weekday::Fri => "viernes",
+        Weekday::Sat => "sábado",
+        Weekday::Sun => "domingo",
+    }
+}
+
+/// Spanish month name, lower case (`noviembre`).
+pub fn month_name(date: NaiveDate) -> &'static str {
+    MONTHS[date.month0() as usize]
+}
+
+/// `viernes, 27 de noviembre de 2026`.
+pub fn date_long(date: NaiveDate) -> String {
+    format!(
+        "{}, {} de {} de {}",
+        weekday_name(date.weekday()),
+        date.day(),
+        month_name(date),
+        date.year()
+    )
+}
+
+/// `27 de noviembre de 2026`: for running text and letter dates.
+pub fn date_text(date: NaiveDate) -> String {
+    format!("{} de {} de {}", date.day(), month_name(date), date.year())
+}
+
+/// `27/11/2026`.
+pub fn date_short(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// `viernes 27 de noviembre`, adding ` de 2027` when the year differs from `today`'s.
+///
+/// The form used in running text: "el viernes 27 de noviembre".
+pub fn date_day(date: NaiveDate, today: NaiveDate) -> String {
+    let base = format!(
+        "{} {} de {}",
+        weekday_name(date.weekday()),
+        date.day(),
+        month_name(date)
+    );
+    if date.year() == today.year() {
+        base
+    } else {
+        format!("{base} de {}", date.year())
+    }
+}
+
+/// A count in words up to twenty (`tres`), in digits above (`45`).
+///
+/// Style guides write small numbers in letters; long ones read better as digits.
+pub fn number_words(n: u64) -> String {
+    const WORDS: [&str; 21] = [
+        "cero",
+        "uno",
+        "dos",
+        "tres",
+        "cuatro",
+        "cinco",
+        "seis",
+        "siete",
+        "ocho",
+        "nueve",
+        "diez",
+        "once",
+        "doce",
+        "trece",
+        "catorce",
+        "quince",
+        "dieciséis",
+        "diecisiete",
+        "dieciocho",
+        "diecinueve",
+        "veinte",
+    ];
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| WORDS.get(i))
+        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+}
+
+/// `n` days in words: `un día`, `tres días`, `45 días`.
+pub fn days_words(n: u64) -> String {
+    match n {
+        1 => "un día".to_owned(),
+        _ => format!("{} días", number_words(n)),
+    }
+}
+
+/// How far a date is, from the due date's point of view, for `days_overdue` (negative = not
+/// yet due): `vence en tres días`, `vence mañana`, `vence hoy`, `venció ayer`,
+/// `vencida hace tres días`, `vencida hace 45 días`.
+pub fn overdue_words(days_overdue: i64) -> String {
+    match days_overdue {
+        i64::MIN..=-2 => format!("vence en {}", days_words(days_overdue.unsigned_abs())),
+        -1 => "vence mañana".to_owned(),
+        0 => "vence hoy".to_owned(),
+        1 => "venció ayer".to_owned(),
+        _ => format!("vencida hace {}", days_words(days_overdue.unsigned_abs())),
+    }
+}
+
+/// A past distance in days: `hoy`, `ayer`, `hace tres días`, `hace 45 días`.
+pub fn ago_words(days: i64) -> String {
+    match days {
+        i64::MIN..=0 => "hoy".to_owned(),
+        1 => "ayer".to_owned(),
+        _ => format!("hace {}", days_words(days.unsigned_abs())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn long_short_and_day_forms() {
+        let d = ymd(2026, 11, 27);
+        assert_eq!(date_long(d), "viernes, 27 de noviembre de 2026");
+        assert_eq!(date_short(d), "27/11/2026");
+        assert_eq!(date_text(d), "27 de noviembre de 2026");
+        assert_eq!(date_short(ymd(2026, 1, 5)), "05/01/2026");
+        assert_eq!(date_day(d, ymd(2026, 11, 20)), "viernes 27 de noviembre");
+        assert_eq!(
+            date_day(ymd(2027, 1, 4), ymd(2026, 12, 28)),
+            "lunes 4 de enero de 2027"
+        );
+        assert_eq!(
+            date_long(ymd(2026, 9, 16)),
+            "miércoles, 16 de septiembre de 2026"
+        );
+        assert_eq!(date_long(ymd(2026, 8, 1)), "sábado, 1 de agosto de 2026");
+    }
+
+    #[test]
+    fn overdue_in_words() {
+        let cases = [
+            (-3, "vence en tres días"),
+            (-1, "vence mañana"),
+            (0, "vence hoy"),
+            (1, "venció ayer"),
+            (3, "vencida hace tres días"),
+            (20, "vencida hace veinte días"),
+            (45, "vencida hace 45 días"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(overdue_words(n), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn ago_and_numbers() {
+        assert_eq!(ago_words(0), "hoy");
+        assert_eq!(ago_words(1), "ayer");
+        assert_eq!(ago_words(3), "hace tres días");
+        assert_eq!(ago_words(90), "hace 90 días");
+        assert_eq!(number_words(16), "dieciséis");
+        assert_eq!(number_words(21), "21");
+        assert_eq!(days_words(1), "un día");
+    }
+}

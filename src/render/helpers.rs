@@ -1,0 +1,514 @@
+//! Handlebars helpers for Spanish messages: money, dates, plurals, tú/usted, alignment.
+//!
+//! Every helper is strict: a parameter that names a missing variable is an error, like a
+//! missing `{{variable}}`. Helpers read `locale`, `today` and `tuteo` from the root context.
+//! Text coming from data is escaped with the registry's escape function (none for plain
+//! text, HTML for email HTML and Telegram); literal strings written in the template are not,
+//! so `{{usted "<b>Le</b> recordamos" "<b>Te</b> recordamos"}}` keeps its markup.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, JsonRender, JsonTruthy, Output, PathAndJson,
+    RenderContext, RenderError, RenderErrorReason, Renderable,
+};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::render::{dates, money};
+
+/// Names of every helper registered by [`register`], for documentation and tests.
+pub const HELPERS: &[&str] = &[
+    "money",
+    "percent",
+    "date_long",
+    "date_short",
+    "date_text",
+    "date_day",
+    "overdue",
+    "ago",
+    "number_words",
+    "count",
+    "plural",
+    "usted",
+    "pad",
+    "padl",
+    "eq",
+    "if",
+    "unless",
+];
+
+/// Registers the Spanish helpers, and strict `if`/`unless`, on a registry.
+pub fn register(hb: &mut Handlebars<'static>) {
+    hb.register_helper("money", Box::new(money_helper));
+    hb.register_helper("percent", Box::new(percent_helper));
+    hb.register_helper("date_long", Box::new(date_long_helper));
+    hb.register_helper("date_short", Box::new(date_short_helper));
+    hb.register_helper("date_text", Box::new(date_text_helper));
+    hb.register_helper("date_day", Box::new(date_day_helper));
+    hb.register_helper("overdue", Box::new(overdue_helper));
+    hb.register_helper("ago", Box::new(ago_helper));
+    hb.register_helper("number_words", Box::new(number_words_helper));
+    hb.register_helper("count", Box::new(count_helper));
+    hb.register_helper("plural", Box::new(plural_helper));
+    hb.register_helper("usted", Box::new(usted_helper));
+    hb.register_helper("pad", Box::new(pad_helper));
+    hb.register_helper("padl", Box::new(padl_helper));
+    hb.register_helper("eq", Box::new(eq_helper));
+    hb.register_helper("if", Box::new(if_helper));
+    hb.register_helper("unless", Box::new(unless_helper));
+}
+
+fn other(msg: String) -> RenderError {
+    RenderErrorReason::Other(msg).into()
+}
+
+/// Parameter `idx` of helper `name`, which must exist and not be a missing variable.
+fn param<'a, 'rc>(
+    h: &'a Helper<'rc>,
+    idx: usize,
+    name: &'static str,
+) -> Result<&'a PathAndJson<'rc>, RenderError> {
+    let p = h
+        .param(idx)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, idx))?;
+    if p.is_value_missing() {
+        return Err(RenderErrorReason::MissingVariable(p.relative_path().cloned()).into());
+    }
+    Ok(p)
+}
+
+fn describe(p: &PathAndJson<'_>) -> String {
+    match p.relative_path() {
+        Some(path) => format!("`{path}` = {}", p.value()),
+        None => p.value().to_string(),
+    }
+}
+
+fn decimal_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<Decimal, RenderError> {
+    let p = param(h, idx, name)?;
+    let parsed = match p.value() {
+        Value::String(s) => Decimal::from_str(s.trim()).ok(),
+        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        other(format!(
+            "{name}: expected a decimal amount, got {}",
+            describe(p)
+        ))
+    })
+}
+
+fn int_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<i64, RenderError> {
+    let p = param(h, idx, name)?;
+    let parsed = match p.value() {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        other(format!(
+            "{name}: expected a whole number, got {}",
+            describe(p)
+        ))
+    })
+}
+
+fn str_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<String, RenderError> {
+    let p = param(h, idx, name)?;
+    match p.value() {
+        Value::Null => Err(other(format!("{name}: expected text, got {}", describe(p)))),
+        v => Ok(v.render()),
+    }
+}
+
+fn parse_date(v: &Value) -> Option<NaiveDate> {
+    v.as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+}
+
+fn date_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<NaiveDate, RenderError> {
+    let p = param(h, idx, name)?;
+    parse_date(p.value()).ok_or_else(|| {
+        other(format!(
+            "{name}: expected a date YYYY-MM-DD, got {}",
+            describe(p)
+        ))
+    })
+}
+
+fn root_str<'a>(ctx: &'a Context, key: &str, helper: &str) -> Result<&'a str, RenderError> {
+    ctx.data()
+        .get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| other(format!("{helper}: the context has no `{key}`")))
+}
+
+/// Writes helper output, escaped unless escaping is off (plain text, `{{{ }}}`, subexpression).
+fn emit(
+    out: &mut dyn Output,
+    r: &Handlebars<'_>,
+    rc: &RenderContext<'_, '_>,
+    s: &str,
+) -> HelperResult {
+    if rc.is_disable_escape() {
+        out.write(s)?;
+    } else {
+        out.write(&r.get_escape_fn()(s))?;
+    }
+    Ok(())
+}
+
+/// Writes a parameter: raw if it is a literal written in the template, escaped if from data.
+fn emit_param(
+    out: &mut dyn Output,
+    r: &Handlebars<'_>,
+    rc: &RenderContext<'_, '_>,
+    p: &PathAndJson<'_>,
+) -> HelperResult {
+    let text = p.value().render();
+    if p.relative_path().is_some() {
+        emit(out, r, rc, &text)
+    } else {
+        out.write(&text)?;
+        Ok(())
+    }
+}
+
+/// `{{money amount currency}}` → `1.234,56 €` (es-ES), `$1,234.56` (es-MX), `1,234.56 EUR`.
+fn money_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    ctx: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let amount = decimal_param(h, 0, "money")?;
+    let currency = str_param(h, 1, "money")?;
+    let locale = root_str(ctx, "locale", "money")?;
+    let s =
+        money::format_money(amount, &currency, locale).map_err(|e| other(format!("money: {e}")))?;
+    emit(out, r, rc, &s)
+}
+
+/// `{{percent rate}}` → `10,15 %` (es-ES), `10.15%` (es-MX).
+fn percent_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    ctx: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let rate = decimal_param(h, 0, "percent")?;
+    let locale = root_str(ctx, "locale", "percent")?;
+    let s = money::format_percent(rate, locale).map_err(|e| other(format!("percent: {e}")))?;
+    emit(out, r, rc, &s)
+}
+
+/// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
+fn date_long_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let d = date_param(h, 0, "date_long")?;
+    emit(out, r, rc, &dates::date_long(d))
+}
+
+/// `{{date_short due_date}}` → `27/11/2026`.
+fn date_short_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let d = date_param(h, 0, "date_short")?;
+    emit(out, r, rc, &dates::date_short(d))
+}
+
+/// `{{date_text deadline}}` → `27 de noviembre de 2026`.
+fn date_text_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let d = date_param(h, 0, "date_text")?;
+    emit(out, r, rc, &dates::date_text(d))
+}
+
+/// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
+fn date_day_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    ctx: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let d = date_param(h, 0, "date_day")?;
+    let today = ctx
+        .data()
+        .get("today")
+        .and_then(parse_date)
+        .ok_or_else(|| other("date_day: the context has no valid `today`".to_owned()))?;
+    emit(out, r, rc, &dates::date_day(d, today))
+}
+
+/// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.
+fn overdue_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = int_param(h, 0, "overdue")?;
+    emit(out, r, rc, &dates::overdue_words(n))
+}
+
+/// `{{ago days}}` → `hoy`, `ayer`, `hace tres días`.
+fn ago_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = int_param(h, 0, "ago")?;
+    emit(out, r, rc, &dates::ago_words(n))
+}
+
+/// `{{number_words 3}}` → `tres` (digits above twenty).
+fn number_words_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = int_param(h, 0, "number_words")?;
+    let s = u64::try_from(n).map_or_else(|_| n.to_string(), dates::number_words);
+    emit(out, r, rc, &s)
+}
+
+fn plural_choice<'a, 'rc>(
+    h: &'a Helper<'rc>,
+    name: &'static str,
+) -> Result<(i64, &'a PathAndJson<'rc>), RenderError> {
+    let n = int_param(h, 0, name)?;
+    let form = if n == 1 {
+        param(h, 1, name)?
+    } else {
+        param(h, 2, name)?
+    };
+    Ok((n, form))
+}
+
+/// `{{count summary.invoice_count "factura" "facturas"}}` → `1 factura`, `3 facturas`.
+fn count_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let (n, form) = plural_choice(h, "count")?;
+    emit(out, r, rc, &format!("{n} "))?;
+    emit_param(out, r, rc, form)
+}
+
+/// `{{plural summary.invoice_count "la factura" "las facturas"}}` → the form only.
+fn plural_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let (_, form) = plural_choice(h, "plural")?;
+    emit_param(out, r, rc, form)
+}
+
+/// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
+fn usted_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    ctx: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let tuteo = ctx
+        .data()
+        .get("tuteo")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
+    let usted = param(h, 0, "usted")?;
+    let tu = param(h, 1, "usted")?;
+    emit_param(out, r, rc, if tuteo { tu } else { usted })
+}
+
+fn pad_common(h: &Helper<'_>, name: &'static str, right: bool) -> Result<String, RenderError> {
+    let text = str_param(h, 0, name)?;
+    let width = usize::try_from(int_param(h, 1, name)?).unwrap_or(0);
+    let len = text.chars().count();
+    let fill = " ".repeat(width.saturating_sub(len));
+    Ok(if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    })
+}
+
+/// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
+fn pad_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let s = pad_common(h, "pad", false)?;
+    emit(out, r, rc, &s)
+}
+
+/// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
+fn padl_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let s = pad_common(h, "padl", true)?;
+    emit(out, r, rc, &s)
+}
+
+/// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
+fn eq_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let a = param(h, 0, "eq")?;
+    let b = param(h, 1, "eq")?;
+    out.write(if a.value() == b.value() { "true" } else { "" })?;
+    Ok(())
+}
+
+fn conditional<'reg, 'rc>(
+    h: &Helper<'rc>,
+    r: &'reg Handlebars<'reg>,
+    ctx: &'rc Context,
+    rc: &mut RenderContext<'reg, 'rc>,
+    out: &mut dyn Output,
+    positive: bool,
+) -> HelperResult {
+    let name = if positive { "if" } else { "unless" };
+    let p = param(h, 0, name)?;
+    let truthy = p.value().is_truthy(false) == positive;
+    match if truthy { h.template() } else { h.inverse() } {
+        Some(t) => t.render(r, ctx, rc, out),
+        None => Ok(()),
+    }
+}
+
+/// Strict `{{#if value}}`: unlike the built-in, a missing variable is an error.
+fn if_helper<'reg, 'rc>(
+    h: &Helper<'rc>,
+    r: &'reg Handlebars<'reg>,
+    ctx: &'rc Context,
+    rc: &mut RenderContext<'reg, 'rc>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    conditional(h, r, ctx, rc, out, true)
+}
+
+/// Strict `{{#unless value}}`.
+fn unless_helper<'reg, 'rc>(
+    h: &Helper<'rc>,
+    r: &'reg Handlebars<'reg>,
+    ctx: &'rc Context,
+    rc: &mut RenderContext<'reg, 'rc>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    conditional(h, r, ctx, rc, out, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(tpl: &str, data: &Value) -> Result<String, RenderError> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::html_escape);
+        register(&mut hb);
+        hb.render_template(tpl, data)
+    }
+
+    #[test]
+    fn helpers_render_spanish() {
+        let d = json!({"locale": "es-MX", "today": "2026-11-18", "tuteo": false,
+            "n": 3, "one": 1, "a": "1234.5", "c": "MXN", "d": "2026-11-27", "r": "10.15",
+            "name": "<A & B>"});
+        let cases = [
+            ("{{money a c}}", "$1,234.50"),
+            ("{{money a \"EUR\"}}", "1,234.50 EUR"),
+            ("{{percent r}}", "10.15%"),
+            ("{{date_long d}}", "viernes, 27 de noviembre de 2026"),
+            ("{{date_short d}}", "27/11/2026"),
+            ("{{date_text d}}", "27 de noviembre de 2026"),
+            ("{{date_day d}}", "viernes 27 de noviembre"),
+            ("{{overdue n}}", "vencida hace tres días"),
+            ("{{ago one}}", "ayer"),
+            ("{{number_words n}}", "tres"),
+            ("{{count n \"factura\" \"facturas\"}}", "3 facturas"),
+            ("{{count one \"factura\" \"facturas\"}}", "1 factura"),
+            (
+                "{{plural n \"la factura\" \"las facturas\"}}",
+                "las facturas",
+            ),
+            (
+                "{{usted \"Le escribimos\" \"Te escribimos\"}}",
+                "Le escribimos",
+            ),
+            ("[{{pad \"ab\" 4}}][{{padl \"ab\" 4}}]", "[ab  ][  ab]"),
+            ("{{#if (eq c \"MXN\")}}sí{{else}}no{{/if}}", "sí"),
+            ("{{#unless tuteo}}usted{{/unless}}", "usted"),
+            ("{{usted name \"x\"}}", "&lt;A &amp; B&gt;"),
+            ("{{usted \"<b>Le</b>\" \"x\"}}", "<b>Le</b>"),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(render(tpl, &d).unwrap(), want, "{tpl}");
+        }
+        let tu = json!({"tuteo": true});
+        assert_eq!(render("{{usted \"Le\" \"Te\"}}", &tu).unwrap(), "Te");
+    }
+
+    #[test]
+    fn helpers_are_strict() {
+        let d = json!({"locale": "es-ES", "today": "2026-11-18", "tuteo": false, "a": "x"});
+        for tpl in [
+            "{{money missing \"EUR\"}}",
+            "{{money a \"EUR\"}}",
+            "{{date_long a}}",
+            "{{#if missing}}x{{/if}}",
+            "{{#unless missing.deep}}x{{/unless}}",
+            "{{count missing \"a\" \"b\"}}",
+        ] {
+            assert!(render(tpl, &d).is_err(), "{tpl} should fail");
+        }
+        let bad_locale = json!({"locale": "fr-FR", "a": "1"});
+        let err = render("{{money a \"EUR\"}}", &bad_locale).unwrap_err();
+        assert!(err.to_string().contains("unknown locale"), "{err}");
+    }
+}

@@ -1,0 +1,411 @@
+//! Message rendering: Handlebars templates in Spanish, strict, one registry per output format.
+//!
+//! Templates live in `templates/es/` and are embedded in the binary; a file with the same name
+//! in the override directory replaces a default. Names follow `<kind>.<part>.hbs`:
+//! `firm.email.subject`, `firm.email.txt`, `firm.email.html` (optional HTML alternative),
+//! `firm.telegram`, `formal.letter`; partials start with `_` (`_reply.txt`). Plain text is
+//! rendered without escaping, email HTML and letters with HTML escaping, Telegram with the
+//! escaping its `parse_mode=HTML` needs. See `docs/templates.md` for variables and helpers.
+
+pub mod context;
+pub mod dates;
+mod defaults;
+pub mod helpers;
+pub mod lint;
+pub mod money;
+pub mod sample;
+pub mod words;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use handlebars::{Handlebars, RenderErrorReason};
+
+pub use context::RenderContext;
+pub use defaults::DEFAULT_TEMPLATES;
+pub use lint::{LintError, lint};
+pub use sample::{Sample, compute_totals};
+
+/// Where a message goes; decides which templates and which escaping are used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// Email: subject, plain-text body and an optional HTML alternative.
+    Email,
+    /// Telegram message with `parse_mode=HTML`.
+    Telegram,
+    /// Printable letter (HTML document), for `formal` and `final`.
+    Letter,
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Channel::Email => "email",
+            Channel::Telegram => "telegram",
+            Channel::Letter => "letter",
+        })
+    }
+}
+
+/// A rendered message.
+///
+/// `text` is the body in the channel's own format: plain text for email, Telegram HTML for
+/// Telegram, and for a letter the plain-text email of the same kind. `html` is the email's HTML
+/// alternative, or the letter's complete HTML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Email subject (also the letter's title); `None` for Telegram.
+    pub subject: Option<String>,
+    /// Main body.
+    pub text: String,
+    /// HTML alternative or letter document.
+    pub html: Option<String>,
+}
+
+/// Who reads a kind of message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The client who owes the money.
+    Client,
+    /// The business owner (handover tasks, alerts).
+    Owner,
+}
+
+/// A kind of message: a stage of the ladder or a non-stage message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// Template base name: `firm`, `ack_promise`, ...
+    pub name: &'static str,
+    /// Who reads it.
+    pub audience: Audience,
+    /// Whether a printable letter exists for it.
+    pub letter: bool,
+}
+
+const fn kind(name: &'static str, audience: Audience, letter: bool) -> Kind {
+    Kind {
+        name,
+        audience,
+        letter,
+    }
+}
+
+/// Every kind of message cobrador renders.
+pub const KINDS: &[Kind] = &[
+    kind("preventive", Audience::Client, false),
+    kind("due", Audience::Client, false),
+    kind("early", Audience::Client, false),
+    kind("second", Audience::Client, false),
+    kind("firm", Audience::Client, false),
+    kind("formal", Audience::Client, true),
+    kind("final", Audience::Client, true),
+    kind("handover", Audience::Owner, false),
+    kind("ack_promise", Audience::Client, false),
+    kind("ack_paid", Audience::Client, false),
+    kind("ack_dispute", Audience::Client, false),
+    kind("ack_plan", Audience::Client, false),
+    kind("ack_stop", Audience::Client, false),
+    kind("plan_confirmation", Audience::Client, false),
+    kind("instalment", Audience::Client, false),
+    kind("owner_alert", Audience::Owner, false),
+];
+
+/// Why a template could not be loaded or rendered. Messages start with `file:line:`.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The override directory or one of its files could not be read.
+    #[error("{path}: cannot read templates: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A template has a syntax error.
+    #[error("{file}:{line}: invalid template: {message}")]
+    Syntax {
+        /// Template file.
+        file: String,
+        /// Line of the error.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Rendering failed (unknown variable, wrong helper argument, ...).
+    #[error("{file}:{line}: {message}")]
+    Render {
+        /// Template file where rendering stopped.
+        file: String,
+        /// Line in that file.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// No template exists for this kind and channel.
+    #[error("no template {name:?} (kind {kind:?}, channel {channel})")]
+    Missing {
+        /// The template name looked for.
+        name: String,
+        /// The kind asked for.
+        kind: String,
+        /// The channel asked for.
+        channel: Channel,
+    },
+    /// The context could not be turned into JSON.
+    #[error("cannot serialise the render context: {0}")]
+    Context(#[from] serde_json::Error),
+}
+
+/// One effective template: a default, or the override that replaced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateSource {
+    /// Registry name: file name without `.hbs`.
+    pub name: String,
+    /// File to report in errors: `templates/es/firm.email.txt.hbs` or the override's path.
+    pub file: String,
+    /// Template text.
+    pub text: String,
+    /// True when it comes from the override directory.
+    pub overridden: bool,
+}
+
+/// Renders messages from the effective template set (defaults plus overrides).
+pub struct Renderer {
+    text: Handlebars<'static>,
+    html: Handlebars<'static>,
+    telegram: Handlebars<'static>,
+    sources: BTreeMap<String, TemplateSource>,
+}
+
+/// Escaping for Telegram's `parse_mode=HTML`: only `&`, `<`, `>` and `"` are special there.
+pub fn telegram_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+fn registry(escape: fn(&str) -> String) -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(escape);
+    helpers::register(&mut hb);
+    hb
+}
+
+impl Renderer {
+    /// Loads the embedded defaults, then every `*.hbs` file of `override_dir` over them.
+    pub fn new(override_dir: Option<&Path>) -> Result<Renderer, RenderError> {
+        let mut sources = BTreeMap::new();
+        for (name, text) in DEFAULT_TEMPLATES {
+            sources.insert(
+                (*name).to_owned(),
+                TemplateSource {
+                    name: (*name).to_owned(),
+                    file: format!("templates/es/{name}.hbs"),
+                    text: (*text).to_owned(),
+                    overridden: false,
+                },
+            );
+        }
+        if let Some(dir) = override_dir {
+            for source in read_overrides(dir)? {
+                sources.insert(source.name.clone(), source);
+            }
+        }
+        let mut renderer = Renderer {
+            text: registry(handlebars::no_escape),
+            html: registry(handlebars::html_escape),
+            telegram: registry(telegram_escape),
+            sources,
+        };
+        for source in renderer.sources.values() {
+            for hb in [
+                &mut renderer.text,
+                &mut renderer.html,
+                &mut renderer.telegram,
+            ] {
+                hb.register_template_string(&source.name, &source.text)
+                    .map_err(|e| RenderError::Syntax {
+                        file: source.file.clone(),
+                        line: e.pos().map_or(1, |(line, _)| line),
+                        message: e.reason().to_string(),
+                    })?;
+            }
+        }
+        Ok(renderer)
+    }
+
+    /// The effective templates, by name.
+    pub fn sources(&self) -> impl Iterator<Item = &TemplateSource> {
+        self.sources.values()
+    }
+
+    /// The effective template called `name`, if any.
+    pub fn source(&self, name: &str) -> Option<&TemplateSource> {
+        self.sources.get(name)
+    }
+
+    /// Whether template `name` exists (default or override).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders one message of `kind` (template base name) for `channel`.
+    pub fn render_message(
+        &self,
+        kind: &str,
+        channel: Channel,
+        ctx: &RenderContext,
+    ) -> Result<Rendered, RenderError> {
+        let data = ctx.to_value()?;
+        let need = |name: String| -> Result<String, RenderError> {
+            if self.has_template(&name) {
+                Ok(name)
+            } else {
+                Err(RenderError::Missing {
+                    name,
+                    kind: kind.to_owned(),
+                    channel,
+                })
+            }
+        };
+        match channel {
+            Channel::Email | Channel::Letter => {
+                let subject = self.render_part(&need(format!("{kind}.email.subject"))?, &data)?;
+                let text = self.render_part(&need(format!("{kind}.email.txt"))?, &data)?;
+                let html_name = match channel {
+                    Channel::Letter => Some(need(format!("{kind}.letter"))?),
+                    _ => Some(format!("{kind}.email.html")).filter(|n| self.has_template(n)),
+                };
+                let html = html_name.map(|n| self.render_part(&n, &data)).transpose()?;
+                Ok(Rendered {
+                    subject: Some(subject),
+                    text,
+                    html,
+                })
+            }
+            Channel::Telegram => Ok(Rendered {
+                subject: None,
+                text: self.render_part(&need(format!("{kind}.telegram"))?, &data)?,
+                html: None,
+            }),
+        }
+    }
+
+    /// Renders one template by name with the escaping its name implies, tidied.
+    ///
+    /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
+    /// everything else (subjects, plain text) none.
+    pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
+        let (hb, format) = if name.ends_with(".html") || name.ends_with(".letter") {
+            (&self.html, Format::Html)
+        } else if name.ends_with(".telegram") {
+            (&self.telegram, Format::Text)
+        } else if name.ends_with(".subject") {
+            (&self.text, Format::Line)
+        } else {
+            (&self.text, Format::Text)
+        };
+        let raw = hb
+            .render(name, data)
+            .map_err(|e| self.map_error(name, &e))?;
+        Ok(tidy(&raw, format))
+    }
+
+    fn map_error(&self, root: &str, e: &handlebars::RenderError) -> RenderError {
+        let name = e.template_name.clone().unwrap_or_else(|| root.to_owned());
+        let file = self
+            .sources
+            .get(&name)
+            .map_or_else(|| name.clone(), |s| s.file.clone());
+        let message = match e.reason() {
+            RenderErrorReason::MissingVariable(Some(path)) => {
+                format!(
+                    "unknown variable `{path}` (strict mode: check the name in docs/templates.md)"
+                )
+            }
+            RenderErrorReason::PartialNotFound(p) => format!("unknown partial `{p}`"),
+            RenderErrorReason::HelperNotFound(h) => format!("unknown helper `{h}`"),
+            reason => reason.to_string(),
+        };
+        RenderError::Render {
+            file,
+            line: e.line_no.unwrap_or(1),
+            message,
+        }
+    }
+}
+
+fn read_overrides(dir: &Path) -> Result<Vec<TemplateSource>, RenderError> {
+    let io = |path: &Path, source| RenderError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(name) = file_name.strip_suffix(".hbs") else {
+            continue;
+        };
+        if !path.is_file() || name.starts_with('.') {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        out.push(TemplateSource {
+            name: name.to_owned(),
+            file: path.display().to_string(),
+            text,
+            overridden: true,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    /// One line (a subject).
+    Line,
+    /// Text with literal newlines (plain text, Telegram).
+    Text,
+    /// HTML, left as written.
+    Html,
+}
+
+/// Normalises whitespace so templates can be laid out for readability.
+fn tidy(raw: &str, format: Format) -> String {
+    match format {
+        Format::Line => raw.split_whitespace().collect::<Vec<_>>().join(" "),
+        Format::Html => raw.trim().to_owned() + "\n",
+        Format::Text => {
+            let mut out = String::new();
+            let mut blank = 0;
+            for line in raw.trim().lines().map(str::trim_end) {
+                if line.is_empty() {
+                    blank += 1;
+                    if blank > 1 {
+                        continue;
+                    }
+                } else {
+                    blank = 0;
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

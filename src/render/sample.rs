@@ -1,0 +1,504 @@
+//! Sample contexts: fixtures for tests, data for the linter and for `cobrador preview`.
+//!
+//! Each [`Sample`] is a realistic client (a Spanish company with late-payment interest, a
+//! Spanish consumer, a Mexican company, a Chilean client, a client in Mexico with euro and
+//! dollar invoices). [`RenderContext::sample`] fills in the stage and the optional parts a given
+//! template kind needs, with dates relative to a fixed `today` (Monday 16 February 2026).
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::render::context::{
+    Business, Client, Contact, CurrencyTotal, Discount, Instalment, Interest, InterestPeriod,
+    InvoiceLine, OwnerAlert, Plan, Promise, RenderContext, Reply, Stage,
+};
+
+/// A sample client profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// Spanish company (B2B): several invoices in EUR, late-payment interest from `firm`.
+    B2bSpain,
+    /// Spanish consumer (B2C): one invoice, no interest or fixed costs.
+    B2cSpain,
+    /// Mexican company, es-MX, one invoice in MXN, contact name unknown.
+    Mexico,
+    /// Chilean client, es-CL, two invoices in CLP (no decimals).
+    Chile,
+    /// A client in Mexico (es-MX) of a Spanish business, invoices in EUR and USD.
+    SeveralCurrencies,
+}
+
+impl Sample {
+    /// Every sample, in a fixed order.
+    pub const ALL: [Sample; 5] = [
+        Sample::B2bSpain,
+        Sample::B2cSpain,
+        Sample::Mexico,
+        Sample::Chile,
+        Sample::SeveralCurrencies,
+    ];
+
+    /// A short name for reports: `b2b-es`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sample::B2bSpain => "b2b-es",
+            Sample::B2cSpain => "b2c-es",
+            Sample::Mexico => "mx",
+            Sample::Chile => "cl",
+            Sample::SeveralCurrencies => "mx-eur-usd",
+        }
+    }
+}
+
+/// The ladder's stages with their default day offsets and tones.
+pub const STAGES: [(&str, i64, &str); 8] = [
+    ("preventive", -3, "amable"),
+    ("due", 0, "amable"),
+    ("early", 3, "cordial"),
+    ("second", 7, "cordial"),
+    ("firm", 15, "firme"),
+    ("formal", 30, "formal"),
+    ("final", 60, "formal"),
+    ("handover", 90, "formal"),
+];
+
+/// The fixed "today" of every sample: Monday 16 February 2026.
+pub fn sample_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 2, 16).unwrap_or_default()
+}
+
+fn money(s: &str) -> Decimal {
+    s.parse().unwrap_or_default()
+}
+
+fn spanish_business() -> Business {
+    Business {
+        name: "Estudio Lumen".into(),
+        legal_name: "Lumen Diseño y Comunicación, S.L.".into(),
+        tax_id: "B12345678".into(),
+        address: "Calle del Pez 12, 28004 Madrid".into(),
+        email: "cobros@estudiolumen.es".into(),
+        phone: Some("+34 910 000 000".into()),
+        contact_person: "Marta Ruiz".into(),
+        iban: Some("ES91 2100 0418 4502 0005 1332".into()),
+        payment_methods: vec!["Bizum al 600 000 000 indicando el número de factura".into()],
+        payment_link: Some("https://pagos.estudiolumen.es/f".into()),
+    }
+}
+
+fn mexican_business() -> Business {
+    Business {
+        name: "Servicios Alba".into(),
+        legal_name: "Servicios Alba, S.A. de C.V.".into(),
+        tax_id: "SAL010203AB1".into(),
+        address: "Av. Insurgentes Sur 1000, Col. del Valle, 03100 Ciudad de México".into(),
+        email: "cobranza@serviciosalba.mx".into(),
+        phone: None,
+        contact_person: "Jorge Méndez".into(),
+        iban: Some("CLABE 002180700000000019".into()),
+        payment_methods: vec!["Depósito en OXXO con la referencia de la factura".into()],
+        payment_link: None,
+    }
+}
+
+fn chilean_business() -> Business {
+    Business {
+        name: "Imprenta Austral".into(),
+        legal_name: "Imprenta Austral SpA".into(),
+        tax_id: "76.123.456-7".into(),
+        address: "Av. Providencia 1234, Providencia, Santiago".into(),
+        email: "pagos@imprentaaustral.cl".into(),
+        phone: Some("+56 2 2000 0000".into()),
+        contact_person: "Carolina Soto".into(),
+        iban: None,
+        payment_methods: vec![
+            "Transferencia a la cuenta corriente 12345678 del Banco Ejemplo, RUT 76.123.456-7"
+                .into(),
+        ],
+        payment_link: Some("https://imprentaaustral.cl/pagar".into()),
+    }
+}
+
+/// One invoice `age` days overdue at `today`, with interest when `with_interest`.
+fn invoice(
+    number: &str,
+    currency: &str,
+    amount: &str,
+    paid: &str,
+    age: i64,
+    stage_offset: i64,
+    with_interest: bool,
+) -> InvoiceLine {
+    let today = sample_today();
+    let due = today - Duration::days(age);
+    let amount = money(amount);
+    let paid = money(paid);
+    let balance = amount - paid;
+    InvoiceLine {
+        number: number.into(),
+        issue_date: due - Duration::days(30),
+        due_date: due,
+        currency: currency.into(),
+        amount,
+        paid,
+        balance,
+        days_overdue: age,
+        reached_stage: age >= stage_offset,
+        interest: (with_interest && age > 0).then(|| sample_interest(balance, due, today)),
+    }
+}
+
+/// Ley 3/2004 interest split by half-year, with the two published rates the samples need.
+///
+/// Sample data only: the real computation lives with the policy (rates table with BOE ids).
+fn sample_interest(balance: Decimal, due: NaiveDate, today: NaiveDate) -> Interest {
+    let start_2026 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    let rate = money("10.15");
+    let mut periods = Vec::new();
+    let first = due + Duration::days(1);
+    let mut push = |from: NaiveDate, to: NaiveDate, boe: &str| {
+        let days = (to - from).num_days() + 1;
+        let amount = (balance * rate / Decimal::from(100) * Decimal::from(days)
+            / Decimal::from(365))
+        .round_dp(2);
+        periods.push(InterestPeriod {
+            from,
+            to,
+            days,
+            rate,
+            boe_id: boe.into(),
+            amount,
+        });
+    };
+    if first < start_2026 {
+        push(first, start_2026 - Duration::days(1), "BOE-A-2025-13217");
+        push(start_2026, today, "BOE-A-2025-27201");
+    } else {
+        push(first, today, "BOE-A-2025-27201");
+    }
+    Interest {
+        total: periods.iter().map(|p| p.amount).sum(),
+        periods,
+        fixed_costs: money("40"),
+    }
+}
+
+/// Totals per currency, in order of first appearance.
+pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
+    let mut totals: Vec<CurrencyTotal> = Vec::new();
+    for inv in invoices {
+        let (interest, fixed) = inv
+            .interest
+            .as_ref()
+            .map_or((Decimal::ZERO, Decimal::ZERO), |i| (i.total, i.fixed_costs));
+        let pos = match totals.iter().position(|t| t.currency == inv.currency) {
+            Some(pos) => pos,
+            None => {
+                totals.push(CurrencyTotal {
+                    currency: inv.currency.clone(),
+                    balance: Decimal::ZERO,
+                    interest: Decimal::ZERO,
+                    fixed_costs: Decimal::ZERO,
+                    grand_total: Decimal::ZERO,
+                });
+                totals.len() - 1
+            }
+        };
+        let t = &mut totals[pos];
+        t.balance += inv.balance;
+        t.interest += interest;
+        t.fixed_costs += fixed;
+        t.grand_total = t.balance + t.interest + t.fixed_costs;
+    }
+    totals
+}
+
+/// The stage a template kind is sampled at (non-stage messages use a plausible one).
+fn stage_for(kind: &str) -> (&'static str, i64, &'static str) {
+    let name = match kind {
+        "plan_confirmation" | "instalment" => "firm",
+        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "owner_alert" => {
+            "second"
+        }
+        other => other,
+    };
+    STAGES
+        .iter()
+        .copied()
+        .find(|(n, _, _)| *n == name)
+        .unwrap_or(STAGES[3])
+}
+
+impl RenderContext {
+    /// A complete context for template `kind` (a stage or message name) and client `sample`.
+    ///
+    /// Usted form; set `tuteo` on the result for the tú variant.
+    pub fn sample(sample: Sample, kind: &str) -> RenderContext {
+        let today = sample_today();
+        let (stage_name, offset, tone) = stage_for(kind);
+        let age = offset.max(-3);
+        let late_stage = offset >= 15;
+        let per_invoice = offset <= 0;
+        let (business, client, contact, locale, invoices) = match sample {
+            Sample::B2bSpain => {
+                let mut invoices = vec![invoice(
+                    "F-2026-0142",
+                    "EUR",
+                    "1210.00",
+                    "0",
+                    age,
+                    offset,
+                    late_stage,
+                )];
+                if !per_invoice {
+                    invoices.push(invoice(
+                        "F-2026-0177",
+                        "EUR",
+                        "484.00",
+                        "0",
+                        2,
+                        offset,
+                        late_stage,
+                    ));
+                }
+                let client = Client {
+                    name: "Talleres Pérez".into(),
+                    legal_name: Some("Talleres Pérez e Hijos, S.L.".into()),
+                    tax_id: Some("B87654321".into()),
+                    b2b: true,
+                    country: "ES".into(),
+                    address: Some("Polígono Sur, nave 4, 41005 Sevilla".into()),
+                };
+                let contact = Contact {
+                    name: Some("Luis".into()),
+                };
+                (spanish_business(), client, contact, "es-ES", invoices)
+            }
+            Sample::B2cSpain => {
+                let invoices = vec![invoice(
+                    "F-2026-0150",
+                    "EUR",
+                    "350.00",
+                    "100.00",
+                    age,
+                    offset,
+                    false,
+                )];
+                let client = Client {
+                    name: "Ana García López".into(),
+                    legal_name: None,
+                    tax_id: None,
+                    b2b: false,
+                    country: "ES".into(),
+                    address: Some("Calle Mayor 3, 2.º B, 28013 Madrid".into()),
+                };
+                let contact = Contact {
+                    name: Some("Ana".into()),
+                };
+                (spanish_business(), client, contact, "es-ES", invoices)
+            }
+            Sample::Mexico => {
+                let invoices = vec![invoice(
+                    "A-1187", "MXN", "15080.00", "0", age, offset, false,
+                )];
+                let client = Client {
+                    name: "Comercializadora del Bajío".into(),
+                    legal_name: Some("Comercializadora del Bajío, S. de R.L. de C.V.".into()),
+                    tax_id: Some("CBA990101XY2".into()),
+                    b2b: true,
+                    country: "MX".into(),
+                    address: None,
+                };
+                let contact = Contact { name: None };
+                (mexican_business(), client, contact, "es-MX", invoices)
+            }
+            Sample::Chile => {
+                let mut invoices = vec![invoice("3051", "CLP", "1250000", "0", age, offset, false)];
+                if !per_invoice {
+                    invoices.push(invoice("3102", "CLP", "380000", "0", 5, offset, false));
+                }
+                let client = Client {
+                    name: "Café Los Andes".into(),
+                    legal_name: Some("Comercial Los Andes Limitada".into()),
+                    tax_id: Some("77.654.321-K".into()),
+                    b2b: true,
+                    country: "CL".into(),
+                    address: Some("Merced 456, Santiago".into()),
+                };
+                let contact = Contact {
+                    name: Some("Pedro Fuentes".into()),
+                };
+                (chilean_business(), client, contact, "es-CL", invoices)
+            }
+            Sample::SeveralCurrencies => {
+                let mut invoices = vec![invoice(
+                    "F-2026-0099",
+                    "EUR",
+                    "2420.00",
+                    "0",
+                    age,
+                    offset,
+                    false,
+                )];
+                if !per_invoice {
+                    invoices.push(invoice(
+                        "F-2026-0131",
+                        "USD",
+                        "900.00",
+                        "0",
+                        1,
+                        offset,
+                        false,
+                    ));
+                }
+                let client = Client {
+                    name: "Grupo Editorial Mixteca".into(),
+                    legal_name: Some("Grupo Editorial Mixteca, S.A. de C.V.".into()),
+                    tax_id: Some("GEM050505AA1".into()),
+                    b2b: true,
+                    country: "MX".into(),
+                    address: Some("Calle Durango 200, Col. Roma, 06700 Ciudad de México".into()),
+                };
+                let contact = Contact {
+                    name: Some("Lucía Hernández".into()),
+                };
+                (spanish_business(), client, contact, "es-MX", invoices)
+            }
+        };
+        let totals = compute_totals(&invoices);
+        let currency = invoices
+            .first()
+            .map_or_else(|| "EUR".to_owned(), |i| i.currency.clone());
+        let first_balance = invoices.first().map_or(Decimal::ZERO, |i| i.balance);
+        let mut ctx = RenderContext {
+            business,
+            client,
+            contact,
+            tuteo: false,
+            locale: locale.into(),
+            today,
+            stage: Stage {
+                name: stage_name.into(),
+                tone: tone.into(),
+                day_offset: offset,
+            },
+            invoices,
+            totals,
+            deadline: (offset >= 30).then(|| today + Duration::days(10)),
+            handover_date: (offset >= 60).then(|| today + Duration::days(30)),
+            broken_promise: None,
+            promise: None,
+            plan: None,
+            discount: None,
+            reply: Reply {
+                email: Some(format!("respuestas+{}@cobrador.example", sample.name())),
+                telegram: false,
+            },
+            owner_alert: None,
+        };
+        match kind {
+            "ack_promise" => {
+                ctx.promise = Some(Promise {
+                    date: next_weekday(today, chrono::Weekday::Fri),
+                    amount: Some(first_balance),
+                    currency,
+                    ambiguous: false,
+                });
+            }
+            "plan_confirmation" | "instalment" => ctx.plan = Some(sample_plan(&ctx, &currency)),
+            "owner_alert" => {
+                ctx.owner_alert = Some(OwnerAlert {
+                    kind: "dispute".into(),
+                    client_words: "No reconozco la segunda factura, el pedido llegó incompleto."
+                        .into(),
+                    invoice_numbers: ctx.invoices.iter().map(|i| i.number.clone()).collect(),
+                });
+            }
+            "handover" => {
+                ctx.owner_alert = Some(OwnerAlert {
+                    kind: "handover".into(),
+                    client_words: String::new(),
+                    invoice_numbers: ctx.invoices.iter().map(|i| i.number.clone()).collect(),
+                });
+            }
+            _ => {}
+        }
+        ctx
+    }
+
+    /// Adds the optional parts a template must cope with: a broken promise and a discount.
+    pub fn with_extras(mut self) -> RenderContext {
+        let today = self.today;
+        self.broken_promise = Some(today - Duration::days(4));
+        if let Some(total) = self.totals.first() {
+            let amount = (total.balance / Decimal::from(20)).round_dp(0);
+            self.discount = Some(Discount {
+                description: "un descuento por pronto pago del 5 %".into(),
+                currency: total.currency.clone(),
+                amount,
+                discounted_total: total.balance - amount,
+                valid_until: today + Duration::days(7),
+            });
+        }
+        if let Some(p) = &mut self.promise {
+            p.ambiguous = true;
+            p.amount = None;
+        }
+        if let Some(plan) = &mut self.plan {
+            plan.missed = true;
+            if let Some(next) = &mut plan.next {
+                next.due_date = today - Duration::days(1);
+                next.status = "missed".into();
+                if let Some(i) = plan
+                    .instalments
+                    .iter_mut()
+                    .find(|i| i.number == next.number)
+                {
+                    *i = next.clone();
+                }
+            }
+        }
+        self
+    }
+}
+
+fn next_weekday(from: NaiveDate, day: chrono::Weekday) -> NaiveDate {
+    let mut d = from + Duration::days(1);
+    while d.weekday() != day {
+        d += Duration::days(1);
+    }
+    d
+}
+
+fn sample_plan(ctx: &RenderContext, currency: &str) -> Plan {
+    let total = ctx.totals.first().map_or(Decimal::ZERO, |t| t.grand_total);
+    let dp = if matches!(currency, "CLP" | "COP") {
+        0
+    } else {
+        2
+    };
+    let share = (total / Decimal::from(3)).round_dp(dp);
+    let last = total - share - share;
+    let start = ctx.today - Duration::days(28);
+    let instalments: Vec<Instalment> = [share, share, last]
+        .iter()
+        .enumerate()
+        .map(|(i, amount)| {
+            let number = u32::try_from(i).unwrap_or(0) + 1;
+            Instalment {
+                number,
+                due_date: start + Duration::days(30 * i64::from(number - 1)),
+                amount: *amount,
+                paid: if i == 0 { *amount } else { Decimal::ZERO },
+                status: if i == 0 { "paid" } else { "pending" }.into(),
+            }
+        })
+        .collect();
+    Plan {
+        currency: currency.into(),
+        next: instalments.get(1).cloned(),
+        remaining: total - share,
+        instalments,
+        missed: false,
+    }
+}

@@ -1,0 +1,512 @@
+//! Tests of the renderer: every default template, escaping, strictness, overrides, linter.
+
+use std::path::PathBuf;
+
+use super::*;
+
+fn renderer() -> Renderer {
+    Renderer::new(None).unwrap()
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "cobrador-render-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.0.join(name), text).unwrap();
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn default_templates_pass_the_linter() {
+    let errors = lint(&renderer());
+    let listing: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "lint errors:\n{}", listing.join("\n"));
+}
+
+#[test]
+fn every_kind_renders_on_every_channel_for_every_sample() {
+    let r = renderer();
+    for kind in KINDS {
+        for sample in Sample::ALL {
+            for tuteo in [false, true] {
+                let mut ctx = RenderContext::sample(sample, kind.name);
+                ctx.tuteo = tuteo;
+                let email = r.render_message(kind.name, Channel::Email, &ctx).unwrap();
+                let subject = email.subject.unwrap();
+                assert!(
+                    !subject.is_empty() && !subject.contains('\n'),
+                    "{}",
+                    kind.name
+                );
+                assert!(email.text.ends_with('\n') && !email.text.contains("\n\n\n"));
+                let tg = r
+                    .render_message(kind.name, Channel::Telegram, &ctx)
+                    .unwrap();
+                assert!(tg.subject.is_none() && tg.html.is_none());
+                for tag in ["<p>", "<p ", "<br", "<div", "<table"] {
+                    assert!(!tg.text.contains(tag), "{} telegram uses {tag}", kind.name);
+                }
+                let letter = r.render_message(kind.name, Channel::Letter, &ctx);
+                if kind.letter {
+                    let html = letter.unwrap().html.unwrap();
+                    assert!(html.starts_with("<!DOCTYPE html>"));
+                    assert!(html.contains(&ctx.business.tax_id));
+                } else {
+                    assert!(matches!(letter, Err(RenderError::Missing { .. })));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn stage_emails_have_an_html_alternative() {
+    let r = renderer();
+    for stage in [
+        "preventive",
+        "due",
+        "early",
+        "second",
+        "firm",
+        "formal",
+        "final",
+    ] {
+        let ctx = RenderContext::sample(Sample::B2bSpain, stage);
+        let m = r.render_message(stage, Channel::Email, &ctx).unwrap();
+        let html = m.html.unwrap();
+        assert!(
+            html.contains("<table") && html.contains("F-2026-0142"),
+            "{stage}"
+        );
+    }
+}
+
+#[test]
+fn tuteo_switches_the_form_of_address() {
+    let r = renderer();
+    let mut ctx = RenderContext::sample(Sample::B2bSpain, "second");
+    let usted = r
+        .render_message("second", Channel::Email, &ctx)
+        .unwrap()
+        .text;
+    ctx.tuteo = true;
+    let tu = r
+        .render_message("second", Channel::Email, &ctx)
+        .unwrap()
+        .text;
+    assert!(usted.starts_with("Buenos días, Luis:"));
+    assert!(usted.contains("¿Nos indica en qué fecha podrá realizar el pago?"));
+    assert!(tu.starts_with("Hola, Luis:"));
+    assert!(tu.contains("¿Nos indicas en qué fecha podrás hacer el pago?"));
+}
+
+#[test]
+fn greeting_uses_the_client_name_when_the_contact_is_unknown() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::Mexico, "early");
+    let text = r
+        .render_message("early", Channel::Email, &ctx)
+        .unwrap()
+        .text;
+    assert!(
+        text.starts_with("Buenos días, Comercializadora del Bajío:"),
+        "{text}"
+    );
+    assert!(!text.contains("Estimado"));
+}
+
+#[test]
+fn ack_promise_confirms_or_asks() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "ack_promise");
+    let sure = r
+        .render_message("ack_promise", Channel::Telegram, &ctx)
+        .unwrap();
+    assert!(
+        sure.text
+            .starts_with("Anotado: el viernes 20 de febrero, 1.210,00 €. Gracias.")
+    );
+    let unsure = r
+        .render_message("ack_promise", Channel::Email, &ctx.with_extras())
+        .unwrap();
+    assert!(
+        unsure
+            .text
+            .contains("¿Confirmamos el viernes 20 de febrero como fecha de pago?")
+    );
+    assert_eq!(
+        unsure.subject.as_deref(),
+        Some("¿Confirmamos el viernes 20 de febrero? (facturas F-2026-0142 y F-2026-0177)")
+    );
+}
+
+#[test]
+fn broken_promise_is_mentioned_kindly() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "second").with_extras();
+    let text = r
+        .render_message("second", Channel::Email, &ctx)
+        .unwrap()
+        .text;
+    assert!(text.contains(
+        "El pasado jueves 12 de febrero nos indicó que realizaría el pago ese día; todavía no nos consta."
+    ));
+}
+
+#[test]
+fn formal_states_interest_by_half_year_for_b2b_spain_only() {
+    let r = renderer();
+    let b2b = RenderContext::sample(Sample::B2bSpain, "final");
+    let text = r
+        .render_message("final", Channel::Email, &b2b)
+        .unwrap()
+        .text;
+    assert!(text.contains("BOE-A-2025-13217") && text.contains("BOE-A-2025-27201"));
+    assert!(text.contains("Indemnización por costes de cobro"));
+    assert!(text.contains("trasladaremos el expediente a nuestro asesor legal"));
+    let b2c = RenderContext::sample(Sample::B2cSpain, "final");
+    let text = r
+        .render_message("final", Channel::Email, &b2c)
+        .unwrap()
+        .text;
+    assert!(
+        !text.contains("Ley 3/2004") && !text.contains("40"),
+        "{text}"
+    );
+}
+
+#[test]
+fn handover_goes_to_the_owner() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "handover");
+    let m = r.render_message("handover", Channel::Email, &ctx).unwrap();
+    assert_eq!(
+        m.subject.as_deref(),
+        Some("Pasar a gestión personal: Talleres Pérez (F-2026-0142 y F-2026-0177)")
+    );
+}
+
+#[test]
+fn html_and_telegram_escape_but_plain_text_does_not() {
+    let r = renderer();
+    let mut ctx = RenderContext::sample(Sample::B2bSpain, "early");
+    ctx.contact.name = Some("<Pérez & Hijos>".into());
+    let email = r.render_message("early", Channel::Email, &ctx).unwrap();
+    assert!(email.text.starts_with("Buenos días, <Pérez & Hijos>:"));
+    let html = email.html.unwrap();
+    assert!(
+        html.contains("Buenos días, &lt;Pérez &amp; Hijos&gt;:"),
+        "{html}"
+    );
+    assert!(!html.contains("<Pérez"));
+    let tg = r
+        .render_message("early", Channel::Telegram, &ctx)
+        .unwrap()
+        .text;
+    assert!(
+        tg.starts_with("Buenos días, &lt;Pérez &amp; Hijos&gt;:"),
+        "{tg}"
+    );
+    // Markup written in the template itself survives.
+    assert!(tg.contains("<b>F-2026-0142</b>"));
+}
+
+#[test]
+fn telegram_escape_only_touches_what_telegram_parses() {
+    assert_eq!(
+        telegram_escape(r#"a<b>&"c'=`"#),
+        "a&lt;b&gt;&amp;&quot;c'=`"
+    );
+}
+
+#[test]
+fn helper_output_from_data_is_escaped_in_html() {
+    let r = Renderer::new(None).unwrap();
+    let mut ctx = RenderContext::sample(Sample::B2bSpain, "early");
+    ctx.invoices[0].number = "F<1>".into();
+    let data = ctx.to_value().unwrap();
+    let html = r.render_part("early.email.html", &data).unwrap();
+    assert!(html.contains("F&lt;1&gt;"));
+}
+
+#[test]
+fn unknown_variable_is_an_error_with_file_and_line() {
+    let dir = TempDir::new("strict");
+    dir.write("due.email.txt.hbs", "Hola\n{{cliente.nombre}}\n");
+    let r = Renderer::new(Some(&dir.0)).unwrap();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "due");
+    let err = r.render_message("due", Channel::Email, &ctx).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("{}:2:", dir.0.join("due.email.txt.hbs").display())),
+        "{msg}"
+    );
+    assert!(msg.contains("cliente.nombre"), "{msg}");
+}
+
+#[test]
+fn strict_if_and_helpers_reject_unknown_variables() {
+    let dir = TempDir::new("strictif");
+    dir.write("due.telegram.hbs", "x\n{{#if clinet.b2b}}B2B{{/if}}\n");
+    dir.write(
+        "early.telegram.hbs",
+        "{{money totals.[0].balanse \"EUR\"}}\n",
+    );
+    let r = Renderer::new(Some(&dir.0)).unwrap();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "early");
+    let e = r
+        .render_message("due", Channel::Telegram, &ctx)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(":2:") && e.to_string().contains("clinet.b2b"),
+        "{e}"
+    );
+    let e = r
+        .render_message("early", Channel::Telegram, &ctx)
+        .unwrap_err();
+    assert!(e.to_string().contains("balanse"), "{e}");
+}
+
+#[test]
+fn null_optional_values_render_empty_and_are_falsy() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::Mexico, "due");
+    assert!(ctx.business.phone.is_none() && ctx.broken_promise.is_none());
+    let text = r.render_message("due", Channel::Email, &ctx).unwrap().text;
+    assert!(!text.contains("El pasado"));
+}
+
+#[test]
+fn override_replaces_only_its_file() {
+    let dir = TempDir::new("override");
+    dir.write("due.email.subject.hbs", "Vence hoy: {{summary.numbers}}\n");
+    dir.write("notes.txt", "ignored: not a template");
+    let r = Renderer::new(Some(&dir.0)).unwrap();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "due");
+    let m = r.render_message("due", Channel::Email, &ctx).unwrap();
+    assert_eq!(m.subject.as_deref(), Some("Vence hoy: F-2026-0142"));
+    assert!(m.text.starts_with("Buenos días, Luis:"));
+    assert!(r.source("due.email.subject").unwrap().overridden);
+    assert!(!r.source("due.email.txt").unwrap().overridden);
+}
+
+#[test]
+fn overridden_partial_is_used_by_default_templates() {
+    let dir = TempDir::new("partial");
+    dir.write(
+        "_signature.txt.hbs",
+        "Un saludo del equipo de {{business.name}}\n",
+    );
+    let r = Renderer::new(Some(&dir.0)).unwrap();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "due");
+    let text = r.render_message("due", Channel::Email, &ctx).unwrap().text;
+    assert!(
+        text.trim_end()
+            .ends_with("Un saludo del equipo de Estudio Lumen")
+    );
+}
+
+#[test]
+fn missing_override_dir_and_syntax_errors_are_reported() {
+    let missing = std::env::temp_dir().join("cobrador-render-does-not-exist-42");
+    assert!(matches!(
+        Renderer::new(Some(&missing)),
+        Err(RenderError::Io { .. })
+    ));
+    let dir = TempDir::new("syntax");
+    dir.write("due.email.txt.hbs", "uno\ndos {{#if tuteo}}\n");
+    let err = Renderer::new(Some(&dir.0)).err().unwrap().to_string();
+    assert!(err.contains("due.email.txt.hbs:"), "{err}");
+}
+
+/// Writes `text` as an override of `file`, lints, and returns the reports for that file.
+fn lint_override(file: &str, text: &str) -> Vec<String> {
+    let dir = TempDir::new("lint");
+    dir.write(file, text);
+    let r = Renderer::new(Some(&dir.0)).unwrap();
+    let path = dir.0.join(file).display().to_string();
+    lint(&r)
+        .into_iter()
+        .filter(|e| e.file == path)
+        .map(|e| format!("{}:{}", e.line, e.reason))
+        .collect()
+}
+
+fn default_text(name: &str) -> &'static str {
+    DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .unwrap()
+}
+
+/// A default template with `extra` lines inserted from line 3 (after the greeting).
+fn with_lines(name: &str, extra: &[&str]) -> String {
+    let mut lines: Vec<&str> = default_text(name).lines().collect();
+    for (i, line) in extra.iter().enumerate() {
+        lines.insert(2 + i, line);
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn linter_rejects_forbidden_wording_with_its_line() {
+    let cases = [
+        ("Si no paga, acudiremos al juzgado.", "juzgad*"),
+        ("Procederemos al embargo de sus bienes.", "embarg*"),
+        (
+            "Recibirá una notificación judicial.",
+            "notificacion* judicial*",
+        ),
+        ("Presentaremos una demanda.", "demand*"),
+        ("Podría acabar en la cárcel.", "carcel*"),
+        ("No pagar puede ser delito.", "delito*"),
+        ("Le incluiremos en ASNEF.", "asnef"),
+        (
+            "Le daremos de alta en la lista de morosos.",
+            "lista* de moros*",
+        ),
+        ("Le reportaremos al Buró de Crédito.", "buro de credito"),
+        ("Reportaremos a DataCrédito.", "datacredito"),
+        ("Aparecerá en DICOM.", "dicom"),
+        ("Informaremos a Veraz.", "veraz"),
+        ("Nuestro abogado se encargará.", "abogad*"),
+        ("Lo pasaremos a nuestro asesor legal.", "asesor* legal*"),
+        ("Iniciaremos la vía judicial.", "via judicial"),
+        ("Sumaremos intereses de demora.", "interes* de demora"),
+        ("Vale, le esperamos.", "vale"),
+        ("Si tienes dudas, escríbenos.", "tienes"),
+    ];
+    let lines: Vec<&str> = cases.iter().map(|(l, _)| *l).collect();
+    let reports = lint_override(
+        "second.email.txt.hbs",
+        &with_lines("second.email.txt", &lines),
+    );
+    for (i, (line, pattern)) in cases.iter().enumerate() {
+        let at = format!("{}:", i + 3);
+        assert!(
+            reports
+                .iter()
+                .any(|r| r.starts_with(&at) && r.contains(&format!("{pattern:?}"))),
+            "{line} (line {}) → {reports:#?}",
+            i + 3
+        );
+    }
+}
+
+#[test]
+fn sin_embargo_is_fine() {
+    let text = with_lines(
+        "second.email.txt",
+        &["Sin embargo, entendemos que puede haber un retraso."],
+    );
+    let reports = lint_override("second.email.txt.hbs", &text);
+    assert!(reports.is_empty(), "{reports:?}");
+}
+
+#[test]
+fn lawyer_is_allowed_in_final_but_threats_never() {
+    let ok = with_lines(
+        "final.email.txt",
+        &["Nuestro abogado revisará el expediente."],
+    );
+    assert!(lint_override("final.email.txt.hbs", &ok).is_empty());
+    let bad = with_lines(
+        "final.email.txt",
+        &["Nuestro abogado presentará una denuncia."],
+    );
+    let reports = lint_override("final.email.txt.hbs", &bad);
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.starts_with("3:") && r.contains("denunci")),
+        "{reports:?}"
+    );
+    assert!(
+        !reports.iter().any(|r| r.contains("lawyers")),
+        "{reports:?}"
+    );
+}
+
+#[test]
+fn linter_requires_the_essentials() {
+    let reports = lint_override(
+        "early.email.txt.hbs",
+        "{{> _greeting.txt}}\n\nTiene facturas pendientes.\n",
+    );
+    for needle in [
+        "invoice number",
+        "amount owed",
+        "how to pay",
+        "how to answer",
+        "how to stop",
+        "who the sender is",
+        "named person",
+        "ignore this message",
+    ] {
+        assert!(
+            reports
+                .iter()
+                .any(|r| r.starts_with("1:missing") && r.contains(needle)),
+            "{needle}: {reports:?}"
+        );
+    }
+}
+
+#[test]
+fn linter_reports_unknown_names_and_triple_braces() {
+    let reports = lint_override("frim.email.txt.hbs", "hola\n");
+    assert!(
+        reports.iter().any(|r| r.contains("unknown template")),
+        "{reports:?}"
+    );
+    let reports = lint_override("_greeting.html.hbs", "<p>\n{{{client.name}}}</p>\n");
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.starts_with("2:") && r.contains("escaping")),
+        "{reports:?}"
+    );
+}
+
+#[test]
+fn linter_reports_render_errors_with_line() {
+    let reports = lint_override("firm.telegram.hbs", "Hola\n\n{{clientt.name}}\n");
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.starts_with("3:") && r.contains("clientt.name")),
+        "{reports:?}"
+    );
+}
+
+#[test]
+fn context_serialises_money_as_strings_and_round_trips() {
+    let ctx = RenderContext::sample(Sample::B2bSpain, "formal");
+    let v = ctx.to_value().unwrap();
+    assert_eq!(v["invoices"][0]["balance"], "1210.00");
+    assert_eq!(v["today"], "2026-02-16");
+    assert_eq!(v["summary"]["numbers"], "F-2026-0142 y F-2026-0177");
+    assert_eq!(v["summary"]["has_interest"], true);
+    let back: RenderContext = serde_json::from_value(serde_json::to_value(&ctx).unwrap()).unwrap();
+    assert_eq!(back, ctx);
+}
