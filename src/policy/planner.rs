@@ -385,8 +385,7 @@ fn plan_client(
         let days = inv.days_overdue(today);
         let Some(stage) = ladder
             .iter()
-            .filter(|s| s.offset_days < 0 && i64::from(s.offset_days) <= days)
-            .next_back()
+            .rfind(|s| s.offset_days < 0 && i64::from(s.offset_days) <= days)
         else {
             continue;
         };
@@ -434,8 +433,7 @@ fn plan_client(
         .collect();
     let Some(&(age_idx, _)) = stages
         .iter()
-        .filter(|(_, s)| i64::from(s.offset_days) <= age)
-        .next_back()
+        .rfind(|(_, s)| i64::from(s.offset_days) <= age)
     else {
         return Ok(());
     };
