@@ -3,8 +3,11 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use chrono::{Datelike, Utc};
 
 use super::Context;
+use crate::policy::{ContactRules, Country, HolidayCalendar};
+use crate::render::{Renderer, lint};
 use crate::store::Store;
 
 pub fn run(ctx: &Context) -> Result<ExitCode> {
@@ -12,6 +15,38 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
     match &ctx.config.source {
         Some(p) => println!("config: {} ok", p.display()),
         None => println!("config: none found, using the embedded example"),
+    }
+    for country in Country::ALL {
+        if let Ok(rules) =
+            ContactRules::resolve(country, &ctx.config.contact_config(country.code()))
+        {
+            for adj in rules.adjustments() {
+                println!("contact rules ({}): {adj}", country.code());
+            }
+        }
+        let year = Utc::now().year() + 1;
+        if let Ok(cal) = HolidayCalendar::new(country, None, &[])
+            && let Err(e) = cal.check_year(year)
+        {
+            println!("warning: {e}");
+        }
+    }
+    match Renderer::new(ctx.config.templates_dir.as_deref()) {
+        Ok(renderer) => {
+            let errors = lint(&renderer);
+            if errors.is_empty() {
+                println!(
+                    "templates: ok ({})",
+                    ctx.config
+                        .templates_dir
+                        .as_ref()
+                        .map(|d| format!("defaults + overrides in {}", d.display()))
+                        .unwrap_or_else(|| "built-in defaults".into())
+                );
+            }
+            problems.extend(errors.iter().map(|e| format!("template {e}")));
+        }
+        Err(e) => problems.push(format!("templates: {e}")),
     }
     if ctx.config.database.exists() {
         match Store::open(&ctx.config.database) {

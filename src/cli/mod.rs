@@ -7,6 +7,7 @@ mod import;
 mod init;
 mod invoice;
 mod plan;
+mod preview;
 mod status;
 
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub enum Command {
     Invoice(invoice::Command),
     /// What would be sent now, and why (and why not); sends nothing.
     Plan(plan::Args),
+    /// Print exactly what would be sent for an invoice (headers included for email).
+    Preview(preview::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// Online copy of the database to FILE.
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Invoice(cmd) => invoice::run(&ctx, cmd),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Plan(args) => plan::run(&ctx, &args),
+        Command::Preview(args) => preview::run(&ctx, &args),
         Command::Backup { file } => backup::run(&ctx, &file),
     }
 }

@@ -176,6 +176,9 @@ pub struct CurrencyTotal {
     pub fixed_costs: Decimal,
     /// `balance + interest + fixed_costs`.
     pub grand_total: Decimal,
+    /// True when some interest could not be computed yet (a half-year's legal rate is not
+    /// published in the BOE): templates then say so instead of showing a figure.
+    pub interest_pending: bool,
 }
 
 /// A promise to pay being acknowledged.

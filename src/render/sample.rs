@@ -200,6 +200,7 @@ pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
                     interest: Decimal::ZERO,
                     fixed_costs: Decimal::ZERO,
                     grand_total: Decimal::ZERO,
+                    interest_pending: false,
                 });
                 totals.len() - 1
             }
@@ -209,6 +210,7 @@ pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
         t.interest += interest;
         t.fixed_costs += fixed;
         t.grand_total = t.balance + t.interest + t.fixed_costs;
+        t.interest_pending |= inv.interest.as_ref().is_some_and(|i| i.periods.is_empty());
     }
     totals
 }
