@@ -2,7 +2,7 @@
 //! due, in one transaction. `tick`, `run` and `demo` call this; sending is the outbox sender's
 //! job and reading replies the inbox's.
 
-// pub mod apply;
+pub mod apply;
 pub mod context;
 
 use std::collections::BTreeMap;

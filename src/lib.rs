@@ -11,7 +11,9 @@
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
 //! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
 //! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
+//! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
 //! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
+//! - [`inbox`]: reading replies (MIME parsing, auto-reply and bounce detection).
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
 //!
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
@@ -22,6 +24,8 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod import;
+pub mod inbox;
 pub mod policy;
 pub mod render;
 pub mod store;
+pub mod understand;

@@ -6,6 +6,7 @@ mod client;
 mod import;
 mod init;
 mod invoice;
+mod parse_reply;
 mod plan;
 mod preview;
 mod status;
@@ -53,6 +54,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Print exactly what would be sent for an invoice (headers included for email).
     Preview(preview::Args),
+    /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
+    ParseReply(parse_reply::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// Online copy of the database to FILE.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Invoice(cmd) => invoice::run(&ctx, cmd),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Plan(args) => plan::run(&ctx, &args),
+        Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Backup { file } => backup::run(&ctx, &file),
     }

@@ -76,7 +76,10 @@ fn find_match(conn: &Connection, inc: &Incoming) -> anyhow::Result<Option<Match>
     }
     let all_invoices = store::invoices::list(conn, None)?;
     let text = format!("{} {}", inc.subject.as_deref().unwrap_or(""), inc.body);
-    let mentioned: Vec<&Invoice> = all_invoices.iter().filter(|i| mentions(&text, &i.number)).collect();
+    let mentioned: Vec<&Invoice> = all_invoices
+        .iter()
+        .filter(|i| mentions(&text, &i.number))
+        .collect();
     let client_id = if let Some(m) = &outbox {
         Some(m.message.client_id.clone())
     } else if let Some(first) = mentioned.first() {
@@ -86,26 +89,52 @@ fn find_match(conn: &Connection, inc: &Incoming) -> anyhow::Result<Option<Match>
         contacts
             .iter()
             .find(|c| {
-                c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(sender))
+                c.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(sender))
                     || c.telegram_chat_id.is_some_and(|t| t.to_string() == *sender)
             })
             .map(|c| c.client_id.clone())
     } else {
         None
     };
-    let Some(client_id) = client_id else { return Ok(None) };
-    let Some(client) = store::clients::get(conn, &client_id)? else { return Ok(None) };
-    let mine: Vec<Invoice> = all_invoices.iter().filter(|i| i.client_id == client_id).cloned().collect();
-    let open: Vec<Invoice> = mine.iter().filter(|i| !i.status.is_closed()).cloned().collect();
-    let named: Vec<Invoice> = mentioned.iter().filter(|i| i.client_id == client_id).map(|i| (*i).clone()).collect();
+    let Some(client_id) = client_id else {
+        return Ok(None);
+    };
+    let Some(client) = store::clients::get(conn, &client_id)? else {
+        return Ok(None);
+    };
+    let mine: Vec<Invoice> = all_invoices
+        .iter()
+        .filter(|i| i.client_id == client_id)
+        .cloned()
+        .collect();
+    let open: Vec<Invoice> = mine
+        .iter()
+        .filter(|i| !i.status.is_closed())
+        .cloned()
+        .collect();
+    let named: Vec<Invoice> = mentioned
+        .iter()
+        .filter(|i| i.client_id == client_id)
+        .map(|i| (*i).clone())
+        .collect();
     let invoices = if !named.is_empty() {
         named
     } else if let Some(m) = &outbox {
-        open.iter().filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number)).cloned().collect()
+        open.iter()
+            .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
+            .cloned()
+            .collect()
     } else {
         open
     };
-    Ok(Some(Match { contacts: store::clients::for_client(conn, &client_id)?, client, outbox, invoices }))
+    Ok(Some(Match {
+        contacts: store::clients::for_client(conn, &client_id)?,
+        client,
+        outbox,
+        invoices,
+    }))
 }
 
 /// Whether `text` names invoice `number` as a whole word (F-1 is not F-10).
@@ -139,20 +168,37 @@ fn apply_in(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
     let matched = find_match(tx, inc)?;
-    let tz = matched.as_ref().map(|m| m.client.time_zone).unwrap_or(config.business.time_zone);
+    let tz = matched
+        .as_ref()
+        .map(|m| m.client.time_zone)
+        .unwrap_or(config.business.time_zone);
     let mut reading = understand(&inc.body, inc.received_at, tz);
     if inc.automatic {
         reading.intent = Intent::AutoReply;
     }
-    let numbers: Vec<String> = matched.as_ref().map(|m| m.invoices.iter().map(|i| i.number.clone()).collect()).unwrap_or_default();
-    let currency = matched.as_ref().and_then(|m| m.invoices.first()).map(|i| i.currency.clone());
-    let balance: Money = matched.as_ref().map(|m| m.invoices.iter().map(|i| i.balance).sum()).unwrap_or_default();
-    let promised_amount = reading.promised_amount.as_ref().and_then(|a| money_of(a, balance));
+    let numbers: Vec<String> = matched
+        .as_ref()
+        .map(|m| m.invoices.iter().map(|i| i.number.clone()).collect())
+        .unwrap_or_default();
+    let currency = matched
+        .as_ref()
+        .and_then(|m| m.invoices.first())
+        .map(|i| i.currency.clone());
+    let balance: Money = matched
+        .as_ref()
+        .map(|m| m.invoices.iter().map(|i| i.balance).sum())
+        .unwrap_or_default();
+    let promised_amount = reading
+        .promised_amount
+        .as_ref()
+        .and_then(|a| money_of(a, balance));
     let (status, effect) = decide(&reading, matched.is_some(), numbers.is_empty());
     let channel = inc.channel.unwrap_or(Channel::Email);
     let response = NewResponse {
         client_id: matched.as_ref().map(|m| m.client.id.clone()),
-        outbox_id: matched.as_ref().and_then(|m| m.outbox.as_ref().map(|o| o.id)),
+        outbox_id: matched
+            .as_ref()
+            .and_then(|m| m.outbox.as_ref().map(|o| o.id)),
         channel: channel.as_str().into(),
         external_id: inc.external_id.clone(),
         received_at: inc.received_at,
@@ -192,10 +238,23 @@ fn apply_in(
         alert: None,
     };
     let Some(m) = matched else {
-        applied.alert = queue_alert(tx, config, renderer, None, "needs_review", inc, &[], response_id, now)?;
+        applied.alert = queue_alert(
+            tx,
+            config,
+            renderer,
+            None,
+            "needs_review",
+            inc,
+            &[],
+            response_id,
+            now,
+        )?;
         return Ok(Some(applied));
     };
-    let today = inc.received_at.with_timezone(&m.client.time_zone).date_naive();
+    let today = inc
+        .received_at
+        .with_timezone(&m.client.time_zone)
+        .date_naive();
     let single = (m.invoices.len() == 1).then(|| m.invoices[0].number.clone());
     let mut ack_kind = None;
     let mut alert_kind = None;
@@ -213,38 +272,89 @@ fn apply_in(
                 reading.ambiguous,
                 now,
             )?;
-            store::events::append(tx, now, "inbox", "promise.recorded", Some(&m.client.id), single.as_deref(),
-                serde_json::json!({ "promise": id, "date": date, "amount": promised_amount, "ambiguous": reading.ambiguous }))?;
+            store::events::append(
+                tx,
+                now,
+                "inbox",
+                "promise.recorded",
+                Some(&m.client.id),
+                single.as_deref(),
+                serde_json::json!({ "promise": id, "date": date, "amount": promised_amount, "ambiguous": reading.ambiguous }),
+            )?;
             ack_kind = Some("ack_promise");
         }
         Intent::Paid => {
-            for inv in m.invoices.iter().filter(|i| i.status == InvoiceStatus::Open) {
+            for inv in m
+                .invoices
+                .iter()
+                .filter(|i| i.status == InvoiceStatus::Open)
+            {
                 store::invoices::set_paid_claim(tx, &inv.number, Some(today), now)?;
-                store::events::append(tx, now, "inbox", "invoice.paid_claimed", Some(&m.client.id), Some(&inv.number), serde_json::json!({ "response": response_id }))?;
+                store::events::append(
+                    tx,
+                    now,
+                    "inbox",
+                    "invoice.paid_claimed",
+                    Some(&m.client.id),
+                    Some(&inv.number),
+                    serde_json::json!({ "response": response_id }),
+                )?;
             }
             ack_kind = Some("ack_paid");
             alert_kind = Some("paid");
         }
         Intent::Dispute => {
-            for inv in m.invoices.iter().filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::OnHold)) {
+            for inv in m
+                .invoices
+                .iter()
+                .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::OnHold))
+            {
                 store::invoices::set_status(tx, &inv.number, InvoiceStatus::Disputed, now)?;
-                store::events::append(tx, now, "inbox", "invoice.disputed", Some(&m.client.id), Some(&inv.number), serde_json::json!({ "response": response_id }))?;
+                store::events::append(
+                    tx,
+                    now,
+                    "inbox",
+                    "invoice.disputed",
+                    Some(&m.client.id),
+                    Some(&inv.number),
+                    serde_json::json!({ "response": response_id }),
+                )?;
             }
             ack_kind = Some("ack_dispute");
             alert_kind = Some("dispute");
         }
         Intent::Plan => {
             // Reminders wait while a person prepares the payment calendar.
-            for inv in m.invoices.iter().filter(|i| i.status == InvoiceStatus::Open) {
+            for inv in m
+                .invoices
+                .iter()
+                .filter(|i| i.status == InvoiceStatus::Open)
+            {
                 store::invoices::set_status(tx, &inv.number, InvoiceStatus::OnHold, now)?;
-                store::events::append(tx, now, "inbox", "invoice.held_for_plan", Some(&m.client.id), Some(&inv.number), serde_json::json!({ "response": response_id }))?;
+                store::events::append(
+                    tx,
+                    now,
+                    "inbox",
+                    "invoice.held_for_plan",
+                    Some(&m.client.id),
+                    Some(&inv.number),
+                    serde_json::json!({ "response": response_id }),
+                )?;
             }
             ack_kind = Some("ack_plan");
             alert_kind = Some("plan");
         }
         Intent::Stop => {
             store::clients::set_opt_out(tx, &m.client.id, true)?;
-            store::events::append(tx, now, "inbox", "client.opted_out", Some(&m.client.id), None, serde_json::json!({ "response": response_id }))?;
+            store::events::append(
+                tx,
+                now,
+                "inbox",
+                "client.opted_out",
+                Some(&m.client.id),
+                None,
+                serde_json::json!({ "response": response_id }),
+            )?;
             ack_kind = Some("ack_stop");
             alert_kind = Some("stop");
         }
@@ -252,10 +362,32 @@ fn apply_in(
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     if let Some(kind) = ack_kind {
-        applied.ack = queue_ack(tx, config, renderer, &m, kind, &reading, promised_amount, currency.as_deref(), inc, response_id, now)?;
+        applied.ack = queue_ack(
+            tx,
+            config,
+            renderer,
+            &m,
+            kind,
+            &reading,
+            promised_amount,
+            currency.as_deref(),
+            inc,
+            response_id,
+            now,
+        )?;
     }
     if let Some(kind) = alert_kind {
-        applied.alert = queue_alert(tx, config, renderer, Some(&m), kind, inc, &numbers, response_id, now)?;
+        applied.alert = queue_alert(
+            tx,
+            config,
+            renderer,
+            Some(&m),
+            kind,
+            inc,
+            &numbers,
+            response_id,
+            now,
+        )?;
     }
     Ok(Some(applied))
 }
@@ -263,12 +395,24 @@ fn apply_in(
 /// `applied` or `needs_review`, and a line for the owner.
 fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (&'static str, &'static str) {
     if !matched {
-        return ("needs_review", "not matched to a client: a person must read it");
+        return (
+            "needs_review",
+            "not matched to a client: a person must read it",
+        );
     }
     match reading.intent {
-        Intent::Promise if reading.promised_date.is_some() => ("applied", "promise recorded: reminders paused until its date"),
-        Intent::Promise => ("needs_review", "promise without a date: a person should agree one"),
-        Intent::Paid if !no_invoice => ("applied", "payment claimed: reminders stopped until the bank is checked"),
+        Intent::Promise if reading.promised_date.is_some() => (
+            "applied",
+            "promise recorded: reminders paused until its date",
+        ),
+        Intent::Promise => (
+            "needs_review",
+            "promise without a date: a person should agree one",
+        ),
+        Intent::Paid if !no_invoice => (
+            "applied",
+            "payment claimed: reminders stopped until the bank is checked",
+        ),
         Intent::Dispute if !no_invoice => ("applied", "dispute: reminders stopped, owner alerted"),
         Intent::Plan if !no_invoice => ("applied", "plan requested: reminders held, owner alerted"),
         Intent::Stop => ("applied", "opted out of automatic reminders"),
@@ -280,8 +424,13 @@ fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (&'static str, 
 fn money_of(amount: &PromisedAmount, balance: Money) -> Option<Money> {
     match amount {
         PromisedAmount::Money { amount, .. } => Some(Money(*amount)),
-        PromisedAmount::Fraction { numerator, denominator } if *denominator > 0 => Some(Money(
-            (balance.0 * rust_decimal::Decimal::from(*numerator) / rust_decimal::Decimal::from(*denominator)).round_dp(2),
+        PromisedAmount::Fraction {
+            numerator,
+            denominator,
+        } if *denominator > 0 => Some(Money(
+            (balance.0 * rust_decimal::Decimal::from(*numerator)
+                / rust_decimal::Decimal::from(*denominator))
+            .round_dp(2),
         )),
         PromisedAmount::Fraction { .. } => None,
         PromisedAmount::Remainder => Some(balance),
@@ -303,7 +452,9 @@ fn queue_ack(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
     let channel = inc.channel.unwrap_or(Channel::Email);
-    let Some(to) = inc.sender.clone() else { return Ok(None) };
+    let Some(to) = inc.sender.clone() else {
+        return Ok(None);
+    };
     let today = now.with_timezone(&m.client.time_zone).date_naive();
     let stage = config
         .reminders
@@ -314,7 +465,16 @@ fn queue_ack(
         .cloned()
         .unwrap_or_else(|| crate::config::default_ladder()[2].clone());
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
-    let mut ctx = super::context::build(config, &m.client, &m.contacts, &stage, &invoices, &[], today, channel);
+    let mut ctx = super::context::build(
+        config,
+        &m.client,
+        &m.contacts,
+        &stage,
+        &invoices,
+        &[],
+        today,
+        channel,
+    );
     ctx.promise = reading.promised_date.map(|date| render::context::Promise {
         date,
         amount: amount.map(|a| a.0),
@@ -323,8 +483,12 @@ fn queue_ack(
     });
     let rendered = renderer.render_message(kind, super::render_channel(channel), &ctx)?;
     let key = format!("{}|{kind}|response-{response_id}", m.client.id);
-    let message_id = (channel == Channel::Email).then(|| super::message_id(&config.business.email, &key, now));
-    let parent = inc.external_id.clone().filter(|_| channel == Channel::Email);
+    let message_id =
+        (channel == Channel::Email).then(|| super::message_id(&config.business.email, &key, now));
+    let parent = inc
+        .external_id
+        .clone()
+        .filter(|_| channel == Channel::Email);
     let msg = NewOutboxMessage {
         dedup_key: key,
         client_id: m.client.id.clone(),
@@ -341,13 +505,20 @@ fn queue_ack(
         in_reply_to: parent.clone().map(|p| bracket(&p)),
         references: parent.map(|p| bracket(&p)),
         send_at: now,
-        invoices: m.invoices.iter().map(|i| (i.number.clone(), false)).collect(),
+        invoices: m
+            .invoices
+            .iter()
+            .map(|i| (i.number.clone(), false))
+            .collect(),
     };
     store::outbox::insert_if_new(tx, &msg, now)
 }
 
 fn bracket(id: &str) -> String {
-    format!("<{}>", id.trim().trim_start_matches('<').trim_end_matches('>'))
+    format!(
+        "<{}>",
+        id.trim().trim_start_matches('<').trim_end_matches('>')
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -365,13 +536,30 @@ fn queue_alert(
     // Alerts about unmatched replies are not about any client: keep them in the review queue
     // (`responses --review`), which `status` counts, rather than in the outbox.
     let Some(m) = m else {
-        store::events::append(tx, now, "inbox", "reply.needs_review", None, None, serde_json::json!({ "response": response_id }))?;
+        store::events::append(
+            tx,
+            now,
+            "inbox",
+            "reply.needs_review",
+            None,
+            None,
+            serde_json::json!({ "response": response_id }),
+        )?;
         return Ok(None);
     };
     let today = now.with_timezone(&config.business.time_zone).date_naive();
     let stage = crate::config::default_ladder()[3].clone();
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
-    let mut ctx = super::context::build(config, &m.client, &m.contacts, &stage, &invoices, &[], today, Channel::Email);
+    let mut ctx = super::context::build(
+        config,
+        &m.client,
+        &m.contacts,
+        &stage,
+        &invoices,
+        &[],
+        today,
+        Channel::Email,
+    );
     ctx.owner_alert = Some(render::context::OwnerAlert {
         kind: kind.into(),
         client_words: crate::understand::strip_quotes_and_signature(&inc.body),

@@ -1,0 +1,3 @@
+//! Reading replies: MIME parsing (here) and, later, the IMAP and Telegram watchers.
+
+pub mod mime;

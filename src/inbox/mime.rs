@@ -1,0 +1,124 @@
+//! Parsing a received message into what cobrador needs: who, when, threading, the text, and
+//! whether it was sent by a machine (RFC 3834 auto-replies, delivery status notifications).
+
+use chrono::{DateTime, TimeZone, Utc};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+
+/// A received email, reduced to what matching and understanding need.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParsedMail {
+    /// Message-ID without angle brackets.
+    pub message_id: Option<String>,
+    /// The Date header.
+    pub date: Option<DateTime<Utc>>,
+    /// The sender's address.
+    pub from: Option<String>,
+    /// Subject.
+    pub subject: Option<String>,
+    /// In-Reply-To then References, without angle brackets.
+    pub references: Vec<String>,
+    /// The plain text (from the HTML part when there is no text part).
+    pub text: String,
+    /// `Auto-Submitted` other than `no`, `Precedence: auto_reply|bulk|junk`, `X-Autoreply`...
+    pub automatic: bool,
+    /// A delivery status notification (bounce).
+    pub bounce: bool,
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<String> {
+    match value {
+        HeaderValue::Text(t) => vec![t.to_string()],
+        HeaderValue::TextList(list) => list.iter().map(|t| t.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Parses raw RFC 5322 bytes; `None` if it is not a message at all.
+pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
+    let msg = MessageParser::default().parse(raw)?;
+    let header_text = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
+    let auto_submitted = header_text("Auto-Submitted").is_some_and(|v| !v.starts_with("no"));
+    let precedence = header_text("Precedence")
+        .is_some_and(|v| ["auto_reply", "bulk", "junk", "list"].contains(&v.as_str()));
+    let x_auto =
+        msg.header_raw("X-Autoreply").is_some() || msg.header_raw("X-Autorespond").is_some();
+    let content_type = msg
+        .content_type()
+        .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase())
+        .unwrap_or_default();
+    let report_type = msg
+        .content_type()
+        .and_then(|ct| ct.attribute("report-type"))
+        .map(|s| s.to_ascii_lowercase());
+    let bounce =
+        content_type == "multipart/report" && report_type.as_deref() == Some("delivery-status");
+    let mut references = ids(msg.in_reply_to());
+    for r in ids(msg.references()) {
+        if !references.contains(&r) {
+            references.push(r);
+        }
+    }
+    let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    Some(ParsedMail {
+        message_id: msg.message_id().map(str::to_owned),
+        date: msg
+            .date()
+            .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
+        from: msg
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(|a| a.to_ascii_lowercase()),
+        subject: msg.subject().map(str::to_owned),
+        references,
+        text,
+        automatic: auto_submitted || precedence || x_auto || bounce,
+        bounce,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPLY: &[u8] = b"From: Marta Gil <Marta@Ebro.example>\r\n\
+To: cobros@reformasprado.example\r\n\
+Subject: Re: Recordatorio: factura F2026-101\r\n\
+Date: Tue, 24 Nov 2026 18:05:00 +0100\r\n\
+Message-ID: <abc123@ebro.example>\r\n\
+In-Reply-To: <cobrador.C001.early.F2026-101.1@reformasprado.example>\r\n\
+References: <cobrador.C001.due.F2026-101.1@reformasprado.example> <cobrador.C001.early.F2026-101.1@reformasprado.example>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: 8bit\r\n\
+\r\n\
+Buenas tardes, le pago el viernes sin falta.\r\n\
+\r\n\
+El lun, 23 nov 2026 a las 11:00, Reformas Prado escribi\xc3\xb3:\r\n\
+> Le recordamos que la factura vence el 1 de diciembre.\r\n";
+
+    #[test]
+    fn reads_threading_sender_date_and_text() {
+        let m = parse(REPLY).unwrap();
+        assert_eq!(m.message_id.as_deref(), Some("abc123@ebro.example"));
+        assert_eq!(m.from.as_deref(), Some("marta@ebro.example"));
+        assert_eq!(m.date.unwrap().to_rfc3339(), "2026-11-24T17:05:00+00:00");
+        assert_eq!(
+            m.references[0],
+            "cobrador.C001.early.F2026-101.1@reformasprado.example"
+        );
+        assert_eq!(m.references.len(), 2);
+        assert!(m.text.contains("le pago el viernes"));
+        assert!(!m.automatic && !m.bounce);
+    }
+
+    #[test]
+    fn recognises_auto_replies_and_bounces() {
+        let ooo = b"From: a@b.example\r\nAuto-Submitted: auto-replied\r\nSubject: Fuera de la oficina\r\n\r\nVuelvo el 30.\r\n";
+        assert!(parse(ooo).unwrap().automatic);
+        let dsn = b"From: MAILER-DAEMON@b.example\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--x--\r\n";
+        let m = parse(dsn).unwrap();
+        assert!(m.bounce && m.automatic);
+        let human = b"From: a@b.example\r\nAuto-Submitted: no\r\n\r\nhola\r\n";
+        assert!(!parse(human).unwrap().automatic);
+    }
+}

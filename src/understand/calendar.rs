@@ -1,0 +1,271 @@
+//! Calendar arithmetic for resolving Spanish date expressions against the reply's own day.
+//!
+//! Every function takes `today` (the reply's date in the client's time zone) and never
+//! returns a day before it unless the expression is explicitly about the past.
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+
+/// Last day of the month containing `d`.
+pub(crate) fn last_of_month(d: NaiveDate) -> NaiveDate {
+    let first = first_of_month(d);
+    first
+        .checked_add_months(Months::new(1))
+        .and_then(|n| n.pred_opt())
+        .unwrap_or(d)
+}
+
+/// First day of the month containing `d`.
+pub(crate) fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// First day of the month after the one containing `d`.
+pub(crate) fn first_of_next_month(d: NaiveDate) -> NaiveDate {
+    first_of_month(d)
+        .checked_add_months(Months::new(1))
+        .unwrap_or(d)
+}
+
+/// `d` plus `n` days (saturating at the calendar's end).
+pub(crate) fn add_days(d: NaiveDate, n: u64) -> NaiveDate {
+    d.checked_add_days(Days::new(n)).unwrap_or(d)
+}
+
+/// `d` minus `n` days.
+pub(crate) fn sub_days(d: NaiveDate, n: u64) -> NaiveDate {
+    d.checked_sub_days(Days::new(n)).unwrap_or(d)
+}
+
+/// `d` plus `n` months, clamped to the end of a shorter month (Jan 31 + 1 = Feb 28).
+pub(crate) fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(n)).unwrap_or(d)
+}
+
+/// `d` plus `n` working days (Monday to Friday); holidays are the planner's business.
+pub(crate) fn add_working_days(d: NaiveDate, n: u64) -> NaiveDate {
+    let mut out = d;
+    let mut left = n;
+    while left > 0 {
+        out = add_days(out, 1);
+        if out.weekday().num_days_from_monday() < 5 {
+            left -= 1;
+        }
+    }
+    out
+}
+
+/// Next `wd` strictly after `today` (said on a Friday, "el viernes" is a week later).
+pub(crate) fn next_weekday(today: NaiveDate, wd: Weekday) -> NaiveDate {
+    let from = today.weekday().num_days_from_monday();
+    let to = wd.num_days_from_monday();
+    let ahead = (to + 7 - from) % 7;
+    add_days(today, u64::from(if ahead == 0 { 7 } else { ahead }))
+}
+
+/// `wd` in the current Monday-to-Sunday week (may be before today).
+pub(crate) fn weekday_this_week(today: NaiveDate, wd: Weekday) -> NaiveDate {
+    let monday = sub_days(today, u64::from(today.weekday().num_days_from_monday()));
+    add_days(monday, u64::from(wd.num_days_from_monday()))
+}
+
+/// `wd` in the Monday-to-Sunday week after the current one.
+pub(crate) fn weekday_next_week(today: NaiveDate, wd: Weekday) -> NaiveDate {
+    add_days(weekday_this_week(today, wd), 7)
+}
+
+/// Day `day` of the month of `base`, clamped to the month's last day; the flag says
+/// whether clamping happened ("el 31" in November).
+pub(crate) fn day_in_month(base: NaiveDate, day: u32) -> (NaiveDate, bool) {
+    let last = last_of_month(base);
+    if day > last.day() {
+        (last, true)
+    } else {
+        (base.with_day(day).unwrap_or(last), false)
+    }
+}
+
+/// "el 15": this month if the day has not passed, else next month. Returns the date, whether
+/// it rolled to next month, and whether the day had to be clamped.
+pub(crate) fn day_of_month(today: NaiveDate, day: u32) -> (NaiveDate, bool, bool) {
+    if day >= today.day() {
+        let (d, clamped) = day_in_month(today, day);
+        if d >= today {
+            return (d, false, clamped);
+        }
+    }
+    let (d, clamped) = day_in_month(first_of_next_month(today), day);
+    (d, true, clamped)
+}
+
+/// "15 de diciembre" / "15/12": this year if not passed, else next year. Returns the date
+/// and how many days ago it fell this year when it rolled (None when it did not roll).
+pub(crate) fn day_and_month(
+    today: NaiveDate,
+    day: u32,
+    month: u32,
+) -> Option<(NaiveDate, Option<i64>)> {
+    let this = NaiveDate::from_ymd_opt(today.year(), month, day).or_else(|| {
+        (month == 2 && day == 29)
+            .then(|| NaiveDate::from_ymd_opt(today.year(), 2, 28))
+            .flatten()
+    })?;
+    if this >= today {
+        return Some((this, None));
+    }
+    let ago = (today - this).num_days();
+    let next = NaiveDate::from_ymd_opt(today.year() + 1, month, day)
+        .or_else(|| NaiveDate::from_ymd_opt(today.year() + 1, month, 28))?;
+    Some((next, Some(ago)))
+}
+
+/// The next occurrence (today included) of the given month, as its first day.
+pub(crate) fn month_start_not_before(
+    today: NaiveDate,
+    month: u32,
+    last_day_counts: bool,
+) -> NaiveDate {
+    let this = NaiveDate::from_ymd_opt(today.year(), month, 1).unwrap_or(today);
+    let end = last_of_month(this);
+    let still = if last_day_counts {
+        end >= today
+    } else {
+        this >= first_of_month(today)
+    };
+    if still {
+        this
+    } else {
+        NaiveDate::from_ymd_opt(today.year() + 1, month, 1).unwrap_or(this)
+    }
+}
+
+/// Mexican paydays: the 15th and the last day of each month. Returns the next payday,
+/// today included.
+pub(crate) fn next_payday(today: NaiveDate) -> NaiveDate {
+    if today.day() <= 15 {
+        day_in_month(today, 15).0
+    } else {
+        last_of_month(today)
+    }
+}
+
+/// Western Easter Sunday of `year` (anonymous Gregorian algorithm), for "Semana Santa".
+pub(crate) fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+/// Number of the month named by a (folded) Spanish word or common abbreviation.
+pub(crate) fn month_number(w: &str, allow_abbrev: bool) -> Option<u32> {
+    let full = match w {
+        "enero" => Some(1),
+        "febrero" => Some(2),
+        "marzo" => Some(3),
+        "abril" => Some(4),
+        "mayo" => Some(5),
+        "junio" => Some(6),
+        "julio" => Some(7),
+        "agosto" => Some(8),
+        "septiembre" | "setiembre" => Some(9),
+        "octubre" => Some(10),
+        "noviembre" => Some(11),
+        "diciembre" => Some(12),
+        _ => None,
+    };
+    if full.is_some() {
+        return full;
+    }
+    if allow_abbrev {
+        let abbrev = match w {
+            "ene" => Some(1),
+            "feb" => Some(2),
+            "mar" => Some(3),
+            "abr" => Some(4),
+            "may" => Some(5),
+            "jun" => Some(6),
+            "jul" => Some(7),
+            "ago" => Some(8),
+            "sep" | "sept" | "set" => Some(9),
+            "oct" => Some(10),
+            "nov" => Some(11),
+            "dic" => Some(12),
+            _ => None,
+        };
+        if abbrev.is_some() {
+            return abbrev;
+        }
+    }
+    // Typos in long names only ("novienbre", "setiembr"): short names differ by one letter
+    // from each other (junio/julio).
+    if w.len() >= 6 {
+        const LONG: [(&str, u32); 6] = [
+            ("febrero", 2),
+            ("septiembre", 9),
+            ("octubre", 10),
+            ("noviembre", 11),
+            ("diciembre", 12),
+            ("agosto", 8),
+        ];
+        return LONG
+            .iter()
+            .find(|(name, _)| crate::understand::normalise::within_one_edit(w, name))
+            .map(|(_, n)| *n);
+    }
+    None
+}
+
+/// Weekday named by a (folded) Spanish word; `fuzzy` also accepts one typo in long names
+/// ("biernes", "miercles") and three-letter abbreviations.
+pub(crate) fn weekday_named(w: &str, fuzzy: bool) -> Option<Weekday> {
+    let exact = match w {
+        "lunes" => Some(Weekday::Mon),
+        "martes" => Some(Weekday::Tue),
+        "miercoles" => Some(Weekday::Wed),
+        "jueves" => Some(Weekday::Thu),
+        "viernes" => Some(Weekday::Fri),
+        "sabado" => Some(Weekday::Sat),
+        "domingo" => Some(Weekday::Sun),
+        _ => None,
+    };
+    if exact.is_some() || !fuzzy {
+        return exact;
+    }
+    let abbrev = match w {
+        "lun" => Some(Weekday::Mon),
+        "mie" | "mier" | "mierc" => Some(Weekday::Wed),
+        "jue" => Some(Weekday::Thu),
+        "vie" | "vier" => Some(Weekday::Fri),
+        "sab" => Some(Weekday::Sat),
+        "dom" => Some(Weekday::Sun),
+        _ => None,
+    };
+    if abbrev.is_some() {
+        return abbrev;
+    }
+    if w.len() < 6 {
+        return None;
+    }
+    const NAMES: [(&str, Weekday); 5] = [
+        ("miercoles", Weekday::Wed),
+        ("viernes", Weekday::Fri),
+        ("sabado", Weekday::Sat),
+        ("domingo", Weekday::Sun),
+        ("martes", Weekday::Tue),
+    ];
+    NAMES
+        .iter()
+        .find(|(name, _)| crate::understand::normalise::within_one_edit(w, name))
+        .map(|(_, d)| *d)
+}

@@ -1,0 +1,514 @@
+//! Spanish date expressions, found in the token stream and resolved against the reply's day.
+//!
+//! The recognisers are hand-written over tokens (no regex): each looks at a head word
+//! ("viernes", "15", "semana", "fin", "quincena", ...) and the few words around it. The
+//! conventions for vague expressions are documented in the module docs of `understand`.
+
+use chrono::NaiveDate;
+
+mod days;
+mod periods;
+
+use crate::understand::calendar as cal;
+use crate::understand::normalise::{Kind, Token, number_words};
+
+/// One date expression found in the reply.
+#[derive(Debug, Clone)]
+pub(crate) struct DateMention {
+    /// First token of the expression.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// The resolved day, when the expression names one.
+    pub date: Option<NaiveDate>,
+    /// The expression is about the past ("ayer", "el viernes pasado", "hace dos días").
+    pub past: bool,
+    /// A period or approximation ("a principios de diciembre", "la semana que viene").
+    pub vague: bool,
+    /// "ahora", "ahorita": a date only when it sits next to a payment statement.
+    pub weak: bool,
+    /// A day-month date that already passed this year, this many days ago, and was moved
+    /// to next year; recent ones often mean the past ("pagamos el 10/11").
+    pub rolled_days_ago: Option<i64>,
+    /// The day of month rolled to next month or had to be clamped ("el 31" in November).
+    pub shifted: bool,
+    /// Followed or preceded by a negation ("el viernes no").
+    pub negated: bool,
+    /// Introduced by a correction ("mejor el lunes", "sino el lunes").
+    pub preferred: bool,
+    /// Names a document or an address, not a payment ("la factura del 15 de octubre").
+    pub reference: bool,
+    /// Offered as one of several ("el viernes o el lunes", "entre el 10 y el 15").
+    pub alternative: bool,
+    /// Names the end of a period ("fin de mes"): "antes de" keeps its day.
+    pub period: bool,
+}
+
+impl DateMention {
+    fn new(start: usize, end: usize, date: Option<NaiveDate>) -> Self {
+        Self {
+            start,
+            end,
+            date,
+            past: false,
+            vague: false,
+            weak: false,
+            rolled_days_ago: None,
+            shifted: false,
+            negated: false,
+            preferred: false,
+            reference: false,
+            alternative: false,
+            period: false,
+        }
+    }
+
+    /// A future (or today) day that can be a promise.
+    pub fn is_future_day(&self) -> bool {
+        !self.past && self.date.is_some()
+    }
+}
+
+/// How a prefix changes the day named after it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Modifier {
+    None,
+    /// "antes del 15": the day before (periods keep their day).
+    Before,
+    /// "después del 15": the day after, vague.
+    After,
+    /// "a partir del 15": that day, vague.
+    From,
+}
+
+/// Words skipped in front of a head word; they belong to the expression.
+const FILLERS: [&str; 19] = [
+    "el",
+    "la",
+    "los",
+    "las",
+    "este",
+    "esta",
+    "del",
+    "al",
+    "de",
+    "a",
+    "en",
+    "dia",
+    "para",
+    "hasta",
+    "proximo",
+    "proxima",
+    "otro",
+    "otra",
+    "siguiente",
+];
+
+/// Scans the tokens and returns every date expression, resolved against `today`.
+pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMention> {
+    let p = Parser { t: toks, today };
+    let mut out: Vec<DateMention> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        // Dates start at words or numbers only.
+        if toks[i].kind == Kind::Punct {
+            i += 1;
+            continue;
+        }
+        match p.parse_at(i) {
+            Some(m) => {
+                i = m.end.max(i + 1);
+                out.push(m);
+            }
+            None => i += 1,
+        }
+    }
+    p.annotate(&mut out);
+    out
+}
+
+struct Parser<'t, 'a> {
+    t: &'t [Token<'a>],
+    today: NaiveDate,
+}
+
+impl Parser<'_, '_> {
+    /// Text of token `i`, or "" past the end.
+    fn w(&self, i: usize) -> &str {
+        self.t.get(i).map_or("", |t| t.text)
+    }
+
+    fn num(&self, i: usize) -> Option<u64> {
+        self.t
+            .get(i)
+            .filter(|t| t.kind == Kind::Number)
+            .map(|t| t.num)
+    }
+
+    /// Matches a fixed word sequence at `i`; returns the index after it.
+    fn seq(&self, i: usize, words: &[&str]) -> Option<usize> {
+        words
+            .iter()
+            .enumerate()
+            .all(|(k, w)| self.w(i + k) == *w)
+            .then_some(i + words.len())
+    }
+
+    fn parse_at(&self, i: usize) -> Option<DateMention> {
+        let (modifier, j) = self.modifier(i);
+        if let Some(m) = self.relative(j) {
+            return Some(self.apply_modifier(i, m, modifier));
+        }
+        // Skip articles and prepositions, remembering the ones that change the meaning.
+        let mut k = j;
+        let mut fillers: Vec<&str> = Vec::new();
+        while k < self.t.len() && FILLERS.contains(&self.w(k)) && fillers.len() < 4 {
+            fillers.push(self.w(k));
+            k += 1;
+        }
+        // "antes del 25": the modifier already said "del".
+        if modifier != Modifier::None && fillers.is_empty() {
+            fillers.push("del");
+        }
+        if k > j
+            && let Some(m) = self.relative(k)
+        {
+            return Some(self.apply_modifier(i, m, modifier));
+        }
+        let m = self.head(k, &fillers)?;
+        Some(self.apply_modifier(i, m, modifier))
+    }
+
+    /// Prefixes that shift the day: "antes de(l)", "después de(l)", "a partir de(l)".
+    fn modifier(&self, i: usize) -> (Modifier, usize) {
+        let pairs: [(&[&str], Modifier); 10] = [
+            (&["antes", "de", "que", "acabe"], Modifier::None),
+            (&["antes", "del"], Modifier::Before),
+            (&["antes", "de"], Modifier::Before),
+            (&["despues", "del"], Modifier::After),
+            (&["despues", "de"], Modifier::After),
+            (&["luego", "del"], Modifier::After),
+            (&["luego", "de"], Modifier::After),
+            (&["pasando", "el"], Modifier::After),
+            (&["a", "partir", "del"], Modifier::From),
+            (&["a", "partir", "de"], Modifier::From),
+        ];
+        for (words, m) in pairs {
+            if let Some(j) = self.seq(i, words) {
+                // "antes de ayer" is a day of its own.
+                if m == Modifier::Before && self.w(j) == "ayer" {
+                    return (Modifier::None, i);
+                }
+                return (m, j);
+            }
+        }
+        (Modifier::None, i)
+    }
+
+    fn apply_modifier(&self, start: usize, mut m: DateMention, modifier: Modifier) -> DateMention {
+        m.start = start;
+        let Some(d) = m.date else { return m };
+        match modifier {
+            Modifier::None => {}
+            Modifier::Before => {
+                // A period already names the latest day ("antes de fin de mes").
+                if !m.vague && !m.period {
+                    m.date = Some(cal::sub_days(d, 1).max(self.today));
+                }
+            }
+            Modifier::After => {
+                m.date = Some(cal::add_days(d, 1));
+                m.vague = true;
+            }
+            Modifier::From => m.vague = true,
+        }
+        m
+    }
+
+    /// Expressions that depend on their first word: "mañana", "hoy", "en diez días",
+    /// "dentro de dos semanas", "hace tres días", "pasado mañana".
+    fn relative(&self, i: usize) -> Option<DateMention> {
+        let today = self.today;
+        let w = self.w(i);
+        let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
+        match w {
+            "hoy" => {
+                let mut end = i + 1;
+                if self.w(end) == "mismo" {
+                    end += 1;
+                }
+                // "hoy viernes" is today, not next Friday.
+                if cal::weekday_named(self.w(end), false).is_some() {
+                    end += 1;
+                }
+                return day(end, today);
+            }
+            "manana" => {
+                let prev = if i > 0 { self.w(i - 1) } else { "" };
+                if prev == "esta" {
+                    return day(i + 1, today);
+                }
+                // "por la mañana", "de la mañana": the morning, not tomorrow.
+                if matches!(prev, "la" | "por" | "de" | "en" | "las") {
+                    return None;
+                }
+                let mut end = i + 1;
+                if self.w(end) == "mismo" {
+                    end += 1;
+                }
+                if cal::weekday_named(self.w(end), false).is_some() {
+                    end += 1;
+                }
+                return day(end, cal::add_days(today, 1));
+            }
+            "pasado" if self.w(i + 1) == "manana" => return day(i + 2, cal::add_days(today, 2)),
+            "ayer" | "anoche" => {
+                let mut m = DateMention::new(i, i + 1, Some(cal::sub_days(today, 1)));
+                m.past = true;
+                return Some(m);
+            }
+            "anteayer" | "antier" => {
+                let mut m = DateMention::new(i, i + 1, Some(cal::sub_days(today, 2)));
+                m.past = true;
+                return Some(m);
+            }
+            "antes" if self.seq(i, &["antes", "de", "ayer"]).is_some() => {
+                let mut m = DateMention::new(i, i + 3, Some(cal::sub_days(today, 2)));
+                m.past = true;
+                return Some(m);
+            }
+            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "enseguida" | "inmediatamente" => {
+                let mut end = i + 1;
+                if self.w(end) == "mismo" {
+                    end += 1;
+                }
+                let mut m = DateMention::new(i, end, Some(today));
+                m.weak = true;
+                return Some(m);
+            }
+            "al" if self.w(i + 1) == "tiro" => {
+                let mut m = DateMention::new(i, i + 2, Some(today));
+                m.weak = true;
+                return Some(m);
+            }
+            "ya" if self.w(i + 1) == "mismo" => {
+                let mut m = DateMention::new(i, i + 2, Some(today));
+                m.weak = true;
+                return Some(m);
+            }
+            "esta" if matches!(self.w(i + 1), "tarde" | "noche") => return day(i + 2, today),
+            _ => {}
+        }
+        // Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
+        let (j, past) = if let Some(j) = self.seq(i, &["dentro", "de"]) {
+            (j, false)
+        } else if let Some(j) = self.seq(i, &["de", "aqui", "a"]) {
+            (j, false)
+        } else if matches!(w, "en" | "a") {
+            (i + 1, false)
+        } else if w == "hace" {
+            (i + 1, true)
+        } else {
+            return None;
+        };
+        let j = if matches!(self.w(j), "los" | "las")
+            && matches!(self.w(j + 1), "proximos" | "proximas")
+        {
+            j + 2
+        } else {
+            j
+        };
+        let (n, vague, k) = self.count(j)?;
+        let unit = self.w(k);
+        let mut end = k + 1;
+        let working = matches!(self.w(end), "habiles" | "laborables" | "laborales");
+        if working {
+            end += 1;
+        }
+        let date = match (unit, n) {
+            ("dia" | "dias", Some(n)) if working => Some(cal::add_working_days(today, n)),
+            ("dia" | "dias", Some(n)) => Some(cal::add_days(today, n)),
+            ("semana" | "semanas", Some(n)) => Some(cal::add_days(today, n * 7)),
+            ("mes" | "meses", Some(n)) => Some(cal::add_months(today, u32::try_from(n).ok()?)),
+            ("hora" | "horas" | "horitas" | "rato", Some(n)) => Some(cal::add_days(today, n / 24)),
+            ("dia" | "dias" | "semana" | "semanas" | "mes" | "meses" | "hora" | "horas", None) => {
+                None
+            }
+            _ => return None,
+        };
+        // "hace tres días" mirrors "en tres días" into the past.
+        let date = if past {
+            date.map(|d| cal::sub_days(today, (d - today).num_days().unsigned_abs()))
+        } else {
+            date
+        };
+        let mut m = DateMention::new(i, end, date);
+        m.vague = vague || date.is_none();
+        m.past = past;
+        Some(m)
+    }
+
+    /// A count before a unit: digits, number words, "un par de", "unos".
+    fn count(&self, j: usize) -> Option<(Option<u64>, bool, usize)> {
+        if let Some(n) = self.num(j) {
+            return (n <= 400).then_some((Some(n), false, j + 1));
+        }
+        if let Some(k) = self.seq(j, &["un", "par", "de"]) {
+            return Some((Some(2), true, k));
+        }
+        if matches!(
+            self.w(j),
+            "unos" | "unas" | "algunos" | "algunas" | "pocos" | "pocas"
+        ) {
+            return Some((None, true, j + 1));
+        }
+        let (n, used) = number_words(self.t, j)?;
+        Some((Some(n), false, j + used))
+    }
+
+    /// Head words after the fillers.
+    fn head(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
+        let w = self.w(k);
+        if let Some(m) = self.weekday(k, fillers) {
+            return Some(m);
+        }
+        if self.t.get(k).is_some_and(Token::is_num) {
+            return self.numeric(k, fillers);
+        }
+        match w {
+            "primero" => return self.day_number(k, 1, k + 1, fillers),
+            "semana" if self.w(k + 1) == "santa" => return self.holy_week(k),
+            "semana" => return self.week(k, fillers),
+            "mes" => return self.month_word(k, fillers),
+            "quincena" => return self.quincena(k, fillers),
+            "principio" | "principios" | "inicio" | "inicios" | "comienzo" | "comienzos" => {
+                return self.period(k + 1, 5);
+            }
+            "primeros" if self.w(k + 1) == "dias" => return self.period(k + 2, 5),
+            // Spain: "a primeros de mes".
+            "primeros" => return self.period(k + 1, 5),
+            "mediados" | "mitad" => return self.period(k + 1, 15),
+            "fin" | "final" | "finales" | "fines" | "cierre" => {
+                if self.w(k + 1) == "de" && self.w(k + 2) == "semana" {
+                    let mut m = DateMention::new(k, k + 3, Some(self.weekend_sunday()));
+                    m.vague = true;
+                    return Some(m);
+                }
+                let mut m = self.period(k + 1, 31)?;
+                m.vague |= w != "fin";
+                return Some(m);
+            }
+            "ultimos" if self.w(k + 1) == "dias" => return self.period(k + 2, 31),
+            "navidad" | "navidades" | "nochebuena" => {
+                let day = if w == "nochebuena" { 24 } else { 25 };
+                return self.fixed_day(k, k + 1, 12, day);
+            }
+            "reyes" => return self.fixed_day(k, k + 1, 1, 6),
+            "ano" if self.w(k + 1) == "nuevo" => return self.fixed_day(k, k + 2, 1, 1),
+            _ => {}
+        }
+        if let Some(m) = self.number_word_day(k, fillers) {
+            return Some(m);
+        }
+        // A month alone: "en diciembre", "para enero", "hasta marzo".
+        if let Some(month) = cal::month_number(w, false)
+            && fillers
+                .iter()
+                .any(|f| matches!(*f, "en" | "para" | "hasta" | "a"))
+        {
+            let first = cal::month_start_not_before(self.today, month, true);
+            let mut m = DateMention::new(k, k + 1, Some(cal::last_of_month(first).max(self.today)));
+            m.vague = true;
+            return Some(m);
+        }
+        None
+    }
+
+    /// Marks negations, corrections, references, alternatives and past markers.
+    fn annotate(&self, ms: &mut [DateMention]) {
+        for m in ms.iter_mut() {
+            let after = self.w(m.end);
+            // "el viernes no (puedo)"; "el viernes no falla" is Mexican for "surely".
+            if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta") {
+                m.negated = true;
+            }
+            if matches!(after, "pasado" | "pasada") {
+                m.past = true;
+            }
+            let before = |back: usize| -> &str {
+                if m.start >= back {
+                    self.w(m.start - back)
+                } else {
+                    ""
+                }
+            };
+            // "no el viernes, sino el lunes"; "no, el lunes" answers us and negates nothing.
+            if before(1) == "no" {
+                m.negated = true;
+            }
+            if matches!(before(1), "mejor" | "sino" | "digo" | "decir")
+                || matches!(before(2), "mejor" | "decir" | "sino")
+                || (before(2) == "o" && before(1) == "sea")
+            {
+                m.preferred = true;
+            }
+            // "la factura del 15 de octubre", "con fecha 15/10", "que vence el 30",
+            // "Calle 15 de Mayo": the day names a document or a place, not a payment.
+            let documents = [
+                "factura",
+                "facturas",
+                "recibo",
+                "nota",
+                "pedido",
+                "presupuesto",
+                "correo",
+                "mensaje",
+                "email",
+                "albaran",
+                "cargo",
+                "cuota",
+            ];
+            let always = [
+                "fecha",
+                "fechada",
+                "emitida",
+                "emision",
+                "vencimiento",
+                "vence",
+                "vencio",
+                "vencida",
+                "vencia",
+                "calle",
+                "avenida",
+                "av",
+                "plaza",
+                "colonia",
+                "carrera",
+                "calle",
+                "c",
+            ];
+            let of = matches!(self.w(m.start), "del" | "de");
+            if (of && documents.contains(&before(1)))
+                || (1..=3).any(|b| always.contains(&before(b)))
+            {
+                m.reference = true;
+            }
+        }
+        // "el viernes o el lunes", "entre el 10 y el 15", "el 10 o 15".
+        for k in 1..ms.len() {
+            let (a_end, b_start) = (ms[k - 1].end, ms[k].start);
+            let between: Vec<&str> = (a_end..b_start).map(|i| self.w(i)).collect();
+            let alt = matches!(
+                between.as_slice(),
+                ["o"] | ["u"] | ["o", "bien"] | [",", "o"] | ["y", "/", "o"]
+            );
+            let range = matches!(between.as_slice(), ["y"] | ["a"])
+                && ms[k - 1].start > 0
+                && self.w(ms[k - 1].start.saturating_sub(1)) == "entre";
+            if alt || range {
+                ms[k - 1].alternative = true;
+                ms[k].alternative = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Removal of quoted history and signatures from a reply, and recognition of auto-replies.
+//!
+//! A reply usually carries our own reminder below it ("El vie, 20 nov 2026, Cobrador
+//! escribió: > ... vence el 15 de diciembre") and a signature with phone numbers and an
+//! address. Only the client's new words may decide the reading, so both are cut first.
+
+/// Returns the client's own words: quoted history, forwarded blocks, "sent from" lines and
+/// the signature removed; trailing blank lines trimmed.
+pub fn strip_quotes_and_signature(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut end = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(cut) = history_starts_at(&lines, i, line) {
+            end = cut;
+            break;
+        }
+    }
+    let kept: Vec<&str> = lines[..end]
+        .iter()
+        .copied()
+        .filter(|l| !l.trim_start().starts_with('>'))
+        .collect();
+    let kept = cut_signature(&kept);
+    let mut out = kept.join("\n");
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    let lead = out.len() - out.trim_start().len();
+    out.drain(..lead);
+    out
+}
+
+/// Lower-cased line with leading markup (`*`, `_`, spaces) removed.
+fn clean_line(line: &str) -> String {
+    line.trim()
+        .trim_start_matches(['*', '_', ' '])
+        .to_lowercase()
+}
+
+/// If line `i` starts the quoted history, returns the index of the first line to drop.
+fn history_starts_at(lines: &[&str], i: usize, line: &str) -> Option<usize> {
+    // An Outlook separator line directly above a header block.
+    let raw = line.trim();
+    if raw.len() >= 10 && raw.chars().all(|c| c == '_' || c == '-') && is_header_block(lines, i + 1)
+    {
+        return Some(i);
+    }
+    let l = clean_line(line);
+    if l.is_empty() {
+        return None;
+    }
+    let dashed = l.starts_with("---") || l.starts_with("___") || l.starts_with("===");
+    if dashed
+        && [
+            "mensaje original",
+            "original message",
+            "mensaje reenviado",
+            "forwarded message",
+            "correo reenviado",
+        ]
+        .iter()
+        .any(|m| l.contains(m))
+    {
+        return Some(i);
+    }
+    if is_header_block(lines, i) {
+        return Some(i);
+    }
+    // Gmail/Apple: "El vie, 20 nov 2026 a las 9:15, Cobrador <x@y.es> escribió:", sometimes
+    // wrapped so that "escribió:" lands on the next line.
+    let ends_wrote = l.ends_with("escribió:")
+        || l.ends_with("escribio:")
+        || l.ends_with("wrote:")
+        || l.ends_with("a écrit :")
+        || l.ends_with("escreveu:");
+    if ends_wrote {
+        if l.starts_with("el ") || l.starts_with("on ") || l.starts_with("em ") {
+            return Some(i);
+        }
+        for back in 1..=2 {
+            if i >= back {
+                let prev = clean_line(lines[i - back]);
+                if prev.starts_with("el ") || prev.starts_with("on ") {
+                    return Some(i - back);
+                }
+            }
+        }
+        return Some(i);
+    }
+    let sent_from = [
+        "enviado desde mi",
+        "enviado desde el",
+        "enviado desde outlook",
+        "enviado desde yahoo",
+        "sent from my",
+        "sent from outlook",
+        "obtener outlook para",
+        "get outlook for",
+        "enviado con ",
+        "descarga outlook",
+    ];
+    if sent_from.iter().any(|s| l.starts_with(s)) {
+        return Some(i);
+    }
+    None
+}
+
+/// True when line `i` opens a "De: / Enviado: / Para: / Asunto:" block.
+fn is_header_block(lines: &[&str], i: usize) -> bool {
+    let Some(first) = lines.get(i) else {
+        return false;
+    };
+    let first = clean_line(first);
+    if !(first.starts_with("de:") || first.starts_with("from:")) {
+        return false;
+    }
+    let headers = [
+        "enviado:",
+        "enviado el:",
+        "sent:",
+        "para:",
+        "to:",
+        "asunto:",
+        "subject:",
+        "fecha:",
+        "date:",
+        "cc:",
+    ];
+    lines
+        .iter()
+        .skip(i + 1)
+        .take(4)
+        .filter(|l| {
+            let l = clean_line(l);
+            headers.iter().any(|h| l.starts_with(h))
+        })
+        .count()
+        >= 1
+}
+
+/// Closing formulas after which only a signature follows.
+const CLOSINGS: [&str; 22] = [
+    "saludos",
+    "un saludo",
+    "muchos saludos",
+    "saludos cordiales",
+    "cordiales saludos",
+    "atentamente",
+    "atte",
+    "cordialmente",
+    "un abrazo",
+    "abrazos",
+    "slds",
+    "sds",
+    "besos",
+    "bendiciones",
+    "quedo atento",
+    "quedo atenta",
+    "quedo a la espera",
+    "gracias y saludos",
+    "muchas gracias y saludos",
+    "un cordial saludo",
+    "reciba un cordial saludo",
+    "best regards",
+];
+
+/// True when the line is only a closing formula, maybe followed by a name ("Saludos, Ana").
+fn is_closing(line: &str) -> bool {
+    let l = clean_line(line);
+    let l = l.trim_end_matches(['.', ',', '!', ' ']);
+    CLOSINGS.iter().any(|c| {
+        l == *c
+            || l.strip_prefix(c)
+                .is_some_and(|rest| rest.starts_with(',') && rest.len() <= 40)
+    })
+}
+
+/// Drops the signature: everything after a `-- ` line, or after a closing formula when what
+/// follows is a handful of short lines (name, phone, address), unless a "PD:" follows.
+fn cut_signature<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_end();
+        if t == "--" || t == "-- " || t == "—" {
+            return lines[..i].to_vec();
+        }
+    }
+    for (i, line) in lines.iter().enumerate() {
+        // A closing on the very first line is the whole message ("Saludos, le pago el lunes"
+        // is not a closing line anyway: is_closing wants the formula alone).
+        if i == 0 || !is_closing(line) {
+            continue;
+        }
+        let rest: Vec<&str> = lines[i + 1..]
+            .iter()
+            .copied()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let postscript = rest.iter().position(|l| {
+            let l = clean_line(l);
+            l.starts_with("pd")
+                || l.starts_with("p.d")
+                || l.starts_with("p.s")
+                || l.starts_with("ps:")
+        });
+        let looks_like_signature = rest.len() <= 8 && rest.iter().all(|l| l.trim().len() <= 80);
+        if !looks_like_signature {
+            continue;
+        }
+        let mut out = lines[..i].to_vec();
+        if let Some(p) = postscript {
+            out.extend(rest[p..].iter().copied());
+        }
+        return out;
+    }
+    lines.to_vec()
+}

@@ -1,0 +1,458 @@
+//! Unit tests for the date rules at month, year and time-zone boundaries, the stripping of
+//! quotes and signatures, the JSON shape, and the runner for the case tables.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+
+use crate::understand::{
+    Intent, PromisedAmount, looks_like_auto_reply, strip_quotes_and_signature, understand,
+};
+
+/// One row of a case table: text, received_at (RFC 3339, "" = Wed 2026-11-18 15:00 UTC),
+/// country code for the time zone, expected intent, expected promised date ("" = none).
+pub(super) type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const DEFAULT_AT: &str = "2026-11-18T15:00:00Z";
+
+fn tz_of(code: &str) -> Tz {
+    match code {
+        "MX" => chrono_tz::America::Mexico_City,
+        "CO" => chrono_tz::America::Bogota,
+        "AR" => chrono_tz::America::Argentina::Buenos_Aires,
+        "CL" => chrono_tz::America::Santiago,
+        "PE" => chrono_tz::America::Lima,
+        _ => chrono_tz::Europe::Madrid,
+    }
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    let s = if s.is_empty() { DEFAULT_AT } else { s };
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or_else(|e| panic!("bad test time {s}: {e}"))
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("bad test date {s}: {e}"))
+}
+
+/// Runs a table and reports every failing row at once.
+pub(super) fn run(table: &[Case]) {
+    let mut failures = Vec::new();
+    for (text, when, country, intent, date) in table {
+        let r = understand(text, at(when), tz_of(country));
+        let want_intent = Intent::from_str(intent).unwrap_or_else(|e| panic!("{e}"));
+        let want_date = (!date.is_empty()).then(|| day(date));
+        if r.intent != want_intent || r.promised_date != want_date {
+            failures.push(format!(
+                "{text:?} ({country} {when}): want {intent} {want_date:?}, got {} {:?} {:?}",
+                r.intent, r.promised_date, r.evidence
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        table.len(),
+        failures.join("\n")
+    );
+}
+
+fn read(text: &str, when: &str, country: &str) -> crate::understand::Reading {
+    understand(text, at(when), tz_of(country))
+}
+
+fn date_of(text: &str, when: &str) -> Option<NaiveDate> {
+    read(text, when, "ES").promised_date
+}
+
+#[test]
+fn day_of_month_rolls_into_next_year() {
+    // Thursday 31 December 2026.
+    let when = "2026-12-31T10:00:00Z";
+    assert_eq!(date_of("le pago el 2", when), Some(day("2027-01-02")));
+    assert_eq!(date_of("le pago el 31", when), Some(day("2026-12-31")));
+    assert_eq!(date_of("le pago el 15/12", when), Some(day("2027-12-15")));
+    assert_eq!(
+        date_of("le pago a fin de mes", when),
+        Some(day("2026-12-31"))
+    );
+    assert_eq!(date_of("le pago mañana", when), Some(day("2027-01-01")));
+    assert_eq!(date_of("le pago el lunes", when), Some(day("2027-01-04")));
+    assert_eq!(
+        date_of("le pago a principios de enero", when),
+        Some(day("2027-01-05"))
+    );
+}
+
+#[test]
+fn day_of_month_in_short_months() {
+    // Tuesday 10 February 2026: "el 30" is clamped to the end of February and ambiguous.
+    let r = read("le pago el 30", "2026-02-10T10:00:00Z", "ES");
+    assert_eq!(r.promised_date, Some(day("2026-02-28")));
+    assert!(r.ambiguous);
+    // Saturday 31 January 2026: "el 31" is today; "el 30" is 30 days ahead... clamped.
+    assert_eq!(
+        date_of("le pago el 31", "2026-01-31T10:00:00Z"),
+        Some(day("2026-01-31"))
+    );
+    assert_eq!(
+        date_of("le pago el 30", "2026-01-31T10:00:00Z"),
+        Some(day("2026-02-28"))
+    );
+    // The 20th: "el 15" is next month's and ambiguous.
+    let r = read("le pago el 15", "2026-11-20T10:00:00Z", "ES");
+    assert_eq!(r.promised_date, Some(day("2026-12-15")));
+    assert!(r.ambiguous);
+    // Leap years.
+    assert_eq!(
+        date_of("le pago el 29 de febrero", "2027-11-18T10:00:00Z"),
+        Some(day("2028-02-29"))
+    );
+}
+
+#[test]
+fn weekday_on_the_same_weekday_is_next_week() {
+    // Friday 20 November 2026.
+    let when = "2026-11-20T10:00:00Z";
+    assert_eq!(date_of("le pago el viernes", when), Some(day("2026-11-27")));
+    assert_eq!(
+        date_of("le pago hoy viernes", when),
+        Some(day("2026-11-20"))
+    );
+    assert_eq!(date_of("le pago hoy", when), Some(day("2026-11-20")));
+    assert_eq!(
+        date_of("le pago el próximo viernes", when),
+        Some(day("2026-11-27"))
+    );
+    assert_eq!(
+        date_of("le pago el viernes de la semana que viene", when),
+        Some(day("2026-11-27"))
+    );
+    // Sunday 29 November 2026: "la semana que viene" is the Friday of 30 Nov – 6 Dec.
+    assert_eq!(
+        date_of("le pago la semana que viene", "2026-11-29T10:00:00Z"),
+        Some(day("2026-12-04"))
+    );
+}
+
+#[test]
+fn next_weekday_conventions() {
+    // Wednesday 18 November 2026.
+    let when = "2026-11-18T10:00:00Z";
+    assert_eq!(
+        date_of("le pago el próximo viernes", when),
+        Some(day("2026-11-20"))
+    );
+    assert_eq!(
+        date_of("le pago el viernes que viene", when),
+        Some(day("2026-11-20"))
+    );
+    assert_eq!(
+        date_of("le pago el viernes de la semana que viene", when),
+        Some(day("2026-11-27"))
+    );
+    assert_eq!(
+        date_of("le pago este viernes", when),
+        Some(day("2026-11-20"))
+    );
+    assert_eq!(date_of("le pago el lunes", when), Some(day("2026-11-23")));
+    assert_eq!(date_of("le pago el martes", when), Some(day("2026-11-24")));
+    assert_eq!(
+        date_of("le pago el miércoles", when),
+        Some(day("2026-11-25"))
+    );
+    assert!(read("le pago el próximo viernes", when, "ES").ambiguous);
+    assert!(!read("le pago el viernes", when, "ES").ambiguous);
+}
+
+#[test]
+fn time_zone_decides_the_day() {
+    // 23:30 UTC on Friday 27 November: still Friday in Mexico City, already Saturday in Madrid.
+    let when = "2026-11-27T23:30:00Z";
+    assert_eq!(
+        read("le pago mañana", when, "MX").promised_date,
+        Some(day("2026-11-28"))
+    );
+    assert_eq!(
+        read("le pago mañana", when, "ES").promised_date,
+        Some(day("2026-11-29"))
+    );
+    assert_eq!(
+        read("le pago hoy", when, "MX").promised_date,
+        Some(day("2026-11-27"))
+    );
+    assert_eq!(
+        read("le pago hoy", when, "ES").promised_date,
+        Some(day("2026-11-28"))
+    );
+    // "el viernes" said on Friday in Mexico is next week's; in Madrid (Saturday) it is 4 Dec too.
+    assert_eq!(
+        read("le pago el viernes", when, "MX").promised_date,
+        Some(day("2026-12-04"))
+    );
+    assert_eq!(
+        read("le pago el lunes", when, "ES").promised_date,
+        Some(day("2026-11-30"))
+    );
+}
+
+#[test]
+fn periods() {
+    // Wednesday 18 November 2026.
+    let when = "2026-11-18T10:00:00Z";
+    assert_eq!(
+        date_of("le pago a fin de mes", when),
+        Some(day("2026-11-30"))
+    );
+    assert_eq!(
+        date_of("le pago a fin de mes", "2026-11-30T10:00:00Z"),
+        Some(day("2026-11-30"))
+    );
+    assert_eq!(
+        date_of("le pago a finales del mes que viene", when),
+        Some(day("2026-12-31"))
+    );
+    assert_eq!(
+        date_of("le pago a mediados de mes", when),
+        Some(day("2026-12-15"))
+    );
+    assert_eq!(
+        date_of("le pago a mediados de mes", "2026-11-03T10:00:00Z"),
+        Some(day("2026-11-15"))
+    );
+    assert_eq!(
+        date_of("le pago a principios de diciembre", when),
+        Some(day("2026-12-05"))
+    );
+    assert_eq!(
+        date_of("le pago a principios de mes", when),
+        Some(day("2026-12-05"))
+    );
+    assert_eq!(
+        date_of("le pago antes de Navidad", when),
+        Some(day("2026-12-24"))
+    );
+    assert_eq!(
+        date_of("le pago antes de fin de mes", when),
+        Some(day("2026-11-30"))
+    );
+    assert_eq!(
+        date_of("le pago antes del 25", when),
+        Some(day("2026-11-24"))
+    );
+    assert_eq!(
+        date_of("le pago después del 25", when),
+        Some(day("2026-11-26"))
+    );
+    assert_eq!(
+        date_of("le deposito después de la quincena", when),
+        Some(day("2026-12-01"))
+    );
+    assert_eq!(
+        date_of("le deposito después de la quincena", "2026-11-05T18:00:00Z"),
+        Some(day("2026-11-16"))
+    );
+    assert_eq!(
+        date_of("le deposito en la quincena", "2026-11-05T18:00:00Z"),
+        Some(day("2026-11-15"))
+    );
+    assert_eq!(
+        date_of("le pago el mes que viene", when),
+        Some(day("2026-12-31"))
+    );
+    assert_eq!(date_of("le pago en enero", when), Some(day("2027-01-31")));
+    assert_eq!(
+        date_of("le pago después de Reyes", when),
+        Some(day("2027-01-07"))
+    );
+    assert!(read("le pago a principios de diciembre", when, "ES").ambiguous);
+    assert!(!read("le pago a fin de mes", when, "ES").ambiguous);
+}
+
+#[test]
+fn relative_days_and_numbers_in_words() {
+    let when = "2026-11-18T10:00:00Z";
+    assert_eq!(
+        date_of("le pago pasado mañana", when),
+        Some(day("2026-11-20"))
+    );
+    assert_eq!(
+        date_of("le pago en diez días", when),
+        Some(day("2026-11-28"))
+    );
+    assert_eq!(
+        date_of("le pago dentro de dos semanas", when),
+        Some(day("2026-12-02"))
+    );
+    assert_eq!(
+        date_of("le pago en 3 días hábiles", when),
+        Some(day("2026-11-23"))
+    );
+    assert_eq!(date_of("le pago en un mes", when), Some(day("2026-12-18")));
+    assert_eq!(
+        date_of("le pago el veintiuno", when),
+        Some(day("2026-11-21"))
+    );
+    assert_eq!(
+        date_of("le pago el día treinta y uno de diciembre", when),
+        Some(day("2026-12-31"))
+    );
+    assert_eq!(
+        date_of("le pago el primero de diciembre", when),
+        Some(day("2026-12-01"))
+    );
+    assert_eq!(
+        date_of("LE PAGO EL MIERCOLES", when),
+        Some(day("2026-11-25"))
+    );
+}
+
+#[test]
+fn full_dates() {
+    let when = "2026-11-18T10:00:00Z";
+    assert_eq!(
+        date_of("le pago el 15-12-2026", when),
+        Some(day("2026-12-15"))
+    );
+    assert_eq!(date_of("le pago el 5/1/27", when), Some(day("2027-01-05")));
+    assert_eq!(
+        date_of("le pago el 2026-12-15", when),
+        Some(day("2026-12-15"))
+    );
+    assert_eq!(
+        date_of("le pago el 1º de diciembre de 2026", when),
+        Some(day("2026-12-01"))
+    );
+    assert_eq!(date_of("le pago el 15 dic", when), Some(day("2026-12-15")));
+    // A past day with a year is never promised.
+    assert_eq!(date_of("le pago el 15/10/2026", when), None);
+    // "15/11" passed three days ago: next year, ambiguous.
+    let r = read("le pago el 15/11", when, "ES");
+    assert_eq!(r.promised_date, Some(day("2027-11-15")));
+    assert!(r.ambiguous);
+}
+
+#[test]
+fn amounts() {
+    let when = "2026-11-18T10:00:00Z";
+    let money = |s: &str| -> Option<PromisedAmount> { read(s, when, "ES").promised_amount };
+    let eur = |v: &str| PromisedAmount::Money {
+        amount: Decimal::from_str(v).unwrap_or_default(),
+        currency: Some("EUR".into()),
+    };
+    let local = |v: &str| PromisedAmount::Money {
+        amount: Decimal::from_str(v).unwrap_or_default(),
+        currency: None,
+    };
+    assert_eq!(money("le pago 500 € el viernes"), Some(eur("500")));
+    assert_eq!(
+        money("le pago 1.234,56 euros el viernes"),
+        Some(eur("1234.56"))
+    );
+    assert_eq!(money("te pago $2,500 el lunes"), Some(local("2500")));
+    assert_eq!(money("le deposito 2 mil pesos mañana"), Some(local("2000")));
+    assert_eq!(money("le pago 300 el viernes"), Some(local("300")));
+    assert_eq!(
+        money("le transfiero quinientos euros el lunes"),
+        Some(eur("500"))
+    );
+    assert_eq!(
+        money("le pago la mitad ahora y el resto el 30"),
+        Some(PromisedAmount::Fraction {
+            numerator: 1,
+            denominator: 2
+        })
+    );
+    assert_eq!(
+        money("ya le pagué una parte, el resto se lo pago el viernes"),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(money("le pago el viernes"), None);
+}
+
+#[test]
+fn stripping_quotes_and_signatures() {
+    let gmail = "Le pago el lunes.\n\nEl vie, 20 nov 2026 a las 9:15, Cobrador <f@x.es> escribió:\n> Vence el 15 de diciembre.";
+    assert_eq!(strip_quotes_and_signature(gmail), "Le pago el lunes.");
+    let wrapped = "Ok, el lunes.\n\nEl vie, 20 nov 2026 a las 9:15, Cobrador\n<facturas@x.es> escribió:\n> hola";
+    assert_eq!(strip_quotes_and_signature(wrapped), "Ok, el lunes.");
+    let outlook = "Pagado ayer.\n\n________________________________\nDe: Cobrador <f@x.es>\nEnviado: viernes, 20 de noviembre de 2026 9:15\nPara: Ana\nAsunto: Factura 12";
+    assert_eq!(strip_quotes_and_signature(outlook), "Pagado ayer.");
+    let original = "Le pago el 30\n-----Mensaje original-----\nDe: x\nEl 15 de diciembre vence";
+    assert_eq!(strip_quotes_and_signature(original), "Le pago el 30");
+    let sig =
+        "Le pago el viernes.\n\nSaludos,\nJuan Pérez\nTel. 600 123 456\nCalle 15 de Mayo 3, Madrid";
+    assert_eq!(strip_quotes_and_signature(sig), "Le pago el viernes.");
+    let dashes = "Pagaré mañana\n-- \nAna\n+34 91 123 45 67";
+    assert_eq!(strip_quotes_and_signature(dashes), "Pagaré mañana");
+    let iphone = "Le pago el viernes\n\nEnviado desde mi iPhone";
+    assert_eq!(strip_quotes_and_signature(iphone), "Le pago el viernes");
+    let english = "Te pago el lunes\n\nOn Fri, Nov 20, 2026 at 9:15 AM Cobrador <f@x.es> wrote:\n> due 15 Dec";
+    assert_eq!(strip_quotes_and_signature(english), "Te pago el lunes");
+    let ps = "Un saludo.\nAna\nPD: le pago el viernes";
+    assert_eq!(
+        strip_quotes_and_signature(&format!("Hola\n{ps}")),
+        "Hola\nPD: le pago el viernes"
+    );
+}
+
+#[test]
+fn auto_replies_are_recognised() {
+    assert!(looks_like_auto_reply(
+        "Estoy fuera de la oficina hasta el 30 de noviembre."
+    ));
+    assert!(looks_like_auto_reply(
+        "Respuesta automática: gracias por su mensaje"
+    ));
+    assert!(looks_like_auto_reply("Out of office until Monday"));
+    assert!(!looks_like_auto_reply("Le pago el viernes"));
+}
+
+#[test]
+fn json_shape() {
+    let r = read("Le pago 500 € el viernes", "", "ES");
+    let v = serde_json::to_value(&r).unwrap_or_default();
+    assert_eq!(v["intent"], "promise");
+    assert_eq!(v["promised_date"], "2026-11-20");
+    assert_eq!(v["promised_amount"]["kind"], "money");
+    assert_eq!(v["promised_amount"]["amount"], "500");
+    assert_eq!(v["promised_amount"]["currency"], "EUR");
+    assert_eq!(v["confidence"], "high");
+    let r = read("No reconozco esta factura", "", "ES");
+    let v = serde_json::to_value(&r).unwrap_or_default();
+    assert_eq!(v["intent"], "dispute");
+    assert!(v["promised_date"].is_null());
+    for i in Intent::ALL {
+        assert_eq!(Intent::from_str(i.as_str()), Ok(i));
+        assert_eq!(serde_json::to_value(i).unwrap_or_default(), i.as_str());
+    }
+    assert!(Intent::from_str("promesa").is_err());
+}
+
+#[test]
+fn evidence_names_the_deciding_words() {
+    let r = read("Hola, le pago el viernes sin falta. Gracias", "", "ES");
+    assert_eq!(r.evidence, vec!["le pago", "el viernes"]);
+    assert!(!r.ambiguous);
+}
+
+#[test]
+fn spain_table() {
+    run(crate::understand::cases::SPAIN);
+}
+
+#[test]
+fn latam_table() {
+    run(crate::understand::cases_latam::LATAM);
+}
