@@ -8,14 +8,20 @@
 //! - [`config`]: the TOML configuration, validated at start-up; secrets only from env or files.
 //! - [`domain`]: clients, contacts, invoices, payments and exact money.
 //! - [`store`]: the SQLite database (WAL, migrations, append-only audit log, durable outbox).
+//! - [`channel`]: how a message leaves: SMTP (lettre), a directory of `.eml` files, the Sent
+//!   mailbox (IMAP); one trait, transient and permanent failures as types.
+//! - [`sender`]: the durable outbox loop: `sending` committed before the hand-over, backoff,
+//!   dead letters, crash recovery to `uncertain`.
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
 //!
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
 //! (SMTP | Telegram | file); replies → understand (pure) → apply.
 
+pub mod channel;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod import;
+pub mod sender;
 pub mod store;

@@ -6,6 +6,8 @@ mod client;
 mod import;
 mod init;
 mod invoice;
+mod outbox;
+mod send_test;
 mod status;
 
 use std::path::PathBuf;
@@ -49,6 +51,14 @@ pub enum Command {
     Invoice(invoice::Command),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
+    /// The durable outbox: list messages, send what is due, resolve uncertain ones.
+    #[command(subcommand)]
+    Outbox(outbox::Command),
+    /// Send one sample message through the configured SMTP server and print its answer.
+    SendTest {
+        /// Recipient address.
+        address: String,
+    },
     /// Online copy of the database to FILE.
     Backup {
         /// Destination file (must not exist).
@@ -86,6 +96,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Client(cmd) => client::run(&ctx, cmd),
         Command::Invoice(cmd) => invoice::run(&ctx, cmd),
         Command::Status(args) => status::run(&ctx, &args),
+        Command::Outbox(cmd) => outbox::run(&ctx, cmd),
+        Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }
 }
