@@ -266,6 +266,13 @@ pub struct Smtp {
     pub timeout_secs: u64,
     /// Extra CA certificate (PEM) to trust, e.g. a test server's. Default: none.
     pub ca_file: Option<PathBuf>,
+    /// Connections kept open and messages sent at once. Default: 2.
+    #[serde(default = "default_pool_size")]
+    pub pool_size: usize,
+}
+
+fn default_pool_size() -> usize {
+    2
 }
 
 fn default_security() -> Security {
@@ -297,6 +304,12 @@ pub struct Imap {
     pub mailbox: String,
     /// Sent mailbox, used to resolve uncertain sends. Default: none.
     pub sent_mailbox: Option<String>,
+    /// Append a copy of every message sent by SMTP to `sent-mailbox` (for servers that do not
+    /// keep one themselves). Default: false.
+    #[serde(default)]
+    pub save_sent: bool,
+    /// Extra CA certificate (PEM) to trust, e.g. a test server's. Default: none.
+    pub ca_file: Option<PathBuf>,
 }
 
 fn default_imap_security() -> Security {
@@ -384,6 +397,14 @@ impl Config {
         config.database = base.join(&config.database);
         config.templates_dir = config.templates_dir.map(|d| base.join(d));
         config.email.outbox_dir = config.email.outbox_dir.map(|d| base.join(d));
+        if let Some(smtp) = &mut config.email.smtp {
+            smtp.ca_file = smtp.ca_file.take().map(|f| base.join(f));
+            smtp.password_file = smtp.password_file.take().map(|f| base.join(f));
+        }
+        if let Some(imap) = &mut config.email.imap {
+            imap.ca_file = imap.ca_file.take().map(|f| base.join(f));
+            imap.password_file = imap.password_file.take().map(|f| base.join(f));
+        }
         config.source = Some(path.to_path_buf());
         Ok(config)
     }
@@ -463,6 +484,15 @@ impl Config {
             if smtp.timeout_secs == 0 {
                 bail!("email.smtp.timeout-secs: must be at least 1");
             }
+            if smtp.pool_size == 0 {
+                bail!("email.smtp.pool-size: must be at least 1");
+            }
+        }
+        if let Some(imap) = &self.email.imap
+            && imap.save_sent
+            && imap.sent_mailbox.is_none()
+        {
+            bail!("email.imap.save-sent: set sent-mailbox too (e.g. \"Sent\")");
         }
         if let Some(tg) = &self.telegram
             && tg.token_env.is_none()

@@ -8,6 +8,10 @@
 //! - [`config`]: the TOML configuration, validated at start-up; secrets only from env or files.
 //! - [`domain`]: clients, contacts, invoices, payments and exact money.
 //! - [`store`]: the SQLite database (WAL, migrations, append-only audit log, durable outbox).
+//! - [`channel`]: how a message leaves: SMTP (lettre), a directory of `.eml` files, the Sent
+//!   mailbox (IMAP); one trait, transient and permanent failures as types.
+//! - [`sender`]: the durable outbox loop: `sending` committed before the hand-over, backoff,
+//!   dead letters, crash recovery to `uncertain`.
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
 //! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
 //! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
@@ -19,6 +23,7 @@
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
 //! (SMTP | Telegram | file); replies → understand (pure) → apply.
 
+pub mod channel;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -27,5 +32,6 @@ pub mod import;
 pub mod inbox;
 pub mod policy;
 pub mod render;
+pub mod sender;
 pub mod store;
 pub mod understand;

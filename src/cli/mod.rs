@@ -9,6 +9,8 @@ mod invoice;
 mod parse_reply;
 mod plan;
 mod preview;
+mod outbox;
+mod send_test;
 mod status;
 
 use std::path::PathBuf;
@@ -58,6 +60,14 @@ pub enum Command {
     ParseReply(parse_reply::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
+    /// The durable outbox: list messages, send what is due, resolve uncertain ones.
+    #[command(subcommand)]
+    Outbox(outbox::Command),
+    /// Send one sample message through the configured SMTP server and print its answer.
+    SendTest {
+        /// Recipient address.
+        address: String,
+    },
     /// Online copy of the database to FILE.
     Backup {
         /// Destination file (must not exist).
@@ -98,6 +108,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
+        Command::Outbox(cmd) => outbox::run(&ctx, cmd),
+        Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }
 }

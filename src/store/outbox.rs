@@ -381,3 +381,44 @@ pub fn by_message_id(conn: &Connection, message_id: &str) -> Result<Option<Outbo
         .into_iter()
         .next())
 }
+
+/// Messages on the given channels ready to go at `now` (see [`due`]), oldest first.
+pub fn due_on(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    channels: &[Channel],
+    limit: usize,
+) -> Result<Vec<OutboxMessage>> {
+    let list = channels
+        .iter()
+        .map(|c| format!("'{}'", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    query(
+        conn,
+        &format!(
+            "WHERE channel IN ({list})
+               AND ((status = 'queued' AND send_at <= ?1) OR (status = 'failed' AND retry_at <= ?1))
+             ORDER BY send_at, id LIMIT ?2"
+        ),
+        params![ts(now), limit as i64],
+    )
+}
+
+/// Every message in one state, oldest first.
+pub fn with_status(conn: &Connection, status: OutboxStatus) -> Result<Vec<OutboxMessage>> {
+    query(
+        conn,
+        "WHERE status = ?1 ORDER BY send_at, id",
+        [status.as_str()],
+    )
+}
+
+/// Gives a message the Message-ID it will be sent with; only while it has none.
+pub fn set_message_id(conn: &Connection, id: i64, message_id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET message_id = ?2 WHERE id = ?1 AND message_id IS NULL",
+        params![id, message_id],
+    )?;
+    Ok(())
+}

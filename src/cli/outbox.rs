@@ -1,0 +1,133 @@
+//! `cobrador outbox list|flush|resolve`: look at the durable outbox, send what is due, and decide
+//! about uncertain messages.
+
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+
+use super::{Context, print_json};
+use crate::sender::{self, FlushOptions};
+use crate::store::{OutboxStatus, outbox};
+
+/// `outbox` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List outbox messages, oldest first.
+    List {
+        /// Only this status: queued, sending, sent, failed, dead, uncertain, cancelled.
+        #[arg(long, value_parser = OutboxStatus::from_str)]
+        status: Option<OutboxStatus>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send every message that is due now (what `tick` does after planning).
+    Flush {
+        /// The instant to act at (RFC 3339). Default: the current time.
+        #[arg(long)]
+        now: Option<DateTime<Utc>>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide about an uncertain message (interrupted while sending).
+    Resolve {
+        /// The outbox id (see `outbox list --status uncertain`).
+        id: i64,
+        /// It did go out (e.g. it is in the Sent folder): mark it sent.
+        #[arg(long, conflicts_with = "requeue", required_unless_present = "requeue")]
+        sent: bool,
+        /// It did not go out: queue it again.
+        #[arg(long)]
+        requeue: bool,
+    },
+}
+
+/// A tokio runtime for commands that do network I/O.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("Failed to start the async runtime")
+}
+
+/// Runs an `outbox` subcommand.
+pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+    match cmd {
+        Command::List { status, json } => list(ctx, status, json),
+        Command::Flush { now, json } => {
+            let mut store = ctx.store()?;
+            let now = now.unwrap_or_else(Utc::now);
+            let report = runtime()?.block_on(sender::flush_configured(
+                &ctx.config,
+                &mut store,
+                now,
+                &FlushOptions::default(),
+            ))?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "sent {}, to retry {}, dead {}, uncertain (interrupted earlier) {}, resolved from Sent {}",
+                    report.sent,
+                    report.retry,
+                    report.dead,
+                    report.recovered_uncertain,
+                    report.resolved_from_sent
+                );
+                if let Some(why) = &report.stopped {
+                    println!("stopped early: {why}");
+                }
+                for w in &report.warnings {
+                    println!("warning: {w}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Resolve { id, sent, requeue } => {
+            let mut store = ctx.store()?;
+            sender::resolve_by_person(&mut store, id, sent && !requeue, Utc::now())?;
+            println!(
+                "outbox message {id}: {}",
+                if sent { "marked sent" } else { "queued again" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn list(ctx: &Context, status: Option<OutboxStatus>, json: bool) -> Result<ExitCode> {
+    let store = ctx.store()?;
+    let rows = match status {
+        Some(s) => outbox::with_status(store.conn(), s)?,
+        None => outbox::all(store.conn())?,
+    };
+    if json {
+        print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!("(no messages)");
+    }
+    for m in &rows {
+        let when = m.sent_at.or(m.retry_at).unwrap_or(m.message.send_at);
+        println!(
+            "{:>6}  {:<9}  {:<8}  {:<10}  {:<12}  {}  {}{}",
+            m.id,
+            m.status.as_str(),
+            m.message.channel,
+            m.message.client_id,
+            m.message.stage,
+            when.format("%Y-%m-%d %H:%M"),
+            m.message.recipients.join(", "),
+            m.last_error
+                .as_deref()
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

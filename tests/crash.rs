@@ -1,0 +1,204 @@
+//! The outbox survives SIGKILL at any moment: the real `cobrador outbox flush` is killed at
+//! random instants while sending a few hundred reminders to a real SMTP server, restarted, and
+//! killed again. In the end every reminder was accepted by the server exactly once, or is marked
+//! uncertain (and then accepted at most once); none is missing, none is left half-done.
+//!
+//! See the count of uncertain messages with `cargo test --test crash -- --nocapture`.
+//! Reproduce a run with `COBRADOR_CRASH_SEED=<seed>`.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Duration as Span;
+use cobrador::store::{OutboxStatus, Store, outbox};
+use support::*;
+
+const REMINDERS: usize = 300;
+const KILLS: usize = 25;
+
+fn cobrador(config: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cobrador"));
+    cmd.arg("--config").arg(config).args(args);
+    cmd
+}
+
+/// Runs `outbox flush` and SIGKILLs it after `kill_after` (if it is still running). Returns its
+/// exit status if it finished by itself.
+fn flush_and_kill(config: &Path, now: &str, kill_after: Option<Duration>) -> Option<ExitStatus> {
+    let mut child = cobrador(config, &["outbox", "flush", "--now", now])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    match kill_after {
+        Some(after) => {
+            let start = Instant::now();
+            while start.elapsed() < after {
+                if let Some(status) = child.try_wait().unwrap() {
+                    return Some(status);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            child.kill().unwrap(); // SIGKILL on Unix
+            child.wait().unwrap();
+            None
+        }
+        None => {
+            // Generous bound so a hang fails the test instead of blocking CI.
+            let start = Instant::now();
+            loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    return Some(status);
+                }
+                if start.elapsed() > Duration::from_secs(300) {
+                    child.kill().unwrap();
+                    child.wait().unwrap();
+                    panic!("outbox flush did not finish within 300 s");
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
+    let seed: u64 = std::env::var("COBRADOR_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("crash test seed: {seed} (COBRADOR_CRASH_SEED={seed} to reproduce)");
+    let mut rng = fastrand::Rng::with_seed(seed);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Capture::start(&tmp.path().join("cap"), &[]);
+    let config_path = tmp.path().join("cobrador.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "database = \"c.db\"\n{}",
+            config_text(&plain_smtp(server.port, 30))
+        ),
+    )
+    .unwrap();
+
+    let db = tmp.path().join("c.db");
+    let ids = {
+        let store = Store::open(&db).unwrap();
+        queue_many(&store, REMINDERS)
+    };
+    let now = (t0() + Span::hours(1)).to_rfc3339();
+
+    let mut killed = 0;
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        assert!(rounds < 500, "no end in sight after {rounds} rounds");
+        let pending = {
+            let store = Store::open(&db).unwrap();
+            outbox::due(store.conn(), t0() + Span::hours(1), 1)
+                .unwrap()
+                .len()
+                + outbox::with_status(store.conn(), OutboxStatus::Sending)
+                    .unwrap()
+                    .len()
+        };
+        if pending == 0 {
+            break;
+        }
+        let kill_after = (killed < KILLS).then(|| Duration::from_millis(rng.u64(0..400)));
+        match flush_and_kill(&config_path, &now, kill_after) {
+            Some(status) => assert!(status.success(), "outbox flush failed: {status}"),
+            None => killed += 1,
+        }
+    }
+    // One more pass: recovers anything still `sending` (none expected) and sends nothing new.
+    let status = flush_and_kill(&config_path, &now, None).unwrap();
+    assert!(status.success());
+
+    let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
+    for raw in server.messages() {
+        *delivered.entry(message_id_of(&raw)).or_default() += 1;
+    }
+    let store = Store::open(&db).unwrap();
+    let rows = outbox::all(store.conn()).unwrap();
+    assert_eq!(rows.len(), REMINDERS, "none is missing");
+    let mut uncertain = Vec::new();
+    let mut uncertain_delivered = 0;
+    for row in &rows {
+        let mid = row.message.message_id.clone().unwrap();
+        let n = delivered.get(&mid).copied().unwrap_or(0);
+        match row.status {
+            OutboxStatus::Sent => assert_eq!(n, 1, "row {} sent {n} times", row.id),
+            OutboxStatus::Uncertain => {
+                assert!(n <= 1, "uncertain row {} delivered {n} times", row.id);
+                uncertain_delivered += n;
+                uncertain.push((row.id, n));
+            }
+            other => panic!("row {} left {other:?}", row.id),
+        }
+    }
+    let known: std::collections::BTreeSet<_> = rows
+        .iter()
+        .filter_map(|r| r.message.message_id.clone())
+        .collect();
+    assert!(
+        delivered.keys().all(|m| known.contains(m)),
+        "nothing unknown delivered"
+    );
+    assert_eq!(ids.len(), REMINDERS);
+    eprintln!(
+        "crash test: {REMINDERS} reminders, {killed} SIGKILLs in {rounds} rounds, {} delivered, \
+         {} uncertain ({uncertain_delivered} of them had in fact been delivered)",
+        delivered.len(),
+        uncertain.len()
+    );
+
+    // `outbox list` shows the uncertain ones; a person resolves them.
+    let out = cobrador(
+        &config_path,
+        &["outbox", "list", "--status", "uncertain", "--json"],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), uncertain.len());
+    drop(store);
+    for (id, n) in &uncertain {
+        let how = if *n == 1 { "--sent" } else { "--requeue" };
+        let out = cobrador(&config_path, &["outbox", "resolve", &id.to_string(), how])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Requeued rows are due from the real clock's now: flush at the later of both clocks.
+    let later = std::cmp::max(chrono::Utc::now(), t0()) + Span::hours(2);
+    let status = flush_and_kill(&config_path, &later.to_rfc3339(), None);
+    assert!(status.unwrap().success());
+    let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
+    for raw in server.messages() {
+        *delivered.entry(message_id_of(&raw)).or_default() += 1;
+    }
+    assert_eq!(
+        delivered.len(),
+        REMINDERS,
+        "every reminder delivered in the end"
+    );
+    assert!(delivered.values().all(|n| *n == 1), "and each exactly once");
+    let store = Store::open(&db).unwrap();
+    assert!(
+        outbox::all(store.conn())
+            .unwrap()
+            .iter()
+            .all(|r| r.status == OutboxStatus::Sent)
+    );
+}

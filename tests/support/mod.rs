@@ -1,0 +1,332 @@
+//! Real servers on 127.0.0.1 for the integration tests, started and stopped by the tests.
+//!
+//! - [`Capture`]: Debian's aiosmtpd (`/usr/bin/python3` + `smtp_capture.py` beside this file),
+//!   storing every accepted message; killed on drop.
+//! - [`stall_server`]: an SMTP server that greets, answers EHLO and then never says another word.
+//! - [`make_certs`]: a throwaway CA and a certificate for 127.0.0.1/localhost, made with openssl.
+//!
+//! Needs the packages in scripts/test.sh (python3-aiosmtpd, openssl, postfix, dovecot-imapd).
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use cobrador::config::Config;
+use cobrador::domain::Channel;
+use cobrador::store::{NewOutboxMessage, Store, outbox};
+
+/// How long a server may take to start (generous: machines are noisy).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running capturing SMTP server.
+pub struct Capture {
+    child: Option<Child>,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// Where messages land (`NNNNNN.eml`, `envelopes.jsonl`).
+    pub dir: PathBuf,
+}
+
+impl Capture {
+    /// Starts a server on a free port, storing into `dir`.
+    pub fn start(dir: &Path, args: &[&str]) -> Capture {
+        Capture::start_on(dir, 0, args)
+    }
+
+    /// Starts a server on `port` (0: a free one).
+    pub fn start_on(dir: &Path, port: u16, args: &[&str]) -> Capture {
+        std::fs::create_dir_all(dir).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_capture.py");
+        let stderr = std::fs::File::create(dir.join("capture.stderr")).unwrap();
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(&script)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--dir")
+            .arg(dir)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("cannot run /usr/bin/python3: see scripts/test.sh for the packages");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_default();
+        let Some(port) = line
+            .trim()
+            .strip_prefix("READY ")
+            .and_then(|p| p.parse().ok())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "smtp_capture.py did not start (is python3-aiosmtpd installed?): {}",
+                std::fs::read_to_string(dir.join("capture.stderr")).unwrap_or_default()
+            );
+        };
+        Capture {
+            child: Some(child),
+            port,
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Every captured message, in arrival order.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        captured(&self.dir)
+    }
+
+    /// Every envelope (JSON: mail_from, rcpt_tos, tls, auth), in arrival order.
+    pub fn envelopes(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.join("envelopes.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Kills the server and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Messages stored in a capture directory, in arrival order.
+pub fn captured(dir: &Path) -> Vec<Vec<u8>> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    names.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+    names.sort();
+    names.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// The Message-ID of a raw message, with angle brackets.
+pub fn message_id_of(raw: &[u8]) -> String {
+    let parsed = mail_parser::MessageParser::default().parse(raw).unwrap();
+    format!("<{}>", parsed.message_id().unwrap())
+}
+
+/// A port with nothing listening (bound, then released).
+pub fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An SMTP server that greets, answers EHLO, then stalls forever. Returns its port; it lives
+/// as long as the current tokio runtime.
+pub async fn stall_server() -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let _ = write.write_all(b"220 stall.test ESMTP\r\n").await;
+                let mut lines = tokio::io::BufReader::new(read).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.to_ascii_uppercase();
+                    if verb.starts_with("EHLO") || verb.starts_with("HELO") {
+                        let _ = write.write_all(b"250 stall.test\r\n").await;
+                    }
+                    // Anything else: silence, with the connection held open.
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Paths of a throwaway CA and a server certificate for 127.0.0.1 and localhost.
+pub struct Certs {
+    /// The CA certificate to trust (`ca-file`).
+    pub ca: PathBuf,
+    /// The server's certificate.
+    pub cert: PathBuf,
+    /// The server's key.
+    pub key: PathBuf,
+}
+
+/// Makes a CA and a server certificate with openssl in `dir`.
+pub fn make_certs(dir: &Path) -> Certs {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("cannot run openssl: see scripts/test.sh");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=cobrador test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n\
+         extendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "server.pem",
+    ]);
+    Certs {
+        ca: dir.join("ca.pem"),
+        cert: dir.join("server.pem"),
+        key: dir.join("server.key"),
+    }
+}
+
+/// The test business, plus `extra` TOML (e.g. an `[email.smtp]` section).
+pub fn config_text(extra: &str) -> String {
+    format!(
+        r#"
+[business]
+name = "Reformas Prado"
+legal-name = "Reformas Prado S.L."
+tax-id = "B86543210"
+email = "cobros@reformasprado.example"
+contact-person = "Lucía Martín"
+country = "ES"
+time-zone = "Europe/Madrid"
+
+{extra}
+"#
+    )
+}
+
+/// A parsed test configuration.
+pub fn config(extra: &str) -> Config {
+    Config::parse(&config_text(extra), "test.toml").unwrap()
+}
+
+/// `[email.smtp]` for a plaintext server on 127.0.0.1:`port`.
+pub fn plain_smtp(port: u16, timeout_secs: u64) -> String {
+    format!(
+        "[email.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"plaintext\"\n\
+         timeout-secs = {timeout_secs}\n"
+    )
+}
+
+/// A fixed test clock.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+/// Creates a client row (outbox rows need one).
+pub fn add_client(store: &Store, id: &str) {
+    store
+        .conn()
+        .execute(
+            "INSERT OR IGNORE INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+             VALUES (?1, 'Cliente ' || ?1, 'ES', 'Europe/Madrid', 'b2b', 'x', 'x')",
+            [id],
+        )
+        .unwrap();
+}
+
+/// A plain email reminder for `client`, due at [`t0`], with a Message-ID derived from `key`.
+pub fn reminder(client: &str, key: &str, to: &[&str]) -> NewOutboxMessage {
+    NewOutboxMessage {
+        dedup_key: key.into(),
+        client_id: client.into(),
+        stage: "early".into(),
+        cycle: "1".into(),
+        channel: Channel::Email,
+        recipients: to.iter().map(|s| s.to_string()).collect(),
+        cc: vec![],
+        subject: Some(format!("Factura pendiente ({key})")),
+        body_text: "Hola:\n\nLe recordamos que la factura Nº F-1 está pendiente.\n".into(),
+        body_html: None,
+        attachment: None,
+        message_id: Some(cobrador::channel::email::new_message_id(
+            "reformasprado.example",
+            key,
+        )),
+        in_reply_to: None,
+        references: None,
+        send_at: t0(),
+        invoices: vec![],
+    }
+}
+
+/// Queues `n` reminders for one client; returns their ids.
+pub fn queue_many(store: &Store, n: usize) -> Vec<i64> {
+    add_client(store, "C1");
+    (0..n)
+        .map(|i| {
+            let key = format!("C1|r{i}|1");
+            outbox::insert_if_new(
+                store.conn(),
+                &reminder("C1", &key, &["ana@cliente.example"]),
+                t0(),
+            )
+            .unwrap()
+            .unwrap()
+        })
+        .collect()
+}

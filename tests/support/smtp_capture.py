@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Capturing SMTP server for cobrador's integration tests (Debian's python3-aiosmtpd).
+
+Listens on 127.0.0.1 (port 0 = a free one), prints "READY <port>" once listening, and stores
+every accepted message byte-exact as DIR/<n>.eml (written to a temporary name, then renamed,
+before the 250 reply) plus one JSON line per message in DIR/envelopes.jsonl.
+
+  --auth USER:PASS          require AUTH (PLAIN/LOGIN), only over TLS
+  --tls-cert C --tls-key K  offer STARTTLS (required with --require-starttls)
+  --smtps                   implicit TLS instead of STARTTLS
+  --reject-rcpt SUBSTR      550 for recipients containing SUBSTR
+  --tempfail-first N        451 for the first N RCPT commands, then accept
+Stops on SIGTERM/SIGINT.
+"""
+import argparse, asyncio, itertools, json, os, signal, ssl, sys
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--port", type=int, default=0)
+ap.add_argument("--dir", required=True)
+ap.add_argument("--auth")
+ap.add_argument("--tls-cert")
+ap.add_argument("--tls-key")
+ap.add_argument("--require-starttls", action="store_true")
+ap.add_argument("--smtps", action="store_true")
+ap.add_argument("--reject-rcpt", action="append", default=[])
+ap.add_argument("--tempfail-first", type=int, default=0)
+a = ap.parse_args()
+
+os.makedirs(a.dir, exist_ok=True)
+counter = itertools.count(1)
+tempfails = [a.tempfail_first]
+user, password = a.auth.split(":", 1) if a.auth else (None, None)
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user
+          and auth_data.password.decode() == password)
+    return AuthResult(success=ok, handled=False)
+
+
+class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if any(s in address for s in a.reject_rcpt):
+            return "550 5.1.1 <%s>: Recipient address rejected (test)" % address
+        if tempfails[0] > 0:
+            tempfails[0] -= 1
+            return "451 4.3.0 <%s>: Temporary failure (test)" % address
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        n = next(counter)
+        path = os.path.join(a.dir, "%06d.eml" % n)
+        tmp = os.path.join(a.dir, ".%06d.tmp" % n)
+        with open(tmp, "wb") as f:
+            f.write(envelope.original_content)
+        os.replace(tmp, path)
+        with open(os.path.join(a.dir, "envelopes.jsonl"), "a") as f:
+            f.write(json.dumps(dict(n=n, mail_from=envelope.mail_from, rcpt_tos=envelope.rcpt_tos,
+                                    tls=a.smtps or session.ssl is not None,
+                                    auth=user if session.authenticated else None)) + "\n")
+        return "250 2.0.0 OK queued as %d" % n
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    ctx = None
+    if a.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+    kw = dict(hostname="capture.test", ident="cobrador-test-capture", loop=loop)
+    if a.auth:
+        # With --smtps aiosmtpd cannot tell the socket is TLS; it is, so allow AUTH on it.
+        kw.update(authenticator=authenticator, auth_required=True, auth_require_tls=not a.smtps)
+    if ctx is not None and not a.smtps:
+        kw.update(tls_context=ctx, require_starttls=a.require_starttls)
+    server = await loop.create_server(lambda: SMTP(Handler(), **kw), host="127.0.0.1",
+                                      port=a.port, ssl=ctx if a.smtps else None)
+    port = server.sockets[0].getsockname()[1]
+    print("READY %d" % port, flush=True)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    server.close()
+
+
+asyncio.run(main())
