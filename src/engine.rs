@@ -11,11 +11,12 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::channel::email::{domain_of, new_message_id, thread_headers};
 use crate::config::{Config, Stage};
 use crate::domain::{Channel, Invoice};
 use crate::policy::planner::{self, ClientFile, Effect, Plan, PlannedMessage, Settings};
 use crate::render::{self, Renderer};
-use crate::store::{self, NewOutboxMessage, OutboxStatus, PromiseStatus, Store};
+use crate::store::{self, NewOutboxMessage, PromiseStatus, Store};
 
 /// What a queueing pass did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -170,28 +171,23 @@ pub fn render_planned(
         .render_message(stage.template_name(), render_channel(channel), &ctx)
         .with_context(|| format!("cannot render template {}", stage.template_name()))?;
     let (message_id, in_reply_to, references) = if channel == Channel::Email {
-        let previous: Vec<&str> = file
+        // Follow-ups thread to the client's earlier reminders, so the client sees one
+        // conversation; owner tasks start their own thread.
+        let previous: Vec<_> = file
             .messages
             .iter()
             .filter(|p| {
-                !m.handover && matches!(p.status, OutboxStatus::Sent | OutboxStatus::Uncertain)
+                !m.handover
+                    && !p.message.stage.starts_with("owner")
+                    && p.message.stage != "handover"
             })
-            .filter(|p| p.message.stage != "handover" && p.message.stage != "owner_alert")
-            .filter_map(|p| p.message.message_id.as_deref())
+            .cloned()
             .collect();
+        let (in_reply_to, references) = thread_headers(&previous);
         (
             Some(message_id(&config.business.email, &m.dedup_key, now)),
-            previous.last().map(|s| (*s).to_owned()),
-            (!previous.is_empty()).then(|| {
-                previous
-                    .iter()
-                    .rev()
-                    .take(10)
-                    .rev()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }),
+            in_reply_to,
+            references,
         )
     } else {
         (None, None, None)
@@ -232,21 +228,10 @@ pub fn render_channel(channel: Channel) -> render::Channel {
     }
 }
 
-/// A Message-ID unique to this outbox key, on the business's own domain.
+/// A Message-ID unique to this outbox key and instant, on the business's own domain.
 pub fn message_id(business_email: &str, dedup_key: &str, now: DateTime<Utc>) -> String {
-    let domain = business_email
-        .rsplit_once('@')
-        .map(|(_, d)| d)
-        .unwrap_or("cobrador.invalid");
-    let local: String = dedup_key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '.'
-            }
-        })
-        .collect();
-    format!("<cobrador.{local}.{}@{domain}>", now.timestamp())
+    new_message_id(
+        domain_of(business_email),
+        &format!("{dedup_key}|{}", now.timestamp()),
+    )
 }

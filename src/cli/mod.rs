@@ -6,12 +6,13 @@ mod client;
 mod import;
 mod init;
 mod invoice;
+mod outbox;
 mod parse_reply;
 mod plan;
 mod preview;
-mod outbox;
 mod send_test;
 mod status;
+mod tick;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,8 @@ pub enum Command {
     Preview(preview::Args),
     /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
     ParseReply(parse_reply::Args),
+    /// One full pass: plan, queue, send; then exit.
+    Tick(tick::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -106,6 +109,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Invoice(cmd) => invoice::run(&ctx, cmd),
         Command::Status(args) => status::run(&ctx, &args),
         Command::Plan(args) => plan::run(&ctx, &args),
+        Command::Tick(args) => tick::run(&ctx, &args),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Outbox(cmd) => outbox::run(&ctx, cmd),

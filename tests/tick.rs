@@ -1,0 +1,94 @@
+//! `cobrador tick` end to end with the real binary, a real SQLite file and the file channel.
+
+use std::path::Path;
+use std::process::Command;
+
+fn cobrador(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run cobrador");
+    assert!(
+        out.status.success(),
+        "cobrador {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    cobrador(dir.path(), &["init"]);
+    for (kind, file) in [
+        ("clients", "clientes.csv"),
+        ("invoices", "facturas.csv"),
+        ("payments", "pagos.csv"),
+    ] {
+        cobrador(
+            dir.path(),
+            &["import", kind, examples.join(file).to_str().unwrap()],
+        );
+    }
+    dir
+}
+
+fn eml_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("outbox"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_second_tick_at_the_same_moment_sends_nothing() {
+    let dir = setup();
+    let now = "2026-11-24T09:30:00Z";
+    let first = cobrador(dir.path(), &["tick", "--now", now]);
+    assert!(first.contains("2 queued, 2 sent"), "{first}");
+    assert_eq!(eml_count(dir.path()), 2);
+    for _ in 0..3 {
+        let again = cobrador(dir.path(), &["tick", "--now", now]);
+        assert!(again.contains("0 queued, 0 sent"), "{again}");
+    }
+    assert_eq!(eml_count(dir.path()), 2, "no file written twice");
+    // The Mexican client waits for its own morning, then gets exactly one message.
+    let later = cobrador(dir.path(), &["tick", "--now", "2026-11-24T16:30:00Z"]);
+    assert!(later.contains("C004 firm"), "{later}");
+    assert_eq!(eml_count(dir.path()), 3);
+    let shown = cobrador(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(v["number"], "F2026-101");
+    assert_eq!(v["status"], "open");
+    assert_eq!(v["balance"], "8450.00");
+    assert_eq!(v["messages"][0]["stage"], "formal");
+    assert_eq!(v["messages"][0]["status"], "sent");
+    assert_eq!(v["messages"][0]["channel"], "email");
+}
+
+#[test]
+fn plan_json_lists_what_would_be_sent_and_changes_nothing() {
+    let dir = setup();
+    let out = cobrador(
+        dir.path(),
+        &["plan", "--now", "2026-11-24T09:30:00Z", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 3, "{out}");
+    let formal = list.iter().find(|m| m["client"] == "C001").unwrap();
+    assert_eq!(formal["stage"], "formal");
+    assert_eq!(formal["channel"], "email");
+    assert_eq!(
+        formal["invoices"],
+        serde_json::json!(["F2026-101", "F2026-118"])
+    );
+    assert_eq!(formal["send_at"], "2026-11-24T09:30:00Z");
+    assert_eq!(eml_count(dir.path()), 0, "plan sends nothing");
+    let text = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    assert!(
+        text.contains("waiting for Tuesday 2026-11-24 10:00 (America/Mexico_City)"),
+        "{text}"
+    );
+}
