@@ -18,6 +18,7 @@
 //! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
 //! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
 //! - [`inbox`]: reading replies (MIME parsing, auto-reply and bounce detection).
+//! - [`demo`]: sample clients simulated day by day through the file channel.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
 //!
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
@@ -26,6 +27,7 @@
 pub mod channel;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod import;

@@ -3,6 +3,7 @@
 mod backup;
 mod check;
 mod client;
+mod demo;
 mod import;
 mod init;
 mod invoice;
@@ -61,6 +62,8 @@ pub enum Command {
     ParseReply(parse_reply::Args),
     /// One full pass: plan, queue, send; then exit.
     Tick(tick::Args),
+    /// Sample clients simulated day by day; every message written to a directory.
+    Demo(demo::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -93,6 +96,9 @@ impl Context {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Demo(args) = &cli.command {
+        return demo::run(args);
+    }
     if let Command::Init(args) = &cli.command {
         return init::run(cli.config.as_deref(), cli.db.as_deref(), args);
     }
@@ -102,7 +108,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Demo(_) => unreachable!("handled above"),
         Command::Check => check::run(&ctx),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Client(cmd) => client::run(&ctx, cmd),

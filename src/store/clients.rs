@@ -212,3 +212,14 @@ pub fn set_opt_out(conn: &Connection, client_id: &str, opted_out: bool) -> Resul
     )?;
     Ok(())
 }
+
+/// Links a Telegram chat to the client's contact with this email, and prefers Telegram.
+pub fn link_telegram(conn: &Connection, client_id: &str, email: &str, chat_id: i64) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE contacts SET telegram_chat_id = ?3, preferred_channel = 'telegram'
+         WHERE client_id = ?1 AND email = ?2",
+        params![client_id, email, chat_id],
+    )?;
+    anyhow::ensure!(n == 1, "client {client_id} has no contact {email}");
+    Ok(())
+}
