@@ -37,6 +37,11 @@ const CORPUS: &[&str] = &[
 ];
 
 fn main() {
+    // `cargo test --all-targets` also runs bench targets: measure only under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("understand benchmark: run it with `cargo bench --bench understand`");
+        return;
+    }
     let now: DateTime<Utc> = DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
     let tz = chrono_tz::Europe::Madrid;
     // Warm up the lexicon and the caches.

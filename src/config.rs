@@ -111,6 +111,9 @@ pub struct Reminders {
     /// Business days after a promised date before the promise counts as broken. Default: 2.
     #[serde(default = "default_grace")]
     pub promise_grace_days: u32,
+    /// Days before each instalment of a payment plan that a reminder goes out. Default: 3.
+    #[serde(default = "default_instalment_notice")]
+    pub instalment_notice_days: u32,
     /// The default ladder. Default: -3, 0, +3, +7, +15, +30, +60, +90 (hand-over).
     #[serde(default = "default_ladder")]
     pub ladder: Vec<Stage>,
@@ -126,6 +129,9 @@ pub struct Reminders {
 fn default_grace() -> u32 {
     2
 }
+fn default_instalment_notice() -> u32 {
+    3
+}
 fn default_late_share() -> Decimal {
     Decimal::new(5, 1)
 }
@@ -135,6 +141,7 @@ impl Default for Reminders {
         Reminders {
             minimum_amount: Decimal::ZERO,
             promise_grace_days: default_grace(),
+            instalment_notice_days: default_instalment_notice(),
             ladder: default_ladder(),
             segments: Vec::new(),
             late_payer_share: default_late_share(),
@@ -164,6 +171,27 @@ pub struct Stage {
     /// A task for a person instead of a message to the client. Default: false.
     #[serde(default)]
     pub handover: bool,
+    /// A prompt-payment discount this stage offers. Default: none.
+    pub discount: Option<DiscountOffer>,
+}
+
+/// A discount for paying by a date, offered by a stage.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DiscountOffer {
+    /// Percentage of the balance, e.g. "2". Exactly one of `percent` and `amount`.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub percent: Option<Decimal>,
+    /// A fixed amount per message, in the invoices' currency.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    /// Days the offer is valid, counted from the day the message is sent. Default: 7.
+    #[serde(default = "default_discount_days")]
+    pub valid_days: u32,
+}
+
+fn default_discount_days() -> u32 {
+    7
 }
 
 fn default_tone() -> String {
@@ -203,6 +231,7 @@ fn stage(name: &str, offset: i32, tone: &str, copy_finance: bool, handover: bool
             Vec::new()
         },
         handover,
+        discount: None,
     }
 }
 
@@ -561,6 +590,15 @@ fn check_ladder(key: &str, ladder: &[Stage]) -> Result<()> {
         bail!("{key}: stage name {:?} appears twice", dup[0]);
     }
     for s in ladder {
+        if let Some(d) = &s.discount {
+            let positive = |v: &Option<Decimal>| v.is_some_and(|x| x > Decimal::ZERO);
+            if positive(&d.percent) == positive(&d.amount) {
+                bail!("{key}: stage {:?}: discount needs exactly one positive percent or amount", s.name);
+            }
+            if d.percent.is_some_and(|p| p >= Decimal::from(100)) {
+                bail!("{key}: stage {:?}: discount percent must be below 100", s.name);
+            }
+        }
         if s.channels.is_empty() && !s.handover {
             bail!("{key}: stage {:?} allows no channel", s.name);
         }

@@ -101,14 +101,15 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
             }
             let queued = engine::queue_due(&mut store, &config, &renderer, now)?;
             for e in &queued.effects {
+                use crate::policy::planner::Effect;
                 let (kind, client) = match e {
-                    crate::policy::planner::Effect::PromiseKept { client, .. } => ("kept", client),
-                    crate::policy::planner::Effect::PromiseBroken { client, .. } => {
-                        ("broken", client)
-                    }
+                    Effect::PromiseKept { client, .. } => ("promise kept", client),
+                    Effect::PromiseBroken { client, .. } => ("promise broken", client),
+                    Effect::PlanCompleted { client, .. } => ("payment plan completed", client),
+                    Effect::PlanBroken { client, .. } => ("payment plan broken: the ladder resumes", client),
                 };
                 *report.promises.entry(kind.into()).or_default() += 1;
-                say(&mut report, stamp(now, client, &format!("promise {kind}")));
+                say(&mut report, stamp(now, client, kind));
             }
             for err in &queued.errors {
                 say(&mut report, stamp(now, "-", &format!("error: {err}")));

@@ -2,6 +2,7 @@
 //! due, in one transaction. `tick`, `run` and `demo` call this; sending is the outbox sender's
 //! job and reading replies the inbox's.
 
+pub mod agreements;
 pub mod apply;
 pub mod context;
 
@@ -13,7 +14,7 @@ use serde::Serialize;
 
 use crate::channel::email::{domain_of, new_message_id, thread_headers};
 use crate::config::{Config, Stage};
-use crate::domain::{Channel, Invoice};
+use crate::domain::{Channel, Invoice, Money};
 use crate::policy::planner::{self, ClientFile, Effect, Plan, PlannedMessage, Settings};
 use crate::render::{self, Renderer};
 use crate::store::{self, NewOutboxMessage, PromiseStatus, Store};
@@ -58,24 +59,7 @@ pub fn queue_due(
     };
     store.transaction(|tx| {
         for effect in &plan.effects {
-            let (id, client, kind, status) = match effect {
-                Effect::PromiseKept { id, client } => {
-                    (*id, client, "promise.kept", PromiseStatus::Kept)
-                }
-                Effect::PromiseBroken { id, client, .. } => {
-                    (*id, client, "promise.broken", PromiseStatus::Broken)
-                }
-            };
-            store::promises::resolve(tx, id, status, now)?;
-            store::events::append(
-                tx,
-                now,
-                "planner",
-                kind,
-                Some(client),
-                None,
-                serde_json::json!({ "promise": id }),
-            )?;
+            apply_effect(tx, effect, now)?;
             report.effects.push(effect.clone());
         }
         for m in plan.messages.iter().filter(|m| m.due_now) {
@@ -83,8 +67,13 @@ pub fn queue_due(
                 continue;
             };
             match render_planned(config, renderer, file, m, now) {
-                Ok(msg) => {
-                    if let Some(id) = store::outbox::insert_if_new(tx, &msg, now)? {
+                Ok(rendered) => {
+                    if let Some(id) = store::outbox::insert_if_new(tx, &rendered.message, now)? {
+                        if let Some(d) = &rendered.discount {
+                            for (number, amount) in &d.invoices {
+                                store::agreements::offer_discount(tx, number, id, *amount, &d.description, d.valid_until, now)?;
+                            }
+                        }
                         store::events::append(
                             tx,
                             now,
@@ -112,12 +101,110 @@ pub fn queue_due(
     Ok(report)
 }
 
-fn find_stage<'a>(config: &'a Config, m: &PlannedMessage) -> Option<&'a Stage> {
+/// Records a promise or plan outcome the planner found, with its audit event.
+fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) -> Result<()> {
+    use crate::store::agreements::{PlanStatus, set_plan_status};
+    let (client, kind, detail) = match effect {
+        Effect::PromiseKept { id, client } => {
+            store::promises::resolve(tx, *id, PromiseStatus::Kept, now)?;
+            (client, "promise.kept", serde_json::json!({ "promise": id }))
+        }
+        Effect::PromiseBroken { id, client, promised_date } => {
+            store::promises::resolve(tx, *id, PromiseStatus::Broken, now)?;
+            (client, "promise.broken", serde_json::json!({ "promise": id, "promised_date": promised_date }))
+        }
+        Effect::PlanCompleted { id, client } => {
+            set_plan_status(tx, *id, PlanStatus::Completed, now)?;
+            (client, "plan.completed", serde_json::json!({ "plan": id }))
+        }
+        Effect::PlanBroken { id, client, instalment } => {
+            set_plan_status(tx, *id, PlanStatus::Broken, now)?;
+            (client, "plan.broken", serde_json::json!({ "plan": id, "instalment": instalment }))
+        }
+    };
+    store::events::append(tx, now, "planner", kind, Some(client), None, detail)?;
+    Ok(())
+}
+
+fn find_stage(config: &Config, m: &PlannedMessage) -> Option<Stage> {
+    if m.plan.is_some() {
+        return Some(planner::instalment_stage());
+    }
     config
         .ladder_for(m.segment.as_deref())
         .iter()
         .chain(config.reminders.ladder.iter())
         .find(|s| s.name == m.stage)
+        .cloned()
+}
+
+/// A discount a queued message offers, to record once the message has its outbox id.
+#[derive(Debug, Clone)]
+pub struct OfferedDiscount {
+    /// Per invoice: number and the share of the discount.
+    pub invoices: Vec<(String, Money)>,
+    /// The wording, e.g. "un descuento del 2 %".
+    pub description: String,
+    /// Last day to pay.
+    pub valid_until: chrono::NaiveDate,
+}
+
+/// A planned message rendered into an outbox row, with the discount it offers.
+#[derive(Debug, Clone)]
+pub struct RenderedPlan {
+    /// The row to queue.
+    pub message: NewOutboxMessage,
+    /// The discount offered, if the stage offers one.
+    pub discount: Option<OfferedDiscount>,
+}
+
+/// The discount a stage offers on these invoices (all in one currency), if any.
+fn discount_for(stage: &Stage, invoices: &[&Invoice], today: chrono::NaiveDate) -> Option<(OfferedDiscount, render::context::Discount)> {
+    let offer = stage.discount.as_ref()?;
+    let currency = invoices.first()?.currency.clone();
+    if invoices.iter().any(|i| i.currency != currency) {
+        return None;
+    }
+    let total: rust_decimal::Decimal = invoices.iter().map(|i| i.balance.0).sum();
+    if total <= rust_decimal::Decimal::ZERO {
+        return None;
+    }
+    let (amount, description) = match (offer.percent, offer.amount) {
+        (Some(p), _) => ((total * p / rust_decimal::Decimal::from(100)).round_dp(2), format!("un descuento del {} %", p.normalize())),
+        (None, Some(a)) => (a.min(total), "un descuento por pronto pago".to_owned()),
+        (None, None) => return None,
+    };
+    let valid_until = today + chrono::Days::new(u64::from(offer.valid_days));
+    // Each invoice carries its share, so a payment of one invoice's discounted balance settles it.
+    let shares: Vec<(String, Money)> = invoices
+        .iter()
+        .map(|i| (i.number.clone(), Money((amount * i.balance.0 / total).round_dp(2))))
+        .collect();
+    Some((
+        OfferedDiscount { invoices: shares, description: description.clone(), valid_until },
+        render::context::Discount { description, currency, amount, discounted_total: total - amount, valid_until },
+    ))
+}
+
+/// The plan block of the template context.
+pub(crate) fn plan_context(file: &ClientFile, r: &planner::PlanRef, today: chrono::NaiveDate) -> Option<render::context::Plan> {
+    let plan = file.plans.iter().find(|p| p.id == r.id)?;
+    let states = planner::allocate(plan, &file.payments, today);
+    let to_ctx = |s: &planner::InstalmentState| render::context::Instalment {
+        number: s.number,
+        due_date: s.due_date,
+        amount: s.amount.0,
+        paid: s.paid.0,
+        status: s.status.to_owned(),
+    };
+    let instalments: Vec<_> = states.iter().map(to_ctx).collect();
+    Some(render::context::Plan {
+        currency: plan.currency.clone(),
+        next: states.iter().find(|s| s.number == r.instalment).map(to_ctx),
+        remaining: states.iter().map(|s| s.amount.0 - s.paid.0).sum(),
+        instalments,
+        missed: r.missed,
+    })
 }
 
 /// Renders a planned message into an outbox row (subject, bodies, threading headers).
@@ -127,9 +214,9 @@ pub fn render_planned(
     file: &ClientFile,
     m: &PlannedMessage,
     now: DateTime<Utc>,
-) -> Result<NewOutboxMessage> {
-    let stage =
-        find_stage(config, m).with_context(|| format!("stage {} is not in the ladder", m.stage))?;
+) -> Result<RenderedPlan> {
+    let stage = find_stage(config, m).with_context(|| format!("stage {} is not in the ladder", m.stage))?;
+    let stage = &stage;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
     let invoices: Vec<&Invoice> = m
         .invoices
@@ -148,6 +235,12 @@ pub fn render_planned(
     );
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
+    if let Some(r) = &m.plan {
+        ctx.plan = plan_context(file, r, today);
+    }
+    let reached_invoices: Vec<&Invoice> = invoices.iter().copied().filter(|i| m.reached.contains(&i.number)).collect();
+    let discount = if m.handover { None } else { discount_for(stage, &reached_invoices, today) };
+    ctx.discount = discount.as_ref().map(|(_, d)| d.clone());
     let is_final = config
         .ladder_for(m.segment.as_deref())
         .iter()
@@ -168,8 +261,8 @@ pub fn render_planned(
         (m.recipients.clone(), m.channel)
     };
     let rendered = renderer
-        .render_message(stage.template_name(), render_channel(channel), &ctx)
-        .with_context(|| format!("cannot render template {}", stage.template_name()))?;
+        .render_message(&m.template, render_channel(channel), &ctx)
+        .with_context(|| format!("cannot render template {}", m.template))?;
     let (message_id, in_reply_to, references) = if channel == Channel::Email {
         // Follow-ups thread to the client's earlier reminders, so the client sees one
         // conversation; owner tasks start their own thread.
@@ -192,7 +285,7 @@ pub fn render_planned(
     } else {
         (None, None, None)
     };
-    Ok(NewOutboxMessage {
+    let message = NewOutboxMessage {
         dedup_key: m.dedup_key.clone(),
         client_id: m.client.clone(),
         stage: m.stage.clone(),
@@ -217,7 +310,8 @@ pub fn render_planned(
             .iter()
             .map(|n| (n.clone(), m.reached.contains(n)))
             .collect(),
-    })
+    };
+    Ok(RenderedPlan { message, discount: discount.map(|(o, _)| o) })
 }
 
 /// The renderer's channel for a domain channel.

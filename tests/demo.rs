@@ -48,8 +48,8 @@ fn the_demo_shows_every_stage_and_every_pause_kind() {
             report.pauses
         );
     }
-    assert_eq!(report.promises.get("kept"), Some(&1));
-    assert_eq!(report.promises.get("broken"), Some(&1));
+    assert_eq!(report.promises.get("promise kept"), Some(&1));
+    assert_eq!(report.promises.get("promise broken"), Some(&1));
     // Every message is a file; the final notice and the hand-over happen once.
     let files = std::fs::read_dir(&out)
         .unwrap()

@@ -1,5 +1,6 @@
 //! The command line: one file per command group. Stable interface: see DESIGN.md.
 
+mod agreement;
 mod backup;
 mod check;
 mod client;
@@ -64,6 +65,9 @@ pub enum Command {
     Tick(tick::Args),
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
+    /// Payment plans and promises typed in by the owner.
+    #[command(subcommand)]
+    Agreement(agreement::Command),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -116,6 +120,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Status(args) => status::run(&ctx, &args),
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Tick(args) => tick::run(&ctx, &args),
+        Command::Agreement(cmd) => agreement::run(&ctx, cmd),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Outbox(cmd) => outbox::run(&ctx, cmd),

@@ -120,6 +120,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             today + chrono::Days::new(u64::try_from(n.offset_days - stage.offset_days).unwrap_or(0))
         }),
         segment: file.client.segment.clone(),
+        plan: None,
     };
     if letter {
         let tmpl = stage.template_name();
@@ -152,7 +153,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         println!("{}", r.html.unwrap_or_default());
         return Ok(ExitCode::SUCCESS);
     }
-    let msg = engine::render_planned(&ctx.config, &renderer, file, &planned, now)?;
+    let msg = engine::render_planned(&ctx.config, &renderer, file, &planned, now)?.message;
     if channel == Channel::Email {
         let b = &ctx.config.business;
         println!("From: {} <{}>", b.name, b.email);

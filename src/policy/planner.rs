@@ -35,6 +35,7 @@
 //!   waits; it is never dropped.
 
 mod choose;
+mod plans;
 mod promises;
 mod segment;
 mod settings;
@@ -50,9 +51,11 @@ use crate::config::{Reminders, Stage};
 use crate::domain::{Channel, Client, Contact, Invoice, InvoiceStatus, Money, Payment};
 use crate::policy::calendar::next_send_moment;
 use crate::policy::{ContactRules, HolidayCalendar};
+use crate::store::agreements::{self, PlanStatus};
 use crate::store::{OutboxMessage, OutboxStatus, Promise};
 
-pub use promises::{PromiseCheck, check_promise};
+pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
+pub use promises::{PromiseCheck, add_business_days, check_promise};
 pub use segment::derive_segment;
 
 /// Everything the planner knows about one client.
@@ -70,6 +73,8 @@ pub struct ClientFile {
     pub promises: Vec<Promise>,
     /// All its outbox messages.
     pub messages: Vec<OutboxMessage>,
+    /// All its payment plans.
+    pub plans: Vec<agreements::Plan>,
 }
 
 /// The database as the planner sees it.
@@ -138,6 +143,19 @@ pub struct PlannedMessage {
     pub deadline: Option<NaiveDate>,
     /// The client's segment.
     pub segment: Option<String>,
+    /// For instalment reminders: the plan, the instalment, and whether it was missed.
+    pub plan: Option<PlanRef>,
+}
+
+/// Which instalment of which plan a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlanRef {
+    /// Plan id.
+    pub id: i64,
+    /// Instalment number.
+    pub instalment: u32,
+    /// The day after a missed instalment (a gentle nudge) rather than before it.
+    pub missed: bool,
 }
 
 /// Something not planned, and why.
@@ -170,6 +188,22 @@ pub enum Effect {
         client: String,
         /// The date promised.
         promised_date: NaiveDate,
+    },
+    /// Every invoice of the plan is paid.
+    PlanCompleted {
+        /// Plan id.
+        id: i64,
+        /// Client id.
+        client: String,
+    },
+    /// An instalment was missed beyond the grace period: the ladder resumes.
+    PlanBroken {
+        /// Plan id.
+        id: i64,
+        /// Client id.
+        client: String,
+        /// The instalment missed.
+        instalment: u32,
     },
 }
 
@@ -270,6 +304,46 @@ fn plan_client(
         }
     }
 
+    // Payment plans: their invoices get instalment reminders instead of the ladder.
+    let mut in_plan: BTreeMap<String, String> = BTreeMap::new();
+    let mut plan_broken_on: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut instalment_due: Vec<(&agreements::Plan, u32, bool)> = Vec::new();
+    for p in &file.plans {
+        match p.status {
+            PlanStatus::Broken => {
+                let on = p.resolved_at.map(|r| r.with_timezone(&tz).date_naive()).unwrap_or(today);
+                for n in &p.invoices {
+                    plan_broken_on.insert(n.clone(), on);
+                }
+                continue;
+            }
+            PlanStatus::Active => {}
+            _ => continue,
+        }
+        let notice = settings.reminders.instalment_notice_days;
+        match check_plan(p, &file.invoices, &file.payments, today, grace, notice, calendar) {
+            PlanCheck::Completed => out.effects.push(Effect::PlanCompleted { id: p.id, client: client.id.clone() }),
+            PlanCheck::Broken { number } => {
+                out.effects.push(Effect::PlanBroken { id: p.id, client: client.id.clone(), instalment: number });
+                for n in &p.invoices {
+                    plan_broken_on.insert(n.clone(), today);
+                }
+            }
+            PlanCheck::Running { next, remind } => {
+                let reason = match next {
+                    Some((n, due)) => format!("plan: instalment {n} due {due}"),
+                    None => "plan: every instalment paid, a balance remains".to_owned(),
+                };
+                for n in &p.invoices {
+                    in_plan.insert(n.clone(), reason.clone());
+                }
+                if let Some((n, missed)) = remind {
+                    instalment_due.push((p, n, missed));
+                }
+            }
+        }
+    }
+
     let open: Vec<&Invoice> = file
         .invoices
         .iter()
@@ -320,9 +394,11 @@ fn plan_client(
                     .map(|d| d.to_string())
                     .unwrap_or_default()
             )),
-            _ => paused
-                .get(&inv.number)
-                .map(|until| format!("paused: promise until {until}")),
+            _ => in_plan.get(&inv.number).cloned().or_else(|| {
+                paused
+                    .get(&inv.number)
+                    .map(|until| format!("paused: promise until {until}"))
+            }),
         };
         match reason {
             Some(r) => hold(out, &client.id, vec![inv.number.clone()], r),
@@ -351,9 +427,6 @@ fn plan_client(
         }
         !below
     });
-    if candidates.is_empty() {
-        return Ok(());
-    }
 
     let segment = client.segment.clone().or_else(|| {
         derive_segment(
@@ -379,6 +452,26 @@ fn plan_client(
         now,
         segment: segment.clone(),
     };
+
+    // Instalment reminders: a few days before each instalment, and the day after a missed one.
+    for (p, n, missed) in instalment_due {
+        let kind = if missed { "instalment_missed" } else { "instalment" };
+        let key = format!("{}|{kind}|plan-{}-{n}", client.id, p.id);
+        if file.messages.iter().any(|m| m.message.dedup_key == key) {
+            continue;
+        }
+        let covered: Vec<&Invoice> = file.invoices.iter().filter(|i| p.invoices.contains(&i.number)).collect();
+        let why = if missed {
+            format!("instalment {n} of plan {} was missed yesterday or earlier (grace not over)", p.id)
+        } else {
+            format!("instalment {n} of plan {} is due soon", p.id)
+        };
+        let stage = instalment_stage();
+        if let Some(mut m) = choose::message(&ctx, &stage, &format!("plan-{}", p.id), key, &covered, &p.invoices, why, None, None, out) {
+            m.plan = Some(PlanRef { id: p.id, instalment: n, missed });
+            out.messages.push(m);
+        }
+    }
 
     // Preventive, per invoice: the latest negative stage whose window has opened.
     for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {
@@ -425,18 +518,6 @@ fn plan_client(
     overdue.sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.number.cmp(&b.number)));
     let driver = overdue[0];
     let cycle = driver.number.clone();
-    let age = driver.days_overdue(today);
-    let stages: Vec<(usize, &Stage)> = ladder
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.offset_days >= 0)
-        .collect();
-    let Some(&(age_idx, _)) = stages
-        .iter()
-        .rfind(|(_, s)| i64::from(s.offset_days) <= age)
-    else {
-        return Ok(());
-    };
     let in_cycle: Vec<&OutboxMessage> = file
         .messages
         .iter()
@@ -471,6 +552,31 @@ fn plan_client(
         })
         .collect();
     let last_sent = sent.iter().map(|(i, _)| *i).max();
+    let stages: Vec<(usize, &Stage)> = ladder
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.offset_days >= 0)
+        .collect();
+    // After a broken payment plan the ladder resumes where it stopped, not from the start and
+    // not at the invoice's full age: the clock restarts at the next stage on the day it broke.
+    let age = match plan_broken_on.get(&driver.number) {
+        Some(&on) => {
+            let before: Option<usize> = sent
+                .iter()
+                .filter(|(_, m)| m.sent_at.or(Some(m.message.send_at)).is_some_and(|at| at.with_timezone(&tz).date_naive() <= on))
+                .map(|(i, _)| *i)
+                .max();
+            let resume = before.map_or(stages.first().map(|(i, _)| *i).unwrap_or(0), |b| (b + 1).min(ladder.len() - 1));
+            i64::from(ladder[resume].offset_days) + (today - on).num_days()
+        }
+        None => driver.days_overdue(today),
+    };
+    let Some(&(age_idx, _)) = stages
+        .iter()
+        .rfind(|(_, s)| i64::from(s.offset_days) <= age)
+    else {
+        return Ok(());
+    };
     let last_sent_at = sent
         .iter()
         .filter_map(|(_, m)| m.sent_at.or(Some(m.message.send_at)))
@@ -571,8 +677,13 @@ fn plan_client(
     let key = format!("{}|{}|{}", client.id, stage.name, cycle);
     let mut why = format!(
         "oldest invoice {} is {} days overdue: {}",
-        driver.number, age, stage.name
+        driver.number,
+        driver.days_overdue(today),
+        stage.name
     );
+    if plan_broken_on.contains_key(&driver.number) {
+        why.push_str(" (resumed after a broken payment plan)");
+    }
     if target > age_idx {
         why.push_str(&format!(
             " (one step further: promise of {} broken)",
@@ -630,4 +741,18 @@ fn schedule(
     .map_err(|e| e.to_string())?;
     let waiting = moment.reason.is_some().then(|| moment.to_string());
     Ok((moment.at, waiting))
+}
+
+/// The pseudo-stage of instalment reminders (not part of any ladder).
+pub fn instalment_stage() -> Stage {
+    Stage {
+        name: "instalment".into(),
+        offset_days: 0,
+        template: None,
+        tone: "helpful".into(),
+        channels: vec![Channel::Email, Channel::Telegram],
+        copy_roles: Vec::new(),
+        handover: false,
+        discount: None,
+    }
 }

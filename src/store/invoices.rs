@@ -261,9 +261,48 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
         ],
     )?;
     if inserted > 0 {
+        if input.kind == PaymentKind::Payment {
+            take_discount(conn, &input.invoice_number, input.paid_on, now)?;
+        }
         refresh_status(conn, &input.invoice_number, now)?;
     }
     Ok(inserted > 0)
+}
+
+/// A payment made by an offer's date that leaves at most the offered discount unpaid settles
+/// the invoice: the rest is recorded as a discount (never as a silent write-off). Offers whose
+/// date has passed expire; the remainder is then still owed and reminded.
+fn take_discount(conn: &Connection, number: &str, paid_on: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+    let invoice = require(conn, number)?;
+    let cent = Money(rust_decimal::Decimal::new(1, 2));
+    for offer in super::agreements::offers(conn, Some(number))? {
+        if offer.status != "offered" {
+            continue;
+        }
+        if paid_on > offer.valid_until {
+            super::agreements::set_offer_status(conn, offer.id, "expired")?;
+            continue;
+        }
+        if !invoice.balance.is_settled() && invoice.balance.0 <= (offer.amount + cent).0 {
+            conn.execute(
+                "INSERT INTO payments (invoice_number, paid_on, amount, reference, kind, source, created_at)
+                 VALUES (?1, ?2, ?3, ?4, 'discount', 'discount', ?5)",
+                params![number, paid_on, invoice.balance, offer.description, ts(now)],
+            )?;
+            super::agreements::set_offer_status(conn, offer.id, "taken")?;
+            super::events::append(
+                conn,
+                now,
+                "payments",
+                "discount.taken",
+                Some(&invoice.client_id),
+                Some(number),
+                serde_json::json!({ "offer": offer.id, "amount": invoice.balance, "valid_until": offer.valid_until }),
+            )?;
+        }
+        break;
+    }
+    Ok(())
 }
 
 fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {

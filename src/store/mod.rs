@@ -4,6 +4,7 @@
 //! Every function that changes data takes `&mut self` or runs inside a transaction the caller
 //! opened, so an import or a reply is applied all at once or not at all.
 
+pub mod agreements;
 pub mod clients;
 pub mod events;
 pub mod invoices;
@@ -26,7 +27,10 @@ pub use promises::{Promise, PromiseStatus};
 pub use responses::{NewResponse, StoredResponse};
 
 /// The migrations, in order. Never edit a released one: append.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("schema_v1.sql")),
+    M::up(include_str!("schema_v2.sql")),
+];
 
 /// An open cobrador database.
 pub struct Store {

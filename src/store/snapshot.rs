@@ -13,6 +13,7 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
     let payments = super::invoices::all_payments(conn)?;
     let promises = super::promises::all(conn)?;
     let messages = super::outbox::all(conn)?;
+    let plans = super::agreements::plans(conn)?;
     let files = clients
         .into_iter()
         .map(|client| {
@@ -43,6 +44,7 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
                     .filter(|m| m.message.client_id == id)
                     .cloned()
                     .collect(),
+                plans: plans.iter().filter(|p| p.client_id == id).cloned().collect(),
                 invoices,
                 client,
             }

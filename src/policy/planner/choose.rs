@@ -141,5 +141,6 @@ pub(super) fn message(
         broken_promise,
         deadline,
         segment: ctx.segment.clone(),
+        plan: None,
     })
 }

@@ -57,6 +57,7 @@ impl World {
                 payments: vec![],
                 promises: vec![],
                 messages: vec![],
+                plans: vec![],
             },
             config: Config::parse(EXAMPLE, "example").unwrap(),
         }

@@ -1,0 +1,236 @@
+//! Agreements: payment plans (instalments over one or more invoices) and prompt-payment
+//! discount offers.
+
+use std::str::FromStr;
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{parse_day, parse_ts, ts};
+use crate::domain::Money;
+
+/// Where a plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanStatus {
+    /// Running: its invoices get instalment reminders instead of the ladder.
+    Active,
+    /// Its invoices are paid.
+    Completed,
+    /// An instalment was missed beyond the grace period: the ladder resumed.
+    Broken,
+    /// Withdrawn by the owner.
+    Cancelled,
+}
+
+impl PlanStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Active => "active",
+            PlanStatus::Completed => "completed",
+            PlanStatus::Broken => "broken",
+            PlanStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl FromStr for PlanStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "active" => PlanStatus::Active,
+            "completed" => PlanStatus::Completed,
+            "broken" => PlanStatus::Broken,
+            "cancelled" => PlanStatus::Cancelled,
+            other => return Err(format!("unknown plan status {other:?}")),
+        })
+    }
+}
+
+/// One agreed instalment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instalment {
+    /// 1-based position.
+    pub number: u32,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Amount.
+    pub amount: Money,
+}
+
+/// An agreed payment plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// Row id.
+    pub id: i64,
+    /// Client.
+    pub client_id: String,
+    /// Currency of the instalments.
+    pub currency: String,
+    /// State.
+    pub status: PlanStatus,
+    /// The invoices it covers.
+    pub invoices: Vec<String>,
+    /// The instalments, in order.
+    pub instalments: Vec<Instalment>,
+    /// When it was agreed.
+    pub created_at: DateTime<Utc>,
+    /// When it completed, broke or was cancelled.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The owner's note.
+    pub note: Option<String>,
+}
+
+/// Records a plan; the invoices must belong to the client and not be in another active plan.
+pub fn add_plan(
+    conn: &Connection,
+    client_id: &str,
+    currency: &str,
+    invoices: &[String],
+    instalments: &[Instalment],
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    for number in invoices {
+        let busy: Option<i64> = conn
+            .query_row(
+                "SELECT p.id FROM plans p JOIN plan_invoices pi ON pi.plan_id = p.id
+                 WHERE pi.invoice_number = ?1 AND p.status = 'active'",
+                [number],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = busy {
+            bail!("invoice {number} is already in active plan {id}: cancel it first");
+        }
+    }
+    conn.execute(
+        "INSERT INTO plans (client_id, currency, note, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![client_id, currency, note, ts(now)],
+    )?;
+    let id = conn.last_insert_rowid();
+    for number in invoices {
+        conn.execute(
+            "INSERT INTO plan_invoices (plan_id, invoice_number) VALUES (?1, ?2)",
+            params![id, number],
+        )?;
+    }
+    for i in instalments {
+        conn.execute(
+            "INSERT INTO instalments (plan_id, number, due_date, amount) VALUES (?1, ?2, ?3, ?4)",
+            params![id, i.number, i.due_date, i.amount],
+        )?;
+    }
+    Ok(id)
+}
+
+/// Every plan, oldest first.
+pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, client_id, currency, status, created_at, resolved_at, note FROM plans ORDER BY id",
+    )?;
+    let mut plans: Vec<Plan> = stmt
+        .query_map([], |r| {
+            let status: String = r.get(3)?;
+            let resolved: Option<String> = r.get(5)?;
+            Ok(Plan {
+                id: r.get(0)?,
+                client_id: r.get(1)?,
+                currency: r.get(2)?,
+                status: PlanStatus::from_str(&status).map_err(|e| super::clients::conversion(3, e))?,
+                invoices: Vec::new(),
+                instalments: Vec::new(),
+                created_at: parse_ts(&r.get::<_, String>(4)?)?,
+                resolved_at: resolved.as_deref().map(parse_ts).transpose()?,
+                note: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut inv = conn.prepare("SELECT invoice_number FROM plan_invoices WHERE plan_id = ?1 ORDER BY invoice_number")?;
+    let mut ins = conn.prepare("SELECT number, due_date, amount FROM instalments WHERE plan_id = ?1 ORDER BY number")?;
+    for p in &mut plans {
+        p.invoices = inv.query_map([p.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        p.instalments = ins
+            .query_map([p.id], |r| {
+                Ok(Instalment {
+                    number: r.get(0)?,
+                    due_date: parse_day(&r.get::<_, String>(1)?)?,
+                    amount: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(plans)
+}
+
+/// Sets a plan's state.
+pub fn set_plan_status(conn: &Connection, id: i64, status: PlanStatus, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE plans SET status = ?2, resolved_at = ?3 WHERE id = ?1",
+        params![id, status.as_str(), ts(now)],
+    )?;
+    Ok(())
+}
+
+/// A discount offered for paying an invoice by a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiscountOffer {
+    /// Row id.
+    pub id: i64,
+    /// The invoice.
+    pub invoice_number: String,
+    /// Amount taken off the balance if paid in time.
+    pub amount: Money,
+    /// The wording used, e.g. "un descuento del 2 %".
+    pub description: String,
+    /// Last day to pay.
+    pub valid_until: NaiveDate,
+    /// `offered`, `taken` or `expired`.
+    pub status: String,
+}
+
+/// Records an offer made by a queued message; a second call for the same message is a no-op.
+pub fn offer_discount(
+    conn: &Connection,
+    invoice_number: &str,
+    outbox_id: i64,
+    amount: Money,
+    description: &str,
+    valid_until: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO discount_offers (invoice_number, outbox_id, amount, description, valid_until, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (invoice_number, outbox_id) DO NOTHING",
+        params![invoice_number, outbox_id, amount, description, valid_until, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Offers for one invoice (all invoices when `None`), newest first.
+pub fn offers(conn: &Connection, invoice_number: Option<&str>) -> Result<Vec<DiscountOffer>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, invoice_number, amount, description, valid_until, status FROM discount_offers
+         WHERE ?1 IS NULL OR invoice_number = ?1 ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map([invoice_number], |r| {
+        Ok(DiscountOffer {
+            id: r.get(0)?,
+            invoice_number: r.get(1)?,
+            amount: r.get(2)?,
+            description: r.get(3)?,
+            valid_until: parse_day(&r.get::<_, String>(4)?)?,
+            status: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks an offer taken or expired.
+pub fn set_offer_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
+    conn.execute("UPDATE discount_offers SET status = ?2 WHERE id = ?1", params![id, status])?;
+    Ok(())
+}
