@@ -110,7 +110,7 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
         if pending == 0 {
             break;
         }
-        let kill_after = (killed < KILLS).then(|| Duration::from_millis(rng.u64(0..400)));
+        let kill_after = (killed < KILLS).then(|| Duration::from_millis(rng.u64(0..150)));
         match flush_and_kill(&config_path, &now, kill_after) {
             Some(status) => assert!(status.success(), "outbox flush failed: {status}"),
             None => killed += 1,

@@ -514,3 +514,43 @@ async fn an_invalid_address_is_a_permanent_failure() {
     }
     assert!(server.messages().is_empty());
 }
+
+#[test]
+fn send_test_prints_the_server_answer_and_names_the_setting_when_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Capture::start(&tmp.path().join("cap"), &[]);
+    let run = |config: &str| {
+        let path = tmp.path().join("cobrador.toml");
+        std::fs::write(&path, config_text(config)).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_cobrador"))
+            .arg("--config")
+            .arg(&path)
+            .args(["send-test", "ana@cliente.example"])
+            .output()
+            .unwrap()
+    };
+    let out = run(&plain_smtp(server.port, 30));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("250"), "{stdout}");
+    let raw = server.messages();
+    assert_eq!(raw.len(), 1);
+    let msg = MessageParser::default().parse(&raw[0]).unwrap();
+    assert!(msg.body_text(0).unwrap().contains("mensaje de prueba"));
+
+    let out = run("");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("email.smtp"));
+
+    let out = run(&plain_smtp(unused_port(), 30));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot connect to SMTP server 127.0.0.1:"),
+        "{stderr}"
+    );
+}

@@ -58,7 +58,7 @@ impl SentMailbox {
             imap.password_file.as_deref(),
         )
         .map_err(|e| ChannelError::Config(format!("{e:#}")))?;
-        let tls = tls_config(imap.ca_file.as_deref())
+        let tls = rustls_config(imap.ca_file.as_deref())
             .map_err(|e| ChannelError::Config(format!("email.imap: {e:#}")))?;
         Ok(SentMailbox {
             host: imap.host.clone(),
@@ -195,7 +195,7 @@ async fn login(
 }
 
 /// Native roots plus an optional extra CA file (PEM).
-fn tls_config(ca_file: Option<&std::path::Path>) -> Result<ClientConfig> {
+pub(crate) fn rustls_config(ca_file: Option<&std::path::Path>) -> Result<ClientConfig> {
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
     if let Some(path) = ca_file {

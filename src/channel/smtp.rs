@@ -1,6 +1,7 @@
-//! The SMTP channel: lettre's pooled async transport (tokio, rustls), certificates verified by
-//! default, and every send bounded by `tokio::time::timeout` because lettre's own timeout does
-//! not cover a server that stalls mid-session (lettre#1027).
+//! The SMTP channel: lettre's SMTP client over a small session pool of our own ([`pool`]:
+//! sockets with `TCP_NODELAY`), certificates verified by default (rustls, plus `ca-file`), and
+//! every send, connection included, bounded by `tokio::time::timeout`, because lettre's own
+//! timeout does not cover a server that stalls mid-session (lettre#1027).
 //!
 //! Classification: 5xx → [`SendOutcome::Failure`] (never retried), except the login codes
 //! (530, 534, 535, 538), which are a configuration problem and not the message's fault; 4xx,
@@ -10,16 +11,20 @@
 //! message we then retry (RFC 1047). Every MTA lives with that window; the outbox keeps it as
 //! small as the timeout.
 
+mod pool;
+
+use std::sync::Arc;
 use std::time::Duration;
 
+use lettre::Message;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use lettre::transport::smtp::response::Response;
-use lettre::transport::smtp::{self, PoolConfig};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::{self};
 
-use super::imap_sent::SentMailbox;
+use self::pool::{Pool, PoolError};
+use super::imap_sent::{SentMailbox, rustls_config};
 use super::{Channel, ChannelError, SendContext, SendOutcome, email};
 use crate::config::{Business, Imap, Security, Smtp, read_secret};
 use crate::domain;
@@ -30,7 +35,7 @@ const AUTH_CODES: [u16; 4] = [530, 534, 535, 538];
 
 /// Sends email through one SMTP server.
 pub struct SmtpChannel {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    pool: Pool,
     server: String,
     timeout: Duration,
     pool_size: usize,
@@ -54,9 +59,13 @@ impl SmtpChannel {
         let server = format!("{}:{port}", config.host);
         let timeout = Duration::from_secs(config.timeout_secs.max(1));
         let pool_size = config.pool_size.max(1);
-        let tls = match config.security {
-            Security::Plaintext => Tls::None,
-            security => {
+        let security = match config.security {
+            Security::Plaintext => pool::Security::Plaintext,
+            Security::Tls => pool::Security::Tls(Arc::new(
+                rustls_config(config.ca_file.as_deref())
+                    .map_err(|e| ChannelError::Config(format!("email.smtp: {e:#}")))?,
+            )),
+            Security::Starttls => {
                 let mut params = TlsParameters::builder(config.host.clone());
                 if let Some(ca) = &config.ca_file {
                     let pem = std::fs::read(ca).map_err(|e| {
@@ -73,43 +82,29 @@ impl SmtpChannel {
                     })?;
                     params = params.add_root_certificate(cert);
                 }
-                let params = params.build_rustls().map_err(|e| {
+                pool::Security::Starttls(params.build_rustls().map_err(|e| {
                     ChannelError::Config(format!("email.smtp: cannot set up TLS: {e}"))
-                })?;
-                if security == Security::Tls {
-                    Tls::Wrapper(params)
-                } else {
-                    Tls::Required(params)
-                }
+                })?)
             }
         };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            .port(port)
-            .timeout(Some(timeout))
-            .tls(tls)
-            .pool_config(
-                PoolConfig::new()
-                    .max_size(u32::try_from(pool_size).unwrap_or(u32::MAX))
-                    // Below the usual 60 s server idle timeout (lettre#743).
-                    .idle_timeout(Duration::from_secs(30)),
-            );
-        if let Some(user) = &config.username {
-            let password = read_secret(
-                "email.smtp",
-                config.password_env.as_deref(),
-                config.password_file.as_deref(),
-            )
-            .map_err(|e| ChannelError::Config(format!("{e:#}")))?;
-            builder = builder
-                .credentials(Credentials::new(user.clone(), password))
-                .authentication(vec![Mechanism::Plain, Mechanism::Login]);
-        }
+        let credentials = match &config.username {
+            Some(user) => {
+                let password = read_secret(
+                    "email.smtp",
+                    config.password_env.as_deref(),
+                    config.password_file.as_deref(),
+                )
+                .map_err(|e| ChannelError::Config(format!("{e:#}")))?;
+                Some(Credentials::new(user.clone(), password))
+            }
+            None => None,
+        };
         let sent_copy = match imap {
             Some(imap) if imap.save_sent => Some(SentMailbox::new(imap)?),
             _ => None,
         };
         Ok(SmtpChannel {
-            transport: builder.build(),
+            pool: Pool::new(config.host.clone(), port, security, credentials),
             server,
             timeout,
             pool_size,
@@ -122,15 +117,22 @@ impl SmtpChannel {
         &self.server
     }
 
-    /// Sends a built message and returns the server's answer (used by `send-test`).
+    /// Sends a built message and returns the server's answer (used by `send-test`). The whole
+    /// exchange, connection included, is bounded by `timeout-secs`.
     pub async fn send_message(&self, message: &Message) -> Result<Response, ChannelError> {
-        match tokio::time::timeout(self.timeout, self.transport.send(message.clone())).await {
+        let raw = message.formatted();
+        let send = self.pool.send(message.envelope(), &raw);
+        match tokio::time::timeout(self.timeout, send).await {
             Err(_) => Err(ChannelError::Timeout {
                 server: self.server.clone(),
                 secs: self.timeout.as_secs(),
             }),
             Ok(Ok(response)) => Ok(response),
-            Ok(Err(e)) => Err(self.classify(&e)),
+            Ok(Err(PoolError::Connect(detail))) => Err(ChannelError::Connect {
+                server: self.server.clone(),
+                detail,
+            }),
+            Ok(Err(PoolError::Smtp(e))) => Err(self.classify(&e)),
         }
     }
 
@@ -154,7 +156,7 @@ impl SmtpChannel {
 
     /// Closes pooled connections politely (QUIT).
     pub async fn shutdown(&self) {
-        let _ = tokio::time::timeout(self.timeout, self.transport.shutdown()).await;
+        let _ = tokio::time::timeout(self.timeout, self.pool.shutdown()).await;
     }
 }
 

@@ -72,6 +72,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         .collect();
     let review = store::responses::list(conn, true)?.len();
     let outbox = store::outbox::counts(conn)?;
+    let uncertain = store::outbox::with_status(conn, store::OutboxStatus::Uncertain)?;
     let disputed = invoices
         .iter()
         .filter(|i| i.status == crate::domain::InvoiceStatus::Disputed)
@@ -81,6 +82,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             "today": today, "aging": aging, "promises_pending": promises,
             "disputed_invoices": disputed, "review_queue": review,
             "outbox": outbox.into_iter().collect::<BTreeMap<_, _>>(),
+            "outbox_uncertain": uncertain.iter().map(|m| m.id).collect::<Vec<_>>(),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -118,6 +120,21 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             health.join(", ")
         }
     );
+    if !uncertain.is_empty() {
+        println!(
+            "Interrupted while sending (may or may not have gone out; check the Sent folder, then \
+             `cobrador outbox resolve ID --sent|--requeue`):"
+        );
+        for m in &uncertain {
+            println!(
+                "  {} {} {} {}",
+                m.id,
+                m.message.client_id,
+                m.message.stage,
+                m.message.recipients.join(", ")
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

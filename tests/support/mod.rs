@@ -330,3 +330,184 @@ pub fn queue_many(store: &Store, n: usize) -> Vec<i64> {
         })
         .collect()
 }
+
+/// A throwaway Dovecot IMAP server (plain/STARTTLS and implicit TLS) with one user,
+/// `cobros` / `secreto`, and a `Sent` mailbox. Stopped on drop.
+pub struct Dovecot {
+    child: Option<Child>,
+    /// Where its configuration and mail live (short: unix sockets need < 108 bytes).
+    pub dir: tempfile::TempDir,
+    /// IMAP (STARTTLS offered) on 127.0.0.1.
+    pub port: u16,
+    /// IMAPS on 127.0.0.1.
+    pub tls_port: u16,
+}
+
+fn id(flag: &str, user: Option<&str>) -> String {
+    let out = Command::new("id").arg(flag).args(user).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+impl Dovecot {
+    /// Starts Dovecot with the certificate in `certs`.
+    pub fn start(certs: &Certs) -> Dovecot {
+        let dir = tempfile::Builder::new()
+            .prefix("dv")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let d = dir.path().display().to_string();
+        let (port, tls_port) = (unused_port(), unused_port());
+        let me = id("-un", None);
+        let root = id("-u", None) == "0";
+        // As root, Dovecot refuses to run logins and mail processes as root.
+        let login_user = if root {
+            "dovenull".to_owned()
+        } else {
+            me.clone()
+        };
+        let mail_user = if root {
+            "nobody".to_owned()
+        } else {
+            me.clone()
+        };
+        let (mail_uid, mail_gid) = (id("-u", Some(&mail_user)), id("-g", Some(&mail_user)));
+        for sub in ["run", "state", "mail"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        if root {
+            Command::new("chmod").args(["0755", &d]).status().unwrap();
+            Command::new("chown")
+                .args([&format!("{mail_uid}:{mail_gid}"), &format!("{d}/mail")])
+                .status()
+                .unwrap();
+        }
+        std::fs::write(
+            dir.path().join("users"),
+            format!("cobros:{{PLAIN}}secreto:::{d}/mail/cobros::\n"),
+        )
+        .unwrap();
+        std::fs::copy(&certs.cert, dir.path().join("cert.pem")).unwrap();
+        std::fs::copy(&certs.key, dir.path().join("key.pem")).unwrap();
+        let group = id("-gn", None);
+        let conf = format!(
+            r#"protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+instance_name = cobrador-test-{port}
+log_path = {d}/dovecot.log
+default_internal_user = {me}
+default_internal_group = {group}
+default_login_user = {login_user}
+first_valid_uid = 1
+last_valid_uid = 0
+first_valid_gid = 1
+mail_uid = {mail_uid}
+mail_gid = {mail_gid}
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n {d}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%n {d}/users
+}}
+mail_location = maildir:{d}/mail/%n/Maildir
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Sent {{
+    special_use = \Sent
+    auto = create
+  }}
+}}
+mail_fsync = never
+ssl = yes
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+service stats {{
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+"#
+        );
+        std::fs::write(dir.path().join("dovecot.conf"), conf).unwrap();
+        let child = Command::new("dovecot")
+            .args(["-F", "-c", &format!("{d}/dovecot.conf")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot run dovecot: see scripts/test.sh for the packages");
+        let dovecot = Dovecot {
+            child: Some(child),
+            dir,
+            port,
+            tls_port,
+        };
+        let start = std::time::Instant::now();
+        for p in [port, tls_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    start.elapsed() < START_TIMEOUT,
+                    "dovecot did not open port {p}: {}",
+                    std::fs::read_to_string(dovecot.dir.path().join("dovecot.log"))
+                        .unwrap_or_default()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        dovecot
+    }
+
+    /// `doveadm` against this instance.
+    pub fn doveadm(&self, args: &[&str]) -> String {
+        let conf = self.dir.path().join("dovecot.conf");
+        let out = Command::new("doveadm")
+            .arg("-c")
+            .arg(&conf)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "doveadm {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let conf = self.dir.path().join("dovecot.conf");
+        let _ = Command::new("doveadm")
+            .arg("-c")
+            .arg(&conf)
+            .arg("stop")
+            .stderr(Stdio::null())
+            .status();
+        if let Some(mut child) = self.child.take() {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while child.try_wait().ok().flatten().is_none() && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
