@@ -593,10 +593,16 @@ fn check_ladder(key: &str, ladder: &[Stage]) -> Result<()> {
         if let Some(d) = &s.discount {
             let positive = |v: &Option<Decimal>| v.is_some_and(|x| x > Decimal::ZERO);
             if positive(&d.percent) == positive(&d.amount) {
-                bail!("{key}: stage {:?}: discount needs exactly one positive percent or amount", s.name);
+                bail!(
+                    "{key}: stage {:?}: discount needs exactly one positive percent or amount",
+                    s.name
+                );
             }
             if d.percent.is_some_and(|p| p >= Decimal::from(100)) {
-                bail!("{key}: stage {:?}: discount percent must be below 100", s.name);
+                bail!(
+                    "{key}: stage {:?}: discount percent must be below 100",
+                    s.name
+                );
             }
         }
         if s.channels.is_empty() && !s.handover {

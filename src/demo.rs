@@ -106,7 +106,9 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
                     Effect::PromiseKept { client, .. } => ("promise kept", client),
                     Effect::PromiseBroken { client, .. } => ("promise broken", client),
                     Effect::PlanCompleted { client, .. } => ("payment plan completed", client),
-                    Effect::PlanBroken { client, .. } => ("payment plan broken: the ladder resumes", client),
+                    Effect::PlanBroken { client, .. } => {
+                        ("payment plan broken: the ladder resumes", client)
+                    }
                 };
                 *report.promises.entry(kind.into()).or_default() += 1;
                 say(&mut report, stamp(now, client, kind));
@@ -232,6 +234,7 @@ fn pause_kind(reason: &str) -> Option<&'static str> {
         ("says it was paid", "paid claim"),
         ("opted out", "opt-out"),
         ("invoice on hold", "manual hold"),
+        ("plan: instalment", "payment plan"),
         ("client on manual hold", "manual hold"),
         (
             "final notice sent",
@@ -416,6 +419,36 @@ fn act(
             Ok(format!(
                 "paid {amount} {}: balance {} ({})",
                 after.currency, after.balance, after.status
+            ))
+        }
+        Action::AgreePlan(instalments) => {
+            let list: Vec<crate::store::agreements::Instalment> = instalments
+                .iter()
+                .enumerate()
+                .map(|(i, (d, a))| {
+                    Ok(crate::store::agreements::Instalment {
+                        number: i as u32 + 1,
+                        due_date: script::day(*d),
+                        amount: a.parse::<Money>()?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let id = engine::agreements::agree_plan(
+                store,
+                config,
+                renderer,
+                &[number.to_owned()],
+                list.clone(),
+                Some("agreed by phone"),
+                now,
+            )?;
+            let dates: Vec<String> = list
+                .iter()
+                .map(|i| format!("{} {}", i.due_date, i.amount))
+                .collect();
+            Ok(format!(
+                "owner agrees payment plan {id}: {}",
+                dates.join(", ")
             ))
         }
         Action::Resolve | Action::Hold | Action::Unhold => {

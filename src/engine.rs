@@ -71,7 +71,15 @@ pub fn queue_due(
                     if let Some(id) = store::outbox::insert_if_new(tx, &rendered.message, now)? {
                         if let Some(d) = &rendered.discount {
                             for (number, amount) in &d.invoices {
-                                store::agreements::offer_discount(tx, number, id, *amount, &d.description, d.valid_until, now)?;
+                                store::agreements::offer_discount(
+                                    tx,
+                                    number,
+                                    id,
+                                    *amount,
+                                    &d.description,
+                                    d.valid_until,
+                                    now,
+                                )?;
                             }
                         }
                         store::events::append(
@@ -109,17 +117,33 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
             store::promises::resolve(tx, *id, PromiseStatus::Kept, now)?;
             (client, "promise.kept", serde_json::json!({ "promise": id }))
         }
-        Effect::PromiseBroken { id, client, promised_date } => {
+        Effect::PromiseBroken {
+            id,
+            client,
+            promised_date,
+        } => {
             store::promises::resolve(tx, *id, PromiseStatus::Broken, now)?;
-            (client, "promise.broken", serde_json::json!({ "promise": id, "promised_date": promised_date }))
+            (
+                client,
+                "promise.broken",
+                serde_json::json!({ "promise": id, "promised_date": promised_date }),
+            )
         }
         Effect::PlanCompleted { id, client } => {
             set_plan_status(tx, *id, PlanStatus::Completed, now)?;
             (client, "plan.completed", serde_json::json!({ "plan": id }))
         }
-        Effect::PlanBroken { id, client, instalment } => {
+        Effect::PlanBroken {
+            id,
+            client,
+            instalment,
+        } => {
             set_plan_status(tx, *id, PlanStatus::Broken, now)?;
-            (client, "plan.broken", serde_json::json!({ "plan": id, "instalment": instalment }))
+            (
+                client,
+                "plan.broken",
+                serde_json::json!({ "plan": id, "instalment": instalment }),
+            )
         }
     };
     store::events::append(tx, now, "planner", kind, Some(client), None, detail)?;
@@ -159,7 +183,11 @@ pub struct RenderedPlan {
 }
 
 /// The discount a stage offers on these invoices (all in one currency), if any.
-fn discount_for(stage: &Stage, invoices: &[&Invoice], today: chrono::NaiveDate) -> Option<(OfferedDiscount, render::context::Discount)> {
+fn discount_for(
+    stage: &Stage,
+    invoices: &[&Invoice],
+    today: chrono::NaiveDate,
+) -> Option<(OfferedDiscount, render::context::Discount)> {
     let offer = stage.discount.as_ref()?;
     let currency = invoices.first()?.currency.clone();
     if invoices.iter().any(|i| i.currency != currency) {
@@ -170,7 +198,10 @@ fn discount_for(stage: &Stage, invoices: &[&Invoice], today: chrono::NaiveDate) 
         return None;
     }
     let (amount, description) = match (offer.percent, offer.amount) {
-        (Some(p), _) => ((total * p / rust_decimal::Decimal::from(100)).round_dp(2), format!("un descuento del {} %", p.normalize())),
+        (Some(p), _) => (
+            (total * p / rust_decimal::Decimal::from(100)).round_dp(2),
+            format!("un descuento del {} %", p.normalize()),
+        ),
         (None, Some(a)) => (a.min(total), "un descuento por pronto pago".to_owned()),
         (None, None) => return None,
     };
@@ -178,16 +209,35 @@ fn discount_for(stage: &Stage, invoices: &[&Invoice], today: chrono::NaiveDate) 
     // Each invoice carries its share, so a payment of one invoice's discounted balance settles it.
     let shares: Vec<(String, Money)> = invoices
         .iter()
-        .map(|i| (i.number.clone(), Money((amount * i.balance.0 / total).round_dp(2))))
+        .map(|i| {
+            (
+                i.number.clone(),
+                Money((amount * i.balance.0 / total).round_dp(2)),
+            )
+        })
         .collect();
     Some((
-        OfferedDiscount { invoices: shares, description: description.clone(), valid_until },
-        render::context::Discount { description, currency, amount, discounted_total: total - amount, valid_until },
+        OfferedDiscount {
+            invoices: shares,
+            description: description.clone(),
+            valid_until,
+        },
+        render::context::Discount {
+            description,
+            currency,
+            amount,
+            discounted_total: total - amount,
+            valid_until,
+        },
     ))
 }
 
 /// The plan block of the template context.
-pub(crate) fn plan_context(file: &ClientFile, r: &planner::PlanRef, today: chrono::NaiveDate) -> Option<render::context::Plan> {
+pub(crate) fn plan_context(
+    file: &ClientFile,
+    r: &planner::PlanRef,
+    today: chrono::NaiveDate,
+) -> Option<render::context::Plan> {
     let plan = file.plans.iter().find(|p| p.id == r.id)?;
     let states = planner::allocate(plan, &file.payments, today);
     let to_ctx = |s: &planner::InstalmentState| render::context::Instalment {
@@ -215,7 +265,8 @@ pub fn render_planned(
     m: &PlannedMessage,
     now: DateTime<Utc>,
 ) -> Result<RenderedPlan> {
-    let stage = find_stage(config, m).with_context(|| format!("stage {} is not in the ladder", m.stage))?;
+    let stage =
+        find_stage(config, m).with_context(|| format!("stage {} is not in the ladder", m.stage))?;
     let stage = &stage;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
     let invoices: Vec<&Invoice> = m
@@ -238,8 +289,16 @@ pub fn render_planned(
     if let Some(r) = &m.plan {
         ctx.plan = plan_context(file, r, today);
     }
-    let reached_invoices: Vec<&Invoice> = invoices.iter().copied().filter(|i| m.reached.contains(&i.number)).collect();
-    let discount = if m.handover { None } else { discount_for(stage, &reached_invoices, today) };
+    let reached_invoices: Vec<&Invoice> = invoices
+        .iter()
+        .copied()
+        .filter(|i| m.reached.contains(&i.number))
+        .collect();
+    let discount = if m.handover {
+        None
+    } else {
+        discount_for(stage, &reached_invoices, today)
+    };
     ctx.discount = discount.as_ref().map(|(_, d)| d.clone());
     let is_final = config
         .ladder_for(m.segment.as_deref())
@@ -311,7 +370,10 @@ pub fn render_planned(
             .map(|n| (n.clone(), m.reached.contains(n)))
             .collect(),
     };
-    Ok(RenderedPlan { message, discount: discount.map(|(o, _)| o) })
+    Ok(RenderedPlan {
+        message,
+        discount: discount.map(|(o, _)| o),
+    })
 }
 
 /// The renderer's channel for a domain channel.

@@ -50,6 +50,24 @@ fn the_demo_shows_every_stage_and_every_pause_kind() {
     }
     assert_eq!(report.promises.get("promise kept"), Some(&1));
     assert_eq!(report.promises.get("promise broken"), Some(&1));
+    assert_eq!(report.promises.get("payment plan completed"), Some(&1));
+    assert!(report.sent_by_stage.contains_key("plan_confirmation"));
+    assert!(report.sent_by_stage.contains_key("instalment"));
+    assert!(report.sent_by_stage.contains_key("instalment_missed"));
+    assert!(
+        report.final_status["GOM-1101"].starts_with("paid"),
+        "{:?}",
+        report.final_status
+    );
+    assert!(
+        report.final_status["RIV-1201"].starts_with("paid"),
+        "discount taken: {:?}",
+        report.final_status
+    );
+    assert!(
+        report.timeline.iter().any(|l| l.contains("discount")),
+        "the timeline shows the discount"
+    );
     // Every message is a file; the final notice and the hand-over happen once.
     let files = std::fs::read_dir(&out)
         .unwrap()

@@ -68,9 +68,20 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
     let mut store = ctx.store()?;
     let now = Utc::now();
     match cmd {
-        Command::Plan { invoices, instalments, count, every, from, note } => {
+        Command::Plan {
+            invoices,
+            instalments,
+            count,
+            every,
+            from,
+            note,
+        } => {
             let list: Vec<Instalment> = if let Some(count) = count {
-                let from = date(from.as_deref().context("--count needs --from DATE (the first instalment)")?, "--from")?;
+                let from = date(
+                    from.as_deref()
+                        .context("--count needs --from DATE (the first instalment)")?,
+                    "--from",
+                )?;
                 let balance: Money = invoices
                     .iter()
                     .map(|n| store::invoices::require(store.conn(), n).map(|i| i.balance))
@@ -80,32 +91,54 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                 agreements::even_instalments(balance, count, every, from)?
             } else {
                 if instalments.is_empty() {
-                    bail!("give --instalment DATE=AMOUNT (repeatable) or --count N --every DAYS --from DATE");
+                    bail!(
+                        "give --instalment DATE=AMOUNT (repeatable) or --count N --every DAYS --from DATE"
+                    );
                 }
                 instalments
                     .iter()
                     .enumerate()
                     .map(|(i, spec)| {
-                        let (d, a) = spec
-                            .split_once('=')
-                            .with_context(|| format!("--instalment {spec:?}: write DATE=AMOUNT, e.g. 01/12/2026=500,00"))?;
-                        Ok(Instalment { number: i as u32 + 1, due_date: date(d, "--instalment date")?, amount: a.parse()? })
+                        let (d, a) = spec.split_once('=').with_context(|| {
+                            format!(
+                                "--instalment {spec:?}: write DATE=AMOUNT, e.g. 01/12/2026=500,00"
+                            )
+                        })?;
+                        Ok(Instalment {
+                            number: i as u32 + 1,
+                            due_date: date(d, "--instalment date")?,
+                            amount: a.parse()?,
+                        })
                     })
                     .collect::<Result<_>>()?
             };
             let renderer = Renderer::new(ctx.config.templates_dir.as_deref())?;
-            let id = agreements::agree_plan(&mut store, &ctx.config, &renderer, &invoices, list.clone(), note.as_deref(), now)?;
+            let id = agreements::agree_plan(
+                &mut store,
+                &ctx.config,
+                &renderer,
+                &invoices,
+                list.clone(),
+                note.as_deref(),
+                now,
+            )?;
             println!("Plan {id} agreed for {}:", invoices.join(", "));
             for i in &list {
                 println!("  {}. {}  {}", i.number, i.due_date, i.amount);
             }
             println!("The written confirmation is queued; `cobrador tick` sends it.");
         }
-        Command::Promise { invoice, date: d, amount } => {
+        Command::Promise {
+            invoice,
+            date: d,
+            amount,
+        } => {
             let d = date(&d, "date")?;
             let amount = amount.map(|a| a.parse::<Money>()).transpose()?;
             let id = agreements::promise(&mut store, &invoice, d, amount, now)?;
-            println!("Promise {id} recorded: {invoice} on {d}; reminders for it pause until then plus the grace period.");
+            println!(
+                "Promise {id} recorded: {invoice} on {d}; reminders for it pause until then plus the grace period."
+            );
         }
         Command::List { json } => {
             let plans = store::agreements::plans(store.conn())?;
@@ -115,7 +148,14 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             for p in &plans {
-                println!("plan {} {} {} [{}] {}", p.id, p.client_id, p.status.as_str(), p.invoices.join(","), p.currency);
+                println!(
+                    "plan {} {} {} [{}] {}",
+                    p.id,
+                    p.client_id,
+                    p.status.as_str(),
+                    p.invoices.join(","),
+                    p.currency
+                );
                 for i in &p.instalments {
                     println!("    {}. {} {}", i.number, i.due_date, i.amount);
                 }
@@ -141,8 +181,21 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                 if plan.status != store::agreements::PlanStatus::Active {
                     bail!("plan {id} is {}, not active", plan.status.as_str());
                 }
-                store::agreements::set_plan_status(tx, id, store::agreements::PlanStatus::Cancelled, now)?;
-                store::events::append(tx, now, "cli", "plan.cancelled", Some(&plan.client_id), None, serde_json::json!({ "plan": id }))?;
+                store::agreements::set_plan_status(
+                    tx,
+                    id,
+                    store::agreements::PlanStatus::Cancelled,
+                    now,
+                )?;
+                store::events::append(
+                    tx,
+                    now,
+                    "cli",
+                    "plan.cancelled",
+                    Some(&plan.client_id),
+                    None,
+                    serde_json::json!({ "plan": id }),
+                )?;
                 Ok(())
             })?;
             println!("Plan {id} cancelled: its invoices return to the ladder.");

@@ -36,6 +36,7 @@ struct ClientView {
     invoices: Vec<Invoice>,
     balances: Vec<(String, String)>,
     promises: Vec<store::Promise>,
+    plans: Vec<store::agreements::Plan>,
     events: Vec<store::Event>,
 }
 
@@ -109,6 +110,10 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                     .into_iter()
                     .filter(|p| p.client_id == id)
                     .collect(),
+                plans: store::agreements::plans(conn)?
+                    .into_iter()
+                    .filter(|p| p.client_id == id)
+                    .collect(),
                 events: store::events::for_client(conn, &id, None)?,
                 invoices,
                 client,
@@ -158,6 +163,20 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                     p.source,
                     p.status.as_str()
                 );
+            }
+            for p in &view.plans {
+                println!(
+                    "Payment plan {} ({}) for {}:",
+                    p.id,
+                    p.status.as_str(),
+                    p.invoices.join(", ")
+                );
+                for i in &p.instalments {
+                    println!(
+                        "  {}. {}  {} {}",
+                        i.number, i.due_date, i.amount, p.currency
+                    );
+                }
             }
             println!("Events: {}", view.events.len());
             for e in view.events.iter().rev().take(10) {

@@ -96,6 +96,8 @@ struct InvoiceView {
     payments: Vec<Payment>,
     messages: Vec<MessageView>,
     responses: Vec<ResponseView>,
+    plans: Vec<store::agreements::Plan>,
+    discounts: Vec<store::agreements::DiscountOffer>,
 }
 
 pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
@@ -156,6 +158,21 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                     p.paid_on,
                     p.amount,
                     p.reference.as_deref().unwrap_or("")
+                );
+            }
+            for p in &view.plans {
+                println!("  payment plan {} ({}):", p.id, p.status.as_str());
+                for i in &p.instalments {
+                    println!(
+                        "    {}. {}  {} {}",
+                        i.number, i.due_date, i.amount, p.currency
+                    );
+                }
+            }
+            for d in &view.discounts {
+                println!(
+                    "  discount offered: {} {} until {} ({})",
+                    d.amount, d.description, d.valid_until, d.status
                 );
             }
             println!("Messages:");
@@ -268,6 +285,11 @@ fn show(store: &store::Store, number: &str) -> Result<InvoiceView> {
         })
         .collect();
     Ok(InvoiceView {
+        plans: store::agreements::plans(conn)?
+            .into_iter()
+            .filter(|p| p.invoices.iter().any(|n| n == number))
+            .collect(),
+        discounts: store::agreements::offers(conn, Some(number))?,
         payments: store::invoices::payments(conn, number)?,
         invoice,
         promised_date,

@@ -51,6 +51,8 @@ pub enum Action {
     Hold,
     /// The owner lifts the hold.
     Unhold,
+    /// The owner records an agreed payment plan: (day of the simulation, amount) per instalment.
+    AgreePlan(Vec<(u64, &'static str)>),
 }
 
 /// A step of a story.
@@ -272,6 +274,38 @@ pub fn cast() -> Vec<Character> {
                 step(Day(30), Pay(Some("9.250,00"))),
                 step(Day(48), Pay(None)),
             ],
+        ),
+        character(
+            "GOMEZ",
+            "Imprenta Gómez",
+            "ES",
+            madrid,
+            b2b,
+            false,
+            ("Ramón", "ramon@imprentagomez.example"),
+            ("GOM-1101", 4, "3.000,00", "EUR"),
+            "agrees a payment plan of three instalments; pays one late, within grace",
+            vec![
+                step(
+                    Day(25),
+                    AgreePlan(vec![(35, "1.000,00"), (49, "1.000,00"), (63, "1.000,00")]),
+                ),
+                step(Day(35), Pay(Some("1.000,00"))),
+                step(Day(51), Pay(Some("1.000,00"))),
+                step(Day(63), Pay(Some("1.000,00"))),
+            ],
+        ),
+        character(
+            "RIVAS",
+            "Estudio Rivas",
+            "ES",
+            madrid,
+            b2b,
+            false,
+            ("Irene", "irene@estudiorivas.example"),
+            ("RIV-1201", 20, "1.500,00", "EUR"),
+            "takes the 2 % prompt-payment discount offered with the second reminder",
+            vec![step(AfterStage("second", 50), Pay(Some("1.470,00")))],
         ),
     ];
     if let Some(ruiz) = cast.iter_mut().find(|c| c.client.id == "RUIZ") {

@@ -14,19 +14,33 @@ use crate::store::{self, Store};
 
 /// `count` instalments every `every_days` days from `first`, splitting `total` evenly; the last
 /// one takes the cents left over so the instalments add up exactly.
-pub fn even_instalments(total: Money, count: u32, every_days: u32, first: NaiveDate) -> Result<Vec<Instalment>> {
+pub fn even_instalments(
+    total: Money,
+    count: u32,
+    every_days: u32,
+    first: NaiveDate,
+) -> Result<Vec<Instalment>> {
     if count == 0 {
         bail!("--count must be at least 1");
     }
     if every_days == 0 {
         bail!("--every must be at least 1 day");
     }
-    let share = (total.0 / Decimal::from(count)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    let share = (total.0 / Decimal::from(count))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
     let mut out = Vec::new();
     for n in 1..=count {
-        let amount = if n == count { total.0 - share * Decimal::from(count - 1) } else { share };
+        let amount = if n == count {
+            total.0 - share * Decimal::from(count - 1)
+        } else {
+            share
+        };
         let due_date = first + Days::new(u64::from(every_days) * u64::from(n - 1));
-        out.push(Instalment { number: n, due_date, amount: Money(amount) });
+        out.push(Instalment {
+            number: n,
+            due_date,
+            amount: Money(amount),
+        });
     }
     Ok(out)
 }
@@ -121,13 +135,29 @@ pub fn agree_plan(
 }
 
 /// Records a promise the owner heard (by phone, in person) for one invoice.
-pub fn promise(store: &mut Store, number: &str, date: NaiveDate, amount: Option<Money>, now: DateTime<Utc>) -> Result<i64> {
+pub fn promise(
+    store: &mut Store,
+    number: &str,
+    date: NaiveDate,
+    amount: Option<Money>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     store.transaction(|tx| {
         let inv = store::invoices::require(tx, number)?;
         if inv.status.is_closed() {
             bail!("invoice {number} is {}: nothing to promise", inv.status);
         }
-        let id = store::promises::add(tx, &inv.client_id, Some(number), date, amount, "owner", None, false, now)?;
+        let id = store::promises::add(
+            tx,
+            &inv.client_id,
+            Some(number),
+            date,
+            amount,
+            "owner",
+            None,
+            false,
+            now,
+        )?;
         store::events::append(
             tx,
             now,
@@ -151,7 +181,10 @@ mod tests {
         let list = even_instalments("1000".parse().unwrap(), 3, 30, first).unwrap();
         let amounts: Vec<String> = list.iter().map(|i| i.amount.to_string()).collect();
         assert_eq!(amounts, ["333.33", "333.33", "333.34"]);
-        assert_eq!(list[2].due_date, NaiveDate::from_ymd_opt(2027, 1, 30).unwrap());
+        assert_eq!(
+            list[2].due_date,
+            NaiveDate::from_ymd_opt(2027, 1, 30).unwrap()
+        );
         assert!(even_instalments("10".parse().unwrap(), 0, 30, first).is_err());
     }
 }

@@ -306,12 +306,12 @@ fn plan_client(
 
     // Payment plans: their invoices get instalment reminders instead of the ladder.
     let mut in_plan: BTreeMap<String, String> = BTreeMap::new();
-    let mut plan_broken_on: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut plan_broken_on: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
     let mut instalment_due: Vec<(&agreements::Plan, u32, bool)> = Vec::new();
     for p in &file.plans {
         match p.status {
             PlanStatus::Broken => {
-                let on = p.resolved_at.map(|r| r.with_timezone(&tz).date_naive()).unwrap_or(today);
+                let on = p.resolved_at.unwrap_or(now);
                 for n in &p.invoices {
                     plan_broken_on.insert(n.clone(), on);
                 }
@@ -321,12 +321,27 @@ fn plan_client(
             _ => continue,
         }
         let notice = settings.reminders.instalment_notice_days;
-        match check_plan(p, &file.invoices, &file.payments, today, grace, notice, calendar) {
-            PlanCheck::Completed => out.effects.push(Effect::PlanCompleted { id: p.id, client: client.id.clone() }),
+        match check_plan(
+            p,
+            &file.invoices,
+            &file.payments,
+            today,
+            grace,
+            notice,
+            calendar,
+        ) {
+            PlanCheck::Completed => out.effects.push(Effect::PlanCompleted {
+                id: p.id,
+                client: client.id.clone(),
+            }),
             PlanCheck::Broken { number } => {
-                out.effects.push(Effect::PlanBroken { id: p.id, client: client.id.clone(), instalment: number });
+                out.effects.push(Effect::PlanBroken {
+                    id: p.id,
+                    client: client.id.clone(),
+                    instalment: number,
+                });
                 for n in &p.invoices {
-                    plan_broken_on.insert(n.clone(), today);
+                    plan_broken_on.insert(n.clone(), now);
                 }
             }
             PlanCheck::Running { next, remind } => {
@@ -455,20 +470,47 @@ fn plan_client(
 
     // Instalment reminders: a few days before each instalment, and the day after a missed one.
     for (p, n, missed) in instalment_due {
-        let kind = if missed { "instalment_missed" } else { "instalment" };
+        let kind = if missed {
+            "instalment_missed"
+        } else {
+            "instalment"
+        };
         let key = format!("{}|{kind}|plan-{}-{n}", client.id, p.id);
         if file.messages.iter().any(|m| m.message.dedup_key == key) {
             continue;
         }
-        let covered: Vec<&Invoice> = file.invoices.iter().filter(|i| p.invoices.contains(&i.number)).collect();
+        let covered: Vec<&Invoice> = file
+            .invoices
+            .iter()
+            .filter(|i| p.invoices.contains(&i.number))
+            .collect();
         let why = if missed {
-            format!("instalment {n} of plan {} was missed yesterday or earlier (grace not over)", p.id)
+            format!(
+                "instalment {n} of plan {} was missed yesterday or earlier (grace not over)",
+                p.id
+            )
         } else {
             format!("instalment {n} of plan {} is due soon", p.id)
         };
         let stage = instalment_stage();
-        if let Some(mut m) = choose::message(&ctx, &stage, &format!("plan-{}", p.id), key, &covered, &p.invoices, why, None, None, out) {
-            m.plan = Some(PlanRef { id: p.id, instalment: n, missed });
+        if let Some(mut m) = choose::message(
+            &ctx,
+            &stage,
+            &format!("plan-{}", p.id),
+            key,
+            &covered,
+            &p.invoices,
+            why,
+            None,
+            None,
+            out,
+        ) {
+            m.plan = Some(PlanRef {
+                id: p.id,
+                instalment: n,
+                missed,
+            });
+            m.stage = kind.to_owned();
             out.messages.push(m);
         }
     }
@@ -563,11 +605,18 @@ fn plan_client(
         Some(&on) => {
             let before: Option<usize> = sent
                 .iter()
-                .filter(|(_, m)| m.sent_at.or(Some(m.message.send_at)).is_some_and(|at| at.with_timezone(&tz).date_naive() <= on))
+                .filter(|(_, m)| {
+                    m.sent_at
+                        .or(Some(m.message.send_at))
+                        .is_some_and(|at| at < on)
+                })
                 .map(|(i, _)| *i)
                 .max();
-            let resume = before.map_or(stages.first().map(|(i, _)| *i).unwrap_or(0), |b| (b + 1).min(ladder.len() - 1));
-            i64::from(ladder[resume].offset_days) + (today - on).num_days()
+            let resume = before.map_or(stages.first().map(|(i, _)| *i).unwrap_or(0), |b| {
+                (b + 1).min(ladder.len() - 1)
+            });
+            i64::from(ladder[resume].offset_days)
+                + (today - on.with_timezone(&tz).date_naive()).num_days()
         }
         None => driver.days_overdue(today),
     };

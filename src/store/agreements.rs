@@ -140,7 +140,8 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
                 id: r.get(0)?,
                 client_id: r.get(1)?,
                 currency: r.get(2)?,
-                status: PlanStatus::from_str(&status).map_err(|e| super::clients::conversion(3, e))?,
+                status: PlanStatus::from_str(&status)
+                    .map_err(|e| super::clients::conversion(3, e))?,
                 invoices: Vec::new(),
                 instalments: Vec::new(),
                 created_at: parse_ts(&r.get::<_, String>(4)?)?,
@@ -149,10 +150,16 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut inv = conn.prepare("SELECT invoice_number FROM plan_invoices WHERE plan_id = ?1 ORDER BY invoice_number")?;
-    let mut ins = conn.prepare("SELECT number, due_date, amount FROM instalments WHERE plan_id = ?1 ORDER BY number")?;
+    let mut inv = conn.prepare(
+        "SELECT invoice_number FROM plan_invoices WHERE plan_id = ?1 ORDER BY invoice_number",
+    )?;
+    let mut ins = conn.prepare(
+        "SELECT number, due_date, amount FROM instalments WHERE plan_id = ?1 ORDER BY number",
+    )?;
     for p in &mut plans {
-        p.invoices = inv.query_map([p.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        p.invoices = inv
+            .query_map([p.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         p.instalments = ins
             .query_map([p.id], |r| {
                 Ok(Instalment {
@@ -167,7 +174,12 @@ pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
 }
 
 /// Sets a plan's state.
-pub fn set_plan_status(conn: &Connection, id: i64, status: PlanStatus, now: DateTime<Utc>) -> Result<()> {
+pub fn set_plan_status(
+    conn: &Connection,
+    id: i64,
+    status: PlanStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.execute(
         "UPDATE plans SET status = ?2, resolved_at = ?3 WHERE id = ?1",
         params![id, status.as_str(), ts(now)],
@@ -231,6 +243,9 @@ pub fn offers(conn: &Connection, invoice_number: Option<&str>) -> Result<Vec<Dis
 
 /// Marks an offer taken or expired.
 pub fn set_offer_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
-    conn.execute("UPDATE discount_offers SET status = ?2 WHERE id = ?1", params![id, status])?;
+    conn.execute(
+        "UPDATE discount_offers SET status = ?2 WHERE id = ?1",
+        params![id, status],
+    )?;
     Ok(())
 }

@@ -272,7 +272,12 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
 /// A payment made by an offer's date that leaves at most the offered discount unpaid settles
 /// the invoice: the rest is recorded as a discount (never as a silent write-off). Offers whose
 /// date has passed expire; the remainder is then still owed and reminded.
-fn take_discount(conn: &Connection, number: &str, paid_on: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+fn take_discount(
+    conn: &Connection,
+    number: &str,
+    paid_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let invoice = require(conn, number)?;
     let cent = Money(rust_decimal::Decimal::new(1, 2));
     for offer in super::agreements::offers(conn, Some(number))? {

@@ -44,7 +44,11 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
                     .filter(|m| m.message.client_id == id)
                     .cloned()
                     .collect(),
-                plans: plans.iter().filter(|p| p.client_id == id).cloned().collect(),
+                plans: plans
+                    .iter()
+                    .filter(|p| p.client_id == id)
+                    .cloned()
+                    .collect(),
                 invoices,
                 client,
             }

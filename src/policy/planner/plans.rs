@@ -33,7 +33,11 @@ pub fn allocate(plan: &Plan, payments: &[Payment], today: NaiveDate) -> Vec<Inst
     plan.instalments
         .iter()
         .map(|i| {
-            let paid = if left.0 >= i.amount.0 { i.amount } else { Money(left.0.max(rust_decimal::Decimal::ZERO)) };
+            let paid = if left.0 >= i.amount.0 {
+                i.amount
+            } else {
+                Money(left.0.max(rust_decimal::Decimal::ZERO))
+            };
             left = left - paid;
             let status = if paid.0 >= i.amount.0 {
                 "paid"
@@ -44,7 +48,13 @@ pub fn allocate(plan: &Plan, payments: &[Payment], today: NaiveDate) -> Vec<Inst
             } else {
                 "pending"
             };
-            InstalmentState { number: i.number, due_date: i.due_date, amount: i.amount, paid, status }
+            InstalmentState {
+                number: i.number,
+                due_date: i.due_date,
+                amount: i.amount,
+                paid,
+                status,
+            }
         })
         .collect()
 }
@@ -78,10 +88,12 @@ pub fn check_plan(
     notice_days: u32,
     calendar: &HolidayCalendar,
 ) -> PlanCheck {
-    let settled = plan
-        .invoices
-        .iter()
-        .all(|n| invoices.iter().find(|i| &i.number == n).is_none_or(|i| i.balance.is_settled() || i.status.is_closed()));
+    let settled = plan.invoices.iter().all(|n| {
+        invoices
+            .iter()
+            .find(|i| &i.number == n)
+            .is_none_or(|i| i.balance.is_settled() || i.status.is_closed())
+    });
     if settled {
         return PlanCheck::Completed;
     }
@@ -89,10 +101,15 @@ pub fn check_plan(
     let Some(next) = states.iter().find(|s| s.status != "paid") else {
         // Every instalment paid but a balance remains (the plan was short): keep it running,
         // the owner sees it in `plan`; nothing more to remind under the plan.
-        return PlanCheck::Running { next: None, remind: None };
+        return PlanCheck::Running {
+            next: None,
+            remind: None,
+        };
     };
     if today > add_business_days(next.due_date, grace_days, calendar) {
-        return PlanCheck::Broken { number: next.number };
+        return PlanCheck::Broken {
+            number: next.number,
+        };
     }
     let remind = if today > next.due_date {
         Some((next.number, true))
@@ -101,5 +118,8 @@ pub fn check_plan(
     } else {
         None
     };
-    PlanCheck::Running { next: Some((next.number, next.due_date)), remind }
+    PlanCheck::Running {
+        next: Some((next.number, next.due_date)),
+        remind,
+    }
 }

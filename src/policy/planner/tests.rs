@@ -675,3 +675,167 @@ fn a_regular_client_gets_the_gentler_ladder_and_a_late_payer_the_default() {
     assert_eq!(only(&plan).stage, "early");
     let _ = dec!(0);
 }
+
+// ---- Payment plans -------------------------------------------------------------------------
+
+impl World {
+    /// A plan agreed at `made` over `invoices` with `(due, amount)` instalments.
+    fn plan_of(mut self, made: &str, invoices: &[&str], instalments: &[(&str, &str)]) -> World {
+        use crate::store::agreements::{Instalment, Plan as AgreedPlan, PlanStatus};
+        self.file.plans.push(AgreedPlan {
+            id: self.file.plans.len() as i64 + 1,
+            client_id: self.file.client.id.clone(),
+            currency: "EUR".into(),
+            status: PlanStatus::Active,
+            invoices: invoices.iter().map(|s| (*s).to_owned()).collect(),
+            instalments: instalments
+                .iter()
+                .enumerate()
+                .map(|(i, (due, amount))| Instalment {
+                    number: i as u32 + 1,
+                    due_date: day(due),
+                    amount: amount.parse().unwrap(),
+                })
+                .collect(),
+            created_at: at(made),
+            resolved_at: None,
+            note: None,
+        });
+        self
+    }
+}
+
+/// F1 of 900 € due 1 October, `firm` sent, then a plan of three instalments of 300 €.
+fn planned() -> World {
+    World::madrid()
+        .invoice("F1", "2026-10-01", "900")
+        .sent("due", "F1", "2026-10-01T09:00:00Z")
+        .sent("firm", "F1", "2026-10-16T09:00:00Z")
+        .plan_of(
+            "2026-10-20T10:00:00Z",
+            &["F1"],
+            &[
+                ("2026-11-04", "300"),
+                ("2026-11-18", "300"),
+                ("2026-12-02", "300"),
+            ],
+        )
+}
+
+#[test]
+fn a_plan_paid_on_time_replaces_the_ladder_with_instalment_reminders() {
+    // 23 October: nothing; the ladder would have sent `formal` (22 days overdue → firm done).
+    let plan = planned().plan("2026-10-27T09:30:00Z");
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    assert_eq!(held(&plan), "plan: instalment 1 due 2026-11-04");
+    // Three days before the first instalment: a preventive instalment reminder.
+    let plan = planned().plan("2026-11-02T11:00:00Z");
+    let m = only(&plan);
+    assert_eq!(
+        (m.stage.as_str(), m.dedup_key.as_str()),
+        ("instalment", "C1|instalment|plan-1-1")
+    );
+    assert_eq!(
+        m.plan,
+        Some(PlanRef {
+            id: 1,
+            instalment: 1,
+            missed: false
+        })
+    );
+    // Paid on time: the next reminder is for instalment 2, and the plan completes at the end.
+    let paid = planned()
+        .pay("F1", "2026-11-04", "300")
+        .pay("F1", "2026-11-18", "300");
+    assert_eq!(
+        held(&paid.plan("2026-11-20T09:30:00Z")),
+        "plan: instalment 3 due 2026-12-02"
+    );
+    let done = paid
+        .pay("F1", "2026-12-01", "300")
+        .plan("2026-12-01T12:00:00Z");
+    assert_eq!(
+        done.effects,
+        [Effect::PlanCompleted {
+            id: 1,
+            client: "C1".into()
+        }]
+    );
+    assert!(done.messages.is_empty());
+}
+
+#[test]
+fn a_missed_instalment_gets_a_gentle_nudge_and_paying_within_grace_keeps_the_plan() {
+    // Instalment 1 due Wednesday 4 November; grace 2 business days → Friday 6.
+    let plan = planned().plan("2026-11-05T09:30:00Z");
+    let m = only(&plan);
+    assert_eq!(m.dedup_key, "C1|instalment_missed|plan-1-1");
+    assert!(m.plan.unwrap().missed);
+    let late_but_ok = planned()
+        .pay("F1", "2026-11-06", "300")
+        .plan("2026-11-09T11:00:00Z");
+    assert!(late_but_ok.effects.is_empty(), "{late_but_ok:#?}");
+    assert_eq!(held(&late_but_ok), "plan: instalment 2 due 2026-11-18");
+}
+
+#[test]
+fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where_it_stopped() {
+    let plan = planned().plan("2026-11-09T11:00:00Z");
+    assert_eq!(
+        plan.effects,
+        [Effect::PlanBroken {
+            id: 1,
+            client: "C1".into(),
+            instalment: 1
+        }]
+    );
+    // 39 days overdue by age would mean `formal`; the ladder stopped at `firm`, so it resumes
+    // with the next stage, `formal`, on the day the plan broke...
+    let m = only(&plan);
+    assert_eq!(m.stage, "formal");
+    assert!(m.why.contains("broken payment plan"), "{}", m.why);
+    // ...and the following stage comes at the ladder's own pace from the break (final: +30
+    // days after formal), not at once although the invoice is already 70 days old.
+    let mut broken = planned();
+    broken.file.plans[0].status = crate::store::agreements::PlanStatus::Broken;
+    broken.file.plans[0].resolved_at = Some(at("2026-11-09T11:00:00Z"));
+    broken.push_message("formal", "F1", "2026-11-09T11:00:00Z", OutboxStatus::Sent);
+    let plan = broken.plan("2026-12-08T09:30:00Z");
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    let plan = broken.plan("2026-12-09T09:30:00Z");
+    assert_eq!(only(&plan).stage, "final", "30 days after the break");
+}
+
+#[test]
+fn partial_payments_are_allocated_to_instalments_in_order() {
+    use crate::policy::planner::allocate;
+    let w = planned()
+        .pay("F1", "2026-11-03", "450")
+        .pay("F1", "2026-11-17", "200");
+    let states = allocate(&w.file.plans[0], &w.file.payments, day("2026-11-19"));
+    let got: Vec<(String, &str)> = states
+        .iter()
+        .map(|s| (s.paid.to_string(), s.status))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("300.00".into(), "paid"),
+            ("300.00".into(), "paid"),
+            ("50.00".into(), "partial")
+        ]
+    );
+    // The overpayment carried forward: instalment 2 is covered; the next reminder is for 3.
+    assert_eq!(
+        held(&w.plan("2026-11-19T09:30:00Z")),
+        "plan: instalment 3 due 2026-12-02"
+    );
+    // A payment before the plan was agreed is not allocated to it.
+    let early = planned().pay("F1", "2026-10-10", "100");
+    let states = allocate(
+        &early.file.plans[0],
+        &early.file.payments,
+        day("2026-10-21"),
+    );
+    assert!(states.iter().all(|s| s.paid.0.is_zero()));
+}
