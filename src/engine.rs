@@ -58,6 +58,7 @@ pub fn queue_due(
         ..Default::default()
     };
     store.transaction(|tx| {
+        alert_failures(tx, config, renderer, &files, now)?;
         for effect in &plan.effects {
             apply_effect(tx, effect, now)?;
             report.effects.push(effect.clone());
@@ -390,4 +391,120 @@ pub fn message_id(business_email: &str, dedup_key: &str, now: DateTime<Utc>) -> 
         domain_of(business_email),
         &format!("{dedup_key}|{}", now.timestamp()),
     )
+}
+
+/// What an owner alert is about.
+pub struct OwnerAlertFor<'a> {
+    /// The client concerned.
+    pub client: &'a crate::domain::Client,
+    /// Its contacts.
+    pub contacts: &'a [crate::domain::Contact],
+    /// The invoices concerned.
+    pub invoices: &'a [&'a Invoice],
+    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `dead`, `uncertain`.
+    pub kind: &'a str,
+    /// The client's words (or the server's answer, for `dead`).
+    pub words: String,
+    /// What makes the alert unique: `response-7`, `outbox-12`.
+    pub cycle: String,
+}
+
+/// Queues an alert to the owner (once per `cycle`); returns its outbox id if new.
+pub fn queue_owner_alert(
+    tx: &rusqlite::Connection,
+    config: &Config,
+    renderer: &Renderer,
+    alert: &OwnerAlertFor<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let key = format!("{}|owner_alert|{}", alert.client.id, alert.cycle);
+    if store::outbox::key_exists(tx, &key)? {
+        return Ok(None);
+    }
+    let today = now.with_timezone(&config.business.time_zone).date_naive();
+    let stage = crate::config::default_ladder()[3].clone();
+    let numbers: Vec<String> = alert.invoices.iter().map(|i| i.number.clone()).collect();
+    let mut ctx = context::build(
+        config,
+        alert.client,
+        alert.contacts,
+        &stage,
+        alert.invoices,
+        &[],
+        today,
+        Channel::Email,
+    );
+    ctx.owner_alert = Some(render::context::OwnerAlert {
+        kind: alert.kind.into(),
+        client_words: alert.words.clone(),
+        invoice_numbers: numbers.clone(),
+    });
+    let rendered = renderer.render_message("owner_alert", render::Channel::Email, &ctx)?;
+    let msg = NewOutboxMessage {
+        message_id: Some(message_id(&config.business.email, &key, now)),
+        dedup_key: key,
+        client_id: alert.client.id.clone(),
+        stage: "owner_alert".into(),
+        cycle: alert.cycle.clone(),
+        channel: Channel::Email,
+        recipients: vec![config.owner_email().to_owned()],
+        cc: vec![],
+        subject: rendered.subject,
+        body_text: rendered.text,
+        body_html: rendered.html,
+        attachment: None,
+        in_reply_to: None,
+        references: None,
+        send_at: now,
+        invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
+    };
+    store::outbox::insert_if_new(tx, &msg, now)
+}
+
+/// Tells the owner, once each, about client messages that died or whose fate is uncertain.
+fn alert_failures(
+    tx: &rusqlite::Connection,
+    config: &Config,
+    renderer: &Renderer,
+    files: &BTreeMap<&str, &ClientFile>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut queued = 0;
+    for status in [store::OutboxStatus::Dead, store::OutboxStatus::Uncertain] {
+        for m in store::outbox::with_status(tx, status)? {
+            // An alert about an alert would loop; the owner sees those in `status`.
+            if m.message.stage == "owner_alert" || m.message.stage == "handover" {
+                continue;
+            }
+            let Some(file) = files.get(m.message.client_id.as_str()) else {
+                continue;
+            };
+            let invoices: Vec<&Invoice> = file
+                .invoices
+                .iter()
+                .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
+                .collect();
+            let alert = OwnerAlertFor {
+                client: &file.client,
+                contacts: &file.contacts,
+                invoices: &invoices,
+                kind: if status == store::OutboxStatus::Dead {
+                    "dead"
+                } else {
+                    "uncertain"
+                },
+                // The server's own answer, for a dead message; nothing to quote for an uncertain one.
+                words: if status == store::OutboxStatus::Dead {
+                    m.last_error.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                cycle: format!("outbox-{}", m.id),
+            };
+            if queue_owner_alert(tx, config, renderer, &alert, now)?.is_some() {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
 }

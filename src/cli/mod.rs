@@ -12,6 +12,7 @@ mod outbox;
 mod parse_reply;
 mod plan;
 mod preview;
+mod responses;
 mod send_test;
 mod status;
 mod tick;
@@ -68,6 +69,8 @@ pub enum Command {
     /// Payment plans and promises typed in by the owner.
     #[command(subcommand)]
     Agreement(agreement::Command),
+    /// Replies received and what was done with them (`--review`: those a person must read).
+    Responses(responses::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -120,6 +123,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Status(args) => status::run(&ctx, &args),
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Tick(args) => tick::run(&ctx, &args),
+        Command::Responses(args) => responses::run(&ctx, &args),
         Command::Agreement(cmd) => agreement::run(&ctx, cmd),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),

@@ -245,7 +245,6 @@ fn apply_in(
             None,
             "needs_review",
             inc,
-            &[],
             response_id,
             now,
         )?;
@@ -377,17 +376,7 @@ fn apply_in(
         )?;
     }
     if let Some(kind) = alert_kind {
-        applied.alert = queue_alert(
-            tx,
-            config,
-            renderer,
-            Some(&m),
-            kind,
-            inc,
-            &numbers,
-            response_id,
-            now,
-        )?;
+        applied.alert = queue_alert(tx, config, renderer, Some(&m), kind, inc, response_id, now)?;
     }
     Ok(Some(applied))
 }
@@ -529,7 +518,6 @@ fn queue_alert(
     m: Option<&Match>,
     kind: &str,
     inc: &Incoming,
-    numbers: &[String],
     response_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
@@ -547,45 +535,16 @@ fn queue_alert(
         )?;
         return Ok(None);
     };
-    let today = now.with_timezone(&config.business.time_zone).date_naive();
-    let stage = crate::config::default_ladder()[3].clone();
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
-    let mut ctx = super::context::build(
-        config,
-        &m.client,
-        &m.contacts,
-        &stage,
-        &invoices,
-        &[],
-        today,
-        Channel::Email,
-    );
-    ctx.owner_alert = Some(render::context::OwnerAlert {
-        kind: kind.into(),
-        client_words: crate::understand::strip_quotes_and_signature(&inc.body),
-        invoice_numbers: numbers.to_vec(),
-    });
-    let rendered = renderer.render_message("owner_alert", render::Channel::Email, &ctx)?;
-    let key = format!("{}|owner_alert|response-{response_id}", m.client.id);
-    let msg = NewOutboxMessage {
-        message_id: Some(super::message_id(&config.business.email, &key, now)),
-        dedup_key: key,
-        client_id: m.client.id.clone(),
-        stage: "owner_alert".into(),
+    let alert = super::OwnerAlertFor {
+        client: &m.client,
+        contacts: &m.contacts,
+        invoices: &invoices,
+        kind,
+        words: crate::understand::strip_quotes_and_signature(&inc.body),
         cycle: format!("response-{response_id}"),
-        channel: Channel::Email,
-        recipients: vec![config.owner_email().to_owned()],
-        cc: vec![],
-        subject: rendered.subject,
-        body_text: rendered.text,
-        body_html: rendered.html,
-        attachment: None,
-        in_reply_to: None,
-        references: None,
-        send_at: now,
-        invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
     };
-    store::outbox::insert_if_new(tx, &msg, now)
+    super::queue_owner_alert(tx, config, renderer, &alert, now)
 }
 
 #[cfg(test)]

@@ -443,10 +443,22 @@ fn plan_client(
         !below
     });
 
+    let year_ago = now - chrono::Duration::days(365);
+    let broken_in_year = u32::try_from(
+        file.promises
+            .iter()
+            .filter(|p| {
+                p.status == crate::store::PromiseStatus::Broken
+                    && p.resolved_at.is_some_and(|r| r > year_ago)
+            })
+            .count(),
+    )
+    .unwrap_or(u32::MAX);
     let segment = client.segment.clone().or_else(|| {
         derive_segment(
             &file.invoices,
             &file.payments,
+            broken_in_year,
             today,
             settings.reminders.late_payer_share,
         )

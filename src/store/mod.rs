@@ -174,6 +174,36 @@ mod tests {
     }
 
     #[test]
+    fn an_existing_version_1_database_is_upgraded_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            Migrations::from_slice(&MIGRATIONS[..1])
+                .to_latest(&mut conn)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+                 VALUES ('C1', 'Ana', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x')",
+                [],
+            )
+            .unwrap();
+            let v: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, 1);
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        assert!(store.schema_version().unwrap() >= 2);
+        assert_eq!(clients::list(store.conn()).unwrap()[0].name, "Ana");
+        assert!(
+            agreements::plans(store.conn()).unwrap().is_empty(),
+            "the new tables exist"
+        );
+    }
+
+    #[test]
     fn events_are_append_only() {
         let store = Store::open_in_memory().unwrap();
         store

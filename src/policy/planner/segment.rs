@@ -6,11 +6,13 @@ use rust_decimal::Decimal;
 use crate::domain::{Invoice, InvoiceStatus, Payment};
 
 /// `late` when at least `late_share` of the invoices paid in the last 12 months were paid
-/// after their due date; `regular` with three or more paid and none late; `new` with no
-/// history; `None` (the default ladder) otherwise.
+/// after their due date (each promise broken in that time counts as one more late payment);
+/// `regular` with three or more paid and none late; `new` with no history; `None` (the default
+/// ladder) otherwise.
 pub fn derive_segment(
     invoices: &[Invoice],
     payments: &[Payment],
+    broken_promises: u32,
     today: NaiveDate,
     late_share: Decimal,
 ) -> Option<String> {
@@ -34,6 +36,8 @@ pub fn derive_segment(
             late += 1;
         }
     }
+    paid += broken_promises;
+    late += broken_promises;
     let history_before = invoices.iter().any(|i| i.issue_date < year_ago);
     if paid == 0 {
         return (!history_before && invoices.iter().all(|i| i.status != InvoiceStatus::Paid))

@@ -23,6 +23,13 @@ struct World {
 }
 
 impl World {
+    fn clone_world(&self) -> World {
+        World {
+            file: self.file.clone(),
+            config: self.config.clone(),
+        }
+    }
+
     fn new(id: &str, country: &str, tz: chrono_tz::Tz) -> World {
         let client = Client {
             id: id.into(),
@@ -666,6 +673,17 @@ fn a_regular_client_gets_the_gentler_ladder_and_a_late_payer_the_default() {
     );
     assert_eq!(only(&plan).segment.as_deref(), Some("regular"));
     assert_eq!(only(&plan).stage, "due");
+    // A broken promise counts against the history: no longer a regular client.
+    let mut doubtful = regular.clone_world().promise(
+        "2026-10-01",
+        "2026-09-20T10:00:00Z",
+        None,
+        PromiseStatus::Broken,
+    );
+    doubtful.file.promises[0].resolved_at = Some(at("2026-10-06T10:00:00Z"));
+    let plan = doubtful.plan(TUESDAY_MORNING);
+    assert_eq!(only(&plan).segment, None);
+    assert_eq!(only(&plan).stage, "early", "the default ladder again");
     let late = World::madrid()
         .invoice("F1", "2026-11-20", "100")
         .invoice("P1", "2026-06-01", "10")
