@@ -93,6 +93,9 @@ pub struct Settings {
     pub rules: BTreeMap<String, ContactRules>,
     /// Holiday calendars per `(country, region)`.
     pub calendars: BTreeMap<(String, Option<String>), HolidayCalendar>,
+    /// Whether something can deliver Telegram messages (a bot is configured, or the file
+    /// channel writes them); otherwise Telegram is never chosen.
+    pub telegram: bool,
 }
 
 /// An invoice in a planned message.
@@ -478,6 +481,7 @@ fn plan_client(
         calendar,
         now,
         segment: segment.clone(),
+        telegram: settings.telegram,
     };
 
     // Instalment reminders: a few days before each instalment, and the day after a missed one.

@@ -15,6 +15,7 @@ pub(super) struct ClientCtx<'a> {
     pub calendar: &'a HolidayCalendar,
     pub now: chrono::DateTime<chrono::Utc>,
     pub segment: Option<String>,
+    pub telegram: bool,
 }
 
 fn address(c: &Contact, channel: Channel) -> Option<String> {
@@ -35,8 +36,11 @@ pub(super) fn channel_for(ctx: &ClientCtx<'_>, stage: &Stage, to: &[&Contact]) -
             .max_by_key(|m| m.id)
             .is_some_and(|m| m.status == OutboxStatus::Dead)
     };
-    let reachable =
-        |ch: Channel| stage.channels.contains(&ch) && to.iter().any(|c| address(c, ch).is_some());
+    let reachable = |ch: Channel| {
+        (ch != Channel::Telegram || ctx.telegram)
+            && stage.channels.contains(&ch)
+            && to.iter().any(|c| address(c, ch).is_some())
+    };
     let preferred = to
         .first()
         .map(|c| c.preferred_channel)

@@ -48,6 +48,7 @@ impl Settings {
             reminders: config.reminders.clone(),
             rules,
             calendars,
+            telegram: config.telegram.is_some() || config.email.smtp.is_none(),
         })
     }
 }

@@ -634,6 +634,13 @@ fn telegram_preference_falls_back_to_email_when_no_chat_is_linked() {
     let plan = w.plan(TUESDAY_MORNING);
     assert_eq!(only(&plan).channel, Channel::Telegram);
     assert_eq!(only(&plan).recipients, ["4242"]);
+    // With a real SMTP server and no bot configured, nothing could deliver Telegram: email.
+    w.config = Config::parse(
+        &format!("{EXAMPLE}\n[email.smtp]\nhost = \"smtp.example.com\"\n"),
+        "c",
+    )
+    .unwrap();
+    assert_eq!(only(&w.plan(TUESDAY_MORNING)).channel, Channel::Email);
 }
 
 #[test]
