@@ -214,6 +214,27 @@ fn a_paid_claim_stops_reminders_until_a_person_checks() {
 }
 
 #[test]
+fn the_list_unsubscribe_link_opts_the_client_out() {
+    let (_d, mut store, config, renderer) = world();
+    let mut inc = reply("<r6@x.example>", "uno@cliente.example", "", vec![]);
+    inc.subject = Some("BAJA C1".into());
+    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("stop", "applied")
+    );
+    let plan = engine::plan_now(&store, &config, at(25, 10)).unwrap();
+    assert!(
+        plan.held
+            .iter()
+            .any(|h| h.client == "C1" && h.reason == "opted out"),
+        "{plan:?}"
+    );
+}
+
+#[test]
 fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
     let (_d, mut store, config, renderer) = world();
     let stranger = reply(

@@ -175,6 +175,16 @@ fn apply_in(
     let mut reading = understand(&inc.body, inc.received_at, tz);
     if inc.automatic {
         reading.intent = Intent::AutoReply;
+    } else if inc
+        .subject
+        .as_deref()
+        .is_some_and(crate::channel::email::is_unsubscribe_subject)
+    {
+        // The List-Unsubscribe mailto link: a subject of "BAJA <client>", usually no text.
+        reading.intent = Intent::Stop;
+        reading
+            .evidence
+            .push(inc.subject.clone().unwrap_or_default());
     }
     let numbers: Vec<String> = matched
         .as_ref()
