@@ -1,0 +1,169 @@
+//! The planner's inputs (a snapshot of the database, the settings) and outputs (messages,
+//! holds, effects).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::config::Reminders;
+use crate::domain::{Channel, Client, Contact, Invoice, Payment};
+use crate::policy::{ContactRules, HolidayCalendar};
+use crate::store::agreements;
+use crate::store::{OutboxMessage, Promise};
+
+/// Everything the planner knows about one client.
+#[derive(Debug, Clone)]
+pub struct ClientFile {
+    /// The client.
+    pub client: Client,
+    /// Its contacts, billing first.
+    pub contacts: Vec<Contact>,
+    /// All its invoices, with balances.
+    pub invoices: Vec<Invoice>,
+    /// All payments on its invoices.
+    pub payments: Vec<Payment>,
+    /// All its promises.
+    pub promises: Vec<Promise>,
+    /// All its outbox messages.
+    pub messages: Vec<OutboxMessage>,
+    /// All its payment plans.
+    pub plans: Vec<agreements::Plan>,
+}
+
+/// The database as the planner sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// One entry per client.
+    pub clients: Vec<ClientFile>,
+}
+
+/// The rules that do not change between ticks.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Ladders, minimum amount, grace.
+    pub reminders: Reminders,
+    /// Contact rules per country code.
+    pub rules: BTreeMap<String, ContactRules>,
+    /// Holiday calendars per `(country, region)`.
+    pub calendars: BTreeMap<(String, Option<String>), HolidayCalendar>,
+    /// Whether something can deliver Telegram messages (a bot is configured, or the file
+    /// channel writes them); otherwise Telegram is never chosen.
+    pub telegram: bool,
+}
+
+/// A message the planner wants sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedMessage {
+    /// Client id.
+    pub client: String,
+    /// Stage name.
+    pub stage: String,
+    /// Template base name.
+    pub template: String,
+    /// The cycle: the driving invoice (or the invoice, for preventive stages).
+    pub cycle: String,
+    /// The outbox key.
+    pub dedup_key: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Addresses or chat ids.
+    pub recipients: Vec<String>,
+    /// Copies.
+    pub cc: Vec<String>,
+    /// Invoice numbers covered.
+    pub invoices: Vec<String>,
+    /// Which of them reached the stage.
+    pub reached: Vec<String>,
+    /// When to send.
+    pub send_at: DateTime<Utc>,
+    /// Whether `send_at <= now`.
+    pub due_now: bool,
+    /// Why this message.
+    pub why: String,
+    /// Why it waits, when it does (e.g. "waiting for Monday 2026-11-30 10:00 (Europe/Madrid): weekend").
+    pub waiting: Option<String>,
+    /// A task for a person (hand-over), not a message to the client.
+    pub handover: bool,
+    /// The broken promise this message mentions.
+    pub broken_promise: Option<NaiveDate>,
+    /// The date the next step happens if nothing is paid (formal and final stages).
+    pub deadline: Option<NaiveDate>,
+    /// The client's segment.
+    pub segment: Option<String>,
+    /// For instalment reminders: the plan, the instalment, and whether it was missed.
+    pub plan: Option<PlanRef>,
+}
+
+/// Which instalment of which plan a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlanRef {
+    /// Plan id.
+    pub id: i64,
+    /// Instalment number.
+    pub instalment: u32,
+    /// The day after a missed instalment (a gentle nudge) rather than before it.
+    pub missed: bool,
+}
+
+/// Something not planned, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    /// Client id.
+    pub client: String,
+    /// Invoices concerned (empty = the whole client).
+    pub invoices: Vec<String>,
+    /// Why, e.g. "paused: promise until 2026-12-04".
+    pub reason: String,
+}
+
+/// A change the planner found due, for the caller to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Effect {
+    /// The promise was kept.
+    PromiseKept {
+        /// Promise id.
+        id: i64,
+        /// Client id.
+        client: String,
+    },
+    /// The promise was broken.
+    PromiseBroken {
+        /// Promise id.
+        id: i64,
+        /// Client id.
+        client: String,
+        /// The date promised.
+        promised_date: NaiveDate,
+    },
+    /// Every invoice of the plan is paid.
+    PlanCompleted {
+        /// Plan id.
+        id: i64,
+        /// Client id.
+        client: String,
+    },
+    /// An instalment was missed beyond the grace period: the ladder resumes.
+    PlanBroken {
+        /// Plan id.
+        id: i64,
+        /// Client id.
+        client: String,
+        /// The instalment missed.
+        instalment: u32,
+    },
+}
+
+/// The planner's answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Plan {
+    /// Messages to send (now or later).
+    pub messages: Vec<PlannedMessage>,
+    /// What is not chased, and why.
+    pub held: Vec<Held>,
+    /// Promise outcomes to record.
+    pub effects: Vec<Effect>,
+    /// Problems that stop one client's planning (bad rules, no calendar...).
+    pub errors: Vec<String>,
+}
