@@ -5,7 +5,7 @@ use rust_decimal_macros::dec;
 
 use super::*;
 use crate::config::{Config, EXAMPLE};
-use crate::domain::{ClientKind, ContactRole, InvoiceStatus, PaymentKind};
+use crate::domain::{Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind};
 use crate::store::{NewOutboxMessage, PromiseStatus};
 
 fn at(s: &str) -> DateTime<Utc> {
