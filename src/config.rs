@@ -36,7 +36,8 @@ pub struct Config {
     /// Email: outgoing (SMTP or a directory) and incoming (IMAP).
     #[serde(default)]
     pub email: Email,
-    /// Telegram bot. Default: disabled.
+    /// Telegram bot. Default: disabled. Read and validated, but the Telegram channel is not
+    /// built yet: with an SMTP server configured, reminders go by email (`check` says so).
     pub telegram: Option<Telegram>,
     /// Contact rules for every client (days, hours, gaps, caps), clipped to each country's
     /// legal limits. Default: the country profiles.
@@ -233,6 +234,12 @@ fn stage(name: &str, offset: i32, tone: &str, copy_finance: bool, handover: bool
         handover,
         discount: None,
     }
+}
+
+/// The stage of a message outside the ladder (acknowledgements, owner alerts, instalment
+/// reminders): due-day offset, helpful tone, any channel.
+pub fn message_stage(name: &str) -> Stage {
+    stage(name, 0, "helpful", false, false)
 }
 
 /// The default ladder from the collections guidance: -3, 0, +3, +7, +15, +30, +60, +90.

@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 
 use crate::channel::file::FileChannel;
 use crate::config::{Config, EXAMPLE};
-use crate::domain::{Channel, InvoiceStatus, Money, PaymentKind};
+use crate::domain::{Channel, Money, PaymentKind};
+use crate::engine::decisions::{self, Decision};
 use crate::engine::{self, apply::Incoming};
 use crate::render::Renderer;
 use crate::sender::{self, FlushOptions};
@@ -390,34 +391,29 @@ fn act(
                 None => invoice.balance,
             };
             let today = now.with_timezone(&c.client.time_zone).date_naive();
-            let after = store.transaction(|tx| {
-                store::invoices::add_payment(
-                    tx,
-                    &store::invoices::PaymentInput {
-                        invoice_number: number.into(),
-                        paid_on: today,
-                        amount,
-                        reference: Some(format!("DEMO-{seq}")),
-                        kind: PaymentKind::Payment,
-                        source: "demo".into(),
-                        import_key: None,
-                    },
-                    now,
-                )?;
-                let after = store::invoices::require(tx, number)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "demo",
-                    "payment.recorded",
-                    Some(&c.client.id),
-                    Some(number),
-                    serde_json::json!({ "amount": amount, "balance": after.balance }),
-                )?;
-                Ok(after)
-            })?;
+            let input = store::invoices::PaymentInput {
+                invoice_number: number.into(),
+                paid_on: today,
+                amount,
+                reference: Some(format!("DEMO-{seq}")),
+                kind: PaymentKind::Payment,
+                source: "demo".into(),
+                import_key: None,
+            };
+            store.transaction(|tx| store::invoices::add_payment(tx, &input, now))?;
+            let after = store::invoices::require(store.conn(), number)?;
+            let discount: Money = store::invoices::payments(store.conn(), number)?
+                .iter()
+                .filter(|p| p.kind == PaymentKind::Discount)
+                .map(|p| p.amount)
+                .sum();
+            let note = if discount.is_settled() {
+                String::new()
+            } else {
+                format!(", prompt-payment discount of {discount} recorded")
+            };
             Ok(format!(
-                "paid {amount} {}: balance {} ({})",
+                "paid {amount} {}: balance {} ({}){note}",
                 after.currency, after.balance, after.status
             ))
         }
@@ -452,37 +448,15 @@ fn act(
             ))
         }
         Action::Resolve | Action::Hold | Action::Unhold => {
-            let (status, kind, line) = match action {
+            let (decision, line) = match action {
                 Action::Resolve => (
-                    InvoiceStatus::Open,
-                    "invoice.dispute_resolved",
+                    Decision::Resolve,
                     "owner resolves the dispute: reminders resume",
                 ),
-                Action::Hold => (
-                    InvoiceStatus::OnHold,
-                    "invoice.held",
-                    "owner puts the invoice on hold",
-                ),
-                _ => (
-                    InvoiceStatus::Open,
-                    "invoice.unheld",
-                    "owner lifts the hold",
-                ),
+                Action::Hold => (Decision::Hold, "owner puts the invoice on hold"),
+                _ => (Decision::Unhold, "owner lifts the hold"),
             };
-            store.transaction(|tx| {
-                store::invoices::set_status(tx, number, status, now)?;
-                store::invoices::set_paid_claim(tx, number, None, now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "demo",
-                    kind,
-                    Some(&c.client.id),
-                    Some(number),
-                    serde_json::json!({}),
-                )?;
-                Ok(())
-            })?;
+            decisions::decide(store, number, decision, None, "demo", now)?;
             Ok(line.into())
         }
     }

@@ -5,6 +5,7 @@
 pub mod agreements;
 pub mod apply;
 pub mod context;
+pub mod decisions;
 
 use std::collections::BTreeMap;
 
@@ -422,7 +423,7 @@ pub fn queue_owner_alert(
         return Ok(None);
     }
     let today = now.with_timezone(&config.business.time_zone).date_naive();
-    let stage = crate::config::default_ladder()[3].clone();
+    let stage = crate::config::message_stage("owner_alert");
     let numbers: Vec<String> = alert.invoices.iter().map(|i| i.number.clone()).collect();
     let mut ctx = context::build(
         config,

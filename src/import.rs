@@ -331,6 +331,7 @@ fn client_row(
     {
         anyhow::bail!("segment {s:?}: use regular, new or late (or leave empty to derive it)");
     }
+    let existing = store::clients::get(conn, &id)?;
     let client = Client {
         id: id.clone(),
         name,
@@ -347,7 +348,7 @@ fn client_row(
         segment,
         language: "es".into(),
         tuteo,
-        on_hold: store::clients::get(conn, &id)?.is_some_and(|c| c.on_hold),
+        on_hold: existing.as_ref().is_some_and(|c| c.on_hold),
         notes: row
             .get(&["notes", "notas", "observaciones"])
             .map(str::to_owned),
@@ -385,7 +386,7 @@ fn client_row(
             preferred_channel: Channel::Email,
         });
     }
-    let existed = store::clients::get(conn, &id)?.is_some();
+    let existed = existing.is_some();
     let mut changed = store::clients::upsert(conn, &client, now)?;
     changed |= store::clients::sync_imported_contacts(conn, &id, &contacts)?;
     if changed {
@@ -534,9 +535,9 @@ fn payment_row(
     now: DateTime<Utc>,
 ) -> Result<Change> {
     let number = row.require(INVOICE_NO)?.to_owned();
-    let invoice = store::invoices::get(conn, &number)?.with_context(|| {
-        format!("invoice {number:?} does not exist: import the invoices file first")
-    })?;
+    if store::invoices::get(conn, &number)?.is_none() {
+        anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
+    }
     let paid_on = date_field(row, &["date", "fecha", "fecha_pago", "paid_on"])?;
     let amount = amount_field(row, &["amount", "importe", "pagado", "importe_pagado"])?;
     let reference = row
@@ -561,16 +562,6 @@ fn payment_row(
         import_key: Some(key),
     };
     if store::invoices::add_payment(conn, &input, now)? {
-        let after = store::invoices::require(conn, &number)?;
-        store::events::append(
-            conn,
-            now,
-            "import",
-            "payment.recorded",
-            Some(&invoice.client_id),
-            Some(&number),
-            serde_json::json!({ "amount": amount, "paid_on": paid_on, "balance": after.balance }),
-        )?;
         Ok(Change::Created)
     } else {
         Ok(Change::Unchanged)

@@ -92,3 +92,23 @@ fn plan_json_lists_what_would_be_sent_and_changes_nothing() {
         "{text}"
     );
 }
+
+#[test]
+fn a_client_on_hold_gets_nothing_until_unheld() {
+    let dir = setup();
+    cobrador(
+        dir.path(),
+        &["client", "hold", "C001", "--note", "hablé con Marta"],
+    );
+    let plan = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    assert!(plan.contains("paused: client on manual hold"), "{plan}");
+    assert!(!plan.contains("C001       formal"), "{plan}");
+    cobrador(dir.path(), &["client", "unhold", "C001"]);
+    let plan = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    assert!(plan.contains("C001       formal"), "{plan}");
+    let shown = cobrador(dir.path(), &["client", "show", "C001", "--json"]);
+    assert!(
+        shown.contains("client.held") && shown.contains("hablé con Marta"),
+        "{shown}"
+    );
+}

@@ -16,6 +16,11 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         Some(p) => println!("config: {} ok", p.display()),
         None => println!("config: none found, using the embedded example"),
     }
+    if ctx.config.telegram.is_some() && ctx.config.email.smtp.is_some() {
+        println!(
+            "warning: [telegram] is set but cobrador cannot send by Telegram yet: every reminder goes by email"
+        );
+    }
     for country in Country::ALL {
         if let Ok(rules) =
             ContactRules::resolve(country, &ctx.config.contact_config(country.code()))

@@ -26,6 +26,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Stop every automatic reminder to this client until `unhold`.
+    Hold {
+        /// Client id.
+        id: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Resume automatic reminders to this client.
+    Unhold {
+        /// Client id.
+        id: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[derive(Serialize)]
@@ -50,7 +66,41 @@ fn balances(invoices: &[Invoice]) -> Vec<(String, String)> {
 }
 
 pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
-    let store = ctx.store()?;
+    let mut store = ctx.store()?;
+    if let Command::Hold { id, note } | Command::Unhold { id, note } = &cmd {
+        let hold = matches!(cmd, Command::Hold { .. });
+        let now = chrono::Utc::now();
+        store.transaction(|tx| {
+            let client = store::clients::get(tx, id)?
+                .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;
+            if client.on_hold == hold {
+                anyhow::bail!(
+                    "client {id} is already {}",
+                    if hold { "on hold" } else { "not on hold" }
+                );
+            }
+            store::clients::set_hold(tx, id, hold, now)?;
+            let kind = if hold { "client.held" } else { "client.unheld" };
+            store::events::append(
+                tx,
+                now,
+                "cli",
+                kind,
+                Some(id),
+                None,
+                serde_json::json!({ "note": note }),
+            )
+        })?;
+        println!(
+            "{id}: {}",
+            if hold {
+                "on hold, no automatic reminders"
+            } else {
+                "reminders resume"
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let conn = store.conn();
     match cmd {
         Command::List { json } => {
@@ -99,6 +149,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                 );
             }
         }
+        Command::Hold { .. } | Command::Unhold { .. } => unreachable!("handled above"),
         Command::Show { id, json } => {
             let client = store::clients::get(conn, &id)?
                 .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;

@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
 use super::client::truncate;
 use super::{Context, print_json};
-use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind, parse_date};
+use crate::domain::{Invoice, Money, Payment, PaymentKind, parse_date};
+use crate::engine::decisions::{self, Decision};
 use crate::store;
 
 /// Invoice commands.
@@ -209,7 +210,6 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                 None => now.date_naive(),
             };
             let after = store.transaction(|tx| {
-                let invoice = store::invoices::require(tx, &number)?;
                 store::invoices::add_payment(
                     tx,
                     &store::invoices::PaymentInput {
@@ -223,29 +223,19 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                     },
                     now,
                 )?;
-                let after = store::invoices::require(tx, &number)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "cli",
-                    "payment.recorded",
-                    Some(&invoice.client_id),
-                    Some(&number),
-                    serde_json::json!({ "amount": amount, "paid_on": paid_on, "balance": after.balance }),
-                )?;
-                Ok(after)
+                store::invoices::require(tx, &number)
             })?;
             println!(
                 "Recorded {} {} on {}: balance {} {}, status {}",
                 amount, after.currency, paid_on, after.balance, after.currency, after.status
             );
         }
-        Command::Dispute(t) => change(&mut store, &t, Action::Dispute, now)?,
-        Command::Resolve(t) => change(&mut store, &t, Action::Resolve, now)?,
-        Command::Hold(t) => change(&mut store, &t, Action::Hold, now)?,
-        Command::Unhold(t) => change(&mut store, &t, Action::Unhold, now)?,
-        Command::Cancel(t) => change(&mut store, &t, Action::Cancel, now)?,
-        Command::WriteOff(t) => change(&mut store, &t, Action::WriteOff, now)?,
+        Command::Dispute(t) => change(&mut store, &t, Decision::Dispute, now)?,
+        Command::Resolve(t) => change(&mut store, &t, Decision::Resolve, now)?,
+        Command::Hold(t) => change(&mut store, &t, Decision::Hold, now)?,
+        Command::Unhold(t) => change(&mut store, &t, Decision::Unhold, now)?,
+        Command::Cancel(t) => change(&mut store, &t, Decision::Cancel, now)?,
+        Command::WriteOff(t) => change(&mut store, &t, Decision::WriteOff, now)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -298,58 +288,15 @@ fn show(store: &store::Store, number: &str) -> Result<InvoiceView> {
     })
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Action {
-    Dispute,
-    Resolve,
-    Hold,
-    Unhold,
-    Cancel,
-    WriteOff,
-}
-
-/// Applies a manual status change, refusing transitions that make no sense.
+/// Applies a manual decision and says what changed.
 fn change(
     store: &mut store::Store,
     t: &Target,
-    action: Action,
+    decision: Decision,
     now: chrono::DateTime<Utc>,
 ) -> Result<()> {
-    use InvoiceStatus::*;
-    let (status, kind) = store.transaction(|tx| {
-        let inv = store::invoices::require(tx, &t.number)?;
-        let (new, kind) = match (action, inv.status) {
-            (Action::Dispute, Open | OnHold) => (Disputed, "invoice.disputed"),
-            (Action::Resolve, Disputed) => (Open, "invoice.dispute_resolved"),
-            (Action::Resolve, Open) if inv.paid_claimed_on.is_some() => {
-                (Open, "invoice.paid_claim_resolved")
-            }
-            (Action::Hold, Open | Disputed) => (OnHold, "invoice.held"),
-            (Action::Unhold, OnHold) => (Open, "invoice.unheld"),
-            (Action::Cancel, Open | Disputed | OnHold) => (Cancelled, "invoice.cancelled"),
-            (Action::WriteOff, Open | Disputed | OnHold) => (WrittenOff, "invoice.written_off"),
-            (a, s) => bail!(
-                "invoice {} is {s}: cannot {}",
-                inv.number,
-                format!("{a:?}").to_lowercase()
-            ),
-        };
-        store::invoices::set_status(tx, &inv.number, new, now)?;
-        if matches!(action, Action::Resolve) {
-            store::invoices::set_paid_claim(tx, &inv.number, None, now)?;
-        }
-        let new = store::invoices::refresh_status(tx, &inv.number, now)?;
-        store::events::append(
-            tx,
-            now,
-            "cli",
-            kind,
-            Some(&inv.client_id),
-            Some(&inv.number),
-            serde_json::json!({ "from": inv.status, "to": new, "note": t.note }),
-        )?;
-        Ok((new, kind))
-    })?;
+    let (status, kind) =
+        decisions::decide(store, &t.number, decision, t.note.as_deref(), "cli", now)?;
     println!("{}: {} (now {status})", t.number, kind);
     Ok(())
 }

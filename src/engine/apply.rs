@@ -455,14 +455,14 @@ fn queue_ack(
         return Ok(None);
     };
     let today = now.with_timezone(&m.client.time_zone).date_naive();
+    // The tone of the message being answered (a reply to the formal notice stays formal).
     let stage = config
         .reminders
         .ladder
         .iter()
         .find(|s| m.outbox.as_ref().is_some_and(|o| o.message.stage == s.name))
-        .or_else(|| config.reminders.ladder.iter().find(|s| s.offset_days >= 0))
         .cloned()
-        .unwrap_or_else(|| crate::config::default_ladder()[2].clone());
+        .unwrap_or_else(|| crate::config::message_stage(kind));
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
     let mut ctx = super::context::build(
         config,

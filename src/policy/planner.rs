@@ -48,7 +48,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::config::Stage;
-use crate::domain::{Channel, Contact, Invoice, InvoiceStatus, Money};
+use crate::domain::{Contact, Invoice, InvoiceStatus, Money};
 use crate::policy::calendar::next_send_moment;
 use crate::store::agreements::{self, PlanStatus};
 use crate::store::{OutboxMessage, OutboxStatus, Promise};
@@ -645,14 +645,5 @@ fn schedule(
 
 /// The pseudo-stage of instalment reminders (not part of any ladder).
 pub fn instalment_stage() -> Stage {
-    Stage {
-        name: "instalment".into(),
-        offset_days: 0,
-        template: None,
-        tone: "helpful".into(),
-        channels: vec![Channel::Email, Channel::Telegram],
-        copy_roles: Vec::new(),
-        handover: false,
-        discount: None,
-    }
+    crate::config::message_stage("instalment")
 }

@@ -229,7 +229,8 @@ pub struct PaymentInput {
     pub import_key: Option<String>,
 }
 
-/// Records a payment unless one with the same import key exists; returns whether it was new.
+/// Records a payment (with its audit event) unless one with the same import key exists;
+/// returns whether it was new.
 pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) -> Result<bool> {
     let invoice = require(conn, &input.invoice_number)?;
     if input.amount.0 <= rust_decimal::Decimal::ZERO {
@@ -265,6 +266,17 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
             take_discount(conn, &input.invoice_number, input.paid_on, now)?;
         }
         refresh_status(conn, &input.invoice_number, now)?;
+        // Every payment is in the audit log, whoever recorded it (the source is the actor).
+        let after = require(conn, &input.invoice_number)?;
+        super::events::append(
+            conn,
+            now,
+            &input.source,
+            "payment.recorded",
+            Some(&invoice.client_id),
+            Some(&input.invoice_number),
+            serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on, "balance": after.balance }),
+        )?;
     }
     Ok(inserted > 0)
 }

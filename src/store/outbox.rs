@@ -323,16 +323,6 @@ pub fn mark_dead(conn: &Connection, id: i64, error: &str) -> Result<()> {
     Ok(())
 }
 
-/// Withdraws queued or failed messages of a client (e.g. all invoices got paid or disputed).
-pub fn cancel_pending(conn: &Connection, id: i64, reason: &str) -> Result<bool> {
-    let n = conn.execute(
-        "UPDATE outbox SET status = 'cancelled', last_error = ?2
-         WHERE id = ?1 AND status IN ('queued', 'failed')",
-        params![id, reason],
-    )?;
-    Ok(n > 0)
-}
-
 /// After a crash: every `sending` row becomes `uncertain`; returns how many.
 pub fn recover_interrupted(conn: &Connection) -> Result<usize> {
     Ok(conn.execute(

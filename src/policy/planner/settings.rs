@@ -48,7 +48,9 @@ impl Settings {
             reminders: config.reminders.clone(),
             rules,
             calendars,
-            telegram: config.telegram.is_some() || config.email.smtp.is_none(),
+            // Only the file channel delivers Telegram messages today; with a real SMTP server
+            // they would wait in the outbox forever, so Telegram is not chosen.
+            telegram: config.email.smtp.is_none(),
         })
     }
 }

@@ -5,7 +5,9 @@ use rust_decimal_macros::dec;
 
 use super::*;
 use crate::config::{Config, EXAMPLE};
-use crate::domain::{Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind};
+use crate::domain::{
+    Channel, Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind,
+};
 use crate::store::{NewOutboxMessage, PromiseStatus};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -634,7 +636,7 @@ fn telegram_preference_falls_back_to_email_when_no_chat_is_linked() {
     let plan = w.plan(TUESDAY_MORNING);
     assert_eq!(only(&plan).channel, Channel::Telegram);
     assert_eq!(only(&plan).recipients, ["4242"]);
-    // With a real SMTP server and no bot configured, nothing could deliver Telegram: email.
+    // With a real SMTP server nothing delivers Telegram yet: email.
     w.config = Config::parse(
         &format!("{EXAMPLE}\n[email.smtp]\nhost = \"smtp.example.com\"\n"),
         "c",

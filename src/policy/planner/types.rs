@@ -47,8 +47,8 @@ pub struct Settings {
     pub rules: BTreeMap<String, ContactRules>,
     /// Holiday calendars per `(country, region)`.
     pub calendars: BTreeMap<(String, Option<String>), HolidayCalendar>,
-    /// Whether something can deliver Telegram messages (a bot is configured, or the file
-    /// channel writes them); otherwise Telegram is never chosen.
+    /// Whether something can deliver Telegram messages (today only the file channel writes
+    /// them); otherwise Telegram is never chosen.
     pub telegram: bool,
 }
 
