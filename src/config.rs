@@ -23,7 +23,8 @@ pub const EXAMPLE: &str = include_str!("../config.example.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Config {
-    /// SQLite database path. Default: `cobrador.db` next to the config file.
+    /// SQLite database path. Default: `cobrador.db`. Relative paths (this and `email.outbox-dir`)
+    /// resolve next to the config file, or in `$STATE_DIRECTORY` when systemd sets it.
     #[serde(default = "default_database")]
     pub database: PathBuf,
     /// A directory whose templates replace the defaults of the same name. Default: none.
@@ -46,9 +47,51 @@ pub struct Config {
     /// Per-country overrides of `[contact]`, e.g. `[countries.CL.contact]`, and holidays.
     #[serde(default)]
     pub countries: std::collections::BTreeMap<String, CountrySettings>,
+    /// The long-running daemon (`cobrador run`).
+    #[serde(default)]
+    pub daemon: Daemon,
     /// Where this configuration came from (not read from the file).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+}
+
+/// Settings of `cobrador run`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Daemon {
+    /// Seconds between two planning passes when nothing changes. Default: 300. A payment, a
+    /// reply or any other change to the database triggers a pass at once anyway.
+    #[serde(default = "default_plan_interval")]
+    pub plan_interval_secs: u64,
+    /// Seconds between two looks for changes made by other processes (`cobrador invoice pay`,
+    /// an import). Default: 5.
+    #[serde(default = "default_change_poll")]
+    pub change_poll_secs: u64,
+}
+
+impl Default for Daemon {
+    fn default() -> Self {
+        Daemon {
+            plan_interval_secs: default_plan_interval(),
+            change_poll_secs: default_change_poll(),
+        }
+    }
+}
+
+fn default_plan_interval() -> u64 {
+    300
+}
+
+fn default_change_poll() -> u64 {
+    5
+}
+
+/// systemd's `StateDirectory=` (the first one), where relative data paths resolve under the
+/// service manager.
+pub fn state_directory() -> Option<PathBuf> {
+    let dirs = std::env::var_os("STATE_DIRECTORY")?;
+    let first = dirs.to_str()?.split(':').next()?.to_owned();
+    (!first.is_empty()).then(|| PathBuf::from(first))
 }
 
 fn default_database() -> PathBuf {
@@ -430,9 +473,11 @@ impl Config {
         })?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        config.database = base.join(&config.database);
+        // Under systemd the configuration directory is read-only: data goes to the state directory.
+        let data = state_directory().unwrap_or_else(|| base.clone());
+        config.database = data.join(&config.database);
         config.templates_dir = config.templates_dir.map(|d| base.join(d));
-        config.email.outbox_dir = config.email.outbox_dir.map(|d| base.join(d));
+        config.email.outbox_dir = config.email.outbox_dir.map(|d| data.join(d));
         if let Some(smtp) = &mut config.email.smtp {
             smtp.ca_file = smtp.ca_file.take().map(|f| base.join(f));
             smtp.password_file = smtp.password_file.take().map(|f| base.join(f));

@@ -27,6 +27,7 @@
 pub mod channel;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod demo;
 pub mod domain;
 pub mod engine;

@@ -22,9 +22,10 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use crate::channel::imap_sent::SentMailbox;
-use crate::channel::{Channel, EmailOut, SendContext, SendOutcome, email};
+use crate::channel::{Channel, Registry, SendContext, SendOutcome, email};
 use crate::config::{Business, Config};
 use crate::domain;
 use crate::store::{OutboxMessage, OutboxStatus, Store, events, outbox};
@@ -43,6 +44,8 @@ pub struct FlushOptions {
     pub first_retry: Duration,
     /// The longest delay between two attempts.
     pub max_retry: Duration,
+    /// Cancelled to stop taking new sends (the daemon is stopping); in-flight sends finish.
+    pub stop: CancellationToken,
 }
 
 impl Default for FlushOptions {
@@ -53,6 +56,7 @@ impl Default for FlushOptions {
             max_attempts: 10,
             first_retry: Duration::minutes(1),
             max_retry: Duration::hours(6),
+            stop: CancellationToken::new(),
         }
     }
 }
@@ -124,7 +128,7 @@ pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
 
 /// One pass: recover, then hand every due message on the channel's kinds to `channel`, up to
 /// `channel.concurrency()` at a time. `now` is the pass's clock (due times, Date header, sent_at).
-pub async fn flush<C: Channel>(
+pub async fn flush<C: Channel + ?Sized>(
     store: &mut Store,
     channel: &C,
     business: &Business,
@@ -146,6 +150,11 @@ pub async fn flush<C: Channel>(
         let full = batch.len() == batch_size;
         let mut queue = batch.into_iter();
         loop {
+            if opts.stop.is_cancelled() {
+                report
+                    .stopped
+                    .get_or_insert_with(|| "shutting down".to_owned());
+            }
             while report.stopped.is_none() && in_flight.len() < concurrency {
                 let Some(mut msg) = queue.next() else { break };
                 if !start(store, &mut msg, &domain)? {
@@ -302,19 +311,33 @@ pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<U
     })
 }
 
-/// The whole email pass the configuration asks for: the configured email channel (SMTP, or
-/// files in `email.outbox-dir`), then, with `email.imap.sent-mailbox` set, the uncertain rows
-/// looked up in the Sent mailbox. What `outbox flush` and `tick` run.
+/// Every channel the configuration asks for (see [`Registry::from_config`]), then the uncertain
+/// rows looked up in the Sent mailbox. What `outbox flush` runs.
 pub async fn flush_configured(
     config: &Config,
     store: &mut Store,
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<FlushReport> {
-    let channel = EmailOut::from_config(config)?;
-    let mut report = flush(store, &channel, &config.business, now, opts).await?;
-    if let EmailOut::Smtp(smtp) = &channel {
-        smtp.shutdown().await;
+    let channels = Registry::from_config(config)?;
+    let report = flush_all(store, &channels, config, now, opts).await;
+    channels.close().await;
+    report
+}
+
+/// Flushes every registered channel in turn (one channel's outage does not hold up the others),
+/// then, with `email.imap.sent-mailbox` set, looks for uncertain rows in the Sent mailbox.
+pub async fn flush_all(
+    store: &mut Store,
+    channels: &Registry,
+    config: &Config,
+    now: DateTime<Utc>,
+    opts: &FlushOptions,
+) -> Result<FlushReport> {
+    let mut report = FlushReport::default();
+    for channel in channels.iter() {
+        let one = flush(store, channel, &config.business, now, opts).await?;
+        report.absorb(channel.dyn_name(), one);
     }
     let uncertain = outbox::with_status(store.conn(), OutboxStatus::Uncertain)?;
     if let Some(imap) = &config.email.imap
@@ -333,6 +356,22 @@ pub async fn flush_configured(
         }
     }
     Ok(report)
+}
+
+impl FlushReport {
+    /// Adds one channel's report to the total.
+    fn absorb(&mut self, channel: &str, one: FlushReport) {
+        self.recovered_uncertain += one.recovered_uncertain;
+        self.sent += one.sent;
+        self.retry += one.retry;
+        self.dead += one.dead;
+        self.skipped += one.skipped;
+        self.resolved_from_sent += one.resolved_from_sent;
+        if let Some(why) = one.stopped {
+            self.stopped.get_or_insert(format!("{channel}: {why}"));
+        }
+        self.warnings.extend(one.warnings);
+    }
 }
 
 #[cfg(test)]

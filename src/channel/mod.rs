@@ -14,6 +14,7 @@
 pub mod email;
 pub mod file;
 pub mod imap_sent;
+pub mod registry;
 pub mod smtp;
 
 use std::future::Future;
@@ -26,6 +27,7 @@ use crate::domain;
 use crate::store::OutboxMessage;
 
 pub use file::FileChannel;
+pub use registry::{AnyChannel, Registry};
 pub use smtp::SmtpChannel;
 
 /// What became of one send.
@@ -53,6 +55,9 @@ pub struct SendContext<'a> {
 
 /// A way out for outbox messages.
 pub trait Channel: Send + Sync {
+    /// A short name for logs and reports (`smtp`, `file`, `telegram`).
+    fn name(&self) -> &'static str;
+
     /// The outbox channels (email, telegram) this channel delivers.
     fn kinds(&self) -> &[domain::Channel];
 
@@ -67,6 +72,11 @@ pub trait Channel: Send + Sync {
         msg: &OutboxMessage,
         ctx: SendContext<'_>,
     ) -> impl Future<Output = SendOutcome> + Send;
+
+    /// Closes open connections politely (SMTP: QUIT). Default: nothing to close.
+    fn close(&self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 /// Errors of the channels, with messages that say what could not be done.
@@ -170,6 +180,13 @@ impl EmailOut {
 }
 
 impl Channel for EmailOut {
+    fn name(&self) -> &'static str {
+        match self {
+            EmailOut::Smtp(c) => c.name(),
+            EmailOut::File(c) => c.name(),
+        }
+    }
+
     fn kinds(&self) -> &[domain::Channel] {
         match self {
             EmailOut::Smtp(c) => c.kinds(),
@@ -188,6 +205,12 @@ impl Channel for EmailOut {
         match self {
             EmailOut::Smtp(c) => c.send(msg, ctx).await,
             EmailOut::File(c) => c.send(msg, ctx).await,
+        }
+    }
+
+    async fn close(&self) {
+        if let EmailOut::Smtp(c) = self {
+            c.shutdown().await;
         }
     }
 }

@@ -192,6 +192,10 @@ pub fn outcome_of(error: &ChannelError) -> SendOutcome {
 }
 
 impl Channel for SmtpChannel {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
     fn kinds(&self) -> &[domain::Channel] {
         &[domain::Channel::Email]
     }

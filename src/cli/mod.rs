@@ -13,11 +13,12 @@ mod parse_reply;
 mod plan;
 mod preview;
 mod responses;
+mod run;
 mod send_test;
 mod status;
 mod tick;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -62,8 +63,11 @@ pub enum Command {
     Preview(preview::Args),
     /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
     ParseReply(parse_reply::Args),
-    /// One full pass: plan, queue, send; then exit.
+    /// One full pass: read replies, plan, queue, send; then exit.
     Tick(tick::Args),
+    /// The daemon: passes on a schedule and on change, replies read as they come; SIGTERM stops,
+    /// SIGHUP reloads the configuration and templates.
+    Run,
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
@@ -109,13 +113,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Init(args) = &cli.command {
         return init::run(cli.config.as_deref(), cli.db.as_deref(), args);
     }
-    let mut config = Config::discover(cli.config.as_deref())?;
-    if let Some(db) = cli.db {
-        config.database = db;
+    if let Command::Run = &cli.command {
+        return run::run(cli.config, cli.db);
     }
+    let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) | Command::Demo(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Demo(_) | Command::Run => unreachable!("handled above"),
         Command::Check => check::run(&ctx),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Client(cmd) => client::run(&ctx, cmd),
@@ -131,6 +135,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }
+}
+
+/// The configuration the command line points to, with `--db` applied.
+pub(crate) fn load_config(path: Option<&Path>, db: Option<&Path>) -> Result<Config> {
+    let mut config = Config::discover(path)?;
+    if let Some(db) = db {
+        config.database = db.to_path_buf();
+    }
+    Ok(config)
 }
 
 /// Prints a value as pretty JSON.

@@ -59,6 +59,11 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
     match cmd {
         Command::List { status, json } => list(ctx, status, json),
         Command::Flush { now, json } => {
+            let _lock = crate::daemon::InstanceLock::acquire(
+                &ctx.config.database,
+                "outbox flush",
+                std::time::Duration::from_secs(60),
+            )?;
             let mut store = ctx.store()?;
             let now = now.unwrap_or_else(Utc::now);
             let report = runtime()?.block_on(sender::flush_configured(

@@ -412,3 +412,14 @@ pub fn set_message_id(conn: &Connection, id: i64, message_id: &str) -> Result<()
     )?;
     Ok(())
 }
+
+/// The earliest instant a queued or failed message becomes due, if any: when the daemon wakes.
+pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<String> = conn.query_row(
+        "SELECT min(CASE status WHEN 'queued' THEN send_at ELSE retry_at END)
+         FROM outbox WHERE status IN ('queued', 'failed')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(next.map(|t| parse_ts(&t)).transpose()?)
+}
