@@ -67,6 +67,10 @@ pub struct Daemon {
     /// an import). Default: 5.
     #[serde(default = "default_change_poll")]
     pub change_poll_secs: u64,
+    /// Days without any payment recorded or imported, while invoices are open, after which
+    /// `check` and the daemon warn that clients who already paid may be reminded. Default: 7.
+    #[serde(default = "default_payments_stale")]
+    pub payments_stale_days: u32,
 }
 
 impl Default for Daemon {
@@ -74,6 +78,7 @@ impl Default for Daemon {
         Daemon {
             plan_interval_secs: default_plan_interval(),
             change_poll_secs: default_change_poll(),
+            payments_stale_days: default_payments_stale(),
         }
     }
 }
@@ -84,6 +89,10 @@ fn default_plan_interval() -> u64 {
 
 fn default_change_poll() -> u64 {
     5
+}
+
+fn default_payments_stale() -> u32 {
+    7
 }
 
 /// systemd's `StateDirectory=` (the first one), where relative data paths resolve under the

@@ -38,6 +38,32 @@ use crate::store::Store;
 
 pub use lock::InstanceLock;
 
+/// The daemon's clock: the real time, or (for rehearsals and tests) a time that starts at a
+/// given instant and then runs at the normal speed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    offset: chrono::Duration,
+}
+
+impl Clock {
+    /// The real time.
+    pub fn real() -> Clock {
+        Clock::default()
+    }
+
+    /// A clock that reads `start` now and advances in real time.
+    pub fn starting_at(start: DateTime<Utc>) -> Clock {
+        Clock {
+            offset: start - Utc::now(),
+        }
+    }
+
+    /// The current instant on this clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
 /// What one read of an inbox source found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SourceReport {

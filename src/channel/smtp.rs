@@ -247,5 +247,5 @@ pub fn sample_message(business: &Business, to: &str) -> Result<Message, ChannelE
         .message_id(Some(email::random_message_id(email::domain_of(
             &business.email,
         ))))
-        .body(body)?)
+        .singlepart(lettre::message::SinglePart::plain(body))?)
 }

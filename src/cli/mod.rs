@@ -5,6 +5,7 @@ mod backup;
 mod check;
 mod client;
 mod demo;
+mod generate;
 mod import;
 mod init;
 mod invoice;
@@ -67,7 +68,10 @@ pub enum Command {
     Tick(tick::Args),
     /// The daemon: passes on a schedule and on change, replies read as they come; SIGTERM stops,
     /// SIGHUP reloads the configuration and templates.
-    Run,
+    Run(run::Args),
+    /// Generate the man page or shell completions (used to build the package).
+    #[command(subcommand, hide = true)]
+    Generate(generate::Command),
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
@@ -113,13 +117,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Init(args) = &cli.command {
         return init::run(cli.config.as_deref(), cli.db.as_deref(), args);
     }
-    if let Command::Run = &cli.command {
-        return run::run(cli.config, cli.db);
+    match cli.command {
+        Command::Run(args) => return run::run(cli.config, cli.db, &args),
+        Command::Generate(cmd) => return generate::run(cmd),
+        _ => {}
     }
     let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) | Command::Demo(_) | Command::Run => unreachable!("handled above"),
+        Command::Init(_) | Command::Demo(_) | Command::Run(_) | Command::Generate(_) => {
+            unreachable!("handled above")
+        }
         Command::Check => check::run(&ctx),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Client(cmd) => client::run(&ctx, cmd),

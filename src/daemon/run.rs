@@ -14,14 +14,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use chrono::Utc;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::{InstanceLock, Loop, PassReport, Steps, WatchContext, notify, pass, supervise};
+use super::{Clock, InstanceLock, Loop, PassReport, Steps, WatchContext, notify, pass, supervise};
 use crate::config::Config;
 use crate::store::{Store, outbox};
 
@@ -29,7 +28,7 @@ use crate::store::{Store, outbox};
 pub type Loader = Box<dyn Fn() -> Result<Config> + Send + Sync>;
 
 /// Runs the daemon until SIGTERM/SIGINT or `shutdown` is cancelled.
-pub async fn run(load: Loader, shutdown: CancellationToken) -> Result<()> {
+pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Result<()> {
     let config = Arc::new(load()?);
     let _lock = InstanceLock::acquire(&config.database, "run", Duration::ZERO)?;
     let mut store = Store::open_existing(&config.database)?;
@@ -69,6 +68,7 @@ pub async fn run(load: Loader, shutdown: CancellationToken) -> Result<()> {
         notify::watchdog();
         let now_version = data_version(&store)?;
         if now_version != version {
+            tracing::info!("the database changed (a payment, an import, a reply): planning again");
             version = now_version;
             next_pass = Instant::now();
         }
@@ -78,7 +78,7 @@ pub async fn run(load: Loader, shutdown: CancellationToken) -> Result<()> {
         let report = pass(
             &mut store,
             &lp,
-            Utc::now(),
+            clock.now(),
             Steps { read: false },
             &shutdown,
         )
@@ -89,7 +89,7 @@ pub async fn run(load: Loader, shutdown: CancellationToken) -> Result<()> {
                 tracing::error!(error = %format!("{e:#}"), "pass failed; trying again at the next one")
             }
         }
-        next_pass = next_wake(&store, &lp.config);
+        next_pass = next_wake(&store, &lp.config, clock);
         version = data_version(&store)?;
     }
     notify::stopping();
@@ -148,11 +148,11 @@ fn reloaded(load: &Loader, old: &Loop) -> Option<Loop> {
 }
 
 /// When the next pass is due: the plan interval, or sooner if a message falls due before.
-fn next_wake(store: &Store, config: &Config) -> Instant {
+fn next_wake(store: &Store, config: &Config, clock: Clock) -> Instant {
     let interval = Duration::from_secs(config.daemon.plan_interval_secs.max(1));
     let mut wake = Instant::now() + interval;
     if let Ok(Some(due)) = outbox::next_due(store.conn()) {
-        let in_ = (due - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        let in_ = (due - clock.now()).to_std().unwrap_or(Duration::ZERO);
         wake = wake.min(Instant::now() + in_ + Duration::from_secs(1));
     }
     wake

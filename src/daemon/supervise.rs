@@ -86,7 +86,7 @@ mod tests {
         let handle = spawn("test", shutdown.clone(), move || {
             let n = counter.fetch_add(1, Ordering::SeqCst);
             async move {
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     anyhow::bail!("failure {n}");
                 }
                 panic!("panic {n}");

@@ -26,6 +26,7 @@ ap.add_argument("--require-starttls", action="store_true")
 ap.add_argument("--smtps", action="store_true")
 ap.add_argument("--reject-rcpt", action="append", default=[])
 ap.add_argument("--tempfail-first", type=int, default=0)
+ap.add_argument("--delay-data", type=float, default=0)
 a = ap.parse_args()
 
 os.makedirs(a.dir, exist_ok=True)
@@ -51,6 +52,8 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if a.delay_data:
+            await asyncio.sleep(a.delay_data)
         n = next(counter)
         path = os.path.join(a.dir, "%06d.eml" % n)
         tmp = os.path.join(a.dir, ".%06d.tmp" % n)
