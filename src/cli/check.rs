@@ -30,7 +30,14 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         );
     }
     warnings.extend(example_business(config));
-    problems.extend(secrets(config));
+    for (error, file) in secrets(config) {
+        match file {
+            Some(f) if f.starts_with("/run/credentials/") && std::env::var_os("CREDENTIALS_DIRECTORY").is_none() => {
+                warnings.push(format!("{error} ({} exists only inside the service: it is checked again when the service starts)", f.display()))
+            }
+            _ => problems.push(error),
+        }
+    }
     for country in Country::ALL {
         if let Ok(rules) = ContactRules::resolve(country, &config.contact_config(country.code())) {
             for adj in rules.adjustments() {
@@ -85,8 +92,9 @@ fn example_business(config: &Config) -> Option<String> {
     })
 }
 
-/// Every secret the configuration points to must be readable now.
-fn secrets(config: &Config) -> Vec<String> {
+/// Every secret the configuration points to must be readable now: each failure, with the
+/// secret file it names (if any).
+fn secrets(config: &Config) -> Vec<(String, Option<std::path::PathBuf>)> {
     let mut errors = Vec::new();
     if let Some(smtp) = &config.email.smtp
         && smtp.username.is_some()
@@ -96,7 +104,10 @@ fn secrets(config: &Config) -> Vec<String> {
             smtp.password_file.as_deref(),
         )
     {
-        errors.push(format!("{e:#}: no email can be sent"));
+        errors.push((
+            format!("{e:#}: no email can be sent"),
+            smtp.password_file.clone(),
+        ));
     }
     if let Some(imap) = &config.email.imap
         && let Err(e) = read_secret(
@@ -105,7 +116,10 @@ fn secrets(config: &Config) -> Vec<String> {
             imap.password_file.as_deref(),
         )
     {
-        errors.push(format!("{e:#}: no reply can be read"));
+        errors.push((
+            format!("{e:#}: no reply can be read"),
+            imap.password_file.clone(),
+        ));
     }
     if let Some(tg) = &config.telegram
         && let Err(e) = read_secret(
@@ -114,7 +128,10 @@ fn secrets(config: &Config) -> Vec<String> {
             tg.token_file.as_deref(),
         )
     {
-        errors.push(format!("{e:#}: nothing can be sent by Telegram"));
+        errors.push((
+            format!("{e:#}: nothing can be sent by Telegram"),
+            tg.token_file.clone(),
+        ));
     }
     errors
 }
@@ -122,8 +139,8 @@ fn secrets(config: &Config) -> Vec<String> {
 fn database(config: &Config, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
     let path = &config.database;
     if !path.exists() {
-        problems.push(format!(
-            "database: {} does not exist: run `cobrador init`",
+        warnings.push(format!(
+            "database: {} does not exist yet: `cobrador init` (or the first `cobrador run`) creates it",
             path.display()
         ));
         return;

@@ -31,7 +31,8 @@ pub type Loader = Box<dyn Fn() -> Result<Config> + Send + Sync>;
 pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Result<()> {
     let config = Arc::new(load()?);
     let _lock = InstanceLock::acquire(&config.database, "run", Duration::ZERO)?;
-    let mut store = Store::open_existing(&config.database)?;
+    // The daemon owns its state directory: a missing database is created (and migrated).
+    let mut store = Store::open(&config.database)?;
     let mut lp = Loop::from_config(config.clone())?;
     let changed = Arc::new(Notify::new());
     let mut reload = listen_to_signals(shutdown.clone())?;
