@@ -84,6 +84,7 @@ use serde::Serialize;
 
 pub use amount::PromisedAmount;
 pub use intent::{Intent, UnknownIntent};
+pub use normalise::fold_str;
 pub use strip::strip_quotes_and_signature;
 
 /// How sure the reading is.
@@ -141,7 +142,8 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
 /// True when the text reads as an automatic reply (out of office, automatic acknowledgement),
 /// even though it may contain dates ("Estoy fuera de la oficina hasta el 30 de noviembre").
 pub fn looks_like_auto_reply(text: &str) -> bool {
-    let folded = normalise::fold(text);
+    let text = normalise::nfc(text);
+    let folded = normalise::fold(&text);
     let toks = normalise::tokenise(&folded);
     decide::auto_reply_cue(&lexicon::find_cues(&toks)).is_some()
 }
