@@ -193,6 +193,7 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
     Reading {
         intent: d.intent,
         promised_date: d.date,
+        promised_range: d.range.filter(|_| d.date.is_some()),
         promised_amount: d.amount,
         ambiguous: d.ambiguous,
         confidence: d.confidence,
@@ -206,6 +207,7 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
 struct Decision {
     intent: Intent,
     date: Option<NaiveDate>,
+    range: Option<(NaiveDate, NaiveDate)>,
     amount: Option<PromisedAmount>,
     ambiguous: bool,
     confidence: Confidence,
@@ -217,6 +219,7 @@ impl Default for Decision {
         Self {
             intent: Intent::Other,
             date: None,
+            range: None,
             amount: None,
             ambiguous: false,
             confidence: Confidence::Medium,
@@ -421,6 +424,7 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
             d.set(Intent::Promise, Confidence::Medium, hit(Some(c)));
             d.evidence.push((m.start, m.end));
             d.date = m.date;
+            d.range = m.range;
             d.ambiguous = m.vague || m.shifted;
             return;
         }
@@ -561,6 +565,7 @@ fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision, first:
             m = later;
         }
         d.date = m.date;
+        d.range = m.range;
         d.evidence.push((m.start, m.end));
         let distinct = {
             let mut ds: Vec<NaiveDate> = pool.iter().filter_map(|x| x.date).collect();

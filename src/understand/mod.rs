@@ -72,9 +72,7 @@ mod normalise;
 mod strip;
 
 #[cfg(test)]
-mod cases;
-#[cfg(test)]
-mod cases_latam;
+mod case_table;
 #[cfg(test)]
 mod tests;
 
@@ -107,6 +105,10 @@ pub struct Reading {
     /// For promises and plans: the day the client commits to (the first payment of a plan).
     #[serde(serialize_with = "serialize_date")]
     pub promised_date: Option<NaiveDate>,
+    /// When the client names a period ("a mediados de mes", "la semana que viene"): its
+    /// first and last day, `[first, last]`; `promised_date` is then `last`.
+    #[serde(serialize_with = "serialize_range")]
+    pub promised_range: Option<(NaiveDate, NaiveDate)>,
     /// For promises and plans: the amount or share the client offers, when stated.
     pub promised_amount: Option<PromisedAmount>,
     /// True when the app should confirm before acting (alternatives, vague periods,
@@ -126,6 +128,18 @@ pub struct Reading {
 fn serialize_date<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+fn serialize_range<S: serde::Serializer>(
+    r: &Option<(NaiveDate, NaiveDate)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match r {
+        Some((a, b)) => [a, b]
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .serialize(s),
         None => s.serialize_none(),
     }
 }
