@@ -35,6 +35,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("date_forms.txt"),
     table!("text_forms.txt"),
     table!("negatives.txt"),
+    table!("writers.txt"),
 ];
 
 /// One row of a table.

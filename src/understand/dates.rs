@@ -463,12 +463,72 @@ impl Parser<'_, '_> {
         None
     }
 
+    /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
+    /// a day rule it out (up to a comma or the end of the clause).
+    fn ruled_out_after(&self, end: usize) -> bool {
+        let words: Vec<&str> = (end..end + 5)
+            .map(|i| self.w(i))
+            .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
+            .collect();
+        words.contains(&"imposible")
+            || words.windows(2).any(|p| {
+                p[0] == "no"
+                    && matches!(
+                        p[1],
+                        "puedo"
+                            | "podemos"
+                            | "podre"
+                            | "podremos"
+                            | "llego"
+                            | "llegamos"
+                            | "llegare"
+                            | "alcanzo"
+                            | "alcanzamos"
+                            | "voy"
+                            | "vamos"
+                            | "me"
+                            | "nos"
+                            | "va"
+                            | "sera"
+                            | "es"
+                            | "puede"
+                    )
+            })
+    }
+
+    /// "no llego al 15", "en vez del lunes", "no será el viernes", "lo del lunes": the words
+    /// before a day rule it out.
+    fn ruled_out_before(&self, start: usize) -> bool {
+        let back = |n: usize| if start >= n { self.w(start - n) } else { "" };
+        let replaced = (back(2) == "en" && matches!(back(1), "vez" | "lugar"))
+            || (back(3) == "en" && matches!(back(2), "vez" | "lugar") && back(1) == "de");
+        let missed = back(2) == "no"
+            && matches!(
+                back(1),
+                "llego"
+                    | "llegamos"
+                    | "llegare"
+                    | "alcanzo"
+                    | "alcanzamos"
+                    | "sera"
+                    | "es"
+                    | "puedo"
+                    | "podemos"
+            );
+        // "lo del lunes lo pasamos al viernes", "lo de mañana no va a poder ser".
+        let the_old_one = back(1) == "lo" && matches!(self.w(start), "del" | "de");
+        replaced || missed || the_old_one
+    }
+
     /// Marks negations, corrections, references, alternatives and past markers.
     fn annotate(&self, ms: &mut [DateMention]) {
         for m in ms.iter_mut() {
             let after = self.w(m.end);
             // "el viernes no (puedo)"; "el viernes no falla" is Mexican for "surely".
             if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta") {
+                m.negated = true;
+            }
+            if self.ruled_out_after(m.end) || self.ruled_out_before(m.start) {
                 m.negated = true;
             }
             if matches!(after, "pasado" | "pasada") {
@@ -485,7 +545,7 @@ impl Parser<'_, '_> {
             if before(1) == "no" {
                 m.negated = true;
             }
-            if matches!(before(1), "mejor" | "sino" | "digo" | "decir")
+            if matches!(before(1), "mejor" | "sino" | "digo" | "decir" | "sea")
                 || matches!(before(2), "mejor" | "decir" | "sino")
                 || (before(2) == "o" && before(1) == "sea")
             {
@@ -547,6 +607,11 @@ impl Parser<'_, '_> {
             if alt || range {
                 ms[k - 1].alternative = true;
                 ms[k].alternative = true;
+            }
+            // "mejor el miércoles que el viernes": the second is the one turned down.
+            if matches!(between.as_slice(), ["que"]) && ms[k - 1].preferred {
+                ms[k].negated = true;
+                ms[k].preferred = false;
             }
         }
     }

@@ -159,7 +159,11 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "dsp" | "dps" | "desp" => "despues",
         "pa" => "para",
         "prox" | "prox." | "proxim" => "proximo",
-        "mnn" | "mna" => "manana",
+        "mnn" | "mna" | "mnana" | "manan" | "mananaa" | "maniana" | "mannana" => "manana",
+        "t" => "te",
+        // "te ago la transferencia": the h is often dropped in chats.
+        "ago" => "hago",
+        "aremos" => "haremos",
         "d" => "de",
         "sem" => "semana",
         "ok" | "okey" | "okay" | "oki" => "ok",

@@ -67,6 +67,7 @@ impl Parser<'_, '_> {
             &["de", "la", "semana", "proxima"],
             &["de", "la", "siguiente", "semana"],
             &["de", "la", "otra", "semana"],
+            &["de", "la", "semana", "entrante"],
         ];
         if let Some(e) = next_week.iter().find_map(|s| self.seq(end, s)) {
             end = e;
