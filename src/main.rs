@@ -6,13 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cobrador::cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("COBRADOR_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    cobrador::logging::init();
     match cobrador::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {

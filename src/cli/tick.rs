@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &ctx.config,
         &mut store,
         now,
-        &FlushOptions::default(),
+        &FlushOptions::for_config(&ctx.config),
     ))?;
     println!(
         "tick at {now}: {} queued, {} sent, {} to retry, {} dead, {} uncertain",
@@ -43,8 +43,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         flushed.sent,
         flushed.retry,
         flushed.dead,
-        flushed.recovered_uncertain
+        flushed.recovered_uncertain + flushed.uncertain
     );
+    if let Some(problem) = super::outbox::delivery_problem(&flushed) {
+        eprintln!("warning: {problem}");
+    }
     for w in flushed.warnings.iter().chain(queued.errors.iter()) {
         eprintln!("warning: {w}");
     }

@@ -30,6 +30,7 @@ pub use responses::{NewResponse, StoredResponse};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_outbox_retry.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.
