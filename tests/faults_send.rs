@@ -471,3 +471,55 @@ mod base64_free {
         assert_eq!(encode(b"foob"), "Zm9vYg==");
     }
 }
+
+// ---- 8. preview shows the headers that are sent ----
+
+fn header_names(block: &str) -> std::collections::BTreeSet<String> {
+    block
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(|l| l.split_once(':').map(|(n, _)| n.to_ascii_lowercase()))
+        .collect()
+}
+
+#[test]
+fn preview_shows_the_headers_a_send_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = dir.join("outbox");
+    std::fs::write(
+        dir.join("cobrador.toml"),
+        config_text(&format!("[email]\noutbox-dir = \"{}\"\n", out.display())),
+    )
+    .unwrap();
+    ok(dir, &["init"]);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
+        ok(
+            dir,
+            &["import", kind, examples.join(file).to_str().unwrap()],
+        );
+    }
+    // Previewed before the send (afterwards, a preview threads under what was sent).
+    let preview = ok(
+        dir,
+        &["preview", "--invoice", "F2026-101", "--stage", "formal"],
+    );
+    ok(dir, &["tick", "--now", "2026-11-24T10:30:00Z"]);
+    let rows = outbox_rows(dir);
+    let sent = rows
+        .iter()
+        .find(|m| m["client_id"] == "C001" && m["status"] == "sent")
+        .expect("C001 sent");
+    assert_eq!(sent["stage"], "formal");
+    let eml = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("administracion@ebro.example"))
+        .expect("the .eml of C001");
+    let shown = header_names(&preview);
+    let written = header_names(&eml.replace("\r\n", "\n"));
+    assert_eq!(shown, written, "preview:\n{preview}");
+    assert!(shown.contains("list-unsubscribe") && shown.contains("content-language"));
+}
