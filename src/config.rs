@@ -50,6 +50,9 @@ pub struct Config {
     /// The long-running daemon (`cobrador run`).
     #[serde(default)]
     pub daemon: Daemon,
+    /// Safety limits: the largest amount accepted, how long a failing message is retried.
+    #[serde(default)]
+    pub limits: Limits,
     /// Where this configuration came from (not read from the file).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -79,6 +82,45 @@ impl Default for Daemon {
             plan_interval_secs: default_plan_interval(),
             change_poll_secs: default_change_poll(),
             payments_stale_days: default_payments_stale(),
+        }
+    }
+}
+
+/// Bounds that keep one bad row or one bad day from breaking everything else.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Limits {
+    /// The largest amount an import or `invoice pay` accepts (any currency). Default:
+    /// 1000000000000 (10^12): far above any real invoice, far below where sums could overflow.
+    #[serde(default = "default_max_amount", with = "rust_decimal::serde::str")]
+    pub max_amount: Decimal,
+    /// How long a message that keeps failing transiently (server down, 4xx) is retried before
+    /// it is given up as dead and the owner is told, like an MTA's queue lifetime. Default: 96
+    /// (four days).
+    #[serde(default = "default_retry_for_hours")]
+    pub retry_for_hours: u32,
+    /// How long after a message died its stage may be planned again (on another channel when
+    /// the client has one). Default: 24.
+    #[serde(default = "default_retry_stage_after_hours")]
+    pub retry_stage_after_hours: u32,
+}
+
+fn default_max_amount() -> Decimal {
+    Decimal::from(1_000_000_000_000i64)
+}
+fn default_retry_for_hours() -> u32 {
+    96
+}
+fn default_retry_stage_after_hours() -> u32 {
+    24
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_amount: default_max_amount(),
+            retry_for_hours: default_retry_for_hours(),
+            retry_stage_after_hours: default_retry_stage_after_hours(),
         }
     }
 }

@@ -130,7 +130,7 @@ impl Loop {
             renderer,
             channels,
             sources: sources_from_config(&config),
-            flush: FlushOptions::default(),
+            flush: FlushOptions::for_config(&config),
             config,
         })
     }

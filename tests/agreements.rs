@@ -20,6 +20,7 @@ fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
     let d = Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
+        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
     };
     let now = at(2026, 11, 1, 9);
     import_bytes(

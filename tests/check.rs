@@ -24,7 +24,11 @@ fn init(dir: &Path) {
         .args(["--config", "cobrador.toml", "init"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -34,7 +38,10 @@ fn the_example_business_is_a_warning() {
     let out = check(dir.path(), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("warning: business: still the example's"), "{stdout}");
+    assert!(
+        stdout.contains("warning: business: still the example's"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -46,9 +53,16 @@ fn an_unset_password_variable_is_an_error_that_names_it() {
     let out = check(dir.path(), &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("COBRADOR_SMTP_PASSWORD is not set"), "{stderr}");
+    assert!(
+        stderr.contains("COBRADOR_SMTP_PASSWORD is not set"),
+        "{stderr}"
+    );
     let out = check(dir.path(), &[("COBRADOR_SMTP_PASSWORD", "s3cret")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -64,7 +78,11 @@ fn stale_payment_data_is_a_warning() {
             .arg(examples.join(file))
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let out = check(dir.path(), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -79,7 +97,11 @@ fn stale_payment_data_is_a_warning() {
         .arg(examples.join("pagos.csv"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&check(dir.path(), &[]).stdout).into_owned();
     assert!(!stdout.contains("payments:"), "fresh payments: {stdout}");
 }

@@ -42,6 +42,10 @@ pub enum SendOutcome {
     Retry(String),
     /// A permanent failure (5xx, invalid address, missing attachment): never retried.
     Failure(String),
+    /// The whole message was handed over but no answer came (the connection closed or timed
+    /// out after the final `.` of DATA): the server may have accepted it, so it is never resent
+    /// blindly; the outbox marks it `uncertain`, resolved like a crash mid-send.
+    Uncertain(String),
 }
 
 /// What a channel needs to know besides the message.
@@ -88,6 +92,18 @@ pub enum ChannelError {
         /// `host:port`.
         server: String,
         /// What went wrong.
+        detail: String,
+    },
+    /// The whole message was written, then the server's answer was lost: it may have been
+    /// accepted.
+    #[error(
+        "SMTP server {server} received the whole message but its answer was lost ({detail}): \
+         it may have been delivered, so it is not sent again (see `outbox resolve`)"
+    )]
+    AnswerLost {
+        /// `host:port`.
+        server: String,
+        /// What happened instead of the answer.
         detail: String,
     },
     /// The server did not answer in time.

@@ -48,11 +48,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if report.queued.queued.is_empty() && report.flushed.sent == 0 {
         explain_quiet(ctx, &store, now)?;
     }
-    let failed = !report.queued.errors.is_empty() || report.flushed.stopped.is_some();
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
+    Ok(if report.queued.errors.is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

@@ -77,12 +77,10 @@ fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, reason: String) {
     });
 }
 
-/// Outbox statuses that count as "this stage went out (or may have)".
+/// Outbox statuses that count as "this stage went out (or may have)". A dead message does
+/// not: only a delivered one advances the ladder (see `store::snapshot`).
 fn counts_as_sent(status: OutboxStatus) -> bool {
-    matches!(
-        status,
-        OutboxStatus::Sent | OutboxStatus::Uncertain | OutboxStatus::Dead
-    )
+    matches!(status, OutboxStatus::Sent | OutboxStatus::Uncertain)
 }
 
 fn plan_client(
@@ -498,6 +496,17 @@ fn plan_client(
         )
         .max();
     let mut target = age_idx;
+    // Only delivered messages advance the ladder: a stage that died undelivered (and was
+    // released, see `store::snapshot`) is tried again before any later one.
+    if let Some(dead) = in_cycle
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Dead)
+        .filter_map(|m| ladder.iter().position(|s| s.name == m.message.stage))
+        .filter(|i| ladder[*i].offset_days >= 0 && last_sent.is_none_or(|l| *i > l))
+        .min()
+    {
+        target = target.min(dead);
+    }
     if broken.is_some()
         && let Some(last) = last_sent
     {

@@ -206,10 +206,14 @@ pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
             }
         };
         let t = &mut totals[pos];
-        t.balance += inv.balance;
-        t.interest += interest;
-        t.fixed_costs += fixed;
-        t.grand_total = t.balance + t.interest + t.fixed_costs;
+        // Saturating: amounts are bounded at import, and a total must never panic a tick.
+        t.balance = t.balance.saturating_add(inv.balance);
+        t.interest = t.interest.saturating_add(interest);
+        t.fixed_costs = t.fixed_costs.saturating_add(fixed);
+        t.grand_total = t
+            .balance
+            .saturating_add(t.interest)
+            .saturating_add(t.fixed_costs);
         t.interest_pending |= inv.interest.as_ref().is_some_and(|i| i.periods.is_empty());
     }
     totals
