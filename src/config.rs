@@ -115,6 +115,11 @@ pub struct Reminders {
     /// Days before each instalment of a payment plan that a reminder goes out. Default: 3.
     #[serde(default = "default_instalment_notice")]
     pub instalment_notice_days: u32,
+    /// The stage of the first message in a cycle whose invoice is already late (e.g. just
+    /// imported 100 days overdue): escalation then goes one step at a time from there.
+    /// Default: the first stage after the due date (`early`).
+    #[serde(default)]
+    pub first_stage: Option<String>,
     /// The default ladder. Default: -3, 0, +3, +7, +15, +30, +60, +90 (hand-over).
     #[serde(default = "default_ladder")]
     pub ladder: Vec<Stage>,
@@ -143,6 +148,7 @@ impl Default for Reminders {
             minimum_amount: Decimal::ZERO,
             promise_grace_days: default_grace(),
             instalment_notice_days: default_instalment_notice(),
+            first_stage: None,
             ladder: default_ladder(),
             segments: Vec::new(),
             late_payer_share: default_late_share(),
