@@ -163,5 +163,7 @@ pub fn build(
             telegram: channel == Channel::Telegram,
         },
         owner_alert: None,
+        history: rc::History::default(),
+        due: None,
     }
 }
