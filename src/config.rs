@@ -385,6 +385,24 @@ pub struct CountrySettings {
     /// The owner's extra closing days (`YYYY-MM-DD`) for clients in this country. Default: none.
     #[serde(default)]
     pub extra_holidays: Vec<chrono::NaiveDate>,
+    /// How clients in this country pay, instead of the business's `iban`, `payment-methods`
+    /// and `payment-link`. Default: the business's, but only when the business's currency is
+    /// this country's (no Spanish IBAN or Bizum for a client in Mexico).
+    #[serde(default)]
+    pub payment: Option<PaymentSettings>,
+}
+
+/// Ways to pay offered to the clients of one country.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// Account for transfers (IBAN, CLABE, account number), if any. Default: none.
+    pub iban: Option<String>,
+    /// Other ways to pay, one sentence each. Default: none.
+    #[serde(default)]
+    pub payment_methods: Vec<String>,
+    /// A payment page, if any. Default: none.
+    pub payment_link: Option<String>,
 }
 
 /// Reads a secret from an environment variable or a file; the error says which and how.

@@ -52,9 +52,10 @@ use crate::domain::Invoice;
 
 pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
-pub use window::is_client_facing;
+pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
 use window::schedule;
 pub use segment::derive_segment;
+pub use settings::calendar_for;
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
 
 /// Plans every client at `now`.

@@ -330,6 +330,8 @@ pub struct Summary {
     pub numbers: String,
     /// The sender can be reached by phone.
     pub has_phone: bool,
+    /// Some way to pay is configured for this client (account, link or method).
+    pub has_payment_method: bool,
 }
 
 impl RenderContext {
@@ -352,6 +354,9 @@ impl RenderContext {
                 .any(|t| !t.interest.is_zero() || !t.fixed_costs.is_zero()),
             numbers,
             has_phone: self.business.phone.is_some(),
+            has_payment_method: self.business.iban.is_some()
+                || self.business.payment_link.is_some()
+                || !self.business.payment_methods.is_empty(),
         }
     }
 

@@ -489,6 +489,14 @@ const STAGE_ORDER: [&str; 8] = [
 ];
 
 fn payment_mentioned(ctx: &RenderContext, text: &str) -> bool {
+    // With no way to pay configured for the client's country, the message must say whom to
+    // ask for the details.
+    let none = ctx.business.iban.is_none()
+        && ctx.business.payment_link.is_none()
+        && ctx.business.payment_methods.is_empty();
+    if none {
+        return text.contains(&ctx.business.email);
+    }
     ctx.business
         .iban
         .as_deref()

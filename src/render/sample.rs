@@ -365,7 +365,13 @@ impl RenderContext {
                 let contact = Contact {
                     name: Some("Lucía Hernández".into()),
                 };
-                (spanish_business(), client, contact, "es-MX", invoices)
+                // A Spanish business's IBAN and Bizum are no use in Mexico: with no payment
+                // settings for MX, the message asks the client to write for the details.
+                let mut business = spanish_business();
+                business.iban = None;
+                business.payment_methods = Vec::new();
+                business.payment_link = None;
+                (business, client, contact, "es-MX", invoices)
             }
         };
         let totals = compute_totals(&invoices);

@@ -82,6 +82,48 @@ pub(super) fn schedule_after(
     ))
 }
 
+/// Local hours in which a reply to the client's own message may go at once: not at night in
+/// the client's zone.
+const REPLY_HOURS: std::ops::Range<u32> = 9..21;
+
+/// When an answer to a message the client just sent may go: at once inside
+/// [`REPLY_HOURS`] in the client's zone, else at the next opening of those hours.
+pub fn reply_moment(now: DateTime<Utc>, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    use chrono::Timelike;
+    let local = now.with_timezone(&tz);
+    if REPLY_HOURS.contains(&local.hour()) {
+        return now;
+    }
+    let day = if local.hour() < REPLY_HOURS.start {
+        local.date_naive()
+    } else {
+        local.date_naive() + Days::new(1)
+    };
+    day.and_hms_opt(REPLY_HOURS.start, 0, 0)
+        .and_then(|t| tz.from_local_datetime(&t).earliest())
+        .map_or(now, |t| t.with_timezone(&Utc))
+}
+
+/// When a client-facing message the owner asked for (a plan confirmation) may go: the contact
+/// window of the client's country, the gap and caps, and one message per client per day.
+pub fn owner_initiated_moment(
+    file: &super::ClientFile,
+    settings: &super::Settings,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, String> {
+    let (rules, calendar) = super::rules_for(settings, &file.client)?;
+    let ctx = ClientCtx {
+        file,
+        reachable: &[],
+        rules,
+        calendar,
+        now,
+        segment: None,
+        telegram: settings.telegram,
+    };
+    schedule(&ctx, false).map(|(at, _)| at)
+}
+
 fn start_of_day(tz: chrono_tz::Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
         .earliest()
