@@ -49,9 +49,13 @@ pub fn country_currency(country: &str) -> Option<&'static str> {
 /// else none (the templates then ask the client to write for the details).
 pub fn business_for(config: &Config, client: &Client) -> rc::Business {
     let mut b = business(config);
-    let own_currency = country_currency(&client.country)
-        .is_none_or(|c| c == config.business.currency);
-    match config.countries.get(&client.country).and_then(|c| c.payment.as_ref()) {
+    let own_currency =
+        country_currency(&client.country).is_none_or(|c| c == config.business.currency);
+    match config
+        .countries
+        .get(&client.country)
+        .and_then(|c| c.payment.as_ref())
+    {
         Some(p) => {
             b.iban = p.iban.clone();
             b.payment_methods = p.payment_methods.clone();
@@ -248,7 +252,9 @@ pub fn history(
     let mut broken_plans: Vec<NaiveDate> = file
         .plans
         .iter()
-        .filter(|p| p.status == PlanStatus::Broken && p.invoices.iter().any(|n| numbers.contains(n)))
+        .filter(|p| {
+            p.status == PlanStatus::Broken && p.invoices.iter().any(|n| numbers.contains(n))
+        })
         .filter_map(|p| p.resolved_at.map(|r| r.with_timezone(&tz).date_naive()))
         .collect();
     broken_plans.sort();
@@ -323,6 +329,9 @@ mod tests {
             Some("https://pagos.example/reformasprado/mx")
         );
         let co = business_for(&config, &client("CO"));
-        assert_eq!((co.iban, co.payment_methods.len(), co.payment_link), (None, 0, None));
+        assert_eq!(
+            (co.iban, co.payment_methods.len(), co.payment_link),
+            (None, 0, None)
+        );
     }
 }

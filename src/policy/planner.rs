@@ -52,11 +52,11 @@ use crate::domain::Invoice;
 
 pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
-pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
-use window::schedule;
 pub use segment::derive_segment;
 pub use settings::calendar_for;
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
+use window::schedule;
+pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
 
 /// Plans every client at `now`.
 pub fn plan(snapshot: &Snapshot, settings: &Settings, now: DateTime<Utc>) -> Plan {
@@ -81,7 +81,13 @@ fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, reason: String) {
 fn rules_for<'a>(
     settings: &'a Settings,
     client: &crate::domain::Client,
-) -> Result<(&'a crate::policy::ContactRules, &'a crate::policy::HolidayCalendar), String> {
+) -> Result<
+    (
+        &'a crate::policy::ContactRules,
+        &'a crate::policy::HolidayCalendar,
+    ),
+    String,
+> {
     let rules = settings
         .rules
         .get(&client.country)
@@ -218,7 +224,16 @@ fn overdue_message(
     )?;
     let stage = &ladder[t.index];
     let m = choose::message(
-        ctx, stage, &t.cycle, t.key, &t.invoices, &t.reached, t.why, t.broken, None, out,
+        ctx,
+        stage,
+        &t.cycle,
+        t.key,
+        &t.invoices,
+        &t.reached,
+        t.why,
+        t.broken,
+        None,
+        out,
     )?;
     Some((m, t.index))
 }

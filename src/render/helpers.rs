@@ -272,9 +272,10 @@ fn date_list_helper(
     out: &mut dyn Output,
 ) -> HelperResult {
     let p = param(h, 0, "date_list")?;
-    let items = p.value().as_array().ok_or_else(|| {
-        other(format!("date_list: expected a list, got {}", describe(p)))
-    })?;
+    let items = p
+        .value()
+        .as_array()
+        .ok_or_else(|| other(format!("date_list: expected a list, got {}", describe(p))))?;
     let days: Option<Vec<NaiveDate>> = items
         .iter()
         .map(|v| parse_date(v.get("date").unwrap_or(v)))

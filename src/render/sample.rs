@@ -9,8 +9,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::render::context::{
-    Business, Client, Contact, CurrencyTotal, Discount, Instalment, Interest, InterestPeriod,
-    DueDay, History, InvoiceLine, OwnerAlert, PastPromise, PastReminder, Plan, Promise,
+    Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment, Interest,
+    InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, Plan, Promise,
     RenderContext, Reply, Stage,
 };
 

@@ -488,7 +488,9 @@ fn a_due_date_on_a_holiday_is_described_as_such() {
         assert!(!m.text.contains("hoy vence"), "{}", m.text);
         assert!(!m.text.to_lowercase().contains("hoy, 16"), "{}", m.text);
         assert!(
-            m.text.contains("que vencía el domingo 15 de febrero; como ese día era festivo (Día de Andalucía)"),
+            m.text.contains(
+                "que vencía el domingo 15 de febrero; como ese día era festivo (Día de Andalucía)"
+            ),
             "{}",
             m.text
         );

@@ -58,11 +58,7 @@ pub(super) fn first_index(ladder: &[Stage], first_stage: Option<&str>) -> Option
     let overdue = |s: &Stage| s.offset_days >= 0 && !s.handover;
     first_stage
         .and_then(|name| ladder.iter().position(|s| s.name == name && overdue(s)))
-        .or_else(|| {
-            ladder
-                .iter()
-                .position(|s| s.offset_days > 0 && !s.handover)
-        })
+        .or_else(|| ladder.iter().position(|s| s.offset_days > 0 && !s.handover))
         .or_else(|| ladder.iter().position(overdue))
 }
 
@@ -107,9 +103,7 @@ pub(super) fn step(
         let by_age = match h.plan_broken {
             Some(on) => on + Days::new(g),
             None => due
-                .checked_add_signed(chrono::Duration::days(i64::from(
-                    ladder[next].offset_days,
-                )))
+                .checked_add_signed(chrono::Duration::days(i64::from(ladder[next].offset_days)))
                 .unwrap_or(due),
         };
         earliest = earliest.max(by_age);
@@ -190,7 +184,10 @@ pub(super) fn target<'a>(
     if let Some(pending) = in_cycle.iter().find(|m| {
         matches!(
             m.status,
-            OutboxStatus::Queued | OutboxStatus::Sending | OutboxStatus::Failed | OutboxStatus::Uncertain
+            OutboxStatus::Queued
+                | OutboxStatus::Sending
+                | OutboxStatus::Failed
+                | OutboxStatus::Uncertain
         )
     }) {
         let reason = format!(
@@ -235,7 +232,12 @@ pub(super) fn target<'a>(
             .map(|on| on.with_timezone(&tz).date_naive()),
     };
     let Some(first) = first_index(ladder, first_stage) else {
-        hold(out, &client.id, vec![], "the ladder has no overdue stage".into());
+        hold(
+            out,
+            &client.id,
+            vec![],
+            "the ladder has no overdue stage".into(),
+        );
         return None;
     };
     let index = match step(ladder, first, driver.due_date, today, h, calendar) {

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
 use super::{ClientFile, PlanCheck, Settings};
+use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
 use crate::policy::HolidayCalendar;
 use crate::store::agreements::{self, PlanStatus};
 use crate::store::{Promise, PromiseStatus};

@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal_macros::dec;
 
 use super::*;
+
+mod escalation;
 use crate::config::{Config, EXAMPLE};
 use crate::domain::{
     Channel, Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind,
@@ -291,7 +293,11 @@ fn time_zone_decides_the_day_at_the_boundary() {
     // when it would announce a date already reached: skipped (the `due` message follows).
     let plan = mx.plan(now);
     assert!(plan.messages.is_empty(), "{plan:#?}");
-    assert!(held(&plan).contains("preventive for F1 skipped"), "{}", held(&plan));
+    assert!(
+        held(&plan).contains("preventive for F1 skipped"),
+        "{}",
+        held(&plan)
+    );
     mx.file.invoices[0].due_date = day("2026-11-26");
     let plan = mx.plan(now);
     let m = only(&plan);
@@ -373,7 +379,8 @@ fn after_a_40_day_outage_only_the_latest_stage_goes_once() {
     let plan = after.plan("2026-11-17T10:00:00Z");
     assert!(plan.messages.is_empty(), "{plan:#?}");
     assert!(
-        held(&plan).contains("second sent on 2026-11-17; next: firm not before Wednesday 2026-11-25"),
+        held(&plan)
+            .contains("second sent on 2026-11-17; next: firm not before Wednesday 2026-11-25"),
         "{}",
         held(&plan)
     );

@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 
-use super::{Plan, PlannedMessage, hold};
 use super::choose::ClientCtx;
+use super::{Plan, PlannedMessage, hold};
 use crate::policy::calendar::next_send_moment;
 use crate::store::{OutboxMessage, OutboxStatus};
 
@@ -75,7 +75,8 @@ pub(super) fn schedule_after(
         // The day already has a message for this client (allowed by a loose daily cap):
         // one message per client per local day, whatever its kind.
         first_reason.get_or_insert_with(|| "one message per client per day".to_owned());
-        from = start_of_day(tz, day + Days::new(1)).unwrap_or(moment.at + chrono::Duration::days(1));
+        from =
+            start_of_day(tz, day + Days::new(1)).unwrap_or(moment.at + chrono::Duration::days(1));
     }
     Err(format!(
         "no free day within {MAX_DAY_SKIPS} days (one message per client per day)"
