@@ -209,6 +209,11 @@ pub struct Reminders {
     /// Days before each instalment of a payment plan that a reminder goes out. Default: 3.
     #[serde(default = "default_instalment_notice")]
     pub instalment_notice_days: u32,
+    /// The stage of the first message in a cycle whose invoice is already late (e.g. just
+    /// imported 100 days overdue): escalation then goes one step at a time from there.
+    /// Default: the first stage after the due date (`early`).
+    #[serde(default)]
+    pub first_stage: Option<String>,
     /// The default ladder. Default: -3, 0, +3, +7, +15, +30, +60, +90 (hand-over).
     #[serde(default = "default_ladder")]
     pub ladder: Vec<Stage>,
@@ -237,6 +242,7 @@ impl Default for Reminders {
             minimum_amount: Decimal::ZERO,
             promise_grace_days: default_grace(),
             instalment_notice_days: default_instalment_notice(),
+            first_stage: None,
             ladder: default_ladder(),
             segments: Vec::new(),
             late_payer_share: default_late_share(),
@@ -473,6 +479,24 @@ pub struct CountrySettings {
     /// The owner's extra closing days (`YYYY-MM-DD`) for clients in this country. Default: none.
     #[serde(default)]
     pub extra_holidays: Vec<chrono::NaiveDate>,
+    /// How clients in this country pay, instead of the business's `iban`, `payment-methods`
+    /// and `payment-link`. Default: the business's, but only when the business's currency is
+    /// this country's (no Spanish IBAN or Bizum for a client in Mexico).
+    #[serde(default)]
+    pub payment: Option<PaymentSettings>,
+}
+
+/// Ways to pay offered to the clients of one country.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// Account for transfers (IBAN, CLABE, account number), if any. Default: none.
+    pub iban: Option<String>,
+    /// Other ways to pay, one sentence each. Default: none.
+    #[serde(default)]
+    pub payment_methods: Vec<String>,
+    /// A payment page, if any. Default: none.
+    pub payment_link: Option<String>,
 }
 
 /// Reads a secret from an environment variable or a file; the error says which and how.

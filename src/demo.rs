@@ -253,10 +253,8 @@ fn pause_kind(reason: &str) -> Option<&'static str> {
         ("invoice on hold", "manual hold"),
         ("plan: instalment", "payment plan"),
         ("client on manual hold", "manual hold"),
-        (
-            "final notice sent",
-            "final notice: waiting for the hand-over date",
-        ),
+        // One step at a time: after each reminder, the next stage and its earliest day.
+        ("; next: ", "one step at a time: the next stage waits"),
         ("handed over", "handed over to a person"),
     ]
     .into_iter()

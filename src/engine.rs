@@ -301,6 +301,11 @@ pub fn render_planned(
     );
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
+    ctx.history = context::history(file, &m.cycle, &m.invoices);
+    if !m.handover && m.plan.is_none() {
+        let calendar = planner::calendar_for(config, &file.client)?;
+        ctx.due = context::due_day(&invoices, today, &calendar);
+    }
     if let Some(r) = &m.plan {
         ctx.plan = plan_context(file, r, today);
     }

@@ -469,7 +469,7 @@ pub async fn flush_all(
     let mut report = FlushReport::default();
     for channel in channels.iter() {
         let one = flush(store, channel, &config.business, now, &opts).await?;
-        report.absorb(channel.dyn_name(), one);
+        report.absorb(one);
     }
     let uncertain = outbox::with_status(store.conn(), OutboxStatus::Uncertain)?;
     if let Some(imap) = &config.email.imap
@@ -492,7 +492,7 @@ pub async fn flush_all(
 
 impl FlushReport {
     /// Adds one channel's report to the total.
-    fn absorb(&mut self, channel: &str, one: FlushReport) {
+    fn absorb(&mut self, one: FlushReport) {
         self.recovered_uncertain += one.recovered_uncertain;
         self.sent += one.sent;
         self.retry += one.retry;
@@ -507,7 +507,7 @@ impl FlushReport {
         self.skipped += one.skipped;
         self.resolved_from_sent += one.resolved_from_sent;
         if let Some(why) = one.stopped {
-            self.stopped.get_or_insert(format!("{channel}: {why}"));
+            self.stopped.get_or_insert(why);
         }
         self.warnings.extend(one.warnings);
     }

@@ -53,11 +53,9 @@ pub enum Command {
     /// Import clients, invoices or payments from CSV (all or nothing).
     Import(import::Args),
     /// List or show clients.
-    #[command(subcommand)]
-    Client(client::Command),
+    Client(client::Args),
     /// List, show and change invoices.
-    #[command(subcommand)]
-    Invoice(invoice::Command),
+    Invoice(invoice::Args),
     /// What would be sent now, and why (and why not); sends nothing.
     Plan(plan::Args),
     /// Print exactly what would be sent for an invoice (headers included for email).
@@ -75,8 +73,7 @@ pub enum Command {
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
-    #[command(subcommand)]
-    Agreement(agreement::Command),
+    Agreement(agreement::Args),
     /// Replies received and what was done with them (`--review`: those a person must read).
     Responses(responses::Args),
     /// Aging buckets, promises due, review queue, outbox health.

@@ -79,12 +79,10 @@ fn print_report(r: &PassReport) -> Result<()> {
         f.sent,
         f.retry,
         f.dead,
-        f.recovered_uncertain
+        f.recovered_uncertain + f.uncertain
     );
-    if let Some(why) = &f.stopped {
-        eprintln!(
-            "warning: sending stopped: {why}; the messages left are retried later (see `cobrador outbox list`)"
-        );
+    if let Some(problem) = super::outbox::delivery_problem(f) {
+        eprintln!("warning: {problem}");
     }
     for w in f.warnings.iter().chain(r.queued.errors.iter()) {
         eprintln!("warning: {w}");

@@ -101,6 +101,24 @@ pub const REGIONAL: &[&str] = &[
     "vale", "coger", "coja", "cojan", "os", "vosotros", "vuestr*",
 ];
 
+/// Claims that earlier reminders were sent: allowed only when the client's history has some
+/// (`{{#if history.reminders}}`). A first message that says "pese a nuestros recordatorios"
+/// is untrue.
+pub const EARLIER_REMINDERS: &[&str] = &[
+    "recordatorios anteriores",
+    "pese a nuestros recordatorios",
+    "pese a los recordatorios",
+    "recordatorios que le hemos enviado",
+    "recordatorios que te hemos enviado",
+    "le hemos recordado",
+    "te hemos recordado",
+    "segundo recordatorio",
+    "nuevo recordatorio",
+    "escribimos de nuevo",
+    "una vez mas",
+    "nuevamente",
+];
+
 /// Not allowed in a message written with tuteo (`tuteo: true`).
 pub const USTED_MARKERS: &[&str] = &["usted", "ustedes"];
 
