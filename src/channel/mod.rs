@@ -15,6 +15,7 @@ pub mod email;
 pub mod file;
 pub mod imap_sent;
 pub mod registry;
+pub mod source;
 pub mod smtp;
 
 use std::future::Future;
@@ -28,6 +29,7 @@ use crate::store::OutboxMessage;
 
 pub use file::FileChannel;
 pub use registry::{AnyChannel, Registry};
+pub use source::{Source, SourceReport, WatchContext};
 pub use smtp::SmtpChannel;
 
 /// What became of one send.
