@@ -289,12 +289,13 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
-    if !m.handover && m.plan.is_none() {
-        let calendar = planner::calendar_for(config, &file.client)?;
-        ctx.due = context::due_day(&invoices, today, &calendar);
-    }
-    if let Some(r) = &m.plan {
-        ctx.plan = plan_context(file, r, today);
+    match &m.plan {
+        Some(r) => ctx.plan = plan_context(file, r, today),
+        None if !m.handover => {
+            let calendar = planner::calendar_for(config, &file.client)?;
+            ctx.due = context::due_day(&invoices, today, &calendar);
+        }
+        None => {}
     }
     let reached_invoices: Vec<&Invoice> = invoices
         .iter()
@@ -329,28 +330,7 @@ pub fn render_planned(
     let rendered = renderer
         .render_message(&m.template, render_channel(channel), &ctx)
         .with_context(|| format!("cannot render template {}", m.template))?;
-    let (message_id, in_reply_to, references) = if channel == Channel::Email {
-        // Follow-ups thread to the client's earlier reminders, so the client sees one
-        // conversation; owner tasks start their own thread.
-        let previous: Vec<_> = file
-            .messages
-            .iter()
-            .filter(|p| {
-                !m.handover
-                    && !p.message.stage.starts_with("owner")
-                    && p.message.stage != "handover"
-            })
-            .cloned()
-            .collect();
-        let (in_reply_to, references) = thread_headers(&previous);
-        (
-            Some(message_id(&config.business.email, &m.dedup_key, now)),
-            in_reply_to,
-            references,
-        )
-    } else {
-        (None, None, None)
-    };
+    let (message_id, in_reply_to, references) = threading(config, file, m, channel, now);
     let message = NewOutboxMessage {
         dedup_key: m.dedup_key.clone(),
         client_id: m.client.clone(),
@@ -381,6 +361,34 @@ pub fn render_planned(
         message,
         discount: discount.map(|(o, _)| o),
     })
+}
+
+/// Message-ID and threading headers of an email: follow-ups thread to the client's earlier
+/// reminders, so the client sees one conversation; owner tasks start their own thread.
+fn threading(
+    config: &Config,
+    file: &ClientFile,
+    m: &PlannedMessage,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    if channel != Channel::Email {
+        return (None, None, None);
+    }
+    let previous: Vec<_> = file
+        .messages
+        .iter()
+        .filter(|p| {
+            !m.handover && !p.message.stage.starts_with("owner") && p.message.stage != "handover"
+        })
+        .cloned()
+        .collect();
+    let (in_reply_to, references) = thread_headers(&previous);
+    (
+        Some(message_id(&config.business.email, &m.dedup_key, now)),
+        in_reply_to,
+        references,
+    )
 }
 
 /// The renderer's channel for a domain channel.
