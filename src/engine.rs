@@ -189,6 +189,7 @@ fn discount_for(
     stage: &Stage,
     invoices: &[&Invoice],
     today: chrono::NaiveDate,
+    calendar: &crate::policy::HolidayCalendar,
 ) -> Option<(OfferedDiscount, render::context::Discount)> {
     let offer = stage.discount.as_ref()?;
     let currency = invoices.first()?.currency.clone();
@@ -207,7 +208,11 @@ fn discount_for(
         (None, Some(a)) => (a.min(total), "un descuento por pronto pago".to_owned()),
         (None, None) => return None,
     };
-    let valid_until = today + chrono::Days::new(u64::from(offer.valid_days));
+    // Like every deadline, the last day of the offer is a business day of the client's.
+    let valid_until = planner::on_business_day(
+        today + chrono::Days::new(u64::from(offer.valid_days)),
+        calendar,
+    );
     // Each invoice carries its share, so a payment of one invoice's discounted balance settles it.
     let shares: Vec<(String, Money)> = invoices
         .iter()
@@ -289,12 +294,10 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
+    let calendar = planner::calendar_for(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),
-        None if !m.handover => {
-            let calendar = planner::calendar_for(config, &file.client)?;
-            ctx.due = context::due_day(&invoices, today, &calendar);
-        }
+        None if !m.handover => ctx.due = context::due_day(&invoices, today, &calendar),
         None => {}
     }
     let reached_invoices: Vec<&Invoice> = invoices
@@ -305,7 +308,7 @@ pub fn render_planned(
     let discount = if m.handover {
         None
     } else {
-        discount_for(stage, &reached_invoices, today)
+        discount_for(stage, &reached_invoices, today, &calendar)
     };
     ctx.discount = discount.as_ref().map(|(_, d)| d.clone());
     let is_final = config
