@@ -307,7 +307,7 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
-    let calendar = planner::calendar_for(config, &file.client)?;
+    let calendar = crate::config::calendar_for(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),
         None if !m.handover => ctx.due = context::due_day(&invoices, today, &calendar),

@@ -108,7 +108,7 @@ struct InvoiceView {
     payments: Vec<Payment>,
     messages: Vec<MessageView>,
     responses: Vec<ResponseView>,
-    plans: Vec<store::agreements::Plan>,
+    plans: Vec<store::agreements::PaymentPlan>,
     discounts: Vec<store::agreements::DiscountOffer>,
 }
 

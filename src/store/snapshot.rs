@@ -10,7 +10,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use super::{OutboxMessage, OutboxStatus};
-use crate::policy::planner::{ClientFile, Snapshot};
+use crate::domain::{ClientFile, Snapshot};
 
 /// A dead message that still holds its stage is, for planning, a stage still being tried.
 fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {

@@ -8,8 +8,8 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 
 use super::choose::ClientCtx;
 use super::{Plan, PlannedMessage, hold};
+use crate::domain::{OutboxMessage, OutboxStatus};
 use crate::policy::calendar::next_send_moment;
-use crate::store::{OutboxMessage, OutboxStatus};
 
 /// How many later local days [`schedule_after`] tries before giving up on a free day.
 const MAX_DAY_SKIPS: u32 = 60;
