@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod promises;
 pub mod responses;
 pub mod snapshot;
+pub mod telegram;
 
 use std::path::Path;
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub use responses::{NewResponse, StoredResponse};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_telegram.sql")),
 ];
 
 /// An open cobrador database.

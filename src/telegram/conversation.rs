@@ -1,0 +1,567 @@
+//! What the bot does with one update, decided inside the update's transaction.
+//!
+//! The decision and every change it makes (a link, a promise, an acknowledgement queued in
+//! the outbox) are committed together with the update's id, so an update is applied at most
+//! once. The bot's immediate answers (a greeting, the date picker, a button's notice) are
+//! returned as [`Action`]s and performed after the commit; a crash in between loses only that
+//! courtesy, never an effect, and never repeats one.
+//!
+//! Every answer of the client, typed or pressed, goes through [`crate::understand`] and
+//! [`crate::engine::apply`], scoped to the chat's own client: a button press is turned into
+//! the words it stands for ("Pagaré el 04/12/2026."). A promise whose date is missing or
+//! ambiguous is asked back with buttons, never guessed.
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use super::api::{Message, Update};
+use super::buttons::{self, Press};
+use super::link::token_hash;
+use crate::config::Config;
+use crate::domain::{Channel, Client};
+use crate::engine::apply::{self, Incoming, Scope};
+use crate::render::dates::{date_day, date_short, overdue_words};
+use crate::render::{Renderer, telegram_escape as esc};
+use crate::store::{self, telegram::TokenProblem};
+use crate::understand::{Intent, understand};
+
+const ACTOR: &str = "telegram";
+
+/// Something the bot says right away, after the update's transaction commits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// `sendMessage` (Telegram HTML).
+    Send {
+        /// The chat.
+        chat: i64,
+        /// The text.
+        html: String,
+        /// Buttons or ForceReply.
+        markup: Option<Value>,
+    },
+    /// `answerCallbackQuery` with a short notice.
+    Answer {
+        /// The callback query.
+        id: String,
+        /// The notice.
+        text: String,
+    },
+    /// `editMessageReplyMarkup`: new buttons, or none.
+    Edit {
+        /// The chat.
+        chat: i64,
+        /// Our message.
+        message_id: i64,
+        /// The new keyboard; `None` removes it.
+        markup: Option<Value>,
+    },
+}
+
+/// What one update came to.
+#[derive(Debug, Clone, Default)]
+pub struct Handled {
+    /// `message`, `callback_query`, `my_chat_member`, `other`.
+    pub kind: &'static str,
+    /// The chat, when there is one.
+    pub chat: Option<i64>,
+    /// A word for the audit: `linked`, `applied`, `asked_back`, `refused`, `ignored`...
+    pub outcome: &'static str,
+    /// What to say now.
+    pub actions: Vec<Action>,
+}
+
+/// The configuration and templates the decisions need.
+pub struct Env<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// The templates (acknowledgements, owner alerts).
+    pub renderer: &'a Renderer,
+}
+
+/// A chat linked to a client.
+pub(super) struct Linked {
+    /// The chat.
+    pub(super) chat: i64,
+    /// Its client.
+    pub(super) client: Client,
+}
+
+impl Linked {
+    /// Usted or tú, as the client is spoken to.
+    pub(super) fn u<'s>(&self, usted: &'s str, tu: &'s str) -> &'s str {
+        if self.client.tuteo { tu } else { usted }
+    }
+
+    /// The client's today.
+    pub(super) fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.client.time_zone).date_naive()
+    }
+}
+
+/// The client a chat is linked to, if any.
+pub(super) fn linked(tx: &Connection, chat: i64) -> Result<Option<Linked>> {
+    let Some((client_id, _)) = store::telegram::linked_client(tx, chat)? else {
+        return Ok(None);
+    };
+    Ok(store::clients::get(tx, &client_id)?.map(|client| Linked { chat, client }))
+}
+
+/// Decides what to do with one update (inside the caller's transaction).
+pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) -> Result<Handled> {
+    if let Some(m) = &upd.my_chat_member {
+        let chat = m.chat.id;
+        let outcome = if m.new_chat_member.status == "kicked" {
+            for client in store::telegram::mark_unreachable(tx, chat, now)? {
+                event(
+                    tx,
+                    now,
+                    "telegram.unreachable",
+                    Some(&client),
+                    json!({ "chat": chat, "why": "the user blocked the bot" }),
+                )?;
+            }
+            "blocked"
+        } else {
+            "ignored"
+        };
+        return Ok(Handled {
+            kind: "my_chat_member",
+            chat: Some(chat),
+            outcome,
+            actions: vec![],
+        });
+    }
+    if let Some(q) = &upd.callback_query {
+        return super::callbacks::handle(tx, env, q, now);
+    }
+    if let Some(m) = &upd.message {
+        return handle_message(tx, env, m, now);
+    }
+    Ok(Handled {
+        kind: "other",
+        chat: None,
+        outcome: "ignored",
+        actions: vec![],
+    })
+}
+
+pub(super) fn send(chat: i64, html: String, markup: Option<Value>) -> Action {
+    Action::Send { chat, html, markup }
+}
+
+pub(super) fn event(
+    tx: &Connection,
+    now: DateTime<Utc>,
+    kind: &str,
+    client: Option<&str>,
+    detail: Value,
+) -> Result<()> {
+    store::events::append(tx, now, ACTOR, kind, client, None, detail)
+}
+
+/// The polite answer to a chat that is not linked: who we are, how to link; nothing else.
+pub(super) fn not_linked_text(config: &Config) -> String {
+    let b = &config.business;
+    format!(
+        "Hola. Este es el asistente de cobros de <b>{}</b>. Solo atiende a clientes que han \
+         vinculado este chat con el enlace personal que les enviamos. Si es cliente y quiere \
+         recibir aquí sus avisos, pida su enlace a {} ({}).",
+        esc(&b.name),
+        esc(&b.contact_person),
+        esc(&b.email)
+    )
+}
+
+fn handle_message(
+    tx: &Connection,
+    env: &Env<'_>,
+    m: &Message,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = m.chat.id;
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: "ignored",
+        actions: vec![],
+    };
+    if m.chat.kind != "private" {
+        return Ok(h);
+    }
+    let text = m.text.as_deref().unwrap_or("").trim();
+    let (command, arg) = command_of(text);
+    if command.as_deref() == Some("start") && !arg.is_empty() {
+        let username = m.from.as_ref().and_then(|u| u.username.as_deref());
+        return start_with_token(tx, env, chat, arg, username, now);
+    }
+    let Some(who) = linked(tx, chat)? else {
+        h.outcome = "not_linked";
+        h.actions
+            .push(send(chat, not_linked_text(env.config), None));
+        return Ok(h);
+    };
+    match command.as_deref() {
+        Some("start") | Some("ayuda") | Some("help") => {
+            h.outcome = "help";
+            h.actions.push(send(chat, greeting(env.config, &who), None));
+        }
+        Some("stop") => {
+            store::telegram::unlink_chat(tx, chat, now)?;
+            event(
+                tx,
+                now,
+                "telegram.unlinked",
+                Some(&who.client.id),
+                json!({ "chat": chat }),
+            )?;
+            let by_email = store::clients::for_client(tx, &who.client.id)?
+                .iter()
+                .any(|c| c.email.is_some() && !c.opted_out);
+            let mut text = format!(
+                "Hecho: este chat ya no está vinculado y no {} enviaremos más mensajes por Telegram.",
+                who.u("le", "te")
+            );
+            if by_email {
+                text.push_str(&format!(
+                    " Los avisos {} llegarán por correo electrónico.",
+                    who.u("le", "te")
+                ));
+            }
+            h.outcome = "unlinked";
+            h.actions.push(send(chat, text, None));
+        }
+        Some("facturas") => {
+            h.outcome = "listed";
+            h.actions
+                .push(send(chat, invoice_list(tx, env.config, &who, now)?, None));
+        }
+        Some(_) => {
+            h.outcome = "unknown_command";
+            h.actions.push(send(chat, greeting(env.config, &who), None));
+        }
+        None if text.is_empty() => {
+            h.outcome = "not_text";
+            h.actions.push(send(
+                chat,
+                format!("Solo puedo leer mensajes de texto. {} con palabras o con los botones de los avisos.", who.u("Conteste", "Contesta")),
+                None,
+            ));
+        }
+        None => {
+            let answering = m
+                .reply_to_message
+                .as_ref()
+                .map(|r| store::telegram::outbox_for_message(tx, chat, r.message_id))
+                .transpose()?
+                .flatten();
+            let external_id = format!("telegram:{chat}:{}", m.message_id);
+            return words(tx, env, &who, text, answering, &external_id, now);
+        }
+    }
+    Ok(h)
+}
+
+/// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").
+fn command_of(text: &str) -> (Option<String>, &str) {
+    let Some(rest) = text.strip_prefix('/') else {
+        return (None, "");
+    };
+    let (head, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let name = head.split('@').next().unwrap_or(head).to_lowercase();
+    (Some(name), arg.trim())
+}
+
+fn greeting(config: &Config, who: &Linked) -> String {
+    format!(
+        "Hola, {}. Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
+         {} contestar a cualquier aviso con sus botones o con {} palabras.\n\n\
+         /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
+        esc(&who.client.name),
+        who.u("le", "te"),
+        esc(&config.business.name),
+        who.u("Puede", "Puedes"),
+        who.u("sus", "tus"),
+        who.u("le", "te"),
+    )
+}
+
+fn start_with_token(
+    tx: &Connection,
+    env: &Env<'_>,
+    chat: i64,
+    token: &str,
+    username: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: "link_refused",
+        actions: vec![],
+    };
+    let b = &env.config.business;
+    let ask = format!(
+        "pida uno nuevo a {} ({})",
+        esc(&b.contact_person),
+        esc(&b.email)
+    );
+    match store::telegram::use_token(tx, &token_hash(token), chat, now)? {
+        Ok(target) => {
+            store::telegram::link_chat(tx, chat, target.contact_id, username, now)?;
+            event(
+                tx,
+                now,
+                "telegram.linked",
+                Some(&target.client_id),
+                json!({ "chat": chat, "contact": target.contact_id }),
+            )?;
+            let who =
+                linked(tx, chat)?.ok_or_else(|| anyhow::anyhow!("chat {chat} did not link"))?;
+            h.outcome = "linked";
+            h.actions.push(send(chat, greeting(env.config, &who), None));
+        }
+        Err(problem) => {
+            let (why, text) = match problem {
+                TokenProblem::Used => (
+                    "used",
+                    format!("Este enlace ya se ha usado. Si quiere vincular otro chat, {ask}."),
+                ),
+                TokenProblem::Expired => ("expired", format!("Este enlace ha caducado: {ask}.")),
+                TokenProblem::Unknown => ("unknown", format!("Este enlace no es válido: {ask}.")),
+            };
+            event(
+                tx,
+                now,
+                "telegram.link_refused",
+                None,
+                json!({ "chat": chat, "why": why }),
+            )?;
+            h.actions.push(send(chat, text, None));
+        }
+    }
+    Ok(h)
+}
+
+fn invoice_list(
+    tx: &Connection,
+    config: &Config,
+    who: &Linked,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let today = who.today(now);
+    let open: Vec<_> = store::invoices::list(tx, Some(&who.client.id))?
+        .into_iter()
+        .filter(|i| !i.status.is_closed())
+        .collect();
+    if open.is_empty() {
+        return Ok(format!(
+            "No {} ninguna factura pendiente con <b>{}</b>. ¡Gracias!",
+            who.u("tiene", "tienes"),
+            esc(&config.business.name)
+        ));
+    }
+    let mut text = format!(
+        "Facturas pendientes con <b>{}</b>:\n",
+        esc(&config.business.name)
+    );
+    for i in &open {
+        let money =
+            crate::render::money::format_money(i.balance.0, &i.currency, &config.business.locale)
+                .unwrap_or_else(|_| format!("{} {}", i.balance.0, i.currency));
+        text.push_str(&format!(
+            "\n• <b>{}</b>: {}, {}",
+            esc(&i.number),
+            esc(&money),
+            overdue_words(i.days_overdue(today))
+        ));
+    }
+    Ok(text)
+}
+
+/// A typed answer: checked for other clients' invoices, read, then applied or asked back.
+pub(super) fn words(
+    tx: &Connection,
+    env: &Env<'_>,
+    who: &Linked,
+    text: &str,
+    answering: Option<i64>,
+    external_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = who.chat;
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: "applied",
+        actions: vec![],
+    };
+    let foreign: Vec<String> = store::invoices::list(tx, None)?
+        .into_iter()
+        .filter(|i| i.client_id != who.client.id && apply::mentions(text, &i.number))
+        .map(|i| i.number)
+        .collect();
+    if !foreign.is_empty() {
+        refuse(
+            tx,
+            who,
+            &foreign,
+            now,
+            "a message names another client's invoice",
+        )?;
+        h.outcome = "refused";
+        h.actions.push(send(chat, refused_text(who), None));
+        return Ok(h);
+    }
+    let reading = understand(text, now, who.client.time_zone);
+    let today = who.today(now);
+    if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
+        event(
+            tx,
+            now,
+            "telegram.asked_back",
+            Some(&who.client.id),
+            json!({ "chat": chat, "words": text, "understood": reading.promised_date }),
+        )?;
+        h.outcome = "asked_back";
+        h.actions.push(ask_date(
+            env.config,
+            who,
+            answering.unwrap_or(0),
+            today,
+            reading.promised_date,
+        ));
+        return Ok(h);
+    }
+    let inc = Incoming {
+        channel: Some(Channel::Telegram),
+        external_id: Some(external_id.to_owned()),
+        received_at: now,
+        sender: Some(chat.to_string()),
+        subject: None,
+        body: text.to_owned(),
+        references: Vec::new(),
+        automatic: false,
+    };
+    let scope = Scope {
+        client_id: who.client.id.clone(),
+        outbox_id: answering,
+    };
+    let Some(applied) = apply::apply_scoped_reply(tx, env.config, env.renderer, &inc, &scope, now)?
+    else {
+        h.outcome = "duplicate";
+        return Ok(h);
+    };
+    if applied.status == "needs_review" && applied.alert.is_some() {
+        h.actions.push(send(
+            chat,
+            format!(
+                "Gracias. Se lo he pasado a {}, que {} responderá lo antes posible.",
+                esc(&env.config.business.contact_person),
+                who.u("le", "te")
+            ),
+            None,
+        ));
+    }
+    Ok(h)
+}
+
+/// Asks for a date: `candidate` (an ambiguous reading) to confirm, the next business days,
+/// and "Otra fecha".
+pub(super) fn ask_date(
+    config: &Config,
+    who: &Linked,
+    outbox_id: i64,
+    today: NaiveDate,
+    candidate: Option<NaiveDate>,
+) -> Action {
+    let days = next_days(config, who, today);
+    let text = match candidate {
+        Some(d) => format!(
+            "¿{} decir el {} ({})? {} la fecha o {} otra.",
+            who.u("Quiere", "Quieres"),
+            date_day(d, today),
+            date_short(d),
+            who.u("Confirme", "Confirma"),
+            who.u("elija", "elige")
+        ),
+        None => format!(
+            "¿Qué día {}? {} uno o {} la fecha (por ejemplo, «el viernes» o «15/12»).",
+            who.u("pagará", "pagarás"),
+            who.u("Elija", "Elige"),
+            who.u("escriba", "escribe")
+        ),
+    };
+    send(
+        who.chat,
+        text,
+        Some(buttons::date_picker(outbox_id, today, candidate, &days)),
+    )
+}
+
+pub(super) fn next_days(config: &Config, who: &Linked, today: NaiveDate) -> Vec<NaiveDate> {
+    let calendar = who.client.country.parse().ok().and_then(|country| {
+        let extra = config
+            .countries
+            .get(&who.client.country)
+            .map(|s| s.extra_holidays.clone())
+            .unwrap_or_default();
+        let region = (country == crate::policy::Country::Spain)
+            .then_some(who.client.region.as_deref())
+            .flatten();
+        crate::policy::HolidayCalendar::new(country, region, &extra).ok()
+    });
+    buttons::business_days(today, 4, calendar.as_ref())
+}
+
+pub(super) fn refused_text(who: &Linked) -> String {
+    format!(
+        "Desde este chat solo puedo atender las facturas de <b>{}</b>.",
+        esc(&who.client.name)
+    )
+}
+
+/// Logs a chat's attempt to act on what is not its client's.
+pub(super) fn refuse(
+    tx: &Connection,
+    who: &Linked,
+    what: &[String],
+    now: DateTime<Utc>,
+    why: &str,
+) -> Result<()> {
+    tracing::warn!(chat = who.chat, client = %who.client.id, ?what, why, "Refused a Telegram request.");
+    event(
+        tx,
+        now,
+        "telegram.refused",
+        Some(&who.client.id),
+        json!({ "chat": who.chat, "what": what, "why": why }),
+    )
+}
+
+/// The words a button stands for, as the client would have typed them.
+pub(super) fn words_of(press: Press) -> Option<String> {
+    match press {
+        Press::Paid => Some("Ya he pagado.".into()),
+        Press::Day(d) => Some(format!("Pagaré el {}.", date_short(d))),
+        Press::Plan => Some("Necesito un plan de pagos.".into()),
+        Press::Human => Some("Quiero hablar con una persona.".into()),
+        Press::When | Press::OtherDay | Press::Change => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_read_with_or_without_the_bot_name() {
+        assert_eq!(command_of("/start abc"), (Some("start".into()), "abc"));
+        assert_eq!(
+            command_of("/Facturas@CobrosBot"),
+            (Some("facturas".into()), "")
+        );
+        assert_eq!(command_of("le pago el viernes"), (None, ""));
+    }
+}
