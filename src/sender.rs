@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::channel::imap_sent::SentMailbox;
-use crate::channel::{Channel, EmailOut, SendContext, SendOutcome, email};
+use crate::channel::{Channel, EmailOut, SendContext, SendOutcome, TelegramChannel, email};
 use crate::config::{Business, Config};
 use crate::domain;
 use crate::store::{OutboxMessage, OutboxStatus, Store, events, outbox};
@@ -302,17 +302,34 @@ pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<U
     })
 }
 
-/// The whole email pass the configuration asks for: the configured email channel (SMTP, or
-/// files in `email.outbox-dir`), then, with `email.imap.sent-mailbox` set, the uncertain rows
-/// looked up in the Sent mailbox. What `outbox flush` and `tick` run.
+/// The whole pass the configuration asks for: with `[telegram]`, the Telegram messages through
+/// the bot (chats found blocked are marked unreachable); then the configured email channel
+/// (SMTP, or files in `email.outbox-dir`, which also takes Telegram messages when there is no
+/// bot); then, with `email.imap.sent-mailbox` set, the uncertain rows looked up in the Sent
+/// mailbox. What `outbox flush` and `tick` run.
 pub async fn flush_configured(
     config: &Config,
     store: &mut Store,
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<FlushReport> {
+    let telegram = TelegramChannel::from_config(config)?;
+    let mut tg_report = FlushReport::default();
+    if let Some(tg) = &telegram {
+        tg_report = flush(store, tg, &config.business, now, opts).await?;
+        crate::telegram::record_blocked(store, &tg.take_blocked(), now)?;
+    }
     let channel = EmailOut::from_config(config)?;
-    let mut report = flush(store, &channel, &config.business, now, opts).await?;
+    let mut report = if telegram.is_some() {
+        let email_only = Only {
+            inner: &channel,
+            kinds: &[domain::Channel::Email],
+        };
+        flush(store, &email_only, &config.business, now, opts).await?
+    } else {
+        flush(store, &channel, &config.business, now, opts).await?
+    };
+    report.merge(tg_report);
     if let EmailOut::Smtp(smtp) = &channel {
         smtp.shutdown().await;
     }
@@ -333,6 +350,43 @@ pub async fn flush_configured(
         }
     }
     Ok(report)
+}
+
+impl FlushReport {
+    /// Adds another pass's counts (the Telegram pass to the email pass).
+    pub fn merge(&mut self, other: FlushReport) {
+        self.recovered_uncertain += other.recovered_uncertain;
+        self.sent += other.sent;
+        self.retry += other.retry;
+        self.dead += other.dead;
+        self.skipped += other.skipped;
+        self.resolved_from_sent += other.resolved_from_sent;
+        if self.stopped.is_none() {
+            self.stopped = other.stopped;
+        }
+        self.warnings.extend(other.warnings);
+    }
+}
+
+/// A channel restricted to some of its kinds (the file channel writes Telegram messages too,
+/// but not while a bot delivers them).
+struct Only<'a, C> {
+    inner: &'a C,
+    kinds: &'a [domain::Channel],
+}
+
+impl<C: Channel> Channel for Only<'_, C> {
+    fn kinds(&self) -> &[domain::Channel] {
+        self.kinds
+    }
+
+    fn concurrency(&self) -> usize {
+        self.inner.concurrency()
+    }
+
+    async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
+        self.inner.send(msg, ctx).await
+    }
 }
 
 #[cfg(test)]

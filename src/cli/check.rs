@@ -16,10 +16,15 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         Some(p) => println!("config: {} ok", p.display()),
         None => println!("config: none found, using the embedded example"),
     }
-    if ctx.config.telegram.is_some() && ctx.config.email.smtp.is_some() {
-        println!(
-            "warning: [telegram] is set but cobrador cannot send by Telegram yet: every reminder goes by email"
-        );
+    if let Some(tg) = &ctx.config.telegram {
+        match crate::telegram::api::Bot::from_config(tg) {
+            Ok(_) => println!(
+                "telegram: bot @{} at {} (`cobrador telegram me` checks the token)",
+                tg.bot_username.trim_start_matches('@'),
+                tg.api_base()
+            ),
+            Err(e) => problems.push(format!("telegram: {e:#}")),
+        }
     }
     for country in Country::ALL {
         if let Ok(rules) =

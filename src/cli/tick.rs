@@ -1,4 +1,5 @@
-//! `cobrador tick [--now RFC3339]`: one full pass (plan, queue, send), then exit.
+//! `cobrador tick [--now RFC3339]`: one full pass (Telegram answers, plan, queue, send), then
+//! exit.
 
 use std::process::ExitCode;
 
@@ -24,6 +25,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
     let now = args.now.unwrap_or_else(Utc::now);
     let renderer = Renderer::new(ctx.config.templates_dir.as_deref())?;
+    let mut warnings = Vec::new();
+    if ctx.config.telegram.is_some() {
+        // Answers first: a promise made in the chat pauses what the planner would send now.
+        match runtime()?.block_on(crate::telegram::poll_once(&ctx.config, &mut store, now)) {
+            Ok(r) => {
+                println!("telegram: {} updates, {} applied", r.updates, r.handled);
+                warnings.extend(r.warnings);
+            }
+            Err(e) => warnings.push(format!("cannot read Telegram updates: {e:#}")),
+        }
+    }
     let queued = engine::queue_due(&mut store, &ctx.config, &renderer, now)?;
     for e in &queued.effects {
         println!("recorded: {}", serde_json::to_string(e)?);
@@ -45,7 +57,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         flushed.dead,
         flushed.recovered_uncertain
     );
-    for w in flushed.warnings.iter().chain(queued.errors.iter()) {
+    for w in warnings
+        .iter()
+        .chain(flushed.warnings.iter())
+        .chain(queued.errors.iter())
+    {
         eprintln!("warning: {w}");
     }
     Ok(if queued.errors.is_empty() {
