@@ -64,7 +64,22 @@ pub fn queue_due(
             apply_effect(tx, effect, now)?;
             report.effects.push(effect.clone());
         }
-        for m in plan.messages.iter().filter(|m| m.due_now) {
+        // Formal stages sent by Telegram also go by email: a written record.
+        let records: Vec<PlannedMessage> = plan
+            .messages
+            .iter()
+            .filter(|m| m.due_now)
+            .filter_map(|m| {
+                let file = files.get(m.client.as_str())?;
+                crate::telegram::fallback::email_record(config, file, m)
+            })
+            .collect();
+        for m in plan
+            .messages
+            .iter()
+            .filter(|m| m.due_now)
+            .chain(records.iter())
+        {
             let Some(file) = files.get(m.client.as_str()) else {
                 continue;
             };

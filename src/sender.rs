@@ -317,7 +317,10 @@ pub async fn flush_configured(
     let mut tg_report = FlushReport::default();
     if let Some(tg) = &telegram {
         tg_report = flush(store, tg, &config.business, now, opts).await?;
-        crate::telegram::record_blocked(store, &tg.take_blocked(), now)?;
+        let blocked = tg.take_blocked();
+        crate::telegram::record_blocked(store, &blocked, now)?;
+        // Queued before the email pass below, so the client hears from us in this same pass.
+        crate::telegram::fallback::requeue_blocked_by_email(store, config, &blocked, now)?;
     }
     let channel = EmailOut::from_config(config)?;
     let mut report = if telegram.is_some() {

@@ -9,6 +9,7 @@
 //! - [`conversation`] and [`callbacks`]: what each update does, inside its transaction;
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
 //! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]).
+//! - [`fallback`]: email twins of Telegram reminders (formal stages, blocked chats).
 //!
 //! Sending reminders is the outbox's job: [`crate::channel::telegram::TelegramChannel`].
 
@@ -16,6 +17,7 @@ pub mod api;
 pub mod buttons;
 mod callbacks;
 pub mod conversation;
+pub mod fallback;
 mod http;
 pub mod link;
 pub mod poll;

@@ -574,35 +574,46 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
     let f = w.flush(ack.retry_at.unwrap()).await;
     assert_eq!(f.sent, 1);
 
-    // Bruno blocks the bot: the next message to him dies, and C2 falls back to email.
+    // Bruno blocks the bot. Before we hear of it, his next reminder is due (Thursday): it dies
+    // with 403, the chat is marked unreachable, and the reminder goes by email instead.
     w.bot.control("blocked", json!({ "chat_id": BRUNO }));
-    let mid = w.bot.sent_to(BRUNO).last().unwrap()["message_id"]
-        .as_i64()
-        .unwrap();
+    let thursday = now() + Duration::days(2);
+    let renderer = Renderer::new(None).unwrap();
+    let q = engine::queue_due(&mut w.store, &w.config, &renderer, thursday).unwrap();
+    assert_eq!(q.queued.len(), 1, "{q:?}");
     let before = w.bot.sent_to(BRUNO).len();
-    w.bot.press(BRUNO, mid, "plan:0");
-    // The press and the my_chat_member update arrive together.
-    let r = w.poll(now()).await;
-    assert!(r.outcomes.contains(&"blocked".to_owned()), "{r:?}");
-    let later = now() + Duration::minutes(5);
-    let f = w.flush(later).await;
-    assert_eq!(f.dead, 1, "{f:?}");
+    let f = w.flush(thursday).await;
+    assert_eq!((f.dead, f.sent), (1, 1), "{f:?}");
     assert_eq!(
         w.bot.sent_to(BRUNO).len(),
         before,
         "nothing reached the blocked chat"
     );
     assert_eq!(w.contact_of("C2").preferred_channel, Channel::Email);
-    assert!(!w.events("telegram.unreachable").is_empty());
-    let dead = store::outbox::for_client(w.store.conn(), "C2")
-        .unwrap()
-        .into_iter()
+    assert_eq!(w.events("telegram.unreachable").len(), 1);
+    let rows = store::outbox::for_client(w.store.conn(), "C2").unwrap();
+    let dead = rows
+        .iter()
         .find(|m| m.status == OutboxStatus::Dead)
         .unwrap();
+    assert_eq!(dead.message.channel, Channel::Telegram);
     assert!(
-        dead.last_error.unwrap().contains("blocked"),
+        dead.last_error.as_deref().unwrap().contains("blocked"),
         "the Bot API's words kept"
     );
+    let twin = rows
+        .iter()
+        .find(|m| m.message.dedup_key == format!("{}|email", dead.message.dedup_key))
+        .expect("the same reminder by email");
+    assert_eq!(twin.message.channel, Channel::Email);
+    assert_eq!(twin.message.recipients, ["admin@norte.example"]);
+    assert_eq!(twin.status, OutboxStatus::Sent);
+    // The my_chat_member update that follows changes nothing more, and later reminders plan
+    // by email.
+    let r = w.poll(thursday).await;
+    assert_eq!(r.outcomes, ["blocked"]);
+    let f = w.flush(thursday).await;
+    assert_eq!((f.sent, f.dead), (0, 0), "the fallback is queued once");
 }
 
 #[tokio::test]
