@@ -27,6 +27,8 @@ const TOKEN: &str = "123456:TEST-fake-token";
 const ANA: i64 = 5001;
 const BRUNO: i64 = 5002;
 const STRANGER: i64 = 5003;
+/// The owner's own chat (`telegram.owner-chat-id`).
+const OWNER: i64 = 9000;
 
 /// Tuesday 1 December 2026, 10:30 in Madrid (within the default contact hours).
 fn now() -> DateTime<Utc> {
@@ -54,7 +56,7 @@ impl World {
             dir.path().join("cobrador.db"),
             support::config_text(&format!(
                 "[email]\noutbox-dir = {:?}\n\n[telegram]\nbot-username = \"CobrosPradoBot\"\n\
-                 token-file = {:?}\napi-url = \"{}\"\n",
+                 token-file = {:?}\napi-url = \"{}\"\nowner-chat-id = {OWNER}\n",
                 dir.path().join("outbox"),
                 dir.path().join("token"),
                 bot.url()
@@ -402,8 +404,21 @@ async fn a_reminder_with_buttons_and_each_button_pressed() {
         .into_iter()
         .filter(|m| m.message.stage == "owner_alert")
         .collect();
-    assert_eq!(alerts.len(), 1);
-    assert_eq!(alerts[0].message.channel, Channel::Email);
+    let channels: Vec<Channel> = alerts.iter().map(|a| a.message.channel).collect();
+    assert_eq!(
+        channels,
+        [Channel::Email, Channel::Telegram],
+        "by email, and in the owner's chat"
+    );
+    w.flush(now()).await;
+    let owner = w.bot.sent_to(OWNER);
+    assert_eq!(owner.len(), 1);
+    let text = owner[0]["plain"].as_str().unwrap();
+    assert!(
+        text.contains("Café La Latina") && text.contains("hablar con una persona"),
+        "{text}"
+    );
+    assert!(button_texts(&owner[0]).is_empty());
 
     // "Ya he pagado": the payment is claimed; "Necesito un plan de pagos": reminders held.
     w.bot.press(ANA, mid, &data_of(&reminder, "Ya he pagado"));
@@ -572,7 +587,10 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
         .unwrap();
     assert_eq!(ack.status, OutboxStatus::Failed);
     let f = w.flush(ack.retry_at.unwrap()).await;
-    assert_eq!(f.sent, 1);
+    assert_eq!(
+        f.sent, 2,
+        "the acknowledgement, and the owner's copy of the alert: {f:?}"
+    );
 
     // Bruno blocks the bot. Before we hear of it, his next reminder is due (Thursday): it dies
     // with 403, the chat is marked unreachable, and the reminder goes by email instead.

@@ -69,11 +69,12 @@ impl ApiError {
         )
     }
 
-    /// Worth trying again later: network trouble, 429, 5xx, or a 409 polling conflict.
+    /// Worth trying again later: network trouble, 429, 5xx, a 409 polling conflict, or a
+    /// wrong token or `api-url` (401, 404): a setting to fix, not a reason to drop messages.
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Http(_) => true,
-            ApiError::Refused { code, .. } => *code == 429 || *code == 409 || *code >= 500,
+            ApiError::Refused { code, .. } => matches!(code, 401 | 404 | 409 | 429) || *code >= 500,
             ApiError::Decode { .. } => false,
         }
     }
