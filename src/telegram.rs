@@ -21,6 +21,7 @@ pub mod fallback;
 mod http;
 pub mod link;
 pub mod poll;
+pub mod simulate;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
