@@ -148,11 +148,11 @@ impl Endpoint {
                 Stream::Tls(s) => round_trip(*s, head.as_bytes(), body).await,
             }
         };
-        let raw = match tokio::time::timeout(timeout, exchange).await {
+        let parsed = match tokio::time::timeout(timeout, exchange).await {
             Ok(r) => r.map_err(|e| no_answer(e.to_string()))?,
             Err(_) => return Err(no_answer("timed out".into())),
         };
-        parse_response(&raw).map_err(|detail| HttpError::Malformed {
+        parsed.map_err(|detail| HttpError::Malformed {
             host: host.clone(),
             detail,
         })
@@ -201,27 +201,43 @@ async fn round_trip<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     head: &[u8],
     body: &[u8],
-) -> std::io::Result<Vec<u8>> {
+) -> std::io::Result<Result<(u16, Vec<u8>), String>> {
     stream.write_all(head).await?;
     stream.write_all(body).await?;
     stream.flush().await?;
     let mut raw = Vec::new();
-    // A server that closes without TLS close_notify still gave us the whole answer when
-    // the framing (Content-Length or chunks) says so; parse_response checks that.
-    match stream.read_to_end(&mut raw).await {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => {}
-        Err(e) => return Err(e),
+    let mut buf = vec![0u8; 16 * 1024];
+    // The answer ends where its framing says (Content-Length or the last chunk), so a server
+    // that keeps the connection open despite `Connection: close` does not make us wait.
+    loop {
+        let n = match stream.read(&mut buf).await {
+            Ok(n) => n,
+            // A TLS peer that closes without close_notify: treat as the end of the stream.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => 0,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(try_parse(&raw, true).and_then(|r| r.ok_or_else(|| "truncated".into())));
+        }
+        raw.extend_from_slice(&buf[..n]);
+        match try_parse(&raw, false) {
+            Ok(None) => continue,
+            Ok(Some(done)) => return Ok(Ok(done)),
+            Err(e) => return Ok(Err(e)),
+        }
     }
-    Ok(raw)
 }
 
-/// Splits an HTTP/1.1 answer into status and body (de-chunked).
-fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>), String> {
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("no end of headers")?;
+/// Splits an HTTP/1.1 answer into status and body (de-chunked); `None` while more bytes are
+/// needed (`eof`: no more will come).
+fn try_parse(raw: &[u8], eof: bool) -> Result<Option<(u16, Vec<u8>)>, String> {
+    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return if eof {
+            Err("no end of headers".into())
+        } else {
+            Ok(None)
+        };
+    };
     let head = std::str::from_utf8(&raw[..end]).map_err(|_| "headers are not UTF-8")?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
@@ -244,16 +260,20 @@ fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>), String> {
         }
     }
     let rest = &raw[end + 4..];
-    let body = if chunked {
-        dechunk(rest)?
-    } else if let Some(n) = length {
-        rest.get(..n)
-            .ok_or("body shorter than Content-Length")?
-            .to_vec()
-    } else {
-        rest.to_vec()
-    };
-    Ok((status, body))
+    if chunked {
+        return match dechunk(rest) {
+            Ok(body) => Ok(Some((status, body))),
+            Err(_) if !eof => Ok(None),
+            Err(e) => Err(e),
+        };
+    }
+    match length {
+        Some(n) if rest.len() >= n => Ok(Some((status, rest[..n].to_vec()))),
+        Some(_) if eof => Err("body shorter than Content-Length".into()),
+        Some(_) => Ok(None),
+        None if eof => Ok(Some((status, rest.to_vec()))),
+        None => Ok(None),
+    }
 }
 
 fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>, String> {
@@ -281,17 +301,31 @@ mod tests {
 
     #[test]
     fn parses_length_chunked_and_close_delimited_bodies() {
-        let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}xx").unwrap();
+        let done = |raw: &[u8], eof| try_parse(raw, eof).unwrap().unwrap();
+        let r = done(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}xx", false);
         assert_eq!(r, (200, b"{}".to_vec()));
-        let r = parse_response(
-            b"HTTP/1.1 429 Too Many\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n2;x=y\r\n\"}\r\n0\r\n\r\n",
-        )
-        .unwrap();
-        assert_eq!(r, (429, b"{\"a\"}".to_vec()));
-        let r = parse_response(b"HTTP/1.0 403 Forbidden\r\n\r\n{}").unwrap();
-        assert_eq!(r, (403, b"{}".to_vec()));
-        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}").is_err());
-        assert!(parse_response(b"garbage").is_err());
+        let chunked: &[u8] =
+            b"HTTP/1.1 429 Too Many\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n2;x=y\r\n\"}\r\n0\r\n\r\n";
+        assert_eq!(done(chunked, false), (429, b"{\"a\"}".to_vec()));
+        for cut in 0..chunked.len() - 5 {
+            assert_eq!(
+                try_parse(&chunked[..cut], false),
+                Ok(None),
+                "incomplete at {cut}"
+            );
+        }
+        assert_eq!(
+            done(b"HTTP/1.0 403 Forbidden\r\n\r\n{}", true),
+            (403, b"{}".to_vec())
+        );
+        assert_eq!(
+            try_parse(b"HTTP/1.0 403 Forbidden\r\n\r\n{}", false),
+            Ok(None)
+        );
+        let short = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}";
+        assert_eq!(try_parse(short, false), Ok(None));
+        assert!(try_parse(short, true).is_err());
+        assert!(try_parse(b"garbage", true).is_err());
     }
 
     #[test]

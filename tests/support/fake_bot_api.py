@@ -7,7 +7,8 @@ POST /bot<TOKEN>/<method> with a JSON body (or form fields), answers
 "parameters": {"retry_after": S}}. Checks what the real server checks where it matters to
 us: the token, HTML entities in parse_mode=HTML, reply_markup shapes and callback_data
 sizes, callback query ids, "message is not modified", long polling with offset/timeout
-(updates below the offset are confirmed and forgotten).
+(updates below the offset are confirmed and forgotten). Bot API connections are kept open
+even when the client sends `Connection: close`.
 
 Test control (not part of the Bot API), JSON bodies:
   POST /control/text      {"chat_id", "text", "reply_to_message_id"?}   -> {"update_id"}
@@ -318,6 +319,9 @@ class Handler(BaseHTTPRequestHandler):
             state["calls"].append({"method": method, "params": p, "at": time.time()})
         code, body = api(method, p)
         self.reply(code, body)
+        # Like some servers, keep the connection open whatever the client asked: the client
+        # must stop reading where the answer's framing ends, not wait for the close.
+        self.close_connection = False
 
     do_GET = handle_any
     do_POST = handle_any
