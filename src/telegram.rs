@@ -6,7 +6,8 @@
 //!   offset must live in our database, not in a dispatcher.
 //! - [`link`]: one-time, expiring deep links (`https://t.me/<bot>?start=<token>`).
 //! - [`buttons`]: the inline keyboards and their `callback_data`.
-//! - [`conversation`] and [`callbacks`]: what each update does, inside its transaction;
+//! - [`conversation`], [`commands`] and [`callbacks`]: what each update does, inside its
+//!   transaction;
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
 //! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]).
 //! - [`fallback`]: email twins of Telegram reminders (formal stages, blocked chats).
@@ -16,6 +17,7 @@
 pub mod api;
 pub mod buttons;
 mod callbacks;
+mod commands;
 pub mod conversation;
 pub mod fallback;
 mod http;

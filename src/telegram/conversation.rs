@@ -16,15 +16,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::api::{Message, Update};
+use super::api::Update;
 use super::buttons::{self, Press};
-use super::link::token_hash;
 use crate::config::Config;
 use crate::domain::{Channel, Client};
 use crate::engine::apply::{self, Incoming, Scope};
-use crate::render::dates::{date_day, date_short, overdue_words};
+use crate::render::dates::{date_day, date_short};
 use crate::render::{Renderer, telegram_escape as esc};
-use crate::store::{self, telegram::TokenProblem};
+use crate::store;
 use crate::understand::{Intent, understand};
 
 const ACTOR: &str = "telegram";
@@ -137,7 +136,7 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
         return super::callbacks::handle(tx, env, q, now);
     }
     if let Some(m) = &upd.message {
-        return handle_message(tx, env, m, now);
+        return super::commands::handle_message(tx, env, m, now);
     }
     Ok(Handled {
         kind: "other",
@@ -172,212 +171,6 @@ pub(super) fn not_linked_text(config: &Config) -> String {
         esc(&b.contact_person),
         esc(&b.email)
     )
-}
-
-fn handle_message(
-    tx: &Connection,
-    env: &Env<'_>,
-    m: &Message,
-    now: DateTime<Utc>,
-) -> Result<Handled> {
-    let chat = m.chat.id;
-    let mut h = Handled {
-        kind: "message",
-        chat: Some(chat),
-        outcome: "ignored",
-        actions: vec![],
-    };
-    if m.chat.kind != "private" {
-        return Ok(h);
-    }
-    let text = m.text.as_deref().unwrap_or("").trim();
-    let (command, arg) = command_of(text);
-    if command.as_deref() == Some("start") && !arg.is_empty() {
-        let username = m.from.as_ref().and_then(|u| u.username.as_deref());
-        return start_with_token(tx, env, chat, arg, username, now);
-    }
-    let Some(who) = linked(tx, chat)? else {
-        h.outcome = "not_linked";
-        h.actions
-            .push(send(chat, not_linked_text(env.config), None));
-        return Ok(h);
-    };
-    match command.as_deref() {
-        Some("start") | Some("ayuda") | Some("help") => {
-            h.outcome = "help";
-            h.actions.push(send(chat, greeting(env.config, &who), None));
-        }
-        Some("stop") => {
-            store::telegram::unlink_chat(tx, chat, now)?;
-            event(
-                tx,
-                now,
-                "telegram.unlinked",
-                Some(&who.client.id),
-                json!({ "chat": chat }),
-            )?;
-            let by_email = store::clients::for_client(tx, &who.client.id)?
-                .iter()
-                .any(|c| c.email.is_some() && !c.opted_out);
-            let mut text = format!(
-                "Hecho: este chat ya no está vinculado y no {} enviaremos más mensajes por Telegram.",
-                who.u("le", "te")
-            );
-            if by_email {
-                text.push_str(&format!(
-                    " Los avisos {} llegarán por correo electrónico.",
-                    who.u("le", "te")
-                ));
-            }
-            h.outcome = "unlinked";
-            h.actions.push(send(chat, text, None));
-        }
-        Some("facturas") => {
-            h.outcome = "listed";
-            h.actions
-                .push(send(chat, invoice_list(tx, env.config, &who, now)?, None));
-        }
-        Some(_) => {
-            h.outcome = "unknown_command";
-            h.actions.push(send(chat, greeting(env.config, &who), None));
-        }
-        None if text.is_empty() => {
-            h.outcome = "not_text";
-            h.actions.push(send(
-                chat,
-                format!("Solo puedo leer mensajes de texto. {} con palabras o con los botones de los avisos.", who.u("Conteste", "Contesta")),
-                None,
-            ));
-        }
-        None => {
-            let answering = m
-                .reply_to_message
-                .as_ref()
-                .map(|r| store::telegram::outbox_for_message(tx, chat, r.message_id))
-                .transpose()?
-                .flatten();
-            let external_id = format!("telegram:{chat}:{}", m.message_id);
-            return words(tx, env, &who, text, answering, &external_id, now);
-        }
-    }
-    Ok(h)
-}
-
-/// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").
-fn command_of(text: &str) -> (Option<String>, &str) {
-    let Some(rest) = text.strip_prefix('/') else {
-        return (None, "");
-    };
-    let (head, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    let name = head.split('@').next().unwrap_or(head).to_lowercase();
-    (Some(name), arg.trim())
-}
-
-fn greeting(config: &Config, who: &Linked) -> String {
-    format!(
-        "Hola, {}. Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
-         {} contestar a cualquier aviso con sus botones o con {} palabras.\n\n\
-         /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        esc(&who.client.name),
-        who.u("le", "te"),
-        esc(&config.business.name),
-        who.u("Puede", "Puedes"),
-        who.u("sus", "tus"),
-        who.u("le", "te"),
-    )
-}
-
-fn start_with_token(
-    tx: &Connection,
-    env: &Env<'_>,
-    chat: i64,
-    token: &str,
-    username: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Handled> {
-    let mut h = Handled {
-        kind: "message",
-        chat: Some(chat),
-        outcome: "link_refused",
-        actions: vec![],
-    };
-    let b = &env.config.business;
-    let ask = format!(
-        "pida uno nuevo a {} ({})",
-        esc(&b.contact_person),
-        esc(&b.email)
-    );
-    match store::telegram::use_token(tx, &token_hash(token), chat, now)? {
-        Ok(target) => {
-            store::telegram::link_chat(tx, chat, target.contact_id, username, now)?;
-            event(
-                tx,
-                now,
-                "telegram.linked",
-                Some(&target.client_id),
-                json!({ "chat": chat, "contact": target.contact_id }),
-            )?;
-            let who =
-                linked(tx, chat)?.ok_or_else(|| anyhow::anyhow!("chat {chat} did not link"))?;
-            h.outcome = "linked";
-            h.actions.push(send(chat, greeting(env.config, &who), None));
-        }
-        Err(problem) => {
-            let (why, text) = match problem {
-                TokenProblem::Used => (
-                    "used",
-                    format!("Este enlace ya se ha usado. Si quiere vincular otro chat, {ask}."),
-                ),
-                TokenProblem::Expired => ("expired", format!("Este enlace ha caducado: {ask}.")),
-                TokenProblem::Unknown => ("unknown", format!("Este enlace no es válido: {ask}.")),
-            };
-            event(
-                tx,
-                now,
-                "telegram.link_refused",
-                None,
-                json!({ "chat": chat, "why": why }),
-            )?;
-            h.actions.push(send(chat, text, None));
-        }
-    }
-    Ok(h)
-}
-
-fn invoice_list(
-    tx: &Connection,
-    config: &Config,
-    who: &Linked,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    let today = who.today(now);
-    let open: Vec<_> = store::invoices::list(tx, Some(&who.client.id))?
-        .into_iter()
-        .filter(|i| !i.status.is_closed())
-        .collect();
-    if open.is_empty() {
-        return Ok(format!(
-            "No {} ninguna factura pendiente con <b>{}</b>. ¡Gracias!",
-            who.u("tiene", "tienes"),
-            esc(&config.business.name)
-        ));
-    }
-    let mut text = format!(
-        "Facturas pendientes con <b>{}</b>:\n",
-        esc(&config.business.name)
-    );
-    for i in &open {
-        let money =
-            crate::render::money::format_money(i.balance.0, &i.currency, &config.business.locale)
-                .unwrap_or_else(|_| format!("{} {}", i.balance.0, i.currency));
-        text.push_str(&format!(
-            "\n• <b>{}</b>: {}, {}",
-            esc(&i.number),
-            esc(&money),
-            overdue_words(i.days_overdue(today))
-        ));
-    }
-    Ok(text)
 }
 
 /// A typed answer: checked for other clients' invoices, read, then applied or asked back.
@@ -416,6 +209,20 @@ pub(super) fn words(
     }
     let reading = understand(text, now, who.client.time_zone);
     let today = who.today(now);
+    if reading.intent == Intent::Stop {
+        // Our Telegram messages say «baja» stops messages *by Telegram*: so it unlinks the
+        // chat; reminders go on by email (a client who wants none says so there or to a person).
+        event(
+            tx,
+            now,
+            "telegram.stop_words",
+            Some(&who.client.id),
+            json!({ "chat": chat, "words": text, "evidence": reading.evidence }),
+        )?;
+        h.outcome = "unlinked";
+        h.actions.push(super::commands::stop(tx, who, now)?);
+        return Ok(h);
+    }
     if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
         event(
             tx,
@@ -548,20 +355,5 @@ pub(super) fn words_of(press: Press) -> Option<String> {
         Press::Plan => Some("Necesito un plan de pagos.".into()),
         Press::Human => Some("Quiero hablar con una persona.".into()),
         Press::When | Press::OtherDay | Press::Change => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_are_read_with_or_without_the_bot_name() {
-        assert_eq!(command_of("/start abc"), (Some("start".into()), "abc"));
-        assert_eq!(
-            command_of("/Facturas@CobrosBot"),
-            (Some("facturas".into()), "")
-        );
-        assert_eq!(command_of("le pago el viernes"), (None, ""));
     }
 }

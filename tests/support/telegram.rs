@@ -1,12 +1,24 @@
-//! The fake Bot API server (`fake_bot_api.py` beside this file) and its test controls.
+//! The fake Bot API server (`fake_bot_api.py` beside this file), its test controls, and a
+//! [`World`]: a database with two clients, a configuration pointing at the fake server.
+//! Used by tests/telegram.rs and tests/telegram_delivery.rs (with `mod support;` declared).
+
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::Duration as StdDuration;
 
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use cobrador::config::Config;
+use cobrador::engine;
+use cobrador::import::{self, Defaults, Kind};
+use cobrador::render::Renderer;
+use cobrador::sender::{self, FlushOptions};
+use cobrador::store::{self, PromiseStatus, Store};
+use cobrador::telegram::{self, link};
 use serde_json::{Value, json};
 
 /// A running fake Bot API server on 127.0.0.1; killed on drop.
@@ -42,7 +54,9 @@ impl FakeBotApi {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+        let line = rx
+            .recv_timeout(StdDuration::from_secs(60))
+            .unwrap_or_default();
         let Some(port) = line
             .trim()
             .strip_prefix("READY ")
@@ -173,4 +187,158 @@ pub fn buttons(msg: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+pub const TOKEN: &str = "123456:TEST-fake-token";
+pub const ANA: i64 = 5001;
+pub const BRUNO: i64 = 5002;
+pub const STRANGER: i64 = 5003;
+/// The owner's own chat (`telegram.owner-chat-id`).
+pub const OWNER: i64 = 9000;
+
+/// Tuesday 1 December 2026, 10:30 in Madrid (within the default contact hours).
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap()
+}
+
+pub fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
+}
+
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub bot: FakeBotApi,
+    pub config: Config,
+    pub store: Store,
+}
+
+impl World {
+    pub fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let bot = FakeBotApi::start(dir.path(), TOKEN);
+        std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
+        let text = format!(
+            "database = {:?}\n{}",
+            dir.path().join("cobrador.db"),
+            crate::support::config_text(&format!(
+                "[email]\noutbox-dir = {:?}\n\n[telegram]\nbot-username = \"CobrosPradoBot\"\n\
+                 token-file = {:?}\napi-url = \"{}\"\nowner-chat-id = {OWNER}\n",
+                dir.path().join("outbox"),
+                dir.path().join("token"),
+                bot.url()
+            ))
+        );
+        let path = dir.path().join("cobrador.toml");
+        std::fs::write(&path, text).unwrap();
+        let config = Config::load(&path).unwrap();
+        let mut store = Store::open(&config.database).unwrap();
+        let defaults = Defaults {
+            country: "ES".into(),
+            currency: "EUR".into(),
+        };
+        let clients = "codigo;nombre;pais;comunidad;tipo;trato;email;contacto\n\
+            C1;Café La Latina;ES;MD;b2b;usted;pagos@lalatina.example;Ana Ruiz\n\
+            C2;Bodegas Norte;ES;MD;b2b;usted;admin@norte.example;Bruno Gil\n";
+        let invoices = "numero;cliente;fecha;vencimiento;importe;moneda\n\
+            F-1;C1;20/10/2026;25/11/2026;860,00;EUR\n\
+            F-2;C2;20/10/2026;25/11/2026;1.200,00;EUR\n";
+        let t = now() - Duration::days(1);
+        import::import_bytes(
+            &mut store,
+            Kind::Clients,
+            "c.csv",
+            clients.as_bytes(),
+            &defaults,
+            false,
+            t,
+        )
+        .unwrap();
+        import::import_bytes(
+            &mut store,
+            Kind::Invoices,
+            "i.csv",
+            invoices.as_bytes(),
+            &defaults,
+            false,
+            t,
+        )
+        .unwrap();
+        World {
+            dir,
+            bot,
+            config,
+            store,
+        }
+    }
+
+    pub async fn poll(&mut self, at: DateTime<Utc>) -> telegram::PollReport {
+        telegram::poll_once(&self.config, &mut self.store, at)
+            .await
+            .unwrap()
+    }
+
+    pub async fn flush(&mut self, at: DateTime<Utc>) -> sender::FlushReport {
+        sender::flush_configured(&self.config, &mut self.store, at, &FlushOptions::default())
+            .await
+            .unwrap()
+    }
+
+    /// Links `chat` to `client` through a deep link, as the client would.
+    pub async fn link(&mut self, client: &str, chat: i64) {
+        let l = link::create_link(&mut self.store, &self.config, client, None, now()).unwrap();
+        let token = l.url.split("start=").nth(1).unwrap().to_owned();
+        self.bot.text(chat, &format!("/start {token}"), None);
+        let r = self.poll(now()).await;
+        assert_eq!(r.outcomes, ["linked"], "{r:?}");
+    }
+
+    /// Plans and sends what is due; returns the reminder sent to `chat`.
+    pub async fn remind(&mut self, chat: i64) -> serde_json::Value {
+        let renderer = Renderer::new(None).unwrap();
+        let q = engine::queue_due(&mut self.store, &self.config, &renderer, now()).unwrap();
+        assert!(q.errors.is_empty(), "{:?}", q.errors);
+        let f = self.flush(now()).await;
+        assert!(f.sent >= 1, "{f:?}");
+        self.bot.sent_to(chat).last().cloned().unwrap()
+    }
+
+    pub fn contact_of(&self, client: &str) -> cobrador::domain::Contact {
+        store::clients::for_client(self.store.conn(), client)
+            .unwrap()
+            .remove(0)
+    }
+
+    pub fn invoice(&self, number: &str) -> cobrador::domain::Invoice {
+        store::invoices::get(self.store.conn(), number)
+            .unwrap()
+            .unwrap()
+    }
+
+    pub fn pending_promises(&self) -> Vec<store::Promise> {
+        store::promises::all(self.store.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.status == PromiseStatus::Pending)
+            .collect()
+    }
+
+    pub fn events(&self, kind: &str) -> Vec<store::Event> {
+        ["C1", "C2"]
+            .iter()
+            .flat_map(|c| store::events::for_client(self.store.conn(), c, None).unwrap())
+            .filter(|e| e.kind == kind)
+            .collect()
+    }
+
+    pub fn responses(&self) -> Vec<store::StoredResponse> {
+        store::responses::list(self.store.conn(), false).unwrap()
+    }
+}
+
+pub fn data_of(msg: &serde_json::Value, text: &str) -> String {
+    buttons(msg)
+        .into_iter()
+        .find(|(t, _)| t.starts_with(text))
+        .unwrap_or_else(|| panic!("no button {text:?} in {msg}"))
+        .1
 }
