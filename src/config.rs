@@ -362,7 +362,7 @@ pub struct Telegram {
     pub token_env: Option<String>,
     /// File holding the bot token.
     pub token_file: Option<PathBuf>,
-    /// Bot API base URL. Default: https://api.telegram.org (a self-hosted Bot API server, or a
+    /// Bot API base URL. Default: `https://api.telegram.org` (a self-hosted Bot API server, or a
     /// test server, goes here).
     pub api_url: Option<String>,
     /// The bot's username, for deep links.

@@ -1,12 +1,12 @@
 //! Telegram: the Bot API client, linking chats to clients, and reading their answers.
 //!
-//! - [`api`] (over [`http`]): the Bot API methods cobrador calls, with the documented JSON;
+//! - [`api`] (over `http`): the Bot API methods cobrador calls, with the documented JSON;
 //!   a small hand-written HTTP/1.1 client rather than teloxide: the outbox, not a library's
 //!   retry loop, must decide what is resent after a 429 or a lost answer, and the update
 //!   offset must live in our database, not in a dispatcher.
 //! - [`link`]: one-time, expiring deep links (`https://t.me/<bot>?start=<token>`).
 //! - [`buttons`]: the inline keyboards and their `callback_data`.
-//! - [`conversation`], [`commands`] and [`callbacks`]: what each update does, inside its
+//! - [`conversation`], `commands` and `callbacks`: what each update does, inside its
 //!   transaction;
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
 //! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]).
