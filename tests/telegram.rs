@@ -102,6 +102,10 @@ async fn linking_with_a_valid_a_reused_and_an_expired_token() {
     );
     assert!(w.responses().is_empty());
 
+    // The owner's own chat is not a client's: it is told what it is for.
+    w.bot.text(OWNER, "/start", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["owner"]);
+
     // /facturas lists the chat's own invoices only; /stop unlinks.
     w.bot.text(ANA, "/facturas", None);
     w.poll(now()).await;

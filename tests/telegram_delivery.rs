@@ -257,3 +257,48 @@ async fn the_command_line_links_polls_and_ticks() {
     let out = cobrador(dir, &["telegram", "me"]);
     assert!(out.contains("@CobrosPradoBot"), "{out}");
 }
+
+#[tokio::test]
+async fn messages_to_one_chat_are_a_second_apart() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let greeting_sent = w.bot.sent_to(ANA).len();
+    for i in 0..3 {
+        let msg = store::NewOutboxMessage {
+            dedup_key: format!("C1|ack_paid|test-{i}"),
+            client_id: "C1".into(),
+            stage: "ack_paid".into(),
+            cycle: format!("test-{i}"),
+            channel: Channel::Telegram,
+            recipients: vec![ANA.to_string()],
+            cc: vec![],
+            subject: None,
+            body_text: format!("Mensaje <b>{i}</b>"),
+            body_html: None,
+            attachment: None,
+            message_id: None,
+            in_reply_to: None,
+            references: None,
+            send_at: now(),
+            invoices: vec![],
+        };
+        store::outbox::insert_if_new(w.store.conn(), &msg, now()).unwrap();
+    }
+    let f = w.flush(now()).await;
+    assert_eq!(f.sent, 3);
+    let times: Vec<f64> = w
+        .bot
+        .calls("sendMessage")
+        .iter()
+        .filter(|c| c["params"]["chat_id"] == ANA)
+        .skip(greeting_sent)
+        .map(|c| c["at"].as_f64().unwrap())
+        .collect();
+    assert_eq!(times.len(), 3, "each once");
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 0.99,
+            "one message per second per chat: {times:?}"
+        );
+    }
+}

@@ -40,6 +40,18 @@ pub(super) fn handle_message(
         return start_with_token(tx, env, chat, arg, username, now);
     }
     let Some(who) = linked(tx, chat)? else {
+        let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+        if owner == Some(chat) {
+            h.outcome = "owner";
+            h.actions.push(send(
+                chat,
+                "Este es el chat del propietario: aquí recibirá los avisos de cobrador. Las \
+                 respuestas de los clientes se revisan con <code>cobrador responses --review</code>."
+                    .into(),
+                None,
+            ));
+            return Ok(h);
+        }
         h.outcome = "not_linked";
         h.actions
             .push(send(chat, not_linked_text(env.config), None));
