@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages used by tests/support (real SMTP and IMAP servers on 127.0.0.1).
-PACKAGES=(dovecot-imapd postfix python3-aiosmtpd openssl)
+PACKAGES=(dovecot-imapd postfix python3-aiosmtpd openssl systemd)
 missing=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 if command -v dpkg-query >/dev/null; then
@@ -27,3 +27,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cargo test --locked --all-targets
+
+# The package: built with cargo-deb, unpacked and checked (files, modes, unit, sandboxing).
+if ! command -v cargo-deb >/dev/null; then
+  if [ "$(id -u)" = 0 ] || [ "${CI:-}" = true ]; then
+    echo "test.sh: installing cargo-deb"
+    cargo install cargo-deb --locked --quiet
+  else
+    echo "test.sh: cargo-deb is missing: install it with  cargo install cargo-deb --locked" >&2
+    exit 1
+  fi
+fi
+./scripts/package-test.sh

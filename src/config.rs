@@ -23,7 +23,8 @@ pub const EXAMPLE: &str = include_str!("../config.example.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Config {
-    /// SQLite database path. Default: `cobrador.db` next to the config file.
+    /// SQLite database path. Default: `cobrador.db`. Relative paths (this and `email.outbox-dir`)
+    /// resolve next to the config file, or in `$STATE_DIRECTORY` when systemd sets it.
     #[serde(default = "default_database")]
     pub database: PathBuf,
     /// A directory whose templates replace the defaults of the same name. Default: none.
@@ -45,9 +46,102 @@ pub struct Config {
     /// Per-country overrides of `[contact]`, e.g. `[countries.CL.contact]`, and holidays.
     #[serde(default)]
     pub countries: std::collections::BTreeMap<String, CountrySettings>,
+    /// The long-running daemon (`cobrador run`).
+    #[serde(default)]
+    pub daemon: Daemon,
+    /// Safety limits: the largest amount accepted, how long a failing message is retried.
+    #[serde(default)]
+    pub limits: Limits,
     /// Where this configuration came from (not read from the file).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+}
+
+/// Settings of `cobrador run`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Daemon {
+    /// Seconds between two planning passes when nothing changes. Default: 300. A payment, a
+    /// reply or any other change to the database triggers a pass at once anyway.
+    #[serde(default = "default_plan_interval")]
+    pub plan_interval_secs: u64,
+    /// Seconds between two looks for changes made by other processes (`cobrador invoice pay`,
+    /// an import). Default: 5.
+    #[serde(default = "default_change_poll")]
+    pub change_poll_secs: u64,
+    /// Days without any payment recorded or imported, while invoices are open, after which
+    /// `check` and the daemon warn that clients who already paid may be reminded. Default: 7.
+    #[serde(default = "default_payments_stale")]
+    pub payments_stale_days: u32,
+}
+
+impl Default for Daemon {
+    fn default() -> Self {
+        Daemon {
+            plan_interval_secs: default_plan_interval(),
+            change_poll_secs: default_change_poll(),
+            payments_stale_days: default_payments_stale(),
+        }
+    }
+}
+
+/// Bounds that keep one bad row or one bad day from breaking everything else.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Limits {
+    /// The largest amount an import or `invoice pay` accepts (any currency). Default:
+    /// 1000000000000 (10^12): far above any real invoice, far below where sums could overflow.
+    #[serde(default = "default_max_amount", with = "rust_decimal::serde::str")]
+    pub max_amount: Decimal,
+    /// How long a message that keeps failing transiently (server down, 4xx) is retried before
+    /// it is given up as dead and the owner is told, like an MTA's queue lifetime. Default: 96
+    /// (four days).
+    #[serde(default = "default_retry_for_hours")]
+    pub retry_for_hours: u32,
+    /// How long after a message died its stage may be planned again (on another channel when
+    /// the client has one). Default: 24.
+    #[serde(default = "default_retry_stage_after_hours")]
+    pub retry_stage_after_hours: u32,
+}
+
+fn default_max_amount() -> Decimal {
+    Decimal::from(1_000_000_000_000i64)
+}
+fn default_retry_for_hours() -> u32 {
+    96
+}
+fn default_retry_stage_after_hours() -> u32 {
+    24
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_amount: default_max_amount(),
+            retry_for_hours: default_retry_for_hours(),
+            retry_stage_after_hours: default_retry_stage_after_hours(),
+        }
+    }
+}
+
+fn default_plan_interval() -> u64 {
+    300
+}
+
+fn default_change_poll() -> u64 {
+    5
+}
+
+fn default_payments_stale() -> u32 {
+    7
+}
+
+/// systemd's `StateDirectory=` (the first one), where relative data paths resolve under the
+/// service manager.
+pub fn state_directory() -> Option<PathBuf> {
+    let dirs = std::env::var_os("STATE_DIRECTORY")?;
+    let first = dirs.to_str()?.split(':').next()?.to_owned();
+    (!first.is_empty()).then(|| PathBuf::from(first))
 }
 
 fn default_database() -> PathBuf {
@@ -114,6 +208,11 @@ pub struct Reminders {
     /// Days before each instalment of a payment plan that a reminder goes out. Default: 3.
     #[serde(default = "default_instalment_notice")]
     pub instalment_notice_days: u32,
+    /// The stage of the first message in a cycle whose invoice is already late (e.g. just
+    /// imported 100 days overdue): escalation then goes one step at a time from there.
+    /// Default: the first stage after the due date (`early`).
+    #[serde(default)]
+    pub first_stage: Option<String>,
     /// The default ladder. Default: -3, 0, +3, +7, +15, +30, +60, +90 (hand-over).
     #[serde(default = "default_ladder")]
     pub ladder: Vec<Stage>,
@@ -142,6 +241,7 @@ impl Default for Reminders {
             minimum_amount: Decimal::ZERO,
             promise_grace_days: default_grace(),
             instalment_notice_days: default_instalment_notice(),
+            first_stage: None,
             ladder: default_ladder(),
             segments: Vec::new(),
             late_payer_share: default_late_share(),
@@ -426,6 +526,24 @@ pub struct CountrySettings {
     /// The owner's extra closing days (`YYYY-MM-DD`) for clients in this country. Default: none.
     #[serde(default)]
     pub extra_holidays: Vec<chrono::NaiveDate>,
+    /// How clients in this country pay, instead of the business's `iban`, `payment-methods`
+    /// and `payment-link`. Default: the business's, but only when the business's currency is
+    /// this country's (no Spanish IBAN or Bizum for a client in Mexico).
+    #[serde(default)]
+    pub payment: Option<PaymentSettings>,
+}
+
+/// Ways to pay offered to the clients of one country.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// Account for transfers (IBAN, CLABE, account number), if any. Default: none.
+    pub iban: Option<String>,
+    /// Other ways to pay, one sentence each. Default: none.
+    #[serde(default)]
+    pub payment_methods: Vec<String>,
+    /// A payment page, if any. Default: none.
+    pub payment_link: Option<String>,
 }
 
 /// Reads a secret from an environment variable or a file; the error says which and how.
@@ -477,9 +595,11 @@ impl Config {
         })?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        config.database = base.join(&config.database);
+        // Under systemd the configuration directory is read-only: data goes to the state directory.
+        let data = state_directory().unwrap_or_else(|| base.clone());
+        config.database = data.join(&config.database);
         config.templates_dir = config.templates_dir.map(|d| base.join(d));
-        config.email.outbox_dir = config.email.outbox_dir.map(|d| base.join(d));
+        config.email.outbox_dir = config.email.outbox_dir.map(|d| data.join(d));
         if let Some(smtp) = &mut config.email.smtp {
             smtp.ca_file = smtp.ca_file.take().map(|f| base.join(f));
             smtp.password_file = smtp.password_file.take().map(|f| base.join(f));

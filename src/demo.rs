@@ -5,17 +5,22 @@ mod script;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
 
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 
+use crate::channel::Registry;
 use crate::channel::file::FileChannel;
 use crate::config::{Config, EXAMPLE};
+use crate::daemon::{self, Loop, Steps};
 use crate::domain::{Channel, Money, PaymentKind};
 use crate::engine::decisions::{self, Decision};
 use crate::engine::{self, apply::Incoming};
 use crate::render::Renderer;
-use crate::sender::{self, FlushOptions};
+use crate::sender::FlushOptions;
 use crate::store::{self, OutboxStatus, Store};
 
 use script::{Action, Character, When};
@@ -51,6 +56,17 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
     let cast = script::cast();
     seed(&mut store, &cast)?;
     let channel = FileChannel::new(out);
+    let mut channels = Registry::default();
+    channels.register(FileChannel::new(out));
+    let config = Arc::new(config);
+    let lp = Loop {
+        config: config.clone(),
+        renderer: Renderer::new(None)?,
+        channels,
+        sources: Vec::new(),
+        flush: FlushOptions::default(),
+    };
+    let stop = CancellationToken::new();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -100,7 +116,14 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
                     say(&mut report, stamp(now, &c.client.id, &line));
                 }
             }
-            let queued = engine::queue_due(&mut store, &config, &renderer, now)?;
+            let pass = runtime.block_on(daemon::pass(
+                &mut store,
+                &lp,
+                now,
+                Steps { read: false },
+                &stop,
+            ))?;
+            let queued = &pass.queued;
             for e in &queued.effects {
                 use crate::policy::planner::Effect;
                 let (kind, client) = match e {
@@ -117,13 +140,6 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
             for err in &queued.errors {
                 say(&mut report, stamp(now, "-", &format!("error: {err}")));
             }
-            runtime.block_on(sender::flush(
-                &mut store,
-                &channel,
-                &config.business,
-                now,
-                &FlushOptions::default(),
-            ))?;
             for m in store::outbox::with_status(store.conn(), OutboxStatus::Sent)? {
                 if !seen_sent.insert(m.id) {
                     continue;
@@ -237,10 +253,8 @@ fn pause_kind(reason: &str) -> Option<&'static str> {
         ("invoice on hold", "manual hold"),
         ("plan: instalment", "payment plan"),
         ("client on manual hold", "manual hold"),
-        (
-            "final notice sent",
-            "final notice: waiting for the hand-over date",
-        ),
+        // One step at a time: after each reminder, the next stage and its earliest day.
+        ("; next: ", "one step at a time: the next stage waits"),
         ("handed over", "handed over to a person"),
     ]
     .into_iter()

@@ -291,6 +291,19 @@ pub fn render_planned(
         .iter()
         .filter_map(|n| file.invoices.iter().find(|i| &i.number == n))
         .collect();
+    // Rows written before amounts were bounded at import: refuse this client's message (the
+    // error is reported) rather than overflow while computing totals and interest.
+    if let Some(i) = invoices
+        .iter()
+        .find(|i| i.amount.0.abs() > config.limits.max_amount)
+    {
+        anyhow::bail!(
+            "invoice {}: amount {} is larger than limits.max-amount ({}): correct it and import again",
+            i.number,
+            i.amount.0,
+            config.limits.max_amount
+        );
+    }
     let mut ctx = context::build(
         config,
         &file.client,
@@ -303,6 +316,11 @@ pub fn render_planned(
     );
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
+    ctx.history = context::history(file, &m.cycle, &m.invoices);
+    if !m.handover && m.plan.is_none() {
+        let calendar = planner::calendar_for(config, &file.client)?;
+        ctx.due = context::due_day(&invoices, today, &calendar);
+    }
     if let Some(r) = &m.plan {
         ctx.plan = plan_context(file, r, today);
     }

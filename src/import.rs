@@ -6,6 +6,13 @@
 //! or Spanish (`numero`, `vencimiento`, `importe`...). Every row is checked against the file
 //! and the database inside one transaction; any error rolls everything back and every error is
 //! reported as `FILE:LINE: reason`. Re-importing the same file changes nothing.
+//!
+//! Nothing is lost silently: a column the importer does not know is an error with the nearest
+//! known name (`emial: did you mean email?`), because ignoring it would drop its data; a column
+//! absent from the file leaves the stored value untouched (a file with fewer columns updates
+//! only what it has); an id twice in one file is an error naming both lines. Amounts are
+//! bounded (`limits.max-amount`), currencies must be ones cobrador can write, and addresses
+//! must be plain addresses (no `<`, `>` or line breaks that could smuggle headers).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +24,11 @@ use chrono_tz::Tz;
 use rusqlite::Connection;
 use serde::Serialize;
 
+mod columns;
+mod table;
+
+use self::columns::*;
+use self::table::{Row, Table};
 use crate::domain::{Channel, Client, ClientKind, ContactRole, Money, PaymentKind, parse_date};
 use crate::store::clients::ContactInput;
 use crate::store::{self, Store};
@@ -62,6 +74,19 @@ pub struct Defaults {
     pub country: String,
     /// Currency when an invoice row has none.
     pub currency: String,
+    /// The largest amount accepted (`limits.max-amount`).
+    pub max_amount: rust_decimal::Decimal,
+}
+
+impl Defaults {
+    /// The defaults of a configuration.
+    pub fn from_config(config: &crate::config::Config) -> Defaults {
+        Defaults {
+            country: config.business.country.clone(),
+            currency: config.business.currency.clone(),
+            max_amount: config.limits.max_amount,
+        }
+    }
 }
 
 /// Imports `path` into the store; with `dry_run` the transaction is rolled back.
@@ -96,22 +121,37 @@ pub fn import_bytes(
         )],
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let table = Table::read(name, text)?;
-    let tx = store.conn_mut().transaction()?;
+    let table = Table::read(name, text, kind)?;
+    let tx = store.write_transaction()?;
     let mut summary = Summary::default();
     let mut errors = Vec::new();
     let mut seen = BTreeMap::new();
+    let mut ids: BTreeMap<String, u64> = BTreeMap::new();
     for row in &table.rows {
         summary.rows += 1;
+        if let Some(id) = row_id(kind, row) {
+            if let Some(first) = ids.get(&id) {
+                errors.push(format!(
+                    "{name}:{}: {id:?} appears twice in this file, on lines {first} and {}: keep one row",
+                    row.line, row.line
+                ));
+                continue;
+            }
+            ids.insert(id, row.line);
+        }
         let outcome = match kind {
             Kind::Clients => client_row(&tx, row, defaults, now),
             Kind::Invoices => invoice_row(&tx, row, defaults, now),
-            Kind::Payments => payment_row(&tx, row, &mut seen, now),
+            Kind::Payments => payment_row(&tx, row, defaults, &mut seen, now),
         };
         match outcome {
             Ok(Change::Created) => summary.created += 1,
             Ok(Change::Updated) => summary.updated += 1,
             Ok(Change::Unchanged) => summary.unchanged += 1,
+            // A database failure is not the row's fault: never blame a line for it.
+            Err(e) if e.downcast_ref::<rusqlite::Error>().is_some() => {
+                return Err(e.context(format!("{name}: the import could not be written")));
+            }
             Err(e) => errors.push(format!("{name}:{}: {e:#}", row.line)),
         }
     }
@@ -145,101 +185,6 @@ enum Change {
     Unchanged,
 }
 
-/// A parsed CSV: normalised header names and rows with their line numbers.
-struct Table {
-    rows: Vec<Row>,
-}
-
-struct Row {
-    line: u64,
-    fields: BTreeMap<String, String>,
-}
-
-impl Row {
-    /// The first non-empty value among the header aliases.
-    fn get(&self, aliases: &[&str]) -> Option<&str> {
-        aliases
-            .iter()
-            .filter_map(|a| self.fields.get(*a))
-            .map(|v| v.trim())
-            .find(|v| !v.is_empty())
-    }
-
-    fn require(&self, aliases: &[&str]) -> Result<&str> {
-        self.get(aliases)
-            .with_context(|| format!("missing {} (column {})", aliases[0], aliases.join(" / ")))
-    }
-}
-
-impl Table {
-    fn read(name: &str, text: &str) -> Result<Table> {
-        let header = text.lines().next().unwrap_or_default();
-        let delimiter = [b';', b',', b'\t']
-            .into_iter()
-            .max_by_key(|d| header.matches(*d as char).count())
-            .unwrap_or(b',');
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(false)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| single(name, 1, &format!("cannot read the header row: {e}")))?
-            .iter()
-            .map(normalise_header)
-            .collect();
-        if headers.iter().all(String::is_empty) {
-            return Err(single(name, 1, "the file has no header row").into());
-        }
-        let mut rows = Vec::new();
-        let mut errors = Vec::new();
-        for record in reader.records() {
-            match record {
-                Ok(rec) => {
-                    if rec.iter().all(|f| f.trim().is_empty()) {
-                        continue;
-                    }
-                    let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                    let fields = headers
-                        .iter()
-                        .cloned()
-                        .zip(rec.iter().map(str::to_owned))
-                        .collect();
-                    rows.push(Row { line, fields });
-                }
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    let reason = match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => format!(
-                            "{len} fields where the header has {expected_len} (is a value with the separator missing its quotes?)"
-                        ),
-                        _ => e.to_string(),
-                    };
-                    errors.push(format!("{name}:{line}: {reason}"));
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(ImportError {
-                file: name.to_owned(),
-                errors,
-            }
-            .into());
-        }
-        Ok(Table { rows })
-    }
-}
-
-fn single(name: &str, line: u64, reason: &str) -> ImportError {
-    ImportError {
-        file: name.to_owned(),
-        errors: vec![format!("{name}:{line}: {reason}")],
-    }
-}
-
 /// `Fecha de Vencimiento` → `fecha_de_vencimiento`; accents removed.
 fn normalise_header(h: &str) -> String {
     h.trim()
@@ -258,25 +203,6 @@ fn normalise_header(h: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect()
 }
-
-const CLIENT_ID: &[&str] = &[
-    "id",
-    "client",
-    "client_id",
-    "cliente",
-    "codigo",
-    "codigo_cliente",
-    "id_cliente",
-];
-const INVOICE_NO: &[&str] = &[
-    "number",
-    "invoice",
-    "numero",
-    "factura",
-    "num_factura",
-    "n_factura",
-    "numero_factura",
-];
 
 /// The usual time zone of a country's capital.
 pub fn default_time_zone(country: &str) -> Option<Tz> {
@@ -298,97 +224,81 @@ fn client_row(
     now: DateTime<Utc>,
 ) -> Result<Change> {
     let id = row.require(CLIENT_ID)?.to_owned();
-    let name = row
-        .require(&["name", "nombre", "nombre_comercial"])?
-        .to_owned();
+    let existing = store::clients::get(conn, &id)?;
+    let old = existing.as_ref();
+    let name = match old {
+        Some(c) if !row.has(NAME) => c.name.clone(),
+        _ => row.require(NAME)?.to_owned(),
+    };
     let country = row
-        .get(&["country", "pais"])
-        .unwrap_or(&defaults.country)
+        .or_keep(COUNTRY, old.map(|c| c.country.clone()), str::to_owned)
+        .unwrap_or_else(|| defaults.country.clone())
         .to_ascii_uppercase();
-    let time_zone = match row.get(&["time_zone", "timezone", "zona_horaria", "tz"]) {
+    let time_zone = match row.get(TIME_ZONE) {
         Some(tz) => Tz::from_str(tz).map_err(|_| {
             anyhow::anyhow!("unknown time zone {tz:?}: use an IANA name such as Europe/Madrid or America/Mexico_City")
         })?,
-        None => default_time_zone(&country).with_context(|| {
-            format!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR, or give a time_zone")
-        })?,
+        None => match old {
+            // The stored zone stays unless the country changed (or the column says otherwise).
+            Some(c) if !row.has(TIME_ZONE) && c.country == country => c.time_zone,
+            _ => default_time_zone(&country).with_context(|| {
+                format!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR, or give a time_zone")
+            })?,
+        },
     };
-    let kind = match row.get(&["kind", "tipo", "type"]) {
+    let kind = match row.get(CLIENT_KIND) {
         Some(k) => ClientKind::from_str(k).map_err(anyhow::Error::msg)?,
-        None => ClientKind::B2b,
+        None => old
+            .filter(|_| !row.has(CLIENT_KIND))
+            .map_or(ClientKind::B2b, |c| c.kind),
     };
-    let tuteo = match row.get(&["tuteo", "trato", "tu"]).map(str::to_lowercase) {
-        None => false,
+    let tuteo = match row.get(TUTEO).map(str::to_lowercase) {
+        None => old.filter(|_| !row.has(TUTEO)).is_some_and(|c| c.tuteo),
         Some(v) => match v.as_str() {
             "tu" | "tú" | "si" | "sí" | "yes" | "true" | "1" => true,
             "usted" | "no" | "false" | "0" => false,
             other => anyhow::bail!("trato {other:?}: use usted or tú"),
         },
     };
-    let segment = row.get(&["segment", "segmento"]).map(str::to_lowercase);
+    let segment = row.or_keep(
+        SEGMENT,
+        old.and_then(|c| c.segment.clone()),
+        str::to_lowercase,
+    );
     if let Some(s) = &segment
         && !["regular", "new", "late"].contains(&s.as_str())
     {
         anyhow::bail!("segment {s:?}: use regular, new or late (or leave empty to derive it)");
     }
-    let existing = store::clients::get(conn, &id)?;
     let client = Client {
         id: id.clone(),
         name,
-        legal_name: row.get(&["legal_name", "razon_social"]).map(str::to_owned),
-        tax_id: row
-            .get(&["tax_id", "nif", "cif", "rfc", "nit", "rut", "cuit", "ruc"])
-            .map(str::to_owned),
+        legal_name: row.or_keep(
+            LEGAL_NAME,
+            old.and_then(|c| c.legal_name.clone()),
+            str::to_owned,
+        ),
+        tax_id: row.or_keep(TAX_ID, old.and_then(|c| c.tax_id.clone()), str::to_owned),
         country,
-        region: row
-            .get(&["region", "comunidad", "provincia"])
-            .map(str::to_uppercase),
+        region: row.or_keep(
+            REGION,
+            old.and_then(|c| c.region.clone()),
+            str::to_uppercase,
+        ),
         time_zone,
         kind,
         segment,
         language: "es".into(),
         tuteo,
-        on_hold: existing.as_ref().is_some_and(|c| c.on_hold),
-        notes: row
-            .get(&["notes", "notas", "observaciones"])
-            .map(str::to_owned),
+        on_hold: old.is_some_and(|c| c.on_hold),
+        notes: row.or_keep(NOTES, old.and_then(|c| c.notes.clone()), str::to_owned),
     };
-    let preferred = match row.get(&["preferred_channel", "canal"]) {
-        Some(c) => Channel::from_str(c).map_err(anyhow::Error::msg)?,
-        None => Channel::Email,
-    };
-    let mut contacts = Vec::new();
-    let contact_name = row
-        .get(&["contact_name", "contacto", "nombre_contacto"])
-        .map(str::to_owned);
-    for email in split_emails(
-        row.get(&["email", "correo", "emails", "email_facturacion"])
-            .unwrap_or(""),
-    )? {
-        contacts.push(ContactInput {
-            name: contact_name.clone(),
-            email,
-            role: ContactRole::Billing,
-            preferred_channel: preferred,
-        });
-    }
-    let finance_name = row
-        .get(&["finance_name", "contacto_finanzas"])
-        .map(str::to_owned);
-    for email in split_emails(
-        row.get(&["finance_email", "email_finanzas", "correo_finanzas"])
-            .unwrap_or(""),
-    )? {
-        contacts.push(ContactInput {
-            name: finance_name.clone(),
-            email,
-            role: ContactRole::Finance,
-            preferred_channel: Channel::Email,
-        });
-    }
+    let contacts = contact_inputs(conn, row, &id)?;
     let existed = existing.is_some();
     let mut changed = store::clients::upsert(conn, &client, now)?;
-    changed |= store::clients::sync_imported_contacts(conn, &id, &contacts)?;
+    if let Some(contacts) = contacts {
+        changed |= store::clients::sync_imported_contacts(conn, &id, &contacts)?;
+    }
     if changed {
         store::events::append(
             conn,
@@ -411,8 +321,77 @@ fn client_row(
     })
 }
 
-/// Splits `a@x.es; b@y.es` (or commas, spaces) and checks each address's shape.
+/// The row's email contacts; `None` when the file has no contact columns at all (the stored
+/// contacts stay). A role whose columns are absent keeps its stored contacts.
+fn contact_inputs(conn: &Connection, row: &Row, id: &str) -> Result<Option<Vec<ContactInput>>> {
+    let billing_cols = [EMAIL, CONTACT_NAME, PREFERRED];
+    let finance_cols = [FINANCE_EMAIL, FINANCE_NAME];
+    let has_billing = billing_cols.iter().any(|c| row.has(c));
+    let has_finance = finance_cols.iter().any(|c| row.has(c));
+    if !has_billing && !has_finance {
+        return Ok(None);
+    }
+    let stored = store::clients::for_client(conn, id)?;
+    let keep = |role: ContactRole| -> Vec<ContactInput> {
+        stored
+            .iter()
+            .filter(|c| c.role == role)
+            .filter_map(|c| {
+                Some(ContactInput {
+                    name: c.name.clone(),
+                    email: c.email.clone()?,
+                    role,
+                    preferred_channel: c.preferred_channel,
+                })
+            })
+            .collect()
+    };
+    let mut contacts = Vec::new();
+    if has_billing && row.has(EMAIL) {
+        let preferred = match row.get(PREFERRED) {
+            Some(c) => Channel::from_str(c).map_err(anyhow::Error::msg)?,
+            None => Channel::Email,
+        };
+        let name = row.get(CONTACT_NAME).map(str::to_owned);
+        for email in split_emails(row.get(EMAIL).unwrap_or(""))? {
+            contacts.push(ContactInput {
+                name: name.clone(),
+                email,
+                role: ContactRole::Billing,
+                preferred_channel: preferred,
+            });
+        }
+    } else {
+        contacts.extend(keep(ContactRole::Billing));
+    }
+    if has_finance && row.has(FINANCE_EMAIL) {
+        let name = row.get(FINANCE_NAME).map(str::to_owned);
+        for email in split_emails(row.get(FINANCE_EMAIL).unwrap_or(""))? {
+            contacts.push(ContactInput {
+                name: name.clone(),
+                email,
+                role: ContactRole::Finance,
+                preferred_channel: Channel::Email,
+            });
+        }
+    } else {
+        contacts.extend(keep(ContactRole::Finance));
+    }
+    Ok(Some(contacts))
+}
+
+/// Splits `a@x.es; b@y.es` (or commas, spaces) and checks each address: a plain address
+/// (`local@domain.tld`, as lettre parses it), never a display name, angle brackets, line breaks
+/// or other control characters, which could smuggle headers into a message.
 fn split_emails(field: &str) -> Result<Vec<String>> {
+    if let Some(c) = field
+        .chars()
+        .find(|c| c.is_control() || ['<', '>', '"'].contains(c))
+    {
+        anyhow::bail!(
+            "email {field:?} contains {c:?}: write only the address, e.g. pagos@empresa.es"
+        );
+    }
     field
         .split([';', ',', ' ', '|'])
         .filter(|s| !s.trim().is_empty())
@@ -423,7 +402,7 @@ fn split_emails(field: &str) -> Result<Vec<String>> {
                     && domain.contains('.')
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
-            });
+            }) && lettre::Address::from_str(&s).is_ok();
             if ok {
                 Ok(s)
             } else {
@@ -443,9 +422,18 @@ fn date_field(row: &Row, aliases: &[&str]) -> Result<chrono::NaiveDate> {
     })
 }
 
-fn amount_field(row: &Row, aliases: &[&str]) -> Result<Money> {
+/// A required amount, bounded by `limits.max-amount`.
+fn amount_field(row: &Row, aliases: &[&str], defaults: &Defaults) -> Result<Money> {
     let text = row.require(aliases)?;
-    Money::from_str(text).map_err(|e| anyhow::anyhow!("{}: {e}", aliases[0]))
+    let amount = Money::from_str(text).map_err(|e| anyhow::anyhow!("{}: {e}", aliases[0]))?;
+    if amount.0.abs() > defaults.max_amount {
+        anyhow::bail!(
+            "{}: {text:?} is larger than the largest amount accepted, {} (limits.max-amount)",
+            aliases[0],
+            defaults.max_amount
+        );
+    }
+    Ok(amount)
 }
 
 fn invoice_row(
@@ -459,39 +447,27 @@ fn invoice_row(
     if store::clients::get(conn, &client_id)?.is_none() {
         anyhow::bail!("client {client_id:?} does not exist: import the clients file first");
     }
-    let issue_date = date_field(
-        row,
-        &[
-            "issue_date",
-            "fecha",
-            "fecha_emision",
-            "fecha_factura",
-            "emision",
-        ],
-    )?;
-    let due_date = date_field(
-        row,
-        &[
-            "due_date",
-            "vencimiento",
-            "fecha_vencimiento",
-            "fecha_de_vencimiento",
-        ],
-    )?;
+    let issue_date = date_field(row, ISSUE_DATE)?;
+    let due_date = date_field(row, DUE_DATE)?;
     if due_date < issue_date {
         anyhow::bail!("due date {due_date} is before the issue date {issue_date}");
     }
-    let amount = amount_field(row, &["amount", "importe", "total", "importe_total"])?;
+    let amount = amount_field(row, INVOICE_AMOUNT, defaults)?;
     if amount.0 <= rust_decimal::Decimal::ZERO {
         anyhow::bail!("amount must be positive (credit notes are recorded with `invoice cancel`)");
     }
+    let existing = store::invoices::get(conn, &number)?;
+    let old = existing.as_ref();
     let currency = row
-        .get(&["currency", "moneda", "divisa"])
-        .unwrap_or(&defaults.currency)
+        .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
+        .unwrap_or_else(|| defaults.currency.clone())
         .to_ascii_uppercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
         anyhow::bail!("currency {currency:?} is not an ISO code such as EUR, MXN or COP");
     }
+    // Refused here rather than failing to render on every tick.
+    crate::render::money::currency_decimals(&currency)
+        .map_err(|e| anyhow::anyhow!("currency: {e}"))?;
     let input = store::invoices::InvoiceInput {
         number: number.clone(),
         client_id: client_id.clone(),
@@ -499,12 +475,14 @@ fn invoice_row(
         due_date,
         currency,
         amount,
-        pdf_path: row.get(&["pdf", "pdf_path", "fichero"]).map(str::to_owned),
-        description: row
-            .get(&["description", "concepto", "descripcion"])
-            .map(str::to_owned),
+        pdf_path: row.or_keep(PDF, old.and_then(|i| i.pdf_path.clone()), str::to_owned),
+        description: row.or_keep(
+            DESCRIPTION,
+            old.and_then(|i| i.description.clone()),
+            str::to_owned,
+        ),
     };
-    let existed = store::invoices::get(conn, &number)?.is_some();
+    let existed = existing.is_some();
     let changed = store::invoices::upsert(conn, &input, now)?;
     if changed {
         store::events::append(
@@ -531,6 +509,7 @@ fn invoice_row(
 fn payment_row(
     conn: &Connection,
     row: &Row,
+    defaults: &Defaults,
     seen: &mut BTreeMap<String, usize>,
     now: DateTime<Utc>,
 ) -> Result<Change> {
@@ -538,11 +517,9 @@ fn payment_row(
     if store::invoices::get(conn, &number)?.is_none() {
         anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
     }
-    let paid_on = date_field(row, &["date", "fecha", "fecha_pago", "paid_on"])?;
-    let amount = amount_field(row, &["amount", "importe", "pagado", "importe_pagado"])?;
-    let reference = row
-        .get(&["reference", "referencia", "ref", "concepto"])
-        .map(str::to_owned);
+    let paid_on = date_field(row, PAID_ON)?;
+    let amount = amount_field(row, PAID_AMOUNT, defaults)?;
+    let reference = row.get(REFERENCE).map(str::to_owned);
     // The same row imported twice must be the same payment; two identical rows in one file
     // are two payments, told apart by their order.
     let base = match &reference {

@@ -12,6 +12,7 @@
 //!   mailbox (IMAP); one trait, transient and permanent failures as types.
 //! - [`sender`]: the durable outbox loop: `sending` committed before the hand-over, backoff,
 //!   dead letters, crash recovery to `uncertain`.
+//! - [`logging`]: the log set-up; credentials and message bytes are never written.
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
 //! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
 //! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
@@ -29,11 +30,13 @@
 pub mod channel;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod import;
 pub mod inbox;
+pub mod logging;
 pub mod policy;
 pub mod render;
 pub mod sender;

@@ -4,14 +4,20 @@
 //! 1. **Recover**: rows left `sending` by a crash become `uncertain` (an `outbox.uncertain` event
 //!    each; `outbox list --status uncertain` and `status` show them). They may or may not have
 //!    gone out, so they are never resent blindly: the Sent mailbox ([`resolve_from_sent`]) or a
-//!    person (`outbox resolve ID --sent|--requeue`) decides.
-//! 2. **Send**: for each due row, `sending` is committed *before* the hand-over; then the outcome
-//!    is committed: `sent`, `failed` with a retry instant (exponential backoff with jitter, see
-//!    [`retry_delay`]), or `dead` (a permanent failure, or too many attempts; an `outbox.dead`
-//!    event tells the owner).
-//! 3. **Stop early** on the first transient failure: the server is unwell, and trying every
-//!    other message would only burn their attempts (or wait out one timeout each). The rest are
-//!    still due on the next pass.
+//!    person (`outbox resolve ID --sent|--requeue`) decides. Dead messages whose hold is over
+//!    release their stage (see [`outbox::release_dead`]) so that the planner tries it again.
+//! 2. **Contact window**: a due client message outside the client's days, hours or holidays
+//!    is moved to the next allowed moment without an attempt ([`windows`]).
+//! 3. **Send**: for each due row, `sending` is committed *before* the hand-over; then the outcome
+//!    is committed: `sent`; `failed` with a retry instant (exponential backoff with jitter, see
+//!    [`retry_delay`], moved into the contact window); `uncertain` when the server went silent
+//!    after the whole message was written (it may have accepted it: never resent blindly); or
+//!    `dead` (a permanent failure, or still failing `retry_for` after the first attempt, like an
+//!    MTA's queue lifetime; an `outbox.dead` event tells the owner). A dead message never counts
+//!    as sent: its stage is planned again after `stage_retry_after`, or the owner requeues it
+//!    (`outbox requeue ID`).
+//! 4. **Stop early** on the first transient failure: the server is unwell, and trying every
+//!    other message would only wait out one timeout each. The rest are still due next pass.
 //!
 //! Store access is synchronous and short (one small transaction per state change); no
 //! transaction is ever held across an `.await`.
@@ -22,12 +28,17 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use crate::channel::imap_sent::SentMailbox;
-use crate::channel::{Channel, EmailOut, SendContext, SendOutcome, TelegramChannel, email};
+use crate::channel::{Channel, Registry, SendContext, SendOutcome, email};
 use crate::config::{Business, Config};
 use crate::domain;
 use crate::store::{OutboxMessage, OutboxStatus, Store, events, outbox};
+
+pub mod windows;
+
+pub use windows::ContactWindows;
 
 /// Who writes the events of this module.
 const ACTOR: &str = "sender";
@@ -37,22 +48,46 @@ const ACTOR: &str = "sender";
 pub struct FlushOptions {
     /// Rows read from the database at a time.
     pub batch: usize,
-    /// Attempts before a message that keeps failing transiently is given up (dead).
-    pub max_attempts: i64,
     /// Delay before the first retry; doubled at each further attempt.
     pub first_retry: Duration,
     /// The longest delay between two attempts.
     pub max_retry: Duration,
+    /// Cancelled to stop taking new sends (the daemon is stopping); in-flight sends finish.
+    pub stop: CancellationToken,
+    /// How long after its first attempt a message that keeps failing transiently is retried
+    /// before it is given up (dead). Bounded by time, not by a count of attempts.
+    pub retry_for: Duration,
+    /// How long a dead message holds its stage before the planner may queue it again.
+    pub stage_retry_after: Duration,
+    /// The clients' contact windows; `None` sends whenever due ([`flush_configured`] always
+    /// loads them).
+    pub windows: Option<ContactWindows>,
 }
 
 impl Default for FlushOptions {
-    /// 1 min, 2, 4 ... capped at 6 h; dead after 10 attempts (about 14 h of trying).
+    /// 1 min, 2, 4 ... capped at 6 h, for 4 days (`limits.retry-for-hours`); the stage of a
+    /// dead message is tried again after 24 h.
     fn default() -> Self {
+        let limits = crate::config::Limits::default();
         FlushOptions {
             batch: 100,
-            max_attempts: 10,
             first_retry: Duration::minutes(1),
             max_retry: Duration::hours(6),
+            stop: CancellationToken::new(),
+            retry_for: Duration::hours(limits.retry_for_hours.into()),
+            stage_retry_after: Duration::hours(limits.retry_stage_after_hours.into()),
+            windows: None,
+        }
+    }
+}
+
+impl FlushOptions {
+    /// The defaults with the configuration's `[limits]`.
+    pub fn for_config(config: &Config) -> FlushOptions {
+        FlushOptions {
+            retry_for: Duration::hours(config.limits.retry_for_hours.into()),
+            stage_retry_after: Duration::hours(config.limits.retry_stage_after_hours.into()),
+            ..FlushOptions::default()
         }
     }
 }
@@ -66,8 +101,16 @@ pub struct FlushReport {
     pub sent: usize,
     /// Failed transiently; will be retried.
     pub retry: usize,
-    /// Failed permanently (or too often); the owner is told.
+    /// Failed permanently (or for too long); the owner is told.
     pub dead: usize,
+    /// The server went silent after the whole message was written: it may have accepted it.
+    pub uncertain: usize,
+    /// Due, but outside the client's contact window: moved to the next allowed moment.
+    pub postponed: usize,
+    /// Dead messages whose stage was released for the planner to try again.
+    pub released: usize,
+    /// The earliest retry of a failed message, when there is one.
+    pub next_retry: Option<DateTime<Utc>>,
     /// Taken by another process between reading and sending.
     pub skipped: usize,
     /// Uncertain rows found in the Sent mailbox and marked sent.
@@ -124,7 +167,7 @@ pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
 
 /// One pass: recover, then hand every due message on the channel's kinds to `channel`, up to
 /// `channel.concurrency()` at a time. `now` is the pass's clock (due times, Date header, sent_at).
-pub async fn flush<C: Channel>(
+pub async fn flush<C: Channel + ?Sized>(
     store: &mut Store,
     channel: &C,
     business: &Business,
@@ -133,6 +176,7 @@ pub async fn flush<C: Channel>(
 ) -> Result<FlushReport> {
     let mut report = FlushReport {
         recovered_uncertain: recover(store, now)?.len(),
+        released: release(store, now)?.len(),
         ..FlushReport::default()
     };
     let kinds = channel.kinds().to_vec();
@@ -146,9 +190,24 @@ pub async fn flush<C: Channel>(
         let full = batch.len() == batch_size;
         let mut queue = batch.into_iter();
         loop {
+            if opts.stop.is_cancelled() {
+                report
+                    .stopped
+                    .get_or_insert_with(|| "shutting down".to_owned());
+            }
             while report.stopped.is_none() && in_flight.len() < concurrency {
                 let Some(mut msg) = queue.next() else { break };
-                if !start(store, &mut msg, &domain)? {
+                if let Some(at) = opts
+                    .windows
+                    .as_ref()
+                    .map(|w| w.next_allowed(&msg, now))
+                    .filter(|at| *at > now)
+                {
+                    store.transaction(|tx| outbox::postpone(tx, msg.id, at))?;
+                    report.postponed += 1;
+                    continue;
+                }
+                if !start(store, &mut msg, &domain, now)? {
                     report.skipped += 1;
                     continue;
                 }
@@ -166,11 +225,37 @@ pub async fn flush<C: Channel>(
             break;
         }
     }
+    report.next_retry = outbox::next_retry(store.conn())?;
     Ok(report)
 }
 
+/// Releases the stage of dead messages whose hold is over, with an event each.
+pub fn release(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    store.transaction(|tx| {
+        let ids = outbox::release_dead(tx, now)?;
+        for id in &ids {
+            let client = outbox::get(tx, *id)?.map(|m| m.message.client_id);
+            events::append(
+                tx,
+                now,
+                ACTOR,
+                "outbox.stage_released",
+                client.as_deref(),
+                None,
+                json!({"outbox_id": id, "why": "dead: its stage may be planned again"}),
+            )?;
+        }
+        Ok(ids)
+    })
+}
+
 /// Commits `sending` (and a Message-ID for email rows without one). `false`: someone else took it.
-fn start(store: &mut Store, msg: &mut OutboxMessage, domain: &str) -> Result<bool> {
+fn start(
+    store: &mut Store,
+    msg: &mut OutboxMessage,
+    domain: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     store.transaction(|tx| {
         if msg.message.channel == domain::Channel::Email && msg.message.message_id.is_none() {
             let id = email::random_message_id(domain);
@@ -179,6 +264,7 @@ fn start(store: &mut Store, msg: &mut OutboxMessage, domain: &str) -> Result<boo
         }
         match outbox::mark_sending(tx, msg.id) {
             Ok(()) => {
+                outbox::mark_first_attempt(tx, msg.id, now)?;
                 msg.attempts += 1;
                 Ok(true)
             }
@@ -207,19 +293,50 @@ fn record(
             }
             SendOutcome::Retry(error) => {
                 report.stopped.get_or_insert_with(|| error.clone());
-                if msg.attempts >= opts.max_attempts {
-                    let error = format!("gave up after {} attempts: {error}", msg.attempts);
+                let first = outbox::first_attempt(tx, msg.id)?.unwrap_or(now);
+                if now - first >= opts.retry_for {
+                    let error = format!(
+                        "gave up after {} attempts over {} hours: {error}",
+                        msg.attempts,
+                        (now - first).num_hours()
+                    );
                     report.dead += 1;
-                    return dead(tx, msg, &error, now);
+                    return dead(tx, msg, &error, now, opts);
                 }
-                let at = now + retry_delay(msg.attempts, opts);
+                let mut at = now + retry_delay(msg.attempts, opts);
+                if let Some(w) = &opts.windows {
+                    at = w.next_allowed(msg, at);
+                }
                 outbox::mark_failed(tx, msg.id, &error, at)?;
+                tracing::info!(
+                    outbox_id = msg.id,
+                    attempt = msg.attempts,
+                    retry_at = %at,
+                    "Send failed, will retry: {error}."
+                );
                 report.retry += 1;
                 Ok(())
             }
+            SendOutcome::Uncertain(error) => {
+                report.stopped.get_or_insert_with(|| error.clone());
+                report.uncertain += 1;
+                outbox::mark_uncertain(tx, msg.id, &error)?;
+                events::append(
+                    tx,
+                    now,
+                    ACTOR,
+                    "outbox.uncertain",
+                    Some(&msg.message.client_id),
+                    None,
+                    json!({
+                        "outbox_id": msg.id, "stage": msg.message.stage,
+                        "message_id": msg.message.message_id, "why": error,
+                    }),
+                )
+            }
             SendOutcome::Failure(error) => {
                 report.dead += 1;
-                dead(tx, msg, &error, now)
+                dead(tx, msg, &error, now, opts)
             }
         })
         .with_context(|| format!("Failed to record the outcome of outbox message {}", msg.id))
@@ -230,8 +347,10 @@ fn dead(
     msg: &OutboxMessage,
     error: &str,
     now: DateTime<Utc>,
+    opts: &FlushOptions,
 ) -> Result<()> {
     outbox::mark_dead(tx, msg.id, error)?;
+    outbox::hold_stage_until(tx, msg.id, now + opts.stage_retry_after)?;
     events::append(
         tx,
         now,
@@ -284,6 +403,23 @@ pub async fn resolve_from_sent(
     })
 }
 
+/// A person's decision on a dead message: queue it again now, with a fresh retry period.
+pub fn requeue_dead(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()> {
+    store.transaction(|tx| {
+        outbox::requeue_dead(tx, id, now)?;
+        let client = outbox::get(tx, id)?.map(|m| m.message.client_id);
+        events::append(
+            tx,
+            now,
+            "cli",
+            "outbox.requeued",
+            client.as_deref(),
+            None,
+            json!({"outbox_id": id, "by": "person"}),
+        )
+    })
+}
+
 /// A person's decision on an uncertain message: it went out (`sent`) or send it again.
 pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<Utc>) -> Result<()> {
     store.transaction(|tx| {
@@ -302,39 +438,38 @@ pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<U
     })
 }
 
-/// The whole pass the configuration asks for: with `[telegram]`, the Telegram messages through
-/// the bot (chats found blocked are marked unreachable); then the configured email channel
-/// (SMTP, or files in `email.outbox-dir`, which also takes Telegram messages when there is no
-/// bot); then, with `email.imap.sent-mailbox` set, the uncertain rows looked up in the Sent
-/// mailbox. What `outbox flush` and `tick` run.
+/// Every channel the configuration asks for (see [`Registry::from_config`]), then the uncertain
+/// rows looked up in the Sent mailbox. What `outbox flush` runs.
 pub async fn flush_configured(
     config: &Config,
     store: &mut Store,
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<FlushReport> {
-    let telegram = TelegramChannel::from_config(config)?;
-    let mut tg_report = FlushReport::default();
-    if let Some(tg) = &telegram {
-        tg_report = flush(store, tg, &config.business, now, opts).await?;
-        let blocked = tg.take_blocked();
-        crate::telegram::record_blocked(store, &blocked, now)?;
-        // Queued before the email pass below, so the client hears from us in this same pass.
-        crate::telegram::fallback::requeue_blocked_by_email(store, config, &blocked, now)?;
+    let channels = Registry::from_config(config)?;
+    let report = flush_all(store, &channels, config, now, opts).await;
+    channels.close().await;
+    report
+}
+
+/// Flushes every registered channel in turn (one channel's outage does not hold up the others),
+/// then, with `email.imap.sent-mailbox` set, looks for uncertain rows in the Sent mailbox.
+/// Sends only inside each client's contact window (loaded here unless `opts` carries them).
+pub async fn flush_all(
+    store: &mut Store,
+    channels: &Registry,
+    config: &Config,
+    now: DateTime<Utc>,
+    opts: &FlushOptions,
+) -> Result<FlushReport> {
+    let mut opts = opts.clone();
+    if opts.windows.is_none() {
+        opts.windows = Some(ContactWindows::load(config, store.conn())?);
     }
-    let channel = EmailOut::from_config(config)?;
-    let mut report = if telegram.is_some() {
-        let email_only = Only {
-            inner: &channel,
-            kinds: &[domain::Channel::Email],
-        };
-        flush(store, &email_only, &config.business, now, opts).await?
-    } else {
-        flush(store, &channel, &config.business, now, opts).await?
-    };
-    report.merge(tg_report);
-    if let EmailOut::Smtp(smtp) = &channel {
-        smtp.shutdown().await;
+    let mut report = FlushReport::default();
+    for channel in channels.iter() {
+        let one = flush(store, channel, &config.business, now, &opts).await?;
+        report.absorb(one);
     }
     let uncertain = outbox::with_status(store.conn(), OutboxStatus::Uncertain)?;
     if let Some(imap) = &config.email.imap
@@ -356,39 +491,25 @@ pub async fn flush_configured(
 }
 
 impl FlushReport {
-    /// Adds another pass's counts (the Telegram pass to the email pass).
-    pub fn merge(&mut self, other: FlushReport) {
-        self.recovered_uncertain += other.recovered_uncertain;
-        self.sent += other.sent;
-        self.retry += other.retry;
-        self.dead += other.dead;
-        self.skipped += other.skipped;
-        self.resolved_from_sent += other.resolved_from_sent;
-        if self.stopped.is_none() {
-            self.stopped = other.stopped;
+    /// Adds one channel's report to the total.
+    fn absorb(&mut self, one: FlushReport) {
+        self.recovered_uncertain += one.recovered_uncertain;
+        self.sent += one.sent;
+        self.retry += one.retry;
+        self.dead += one.dead;
+        self.uncertain += one.uncertain;
+        self.postponed += one.postponed;
+        self.released += one.released;
+        self.next_retry = match (self.next_retry, one.next_retry) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.skipped += one.skipped;
+        self.resolved_from_sent += one.resolved_from_sent;
+        if let Some(why) = one.stopped {
+            self.stopped.get_or_insert(why);
         }
-        self.warnings.extend(other.warnings);
-    }
-}
-
-/// A channel restricted to some of its kinds (the file channel writes Telegram messages too,
-/// but not while a bot delivers them).
-struct Only<'a, C> {
-    inner: &'a C,
-    kinds: &'a [domain::Channel],
-}
-
-impl<C: Channel> Channel for Only<'_, C> {
-    fn kinds(&self) -> &[domain::Channel] {
-        self.kinds
-    }
-
-    fn concurrency(&self) -> usize {
-        self.inner.concurrency()
-    }
-
-    async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
-        self.inner.send(msg, ctx).await
+        self.warnings.extend(one.warnings);
     }
 }
 

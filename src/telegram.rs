@@ -10,7 +10,8 @@
 //!   transaction;
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
 //! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]).
-//! - [`fallback`]: email twins of Telegram reminders (formal stages, blocked chats).
+//! - [`fallback`]: formal stages sent by Telegram also go by email.
+//! - [`source`]: the daemon's inbox [`crate::daemon::Source`] for Telegram.
 //!
 //! Sending reminders is the outbox's job: [`crate::channel::telegram::TelegramChannel`].
 
@@ -24,6 +25,7 @@ mod http;
 pub mod link;
 pub mod poll;
 pub mod simulate;
+pub mod source;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};

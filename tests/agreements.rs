@@ -20,6 +20,7 @@ fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
     let d = Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
+        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
     };
     let now = at(2026, 11, 1, 9);
     import_bytes(
@@ -71,6 +72,13 @@ fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
 /// Queues the `second` reminder (7 days overdue: Monday 16 November, 12:00 Madrid) with its
 /// 2 % discount valid for 7 days.
 fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
+    // One step at a time: `early` first (Thursday 12 November), then `second`.
+    let report = engine::queue_due(store, config, renderer, at(2026, 11, 12, 11)).unwrap();
+    assert_eq!(report.queued.len(), 1, "{report:?}");
+    assert_eq!(report.queued[0].1, "early");
+    let early = store::outbox::all(store.conn()).unwrap().pop().unwrap();
+    store::outbox::mark_sending(store.conn(), early.id).unwrap();
+    store::outbox::mark_sent(store.conn(), early.id, at(2026, 11, 12, 11), None).unwrap();
     let report = engine::queue_due(store, config, renderer, at(2026, 11, 16, 11)).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
     assert_eq!(report.queued[0].1, "second");

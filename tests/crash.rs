@@ -4,7 +4,8 @@
 //! uncertain (and then accepted at most once); none is missing, none is left half-done.
 //!
 //! See the count of uncertain messages with `cargo test --test crash -- --nocapture`.
-//! Reproduce a run with `COBRADOR_CRASH_SEED=<seed>`.
+//! Reproduce a run with `COBRADOR_CRASH_SEED=<seed>`; scale it with `COBRADOR_CRASH_REMINDERS`
+//! and `COBRADOR_CRASH_KILLS` (scripts/faults.sh --long: 2,000 reminders, 20 kills).
 
 mod support;
 
@@ -17,8 +18,16 @@ use chrono::Duration as Span;
 use cobrador::store::{OutboxStatus, Store, outbox};
 use support::*;
 
+/// Reminders and kills in CI (the long fault suite sets more through the environment).
 const REMINDERS: usize = 300;
 const KILLS: usize = 25;
+
+fn from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 fn cobrador(config: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cobrador"));
@@ -73,6 +82,8 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
         .unwrap_or_else(|| fastrand::u64(..));
     eprintln!("crash test seed: {seed} (COBRADOR_CRASH_SEED={seed} to reproduce)");
     let mut rng = fastrand::Rng::with_seed(seed);
+    let reminders = from_env("COBRADOR_CRASH_REMINDERS", REMINDERS);
+    let kills = from_env("COBRADOR_CRASH_KILLS", KILLS);
 
     let tmp = tempfile::tempdir().unwrap();
     let server = Capture::start(&tmp.path().join("cap"), &[]);
@@ -89,7 +100,7 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
     let db = tmp.path().join("c.db");
     let ids = {
         let store = Store::open(&db).unwrap();
-        queue_many(&store, REMINDERS)
+        queue_many(&store, reminders)
     };
     let now = (t0() + Span::hours(1)).to_rfc3339();
 
@@ -110,7 +121,7 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
         if pending == 0 {
             break;
         }
-        let kill_after = (killed < KILLS).then(|| Duration::from_millis(rng.u64(0..150)));
+        let kill_after = (killed < kills).then(|| Duration::from_millis(rng.u64(0..150)));
         match flush_and_kill(&config_path, &now, kill_after) {
             Some(status) => assert!(status.success(), "outbox flush failed: {status}"),
             None => killed += 1,
@@ -126,7 +137,7 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
     }
     let store = Store::open(&db).unwrap();
     let rows = outbox::all(store.conn()).unwrap();
-    assert_eq!(rows.len(), REMINDERS, "none is missing");
+    assert_eq!(rows.len(), reminders, "none is missing");
     let mut uncertain = Vec::new();
     let mut uncertain_delivered = 0;
     for row in &rows {
@@ -150,9 +161,9 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
         delivered.keys().all(|m| known.contains(m)),
         "nothing unknown delivered"
     );
-    assert_eq!(ids.len(), REMINDERS);
+    assert_eq!(ids.len(), reminders);
     eprintln!(
-        "crash test: {REMINDERS} reminders, {killed} SIGKILLs in {rounds} rounds, {} delivered, \
+        "crash test: {reminders} reminders, {killed} SIGKILLs in {rounds} rounds, {} delivered, \
          {} uncertain ({uncertain_delivered} of them had in fact been delivered)",
         delivered.len(),
         uncertain.len()
@@ -180,17 +191,26 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // Requeued rows are due from the real clock's now: flush at the later of both clocks.
-    let later = std::cmp::max(chrono::Utc::now(), t0()) + Span::hours(2);
-    let status = flush_and_kill(&config_path, &later.to_rfc3339(), None);
-    assert!(status.unwrap().success());
+    // Requeued rows are due from the real clock's now, and then inside the client's contact
+    // window: flush at the later of both clocks, then whenever the postponed ones are due.
+    let mut at = std::cmp::max(chrono::Utc::now(), t0()) + Span::hours(2);
+    for _ in 0..5 {
+        let status = flush_and_kill(&config_path, &at.to_rfc3339(), None);
+        assert!(status.unwrap().success());
+        let store = Store::open(&db).unwrap();
+        let queued = outbox::with_status(store.conn(), OutboxStatus::Queued).unwrap();
+        match queued.iter().map(|r| r.message.send_at).max() {
+            Some(send_at) => at = send_at,
+            None => break,
+        }
+    }
     let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
     for raw in server.messages() {
         *delivered.entry(message_id_of(&raw)).or_default() += 1;
     }
     assert_eq!(
         delivered.len(),
-        REMINDERS,
+        reminders,
         "every reminder delivered in the end"
     );
     assert!(delivered.values().all(|n| *n == 1), "and each exactly once");

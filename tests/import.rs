@@ -11,6 +11,7 @@ fn defaults() -> Defaults {
     Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
+        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
     }
 }
 

@@ -59,6 +59,7 @@ fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
     let d = Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
+        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
     };
     let clients = "id;name;email\nC1;Uno;uno@cliente.example\nC2;Dos;dos@cliente.example\n";
     import_bytes(

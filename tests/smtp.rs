@@ -540,7 +540,14 @@ fn send_test_prints_the_server_answer_and_names_the_setting_when_missing() {
     let raw = server.messages();
     assert_eq!(raw.len(), 1);
     let msg = MessageParser::default().parse(&raw[0]).unwrap();
-    assert!(msg.body_text(0).unwrap().contains("mensaje de prueba"));
+    assert!(msg.body_text(0).unwrap().contains("configuración"));
+    let head = String::from_utf8_lossy(&raw[0]);
+    assert!(head.contains("MIME-Version: 1.0"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/plain; charset=utf-8"),
+        "{head}"
+    );
 
     let out = run("");
     assert!(!out.status.success());

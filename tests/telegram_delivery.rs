@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use cobrador::domain::Channel;
 use cobrador::engine;
 use cobrador::render::Renderer;
@@ -77,16 +77,16 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
         "the acknowledgement, and the owner's copy of the alert: {f:?}"
     );
 
-    // Bruno blocks the bot. Before we hear of it, his next reminder is due (Thursday): it dies
-    // with 403, the chat is marked unreachable, and the reminder goes by email instead.
+    // Bruno blocks the bot. Before we hear of it, his next reminder is due (Wednesday 9, after
+    // the weekend and two holidays): it dies with 403 and the chat is marked unreachable at once.
     w.bot.control("blocked", json!({ "chat_id": BRUNO }));
-    let thursday = now() + Duration::days(2);
+    let blocked_day = Utc.with_ymd_and_hms(2026, 12, 9, 8, 30, 0).unwrap();
     let renderer = Renderer::new(None).unwrap();
-    let q = engine::queue_due(&mut w.store, &w.config, &renderer, thursday).unwrap();
+    let q = engine::queue_due(&mut w.store, &w.config, &renderer, blocked_day).unwrap();
     assert_eq!(q.queued.len(), 1, "{q:?}");
     let before = w.bot.sent_to(BRUNO).len();
-    let f = w.flush(thursday).await;
-    assert_eq!((f.dead, f.sent), (1, 1), "{f:?}");
+    let f = w.flush(blocked_day).await;
+    assert_eq!((f.dead, f.sent), (1, 0), "{f:?}");
     assert_eq!(
         w.bot.sent_to(BRUNO).len(),
         before,
@@ -104,19 +104,29 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
         dead.last_error.as_deref().unwrap().contains("blocked"),
         "the Bot API's words kept"
     );
-    let twin = rows
-        .iter()
-        .find(|m| m.message.dedup_key == format!("{}|email", dead.message.dedup_key))
-        .expect("the same reminder by email");
-    assert_eq!(twin.message.channel, Channel::Email);
-    assert_eq!(twin.message.recipients, ["admin@norte.example"]);
-    assert_eq!(twin.status, OutboxStatus::Sent);
-    // The my_chat_member update that follows changes nothing more, and later reminders plan
-    // by email.
-    let r = w.poll(thursday).await;
+    // The my_chat_member update that follows changes nothing more.
+    let r = w.poll(blocked_day).await;
     assert_eq!(r.outcomes, ["blocked"]);
-    let f = w.flush(thursday).await;
-    assert_eq!((f.sent, f.dead), (0, 0), "the fallback is queued once");
+    // Once the sender releases the dead message's stage (limits.retry-stage-after-hours), the
+    // planner sends that stage again, by email.
+    let next_day = blocked_day + Duration::hours(25);
+    w.flush(next_day).await;
+    let q = engine::queue_due(&mut w.store, &w.config, &renderer, next_day).unwrap();
+    assert_eq!(q.queued.len(), 1, "{q:?}");
+    let f = w.flush(next_day).await;
+    assert_eq!(f.dead, 0, "{f:?}");
+    let again = store::outbox::get(w.store.conn(), q.queued[0].2)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.message.stage, dead.message.stage);
+    assert_eq!(again.message.channel, Channel::Email);
+    assert_eq!(again.message.recipients, ["admin@norte.example"]);
+    assert_eq!(again.status, OutboxStatus::Sent);
+    let told = store::outbox::for_client(w.store.conn(), "C2")
+        .unwrap()
+        .into_iter()
+        .any(|m| m.message.stage == "owner_alert");
+    assert!(told, "the owner hears of the dead message");
 }
 
 #[tokio::test]

@@ -55,14 +55,15 @@ fn a_second_tick_at_the_same_moment_sends_nothing() {
     assert_eq!(eml_count(dir.path()), 2, "no file written twice");
     // The Mexican client waits for its own morning, then gets exactly one message.
     let later = cobrador(dir.path(), &["tick", "--now", "2026-11-24T16:30:00Z"]);
-    assert!(later.contains("C004 firm"), "{later}");
+    assert!(later.contains("C004 early"), "{later}");
     assert_eq!(eml_count(dir.path()), 3);
     let shown = cobrador(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(v["number"], "F2026-101");
     assert_eq!(v["status"], "open");
     assert_eq!(v["balance"], "8450.00");
-    assert_eq!(v["messages"][0]["stage"], "formal");
+    // Found 54 days late: the first message is the first overdue stage, not `formal`.
+    assert_eq!(v["messages"][0]["stage"], "early");
     assert_eq!(v["messages"][0]["status"], "sent");
     assert_eq!(v["messages"][0]["channel"], "email");
 }
@@ -76,9 +77,10 @@ fn plan_json_lists_what_would_be_sent_and_changes_nothing() {
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 3, "{out}");
-    let formal = list.iter().find(|m| m["client"] == "C001").unwrap();
-    assert_eq!(formal["stage"], "formal");
+    let planned: Vec<_> = list.iter().filter(|m| m["held"] == false).collect();
+    assert_eq!(planned.len(), 3, "{out}");
+    let formal = planned.iter().find(|m| m["client"] == "C001").unwrap();
+    assert_eq!(formal["stage"], "early");
     assert_eq!(formal["channel"], "email");
     assert_eq!(
         formal["invoices"],
@@ -102,10 +104,25 @@ fn a_client_on_hold_gets_nothing_until_unheld() {
     );
     let plan = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
     assert!(plan.contains("paused: client on manual hold"), "{plan}");
-    assert!(!plan.contains("C001       formal"), "{plan}");
+    assert!(!plan.contains("C001       early"), "{plan}");
+    // What the text lists under "Not sent" is in the JSON too, with its reason.
+    let json = cobrador(
+        dir.path(),
+        &["plan", "--now", "2026-11-24T09:30:00Z", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let held: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["held"] == true && m["client"] == "C001")
+        .collect();
+    assert_eq!(held.len(), 1, "{json}");
+    assert_eq!(held[0]["reason"], "paused: client on manual hold");
+    assert!(held[0]["stage"].is_null() && held[0]["send_at"].is_null());
     cobrador(dir.path(), &["client", "unhold", "C001"]);
     let plan = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
-    assert!(plan.contains("C001       formal"), "{plan}");
+    assert!(plan.contains("C001       early"), "{plan}");
     let shown = cobrador(dir.path(), &["client", "show", "C001", "--json"]);
     assert!(
         shown.contains("client.held") && shown.contains("hablé con Marta"),

@@ -92,6 +92,10 @@ fn safe(text: &str) -> String {
 }
 
 impl Channel for FileChannel {
+    fn name(&self) -> &'static str {
+        "file"
+    }
+
     fn kinds(&self) -> &[domain::Channel] {
         &[domain::Channel::Email, domain::Channel::Telegram]
     }

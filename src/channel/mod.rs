@@ -15,6 +15,7 @@
 pub mod email;
 pub mod file;
 pub mod imap_sent;
+pub mod registry;
 pub mod smtp;
 pub mod telegram;
 
@@ -28,6 +29,7 @@ use crate::domain;
 use crate::store::OutboxMessage;
 
 pub use file::FileChannel;
+pub use registry::{AnyChannel, Registry};
 pub use smtp::SmtpChannel;
 pub use telegram::TelegramChannel;
 
@@ -43,6 +45,10 @@ pub enum SendOutcome {
     Retry(String),
     /// A permanent failure (5xx, invalid address, missing attachment): never retried.
     Failure(String),
+    /// The whole message was handed over but no answer came (the connection closed or timed
+    /// out after the final `.` of DATA): the server may have accepted it, so it is never resent
+    /// blindly; the outbox marks it `uncertain`, resolved like a crash mid-send.
+    Uncertain(String),
 }
 
 /// What a channel needs to know besides the message.
@@ -56,6 +62,9 @@ pub struct SendContext<'a> {
 
 /// A way out for outbox messages.
 pub trait Channel: Send + Sync {
+    /// A short name for logs and reports (`smtp`, `file`, `telegram`).
+    fn name(&self) -> &'static str;
+
     /// The outbox channels (email, telegram) this channel delivers.
     fn kinds(&self) -> &[domain::Channel];
 
@@ -70,6 +79,11 @@ pub trait Channel: Send + Sync {
         msg: &OutboxMessage,
         ctx: SendContext<'_>,
     ) -> impl Future<Output = SendOutcome> + Send;
+
+    /// Closes open connections politely (SMTP: QUIT). Default: nothing to close.
+    fn close(&self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 /// Errors of the channels, with messages that say what could not be done.
@@ -81,6 +95,18 @@ pub enum ChannelError {
         /// `host:port`.
         server: String,
         /// What went wrong.
+        detail: String,
+    },
+    /// The whole message was written, then the server's answer was lost: it may have been
+    /// accepted.
+    #[error(
+        "SMTP server {server} received the whole message but its answer was lost ({detail}): \
+         it may have been delivered, so it is not sent again (see `outbox resolve`)"
+    )]
+    AnswerLost {
+        /// `host:port`.
+        server: String,
+        /// What happened instead of the answer.
         detail: String,
     },
     /// The server did not answer in time.
@@ -173,6 +199,13 @@ impl EmailOut {
 }
 
 impl Channel for EmailOut {
+    fn name(&self) -> &'static str {
+        match self {
+            EmailOut::Smtp(c) => c.name(),
+            EmailOut::File(c) => c.name(),
+        }
+    }
+
     fn kinds(&self) -> &[domain::Channel] {
         match self {
             EmailOut::Smtp(c) => c.kinds(),
@@ -191,6 +224,12 @@ impl Channel for EmailOut {
         match self {
             EmailOut::Smtp(c) => c.send(msg, ctx).await,
             EmailOut::File(c) => c.send(msg, ctx).await,
+        }
+    }
+
+    async fn close(&self) {
+        if let EmailOut::Smtp(c) = self {
+            c.shutdown().await;
         }
     }
 }

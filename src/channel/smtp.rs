@@ -7,13 +7,15 @@
 //! (530, 534, 535, 538), which are a configuration problem and not the message's fault; 4xx,
 //! refused connections, TLS errors and timeouts → [`SendOutcome::Retry`].
 //!
-//! A timeout after the final `.` of DATA is the one case where the server may have accepted a
-//! message we then retry (RFC 1047). Every MTA lives with that window; the outbox keeps it as
-//! small as the timeout.
+//! After DATA's 354, the body and its final `.` are on their way: from then on a lost answer
+//! (the server closes the connection, or the timeout fires) may hide an accepted message
+//! (RFC 1047). That is [`SendOutcome::Uncertain`], never a retry: a blind resend is how a
+//! client gets the same reminder twice.
 
 mod pool;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use lettre::Message;
@@ -121,18 +123,32 @@ impl SmtpChannel {
     /// exchange, connection included, is bounded by `timeout-secs`.
     pub async fn send_message(&self, message: &Message) -> Result<Response, ChannelError> {
         let raw = message.formatted();
-        let send = self.pool.send(message.envelope(), &raw);
+        let body_sent = AtomicBool::new(false);
+        let send = self.pool.send(message.envelope(), &raw, &body_sent);
+        let server = self.server.clone();
         match tokio::time::timeout(self.timeout, send).await {
+            Err(_) if body_sent.load(Ordering::SeqCst) => Err(ChannelError::AnswerLost {
+                server,
+                detail: format!(
+                    "no answer within {} s (email.smtp.timeout-secs)",
+                    self.timeout.as_secs()
+                ),
+            }),
             Err(_) => Err(ChannelError::Timeout {
-                server: self.server.clone(),
+                server,
                 secs: self.timeout.as_secs(),
             }),
             Ok(Ok(response)) => Ok(response),
-            Ok(Err(PoolError::Connect(detail))) => Err(ChannelError::Connect {
-                server: self.server.clone(),
-                detail,
-            }),
+            Ok(Err(PoolError::Connect(detail))) => Err(ChannelError::Connect { server, detail }),
             Ok(Err(PoolError::Smtp(e))) => Err(self.classify(&e)),
+            Ok(Err(PoolError::AfterData(e))) => Err(ChannelError::AnswerLost {
+                server,
+                detail: error_chain(&e),
+            }),
+            Ok(Err(PoolError::Unsendable(why))) => Err(ChannelError::Rejected {
+                server,
+                reply: why.to_owned(),
+            }),
         }
     }
 
@@ -182,6 +198,7 @@ pub fn outcome_of(error: &ChannelError) -> SendOutcome {
         | ChannelError::Address { .. }
         | ChannelError::Attachment { .. }
         | ChannelError::Build(_) => SendOutcome::Failure(error.to_string()),
+        ChannelError::AnswerLost { .. } => SendOutcome::Uncertain(error.to_string()),
         ChannelError::Connect { .. }
         | ChannelError::Timeout { .. }
         | ChannelError::Auth { .. }
@@ -192,6 +209,10 @@ pub fn outcome_of(error: &ChannelError) -> SendOutcome {
 }
 
 impl Channel for SmtpChannel {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
     fn kinds(&self) -> &[domain::Channel] {
         &[domain::Channel::Email]
     }
@@ -243,5 +264,5 @@ pub fn sample_message(business: &Business, to: &str) -> Result<Message, ChannelE
         .message_id(Some(email::random_message_id(email::domain_of(
             &business.email,
         ))))
-        .body(body)?)
+        .singlepart(lettre::message::SinglePart::plain(body))?)
 }

@@ -5,12 +5,14 @@
 //! Telegram's limits are kept here: at most one message per second to a chat and thirty per
 //! second overall. A 429 pauses every send for its `retry_after`; a short one is waited out
 //! in place (`telegram.max-retry-after-secs`), a longer one leaves the message for a later
-//! pass (`Retry`). A 403 (the user blocked the bot) is a permanent failure; the chat is
-//! remembered in [`TelegramChannel::take_blocked`] so that the caller marks it unreachable and
-//! the client falls back to email. A request that went out but whose answer was lost may
-//! have been delivered: it is a `Failure` that tells the owner, never a blind resend.
+//! pass (`Retry`). A 403 (the user blocked the bot) is a permanent failure, and the chat is
+//! marked unreachable in the database at once (the channel's own short connection): the
+//! contact prefers email from then on, so when the sender releases the dead message's stage
+//! the planner sends it by email. A request that went out but whose answer was lost may have
+//! been delivered: it is a `Failure` that tells the owner, never a blind resend.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -41,6 +43,7 @@ pub struct TelegramChannel {
     max_retry_after: u64,
     pace: Mutex<Pace>,
     blocked: Mutex<Vec<i64>>,
+    database: Option<PathBuf>,
 }
 
 impl TelegramChannel {
@@ -49,10 +52,9 @@ impl TelegramChannel {
         let Some(tg) = &config.telegram else {
             return Ok(None);
         };
-        Ok(Some(TelegramChannel::new(
-            Bot::from_config(tg)?,
-            tg.max_retry_after_secs,
-        )))
+        let mut channel = TelegramChannel::new(Bot::from_config(tg)?, tg.max_retry_after_secs);
+        channel.database = Some(config.database.clone());
+        Ok(Some(channel))
     }
 
     /// A channel over `bot`, waiting out 429s of up to `max_retry_after` seconds in place.
@@ -62,6 +64,7 @@ impl TelegramChannel {
             max_retry_after,
             pace: Mutex::new(Pace::default()),
             blocked: Mutex::new(Vec::new()),
+            database: None,
         }
     }
 
@@ -70,7 +73,8 @@ impl TelegramChannel {
         &self.bot
     }
 
-    /// Chats found blocked (403) since the last call; the caller marks them unreachable.
+    /// Chats found blocked (403) since the last call (also marked unreachable in the database
+    /// when the channel was built from a configuration).
     pub fn take_blocked(&self) -> Vec<i64> {
         self.blocked
             .lock()
@@ -136,17 +140,40 @@ impl TelegramChannel {
                 }
                 return SendOutcome::Retry(format!("{err} (retry after {secs} s)"));
             }
+            if err.is_blocked() {
+                return self.blocked(chat, &err).await;
+            }
             return self.outcome_of(chat, &err);
         }
     }
 
-    fn outcome_of(&self, chat: i64, err: &ApiError) -> SendOutcome {
-        if err.is_blocked() {
-            if let Ok(mut b) = self.blocked.lock() {
-                b.push(chat);
-            }
-            return SendOutcome::Failure(format!("chat {chat} is unreachable: {err}"));
+    /// A 403: remember the chat, mark it unreachable (its contact falls back to email).
+    async fn blocked(&self, chat: i64, err: &ApiError) -> SendOutcome {
+        if let Ok(mut b) = self.blocked.lock() {
+            b.push(chat);
         }
+        if let Some(db) = self.database.clone() {
+            let marked = tokio::task::spawn_blocking(move || {
+                let mut store = crate::store::Store::open_existing(&db)?;
+                crate::telegram::record_blocked(&mut store, &[chat], chrono::Utc::now())
+            })
+            .await;
+            match marked {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(
+                    chat,
+                    error = format!("{e:#}"),
+                    "Cannot mark a blocked chat unreachable."
+                ),
+                Err(e) => {
+                    tracing::error!(chat, error = %e, "Cannot mark a blocked chat unreachable.")
+                }
+            }
+        }
+        SendOutcome::Failure(format!("chat {chat} is unreachable: {err}"))
+    }
+
+    fn outcome_of(&self, chat: i64, err: &ApiError) -> SendOutcome {
         if err.maybe_delivered() {
             return SendOutcome::Failure(format!(
                 "{err}: the message may or may not have been delivered to chat {chat}; \
@@ -162,6 +189,10 @@ impl TelegramChannel {
 }
 
 impl Channel for TelegramChannel {
+    fn name(&self) -> &'static str {
+        "telegram"
+    }
+
     fn kinds(&self) -> &[domain::Channel] {
         &[domain::Channel::Telegram]
     }

@@ -11,6 +11,17 @@ use crate::engine::agreements;
 use crate::render::Renderer;
 use crate::store::{self, agreements::Instalment};
 
+/// `agreement` with its options: the subcommand and `--now`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+    /// The instant the change happens (RFC 3339), for replaying a scenario; default: now.
+    #[arg(long, global = true, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Agreement commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -60,13 +71,51 @@ pub enum Command {
     },
 }
 
+/// Moves instalments that fall on a weekend or a holiday of the client's calendar to the next
+/// business day, saying so on stderr: a client cannot be asked to pay on a bank holiday.
+fn on_business_days(
+    store: &store::Store,
+    config: &crate::config::Config,
+    invoices: &[String],
+    list: Vec<Instalment>,
+) -> Result<Vec<Instalment>> {
+    let Some(first) = invoices.first() else {
+        return Ok(list);
+    };
+    let inv = store::invoices::require(store.conn(), first)?;
+    let client = store::clients::get(store.conn(), &inv.client_id)?
+        .with_context(|| format!("invoice {first}: its client {} is missing", inv.client_id))?;
+    let calendar = crate::policy::planner::calendar_for(config, &client)?;
+    Ok(list
+        .into_iter()
+        .map(|mut i| {
+            let moved = crate::policy::planner::on_business_day(i.due_date, &calendar);
+            if moved != i.due_date {
+                eprintln!(
+                    "warning: instalment {} on {} is not a business day for client {} ({}): moved to {}",
+                    i.number,
+                    i.due_date,
+                    client.id,
+                    calendar
+                        .is_holiday(i.due_date)
+                        .map_or_else(|| "weekend".to_owned(), |h| h.to_owned()),
+                    moved
+                );
+                i.due_date = moved;
+            }
+            i
+        })
+        .collect())
+}
+
 fn date(text: &str, what: &str) -> Result<chrono::NaiveDate> {
     parse_date(text).with_context(|| format!("{what} {text:?}: use dd/mm/yyyy or yyyy-mm-dd"))
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
-    let now = Utc::now();
+    let now = args.now.unwrap_or_else(Utc::now);
+    let cmd = args.command;
     match cmd {
         Command::Plan {
             invoices,
@@ -112,6 +161,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                     })
                     .collect::<Result<_>>()?
             };
+            let list = on_business_days(&store, &ctx.config, &invoices, list)?;
             let renderer = Renderer::new(ctx.config.templates_dir.as_deref())?;
             let id = agreements::agree_plan(
                 &mut store,

@@ -1,35 +1,50 @@
-//! `cobrador check`: configuration, templates and database.
+//! `cobrador check`: configuration, secrets, templates, database and data freshness.
+//! Errors (exit 1) stop cobrador from working; warnings (exit 0, printed) are worth fixing.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 use super::Context;
+use crate::config::{Config, EXAMPLE, read_secret};
 use crate::policy::{ContactRules, Country, HolidayCalendar};
 use crate::render::{Renderer, lint};
-use crate::store::Store;
+use crate::store::{Store, parse_ts};
 
 pub fn run(ctx: &Context) -> Result<ExitCode> {
+    let config = &ctx.config;
     let mut problems = Vec::new();
-    match &ctx.config.source {
+    let mut warnings = Vec::new();
+    match &config.source {
         Some(p) => println!("config: {} ok", p.display()),
-        None => println!("config: none found, using the embedded example"),
+        None => warnings.push(
+            "config: none found, using the embedded example (create one with `cobrador init`)"
+                .to_owned(),
+        ),
     }
-    if let Some(tg) = &ctx.config.telegram {
-        match crate::telegram::api::Bot::from_config(tg) {
-            Ok(_) => println!(
-                "telegram: bot @{} at {} (`cobrador telegram me` checks the token)",
+    if let Some(tg) = &config.telegram {
+        // The token is checked with the other secrets below.
+        match crate::telegram::api::check_api_url(tg.api_base()) {
+            Ok(()) => println!(
+                "telegram: bot @{} at {} (`cobrador telegram me` asks the Bot API)",
                 tg.bot_username.trim_start_matches('@'),
                 tg.api_base()
             ),
             Err(e) => problems.push(format!("telegram: {e:#}")),
         }
     }
+    warnings.extend(example_business(config));
+    for (error, file) in secrets(config) {
+        match file {
+            Some(f) if f.starts_with("/run/credentials/") && std::env::var_os("CREDENTIALS_DIRECTORY").is_none() => {
+                warnings.push(format!("{error} ({} exists only inside the service: it is checked again when the service starts)", f.display()))
+            }
+            _ => problems.push(error),
+        }
+    }
     for country in Country::ALL {
-        if let Ok(rules) =
-            ContactRules::resolve(country, &ctx.config.contact_config(country.code()))
-        {
+        if let Ok(rules) = ContactRules::resolve(country, &config.contact_config(country.code())) {
             for adj in rules.adjustments() {
                 println!("contact rules ({}): {adj}", country.code());
             }
@@ -38,16 +53,16 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         if let Ok(cal) = HolidayCalendar::new(country, None, &[])
             && let Err(e) = cal.check_year(year)
         {
-            println!("warning: {e}");
+            warnings.push(e.to_string());
         }
     }
-    match Renderer::new(ctx.config.templates_dir.as_deref()) {
+    match Renderer::new(config.templates_dir.as_deref()) {
         Ok(renderer) => {
             let errors = lint(&renderer);
             if errors.is_empty() {
                 println!(
                     "templates: ok ({})",
-                    ctx.config
+                    config
                         .templates_dir
                         .as_ref()
                         .map(|d| format!("defaults + overrides in {}", d.display()))
@@ -58,36 +73,131 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         }
         Err(e) => problems.push(format!("templates: {e}")),
     }
-    if ctx.config.database.exists() {
-        match Store::open(&ctx.config.database) {
-            Ok(store) => {
-                let check: String = store
-                    .conn()
-                    .query_row("PRAGMA quick_check", [], |r| r.get(0))
-                    .unwrap_or_else(|e| e.to_string());
-                if check == "ok" {
-                    println!("database: {} ok", ctx.config.database.display());
-                } else {
-                    problems.push(format!(
-                        "database: {}: {check}",
-                        ctx.config.database.display()
-                    ));
-                }
-            }
-            Err(e) => problems.push(format!("database: {e:#}")),
-        }
-    } else {
-        problems.push(format!(
-            "database: {} does not exist: run `cobrador init`",
-            ctx.config.database.display()
-        ));
+    database(config, &mut problems, &mut warnings);
+    for w in &warnings {
+        println!("warning: {w}");
     }
     for p in &problems {
-        eprintln!("{p}");
+        eprintln!("error: {p}");
     }
     Ok(if problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The example's business data would be printed in every message to a real client.
+fn example_business(config: &Config) -> Option<String> {
+    let example = Config::parse(EXAMPLE, "example").ok()?;
+    let (b, e) = (&config.business, &example.business);
+    let same = b.name == e.name || b.email == e.email || b.tax_id == e.tax_id || b.iban == e.iban;
+    same.then(|| {
+        "business: still the example's (Reformas Prado): set your own name, tax id, email and IBAN in [business] before sending to real clients".to_owned()
+    })
+}
+
+/// Every secret the configuration points to must be readable now: each failure, with the
+/// secret file it names (if any).
+fn secrets(config: &Config) -> Vec<(String, Option<std::path::PathBuf>)> {
+    let mut errors = Vec::new();
+    if let Some(smtp) = &config.email.smtp
+        && smtp.username.is_some()
+        && let Err(e) = read_secret(
+            "email.smtp",
+            smtp.password_env.as_deref(),
+            smtp.password_file.as_deref(),
+        )
+    {
+        errors.push((
+            format!("{e:#}: no email can be sent"),
+            smtp.password_file.clone(),
+        ));
+    }
+    if let Some(imap) = &config.email.imap
+        && let Err(e) = read_secret(
+            "email.imap",
+            imap.password_env.as_deref(),
+            imap.password_file.as_deref(),
+        )
+    {
+        errors.push((
+            format!("{e:#}: no reply can be read"),
+            imap.password_file.clone(),
+        ));
+    }
+    if let Some(tg) = &config.telegram
+        && let Err(e) = read_secret(
+            "telegram",
+            tg.token_env.as_deref(),
+            tg.token_file.as_deref(),
+        )
+    {
+        errors.push((
+            format!("{e:#}: nothing can be sent by Telegram"),
+            tg.token_file.clone(),
+        ));
+    }
+    errors
+}
+
+fn database(config: &Config, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
+    let path = &config.database;
+    if !path.exists() {
+        warnings.push(format!(
+            "database: {} does not exist yet: `cobrador init` (or the first `cobrador run`) creates it",
+            path.display()
+        ));
+        return;
+    }
+    let store = match Store::open_existing(path) {
+        Ok(store) => store,
+        Err(e) => return problems.push(format!("database: {e:#}")),
+    };
+    let check: String = store
+        .conn()
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .unwrap_or_else(|e| e.to_string());
+    if check != "ok" {
+        return problems.push(format!("database: {}: {check}", path.display()));
+    }
+    println!("database: {} ok", path.display());
+    let fix = "clients who already paid may be reminded: import your payments (`cobrador import payments FILE`) or record them (`cobrador invoice pay`)";
+    match payments_age(&store, Utc::now()) {
+        Ok(Some(Some(days))) if days > i64::from(config.daemon.payments_stale_days) => {
+            warnings.push(format!(
+                "payments: none recorded or imported for {days} days while invoices are open (daemon.payments-stale-days = {}): {fix}",
+                config.daemon.payments_stale_days
+            ));
+        }
+        Ok(Some(None)) => warnings.push(format!(
+            "payments: none was ever recorded or imported while invoices are open: {fix}"
+        )),
+        Ok(_) => {}
+        Err(e) => warnings.push(format!(
+            "payments: cannot tell when they were last updated: {e:#}"
+        )),
+    }
+}
+
+/// Days since payment data was last updated (`Some(None)`: never), when some invoice is open
+/// (`None`: nothing open, nothing to worry about).
+pub(crate) fn payments_age(store: &Store, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
+    let open: i64 = store.conn().query_row(
+        "SELECT count(*) FROM invoices WHERE status = 'open'",
+        [],
+        |r| r.get(0),
+    )?;
+    if open == 0 {
+        return Ok(None);
+    }
+    let last: Option<String> = store.conn().query_row(
+        "SELECT max(at) FROM events
+         WHERE kind = 'payment.recorded'
+            OR (kind = 'import.file' AND json_extract(detail, '$.kind') = 'payments')",
+        [],
+        |r| r.get(0),
+    )?;
+    let last: Option<DateTime<Utc>> = last.map(|t| parse_ts(&t)).transpose()?;
+    Ok(Some(last.map(|l| (now - l).num_days())))
 }

@@ -9,6 +9,17 @@ use super::{Context, print_json};
 use crate::domain::{Client, Contact, Invoice, InvoiceStatus};
 use crate::store;
 
+/// `client` with its options: the subcommand and `--now`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+    /// The instant the change happens (RFC 3339), for replaying a scenario; default: now.
+    #[arg(long, global = true, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Client commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -65,11 +76,12 @@ fn balances(invoices: &[Invoice]) -> Vec<(String, String)> {
     per.into_iter().map(|(c, m)| (c, m.to_string())).collect()
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
+    let now = args.now.unwrap_or_else(chrono::Utc::now);
+    let cmd = args.command;
     if let Command::Hold { id, note } | Command::Unhold { id, note } = &cmd {
         let hold = matches!(cmd, Command::Hold { .. });
-        let now = chrono::Utc::now();
         store.transaction(|tx| {
             let client = store::clients::get(tx, id)?
                 .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;

@@ -24,10 +24,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
-    let defaults = Defaults {
-        country: ctx.config.business.country.clone(),
-        currency: ctx.config.business.currency.clone(),
-    };
+    let defaults = Defaults::from_config(&ctx.config);
     let s = import::import_file(
         &mut store,
         args.kind,

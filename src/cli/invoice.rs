@@ -12,6 +12,17 @@ use crate::domain::{Invoice, Money, Payment, PaymentKind, parse_date};
 use crate::engine::decisions::{self, Decision};
 use crate::store;
 
+/// `invoice` with its options: the subcommand and `--now`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+    /// The instant the change happens (RFC 3339), for replaying a scenario; default: now.
+    #[arg(long, global = true, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Invoice commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -101,9 +112,10 @@ struct InvoiceView {
     discounts: Vec<store::agreements::DiscountOffer>,
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
-    let now = Utc::now();
+    let now = args.now.unwrap_or_else(Utc::now);
+    let cmd = args.command;
     match cmd {
         Command::List { json, open } => {
             let invoices: Vec<Invoice> = store::invoices::list(store.conn(), None)?

@@ -5,6 +5,7 @@ mod backup;
 mod check;
 mod client;
 mod demo;
+mod generate;
 mod import;
 mod init;
 mod invoice;
@@ -13,12 +14,13 @@ mod parse_reply;
 mod plan;
 mod preview;
 mod responses;
+mod run;
 mod send_test;
 mod status;
 mod telegram;
 mod tick;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -52,24 +54,27 @@ pub enum Command {
     /// Import clients, invoices or payments from CSV (all or nothing).
     Import(import::Args),
     /// List or show clients.
-    #[command(subcommand)]
-    Client(client::Command),
+    Client(client::Args),
     /// List, show and change invoices.
-    #[command(subcommand)]
-    Invoice(invoice::Command),
+    Invoice(invoice::Args),
     /// What would be sent now, and why (and why not); sends nothing.
     Plan(plan::Args),
     /// Print exactly what would be sent for an invoice (headers included for email).
     Preview(preview::Args),
     /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
     ParseReply(parse_reply::Args),
-    /// One full pass: plan, queue, send; then exit.
+    /// One full pass: read replies, plan, queue, send; then exit.
     Tick(tick::Args),
+    /// The daemon: passes on a schedule and on change, replies read as they come; SIGTERM stops,
+    /// SIGHUP reloads the configuration and templates.
+    Run(run::Args),
+    /// Generate the man page or shell completions (used to build the package).
+    #[command(subcommand, hide = true)]
+    Generate(generate::Command),
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
-    #[command(subcommand)]
-    Agreement(agreement::Command),
+    Agreement(agreement::Args),
     /// Replies received and what was done with them (`--review`: those a person must read).
     Responses(responses::Args),
     /// Aging buckets, promises due, review queue, outbox health.
@@ -113,13 +118,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Init(args) = &cli.command {
         return init::run(cli.config.as_deref(), cli.db.as_deref(), args);
     }
-    let mut config = Config::discover(cli.config.as_deref())?;
-    if let Some(db) = cli.db {
-        config.database = db;
+    match cli.command {
+        Command::Run(args) => return run::run(cli.config, cli.db, &args),
+        Command::Generate(cmd) => return generate::run(cmd),
+        _ => {}
     }
+    let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) | Command::Demo(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Demo(_) | Command::Run(_) | Command::Generate(_) => {
+            unreachable!("handled above")
+        }
         Command::Check => check::run(&ctx),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Client(cmd) => client::run(&ctx, cmd),
@@ -136,6 +145,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }
+}
+
+/// The configuration the command line points to, with `--db` applied.
+pub(crate) fn load_config(path: Option<&Path>, db: Option<&Path>) -> Result<Config> {
+    let mut config = Config::discover(path)?;
+    if let Some(db) = db {
+        config.database = db.to_path_buf();
+    }
+    Ok(config)
 }
 
 /// Prints a value as pretty JSON.

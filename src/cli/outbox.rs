@@ -25,9 +25,9 @@ pub enum Command {
     },
     /// Send every message that is due now (what `tick` does after planning).
     Flush {
-        /// The instant to act at (RFC 3339). Default: the current time.
-        #[arg(long)]
-        now: Option<DateTime<Utc>>,
+        /// The instant to act at (RFC 3339). Default, or bare `--now`: the current time.
+        #[arg(long, num_args = 0..=1, value_parser = super::plan::parse_now)]
+        now: Option<Option<DateTime<Utc>>>,
         /// JSON output.
         #[arg(long)]
         json: bool,
@@ -42,6 +42,11 @@ pub enum Command {
         /// It did not go out: queue it again.
         #[arg(long)]
         requeue: bool,
+    },
+    /// Queue a dead message again (after fixing the address, or once the server is back).
+    Requeue {
+        /// The outbox id (see `outbox list --status dead`).
+        id: i64,
     },
 }
 
@@ -59,32 +64,46 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
     match cmd {
         Command::List { status, json } => list(ctx, status, json),
         Command::Flush { now, json } => {
+            let _lock = crate::daemon::InstanceLock::acquire(
+                &ctx.config.database,
+                "outbox flush",
+                std::time::Duration::from_secs(60),
+            )?;
             let mut store = ctx.store()?;
-            let now = now.unwrap_or_else(Utc::now);
+            let now = now.flatten().unwrap_or_else(Utc::now);
             let report = runtime()?.block_on(sender::flush_configured(
                 &ctx.config,
                 &mut store,
                 now,
-                &FlushOptions::default(),
+                &FlushOptions::for_config(&ctx.config),
             ))?;
             if json {
                 print_json(&report)?;
             } else {
                 println!(
-                    "sent {}, to retry {}, dead {}, uncertain (interrupted earlier) {}, resolved from Sent {}",
+                    "sent {}, to retry {}, dead {}, uncertain {}, uncertain (interrupted earlier) {}, \
+                     resolved from Sent {}, waiting for the contact window {}",
                     report.sent,
                     report.retry,
                     report.dead,
+                    report.uncertain,
                     report.recovered_uncertain,
-                    report.resolved_from_sent
+                    report.resolved_from_sent,
+                    report.postponed
                 );
-                if let Some(why) = &report.stopped {
-                    println!("stopped early: {why}");
+                if let Some(why) = delivery_problem(&report) {
+                    eprintln!("warning: {why}");
                 }
                 for w in &report.warnings {
                     println!("warning: {w}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Requeue { id } => {
+            let mut store = ctx.store()?;
+            sender::requeue_dead(&mut store, id, Utc::now())?;
+            println!("outbox message {id}: queued again; `outbox flush` or the next tick sends it");
             Ok(ExitCode::SUCCESS)
         }
         Command::Resolve { id, sent, requeue } => {
@@ -97,6 +116,31 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// What went wrong with delivery in a pass, and when it is tried again; `None` when nothing did.
+pub(crate) fn delivery_problem(report: &sender::FlushReport) -> Option<String> {
+    let why = report.stopped.as_ref()?;
+    let mut text = format!("sending stopped: {why}");
+    if report.retry > 0 || report.next_retry.is_some() {
+        text.push_str(&format!(
+            "; {} message(s) to retry",
+            report.retry.max(usize::from(report.next_retry.is_some()))
+        ));
+        if let Some(at) = report.next_retry {
+            text.push_str(&format!(
+                ", the first at {}",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+    }
+    if report.uncertain > 0 {
+        text.push_str(&format!(
+            "; {} message(s) uncertain (the server may have them): see `outbox list --status uncertain`",
+            report.uncertain
+        ));
+    }
+    Some(text)
 }
 
 fn list(ctx: &Context, status: Option<OutboxStatus>, json: bool) -> Result<ExitCode> {

@@ -14,7 +14,8 @@ pub struct Args {
     /// The instant to plan at (RFC 3339). Default: now.
     #[arg(long, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
-    /// JSON output: a list of planned messages.
+    /// JSON output: a list of planned messages (`held: false`) followed by what is not sent
+    /// (`held: true`, with `reason`; `stage`, `channel` and `send_at` null).
     #[arg(long)]
     pub json: bool,
 }
@@ -26,12 +27,37 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("{e}: use RFC 3339, e.g. 2026-11-24T10:30:00+01:00"))
 }
 
+/// The rows of `plan --json`: the stable fields (`client`, `stage`, `channel`, `invoices`,
+/// `send_at`) on every row, planned messages first, then the held items with their reason, so
+/// the JSON says everything the text does.
+fn json_rows(plan: &crate::policy::planner::Plan) -> Vec<serde_json::Value> {
+    let planned = plan.messages.iter().map(|m| {
+        let mut v = serde_json::to_value(m).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("held".into(), false.into());
+        }
+        v
+    });
+    let held = plan.held.iter().map(|h| {
+        serde_json::json!({
+            "client": h.client,
+            "stage": null,
+            "channel": null,
+            "invoices": h.invoices,
+            "send_at": null,
+            "held": true,
+            "reason": h.reason,
+        })
+    });
+    planned.chain(held).collect()
+}
+
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;
     let now = args.now.unwrap_or_else(Utc::now);
     let plan = engine::plan_now(&store, &ctx.config, now)?;
     if args.json {
-        print_json(&plan.messages)?;
+        print_json(&json_rows(&plan))?;
         return Ok(ExitCode::SUCCESS);
     }
     println!("Plan at {now}");

@@ -1,5 +1,5 @@
 //! `cobrador preview --invoice NUMBER [--stage NAME] [--channel email|telegram|letter]`:
-//! exactly what would be sent, headers included for email.
+//! exactly what would be sent, headers included for email (built by the same code as a send).
 
 use std::process::ExitCode;
 
@@ -155,18 +155,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     }
     let msg = engine::render_planned(&ctx.config, &renderer, file, &planned, now)?.message;
     if channel == Channel::Email {
-        let b = &ctx.config.business;
-        println!("From: {} <{}>", b.name, b.email);
-        println!("Reply-To: {}", b.email);
-        println!("To: {}", msg.recipients.join(", "));
-        if !msg.cc.is_empty() {
-            println!("Cc: {}", msg.cc.join(", "));
-        }
-        println!("Subject: {}", msg.subject.unwrap_or_default());
-        if let Some(id) = &msg.message_id {
-            println!("Message-ID: {id}");
-        }
-        println!("Auto-Submitted: auto-generated");
+        // The very builder the SMTP and file channels use: the headers shown are the headers sent.
+        let row = store::OutboxMessage {
+            id: 0,
+            message: msg.clone(),
+            status: store::OutboxStatus::Queued,
+            attempts: 0,
+            retry_at: None,
+            last_error: None,
+            sent_at: None,
+            telegram_message_id: None,
+        };
+        let built = crate::channel::email::build_message(&row, &ctx.config.business, now)?;
+        println!("{}", header_block(&built.formatted()));
         println!();
     } else {
         println!("Telegram to chat {}:", msg.recipients.join(", "));
@@ -177,4 +178,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         println!("\n----- HTML alternative ({} bytes) -----", html.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The header section of a formatted message (up to the blank line), as sent.
+fn header_block(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let end = text.find("\r\n\r\n").unwrap_or(text.len());
+    text[..end].replace("\r\n", "\n")
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::outbox::runtime;
 use super::plan::parse_now;
 use super::{Context, print_json};
+use crate::channel::Registry;
 use crate::sender::{self, FlushOptions};
 use crate::telegram::{self, api::Bot, link};
 
@@ -113,12 +114,19 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
     let mut store = ctx.store()?;
     let now = now.unwrap_or_else(Utc::now);
     let report = rt.block_on(telegram::poll_once(&ctx.config, &mut store, now))?;
-    let flushed = rt.block_on(sender::flush_configured(
-        &ctx.config,
-        &mut store,
-        now,
-        &FlushOptions::default(),
-    ))?;
+    let channels = Registry::from_config(&ctx.config)?;
+    let flushed = rt.block_on(async {
+        let r = sender::flush_all(
+            &mut store,
+            &channels,
+            &ctx.config,
+            now,
+            &FlushOptions::for_config(&ctx.config),
+        )
+        .await;
+        channels.close().await;
+        r
+    })?;
     if json {
         print_json(&serde_json::json!({ "poll": report, "flush": flushed }))?;
     } else {

@@ -1,17 +1,19 @@
-//! `cobrador tick [--now RFC3339]`: one full pass (Telegram answers, plan, queue, send), then
-//! exit.
+//! `cobrador tick [--now RFC3339]`: one full pass (read replies, plan, queue, send), then exit.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
 
 use super::Context;
 use super::outbox::runtime;
 use super::plan::parse_now;
+use crate::daemon::{self, InstanceLock, Loop, PassReport, Steps};
 use crate::engine;
-use crate::render::Renderer;
-use crate::sender::{self, FlushOptions};
+use crate::store::{Store, outbox};
 
 /// Options of `tick`.
 #[derive(Debug, clap::Args)]
@@ -19,54 +21,99 @@ pub struct Args {
     /// The instant of the pass (RFC 3339). Default: now.
     #[arg(long, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
+    /// Seconds to wait for another cobrador process using the database (e.g. another tick).
+    #[arg(long, default_value_t = 60)]
+    pub wait: u64,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let _lock =
+        InstanceLock::acquire(&ctx.config.database, "tick", Duration::from_secs(args.wait))?;
     let mut store = ctx.store()?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let renderer = Renderer::new(ctx.config.templates_dir.as_deref())?;
-    let mut warnings = Vec::new();
-    if ctx.config.telegram.is_some() {
-        // Answers first: a promise made in the chat pauses what the planner would send now.
-        match runtime()?.block_on(crate::telegram::poll_once(&ctx.config, &mut store, now)) {
-            Ok(r) => {
-                println!("telegram: {} updates, {} applied", r.updates, r.handled);
-                warnings.extend(r.warnings);
-            }
-            Err(e) => warnings.push(format!("cannot read Telegram updates: {e:#}")),
-        }
+    let lp = Loop::from_config(Arc::new(ctx.config.clone()))?;
+    let report = runtime()?.block_on(async {
+        let report = daemon::pass(
+            &mut store,
+            &lp,
+            now,
+            Steps { read: true },
+            &CancellationToken::new(),
+        )
+        .await;
+        lp.channels.close().await;
+        report
+    })?;
+    print_report(&report)?;
+    if report.queued.queued.is_empty() && report.flushed.sent == 0 {
+        explain_quiet(ctx, &store, now)?;
     }
-    let queued = engine::queue_due(&mut store, &ctx.config, &renderer, now)?;
-    for e in &queued.effects {
-        println!("recorded: {}", serde_json::to_string(e)?);
-    }
-    for (client, stage, id) in &queued.queued {
-        println!("queued: {client} {stage} (outbox {id})");
-    }
-    let flushed = runtime()?.block_on(sender::flush_configured(
-        &ctx.config,
-        &mut store,
-        now,
-        &FlushOptions::default(),
-    ))?;
-    println!(
-        "tick at {now}: {} queued, {} sent, {} to retry, {} dead, {} uncertain",
-        queued.queued.len(),
-        flushed.sent,
-        flushed.retry,
-        flushed.dead,
-        flushed.recovered_uncertain
-    );
-    for w in warnings
-        .iter()
-        .chain(flushed.warnings.iter())
-        .chain(queued.errors.iter())
-    {
-        eprintln!("warning: {w}");
-    }
-    Ok(if queued.errors.is_empty() {
+    Ok(if report.queued.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn print_report(r: &PassReport) -> Result<()> {
+    for (source, read) in &r.read {
+        println!(
+            "read {source}: {} messages, {} applied, {} for review",
+            read.read, read.applied, read.review
+        );
+        for w in &read.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    for e in &r.queued.effects {
+        println!("recorded: {}", serde_json::to_string(e)?);
+    }
+    for (client, stage, id) in &r.queued.queued {
+        println!("queued: {client} {stage} (outbox {id})");
+    }
+    let f = &r.flushed;
+    println!(
+        "tick at {}: {} queued, {} sent, {} to retry, {} dead, {} uncertain",
+        r.at,
+        r.queued.queued.len(),
+        f.sent,
+        f.retry,
+        f.dead,
+        f.recovered_uncertain + f.uncertain
+    );
+    if let Some(problem) = super::outbox::delivery_problem(f) {
+        eprintln!("warning: {problem}");
+    }
+    for w in f.warnings.iter().chain(r.queued.errors.iter()) {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// Nothing went out: say why, and when the next message is due.
+fn explain_quiet(ctx: &Context, store: &Store, now: DateTime<Utc>) -> Result<()> {
+    let plan = engine::plan_now(store, &ctx.config, now)?;
+    let mut later: Vec<_> = plan.messages.iter().filter(|m| !m.due_now).collect();
+    later.sort_by_key(|m| m.send_at);
+    match (later.first(), outbox::next_due(store.conn())?) {
+        (Some(m), retry) if retry.is_none_or(|r| m.send_at <= r) => println!(
+            "nothing to send now; next: {} {} at {} ({})",
+            m.client,
+            m.stage,
+            m.send_at.format("%Y-%m-%d %H:%M UTC"),
+            m.waiting.as_deref().unwrap_or("contact window")
+        ),
+        (_, Some(retry)) => println!(
+            "nothing to send now; next retry at {} (see `cobrador outbox list`)",
+            retry.format("%Y-%m-%d %H:%M UTC")
+        ),
+        (_, None) if plan.held.is_empty() => {
+            println!("nothing to send: no open invoice needs a message")
+        }
+        (_, None) => println!(
+            "nothing to send now; {} held (see `cobrador plan` for each reason)",
+            plan.held.len()
+        ),
+    }
+    Ok(())
 }

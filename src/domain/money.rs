@@ -38,17 +38,39 @@ impl fmt::Display for Money {
     }
 }
 
+impl Money {
+    /// `self + rhs`, or `None` past `Decimal`'s range (about 7.9 × 10^28).
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        self.0.checked_add(rhs.0).map(Money)
+    }
+
+    /// `self - rhs`, or `None` past `Decimal`'s range.
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        self.0.checked_sub(rhs.0).map(Money)
+    }
+
+    /// The sum of `amounts`, or `None` if it leaves `Decimal`'s range.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Money>) -> Option<Money> {
+        amounts
+            .into_iter()
+            .try_fold(Money::ZERO, |a, b| a.checked_add(b))
+    }
+}
+
+// `+`, `-` and `sum` never panic: they saturate at `Decimal`'s range. Imports and `invoice pay`
+// bound amounts (`limits.max-amount`, 10^12 by default) so a saturated value can only come from
+// rows written before that bound; code that must tell uses the `checked_` forms.
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl std::ops::Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money(self.0.saturating_sub(rhs.0))
     }
 }
 
@@ -116,7 +138,12 @@ pub fn parse_amount(input: &str) -> Result<Decimal, ParseAmountError> {
         None => (false, trimmed.as_str()),
     };
     if body.is_empty() {
-        return Err(ParseAmountError::Empty);
+        // Letters alone (`abc`, `EUR`) are not an empty cell: say what was read.
+        return Err(if input.trim().is_empty() {
+            ParseAmountError::Empty
+        } else {
+            ParseAmountError::Invalid(input.trim().to_owned())
+        });
     }
     if !body
         .chars()

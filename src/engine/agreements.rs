@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::config::Config;
 use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
-use crate::policy::planner::{PlanRef, PlannedMessage};
+use crate::policy::planner::{PlanRef, PlannedMessage, Settings, owner_initiated_moment};
 use crate::render::Renderer;
 use crate::store::agreements::Instalment;
 use crate::store::{self, Store};
@@ -105,6 +105,11 @@ pub fn agree_plan(
         file.plans = store::agreements::plans(tx)?.into_iter().filter(|p| p.client_id == client_id).collect();
         let to = file.contacts.iter().find(|c| !c.opted_out && c.email.is_some());
         if let Some(contact) = to {
+            // Not a reply to the client: it waits for the client's contact window (a plan
+            // typed in on Saturday night goes on Monday), one message per client per day.
+            let settings = Settings::from_config(config, &snapshot)?;
+            let send_at = owner_initiated_moment(&file, &settings, now)
+                .map_err(|e| anyhow::anyhow!("client {client_id}: {e}"))?;
             let key = format!("{client_id}|plan_confirmation|plan-{id}");
             let planned = PlannedMessage {
                 client: client_id.clone(),
@@ -117,8 +122,8 @@ pub fn agree_plan(
                 cc: Vec::new(),
                 invoices: numbers.to_vec(),
                 reached: numbers.to_vec(),
-                send_at: now,
-                due_now: true,
+                send_at,
+                due_now: send_at <= now,
                 why: "payment plan agreed".into(),
                 waiting: None,
                 handover: false,

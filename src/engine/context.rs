@@ -30,6 +30,47 @@ pub fn business(config: &Config) -> rc::Business {
     }
 }
 
+/// The currency of a country, to tell whether the business's own payment details make sense
+/// for its clients there.
+pub fn country_currency(country: &str) -> Option<&'static str> {
+    Some(match country {
+        "ES" => "EUR",
+        "MX" => "MXN",
+        "CO" => "COP",
+        "CL" => "CLP",
+        "PE" => "PEN",
+        "AR" => "ARS",
+        _ => return None,
+    })
+}
+
+/// The business block for a message to `client`: the payment details of the client's country
+/// (`[countries.XX.payment]`), else the business's own when its currency is the country's,
+/// else none (the templates then ask the client to write for the details).
+pub fn business_for(config: &Config, client: &Client) -> rc::Business {
+    let mut b = business(config);
+    let own_currency =
+        country_currency(&client.country).is_none_or(|c| c == config.business.currency);
+    match config
+        .countries
+        .get(&client.country)
+        .and_then(|c| c.payment.as_ref())
+    {
+        Some(p) => {
+            b.iban = p.iban.clone();
+            b.payment_methods = p.payment_methods.clone();
+            b.payment_link = p.payment_link.clone();
+        }
+        None if own_currency => {}
+        None => {
+            b.iban = None;
+            b.payment_methods = Vec::new();
+            b.payment_link = None;
+        }
+    }
+    b
+}
+
 /// The locale for a client: its country's Spanish.
 pub fn locale_for(client: &Client, config: &Config) -> String {
     match client.country.as_str() {
@@ -132,7 +173,7 @@ pub fn build(
         .or(contacts.first())
         .and_then(|c| c.name.clone());
     RenderContext {
-        business: business(config),
+        business: business_for(config, client),
         client: rc::Client {
             name: client.name.clone(),
             legal_name: client.legal_name.clone(),
@@ -163,5 +204,134 @@ pub fn build(
             telegram: channel == Channel::Telegram,
         },
         owner_alert: None,
+        history: rc::History::default(),
+        due: None,
+    }
+}
+
+/// The client's real history for a message of `cycle` about `numbers`: reminders of the cycle
+/// that reached the client (status sent), promises about those invoices, broken plans.
+pub fn history(
+    file: &crate::policy::planner::ClientFile,
+    cycle: &str,
+    numbers: &[String],
+) -> rc::History {
+    use crate::store::{OutboxStatus, agreements::PlanStatus};
+    let tz = file.client.time_zone;
+    let mut reminders: Vec<rc::PastReminder> = file
+        .messages
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Sent && m.message.cycle == cycle)
+        .filter(|m| {
+            crate::policy::planner::is_client_facing(&m.message.stage)
+                && !m.message.stage.starts_with("ack_")
+        })
+        .map(|m| rc::PastReminder {
+            stage: m.message.stage.clone(),
+            date: m
+                .sent_at
+                .unwrap_or(m.message.send_at)
+                .with_timezone(&tz)
+                .date_naive(),
+            channel: m.message.channel.as_str().to_owned(),
+        })
+        .collect();
+    reminders.sort_by_key(|r| r.date);
+    let concerns = |n: &Option<String>| n.as_ref().is_none_or(|n| numbers.contains(n));
+    let mut promises: Vec<rc::PastPromise> = file
+        .promises
+        .iter()
+        .filter(|p| concerns(&p.invoice_number))
+        .map(|p| rc::PastPromise {
+            date: p.promised_date,
+            made_on: p.created_at.with_timezone(&tz).date_naive(),
+            status: p.status.as_str().to_owned(),
+        })
+        .collect();
+    promises.sort_by_key(|p| p.made_on);
+    let mut broken_plans: Vec<NaiveDate> = file
+        .plans
+        .iter()
+        .filter(|p| {
+            p.status == PlanStatus::Broken && p.invoices.iter().any(|n| numbers.contains(n))
+        })
+        .filter_map(|p| p.resolved_at.map(|r| r.with_timezone(&tz).date_naive()))
+        .collect();
+    broken_plans.sort();
+    rc::History {
+        reminders,
+        promises,
+        broken_plans,
+    }
+}
+
+/// The oldest overdue invoice's due day as the client lived it: days since, and whether it
+/// fell on a weekend or a holiday of the client's calendar.
+pub fn due_day(
+    invoices: &[&Invoice],
+    today: NaiveDate,
+    calendar: &crate::policy::HolidayCalendar,
+) -> Option<rc::DueDay> {
+    use chrono::{Datelike, Weekday};
+    let date = invoices
+        .iter()
+        .map(|i| i.due_date)
+        .filter(|d| *d <= today)
+        .min()?;
+    let closed = match (calendar.is_holiday(date), date.weekday()) {
+        (Some(name), _) => Some(format!("festivo ({name})")),
+        (None, Weekday::Sat) => Some("sábado".to_owned()),
+        (None, Weekday::Sun) => Some("domingo".to_owned()),
+        _ => None,
+    };
+    Some(rc::DueDay {
+        date,
+        days_ago: (today - date).num_days(),
+        closed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EXAMPLE;
+
+    fn client(country: &str) -> Client {
+        Client {
+            id: "C1".into(),
+            name: "Cliente".into(),
+            legal_name: None,
+            tax_id: None,
+            country: country.into(),
+            region: None,
+            time_zone: chrono_tz::Europe::Madrid,
+            kind: ClientKind::B2b,
+            segment: None,
+            language: "es".into(),
+            tuteo: false,
+            on_hold: false,
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn payment_methods_follow_the_clients_country() {
+        // Issue 13, point 10: no Spanish IBAN or Bizum for clients in Mexico or Colombia.
+        let config = Config::parse(EXAMPLE, "example").unwrap();
+        let es = business_for(&config, &client("ES"));
+        assert!(es.iban.as_deref().unwrap().starts_with("ES"));
+        assert!(es.payment_methods[0].contains("Bizum"));
+        let mx = business_for(&config, &client("MX"));
+        assert_eq!(mx.iban, None);
+        assert!(mx.payment_methods.is_empty());
+        assert_eq!(
+            mx.payment_link.as_deref(),
+            Some("https://pagos.example/reformasprado/mx")
+        );
+        let co = business_for(&config, &client("CO"));
+        assert_eq!(
+            (co.iban, co.payment_methods.len(), co.payment_link),
+            (None, 0, None)
+        );
     }
 }

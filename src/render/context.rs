@@ -47,6 +47,60 @@ pub struct RenderContext {
     pub reply: Reply,
     /// What the owner must look at (`owner_alert`, `handover`).
     pub owner_alert: Option<OwnerAlert>,
+    /// What really happened before this message: earlier reminders of this cycle, promises,
+    /// broken plans. A template may only say "pese a nuestros recordatorios" inside
+    /// `{{#if history.reminders}}` (the linter checks it).
+    #[serde(default)]
+    pub history: History,
+    /// The due date of the oldest invoice as the client lived it (`due` stage): how many days
+    /// ago, and whether it fell on a weekend or holiday; null when no invoice is overdue.
+    #[serde(default)]
+    pub due: Option<DueDay>,
+}
+
+/// The client's real history with us, for honest wording.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// Reminders of this cycle that reached the client (status sent), oldest first.
+    pub reminders: Vec<PastReminder>,
+    /// Promises the client made about these invoices, oldest first.
+    pub promises: Vec<PastPromise>,
+    /// Days on which a payment plan covering these invoices broke, oldest first.
+    pub broken_plans: Vec<NaiveDate>,
+}
+
+/// One earlier reminder that reached the client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PastReminder {
+    /// Stage name: `early`, `second`, ...
+    pub stage: String,
+    /// Local day it was sent.
+    pub date: NaiveDate,
+    /// `email` or `telegram`.
+    pub channel: String,
+}
+
+/// One promise the client made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PastPromise {
+    /// The date promised.
+    pub date: NaiveDate,
+    /// The day it was made.
+    pub made_on: NaiveDate,
+    /// `pending`, `kept` or `broken`.
+    pub status: String,
+}
+
+/// The oldest invoice's due date, as it was for the client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueDay {
+    /// The due date written on the invoice.
+    pub date: NaiveDate,
+    /// Days since then (0 = today).
+    pub days_ago: i64,
+    /// Why it was not a business day in the client's calendar (`domingo`, `festivo: Día de la
+    /// Constitución`), or null.
+    pub closed: Option<String>,
 }
 
 /// The creditor business (from the configuration).
@@ -276,6 +330,8 @@ pub struct Summary {
     pub numbers: String,
     /// The sender can be reached by phone.
     pub has_phone: bool,
+    /// Some way to pay is configured for this client (account, link or method).
+    pub has_payment_method: bool,
 }
 
 impl RenderContext {
@@ -298,6 +354,9 @@ impl RenderContext {
                 .any(|t| !t.interest.is_zero() || !t.fixed_costs.is_zero()),
             numbers,
             has_phone: self.business.phone.is_some(),
+            has_payment_method: self.business.iban.is_some()
+                || self.business.payment_link.is_some()
+                || !self.business.payment_methods.is_empty(),
         }
     }
 

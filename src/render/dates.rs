@@ -76,6 +76,36 @@ pub fn date_day(date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// Earlier days in running text, each with `del`, the month said once per run of days in the
+/// same month: `del 3 y del 10 de noviembre`, `del 28 de octubre y del 10 de noviembre`;
+/// ` de 2025` added when the year differs from `today`'s. Empty for no dates.
+pub fn date_list(dates: &[NaiveDate], today: NaiveDate) -> String {
+    let mut sorted = dates.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let parts: Vec<String> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let same_month_next = sorted
+                .get(i + 1)
+                .is_some_and(|n| n.month() == d.month() && n.year() == d.year());
+            if same_month_next {
+                format!("del {}", d.day())
+            } else if d.year() == today.year() {
+                format!("del {} de {}", d.day(), month_name(*d))
+            } else {
+                format!("del {} de {} de {}", d.day(), month_name(*d), d.year())
+            }
+        })
+        .collect();
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} y {last}", rest.join(", ")),
+    }
+}
+
 /// A count in words up to twenty (`tres`), in digits above (`45`).
 ///
 /// Style guides write small numbers in letters; long ones read better as digits.
@@ -141,6 +171,29 @@ pub fn ago_words(days: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn date_lists_say_the_month_once_per_run() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = d("2026-11-20");
+        let cases: [(&[&str], &str); 5] = [
+            (&[], ""),
+            (&["2026-11-03"], "del 3 de noviembre"),
+            (&["2026-11-10", "2026-11-03"], "del 3 y del 10 de noviembre"),
+            (
+                &["2026-10-28", "2026-11-03", "2026-11-10"],
+                "del 28 de octubre, del 3 y del 10 de noviembre",
+            ),
+            (
+                &["2025-12-30", "2026-01-05"],
+                "del 30 de diciembre de 2025 y del 5 de enero",
+            ),
+        ];
+        for (dates, want) in cases {
+            let dates: Vec<NaiveDate> = dates.iter().map(|s| d(s)).collect();
+            assert_eq!(super::date_list(&dates, today), want);
+        }
+    }
+
     use super::*;
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -26,6 +26,7 @@ pub const HELPERS: &[&str] = &[
     "date_short",
     "date_text",
     "date_day",
+    "date_list",
     "overdue",
     "ago",
     "number_words",
@@ -47,6 +48,7 @@ pub fn register(hb: &mut Handlebars<'static>) {
     hb.register_helper("date_short", Box::new(date_short_helper));
     hb.register_helper("date_text", Box::new(date_text_helper));
     hb.register_helper("date_day", Box::new(date_day_helper));
+    hb.register_helper("date_list", Box::new(date_list_helper));
     hb.register_helper("overdue", Box::new(overdue_helper));
     hb.register_helper("ago", Box::new(ago_helper));
     hb.register_helper("number_words", Box::new(number_words_helper));
@@ -258,6 +260,38 @@ fn date_day_helper(
         .and_then(parse_date)
         .ok_or_else(|| other("date_day: the context has no valid `today`".to_owned()))?;
     emit(out, r, rc, &dates::date_day(d, today))
+}
+
+/// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
+/// element (or each element, if it is a date).
+fn date_list_helper(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    ctx: &Context,
+    rc: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let p = param(h, 0, "date_list")?;
+    let items = p
+        .value()
+        .as_array()
+        .ok_or_else(|| other(format!("date_list: expected a list, got {}", describe(p))))?;
+    let days: Option<Vec<NaiveDate>> = items
+        .iter()
+        .map(|v| parse_date(v.get("date").unwrap_or(v)))
+        .collect();
+    let days = days.ok_or_else(|| {
+        other(format!(
+            "date_list: expected dates or objects with a `date`, got {}",
+            describe(p)
+        ))
+    })?;
+    let today = ctx
+        .data()
+        .get("today")
+        .and_then(parse_date)
+        .ok_or_else(|| other("date_list: the context has no valid `today`".to_owned()))?;
+    emit(out, r, rc, &dates::date_list(&days, today))
 }
 
 /// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.

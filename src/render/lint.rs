@@ -167,7 +167,7 @@ impl Linter<'_> {
             channel,
             if ctx.tuteo { "tú" } else { "usted" },
             if ctx.broken_promise.is_some() {
-                ", extras"
+                ", extras (earlier reminders, broken promise, discount)"
             } else {
                 ""
             }
@@ -271,6 +271,13 @@ impl Linter<'_> {
                 lists.push((
                     words::B2C,
                     "Ley 3/2004 interest and the 40 EUR apply only between businesses",
+                ));
+            }
+            if ctx.history.reminders.is_empty() {
+                lists.push((
+                    words::EARLIER_REMINDERS,
+                    "claims earlier reminders, but none reached this client: say it only \
+                     inside {{#if history.reminders}}",
                 ));
             }
             if ctx.tuteo {
@@ -482,6 +489,14 @@ const STAGE_ORDER: [&str; 8] = [
 ];
 
 fn payment_mentioned(ctx: &RenderContext, text: &str) -> bool {
+    // With no way to pay configured for the client's country, the message must say whom to
+    // ask for the details.
+    let none = ctx.business.iban.is_none()
+        && ctx.business.payment_link.is_none()
+        && ctx.business.payment_methods.is_empty();
+    if none {
+        return text.contains(&ctx.business.email);
+    }
     ctx.business
         .iban
         .as_deref()

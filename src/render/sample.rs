@@ -9,8 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::render::context::{
-    Business, Client, Contact, CurrencyTotal, Discount, Instalment, Interest, InterestPeriod,
-    InvoiceLine, OwnerAlert, Plan, Promise, RenderContext, Reply, Stage,
+    Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment, Interest,
+    InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, Plan, Promise,
+    RenderContext, Reply, Stage,
 };
 
 /// A sample client profile.
@@ -206,10 +207,14 @@ pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
             }
         };
         let t = &mut totals[pos];
-        t.balance += inv.balance;
-        t.interest += interest;
-        t.fixed_costs += fixed;
-        t.grand_total = t.balance + t.interest + t.fixed_costs;
+        // Saturating: amounts are bounded at import, and a total must never panic a tick.
+        t.balance = t.balance.saturating_add(inv.balance);
+        t.interest = t.interest.saturating_add(interest);
+        t.fixed_costs = t.fixed_costs.saturating_add(fixed);
+        t.grand_total = t
+            .balance
+            .saturating_add(t.interest)
+            .saturating_add(t.fixed_costs);
         t.interest_pending |= inv.interest.as_ref().is_some_and(|i| i.periods.is_empty());
     }
     totals
@@ -364,7 +369,13 @@ impl RenderContext {
                 let contact = Contact {
                     name: Some("Lucía Hernández".into()),
                 };
-                (spanish_business(), client, contact, "es-MX", invoices)
+                // A Spanish business's IBAN and Bizum are no use in Mexico: with no payment
+                // settings for MX, the message asks the client to write for the details.
+                let mut business = spanish_business();
+                business.iban = None;
+                business.payment_methods = Vec::new();
+                business.payment_link = None;
+                (business, client, contact, "es-MX", invoices)
             }
         };
         let totals = compute_totals(&invoices);
@@ -397,7 +408,20 @@ impl RenderContext {
                 telegram: false,
             },
             owner_alert: None,
+            history: History::default(),
+            due: None,
         };
+        ctx.due = ctx
+            .invoices
+            .iter()
+            .map(|i| i.due_date)
+            .min()
+            .filter(|d| *d <= today)
+            .map(|date| DueDay {
+                date,
+                days_ago: (today - date).num_days(),
+                closed: None,
+            });
         match kind {
             "ack_promise" => {
                 ctx.promise = Some(Promise {
@@ -431,6 +455,28 @@ impl RenderContext {
     /// Adds the optional parts a template must cope with: a broken promise and a discount.
     pub fn with_extras(mut self) -> RenderContext {
         let today = self.today;
+        // Earlier reminders really sent (without extras there are none: a first contact),
+        // and a due date that fell on a holiday.
+        self.history.reminders = vec![
+            PastReminder {
+                stage: "early".into(),
+                date: today - Duration::days(14),
+                channel: "email".into(),
+            },
+            PastReminder {
+                stage: "second".into(),
+                date: today - Duration::days(7),
+                channel: "telegram".into(),
+            },
+        ];
+        self.history.promises = vec![PastPromise {
+            date: today - Duration::days(4),
+            made_on: today - Duration::days(10),
+            status: "broken".into(),
+        }];
+        if let Some(due) = &mut self.due {
+            due.closed = Some("festivo (Día de Andalucía)".into());
+        }
         self.broken_promise = Some(today - Duration::days(4));
         if let Some(total) = self.totals.first() {
             let amount = (total.balance / Decimal::from(20)).round_dp(0);

@@ -168,7 +168,7 @@ fn broken_promise_is_mentioned_kindly() {
         .unwrap()
         .text;
     assert!(text.contains(
-        "El pasado jueves 12 de febrero nos indicó que realizaría el pago ese día; todavía no nos consta."
+        "Nos indicó que realizaría el pago el jueves 12 de febrero; todavía no nos consta."
     ));
 }
 
@@ -410,6 +410,91 @@ fn linter_rejects_forbidden_wording_with_its_line() {
             "{line} (line {}) → {reports:#?}",
             i + 3
         );
+    }
+}
+
+#[test]
+fn linter_refuses_a_claim_of_earlier_reminders_without_testing_for_them() {
+    // Issue 13: "pese a nuestros recordatorios anteriores" in a first message is untrue.
+    let bad = with_lines(
+        "formal.email.txt",
+        &["Pese a nuestros recordatorios anteriores, la factura sigue pendiente."],
+    );
+    let reports = lint_override("formal.email.txt.hbs", &bad);
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.starts_with("3:") && r.contains("claims earlier reminders")),
+        "{reports:#?}"
+    );
+    // The same sentence inside the test, with the real dates, passes.
+    let ok = with_lines(
+        "formal.email.txt",
+        &[
+            "{{#if history.reminders}}Pese a nuestros recordatorios {{date_list history.reminders}}, la factura sigue pendiente.{{/if}}",
+        ],
+    );
+    let reports = lint_override("formal.email.txt.hbs", &ok);
+    assert!(reports.is_empty(), "{reports:#?}");
+}
+
+#[test]
+fn earlier_reminders_are_cited_with_their_real_dates_only_when_they_exist() {
+    let r = Renderer::new(None).unwrap();
+    let first = RenderContext::sample(Sample::B2bSpain, "formal");
+    let text = r
+        .render_message("formal", Channel::Email, &first)
+        .unwrap()
+        .text;
+    assert!(!text.contains("pese a"), "{text}");
+    let mut later = first.clone();
+    later.history.reminders = vec![
+        crate::render::context::PastReminder {
+            stage: "early".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 2, 3).unwrap(),
+            channel: "email".into(),
+        },
+        crate::render::context::PastReminder {
+            stage: "second".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 2, 10).unwrap(),
+            channel: "email".into(),
+        },
+    ];
+    for channel in [Channel::Email, Channel::Telegram] {
+        let text = r.render_message("formal", channel, &later).unwrap().text;
+        assert!(
+            text.contains("pese a nuestros recordatorios del 3 y del 10 de febrero"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_due_date_on_a_holiday_is_described_as_such() {
+    let r = Renderer::new(None).unwrap();
+    let mut ctx = RenderContext::sample(Sample::B2cSpain, "due");
+    let due = ctx.today - chrono::Duration::days(1);
+    for i in &mut ctx.invoices {
+        i.due_date = due;
+        i.days_overdue = 1;
+    }
+    ctx.due = Some(crate::render::context::DueDay {
+        date: due,
+        days_ago: 1,
+        closed: Some("festivo (Día de Andalucía)".into()),
+    });
+    for channel in [Channel::Email, Channel::Telegram] {
+        let m = r.render_message("due", channel, &ctx).unwrap();
+        assert!(!m.text.contains("hoy vence"), "{}", m.text);
+        assert!(!m.text.to_lowercase().contains("hoy, 16"), "{}", m.text);
+        assert!(
+            m.text.contains(
+                "que vencía el domingo 15 de febrero; como ese día era festivo (Día de Andalucía)"
+            ),
+            "{}",
+            m.text
+        );
+        assert!(!m.subject.unwrap_or_default().contains("Hoy vence"));
     }
 }
 

@@ -101,6 +101,24 @@ pub const REGIONAL: &[&str] = &[
     "vale", "coger", "coja", "cojan", "os", "vosotros", "vuestr*",
 ];
 
+/// Claims that earlier reminders were sent: allowed only when the client's history has some
+/// (`{{#if history.reminders}}`). A first message that says "pese a nuestros recordatorios"
+/// is untrue.
+pub const EARLIER_REMINDERS: &[&str] = &[
+    "recordatorios anteriores",
+    "pese a nuestros recordatorios",
+    "pese a los recordatorios",
+    "recordatorios que le hemos enviado",
+    "recordatorios que te hemos enviado",
+    "le hemos recordado",
+    "te hemos recordado",
+    "segundo recordatorio",
+    "nuevo recordatorio",
+    "escribimos de nuevo",
+    "una vez mas",
+    "nuevamente",
+];
+
 /// Not allowed in a message written with tuteo (`tuteo: true`).
 pub const USTED_MARKERS: &[&str] = &["usted", "ustedes"];
 
@@ -135,24 +153,12 @@ pub const IGNORE_HINTS: &[&str] = &["ignor*"];
 /// Any of these shows a middle or late message offers a payment plan.
 pub const PLAN_HINTS: &[&str] = &["plan* de pago*"];
 
-fn fold(ch: char) -> char {
-    match ch {
-        'á' | 'à' | 'ä' | 'â' => 'a',
-        'é' | 'è' | 'ë' | 'ê' => 'e',
-        'í' | 'ì' | 'ï' | 'î' => 'i',
-        'ó' | 'ò' | 'ö' | 'ô' => 'o',
-        'ú' | 'ù' | 'ü' | 'û' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
-        other => other,
-    }
-}
-
 /// Lower-cases, removes accents and splits into words.
 ///
 /// "Sin embargo" (however) is folded into one word so it never matches `embarg*`.
 pub fn tokens(text: &str) -> Vec<String> {
-    let lower: String = text.to_lowercase().chars().map(fold).collect();
+    // The same folding as the reply reader's, so both sides agree on what a word is.
+    let lower = crate::understand::fold_str(text);
     let mut out: Vec<String> = Vec::new();
     for word in lower
         .split(|c: char| !c.is_alphanumeric())

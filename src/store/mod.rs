@@ -31,8 +31,30 @@ pub use responses::{NewResponse, StoredResponse};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_outbox_retry.sql")),
     M::up(include_str!("schema_telegram.sql")),
 ];
+
+/// How long a writer waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Explains a lock error (another process kept the database busy longer than `waited`); any
+/// other error passes through with its own words.
+pub fn locked_error(e: rusqlite::Error, waited: Duration) -> anyhow::Error {
+    let busy = matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    );
+    if busy {
+        anyhow::Error::new(e).context(format!(
+            "the database is busy: another cobrador process kept it locked for more than {} s; \
+             try again when it has finished",
+            waited.as_secs()
+        ))
+    } else {
+        anyhow::Error::new(e).context("Failed to begin a transaction")
+    }
+}
 
 /// An open cobrador database.
 pub struct Store {
@@ -68,7 +90,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -95,15 +117,28 @@ impl Store {
         &mut self.conn
     }
 
-    /// Runs `f` inside one transaction: all of it is committed or none.
+    /// Runs `f` inside one write transaction: all of it is committed or none.
+    ///
+    /// The transaction is `BEGIN IMMEDIATE`: it takes the write lock at once, waiting up to the
+    /// busy timeout for another writer. A deferred transaction that reads first and upgrades to
+    /// a write later fails with "database is locked" at once when another process wrote in
+    /// between, because SQLite's busy handler cannot help it (its snapshot is stale).
     pub fn transaction<T>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         let value = f(&tx)?;
         tx.commit().context("Failed to commit")?;
         Ok(value)
+    }
+
+    /// Opens a write transaction (`BEGIN IMMEDIATE`, see [`Store::transaction`]); the error
+    /// says that another cobrador process holds the database.
+    pub fn write_transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| locked_error(e, BUSY_TIMEOUT))
     }
 
     /// Copies the live database to `dest` with SQLite's online backup.

@@ -412,3 +412,138 @@ pub fn set_message_id(conn: &Connection, id: i64, message_id: &str) -> Result<()
     )?;
     Ok(())
 }
+
+/// The earliest instant a queued or failed message becomes due, if any: when the daemon wakes.
+pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<String> = conn.query_row(
+        "SELECT min(CASE status WHEN 'queued' THEN send_at ELSE retry_at END)
+         FROM outbox WHERE status IN ('queued', 'failed')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(next.map(|t| parse_ts(&t)).transpose()?)
+}
+
+/// The marker a dead message's `dedup_key` gets when its stage is released for a new attempt.
+pub const RELEASED: &str = "#dead";
+
+/// Records the first attempt's instant (kept on later attempts): retries are bounded by time.
+pub fn mark_first_attempt(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET first_attempt_at = COALESCE(first_attempt_at, ?2) WHERE id = ?1",
+        params![id, ts(at)],
+    )?;
+    Ok(())
+}
+
+/// When a message was first handed to a channel, if it was.
+pub fn first_attempt(conn: &Connection, id: i64) -> Result<Option<DateTime<Utc>>> {
+    let at: Option<String> = conn
+        .query_row(
+            "SELECT first_attempt_at FROM outbox WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(at.as_deref().map(parse_ts).transpose()?)
+}
+
+/// A dead message's stage may be planned again from `at` (see [`release_dead`]).
+pub fn hold_stage_until(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET retry_at = ?2 WHERE id = ?1 AND status = 'dead'",
+        params![id, ts(at)],
+    )?;
+    Ok(())
+}
+
+/// Frees the `dedup_key` of dead messages whose hold is over, so that the planner may queue
+/// their stage again (on another channel when the client has one). Returns their ids.
+pub fn release_dead(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "UPDATE outbox SET dedup_key = dedup_key || ?2 || id, retry_at = NULL
+         WHERE status = 'dead' AND retry_at IS NOT NULL AND retry_at <= ?1
+           AND instr(dedup_key, ?2) = 0
+         RETURNING id",
+    )?;
+    let ids = stmt
+        .query_map(params![ts(now), RELEASED], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// Whether a dead message still holds its stage's key (its stage is not planned again yet).
+pub fn holds_its_stage(msg: &OutboxMessage) -> bool {
+    msg.status == OutboxStatus::Dead && !msg.message.dedup_key.contains(RELEASED)
+}
+
+/// A message whose fate is unknown (the server may have accepted it): never resent blindly.
+pub fn mark_uncertain(conn: &Connection, id: i64, error: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = 'uncertain', last_error = ?2, retry_at = NULL WHERE id = ?1",
+        params![id, error],
+    )?;
+    Ok(())
+}
+
+/// Moves a due message to `at` (outside the client's contact window) without an attempt.
+pub fn postpone(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET send_at = CASE WHEN status = 'queued' THEN ?2 ELSE send_at END,
+                           retry_at = CASE WHEN status = 'failed' THEN ?2 ELSE retry_at END
+         WHERE id = ?1 AND status IN ('queued', 'failed')",
+        params![id, ts(at)],
+    )?;
+    Ok(())
+}
+
+/// Queues a dead message again by a person's decision (after fixing an address, or once the
+/// server is back), with a fresh retry period. Its stage key is taken back; if the planner has
+/// queued the stage anew meanwhile, that message stands and this one is refused.
+pub fn requeue_dead(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let msg = get(conn, id)?.ok_or_else(|| {
+        anyhow::anyhow!("there is no outbox message {id}: see `outbox list --status dead`")
+    })?;
+    if msg.status != OutboxStatus::Dead {
+        bail!(
+            "outbox message {id} is {}, not dead: only dead messages are requeued \
+             (an uncertain one is decided with `outbox resolve {id} --sent|--requeue`)",
+            msg.status.as_str()
+        );
+    }
+    let key = msg.message.dedup_key;
+    let original = key.split(RELEASED).next().unwrap_or(&key).to_owned();
+    if original != key {
+        let taken: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM outbox WHERE dedup_key = ?1",
+                [&original],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = taken {
+            bail!(
+                "outbox message {id}'s stage was already queued again as outbox message {other}: \
+                 see `outbox list`"
+            );
+        }
+    }
+    conn.execute(
+        "UPDATE outbox SET status = 'queued', dedup_key = ?2, send_at = ?3, attempts = 0,
+                           first_attempt_at = NULL, retry_at = NULL
+         WHERE id = ?1 AND status = 'dead'",
+        params![id, original, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// The earliest retry among failed messages, for "retrying at ..." messages.
+pub fn next_retry(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let at: Option<String> = conn.query_row(
+        "SELECT min(retry_at) FROM outbox WHERE status = 'failed'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(at.as_deref().map(parse_ts).transpose()?)
+}

@@ -1,9 +1,24 @@
 //! Loading the planner's snapshot in one read transaction.
+//!
+//! Only a delivered message advances the ladder. A message that died (the server refused it,
+//! or kept failing for `limits.retry-for-hours`) is not a stage sent: while it still holds its
+//! stage's key (for `limits.retry-stage-after-hours`, see `sender`) the planner sees it as
+//! `failed`, still being tried, and waits; once released, it sees it `dead`, plans the stage
+//! again and, where the client has another channel, uses that one.
 
 use anyhow::Result;
 use rusqlite::Connection;
 
+use super::{OutboxMessage, OutboxStatus};
 use crate::policy::planner::{ClientFile, Snapshot};
+
+/// A dead message that still holds its stage is, for planning, a stage still being tried.
+fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {
+    if super::outbox::holds_its_stage(&m) {
+        m.status = OutboxStatus::Failed;
+    }
+    m
+}
 
 /// Reads every client with its contacts, invoices, payments, promises and messages.
 pub fn load(conn: &Connection) -> Result<Snapshot> {
@@ -12,7 +27,10 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
     let invoices = super::invoices::list(conn, None)?;
     let payments = super::invoices::all_payments(conn)?;
     let promises = super::promises::all(conn)?;
-    let messages = super::outbox::all(conn)?;
+    let messages: Vec<OutboxMessage> = super::outbox::all(conn)?
+        .into_iter()
+        .map(as_the_planner_sees_it)
+        .collect();
     let plans = super::agreements::plans(conn)?;
     let files = clients
         .into_iter()

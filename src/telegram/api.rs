@@ -164,6 +164,12 @@ pub struct Update {
     pub my_chat_member: Option<ChatMemberUpdated>,
 }
 
+/// Checks that `telegram.api-url` is a URL the client can use.
+pub fn check_api_url(url: &str) -> anyhow::Result<()> {
+    Endpoint::parse(url)?;
+    Ok(())
+}
+
 /// A bot: the endpoint and token, and the timeouts.
 #[derive(Clone)]
 pub struct Bot {

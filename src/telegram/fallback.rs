@@ -1,23 +1,15 @@
-//! When Telegram is not enough: the email twin of a Telegram reminder.
+//! When Telegram is not enough: formal stages (tone `formal`: the formal notice and the final
+//! notice) sent by Telegram also go by email, a written record the client keeps
+//! ([`email_record`]). The twin has its own outbox key (`<key>|email`), so it is queued at
+//! most once.
 //!
-//! - Formal stages (tone `formal`: the formal notice and the final notice) sent by Telegram
-//!   also go by email, a written record the client keeps ([`email_record`]).
-//! - A reminder that died because the client blocked the bot (403) is sent again by email
-//!   ([`requeue_blocked_by_email`]); later reminders follow the contact, which now prefers
-//!   email.
-//!
-//! The twin has its own outbox key (`<key>|email`), so it is queued at most once.
-
-use anyhow::Result;
-use chrono::{DateTime, Utc};
-use serde_json::json;
+//! (A reminder that dies in a blocked chat needs nothing here: the chat is marked unreachable,
+//! its contact prefers email, and when the sender releases the dead message's stage the
+//! planner sends that stage again, by email.)
 
 use crate::config::Config;
 use crate::domain::{Channel, ContactRole};
-use crate::engine;
 use crate::policy::planner::{ClientFile, PlannedMessage};
-use crate::render::Renderer;
-use crate::store::{self, OutboxMessage, OutboxStatus, Store};
 
 /// The email twin of a planned Telegram message: same stage and invoices, to the client's
 /// billing email (any contact's when there is no billing one), under the key `<key>|email`.
@@ -86,134 +78,6 @@ pub fn email_record(
         return None;
     }
     email_twin(config, file, m)
-}
-
-/// Queues by email the reminders that died in blocked chats (not yet twinned, invoices still
-/// open). Returns the new outbox ids.
-pub fn requeue_blocked_by_email(
-    store: &mut Store,
-    config: &Config,
-    chats: &[i64],
-    now: DateTime<Utc>,
-) -> Result<Vec<i64>> {
-    if chats.is_empty() {
-        return Ok(Vec::new());
-    }
-    let renderer = Renderer::new(config.templates_dir.as_deref())?;
-    let snapshot = store::snapshot::load(store.conn())?;
-    let mut queued = Vec::new();
-    store.transaction(|tx| {
-        for file in &snapshot.clients {
-            for row in file.messages.iter().filter(|r| died_in(r, chats)) {
-                let Some(planned) = planned_from(config, file, row, now) else {
-                    continue;
-                };
-                let Some(twin) = email_twin(config, file, &planned) else {
-                    continue;
-                };
-                if store::outbox::key_exists(tx, &twin.dedup_key)? {
-                    continue;
-                }
-                let rendered = engine::render_planned(config, &renderer, file, &twin, now)?;
-                if let Some(id) = store::outbox::insert_if_new(tx, &rendered.message, now)? {
-                    store::events::append(
-                        tx,
-                        now,
-                        "sender",
-                        "reminder.fallback_email",
-                        Some(&file.client.id),
-                        None,
-                        json!({ "outbox": id, "instead_of": row.id, "stage": row.message.stage }),
-                    )?;
-                    queued.push(id);
-                }
-            }
-        }
-        Ok(())
-    })?;
-    Ok(queued)
-}
-
-fn died_in(row: &OutboxMessage, chats: &[i64]) -> bool {
-    row.status == OutboxStatus::Dead
-        && row.message.channel == Channel::Telegram
-        && row
-            .message
-            .recipients
-            .iter()
-            .any(|r| chats.iter().any(|c| c.to_string() == *r))
-}
-
-/// The planned message a dead Telegram ladder reminder came from (as far as the row tells).
-fn planned_from(
-    config: &Config,
-    file: &ClientFile,
-    row: &OutboxMessage,
-    now: DateTime<Utc>,
-) -> Option<PlannedMessage> {
-    let stage = config
-        .reminders
-        .ladder
-        .iter()
-        .chain(
-            config
-                .reminders
-                .segments
-                .iter()
-                .flat_map(|s| s.ladder.iter()),
-        )
-        .find(|s| s.name == row.message.stage)?;
-    if stage.handover {
-        return None;
-    }
-    let open: Vec<String> = row
-        .message
-        .invoices
-        .iter()
-        .map(|(n, _)| n.clone())
-        .filter(|n| {
-            file.invoices
-                .iter()
-                .any(|i| &i.number == n && !i.status.is_closed())
-        })
-        .collect();
-    if open.is_empty() {
-        return None;
-    }
-    let in_default = config.reminders.ladder.iter().any(|s| s.name == stage.name);
-    let segment = config
-        .reminders
-        .segments
-        .iter()
-        .find(|s| !in_default && s.ladder.iter().any(|st| st.name == stage.name))
-        .map(|s| s.segment.clone());
-    Some(PlannedMessage {
-        client: file.client.id.clone(),
-        stage: stage.name.clone(),
-        template: stage.template_name().to_owned(),
-        cycle: row.message.cycle.clone(),
-        dedup_key: row.message.dedup_key.clone(),
-        channel: Channel::Telegram,
-        recipients: row.message.recipients.clone(),
-        cc: Vec::new(),
-        reached: row
-            .message
-            .invoices
-            .iter()
-            .filter(|(n, reached)| *reached && open.contains(n))
-            .map(|(n, _)| n.clone())
-            .collect(),
-        invoices: open,
-        send_at: now,
-        due_now: true,
-        why: format!("Telegram chat unreachable: {} by email instead", stage.name),
-        waiting: None,
-        handover: false,
-        broken_promise: None,
-        deadline: None,
-        segment,
-        plan: None,
-    })
 }
 
 #[cfg(test)]

@@ -230,12 +230,13 @@ pub(crate) fn month_number(w: &str, allow_abbrev: bool) -> Option<u32> {
 /// ("biernes", "miercles") and three-letter abbreviations.
 pub(crate) fn weekday_named(w: &str, fuzzy: bool) -> Option<Weekday> {
     let exact = match w {
-        "lunes" => Some(Weekday::Mon),
-        "martes" => Some(Weekday::Tue),
-        "miercoles" => Some(Weekday::Wed),
-        "jueves" => Some(Weekday::Thu),
-        "viernes" => Some(Weekday::Fri),
-        "sabado" => Some(Weekday::Sat),
+        // Common misspellings count as the name itself ("lunez", "biernes", "juebes").
+        "lunes" | "lunez" => Some(Weekday::Mon),
+        "martes" | "martez" => Some(Weekday::Tue),
+        "miercoles" | "mierkoles" | "miercolez" | "miercole" => Some(Weekday::Wed),
+        "jueves" | "juebes" | "juevez" => Some(Weekday::Thu),
+        "viernes" | "biernes" | "viernez" => Some(Weekday::Fri),
+        "sabado" | "savado" => Some(Weekday::Sat),
         "domingo" => Some(Weekday::Sun),
         _ => None,
     };
@@ -244,8 +245,9 @@ pub(crate) fn weekday_named(w: &str, fuzzy: bool) -> Option<Weekday> {
     }
     let abbrev = match w {
         "lun" => Some(Weekday::Mon),
-        "mie" | "mier" | "mierc" => Some(Weekday::Wed),
-        "jue" => Some(Weekday::Thu),
+        "mar" => Some(Weekday::Tue),
+        "mie" | "mier" | "mierc" | "mx" => Some(Weekday::Wed),
+        "jue" | "juev" => Some(Weekday::Thu),
         "vie" | "vier" => Some(Weekday::Fri),
         "sab" => Some(Weekday::Sat),
         "dom" => Some(Weekday::Sun),

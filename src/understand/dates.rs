@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 mod days;
 mod periods;
 
+use periods::Part;
+
 use crate::understand::calendar as cal;
 use crate::understand::normalise::{Kind, Token, number_words};
 
@@ -42,6 +44,9 @@ pub(crate) struct DateMention {
     pub alternative: bool,
     /// Names the end of a period ("fin de mes"): "antes de" keeps its day.
     pub period: bool,
+    /// For periods ("a mediados de mes", "la semana que viene"): the first and last day
+    /// it covers; `date` is then the last day, never before today.
+    pub range: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl DateMention {
@@ -60,7 +65,20 @@ impl DateMention {
             reference: false,
             alternative: false,
             period: false,
+            range: None,
         }
+    }
+
+    /// A period from `first` to `last`: promised on its last day (the planner waits until
+    /// the promised date, so it waits for the whole period), vague, and never starting
+    /// before `today`.
+    fn span(start: usize, end: usize, first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Self {
+        let mut m = Self::new(start, end, Some(last));
+        m.range = Some((first.max(today).min(last), last));
+        m.vague = true;
+        m.period = true;
+        m.past = last < today;
+        m
     }
 
     /// A future (or today) day that can be a promise.
@@ -211,12 +229,16 @@ impl Parser<'_, '_> {
         match modifier {
             Modifier::None => {}
             Modifier::Before => {
-                // A period already names the latest day ("antes de fin de mes").
-                if !m.vague && !m.period {
+                if let Some((first, _)) = m.range.take() {
+                    // "antes de mediados de mes": before the period starts.
+                    m.date = Some(cal::sub_days(first, 1).max(self.today));
+                } else if !m.vague && !m.period {
+                    // A period's end already names the latest day ("antes de fin de mes").
                     m.date = Some(cal::sub_days(d, 1).max(self.today));
                 }
             }
             Modifier::After => {
+                m.range = None;
                 m.date = Some(cal::add_days(d, 1));
                 m.vague = true;
             }
@@ -382,30 +404,48 @@ impl Parser<'_, '_> {
             "mes" => return self.month_word(k, fillers),
             "quincena" => return self.quincena(k, fillers),
             "principio" | "principios" | "inicio" | "inicios" | "comienzo" | "comienzos" => {
-                return self.period(k + 1, 5);
+                return self.period(k + 1, Part::Start);
             }
-            "primeros" if self.w(k + 1) == "dias" => return self.period(k + 2, 5),
+            "primeros" if self.w(k + 1) == "dias" => return self.period(k + 2, Part::Start),
             // Spain: "a primeros de mes".
-            "primeros" => return self.period(k + 1, 5),
-            "mediados" | "mitad" => return self.period(k + 1, 15),
+            "primeros" => return self.period(k + 1, Part::Start),
+            "mediados" | "mitad" => return self.period(k + 1, Part::Middle),
             "fin" | "final" | "finales" | "fines" | "cierre" => {
                 if self.w(k + 1) == "de" && self.w(k + 2) == "semana" {
-                    let mut m = DateMention::new(k, k + 3, Some(self.weekend_sunday()));
-                    m.vague = true;
-                    return Some(m);
+                    return Some(self.weekend(k, k + 3));
                 }
-                let mut m = self.period(k + 1, 31)?;
-                m.vague |= w != "fin";
-                return Some(m);
+                let part = if matches!(w, "fin" | "cierre") {
+                    Part::End
+                } else {
+                    Part::Late
+                };
+                return self.period(k + 1, part);
             }
-            "ultimos" if self.w(k + 1) == "dias" => return self.period(k + 2, 31),
+            "ultimos" if self.w(k + 1) == "dias" => return self.period(k + 2, Part::LastDays),
+            "finde" | "findes" => return Some(self.weekend(k, k + 1)),
+            "puente" => return self.bridge(k),
             "navidad" | "navidades" | "nochebuena" => {
                 let day = if w == "nochebuena" { 24 } else { 25 };
                 return self.fixed_day(k, k + 1, 12, day);
             }
+            "nochevieja" => return self.fixed_day(k, k + 1, 12, 31),
             "reyes" => return self.fixed_day(k, k + 1, 1, 6),
+            "san" if self.w(k + 1) == "juan" => return self.fixed_day(k, k + 2, 6, 24),
             "ano" if self.w(k + 1) == "nuevo" => return self.fixed_day(k, k + 2, 1, 1),
             _ => {}
+        }
+        // "la próxima" alone (Argentina, Spain): next week.
+        if fillers.ends_with(&["la", "proxima"])
+            && (self.t.get(k).is_none_or(|t| t.kind == Kind::Punct)
+                || matches!(
+                    w,
+                    "le" | "te" | "les" | "os" | "sin" | "y" | "seguro" | "lo"
+                ))
+        {
+            return Some(self.next_or_this_week(k.saturating_sub(1), k, true));
+        }
+        if let Some(m) = self.month_day(k) {
+            return Some(m);
         }
         if let Some(m) = self.number_word_day(k, fillers) {
             return Some(m);
@@ -417,11 +457,67 @@ impl Parser<'_, '_> {
                 .any(|f| matches!(*f, "en" | "para" | "hasta" | "a"))
         {
             let first = cal::month_start_not_before(self.today, month, true);
-            let mut m = DateMention::new(k, k + 1, Some(cal::last_of_month(first).max(self.today)));
-            m.vague = true;
-            return Some(m);
+            let last = cal::last_of_month(first).max(self.today);
+            return Some(DateMention::span(k, k + 1, first, last, self.today));
         }
         None
+    }
+
+    /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
+    /// a day rule it out (up to a comma or the end of the clause).
+    fn ruled_out_after(&self, end: usize) -> bool {
+        let words: Vec<&str> = (end..end + 5)
+            .map(|i| self.w(i))
+            .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
+            .collect();
+        words.contains(&"imposible")
+            || words.windows(2).any(|p| {
+                p[0] == "no"
+                    && matches!(
+                        p[1],
+                        "puedo"
+                            | "podemos"
+                            | "podre"
+                            | "podremos"
+                            | "llego"
+                            | "llegamos"
+                            | "llegare"
+                            | "alcanzo"
+                            | "alcanzamos"
+                            | "voy"
+                            | "vamos"
+                            | "me"
+                            | "nos"
+                            | "va"
+                            | "sera"
+                            | "es"
+                            | "puede"
+                    )
+            })
+    }
+
+    /// "no llego al 15", "en vez del lunes", "no será el viernes", "lo del lunes": the words
+    /// before a day rule it out.
+    fn ruled_out_before(&self, start: usize) -> bool {
+        let back = |n: usize| if start >= n { self.w(start - n) } else { "" };
+        let replaced = (back(2) == "en" && matches!(back(1), "vez" | "lugar"))
+            || (back(3) == "en" && matches!(back(2), "vez" | "lugar") && back(1) == "de");
+        let missed = back(2) == "no"
+            && matches!(
+                back(1),
+                "llego"
+                    | "llegamos"
+                    | "llegare"
+                    | "alcanzo"
+                    | "alcanzamos"
+                    | "sera"
+                    | "es"
+                    | "puedo"
+                    | "podemos"
+            );
+        // "lo del lunes lo pasamos al viernes", "lo de mañana no va a poder ser".
+        let the_old_one = back(1) == "lo" && matches!(self.w(start), "del" | "de");
+        replaced || missed || the_old_one
     }
 
     /// Marks negations, corrections, references, alternatives and past markers.
@@ -430,6 +526,9 @@ impl Parser<'_, '_> {
             let after = self.w(m.end);
             // "el viernes no (puedo)"; "el viernes no falla" is Mexican for "surely".
             if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta") {
+                m.negated = true;
+            }
+            if self.ruled_out_after(m.end) || self.ruled_out_before(m.start) {
                 m.negated = true;
             }
             if matches!(after, "pasado" | "pasada") {
@@ -446,7 +545,7 @@ impl Parser<'_, '_> {
             if before(1) == "no" {
                 m.negated = true;
             }
-            if matches!(before(1), "mejor" | "sino" | "digo" | "decir")
+            if matches!(before(1), "mejor" | "sino" | "digo" | "decir" | "sea")
                 || matches!(before(2), "mejor" | "decir" | "sino")
                 || (before(2) == "o" && before(1) == "sea")
             {
@@ -508,6 +607,11 @@ impl Parser<'_, '_> {
             if alt || range {
                 ms[k - 1].alternative = true;
                 ms[k].alternative = true;
+            }
+            // "mejor el miércoles que el viernes": the second is the one turned down.
+            if matches!(between.as_slice(), ["que"]) && ms[k - 1].preferred {
+                ms[k].negated = true;
+                ms[k].preferred = false;
             }
         }
     }

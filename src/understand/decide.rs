@@ -13,6 +13,11 @@ use crate::understand::lexicon::{self, Cue, CueHit};
 use crate::understand::normalise::{Kind, Token};
 use crate::understand::{Confidence, Reading};
 
+mod prepare;
+mod promise;
+
+use promise::{bare_date_promise, candidates, promise_details};
+
 /// The auto-reply phrase that decides, if any: one strong phrase or two distinct weak ones.
 pub(crate) fn auto_reply_cue(cues: &[CueHit]) -> Option<CueHit> {
     if let Some(c) = cues.iter().find(|c| c.cue == Cue::AutoStrong) {
@@ -78,6 +83,8 @@ const FILLER_WORDS: [&str; 48] = [
 /// Everything found in one reply.
 struct Found<'t, 'a> {
     toks: &'t [Token<'a>],
+    /// Tokens inside a date expression.
+    taken: Vec<bool>,
     clause: Vec<usize>,
     is_question: Vec<bool>,
     dates: Vec<DateMention>,
@@ -113,7 +120,12 @@ impl Found<'_, '_> {
             .chain(
                 self.cues
                     .iter()
-                    .filter(|c| matches!(c.cue, Cue::PromisePhrase | Cue::Partial | Cue::Sure))
+                    .filter(|c| {
+                        matches!(
+                            c.cue,
+                            Cue::PromisePhrase | Cue::Partial | Cue::Sure | Cue::Reschedule
+                        )
+                    })
                     .map(|c| self.clause_of(c.start)),
             )
             .collect();
@@ -134,31 +146,20 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
     }
     let amounts = amount::find_amounts(toks, &taken);
     let (clause, is_question) = intent::clauses(toks);
-    let cues = lexicon::find_cues(toks);
+    let mut cues = lexicon::find_cues(toks);
+    let mut dates = dates;
     let mut stmts = intent::statements(toks, &clause, &is_question, &dates);
-    // "¿A qué cuenta le deposito?": a payment verb inside a question about how to pay.
-    for s in &mut stmts {
-        let asks_how = cues
-            .iter()
-            .any(|c| c.cue == Cue::Question && clause.get(c.start) == Some(&s.clause));
-        if s.kind == StatementKind::Promise && is_question[s.clause] && asks_how {
-            s.kind = StatementKind::Asks;
-        }
-    }
-    let mut cues = cues;
-    // "le mando el comprobante" after a promise is a proof still to come, not a payment.
-    let promised = stmts
-        .iter()
-        .any(|s| s.kind == StatementKind::Promise && !s.negated);
-    cues.retain(|c| {
-        !(promised
-            && c.cue == Cue::PaidProof
-            && toks.get(c.start).is_some_and(|t| {
-                matches!(t.text, "envio" | "mando" | "paso" | "remito" | "comparto")
-            }))
-    });
+    prepare::prepare(
+        toks,
+        &clause,
+        &is_question,
+        &mut cues,
+        &mut stmts,
+        &mut dates,
+    );
     let f = Found {
         toks,
+        taken,
         clause,
         is_question,
         dates,
@@ -193,6 +194,7 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
     Reading {
         intent: d.intent,
         promised_date: d.date,
+        promised_range: d.range.filter(|_| d.date.is_some()),
         promised_amount: d.amount,
         ambiguous: d.ambiguous,
         confidence: d.confidence,
@@ -206,6 +208,7 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
 struct Decision {
     intent: Intent,
     date: Option<NaiveDate>,
+    range: Option<(NaiveDate, NaiveDate)>,
     amount: Option<PromisedAmount>,
     ambiguous: bool,
     confidence: Confidence,
@@ -217,6 +220,7 @@ impl Default for Decision {
         Self {
             intent: Intent::Other,
             date: None,
+            range: None,
             amount: None,
             ambiguous: false,
             confidence: Confidence::Medium,
@@ -257,7 +261,10 @@ fn detected(f: &Found<'_, '_>) -> Vec<Intent> {
     if f.has(Cue::Plan) || f.has(Cue::CantPay) {
         out.push(Intent::Plan);
     }
-    if f.positive(StatementKind::Promise).next().is_some() || f.has(Cue::PromisePhrase) {
+    if f.positive(StatementKind::Promise).next().is_some()
+        || f.has(Cue::PromisePhrase)
+        || f.has(Cue::Reschedule)
+    {
         out.push(Intent::Promise);
     }
     if f.has(Cue::Question) || f.stmts.iter().any(|s| s.kind == StatementKind::Asks) {
@@ -275,185 +282,26 @@ fn single_word_stop(toks: &[Token<'_>]) -> bool {
     )
 }
 
+/// Applies the precedence in the module docs, one phase per function; the first phase that
+/// recognises the reply decides it.
 fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
-    if let Some(c) = auto_reply_cue(&f.cues) {
-        let strong = c.cue == Cue::AutoStrong;
-        let pays = f.positive(StatementKind::Promise).next().is_some()
-            || f.positive(StatementKind::Paid).next().is_some();
-        if strong || !pays {
-            let conf = if strong {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            };
-            d.set(Intent::AutoReply, conf, hit(Some(c)));
-            return;
-        }
-    }
-    if let Some(c) = f.first(Cue::Dispute) {
-        d.set(Intent::Dispute, Confidence::High, hit(Some(c)));
+    if auto_reply(f, d) || strong_dispute(f, d) {
         return;
     }
-    let last_paid = f
-        .positive(StatementKind::Paid)
-        .map(|s| (s.start, s.end))
-        .chain(
-            f.cues
-                .iter()
-                .filter(|c| c.cue == Cue::PaidProof)
-                .map(|c| (c.start, c.end)),
-        )
-        .max();
-    let promises: Vec<&Statement> = f.positive(StatementKind::Promise).collect();
-    let last_promise = promises
-        .iter()
-        .map(|s| (s.start, s.end))
-        .chain(
-            f.cues
-                .iter()
-                .filter(|c| c.cue == Cue::PromisePhrase)
-                .map(|c| (c.start, c.end)),
-        )
-        .max();
-    // "Le he ingresado 300, el resto la semana que viene": the rest is promised.
-    let rest_promised = last_paid.and_then(|paid| {
-        f.cues
-            .iter()
-            .filter(|c| c.cue == Cue::Partial && c.start >= paid.1)
-            .find(|c| {
-                candidates(f)
-                    .iter()
-                    .any(|m| f.clause_of(m.start) == f.clause_of(c.start) && !m.weak)
-            })
-            .map(|c| (c.start, c.end))
-    });
-    let last_promise = last_promise.max(rest_promised);
-    if let Some(paid) = last_paid {
-        let plan_after = f
-            .cues
-            .iter()
-            .any(|c| c.cue == Cue::Plan && c.start > paid.1);
-        let promise_after = last_promise.is_some_and(|p| p.0 > paid.0);
-        if !plan_after && !promise_after {
-            let guessed = f.positive(StatementKind::Paid).all(|s| s.guessed);
-            let conf = if guessed {
-                Confidence::Medium
-            } else {
-                Confidence::High
-            };
-            d.set(Intent::Paid, conf, Some(paid));
-            d.ambiguous = last_promise.is_some();
-            return;
-        }
-    }
-    let dated_promise = !promises.is_empty() && candidates(f).iter().any(|m| !m.weak);
-    if let Some(c) = f.first(Cue::DisputeWeak)
-        && !(dated_promise && last_promise.is_some_and(|p| p.0 > c.start))
-    {
-        d.set(Intent::Dispute, Confidence::Medium, hit(Some(c)));
+    let s = Signals::of(f);
+    if paid(f, &s, d) || weak_dispute(f, &s, d) || stop(f, &s, d) || plan(f, today, &s, d) {
         return;
     }
-    if let Some(c) = f.first(Cue::Stop) {
-        d.set(Intent::Stop, Confidence::High, hit(Some(c)));
-        d.ambiguous = last_promise.is_some() || last_paid.is_some();
-        return;
-    }
-    if single_word_stop(f.toks) {
-        d.set(Intent::Stop, Confidence::High, Some((0, f.toks.len())));
-        return;
-    }
-    let partial = f
-        .first(Cue::Partial)
-        .filter(|_| last_promise.is_some() && last_paid.is_none());
-    let several_sums = f.amounts.iter().filter(|a| a.marked).count() >= 2
-        && candidates(f).iter().filter(|m| !m.alternative).count() >= 2;
-    if let Some(c) = f.first(Cue::Plan).or(partial).or(if several_sums {
-        f.first(Cue::Partial)
-    } else {
-        None
-    }) {
-        d.set(Intent::Plan, Confidence::High, hit(Some(c)));
-        if let Some(p) = promises.first() {
-            d.evidence.push((p.start, p.end));
-        }
-        promise_details(f, today, d, true);
-        return;
-    }
-    if last_promise.is_some() {
-        let hedged = promises.iter().all(|s| s.hedged || s.guessed) && !f.has(Cue::Sure)
-            || f.has(Cue::Hedge);
-        if let Some(p) = last_promise {
-            d.set(Intent::Promise, Confidence::High, Some(p));
-        }
-        if f.has(Cue::CantPay) && !dated_promise {
-            // "no puedo pagar ahora, le pago cuando pueda": a request for time.
-            d.set(Intent::Plan, Confidence::Medium, hit(f.first(Cue::CantPay)));
-        }
-        promise_details(f, today, d, d.intent == Intent::Plan);
-        if hedged {
-            d.ambiguous = true;
-        }
-        if last_paid.is_some() {
-            d.ambiguous = true;
-        }
-        if d.ambiguous {
-            d.confidence = Confidence::Medium;
-        }
-        return;
-    }
-    // "No puedo pagar hasta el 15": the day they can is the promise.
-    let cant = f.first(Cue::CantPay).or_else(|| {
-        f.stmts
-            .iter()
-            .find(|s| s.kind == StatementKind::Promise && s.negated)
-            .map(|s| lexicon::CueHit {
-                cue: Cue::CantPay,
-                start: s.start,
-                end: s.end,
-            })
-    });
-    if let Some(c) = cant {
-        let until = f
-            .dates
-            .iter()
-            .find(|m| m.is_future_day() && !m.negated && f.toks[m.start].text == "hasta");
-        if let Some(m) = until {
-            d.set(Intent::Promise, Confidence::Medium, hit(Some(c)));
-            d.evidence.push((m.start, m.end));
-            d.date = m.date;
-            d.ambiguous = m.vague || m.shifted;
-            return;
-        }
-        if f.first(Cue::CantPay).is_some() {
-            d.set(Intent::Plan, Confidence::Medium, hit(Some(c)));
-            return;
-        }
-    }
-    if let Some(c) = f.first(Cue::Question) {
-        d.set(Intent::Question, Confidence::High, hit(Some(c)));
-        return;
-    }
-    if let Some(s) = f.stmts.iter().find(|s| s.kind == StatementKind::Asks) {
-        d.set(Intent::Question, Confidence::High, Some((s.start, s.end)));
+    if promise(f, today, &s, d) || cannot_pay(f, d) || question(f, d) {
         return;
     }
     if bare_date_promise(f) {
-        d.set(Intent::Promise, Confidence::Low, None);
-        promise_details(f, today, d, false);
-        let sure = f.has(Cue::Sure) || f.has(Cue::Agree) || f.has(Cue::Correction);
-        d.ambiguous |= !sure;
-        if let Some(c) = f
-            .first(Cue::Sure)
-            .or(f.first(Cue::Agree))
-            .or(f.first(Cue::Correction))
-        {
-            d.evidence.insert(0, (c.start, c.end));
-            d.confidence = if d.ambiguous {
-                Confidence::Medium
-            } else {
-                Confidence::High
-            };
-        }
+        bare_promise(f, today, d);
+        return;
+    }
+    if f.has(Cue::NonPay) {
+        // "Le escribo el jueves, ¿qué tal?": a non-payment action, not a question.
+        d.set(Intent::Other, Confidence::Medium, hit(f.first(Cue::NonPay)));
         return;
     }
     if f.is_question.iter().any(|q| *q) {
@@ -464,132 +312,284 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
     d.set(Intent::Other, Confidence::Medium, None);
 }
 
-/// A short reply that names a future day and no other intent ("Vale, el viernes",
-/// "MAÑANA SIN FALTA").
-fn bare_date_promise(f: &Found<'_, '_>) -> bool {
-    if f.has(Cue::NonPay) || f.has(Cue::Hedge) && !f.has(Cue::Sure) {
+/// Where the payment statements are: the last "paid", the promises, the last promise.
+struct Signals<'f> {
+    last_paid: Option<(usize, usize)>,
+    promises: Vec<&'f Statement>,
+    last_promise: Option<(usize, usize)>,
+}
+
+impl<'f> Signals<'f> {
+    fn of(f: &'f Found<'_, '_>) -> Self {
+        let last_paid = f
+            .positive(StatementKind::Paid)
+            .map(|s| (s.start, s.end))
+            .chain(
+                f.cues
+                    .iter()
+                    .filter(|c| c.cue == Cue::PaidProof)
+                    .map(|c| (c.start, c.end)),
+            )
+            .max();
+        let promises: Vec<&Statement> = f.positive(StatementKind::Promise).collect();
+        let last_promise = promises
+            .iter()
+            .map(|s| (s.start, s.end))
+            .chain(
+                f.cues
+                    .iter()
+                    .filter(|c| matches!(c.cue, Cue::PromisePhrase | Cue::Reschedule))
+                    .map(|c| (c.start, c.end)),
+            )
+            .max();
+        // "Le he ingresado 300, el resto la semana que viene": the rest is promised.
+        let rest_promised = last_paid.and_then(|paid| {
+            let cands = candidates(f);
+            f.cues
+                .iter()
+                .filter(|c| c.cue == Cue::Partial && c.start >= paid.1)
+                .find(|c| {
+                    cands
+                        .iter()
+                        .any(|m| f.clause_of(m.start) == f.clause_of(c.start) && !m.weak)
+                })
+                .map(|c| (c.start, c.end))
+        });
+        Self {
+            last_paid,
+            promises,
+            last_promise: last_promise.max(rest_promised),
+        }
+    }
+
+    /// Anything said about paying, for or against.
+    fn pays(&self) -> bool {
+        self.last_paid.is_some() || self.last_promise.is_some()
+    }
+}
+
+/// Auto-reply text decides unless a person also speaks of paying; one weak cue is enough
+/// when nothing else is said ("Estaré ausente hasta el lunes 23.").
+fn auto_reply(f: &Found<'_, '_>, d: &mut Decision) -> bool {
+    let pays = Signals::of(f).pays();
+    if let Some(c) = auto_reply_cue(&f.cues) {
+        let strong = c.cue == Cue::AutoStrong;
+        if strong || !pays {
+            let conf = if strong {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            d.set(Intent::AutoReply, conf, hit(Some(c)));
+            return true;
+        }
         return false;
     }
-    let cands = candidates(f);
-    let Some(last) = cands.iter().rev().find(|m| !m.weak) else {
-        return false;
-    };
-    if f.has(Cue::Sure) || f.has(Cue::Agree) || f.has(Cue::Correction) {
+    let alone = detected(f).is_empty() && !f.has(Cue::NonPay);
+    if let Some(c) = f.first(Cue::AutoWeak).filter(|_| !pays && alone) {
+        d.set(Intent::AutoReply, Confidence::Medium, hit(Some(c)));
         return true;
     }
-    let in_date = |i: usize| f.dates.iter().any(|m| (m.start..m.end).contains(&i));
-    let content = f
-        .toks
-        .iter()
-        .enumerate()
-        .filter(|(i, t)| {
-            t.kind == Kind::Word
-                && t.text.len() >= 4
-                && !in_date(*i)
-                && !FILLER_WORDS.contains(&t.text)
-        })
-        .count();
-    content <= 2 && !last.vague || content == 0
+    false
 }
 
-/// Dates that can be promised: future, not negated, not a reference; "ahora" only next to a
-/// payment; nothing in a clause that says "no puedo pagar" unless it says "hasta".
-fn candidates<'f>(f: &'f Found<'_, '_>) -> Vec<&'f DateMention> {
-    let promise_clauses = f.promise_clauses();
-    let blocked: Vec<usize> = f
+fn strong_dispute(f: &Found<'_, '_>, d: &mut Decision) -> bool {
+    let Some(c) = f.first(Cue::Dispute) else {
+        return false;
+    };
+    d.set(Intent::Dispute, Confidence::High, hit(Some(c)));
+    true
+}
+
+/// Between "paid" and "promise" the last positive statement wins.
+fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
+    let Some(paid) = s.last_paid else {
+        return false;
+    };
+    let plan_after = f
         .cues
         .iter()
-        .filter(|c| matches!(c.cue, Cue::CantPay | Cue::NonPay | Cue::Question))
-        .map(|c| f.clause_of(c.start))
-        .chain(
-            f.stmts
-                .iter()
-                .filter(|s| s.negated || s.kind != StatementKind::Promise)
-                .map(|s| s.clause),
-        )
-        .filter(|c| !promise_clauses.contains(c))
-        .collect();
-    // "¿Podría pagar en 3 meses?": the plan's length, not a day.
-    let in_plan = |m: &DateMention| {
-        f.cues
-            .iter()
-            .any(|c| c.cue == Cue::Plan && c.start <= m.start && m.start < c.end)
-            && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
+        .any(|c| c.cue == Cue::Plan && c.start > paid.1);
+    let promise_after = s.last_promise.is_some_and(|p| p.0 > paid.0);
+    if plan_after || promise_after {
+        return false;
+    }
+    let guessed = f.positive(StatementKind::Paid).all(|s| s.guessed);
+    let conf = if guessed {
+        Confidence::Medium
+    } else {
+        Confidence::High
     };
-    f.dates
-        .iter()
-        .filter(|m| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
-        .filter(|m| !m.weak || promise_clauses.contains(&f.clause_of(m.start)))
-        .filter(|m| {
-            !blocked.contains(&f.clause_of(m.start))
-                || f.toks.get(m.start).is_some_and(|t| t.text == "hasta")
-        })
-        .collect()
+    d.set(Intent::Paid, conf, Some(paid));
+    d.ambiguous = s.last_promise.is_some();
+    true
 }
 
-/// Fills the promised day and amount; `first` picks the first dated payment (plans).
-fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision, first: bool) {
-    let cands = candidates(f);
-    let promise_clauses = f.promise_clauses();
-    // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
-    let correction = f.first(Cue::Correction).map(|c| c.start);
-    let preferred: Vec<&&DateMention> = cands
-        .iter()
-        .filter(|m| m.preferred || correction.is_some_and(|c| c < m.start))
-        .collect();
-    let in_promise: Vec<&&DateMention> = cands
-        .iter()
-        .filter(|m| promise_clauses.contains(&f.clause_of(m.start)))
-        .collect();
-    let pool: Vec<&&DateMention> = if !preferred.is_empty() {
-        preferred
-    } else if !in_promise.is_empty() {
-        in_promise
-    } else {
-        cands.iter().collect()
-    };
-    let chosen = if first { pool.first() } else { pool.last() };
-    if let Some(m) = chosen {
-        let mut m: &DateMention = m;
-        // Alternatives: the later day, to be confirmed.
-        if m.alternative
-            && let Some(later) = cands
-                .iter()
-                .filter(|x| x.alternative && x.date > m.date)
-                .max_by_key(|x| x.date)
-        {
-            m = later;
+/// "No debo nada", "no voy a pagar": a refusal, unless a dated promise follows it.
+fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
+    let dated_promise = !s.promises.is_empty() && candidates(f).iter().any(|m| !m.weak);
+    match f.first(Cue::DisputeWeak) {
+        Some(c) if !(dated_promise && s.last_promise.is_some_and(|p| p.0 > c.start)) => {
+            d.set(Intent::Dispute, Confidence::Medium, hit(Some(c)));
+            true
         }
-        d.date = m.date;
-        d.evidence.push((m.start, m.end));
-        let distinct = {
-            let mut ds: Vec<NaiveDate> = pool.iter().filter_map(|x| x.date).collect();
-            ds.sort_unstable();
-            ds.dedup();
-            ds.len()
-        };
-        let corrected = f.has(Cue::Correction) || m.preferred;
-        let far = m.date.is_some_and(|x| (x - today).num_days() > 180);
-        d.ambiguous |= m.vague
-            || m.shifted
-            || m.alternative
-            || far
-            || m.rolled_days_ago.is_some_and(|a| a <= 90)
-            || (!first && distinct > 1 && !corrected);
+        _ => false,
     }
-    // The amount: the first marked one near a payment, or a bare number right after the verb.
-    let near_pay = |a: &AmountMention| {
-        let c = f.clause_of(a.start);
-        let after_verb = f
-            .positive(StatementKind::Promise)
-            .any(|s| a.start >= s.end && a.start <= s.end + 1);
-        (a.marked && (promise_clauses.contains(&c) || f.amounts.len() == 1)) || after_verb
+}
+
+fn stop(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
+    if let Some(c) = f.first(Cue::Stop) {
+        d.set(Intent::Stop, Confidence::High, hit(Some(c)));
+        d.ambiguous = s.pays();
+        return true;
+    }
+    if single_word_stop(f.toks) {
+        d.set(Intent::Stop, Confidence::High, Some((0, f.toks.len())));
+        return true;
+    }
+    false
+}
+
+/// Plans: an explicit request, or a promise of part of the amount. A stated schedule keeps
+/// its first dated payment; a request ("¿podría pagar 300 este mes y el resto en febrero?")
+/// names no promised day.
+fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
+    let cands = candidates(f);
+    let distinct_days = {
+        let mut ds: Vec<NaiveDate> = cands.iter().filter_map(|m| m.date).collect();
+        ds.sort_unstable();
+        ds.dedup();
+        ds.len()
     };
-    if let Some(a) = f.amounts.iter().find(|a| near_pay(a)) {
-        d.amount = Some(a.amount.clone());
-        d.evidence.push((a.start, a.end));
+    // "el resto" alone with one day is the last payment of a plan already under way.
+    let partial = f
+        .cues
+        .iter()
+        .find(|c| {
+            c.cue == Cue::Partial
+                && !(matches!(f.toks[c.start].text, "el" | "lo")
+                    && distinct_days <= 1
+                    && !cands.iter().any(|m| m.weak)
+                    && f.is_question.get(f.clause_of(c.start)) != Some(&true))
+        })
+        .copied()
+        .filter(|_| s.last_promise.is_some() && s.last_paid.is_none());
+    let several_sums = f.amounts.iter().filter(|a| a.marked).count() >= 2
+        && cands.iter().filter(|m| !m.alternative).count() >= 2;
+    let sums = if several_sums {
+        f.first(Cue::Partial)
+    } else {
+        None
+    };
+    let Some(c) = f.first(Cue::Plan).or(partial).or(sums) else {
+        return false;
+    };
+    d.set(Intent::Plan, Confidence::High, hit(Some(c)));
+    if let Some(p) = s.promises.first() {
+        d.evidence.push((p.start, p.end));
     }
+    promise_details(f, today, d, true);
+    let asked = f.has(Cue::PlanRequest)
+        || f.cues
+            .iter()
+            .filter(|c| matches!(c.cue, Cue::Plan | Cue::Partial))
+            .any(|c| f.is_question.get(f.clause_of(c.start)) == Some(&true));
+    // "¿me puede esperar hasta el 15?" asks for one day: that day is kept.
+    let until_one_day = d.date.is_some()
+        && !f.has(Cue::Partial)
+        && cands
+            .iter()
+            .any(|m| m.date == d.date && f.toks[m.start].text == "hasta");
+    if asked && !until_one_day {
+        d.date = None;
+        d.range = None;
+        d.ambiguous = true;
+    }
+    true
+}
+
+fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
+    let Some(p) = s.last_promise else {
+        return false;
+    };
+    let dated_promise = !s.promises.is_empty() && candidates(f).iter().any(|m| !m.weak);
+    let hedged =
+        s.promises.iter().all(|s| s.hedged || s.guessed) && !f.has(Cue::Sure) || f.has(Cue::Hedge);
+    d.set(Intent::Promise, Confidence::High, Some(p));
+    if f.has(Cue::CantPay) && !dated_promise && !f.has(Cue::Reschedule) {
+        // "no puedo pagar ahora, le pago cuando pueda": a request for time.
+        d.set(Intent::Plan, Confidence::Medium, hit(f.first(Cue::CantPay)));
+    }
+    promise_details(f, today, d, d.intent == Intent::Plan);
+    d.ambiguous |= hedged || s.last_paid.is_some();
     if d.ambiguous {
         d.confidence = Confidence::Medium;
+    }
+    true
+}
+
+/// "No puedo pagar hasta el 15": the day they can is the promise; otherwise a plan.
+fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
+    let cant = f.first(Cue::CantPay).or_else(|| {
+        f.stmts
+            .iter()
+            .find(|s| s.kind == StatementKind::Promise && s.negated)
+            .map(|s| lexicon::CueHit {
+                cue: Cue::CantPay,
+                start: s.start,
+                end: s.end,
+            })
+    });
+    let Some(c) = cant else {
+        return false;
+    };
+    let until = f
+        .dates
+        .iter()
+        .find(|m| m.is_future_day() && !m.negated && f.toks[m.start].text == "hasta");
+    if let Some(m) = until {
+        d.set(Intent::Promise, Confidence::Medium, hit(Some(c)));
+        d.evidence.push((m.start, m.end));
+        d.date = m.date;
+        d.range = m.range;
+        d.ambiguous = m.vague || m.shifted;
+        return true;
+    }
+    if f.first(Cue::CantPay).is_some() {
+        d.set(Intent::Plan, Confidence::Medium, hit(Some(c)));
+        return true;
+    }
+    false
+}
+
+fn question(f: &Found<'_, '_>, d: &mut Decision) -> bool {
+    if let Some(c) = f.first(Cue::Question) {
+        d.set(Intent::Question, Confidence::High, hit(Some(c)));
+        return true;
+    }
+    if let Some(s) = f.stmts.iter().find(|s| s.kind == StatementKind::Asks) {
+        d.set(Intent::Question, Confidence::High, Some((s.start, s.end)));
+        return true;
+    }
+    false
+}
+
+/// "Vale, el viernes": a promise read from a day alone, confirmed by agreement words.
+fn bare_promise(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
+    d.set(Intent::Promise, Confidence::Low, None);
+    promise_details(f, today, d, false);
+    let sure = f.has(Cue::Sure) || f.has(Cue::Agree) || f.has(Cue::Correction);
+    d.ambiguous |= !sure;
+    if let Some(c) = f
+        .first(Cue::Sure)
+        .or(f.first(Cue::Agree))
+        .or(f.first(Cue::Correction))
+    {
+        d.evidence.insert(0, (c.start, c.end));
+        d.confidence = if d.ambiguous {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        };
     }
 }

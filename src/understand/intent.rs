@@ -132,7 +132,7 @@ enum Tense {
 static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::new(|| {
     let mut m = HashMap::new();
     // Regular -ar verbs: stem, first person preterite, family.
-    let regular: [(&str, &str, Family); 14] = [
+    let regular: [(&str, &str, Family); 24] = [
         ("pag", "pague", Family::Pay),
         ("deposit", "deposite", Family::Pay),
         ("consign", "consigne", Family::Pay),
@@ -147,17 +147,28 @@ static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::new(|| {
         ("mand", "mande", Family::Send),
         ("pas", "pase", Family::Send),
         ("gir", "gire", Family::Send),
+        // Local words for paying: "te bizumeo", "le yapeé", "te plineo".
+        ("bizume", "bizumee", Family::Pay),
+        ("yape", "yapee", Family::Pay),
+        ("pline", "plinee", Family::Pay),
+        // A company's payment run: "tesorería ejecuta la transferencia el lunes".
+        ("ejecut", "ejecute", Family::Make),
+        ("proces", "procese", Family::Make),
+        ("curs", "curse", Family::Make),
+        ("tramit", "tramite", Family::Make),
+        ("orden", "ordene", Family::Make),
+        ("acredit", "acredite", Family::Make),
+        ("liber", "libere", Family::Make),
     ];
     for (stem, past, fam) in regular {
         let mut add = |suffix: &str, t: Tense| {
             m.insert(format!("{stem}{suffix}"), (fam, t));
         };
         add("o", Tense::Present);
-        // "mi esposo le paga el viernes"; only for verbs that mean paying on their own
-        // ("pasa", "manda" are too common).
-        if fam == Family::Pay {
-            add("a", Tense::Present);
-        }
+        // "mi esposo le paga el viernes", "tesorería realiza el pago": third persons.
+        // "pasa", "manda" mean paying only with money as object, checked below.
+        add("a", Tense::Present);
+        add("an", Tense::Present);
         add("amos", Tense::Ambiguous);
         for f in ["are", "aremos", "ara", "aran"] {
             add(f, Tense::Future);
@@ -205,11 +216,58 @@ static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::new(|| {
     for (w, f, t) in irregular {
         m.insert(w.to_owned(), (f, t));
     }
+    // transferir and its common misspellings ("trasferir", "tranferir").
+    for stem in ["transf", "trasf", "tranf"] {
+        let forms: [(&str, Tense); 15] = [
+            ("iero", Tense::Present),
+            ("iere", Tense::Present),
+            ("ieren", Tense::Present),
+            ("erimos", Tense::Ambiguous),
+            ("erire", Tense::Future),
+            ("eriremos", Tense::Future),
+            ("erira", Tense::Future),
+            ("eriran", Tense::Future),
+            ("eriria", Tense::Conditional),
+            ("eri", Tense::Past),
+            ("irio", Tense::Past),
+            ("erido", Tense::Participle),
+            ("erida", Tense::Participle),
+            ("erir", Tense::Infinitive),
+            ("iriendo", Tense::Infinitive),
+        ];
+        for (suffix, t) in forms {
+            m.entry(format!("{stem}{suffix}"))
+                .or_insert((Family::Pay, t));
+        }
+    }
+    // emitir (a transfer, a cheque): needs money as object like "hacer".
+    let emitir: [(&str, Tense); 10] = [
+        ("emito", Tense::Present),
+        ("emite", Tense::Present),
+        ("emiten", Tense::Present),
+        ("emitimos", Tense::Ambiguous),
+        ("emitire", Tense::Future),
+        ("emitiremos", Tense::Future),
+        ("emitira", Tense::Future),
+        ("emiti", Tense::Past),
+        ("emitio", Tense::Past),
+        ("emitido", Tense::Participle),
+    ];
+    for (w, t) in emitir {
+        m.insert(w.to_owned(), (Family::Make, t));
+    }
+    for (w, t) in [
+        ("hace", Tense::Present),
+        ("hacen", Tense::Present),
+        ("haran", Tense::Future),
+    ] {
+        m.insert(w.to_owned(), (Family::Make, t));
+    }
     m
 });
 
 /// Nouns that make "hacer/enviar/pasar" mean paying.
-const MONEY_NOUNS: [&str; 22] = [
+const MONEY_NOUNS: [&str; 38] = [
     "pago",
     "pagos",
     "transferencia",
@@ -232,10 +290,26 @@ const MONEY_NOUNS: [&str; 22] = [
     "sinpe",
     "yape",
     "plin",
+    "spei",
+    "oxxo",
+    "nequi",
+    "daviplata",
+    "pse",
+    "efecty",
+    "trasferencia",
+    "tranferencia",
+    "transferecia",
+    "transfer",
+    "ficha",
+    "fondos",
+    "abonos",
+    "depositos",
+    "ingresos",
+    "remesa",
 ];
 
 /// Proofs of payment: sending one is not itself a payment.
-const PROOF_NOUNS: [&str; 10] = [
+const PROOF_NOUNS: [&str; 14] = [
     "comprobante",
     "justificante",
     "captura",
@@ -246,6 +320,10 @@ const PROOF_NOUNS: [&str; 10] = [
     "foto",
     "pantallazo",
     "screenshot",
+    "ficha",
+    "boleta",
+    "resguardo",
+    "papeleta",
 ];
 
 /// Objects that make "cancelar" mean paying a debt.
@@ -254,9 +332,11 @@ const DEBT_NOUNS: [&str; 9] = [
 ];
 
 /// Words that turn a following "pago"/"envío"/"depósito" into a noun.
-const DETERMINERS: [&str; 22] = [
+/// "Mercado Pago" and "por pago de" name the service or the noun, not the verb.
+const DETERMINERS: [&str; 26] = [
     "el", "un", "del", "al", "su", "mi", "tu", "nuestro", "este", "ese", "otro", "primer",
     "segundo", "ultimo", "cada", "ningun", "de", "dicho", "aquel", "cuyo", "algun", "sin",
+    "mercado", "por", "con", "para",
 ];
 
 /// Object pronouns and particles skipped when looking around a verb.
@@ -367,6 +447,13 @@ pub(crate) fn statements(
             .copied()
             .filter(|b| !PRONOUNS.contains(b) && !matches!(*b, "ya" | "a" | "de" | "que"))
             .collect();
+        // "me paga el 15", "cuando nos paguen": money coming to the client, not to us.
+        let third_person = !t.text.ends_with('o')
+            && !t.text.ends_with("mos")
+            && !(tense == Tense::Past && t.text.ends_with('e'));
+        if third_person && matches!(back.first().copied(), Some("me" | "nos")) {
+            continue;
+        }
         let mut hedged = tense == Tense::Conditional;
         let mut guessed = false;
         let kind = match tense {
@@ -405,9 +492,11 @@ pub(crate) fn statements(
                 let aux = before_pronouns.first().copied().unwrap_or("");
                 match aux {
                     "he" | "hemos" | "ha" | "han" | "habia" | "habiamos" | "esta" | "estan"
-                    | "quedo" | "quedaron" | "fue" | "fueron" | "sido" | "estaba" => {
+                    | "quedo" | "quedaron" | "fue" | "fueron" | "sido" | "estaba" | "deje" => {
                         StatementKind::Paid
                     }
+                    // "la transferencia realizada hoy": an adjective, so a past payment.
+                    _ if MONEY_NOUNS.contains(&prev) => StatementKind::Paid,
                     "estara" | "quedara" | "sera" | "estaran" | "seran" | "tiene" | "tendra"
                     | "tendran" | "tendras" | "tienes" => StatementKind::Promise,
                     // "antes de Navidad lo tiene pagado", "el viernes queda pagado".
@@ -468,15 +557,29 @@ pub(crate) fn statements(
             {
                 continue;
             }
+            // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo
+            // paso a contabilidad" forwards the invoice instead.
+            Family::Send
+                if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                    && !matches!(w(i + 1), "a" | "al")
+                    && tense != Tense::Participle => {}
             Family::Make | Family::Send => {
-                let after = (i + 1..(i + 5).min(toks.len())).find(|&k| {
+                let reach = if matches!(t.text, "hace" | "hacen") {
+                    3
+                } else {
+                    5
+                };
+                let after = (i + 1..(i + reach).min(toks.len())).find(|&k| {
                     same_clause(k)
                         && (MONEY_NOUNS.contains(&w(k))
                             || (family == Family::Send && toks[k].is_num() && toks[k].num >= 10))
                 });
+                // "hace un rato", "hace dos días": "hace" before a duration means "ago",
+                // so only money after it makes it "does".
+                let ago = matches!(t.text, "hace" | "hacen");
                 let before = (i.saturating_sub(4)..i)
                     .rev()
-                    .find(|&k| same_clause(k) && MONEY_NOUNS.contains(&w(k)));
+                    .find(|&k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));
                 match (after, before) {
                     (Some(a), _) => end = a + 1,
                     (None, Some(_)) => {}

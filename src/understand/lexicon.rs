@@ -44,6 +44,12 @@ pub(crate) enum Cue {
     NonPay,
     /// A correction: the later statement replaces the earlier one.
     Correction,
+    /// Moves a payment to a new day ("lo dejamos para el 22", "pospongo el pago al viernes"):
+    /// a promise for the day right after it.
+    Reschedule,
+    /// Asks or proposes rather than commits ("les propongo", "¿sería posible?"): a plan
+    /// request names no promised day.
+    PlanRequest,
 }
 
 /// A compiled phrase.
@@ -74,6 +80,36 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::AutoStrong, "buzon no monitorizado|vigilado|atendido"),
     (Cue::AutoStrong, "cuenta no monitorizada"),
     (
+        Cue::AutoStrong,
+        "buzon|correo|cuenta|direccion no se atiende|atienden|revisa|monitoriza|vigila|lee",
+    ),
+    (Cue::AutoStrong, "buzon no revisado|supervisado"),
+    (
+        Cue::AutoStrong,
+        "no admite|acepta|recibe respuestas|respuesta",
+    ),
+    (Cue::AutoStrong, "solo envio|salida"),
+    (Cue::AutoStrong, "no responda|conteste"),
+    (
+        Cue::AutoStrong,
+        "ya no esta activa|activo|operativa|operativo",
+    ),
+    (
+        Cue::AutoStrong,
+        "resposta|mensagem|reponse automatica|automatique",
+    ),
+    (Cue::AutoStrong, "automatische antwort"),
+    (Cue::AutoStrong, "abwesenheitsnotiz"),
+    (Cue::AutoStrong, "nicht im buro"),
+    (Cue::AutoStrong, "absent|absente du bureau"),
+    (Cue::AutoStrong, "fora do escritorio"),
+    (Cue::AutoStrong, "not monitored"),
+    (Cue::AutoStrong, "do not reply"),
+    (Cue::AutoStrong, "noreply"),
+    (Cue::AutoStrong, "away from ?the office"),
+    (Cue::AutoStrong, "on annual|sick|parental leave"),
+    (Cue::AutoStrong, "limited access to ?my email|e-mail"),
+    (
         Cue::AutoWeak,
         "estare|estaremos|estoy|estamos ausente|ausentes|fuera",
     ),
@@ -102,6 +138,42 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::AutoWeak, "gracias por su|tu mensaje|correo|email"),
     (Cue::AutoWeak, "pongase en contacto"),
     (Cue::AutoWeak, "contacte|contactar con"),
+    (
+        Cue::AutoWeak,
+        "de baja medica|laboral|maternal|maternidad|paternidad|enfermedad",
+    ),
+    (
+        Cue::AutoWeak,
+        "de baja por maternidad|paternidad|enfermedad|incapacidad",
+    ),
+    (
+        Cue::AutoWeak,
+        "permanecere|permaneceremos fuera|ausente|ausentes",
+    ),
+    (Cue::AutoWeak, "ausente|ausentes por"),
+    (Cue::AutoWeak, "pondremos|pondre en contacto"),
+    (
+        Cue::AutoWeak,
+        "ha sido recibido|recibida|registrado|registrada",
+    ),
+    (
+        Cue::AutoWeak,
+        "sera|seran atendido|atendida|atendidos|atendidas|respondido|respondida|respondidos|respondidas|contestado|contestada",
+    ),
+    (Cue::AutoWeak, "le|te|les respondera|contestara|atendera"),
+    (Cue::AutoWeak, "en breve"),
+    (Cue::AutoWeak, "numero de ticket|caso|incidencia|solicitud"),
+    (Cue::AutoWeak, "horario de atencion|oficina"),
+    (Cue::AutoWeak, "siguiente|proximo dia habil|laborable"),
+    (
+        Cue::AutoWeak,
+        "gracias por escribirnos|escribir|contactarnos|contactar|contactarte|contactarse|comunicarte|comunicarse|comunicarnos|ponerse|ponerte",
+    ),
+    (Cue::AutoWeak, "durante|en mi|nuestra ausencia"),
+    (Cue::AutoWeak, "ya no labora|trabaja en ?la|esta empresa"),
+    (Cue::AutoWeak, "thank you for your email|message"),
+    (Cue::AutoWeak, "i will reply|respond|be back"),
+    (Cue::AutoWeak, "currently out"),
     // Disputes.
     (Cue::Dispute, "no reconozco|reconocemos"),
     (Cue::Dispute, "desconozco|desconocemos"),
@@ -135,8 +207,9 @@ const PHRASES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "se equivocaron|equivocan|equivoco|han equivocado",
+        "se equivocaron|equivocan|equivoco|equivocaran",
     ),
+    (Cue::Dispute, "se han|ha equivocado"),
     (Cue::Dispute, "no estoy|estamos de acuerdo"),
     (
         Cue::Dispute,
@@ -186,6 +259,110 @@ const PHRASES: &[(Cue, &str)] = &[
     (
         Cue::Dispute,
         "el trabajo|servicio|producto esta|estuvo|quedo mal",
+    ),
+    (
+        Cue::Dispute,
+        "no cuadra|cuadran|coincide|coinciden|concuerda|concuerdan",
+    ),
+    (
+        Cue::Dispute,
+        "ir|emitirse|emitir|emitida|emitido|estar|hacerse|hacer|hecha|salir|venir|facturar|facturarse a nombre",
+    ),
+    (Cue::Dispute, "a nombre de otra|otro"),
+    (
+        Cue::Dispute,
+        "falta|faltan ?aplicar|descontar ?el|la|los descuento|descuentos|bonificacion|rebaja|anticipo|nota",
+    ),
+    (
+        Cue::Dispute,
+        "no es|era|son ?el|lo|la|los que pactamos|acordamos|quedamos|hablamos|cotizaron|presupuestaron|pactaron|acordaron",
+    ),
+    (
+        Cue::Dispute,
+        "nunca ?nos|me|le|les|lo|la vino|vinieron|aparecio|aparecieron|prestaron|presto|entregaron|instalaron|hicieron|contratamos|contrate|pedimos|pedi|solicitamos|solicite|encargamos|encargue|compre|compramos|recibimos|recibi",
+    ),
+    (
+        Cue::Dispute,
+        "no se hicieron|realizaron|prestaron|presto|realizo|instalo|instalaron|entregaron|terminaron|completaron",
+    ),
+    (
+        Cue::Dispute,
+        "precio|importe|monto|valor|cobro distinto|diferente|superior|mayor|excesivo",
+    ),
+    (
+        Cue::Dispute,
+        "solo|solamente llego|llegaron|recibimos|recibi|entregaron|vinieron|vino",
+    ),
+    (
+        Cue::Dispute,
+        "no se ha|han|habia descontado|aplicado|restado|tenido|considerado",
+    ),
+    (Cue::Dispute, "nota de credito|abono"),
+    (
+        Cue::Dispute,
+        "factura|facturas rectificativa|rectificativas",
+    ),
+    (Cue::Dispute, "factura|facturas de abono"),
+    (Cue::Dispute, "rectificar ?la factura"),
+    (
+        Cue::Dispute,
+        "equivocasteis|equivocaste|equivocado|equivocada de empresa|persona|cliente|destinatario|direccion|correo|factura",
+    ),
+    (Cue::Dispute, "equivocasteis|equivocaste"),
+    (Cue::Dispute, "ha|han|has equivocado|equivocada"),
+    (Cue::Dispute, "no somos|soy cliente|clientes|clienta"),
+    (
+        Cue::Dispute,
+        "devolvimos|devolvi|devolvieron|devolvemos|devolveremos",
+    ),
+    (
+        Cue::Dispute,
+        "regrese|regresamos|retorne|retornamos ?el|la|los|las|su producto|productos|mercancia|mercaderia|pedido|material|equipo|articulo|articulos|compra",
+    ),
+    (
+        Cue::Dispute,
+        "facturaron|facturado|facturan|facturando|cargaron|cargado de mas",
+    ),
+    (
+        Cue::Dispute,
+        "siguen|sigue cobrando|facturando|cargando|cobrandome|cobrandonos",
+    ),
+    (Cue::Dispute, "di|dimos|dio de baja"),
+    (
+        Cue::Dispute,
+        "cancelacion|baja del|de ?mi|el|la servicio|contrato|suscripcion|linea",
+    ),
+    (
+        Cue::Dispute,
+        "llego|llegaron|vino|vinieron|entregaron|recibimos|recibi danado|danada|danados|danadas|roto|rota|rotos|rotas|estropeado|estropeada|estropeados|estropeadas|incompleto|incompleta|mal",
+    ),
+    (Cue::Dispute, "danado|danada|danados|danadas"),
+    (
+        Cue::Dispute,
+        "factura|importe|monto|cobro|cargo repetida|repetido",
+    ),
+    (
+        Cue::Dispute,
+        "es|son|esta|estan repetida|repetido|repetidas|repetidos",
+    ),
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|pagado|pague|pagamos|cobro|cargo dos veces",
+    ),
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|cobro|cargo doble",
+    ),
+    (Cue::Dispute, "doble cobro|cargo|facturacion"),
+    (Cue::Dispute, "fue|esta|estaba|quedo anulada|anulado"),
+    (Cue::Dispute, "factura anulada"),
+    (
+        Cue::Dispute,
+        "quedo|quedaron|esta|estan|dejaron|dejo a medias",
+    ),
+    (
+        Cue::Dispute,
+        "no esta|estan terminado|terminada|terminados|acabado|acabada|completo|completa",
     ),
     (Cue::DisputeWeak, "no debo|debemos ?nada"),
     (Cue::DisputeWeak, "no le|te|les|os debo|debemos"),
@@ -245,6 +422,21 @@ const PHRASES: &[(Cue, &str)] = &[
     ),
     (Cue::Plan, "de a poco"),
     (Cue::Plan, "dividir|dividirlo|repartir"),
+    (
+        Cue::Plan,
+        "ir|vaya|voy|vamos|ire abonando|pagando|depositando|dando|transfiriendo|consignando|cancelando",
+    ),
+    (
+        Cue::PlanRequest,
+        "propongo|proponemos|propondria|propondriamos|quisiera|quisieramos",
+    ),
+    (Cue::PlanRequest, "seria|es posible"),
+    (Cue::PlanRequest, "habria|hay opcion|posibilidad"),
+    (
+        Cue::PlanRequest,
+        "me|nos dejan|deja|dejaria|permite|permiten|aceptan|acepta",
+    ),
+    (Cue::PlanRequest, "les|le parece"),
     (
         Cue::CantPay,
         "no puedo|podemos|podre|podremos|pude|podria pagar|abonar|cancelar|transferir|depositar|hacer|con",
@@ -448,7 +640,7 @@ const PHRASES: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "le|te|les llega|llegara|llegaran|cae|caera el|la|su|tu pago|dinero|transferencia|deposito|plata",
+        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu pago|dinero|transferencia|deposito|plata",
     ),
     (
         Cue::PromisePhrase,
@@ -457,6 +649,86 @@ const PHRASES: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "quedara|estara pagado|pagada|saldado|saldada|cubierto|cubierta|abonado|abonada",
+    ),
+    (
+        Cue::PromisePhrase,
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|consignacion|bizum|monto|orden|lana|fondos|cargo ?se|le|te|les|lo|la|nos ?le|te|les|se hara|realizara|realiza|efectuara|efectua|emitira|emite|ejecutara|ejecuta|procesara|procesa|enviara|envia|cursara|cursa|acreditara|acredita|abonara|abona|ingresara|ingresa|girara|gira|llegara|llega|entrara|entra|saldra|sale|caera|cae|estara|ira|vera|reflejara|refleja|liberara|libera|tramitara|tramita|haran|realizaran|efectuaran|llegaran|saldran|estaran|sera",
+    ),
+    (
+        Cue::PromisePhrase,
+        "pago|abono|ingreso|transferencia|deposito|consignacion|bizum|giro se hace|hacen",
+    ),
+    (
+        Cue::PromisePhrase,
+        "tienen|tiene|tendran|tendra|tendras|tienes|tenes|teneis|tendreis el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+    ),
+    (
+        Cue::PromisePhrase,
+        "entra|entrara|entran|incluida|incluido|incluidas|incluidos|considerado|considerada|contemplado|contemplada|va|ira|van|iran|metemos|meto|incluimos|incluyo en la|el ?proxima|proximo|siguiente remesa|relacion|corrida|programacion|lote|tanda|ronda|ciclo|calendario|cronograma|nomina",
+    ),
+    (
+        Cue::PromisePhrase,
+        "programado|programada|programamos|programo|programa|programe|programaremos|programare|agendado|agendada|agendamos|agendo|calendarizado|calendarizada|calendarizamos",
+    ),
+    (
+        Cue::PromisePhrase,
+        "libera|liberara|liberamos|liberaremos|liberan|liberaran el|la ?pago|transferencia|deposito|cheque|factura|fondos",
+    ),
+    (
+        Cue::PromisePhrase,
+        "para que ?se lo|la|le|me haga|pague|abone|transfiera|deposite|ingrese|consigne|cancele|liquide",
+    ),
+    (
+        Cue::PromisePhrase,
+        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu abono|ingreso|bizum|importe|lana|consignacion|giro|cheque|yape",
+    ),
+    (
+        Cue::PromisePhrase,
+        "orden|ordenes de pago|transferencia|abono para",
+    ),
+    (
+        Cue::PromisePhrase,
+        "caigo|caemos|caere|caeremos con ?la|el lana|plata|dinero|pago|feria",
+    ),
+    (
+        Cue::PaidProof,
+        "ya lo|la tienes|tienen|tiene|teneis|tenes|tendrias|tendria|tendrian",
+    ),
+    (
+        Cue::Reschedule,
+        "dejamos|dejemos|dejo|pasamos|pasemos|movemos|movamos|muevo|mover|cambiamos|aplazamos|aplazo|posponemos|pospongo|retrasamos|reprogramo|reprogramamos|recorremos|recorro|retrasa|pospone|aplaza|queda|quedaria",
+    ),
+    (
+        Cue::PaidProof,
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|consignacion|bizum|monto|factura|cuenta|deuda|spei ?ya se ?le|les|nos emitio|realizo|efectuo|hizo|envio|mando|ejecuto|proceso|curso|acredito|abono|ingreso|giro|pago|transfirio|deposito|cancelo|liquido|tramito|ordeno|libero|hicieron|realizaron|emitieron|enviaron|mandaron",
+    ),
+    (
+        Cue::PaidProof,
+        "ya quedo|quedaron|salio|cayo|entro|llego|esta|estan|fue ?el|la|tu|su|mi|los spei|pago|transferencia|deposito|bizum|yape|plin|nequi|ingreso|abono|giro|consignacion|dinero|plata|lana|efectivo|transfer|transfe|importe|cheque|pagos|depositos",
+    ),
+    (
+        Cue::PaidProof,
+        "ya tienen|tiene|teneis|tienes|tenes|tendrian|tendrias|tendria el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+    ),
+    (
+        Cue::PaidProof,
+        "ya deberian|deberia|deberias tener el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+    ),
+    (
+        Cue::PromisePhrase,
+        "lo|la tendra|tendran|tendras|tendreis|tiene|tienen|tendria|tendrian",
+    ),
+    (
+        Cue::PaidProof,
+        "aqui|ahi|alli esta|va|tiene|tienes|tienen|les|le|te|dejo ?el|la|un|una|su|tu|los ?foto|copia comprobante|comprobantes|justificante|voucher|constancia|captura|soporte|recibo|pantallazo|ficha|boleta|resguardo",
+    ),
+    (
+        Cue::PaidProof,
+        "comprobante|justificante|voucher|pantallazo|captura|ficha ?esta|va|queda|van adjunto|adjunta|anexo|anexa|adjuntos",
+    ),
+    (
+        Cue::PaidProof,
+        "ficha|boleta|resguardo|papeleta de deposito|pago|transferencia|ingreso",
     ),
     (
         Cue::PaidProof,
@@ -472,7 +744,11 @@ const PHRASES: &[(Cue, &str)] = &[
     ),
     (
         Cue::NonPay,
-        "le|te|lo|la|les llamo|llamare|aviso|avisare|escribo|escribire|contesto|respondo|comento|digo|comentare|dire",
+        "le|te|lo|la|les llamo|llamare|aviso|avisare|escribo|escribire|contesto|respondo|comento|digo|comentare|dire|confirmo|confirmare|confirmamos|marco|marcare|contare|cuento|envio|mando|paso|enviare|mandare|pasare|enviamos|mandamos",
+    ),
+    (
+        Cue::NonPay,
+        "lo|la vemos|veremos|charlo|charlamos|hablo|hablamos|hablare|comento|consulto|consultamos|reviso|revisamos",
     ),
     (
         Cue::NonPay,
@@ -488,6 +764,8 @@ const PHRASES: &[(Cue, &str)] = &[
     ),
     (Cue::Correction, "quise decir"),
     (Cue::Correction, "o sea"),
+    (Cue::Correction, "que sea"),
+    (Cue::Correction, "en vez|lugar de|del"),
 ];
 
 fn compile(pattern: &'static str, cue: Cue) -> Phrase {

@@ -72,9 +72,7 @@ mod normalise;
 mod strip;
 
 #[cfg(test)]
-mod cases;
-#[cfg(test)]
-mod cases_latam;
+mod case_table;
 #[cfg(test)]
 mod tests;
 
@@ -84,6 +82,7 @@ use serde::Serialize;
 
 pub use amount::PromisedAmount;
 pub use intent::{Intent, UnknownIntent};
+pub use normalise::fold_str;
 pub use strip::strip_quotes_and_signature;
 
 /// How sure the reading is.
@@ -106,6 +105,10 @@ pub struct Reading {
     /// For promises and plans: the day the client commits to (the first payment of a plan).
     #[serde(serialize_with = "serialize_date")]
     pub promised_date: Option<NaiveDate>,
+    /// When the client names a period ("a mediados de mes", "la semana que viene"): its
+    /// first and last day, `[first, last]`; `promised_date` is then `last`.
+    #[serde(serialize_with = "serialize_range")]
+    pub promised_range: Option<(NaiveDate, NaiveDate)>,
     /// For promises and plans: the amount or share the client offers, when stated.
     pub promised_amount: Option<PromisedAmount>,
     /// True when the app should confirm before acting (alternatives, vague periods,
@@ -129,6 +132,18 @@ fn serialize_date<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S
     }
 }
 
+fn serialize_range<S: serde::Serializer>(
+    r: &Option<(NaiveDate, NaiveDate)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match r {
+        Some((a, b)) => [a, b]
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
 /// Reads a reply received at `received_at` from a client in time zone `tz`.
 pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let today = received_at.with_timezone(&tz).date_naive();
@@ -141,7 +156,8 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
 /// True when the text reads as an automatic reply (out of office, automatic acknowledgement),
 /// even though it may contain dates ("Estoy fuera de la oficina hasta el 30 de noviembre").
 pub fn looks_like_auto_reply(text: &str) -> bool {
-    let folded = normalise::fold(text);
+    let text = normalise::nfc(text);
+    let folded = normalise::fold(&text);
     let toks = normalise::tokenise(&folded);
     decide::auto_reply_cue(&lexicon::find_cues(&toks)).is_some()
 }

@@ -1,8 +1,13 @@
-//! Lower-casing, accent folding and tokenising of a reply.
+//! Unicode composition, lower-casing, accent folding and tokenising of a reply.
 //!
 //! Every later stage matches plain ASCII words ("manana", "miercoles", "pague"), so
 //! "MAÑANA", "mañana" and "manana" read the same. Each token keeps the byte span it came
 //! from in the cleaned text, so the evidence we report is the client's own spelling.
+//!
+//! Text arrives in either Unicode form: macOS and some webmails send decomposed "n + ◌̃"
+//! (NFD). [`nfc`] composes it once, at the entry of `understand`, and [`fold_char`] is the
+//! one folding rule every matcher uses ([`fold_str`] for whole lines, [`fold`] with offsets
+//! for tokens), so no stage keeps its own copy of the accent table.
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +63,32 @@ pub(crate) struct Folded {
     accent: Vec<bool>,
 }
 
+/// The text in Unicode composed form (NFC); borrowed when it already is (the usual case).
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// Lower-cased, accent-folded copy of `text` (the same rule as the tokens use), for
+/// line-level matching ("escribió:" and "escribio:" read alike).
+pub fn fold_str(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_combining(*c))
+        .map(|c| fold_char(c).0.unwrap_or(' '))
+        .collect()
+}
+
+/// A combining diacritic (U+0300–U+036F) that composition could not absorb.
+fn is_combining(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
 /// Folds one character; returns the replacement and whether it was an accented letter.
+/// Combining marks left after composition (rare letters with two accents) fold to nothing.
 fn fold_char(c: char) -> (Option<char>, bool) {
     let folded = match c {
         'á' | 'à' | 'â' | 'ä' | 'Á' | 'À' | 'Â' | 'Ä' => ('a', true),
@@ -94,6 +124,13 @@ pub(crate) fn fold(text: &str) -> Folded {
     let mut offsets = Vec::with_capacity(text.len() + 1);
     let mut accent = Vec::with_capacity(text.len() + 1);
     for (i, c) in text.char_indices() {
+        if is_combining(c) {
+            // The mark belongs to the letter before it: extend that letter's span.
+            if let Some(a) = accent.last_mut() {
+                *a = true;
+            }
+            continue;
+        }
         let (f, acc) = fold_char(c);
         let f = f.unwrap_or(' ');
         let before = out.len();
@@ -122,7 +159,11 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "dsp" | "dps" | "desp" => "despues",
         "pa" => "para",
         "prox" | "prox." | "proxim" => "proximo",
-        "mnn" | "mna" => "manana",
+        "mnn" | "mna" | "mnana" | "manan" | "mananaa" | "maniana" | "mannana" => "manana",
+        "t" => "te",
+        // "te ago la transferencia": the h is often dropped in chats.
+        "ago" => "hago",
+        "aremos" => "haremos",
         "d" => "de",
         "sem" => "semana",
         "ok" | "okey" | "okay" | "oki" => "ok",

@@ -3,23 +3,42 @@
 //! A reply usually carries our own reminder below it ("El vie, 20 nov 2026, Cobrador
 //! escribió: > ... vence el 15 de diciembre") and a signature with phone numbers and an
 //! address. Only the client's new words may decide the reading, so both are cut first.
+//!
+//! Every pass here is linear in the text: one scan for the start of the history, one for
+//! the signature (with a precomputed count of the lines below each closing formula).
+
+use crate::understand::normalise::{fold_str, nfc};
+
+/// The most of a reply that is read: the client's own words, after the quoted history is cut,
+/// are capped here (at a line or character boundary). Real replies are a few hundred bytes;
+/// the cap keeps a pasted log or a 5 MB attachment-as-text from costing more than a normal
+/// reply, and nothing that decides a reading comes after 20 KB of new text.
+pub const MAX_READ_BYTES: usize = 20 * 1024;
 
 /// Returns the client's own words: quoted history, forwarded blocks, "sent from" lines and
-/// the signature removed; trailing blank lines trimmed.
+/// the signature removed; trailing blank lines trimmed; at most [`MAX_READ_BYTES`].
+/// The text is composed to NFC first, so every later stage sees one spelling of "mañana".
 pub fn strip_quotes_and_signature(text: &str) -> String {
+    let text = nfc(text);
     let lines: Vec<&str> = text.lines().collect();
-    let mut end = lines.len();
-    for (i, line) in lines.iter().enumerate() {
-        if let Some(cut) = history_starts_at(&lines, i, line) {
-            end = cut;
-            break;
-        }
-    }
-    let kept: Vec<&str> = lines[..end]
+    let end = (0..lines.len())
+        .find_map(|i| history_starts_at(&lines, i, lines[i]))
+        .unwrap_or(lines.len());
+    let mut kept: Vec<&str> = Vec::new();
+    let mut size = 0;
+    for l in lines[..end]
         .iter()
         .copied()
         .filter(|l| !l.trim_start().starts_with('>'))
-        .collect();
+    {
+        if size + l.len() > MAX_READ_BYTES {
+            let room = MAX_READ_BYTES.saturating_sub(size);
+            kept.push(&l[..l.floor_char_boundary(room)]);
+            break;
+        }
+        size += l.len() + 1;
+        kept.push(l);
+    }
     let kept = cut_signature(&kept);
     let mut out = kept.join("\n");
     let trimmed = out.trim_end().len();
@@ -29,11 +48,9 @@ pub fn strip_quotes_and_signature(text: &str) -> String {
     out
 }
 
-/// Lower-cased line with leading markup (`*`, `_`, spaces) removed.
+/// Folded line (lower case, no accents) with leading markup (`*`, `_`, spaces) removed.
 fn clean_line(line: &str) -> String {
-    line.trim()
-        .trim_start_matches(['*', '_', ' '])
-        .to_lowercase()
+    fold_str(line.trim().trim_start_matches(['*', '_', ' ']))
 }
 
 /// If line `i` starts the quoted history, returns the index of the first line to drop.
@@ -67,10 +84,9 @@ fn history_starts_at(lines: &[&str], i: usize, line: &str) -> Option<usize> {
     }
     // Gmail/Apple: "El vie, 20 nov 2026 a las 9:15, Cobrador <x@y.es> escribió:", sometimes
     // wrapped so that "escribió:" lands on the next line.
-    let ends_wrote = l.ends_with("escribió:")
-        || l.ends_with("escribio:")
+    let ends_wrote = l.ends_with("escribio:")
         || l.ends_with("wrote:")
-        || l.ends_with("a écrit :")
+        || l.ends_with("a ecrit :")
         || l.ends_with("escreveu:");
     if ends_wrote {
         if l.starts_with("el ") || l.starts_with("on ") || l.starts_with("em ") {
@@ -183,7 +199,19 @@ fn cut_signature<'a>(lines: &[&'a str]) -> Vec<&'a str> {
             return lines[..i].to_vec();
         }
     }
+    // nonempty_below[i] = non-blank lines after line i; a signature has at most 8.
+    let mut nonempty_below = vec![0usize; lines.len()];
+    let mut below = 0;
+    for (i, l) in lines.iter().enumerate().rev() {
+        nonempty_below[i] = below;
+        if !l.trim().is_empty() {
+            below += 1;
+        }
+    }
     for (i, line) in lines.iter().enumerate() {
+        if nonempty_below[i] > 8 {
+            continue;
+        }
         // A closing on the very first line is the whole message ("Saludos, le pago el lunes"
         // is not a closing line anyway: is_closing wants the formula alone).
         if i == 0 || !is_closing(line) {

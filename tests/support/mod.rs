@@ -241,7 +241,8 @@ pub fn make_certs(dir: &Path) -> Certs {
     }
 }
 
-/// The test business, plus `extra` TOML (e.g. an `[email.smtp]` section).
+/// The test business, contact hours covering the legal day, plus `extra` TOML (e.g. an
+/// `[email.smtp]` section).
 pub fn config_text(extra: &str) -> String {
     format!(
         r#"
@@ -253,6 +254,13 @@ email = "cobros@reformasprado.example"
 contact-person = "Lucía Martín"
 country = "ES"
 time-zone = "Europe/Madrid"
+
+# The whole legal day (Spain: 9:00-20:00, Monday to Friday), so that sends at the fixed test
+# clock (Monday 10:00 in Madrid) are inside the contact window the sender enforces.
+[contact]
+hours = "09:00-20:00"
+avoid-monday-morning = false
+avoid-friday-afternoon = false
 
 {extra}
 "#

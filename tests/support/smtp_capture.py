@@ -10,6 +10,10 @@ before the 250 reply) plus one JSON line per message in DIR/envelopes.jsonl.
   --smtps                   implicit TLS instead of STARTTLS
   --reject-rcpt SUBSTR      550 for recipients containing SUBSTR
   --tempfail-first N        451 for the first N RCPT commands, then accept
+  --close-after-data N      for the first N messages: store the message, then close the
+                            connection without answering the final dot (a lost reply)
+  --stall-after-data N      for the first N messages: store the message, then never answer
+  --tempfail-data N         451 after DATA for the first N messages (nothing stored)
 Stops on SIGTERM/SIGINT.
 """
 import argparse, asyncio, itertools, json, os, signal, ssl, sys
@@ -26,11 +30,16 @@ ap.add_argument("--require-starttls", action="store_true")
 ap.add_argument("--smtps", action="store_true")
 ap.add_argument("--reject-rcpt", action="append", default=[])
 ap.add_argument("--tempfail-first", type=int, default=0)
+ap.add_argument("--delay-data", type=float, default=0)
+ap.add_argument("--close-after-data", type=int, default=0)
+ap.add_argument("--stall-after-data", type=int, default=0)
+ap.add_argument("--tempfail-data", type=int, default=0)
 a = ap.parse_args()
 
 os.makedirs(a.dir, exist_ok=True)
 counter = itertools.count(1)
 tempfails = [a.tempfail_first]
+after_data = dict(close=a.close_after_data, stall=a.stall_after_data, tempfail=a.tempfail_data)
 user, password = a.auth.split(":", 1) if a.auth else (None, None)
 
 
@@ -51,6 +60,11 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if a.delay_data:
+            await asyncio.sleep(a.delay_data)
+        if after_data["tempfail"] > 0:
+            after_data["tempfail"] -= 1
+            return "451 4.3.0 Temporary failure after DATA (test)"
         n = next(counter)
         path = os.path.join(a.dir, "%06d.eml" % n)
         tmp = os.path.join(a.dir, ".%06d.tmp" % n)
@@ -61,6 +75,14 @@ class Handler:
             f.write(json.dumps(dict(n=n, mail_from=envelope.mail_from, rcpt_tos=envelope.rcpt_tos,
                                     tls=a.smtps or session.ssl is not None,
                                     auth=user if session.authenticated else None)) + "\n")
+        if after_data["close"] > 0:
+            after_data["close"] -= 1
+            # Accepted and stored, then the reply is lost: the connection drops first.
+            server.transport.abort()
+            return "250 2.0.0 never heard (test)"
+        if after_data["stall"] > 0:
+            after_data["stall"] -= 1
+            await asyncio.sleep(3600)
         return "250 2.0.0 OK queued as %d" % n
 
 

@@ -12,6 +12,7 @@ use std::sync::mpsc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use cobrador::channel::Registry;
 use cobrador::config::Config;
 use cobrador::engine;
 use cobrador::import::{self, Defaults, Kind};
@@ -232,10 +233,7 @@ impl World {
         std::fs::write(&path, text).unwrap();
         let config = Config::load(&path).unwrap();
         let mut store = Store::open(&config.database).unwrap();
-        let defaults = Defaults {
-            country: "ES".into(),
-            currency: "EUR".into(),
-        };
+        let defaults = Defaults::from_config(&config);
         let clients = "codigo;nombre;pais;comunidad;tipo;trato;email;contacto\n\
             C1;Café La Latina;ES;MD;b2b;usted;pagos@lalatina.example;Ana Ruiz\n\
             C2;Bodegas Norte;ES;MD;b2b;usted;admin@norte.example;Bruno Gil\n";
@@ -278,7 +276,9 @@ impl World {
     }
 
     pub async fn flush(&mut self, at: DateTime<Utc>) -> sender::FlushReport {
-        sender::flush_configured(&self.config, &mut self.store, at, &FlushOptions::default())
+        let channels = Registry::from_config(&self.config).unwrap();
+        let opts = FlushOptions::for_config(&self.config);
+        sender::flush_all(&mut self.store, &channels, &self.config, at, &opts)
             .await
             .unwrap()
     }

@@ -9,6 +9,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -16,7 +17,8 @@ use std::time::{Duration, Instant};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::response::Response;
 use lettre::transport::smtp::{self};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -48,6 +50,11 @@ pub(super) enum PoolError {
     Connect(String),
     /// The SMTP dialogue failed (lettre's classification applies).
     Smtp(smtp::Error),
+    /// The message body and its final `.` were being written, or had been, when the session
+    /// failed without an SMTP reply: the server may have accepted the message.
+    AfterData(smtp::Error),
+    /// This server cannot take this message (it lacks an extension the message needs).
+    Unsendable(&'static str),
 }
 
 impl From<smtp::Error> for PoolError {
@@ -111,6 +118,12 @@ impl Pool {
         if let Some(credentials) = &self.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await?;
+            tracing::debug!(
+                target: "cobrador::smtp",
+                "Logged in to {}:{} (AUTH; credentials are never logged).",
+                self.host,
+                self.port
+            );
         }
         Ok(conn)
     }
@@ -133,14 +146,17 @@ impl Pool {
     }
 
     /// Sends one message on a pooled (or new) session; the session goes back to the pool only
-    /// after a clean exchange.
+    /// after a clean exchange. `body_sent` is set once the server has said 354 and the body is
+    /// on its way: from then on, a failure without an SMTP reply (or a timeout that drops this
+    /// future) means the message may have been accepted.
     pub(super) async fn send(
         &self,
         envelope: &Envelope,
         raw: &[u8],
+        body_sent: &AtomicBool,
     ) -> Result<Response, PoolError> {
         let mut conn = self.checkout().await?;
-        match conn.send(envelope, raw).await {
+        match transaction(&mut conn, envelope, raw, body_sent).await {
             Ok(response) => {
                 if let Ok(mut idle) = self.idle.lock() {
                     idle.push((conn, Instant::now()));
@@ -149,7 +165,7 @@ impl Pool {
             }
             Err(e) => {
                 conn.abort().await;
-                Err(e.into())
+                Err(e)
             }
         }
     }
@@ -164,6 +180,54 @@ impl Pool {
         for (mut conn, _) in sessions {
             let _ = conn.quit().await;
         }
+    }
+}
+
+/// One SMTP mail transaction, as lettre's `AsyncSmtpConnection::send` does it (MAIL, RCPT,
+/// DATA, body), but knowing which side of DATA a failure happened on (RFC 1047): before the
+/// body, nothing was delivered and a retry is safe; after it, only an SMTP reply says what
+/// happened.
+async fn transaction(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    raw: &[u8],
+    body_sent: &AtomicBool,
+) -> Result<Response, PoolError> {
+    let mut options = Vec::new();
+    let non_ascii = envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+    if non_ascii {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(PoolError::Unsendable(
+                "the envelope has non-ASCII addresses but the server does not offer SMTPUTF8",
+            ));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !raw.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(PoolError::Unsendable(
+                "the message is not ASCII but the server does not offer 8BITMIME",
+            ));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options))
+        .await?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), vec![])).await?;
+    }
+    conn.command(Data).await?;
+    tracing::debug!(target: "cobrador::smtp", "DATA accepted; sending {} bytes.", raw.len());
+    body_sent.store(true, Ordering::SeqCst);
+    match conn.message(raw).await {
+        Ok(response) => Ok(response),
+        // A reply code is an answer (4xx: not accepted, retry; 5xx: refused).
+        Err(e) if e.status().is_some() => Err(PoolError::Smtp(e)),
+        Err(e) => Err(PoolError::AfterData(e)),
     }
 }
 

@@ -35,6 +35,22 @@ pub fn add_business_days(date: NaiveDate, n: u32, calendar: &HolidayCalendar) ->
     d
 }
 
+/// `date` itself if it is a business day in the client's calendar, else the next one: a
+/// deadline or an instalment never falls on a weekend or a holiday.
+pub fn on_business_day(date: NaiveDate, calendar: &HolidayCalendar) -> NaiveDate {
+    use chrono::Datelike;
+    let mut d = date;
+    // A year has at most a few dozen closed days in a row; 60 is a safe bound.
+    for _ in 0..60 {
+        let weekend = matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+        if !weekend && calendar.is_holiday(d).is_none() {
+            return d;
+        }
+        d = d.succ_opt().unwrap_or(d);
+    }
+    d
+}
+
 /// Checks a pending promise on `today` (the client's local date).
 ///
 /// Kept when what it covers is settled, or when the promised amount was paid between the

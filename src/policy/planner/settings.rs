@@ -25,23 +25,7 @@ impl Settings {
             if calendars.contains_key(&key) {
                 continue;
             }
-            let country: Country = c
-                .country
-                .parse()
-                .map_err(|e| anyhow::anyhow!("client {}: {e}", c.id))?;
-            let extra = config
-                .countries
-                .get(&c.country)
-                .map(|s| s.extra_holidays.clone())
-                .unwrap_or_default();
-            // Regions only exist in Spain's data; elsewhere the region is informative.
-            let region = if country == Country::Spain {
-                c.region.as_deref()
-            } else {
-                None
-            };
-            let calendar = HolidayCalendar::new(country, region, &extra)
-                .with_context(|| format!("client {}: holiday calendar", c.id))?;
+            let calendar = calendar_for(config, c)?;
             calendars.insert(key, calendar);
         }
         Ok(Settings {
@@ -53,4 +37,26 @@ impl Settings {
             telegram: config.telegram.is_some() || config.email.smtp.is_none(),
         })
     }
+}
+
+/// The holiday calendar of a client: its country's (and, in Spain, its region's) holidays
+/// plus the owner's extra closing days for that country.
+pub fn calendar_for(config: &Config, c: &crate::domain::Client) -> Result<HolidayCalendar> {
+    let country: Country = c
+        .country
+        .parse()
+        .map_err(|e| anyhow::anyhow!("client {}: {e}", c.id))?;
+    let extra = config
+        .countries
+        .get(&c.country)
+        .map(|s| s.extra_holidays.clone())
+        .unwrap_or_default();
+    // Regions only exist in Spain's data; elsewhere the region is informative.
+    let region = if country == Country::Spain {
+        c.region.as_deref()
+    } else {
+        None
+    };
+    HolidayCalendar::new(country, region, &extra)
+        .with_context(|| format!("client {}: holiday calendar", c.id))
 }

@@ -4,11 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal_macros::dec;
 
 use super::*;
+
+mod escalation;
 use crate::config::{Config, EXAMPLE};
 use crate::domain::{
     Channel, Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind,
 };
-use crate::store::{NewOutboxMessage, PromiseStatus};
+use crate::domain::{Contact, Invoice, Money};
+use crate::store::{NewOutboxMessage, OutboxMessage, OutboxStatus, Promise, PromiseStatus};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -216,19 +219,22 @@ fn held(plan: &Plan) -> String {
 const TUESDAY_MORNING: &str = "2026-11-24T09:30:00Z";
 
 #[test]
-fn stage_follows_the_age_of_the_oldest_invoice() {
+fn first_contact_follows_the_age_but_never_above_the_first_stage() {
+    // Issue 13, point 1: an invoice found already late gets a first message no harsher than
+    // `early` (the default first stage), whatever its age; never `formal` or `final`.
     let cases = [
         ("2026-11-27", Some("preventive")), // due in 3 days
         ("2026-11-26", Some("preventive")), // in 2 days: still the preventive window
         ("2026-11-28", None),               // in 4 days: too early
         ("2026-11-24", Some("due")),
         ("2026-11-21", Some("early")),
-        ("2026-11-17", Some("second")),
-        ("2026-11-09", Some("firm")),
-        ("2026-10-25", Some("formal")),
-        ("2026-09-25", Some("final")),
-        // 118 days: past the hand-over age, but the final notice was never sent.
-        ("2026-07-29", Some("final")),
+        ("2026-11-17", Some("early")),
+        ("2026-11-09", Some("early")),
+        ("2026-10-25", Some("early")),
+        ("2026-09-25", Some("early")),
+        // 118 days: past the hand-over age, but nothing was ever sent.
+        ("2026-07-29", Some("early")),
+        ("2026-03-01", Some("early")),
     ];
     for (due, want) in cases {
         let plan = World::madrid()
@@ -256,27 +262,21 @@ fn preventive_is_per_invoice_and_overdue_is_one_message_per_client() {
         .iter()
         .map(|m| (m.stage.as_str(), m.cycle.as_str()))
         .collect();
+    // One message a day: the ladder first (at the first stage), then F4's preventive on
+    // Thursday; F3's preventive would only arrive on its due date, so it is not sent.
+    assert_eq!(stages, [("early", "F1"), ("preventive", "F4")]);
+    let first = &plan.messages[0];
+    assert_eq!(first.invoices, ["F1", "F2"]);
+    assert_eq!(first.reached, ["F1", "F2"]);
+    assert_eq!(first.dedup_key, "C1|early|F1");
+    assert!(first.due_now);
+    assert_eq!(plan.messages[1].send_at, at("2026-11-26T09:00:00Z"));
+    assert!(!plan.messages[1].due_now);
+    assert!(held(&plan).contains("F3"), "{}", held(&plan));
     assert_eq!(
-        stages,
-        [("preventive", "F3"), ("preventive", "F4"), ("formal", "F1")]
-    );
-    let formal = &plan.messages[2];
-    assert_eq!(formal.invoices, ["F1", "F2"]);
-    assert_eq!(
-        formal.reached,
-        ["F1"],
-        "F2 is only 14 days overdue: listed as also pending"
-    );
-    assert_eq!(
-        formal.cc,
-        Vec::<String>::new(),
-        "no finance contact to copy"
-    );
-    assert_eq!(formal.dedup_key, "C1|formal|F1");
-    assert_eq!(
-        formal.deadline,
-        Some(day("2026-12-24")),
-        "30 days until the final notice"
+        first.deadline,
+        Some(day("2026-11-30")),
+        "4 days until `second` is Saturday: moved to Monday"
     );
 }
 
@@ -289,6 +289,16 @@ fn time_zone_decides_the_day_at_the_boundary() {
     let mut mx =
         World::new("M1", "MX", chrono_tz::America::Mexico_City).invoice("F1", "2026-11-25", "100");
     mx.file.invoices[0].currency = "MXN".into();
+    // Still the 24th there: a preventive reminder, but its first slot is the due date itself,
+    // when it would announce a date already reached: skipped (the `due` message follows).
+    let plan = mx.plan(now);
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    assert!(
+        held(&plan).contains("preventive for F1 skipped"),
+        "{}",
+        held(&plan)
+    );
+    mx.file.invoices[0].due_date = day("2026-11-26");
     let plan = mx.plan(now);
     let m = only(&plan);
     assert_eq!(m.stage, "preventive");
@@ -360,16 +370,17 @@ fn after_a_40_day_outage_only_the_latest_stage_goes_once() {
     let plan = world.plan("2026-11-17T09:30:00Z");
     let m = only(&plan);
     assert_eq!(
-        m.stage, "formal",
-        "the latest stage due, no burst of second and firm"
+        m.stage, "second",
+        "one step after the last sent, no burst and no skipped step"
     );
     // Once queued and sent, the next tick plans nothing new.
     let mut after = world;
-    after.push_message("formal", "F1", "2026-11-17T09:30:00Z", OutboxStatus::Sent);
+    after.push_message("second", "F1", "2026-11-17T09:30:00Z", OutboxStatus::Sent);
     let plan = after.plan("2026-11-17T10:00:00Z");
     assert!(plan.messages.is_empty(), "{plan:#?}");
     assert!(
-        held(&plan).contains("formal already sent"),
+        held(&plan)
+            .contains("second sent on 2026-11-17; next: firm not before Wednesday 2026-11-25"),
         "{}",
         held(&plan)
     );
@@ -457,8 +468,8 @@ fn a_promised_partial_amount_keeps_the_promise_but_the_rest_is_still_reminded() 
     );
     assert_eq!(
         only(&plan).stage,
-        "firm",
-        "the balance of 300 is still owed, at its age's stage"
+        "second",
+        "the balance of 300 is still owed: the step after `early`"
     );
 }
 
@@ -484,7 +495,7 @@ fn a_broken_promise_resumes_one_stage_further_and_mentions_it() {
         }]
     );
     let m = only(&plan);
-    assert_eq!(m.stage, "firm");
+    assert_eq!(m.stage, "second", "one step after `early`, never two");
     assert_eq!(m.broken_promise, Some(day("2026-11-27")));
     // Broken early in the ladder: the stage after the last one sent, and never a skipped one.
     let young = World::madrid()
@@ -520,10 +531,10 @@ fn a_dispute_stops_reminders_until_resolved() {
         ["F2"],
         "the other invoice is still reminded on its own age"
     );
-    assert_eq!(m.stage, "second");
+    assert_eq!(m.stage, "early", "first contact");
     let resolved = disputed.status("F1", InvoiceStatus::Open);
     let plan = resolved.plan(TUESDAY_MORNING);
-    assert_eq!(only(&plan).stage, "firm");
+    assert_eq!(only(&plan).stage, "early");
     assert_eq!(only(&plan).invoices, ["F1", "F2"]);
 }
 
@@ -563,7 +574,10 @@ fn the_final_notice_goes_once_and_the_handover_follows_on_the_announced_date() {
     // Announced: 30 days after the final notice = 2 December.
     let plan = world.plan("2026-12-01T09:30:00Z");
     assert!(plan.messages.is_empty());
-    assert_eq!(held(&plan), "final notice sent: hand-over on 2026-12-02");
+    assert_eq!(
+        held(&plan),
+        "F1: final sent on 2026-11-02; next: handover not before Wednesday 2026-12-02"
+    );
     let plan = world.plan("2026-12-02T20:00:00Z");
     let m = only(&plan);
     assert_eq!(m.stage, "handover");
@@ -620,7 +634,7 @@ fn colombia_never_on_sunday_and_uses_its_own_hours() {
     // Sunday 29 November 11:00 in Bogotá (16:00 UTC).
     let plan = co.plan("2026-11-29T16:00:00Z");
     let m = only(&plan);
-    assert_eq!(m.stage, "second");
+    assert_eq!(m.stage, "early");
     assert!(!m.due_now);
     // Monday afternoon (Monday mornings avoided); config: CO hours 09:00-12:00, so Monday
     // has no window and Tuesday 09:00 Bogotá = 14:00 UTC is the first moment.
@@ -647,7 +661,11 @@ fn telegram_preference_falls_back_to_email_when_no_chat_is_linked() {
 
 #[test]
 fn later_stages_copy_the_finance_manager() {
-    let mut w = World::madrid().invoice("F1", "2026-10-20", "100");
+    let mut w = World::madrid()
+        .invoice("F1", "2026-10-20", "100")
+        .sent("early", "F1", "2026-10-23T09:30:00Z")
+        .sent("second", "F1", "2026-10-27T09:30:00Z")
+        .sent("firm", "F1", "2026-11-04T09:30:00Z");
     w.file.contacts.push(Contact {
         id: 2,
         client_id: "C1".into(),
@@ -816,16 +834,25 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
             instalment: 1
         }]
     );
-    // 39 days overdue by age would mean `formal`; the ladder stopped at `firm`, so it resumes
-    // with the next stage, `formal`, on the day the plan broke...
-    let m = only(&plan);
-    assert_eq!(m.stage, "formal");
-    assert!(m.why.contains("broken payment plan"), "{}", m.why);
-    // ...and the following stage comes at the ladder's own pace from the break (final: +30
-    // days after formal), not at once although the invoice is already 70 days old.
+    // Issue 13, point 4: the ladder stopped at `firm`; it resumes with the next stage,
+    // `formal`, but only after the ladder's gap (15 days) from the day the plan broke, not
+    // two days after the gentle nudge.
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    assert!(
+        held(&plan).contains("next: formal not before Tuesday 2026-11-24"),
+        "{}",
+        held(&plan)
+    );
     let mut broken = planned();
     broken.file.plans[0].status = crate::store::agreements::PlanStatus::Broken;
     broken.file.plans[0].resolved_at = Some(at("2026-11-09T11:00:00Z"));
+    let plan = broken.plan("2026-11-24T10:30:00Z");
+    let m = only(&plan);
+    assert_eq!(m.stage, "formal");
+    assert!(m.why.contains("broken payment plan"), "{}", m.why);
+    // ...and the following stage comes at the ladder's own pace (final: +30 days after
+    // formal), not at once although the invoice is already 70 days old.
+    let mut broken = broken;
     broken.push_message("formal", "F1", "2026-11-09T11:00:00Z", OutboxStatus::Sent);
     let plan = broken.plan("2026-12-08T09:30:00Z");
     assert!(plan.messages.is_empty(), "{plan:#?}");

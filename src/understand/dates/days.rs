@@ -47,6 +47,9 @@ impl Parser<'_, '_> {
             .or_else(|| self.seq(end, &["entrante"]))
         {
             end = e;
+            // Said on a Wednesday, "el viernes que viene" is this Friday for most, the next
+            // week's for some: keep the nearer day and ask.
+            m.vague = cal::weekday_this_week(today, wd) > today;
         } else if matches!(self.w(end), "pasado" | "anterior") {
             end += 1;
             m.past = true;
@@ -64,6 +67,7 @@ impl Parser<'_, '_> {
             &["de", "la", "semana", "proxima"],
             &["de", "la", "siguiente", "semana"],
             &["de", "la", "otra", "semana"],
+            &["de", "la", "semana", "entrante"],
         ];
         if let Some(e) = next_week.iter().find_map(|s| self.seq(end, s)) {
             end = e;
@@ -95,6 +99,29 @@ impl Parser<'_, '_> {
         m.end = end;
         m.date = Some(date);
         Some(m)
+    }
+
+    /// Month before day, as in Latin America: "abril 7", "junio 3 del 2027", "dic. 15".
+    pub(super) fn month_day(&self, k: usize) -> Option<DateMention> {
+        let w = self.w(k);
+        // "mar" is Tuesday as often as March.
+        let month = cal::month_number(w, w != "mar")?;
+        let mut j = k + 1;
+        if self.w(j) == "." {
+            j += 1;
+        }
+        let n = self.num(j).filter(|n| (1..=31).contains(n))?;
+        if self.t[j].text.len() > 2 || self.is_time_or_money(j + 1) {
+            return None;
+        }
+        let (mut year, mut after) = self.year_after(j + 1);
+        if year.is_none()
+            && self.w(j + 1) == ","
+            && let Some(y) = self.num(j + 2).filter(|_| self.t[j + 2].text.len() == 4)
+        {
+            (year, after) = (Some(y), j + 3);
+        }
+        self.full_date(k, after, n, u64::from(month), year)
     }
 
     /// True when token `i` turns the number before it into a time or an amount.
@@ -169,6 +196,10 @@ impl Parser<'_, '_> {
             return self.full_date(k, k + 3, n, b, None);
         }
         if !(1..=31).contains(&n) {
+            return None;
+        }
+        // "hasta las 5", "a la 1": a time.
+        if fillers.last().is_some_and(|f| matches!(*f, "las" | "la")) {
             return None;
         }
         let mut end = k + 1;

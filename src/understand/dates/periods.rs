@@ -19,21 +19,59 @@ impl Parser<'_, '_> {
         Some(DateMention::new(k, end, Some(date)))
     }
 
-    /// "Semana Santa": Good Friday's week; we promise its Sunday, vague.
+    /// "Semana Santa": Palm Sunday to Easter Sunday.
     pub(super) fn holy_week(&self, k: usize) -> Option<DateMention> {
         let mut e = cal::easter(self.today.year())?;
         if e < self.today {
             e = cal::easter(self.today.year() + 1)?;
         }
-        let mut m = DateMention::new(k, k + 2, Some(e));
-        m.vague = true;
-        Some(m)
+        Some(DateMention::span(
+            k,
+            k + 2,
+            cal::sub_days(e, 7),
+            e,
+            self.today,
+        ))
+    }
+
+    /// "el fin de semana", "el finde": the coming Saturday and Sunday (today when it is one).
+    pub(super) fn weekend(&self, k: usize, end: usize) -> DateMention {
+        let sunday = self.weekend_sunday();
+        DateMention::span(k, end, cal::sub_days(sunday, 1), sunday, self.today)
+    }
+
+    /// "el puente (de diciembre)": Spain's long weekend of 6–8 December; other bridges
+    /// ("el puente de mayo") are too local to date.
+    pub(super) fn bridge(&self, k: usize) -> Option<DateMention> {
+        let (end, december) = if let Some(e) = self
+            .seq(k + 1, &["de", "diciembre"])
+            .or_else(|| self.seq(k + 1, &["de", "la", "constitucion"]))
+            .or_else(|| self.seq(k + 1, &["de", "la", "inmaculada"]))
+        {
+            (e, true)
+        } else if self.w(k + 1) == "de" && cal::month_number(self.w(k + 2), false).is_some() {
+            return None;
+        } else {
+            let md = (self.today.month(), self.today.day());
+            (k + 1, md >= (11, 1) && md <= (12, 8))
+        };
+        if !december {
+            return None;
+        }
+        let (last, _) = cal::day_and_month(self.today, 8, 12)?;
+        let first = cal::sub_days(last, 2);
+        Some(DateMention::span(k, end, first, last, self.today))
     }
 
     /// "la semana que viene", "la próxima semana", "esta semana", "la semana pasada",
-    /// optionally followed by a weekday ("la semana que viene, el martes").
+    /// optionally followed by a weekday ("la semana que viene, el martes"). A week is its
+    /// working days, Monday to Friday.
     pub(super) fn week(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
         let today = self.today;
+        let prev = if k > 0 { self.w(k - 1) } else { "" };
+        if let Some(n) = ordinal(prev) {
+            return self.ordinal_week(k, n);
+        }
         let mut end = k + 1;
         let mut next = fillers
             .iter()
@@ -41,7 +79,7 @@ impl Parser<'_, '_> {
         // "en la semana" (Latin America): during this week.
         let this =
             fillers.contains(&"esta") || (fillers.contains(&"en") && fillers.contains(&"la"));
-        if k > 0 && matches!(self.w(k - 1), "otra" | "siguiente") {
+        if matches!(prev, "otra" | "siguiente") {
             next = true;
         }
         if let Some(e) = self
@@ -76,15 +114,34 @@ impl Parser<'_, '_> {
             };
             return Some(DateMention::new(k, j + 1, Some(d)));
         }
-        let friday = chrono::Weekday::Fri;
-        let d = if next {
-            cal::weekday_next_week(today, friday)
+        Some(self.next_or_this_week(k, end, next))
+    }
+
+    /// The working days of next week, or what is left of this one.
+    pub(super) fn next_or_this_week(&self, k: usize, end: usize, next: bool) -> DateMention {
+        let (mon, fri) = (chrono::Weekday::Mon, chrono::Weekday::Fri);
+        if next {
+            let first = cal::weekday_next_week(self.today, mon);
+            let last = cal::weekday_next_week(self.today, fri);
+            DateMention::span(k, end, first, last, self.today)
         } else {
-            cal::weekday_this_week(today, friday).max(today)
+            let last = cal::weekday_this_week(self.today, fri).max(self.today);
+            DateMention::span(k, end, self.today, last, self.today)
+        }
+    }
+
+    /// "la segunda semana de enero", "la última semana del mes": days 8–14, the last seven.
+    fn ordinal_week(&self, k: usize, n: u32) -> Option<DateMention> {
+        let part = move |first: NaiveDate| -> (NaiveDate, NaiveDate) {
+            let last = cal::last_of_month(first);
+            if n == 0 {
+                return (cal::sub_days(last, 6), last);
+            }
+            let a = cal::day_in_month(first, 1 + 7 * (n - 1)).0;
+            let b = cal::day_in_month(first, 7 * n).0;
+            (a, b)
         };
-        let mut m = DateMention::new(k, end, Some(d));
-        m.vague = true;
-        Some(m)
+        self.in_month(k, k + 1, part)
     }
 
     /// "el mes que viene", "el próximo mes", "este mes", "el mes pasado".
@@ -109,36 +166,31 @@ impl Parser<'_, '_> {
         if !next && !this {
             return None;
         }
-        let base = if next {
+        let first = if next {
             cal::first_of_next_month(self.today)
         } else {
             self.today
         };
-        let mut m = DateMention::new(k, end, Some(cal::last_of_month(base)));
-        m.vague = true;
-        Some(m)
+        Some(DateMention::span(
+            k,
+            end,
+            first,
+            cal::last_of_month(first),
+            self.today,
+        ))
     }
 
-    /// "a principios de diciembre", "a mediados de mes", "a fin de mes", "a finales del mes
-    /// que viene", "a fin de año": `day` is 5, 15 or 31 (the last day).
-    pub(super) fn period(&self, i: usize, day: u32) -> Option<DateMention> {
+    /// The month named at `j` (after "de"/"del"): "mes" (this one), "mes que viene",
+    /// "próximo mes", "diciembre", "diciembre de 2027". Returns its first day, the index after
+    /// it, and how many months to move on when the part named has already passed (none
+    /// when the reference is explicit).
+    fn month_ref(&self, j: usize) -> Option<(NaiveDate, usize, Option<u32>)> {
         let today = self.today;
-        let j = match self.w(i) {
-            "de" | "del" => i + 1,
-            _ => return None,
-        };
         let mut j = j;
-        if matches!(self.w(j), "este" | "el") {
+        if matches!(self.w(j), "este" | "el" | "esta") {
             j += 1;
         }
-        let pick = |month_first: NaiveDate| -> NaiveDate {
-            if day == 31 {
-                cal::last_of_month(month_first)
-            } else {
-                cal::day_in_month(month_first, day).0
-            }
-        };
-        let (date, end, precise) = if self.w(j) == "mes" {
+        if self.w(j) == "mes" {
             let next_month = [
                 &["que", "viene"][..],
                 &["proximo"],
@@ -146,77 +198,122 @@ impl Parser<'_, '_> {
                 &["entrante"],
             ];
             if let Some(e) = next_month.iter().find_map(|s| self.seq(j + 1, s)) {
-                (pick(cal::first_of_next_month(today)), e, false)
-            } else {
-                // This month's, unless that day has passed: then next month's.
-                let d = pick(cal::first_of_month(today));
-                let d = if d >= today {
-                    d
-                } else {
-                    pick(cal::first_of_next_month(today))
-                };
-                (d, j + 1, day == 31)
+                return Some((cal::first_of_next_month(today), e, None));
             }
-        } else if matches!(self.w(j), "proximo" | "siguiente") && self.w(j + 1) == "mes" {
-            (pick(cal::first_of_next_month(today)), j + 2, false)
-        } else if self.w(j) == "ano" {
-            // Of the year: beginning = Jan 5, middle = Jun 30, end = Dec 31.
-            let (d, mo) = match day {
-                5 => (5, 1),
-                15 => (30, 6),
-                _ => (31, 12),
-            };
-            let (d, _) = cal::day_and_month(today, d, mo)?;
-            (d, j + 1, day == 31)
-        } else if let Some(month) = cal::month_number(self.w(j), false) {
-            let first = cal::month_start_not_before(today, month, false);
-            let mut d = pick(first);
-            if d < today {
-                d = pick(cal::add_months(first, 12));
-            }
-            let (year, after) = self.year_after(j + 1);
-            if let Some(y) = year.and_then(|y| i32::try_from(y).ok()) {
-                let first = NaiveDate::from_ymd_opt(y, month, 1)?;
-                d = pick(first);
-            }
-            (d, after, day == 31)
-        } else {
+            return Some((cal::first_of_month(today), j + 1, Some(1)));
+        }
+        if matches!(self.w(j), "proximo" | "siguiente") && self.w(j + 1) == "mes" {
+            return Some((cal::first_of_next_month(today), j + 2, None));
+        }
+        let month = cal::month_number(self.w(j), false)?;
+        let (year, after) = self.year_after(j + 1);
+        if let Some(y) = year.and_then(|y| i32::try_from(y).ok()) {
+            return Some((NaiveDate::from_ymd_opt(y, month, 1)?, after, None));
+        }
+        Some((
+            cal::month_start_not_before(today, month, true),
+            after,
+            Some(12),
+        ))
+    }
+
+    /// A part of the month named at `j` (or of this month when none is named), as a span.
+    fn in_month(
+        &self,
+        start: usize,
+        j: usize,
+        part: impl Fn(NaiveDate) -> (NaiveDate, NaiveDate),
+    ) -> Option<DateMention> {
+        let named = matches!(self.w(j), "de" | "del")
+            .then(|| self.month_ref(j + 1))
+            .flatten();
+        let (first, end, roll) = named.unwrap_or((cal::first_of_month(self.today), j, Some(1)));
+        let (mut a, mut b) = part(first);
+        if b < self.today
+            && let Some(r) = roll
+        {
+            (a, b) = part(cal::add_months(first, r));
+        }
+        Some(DateMention::span(start, end, a, b, self.today))
+    }
+
+    /// "a principios de diciembre", "a mediados de mes", "a finales del mes que viene",
+    /// "a fin de mes", "a fin de año": `i` is the "de" after the head word.
+    pub(super) fn period(&self, i: usize, part: Part) -> Option<DateMention> {
+        if !matches!(self.w(i), "de" | "del") {
             return None;
+        }
+        let mut j = i + 1;
+        if matches!(self.w(j), "este" | "el") {
+            j += 1;
+        }
+        if self.w(j) == "ano" {
+            return self.part_of_year(i, j, part);
+        }
+        let days = move |first: NaiveDate| -> (NaiveDate, NaiveDate) {
+            let last = cal::last_of_month(first);
+            let day = |d: u32| cal::day_in_month(first, d).0;
+            match part {
+                Part::Start => (first, day(10)),
+                Part::Middle => (day(11), day(20)),
+                Part::Late => (day(21), last),
+                Part::LastDays => (cal::sub_days(last, 4), last),
+                Part::End => (last, last),
+            }
         };
-        let mut m = DateMention::new(i - 1, end, Some(date));
-        m.vague = !precise;
-        m.period = true;
-        m.past = date < today;
+        let mut m = self.in_month(i - 1, i, days)?;
+        if part == Part::End {
+            // "a fin de mes" names one day, the last.
+            m.range = None;
+            m.vague = false;
+        }
+        Some(m)
+    }
+
+    /// "a principios de año" (January), "a mediados de año" (June–July), "a finales de año"
+    /// (December), "a fin de año" (31 December).
+    fn part_of_year(&self, i: usize, j: usize, part: Part) -> Option<DateMention> {
+        let y = self.today.year();
+        let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+        let (mut a, mut b) = match part {
+            Part::Start => (ymd(y, 1, 1)?, ymd(y, 1, 31)?),
+            Part::Middle => (ymd(y, 6, 1)?, ymd(y, 7, 31)?),
+            Part::Late | Part::LastDays => (ymd(y, 12, 1)?, ymd(y, 12, 31)?),
+            Part::End => (ymd(y, 12, 31)?, ymd(y, 12, 31)?),
+        };
+        if b < self.today {
+            a = cal::add_months(a, 12);
+            b = cal::add_months(b, 12);
+        }
+        let mut m = DateMention::span(i - 1, j + 1, a, b, self.today);
+        if part == Part::End {
+            m.range = None;
+            m.vague = false;
+        }
         Some(m)
     }
 
     /// Mexican "quincena" (paydays on the 15th and the last day): "para la quincena", "la
-    /// próxima quincena", "la primera quincena de diciembre".
+    /// próxima quincena"; with an ordinal, a half of the month: "la primera quincena de
+    /// diciembre" (1–15), "en la segunda quincena" (16–end).
     pub(super) fn quincena(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
         let today = self.today;
         let prev = if k > 0 { self.w(k - 1) } else { "" };
+        if let Some(n) = ordinal(prev).filter(|n| *n == 1 || *n == 2) {
+            let half = move |first: NaiveDate| -> (NaiveDate, NaiveDate) {
+                if n == 1 {
+                    (first, cal::day_in_month(first, 15).0)
+                } else {
+                    (cal::day_in_month(first, 16).0, cal::last_of_month(first))
+                }
+            };
+            return self.in_month(k, k + 1, half);
+        }
         let mut end = k + 1;
         if self.w(end) == "que" && self.w(end + 1) == "viene" {
             end += 2;
         }
-        let ordinal = match prev {
-            "primera" => Some(15),
-            "segunda" => Some(31),
-            _ => None,
-        };
-        let date = if let (Some(day), Some(month)) = (
-            ordinal,
-            cal::month_number(self.w(end + 1), false).filter(|_| self.w(end) == "de"),
-        ) {
-            end += 2;
-            let first = cal::month_start_not_before(today, month, true);
-            let d = if day == 31 {
-                cal::last_of_month(first)
-            } else {
-                cal::day_in_month(first, 15).0
-            };
-            d.max(today)
-        } else if fillers.contains(&"proxima") || self.w(k + 1) == "que" {
+        let date = if fillers.contains(&"proxima") || self.w(k + 1) == "que" {
             cal::next_payday(cal::add_days(cal::next_payday(today), 1))
         } else {
             cal::next_payday(today)
@@ -225,4 +322,32 @@ impl Parser<'_, '_> {
         m.vague = true;
         Some(m)
     }
+}
+
+/// Which part of a month a period names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    /// "a principios de", "a primeros de": days 1–10.
+    Start,
+    /// "a mediados de": days 11–20.
+    Middle,
+    /// "a finales de": day 21 to the end.
+    Late,
+    /// "los últimos días de": the last five days.
+    LastDays,
+    /// "a fin de": the last day, exactly.
+    End,
+}
+
+/// "primera" → 1 ... "quinta" → 5; "última" → 0.
+pub(super) fn ordinal(w: &str) -> Option<u32> {
+    Some(match w {
+        "primera" | "primer" | "1a" | "1ra" => 1,
+        "segunda" | "2a" | "2da" => 2,
+        "tercera" | "3a" | "3ra" => 3,
+        "cuarta" | "4a" | "4ta" => 4,
+        "quinta" => 5,
+        "ultima" => 0,
+        _ => return None,
+    })
 }

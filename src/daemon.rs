@@ -1,0 +1,210 @@
+//! The one owner of the loop: one pass, and the long-running daemon built on it.
+//!
+//! One pass ([`pass`]) is the whole loop of DESIGN.md, in this order:
+//!
+//! 1. **read** every inbox source ([`Source`]: IMAP, Telegram) and apply what clients answered —
+//!    first, so that a promise that arrived since the last pass pauses the reminder this very
+//!    pass would otherwise send;
+//! 2. **plan and queue** ([`crate::engine::queue_due`]): the pure planner decides, the outbox
+//!    records each message under its unique key in one transaction;
+//! 3. **flush every registered channel** ([`crate::sender::flush_all`]): SMTP or files, Telegram;
+//!    uncertain sends are looked up in the Sent mailbox.
+//!
+//! `tick`, `demo` and the daemon (`run`, in [`run`]) all call [`pass`]; nothing else re-implements
+//! it. The daemon adds the schedule (a pass every `daemon.plan-interval-secs`, at once after any
+//! change in the database or a reply, and when the next queued message falls due), supervised
+//! watchers for the inbox sources, the single-instance lock ([`lock`]), signals (TERM/INT stop,
+//! HUP reloads) and systemd's notify protocol ([`notify`]).
+
+pub mod lock;
+pub mod notify;
+pub mod run;
+pub mod supervise;
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::channel::Registry;
+use crate::channel::registry::BoxFuture;
+use crate::config::Config;
+use crate::engine::{self, QueueReport};
+use crate::render::Renderer;
+use crate::sender::{self, FlushOptions, FlushReport};
+use crate::store::Store;
+
+pub use lock::InstanceLock;
+
+/// The daemon's clock: the real time, or (for rehearsals and tests) a time that starts at a
+/// given instant and then runs at the normal speed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    offset: chrono::Duration,
+}
+
+impl Clock {
+    /// The real time.
+    pub fn real() -> Clock {
+        Clock::default()
+    }
+
+    /// A clock that reads `start` now and advances in real time.
+    pub fn starting_at(start: DateTime<Utc>) -> Clock {
+        Clock {
+            offset: start - Utc::now(),
+        }
+    }
+
+    /// The current instant on this clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
+/// What one read of an inbox source found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceReport {
+    /// Messages or updates read.
+    pub read: usize,
+    /// Replies understood and applied (promises, payments claimed, disputes, opt-outs...).
+    pub applied: usize,
+    /// Messages kept for a person to read (`responses --review`).
+    pub review: usize,
+    /// Problems that did not stop the read.
+    pub warnings: Vec<String>,
+}
+
+/// A way replies come in (IMAP inbox, Telegram updates). One pass reads it with
+/// [`Source::check_once`]; the daemon runs [`Source::watch`] as a supervised task.
+pub trait Source: Send + Sync {
+    /// A short name for logs (`imap`, `telegram`).
+    fn name(&self) -> &'static str;
+
+    /// Reads what arrived since the last read and applies it.
+    fn check_once<'a>(
+        &'a self,
+        config: &'a Config,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<SourceReport>>;
+
+    /// Watches for new messages until `shutdown` is cancelled, calling `changed` after applying
+    /// anything. Opens its own connection to the database.
+    fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>>;
+}
+
+/// What a watcher needs: the configuration, the database, shutdown, and a way to wake the loop.
+#[derive(Clone)]
+pub struct WatchContext {
+    /// The configuration in force when the watcher started (a reload restarts watchers).
+    pub config: Arc<Config>,
+    /// Cancelled when the daemon stops or reloads.
+    pub shutdown: CancellationToken,
+    /// Wakes the planning loop (a reply was applied).
+    pub changed: Arc<tokio::sync::Notify>,
+}
+
+/// Everything a pass needs besides the database and the clock.
+pub struct Loop {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The compiled templates.
+    pub renderer: Renderer,
+    /// Every channel messages can leave by.
+    pub channels: Registry,
+    /// Every source replies come from.
+    pub sources: Vec<Arc<dyn Source>>,
+    /// Tuning of the outbox flush.
+    pub flush: FlushOptions,
+}
+
+impl Loop {
+    /// The loop the configuration asks for: templates compiled, channels and sources registered.
+    pub fn from_config(config: Arc<Config>) -> Result<Loop> {
+        let renderer = Renderer::new(config.templates_dir.as_deref())?;
+        let channels = Registry::from_config(&config)?;
+        Ok(Loop {
+            renderer,
+            channels,
+            sources: sources_from_config(&config),
+            flush: FlushOptions::for_config(&config),
+            config,
+        })
+    }
+}
+
+/// The inbox sources the configuration sets up.
+pub fn sources_from_config(config: &Config) -> Vec<Arc<dyn Source>> {
+    let mut sources: Vec<Arc<dyn Source>> = Vec::new();
+    if config.telegram.is_some() {
+        sources.push(Arc::new(crate::telegram::source::TelegramSource));
+    }
+    sources
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Serialize)]
+pub struct PassReport {
+    /// The instant of the pass.
+    pub at: DateTime<Utc>,
+    /// Per source: its name and what it read.
+    pub read: Vec<(String, SourceReport)>,
+    /// What was planned and queued.
+    pub queued: QueueReport,
+    /// What the channels did.
+    pub flushed: FlushReport,
+}
+
+impl PassReport {
+    /// Whether anything changed (for the daemon's log level and status line).
+    pub fn did_something(&self) -> bool {
+        !self.queued.queued.is_empty()
+            || !self.queued.effects.is_empty()
+            || self.flushed.sent + self.flushed.retry + self.flushed.dead > 0
+            || self.read.iter().any(|(_, r)| r.read > 0)
+    }
+}
+
+/// Which steps a pass runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Steps {
+    /// Read the inbox sources (`false` in the daemon, whose watchers read them).
+    pub read: bool,
+}
+
+/// One pass of the loop at `now`: read replies, plan and queue, flush every channel. Stops
+/// taking new sends when `stop` is cancelled (what is in flight finishes).
+pub async fn pass(
+    store: &mut Store,
+    lp: &Loop,
+    now: DateTime<Utc>,
+    steps: Steps,
+    stop: &CancellationToken,
+) -> Result<PassReport> {
+    let mut report = PassReport {
+        at: now,
+        ..PassReport::default()
+    };
+    if steps.read {
+        for source in &lp.sources {
+            let read = match source.check_once(&lp.config, store, now).await {
+                Ok(r) => r,
+                Err(e) => SourceReport {
+                    warnings: vec![format!("{}: {e:#}", source.name())],
+                    ..SourceReport::default()
+                },
+            };
+            report.read.push((source.name().to_owned(), read));
+        }
+    }
+    report.queued = engine::queue_due(store, &lp.config, &lp.renderer, now)?;
+    let opts = FlushOptions {
+        stop: stop.clone(),
+        ..lp.flush.clone()
+    };
+    report.flushed = sender::flush_all(store, &lp.channels, &lp.config, now, &opts).await?;
+    Ok(report)
+}

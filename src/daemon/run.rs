@@ -1,0 +1,250 @@
+//! `cobrador run`: the daemon. Passes on a schedule and on change, watchers supervised, signals,
+//! systemd notify. See the module doc of [`crate::daemon`] for the loop itself.
+//!
+//! - **When a pass runs**: at start; every `daemon.plan-interval-secs`; when the next queued or
+//!   retrying message falls due; at once when a watcher applied a reply or another process
+//!   changed the database (`PRAGMA data_version`, looked at every `daemon.change-poll-secs`).
+//! - **SIGTERM / SIGINT**: no new send starts; the sends in flight finish (each is bounded by the
+//!   channel's timeout); watchers stop; SMTP connections are closed; exit 0. Nothing stays
+//!   `sending`.
+//! - **SIGHUP**: the configuration and templates are read again; an invalid file is logged with
+//!   its `FILE:LINE` and the running configuration stays in force.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::{Clock, InstanceLock, Loop, PassReport, Steps, WatchContext, notify, pass, supervise};
+use crate::config::Config;
+use crate::store::{Store, outbox};
+
+/// Loads the configuration (at start and on SIGHUP).
+pub type Loader = Box<dyn Fn() -> Result<Config> + Send + Sync>;
+
+/// Runs the daemon until SIGTERM/SIGINT or `shutdown` is cancelled.
+pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Result<()> {
+    let config = Arc::new(load()?);
+    let _lock = InstanceLock::acquire(&config.database, "run", Duration::ZERO)?;
+    // The daemon owns its state directory: a missing database is created (and migrated).
+    let mut store = Store::open(&config.database)?;
+    let mut lp = Loop::from_config(config.clone())?;
+    let changed = Arc::new(Notify::new());
+    let mut reload = listen_to_signals(shutdown.clone())?;
+    let mut watchers = Watchers::start(&lp, &shutdown, &changed);
+    tracing::info!(
+        database = %config.database.display(),
+        channels = ?lp.channels.iter().map(|c| c.dyn_name()).collect::<Vec<_>>(),
+        sources = ?lp.sources.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        "cobrador is running"
+    );
+    notify::ready("started");
+    let mut version = data_version(&store)?;
+    let mut next_pass = Instant::now();
+    let tick = notify::watchdog_interval()
+        .unwrap_or(Duration::MAX)
+        .min(Duration::from_secs(
+            lp.config.daemon.change_poll_secs.max(1),
+        ));
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            Some(()) = reload.recv() => {
+                if let Some(new) = reloaded(&load, &lp) {
+                    watchers.stop().await;
+                    lp = new;
+                    watchers = Watchers::start(&lp, &shutdown, &changed);
+                    next_pass = Instant::now();
+                }
+                notify::ready("configuration reloaded");
+            }
+            _ = changed.notified() => next_pass = Instant::now(),
+            _ = tokio::time::sleep_until(next_pass.min(Instant::now() + tick)) => {}
+        }
+        notify::watchdog();
+        let now_version = data_version(&store)?;
+        if now_version != version {
+            tracing::info!("the database changed (a payment, an import, a reply): planning again");
+            version = now_version;
+            next_pass = Instant::now();
+        }
+        if Instant::now() < next_pass || shutdown.is_cancelled() {
+            continue;
+        }
+        let report = pass(
+            &mut store,
+            &lp,
+            clock.now(),
+            Steps { read: false },
+            &shutdown,
+        )
+        .await;
+        match report {
+            Ok(report) => log_pass(&store, &report),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "pass failed; trying again at the next one")
+            }
+        }
+        next_pass = next_wake(&store, &lp.config, clock);
+        version = data_version(&store)?;
+    }
+    notify::stopping();
+    tracing::info!("stopping: no new sends; waiting for the watchers");
+    watchers.stop().await;
+    lp.channels.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// TERM and INT cancel `shutdown`; HUP sends on the returned channel.
+fn listen_to_signals(shutdown: CancellationToken) -> Result<mpsc::Receiver<()>> {
+    let mut term = signal(SignalKind::terminate()).context("cannot listen to SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("cannot listen to SIGINT")?;
+    let mut hup = signal(SignalKind::hangup()).context("cannot listen to SIGHUP")?;
+    let (tx, rx) = mpsc::channel(1);
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = term.recv() => { tracing::info!("SIGTERM received"); shutdown.cancel(); break }
+                _ = int.recv() => { tracing::info!("SIGINT received"); shutdown.cancel(); break }
+                _ = hup.recv() => {
+                    tracing::info!("SIGHUP received: reloading the configuration");
+                    let _ = tx.try_send(());
+                }
+                _ = shutdown.cancelled() => break,
+            }
+        }
+    });
+    Ok(rx)
+}
+
+/// The new loop after SIGHUP, or `None` (logged) when the new configuration is invalid.
+fn reloaded(load: &Loader, old: &Loop) -> Option<Loop> {
+    notify::reloading();
+    let new = load().and_then(|config| {
+        if config.database != old.config.database {
+            anyhow::bail!(
+                "database: changed from {} to {}; a new database needs a restart (systemctl restart cobrador)",
+                old.config.database.display(),
+                config.database.display()
+            );
+        }
+        Loop::from_config(Arc::new(config))
+    });
+    match new {
+        Ok(lp) => {
+            tracing::info!("configuration and templates reloaded");
+            Some(lp)
+        }
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "the new configuration is invalid; keeping the running one");
+            None
+        }
+    }
+}
+
+/// When the next pass is due: the plan interval, or sooner if a message falls due before.
+fn next_wake(store: &Store, config: &Config, clock: Clock) -> Instant {
+    let interval = Duration::from_secs(config.daemon.plan_interval_secs.max(1));
+    let mut wake = Instant::now() + interval;
+    if let Ok(Some(due)) = outbox::next_due(store.conn()) {
+        let in_ = (due - clock.now()).to_std().unwrap_or(Duration::ZERO);
+        wake = wake.min(Instant::now() + in_ + Duration::from_secs(1));
+    }
+    wake
+}
+
+/// Changes when another connection commits (SQLite's `PRAGMA data_version`).
+fn data_version(store: &Store) -> Result<i64> {
+    Ok(store
+        .conn()
+        .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+fn log_pass(store: &Store, r: &PassReport) {
+    let q = &r.queued;
+    let f = &r.flushed;
+    if r.did_something() {
+        tracing::info!(
+            queued = q.queued.len(),
+            sent = f.sent,
+            retry = f.retry,
+            dead = f.dead,
+            uncertain = f.recovered_uncertain,
+            "pass"
+        );
+    } else {
+        tracing::debug!("pass: nothing to do");
+    }
+    for (client, stage, id) in &q.queued {
+        tracing::info!(client = %client, stage = %stage, outbox = id, "queued");
+    }
+    for e in &q.errors {
+        tracing::warn!(error = %e, "planning problem");
+    }
+    for w in &f.warnings {
+        tracing::warn!(warning = %w, "sending problem");
+    }
+    if let Some(why) = &f.stopped {
+        tracing::warn!(reason = %why, "sending paused until the next retry");
+    }
+    let counts = outbox::counts(store.conn()).unwrap_or_default();
+    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    notify::status(&format!(
+        "last pass {}: {} queued, {} sent; outbox: {}",
+        r.at.format("%Y-%m-%d %H:%M"),
+        q.queued.len(),
+        f.sent,
+        if counts.is_empty() {
+            "empty".to_owned()
+        } else {
+            counts.join(", ")
+        }
+    ));
+}
+
+/// The supervised watcher tasks of the inbox sources.
+struct Watchers {
+    token: CancellationToken,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Watchers {
+    fn start(lp: &Loop, shutdown: &CancellationToken, changed: &Arc<Notify>) -> Watchers {
+        let token = shutdown.child_token();
+        let handles = lp
+            .sources
+            .iter()
+            .map(|source| {
+                let source = source.clone();
+                let ctx = WatchContext {
+                    config: lp.config.clone(),
+                    shutdown: token.clone(),
+                    changed: changed.clone(),
+                };
+                supervise::spawn(source.name(), token.clone(), move || {
+                    source.watch(ctx.clone())
+                })
+            })
+            .collect();
+        Watchers { token, handles }
+    }
+
+    /// Cancels the watchers and waits for them (at most 30 s; they stop at the next await).
+    async fn stop(&mut self) {
+        self.token.cancel();
+        for h in self.handles.drain(..) {
+            if tokio::time::timeout(Duration::from_secs(30), h)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a watcher did not stop within 30 s");
+            }
+        }
+    }
+}

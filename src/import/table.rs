@@ -1,0 +1,148 @@
+//! Reading the CSV itself: the separator, the header row, records with their true line numbers.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+
+use super::columns::unknown_headers;
+use super::{ImportError, Kind, normalise_header};
+
+/// A parsed CSV: normalised header names and rows with their line numbers.
+pub(super) struct Table {
+    pub(super) rows: Vec<Row>,
+}
+
+pub(super) struct Row {
+    pub(super) line: u64,
+    pub(super) fields: BTreeMap<String, String>,
+}
+
+impl Row {
+    /// Whether the file has a column under one of these names (empty or not).
+    pub(super) fn has(&self, aliases: &[&str]) -> bool {
+        aliases.iter().any(|a| self.fields.contains_key(*a))
+    }
+
+    /// The value under these names; `keep` when the file has no such column at all.
+    pub(super) fn or_keep<T>(
+        &self,
+        aliases: &[&str],
+        keep: Option<T>,
+        read: impl FnOnce(&str) -> T,
+    ) -> Option<T> {
+        if self.has(aliases) {
+            self.get(aliases).map(read)
+        } else {
+            keep
+        }
+    }
+
+    /// The first non-empty value among the header aliases.
+    pub(super) fn get(&self, aliases: &[&str]) -> Option<&str> {
+        aliases
+            .iter()
+            .filter_map(|a| self.fields.get(*a))
+            .map(|v| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    pub(super) fn require(&self, aliases: &[&str]) -> Result<&str> {
+        self.get(aliases)
+            .with_context(|| format!("missing {} (column {})", aliases[0], aliases.join(" / ")))
+    }
+}
+
+impl Table {
+    pub(super) fn read(name: &str, text: &str, kind: Kind) -> Result<Table> {
+        let header = text.lines().next().unwrap_or_default();
+        let delimiter = [b';', b',', b'\t']
+            .into_iter()
+            .max_by_key(|d| header.matches(*d as char).count())
+            .unwrap_or(b',');
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(false)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| single(name, 1, &format!("cannot read the header row: {e}")))?
+            .iter()
+            .map(normalise_header)
+            .collect();
+        if headers.iter().all(String::is_empty) {
+            return Err(single(name, 1, "the file has no header row").into());
+        }
+        let unknown = unknown_headers(name, &headers, kind);
+        if !unknown.is_empty() {
+            return Err(ImportError {
+                file: name.to_owned(),
+                errors: unknown,
+            }
+            .into());
+        }
+        let mut rows = Vec::new();
+        let mut errors = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(rec) => {
+                    if rec.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    let line = rec.position().map_or(0, |p| line_of(text, p));
+                    let fields = headers
+                        .iter()
+                        .cloned()
+                        .zip(rec.iter().map(str::to_owned))
+                        .collect();
+                    rows.push(Row { line, fields });
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| line_of(text, p));
+                    let reason = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!(
+                            "{len} fields where the header has {expected_len} (is a value with the separator missing its quotes?)"
+                        ),
+                        _ => e.to_string(),
+                    };
+                    errors.push(format!("{name}:{line}: {reason}"));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ImportError {
+                file: name.to_owned(),
+                errors,
+            }
+            .into());
+        }
+        Ok(Table { rows })
+    }
+}
+
+/// The 1-based line a record starts on, counted from its byte offset: the csv crate counts
+/// a CR LF pair's CR as the record's end and reports the line before (one too low).
+fn line_of(text: &str, pos: &csv::Position) -> u64 {
+    let start = usize::try_from(pos.byte())
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let skipped = text.as_bytes()[start..]
+        .iter()
+        .take_while(|b| **b == b'\r' || **b == b'\n')
+        .filter(|b| **b == b'\n')
+        .count();
+    let before = text.as_bytes()[..start]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    (before + skipped + 1) as u64
+}
+
+fn single(name: &str, line: u64, reason: &str) -> ImportError {
+    ImportError {
+        file: name.to_owned(),
+        errors: vec![format!("{name}:{line}: {reason}")],
+    }
+}

@@ -1,0 +1,115 @@
+//! Phase 2: which invoices may be chased at all, and whether the client may be written to.
+//!
+//! Gates on the whole client come first (manual hold, no reachable contact, a promise on the
+//! whole client); then each open invoice is dropped with its reason (disputed, on hold, "ya
+//! pagué", in a plan, under a promise); last, per currency, a balance below `minimum-amount`
+//! is not chased.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::settle::Settled;
+use super::{ClientFile, Plan, hold};
+use crate::domain::{Contact, Invoice, InvoiceStatus, Money};
+
+/// The contacts that may be written to, or `None` (with the hold recorded) when the client as
+/// a whole is not chased today.
+pub(super) fn gate_client<'a>(
+    file: &'a ClientFile,
+    client_paused_until: Option<NaiveDate>,
+    out: &mut Plan,
+) -> Option<Vec<&'a Contact>> {
+    let id = &file.client.id;
+    if file.client.on_hold {
+        hold(out, id, vec![], "paused: client on manual hold".into());
+        return None;
+    }
+    let reachable: Vec<&Contact> = file.contacts.iter().filter(|c| !c.opted_out).collect();
+    if reachable.is_empty() {
+        let reason = if file.contacts.is_empty() {
+            "no contact to write to"
+        } else {
+            "opted out"
+        };
+        hold(out, id, vec![], reason.into());
+        return None;
+    }
+    if let Some(until) = client_paused_until {
+        hold(out, id, vec![], format!("paused: promise until {until}"));
+        return None;
+    }
+    Some(reachable)
+}
+
+/// Why an open invoice is not chased today, if it is not.
+pub(super) fn stop_reason(inv: &Invoice, settled: &Settled<'_>) -> Option<String> {
+    match inv.status {
+        InvoiceStatus::Disputed => {
+            Some("stopped: disputed, waiting for a person to resolve it".to_owned())
+        }
+        InvoiceStatus::OnHold => Some("stopped: invoice on hold".to_owned()),
+        _ => match inv.paid_claimed_on {
+            Some(on) => Some(format!(
+                "stopped: client says it was paid ({on}), check the bank"
+            )),
+            None => settled.in_plan.get(&inv.number).cloned().or_else(|| {
+                settled
+                    .paused
+                    .get(&inv.number)
+                    .map(|until| format!("paused: promise until {until}"))
+            }),
+        },
+    }
+}
+
+/// The open invoices that may be chased, each dropped one with its hold recorded.
+pub(super) fn candidates<'a>(
+    open: &[&'a Invoice],
+    settled: &Settled<'_>,
+    client: &str,
+    minimum: Decimal,
+    out: &mut Plan,
+) -> Vec<&'a Invoice> {
+    let mut kept: Vec<&Invoice> = Vec::new();
+    for inv in open {
+        match stop_reason(inv, settled) {
+            Some(r) => hold(out, client, vec![inv.number.clone()], r),
+            None => kept.push(inv),
+        }
+    }
+    apply_minimum(kept, client, minimum, out)
+}
+
+/// Drops the invoices of a currency whose total balance is below `minimum`.
+pub(super) fn apply_minimum<'a>(
+    mut invoices: Vec<&'a Invoice>,
+    client: &str,
+    minimum: Decimal,
+    out: &mut Plan,
+) -> Vec<&'a Invoice> {
+    let mut per_currency: BTreeMap<&str, Money> = BTreeMap::new();
+    for inv in &invoices {
+        let sum = per_currency.entry(inv.currency.as_str()).or_default();
+        *sum = *sum + inv.balance;
+    }
+    let below: Vec<String> = per_currency
+        .iter()
+        .filter(|(_, total)| total.0 < minimum)
+        .map(|(c, _)| (*c).to_owned())
+        .collect();
+    invoices.retain(|inv| {
+        let drop = below.contains(&inv.currency);
+        if drop {
+            hold(
+                out,
+                client,
+                vec![inv.number.clone()],
+                format!("below the minimum amount of {minimum} {}", inv.currency),
+            );
+        }
+        !drop
+    });
+    invoices
+}

@@ -1,0 +1,353 @@
+//! Phase 4: the overdue target. One message per client listing its overdue invoices, one
+//! step at a time.
+//!
+//! - The *cycle* is the oldest overdue invoice (the driver); its delivered ladder messages
+//!   (status `sent` only: a dead or cancelled message never reached anyone) are the history.
+//! - **First contact** in a cycle goes at the stage the driver's age has reached, but never
+//!   above the configured first stage (`reminders.first-stage`, default the first stage after
+//!   the due date): an invoice imported 200 days late gets a friendly first message, not a
+//!   final notice.
+//! - **Then one step at a time**: the next stage is the one after the last delivered, and it
+//!   waits both for its ladder offset (the *earliest* day, counted from the due date) and for
+//!   the ladder's gap after the previous message (counted from the last client-facing message
+//!   of the cycle, instalment reminders included). A broken promise lifts the offset wait; a
+//!   broken plan counts the offset from the day it broke.
+//! - The hand-over follows the final notice on the date the final notice announced (a
+//!   business day), and lists only invoices that were themselves reminded and are old enough;
+//!   so does the final notice.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::settle::Settled;
+use super::{ClientFile, Plan, hold, on_business_day};
+use crate::config::Stage;
+use crate::domain::Invoice;
+use crate::policy::HolidayCalendar;
+use crate::store::{OutboxMessage, OutboxStatus, PromiseStatus};
+
+/// What the ladder allows today for one cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Send this ladder index.
+    Send(usize),
+    /// Nothing yet; why (and until when).
+    Wait(String),
+}
+
+/// Inputs of [`step`] that come from the cycle's history.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct History {
+    /// The last delivered ladder index and the local day it was sent.
+    pub last: Option<(usize, NaiveDate)>,
+    /// The last client-facing message of the cycle (ladder or instalment), local day.
+    pub since: Option<NaiveDate>,
+    /// A promise broke and no message mentioned it yet.
+    pub broken_promise: bool,
+    /// The payment plan covering the driver broke on this local day.
+    pub plan_broken: Option<NaiveDate>,
+}
+
+/// Days from stage `from` to stage `to` in the ladder (never negative).
+fn gap(ladder: &[Stage], from: usize, to: usize) -> u64 {
+    u64::try_from(ladder[to].offset_days - ladder[from].offset_days).unwrap_or(0)
+}
+
+/// The first-contact stage: `first_stage` by name if it is an overdue, non-hand-over stage of
+/// this ladder, else the first stage after the due date.
+pub(super) fn first_index(ladder: &[Stage], first_stage: Option<&str>) -> Option<usize> {
+    let overdue = |s: &Stage| s.offset_days >= 0 && !s.handover;
+    first_stage
+        .and_then(|name| ladder.iter().position(|s| s.name == name && overdue(s)))
+        .or_else(|| ladder.iter().position(|s| s.offset_days > 0 && !s.handover))
+        .or_else(|| ladder.iter().position(overdue))
+}
+
+/// The one-step rule: which ladder stage (if any) may go today for a driver due on `due`.
+pub(super) fn step(
+    ladder: &[Stage],
+    first: usize,
+    due: NaiveDate,
+    today: NaiveDate,
+    h: History,
+    calendar: &HolidayCalendar,
+) -> Step {
+    let age = (today - due).num_days();
+    let Some((last, last_day)) = h.last else {
+        let reached = ladder
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.offset_days >= 0 && !s.handover)
+            .rfind(|(_, s)| i64::from(s.offset_days) <= age)
+            .map(|(i, _)| i);
+        return match reached {
+            Some(i) => Step::Send(i.min(first)),
+            None => Step::Wait("not yet at the first overdue stage".into()),
+        };
+    };
+    if ladder[last].handover {
+        return Step::Wait("handed over to a person: no more automatic reminders".into());
+    }
+    let next = last + 1;
+    if next >= ladder.len() {
+        return Step::Wait(format!(
+            "{} sent on {last_day}; the ladder is finished",
+            ladder[last].name
+        ));
+    }
+    let g = gap(ladder, last, next);
+    let mut earliest = h.since.unwrap_or(last_day).max(last_day) + Days::new(g);
+    if ladder[next].handover {
+        // On the date the final notice announced (a business day), not earlier.
+        earliest = on_business_day(last_day + Days::new(g), calendar);
+    } else if !h.broken_promise {
+        let by_age = match h.plan_broken {
+            Some(on) => on + Days::new(g),
+            None => due
+                .checked_add_signed(chrono::Duration::days(i64::from(ladder[next].offset_days)))
+                .unwrap_or(due),
+        };
+        earliest = earliest.max(by_age);
+    }
+    if today >= earliest {
+        Step::Send(next)
+    } else {
+        Step::Wait(format!(
+            "{} sent on {last_day}; next: {} not before {} {earliest}",
+            ladder[last].name,
+            ladder[next].name,
+            weekday_name(earliest)
+        ))
+    }
+}
+
+fn weekday_name(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        chrono::Weekday::Mon => "Monday",
+        chrono::Weekday::Tue => "Tuesday",
+        chrono::Weekday::Wed => "Wednesday",
+        chrono::Weekday::Thu => "Thursday",
+        chrono::Weekday::Fri => "Friday",
+        chrono::Weekday::Sat => "Saturday",
+        chrono::Weekday::Sun => "Sunday",
+    }
+}
+
+/// Whether a client-facing message that reached the client covered `number`.
+pub(super) fn was_reminded(messages: &[OutboxMessage], number: &str) -> bool {
+    messages.iter().any(|m| {
+        m.status == OutboxStatus::Sent
+            && super::window::is_client_facing(&m.message.stage)
+            && m.message.invoices.iter().any(|(n, _)| n == number)
+    })
+}
+
+/// What the overdue phase decided for one client.
+pub(super) struct Target<'a> {
+    /// The ladder index to send.
+    pub index: usize,
+    /// The cycle (driver's number).
+    pub cycle: String,
+    /// Invoices listed.
+    pub invoices: Vec<&'a Invoice>,
+    /// Invoices that reached the stage.
+    pub reached: Vec<String>,
+    /// The outbox key.
+    pub key: String,
+    /// Why.
+    pub why: String,
+    /// The broken promise to mention.
+    pub broken: Option<NaiveDate>,
+}
+
+/// Decides the overdue message of a client whose chased invoices include `overdue` (sorted,
+/// oldest first, non-empty), or records why nothing goes.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn target<'a>(
+    file: &ClientFile,
+    ladder: &[Stage],
+    first_stage: Option<&str>,
+    overdue: &[&'a Invoice],
+    settled: &Settled<'_>,
+    today: NaiveDate,
+    calendar: &HolidayCalendar,
+    out: &mut Plan,
+) -> Option<Target<'a>> {
+    let client = &file.client;
+    let tz = client.time_zone;
+    let driver = *overdue.first()?;
+    let cycle = driver.number.clone();
+    let in_cycle: Vec<&OutboxMessage> = file
+        .messages
+        .iter()
+        .filter(|m| m.message.cycle == cycle && ladder.iter().any(|s| s.name == m.message.stage))
+        .collect();
+    if let Some(pending) = in_cycle.iter().find(|m| {
+        matches!(
+            m.status,
+            OutboxStatus::Queued
+                | OutboxStatus::Sending
+                | OutboxStatus::Failed
+                | OutboxStatus::Uncertain
+        )
+    }) {
+        let reason = format!(
+            "waiting: the {} message is still {}",
+            pending.message.stage,
+            pending.status.as_str()
+        );
+        hold(out, &client.id, vec![], reason);
+        return None;
+    }
+    let local = |m: &OutboxMessage| {
+        m.sent_at
+            .unwrap_or(m.message.send_at)
+            .with_timezone(&tz)
+            .date_naive()
+    };
+    let delivered: Vec<(usize, NaiveDate)> = in_cycle
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Sent)
+        .filter_map(|m| {
+            let i = ladder.iter().position(|s| s.name == m.message.stage)?;
+            Some((i, local(m)))
+        })
+        .collect();
+    let last = delivered.iter().copied().max();
+    let last_sent_day = delivered.iter().map(|(_, d)| *d).max();
+    let instalments = file
+        .messages
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Sent && m.message.stage.starts_with("instalment"))
+        .filter(|m| m.message.invoices.iter().any(|(n, _)| *n == cycle))
+        .map(local)
+        .max();
+    let broken = broken_promise(file, settled, last_sent_day);
+    let h = History {
+        last,
+        since: last_sent_day.max(instalments),
+        broken_promise: broken.is_some() && last.is_some(),
+        plan_broken: settled
+            .plan_broken_on
+            .get(&cycle)
+            .map(|on| on.with_timezone(&tz).date_naive()),
+    };
+    let Some(first) = first_index(ladder, first_stage) else {
+        hold(
+            out,
+            &client.id,
+            vec![],
+            "the ladder has no overdue stage".into(),
+        );
+        return None;
+    };
+    let index = match step(ladder, first, driver.due_date, today, h, calendar) {
+        Step::Send(i) => i,
+        Step::Wait(reason) => {
+            hold(out, &client.id, vec![], format!("{cycle}: {reason}"));
+            return None;
+        }
+    };
+    let stage = &ladder[index];
+    let strict = stage.handover || ladder.get(index + 1).is_some_and(|n| n.handover);
+    let old_enough = |i: &Invoice| i.days_overdue(today) >= i64::from(stage.offset_days);
+    let reached: Vec<String> = overdue
+        .iter()
+        .filter(|i| {
+            i.number == driver.number
+                || (old_enough(i) && (!strict || was_reminded(&file.messages, &i.number)))
+        })
+        .map(|i| i.number.clone())
+        .collect();
+    // A final notice or a hand-over names only invoices that went through the ladder.
+    let invoices: Vec<&Invoice> = overdue
+        .iter()
+        .copied()
+        .filter(|i| !strict || reached.contains(&i.number))
+        .collect();
+    let mut why = format!(
+        "oldest invoice {} is {} days overdue: {}",
+        driver.number,
+        driver.days_overdue(today),
+        stage.name
+    );
+    why.push_str(&match last {
+        None => " (first contact in this cycle)".to_owned(),
+        Some((l, d)) => format!(" (one step after {} on {d})", ladder[l].name),
+    });
+    if h.plan_broken.is_some() {
+        why.push_str(" (resumed after a broken payment plan)");
+    }
+    if h.broken_promise {
+        why.push_str(&format!(
+            " (promise of {} broken)",
+            broken.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+    let key = retry_key(file, format!("{}|{}|{}", client.id, stage.name, cycle));
+    Some(Target {
+        index,
+        cycle,
+        invoices,
+        reached,
+        key,
+        why,
+        broken,
+    })
+}
+
+/// A broken promise not yet mentioned by a message sent after it broke.
+fn broken_promise(
+    file: &ClientFile,
+    settled: &Settled<'_>,
+    last_sent: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let tz = file.client.time_zone;
+    settled
+        .broken_now
+        .iter()
+        .map(|p| p.promised_date)
+        .chain(
+            file.promises
+                .iter()
+                .filter(|p| p.status == PromiseStatus::Broken)
+                .filter(|p| {
+                    p.resolved_at.is_some_and(|r| {
+                        last_sent.is_none_or(|s| r.with_timezone(&tz).date_naive() > s)
+                    })
+                })
+                .map(|p| p.promised_date),
+        )
+        .max()
+}
+
+/// The outbox key; a stage whose message died is tried again under a new key.
+pub(super) fn retry_key(file: &ClientFile, base: String) -> String {
+    let failed = file
+        .messages
+        .iter()
+        .filter(|m| {
+            m.message.dedup_key.starts_with(&base)
+                && matches!(m.status, OutboxStatus::Dead | OutboxStatus::Cancelled)
+        })
+        .count();
+    if failed == 0 {
+        base
+    } else {
+        format!("{base}|retry{failed}")
+    }
+}
+
+/// The deadline a stage states: the send day plus the gap to the next stage, moved forward
+/// to a business day in the client's calendar.
+pub(super) fn deadline(
+    ladder: &[Stage],
+    index: usize,
+    send_day: NaiveDate,
+    calendar: &HolidayCalendar,
+) -> Option<NaiveDate> {
+    ladder.get(index + 1)?;
+    Some(on_business_day(
+        send_day + Days::new(gap(ladder, index, index + 1)),
+        calendar,
+    ))
+}

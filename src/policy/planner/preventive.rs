@@ -1,0 +1,111 @@
+//! Phase 3: reminders that are not the ladder's overdue steps: the preventive reminder before
+//! an invoice's due date (per invoice) and the instalment reminders of a running plan.
+
+use chrono::NaiveDate;
+
+use super::choose::{self, ClientCtx};
+use super::settle::Settled;
+use super::{Plan, PlanRef, PlannedMessage, instalment_stage};
+use crate::config::Stage;
+use crate::domain::Invoice;
+
+/// Preventive reminders: per invoice not yet due, the latest negative stage whose window has
+/// opened, once.
+pub(super) fn preventive(
+    ctx: &ClientCtx<'_>,
+    ladder: &[Stage],
+    candidates: &[&Invoice],
+    today: NaiveDate,
+    out: &mut Plan,
+) -> Vec<PlannedMessage> {
+    let client = &ctx.file.client;
+    let mut planned = Vec::new();
+    for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {
+        let days = inv.days_overdue(today);
+        let Some(stage) = ladder
+            .iter()
+            .rfind(|s| s.offset_days < 0 && i64::from(s.offset_days) <= days)
+        else {
+            continue;
+        };
+        let key = format!("{}|{}|{}", client.id, stage.name, inv.number);
+        if ctx.file.messages.iter().any(|m| m.message.dedup_key == key) {
+            continue;
+        }
+        let why = format!(
+            "invoice {} is due on {} (in {} days): {}",
+            inv.number, inv.due_date, -days, stage.name
+        );
+        if let Some(m) = choose::message(
+            ctx,
+            stage,
+            &inv.number,
+            key,
+            &[inv],
+            std::slice::from_ref(&inv.number),
+            why,
+            None,
+            None,
+            out,
+        ) {
+            planned.push(m);
+        }
+    }
+    planned
+}
+
+/// Instalment reminders: a few days before each instalment, and the day after a missed one.
+pub(super) fn instalments(
+    ctx: &ClientCtx<'_>,
+    settled: &Settled<'_>,
+    out: &mut Plan,
+) -> Vec<PlannedMessage> {
+    let file = ctx.file;
+    let mut planned = Vec::new();
+    for &(p, n, missed) in &settled.instalment_due {
+        let kind = if missed {
+            "instalment_missed"
+        } else {
+            "instalment"
+        };
+        let key = format!("{}|{kind}|plan-{}-{n}", file.client.id, p.id);
+        if file.messages.iter().any(|m| m.message.dedup_key == key) {
+            continue;
+        }
+        let covered: Vec<&Invoice> = file
+            .invoices
+            .iter()
+            .filter(|i| p.invoices.contains(&i.number))
+            .collect();
+        let why = if missed {
+            format!(
+                "instalment {n} of plan {} was missed yesterday or earlier (grace not over)",
+                p.id
+            )
+        } else {
+            format!("instalment {n} of plan {} is due soon", p.id)
+        };
+        let stage = instalment_stage();
+        if let Some(mut m) = choose::message(
+            ctx,
+            &stage,
+            &format!("plan-{}", p.id),
+            key,
+            &covered,
+            &p.invoices,
+            why,
+            None,
+            None,
+            out,
+        ) {
+            m.plan = Some(PlanRef {
+                id: p.id,
+                instalment: n,
+                missed,
+            });
+            m.stage = kind.to_owned();
+            planned.push(m);
+        }
+    }
+    planned
+}

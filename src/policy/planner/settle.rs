@@ -1,0 +1,152 @@
+//! Phase 1: settle promises and payment plans that are due, and find what they pause.
+//!
+//! A pending promise pauses what it covers; a kept or broken one becomes an [`Effect`] for the
+//! caller to record. A running payment plan replaces the ladder for its invoices by instalment
+//! reminders; a broken one lets the ladder resume (one step at a time, see `overdue`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{ClientFile, PlanCheck, Settings};
+use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
+use crate::policy::HolidayCalendar;
+use crate::store::agreements::{self, PlanStatus};
+use crate::store::{Promise, PromiseStatus};
+
+/// What the promises and plans of one client mean today.
+#[derive(Debug, Default)]
+pub(super) struct Settled<'a> {
+    /// Invoice number → last day its pending promise pauses it.
+    pub paused: BTreeMap<String, NaiveDate>,
+    /// A pending promise on the whole client pauses everything until this day.
+    pub client_paused_until: Option<NaiveDate>,
+    /// Promises found broken in this pass.
+    pub broken_now: Vec<&'a Promise>,
+    /// Invoice number → why a running plan covers it.
+    pub in_plan: BTreeMap<String, String>,
+    /// Invoice number → when its plan broke.
+    pub plan_broken_on: BTreeMap<String, DateTime<Utc>>,
+    /// Instalment reminders due: (plan, instalment, missed).
+    pub instalment_due: Vec<(&'a agreements::Plan, u32, bool)>,
+}
+
+/// Settles the client's promises and plans on its local `today`.
+pub(super) fn settle<'a>(
+    file: &'a ClientFile,
+    settings: &Settings,
+    calendar: &HolidayCalendar,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    out: &mut Plan,
+) -> Settled<'a> {
+    let mut s = Settled::default();
+    settle_promises(file, settings, calendar, today, out, &mut s);
+    settle_plans(file, settings, calendar, today, now, out, &mut s);
+    s
+}
+
+fn settle_promises<'a>(
+    file: &'a ClientFile,
+    settings: &Settings,
+    calendar: &HolidayCalendar,
+    today: NaiveDate,
+    out: &mut Plan,
+    s: &mut Settled<'a>,
+) {
+    let client = &file.client.id;
+    let grace = settings.reminders.promise_grace_days;
+    for p in file
+        .promises
+        .iter()
+        .filter(|p| p.status == PromiseStatus::Pending)
+    {
+        match check_promise(p, &file.invoices, &file.payments, today, grace, calendar) {
+            PromiseCheck::Pending { until } => match &p.invoice_number {
+                Some(n) => {
+                    s.paused.insert(n.clone(), until);
+                }
+                None => {
+                    s.client_paused_until =
+                        Some(s.client_paused_until.map_or(until, |u| u.max(until)));
+                }
+            },
+            PromiseCheck::Kept => out.effects.push(Effect::PromiseKept {
+                id: p.id,
+                client: client.clone(),
+            }),
+            PromiseCheck::Broken => {
+                out.effects.push(Effect::PromiseBroken {
+                    id: p.id,
+                    client: client.clone(),
+                    promised_date: p.promised_date,
+                });
+                s.broken_now.push(p);
+            }
+        }
+    }
+}
+
+fn settle_plans<'a>(
+    file: &'a ClientFile,
+    settings: &Settings,
+    calendar: &HolidayCalendar,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    out: &mut Plan,
+    s: &mut Settled<'a>,
+) {
+    let client = &file.client.id;
+    let grace = settings.reminders.promise_grace_days;
+    let notice = settings.reminders.instalment_notice_days;
+    for p in &file.plans {
+        match p.status {
+            PlanStatus::Broken => {
+                let on = p.resolved_at.unwrap_or(now);
+                for n in &p.invoices {
+                    s.plan_broken_on.insert(n.clone(), on);
+                }
+                continue;
+            }
+            PlanStatus::Active => {}
+            _ => continue,
+        }
+        let check = check_plan(
+            p,
+            &file.invoices,
+            &file.payments,
+            today,
+            grace,
+            notice,
+            calendar,
+        );
+        match check {
+            PlanCheck::Completed => out.effects.push(Effect::PlanCompleted {
+                id: p.id,
+                client: client.clone(),
+            }),
+            PlanCheck::Broken { number } => {
+                out.effects.push(Effect::PlanBroken {
+                    id: p.id,
+                    client: client.clone(),
+                    instalment: number,
+                });
+                for n in &p.invoices {
+                    s.plan_broken_on.insert(n.clone(), now);
+                }
+            }
+            PlanCheck::Running { next, remind } => {
+                let reason = match next {
+                    Some((n, due)) => format!("plan: instalment {n} due {due}"),
+                    None => "plan: every instalment paid, a balance remains".to_owned(),
+                };
+                for n in &p.invoices {
+                    s.in_plan.insert(n.clone(), reason.clone());
+                }
+                if let Some((n, missed)) = remind {
+                    s.instalment_due.push((p, n, missed));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Before weighing: drop the cues and statements that context contradicts, and mark the days
+//! a rescheduling moves a payment to. Every pass is linear in the number of tokens.
+
+use crate::understand::dates::DateMention;
+use crate::understand::intent::{Statement, StatementKind};
+use crate::understand::lexicon::{Cue, CueHit};
+use crate::understand::normalise::Token;
+
+/// Adjusts cues, statements and dates in place; see the comments on each rule.
+pub(super) fn prepare(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    is_question: &[bool],
+    cues: &mut Vec<CueHit>,
+    stmts: &mut [Statement],
+    dates: &mut [DateMention],
+) {
+    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+    let question = |i: usize| is_question.get(clause_of(i)).copied().unwrap_or(false);
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    // Per clause: does it ask how/where/when to pay, does it hold a date?
+    let n_clauses = is_question.len();
+    let mut asks_how = vec![false; n_clauses];
+    for c in cues.iter().filter(|c| c.cue == Cue::Question) {
+        if let Some(a) = asks_how.get_mut(clause_of(c.start)) {
+            *a = true;
+        }
+    }
+    let mut dated = vec![false; n_clauses];
+    for m in dates.iter().filter(|m| m.is_future_day()) {
+        if let Some(a) = dated.get_mut(clause_of(m.start)) {
+            *a = true;
+        }
+    }
+    for s in stmts.iter_mut() {
+        // "¿A qué cuenta le deposito?", "¿El pago se puede hacer con tarjeta?": a payment
+        // verb inside a question is a question, unless it names a day ("¿le puedo pagar el
+        // viernes?" offers one).
+        let in_question = is_question.get(s.clause).copied().unwrap_or(false);
+        let how = asks_how.get(s.clause).copied().unwrap_or(false);
+        let has_day = dated.get(s.clause).copied().unwrap_or(false);
+        if s.kind == StatementKind::Promise && in_question && (how || !has_day) {
+            s.kind = StatementKind::Asks;
+        }
+    }
+    // "le mando el comprobante" after a promise is a proof still to come, not a payment.
+    let promised = stmts
+        .iter()
+        .any(|s| s.kind == StatementKind::Promise && !s.negated);
+    let auto_spans: Vec<(usize, usize)> = cues
+        .iter()
+        .filter(|c| matches!(c.cue, Cue::AutoStrong | Cue::AutoWeak))
+        .map(|c| (c.start, c.end))
+        .collect();
+    let in_auto = |c: &CueHit| auto_spans.iter().any(|&(a, b)| c.start < b && a < c.end);
+    let negated_day_near = |c: &CueHit| {
+        dates.iter().any(|m| {
+            m.negated
+                && clause_of(m.start) == clause_of(c.start)
+                && m.end <= c.start + 1
+                && c.start <= m.end + 3
+        })
+    };
+    cues.retain(|c| match c.cue {
+        Cue::PaidProof => {
+            !(promised
+                && matches!(
+                    word(c.start),
+                    "envio" | "mando" | "paso" | "remito" | "comparto"
+                ))
+        }
+        // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
+        Cue::PromisePhrase => !(c.start > 0 && word(c.start - 1) == "ya") && !question(c.start),
+        // "de baja médica" in an absence notice is not "darme de baja".
+        Cue::Stop => !in_auto(c),
+        // "el viernes no me da tiempo": not a request for time.
+        Cue::Plan => !(c.start > 0 && word(c.start - 1) == "no"),
+        // "el martes me es imposible": the impossibility is that day's, not the debt's.
+        Cue::CantPay => !negated_day_near(c),
+        _ => true,
+    });
+    mark_rescheduled(clause, cues, dates);
+}
+
+/// "lo dejamos para el 22", "pospongo el pago al viernes": the day right after a
+/// rescheduling verb is the new promise; a rescheduling verb with no day after it is dropped.
+fn mark_rescheduled(clause: &[usize], cues: &mut Vec<CueHit>, dates: &mut [DateMention]) {
+    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+    cues.retain(|c| {
+        if c.cue != Cue::Reschedule {
+            return true;
+        }
+        let target = dates.iter_mut().find(|m| {
+            m.start >= c.start
+                && m.start <= c.end + 4
+                && clause_of(m.start) == clause_of(c.start)
+                && m.is_future_day()
+                && !m.negated
+        });
+        match target {
+            Some(m) => {
+                m.preferred = true;
+                true
+            }
+            None => false,
+        }
+    });
+}

@@ -1,0 +1,157 @@
+//! Which day and amount a promise names: the candidate days, the pick among them, and the
+//! promise read from a day alone ("Vale, el viernes").
+
+use chrono::NaiveDate;
+
+use super::{Decision, FILLER_WORDS, Found};
+use crate::understand::Confidence;
+use crate::understand::amount::AmountMention;
+use crate::understand::dates::DateMention;
+use crate::understand::intent::StatementKind;
+use crate::understand::lexicon::Cue;
+use crate::understand::normalise::Kind;
+
+/// A short reply that names a future day and no other intent ("Vale, el viernes",
+/// "MAÑANA SIN FALTA").
+pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
+    if f.has(Cue::NonPay) || f.has(Cue::Hedge) && !f.has(Cue::Sure) {
+        return false;
+    }
+    let cands = candidates(f);
+    let Some(last) = cands.iter().rev().find(|m| !m.weak) else {
+        return false;
+    };
+    if f.has(Cue::Sure) || f.has(Cue::Agree) || f.has(Cue::Correction) {
+        return true;
+    }
+    // "en lugar del 30, el 4 de diciembre": a day turned down and another offered.
+    if f.dates.iter().any(|m| m.negated && m.end <= last.start) {
+        return true;
+    }
+    let content = f
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            t.kind == Kind::Word
+                && t.text.len() >= 4
+                && !f.taken.get(*i).copied().unwrap_or(false)
+                && !FILLER_WORDS.contains(&t.text)
+        })
+        .count();
+    // One other word at most ("Para el viernes, seguro"); "El lunes estoy de viaje" says
+    // something else about the day.
+    content <= 1 && !last.vague || content == 0
+}
+
+/// Dates that can be promised: future, not negated, not a reference; "ahora" only next to a
+/// payment; nothing in a clause that says "no puedo pagar" unless it says "hasta".
+pub(super) fn candidates<'f>(f: &'f Found<'_, '_>) -> Vec<&'f DateMention> {
+    let n = f.is_question.len();
+    let mut promise_clause = vec![false; n];
+    for c in f.promise_clauses() {
+        if let Some(p) = promise_clause.get_mut(c) {
+            *p = true;
+        }
+    }
+    let mut blocked = vec![false; n];
+    let blocking = f
+        .cues
+        .iter()
+        .filter(|c| matches!(c.cue, Cue::CantPay | Cue::NonPay | Cue::Question))
+        .map(|c| f.clause_of(c.start))
+        .chain(
+            f.stmts
+                .iter()
+                .filter(|s| s.negated || s.kind != StatementKind::Promise)
+                .map(|s| s.clause),
+        );
+    for c in blocking {
+        if let Some(b) = blocked.get_mut(c) {
+            *b = !promise_clause[c];
+        }
+    }
+    let in_promise = |i: usize| promise_clause.get(f.clause_of(i)).copied().unwrap_or(false);
+    let is_blocked = |i: usize| blocked.get(f.clause_of(i)).copied().unwrap_or(false);
+    // "¿Podría pagar en 3 meses?": the plan's length, not a day.
+    let in_plan = |m: &DateMention| {
+        f.cues
+            .iter()
+            .any(|c| c.cue == Cue::Plan && c.start <= m.start && m.start < c.end)
+            && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
+    };
+    f.dates
+        .iter()
+        .filter(|m| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
+        .filter(|m| !m.weak || in_promise(m.start))
+        .filter(|m| !is_blocked(m.start) || f.toks.get(m.start).is_some_and(|t| t.text == "hasta"))
+        .collect()
+}
+
+/// Fills the promised day and amount; `first` picks the first dated payment (plans).
+pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision, first: bool) {
+    let cands = candidates(f);
+    let promise_clauses = f.promise_clauses();
+    // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
+    let correction = f.first(Cue::Correction).map(|c| c.start);
+    let preferred: Vec<&&DateMention> = cands
+        .iter()
+        .filter(|m| m.preferred || correction.is_some_and(|c| c < m.start))
+        .collect();
+    let in_promise: Vec<&&DateMention> = cands
+        .iter()
+        .filter(|m| promise_clauses.contains(&f.clause_of(m.start)))
+        .collect();
+    let pool: Vec<&&DateMention> = if !preferred.is_empty() {
+        preferred
+    } else if !in_promise.is_empty() {
+        in_promise
+    } else {
+        cands.iter().collect()
+    };
+    let chosen = if first { pool.first() } else { pool.last() };
+    if let Some(m) = chosen {
+        let mut m: &DateMention = m;
+        // Alternatives: the later day, to be confirmed.
+        if m.alternative
+            && let Some(later) = cands
+                .iter()
+                .filter(|x| x.alternative && x.date > m.date)
+                .max_by_key(|x| x.date)
+        {
+            m = later;
+        }
+        d.date = m.date;
+        d.range = m.range;
+        d.evidence.push((m.start, m.end));
+        let distinct = {
+            let mut ds: Vec<NaiveDate> = pool.iter().filter_map(|x| x.date).collect();
+            ds.sort_unstable();
+            ds.dedup();
+            ds.len()
+        };
+        let corrected = f.has(Cue::Correction) || m.preferred;
+        let far = m.date.is_some_and(|x| (x - today).num_days() > 180);
+        d.ambiguous |= m.vague
+            || m.shifted
+            || m.alternative
+            || far
+            || m.rolled_days_ago.is_some_and(|a| a <= 90)
+            || (!first && distinct > 1 && !corrected);
+    }
+    // The amount: the first marked one near a payment, or a bare number right after the verb.
+    let near_pay = |a: &AmountMention| {
+        let c = f.clause_of(a.start);
+        let after_verb = f
+            .positive(StatementKind::Promise)
+            .any(|s| a.start >= s.end && a.start <= s.end + 1);
+        (a.marked && (promise_clauses.contains(&c) || f.amounts.len() == 1)) || after_verb
+    };
+    if let Some(a) = f.amounts.iter().find(|a| near_pay(a)) {
+        d.amount = Some(a.amount.clone());
+        d.evidence.push((a.start, a.end));
+    }
+    if d.ambiguous {
+        d.confidence = Confidence::Medium;
+    }
+}

@@ -1,0 +1,107 @@
+//! `cobrador check` tells the truth: errors (exit 1) for what stops cobrador from working,
+//! warnings (exit 0) for what would make it send something wrong.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::config_text;
+
+fn check(dir: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .env_remove("COBRADOR_SMTP_PASSWORD")
+        .envs(env.iter().copied())
+        .args(["--config", "cobrador.toml", "check"])
+        .output()
+        .unwrap()
+}
+
+fn init(dir: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .args(["--config", "cobrador.toml", "init"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_example_business_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let out = check(dir.path(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("warning: business: still the example's"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unset_password_variable_is_an_error_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = "[email.smtp]\nhost = \"127.0.0.1\"\nusername = \"cobros\"\npassword-env = \"COBRADOR_SMTP_PASSWORD\"\n";
+    std::fs::write(dir.path().join("cobrador.toml"), config_text(smtp)).unwrap();
+    init(dir.path());
+    let out = check(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("COBRADOR_SMTP_PASSWORD is not set"),
+        "{stderr}"
+    );
+    let out = check(dir.path(), &[("COBRADOR_SMTP_PASSWORD", "s3cret")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn stale_payment_data_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cobrador.toml"), config_text("")).unwrap();
+    init(dir.path());
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+            .current_dir(dir.path())
+            .args(["--config", "cobrador.toml", "import", kind])
+            .arg(examples.join(file))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = check(dir.path(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        stdout.contains("payments: none was ever recorded or imported"),
+        "{stdout}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir.path())
+        .args(["--config", "cobrador.toml", "import", "payments"])
+        .arg(examples.join("pagos.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&check(dir.path(), &[]).stdout).into_owned();
+    assert!(!stdout.contains("payments:"), "fresh payments: {stdout}");
+}

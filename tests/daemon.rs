@@ -1,0 +1,227 @@
+//! `cobrador run` end to end: the real binary, a real SQLite file, a real SMTP server (aiosmtpd),
+//! real signals. The daemon's clock starts at a fixed Tuesday morning (`--clock-start`) so that
+//! the contact windows are open whatever the machine's time.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{Capture, config_text, plain_smtp};
+
+const MONDAY: &str = "2026-11-24T09:30:00Z";
+
+fn cobrador(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .env("COBRADOR_CONFIG", dir.join("cobrador.toml"))
+        .args(args)
+        .output()
+        .expect("run cobrador")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = cobrador(dir, args);
+    assert!(
+        out.status.success(),
+        "cobrador {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A directory with a config pointing at `smtp_port`, the example clients and invoices imported.
+fn setup(smtp: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), smtp);
+    ok(dir.path(), &["init"]);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
+        ok(
+            dir.path(),
+            &["import", kind, examples.join(file).to_str().unwrap()],
+        );
+    }
+    dir
+}
+
+fn write_config(dir: &Path, smtp: &str) {
+    let text = config_text(&format!(
+        "[daemon]\nchange-poll-secs = 1\nplan-interval-secs = 2\n\n{smtp}"
+    ));
+    std::fs::write(dir.join("cobrador.toml"), text).unwrap();
+}
+
+/// The running daemon; killed on drop if a test fails half-way.
+struct Daemon {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Daemon {
+    fn start(dir: &Path) -> Daemon {
+        let log = dir.join(format!("run-{}.log", fastrand::u32(..)));
+        let child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+            .current_dir(dir)
+            .env("COBRADOR_CONFIG", dir.join("cobrador.toml"))
+            .env("COBRADOR_LOG", "info")
+            .args(["run", "--clock-start", MONDAY])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Daemon { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log contains `needle` (at most 60 s: the machine may be busy).
+    fn wait_for_log(&self, needle: &str) {
+        wait_until(&format!("log line {needle:?}"), || {
+            self.log().contains(needle)
+        });
+        let _ = &self.child;
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
+    }
+
+    /// Sends SIGTERM and returns the exit status (the daemon must stop within 30 s).
+    fn terminate(mut self) -> std::process::ExitStatus {
+        self.signal(libc::SIGTERM);
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the daemon did not stop within 30 s of SIGTERM:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn statuses(dir: &Path) -> Vec<String> {
+    let json = ok(dir, &["outbox", "list", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    rows.iter()
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn run_sends_what_is_due_refuses_a_second_instance_reloads_and_stops_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Capture::start(&tmp.path().join("cap"), &[]);
+    let smtp = plain_smtp(server.port, 30);
+    let dir = setup(&smtp);
+    let daemon = Daemon::start(dir.path());
+    wait_until("the two due reminders", || server.messages().len() >= 2);
+    daemon.wait_for_log("cobrador is running");
+
+    // One instance per database: a second `run` is refused, a `tick` says why it cannot start.
+    let second = cobrador(dir.path(), &["run"]);
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("only one `cobrador run`"), "{err}");
+    assert!(err.contains("`cobrador run`"), "{err}");
+    let tick = cobrador(dir.path(), &["tick", "--wait", "1"]);
+    assert!(!tick.status.success());
+    assert!(
+        String::from_utf8_lossy(&tick.stderr).contains("is using the database"),
+        "{}",
+        String::from_utf8_lossy(&tick.stderr)
+    );
+
+    // A change by another process (a payment) wakes the loop at once.
+    ok(
+        dir.path(),
+        &["invoice", "pay", "F2026-101", "1", "--date", "2026-11-24"],
+    );
+    daemon.wait_for_log("the database changed");
+
+    // SIGHUP with a broken config: logged with its line, the old one stays in force.
+    std::fs::write(
+        dir.path().join("cobrador.toml"),
+        config_text("[daemon]\nplan-interval-secs = \"often\"\n"),
+    )
+    .unwrap();
+    daemon.signal(libc::SIGHUP);
+    daemon.wait_for_log("keeping the running one");
+    assert!(daemon.log().contains("cobrador.toml:"), "{}", daemon.log());
+    // A good config is then taken.
+    write_config(dir.path(), &smtp);
+    daemon.signal(libc::SIGHUP);
+    daemon.wait_for_log("configuration and templates reloaded");
+
+    let status = daemon.terminate();
+    assert!(status.success(), "exit status {status:?}");
+    let statuses = statuses(dir.path());
+    assert!(!statuses.iter().any(|s| s == "sending"), "{statuses:?}");
+    assert_eq!(
+        server.messages().len(),
+        statuses.iter().filter(|s| *s == "sent").count(),
+        "every sent row was delivered once"
+    );
+}
+
+#[test]
+fn sigterm_mid_send_lets_the_send_finish_and_leaves_nothing_sending() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Each DATA takes 2 s to be answered: the daemon is mid-send when SIGTERM comes.
+    let server = Capture::start(&tmp.path().join("cap"), &["--delay-data", "2"]);
+    let dir = setup(&format!("{}pool-size = 1\n", plain_smtp(server.port, 30)));
+    {
+        let store = cobrador::store::Store::open_existing(&dir.path().join("cobrador.db")).unwrap();
+        support::queue_many(&store, 20);
+    }
+    let daemon = Daemon::start(dir.path());
+    wait_until("the first send to start", || {
+        statuses(dir.path()).iter().any(|s| s == "sending")
+    });
+    let status = daemon.terminate();
+    assert!(status.success(), "exit status {status:?}");
+    let after = statuses(dir.path());
+    assert!(
+        !after.iter().any(|s| s == "sending" || s == "uncertain"),
+        "{after:?}"
+    );
+    let sent = after.iter().filter(|s| *s == "sent").count();
+    assert!(sent >= 1, "the send in flight finished: {after:?}");
+    assert!(
+        after.iter().any(|s| s == "queued"),
+        "no new send started after SIGTERM: {after:?}"
+    );
+    assert_eq!(
+        server.messages().len(),
+        sent,
+        "each sent row delivered once"
+    );
+}
