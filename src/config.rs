@@ -42,8 +42,7 @@ pub struct Config {
     /// Email: outgoing (SMTP or a directory) and incoming (IMAP).
     #[serde(default)]
     pub email: Email,
-    /// Telegram bot. Default: disabled. Read and validated, but the Telegram channel is not
-    /// built yet: with an SMTP server configured, reminders go by email (`check` says so).
+    /// Telegram bot: reminders with buttons to linked chats, and their answers. Default: disabled.
     pub telegram: Option<Telegram>,
     /// Contact rules for every client (days, hours, gaps, caps), clipped to each country's
     /// legal limits. Default: the country profiles.
@@ -308,10 +307,58 @@ pub struct Telegram {
     pub token_env: Option<String>,
     /// File holding the bot token.
     pub token_file: Option<PathBuf>,
-    /// Bot API base URL. Default: https://api.telegram.org.
+    /// Bot API base URL. Default: `https://api.telegram.org` (a self-hosted Bot API server, or a
+    /// test server, goes here).
     pub api_url: Option<String>,
     /// The bot's username, for deep links.
     pub bot_username: String,
+    /// Hours a `telegram link` deep link stays valid. Default: 72.
+    #[serde(default = "default_link_valid_hours")]
+    pub link_valid_hours: u32,
+    /// Seconds `getUpdates` waits for news (long polling). Default: 25.
+    #[serde(default = "default_poll_timeout")]
+    pub poll_timeout_secs: u64,
+    /// Seconds any other Bot API call may take. Default: 20.
+    #[serde(default = "default_telegram_timeout")]
+    pub timeout_secs: u64,
+    /// The longest `retry_after` (seconds) a send waits out in place after a 429; longer ones
+    /// leave the message for a later pass. Default: 30.
+    #[serde(default = "default_max_retry_after")]
+    pub max_retry_after_secs: u64,
+    /// The owner's own chat: owner alerts are also sent there. Default: none (email only).
+    pub owner_chat_id: Option<i64>,
+}
+
+fn default_link_valid_hours() -> u32 {
+    72
+}
+fn default_poll_timeout() -> u64 {
+    25
+}
+fn default_telegram_timeout() -> u64 {
+    20
+}
+fn default_max_retry_after() -> u64 {
+    30
+}
+
+impl Telegram {
+    /// The Bot API base URL without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        self.api_url
+            .as_deref()
+            .unwrap_or("https://api.telegram.org")
+            .trim_end_matches('/')
+    }
+
+    /// The bot token, from `token-env` or `token-file`; the error names the setting.
+    pub fn token(&self) -> Result<String> {
+        read_secret(
+            "telegram token",
+            self.token_env.as_deref(),
+            self.token_file.as_deref(),
+        )
+    }
 }
 
 /// Settings for the clients of one country.

@@ -398,6 +398,13 @@ fn act(
                 applied.intent, applied.effect
             ))
         }
+        Action::PressDay(nth) => {
+            let chat = c.telegram.context("a button press needs a Telegram chat")?;
+            let update_id = 1_000_000 + i64::try_from(seq)?;
+            crate::telegram::simulate::press_day(
+                store, config, renderer, chat, *nth, update_id, now,
+            )
+        }
         Action::Pay(amount) => {
             let invoice = store::invoices::require(store.conn(), number)?;
             let amount = match amount {

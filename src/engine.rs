@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod apply;
 pub mod context;
 pub mod decisions;
+pub mod fallback;
 
 use std::collections::BTreeMap;
 
@@ -64,7 +65,22 @@ pub fn queue_due(
             apply_effect(tx, effect, now)?;
             report.effects.push(effect.clone());
         }
-        for m in plan.messages.iter().filter(|m| m.due_now) {
+        // Formal stages sent by Telegram also go by email: a written record.
+        let records: Vec<PlannedMessage> = plan
+            .messages
+            .iter()
+            .filter(|m| m.due_now)
+            .filter_map(|m| {
+                let file = files.get(m.client.as_str())?;
+                crate::engine::fallback::email_record(config, file, m)
+            })
+            .collect();
+        for m in plan
+            .messages
+            .iter()
+            .filter(|m| m.due_now)
+            .chain(records.iter())
+        {
             let Some(file) = files.get(m.client.as_str()) else {
                 continue;
             };
@@ -488,7 +504,23 @@ pub fn queue_owner_alert(
         send_at: now,
         invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
     };
-    store::outbox::insert_if_new(tx, &msg, now)
+    let id = store::outbox::insert_if_new(tx, &msg, now)?;
+    if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
+        // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`).
+        let tg = renderer.render_message("owner_alert", render::Channel::Telegram, &ctx)?;
+        let copy = NewOutboxMessage {
+            dedup_key: format!("{}|owner_alert_telegram|{}", alert.client.id, alert.cycle),
+            channel: Channel::Telegram,
+            recipients: vec![chat.to_string()],
+            subject: None,
+            body_text: tg.text,
+            body_html: None,
+            message_id: None,
+            ..msg
+        };
+        store::outbox::insert_if_new(tx, &copy, now)?;
+    }
+    Ok(id)
 }
 
 /// Tells the owner, once each, about client messages that died or whose fate is uncertain.

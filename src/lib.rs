@@ -18,6 +18,8 @@
 //! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
 //! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
 //! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
+//! - [`telegram`]: the Bot API client, deep-link linking, and the update poller (buttons and
+//!   typed answers go through `understand` and `apply` like email).
 //! - [`inbox`]: reading replies (MIME parsing, auto-reply and bounce detection).
 //! - [`demo`]: sample clients simulated day by day through the file channel.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
@@ -39,4 +41,5 @@ pub mod policy;
 pub mod render;
 pub mod sender;
 pub mod store;
+pub mod telegram;
 pub mod understand;

@@ -17,6 +17,7 @@ mod responses;
 mod run;
 mod send_test;
 mod status;
+mod telegram;
 mod tick;
 
 use std::path::{Path, PathBuf};
@@ -81,6 +82,9 @@ pub enum Command {
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
     #[command(subcommand)]
     Outbox(outbox::Command),
+    /// Telegram: link a client's chat (deep link + QR code), read the bot's updates.
+    #[command(subcommand)]
+    Telegram(telegram::Command),
     /// Send one sample message through the configured SMTP server and print its answer.
     SendTest {
         /// Recipient address.
@@ -137,6 +141,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Outbox(cmd) => outbox::run(&ctx, cmd),
+        Command::Telegram(cmd) => telegram::run(&ctx, cmd),
         Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }

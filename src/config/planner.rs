@@ -35,9 +35,9 @@ impl Settings {
             reminders: config.reminders.clone(),
             rules,
             calendars,
-            // Only the file channel delivers Telegram messages today; with a real SMTP server
-            // they would wait in the outbox forever, so Telegram is not chosen.
-            telegram: config.email.smtp.is_none(),
+            // Telegram is delivered by the bot (`[telegram]`), or written by the file channel
+            // when there is no SMTP server; otherwise it would wait in the outbox forever.
+            telegram: config.telegram.is_some() || config.email.smtp.is_none(),
         })
     }
 }

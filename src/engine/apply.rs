@@ -66,7 +66,21 @@ struct Match {
     invoices: Vec<Invoice>,
 }
 
-fn find_match(conn: &Connection, inc: &Incoming) -> anyhow::Result<Option<Match>> {
+/// A reply whose sender is already known (a linked Telegram chat): it is matched only within
+/// that client, so a chat can act only on its own client's invoices.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The client the sender speaks for.
+    pub client_id: String,
+    /// Our message the reply answers (a pressed button's message), if known.
+    pub outbox_id: Option<i64>,
+}
+
+fn find_match(
+    conn: &Connection,
+    inc: &Incoming,
+    scope: Option<&Scope>,
+) -> anyhow::Result<Option<Match>> {
     let mut outbox = None;
     for r in inc.references.iter().rev() {
         if let Some(m) = store::outbox::by_message_id(conn, r)? {
@@ -74,13 +88,23 @@ fn find_match(conn: &Connection, inc: &Incoming) -> anyhow::Result<Option<Match>
             break;
         }
     }
+    if let Some(s) = scope {
+        outbox = match s.outbox_id {
+            Some(id) => store::outbox::get(conn, id)?,
+            None => outbox,
+        }
+        .filter(|m| m.message.client_id == s.client_id);
+    }
     let all_invoices = store::invoices::list(conn, None)?;
     let text = format!("{} {}", inc.subject.as_deref().unwrap_or(""), inc.body);
     let mentioned: Vec<&Invoice> = all_invoices
         .iter()
+        .filter(|i| scope.is_none_or(|s| i.client_id == s.client_id))
         .filter(|i| mentions(&text, &i.number))
         .collect();
-    let client_id = if let Some(m) = &outbox {
+    let client_id = if let Some(s) = scope {
+        Some(s.client_id.clone())
+    } else if let Some(m) = &outbox {
         Some(m.message.client_id.clone())
     } else if let Some(first) = mentioned.first() {
         Some(first.client_id.clone())
@@ -138,7 +162,7 @@ fn find_match(conn: &Connection, inc: &Incoming) -> anyhow::Result<Option<Match>
 }
 
 /// Whether `text` names invoice `number` as a whole word (F-1 is not F-10).
-fn mentions(text: &str, number: &str) -> bool {
+pub(crate) fn mentions(text: &str, number: &str) -> bool {
     let lower = text.to_lowercase();
     let needle = number.to_lowercase();
     lower.match_indices(&needle).any(|(pos, _)| {
@@ -157,7 +181,20 @@ pub fn apply_reply(
     inc: &Incoming,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
-    store.transaction(|tx| apply_in(tx, config, renderer, inc, now))
+    store.transaction(|tx| apply_in(tx, config, renderer, inc, None, now))
+}
+
+/// [`apply_reply`] inside the caller's transaction, for a sender already known to speak for
+/// `scope.client_id` (a linked Telegram chat). Returns `None` if it was already applied.
+pub fn apply_scoped_reply(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    inc: &Incoming,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    apply_in(tx, config, renderer, inc, Some(scope), now)
 }
 
 fn apply_in(
@@ -165,9 +202,10 @@ fn apply_in(
     config: &Config,
     renderer: &Renderer,
     inc: &Incoming,
+    scope: Option<&Scope>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
-    let matched = find_match(tx, inc)?;
+    let matched = find_match(tx, inc, scope)?;
     let tz = matched
         .as_ref()
         .map(|m| m.client.time_zone)

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod promises;
 pub mod responses;
 pub mod snapshot;
+pub mod telegram;
 
 use std::path::Path;
 use std::time::Duration;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_outbox_retry.sql")),
+    M::up(include_str!("schema_telegram.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.
