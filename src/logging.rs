@@ -27,6 +27,8 @@ pub fn init() {
     let env = EnvFilter::try_from_env("COBRADOR_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     let layer = fmt::layer()
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: journald and log files get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_filter(env)
         .with_filter(filter_fn(allowed));
     let _ = tracing_subscriber::registry().with(layer).try_init();
