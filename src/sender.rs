@@ -170,6 +170,9 @@ pub async fn flush<C: Channel>(
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<FlushReport> {
+    // One sender at a time per database: recovery turns `sending` rows into `uncertain`, which
+    // is only right when no other process is in the middle of sending them.
+    let _lock = sender_lock(store).await?;
     let mut report = FlushReport {
         recovered_uncertain: recover(store, now)?.len(),
         released: release(store, now)?.len(),
@@ -218,6 +221,32 @@ pub async fn flush<C: Channel>(
     }
     report.next_retry = outbox::next_retry(store.conn())?;
     Ok(report)
+}
+
+/// Takes the database's sender lock (`<database>-sender.lock`, released when dropped), waiting
+/// for another `tick`, `outbox flush` or daemon to finish its pass. In-memory databases have none.
+async fn sender_lock(store: &Store) -> Result<Option<std::fs::File>> {
+    let Some(db) = store.conn().path().filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let path = format!("{db}-sender.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the sender lock {path}"))?;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {path}"));
+            }
+        }
+    }
 }
 
 /// Releases the stage of dead messages whose hold is over, with an event each.

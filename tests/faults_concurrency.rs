@@ -110,6 +110,18 @@ fn tick_import_and_pay_at_the_same_time_never_fail_or_duplicate() {
         .query_row("SELECT count(*) FROM payments", [], |r| r.get(0))
         .unwrap();
     assert_eq!(payments as usize, rounds, "every payment once");
+    let uncertain: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'outbox.uncertain'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        uncertain, 0,
+        "a tick never takes another tick's message in flight for an interrupted one"
+    );
     eprintln!(
         "concurrency: {rounds} rounds (2 ticks, an import and a payment each), {} messages, \
          {} payments, no error",
