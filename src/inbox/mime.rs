@@ -35,7 +35,12 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 
 /// Parses raw RFC 5322 bytes; `None` if it is not a message at all.
 pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
-    let msg = MessageParser::default().parse(raw)?;
+    // mail-parser 0.11.9 has a `debug_assert!` ("Invalid part ID, could not find multipart")
+    // that malformed multiparts reach (found by tests/fuzz.rs; the inputs are in
+    // tests/fuzz-corpus/mime/). Release builds go on; a debug build must not die on a hostile
+    // message either: such a message is "not a message" here.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw));
+    let msg = parsed.ok().flatten()?;
     let header_text = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
     let auto_submitted = header_text("Auto-Submitted").is_some_and(|v| !v.starts_with("no"));
     let precedence = header_text("Precedence")

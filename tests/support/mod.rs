@@ -519,3 +519,56 @@ impl Drop for Dovecot {
         }
     }
 }
+
+/// Runs the real binary with `--config DIR/cobrador.toml` and extra environment.
+pub fn run_cobrador(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .arg("--config")
+        .arg(dir.join("cobrador.toml"))
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run cobrador")
+}
+
+/// Like [`run_cobrador`], and fails the test unless it succeeds; returns stdout.
+pub fn cobrador_ok(dir: &Path, args: &[&str]) -> String {
+    let out = run_cobrador(dir, args, &[]);
+    assert!(
+        out.status.success(),
+        "cobrador {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Writes `cobrador.toml` (the test business plus `extra`), creates the database and imports
+/// `n` clients, alternately in Madrid and Bogotá, each with one invoice 40 days overdue on
+/// 2026-11-24.
+pub fn world_with_clients(dir: &Path, extra: &str, n: usize) {
+    std::fs::write(dir.join("cobrador.toml"), config_text(extra)).unwrap();
+    cobrador_ok(dir, &["init"]);
+    let mut clients = String::from("id;name;email;pais;tz\n");
+    let mut invoices = String::from("numero;cliente;fecha;vencimiento;importe;moneda\n");
+    for i in 0..n {
+        let (country, tz, currency) = if i % 2 == 0 {
+            ("ES", "Europe/Madrid", "EUR")
+        } else {
+            ("CO", "America/Bogota", "COP")
+        };
+        clients.push_str(&format!(
+            "K{i:03};Cliente {i};pagos{i}@cliente{i}.example;{country};{tz}\n"
+        ));
+        invoices.push_str(&format!(
+            "FX-{i:03};K{i:03};01/09/2026;15/10/2026;{}.{:03},00;{currency}\n",
+            1 + i,
+            i
+        ));
+    }
+    std::fs::write(dir.join("clients.csv"), clients).unwrap();
+    std::fs::write(dir.join("invoices.csv"), invoices).unwrap();
+    cobrador_ok(dir, &["import", "clients", "clients.csv"]);
+    cobrador_ok(dir, &["import", "invoices", "invoices.csv"]);
+}
