@@ -1,4 +1,9 @@
-//! Reading replies: MIME parsing (here) and, later, the IMAP and Telegram watchers.
+//! Reading replies: IMAP (shared with the Sent mailbox), MIME parsing, classification
+//! (bounce / auto-reply / reply), quote and signature trimming.
 
+pub mod bounce;
+pub mod classify;
+pub mod html;
 pub mod imap;
 pub mod mime;
+pub mod trim;
