@@ -5,5 +5,6 @@ pub mod bounce;
 pub mod classify;
 pub mod html;
 pub mod imap;
+pub mod matcher;
 pub mod mime;
 pub mod trim;

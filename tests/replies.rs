@@ -100,6 +100,7 @@ fn reply(id: &str, from: &str, body: &str, refs: Vec<String>) -> Incoming {
         body: body.into(),
         references: refs,
         automatic: false,
+        ..Incoming::default()
     }
 }
 
@@ -113,10 +114,11 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
         .pop()
         .unwrap();
     let refs = vec![ours.message.message_id.clone().unwrap()];
-    // Sent from another address: the thread, not the sender, identifies the client.
+    // Sent by a colleague at the client's own domain: the thread identifies the client, and the
+    // domain vouches for the sender.
     let inc = reply(
         "<r1@x.example>",
-        "otra@persona.example",
+        "otra@cliente.example",
         "Le pago el viernes sin falta.\n\nSaludos,\nAna",
         refs,
     );
@@ -131,7 +133,7 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
     let ack = store::outbox::get(store.conn(), applied.ack.unwrap())
         .unwrap()
         .unwrap();
-    assert_eq!(ack.message.recipients, ["otra@persona.example"]);
+    assert_eq!(ack.message.recipients, ["otra@cliente.example"]);
     assert_eq!(ack.message.in_reply_to.as_deref(), Some("<r1@x.example>"));
     assert!(
         ack.message.body_text.contains("27 de noviembre"),
@@ -152,6 +154,33 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
             .is_none()
     );
     assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
+}
+
+#[test]
+fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
+    let (_d, mut store, config, renderer) = world();
+    engine::queue_due(&mut store, &config, &renderer, at(24, 10)).unwrap();
+    let ours = store::outbox::for_client(store.conn(), "C1")
+        .unwrap()
+        .pop()
+        .unwrap();
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let inc = reply(
+        "<r9@x.example>",
+        "alguien@gmail.com",
+        "Ya está pagado, no escriban más.",
+        refs,
+    );
+    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
+        .unwrap()
+        .unwrap();
+    assert_eq!(applied.client.as_deref(), Some("C1"));
+    assert_eq!(applied.status, "needs_review");
+    assert!(applied.ack.is_none(), "nothing is said to a stranger");
+    assert!(applied.alert.is_some(), "the owner is asked to look");
+    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
+    assert!(!store::clients::for_client(store.conn(), "C1").unwrap()[0].opted_out);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod clients;
 pub mod events;
+pub mod inbox;
 pub mod invoices;
 pub mod outbox;
 pub mod promises;
@@ -30,6 +31,7 @@ pub use responses::{NewResponse, StoredResponse};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_inbox.sql")),
 ];
 
 /// An open cobrador database.
