@@ -6,12 +6,14 @@ mod check;
 mod client;
 mod demo;
 mod import;
+mod inbox;
 mod init;
 mod invoice;
 mod outbox;
 mod parse_reply;
 mod plan;
 mod preview;
+mod reply;
 mod responses;
 mod send_test;
 mod status;
@@ -69,8 +71,15 @@ pub enum Command {
     /// Payment plans and promises typed in by the owner.
     #[command(subcommand)]
     Agreement(agreement::Command),
-    /// Replies received and what was done with them (`--review`: those a person must read).
+    /// Replies received and what was done with them (`--review`: those a person must read;
+    /// `--reclassify ID --as KIND`: the owner's reading, and its effect).
     Responses(responses::Args),
+    /// The IMAP inbox: `inbox check` reads what arrived, once, and applies it.
+    #[command(subcommand)]
+    Inbox(inbox::Command),
+    /// Answers given by phone, WhatsApp or in person: `reply record CLIENT --text "…"`.
+    #[command(subcommand)]
+    Reply(reply::Command),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -124,6 +133,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Tick(args) => tick::run(&ctx, &args),
         Command::Responses(args) => responses::run(&ctx, &args),
+        Command::Inbox(cmd) => inbox::run(&ctx, cmd),
+        Command::Reply(cmd) => reply::run(&ctx, cmd),
         Command::Agreement(cmd) => agreement::run(&ctx, cmd),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),

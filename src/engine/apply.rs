@@ -64,6 +64,11 @@ pub struct Incoming {
     pub raw_ref: Option<String>,
     /// Typed in by the owner: the sender needs no vouching.
     pub trusted: bool,
+    /// The client, when known without matching (the owner said whose answer it is).
+    pub client: Option<String>,
+    /// How it arrived when not through a channel: `manual` for an answer given by phone or in
+    /// person and typed in by the owner. Stored as the response's channel.
+    pub via: Option<String>,
     /// Why the message could not be read at all (too large, not a message): stored for review.
     pub unreadable: Option<String>,
 }
@@ -165,7 +170,13 @@ fn apply_text(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
     let visible = inc.visible_text();
-    let matched = matcher::find(tx, &clues(inc, &[], inc.sender.as_deref().into_iter().collect()))?;
+    let found = matcher::find(tx, &clues(inc, &[], inc.sender.as_deref().into_iter().collect()))?;
+    let matched = match &inc.client {
+        Some(id) if found.as_ref().is_none_or(|m| m.client.id != *id) => {
+            Some(matcher::for_client(tx, id, &[], None)?)
+        }
+        _ => found,
+    };
     let tz = matched
         .as_ref()
         .map(|m| m.client.time_zone)
@@ -393,7 +404,10 @@ fn new_response(
     NewResponse {
         client_id: m.map(|m| m.client.id.clone()),
         outbox_id: m.and_then(|m| m.outbox.as_ref().map(|o| o.id)),
-        channel: inc.channel.unwrap_or(Channel::Email).as_str().into(),
+        channel: inc
+            .via
+            .clone()
+            .unwrap_or_else(|| inc.channel.unwrap_or(Channel::Email).as_str().into()),
         external_id: inc.external_id.clone(),
         received_at: inc.received_at,
         sender: inc.sender.clone(),

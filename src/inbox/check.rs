@@ -320,9 +320,7 @@ pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
         automatic: false,
         kind: mail.class.kind,
         bounce: mail.class.bounce.clone(),
-        raw_ref: None,
-        trusted: false,
-        unreadable: None,
+        ..Incoming::default()
     }
 }
 
