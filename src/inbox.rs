@@ -2,14 +2,14 @@
 //! (bounce / auto-reply / reply), quote and signature trimming.
 
 pub mod bounce;
-pub mod watch;
+pub mod check;
 pub mod classify;
 pub mod html;
 pub mod imap;
 pub mod matcher;
 pub mod mime;
 pub mod trim;
-pub mod check;
+pub mod watch;
 
 pub use check::{InboxReport, check_once};
 pub use watch::watch;

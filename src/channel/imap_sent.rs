@@ -30,8 +30,7 @@ impl SentMailbox {
                     .into(),
             )
         })?;
-        let account =
-            Account::new(imap).map_err(|e| ChannelError::Config(format!("{e:#}")))?;
+        let account = Account::new(imap).map_err(|e| ChannelError::Config(format!("{e:#}")))?;
         Ok(SentMailbox {
             account,
             mailbox,

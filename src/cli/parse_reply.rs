@@ -45,18 +45,28 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             .context("stdin is not an RFC 5322 message (drop --eml for plain text)")?;
         let received = args.now.or(mail.date).unwrap_or_else(Utc::now);
         if let Some(b) = &mail.class.bounce {
-            extra.insert("failed_recipients".into(), serde_json::json!(b.failed_recipients));
+            extra.insert(
+                "failed_recipients".into(),
+                serde_json::json!(b.failed_recipients),
+            );
             extra.insert("permanent".into(), serde_json::json!(b.permanent));
             extra.insert("diagnostic".into(), serde_json::json!(b.diagnostic));
         }
-        extra.insert("class_evidence".into(), serde_json::json!(mail.class.evidence));
+        extra.insert(
+            "class_evidence".into(),
+            serde_json::json!(mail.class.evidence),
+        );
         extra.insert("from".into(), serde_json::json!(mail.from));
         extra.insert("subject".into(), serde_json::json!(mail.subject));
         extra.insert("html_only".into(), serde_json::json!(mail.html_only));
         (mail.visible, received, mail.class.kind)
     } else {
         let text = String::from_utf8_lossy(&raw).into_owned();
-        (trim::visible_text(&text), args.now.unwrap_or_else(Utc::now), Kind::Reply)
+        (
+            trim::visible_text(&text),
+            args.now.unwrap_or_else(Utc::now),
+            Kind::Reply,
+        )
     };
     let mut reading = understand(&text, received, tz);
     if kind != Kind::Reply {

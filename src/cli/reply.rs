@@ -46,10 +46,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
     let now = args.now.unwrap_or_else(Utc::now);
     let contacts = store::clients::for_client(store.conn(), &args.client)?;
     if store::clients::get(store.conn(), &args.client)?.is_none() {
-        bail!(
-            "no client {} (see `cobrador client list`)",
-            args.client
-        );
+        bail!("no client {} (see `cobrador client list`)", args.client);
     }
     let mut inc = match (&args.text, &args.eml) {
         (Some(text), _) => Incoming {
@@ -58,8 +55,8 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             ..Incoming::default()
         },
         (None, Some(path)) => {
-            let raw = std::fs::read(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let raw =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             let mut inc = inbox::check::incoming(&ctx.config, &raw, now);
             if args.now.is_some() {
                 inc.received_at = now;

@@ -170,7 +170,10 @@ fn apply_text(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
     let visible = inc.visible_text();
-    let found = matcher::find(tx, &clues(inc, &[], inc.sender.as_deref().into_iter().collect()))?;
+    let found = matcher::find(
+        tx,
+        &clues(inc, &[], inc.sender.as_deref().into_iter().collect()),
+    )?;
     let matched = match &inc.client {
         Some(id) if found.as_ref().is_none_or(|m| m.client.id != *id) => {
             Some(matcher::for_client(tx, id, &[], None)?)
@@ -254,10 +257,20 @@ fn apply_auto(
     inc: &Incoming,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
-    let matched = matcher::find(tx, &clues(inc, &[], inc.sender.as_deref().into_iter().collect()))?;
+    let matched = matcher::find(
+        tx,
+        &clues(inc, &[], inc.sender.as_deref().into_iter().collect()),
+    )?;
     let reading = machine_reading(inc, "auto_reply");
     let effect = "automatic reply: recorded, nothing else";
-    let response = new_response(inc, matched.as_ref(), &reading, Kind::AutoReply, "applied", effect);
+    let response = new_response(
+        inc,
+        matched.as_ref(),
+        &reading,
+        Kind::AutoReply,
+        "applied",
+        effect,
+    );
     let Some(response_id) = record(tx, &response, &reading, now)? else {
         return Ok(None);
     };
@@ -272,23 +285,51 @@ fn apply_bounce(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
     let bounce = inc.bounce.clone().unwrap_or_default();
-    let senders: Vec<&str> = bounce.failed_recipients.iter().map(String::as_str).collect();
+    let senders: Vec<&str> = bounce
+        .failed_recipients
+        .iter()
+        .map(String::as_str)
+        .collect();
     let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders))?;
     let reading = machine_reading(inc, "bounce");
     let (status, effect) = match (&matched, bounce.permanent) {
-        (None, _) => ("needs_review", "bounce not matched to any contact: a person must look"),
-        (Some(_), true) => ("applied", "permanent delivery failure: address marked undeliverable"),
-        (Some(_), false) => ("applied", "temporary delivery failure: recorded, nothing changes"),
+        (None, _) => (
+            "needs_review",
+            "bounce not matched to any contact: a person must look",
+        ),
+        (Some(_), true) => (
+            "applied",
+            "permanent delivery failure: address marked undeliverable",
+        ),
+        (Some(_), false) => (
+            "applied",
+            "temporary delivery failure: recorded, nothing changes",
+        ),
     };
-    let mut response = new_response(inc, matched.as_ref(), &reading, Kind::Bounce, status, effect);
+    let mut response = new_response(
+        inc,
+        matched.as_ref(),
+        &reading,
+        Kind::Bounce,
+        status,
+        effect,
+    );
     response.excerpt = bounce.diagnostic.clone();
     let Some(response_id) = record(tx, &response, &reading, now)? else {
         return Ok(None);
     };
     let mut applied = applied(response_id, &response, effect);
     let Some(m) = matched else {
-        applied.alert =
-            effects::queue_alert(tx, config, renderer, None, "needs_review", inc, response_id, now)?;
+        applied.alert = effects::queue_alert(
+            tx,
+            config,
+            renderer,
+            None,
+            "needs_review",
+            inc,
+            response_id,
+            now,
+        )?;
         return Ok(Some(applied));
     };
     if bounce.permanent {
@@ -332,10 +373,11 @@ fn mark_undeliverable(
 ) -> anyhow::Result<Vec<String>> {
     let mut marked = Vec::new();
     for address in &bounce.failed_recipients {
-        let ours = m
-            .contacts
-            .iter()
-            .any(|c| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(address)));
+        let ours = m.contacts.iter().any(|c| {
+            c.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(address))
+        });
         if !ours {
             continue;
         }

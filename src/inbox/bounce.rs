@@ -158,11 +158,13 @@ pub fn detect(
     let report = delivery_report(msg);
     let x_failed: Vec<String> = msg
         .header_raw("X-Failed-Recipients")
-        .map(|v| addresses_in(v))
+        .map(addresses_in)
         .unwrap_or_default();
     let sender_is_system = from.is_some_and(|f| {
         let local = f.split('@').next().unwrap_or("").to_ascii_lowercase();
-        SYSTEM_SENDERS.iter().any(|s| local == *s || local.starts_with(&format!("{s}-")))
+        SYSTEM_SENDERS
+            .iter()
+            .any(|s| local == *s || local.starts_with(&format!("{s}-")))
     }) || display_name(msg)
         .is_some_and(|n| SYSTEM_NAMES.iter().any(|s| n.contains(s)));
     let subject = subject.to_lowercase();
@@ -228,7 +230,7 @@ fn display_name(msg: &Message<'_>) -> Option<String> {
 
 fn is_system_address(a: &str) -> bool {
     let local = a.split('@').next().unwrap_or("");
-    SYSTEM_SENDERS.iter().any(|s| local == *s)
+    SYSTEM_SENDERS.contains(&local)
 }
 
 /// The notice itself: the text above the returned copy of the message.
@@ -256,9 +258,16 @@ fn permanence(lower: &str, subject: &str) -> bool {
     let delayed = DELAY_WORDS
         .iter()
         .any(|w| lower.contains(w) || subject.contains(w));
-    let permanent_words = ["permanent", "given up", "gave up", "fatal", "user unknown", "not found"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let permanent_words = [
+        "permanent",
+        "given up",
+        "gave up",
+        "fatal",
+        "user unknown",
+        "not found",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     permanent_words || !delayed
 }
 
@@ -285,7 +294,8 @@ fn status_class(lower: &str) -> Option<char> {
         if fallback.is_none()
             && b.get(i + 1).is_some_and(|c| (b'0'..=b'5').contains(c))
             && b.get(i + 2).is_some_and(u8::is_ascii_digit)
-            && b.get(i + 3).is_some_and(|c| *c == b' ' || *c == b'-' || *c == b':')
+            && b.get(i + 3)
+                .is_some_and(|c| *c == b' ' || *c == b'-' || *c == b':')
             && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
         {
             fallback = Some(b[i] as char);
@@ -334,7 +344,9 @@ fn delivery_report(msg: &Message<'_>) -> Option<Report> {
         let field = |name: &str| {
             block.lines().find_map(|l| {
                 let (k, v) = l.split_once(':')?;
-                k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                k.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| v.trim().to_owned())
             })
         };
         let Some(recipient) = field("Final-Recipient").or_else(|| field("Original-Recipient"))
@@ -458,14 +470,24 @@ pub fn addresses_in(text: &str) -> Vec<String> {
     for line in text.lines() {
         let l = line.trim_start().to_ascii_lowercase();
         // Threading and trace lines hold ids and hosts, not recipients.
-        if ["message-id:", "references:", "in-reply-to:", "received:", "reporting-mta:"]
-            .iter()
-            .any(|h| l.starts_with(h))
+        if [
+            "message-id:",
+            "references:",
+            "in-reply-to:",
+            "received:",
+            "reporting-mta:",
+        ]
+        .iter()
+        .any(|h| l.starts_with(h))
         {
             continue;
         }
         for token in line.split(|c: char| {
-            c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | '"' | '\'')
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | '"' | '\''
+                )
         }) {
             let t = token.trim_matches(|c: char| matches!(c, '.' | ':' | '*'));
             let t = t.strip_prefix("mailto:").unwrap_or(t);
@@ -474,8 +496,12 @@ pub fn addresses_in(text: &str) -> Vec<String> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.contains('@')
-                && local.chars().all(|c| c.is_alphanumeric() || "._%+-=".contains(c))
-                && domain.chars().all(|c| c.is_alphanumeric() || ".-".contains(c))
+                && local
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "._%+-=".contains(c))
+                && domain
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || ".-".contains(c))
             {
                 out.push(t.to_lowercase());
             }
@@ -496,9 +522,15 @@ mod tests {
 
     #[test]
     fn status_classes() {
-        assert_eq!(status_class("said: 550 5.1.1 <a@b.c>: user unknown"), Some('5'));
+        assert_eq!(
+            status_class("said: 550 5.1.1 <a@b.c>: user unknown"),
+            Some('5')
+        );
         assert_eq!(status_class("451 4.3.0 try later"), Some('4'));
-        assert_eq!(status_class("remote host said: 554 delivery error"), Some('5'));
+        assert_eq!(
+            status_class("remote host said: 554 delivery error"),
+            Some('5')
+        );
         assert_eq!(status_class("nothing here 2026"), None);
     }
 
@@ -506,6 +538,9 @@ mod tests {
     fn addresses_skip_ids_and_trace() {
         let t = "Message-ID: <x.y@z.example>\n<ana@cliente.example>: host said 550\n\
                  Received: from a@b.example\nmailto:Pepe@Otro.example.";
-        assert_eq!(addresses_in(t), vec!["ana@cliente.example", "pepe@otro.example"]);
+        assert_eq!(
+            addresses_in(t),
+            vec!["ana@cliente.example", "pepe@otro.example"]
+        );
     }
 }

@@ -65,9 +65,11 @@ pub async fn check_once(
     store: &mut Store,
     now: DateTime<Utc>,
 ) -> Result<InboxReport> {
-    let imap = config.email.imap.as_ref().context(
-        "email.imap is not configured: add an [email.imap] section to read replies",
-    )?;
+    let imap = config
+        .email
+        .imap
+        .as_ref()
+        .context("email.imap is not configured: add an [email.imap] section to read replies")?;
     let account = Account::new(imap)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
     let mut session = account.connect().await?;
@@ -151,7 +153,10 @@ async fn fetch_sizes(
             .uid_fetch(&range, "(UID RFC822.SIZE)")
             .await
             .context("IMAP UID FETCH of sizes failed")?;
-        let fetched: Vec<_> = stream.try_collect().await.context("IMAP UID FETCH failed")?;
+        let fetched: Vec<_> = stream
+            .try_collect()
+            .await
+            .context("IMAP UID FETCH failed")?;
         Ok(fetched
             .iter()
             .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
@@ -180,7 +185,10 @@ async fn fetch_bodies(
             .join(",")
     };
     let mut out = Vec::with_capacity(chunk.len());
-    for (large, query) in [(false, "(UID BODY.PEEK[])"), (true, "(UID BODY.PEEK[HEADER])")] {
+    for (large, query) in [
+        (false, "(UID BODY.PEEK[])"),
+        (true, "(UID BODY.PEEK[HEADER])"),
+    ] {
         let uids = set(large);
         if uids.is_empty() {
             continue;
@@ -190,7 +198,10 @@ async fn fetch_bodies(
                 .uid_fetch(&uids, query)
                 .await
                 .context("IMAP UID FETCH of messages failed")?;
-            let fetched: Vec<_> = stream.try_collect().await.context("IMAP UID FETCH failed")?;
+            let fetched: Vec<_> = stream
+                .try_collect()
+                .await
+                .context("IMAP UID FETCH failed")?;
             Ok(fetched
                 .iter()
                 .filter_map(|f| {
@@ -201,10 +212,7 @@ async fn fetch_bodies(
         })
         .await?;
         for (uid, raw) in fetched {
-            let size = chunk
-                .iter()
-                .find(|(u, _)| *u == uid)
-                .map_or(0, |(_, s)| *s);
+            let size = chunk.iter().find(|(u, _)| *u == uid).map_or(0, |(_, s)| *s);
             out.push((uid, size, raw));
         }
     }

@@ -69,6 +69,11 @@ pub fn to_text(html: &str) -> String {
                             out.depth = out.depth.saturating_sub(1);
                         }
                     } else if !tag.ends_with('/') {
+                        if is_history_start(tag) {
+                            // Outlook puts only the header block in this div; the old message
+                            // follows it, outside: everything from here on is history.
+                            out.rest_is_history = true;
+                        }
                         let quote = is_quote_container(tag);
                         if quote {
                             out.depth += 1;
@@ -77,6 +82,10 @@ pub fn to_text(html: &str) -> String {
                     }
                 }
                 "br" => out.hard_newline(),
+                "hr" if is_history_start(tag) => {
+                    out.newline();
+                    out.rest_is_history = true;
+                }
                 "p" | "tr" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul"
                 | "ol" | "pre" | "hr" => {
                     out.newline();
@@ -98,6 +107,14 @@ pub fn to_text(html: &str) -> String {
     out.finish()
 }
 
+/// Outlook's marks where the quoted message starts and runs to the end of the document.
+fn is_history_start(tag: &str) -> bool {
+    let t = tag.to_ascii_lowercase();
+    ["divrplyfwdmsg", "appendonsend", "stopspelling"]
+        .iter()
+        .any(|c| t.contains(c))
+}
+
 /// Containers that mail clients put around the quoted message instead of `<blockquote>`.
 fn is_quote_container(tag: &str) -> bool {
     let t = tag.to_ascii_lowercase();
@@ -105,8 +122,6 @@ fn is_quote_container(tag: &str) -> bool {
         "gmail_quote",
         "moz-cite-prefix",
         "yahoo_quoted",
-        "divrplyfwdmsg",
-        "appendonsend",
         "mail-editor-reference-message-container",
         "protonmail_quote",
         "zmail_extra",
@@ -121,6 +136,8 @@ struct Out {
     line: String,
     depth: usize,
     line_depth: usize,
+    /// Everything from here on is quoted history (Outlook's reply separator was seen).
+    rest_is_history: bool,
 }
 
 impl Out {
@@ -132,7 +149,7 @@ impl Out {
                 }
             } else {
                 if self.line.is_empty() {
-                    self.line_depth = self.depth;
+                    self.line_depth = self.depth + usize::from(self.rest_is_history);
                 }
                 self.line.push(c);
             }
@@ -154,7 +171,7 @@ impl Out {
     /// Ends the current line even if empty (a `<br>`).
     fn hard_newline(&mut self) {
         if self.line.trim().is_empty() {
-            self.line_depth = self.depth;
+            self.line_depth = self.depth + usize::from(self.rest_is_history);
             self.line.clear();
         }
         self.flush();
@@ -293,7 +310,10 @@ mod tests {
 
     #[test]
     fn paragraphs_and_breaks_are_lines() {
-        assert_eq!(to_text("<p>Hola</p><p>Adi&oacute;s &amp; m&#225;s</p>"), "Hola\n\nAdiós & más");
+        assert_eq!(
+            to_text("<p>Hola</p><p>Adi&oacute;s &amp; m&#225;s</p>"),
+            "Hola\n\nAdiós & más"
+        );
         assert_eq!(to_text("a<br>b<br/>c"), "a\nb\nc");
     }
 }

@@ -105,10 +105,7 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         open
     };
     let client_contacts = store::clients::for_client(conn, &client_id)?;
-    let known_sender = clues
-        .senders
-        .iter()
-        .any(|s| is_known(&client_contacts, s));
+    let known_sender = clues.senders.iter().any(|s| is_known(&client_contacts, s));
     Ok(Some(Match {
         contacts: client_contacts,
         client,

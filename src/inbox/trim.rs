@@ -306,14 +306,34 @@ const CLOSINGS: [&str; 44] = [
     "distinti saluti",
 ];
 
+/// A closing formula alone, or followed by a name ("Saludos, Ana Gil"): not "Gracias, le pago
+/// el lunes", which is the message itself.
 fn is_closing(line: &str) -> bool {
     let l = clean(line);
     let l = l.trim_end_matches(['.', ',', '!', ' ', ';', '-']);
+    let original = line.trim().trim_start_matches(['*', '_', ' ']);
     CLOSINGS.iter().any(|c| {
-        l == *c
-            || l.strip_prefix(c).is_some_and(|rest| {
-                rest.starts_with(',') && rest.chars().count() <= 40 && !rest.contains('.')
-            })
+        if l == *c {
+            return true;
+        }
+        let Some(rest) = l.strip_prefix(c) else {
+            return false;
+        };
+        if !rest.starts_with(',') {
+            return false;
+        }
+        // The name as written: each word capitalised, at most four words.
+        let name = original
+            .get(original.len() - rest.len().min(original.len())..)
+            .unwrap_or("")
+            .trim_start_matches([',', ' '])
+            .trim_end_matches(['.', '!', ' ']);
+        let words: Vec<&str> = name.split_whitespace().collect();
+        !words.is_empty()
+            && words.len() <= 4
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
     })
 }
 
@@ -417,6 +437,14 @@ mod tests {
             let t = format!("Pago mañana.\n\n{a}\n> Recordatorio\n");
             assert_eq!(visible_text(&t), "Pago mañana.", "{a}");
         }
+    }
+
+    #[test]
+    fn a_thank_you_with_the_answer_is_not_a_closing() {
+        let t = "Hola Lucía,\nGracias, le pago el lunes\nMarta";
+        assert_eq!(visible_text(t), t);
+        let t = "Pago el lunes.\nSaludos, Marta Gil\nEbro S.L.";
+        assert_eq!(visible_text(t), "Pago el lunes.");
     }
 
     #[test]

@@ -38,9 +38,11 @@ pub async fn watch(
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
-    let imap = config.email.imap.as_ref().context(
-        "email.imap is not configured: add an [email.imap] section to read replies",
-    )?;
+    let imap = config
+        .email
+        .imap
+        .as_ref()
+        .context("email.imap is not configured: add an [email.imap] section to read replies")?;
     let account = Account::new(imap)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
     let mut store = Store::open_existing(&db_path)?;

@@ -146,7 +146,7 @@ pub(super) fn act(
             renderer,
             m,
             kind,
-            &reading,
+            reading,
             promised_amount,
             currency.as_deref(),
             inc,
@@ -222,8 +222,8 @@ pub(super) fn queue_ack(
     });
     let rendered = renderer.render_message(kind, crate::engine::render_channel(channel), &ctx)?;
     let key = format!("{}|{kind}|response-{response_id}", m.client.id);
-    let message_id =
-        (channel == Channel::Email).then(|| crate::engine::message_id(&config.business.email, &key, now));
+    let message_id = (channel == Channel::Email)
+        .then(|| crate::engine::message_id(&config.business.email, &key, now));
     let parent = inc
         .external_id
         .clone()
@@ -296,4 +296,3 @@ pub(super) fn queue_alert(
     };
     crate::engine::queue_owner_alert(tx, config, renderer, &alert, now)
 }
-
