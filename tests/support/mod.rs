@@ -491,6 +491,93 @@ service stats {{
     }
 }
 
+impl Dovecot {
+    /// Delivers a raw message into `mailbox` with `doveadm save` (works with the server down,
+    /// like a local delivery agent).
+    pub fn deliver(&self, mailbox: &str, raw: &[u8]) {
+        use std::io::Write;
+        let conf = self.dir.path().join("dovecot.conf");
+        let mut child = Command::new("doveadm")
+            .arg("-c")
+            .arg(&conf)
+            .args(["save", "-u", "cobros", "-m", mailbox])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(raw).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "doveadm save: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stops the server (its mail stays); [`Dovecot::restart`] brings it back on the same ports.
+    pub fn stop(&mut self) {
+        let conf = self.dir.path().join("dovecot.conf");
+        let _ = Command::new("doveadm")
+            .arg("-c")
+            .arg(&conf)
+            .arg("stop")
+            .stderr(Stdio::null())
+            .status();
+        if let Some(mut child) = self.child.take() {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while child.try_wait().ok().flatten().is_none() && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let start = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            assert!(start.elapsed() < START_TIMEOUT, "dovecot did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts the stopped server again with the same configuration and mail.
+    pub fn restart(&mut self) {
+        let d = self.dir.path().display().to_string();
+        let child = Command::new("dovecot")
+            .args(["-F", "-c", &format!("{d}/dovecot.conf")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot run dovecot");
+        self.child = Some(child);
+        let start = std::time::Instant::now();
+        for p in [self.port, self.tls_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(start.elapsed() < START_TIMEOUT, "dovecot did not restart");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    /// How many messages of `mailbox` match the doveadm search `query` (e.g. `SEEN`).
+    pub fn count(&self, mailbox: &str, query: &str) -> usize {
+        let mut args = vec!["search", "-u", "cobros", "mailbox", mailbox];
+        args.extend(query.split_whitespace());
+        self.doveadm(&args).lines().count()
+    }
+}
+
+/// `[email.imap]` for this harness's Dovecot (implicit TLS, the test CA), password in a file.
+pub fn imap_section(dovecot: &Dovecot, dir: &Path, ca: &Path, extra: &str) -> String {
+    std::fs::write(dir.join("imap-password"), "secreto\n").unwrap();
+    format!(
+        "[email.imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"tls\"\n\
+         username = \"cobros\"\npassword-file = \"{}\"\nca-file = \"{}\"\n{extra}\n",
+        dovecot.tls_port,
+        dir.join("imap-password").display(),
+        ca.display()
+    )
+}
+
 impl Drop for Dovecot {
     fn drop(&mut self) {
         let conf = self.dir.path().join("dovecot.conf");
