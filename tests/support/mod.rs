@@ -514,6 +514,31 @@ impl Dovecot {
         );
     }
 
+    /// Delivers a raw message straight into the INBOX Maildir, as a local delivery agent does
+    /// while the IMAP server is down; Dovecot finds it when it next looks.
+    pub fn deliver_to_maildir(&self, raw: &[u8]) {
+        let maildir = self.dir.path().join("mail/cobros/Maildir");
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let name = format!(
+            "{}.M{nanos}P{}.cobrador-test",
+            nanos / 1_000_000_000,
+            std::process::id()
+        );
+        let tmp = maildir.join("tmp").join(&name);
+        std::fs::create_dir_all(maildir.join("tmp")).unwrap();
+        std::fs::write(&tmp, raw).unwrap();
+        // Owned like the rest of the mail (Dovecot runs mail processes as another user as root).
+        let _ = Command::new("chown")
+            .arg("--reference")
+            .arg(&maildir)
+            .arg(&tmp)
+            .status();
+        std::fs::rename(&tmp, maildir.join("new").join(&name)).unwrap();
+    }
+
     /// Stops the server (its mail stays); [`Dovecot::restart`] brings it back on the same ports.
     pub fn stop(&mut self) {
         let conf = self.dir.path().join("dovecot.conf");
@@ -532,7 +557,34 @@ impl Dovecot {
             let _ = child.kill();
             let _ = child.wait();
         }
+        // The master is gone; its mail processes (an IMAP session in IDLE, say) must go too,
+        // or the session would live on. They carry this instance's name in their title.
+        let title = format!("dovecot-cobrador-test-{}/", self.port);
         let start = std::time::Instant::now();
+        loop {
+            let out = Command::new("ps")
+                .args(["-eo", "pid=,args="])
+                .output()
+                .unwrap();
+            let pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter(|l| l.contains(&title))
+                .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+                .collect();
+            if pids.is_empty() {
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(5) {
+                for pid in &pids {
+                    let _ = Command::new("kill").args(["-9", pid]).status();
+                }
+            }
+            assert!(
+                start.elapsed() < START_TIMEOUT,
+                "dovecot processes linger: {pids:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
             assert!(start.elapsed() < START_TIMEOUT, "dovecot did not stop");
             std::thread::sleep(Duration::from_millis(20));
