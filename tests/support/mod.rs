@@ -518,6 +518,10 @@ impl Dovecot {
     /// while the IMAP server is down; Dovecot finds it when it next looks.
     pub fn deliver_to_maildir(&self, raw: &[u8]) {
         let maildir = self.dir.path().join("mail/cobros/Maildir");
+        if !maildir.join("new").exists() {
+            // Let Dovecot create it, owned by its mail user.
+            self.doveadm(&["mailbox", "status", "-u", "cobros", "messages", "INBOX"]);
+        }
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
