@@ -68,7 +68,16 @@ async fn inbox_throughput() {
         currency: "EUR".into(),
     };
     let at = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
-    import_bytes(&mut store, Kind::Clients, "c.csv", b"id;name;email\nC1;Uno;uno@cliente.example\n", &d, false, at).unwrap();
+    import_bytes(
+        &mut store,
+        Kind::Clients,
+        "c.csv",
+        b"id;name;email\nC1;Uno;uno@cliente.example\n",
+        &d,
+        false,
+        at,
+    )
+    .unwrap();
     import_bytes(
         &mut store,
         Kind::Invoices,
@@ -116,7 +125,12 @@ async fn inbox_throughput() {
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
     let report = inbox::check_once(&config, &mut store, now).await.unwrap();
     let ingest = t.elapsed();
-    assert_eq!(report.applied + report.needs_review, n, "{:?}", report.fetched);
+    assert_eq!(
+        report.applied + report.needs_review,
+        n,
+        "{:?}",
+        report.fetched
+    );
     let responses = store::responses::list(store.conn(), false).unwrap().len();
     assert_eq!(responses, n);
 
@@ -134,5 +148,8 @@ async fn inbox_throughput() {
         report.applied,
         report.needs_review
     );
-    println!("ratio cobrador / bare fetch: {:.3}", rate(ingest) / rate(fetch));
+    println!(
+        "ratio cobrador / bare fetch: {:.3}",
+        rate(ingest) / rate(fetch)
+    );
 }

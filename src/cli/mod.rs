@@ -64,7 +64,7 @@ pub enum Command {
     Preview(preview::Args),
     /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
     ParseReply(parse_reply::Args),
-    /// One full pass: plan, queue, send; then exit.
+    /// One full pass: read replies (when [email.imap] is set), plan, queue, send; then exit.
     Tick(tick::Args),
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),

@@ -74,6 +74,13 @@ pub fn to_text(html: &str) -> String {
                             // follows it, outside: everything from here on is history.
                             out.rest_is_history = true;
                         }
+                        if !out.rest_is_history && is_signature_container(tag) {
+                            // Gmail, Outlook and Thunderbird wrap the signature: mark it as a
+                            // plain-text client would.
+                            out.newline();
+                            out.push_text("--");
+                            out.hard_newline();
+                        }
                         let quote = is_quote_container(tag);
                         if quote {
                             out.depth += 1;
@@ -113,6 +120,12 @@ fn is_history_start(tag: &str) -> bool {
     ["divrplyfwdmsg", "appendonsend", "stopspelling"]
         .iter()
         .any(|c| t.contains(c))
+}
+
+/// Containers of a signature (`gmail_signature`, Outlook's `Signature`, `moz-signature`).
+fn is_signature_container(tag: &str) -> bool {
+    let t = tag.to_ascii_lowercase();
+    (t.contains("class=") || t.contains("id=")) && t.contains("signature")
 }
 
 /// Containers that mail clients put around the quoted message instead of `<blockquote>`.

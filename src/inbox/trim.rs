@@ -30,14 +30,21 @@ pub fn visible_text(text: &str) -> String {
         if starts_history_block(&lines, i) {
             break;
         }
-        if let Some(len) = attribution_at(&lines, i) {
-            let next = lines[i + len..].iter().find(|l| !l.trim().is_empty());
-            if next.is_some_and(|l| is_quoted(l)) {
+        if let Some(len) = attribution_at(&lines, i, is_attribution) {
+            if quote_follows(&lines, i + len) {
                 // A quote: skip it, keep what follows (bottom-posting).
                 i += len;
                 continue;
             }
             break;
+        }
+        // "Ana escribió el 23/11/2026 11:00:" and other word orders, trusted only when a
+        // quote follows.
+        if let Some(len) = attribution_at(&lines, i, is_loose_attribution)
+            && quote_follows(&lines, i + len)
+        {
+            i += len;
+            continue;
         }
         kept.push(line);
         i += 1;
@@ -182,8 +189,15 @@ const WROTE: [&str; 12] = [
     "skrev:",
 ];
 
-/// If an attribution starts at line `i`, how many lines it spans (1 to 3).
-fn attribution_at(lines: &[&str], i: usize) -> Option<usize> {
+fn quote_follows(lines: &[&str], from: usize) -> bool {
+    lines
+        .get(from..)
+        .and_then(|rest| rest.iter().find(|l| !l.trim().is_empty()))
+        .is_some_and(|l| is_quoted(l))
+}
+
+/// If an attribution (as `test` sees it) starts at line `i`, how many lines it spans (1 to 3).
+fn attribution_at(lines: &[&str], i: usize, test: fn(&str) -> bool) -> Option<usize> {
     let mut joined = String::new();
     for len in 1..=3 {
         let line = lines.get(i + len - 1)?;
@@ -197,11 +211,31 @@ fn attribution_at(lines: &[&str], i: usize) -> Option<usize> {
         if joined.len() > 400 {
             return None;
         }
-        if is_attribution(&joined) {
+        if test(&joined) {
             return Some(len);
         }
     }
     None
+}
+
+/// A line ending in ':' that says someone wrote, in any word order.
+fn is_loose_attribution(l: &str) -> bool {
+    let l = l.trim_end();
+    l.ends_with(':')
+        && l.chars().count() <= 250
+        && [
+            " escribió",
+            " escribio",
+            " wrote",
+            " a écrit",
+            " escreveu",
+            " va escriure",
+            " ha escrit",
+            " schrieb",
+            " ha scritto",
+        ]
+        .iter()
+        .any(|v| l.contains(v))
 }
 
 fn is_attribution(l: &str) -> bool {
@@ -337,6 +371,34 @@ fn is_closing(line: &str) -> bool {
     })
 }
 
+/// Closings that are also the message's last words when nothing follows ("Gracias").
+const THANKS: [&str; 8] = [
+    "gracias",
+    "muchas gracias",
+    "thanks",
+    "thank you",
+    "merci",
+    "obrigado",
+    "obrigada",
+    "gràcies",
+];
+
+/// A line that reads as part of the message, not of a signature: a sentence going on in
+/// lower case, or a long one that ends like a sentence.
+fn is_content(line: &str) -> bool {
+    let t = line.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let lower = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .count();
+    let lower_start = t.chars().next().is_some_and(char::is_lowercase);
+    // Company names ("Comercializadora del Valle S.A. de C.V.") are capitalised; sentences are
+    // mostly lower case.
+    (lower_start && words.len() >= 3 && !t.contains('@') && !t.starts_with("www"))
+        || (words.len() >= 6 && t.ends_with(['.', '?', '!']) && lower * 10 >= words.len() * 6)
+}
+
 fn is_postscript(line: &str) -> bool {
     let l = clean(line);
     ["pd", "p.d", "p.s", "ps:", "ps "]
@@ -370,8 +432,11 @@ fn cut_signature<'a>(lines: &[&'a str]) -> Vec<&'a str> {
             .collect();
         let postscript = rest.iter().position(|l| is_postscript(l));
         let before_ps = postscript.map_or(&rest[..], |p| &rest[..p]);
-        let signature_like =
-            before_ps.len() <= 8 && before_ps.iter().all(|l| l.trim().chars().count() <= 80);
+        let thanks = THANKS.contains(&clean(line).trim_end_matches(['.', ',', '!', ' ']));
+        let signature_like = before_ps.len() <= 15
+            && before_ps.iter().all(|l| l.trim().chars().count() <= 100)
+            && !before_ps.iter().any(|l| is_content(l))
+            && !(thanks && before_ps.is_empty());
         if !signature_like {
             continue;
         }
@@ -445,6 +510,25 @@ mod tests {
         assert_eq!(visible_text(t), t);
         let t = "Pago el lunes.\nSaludos, Marta Gil\nEbro S.L.";
         assert_eq!(visible_text(t), "Pago el lunes.");
+        let t = "Hola,\nGracias,\nle pago el lunes sin falta\nMarta";
+        assert_eq!(visible_text(t), t);
+        assert_eq!(
+            visible_text("Le pago el lunes.\n\nGracias"),
+            "Le pago el lunes.\n\nGracias"
+        );
+        assert_eq!(
+            visible_text("Le pago el lunes.\n\nGracias,\nAna"),
+            "Le pago el lunes."
+        );
+    }
+
+    #[test]
+    fn attributions_in_another_word_order_before_a_quote() {
+        let t = "Reformas Prado escribió el 23/11/2026 11:00:\n> Recordatorio\n\nPagado ayer.";
+        assert_eq!(visible_text(t), "Pagado ayer.");
+        // Without a quote below, such a line is the client's own words.
+        let t = "Como ya le escribió mi socio:";
+        assert_eq!(visible_text(t), t);
     }
 
     #[test]
