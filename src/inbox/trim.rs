@@ -420,7 +420,13 @@ fn cut_signature<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         }
     }
     let lines = &lines[..end];
-    for (i, line) in lines.iter().enumerate() {
+    // A signature is short: only closings among the last lines can start one (this also keeps
+    // the scan linear on a message made of thousands of "Saludos").
+    let non_empty: Vec<usize> = (0..lines.len())
+        .filter(|i| !lines[*i].trim().is_empty())
+        .collect();
+    let first_candidate = non_empty.len().checked_sub(40).map_or(0, |k| non_empty[k]);
+    for (i, line) in lines.iter().enumerate().skip(first_candidate) {
         // A closing on the very first line is the message itself ("Gracias" alone).
         if i == 0 || !is_closing(line) {
             continue;
