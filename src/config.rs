@@ -290,6 +290,23 @@ pub struct Imap {
     pub save_sent: bool,
     /// Extra CA certificate (PEM) to trust, e.g. a test server's. Default: none.
     pub ca_file: Option<PathBuf>,
+    /// Move each processed message to this mailbox (it must exist). Default: none (messages
+    /// stay in `mailbox`, flagged \Seen).
+    pub processed_mailbox: Option<String>,
+    /// A message larger than this is recorded for review without being parsed. Default:
+    /// 10000000 (10 MB).
+    #[serde(default = "default_max_message_bytes")]
+    pub max_message_bytes: u64,
+    /// Seconds between checks when the server has no IDLE. Default: 60.
+    #[serde(default = "default_poll_secs")]
+    pub poll_secs: u64,
+}
+
+fn default_max_message_bytes() -> u64 {
+    10_000_000
+}
+fn default_poll_secs() -> u64 {
+    60
 }
 
 fn default_imap_security() -> Security {
@@ -554,6 +571,11 @@ impl Config {
             && imap.sent_mailbox.is_none()
         {
             bail!("email.imap.save-sent: set sent-mailbox too (e.g. \"Sent\")");
+        }
+        if let Some(imap) = &self.email.imap
+            && imap.poll_secs == 0
+        {
+            bail!("email.imap.poll-secs: must be at least 1");
         }
         if let Some(tg) = &self.telegram
             && tg.token_env.is_none()

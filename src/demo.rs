@@ -383,6 +383,7 @@ fn act(
                     .into_iter()
                     .collect(),
                 automatic: false,
+                ..Incoming::default()
             };
             let applied = engine::apply::apply_reply(store, config, renderer, &incoming, now)?
                 .context("the demo's reply was already applied")?;

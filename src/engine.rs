@@ -7,6 +7,7 @@ pub mod apply;
 pub mod context;
 pub mod decisions;
 pub mod fallback;
+pub mod matcher;
 
 use std::collections::BTreeMap;
 

@@ -37,6 +37,7 @@ pub mod engine;
 pub mod import;
 pub mod inbox;
 pub mod logging;
+pub mod mail;
 pub mod policy;
 pub mod render;
 pub mod sender;

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use cobrador::config::Config;
 use cobrador::import::{Defaults, Kind, import_bytes};
-use cobrador::inbox::mime;
+use cobrador::mail::mime;
 use cobrador::store::Store;
 use cobrador::understand::understand;
 

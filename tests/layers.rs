@@ -9,7 +9,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["domain", "logging"],
     &["understand", "policy"],
-    &["render", "config", "store"],
+    &["render", "config", "store", "mail"],
     &["channel", "import"],
     &["sender", "engine"],
     &["inbox", "telegram", "bank", "report", "digest"],

@@ -248,8 +248,7 @@ pub(super) fn words(
         sender: Some(chat.to_string()),
         subject: None,
         body: text.to_owned(),
-        references: Vec::new(),
-        automatic: false,
+        ..Incoming::default()
     };
     let scope = Scope {
         client_id: who.client.id.clone(),
