@@ -149,7 +149,7 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
                     .entry(m.message.stage.clone())
                     .or_default() += 1;
                 report.files += 1;
-                let to = if m.message.stage == "handover" || m.message.stage == "owner_alert" {
+                let to = if crate::domain::is_owner_facing(&m.message.stage) {
                     "to the owner".to_owned()
                 } else {
                     format!("by {}", m.message.channel)

@@ -411,9 +411,7 @@ fn threading(
     let previous: Vec<_> = file
         .messages
         .iter()
-        .filter(|p| {
-            !m.handover && !p.message.stage.starts_with("owner") && p.message.stage != "handover"
-        })
+        .filter(|p| !m.handover && !crate::domain::is_owner_facing(&p.message.stage))
         .cloned()
         .collect();
     let (in_reply_to, references) = thread_headers(&previous);
@@ -536,7 +534,7 @@ fn alert_failures(
     for status in [store::OutboxStatus::Dead, store::OutboxStatus::Uncertain] {
         for m in store::outbox::with_status(tx, status)? {
             // An alert about an alert would loop; the owner sees those in `status`.
-            if m.message.stage == "owner_alert" || m.message.stage == "handover" {
+            if crate::domain::is_owner_facing(&m.message.stage) {
                 continue;
             }
             let Some(file) = files.get(m.message.client_id.as_str()) else {

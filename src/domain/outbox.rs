@@ -8,6 +8,14 @@ use serde::Serialize;
 
 use super::Channel;
 
+/// Whether a message of this stage (or kind) goes to the business owner — a hand-over, an
+/// alert, the morning digest — rather than to a client. Owner messages are never held by a
+/// client's contact window and never count against a client's gaps and caps. The one place
+/// that decides it.
+pub fn is_owner_facing(stage: &str) -> bool {
+    matches!(stage, "handover" | "digest") || stage.starts_with("owner")
+}
+
 /// Where a message stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

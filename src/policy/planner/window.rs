@@ -16,7 +16,7 @@ const MAX_DAY_SKIPS: u32 = 60;
 
 /// Whether a stage's messages are read by the client (and so count against its limits).
 pub fn is_client_facing(stage: &str) -> bool {
-    stage != "handover" && stage != "owner_alert"
+    !crate::domain::is_owner_facing(stage)
 }
 
 /// Instants of the client's earlier client-facing messages (sent, or still to be sent).
