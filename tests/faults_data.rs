@@ -427,3 +427,28 @@ fn example_files_still_import() {
     }
     let _ = support::t0();
 }
+
+#[test]
+fn limits_are_validated_with_the_setting_named() {
+    let bad = cobrador::config::Config::parse(
+        &support::config_text("[limits]\nmax-amount = \"0\"\n"),
+        "c.toml",
+    );
+    let e = format!("{:#}", bad.unwrap_err());
+    assert!(e.contains("limits.max-amount"), "{e}");
+    let bad = cobrador::config::Config::parse(
+        &support::config_text("[limits]\nretry-for-hours = 0\n"),
+        "c.toml",
+    );
+    assert!(format!("{:#}", bad.unwrap_err()).contains("limits.retry-for-hours"));
+    let ok = cobrador::config::Config::parse(
+        &support::config_text("[limits]\nmax-amount = \"5000\"\nretry-for-hours = 12\n"),
+        "c.toml",
+    )
+    .unwrap();
+    assert_eq!(ok.limits.max_amount, Decimal::from(5000));
+    assert_eq!(
+        cobrador::sender::FlushOptions::for_config(&ok).retry_for,
+        chrono::Duration::hours(12)
+    );
+}
