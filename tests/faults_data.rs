@@ -452,3 +452,29 @@ fn limits_are_validated_with_the_setting_named() {
         chrono::Duration::hours(12)
     );
 }
+
+/// A message queued again by a person gets a fresh retry period, whether it was dead or
+/// uncertain.
+#[test]
+fn requeued_messages_get_a_fresh_retry_period() {
+    use cobrador::store::{OutboxStatus, outbox};
+    let (_d, store) = fresh();
+    let ids = support::queue_many(&store, 2);
+    let t = support::t0();
+    for id in &ids {
+        outbox::mark_sending(store.conn(), *id).unwrap();
+        outbox::mark_first_attempt(store.conn(), *id, t).unwrap();
+    }
+    outbox::recover_interrupted(store.conn()).unwrap();
+    outbox::resolve_uncertain(store.conn(), ids[0], false, t).unwrap();
+    assert_eq!(outbox::first_attempt(store.conn(), ids[0]).unwrap(), None);
+    outbox::mark_dead(store.conn(), ids[1], "550").unwrap();
+    assert_eq!(
+        outbox::get(store.conn(), ids[1]).unwrap().unwrap().status,
+        OutboxStatus::Dead
+    );
+    outbox::requeue_dead(store.conn(), ids[1], t).unwrap();
+    let m = outbox::get(store.conn(), ids[1]).unwrap().unwrap();
+    assert_eq!((m.status, m.attempts), (OutboxStatus::Queued, 0));
+    assert_eq!(outbox::first_attempt(store.conn(), ids[1]).unwrap(), None);
+}
