@@ -478,3 +478,17 @@ fn requeued_messages_get_a_fresh_retry_period() {
     assert_eq!((m.status, m.attempts), (OutboxStatus::Queued, 0));
     assert_eq!(outbox::first_attempt(store.conn(), ids[1]).unwrap(), None);
 }
+
+#[test]
+fn an_unsupported_country_is_refused_at_import() {
+    let (_d, mut store) = fresh();
+    let e = err(
+        &mut store,
+        Kind::Clients,
+        "id;name;pais;tz\nC1;Uno;ZZ;Europe/Madrid\n",
+    );
+    assert!(
+        e.contains("f.csv:2: country \"ZZ\" is not supported"),
+        "{e}"
+    );
+}
