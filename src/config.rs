@@ -119,6 +119,23 @@ fn default_retry_stage_after_hours() -> u32 {
     24
 }
 
+impl Limits {
+    /// Positive, and small enough that sums of bounded amounts can never overflow.
+    pub fn validate(&self) -> Result<()> {
+        let ceiling = Decimal::from(1_000_000_000_000_000_000i64);
+        if self.max_amount <= Decimal::ZERO || self.max_amount > ceiling {
+            bail!(
+                "limits.max-amount: {} must be above 0 and at most 10^18 (default 10^12)",
+                self.max_amount
+            );
+        }
+        if self.retry_for_hours == 0 {
+            bail!("limits.retry-for-hours: must be at least 1 (default 96)");
+        }
+        Ok(())
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -544,6 +561,7 @@ impl Config {
                 self.business.currency
             );
         }
+        self.limits.validate()?;
         for code in self.countries.keys() {
             code.parse::<crate::policy::Country>()
                 .map_err(|e| anyhow::anyhow!("countries.{code}: {e}"))?;

@@ -234,6 +234,10 @@ fn client_row(
         .or_keep(COUNTRY, old.map(|c| c.country.clone()), str::to_owned)
         .unwrap_or_else(|| defaults.country.clone())
         .to_ascii_uppercase();
+    // An unsupported country would stop the planner for every client: refuse it here.
+    country.parse::<crate::policy::Country>().map_err(|_| {
+        anyhow::anyhow!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR")
+    })?;
     let time_zone = match row.get(TIME_ZONE) {
         Some(tz) => Tz::from_str(tz).map_err(|_| {
             anyhow::anyhow!("unknown time zone {tz:?}: use an IANA name such as Europe/Madrid or America/Mexico_City")

@@ -234,7 +234,8 @@ pub fn resolve_uncertain(conn: &Connection, id: i64, sent: bool, now: DateTime<U
         )?
     } else {
         conn.execute(
-            "UPDATE outbox SET status = 'queued', send_at = ?2 WHERE id = ?1 AND status = 'uncertain'",
+            "UPDATE outbox SET status = 'queued', send_at = ?2, first_attempt_at = NULL
+             WHERE id = ?1 AND status = 'uncertain'",
             params![id, ts(now)],
         )?
     };
