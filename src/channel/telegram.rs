@@ -110,6 +110,16 @@ impl TelegramChannel {
         tokio::time::sleep_until(wait_until).await;
     }
 
+    /// The answer for `chat` arrived: its next message waits a second from now, so that the
+    /// server sees them a second apart whatever the network did with this one.
+    fn finished(&self, chat: i64) {
+        if let Ok(mut pace) = self.pace.lock() {
+            let now = Instant::now();
+            let last = pace.per_chat.entry(chat).or_insert(now);
+            *last = (*last).max(now);
+        }
+    }
+
     fn pause(&self, secs: u64) {
         if let Ok(mut pace) = self.pace.lock() {
             let until = Instant::now() + Duration::from_secs(secs);
@@ -122,11 +132,12 @@ impl TelegramChannel {
         let mut waited = false;
         loop {
             self.wait_turn(chat).await;
-            let err = match self
+            let answer = self
                 .bot
                 .send_message(chat, &msg.message.body_text, markup.clone())
-                .await
-            {
+                .await;
+            self.finished(chat);
+            let err = match answer {
                 Ok(sent) => {
                     return SendOutcome::Sent {
                         telegram_message_id: Some(sent.message_id),

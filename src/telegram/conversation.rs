@@ -190,9 +190,10 @@ pub(super) fn words(
         outcome: "applied",
         actions: vec![],
     };
+    let lower = text.to_lowercase();
     let foreign: Vec<String> = store::invoices::list(tx, None)?
         .into_iter()
-        .filter(|i| i.client_id != who.client.id && apply::mentions(text, &i.number))
+        .filter(|i| i.client_id != who.client.id && apply::mentions(&lower, &i.number))
         .map(|i| i.number)
         .collect();
     if !foreign.is_empty() {
