@@ -1,4 +1,9 @@
 //! `cobrador parse-reply [--now RFC3339] [--tz ZONE] [--eml]`: a reply on stdin, JSON out.
+//!
+//! Stable fields: `intent`, `promised_date` (`YYYY-MM-DD` or null), `promised_range`
+//! (`["YYYY-MM-DD", "YYYY-MM-DD"]` for a period, else null; `promised_date` is its last day)
+//! and `ambiguous` (true when the app should confirm before acting). With `--eml`, automatic
+//! replies are recognised by their headers and their subject as well as their text.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -40,10 +45,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let (text, received, automatic) = if args.eml {
         let mail = mime::parse(&raw)
             .context("stdin is not an RFC 5322 message (drop --eml for plain text)")?;
+        let auto_subject = mail
+            .subject
+            .as_deref()
+            .is_some_and(crate::understand::subject_looks_automatic);
         (
             mail.text,
             args.now.or(mail.date).unwrap_or_else(Utc::now),
-            mail.automatic,
+            mail.automatic || auto_subject,
         )
     } else {
         (
@@ -54,7 +63,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     };
     let mut reading = understand(&text, received, tz);
     if automatic {
+        // An automatic reply never promises, whatever dates its text holds.
         reading.intent = crate::understand::Intent::AutoReply;
+        reading.promised_date = None;
+        reading.promised_range = None;
+        reading.promised_amount = None;
     }
     let mut json = serde_json::to_value(&reading)?;
     if let Some(obj) = json.as_object_mut() {
