@@ -161,4 +161,3 @@ pub(crate) fn clauses(toks: &[Token<'_>]) -> (Vec<usize>, Vec<bool>) {
     }
     (ids, questions)
 }
-

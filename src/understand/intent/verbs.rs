@@ -250,4 +250,3 @@ pub(super) const DETERMINERS: [&str; 26] = [
 pub(super) const PRONOUNS: [&str; 11] = [
     "le", "te", "les", "os", "se", "lo", "la", "los", "las", "me", "nos",
 ];
-
