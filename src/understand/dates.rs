@@ -322,7 +322,13 @@ impl Parser<'_, '_> {
             "esta" if matches!(self.w(i + 1), "tarde" | "noche") => return day(i + 2, today),
             _ => {}
         }
-        // Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
+        self.duration(i)
+    }
+
+    /// Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
+    fn duration(&self, i: usize) -> Option<DateMention> {
+        let today = self.today;
+        let w = self.w(i);
         let (j, past) = if let Some(j) = self.seq(i, &["dentro", "de"]) {
             (j, false)
         } else if let Some(j) = self.seq(i, &["de", "aqui", "a"]) {
@@ -423,6 +429,15 @@ impl Parser<'_, '_> {
                 return self.period(k + 1, part);
             }
             "ultimos" if self.w(k + 1) == "dias" => return self.period(k + 2, Part::LastDays),
+            // "el último día del mes", "el último día hábil de diciembre".
+            "ultimo" if self.w(k + 1) == "dia" => {
+                let j = if matches!(self.w(k + 2), "habil" | "laborable") {
+                    k + 3
+                } else {
+                    k + 2
+                };
+                return self.period(j, Part::End);
+            }
             "finde" | "findes" => return Some(self.weekend(k, k + 1)),
             "puente" => return self.bridge(k),
             "navidad" | "navidades" | "nochebuena" => {
