@@ -64,6 +64,14 @@ impl Parser<'_, '_> {
         if other {
             date = cal::weekday_next_week(today, wd);
         }
+        // "el pasado viernes": the last one before today.
+        if k > 0 && matches!(self.w(k - 1), "pasado" | "pasada") {
+            m.past = true;
+            date = cal::sub_days(cal::next_weekday(today, wd), 7);
+            if date >= today {
+                date = cal::sub_days(date, 7);
+            }
+        }
         let next_week = [
             &["de", "la", "semana", "que", "viene"][..],
             &["de", "la", "proxima", "semana"],

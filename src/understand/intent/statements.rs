@@ -215,7 +215,8 @@ fn infinitive_kind(governing: &[&str]) -> Option<(StatementKind, bool, bool)> {
         "voy" | "vamos" | "va" | "van" | "puedo" | "podemos" | "podre" | "podremos" | "pienso"
         | "pensamos" | "quiero" | "queremos" | "procedo" | "procedemos" | "procedere"
         | "procederemos" | "debo" | "debemos" | "comprometo" | "comprometemos" | "ire"
-        | "iremos" | "vengo" | "tengo" | "tenemos" | "poder" => promise,
+        | "iremos" | "vengo" | "tengo" | "tenemos" | "poder" | "vuelvo" | "volvemos"
+        | "volvere" | "volveremos" => promise,
         "espero" | "esperamos" | "intentare" | "intentaremos" | "tratare" | "trataremos"
         | "intento" | "podria" | "podriamos" | "quisiera" | "quisieramos" | "gustaria"
         | "puede" | "pueda" | "podamos" => Some((StatementKind::Promise, true, false)),

@@ -188,6 +188,10 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "factura anulada"),
     (
         Cue::Dispute,
+        "anulen|anular|anulacion|anulemos|anulela|anulenla",
+    ),
+    (
+        Cue::Dispute,
         "quedo|quedaron|esta|estan|dejaron|dejo a medias",
     ),
     (

@@ -200,7 +200,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "para que ?se lo|la|le|me haga|pague|abone|transfiera|deposite|ingrese|consigne|cancele|liquide",
+        "para que ?se lo|la|le|les|te|me|nos haga|pague|abone|transfiera|deposite|ingrese|consigne|cancele|liquide",
     ),
     (
         Cue::PromisePhrase,
@@ -213,6 +213,14 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "caigo|caemos|caere|caeremos con ?la|el lana|plata|dinero|pago|feria",
+    ),
+    (
+        Cue::PaidProof,
+        "importe|dinero|pago|transferencia|deposito|ingreso|abono|plata|fondos ya se|esta|estan|aparece|aparecen|figura|figuran|deberia|deberian|debe|encuentra|encuentran",
+    ),
+    (
+        Cue::PaidProof,
+        "procedido|procedimos|procedi al|a pago|abono|ingreso|pagar|abonar|transferir|liquidar",
     ),
     (
         Cue::PaidProof,
