@@ -300,7 +300,8 @@ impl Parser<'_, '_> {
                 m.past = true;
                 return Some(m);
             }
-            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "enseguida" | "inmediatamente" => {
+            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
+            | "inmediatamente" => {
                 let mut end = i + 1;
                 if self.w(end) == "mismo" {
                     end += 1;

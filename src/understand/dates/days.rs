@@ -356,6 +356,18 @@ impl Parser<'_, '_> {
             m.shifted = clamped;
             return Some(m);
         }
+        // "el 20 de este mes", "el 20 del mes": this month's, as a bare day would be.
+        let this_month = [
+            &["de", "este", "mes"][..],
+            &["de", "este", "mismo", "mes"],
+            &["del", "mes"],
+            &["del", "presente", "mes"],
+            &["de", "este"],
+        ];
+        let end = this_month
+            .iter()
+            .find_map(|s| self.seq(end, s))
+            .unwrap_or(end);
         let (d, rolled, clamped) = cal::day_of_month(self.today, day);
         let mut m = DateMention::new(k, end, Some(d));
         m.shifted = rolled || clamped;

@@ -41,6 +41,10 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Plan, "poco a poco"),
     (
         Cue::Plan,
+        "deme|dame|denme|deneme|regaleme|regalame chance|plazo|tiempo|hasta|unos",
+    ),
+    (
+        Cue::Plan,
         "me|nos podria|podrian|puede|pueden|puedes|podes dar|conceder|regalar|dejar hasta|plazo|tiempo|unos|mas|chance",
     ),
     (

@@ -215,6 +215,10 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "caigo|caemos|caere|caeremos con ?la|el lana|plata|dinero|pago|feria",
     ),
     (
+        Cue::PromisePhrase,
+        "le|te|les tengo|tendre|tendremos|tenemos el|la|su|tu dinero|lana|pago|plata|importe|feria",
+    ),
+    (
         Cue::PaidProof,
         "importe|dinero|pago|transferencia|deposito|ingreso|abono|plata|fondos ya se|esta|estan|aparece|aparecen|figura|figuran|deberia|deberian|debe|encuentra|encuentran",
     ),
