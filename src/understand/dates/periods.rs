@@ -53,7 +53,7 @@ impl Parser<'_, '_> {
             return None;
         } else {
             let md = (self.today.month(), self.today.day());
-            (k + 1, md >= (11, 1) && md <= (12, 8))
+            (k + 1, ((11, 1)..=(12, 8)).contains(&md))
         };
         if !december {
             return None;

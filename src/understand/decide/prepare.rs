@@ -70,7 +70,7 @@ pub(super) fn prepare(
                 ))
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
-        Cue::PromisePhrase => !(c.start > 0 && word(c.start - 1) == "ya") && !question(c.start),
+        Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
         // "de baja médica" in an absence notice is not "darme de baja".
         Cue::Stop => !in_auto(c),
         // "el viernes no me da tiempo": not a request for time.

@@ -87,9 +87,10 @@ fn statement_at(
     }
     let around = look_back(toks, clause, i);
     // "me paga el 15", "cuando nos paguen": money coming to the client, not to us.
-    let third_person = !t.text.ends_with('o')
-        && !t.text.ends_with("mos")
-        && !(tense == Tense::Past && t.text.ends_with('e'));
+    let first_person = t.text.ends_with('o')
+        || t.text.ends_with("mos")
+        || (tense == Tense::Past && t.text.ends_with('e'));
+    let third_person = !first_person;
     if third_person && matches!(around.back.first().copied(), Some("me" | "nos")) {
         return None;
     }
