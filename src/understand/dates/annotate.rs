@@ -4,6 +4,20 @@
 use super::{DateMention, Parser};
 
 impl Parser<'_, '_> {
+    /// True when token `i` is a preterite by its final accent: "llegó", "recibí", "mandé"
+    /// (not the futures "pagaré", "estaré", nor "aquí", "allí").
+    fn preterite(&self, i: usize) -> bool {
+        let Some(t) = self.t.get(i) else {
+            return false;
+        };
+        let w = t.text;
+        t.accent_final
+            && w.len() >= 4
+            && (w.ends_with('o')
+                || (w.ends_with('e') && !w.ends_with("re"))
+                || (w.ends_with('i') && !matches!(w, "aqui" | "alli" | "ahi" | "asi")))
+    }
+
     /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
     /// a day rule it out (up to a comma or the end of the clause).
     fn ruled_out_after(&self, end: usize) -> bool {
@@ -73,6 +87,11 @@ impl Parser<'_, '_> {
                 m.negated = true;
             }
             if matches!(after, "pasado" | "pasada") {
+                m.past = true;
+            }
+            // "el pedido llegó el viernes", "la recibí el lunes": a preterite right next to
+            // the day puts it in the past.
+            if (m.start > 0 && self.preterite(m.start - 1)) || self.preterite(m.end) {
                 m.past = true;
             }
             let before = |back: usize| -> &str {

@@ -163,15 +163,25 @@ fn classify(
         Tense::Present | Tense::Future => StatementKind::Promise,
         Tense::Conditional => return Some((StatementKind::Promise, true, false)),
         Tense::Past => {
-            // "que le pague", "cuando deposite": the -e forms are also subjunctive.
-            let subjunctive = t.text.ends_with('e')
-                && !t.accent_final
-                && back
-                    .iter()
-                    .find(|b| !PRONOUNS.contains(b) && **b != "ya")
-                    .is_some_and(|b| matches!(*b, "que" | "cuando" | "apenas" | "si" | "cuanto"));
-            if subjunctive {
-                return None;
+            // "que le pague", "cuando deposite": the -e forms are also subjunctive; after
+            // "puede que", "ojalá", "quizás" they are a hedged promise.
+            let unaccented_e = t.text.ends_with('e') && !t.accent_final;
+            let trigger = back
+                .iter()
+                .position(|b| matches!(*b, "que" | "cuando" | "apenas" | "si" | "cuanto"))
+                // "que ya le pague": "ya" marks the preterite, typed without its accent.
+                .filter(|&p| !back[..p].contains(&"ya"))
+                .map(|p| (back[p], back.get(p + 1).copied().unwrap_or("")));
+            let maybe = back
+                .iter()
+                .any(|b| matches!(*b, "ojala" | "quizas" | "quiza" | "vez"));
+            match trigger {
+                Some(("que", "puede" | "posible" | "probable")) if unaccented_e => {
+                    return Some((StatementKind::Promise, true, false));
+                }
+                Some(_) if unaccented_e => return None,
+                _ if unaccented_e && maybe => return Some((StatementKind::Promise, true, false)),
+                _ => {}
             }
             StatementKind::Paid
         }
