@@ -81,7 +81,11 @@ fn compile(pattern: &'static str, cue: Cue) -> Phrase {
                 Some(b) => (true, b),
                 None => (false, e),
             };
-            (body.split('|').collect(), opt)
+            // Sorted, so a token is looked up by binary search.
+            let mut choices: Vec<&'static str> = body.split('|').collect();
+            choices.sort_unstable();
+            choices.dedup();
+            (choices, opt)
         })
         .collect();
     Phrase { elems, cue }
@@ -117,7 +121,7 @@ fn match_at(elems: &[(Vec<&'static str>, bool)], toks: &[Token<'_>], i: usize) -
     };
     let here = toks
         .get(i)
-        .filter(|t| choices.contains(&t.text))
+        .filter(|t| choices.binary_search(&t.text).is_ok())
         .and_then(|_| match_at(rest, toks, i + 1));
     if here.is_some() {
         return here;

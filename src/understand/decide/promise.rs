@@ -17,7 +17,7 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     if f.has(Cue::NonPay) || f.has(Cue::Hedge) && !f.has(Cue::Sure) {
         return false;
     }
-    let cands = candidates(f);
+    let cands = f.candidates();
     let Some(last) = cands.iter().rev().find(|m| !m.weak) else {
         return false;
     };
@@ -46,7 +46,7 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
 
 /// Dates that can be promised: future, not negated, not a reference; "ahora" only next to a
 /// payment; nothing in a clause that says "no puedo pagar" unless it says "hasta".
-pub(super) fn candidates<'f>(f: &'f Found<'_, '_>) -> Vec<&'f DateMention> {
+pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
     let n = f.is_question.len();
     let mut promise_clause = vec![false; n];
     for c in f.promise_clauses() {
@@ -82,15 +82,19 @@ pub(super) fn candidates<'f>(f: &'f Found<'_, '_>) -> Vec<&'f DateMention> {
     };
     f.dates
         .iter()
-        .filter(|m| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
-        .filter(|m| !m.weak || in_promise(m.start))
-        .filter(|m| !is_blocked(m.start) || f.toks.get(m.start).is_some_and(|t| t.text == "hasta"))
+        .enumerate()
+        .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
+        .filter(|(_, m)| !m.weak || in_promise(m.start))
+        .filter(|(_, m)| {
+            !is_blocked(m.start) || f.toks.get(m.start).is_some_and(|t| t.text == "hasta")
+        })
+        .map(|(i, _)| i)
         .collect()
 }
 
 /// Fills the promised day and amount; `first` picks the first dated payment (plans).
 pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision, first: bool) {
-    let cands = candidates(f);
+    let cands = f.candidates();
     let promise_clauses = f.promise_clauses();
     // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
     let correction = f.first(Cue::Correction).map(|c| c.start);
