@@ -4,7 +4,7 @@
 //! ("viernes", "15", "semana", "fin", "quincena", ...) and the few words around it. The
 //! conventions for vague expressions are documented in the module docs of `understand`.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 mod annotate;
 mod days;
@@ -101,7 +101,7 @@ enum Modifier {
 }
 
 /// Words skipped in front of a head word; they belong to the expression.
-const FILLERS: [&str; 19] = [
+const FILLERS: [&str; 21] = [
     "el",
     "la",
     "los",
@@ -121,6 +121,8 @@ const FILLERS: [&str; 19] = [
     "otro",
     "otra",
     "siguiente",
+    "misma",
+    "mismo",
 ];
 
 /// Scans the tokens and returns every date expression, resolved against `today`.
@@ -200,8 +202,11 @@ impl Parser<'_, '_> {
 
     /// Prefixes that shift the day: "antes de(l)", "después de(l)", "a partir de(l)".
     fn modifier(&self, i: usize) -> (Modifier, usize) {
-        let pairs: [(&[&str], Modifier); 10] = [
-            (&["antes", "de", "que", "acabe"], Modifier::None),
+        // "antes de que acabe el mes" is read whole by `relative`.
+        if self.seq(i, &["antes", "de", "que"]).is_some() {
+            return (Modifier::None, i);
+        }
+        let pairs: [(&[&str], Modifier); 9] = [
             (&["antes", "del"], Modifier::Before),
             (&["antes", "de"], Modifier::Before),
             (&["despues", "del"], Modifier::After),
@@ -255,6 +260,41 @@ impl Parser<'_, '_> {
         let w = self.w(i);
         let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
         match w {
+            // "de hoy en ocho (días)": a week from today; "de hoy en quince": two.
+            "de" if self.w(i + 1) == "hoy" && self.w(i + 2) == "en" => {
+                let n = match self.w(i + 3) {
+                    "ocho" | "8" => 7,
+                    "quince" | "15" => 14,
+                    _ => return None,
+                };
+                let end = if self.w(i + 4) == "dias" {
+                    i + 5
+                } else {
+                    i + 4
+                };
+                return day(end, cal::add_days(today, n));
+            }
+            // "antes de que acabe el mes / la semana / el año": its last (working) day.
+            "antes"
+                if self.seq(i, &["antes", "de", "que"]).is_some()
+                    && matches!(
+                        self.w(i + 3),
+                        "acabe" | "termine" | "finalice" | "se" | "cierre" | "empiece" | "llegue"
+                    ) =>
+            {
+                let mut j = i + 4;
+                if self.w(i + 3) == "se" {
+                    j += 1;
+                }
+                let this_friday = cal::weekday_this_week(today, chrono::Weekday::Fri).max(today);
+                let (d, end) = match (self.w(j), self.w(j + 1)) {
+                    ("el", "mes") => (cal::last_of_month(today), j + 2),
+                    ("la", "semana") => (this_friday, j + 2),
+                    ("el", "ano") => (NaiveDate::from_ymd_opt(today.year(), 12, 31)?, j + 2),
+                    _ => return None,
+                };
+                return day(end, d);
+            }
             "hoy" => {
                 let mut end = i + 1;
                 if self.w(end) == "mismo" {
@@ -333,6 +373,13 @@ impl Parser<'_, '_> {
         let (j, past) = if let Some(j) = self.seq(i, &["dentro", "de"]) {
             (j, false)
         } else if let Some(j) = self.seq(i, &["de", "aqui", "a"]) {
+            (j, false)
+        } else if let Some(j) = self
+            .seq(i, &["en", "el", "plazo", "de"])
+            .or_else(|| self.seq(i, &["en", "un", "plazo", "de"]))
+            .or_else(|| self.seq(i, &["en", "un", "plazo", "maximo", "de"]))
+            .or_else(|| self.seq(i, &["en", "el", "plazo", "maximo", "de"]))
+        {
             (j, false)
         } else if matches!(w, "en" | "a") {
             (i + 1, false)

@@ -290,6 +290,7 @@ impl Parser<'_, '_> {
         if self.w(k) == "la" {
             k += 1;
         }
+        let explicit = self.w(k) == "esta" || self.w(k) != "semana";
         let (next, end) = if let Some(e) = self
             .seq(k, &["semana", "que", "viene"])
             .or_else(|| self.seq(k, &["proxima", "semana"]))
@@ -301,17 +302,20 @@ impl Parser<'_, '_> {
         } else if let Some(e) = self.seq(k, &["esta", "semana"]) {
             (false, e)
         } else if j > 0 && self.w(j - 1) == "de" && self.w(j) == "semana" {
-            // "a mediados de semana": this week.
+            // "a mediados de semana": this week, or next week's when it has passed.
             (false, j + 1)
         } else {
             return None;
         };
-        use chrono::Weekday::{Fri, Mon, Thu, Tue};
+        use chrono::Weekday::{Mon, Thu, Tue};
         let (a, b) = match part {
             Part::Start => (Mon, Tue),
             Part::Middle => (Tue, Thu),
-            Part::Late | Part::LastDays | Part::End => (Thu, Fri),
+            Part::Late | Part::LastDays | Part::End => (Thu, b_day(part)),
         };
+        // "a primeros de semana" said on a Wednesday: next week's.
+        let next =
+            next || (!explicit && cal::weekday_this_week(self.today, b_day(part)) < self.today);
         let day = |wd| {
             if next {
                 cal::weekday_next_week(self.today, wd)
@@ -405,6 +409,15 @@ pub(super) enum Part {
     LastDays,
     /// "a fin de": the last day, exactly.
     End,
+}
+
+/// The last working day a part of a week names.
+fn b_day(part: Part) -> chrono::Weekday {
+    match part {
+        Part::Start => chrono::Weekday::Tue,
+        Part::Middle => chrono::Weekday::Thu,
+        Part::Late | Part::LastDays | Part::End => chrono::Weekday::Fri,
+    }
 }
 
 /// "primera" → 1 ... "quinta" → 5; "última" → 0.

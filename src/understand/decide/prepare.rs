@@ -61,6 +61,16 @@ pub(super) fn prepare(
                 && c.start <= m.end + 3
         })
     };
+    let mut in_date = vec![false; toks.len()];
+    for m in dates.iter() {
+        for t in in_date.iter_mut().take(m.end).skip(m.start) {
+            *t = true;
+        }
+    }
+    let inside_date = |c: &CueHit| {
+        (c.start..c.end).all(|i| in_date.get(i) == Some(&true))
+            && (c.start..c.end).any(|i| word(i) == "plazo")
+    };
     cues.retain(|c| match c.cue {
         Cue::PaidProof => {
             !(promised
@@ -73,8 +83,9 @@ pub(super) fn prepare(
         Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
         // "de baja médica" in an absence notice is not "darme de baja".
         Cue::Stop => !in_auto(c),
-        // "el viernes no me da tiempo": not a request for time.
-        Cue::Plan => !(c.start > 0 && word(c.start - 1) == "no"),
+        // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
+        // is a date.
+        Cue::Plan => !(c.start > 0 && word(c.start - 1) == "no") && !inside_date(c),
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
         Cue::CantPay => !negated_day_near(c),
         _ => true,
