@@ -47,20 +47,31 @@ pub(super) fn prepare(
     let promised = stmts
         .iter()
         .any(|s| s.kind == StatementKind::Promise && !s.negated);
-    let auto_spans: Vec<(usize, usize)> = cues
+    // Token maps, so each rule below costs one look per cue: tokens inside an auto-reply
+    // phrase; tokens where a cue would start right after a day that was turned down.
+    let mut auto_tok = vec![false; toks.len()];
+    for c in cues
         .iter()
         .filter(|c| matches!(c.cue, Cue::AutoStrong | Cue::AutoWeak))
-        .map(|c| (c.start, c.end))
-        .collect();
-    let in_auto = |c: &CueHit| auto_spans.iter().any(|&(a, b)| c.start < b && a < c.end);
-    let negated_day_near = |c: &CueHit| {
-        dates.iter().any(|m| {
-            m.negated
-                && clause_of(m.start) == clause_of(c.start)
-                && m.end <= c.start + 1
-                && c.start <= m.end + 3
-        })
-    };
+    {
+        for t in auto_tok.iter_mut().take(c.end).skip(c.start) {
+            *t = true;
+        }
+    }
+    let in_auto = |c: &CueHit| (c.start..c.end).any(|i| auto_tok.get(i) == Some(&true));
+    let mut after_negated_day = vec![false; toks.len()];
+    for m in dates.iter().filter(|m| m.negated) {
+        let from = m.end.saturating_sub(1);
+        for (i, t) in after_negated_day
+            .iter_mut()
+            .enumerate()
+            .take(m.end + 4)
+            .skip(from)
+        {
+            *t |= clause_of(i) == clause_of(m.start);
+        }
+    }
+    let negated_day_near = |c: &CueHit| after_negated_day.get(c.start) == Some(&true);
     let mut in_date = vec![false; toks.len()];
     for m in dates.iter() {
         for t in in_date.iter_mut().take(m.end).skip(m.start) {

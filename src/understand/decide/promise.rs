@@ -95,7 +95,13 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
 /// Fills the promised day and amount; `first` picks the first dated payment (plans).
 pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision, first: bool) {
     let cands = f.candidates();
-    let promise_clauses = f.promise_clauses();
+    let mut promise_clause = vec![false; f.is_question.len()];
+    for c in f.promise_clauses() {
+        if let Some(p) = promise_clause.get_mut(c) {
+            *p = true;
+        }
+    }
+    let in_promise_clause = |c: usize| promise_clause.get(c).copied().unwrap_or(false);
     // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
     let correction = f.first(Cue::Correction).map(|c| c.start);
     let preferred: Vec<&&DateMention> = cands
@@ -104,7 +110,7 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
         .collect();
     let in_promise: Vec<&&DateMention> = cands
         .iter()
-        .filter(|m| promise_clauses.contains(&f.clause_of(m.start)))
+        .filter(|m| in_promise_clause(f.clause_of(m.start)))
         .collect();
     let pool: Vec<&&DateMention> = if !preferred.is_empty() {
         preferred
@@ -144,12 +150,16 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
             || (!first && distinct > 1 && !corrected);
     }
     // The amount: the first marked one near a payment, or a bare number right after the verb.
+    let mut right_after_promise = vec![false; f.toks.len() + 2];
+    for s in f.positive(StatementKind::Promise) {
+        for t in right_after_promise.iter_mut().skip(s.end).take(2) {
+            *t = true;
+        }
+    }
     let near_pay = |a: &AmountMention| {
         let c = f.clause_of(a.start);
-        let after_verb = f
-            .positive(StatementKind::Promise)
-            .any(|s| a.start >= s.end && a.start <= s.end + 1);
-        (a.marked && (promise_clauses.contains(&c) || f.amounts.len() == 1)) || after_verb
+        let after_verb = right_after_promise.get(a.start) == Some(&true);
+        (a.marked && (in_promise_clause(c) || f.amounts.len() == 1)) || after_verb
     };
     if let Some(a) = f.amounts.iter().find(|a| near_pay(a)) {
         d.amount = Some(a.amount.clone());
