@@ -101,7 +101,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "a nombre de otra|otro"),
     (
         Cue::Dispute,
-        "falta|faltan ?aplicar|descontar ?el|la|los descuento|descuentos|bonificacion|rebaja|anticipo|nota",
+        "falta|faltan ?aplicar|descontar ?el|la|los descuento|descuentos|bonificacion|rebaja|anticipo|nota|senal|entrada|adelanto|deposito",
     ),
     (
         Cue::Dispute,
@@ -186,6 +186,27 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "doble cobro|cargo|facturacion"),
     (Cue::Dispute, "fue|esta|estaba|quedo anulada|anulado"),
     (Cue::Dispute, "factura anulada"),
+    (
+        Cue::Dispute,
+        "era|estaba|iba|venia gratuito|gratuita|gratis|incluido|incluida|incluidos",
+    ),
+    (Cue::Dispute, "en mal estado"),
+    (
+        Cue::Dispute,
+        "cancelamos|cancele|rescindimos|rescindi|anulamos|anule|dimos|di ?de ?baja el|la contrato|servicio|suscripcion|pedido|poliza|orden",
+    ),
+    (
+        Cue::Dispute,
+        "han|ha|se confundido|confundieron|confundio|confunden",
+    ),
+    (
+        Cue::Dispute,
+        "descuento|descuentos|bonificacion|rebaja ?pactado|pactada|acordado|acordada|prometido|prometida no aparece|aparecen|figura|figuran|esta|viene|vienen|aplica|aplicaron|aplico",
+    ),
+    (
+        Cue::Dispute,
+        "empresa|persona|cliente|direccion|sociedad|nif|cif|rfc|cuit|nit|ruc|rut|razon equivocada|equivocado|incorrecta|incorrecto|erronea|erroneo",
+    ),
     (
         Cue::Dispute,
         "anulen|anular|anulacion|anulemos|anulela|anulenla",
