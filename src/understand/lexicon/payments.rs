@@ -100,10 +100,8 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         Cue::CantPay,
         "situacion|momento dificil|complicada|complicado|delicada",
     ),
-    (
-        Cue::CantPay,
-        "problemas economicos|financieros|de liquidez|de dinero",
-    ),
+    (Cue::CantPay, "problemas economicos|financieros"),
+    (Cue::CantPay, "problemas de liquidez|dinero"),
     (Cue::CantPay, "me es|resulta imposible"),
     (Cue::CantPay, "imposible pagar"),
     (Cue::Partial, "una|otra parte|porcion"),

@@ -70,10 +70,8 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Question,
         "que es|son ?este|ese|esta|esa|el|la cargo|concepto|importe|cobro|recargo|factura|monto",
     ),
-    (
-        Cue::Question,
-        "a que corresponde|corresponden|se debe|se refiere",
-    ),
+    (Cue::Question, "a que corresponde|corresponden"),
+    (Cue::Question, "a que se debe|refiere"),
     (Cue::Question, "de que es|son"),
     (
         Cue::Question,
