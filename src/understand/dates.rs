@@ -259,42 +259,10 @@ impl Parser<'_, '_> {
         let today = self.today;
         let w = self.w(i);
         let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
+        if let Some(m) = self.counted_from_today(i) {
+            return Some(m);
+        }
         match w {
-            // "de hoy en ocho (días)": a week from today; "de hoy en quince": two.
-            "de" if self.w(i + 1) == "hoy" && self.w(i + 2) == "en" => {
-                let n = match self.w(i + 3) {
-                    "ocho" | "8" => 7,
-                    "quince" | "15" => 14,
-                    _ => return None,
-                };
-                let end = if self.w(i + 4) == "dias" {
-                    i + 5
-                } else {
-                    i + 4
-                };
-                return day(end, cal::add_days(today, n));
-            }
-            // "antes de que acabe el mes / la semana / el año": its last (working) day.
-            "antes"
-                if self.seq(i, &["antes", "de", "que"]).is_some()
-                    && matches!(
-                        self.w(i + 3),
-                        "acabe" | "termine" | "finalice" | "se" | "cierre" | "empiece" | "llegue"
-                    ) =>
-            {
-                let mut j = i + 4;
-                if self.w(i + 3) == "se" {
-                    j += 1;
-                }
-                let this_friday = cal::weekday_this_week(today, chrono::Weekday::Fri).max(today);
-                let (d, end) = match (self.w(j), self.w(j + 1)) {
-                    ("el", "mes") => (cal::last_of_month(today), j + 2),
-                    ("la", "semana") => (this_friday, j + 2),
-                    ("el", "ano") => (NaiveDate::from_ymd_opt(today.year(), 12, 31)?, j + 2),
-                    _ => return None,
-                };
-                return day(end, d);
-            }
             "hoy" => {
                 let mut end = i + 1;
                 if self.w(end) == "mismo" {
@@ -364,6 +332,51 @@ impl Parser<'_, '_> {
             _ => {}
         }
         self.duration(i)
+    }
+
+    /// "de hoy en ocho (días)": a week from today; "antes de que acabe el mes / la semana /
+    /// el año": its last (working) day.
+    fn counted_from_today(&self, i: usize) -> Option<DateMention> {
+        let today = self.today;
+        let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
+        match self.w(i) {
+            // "de hoy en ocho (días)": a week from today; "de hoy en quince": two.
+            "de" if self.w(i + 1) == "hoy" && self.w(i + 2) == "en" => {
+                let n = match self.w(i + 3) {
+                    "ocho" | "8" => 7,
+                    "quince" | "15" => 14,
+                    _ => return None,
+                };
+                let end = if self.w(i + 4) == "dias" {
+                    i + 5
+                } else {
+                    i + 4
+                };
+                day(end, cal::add_days(today, n))
+            }
+            // "antes de que acabe el mes / la semana / el año": its last (working) day.
+            "antes"
+                if self.seq(i, &["antes", "de", "que"]).is_some()
+                    && matches!(
+                        self.w(i + 3),
+                        "acabe" | "termine" | "finalice" | "se" | "cierre" | "empiece" | "llegue"
+                    ) =>
+            {
+                let mut j = i + 4;
+                if self.w(i + 3) == "se" {
+                    j += 1;
+                }
+                let this_friday = cal::weekday_this_week(today, chrono::Weekday::Fri).max(today);
+                let (d, end) = match (self.w(j), self.w(j + 1)) {
+                    ("el", "mes") => (cal::last_of_month(today), j + 2),
+                    ("la", "semana") => (this_friday, j + 2),
+                    ("el", "ano") => (NaiveDate::from_ymd_opt(today.year(), 12, 31)?, j + 2),
+                    _ => return None,
+                };
+                day(end, d)
+            }
+            _ => None,
+        }
     }
 
     /// Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
