@@ -148,7 +148,11 @@ impl Parser<'_, '_> {
             ];
             let of = matches!(self.w(m.start), "del" | "de");
             if (of && documents.contains(&before(1)))
-                || (1..=3).any(|b| always.contains(&before(b)))
+                || (1..=3).any(|b| {
+                    // "la fecha de pago al 2 de diciembre" names the payment's day.
+                    always.contains(&before(b))
+                        && !(1..b).any(|n| matches!(before(n), "pago" | "pagos"))
+                })
             {
                 m.reference = true;
             }

@@ -101,16 +101,26 @@ pub(super) fn prepare(
         Cue::CantPay => !negated_day_near(c),
         _ => true,
     });
-    mark_rescheduled(clause, cues, dates);
+    mark_rescheduled(toks, clause, cues, dates);
 }
 
 /// "lo dejamos para el 22", "pospongo el pago al viernes": the day right after a
 /// rescheduling verb is the new promise; a rescheduling verb with no day after it is dropped.
-fn mark_rescheduled(clause: &[usize], cues: &mut Vec<CueHit>, dates: &mut [DateMention]) {
+fn mark_rescheduled(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    cues: &mut Vec<CueHit>,
+    dates: &mut [DateMention],
+) {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
     let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
     cues.retain(|c| {
         if c.cue != Cue::Reschedule {
             return true;
+        }
+        // "pero será el 27" moves a day only when another day was named before it.
+        if matches!(word(c.start), "sera" | "seria") && !dates.iter().any(|m| m.end <= c.start) {
+            return false;
         }
         let target = dates.iter_mut().find(|m| {
             m.start >= c.start

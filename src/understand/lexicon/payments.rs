@@ -41,6 +41,14 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Plan, "poco a poco"),
     (
         Cue::Plan,
+        "dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|cuotas|plazos|abonos|mensualidades|partes",
+    ),
+    (
+        Cue::Plan,
+        "retrasar|posponer|postergar|aplazar|demorar el|mi|nuestro pago",
+    ),
+    (
+        Cue::Plan,
         "deme|dame|denme|deneme|regaleme|regalame chance|plazo|tiempo|hasta|unos",
     ),
     (

@@ -230,7 +230,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Reschedule,
-        "dejamos|dejemos|dejo|pasamos|pasemos|movemos|movamos|muevo|mover|cambiamos|aplazamos|aplazo|posponemos|pospongo|retrasamos|reprogramo|reprogramamos|recorremos|recorro|retrasa|pospone|aplaza|queda|quedaria",
+        "dejamos|dejemos|dejo|pasamos|pasemos|movemos|movamos|muevo|mover|cambiamos|aplazamos|aplazo|posponemos|pospongo|retrasamos|reprogramo|reprogramamos|recorremos|recorro|retrasa|pospone|aplaza|queda|quedaria|dejar|pasar|mover|cambiar|sera|seria",
     ),
     (
         Cue::PaidProof,
