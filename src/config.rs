@@ -643,6 +643,19 @@ impl Config {
                 &seg.ladder,
             )?;
         }
+        if let Some(first) = &self.reminders.first_stage {
+            let ok = self
+                .reminders
+                .ladder
+                .iter()
+                .any(|s| &s.name == first && s.offset_days >= 0 && !s.handover);
+            if !ok {
+                bail!(
+                    "reminders.first-stage: {first:?} is not a stage of reminders.ladder on or after \
+                     the due date (and not the hand-over): use e.g. \"early\""
+                );
+            }
+        }
         if !["ES", "MX", "CO", "CL", "PE", "AR"].contains(&self.business.country.as_str()) {
             bail!(
                 "business.country: {:?} is not supported: use ES, MX, CO, CL, PE or AR",
@@ -852,6 +865,28 @@ mod tests {
         let text = format!("{EXAMPLE}\n[email.smtp]\nhost = \"x\"\nport = \"veinticinco\"\n");
         let err = Config::parse(&text, "c.toml").unwrap_err().to_string();
         assert!(err.contains("email.smtp.port"), "{err}");
+    }
+
+    #[test]
+    fn first_stage_must_be_an_overdue_stage_of_the_ladder() {
+        let ok = EXAMPLE.replacen("# first-stage = \"early\"", "first-stage = \"second\"", 1);
+        assert_eq!(
+            Config::parse(&ok, "c")
+                .unwrap()
+                .reminders
+                .first_stage
+                .as_deref(),
+            Some("second")
+        );
+        for bad in ["preventive", "handover", "sexto"] {
+            let text = EXAMPLE.replacen(
+                "# first-stage = \"early\"",
+                &format!("first-stage = \"{bad}\""),
+                1,
+            );
+            let err = format!("{:#}", Config::parse(&text, "c").unwrap_err());
+            assert!(err.contains("reminders.first-stage"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -28,14 +28,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::channel::Registry;
-use crate::channel::registry::BoxFuture;
+use crate::channel::{Registry, Source, SourceReport};
 use crate::config::Config;
 use crate::engine::{self, QueueReport};
 use crate::render::Renderer;
 use crate::sender::{self, FlushOptions, FlushReport};
 use crate::store::Store;
 
+pub use crate::channel::WatchContext;
 pub use lock::InstanceLock;
 
 /// The daemon's clock: the real time, or (for rehearsals and tests) a time that starts at a
@@ -62,49 +62,6 @@ impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.offset
     }
-}
-
-/// What one read of an inbox source found and did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SourceReport {
-    /// Messages or updates read.
-    pub read: usize,
-    /// Replies understood and applied (promises, payments claimed, disputes, opt-outs...).
-    pub applied: usize,
-    /// Messages kept for a person to read (`responses --review`).
-    pub review: usize,
-    /// Problems that did not stop the read.
-    pub warnings: Vec<String>,
-}
-
-/// A way replies come in (IMAP inbox, Telegram updates). One pass reads it with
-/// [`Source::check_once`]; the daemon runs [`Source::watch`] as a supervised task.
-pub trait Source: Send + Sync {
-    /// A short name for logs (`imap`, `telegram`).
-    fn name(&self) -> &'static str;
-
-    /// Reads what arrived since the last read and applies it.
-    fn check_once<'a>(
-        &'a self,
-        config: &'a Config,
-        store: &'a mut Store,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<SourceReport>>;
-
-    /// Watches for new messages until `shutdown` is cancelled, calling `changed` after applying
-    /// anything. Opens its own connection to the database.
-    fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>>;
-}
-
-/// What a watcher needs: the configuration, the database, shutdown, and a way to wake the loop.
-#[derive(Clone)]
-pub struct WatchContext {
-    /// The configuration in force when the watcher started (a reload restarts watchers).
-    pub config: Arc<Config>,
-    /// Cancelled when the daemon stops or reloads.
-    pub shutdown: CancellationToken,
-    /// Wakes the planning loop (a reply was applied).
-    pub changed: Arc<tokio::sync::Notify>,
 }
 
 /// Everything a pass needs besides the database and the clock.

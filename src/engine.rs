@@ -204,6 +204,7 @@ fn discount_for(
     stage: &Stage,
     invoices: &[&Invoice],
     today: chrono::NaiveDate,
+    calendar: &crate::policy::HolidayCalendar,
 ) -> Option<(OfferedDiscount, render::context::Discount)> {
     let offer = stage.discount.as_ref()?;
     let currency = invoices.first()?.currency.clone();
@@ -222,7 +223,11 @@ fn discount_for(
         (None, Some(a)) => (a.min(total), "un descuento por pronto pago".to_owned()),
         (None, None) => return None,
     };
-    let valid_until = today + chrono::Days::new(u64::from(offer.valid_days));
+    // Like every deadline, the last day of the offer is a business day of the client's.
+    let valid_until = planner::on_business_day(
+        today + chrono::Days::new(u64::from(offer.valid_days)),
+        calendar,
+    );
     // Each invoice carries its share, so a payment of one invoice's discounted balance settles it.
     let shares: Vec<(String, Money)> = invoices
         .iter()
@@ -317,12 +322,11 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
-    if !m.handover && m.plan.is_none() {
-        let calendar = planner::calendar_for(config, &file.client)?;
-        ctx.due = context::due_day(&invoices, today, &calendar);
-    }
-    if let Some(r) = &m.plan {
-        ctx.plan = plan_context(file, r, today);
+    let calendar = planner::calendar_for(config, &file.client)?;
+    match &m.plan {
+        Some(r) => ctx.plan = plan_context(file, r, today),
+        None if !m.handover => ctx.due = context::due_day(&invoices, today, &calendar),
+        None => {}
     }
     let reached_invoices: Vec<&Invoice> = invoices
         .iter()
@@ -332,7 +336,7 @@ pub fn render_planned(
     let discount = if m.handover {
         None
     } else {
-        discount_for(stage, &reached_invoices, today)
+        discount_for(stage, &reached_invoices, today, &calendar)
     };
     ctx.discount = discount.as_ref().map(|(_, d)| d.clone());
     let is_final = config
@@ -357,28 +361,7 @@ pub fn render_planned(
     let rendered = renderer
         .render_message(&m.template, render_channel(channel), &ctx)
         .with_context(|| format!("cannot render template {}", m.template))?;
-    let (message_id, in_reply_to, references) = if channel == Channel::Email {
-        // Follow-ups thread to the client's earlier reminders, so the client sees one
-        // conversation; owner tasks start their own thread.
-        let previous: Vec<_> = file
-            .messages
-            .iter()
-            .filter(|p| {
-                !m.handover
-                    && !p.message.stage.starts_with("owner")
-                    && p.message.stage != "handover"
-            })
-            .cloned()
-            .collect();
-        let (in_reply_to, references) = thread_headers(&previous);
-        (
-            Some(message_id(&config.business.email, &m.dedup_key, now)),
-            in_reply_to,
-            references,
-        )
-    } else {
-        (None, None, None)
-    };
+    let (message_id, in_reply_to, references) = threading(config, file, m, channel, now);
     let message = NewOutboxMessage {
         dedup_key: m.dedup_key.clone(),
         client_id: m.client.clone(),
@@ -409,6 +392,34 @@ pub fn render_planned(
         message,
         discount: discount.map(|(o, _)| o),
     })
+}
+
+/// Message-ID and threading headers of an email: follow-ups thread to the client's earlier
+/// reminders, so the client sees one conversation; owner tasks start their own thread.
+fn threading(
+    config: &Config,
+    file: &ClientFile,
+    m: &PlannedMessage,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    if channel != Channel::Email {
+        return (None, None, None);
+    }
+    let previous: Vec<_> = file
+        .messages
+        .iter()
+        .filter(|p| {
+            !m.handover && !p.message.stage.starts_with("owner") && p.message.stage != "handover"
+        })
+        .cloned()
+        .collect();
+    let (in_reply_to, references) = thread_headers(&previous);
+    (
+        Some(message_id(&config.business.email, &m.dedup_key, now)),
+        in_reply_to,
+        references,
+    )
 }
 
 /// The renderer's channel for a domain channel.

@@ -11,7 +11,7 @@
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
 //! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]).
 //! - [`fallback`]: formal stages sent by Telegram also go by email.
-//! - [`source`]: the daemon's inbox [`crate::daemon::Source`] for Telegram.
+//! - [`source`]: Telegram as an inbox [`crate::channel::Source`] of the loop.
 //!
 //! Sending reminders is the outbox's job: [`crate::channel::telegram::TelegramChannel`].
 

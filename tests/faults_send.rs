@@ -329,7 +329,8 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
         .into_iter()
         .find(|m| m["client_id"] == "C001")
         .expect("C001 queued");
-    assert_eq!(formal["stage"], "formal");
+    // First contact on an invoice already late starts at the first overdue stage (issue 13).
+    assert_eq!(formal["stage"], "early");
     // Six days later (inside Madrid's hours) the next attempt gives up: dead.
     ok(dir, &["tick", "--now", "2026-11-30T10:30:00Z"]);
     let rows = outbox_rows(dir);
@@ -342,8 +343,10 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
     ))
     .unwrap();
     assert!(
-        !plan.iter().any(|m| m["client"] == "C001"),
-        "C001 waits for its dead formal stage: {plan:?}"
+        !plan
+            .iter()
+            .any(|m| m["client"] == "C001" && m["held"] != true),
+        "C001 waits for its dead early stage: {plan:?}"
     );
     // The server comes back; the owner requeues another dead message by hand.
     let _server = Capture::start_on(&dir.join("cap"), port, &[]);
@@ -357,7 +360,7 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
     assert!(out.contains("sent 1"), "{out}");
     let out = cobrador(dir, &["outbox", "requeue", &other_id]);
     assert!(!out.status.success(), "only dead messages are requeued");
-    // A day later the formal stage is released and planned again: the same stage (not the
+    // A day later the early stage is released and planned again: the same stage (not the
     // final notice its age would reach), sent once.
     ok(dir, &["tick", "--now", "2026-12-01T10:45:00Z"]);
     ok(dir, &["tick", "--now", "2026-12-01T10:50:00Z"]);
@@ -368,13 +371,13 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
         .map(|m| (m["stage"].as_str().unwrap(), m["status"].as_str().unwrap()))
         .collect();
     assert!(
-        stages.contains(&("formal", "dead")) && stages.contains(&("formal", "sent")),
+        stages.contains(&("early", "dead")) && stages.contains(&("early", "sent")),
         "{stages:?}"
     );
     assert_eq!(
         stages
             .iter()
-            .filter(|(s, _)| *s != "formal" && !s.starts_with("owner"))
+            .filter(|(s, _)| *s != "early" && !s.starts_with("owner"))
             .count(),
         0,
         "{stages:?}"
@@ -504,7 +507,7 @@ fn preview_shows_the_headers_a_send_writes() {
     // Previewed before the send (afterwards, a preview threads under what was sent).
     let preview = ok(
         dir,
-        &["preview", "--invoice", "F2026-101", "--stage", "formal"],
+        &["preview", "--invoice", "F2026-101", "--stage", "early"],
     );
     ok(dir, &["tick", "--now", "2026-11-24T10:30:00Z"]);
     let rows = outbox_rows(dir);
@@ -512,7 +515,7 @@ fn preview_shows_the_headers_a_send_writes() {
         .iter()
         .find(|m| m["client_id"] == "C001" && m["status"] == "sent")
         .expect("C001 sent");
-    assert_eq!(sent["stage"], "formal");
+    assert_eq!(sent["stage"], "early");
     let eml = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())

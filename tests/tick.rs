@@ -129,3 +129,70 @@ fn a_client_on_hold_gets_nothing_until_unheld() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_days() {
+    let dir = setup();
+    // Saturday 28 November, 22:30 in Madrid; the first instalment asked for Tuesday 8 December,
+    // a national holiday.
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir.path())
+        .args([
+            "agreement",
+            "plan",
+            "--invoice",
+            "F2026-101",
+            "--count",
+            "2",
+            "--every",
+            "30",
+            "--from",
+            "08/12/2026",
+            "--now",
+            "2026-11-28T21:30:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("instalment 1 on 2026-12-08 is not a business day")
+            && stderr.contains("moved to 2026-12-09"),
+        "{stderr}"
+    );
+    let list = cobrador(dir.path(), &["agreement", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(v["plans"][0]["instalments"][0]["due_date"], "2026-12-09");
+    // The written confirmation is not a reply to the client: not on Saturday night...
+    let night = cobrador(dir.path(), &["tick", "--now", "2026-11-28T21:31:00Z"]);
+    assert!(night.contains("0 sent"), "{night}");
+    assert_eq!(eml_count(dir.path()), 0);
+    // ...but on Monday at 12:00 (Monday mornings avoided).
+    let monday = cobrador(dir.path(), &["tick", "--now", "2026-11-30T11:00:00Z"]);
+    assert!(monday.contains("sent"), "{monday}");
+    let shown = cobrador(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let confirmation = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["stage"] == "plan_confirmation")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(confirmation["status"], "sent", "{shown}");
+    assert_eq!(confirmation["sent_at"], "2026-11-30T11:00:00Z", "{shown}");
+    // `--now` on a state change: the payment's audit event carries the replayed instant.
+    cobrador(
+        dir.path(),
+        &[
+            "invoice",
+            "pay",
+            "F2026-118",
+            "100",
+            "--now",
+            "2026-12-01T10:00:00Z",
+        ],
+    );
+    let client = cobrador(dir.path(), &["client", "show", "C001", "--json"]);
+    assert!(client.contains("2026-12-01T10:00:00"), "{client}");
+}

@@ -17,6 +17,7 @@ pub mod file;
 pub mod imap_sent;
 pub mod registry;
 pub mod smtp;
+pub mod source;
 pub mod telegram;
 
 use std::future::Future;
@@ -31,6 +32,7 @@ use crate::store::OutboxMessage;
 pub use file::FileChannel;
 pub use registry::{AnyChannel, Registry};
 pub use smtp::SmtpChannel;
+pub use source::{Source, SourceReport, WatchContext};
 pub use telegram::TelegramChannel;
 
 /// What became of one send.

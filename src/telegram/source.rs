@@ -1,12 +1,12 @@
-//! Telegram as an inbox [`Source`] of the daemon: one pass reads with [`super::poll_once`],
+//! Telegram as an inbox [`Source`] (the receiving half of the channel): one pass reads with [`super::poll_once`],
 //! the daemon's watcher long-polls with [`super::poll_loop`].
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use crate::channel::registry::BoxFuture;
+use crate::channel::{Source, SourceReport, WatchContext};
 use crate::config::Config;
-use crate::daemon::{Source, SourceReport, WatchContext};
 use crate::store::Store;
 
 /// The bot's updates: linking, button presses and answers in words.

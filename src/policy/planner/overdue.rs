@@ -159,29 +159,21 @@ pub(super) struct Target<'a> {
     pub broken: Option<NaiveDate>,
 }
 
-/// Decides the overdue message of a client whose chased invoices include `overdue` (sorted,
-/// oldest first, non-empty), or records why nothing goes.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn target<'a>(
+/// The delivered history of `cycle`, or the reason nothing may be planned while one of its
+/// messages is still on its way (queued, sending, failed, or of uncertain fate).
+fn cycle_history(
     file: &ClientFile,
     ladder: &[Stage],
-    first_stage: Option<&str>,
-    overdue: &[&'a Invoice],
+    cycle: &str,
     settled: &Settled<'_>,
-    today: NaiveDate,
-    calendar: &HolidayCalendar,
-    out: &mut Plan,
-) -> Option<Target<'a>> {
-    let client = &file.client;
-    let tz = client.time_zone;
-    let driver = *overdue.first()?;
-    let cycle = driver.number.clone();
+) -> Result<(History, Option<NaiveDate>), String> {
+    let tz = file.client.time_zone;
     let in_cycle: Vec<&OutboxMessage> = file
         .messages
         .iter()
         .filter(|m| m.message.cycle == cycle && ladder.iter().any(|s| s.name == m.message.stage))
         .collect();
-    if let Some(pending) = in_cycle.iter().find(|m| {
+    let on_its_way = |m: &&&OutboxMessage| {
         matches!(
             m.status,
             OutboxStatus::Queued
@@ -189,14 +181,13 @@ pub(super) fn target<'a>(
                 | OutboxStatus::Failed
                 | OutboxStatus::Uncertain
         )
-    }) {
-        let reason = format!(
+    };
+    if let Some(pending) = in_cycle.iter().find(on_its_way) {
+        return Err(format!(
             "waiting: the {} message is still {}",
             pending.message.stage,
             pending.status.as_str()
-        );
-        hold(out, &client.id, vec![], reason);
-        return None;
+        ));
     }
     let local = |m: &OutboxMessage| {
         m.sent_at
@@ -218,18 +209,44 @@ pub(super) fn target<'a>(
         .messages
         .iter()
         .filter(|m| m.status == OutboxStatus::Sent && m.message.stage.starts_with("instalment"))
-        .filter(|m| m.message.invoices.iter().any(|(n, _)| *n == cycle))
+        .filter(|m| m.message.invoices.iter().any(|(n, _)| n == cycle))
         .map(local)
         .max();
     let broken = broken_promise(file, settled, last_sent_day);
-    let h = History {
+    let history = History {
         last,
         since: last_sent_day.max(instalments),
         broken_promise: broken.is_some() && last.is_some(),
         plan_broken: settled
             .plan_broken_on
-            .get(&cycle)
+            .get(cycle)
             .map(|on| on.with_timezone(&tz).date_naive()),
+    };
+    Ok((history, broken))
+}
+
+/// Decides the overdue message of a client whose chased invoices include `overdue` (sorted,
+/// oldest first, non-empty), or records why nothing goes.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn target<'a>(
+    file: &ClientFile,
+    ladder: &[Stage],
+    first_stage: Option<&str>,
+    overdue: &[&'a Invoice],
+    settled: &Settled<'_>,
+    today: NaiveDate,
+    calendar: &HolidayCalendar,
+    out: &mut Plan,
+) -> Option<Target<'a>> {
+    let client = &file.client;
+    let driver = *overdue.first()?;
+    let cycle = driver.number.clone();
+    let (h, broken) = match cycle_history(file, ladder, &cycle, settled) {
+        Ok(found) => found,
+        Err(reason) => {
+            hold(out, &client.id, vec![], reason);
+            return None;
+        }
     };
     let Some(first) = first_index(ladder, first_stage) else {
         hold(
@@ -247,30 +264,15 @@ pub(super) fn target<'a>(
             return None;
         }
     };
+    let (invoices, reached) = listed(file, ladder, index, overdue, today);
     let stage = &ladder[index];
-    let strict = stage.handover || ladder.get(index + 1).is_some_and(|n| n.handover);
-    let old_enough = |i: &Invoice| i.days_overdue(today) >= i64::from(stage.offset_days);
-    let reached: Vec<String> = overdue
-        .iter()
-        .filter(|i| {
-            i.number == driver.number
-                || (old_enough(i) && (!strict || was_reminded(&file.messages, &i.number)))
-        })
-        .map(|i| i.number.clone())
-        .collect();
-    // A final notice or a hand-over names only invoices that went through the ladder.
-    let invoices: Vec<&Invoice> = overdue
-        .iter()
-        .copied()
-        .filter(|i| !strict || reached.contains(&i.number))
-        .collect();
     let mut why = format!(
         "oldest invoice {} is {} days overdue: {}",
         driver.number,
         driver.days_overdue(today),
         stage.name
     );
-    why.push_str(&match last {
+    why.push_str(&match h.last {
         None => " (first contact in this cycle)".to_owned(),
         Some((l, d)) => format!(" (one step after {} on {d})", ladder[l].name),
     });
@@ -293,6 +295,38 @@ pub(super) fn target<'a>(
         why,
         broken,
     })
+}
+
+/// The invoices a message of stage `index` lists, and those that reached the stage. A final
+/// notice or a hand-over names only invoices that went through the ladder and are old enough.
+fn listed<'a>(
+    file: &ClientFile,
+    ladder: &[Stage],
+    index: usize,
+    overdue: &[&'a Invoice],
+    today: NaiveDate,
+) -> (Vec<&'a Invoice>, Vec<String>) {
+    let stage = &ladder[index];
+    let driver = overdue
+        .first()
+        .map(|i| i.number.as_str())
+        .unwrap_or_default();
+    let strict = stage.handover || ladder.get(index + 1).is_some_and(|n| n.handover);
+    let old_enough = |i: &Invoice| i.days_overdue(today) >= i64::from(stage.offset_days);
+    let reached: Vec<String> = overdue
+        .iter()
+        .filter(|i| {
+            i.number == driver
+                || (old_enough(i) && (!strict || was_reminded(&file.messages, &i.number)))
+        })
+        .map(|i| i.number.clone())
+        .collect();
+    let invoices: Vec<&Invoice> = overdue
+        .iter()
+        .copied()
+        .filter(|i| !strict || reached.contains(&i.number))
+        .collect();
+    (invoices, reached)
 }
 
 /// A broken promise not yet mentioned by a message sent after it broke.

@@ -852,7 +852,6 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
     assert!(m.why.contains("broken payment plan"), "{}", m.why);
     // ...and the following stage comes at the ladder's own pace (final: +30 days after
     // formal), not at once although the invoice is already 70 days old.
-    let mut broken = broken;
     broken.push_message("formal", "F1", "2026-11-09T11:00:00Z", OutboxStatus::Sent);
     let plan = broken.plan("2026-12-08T09:30:00Z");
     assert!(plan.messages.is_empty(), "{plan:#?}");
