@@ -215,6 +215,11 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
+        World::with("")
+    }
+
+    /// A world whose configuration also has `extra` (TOML tables, e.g. `[daemon]`).
+    pub fn with(extra: &str) -> World {
         let dir = tempfile::tempdir().unwrap();
         let bot = FakeBotApi::start(dir.path(), TOKEN);
         std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
@@ -223,7 +228,7 @@ impl World {
             dir.path().join("cobrador.db"),
             crate::support::config_text(&format!(
                 "[email]\noutbox-dir = {:?}\n\n[telegram]\nbot-username = \"CobrosPradoBot\"\n\
-                 token-file = {:?}\napi-url = \"{}\"\nowner-chat-id = {OWNER}\n",
+                 token-file = {:?}\napi-url = \"{}\"\nowner-chat-id = {OWNER}\n\n{extra}",
                 dir.path().join("outbox"),
                 dir.path().join("token"),
                 bot.url()
