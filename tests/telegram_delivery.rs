@@ -391,3 +391,38 @@ async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
         std::fs::read_to_string(&log).unwrap_or_default()
     );
 }
+
+#[tokio::test]
+async fn the_bot_api_over_tls_is_verified_against_the_configured_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = support::make_certs(dir.path());
+    let bot = fake::FakeBotApi::start_tls(dir.path(), fake::TOKEN, &certs.cert, &certs.key);
+    std::fs::write(dir.path().join("token"), fake::TOKEN).unwrap();
+    let section = |ca: &str| {
+        support::config(&format!(
+            "[telegram]\nbot-username = \"CobrosPradoBot\"\ntoken-file = {:?}\n\
+             api-url = \"{}\"\n{ca}",
+            dir.path().join("token"),
+            bot.url()
+        ))
+        .telegram
+        .unwrap()
+    };
+    // Without the private CA, the server's certificate is refused (and nothing is sent).
+    let untrusted = telegram::api::Bot::from_config(&section("")).unwrap();
+    let err = untrusted.get_me().await.unwrap_err().to_string();
+    assert!(err.contains("certificate"), "{err}");
+    assert!(bot.calls("getMe").is_empty());
+    // With `ca-file`, the exchange works over TLS.
+    let trusted =
+        telegram::api::Bot::from_config(&section(&format!("ca-file = {:?}\n", certs.ca))).unwrap();
+    assert_eq!(
+        trusted.get_me().await.unwrap().username.as_deref(),
+        Some("CobrosPradoBot")
+    );
+    let sent = trusted
+        .send_message(ANA, "Hola <b>Ana</b> &amp; co.", None)
+        .await
+        .unwrap();
+    assert_eq!(sent.text.as_deref(), Some("Hola Ana & co."));
+}
