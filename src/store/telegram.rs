@@ -248,6 +248,43 @@ pub fn prune_updates(conn: &Connection, before: DateTime<Utc>) -> Result<usize> 
     )?)
 }
 
+/// The date the bot last asked a chat to confirm ("¿Quiere decir el viernes 4?"), with the
+/// outbox message it was about (0: none); `None` clears it.
+pub fn set_pending_date(
+    conn: &Connection,
+    chat_id: i64,
+    pending: Option<(chrono::NaiveDate, i64)>,
+) -> Result<()> {
+    let key = format!("pending_date:{chat_id}");
+    match pending {
+        Some((date, outbox)) => conn.execute(
+            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, format!("{}|{outbox}", date.format("%Y-%m-%d"))],
+        )?,
+        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+/// The date waiting for the chat's confirmation, if any.
+pub fn pending_date(conn: &Connection, chat_id: i64) -> Result<Option<(chrono::NaiveDate, i64)>> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM telegram_state WHERE key = ?1",
+            [format!("pending_date:{chat_id}")],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| {
+        let (d, o) = v.split_once('|')?;
+        Some((
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
+            o.parse().ok()?,
+        ))
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
