@@ -6,6 +6,8 @@ pub mod agreements;
 pub mod apply;
 pub mod context;
 pub mod decisions;
+pub mod fallback;
+pub mod matcher;
 
 use std::collections::BTreeMap;
 
@@ -71,7 +73,7 @@ pub fn queue_due(
             .filter(|m| m.due_now)
             .filter_map(|m| {
                 let file = files.get(m.client.as_str())?;
-                crate::telegram::fallback::email_record(config, file, m)
+                crate::engine::fallback::email_record(config, file, m)
             })
             .collect();
         for m in plan
@@ -322,7 +324,7 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
-    let calendar = planner::calendar_for(config, &file.client)?;
+    let calendar = crate::config::calendar_for(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),
         None if !m.handover => ctx.due = context::due_day(&invoices, today, &calendar),
@@ -409,9 +411,7 @@ fn threading(
     let previous: Vec<_> = file
         .messages
         .iter()
-        .filter(|p| {
-            !m.handover && !p.message.stage.starts_with("owner") && p.message.stage != "handover"
-        })
+        .filter(|p| !m.handover && !crate::domain::is_owner_facing(&p.message.stage))
         .cloned()
         .collect();
     let (in_reply_to, references) = thread_headers(&previous);
@@ -534,7 +534,7 @@ fn alert_failures(
     for status in [store::OutboxStatus::Dead, store::OutboxStatus::Uncertain] {
         for m in store::outbox::with_status(tx, status)? {
             // An alert about an alert would loop; the owner sees those in `status`.
-            if m.message.stage == "owner_alert" || m.message.stage == "handover" {
+            if crate::domain::is_owner_facing(&m.message.stage) {
                 continue;
             }
             let Some(file) = files.get(m.message.client_id.as_str()) else {

@@ -409,13 +409,16 @@ async fn the_bot_api_over_tls_is_verified_against_the_configured_ca() {
         .unwrap()
     };
     // Without the private CA, the server's certificate is refused (and nothing is sent).
-    let untrusted = telegram::api::Bot::from_config(&section("")).unwrap();
+    let untrusted = cobrador::channel::telegram::api::Bot::from_config(&section("")).unwrap();
     let err = untrusted.get_me().await.unwrap_err().to_string();
     assert!(err.contains("certificate"), "{err}");
     assert!(bot.calls("getMe").is_empty());
     // With `ca-file`, the exchange works over TLS.
-    let trusted =
-        telegram::api::Bot::from_config(&section(&format!("ca-file = {:?}\n", certs.ca))).unwrap();
+    let trusted = cobrador::channel::telegram::api::Bot::from_config(&section(&format!(
+        "ca-file = {:?}\n",
+        certs.ca
+    )))
+    .unwrap();
     assert_eq!(
         trusted.get_me().await.unwrap().username.as_deref(),
         Some("CobrosPradoBot")

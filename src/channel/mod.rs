@@ -14,6 +14,7 @@
 
 pub mod email;
 pub mod file;
+pub mod imap;
 pub mod imap_sent;
 pub mod registry;
 pub mod smtp;

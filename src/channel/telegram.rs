@@ -1,6 +1,6 @@
 //! The Telegram channel: an outbox message becomes one `sendMessage` (Telegram HTML, already
 //! escaped by the renderer) with the inline buttons of its kind (see
-//! [`crate::telegram::buttons::for_stage`]).
+//! [`buttons::for_stage`]).
 //!
 //! Telegram's limits are kept here: at most one message per second to a chat and thirty per
 //! second overall. A 429 pauses every send for its `retry_after`; a short one is waited out
@@ -18,12 +18,15 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+pub mod api;
+pub mod buttons;
+mod http;
+
 use super::{Channel, SendContext, SendOutcome};
 use crate::config::Config;
 use crate::domain;
 use crate::store::OutboxMessage;
-use crate::telegram::api::{ApiError, Bot};
-use crate::telegram::buttons;
+use api::{ApiError, Bot};
 
 /// Telegram's documented pace: one message per second in a chat.
 const PER_CHAT: Duration = Duration::from_secs(1);
@@ -164,7 +167,7 @@ impl TelegramChannel {
         if let Some(db) = self.database.clone() {
             let marked = tokio::task::spawn_blocking(move || {
                 let mut store = crate::store::Store::open_existing(&db)?;
-                crate::telegram::record_blocked(&mut store, &[chat], chrono::Utc::now())
+                crate::store::telegram::record_blocked(&mut store, &[chat], chrono::Utc::now())
             })
             .await;
             match marked {

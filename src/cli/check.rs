@@ -25,7 +25,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
     }
     if let Some(tg) = &config.telegram {
         // The token is checked with the other secrets below.
-        match crate::telegram::api::check_api_url(tg.api_base()) {
+        match crate::channel::telegram::api::check_api_url(tg.api_base()) {
             Ok(()) => println!(
                 "telegram: bot @{} at {} (`cobrador telegram me` asks the Bot API)",
                 tg.bot_username.trim_start_matches('@'),

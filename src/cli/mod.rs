@@ -7,12 +7,14 @@ mod client;
 mod demo;
 mod generate;
 mod import;
+mod inbox;
 mod init;
 mod invoice;
 mod outbox;
 mod parse_reply;
 mod plan;
 mod preview;
+mod reply;
 mod responses;
 mod run;
 mod send_test;
@@ -63,7 +65,7 @@ pub enum Command {
     Preview(preview::Args),
     /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
     ParseReply(parse_reply::Args),
-    /// One full pass: read replies, plan, queue, send; then exit.
+    /// One full pass: read replies (IMAP, Telegram), plan, queue, send; then exit.
     Tick(tick::Args),
     /// The daemon: passes on a schedule and on change, replies read as they come; SIGTERM stops,
     /// SIGHUP reloads the configuration and templates.
@@ -75,8 +77,15 @@ pub enum Command {
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
     Agreement(agreement::Args),
-    /// Replies received and what was done with them (`--review`: those a person must read).
+    /// Replies received and what was done with them (`--review`: those a person must read;
+    /// `--reclassify ID --as KIND`: the owner's reading, and its effect).
     Responses(responses::Args),
+    /// The IMAP inbox: `inbox check` reads what arrived, once, and applies it.
+    #[command(subcommand)]
+    Inbox(inbox::Command),
+    /// Answers given by phone, WhatsApp or in person: `reply record CLIENT --text "…"`.
+    #[command(subcommand)]
+    Reply(reply::Command),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -137,6 +146,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Tick(args) => tick::run(&ctx, &args),
         Command::Responses(args) => responses::run(&ctx, &args),
+        Command::Inbox(cmd) => inbox::run(&ctx, cmd),
+        Command::Reply(cmd) => reply::run(&ctx, cmd),
         Command::Agreement(cmd) => agreement::run(&ctx, cmd),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),

@@ -178,7 +178,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         println!("\n----- HTML alternative ({} bytes) -----", html.len());
     }
     if msg.channel == Channel::Telegram {
-        let labels = crate::telegram::buttons::labels(&msg.stage);
+        let labels = crate::channel::telegram::buttons::labels(&msg.stage);
         if !labels.is_empty() {
             println!(
                 "\nButtons: {}",

@@ -10,8 +10,9 @@ use super::outbox::runtime;
 use super::plan::parse_now;
 use super::{Context, print_json};
 use crate::channel::Registry;
+use crate::channel::telegram::api::Bot;
 use crate::sender::{self, FlushOptions};
-use crate::telegram::{self, api::Bot, link};
+use crate::telegram::{self, link};
 
 /// `telegram` subcommands.
 #[derive(Debug, clap::Subcommand)]

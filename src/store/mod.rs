@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod clients;
 pub mod events;
+pub mod inbox;
 pub mod invoices;
 pub mod outbox;
 pub mod promises;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_outbox_retry.sql")),
     M::up(include_str!("schema_telegram.sql")),
+    M::up(include_str!("schema_inbox.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

@@ -8,7 +8,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{parse_ts, ts};
+use serde_json::json;
+
+use super::{Store, parse_ts, ts};
 
 /// Why a link token cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,6 +239,30 @@ pub fn outbox_for_message(conn: &Connection, chat_id: i64, message_id: i64) -> R
             |r| r.get(0),
         )
         .optional()?)
+}
+
+/// Marks chats found blocked while sending (403) as unreachable: their contacts fall back to
+/// email, and an event records it for the owner.
+pub fn record_blocked(store: &mut Store, chats: &[i64], now: DateTime<Utc>) -> Result<()> {
+    if chats.is_empty() {
+        return Ok(());
+    }
+    store.transaction(|tx| {
+        for &chat in chats {
+            for client in mark_unreachable(tx, chat, now)? {
+                super::events::append(
+                    tx,
+                    now,
+                    "sender",
+                    "telegram.unreachable",
+                    Some(&client),
+                    None,
+                    json!({ "chat": chat, "why": "the Bot API answered 403: the bot was blocked" }),
+                )?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Forgets the ids of updates applied before `before` (the stored offset already keeps them

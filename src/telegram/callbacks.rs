@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::api::CallbackQuery;
-use super::buttons::{self, Callback, Press};
 use super::conversation::{
     Action, Env, Handled, ask_date, event, linked, next_days, not_linked_text, refuse,
     refused_text, send, words, words_of,
 };
+use crate::channel::telegram::api::CallbackQuery;
+use crate::channel::telegram::buttons::{self, Callback, Press};
 use crate::store;
 
 /// Decides what a press does (inside the update's transaction).

@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::api::Message;
 use super::conversation::{
     Action, Env, Handled, Linked, event, linked, not_linked_text, send, words,
 };
 use super::link::token_hash;
+use crate::channel::telegram::api::Message;
 use crate::config::Config;
 use crate::render::dates::overdue_words;
 use crate::render::telegram_escape as esc;

@@ -16,8 +16,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::api::Update;
-use super::buttons::{self, Press};
+use crate::channel::telegram::api::Update;
+use crate::channel::telegram::buttons::{self, Press};
 use crate::config::Config;
 use crate::domain::{Channel, Client};
 use crate::engine::apply::{self, Incoming, Scope};
@@ -190,9 +190,10 @@ pub(super) fn words(
         outcome: "applied",
         actions: vec![],
     };
+    let lower = text.to_lowercase();
     let foreign: Vec<String> = store::invoices::list(tx, None)?
         .into_iter()
-        .filter(|i| i.client_id != who.client.id && apply::mentions(text, &i.number))
+        .filter(|i| i.client_id != who.client.id && apply::mentions(&lower, &i.number))
         .map(|i| i.number)
         .collect();
     if !foreign.is_empty() {
@@ -264,8 +265,7 @@ pub(super) fn words(
         sender: Some(chat.to_string()),
         subject: None,
         body: text.to_owned(),
-        references: Vec::new(),
-        automatic: false,
+        ..Incoming::default()
     };
     let scope = Scope {
         client_id: who.client.id.clone(),

@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::api::{Bot, Update};
 use super::conversation::{self, Action, Env};
+use crate::channel::telegram::api::{Bot, Update};
 use crate::config::Config;
 use crate::render::Renderer;
 use crate::store::{self, Store};

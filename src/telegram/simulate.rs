@@ -5,9 +5,9 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::api::Update;
-use super::buttons::{Callback, Press};
 use super::conversation::{self, Env};
+use crate::channel::telegram::api::Update;
+use crate::channel::telegram::buttons::{Callback, Press};
 use crate::config::Config;
 use crate::domain::Channel;
 use crate::render::Renderer;
@@ -33,7 +33,7 @@ pub fn press_day(
         .rfind(|m| m.status == OutboxStatus::Sent && m.message.channel == Channel::Telegram)
         .with_context(|| format!("nothing was sent to chat {chat} by Telegram"))?;
     let today = now.with_timezone(&client.time_zone).date_naive();
-    let offered = super::buttons::business_days(today, 4, None);
+    let offered = crate::channel::telegram::buttons::business_days(today, 4, None);
     let date = *offered
         .get(nth)
         .with_context(|| format!("only {} days are offered", offered.len()))?;

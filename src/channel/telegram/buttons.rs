@@ -97,9 +97,8 @@ pub fn for_stage(stage: &str, outbox_id: i64) -> Option<Value> {
     match stage {
         "ack_promise" => Some(change_date(outbox_id)),
         s if s.starts_with("ack_")
-            || s == "owner_alert"
             || s == "plan_confirmation"
-            || s == "handover" =>
+            || crate::domain::is_owner_facing(s) =>
         {
             None
         }

@@ -1,11 +1,14 @@
 //! Building the planner's [`Settings`] from the configuration and the clients it will meet.
+//! It lives here, not in the planner, so that the pure policy never reads the configuration:
+//! the configuration builds the policy's settings.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use super::{Settings, Snapshot};
-use crate::config::Config;
+use super::Config;
+use crate::domain::Snapshot;
+use crate::policy::planner::Settings;
 use crate::policy::{ContactRules, Country, HolidayCalendar};
 
 impl Settings {
