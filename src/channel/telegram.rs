@@ -110,13 +110,11 @@ impl TelegramChannel {
         tokio::time::sleep_until(wait_until).await;
     }
 
-    /// The answer for `chat` arrived: its next message waits a second from now, so that the
-    /// server sees them a second apart whatever the network did with this one.
-    fn finished(&self, chat: i64) {
+    /// Counts the chat's second from the end of the exchange: the next message then reaches
+    /// Telegram at least a second after this one did, whatever the network's delays.
+    fn done(&self, chat: i64) {
         if let Ok(mut pace) = self.pace.lock() {
-            let now = Instant::now();
-            let last = pace.per_chat.entry(chat).or_insert(now);
-            *last = (*last).max(now);
+            pace.per_chat.insert(chat, Instant::now());
         }
     }
 
@@ -132,12 +130,12 @@ impl TelegramChannel {
         let mut waited = false;
         loop {
             self.wait_turn(chat).await;
-            let answer = self
+            let sent = self
                 .bot
                 .send_message(chat, &msg.message.body_text, markup.clone())
                 .await;
-            self.finished(chat);
-            let err = match answer {
+            self.done(chat);
+            let err = match sent {
                 Ok(sent) => {
                     return SendOutcome::Sent {
                         telegram_message_id: Some(sent.message_id),
