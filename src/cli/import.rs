@@ -20,6 +20,9 @@ pub struct Args {
     /// Check everything and report, but change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The instant recorded for the import (RFC 3339), to replay a scenario. Default: now.
+    #[arg(long, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<Utc>>,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
@@ -31,7 +34,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &args.file,
         &defaults,
         args.dry_run,
-        Utc::now(),
+        args.now.unwrap_or_else(Utc::now),
     )?;
     println!(
         "{}{}: {} rows: {} new, {} updated, {} unchanged",
