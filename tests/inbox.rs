@@ -511,7 +511,12 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
     ));
     w.dovecot.restart();
     wait_for_responses(&db, 2).await;
-    assert!(changes.load(Ordering::SeqCst) >= 2);
+    // on_change follows the pass (after \Seen), a moment after the commit.
+    let deadline = tokio::time::Instant::now() + BOUND;
+    while changes.load(Ordering::SeqCst) < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "on_change not called");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     token.cancel();
     let result = tokio::time::timeout(Duration::from_secs(60), watcher)
         .await
