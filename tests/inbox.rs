@@ -514,7 +514,10 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
     // on_change follows the pass (after \Seen), a moment after the commit.
     let deadline = tokio::time::Instant::now() + BOUND;
     while changes.load(Ordering::SeqCst) < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "on_change not called");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "on_change not called"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     token.cancel();
@@ -626,4 +629,54 @@ async fn sigkill_during_ingestion_of_1000_replies_and_restart_records_each_once(
         .unwrap()
         .unwrap();
     assert_eq!(state.last_uid as usize, N);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tick_reads_replies_before_planning() {
+    let mut w = world("");
+    let ours = w.ours();
+    // The client answers our first reminder with a promise; tick reads it before planning.
+    w.dovecot.deliver(
+        "INBOX",
+        &mail(
+            "Uno <uno@cliente.example>",
+            "Re: Recordatorio",
+            "tick1@cliente.example",
+            Some(&ours),
+            "Le pago el lunes 7 de diciembre.",
+        ),
+    );
+    drop(w.store);
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .arg("--config")
+        .arg(w.tmp.path().join("cobrador.toml"))
+        .arg("--db")
+        .arg(&w.config.database)
+        .args(["tick", "--now", "2026-12-01T10:00:00Z"])
+        .current_dir(w.tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("inbox: 1 new, 1 applied"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::open(&w.config.database).unwrap();
+    assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
+    // The promise paused C1: nothing new was queued for it but the acknowledgement.
+    let stages: Vec<String> = store::outbox::for_client(store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .map(|m| m.message.stage)
+        .collect();
+    assert_eq!(stages.len(), 2, "{stages:?}");
+    assert!(stages.contains(&"ack_promise".to_owned()), "{stages:?}");
+    let plan = engine::plan_now(&store, &w.config, at(30, 10)).unwrap();
+    assert!(
+        plan.held
+            .iter()
+            .any(|h| h.client == "C1" && h.reason.contains("paused: promise")),
+        "{plan:?}"
+    );
 }
