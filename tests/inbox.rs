@@ -633,7 +633,7 @@ async fn sigkill_during_ingestion_of_1000_replies_and_restart_records_each_once(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tick_reads_replies_before_planning() {
-    let mut w = world("");
+    let w = world("");
     let ours = w.ours();
     // The client answers our first reminder with a promise; tick reads it before planning.
     w.dovecot.deliver(
