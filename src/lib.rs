@@ -18,7 +18,7 @@
 //! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
 //! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
 //! - [`inbox`]: reading replies: IMAP (shared with the Sent mailbox), one pass
-//!   ([`inbox::check_once`]) or the IDLE watcher ([`inbox::watch`]); classification (bounce,
+//!   ([`inbox::check_once`]) or the IDLE watcher ([`inbox::watch()`]); classification (bounce,
 //!   auto-reply, reply), quote and signature trimming, matching to a client.
 //! - [`demo`]: sample clients simulated day by day through the file channel.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
