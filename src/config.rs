@@ -53,6 +53,8 @@ pub struct Config {
     /// Safety limits: the largest amount accepted, how long a failing message is retried.
     #[serde(default)]
     pub limits: Limits,
+    /// The owner's morning digest, e.g. `[digest] hour = "08:00"`. Default: none.
+    pub digest: Option<crate::digest::DigestConfig>,
     /// Where this configuration came from (not read from the file).
     #[serde(skip)]
     pub source: Option<PathBuf>,

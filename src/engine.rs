@@ -106,6 +106,12 @@ pub fn queue_due(
                     .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
             }
         }
+        if let Some(digest) = &config.digest
+            && let Some(id) = crate::digest::queue_if_due(tx, config, digest, now)?
+        {
+            let owner = crate::digest::OWNER_CLIENT.to_owned();
+            report.queued.push((owner, crate::digest::STAGE.into(), id));
+        }
         Ok(())
     })?;
     Ok(report)

@@ -19,6 +19,7 @@
 //! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
 //! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
 //! - [`inbox`]: reading replies (MIME parsing, auto-reply and bounce detection).
+//! - [`digest`]: the owner's morning digest (one outbox message a day).
 //! - [`demo`]: sample clients simulated day by day through the file channel.
 //! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
 //!
@@ -30,6 +31,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod demo;
+pub mod digest;
 pub mod domain;
 pub mod engine;
 pub mod import;

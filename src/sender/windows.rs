@@ -28,9 +28,9 @@ pub struct ContactWindows {
     clients: BTreeMap<String, (Tz, String, Option<String>)>,
 }
 
-/// Whether a message goes to the business owner (hand-overs, alerts), not to a client.
+/// Whether a message goes to the business owner (hand-overs, alerts, digest), not to a client.
 pub fn owner_facing(stage: &str) -> bool {
-    stage == "handover" || stage.starts_with("owner")
+    stage == "handover" || stage.starts_with("owner") || stage == crate::digest::STAGE
 }
 
 impl ContactWindows {
