@@ -179,11 +179,7 @@ pub fn queue_if_due(
     let data = gather(tx, config, digest, today, now)?;
     let message = text::compose(&data, &config.business.locale);
     let row = NewOutboxMessage {
-        message_id: Some(crate::engine::message_id(
-            &config.business.email,
-            &key,
-            now,
-        )),
+        message_id: Some(crate::engine::message_id(&config.business.email, &key, now)),
         dedup_key: key,
         client_id: OWNER_CLIENT.into(),
         stage: STAGE.into(),
@@ -266,10 +262,7 @@ pub fn gather(
             &[&from, &to],
         )?,
         disputes: waiting(conn, "i.status = 'disputed'")?,
-        paid_claims: waiting(
-            conn,
-            "i.status = 'open' AND i.paid_claimed_on IS NOT NULL",
-        )?,
+        paid_claims: waiting(conn, "i.status = 'open' AND i.paid_claimed_on IS NOT NULL")?,
         to_review: conn.query_row(
             "SELECT count(*) FROM responses WHERE status = 'needs_review'",
             [],

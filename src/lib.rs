@@ -16,6 +16,7 @@
 //! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
 //! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
 //! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
+//! - [`report`]: the owner's report, one self-contained HTML page with inline SVG charts.
 //! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
 //! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
 //! - [`inbox`]: reading replies (MIME parsing, auto-reply and bounce detection).
@@ -39,6 +40,7 @@ pub mod inbox;
 pub mod logging;
 pub mod policy;
 pub mod render;
+pub mod report;
 pub mod sender;
 pub mod store;
 pub mod understand;

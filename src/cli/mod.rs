@@ -13,6 +13,7 @@ mod outbox;
 mod parse_reply;
 mod plan;
 mod preview;
+mod report;
 mod responses;
 mod run;
 mod send_test;
@@ -78,6 +79,8 @@ pub enum Command {
     Responses(responses::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
+    /// The owner's report: one self-contained HTML page (`--html FILE`).
+    Report(report::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
     #[command(subcommand)]
     Outbox(outbox::Command),
@@ -137,6 +140,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Outbox(cmd) => outbox::run(&ctx, cmd),
+        Command::Report(args) => report::run(&ctx, &args),
         Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }

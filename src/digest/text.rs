@@ -40,6 +40,7 @@ pub fn stage_words(stage: &str) -> String {
         "formal" => "requerimiento formal".into(),
         "final" => "último aviso".into(),
         "instalment" => "aviso de plazo".into(),
+        "instalment_missed" => "aviso de plazo no pagado".into(),
         "plan_confirmation" => "confirmación del plan de pagos".into(),
         s if s.starts_with("ack_") => "acuse de recibo de su respuesta".into(),
         other => format!("mensaje «{other}»"),
@@ -80,7 +81,11 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
         format!(
             "Resumen de cobros del {}: {attention} {} su atención",
             crate::render::dates::date_text(today),
-            if attention == 1 { "asunto espera" } else { "asuntos esperan" }
+            if attention == 1 {
+                "asunto espera"
+            } else {
+                "asuntos esperan"
+            }
         )
     } else {
         format!(
@@ -89,7 +94,11 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
         )
     };
     let mut b = String::new();
-    let _ = writeln!(b, "Buenos días. Resumen de cobros del {}.", date_long(today));
+    let _ = writeln!(
+        b,
+        "Buenos días. Resumen de cobros del {}.",
+        date_long(today)
+    );
     if let Some(since) = d.since {
         let _ = writeln!(
             b,
@@ -185,11 +194,7 @@ fn section_replies(b: &mut String, d: &DigestData) {
             .promised_date
             .map(|p| format!(" el {}", date_day(p, d.today)))
             .unwrap_or_default();
-        let review = if r.needs_review {
-            " [por revisar]"
-        } else {
-            ""
-        };
+        let review = if r.needs_review { " [por revisar]" } else { "" };
         let _ = writeln!(
             b,
             "- {}: {}{date}{review}. «{}»",
@@ -272,10 +277,7 @@ fn section_payments(b: &mut String, d: &DigestData) {
         ),
         Some(Some(..=0)) => writeln!(b, "Al día: hoy se han registrado o importado pagos."),
         Some(Some(1)) => writeln!(b, "Al día: el último pago se registró ayer."),
-        Some(Some(days)) => writeln!(
-            b,
-            "Al día: el último pago se registró hace {days} días."
-        ),
+        Some(Some(days)) => writeln!(b, "Al día: el último pago se registró hace {days} días."),
     };
 }
 
@@ -299,7 +301,11 @@ mod tests {
         };
         let m = compose(&d, "es-ES");
         assert_eq!(m.subject, "Resumen de cobros del 25 de noviembre de 2026");
-        assert!(m.body.contains("miércoles, 25 de noviembre de 2026"), "{}", m.body);
+        assert!(
+            m.body.contains("miércoles, 25 de noviembre de 2026"),
+            "{}",
+            m.body
+        );
         assert!(m.body.contains("Nada: ningún asunto espera"), "{}", m.body);
         assert!(m.body.contains("hace 2 días"), "{}", m.body);
         assert!(!m.body.contains("Atención"), "{}", m.body);
@@ -340,7 +346,11 @@ mod tests {
             ..Default::default()
         };
         let m = compose(&d, "es-ES");
-        assert!(m.subject.ends_with("1 asunto espera su atención"), "{}", m.subject);
+        assert!(
+            m.subject.ends_with("1 asunto espera su atención"),
+            "{}",
+            m.subject
+        );
         for want in [
             "Café La Latina: primer recordatorio (correo)",
             "Construcciones Ebro: promete pagar el viernes 27 de noviembre. «Le pago el viernes»",
@@ -355,7 +365,10 @@ mod tests {
 
     #[test]
     fn excerpts_skip_quotes_and_cut_long_lines() {
-        assert_eq!(excerpt("\n> cita\nHola, pago mañana\nfirma", 50), "Hola, pago mañana");
+        assert_eq!(
+            excerpt("\n> cita\nHola, pago mañana\nfirma", 50),
+            "Hola, pago mañana"
+        );
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
     }
 }
