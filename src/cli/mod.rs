@@ -18,6 +18,7 @@ mod responses;
 mod run;
 mod send_test;
 mod status;
+mod templates;
 mod tick;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +80,9 @@ pub enum Command {
     Responses(responses::Args),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
+    /// The message templates: `export DIR` writes the defaults to start editing from.
+    #[command(subcommand)]
+    Templates(templates::Command),
     /// The owner's report: one self-contained HTML page (`--html FILE`).
     Report(report::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
@@ -119,13 +123,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     match cli.command {
         Command::Run(args) => return run::run(cli.config, cli.db, &args),
+        Command::Templates(cmd) => return templates::run(cmd),
         Command::Generate(cmd) => return generate::run(cmd),
         _ => {}
     }
     let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) | Command::Demo(_) | Command::Run(_) | Command::Generate(_) => {
+        Command::Init(_)
+        | Command::Demo(_)
+        | Command::Run(_)
+        | Command::Generate(_)
+        | Command::Templates(_) => {
             unreachable!("handled above")
         }
         Command::Check => check::run(&ctx),
