@@ -226,6 +226,14 @@ pub struct Reminders {
     /// Default: 0.5.
     #[serde(default = "default_late_share", with = "rust_decimal::serde::str")]
     pub late_payer_share: Decimal,
+    /// Thank the client, once per invoice, when an invoice they were reminded of is paid.
+    /// Default: true.
+    #[serde(default = "default_receipts")]
+    pub receipts: bool,
+}
+
+fn default_receipts() -> bool {
+    true
 }
 
 fn default_grace() -> u32 {
@@ -248,6 +256,7 @@ impl Default for Reminders {
             ladder: default_ladder(),
             segments: Vec::new(),
             late_payer_share: default_late_share(),
+            receipts: default_receipts(),
         }
     }
 }
@@ -616,6 +625,28 @@ impl Config {
                 "business.country: {:?} is not supported: use ES, MX, CO, CL, PE or AR",
                 self.business.country
             );
+        }
+        let links = std::iter::once((
+            "business.payment-link".to_owned(),
+            &self.business.payment_link,
+        ))
+        .chain(self.countries.iter().filter_map(|(code, c)| {
+            c.payment.as_ref().map(|p| {
+                (
+                    format!("countries.{code}.payment.payment-link"),
+                    &p.payment_link,
+                )
+            })
+        }));
+        for (key, link) in links {
+            if let Some(token) = link
+                .as_deref()
+                .and_then(crate::engine::links::unknown_placeholder)
+            {
+                bail!(
+                    "{key}: unknown placeholder {token}: use {{numero}}, {{importe}}, {{moneda}} or {{cliente}}"
+                );
+            }
         }
         if !["es-ES", "es-MX", "es-CO", "es-CL", "es-PE", "es-AR"]
             .contains(&self.business.locale.as_str())

@@ -6,6 +6,8 @@ pub mod agreements;
 pub mod apply;
 pub mod context;
 pub mod decisions;
+pub mod links;
+pub mod receipts;
 
 use std::collections::BTreeMap;
 
@@ -105,6 +107,9 @@ pub fn queue_due(
                     .errors
                     .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
             }
+        }
+        for (client, id) in receipts::queue_receipts(tx, config, renderer, &files, now)? {
+            report.queued.push((client, receipts::STAGE.into(), id));
         }
         if let Some(digest) = &config.digest
             && let Some(id) = crate::digest::queue_if_due(tx, config, digest, now)?

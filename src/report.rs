@@ -236,7 +236,8 @@ fn stages(conn: &Connection, config: &Config) -> Result<Vec<StageRow>> {
                  FROM outbox_invoices oi JOIN invoices i ON i.number = oi.invoice_number
                  WHERE oi.outbox_id = o.id AND i.status = 'paid')
          FROM outbox o
-         WHERE o.status = 'sent' AND o.stage NOT IN ('digest', 'owner_alert', 'handover')
+         WHERE o.status = 'sent'
+           AND o.stage NOT IN ('digest', 'owner_alert', 'handover', 'receipt')
            AND o.stage NOT LIKE 'ack_%'
          ORDER BY o.id",
     )?;

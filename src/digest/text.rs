@@ -41,6 +41,7 @@ pub fn stage_words(stage: &str) -> String {
         "final" => "último aviso".into(),
         "instalment" => "aviso de plazo".into(),
         "instalment_missed" => "aviso de plazo no pagado".into(),
+        "receipt" => "agradecimiento por el pago".into(),
         "plan_confirmation" => "confirmación del plan de pagos".into(),
         s if s.starts_with("ack_") => "acuse de recibo de su respuesta".into(),
         other => format!("mensaje «{other}»"),

@@ -48,6 +48,35 @@ pub fn country_currency(country: &str) -> Option<&'static str> {
 /// (`[countries.XX.payment]`), else the business's own when its currency is the country's,
 /// else none (the templates then ask the client to write for the details).
 pub fn business_for(config: &Config, client: &Client) -> rc::Business {
+    let mut b = payment_details_for(config, client);
+    // A link template is one link per invoice (see `invoice_links`), not one for the business.
+    if b.payment_link
+        .as_deref()
+        .is_some_and(super::links::is_template)
+    {
+        b.payment_link = None;
+    }
+    b
+}
+
+/// Fills each invoice's own payment link when the client's payment link is a template.
+pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceLine]) {
+    let Some(link) = payment_details_for(config, client).payment_link else {
+        return;
+    };
+    for line in lines {
+        line.payment_link = super::links::for_invoice(
+            &link,
+            &line.number,
+            line.balance,
+            &line.currency,
+            &client.id,
+        );
+    }
+}
+
+/// The business block with the payment details for `client`'s country, link as configured.
+fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
     let mut b = business(config);
     let own_currency =
         country_currency(&client.country).is_none_or(|c| c == config.business.currency);
@@ -112,6 +141,7 @@ pub fn invoice_line(
         days_overdue: days,
         reached_stage: reached,
         interest,
+        payment_link: None,
     }
 }
 
@@ -162,10 +192,11 @@ pub fn build(
     channel: Channel,
 ) -> RenderContext {
     let with_interest = stage_states_interest(stage);
-    let lines: Vec<rc::InvoiceLine> = invoices
+    let mut lines: Vec<rc::InvoiceLine> = invoices
         .iter()
         .map(|i| invoice_line(i, client, today, reached.contains(&i.number), with_interest))
         .collect();
+    invoice_links(config, client, &mut lines);
     let totals = compute_totals(&lines);
     let contact_name = contacts
         .iter()

@@ -109,6 +109,7 @@ pub const KINDS: &[Kind] = &[
     kind("plan_confirmation", Audience::Client, false),
     kind("instalment", Audience::Client, false),
     kind("owner_alert", Audience::Owner, false),
+    kind("receipt", Audience::Client, false),
 ];
 
 /// Why a template could not be loaded or rendered. Messages start with `file:line:`.
