@@ -53,6 +53,9 @@ pub struct Config {
     /// Safety limits: the largest amount accepted, how long a failing message is retried.
     #[serde(default)]
     pub limits: Limits,
+    /// Ley 3/2004 rates published after this release: `[[interest.rates]]`. Default: none.
+    #[serde(default)]
+    pub interest: crate::policy::interest::configured::InterestConfig,
     /// The owner's morning digest, e.g. `[digest] hour = "08:00"`. Default: none.
     pub digest: Option<crate::digest::DigestConfig>,
     /// Where this configuration came from (not read from the file).

@@ -30,6 +30,12 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         );
     }
     warnings.extend(example_business(config));
+    warnings.extend(crate::policy::interest::configured::warnings(
+        &config.interest,
+        Utc::now()
+            .with_timezone(&config.business.time_zone)
+            .date_naive(),
+    ));
     for (error, file) in secrets(config) {
         match file {
             Some(f) if f.starts_with("/run/credentials/") && std::env::var_os("CREDENTIALS_DIRECTORY").is_none() => {

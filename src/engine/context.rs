@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::config::{Config, Stage};
 use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole, Invoice};
-use crate::policy::interest::late_interest;
+use crate::policy::interest::{PublishedRate, late_interest_with};
 use crate::render::context as rc;
 use crate::render::{RenderContext, compute_totals};
 
@@ -121,6 +121,7 @@ pub fn invoice_line(
     today: NaiveDate,
     reached: bool,
     with_interest: bool,
+    rates: &[PublishedRate],
 ) -> rc::InvoiceLine {
     let days = inv.days_overdue(today);
     let interest = (with_interest
@@ -128,7 +129,7 @@ pub fn invoice_line(
         && client.country == "ES"
         && inv.currency == "EUR"
         && days > 0)
-        .then(|| interest_for(inv, today))
+        .then(|| interest_for(inv, today, rates))
         .flatten();
     rc::InvoiceLine {
         number: inv.number.clone(),
@@ -148,8 +149,8 @@ pub fn invoice_line(
 /// Interest on the balance up to `today`. When a half-year's rate is not published (or not
 /// verified), no interest figure is stated at all: a wrong figure in a formal letter is worse
 /// than none. The 40 EUR of art. 8 do not depend on the rate and are always stated.
-fn interest_for(inv: &Invoice, today: NaiveDate) -> Option<rc::Interest> {
-    match late_interest(inv.balance.0, inv.due_date, today) {
+fn interest_for(inv: &Invoice, today: NaiveDate, rates: &[PublishedRate]) -> Option<rc::Interest> {
+    match late_interest_with(rates, inv.balance.0, inv.due_date, today) {
         Ok(b) if b.all_verified() => Some(rc::Interest {
             total: b.interest,
             periods: b
@@ -192,9 +193,13 @@ pub fn build(
     channel: Channel,
 ) -> RenderContext {
     let with_interest = stage_states_interest(stage);
+    let rates = config.interest.published();
     let mut lines: Vec<rc::InvoiceLine> = invoices
         .iter()
-        .map(|i| invoice_line(i, client, today, reached.contains(&i.number), with_interest))
+        .map(|i| {
+            let reached = reached.contains(&i.number);
+            invoice_line(i, client, today, reached, with_interest, &rates)
+        })
         .collect();
     invoice_links(config, client, &mut lines);
     let totals = compute_totals(&lines);
