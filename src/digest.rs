@@ -419,3 +419,6 @@ pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Opti
     let last = last.map(|t| store::parse_ts(&t)).transpose()?;
     Ok(Some(last.map(|l| (now - l).num_days())))
 }
+
+#[cfg(test)]
+mod tests;
