@@ -25,7 +25,8 @@
 //!   and the `Source` trait. [`import`]: all-or-nothing CSV import.
 //! - [`sender`]: the durable outbox loop. [`engine`]: queueing a pass, matching and applying
 //!   replies.
-//! - [`inbox`]: the IMAP inbox reader. [`telegram`]: the bot's conversations.
+//! - [`inbox`]: the IMAP inbox reader. [`telegram`]: the bot's conversations. [`digest`]: the
+//!   owner's morning digest. [`report`]: the owner's HTML report.
 //! - [`daemon`]: the one owner of the loop (pass, `run`, lock, watchers, systemd).
 //! - [`demo`]: sample clients simulated day by day. [`cli`]: one file per command group.
 
@@ -42,6 +43,7 @@ pub mod logging;
 pub mod mail;
 pub mod policy;
 pub mod render;
+pub mod report;
 pub mod sender;
 pub mod store;
 pub mod telegram;
