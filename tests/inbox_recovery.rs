@@ -208,7 +208,7 @@ async fn tick_reads_replies_before_planning() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("inbox: 1 new, 1 applied"),
+        stdout.contains("read imap: 1 messages, 1 applied"),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
