@@ -330,6 +330,10 @@ fn client_row(
     if let Some(contacts) = contacts {
         changed |= store::clients::sync_imported_contacts(conn, &id, &contacts)?;
     }
+    // The account the client pays from, for matching bank credits (see `bank`).
+    if let Some(iban) = row.get(IBAN) {
+        changed |= crate::bank::add_client_iban(conn, &id, iban, now)?;
+    }
     if changed {
         store::events::append(
             conn,

@@ -13,7 +13,10 @@
 //! - [`sender`]: the durable outbox loop: `sending` committed before the hand-over, backoff,
 //!   dead letters, crash recovery to `uncertain`.
 //! - [`logging`]: the log set-up; credentials and message bytes are never written.
-//! - [`import`]: all-or-nothing CSV import of clients, invoices and payments.
+//! - [`import`]: all-or-nothing import of clients, invoices and payments (CSV in any usual
+//!   encoding, XLSX, ODS; column maps for invoicing programs' exports).
+//! - [`bank`]: bank statements (Norma 43, camt.053): credits matched to invoices, the rest to
+//!   a review list; "ya pagué" claims checked against them.
 //! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
 //! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
 //! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
@@ -25,6 +28,7 @@
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
 //! (SMTP | Telegram | file); replies → understand (pure) → apply.
 
+pub mod bank;
 pub mod channel;
 pub mod cli;
 pub mod config;

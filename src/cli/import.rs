@@ -19,6 +19,8 @@ pub enum What {
     Invoices,
     /// Payments, partial or full (CSV, XLSX or ODS).
     Payments,
+    /// A bank statement (AEB Norma 43 or ISO 20022 camt.053): credits matched to invoices.
+    Bank,
 }
 
 /// Options of `import`.
@@ -45,6 +47,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         What::Clients => Kind::Clients,
         What::Invoices => Kind::Invoices,
         What::Payments => Kind::Payments,
+        What::Bank => return super::bank::import(ctx, &args.file, args.dry_run),
     };
     let mut store = ctx.store()?;
     let defaults = Defaults::from_config(&ctx.config);

@@ -311,6 +311,10 @@ fn apply_in(
             }
             ack_kind = Some("ack_paid");
             alert_kind = Some("paid");
+            // Checked against the bank credits already imported before a person is asked.
+            if crate::bank::confirm_claims(tx, &m.client.id, now)? {
+                alert_kind = None;
+            }
         }
         Intent::Dispute => {
             for inv in m

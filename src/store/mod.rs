@@ -5,6 +5,7 @@
 //! opened, so an import or a reply is applied all at once or not at all.
 
 pub mod agreements;
+pub mod bank;
 pub mod clients;
 pub mod events;
 pub mod invoices;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_outbox_retry.sql")),
+    M::up(include_str!("schema_bank.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

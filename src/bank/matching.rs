@@ -1,0 +1,266 @@
+//! Which open invoices a credit pays, decided from the statement alone (pure: no store).
+//!
+//! Rules, in order; the first that decides wins (see the table in the `bank` module doc):
+//! 1. `reference`: the concept names invoices (whole word, or the number without its
+//!    separators when that is 6 characters or more, `F2026001` for `F-2026-001`), all of one
+//!    client and currency: the amount pays their balances exactly, or part of a single one.
+//! 2. `amount+iban` / `amount+name`: the payer is known (IBAN on file, or the payer's name or
+//!    the concept names the client: legal forms, accents and case ignored, a name cut short by
+//!    the bank accepted from 12 characters) and the amount is an open invoice's balance (the
+//!    oldest when several are equal) or all of the client's open balances together.
+//! 3. `claim`: the amount is the balance of the only invoice whose client said it was paid.
+//!
+//! Anything else is for a person: the reason says what was found.
+
+use rust_decimal::Decimal;
+
+use super::Movement;
+use crate::domain::{Invoice, Money};
+
+/// A client as the matcher knows it.
+#[derive(Debug, Clone)]
+pub struct Payer {
+    /// Client id.
+    pub id: String,
+    /// Trade and legal names.
+    pub names: Vec<String>,
+    /// Accounts it pays from (normalised).
+    pub ibans: Vec<String>,
+}
+
+/// What to do with a credit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Record these payments.
+    Pay {
+        /// `reference`, `amount+iban`, `amount+name` or `claim`.
+        rule: &'static str,
+        /// Invoice and amount, oldest first.
+        allocations: Vec<(String, Money)>,
+    },
+    /// Leave it for the owner, with why.
+    Review(String),
+}
+
+/// Decides a credit against the invoices that can still take a payment.
+pub fn decide(m: &Movement, open: &[Invoice], payers: &[Payer]) -> Outcome {
+    let open: Vec<&Invoice> = open
+        .iter()
+        .filter(|i| !i.balance.is_settled() && i.currency == m.currency)
+        .collect();
+    let text = format!("{} {}", m.concept, m.reference.as_deref().unwrap_or(""));
+    let named: Vec<&Invoice> = open
+        .iter()
+        .copied()
+        .filter(|i| mentions(&text, &i.number))
+        .collect();
+    if !named.is_empty() {
+        return by_reference(m, &named);
+    }
+    let known: Vec<(&Payer, &'static str)> = payers
+        .iter()
+        .filter_map(|p| {
+            if m.payer_iban
+                .as_ref()
+                .is_some_and(|iban| p.ibans.contains(iban))
+            {
+                Some((p, "amount+iban"))
+            } else if p.names.iter().any(|n| names_client(m, n)) {
+                Some((p, "amount+name"))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let mut fits = Vec::new();
+    for (payer, rule) in &known {
+        let mut theirs: Vec<&Invoice> = open
+            .iter()
+            .copied()
+            .filter(|i| i.client_id == payer.id)
+            .collect();
+        theirs.sort_by_key(|i| (i.due_date, i.number.clone()));
+        if let Some(one) = theirs.iter().find(|i| i.balance.0 == m.amount) {
+            fits.push((*rule, vec![(one.number.clone(), one.balance)]));
+        } else if theirs.len() > 1
+            && theirs.iter().map(|i| i.balance.0).sum::<Decimal>() == m.amount
+        {
+            fits.push((
+                *rule,
+                theirs
+                    .iter()
+                    .map(|i| (i.number.clone(), i.balance))
+                    .collect(),
+            ));
+        }
+    }
+    if fits.len() == 1 {
+        let (rule, allocations) = fits.remove(0);
+        return Outcome::Pay { rule, allocations };
+    }
+    if fits.len() > 1 {
+        return Outcome::Review(format!(
+            "the amount fits invoices of {} clients",
+            fits.len()
+        ));
+    }
+    let claimed: Vec<&Invoice> = open
+        .iter()
+        .copied()
+        .filter(|i| i.paid_claimed_on.is_some() && i.balance.0 == m.amount)
+        .collect();
+    if let [one] = claimed.as_slice() {
+        return Outcome::Pay {
+            rule: "claim",
+            allocations: vec![(one.number.clone(), one.balance)],
+        };
+    }
+    let same: Vec<&str> = open
+        .iter()
+        .filter(|i| i.balance.0 == m.amount)
+        .map(|i| i.number.as_str())
+        .collect();
+    Outcome::Review(match (known.is_empty(), same.as_slice()) {
+        (_, []) if !known.is_empty() => format!(
+            "from {}, but no open invoice of {} {}",
+            known[0].0.id, m.amount, m.currency
+        ),
+        (_, []) => "no open invoice of this amount, and the concept names none".to_owned(),
+        (true, s) => format!("payer unknown; same amount as {}", s.join(", ")),
+        (false, s) => format!("same amount as {}, but of another client", s.join(", ")),
+    })
+}
+
+fn by_reference(m: &Movement, named: &[&Invoice]) -> Outcome {
+    let numbers: Vec<&str> = named.iter().map(|i| i.number.as_str()).collect();
+    if named.iter().any(|i| i.client_id != named[0].client_id) {
+        return Outcome::Review(format!(
+            "names invoices of different clients: {}",
+            numbers.join(", ")
+        ));
+    }
+    let total: Decimal = named.iter().map(|i| i.balance.0).sum();
+    let mut sorted = named.to_vec();
+    sorted.sort_by_key(|i| (i.due_date, i.number.clone()));
+    if m.amount == total {
+        return Outcome::Pay {
+            rule: "reference",
+            allocations: sorted
+                .iter()
+                .map(|i| (i.number.clone(), i.balance))
+                .collect(),
+        };
+    }
+    if let [one] = named
+        && m.amount < one.balance.0
+    {
+        return Outcome::Pay {
+            rule: "reference",
+            allocations: vec![(one.number.clone(), Money(m.amount))],
+        };
+    }
+    Outcome::Review(format!(
+        "names {} but {} {} is not the balance due ({total})",
+        numbers.join(", "),
+        m.amount,
+        m.currency
+    ))
+}
+
+/// Whether `text` names invoice `number`: as a whole word, or, for numbers of six characters
+/// or more, with separators dropped on both sides (`FRA 2026/001` for `2026-001` is not enough).
+pub fn mentions(text: &str, number: &str) -> bool {
+    let lower = text.to_lowercase();
+    let needle = number.to_lowercase();
+    let boundary =
+        |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/');
+    let whole = lower.match_indices(&needle).any(|(pos, _)| {
+        boundary(lower[..pos].chars().next_back())
+            && boundary(lower[pos + needle.len()..].chars().next())
+    });
+    if whole {
+        return true;
+    }
+    let compact = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    let n = compact(&needle);
+    if n.chars().count() < 6 || !n.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    lower
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':')
+        .any(|word| compact(word) == n)
+}
+
+/// Whether the payer's name, or the concept when the bank gives no name, is the client's.
+fn names_client(m: &Movement, client_name: &str) -> bool {
+    let client = normalise_name(client_name);
+    if client.len() < 4 {
+        return false;
+    }
+    match &m.payer_name {
+        Some(payer) => {
+            let payer = normalise_name(payer);
+            payer == client || (payer.len() >= 12 && client.starts_with(&payer))
+        }
+        None => {
+            let concept = format!(" {} ", normalise_name(&m.concept));
+            client.len() >= 6 && concept.contains(&format!(" {client} "))
+        }
+    }
+}
+
+/// Lower case, no accents or punctuation, legal forms (`S.L.`, `S.A. de C.V.`...) dropped.
+pub fn normalise_name(name: &str) -> String {
+    const FORMS: &[&str] = &[
+        "sl", "sa", "slu", "sll", "slne", "sau", "scoop", "coop", "cb", "sc", "de", "cv", "sapi",
+        "sas", "ltda", "srl", "spa", "s", "l", "a", "u", "c", "v",
+    ];
+    let plain: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' => 'a',
+            'é' | 'è' | 'ë' => 'e',
+            'í' | 'ì' | 'ï' => 'i',
+            'ó' | 'ò' | 'ö' => 'o',
+            'ú' | 'ù' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    // Legal forms only at the end: "Banco de Sabadell" keeps its "de".
+    let mut end = words.len();
+    while end > 1 && FORMS.contains(&words[end - 1]) {
+        end -= 1;
+    }
+    words[..end].join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invoice_numbers_and_names_are_read_loosely_but_not_wrongly() {
+        assert!(mentions("PAGO FRA F-2026-001 TALLERES", "F-2026-001"));
+        assert!(mentions("PAGO FRA F2026001", "F-2026-001"));
+        assert!(!mentions("PAGO FRA F-2026-0010", "F-2026-001"));
+        assert!(!mentions("PAGO 12", "1-2"));
+        assert_eq!(
+            normalise_name("Talleres Peña e Hijos, S.L."),
+            "talleres pena e hijos"
+        );
+        assert_eq!(
+            normalise_name("Comercial Azteca S.A. de C.V."),
+            "comercial azteca"
+        );
+        assert_eq!(normalise_name("Banco de Sabadell"), "banco de sabadell");
+    }
+}
