@@ -301,3 +301,79 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
     assert!(applied.alert.is_some());
     assert_eq!(status(&store, "F2026-104"), InvoiceStatus::Open);
 }
+
+mod support;
+
+/// Runs the real binary in `dir` with the test configuration.
+fn cobrador(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .args(["--config", "cobrador.toml"])
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_owner_imports_reviews_and_settles_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("cobrador.toml"), support::config_text("")).unwrap();
+    std::fs::write(d.join("clientes.csv"), CLIENTS).unwrap();
+    std::fs::write(d.join("facturas.csv"), INVOICES).unwrap();
+    assert!(cobrador(d, &["init"]).0);
+    assert!(cobrador(d, &["import", "clients", "clientes.csv"]).0);
+    assert!(cobrador(d, &["import", "invoices", "facturas.csv"]).0);
+    let n43 = fixture("statement.n43");
+    let n43 = n43.to_str().unwrap();
+    let (ok, out) = cobrador(d, &["import", "bank", n43, "--dry-run"]);
+    assert!(ok, "{out}");
+    assert!(out.starts_with("[dry run, nothing written]"), "{out}");
+    let (ok, out) = cobrador(d, &["import", "bank", n43]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Norma43, 4 credits (1 debits skipped): 2 paid invoices, 2 to review"),
+        "{out}"
+    );
+    let (_, out) = cobrador(d, &["bank", "review"]);
+    assert!(out.contains("777.77 EUR"), "{out}");
+    assert!(
+        out.contains("why: payer unknown; same amount as F2026-103"),
+        "{out}"
+    );
+    let (_, json) = cobrador(d, &["bank", "review", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let id_of = |amount: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["amount"] == amount)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let (ok, out) = cobrador(
+        d,
+        &["bank", "settle", &id_of("500.00"), "--invoice", "F2026-103"],
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("F2026-103: 500.00 EUR recorded from bank movement"),
+        "{out}"
+    );
+    let (ok, out) = cobrador(d, &["bank", "settle", &id_of("777.77"), "--ignore"]);
+    assert!(ok, "{out}");
+    assert!(
+        cobrador(d, &["bank", "review"])
+            .1
+            .contains("nothing to review")
+    );
+    // Without --invoice or --ignore, clap says what is missing.
+    let (ok, _) = cobrador(d, &["bank", "settle", "1"]);
+    assert!(!ok);
+}

@@ -3,7 +3,9 @@
 //! Rules, in order; the first that decides wins (see the table in the `bank` module doc):
 //! 1. `reference`: the concept names invoices (whole word, or the number without its
 //!    separators when that is 6 characters or more, `F2026001` for `F-2026-001`), all of one
-//!    client and currency: the amount pays their balances exactly, or part of a single one.
+//!    client and currency: the amount pays their balances exactly, or part of a single one
+//!    (when its number has 4 characters or more). A concept naming a paid, disputed, held or
+//!    cancelled invoice goes to review: a second payment or a refund is a person's call.
 //! 2. `amount+iban` / `amount+name`: the payer is known (IBAN on file, or the payer's name or
 //!    the concept names the client: legal forms, accents and case ignored, a name cut short by
 //!    the bank accepted from 12 characters) and the amount is an open invoice's balance (the
@@ -15,7 +17,7 @@
 use rust_decimal::Decimal;
 
 use super::Movement;
-use crate::domain::{Invoice, Money};
+use crate::domain::{Invoice, InvoiceStatus, Money};
 
 /// A client as the matcher knows it.
 #[derive(Debug, Clone)]
@@ -42,21 +44,32 @@ pub enum Outcome {
     Review(String),
 }
 
-/// Decides a credit against the invoices that can still take a payment.
-pub fn decide(m: &Movement, open: &[Invoice], payers: &[Payer]) -> Outcome {
-    let open: Vec<&Invoice> = open
-        .iter()
-        .filter(|i| !i.balance.is_settled() && i.currency == m.currency)
-        .collect();
+/// Decides a credit against all invoices (only open ones, in its currency, take payments
+/// automatically: a disputed, held or already paid invoice is a person's call).
+pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
     let text = format!("{} {}", m.concept, m.reference.as_deref().unwrap_or(""));
-    let named: Vec<&Invoice> = open
+    let named: Vec<&Invoice> = invoices
         .iter()
-        .copied()
         .filter(|i| mentions(&text, &i.number))
         .collect();
+    if let Some(closed) = named
+        .iter()
+        .find(|i| i.status != InvoiceStatus::Open || i.balance.is_settled())
+    {
+        return Outcome::Review(format!(
+            "names {}, which is {} (balance {}): a second payment or a refund?",
+            closed.number, closed.status, closed.balance
+        ));
+    }
     if !named.is_empty() {
         return by_reference(m, &named);
     }
+    let open: Vec<&Invoice> = invoices
+        .iter()
+        .filter(|i| {
+            i.status == InvoiceStatus::Open && !i.balance.is_settled() && i.currency == m.currency
+        })
+        .collect();
     let known: Vec<(&Payer, &'static str)> = payers
         .iter()
         .filter_map(|p| {
@@ -139,6 +152,13 @@ fn by_reference(m: &Movement, named: &[&Invoice]) -> Outcome {
             numbers.join(", ")
         ));
     }
+    if named.iter().any(|i| i.currency != m.currency) {
+        return Outcome::Review(format!(
+            "names {} but the credit is in {}",
+            numbers.join(", "),
+            m.currency
+        ));
+    }
     let total: Decimal = named.iter().map(|i| i.balance.0).sum();
     let mut sorted = named.to_vec();
     sorted.sort_by_key(|i| (i.due_date, i.number.clone()));
@@ -151,8 +171,15 @@ fn by_reference(m: &Movement, named: &[&Invoice]) -> Outcome {
                 .collect(),
         };
     }
+    // A part payment needs a number that cannot be a stray figure of the concept.
     if let [one] = named
         && m.amount < one.balance.0
+        && one
+            .number
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .count()
+            >= 4
     {
         return Outcome::Pay {
             rule: "reference",
@@ -246,6 +273,110 @@ pub fn normalise_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
+
+    fn invoice(number: &str, client: &str, balance: &str, status: InvoiceStatus) -> Invoice {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        let b = Money(Decimal::from_str(balance).unwrap());
+        Invoice {
+            number: number.into(),
+            client_id: client.into(),
+            issue_date: day,
+            due_date: day,
+            currency: "EUR".into(),
+            amount: Money(Decimal::from(1000)),
+            paid: Money(Decimal::from(1000)) - b,
+            balance: b,
+            status,
+            paid_claimed_on: None,
+            pdf_path: None,
+            description: None,
+        }
+    }
+
+    fn credit(amount: &str, concept: &str, name: Option<&str>) -> Movement {
+        Movement {
+            key: "k".into(),
+            account: "a".into(),
+            line: 1,
+            booked_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            value_on: None,
+            amount: Decimal::from_str(amount).unwrap(),
+            currency: "EUR".into(),
+            reference: None,
+            concept: concept.into(),
+            payer_name: name.map(str::to_owned),
+            payer_iban: None,
+        }
+    }
+
+    #[test]
+    fn each_rule_and_each_doubt() {
+        use InvoiceStatus::*;
+        let invoices = [
+            invoice("F-0001", "C1", "0", Paid),
+            invoice("F-0002", "C1", "300", Open),
+            invoice("F-0003", "C1", "300", Open),
+            invoice("F-0004", "C2", "300", Open),
+            invoice("F-0005", "C2", "450", Disputed),
+        ];
+        let payers = [
+            Payer {
+                id: "C1".into(),
+                names: vec!["Uno Servicios S.L.".into()],
+                ibans: vec![],
+            },
+            Payer {
+                id: "C2".into(),
+                names: vec!["Dos Talleres".into()],
+                ibans: vec![],
+            },
+        ];
+        let pay = |rule, list: &[(&str, &str)]| Outcome::Pay {
+            rule,
+            allocations: list
+                .iter()
+                .map(|(n, a)| (n.to_string(), Money(Decimal::from_str(a).unwrap())))
+                .collect(),
+        };
+        let review = |m: &Movement| match decide(m, &invoices, &payers) {
+            Outcome::Review(why) => why,
+            other => panic!("{other:?}"),
+        };
+        // Two invoices named, their balances together.
+        assert_eq!(
+            decide(
+                &credit("600", "FRAS F-0002 Y F-0003", None),
+                &invoices,
+                &payers
+            ),
+            pay("reference", &[("F-0002", "300"), ("F-0003", "300")])
+        );
+        // Part of one.
+        assert_eq!(
+            decide(&credit("100", "A CUENTA F-0003", None), &invoices, &payers),
+            pay("reference", &[("F-0003", "100")])
+        );
+        // Same amount twice for one client: the oldest (by due date, then number).
+        assert_eq!(
+            decide(
+                &credit("300", "TRANSFERENCIA", Some("UNO SERVICIOS SL")),
+                &invoices,
+                &payers
+            ),
+            pay("amount+name", &[("F-0002", "300")])
+        );
+        // An invoice already paid or disputed named again: a person decides.
+        assert!(
+            review(&credit("300", "F-0001", Some("UNO SERVICIOS SL")))
+                .contains("F-0001, which is paid")
+        );
+        assert!(review(&credit("450", "F-0005", None)).contains("which is disputed"));
+        // More than the balance named.
+        assert!(review(&credit("350", "F-0004", None)).contains("is not the balance due"));
+        // Unknown payer, amount of invoices of two clients.
+        assert!(review(&credit("300", "PAGO", Some("OTRA EMPRESA"))).contains("payer unknown"));
+    }
 
     #[test]
     fn invoice_numbers_and_names_are_read_loosely_but_not_wrongly() {

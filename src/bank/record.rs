@@ -119,13 +119,10 @@ fn new_movement<'a>(m: &'a Movement, file: &'a str) -> NewMovement<'a> {
     }
 }
 
-/// Invoices a credit may pay automatically: open ones (a disputed or held invoice is a
-/// person's call, so its credit goes to review).
+/// Every invoice with its balance: the matcher pays open ones and sends credits naming the
+/// others (paid, disputed, cancelled) to review.
 fn open_invoices(conn: &Connection) -> Result<Vec<Invoice>> {
-    Ok(store::invoices::list(conn, None)?
-        .into_iter()
-        .filter(|i| i.status == InvoiceStatus::Open)
-        .collect())
+    store::invoices::list(conn, None)
 }
 
 fn payers(conn: &Connection) -> Result<Vec<Payer>> {
