@@ -27,217 +27,270 @@ struct Account {
     debits: (u64, Decimal),
 }
 
+/// One record: its characters and its 0-based line.
+struct Record {
+    chars: Vec<char>,
+    index: usize,
+}
+
+impl Record {
+    /// Positions `from..=to`, 1-based as the standard numbers them (short lines read as blank).
+    fn field(&self, from: usize, to: usize) -> String {
+        self.chars
+            .get(from - 1..to.min(self.chars.len()))
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The state of a file being read.
+struct Reader<'a> {
+    name: &'a str,
+    account: Option<Account>,
+    credits: Vec<Movement>,
+    debits: usize,
+    records: u64,
+    ended: bool,
+    /// Whether the last movement (22) was a credit: its concept lines (23) follow it.
+    last_credit: bool,
+}
+
 /// Parses a Norma 43 file.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Statement, BankError> {
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-    let err = |line: usize, reason: String| BankError::Line {
-        file: name.to_owned(),
-        line: line as u64 + 1,
-        reason,
+    let mut r = Reader {
+        name,
+        account: None,
+        credits: Vec::new(),
+        debits: 0,
+        records: 0,
+        ended: false,
+        last_credit: false,
     };
-    let mut credits = Vec::new();
-    let mut debits = 0;
-    let mut account: Option<Account> = None;
-    let mut records = 0u64;
-    let mut ended = false;
-    // Whether the last movement (22) was a credit: its concept lines (23) follow it.
-    let mut last_credit = false;
-    for (i, raw) in text.lines().enumerate() {
-        let line: Vec<char> = raw.trim_end_matches('\r').chars().collect();
-        if line.iter().all(|c| c.is_whitespace()) {
+    for (index, raw) in text.lines().enumerate() {
+        let rec = Record {
+            chars: raw.trim_end_matches('\r').chars().collect(),
+            index,
+        };
+        if rec.chars.iter().all(|c| c.is_whitespace()) {
             continue;
         }
-        if ended {
-            return Err(err(i, "records after the end record 88".into()));
+        if r.ended {
+            return Err(r.err(&rec, "records after the end record 88".into()));
         }
-        let field = |from: usize, to: usize| -> String {
-            line.get(from - 1..to.min(line.len()))
-                .map(|s| s.iter().collect())
-                .unwrap_or_default()
-        };
-        records += 1;
-        match field(1, 2).as_str() {
-            "11" => {
-                let currency = match field(48, 50).as_str() {
-                    "978" => "EUR",
-                    "840" => "USD",
-                    "826" => "GBP",
-                    "484" => "MXN",
-                    other => {
-                        return Err(err(
-                            i,
-                            format!(
-                                "currency code {other:?} is not one cobrador knows (978 is EUR)"
-                            ),
-                        ));
-                    }
-                };
-                account = Some(Account {
-                    id: format!("{}-{}-{}", field(3, 6), field(7, 10), field(11, 20)),
-                    currency: currency.to_owned(),
-                    credits: (0, Decimal::ZERO),
-                    debits: (0, Decimal::ZERO),
-                });
-            }
-            "22" => {
-                let Some(acc) = account.as_mut() else {
-                    return Err(err(
-                        i,
-                        "a movement (22) before any account header (11)".into(),
-                    ));
-                };
-                let booked_on = date(&field(11, 16)).ok_or_else(|| {
-                    err(
-                        i,
-                        format!("operation date {:?} is not YYMMDD", field(11, 16)),
-                    )
-                })?;
-                let value_on = date(&field(17, 22));
-                let cents: i64 = field(29, 42)
-                    .trim()
-                    .parse()
-                    .map_err(|_| err(i, format!("amount {:?} is not 14 digits", field(29, 42))))?;
-                let amount = Decimal::new(cents, 2);
-                last_credit = field(28, 28) == "2";
-                match field(28, 28).as_str() {
-                    "1" => {
-                        acc.debits.0 += 1;
-                        acc.debits.1 += amount;
-                        debits += 1;
-                    }
-                    "2" => {
-                        acc.credits.0 += 1;
-                        acc.credits.1 += amount;
-                        let (doc, ref1, ref2) = (field(43, 52), field(53, 64), field(65, 80));
-                        let reference = [ref1.trim(), ref2.trim(), doc.trim()]
-                            .into_iter()
-                            .find(|r| !r.is_empty() && !r.chars().all(|c| c == '0'))
-                            .map(str::to_owned);
-                        credits.push(Movement {
-                            key: format!(
-                                "n43|{}|{}|{}|{amount}|{}|{}|{}",
-                                acc.id,
-                                field(11, 16),
-                                field(17, 22),
-                                doc.trim(),
-                                ref1.trim(),
-                                ref2.trim()
-                            ),
-                            account: acc.id.clone(),
-                            line: i as u64 + 1,
-                            booked_on,
-                            value_on,
-                            amount,
-                            currency: acc.currency.clone(),
-                            reference,
-                            concept: [ref1.trim(), ref2.trim()]
-                                .iter()
-                                .filter(|s| !s.is_empty())
-                                .copied()
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                            payer_name: None,
-                            payer_iban: None,
-                        });
-                    }
-                    other => {
-                        return Err(err(
-                            i,
-                            format!("sign {other:?} is neither 1 (debit) nor 2 (credit)"),
-                        ));
-                    }
-                }
-            }
-            "23" => {
-                // Concept lines belong to the movement just read; debits' are dropped with them.
-                if last_credit && let Some(m) = credits.last_mut() {
-                    for part in [field(5, 42), field(43, 80)] {
-                        let part = part.trim();
-                        if !part.is_empty() {
-                            m.concept = format!("{} {part}", m.concept).trim().to_owned();
-                        }
-                    }
-                    m.payer_iban = m.payer_iban.take().or_else(|| find_iban(&m.concept));
-                }
-            }
+        r.records += 1;
+        match rec.field(1, 2).as_str() {
+            "11" => r.header(&rec)?,
+            "22" => r.movement(&rec)?,
+            "23" => r.concept(&rec),
             "24" => {}
-            "33" => {
-                let Some(acc) = account.take() else {
-                    return Err(err(
-                        i,
-                        "account totals (33) without an account header (11)".into(),
-                    ));
-                };
-                let count = |a: usize, b: usize| field(a, b).trim().parse::<u64>().ok();
-                let total = |a: usize, b: usize| {
-                    field(a, b)
-                        .trim()
-                        .parse::<i64>()
-                        .ok()
-                        .map(|c| Decimal::new(c, 2))
-                };
-                if count(21, 25) != Some(acc.debits.0)
-                    || total(26, 39) != Some(acc.debits.1)
-                    || count(40, 44) != Some(acc.credits.0)
-                    || total(45, 58) != Some(acc.credits.1)
-                {
-                    return Err(err(
-                        i,
-                        format!(
-                            "the account totals do not add up: the record says {} debits and {} credits, \
-                         the file holds {} ({}) and {} ({}): the file is incomplete or was edited; \
-                         download it from the bank again",
-                            field(21, 25).trim(),
-                            field(40, 44).trim(),
-                            acc.debits.0,
-                            acc.debits.1,
-                            acc.credits.0,
-                            acc.credits.1
-                        ),
-                    ));
-                }
-            }
-            "88" => {
-                let declared: Option<u64> = field(21, 26).trim().parse().ok();
-                // Banks differ on whether the count includes the 88 record itself.
-                if declared.is_some_and(|n| n != records - 1 && n != records) {
-                    return Err(err(
-                        i,
-                        format!(
-                            "the end record counts {} records, the file has {}: download it again",
-                            field(21, 26).trim(),
-                            records - 1
-                        ),
-                    ));
-                }
-                ended = true;
-            }
+            "33" => r.totals(&rec)?,
+            "88" => r.end(&rec)?,
             other => {
-                return Err(err(
-                    i,
+                return Err(r.err(
+                    &rec,
                     format!("record type {other:?} is not Norma 43 (11, 22, 23, 24, 33, 88)"),
                 ));
             }
         }
     }
-    if account.is_some() {
-        return Err(BankError::File {
-            file: name.to_owned(),
-            reason: "the last account has no totals record (33): the file is cut short; download it again".into(),
-        });
+    let cut = |what: &str| BankError::File {
+        file: name.to_owned(),
+        reason: format!("{what}: the file is cut short; download it again"),
+    };
+    if r.account.is_some() {
+        return Err(cut("the last account has no totals record (33)"));
     }
-    if !ended {
-        return Err(BankError::File {
-            file: name.to_owned(),
-            reason: "no end record (88): the file is cut short; download it again".into(),
-        });
+    if !r.ended {
+        return Err(cut("no end record (88)"));
     }
-    number_duplicates(&mut credits);
+    number_duplicates(&mut r.credits);
     Ok(Statement {
         format: Format::Norma43,
-        credits,
-        debits,
+        credits: r.credits,
+        debits: r.debits,
     })
+}
+
+impl Reader<'_> {
+    fn err(&self, rec: &Record, reason: String) -> BankError {
+        BankError::Line {
+            file: self.name.to_owned(),
+            line: rec.index as u64 + 1,
+            reason,
+        }
+    }
+
+    /// `11`: a new account, its currency.
+    fn header(&mut self, rec: &Record) -> Result<(), BankError> {
+        let currency = match rec.field(48, 50).as_str() {
+            "978" => "EUR",
+            "840" => "USD",
+            "826" => "GBP",
+            "484" => "MXN",
+            other => {
+                return Err(self.err(
+                    rec,
+                    format!("currency code {other:?} is not one cobrador knows (978 is EUR)"),
+                ));
+            }
+        };
+        self.account = Some(Account {
+            id: format!(
+                "{}-{}-{}",
+                rec.field(3, 6),
+                rec.field(7, 10),
+                rec.field(11, 20)
+            ),
+            currency: currency.to_owned(),
+            credits: (0, Decimal::ZERO),
+            debits: (0, Decimal::ZERO),
+        });
+        Ok(())
+    }
+
+    /// `22`: a movement; credits are kept, debits counted.
+    fn movement(&mut self, rec: &Record) -> Result<(), BankError> {
+        let Some(acc) = self.account.as_ref() else {
+            return Err(self.err(rec, "a movement (22) before any account header (11)".into()));
+        };
+        let booked_on = date(&rec.field(11, 16)).ok_or_else(|| {
+            self.err(
+                rec,
+                format!("operation date {:?} is not YYMMDD", rec.field(11, 16)),
+            )
+        })?;
+        let cents: i64 = rec.field(29, 42).trim().parse().map_err(|_| {
+            self.err(
+                rec,
+                format!("amount {:?} is not 14 digits", rec.field(29, 42)),
+            )
+        })?;
+        let amount = Decimal::new(cents, 2);
+        let (doc, ref1, ref2) = (rec.field(43, 52), rec.field(53, 64), rec.field(65, 80));
+        let (doc, ref1, ref2) = (doc.trim(), ref1.trim(), ref2.trim());
+        let credit = Movement {
+            key: format!(
+                "n43|{}|{}|{}|{amount}|{doc}|{ref1}|{ref2}",
+                acc.id,
+                rec.field(11, 16),
+                rec.field(17, 22)
+            ),
+            account: acc.id.clone(),
+            line: rec.index as u64 + 1,
+            booked_on,
+            value_on: date(&rec.field(17, 22)),
+            amount,
+            currency: acc.currency.clone(),
+            reference: [ref1, ref2, doc]
+                .into_iter()
+                .find(|r| !r.is_empty() && !r.chars().all(|c| c == '0'))
+                .map(str::to_owned),
+            concept: [ref1, ref2]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+            payer_name: None,
+            payer_iban: None,
+        };
+        let sign = rec.field(28, 28);
+        let Some(acc) = self.account.as_mut() else {
+            return Ok(());
+        };
+        match sign.as_str() {
+            "1" => {
+                acc.debits.0 += 1;
+                acc.debits.1 += amount;
+                self.debits += 1;
+            }
+            "2" => {
+                acc.credits.0 += 1;
+                acc.credits.1 += amount;
+                self.credits.push(credit);
+            }
+            other => {
+                return Err(self.err(
+                    rec,
+                    format!("sign {other:?} is neither 1 (debit) nor 2 (credit)"),
+                ));
+            }
+        }
+        self.last_credit = sign == "2";
+        Ok(())
+    }
+
+    /// `23`: concept lines of the movement just read (a debit's are dropped with it).
+    fn concept(&mut self, rec: &Record) {
+        if !self.last_credit {
+            return;
+        }
+        if let Some(m) = self.credits.last_mut() {
+            for part in [rec.field(5, 42), rec.field(43, 80)] {
+                let part = part.trim();
+                if !part.is_empty() {
+                    m.concept = format!("{} {part}", m.concept).trim().to_owned();
+                }
+            }
+            m.payer_iban = m.payer_iban.take().or_else(|| find_iban(&m.concept));
+        }
+    }
+
+    /// `33`: the account's totals must be those of the movements read.
+    fn totals(&mut self, rec: &Record) -> Result<(), BankError> {
+        let Some(acc) = self.account.take() else {
+            return Err(self.err(
+                rec,
+                "account totals (33) without an account header (11)".into(),
+            ));
+        };
+        let count = |a: usize, b: usize| rec.field(a, b).trim().parse::<u64>().ok();
+        let total = |a: usize, b: usize| {
+            rec.field(a, b)
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .map(|c| Decimal::new(c, 2))
+        };
+        if count(21, 25) != Some(acc.debits.0)
+            || total(26, 39) != Some(acc.debits.1)
+            || count(40, 44) != Some(acc.credits.0)
+            || total(45, 58) != Some(acc.credits.1)
+        {
+            return Err(self.err(
+                rec,
+                format!(
+                    "the account totals do not add up: the record says {} debits and {} \
+                     credits, the file holds {} ({}) and {} ({}): the file is incomplete or was \
+                     edited; download it from the bank again",
+                    rec.field(21, 25).trim(),
+                    rec.field(40, 44).trim(),
+                    acc.debits.0,
+                    acc.debits.1,
+                    acc.credits.0,
+                    acc.credits.1
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `88`: the record count (banks differ on whether it includes the 88 itself).
+    fn end(&mut self, rec: &Record) -> Result<(), BankError> {
+        let declared: Option<u64> = rec.field(21, 26).trim().parse().ok();
+        if declared.is_some_and(|n| n != self.records - 1 && n != self.records) {
+            return Err(self.err(
+                rec,
+                format!(
+                    "the end record counts {} records, the file has {}: download it again",
+                    rec.field(21, 26).trim(),
+                    self.records - 1
+                ),
+            ));
+        }
+        self.ended = true;
+        Ok(())
+    }
 }
 
 /// `YYMMDD` (years 2000-2099).
