@@ -8,7 +8,7 @@
 //! | UTF-16 BOM (LE or BE)                   | UTF-16         | Excel's "Texto Unicode"               |
 //! | not UTF-8, no UTF-8 sequences at all    | Windows-1252   | Excel's plain "CSV (delimitado por comas)" on Spanish Windows |
 //! | not UTF-8 but with UTF-8 sequences      | refused        | two encodings mixed in one file       |
-//! | Windows-1252 text with characters no Spanish text has (`¤`, `¥`, a no-break space inside a word, `¿` after a letter...) | refused | "CSV (MS-DOS)" (code page 850) or Mac Roman: reading it as Windows-1252 would store "Espa¤a" |
+//! | Windows-1252 text with characters no Spanish text has (`¤`, `¥`, `µ`, `§`, a no-break space inside a word, `¿` after a letter, `à` inside an upper-case word...) | refused | "CSV (MS-DOS)" (code page 850) or Mac Roman: reading it as Windows-1252 would store "Espa¤a" |
 //! | any encoding, text with `Ã±`, `Ã©`, `Â°`... | refused    | already mis-decoded once by another program; storing it would send "Ã±" to clients |
 //!
 //! A refusal names the line and the Excel menu that writes a file we can read without doubt:
@@ -116,8 +116,8 @@ fn utf8_sequence(bytes: &[u8]) -> Option<usize> {
 /// Characters Spanish and Latin American text has beyond ASCII, as Windows-1252 writes them.
 fn plausible(c: char) -> bool {
     c.is_ascii()
-        || "áéíóúüñÁÉÍÓÚÜÑàèìòùÀÈÌÒÙçÇïÏâêîôûÂÊÎÔÛãõÃÕäëöÄËÖ".contains(c)
-        || "ªº¿¡€«»°·‘’“”–—…\u{a0}²³½¼¾%©®´¨§×".contains(c)
+        || "áéíóúüñÁÉÍÓÚÜÑàèìòùÀÈÌÒÙçÇïÏâêîôûÂÊÎÔÛãõÃÕäëöÄË".contains(c)
+        || "ªº¿¡€«»°·‘’“”–—…\u{a0}²³½¼¾©®×".contains(c)
 }
 
 /// A text read as Windows-1252 that no Spanish writer would produce was another code page.
@@ -134,7 +134,12 @@ fn check_plausible(name: &str, text: &str, detected: Detected) -> Result<(), Imp
             // A no-break space between two letters is code page 850's "á".
             || (c == '\u{a0}' && letter(prev) && letter(next))
             // "¿" and "¡" open a phrase; after a letter they are 850's "¿"/"í" read wrongly.
-            || ((c == '¿' || c == '¡') && letter(prev));
+            || ((c == '¿' || c == '¡') && letter(prev))
+            // "à" and "é" are code page 850's "Ó" and "Ú": inside or at the start of an
+            // upper-case word they are those ("CAMIàN" for "CAMIÓN", "éLTIMO" for "ÚLTIMO").
+            || ((c == 'à' || c == 'é')
+                && next.is_some_and(char::is_uppercase)
+                && !prev.is_some_and(char::is_lowercase));
         if odd {
             let line = text[..text.char_indices().nth(i).map_or(0, |(b, _)| b)]
                 .matches('\n')
@@ -246,6 +251,13 @@ mod tests {
         // Mis-decoded once already, whatever the encoding now.
         let e = decode("f.csv", "nombre\nEspaÃ±a\n".as_bytes()).unwrap_err();
         assert!(e.errors[0].starts_with("f.csv:2: \"Ã±\""), "{e}");
+        // Code page 850 upper case: "CAMIÓN" (Ó is 0xE0, Windows-1252's à), "ÁVILA" (0xB5, µ).
+        assert!(decode("f.csv", b"n\r\nCAMI\xe0N\r\n").is_err());
+        assert!(decode("f.csv", b"n\r\n\xb5VILA\r\n").is_err());
+        // Real Windows-1252 text with the same letters passes (a hand-typed "ESPAñA" too).
+        let (ok, _, _) =
+            encoding_rs::WINDOWS_1252.encode("n\r\nCAMIÓN à la carta; Àvila; ESPAñA\r\n");
+        assert!(decode("f.csv", &ok).is_ok());
         // Old Mac line ends.
         assert_eq!(decode("a", b"a\rb\r").unwrap().0, "a\nb\n");
     }
