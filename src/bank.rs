@@ -24,7 +24,8 @@
 //! or `--ignore`. A client's "ya pagué" (`invoices.paid_claimed_on`, set when the reply is
 //! applied) is checked against the statement: a matching credit confirms it and pays the
 //! invoice; and a reply that arrives after the statement is checked against the credits
-//! waiting for review ([`confirm_claims`]) before the owner is asked.
+//! waiting for review ([`confirm_claims`], in the store so that the engine applying the
+//! reply may call it) before the owner is asked.
 
 pub mod camt053;
 pub mod matching;
@@ -34,7 +35,8 @@ mod record;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use self::record::{BankSummary, Settle, confirm_claims, import_bytes, import_file, settle};
+pub use self::record::{BankSummary, Settle, import_bytes, import_file, settle};
+pub use crate::store::bank::confirm_claims;
 
 /// The statement formats cobrador reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -122,49 +124,6 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Statement, BankError> {
                 .to_owned(),
         }),
     }
-}
-
-/// Remembers the account a client pays from (a clients file's `iban` column); the IBAN is
-/// checked first (country, check digits) so a typo cannot pair the client with a stranger.
-pub fn add_client_iban(
-    conn: &rusqlite::Connection,
-    client_id: &str,
-    iban: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<bool> {
-    let compact = crate::store::bank::normalise_iban(iban);
-    if !iban_valid(&compact) {
-        anyhow::bail!(
-            "iban {iban:?} is not a valid IBAN (check its digits, e.g. ES91 2100 0418 4502 0005 1332)"
-        );
-    }
-    crate::store::bank::add_iban(conn, client_id, &compact, "csv", now)
-}
-
-/// ISO 13616 check: two letters, two check digits, mod 97 of the rearranged digits is 1.
-pub fn iban_valid(iban: &str) -> bool {
-    let b = iban.as_bytes();
-    if !(15..=34).contains(&b.len())
-        || !b[..2].iter().all(u8::is_ascii_uppercase)
-        || !b[2..4].iter().all(u8::is_ascii_digit)
-        || !b.iter().all(u8::is_ascii_alphanumeric)
-    {
-        return false;
-    }
-    let mut rem: u32 = 0;
-    for &c in b[4..].iter().chain(&b[..4]) {
-        let v = if c.is_ascii_digit() {
-            u32::from(c - b'0')
-        } else {
-            u32::from(c - b'A') + 10
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem == 1
 }
 
 /// Lets a credit told apart from an identical one in the same file (same day, amount and

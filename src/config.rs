@@ -7,6 +7,8 @@
 //! names an environment variable, `password-file` a file (works with systemd's
 //! `LoadCredential=`).
 
+mod planner;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -14,7 +16,10 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::domain::Channel;
+pub use crate::policy::ladder::{
+    DiscountOffer, Reminders, SegmentLadder, Stage, default_ladder, message_stage,
+};
+pub use planner::calendar_for;
 
 /// The example configuration, embedded so `demo` and a first `init` work anywhere.
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -37,8 +42,7 @@ pub struct Config {
     /// Email: outgoing (SMTP or a directory) and incoming (IMAP).
     #[serde(default)]
     pub email: Email,
-    /// Telegram bot. Default: disabled. Read and validated, but the Telegram channel is not
-    /// built yet: with an SMTP server configured, reminders go by email (`check` says so).
+    /// Telegram bot: reminders with buttons to linked chats, and their answers. Default: disabled.
     pub telegram: Option<Telegram>,
     /// Contact rules for every client (days, hours, gaps, caps), clipped to each country's
     /// legal limits. Default: the country profiles.
@@ -113,6 +117,23 @@ fn default_retry_for_hours() -> u32 {
 }
 fn default_retry_stage_after_hours() -> u32 {
     24
+}
+
+impl Limits {
+    /// Positive, and small enough that sums of bounded amounts can never overflow.
+    pub fn validate(&self) -> Result<()> {
+        let ceiling = Decimal::from(1_000_000_000_000_000_000i64);
+        if self.max_amount <= Decimal::ZERO || self.max_amount > ceiling {
+            bail!(
+                "limits.max-amount: {} must be above 0 and at most 10^18 (default 10^12)",
+                self.max_amount
+            );
+        }
+        if self.retry_for_hours == 0 {
+            bail!("limits.retry-for-hours: must be at least 1 (default 96)");
+        }
+        Ok(())
+    }
 }
 
 impl Default for Limits {
@@ -194,166 +215,6 @@ fn default_currency() -> String {
 }
 fn default_locale() -> String {
     "es-ES".into()
-}
-
-/// The ladder and the rules around it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Reminders {
-    /// Balances below this (per invoice currency) are never chased. Default: 0.
-    #[serde(default, with = "rust_decimal::serde::str")]
-    pub minimum_amount: Decimal,
-    /// Business days after a promised date before the promise counts as broken. Default: 2.
-    #[serde(default = "default_grace")]
-    pub promise_grace_days: u32,
-    /// Days before each instalment of a payment plan that a reminder goes out. Default: 3.
-    #[serde(default = "default_instalment_notice")]
-    pub instalment_notice_days: u32,
-    /// The stage of the first message in a cycle whose invoice is already late (e.g. just
-    /// imported 100 days overdue): escalation then goes one step at a time from there.
-    /// Default: the first stage after the due date (`early`).
-    #[serde(default)]
-    pub first_stage: Option<String>,
-    /// The default ladder. Default: -3, 0, +3, +7, +15, +30, +60, +90 (hand-over).
-    #[serde(default = "default_ladder")]
-    pub ladder: Vec<Stage>,
-    /// Gentler or firmer ladders per client segment (`regular`, `new`, `late`). Default: none.
-    #[serde(default)]
-    pub segments: Vec<SegmentLadder>,
-    /// Share of invoices paid late in the last 12 months from which a client is `late`.
-    /// Default: 0.5.
-    #[serde(default = "default_late_share", with = "rust_decimal::serde::str")]
-    pub late_payer_share: Decimal,
-}
-
-fn default_grace() -> u32 {
-    2
-}
-fn default_instalment_notice() -> u32 {
-    3
-}
-fn default_late_share() -> Decimal {
-    Decimal::new(5, 1)
-}
-
-impl Default for Reminders {
-    fn default() -> Self {
-        Reminders {
-            minimum_amount: Decimal::ZERO,
-            promise_grace_days: default_grace(),
-            instalment_notice_days: default_instalment_notice(),
-            first_stage: None,
-            ladder: default_ladder(),
-            segments: Vec::new(),
-            late_payer_share: default_late_share(),
-        }
-    }
-}
-
-/// One step of a ladder.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Stage {
-    /// Stage name; also the default template name.
-    pub name: String,
-    /// Days from the due date (negative = before).
-    pub offset_days: i32,
-    /// Template base name. Default: the stage name.
-    pub template: Option<String>,
-    /// Tone, for the owner's reading: friendly, helpful, firm, formal.
-    #[serde(default = "default_tone")]
-    pub tone: String,
-    /// Channels allowed at this stage. Default: email and telegram.
-    #[serde(default = "default_channels")]
-    pub channels: Vec<Channel>,
-    /// Contact roles copied besides billing (e.g. `finance`). Default: none.
-    #[serde(default)]
-    pub copy_roles: Vec<String>,
-    /// A task for a person instead of a message to the client. Default: false.
-    #[serde(default)]
-    pub handover: bool,
-    /// A prompt-payment discount this stage offers. Default: none.
-    pub discount: Option<DiscountOffer>,
-}
-
-/// A discount for paying by a date, offered by a stage.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct DiscountOffer {
-    /// Percentage of the balance, e.g. "2". Exactly one of `percent` and `amount`.
-    #[serde(default, with = "rust_decimal::serde::str_option")]
-    pub percent: Option<Decimal>,
-    /// A fixed amount per message, in the invoices' currency.
-    #[serde(default, with = "rust_decimal::serde::str_option")]
-    pub amount: Option<Decimal>,
-    /// Days the offer is valid, counted from the day the message is sent. Default: 7.
-    #[serde(default = "default_discount_days")]
-    pub valid_days: u32,
-}
-
-fn default_discount_days() -> u32 {
-    7
-}
-
-fn default_tone() -> String {
-    "friendly".into()
-}
-fn default_channels() -> Vec<Channel> {
-    vec![Channel::Email, Channel::Telegram]
-}
-
-impl Stage {
-    /// The template this stage renders.
-    pub fn template_name(&self) -> &str {
-        self.template.as_deref().unwrap_or(&self.name)
-    }
-}
-
-/// A ladder for one client segment.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct SegmentLadder {
-    /// Segment name: `regular` (good history), `new`, `late` (habitual late payer).
-    pub segment: String,
-    /// The ladder for that segment.
-    pub ladder: Vec<Stage>,
-}
-
-fn stage(name: &str, offset: i32, tone: &str, copy_finance: bool, handover: bool) -> Stage {
-    Stage {
-        name: name.into(),
-        offset_days: offset,
-        template: None,
-        tone: tone.into(),
-        channels: default_channels(),
-        copy_roles: if copy_finance {
-            vec!["finance".into()]
-        } else {
-            Vec::new()
-        },
-        handover,
-        discount: None,
-    }
-}
-
-/// The stage of a message outside the ladder (acknowledgements, owner alerts, instalment
-/// reminders): due-day offset, helpful tone, any channel.
-pub fn message_stage(name: &str) -> Stage {
-    stage(name, 0, "helpful", false, false)
-}
-
-/// The default ladder from the collections guidance: -3, 0, +3, +7, +15, +30, +60, +90.
-pub fn default_ladder() -> Vec<Stage> {
-    vec![
-        stage("preventive", -3, "friendly", false, false),
-        stage("due", 0, "friendly", false, false),
-        stage("early", 3, "helpful", false, false),
-        stage("second", 7, "helpful", false, false),
-        stage("firm", 15, "firm", false, false),
-        stage("formal", 30, "formal", true, false),
-        stage("final", 60, "formal", true, false),
-        stage("handover", 90, "formal", false, true),
-    ]
 }
 
 /// Email settings.
@@ -446,6 +307,23 @@ pub struct Imap {
     pub save_sent: bool,
     /// Extra CA certificate (PEM) to trust, e.g. a test server's. Default: none.
     pub ca_file: Option<PathBuf>,
+    /// Move each processed message to this mailbox (it must exist). Default: none (messages
+    /// stay in `mailbox`, flagged \Seen).
+    pub processed_mailbox: Option<String>,
+    /// A message larger than this is recorded for review without being parsed. Default:
+    /// 10000000 (10 MB).
+    #[serde(default = "default_max_message_bytes")]
+    pub max_message_bytes: u64,
+    /// Seconds between checks when the server has no IDLE. Default: 60.
+    #[serde(default = "default_poll_secs")]
+    pub poll_secs: u64,
+}
+
+fn default_max_message_bytes() -> u64 {
+    10_000_000
+}
+fn default_poll_secs() -> u64 {
+    60
 }
 
 fn default_imap_security() -> Security {
@@ -463,10 +341,58 @@ pub struct Telegram {
     pub token_env: Option<String>,
     /// File holding the bot token.
     pub token_file: Option<PathBuf>,
-    /// Bot API base URL. Default: https://api.telegram.org.
+    /// Bot API base URL. Default: `https://api.telegram.org` (a self-hosted Bot API server, or a
+    /// test server, goes here).
     pub api_url: Option<String>,
     /// The bot's username, for deep links.
     pub bot_username: String,
+    /// Hours a `telegram link` deep link stays valid. Default: 72.
+    #[serde(default = "default_link_valid_hours")]
+    pub link_valid_hours: u32,
+    /// Seconds `getUpdates` waits for news (long polling). Default: 25.
+    #[serde(default = "default_poll_timeout")]
+    pub poll_timeout_secs: u64,
+    /// Seconds any other Bot API call may take. Default: 20.
+    #[serde(default = "default_telegram_timeout")]
+    pub timeout_secs: u64,
+    /// The longest `retry_after` (seconds) a send waits out in place after a 429; longer ones
+    /// leave the message for a later pass. Default: 30.
+    #[serde(default = "default_max_retry_after")]
+    pub max_retry_after_secs: u64,
+    /// The owner's own chat: owner alerts are also sent there. Default: none (email only).
+    pub owner_chat_id: Option<i64>,
+}
+
+fn default_link_valid_hours() -> u32 {
+    72
+}
+fn default_poll_timeout() -> u64 {
+    25
+}
+fn default_telegram_timeout() -> u64 {
+    20
+}
+fn default_max_retry_after() -> u64 {
+    30
+}
+
+impl Telegram {
+    /// The Bot API base URL without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        self.api_url
+            .as_deref()
+            .unwrap_or("https://api.telegram.org")
+            .trim_end_matches('/')
+    }
+
+    /// The bot token, from `token-env` or `token-file`; the error names the setting.
+    pub fn token(&self) -> Result<String> {
+        read_secret(
+            "telegram token",
+            self.token_env.as_deref(),
+            self.token_file.as_deref(),
+        )
+    }
 }
 
 /// Settings for the clients of one country.
@@ -635,6 +561,7 @@ impl Config {
                 self.business.currency
             );
         }
+        self.limits.validate()?;
         for code in self.countries.keys() {
             code.parse::<crate::policy::Country>()
                 .map_err(|e| anyhow::anyhow!("countries.{code}: {e}"))?;
@@ -662,6 +589,11 @@ impl Config {
             && imap.sent_mailbox.is_none()
         {
             bail!("email.imap.save-sent: set sent-mailbox too (e.g. \"Sent\")");
+        }
+        if let Some(imap) = &self.email.imap
+            && imap.poll_secs == 0
+        {
+            bail!("email.imap.poll-secs: must be at least 1");
         }
         if let Some(tg) = &self.telegram
             && tg.token_env.is_none()

@@ -94,8 +94,15 @@ impl Loop {
 }
 
 /// The inbox sources the configuration sets up.
-pub fn sources_from_config(_config: &Config) -> Vec<Arc<dyn Source>> {
-    Vec::new()
+pub fn sources_from_config(config: &Config) -> Vec<Arc<dyn Source>> {
+    let mut sources: Vec<Arc<dyn Source>> = Vec::new();
+    if config.email.imap.is_some() {
+        sources.push(Arc::new(crate::inbox::source::ImapSource));
+    }
+    if config.telegram.is_some() {
+        sources.push(Arc::new(crate::telegram::source::TelegramSource));
+    }
+    sources
 }
 
 /// What one pass did.

@@ -149,7 +149,7 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
                     .entry(m.message.stage.clone())
                     .or_default() += 1;
                 report.files += 1;
-                let to = if m.message.stage == "handover" || m.message.stage == "owner_alert" {
+                let to = if crate::domain::is_owner_facing(&m.message.stage) {
                     "to the owner".to_owned()
                 } else {
                     format!("by {}", m.message.channel)
@@ -383,6 +383,7 @@ fn act(
                     .into_iter()
                     .collect(),
                 automatic: false,
+                ..Incoming::default()
             };
             let applied = engine::apply::apply_reply(store, config, renderer, &incoming, now)?
                 .context("the demo's reply was already applied")?;
@@ -397,6 +398,13 @@ fn act(
                 "replied «{first_line}» → {}{date}: {}",
                 applied.intent, applied.effect
             ))
+        }
+        Action::PressDay(nth) => {
+            let chat = c.telegram.context("a button press needs a Telegram chat")?;
+            let update_id = 1_000_000 + i64::try_from(seq)?;
+            crate::telegram::simulate::press_day(
+                store, config, renderer, chat, *nth, update_id, now,
+            )
         }
         Action::Pay(amount) => {
             let invoice = store::invoices::require(store.conn(), number)?;

@@ -6,6 +6,8 @@ pub mod agreements;
 pub mod apply;
 pub mod context;
 pub mod decisions;
+pub mod fallback;
+pub mod matcher;
 
 use std::collections::BTreeMap;
 
@@ -64,7 +66,22 @@ pub fn queue_due(
             apply_effect(tx, effect, now)?;
             report.effects.push(effect.clone());
         }
-        for m in plan.messages.iter().filter(|m| m.due_now) {
+        // Formal stages sent by Telegram also go by email: a written record.
+        let records: Vec<PlannedMessage> = plan
+            .messages
+            .iter()
+            .filter(|m| m.due_now)
+            .filter_map(|m| {
+                let file = files.get(m.client.as_str())?;
+                crate::engine::fallback::email_record(config, file, m)
+            })
+            .collect();
+        for m in plan
+            .messages
+            .iter()
+            .filter(|m| m.due_now)
+            .chain(records.iter())
+        {
             let Some(file) = files.get(m.client.as_str()) else {
                 continue;
             };
@@ -307,7 +324,7 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
-    let calendar = planner::calendar_for(config, &file.client)?;
+    let calendar = crate::config::calendar_for(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),
         None if !m.handover => ctx.due = context::due_day(&invoices, today, &calendar),
@@ -394,9 +411,7 @@ fn threading(
     let previous: Vec<_> = file
         .messages
         .iter()
-        .filter(|p| {
-            !m.handover && !p.message.stage.starts_with("owner") && p.message.stage != "handover"
-        })
+        .filter(|p| !m.handover && !crate::domain::is_owner_facing(&p.message.stage))
         .cloned()
         .collect();
     let (in_reply_to, references) = thread_headers(&previous);
@@ -488,7 +503,23 @@ pub fn queue_owner_alert(
         send_at: now,
         invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
     };
-    store::outbox::insert_if_new(tx, &msg, now)
+    let id = store::outbox::insert_if_new(tx, &msg, now)?;
+    if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
+        // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`).
+        let tg = renderer.render_message("owner_alert", render::Channel::Telegram, &ctx)?;
+        let copy = NewOutboxMessage {
+            dedup_key: format!("{}|owner_alert_telegram|{}", alert.client.id, alert.cycle),
+            channel: Channel::Telegram,
+            recipients: vec![chat.to_string()],
+            subject: None,
+            body_text: tg.text,
+            body_html: None,
+            message_id: None,
+            ..msg
+        };
+        store::outbox::insert_if_new(tx, &copy, now)?;
+    }
+    Ok(id)
 }
 
 /// Tells the owner, once each, about client messages that died or whose fate is uncertain.
@@ -503,7 +534,7 @@ fn alert_failures(
     for status in [store::OutboxStatus::Dead, store::OutboxStatus::Uncertain] {
         for m in store::outbox::with_status(tx, status)? {
             // An alert about an alert would loop; the owner sees those in `status`.
-            if m.message.stage == "owner_alert" || m.message.stage == "handover" {
+            if crate::domain::is_owner_facing(&m.message.stage) {
                 continue;
             }
             let Some(file) = files.get(m.message.client_id.as_str()) else {

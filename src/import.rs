@@ -265,6 +265,10 @@ fn client_row(
         .or_keep(COUNTRY, old.map(|c| c.country.clone()), str::to_owned)
         .unwrap_or_else(|| defaults.country.clone())
         .to_ascii_uppercase();
+    // An unsupported country would stop the planner for every client: refuse it here.
+    country.parse::<crate::policy::Country>().map_err(|_| {
+        anyhow::anyhow!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR")
+    })?;
     let time_zone = match row.get(TIME_ZONE) {
         Some(tz) => Tz::from_str(tz).map_err(|_| {
             anyhow::anyhow!("unknown time zone {tz:?}: use an IANA name such as Europe/Madrid or America/Mexico_City")
@@ -332,7 +336,7 @@ fn client_row(
     }
     // The account the client pays from, for matching bank credits (see `bank`).
     if let Some(iban) = row.get(IBAN) {
-        changed |= crate::bank::add_client_iban(conn, &id, iban, now)?;
+        changed |= store::bank::add_client_iban(conn, &id, iban, now)?;
     }
     if changed {
         store::events::append(

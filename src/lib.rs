@@ -3,30 +3,33 @@
 //! A daemon that collects unpaid invoices politely, in Spanish, for small businesses in Spain
 //! and Latin America.
 //!
-//! ## Layout
+//! ## The loop
 //!
-//! - [`config`]: the TOML configuration, validated at start-up; secrets only from env or files.
-//! - [`domain`]: clients, contacts, invoices, payments and exact money.
-//! - [`store`]: the SQLite database (WAL, migrations, append-only audit log, durable outbox).
-//! - [`channel`]: how a message leaves: SMTP (lettre), a directory of `.eml` files, the Sent
-//!   mailbox (IMAP); one trait, transient and permanent failures as types.
-//! - [`sender`]: the durable outbox loop: `sending` committed before the hand-over, backoff,
-//!   dead letters, crash recovery to `uncertain`.
-//! - [`logging`]: the log set-up; credentials and message bytes are never written.
-//! - [`import`]: all-or-nothing import of clients, invoices and payments (CSV in any usual
-//!   encoding, XLSX, ODS; column maps for invoicing programs' exports).
-//! - [`bank`]: bank statements (Norma 43, camt.053): credits matched to invoices, the rest to
-//!   a review list; "ya pagué" claims checked against them.
-//! - [`policy`]: contact rules per country, holidays, interest, and the pure planner.
-//! - [`render`]: the Spanish templates (Handlebars, strict), helpers, linter.
-//! - [`understand`]: the pure reader of Spanish replies: intent, promised date and amount.
-//! - [`engine`]: one pass of the loop (plan, queue) and applying replies.
-//! - [`inbox`]: reading replies (MIME parsing, auto-reply and bounce detection).
-//! - [`demo`]: sample clients simulated day by day through the file channel.
-//! - [`cli`]: one file per command group; `main.rs` only parses arguments and calls [`cli::run`].
+//! [`daemon::pass`] is one pass: read every [`channel::Source`] (IMAP, Telegram) and
+//! [`engine::apply`] the answers; [`engine::queue_due`] plans ([`policy::planner`], pure) and
+//! queues (the durable [`store::outbox`]); [`sender::flush_all`] hands what is due to every
+//! channel of the [`channel::Registry`]. `tick`, `demo` and `run` all call it.
+//! docs/architecture.md walks one invoice through every module.
 //!
-//! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
-//! (SMTP | Telegram | file); replies → understand (pure) → apply.
+//! ## Layout, lowest layer first (a module only uses those above it in this list)
+//!
+//! - [`domain`]: the vocabulary: clients, contacts, invoices, payments, money, promises,
+//!   payment plans, outbox messages, the planner's snapshot. [`logging`]: credentials never
+//!   logged, journald under systemd.
+//! - [`understand`]: the pure reader of Spanish replies. [`policy`]: ladder, contact rules per
+//!   country, holidays, interest, and the pure planner.
+//! - [`render`]: the Spanish templates. [`config`]: the TOML, validated; builds the planner's
+//!   settings. [`store`]: SQLite (WAL, migrations, audit log, outbox). [`mail`]: what a received
+//!   email says (MIME, reply/auto-reply/bounce, visible words).
+//! - [`channel`]: how messages leave and come back: SMTP, files, Telegram, IMAP; the registry
+//!   and the `Source` trait. [`import`]: all-or-nothing import (CSV in any usual encoding,
+//!   XLSX, ODS; column maps for invoicing programs' exports).
+//! - [`sender`]: the durable outbox loop. [`engine`]: queueing a pass, matching and applying
+//!   replies.
+//! - [`inbox`]: the IMAP inbox reader. [`telegram`]: the bot's conversations. [`bank`]: bank
+//!   statements (Norma 43, camt.053) matched to invoices, the rest to a review list.
+//! - [`daemon`]: the one owner of the loop (pass, `run`, lock, watchers, systemd).
+//! - [`demo`]: sample clients simulated day by day. [`cli`]: one file per command group.
 
 pub mod bank;
 pub mod channel;
@@ -39,8 +42,10 @@ pub mod engine;
 pub mod import;
 pub mod inbox;
 pub mod logging;
+pub mod mail;
 pub mod policy;
 pub mod render;
 pub mod sender;
 pub mod store;
+pub mod telegram;
 pub mod understand;

@@ -42,6 +42,7 @@ pub fn init() {
     }
     let layer = fmt::layer()
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: journald and log files get plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_filter(env)
         .with_filter(filter_fn(allowed));

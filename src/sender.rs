@@ -174,6 +174,9 @@ pub async fn flush<C: Channel + ?Sized>(
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<FlushReport> {
+    // Recovery turns `sending` rows into `uncertain`, which is only right when no other process
+    // is in the middle of sending them: callers hold the database's `daemon::InstanceLock`
+    // (`run`, `tick` and `outbox flush` take it).
     let mut report = FlushReport {
         recovered_uncertain: recover(store, now)?.len(),
         released: release(store, now)?.len(),

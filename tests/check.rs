@@ -105,3 +105,40 @@ fn stale_payment_data_is_a_warning() {
     let stdout = String::from_utf8_lossy(&check(dir.path(), &[]).stdout).into_owned();
     assert!(!stdout.contains("payments:"), "fresh payments: {stdout}");
 }
+
+#[test]
+fn the_database_and_backups_are_private_and_a_closed_pipe_is_quiet() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cobrador.toml"), config_text("")).unwrap();
+    init(dir.path());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("cobrador.db")), 0o600);
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir.path())
+        .args(["--config", "cobrador.toml", "backup", "copia.db"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&dir.path().join("copia.db")), 0o600);
+    // `cobrador demo | head -c 1`: the reader goes away after one byte while the demo keeps
+    // printing its timeline; cobrador ends quietly (SIGPIPE), without a panic.
+    let out = Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "{} demo --days 2 --out demo-out | head -c 1 >/dev/null",
+            env!("CARGO_BIN_EXE_cobrador")
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+}

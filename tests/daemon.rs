@@ -2,6 +2,9 @@
 //! real signals. The daemon's clock starts at a fixed Tuesday morning (`--clock-start`) so that
 //! the contact windows are open whatever the machine's time.
 
+#[path = "support/telegram.rs"]
+#[allow(dead_code)]
+mod fake;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -34,8 +37,13 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 
 /// A directory with a config pointing at `smtp_port`, the example clients and invoices imported.
 fn setup(smtp: &str) -> tempfile::TempDir {
+    setup_with(|_| smtp.to_owned())
+}
+
+/// As [`setup`], with the extra configuration written for the directory.
+fn setup_with(extra: impl Fn(&Path) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), smtp);
+    write_config(dir.path(), &extra(dir.path()));
     ok(dir.path(), &["init"]);
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
@@ -224,4 +232,134 @@ fn sigterm_mid_send_lets_the_send_finish_and_leaves_nothing_sending() {
         sent,
         "each sent row delivered once"
     );
+}
+
+/// A Tuesday morning after today: replies read by the watcher carry the real time, which must
+/// not be later than the daemon's clock for their acknowledgement to be due.
+const LATER_TUESDAY: &str = "2026-12-01T09:30:00Z";
+
+fn start_at(dir: &Path, clock: &str) -> Daemon {
+    let log = dir.join(format!("run-{}.log", fastrand::u32(..)));
+    let child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .env("COBRADOR_CONFIG", dir.join("cobrador.toml"))
+        .env("COBRADOR_LOG", "info")
+        .args(["run", "--clock-start", clock])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    Daemon { child, log }
+}
+
+#[test]
+fn run_reads_a_reply_over_imap_and_acts_on_it_within_seconds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = support::make_certs(tmp.path());
+    let dovecot = support::Dovecot::start(&certs);
+    let server = Capture::start(&tmp.path().join("cap"), &[]);
+    let dir = setup_with(|d| {
+        format!(
+            "{}\n{}",
+            plain_smtp(server.port, 30),
+            support::imap_section(&dovecot, d, &certs.ca, "")
+        )
+    });
+    let daemon = start_at(dir.path(), LATER_TUESDAY);
+    wait_until("a reminder by SMTP", || !server.messages().is_empty());
+    daemon.wait_for_log("cobrador is running");
+    let sent = server.messages();
+    let first = mail_parser::MessageParser::default()
+        .parse(&sent[0])
+        .unwrap();
+    let ours = first.message_id().unwrap().to_owned();
+    let to = first
+        .to()
+        .unwrap()
+        .first()
+        .unwrap()
+        .address()
+        .unwrap()
+        .to_owned();
+    let reply = format!(
+        "From: <{to}>\r\nTo: <cobros@reformasprado.example>\r\nSubject: Re: {}\r\n\
+         Message-ID: <respuesta-1@cliente.example>\r\nIn-Reply-To: <{ours}>\r\n\
+         References: <{ours}>\r\nDate: {}\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Buenos días, le pago el viernes sin falta.\r\n\r\nUn saludo\r\n",
+        first.subject().unwrap_or(""),
+        chrono::Utc::now().to_rfc2822()
+    );
+    dovecot.deliver("INBOX", reply.as_bytes());
+    // The watcher reads it, the promise is recorded, and the acknowledgement goes out.
+    wait_until("the promise to be recorded", || {
+        let out = cobrador(dir.path(), &["responses", "--json"]);
+        String::from_utf8_lossy(&out.stdout).contains("\"promise\"")
+    });
+    wait_until("the acknowledgement", || {
+        server
+            .messages()
+            .iter()
+            .any(|m| String::from_utf8_lossy(m).contains("respuesta-1@cliente.example"))
+    });
+    let status = daemon.terminate();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// Benchmark, not a test (run by bench/daemon-idle.sh): the daemon idle with an IMAP IDLE
+/// watcher and a Telegram long poll for BENCH_SECS (default 600); prints its peak RSS and the
+/// CPU seconds it used.
+#[test]
+#[ignore]
+fn idle_daemon_resources() {
+    let secs: u64 = std::env::var("BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = support::make_certs(tmp.path());
+    let dovecot = support::Dovecot::start(&certs);
+    let bot = fake::FakeBotApi::start(tmp.path(), "123:abc");
+    std::fs::write(tmp.path().join("token"), "123:abc\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let imap = support::imap_section(&dovecot, dir.path(), &certs.ca, "");
+    let telegram = format!(
+        "[telegram]\nbot-username = \"CobrosPradoBot\"\ntoken-file = {:?}\napi-url = \"{}\"\n",
+        tmp.path().join("token"),
+        bot.url()
+    );
+    std::fs::write(
+        dir.path().join("cobrador.toml"),
+        config_text(&format!("{imap}\n{telegram}")),
+    )
+    .unwrap();
+    ok(dir.path(), &["init"]);
+    let daemon = start_at(dir.path(), LATER_TUESDAY);
+    daemon.wait_for_log("cobrador is running");
+    std::thread::sleep(Duration::from_secs(secs));
+    let pid = daemon.child.id();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned())
+            .unwrap_or_default()
+    };
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    let hz = 100.0; // USER_HZ on Linux
+    println!(
+        "idle daemon for {secs} s: RSS now {} kB, peak {} kB, CPU {:.2} s (user+system)",
+        field("VmRSS:"),
+        field("VmHWM:"),
+        ticks / hz
+    );
+    assert!(daemon.terminate().success());
 }

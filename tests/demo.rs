@@ -48,7 +48,19 @@ fn the_demo_shows_every_stage_and_every_pause_kind() {
             report.pauses
         );
     }
-    assert_eq!(report.promises.get("promise kept"), Some(&1));
+    // Two promises kept: one typed in an email, one picked with a Telegram button.
+    assert_eq!(report.promises.get("promise kept"), Some(&2));
+    let press = report
+        .timeline
+        .iter()
+        .find(|l| l.contains("on Telegram → applied"))
+        .expect("the timeline shows a date picked with a Telegram button");
+    assert!(press.contains("pressed «Pagaré el…» then «"), "{press}");
+    assert!(
+        report.final_status["RUIZ-201"].starts_with("paid"),
+        "{:?}",
+        report.final_status
+    );
     assert_eq!(report.promises.get("promise broken"), Some(&1));
     assert_eq!(report.promises.get("payment plan completed"), Some(&1));
     assert!(report.sent_by_stage.contains_key("plan_confirmation"));

@@ -427,3 +427,68 @@ fn example_files_still_import() {
     }
     let _ = support::t0();
 }
+
+#[test]
+fn limits_are_validated_with_the_setting_named() {
+    let bad = cobrador::config::Config::parse(
+        &support::config_text("[limits]\nmax-amount = \"0\"\n"),
+        "c.toml",
+    );
+    let e = format!("{:#}", bad.unwrap_err());
+    assert!(e.contains("limits.max-amount"), "{e}");
+    let bad = cobrador::config::Config::parse(
+        &support::config_text("[limits]\nretry-for-hours = 0\n"),
+        "c.toml",
+    );
+    assert!(format!("{:#}", bad.unwrap_err()).contains("limits.retry-for-hours"));
+    let ok = cobrador::config::Config::parse(
+        &support::config_text("[limits]\nmax-amount = \"5000\"\nretry-for-hours = 12\n"),
+        "c.toml",
+    )
+    .unwrap();
+    assert_eq!(ok.limits.max_amount, Decimal::from(5000));
+    assert_eq!(
+        cobrador::sender::FlushOptions::for_config(&ok).retry_for,
+        chrono::Duration::hours(12)
+    );
+}
+
+/// A message queued again by a person gets a fresh retry period, whether it was dead or
+/// uncertain.
+#[test]
+fn requeued_messages_get_a_fresh_retry_period() {
+    use cobrador::store::{OutboxStatus, outbox};
+    let (_d, store) = fresh();
+    let ids = support::queue_many(&store, 2);
+    let t = support::t0();
+    for id in &ids {
+        outbox::mark_sending(store.conn(), *id).unwrap();
+        outbox::mark_first_attempt(store.conn(), *id, t).unwrap();
+    }
+    outbox::recover_interrupted(store.conn()).unwrap();
+    outbox::resolve_uncertain(store.conn(), ids[0], false, t).unwrap();
+    assert_eq!(outbox::first_attempt(store.conn(), ids[0]).unwrap(), None);
+    outbox::mark_dead(store.conn(), ids[1], "550").unwrap();
+    assert_eq!(
+        outbox::get(store.conn(), ids[1]).unwrap().unwrap().status,
+        OutboxStatus::Dead
+    );
+    outbox::requeue_dead(store.conn(), ids[1], t).unwrap();
+    let m = outbox::get(store.conn(), ids[1]).unwrap().unwrap();
+    assert_eq!((m.status, m.attempts), (OutboxStatus::Queued, 0));
+    assert_eq!(outbox::first_attempt(store.conn(), ids[1]).unwrap(), None);
+}
+
+#[test]
+fn an_unsupported_country_is_refused_at_import() {
+    let (_d, mut store) = fresh();
+    let e = err(
+        &mut store,
+        Kind::Clients,
+        "id;name;pais;tz\nC1;Uno;ZZ;Europe/Madrid\n",
+    );
+    assert!(
+        e.contains("f.csv:2: country \"ZZ\" is not supported"),
+        "{e}"
+    );
+}

@@ -526,3 +526,51 @@ fn preview_shows_the_headers_a_send_writes() {
     assert_eq!(shown, written, "preview:\n{preview}");
     assert!(shown.contains("list-unsubscribe") && shown.contains("content-language"));
 }
+
+// ---- One sender at a time: recovery never takes a message another process is sending ----
+
+#[test]
+fn a_second_flush_waits_instead_of_calling_a_message_in_flight_uncertain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let server = Capture::start(&dir.join("cap"), &["--stall-rcpt", "1"]);
+    std::fs::write(
+        dir.join("cobrador.toml"),
+        format!(
+            "database = \"c.db\"\n{}",
+            config_text(&plain_smtp(server.port, 3))
+        ),
+    )
+    .unwrap();
+    let db = dir.join("c.db");
+    let ids = {
+        let store = Store::open(&db).unwrap();
+        queue_many(&store, 1)
+    };
+    let now = t0().to_rfc3339();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cobrador"));
+    cmd.arg("--config")
+        .arg(dir.join("cobrador.toml"))
+        .args(["outbox", "flush", "--now", &now]);
+    let first = std::thread::spawn(move || cmd.output());
+    // Wait until the first pass has the message in flight (the server stalls it).
+    let store = Store::open(&db).unwrap();
+    while row(&store, ids[0]).status != OutboxStatus::Sending {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = run_cobrador(dir, &["outbox", "flush", "--now", &now], &[]);
+    assert!(second.status.success());
+    assert!(first.join().unwrap().unwrap().status.success());
+    let m = row(&store, ids[0]);
+    assert_eq!(
+        m.status,
+        OutboxStatus::Failed,
+        "the stalled send timed out: {m:?}"
+    );
+    let kinds: Vec<String> = events::for_client(store.conn(), "C1", None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(!kinds.iter().any(|k| k == "outbox.uncertain"), "{kinds:?}");
+}

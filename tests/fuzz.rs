@@ -24,7 +24,7 @@ use chrono::{TimeZone, Utc};
 use cobrador::bank;
 use cobrador::config::Config;
 use cobrador::import::{Defaults, Kind, import_bytes};
-use cobrador::inbox::mime;
+use cobrador::mail::mime;
 use cobrador::store::Store;
 use cobrador::understand::understand;
 
@@ -32,10 +32,13 @@ use cobrador::understand::understand;
 /// suite does volume).
 const MAX_INPUT: usize = 64 * 1024;
 
+/// Feeds one input to the code under test; only a panic matters.
+type Run = Box<dyn FnMut(&[u8])>;
+
 struct Target {
     name: &'static str,
     tokens: &'static [&'static [u8]],
-    run: Box<dyn FnMut(&[u8])>,
+    run: Run,
 }
 
 fn targets() -> Vec<Target> {

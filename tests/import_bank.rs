@@ -154,7 +154,7 @@ fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending
         [
             ("605.00".into(), Some("reference".into())),
             ("99.50".into(), Some("amount+iban".into())),
-            ("1000.00".into(), None),
+            ("1000.00".into(), Some("unmatched".into())),
             ("2456.75".into(), Some("claim".into())),
         ]
     );
@@ -268,6 +268,7 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
                 .into(),
         references: vec![],
         automatic: false,
+        ..Incoming::default()
     };
     let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, now())
         .unwrap()

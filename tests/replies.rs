@@ -101,6 +101,7 @@ fn reply(id: &str, from: &str, body: &str, refs: Vec<String>) -> Incoming {
         body: body.into(),
         references: refs,
         automatic: false,
+        ..Incoming::default()
     }
 }
 
@@ -114,10 +115,11 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
         .pop()
         .unwrap();
     let refs = vec![ours.message.message_id.clone().unwrap()];
-    // Sent from another address: the thread, not the sender, identifies the client.
+    // Sent by a colleague at the client's own domain: the thread identifies the client, and the
+    // domain vouches for the sender.
     let inc = reply(
         "<r1@x.example>",
-        "otra@persona.example",
+        "otra@cliente.example",
         "Le pago el viernes sin falta.\n\nSaludos,\nAna",
         refs,
     );
@@ -132,7 +134,7 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
     let ack = store::outbox::get(store.conn(), applied.ack.unwrap())
         .unwrap()
         .unwrap();
-    assert_eq!(ack.message.recipients, ["otra@persona.example"]);
+    assert_eq!(ack.message.recipients, ["otra@cliente.example"]);
     assert_eq!(ack.message.in_reply_to.as_deref(), Some("<r1@x.example>"));
     assert!(
         ack.message.body_text.contains("27 de noviembre"),
@@ -152,6 +154,105 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
             .unwrap()
             .is_none()
     );
+    assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
+}
+
+#[test]
+fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
+    let (_d, mut store, config, renderer) = world();
+    engine::queue_due(&mut store, &config, &renderer, at(24, 10)).unwrap();
+    let ours = store::outbox::for_client(store.conn(), "C1")
+        .unwrap()
+        .pop()
+        .unwrap();
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let inc = reply(
+        "<r9@x.example>",
+        "alguien@gmail.com",
+        "Ya está pagado, no escriban más.",
+        refs,
+    );
+    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
+        .unwrap()
+        .unwrap();
+    assert_eq!(applied.client.as_deref(), Some("C1"));
+    assert_eq!(applied.status, "needs_review");
+    assert!(applied.ack.is_none(), "nothing is said to a stranger");
+    assert!(applied.alert.is_some(), "the owner is asked to look");
+    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
+    assert!(!store::clients::for_client(store.conn(), "C1").unwrap()[0].opted_out);
+    // The owner reads it and vouches for it: the effect follows, and it leaves the review queue.
+    let review = engine::apply::Reclassify {
+        kind: cobrador::mail::classify::Kind::Reply,
+        intent: Some(cobrador::understand::Intent::Paid),
+        ..Default::default()
+    };
+    let done = engine::apply::reclassify(
+        &mut store,
+        &config,
+        &renderer,
+        applied.response_id,
+        &review,
+        at(25, 9),
+    )
+    .unwrap();
+    assert_eq!(
+        (done.intent.as_str(), done.status.as_str()),
+        ("paid", "reviewed")
+    );
+    assert!(done.ack.is_some(), "the client hears that it was noted");
+    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    assert!(inv.paid_claimed_on.is_some(), "{inv:?}");
+    assert!(
+        store::responses::list(store.conn(), true)
+            .unwrap()
+            .is_empty()
+    );
+    let r = store::responses::get(store.conn(), applied.response_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (r.response.intent.as_str(), r.response.status.as_str()),
+        ("paid", "reviewed")
+    );
+}
+
+#[test]
+fn an_answer_given_by_phone_is_recorded_by_the_owner_and_applied() {
+    let (dir, store, _config, _renderer) = world();
+    drop(store);
+    std::fs::write(dir.path().join("cobrador.toml"), EXAMPLE).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .arg("--config")
+        .arg(dir.path().join("cobrador.toml"))
+        .arg("--db")
+        .arg(dir.path().join("c.db"))
+        .args([
+            "reply",
+            "record",
+            "C2",
+            "--text",
+            "Me ha dicho por teléfono que le paga el viernes.",
+            "--now",
+            "2026-11-24T17:00:00Z",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["client"], "C2");
+    assert_eq!(v["intent"], "promise");
+    assert_eq!(v["status"], "applied");
+    let store = Store::open(&dir.path().join("c.db")).unwrap();
+    let r = &store::responses::list(store.conn(), false).unwrap()[0].response;
+    assert_eq!(r.channel, "manual");
+    assert_eq!(r.promised_date.unwrap().to_string(), "2026-11-27");
     assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
 }
 

@@ -40,8 +40,14 @@ pub enum Outcome {
         /// Invoice and amount, oldest first.
         allocations: Vec<(String, Money)>,
     },
-    /// Leave it for the owner, with why.
-    Review(String),
+    /// Leave it for the owner.
+    Review {
+        /// Why, for the review list.
+        reason: String,
+        /// Nothing on the statement points anywhere (no invoice named, no known payer with
+        /// that amount): a later "ya pagué" of that exact amount may explain it.
+        unmatched: bool,
+    },
 }
 
 /// Decides a credit against all invoices (only open ones, in its currency, take payments
@@ -56,7 +62,7 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
         .iter()
         .find(|i| i.status != InvoiceStatus::Open || i.balance.is_settled())
     {
-        return Outcome::Review(format!(
+        return doubt(format!(
             "names {}, which is {} (balance {}): a second payment or a refund?",
             closed.number, closed.status, closed.balance
         ));
@@ -112,7 +118,7 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
         return Outcome::Pay { rule, allocations };
     }
     if fits.len() > 1 {
-        return Outcome::Review(format!(
+        return doubt(format!(
             "the amount fits invoices of {} clients",
             fits.len()
         ));
@@ -133,7 +139,7 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
         .filter(|i| i.balance.0 == m.amount)
         .map(|i| i.number.as_str())
         .collect();
-    Outcome::Review(match (known.is_empty(), same.as_slice()) {
+    let reason = match (known.is_empty(), same.as_slice()) {
         (_, []) if !known.is_empty() => format!(
             "from {}, but no open invoice of {} {}",
             known[0].0.id, m.amount, m.currency
@@ -141,19 +147,31 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
         (_, []) => "no open invoice of this amount, and the concept names none".to_owned(),
         (true, s) => format!("payer unknown; same amount as {}", s.join(", ")),
         (false, s) => format!("same amount as {}, but of another client", s.join(", ")),
-    })
+    };
+    Outcome::Review {
+        reason,
+        unmatched: true,
+    }
+}
+
+/// A credit for review because the evidence is contradictory or ambiguous.
+fn doubt(reason: String) -> Outcome {
+    Outcome::Review {
+        reason,
+        unmatched: false,
+    }
 }
 
 fn by_reference(m: &Movement, named: &[&Invoice]) -> Outcome {
     let numbers: Vec<&str> = named.iter().map(|i| i.number.as_str()).collect();
     if named.iter().any(|i| i.client_id != named[0].client_id) {
-        return Outcome::Review(format!(
+        return doubt(format!(
             "names invoices of different clients: {}",
             numbers.join(", ")
         ));
     }
     if named.iter().any(|i| i.currency != m.currency) {
-        return Outcome::Review(format!(
+        return doubt(format!(
             "names {} but the credit is in {}",
             numbers.join(", "),
             m.currency
@@ -186,7 +204,7 @@ fn by_reference(m: &Movement, named: &[&Invoice]) -> Outcome {
             allocations: vec![(one.number.clone(), Money(m.amount))],
         };
     }
-    Outcome::Review(format!(
+    doubt(format!(
         "names {} but {} {} is not the balance due ({total})",
         numbers.join(", "),
         m.amount,
@@ -340,7 +358,7 @@ mod tests {
                 .collect(),
         };
         let review = |m: &Movement| match decide(m, &invoices, &payers) {
-            Outcome::Review(why) => why,
+            Outcome::Review { reason, .. } => reason,
             other => panic!("{other:?}"),
         };
         // Two invoices named, their balances together.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::matching::{self, Outcome, Payer};
 use super::{Format, Movement};
-use crate::domain::{Invoice, InvoiceStatus, Money, PaymentKind};
+use crate::domain::{Invoice, Money};
 use crate::store::bank::{self as bank_store, NewMovement};
 use crate::store::{self, Store};
 
@@ -75,13 +75,15 @@ pub fn import_bytes(
         match matching::decide(m, &open, &payers) {
             Outcome::Pay { rule, allocations } => {
                 let id = bank_store::insert(&tx, &new, "matched", Some(rule), None, now)?;
-                s.claims_confirmed += pay(&tx, id, m, &allocations, "bank", now)
+                let credit = credit_of(id, m);
+                s.claims_confirmed += bank_store::pay(&tx, &credit, &allocations, "bank", now)
                     .with_context(|| format!("{name}:{}: cannot record the payment", m.line))?;
                 s.matched += 1;
                 open = open_invoices(&tx)?;
             }
-            Outcome::Review(reason) => {
-                bank_store::insert(&tx, &new, "review", None, Some(&reason), now)?;
+            Outcome::Review { reason, unmatched } => {
+                let rule = unmatched.then_some(bank_store::UNMATCHED);
+                bank_store::insert(&tx, &new, "review", rule, Some(&reason), now)?;
                 s.review += 1;
             }
         }
@@ -101,6 +103,17 @@ pub fn import_bytes(
         tx.commit().context("Failed to commit the bank statement")?;
     }
     Ok(s)
+}
+
+fn credit_of(id: i64, m: &Movement) -> bank_store::Credit<'_> {
+    bank_store::Credit {
+        id,
+        key: &m.key,
+        booked_on: m.booked_on,
+        reference: m.reference.as_deref(),
+        concept: &m.concept,
+        payer_iban: m.payer_iban.as_deref(),
+    }
 }
 
 fn new_movement<'a>(m: &'a Movement, file: &'a str) -> NewMovement<'a> {
@@ -141,64 +154,6 @@ fn payers(conn: &Connection) -> Result<Vec<Payer>> {
         .collect())
 }
 
-/// Records the payments of one credit; returns how many "ya pagué" claims it confirmed.
-fn pay(
-    tx: &Connection,
-    id: i64,
-    m: &Movement,
-    allocations: &[(String, Money)],
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<usize> {
-    let mut confirmed = 0;
-    let reference = m
-        .reference
-        .clone()
-        .or_else(|| Some(m.concept.chars().take(140).collect::<String>()))
-        .filter(|r| !r.is_empty());
-    for (number, amount) in allocations {
-        let before = store::invoices::require(tx, number)?;
-        store::invoices::add_payment(
-            tx,
-            &store::invoices::PaymentInput {
-                invoice_number: number.clone(),
-                paid_on: m.booked_on,
-                amount: *amount,
-                reference: reference.clone(),
-                kind: PaymentKind::Payment,
-                source: actor.to_owned(),
-                import_key: Some(format!("bank|{}|{number}", m.key)),
-            },
-            now,
-        )?;
-        bank_store::allocate(tx, id, number, *amount)?;
-        if let Some(claimed_on) = before.paid_claimed_on {
-            confirmed += 1;
-            store::events::append(
-                tx,
-                now,
-                "bank",
-                "invoice.paid_claim_confirmed",
-                Some(&before.client_id),
-                Some(number),
-                serde_json::json!({ "claimed_on": claimed_on, "movement": id, "amount": amount,
-                                    "booked_on": m.booked_on, "reference": reference }),
-            )?;
-        }
-    }
-    if let (Some(iban), Some((first, _))) = (&m.payer_iban, allocations.first()) {
-        let client = store::invoices::require(tx, first)?.client_id;
-        bank_store::add_iban(
-            tx,
-            &client,
-            iban,
-            if actor == "owner" { "owner" } else { "bank" },
-            now,
-        )?;
-    }
-    Ok(confirmed)
-}
-
 /// The owner's decision about a credit on the review list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settle {
@@ -233,20 +188,7 @@ pub fn settle(
             Settle::Invoices(numbers) => numbers,
         };
         let allocations = split(tx, &stored, numbers)?;
-        let m = Movement {
-            key: stored.import_key.clone(),
-            account: stored.account.clone(),
-            line: 0,
-            booked_on: stored.booked_on,
-            value_on: None,
-            amount: stored.amount.0,
-            currency: stored.currency.clone(),
-            reference: stored.reference.clone(),
-            concept: stored.concept.clone(),
-            payer_name: stored.payer_name.clone(),
-            payer_iban: stored.payer_iban.clone(),
-        };
-        pay(tx, id, &m, &allocations, "owner", now)?;
+        bank_store::pay(tx, &(&stored).into(), &allocations, "owner", now)?;
         bank_store::resolve(tx, id, "settled", Some("owner"), None, now)?;
         Ok(allocations)
     })
@@ -288,49 +230,4 @@ fn split(
         );
     }
     Ok(out)
-}
-
-/// Checks a client's "ya pagué" against the credits already imported and waiting for review:
-/// a credit that now matches (the claim itself is evidence, rule `claim`) is recorded and the
-/// claim confirmed. Returns whether no claimed invoice of the client is left unpaid, i.e.
-/// whether nobody needs to be asked. Call it inside the transaction that recorded the claim.
-pub fn confirm_claims(tx: &Connection, client_id: &str, now: DateTime<Utc>) -> Result<bool> {
-    let claimed = |tx: &Connection| -> Result<Vec<String>> {
-        Ok(store::invoices::list(tx, Some(client_id))?
-            .into_iter()
-            .filter(|i| i.status == InvoiceStatus::Open && i.paid_claimed_on.is_some())
-            .map(|i| i.number)
-            .collect())
-    };
-    if claimed(tx)?.is_empty() {
-        return Ok(false);
-    }
-    let payers = payers(tx)?;
-    for stored in bank_store::list(tx, Some("review"))? {
-        let mine = claimed(tx)?;
-        if mine.is_empty() {
-            break;
-        }
-        let m = Movement {
-            key: stored.import_key.clone(),
-            account: stored.account.clone(),
-            line: 0,
-            booked_on: stored.booked_on,
-            value_on: None,
-            amount: stored.amount.0,
-            currency: stored.currency.clone(),
-            reference: stored.reference.clone(),
-            concept: stored.concept.clone(),
-            payer_name: stored.payer_name.clone(),
-            payer_iban: stored.payer_iban.clone(),
-        };
-        if let Outcome::Pay { rule, allocations } =
-            matching::decide(&m, &open_invoices(tx)?, &payers)
-            && allocations.iter().all(|(n, _)| mine.contains(n))
-        {
-            pay(tx, stored.id, &m, &allocations, "bank", now)?;
-            bank_store::resolve(tx, stored.id, "matched", Some(rule), None, now)?;
-        }
-    }
-    Ok(claimed(tx)?.is_empty())
 }

@@ -9,14 +9,17 @@
 //! - [`email`]: builds the MIME message (headers, threading, unsubscribe, attachment).
 //! - [`smtp`]: sends it with lettre over a pooled, TLS-verified connection, always under a timeout.
 //! - [`file`]: writes `.eml`/`.txt` files into a directory (the embedded default and the demo).
+//! - [`telegram`]: the Bot API's `sendMessage`, with inline buttons, paced to Telegram's limits.
 //! - [`imap_sent`]: the Sent mailbox, to resolve uncertain sends and keep a copy of what went out.
 
 pub mod email;
 pub mod file;
+pub mod imap;
 pub mod imap_sent;
 pub mod registry;
-pub mod source;
 pub mod smtp;
+pub mod source;
+pub mod telegram;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -29,8 +32,9 @@ use crate::store::OutboxMessage;
 
 pub use file::FileChannel;
 pub use registry::{AnyChannel, Registry};
-pub use source::{Source, SourceReport, WatchContext};
 pub use smtp::SmtpChannel;
+pub use source::{Source, SourceReport, WatchContext};
+pub use telegram::TelegramChannel;
 
 /// What became of one send.
 #[derive(Debug, Clone, PartialEq, Eq)]

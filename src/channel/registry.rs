@@ -81,11 +81,21 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The channels the configuration asks for: email (SMTP, or files in `email.outbox-dir`).
-    /// Errors name the setting to fix.
+    /// The channels the configuration asks for: Telegram (with `[telegram]`), then email
+    /// (SMTP, or files in `email.outbox-dir`; the file channel also writes Telegram messages
+    /// when there is no bot). Errors name the setting to fix.
     pub fn from_config(config: &Config) -> anyhow::Result<Registry> {
         let mut registry = Registry::default();
-        registry.register(EmailOut::from_config(config)?);
+        match crate::channel::TelegramChannel::from_config(config)? {
+            Some(telegram) => {
+                registry.register(telegram);
+                registry.register(Only {
+                    inner: EmailOut::from_config(config)?,
+                    kinds: &[domain::Channel::Email],
+                });
+            }
+            None => registry.register(EmailOut::from_config(config)?),
+        }
         Ok(registry)
     }
 
@@ -109,5 +119,32 @@ impl Registry {
         for c in self.iter() {
             c.close_boxed().await;
         }
+    }
+}
+
+/// A channel restricted to some of its kinds (the file channel writes Telegram messages too,
+/// but not while a bot delivers them).
+pub struct Only<C> {
+    /// The channel.
+    pub inner: C,
+    /// The kinds it may take.
+    pub kinds: &'static [domain::Channel],
+}
+
+impl<C: Channel> Channel for Only<C> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    fn kinds(&self) -> &[domain::Channel] {
+        self.kinds
+    }
+    fn concurrency(&self) -> usize {
+        self.inner.concurrency()
+    }
+    async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
+        self.inner.send(msg, ctx).await
+    }
+    async fn close(&self) {
+        self.inner.close().await
     }
 }

@@ -85,7 +85,7 @@ fn on_business_days(
     let inv = store::invoices::require(store.conn(), first)?;
     let client = store::clients::get(store.conn(), &inv.client_id)?
         .with_context(|| format!("invoice {first}: its client {} is missing", inv.client_id))?;
-    let calendar = crate::policy::planner::calendar_for(config, &client)?;
+    let calendar = crate::config::calendar_for(config, &client)?;
     Ok(list
         .into_iter()
         .map(|mut i| {

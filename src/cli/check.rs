@@ -23,11 +23,16 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
                 .to_owned(),
         ),
     }
-    if config.telegram.is_some() && config.email.smtp.is_some() {
-        warnings.push(
-            "[telegram] is set but cobrador cannot send by Telegram yet: every reminder goes by email"
-                .to_owned(),
-        );
+    if let Some(tg) = &config.telegram {
+        // The token is checked with the other secrets below.
+        match crate::channel::telegram::api::check_api_url(tg.api_base()) {
+            Ok(()) => println!(
+                "telegram: bot @{} at {} (`cobrador telegram me` asks the Bot API)",
+                tg.bot_username.trim_start_matches('@'),
+                tg.api_base()
+            ),
+            Err(e) => problems.push(format!("telegram: {e:#}")),
+        }
     }
     warnings.extend(example_business(config));
     for (error, file) in secrets(config) {

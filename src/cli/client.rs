@@ -63,7 +63,7 @@ struct ClientView {
     invoices: Vec<Invoice>,
     balances: Vec<(String, String)>,
     promises: Vec<store::Promise>,
-    plans: Vec<store::agreements::Plan>,
+    plans: Vec<store::agreements::PaymentPlan>,
     events: Vec<store::Event>,
 }
 

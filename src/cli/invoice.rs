@@ -108,7 +108,7 @@ struct InvoiceView {
     payments: Vec<Payment>,
     messages: Vec<MessageView>,
     responses: Vec<ResponseView>,
-    plans: Vec<store::agreements::Plan>,
+    plans: Vec<store::agreements::PaymentPlan>,
     discounts: Vec<store::agreements::DiscountOffer>,
 }
 
@@ -216,6 +216,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             reference,
         } => {
             let amount: Money = amount.parse()?;
+            if amount.0.abs() > ctx.config.limits.max_amount {
+                anyhow::bail!(
+                    "amount {} is larger than the largest accepted, {} (limits.max-amount)",
+                    amount.0,
+                    ctx.config.limits.max_amount
+                );
+            }
             let paid_on = match date {
                 Some(d) => parse_date(&d)
                     .ok_or_else(|| anyhow::anyhow!("--date {d:?}: use dd/mm/yyyy or yyyy-mm-dd"))?,

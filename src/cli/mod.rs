@@ -8,16 +8,19 @@ mod client;
 mod demo;
 mod generate;
 mod import;
+mod inbox;
 mod init;
 mod invoice;
 mod outbox;
 mod parse_reply;
 mod plan;
 mod preview;
+mod reply;
 mod responses;
 mod run;
 mod send_test;
 mod status;
+mod telegram;
 mod tick;
 
 use std::path::{Path, PathBuf};
@@ -66,7 +69,7 @@ pub enum Command {
     Preview(preview::Args),
     /// Read a reply (text, or a whole .eml with --eml) on stdin; print intent and date as JSON.
     ParseReply(parse_reply::Args),
-    /// One full pass: read replies, plan, queue, send; then exit.
+    /// One full pass: read replies (IMAP, Telegram), plan, queue, send; then exit.
     Tick(tick::Args),
     /// The daemon: passes on a schedule and on change, replies read as they come; SIGTERM stops,
     /// SIGHUP reloads the configuration and templates.
@@ -78,13 +81,23 @@ pub enum Command {
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
     Agreement(agreement::Args),
-    /// Replies received and what was done with them (`--review`: those a person must read).
+    /// Replies received and what was done with them (`--review`: those a person must read;
+    /// `--reclassify ID --as KIND`: the owner's reading, and its effect).
     Responses(responses::Args),
+    /// The IMAP inbox: `inbox check` reads what arrived, once, and applies it.
+    #[command(subcommand)]
+    Inbox(inbox::Command),
+    /// Answers given by phone, WhatsApp or in person: `reply record CLIENT --text "…"`.
+    #[command(subcommand)]
+    Reply(reply::Command),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
     #[command(subcommand)]
     Outbox(outbox::Command),
+    /// Telegram: link a client's chat (deep link + QR code), read the bot's updates.
+    #[command(subcommand)]
+    Telegram(telegram::Command),
     /// Send one sample message through the configured SMTP server and print its answer.
     SendTest {
         /// Recipient address.
@@ -138,10 +151,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(args) => plan::run(&ctx, &args),
         Command::Tick(args) => tick::run(&ctx, &args),
         Command::Responses(args) => responses::run(&ctx, &args),
+        Command::Inbox(cmd) => inbox::run(&ctx, cmd),
+        Command::Reply(cmd) => reply::run(&ctx, cmd),
         Command::Agreement(cmd) => agreement::run(&ctx, cmd),
         Command::ParseReply(args) => parse_reply::run(&ctx, &args),
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Outbox(cmd) => outbox::run(&ctx, cmd),
+        Command::Telegram(cmd) => telegram::run(&ctx, cmd),
         Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }

@@ -9,7 +9,8 @@ use chrono_tz::Tz;
 
 use super::Context;
 use super::plan::parse_now;
-use crate::inbox::mime;
+use crate::mail::classify::Kind;
+use crate::mail::{mime, trim};
 use crate::understand::understand;
 
 /// Options of `parse-reply`.
@@ -37,29 +38,50 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             .map_err(|_| anyhow::anyhow!("--tz {z:?}: use an IANA name such as Europe/Madrid"))?,
         None => ctx.config.business.time_zone,
     };
-    let (text, received, automatic) = if args.eml {
-        let mail = mime::parse(&raw)
+    let mut extra = serde_json::Map::new();
+    let (text, received, kind) = if args.eml {
+        let own = vec![ctx.config.business.email.to_ascii_lowercase()];
+        let mail = mime::parse_with(&raw, &own)
             .context("stdin is not an RFC 5322 message (drop --eml for plain text)")?;
-        (
-            mail.text,
-            args.now.or(mail.date).unwrap_or_else(Utc::now),
-            mail.automatic,
-        )
+        let received = args.now.or(mail.date).unwrap_or_else(Utc::now);
+        if let Some(b) = &mail.class.bounce {
+            extra.insert(
+                "failed_recipients".into(),
+                serde_json::json!(b.failed_recipients),
+            );
+            extra.insert("permanent".into(), serde_json::json!(b.permanent));
+            extra.insert("diagnostic".into(), serde_json::json!(b.diagnostic));
+        }
+        extra.insert(
+            "class_evidence".into(),
+            serde_json::json!(mail.class.evidence),
+        );
+        extra.insert("from".into(), serde_json::json!(mail.from));
+        extra.insert("subject".into(), serde_json::json!(mail.subject));
+        extra.insert("html_only".into(), serde_json::json!(mail.html_only));
+        (mail.visible, received, mail.class.kind)
     } else {
+        let text = String::from_utf8_lossy(&raw).into_owned();
         (
-            String::from_utf8_lossy(&raw).into_owned(),
+            trim::visible_text(&text),
             args.now.unwrap_or_else(Utc::now),
-            false,
+            Kind::Reply,
         )
     };
     let mut reading = understand(&text, received, tz);
-    if automatic {
+    if kind != Kind::Reply {
+        // A machine's message is never read as a client's words.
         reading.intent = crate::understand::Intent::AutoReply;
+        reading.promised_date = None;
+        reading.promised_amount = None;
     }
     let mut json = serde_json::to_value(&reading)?;
     if let Some(obj) = json.as_object_mut() {
+        obj.insert("kind".into(), serde_json::json!(kind.as_str()));
+        obj.insert("visible_text".into(), serde_json::json!(text));
         obj.insert("received_at".into(), serde_json::json!(received));
         obj.insert("time_zone".into(), serde_json::json!(tz.name()));
+        obj.extend(extra);
     }
     println!("{}", serde_json::to_string_pretty(&json)?);
     Ok(ExitCode::SUCCESS)

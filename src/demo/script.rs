@@ -53,6 +53,9 @@ pub enum Action {
     Unhold,
     /// The owner records an agreed payment plan: (day of the simulation, amount) per instalment.
     AgreePlan(Vec<(u64, &'static str)>),
+    /// The client presses «Pagaré el…» under its last Telegram message, then the Nth business
+    /// day offered (0 = the first).
+    PressDay(usize),
 }
 
 /// A step of a story.
@@ -138,8 +141,11 @@ pub fn cast() -> Vec<Character> {
             false,
             ("Antonio", "antonio@talleresruiz.example"),
             ("RUIZ-201", 5, "1.180,00", "EUR"),
-            "forgetful: pays after the second reminder, on Telegram",
-            vec![step(AfterStage("second", 26), Pay(None))],
+            "on Telegram: picks a payment date with a button under the second reminder, pays that day",
+            vec![
+                step(AfterStage("second", 3), PressDay(1)),
+                step(OnPromisedDate, Pay(None)),
+            ],
         ),
         character(
             "BODEGA",

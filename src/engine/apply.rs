@@ -1,22 +1,40 @@
-//! Applying a client's reply: match it to a client and our messages, understand it, record it,
-//! change course, and queue the acknowledgement and the owner's alert, all in one transaction.
+//! Applying a received message — email, Telegram, or a reply typed in by the owner — in one
+//! transaction: the response (channel, sender, time, class, intent, date, amount, excerpt,
+//! a reference to the raw message), its effect, an audit event, and the acknowledgement and
+//! owner alert it calls for.
 //!
-//! Matching order: In-Reply-To/References to our Message-IDs, then an invoice number in the
-//! subject or text, then the sender's address (or Telegram chat). A reply that cannot be
-//! matched, or that a person must answer (a question, something not understood, a promise
-//! without a date), is stored as `needs_review` and the owner is told. Nothing is lost.
+//! - A **reply** is matched ([`crate::engine::matcher`]), its visible words read by
+//!   [`understand`], and acted on. A sender who is not a known contact of the matched client,
+//!   a reply matched to no client, or one a person must answer (a question, a promise without
+//!   a date) is stored as `needs_review` and the owner is told; nothing is lost.
+//! - An **auto-reply** is recorded and nothing else happens: never read as a promise, never
+//!   answered.
+//! - A **bounce** marks the failed recipient's email undeliverable when the failure is
+//!   permanent (the planner then uses another contact or Telegram) and alerts the owner; a
+//!   temporary failure is recorded only.
+//! - A message that could not be read at all (too large, not MIME) is stored as
+//!   `needs_review` with a reference to the raw message.
+
+mod effects;
+mod review;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::domain::{Channel, Client, Contact, Invoice, InvoiceStatus, Money};
-use crate::render::{self, Renderer};
-use crate::store::{self, NewOutboxMessage, NewResponse, OutboxMessage, Store};
-use crate::understand::{Intent, PromisedAmount, Reading, understand};
+pub use review::{Reclassify, reclassify};
 
-/// A reply as it arrived.
+use crate::config::Config;
+use crate::domain::{Channel, Money};
+use crate::engine::matcher::{self, Clues, Match};
+use crate::mail::bounce::Bounce;
+use crate::mail::classify::Kind;
+use crate::mail::trim;
+use crate::render::Renderer;
+use crate::store::{self, NewResponse, Store};
+use crate::understand::{Intent, Reading, understand};
+
+/// A message as it arrived, whatever the channel.
 #[derive(Debug, Clone, Default)]
 pub struct Incoming {
     /// `email` or `telegram`.
@@ -29,19 +47,59 @@ pub struct Incoming {
     pub sender: Option<String>,
     /// Subject line.
     pub subject: Option<String>,
-    /// Text as received (quotes and signature included: `understand` strips them).
+    /// Text as received (quotes and signature included).
     pub body: String,
+    /// The visible words, when the caller already trimmed them; else computed from `body`.
+    pub visible: Option<String>,
     /// In-Reply-To and References, bare or in angle brackets.
     pub references: Vec<String>,
-    /// Marked automatic by its headers (RFC 3834 Auto-Submitted, bounces).
+    /// Marked automatic by its headers (kept for callers that do not classify): read as an
+    /// auto-reply.
     pub automatic: bool,
+    /// Reply, auto-reply or bounce.
+    pub kind: Kind,
+    /// For bounces: who failed, and whether for good.
+    pub bounce: Option<Bounce>,
+    /// Where the raw message is kept (`imap:INBOX;UIDVALIDITY=1;UID=7`, a file path).
+    pub raw_ref: Option<String>,
+    /// Typed in by the owner: the sender needs no vouching.
+    pub trusted: bool,
+    /// The client, when known without matching (the owner said whose answer it is).
+    pub client: Option<String>,
+    /// How it arrived when not through a channel: `manual` for an answer given by phone or in
+    /// person and typed in by the owner. Stored as the response's channel.
+    pub via: Option<String>,
+    /// Why the message could not be read at all (too large, not a message): stored for review.
+    pub unreadable: Option<String>,
+    /// Our message this answers, when the channel knows it (a pressed Telegram button); only
+    /// taken when it was sent to `client`.
+    pub outbox: Option<i64>,
 }
 
-/// What applying a reply did.
+impl Incoming {
+    /// The client's visible words.
+    pub fn visible_text(&self) -> String {
+        self.visible
+            .clone()
+            .unwrap_or_else(|| trim::visible_text(&self.body))
+    }
+
+    fn kind(&self) -> Kind {
+        if self.kind == Kind::Reply && self.automatic {
+            Kind::AutoReply
+        } else {
+            self.kind
+        }
+    }
+}
+
+/// What applying a message did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Applied {
     /// The stored response.
     pub response_id: i64,
+    /// `reply`, `auto_reply`, `bounce` or `unparsed`.
+    pub kind: String,
     /// Matched client.
     pub client: Option<String>,
     /// Understood intent.
@@ -58,98 +116,37 @@ pub struct Applied {
     pub alert: Option<i64>,
 }
 
-/// Who and what a reply is about.
-struct Match {
-    client: Client,
-    contacts: Vec<Contact>,
-    outbox: Option<OutboxMessage>,
-    invoices: Vec<Invoice>,
+/// A reply whose sender is already known (a linked Telegram chat): it is matched only within
+/// that client, so a chat can act only on its own client's invoices.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The client the sender speaks for.
+    pub client_id: String,
+    /// Our message the reply answers (a pressed button's message), if known.
+    pub outbox_id: Option<i64>,
 }
 
-fn find_match(conn: &Connection, inc: &Incoming) -> anyhow::Result<Option<Match>> {
-    let mut outbox = None;
-    for r in inc.references.iter().rev() {
-        if let Some(m) = store::outbox::by_message_id(conn, r)? {
-            outbox = Some(m);
-            break;
-        }
-    }
-    let all_invoices = store::invoices::list(conn, None)?;
-    let text = format!("{} {}", inc.subject.as_deref().unwrap_or(""), inc.body);
-    let mentioned: Vec<&Invoice> = all_invoices
-        .iter()
-        .filter(|i| mentions(&text, &i.number))
-        .collect();
-    let client_id = if let Some(m) = &outbox {
-        Some(m.message.client_id.clone())
-    } else if let Some(first) = mentioned.first() {
-        Some(first.client_id.clone())
-    } else if let Some(sender) = &inc.sender {
-        let contacts = store::clients::all_contacts(conn)?;
-        contacts
-            .iter()
-            .find(|c| {
-                c.email
-                    .as_deref()
-                    .is_some_and(|e| e.eq_ignore_ascii_case(sender))
-                    || c.telegram_chat_id.is_some_and(|t| t.to_string() == *sender)
-            })
-            .map(|c| c.client_id.clone())
-    } else {
-        None
+/// [`apply_in`] for a sender who speaks for one client only (see [`Scope`]).
+pub fn apply_scoped_reply(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    inc: &Incoming,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    let inc = Incoming {
+        client: Some(scope.client_id.clone()),
+        outbox: scope.outbox_id,
+        ..inc.clone()
     };
-    let Some(client_id) = client_id else {
-        return Ok(None);
-    };
-    let Some(client) = store::clients::get(conn, &client_id)? else {
-        return Ok(None);
-    };
-    let mine: Vec<Invoice> = all_invoices
-        .iter()
-        .filter(|i| i.client_id == client_id)
-        .cloned()
-        .collect();
-    let open: Vec<Invoice> = mine
-        .iter()
-        .filter(|i| !i.status.is_closed())
-        .cloned()
-        .collect();
-    let named: Vec<Invoice> = mentioned
-        .iter()
-        .filter(|i| i.client_id == client_id)
-        .map(|i| (*i).clone())
-        .collect();
-    let invoices = if !named.is_empty() {
-        named
-    } else if let Some(m) = &outbox {
-        open.iter()
-            .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
-            .cloned()
-            .collect()
-    } else {
-        open
-    };
-    Ok(Some(Match {
-        contacts: store::clients::for_client(conn, &client_id)?,
-        client,
-        outbox,
-        invoices,
-    }))
+    apply_in(tx, config, renderer, &inc, now)
 }
 
 /// Whether `text` names invoice `number` as a whole word (F-1 is not F-10).
-fn mentions(text: &str, number: &str) -> bool {
-    let lower = text.to_lowercase();
-    let needle = number.to_lowercase();
-    lower.match_indices(&needle).any(|(pos, _)| {
-        let before = lower[..pos].chars().next_back();
-        let after = lower[pos + needle.len()..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/')
-            && !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/')
-    })
-}
+pub use crate::engine::matcher::mentions;
 
-/// Records, understands and acts on one reply. Returns `None` if it was already applied.
+/// Records and acts on one message. Returns `None` if it was already recorded.
 pub fn apply_reply(
     store: &mut Store,
     config: &Config,
@@ -160,22 +157,70 @@ pub fn apply_reply(
     store.transaction(|tx| apply_in(tx, config, renderer, inc, now))
 }
 
-fn apply_in(
+/// [`apply_reply`] inside a transaction the caller holds (the inbox also moves its
+/// read-up-to mark in it, so a crash can neither lose nor repeat a message).
+pub fn apply_in(
     tx: &Connection,
     config: &Config,
     renderer: &Renderer,
     inc: &Incoming,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
-    let matched = find_match(tx, inc)?;
+    if let Some(id) = &inc.external_id
+        && store::responses::exists(tx, id)?
+    {
+        return Ok(None);
+    }
+    if let Some(reason) = &inc.unreadable {
+        return record_unreadable(tx, inc, reason, now);
+    }
+    match inc.kind() {
+        Kind::Reply => apply_text(tx, config, renderer, inc, now),
+        Kind::AutoReply => apply_auto(tx, inc, now),
+        Kind::Bounce => apply_bounce(tx, config, renderer, inc, now),
+    }
+}
+
+fn clues<'a>(inc: &'a Incoming, extra_refs: &'a [String], senders: Vec<&'a str>) -> Clues<'a> {
+    Clues {
+        references: inc
+            .references
+            .iter()
+            .chain(extra_refs)
+            .map(String::as_str)
+            .collect(),
+        subject: inc.subject.as_deref().unwrap_or(""),
+        text: &inc.body,
+        senders,
+    }
+}
+
+fn apply_text(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    inc: &Incoming,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    let visible = inc.visible_text();
+    let found = matcher::find(
+        tx,
+        &clues(inc, &[], inc.sender.as_deref().into_iter().collect()),
+    )?;
+    let matched = match &inc.client {
+        Some(id) if inc.outbox.is_some() || found.as_ref().is_none_or(|m| m.client.id != *id) => {
+            let mut m = matcher::for_client(tx, id, &[], inc.outbox)?;
+            m.outbox = m.outbox.filter(|o| o.message.client_id == *id);
+            Some(m)
+        }
+        _ => found,
+    };
     let tz = matched
         .as_ref()
         .map(|m| m.client.time_zone)
         .unwrap_or(config.business.time_zone);
-    let mut reading = understand(&inc.body, inc.received_at, tz);
-    if inc.automatic {
-        reading.intent = Intent::AutoReply;
-    } else if inc
+    let mut reading = understand(&visible, inc.received_at, tz);
+    if inc
         .subject
         .as_deref()
         .is_some_and(crate::channel::email::is_unsubscribe_subject)
@@ -186,14 +231,6 @@ fn apply_in(
             .evidence
             .push(inc.subject.clone().unwrap_or_default());
     }
-    let numbers: Vec<String> = matched
-        .as_ref()
-        .map(|m| m.invoices.iter().map(|i| i.number.clone()).collect())
-        .unwrap_or_default();
-    let currency = matched
-        .as_ref()
-        .and_then(|m| m.invoices.first())
-        .map(|i| i.currency.clone());
     let balance: Money = matched
         .as_ref()
         .map(|m| m.invoices.iter().map(|i| i.balance).sum())
@@ -201,54 +238,124 @@ fn apply_in(
     let promised_amount = reading
         .promised_amount
         .as_ref()
-        .and_then(|a| money_of(a, balance));
-    let (status, effect) = decide(&reading, matched.is_some(), numbers.is_empty());
-    let channel = inc.channel.unwrap_or(Channel::Email);
-    let response = NewResponse {
-        client_id: matched.as_ref().map(|m| m.client.id.clone()),
-        outbox_id: matched
-            .as_ref()
-            .and_then(|m| m.outbox.as_ref().map(|o| o.id)),
-        channel: channel.as_str().into(),
-        external_id: inc.external_id.clone(),
-        received_at: inc.received_at,
-        sender: inc.sender.clone(),
-        subject: inc.subject.clone(),
-        body: inc.body.clone(),
-        intent: reading.intent.as_str().into(),
-        promised_date: reading.promised_date,
-        promised_amount,
-        ambiguous: reading.ambiguous,
-        evidence: reading.evidence.clone(),
-        status: status.into(),
-        invoices: numbers.clone(),
+        .and_then(|a| effects::money_of(a, balance));
+    let numbers = numbers(matched.as_ref());
+    let vouched = inc.trusted || matched.as_ref().is_some_and(|m| m.known_sender);
+    let (status, effect) = match &matched {
+        Some(_) if !vouched => (
+            "needs_review",
+            "sender is not a contact of this client: nothing changes until a person confirms",
+        ),
+        _ => decide(&reading, matched.is_some(), numbers.is_empty()),
     };
-    let Some(response_id) = store::responses::insert_if_new(tx, &response, now)? else {
+    let response = new_response(inc, matched.as_ref(), &reading, Kind::Reply, status, effect);
+    let response = NewResponse {
+        promised_amount,
+        excerpt: Some(visible),
+        ..response
+    };
+    let Some(response_id) = record(tx, &response, &reading, now)? else {
         return Ok(None);
     };
-    let client_id = response.client_id.clone();
-    store::events::append(
+    let mut applied = applied(response_id, &response, effect);
+    match matched {
+        Some(m) if vouched => effects::act(
+            tx,
+            config,
+            renderer,
+            &m,
+            &reading,
+            promised_amount,
+            inc,
+            response_id,
+            &mut applied,
+            now,
+        )?,
+        m => {
+            applied.alert = effects::queue_alert(
+                tx,
+                config,
+                renderer,
+                m.as_ref(),
+                "needs_review",
+                inc,
+                response_id,
+                now,
+            )?
+        }
+    }
+    Ok(Some(applied))
+}
+
+fn apply_auto(
+    tx: &Connection,
+    inc: &Incoming,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    let matched = matcher::find(
         tx,
-        now,
-        "inbox",
-        "reply.received",
-        client_id.as_deref(),
-        None,
-        serde_json::json!({ "response": response_id, "intent": response.intent, "status": status,
-                            "promised_date": reading.promised_date, "evidence": reading.evidence }),
+        &clues(inc, &[], inc.sender.as_deref().into_iter().collect()),
     )?;
-    let mut applied = Applied {
-        response_id,
-        client: client_id.clone(),
-        intent: response.intent.clone(),
-        status: status.into(),
-        invoices: numbers.clone(),
-        effect: effect.into(),
-        ack: None,
-        alert: None,
+    let reading = machine_reading(inc, "auto_reply");
+    let effect = "automatic reply: recorded, nothing else";
+    let response = new_response(
+        inc,
+        matched.as_ref(),
+        &reading,
+        Kind::AutoReply,
+        "applied",
+        effect,
+    );
+    let Some(response_id) = record(tx, &response, &reading, now)? else {
+        return Ok(None);
     };
+    Ok(Some(applied(response_id, &response, effect)))
+}
+
+fn apply_bounce(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    inc: &Incoming,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    let bounce = inc.bounce.clone().unwrap_or_default();
+    let senders: Vec<&str> = bounce
+        .failed_recipients
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders))?;
+    let reading = machine_reading(inc, "bounce");
+    let (status, effect) = match (&matched, bounce.permanent) {
+        (None, _) => (
+            "needs_review",
+            "bounce not matched to any contact: a person must look",
+        ),
+        (Some(_), true) => (
+            "applied",
+            "permanent delivery failure: address marked undeliverable",
+        ),
+        (Some(_), false) => (
+            "applied",
+            "temporary delivery failure: recorded, nothing changes",
+        ),
+    };
+    let mut response = new_response(
+        inc,
+        matched.as_ref(),
+        &reading,
+        Kind::Bounce,
+        status,
+        effect,
+    );
+    response.excerpt = bounce.diagnostic.clone();
+    let Some(response_id) = record(tx, &response, &reading, now)? else {
+        return Ok(None);
+    };
+    let mut applied = applied(response_id, &response, effect);
     let Some(m) = matched else {
-        applied.alert = queue_alert(
+        applied.alert = effects::queue_alert(
             tx,
             config,
             renderer,
@@ -260,139 +367,184 @@ fn apply_in(
         )?;
         return Ok(Some(applied));
     };
-    let today = inc
-        .received_at
-        .with_timezone(&m.client.time_zone)
-        .date_naive();
-    let single = (m.invoices.len() == 1).then(|| m.invoices[0].number.clone());
-    let mut ack_kind = None;
-    let mut alert_kind = None;
-    match reading.intent {
-        Intent::Promise if reading.promised_date.is_some() => {
-            let date = reading.promised_date.unwrap_or(today);
-            let id = store::promises::add(
+    if bounce.permanent {
+        let marked = mark_undeliverable(tx, &bounce, &m, response_id, now)?;
+        if !marked.is_empty() {
+            let words = format!(
+                "No se pudo entregar a {}{}",
+                marked.join(", "),
+                bounce
+                    .diagnostic
+                    .as_deref()
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default()
+            );
+            let alert_inc = Incoming {
+                visible: Some(words),
+                ..inc.clone()
+            };
+            applied.alert = effects::queue_alert(
                 tx,
-                &m.client.id,
-                single.as_deref(),
-                date,
-                promised_amount,
-                "reply",
-                Some(response_id),
-                reading.ambiguous,
+                config,
+                renderer,
+                Some(&m),
+                "dead",
+                &alert_inc,
+                response_id,
                 now,
             )?;
-            store::events::append(
-                tx,
-                now,
-                "inbox",
-                "promise.recorded",
-                Some(&m.client.id),
-                single.as_deref(),
-                serde_json::json!({ "promise": id, "date": date, "amount": promised_amount, "ambiguous": reading.ambiguous }),
-            )?;
-            ack_kind = Some("ack_promise");
         }
-        Intent::Paid => {
-            for inv in m
-                .invoices
-                .iter()
-                .filter(|i| i.status == InvoiceStatus::Open)
-            {
-                store::invoices::set_paid_claim(tx, &inv.number, Some(today), now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "inbox",
-                    "invoice.paid_claimed",
-                    Some(&m.client.id),
-                    Some(&inv.number),
-                    serde_json::json!({ "response": response_id }),
-                )?;
-            }
-            ack_kind = Some("ack_paid");
-            alert_kind = Some("paid");
-            // Checked against the bank credits already imported before a person is asked.
-            if crate::bank::confirm_claims(tx, &m.client.id, now)? {
-                alert_kind = None;
-            }
-        }
-        Intent::Dispute => {
-            for inv in m
-                .invoices
-                .iter()
-                .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::OnHold))
-            {
-                store::invoices::set_status(tx, &inv.number, InvoiceStatus::Disputed, now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "inbox",
-                    "invoice.disputed",
-                    Some(&m.client.id),
-                    Some(&inv.number),
-                    serde_json::json!({ "response": response_id }),
-                )?;
-            }
-            ack_kind = Some("ack_dispute");
-            alert_kind = Some("dispute");
-        }
-        Intent::Plan => {
-            // Reminders wait while a person prepares the payment calendar.
-            for inv in m
-                .invoices
-                .iter()
-                .filter(|i| i.status == InvoiceStatus::Open)
-            {
-                store::invoices::set_status(tx, &inv.number, InvoiceStatus::OnHold, now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "inbox",
-                    "invoice.held_for_plan",
-                    Some(&m.client.id),
-                    Some(&inv.number),
-                    serde_json::json!({ "response": response_id }),
-                )?;
-            }
-            ack_kind = Some("ack_plan");
-            alert_kind = Some("plan");
-        }
-        Intent::Stop => {
-            store::clients::set_opt_out(tx, &m.client.id, true)?;
-            store::events::append(
-                tx,
-                now,
-                "inbox",
-                "client.opted_out",
-                Some(&m.client.id),
-                None,
-                serde_json::json!({ "response": response_id }),
-            )?;
-            ack_kind = Some("ack_stop");
-            alert_kind = Some("stop");
-        }
-        Intent::AutoReply => {}
-        Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
-    }
-    if let Some(kind) = ack_kind {
-        applied.ack = queue_ack(
-            tx,
-            config,
-            renderer,
-            &m,
-            kind,
-            &reading,
-            promised_amount,
-            currency.as_deref(),
-            inc,
-            response_id,
-            now,
-        )?;
-    }
-    if let Some(kind) = alert_kind {
-        applied.alert = queue_alert(tx, config, renderer, Some(&m), kind, inc, response_id, now)?;
     }
     Ok(Some(applied))
+}
+
+/// Marks the client's failed addresses undeliverable; returns those newly marked.
+fn mark_undeliverable(
+    tx: &Connection,
+    bounce: &Bounce,
+    m: &Match,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<String>> {
+    let mut marked = Vec::new();
+    for address in &bounce.failed_recipients {
+        let ours = m.contacts.iter().any(|c| {
+            c.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(address))
+        });
+        if !ours {
+            continue;
+        }
+        for (contact, client) in
+            store::inbox::mark_undeliverable(tx, address, bounce.diagnostic.as_deref(), now)?
+        {
+            store::events::append(
+                tx,
+                now,
+                "inbox",
+                "contact.undeliverable",
+                Some(&client),
+                None,
+                serde_json::json!({ "contact": contact, "address": address,
+                                    "response": response_id, "diagnostic": bounce.diagnostic }),
+            )?;
+            if !marked.contains(address) {
+                marked.push(address.clone());
+            }
+        }
+    }
+    Ok(marked)
+}
+
+fn record_unreadable(
+    tx: &Connection,
+    inc: &Incoming,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    let reading = machine_reading(inc, "other");
+    let mut response = new_response(inc, None, &reading, Kind::Reply, "needs_review", reason);
+    response.kind = "unparsed".into();
+    let Some(response_id) = record(tx, &response, &reading, now)? else {
+        return Ok(None);
+    };
+    Ok(Some(applied(response_id, &response, reason)))
+}
+
+/// A reading that decides nothing (machines' messages are never read as a client's words).
+fn machine_reading(inc: &Incoming, _what: &str) -> Reading {
+    let mut r = understand("", inc.received_at, chrono_tz::UTC);
+    r.intent = Intent::AutoReply;
+    r.evidence.clear();
+    r
+}
+
+fn numbers(m: Option<&Match>) -> Vec<String> {
+    m.map(|m| m.invoices.iter().map(|i| i.number.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn new_response(
+    inc: &Incoming,
+    m: Option<&Match>,
+    reading: &Reading,
+    kind: Kind,
+    status: &str,
+    effect: &str,
+) -> NewResponse {
+    let intent = match kind {
+        Kind::Reply => reading.intent.as_str(),
+        Kind::AutoReply => "auto_reply",
+        Kind::Bounce => "bounce",
+    };
+    NewResponse {
+        client_id: m.map(|m| m.client.id.clone()),
+        outbox_id: m.and_then(|m| m.outbox.as_ref().map(|o| o.id)),
+        channel: inc
+            .via
+            .clone()
+            .unwrap_or_else(|| inc.channel.unwrap_or(Channel::Email).as_str().into()),
+        external_id: inc.external_id.clone(),
+        received_at: inc.received_at,
+        sender: inc.sender.clone(),
+        subject: inc.subject.clone(),
+        body: inc.body.clone(),
+        intent: intent.into(),
+        promised_date: if kind == Kind::Reply {
+            reading.promised_date
+        } else {
+            None
+        },
+        promised_amount: None,
+        ambiguous: reading.ambiguous,
+        evidence: reading.evidence.clone(),
+        status: status.into(),
+        invoices: numbers(m),
+        kind: kind.as_str().into(),
+        raw_ref: inc.raw_ref.clone(),
+        excerpt: None,
+        effect: Some(effect.into()),
+    }
+}
+
+/// Inserts the response and its audit event; `None` if its external id was seen.
+fn record(
+    tx: &Connection,
+    response: &NewResponse,
+    reading: &Reading,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let Some(response_id) = store::responses::insert_if_new(tx, response, now)? else {
+        return Ok(None);
+    };
+    store::events::append(
+        tx,
+        now,
+        "inbox",
+        "reply.received",
+        response.client_id.as_deref(),
+        None,
+        serde_json::json!({ "response": response_id, "kind": response.kind,
+                            "intent": response.intent, "status": response.status,
+                            "promised_date": response.promised_date,
+                            "evidence": reading.evidence, "raw": response.raw_ref }),
+    )?;
+    Ok(Some(response_id))
+}
+
+fn applied(response_id: i64, r: &NewResponse, effect: &str) -> Applied {
+    Applied {
+        response_id,
+        kind: r.kind.clone(),
+        client: r.client_id.clone(),
+        intent: r.intent.clone(),
+        status: r.status.clone(),
+        invoices: r.invoices.clone(),
+        effect: effect.into(),
+        ack: None,
+        alert: None,
+    }
 }
 
 /// `applied` or `needs_review`, and a line for the owner.
@@ -421,155 +573,5 @@ fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (&'static str, 
         Intent::Stop => ("applied", "opted out of automatic reminders"),
         Intent::AutoReply => ("applied", "automatic reply: ignored"),
         _ => ("needs_review", "a person must answer it"),
-    }
-}
-
-fn money_of(amount: &PromisedAmount, balance: Money) -> Option<Money> {
-    match amount {
-        PromisedAmount::Money { amount, .. } => Some(Money(*amount)),
-        PromisedAmount::Fraction {
-            numerator,
-            denominator,
-        } if *denominator > 0 => Some(Money(
-            (balance.0 * rust_decimal::Decimal::from(*numerator)
-                / rust_decimal::Decimal::from(*denominator))
-            .round_dp(2),
-        )),
-        PromisedAmount::Fraction { .. } => None,
-        PromisedAmount::Remainder => Some(balance),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn queue_ack(
-    tx: &Connection,
-    config: &Config,
-    renderer: &Renderer,
-    m: &Match,
-    kind: &str,
-    reading: &Reading,
-    amount: Option<Money>,
-    currency: Option<&str>,
-    inc: &Incoming,
-    response_id: i64,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<i64>> {
-    let channel = inc.channel.unwrap_or(Channel::Email);
-    let Some(to) = inc.sender.clone() else {
-        return Ok(None);
-    };
-    let today = now.with_timezone(&m.client.time_zone).date_naive();
-    // The tone of the message being answered (a reply to the formal notice stays formal).
-    let stage = config
-        .reminders
-        .ladder
-        .iter()
-        .find(|s| m.outbox.as_ref().is_some_and(|o| o.message.stage == s.name))
-        .cloned()
-        .unwrap_or_else(|| crate::config::message_stage(kind));
-    let invoices: Vec<&Invoice> = m.invoices.iter().collect();
-    let mut ctx = super::context::build(
-        config,
-        &m.client,
-        &m.contacts,
-        &stage,
-        &invoices,
-        &[],
-        today,
-        channel,
-    );
-    ctx.promise = reading.promised_date.map(|date| render::context::Promise {
-        date,
-        amount: amount.map(|a| a.0),
-        currency: currency.unwrap_or(&config.business.currency).to_owned(),
-        ambiguous: reading.ambiguous,
-    });
-    let rendered = renderer.render_message(kind, super::render_channel(channel), &ctx)?;
-    let key = format!("{}|{kind}|response-{response_id}", m.client.id);
-    let message_id =
-        (channel == Channel::Email).then(|| super::message_id(&config.business.email, &key, now));
-    let parent = inc
-        .external_id
-        .clone()
-        .filter(|_| channel == Channel::Email);
-    let msg = NewOutboxMessage {
-        dedup_key: key,
-        client_id: m.client.id.clone(),
-        stage: kind.into(),
-        cycle: format!("response-{response_id}"),
-        channel,
-        recipients: vec![to],
-        cc: vec![],
-        subject: rendered.subject,
-        body_text: rendered.text,
-        body_html: rendered.html,
-        attachment: None,
-        message_id,
-        in_reply_to: parent.clone().map(|p| bracket(&p)),
-        references: parent.map(|p| bracket(&p)),
-        send_at: now,
-        invoices: m
-            .invoices
-            .iter()
-            .map(|i| (i.number.clone(), false))
-            .collect(),
-    };
-    store::outbox::insert_if_new(tx, &msg, now)
-}
-
-fn bracket(id: &str) -> String {
-    format!(
-        "<{}>",
-        id.trim().trim_start_matches('<').trim_end_matches('>')
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn queue_alert(
-    tx: &Connection,
-    config: &Config,
-    renderer: &Renderer,
-    m: Option<&Match>,
-    kind: &str,
-    inc: &Incoming,
-    response_id: i64,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<i64>> {
-    // Alerts about unmatched replies are not about any client: keep them in the review queue
-    // (`responses --review`), which `status` counts, rather than in the outbox.
-    let Some(m) = m else {
-        store::events::append(
-            tx,
-            now,
-            "inbox",
-            "reply.needs_review",
-            None,
-            None,
-            serde_json::json!({ "response": response_id }),
-        )?;
-        return Ok(None);
-    };
-    let invoices: Vec<&Invoice> = m.invoices.iter().collect();
-    let alert = super::OwnerAlertFor {
-        client: &m.client,
-        contacts: &m.contacts,
-        invoices: &invoices,
-        kind,
-        words: crate::understand::strip_quotes_and_signature(&inc.body),
-        cycle: format!("response-{response_id}"),
-    };
-    super::queue_owner_alert(tx, config, renderer, &alert, now)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mentions;
-
-    #[test]
-    fn invoice_numbers_match_whole_words_only() {
-        assert!(mentions("Sobre la factura F-1, ya pagué", "F-1"));
-        assert!(!mentions("Sobre la factura F-10, ya pagué", "F-1"));
-        assert!(mentions("re: F2026-101", "f2026-101"));
-        assert!(!mentions("AF2026-101", "F2026-101"));
     }
 }

@@ -76,13 +76,25 @@ impl Table {
         let headers = header_names(name, 1, raw.iter(), kind, map)?;
         let mut rows = Vec::new();
         let mut errors = Vec::new();
+        let mut lines = LineCounter::default();
         for record in reader.records() {
             match record {
                 Ok(rec) => {
                     if rec.iter().all(|f| f.trim().is_empty()) {
                         continue;
                     }
-                    let line = rec.position().map_or(0, |p| line_of(text, p));
+                    let line = rec.position().map_or(0, |p| lines.line_of(text, p));
+                    if let Some((i, f)) = rec.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD)
+                    {
+                        errors.push(format!(
+                            "{name}:{line}: the value in column {} ({}) is {} bytes long; \
+                             the largest accepted is {MAX_FIELD} (is a quote left open?)",
+                            i + 1,
+                            headers.get(i).map_or("", String::as_str),
+                            f.len()
+                        ));
+                        continue;
+                    }
                     let fields = headers
                         .iter()
                         .cloned()
@@ -91,7 +103,7 @@ impl Table {
                     rows.push(Row { line, fields });
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| line_of(text, p));
+                    let line = e.position().map_or(0, |p| lines.line_of(text, p));
                     let reason = match e.kind() {
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
@@ -115,22 +127,41 @@ impl Table {
     }
 }
 
-/// The 1-based line a record starts on, counted from its byte offset: the csv crate counts
-/// a CR LF pair's CR as the record's end and reports the line before (one too low).
-fn line_of(text: &str, pos: &csv::Position) -> u64 {
-    let start = usize::try_from(pos.byte())
-        .unwrap_or(usize::MAX)
-        .min(text.len());
-    let skipped = text.as_bytes()[start..]
-        .iter()
-        .take_while(|b| **b == b'\r' || **b == b'\n')
-        .filter(|b| **b == b'\n')
-        .count();
-    let before = text.as_bytes()[..start]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count();
-    (before + skipped + 1) as u64
+/// The longest value accepted in one cell: far above any name, address or note, and small
+/// enough that a runaway quote cannot drag megabytes into the database.
+pub(super) const MAX_FIELD: usize = 64 * 1024;
+
+/// Line numbers from byte offsets, counted incrementally (records come in order, so the whole
+/// file is scanned once, not once per record).
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    /// The 1-based line a record starts on, counted from its byte offset: the csv crate counts
+    /// a CR LF pair's CR as the record's end and reports the line before (one too low).
+    fn line_of(&mut self, text: &str, pos: &csv::Position) -> u64 {
+        let bytes = text.as_bytes();
+        let start = usize::try_from(pos.byte())
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        if start < self.byte {
+            *self = LineCounter::default();
+        }
+        self.line += bytes[self.byte..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.byte = start;
+        let skipped = bytes[start..]
+            .iter()
+            .take_while(|b| **b == b'\r' || **b == b'\n')
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.line + skipped + 1
+    }
 }
 
 fn single(name: &str, line: u64, reason: &str) -> ImportError {

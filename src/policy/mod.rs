@@ -12,6 +12,7 @@
 //!   the owner's own closing days ([`HolidayCalendar`]).
 //! - [`calendar`]: [`next_send_moment`] and [`is_allowed`]: when may a
 //!   message go out, in the client's time zone, and if not now, why not.
+//! - [`ladder`]: the stages of a reminder ladder and the rules around them (`[reminders]`).
 //! - [`interest`]: Spanish late-payment interest and the €40 fixed costs under
 //!   Ley 3/2004 ([`late_interest`]), from a table of BOE-published rates.
 //!
@@ -24,6 +25,7 @@
 pub mod calendar;
 pub mod holidays;
 pub mod interest;
+pub mod ladder;
 pub mod planner;
 pub mod profiles;
 pub mod rules;

@@ -38,7 +38,6 @@ mod plans;
 mod preventive;
 mod promises;
 mod segment;
-mod settings;
 mod settle;
 #[cfg(test)]
 mod tests;
@@ -47,13 +46,12 @@ mod window;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::config::Stage;
 use crate::domain::Invoice;
+use crate::policy::ladder::Stage;
 
 pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
 pub use segment::derive_segment;
-pub use settings::calendar_for;
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
 use window::schedule;
 pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
@@ -116,7 +114,7 @@ fn segment_and_ladder<'a>(
         .promises
         .iter()
         .filter(|p| {
-            p.status == crate::store::PromiseStatus::Broken
+            p.status == crate::domain::PromiseStatus::Broken
                 && p.resolved_at.is_some_and(|r| r > year_ago)
         })
         .count();
@@ -240,7 +238,7 @@ fn overdue_message(
     let base = format!("{}|{}|{}", ctx.file.client.id, stage.name, t.cycle);
     let died_here = ctx.file.messages.iter().any(|d| {
         d.message.dedup_key.starts_with(&base)
-            && d.status == crate::store::OutboxStatus::Dead
+            && d.status == crate::domain::OutboxStatus::Dead
             && d.message.channel == m.channel
     });
     if died_here {
@@ -261,5 +259,5 @@ fn overdue_message(
 
 /// The pseudo-stage of instalment reminders (not part of any ladder).
 pub fn instalment_stage() -> Stage {
-    crate::config::message_stage("instalment")
+    crate::policy::ladder::message_stage("instalment")
 }

@@ -8,6 +8,7 @@
 //! escaping its `parse_mode=HTML` needs. See `docs/templates.md` for variables and helpers.
 
 pub mod context;
+mod cycles;
 pub mod dates;
 mod defaults;
 pub mod helpers;
@@ -219,6 +220,16 @@ impl Renderer {
             for source in read_overrides(dir)? {
                 sources.insert(source.name.clone(), source);
             }
+        }
+        if let Some((file, line, names)) = cycles::find_cycle(&sources) {
+            return Err(RenderError::Syntax {
+                file,
+                line,
+                message: format!(
+                    "templates include each other in a loop ({}): a template cannot include itself",
+                    names.join(" → ")
+                ),
+            });
         }
         let mut renderer = Renderer {
             text: registry(handlebars::no_escape),

@@ -28,11 +28,6 @@ pub struct ContactWindows {
     clients: BTreeMap<String, (Tz, String, Option<String>)>,
 }
 
-/// Whether a message goes to the business owner (hand-overs, alerts), not to a client.
-pub fn owner_facing(stage: &str) -> bool {
-    stage == "handover" || stage.starts_with("owner")
-}
-
 impl ContactWindows {
     /// The windows of every client in the database, under the configuration's contact rules.
     pub fn load(config: &Config, conn: &Connection) -> Result<ContactWindows> {
@@ -52,7 +47,7 @@ impl ContactWindows {
     /// The first instant ≥ `at` at which `msg` may go: `at` itself for owner messages and
     /// for clients without rules (never blocks a send on missing data).
     pub fn next_allowed(&self, msg: &OutboxMessage, at: DateTime<Utc>) -> DateTime<Utc> {
-        if owner_facing(&msg.message.stage) {
+        if crate::domain::is_owner_facing(&msg.message.stage) {
             return at;
         }
         let Some((tz, country, region)) = self.clients.get(&msg.message.client_id) else {

@@ -6,83 +6,11 @@ use std::str::FromStr;
 use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
 use super::{parse_day, parse_ts, ts};
 use crate::domain::Money;
 
-/// Where a plan stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PlanStatus {
-    /// Running: its invoices get instalment reminders instead of the ladder.
-    Active,
-    /// Its invoices are paid.
-    Completed,
-    /// An instalment was missed beyond the grace period: the ladder resumed.
-    Broken,
-    /// Withdrawn by the owner.
-    Cancelled,
-}
-
-impl PlanStatus {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanStatus::Active => "active",
-            PlanStatus::Completed => "completed",
-            PlanStatus::Broken => "broken",
-            PlanStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl FromStr for PlanStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "active" => PlanStatus::Active,
-            "completed" => PlanStatus::Completed,
-            "broken" => PlanStatus::Broken,
-            "cancelled" => PlanStatus::Cancelled,
-            other => return Err(format!("unknown plan status {other:?}")),
-        })
-    }
-}
-
-/// One agreed instalment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Instalment {
-    /// 1-based position.
-    pub number: u32,
-    /// Due date.
-    pub due_date: NaiveDate,
-    /// Amount.
-    pub amount: Money,
-}
-
-/// An agreed payment plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Plan {
-    /// Row id.
-    pub id: i64,
-    /// Client.
-    pub client_id: String,
-    /// Currency of the instalments.
-    pub currency: String,
-    /// State.
-    pub status: PlanStatus,
-    /// The invoices it covers.
-    pub invoices: Vec<String>,
-    /// The instalments, in order.
-    pub instalments: Vec<Instalment>,
-    /// When it was agreed.
-    pub created_at: DateTime<Utc>,
-    /// When it completed, broke or was cancelled.
-    pub resolved_at: Option<DateTime<Utc>>,
-    /// The owner's note.
-    pub note: Option<String>,
-}
+pub use crate::domain::agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus};
 
 /// Records a plan; the invoices must belong to the client and not be in another active plan.
 pub fn add_plan(
@@ -128,15 +56,15 @@ pub fn add_plan(
 }
 
 /// Every plan, oldest first.
-pub fn plans(conn: &Connection) -> Result<Vec<Plan>> {
+pub fn plans(conn: &Connection) -> Result<Vec<PaymentPlan>> {
     let mut stmt = conn.prepare(
         "SELECT id, client_id, currency, status, created_at, resolved_at, note FROM plans ORDER BY id",
     )?;
-    let mut plans: Vec<Plan> = stmt
+    let mut plans: Vec<PaymentPlan> = stmt
         .query_map([], |r| {
             let status: String = r.get(3)?;
             let resolved: Option<String> = r.get(5)?;
-            Ok(Plan {
+            Ok(PaymentPlan {
                 id: r.get(0)?,
                 client_id: r.get(1)?,
                 currency: r.get(2)?,
@@ -185,23 +113,6 @@ pub fn set_plan_status(
         params![id, status.as_str(), ts(now)],
     )?;
     Ok(())
-}
-
-/// A discount offered for paying an invoice by a date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DiscountOffer {
-    /// Row id.
-    pub id: i64,
-    /// The invoice.
-    pub invoice_number: String,
-    /// Amount taken off the balance if paid in time.
-    pub amount: Money,
-    /// The wording used, e.g. "un descuento del 2 %".
-    pub description: String,
-    /// Last day to pay.
-    pub valid_until: NaiveDate,
-    /// `offered`, `taken` or `expired`.
-    pub status: String,
 }
 
 /// Records an offer made by a queued message; a second call for the same message is a no-op.

@@ -8,11 +8,13 @@ pub mod agreements;
 pub mod bank;
 pub mod clients;
 pub mod events;
+pub mod inbox;
 pub mod invoices;
 pub mod outbox;
 pub mod promises;
 pub mod responses;
 pub mod snapshot;
+pub mod telegram;
 
 use std::path::Path;
 use std::time::Duration;
@@ -32,6 +34,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_outbox_retry.sql")),
+    M::up(include_str!("schema_telegram.sql")),
+    M::up(include_str!("schema_inbox.sql")),
     M::up(include_str!("schema_bank.sql")),
 ];
 
@@ -68,8 +72,12 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create directory {}", dir.display()))?;
         }
+        let new = !path.exists();
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open database {}", path.display()))?;
+        if new {
+            private(path)?;
+        }
         Store::setup(conn).with_context(|| format!("cannot prepare database {}", path.display()))
     }
 
@@ -148,12 +156,24 @@ impl Store {
         }
         let mut target = Connection::open(dest)
             .with_context(|| format!("cannot create backup file {}", dest.display()))?;
+        private(dest)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
         backup
             .run_to_completion(256, Duration::from_millis(5), None)
             .with_context(|| format!("backup to {} failed", dest.display()))?;
         Ok(())
     }
+}
+
+/// The database and its backups hold clients' personal data: readable by their owner only
+/// (0600), whatever the umask of the shell that created them.
+fn private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if path.as_os_str() == ":memory:" || !path.exists() {
+        return Ok(());
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot make {} private (mode 0600)", path.display()))
 }
 
 /// Formats an instant the one way the store writes them (sortable as text).

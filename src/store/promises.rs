@@ -5,75 +5,12 @@ use std::str::FromStr;
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Row, params};
-use serde::Serialize;
 
 use super::clients::conversion;
 use super::{parse_day, ts};
 use crate::domain::Money;
 
-/// Where a promise stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PromiseStatus {
-    /// The date (plus grace) has not passed yet.
-    Pending,
-    /// Paid by the date plus grace.
-    Kept,
-    /// Not paid by the date plus grace.
-    Broken,
-    /// Replaced by a newer promise or withdrawn.
-    Cancelled,
-}
-
-impl PromiseStatus {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PromiseStatus::Pending => "pending",
-            PromiseStatus::Kept => "kept",
-            PromiseStatus::Broken => "broken",
-            PromiseStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl FromStr for PromiseStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "pending" => PromiseStatus::Pending,
-            "kept" => PromiseStatus::Kept,
-            "broken" => PromiseStatus::Broken,
-            "cancelled" => PromiseStatus::Cancelled,
-            other => return Err(format!("unknown promise status {other:?}")),
-        })
-    }
-}
-
-/// A promise to pay.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Promise {
-    /// Row id.
-    pub id: i64,
-    /// Client who promised.
-    pub client_id: String,
-    /// The invoice, or `None` for all the client's open invoices.
-    pub invoice_number: Option<String>,
-    /// Promised day.
-    pub promised_date: NaiveDate,
-    /// Promised amount, if stated.
-    pub amount: Option<Money>,
-    /// `reply` or `owner`.
-    pub source: String,
-    /// Whether the date was read with doubt (the acknowledgement asked to confirm).
-    pub ambiguous: bool,
-    /// State.
-    pub status: PromiseStatus,
-    /// When it was made.
-    pub created_at: DateTime<Utc>,
-    /// When it was found kept or broken (or cancelled).
-    pub resolved_at: Option<DateTime<Utc>>,
-}
+pub use crate::domain::agreement::{Promise, PromiseStatus};
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Promise> {
     let status: String = r.get(7)?;

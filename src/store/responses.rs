@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{parse_day, parse_ts, ts};
@@ -41,6 +41,14 @@ pub struct NewResponse {
     pub status: String,
     /// Invoices it concerns.
     pub invoices: Vec<String>,
+    /// `reply`, `auto_reply`, `bounce` or `unparsed`.
+    pub kind: String,
+    /// Where the raw message is (`imap:MAILBOX;UIDVALIDITY=n;UID=m`, a file), if anywhere.
+    pub raw_ref: Option<String>,
+    /// The client's visible words (no quotes, no signature).
+    pub excerpt: Option<String>,
+    /// What was done, in one line.
+    pub effect: Option<String>,
 }
 
 /// A stored reply.
@@ -62,8 +70,9 @@ pub fn insert_if_new(
     let n = conn.execute(
         "INSERT INTO responses (client_id, outbox_id, channel, external_id, received_at, sender, subject,
                                 body, intent, promised_date, promised_amount, ambiguous, evidence,
-                                status, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                status, created_at, kind, raw_ref, excerpt, effect)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)
          ON CONFLICT (external_id) DO NOTHING",
         params![
             r.client_id,
@@ -81,6 +90,10 @@ pub fn insert_if_new(
             serde_json::to_string(&r.evidence)?,
             r.status,
             ts(now),
+            r.kind,
+            r.raw_ref,
+            r.excerpt,
+            r.effect,
         ],
     )?;
     if n == 0 {
@@ -124,13 +137,18 @@ fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<StoredResponse> 
             evidence: serde_json::from_str(&evidence).unwrap_or_default(),
             status: r.get(14)?,
             invoices,
+            kind: r.get(15)?,
+            raw_ref: r.get(16)?,
+            excerpt: r.get(17)?,
+            effect: r.get(18)?,
         },
     })
 }
 
 const COLUMNS: &str =
     "id, client_id, outbox_id, channel, external_id, received_at, sender, subject, body,
-    intent, promised_date, promised_amount, ambiguous, evidence, status";
+    intent, promised_date, promised_amount, ambiguous, evidence, status, kind, raw_ref, excerpt,
+    effect";
 
 /// Replies, newest first; only those needing review when `review_only`.
 pub fn list(conn: &Connection, review_only: bool) -> Result<Vec<StoredResponse>> {
@@ -151,4 +169,71 @@ pub fn for_invoice(conn: &Connection, number: &str) -> Result<Vec<StoredResponse
     ))?;
     let rows = stmt.query_map([number], |r| from_row(conn, r))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One reply by id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<StoredResponse>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM responses WHERE id = ?1"))?;
+    let mut rows = stmt.query_map([id], |r| from_row(conn, r))?;
+    Ok(rows.next().transpose()?)
+}
+
+/// Whether a reply with this external id (Message-ID) is already stored.
+pub fn exists(conn: &Connection, external_id: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM responses WHERE external_id = ?1",
+            [external_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Records the owner's reading of a reply: its new class, intent, date, client and status.
+pub fn set_review(conn: &Connection, id: i64, review: &Review<'_>) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE responses SET kind = ?2, intent = ?3, promised_date = ?4, client_id = ?5,
+                              status = ?6, effect = ?7
+         WHERE id = ?1",
+        params![
+            id,
+            review.kind,
+            review.intent,
+            review.promised_date,
+            review.client_id,
+            review.status,
+            review.effect
+        ],
+    )?;
+    anyhow::ensure!(n == 1, "no reply #{id} (see `cobrador responses`)");
+    if let Some(numbers) = review.invoices {
+        conn.execute("DELETE FROM response_invoices WHERE response_id = ?1", [id])?;
+        for number in numbers {
+            conn.execute(
+                "INSERT OR IGNORE INTO response_invoices (response_id, invoice_number) VALUES (?1, ?2)",
+                params![id, number],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A reply's new reading, decided by the owner.
+#[derive(Debug, Clone)]
+pub struct Review<'a> {
+    /// `reply`, `auto_reply`, `bounce`.
+    pub kind: &'a str,
+    /// The intent.
+    pub intent: &'a str,
+    /// The promised date.
+    pub promised_date: Option<NaiveDate>,
+    /// The client.
+    pub client_id: Option<&'a str>,
+    /// `applied`, `needs_review` or `reviewed`.
+    pub status: &'a str,
+    /// What was done.
+    pub effect: &'a str,
+    /// The invoices it concerns, when they change.
+    pub invoices: Option<&'a [String]>,
 }

@@ -10,7 +10,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use super::{OutboxMessage, OutboxStatus};
-use crate::policy::planner::{ClientFile, Snapshot};
+use crate::domain::{ClientFile, Snapshot};
 
 /// A dead message that still holds its stage is, for planning, a stage still being tried.
 fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {
@@ -23,7 +23,7 @@ fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {
 /// Reads every client with its contacts, invoices, payments, promises and messages.
 pub fn load(conn: &Connection) -> Result<Snapshot> {
     let clients = super::clients::list(conn)?;
-    let contacts = super::clients::all_contacts(conn)?;
+    let contacts = super::inbox::reachable_contacts(conn)?;
     let invoices = super::invoices::list(conn, None)?;
     let payments = super::invoices::all_payments(conn)?;
     let promises = super::promises::all(conn)?;

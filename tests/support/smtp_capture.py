@@ -14,6 +14,8 @@ before the 250 reply) plus one JSON line per message in DIR/envelopes.jsonl.
                             connection without answering the final dot (a lost reply)
   --stall-after-data N      for the first N messages: store the message, then never answer
   --tempfail-data N         451 after DATA for the first N messages (nothing stored)
+  --unavailable-first N     421 (service not available) for the first N RCPT commands
+  --stall-rcpt N            for the first N RCPT commands: never answer (a stalled server)
 Stops on SIGTERM/SIGINT.
 """
 import argparse, asyncio, itertools, json, os, signal, ssl, sys
@@ -34,11 +36,14 @@ ap.add_argument("--delay-data", type=float, default=0)
 ap.add_argument("--close-after-data", type=int, default=0)
 ap.add_argument("--stall-after-data", type=int, default=0)
 ap.add_argument("--tempfail-data", type=int, default=0)
+ap.add_argument("--unavailable-first", type=int, default=0)
+ap.add_argument("--stall-rcpt", type=int, default=0)
 a = ap.parse_args()
 
 os.makedirs(a.dir, exist_ok=True)
 counter = itertools.count(1)
 tempfails = [a.tempfail_first]
+before_data = dict(unavailable=a.unavailable_first, stall=a.stall_rcpt)
 after_data = dict(close=a.close_after_data, stall=a.stall_after_data, tempfail=a.tempfail_data)
 user, password = a.auth.split(":", 1) if a.auth else (None, None)
 
@@ -53,6 +58,12 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if any(s in address for s in a.reject_rcpt):
             return "550 5.1.1 <%s>: Recipient address rejected (test)" % address
+        if before_data["stall"] > 0:
+            before_data["stall"] -= 1
+            await asyncio.sleep(3600)
+        if before_data["unavailable"] > 0:
+            before_data["unavailable"] -= 1
+            return "421 4.3.2 Service not available (test)"
         if tempfails[0] > 0:
             tempfails[0] -= 1
             return "451 4.3.0 <%s>: Temporary failure (test)" % address

@@ -1,9 +1,9 @@
 //! Choosing the channel, the recipients and the moment of one planned message.
 
-use crate::config::Stage;
+use crate::domain::OutboxStatus;
 use crate::domain::{Channel, Contact, ContactRole, Invoice};
+use crate::policy::ladder::Stage;
 use crate::policy::{ContactRules, HolidayCalendar};
-use crate::store::OutboxStatus;
 
 use super::{ClientFile, Plan, PlannedMessage, hold, schedule};
 

@@ -20,10 +20,10 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::settle::Settled;
 use super::{ClientFile, Plan, hold, on_business_day};
-use crate::config::Stage;
 use crate::domain::Invoice;
+use crate::domain::{OutboxMessage, OutboxStatus, PromiseStatus};
 use crate::policy::HolidayCalendar;
-use crate::store::{OutboxMessage, OutboxStatus, PromiseStatus};
+use crate::policy::ladder::Stage;
 
 /// What the ladder allows today for one cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 use chrono::{Days, NaiveDate};
 
 use super::promises::add_business_days;
+use crate::domain::PaymentPlan;
 use crate::domain::{Invoice, Money, Payment};
 use crate::policy::HolidayCalendar;
-use crate::store::agreements::Plan;
 
 /// One instalment with what was allocated to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,11 @@ pub struct InstalmentState {
 }
 
 /// Allocates the payments made since the plan was agreed to its instalments, in order.
-pub fn allocate(plan: &Plan, payments: &[Payment], today: NaiveDate) -> Vec<InstalmentState> {
+pub fn allocate(
+    plan: &PaymentPlan,
+    payments: &[Payment],
+    today: NaiveDate,
+) -> Vec<InstalmentState> {
     let since = plan.created_at.date_naive();
     let mut left: Money = payments
         .iter()
@@ -80,7 +84,7 @@ pub enum PlanCheck {
 
 /// Checks a plan on `today` (the client's local date).
 pub fn check_plan(
-    plan: &Plan,
+    plan: &PaymentPlan,
     invoices: &[Invoice],
     payments: &[Payment],
     today: NaiveDate,

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use super::choose::{self, ClientCtx};
 use super::settle::Settled;
 use super::{Plan, PlanRef, PlannedMessage, instalment_stage};
-use crate::config::Stage;
 use crate::domain::Invoice;
+use crate::policy::ladder::Stage;
 
 /// Preventive reminders: per invoice not yet due, the latest negative stage whose window has
 /// opened, once.

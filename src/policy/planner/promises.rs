@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::Promise;
 use crate::domain::{Invoice, Money, Payment};
 use crate::policy::HolidayCalendar;
-use crate::store::Promise;
 
 /// The state of a pending promise on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,9 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ClientFile, PlanCheck, Settings};
 use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
+use crate::domain::{PaymentPlan, PlanStatus};
+use crate::domain::{Promise, PromiseStatus};
 use crate::policy::HolidayCalendar;
-use crate::store::agreements::{self, PlanStatus};
-use crate::store::{Promise, PromiseStatus};
 
 /// What the promises and plans of one client mean today.
 #[derive(Debug, Default)]
@@ -28,7 +28,7 @@ pub(super) struct Settled<'a> {
     /// Invoice number → when its plan broke.
     pub plan_broken_on: BTreeMap<String, DateTime<Utc>>,
     /// Instalment reminders due: (plan, instalment, missed).
-    pub instalment_due: Vec<(&'a agreements::Plan, u32, bool)>,
+    pub instalment_due: Vec<(&'a PaymentPlan, u32, bool)>,
 }
 
 /// Settles the client's promises and plans on its local `today`.

@@ -11,7 +11,7 @@ use crate::domain::{
     Channel, Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind,
 };
 use crate::domain::{Contact, Invoice, Money};
-use crate::store::{NewOutboxMessage, OutboxMessage, OutboxStatus, Promise, PromiseStatus};
+use crate::domain::{NewOutboxMessage, OutboxMessage, OutboxStatus, Promise, PromiseStatus};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -726,7 +726,7 @@ fn a_regular_client_gets_the_gentler_ladder_and_a_late_payer_the_default() {
 impl World {
     /// A plan agreed at `made` over `invoices` with `(due, amount)` instalments.
     fn plan_of(mut self, made: &str, invoices: &[&str], instalments: &[(&str, &str)]) -> World {
-        use crate::store::agreements::{Instalment, Plan as AgreedPlan, PlanStatus};
+        use crate::domain::{Instalment, PaymentPlan as AgreedPlan, PlanStatus};
         self.file.plans.push(AgreedPlan {
             id: self.file.plans.len() as i64 + 1,
             client_id: self.file.client.id.clone(),
@@ -844,7 +844,7 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
         held(&plan)
     );
     let mut broken = planned();
-    broken.file.plans[0].status = crate::store::agreements::PlanStatus::Broken;
+    broken.file.plans[0].status = crate::domain::PlanStatus::Broken;
     broken.file.plans[0].resolved_at = Some(at("2026-11-09T11:00:00Z"));
     let plan = broken.plan("2026-11-24T10:30:00Z");
     let m = only(&plan);

@@ -6,37 +6,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::config::Reminders;
-use crate::domain::{Channel, Client, Contact, Invoice, Payment};
+use crate::domain::Channel;
+use crate::policy::ladder::Reminders;
 use crate::policy::{ContactRules, HolidayCalendar};
-use crate::store::agreements;
-use crate::store::{OutboxMessage, Promise};
 
-/// Everything the planner knows about one client.
-#[derive(Debug, Clone)]
-pub struct ClientFile {
-    /// The client.
-    pub client: Client,
-    /// Its contacts, billing first.
-    pub contacts: Vec<Contact>,
-    /// All its invoices, with balances.
-    pub invoices: Vec<Invoice>,
-    /// All payments on its invoices.
-    pub payments: Vec<Payment>,
-    /// All its promises.
-    pub promises: Vec<Promise>,
-    /// All its outbox messages.
-    pub messages: Vec<OutboxMessage>,
-    /// All its payment plans.
-    pub plans: Vec<agreements::Plan>,
-}
-
-/// The database as the planner sees it.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    /// One entry per client.
-    pub clients: Vec<ClientFile>,
-}
+pub use crate::domain::{ClientFile, Snapshot};
 
 /// The rules that do not change between ticks.
 #[derive(Debug, Clone)]

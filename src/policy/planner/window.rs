@@ -8,15 +8,15 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 
 use super::choose::ClientCtx;
 use super::{Plan, PlannedMessage, hold};
+use crate::domain::{OutboxMessage, OutboxStatus};
 use crate::policy::calendar::next_send_moment;
-use crate::store::{OutboxMessage, OutboxStatus};
 
 /// How many later local days [`schedule_after`] tries before giving up on a free day.
 const MAX_DAY_SKIPS: u32 = 60;
 
 /// Whether a stage's messages are read by the client (and so count against its limits).
 pub fn is_client_facing(stage: &str) -> bool {
-    stage != "handover" && stage != "owner_alert"
+    !crate::domain::is_owner_facing(stage)
 }
 
 /// Instants of the client's earlier client-facing messages (sent, or still to be sent).

@@ -152,7 +152,7 @@ fn p4_a_missed_instalment_nudge_is_not_followed_days_later_by_a_harsh_step() {
             "2026-11-05T10:00:00Z",
             &["F1"],
         );
-    w.file.plans[0].status = crate::store::agreements::PlanStatus::Broken;
+    w.file.plans[0].status = crate::domain::PlanStatus::Broken;
     w.file.plans[0].resolved_at = Some(at("2026-11-09T11:00:00Z"));
     for (now, want) in [
         ("2026-11-09T11:00:00Z", None),
@@ -207,7 +207,7 @@ fn p6_a_due_date_on_a_holiday_is_reminded_the_next_business_day() {
 
 #[test]
 fn p7_deadlines_are_business_days_in_the_clients_calendar() {
-    let ladder = crate::config::default_ladder();
+    let ladder = crate::policy::ladder::default_ladder();
     let formal = ladder.iter().position(|s| s.name == "formal").unwrap();
     let second = ladder.iter().position(|s| s.name == "second").unwrap();
     let madrid =

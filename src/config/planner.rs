@@ -1,11 +1,14 @@
 //! Building the planner's [`Settings`] from the configuration and the clients it will meet.
+//! It lives here, not in the planner, so that the pure policy never reads the configuration:
+//! the configuration builds the policy's settings.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use super::{Settings, Snapshot};
-use crate::config::Config;
+use super::Config;
+use crate::domain::Snapshot;
+use crate::policy::planner::Settings;
 use crate::policy::{ContactRules, Country, HolidayCalendar};
 
 impl Settings {
@@ -32,9 +35,9 @@ impl Settings {
             reminders: config.reminders.clone(),
             rules,
             calendars,
-            // Only the file channel delivers Telegram messages today; with a real SMTP server
-            // they would wait in the outbox forever, so Telegram is not chosen.
-            telegram: config.email.smtp.is_none(),
+            // Telegram is delivered by the bot (`[telegram]`), or written by the file channel
+            // when there is no SMTP server; otherwise it would wait in the outbox forever.
+            telegram: config.telegram.is_some() || config.email.smtp.is_none(),
         })
     }
 }

@@ -2,7 +2,10 @@
 //! whether it was sent by a machine (RFC 3834 auto-replies, delivery status notifications).
 
 use chrono::{DateTime, TimeZone, Utc};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{HeaderValue, MessageParser, PartType};
+
+use super::classify::{self, Classified, Kind};
+use super::{html, trim};
 
 /// A received email, reduced to what matching and understanding need.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17,11 +20,17 @@ pub struct ParsedMail {
     pub subject: Option<String>,
     /// In-Reply-To then References, without angle brackets.
     pub references: Vec<String>,
-    /// The plain text (from the HTML part when there is no text part).
+    /// The whole text: the text/plain part, or the HTML part converted with its quotes marked.
     pub text: String,
-    /// `Auto-Submitted` other than `no`, `Precedence: auto_reply|bulk|junk`, `X-Autoreply`...
+    /// The client's visible words: `text` without quoted history and signature.
+    pub visible: String,
+    /// The message had no text/plain part.
+    pub html_only: bool,
+    /// Reply, auto-reply or bounce, and why.
+    pub class: Classified,
+    /// Not a person's reply (an auto-reply or a bounce).
     pub automatic: bool,
-    /// A delivery status notification (bounce).
+    /// A delivery failure notice.
     pub bounce: bool,
 }
 
@@ -35,45 +44,65 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 
 /// Parses raw RFC 5322 bytes; `None` if it is not a message at all.
 pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
-    let msg = MessageParser::default().parse(raw)?;
-    let header_text = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
-    let auto_submitted = header_text("Auto-Submitted").is_some_and(|v| !v.starts_with("no"));
-    let precedence = header_text("Precedence")
-        .is_some_and(|v| ["auto_reply", "bulk", "junk", "list"].contains(&v.as_str()));
-    let x_auto =
-        msg.header_raw("X-Autoreply").is_some() || msg.header_raw("X-Autorespond").is_some();
-    let content_type = msg
-        .content_type()
-        .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase())
-        .unwrap_or_default();
-    let report_type = msg
-        .content_type()
-        .and_then(|ct| ct.attribute("report-type"))
-        .map(|s| s.to_ascii_lowercase());
-    let bounce =
-        content_type == "multipart/report" && report_type.as_deref() == Some("delivery-status");
+    parse_with(raw, &[])
+}
+
+/// As [`parse`], with our own addresses (never taken for a bounce's failed recipient).
+pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
+    // mail-parser 0.11.9 has a `debug_assert!` ("Invalid part ID, could not find multipart")
+    // that malformed multiparts reach (found by tests/fuzz.rs; the inputs are in
+    // tests/fuzz-corpus/mime/). Release builds go on; a debug build must not die on a hostile
+    // message either: such a message is "not a message" here.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw));
+    let msg = parsed.ok().flatten()?;
     let mut references = ids(msg.in_reply_to());
     for r in ids(msg.references()) {
         if !references.contains(&r) {
             references.push(r);
         }
     }
-    let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    // mail-parser lists an HTML part as the text body when there is no text/plain one.
+    let html_only = msg
+        .text_body
+        .first()
+        .and_then(|i| msg.parts.get(*i as usize))
+        .is_none_or(|p| matches!(p.body, PartType::Html(_)));
+    let text = if html_only {
+        msg.body_html(0)
+            .map(|h| html::to_text(&h))
+            .unwrap_or_default()
+    } else {
+        msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+    };
+    let from = msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .map(|a| a.to_ascii_lowercase());
+    let subject = msg.subject().map(str::to_owned);
+    let visible = trim::visible_text(&text);
+    let class = classify::classify(
+        &msg,
+        from.as_deref(),
+        subject.as_deref().unwrap_or(""),
+        &text,
+        &visible,
+        own,
+    );
     Some(ParsedMail {
         message_id: msg.message_id().map(str::to_owned),
         date: msg
             .date()
             .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
-        from: msg
-            .from()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .map(|a| a.to_ascii_lowercase()),
-        subject: msg.subject().map(str::to_owned),
+        from,
+        subject,
         references,
         text,
-        automatic: auto_submitted || precedence || x_auto || bounce,
-        bounce,
+        visible,
+        html_only,
+        automatic: class.kind != Kind::Reply,
+        bounce: class.kind == Kind::Bounce,
+        class,
     })
 }
 

@@ -1,0 +1,233 @@
+//! The Telegram channel: an outbox message becomes one `sendMessage` (Telegram HTML, already
+//! escaped by the renderer) with the inline buttons of its kind (see
+//! [`buttons::for_stage`]).
+//!
+//! Telegram's limits are kept here: at most one message per second to a chat and thirty per
+//! second overall. A 429 pauses every send for its `retry_after`; a short one is waited out
+//! in place (`telegram.max-retry-after-secs`), a longer one leaves the message for a later
+//! pass (`Retry`). A 403 (the user blocked the bot) is a permanent failure, and the chat is
+//! marked unreachable in the database at once (the channel's own short connection): the
+//! contact prefers email from then on, so when the sender releases the dead message's stage
+//! the planner sends it by email. A request that went out but whose answer was lost may have
+//! been delivered: it is a `Failure` that tells the owner, never a blind resend.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+pub mod api;
+pub mod buttons;
+mod http;
+
+use super::{Channel, SendContext, SendOutcome};
+use crate::config::Config;
+use crate::domain;
+use crate::store::OutboxMessage;
+use api::{ApiError, Bot};
+
+/// Telegram's documented pace: one message per second in a chat.
+const PER_CHAT: Duration = Duration::from_secs(1);
+/// ... and about thirty per second overall.
+const OVERALL: Duration = Duration::from_millis(34);
+
+#[derive(Default)]
+struct Pace {
+    per_chat: HashMap<i64, Instant>,
+    next_any: Option<Instant>,
+    paused_until: Option<Instant>,
+}
+
+/// Sends outbox messages through the Bot API.
+pub struct TelegramChannel {
+    bot: Bot,
+    max_retry_after: u64,
+    pace: Mutex<Pace>,
+    blocked: Mutex<Vec<i64>>,
+    database: Option<PathBuf>,
+}
+
+impl TelegramChannel {
+    /// The channel `[telegram]` describes; `None` without that section.
+    pub fn from_config(config: &Config) -> anyhow::Result<Option<TelegramChannel>> {
+        let Some(tg) = &config.telegram else {
+            return Ok(None);
+        };
+        let mut channel = TelegramChannel::new(Bot::from_config(tg)?, tg.max_retry_after_secs);
+        channel.database = Some(config.database.clone());
+        Ok(Some(channel))
+    }
+
+    /// A channel over `bot`, waiting out 429s of up to `max_retry_after` seconds in place.
+    pub fn new(bot: Bot, max_retry_after: u64) -> TelegramChannel {
+        TelegramChannel {
+            bot,
+            max_retry_after,
+            pace: Mutex::new(Pace::default()),
+            blocked: Mutex::new(Vec::new()),
+            database: None,
+        }
+    }
+
+    /// The bot, for the poller and `telegram` commands.
+    pub fn bot(&self) -> &Bot {
+        &self.bot
+    }
+
+    /// Chats found blocked (403) since the last call (also marked unreachable in the database
+    /// when the channel was built from a configuration).
+    pub fn take_blocked(&self) -> Vec<i64> {
+        self.blocked
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default()
+    }
+
+    /// Waits for this chat's turn and reserves it.
+    async fn wait_turn(&self, chat: i64) {
+        let wait_until = {
+            let Ok(mut pace) = self.pace.lock() else {
+                return;
+            };
+            let now = Instant::now();
+            let mut at = now;
+            for limit in [
+                pace.paused_until,
+                pace.next_any,
+                pace.per_chat.get(&chat).map(|t| *t + PER_CHAT),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                at = at.max(limit);
+            }
+            pace.next_any = Some(at + OVERALL);
+            pace.per_chat.insert(chat, at);
+            at
+        };
+        tokio::time::sleep_until(wait_until).await;
+    }
+
+    fn pause(&self, secs: u64) {
+        if let Ok(mut pace) = self.pace.lock() {
+            let until = Instant::now() + Duration::from_secs(secs);
+            pace.paused_until = Some(pace.paused_until.map_or(until, |p| p.max(until)));
+        }
+    }
+
+    async fn send_one(&self, chat: i64, msg: &OutboxMessage) -> SendOutcome {
+        let markup = buttons::for_stage(&msg.message.stage, msg.id);
+        let mut waited = false;
+        loop {
+            self.wait_turn(chat).await;
+            let err = match self
+                .bot
+                .send_message(chat, &msg.message.body_text, markup.clone())
+                .await
+            {
+                Ok(sent) => {
+                    return SendOutcome::Sent {
+                        telegram_message_id: Some(sent.message_id),
+                    };
+                }
+                Err(e) => e,
+            };
+            if let Some(secs) = err.retry_after() {
+                self.pause(secs);
+                if !waited && secs <= self.max_retry_after {
+                    tracing::info!(chat, secs, "Telegram asked to slow down; waiting.");
+                    waited = true;
+                    continue;
+                }
+                return SendOutcome::Retry(format!("{err} (retry after {secs} s)"));
+            }
+            if err.is_blocked() {
+                return self.blocked(chat, &err).await;
+            }
+            return self.outcome_of(chat, &err);
+        }
+    }
+
+    /// A 403: remember the chat, mark it unreachable (its contact falls back to email).
+    async fn blocked(&self, chat: i64, err: &ApiError) -> SendOutcome {
+        if let Ok(mut b) = self.blocked.lock() {
+            b.push(chat);
+        }
+        if let Some(db) = self.database.clone() {
+            let marked = tokio::task::spawn_blocking(move || {
+                let mut store = crate::store::Store::open_existing(&db)?;
+                crate::store::telegram::record_blocked(&mut store, &[chat], chrono::Utc::now())
+            })
+            .await;
+            match marked {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(
+                    chat,
+                    error = format!("{e:#}"),
+                    "Cannot mark a blocked chat unreachable."
+                ),
+                Err(e) => {
+                    tracing::error!(chat, error = %e, "Cannot mark a blocked chat unreachable.")
+                }
+            }
+        }
+        SendOutcome::Failure(format!("chat {chat} is unreachable: {err}"))
+    }
+
+    fn outcome_of(&self, chat: i64, err: &ApiError) -> SendOutcome {
+        if err.maybe_delivered() {
+            return SendOutcome::Failure(format!(
+                "{err}: the message may or may not have been delivered to chat {chat}; \
+                 not resent (check the chat)"
+            ));
+        }
+        if err.is_transient() {
+            SendOutcome::Retry(err.to_string())
+        } else {
+            SendOutcome::Failure(err.to_string())
+        }
+    }
+}
+
+impl Channel for TelegramChannel {
+    fn name(&self) -> &'static str {
+        "telegram"
+    }
+
+    fn kinds(&self) -> &[domain::Channel] {
+        &[domain::Channel::Telegram]
+    }
+
+    async fn send(&self, msg: &OutboxMessage, _ctx: SendContext<'_>) -> SendOutcome {
+        let mut chats = Vec::new();
+        for r in &msg.message.recipients {
+            match r.trim().parse::<i64>() {
+                Ok(chat) => chats.push(chat),
+                Err(_) => {
+                    return SendOutcome::Failure(format!("{r:?} is not a Telegram chat id"));
+                }
+            }
+        }
+        let Some((&first, rest)) = chats.split_first() else {
+            return SendOutcome::Failure("no Telegram chat to send to".into());
+        };
+        let outcome = self.send_one(first, msg).await;
+        if matches!(outcome, SendOutcome::Sent { .. }) {
+            // The first chat has it: the message counts as sent. Others are best effort.
+            for &chat in rest {
+                let other = self.send_one(chat, msg).await;
+                if !matches!(other, SendOutcome::Sent { .. }) {
+                    tracing::warn!(
+                        chat,
+                        outbox = msg.id,
+                        ?other,
+                        "Copy to a second chat failed."
+                    );
+                }
+            }
+        }
+        outcome
+    }
+}

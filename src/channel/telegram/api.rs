@@ -1,0 +1,358 @@
+//! The Bot API methods cobrador calls, and the parts of its objects it reads
+//! (<https://core.telegram.org/bots/api>).
+//!
+//! Every call is `POST {api-url}/bot{token}/{method}` with a JSON body; every answer is
+//! `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": "...",
+//! "parameters": {"retry_after": S}}`. Unknown fields are ignored, so newer servers keep
+//! working.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::http::{Endpoint, HttpError};
+use crate::config;
+
+/// Why a Bot API call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The HTTP exchange failed (network, TLS, timeout): transient.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The Bot API answered `ok: false`.
+    #[error("the Bot API refused {method}: {code} {description}")]
+    Refused {
+        /// The method called.
+        method: &'static str,
+        /// `error_code` (400, 401, 403, 409, 429...).
+        code: i64,
+        /// `description`.
+        description: String,
+        /// `parameters.retry_after`, with 429.
+        retry_after: Option<u64>,
+    },
+    /// The answer was not the documented JSON.
+    #[error("the Bot API answered {method} with something unexpected: {detail}")]
+    Decode {
+        /// The method called.
+        method: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+impl ApiError {
+    /// Seconds to wait, for a 429.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Refused {
+                code: 429,
+                retry_after,
+                ..
+            } => Some(retry_after.unwrap_or(1)),
+            _ => None,
+        }
+    }
+
+    /// The user blocked the bot, deleted their account, or the chat is gone (403).
+    pub fn is_blocked(&self) -> bool {
+        matches!(self, ApiError::Refused { code: 403, .. })
+    }
+
+    /// The request went out but its answer was lost: the message may have been delivered.
+    pub fn maybe_delivered(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Http(HttpError::NoAnswer { .. } | HttpError::Malformed { .. })
+        )
+    }
+
+    /// Worth trying again later: network trouble, 429, 5xx, a 409 polling conflict, or a
+    /// wrong token or `api-url` (401, 404): a setting to fix, not a reason to drop messages.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Http(_) => true,
+            ApiError::Refused { code, .. } => matches!(code, 401 | 404 | 409 | 429) || *code >= 500,
+            ApiError::Decode { .. } => false,
+        }
+    }
+}
+
+/// A Telegram user (the parts read).
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    /// User id.
+    pub id: i64,
+    /// First name.
+    #[serde(default)]
+    pub first_name: String,
+    /// `@username` without the `@`.
+    pub username: Option<String>,
+}
+
+/// A chat.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Chat {
+    /// Chat id (for a private chat, the user's id).
+    pub id: i64,
+    /// `private`, `group`, `supergroup` or `channel`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The other party's username, in private chats.
+    pub username: Option<String>,
+}
+
+/// A message (or, inside a callback query, an inaccessible message with `date` 0).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Message {
+    /// Id within the chat.
+    pub message_id: i64,
+    /// Unix time it was sent (0 for an inaccessible message).
+    #[serde(default)]
+    pub date: i64,
+    /// Where it was sent.
+    pub chat: Chat,
+    /// Who sent it.
+    pub from: Option<User>,
+    /// Text, for text messages.
+    pub text: Option<String>,
+    /// The message this one replies to.
+    pub reply_to_message: Option<Box<Message>>,
+}
+
+/// A press on an inline button.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CallbackQuery {
+    /// Id to answer with `answerCallbackQuery`.
+    pub id: String,
+    /// Who pressed.
+    pub from: User,
+    /// The message with the button.
+    pub message: Option<Message>,
+    /// The button's `callback_data`.
+    pub data: Option<String>,
+}
+
+/// A change of the bot's membership in a chat (a private chat blocking the bot: `kicked`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChatMemberUpdated {
+    /// The chat.
+    pub chat: Chat,
+    /// The bot's new membership.
+    pub new_chat_member: ChatMember,
+}
+
+/// The parts of a ChatMember read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChatMember {
+    /// `member`, `kicked`, `left`...
+    pub status: String,
+}
+
+/// One incoming update.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Update {
+    /// Increasing id; the next `getUpdates` offset is the last one plus one.
+    pub update_id: i64,
+    /// A new message.
+    pub message: Option<Message>,
+    /// A button press.
+    pub callback_query: Option<CallbackQuery>,
+    /// The bot was blocked or unblocked in a private chat.
+    pub my_chat_member: Option<ChatMemberUpdated>,
+}
+
+/// Checks that `telegram.api-url` is a URL the client can use.
+pub fn check_api_url(url: &str) -> anyhow::Result<()> {
+    Endpoint::parse(url)?;
+    Ok(())
+}
+
+/// A bot: the endpoint and token, and the timeouts.
+#[derive(Clone)]
+pub struct Bot {
+    endpoint: Endpoint,
+    token: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Bot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bot { token: <hidden> }")
+    }
+}
+
+impl Bot {
+    /// A bot from `[telegram]`: reads the token (env or file) and parses `api-url`.
+    pub fn from_config(tg: &config::Telegram) -> anyhow::Result<Bot> {
+        Ok(Bot {
+            endpoint: Endpoint::parse(tg.api_base())?,
+            token: tg.token()?,
+            timeout: Duration::from_secs(tg.timeout_secs.max(1)),
+        })
+    }
+
+    /// Calls `method` with `params`; `extra` is added to the timeout (long polling).
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        params: &Value,
+        extra: Duration,
+    ) -> Result<T, ApiError> {
+        let body = serde_json::to_vec(params).map_err(|e| ApiError::Decode {
+            method,
+            detail: e.to_string(),
+        })?;
+        let path = format!("/bot{}/{method}", self.token);
+        let (status, body) = self
+            .endpoint
+            .post_json(&path, &body, self.timeout + extra)
+            .await?;
+        decode(method, status, &body)
+    }
+
+    /// `getMe`: the bot's own user (checks the token).
+    pub async fn get_me(&self) -> Result<User, ApiError> {
+        self.call("getMe", &json!({}), Duration::ZERO).await
+    }
+
+    /// `getUpdates` from `offset`, waiting up to `timeout` seconds for news.
+    pub async fn get_updates(&self, offset: i64, timeout: u64) -> Result<Vec<Update>, ApiError> {
+        let params = json!({
+            "offset": offset,
+            "timeout": timeout,
+            "allowed_updates": ["message", "callback_query", "my_chat_member"],
+        });
+        self.call("getUpdates", &params, Duration::from_secs(timeout))
+            .await
+    }
+
+    /// `sendMessage` with `parse_mode=HTML` and an optional `reply_markup`.
+    pub async fn send_message(
+        &self,
+        chat_id: i64,
+        html: &str,
+        reply_markup: Option<Value>,
+    ) -> Result<Message, ApiError> {
+        let mut params = json!({
+            "chat_id": chat_id,
+            "text": html,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": true},
+        });
+        if let Some(markup) = reply_markup {
+            params["reply_markup"] = markup;
+        }
+        self.call("sendMessage", &params, Duration::ZERO).await
+    }
+
+    /// `answerCallbackQuery`, with a short notice shown to the user.
+    pub async fn answer_callback_query(&self, id: &str, text: &str) -> Result<bool, ApiError> {
+        let params = json!({ "callback_query_id": id, "text": text });
+        self.call("answerCallbackQuery", &params, Duration::ZERO)
+            .await
+    }
+
+    /// `editMessageReplyMarkup`: replaces (or with `None`, removes) a message's buttons.
+    pub async fn edit_message_reply_markup(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+        reply_markup: Option<Value>,
+    ) -> Result<Value, ApiError> {
+        let mut params = json!({ "chat_id": chat_id, "message_id": message_id });
+        if let Some(markup) = reply_markup {
+            params["reply_markup"] = markup;
+        }
+        self.call("editMessageReplyMarkup", &params, Duration::ZERO)
+            .await
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    ok: bool,
+    result: Option<Value>,
+    error_code: Option<i64>,
+    description: Option<String>,
+    parameters: Option<Parameters>,
+}
+
+#[derive(Deserialize)]
+struct Parameters {
+    retry_after: Option<u64>,
+}
+
+fn decode<T: DeserializeOwned>(
+    method: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    let envelope: Envelope = match serde_json::from_slice(body) {
+        Ok(e) => e,
+        // A proxy's error page in front of the Bot API: transient when the status says so.
+        Err(_) if status >= 500 || status == 429 => {
+            return Err(ApiError::Refused {
+                method,
+                code: i64::from(status),
+                description: format!("HTTP {status}"),
+                retry_after: None,
+            });
+        }
+        Err(e) => {
+            return Err(ApiError::Decode {
+                method,
+                detail: format!("HTTP {status}, not Bot API JSON ({e})"),
+            });
+        }
+    };
+    if !envelope.ok {
+        return Err(ApiError::Refused {
+            method,
+            code: envelope.error_code.unwrap_or(i64::from(status)),
+            description: envelope.description.unwrap_or_default(),
+            retry_after: envelope.parameters.and_then(|p| p.retry_after),
+        });
+    }
+    serde_json::from_value(envelope.result.unwrap_or(Value::Null)).map_err(|e| ApiError::Decode {
+        method,
+        detail: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_results_and_documented_errors() {
+        let m: Message = decode(
+            "sendMessage",
+            200,
+            br#"{"ok":true,"result":{"message_id":7,"date":1,"chat":{"id":5,"type":"private"},"text":"x","entities":[]}}"#,
+        )
+        .unwrap();
+        assert_eq!((m.message_id, m.chat.id), (7, 5));
+        let e = decode::<Message>(
+            "sendMessage",
+            429,
+            br#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.retry_after(), Some(3));
+        assert!(e.is_transient() && !e.is_blocked());
+        let e = decode::<Message>(
+            "sendMessage",
+            403,
+            br#"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#,
+        )
+        .unwrap_err();
+        assert!(e.is_blocked() && !e.is_transient());
+        let e = decode::<Message>("sendMessage", 502, b"<html>Bad Gateway</html>").unwrap_err();
+        assert!(e.is_transient());
+        let e = decode::<Message>("sendMessage", 200, b"<html>").unwrap_err();
+        assert!(!e.is_transient());
+    }
+}

@@ -1,0 +1,161 @@
+//! `cobrador telegram link|poll|me`: issue a deep link for a client, read the bot's updates,
+//! check the token.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+
+use super::outbox::runtime;
+use super::plan::parse_now;
+use super::{Context, print_json};
+use crate::channel::Registry;
+use crate::channel::telegram::api::Bot;
+use crate::sender::{self, FlushOptions};
+use crate::telegram::{self, link};
+
+/// `telegram` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Print a one-time deep link (and a QR code) that links a client's Telegram chat.
+    Link {
+        /// The client id.
+        client: String,
+        /// The contact (email) the chat stands for. Default: the billing contact.
+        #[arg(long)]
+        contact: Option<String>,
+        /// JSON output (no QR code).
+        #[arg(long)]
+        json: bool,
+        /// The instant the link is issued at (RFC 3339). Default: now.
+        #[arg(long, value_parser = parse_now)]
+        now: Option<DateTime<Utc>>,
+    },
+    /// Read the bot's updates and apply them, then send what they queued.
+    Poll {
+        /// One pass without waiting, then exit (cron, tests). Without it: long polling until
+        /// Ctrl-C.
+        #[arg(long)]
+        once: bool,
+        /// The instant of the pass (RFC 3339). Default: now. Only with --once.
+        #[arg(long, value_parser = parse_now, requires = "once")]
+        now: Option<DateTime<Utc>>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the Bot API who the bot is (checks the token and `api-url`).
+    Me,
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+    match cmd {
+        Command::Link {
+            client,
+            contact,
+            json,
+            now,
+        } => {
+            let mut store = ctx.store()?;
+            let now = now.unwrap_or_else(Utc::now);
+            let link =
+                link::create_link(&mut store, &ctx.config, &client, contact.as_deref(), now)?;
+            if json {
+                print_json(&link)?;
+            } else {
+                println!(
+                    "Deep link for {} ({}):\n{}\n",
+                    link.client, link.contact, link.url
+                );
+                println!("{}\n", qr(&link.url)?);
+                println!("For an email to the client:\n{}", link.invitation);
+                println!("\nValid once, until {}.", link.expires_at);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Poll { once, now, json } => poll(ctx, once, now, json),
+        Command::Me => {
+            let tg = ctx
+                .config
+                .telegram
+                .as_ref()
+                .context("there is no [telegram] section in the configuration")?;
+            let bot = Bot::from_config(tg)?;
+            let me = runtime()?.block_on(bot.get_me())?;
+            let name = me.username.unwrap_or_default();
+            println!("bot @{name} (id {})", me.id);
+            if !name.eq_ignore_ascii_case(tg.bot_username.trim_start_matches('@')) {
+                println!(
+                    "warning: telegram.bot-username is {:?} but the token belongs to @{name}: deep links would open the wrong bot",
+                    tg.bot_username
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Result<ExitCode> {
+    let rt = runtime()?;
+    if !once {
+        let token = tokio_util::sync::CancellationToken::new();
+        let cancel = token.clone();
+        let config = std::sync::Arc::new(ctx.config.clone());
+        let db = ctx.config.database.clone();
+        rt.block_on(async move {
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                cancel.cancel();
+            });
+            telegram::poll_loop(config, db, token, || {}).await
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut store = ctx.store()?;
+    let now = now.unwrap_or_else(Utc::now);
+    let report = rt.block_on(telegram::poll_once(&ctx.config, &mut store, now))?;
+    let channels = Registry::from_config(&ctx.config)?;
+    let flushed = rt.block_on(async {
+        let r = sender::flush_all(
+            &mut store,
+            &channels,
+            &ctx.config,
+            now,
+            &FlushOptions::for_config(&ctx.config),
+        )
+        .await;
+        channels.close().await;
+        r
+    })?;
+    if json {
+        print_json(&serde_json::json!({ "poll": report, "flush": flushed }))?;
+    } else {
+        println!(
+            "telegram poll at {now}: {} updates, {} applied, {} repeated; {} sent, {} to retry, {} dead",
+            report.updates,
+            report.handled,
+            report.repeated,
+            flushed.sent,
+            flushed.retry,
+            flushed.dead
+        );
+        for o in &report.outcomes {
+            println!("update: {o}");
+        }
+    }
+    for w in report.warnings.iter().chain(&flushed.warnings) {
+        eprintln!("warning: {w}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The link as a QR code drawn with Unicode half blocks (two modules per character).
+fn qr(url: &str) -> Result<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).context("cannot draw the link as a QR code")?;
+    Ok(code
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .build())
+}

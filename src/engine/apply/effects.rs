@@ -1,0 +1,302 @@
+//! The effects of a reply once it is recorded: a promise, a payment claim, a dispute, a plan
+//! request or an opt-out changes the invoices and the client; then the acknowledgement to the
+//! client (threaded, in Spanish, repeating what was understood) and the owner's alert are
+//! queued in the same transaction.
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use super::{Applied, Incoming};
+use crate::config::Config;
+use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
+use crate::engine::matcher::Match;
+use crate::render::{self, Renderer};
+use crate::store::{self, NewOutboxMessage};
+use crate::understand::{Intent, PromisedAmount, Reading};
+
+/// Applies `reading` for the matched client: state changes, acknowledgement and alert.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn act(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    m: &Match,
+    reading: &Reading,
+    promised_amount: Option<Money>,
+    inc: &Incoming,
+    response_id: i64,
+    applied: &mut Applied,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let currency = m.invoices.first().map(|i| i.currency.clone());
+    let today = inc
+        .received_at
+        .with_timezone(&m.client.time_zone)
+        .date_naive();
+    let single = (m.invoices.len() == 1).then(|| m.invoices[0].number.clone());
+    let mut ack_kind = None;
+    let mut alert_kind = None;
+    match reading.intent {
+        Intent::Promise if reading.promised_date.is_some() => {
+            let date = reading.promised_date.unwrap_or(today);
+            let id = store::promises::add(
+                tx,
+                &m.client.id,
+                single.as_deref(),
+                date,
+                promised_amount,
+                "reply",
+                Some(response_id),
+                reading.ambiguous,
+                now,
+            )?;
+            store::events::append(
+                tx,
+                now,
+                "inbox",
+                "promise.recorded",
+                Some(&m.client.id),
+                single.as_deref(),
+                serde_json::json!({ "promise": id, "date": date, "amount": promised_amount, "ambiguous": reading.ambiguous }),
+            )?;
+            ack_kind = Some("ack_promise");
+        }
+        Intent::Paid => {
+            for inv in m
+                .invoices
+                .iter()
+                .filter(|i| i.status == InvoiceStatus::Open)
+            {
+                store::invoices::set_paid_claim(tx, &inv.number, Some(today), now)?;
+                store::events::append(
+                    tx,
+                    now,
+                    "inbox",
+                    "invoice.paid_claimed",
+                    Some(&m.client.id),
+                    Some(&inv.number),
+                    serde_json::json!({ "response": response_id }),
+                )?;
+            }
+            ack_kind = Some("ack_paid");
+            alert_kind = Some("paid");
+            // Checked against the bank credits already imported before a person is asked.
+            if store::bank::confirm_claims(tx, &m.client.id, now)? {
+                alert_kind = None;
+            }
+        }
+        Intent::Dispute => {
+            for inv in m
+                .invoices
+                .iter()
+                .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::OnHold))
+            {
+                store::invoices::set_status(tx, &inv.number, InvoiceStatus::Disputed, now)?;
+                store::events::append(
+                    tx,
+                    now,
+                    "inbox",
+                    "invoice.disputed",
+                    Some(&m.client.id),
+                    Some(&inv.number),
+                    serde_json::json!({ "response": response_id }),
+                )?;
+            }
+            ack_kind = Some("ack_dispute");
+            alert_kind = Some("dispute");
+        }
+        Intent::Plan => {
+            // Reminders wait while a person prepares the payment calendar.
+            for inv in m
+                .invoices
+                .iter()
+                .filter(|i| i.status == InvoiceStatus::Open)
+            {
+                store::invoices::set_status(tx, &inv.number, InvoiceStatus::OnHold, now)?;
+                store::events::append(
+                    tx,
+                    now,
+                    "inbox",
+                    "invoice.held_for_plan",
+                    Some(&m.client.id),
+                    Some(&inv.number),
+                    serde_json::json!({ "response": response_id }),
+                )?;
+            }
+            ack_kind = Some("ack_plan");
+            alert_kind = Some("plan");
+        }
+        Intent::Stop => {
+            store::clients::set_opt_out(tx, &m.client.id, true)?;
+            store::events::append(
+                tx,
+                now,
+                "inbox",
+                "client.opted_out",
+                Some(&m.client.id),
+                None,
+                serde_json::json!({ "response": response_id }),
+            )?;
+            ack_kind = Some("ack_stop");
+            alert_kind = Some("stop");
+        }
+        Intent::AutoReply => {}
+        Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
+    }
+    if let Some(kind) = ack_kind {
+        applied.ack = queue_ack(
+            tx,
+            config,
+            renderer,
+            m,
+            kind,
+            reading,
+            promised_amount,
+            currency.as_deref(),
+            inc,
+            response_id,
+            now,
+        )?;
+    }
+    if let Some(kind) = alert_kind {
+        applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
+    }
+    Ok(())
+}
+
+pub(super) fn money_of(amount: &PromisedAmount, balance: Money) -> Option<Money> {
+    match amount {
+        PromisedAmount::Money { amount, .. } => Some(Money(*amount)),
+        PromisedAmount::Fraction {
+            numerator,
+            denominator,
+        } if *denominator > 0 => Some(Money(
+            (balance.0 * rust_decimal::Decimal::from(*numerator)
+                / rust_decimal::Decimal::from(*denominator))
+            .round_dp(2),
+        )),
+        PromisedAmount::Fraction { .. } => None,
+        PromisedAmount::Remainder => Some(balance),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn queue_ack(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    m: &Match,
+    kind: &str,
+    reading: &Reading,
+    amount: Option<Money>,
+    currency: Option<&str>,
+    inc: &Incoming,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let channel = inc.channel.unwrap_or(Channel::Email);
+    let Some(to) = inc.sender.clone() else {
+        return Ok(None);
+    };
+    let today = now.with_timezone(&m.client.time_zone).date_naive();
+    // The tone of the message being answered (a reply to the formal notice stays formal).
+    let stage = config
+        .reminders
+        .ladder
+        .iter()
+        .find(|s| m.outbox.as_ref().is_some_and(|o| o.message.stage == s.name))
+        .cloned()
+        .unwrap_or_else(|| crate::config::message_stage(kind));
+    let invoices: Vec<&Invoice> = m.invoices.iter().collect();
+    let mut ctx = crate::engine::context::build(
+        config,
+        &m.client,
+        &m.contacts,
+        &stage,
+        &invoices,
+        &[],
+        today,
+        channel,
+    );
+    ctx.promise = reading.promised_date.map(|date| render::context::Promise {
+        date,
+        amount: amount.map(|a| a.0),
+        currency: currency.unwrap_or(&config.business.currency).to_owned(),
+        ambiguous: reading.ambiguous,
+    });
+    let rendered = renderer.render_message(kind, crate::engine::render_channel(channel), &ctx)?;
+    let key = format!("{}|{kind}|response-{response_id}", m.client.id);
+    let message_id = (channel == Channel::Email)
+        .then(|| crate::engine::message_id(&config.business.email, &key, now));
+    let parent = inc
+        .external_id
+        .clone()
+        .filter(|_| channel == Channel::Email);
+    let msg = NewOutboxMessage {
+        dedup_key: key,
+        client_id: m.client.id.clone(),
+        stage: kind.into(),
+        cycle: format!("response-{response_id}"),
+        channel,
+        recipients: vec![to],
+        cc: vec![],
+        subject: rendered.subject,
+        body_text: rendered.text,
+        body_html: rendered.html,
+        attachment: None,
+        message_id,
+        in_reply_to: parent.clone().map(|p| bracket(&p)),
+        references: parent.map(|p| bracket(&p)),
+        send_at: now,
+        invoices: m
+            .invoices
+            .iter()
+            .map(|i| (i.number.clone(), false))
+            .collect(),
+    };
+    store::outbox::insert_if_new(tx, &msg, now)
+}
+
+fn bracket(id: &str) -> String {
+    format!(
+        "<{}>",
+        id.trim().trim_start_matches('<').trim_end_matches('>')
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn queue_alert(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    m: Option<&Match>,
+    kind: &str,
+    inc: &Incoming,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    // Alerts about unmatched replies are not about any client: keep them in the review queue
+    // (`responses --review`), which `status` counts, rather than in the outbox.
+    let Some(m) = m else {
+        store::events::append(
+            tx,
+            now,
+            "inbox",
+            "reply.needs_review",
+            None,
+            None,
+            serde_json::json!({ "response": response_id }),
+        )?;
+        return Ok(None);
+    };
+    let invoices: Vec<&Invoice> = m.invoices.iter().collect();
+    let alert = crate::engine::OwnerAlertFor {
+        client: &m.client,
+        contacts: &m.contacts,
+        invoices: &invoices,
+        kind,
+        words: inc.visible_text(),
+        cycle: format!("response-{response_id}"),
+    };
+    crate::engine::queue_owner_alert(tx, config, renderer, &alert, now)
+}

@@ -1,0 +1,158 @@
+//! The owner's second reading of a stored message (`cobrador responses --reclassify`): a
+//! different class, intent, date or client; the effect follows as if it had been read so,
+//! in one transaction, and the response is marked `reviewed`.
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::str::FromStr;
+
+use super::{Applied, Incoming, effects};
+use crate::config::Config;
+use crate::domain::Channel;
+use crate::engine::matcher;
+use crate::mail::bounce::Bounce;
+use crate::mail::classify::Kind;
+use crate::render::Renderer;
+use crate::store::{self, Store, responses::Review};
+use crate::understand::{Intent, understand};
+
+/// What the owner decided about a message.
+#[derive(Debug, Clone, Default)]
+pub struct Reclassify {
+    /// Its class.
+    pub kind: Kind,
+    /// For replies: the intent.
+    pub intent: Option<Intent>,
+    /// For promises: the date.
+    pub promised_date: Option<NaiveDate>,
+    /// The client, when the message was not matched (or matched wrongly).
+    pub client: Option<String>,
+    /// For bounces: the address that failed.
+    pub address: Option<String>,
+}
+
+/// Re-reads response `id` as the owner says and applies the effect.
+pub fn reclassify(
+    store: &mut Store,
+    config: &Config,
+    renderer: &Renderer,
+    id: i64,
+    r: &Reclassify,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Applied> {
+    store.transaction(|tx| {
+        let stored = store::responses::get(tx, id)?
+            .with_context(|| format!("no reply #{id} (see `cobrador responses --review`)"))?;
+        let x = stored.response;
+        let inc = Incoming {
+            channel: Channel::from_str(&x.channel).ok(),
+            external_id: x.external_id.clone(),
+            received_at: x.received_at,
+            sender: x.sender.clone(),
+            subject: x.subject.clone(),
+            body: x.body.clone(),
+            visible: x.excerpt.clone(),
+            trusted: true,
+            raw_ref: x.raw_ref.clone(),
+            kind: r.kind,
+            ..Incoming::default()
+        };
+        let client = r.client.clone().or(x.client_id.clone());
+        let mut applied = Applied {
+            response_id: id,
+            kind: r.kind.as_str().into(),
+            client: client.clone(),
+            intent: String::new(),
+            status: "reviewed".into(),
+            invoices: x.invoices.clone(),
+            effect: String::new(),
+            ack: None,
+            alert: None,
+        };
+        let mut promised_date = None;
+        match r.kind {
+            Kind::AutoReply => {
+                applied.intent = "auto_reply".into();
+                applied.effect = "owner: automatic reply, nothing else".into();
+            }
+            Kind::Bounce => {
+                let address = r
+                    .address
+                    .clone()
+                    .or(x.sender.clone())
+                    .context("--address: which address bounced?")?;
+                let client = client.context("--client: whose address bounced?")?;
+                let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id)?;
+                let bounce = Bounce {
+                    failed_recipients: vec![address.to_ascii_lowercase()],
+                    permanent: true,
+                    diagnostic: Some("confirmado por el responsable".into()),
+                    original_message_ids: vec![],
+                };
+                let marked = super::mark_undeliverable(tx, &bounce, &m, id, now)?;
+                if marked.is_empty() {
+                    bail!("{address} is not an email address of client {client}");
+                }
+                applied.intent = "bounce".into();
+                applied.effect = format!("owner: {} marked undeliverable", marked.join(", "));
+            }
+            Kind::Reply => {
+                let intent = r
+                    .intent
+                    .context("--intent: promise, paid, dispute, plan, stop, question or other")?;
+                let client = client.context("--client: which client sent it?")?;
+                let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id)?;
+                let mut reading =
+                    understand(&inc.visible_text(), inc.received_at, m.client.time_zone);
+                reading.intent = intent;
+                if r.promised_date.is_some() {
+                    reading.promised_date = r.promised_date;
+                    reading.ambiguous = false;
+                }
+                if intent == Intent::Promise && reading.promised_date.is_none() {
+                    bail!("--date: a promise needs the date it was made for (YYYY-MM-DD)");
+                }
+                promised_date = reading.promised_date.filter(|_| intent == Intent::Promise);
+                applied.intent = intent.as_str().into();
+                applied.invoices = m.invoices.iter().map(|i| i.number.clone()).collect();
+                applied.effect = format!("owner: read as {intent}");
+                effects::act(
+                    tx,
+                    config,
+                    renderer,
+                    &m,
+                    &reading,
+                    None,
+                    &inc,
+                    id,
+                    &mut applied,
+                    now,
+                )?;
+            }
+        }
+        store::responses::set_review(
+            tx,
+            id,
+            &Review {
+                kind: r.kind.as_str(),
+                intent: &applied.intent,
+                promised_date,
+                client_id: applied.client.as_deref(),
+                status: "reviewed",
+                effect: &applied.effect,
+                invoices: Some(&applied.invoices),
+            },
+        )?;
+        store::events::append(
+            tx,
+            now,
+            "owner",
+            "reply.reclassified",
+            applied.client.as_deref(),
+            None,
+            serde_json::json!({ "response": id, "kind": applied.kind, "intent": applied.intent,
+                                "promised_date": promised_date }),
+        )?;
+        Ok(applied)
+    })
+}

@@ -1,0 +1,10 @@
+//! What a received email says, without any I/O: MIME parsing ([`mime`]), the class of the
+//! message ([`classify`]: a person's reply, an auto-reply or a bounce, with [`bounce`] reading
+//! delivery failure notices in every common form), HTML read as text ([`html`]) and the visible
+//! words without quoted history and signature ([`trim`]).
+
+pub mod bounce;
+pub mod classify;
+pub mod html;
+pub mod mime;
+pub mod trim;

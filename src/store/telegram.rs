@@ -1,0 +1,266 @@
+//! Telegram state: one-time link tokens, linked chats, the update offset and the updates
+//! already applied (schema in `schema_telegram.sql`).
+//!
+//! A chat is linked to exactly one contact (`contacts.telegram_chat_id`); `telegram_chats`
+//! remembers when, and whether the chat can still be reached (a blocked bot answers 403).
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use serde_json::json;
+
+use super::{Store, parse_ts, ts};
+
+/// Why a link token cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// No such token (mistyped, or never issued).
+    Unknown,
+    /// Already used to link a chat.
+    Used,
+    /// Past its expiry.
+    Expired,
+}
+
+/// A token that may link a chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    /// The client the token was issued for.
+    pub client_id: String,
+    /// The contact the chat will stand for.
+    pub contact_id: i64,
+}
+
+/// Stores a new token (by its hash) for a client's contact.
+pub fn add_token(
+    conn: &Connection,
+    token_hash: &str,
+    client_id: &str,
+    contact_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO telegram_link_tokens (token_hash, client_id, contact_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash, client_id, contact_id, ts(now), ts(expires_at)],
+    )?;
+    Ok(())
+}
+
+/// Uses a token once: on success it is marked used by `chat_id` and its target returned.
+pub fn use_token(
+    conn: &Connection,
+    token_hash: &str,
+    chat_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Result<LinkTarget, TokenProblem>> {
+    let row: Option<(String, i64, String, Option<String>)> = conn
+        .query_row(
+            "SELECT client_id, contact_id, expires_at, used_at FROM telegram_link_tokens
+             WHERE token_hash = ?1",
+            [token_hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((client_id, contact_id, expires_at, used_at)) = row else {
+        return Ok(Err(TokenProblem::Unknown));
+    };
+    if used_at.is_some() {
+        return Ok(Err(TokenProblem::Used));
+    }
+    if parse_ts(&expires_at)? <= now {
+        return Ok(Err(TokenProblem::Expired));
+    }
+    conn.execute(
+        "UPDATE telegram_link_tokens SET used_at = ?2, chat_id = ?3 WHERE token_hash = ?1",
+        params![token_hash, ts(now), chat_id],
+    )?;
+    Ok(Ok(LinkTarget {
+        client_id,
+        contact_id,
+    }))
+}
+
+/// Links `chat_id` to a contact (moving it from any other contact) and makes Telegram the
+/// contact's preferred channel.
+pub fn link_chat(
+    conn: &Connection,
+    chat_id: i64,
+    contact_id: i64,
+    username: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE contacts SET telegram_chat_id = NULL, preferred_channel = 'email'
+         WHERE telegram_chat_id = ?1 AND id <> ?2",
+        params![chat_id, contact_id],
+    )?;
+    conn.execute(
+        "UPDATE contacts SET telegram_chat_id = ?1, preferred_channel = 'telegram' WHERE id = ?2",
+        params![chat_id, contact_id],
+    )?;
+    conn.execute(
+        "INSERT INTO telegram_chats (chat_id, contact_id, username, linked_at, unreachable_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, NULL, ?4)
+         ON CONFLICT (chat_id) DO UPDATE SET contact_id = ?2, username = ?3, linked_at = ?4,
+                                             unreachable_at = NULL, updated_at = ?4",
+        params![chat_id, contact_id, username, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Unlinks a chat (`/stop`): the contact goes back to email. Returns the client it was linked
+/// to, if any.
+pub fn unlink_chat(conn: &Connection, chat_id: i64, now: DateTime<Utc>) -> Result<Option<String>> {
+    let client = linked_client(conn, chat_id)?;
+    conn.execute(
+        "UPDATE contacts SET telegram_chat_id = NULL, preferred_channel = 'email'
+         WHERE telegram_chat_id = ?1",
+        [chat_id],
+    )?;
+    conn.execute(
+        "UPDATE telegram_chats SET contact_id = NULL, updated_at = ?2 WHERE chat_id = ?1",
+        params![chat_id, ts(now)],
+    )?;
+    Ok(client.map(|(client, _)| client))
+}
+
+/// The client and contact a chat is linked to.
+pub fn linked_client(conn: &Connection, chat_id: i64) -> Result<Option<(String, i64)>> {
+    Ok(conn
+        .query_row(
+            "SELECT client_id, id FROM contacts WHERE telegram_chat_id = ?1 ORDER BY id LIMIT 1",
+            [chat_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Marks a chat unreachable (the bot was blocked): its contacts prefer email from now on, so
+/// the next messages fall back to email. Returns the clients concerned.
+pub fn mark_unreachable(
+    conn: &Connection,
+    chat_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT client_id FROM contacts WHERE telegram_chat_id = ?1")?;
+    let clients = stmt
+        .query_map([chat_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    conn.execute(
+        "UPDATE contacts SET preferred_channel = 'email' WHERE telegram_chat_id = ?1",
+        [chat_id],
+    )?;
+    conn.execute(
+        "INSERT INTO telegram_chats (chat_id, unreachable_at, updated_at) VALUES (?1, ?2, ?2)
+         ON CONFLICT (chat_id) DO UPDATE SET unreachable_at = ?2, updated_at = ?2",
+        params![chat_id, ts(now)],
+    )?;
+    Ok(clients)
+}
+
+/// When a chat was found unreachable, if it was.
+pub fn unreachable_since(conn: &Connection, chat_id: i64) -> Result<Option<DateTime<Utc>>> {
+    let at: Option<Option<String>> = conn
+        .query_row(
+            "SELECT unreachable_at FROM telegram_chats WHERE chat_id = ?1",
+            [chat_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(at.flatten().as_deref().map(parse_ts).transpose()?)
+}
+
+/// The offset for the next `getUpdates` (0 before the first update).
+pub fn next_offset(conn: &Connection) -> Result<i64> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM telegram_state WHERE key = 'next_offset'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// Records that update `update_id` was applied and moves the offset past it. `false`: it had
+/// been applied already (nothing is recorded again).
+pub fn record_update(
+    conn: &Connection,
+    update_id: i64,
+    chat_id: Option<i64>,
+    kind: &str,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO telegram_updates (update_id, chat_id, kind, outcome, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (update_id) DO NOTHING",
+        params![update_id, chat_id, kind, outcome, ts(now)],
+    )?;
+    advance_offset(conn, update_id + 1)?;
+    Ok(n == 1)
+}
+
+/// Whether an update was applied already.
+pub fn update_seen(conn: &Connection, update_id: i64) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM telegram_updates WHERE update_id = ?1",
+            [update_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Moves the stored offset forward (never back).
+pub fn advance_offset(conn: &Connection, offset: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO telegram_state (key, value) VALUES ('next_offset', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = ?1
+         WHERE CAST(telegram_state.value AS INTEGER) < CAST(?1 AS INTEGER)",
+        [offset.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Our outbox message shown in `chat` as Telegram message `message_id`, if any.
+pub fn outbox_for_message(conn: &Connection, chat_id: i64, message_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM outbox
+             WHERE channel = 'telegram' AND telegram_message_id = ?1 AND instr(recipients, ?2) > 0
+             ORDER BY id DESC LIMIT 1",
+            params![message_id, format!("\"{chat_id}\"")],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Marks chats found blocked while sending (403) as unreachable: their contacts fall back to
+/// email, and an event records it for the owner.
+pub fn record_blocked(store: &mut Store, chats: &[i64], now: DateTime<Utc>) -> Result<()> {
+    if chats.is_empty() {
+        return Ok(());
+    }
+    store.transaction(|tx| {
+        for &chat in chats {
+            for client in mark_unreachable(tx, chat, now)? {
+                super::events::append(
+                    tx,
+                    now,
+                    "sender",
+                    "telegram.unreachable",
+                    Some(&client),
+                    None,
+                    json!({ "chat": chat, "why": "the Bot API answered 403: the bot was blocked" }),
+                )?;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,258 @@
+//! Messages typed in a chat: commands (`/start TOKEN` links, `/facturas`, `/stop`), and
+//! anything else from a linked chat as an answer in words.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::conversation::{
+    Action, Env, Handled, Linked, event, linked, not_linked_text, send, words,
+};
+use super::link::token_hash;
+use crate::channel::telegram::api::Message;
+use crate::config::Config;
+use crate::render::dates::overdue_words;
+use crate::render::telegram_escape as esc;
+use crate::store::{self, telegram::TokenProblem};
+
+/// Decides what a typed message does.
+pub(super) fn handle_message(
+    tx: &Connection,
+    env: &Env<'_>,
+    m: &Message,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = m.chat.id;
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: "ignored",
+        actions: vec![],
+    };
+    if m.chat.kind != "private" {
+        return Ok(h);
+    }
+    let text = m.text.as_deref().unwrap_or("").trim();
+    let (command, arg) = command_of(text);
+    if command.as_deref() == Some("start") && !arg.is_empty() {
+        let username = m.from.as_ref().and_then(|u| u.username.as_deref());
+        return start_with_token(tx, env, chat, arg, username, now);
+    }
+    let Some(who) = linked(tx, chat)? else {
+        let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+        if owner == Some(chat) {
+            h.outcome = "owner";
+            h.actions.push(send(
+                chat,
+                "Este es el chat del propietario: aquí recibirá los avisos de cobrador. Las \
+                 respuestas de los clientes se revisan con <code>cobrador responses --review</code>."
+                    .into(),
+                None,
+            ));
+            return Ok(h);
+        }
+        h.outcome = "not_linked";
+        h.actions
+            .push(send(chat, not_linked_text(env.config), None));
+        return Ok(h);
+    };
+    match command.as_deref() {
+        Some("start") | Some("ayuda") | Some("help") => {
+            h.outcome = "help";
+            h.actions.push(send(chat, greeting(env.config, &who), None));
+        }
+        Some("stop") => {
+            h.outcome = "unlinked";
+            h.actions.push(stop(tx, &who, now)?);
+        }
+        Some("facturas") => {
+            h.outcome = "listed";
+            h.actions
+                .push(send(chat, invoice_list(tx, env.config, &who, now)?, None));
+        }
+        Some(_) => {
+            h.outcome = "unknown_command";
+            h.actions.push(send(chat, greeting(env.config, &who), None));
+        }
+        None if text.is_empty() => {
+            h.outcome = "not_text";
+            h.actions.push(send(
+                chat,
+                format!("Solo puedo leer mensajes de texto. {} con palabras o con los botones de los avisos.", who.u("Conteste", "Contesta")),
+                None,
+            ));
+        }
+        None => {
+            let answering = m
+                .reply_to_message
+                .as_ref()
+                .map(|r| store::telegram::outbox_for_message(tx, chat, r.message_id))
+                .transpose()?
+                .flatten();
+            let external_id = format!("telegram:{chat}:{}", m.message_id);
+            return words(tx, env, &who, text, answering, &external_id, now);
+        }
+    }
+    Ok(h)
+}
+
+/// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").
+fn command_of(text: &str) -> (Option<String>, &str) {
+    let Some(rest) = text.strip_prefix('/') else {
+        return (None, "");
+    };
+    let (head, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let name = head.split('@').next().unwrap_or(head).to_lowercase();
+    (Some(name), arg.trim())
+}
+
+fn greeting(config: &Config, who: &Linked) -> String {
+    format!(
+        "Hola, {}. Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
+         {} contestar a cualquier aviso con sus botones o con {} palabras.\n\n\
+         /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
+        esc(&who.client.name),
+        who.u("le", "te"),
+        esc(&config.business.name),
+        who.u("Puede", "Puedes"),
+        who.u("sus", "tus"),
+        who.u("le", "te"),
+    )
+}
+
+fn start_with_token(
+    tx: &Connection,
+    env: &Env<'_>,
+    chat: i64,
+    token: &str,
+    username: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: "link_refused",
+        actions: vec![],
+    };
+    let b = &env.config.business;
+    let ask = format!(
+        "pida uno nuevo a {} ({})",
+        esc(&b.contact_person),
+        esc(&b.email)
+    );
+    match store::telegram::use_token(tx, &token_hash(token), chat, now)? {
+        Ok(target) => {
+            store::telegram::link_chat(tx, chat, target.contact_id, username, now)?;
+            event(
+                tx,
+                now,
+                "telegram.linked",
+                Some(&target.client_id),
+                json!({ "chat": chat, "contact": target.contact_id }),
+            )?;
+            let who =
+                linked(tx, chat)?.ok_or_else(|| anyhow::anyhow!("chat {chat} did not link"))?;
+            h.outcome = "linked";
+            h.actions.push(send(chat, greeting(env.config, &who), None));
+        }
+        Err(problem) => {
+            let (why, text) = match problem {
+                TokenProblem::Used => (
+                    "used",
+                    format!("Este enlace ya se ha usado. Si quiere vincular otro chat, {ask}."),
+                ),
+                TokenProblem::Expired => ("expired", format!("Este enlace ha caducado: {ask}.")),
+                TokenProblem::Unknown => ("unknown", format!("Este enlace no es válido: {ask}.")),
+            };
+            event(
+                tx,
+                now,
+                "telegram.link_refused",
+                None,
+                json!({ "chat": chat, "why": why }),
+            )?;
+            h.actions.push(send(chat, text, None));
+        }
+    }
+    Ok(h)
+}
+
+fn invoice_list(
+    tx: &Connection,
+    config: &Config,
+    who: &Linked,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let today = who.today(now);
+    let open: Vec<_> = store::invoices::list(tx, Some(&who.client.id))?
+        .into_iter()
+        .filter(|i| !i.status.is_closed())
+        .collect();
+    if open.is_empty() {
+        return Ok(format!(
+            "No {} ninguna factura pendiente con <b>{}</b>. ¡Gracias!",
+            who.u("tiene", "tienes"),
+            esc(&config.business.name)
+        ));
+    }
+    let mut text = format!(
+        "Facturas pendientes con <b>{}</b>:\n",
+        esc(&config.business.name)
+    );
+    for i in &open {
+        let money =
+            crate::render::money::format_money(i.balance.0, &i.currency, &config.business.locale)
+                .unwrap_or_else(|_| format!("{} {}", i.balance.0, i.currency));
+        text.push_str(&format!(
+            "\n• <b>{}</b>: {}, {}",
+            esc(&i.number),
+            esc(&money),
+            overdue_words(i.days_overdue(today))
+        ));
+    }
+    Ok(text)
+}
+
+/// Unlinks the chat (`/stop`, or «baja» typed in it): no more Telegram messages; the
+/// reminders go back to email when the client has an address.
+pub(super) fn stop(tx: &Connection, who: &Linked, now: DateTime<Utc>) -> Result<Action> {
+    let chat = who.chat;
+    store::telegram::unlink_chat(tx, chat, now)?;
+    event(
+        tx,
+        now,
+        "telegram.unlinked",
+        Some(&who.client.id),
+        json!({ "chat": chat }),
+    )?;
+    let by_email = store::clients::for_client(tx, &who.client.id)?
+        .iter()
+        .any(|c| c.email.is_some() && !c.opted_out);
+    let mut text = format!(
+        "Hecho: este chat ya no está vinculado y no {} enviaremos más mensajes por Telegram.",
+        who.u("le", "te")
+    );
+    if by_email {
+        text.push_str(&format!(
+            " Los avisos {} llegarán por correo electrónico.",
+            who.u("le", "te")
+        ));
+    }
+    Ok(send(chat, text, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_read_with_or_without_the_bot_name() {
+        assert_eq!(command_of("/start abc"), (Some("start".into()), "abc"));
+        assert_eq!(
+            command_of("/Facturas@CobrosBot"),
+            (Some("facturas".into()), "")
+        );
+        assert_eq!(command_of("le pago el viernes"), (None, ""));
+    }
+}

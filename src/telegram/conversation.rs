@@ -1,0 +1,358 @@
+//! What the bot does with one update, decided inside the update's transaction.
+//!
+//! The decision and every change it makes (a link, a promise, an acknowledgement queued in
+//! the outbox) are committed together with the update's id, so an update is applied at most
+//! once. The bot's immediate answers (a greeting, the date picker, a button's notice) are
+//! returned as [`Action`]s and performed after the commit; a crash in between loses only that
+//! courtesy, never an effect, and never repeats one.
+//!
+//! Every answer of the client, typed or pressed, goes through [`crate::understand`] and
+//! [`crate::engine::apply`], scoped to the chat's own client: a button press is turned into
+//! the words it stands for ("Pagaré el 04/12/2026."). A promise whose date is missing or
+//! ambiguous is asked back with buttons, never guessed.
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::channel::telegram::api::Update;
+use crate::channel::telegram::buttons::{self, Press};
+use crate::config::Config;
+use crate::domain::{Channel, Client};
+use crate::engine::apply::{self, Incoming, Scope};
+use crate::render::dates::{date_day, date_short};
+use crate::render::{Renderer, telegram_escape as esc};
+use crate::store;
+use crate::understand::{Intent, understand};
+
+const ACTOR: &str = "telegram";
+
+/// Something the bot says right away, after the update's transaction commits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// `sendMessage` (Telegram HTML).
+    Send {
+        /// The chat.
+        chat: i64,
+        /// The text.
+        html: String,
+        /// Buttons or ForceReply.
+        markup: Option<Value>,
+    },
+    /// `answerCallbackQuery` with a short notice.
+    Answer {
+        /// The callback query.
+        id: String,
+        /// The notice.
+        text: String,
+    },
+    /// `editMessageReplyMarkup`: new buttons, or none.
+    Edit {
+        /// The chat.
+        chat: i64,
+        /// Our message.
+        message_id: i64,
+        /// The new keyboard; `None` removes it.
+        markup: Option<Value>,
+    },
+}
+
+/// What one update came to.
+#[derive(Debug, Clone, Default)]
+pub struct Handled {
+    /// `message`, `callback_query`, `my_chat_member`, `other`.
+    pub kind: &'static str,
+    /// The chat, when there is one.
+    pub chat: Option<i64>,
+    /// A word for the audit: `linked`, `applied`, `asked_back`, `refused`, `ignored`...
+    pub outcome: &'static str,
+    /// What to say now.
+    pub actions: Vec<Action>,
+}
+
+/// The configuration and templates the decisions need.
+pub struct Env<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// The templates (acknowledgements, owner alerts).
+    pub renderer: &'a Renderer,
+}
+
+/// A chat linked to a client.
+pub(super) struct Linked {
+    /// The chat.
+    pub(super) chat: i64,
+    /// Its client.
+    pub(super) client: Client,
+}
+
+impl Linked {
+    /// Usted or tú, as the client is spoken to.
+    pub(super) fn u<'s>(&self, usted: &'s str, tu: &'s str) -> &'s str {
+        if self.client.tuteo { tu } else { usted }
+    }
+
+    /// The client's today.
+    pub(super) fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.client.time_zone).date_naive()
+    }
+}
+
+/// The client a chat is linked to, if any.
+pub(super) fn linked(tx: &Connection, chat: i64) -> Result<Option<Linked>> {
+    let Some((client_id, _)) = store::telegram::linked_client(tx, chat)? else {
+        return Ok(None);
+    };
+    Ok(store::clients::get(tx, &client_id)?.map(|client| Linked { chat, client }))
+}
+
+/// Decides what to do with one update (inside the caller's transaction).
+pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) -> Result<Handled> {
+    if let Some(m) = &upd.my_chat_member {
+        let chat = m.chat.id;
+        let outcome = if m.new_chat_member.status == "kicked" {
+            for client in store::telegram::mark_unreachable(tx, chat, now)? {
+                event(
+                    tx,
+                    now,
+                    "telegram.unreachable",
+                    Some(&client),
+                    json!({ "chat": chat, "why": "the user blocked the bot" }),
+                )?;
+            }
+            "blocked"
+        } else {
+            "ignored"
+        };
+        return Ok(Handled {
+            kind: "my_chat_member",
+            chat: Some(chat),
+            outcome,
+            actions: vec![],
+        });
+    }
+    if let Some(q) = &upd.callback_query {
+        return super::callbacks::handle(tx, env, q, now);
+    }
+    if let Some(m) = &upd.message {
+        return super::commands::handle_message(tx, env, m, now);
+    }
+    Ok(Handled {
+        kind: "other",
+        chat: None,
+        outcome: "ignored",
+        actions: vec![],
+    })
+}
+
+pub(super) fn send(chat: i64, html: String, markup: Option<Value>) -> Action {
+    Action::Send { chat, html, markup }
+}
+
+pub(super) fn event(
+    tx: &Connection,
+    now: DateTime<Utc>,
+    kind: &str,
+    client: Option<&str>,
+    detail: Value,
+) -> Result<()> {
+    store::events::append(tx, now, ACTOR, kind, client, None, detail)
+}
+
+/// The polite answer to a chat that is not linked: who we are, how to link; nothing else.
+pub(super) fn not_linked_text(config: &Config) -> String {
+    let b = &config.business;
+    format!(
+        "Hola. Este es el asistente de cobros de <b>{}</b>. Solo atiende a clientes que han \
+         vinculado este chat con el enlace personal que les enviamos. Si es cliente y quiere \
+         recibir aquí sus avisos, pida su enlace a {} ({}).",
+        esc(&b.name),
+        esc(&b.contact_person),
+        esc(&b.email)
+    )
+}
+
+/// A typed answer: checked for other clients' invoices, read, then applied or asked back.
+pub(super) fn words(
+    tx: &Connection,
+    env: &Env<'_>,
+    who: &Linked,
+    text: &str,
+    answering: Option<i64>,
+    external_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = who.chat;
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: "applied",
+        actions: vec![],
+    };
+    let foreign: Vec<String> = store::invoices::list(tx, None)?
+        .into_iter()
+        .filter(|i| i.client_id != who.client.id && apply::mentions(text, &i.number))
+        .map(|i| i.number)
+        .collect();
+    if !foreign.is_empty() {
+        refuse(
+            tx,
+            who,
+            &foreign,
+            now,
+            "a message names another client's invoice",
+        )?;
+        h.outcome = "refused";
+        h.actions.push(send(chat, refused_text(who), None));
+        return Ok(h);
+    }
+    let reading = understand(text, now, who.client.time_zone);
+    let today = who.today(now);
+    if reading.intent == Intent::Stop {
+        // Our Telegram messages say «baja» stops messages *by Telegram*: so it unlinks the
+        // chat; reminders go on by email (a client who wants none says so there or to a person).
+        event(
+            tx,
+            now,
+            "telegram.stop_words",
+            Some(&who.client.id),
+            json!({ "chat": chat, "words": text, "evidence": reading.evidence }),
+        )?;
+        h.outcome = "unlinked";
+        h.actions.push(super::commands::stop(tx, who, now)?);
+        return Ok(h);
+    }
+    if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
+        event(
+            tx,
+            now,
+            "telegram.asked_back",
+            Some(&who.client.id),
+            json!({ "chat": chat, "words": text, "understood": reading.promised_date }),
+        )?;
+        h.outcome = "asked_back";
+        h.actions.push(ask_date(
+            env.config,
+            who,
+            answering.unwrap_or(0),
+            today,
+            reading.promised_date,
+        ));
+        return Ok(h);
+    }
+    let inc = Incoming {
+        channel: Some(Channel::Telegram),
+        external_id: Some(external_id.to_owned()),
+        received_at: now,
+        sender: Some(chat.to_string()),
+        subject: None,
+        body: text.to_owned(),
+        ..Incoming::default()
+    };
+    let scope = Scope {
+        client_id: who.client.id.clone(),
+        outbox_id: answering,
+    };
+    let Some(applied) = apply::apply_scoped_reply(tx, env.config, env.renderer, &inc, &scope, now)?
+    else {
+        h.outcome = "duplicate";
+        return Ok(h);
+    };
+    if applied.status == "needs_review" && applied.alert.is_some() {
+        h.actions.push(send(
+            chat,
+            format!(
+                "Gracias. Se lo he pasado a {}, que {} responderá lo antes posible.",
+                esc(&env.config.business.contact_person),
+                who.u("le", "te")
+            ),
+            None,
+        ));
+    }
+    Ok(h)
+}
+
+/// Asks for a date: `candidate` (an ambiguous reading) to confirm, the next business days,
+/// and "Otra fecha".
+pub(super) fn ask_date(
+    config: &Config,
+    who: &Linked,
+    outbox_id: i64,
+    today: NaiveDate,
+    candidate: Option<NaiveDate>,
+) -> Action {
+    let days = next_days(config, who, today);
+    let text = match candidate {
+        Some(d) => format!(
+            "¿{} decir el {} ({})? {} la fecha o {} otra.",
+            who.u("Quiere", "Quieres"),
+            date_day(d, today),
+            date_short(d),
+            who.u("Confirme", "Confirma"),
+            who.u("elija", "elige")
+        ),
+        None => format!(
+            "¿Qué día {}? {} uno o {} la fecha (por ejemplo, «el viernes» o «15/12»).",
+            who.u("pagará", "pagarás"),
+            who.u("Elija", "Elige"),
+            who.u("escriba", "escribe")
+        ),
+    };
+    send(
+        who.chat,
+        text,
+        Some(buttons::date_picker(outbox_id, today, candidate, &days)),
+    )
+}
+
+pub(super) fn next_days(config: &Config, who: &Linked, today: NaiveDate) -> Vec<NaiveDate> {
+    let calendar = who.client.country.parse().ok().and_then(|country| {
+        let extra = config
+            .countries
+            .get(&who.client.country)
+            .map(|s| s.extra_holidays.clone())
+            .unwrap_or_default();
+        let region = (country == crate::policy::Country::Spain)
+            .then_some(who.client.region.as_deref())
+            .flatten();
+        crate::policy::HolidayCalendar::new(country, region, &extra).ok()
+    });
+    buttons::business_days(today, 4, calendar.as_ref())
+}
+
+pub(super) fn refused_text(who: &Linked) -> String {
+    format!(
+        "Desde este chat solo puedo atender las facturas de <b>{}</b>.",
+        esc(&who.client.name)
+    )
+}
+
+/// Logs a chat's attempt to act on what is not its client's.
+pub(super) fn refuse(
+    tx: &Connection,
+    who: &Linked,
+    what: &[String],
+    now: DateTime<Utc>,
+    why: &str,
+) -> Result<()> {
+    tracing::warn!(chat = who.chat, client = %who.client.id, ?what, why, "Refused a Telegram request.");
+    event(
+        tx,
+        now,
+        "telegram.refused",
+        Some(&who.client.id),
+        json!({ "chat": who.chat, "what": what, "why": why }),
+    )
+}
+
+/// The words a button stands for, as the client would have typed them.
+pub(super) fn words_of(press: Press) -> Option<String> {
+    match press {
+        Press::Paid => Some("Ya he pagado.".into()),
+        Press::Day(d) => Some(format!("Pagaré el {}.", date_short(d))),
+        Press::Plan => Some("Necesito un plan de pagos.".into()),
+        Press::Human => Some("Quiero hablar con una persona.".into()),
+        Press::When | Press::OtherDay | Press::Change => None,
+    }
+}

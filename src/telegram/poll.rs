@@ -1,0 +1,210 @@
+//! Reading updates: `getUpdates` from the stored offset, each update applied in its own
+//! transaction together with its id and the new offset, then the bot's immediate answers.
+//!
+//! A restart starts from the stored offset, so no update is lost; an update that arrives
+//! again (the offset was not confirmed to Telegram before a crash) is recognised by its id
+//! and not applied twice.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::conversation::{self, Action, Env};
+use crate::channel::telegram::api::{Bot, Update};
+use crate::config::Config;
+use crate::render::Renderer;
+use crate::store::{self, Store};
+
+/// What a poll did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PollReport {
+    /// Updates received.
+    pub updates: usize,
+    /// Updates applied now (not seen before).
+    pub handled: usize,
+    /// Updates received again and skipped.
+    pub repeated: usize,
+    /// Outcomes, one per handled update (`linked`, `applied`, `refused`...).
+    pub outcomes: Vec<String>,
+    /// Immediate answers that could not be delivered (nothing was lost: effects are stored).
+    pub warnings: Vec<String>,
+}
+
+impl PollReport {
+    /// Whether anything was applied (worth a planner pass and a flush).
+    pub fn changed(&self) -> bool {
+        self.handled > 0
+    }
+}
+
+/// One pass without waiting: fetch what is pending, apply it, answer. For `telegram poll
+/// --once`, cron and tests.
+pub async fn poll_once(
+    config: &Config,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<PollReport> {
+    let tg = config
+        .telegram
+        .as_ref()
+        .context("there is no [telegram] section in the configuration")?;
+    let bot = Bot::from_config(tg)?;
+    let renderer = Renderer::new(config.templates_dir.as_deref())?;
+    let offset = store::telegram::next_offset(store.conn())?;
+    let updates = bot
+        .get_updates(offset, 0)
+        .await
+        .context("Failed to read Telegram updates (getUpdates)")?;
+    process(&bot, config, &renderer, store, &updates, now).await
+}
+
+/// Applies a batch of updates in order, then performs each one's answers.
+pub async fn process(
+    bot: &Bot,
+    config: &Config,
+    renderer: &Renderer,
+    store: &mut Store,
+    updates: &[Update],
+    now: DateTime<Utc>,
+) -> Result<PollReport> {
+    let mut report = PollReport {
+        updates: updates.len(),
+        ..PollReport::default()
+    };
+    let env = Env { config, renderer };
+    for upd in updates {
+        let handled = store
+            .transaction(|tx| {
+                if store::telegram::update_seen(tx, upd.update_id)? {
+                    store::telegram::advance_offset(tx, upd.update_id + 1)?;
+                    return Ok(None);
+                }
+                let h = conversation::handle(tx, &env, upd, now)?;
+                store::telegram::record_update(tx, upd.update_id, h.chat, h.kind, h.outcome, now)?;
+                Ok(Some(h))
+            })
+            .with_context(|| format!("Failed to apply Telegram update {}", upd.update_id))?;
+        let Some(h) = handled else {
+            report.repeated += 1;
+            continue;
+        };
+        tracing::info!(
+            update = upd.update_id,
+            chat = h.chat,
+            outcome = h.outcome,
+            "Telegram update applied."
+        );
+        report.handled += 1;
+        report.outcomes.push(h.outcome.to_owned());
+        for action in h.actions {
+            if let Err(e) = perform(bot, &action).await {
+                report.warnings.push(format!("{e:#}"));
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn perform(bot: &Bot, action: &Action) -> Result<()> {
+    match action {
+        Action::Send { chat, html, markup } => {
+            bot.send_message(*chat, html, markup.clone())
+                .await
+                .with_context(|| format!("cannot answer chat {chat}"))?;
+        }
+        Action::Answer { id, text } => {
+            bot.answer_callback_query(id, text)
+                .await
+                .context("cannot answer a button press")?;
+        }
+        Action::Edit {
+            chat,
+            message_id,
+            markup,
+        } => {
+            bot.edit_message_reply_markup(*chat, *message_id, markup.clone())
+                .await
+                .with_context(|| {
+                    format!("cannot change the buttons of message {message_id} in chat {chat}")
+                })?;
+        }
+    }
+    Ok(())
+}
+
+/// The long-polling loop of `cobrador run`: waits for updates (`telegram.poll-timeout-secs`),
+/// applies them, calls `on_change` after applying anything, backs off on errors (up to a
+/// minute), and returns promptly when `shutdown` is cancelled.
+pub async fn poll_loop(
+    config: Arc<Config>,
+    db_path: PathBuf,
+    shutdown: CancellationToken,
+    on_change: impl Fn() + Send + Sync + 'static,
+) -> Result<()> {
+    let tg = config
+        .telegram
+        .as_ref()
+        .context("there is no [telegram] section in the configuration")?;
+    let bot = Bot::from_config(tg)?;
+    let renderer = Renderer::new(config.templates_dir.as_deref())?;
+    let mut store = Store::open_existing(&db_path)?;
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let offset = store::telegram::next_offset(store.conn())?;
+        let polled = tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            r = bot.get_updates(offset, tg.poll_timeout_secs.max(1)) => r,
+        };
+        let updates = match polled {
+            Ok(u) => {
+                backoff = Duration::from_secs(1);
+                u
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, wait_secs = backoff.as_secs(), "Telegram getUpdates failed; retrying.");
+                let wait = e
+                    .retry_after()
+                    .map(Duration::from_secs)
+                    .unwrap_or(backoff)
+                    .max(backoff);
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(()),
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+                continue;
+            }
+        };
+        if updates.is_empty() {
+            continue;
+        }
+        let report = match process(&bot, &config, &renderer, &mut store, &updates, Utc::now()).await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                // Nothing of the failed update was committed: it is read again after a pause.
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "Cannot apply Telegram updates; retrying."
+                );
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(()),
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+                continue;
+            }
+        };
+        for w in &report.warnings {
+            tracing::warn!("{w}");
+        }
+        if report.changed() {
+            on_change();
+        }
+    }
+}

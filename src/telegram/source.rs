@@ -1,0 +1,44 @@
+//! Telegram as an inbox [`Source`] of the daemon: one pass reads with [`super::poll_once`],
+//! the daemon's watcher long-polls with [`super::poll_loop`].
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::channel::registry::BoxFuture;
+use crate::channel::{Source, SourceReport, WatchContext};
+use crate::config::Config;
+use crate::store::Store;
+
+/// The bot's updates: linking, button presses and answers in words.
+pub struct TelegramSource;
+
+impl Source for TelegramSource {
+    fn name(&self) -> &'static str {
+        "telegram"
+    }
+
+    fn check_once<'a>(
+        &'a self,
+        config: &'a Config,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<SourceReport>> {
+        Box::pin(async move {
+            let r = super::poll_once(config, store, now).await?;
+            Ok(SourceReport {
+                read: r.updates,
+                applied: r.outcomes.iter().filter(|o| *o == "applied").count(),
+                review: 0,
+                warnings: r.warnings,
+            })
+        })
+    }
+
+    fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async move {
+            let db = ctx.config.database.clone();
+            let changed = ctx.changed.clone();
+            super::poll_loop(ctx.config, db, ctx.shutdown, move || changed.notify_one()).await
+        })
+    }
+}

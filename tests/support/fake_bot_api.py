@@ -1,0 +1,334 @@
+#!/usr/bin/python3
+"""A fake Telegram Bot API server for cobrador's integration tests (standard library only).
+
+Speaks the documented API (https://core.telegram.org/bots/api) for the methods cobrador uses:
+POST /bot<TOKEN>/<method> with a JSON body (or form fields), answers
+{"ok": true, "result": ...} or {"ok": false, "error_code": N, "description": "...",
+"parameters": {"retry_after": S}}. Checks what the real server checks where it matters to
+us: the token, HTML entities in parse_mode=HTML, reply_markup shapes and callback_data
+sizes, callback query ids, "message is not modified", long polling with offset/timeout
+(updates below the offset are confirmed and forgotten). Bot API connections are kept open
+even when the client sends `Connection: close`.
+
+Test control (not part of the Bot API), JSON bodies:
+  POST /control/text      {"chat_id", "text", "reply_to_message_id"?}   -> {"update_id"}
+  POST /control/press     {"chat_id", "message_id", "data"}              -> {"update_id", "id"}
+  POST /control/blocked   {"chat_id"}  the user blocks the bot: 403 on sends + my_chat_member
+  POST /control/fail      {"method", "code", "description", "retry_after"?, "times"}
+  POST /control/redeliver {"update_id"}  an update already delivered comes again
+  GET  /control/state     -> {"sent", "calls", "answers", "edits", "pending"}
+
+Prints "READY <port>" once listening on 127.0.0.1; stops on SIGTERM.
+"""
+import argparse, html.parser, json, re, signal, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--port", type=int, default=0)
+ap.add_argument("--token", required=True)
+ap.add_argument("--username", default="CobrosPradoBot")
+a = ap.parse_args()
+
+BOT = {"id": 777000111, "is_bot": True, "first_name": "Cobros", "username": a.username}
+lock = threading.Condition()
+state = {
+    "next_update": 1000, "next_message": 1, "updates": [], "confirmed": {},
+    "sent": [], "calls": [], "answers": [], "edits": [], "faults": [], "blocked": set(),
+    "messages": {}, "callbacks": set(), "forced": [],
+}
+
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre",
+                "a", "tg-spoiler", "span", "blockquote", "tg-emoji"}
+
+
+class Html(html.parser.HTMLParser):
+    """Telegram's HTML subset: known tags, properly nested; text is returned without tags."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.text, self.error = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self.error = self.error or f"unsupported start tag \"{tag}\""
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f"can't find end tag corresponding to start tag \"{tag}\""
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(text):
+    # Telegram accepts only &lt; &gt; &amp; &quot; and numeric entities.
+    for m in re.finditer(r"&([^;\s]*);?", text):
+        name = m.group(1)
+        if not (m.group(0).endswith(";") and (name in ("lt", "gt", "amp", "quot") or
+                                             re.fullmatch(r"#\d+|#x[0-9a-fA-F]+", name))):
+            return None, f"Bad Request: can't parse entities: unsupported entity at byte offset {m.start()}"
+    p = Html()
+    p.feed(text)
+    p.close()
+    if p.error or p.stack:
+        return None, "Bad Request: can't parse entities: " + (p.error or "unclosed tag")
+    return "".join(p.text), None
+
+
+def check_markup(markup):
+    if markup is None:
+        return None
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    if "inline_keyboard" in markup:
+        rows = markup["inline_keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            return "Bad Request: field \"inline_keyboard\" of the InlineKeyboardMarkup should be an Array of Arrays"
+        for row in rows:
+            for b in row:
+                if not isinstance(b.get("text"), str) or not b["text"]:
+                    return "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                data = b.get("callback_data")
+                if data is not None and not (1 <= len(data.encode()) <= 64):
+                    return "Bad Request: BUTTON_DATA_INVALID"
+                if data is None and "url" not in b:
+                    return "Bad Request: can't parse inline keyboard button: InlineKeyboardButton must have exactly one optional field"
+        return None
+    if "force_reply" in markup:
+        return None if markup["force_reply"] is True else "Bad Request: can't parse reply keyboard markup JSON object"
+    if "keyboard" in markup or "remove_keyboard" in markup:
+        return None
+    return "Bad Request: can't parse reply keyboard markup JSON object"
+
+
+def user(chat_id):
+    return {"id": chat_id, "is_bot": False, "first_name": f"Cliente {chat_id}", "language_code": "es"}
+
+
+def chat(chat_id):
+    return {"id": chat_id, "first_name": f"Cliente {chat_id}", "type": "private"}
+
+
+def push(update):
+    with lock:
+        update["update_id"] = state["next_update"]
+        state["next_update"] += 1
+        state["updates"].append(update)
+        lock.notify_all()
+        return update["update_id"]
+
+
+def fault_for(method, chat_id):
+    for f in state["faults"]:
+        if f["method"] == method and f["times"] > 0 and f.get("chat_id") in (None, chat_id):
+            f["times"] -= 1
+            return f
+    return None
+
+
+def err(code, description, retry_after=None):
+    body = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return code, body
+
+
+def ok(result):
+    return 200, {"ok": True, "result": result}
+
+
+def api(method, p):
+    chat_id = p.get("chat_id")
+    if chat_id is not None:
+        chat_id = int(chat_id)
+    f = fault_for(method, chat_id)
+    if f:
+        return err(f["code"], f["description"], f.get("retry_after"))
+    if method == "getMe":
+        return ok(BOT)
+    if method == "getUpdates":
+        offset = int(p.get("offset", 0))
+        timeout = int(p.get("timeout", 0))
+        limit = int(p.get("limit", 100))
+        deadline = time.time() + timeout
+        with lock:
+            if offset:
+                for u in [u for u in state["updates"] if u["update_id"] < offset]:
+                    state["confirmed"][u["update_id"]] = u
+                state["updates"] = [u for u in state["updates"] if u["update_id"] >= offset]
+            while not state["updates"] and not state["forced"] and time.time() < deadline:
+                lock.wait(deadline - time.time())
+            forced, state["forced"] = state["forced"], []
+            return ok(forced + state["updates"][:limit])
+    if method == "sendMessage":
+        if chat_id in state["blocked"]:
+            return err(403, "Forbidden: bot was blocked by the user")
+        text = p.get("text", "")
+        if not text.strip():
+            return err(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            return err(400, "Bad Request: message is too long")
+        plain = text
+        if p.get("parse_mode") == "HTML":
+            plain, problem = parse_html(text)
+            if problem:
+                return err(400, problem)
+        markup = p.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        problem = check_markup(markup)
+        if problem:
+            return err(400, problem)
+        with lock:
+            mid = state["next_message"]
+            state["next_message"] += 1
+            msg = {"message_id": mid, "from": BOT, "chat": chat(chat_id), "date": int(time.time()),
+                   "text": plain}
+            if markup and "inline_keyboard" in markup:
+                msg["reply_markup"] = markup
+            state["messages"][(chat_id, mid)] = msg
+            state["sent"].append({"chat_id": chat_id, "message_id": mid, "text": text,
+                                  "plain": plain, "parse_mode": p.get("parse_mode"),
+                                  "reply_markup": markup})
+        return ok(msg)
+    if method == "answerCallbackQuery":
+        qid = p.get("callback_query_id")
+        if qid not in state["callbacks"]:
+            return err(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if len(p.get("text", "") or "") > 200:
+            return err(400, "Bad Request: MESSAGE_TOO_LONG")
+        state["callbacks"].discard(qid)
+        state["answers"].append({"callback_query_id": qid, "text": p.get("text")})
+        return ok(True)
+    if method == "editMessageReplyMarkup":
+        key = (chat_id, int(p.get("message_id", 0)))
+        msg = state["messages"].get(key)
+        if msg is None:
+            return err(400, "Bad Request: message to edit not found")
+        markup = p.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        problem = check_markup(markup)
+        if problem:
+            return err(400, problem)
+        old = msg.get("reply_markup")
+        new = markup if markup and markup.get("inline_keyboard") else None
+        if old == new:
+            return err(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+        if new is None:
+            msg.pop("reply_markup", None)
+        else:
+            msg["reply_markup"] = new
+        state["edits"].append({"chat_id": chat_id, "message_id": key[1], "reply_markup": new})
+        return ok(msg)
+    return err(404, "Not Found")
+
+
+def control(cmd, p):
+    if cmd == "text":
+        cid = int(p["chat_id"])
+        msg = {"message_id": 100000 + state["next_update"], "from": user(cid), "chat": chat(cid),
+               "date": int(time.time()), "text": p["text"]}
+        if p["text"].startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0,
+                                "length": len(p["text"].split()[0])}]
+        if p.get("reply_to_message_id"):
+            orig = state["messages"].get((cid, int(p["reply_to_message_id"])))
+            msg["reply_to_message"] = orig or {"message_id": int(p["reply_to_message_id"]),
+                                               "chat": chat(cid), "date": 0}
+        return {"update_id": push({"message": msg})}
+    if cmd == "press":
+        cid = int(p["chat_id"])
+        qid = f"cb{state['next_update']}x{cid}"
+        state["callbacks"].add(qid)
+        msg = state["messages"].get((cid, int(p["message_id"]))) or \
+            {"message_id": int(p["message_id"]), "chat": chat(cid), "date": 0}
+        uid = push({"callback_query": {"id": qid, "from": user(cid), "message": msg,
+                                       "chat_instance": f"ci{cid}", "data": p["data"]}})
+        return {"update_id": uid, "id": qid}
+    if cmd == "blocked":
+        cid = int(p["chat_id"])
+        state["blocked"].add(cid)
+        uid = push({"my_chat_member": {"chat": chat(cid), "from": user(cid), "date": int(time.time()),
+                                       "old_chat_member": {"status": "member", "user": BOT},
+                                       "new_chat_member": {"status": "kicked", "user": BOT,
+                                                           "until_date": 0}}})
+        return {"update_id": uid}
+    if cmd == "fail":
+        state["faults"].append({"method": p["method"], "code": p["code"],
+                                "description": p["description"], "retry_after": p.get("retry_after"),
+                                "times": p.get("times", 1), "chat_id": p.get("chat_id")})
+        return {}
+    if cmd == "redeliver":
+        # The next getUpdates returns this update again, whatever the offset says (a server
+        # that lost the confirmation, or a proxy that replays).
+        uid = int(p["update_id"])
+        with lock:
+            u = state["confirmed"].get(uid) or next(
+                (u for u in state["updates"] if u["update_id"] == uid), None)
+            if u is None:
+                return {"error": "unknown update"}
+            state["forced"].append(u)
+            lock.notify_all()
+        return {"update_id": uid}
+    if cmd == "state":
+        with lock:
+            return {"sent": state["sent"], "calls": state["calls"], "answers": state["answers"],
+                    "edits": state["edits"], "pending": [u["update_id"] for u in state["updates"]]}
+    return {"error": "unknown control " + cmd}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def params(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n) if n else b""
+        ctype = self.headers.get("Content-Type", "")
+        if "application/json" in ctype and raw:
+            return json.loads(raw)
+        return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+
+    def handle_any(self):
+        path = self.path.split("?")[0]
+        p = self.params() if self.command == "POST" else {}
+        if path.startswith("/control/"):
+            return self.reply(200, control(path[len("/control/"):], p))
+        m = re.fullmatch(r"/bot([^/]+)/(\w+)", path)
+        if not m:
+            return self.reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        if m.group(1) != a.token:
+            return self.reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        method = m.group(2)
+        with lock:
+            state["calls"].append({"method": method, "params": p, "at": time.time()})
+        code, body = api(method, p)
+        self.reply(code, body)
+        # Like some servers, keep the connection open whatever the client asked: the client
+        # must stop reading where the answer's framing ends, not wait for the close.
+        self.close_connection = False
+
+    do_GET = handle_any
+    do_POST = handle_any
+
+
+server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+server.daemon_threads = True
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+print(f"READY {server.server_address[1]}", flush=True)
+server.serve_forever()

@@ -1,0 +1,394 @@
+//! Telegram conversations against a fake Bot API server (tests/support/fake_bot_api.py) that
+//! speaks the documented JSON: linking, reminders with buttons, every button, answers in words,
+//! corrections, and a stranger's chat. A real SQLite file each. Delivery (429, 403), restarts
+//! and the poll loop: tests/telegram_delivery.rs.
+
+#[path = "support/telegram.rs"]
+mod fake;
+mod support;
+
+use chrono::Duration;
+use cobrador::domain::{Channel, InvoiceStatus};
+use cobrador::store::{self, OutboxStatus};
+use cobrador::telegram::link;
+use fake::{ANA, BRUNO, OWNER, STRANGER, World, button_texts, data_of, day, now};
+use serde_json::json;
+
+#[tokio::test]
+async fn linking_with_a_valid_a_reused_and_an_expired_token() {
+    let mut w = World::new();
+    let l = link::create_link(
+        &mut w.store,
+        &w.config,
+        "C1",
+        Some("pagos@lalatina.example"),
+        now(),
+    )
+    .unwrap();
+    assert!(
+        l.url.starts_with("https://t.me/CobrosPradoBot?start="),
+        "{}",
+        l.url
+    );
+    let token = l.url.split("start=").nth(1).unwrap().to_owned();
+    assert!(token.len() >= 32, "at least 128 bits");
+    assert!(
+        l.invitation
+            .contains("¿Prefiere recibir los avisos por Telegram?")
+    );
+
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    let r = w.poll(now()).await;
+    assert_eq!(r.outcomes, ["linked"]);
+    let c = w.contact_of("C1");
+    assert_eq!(c.telegram_chat_id, Some(ANA));
+    assert_eq!(c.preferred_channel, Channel::Telegram);
+    let greeting = w.bot.sent_to(ANA).pop().unwrap();
+    assert!(
+        greeting["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Hola, Café La Latina"),
+        "{greeting}"
+    );
+    assert_eq!(greeting["parse_mode"], "HTML");
+
+    // The same link again, from another chat: refused, nothing linked.
+    w.bot.text(BRUNO, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["link_refused"]);
+    assert!(
+        w.bot.sent_to(BRUNO)[0]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("ya se ha usado")
+    );
+    assert_eq!(w.contact_of("C1").telegram_chat_id, Some(ANA));
+    assert_eq!(w.contact_of("C2").telegram_chat_id, None);
+
+    // A link issued 73 hours ago has expired (telegram.link-valid-hours = 72).
+    let old = link::create_link(
+        &mut w.store,
+        &w.config,
+        "C2",
+        None,
+        now() - Duration::hours(73),
+    )
+    .unwrap();
+    let old_token = old.url.split("start=").nth(1).unwrap().to_owned();
+    w.bot.text(BRUNO, &format!("/start {old_token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["link_refused"]);
+    assert!(
+        w.bot.sent_to(BRUNO)[1]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("ha caducado")
+    );
+    assert_eq!(w.contact_of("C2").telegram_chat_id, None);
+
+    // An unlinked chat gets a polite explanation and nothing else.
+    w.bot.text(STRANGER, "Hola, ¿cuánto debo?", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+    let told = w.bot.sent_to(STRANGER);
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("enlace personal")
+    );
+    assert!(
+        !told[0]["plain"].as_str().unwrap().contains("F-"),
+        "no invoice shown"
+    );
+    assert!(w.responses().is_empty());
+
+    // The owner's own chat is not a client's: it is told what it is for.
+    w.bot.text(OWNER, "/start", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["owner"]);
+
+    // /facturas lists the chat's own invoices only; /stop unlinks.
+    w.bot.text(ANA, "/facturas", None);
+    w.poll(now()).await;
+    let list = w.bot.sent_to(ANA).pop().unwrap();
+    let plain = list["plain"].as_str().unwrap();
+    assert!(plain.contains("F-1") && plain.contains("860,00"), "{plain}");
+    assert!(!plain.contains("F-2"), "{plain}");
+    w.bot.text(ANA, "/stop", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["unlinked"]);
+    let c = w.contact_of("C1");
+    assert_eq!(
+        (c.telegram_chat_id, c.preferred_channel),
+        (None, Channel::Email)
+    );
+    assert_eq!(w.events("telegram.linked").len(), 1);
+    assert_eq!(w.events("telegram.unlinked").len(), 1);
+}
+
+#[tokio::test]
+async fn a_reminder_with_buttons_and_each_button_pressed() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    assert_eq!(
+        button_texts(&reminder),
+        [
+            "Ya he pagado",
+            "Pagaré el…",
+            "Necesito un plan de pagos",
+            "Hablar con una persona"
+        ]
+    );
+    assert!(reminder["plain"].as_str().unwrap().contains("F-1"));
+    let mid = reminder["message_id"].as_i64().unwrap();
+    let row = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(row.message.channel, Channel::Telegram);
+    assert_eq!(
+        (row.status, row.telegram_message_id),
+        (OutboxStatus::Sent, Some(mid))
+    );
+
+    // "Pagaré el…" shows the next business days in place, and "Otra fecha".
+    w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
+    assert_eq!(w.poll(now()).await.outcomes, ["picker"]);
+    let edit = w.bot.state()["edits"]
+        .as_array()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap();
+    let picker = json!({ "reply_markup": edit["reply_markup"] });
+    // Monday 7 is Madrid's holiday for the Constitution (moved from Sunday), 8 a national one.
+    assert_eq!(
+        button_texts(&picker),
+        [
+            "miércoles 2/12",
+            "jueves 3/12",
+            "viernes 4/12",
+            "miércoles 9/12",
+            "Otra fecha"
+        ]
+    );
+    assert_eq!(w.bot.state()["answers"].as_array().unwrap().len(), 1);
+
+    // A day: the promise goes through understand + apply, and is confirmed with a correction button.
+    w.bot.press(ANA, mid, &data_of(&picker, "viernes 4/12"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let promises = w.pending_promises();
+    assert_eq!(promises.len(), 1);
+    assert_eq!(promises[0].promised_date, day(4));
+    assert!(!promises[0].ambiguous);
+    let r = &w.responses()[0].response;
+    assert_eq!(
+        (r.channel.as_str(), r.intent.as_str()),
+        ("telegram", "promise")
+    );
+    w.flush(now()).await;
+    let ack = w.bot.sent_to(ANA).pop().unwrap();
+    assert!(
+        ack["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Anotado: el viernes 4 de diciembre"),
+        "{ack}"
+    );
+    assert_eq!(button_texts(&ack), ["Cambiar la fecha"]);
+
+    // A correction: "Cambiar la fecha", then another day. The first promise is replaced.
+    let ack_id = ack["message_id"].as_i64().unwrap();
+    w.bot.press(ANA, ack_id, &data_of(&ack, "Cambiar la fecha"));
+    assert_eq!(w.poll(now()).await.outcomes, ["picker"]);
+    w.bot.press(
+        ANA,
+        ack_id,
+        &format!(
+            "day:{}:2026-12-09",
+            data_of(&ack, "Cambiar").split(':').nth(1).unwrap()
+        ),
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let promises = w.pending_promises();
+    assert_eq!(
+        promises.len(),
+        1,
+        "the correction replaces the first promise"
+    );
+    assert_eq!(promises[0].promised_date, day(9));
+    w.flush(now()).await;
+    assert!(
+        w.bot.sent_to(ANA).pop().unwrap()["plain"]
+            .as_str()
+            .unwrap()
+            .contains("miércoles 9 de diciembre")
+    );
+
+    // "Otra fecha": a ForceReply question.
+    w.bot.press(ANA, mid, &format!("other:{}", row.id));
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
+    let q = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(q["reply_markup"]["force_reply"], true);
+    assert!(q["plain"].as_str().unwrap().contains("¿Qué día pagará?"));
+
+    // "Hablar con una persona": the owner is alerted, the client told so.
+    w.bot.press(ANA, mid, &data_of(&reminder, "Hablar"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert!(
+        w.bot.sent_to(ANA).pop().unwrap()["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Se lo he pasado a Lucía Martín")
+    );
+    let alerts: Vec<_> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .collect();
+    let channels: Vec<Channel> = alerts.iter().map(|a| a.message.channel).collect();
+    assert_eq!(
+        channels,
+        [Channel::Email, Channel::Telegram],
+        "by email, and in the owner's chat"
+    );
+    w.flush(now()).await;
+    let owner = w.bot.sent_to(OWNER);
+    assert_eq!(owner.len(), 1);
+    let text = owner[0]["plain"].as_str().unwrap();
+    assert!(
+        text.contains("Café La Latina") && text.contains("hablar con una persona"),
+        "{text}"
+    );
+    assert!(button_texts(&owner[0]).is_empty());
+
+    // "Ya he pagado": the payment is claimed; "Necesito un plan de pagos": reminders held.
+    w.bot.press(ANA, mid, &data_of(&reminder, "Ya he pagado"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert!(w.invoice("F-1").paid_claimed_on.is_some());
+    w.bot
+        .press(ANA, mid, &data_of(&reminder, "Necesito un plan"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.invoice("F-1").status, InvoiceStatus::OnHold);
+    let intents: Vec<String> = w
+        .responses()
+        .into_iter()
+        .rev()
+        .map(|r| r.response.intent)
+        .collect();
+    assert_eq!(intents, ["promise", "promise", "other", "paid", "plan"]);
+    // Every press was answered (answerCallbackQuery), as the Bot API expects.
+    let presses = w.bot.calls("answerCallbackQuery").len();
+    assert_eq!(presses, 8);
+}
+
+#[tokio::test]
+async fn answers_in_words_and_dates_asked_back() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+
+    // Ambiguous ("el próximo viernes" on a Tuesday: this week's or next?) and past dates are
+    // asked back, never guessed.
+    w.bot.text(ANA, "Le pago el próximo viernes", Some(mid));
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_back"]);
+    let ask = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(
+        button_texts(&ask)[0],
+        "Sí, el viernes 4 de diciembre",
+        "{ask}"
+    );
+    assert!(w.pending_promises().is_empty());
+    w.bot.text(ANA, "Pagaré el 20/11/2026", Some(mid));
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_back"]);
+    let ask = w.bot.sent_to(ANA).pop().unwrap();
+    assert!(
+        ask["plain"].as_str().unwrap().contains("¿Qué día pagará?"),
+        "{ask}"
+    );
+    assert!(w.pending_promises().is_empty());
+    assert_eq!(w.events("telegram.asked_back").len(), 2);
+
+    // A clear date in words, replying to the reminder.
+    w.bot
+        .text(ANA, "Buenos días, le pago el viernes sin falta", Some(mid));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].promised_date, day(4));
+    let r = &w.responses()[0];
+    let row = store::outbox::for_client(w.store.conn(), "C1").unwrap()[0].id;
+    assert_eq!(
+        r.response.outbox_id,
+        Some(row),
+        "matched to the reminder replied to"
+    );
+    w.flush(now()).await;
+    let ack = w.bot.sent_to(ANA).pop().unwrap();
+    assert!(
+        ack["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Anotado: el viernes 4 de diciembre")
+    );
+
+    // A correction in words.
+    w.bot.text(ANA, "Perdone, mejor el lunes 7", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(7)));
+
+    // «baja», as our Telegram messages offer, stops messages by Telegram (not by email).
+    w.bot.text(ANA, "baja", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["unlinked"]);
+    let c = w.contact_of("C1");
+    assert_eq!(
+        (c.telegram_chat_id, c.preferred_channel, c.opted_out),
+        (None, Channel::Email, false)
+    );
+    let bye = w.bot.sent_to(ANA).pop().unwrap();
+    assert!(
+        bye["plain"]
+            .as_str()
+            .unwrap()
+            .contains("llegarán por correo electrónico"),
+        "{bye}"
+    );
+}
+
+#[tokio::test]
+async fn a_strangers_chat_cannot_act_on_another_clients_invoice() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    let reminder = w.remind(ANA).await;
+    let paid = data_of(&reminder, "Ya he pagado");
+    let mid = reminder["message_id"].as_i64().unwrap();
+
+    // Bruno (linked to C2) presses a button carrying C1's message.
+    w.bot.press(BRUNO, mid, &paid);
+    assert_eq!(w.poll(now()).await.outcomes, ["refused"]);
+    // ... names C1's invoice in words.
+    w.bot.text(BRUNO, "Ya pagué la F-1", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["refused"]);
+    // An unlinked chat presses it.
+    w.bot.press(STRANGER, mid, &paid);
+    assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+
+    assert!(
+        w.invoice("F-1").paid_claimed_on.is_none(),
+        "C1's invoice untouched"
+    );
+    assert!(w.responses().is_empty(), "nothing applied");
+    assert_eq!(
+        w.events("telegram.refused").len(),
+        2,
+        "both refusals logged"
+    );
+    assert!(
+        w.bot.sent_to(BRUNO).last().unwrap()["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Bodegas Norte")
+    );
+}

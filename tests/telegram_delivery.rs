@@ -1,0 +1,314 @@
+//! Telegram delivery and robustness against the fake Bot API server: 429 and 403, a restart
+//! in the middle of a conversation, a repeated update, the long-polling loop, and the command
+//! line.
+
+#[path = "support/telegram.rs"]
+mod fake;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{Duration, TimeZone, Utc};
+use cobrador::domain::Channel;
+use cobrador::engine;
+use cobrador::render::Renderer;
+use cobrador::store::{self, OutboxStatus, Store};
+use cobrador::telegram::{self, link};
+use fake::{ANA, BRUNO, World, button_texts, data_of, day, now};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    let renderer = Renderer::new(None).unwrap();
+    engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+
+    // A short retry_after is waited out in place: each reminder delivered once.
+    w.bot.fail(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 1",
+        Some(1),
+        1,
+    );
+    let f = w.flush(now()).await;
+    assert_eq!((f.sent, f.retry, f.dead), (2, 0, 0), "{f:?}");
+    let calls = w.bot.calls("sendMessage");
+    let n = calls.len();
+    let (refused, retried) = (&calls[n - 3], &calls[n - 2]);
+    assert_eq!(refused["params"]["chat_id"], retried["params"]["chat_id"]);
+    assert!(
+        retried["at"].as_f64().unwrap() - refused["at"].as_f64().unwrap() >= 1.0,
+        "retry_after honoured"
+    );
+    assert_eq!(w.bot.sent_to(ANA).len(), 2, "greeting + one reminder");
+
+    // A long one leaves the message for a later pass.
+    let ack_needed = w.bot.sent_to(ANA).last().cloned().unwrap();
+    w.bot.press(
+        ANA,
+        ack_needed["message_id"].as_i64().unwrap(),
+        &data_of(&ack_needed, "Ya he pagado"),
+    );
+    w.poll(now()).await;
+    w.bot.fail(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 120",
+        Some(120),
+        1,
+    );
+    let f = w.flush(now()).await;
+    assert_eq!(f.retry, 1, "{f:?}");
+    let ack = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "ack_paid")
+        .unwrap();
+    assert_eq!(ack.status, OutboxStatus::Failed);
+    let f = w.flush(ack.retry_at.unwrap()).await;
+    assert_eq!(
+        f.sent, 2,
+        "the acknowledgement, and the owner's copy of the alert: {f:?}"
+    );
+
+    // Bruno blocks the bot. Before we hear of it, his next reminder is due (Wednesday 9, after
+    // the weekend and two holidays): it dies with 403 and the chat is marked unreachable at once.
+    w.bot.control("blocked", json!({ "chat_id": BRUNO }));
+    let blocked_day = Utc.with_ymd_and_hms(2026, 12, 9, 8, 30, 0).unwrap();
+    let renderer = Renderer::new(None).unwrap();
+    let q = engine::queue_due(&mut w.store, &w.config, &renderer, blocked_day).unwrap();
+    assert_eq!(q.queued.len(), 1, "{q:?}");
+    let before = w.bot.sent_to(BRUNO).len();
+    let f = w.flush(blocked_day).await;
+    assert_eq!((f.dead, f.sent), (1, 0), "{f:?}");
+    assert_eq!(
+        w.bot.sent_to(BRUNO).len(),
+        before,
+        "nothing reached the blocked chat"
+    );
+    assert_eq!(w.contact_of("C2").preferred_channel, Channel::Email);
+    assert_eq!(w.events("telegram.unreachable").len(), 1);
+    let rows = store::outbox::for_client(w.store.conn(), "C2").unwrap();
+    let dead = rows
+        .iter()
+        .find(|m| m.status == OutboxStatus::Dead)
+        .unwrap();
+    assert_eq!(dead.message.channel, Channel::Telegram);
+    assert!(
+        dead.last_error.as_deref().unwrap().contains("blocked"),
+        "the Bot API's words kept"
+    );
+    // The my_chat_member update that follows changes nothing more.
+    let r = w.poll(blocked_day).await;
+    assert_eq!(r.outcomes, ["blocked"]);
+    // Once the sender releases the dead message's stage (limits.retry-stage-after-hours), the
+    // planner sends that stage again, by email.
+    let next_day = blocked_day + Duration::hours(25);
+    w.flush(next_day).await;
+    let q = engine::queue_due(&mut w.store, &w.config, &renderer, next_day).unwrap();
+    assert_eq!(q.queued.len(), 1, "{q:?}");
+    let f = w.flush(next_day).await;
+    assert_eq!(f.dead, 0, "{f:?}");
+    let again = store::outbox::get(w.store.conn(), q.queued[0].2)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.message.stage, dead.message.stage);
+    assert_eq!(again.message.channel, Channel::Email);
+    assert_eq!(again.message.recipients, ["admin@norte.example"]);
+    assert_eq!(again.status, OutboxStatus::Sent);
+    let told = store::outbox::for_client(w.store.conn(), "C2")
+        .unwrap()
+        .into_iter()
+        .any(|m| m.message.stage == "owner_alert");
+    assert!(told, "the owner hears of the dead message");
+}
+
+#[tokio::test]
+async fn a_restart_mid_conversation_and_a_repeated_update() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
+    assert_eq!(w.poll(now()).await.outcomes, ["picker"]);
+
+    // The process restarts: a new connection to the same database file.
+    let db: PathBuf = w.config.database.clone();
+    let offset = store::telegram::next_offset(w.store.conn()).unwrap();
+    w.store = Store::open(&db).unwrap();
+    assert_eq!(
+        store::telegram::next_offset(w.store.conn()).unwrap(),
+        offset,
+        "offset stored"
+    );
+    let edit = w.bot.state()["edits"]
+        .as_array()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap();
+    let picker = json!({ "reply_markup": edit["reply_markup"] });
+    let press = w.bot.press(ANA, mid, &data_of(&picker, "jueves 3/12"));
+    let r = w.poll(now()).await;
+    assert_eq!(
+        (r.updates, r.outcomes.clone()),
+        (1, vec!["applied".to_owned()]),
+        "nothing lost, nothing re-applied"
+    );
+    assert_eq!(w.pending_promises()[0].promised_date, day(3));
+
+    // The same update delivered again (say the offset never reached Telegram): not applied twice.
+    w.bot.control("redeliver", json!({ "update_id": press }));
+    let r = w.poll(now()).await;
+    assert_eq!((r.updates, r.handled, r.repeated), (1, 0, 1));
+    assert_eq!(w.responses().len(), 1);
+    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
+    let acks = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "ack_promise")
+        .count();
+    assert_eq!(acks, 1);
+}
+
+#[tokio::test]
+async fn the_poll_loop_applies_updates_and_stops_on_cancel() {
+    let mut w = World::new();
+    let l = link::create_link(&mut w.store, &w.config, "C1", None, Utc::now()).unwrap();
+    let token = l.url.split("start=").nth(1).unwrap().to_owned();
+    let changes = Arc::new(AtomicUsize::new(0));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let seen = changes.clone();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(telegram::poll_loop(
+        Arc::new(w.config.clone()),
+        w.config.database.clone(),
+        shutdown.clone(),
+        move || {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let _ = tx.send(());
+        },
+    ));
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
+        .await
+        .unwrap();
+    assert_eq!(changes.load(Ordering::SeqCst), 1);
+    assert_eq!(w.contact_of("C1").telegram_chat_id, Some(ANA));
+    // The loop is now waiting in a long poll; cancelling ends it without waiting that out.
+    shutdown.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(10), task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+fn cobrador(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .arg("--config")
+        .arg(dir.join("cobrador.toml"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cobrador {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn the_command_line_links_polls_and_ticks() {
+    let w = World::new();
+    let dir = w.dir.path();
+    let out = cobrador(
+        dir,
+        &["telegram", "link", "C1", "--now", "2026-12-01T09:00:00Z"],
+    );
+    assert!(out.contains("https://t.me/CobrosPradoBot?start="), "{out}");
+    assert!(
+        out.contains('█') || out.contains('▀') || out.contains('▄'),
+        "a QR code: {out}"
+    );
+    let url = out
+        .lines()
+        .find(|l| l.starts_with("https://t.me/"))
+        .unwrap();
+    let token = url.split("start=").nth(1).unwrap();
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    let out = cobrador(
+        dir,
+        &[
+            "telegram",
+            "poll",
+            "--once",
+            "--now",
+            "2026-12-01T09:10:00Z",
+        ],
+    );
+    assert!(out.contains("1 applied"), "{out}");
+    let out = cobrador(dir, &["tick", "--now", "2026-12-01T09:30:00Z"]);
+    assert!(
+        out.contains("2 queued, 2 sent"),
+        "one by Telegram, one by email: {out}"
+    );
+    let reminder = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(button_texts(&reminder).len(), 4);
+    let out = cobrador(dir, &["telegram", "me"]);
+    assert!(out.contains("@CobrosPradoBot"), "{out}");
+}
+
+#[tokio::test]
+async fn messages_to_one_chat_are_a_second_apart() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let greeting_sent = w.bot.sent_to(ANA).len();
+    for i in 0..3 {
+        let msg = store::NewOutboxMessage {
+            dedup_key: format!("C1|ack_paid|test-{i}"),
+            client_id: "C1".into(),
+            stage: "ack_paid".into(),
+            cycle: format!("test-{i}"),
+            channel: Channel::Telegram,
+            recipients: vec![ANA.to_string()],
+            cc: vec![],
+            subject: None,
+            body_text: format!("Mensaje <b>{i}</b>"),
+            body_html: None,
+            attachment: None,
+            message_id: None,
+            in_reply_to: None,
+            references: None,
+            send_at: now(),
+            invoices: vec![],
+        };
+        store::outbox::insert_if_new(w.store.conn(), &msg, now()).unwrap();
+    }
+    let f = w.flush(now()).await;
+    assert_eq!(f.sent, 3);
+    let times: Vec<f64> = w
+        .bot
+        .calls("sendMessage")
+        .iter()
+        .filter(|c| c["params"]["chat_id"] == ANA)
+        .skip(greeting_sent)
+        .map(|c| c["at"].as_f64().unwrap())
+        .collect();
+    assert_eq!(times.len(), 3, "each once");
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 0.99,
+            "one message per second per chat: {times:?}"
+        );
+    }
+}
