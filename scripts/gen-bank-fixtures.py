@@ -10,7 +10,8 @@
   its own concept records (skipped).
 - statement.camt053.xml: ISO 20022 camt.053.001.08: credits by reference (F2026-105), by
   amount and the payer's IBAN (99,50), by nothing (1.000,00), one matching the claimed invoice
-  (2.456,75 from an unknown name), a debit and a pending entry (both skipped).
+  (2.456,75 from an unknown name), a debit and a pending entry (both skipped), and a direct
+  debit collection ("remesa") of two receipts in one entry, read as two credits.
 """
 import os
 
@@ -90,6 +91,34 @@ def entry(ref, amount, ind, status, day, name=None, iban=None, ustrd=None, v8=Tr
 """
 
 
+BATCH = """      <Ntry>
+        <Amt Ccy="EUR">230.00</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><Dt>2026-11-12</Dt></BookgDt>
+        <ValDt><Dt>2026-11-12</Dt></ValDt>
+        <AcctSvcrRef>2026111200007</AcctSvcrRef>
+        <BkTxCd><Prtry><Cd>DDT</Cd></Prtry></BkTxCd>
+        <AddtlNtryInf>REMESA ADEUDOS SEPA 0042</AddtlNtryInf>
+        <NtryDtls>
+          <Btch><NbOfTxs>2</NbOfTxs></Btch>
+          <TxDtls>
+            <Refs><EndToEndId>REM0042-1</EndToEndId></Refs>
+            <AmtDtls><TxAmt><Amt Ccy="EUR">150.00</Amt></TxAmt></AmtDtls>
+            <RltdPties><Dbtr><Pty><Nm>TALLERES PENA E HIJOS SL</Nm></Pty></Dbtr></RltdPties>
+            <RmtInf><Ustrd>Recibo factura F2026-107</Ustrd></RmtInf>
+          </TxDtls>
+          <TxDtls>
+            <Refs><EndToEndId>REM0042-2</EndToEndId></Refs>
+            <AmtDtls><TxAmt><Amt Ccy="EUR">80.00</Amt></TxAmt></AmtDtls>
+            <RltdPties><Dbtr><Pty><Nm>DISTRIBUIDORA GUEMES</Nm></Pty></Dbtr></RltdPties>
+            <RmtInf><Ustrd>Recibo factura F2026-108</Ustrd></RmtInf>
+          </TxDtls>
+        </NtryDtls>
+      </Ntry>
+"""
+
+
 def camt():
     entries = [
         entry("2026111000001", "605.00", "CRDT", "BOOK", "2026-11-10", "TALLERES PENA E HIJOS SL",
@@ -103,6 +132,7 @@ def camt():
         entry("2026111200005", "120.00", "DBIT", "BOOK", "2026-11-12", "PROVEEDOR SA", None, "F2026-106"),
         entry("2026111200006", "99.50", "CRDT", "PDNG", "2026-11-12", "A. IBANEZ",
               "ES9121000418450200051332", "F2026-106"),
+        BATCH,
     ]
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">

@@ -39,6 +39,8 @@ F2026-103;C003;01/10/2026;31/10/2026;500,00
 F2026-104;C003;02/10/2026;01/11/2026;2.456,75
 F2026-105;C001;03/10/2026;02/11/2026;605,00
 F2026-106;C002;04/10/2026;03/11/2026;99,50
+F2026-107;C001;05/10/2026;04/11/2026;150,00
+F2026-108;C003;05/10/2026;04/11/2026;80,00
 ";
 
 fn world() -> (tempfile::TempDir, Store) {
@@ -122,10 +124,17 @@ fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending
     let s = bank::import_file(&mut store, &fixture("statement.camt053.xml"), false, now()).unwrap();
     assert_eq!(
         (s.credits, s.debits),
-        (4, 2),
-        "a debit and a pending entry skipped"
+        (6, 2),
+        "a debit and a pending entry skipped, the remesa read as its two receipts"
     );
-    assert_eq!((s.matched, s.review, s.claims_confirmed), (3, 1, 1));
+    assert_eq!((s.matched, s.review, s.claims_confirmed), (5, 1, 1));
+    assert_eq!(status(&store, "F2026-107"), InvoiceStatus::Paid);
+    assert_eq!(status(&store, "F2026-108"), InvoiceStatus::Paid);
+    let p = store::invoices::payments(store.conn(), "F2026-108").unwrap();
+    assert_eq!(
+        (p[0].amount.to_string().as_str(), p[0].reference.as_deref()),
+        ("80.00", Some("REM0042-2"))
+    );
     assert_eq!(status(&store, "F2026-105"), InvoiceStatus::Paid);
     assert_eq!(
         status(&store, "F2026-106"),
@@ -156,6 +165,8 @@ fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending
             ("99.50".into(), Some("amount+iban".into())),
             ("1000.00".into(), Some("unmatched".into())),
             ("2456.75".into(), Some("claim".into())),
+            ("150.00".into(), Some("reference".into())),
+            ("80.00".into(), Some("reference".into())),
         ]
     );
     // The payer's account of a matched credit is remembered for next time.
@@ -169,7 +180,7 @@ fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending
     );
     let again =
         bank::import_file(&mut store, &fixture("statement.camt053.xml"), false, now()).unwrap();
-    assert_eq!((again.already, again.matched), (4, 0));
+    assert_eq!((again.already, again.matched), (6, 0));
 }
 
 #[test]

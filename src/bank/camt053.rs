@@ -7,8 +7,9 @@
 //! (`RltdPties/Dbtr/Nm` or `Dbtr/Pty/Nm`), the payer's account (`DbtrAcct/Id/IBAN`), and the
 //! remittance text (`RmtInf/Ustrd`, `RmtInf/Strd/CdtrRefInf/Ref`, `AddtlTxInf`,
 //! `AddtlNtryInf`). Pending entries and debits are skipped. An entry batching several
-//! payers is read as one credit (its first payer), which then goes to review unless its
-//! concept names the invoices.
+//! transactions (a "remesa" of direct debits, a batch of transfers) whose amounts add up to
+//! the entry's is read as one credit per transaction, each matched on its own; otherwise the
+//! entry is one credit.
 
 use std::str::FromStr;
 
@@ -30,6 +31,20 @@ struct Entry {
     value: Option<String>,
     svcr_ref: Option<String>,
     ntry_ref: Option<String>,
+    end_to_end: Option<String>,
+    payer_name: Option<String>,
+    payer_iban: Option<String>,
+    concept: Vec<String>,
+    /// The entry's own text (`AddtlNtryInf`), shared by its transactions.
+    info: Vec<String>,
+    /// One per `TxDtls`: a batch (a SEPA direct-debit collection, "remesa") has several.
+    txs: Vec<Tx>,
+}
+
+/// One transaction of an entry.
+#[derive(Default)]
+struct Tx {
+    amount: Option<String>,
     end_to_end: Option<String>,
     payer_name: Option<String>,
     payer_iban: Option<String>,
@@ -76,6 +91,11 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Statement, BankError> {
                     saw_statement = true;
                     account.clear();
                 }
+                if local == "TxDtls"
+                    && let Some(en) = entry.as_mut()
+                {
+                    en.txs.push(Tx::default());
+                }
                 if local == "Ntry" {
                     entry = Some(Entry {
                         line: line_of(pos),
@@ -102,7 +122,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Statement, BankError> {
                     && let Some(en) = entry.take()
                 {
                     match finish(name, &account, en)? {
-                        Some(m) => credits.push(m),
+                        Some(ms) => credits.extend(ms),
                         None => debits += 1,
                     }
                 }
@@ -162,6 +182,23 @@ fn store_text(path: &[String], value: &str, account: &mut String, entry: Option<
             *slot = Some(value.to_owned());
         }
     };
+    if let Some(tx_rel) = rel.strip_prefix("NtryDtls/TxDtls/")
+        && let Some(tx) = en.txs.last_mut()
+    {
+        match tx_rel {
+            "Amt" | "AmtDtls/TxAmt/Amt" | "AmtDtls/InstdAmt/Amt" => set(&mut tx.amount),
+            "Refs/EndToEndId" if value != "NOTPROVIDED" => set(&mut tx.end_to_end),
+            "RltdPties/Dbtr/Nm" | "RltdPties/Dbtr/Pty/Nm" => set(&mut tx.payer_name),
+            "RltdPties/DbtrAcct/Id/IBAN" => set(&mut tx.payer_iban),
+            r if r.ends_with("RmtInf/Ustrd")
+                || r.ends_with("CdtrRefInf/Ref")
+                || r == "AddtlTxInf" =>
+            {
+                tx.concept.push(value.to_owned());
+            }
+            _ => {}
+        }
+    }
     match rel.as_str() {
         "Amt" => set(&mut en.amount),
         "CdtDbtInd" => en.credit = Some(value == "CRDT"),
@@ -170,7 +207,7 @@ fn store_text(path: &[String], value: &str, account: &mut String, entry: Option<
         "ValDt/Dt" | "ValDt/DtTm" => set(&mut en.value),
         "AcctSvcrRef" => set(&mut en.svcr_ref),
         "NtryRef" => set(&mut en.ntry_ref),
-        "AddtlNtryInf" => en.concept.push(value.to_owned()),
+        "AddtlNtryInf" => en.info.push(value.to_owned()),
         r if r.ends_with("TxDtls/Refs/EndToEndId") && value != "NOTPROVIDED" => {
             set(&mut en.end_to_end)
         }
@@ -188,8 +225,9 @@ fn store_text(path: &[String], value: &str, account: &mut String, entry: Option<
     }
 }
 
-/// A finished entry: `Some` credit, `None` when it is a debit or not booked.
-fn finish(name: &str, account: &str, en: Entry) -> Result<Option<Movement>, BankError> {
+/// A finished entry: `Some` credits (one per transaction of a batch whose amounts add up to
+/// the entry's), `None` when it is a debit or not booked.
+fn finish(name: &str, account: &str, en: Entry) -> Result<Option<Vec<Movement>>, BankError> {
     let err = |reason: String| BankError::Line {
         file: name.to_owned(),
         line: en.line,
@@ -219,7 +257,13 @@ fn finish(name: &str, account: &str, en: Entry) -> Result<Option<Movement>, Bank
         .clone()
         .or_else(|| en.ntry_ref.clone())
         .or_else(|| en.end_to_end.clone());
-    let concept = en.concept.join(" ");
+    let concept = en
+        .info
+        .iter()
+        .chain(&en.concept)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
     let key = match en.svcr_ref.as_ref().or(en.ntry_ref.as_ref()) {
         Some(r) => format!("camt|{account}|{r}"),
         None => format!(
@@ -228,8 +272,9 @@ fn finish(name: &str, account: &str, en: Entry) -> Result<Option<Movement>, Bank
             concept
         ),
     };
-    Ok(Some(Movement {
-        key,
+    let iban = |i: &Option<String>| i.as_deref().map(crate::store::bank::normalise_iban);
+    let one = Movement {
+        key: key.clone(),
         account: account.to_owned(),
         line: en.line,
         booked_on,
@@ -238,9 +283,37 @@ fn finish(name: &str, account: &str, en: Entry) -> Result<Option<Movement>, Bank
         currency,
         reference,
         concept,
-        payer_name: en.payer_name,
-        payer_iban: en
-            .payer_iban
-            .map(|i| crate::store::bank::normalise_iban(&i)),
-    }))
+        payer_name: en.payer_name.clone(),
+        payer_iban: iban(&en.payer_iban),
+    };
+    let parts: Option<Vec<Decimal>> = en
+        .txs
+        .iter()
+        .map(|t| t.amount.as_deref().and_then(|a| Decimal::from_str(a).ok()))
+        .collect();
+    let Some(parts) = parts.filter(|p| p.len() > 1 && p.iter().sum::<Decimal>() == amount) else {
+        return Ok(Some(vec![one]));
+    };
+    Ok(Some(
+        en.txs
+            .iter()
+            .zip(parts)
+            .enumerate()
+            .map(|(i, (tx, part))| Movement {
+                key: format!("{key}|tx{}", i + 1),
+                amount: part,
+                reference: tx.end_to_end.clone().or_else(|| one.reference.clone()),
+                concept: en
+                    .info
+                    .iter()
+                    .chain(&tx.concept)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                payer_name: tx.payer_name.clone(),
+                payer_iban: iban(&tx.payer_iban),
+                ..one.clone()
+            })
+            .collect(),
+    ))
 }
