@@ -361,6 +361,9 @@ pub struct Telegram {
     pub max_retry_after_secs: u64,
     /// The owner's own chat: owner alerts are also sent there. Default: none (email only).
     pub owner_chat_id: Option<i64>,
+    /// An extra CA certificate (PEM) to trust for `api-url` (a self-hosted Bot API server
+    /// behind a private CA). Default: the system's roots only.
+    pub ca_file: Option<PathBuf>,
 }
 
 fn default_link_valid_hours() -> u32 {

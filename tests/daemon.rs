@@ -3,7 +3,6 @@
 //! the contact windows are open whatever the machine's time.
 
 #[path = "support/telegram.rs"]
-#[allow(dead_code)]
 mod fake;
 mod support;
 

@@ -47,6 +47,38 @@ fn parse_reply_reads_text_and_whole_messages() {
     let ooo = "From: a@b.example\r\nAuto-Submitted: auto-replied\r\nDate: Mon, 30 Nov 2026 18:00:00 +0100\r\n\r\nEstoy fuera hasta el 7 de diciembre.\r\n";
     let v = parse_reply(&["--eml"], ooo.as_bytes());
     assert_eq!(v["intent"], "auto_reply");
+    assert_eq!(v["kind"], "auto_reply");
+    // A bounce: who failed, and for good; never read as a promise.
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail");
+    let v = parse_reply(
+        &["--eml"],
+        &std::fs::read(fixtures.join("bounce-qmail.eml")).unwrap(),
+    );
+    assert_eq!(v["kind"], "bounce");
+    assert_eq!(
+        v["failed_recipients"],
+        serde_json::json!(["pedro@mueblesgarcia.example"])
+    );
+    assert_eq!(v["permanent"], true);
+    assert_eq!(v["promised_date"], serde_json::Value::Null);
+    let v = parse_reply(
+        &["--eml"],
+        &std::fs::read(fixtures.join("bounce-gmail-delay.eml")).unwrap(),
+    );
+    assert_eq!(
+        (v["kind"].as_str(), v["permanent"].as_bool()),
+        (Some("bounce"), Some(false))
+    );
+    let v = parse_reply(
+        &["--eml"],
+        &std::fs::read(fixtures.join("reply-thunderbird-bottom.eml")).unwrap(),
+    );
+    assert_eq!(v["kind"], "reply");
+    assert_eq!(v["intent"], "promise");
+    assert_eq!(
+        v["visible_text"],
+        "Buenas tardes. Le pagaré el día 15 de diciembre."
+    );
 }
 
 fn at(d: u32, h: u32) -> DateTime<Utc> {

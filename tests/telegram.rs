@@ -299,6 +299,19 @@ async fn answers_in_words_and_dates_asked_back() {
         "{ask}"
     );
     assert!(w.pending_promises().is_empty());
+    // A typed "sí" confirms the date asked about, through the same reading.
+    w.bot.text(ANA, "Sí", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(4)));
+    // Another "sí" now means nothing in particular: a person reads it.
+    w.bot.text(ANA, "sí", None);
+    w.poll(now()).await;
+    let told = w.bot.sent_to(ANA).pop().unwrap();
+    assert!(
+        told["plain"].as_str().unwrap().contains("Se lo he pasado"),
+        "{told}"
+    );
     w.bot.text(ANA, "Pagaré el 20/11/2026", Some(mid));
     assert_eq!(w.poll(now()).await.outcomes, ["asked_back"]);
     let ask = w.bot.sent_to(ANA).pop().unwrap();
@@ -306,7 +319,11 @@ async fn answers_in_words_and_dates_asked_back() {
         ask["plain"].as_str().unwrap().contains("¿Qué día pagará?"),
         "{ask}"
     );
-    assert!(w.pending_promises().is_empty());
+    assert_eq!(
+        w.pending_promises()[0].promised_date,
+        day(4),
+        "a past date changes nothing"
+    );
     assert_eq!(w.events("telegram.asked_back").len(), 2);
 
     // A clear date in words, replying to the reminder.

@@ -312,3 +312,120 @@ async fn messages_to_one_chat_are_a_second_apart() {
         );
     }
 }
+
+/// Waits (at most 60 s: the machine may be busy) until `done`.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[tokio::test]
+async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
+    let mut w = World::with("[daemon]\nchange-poll-secs = 1\nplan-interval-secs = 2\n");
+    w.link("C1", ANA).await;
+    let log = w.dir.path().join("run.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(w.dir.path())
+        .env("COBRADOR_CONFIG", w.dir.path().join("cobrador.toml"))
+        .env("COBRADOR_LOG", "info")
+        .args(["run", "--clock-start", "2026-12-01T09:30:00Z"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let reminder = || {
+        w.bot
+            .sent_to(ANA)
+            .into_iter()
+            .find(|m| button_texts(m).len() == 4)
+    };
+    wait_until("the reminder with buttons", || reminder().is_some());
+    let reminder = reminder().unwrap();
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
+    wait_until("the date picker", || {
+        !w.bot.state()["edits"].as_array().unwrap().is_empty()
+    });
+    let edit = w.bot.state()["edits"][0].clone();
+    let picker = json!({ "reply_markup": edit["reply_markup"] });
+    let (label, data) = fake::buttons(&picker)[0].clone();
+    w.bot.press(ANA, mid, &data);
+    wait_until("the confirmation", || {
+        w.bot
+            .sent_to(ANA)
+            .iter()
+            .any(|m| m["plain"].as_str().unwrap_or("").contains("Anotado"))
+    });
+    let promises = store::promises::all(w.store.conn()).unwrap();
+    assert_eq!(promises.len(), 1);
+    let day_of_month = label.split(' ').nth(1).unwrap().split('/').next().unwrap();
+    assert_eq!(
+        promises[0].promised_date.format("%-d").to_string(),
+        day_of_month
+    );
+
+    // SIGTERM: the long poll is abandoned at once and the daemon exits cleanly.
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the daemon did not stop within 30 s:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        status.success(),
+        "{status:?}: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+}
+
+#[tokio::test]
+async fn the_bot_api_over_tls_is_verified_against_the_configured_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = support::make_certs(dir.path());
+    let bot = fake::FakeBotApi::start_tls(dir.path(), fake::TOKEN, &certs.cert, &certs.key);
+    std::fs::write(dir.path().join("token"), fake::TOKEN).unwrap();
+    let section = |ca: &str| {
+        support::config(&format!(
+            "[telegram]\nbot-username = \"CobrosPradoBot\"\ntoken-file = {:?}\n\
+             api-url = \"{}\"\n{ca}",
+            dir.path().join("token"),
+            bot.url()
+        ))
+        .telegram
+        .unwrap()
+    };
+    // Without the private CA, the server's certificate is refused (and nothing is sent).
+    let untrusted = cobrador::channel::telegram::api::Bot::from_config(&section("")).unwrap();
+    let err = untrusted.get_me().await.unwrap_err().to_string();
+    assert!(err.contains("certificate"), "{err}");
+    assert!(bot.calls("getMe").is_empty());
+    // With `ca-file`, the exchange works over TLS.
+    let trusted = cobrador::channel::telegram::api::Bot::from_config(&section(&format!(
+        "ca-file = {:?}\n",
+        certs.ca
+    )))
+    .unwrap();
+    assert_eq!(
+        trusted.get_me().await.unwrap().username.as_deref(),
+        Some("CobrosPradoBot")
+    );
+    let sent = trusted
+        .send_message(ANA, "Hola <b>Ana</b> &amp; co.", None)
+        .await
+        .unwrap();
+    assert_eq!(sent.text.as_deref(), Some("Hola Ana & co."));
+}

@@ -110,6 +110,14 @@ impl TelegramChannel {
         tokio::time::sleep_until(wait_until).await;
     }
 
+    /// Counts the chat's second from the end of the exchange: the next message then reaches
+    /// Telegram at least a second after this one did, whatever the network's delays.
+    fn done(&self, chat: i64) {
+        if let Ok(mut pace) = self.pace.lock() {
+            pace.per_chat.insert(chat, Instant::now());
+        }
+    }
+
     fn pause(&self, secs: u64) {
         if let Ok(mut pace) = self.pace.lock() {
             let until = Instant::now() + Duration::from_secs(secs);
@@ -122,11 +130,12 @@ impl TelegramChannel {
         let mut waited = false;
         loop {
             self.wait_turn(chat).await;
-            let err = match self
+            let sent = self
                 .bot
                 .send_message(chat, &msg.message.body_text, markup.clone())
-                .await
-            {
+                .await;
+            self.done(chat);
+            let err = match sent {
                 Ok(sent) => {
                     return SendOutcome::Sent {
                         telegram_message_id: Some(sent.message_id),

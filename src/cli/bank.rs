@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::{Context, print_json};
 use crate::bank::{self, Settle};
@@ -39,10 +39,10 @@ pub enum Command {
     },
 }
 
-/// `import bank FILE [--dry-run]`.
-pub fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
+/// `import bank FILE [--dry-run] [--now T]`.
+pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> Result<ExitCode> {
     let mut store = ctx.store()?;
-    let s = bank::import_file(&mut store, file, dry_run, Utc::now())?;
+    let s = bank::import_file(&mut store, file, dry_run, now)?;
     println!(
         "{}{}: {:?}, {} credits ({} debits skipped): {} paid invoices, {} to review, {} imported before{}",
         if dry_run {

@@ -40,6 +40,9 @@ pub struct Args {
     /// Check everything and report, but change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The instant recorded for the import (RFC 3339), to replay a scenario. Default: now.
+    #[arg(long, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<Utc>>,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
@@ -47,7 +50,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         What::Clients => Kind::Clients,
         What::Invoices => Kind::Invoices,
         What::Payments => Kind::Payments,
-        What::Bank => return super::bank::import(ctx, &args.file, args.dry_run),
+        What::Bank => {
+            let now = args.now.unwrap_or_else(Utc::now);
+            return super::bank::import(ctx, &args.file, args.dry_run, now);
+        }
     };
     let mut store = ctx.store()?;
     let defaults = Defaults::from_config(&ctx.config);
@@ -62,7 +68,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &options,
         &defaults,
         args.dry_run,
-        Utc::now(),
+        args.now.unwrap_or_else(Utc::now),
     )?;
     println!(
         "{}{}: {} rows: {} new, {} updated, {} unchanged",

@@ -1,4 +1,9 @@
 //! `cobrador parse-reply [--now RFC3339] [--tz ZONE] [--eml]`: a reply on stdin, JSON out.
+//!
+//! Stable fields: `intent`, `promised_date` (`YYYY-MM-DD` or null), `promised_range`
+//! (`["YYYY-MM-DD", "YYYY-MM-DD"]` for a period, else null; `promised_date` is its last day)
+//! and `ambiguous` (true when the app should confirm before acting). With `--eml`, automatic
+//! replies are recognised by their headers and their subject as well as their text.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -59,7 +64,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         extra.insert("from".into(), serde_json::json!(mail.from));
         extra.insert("subject".into(), serde_json::json!(mail.subject));
         extra.insert("html_only".into(), serde_json::json!(mail.html_only));
-        (mail.visible, received, mail.class.kind)
+        // A subject such as «Respuesta automática» marks a machine's message even without
+        // the headers that say so.
+        let auto_subject = mail
+            .subject
+            .as_deref()
+            .is_some_and(crate::understand::subject_looks_automatic);
+        let kind = if mail.class.kind == Kind::Reply && auto_subject {
+            Kind::AutoReply
+        } else {
+            mail.class.kind
+        };
+        (mail.visible, received, kind)
     } else {
         let text = String::from_utf8_lossy(&raw).into_owned();
         (
@@ -70,9 +86,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     };
     let mut reading = understand(&text, received, tz);
     if kind != Kind::Reply {
-        // A machine's message is never read as a client's words.
+        // A machine's message is never read as a client's words, whatever dates it holds.
         reading.intent = crate::understand::Intent::AutoReply;
         reading.promised_date = None;
+        reading.promised_range = None;
         reading.promised_amount = None;
     }
     let mut json = serde_json::to_value(&reading)?;

@@ -177,6 +177,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if let Some(html) = msg.body_html {
         println!("\n----- HTML alternative ({} bytes) -----", html.len());
     }
+    if msg.channel == Channel::Telegram {
+        let labels = crate::channel::telegram::buttons::labels(&msg.stage);
+        if !labels.is_empty() {
+            println!(
+                "\nButtons: {}",
+                labels
+                    .iter()
+                    .map(|l| format!("[{l}]"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

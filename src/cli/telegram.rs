@@ -97,6 +97,13 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
 }
 
 fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Result<ExitCode> {
+    // One poller per bot (Telegram answers 409 to a second getUpdates) and one writer: not
+    // while `cobrador run` or a `tick` is working on this database.
+    let _lock = crate::daemon::InstanceLock::acquire(
+        &ctx.config.database,
+        "telegram poll",
+        std::time::Duration::from_secs(60),
+    )?;
     let rt = runtime()?;
     if !once {
         let token = tokio_util::sync::CancellationToken::new();

@@ -143,7 +143,7 @@ pub fn apply_scoped_reply(
     apply_in(tx, config, renderer, &inc, now)
 }
 
-/// Whether `text` names invoice `number` as a whole word (F-1 is not F-10).
+/// Whether lower-cased text names an invoice number as a whole word (F-1 is not F-10).
 pub use crate::engine::matcher::mentions;
 
 /// Records and acts on one message. Returns `None` if it was already recorded.

@@ -156,6 +156,13 @@ pub fn detect(
     own_addresses: &[String],
 ) -> Option<Bounce> {
     let report = delivery_report(msg);
+    if report
+        .as_ref()
+        .is_some_and(|r| r.recipients.is_empty() && r.successes > 0)
+    {
+        // "Delivery Status Notification (Success/Relay)": delivered, not a bounce.
+        return None;
+    }
     let x_failed: Vec<String> = msg
         .header_raw("X-Failed-Recipients")
         .map(addresses_in)
@@ -318,6 +325,8 @@ fn first_diagnostic(notice: &str) -> Option<String> {
 
 struct Report {
     recipients: Vec<String>,
+    /// Recipients reported delivered, relayed or expanded.
+    successes: usize,
     permanent: bool,
     diagnostic: Option<String>,
 }
@@ -336,6 +345,7 @@ fn delivery_report(msg: &Message<'_>) -> Option<Report> {
     let text = String::from_utf8_lossy(part.contents()).into_owned();
     let mut report = Report {
         recipients: Vec::new(),
+        successes: 0,
         permanent: false,
         diagnostic: None,
     };
@@ -358,6 +368,7 @@ fn delivery_report(msg: &Message<'_>) -> Option<Report> {
             || action.starts_with("relayed")
             || action.starts_with("expanded")
         {
+            report.successes += 1;
             continue;
         }
         let status = field("Status").unwrap_or_default();

@@ -8,7 +8,7 @@
 //! Everything else is a reply.
 
 use chrono::{DateTime, Utc};
-use mail_parser::Message;
+use mail_parser::{Message, MimeHeaders};
 use serde::Serialize;
 
 use super::bounce::{self, Bounce};
@@ -108,9 +108,10 @@ fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
             return Some(format!("{name}: {v}"));
         }
     }
+    // Not `list`: a billing address that is a group (Google Groups) adds it to people's mail.
     for name in ["Precedence", "X-Precedence"] {
         if let Some(v) =
-            value(name).filter(|v| ["auto_reply", "bulk", "junk", "list"].contains(&v.as_str()))
+            value(name).filter(|v| ["auto_reply", "bulk", "junk"].contains(&v.as_str()))
         {
             return Some(format!("{name}: {v}"));
         }
@@ -122,6 +123,16 @@ fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
         || value("X-FC-MachineGenerated").is_some_and(|v| v == "true")
     {
         return Some("autoresponder header".into());
+    }
+    // Read receipts (RFC 8098) and other reports that are not delivery failures.
+    if let Some(ct) = msg.content_type()
+        && ct.ctype().eq_ignore_ascii_case("multipart")
+        && ct
+            .subtype()
+            .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    {
+        let report = ct.attribute("report-type").unwrap_or("report");
+        return Some(format!("multipart/report; report-type={report}"));
     }
     if msg
         .headers_raw()
@@ -213,8 +224,28 @@ const SUBJECT_WORDS: [&str; 10] = [
     "vacances",
 ];
 
+/// Read receipts: "Leído: Recordatorio…".
+const RECEIPT_PREFIXES: [&str; 10] = [
+    "read:",
+    "leído:",
+    "leido:",
+    "lu :",
+    "lu:",
+    "lido:",
+    "llegit:",
+    "gelesen:",
+    "letto:",
+    "not read:",
+];
+
 fn auto_reply_subject(subject: &str) -> Option<String> {
     let s = subject.to_lowercase();
+    if let Some(p) = RECEIPT_PREFIXES
+        .iter()
+        .find(|p| s.trim_start().starts_with(*p))
+    {
+        return Some(format!("read receipt: {p}"));
+    }
     if let Some(p) = SUBJECT_PHRASES.iter().find(|p| s.contains(*p)) {
         return Some(format!("subject: {p}"));
     }
@@ -229,7 +260,7 @@ fn auto_reply_subject(subject: &str) -> Option<String> {
 }
 
 /// Phrases an out-of-office or a challenge-response writes in its text.
-const TEXT_PHRASES: [&str; 40] = [
+const TEXT_PHRASES: [&str; 51] = [
     "fuera de la oficina",
     "fuera de oficina",
     "me encuentro fuera",
@@ -270,6 +301,17 @@ const TEXT_PHRASES: [&str; 40] = [
     "sono fuori ufficio",
     "to verify that you are",
     "verify that you are a human",
+    "hemos recibido su correo",
+    "hemos recibido su mensaje",
+    "hemos recibido tu mensaje",
+    "este es un mensaje automático",
+    "este es un mensaje automatico",
+    "mensaje generado automáticamente",
+    "this is an automated",
+    "this is an automatic",
+    "we have received your message",
+    "recebemos sua mensagem",
+    "nous avons bien reçu votre",
 ];
 
 fn auto_reply_text(visible: &str) -> Option<String> {

@@ -230,7 +230,13 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(pos) = rest.find('&') {
         out.push_str(&rest[..pos]);
         rest = &rest[pos..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // An entity name is ASCII and short: look for its `;` in the first 12 bytes, cut on a
+        // character boundary (the text after a stray `&` may be anything).
+        let mut limit = rest.len().min(12);
+        while !rest.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let end = rest[..limit].find(';');
         let decoded = end.and_then(|e| entity(&rest[1..e]).map(|c| (c, e)));
         match decoded {
             Some((c, e)) => {
@@ -307,6 +313,12 @@ fn entity(name: &str) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_stray_ampersand_before_multibyte_text_is_kept() {
+        assert_eq!(super::decode_entities("&aacutáéíóú"), "&aacutáéíóú");
+        assert_eq!(super::decode_entities("&aacute; y &amp;"), "á y &");
+    }
+
     use super::*;
 
     #[test]

@@ -67,12 +67,21 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
         .first()
         .and_then(|i| msg.parts.get(*i as usize))
         .is_none_or(|p| matches!(p.body, PartType::Html(_)));
-    let text = if html_only {
+    let from_html = || {
         msg.body_html(0)
             .map(|h| html::to_text(&h))
             .unwrap_or_default()
+    };
+    let text = if html_only {
+        from_html()
     } else {
-        msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+        let plain = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+        // Some clients send an empty text/plain beside the real HTML.
+        if plain.trim().is_empty() {
+            from_html()
+        } else {
+            plain
+        }
     };
     let from = msg
         .from()

@@ -233,27 +233,10 @@ fn overdue_message(
         None,
         out,
     )?;
-    // A stage whose message died is tried again only by another channel: the same address
-    // would fail the same way (the owner is told about the dead message separately).
-    let base = format!("{}|{}|{}", ctx.file.client.id, stage.name, t.cycle);
-    let died_here = ctx.file.messages.iter().any(|d| {
-        d.message.dedup_key.starts_with(&base)
-            && d.status == crate::domain::OutboxStatus::Dead
-            && d.message.channel == m.channel
-    });
-    if died_here {
-        hold(
-            out,
-            &ctx.file.client.id,
-            m.invoices.clone(),
-            format!(
-                "the {} message could not be delivered by {}: fix the contact, then it goes again",
-                stage.name,
-                m.channel.as_str()
-            ),
-        );
-        return None;
-    }
+    // A stage whose message died is planned again (under a new key, see `overdue::retry_key`)
+    // once the sender releases it (`limits.retry-stage-after-hours`): by the other channel when
+    // the client has one (`choose::channel_for`), else by the same one; an address that bounced
+    // or a chat that blocked the bot is no longer offered at all.
     Some((m, t.index))
 }
 

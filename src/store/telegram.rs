@@ -264,3 +264,122 @@ pub fn record_blocked(store: &mut Store, chats: &[i64], now: DateTime<Utc>) -> R
         Ok(())
     })
 }
+
+/// Forgets the ids of updates applied before `before` (the stored offset already keeps them
+/// from coming back; the ids only guard against a re-delivery soon after).
+pub fn prune_updates(conn: &Connection, before: DateTime<Utc>) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM telegram_updates WHERE applied_at < ?1",
+        [ts(before)],
+    )?)
+}
+
+/// The date the bot last asked a chat to confirm ("¿Quiere decir el viernes 4?"), with the
+/// outbox message it was about (0: none); `None` clears it.
+pub fn set_pending_date(
+    conn: &Connection,
+    chat_id: i64,
+    pending: Option<(chrono::NaiveDate, i64)>,
+) -> Result<()> {
+    let key = format!("pending_date:{chat_id}");
+    match pending {
+        Some((date, outbox)) => conn.execute(
+            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, format!("{}|{outbox}", date.format("%Y-%m-%d"))],
+        )?,
+        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+/// The date waiting for the chat's confirmation, if any.
+pub fn pending_date(conn: &Connection, chat_id: i64) -> Result<Option<(chrono::NaiveDate, i64)>> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM telegram_state WHERE key = ?1",
+            [format!("pending_date:{chat_id}")],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| {
+        let (d, o) = v.split_once('|')?;
+        Some((
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
+            o.parse().ok()?,
+        ))
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::store::Store;
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap()
+    }
+
+    fn store_with_contact() -> (Store, i64) {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+                 VALUES ('C1', 'Ana', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');
+                 INSERT INTO contacts (client_id, email) VALUES ('C1', 'ana@example.com');",
+            )
+            .unwrap();
+        let id = store.conn().last_insert_rowid();
+        (store, id)
+    }
+
+    #[test]
+    fn a_token_links_once_and_only_before_it_expires() {
+        let (store, contact) = store_with_contact();
+        let c = store.conn();
+        add_token(c, "h1", "C1", contact, t(9), t(12)).unwrap();
+        add_token(c, "h2", "C1", contact, t(9), t(10)).unwrap();
+        assert_eq!(
+            use_token(c, "nope", 7, t(9)).unwrap(),
+            Err(TokenProblem::Unknown)
+        );
+        assert_eq!(
+            use_token(c, "h2", 7, t(10)).unwrap(),
+            Err(TokenProblem::Expired)
+        );
+        let target = use_token(c, "h1", 7, t(11)).unwrap().unwrap();
+        assert_eq!(
+            (target.client_id.as_str(), target.contact_id),
+            ("C1", contact)
+        );
+        assert_eq!(
+            use_token(c, "h1", 8, t(11)).unwrap(),
+            Err(TokenProblem::Used)
+        );
+        link_chat(c, 7, contact, Some("ana"), t(11)).unwrap();
+        assert_eq!(linked_client(c, 7).unwrap(), Some(("C1".into(), contact)));
+        assert_eq!(mark_unreachable(c, 7, t(12)).unwrap(), ["C1"]);
+        assert_eq!(unreachable_since(c, 7).unwrap(), Some(t(12)));
+        assert_eq!(unlink_chat(c, 7, t(13)).unwrap().as_deref(), Some("C1"));
+        assert_eq!(linked_client(c, 7).unwrap(), None);
+    }
+
+    #[test]
+    fn the_offset_only_moves_forward_and_updates_apply_once() {
+        let (store, _) = store_with_contact();
+        let c = store.conn();
+        assert_eq!(next_offset(c).unwrap(), 0);
+        assert!(record_update(c, 41, Some(7), "message", "applied", t(9)).unwrap());
+        assert!(!record_update(c, 41, Some(7), "message", "applied", t(9)).unwrap());
+        assert_eq!(next_offset(c).unwrap(), 42);
+        advance_offset(c, 10).unwrap();
+        assert_eq!(next_offset(c).unwrap(), 42, "never back");
+        assert!(update_seen(c, 41).unwrap());
+        assert_eq!(prune_updates(c, t(10)).unwrap(), 1);
+        assert!(!update_seen(c, 41).unwrap());
+        assert_eq!(next_offset(c).unwrap(), 42, "the offset outlives the ids");
+    }
+}

@@ -190,9 +190,10 @@ pub(super) fn words(
         outcome: "applied",
         actions: vec![],
     };
+    let lower = text.to_lowercase();
     let foreign: Vec<String> = store::invoices::list(tx, None)?
         .into_iter()
-        .filter(|i| i.client_id != who.client.id && apply::mentions(text, &i.number))
+        .filter(|i| i.client_id != who.client.id && apply::mentions(&lower, &i.number))
         .map(|i| i.number)
         .collect();
     if !foreign.is_empty() {
@@ -223,6 +224,23 @@ pub(super) fn words(
         h.actions.push(super::commands::stop(tx, who, now)?);
         return Ok(h);
     }
+    if reading.intent == Intent::Other
+        && is_yes(text)
+        && let Some((date, outbox)) = store::telegram::pending_date(tx, chat)?
+        && date >= today
+    {
+        // "Sí" to "¿Quiere decir el viernes 4?": the date asked about, in words, read again.
+        let words_for = format!("Pagaré el {}.", date_short(date));
+        return words(
+            tx,
+            env,
+            who,
+            &words_for,
+            (outbox != 0).then_some(outbox),
+            external_id,
+            now,
+        );
+    }
     if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
         event(
             tx,
@@ -232,15 +250,14 @@ pub(super) fn words(
             json!({ "chat": chat, "words": text, "understood": reading.promised_date }),
         )?;
         h.outcome = "asked_back";
-        h.actions.push(ask_date(
-            env.config,
-            who,
-            answering.unwrap_or(0),
-            today,
-            reading.promised_date,
-        ));
+        let outbox = answering.unwrap_or(0);
+        let candidate = reading.promised_date.filter(|d| *d >= today);
+        store::telegram::set_pending_date(tx, chat, candidate.map(|d| (d, outbox)))?;
+        h.actions
+            .push(ask_date(env.config, who, outbox, today, candidate));
         return Ok(h);
     }
+    store::telegram::set_pending_date(tx, chat, None)?;
     let inc = Incoming {
         channel: Some(Channel::Telegram),
         external_id: Some(external_id.to_owned()),
@@ -346,6 +363,21 @@ pub(super) fn refuse(
     )
 }
 
+/// A short yes ("sí", "vale", "correcto"...), as an answer to a question we asked.
+fn is_yes(text: &str) -> bool {
+    let folded: String = text
+        .to_lowercase()
+        .replace('í', "i")
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    let yes = [
+        "si", "vale", "ok", "okay", "correcto", "exacto", "confirmo", "perfecto", "claro",
+    ];
+    words.len() <= 5 && words.first().is_some_and(|w| yes.contains(w))
+}
+
 /// The words a button stands for, as the client would have typed them.
 pub(super) fn words_of(press: Press) -> Option<String> {
     match press {
@@ -354,5 +386,25 @@ pub(super) fn words_of(press: Press) -> Option<String> {
         Press::Plan => Some("Necesito un plan de pagos.".into()),
         Press::Human => Some("Quiero hablar con una persona.".into()),
         Press::When | Press::OtherDay | Press::Change => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_yes;
+
+    #[test]
+    fn short_yeses_are_recognised() {
+        for t in ["Sí", "si, gracias", "Vale!", "ok", "Correcto, ese día"] {
+            assert!(is_yes(t), "{t}");
+        }
+        for t in [
+            "no",
+            "sí, pero el lunes no puedo, mejor otro día",
+            "",
+            "Gracias",
+        ] {
+            assert!(!is_yes(t), "{t}");
+        }
     }
 }

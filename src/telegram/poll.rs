@@ -77,6 +77,9 @@ pub async fn process(
         ..PollReport::default()
     };
     let env = Env { config, renderer };
+    if !updates.is_empty() {
+        store::telegram::prune_updates(store.conn(), now - chrono::Duration::days(30))?;
+    }
     for upd in updates {
         let handled = store
             .transaction(|tx| {

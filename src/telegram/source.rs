@@ -1,4 +1,4 @@
-//! Telegram as an inbox [`Source`] of the daemon: one pass reads with [`super::poll_once`],
+//! Telegram as an inbox [`Source`] (the receiving half of the channel): one pass reads with [`super::poll_once`],
 //! the daemon's watcher long-polls with [`super::poll_loop`].
 
 use anyhow::Result;

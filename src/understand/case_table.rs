@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::understand::strip::MAX_READ_BYTES;
+use crate::understand::MAX_READ_BYTES;
 use crate::understand::tests::{at, day, tz_of};
 use crate::understand::{Intent, understand};
 

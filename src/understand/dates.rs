@@ -4,8 +4,9 @@
 //! ("viernes", "15", "semana", "fin", "quincena", ...) and the few words around it. The
 //! conventions for vague expressions are documented in the module docs of `understand`.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
+mod annotate;
 mod days;
 mod periods;
 
@@ -100,7 +101,7 @@ enum Modifier {
 }
 
 /// Words skipped in front of a head word; they belong to the expression.
-const FILLERS: [&str; 19] = [
+const FILLERS: [&str; 21] = [
     "el",
     "la",
     "los",
@@ -120,6 +121,8 @@ const FILLERS: [&str; 19] = [
     "otro",
     "otra",
     "siguiente",
+    "misma",
+    "mismo",
 ];
 
 /// Scans the tokens and returns every date expression, resolved against `today`.
@@ -199,8 +202,11 @@ impl Parser<'_, '_> {
 
     /// Prefixes that shift the day: "antes de(l)", "después de(l)", "a partir de(l)".
     fn modifier(&self, i: usize) -> (Modifier, usize) {
-        let pairs: [(&[&str], Modifier); 10] = [
-            (&["antes", "de", "que", "acabe"], Modifier::None),
+        // "antes de que acabe el mes" is read whole by `relative`.
+        if self.seq(i, &["antes", "de", "que"]).is_some() {
+            return (Modifier::None, i);
+        }
+        let pairs: [(&[&str], Modifier); 9] = [
             (&["antes", "del"], Modifier::Before),
             (&["antes", "de"], Modifier::Before),
             (&["despues", "del"], Modifier::After),
@@ -253,6 +259,9 @@ impl Parser<'_, '_> {
         let today = self.today;
         let w = self.w(i);
         let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
+        if let Some(m) = self.counted_from_today(i) {
+            return Some(m);
+        }
         match w {
             "hoy" => {
                 let mut end = i + 1;
@@ -299,7 +308,8 @@ impl Parser<'_, '_> {
                 m.past = true;
                 return Some(m);
             }
-            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "enseguida" | "inmediatamente" => {
+            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
+            | "inmediatamente" => {
                 let mut end = i + 1;
                 if self.w(end) == "mismo" {
                     end += 1;
@@ -321,10 +331,68 @@ impl Parser<'_, '_> {
             "esta" if matches!(self.w(i + 1), "tarde" | "noche") => return day(i + 2, today),
             _ => {}
         }
-        // Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
+        self.duration(i)
+    }
+
+    /// "de hoy en ocho (días)": a week from today; "antes de que acabe el mes / la semana /
+    /// el año": its last (working) day.
+    fn counted_from_today(&self, i: usize) -> Option<DateMention> {
+        let today = self.today;
+        let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
+        match self.w(i) {
+            // "de hoy en ocho (días)": a week from today; "de hoy en quince": two.
+            "de" if self.w(i + 1) == "hoy" && self.w(i + 2) == "en" => {
+                let n = match self.w(i + 3) {
+                    "ocho" | "8" => 7,
+                    "quince" | "15" => 14,
+                    _ => return None,
+                };
+                let end = if self.w(i + 4) == "dias" {
+                    i + 5
+                } else {
+                    i + 4
+                };
+                day(end, cal::add_days(today, n))
+            }
+            // "antes de que acabe el mes / la semana / el año": its last (working) day.
+            "antes"
+                if self.seq(i, &["antes", "de", "que"]).is_some()
+                    && matches!(
+                        self.w(i + 3),
+                        "acabe" | "termine" | "finalice" | "se" | "cierre" | "empiece" | "llegue"
+                    ) =>
+            {
+                let mut j = i + 4;
+                if self.w(i + 3) == "se" {
+                    j += 1;
+                }
+                let this_friday = cal::weekday_this_week(today, chrono::Weekday::Fri).max(today);
+                let (d, end) = match (self.w(j), self.w(j + 1)) {
+                    ("el", "mes") => (cal::last_of_month(today), j + 2),
+                    ("la", "semana") => (this_friday, j + 2),
+                    ("el", "ano") => (NaiveDate::from_ymd_opt(today.year(), 12, 31)?, j + 2),
+                    _ => return None,
+                };
+                day(end, d)
+            }
+            _ => None,
+        }
+    }
+
+    /// Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
+    fn duration(&self, i: usize) -> Option<DateMention> {
+        let today = self.today;
+        let w = self.w(i);
         let (j, past) = if let Some(j) = self.seq(i, &["dentro", "de"]) {
             (j, false)
         } else if let Some(j) = self.seq(i, &["de", "aqui", "a"]) {
+            (j, false)
+        } else if let Some(j) = self
+            .seq(i, &["en", "el", "plazo", "de"])
+            .or_else(|| self.seq(i, &["en", "un", "plazo", "de"]))
+            .or_else(|| self.seq(i, &["en", "un", "plazo", "maximo", "de"]))
+            .or_else(|| self.seq(i, &["en", "el", "plazo", "maximo", "de"]))
+        {
             (j, false)
         } else if matches!(w, "en" | "a") {
             (i + 1, false)
@@ -422,6 +490,15 @@ impl Parser<'_, '_> {
                 return self.period(k + 1, part);
             }
             "ultimos" if self.w(k + 1) == "dias" => return self.period(k + 2, Part::LastDays),
+            // "el último día del mes", "el último día hábil de diciembre".
+            "ultimo" if self.w(k + 1) == "dia" => {
+                let j = if matches!(self.w(k + 2), "habil" | "laborable") {
+                    k + 3
+                } else {
+                    k + 2
+                };
+                return self.period(j, Part::End);
+            }
             "finde" | "findes" => return Some(self.weekend(k, k + 1)),
             "puente" => return self.bridge(k),
             "navidad" | "navidades" | "nochebuena" => {
@@ -461,158 +538,5 @@ impl Parser<'_, '_> {
             return Some(DateMention::span(k, k + 1, first, last, self.today));
         }
         None
-    }
-
-    /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
-    /// a day rule it out (up to a comma or the end of the clause).
-    fn ruled_out_after(&self, end: usize) -> bool {
-        let words: Vec<&str> = (end..end + 5)
-            .map(|i| self.w(i))
-            .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
-            .collect();
-        words.contains(&"imposible")
-            || words.windows(2).any(|p| {
-                p[0] == "no"
-                    && matches!(
-                        p[1],
-                        "puedo"
-                            | "podemos"
-                            | "podre"
-                            | "podremos"
-                            | "llego"
-                            | "llegamos"
-                            | "llegare"
-                            | "alcanzo"
-                            | "alcanzamos"
-                            | "voy"
-                            | "vamos"
-                            | "me"
-                            | "nos"
-                            | "va"
-                            | "sera"
-                            | "es"
-                            | "puede"
-                    )
-            })
-    }
-
-    /// "no llego al 15", "en vez del lunes", "no será el viernes", "lo del lunes": the words
-    /// before a day rule it out.
-    fn ruled_out_before(&self, start: usize) -> bool {
-        let back = |n: usize| if start >= n { self.w(start - n) } else { "" };
-        let replaced = (back(2) == "en" && matches!(back(1), "vez" | "lugar"))
-            || (back(3) == "en" && matches!(back(2), "vez" | "lugar") && back(1) == "de");
-        let missed = back(2) == "no"
-            && matches!(
-                back(1),
-                "llego"
-                    | "llegamos"
-                    | "llegare"
-                    | "alcanzo"
-                    | "alcanzamos"
-                    | "sera"
-                    | "es"
-                    | "puedo"
-                    | "podemos"
-            );
-        // "lo del lunes lo pasamos al viernes", "lo de mañana no va a poder ser".
-        let the_old_one = back(1) == "lo" && matches!(self.w(start), "del" | "de");
-        replaced || missed || the_old_one
-    }
-
-    /// Marks negations, corrections, references, alternatives and past markers.
-    fn annotate(&self, ms: &mut [DateMention]) {
-        for m in ms.iter_mut() {
-            let after = self.w(m.end);
-            // "el viernes no (puedo)"; "el viernes no falla" is Mexican for "surely".
-            if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta") {
-                m.negated = true;
-            }
-            if self.ruled_out_after(m.end) || self.ruled_out_before(m.start) {
-                m.negated = true;
-            }
-            if matches!(after, "pasado" | "pasada") {
-                m.past = true;
-            }
-            let before = |back: usize| -> &str {
-                if m.start >= back {
-                    self.w(m.start - back)
-                } else {
-                    ""
-                }
-            };
-            // "no el viernes, sino el lunes"; "no, el lunes" answers us and negates nothing.
-            if before(1) == "no" {
-                m.negated = true;
-            }
-            if matches!(before(1), "mejor" | "sino" | "digo" | "decir" | "sea")
-                || matches!(before(2), "mejor" | "decir" | "sino")
-                || (before(2) == "o" && before(1) == "sea")
-            {
-                m.preferred = true;
-            }
-            // "la factura del 15 de octubre", "con fecha 15/10", "que vence el 30",
-            // "Calle 15 de Mayo": the day names a document or a place, not a payment.
-            let documents = [
-                "factura",
-                "facturas",
-                "recibo",
-                "nota",
-                "pedido",
-                "presupuesto",
-                "correo",
-                "mensaje",
-                "email",
-                "albaran",
-                "cargo",
-                "cuota",
-            ];
-            let always = [
-                "fecha",
-                "fechada",
-                "emitida",
-                "emision",
-                "vencimiento",
-                "vence",
-                "vencio",
-                "vencida",
-                "vencia",
-                "calle",
-                "avenida",
-                "av",
-                "plaza",
-                "colonia",
-                "carrera",
-                "calle",
-                "c",
-            ];
-            let of = matches!(self.w(m.start), "del" | "de");
-            if (of && documents.contains(&before(1)))
-                || (1..=3).any(|b| always.contains(&before(b)))
-            {
-                m.reference = true;
-            }
-        }
-        // "el viernes o el lunes", "entre el 10 y el 15", "el 10 o 15".
-        for k in 1..ms.len() {
-            let (a_end, b_start) = (ms[k - 1].end, ms[k].start);
-            let between: Vec<&str> = (a_end..b_start).map(|i| self.w(i)).collect();
-            let alt = matches!(
-                between.as_slice(),
-                ["o"] | ["u"] | ["o", "bien"] | [",", "o"] | ["y", "/", "o"]
-            );
-            let range = matches!(between.as_slice(), ["y"] | ["a"])
-                && ms[k - 1].start > 0
-                && self.w(ms[k - 1].start.saturating_sub(1)) == "entre";
-            if alt || range {
-                ms[k - 1].alternative = true;
-                ms[k].alternative = true;
-            }
-            // "mejor el miércoles que el viernes": the second is the one turned down.
-            if matches!(between.as_slice(), ["que"]) && ms[k - 1].preferred {
-                ms[k].negated = true;
-                ms[k].preferred = false;
-            }
-        }
     }
 }

@@ -15,6 +15,9 @@ use crate::understand::{Confidence, Reading};
 
 mod prepare;
 mod promise;
+mod signals;
+
+use signals::Signals;
 
 use promise::{bare_date_promise, candidates, promise_details};
 
@@ -83,6 +86,9 @@ const FILLER_WORDS: [&str; 48] = [
 /// Everything found in one reply.
 struct Found<'t, 'a> {
     toks: &'t [Token<'a>],
+    /// Indices in `dates` of the days that can be promised (see `promise::candidates`),
+    /// computed once.
+    cands: Vec<usize>,
     /// Tokens inside a date expression.
     taken: Vec<bool>,
     clause: Vec<usize>,
@@ -94,6 +100,11 @@ struct Found<'t, 'a> {
 }
 
 impl Found<'_, '_> {
+    /// The days that can be promised, in text order.
+    fn candidates(&self) -> Vec<&DateMention> {
+        self.cands.iter().map(|&i| &self.dates[i]).collect()
+    }
+
     fn has(&self, cue: Cue) -> bool {
         self.cues.iter().any(|c| c.cue == cue)
     }
@@ -157,8 +168,9 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
         &mut stmts,
         &mut dates,
     );
-    let f = Found {
+    let mut f = Found {
         toks,
+        cands: Vec::new(),
         taken,
         clause,
         is_question,
@@ -167,6 +179,8 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
         cues,
         stmts,
     };
+    f.cands = candidates(&f);
+    let f = f;
     let span = |start: usize, end: usize| -> String {
         match (toks.get(start), toks.get(end.saturating_sub(1))) {
             (Some(a), Some(b)) if b.end >= a.start => cleaned[a.start..b.end].to_string(),
@@ -285,10 +299,10 @@ fn single_word_stop(toks: &[Token<'_>]) -> bool {
 /// Applies the precedence in the module docs, one phase per function; the first phase that
 /// recognises the reply decides it.
 fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
-    if auto_reply(f, d) || strong_dispute(f, d) {
+    let s = Signals::of(f);
+    if auto_reply(f, &s, d) || strong_dispute(f, d) {
         return;
     }
-    let s = Signals::of(f);
     if paid(f, &s, d) || weak_dispute(f, &s, d) || stop(f, &s, d) || plan(f, today, &s, d) {
         return;
     }
@@ -312,66 +326,10 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
     d.set(Intent::Other, Confidence::Medium, None);
 }
 
-/// Where the payment statements are: the last "paid", the promises, the last promise.
-struct Signals<'f> {
-    last_paid: Option<(usize, usize)>,
-    promises: Vec<&'f Statement>,
-    last_promise: Option<(usize, usize)>,
-}
-
-impl<'f> Signals<'f> {
-    fn of(f: &'f Found<'_, '_>) -> Self {
-        let last_paid = f
-            .positive(StatementKind::Paid)
-            .map(|s| (s.start, s.end))
-            .chain(
-                f.cues
-                    .iter()
-                    .filter(|c| c.cue == Cue::PaidProof)
-                    .map(|c| (c.start, c.end)),
-            )
-            .max();
-        let promises: Vec<&Statement> = f.positive(StatementKind::Promise).collect();
-        let last_promise = promises
-            .iter()
-            .map(|s| (s.start, s.end))
-            .chain(
-                f.cues
-                    .iter()
-                    .filter(|c| matches!(c.cue, Cue::PromisePhrase | Cue::Reschedule))
-                    .map(|c| (c.start, c.end)),
-            )
-            .max();
-        // "Le he ingresado 300, el resto la semana que viene": the rest is promised.
-        let rest_promised = last_paid.and_then(|paid| {
-            let cands = candidates(f);
-            f.cues
-                .iter()
-                .filter(|c| c.cue == Cue::Partial && c.start >= paid.1)
-                .find(|c| {
-                    cands
-                        .iter()
-                        .any(|m| f.clause_of(m.start) == f.clause_of(c.start) && !m.weak)
-                })
-                .map(|c| (c.start, c.end))
-        });
-        Self {
-            last_paid,
-            promises,
-            last_promise: last_promise.max(rest_promised),
-        }
-    }
-
-    /// Anything said about paying, for or against.
-    fn pays(&self) -> bool {
-        self.last_paid.is_some() || self.last_promise.is_some()
-    }
-}
-
 /// Auto-reply text decides unless a person also speaks of paying; one weak cue is enough
 /// when nothing else is said ("Estaré ausente hasta el lunes 23.").
-fn auto_reply(f: &Found<'_, '_>, d: &mut Decision) -> bool {
-    let pays = Signals::of(f).pays();
+fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
+    let pays = s.pays();
     if let Some(c) = auto_reply_cue(&f.cues) {
         let strong = c.cue == Cue::AutoStrong;
         if strong || !pays {
@@ -427,7 +385,7 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 
 /// "No debo nada", "no voy a pagar": a refusal, unless a dated promise follows it.
 fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
-    let dated_promise = !s.promises.is_empty() && candidates(f).iter().any(|m| !m.weak);
+    let dated_promise = !s.promises.is_empty() && f.candidates().iter().any(|m| !m.weak);
     match f.first(Cue::DisputeWeak) {
         Some(c) if !(dated_promise && s.last_promise.is_some_and(|p| p.0 > c.start)) => {
             d.set(Intent::Dispute, Confidence::Medium, hit(Some(c)));
@@ -454,7 +412,7 @@ fn stop(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 /// its first dated payment; a request ("¿podría pagar 300 este mes y el resto en febrero?")
 /// names no promised day.
 fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
-    let cands = candidates(f);
+    let cands = f.candidates();
     let distinct_days = {
         let mut ds: Vec<NaiveDate> = cands.iter().filter_map(|m| m.date).collect();
         ds.sort_unstable();
@@ -512,7 +470,7 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
     let Some(p) = s.last_promise else {
         return false;
     };
-    let dated_promise = !s.promises.is_empty() && candidates(f).iter().any(|m| !m.weak);
+    let dated_promise = !s.promises.is_empty() && f.candidates().iter().any(|m| !m.weak);
     let hedged =
         s.promises.iter().all(|s| s.hedged || s.guessed) && !f.has(Cue::Sure) || f.has(Cue::Hedge);
     d.set(Intent::Promise, Confidence::High, Some(p));

@@ -19,48 +19,99 @@
 //! # Conventions for vague expressions
 //!
 //! "Today" is the reply's date in the client's time zone. A promised date is never before
-//! today. Where a phrase names a period we promise its latest sensible day (conservative: we
-//! do not remind before the client said), and mark the reading ambiguous.
+//! today.
+//!
+//! **Periods.** When the client names a period instead of a day, the reading carries
+//! `promised_range = [first, last]` and `promised_date = last`: the planner waits until the
+//! promised date, so it waits for the whole period without knowing about ranges. A range never
+//! starts before today (said on the 18th, "a mediados de mes" is 18–20). Periods are
+//! `ambiguous`: the app may confirm a day.
+//!
+//! | Expression | Range (`promised_date` = its last day) |
+//! |---|---|
+//! | "a principios de diciembre", "a primeros del mes que viene", "los primeros días de" | days 1–10 (next month's when this month's have passed) |
+//! | "a mediados de mes / de diciembre" | days 11–20 |
+//! | "a finales de mes", "a fines de diciembre" | day 21 – last day |
+//! | "los últimos días del mes" | the last five days |
+//! | "la primera / segunda / tercera / cuarta semana de enero", "la última semana del mes" | days 1–7, 8–14, 15–21, 22–28; the last seven |
+//! | "la primera quincena (de diciembre)", "la segunda quincena" | 1–15, 16 – last day |
+//! | "la semana que viene", "la próxima semana", "la otra semana", "la próxima" (alone) | Monday–Friday of next week |
+//! | "esta semana", "en la semana" | today – this Friday |
+//! | "el fin de semana", "el finde" | the coming Saturday–Sunday |
+//! | "el mes que viene", "el próximo mes" | the whole of next month |
+//! | "en diciembre", "para enero" | that month (from today if it is this month) |
+//! | "a principios / mediados / finales de año" | January; June–July; December |
+//! | "Semana Santa" | Palm Sunday – Easter Sunday |
+//! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December |
+//!
+//! **Days.**
 //!
 //! | Expression | Resolves to | Ambiguous |
 //! |---|---|---|
-//! | "el viernes", "el viernes que viene", "el lunes entrante" | next Friday strictly after today (said on a Friday: a week later) | no |
+//! | "el viernes", "el vie.", "el lunez" (typo) | next Friday strictly after today (said on a Friday: a week later) | no |
 //! | "hoy viernes", "hoy" | today | no |
 //! | "este viernes" | this week's Friday; if today is Friday, today | only when it is today |
-//! | "el próximo viernes" | the next occurrence (said on Wednesday: this week's Friday) | yes, when that is in the current week |
-//! | "el viernes de la semana que viene" / "de la próxima semana" | Friday of the next Monday–Sunday week | no |
-//! | "la semana que viene", "la próxima semana", "la otra semana" | Friday of next week | yes |
-//! | "esta semana", "en la semana" | Friday of this week (today if that has passed) | yes |
-//! | "el fin de semana" | the coming Sunday | yes |
+//! | "el próximo viernes", "el viernes que viene", "el lunes entrante" | see below | see below |
+//! | "el viernes de la semana que viene / de la próxima semana / entrante", "el otro viernes" | Friday of the next Monday–Sunday week | no |
+//! | "la semana que viene, el martes" | that day of next week | no |
 //! | "el 15", "el día 15", "el quince", "el primero", "el 1º" | this month if not passed, else next month | yes when it rolled over or was clamped ("el 31" in November → Nov 30) |
-//! | "15 de diciembre", "15/12", "15-12", "15 dic" | this year if not passed, else next year | yes when it passed less than 90 days ago |
+//! | "15 de diciembre", "15/12", "15 dic", "diciembre 15", "abril 7", "junio 3 del 2027" | this year if not passed, else next year (numbers are day-first; a month name may come first) | yes when it passed less than 90 days ago |
 //! | "15/12/2026", "1º de diciembre de 2026", "2026-12-15" | that day; a past day is never promised | no |
-//! | "mañana", "pasado mañana", "en diez días", "dentro de dos semanas", "en un mes" | today + 1, + 2, + 10, + 14 days, + 1 month (clamped) | no |
+//! | "mañana", "pasado mañana", "en diez días", "en tres semanas", "dentro de dos semanas", "en un mes" | today + 1, + 2, + 10, + 21, + 14 days, + 1 month (clamped) | no |
 //! | "en 3 días hábiles" | three Monday–Friday days later | no |
 //! | "en un par de días/semanas" | + 2 days / + 14 days | yes |
-//! | "ahora", "ahorita", "al tiro", "ya mismo", "enseguida" | today, only next to a payment verb | no |
-//! | "a fin de mes", "para fin de mes" | last day of this month (today if today is the last day) | no |
-//! | "a finales de mes", "los últimos días del mes" | last day of this month | yes |
-//! | "a principios de diciembre", "a principios de mes" | the 5th (of next month when this month's 5th has passed) | yes |
-//! | "a mediados de diciembre", "a mediados de mes" | the 15th (next month's when passed) | yes |
-//! | "el mes que viene", "el próximo mes" | last day of next month | yes |
-//! | "en diciembre", "para enero" | last day of that month | yes |
+//! | "ahora", "ahorita", "al tiro", "ya mismo", "enseguida" | today, only next to a payment verb; never inside a plan request | no |
+//! | "a fin de mes", "para fin de mes" | last day of this month (one day, no range) | no |
 //! | "la quincena", "para la quincena" (Mexico: paydays on the 15th and the last day) | the next payday, today included | yes |
 //! | "la próxima quincena" | the payday after the next one | yes |
 //! | "después de la quincena" | the day after the next payday (16th, or the 1st of next month) | yes |
 //! | "antes del 15", "antes del viernes" | the day before (never before today) | no |
-//! | "antes de fin de mes" | last day of the month (periods keep their day) | yes |
-//! | "después del 15" | the 16th | yes |
+//! | "antes de mediados de diciembre" (before a period) | the day before the period starts | no |
+//! | "antes de fin de mes" | last day of the month | yes |
+//! | "después del 15", "después del puente" | the day after | yes |
 //! | "a partir del 15" | the 15th | yes |
+//! | "Nochebuena", "Navidad", "Nochevieja", "Año Nuevo", "Reyes", "San Juan" | 24 Dec, 25 Dec, 31 Dec, 1 Jan, 6 Jan, 24 Jun (next occurrence) | no |
 //! | "antes de Navidad" / "para Navidad" | 24 December / 25 December | no |
-//! | "antes de fin de año", "a fin de año" | 31 December | no |
 //! | "después de Reyes" | 7 January | yes |
 //! | "el viernes o el lunes", "entre el 10 y el 15" | the later one | yes |
-//! | "el viernes no, mejor el lunes" | the last positive statement (Monday) | no |
-//! | "el viernes 27" when the 27th is not a Friday | the 27th (numbers beat weekday names) | yes |
+//! | "sobre las 5", "a las 10", "hasta las 17:00" | a time, never a day of the month | — |
 //!
-//! Numbers are always day-first ("5/12" is 5 December). Past expressions ("ayer", "el viernes
-//! pasado", "hace tres días") are never promises: with a past verb they read as `paid`.
+//! **"El próximo viernes" / "el viernes que viene".** Speakers in every country we serve (ES,
+//! MX, CO, AR, CL, PE) mostly mean the coming Friday, and a minority in each (larger in Spain)
+//! mean the Friday of next week when the coming one is in the current week. We read the coming
+//! one everywhere and mark the reading `ambiguous` whenever it falls in the current
+//! Monday–Sunday week (said on a Wednesday); said on a Saturday, both readings agree.
+//!
+//! **Rescheduling and corrections.** A day turned down ("el martes me es imposible", "no
+//! llego al 15", "en vez del lunes", "mejor el miércoles que el viernes") is never promised;
+//! the day the client moves the payment to ("lo dejamos para el 22", "que sea el jueves",
+//! "mejor el viernes", "sino el lunes") is. "el viernes no, mejor el lunes" → Monday.
+//!
+//! **Conditions.** An explicit day wins over the event it depends on ("el 10, que es cuando
+//! cobramos" → the 10th); an event alone ("en cuanto nos paguen") is a promise without a
+//! date. "Me pagan el 15" is the client's income, not a promise.
+//!
+//! **Plans.** A stated schedule ("le pago 300 el viernes y el resto el 15") promises its first
+//! dated payment; a request ("¿podría pagar 300 este mes y el resto en febrero?", "les
+//! propongo...") names no promised day, except a request for time until one day ("¿me puede
+//! esperar hasta el 15?").
+//!
+//! **Never a promise.** Auto-replies (by text: "Respuesta automática", "Out of office",
+//! "Estaré ausente hasta el...", "Este buzón no se atiende"...; one such phrase is enough when
+//! nothing else is said), our quoted reminder, signatures, questions without a day, and days
+//! next to actions that are not payments ("le llamo el lunes", "el viernes le digo algo").
+//!
+//! Past expressions ("ayer", "el viernes pasado", "hace tres días") are never promises: with a
+//! past verb they read as `paid`.
+//!
+//! # Text forms and cost
+//!
+//! Text is composed to NFC once (`strip.rs`), and one folding rule (`normalise::fold_char`)
+//! serves every matcher: accents, "ñ", case, chat shorthand ("q", "t", "mñn", "xq") and common
+//! misspellings ("biernes", "lunez", "trasferencia", "ago" for "hago"). Only the first
+//! [`MAX_READ_BYTES`] of the client's own words are read; every stage is a single pass over
+//! the tokens (phrases are indexed by their first word, dates are parsed left to right), so a
+//! 5 MB reply costs what 20 KB does.
 
 mod amount;
 mod calendar;
@@ -83,7 +134,7 @@ use serde::Serialize;
 pub use amount::PromisedAmount;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
-pub use strip::strip_quotes_and_signature;
+pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
 
 /// How sure the reading is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -151,6 +202,24 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let folded = normalise::fold(&cleaned);
     let toks = normalise::tokenise(&folded);
     decide::read(&cleaned, &toks, today)
+}
+
+/// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",
+/// "Out of Office: ...", "Ausente: ..."), which some servers send without any header.
+pub fn subject_looks_automatic(subject: &str) -> bool {
+    let folded = fold_str(subject);
+    let head = folded.trim_start();
+    const PREFIXES: [&str; 8] = [
+        "ausente:",
+        "ausencia:",
+        "fuera de la oficina",
+        "absent:",
+        "automatic reply",
+        "auto:",
+        "autoreply",
+        "respuesta automatica",
+    ];
+    PREFIXES.iter().any(|p| head.starts_with(p)) || looks_like_auto_reply(subject)
 }
 
 /// True when the text reads as an automatic reply (out of office, automatic acknowledgement),

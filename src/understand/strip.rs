@@ -125,8 +125,11 @@ fn is_header_block(lines: &[&str], i: usize) -> bool {
     let Some(first) = lines.get(i) else {
         return false;
     };
-    let first = clean_line(first);
-    if !(first.starts_with("de:") || first.starts_with("from:")) {
+    // Checked on the raw line first: this runs for every line of the reply.
+    let raw = first.trim().trim_start_matches(['*', '_', ' ']).as_bytes();
+    let starts =
+        |p: &str| raw.len() >= p.len() && raw[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if !(starts("de:") || starts("from:")) {
         return false;
     }
     let headers = [

@@ -210,6 +210,11 @@ fn periods() {
         date_of("le pago a principios de mes", when),
         Some(day("2026-12-10"))
     );
+}
+
+#[test]
+fn periods_carry_their_range() {
+    let when = "2026-11-18T10:00:00Z";
     // Periods carry their range; the promised day is the range's last day.
     let r = read("le pago a mediados de mes", when, "ES");
     assert_eq!(

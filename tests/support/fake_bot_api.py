@@ -18,7 +18,8 @@ Test control (not part of the Bot API), JSON bodies:
   POST /control/redeliver {"update_id"}  an update already delivered comes again
   GET  /control/state     -> {"sent", "calls", "answers", "edits", "pending"}
 
-Prints "READY <port>" once listening on 127.0.0.1; stops on SIGTERM.
+With --tls-cert/--tls-key the Bot API is served over TLS and the test controls on a second,
+plain port. Prints "READY <port> <control port>" once listening on 127.0.0.1; stops on SIGTERM.
 """
 import argparse, html.parser, json, re, signal, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--port", type=int, default=0)
 ap.add_argument("--token", required=True)
 ap.add_argument("--username", default="CobrosPradoBot")
+ap.add_argument("--tls-cert")
+ap.add_argument("--tls-key")
 a = ap.parse_args()
 
 BOT = {"id": 777000111, "is_bot": True, "first_name": "Cobros", "username": a.username}
@@ -329,6 +332,16 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
 server.daemon_threads = True
+control_port = server.server_address[1]
+if a.tls_cert:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.tls_cert, a.tls_key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    control_server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    control_server.daemon_threads = True
+    control_port = control_server.server_address[1]
+    threading.Thread(target=control_server.serve_forever, daemon=True).start()
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-print(f"READY {server.server_address[1]}", flush=True)
+print(f"READY {server.server_address[1]} {control_port}", flush=True)
 server.serve_forever()

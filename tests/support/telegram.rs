@@ -27,11 +27,24 @@ pub struct FakeBotApi {
     child: Child,
     /// Its port.
     pub port: u16,
+    /// The port of the test controls (the same one unless the API is served over TLS).
+    pub control_port: u16,
+    tls: bool,
 }
 
 impl FakeBotApi {
     /// Starts the server accepting `token`.
     pub fn start(dir: &Path, token: &str) -> FakeBotApi {
+        FakeBotApi::start_with(dir, token, &[])
+    }
+
+    /// Starts the server over TLS with this certificate and key.
+    pub fn start_tls(dir: &Path, token: &str, cert: &Path, key: &Path) -> FakeBotApi {
+        let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+        FakeBotApi::start_with(dir, token, &["--tls-cert", cert, "--tls-key", key])
+    }
+
+    fn start_with(dir: &Path, token: &str, args: &[&str]) -> FakeBotApi {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_bot_api.py");
         let stderr = std::fs::File::create(dir.join("fake_bot_api.stderr")).unwrap();
         let mut child = Command::new("/usr/bin/python3")
@@ -44,6 +57,7 @@ impl FakeBotApi {
                 "--username",
                 "CobrosPradoBot",
             ])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
@@ -58,29 +72,36 @@ impl FakeBotApi {
         let line = rx
             .recv_timeout(StdDuration::from_secs(60))
             .unwrap_or_default();
-        let Some(port) = line
+        let ports: Vec<u16> = line
             .trim()
             .strip_prefix("READY ")
-            .and_then(|p| p.parse().ok())
-        else {
+            .map(|p| p.split(' ').filter_map(|n| n.parse().ok()).collect())
+            .unwrap_or_default();
+        let &[port, control_port] = ports.as_slice() else {
             let _ = child.kill();
             panic!(
                 "fake_bot_api.py did not start: {}",
                 std::fs::read_to_string(dir.join("fake_bot_api.stderr")).unwrap_or_default()
             );
         };
-        FakeBotApi { child, port }
+        FakeBotApi {
+            child,
+            port,
+            control_port,
+            tls: !args.is_empty(),
+        }
     }
 
     /// `api-url` for the configuration.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// One control request.
     pub fn control(&self, cmd: &str, body: Value) -> Value {
         let body = body.to_string();
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut s = TcpStream::connect(("127.0.0.1", self.control_port)).unwrap();
         write!(
             s,
             "POST /control/{cmd} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
@@ -215,6 +236,11 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
+        World::with("")
+    }
+
+    /// A world whose configuration also has `extra` (TOML tables, e.g. `[daemon]`).
+    pub fn with(extra: &str) -> World {
         let dir = tempfile::tempdir().unwrap();
         let bot = FakeBotApi::start(dir.path(), TOKEN);
         std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
@@ -223,7 +249,7 @@ impl World {
             dir.path().join("cobrador.db"),
             crate::support::config_text(&format!(
                 "[email]\noutbox-dir = {:?}\n\n[telegram]\nbot-username = \"CobrosPradoBot\"\n\
-                 token-file = {:?}\napi-url = \"{}\"\nowner-chat-id = {OWNER}\n",
+                 token-file = {:?}\napi-url = \"{}\"\nowner-chat-id = {OWNER}\n\n{extra}",
                 dir.path().join("outbox"),
                 dir.path().join("token"),
                 bot.url()

@@ -166,7 +166,7 @@ pub struct Update {
 
 /// Checks that `telegram.api-url` is a URL the client can use.
 pub fn check_api_url(url: &str) -> anyhow::Result<()> {
-    Endpoint::parse(url)?;
+    Endpoint::parse(url, None)?;
     Ok(())
 }
 
@@ -188,7 +188,7 @@ impl Bot {
     /// A bot from `[telegram]`: reads the token (env or file) and parses `api-url`.
     pub fn from_config(tg: &config::Telegram) -> anyhow::Result<Bot> {
         Ok(Bot {
-            endpoint: Endpoint::parse(tg.api_base())?,
+            endpoint: Endpoint::parse(tg.api_base(), tg.ca_file.as_deref())?,
             token: tg.token()?,
             timeout: Duration::from_secs(tg.timeout_secs.max(1)),
         })

@@ -106,6 +106,17 @@ pub fn for_stage(stage: &str, outbox_id: i64) -> Option<Value> {
     }
 }
 
+/// The labels of the buttons a message of `stage` goes out with, for `preview`.
+pub fn labels(stage: &str) -> Vec<String> {
+    for_stage(stage, 0)
+        .and_then(|k| k["inline_keyboard"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["text"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// The next `n` business days after `today` (no weekends, no holidays of the client's
 /// calendar).
 pub fn business_days(

@@ -67,8 +67,11 @@ pub enum HttpError {
 }
 
 impl Endpoint {
-    /// Parses `http[s]://host[:port][/prefix]`.
-    pub(crate) fn parse(url: &str) -> Result<Endpoint, HttpError> {
+    /// Parses `http[s]://host[:port][/prefix]`; `ca_file` adds a CA to trust for `https`.
+    pub(crate) fn parse(
+        url: &str,
+        ca_file: Option<&std::path::Path>,
+    ) -> Result<Endpoint, HttpError> {
         let bad = || HttpError::BadUrl(url.to_owned());
         let (tls, rest) = if let Some(r) = url.strip_prefix("https://") {
             (true, r)
@@ -90,7 +93,7 @@ impl Endpoint {
         }
         let tls = if tls {
             let config =
-                crate::channel::imap_sent::rustls_config(None).map_err(|e| HttpError::Io {
+                crate::channel::imap_sent::rustls_config(ca_file).map_err(|e| HttpError::Io {
                     host: authority.to_owned(),
                     detail: format!("{e:#}"),
                 })?;
@@ -330,16 +333,16 @@ mod tests {
 
     #[test]
     fn parses_api_urls() {
-        let e = Endpoint::parse("http://127.0.0.1:8081/").unwrap();
+        let e = Endpoint::parse("http://127.0.0.1:8081/", None).unwrap();
         assert_eq!(
             (e.host.as_str(), e.port, e.prefix.as_str()),
             ("127.0.0.1", 8081, "")
         );
-        let e = Endpoint::parse("https://api.telegram.org").unwrap();
+        let e = Endpoint::parse("https://api.telegram.org", None).unwrap();
         assert_eq!((e.host.as_str(), e.port), ("api.telegram.org", 443));
-        let e = Endpoint::parse("http://localhost/tg/").unwrap();
+        let e = Endpoint::parse("http://localhost/tg/", None).unwrap();
         assert_eq!((e.port, e.prefix.as_str()), (80, "/tg"));
-        assert!(Endpoint::parse("ftp://x").is_err());
-        assert!(Endpoint::parse("http://:80").is_err());
+        assert!(Endpoint::parse("ftp://x", None).is_err());
+        assert!(Endpoint::parse("http://:80", None).is_err());
     }
 }

@@ -23,6 +23,9 @@ impl Parser<'_, '_> {
             .last()
             .is_some_and(|f| matches!(*f, "el" | "este" | "proximo" | "del" | "al"));
         let wd = cal::weekday_named(self.w(k), fuzzy)?;
+        if let Some(m) = self.nth_weekday(k, wd) {
+            return Some(m);
+        }
         let today = self.today;
         let mut end = k + 1;
         let mut m = DateMention::new(k, end, None);
@@ -60,6 +63,14 @@ impl Parser<'_, '_> {
         }
         if other {
             date = cal::weekday_next_week(today, wd);
+        }
+        // "el pasado viernes": the last one before today.
+        if k > 0 && matches!(self.w(k - 1), "pasado" | "pasada") {
+            m.past = true;
+            date = cal::sub_days(cal::next_weekday(today, wd), 7);
+            if date >= today {
+                date = cal::sub_days(date, 7);
+            }
         }
         let next_week = [
             &["de", "la", "semana", "que", "viene"][..],
@@ -122,6 +133,44 @@ impl Parser<'_, '_> {
             (year, after) = (Some(y), j + 3);
         }
         self.full_date(k, after, n, u64::from(month), year)
+    }
+
+    /// "el primer lunes de diciembre", "el último viernes del mes": that weekday's n-th (or
+    /// last) occurrence in the month named after it.
+    fn nth_weekday(&self, k: usize, wd: chrono::Weekday) -> Option<DateMention> {
+        let n: u32 = match if k > 0 { self.w(k - 1) } else { "" } {
+            "primer" | "primero" => 1,
+            "segundo" => 2,
+            "tercer" | "tercero" => 3,
+            "cuarto" => 4,
+            "ultimo" => 0,
+            _ => return None,
+        };
+        if !matches!(self.w(k + 1), "de" | "del") {
+            return None;
+        }
+        let (first, end, roll) = self.month_ref(k + 2)?;
+        let pick = |first: NaiveDate| -> Option<NaiveDate> {
+            if n == 0 {
+                let last = cal::last_of_month(first);
+                let back =
+                    (last.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
+                return Some(cal::sub_days(last, u64::from(back)));
+            }
+            let ahead =
+                (wd.num_days_from_monday() + 7 - first.weekday().num_days_from_monday()) % 7;
+            let d = cal::add_days(first, u64::from(ahead + 7 * (n - 1)));
+            (d.month() == first.month()).then_some(d)
+        };
+        let mut d = pick(first)?;
+        if d < self.today
+            && let Some(r) = roll
+        {
+            d = pick(cal::add_months(first, r))?;
+        }
+        let mut m = DateMention::new(k - 1, end, Some(d));
+        m.past = d < self.today;
+        Some(m)
     }
 
     /// True when token `i` turns the number before it into a time or an amount.
@@ -307,6 +356,18 @@ impl Parser<'_, '_> {
             m.shifted = clamped;
             return Some(m);
         }
+        // "el 20 de este mes", "el 20 del mes": this month's, as a bare day would be.
+        let this_month = [
+            &["de", "este", "mes"][..],
+            &["de", "este", "mismo", "mes"],
+            &["del", "mes"],
+            &["del", "presente", "mes"],
+            &["de", "este"],
+        ];
+        let end = this_month
+            .iter()
+            .find_map(|s| self.seq(end, s))
+            .unwrap_or(end);
         let (d, rolled, clamped) = cal::day_of_month(self.today, day);
         let mut m = DateMention::new(k, end, Some(d));
         m.shifted = rolled || clamped;

@@ -53,7 +53,7 @@ impl Parser<'_, '_> {
             return None;
         } else {
             let md = (self.today.month(), self.today.day());
-            (k + 1, md >= (11, 1) && md <= (12, 8))
+            (k + 1, ((11, 1)..=(12, 8)).contains(&md))
         };
         if !december {
             return None;
@@ -72,13 +72,17 @@ impl Parser<'_, '_> {
         if let Some(n) = ordinal(prev) {
             return self.ordinal_week(k, n);
         }
+        if let Some(m) = self.week_of(k) {
+            return Some(m);
+        }
         let mut end = k + 1;
         let mut next = fillers
             .iter()
             .any(|f| matches!(*f, "proxima" | "otra" | "siguiente"));
         // "en la semana" (Latin America): during this week.
-        let this =
-            fillers.contains(&"esta") || (fillers.contains(&"en") && fillers.contains(&"la"));
+        let this = fillers.contains(&"esta")
+            || (fillers.contains(&"en") && fillers.contains(&"la"))
+            || self.during(k);
         if matches!(prev, "otra" | "siguiente") {
             next = true;
         }
@@ -115,6 +119,12 @@ impl Parser<'_, '_> {
             return Some(DateMention::new(k, j + 1, Some(d)));
         }
         Some(self.next_or_this_week(k, end, next))
+    }
+
+    /// "durante la semana", "a lo largo del mes", "en el transcurso de la semana": the words
+    /// before the article of the noun at `k` say "within this one".
+    fn during(&self, k: usize) -> bool {
+        (k.saturating_sub(4)..k).any(|i| matches!(self.w(i), "durante" | "largo" | "transcurso"))
     }
 
     /// The working days of next week, or what is left of this one.
@@ -162,7 +172,7 @@ impl Parser<'_, '_> {
             m.past = true;
             return Some(m);
         }
-        let this = fillers.contains(&"este");
+        let this = fillers.contains(&"este") || self.during(k);
         if !next && !this {
             return None;
         }
@@ -184,7 +194,7 @@ impl Parser<'_, '_> {
     /// "próximo mes", "diciembre", "diciembre de 2027". Returns its first day, the index after
     /// it, and how many months to move on when the part named has already passed (none
     /// when the reference is explicit).
-    fn month_ref(&self, j: usize) -> Option<(NaiveDate, usize, Option<u32>)> {
+    pub(super) fn month_ref(&self, j: usize) -> Option<(NaiveDate, usize, Option<u32>)> {
         let today = self.today;
         let mut j = j;
         if matches!(self.w(j), "este" | "el" | "esta") {
@@ -250,6 +260,9 @@ impl Parser<'_, '_> {
         if self.w(j) == "ano" {
             return self.part_of_year(i, j, part);
         }
+        if let Some(m) = self.part_of_week(i, j, part) {
+            return Some(m);
+        }
         let days = move |first: NaiveDate| -> (NaiveDate, NaiveDate) {
             let last = cal::last_of_month(first);
             let day = |d: u32| cal::day_in_month(first, d).0;
@@ -268,6 +281,65 @@ impl Parser<'_, '_> {
             m.vague = false;
         }
         Some(m)
+    }
+
+    /// "a principios / mediados / finales de la semana que viene" (or "de esta semana"):
+    /// Monday–Tuesday, Tuesday–Thursday, Thursday–Friday.
+    fn part_of_week(&self, i: usize, j: usize, part: Part) -> Option<DateMention> {
+        let mut k = j;
+        if self.w(k) == "la" {
+            k += 1;
+        }
+        let explicit = self.w(k) == "esta" || self.w(k) != "semana";
+        let (next, end) = if let Some(e) = self
+            .seq(k, &["semana", "que", "viene"])
+            .or_else(|| self.seq(k, &["proxima", "semana"]))
+            .or_else(|| self.seq(k, &["semana", "proxima"]))
+            .or_else(|| self.seq(k, &["semana", "entrante"]))
+            .or_else(|| self.seq(k, &["siguiente", "semana"]))
+        {
+            (true, e)
+        } else if let Some(e) = self.seq(k, &["esta", "semana"]) {
+            (false, e)
+        } else if j > 0 && self.w(j - 1) == "de" && self.w(j) == "semana" {
+            // "a mediados de semana": this week, or next week's when it has passed.
+            (false, j + 1)
+        } else {
+            return None;
+        };
+        use chrono::Weekday::{Mon, Thu, Tue};
+        let (a, b) = match part {
+            Part::Start => (Mon, Tue),
+            Part::Middle => (Tue, Thu),
+            Part::Late | Part::LastDays | Part::End => (Thu, b_day(part)),
+        };
+        // "a primeros de semana" said on a Wednesday: next week's.
+        let next =
+            next || (!explicit && cal::weekday_this_week(self.today, b_day(part)) < self.today);
+        let day = |wd| {
+            if next {
+                cal::weekday_next_week(self.today, wd)
+            } else {
+                cal::weekday_this_week(self.today, wd)
+            }
+        };
+        let mut m = DateMention::span(i - 1, end, day(a), day(b).max(self.today), self.today);
+        m.past = false;
+        Some(m)
+    }
+
+    /// "la semana del 7 de diciembre": Monday to Friday of the week holding that day.
+    pub(super) fn week_of(&self, k: usize) -> Option<DateMention> {
+        if !matches!(self.w(k + 1), "del" | "de") {
+            return None;
+        }
+        let inner = self
+            .numeric(k + 2, &["el"])
+            .or_else(|| self.weekday(k + 2, &["el"]))?;
+        let d = inner.date?;
+        let first = cal::weekday_this_week(d, chrono::Weekday::Mon);
+        let last = cal::weekday_this_week(d, chrono::Weekday::Fri);
+        Some(DateMention::span(k, inner.end, first, last, self.today))
     }
 
     /// "a principios de año" (January), "a mediados de año" (June–July), "a finales de año"
@@ -337,6 +409,15 @@ pub(super) enum Part {
     LastDays,
     /// "a fin de": the last day, exactly.
     End,
+}
+
+/// The last working day a part of a week names.
+fn b_day(part: Part) -> chrono::Weekday {
+    match part {
+        Part::Start => chrono::Weekday::Tue,
+        Part::Middle => chrono::Weekday::Thu,
+        Part::Late | Part::LastDays | Part::End => chrono::Weekday::Fri,
+    }
 }
 
 /// "primera" → 1 ... "quinta" → 5; "última" → 0.

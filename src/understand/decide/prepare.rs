@@ -47,19 +47,40 @@ pub(super) fn prepare(
     let promised = stmts
         .iter()
         .any(|s| s.kind == StatementKind::Promise && !s.negated);
-    let auto_spans: Vec<(usize, usize)> = cues
+    // Token maps, so each rule below costs one look per cue: tokens inside an auto-reply
+    // phrase; tokens where a cue would start right after a day that was turned down.
+    let mut auto_tok = vec![false; toks.len()];
+    for c in cues
         .iter()
         .filter(|c| matches!(c.cue, Cue::AutoStrong | Cue::AutoWeak))
-        .map(|c| (c.start, c.end))
-        .collect();
-    let in_auto = |c: &CueHit| auto_spans.iter().any(|&(a, b)| c.start < b && a < c.end);
-    let negated_day_near = |c: &CueHit| {
-        dates.iter().any(|m| {
-            m.negated
-                && clause_of(m.start) == clause_of(c.start)
-                && m.end <= c.start + 1
-                && c.start <= m.end + 3
-        })
+    {
+        for t in auto_tok.iter_mut().take(c.end).skip(c.start) {
+            *t = true;
+        }
+    }
+    let in_auto = |c: &CueHit| (c.start..c.end).any(|i| auto_tok.get(i) == Some(&true));
+    let mut after_negated_day = vec![false; toks.len()];
+    for m in dates.iter().filter(|m| m.negated) {
+        let from = m.end.saturating_sub(1);
+        for (i, t) in after_negated_day
+            .iter_mut()
+            .enumerate()
+            .take(m.end + 4)
+            .skip(from)
+        {
+            *t |= clause_of(i) == clause_of(m.start);
+        }
+    }
+    let negated_day_near = |c: &CueHit| after_negated_day.get(c.start) == Some(&true);
+    let mut in_date = vec![false; toks.len()];
+    for m in dates.iter() {
+        for t in in_date.iter_mut().take(m.end).skip(m.start) {
+            *t = true;
+        }
+    }
+    let inside_date = |c: &CueHit| {
+        (c.start..c.end).all(|i| in_date.get(i) == Some(&true))
+            && (c.start..c.end).any(|i| word(i) == "plazo")
     };
     cues.retain(|c| match c.cue {
         Cue::PaidProof => {
@@ -70,25 +91,36 @@ pub(super) fn prepare(
                 ))
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
-        Cue::PromisePhrase => !(c.start > 0 && word(c.start - 1) == "ya") && !question(c.start),
+        Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
         // "de baja médica" in an absence notice is not "darme de baja".
         Cue::Stop => !in_auto(c),
-        // "el viernes no me da tiempo": not a request for time.
-        Cue::Plan => !(c.start > 0 && word(c.start - 1) == "no"),
+        // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
+        // is a date.
+        Cue::Plan => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
         Cue::CantPay => !negated_day_near(c),
         _ => true,
     });
-    mark_rescheduled(clause, cues, dates);
+    mark_rescheduled(toks, clause, cues, dates);
 }
 
 /// "lo dejamos para el 22", "pospongo el pago al viernes": the day right after a
 /// rescheduling verb is the new promise; a rescheduling verb with no day after it is dropped.
-fn mark_rescheduled(clause: &[usize], cues: &mut Vec<CueHit>, dates: &mut [DateMention]) {
+fn mark_rescheduled(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    cues: &mut Vec<CueHit>,
+    dates: &mut [DateMention],
+) {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
     let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
     cues.retain(|c| {
         if c.cue != Cue::Reschedule {
             return true;
+        }
+        // "pero será el 27" moves a day only when another day was named before it.
+        if matches!(word(c.start), "sera" | "seria") && !dates.iter().any(|m| m.end <= c.start) {
+            return false;
         }
         let target = dates.iter_mut().find(|m| {
             m.start >= c.start

@@ -17,7 +17,7 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     if f.has(Cue::NonPay) || f.has(Cue::Hedge) && !f.has(Cue::Sure) {
         return false;
     }
-    let cands = candidates(f);
+    let cands = f.candidates();
     let Some(last) = cands.iter().rev().find(|m| !m.weak) else {
         return false;
     };
@@ -46,7 +46,7 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
 
 /// Dates that can be promised: future, not negated, not a reference; "ahora" only next to a
 /// payment; nothing in a clause that says "no puedo pagar" unless it says "hasta".
-pub(super) fn candidates<'f>(f: &'f Found<'_, '_>) -> Vec<&'f DateMention> {
+pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
     let n = f.is_question.len();
     let mut promise_clause = vec![false; n];
     for c in f.promise_clauses() {
@@ -82,16 +82,26 @@ pub(super) fn candidates<'f>(f: &'f Found<'_, '_>) -> Vec<&'f DateMention> {
     };
     f.dates
         .iter()
-        .filter(|m| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
-        .filter(|m| !m.weak || in_promise(m.start))
-        .filter(|m| !is_blocked(m.start) || f.toks.get(m.start).is_some_and(|t| t.text == "hasta"))
+        .enumerate()
+        .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
+        .filter(|(_, m)| !m.weak || in_promise(m.start))
+        .filter(|(_, m)| {
+            !is_blocked(m.start) || f.toks.get(m.start).is_some_and(|t| t.text == "hasta")
+        })
+        .map(|(i, _)| i)
         .collect()
 }
 
 /// Fills the promised day and amount; `first` picks the first dated payment (plans).
 pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision, first: bool) {
-    let cands = candidates(f);
-    let promise_clauses = f.promise_clauses();
+    let cands = f.candidates();
+    let mut promise_clause = vec![false; f.is_question.len()];
+    for c in f.promise_clauses() {
+        if let Some(p) = promise_clause.get_mut(c) {
+            *p = true;
+        }
+    }
+    let in_promise_clause = |c: usize| promise_clause.get(c).copied().unwrap_or(false);
     // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
     let correction = f.first(Cue::Correction).map(|c| c.start);
     let preferred: Vec<&&DateMention> = cands
@@ -100,7 +110,7 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
         .collect();
     let in_promise: Vec<&&DateMention> = cands
         .iter()
-        .filter(|m| promise_clauses.contains(&f.clause_of(m.start)))
+        .filter(|m| in_promise_clause(f.clause_of(m.start)))
         .collect();
     let pool: Vec<&&DateMention> = if !preferred.is_empty() {
         preferred
@@ -140,12 +150,16 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
             || (!first && distinct > 1 && !corrected);
     }
     // The amount: the first marked one near a payment, or a bare number right after the verb.
+    let mut right_after_promise = vec![false; f.toks.len() + 2];
+    for s in f.positive(StatementKind::Promise) {
+        for t in right_after_promise.iter_mut().skip(s.end).take(2) {
+            *t = true;
+        }
+    }
     let near_pay = |a: &AmountMention| {
         let c = f.clause_of(a.start);
-        let after_verb = f
-            .positive(StatementKind::Promise)
-            .any(|s| a.start >= s.end && a.start <= s.end + 1);
-        (a.marked && (promise_clauses.contains(&c) || f.amounts.len() == 1)) || after_verb
+        let after_verb = right_after_promise.get(a.start) == Some(&true);
+        (a.marked && (in_promise_clause(c) || f.amounts.len() == 1)) || after_verb
     };
     if let Some(a) = f.amounts.iter().find(|a| near_pay(a)) {
         d.amount = Some(a.amount.clone());

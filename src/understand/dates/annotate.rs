@@ -1,0 +1,182 @@
+//! After the days are found: negations, corrections, references to documents and places,
+//! alternatives and past markers, read from the words around each day.
+
+use super::{DateMention, Parser};
+
+impl Parser<'_, '_> {
+    /// True when token `i` is a preterite by its final accent: "llegó", "recibí", "mandé"
+    /// (not the futures "pagaré", "estaré", nor "aquí", "allí").
+    fn preterite(&self, i: usize) -> bool {
+        let Some(t) = self.t.get(i) else {
+            return false;
+        };
+        let w = t.text;
+        t.accent_final
+            && w.len() >= 4
+            && (w.ends_with('o')
+                || (w.ends_with('e') && !w.ends_with("re"))
+                || (w.ends_with('i') && !matches!(w, "aqui" | "alli" | "ahi" | "asi")))
+    }
+
+    /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
+    /// a day rule it out (up to a comma or the end of the clause).
+    fn ruled_out_after(&self, end: usize) -> bool {
+        let words: Vec<&str> = (end..end + 5)
+            .map(|i| self.w(i))
+            .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
+            .collect();
+        words.contains(&"imposible")
+            || words.windows(2).any(|p| {
+                p[0] == "no"
+                    && matches!(
+                        p[1],
+                        "puedo"
+                            | "podemos"
+                            | "podre"
+                            | "podremos"
+                            | "llego"
+                            | "llegamos"
+                            | "llegare"
+                            | "alcanzo"
+                            | "alcanzamos"
+                            | "voy"
+                            | "vamos"
+                            | "me"
+                            | "nos"
+                            | "va"
+                            | "sera"
+                            | "es"
+                            | "puede"
+                    )
+            })
+    }
+
+    /// "no llego al 15", "en vez del lunes", "no será el viernes", "lo del lunes": the words
+    /// before a day rule it out.
+    fn ruled_out_before(&self, start: usize) -> bool {
+        let back = |n: usize| if start >= n { self.w(start - n) } else { "" };
+        let replaced = (back(2) == "en" && matches!(back(1), "vez" | "lugar"))
+            || (back(3) == "en" && matches!(back(2), "vez" | "lugar") && back(1) == "de");
+        let missed = back(2) == "no"
+            && matches!(
+                back(1),
+                "llego"
+                    | "llegamos"
+                    | "llegare"
+                    | "alcanzo"
+                    | "alcanzamos"
+                    | "sera"
+                    | "es"
+                    | "puedo"
+                    | "podemos"
+            );
+        // "lo del lunes lo pasamos al viernes", "lo de mañana no va a poder ser".
+        let the_old_one = back(1) == "lo" && matches!(self.w(start), "del" | "de");
+        replaced || missed || the_old_one
+    }
+
+    /// Marks negations, corrections, references, alternatives and past markers.
+    pub(super) fn annotate(&self, ms: &mut [DateMention]) {
+        for m in ms.iter_mut() {
+            let after = self.w(m.end);
+            // "el viernes no (puedo)"; "el viernes no falla" is Mexican for "surely".
+            if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta") {
+                m.negated = true;
+            }
+            if self.ruled_out_after(m.end) || self.ruled_out_before(m.start) {
+                m.negated = true;
+            }
+            if matches!(after, "pasado" | "pasada") {
+                m.past = true;
+            }
+            // "el pedido llegó el viernes", "la recibí el lunes": a preterite right next to
+            // the day puts it in the past.
+            if (m.start > 0 && self.preterite(m.start - 1)) || self.preterite(m.end) {
+                m.past = true;
+            }
+            let before = |back: usize| -> &str {
+                if m.start >= back {
+                    self.w(m.start - back)
+                } else {
+                    ""
+                }
+            };
+            // "no el viernes, sino el lunes"; "no, el lunes" answers us and negates nothing.
+            if before(1) == "no" {
+                m.negated = true;
+            }
+            if matches!(before(1), "mejor" | "sino" | "digo" | "decir" | "sea")
+                || matches!(before(2), "mejor" | "decir" | "sino")
+                || (before(2) == "o" && before(1) == "sea")
+            {
+                m.preferred = true;
+            }
+            // "la factura del 15 de octubre", "con fecha 15/10", "que vence el 30",
+            // "Calle 15 de Mayo": the day names a document or a place, not a payment.
+            let documents = [
+                "factura",
+                "facturas",
+                "recibo",
+                "nota",
+                "pedido",
+                "presupuesto",
+                "correo",
+                "mensaje",
+                "email",
+                "albaran",
+                "cargo",
+                "cuota",
+            ];
+            let always = [
+                "fecha",
+                "fechada",
+                "emitida",
+                "emision",
+                "vencimiento",
+                "vence",
+                "vencio",
+                "vencida",
+                "vencia",
+                "calle",
+                "avenida",
+                "av",
+                "plaza",
+                "colonia",
+                "carrera",
+                "calle",
+                "c",
+            ];
+            let of = matches!(self.w(m.start), "del" | "de");
+            if (of && documents.contains(&before(1)))
+                || (1..=3).any(|b| {
+                    // "la fecha de pago al 2 de diciembre" names the payment's day.
+                    always.contains(&before(b))
+                        && !(1..b).any(|n| matches!(before(n), "pago" | "pagos"))
+                })
+            {
+                m.reference = true;
+            }
+        }
+        // "el viernes o el lunes", "entre el 10 y el 15", "el 10 o 15".
+        for k in 1..ms.len() {
+            let (a_end, b_start) = (ms[k - 1].end, ms[k].start);
+            let between: Vec<&str> = (a_end..b_start).map(|i| self.w(i)).collect();
+            let alt = matches!(
+                between.as_slice(),
+                ["o"] | ["u"] | ["o", "bien"] | [",", "o"] | ["y", "/", "o"]
+            );
+            let range = matches!(between.as_slice(), ["y"] | ["a"])
+                && ms[k - 1].start > 0
+                && self.w(ms[k - 1].start.saturating_sub(1)) == "entre";
+            if alt || range {
+                ms[k - 1].alternative = true;
+                ms[k].alternative = true;
+            }
+            // "mejor el miércoles que el viernes": the second is the one turned down.
+            if matches!(between.as_slice(), ["que"]) && ms[k - 1].preferred {
+                ms[k].negated = true;
+                ms[k].preferred = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Payment statements: a payment verb, its tense read in context (auxiliaries, governing
+//! verbs, "ya", days in the same clause), its object when the verb needs one, and negation.
+//! One pass over the tokens; the days of each clause are summarised once beforehand.
+
+use super::verbs::{
+    DEBT_NOUNS, DETERMINERS, Family, MONEY_NOUNS, PRONOUNS, PROOF_NOUNS, Tense, VERBS,
+};
+use super::{Statement, StatementKind};
+use crate::understand::dates::DateMention;
+use crate::understand::normalise::{Kind, Token};
+
+/// What the days of each clause say about tense.
+struct ClauseDays {
+    /// A past day, or a day-month that passed less than 60 days ago ("pagamos el 10/11").
+    past: Vec<bool>,
+    /// A future day that did not roll over to next year.
+    future: Vec<bool>,
+    /// The same, and not a weak "ahora".
+    future_firm: Vec<bool>,
+}
+
+impl ClauseDays {
+    fn of(n_clauses: usize, clause: &[usize], dates: &[DateMention]) -> Self {
+        let mut d = Self {
+            past: vec![false; n_clauses],
+            future: vec![false; n_clauses],
+            future_firm: vec![false; n_clauses],
+        };
+        for m in dates {
+            let Some(&c) = clause.get(m.start) else {
+                continue;
+            };
+            if c >= n_clauses {
+                continue;
+            }
+            d.past[c] |= m.past || m.rolled_days_ago.is_some_and(|a| a <= 60);
+            let future = m.is_future_day() && m.rolled_days_ago.is_none();
+            d.future[c] |= future;
+            d.future_firm[c] |= future && !m.weak;
+        }
+        d
+    }
+}
+
+/// The words around one verb.
+struct Around<'s> {
+    /// Up to five words before it in its clause, nearest first.
+    back: Vec<&'s str>,
+    /// The same without pronouns and particles: the governing words.
+    governing: Vec<&'s str>,
+}
+
+/// Finds payment statements.
+pub(crate) fn statements(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    is_question: &[bool],
+    dates: &[DateMention],
+) -> Vec<Statement> {
+    let n_clauses = clause.last().map_or(0, |c| c + 1).max(is_question.len());
+    let days = ClauseDays::of(n_clauses, clause, dates);
+    (0..toks.len())
+        .filter_map(|i| statement_at(toks, clause, is_question, &days, i))
+        .collect()
+}
+
+fn statement_at(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    is_question: &[bool],
+    days: &ClauseDays,
+    i: usize,
+) -> Option<Statement> {
+    let t = toks[i];
+    if t.kind != Kind::Word {
+        return None;
+    }
+    let &(family, mut tense) = VERBS.get(t.text)?;
+    let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+    let prev = if i > 0 { w(i - 1) } else { "" };
+    // "pagó", "depositó": the accent tells the preterite from "pago", "deposito".
+    if tense == Tense::Present && t.accent_final {
+        tense = Tense::Past;
+    }
+    if matches!(tense, Tense::Present | Tense::Participle) && DETERMINERS.contains(&prev) {
+        return None;
+    }
+    let around = look_back(toks, clause, i);
+    // "me paga el 15", "cuando nos paguen": money coming to the client, not to us.
+    let first_person = t.text.ends_with('o')
+        || t.text.ends_with("mos")
+        || (tense == Tense::Past && t.text.ends_with('e'));
+    let third_person = !first_person;
+    if third_person && matches!(around.back.first().copied(), Some("me" | "nos")) {
+        return None;
+    }
+    let c = clause[i];
+    let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
+    let end = object_end(toks, clause, i, family, tense, &around)?;
+    let back = &around.back;
+    let negated = back
+        .iter()
+        .take(4)
+        .any(|b| matches!(*b, "no" | "nunca" | "tampoco" | "ni" | "jamas" | "sin"));
+    let asks = is_question.get(c).copied().unwrap_or(false)
+        && back.iter().take(4).any(|b| {
+            matches!(
+                *b,
+                "como" | "donde" | "cuando" | "cuanto" | "cual" | "adonde" | "quien"
+            )
+        });
+    let mut start = i;
+    for (n, b) in back.iter().enumerate() {
+        if PRONOUNS.contains(b) || *b == "ya" {
+            start = i - n - 1;
+        } else {
+            break;
+        }
+    }
+    Some(Statement {
+        kind: if asks { StatementKind::Asks } else { kind },
+        start,
+        end,
+        clause: c,
+        negated,
+        hedged,
+        guessed,
+    })
+}
+
+/// The words before token `i` in its clause, for the governing verb and the pronouns.
+fn look_back<'s>(toks: &[Token<'s>], clause: &[usize], i: usize) -> Around<'s> {
+    let mut back: Vec<&str> = Vec::new();
+    let mut k = i;
+    while k > 0 && back.len() < 5 {
+        k -= 1;
+        if clause.get(k) != clause.get(i) || toks[k].kind == Kind::Punct {
+            break;
+        }
+        back.push(toks[k].text);
+    }
+    let governing = back
+        .iter()
+        .copied()
+        .filter(|b| !PRONOUNS.contains(b) && !matches!(*b, "ya" | "a" | "de" | "que"))
+        .collect();
+    Around { back, governing }
+}
+
+/// Promise or paid, from the tense and its context; `None` when the form is not a statement
+/// ("que le pague", a bare infinitive). Also says whether it is hedged or its tense guessed.
+fn classify(
+    t: &Token<'_>,
+    tense: Tense,
+    prev: &str,
+    around: &Around<'_>,
+    days: &ClauseDays,
+    c: usize,
+) -> Option<(StatementKind, bool, bool)> {
+    let back = &around.back;
+    let at = |v: &Vec<bool>| v.get(c).copied().unwrap_or(false);
+    let kind = match tense {
+        Tense::Present | Tense::Future => StatementKind::Promise,
+        Tense::Conditional => return Some((StatementKind::Promise, true, false)),
+        Tense::Past => {
+            // "que le pague", "cuando deposite": the -e forms are also subjunctive; after
+            // "puede que", "ojalá", "quizás" they are a hedged promise.
+            let unaccented_e = t.text.ends_with('e') && !t.accent_final;
+            let trigger = back
+                .iter()
+                .position(|b| matches!(*b, "que" | "cuando" | "apenas" | "si" | "cuanto"))
+                // "que ya le pague": "ya" marks the preterite, typed without its accent.
+                .filter(|&p| !back[..p].contains(&"ya"))
+                .map(|p| (back[p], back.get(p + 1).copied().unwrap_or("")));
+            let maybe = back
+                .iter()
+                .any(|b| matches!(*b, "ojala" | "quizas" | "quiza" | "vez"));
+            match trigger {
+                Some(("que", "puede" | "posible" | "probable")) if unaccented_e => {
+                    return Some((StatementKind::Promise, true, false));
+                }
+                Some(_) if unaccented_e => return None,
+                _ if unaccented_e && maybe => return Some((StatementKind::Promise, true, false)),
+                _ => {}
+            }
+            StatementKind::Paid
+        }
+        Tense::Ambiguous => {
+            let ya = back.iter().take(3).any(|b| *b == "ya");
+            if ya || at(&days.past) {
+                StatementKind::Paid
+            } else {
+                return Some((StatementKind::Promise, false, !at(&days.future)));
+            }
+        }
+        Tense::Participle => participle_kind(prev, around, at(&days.future_firm)),
+        Tense::Infinitive => return infinitive_kind(&around.governing),
+    };
+    Some((kind, false, false))
+}
+
+/// "he pagado", "está pagada" are paid; "estará pagado", "el viernes queda pagado" promise.
+fn participle_kind(prev: &str, around: &Around<'_>, firm_future_day: bool) -> StatementKind {
+    let aux = around.governing.first().copied().unwrap_or("");
+    match aux {
+        "he" | "hemos" | "ha" | "han" | "habia" | "habiamos" | "esta" | "estan" | "quedo"
+        | "quedaron" | "fue" | "fueron" | "sido" | "estaba" | "deje" => StatementKind::Paid,
+        // "la transferencia realizada hoy": an adjective, so a past payment.
+        _ if MONEY_NOUNS.contains(&prev) => StatementKind::Paid,
+        "estara" | "quedara" | "sera" | "estaran" | "seran" | "tiene" | "tendra" | "tendran"
+        | "tendras" | "tienes" => StatementKind::Promise,
+        // "antes de Navidad lo tiene pagado", "el viernes queda pagado".
+        _ if firm_future_day && !around.back.contains(&"ya") => StatementKind::Promise,
+        // A bare participle ("Pagado.", "ya pagada", "hecha la transferencia") claims
+        // payment; Make/Send still need their money object.
+        _ => StatementKind::Paid,
+    }
+}
+
+/// An infinitive needs a governing verb: "voy a pagar", "espero pagarle", "acabo de pagar".
+fn infinitive_kind(governing: &[&str]) -> Option<(StatementKind, bool, bool)> {
+    let gov = governing.first().copied().unwrap_or("");
+    let gov2 = governing.get(1).copied().unwrap_or("");
+    let promise = Some((StatementKind::Promise, false, false));
+    match gov {
+        "voy" | "vamos" | "va" | "van" | "puedo" | "podemos" | "podre" | "podremos" | "pienso"
+        | "pensamos" | "quiero" | "queremos" | "procedo" | "procedemos" | "procedere"
+        | "procederemos" | "debo" | "debemos" | "comprometo" | "comprometemos" | "ire"
+        | "iremos" | "vengo" | "tengo" | "tenemos" | "poder" | "vuelvo" | "volvemos"
+        | "volvere" | "volveremos" => promise,
+        "espero" | "esperamos" | "intentare" | "intentaremos" | "tratare" | "trataremos"
+        | "intento" | "podria" | "podriamos" | "quisiera" | "quisieramos" | "gustaria"
+        | "puede" | "pueda" | "podamos" => Some((StatementKind::Promise, true, false)),
+        "acabo" | "acabamos" | "acaba" => Some((StatementKind::Paid, false, false)),
+        _ if gov2 == "voy" || gov2 == "vamos" => promise,
+        _ => None,
+    }
+}
+
+/// Where the statement ends: after the verb, or after the money or debt it needs as object
+/// ("hago la transferencia", "cancelo la factura"); `None` when that object is missing.
+fn object_end(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    i: usize,
+    family: Family,
+    tense: Tense,
+    around: &Around<'_>,
+) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+    let same_clause = |k: usize| clause.get(k) == clause.get(i);
+    let back = &around.back;
+    let text = toks[i].text;
+    match family {
+        Family::Pay => Some(i + 1),
+        // "ya quedó cancelada": the debt is the subject.
+        Family::Cancel if tense == Tense::Participle && !around.governing.is_empty() => Some(i + 1),
+        Family::Cancel => {
+            let pronoun = back.iter().take(2).any(|b| PRONOUNS.contains(b));
+            let object = (i + 1..(i + 4).min(toks.len()))
+                .find(|&k| same_clause(k) && DEBT_NOUNS.contains(&w(k)));
+            match (pronoun, object) {
+                (_, Some(o)) => Some(o + 1),
+                (true, None) => Some(i + 1),
+                (false, None) => None,
+            }
+        }
+        // "le mando el comprobante": proof of a payment, read by the lexicon.
+        Family::Send if (i + 1..(i + 5).min(toks.len())).any(|k| PROOF_NOUNS.contains(&w(k))) => {
+            None
+        }
+        // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo paso a
+        // contabilidad" forwards the invoice instead.
+        Family::Send
+            if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                && !matches!(w(i + 1), "a" | "al")
+                && tense != Tense::Participle =>
+        {
+            Some(i + 1)
+        }
+        Family::Make | Family::Send => {
+            // "hace un rato", "hace dos días": "hace" before a duration means "ago", so only
+            // money right after it makes it "does".
+            let ago = matches!(text, "hace" | "hacen");
+            let reach = if ago { 3 } else { 5 };
+            let after = (i + 1..(i + reach).min(toks.len())).find(|&k| {
+                same_clause(k)
+                    && (MONEY_NOUNS.contains(&w(k))
+                        || (family == Family::Send && toks[k].is_num() && toks[k].num >= 10))
+            });
+            let before = (i.saturating_sub(4)..i)
+                .rev()
+                .any(|k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));
+            match (after, before) {
+                (Some(a), _) => Some(a + 1),
+                (None, true) => Some(i + 1),
+                (None, false) => None,
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Phrases that contest the invoice: the amount, the charge, duplicates, incomplete or returned orders, the wrong company, services not delivered; and bare refusals.
+
+use super::Cue;
+
+/// Phrases, folded (no accents, lower case); see `lexicon` for the pattern syntax.
+pub(super) const DISPUTES: &[(Cue, &str)] = &[
+    // Disputes.
+    (Cue::Dispute, "no reconozco|reconocemos"),
+    (Cue::Dispute, "desconozco|desconocemos"),
+    (Cue::Dispute, "no me|nos corresponde|corresponden"),
+    (Cue::Dispute, "no corresponde|corresponden"),
+    (Cue::Dispute, "no es|son mia|mias|nuestra|nuestras|mio"),
+    (
+        Cue::Dispute,
+        "esta|estan mal ?hecho|hecha|hechos|calculada|calculado|facturado|facturada",
+    ),
+    (
+        Cue::Dispute,
+        "mal hecho|hecha|facturado|facturada|calculado|calculada|cobrado",
+    ),
+    (
+        Cue::Dispute,
+        "hay|tiene|existe|tienen un|algun error|errores",
+    ),
+    (Cue::Dispute, "hay|tiene|tienen errores"),
+    (
+        Cue::Dispute,
+        "error en ?la|el factura|importe|monto|cantidad|cobro|precio|total",
+    ),
+    (
+        Cue::Dispute,
+        "factura|importe|monto|cobro erronea|erroneo|equivocada|equivocado|incorrecta|incorrecto|duplicada|duplicado",
+    ),
+    (
+        Cue::Dispute,
+        "es|son|esta|estan incorrecta|incorrecto|erronea|erroneo|equivocada|equivocado|duplicada",
+    ),
+    (
+        Cue::Dispute,
+        "se equivocaron|equivocan|equivoco|equivocaran",
+    ),
+    (Cue::Dispute, "se han|ha equivocado"),
+    (Cue::Dispute, "no estoy|estamos de acuerdo"),
+    (
+        Cue::Dispute,
+        "no estoy|estamos|quedamos|quede conforme|conformes|satisfecho|satisfechos|satisfecha",
+    ),
+    (
+        Cue::Dispute,
+        "disconforme|disconformes|inconforme|inconformes|disconformidad",
+    ),
+    (Cue::Dispute, "reclamo|reclamacion|queja|impugno|impugnar"),
+    (
+        Cue::Dispute,
+        "defectuoso|defectuosa|defectuosos|defectuosas",
+    ),
+    (Cue::Dispute, "no funciona|funcionaba|sirve|servia"),
+    (
+        Cue::Dispute,
+        "nunca llego|llegaron|recibi|recibimos|hicieron|terminaron",
+    ),
+    (
+        Cue::Dispute,
+        "no recibi|recibimos|llego|llegaron ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|servicio|trabajo|mercaderia|equipo|envio",
+    ),
+    (
+        Cue::Dispute,
+        "no hicieron|terminaron|entregaron|completaron",
+    ),
+    (Cue::Dispute, "no se termino|hizo|entrego|completo"),
+    (Cue::Dispute, "quedo|quedaron mal"),
+    (Cue::Dispute, "incompleto|incompleta|inacabado|inacabada"),
+    (Cue::Dispute, "cobro|cargo indebido"),
+    (
+        Cue::Dispute,
+        "cobrado|cobraron|cobran|cobrando|cobra|cobro de mas",
+    ),
+    (Cue::Dispute, "no es|fue lo acordado|pactado|presupuestado"),
+    (Cue::Dispute, "lo acordado|pactado era|fue|fueron"),
+    (Cue::Dispute, "el presupuesto era|fue|decia"),
+    (
+        Cue::Dispute,
+        "no encargue|encargamos|pedi|pedimos|contrate|contratamos|solicite|solicitamos|autorice|autorizamos",
+    ),
+    (
+        Cue::Dispute,
+        "fraude|estafa|estafadores|abogado|abogada|abogados|denuncia|denunciar|demanda|profeco|sernac|omic|condusef",
+    ),
+    (
+        Cue::Dispute,
+        "el trabajo|servicio|producto esta|estuvo|quedo mal",
+    ),
+    (
+        Cue::Dispute,
+        "no cuadra|cuadran|coincide|coinciden|concuerda|concuerdan",
+    ),
+    (
+        Cue::Dispute,
+        "ir|emitirse|emitir|emitida|emitido|estar|hacerse|hacer|hecha|salir|venir|facturar|facturarse a nombre",
+    ),
+    (Cue::Dispute, "a nombre de otra|otro"),
+    (
+        Cue::Dispute,
+        "falta|faltan ?aplicar|descontar ?el|la|los descuento|descuentos|bonificacion|rebaja|anticipo|nota|senal|entrada|adelanto|deposito",
+    ),
+    (
+        Cue::Dispute,
+        "no es|era|son ?el|lo|la|los que pactamos|acordamos|quedamos|hablamos|cotizaron|presupuestaron|pactaron|acordaron",
+    ),
+    (
+        Cue::Dispute,
+        "nunca ?nos|me|le|les|lo|la vino|vinieron|aparecio|aparecieron|prestaron|presto|entregaron|instalaron|hicieron|contratamos|contrate|pedimos|pedi|solicitamos|solicite|encargamos|encargue|compre|compramos|recibimos|recibi",
+    ),
+    (
+        Cue::Dispute,
+        "no se hicieron|realizaron|prestaron|presto|realizo|instalo|instalaron|entregaron|terminaron|completaron",
+    ),
+    (
+        Cue::Dispute,
+        "precio|importe|monto|valor|cobro distinto|diferente|superior|mayor|excesivo",
+    ),
+    (
+        Cue::Dispute,
+        "solo|solamente llego|llegaron|recibimos|recibi|entregaron|vinieron|vino",
+    ),
+    (
+        Cue::Dispute,
+        "no se ha|han|habia descontado|aplicado|restado|tenido|considerado",
+    ),
+    (Cue::Dispute, "nota de credito|abono"),
+    (
+        Cue::Dispute,
+        "factura|facturas rectificativa|rectificativas",
+    ),
+    (Cue::Dispute, "factura|facturas de abono"),
+    (Cue::Dispute, "rectificar ?la factura"),
+    (
+        Cue::Dispute,
+        "equivocasteis|equivocaste|equivocado|equivocada de empresa|persona|cliente|destinatario|direccion|correo|factura",
+    ),
+    (Cue::Dispute, "equivocasteis|equivocaste"),
+    (Cue::Dispute, "ha|han|has equivocado|equivocada"),
+    (Cue::Dispute, "no somos|soy cliente|clientes|clienta"),
+    (
+        Cue::Dispute,
+        "devolvimos|devolvi|devolvieron|devolvemos|devolveremos",
+    ),
+    (
+        Cue::Dispute,
+        "regrese|regresamos|retorne|retornamos ?el|la|los|las|su producto|productos|mercancia|mercaderia|pedido|material|equipo|articulo|articulos|compra",
+    ),
+    (
+        Cue::Dispute,
+        "facturaron|facturado|facturan|facturando|cargaron|cargado de mas",
+    ),
+    (
+        Cue::Dispute,
+        "siguen|sigue cobrando|facturando|cargando|cobrandome|cobrandonos",
+    ),
+    (Cue::Dispute, "di|dimos|dio de baja"),
+    (
+        Cue::Dispute,
+        "cancelacion|baja del|de ?mi|el|la servicio|contrato|suscripcion|linea",
+    ),
+    (
+        Cue::Dispute,
+        "llego|llegaron|vino|vinieron|entregaron|recibimos|recibi danado|danada|danados|danadas|roto|rota|rotos|rotas|estropeado|estropeada|estropeados|estropeadas|incompleto|incompleta|mal",
+    ),
+    (Cue::Dispute, "danado|danada|danados|danadas"),
+    (
+        Cue::Dispute,
+        "factura|importe|monto|cobro|cargo repetida|repetido",
+    ),
+    (
+        Cue::Dispute,
+        "es|son|esta|estan repetida|repetido|repetidas|repetidos",
+    ),
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|pagado|pague|pagamos|cobro|cargo dos veces",
+    ),
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|cobro|cargo doble",
+    ),
+    (Cue::Dispute, "doble cobro|cargo|facturacion"),
+    (Cue::Dispute, "fue|esta|estaba|quedo anulada|anulado"),
+    (Cue::Dispute, "factura anulada"),
+    (
+        Cue::Dispute,
+        "era|estaba|iba|venia gratuito|gratuita|gratis|incluido|incluida|incluidos",
+    ),
+    (Cue::Dispute, "en mal estado"),
+    (
+        Cue::Dispute,
+        "cancelamos|cancele|rescindimos|rescindi|anulamos|anule|dimos|di ?de ?baja el|la contrato|servicio|suscripcion|pedido|poliza|orden",
+    ),
+    (
+        Cue::Dispute,
+        "han|ha|se confundido|confundieron|confundio|confunden",
+    ),
+    (
+        Cue::Dispute,
+        "descuento|descuentos|bonificacion|rebaja ?pactado|pactada|acordado|acordada|prometido|prometida no aparece|aparecen|figura|figuran|esta|viene|vienen|aplica|aplicaron|aplico",
+    ),
+    (
+        Cue::Dispute,
+        "empresa|persona|cliente|direccion|sociedad|nif|cif|rfc|cuit|nit|ruc|rut|razon equivocada|equivocado|incorrecta|incorrecto|erronea|erroneo",
+    ),
+    (
+        Cue::Dispute,
+        "anulen|anular|anulacion|anulemos|anulela|anulenla",
+    ),
+    (
+        Cue::Dispute,
+        "quedo|quedaron|esta|estan|dejaron|dejo a medias",
+    ),
+    (
+        Cue::Dispute,
+        "no esta|estan terminado|terminada|terminados|acabado|acabada|completo|completa",
+    ),
+    (Cue::DisputeWeak, "no debo|debemos ?nada"),
+    (Cue::DisputeWeak, "no le|te|les|os debo|debemos"),
+    (Cue::DisputeWeak, "no tengo|tenemos nada que pagar"),
+    (Cue::DisputeWeak, "no pienso|pensamos pagar|pagarle|pagar"),
+    (Cue::DisputeWeak, "no voy|vamos a pagar"),
+    (Cue::DisputeWeak, "no pagare|pagaremos"),
+    (Cue::DisputeWeak, "me niego|nos negamos"),
+    (Cue::DisputeWeak, "no procede"),
+];

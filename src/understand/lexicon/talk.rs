@@ -1,0 +1,303 @@
+//! Phrases about everything around the payment: opt-outs, questions, agreement and hedges, promises and proofs without a payment verb, rescheduling, actions that are not payments, corrections.
+
+use super::Cue;
+
+/// Phrases, folded (no accents, lower case); see `lexicon` for the pattern syntax.
+pub(super) const TALK: &[(Cue, &str)] = &[
+    // Opt-out.
+    (
+        Cue::Stop,
+        "no me|nos escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas",
+    ),
+    (
+        Cue::Stop,
+        "dejen|deje|deja|dejad|dejes de escribir|molestar|enviar|mandar|contactar|llamar|insistir|acosar|escribirme|molestarme",
+    ),
+    (Cue::Stop, "dar ?me|nos de baja"),
+    (Cue::Stop, "de baja"),
+    (
+        Cue::Stop,
+        "unsubscribe|desuscribir|desuscribirme|desuscribirse",
+    ),
+    (
+        Cue::Stop,
+        "no quiero|queremos|deseo|deseamos recibir|seguir",
+    ),
+    (
+        Cue::Stop,
+        "no quiero|queremos que me|nos escriban|contacten|llamen|molesten|manden|envien|sigan",
+    ),
+    (
+        Cue::Stop,
+        "borren|eliminen|supriman|borrar|eliminar|suprimir ?todos mis|nuestros datos",
+    ),
+    (
+        Cue::Stop,
+        "quitenme|saquenme|eliminenme|borrenme de ?la|su|sus lista|listas|base",
+    ),
+    (
+        Cue::Stop,
+        "quitar|sacar|eliminar|borrar me|nos de ?la|su|sus lista|listas|base",
+    ),
+    (Cue::Stop, "no me|nos interesa"),
+    (
+        Cue::Stop,
+        "acoso|acosando|hostigamiento|hostigando|hostigar",
+    ),
+    (Cue::Stop, "proteccion de datos"),
+    (Cue::Stop, "derecho de oposicion"),
+    // Questions.
+    (Cue::Question, "copia|duplicado|desglose"),
+    (Cue::Question, "reenviar|reenvie|reenvien|reenvia|reenvias"),
+    (
+        Cue::Question,
+        "numero|n|nro|no|datos de ?la ?su cuenta|cuentas",
+    ),
+    (Cue::Question, "datos bancarios"),
+    (
+        Cue::Question,
+        "datos de|para ?el|la pago|transferencia|deposito|consignacion|pagar|transferir|depositar|consignar",
+    ),
+    (Cue::Question, "cuenta bancaria|corriente"),
+    (Cue::Question, "iban|clabe|cbu|cvu|swift|bic|alias"),
+    (Cue::Question, "a que cuenta|nombre"),
+    (Cue::Question, "a nombre de quien"),
+    (
+        Cue::Question,
+        "como|donde ?le|te|les ?se pago|paga|puedo|podemos|hago|realizo|deposito|transfiero",
+    ),
+    (
+        Cue::Question,
+        "que es|son ?este|ese|esta|esa|el|la cargo|concepto|importe|cobro|recargo|factura|monto",
+    ),
+    (Cue::Question, "a que corresponde|corresponden"),
+    (Cue::Question, "a que se debe|refiere"),
+    (Cue::Question, "de que es|son"),
+    (
+        Cue::Question,
+        "por que ?me|nos cobran|cobra|se cobra|debo|es",
+    ),
+    (
+        Cue::Question,
+        "cuanto es|debo|seria|queda|sale|falta|debemos",
+    ),
+    (Cue::Question, "cuanto le|te|les debo|debemos|pago"),
+    (
+        Cue::Question,
+        "cual es|seria el|la monto|importe|saldo|total|numero|cuenta|cantidad",
+    ),
+    (Cue::Question, "que|cual factura|facturas"),
+    (
+        Cue::Question,
+        "no me|nos ha|han llegado ?la|ninguna factura|facturas",
+    ),
+    (
+        Cue::Question,
+        "no me|nos llego|llegaron ?la|ninguna factura|facturas",
+    ),
+    (Cue::Question, "no he|hemos recibido ?la|ninguna factura"),
+    (Cue::Question, "no recibi|recibimos ?la|ninguna factura"),
+    (
+        Cue::Question,
+        "mandar|enviar|pasar|reenviar|facilitar me|nos ?la|el|una|los|las|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta|iban|clabe|cbu|alias|facturas",
+    ),
+    (
+        Cue::Question,
+        "mandame|enviame|pasame|mandeme|envieme|paseme|reenvieme|reenviame|facilitame|facliteme ?la|el|una|los|las|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta|iban|clabe|cbu|alias|facturas",
+    ),
+    (
+        Cue::Question,
+        "me|nos manda|envia|pasa|mandan|envian|pasan|mandas|envias|pasas|facilita|puede|pueden|podria|podrian|puedes|podes ?mandar|enviar|pasar|reenviar|facilitar ?la|el|una|los|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta",
+    ),
+    // Agreement and strength.
+    (
+        Cue::Agree,
+        "vale|ok|perfecto|entendido|listo|dale|okey|genial|sale|conforme|correcto|hecho|claro",
+    ),
+    (Cue::Agree, "de acuerdo"),
+    (Cue::Agree, "esta bien"),
+    (Cue::Sure, "sin falta|falla"),
+    (Cue::Sure, "seguro|seguramente|seguro que"),
+    (Cue::Sure, "le|te|les|se ?lo|la aseguro|prometo|garantizo"),
+    (Cue::Sure, "cuente|cuenta|cuenten con ?ello|eso"),
+    (Cue::Sure, "a mas tardar"),
+    (Cue::Sure, "como maximo|mucho|muy tarde"),
+    (Cue::Sure, "de todas maneras|formas"),
+    (Cue::Sure, "lo antes posible"),
+    (Cue::Sure, "cuanto antes"),
+    (Cue::Sure, "a la brevedad"),
+    (Cue::Sure, "me comprometo|nos comprometemos"),
+    (
+        Cue::Hedge,
+        "espero|esperamos|intentare|intentaremos|tratare|trataremos|quizas|quiza|ojala|posiblemente|probablemente",
+    ),
+    (Cue::Hedge, "creo|creemos que"),
+    (Cue::Hedge, "tal vez"),
+    (Cue::Hedge, "a lo mejor"),
+    (Cue::Hedge, "si puedo|podemos|cobro|cobramos"),
+    (Cue::Hedge, "si todo va bien"),
+    (Cue::Hedge, "si dios quiere"),
+    (Cue::Hedge, "si me|nos pagan|depositan"),
+    (Cue::Hedge, "primero|si dios"),
+    (Cue::Hedge, "en principio"),
+    (
+        Cue::Hedge,
+        "cuando|apenas ?me|nos|yo cobre|cobremos|paguen|depositen|transfieran|llegue|entre|cobro",
+    ),
+    (
+        Cue::Hedge,
+        "en cuanto ?me|nos|yo cobre|cobremos|paguen|depositen|transfieran|llegue|entre|cobro",
+    ),
+    (
+        Cue::Hedge,
+        "una vez que ?me|nos|yo cobre|cobremos|paguen|depositen|transfieran|cobro",
+    ),
+    (
+        Cue::PromisePhrase,
+        "cuente|cuenta|cuenten con el|su|tu pago|dinero|importe|transferencia|deposito",
+    ),
+    (
+        Cue::PromisePhrase,
+        "tendra|tendran|tendras|recibira|recibiran|recibiras el|su|tu pago|dinero|transferencia|deposito|importe",
+    ),
+    (
+        Cue::PromisePhrase,
+        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu pago|dinero|transferencia|deposito|plata",
+    ),
+    (
+        Cue::PromisePhrase,
+        "procedere|procederemos|procedemos|procedo al|a pago|abono|ingreso|pagar|abonar|transferir",
+    ),
+    (
+        Cue::PromisePhrase,
+        "quedara|estara pagado|pagada|saldado|saldada|cubierto|cubierta|abonado|abonada",
+    ),
+    (
+        Cue::PromisePhrase,
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|consignacion|bizum|monto|orden|lana|fondos|cargo ?se|le|te|les|lo|la|nos ?le|te|les|se hara|realizara|realiza|efectuara|efectua|emitira|emite|ejecutara|ejecuta|procesara|procesa|enviara|envia|cursara|cursa|acreditara|acredita|abonara|abona|ingresara|ingresa|girara|gira|llegara|llega|entrara|entra|saldra|sale|caera|cae|estara|ira|vera|reflejara|refleja|liberara|libera|tramitara|tramita|haran|realizaran|efectuaran|llegaran|saldran|estaran|sera",
+    ),
+    (
+        Cue::PromisePhrase,
+        "pago|abono|ingreso|transferencia|deposito|consignacion|bizum|giro se hace|hacen",
+    ),
+    (
+        Cue::PromisePhrase,
+        "tienen|tiene|tendran|tendra|tendras|tienes|tenes|teneis|tendreis el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+    ),
+    (
+        Cue::PromisePhrase,
+        "entra|entrara|entran|incluida|incluido|incluidas|incluidos|considerado|considerada|contemplado|contemplada|va|ira|van|iran|metemos|meto|incluimos|incluyo en la|el ?proxima|proximo|siguiente remesa|relacion|corrida|programacion|lote|tanda|ronda|ciclo|calendario|cronograma|nomina",
+    ),
+    (
+        Cue::PromisePhrase,
+        "programado|programada|programamos|programo|programa|programe|programaremos|programare|agendado|agendada|agendamos|agendo|calendarizado|calendarizada|calendarizamos",
+    ),
+    (
+        Cue::PromisePhrase,
+        "libera|liberara|liberamos|liberaremos|liberan|liberaran el|la ?pago|transferencia|deposito|cheque|factura|fondos",
+    ),
+    (
+        Cue::PromisePhrase,
+        "para que ?se lo|la|le|les|te|me|nos haga|pague|abone|transfiera|deposite|ingrese|consigne|cancele|liquide",
+    ),
+    (
+        Cue::PromisePhrase,
+        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu abono|ingreso|bizum|importe|lana|consignacion|giro|cheque|yape",
+    ),
+    (
+        Cue::PromisePhrase,
+        "orden|ordenes de pago|transferencia|abono para",
+    ),
+    (
+        Cue::PromisePhrase,
+        "caigo|caemos|caere|caeremos con ?la|el lana|plata|dinero|pago|feria",
+    ),
+    (
+        Cue::PromisePhrase,
+        "le|te|les tengo|tendre|tendremos|tenemos el|la|su|tu dinero|lana|pago|plata|importe|feria",
+    ),
+    (
+        Cue::PaidProof,
+        "importe|dinero|pago|transferencia|deposito|ingreso|abono|plata|fondos ya se|esta|estan|aparece|aparecen|figura|figuran|deberia|deberian|debe|encuentra|encuentran",
+    ),
+    (
+        Cue::PaidProof,
+        "procedido|procedimos|procedi al|a pago|abono|ingreso|pagar|abonar|transferir|liquidar",
+    ),
+    (
+        Cue::PaidProof,
+        "ya lo|la tienes|tienen|tiene|teneis|tenes|tendrias|tendria|tendrian",
+    ),
+    (
+        Cue::Reschedule,
+        "dejamos|dejemos|dejo|pasamos|pasemos|movemos|movamos|muevo|mover|cambiamos|aplazamos|aplazo|posponemos|pospongo|retrasamos|reprogramo|reprogramamos|recorremos|recorro|retrasa|pospone|aplaza|queda|quedaria|dejar|pasar|mover|cambiar|sera|seria",
+    ),
+    (
+        Cue::PaidProof,
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|consignacion|bizum|monto|factura|cuenta|deuda|spei ?ya se ?le|les|nos emitio|realizo|efectuo|hizo|envio|mando|ejecuto|proceso|curso|acredito|abono|ingreso|giro|pago|transfirio|deposito|cancelo|liquido|tramito|ordeno|libero|hicieron|realizaron|emitieron|enviaron|mandaron",
+    ),
+    (
+        Cue::PaidProof,
+        "ya quedo|quedaron|salio|cayo|entro|llego|esta|estan|fue ?el|la|tu|su|mi|los spei|pago|transferencia|deposito|bizum|yape|plin|nequi|ingreso|abono|giro|consignacion|dinero|plata|lana|efectivo|transfer|transfe|importe|cheque|pagos|depositos",
+    ),
+    (
+        Cue::PaidProof,
+        "ya tienen|tiene|teneis|tienes|tenes|tendrian|tendrias|tendria el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+    ),
+    (
+        Cue::PaidProof,
+        "ya deberian|deberia|deberias tener el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+    ),
+    (
+        Cue::PromisePhrase,
+        "lo|la tendra|tendran|tendras|tendreis|tiene|tienen|tendria|tendrian",
+    ),
+    (
+        Cue::PaidProof,
+        "aqui|ahi|alli esta|va|tiene|tienes|tienen|les|le|te|dejo ?el|la|un|una|su|tu|los ?foto|copia comprobante|comprobantes|justificante|voucher|constancia|captura|soporte|recibo|pantallazo|ficha|boleta|resguardo",
+    ),
+    (
+        Cue::PaidProof,
+        "comprobante|justificante|voucher|pantallazo|captura|ficha ?esta|va|queda|van adjunto|adjunta|anexo|anexa|adjuntos",
+    ),
+    (
+        Cue::PaidProof,
+        "ficha|boleta|resguardo|papeleta de deposito|pago|transferencia|ingreso",
+    ),
+    (
+        Cue::PaidProof,
+        "adjunto|adjuntamos|anexo|envio|mando|paso|aqui|ahi|remito|va|comparto ?el|la|les|le|te|un|una ?su|foto comprobante|justificante|voucher|constancia|captura|soporte|recibo|pantallazo|del",
+    ),
+    (
+        Cue::PaidProof,
+        "comprobante|justificante|voucher|constancia de pago|transferencia|deposito",
+    ),
+    (
+        Cue::PaidProof,
+        "comprobante|justificante|voucher|pantallazo|captura adjunto|adjunta",
+    ),
+    (
+        Cue::NonPay,
+        "le|te|lo|la|les llamo|llamare|aviso|avisare|escribo|escribire|contesto|respondo|comento|digo|comentare|dire|confirmo|confirmare|confirmamos|marco|marcare|contare|cuento|envio|mando|paso|enviare|mandare|pasare|enviamos|mandamos",
+    ),
+    (
+        Cue::NonPay,
+        "lo|la vemos|veremos|charlo|charlamos|hablo|hablamos|hablare|comento|consulto|consultamos|reviso|revisamos",
+    ),
+    (
+        Cue::NonPay,
+        "lo reviso|miro|veo|consulto|checo|chequeo|reviso",
+    ),
+    (Cue::NonPay, "lo|la revisare|revisamos|consultare"),
+    (Cue::NonPay, "hablamos"),
+    (Cue::NonPay, "nos vemos"),
+    (Cue::NonPay, "paso por"),
+    (
+        Cue::Correction,
+        "mejor|perdon|perdone|disculpe|corrijo|rectifico|corrigiendo",
+    ),
+    (Cue::Correction, "quise decir"),
+    (Cue::Correction, "o sea"),
+    (Cue::Correction, "que sea"),
+    (Cue::Correction, "en vez|lugar de|del"),
+];
