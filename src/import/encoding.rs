@@ -61,6 +61,15 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<(String, Detected), ImportErro
             ),
         }
     };
+    if let Some(at) = text.find('\0') {
+        let line = text[..at].matches('\n').count() as u64 + 1;
+        return Err(refuse(
+            name,
+            line,
+            "the file holds NUL bytes: it is not a CSV text file (UTF-16 without its mark, or a \
+             binary file)",
+        ));
+    }
     check_plausible(name, &text, detected)?;
     check_not_mis_decoded(name, &text)?;
     // A file whose lines end with a bare CR (old Mac): CR becomes LF, same length.
@@ -258,6 +267,8 @@ mod tests {
         let (ok, _, _) =
             encoding_rs::WINDOWS_1252.encode("n\r\nCAMIÓN à la carta; Àvila; ESPAñA\r\n");
         assert!(decode("f.csv", &ok).is_ok());
+        // UTF-16 without its byte order mark: valid UTF-8 full of NULs, refused.
+        assert!(decode("f.csv", b"i\0d\0\r\0\n\0").is_err());
         // Old Mac line ends.
         assert_eq!(decode("a", b"a\rb\r").unwrap().0, "a\nb\n");
     }
