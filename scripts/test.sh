@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages used by tests/support (real SMTP and IMAP servers on 127.0.0.1).
-PACKAGES=(dovecot-imapd postfix python3-aiosmtpd openssl systemd)
+# Debian packages used by tests/support (real SMTP and IMAP servers on 127.0.0.1) and by
+# tests/report.rs (headless Chromium renders the owner's report).
+PACKAGES=(dovecot-imapd postfix python3-aiosmtpd openssl systemd chromium fonts-dejavu-core)
 missing=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 if command -v dpkg-query >/dev/null; then

@@ -57,9 +57,36 @@ pub struct Config {
     /// Safety limits: the largest amount accepted, how long a failing message is retried.
     #[serde(default)]
     pub limits: Limits,
+    /// Ley 3/2004 rates published after this release: `[[interest.rates]]`. Default: none.
+    #[serde(default)]
+    pub interest: crate::policy::interest::configured::InterestConfig,
+    /// The owner's morning digest, e.g. `[digest] hour = "08:00"`. Default: none.
+    pub digest: Option<DigestConfig>,
     /// Where this configuration came from (not read from the file).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+}
+
+/// `[digest]`: the morning digest to the owner. Default: none (no digest).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DigestConfig {
+    /// Local time (business time zone) from which the day's digest goes, `HH:MM`. Default: 08:00.
+    #[serde(default = "default_hour", deserialize_with = "hour_of_day")]
+    pub hour: chrono::NaiveTime,
+}
+
+fn default_hour() -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(chrono::NaiveTime::MIN)
+}
+
+fn hour_of_day<'de, D: serde::Deserializer<'de>>(d: D) -> Result<chrono::NaiveTime, D::Error> {
+    let s = <String as Deserialize>::deserialize(d)?;
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| {
+        serde::de::Error::custom(format!(
+            "{s:?} is not a time of day: write it as HH:MM, e.g. \"08:00\""
+        ))
+    })
 }
 
 /// Settings of `cobrador run`.
@@ -543,6 +570,28 @@ impl Config {
                 "business.country: {:?} is not supported: use ES, MX, CO, CL, PE or AR",
                 self.business.country
             );
+        }
+        let links = std::iter::once((
+            "business.payment-link".to_owned(),
+            &self.business.payment_link,
+        ))
+        .chain(self.countries.iter().filter_map(|(code, c)| {
+            c.payment.as_ref().map(|p| {
+                (
+                    format!("countries.{code}.payment.payment-link"),
+                    &p.payment_link,
+                )
+            })
+        }));
+        for (key, link) in links {
+            if let Some(token) = link
+                .as_deref()
+                .and_then(crate::domain::links::unknown_placeholder)
+            {
+                bail!(
+                    "{key}: unknown placeholder {token}: use {{numero}}, {{importe}}, {{moneda}} or {{cliente}}"
+                );
+            }
         }
         if !["es-ES", "es-MX", "es-CO", "es-CL", "es-PE", "es-AR"]
             .contains(&self.business.locale.as_str())

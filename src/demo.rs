@@ -43,6 +43,8 @@ pub struct DemoReport {
     pub timeline: Vec<String>,
     /// Final status per invoice.
     pub final_status: BTreeMap<String, String>,
+    /// The owner's report written at the end (`informe-cobros.html` in the output directory).
+    pub report_html: PathBuf,
 }
 
 /// Runs the demo over `days` days, writing messages and the database into `out`.
@@ -231,6 +233,16 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
             config.database.display()
         ),
     );
+    // The report is made the evening after the last day simulated.
+    let end = start + Duration::days(days as i64) + Duration::hours(18);
+    let html = out.join("informe-cobros.html");
+    crate::report::write(store.conn(), &config, end, &html)?;
+    let line = format!(
+        "  owner's report: {} (open it in a browser)",
+        html.display()
+    );
+    say(&mut report, line);
+    report.report_html = html;
     Ok(report)
 }
 

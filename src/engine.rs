@@ -6,8 +6,11 @@ pub mod agreements;
 pub mod apply;
 pub mod context;
 pub mod decisions;
+pub mod digest;
 pub mod fallback;
+pub mod links;
 pub mod matcher;
+pub mod receipts;
 
 use std::collections::BTreeMap;
 
@@ -122,6 +125,17 @@ pub fn queue_due(
                     .errors
                     .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
             }
+        }
+        for (client, id) in receipts::queue_receipts(tx, config, renderer, &files, now)? {
+            report.queued.push((client, receipts::STAGE.into(), id));
+        }
+        if let Some(digest) = &config.digest
+            && let Some(id) = crate::engine::digest::queue_if_due(tx, config, digest, now)?
+        {
+            let owner = crate::engine::digest::OWNER_CLIENT.to_owned();
+            report
+                .queued
+                .push((owner, crate::engine::digest::STAGE.into(), id));
         }
         Ok(())
     })?;

@@ -26,8 +26,9 @@
 //!   XLSX, ODS; column maps for invoicing programs' exports).
 //! - [`sender`]: the durable outbox loop. [`engine`]: queueing a pass, matching and applying
 //!   replies.
-//! - [`inbox`]: the IMAP inbox reader. [`telegram`]: the bot's conversations. [`bank`]: bank
-//!   statements (Norma 43, camt.053) matched to invoices, the rest to a review list.
+//! - [`inbox`]: the IMAP inbox reader. [`telegram`]: the bot's conversations. [`digest`]: the
+//!   owner's morning digest. [`report`]: the owner's HTML report. [`bank`]: bank statements
+//!   (Norma 43, camt.053) matched to invoices, the rest to a review list.
 //! - [`daemon`]: the one owner of the loop (pass, `run`, lock, watchers, systemd).
 //! - [`demo`]: sample clients simulated day by day. [`cli`]: one file per command group.
 
@@ -45,6 +46,7 @@ pub mod logging;
 pub mod mail;
 pub mod policy;
 pub mod render;
+pub mod report;
 pub mod sender;
 pub mod store;
 pub mod telegram;

@@ -89,7 +89,8 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
 async fn sigkill_during_ingestion_of_1000_replies_and_restart_records_each_once() {
     let w = world("");
     let ours = w.ours();
-    let account = cobrador::channel::imap::Account::new(w.config.email.imap.as_ref().unwrap()).unwrap();
+    let account =
+        cobrador::channel::imap::Account::new(w.config.email.imap.as_ref().unwrap()).unwrap();
     let mut session = account.connect().await.unwrap();
     const N: usize = 1000;
     for i in 0..N {

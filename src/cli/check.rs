@@ -35,6 +35,16 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         }
     }
     warnings.extend(example_business(config));
+    // Late-payment interest is Spanish law: only a Spanish business states it.
+    if config.business.country == "ES" {
+        let today = Utc::now()
+            .with_timezone(&config.business.time_zone)
+            .date_naive();
+        warnings.extend(crate::policy::interest::configured::warnings(
+            &config.interest,
+            today,
+        ));
+    }
     for (error, file) in secrets(config) {
         match file {
             Some(f) if f.starts_with("/run/credentials/") && std::env::var_os("CREDENTIALS_DIRECTORY").is_none() => {

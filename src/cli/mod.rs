@@ -16,11 +16,13 @@ mod parse_reply;
 mod plan;
 mod preview;
 mod reply;
+mod report;
 mod responses;
 mod run;
 mod send_test;
 mod status;
 mod telegram;
+mod templates;
 mod tick;
 
 use std::path::{Path, PathBuf};
@@ -92,6 +94,11 @@ pub enum Command {
     Reply(reply::Command),
     /// Aging buckets, promises due, review queue, outbox health.
     Status(status::Args),
+    /// The message templates: `export DIR` writes the defaults to start editing from.
+    #[command(subcommand)]
+    Templates(templates::Command),
+    /// The owner's report: one self-contained HTML page (`--html FILE`).
+    Report(report::Args),
     /// The durable outbox: list messages, send what is due, resolve uncertain ones.
     #[command(subcommand)]
     Outbox(outbox::Command),
@@ -133,13 +140,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     match cli.command {
         Command::Run(args) => return run::run(cli.config, cli.db, &args),
+        Command::Templates(cmd) => return templates::run(cmd),
         Command::Generate(cmd) => return generate::run(cmd),
         _ => {}
     }
     let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) | Command::Demo(_) | Command::Run(_) | Command::Generate(_) => {
+        Command::Init(_)
+        | Command::Demo(_)
+        | Command::Run(_)
+        | Command::Generate(_)
+        | Command::Templates(_) => {
             unreachable!("handled above")
         }
         Command::Check => check::run(&ctx),
@@ -158,6 +170,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Preview(args) => preview::run(&ctx, &args),
         Command::Outbox(cmd) => outbox::run(&ctx, cmd),
         Command::Telegram(cmd) => telegram::run(&ctx, cmd),
+        Command::Report(args) => report::run(&ctx, &args),
         Command::SendTest { address } => send_test::run(&ctx, &address),
         Command::Backup { file } => backup::run(&ctx, &file),
     }

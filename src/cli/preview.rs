@@ -16,9 +16,16 @@ use crate::store;
 /// Options of `preview`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The invoice to preview a reminder for.
-    #[arg(long)]
-    pub invoice: String,
+    /// The invoice to preview a reminder for (or `--client`).
+    #[arg(long, required_unless_present = "client")]
+    pub invoice: Option<String>,
+    /// The client to preview a reminder for (its oldest open invoice).
+    #[arg(long, conflicts_with = "invoice")]
+    pub client: Option<String>,
+    /// A directory of edited templates to render from (default: `templates-dir` in the
+    /// configuration), e.g. one written by `cobrador templates export`.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<std::path::PathBuf>,
     /// Stage (default: the stage the invoice's client is at now).
     #[arg(long)]
     pub stage: Option<String>,
@@ -30,7 +37,12 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;
     let now = Utc::now();
-    let invoice = store::invoices::require(store.conn(), &args.invoice)?;
+    let number = match (&args.invoice, &args.client) {
+        (Some(n), _) => n.clone(),
+        (None, Some(client)) => oldest_open_invoice(store.conn(), client)?,
+        (None, None) => bail!("preview: pass --invoice NUMBER or --client ID"),
+    };
+    let invoice = store::invoices::require(store.conn(), &number)?;
     let snapshot = store::snapshot::load(store.conn())?;
     let file = snapshot
         .clients
@@ -61,7 +73,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         "letter" => (Channel::Email, true),
         other => bail!("--channel {other:?}: use email, telegram or letter"),
     };
-    let renderer = Renderer::new(ctx.config.templates_dir.as_deref())?;
+    let renderer = Renderer::new(
+        args.templates
+            .as_deref()
+            .or(ctx.config.templates_dir.as_deref()),
+    )?;
     let mut invoices: Vec<String> = if stage.offset_days < 0 {
         vec![invoice.number.clone()]
     } else {
@@ -191,6 +207,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The client's open invoice that fell due first: what its next reminder is about.
+fn oldest_open_invoice(conn: &rusqlite::Connection, client: &str) -> Result<String> {
+    store::clients::get(conn, client)?
+        .with_context(|| format!("no client {client:?}: see `cobrador client list`"))?;
+    store::invoices::list(conn, None)?
+        .into_iter()
+        .filter(|i| i.client_id == client && !i.status.is_closed() && !i.balance.is_settled())
+        .min_by_key(|i| (i.due_date, i.number.clone()))
+        .map(|i| i.number)
+        .with_context(|| format!("client {client} has no open invoice to preview a reminder for"))
 }
 
 /// The header section of a formatted message (up to the blank line), as sent.

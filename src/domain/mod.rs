@@ -6,9 +6,14 @@
 pub mod agreement;
 mod client;
 mod invoice;
+pub mod links;
 mod money;
 pub mod outbox;
 mod snapshot;
+
+/// The reserved client row that owner-facing messages (the morning digest) belong to: outbox
+/// rows need a client, and this one is never listed, planned or reminded.
+pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};

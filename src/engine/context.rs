@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::config::{Config, Stage};
 use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole, Invoice};
-use crate::policy::interest::late_interest;
+use crate::policy::interest::{PublishedRate, late_interest_with};
 use crate::render::context as rc;
 use crate::render::{RenderContext, compute_totals};
 
@@ -48,6 +48,35 @@ pub fn country_currency(country: &str) -> Option<&'static str> {
 /// (`[countries.XX.payment]`), else the business's own when its currency is the country's,
 /// else none (the templates then ask the client to write for the details).
 pub fn business_for(config: &Config, client: &Client) -> rc::Business {
+    let mut b = payment_details_for(config, client);
+    // A link template is one link per invoice (see `invoice_links`), not one for the business.
+    if b.payment_link
+        .as_deref()
+        .is_some_and(super::links::is_template)
+    {
+        b.payment_link = None;
+    }
+    b
+}
+
+/// Fills each invoice's own payment link when the client's payment link is a template.
+pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceLine]) {
+    let Some(link) = payment_details_for(config, client).payment_link else {
+        return;
+    };
+    for line in lines {
+        line.payment_link = super::links::for_invoice(
+            &link,
+            &line.number,
+            line.balance,
+            &line.currency,
+            &client.id,
+        );
+    }
+}
+
+/// The business block with the payment details for `client`'s country, link as configured.
+fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
     let mut b = business(config);
     let own_currency =
         country_currency(&client.country).is_none_or(|c| c == config.business.currency);
@@ -92,6 +121,7 @@ pub fn invoice_line(
     today: NaiveDate,
     reached: bool,
     with_interest: bool,
+    rates: &[PublishedRate],
 ) -> rc::InvoiceLine {
     let days = inv.days_overdue(today);
     let interest = (with_interest
@@ -99,7 +129,7 @@ pub fn invoice_line(
         && client.country == "ES"
         && inv.currency == "EUR"
         && days > 0)
-        .then(|| interest_for(inv, today))
+        .then(|| interest_for(inv, today, rates))
         .flatten();
     rc::InvoiceLine {
         number: inv.number.clone(),
@@ -112,14 +142,15 @@ pub fn invoice_line(
         days_overdue: days,
         reached_stage: reached,
         interest,
+        payment_link: None,
     }
 }
 
 /// Interest on the balance up to `today`. When a half-year's rate is not published (or not
 /// verified), no interest figure is stated at all: a wrong figure in a formal letter is worse
 /// than none. The 40 EUR of art. 8 do not depend on the rate and are always stated.
-fn interest_for(inv: &Invoice, today: NaiveDate) -> Option<rc::Interest> {
-    match late_interest(inv.balance.0, inv.due_date, today) {
+fn interest_for(inv: &Invoice, today: NaiveDate, rates: &[PublishedRate]) -> Option<rc::Interest> {
+    match late_interest_with(rates, inv.balance.0, inv.due_date, today) {
         Ok(b) if b.all_verified() => Some(rc::Interest {
             total: b.interest,
             periods: b
@@ -162,10 +193,15 @@ pub fn build(
     channel: Channel,
 ) -> RenderContext {
     let with_interest = stage_states_interest(stage);
-    let lines: Vec<rc::InvoiceLine> = invoices
+    let rates = config.interest.published();
+    let mut lines: Vec<rc::InvoiceLine> = invoices
         .iter()
-        .map(|i| invoice_line(i, client, today, reached.contains(&i.number), with_interest))
+        .map(|i| {
+            let reached = reached.contains(&i.number);
+            invoice_line(i, client, today, reached, with_interest, &rates)
+        })
         .collect();
+    invoice_links(config, client, &mut lines);
     let totals = compute_totals(&lines);
     let contact_name = contacts
         .iter()

@@ -45,7 +45,10 @@ pub struct Clues<'a> {
 pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match>> {
     let mut outbox = None;
     for r in clues.references.iter().rev() {
-        if let Some(m) = store::outbox::by_message_id(conn, r)? {
+        // A reply to the owner's own digest is not a client's answer.
+        if let Some(m) = store::outbox::by_message_id(conn, r)?
+            .filter(|m| m.message.client_id != crate::domain::OWNER_CLIENT)
+        {
             outbox = Some(m);
             break;
         }

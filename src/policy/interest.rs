@@ -18,6 +18,8 @@
 //!   of each period; the interest is the sum of the rounded periods.
 //! - **Costs** (art. 8): a fixed 40 EUR per overdue invoice, owed without request.
 
+pub mod configured;
+
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -176,13 +178,21 @@ pub fn rate_for(half_year: HalfYear) -> Option<&'static PublishedRate> {
     RATES.iter().find(|r| r.half_year == half_year)
 }
 
+/// The rate for `half_year` from the built-in table, else from `extra` (rates the owner added
+/// in the configuration, see [`configured`]).
+pub fn rate_in(extra: &[PublishedRate], half_year: HalfYear) -> Option<PublishedRate> {
+    rate_for(half_year)
+        .copied()
+        .or_else(|| extra.iter().find(|r| r.half_year == half_year).copied())
+}
+
 /// Why late interest could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InterestError {
     /// A half-year in the range has no rate in the table; nothing is guessed.
     #[error(
         "no published late-payment rate for {half_year} (Ley 3/2004 art. 7): interest is omitted; \
-         add the rate and its BOE id to RATES in src/policy/interest.rs once the BOE publishes it"
+         once the BOE publishes it, add it to the configuration: [[interest.rates]] half, rate, boe"
     )]
     MissingRate {
         /// The first half-year without a rate.
@@ -267,7 +277,17 @@ pub fn late_interest(
     due_date: NaiveDate,
     until: NaiveDate,
 ) -> Result<InterestBreakdown, InterestError> {
-    let partial = late_interest_partial(principal, due_date, until)?;
+    late_interest_with(&[], principal, due_date, until)
+}
+
+/// [`late_interest`] with the built-in rates completed by `extra` (configured rates).
+pub fn late_interest_with(
+    extra: &[PublishedRate],
+    principal: Decimal,
+    due_date: NaiveDate,
+    until: NaiveDate,
+) -> Result<InterestBreakdown, InterestError> {
+    let partial = late_interest_partial_with(extra, principal, due_date, until)?;
     match partial.missing.first() {
         Some(&half_year) => Err(InterestError::MissingRate { half_year }),
         None => Ok(partial.breakdown),
@@ -283,6 +303,16 @@ pub fn late_interest_partial(
     due_date: NaiveDate,
     until: NaiveDate,
 ) -> Result<PartialInterest, InterestError> {
+    late_interest_partial_with(&[], principal, due_date, until)
+}
+
+/// [`late_interest_partial`] with the built-in rates completed by `extra` (configured rates).
+pub fn late_interest_partial_with(
+    extra: &[PublishedRate],
+    principal: Decimal,
+    due_date: NaiveDate,
+    until: NaiveDate,
+) -> Result<PartialInterest, InterestError> {
     if principal.is_sign_negative() && !principal.is_zero() {
         return Err(InterestError::NegativePrincipal { principal });
     }
@@ -293,7 +323,7 @@ pub fn late_interest_partial(
         let half_year = HalfYear::containing(from);
         let to = half_year.last_day().min(until);
         next = to.succ_opt();
-        let Some(published) = rate_for(half_year) else {
+        let Some(published) = rate_in(extra, half_year) else {
             missing.push(half_year);
             continue;
         };

@@ -35,6 +35,14 @@ pub struct Reminders {
     /// Default: 0.5.
     #[serde(default = "default_late_share", with = "rust_decimal::serde::str")]
     pub late_payer_share: Decimal,
+    /// Thank the client, once per invoice, when an invoice they were reminded of is paid.
+    /// Default: true.
+    #[serde(default = "default_receipts")]
+    pub receipts: bool,
+}
+
+fn default_receipts() -> bool {
+    true
 }
 
 fn default_grace() -> u32 {
@@ -57,6 +65,7 @@ impl Default for Reminders {
             ladder: default_ladder(),
             segments: Vec::new(),
             late_payer_share: default_late_share(),
+            receipts: default_receipts(),
         }
     }
 }

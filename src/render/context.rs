@@ -187,6 +187,10 @@ pub struct InvoiceLine {
     pub reached_stage: bool,
     /// Late-payment interest and fixed costs (Spain, B2B, from `firm`), or null.
     pub interest: Option<Interest>,
+    /// This invoice's payment page (from a `business.payment-link` template with `{numero}`,
+    /// `{importe}`...), or null.
+    #[serde(default)]
+    pub payment_link: Option<String>,
 }
 
 /// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year.
@@ -356,6 +360,7 @@ impl RenderContext {
             has_phone: self.business.phone.is_some(),
             has_payment_method: self.business.iban.is_some()
                 || self.business.payment_link.is_some()
+                || self.invoices.iter().any(|i| i.payment_link.is_some())
                 || !self.business.payment_methods.is_empty(),
         }
     }

@@ -493,7 +493,8 @@ fn payment_mentioned(ctx: &RenderContext, text: &str) -> bool {
     // ask for the details.
     let none = ctx.business.iban.is_none()
         && ctx.business.payment_link.is_none()
-        && ctx.business.payment_methods.is_empty();
+        && ctx.business.payment_methods.is_empty()
+        && ctx.invoices.iter().all(|i| i.payment_link.is_none());
     if none {
         return text.contains(&ctx.business.email);
     }
@@ -511,6 +512,11 @@ fn payment_mentioned(ctx: &RenderContext, text: &str) -> bool {
             .payment_methods
             .iter()
             .any(|m| text.contains(m.as_str()))
+        || ctx
+            .invoices
+            .iter()
+            .filter_map(|i| i.payment_link.as_deref())
+            .any(|l| text.contains(l))
 }
 
 /// Partial names included by a template (`{{> name}}` and `{{#> name}}`).

@@ -10,11 +10,12 @@
 pub mod context;
 mod cycles;
 pub mod dates;
-mod defaults;
+pub mod defaults;
 pub mod helpers;
 pub mod lint;
 pub mod money;
 pub mod sample;
+pub mod syntax;
 pub mod words;
 
 use std::collections::BTreeMap;
@@ -109,6 +110,7 @@ pub const KINDS: &[Kind] = &[
     kind("plan_confirmation", Audience::Client, false),
     kind("instalment", Audience::Client, false),
     kind("owner_alert", Audience::Owner, false),
+    kind("receipt", Audience::Client, false),
 ];
 
 /// Why a template could not be loaded or rendered. Messages start with `file:line:`.
@@ -244,11 +246,7 @@ impl Renderer {
                 &mut renderer.telegram,
             ] {
                 hb.register_template_string(&source.name, &source.text)
-                    .map_err(|e| RenderError::Syntax {
-                        file: source.file.clone(),
-                        line: e.pos().map_or(1, |(line, _)| line),
-                        message: e.reason().to_string(),
-                    })?;
+                    .map_err(|e| syntax_error(source, &e))?;
             }
         }
         Ok(renderer)
@@ -351,6 +349,33 @@ impl Renderer {
             file,
             line: e.line_no.unwrap_or(1),
             message,
+        }
+    }
+}
+
+/// A syntax error at the line where it starts, with a Spanish hint the owner can act on.
+fn syntax_error(source: &TemplateSource, e: &handlebars::TemplateError) -> RenderError {
+    match syntax::find_problem(&source.text) {
+        Some(p) => RenderError::Syntax {
+            file: source.file.clone(),
+            line: p.line,
+            message: p.hint,
+        },
+        None => {
+            // The parser's reason can be a list of every token it expected: keep one short line.
+            let reason = e.reason().to_string();
+            let short: String = reason
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect();
+            RenderError::Syntax {
+                file: source.file.clone(),
+                line: e.pos().map_or(1, |(line, _)| line),
+                message: format!("{} ({short})", syntax::generic_hint()),
+            }
         }
     }
 }

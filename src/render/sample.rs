@@ -146,6 +146,7 @@ fn invoice(
         days_overdue: age,
         reached_stage: age >= stage_offset,
         interest: (with_interest && age > 0).then(|| sample_interest(balance, due, today)),
+        payment_link: None,
     }
 }
 
@@ -224,9 +225,8 @@ pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
 fn stage_for(kind: &str) -> (&'static str, i64, &'static str) {
     let name = match kind {
         "plan_confirmation" | "instalment" => "firm",
-        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "owner_alert" => {
-            "second"
-        }
+        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "owner_alert"
+        | "receipt" => "second",
         other => other,
     };
     STAGES

@@ -86,10 +86,12 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Client>> {
         .optional()?)
 }
 
-/// Every client, by id.
+/// Every client, by id (not the reserved owner row that owner-only messages belong to).
 pub fn list(conn: &Connection) -> Result<Vec<Client>> {
-    let mut stmt = conn.prepare(&format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY id"))?;
-    let rows = stmt.query_map([], client_from_row)?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients WHERE id <> ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([crate::domain::OWNER_CLIENT], client_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

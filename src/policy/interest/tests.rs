@@ -232,8 +232,48 @@ fn missing_half_year_is_refused() {
     assert_eq!(
         err.to_string(),
         "no published late-payment rate for 2H 2026 (Ley 3/2004 art. 7): interest is omitted; \
-         add the rate and its BOE id to RATES in src/policy/interest.rs once the BOE publishes it"
+         once the BOE publishes it, add it to the configuration: [[interest.rates]] half, rate, boe"
     );
+}
+
+#[test]
+fn a_configured_rate_completes_the_table() {
+    let extra = [PublishedRate {
+        half_year: HalfYear {
+            year: 2026,
+            half: 2,
+        },
+        ecb_rate: dec!(2.15),
+        rate: dec!(10.15),
+        boe_id: Some("BOE-A-2026-99999"),
+        verified: true,
+    }];
+    // 1000 EUR due 30 June 2026, until 9 July: 9 days of 2H 2026 at 10.15 %.
+    let got = late_interest_with(&extra, dec!(1000), d("2026-06-30"), d("2026-07-09")).unwrap();
+    assert_eq!(got.periods.len(), 1);
+    assert_eq!(got.periods[0].boe_id, Some("BOE-A-2026-99999"));
+    assert_eq!(got.interest, dec!(2.50));
+    // A built-in half-year keeps its own rate.
+    let fake_1h = [PublishedRate {
+        half_year: HalfYear {
+            year: 2026,
+            half: 1,
+        },
+        ..extra[0]
+    }];
+    assert_eq!(
+        rate_in(
+            &fake_1h,
+            HalfYear {
+                year: 2026,
+                half: 1
+            }
+        )
+        .unwrap()
+        .boe_id,
+        Some("BOE-A-2025-27201")
+    );
+    assert!(late_interest(dec!(1000), d("2026-06-30"), d("2026-07-09")).is_err());
 }
 
 #[test]

@@ -1,0 +1,400 @@
+//! The owner's morning digest: one message a day, in Spanish, saying what happened since the
+//! previous one and what is waiting for a person.
+//!
+//! Why a digest and not only alerts: alerts (a dispute, a dead message) go out at once, one
+//! each; the owner still needs one place, once a day, to see the whole picture — what was
+//! sent, who answered, which promises fall due today, what the outbox could not deliver and how
+//! old the payment data is (stale payments are how a client who already paid gets reminded).
+//!
+//! The digest is an ordinary outbox message of stage `digest` addressed to the owner, so every
+//! channel can carry it and the outbox's key (`_owner|digest|YYYY-MM-DD`) makes it go exactly
+//! once a day, whatever the number of passes, restarts or crashes. It is queued by the planning
+//! pass ([`crate::engine::queue_due`]) from the configured hour on, in the business's time zone.
+//!
+//! Outbox rows need a client: the digest belongs to a reserved client row, [`OWNER_CLIENT`],
+//! created on first use, on hold, and left out of every client listing.
+//!
+//! Gathering (SQL, this file) is separate from wording ([`text`], pure and tested by cases).
+
+pub mod text;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::config::{Config, DigestConfig};
+use crate::domain::Channel;
+use crate::store::{self, NewOutboxMessage, ts};
+
+pub use crate::domain::OWNER_CLIENT;
+
+/// The outbox stage of the digest.
+pub const STAGE: &str = "digest";
+
+/// One line of "what was sent": to whom, which stage, by which channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentLine {
+    /// Client name.
+    pub client: String,
+    /// Stage name (`early`, `firm`, ...).
+    pub stage: String,
+    /// `email` or `telegram`.
+    pub channel: String,
+}
+
+/// One reply received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyLine {
+    /// Client name, or the sender when no client was matched.
+    pub client: String,
+    /// The intent read (`promise`, `paid`, ...).
+    pub intent: String,
+    /// The promised date, for promises.
+    pub promised_date: Option<NaiveDate>,
+    /// Whether it waits for a person (`needs_review`).
+    pub needs_review: bool,
+    /// The first words of the reply.
+    pub excerpt: String,
+}
+
+/// A promise (due today, or broken).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseLine {
+    /// Client name.
+    pub client: String,
+    /// The invoice, if the promise names one.
+    pub invoice: Option<String>,
+    /// The promised date.
+    pub date: NaiveDate,
+}
+
+/// Something waiting for a person: a dispute, a paid claim, an unread reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingLine {
+    /// Client name.
+    pub client: String,
+    /// Invoice number (empty for a reply without one).
+    pub invoice: String,
+    /// Since when (the claim date, for paid claims).
+    pub since: Option<NaiveDate>,
+}
+
+/// A contact a message could not reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndeliverableLine {
+    /// Client name.
+    pub client: String,
+    /// The addresses tried.
+    pub recipients: String,
+    /// The server's answer.
+    pub error: String,
+}
+
+/// Everything the digest says, gathered from the database.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DigestData {
+    /// The digest's day (business time zone).
+    pub today: NaiveDate,
+    /// Start of the period covered (the previous digest's hour), local.
+    pub since: Option<chrono::NaiveDateTime>,
+    /// Client messages sent in the period.
+    pub sent: Vec<SentLine>,
+    /// Replies received in the period.
+    pub replies: Vec<ReplyLine>,
+    /// Pending promises due today.
+    pub promises_today: Vec<PromiseLine>,
+    /// Promises found broken in the period.
+    pub promises_broken: Vec<PromiseLine>,
+    /// Disputed invoices.
+    pub disputes: Vec<WaitingLine>,
+    /// Open invoices the client says are paid.
+    pub paid_claims: Vec<WaitingLine>,
+    /// Replies waiting for review.
+    pub to_review: usize,
+    /// Client messages that could not be delivered.
+    pub undeliverable: Vec<UndeliverableLine>,
+    /// Outbox rows by status: dead, uncertain, failed (retrying), queued.
+    pub outbox: OutboxHealth,
+    /// Days since payment data was last updated (`None`: never), when invoices are open.
+    pub payments_age: Option<Option<i64>>,
+    /// `daemon.payments-stale-days`.
+    pub payments_stale_days: u32,
+}
+
+/// Counts of outbox rows in the states that need attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxHealth {
+    /// Could not be delivered.
+    pub dead: i64,
+    /// Fate unknown (a crash between the server's answer and our commit).
+    pub uncertain: i64,
+    /// Failed and waiting for a retry.
+    pub failed: i64,
+    /// Waiting to go.
+    pub queued: i64,
+}
+
+/// The digest of `today` if it is due at `now` and not queued yet: returns its outbox id.
+pub fn queue_if_due(
+    tx: &Connection,
+    config: &Config,
+    digest: &DigestConfig,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let tz = config.business.time_zone;
+    let local = now.with_timezone(&tz);
+    if local.time() < digest.hour {
+        return Ok(None);
+    }
+    let today = local.date_naive();
+    let key = format!("{OWNER_CLIENT}|{STAGE}|{today}");
+    if store::outbox::key_exists(tx, &key)? {
+        return Ok(None);
+    }
+    ensure_owner_client(tx, config, now)?;
+    let data = gather(tx, config, digest, today, now)?;
+    let message = text::compose(&data, &config.business.locale);
+    let row = NewOutboxMessage {
+        message_id: Some(crate::engine::message_id(&config.business.email, &key, now)),
+        dedup_key: key,
+        client_id: OWNER_CLIENT.into(),
+        stage: STAGE.into(),
+        cycle: today.to_string(),
+        channel: Channel::Email,
+        recipients: vec![config.owner_email().to_owned()],
+        cc: vec![],
+        subject: Some(message.subject),
+        body_text: message.body,
+        body_html: None,
+        attachment: None,
+        in_reply_to: None,
+        references: None,
+        send_at: now,
+        invoices: vec![],
+    };
+    let id = store::outbox::insert_if_new(tx, &row, now)?;
+    if let Some(id) = id {
+        store::events::append(
+            tx,
+            now,
+            "planner",
+            "digest.queued",
+            None,
+            None,
+            serde_json::json!({ "outbox": id, "day": today }),
+        )?;
+    }
+    Ok(id)
+}
+
+/// Creates the reserved owner row outbox messages to the owner belong to (on hold, no invoices).
+fn ensure_owner_client(tx: &Connection, config: &Config, now: DateTime<Utc>) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO clients (id, name, country, time_zone, kind, on_hold, notes,
+                                        created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'b2b', 1, ?5, ?6, ?6)",
+        params![
+            OWNER_CLIENT,
+            config.business.name,
+            config.business.country,
+            config.business.time_zone.name(),
+            "reservado por cobrador: mensajes para el propietario (resumen diario); no es un cliente",
+            ts(now),
+        ],
+    )
+    .context("Failed to create the owner's reserved row")?;
+    Ok(())
+}
+
+/// Collects what the digest of `today` says.
+pub fn gather(
+    conn: &Connection,
+    config: &Config,
+    digest: &DigestConfig,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<DigestData> {
+    let tz = config.business.time_zone;
+    let since_local = (today - chrono::Days::new(1)).and_time(digest.hour);
+    let since = tz
+        .from_local_datetime(&since_local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now - chrono::Duration::days(1));
+    let (from, to) = (ts(since), ts(now));
+    Ok(DigestData {
+        today,
+        since: Some(since_local),
+        sent: sent(conn, &from, &to)?,
+        replies: replies(conn, &from, &to)?,
+        promises_today: promises(
+            conn,
+            "p.status = 'pending' AND p.promised_date = ?1",
+            &[&today.to_string()],
+        )?,
+        promises_broken: promises(
+            conn,
+            "p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2",
+            &[&from, &to],
+        )?,
+        disputes: waiting(conn, "i.status = 'disputed'")?,
+        paid_claims: waiting(conn, "i.status = 'open' AND i.paid_claimed_on IS NOT NULL")?,
+        to_review: conn.query_row(
+            "SELECT count(*) FROM responses WHERE status = 'needs_review'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize,
+        undeliverable: undeliverable(conn)?,
+        outbox: health(conn)?,
+        payments_age: payments_age(conn, now)?,
+        payments_stale_days: config.daemon.payments_stale_days,
+    })
+}
+
+/// Stages that are not messages to a client.
+const NOT_TO_CLIENTS: &str = "('digest', 'owner_alert', 'handover')";
+
+fn sent(conn: &Connection, from: &str, to: &str) -> Result<Vec<SentLine>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.name, o.stage, o.channel FROM outbox o JOIN clients c ON c.id = o.client_id
+         WHERE o.status = 'sent' AND o.sent_at >= ?1 AND o.sent_at < ?2
+           AND o.stage NOT IN {NOT_TO_CLIENTS}
+         ORDER BY o.sent_at, o.id"
+    ))?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(SentLine {
+            client: r.get(0)?,
+            stage: r.get(1)?,
+            channel: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn replies(conn: &Connection, from: &str, to: &str) -> Result<Vec<ReplyLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(c.name, r.sender, '?'), r.intent, r.promised_date, r.status, r.body
+         FROM responses r LEFT JOIN clients c ON c.id = r.client_id
+         WHERE r.received_at >= ?1 AND r.received_at < ?2
+         ORDER BY r.received_at, r.id",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        let body: String = r.get(4)?;
+        Ok(ReplyLine {
+            client: r.get(0)?,
+            intent: r.get(1)?,
+            promised_date: r.get(2)?,
+            needs_review: r.get::<_, String>(3)? == "needs_review",
+            excerpt: text::excerpt(&body, 90),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn promises(
+    conn: &Connection,
+    filter: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<PromiseLine>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.name, p.invoice_number, p.promised_date
+         FROM promises p JOIN clients c ON c.id = p.client_id
+         WHERE {filter} ORDER BY c.name, p.id"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
+        Ok(PromiseLine {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            date: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn waiting(conn: &Connection, filter: &str) -> Result<Vec<WaitingLine>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.name, i.number, i.paid_claimed_on FROM invoices i JOIN clients c ON c.id = i.client_id
+         WHERE {filter} ORDER BY c.name, i.number"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(WaitingLine {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            since: r
+                .get::<_, Option<String>>(2)?
+                .and_then(|s| s.get(..10).and_then(|d| d.parse().ok())),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn undeliverable(conn: &Connection) -> Result<Vec<UndeliverableLine>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.name, o.recipients, coalesce(o.last_error, '')
+         FROM outbox o JOIN clients c ON c.id = o.client_id
+         WHERE o.status = 'dead' AND o.stage NOT IN {NOT_TO_CLIENTS}
+         ORDER BY o.id DESC LIMIT 20"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        let recipients: String = r.get(1)?;
+        let list: Vec<String> = serde_json::from_str(&recipients).unwrap_or_default();
+        Ok(UndeliverableLine {
+            client: r.get(0)?,
+            recipients: if list.is_empty() {
+                recipients
+            } else {
+                list.join(", ")
+            },
+            error: r.get(2)?,
+        })
+    })?;
+    let mut lines: Vec<UndeliverableLine> = rows.collect::<rusqlite::Result<_>>()?;
+    // One line per contact: the newest failure says enough.
+    let mut seen = std::collections::BTreeSet::new();
+    lines.retain(|l| seen.insert((l.client.clone(), l.recipients.clone())));
+    Ok(lines)
+}
+
+fn health(conn: &Connection) -> Result<OutboxHealth> {
+    let count = |status: &str| -> Result<i64> {
+        Ok(conn.query_row(
+            "SELECT count(*) FROM outbox WHERE status = ?1",
+            [status],
+            |r| r.get(0),
+        )?)
+    };
+    Ok(OutboxHealth {
+        dead: count("dead")?,
+        uncertain: count("uncertain")?,
+        failed: count("failed")?,
+        queued: count("queued")?,
+    })
+}
+
+/// Days since payment data was last recorded or imported (`Some(None)`: never), when some
+/// invoice is open (`None`: nothing is open). The same measure `check` warns about.
+pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
+    let open: i64 = conn.query_row(
+        "SELECT count(*) FROM invoices WHERE status = 'open'",
+        [],
+        |r| r.get(0),
+    )?;
+    if open == 0 {
+        return Ok(None);
+    }
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT max(at) FROM events
+             WHERE kind = 'payment.recorded'
+                OR (kind = 'import.file' AND json_extract(detail, '$.kind') = 'payments')",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let last = last.map(|t| store::parse_ts(&t)).transpose()?;
+    Ok(Some(last.map(|l| (now - l).num_days())))
+}
+
+#[cfg(test)]
+mod tests;

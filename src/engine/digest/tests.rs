@@ -1,0 +1,113 @@
+//! `gather` against a real (in-memory) SQLite store: each section reads the rows it should.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::*;
+use crate::store::Store;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn config() -> Config {
+    Config::parse(
+        &crate::config::EXAMPLE.replace(
+            "# [digest]\n# hour = \"08:00\"",
+            "[digest]\nhour = \"08:00\"",
+        ),
+        "example",
+    )
+    .unwrap()
+}
+
+fn exec(store: &Store, sql: &str) {
+    store.conn().execute_batch(sql).unwrap();
+}
+
+#[test]
+fn each_section_reads_its_rows_and_only_its_period() {
+    let store = Store::open_in_memory().unwrap();
+    let config = config();
+    let digest = config.digest.clone().expect("[digest] in the test config");
+    exec(
+        &store,
+        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
+           ('C1', 'Ebro', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x'),
+           ('C2', 'Latina', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');
+         INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
+                               paid_claimed_on, created_at, updated_at) VALUES
+           ('F1', 'C1', '2026-10-01', '2026-11-01', 'EUR', '100.00', 'open', NULL, 'x', 'x'),
+           ('F2', 'C2', '2026-10-01', '2026-11-01', 'EUR', '50.00', 'open', '2026-11-24', 'x', 'x'),
+           ('F3', 'C2', '2026-10-01', '2026-11-01', 'EUR', '70.00', 'disputed', NULL, 'x', 'x');
+         INSERT INTO promises (client_id, invoice_number, promised_date, source, status, created_at, resolved_at) VALUES
+           ('C1', 'F1', '2026-11-25', 'reply', 'pending', 'x', NULL),
+           ('C2', 'F2', '2026-11-20', 'reply', 'broken', 'x', '2026-11-24T12:00:00Z'),
+           ('C2', 'F2', '2026-11-10', 'reply', 'broken', 'x', '2026-11-12T12:00:00Z');
+         INSERT INTO outbox (dedup_key, client_id, stage, cycle, channel, recipients, body_text, status,
+                             last_error, send_at, sent_at, created_at) VALUES
+           ('k1', 'C1', 'early', 'c', 'email', '[\"a@ebro.example\"]', 'b', 'sent', NULL,
+            '2026-11-24T09:00:00Z', '2026-11-24T09:00:05Z', 'x'),
+           ('k2', 'C1', 'early', 'd', 'email', '[\"a@ebro.example\"]', 'b', 'sent', NULL,
+            '2026-11-20T09:00:00Z', '2026-11-20T09:00:05Z', 'x'),
+           ('k3', 'C2', 'second', 'c', 'email', '[\"nadie@latina.example\"]', 'b', 'dead',
+            '550 5.1.1 no such user', '2026-11-24T09:00:00Z', NULL, 'x'),
+           ('k4', 'C2', 'firm', 'c', 'email', '[\"x@latina.example\"]', 'b', 'uncertain', NULL,
+            '2026-11-24T09:00:00Z', NULL, 'x');
+         INSERT INTO responses (client_id, channel, received_at, body, intent, promised_date, status, created_at) VALUES
+           ('C1', 'email', '2026-11-24T16:00:00Z', 'Le pago mañana', 'promise', '2026-11-25', 'applied', 'x'),
+           ('C2', 'email', '2026-11-24T17:00:00Z', '¿Qué factura es?', 'question', NULL, 'needs_review', 'x'),
+           ('C2', 'email', '2026-11-02T17:00:00Z', 'antigua', 'other', NULL, 'reviewed', 'x');",
+    );
+    // Wednesday 25 November, 08:00 in Madrid.
+    let now = at("2026-11-25T07:00:00Z");
+    let d = gather(
+        store.conn(),
+        &config,
+        &digest,
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        now,
+    )
+    .unwrap();
+    assert_eq!(
+        d.sent,
+        vec![SentLine {
+            client: "Ebro".into(),
+            stage: "early".into(),
+            channel: "email".into()
+        }],
+        "only the period's sends"
+    );
+    assert_eq!(d.replies.len(), 2, "{:?}", d.replies);
+    assert!(d.replies[1].needs_review);
+    assert_eq!(d.promises_today.len(), 1);
+    assert_eq!(d.promises_today[0].invoice.as_deref(), Some("F1"));
+    assert_eq!(
+        d.promises_broken.len(),
+        1,
+        "only the one broken in the period"
+    );
+    assert_eq!(
+        d.promises_broken[0].date,
+        NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+    );
+    assert_eq!(d.disputes.len(), 1);
+    assert_eq!(d.disputes[0].invoice, "F3");
+    assert_eq!(d.paid_claims.len(), 1);
+    assert_eq!(
+        d.paid_claims[0].since,
+        NaiveDate::from_ymd_opt(2026, 11, 24)
+    );
+    assert_eq!(d.to_review, 1);
+    assert_eq!(d.undeliverable.len(), 1);
+    assert_eq!(d.undeliverable[0].recipients, "nadie@latina.example");
+    assert!(d.undeliverable[0].error.contains("no such user"));
+    assert_eq!((d.outbox.dead, d.outbox.uncertain), (1, 1));
+    assert_eq!(d.payments_age, Some(None), "open invoices, never a payment");
+    let text = text::compose(&d, "es-ES");
+    assert!(
+        text.body
+            .contains("nunca se ha registrado ni importado un pago"),
+        "{}",
+        text.body
+    );
+}

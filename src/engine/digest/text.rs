@@ -1,0 +1,375 @@
+//! The digest's wording: pure, Spanish, plain text that reads well in a mail client and in a
+//! Telegram chat. Every section says "nada" when empty, so the owner knows it was looked at.
+
+use std::fmt::Write as _;
+
+use super::DigestData;
+use crate::render::dates::{date_day, date_long};
+
+/// A composed digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestMessage {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// How an intent reads in the digest.
+pub fn intent_words(intent: &str) -> &'static str {
+    match intent {
+        "promise" => "promete pagar",
+        "paid" => "dice que ya ha pagado",
+        "dispute" => "no está de acuerdo con la factura",
+        "plan" => "pide pagar a plazos",
+        "stop" => "pide que no le escribamos más",
+        "question" => "hace una pregunta",
+        "auto_reply" => "respuesta automática",
+        _ => "mensaje sin clasificar",
+    }
+}
+
+/// How a stage reads in the digest.
+pub fn stage_words(stage: &str) -> String {
+    match stage {
+        "preventive" => "aviso previo al vencimiento".into(),
+        "due" => "aviso del día de vencimiento".into(),
+        "early" => "primer recordatorio".into(),
+        "second" => "segundo recordatorio".into(),
+        "firm" => "recordatorio firme".into(),
+        "formal" => "requerimiento formal".into(),
+        "final" => "último aviso".into(),
+        "instalment" => "aviso de plazo".into(),
+        "instalment_missed" => "aviso de plazo no pagado".into(),
+        "receipt" => "agradecimiento por el pago".into(),
+        "plan_confirmation" => "confirmación del plan de pagos".into(),
+        s if s.starts_with("ack_") => "acuse de recibo de su respuesta".into(),
+        other => format!("mensaje «{other}»"),
+    }
+}
+
+/// The first `max` characters of the first non-empty line of a reply.
+pub fn excerpt(body: &str, max: usize) -> String {
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('>'))
+        .unwrap_or("");
+    if line.chars().count() <= max {
+        line.to_owned()
+    } else {
+        let cut: String = line.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+fn invoice_suffix(invoice: &Option<String>) -> String {
+    invoice
+        .as_deref()
+        .map(|n| format!(" (factura {n})"))
+        .unwrap_or_default()
+}
+
+/// Composes the digest. `locale` is the business's (kept for amounts; dates are the same).
+pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
+    let today = d.today;
+    let attention = d.disputes.len()
+        + d.paid_claims.len()
+        + d.to_review
+        + d.undeliverable.len()
+        + usize::try_from(d.outbox.uncertain).unwrap_or(0);
+    let subject = if attention > 0 {
+        format!(
+            "Resumen de cobros del {}: {attention} {} su atención",
+            crate::render::dates::date_text(today),
+            if attention == 1 {
+                "asunto espera"
+            } else {
+                "asuntos esperan"
+            }
+        )
+    } else {
+        format!(
+            "Resumen de cobros del {}",
+            crate::render::dates::date_text(today)
+        )
+    };
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        "Buenos días. Resumen de cobros del {}.",
+        date_long(today)
+    );
+    if let Some(since) = d.since {
+        let _ = writeln!(
+            b,
+            "Periodo: desde ayer a las {} hasta ahora.",
+            since.format("%H:%M")
+        );
+    }
+    section_waiting(&mut b, d);
+    section_sent(&mut b, d);
+    section_replies(&mut b, d);
+    section_promises(&mut b, d);
+    section_delivery(&mut b, d);
+    section_payments(&mut b, d);
+    let _ = writeln!(
+        b,
+        "\nMás detalle: `cobrador status`, `cobrador responses --review`, `cobrador outbox`.\n\
+         Este resumen se envía una vez al día (sección [digest] de la configuración)."
+    );
+    DigestMessage { subject, body: b }
+}
+
+fn heading(b: &mut String, title: &str) {
+    let _ = writeln!(b, "\n{title}\n{}", "-".repeat(title.chars().count()));
+}
+
+fn section_waiting(b: &mut String, d: &DigestData) {
+    heading(b, "Esperan a una persona");
+    if d.disputes.is_empty() && d.paid_claims.is_empty() && d.to_review == 0 {
+        let _ = writeln!(b, "Nada: ningún asunto espera su decisión.");
+        return;
+    }
+    for w in &d.disputes {
+        let _ = writeln!(
+            b,
+            "- {}: factura {} en disputa; los recordatorios están parados hasta que usted la resuelva (`cobrador invoice resolve {}`).",
+            w.client, w.invoice, w.invoice
+        );
+    }
+    for w in &d.paid_claims {
+        let since = w
+            .since
+            .map(|s| format!(" desde el {}", date_day(s, d.today)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            b,
+            "- {}: dice que ya pagó la factura {}{since}; compruebe el banco y registre el pago (`cobrador invoice pay {} IMPORTE`).",
+            w.client, w.invoice, w.invoice
+        );
+    }
+    if d.to_review > 0 {
+        let _ = writeln!(
+            b,
+            "- {} {} sin entender del todo, por revisar (`cobrador responses --review`).",
+            d.to_review,
+            if d.to_review == 1 {
+                "respuesta"
+            } else {
+                "respuestas"
+            }
+        );
+    }
+}
+
+fn section_sent(b: &mut String, d: &DigestData) {
+    heading(b, "Enviado desde ayer");
+    if d.sent.is_empty() {
+        let _ = writeln!(b, "Nada.");
+        return;
+    }
+    for s in &d.sent {
+        let _ = writeln!(
+            b,
+            "- {}: {} ({})",
+            s.client,
+            stage_words(&s.stage),
+            if s.channel == "telegram" {
+                "Telegram"
+            } else {
+                "correo"
+            }
+        );
+    }
+}
+
+fn section_replies(b: &mut String, d: &DigestData) {
+    heading(b, "Respuestas recibidas");
+    if d.replies.is_empty() {
+        let _ = writeln!(b, "Ninguna.");
+        return;
+    }
+    for r in &d.replies {
+        let date = r
+            .promised_date
+            .map(|p| format!(" el {}", date_day(p, d.today)))
+            .unwrap_or_default();
+        let review = if r.needs_review { " [por revisar]" } else { "" };
+        let _ = writeln!(
+            b,
+            "- {}: {}{date}{review}. «{}»",
+            r.client,
+            intent_words(&r.intent),
+            r.excerpt
+        );
+    }
+}
+
+fn section_promises(b: &mut String, d: &DigestData) {
+    heading(b, "Promesas de pago");
+    if d.promises_today.is_empty() && d.promises_broken.is_empty() {
+        let _ = writeln!(b, "Ninguna vence hoy y ninguna se ha incumplido.");
+        return;
+    }
+    for p in &d.promises_today {
+        let _ = writeln!(
+            b,
+            "- Vence hoy: {}{}.",
+            p.client,
+            invoice_suffix(&p.invoice)
+        );
+    }
+    for p in &d.promises_broken {
+        let _ = writeln!(
+            b,
+            "- Incumplida: {}{}, prometida para el {}; los recordatorios se reanudan.",
+            p.client,
+            invoice_suffix(&p.invoice),
+            date_day(p.date, d.today)
+        );
+    }
+}
+
+fn section_delivery(b: &mut String, d: &DigestData) {
+    heading(b, "Entrega de mensajes");
+    let h = d.outbox;
+    if d.undeliverable.is_empty() && h.dead == 0 && h.uncertain == 0 && h.failed == 0 {
+        let _ = writeln!(
+            b,
+            "Todo en orden: ningún mensaje fallido ni dudoso ({} en cola).",
+            h.queued
+        );
+        return;
+    }
+    for u in &d.undeliverable {
+        let _ = writeln!(
+            b,
+            "- {}: no se pudo entregar a {} ({}). Corrija la dirección del cliente.",
+            u.client,
+            u.recipients,
+            if u.error.is_empty() {
+                "sin respuesta del servidor".to_owned()
+            } else {
+                excerpt(&u.error, 120)
+            }
+        );
+    }
+    let _ = writeln!(
+        b,
+        "Bandeja de salida: {} no entregables, {} dudosos (no se reenvían solos: compruebe si llegaron), {} pendientes de reintento, {} en cola.",
+        h.dead, h.uncertain, h.failed, h.queued
+    );
+}
+
+fn section_payments(b: &mut String, d: &DigestData) {
+    heading(b, "Datos de pagos");
+    let stale = i64::from(d.payments_stale_days);
+    let fix = "importe sus pagos (`cobrador import payments FICHERO`) o regístrelos (`cobrador invoice pay`) para no recordar a quien ya pagó";
+    let _ = match d.payments_age {
+        None => writeln!(b, "No hay facturas abiertas."),
+        Some(None) => writeln!(
+            b,
+            "Atención: nunca se ha registrado ni importado un pago; {fix}."
+        ),
+        Some(Some(days)) if days > stale => writeln!(
+            b,
+            "Atención: el último pago registrado o importado es de hace {days} días; {fix}."
+        ),
+        Some(Some(..=0)) => writeln!(b, "Al día: hoy se han registrado o importado pagos."),
+        Some(Some(1)) => writeln!(b, "Al día: el último pago se registró ayer."),
+        Some(Some(days)) => writeln!(b, "Al día: el último pago se registró hace {days} días."),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::digest::{OutboxHealth, PromiseLine, ReplyLine, SentLine, WaitingLine};
+    use chrono::NaiveDate;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_quiet_day_says_nothing_waits_and_each_section_was_looked_at() {
+        let d = DigestData {
+            today: day("2026-11-25"),
+            payments_age: Some(Some(2)),
+            payments_stale_days: 7,
+            ..Default::default()
+        };
+        let m = compose(&d, "es-ES");
+        assert_eq!(m.subject, "Resumen de cobros del 25 de noviembre de 2026");
+        assert!(
+            m.body.contains("miércoles, 25 de noviembre de 2026"),
+            "{}",
+            m.body
+        );
+        assert!(m.body.contains("Nada: ningún asunto espera"), "{}", m.body);
+        assert!(m.body.contains("hace 2 días"), "{}", m.body);
+        assert!(!m.body.contains("Atención"), "{}", m.body);
+    }
+
+    #[test]
+    fn a_busy_day_lists_every_item_and_counts_what_waits() {
+        let d = DigestData {
+            today: day("2026-11-25"),
+            sent: vec![SentLine {
+                client: "Café La Latina".into(),
+                stage: "early".into(),
+                channel: "email".into(),
+            }],
+            replies: vec![ReplyLine {
+                client: "Construcciones Ebro".into(),
+                intent: "promise".into(),
+                promised_date: Some(day("2026-11-27")),
+                needs_review: false,
+                excerpt: "Le pago el viernes".into(),
+            }],
+            promises_broken: vec![PromiseLine {
+                client: "Laura Pérez".into(),
+                invoice: Some("F2026-131".into()),
+                date: day("2026-11-20"),
+            }],
+            disputes: vec![WaitingLine {
+                client: "Ferretería Hidalgo".into(),
+                invoice: "F2026-140".into(),
+                since: None,
+            }],
+            outbox: OutboxHealth {
+                dead: 1,
+                ..Default::default()
+            },
+            payments_age: Some(Some(10)),
+            payments_stale_days: 7,
+            ..Default::default()
+        };
+        let m = compose(&d, "es-ES");
+        assert!(
+            m.subject.ends_with("1 asunto espera su atención"),
+            "{}",
+            m.subject
+        );
+        for want in [
+            "Café La Latina: primer recordatorio (correo)",
+            "Construcciones Ebro: promete pagar el viernes 27 de noviembre. «Le pago el viernes»",
+            "Incumplida: Laura Pérez (factura F2026-131), prometida para el viernes 20 de noviembre",
+            "factura F2026-140 en disputa",
+            "1 no entregables",
+            "Atención: el último pago registrado o importado es de hace 10 días",
+        ] {
+            assert!(m.body.contains(want), "missing {want:?} in\n{}", m.body);
+        }
+    }
+
+    #[test]
+    fn excerpts_skip_quotes_and_cut_long_lines() {
+        assert_eq!(
+            excerpt("\n> cita\nHola, pago mañana\nfirma", 50),
+            "Hola, pago mañana"
+        );
+        assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+    }
+}

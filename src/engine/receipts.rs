@@ -1,0 +1,191 @@
+//! The thank-you receipt: when an invoice the client was reminded of is paid, one short message
+//! says it arrived and that no more reminders will come for it.
+//!
+//! Why only after a reminder: a client who paid on time never heard from us and needs no
+//! receipt; one who was chased deserves to know the chase is over. Once per invoice (outbox key
+//! `client|receipt|number`), only for payments of the last [`RECENT_DAYS`] days (so turning the
+//! feature on never thanks anyone for a payment from last year), by the channel and to the
+//! contacts the last reminder reached, never to a contact who opted out. It is queued for the
+//! client's reply hours ([`planner::reply_moment`]); the sender then holds it to the client's
+//! contact window like any client message.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::{DateTime, Days, Utc};
+
+use super::context;
+use crate::config::{Config, message_stage};
+use crate::domain::{Channel, Invoice, InvoiceStatus, PaymentKind};
+use crate::policy::planner::{self, ClientFile};
+use crate::render::Renderer;
+use crate::store::{self, NewOutboxMessage, OutboxMessage, OutboxStatus};
+
+/// The outbox stage (and template) of a receipt.
+pub const STAGE: &str = "receipt";
+
+/// Payments older than this many days get no receipt.
+pub const RECENT_DAYS: u64 = 14;
+
+/// Whether an outbox stage is a reminder about the invoice (not an acknowledgement, an owner
+/// message or another receipt).
+fn is_reminder(stage: &str) -> bool {
+    !stage.starts_with("ack_")
+        && !stage.starts_with("owner")
+        && !matches!(stage, "handover" | "digest" | STAGE | "plan_confirmation")
+}
+
+/// The last reminder delivered about `number`, if any.
+fn last_reminder<'a>(file: &'a ClientFile, number: &str) -> Option<&'a OutboxMessage> {
+    file.messages
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Sent && is_reminder(&m.message.stage))
+        .filter(|m| m.message.invoices.iter().any(|(n, _)| n == number))
+        .max_by_key(|m| m.sent_at)
+}
+
+/// The recipients of `reminder` who may still be written to on its channel.
+fn still_reachable(file: &ClientFile, reminder: &OutboxMessage) -> Vec<String> {
+    reminder
+        .message
+        .recipients
+        .iter()
+        .filter(|r| {
+            file.contacts.iter().any(|c| {
+                !c.opted_out
+                    && match reminder.message.channel {
+                        Channel::Email => c.email.as_deref() == Some(r.as_str()),
+                        Channel::Telegram => {
+                            c.telegram_chat_id.map(|t| t.to_string()) == Some((*r).clone())
+                        }
+                    }
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// Queues the receipts due at `now`; returns (client, outbox id) of each one queued.
+pub fn queue_receipts(
+    tx: &rusqlite::Connection,
+    config: &Config,
+    renderer: &Renderer,
+    files: &BTreeMap<&str, &ClientFile>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>> {
+    let mut queued = Vec::new();
+    if !config.reminders.receipts {
+        return Ok(queued);
+    }
+    for file in files.values() {
+        let today = now.with_timezone(&file.client.time_zone).date_naive();
+        let since = today - Days::new(RECENT_DAYS);
+        for invoice in file
+            .invoices
+            .iter()
+            .filter(|i| i.status == InvoiceStatus::Paid)
+        {
+            let key = format!("{}|{STAGE}|{}", file.client.id, invoice.number);
+            let Some(reminder) = last_reminder(file, &invoice.number) else {
+                continue;
+            };
+            let paid_on = file
+                .payments
+                .iter()
+                .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Payment)
+                .map(|p| p.paid_on)
+                .max();
+            let reminded_on = reminder
+                .sent_at
+                .map(|t| t.with_timezone(&file.client.time_zone).date_naive());
+            let recent = paid_on.is_some_and(|d| d >= since && reminded_on.is_none_or(|r| d >= r));
+            if !recent || store::outbox::key_exists(tx, &key)? {
+                continue;
+            }
+            let recipients = still_reachable(file, reminder);
+            if recipients.is_empty() {
+                continue;
+            }
+            let msg = render(
+                config, renderer, file, invoice, reminder, recipients, key, now,
+            )?;
+            if let Some(id) = store::outbox::insert_if_new(tx, &msg, now)? {
+                store::events::append(
+                    tx,
+                    now,
+                    "planner",
+                    "receipt.queued",
+                    Some(&file.client.id),
+                    Some(&invoice.number),
+                    serde_json::json!({ "outbox": id }),
+                )?;
+                queued.push((file.client.id.clone(), id));
+            }
+        }
+    }
+    Ok(queued)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    config: &Config,
+    renderer: &Renderer,
+    file: &ClientFile,
+    invoice: &Invoice,
+    reminder: &OutboxMessage,
+    recipients: Vec<String>,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<NewOutboxMessage> {
+    let channel = reminder.message.channel;
+    let today = now.with_timezone(&file.client.time_zone).date_naive();
+    let ctx = context::build(
+        config,
+        &file.client,
+        &file.contacts,
+        &message_stage(STAGE),
+        &[invoice],
+        &[],
+        today,
+        channel,
+    );
+    let rendered = renderer.render_message(STAGE, super::render_channel(channel), &ctx)?;
+    let email = channel == Channel::Email;
+    // A receipt answers the reminders: it threads under the last one.
+    let (in_reply_to, references) = if email {
+        (
+            reminder.message.message_id.clone(),
+            reminder
+                .message
+                .references
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "{r} {}",
+                        reminder.message.message_id.clone().unwrap_or_default()
+                    )
+                })
+                .or_else(|| reminder.message.message_id.clone()),
+        )
+    } else {
+        (None, None)
+    };
+    Ok(NewOutboxMessage {
+        message_id: email.then(|| super::message_id(&config.business.email, &key, now)),
+        dedup_key: key,
+        client_id: file.client.id.clone(),
+        stage: STAGE.into(),
+        cycle: invoice.number.clone(),
+        channel,
+        recipients,
+        cc: vec![],
+        subject: rendered.subject,
+        body_text: rendered.text,
+        body_html: rendered.html,
+        attachment: None,
+        in_reply_to,
+        references,
+        send_at: planner::reply_moment(now, file.client.time_zone).max(now),
+        invoices: vec![(invoice.number.clone(), false)],
+    })
+}

@@ -1,0 +1,153 @@
+//! The owner's morning digest end to end: the real binary, a real SQLite file, and the
+//! capturing SMTP server. It goes once a day from the configured hour, and says what happened.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::{Capture, config_text, plain_smtp};
+
+fn cobrador(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .arg("--config")
+        .arg(dir.join("cobrador.toml"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = cobrador(dir, args);
+    assert!(
+        out.status.success(),
+        "cobrador {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// (subject, text body) of every captured digest, in arrival order.
+fn digests(server: &Capture) -> Vec<(String, String)> {
+    server
+        .messages()
+        .iter()
+        .filter_map(|raw| {
+            let m = mail_parser::MessageParser::default().parse(raw).unwrap();
+            let subject = m.subject().unwrap_or_default().to_owned();
+            subject.starts_with("Resumen de cobros").then(|| {
+                (
+                    subject,
+                    m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn setup(dir: &Path, port: u16) {
+    let extra = format!("{}\n[digest]\nhour = \"08:00\"\n", plain_smtp(port, 10));
+    std::fs::write(dir.join("cobrador.toml"), config_text(&extra)).unwrap();
+    ok(dir, &["init"]);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (kind, file) in [
+        ("clients", "clientes.csv"),
+        ("invoices", "facturas.csv"),
+        ("payments", "pagos.csv"),
+    ] {
+        ok(
+            dir,
+            &["import", kind, examples.join(file).to_str().unwrap()],
+        );
+    }
+}
+
+#[test]
+fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let server = Capture::start(&dir.join("cap"), &[]);
+    setup(dir, server.port);
+
+    // Tuesday 24 November, 10:30 in Madrid: reminders go, and that day's digest too.
+    ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    assert_eq!(digests(&server).len(), 1, "the day's first digest");
+
+    // During the day: a dispute, a promise typed by the owner, and a reply read from the inbox.
+    ok(dir, &["invoice", "dispute", "F2026-118"]);
+    ok(dir, &["agreement", "promise", "F2026-131", "2026-11-25"]);
+    {
+        let store = cobrador::store::Store::open(&dir.join("cobrador.db")).unwrap();
+        let reply = cobrador::store::NewResponse {
+            client_id: Some("C002".into()),
+            outbox_id: None,
+            channel: "email".into(),
+            external_id: Some("<reply-1@lalatina.example>".into()),
+            received_at: "2026-11-24T15:00:00Z".parse().unwrap(),
+            sender: Some("pagos@lalatina.example".into()),
+            subject: Some("Re: factura F2026-120".into()),
+            body: "> Le recordamos...\nBuenas tardes, le pago el viernes sin falta.\nJavier".into(),
+            intent: "promise".into(),
+            promised_date: Some("2026-11-27".parse().unwrap()),
+            promised_amount: None,
+            ambiguous: false,
+            evidence: vec![],
+            status: "applied".into(),
+            invoices: vec!["F2026-120".into()],
+            kind: "reply".into(),
+            raw_ref: None,
+            excerpt: Some("Buenas tardes, le pago el viernes sin falta.".into()),
+            effect: None,
+        };
+        cobrador::store::responses::insert_if_new(
+            store.conn(),
+            &reply,
+            "2026-11-24T15:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    }
+
+    // Wednesday 07:59 in Madrid: not yet.
+    ok(dir, &["tick", "--now", "2026-11-25T06:59:00Z"]);
+    assert_eq!(digests(&server).len(), 1, "nothing before 08:00");
+
+    // 08:00: the digest of the 25th.
+    let out = ok(dir, &["tick", "--now", "2026-11-25T07:00:00Z"]);
+    assert!(out.contains("_owner digest"), "{out}");
+    let all = digests(&server);
+    assert_eq!(all.len(), 2, "{out}");
+    let (subject, body) = &all[1];
+    assert!(
+        subject.starts_with("Resumen de cobros del 25 de noviembre de 2026"),
+        "{subject}"
+    );
+    for want in [
+        "miércoles, 25 de noviembre de 2026",
+        "Construcciones Ebro: primer recordatorio (correo)",
+        "Café La Latina: promete pagar el viernes 27 de noviembre. «Buenas tardes, le pago el viernes sin falta.»",
+        "Vence hoy: Laura Pérez (factura F2026-131)",
+        "Construcciones Ebro: factura F2026-118 en disputa",
+        "Entrega de mensajes",
+        "Datos de pagos",
+    ] {
+        assert!(body.contains(want), "missing {want:?} in\n{body}");
+    }
+    // Addressed to the owner (no owner-email in this config: the business address).
+    let envelopes = server.envelopes();
+    let last = envelopes.last().unwrap();
+    assert_eq!(
+        last["rcpt_tos"],
+        serde_json::json!(["cobros@reformasprado.example"])
+    );
+
+    // Later passes the same day, and a restart, send no second digest.
+    ok(dir, &["tick", "--now", "2026-11-25T07:00:00Z"]);
+    ok(dir, &["tick", "--now", "2026-11-25T18:00:00Z"]);
+    assert_eq!(digests(&server).len(), 2, "once a day");
+
+    // The owner's reserved row is no client.
+    let clients = ok(dir, &["client", "list"]);
+    assert!(!clients.contains("_owner"), "{clients}");
+}

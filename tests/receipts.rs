@@ -1,0 +1,136 @@
+//! Payment links per invoice (a `business.payment-link` template) in reminders, and the thank-you
+//! receipt when a reminded invoice is paid: the real binary, a real database, the file channel.
+
+use std::path::Path;
+use std::process::Command;
+
+fn cobrador(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run cobrador");
+    assert!(
+        out.status.success(),
+        "cobrador {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// (subject, To, text body) of every message written to the outbox directory.
+fn messages(dir: &Path) -> Vec<(String, String, String)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir.join("outbox"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "eml"));
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let to = m
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_owned();
+            (
+                m.subject().unwrap_or_default().to_owned(),
+                to,
+                m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn receipts(dir: &Path) -> Vec<(String, String, String)> {
+    messages(dir)
+        .into_iter()
+        .filter(|(s, _, _)| s.starts_with("Recibido"))
+        .collect()
+}
+
+#[test]
+fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador(dir, &["init"]);
+    let config = std::fs::read_to_string(dir.join("cobrador.toml")).unwrap();
+    let with_link = config.replacen(
+        "# payment-link = \"https://pagos.example/reformasprado\"",
+        "payment-link = \"https://pagos.example/rp/{numero}?importe={importe}\"",
+        1,
+    );
+    assert_ne!(
+        config, with_link,
+        "the example config has a payment-link line"
+    );
+    std::fs::write(dir.join("cobrador.toml"), with_link).unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for (kind, file) in [
+        ("clients", "clientes.csv"),
+        ("invoices", "facturas.csv"),
+        ("payments", "pagos.csv"),
+    ] {
+        cobrador(
+            dir,
+            &["import", kind, examples.join(file).to_str().unwrap()],
+        );
+    }
+
+    cobrador(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    let all = messages(dir);
+    let (_, _, ebro) = all
+        .iter()
+        .find(|(_, to, _)| to == "administracion@ebro.example")
+        .expect("a reminder to Construcciones Ebro");
+    for want in [
+        "En línea, factura F2026-101: https://pagos.example/rp/F2026-101?importe=8450.00",
+        "En línea, factura F2026-118: https://pagos.example/rp/F2026-118?importe=3200.50",
+    ] {
+        assert!(ebro.contains(want), "missing {want:?} in\n{ebro}");
+    }
+    assert!(!ebro.contains("{numero}"), "{ebro}");
+    assert!(receipts(dir).is_empty());
+
+    // The client pays the younger invoice. At 07:00 in Madrid the receipt waits for the morning.
+    cobrador(
+        dir,
+        &[
+            "invoice",
+            "pay",
+            "F2026-118",
+            "3200,50",
+            "--date",
+            "2026-11-25",
+        ],
+    );
+    let early = cobrador(dir, &["tick", "--now", "2026-11-25T06:00:00Z"]);
+    assert!(early.contains("receipt"), "{early}");
+    assert!(receipts(dir).is_empty(), "not before the client's morning");
+    cobrador(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
+    let got = receipts(dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (subject, to, body) = &got[0];
+    assert_eq!(
+        subject,
+        "Recibido: gracias por el pago de la factura F2026-118"
+    );
+    assert_eq!(to, "administracion@ebro.example");
+    assert!(
+        body.contains("Factura F2026-118: 3.200,50 €, pagada."),
+        "{body}"
+    );
+    assert!(body.contains("Muchas gracias por su pago."), "{body}");
+    assert!(!body.contains("F2026-101"), "only the paid invoice: {body}");
+
+    // Once per invoice; F2026-120 was paid before any reminder: no receipt for it.
+    cobrador(dir, &["tick", "--now", "2026-11-25T15:00:00Z"]);
+    cobrador(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
+    let got = receipts(dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got.iter().all(|(s, _, _)| !s.contains("F2026-120")));
+}
