@@ -1,7 +1,8 @@
 //! All-or-nothing CSV import of clients, invoices and payments, as Spanish and Latin American
 //! users export them from Excel and accounting programs.
 //!
-//! `;`, `,` or tab separated (detected from the header), UTF-8 with or without BOM, quoted
+//! `;`, `,` or tab separated (detected from the header), in UTF-8 (with or without BOM),
+//! UTF-16 or Windows-1252 (see `encoding`), or an XLSX/ODS workbook (`sheet`); quoted
 //! fields, amounts `1.234,56` or `1234.56`, dates `dd/mm/yyyy` or ISO. Headers may be English
 //! or Spanish (`numero`, `vencimiento`, `importe`...). Every row is checked against the file
 //! and the database inside one transaction; any error rolls everything back and every error is
@@ -25,10 +26,17 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 mod columns;
+pub mod encoding;
+mod mapping;
+mod reading;
+mod sheet;
 mod table;
 
+pub use self::mapping::ColumnMap;
+pub use self::reading::ReadOptions;
+
 use self::columns::*;
-use self::table::{Row, Table};
+use self::table::Row;
 use crate::domain::{Channel, Client, ClientKind, ContactRole, Money, PaymentKind, parse_date};
 use crate::store::clients::ContactInput;
 use crate::store::{self, Store};
@@ -113,15 +121,38 @@ pub fn import_bytes(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<Summary> {
-    let text = std::str::from_utf8(bytes).map_err(|e| ImportError {
-        file: name.to_owned(),
-        errors: vec![format!(
-            "{name}: not UTF-8 (byte {}): save it as \"CSV UTF-8\" in Excel",
-            e.valid_up_to()
-        )],
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let table = Table::read(name, text, kind)?;
+    let options = ReadOptions::default();
+    import_bytes_with(store, kind, name, bytes, &options, defaults, dry_run, now)
+}
+
+/// Imports `path` read with `options` (column map, sheet).
+pub fn import_file_with(
+    store: &mut Store,
+    kind: Kind,
+    path: &Path,
+    options: &ReadOptions,
+    defaults: &Defaults,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<Summary> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path.display().to_string();
+    import_bytes_with(store, kind, &name, &bytes, options, defaults, dry_run, now)
+}
+
+/// Imports a file's bytes: CSV (UTF-8, UTF-16 or Windows-1252), XLSX, ODS or XLS.
+#[allow(clippy::too_many_arguments)]
+pub fn import_bytes_with(
+    store: &mut Store,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    defaults: &Defaults,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<Summary> {
+    let table = reading::read_table(name, bytes, kind, options)?;
     let tx = store.write_transaction()?;
     let mut summary = Summary::default();
     let mut errors = Vec::new();
@@ -302,6 +333,10 @@ fn client_row(
     let mut changed = store::clients::upsert(conn, &client, now)?;
     if let Some(contacts) = contacts {
         changed |= store::clients::sync_imported_contacts(conn, &id, &contacts)?;
+    }
+    // The account the client pays from, for matching bank credits (see `bank`).
+    if let Some(iban) = row.get(IBAN) {
+        changed |= store::bank::add_client_iban(conn, &id, iban, now)?;
     }
     if changed {
         store::events::append(

@@ -22,14 +22,17 @@
 //!   settings. [`store`]: SQLite (WAL, migrations, audit log, outbox). [`mail`]: what a received
 //!   email says (MIME, reply/auto-reply/bounce, visible words).
 //! - [`channel`]: how messages leave and come back: SMTP, files, Telegram, IMAP; the registry
-//!   and the `Source` trait. [`import`]: all-or-nothing CSV import.
+//!   and the `Source` trait. [`import`]: all-or-nothing import (CSV in any usual encoding,
+//!   XLSX, ODS; column maps for invoicing programs' exports).
 //! - [`sender`]: the durable outbox loop. [`engine`]: queueing a pass, matching and applying
 //!   replies.
 //! - [`inbox`]: the IMAP inbox reader. [`telegram`]: the bot's conversations. [`digest`]: the
-//!   owner's morning digest. [`report`]: the owner's HTML report.
+//!   owner's morning digest. [`report`]: the owner's HTML report. [`bank`]: bank statements
+//!   (Norma 43, camt.053) matched to invoices, the rest to a review list.
 //! - [`daemon`]: the one owner of the loop (pass, `run`, lock, watchers, systemd).
 //! - [`demo`]: sample clients simulated day by day. [`cli`]: one file per command group.
 
+pub mod bank;
 pub mod channel;
 pub mod cli;
 pub mod config;

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use cobrador::bank;
 use cobrador::config::Config;
 use cobrador::import::{Defaults, Kind, import_bytes};
 use cobrador::mail::mime;
@@ -56,6 +57,14 @@ fn targets() -> Vec<Target> {
     ] {
         let bytes = std::fs::read(examples.join(file)).unwrap();
         import_bytes(&mut store, kind, file, &bytes, &defaults, false, now).unwrap();
+    }
+    let mut bank_store = Store::open_in_memory().unwrap();
+    for (kind, file) in [
+        (Kind::Clients, "clientes.csv"),
+        (Kind::Invoices, "facturas.csv"),
+    ] {
+        let bytes = std::fs::read(examples.join(file)).unwrap();
+        import_bytes(&mut bank_store, kind, file, &bytes, &defaults, false, now).unwrap();
     }
     vec![
         Target {
@@ -140,6 +149,28 @@ fn targets() -> Vec<Target> {
                     _ => Kind::Payments,
                 };
                 let _ = import_bytes(&mut store, kind, "fuzz.csv", input, &defaults, true, now);
+            }),
+        },
+        Target {
+            name: "bank",
+            tokens: &[
+                b"\r\n",
+                b"22    0216261103261103020992",
+                b"2301",
+                b"33",
+                b"88",
+                b"00000000121000",
+                b"<Ntry>",
+                b"</Ntry>",
+                b"<Amt Ccy=\"EUR\">",
+                b"CRDT",
+                b"&amp;",
+                b"&#241;",
+                b"<![CDATA[",
+                b"F2026-101",
+            ],
+            run: Box::new(move |input| {
+                let _ = bank::import_bytes(&mut bank_store, "fuzz.n43", input, true, now);
             }),
         },
         Target {

@@ -1,4 +1,5 @@
-//! `cobrador import clients|invoices|payments FILE.csv [--dry-run]`.
+//! `cobrador import clients|invoices|payments FILE [--columns map.toml] [--sheet NAME] [--dry-run]`
+//! and `cobrador import bank STATEMENT`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,16 +8,35 @@ use anyhow::Result;
 use chrono::Utc;
 
 use super::Context;
-use crate::import::{self, Defaults, Kind};
+use crate::import::{self, ColumnMap, Defaults, Kind, ReadOptions};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum What {
+    /// Clients and their contacts (CSV, XLSX or ODS).
+    Clients,
+    /// Invoices (CSV, XLSX or ODS).
+    Invoices,
+    /// Payments, partial or full (CSV, XLSX or ODS).
+    Payments,
+    /// A bank statement (AEB Norma 43 or ISO 20022 camt.053): credits matched to invoices.
+    Bank,
+}
 
 /// Options of `import`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What the file holds.
     #[arg(value_enum)]
-    pub kind: Kind,
-    /// The CSV file.
+    pub kind: What,
+    /// The file: CSV (UTF-8 or Excel's Windows-1252), XLSX, ODS; for `bank`, the statement.
     pub file: PathBuf,
+    /// A TOML file mapping the file's column names to cobrador's (see README, "--columns").
+    #[arg(long, value_name = "MAP.toml")]
+    pub columns: Option<PathBuf>,
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Check everything and report, but change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -26,12 +46,26 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let kind = match args.kind {
+        What::Clients => Kind::Clients,
+        What::Invoices => Kind::Invoices,
+        What::Payments => Kind::Payments,
+        What::Bank => {
+            let now = args.now.unwrap_or_else(Utc::now);
+            return super::bank::import(ctx, &args.file, args.dry_run, now);
+        }
+    };
     let mut store = ctx.store()?;
     let defaults = Defaults::from_config(&ctx.config);
-    let s = import::import_file(
+    let options = ReadOptions {
+        columns: args.columns.as_deref().map(ColumnMap::load).transpose()?,
+        sheet: args.sheet.clone(),
+    };
+    let s = import::import_file_with(
         &mut store,
-        args.kind,
+        kind,
         &args.file,
+        &options,
         &defaults,
         args.dry_run,
         args.now.unwrap_or_else(Utc::now),

@@ -2,6 +2,7 @@
 
 mod agreement;
 mod backup;
+mod bank;
 mod check;
 mod client;
 mod demo;
@@ -55,8 +56,11 @@ pub enum Command {
     Init(init::Args),
     /// Validate the configuration, templates and database; non-zero exit on any error.
     Check,
-    /// Import clients, invoices or payments from CSV (all or nothing).
+    /// Import clients, invoices or payments (CSV, XLSX, ODS), or a bank statement (all or nothing).
     Import(import::Args),
+    /// Credits from bank statements waiting for the owner: list and settle them.
+    #[command(subcommand)]
+    Bank(bank::Command),
     /// List or show clients.
     Client(client::Args),
     /// List, show and change invoices.
@@ -152,6 +156,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check => check::run(&ctx),
         Command::Import(args) => import::run(&ctx, &args),
+        Command::Bank(cmd) => bank::run(&ctx, cmd),
         Command::Client(cmd) => client::run(&ctx, cmd),
         Command::Invoice(cmd) => invoice::run(&ctx, cmd),
         Command::Status(args) => status::run(&ctx, &args),

@@ -32,6 +32,7 @@ pub(super) fn known_columns(kind: Kind) -> Vec<&'static [&'static str]> {
             EMAIL,
             FINANCE_NAME,
             FINANCE_EMAIL,
+            IBAN,
         ],
         Kind::Invoices => vec![
             INVOICE_NO,
@@ -110,6 +111,7 @@ pub(super) const CONTACT_NAME: &[&str] = &["contact_name", "contacto", "nombre_c
 pub(super) const EMAIL: &[&str] = &["email", "correo", "emails", "email_facturacion"];
 pub(super) const FINANCE_NAME: &[&str] = &["finance_name", "contacto_finanzas"];
 pub(super) const FINANCE_EMAIL: &[&str] = &["finance_email", "email_finanzas", "correo_finanzas"];
+pub(super) const IBAN: &[&str] = &["iban", "cuenta", "cuenta_bancaria"];
 pub(super) const ISSUE_DATE: &[&str] = &[
     "issue_date",
     "fecha",

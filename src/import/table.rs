@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use super::columns::unknown_headers;
-use super::{ImportError, Kind, normalise_header};
+use super::mapping::{ColumnMap, header_names};
+use super::{ImportError, Kind};
 
 /// A parsed CSV: normalised header names and rows with their line numbers.
 pub(super) struct Table {
@@ -53,7 +53,12 @@ impl Row {
 }
 
 impl Table {
-    pub(super) fn read(name: &str, text: &str, kind: Kind) -> Result<Table> {
+    pub(super) fn read(
+        name: &str,
+        text: &str,
+        kind: Kind,
+        map: Option<&ColumnMap>,
+    ) -> Result<Table> {
         let header = text.lines().next().unwrap_or_default();
         let delimiter = [b';', b',', b'\t']
             .into_iter()
@@ -64,23 +69,11 @@ impl Table {
             .flexible(false)
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
+        let raw = reader
             .headers()
             .map_err(|e| single(name, 1, &format!("cannot read the header row: {e}")))?
-            .iter()
-            .map(normalise_header)
-            .collect();
-        if headers.iter().all(String::is_empty) {
-            return Err(single(name, 1, "the file has no header row").into());
-        }
-        let unknown = unknown_headers(name, &headers, kind);
-        if !unknown.is_empty() {
-            return Err(ImportError {
-                file: name.to_owned(),
-                errors: unknown,
-            }
-            .into());
-        }
+            .clone();
+        let headers = header_names(name, 1, raw.iter(), kind, map)?;
         let mut rows = Vec::new();
         let mut errors = Vec::new();
         let mut lines = LineCounter::default();

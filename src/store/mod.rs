@@ -5,6 +5,7 @@
 //! opened, so an import or a reply is applied all at once or not at all.
 
 pub mod agreements;
+pub mod bank;
 pub mod clients;
 pub mod events;
 pub mod inbox;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_outbox_retry.sql")),
     M::up(include_str!("schema_telegram.sql")),
     M::up(include_str!("schema_inbox.sql")),
+    M::up(include_str!("schema_bank.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

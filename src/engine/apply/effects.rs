@@ -80,6 +80,10 @@ pub(super) fn act(
             }
             ack_kind = Some("ack_paid");
             alert_kind = Some("paid");
+            // Checked against the bank credits already imported before a person is asked.
+            if store::bank::confirm_claims(tx, &m.client.id, now)? {
+                alert_kind = None;
+            }
         }
         Intent::Dispute => {
             for inv in m

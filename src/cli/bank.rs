@@ -1,0 +1,130 @@
+//! `cobrador import bank FILE`, `cobrador bank review`, `cobrador bank settle ID`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::{Context, print_json};
+use crate::bank::{self, Settle};
+use crate::store;
+
+/// `bank` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Credits from imported statements that no invoice matched with confidence.
+    Review {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle one credit of the review list: the invoices it pays, or --ignore.
+    Settle {
+        /// The credit's id (see `bank review`).
+        id: i64,
+        /// An invoice it pays (repeat for several; each takes up to its balance, in order).
+        #[arg(
+            long = "invoice",
+            value_name = "NUMBER",
+            required_unless_present = "ignore"
+        )]
+        invoices: Vec<String>,
+        /// Not a client's payment: take it off the list.
+        #[arg(long, conflicts_with = "invoices")]
+        ignore: bool,
+        /// A note kept with an ignored credit.
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// `import bank FILE [--dry-run] [--now T]`.
+pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> Result<ExitCode> {
+    let mut store = ctx.store()?;
+    let s = bank::import_file(&mut store, file, dry_run, now)?;
+    println!(
+        "{}{}: {:?}, {} credits ({} debits skipped): {} paid invoices, {} to review, {} imported before{}",
+        if dry_run {
+            "[dry run, nothing written] "
+        } else {
+            ""
+        },
+        file.display(),
+        s.format,
+        s.credits,
+        s.debits,
+        s.matched,
+        s.review,
+        s.already,
+        if s.claims_confirmed > 0 {
+            format!("; {} \"ya pagué\" confirmed", s.claims_confirmed)
+        } else {
+            String::new()
+        }
+    );
+    if s.review > 0 && !dry_run {
+        println!("see them with `cobrador bank review`");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
+    match cmd {
+        Command::Review { json } => {
+            let store = ctx.store()?;
+            let list = store::bank::list(store.conn(), Some("review"))?;
+            if json {
+                print_json(&list)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if list.is_empty() {
+                println!("nothing to review");
+            }
+            for m in &list {
+                println!(
+                    "{:>5}  {}  {:>12} {}  {}  {}\n       {}\n       why: {}",
+                    m.id,
+                    m.booked_on,
+                    m.amount.to_string(),
+                    m.currency,
+                    m.payer_name.as_deref().unwrap_or("(payer not given)"),
+                    m.payer_iban.as_deref().unwrap_or(""),
+                    m.concept,
+                    m.note.as_deref().unwrap_or("-"),
+                );
+            }
+            if !list.is_empty() {
+                println!(
+                    "settle one with `cobrador bank settle ID --invoice NUMBER` or `--ignore`"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settle {
+            id,
+            invoices,
+            ignore,
+            note,
+        } => {
+            let mut store = ctx.store()?;
+            let decision = if ignore {
+                Settle::Ignore(note)
+            } else {
+                Settle::Invoices(invoices)
+            };
+            let paid = bank::settle(&mut store, id, &decision, Utc::now())?;
+            if paid.is_empty() {
+                println!("bank movement {id} ignored");
+            }
+            for (number, amount) in paid {
+                let inv = store::invoices::require(store.conn(), &number)?;
+                println!(
+                    "{number}: {amount} {} recorded from bank movement {id}; balance {}, {}",
+                    inv.currency, inv.balance, inv.status
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

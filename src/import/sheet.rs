@@ -1,0 +1,162 @@
+//! Spreadsheets read directly (XLSX, ODS, and old XLS), so the owner need not save a CSV.
+//!
+//! The first sheet is read unless `--sheet` names another; its first non-empty row is the
+//! header. Errors cite the sheet's own row numbers (`facturas.xlsx:7`), the ones the owner
+//! sees at the left of the window, empty rows included. Cells become the text the CSV importer reads: numbers
+//! exactly (`1210.5`, never `1210.4999999`), dates as `yyyy-mm-dd`, so a spreadsheet and its
+//! CSV export import the same.
+
+use std::io::Cursor;
+
+use anyhow::Result;
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
+use rust_decimal::Decimal;
+
+use super::encoding::{mis_decoded, mis_decoded_error};
+use super::mapping::{ColumnMap, header_names};
+use super::table::{Row, Table};
+use super::{ImportError, Kind};
+
+/// Whether `bytes` look like a spreadsheet (a ZIP container or an OLE2 compound file).
+pub(super) fn is_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Reads one sheet of a workbook into rows named by the header.
+pub(super) fn read(
+    name: &str,
+    bytes: &[u8],
+    kind: Kind,
+    map: Option<&ColumnMap>,
+    sheet: Option<&str>,
+) -> Result<Table> {
+    let single = |reason: String| ImportError {
+        file: name.to_owned(),
+        errors: vec![format!("{name}: {reason}")],
+    };
+    let mut book: Sheets<_> = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        single(format!(
+            "not a spreadsheet cobrador can read ({e}): save it as .xlsx or .ods, or as CSV UTF-8"
+        ))
+    })?;
+    let names = book.sheet_names();
+    let chosen = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                single(format!(
+                    "no sheet named {s:?}: the sheets are {}",
+                    names.join(", ")
+                ))
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| single("the workbook has no sheets".to_owned()))?,
+    };
+    let range = book
+        .worksheet_range(&chosen)
+        .map_err(|e| single(format!("cannot read sheet {chosen:?}: {e}")))?;
+    let label = name.to_owned();
+    let first_row = range.start().map_or(0, |(r, _)| r);
+    let first_col = range.start().map_or(0, |(_, c)| c);
+    let mut rows = range.rows().enumerate().filter_map(|(i, cells)| {
+        let number = u64::from(first_row) + i as u64 + 1;
+        let text: Vec<String> = cells.iter().map(cell_text).collect();
+        (!text.iter().all(|t| t.trim().is_empty())).then_some((number, text))
+    });
+    let Some((header_row, header)) = rows.next() else {
+        return Err(single(format!("sheet {chosen:?} is empty")).into());
+    };
+    let headers = header_names(
+        &label,
+        header_row,
+        header.iter().map(String::as_str),
+        kind,
+        map,
+    )?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (number, cells) in rows {
+        if let Some(pair) = cells.iter().find_map(|c| mis_decoded(c)) {
+            errors.push(mis_decoded_error(&label, number, &pair));
+            continue;
+        }
+        if let Some((i, e)) = cells
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.starts_with("#ERROR "))
+        {
+            errors.push(format!(
+                "{label}:{number}: column {} ({}) holds a formula error {}: correct it in the sheet",
+                first_col as usize + i + 1,
+                header.get(i).map_or("", String::as_str),
+                &e["#ERROR ".len()..]
+            ));
+            continue;
+        }
+        let fields = headers.iter().cloned().zip(cells).collect();
+        out.push(Row {
+            line: number,
+            fields,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ImportError {
+            file: label,
+            errors,
+        }
+        .into());
+    }
+    Ok(Table { rows: out })
+}
+
+/// A cell as the text a CSV export would hold.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "sí" } else { "no" }.to_owned(),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
+            Some(dt) => dt.to_string(),
+            None => d.as_f64().to_string(),
+        },
+        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_owned(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#ERROR {e}"),
+    }
+}
+
+/// `1210.0` → `1210`, `1210.5` → `1210.5`, binary noise (`0.1 + 0.2`) rounded away; three
+/// decimals get a fourth digit so the amount reader does not take `1.234` for thousands.
+fn number_text(f: f64) -> String {
+    let Some(d) = Decimal::from_f64_retain(f) else {
+        return f.to_string();
+    };
+    let d = d.round_dp(9).normalize();
+    let text = d.to_string();
+    if d.scale() == 3 {
+        format!("{text}0")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_text;
+
+    #[test]
+    fn numbers_read_as_written() {
+        assert_eq!(number_text(1210.0), "1210");
+        assert_eq!(number_text(1210.5), "1210.5");
+        assert_eq!(number_text(0.1 + 0.2), "0.3");
+        assert_eq!(number_text(1.234), "1.2340");
+        assert_eq!(number_text(2026001.0), "2026001");
+    }
+}
