@@ -173,6 +173,19 @@ pub fn queue_if_due(
         invoices: vec![],
     };
     let id = store::outbox::insert_if_new(tx, &row, now)?;
+    if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
+        // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`), as for alerts.
+        let copy = NewOutboxMessage {
+            dedup_key: format!("{}|telegram", row.dedup_key),
+            channel: Channel::Telegram,
+            recipients: vec![chat.to_string()],
+            subject: None,
+            body_text: telegram_text(&row),
+            message_id: None,
+            ..row.clone()
+        };
+        store::outbox::insert_if_new(tx, &copy, now)?;
+    }
     if let Some(id) = id {
         store::events::append(
             tx,
@@ -185,6 +198,26 @@ pub fn queue_if_due(
         )?;
     }
     Ok(id)
+}
+
+/// The digest as Telegram HTML: the subject in bold, the text escaped, cut to fit Telegram's
+/// 4,096 characters (the whole digest is in the email).
+fn telegram_text(row: &NewOutboxMessage) -> String {
+    const LIMIT: usize = 3800;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut body = esc(&row.body_text);
+    if body.chars().count() > LIMIT {
+        body = body.chars().take(LIMIT).collect::<String>()
+            + "\n… (el resumen completo está en su correo)";
+    }
+    format!(
+        "<b>{}</b>\n\n{body}",
+        esc(row.subject.as_deref().unwrap_or("Resumen"))
+    )
 }
 
 /// Creates the reserved owner row outbox messages to the owner belong to (on hold, no invoices).

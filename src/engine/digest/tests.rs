@@ -111,3 +111,30 @@ fn each_section_reads_its_rows_and_only_its_period() {
         text.body
     );
 }
+
+#[test]
+fn the_telegram_copy_is_escaped_and_fits_a_telegram_message() {
+    let row = NewOutboxMessage {
+        dedup_key: "k".into(),
+        client_id: OWNER_CLIENT.into(),
+        stage: STAGE.into(),
+        cycle: "2026-11-24".into(),
+        channel: Channel::Email,
+        recipients: vec![],
+        cc: vec![],
+        subject: Some("Resumen <martes>".into()),
+        body_text: format!("Talleres & Hijos: <b>no</b>\n{}", "x".repeat(10_000)),
+        body_html: None,
+        attachment: None,
+        message_id: None,
+        in_reply_to: None,
+        references: None,
+        send_at: Utc::now(),
+        invoices: vec![],
+    };
+    let text = telegram_text(&row);
+    assert!(text.starts_with("<b>Resumen &lt;martes&gt;</b>"), "{text}");
+    assert!(text.contains("Talleres &amp; Hijos: &lt;b&gt;no&lt;/b&gt;"));
+    assert!(text.chars().count() < 4096);
+    assert!(text.ends_with("(el resumen completo está en su correo)"));
+}
