@@ -39,45 +39,28 @@ pub(super) fn act(
     match reading.intent {
         Intent::Promise if reading.promised_date.is_some() => {
             let date = reading.promised_date.unwrap_or(today);
-            let id = store::promises::add(
+            record_promise(
                 tx,
-                &m.client.id,
-                single.as_deref(),
+                m,
+                reading,
                 date,
-                promised_amount,
-                "reply",
-                Some(response_id),
-                reading.ambiguous,
-                now,
-            )?;
-            store::events::append(
-                tx,
-                now,
-                "inbox",
-                "promise.recorded",
-                Some(&m.client.id),
                 single.as_deref(),
-                serde_json::json!({ "promise": id, "date": date, "amount": promised_amount, "ambiguous": reading.ambiguous }),
+                promised_amount,
+                response_id,
+                now,
             )?;
             ack_kind = Some("ack_promise");
         }
         Intent::Paid => {
-            for inv in m
-                .invoices
-                .iter()
-                .filter(|i| i.status == InvoiceStatus::Open)
-            {
-                store::invoices::set_paid_claim(tx, &inv.number, Some(today), now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "inbox",
-                    "invoice.paid_claimed",
-                    Some(&m.client.id),
-                    Some(&inv.number),
-                    serde_json::json!({ "response": response_id }),
-                )?;
-            }
+            each_invoice(
+                tx,
+                m,
+                |s| s == InvoiceStatus::Open,
+                "invoice.paid_claimed",
+                response_id,
+                now,
+                |n| store::invoices::set_paid_claim(tx, n, Some(today), now),
+            )?;
             ack_kind = Some("ack_paid");
             alert_kind = Some("paid");
             // Checked against the bank credits already imported before a person is asked.
@@ -86,43 +69,24 @@ pub(super) fn act(
             }
         }
         Intent::Dispute => {
-            for inv in m
-                .invoices
-                .iter()
-                .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::OnHold))
-            {
-                store::invoices::set_status(tx, &inv.number, InvoiceStatus::Disputed, now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "inbox",
-                    "invoice.disputed",
-                    Some(&m.client.id),
-                    Some(&inv.number),
-                    serde_json::json!({ "response": response_id }),
-                )?;
-            }
+            let open = |s| matches!(s, InvoiceStatus::Open | InvoiceStatus::OnHold);
+            each_invoice(tx, m, open, "invoice.disputed", response_id, now, |n| {
+                store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now)
+            })?;
             ack_kind = Some("ack_dispute");
             alert_kind = Some("dispute");
         }
         Intent::Plan => {
             // Reminders wait while a person prepares the payment calendar.
-            for inv in m
-                .invoices
-                .iter()
-                .filter(|i| i.status == InvoiceStatus::Open)
-            {
-                store::invoices::set_status(tx, &inv.number, InvoiceStatus::OnHold, now)?;
-                store::events::append(
-                    tx,
-                    now,
-                    "inbox",
-                    "invoice.held_for_plan",
-                    Some(&m.client.id),
-                    Some(&inv.number),
-                    serde_json::json!({ "response": response_id }),
-                )?;
-            }
+            each_invoice(
+                tx,
+                m,
+                |s| s == InvoiceStatus::Open,
+                "invoice.held_for_plan",
+                response_id,
+                now,
+                |n| store::invoices::set_status(tx, n, InvoiceStatus::OnHold, now),
+            )?;
             ack_kind = Some("ack_plan");
             alert_kind = Some("plan");
         }
@@ -160,6 +124,66 @@ pub(super) fn act(
     }
     if let Some(kind) = alert_kind {
         applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
+    }
+    Ok(())
+}
+
+/// Records the promise a reply made, with its audit event.
+#[allow(clippy::too_many_arguments)]
+fn record_promise(
+    tx: &Connection,
+    m: &Match,
+    reading: &Reading,
+    date: chrono::NaiveDate,
+    invoice: Option<&str>,
+    amount: Option<Money>,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let id = store::promises::add(
+        tx,
+        &m.client.id,
+        invoice,
+        date,
+        amount,
+        "reply",
+        Some(response_id),
+        reading.ambiguous,
+        now,
+    )?;
+    store::events::append(
+        tx,
+        now,
+        "inbox",
+        "promise.recorded",
+        Some(&m.client.id),
+        invoice,
+        serde_json::json!({ "promise": id, "date": date, "amount": amount, "ambiguous": reading.ambiguous }),
+    )?;
+    Ok(())
+}
+
+/// Changes every matched invoice whose status `applies`, with one audit event each.
+fn each_invoice(
+    tx: &Connection,
+    m: &Match,
+    applies: impl Fn(InvoiceStatus) -> bool,
+    kind: &str,
+    response_id: i64,
+    now: DateTime<Utc>,
+    change: impl Fn(&str) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for inv in m.invoices.iter().filter(|i| applies(i.status)) {
+        change(&inv.number)?;
+        store::events::append(
+            tx,
+            now,
+            "inbox",
+            kind,
+            Some(&m.client.id),
+            Some(&inv.number),
+            serde_json::json!({ "response": response_id }),
+        )?;
     }
     Ok(())
 }
