@@ -33,9 +33,50 @@ pub struct QueueReport {
 
 /// Plans at `now` without changing anything.
 pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Plan> {
-    let snapshot = store::snapshot::load(store.conn())?;
-    let settings = Settings::from_config(config, &snapshot)?;
-    Ok(planner::plan(&snapshot, &settings, now))
+    let settings = settings_for(store.conn(), config)?;
+    let mut plan = Plan::default();
+    store::snapshot::for_each_client(store.conn(), |file| {
+        planner::plan_into(&file, &settings, now, &mut plan);
+        Ok(())
+    })?;
+    Ok(plan)
+}
+
+/// The planner's settings for every client in the store (built from one client per country
+/// and region, without loading them all).
+pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Settings> {
+    Settings::for_clients(config, &store::snapshot::one_per_region(conn)?)
+}
+
+/// Plans every client, streamed from the store, and keeps the files of the clients the rest of
+/// the pass needs: those with a message due now, and those with a message in trouble (the
+/// owner is alerted about dead and uncertain messages with the client's details).
+fn plan_keeping_files(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<(Plan, BTreeMap<String, ClientFile>)> {
+    let settings = settings_for(store.conn(), config)?;
+    let mut plan = Plan::default();
+    let mut files = BTreeMap::new();
+    store::snapshot::for_each_client(store.conn(), |file| {
+        let before = plan.messages.len();
+        planner::plan_into(&file, &settings, now, &mut plan);
+        let due = plan.messages[before..].iter().any(|m| m.due_now);
+        let trouble = file.messages.iter().any(|m| {
+            matches!(
+                m.status,
+                store::OutboxStatus::Dead
+                    | store::OutboxStatus::Uncertain
+                    | store::OutboxStatus::Failed
+            )
+        });
+        if due || trouble {
+            files.insert(file.client.id.clone(), file);
+        }
+        Ok(())
+    })?;
+    Ok((plan, files))
 }
 
 /// Plans at `now`, records promise outcomes, and queues every message due now.
@@ -46,14 +87,7 @@ pub fn queue_due(
     renderer: &Renderer,
     now: DateTime<Utc>,
 ) -> Result<QueueReport> {
-    let snapshot = store::snapshot::load(store.conn())?;
-    let settings = Settings::from_config(config, &snapshot)?;
-    let plan = planner::plan(&snapshot, &settings, now);
-    let files: BTreeMap<&str, &ClientFile> = snapshot
-        .clients
-        .iter()
-        .map(|f| (f.client.id.as_str(), f))
-        .collect();
+    let (plan, files) = plan_keeping_files(store, config, now)?;
     let mut report = QueueReport {
         errors: plan.errors.clone(),
         ..Default::default()
@@ -496,7 +530,7 @@ fn alert_failures(
     tx: &rusqlite::Connection,
     config: &Config,
     renderer: &Renderer,
-    files: &BTreeMap<&str, &ClientFile>,
+    files: &BTreeMap<String, ClientFile>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut queued = 0;

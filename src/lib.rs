@@ -25,6 +25,7 @@
 //! The loop (see DESIGN.md): invoices → planner (pure) → outbox (durable) → channels
 //! (SMTP | Telegram | file); replies → understand (pure) → apply.
 
+pub mod bench;
 pub mod channel;
 pub mod cli;
 pub mod config;

@@ -57,4 +57,3 @@ pub struct WatchContext {
     /// Wakes the planning loop (a reply was applied).
     pub changed: Arc<tokio::sync::Notify>,
 }
-

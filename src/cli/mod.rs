@@ -2,6 +2,7 @@
 
 mod agreement;
 mod backup;
+mod bench;
 mod check;
 mod client;
 mod demo;
@@ -70,6 +71,9 @@ pub enum Command {
     /// Generate the man page or shell completions (used to build the package).
     #[command(subcommand, hide = true)]
     Generate(generate::Command),
+    /// Benchmark helpers: generated databases (see scripts/bench.sh).
+    #[command(subcommand, hide = true)]
+    Bench(bench::Command),
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
@@ -117,12 +121,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => return run::run(cli.config, cli.db, &args),
         Command::Generate(cmd) => return generate::run(cmd),
+        Command::Bench(cmd) => return bench::run(cmd),
         _ => {}
     }
     let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
     let ctx = Context { config };
     match cli.command {
-        Command::Init(_) | Command::Demo(_) | Command::Run(_) | Command::Generate(_) => {
+        Command::Init(_)
+        | Command::Demo(_)
+        | Command::Run(_)
+        | Command::Generate(_)
+        | Command::Bench(_) => {
             unreachable!("handled above")
         }
         Command::Check => check::run(&ctx),

@@ -12,10 +12,11 @@ use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
 
 /// Invoice columns plus the paid sum, computed by SQL over TEXT amounts without floats:
 /// the sum is done in Rust (see [`balance_of`]) to stay exact.
-const INVOICE_COLUMNS: &str = "number, client_id, issue_date, due_date, currency, amount, status,
+pub(crate) const INVOICE_COLUMNS: &str =
+    "number, client_id, issue_date, due_date, currency, amount, status,
      paid_claimed_on, pdf_path, description";
 
-fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
+pub(crate) fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
     let status: String = row.get(6)?;
     let claimed: Option<String> = row.get(7)?;
     let amount: Money = row.get(5)?;
@@ -322,7 +323,7 @@ fn take_discount(
     Ok(())
 }
 
-fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
+pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(5)?;
     Ok(Payment {
         id: r.get(0)?,

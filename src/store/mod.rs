@@ -31,6 +31,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_outbox_retry.sql")),
+    M::up(include_str!("schema_scale.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

@@ -187,18 +187,28 @@ const COLUMNS: &str = "id, dedup_key, client_id, stage, cycle, channel, recipien
 
 fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
     let id: i64 = r.get(0)?;
-    let channel: String = r.get(5)?;
-    let recipients: String = r.get(6)?;
-    let cc: String = r.get(7)?;
-    let status: String = r.get(16)?;
-    let retry_at: Option<String> = r.get(18)?;
-    let sent_at: Option<String> = r.get(20)?;
     let mut stmt = conn.prepare_cached(
         "SELECT invoice_number, reached FROM outbox_invoices WHERE outbox_id = ?1 ORDER BY invoice_number",
     )?;
     let invoices = stmt
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    from_row_with(r, invoices)
+}
+
+/// A message from a row of [`COLUMNS`] and its invoices, read separately (the planner's bulk
+/// loader reads them all in one ordered pass instead of one query per message).
+pub(crate) fn from_row_with(
+    r: &Row<'_>,
+    invoices: Vec<(String, bool)>,
+) -> rusqlite::Result<OutboxMessage> {
+    let id: i64 = r.get(0)?;
+    let channel: String = r.get(5)?;
+    let recipients: String = r.get(6)?;
+    let cc: String = r.get(7)?;
+    let status: String = r.get(16)?;
+    let retry_at: Option<String> = r.get(18)?;
+    let sent_at: Option<String> = r.get(20)?;
     Ok(OutboxMessage {
         id,
         message: NewOutboxMessage {
