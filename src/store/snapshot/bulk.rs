@@ -75,9 +75,11 @@ const MESSAGES: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel, 
     status, attempts, retry_at, last_error, sent_at, telegram_message_id
     FROM outbox ORDER BY client_id, send_at, id";
 
+/// The invoices of each message, in client order (sorted by invoice number per message in Rust: no
+/// sort of the whole table in SQLite).
 const MESSAGE_INVOICES: &str = "SELECT o.client_id, oi.outbox_id, oi.invoice_number, oi.reached
     FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id
-    ORDER BY o.client_id, oi.outbox_id, oi.invoice_number";
+    ORDER BY o.client_id";
 
 fn keyed_client(r: &Row<'_>) -> rusqlite::Result<(String, crate::domain::Client)> {
     Ok((r.get(0)?, client_from_row(r)?))
@@ -149,7 +151,9 @@ pub fn for_each_client(
             by_message.entry(outbox_id).or_default().push(inv);
         }
         for m in &mut messages {
-            m.message.invoices = by_message.remove(&m.id).unwrap_or_default();
+            let mut invoices = by_message.remove(&m.id).unwrap_or_default();
+            invoices.sort();
+            m.message.invoices = invoices;
         }
         let messages = messages
             .into_iter()
