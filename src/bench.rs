@@ -76,6 +76,7 @@ struct Statements<'c> {
     plan_invoice: Statement<'c>,
     instalment: Statement<'c>,
     outbox: Statement<'c>,
+    body: Statement<'c>,
     outbox_invoice: Statement<'c>,
 }
 
@@ -119,6 +120,7 @@ impl<'c> Statements<'c> {
                     subject, body_text, message_id, status, attempts, send_at, sent_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, 'email', ?5, ?6, ?7, ?8, 'sent', 1, ?9, ?9, ?9)",
             )?,
+            body: tx.prepare("INSERT INTO outbox_bodies (outbox_id, text) VALUES (?1, ?2)")?,
             outbox_invoice: tx.prepare(
                 "INSERT INTO outbox_invoices (outbox_id, invoice_number, reached) VALUES (?1, ?2, 1)",
             )?,
@@ -455,11 +457,12 @@ fn gen_history(
             driver.number,
             format!("[\"pagos@{client}.example\"]"),
             format!("Factura {} pendiente", driver.number),
-            body,
+            "",
             format!("<{key}@bench.example>"),
             ts(at)
         ])?;
         let id = st.conn.last_insert_rowid();
+        st.body.execute(params![id, body])?;
         for inv in overdue.iter().filter(|i| i.due <= sent) {
             st.outbox_invoice.execute(params![id, inv.number])?;
         }

@@ -8,3 +8,15 @@ DROP INDEX invoices_client;
 CREATE INDEX invoices_status_due ON invoices(status, due_date, number);
 -- Messages per client by send time (the snapshot's order).
 CREATE INDEX outbox_client_send ON outbox(client_id, send_at, id);
+
+-- Message bodies live apart from the rows whose state changes (queued -> sending -> sent):
+-- a status update rewrites a ~200-byte row instead of one carrying kilobytes of text and
+-- HTML, and the planner reads the message history without touching a body. The outbox keeps
+-- its body columns (empty) so that older readers still parse.
+CREATE TABLE outbox_bodies (
+    outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id),
+    text      TEXT NOT NULL,
+    html      TEXT
+) STRICT;
+INSERT INTO outbox_bodies (outbox_id, text, html) SELECT id, body_text, body_html FROM outbox;
+UPDATE outbox SET body_text = '', body_html = NULL;
