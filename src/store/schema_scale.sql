@@ -4,8 +4,9 @@
 -- Invoices per client by due date and number (the snapshot's order); replaces invoices_client.
 CREATE INDEX invoices_client_due ON invoices(client_id, due_date, number);
 DROP INDEX invoices_client;
--- `invoice list --open` and `status` walk open invoices by due date.
-CREATE INDEX invoices_status_due ON invoices(status, due_date, number);
+-- `invoice list --open` walks the open invoices by due date, streamed (no sort first).
+CREATE INDEX invoices_open_due ON invoices(due_date, number)
+    WHERE status IN ('open', 'disputed', 'on_hold');
 -- Messages per client by send time (the snapshot's order).
 CREATE INDEX outbox_client_send ON outbox(client_id, send_at, id);
 
