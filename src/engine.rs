@@ -29,6 +29,10 @@ pub struct QueueReport {
     pub effects: Vec<Effect>,
     /// Problems with one client or message (the rest went on).
     pub errors: Vec<String>,
+    /// The earliest planned message not due yet (what a quiet pass says comes next).
+    pub next_planned: Option<PlannedMessage>,
+    /// How many things the plan holds back (with a reason each; see `cobrador plan`).
+    pub held: usize,
 }
 
 /// Plans at `now` without changing anything.
@@ -90,6 +94,13 @@ pub fn queue_due(
     let (plan, files) = plan_keeping_files(store, config, now)?;
     let mut report = QueueReport {
         errors: plan.errors.clone(),
+        next_planned: plan
+            .messages
+            .iter()
+            .filter(|m| !m.due_now)
+            .min_by_key(|m| m.send_at)
+            .cloned(),
+        held: plan.held.len(),
         ..Default::default()
     };
     store.transaction(|tx| {

@@ -115,8 +115,6 @@ pub fn for_each_client(
     conn: &Connection,
     mut f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    // The whole database is read once: mapped pages spare a copy of each into SQLite's cache.
-    conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
     // One read transaction: every statement sees the same database.
     let tx = conn.unchecked_transaction()?;
     let mut promises: HashMap<String, Vec<_>> = HashMap::new();
