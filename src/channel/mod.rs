@@ -15,8 +15,8 @@ pub mod email;
 pub mod file;
 pub mod imap_sent;
 pub mod registry;
-pub mod smtp;
 pub mod source;
+pub mod smtp;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -29,8 +29,8 @@ use crate::store::OutboxMessage;
 
 pub use file::FileChannel;
 pub use registry::{AnyChannel, Registry};
-pub use smtp::SmtpChannel;
 pub use source::{Source, SourceReport, WatchContext};
+pub use smtp::SmtpChannel;
 
 /// What became of one send.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,3 +57,4 @@ pub struct WatchContext {
     /// Wakes the planning loop (a reply was applied).
     pub changed: Arc<tokio::sync::Notify>,
 }
+
