@@ -34,13 +34,58 @@ pub struct QueueReport {
     pub effects: Vec<Effect>,
     /// Problems with one client or message (the rest went on).
     pub errors: Vec<String>,
+    /// The earliest planned message not due yet (what a quiet pass says comes next).
+    pub next_planned: Option<PlannedMessage>,
+    /// How many things the plan holds back (with a reason each; see `cobrador plan`).
+    pub held: usize,
 }
 
 /// Plans at `now` without changing anything.
 pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Plan> {
-    let snapshot = store::snapshot::load(store.conn())?;
-    let settings = Settings::from_config(config, &snapshot)?;
-    Ok(planner::plan(&snapshot, &settings, now))
+    let settings = settings_for(store.conn(), config)?;
+    let mut plan = Plan::default();
+    store::snapshot::for_each_client(store.conn(), |file| {
+        planner::plan_into(&file, &settings, now, &mut plan);
+        Ok(())
+    })?;
+    Ok(plan)
+}
+
+/// The planner's settings for every client in the store (built from one client per country
+/// and region, without loading them all).
+pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Settings> {
+    Settings::for_clients(config, &store::snapshot::one_per_region(conn)?)
+}
+
+/// Plans every client, streamed from the store, and keeps the files of the clients the rest of
+/// the pass needs: those with a message due now, and those with a message in trouble (the
+/// owner is alerted about dead and uncertain messages with the client's details).
+fn plan_keeping_files(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<(Plan, BTreeMap<String, ClientFile>)> {
+    let settings = settings_for(store.conn(), config)?;
+    let mut plan = Plan::default();
+    let mut files = BTreeMap::new();
+    store::snapshot::for_each_client(store.conn(), |file| {
+        let before = plan.messages.len();
+        planner::plan_into(&file, &settings, now, &mut plan);
+        let due = plan.messages[before..].iter().any(|m| m.due_now);
+        let trouble = file.messages.iter().any(|m| {
+            matches!(
+                m.status,
+                store::OutboxStatus::Dead
+                    | store::OutboxStatus::Uncertain
+                    | store::OutboxStatus::Failed
+            )
+        });
+        if due || trouble || receipts::may_need_receipt(&file, now) {
+            files.insert(file.client.id.clone(), file);
+        }
+        Ok(())
+    })?;
+    Ok((plan, files))
 }
 
 /// Plans at `now`, records promise outcomes, and queues every message due now.
@@ -51,16 +96,16 @@ pub fn queue_due(
     renderer: &Renderer,
     now: DateTime<Utc>,
 ) -> Result<QueueReport> {
-    let snapshot = store::snapshot::load(store.conn())?;
-    let settings = Settings::from_config(config, &snapshot)?;
-    let plan = planner::plan(&snapshot, &settings, now);
-    let files: BTreeMap<&str, &ClientFile> = snapshot
-        .clients
-        .iter()
-        .map(|f| (f.client.id.as_str(), f))
-        .collect();
+    let (plan, files) = plan_keeping_files(store, config, now)?;
     let mut report = QueueReport {
         errors: plan.errors.clone(),
+        next_planned: plan
+            .messages
+            .iter()
+            .filter(|m| !m.due_now)
+            .min_by_key(|m| m.send_at)
+            .cloned(),
+        held: plan.held.len(),
         ..Default::default()
     };
     store.transaction(|tx| {
@@ -126,7 +171,7 @@ pub fn queue_due(
                     .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
             }
         }
-        for (client, id) in receipts::queue_receipts(tx, config, renderer, &files, now)? {
+        for (client, id) in receipts::queue_receipts(tx, config, renderer, files.values(), now)? {
             report.queued.push((client, receipts::STAGE.into(), id));
         }
         if let Some(digest) = &config.digest
@@ -541,7 +586,7 @@ fn alert_failures(
     tx: &rusqlite::Connection,
     config: &Config,
     renderer: &Renderer,
-    files: &BTreeMap<&str, &ClientFile>,
+    files: &BTreeMap<String, ClientFile>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut queued = 0;

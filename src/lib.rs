@@ -33,6 +33,7 @@
 //! - [`demo`]: sample clients simulated day by day. [`cli`]: one file per command group.
 
 pub mod bank;
+pub mod bench;
 pub mod channel;
 pub mod cli;
 pub mod config;

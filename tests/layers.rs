@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["sender", "engine"],
     &["inbox", "telegram", "bank", "report", "digest"],
     &["daemon"],
-    &["demo"],
+    &["demo", "bench"],
     &["cli"],
 ];
 

@@ -117,6 +117,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let now = args.now.unwrap_or_else(Utc::now);
     let cmd = args.command;
     match cmd {
+        Command::List {
+            json: true,
+            open: true,
+        } => {
+            return list_open_json(&store).map(|_| ExitCode::SUCCESS);
+        }
         Command::List { json, open } => {
             let invoices: Vec<Invoice> = store::invoices::list(store.conn(), None)?
                 .into_iter()
@@ -318,4 +324,32 @@ fn change(
         decisions::decide(store, &t.number, decision, t.note.as_deref(), "cli", now)?;
     println!("{}: {} (now {status})", t.number, kind);
     Ok(())
+}
+
+/// `invoice list --open --json`, written as the invoices are read (the same pretty JSON array
+/// as `print_json`), so that `| head` answers at once on a large database; a closed pipe ends
+/// it quietly.
+fn list_open_json(store: &crate::store::Store) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    let written = store::invoices::for_each_open(store.conn(), |inv| {
+        let item = serde_json::to_string_pretty(&inv)?.replace('\n', "\n  ");
+        write!(out, "{}{item}", if first { "[\n  " } else { ",\n  " })?;
+        first = false;
+        Ok(())
+    })
+    .and_then(|()| {
+        writeln!(out, "{}", if first { "[]" } else { "\n]" })?;
+        Ok(out.flush()?)
+    });
+    match written {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
 }

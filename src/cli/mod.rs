@@ -3,6 +3,7 @@
 mod agreement;
 mod backup;
 mod bank;
+mod bench;
 mod check;
 mod client;
 mod demo;
@@ -79,6 +80,9 @@ pub enum Command {
     /// Generate the man page or shell completions (used to build the package).
     #[command(subcommand, hide = true)]
     Generate(generate::Command),
+    /// Benchmark helpers: generated databases (see scripts/bench.sh).
+    #[command(subcommand, hide = true)]
+    Bench(bench::Command),
     /// Sample clients simulated day by day; every message written to a directory.
     Demo(demo::Args),
     /// Payment plans and promises typed in by the owner.
@@ -142,6 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => return run::run(cli.config, cli.db, &args),
         Command::Templates(cmd) => return templates::run(cmd),
         Command::Generate(cmd) => return generate::run(cmd),
+        Command::Bench(cmd) => return bench::run(cmd),
         _ => {}
     }
     let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;
@@ -151,7 +156,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Demo(_)
         | Command::Run(_)
         | Command::Generate(_)
-        | Command::Templates(_) => {
+        | Command::Templates(_)
+        | Command::Bench(_) => {
             unreachable!("handled above")
         }
         Command::Check => check::run(&ctx),

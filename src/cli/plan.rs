@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
-use super::{Context, print_json};
+use super::Context;
 use crate::engine;
 
 /// Options of `plan`.
@@ -30,7 +30,7 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
 /// The rows of `plan --json`: the stable fields (`client`, `stage`, `channel`, `invoices`,
 /// `send_at`) on every row, planned messages first, then the held items with their reason, so
 /// the JSON says everything the text does.
-fn json_rows(plan: &crate::policy::planner::Plan) -> Vec<serde_json::Value> {
+fn json_rows(plan: &crate::policy::planner::Plan) -> impl Iterator<Item = serde_json::Value> + '_ {
     let planned = plan.messages.iter().map(|m| {
         let mut v = serde_json::to_value(m).unwrap_or_default();
         if let Some(o) = v.as_object_mut() {
@@ -49,7 +49,28 @@ fn json_rows(plan: &crate::policy::planner::Plan) -> Vec<serde_json::Value> {
             "reason": h.reason,
         })
     });
-    planned.chain(held).collect()
+    planned.chain(held)
+}
+
+/// Writes the rows as one pretty JSON array, row by row (no whole-output value in memory).
+fn write_json_rows(plan: &crate::policy::planner::Plan) -> Result<()> {
+    struct Rows<'a>(std::cell::RefCell<Option<Box<dyn Iterator<Item = serde_json::Value> + 'a>>>);
+    impl serde::Serialize for Rows<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let rows = self.0.borrow_mut().take();
+            s.collect_seq(rows.into_iter().flatten())
+        }
+    }
+    let out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(
+        &mut out,
+        &Rows(std::cell::RefCell::new(Some(Box::new(json_rows(plan))))),
+    )?;
+    use std::io::Write as _;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
@@ -57,7 +78,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let now = args.now.unwrap_or_else(Utc::now);
     let plan = engine::plan_now(&store, &ctx.config, now)?;
     if args.json {
-        print_json(&json_rows(&plan))?;
+        write_json_rows(&plan)?;
         return Ok(ExitCode::SUCCESS);
     }
     println!("Plan at {now}");

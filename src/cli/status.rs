@@ -64,7 +64,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let today = Utc::now()
         .with_timezone(&ctx.config.business.time_zone)
         .date_naive();
-    let invoices = store::invoices::list(conn, None)?;
+    // Only the open invoices count (aging, disputes): read those, by their own index.
+    let mut invoices = Vec::new();
+    store::invoices::for_each_open(conn, |i| {
+        invoices.push(i);
+        Ok(())
+    })?;
     let aging = aging(&invoices, today);
     let promises: Vec<_> = store::promises::all(conn)?
         .into_iter()

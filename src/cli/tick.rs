@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     })?;
     print_report(&report)?;
     if report.queued.queued.is_empty() && report.flushed.sent == 0 {
-        explain_quiet(ctx, &store, now)?;
+        explain_quiet(&report.queued, &store)?;
     }
     Ok(if report.queued.errors.is_empty() {
         ExitCode::SUCCESS
@@ -91,11 +91,12 @@ fn print_report(r: &PassReport) -> Result<()> {
 }
 
 /// Nothing went out: say why, and when the next message is due.
-fn explain_quiet(ctx: &Context, store: &Store, now: DateTime<Utc>) -> Result<()> {
-    let plan = engine::plan_now(store, &ctx.config, now)?;
-    let mut later: Vec<_> = plan.messages.iter().filter(|m| !m.due_now).collect();
-    later.sort_by_key(|m| m.send_at);
-    match (later.first(), outbox::next_due(store.conn())?) {
+/// Says what comes next, from the pass's own plan (not planning a second time).
+fn explain_quiet(queued: &engine::QueueReport, store: &Store) -> Result<()> {
+    match (
+        queued.next_planned.as_ref(),
+        outbox::next_due(store.conn())?,
+    ) {
         (Some(m), retry) if retry.is_none_or(|r| m.send_at <= r) => println!(
             "nothing to send now; next: {} {} at {} ({})",
             m.client,
@@ -107,12 +108,12 @@ fn explain_quiet(ctx: &Context, store: &Store, now: DateTime<Utc>) -> Result<()>
             "nothing to send now; next retry at {} (see `cobrador outbox list`)",
             retry.format("%Y-%m-%d %H:%M UTC")
         ),
-        (_, None) if plan.held.is_empty() => {
+        (_, None) if queued.held == 0 => {
             println!("nothing to send: no open invoice needs a message")
         }
         (_, None) => println!(
             "nothing to send now; {} held (see `cobrador plan` for each reason)",
-            plan.held.len()
+            queued.held
         ),
     }
     Ok(())

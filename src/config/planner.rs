@@ -15,6 +15,15 @@ impl Settings {
     /// Resolves contact rules for every country and a holiday calendar for every
     /// `(country, region)` the snapshot's clients live in.
     pub fn from_config(config: &Config, snapshot: &Snapshot) -> Result<Settings> {
+        Settings::for_clients(config, snapshot.clients.iter().map(|f| &f.client))
+    }
+
+    /// Like [`Settings::from_config`], for the given clients (one per `(country, region)` is
+    /// enough), so that a streamed plan need not hold every client first.
+    pub fn for_clients<'a>(
+        config: &Config,
+        clients: impl IntoIterator<Item = &'a crate::domain::Client>,
+    ) -> Result<Settings> {
         let mut rules = BTreeMap::new();
         for country in Country::ALL {
             let resolved = ContactRules::resolve(country, &config.contact_config(country.code()))
@@ -22,8 +31,7 @@ impl Settings {
             rules.insert(country.code().to_owned(), resolved);
         }
         let mut calendars = BTreeMap::new();
-        for file in &snapshot.clients {
-            let c = &file.client;
+        for c in clients {
             let key = (c.country.clone(), c.region.clone());
             if calendars.contains_key(&key) {
                 continue;

@@ -9,8 +9,6 @@
 //! client's reply hours ([`planner::reply_moment`]); the sender then holds it to the client's
 //! contact window like any client message.
 
-use std::collections::BTreeMap;
-
 use anyhow::Result;
 use chrono::{DateTime, Days, Utc};
 
@@ -65,19 +63,30 @@ fn still_reachable(file: &ClientFile, reminder: &OutboxMessage) -> Vec<String> {
         .collect()
 }
 
+/// Whether `file` may need a receipt at `now` (a payment in the last days): the planning pass
+/// streams clients and keeps only such files (and those with something due) for
+/// [`queue_receipts`].
+pub fn may_need_receipt(file: &ClientFile, now: DateTime<Utc>) -> bool {
+    let today = now.with_timezone(&file.client.time_zone).date_naive();
+    let since = today - Days::new(RECENT_DAYS);
+    file.payments
+        .iter()
+        .any(|p| p.kind == PaymentKind::Payment && p.paid_on >= since)
+}
+
 /// Queues the receipts due at `now`; returns (client, outbox id) of each one queued.
-pub fn queue_receipts(
+pub fn queue_receipts<'a>(
     tx: &rusqlite::Connection,
     config: &Config,
     renderer: &Renderer,
-    files: &BTreeMap<&str, &ClientFile>,
+    files: impl IntoIterator<Item = &'a ClientFile>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, i64)>> {
     let mut queued = Vec::new();
     if !config.reminders.receipts {
         return Ok(queued);
     }
-    for file in files.values() {
+    for file in files {
         let today = now.with_timezone(&file.client.time_zone).date_naive();
         let since = today - Days::new(RECENT_DAYS);
         for invoice in file

@@ -60,11 +60,17 @@ pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
 pub fn plan(snapshot: &Snapshot, settings: &Settings, now: DateTime<Utc>) -> Plan {
     let mut out = Plan::default();
     for file in &snapshot.clients {
-        if let Err(e) = plan_client(file, settings, now, &mut out) {
-            out.errors.push(format!("client {}: {e}", file.client.id));
-        }
+        plan_into(file, settings, now, &mut out);
     }
     out
+}
+
+/// Plans one client at `now`, adding to `out`: what [`plan`] does for each client, for callers
+/// that stream the clients (the store's bulk loader) instead of holding a whole snapshot.
+pub fn plan_into(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out: &mut Plan) {
+    if let Err(e) = plan_client(file, settings, now, out) {
+        out.errors.push(format!("client {}: {e}", file.client.id));
+    }
 }
 
 fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, reason: String) {

@@ -9,6 +9,7 @@
 //! the contact they were checked for. Messages to the owner are never held.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -31,16 +32,21 @@ pub struct ContactWindows {
 impl ContactWindows {
     /// The windows of every client in the database, under the configuration's contact rules.
     pub fn load(config: &Config, conn: &Connection) -> Result<ContactWindows> {
-        let snapshot = snapshot::load(conn)?;
-        let settings = Settings::from_config(config, &snapshot)?;
-        let clients = snapshot
-            .clients
-            .into_iter()
-            .map(|f| {
-                let c = f.client;
-                (c.id, (c.time_zone, c.country, c.region))
-            })
-            .collect();
+        // Only what the window needs, one row per client (not the planner's whole snapshot).
+        let settings = Settings::for_clients(config, &snapshot::one_per_region(conn)?)?;
+        let mut stmt = conn.prepare("SELECT id, time_zone, country, region FROM clients")?;
+        let mut rows = stmt.query([])?;
+        let mut clients = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let tz: String = r.get(1)?;
+            let tz = Tz::from_str(&tz).map_err(|e| {
+                anyhow::anyhow!(
+                    "client {}: time zone {tz:?}: {e}",
+                    r.get::<_, String>(0).unwrap_or_default()
+                )
+            })?;
+            clients.insert(r.get(0)?, (tz, r.get(2)?, r.get(3)?));
+        }
         Ok(ContactWindows { settings, clients })
     }
 

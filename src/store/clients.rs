@@ -10,9 +10,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::ts;
 use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole};
 
-const CLIENT_COLUMNS: &str = "id, name, legal_name, tax_id, country, region, time_zone, kind, segment, language, tuteo, on_hold, notes";
+pub(crate) const CLIENT_COLUMNS: &str = "id, name, legal_name, tax_id, country, region, time_zone, kind, segment, language, tuteo, on_hold, notes";
 
-fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
+pub(crate) fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     let tz: String = row.get(6)?;
     let kind: String = row.get(7)?;
     Ok(Client {
@@ -104,10 +104,10 @@ pub fn set_hold(conn: &Connection, id: &str, on_hold: bool, now: DateTime<Utc>) 
     Ok(())
 }
 
-const CONTACT_COLUMNS: &str =
+pub(crate) const CONTACT_COLUMNS: &str =
     "id, client_id, name, email, telegram_chat_id, role, preferred_channel, opted_out";
 
-fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
+pub(crate) fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     let role: String = row.get(5)?;
     let channel: String = row.get(6)?;
     Ok(Contact {

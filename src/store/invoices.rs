@@ -1,5 +1,6 @@
 //! Invoices and payments. The balance is always computed from the payments, never stored.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
@@ -12,10 +13,11 @@ use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
 
 /// Invoice columns plus the paid sum, computed by SQL over TEXT amounts without floats:
 /// the sum is done in Rust (see [`balance_of`]) to stay exact.
-const INVOICE_COLUMNS: &str = "number, client_id, issue_date, due_date, currency, amount, status,
+pub(crate) const INVOICE_COLUMNS: &str =
+    "number, client_id, issue_date, due_date, currency, amount, status,
      paid_claimed_on, pdf_path, description";
 
-fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
+pub(crate) fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
     let status: String = row.get(6)?;
     let claimed: Option<String> = row.get(7)?;
     let amount: Money = row.get(5)?;
@@ -137,27 +139,69 @@ pub fn require(conn: &Connection, number: &str) -> Result<Invoice> {
 }
 
 /// Every invoice (optionally of one client) with balances, by due date.
+///
+/// Linear: one pass over the invoices and one over the payments (of that client only, by
+/// index, when a client is given), summed per invoice in exact decimals.
 pub fn list(conn: &Connection, client_id: Option<&str>) -> Result<Vec<Invoice>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {INVOICE_COLUMNS} FROM invoices WHERE ?1 IS NULL OR client_id = ?1
-         ORDER BY due_date, number"
-    ))?;
-    let raw: Vec<Invoice> = stmt
-        .query_map([client_id], invoice_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    let all_payments = all_payments(conn)?;
-    Ok(raw
-        .into_iter()
-        .map(|mut inv| {
-            inv.paid = all_payments
-                .iter()
-                .filter(|p| p.invoice_number == inv.number)
-                .map(|p| p.amount)
-                .sum();
+    let (invoices, payments) = match client_id {
+        Some(_) => (
+            format!(
+                "SELECT {INVOICE_COLUMNS} FROM invoices WHERE client_id = ?1
+                 ORDER BY due_date, number"
+            ),
+            "SELECT p.invoice_number, p.amount FROM invoices i
+             JOIN payments p ON p.invoice_number = i.number WHERE i.client_id = ?1",
+        ),
+        None => (
+            format!("SELECT {INVOICE_COLUMNS} FROM invoices ORDER BY due_date, number"),
+            "SELECT invoice_number, amount FROM payments WHERE ?1 IS NULL",
+        ),
+    };
+    let mut paid: HashMap<String, Money> = HashMap::new();
+    let mut stmt = conn.prepare(payments)?;
+    let mut rows = stmt.query([client_id])?;
+    while let Some(r) = rows.next()? {
+        let sum = paid.entry(r.get(0)?).or_insert(Money::ZERO);
+        *sum = *sum + r.get::<_, Money>(1)?;
+    }
+    let mut stmt = conn.prepare(&invoices)?;
+    let mut out = Vec::new();
+    let mut rows = match client_id {
+        Some(id) => stmt.query([id])?,
+        None => stmt.query([])?,
+    };
+    while let Some(r) = rows.next()? {
+        let mut inv = invoice_from_row(r)?;
+        if let Some(sum) = paid.get(&inv.number) {
+            inv.paid = *sum;
             inv.balance = inv.amount - inv.paid;
-            inv
-        })
-        .collect())
+        }
+        out.push(inv);
+    }
+    Ok(out)
+}
+
+/// Calls `f` with each open invoice (not paid, cancelled or written off) with its balance, by
+/// due date, as the rows come: the first ones are out before the last are read.
+pub fn for_each_open(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoices INDEXED BY invoices_open_due
+         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY due_date, number"
+    ))?;
+    let mut sums = conn.prepare("SELECT amount FROM payments WHERE invoice_number = ?1")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut inv = invoice_from_row(r)?;
+        let mut paid = Money::ZERO;
+        let mut amounts = sums.query([&inv.number])?;
+        while let Some(a) = amounts.next()? {
+            paid = paid + a.get::<_, Money>(0)?;
+        }
+        inv.paid = paid;
+        inv.balance = inv.amount - paid;
+        f(inv)?;
+    }
+    Ok(())
 }
 
 /// Sets an invoice's status by hand (dispute, hold, cancel...) and logs nothing: callers log.
@@ -322,7 +366,7 @@ fn take_discount(
     Ok(())
 }
 
-fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
+pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(5)?;
     Ok(Payment {
         id: r.get(0)?,

@@ -26,7 +26,7 @@ pub fn insert_if_new(
         "INSERT INTO outbox (dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
                              body_text, body_html, attachment, message_id, in_reply_to,
                              message_references, send_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', NULL, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (dedup_key) DO NOTHING",
         params![
             msg.dedup_key,
@@ -37,8 +37,6 @@ pub fn insert_if_new(
             serde_json::to_string(&msg.recipients)?,
             serde_json::to_string(&msg.cc)?,
             msg.subject,
-            msg.body_text,
-            msg.body_html,
             msg.attachment,
             msg.message_id,
             msg.in_reply_to,
@@ -51,6 +49,9 @@ pub fn insert_if_new(
         return Ok(None);
     }
     let id = conn.last_insert_rowid();
+    // The body apart from the row whose state changes (see schema_scale.sql).
+    conn.prepare_cached("INSERT INTO outbox_bodies (outbox_id, text, html) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, msg.body_text, msg.body_html])?;
     for (number, reached) in &msg.invoices {
         conn.execute(
             "INSERT INTO outbox_invoices (outbox_id, invoice_number, reached) VALUES (?1, ?2, ?3)",
@@ -72,11 +73,32 @@ pub fn key_exists(conn: &Connection, dedup_key: &str) -> Result<bool> {
         .is_some())
 }
 
+/// The columns [`from_row`] reads; the bodies come from `outbox_bodies` (see [`FROM`]), or
+/// from the outbox row itself for a row written before they moved.
 const COLUMNS: &str = "id, dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
-    body_text, body_html, attachment, message_id, in_reply_to, message_references, send_at,
+    coalesce(text, body_text), coalesce(html, body_html), attachment, message_id, in_reply_to, message_references, send_at,
     status, attempts, retry_at, last_error, sent_at, telegram_message_id";
 
+/// The outbox with its bodies.
+const FROM: &str = "outbox LEFT JOIN outbox_bodies ON outbox_bodies.outbox_id = outbox.id";
+
 fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    let id: i64 = r.get(0)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT invoice_number, reached FROM outbox_invoices WHERE outbox_id = ?1 ORDER BY invoice_number",
+    )?;
+    let invoices = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    from_row_with(r, invoices)
+}
+
+/// A message from a row of [`COLUMNS`] and its invoices, read separately (the planner's bulk
+/// loader reads them all in one ordered pass instead of one query per message).
+pub(crate) fn from_row_with(
+    r: &Row<'_>,
+    invoices: Vec<(String, bool)>,
+) -> rusqlite::Result<OutboxMessage> {
     let id: i64 = r.get(0)?;
     let channel: String = r.get(5)?;
     let recipients: String = r.get(6)?;
@@ -84,12 +106,6 @@ fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
     let status: String = r.get(16)?;
     let retry_at: Option<String> = r.get(18)?;
     let sent_at: Option<String> = r.get(20)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT invoice_number, reached FROM outbox_invoices WHERE outbox_id = ?1 ORDER BY invoice_number",
-    )?;
-    let invoices = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     Ok(OutboxMessage {
         id,
         message: NewOutboxMessage {
@@ -124,7 +140,7 @@ fn query(
     filter: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<OutboxMessage>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM outbox {filter}"))?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} {filter}"))?;
     let rows = stmt.query_map(params, |r| from_row(conn, r))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -6,8 +6,12 @@
 //! `failed`, still being tried, and waits; once released, it sees it `dead`, plans the stage
 //! again and, where the client has another channel, uses that one.
 
+mod bulk;
+
 use anyhow::Result;
 use rusqlite::Connection;
+
+pub use bulk::for_each_client;
 
 use super::{OutboxMessage, OutboxStatus};
 use crate::domain::{ClientFile, Snapshot};
@@ -20,8 +24,34 @@ fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {
     m
 }
 
-/// Reads every client with its contacts, invoices, payments, promises and messages.
+/// Reads every client with its contacts, invoices, payments, promises and messages, through
+/// the bulk loader (each table read once, in client order; see [`for_each_client`]).
 pub fn load(conn: &Connection) -> Result<Snapshot> {
+    let mut clients = Vec::new();
+    for_each_client(conn, |file| {
+        clients.push(file);
+        Ok(())
+    })?;
+    Ok(Snapshot { clients })
+}
+
+/// One client per `(country, region)`, the first by id of each: enough to build the planner's
+/// settings ([`crate::policy::planner::Settings::for_clients`]) without loading every client.
+pub fn one_per_region(conn: &Connection) -> Result<Vec<crate::domain::Client>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM clients WHERE id IN (SELECT min(id) FROM clients GROUP BY country, region)
+         ORDER BY id",
+        super::clients::CLIENT_COLUMNS
+    ))?;
+    let rows = stmt.query_map([], super::clients::client_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The reference loader, per client over whole tables (quadratic): the bulk loader must give
+/// the planner the same plans (the test `tests/scale.rs` compares them on generated data).
+/// Not for production use.
+#[doc(hidden)]
+pub fn load_reference(conn: &Connection) -> Result<Snapshot> {
     let clients = super::clients::list(conn)?;
     let contacts = super::inbox::reachable_contacts(conn)?;
     let invoices = super::invoices::list(conn, None)?;
