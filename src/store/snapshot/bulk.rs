@@ -59,7 +59,9 @@ impl<'s, T> Cursor<'s, T> {
     }
 }
 
-const CONTACTS: &str = "SELECT id, client_id, name, email, telegram_chat_id, role,
+/// A bounced address is no address for the planner (as [`crate::store::inbox::reachable_contacts`]).
+const CONTACTS: &str = "SELECT id, client_id, name,
+    CASE WHEN email_undeliverable_at IS NULL THEN email END, telegram_chat_id, role,
     preferred_channel, opted_out FROM contacts
     ORDER BY client_id, CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END, position, id";
 
