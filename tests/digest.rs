@@ -4,30 +4,8 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use support::{Capture, config_text, plain_smtp};
-
-fn cobrador(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .arg("--config")
-        .arg(dir.join("cobrador.toml"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cobrador(dir, args);
-    assert!(
-        out.status.success(),
-        "cobrador {args:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use support::{Capture, cobrador_ok, config_text, plain_smtp};
 
 /// (subject, text body) of every captured digest, in arrival order.
 fn digests(server: &Capture) -> Vec<(String, String)> {
@@ -50,14 +28,14 @@ fn digests(server: &Capture) -> Vec<(String, String)> {
 fn setup(dir: &Path, port: u16) {
     let extra = format!("{}\n[digest]\nhour = \"08:00\"\n", plain_smtp(port, 10));
     std::fs::write(dir.join("cobrador.toml"), config_text(&extra)).unwrap();
-    ok(dir, &["init"]);
+    cobrador_ok(dir, &["init"]);
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (kind, file) in [
         ("clients", "clientes.csv"),
         ("invoices", "facturas.csv"),
         ("payments", "pagos.csv"),
     ] {
-        ok(
+        cobrador_ok(
             dir,
             &["import", kind, examples.join(file).to_str().unwrap()],
         );
@@ -72,12 +50,12 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
     setup(dir, server.port);
 
     // Tuesday 24 November, 10:30 in Madrid: reminders go, and that day's digest too.
-    ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
     assert_eq!(digests(&server).len(), 1, "the day's first digest");
 
     // During the day: a dispute, a promise typed by the owner, and a reply read from the inbox.
-    ok(dir, &["invoice", "dispute", "F2026-118"]);
-    ok(dir, &["agreement", "promise", "F2026-131", "2026-11-25"]);
+    cobrador_ok(dir, &["invoice", "dispute", "F2026-118"]);
+    cobrador_ok(dir, &["agreement", "promise", "F2026-131", "2026-11-25"]);
     {
         let store = cobrador::store::Store::open(&dir.join("cobrador.db")).unwrap();
         let reply = cobrador::store::NewResponse {
@@ -110,11 +88,11 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
     }
 
     // Wednesday 07:59 in Madrid: not yet.
-    ok(dir, &["tick", "--now", "2026-11-25T06:59:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T06:59:00Z"]);
     assert_eq!(digests(&server).len(), 1, "nothing before 08:00");
 
     // 08:00: the digest of the 25th.
-    let out = ok(dir, &["tick", "--now", "2026-11-25T07:00:00Z"]);
+    let out = cobrador_ok(dir, &["tick", "--now", "2026-11-25T07:00:00Z"]);
     assert!(out.contains("_owner digest"), "{out}");
     let all = digests(&server);
     assert_eq!(all.len(), 2, "{out}");
@@ -143,11 +121,11 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
     );
 
     // Later passes the same day, and a restart, send no second digest.
-    ok(dir, &["tick", "--now", "2026-11-25T07:00:00Z"]);
-    ok(dir, &["tick", "--now", "2026-11-25T18:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T07:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T18:00:00Z"]);
     assert_eq!(digests(&server).len(), 2, "once a day");
 
     // The owner's reserved row is no client.
-    let clients = ok(dir, &["client", "list"]);
+    let clients = cobrador_ok(dir, &["client", "list"]);
     assert!(!clients.contains("_owner"), "{clients}");
 }

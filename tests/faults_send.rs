@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use chrono::Datelike;
@@ -280,29 +280,8 @@ async fn retries_last_four_days_whatever_the_number_of_attempts() {
 
 // ---- The binary: tick says what failed; dead never advances; requeue; release ----
 
-fn cobrador(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .arg("--config")
-        .arg(dir.join("cobrador.toml"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cobrador(dir, args);
-    assert!(
-        out.status.success(),
-        "cobrador {args:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn outbox_rows(dir: &Path) -> Vec<serde_json::Value> {
-    serde_json::from_str(&ok(dir, &["outbox", "list", "--json"])).unwrap()
+    serde_json::from_str(&cobrador_ok(dir, &["outbox", "list", "--json"])).unwrap()
 }
 
 #[test]
@@ -311,20 +290,20 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
     let dir = tmp.path();
     let port = unused_port();
     std::fs::write(dir.join("cobrador.toml"), config_text(&plain_smtp(port, 5))).unwrap();
-    ok(dir, &["init"]);
+    cobrador_ok(dir, &["init"]);
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (kind, file) in [
         ("clients", "clientes.csv"),
         ("invoices", "facturas.csv"),
         ("payments", "pagos.csv"),
     ] {
-        ok(
+        cobrador_ok(
             dir,
             &["import", kind, examples.join(file).to_str().unwrap()],
         );
     }
     // The server is down: tick says so, and when it retries.
-    let out = cobrador(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    let out = run_cobrador(dir, &["tick", "--now", "2026-11-24T09:30:00Z"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("warning: sending stopped: cannot connect to SMTP server 127.0.0.1:"),
@@ -338,12 +317,12 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
     // First contact on an invoice already late starts at the first overdue stage (issue 13).
     assert_eq!(formal["stage"], "early");
     // Six days later (inside Madrid's hours) the next attempt gives up: dead.
-    ok(dir, &["tick", "--now", "2026-11-30T10:30:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-30T10:30:00Z"]);
     let rows = outbox_rows(dir);
     let dead = rows.iter().find(|m| m["id"] == formal["id"]).unwrap();
     assert_eq!(dead["status"], "dead", "{dead}");
     // Not counted as sent: no next stage, no "final notice sent".
-    let plan: Vec<serde_json::Value> = serde_json::from_str(&ok(
+    let plan: Vec<serde_json::Value> = serde_json::from_str(&cobrador_ok(
         dir,
         &["plan", "--now", "2026-11-30T10:35:00Z", "--json"],
     ))
@@ -361,15 +340,15 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
         .find(|m| m["status"] == "dead" && m["client_id"] != "C001")
         .expect("another dead message");
     let other_id = other["id"].as_i64().unwrap().to_string();
-    ok(dir, &["outbox", "requeue", &other_id]);
-    let out = ok(dir, &["outbox", "flush", "--now", "2026-11-30T10:40:00Z"]);
+    cobrador_ok(dir, &["outbox", "requeue", &other_id]);
+    let out = cobrador_ok(dir, &["outbox", "flush", "--now", "2026-11-30T10:40:00Z"]);
     assert!(out.contains("sent 1"), "{out}");
-    let out = cobrador(dir, &["outbox", "requeue", &other_id]);
+    let out = run_cobrador(dir, &["outbox", "requeue", &other_id], &[]);
     assert!(!out.status.success(), "only dead messages are requeued");
     // A day later the early stage is released and planned again: the same stage (not the
     // final notice its age would reach), sent once.
-    ok(dir, &["tick", "--now", "2026-12-01T10:45:00Z"]);
-    ok(dir, &["tick", "--now", "2026-12-01T10:50:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-12-01T10:45:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-12-01T10:50:00Z"]);
     let rows = outbox_rows(dir);
     let c001: Vec<_> = rows.iter().filter(|m| m["client_id"] == "C001").collect();
     let stages: Vec<(&str, &str)> = c001
@@ -389,7 +368,7 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
         "{stages:?}"
     );
     // `outbox flush --now` takes the current time when bare.
-    ok(dir, &["outbox", "flush", "--now"]);
+    cobrador_ok(dir, &["outbox", "flush", "--now"]);
 }
 
 // ---- 7. No credentials in logs ----
@@ -502,20 +481,20 @@ fn preview_shows_the_headers_a_send_writes() {
         config_text(&format!("[email]\noutbox-dir = \"{}\"\n", out.display())),
     )
     .unwrap();
-    ok(dir, &["init"]);
+    cobrador_ok(dir, &["init"]);
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
-        ok(
+        cobrador_ok(
             dir,
             &["import", kind, examples.join(file).to_str().unwrap()],
         );
     }
     // Previewed before the send (afterwards, a preview threads under what was sent).
-    let preview = ok(
+    let preview = cobrador_ok(
         dir,
         &["preview", "--invoice", "F2026-101", "--stage", "early"],
     );
-    ok(dir, &["tick", "--now", "2026-11-24T10:30:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T10:30:00Z"]);
     let rows = outbox_rows(dir);
     let sent = rows
         .iter()
