@@ -6,7 +6,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::config_text;
+use support::{cobrador_ok, config_text};
 
 fn check(dir: &Path, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cobrador"))
@@ -19,16 +19,7 @@ fn check(dir: &Path, env: &[(&str, &str)]) -> Output {
 }
 
 fn init(dir: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .args(["--config", "cobrador.toml", "init"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cobrador_ok(dir, &["init"]);
 }
 
 #[test]
@@ -71,19 +62,12 @@ fn stale_payment_data_is_a_warning() {
     std::fs::write(dir.path().join("cobrador.toml"), config_text("")).unwrap();
     init(dir.path());
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
-        let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-            .current_dir(dir.path())
-            .args(["--config", "cobrador.toml", "import", kind])
-            .arg(examples.join(file))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let import = |kind: &str, file: &str| {
+        let path = examples.join(file);
+        cobrador_ok(dir.path(), &["import", kind, path.to_str().unwrap()]);
+    };
+    import("clients", "clientes.csv");
+    import("invoices", "facturas.csv");
     let out = check(dir.path(), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
@@ -91,17 +75,7 @@ fn stale_payment_data_is_a_warning() {
         stdout.contains("payments: none was ever recorded or imported"),
         "{stdout}"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir.path())
-        .args(["--config", "cobrador.toml", "import", "payments"])
-        .arg(examples.join("pagos.csv"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import("payments", "pagos.csv");
     let stdout = String::from_utf8_lossy(&check(dir.path(), &[]).stdout).into_owned();
     assert!(!stdout.contains("payments:"), "fresh payments: {stdout}");
 }
@@ -114,16 +88,7 @@ fn the_database_and_backups_are_private_and_a_closed_pipe_is_quiet() {
     init(dir.path());
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&dir.path().join("cobrador.db")), 0o600);
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir.path())
-        .args(["--config", "cobrador.toml", "backup", "copia.db"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cobrador_ok(dir.path(), &["backup", "copia.db"]);
     assert_eq!(mode(&dir.path().join("copia.db")), 0o600);
     // `cobrador demo | head -c 1`: the reader goes away after one byte while the demo keeps
     // printing its timeline; cobrador ends quietly (SIGPIPE), without a panic.

@@ -505,23 +505,9 @@ service stats {{
 }
 
 impl Drop for Dovecot {
+    /// Stops the server and its mail processes: a test leaves nothing running.
     fn drop(&mut self) {
-        let conf = self.dir.path().join("dovecot.conf");
-        let _ = Command::new("doveadm")
-            .arg("-c")
-            .arg(&conf)
-            .arg("stop")
-            .stderr(Stdio::null())
-            .status();
-        if let Some(mut child) = self.child.take() {
-            let deadline = std::time::Instant::now() + Duration::from_secs(10);
-            while child.try_wait().ok().flatten().is_none() && std::time::Instant::now() < deadline
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.stop();
     }
 }
 
