@@ -1,55 +1,28 @@
 //! Agreements against a real SQLite file: discounts taken in time or too late, plans agreed
 //! with their written confirmation, promises typed in by the owner.
 
-use chrono::{DateTime, TimeZone, Utc};
-use cobrador::config::{Config, EXAMPLE};
+mod support;
+
+use cobrador::config::Config;
 use cobrador::domain::{InvoiceStatus, PaymentKind};
 use cobrador::engine;
-use cobrador::import::{Defaults, Kind, import_bytes};
 use cobrador::render::Renderer;
 use cobrador::store::{self, Store};
-
-fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
-}
+use support::{World, utc, world};
 
 /// One Madrid client with one 2.000 € invoice due Monday 9 November 2026.
-fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
-    let now = at(2026, 11, 1, 9);
-    import_bytes(
-        &mut store,
-        Kind::Clients,
-        "c.csv",
-        b"id;name;email\nC1;Uno;uno@cliente.example\n",
-        &d,
-        false,
-        now,
-    )
-    .unwrap();
-    let inv = "numero;cliente;fecha;vencimiento;importe\nF1;C1;10/10/2026;09/11/2026;2.000,00\n";
-    import_bytes(
-        &mut store,
-        Kind::Invoices,
-        "i.csv",
-        inv.as_bytes(),
-        &d,
-        false,
-        now,
-    )
-    .unwrap();
-    let config = Config::parse(EXAMPLE, "example").unwrap();
-    (dir, store, config, Renderer::new(None).unwrap())
+fn one_invoice_due_9_november() -> World {
+    world()
+        .clients("id;name;email\nC1;Uno;uno@cliente.example\n")
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\nF1;C1;10/10/2026;09/11/2026;2.000,00\n",
+        )
+        .build()
 }
 
-fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
-    let now = at(y, m, d, 12);
+/// The client pays `amount` of F1 on `day` (YYYY-MM-DD), at 12:00.
+fn pay(store: &mut Store, day: &str, amount: &str) {
+    let now = utc(&format!("{day} 12:00"));
     store
         .transaction(|tx| {
             store::invoices::add_payment(
@@ -73,13 +46,13 @@ fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
 /// 2 % discount valid for 7 days.
 fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
     // One step at a time: `early` first (Thursday 12 November), then `second`.
-    let report = engine::queue_due(store, config, renderer, at(2026, 11, 12, 11)).unwrap();
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-12 11:00")).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
     assert_eq!(report.queued[0].1, "early");
     let early = store::outbox::all(store.conn()).unwrap().pop().unwrap();
     store::outbox::mark_sending(store.conn(), early.id).unwrap();
-    store::outbox::mark_sent(store.conn(), early.id, at(2026, 11, 12, 11), None).unwrap();
-    let report = engine::queue_due(store, config, renderer, at(2026, 11, 16, 11)).unwrap();
+    store::outbox::mark_sent(store.conn(), early.id, utc("2026-11-12 11:00"), None).unwrap();
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-16 11:00")).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
     assert_eq!(report.queued[0].1, "second");
     let offers = store::agreements::offers(store.conn(), Some("F1")).unwrap();
@@ -88,7 +61,7 @@ fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
     assert_eq!(offers[0].valid_until.to_string(), "2026-11-23");
     let msg = store::outbox::all(store.conn()).unwrap().pop().unwrap();
     store::outbox::mark_sending(store.conn(), msg.id).unwrap();
-    store::outbox::mark_sent(store.conn(), msg.id, at(2026, 11, 16, 11), None).unwrap();
+    store::outbox::mark_sent(store.conn(), msg.id, utc("2026-11-16 11:00"), None).unwrap();
     assert!(
         msg.message.body_text.contains("un descuento del 2 %"),
         "{}",
@@ -103,9 +76,14 @@ fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
 
 #[test]
 fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() {
-    let (_d, mut store, config, renderer) = world();
+    let World {
+        dir: _d,
+        mut store,
+        config,
+        renderer,
+    } = one_invoice_due_9_november();
     offer(&mut store, &config, &renderer);
-    pay(&mut store, 2026, 11, 20, "1.960,00");
+    pay(&mut store, "2026-11-20", "1.960,00");
     let inv = store::invoices::require(store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
     let payments = store::invoices::payments(store.conn(), "F1").unwrap();
@@ -129,9 +107,14 @@ fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() 
 
 #[test]
 fn a_discount_taken_too_late_leaves_the_remainder_owed_and_reminded() {
-    let (_d, mut store, config, renderer) = world();
+    let World {
+        dir: _d,
+        mut store,
+        config,
+        renderer,
+    } = one_invoice_due_9_november();
     offer(&mut store, &config, &renderer);
-    pay(&mut store, 2026, 11, 24, "1.960,00");
+    pay(&mut store, "2026-11-24", "1.960,00");
     let inv = store::invoices::require(store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Open);
     assert_eq!(inv.balance.to_string(), "40.00");
@@ -140,14 +123,19 @@ fn a_discount_taken_too_late_leaves_the_remainder_owed_and_reminded() {
         "expired"
     );
     // The remainder is still reminded at the next stage (firm, 15 days overdue).
-    let plan = engine::plan_now(&store, &config, at(2026, 11, 25, 10)).unwrap();
+    let plan = engine::plan_now(&store, &config, utc("2026-11-25 10:00")).unwrap();
     assert_eq!(plan.messages.len(), 1, "{plan:?}");
     assert_eq!(plan.messages[0].stage, "firm");
 }
 
 #[test]
 fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
-    let (_d, mut store, config, renderer) = world();
+    let World {
+        dir: _d,
+        mut store,
+        config,
+        renderer,
+    } = one_invoice_due_9_november();
     let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let instalments =
         engine::agreements::even_instalments("2000".parse().unwrap(), 2, 30, first).unwrap();
@@ -158,7 +146,7 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         &["F1".into()],
         instalments,
         None,
-        at(2026, 11, 20, 10),
+        utc("2026-11-20 10:00"),
     )
     .unwrap();
     let confirmation = store::outbox::all(store.conn()).unwrap().pop().unwrap();
@@ -173,7 +161,7 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         "{}",
         confirmation.message.body_text
     );
-    let plan = engine::plan_now(&store, &config, at(2026, 11, 24, 10)).unwrap();
+    let plan = engine::plan_now(&store, &config, utc("2026-11-24 10:00")).unwrap();
     assert!(plan.messages.is_empty(), "{plan:?}");
     assert!(
         plan.held
@@ -182,7 +170,8 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         "{plan:?}"
     );
     // Three days before the first instalment, the instalment reminder is rendered and queued.
-    let report = engine::queue_due(&mut store, &config, &renderer, at(2026, 11, 30, 11)).unwrap();
+    let report =
+        engine::queue_due(&mut store, &config, &renderer, utc("2026-11-30 11:00")).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
     let reminder = store::outbox::all(store.conn()).unwrap().pop().unwrap();
     assert_eq!(
@@ -201,17 +190,22 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         &["F1".into()],
         vec![],
         None,
-        at(2026, 11, 21, 10),
+        utc("2026-11-21 10:00"),
     );
     assert!(again.is_err());
 }
 
 #[test]
 fn a_promise_typed_in_by_the_owner_pauses_the_reminders() {
-    let (_d, mut store, config, _renderer) = world();
+    let World {
+        dir: _d,
+        mut store,
+        config,
+        renderer: _renderer,
+    } = one_invoice_due_9_november();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    engine::agreements::promise(&mut store, "F1", date, None, at(2026, 11, 16, 8)).unwrap();
-    let plan = engine::plan_now(&store, &config, at(2026, 11, 16, 11)).unwrap();
+    engine::agreements::promise(&mut store, "F1", date, None, utc("2026-11-16 08:00")).unwrap();
+    let plan = engine::plan_now(&store, &config, utc("2026-11-16 11:00")).unwrap();
     assert!(plan.messages.is_empty());
     assert_eq!(plan.held[0].reason, "paused: promise until 2026-12-01");
 }

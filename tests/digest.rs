@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{Capture, cobrador_ok, config_text, plain_smtp};
+use support::{Capture, cobrador_ok, config_text, init_with_examples, plain_smtp};
 
 /// (subject, text body) of every captured digest, in arrival order.
 fn digests(server: &Capture) -> Vec<(String, String)> {
@@ -28,18 +28,7 @@ fn digests(server: &Capture) -> Vec<(String, String)> {
 fn setup(dir: &Path, port: u16) {
     let extra = format!("{}\n[digest]\nhour = \"08:00\"\n", plain_smtp(port, 10));
     std::fs::write(dir.join("cobrador.toml"), config_text(&extra)).unwrap();
-    cobrador_ok(dir, &["init"]);
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [
-        ("clients", "clientes.csv"),
-        ("invoices", "facturas.csv"),
-        ("payments", "pagos.csv"),
-    ] {
-        cobrador_ok(
-            dir,
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    init_with_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
 }
 
 #[test]
