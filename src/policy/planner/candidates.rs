@@ -14,6 +14,11 @@ use super::settle::Settled;
 use super::{ClientFile, Plan, hold};
 use crate::domain::{Contact, Invoice, InvoiceStatus, Money};
 
+/// The contacts that may be written to at all: those who have not opted out.
+pub fn reachable(file: &ClientFile) -> Vec<&Contact> {
+    file.contacts.iter().filter(|c| !c.opted_out).collect()
+}
+
 /// The contacts that may be written to, or `None` (with the hold recorded) when the client as
 /// a whole is not chased today.
 pub(super) fn gate_client<'a>(
@@ -26,7 +31,7 @@ pub(super) fn gate_client<'a>(
         hold(out, id, vec![], "paused: client on manual hold".into());
         return None;
     }
-    let reachable: Vec<&Contact> = file.contacts.iter().filter(|c| !c.opted_out).collect();
+    let reachable = reachable(file);
     if reachable.is_empty() {
         let reason = if file.contacts.is_empty() {
             "no contact to write to"

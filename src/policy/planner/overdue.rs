@@ -372,8 +372,8 @@ pub(super) fn retry_key(file: &ClientFile, base: String) -> String {
 }
 
 /// The deadline a stage states: the send day plus the gap to the next stage, moved forward
-/// to a business day in the client's calendar.
-pub(super) fn deadline(
+/// to a business day in the client's calendar (none for the last stage).
+pub fn deadline(
     ladder: &[Stage],
     index: usize,
     send_day: NaiveDate,
