@@ -3,10 +3,8 @@
 
 mod support;
 
-use cobrador::config::Config;
 use cobrador::domain::{InvoiceStatus, PaymentKind};
 use cobrador::engine;
-use cobrador::render::Renderer;
 use cobrador::store::{self, Store};
 use support::{World, utc, world};
 
@@ -44,7 +42,8 @@ fn pay(store: &mut Store, day: &str, amount: &str) {
 
 /// Queues the `second` reminder (7 days overdue: Monday 16 November, 12:00 Madrid) with its
 /// 2 % discount valid for 7 days.
-fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
+fn offer(w: &mut World) {
+    let (store, config, renderer) = (&mut w.store, &w.config, &w.renderer);
     // One step at a time: `early` first (Thursday 12 November), then `second`.
     let report = engine::queue_due(store, config, renderer, utc("2026-11-12 11:00")).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
@@ -76,17 +75,12 @@ fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
 
 #[test]
 fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = one_invoice_due_9_november();
-    offer(&mut store, &config, &renderer);
-    pay(&mut store, "2026-11-20", "1.960,00");
-    let inv = store::invoices::require(store.conn(), "F1").unwrap();
+    let mut w = one_invoice_due_9_november();
+    offer(&mut w);
+    pay(&mut w.store, "2026-11-20", "1.960,00");
+    let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
-    let payments = store::invoices::payments(store.conn(), "F1").unwrap();
+    let payments = store::invoices::payments(w.store.conn(), "F1").unwrap();
     let discount: Vec<_> = payments
         .iter()
         .filter(|p| p.kind == PaymentKind::Discount)
@@ -98,58 +92,48 @@ fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() 
     );
     assert_eq!(discount[0].amount.to_string(), "40.00");
     assert_eq!(
-        store::agreements::offers(store.conn(), Some("F1")).unwrap()[0].status,
+        store::agreements::offers(w.store.conn(), Some("F1")).unwrap()[0].status,
         "taken"
     );
-    let events = store::events::for_client(store.conn(), "C1", None).unwrap();
+    let events = store::events::for_client(w.store.conn(), "C1", None).unwrap();
     assert!(events.iter().any(|e| e.kind == "discount.taken"));
 }
 
 #[test]
 fn a_discount_taken_too_late_leaves_the_remainder_owed_and_reminded() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = one_invoice_due_9_november();
-    offer(&mut store, &config, &renderer);
-    pay(&mut store, "2026-11-24", "1.960,00");
-    let inv = store::invoices::require(store.conn(), "F1").unwrap();
+    let mut w = one_invoice_due_9_november();
+    offer(&mut w);
+    pay(&mut w.store, "2026-11-24", "1.960,00");
+    let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Open);
     assert_eq!(inv.balance.to_string(), "40.00");
     assert_eq!(
-        store::agreements::offers(store.conn(), Some("F1")).unwrap()[0].status,
+        store::agreements::offers(w.store.conn(), Some("F1")).unwrap()[0].status,
         "expired"
     );
     // The remainder is still reminded at the next stage (firm, 15 days overdue).
-    let plan = engine::plan_now(&store, &config, utc("2026-11-25 10:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert_eq!(plan.messages.len(), 1, "{plan:?}");
     assert_eq!(plan.messages[0].stage, "firm");
 }
 
 #[test]
 fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = one_invoice_due_9_november();
+    let mut w = one_invoice_due_9_november();
     let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let instalments =
         engine::agreements::even_instalments("2000".parse().unwrap(), 2, 30, first).unwrap();
     let id = engine::agreements::agree_plan(
-        &mut store,
-        &config,
-        &renderer,
+        &mut w.store,
+        &w.config,
+        &w.renderer,
         &["F1".into()],
         instalments,
         None,
         utc("2026-11-20 10:00"),
     )
     .unwrap();
-    let confirmation = store::outbox::all(store.conn()).unwrap().pop().unwrap();
+    let confirmation = store::outbox::all(w.store.conn()).unwrap().pop().unwrap();
     assert_eq!(confirmation.message.stage, "plan_confirmation");
     assert!(
         confirmation.message.body_text.contains("1.000,00 €"),
@@ -161,7 +145,7 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         "{}",
         confirmation.message.body_text
     );
-    let plan = engine::plan_now(&store, &config, utc("2026-11-24 10:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-24 10:00")).unwrap();
     assert!(plan.messages.is_empty(), "{plan:?}");
     assert!(
         plan.held
@@ -170,10 +154,15 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         "{plan:?}"
     );
     // Three days before the first instalment, the instalment reminder is rendered and queued.
-    let report =
-        engine::queue_due(&mut store, &config, &renderer, utc("2026-11-30 11:00")).unwrap();
+    let report = engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-11-30 11:00"),
+    )
+    .unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
-    let reminder = store::outbox::all(store.conn()).unwrap().pop().unwrap();
+    let reminder = store::outbox::all(w.store.conn()).unwrap().pop().unwrap();
     assert_eq!(
         reminder.message.dedup_key,
         format!("C1|instalment|plan-{id}-1")
@@ -184,9 +173,9 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
     );
     // A second plan over the same invoice is refused.
     let again = engine::agreements::agree_plan(
-        &mut store,
-        &config,
-        &renderer,
+        &mut w.store,
+        &w.config,
+        &w.renderer,
         &["F1".into()],
         vec![],
         None,
@@ -197,15 +186,10 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
 
 #[test]
 fn a_promise_typed_in_by_the_owner_pauses_the_reminders() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer: _renderer,
-    } = one_invoice_due_9_november();
+    let mut w = one_invoice_due_9_november();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    engine::agreements::promise(&mut store, "F1", date, None, utc("2026-11-16 08:00")).unwrap();
-    let plan = engine::plan_now(&store, &config, utc("2026-11-16 11:00")).unwrap();
+    engine::agreements::promise(&mut w.store, "F1", date, None, utc("2026-11-16 08:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-16 11:00")).unwrap();
     assert!(plan.messages.is_empty());
     assert_eq!(plan.held[0].reason, "paused: promise until 2026-12-01");
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Datelike;
-use chrono::{DateTime, Duration as Span, TimeZone, Timelike, Utc, Weekday};
+use chrono::{DateTime, Duration as Span, Timelike, Utc, Weekday};
 use cobrador::config::Config;
 use cobrador::policy::{ContactRules, Country, HolidayCalendar, is_allowed};
 use cobrador::sender::{self, FlushOptions, FlushReport};
@@ -144,7 +144,7 @@ async fn a_retry_that_falls_outside_contact_hours_waits_for_the_next_allowed_mom
     add_client_in(&store, "ES1", "ES", "Europe/Madrid");
     // Friday 27 November 2026, 18:30 in Bogotá (23:30 UTC): a 451, and the backoff (2 h)
     // lands at night.
-    let friday = Utc.with_ymd_and_hms(2026, 11, 27, 23, 30, 0).unwrap();
+    let friday = utc("2026-11-27 23:30");
     let mut m = reminder("CO1", "CO1|firm|1", &["ana@cliente.example"]);
     m.send_at = friday;
     let co = outbox::insert_if_new(store.conn(), &m, friday)
@@ -170,7 +170,7 @@ async fn a_retry_that_falls_outside_contact_hours_waits_for_the_next_allowed_mom
     assert_ne!(local.weekday(), Weekday::Sun, "{local}");
 
     // Madrid, Monday 23 November 19:30 local: a retry one hour later would be 20:30.
-    let monday = Utc.with_ymd_and_hms(2026, 11, 23, 18, 30, 0).unwrap();
+    let monday = utc("2026-11-23 18:30");
     let mut m = reminder("ES1", "ES1|firm|1", &["eva@cliente.example"]);
     m.send_at = monday;
     let es = outbox::insert_if_new(store.conn(), &m, monday)
@@ -213,7 +213,7 @@ async fn a_first_try_outside_contact_hours_waits_but_the_owner_is_told_at_once()
         .unwrap()
         .unwrap();
     // Due since 10:00, but the daemon only runs at 21:30 Madrid.
-    let night = Utc.with_ymd_and_hms(2026, 11, 23, 20, 30, 0).unwrap();
+    let night = utc("2026-11-23 20:30");
     let report = flush_at(&config, &mut store, night, &FlushOptions::default()).await;
     assert_eq!((report.sent, report.postponed), (1, 1), "{report:?}");
     assert_eq!(row(&store, owner).status, OutboxStatus::Sent);

@@ -5,8 +5,11 @@ mod support;
 
 use cobrador::config::EXAMPLE;
 use cobrador::domain::{Channel, InvoiceStatus};
-use cobrador::engine::{self, apply::Incoming};
-use cobrador::store::{self, Store};
+use cobrador::engine::{
+    self,
+    apply::{Applied, Incoming},
+};
+use cobrador::store::{self, OutboxMessage, Store};
 use support::{World, cobrador_ok, mail_fixture, parse_reply, two_clients, utc};
 
 #[test]
@@ -49,6 +52,28 @@ fn parse_reply_reads_text_and_whole_messages() {
     );
 }
 
+/// Queues our first reminder to C1 (Tuesday 24 November, 10:00 UTC) and returns it.
+fn our_reminder_to_c1(w: &mut World) -> OutboxMessage {
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-11-24 10:00"),
+    )
+    .unwrap();
+    store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .pop()
+        .unwrap()
+}
+
+/// Applies `inc` at the moment it was received; it must match something.
+fn apply(w: &mut World, inc: &Incoming) -> Applied {
+    engine::apply::apply_reply(&mut w.store, &w.config, &w.renderer, inc, inc.received_at)
+        .unwrap()
+        .expect("the reply is applied")
+}
+
 fn reply(id: &str, from: &str, body: &str, refs: Vec<String>) -> Incoming {
     Incoming {
         channel: Some(Channel::Email),
@@ -65,18 +90,9 @@ fn reply(id: &str, from: &str, body: &str, refs: Vec<String>) -> Incoming {
 
 #[test]
 fn a_threaded_promise_pauses_and_is_acknowledged_once() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = two_clients().build();
+    let mut w = two_clients().build();
     // Our reminder to C1, then the client's answer threaded to it.
-    engine::queue_due(&mut store, &config, &renderer, utc("2026-11-24 10:00")).unwrap();
-    let ours = store::outbox::for_client(store.conn(), "C1")
-        .unwrap()
-        .pop()
-        .unwrap();
+    let ours = our_reminder_to_c1(&mut w);
     let refs = vec![ours.message.message_id.clone().unwrap()];
     // Sent by a colleague at the client's own domain: the thread identifies the client, and the
     // domain vouches for the sender.
@@ -86,21 +102,13 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
         "Le pago el viernes sin falta.\n\nSaludos,\nAna",
         refs,
     );
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &inc,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(applied.client.as_deref(), Some("C1"));
     assert_eq!(
         (applied.intent.as_str(), applied.status.as_str()),
         ("promise", "applied")
     );
-    let ack = store::outbox::get(store.conn(), applied.ack.unwrap())
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
         .unwrap()
         .unwrap();
     assert_eq!(ack.message.recipients, ["otra@cliente.example"]);
@@ -110,7 +118,7 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
         "{}",
         ack.message.body_text
     );
-    let plan = engine::plan_now(&store, &config, utc("2026-11-25 10:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(
         plan.held
             .iter()
@@ -120,31 +128,22 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
     // The same message read again (IMAP re-fetch) changes nothing.
     assert!(
         engine::apply::apply_reply(
-            &mut store,
-            &config,
-            &renderer,
+            &mut w.store,
+            &w.config,
+            &w.renderer,
             &inc,
             utc("2026-11-24 18:00")
         )
         .unwrap()
         .is_none()
     );
-    assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
+    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
 }
 
 #[test]
 fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = two_clients().build();
-    engine::queue_due(&mut store, &config, &renderer, utc("2026-11-24 10:00")).unwrap();
-    let ours = store::outbox::for_client(store.conn(), "C1")
-        .unwrap()
-        .pop()
-        .unwrap();
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
     let refs = vec![ours.message.message_id.clone().unwrap()];
     let inc = reply(
         "<r9@x.example>",
@@ -152,22 +151,16 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
         "Ya está pagado, no escriban más.",
         refs,
     );
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &inc,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(applied.client.as_deref(), Some("C1"));
     assert_eq!(applied.status, "needs_review");
     assert!(applied.ack.is_none(), "nothing is said to a stranger");
     assert!(applied.alert.is_some(), "the owner is asked to look");
-    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    let inv = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
     assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
-    assert!(!store::clients::for_client(store.conn(), "C1").unwrap()[0].opted_out);
+    assert!(!store::clients::for_client(w.store.conn(), "C1").unwrap()[0].opted_out);
     // The owner reads it and vouches for it: the effect follows, and it leaves the review queue.
     let review = engine::apply::Reclassify {
         kind: cobrador::mail::classify::Kind::Reply,
@@ -175,9 +168,9 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
         ..Default::default()
     };
     let done = engine::apply::reclassify(
-        &mut store,
-        &config,
-        &renderer,
+        &mut w.store,
+        &w.config,
+        &w.renderer,
         applied.response_id,
         &review,
         utc("2026-11-25 09:00"),
@@ -188,14 +181,16 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
         ("paid", "reviewed")
     );
     assert!(done.ack.is_some(), "the client hears that it was noted");
-    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    let inv = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
     assert!(inv.paid_claimed_on.is_some(), "{inv:?}");
     assert!(
-        store::responses::list(store.conn(), true)
+        store::responses::list(w.store.conn(), true)
             .unwrap()
             .is_empty()
     );
-    let r = store::responses::get(store.conn(), applied.response_id)
+    let r = store::responses::get(w.store.conn(), applied.response_id)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -237,27 +232,14 @@ fn an_answer_given_by_phone_is_recorded_by_the_owner_and_applied() {
 
 #[test]
 fn a_dispute_stops_reminders_and_alerts_the_owner() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = two_clients().build();
+    let mut w = two_clients().build();
     let inc = reply(
         "<r2@x.example>",
         "dos@cliente.example",
         "No reconozco esta factura, nunca recibimos el material.",
         vec![],
     );
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &inc,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(
         applied.client.as_deref(),
         Some("C2"),
@@ -265,15 +247,15 @@ fn a_dispute_stops_reminders_and_alerts_the_owner() {
     );
     assert_eq!(applied.intent, "dispute");
     assert_eq!(
-        store::invoices::require(store.conn(), "F-2")
+        store::invoices::require(w.store.conn(), "F-2")
             .unwrap()
             .status,
         InvoiceStatus::Disputed
     );
-    let alert = store::outbox::get(store.conn(), applied.alert.unwrap())
+    let alert = store::outbox::get(w.store.conn(), applied.alert.unwrap())
         .unwrap()
         .unwrap();
-    assert_eq!(alert.message.recipients, [config.owner_email()]);
+    assert_eq!(alert.message.recipients, [w.config.owner_email()]);
     assert!(
         alert
             .message
@@ -284,62 +266,36 @@ fn a_dispute_stops_reminders_and_alerts_the_owner() {
 
 #[test]
 fn a_paid_claim_stops_reminders_until_a_person_checks() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = two_clients().build();
+    let mut w = two_clients().build();
     let inc = reply(
         "<r3@x.example>",
         "uno@cliente.example",
         "Sobre la F-1: ya está pagada, hicimos la transferencia ayer.",
         vec![],
     );
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &inc,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(applied.intent, "paid");
     assert!(
-        store::invoices::require(store.conn(), "F-1")
+        store::invoices::require(w.store.conn(), "F-1")
             .unwrap()
             .paid_claimed_on
             .is_some()
     );
-    let plan = engine::plan_now(&store, &config, utc("2026-11-25 10:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(plan.messages.iter().all(|m| m.client != "C1"), "{plan:?}");
 }
 
 #[test]
 fn the_list_unsubscribe_link_opts_the_client_out() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = two_clients().build();
+    let mut w = two_clients().build();
     let mut inc = reply("<r6@x.example>", "uno@cliente.example", "", vec![]);
     inc.subject = Some("BAJA C1".into());
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &inc,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(
         (applied.intent.as_str(), applied.status.as_str()),
         ("stop", "applied")
     );
-    let plan = engine::plan_now(&store, &config, utc("2026-11-25 10:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(
         plan.held
             .iter()
@@ -350,27 +306,14 @@ fn the_list_unsubscribe_link_opts_the_client_out() {
 
 #[test]
 fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
-    let World {
-        dir: _d,
-        mut store,
-        config,
-        renderer,
-    } = two_clients().build();
+    let mut w = two_clients().build();
     let stranger = reply(
         "<r4@x.example>",
         "nadie@desconocido.example",
         "Hola, ¿quién es usted?",
         vec![],
     );
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &stranger,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &stranger);
     assert_eq!(applied.status, "needs_review");
     assert!(applied.client.is_none());
     let question = reply(
@@ -379,20 +322,12 @@ fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
         "¿Me pueden reenviar la factura en PDF?",
         vec![],
     );
-    let applied = engine::apply::apply_reply(
-        &mut store,
-        &config,
-        &renderer,
-        &question,
-        utc("2026-11-24 17:00"),
-    )
-    .unwrap()
-    .unwrap();
+    let applied = apply(&mut w, &question);
     assert_eq!(
         (applied.intent.as_str(), applied.status.as_str()),
         ("question", "needs_review")
     );
     assert!(applied.alert.is_some(), "the owner is asked to answer");
-    let review = store::responses::list(store.conn(), true).unwrap();
+    let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 2);
 }

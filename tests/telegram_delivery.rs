@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use cobrador::domain::Channel;
 use cobrador::engine;
 use cobrador::render::Renderer;
@@ -18,7 +18,7 @@ use cobrador::store::{self, OutboxStatus, Store};
 use cobrador::telegram::{self, link};
 use fake::{ANA, BRUNO, World, button_texts, data_of, day, now};
 use serde_json::json;
-use support::{cobrador_cmd, cobrador_ok, wait_until};
+use support::{cobrador_cmd, cobrador_ok, utc, wait_until};
 
 #[tokio::test]
 async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
@@ -80,7 +80,7 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
     // Bruno blocks the bot. Before we hear of it, his next reminder is due (Wednesday 9, after
     // the weekend and two holidays): it dies with 403 and the chat is marked unreachable at once.
     w.bot.control("blocked", json!({ "chat_id": BRUNO }));
-    let blocked_day = Utc.with_ymd_and_hms(2026, 12, 9, 8, 30, 0).unwrap();
+    let blocked_day = utc("2026-12-09 08:30");
     let renderer = Renderer::new(None).unwrap();
     let q = engine::queue_due(&mut w.store, &w.config, &renderer, blocked_day).unwrap();
     assert_eq!(q.queued.len(), 1, "{q:?}");
