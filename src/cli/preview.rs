@@ -129,7 +129,7 @@ fn choose(
 ) -> Result<Choice> {
     let client = &file.client;
     let today = now.with_timezone(&client.time_zone).date_naive();
-    let (_, ladder) = planner::segment_and_ladder(file, settings, today, now);
+    let (segment, ladder) = planner::segment_and_ladder(file, settings, today, now);
     let mut plan = Plan::default();
     planner::plan_into(file, settings, now, &mut plan);
     let position = |name: &str| ladder.iter().position(|s| s.name == name);
@@ -194,7 +194,7 @@ fn choose(
             handover: stage.handover,
             broken_promise: None,
             deadline,
-            segment: client.segment.clone(),
+            segment,
             plan: None,
         },
         stage: stage.clone(),

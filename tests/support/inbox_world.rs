@@ -17,7 +17,7 @@ pub use super::{mail_fixture, utc};
 pub const BOUND: Duration = Duration::from_secs(180);
 
 /// The harness of one inbox test.
-pub struct World {
+pub struct InboxWorld {
     /// Config file, database, certificates.
     pub tmp: tempfile::TempDir,
     /// The IMAP server.
@@ -34,7 +34,7 @@ fn config_for(tmp: &Path, dovecot: &Dovecot, ca: &Path, extra: &str) -> String {
 
 /// Dovecot, a database with two clients (C1 uno@cliente.example with F-1, C2
 /// dos@cliente.example with F-2: [`two_clients`]), and our first reminder to C1 queued.
-pub fn world(extra: &str) -> World {
+pub fn world(extra: &str) -> InboxWorld {
     let tmp = tempfile::tempdir().unwrap();
     let certs = make_certs(tmp.path());
     let dovecot = Dovecot::start(&certs);
@@ -53,7 +53,7 @@ pub fn world(extra: &str) -> World {
         utc("2026-11-24 10:00"),
     )
     .unwrap();
-    World {
+    InboxWorld {
         tmp: base.dir,
         dovecot,
         config: base.config,
@@ -61,7 +61,7 @@ pub fn world(extra: &str) -> World {
     }
 }
 
-impl World {
+impl InboxWorld {
     /// The Message-ID of our reminder to C1.
     pub fn ours(&self) -> String {
         store::outbox::for_client(self.store.conn(), "C1")
