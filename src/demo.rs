@@ -16,6 +16,7 @@ use crate::channel::Registry;
 use crate::channel::file::FileChannel;
 use crate::config::{Config, EXAMPLE};
 use crate::daemon::{self, Loop, Steps};
+use crate::domain::Actor;
 use crate::domain::{Channel, Money, PaymentKind};
 use crate::engine::decisions::{self, Decision};
 use crate::engine::{self, apply::Incoming};
@@ -431,7 +432,7 @@ fn act(
                 amount,
                 reference: Some(format!("DEMO-{seq}")),
                 kind: PaymentKind::Payment,
-                source: "demo".into(),
+                source: Actor::Demo,
                 import_key: None,
             };
             store.transaction(|tx| store::invoices::add_payment(tx, &input, now))?;
@@ -490,7 +491,7 @@ fn act(
                 Action::Hold => (Decision::Hold, "owner puts the invoice on hold"),
                 _ => (Decision::Unhold, "owner lifts the hold"),
             };
-            decisions::decide(store, number, decision, None, "demo", now)?;
+            decisions::decide(store, number, decision, None, Actor::Demo, now)?;
             Ok(line.into())
         }
     }

@@ -60,7 +60,7 @@ fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
                     amount: amount.parse()?,
                     reference: None,
                     kind: PaymentKind::Payment,
-                    source: "test".into(),
+                    source: cobrador::domain::Actor::Cli,
                     import_key: None,
                 },
                 now,

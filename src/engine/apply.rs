@@ -25,6 +25,7 @@ use serde::Serialize;
 pub use review::{Reclassify, reclassify};
 
 use crate::config::Config;
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Money};
 use crate::engine::matcher::{self, Clues, Match};
 use crate::mail::bounce::Bounce;
@@ -422,8 +423,8 @@ fn mark_undeliverable(
             store::events::append(
                 tx,
                 now,
-                "inbox",
-                "contact.undeliverable",
+                Actor::Inbox,
+                EventKind::ContactUndeliverable,
                 Some(&client),
                 None,
                 serde_json::json!({ "contact": contact, "address": address,
@@ -521,8 +522,8 @@ fn record(
     store::events::append(
         tx,
         now,
-        "inbox",
-        "reply.received",
+        Actor::Inbox,
+        EventKind::ReplyReceived,
         response.client_id.as_deref(),
         None,
         serde_json::json!({ "response": response_id, "kind": response.kind,

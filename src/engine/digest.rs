@@ -24,6 +24,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::config::{Config, DigestConfig};
 use crate::domain::Channel;
+use crate::domain::{Actor, EventKind};
 use crate::store::{self, NewOutboxMessage, ts};
 
 pub use crate::domain::OWNER_CLIENT;
@@ -190,8 +191,8 @@ pub fn queue_if_due(
         store::events::append(
             tx,
             now,
-            "planner",
-            "digest.queued",
+            Actor::Planner,
+            EventKind::DigestQueued,
             None,
             None,
             serde_json::json!({ "outbox": id, "day": today }),
@@ -418,9 +419,8 @@ pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Opti
     let last: Option<String> = conn
         .query_row(
             "SELECT max(at) FROM events
-             WHERE kind = 'payment.recorded'
-                OR (kind = 'import.file' AND json_extract(detail, '$.kind') = 'payments')",
-            [],
+             WHERE kind = ?1 OR (kind = ?2 AND json_extract(detail, '$.kind') = 'payments')",
+            [EventKind::PaymentRecorded, EventKind::ImportFile],
             |r| r.get(0),
         )
         .optional()?

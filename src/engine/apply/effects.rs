@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 use super::{Applied, Incoming};
 use crate::config::Config;
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
 use crate::engine::matcher::Match;
 use crate::render::{self, Renderer};
@@ -56,7 +57,7 @@ pub(super) fn act(
                 tx,
                 m,
                 |s| s == InvoiceStatus::Open,
-                "invoice.paid_claimed",
+                EventKind::InvoicePaidClaimed,
                 response_id,
                 now,
                 |n| store::invoices::set_paid_claim(tx, n, Some(today), now),
@@ -70,9 +71,15 @@ pub(super) fn act(
         }
         Intent::Dispute => {
             let open = |s| matches!(s, InvoiceStatus::Open | InvoiceStatus::OnHold);
-            each_invoice(tx, m, open, "invoice.disputed", response_id, now, |n| {
-                store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now)
-            })?;
+            each_invoice(
+                tx,
+                m,
+                open,
+                EventKind::InvoiceDisputed,
+                response_id,
+                now,
+                |n| store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now),
+            )?;
             ack_kind = Some("ack_dispute");
             alert_kind = Some("dispute");
         }
@@ -82,7 +89,7 @@ pub(super) fn act(
                 tx,
                 m,
                 |s| s == InvoiceStatus::Open,
-                "invoice.held_for_plan",
+                EventKind::InvoiceHeldForPlan,
                 response_id,
                 now,
                 |n| store::invoices::set_status(tx, n, InvoiceStatus::OnHold, now),
@@ -95,8 +102,8 @@ pub(super) fn act(
             store::events::append(
                 tx,
                 now,
-                "inbox",
-                "client.opted_out",
+                Actor::Inbox,
+                EventKind::ClientOptedOut,
                 Some(&m.client.id),
                 None,
                 serde_json::json!({ "response": response_id }),
@@ -154,8 +161,8 @@ fn record_promise(
     store::events::append(
         tx,
         now,
-        "inbox",
-        "promise.recorded",
+        Actor::Inbox,
+        EventKind::PromiseRecorded,
         Some(&m.client.id),
         invoice,
         serde_json::json!({ "promise": id, "date": date, "amount": amount, "ambiguous": reading.ambiguous }),
@@ -168,7 +175,7 @@ fn each_invoice(
     tx: &Connection,
     m: &Match,
     applies: impl Fn(InvoiceStatus) -> bool,
-    kind: &str,
+    kind: EventKind,
     response_id: i64,
     now: DateTime<Utc>,
     change: impl Fn(&str) -> anyhow::Result<()>,
@@ -178,7 +185,7 @@ fn each_invoice(
         store::events::append(
             tx,
             now,
-            "inbox",
+            Actor::Inbox,
             kind,
             Some(&m.client.id),
             Some(&inv.number),
@@ -305,8 +312,8 @@ pub(super) fn queue_alert(
         store::events::append(
             tx,
             now,
-            "inbox",
-            "reply.needs_review",
+            Actor::Inbox,
+            EventKind::ReplyNeedsReview,
             None,
             None,
             serde_json::json!({ "response": response_id }),

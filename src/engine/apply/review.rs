@@ -9,6 +9,7 @@ use std::str::FromStr;
 use super::{Applied, Incoming, effects};
 use crate::config::Config;
 use crate::domain::Channel;
+use crate::domain::{Actor, EventKind};
 use crate::engine::matcher;
 use crate::mail::bounce::Bounce;
 use crate::mail::classify::Kind;
@@ -146,8 +147,8 @@ pub fn reclassify(
         store::events::append(
             tx,
             now,
-            "owner",
-            "reply.reclassified",
+            Actor::Owner,
+            EventKind::ReplyReclassified,
             applied.client.as_deref(),
             None,
             serde_json::json!({ "response": id, "kind": applied.kind, "intent": applied.intent,
