@@ -193,7 +193,7 @@ async fn iso_8859_1_and_html_only_replies_are_read() {
     let mut rs = w.responses();
     rs.sort_by_key(|r| r.id);
     let latin = &rs[0].response;
-    assert_eq!(latin.intent, "promise");
+    assert_eq!(latin.intent.as_str(), "promise");
     assert!(
         latin
             .excerpt
@@ -203,7 +203,7 @@ async fn iso_8859_1_and_html_only_replies_are_read() {
         "{latin:?}"
     );
     let html = &rs[1].response;
-    assert_eq!(html.intent, "promise");
+    assert_eq!(html.intent.as_str(), "promise");
     assert_eq!(
         html.excerpt.as_deref(),
         Some("Hola Lucía,\n\nTe hago la transferencia el lunes 30.")
@@ -225,7 +225,7 @@ async fn baja_opts_the_client_out() {
     w.dovecot.deliver("INBOX", &reply);
     let report = w.check(at(25, 9)).await;
     assert_eq!(report.applied, 1, "{report:?}");
-    assert_eq!(w.responses()[0].response.intent, "stop");
+    assert_eq!(w.responses()[0].response.intent.as_str(), "stop");
     let contacts = store::clients::for_client(w.store.conn(), "C1").unwrap();
     assert!(contacts.iter().all(|c| c.opted_out));
     let plan = engine::plan_now(&w.store, &w.config, at(30, 10)).unwrap();

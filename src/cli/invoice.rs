@@ -93,11 +93,11 @@ struct MessageView {
 
 #[derive(Serialize)]
 struct ResponseView {
-    intent: String,
+    intent: crate::domain::Intent,
     promised_date: Option<NaiveDate>,
-    channel: String,
+    channel: crate::domain::ReplyChannel,
     received_at: String,
-    status: String,
+    status: crate::domain::ResponseStatus,
     body: String,
 }
 

@@ -11,6 +11,7 @@ mod invoice;
 pub mod links;
 mod money;
 pub mod outbox;
+mod reply;
 mod snapshot;
 mod vocabulary;
 
@@ -24,5 +25,6 @@ pub use event::{Actor, EventKind};
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
 pub use money::{Money, ParseAmountError, parse_amount, parse_date};
 pub use outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing};
+pub use reply::{Intent, ReplyChannel, ResponseStatus, UnknownIntent};
 pub use snapshot::{ClientFile, Snapshot};
 pub use vocabulary::UnknownWord;

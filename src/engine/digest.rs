@@ -24,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::config::{Config, DigestConfig};
 use crate::domain::Channel;
-use crate::domain::{Actor, EventKind};
+use crate::domain::{Actor, EventKind, Intent, ResponseStatus};
 use crate::store::{self, NewOutboxMessage, ts};
 
 pub use crate::domain::OWNER_CLIENT;
@@ -48,8 +48,8 @@ pub struct SentLine {
 pub struct ReplyLine {
     /// Client name, or the sender when no client was matched.
     pub client: String,
-    /// The intent read (`promise`, `paid`, ...).
-    pub intent: String,
+    /// The intent read.
+    pub intent: Intent,
     /// The promised date, for promises.
     pub promised_date: Option<NaiveDate>,
     /// Whether it waits for a person (`needs_review`).
@@ -318,7 +318,7 @@ fn replies(conn: &Connection, from: &str, to: &str) -> Result<Vec<ReplyLine>> {
             client: r.get(0)?,
             intent: r.get(1)?,
             promised_date: r.get(2)?,
-            needs_review: r.get::<_, String>(3)? == "needs_review",
+            needs_review: r.get::<_, ResponseStatus>(3)? == ResponseStatus::NeedsReview,
             excerpt: text::excerpt(&body, 90),
         })
     })?;

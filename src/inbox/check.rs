@@ -278,7 +278,7 @@ fn process(
         report.duplicates += 1;
         return Ok(true);
     };
-    let seen = applied.status != "needs_review";
+    let seen = applied.status != crate::domain::ResponseStatus::NeedsReview;
     if seen {
         report.applied += 1;
     } else {

@@ -277,7 +277,7 @@ pub(super) fn words(
         h.outcome = "duplicate";
         return Ok(h);
     };
-    if applied.status == "needs_review" && applied.alert.is_some() {
+    if applied.status == crate::domain::ResponseStatus::NeedsReview && applied.alert.is_some() {
         h.actions.push(send(
             chat,
             format!(

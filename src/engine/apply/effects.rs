@@ -111,7 +111,7 @@ pub(super) fn act(
             ack_kind = Some("ack_stop");
             alert_kind = Some("stop");
         }
-        Intent::AutoReply => {}
+        Intent::AutoReply | Intent::Bounce => {}
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     if let Some(kind) = ack_kind {

@@ -4,11 +4,10 @@
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, Utc};
-use std::str::FromStr;
 
 use super::{Applied, Incoming, effects};
 use crate::config::Config;
-use crate::domain::Channel;
+use crate::domain::ResponseStatus;
 use crate::domain::{Actor, EventKind};
 use crate::engine::matcher;
 use crate::mail::bounce::Bounce;
@@ -46,7 +45,7 @@ pub fn reclassify(
             .with_context(|| format!("no reply #{id} (see `cobrador responses --review`)"))?;
         let x = stored.response;
         let inc = Incoming {
-            channel: Channel::from_str(&x.channel).ok(),
+            channel: x.channel.channel(),
             external_id: x.external_id.clone(),
             received_at: x.received_at,
             sender: x.sender.clone(),
@@ -63,8 +62,8 @@ pub fn reclassify(
             response_id: id,
             kind: r.kind.as_str().into(),
             client: client.clone(),
-            intent: String::new(),
-            status: "reviewed".into(),
+            intent: Intent::Other,
+            status: ResponseStatus::Reviewed,
             invoices: x.invoices.clone(),
             effect: String::new(),
             ack: None,
@@ -73,7 +72,7 @@ pub fn reclassify(
         let mut promised_date = None;
         match r.kind {
             Kind::AutoReply => {
-                applied.intent = "auto_reply".into();
+                applied.intent = Intent::AutoReply;
                 applied.effect = "owner: automatic reply, nothing else".into();
             }
             Kind::Bounce => {
@@ -94,7 +93,7 @@ pub fn reclassify(
                 if marked.is_empty() {
                     bail!("{address} is not an email address of client {client}");
                 }
-                applied.intent = "bounce".into();
+                applied.intent = Intent::Bounce;
                 applied.effect = format!("owner: {} marked undeliverable", marked.join(", "));
             }
             Kind::Reply => {
@@ -114,7 +113,7 @@ pub fn reclassify(
                     bail!("--date: a promise needs the date it was made for (YYYY-MM-DD)");
                 }
                 promised_date = reading.promised_date.filter(|_| intent == Intent::Promise);
-                applied.intent = intent.as_str().into();
+                applied.intent = intent;
                 applied.invoices = m.invoices.iter().map(|i| i.number.clone()).collect();
                 applied.effect = format!("owner: read as {intent}");
                 effects::act(
@@ -136,10 +135,10 @@ pub fn reclassify(
             id,
             &Review {
                 kind: r.kind.as_str(),
-                intent: &applied.intent,
+                intent: applied.intent,
                 promised_date,
                 client_id: applied.client.as_deref(),
-                status: "reviewed",
+                status: ResponseStatus::Reviewed,
                 effect: &applied.effect,
                 invoices: Some(&applied.invoices),
             },
