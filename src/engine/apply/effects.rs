@@ -34,6 +34,40 @@ pub(super) fn act(
         .received_at
         .with_timezone(&m.client.time_zone)
         .date_naive();
+    let (ack_kind, alert_kind) =
+        change_state(tx, m, reading, today, promised_amount, response_id, now)?;
+    if let Some(kind) = ack_kind {
+        applied.ack = queue_ack(
+            tx,
+            config,
+            renderer,
+            m,
+            kind,
+            reading,
+            promised_amount,
+            currency.as_deref(),
+            inc,
+            response_id,
+            now,
+        )?;
+    }
+    if let Some(kind) = alert_kind {
+        applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
+    }
+    Ok(())
+}
+
+/// The state change an intent calls for (promise, claim, dispute, plan hold, opt-out), with
+/// its audit events; returns the acknowledgement and the owner alert it calls for.
+fn change_state(
+    tx: &Connection,
+    m: &Match,
+    reading: &Reading,
+    today: chrono::NaiveDate,
+    promised_amount: Option<Money>,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Option<&'static str>, Option<&'static str>)> {
     let single = (m.invoices.len() == 1).then(|| m.invoices[0].number.clone());
     let mut ack_kind = None;
     let mut alert_kind = None;
@@ -114,25 +148,7 @@ pub(super) fn act(
         Intent::AutoReply | Intent::Bounce => {}
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
-    if let Some(kind) = ack_kind {
-        applied.ack = queue_ack(
-            tx,
-            config,
-            renderer,
-            m,
-            kind,
-            reading,
-            promised_amount,
-            currency.as_deref(),
-            inc,
-            response_id,
-            now,
-        )?;
-    }
-    if let Some(kind) = alert_kind {
-        applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
-    }
-    Ok(())
+    Ok((ack_kind, alert_kind))
 }
 
 /// Records the promise a reply made, with its audit event.
