@@ -7,6 +7,7 @@
 pub mod agreement;
 mod client;
 mod event;
+mod hold;
 mod invoice;
 pub mod links;
 mod money;
@@ -22,6 +23,7 @@ pub const OWNER_CLIENT: &str = "_owner";
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
 pub use event::{Actor, EventKind};
+pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
 pub use money::{Money, ParseAmountError, parse_amount, parse_date};
 pub use outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing};
