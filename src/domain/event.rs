@@ -204,30 +204,28 @@ mod tests {
         "telegram",
     ];
 
+    /// Every word parses back to itself, and the set of spellings is exactly `before`.
+    fn same_words_as_before<T>(all: &[T], as_str: fn(&T) -> &'static str, before: &[&str])
+    where
+        T: std::str::FromStr + PartialEq + std::fmt::Debug,
+        T::Err: std::fmt::Debug,
+    {
+        for w in all {
+            assert_eq!(&as_str(w).parse::<T>().unwrap(), w);
+        }
+        let now: BTreeSet<&str> = all.iter().map(as_str).collect();
+        assert_eq!(now.len(), all.len(), "two words share a spelling");
+        assert_eq!(now, before.iter().copied().collect::<BTreeSet<&str>>());
+    }
+
     #[test]
     fn every_kind_round_trips_and_the_set_is_the_one_stored_before() {
-        for k in EventKind::ALL {
-            assert_eq!(k.as_str().parse::<EventKind>(), Ok(*k));
-        }
-        let now: BTreeSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        let before: BTreeSet<&str> = KINDS_BEFORE.iter().copied().collect();
-        assert_eq!(now, before);
-        assert_eq!(
-            now.len(),
-            EventKind::ALL.len(),
-            "two kinds share a spelling"
-        );
+        same_words_as_before(EventKind::ALL, |k| k.as_str(), KINDS_BEFORE);
     }
 
     #[test]
     fn every_actor_round_trips_and_the_set_is_the_one_stored_before() {
-        for a in Actor::ALL {
-            assert_eq!(a.as_str().parse::<Actor>(), Ok(*a));
-        }
-        let now: BTreeSet<&str> = Actor::ALL.iter().map(|a| a.as_str()).collect();
-        let before: BTreeSet<&str> = ACTORS_BEFORE.iter().copied().collect();
-        assert_eq!(now, before);
-        assert_eq!(now.len(), Actor::ALL.len(), "two actors share a spelling");
+        same_words_as_before(Actor::ALL, |a| a.as_str(), ACTORS_BEFORE);
     }
 
     #[test]
