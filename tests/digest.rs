@@ -74,7 +74,7 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
             evidence: vec![],
             status: "applied".parse().unwrap(),
             invoices: vec!["F2026-120".into()],
-            kind: "reply".into(),
+            kind: "reply".parse().unwrap(),
             raw_ref: None,
             excerpt: Some("Buenas tardes, le pago el viernes sin falta.".into()),
             effect: None,

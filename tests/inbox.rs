@@ -277,7 +277,7 @@ async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_revi
     assert_eq!(w.dovecot.count("INBOX", "UNSEEN"), 1);
     let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 1);
-    assert_eq!(review[0].response.kind, "unparsed");
+    assert_eq!(review[0].response.kind.as_str(), "unparsed");
     assert!(
         review[0]
             .response

@@ -27,6 +27,6 @@ pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
 pub use money::{Money, ParseAmountError, parse_amount, parse_date};
 pub use outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing};
-pub use reply::{Intent, ReplyChannel, ResponseStatus, UnknownIntent};
+pub use reply::{Intent, ReplyChannel, ReplyKind, ResponseStatus, UnknownIntent};
 pub use snapshot::{ClientFile, Snapshot};
 pub use vocabulary::UnknownWord;

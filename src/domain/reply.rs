@@ -34,6 +34,21 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// The class of a stored message (`responses.kind`): what `mail::classify` found, or
+    /// `unparsed` when it could not be read at all.
+    pub enum ReplyKind ("reply class") {
+        /// A person's answer.
+        Reply => "reply",
+        /// Out-of-office, vacation or challenge-response: recorded, never read as a promise.
+        AutoReply => "auto_reply",
+        /// A delivery failure notice.
+        Bounce => "bounce",
+        /// Too large or not a message: kept for a person to look at.
+        Unparsed => "unparsed",
+    }
+}
+
 /// The error for a string that names no intent.
 pub type UnknownIntent = UnknownWord;
 
@@ -143,6 +158,9 @@ mod tests {
         for s in ResponseStatus::ALL {
             assert_eq!(s.as_str().parse::<ResponseStatus>(), Ok(*s));
         }
+        for k in ReplyKind::ALL {
+            assert_eq!(k.as_str().parse::<ReplyKind>(), Ok(*k));
+        }
         let channels: Vec<&str> = ReplyChannel::WORDS
             .iter()
             .map(|w| w.parse::<ReplyChannel>().map(ReplyChannel::as_str))
@@ -177,6 +195,10 @@ mod tests {
         assert_eq!(
             ResponseStatus::WORDS,
             ["applied", "needs_review", "reviewed"]
+        );
+        assert_eq!(
+            ReplyKind::WORDS,
+            ["reply", "auto_reply", "bounce", "unparsed"]
         );
     }
 

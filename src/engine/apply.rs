@@ -26,7 +26,7 @@ pub use review::{Reclassify, reclassify};
 
 use crate::config::Config;
 use crate::domain::{Actor, EventKind};
-use crate::domain::{Channel, Money, ReplyChannel, ResponseStatus};
+use crate::domain::{Channel, Money, ReplyChannel, ReplyKind, ResponseStatus};
 use crate::engine::matcher::{self, Clues, Match};
 use crate::mail::bounce::Bounce;
 use crate::mail::classify::Kind;
@@ -100,7 +100,7 @@ pub struct Applied {
     /// The stored response.
     pub response_id: i64,
     /// `reply`, `auto_reply`, `bounce` or `unparsed`.
-    pub kind: String,
+    pub kind: ReplyKind,
     /// Matched client.
     pub client: Option<String>,
     /// Understood intent.
@@ -453,7 +453,7 @@ fn record_unreadable(
         ResponseStatus::NeedsReview,
         reason,
     );
-    response.kind = "unparsed".into();
+    response.kind = ReplyKind::Unparsed;
     let Some(response_id) = record(tx, &response, &reading, now)? else {
         return Ok(None);
     };
@@ -508,7 +508,7 @@ fn new_response(
         evidence: reading.evidence.clone(),
         status,
         invoices: numbers(m),
-        kind: kind.as_str().into(),
+        kind: kind.into(),
         raw_ref: inc.raw_ref.clone(),
         excerpt: None,
         effect: Some(effect.into()),
@@ -543,7 +543,7 @@ fn record(
 fn applied(response_id: i64, r: &NewResponse, effect: &str) -> Applied {
     Applied {
         response_id,
-        kind: r.kind.clone(),
+        kind: r.kind,
         client: r.client_id.clone(),
         intent: r.intent,
         status: r.status,

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{parse_day, parse_ts, ts};
-use crate::domain::{Intent, Money, ReplyChannel, ResponseStatus};
+use crate::domain::{Intent, Money, ReplyChannel, ReplyKind, ResponseStatus};
 
 /// A reply to store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,7 +42,7 @@ pub struct NewResponse {
     /// Invoices it concerns.
     pub invoices: Vec<String>,
     /// `reply`, `auto_reply`, `bounce` or `unparsed`.
-    pub kind: String,
+    pub kind: ReplyKind,
     /// Where the raw message is (`imap:MAILBOX;UIDVALIDITY=n;UID=m`, a file), if anywhere.
     pub raw_ref: Option<String>,
     /// The client's visible words (no quotes, no signature).
@@ -225,7 +225,7 @@ pub fn set_review(conn: &Connection, id: i64, review: &Review<'_>) -> Result<()>
 #[derive(Debug, Clone)]
 pub struct Review<'a> {
     /// `reply`, `auto_reply`, `bounce`.
-    pub kind: &'a str,
+    pub kind: ReplyKind,
     /// The intent.
     pub intent: Intent,
     /// The promised date.

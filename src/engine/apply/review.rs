@@ -60,7 +60,7 @@ pub fn reclassify(
         let client = r.client.clone().or(x.client_id.clone());
         let mut applied = Applied {
             response_id: id,
-            kind: r.kind.as_str().into(),
+            kind: r.kind.into(),
             client: client.clone(),
             intent: Intent::Other,
             status: ResponseStatus::Reviewed,
@@ -195,7 +195,7 @@ fn record_review(
         tx,
         id,
         &Review {
-            kind: kind.as_str(),
+            kind: kind.into(),
             intent: applied.intent,
             promised_date,
             client_id: applied.client.as_deref(),
