@@ -37,6 +37,7 @@ pub use self::reading::ReadOptions;
 
 use self::columns::*;
 use self::table::Row;
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Client, ClientKind, ContactRole, Money, PaymentKind, parse_date};
 use crate::store::clients::ContactInput;
 use crate::store::{self, Store};
@@ -199,8 +200,8 @@ pub fn import_bytes_with(
         store::events::append(
             &tx,
             now,
-            "import",
-            "import.file",
+            Actor::Import,
+            EventKind::ImportFile,
             None,
             None,
             serde_json::json!({ "file": name, "kind": format!("{kind:?}").to_lowercase(), "summary": summary }),
@@ -342,11 +343,11 @@ fn client_row(
         store::events::append(
             conn,
             now,
-            "import",
+            Actor::Import,
             if existed {
-                "client.updated"
+                EventKind::ClientUpdated
             } else {
-                "client.created"
+                EventKind::ClientCreated
             },
             Some(&id),
             None,
@@ -527,11 +528,11 @@ fn invoice_row(
         store::events::append(
             conn,
             now,
-            "import",
+            Actor::Import,
             if existed {
-                "invoice.updated"
+                EventKind::InvoiceUpdated
             } else {
-                "invoice.created"
+                EventKind::InvoiceCreated
             },
             Some(&client_id),
             Some(&number),
@@ -574,7 +575,7 @@ fn payment_row(
         amount,
         reference,
         kind: PaymentKind::Payment,
-        source: "csv".into(),
+        source: Actor::Csv,
         import_key: Some(key),
     };
     if store::invoices::add_payment(conn, &input, now)? {

@@ -31,7 +31,7 @@ fn pay(store: &mut Store, day: &str, amount: &str) {
                     amount: amount.parse()?,
                     reference: None,
                     kind: PaymentKind::Payment,
-                    source: "test".into(),
+                    source: cobrador::domain::Actor::Cli,
                     import_key: None,
                 },
                 now,

@@ -61,8 +61,8 @@ fn two_concurrent_writers_wait_for_each_other() {
                             store::events::append(
                                 tx,
                                 now(),
-                                "test",
-                                "test.write",
+                                cobrador::domain::Actor::Cli,
+                                cobrador::domain::EventKind::ClientUpdated,
                                 None,
                                 None,
                                 serde_json::json!({ "writer": w, "i": i, "seen": n }),
@@ -97,7 +97,15 @@ fn an_import_waits_for_a_writer_holding_the_lock() {
     let t = std::thread::spawn(move || {
         holder
             .transaction(|tx| {
-                store::events::append(tx, now(), "t", "hold", None, None, serde_json::json!({}))?;
+                store::events::append(
+                    tx,
+                    now(),
+                    cobrador::domain::Actor::Cli,
+                    cobrador::domain::EventKind::ClientHeld,
+                    None,
+                    None,
+                    serde_json::json!({}),
+                )?;
                 l2.wait();
                 std::thread::sleep(Duration::from_millis(400));
                 Ok(())
@@ -128,7 +136,16 @@ fn a_lock_error_names_the_database_not_a_csv_line() {
         .busy_timeout(Duration::from_millis(50))
         .unwrap();
     let tx = holder.write_transaction().unwrap();
-    store::events::append(&tx, now(), "t", "hold", None, None, serde_json::json!({})).unwrap();
+    store::events::append(
+        &tx,
+        now(),
+        cobrador::domain::Actor::Cli,
+        cobrador::domain::EventKind::ClientHeld,
+        None,
+        None,
+        serde_json::json!({}),
+    )
+    .unwrap();
     let e = err(&mut importer, Kind::Clients, "id;name\nC1;Uno\nC2;Dos\n");
     tx.rollback().unwrap();
     assert!(e.contains("database is busy"), "{e}");

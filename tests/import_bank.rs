@@ -291,7 +291,7 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
     let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, now())
         .unwrap()
         .unwrap();
-    assert_eq!(applied.intent, "paid");
+    assert_eq!(applied.intent.as_str(), "paid");
     assert_eq!(
         applied.alert, None,
         "the statement answered it: nobody is asked"
@@ -316,7 +316,7 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
     let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, now())
         .unwrap()
         .unwrap();
-    assert_eq!(applied.intent, "paid");
+    assert_eq!(applied.intent.as_str(), "paid");
     assert!(applied.alert.is_some());
     assert_eq!(status(&store, "F2026-104"), InvoiceStatus::Open);
 }

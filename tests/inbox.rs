@@ -193,7 +193,7 @@ async fn iso_8859_1_and_html_only_replies_are_read() {
     let mut rs = w.responses();
     rs.sort_by_key(|r| r.id);
     let latin = &rs[0].response;
-    assert_eq!(latin.intent, "promise");
+    assert_eq!(latin.intent.as_str(), "promise");
     assert!(
         latin
             .excerpt
@@ -203,7 +203,7 @@ async fn iso_8859_1_and_html_only_replies_are_read() {
         "{latin:?}"
     );
     let html = &rs[1].response;
-    assert_eq!(html.intent, "promise");
+    assert_eq!(html.intent.as_str(), "promise");
     assert_eq!(
         html.excerpt.as_deref(),
         Some("Hola Lucía,\n\nTe hago la transferencia el lunes 30.")
@@ -225,7 +225,7 @@ async fn baja_opts_the_client_out() {
     w.dovecot.deliver("INBOX", &reply);
     let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!(report.applied, 1, "{report:?}");
-    assert_eq!(w.responses()[0].response.intent, "stop");
+    assert_eq!(w.responses()[0].response.intent.as_str(), "stop");
     let contacts = store::clients::for_client(w.store.conn(), "C1").unwrap();
     assert!(contacts.iter().all(|c| c.opted_out));
     let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-30 10:00")).unwrap();
@@ -277,7 +277,7 @@ async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_revi
     assert_eq!(w.dovecot.count("INBOX", "UNSEEN"), 1);
     let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 1);
-    assert_eq!(review[0].response.kind, "unparsed");
+    assert_eq!(review[0].response.kind.as_str(), "unparsed");
     assert!(
         review[0]
             .response

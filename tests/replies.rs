@@ -153,7 +153,7 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
     );
     let applied = apply(&mut w, &inc);
     assert_eq!(applied.client.as_deref(), Some("C1"));
-    assert_eq!(applied.status, "needs_review");
+    assert_eq!(applied.status.as_str(), "needs_review");
     assert!(applied.ack.is_none(), "nothing is said to a stranger");
     assert!(applied.alert.is_some(), "the owner is asked to look");
     let inv = store::invoices::get(w.store.conn(), "F-1")
@@ -225,7 +225,7 @@ fn an_answer_given_by_phone_is_recorded_by_the_owner_and_applied() {
     assert_eq!(v["status"], "applied");
     let store = Store::open(&dir.path().join("c.db")).unwrap();
     let r = &store::responses::list(store.conn(), false).unwrap()[0].response;
-    assert_eq!(r.channel, "manual");
+    assert_eq!(r.channel.as_str(), "manual");
     assert_eq!(r.promised_date.unwrap().to_string(), "2026-11-27");
     assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
 }
@@ -245,7 +245,7 @@ fn a_dispute_stops_reminders_and_alerts_the_owner() {
         Some("C2"),
         "matched by the sender's address"
     );
-    assert_eq!(applied.intent, "dispute");
+    assert_eq!(applied.intent.as_str(), "dispute");
     assert_eq!(
         store::invoices::require(w.store.conn(), "F-2")
             .unwrap()
@@ -274,7 +274,7 @@ fn a_paid_claim_stops_reminders_until_a_person_checks() {
         vec![],
     );
     let applied = apply(&mut w, &inc);
-    assert_eq!(applied.intent, "paid");
+    assert_eq!(applied.intent.as_str(), "paid");
     assert!(
         store::invoices::require(w.store.conn(), "F-1")
             .unwrap()
@@ -314,7 +314,7 @@ fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
         vec![],
     );
     let applied = apply(&mut w, &stranger);
-    assert_eq!(applied.status, "needs_review");
+    assert_eq!(applied.status.as_str(), "needs_review");
     assert!(applied.client.is_none());
     let question = reply(
         "<r5@x.example>",

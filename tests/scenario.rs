@@ -110,7 +110,7 @@ fn pay(store: &mut Store, number: &str, amount: &str, now: DateTime<Utc>) {
                     amount: amount.parse()?,
                     reference: None,
                     kind: PaymentKind::Payment,
-                    source: "test".into(),
+                    source: cobrador::domain::Actor::Cli,
                     import_key: None,
                 },
                 now,

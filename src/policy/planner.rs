@@ -46,6 +46,7 @@ mod window;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::HoldKind;
 use crate::domain::Invoice;
 use crate::policy::ladder::Stage;
 
@@ -76,10 +77,11 @@ pub fn plan_into(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out
     }
 }
 
-fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, reason: String) {
+fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, kind: HoldKind, reason: String) {
     out.held.push(Held {
         client: client.to_owned(),
         invoices,
+        kind,
         reason,
     });
 }

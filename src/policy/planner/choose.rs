@@ -1,5 +1,6 @@
 //! Choosing the channel, the recipients and the moment of one planned message.
 
+use crate::domain::HoldKind;
 use crate::domain::OutboxStatus;
 use crate::domain::{Channel, Contact, ContactRole, Invoice};
 use crate::policy::ladder::Stage;
@@ -126,6 +127,7 @@ pub(super) fn message(
                 out,
                 &client.id,
                 numbers,
+                HoldKind::NoReachableContact,
                 format!(
                     "no contact reachable by {} for stage {}",
                     allowed.join(" or "),
@@ -144,6 +146,7 @@ pub(super) fn message(
                 out,
                 &client.id,
                 numbers,
+                HoldKind::NoMoment,
                 format!("no allowed moment to send: {e}"),
             );
             return None;
