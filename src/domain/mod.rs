@@ -26,7 +26,10 @@ pub use event::{Actor, EventKind};
 pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
 pub use money::{Money, ParseAmountError, parse_amount, parse_date};
-pub use outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing};
+pub use outbox::{
+    HANDOVER_STAGE, NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing,
+    is_reserved_kind,
+};
 pub use reply::{Intent, ReplyChannel, ReplyKind, ResponseStatus, UnknownIntent};
 pub use snapshot::{ClientFile, Snapshot};
 pub use vocabulary::UnknownWord;
