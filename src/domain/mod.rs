@@ -20,4 +20,4 @@ pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
 pub use money::{Money, ParseAmountError, parse_amount, parse_date};
 pub use outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing};
-pub use snapshot::{ClientFile, Snapshot};
+pub use snapshot::{ClientFile, PaidHistory, Snapshot};

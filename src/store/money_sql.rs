@@ -1,0 +1,156 @@
+//! Exact money arithmetic inside SQLite, for the triggers that keep each invoice's paid sum.
+//!
+//! Amounts are TEXT decimals (see [`Money`]); SQLite's own `sum()`/`total()` would go through
+//! integers or floats and lose cents. `cobrador_money_sum(amount)` is an aggregate that adds
+//! TEXT amounts with `rust_decimal`, exactly as the Rust code adds [`Money`] (same fold from
+//! zero, same scale), and returns the TEXT of the sum (`'0'` over no rows). It is registered on
+//! every connection the store opens, before the migrations run: the migration
+//! `schema_paid_sum.sql` back-fills with it and its triggers call it. A connection that did not
+//! register it (the `sqlite3` shell) can read everything but cannot write payments: SQLite
+//! refuses with "no such function: cobrador_money_sum" instead of leaving a wrong sum.
+
+use std::str::FromStr;
+
+use rusqlite::Connection;
+use rusqlite::functions::{Aggregate, Context, FunctionFlags};
+use rust_decimal::Decimal;
+
+use crate::domain::Money;
+
+/// The SQL name of the exact sum of TEXT amounts (NULLs skipped; NULL over no amount, like
+/// SQLite's `sum()`).
+pub const MONEY_SUM: &str = "cobrador_money_sum";
+
+/// The SQL name of the exact sum of what is still owed, `cobrador_owed_sum(amount, paid)`:
+/// adds `amount - paid` of the rows where that is positive (a settled or overpaid invoice owes
+/// nothing); NULL when no row owes anything.
+pub const OWED_SUM: &str = "cobrador_owed_sum";
+
+fn decimal(ctx: &Context<'_>, i: usize, name: &str) -> rusqlite::Result<Option<Decimal>> {
+    let Some(text) = ctx.get::<Option<String>>(i)? else {
+        return Ok(None);
+    };
+    Decimal::from_str(&text).map(Some).map_err(|e| {
+        rusqlite::Error::UserFunctionError(
+            format!("{name}: amount {text:?} is not a decimal: {e}").into(),
+        )
+    })
+}
+
+struct MoneySum;
+
+impl Aggregate<Option<Money>, Option<String>> for MoneySum {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Option<Money>> {
+        Ok(None)
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, acc: &mut Option<Money>) -> rusqlite::Result<()> {
+        if let Some(amount) = decimal(ctx, 0, MONEY_SUM)? {
+            *acc = Some(acc.unwrap_or(Money::ZERO) + Money(amount));
+        }
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        acc: Option<Option<Money>>,
+    ) -> rusqlite::Result<Option<String>> {
+        Ok(acc.flatten().map(|m| m.0.to_string()))
+    }
+}
+
+struct OwedSum;
+
+impl Aggregate<Option<Money>, Option<String>> for OwedSum {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Option<Money>> {
+        Ok(None)
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, acc: &mut Option<Money>) -> rusqlite::Result<()> {
+        let amount = decimal(ctx, 0, OWED_SUM)?.unwrap_or(Decimal::ZERO);
+        let paid = decimal(ctx, 1, OWED_SUM)?.unwrap_or(Decimal::ZERO);
+        // As the Rust side computes a balance: `amount - paid` on Money.
+        let balance = Money(amount) - Money(paid);
+        if !balance.is_settled() {
+            *acc = Some(acc.unwrap_or(Money::ZERO) + balance);
+        }
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        acc: Option<Option<Money>>,
+    ) -> rusqlite::Result<Option<String>> {
+        Ok(acc.flatten().map(|m| m.0.to_string()))
+    }
+}
+
+/// Registers the money functions on `conn` (deterministic, callable from triggers).
+pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_aggregate_function(MONEY_SUM, 1, flags, MoneySum)?;
+    conn.create_aggregate_function(OWED_SUM, 2, flags, OwedSum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_text_amounts_exactly_and_zero_over_no_rows() {
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        conn.execute_batch("CREATE TABLE t (g INTEGER, a TEXT)")
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO t VALUES (1, '0.10'), (1, '0.20'), (1, '1234567890123.455'), (2, '7')",
+        )
+        .unwrap();
+        let sum = |g: i64| -> Option<String> {
+            conn.query_row(
+                &format!("SELECT {MONEY_SUM}(a) FROM t WHERE g = ?1"),
+                [g],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(sum(1).as_deref(), Some("1234567890123.755"));
+        assert_eq!(sum(2).as_deref(), Some("7"));
+        assert_eq!(sum(3), None);
+        conn.execute_batch("INSERT INTO t VALUES (4, 'x')").unwrap();
+        let err = conn
+            .query_row(
+                &format!("SELECT {MONEY_SUM}(a) FROM t WHERE g = 4"),
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("not a decimal"), "{err}");
+    }
+
+    #[test]
+    fn owed_sum_adds_only_positive_balances() {
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (g INTEGER, a TEXT, p TEXT);
+             INSERT INTO t VALUES (1, '10.00', '0'), (1, '5', '5.00'), (1, '3.333', '4'),
+                                  (1, '2.5', '0.25'), (2, '1', '1'), (2, '1', '2');",
+        )
+        .unwrap();
+        let owed = |g: i64| -> Option<String> {
+            conn.query_row(
+                &format!("SELECT {OWED_SUM}(a, p) FROM t WHERE g = ?1"),
+                [g],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(owed(1).as_deref(), Some("12.25"));
+        assert_eq!(owed(2), None);
+    }
+}
