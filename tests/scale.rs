@@ -245,7 +245,7 @@ fn add_edge_cases(store: &Store) {
 /// `for_each_client_to_plan`, written independently of it): the invoices not closed, and the
 /// closed ones with a payment in the last 15 days, in a plan, under a pending promise (on it or
 /// on the whole client) or in a dead or uncertain message; the payments of the last 15 days and
-/// all those of the invoices it holds whole.
+/// all those of the invoices in a plan, a pending promise or a dead or uncertain message.
 fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (String, String) {
     let since = now.date_naive() - chrono::Days::new(snapshot::RECEIPT_DAYS + 1);
     let troubled = numbers(
@@ -262,10 +262,6 @@ fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (Stri
     let held_whole = |number: &str| {
         everything
             || whole
-                .payments
-                .iter()
-                .any(|p| p.invoice_number == number && p.paid_on >= since)
-            || whole
                 .plans
                 .iter()
                 .any(|p| p.invoices.iter().any(|n| n == number))
@@ -274,10 +270,16 @@ fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (Stri
                 .any(|p| p.invoice_number.as_deref() == Some(number))
             || troubled.iter().any(|n| n == number)
     };
+    let recent = |number: &str| {
+        whole
+            .payments
+            .iter()
+            .any(|p| p.invoice_number == number && p.paid_on >= since)
+    };
     let invoices: Vec<&Invoice> = whole
         .invoices
         .iter()
-        .filter(|i| !i.status.is_closed() || held_whole(&i.number))
+        .filter(|i| !i.status.is_closed() || recent(&i.number) || held_whole(&i.number))
         .collect();
     let payments: Vec<_> = whole
         .payments

@@ -18,7 +18,7 @@
 //! whole by index and grouped by client), plus the summary. `tests/scale.rs` checks that it
 //! gives the planner the same plans as the whole read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -122,13 +122,15 @@ pub(super) fn keyed_history(r: &Row<'_>) -> rusqlite::Result<(String, PaidHistor
     ))
 }
 
-/// Which closed invoices, and whose payments, a planning read takes whole: `{0}` is the
-/// selected column list, `{1}` the invoice alias to join. Each part is a few rows found by
-/// index; `UNION` drops the repeats.
-const WHOLE_PARTS: [&str; 5] = [
-    // Paid (or touched) in the last days: receipts. Bound `?1`: the first such day.
+/// The closed invoices a planning read takes (each part is a few rows found by index): those
+/// paid in the last days (receipts; `?1` is the first such day), and those whose payments are
+/// all read too ([`WHOLE_PARTS`]).
+const RECENT_PART: &str =
     "FROM payments rp INDEXED BY payments_paid_on JOIN invoices i ON i.number = rp.invoice_number
-     WHERE rp.paid_on >= ?1",
+     WHERE rp.paid_on >= ?1";
+
+/// The invoices, open or closed, whose payments a planning read takes all of.
+const WHOLE_PARTS: [&str; 4] = [
     // Every payment plan's invoices.
     "FROM plan_invoices pi JOIN invoices i ON i.number = pi.invoice_number",
     // A pending promise's invoice.
@@ -141,23 +143,24 @@ const WHOLE_PARTS: [&str; 5] = [
      JOIN invoices i ON i.number = oi.invoice_number WHERE o.status IN ('dead', 'uncertain')",
 ];
 
-fn union(select: &str, extra_where: &str) -> String {
-    WHOLE_PARTS
-        .iter()
+/// `SELECT select part WHERE/AND cond` for each part, as one `UNION ALL` (repeats are dropped
+/// in Rust: cheaper than SQLite's sorting of whole rows).
+fn union_all<'a>(select: &str, parts: impl Iterator<Item = &'a str>, cond: &str) -> String {
+    parts
         .map(|part| {
             let glue = if part.contains("WHERE") {
                 "AND"
             } else {
                 "WHERE"
             };
-            format!("SELECT {select} {part} {glue} {extra_where}")
+            format!("SELECT {select} {part} {glue} {cond}")
         })
         .collect::<Vec<_>>()
-        .join(" UNION ")
+        .join(" UNION ALL ")
 }
 
-/// The closed invoices a planning read takes whole, and all the payments of those invoices
-/// and of the others it takes whole (open ones included), grouped by client.
+/// The closed invoices a planning read takes whole, and the payments it takes (of the last
+/// days, and all those of the invoices of [`WHOLE_PARTS`]), grouped by client.
 pub(super) struct Whole {
     pub invoices: HashMap<String, Vec<Invoice>>,
     pub payments: HashMap<String, Vec<Payment>>,
@@ -174,36 +177,37 @@ impl Whole {
             .collect::<Vec<_>>()
             .join(", ");
         let mut invoices: HashMap<String, Vec<Invoice>> = HashMap::new();
-        let sql = union(&columns, &format!("i.{CLOSED}"));
+        let mut seen = HashSet::new();
+        let parts = std::iter::once(RECENT_PART).chain(WHOLE_PARTS);
+        let sql = union_all(&columns, parts, &format!("i.{CLOSED}"));
         let mut stmt = conn
             .prepare(&sql)
             .context("planning read: closed invoices")?;
         let mut rows = stmt.query([since])?;
         while let Some(r) = rows.next()? {
             let inv = invoice_with_paid(r)?;
-            invoices.entry(inv.client_id.clone()).or_default().push(inv);
+            if seen.insert(inv.number.clone()) {
+                invoices.entry(inv.client_id.clone()).or_default().push(inv);
+            }
         }
-        // Payments: of the recent days (any invoice), and all those of the invoices of each
-        // part above, open ones included.
         let mut payments: HashMap<String, Vec<Payment>> = HashMap::new();
+        let mut seen = HashSet::new();
         let sql = format!(
             "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, i.client_id
              FROM payments p INDEXED BY payments_paid_on JOIN invoices i ON i.number = p.invoice_number
              WHERE p.paid_on >= ?1
-             UNION
-             SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, i.client_id
-             FROM ({}) w JOIN invoices i ON i.number = w.number
-             JOIN payments p ON p.invoice_number = w.number",
-            union("i.number", "1")
+             UNION ALL
+             SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, w.client_id
+             FROM ({}) w JOIN payments p ON p.invoice_number = w.number AND p.paid_on < ?1",
+            union_all("i.number, i.client_id", WHOLE_PARTS.into_iter(), "1")
         );
         let mut stmt = conn.prepare(&sql).context("planning read: payments")?;
         let mut rows = stmt.query([since])?;
         while let Some(r) = rows.next()? {
-            let client: String = r.get(6)?;
-            payments
-                .entry(client)
-                .or_default()
-                .push(payment_from_row(r)?);
+            let payment = payment_from_row(r)?;
+            if seen.insert(payment.id) {
+                payments.entry(r.get(6)?).or_default().push(payment);
+            }
         }
         let w = Window::at(now);
         let empty = PaidHistory {
