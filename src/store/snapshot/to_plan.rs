@@ -126,21 +126,22 @@ pub(super) fn keyed_history(r: &Row<'_>) -> rusqlite::Result<(String, PaidHistor
 /// paid in the last days (receipts; `?1` is the first such day), and those whose payments are
 /// all read too ([`WHOLE_PARTS`]).
 const RECENT_PART: &str =
-    "FROM payments rp INDEXED BY payments_paid_on JOIN invoices i ON i.number = rp.invoice_number
+    "FROM payments rp INDEXED BY payments_paid_on CROSS JOIN invoices i ON i.number = rp.invoice_number
      WHERE rp.paid_on >= ?1";
 
-/// The invoices, open or closed, whose payments a planning read takes all of.
+/// The invoices, open or closed, whose payments a planning read takes all of. (`CROSS JOIN`
+/// keeps SQLite's join order: from the few rows to the many, never a scan of the payments.)
 const WHOLE_PARTS: [&str; 4] = [
     // Every payment plan's invoices.
-    "FROM plan_invoices pi JOIN invoices i ON i.number = pi.invoice_number",
+    "FROM plan_invoices pi CROSS JOIN invoices i ON i.number = pi.invoice_number",
     // A pending promise's invoice.
-    "FROM promises pr JOIN invoices i ON i.number = pr.invoice_number WHERE pr.status = 'pending'",
+    "FROM promises pr CROSS JOIN invoices i ON i.number = pr.invoice_number WHERE pr.status = 'pending'",
     // A pending promise on all of a client's invoices.
-    "FROM promises pr JOIN invoices i ON i.client_id = pr.client_id
+    "FROM promises pr CROSS JOIN invoices i ON i.client_id = pr.client_id
      WHERE pr.status = 'pending' AND pr.invoice_number IS NULL",
     // A dead or uncertain message's invoices (the owner's alert lists them).
-    "FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id
-     JOIN invoices i ON i.number = oi.invoice_number WHERE o.status IN ('dead', 'uncertain')",
+    "FROM outbox o CROSS JOIN outbox_invoices oi ON oi.outbox_id = o.id
+     CROSS JOIN invoices i ON i.number = oi.invoice_number WHERE o.status IN ('dead', 'uncertain')",
 ];
 
 /// `SELECT select part WHERE/AND cond` for each part, as one `UNION ALL` (repeats are dropped
@@ -198,7 +199,8 @@ impl Whole {
              WHERE p.paid_on >= ?1
              UNION ALL
              SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, w.client_id
-             FROM ({}) w JOIN payments p ON p.invoice_number = w.number AND p.paid_on < ?1",
+             FROM ({}) w CROSS JOIN payments p INDEXED BY payments_invoice
+             ON p.invoice_number = w.number",
             union_all("i.number, i.client_id", WHOLE_PARTS.into_iter(), "1")
         );
         let mut stmt = conn.prepare(&sql).context("planning read: payments")?;
