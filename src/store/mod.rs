@@ -253,7 +253,12 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        Migrations::from_slice(MIGRATIONS).validate().unwrap();
+        // As `Migrations::validate`, on a connection with the functions the store registers.
+        let mut conn = Connection::open_in_memory().unwrap();
+        money_sql::register(&conn).unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
     }
 
     #[test]

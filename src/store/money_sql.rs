@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use rusqlite::Connection;
 use rusqlite::functions::{Aggregate, Context, FunctionFlags};
+use rusqlite::types::ValueRef;
 use rust_decimal::Decimal;
 
 use crate::domain::Money;
@@ -26,11 +27,16 @@ pub const MONEY_SUM: &str = "cobrador_money_sum";
 /// nothing); NULL when no row owes anything.
 pub const OWED_SUM: &str = "cobrador_owed_sum";
 
+/// Argument `i` as an exact decimal (`None` for NULL), read in place: no copy of the text.
 fn decimal(ctx: &Context<'_>, i: usize, name: &str) -> rusqlite::Result<Option<Decimal>> {
-    let Some(text) = ctx.get::<Option<String>>(i)? else {
-        return Ok(None);
+    let text = match ctx.get_raw(i) {
+        ValueRef::Null => return Ok(None),
+        // Most invoices have no payment: their paid sum is the text "0".
+        ValueRef::Text(b"0") => return Ok(Some(Decimal::ZERO)),
+        ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or("(not UTF-8)"),
+        _ => "(not text)",
     };
-    Decimal::from_str(&text).map(Some).map_err(|e| {
+    Decimal::from_str(text).map(Some).map_err(|e| {
         rusqlite::Error::UserFunctionError(
             format!("{name}: amount {text:?} is not a decimal: {e}").into(),
         )
