@@ -106,56 +106,46 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn sums_text_amounts_exactly_and_zero_over_no_rows() {
+    /// An in-memory table `t` made by `sql`, with the functions registered.
+    fn table(sql: &str) -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         register(&conn).unwrap();
-        conn.execute_batch("CREATE TABLE t (g INTEGER, a TEXT)")
-            .unwrap();
-        conn.execute_batch(
-            "INSERT INTO t VALUES (1, '0.10'), (1, '0.20'), (1, '1234567890123.455'), (2, '7')",
+        conn.execute_batch(sql).unwrap();
+        conn
+    }
+
+    /// `SELECT expr FROM t WHERE g = group`.
+    fn one(conn: &Connection, expr: &str, group: i64) -> rusqlite::Result<Option<String>> {
+        conn.query_row(
+            &format!("SELECT {expr} FROM t WHERE g = ?1"),
+            [group],
+            |r| r.get(0),
         )
-        .unwrap();
-        let sum = |g: i64| -> Option<String> {
-            conn.query_row(
-                &format!("SELECT {MONEY_SUM}(a) FROM t WHERE g = ?1"),
-                [g],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
+    }
+
+    #[test]
+    fn sums_text_amounts_exactly_and_null_over_no_rows() {
+        let conn = table(
+            "CREATE TABLE t (g INTEGER, a TEXT);
+             INSERT INTO t VALUES (1, '0.10'), (1, '0.20'), (1, '1234567890123.455'), (2, '7'),
+                                  (4, 'x');",
+        );
+        let sum = |g| one(&conn, "cobrador_money_sum(a)", g).unwrap();
         assert_eq!(sum(1).as_deref(), Some("1234567890123.755"));
         assert_eq!(sum(2).as_deref(), Some("7"));
         assert_eq!(sum(3), None);
-        conn.execute_batch("INSERT INTO t VALUES (4, 'x')").unwrap();
-        let err = conn
-            .query_row(
-                &format!("SELECT {MONEY_SUM}(a) FROM t WHERE g = 4"),
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .unwrap_err();
+        let err = one(&conn, "cobrador_money_sum(a)", 4).unwrap_err();
         assert!(err.to_string().contains("not a decimal"), "{err}");
     }
 
     #[test]
     fn owed_sum_adds_only_positive_balances() {
-        let conn = Connection::open_in_memory().unwrap();
-        register(&conn).unwrap();
-        conn.execute_batch(
+        let conn = table(
             "CREATE TABLE t (g INTEGER, a TEXT, p TEXT);
              INSERT INTO t VALUES (1, '10.00', '0'), (1, '5', '5.00'), (1, '3.333', '4'),
                                   (1, '2.5', '0.25'), (2, '1', '1'), (2, '1', '2');",
-        )
-        .unwrap();
-        let owed = |g: i64| -> Option<String> {
-            conn.query_row(
-                &format!("SELECT {OWED_SUM}(a, p) FROM t WHERE g = ?1"),
-                [g],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
+        );
+        let owed = |g| one(&conn, "cobrador_owed_sum(a, p)", g).unwrap();
         assert_eq!(owed(1).as_deref(), Some("12.25"));
         assert_eq!(owed(2), None);
     }
