@@ -45,7 +45,7 @@ pub struct QueueReport {
 pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Plan> {
     let settings = settings_for(store.conn(), config)?;
     let mut plan = Plan::default();
-    store::snapshot::for_each_client(store.conn(), |file| {
+    store::snapshot::for_each_client_to_plan(store.conn(), now, |file| {
         planner::plan_into(&file, &settings, now, &mut plan);
         Ok(())
     })?;
@@ -69,7 +69,7 @@ fn plan_keeping_files(
     let settings = settings_for(store.conn(), config)?;
     let mut plan = Plan::default();
     let mut files = BTreeMap::new();
-    store::snapshot::for_each_client(store.conn(), |file| {
+    store::snapshot::for_each_client_to_plan(store.conn(), now, |file| {
         let before = plan.messages.len();
         planner::plan_into(&file, &settings, now, &mut plan);
         let due = plan.messages[before..].iter().any(|m| m.due_now);

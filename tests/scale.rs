@@ -8,6 +8,7 @@ mod support;
 use chrono::{DateTime, Duration, Utc};
 use cobrador::bench::{GenOptions, generate};
 use cobrador::config::Config;
+use cobrador::domain::{ClientFile, Invoice};
 use cobrador::engine;
 use cobrador::policy::planner::{self, Plan, Settings};
 use cobrador::store::{Store, snapshot};
@@ -55,8 +56,7 @@ fn bulk_and_reference_loaders_give_the_same_plans() {
     } = generated(600);
     // Several instants: a weekday morning, a weekend, a week and two months later (promises
     // and instalments fall due, stages move on).
-    for offset in [0, 4 * 24 + 3, 7 * 24, 60 * 24] {
-        let now = as_of() + Duration::hours(offset);
+    for now in instants() {
         let reference = reference_plan(&store, &config, now);
         let bulk = engine::plan_now(&store, &config, now).unwrap();
         assert!(!reference.messages.is_empty() && !reference.held.is_empty());
@@ -111,4 +111,245 @@ fn a_pass_through_the_bulk_path_queues_the_reference_plans_due_messages() {
     // A second pass at the same instant queues nothing new.
     let again = engine::queue_due(&mut store, &config, &renderer, now).unwrap();
     assert!(again.queued.is_empty(), "{:?}", again.queued);
+}
+
+/// Instants near midnight UTC too, where a client's own date is the day before (the Americas)
+/// or after (Spain) the UTC one: the segment's 12 months and the receipts' days move with it.
+fn instants() -> Vec<DateTime<Utc>> {
+    [0, 4 * 24 + 3, 7 * 24, 60 * 24, 14, -8, 24 + 14, 60 * 24 - 8]
+        .into_iter()
+        .map(|h| as_of() + Duration::hours(h))
+        .collect()
+}
+
+/// Runs `sql` (with `?1` a day) and returns the first column of each row.
+fn numbers(store: &Store, sql: &str, day: chrono::NaiveDate) -> Vec<String> {
+    let mut stmt = store.conn().prepare(sql).unwrap();
+    stmt.query_map([day], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The cases a planning read must not lose, added to generated data: paid history exactly at
+/// the 12-month edges of every instant (and payments on the days either side of each UTC date),
+/// pending promises on paid invoices and on a whole client whose paid invoices were paid in
+/// the promise's time, a plan covering a paid invoice, a paid invoice without payments, an old
+/// cancelled invoice, a dead message about a paid invoice.
+fn add_edge_cases(store: &Store) {
+    let conn = store.conn();
+    let ts = "2026-11-01T00:00:00Z";
+    // Paid invoices of clients that have something open (so their segment matters), one for
+    // each edge day, whose own payments are older than the day it gets.
+    let pick_paid = "SELECT i.number FROM invoices i WHERE i.status = 'paid' AND i.last_paid_on < ?1
+        AND EXISTS (SELECT 1 FROM invoices o WHERE o.client_id = i.client_id AND o.status = 'open')
+        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.invoice_number = i.number AND p.source = 'edge')
+        ORDER BY substr(i.number, -3), i.number LIMIT 3";
+    let mut added = 0;
+    for now in instants() {
+        let d = now.date_naive();
+        for back in [-1i64, 0, 1, 364, 365, 366, 367] {
+            let day = d - chrono::Duration::days(back);
+            for number in numbers(store, pick_paid, day - chrono::Duration::days(2)) {
+                conn.execute(
+                    "INSERT INTO payments (invoice_number, paid_on, amount, source, created_at)
+                     VALUES (?1, ?2, '0.01', 'edge', ?3)",
+                    rusqlite::params![number, day, ts],
+                )
+                .unwrap();
+                added += 1;
+            }
+        }
+    }
+    assert!(added > 60, "{added}");
+    let first = |sql: &str| -> String {
+        conn.query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    // A pending promise on a paid invoice (kept at once).
+    let paid = first(
+        "SELECT number FROM invoices WHERE status = 'paid' ORDER BY number LIMIT 1 OFFSET 40",
+    );
+    conn.execute(
+        "INSERT INTO promises (client_id, invoice_number, promised_date, source, status, created_at)
+         SELECT client_id, number, '2026-11-27', 'reply', 'pending', '2026-11-20T10:00:00Z'
+         FROM invoices WHERE number = ?1",
+        [&paid],
+    )
+    .unwrap();
+    // A pending promise on a whole client with open invoices, its amount met only by payments
+    // of invoices now paid, made weeks ago (older than the receipts' days).
+    let client = first(
+        "SELECT i.client_id FROM invoices i WHERE i.status = 'paid'
+           AND i.last_paid_on BETWEEN '2026-10-10' AND '2026-10-30'
+           AND EXISTS (SELECT 1 FROM invoices o WHERE o.client_id = i.client_id AND o.status = 'open')
+           AND NOT EXISTS (SELECT 1 FROM promises p WHERE p.client_id = i.client_id)
+         ORDER BY i.client_id LIMIT 1",
+    );
+    conn.execute(
+        "INSERT INTO promises (client_id, promised_date, amount, source, status, created_at)
+         VALUES (?1, '2026-11-30', '1.00', 'owner', 'pending', '2026-10-01T10:00:00Z')",
+        [&client],
+    )
+    .unwrap();
+    // A running plan over one open and one paid invoice, its first instalment met by the paid
+    // one's payments (made after the plan, weeks ago).
+    let (client, open, paid): (String, String, String) = conn
+        .query_row(
+            "SELECT i.client_id, o.number, i.number FROM invoices i JOIN invoices o
+               ON o.client_id = i.client_id AND o.status = 'open'
+             WHERE i.status = 'paid' AND i.last_paid_on BETWEEN '2026-09-01' AND '2026-10-20'
+               AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.client_id = i.client_id)
+             ORDER BY i.client_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "INSERT INTO plans (client_id, currency, status, created_at)
+         SELECT client_id, currency, 'active', '2026-08-15T10:00:00Z' FROM invoices WHERE number = ?1",
+        [&open],
+    )
+    .unwrap();
+    let plan = conn.last_insert_rowid();
+    for n in [&open, &paid] {
+        conn.execute(
+            "INSERT INTO plan_invoices (plan_id, invoice_number) VALUES (?1, ?2)",
+            rusqlite::params![plan, n],
+        )
+        .unwrap();
+    }
+    for (n, due, amount) in [(1, "2026-10-25", "1.00"), (2, "2026-12-01", "100000.00")] {
+        conn.execute(
+            "INSERT INTO instalments (plan_id, number, due_date, amount) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![plan, n, due, amount],
+        )
+        .unwrap();
+    }
+    assert!(!client.is_empty());
+    // A paid invoice without any payment (marked by hand), and an old cancelled one, each for
+    // a client that has something open.
+    conn.execute_batch(
+        "UPDATE invoices SET status = 'paid' WHERE number = (SELECT i.number FROM invoices i
+            WHERE i.status = 'open' AND i.last_paid_on IS NULL ORDER BY i.number LIMIT 1 OFFSET 7);
+         UPDATE invoices SET status = 'cancelled', issue_date = '2024-01-10' WHERE number =
+            (SELECT i.number FROM invoices i WHERE i.status = 'paid' ORDER BY i.number LIMIT 1 OFFSET 90);",
+    )
+    .unwrap();
+    // A dead message about an invoice since paid: the owner's alert lists it.
+    conn.execute_batch(
+        "UPDATE outbox SET status = 'dead', last_error = '550 no such user'
+         WHERE id = (SELECT min(id) FROM outbox);
+         INSERT INTO outbox_invoices (outbox_id, invoice_number, reached)
+         SELECT o.id, i.number, 0 FROM outbox o JOIN invoices i ON i.client_id = o.client_id
+         WHERE o.id = (SELECT min(id) FROM outbox) AND i.status = 'paid'
+           AND i.last_paid_on < '2026-09-01' LIMIT 1;",
+    )
+    .unwrap();
+}
+
+/// What a planning read at `now` must hold of a client's whole file (the specification of
+/// `for_each_client_to_plan`, written independently of it): the invoices not closed, and the
+/// closed ones with a payment in the last 15 days, in a plan, under a pending promise (on it or
+/// on the whole client) or in a dead or uncertain message; the payments of the last 15 days and
+/// all those of the invoices in a plan, a pending promise or a dead or uncertain message.
+fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (String, String) {
+    let since = now.date_naive() - chrono::Days::new(snapshot::RECEIPT_DAYS + 1);
+    let troubled = numbers(
+        store,
+        "SELECT oi.invoice_number FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id
+         WHERE o.status IN ('dead', 'uncertain') AND ?1 IS NOT NULL",
+        since,
+    );
+    let pending = whole
+        .promises
+        .iter()
+        .filter(|p| p.status == cobrador::domain::PromiseStatus::Pending);
+    let everything = pending.clone().any(|p| p.invoice_number.is_none());
+    let held_whole = |number: &str| {
+        everything
+            || whole
+                .plans
+                .iter()
+                .any(|p| p.invoices.iter().any(|n| n == number))
+            || pending
+                .clone()
+                .any(|p| p.invoice_number.as_deref() == Some(number))
+            || troubled.iter().any(|n| n == number)
+    };
+    let recent = |number: &str| {
+        whole
+            .payments
+            .iter()
+            .any(|p| p.invoice_number == number && p.paid_on >= since)
+    };
+    let invoices: Vec<&Invoice> = whole
+        .invoices
+        .iter()
+        .filter(|i| !i.status.is_closed() || recent(&i.number) || held_whole(&i.number))
+        .collect();
+    let payments: Vec<_> = whole
+        .payments
+        .iter()
+        .filter(|p| p.paid_on >= since || held_whole(&p.invoice_number))
+        .collect();
+    (format!("{invoices:?}"), format!("{payments:?}"))
+}
+
+#[test]
+fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
+    assert_eq!(snapshot::RECEIPT_DAYS, engine::receipts::RECENT_DAYS);
+    let World {
+        dir: _dir,
+        store,
+        config,
+        ..
+    } = generated(600);
+    add_edge_cases(&store);
+    let whole = snapshot::load_reference(store.conn()).unwrap();
+    let late_share = config.reminders.late_payer_share;
+    let mut segments_seen = std::collections::BTreeSet::new();
+    for now in instants() {
+        let reference = reference_plan(&store, &config, now);
+        let planned = engine::plan_now(&store, &config, now).unwrap();
+        assert_eq!(planned.messages, reference.messages, "at {now}");
+        assert_eq!(planned.held, reference.held, "at {now}");
+        assert_eq!(planned.effects, reference.effects, "at {now}");
+        assert_eq!(planned.errors, reference.errors, "at {now}");
+        let mut files = Vec::new();
+        snapshot::for_each_client_to_plan(store.conn(), now, |f| {
+            files.push(f);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(files.len(), whole.clients.len());
+        for (narrow, full) in files.iter().zip(&whole.clients) {
+            let (invoices, payments) = planning_view(&store, full, now);
+            assert_eq!(
+                format!("{:?}", narrow.invoices),
+                invoices,
+                "{}",
+                full.client.id
+            );
+            assert_eq!(
+                format!("{:?}", narrow.payments),
+                payments,
+                "{}",
+                full.client.id
+            );
+            let history = narrow.history.as_ref().unwrap();
+            // The segment, for each date a client may have at `now`.
+            for back in [-1i64, 0, 1] {
+                let today = now.date_naive() - chrono::Duration::days(back);
+                let expected =
+                    planner::derive_segment(&full.invoices, &full.payments, 0, today, late_share);
+                let got =
+                    planner::derive_segment_from(history, &narrow.invoices, 0, today, late_share);
+                assert_eq!(got, Ok(expected.clone()), "{} on {today}", full.client.id);
+                segments_seen.insert(expected);
+            }
+        }
+    }
+    // The data exercises every segment.
+    assert!(segments_seen.len() >= 4, "{segments_seen:?}");
 }

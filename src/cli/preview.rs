@@ -129,7 +129,8 @@ fn choose(
 ) -> Result<Choice> {
     let client = &file.client;
     let today = now.with_timezone(&client.time_zone).date_naive();
-    let (segment, ladder) = planner::segment_and_ladder(file, settings, today, now);
+    let (segment, ladder) =
+        planner::segment_and_ladder(file, settings, today, now).map_err(anyhow::Error::msg)?;
     let mut plan = Plan::default();
     planner::plan_into(file, settings, now, &mut plan);
     let position = |name: &str| ladder.iter().position(|s| s.name == name);

@@ -31,5 +31,5 @@ pub use outbox::{
     is_reserved_kind,
 };
 pub use reply::{Intent, ReplyChannel, ReplyKind, ResponseStatus, UnknownIntent};
-pub use snapshot::{ClientFile, Snapshot};
+pub use snapshot::{ClientFile, PaidHistory, Snapshot};
 pub use vocabulary::UnknownWord;

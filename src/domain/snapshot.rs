@@ -4,6 +4,7 @@
 use super::agreement::{PaymentPlan, Promise};
 use super::outbox::OutboxMessage;
 use super::{Client, Contact, Invoice, Payment};
+use chrono::NaiveDate;
 
 /// Everything the planner knows about one client.
 #[derive(Debug, Clone)]
@@ -22,6 +23,36 @@ pub struct ClientFile {
     pub messages: Vec<OutboxMessage>,
     /// All its payment plans.
     pub plans: Vec<PaymentPlan>,
+    /// `None` when `invoices` and `payments` are all of them. A planning read leaves out the
+    /// closed invoices and old payments the planner does not look at, and gives instead what the
+    /// segment needs from them (`store::snapshot::for_each_client_to_plan`).
+    pub history: Option<PaidHistory>,
+}
+
+/// The closed invoices' part of a client's payment history, summed in SQL: what
+/// `policy::planner::derive_segment` needs from the paid invoices a planning read leaves out.
+///
+/// The segment counts the invoices paid in the 12 months up to the client's own date, which
+/// depends on its time zone: a summary is built for every local date in `dates` (the UTC day
+/// of the planning instant, and one day either side). Paid invoices whose last payment falls
+/// in `core` count for all of them; those near the window's edges are listed one by one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaidHistory {
+    /// The client dates (inclusive) this summary is exact for.
+    pub dates: (NaiveDate, NaiveDate),
+    /// Earliest issue date among the client's closed invoices (paid, cancelled, written off).
+    pub first_closed_issue: Option<NaiveDate>,
+    /// Whether any of its invoices is paid.
+    pub any_paid: bool,
+    /// The days (inclusive) of last payment counted in `core_paid` and `core_late`.
+    pub core: (NaiveDate, NaiveDate),
+    /// Paid invoices whose last payment falls in `core`.
+    pub core_paid: u32,
+    /// Of those, how many were last paid after their due date.
+    pub core_late: u32,
+    /// Paid invoices whose last payment falls near the edges, outside `core`: (due date, day of
+    /// the last payment).
+    pub edge: Vec<(NaiveDate, NaiveDate)>,
 }
 
 /// The database as the planner sees it.

@@ -121,6 +121,7 @@ mod tests {
             promises: vec![],
             messages: vec![],
             plans: vec![],
+            history: None,
         }
     }
 

@@ -64,15 +64,21 @@ fn still_reachable(file: &ClientFile, reminder: &OutboxMessage) -> Vec<String> {
         .collect()
 }
 
-/// Whether `file` may need a receipt at `now` (a payment in the last days): the planning pass
-/// streams clients and keeps only such files (and those with something due) for
-/// [`queue_receipts`].
+/// Whether `file` may need a receipt at `now` (a payment in the last days of an invoice now
+/// paid that a reminder was about: what [`queue_receipts`] asks of each receipt): the planning
+/// pass streams clients and keeps only such files (and those with something due).
 pub fn may_need_receipt(file: &ClientFile, now: DateTime<Utc>) -> bool {
     let today = now.with_timezone(&file.client.time_zone).date_naive();
     let since = today - Days::new(RECENT_DAYS);
     file.payments
         .iter()
-        .any(|p| p.kind == PaymentKind::Payment && p.paid_on >= since)
+        .filter(|p| p.kind == PaymentKind::Payment && p.paid_on >= since)
+        .any(|p| {
+            file.invoices
+                .iter()
+                .any(|i| i.number == p.invoice_number && i.status == InvoiceStatus::Paid)
+                && last_reminder(file, &p.invoice_number).is_some()
+        })
 }
 
 /// Queues the receipts due at `now`; returns (client, outbox id) of each one queued.

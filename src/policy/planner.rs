@@ -55,7 +55,7 @@ pub use choose::addressees;
 pub use overdue::deadline as overdue_deadline;
 pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
-pub use segment::derive_segment;
+pub use segment::{derive_segment, derive_segment_from};
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
 use window::schedule;
 pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
@@ -119,7 +119,7 @@ pub fn segment_and_ladder<'a>(
     settings: &'a Settings,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> (Option<String>, &'a [Stage]) {
+) -> Result<(Option<String>, &'a [Stage]), String> {
     let year_ago = now - chrono::Duration::days(365);
     let broken_in_year = file
         .promises
@@ -129,15 +129,13 @@ pub fn segment_and_ladder<'a>(
                 && p.resolved_at.is_some_and(|r| r > year_ago)
         })
         .count();
-    let segment = file.client.segment.clone().or_else(|| {
-        derive_segment(
-            &file.invoices,
-            &file.payments,
-            u32::try_from(broken_in_year).unwrap_or(u32::MAX),
-            today,
-            settings.reminders.late_payer_share,
-        )
-    });
+    let broken = u32::try_from(broken_in_year).unwrap_or(u32::MAX);
+    let share = settings.reminders.late_payer_share;
+    let segment = match (&file.client.segment, &file.history) {
+        (Some(s), _) => Some(s.clone()),
+        (None, None) => derive_segment(&file.invoices, &file.payments, broken, today, share),
+        (None, Some(h)) => derive_segment_from(h, &file.invoices, broken, today, share)?,
+    };
     let ladder: &[Stage] = settings
         .reminders
         .segments
@@ -145,7 +143,7 @@ pub fn segment_and_ladder<'a>(
         .find(|l| Some(&l.segment) == segment.as_ref())
         .map(|l| l.ladder.as_slice())
         .unwrap_or(&settings.reminders.ladder);
-    (segment, ladder)
+    Ok((segment, ladder))
 }
 
 fn plan_client(
@@ -171,7 +169,7 @@ fn plan_client(
     };
     let minimum = settings.reminders.minimum_amount;
     let chased = candidates::candidates(&open, &settled, &client.id, minimum, out);
-    let (segment, ladder) = segment_and_ladder(file, settings, today, now);
+    let (segment, ladder) = segment_and_ladder(file, settings, today, now)?;
     let ctx = choose::ClientCtx {
         file,
         reachable: &reachable,

@@ -1,4 +1,8 @@
-//! Invoices and payments. The balance is always computed from the payments, never stored.
+//! Invoices and payments. The balance is the amount less the payments: each invoice's paid sum
+//! is stored (`invoices.paid`) and kept exact by SQLite triggers on `payments` (migration
+//! `schema_paid_sum.sql`, with the exact decimal sum of [`super::money_sql`]), so that reading
+//! a balance never probes the payments. [`list`] still sums the payments itself: the reference
+//! snapshot loader reads through it, and the tests compare the two.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -38,13 +42,20 @@ pub(crate) fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
     })
 }
 
-/// Fills `paid` and `balance` from the payments table.
-fn with_balance(conn: &Connection, mut invoice: Invoice) -> Result<Invoice> {
-    invoice.paid = payments(conn, &invoice.number)?
-        .iter()
-        .map(|p| p.amount)
-        .sum();
-    invoice.balance = invoice.amount - invoice.paid;
+/// [`INVOICE_COLUMNS`] and the stored paid sum (column 10), read by [`invoice_with_paid`].
+pub(crate) const INVOICE_COLUMNS_PAID: &str =
+    "number, client_id, issue_date, due_date, currency, amount, status,
+     paid_claimed_on, pdf_path, description, paid";
+
+/// An invoice with its stored paid sum and balance (columns of [`INVOICE_COLUMNS_PAID`]).
+/// No payment leaves the paid sum at zero and the balance at the amount, as summing none does.
+pub(crate) fn invoice_with_paid(row: &Row<'_>) -> rusqlite::Result<Invoice> {
+    let mut invoice = invoice_from_row(row)?;
+    let paid: Money = row.get(10)?;
+    if paid != Money::ZERO {
+        invoice.paid = paid;
+        invoice.balance = invoice.amount - invoice.paid;
+    }
     Ok(invoice)
 }
 
@@ -72,7 +83,7 @@ pub struct InvoiceInput {
 /// Inserts or updates an invoice from an import; returns whether anything changed.
 /// The status a person set (disputed, on hold...) is kept.
 pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Result<bool> {
-    if let Some(old) = get_raw(conn, &input.number)? {
+    if let Some(old) = get(conn, &input.number)? {
         if old.client_id != input.client_id {
             bail!(
                 "invoice {} already belongs to client {}, not {}",
@@ -116,21 +127,15 @@ pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Re
     Ok(true)
 }
 
-fn get_raw(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE number = ?1"),
-            [number],
-            invoice_from_row,
-        )
-        .optional()?)
-}
-
 /// One invoice with its balance.
 pub fn get(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
-    get_raw(conn, number)?
-        .map(|i| with_balance(conn, i))
-        .transpose()
+    Ok(conn
+        .query_row(
+            &format!("SELECT {INVOICE_COLUMNS_PAID} FROM invoices WHERE number = ?1"),
+            [number],
+            invoice_with_paid,
+        )
+        .optional()?)
 }
 
 /// One invoice, or an error that names the fix.
@@ -186,23 +191,48 @@ pub fn list(conn: &Connection, client_id: Option<&str>) -> Result<Vec<Invoice>> 
 /// due date, as the rows come: the first ones are out before the last are read.
 pub fn for_each_open(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {INVOICE_COLUMNS} FROM invoices INDEXED BY invoices_open_due
+        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices INDEXED BY invoices_open_due
          WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY due_date, number"
     ))?;
-    let mut sums = conn.prepare("SELECT amount FROM payments WHERE invoice_number = ?1")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let mut inv = invoice_from_row(r)?;
-        let mut paid = Money::ZERO;
-        let mut amounts = sums.query([&inv.number])?;
-        while let Some(a) = amounts.next()? {
-            paid = paid + a.get::<_, Money>(0)?;
-        }
-        inv.paid = paid;
-        inv.balance = inv.amount - paid;
-        f(inv)?;
+        f(invoice_with_paid(r)?)?;
     }
     Ok(())
+}
+
+/// The open invoices (open, disputed, on hold) of one currency and due date, summed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenGroup {
+    /// Currency code.
+    pub currency: String,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// What they still owe (the positive balances, exactly); `None` when all are settled.
+    pub owed: Option<Money>,
+    /// How many of them are disputed.
+    pub disputed: usize,
+}
+
+/// The open invoices grouped by currency and due date (for `status`), summed in SQL from the
+/// stored paid sums over the covering index `invoices_open_aging`: no row leaves SQLite but
+/// one per group.
+pub fn open_by_due_date(conn: &Connection) -> Result<Vec<OpenGroup>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT currency, due_date, {}(amount, paid), sum(status = 'disputed')
+         FROM invoices INDEXED BY invoices_open_aging
+         WHERE status IN ('open', 'disputed', 'on_hold') GROUP BY currency, due_date",
+        super::money_sql::OWED_SUM
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(OpenGroup {
+            currency: r.get(0)?,
+            due_date: parse_day(&r.get::<_, String>(1)?)?,
+            owed: r.get(2)?,
+            disputed: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Sets an invoice's status by hand (dispute, hold, cancel...) and logs nothing: callers log.

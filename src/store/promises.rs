@@ -70,6 +70,17 @@ pub fn all(conn: &Connection) -> Result<Vec<Promise>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The pending promises, oldest first (what `status` lists).
+pub fn pending(conn: &Connection) -> Result<Vec<Promise>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
+                resolved_at
+         FROM promises WHERE status = 'pending' ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Sets a promise's final state.
 pub fn resolve(
     conn: &Connection,

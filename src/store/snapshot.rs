@@ -7,11 +7,13 @@
 //! again and, where the client has another channel, uses that one.
 
 mod bulk;
+mod to_plan;
 
 use anyhow::Result;
 use rusqlite::Connection;
 
-pub use bulk::for_each_client;
+pub use bulk::{for_each_client, for_each_client_to_plan};
+pub use to_plan::RECEIPT_DAYS;
 
 use super::{OutboxMessage, OutboxStatus};
 use crate::domain::{ClientFile, Snapshot};
@@ -99,6 +101,7 @@ pub fn load_reference(conn: &Connection) -> Result<Snapshot> {
                     .collect(),
                 invoices,
                 client,
+                history: None,
             }
         })
         .collect();

@@ -70,6 +70,7 @@ impl World {
                 promises: vec![],
                 messages: vec![],
                 plans: vec![],
+                history: None,
             },
             config: Config::parse(EXAMPLE, "example").unwrap(),
         }

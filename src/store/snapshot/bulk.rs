@@ -17,21 +17,24 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, Row, Rows, Statement};
 
-use crate::domain::{Contact, Invoice, Money, Payment};
+use chrono::{DateTime, Utc};
+
+use super::to_plan;
+use crate::domain::{Contact, Invoice, Money, PaidHistory, Payment};
 use crate::policy::planner::ClientFile;
 use crate::store::OutboxMessage;
 use crate::store::clients::{CLIENT_COLUMNS, client_from_row, contact_from_row};
 use crate::store::invoices::{INVOICE_COLUMNS, invoice_from_row, payment_from_row};
 
 /// One ordered statement's rows, keyed by client id, with the next row read ahead.
-struct Cursor<'s, T> {
+pub(super) struct Cursor<'s, T> {
     rows: Rows<'s>,
     map: fn(&Row<'_>) -> rusqlite::Result<(String, T)>,
     next: Option<(String, T)>,
 }
 
 impl<'s, T> Cursor<'s, T> {
-    fn new(
+    pub(super) fn new(
         stmt: &'s mut Statement<'_>,
         map: fn(&Row<'_>) -> rusqlite::Result<(String, T)>,
     ) -> Result<Cursor<'s, T>> {
@@ -41,7 +44,7 @@ impl<'s, T> Cursor<'s, T> {
     }
 
     /// The rows of `client` (rows of smaller ids, which have no client, are skipped).
-    fn take(&mut self, client: &str) -> Result<Vec<T>> {
+    pub(super) fn take(&mut self, client: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
         while let Some((id, _)) = &self.next {
             match id.as_str().cmp(client) {
@@ -113,8 +116,72 @@ fn keyed_message_invoice(r: &Row<'_>) -> rusqlite::Result<(String, MessageInvoic
 }
 
 /// Calls `f` with every client's file, in client id order, reading each table once.
-pub fn for_each_client(
+pub fn for_each_client(conn: &Connection, f: impl FnMut(ClientFile) -> Result<()>) -> Result<()> {
+    for_each(conn, None, f)
+}
+
+/// Calls `f` with every client's file as the planner needs it at `now`: the open invoices, the
+/// few closed ones and payments it looks at, and a summary of the rest (see [`super::to_plan`]).
+pub fn for_each_client_to_plan(
     conn: &Connection,
+    now: DateTime<Utc>,
+    f: impl FnMut(ClientFile) -> Result<()>,
+) -> Result<()> {
+    for_each(conn, Some(now), f)
+}
+
+/// Where a client's invoices and payments come from: every row (`Whole`), or a planning read.
+enum Invoices<'s> {
+    Whole {
+        invoices: Cursor<'s, Invoice>,
+        payments: Cursor<'s, Payment>,
+    },
+    ToPlan {
+        open: Cursor<'s, Invoice>,
+        history: Cursor<'s, PaidHistory>,
+        whole: to_plan::Whole,
+    },
+}
+
+impl Invoices<'_> {
+    /// The invoices (with balances, by due date and number), payments (by day and id) and
+    /// history summary of `client`.
+    fn take(&mut self, client: &str) -> Result<(Vec<Invoice>, Vec<Payment>, Option<PaidHistory>)> {
+        match self {
+            Invoices::Whole { invoices, payments } => {
+                let mut payments = payments.take(client)?;
+                payments.sort_by(|a, b| a.paid_on.cmp(&b.paid_on).then(a.id.cmp(&b.id)));
+                let mut invoices = invoices.take(client)?;
+                with_balances(&mut invoices, &payments);
+                Ok((invoices, payments, None))
+            }
+            Invoices::ToPlan {
+                open,
+                history,
+                whole,
+            } => {
+                let mut invoices = open.take(client)?;
+                if let Some(closed) = whole.invoices.remove(client) {
+                    invoices.extend(closed);
+                    invoices
+                        .sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.number.cmp(&b.number)));
+                }
+                let mut payments = whole.payments.remove(client).unwrap_or_default();
+                payments.sort_by(|a, b| a.paid_on.cmp(&b.paid_on).then(a.id.cmp(&b.id)));
+                // No closed invoice: an empty summary for the same dates.
+                let history = history
+                    .take(client)?
+                    .pop()
+                    .unwrap_or_else(|| whole.empty.clone());
+                Ok((invoices, payments, Some(history)))
+            }
+        }
+    }
+}
+
+fn for_each(
+    conn: &Connection,
+    to_plan_at: Option<DateTime<Utc>>,
     mut f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
     // One read transaction: every statement sees the same database.
@@ -129,24 +196,35 @@ pub fn for_each_client(
     }
     let mut s_clients = tx.prepare(&format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY id"))?;
     let mut s_contacts = tx.prepare(CONTACTS)?;
-    let mut s_invoices = tx.prepare(&format!(
-        "SELECT {INVOICE_COLUMNS} FROM invoices ORDER BY client_id, due_date, number"
-    ))?;
-    let mut s_payments = tx.prepare(PAYMENTS)?;
+    let (invoices_sql, payments_sql) = match to_plan_at {
+        None => (
+            format!("SELECT {INVOICE_COLUMNS} FROM invoices ORDER BY client_id, due_date, number"),
+            PAYMENTS.to_owned(),
+        ),
+        Some(now) => (to_plan::open_invoices_sql(), to_plan::history_sql(now)),
+    };
+    let mut s_invoices = tx.prepare(&invoices_sql)?;
+    let mut s_payments = tx.prepare(&payments_sql)?;
     let mut s_messages = tx.prepare(MESSAGES)?;
     let mut s_message_invoices = tx.prepare(MESSAGE_INVOICES)?;
     let mut clients = Cursor::new(&mut s_clients, keyed_client)?;
     let mut contacts = Cursor::new(&mut s_contacts, keyed_contact)?;
-    let mut invoices = Cursor::new(&mut s_invoices, keyed_invoice)?;
-    let mut payments = Cursor::new(&mut s_payments, keyed_payment)?;
+    let mut invoices = match to_plan_at {
+        None => Invoices::Whole {
+            invoices: Cursor::new(&mut s_invoices, keyed_invoice)?,
+            payments: Cursor::new(&mut s_payments, keyed_payment)?,
+        },
+        Some(now) => Invoices::ToPlan {
+            open: Cursor::new(&mut s_invoices, to_plan::keyed_open_invoice)?,
+            history: Cursor::new(&mut s_payments, to_plan::keyed_history)?,
+            whole: to_plan::Whole::read(&tx, now)?,
+        },
+    };
     let mut messages = Cursor::new(&mut s_messages, keyed_message)?;
     let mut message_invoices = Cursor::new(&mut s_message_invoices, keyed_message_invoice)?;
     while let Some((id, client)) = clients.next.take() {
         clients.next = clients.rows.next()?.map(clients.map).transpose()?;
-        let mut payments = payments.take(&id)?;
-        payments.sort_by(|a, b| a.paid_on.cmp(&b.paid_on).then(a.id.cmp(&b.id)));
-        let mut invoices = invoices.take(&id)?;
-        with_balances(&mut invoices, &payments);
+        let (invoices, payments, history) = invoices.take(&id)?;
         let mut messages = messages.take(&id)?;
         let mut by_message: HashMap<i64, Vec<(String, bool)>> = HashMap::new();
         for (outbox_id, inv) in message_invoices.take(&id)? {
@@ -169,6 +247,7 @@ pub fn for_each_client(
             plans: plans.remove(&id).unwrap_or_default(),
             invoices,
             client,
+            history,
         })?;
     }
     Ok(())

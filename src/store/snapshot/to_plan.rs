@@ -1,0 +1,226 @@
+//! The planning read: what the planner and the queueing pass look at, and no more.
+//!
+//! Most invoices are closed (paid, cancelled, written off: 62 % of the rows at 200,000
+//! clients), and nearly all payments are on them; the planner reads them only for
+//!
+//! - the segment: how many invoices were paid in the last 12 months, how many late, whether
+//!   any invoice is older than that, whether any is paid. Summed per client in SQL over the
+//!   index `invoices_closed_history` ([`PaidHistory`]: the 12 months are counted in the client's
+//!   own date, so the days near the window's edges are listed, not summed);
+//! - promises and payment plans: a pending promise on an invoice, or on all of a client's
+//!   invoices, and every payment plan, see their invoices and payments whole;
+//! - receipts: paid invoices and payments of the last days ([`crate::engine`]'s receipts look
+//!   back 14 days from the client's date);
+//! - owner alerts about a dead or uncertain message list the invoices it was about.
+//!
+//! So a planning read takes the open invoices (by the partial index `invoices_open_client`,
+//! balances from the stored paid sums), plus those closed invoices and payments (few, read
+//! whole by index and grouped by client), plus the summary. `tests/scale.rs` checks that it
+//! gives the planner the same plans as the whole read.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use rusqlite::{Connection, Row};
+
+use crate::domain::{Invoice, PaidHistory, Payment};
+use crate::store::invoices::{INVOICE_COLUMNS_PAID, invoice_with_paid, payment_from_row};
+use crate::store::parse_day;
+
+/// How far back receipts look (`engine::receipts::RECENT_DAYS`, which `tests/scale.rs` checks
+/// against this one).
+pub const RECEIPT_DAYS: u64 = 14;
+
+/// [`RECEIPT_DAYS`] plus the day a client's date may lag the UTC one.
+const RECENT_DAYS: u64 = RECEIPT_DAYS + 1;
+
+/// The SQL condition "closed" (the complement of the open statuses).
+const CLOSED: &str = "status IN ('paid', 'cancelled', 'written_off')";
+
+/// The open invoices, in the snapshot's order.
+pub(super) fn open_invoices_sql() -> String {
+    format!(
+        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices INDEXED BY invoices_open_client
+         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY client_id, due_date, number"
+    )
+}
+
+pub(super) fn keyed_open_invoice(r: &Row<'_>) -> rusqlite::Result<(String, Invoice)> {
+    Ok((r.get(1)?, invoice_with_paid(r)?))
+}
+
+/// The days a planning read at `now` sums up: every client's date is the UTC one or a day
+/// either side; `core` is inside the 12 months of each of them, `edges` hold the rest.
+struct Window {
+    dates: (NaiveDate, NaiveDate),
+    core: (NaiveDate, NaiveDate),
+    edges: [(NaiveDate, NaiveDate); 2],
+}
+
+impl Window {
+    fn at(now: DateTime<Utc>) -> Window {
+        let d = now.date_naive();
+        let (first, last) = (d - Days::new(1), d + Days::new(1));
+        // The 12 months of date t are [t - 365, t]: for t in [first, last] they all hold
+        // [last - 365, first], and none reaches past [first - 365, last].
+        let core = (last - Days::new(365), first);
+        Window {
+            dates: (first, last),
+            core,
+            edges: [(first - Days::new(365), core.0 - Days::new(1)), (d, last)],
+        }
+    }
+}
+
+/// Per client in id order, the summary of its closed invoices. Dates are ours
+/// (`YYYY-MM-DD`), written into the statement.
+pub(super) fn history_sql(now: DateTime<Utc>) -> String {
+    let w = Window::at(now);
+    let (c0, c1) = w.core;
+    let [(a0, a1), (b0, b1)] = w.edges;
+    format!(
+        "SELECT client_id, min(issue_date), max(status = 'paid'),
+            sum(status = 'paid' AND last_paid_on BETWEEN '{c0}' AND '{c1}'),
+            sum(status = 'paid' AND last_paid_on BETWEEN '{c0}' AND '{c1}' AND last_paid_on > due_date),
+            group_concat(CASE WHEN status = 'paid' AND (last_paid_on BETWEEN '{a0}' AND '{a1}'
+                                   OR last_paid_on BETWEEN '{b0}' AND '{b1}')
+                         THEN due_date || ' ' || last_paid_on END, ' '),
+            '{}', '{}', '{c0}', '{c1}'
+         FROM invoices INDEXED BY invoices_closed_history WHERE {CLOSED}
+         GROUP BY client_id ORDER BY client_id",
+        w.dates.0, w.dates.1
+    )
+}
+
+pub(super) fn keyed_history(r: &Row<'_>) -> rusqlite::Result<(String, PaidHistory)> {
+    let day = |i: usize| -> rusqlite::Result<NaiveDate> { parse_day(&r.get::<_, String>(i)?) };
+    let count = |i: usize| -> rusqlite::Result<u32> {
+        Ok(u32::try_from(r.get::<_, i64>(i)?).unwrap_or(u32::MAX))
+    };
+    let edge_days: Vec<NaiveDate> = r
+        .get::<_, Option<String>>(5)?
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(parse_day)
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((
+        r.get(0)?,
+        PaidHistory {
+            dates: (day(6)?, day(7)?),
+            first_closed_issue: r
+                .get::<_, Option<String>>(1)?
+                .as_deref()
+                .map(parse_day)
+                .transpose()?,
+            any_paid: r.get::<_, i64>(2)? != 0,
+            core: (day(8)?, day(9)?),
+            core_paid: count(3)?,
+            core_late: count(4)?,
+            edge: edge_days.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+        },
+    ))
+}
+
+/// The closed invoices a planning read takes (each part is a few rows found by index): those
+/// paid in the last days (receipts; `?1` is the first such day), and those whose payments are
+/// all read too ([`WHOLE_PARTS`]).
+const RECENT_PART: &str =
+    "FROM payments rp INDEXED BY payments_paid_on CROSS JOIN invoices i ON i.number = rp.invoice_number
+     WHERE rp.paid_on >= ?1";
+
+/// The invoices, open or closed, whose payments a planning read takes all of. (`CROSS JOIN`
+/// keeps SQLite's join order: from the few rows to the many, never a scan of the payments.)
+const WHOLE_PARTS: [&str; 4] = [
+    // Every payment plan's invoices.
+    "FROM plan_invoices pi CROSS JOIN invoices i ON i.number = pi.invoice_number",
+    // A pending promise's invoice.
+    "FROM promises pr CROSS JOIN invoices i ON i.number = pr.invoice_number WHERE pr.status = 'pending'",
+    // A pending promise on all of a client's invoices.
+    "FROM promises pr CROSS JOIN invoices i ON i.client_id = pr.client_id
+     WHERE pr.status = 'pending' AND pr.invoice_number IS NULL",
+    // A dead or uncertain message's invoices (the owner's alert lists them).
+    "FROM outbox o CROSS JOIN outbox_invoices oi ON oi.outbox_id = o.id
+     CROSS JOIN invoices i ON i.number = oi.invoice_number WHERE o.status IN ('dead', 'uncertain')",
+];
+
+/// `SELECT select part WHERE/AND cond` for each part, as one `UNION ALL` (repeats are dropped
+/// in Rust: cheaper than SQLite's sorting of whole rows).
+fn union_all<'a>(select: &str, parts: impl Iterator<Item = &'a str>, cond: &str) -> String {
+    parts
+        .map(|part| {
+            let glue = if part.contains("WHERE") {
+                "AND"
+            } else {
+                "WHERE"
+            };
+            format!("SELECT {select} {part} {glue} {cond}")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// The closed invoices a planning read takes whole, and the payments it takes (of the last
+/// days, and all those of the invoices of [`WHOLE_PARTS`]), grouped by client.
+pub(super) struct Whole {
+    pub invoices: HashMap<String, Vec<Invoice>>,
+    pub payments: HashMap<String, Vec<Payment>>,
+    /// The summary of a client without closed invoices.
+    pub empty: PaidHistory,
+}
+
+impl Whole {
+    pub(super) fn read(conn: &Connection, now: DateTime<Utc>) -> Result<Whole> {
+        let since = now.date_naive() - Days::new(RECENT_DAYS);
+        let columns = INVOICE_COLUMNS_PAID
+            .split(',')
+            .map(|c| format!("i.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut invoices: HashMap<String, Vec<Invoice>> = HashMap::new();
+        let mut seen = HashSet::new();
+        let parts = std::iter::once(RECENT_PART).chain(WHOLE_PARTS);
+        let sql = union_all(&columns, parts, &format!("i.{CLOSED}"));
+        let mut stmt = conn
+            .prepare(&sql)
+            .context("planning read: closed invoices")?;
+        let mut rows = stmt.query([since])?;
+        while let Some(r) = rows.next()? {
+            let inv = invoice_with_paid(r)?;
+            if seen.insert(inv.number.clone()) {
+                invoices.entry(inv.client_id.clone()).or_default().push(inv);
+            }
+        }
+        let mut payments: HashMap<String, Vec<Payment>> = HashMap::new();
+        let mut seen = HashSet::new();
+        let sql = format!(
+            "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, i.client_id
+             FROM payments p INDEXED BY payments_paid_on JOIN invoices i ON i.number = p.invoice_number
+             WHERE p.paid_on >= ?1
+             UNION ALL
+             SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, w.client_id
+             FROM ({}) w CROSS JOIN payments p INDEXED BY payments_invoice
+             ON p.invoice_number = w.number",
+            union_all("i.number, i.client_id", WHOLE_PARTS.into_iter(), "1")
+        );
+        let mut stmt = conn.prepare(&sql).context("planning read: payments")?;
+        let mut rows = stmt.query([since])?;
+        while let Some(r) = rows.next()? {
+            let payment = payment_from_row(r)?;
+            if seen.insert(payment.id) {
+                payments.entry(r.get(6)?).or_default().push(payment);
+            }
+        }
+        let w = Window::at(now);
+        let empty = PaidHistory {
+            dates: w.dates,
+            core: w.core,
+            ..PaidHistory::default()
+        };
+        Ok(Whole {
+            invoices,
+            payments,
+            empty,
+        })
+    }
+}
