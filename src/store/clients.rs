@@ -78,11 +78,8 @@ pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<
 /// One client by id.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Client>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"),
-            [id],
-            client_from_row,
-        )
+        .prepare_cached(&format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"))?
+        .query_row([id], client_from_row)
         .optional()?)
 }
 
