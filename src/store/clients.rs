@@ -83,6 +83,13 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Client>> {
         .optional()?)
 }
 
+/// Whether a client with this id exists (one indexed probe, for imports).
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
+}
+
 /// Every client, by id (not the reserved owner row that owner-only messages belong to).
 pub fn list(conn: &Connection) -> Result<Vec<Client>> {
     let mut stmt = conn.prepare(&format!(

@@ -137,6 +137,13 @@ pub fn get(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
         .transpose()
 }
 
+/// Whether an invoice with this number exists (one indexed probe, for imports).
+pub fn exists(conn: &Connection, number: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM invoices WHERE number = ?1)")?
+        .query_row([number], |r| r.get(0))?)
+}
+
 /// One invoice, or an error that names the fix.
 pub fn require(conn: &Connection, number: &str) -> Result<Invoice> {
     get(conn, number)?
