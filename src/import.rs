@@ -15,7 +15,7 @@
 //! bounded (`limits.max-amount`), currencies must be ones cobrador can write, and addresses
 //! must be plain addresses (no `<`, `>` or line breaks that could smuggle headers).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
@@ -40,7 +40,11 @@ pub use self::reading::{MOST_PROBLEMS_LISTED, PROGRESS_EVERY, ReadOptions};
 use self::columns::row_id;
 use self::reading::Problems;
 use self::table::Row;
+use crate::store::bulk::DeferredIndexes;
 use crate::store::{self, Store};
+
+/// The page cache of an import (KiB): the keys it looks up at random stay in memory.
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -207,8 +211,35 @@ impl Job<'_> {
         options: &ReadOptions,
         progress: bool,
     ) -> Result<Summary> {
+        // The import reads the clients' and invoices' keys at random: a larger page cache
+        // for its duration (bounded: the import's memory is the point).
+        // The indexes built again at the end sort on a second core when there is one.
+        let conn = store.conn();
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        conn.pragma_update(None, "threads", 2)?;
+        let result = self.write(store, source, size, options, progress);
+        let conn = store.conn();
+        conn.pragma_update(None, "cache_size", cache)?;
+        conn.pragma_update(None, "threads", threads)?;
+        result
+    }
+
+    fn write(
+        &self,
+        store: &mut Store,
+        source: impl std::io::Read,
+        size: Option<u64>,
+        options: &ReadOptions,
+        progress: bool,
+    ) -> Result<Summary> {
         let tx = store.write_transaction()?;
-        let mut session = Session::new(self);
+        let tables: &[&'static str] = match self.kind {
+            Kind::Invoices => &["invoices", "events"],
+            Kind::Clients | Kind::Payments => &["events"],
+        };
+        let mut session = Session::new(self, DeferredIndexes::new(&tx, tables)?);
         reading::read_rows(
             self.name,
             source,
@@ -218,14 +249,15 @@ impl Job<'_> {
             progress,
             &mut |row| session.row(&tx, row),
         )?;
-        let summary = session.finish()?;
+        let (summary, deferred) = session.finish()?;
         if self.dry_run {
             tx.rollback()?;
             return Ok(summary);
         }
-        if reading::progress_on(progress) && summary.rows as u64 >= reading::PROGRESS_EVERY {
+        if reading::progress_on(progress) && summary.rows as u64 >= PROGRESS_EVERY {
             eprintln!("{}: {} rows read; writing the database", self.name, summary.rows);
         }
+        deferred.rebuild(&tx)?;
         let kind = format!("{:?}", self.kind).to_lowercase();
         audit(
             &tx,
@@ -250,19 +282,24 @@ struct Session<'a> {
     ids: HashMap<Box<str>, u64>,
     /// Payments: rows so far with each identity (two identical rows are two payments).
     seen: HashMap<Box<str>, u32>,
-    /// The last client found to exist (a file often lists a client's invoices together).
-    known_client: String,
+    /// Clients found to exist (an invoice file names each client many times).
+    known_clients: HashSet<Box<str>>,
+    /// Rows created or updated so far, and the indexes set aside once they are many.
+    written: u64,
+    deferred: DeferredIndexes,
 }
 
 impl<'a> Session<'a> {
-    fn new(job: &'a Job<'a>) -> Session<'a> {
+    fn new(job: &'a Job<'a>, deferred: DeferredIndexes) -> Session<'a> {
         Session {
             job,
+            written: 0,
+            deferred,
             summary: Summary::default(),
             problems: Problems::default(),
             ids: HashMap::new(),
             seen: HashMap::new(),
-            known_client: String::new(),
+            known_clients: HashSet::new(),
         }
     }
 
@@ -295,8 +332,14 @@ impl<'a> Session<'a> {
             Kind::Payments => self.payment_row(conn, row),
         };
         match outcome {
-            Ok(Change::Created) => self.summary.created += 1,
-            Ok(Change::Updated) => self.summary.updated += 1,
+            Ok(Change::Created) => {
+                self.summary.created += 1;
+                self.wrote(conn)?;
+            }
+            Ok(Change::Updated) => {
+                self.summary.updated += 1;
+                self.wrote(conn)?;
+            }
             Ok(Change::Unchanged) => self.summary.unchanged += 1,
             // A database failure is not the row's fault: never blame a line for it.
             Err(e) if e.downcast_ref::<rusqlite::Error>().is_some() => {
@@ -307,20 +350,30 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// The counts, or the refusal listing every problem found.
-    fn finish(self) -> Result<Summary> {
-        self.problems.into_result(self.job.name)?;
-        Ok(self.summary)
+    /// One more row written (and its event): past a threshold the tables' secondary
+    /// indexes are set aside until the end (see `store::bulk`).
+    fn wrote(&mut self, conn: &Connection) -> Result<()> {
+        self.written += 1;
+        if self.written.is_multiple_of(10_000) {
+            self.deferred.added(conn, self.written)?;
+        }
+        Ok(())
     }
 
-    /// Whether client `id` exists (remembering the last one found).
+    /// The counts and the indexes to build again, or the refusal listing the problems.
+    fn finish(self) -> Result<(Summary, DeferredIndexes)> {
+        self.problems.into_result(self.job.name)?;
+        Ok((self.summary, self.deferred))
+    }
+
+    /// Whether client `id` exists (remembering the ones found: clients are not deleted).
     fn client_exists(&mut self, conn: &Connection, id: &str) -> Result<bool> {
-        if self.known_client == id {
+        if self.known_clients.contains(id) {
             return Ok(true);
         }
         let exists = store::clients::exists(conn, id)?;
         if exists {
-            id.clone_into(&mut self.known_client);
+            self.known_clients.insert(id.into());
         }
         Ok(exists)
     }

@@ -33,7 +33,7 @@ impl Session<'_> {
                 "amount must be positive (credit notes are recorded with `invoice cancel`)"
             );
         }
-        let existing = store::invoices::get(conn, &number)?;
+        let existing = store::invoices::get_without_balance(conn, &number)?;
         let old = existing.as_ref();
         let currency = row
             .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
@@ -60,7 +60,7 @@ impl Session<'_> {
             ),
         };
         let existed = existing.is_some();
-        let changed = store::invoices::upsert(conn, &input, now)?;
+        let changed = store::invoices::upsert_over(conn, old, &input, now)?;
         if changed {
             let kind = if existed {
                 "invoice.updated"

@@ -72,7 +72,18 @@ pub struct InvoiceInput {
 /// The status a person set (disputed, on hold...) is kept.
 pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Result<bool> {
     let old = get_raw(conn, &input.number)?;
-    if let Some(old) = &old {
+    upsert_over(conn, old.as_ref(), input, now)
+}
+
+/// [`upsert`] when the caller has read the stored invoice already (`old`, as
+/// [`get_without_balance`] gives it): an import reads each invoice once, not twice.
+pub fn upsert_over(
+    conn: &Connection,
+    old: Option<&Invoice>,
+    input: &InvoiceInput,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if let Some(old) = old {
         if old.client_id != input.client_id {
             bail!(
                 "invoice {} already belongs to client {}, not {}",
@@ -128,6 +139,12 @@ fn get_raw(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
         ))?
         .query_row([number], invoice_from_row)
         .optional()?)
+}
+
+/// One invoice as stored, without reading its payments: `paid` is zero and `balance` the
+/// amount (for imports, which compare the stored fields only).
+pub fn get_without_balance(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+    get_raw(conn, number)
 }
 
 /// One invoice with its balance.
