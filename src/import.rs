@@ -15,8 +15,8 @@
 //! bounded (`limits.max-amount`), currencies must be ones cobrador can write, and addresses
 //! must be plain addresses (no `<`, `>` or line breaks that could smuggle headers).
 
-use std::collections::{HashMap, HashSet};
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -255,7 +255,10 @@ impl Job<'_> {
             return Ok(summary);
         }
         if reading::progress_on(progress) && summary.rows as u64 >= PROGRESS_EVERY {
-            eprintln!("{}: {} rows read; writing the database", self.name, summary.rows);
+            eprintln!(
+                "{}: {} rows read; writing the database",
+                self.name, summary.rows
+            );
         }
         deferred.rebuild(&tx)?;
         let kind = format!("{:?}", self.kind).to_lowercase();

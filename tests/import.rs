@@ -327,7 +327,10 @@ fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
     let rows = 120_000;
     let path = large_invoices(dir.path(), rows, |i, line| {
         if i == 110_000 {
-            String::from_utf8(line).unwrap().replacen("G0110000", "G0000005", 1).into_bytes()
+            String::from_utf8(line)
+                .unwrap()
+                .replacen("G0110000", "G0000005", 1)
+                .into_bytes()
         } else {
             line
         }
@@ -344,7 +347,10 @@ fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
         e.errors[0]
     );
     let after = (count(&store, "invoices"), count(&store, "events"));
-    assert_eq!(after, before, "110,000 rows were read and written, then rolled back");
+    assert_eq!(
+        after, before,
+        "110,000 rows were read and written, then rolled back"
+    );
 
     // The same file without the duplicate imports whole, and again changes nothing.
     let path = large_invoices(dir.path(), rows, |_, line| line);
@@ -352,7 +358,11 @@ fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
     assert_eq!((s.rows, s.created, s.unchanged), (rows, rows, 0));
     assert_eq!(count(&store, "invoices"), before.0 + rows as i64);
     let events = count(&store, "events");
-    assert_eq!(events, before.1 + rows as i64 + 1, "one event per invoice and the file's");
+    assert_eq!(
+        events,
+        before.1 + rows as i64 + 1,
+        "one event per invoice and the file's"
+    );
     let s = import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
     assert_eq!((s.created, s.updated, s.unchanged), (0, 0, rows));
     assert_eq!(count(&store, "events"), events + 1, "only the file's event");
@@ -381,9 +391,15 @@ fn a_large_payments_file_is_counted_row_by_row_and_reimports_as_a_no_op() {
     let s = import_file(&mut store, Kind::Payments, &path, &defaults(), false, now()).unwrap();
     assert_eq!((s.rows, s.created), (2 * invoices + 1, 2 * invoices + 1));
     let g7 = store::invoices::require(store.conn(), "G0000007").unwrap();
-    assert_eq!((g7.status, g7.balance.to_string()), (InvoiceStatus::Paid, "0.00".into()));
+    assert_eq!(
+        (g7.status, g7.balance.to_string()),
+        (InvoiceStatus::Paid, "0.00".into())
+    );
     let g8 = store::invoices::require(store.conn(), "G0000008").unwrap();
-    assert_eq!((g8.status, g8.balance.to_string()), (InvoiceStatus::Open, "106.08".into()));
+    assert_eq!(
+        (g8.status, g8.balance.to_string()),
+        (InvoiceStatus::Open, "106.08".into())
+    );
     let events = count(&store, "events");
     let s = import_file(&mut store, Kind::Payments, &path, &defaults(), false, now()).unwrap();
     assert_eq!((s.created, s.unchanged), (0, 2 * invoices + 1));
@@ -413,7 +429,9 @@ fn a_foreign_byte_on_the_last_line_of_a_large_file_refuses_it_whole() {
     );
     assert_eq!(e.errors.len(), 1, "{:?}", e.errors);
     assert!(
-        e.errors[0].contains(":11: the file mixes two encodings (UTF-8 on line 11, something else on line 30001)"),
+        e.errors[0].contains(
+            ":11: the file mixes two encodings (UTF-8 on line 11, something else on line 30001)"
+        ),
         "{}",
         e.errors[0]
     );
@@ -425,13 +443,28 @@ fn a_file_wrong_on_every_row_lists_the_first_hundred_problems_and_counts_the_res
     let (dir, mut store) = fresh();
     examples(&mut store);
     let path = large_invoices(dir.path(), 250, |_, line| {
-        String::from_utf8(line).unwrap().replace("01/12/2026", "31/12/20x6").into_bytes()
+        String::from_utf8(line)
+            .unwrap()
+            .replace("01/12/2026", "31/12/20x6")
+            .into_bytes()
     });
     let e = import_error(
         import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
     );
     assert_eq!(e.errors.len(), cobrador::import::MOST_PROBLEMS_LISTED + 1);
-    assert!(e.errors[0].contains("large.csv:2: due_date: \"31/12/20x6\""), "{}", e.errors[0]);
-    assert!(e.errors[99].contains("large.csv:101: due_date"), "{}", e.errors[99]);
-    assert!(e.errors[100].contains("and 150 more problems"), "{}", e.errors[100]);
+    assert!(
+        e.errors[0].contains("large.csv:2: due_date: \"31/12/20x6\""),
+        "{}",
+        e.errors[0]
+    );
+    assert!(
+        e.errors[99].contains("large.csv:101: due_date"),
+        "{}",
+        e.errors[99]
+    );
+    assert!(
+        e.errors[100].contains("and 150 more problems"),
+        "{}",
+        e.errors[100]
+    );
 }

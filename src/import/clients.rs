@@ -51,12 +51,7 @@ pub(super) fn client_row(
 
 /// The client a row describes: its values, or the stored ones (`old`) where the file has
 /// no such column.
-fn client_fields(
-    row: &Row,
-    id: &str,
-    old: Option<&Client>,
-    defaults: &Defaults,
-) -> Result<Client> {
+fn client_fields(row: &Row, id: &str, old: Option<&Client>, defaults: &Defaults) -> Result<Client> {
     let name = match old {
         Some(c) if !row.has(NAME) => c.name.clone(),
         _ => row.require(NAME)?.to_owned(),
@@ -230,4 +225,3 @@ fn split_emails(field: &str) -> Result<Vec<String>> {
         })
         .collect()
 }
-

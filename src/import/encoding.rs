@@ -295,8 +295,7 @@ impl<R: Read> Decoder<R> {
             self.raw_read += read as u64;
             self.input_done = last;
             if had_errors {
-                let reason =
-                    format!("the file starts with a {name} mark but is not valid {name}");
+                let reason = format!("the file starts with a {name} mark but is not valid {name}");
                 self.refuse(NOT_DECODABLE, 1, &reason);
                 return Ok(false);
             }
@@ -354,8 +353,11 @@ impl<R: Read> Decoder<R> {
         }
         drop(breaks);
         if self.cr_only {
-            self.out
-                .extend(self.text.bytes().map(|b| if b == b'\r' { b'\n' } else { b }));
+            self.out.extend(
+                self.text
+                    .bytes()
+                    .map(|b| if b == b'\r' { b'\n' } else { b }),
+            );
         } else {
             self.out.extend_from_slice(self.text.as_bytes());
         }

@@ -68,7 +68,14 @@ impl Session<'_> {
                 "invoice.created"
             };
             let detail = serde_json::json!({ "amount": input.amount, "due_date": input.due_date });
-            audit(conn, now, kind, Some(&input.client_id), Some(&input.number), detail)?;
+            audit(
+                conn,
+                now,
+                kind,
+                Some(&input.client_id),
+                Some(&input.number),
+                detail,
+            )?;
         }
         Ok(match (existed, changed) {
             (false, _) => Change::Created,
@@ -80,9 +87,9 @@ impl Session<'_> {
     /// Records the payment of one row, unless this row was imported before.
     pub(super) fn payment_row(&mut self, conn: &Connection, row: &Row) -> Result<Change> {
         let number = row.require(INVOICE_NO)?.to_owned();
-        if !store::invoices::exists(conn, &number)? {
+        let Some(invoice) = store::invoices::get(conn, &number)? else {
             anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
-        }
+        };
         let paid_on = date_field(row, PAID_ON)?;
         let amount = amount_field(row, PAID_AMOUNT, self.job.defaults)?;
         let reference = row.get(REFERENCE).map(str::to_owned);
@@ -108,7 +115,7 @@ impl Session<'_> {
             source: "csv".into(),
             import_key: Some(n),
         };
-        if store::invoices::add_payment(conn, &input, self.job.now)? {
+        if store::invoices::add_payment_to(conn, &invoice, &input, self.job.now)? {
             Ok(Change::Created)
         } else {
             Ok(Change::Unchanged)

@@ -189,7 +189,10 @@ fn too_long(
     record: &csv::StringRecord,
     columns: &Columns,
 ) -> Option<String> {
-    let (i, f) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD)?;
+    let (i, f) = record
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.len() > MAX_FIELD)?;
     Some(format!(
         "{name}:{line}: the value in column {} ({}) is {} bytes long; \
          the largest accepted is {MAX_FIELD} (is a quote left open?)",

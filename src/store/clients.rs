@@ -78,7 +78,9 @@ pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<
 /// One client by id.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Client>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"
+        ))?
         .query_row([id], client_from_row)
         .optional()?)
 }

@@ -40,13 +40,13 @@ pub fn append(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
-            ts(at),
-            actor,
-            kind,
-            client_id,
-            invoice_number,
-            detail.to_string()
-        ])?;
+        ts(at),
+        actor,
+        kind,
+        client_id,
+        invoice_number,
+        detail.to_string()
+    ])?;
     Ok(())
 }
 

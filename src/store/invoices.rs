@@ -113,16 +113,16 @@ pub fn upsert_over(
              description = excluded.description, updated_at = excluded.updated_at",
     )?
     .execute(params![
-            input.number,
-            input.client_id,
-            input.issue_date,
-            input.due_date,
-            input.currency,
-            input.amount,
-            input.pdf_path,
-            input.description,
-            ts(now)
-        ])
+        input.number,
+        input.client_id,
+        input.issue_date,
+        input.due_date,
+        input.currency,
+        input.amount,
+        input.pdf_path,
+        input.description,
+        ts(now)
+    ])
     .with_context(|| format!("Failed to save invoice {}", input.number))?;
     // A new invoice has no payments (they reference it) and a positive amount: it is open.
     if existed {
@@ -152,13 +152,6 @@ pub fn get(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
     get_raw(conn, number)?
         .map(|i| with_balance(conn, i))
         .transpose()
-}
-
-/// Whether an invoice with this number exists (one indexed probe, for imports).
-pub fn exists(conn: &Connection, number: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM invoices WHERE number = ?1)")?
-        .query_row([number], |r| r.get(0))?)
 }
 
 /// One invoice, or an error that names the fix.
@@ -317,6 +310,16 @@ pub struct PaymentInput {
 /// computed, not read back (an import records hundreds of thousands of payments).
 pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) -> Result<bool> {
     let invoice = require(conn, &input.invoice_number)?;
+    add_payment_to(conn, &invoice, input, now)
+}
+
+/// [`add_payment`] to `invoice`, read by the caller (as [`get`] gives it, with its balance).
+pub fn add_payment_to(
+    conn: &Connection,
+    invoice: &Invoice,
+    input: &PaymentInput,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     if input.amount.0 <= rust_decimal::Decimal::ZERO {
         bail!("payment amount must be positive, got {}", input.amount);
     }
@@ -349,7 +352,7 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
     if inserted > 0 {
         let mut balance = invoice.balance - input.amount;
         if input.kind == PaymentKind::Payment {
-            balance = take_discount(conn, &invoice, balance, input.paid_on, now)?;
+            balance = take_discount(conn, invoice, balance, input.paid_on, now)?;
         }
         settle_status(conn, &invoice.number, invoice.status, balance, now)?;
         // Every payment is in the audit log, whoever recorded it (the source is the actor).
@@ -414,7 +417,9 @@ fn take_discount(
                 serde_json::json!({ "offer": offer.id, "amount": balance, "valid_until": offer.valid_until }),
             )?;
             // Zero with the amounts' scale (`0.00`), as summing the payments gives it.
-            return Ok(balance - balance);
+            let mut zero = rust_decimal::Decimal::ZERO;
+            zero.rescale(balance.0.scale());
+            return Ok(Money(zero));
         }
         break;
     }
