@@ -732,6 +732,21 @@ fn check_ladder(key: &str, ladder: &[Stage]) -> Result<()> {
         if s.channels.is_empty() && !s.handover {
             bail!("{key}: stage {:?} allows no channel", s.name);
         }
+        if s.handover != (s.name == crate::domain::HANDOVER_STAGE) {
+            bail!(
+                "{key}: stage {:?}: the stage that hands a client over to you must be named \"{}\" \
+                 and be the only one with handover = true (rename it, or move handover = true)",
+                s.name,
+                crate::domain::HANDOVER_STAGE
+            );
+        }
+        if crate::domain::is_reserved_kind(&s.name) {
+            bail!(
+                "{key}: stage name {:?} is reserved for messages outside the ladder \
+                 (acknowledgements, owner alerts, the digest, receipts, plans): choose another name",
+                s.name
+            );
+        }
         if s.name.is_empty()
             || !s
                 .name
@@ -824,6 +839,18 @@ mod tests {
             let err = format!("{:#}", Config::parse(&text, "c").unwrap_err());
             assert!(err.contains("reminders.first-stage"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn handover_and_reserved_stage_names_are_checked() {
+        let renamed = EXAMPLE.replacen("name = \"handover\"", "name = \"traspaso\"", 1);
+        assert_ne!(renamed, EXAMPLE, "the example names its handover stage");
+        let err = format!("{:#}", Config::parse(&renamed, "c").unwrap_err());
+        assert!(err.contains("must be named \"handover\""), "{err}");
+        let reserved = EXAMPLE.replacen("name = \"second\"", "name = \"ack_second\"", 1);
+        assert_ne!(reserved, EXAMPLE, "the example names its second stage");
+        let err = format!("{:#}", Config::parse(&reserved, "c").unwrap_err());
+        assert!(err.contains("reserved"), "{err}");
     }
 
     #[test]

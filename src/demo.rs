@@ -16,6 +16,8 @@ use crate::channel::Registry;
 use crate::channel::file::FileChannel;
 use crate::config::{Config, EXAMPLE};
 use crate::daemon::{self, Loop, Steps};
+use crate::domain::Actor;
+use crate::domain::HoldKind;
 use crate::domain::{Channel, Money, PaymentKind};
 use crate::engine::decisions::{self, Decision};
 use crate::engine::{self, apply::Incoming};
@@ -181,7 +183,7 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
             let plan = engine::plan_now(&store, &config, now)?;
             let mut current: BTreeMap<String, String> = BTreeMap::new();
             for h in &plan.held {
-                if let Some(kind) = pause_kind(&h.reason) {
+                if let Some(kind) = pause_kind(h.kind) {
                     report.pauses.insert(kind.into());
                     current
                         .entry(h.client.clone())
@@ -255,23 +257,29 @@ fn stamp(now: DateTime<Utc>, client: &str, what: &str) -> String {
     )
 }
 
-/// Which pause a planner hold reason is; `None` for ordinary waiting.
-fn pause_kind(reason: &str) -> Option<&'static str> {
-    [
-        ("paused: promise", "promise"),
-        ("disputed", "dispute"),
-        ("says it was paid", "paid claim"),
-        ("opted out", "opt-out"),
-        ("invoice on hold", "manual hold"),
-        ("plan: instalment", "payment plan"),
-        ("client on manual hold", "manual hold"),
+/// Which pause a planner hold is; `None` for ordinary waiting.
+fn pause_kind(kind: HoldKind) -> Option<&'static str> {
+    match kind {
+        HoldKind::Promise => Some("promise"),
+        HoldKind::Disputed => Some("dispute"),
+        HoldKind::PaidClaim => Some("paid claim"),
+        HoldKind::OptedOut => Some("opt-out"),
+        HoldKind::InvoiceOnHold | HoldKind::ClientOnHold => Some("manual hold"),
+        HoldKind::PlanInstalment => Some("payment plan"),
         // One step at a time: after each reminder, the next stage and its earliest day.
-        ("; next: ", "one step at a time: the next stage waits"),
-        ("handed over", "handed over to a person"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| reason.contains(needle))
-    .map(|(_, kind)| kind)
+        HoldKind::NextStep => Some("one step at a time: the next stage waits"),
+        HoldKind::HandedOver => Some("handed over to a person"),
+        HoldKind::NoContact
+        | HoldKind::PlanBalance
+        | HoldKind::BelowMinimum
+        | HoldKind::MessagePending
+        | HoldKind::NoOverdueStage
+        | HoldKind::NotYetDue
+        | HoldKind::LadderFinished
+        | HoldKind::NoReachableContact
+        | HoldKind::NoMoment
+        | HoldKind::SkippedBeforeDue => None,
+    }
 }
 
 fn prepare_dir(out: &Path) -> Result<()> {
@@ -431,7 +439,7 @@ fn act(
                 amount,
                 reference: Some(format!("DEMO-{seq}")),
                 kind: PaymentKind::Payment,
-                source: "demo".into(),
+                source: Actor::Demo,
                 import_key: None,
             };
             store.transaction(|tx| store::invoices::add_payment(tx, &input, now))?;
@@ -490,7 +498,7 @@ fn act(
                 Action::Hold => (Decision::Hold, "owner puts the invoice on hold"),
                 _ => (Decision::Unhold, "owner lifts the hold"),
             };
-            decisions::decide(store, number, decision, None, "demo", now)?;
+            decisions::decide(store, number, decision, None, Actor::Demo, now)?;
             Ok(line.into())
         }
     }

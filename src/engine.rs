@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::channel::email::{domain_of, new_message_id, thread_headers};
 use crate::config::{Config, Stage};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, Money};
 use crate::policy::planner::{self, ClientFile, Effect, Plan, PlannedMessage, Settings};
 use crate::render::{self, Renderer};
@@ -152,11 +153,11 @@ pub fn queue_due(
                         store::events::append(
                             tx,
                             now,
-                            "planner",
+                            Actor::Planner,
                             if m.handover {
-                                "handover.queued"
+                                EventKind::HandoverQueued
                             } else {
-                                "reminder.queued"
+                                EventKind::ReminderQueued
                             },
                             Some(&m.client),
                             None,
@@ -193,7 +194,11 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
     let (client, kind, detail) = match effect {
         Effect::PromiseKept { id, client } => {
             store::promises::resolve(tx, *id, PromiseStatus::Kept, now)?;
-            (client, "promise.kept", serde_json::json!({ "promise": id }))
+            (
+                client,
+                EventKind::PromiseKept,
+                serde_json::json!({ "promise": id }),
+            )
         }
         Effect::PromiseBroken {
             id,
@@ -203,13 +208,17 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
             store::promises::resolve(tx, *id, PromiseStatus::Broken, now)?;
             (
                 client,
-                "promise.broken",
+                EventKind::PromiseBroken,
                 serde_json::json!({ "promise": id, "promised_date": promised_date }),
             )
         }
         Effect::PlanCompleted { id, client } => {
             set_plan_status(tx, *id, PlanStatus::Completed, now)?;
-            (client, "plan.completed", serde_json::json!({ "plan": id }))
+            (
+                client,
+                EventKind::PlanCompleted,
+                serde_json::json!({ "plan": id }),
+            )
         }
         Effect::PlanBroken {
             id,
@@ -219,12 +228,12 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
             set_plan_status(tx, *id, PlanStatus::Broken, now)?;
             (
                 client,
-                "plan.broken",
+                EventKind::PlanBroken,
                 serde_json::json!({ "plan": id, "instalment": instalment }),
             )
         }
     };
-    store::events::append(tx, now, "planner", kind, Some(client), None, detail)?;
+    store::events::append(tx, now, Actor::Planner, kind, Some(client), None, detail)?;
     Ok(())
 }
 

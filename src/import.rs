@@ -40,6 +40,7 @@ pub use self::reading::{MOST_PROBLEMS_LISTED, PROGRESS_EVERY, ReadOptions};
 use self::columns::row_id;
 use self::reading::Problems;
 use self::table::Row;
+use crate::domain::{Actor, EventKind};
 use crate::store::bulk::DeferredIndexes;
 use crate::store::{self, Store};
 
@@ -265,7 +266,7 @@ impl Job<'_> {
         audit(
             &tx,
             self.now,
-            "import.file",
+            EventKind::ImportFile,
             None,
             None,
             serde_json::json!({ "file": self.name, "kind": kind, "summary": summary }),
@@ -386,12 +387,12 @@ impl<'a> Session<'a> {
 fn audit(
     conn: &Connection,
     now: DateTime<Utc>,
-    kind: &str,
+    kind: EventKind,
     client: Option<&str>,
     invoice: Option<&str>,
     detail: serde_json::Value,
 ) -> Result<()> {
-    store::events::append(conn, now, "import", kind, client, invoice, detail)
+    store::events::append(conn, now, Actor::Import, kind, client, invoice, detail)
 }
 
 enum Change {

@@ -14,7 +14,9 @@
 //! ## Layout, lowest layer first (a module only uses those above it in this list)
 //!
 //! - [`domain`]: the vocabulary: clients, contacts, invoices, payments, money, promises,
-//!   payment plans, outbox messages, the planner's snapshot. [`logging`]: credentials never
+//!   payment plans, outbox messages, the planner's snapshot; every stored word of a closed set
+//!   as an enum (audit [`domain::Actor`] and [`domain::EventKind`], [`domain::Intent`],
+//!   [`domain::ResponseStatus`], [`domain::HoldKind`]...). [`logging`]: credentials never
 //!   logged, journald under systemd.
 //! - [`understand`]: the pure reader of Spanish replies. [`policy`]: ladder, contact rules per
 //!   country, holidays, interest, and the pure planner.

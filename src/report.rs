@@ -20,6 +20,7 @@ use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 
 use crate::config::Config;
+use crate::domain::Intent;
 use crate::store::{self, ts};
 
 /// Aging buckets' labels, in order.
@@ -91,7 +92,7 @@ pub struct ReportData {
     /// Promises by outcome: kept, broken, pending, cancelled.
     pub promises: BTreeMap<String, usize>,
     /// Replies by intent.
-    pub intents: Vec<(String, usize)>,
+    pub intents: Vec<(Intent, usize)>,
     /// One row per stage sent.
     pub stages: Vec<StageRow>,
     /// Clients that need a person.
@@ -108,7 +109,7 @@ pub fn gather(conn: &Connection, config: &Config, now: DateTime<Utc>) -> Result<
         generated: Some(local.naive_local()),
         aging: aging(conn, today)?,
         weekly: weekly(conn, today)?,
-        promises: counts(
+        promises: counts::<String>(
             conn,
             "SELECT status, count(*) FROM promises GROUP BY status",
         )?
@@ -194,10 +195,10 @@ fn weekly(
     Ok(weeks)
 }
 
-fn counts(conn: &Connection, sql: &str) -> Result<Vec<(String, usize)>> {
+fn counts<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> Result<Vec<(T, usize)>> {
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+        Ok((r.get::<_, T>(0)?, r.get::<_, i64>(1)? as usize))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -34,6 +34,7 @@ use crate::channel::imap_sent::SentMailbox;
 use crate::channel::{Channel, Registry, SendContext, SendOutcome, email};
 use crate::config::{Business, Config};
 use crate::domain;
+use crate::domain::{Actor, EventKind};
 use crate::store::{OutboxMessage, OutboxStatus, Store, events, outbox};
 
 pub mod windows;
@@ -41,7 +42,7 @@ pub mod windows;
 pub use windows::ContactWindows;
 
 /// Who writes the events of this module.
-const ACTOR: &str = "sender";
+const ACTOR: Actor = Actor::Sender;
 
 /// Tuning of a pass.
 #[derive(Debug, Clone)]
@@ -151,7 +152,7 @@ pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
                 tx,
                 now,
                 ACTOR,
-                "outbox.uncertain",
+                EventKind::OutboxUncertain,
                 Some(&m.message.client_id),
                 None,
                 json!({
@@ -242,7 +243,7 @@ pub fn release(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
                 tx,
                 now,
                 ACTOR,
-                "outbox.stage_released",
+                EventKind::OutboxStageReleased,
                 client.as_deref(),
                 None,
                 json!({"outbox_id": id, "why": "dead: its stage may be planned again"}),
@@ -328,7 +329,7 @@ fn record(
                     tx,
                     now,
                     ACTOR,
-                    "outbox.uncertain",
+                    EventKind::OutboxUncertain,
                     Some(&msg.message.client_id),
                     None,
                     json!({
@@ -358,7 +359,7 @@ fn dead(
         tx,
         now,
         ACTOR,
-        "outbox.dead",
+        EventKind::OutboxDead,
         Some(&msg.message.client_id),
         None,
         json!({
@@ -394,7 +395,7 @@ pub async fn resolve_from_sent(
                     tx,
                     now,
                     ACTOR,
-                    "outbox.resolved",
+                    EventKind::OutboxResolved,
                     Some(&m.message.client_id),
                     None,
                     json!({"outbox_id": m.id, "sent": true, "by": "found in the Sent mailbox"}),
@@ -414,8 +415,8 @@ pub fn requeue_dead(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()
         events::append(
             tx,
             now,
-            "cli",
-            "outbox.requeued",
+            Actor::Cli,
+            EventKind::OutboxRequeued,
             client.as_deref(),
             None,
             json!({"outbox_id": id, "by": "person"}),
@@ -432,8 +433,8 @@ pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<U
         events::append(
             tx,
             now,
-            "cli",
-            "outbox.resolved",
+            Actor::Cli,
+            EventKind::OutboxResolved,
             Some(&msg.message.client_id),
             None,
             json!({"outbox_id": id, "sent": sent, "by": "person"}),

@@ -1,55 +1,26 @@
 //! Agreements against a real SQLite file: discounts taken in time or too late, plans agreed
 //! with their written confirmation, promises typed in by the owner.
 
-use chrono::{DateTime, TimeZone, Utc};
-use cobrador::config::{Config, EXAMPLE};
+mod support;
+
 use cobrador::domain::{InvoiceStatus, PaymentKind};
 use cobrador::engine;
-use cobrador::import::{Defaults, Kind, import_bytes};
-use cobrador::render::Renderer;
 use cobrador::store::{self, Store};
-
-fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
-}
+use support::{World, utc, world};
 
 /// One Madrid client with one 2.000 € invoice due Monday 9 November 2026.
-fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
-    let now = at(2026, 11, 1, 9);
-    import_bytes(
-        &mut store,
-        Kind::Clients,
-        "c.csv",
-        b"id;name;email\nC1;Uno;uno@cliente.example\n",
-        &d,
-        false,
-        now,
-    )
-    .unwrap();
-    let inv = "numero;cliente;fecha;vencimiento;importe\nF1;C1;10/10/2026;09/11/2026;2.000,00\n";
-    import_bytes(
-        &mut store,
-        Kind::Invoices,
-        "i.csv",
-        inv.as_bytes(),
-        &d,
-        false,
-        now,
-    )
-    .unwrap();
-    let config = Config::parse(EXAMPLE, "example").unwrap();
-    (dir, store, config, Renderer::new(None).unwrap())
+fn one_invoice_due_9_november() -> World {
+    world()
+        .clients("id;name;email\nC1;Uno;uno@cliente.example\n")
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\nF1;C1;10/10/2026;09/11/2026;2.000,00\n",
+        )
+        .build()
 }
 
-fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
-    let now = at(y, m, d, 12);
+/// The client pays `amount` of F1 on `day` (YYYY-MM-DD), at 12:00.
+fn pay(store: &mut Store, day: &str, amount: &str) {
+    let now = utc(&format!("{day} 12:00"));
     store
         .transaction(|tx| {
             store::invoices::add_payment(
@@ -60,7 +31,7 @@ fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
                     amount: amount.parse()?,
                     reference: None,
                     kind: PaymentKind::Payment,
-                    source: "test".into(),
+                    source: cobrador::domain::Actor::Cli,
                     import_key: None,
                 },
                 now,
@@ -71,15 +42,16 @@ fn pay(store: &mut Store, y: i32, m: u32, d: u32, amount: &str) {
 
 /// Queues the `second` reminder (7 days overdue: Monday 16 November, 12:00 Madrid) with its
 /// 2 % discount valid for 7 days.
-fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
+fn offer(w: &mut World) {
+    let (store, config, renderer) = (&mut w.store, &w.config, &w.renderer);
     // One step at a time: `early` first (Thursday 12 November), then `second`.
-    let report = engine::queue_due(store, config, renderer, at(2026, 11, 12, 11)).unwrap();
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-12 11:00")).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
     assert_eq!(report.queued[0].1, "early");
     let early = store::outbox::all(store.conn()).unwrap().pop().unwrap();
     store::outbox::mark_sending(store.conn(), early.id).unwrap();
-    store::outbox::mark_sent(store.conn(), early.id, at(2026, 11, 12, 11), None).unwrap();
-    let report = engine::queue_due(store, config, renderer, at(2026, 11, 16, 11)).unwrap();
+    store::outbox::mark_sent(store.conn(), early.id, utc("2026-11-12 11:00"), None).unwrap();
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-16 11:00")).unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
     assert_eq!(report.queued[0].1, "second");
     let offers = store::agreements::offers(store.conn(), Some("F1")).unwrap();
@@ -88,7 +60,7 @@ fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
     assert_eq!(offers[0].valid_until.to_string(), "2026-11-23");
     let msg = store::outbox::all(store.conn()).unwrap().pop().unwrap();
     store::outbox::mark_sending(store.conn(), msg.id).unwrap();
-    store::outbox::mark_sent(store.conn(), msg.id, at(2026, 11, 16, 11), None).unwrap();
+    store::outbox::mark_sent(store.conn(), msg.id, utc("2026-11-16 11:00"), None).unwrap();
     assert!(
         msg.message.body_text.contains("un descuento del 2 %"),
         "{}",
@@ -103,12 +75,12 @@ fn offer(store: &mut Store, config: &Config, renderer: &Renderer) {
 
 #[test]
 fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() {
-    let (_d, mut store, config, renderer) = world();
-    offer(&mut store, &config, &renderer);
-    pay(&mut store, 2026, 11, 20, "1.960,00");
-    let inv = store::invoices::require(store.conn(), "F1").unwrap();
+    let mut w = one_invoice_due_9_november();
+    offer(&mut w);
+    pay(&mut w.store, "2026-11-20", "1.960,00");
+    let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
-    let payments = store::invoices::payments(store.conn(), "F1").unwrap();
+    let payments = store::invoices::payments(w.store.conn(), "F1").unwrap();
     let discount: Vec<_> = payments
         .iter()
         .filter(|p| p.kind == PaymentKind::Discount)
@@ -120,48 +92,48 @@ fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() 
     );
     assert_eq!(discount[0].amount.to_string(), "40.00");
     assert_eq!(
-        store::agreements::offers(store.conn(), Some("F1")).unwrap()[0].status,
+        store::agreements::offers(w.store.conn(), Some("F1")).unwrap()[0].status,
         "taken"
     );
-    let events = store::events::for_client(store.conn(), "C1", None).unwrap();
+    let events = store::events::for_client(w.store.conn(), "C1", None).unwrap();
     assert!(events.iter().any(|e| e.kind == "discount.taken"));
 }
 
 #[test]
 fn a_discount_taken_too_late_leaves_the_remainder_owed_and_reminded() {
-    let (_d, mut store, config, renderer) = world();
-    offer(&mut store, &config, &renderer);
-    pay(&mut store, 2026, 11, 24, "1.960,00");
-    let inv = store::invoices::require(store.conn(), "F1").unwrap();
+    let mut w = one_invoice_due_9_november();
+    offer(&mut w);
+    pay(&mut w.store, "2026-11-24", "1.960,00");
+    let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Open);
     assert_eq!(inv.balance.to_string(), "40.00");
     assert_eq!(
-        store::agreements::offers(store.conn(), Some("F1")).unwrap()[0].status,
+        store::agreements::offers(w.store.conn(), Some("F1")).unwrap()[0].status,
         "expired"
     );
     // The remainder is still reminded at the next stage (firm, 15 days overdue).
-    let plan = engine::plan_now(&store, &config, at(2026, 11, 25, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert_eq!(plan.messages.len(), 1, "{plan:?}");
     assert_eq!(plan.messages[0].stage, "firm");
 }
 
 #[test]
 fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
-    let (_d, mut store, config, renderer) = world();
+    let mut w = one_invoice_due_9_november();
     let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let instalments =
         engine::agreements::even_instalments("2000".parse().unwrap(), 2, 30, first).unwrap();
     let id = engine::agreements::agree_plan(
-        &mut store,
-        &config,
-        &renderer,
+        &mut w.store,
+        &w.config,
+        &w.renderer,
         &["F1".into()],
         instalments,
         None,
-        at(2026, 11, 20, 10),
+        utc("2026-11-20 10:00"),
     )
     .unwrap();
-    let confirmation = store::outbox::all(store.conn()).unwrap().pop().unwrap();
+    let confirmation = store::outbox::all(w.store.conn()).unwrap().pop().unwrap();
     assert_eq!(confirmation.message.stage, "plan_confirmation");
     assert!(
         confirmation.message.body_text.contains("1.000,00 €"),
@@ -173,7 +145,7 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         "{}",
         confirmation.message.body_text
     );
-    let plan = engine::plan_now(&store, &config, at(2026, 11, 24, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-24 10:00")).unwrap();
     assert!(plan.messages.is_empty(), "{plan:?}");
     assert!(
         plan.held
@@ -182,9 +154,15 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         "{plan:?}"
     );
     // Three days before the first instalment, the instalment reminder is rendered and queued.
-    let report = engine::queue_due(&mut store, &config, &renderer, at(2026, 11, 30, 11)).unwrap();
+    let report = engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-11-30 11:00"),
+    )
+    .unwrap();
     assert_eq!(report.queued.len(), 1, "{report:?}");
-    let reminder = store::outbox::all(store.conn()).unwrap().pop().unwrap();
+    let reminder = store::outbox::all(w.store.conn()).unwrap().pop().unwrap();
     assert_eq!(
         reminder.message.dedup_key,
         format!("C1|instalment|plan-{id}-1")
@@ -195,23 +173,23 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
     );
     // A second plan over the same invoice is refused.
     let again = engine::agreements::agree_plan(
-        &mut store,
-        &config,
-        &renderer,
+        &mut w.store,
+        &w.config,
+        &w.renderer,
         &["F1".into()],
         vec![],
         None,
-        at(2026, 11, 21, 10),
+        utc("2026-11-21 10:00"),
     );
     assert!(again.is_err());
 }
 
 #[test]
 fn a_promise_typed_in_by_the_owner_pauses_the_reminders() {
-    let (_d, mut store, config, _renderer) = world();
+    let mut w = one_invoice_due_9_november();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    engine::agreements::promise(&mut store, "F1", date, None, at(2026, 11, 16, 8)).unwrap();
-    let plan = engine::plan_now(&store, &config, at(2026, 11, 16, 11)).unwrap();
+    engine::agreements::promise(&mut w.store, "F1", date, None, utc("2026-11-16 08:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-16 11:00")).unwrap();
     assert!(plan.messages.is_empty());
     assert_eq!(plan.held[0].reason, "paused: promise until 2026-12-01");
 }

@@ -6,14 +6,13 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::{cobrador_ok, config_text};
+use support::{cobrador_cmd, cobrador_ok, config_text, import_examples, init_with_examples};
 
 fn check(dir: &Path, env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
+    cobrador_cmd(dir)
         .env_remove("COBRADOR_SMTP_PASSWORD")
         .envs(env.iter().copied())
-        .args(["--config", "cobrador.toml", "check"])
+        .arg("check")
         .output()
         .unwrap()
 }
@@ -60,14 +59,7 @@ fn an_unset_password_variable_is_an_error_that_names_it() {
 fn stale_payment_data_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cobrador.toml"), config_text("")).unwrap();
-    init(dir.path());
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let import = |kind: &str, file: &str| {
-        let path = examples.join(file);
-        cobrador_ok(dir.path(), &["import", kind, path.to_str().unwrap()]);
-    };
-    import("clients", "clientes.csv");
-    import("invoices", "facturas.csv");
+    init_with_examples(dir.path(), &["clientes.csv", "facturas.csv"]);
     let out = check(dir.path(), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
@@ -75,7 +67,7 @@ fn stale_payment_data_is_a_warning() {
         stdout.contains("payments: none was ever recorded or imported"),
         "{stdout}"
     );
-    import("payments", "pagos.csv");
+    import_examples(dir.path(), &["pagos.csv"]);
     let stdout = String::from_utf8_lossy(&check(dir.path(), &[]).stdout).into_owned();
     assert!(!stdout.contains("payments:"), "fresh payments: {stdout}");
 }

@@ -11,7 +11,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Duration as Span;
@@ -29,16 +29,11 @@ fn from_env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn cobrador(config: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cobrador"));
-    cmd.arg("--config").arg(config).args(args);
-    cmd
-}
-
-/// Runs `outbox flush` and SIGKILLs it after `kill_after` (if it is still running). Returns its
-/// exit status if it finished by itself.
-fn flush_and_kill(config: &Path, now: &str, kill_after: Option<Duration>) -> Option<ExitStatus> {
-    let mut child = cobrador(config, &["outbox", "flush", "--now", now])
+/// Runs `outbox flush` in `dir` and SIGKILLs it after `kill_after` (if it is still running).
+/// Returns its exit status if it finished by itself.
+fn flush_and_kill(dir: &Path, now: &str, kill_after: Option<Duration>) -> Option<ExitStatus> {
+    let mut child = cobrador_cmd(dir)
+        .args(["outbox", "flush", "--now", now])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -122,13 +117,13 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
             break;
         }
         let kill_after = (killed < kills).then(|| Duration::from_millis(rng.u64(0..150)));
-        match flush_and_kill(&config_path, &now, kill_after) {
+        match flush_and_kill(tmp.path(), &now, kill_after) {
             Some(status) => assert!(status.success(), "outbox flush failed: {status}"),
             None => killed += 1,
         }
     }
     // One more pass: recovers anything still `sending` (none expected) and sends nothing new.
-    let status = flush_and_kill(&config_path, &now, None).unwrap();
+    let status = flush_and_kill(tmp.path(), &now, None).unwrap();
     assert!(status.success());
 
     let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
@@ -170,32 +165,22 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
     );
 
     // `outbox list` shows the uncertain ones; a person resolves them.
-    let out = cobrador(
-        &config_path,
+    let out = cobrador_ok(
+        tmp.path(),
         &["outbox", "list", "--status", "uncertain", "--json"],
-    )
-    .output()
-    .unwrap();
-    assert!(out.status.success());
-    let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    );
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
     assert_eq!(listed.len(), uncertain.len());
     drop(store);
     for (id, n) in &uncertain {
         let how = if *n == 1 { "--sent" } else { "--requeue" };
-        let out = cobrador(&config_path, &["outbox", "resolve", &id.to_string(), how])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        cobrador_ok(tmp.path(), &["outbox", "resolve", &id.to_string(), how]);
     }
     // Requeued rows are due from the real clock's now, and then inside the client's contact
     // window: flush at the later of both clocks, then whenever the postponed ones are due.
     let mut at = std::cmp::max(chrono::Utc::now(), t0()) + Span::hours(2);
     for _ in 0..5 {
-        let status = flush_and_kill(&config_path, &at.to_rfc3339(), None);
+        let status = flush_and_kill(tmp.path(), &at.to_rfc3339(), None);
         assert!(status.unwrap().success());
         let store = Store::open(&db).unwrap();
         let queued = outbox::with_status(store.conn(), OutboxStatus::Queued).unwrap();

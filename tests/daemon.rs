@@ -7,32 +7,15 @@ mod fake;
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Capture, config_text, plain_smtp};
+use support::{
+    Capture, cobrador_cmd, cobrador_ok, config_text, init_with_examples, plain_smtp, run_cobrador,
+    wait_until,
+};
 
 const MONDAY: &str = "2026-11-24T09:30:00Z";
-
-fn cobrador(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .env("COBRADOR_CONFIG", dir.join("cobrador.toml"))
-        .args(args)
-        .output()
-        .expect("run cobrador")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cobrador(dir, args);
-    assert!(
-        out.status.success(),
-        "cobrador {args:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A directory with a config pointing at `smtp_port`, the example clients and invoices imported.
 fn setup(smtp: &str) -> tempfile::TempDir {
@@ -43,14 +26,7 @@ fn setup(smtp: &str) -> tempfile::TempDir {
 fn setup_with(extra: impl Fn(&Path) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &extra(dir.path()));
-    ok(dir.path(), &["init"]);
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
-        ok(
-            dir.path(),
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    init_with_examples(dir.path(), &["clientes.csv", "facturas.csv"]);
     dir
 }
 
@@ -69,17 +45,7 @@ struct Daemon {
 
 impl Daemon {
     fn start(dir: &Path) -> Daemon {
-        let log = dir.join(format!("run-{}.log", fastrand::u32(..)));
-        let child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-            .current_dir(dir)
-            .env("COBRADOR_CONFIG", dir.join("cobrador.toml"))
-            .env("COBRADOR_LOG", "info")
-            .args(["run", "--clock-start", MONDAY])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        Daemon { child, log }
+        start_at(dir, MONDAY)
     }
 
     fn log(&self) -> String {
@@ -124,19 +90,8 @@ impl Drop for Daemon {
     }
 }
 
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn statuses(dir: &Path) -> Vec<String> {
-    let json = ok(dir, &["outbox", "list", "--json"]);
+    let json = cobrador_ok(dir, &["outbox", "list", "--json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     rows.iter()
         .map(|r| r["status"].as_str().unwrap().to_owned())
@@ -154,12 +109,12 @@ fn run_sends_what_is_due_refuses_a_second_instance_reloads_and_stops_cleanly() {
     daemon.wait_for_log("cobrador is running");
 
     // One instance per database: a second `run` is refused, a `tick` says why it cannot start.
-    let second = cobrador(dir.path(), &["run"]);
+    let second = run_cobrador(dir.path(), &["run"], &[]);
     assert!(!second.status.success());
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(err.contains("only one `cobrador run`"), "{err}");
     assert!(err.contains("`cobrador run`"), "{err}");
-    let tick = cobrador(dir.path(), &["tick", "--wait", "1"]);
+    let tick = run_cobrador(dir.path(), &["tick", "--wait", "1"], &[]);
     assert!(!tick.status.success());
     assert!(
         String::from_utf8_lossy(&tick.stderr).contains("is using the database"),
@@ -168,7 +123,7 @@ fn run_sends_what_is_due_refuses_a_second_instance_reloads_and_stops_cleanly() {
     );
 
     // A change by another process (a payment) wakes the loop at once.
-    ok(
+    cobrador_ok(
         dir.path(),
         &["invoice", "pay", "F2026-101", "1", "--date", "2026-11-24"],
     );
@@ -237,11 +192,10 @@ fn sigterm_mid_send_lets_the_send_finish_and_leaves_nothing_sending() {
 /// not be later than the daemon's clock for their acknowledgement to be due.
 const LATER_TUESDAY: &str = "2026-12-01T09:30:00Z";
 
+/// Starts `cobrador run` in `dir` with its clock starting at `clock`, logging to a file.
 fn start_at(dir: &Path, clock: &str) -> Daemon {
     let log = dir.join(format!("run-{}.log", fastrand::u32(..)));
-    let child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .env("COBRADOR_CONFIG", dir.join("cobrador.toml"))
+    let child = cobrador_cmd(dir)
         .env("COBRADOR_LOG", "info")
         .args(["run", "--clock-start", clock])
         .stdout(Stdio::null())
@@ -292,7 +246,7 @@ fn run_reads_a_reply_over_imap_and_acts_on_it_within_seconds() {
     dovecot.deliver("INBOX", reply.as_bytes());
     // The watcher reads it, the promise is recorded, and the acknowledgement goes out.
     wait_until("the promise to be recorded", || {
-        let out = cobrador(dir.path(), &["responses", "--json"]);
+        let out = run_cobrador(dir.path(), &["responses", "--json"], &[]);
         String::from_utf8_lossy(&out.stdout).contains("\"promise\"")
     });
     wait_until("the acknowledgement", || {
@@ -332,7 +286,7 @@ fn idle_daemon_resources() {
         config_text(&format!("{imap}\n{telegram}")),
     )
     .unwrap();
-    ok(dir.path(), &["init"]);
+    cobrador_ok(dir.path(), &["init"]);
     let daemon = start_at(dir.path(), LATER_TUESDAY);
     daemon.wait_for_log("cobrador is running");
     std::thread::sleep(Duration::from_secs(secs));

@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{Capture, cobrador_ok, config_text, plain_smtp};
+use support::{Capture, cobrador_ok, config_text, init_with_examples, plain_smtp};
 
 /// (subject, text body) of every captured digest, in arrival order.
 fn digests(server: &Capture) -> Vec<(String, String)> {
@@ -28,18 +28,7 @@ fn digests(server: &Capture) -> Vec<(String, String)> {
 fn setup(dir: &Path, port: u16) {
     let extra = format!("{}\n[digest]\nhour = \"08:00\"\n", plain_smtp(port, 10));
     std::fs::write(dir.join("cobrador.toml"), config_text(&extra)).unwrap();
-    cobrador_ok(dir, &["init"]);
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [
-        ("clients", "clientes.csv"),
-        ("invoices", "facturas.csv"),
-        ("payments", "pagos.csv"),
-    ] {
-        cobrador_ok(
-            dir,
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    init_with_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
 }
 
 #[test]
@@ -61,20 +50,20 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
         let reply = cobrador::store::NewResponse {
             client_id: Some("C002".into()),
             outbox_id: None,
-            channel: "email".into(),
+            channel: "email".parse().unwrap(),
             external_id: Some("<reply-1@lalatina.example>".into()),
             received_at: "2026-11-24T15:00:00Z".parse().unwrap(),
             sender: Some("pagos@lalatina.example".into()),
             subject: Some("Re: factura F2026-120".into()),
             body: "> Le recordamos...\nBuenas tardes, le pago el viernes sin falta.\nJavier".into(),
-            intent: "promise".into(),
+            intent: "promise".parse().unwrap(),
             promised_date: Some("2026-11-27".parse().unwrap()),
             promised_amount: None,
             ambiguous: false,
             evidence: vec![],
-            status: "applied".into(),
+            status: "applied".parse().unwrap(),
             invoices: vec!["F2026-120".into()],
-            kind: "reply".into(),
+            kind: "reply".parse().unwrap(),
             raw_ref: None,
             excerpt: Some("Buenas tardes, le pago el viernes sin falta.".into()),
             effect: None,

@@ -9,17 +9,14 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use chrono::{DateTime, Duration as Span, Utc};
 use cobrador::store::{Store, outbox};
 use support::*;
 
 fn spawn(dir: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .arg("--config")
-        .arg(dir.join("cobrador.toml"))
+    cobrador_cmd(dir)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -6,32 +6,18 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use cobrador::domain::Money;
-use cobrador::import::{Defaults, Kind, import_bytes};
+use cobrador::import::{Kind, import_bytes};
 use cobrador::store::{self, Store};
 use rust_decimal::Decimal;
+use support::{World, import_defaults as defaults, run_cobrador, utc, world};
 
-fn defaults() -> Defaults {
-    Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: Decimal::from(1_000_000_000_000i64),
-    }
-}
-
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
-}
-
-fn fresh() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("c.db")).unwrap();
-    (dir, store)
+fn now() -> DateTime<Utc> {
+    utc("2026-11-23 10:00")
 }
 
 fn import(store: &mut Store, kind: Kind, csv: &str) -> anyhow::Result<cobrador::import::Summary> {
@@ -75,8 +61,8 @@ fn two_concurrent_writers_wait_for_each_other() {
                             store::events::append(
                                 tx,
                                 now(),
-                                "test",
-                                "test.write",
+                                cobrador::domain::Actor::Cli,
+                                cobrador::domain::EventKind::ClientUpdated,
                                 None,
                                 None,
                                 serde_json::json!({ "writer": w, "i": i, "seen": n }),
@@ -111,7 +97,15 @@ fn an_import_waits_for_a_writer_holding_the_lock() {
     let t = std::thread::spawn(move || {
         holder
             .transaction(|tx| {
-                store::events::append(tx, now(), "t", "hold", None, None, serde_json::json!({}))?;
+                store::events::append(
+                    tx,
+                    now(),
+                    cobrador::domain::Actor::Cli,
+                    cobrador::domain::EventKind::ClientHeld,
+                    None,
+                    None,
+                    serde_json::json!({}),
+                )?;
                 l2.wait();
                 std::thread::sleep(Duration::from_millis(400));
                 Ok(())
@@ -142,7 +136,16 @@ fn a_lock_error_names_the_database_not_a_csv_line() {
         .busy_timeout(Duration::from_millis(50))
         .unwrap();
     let tx = holder.write_transaction().unwrap();
-    store::events::append(&tx, now(), "t", "hold", None, None, serde_json::json!({})).unwrap();
+    store::events::append(
+        &tx,
+        now(),
+        cobrador::domain::Actor::Cli,
+        cobrador::domain::EventKind::ClientHeld,
+        None,
+        None,
+        serde_json::json!({}),
+    )
+    .unwrap();
     let e = err(&mut importer, Kind::Clients, "id;name\nC1;Uno\nC2;Dos\n");
     tx.rollback().unwrap();
     assert!(e.contains("database is busy"), "{e}");
@@ -153,7 +156,9 @@ fn a_lock_error_names_the_database_not_a_csv_line() {
 
 #[test]
 fn amounts_above_the_limit_are_refused_at_import() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     import(&mut store, Kind::Clients, "id;name\nC1;Uno\n").unwrap();
     let e = err(
         &mut store,
@@ -190,13 +195,7 @@ fn money_sums_saturate_or_report_instead_of_panicking() {
 #[test]
 fn a_client_with_absurd_amounts_does_not_stop_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_cobrador"))
-            .current_dir(dir.path())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run_cobrador(dir.path(), args, &[]);
     assert!(run(&["init"]).status.success());
     let csv = dir.path().join("c.csv");
     std::fs::write(
@@ -253,7 +252,9 @@ fn a_client_with_absurd_amounts_does_not_stop_the_others() {
 
 #[test]
 fn an_unknown_header_is_an_error_with_a_suggestion() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let e = err(
         &mut store,
         Kind::Clients,
@@ -270,7 +271,9 @@ fn an_unknown_header_is_an_error_with_a_suggestion() {
 
 #[test]
 fn a_column_absent_from_the_file_leaves_the_stored_value() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     import(
         &mut store,
         Kind::Clients,
@@ -307,7 +310,9 @@ fn a_column_absent_from_the_file_leaves_the_stored_value() {
 
 #[test]
 fn an_invoice_reimport_without_optional_columns_keeps_them() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     import(&mut store, Kind::Clients, "id;name\nC1;Uno\n").unwrap();
     import(
         &mut store,
@@ -329,7 +334,9 @@ fn an_invoice_reimport_without_optional_columns_keeps_them() {
 
 #[test]
 fn a_duplicate_id_in_one_file_names_both_lines() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let e = err(
         &mut store,
         Kind::Clients,
@@ -353,7 +360,9 @@ fn a_duplicate_id_in_one_file_names_both_lines() {
 
 #[test]
 fn an_unsupported_currency_is_refused_at_import() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     import(&mut store, Kind::Clients, "id;name\nC1;Uno\n").unwrap();
     let e = err(
         &mut store,
@@ -365,7 +374,9 @@ fn an_unsupported_currency_is_refused_at_import() {
 
 #[test]
 fn addresses_with_brackets_or_line_breaks_are_refused() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     for bad in [
         "\"Ana <ana@x.example>\"",
         "\"ana@x.example>\"",
@@ -384,7 +395,9 @@ fn addresses_with_brackets_or_line_breaks_are_refused() {
 
 #[test]
 fn a_non_numeric_amount_is_reported_as_such() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     import(&mut store, Kind::Clients, "id;name\nC1;Uno\n").unwrap();
     let e = err(
         &mut store,
@@ -397,7 +410,9 @@ fn a_non_numeric_amount_is_reported_as_such() {
 
 #[test]
 fn crlf_files_report_the_right_line() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let e = err(
         &mut store,
         Kind::Clients,
@@ -415,7 +430,9 @@ fn crlf_files_report_the_right_line() {
 
 #[test]
 fn example_files_still_import() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (kind, file) in [
         (Kind::Clients, "clientes.csv"),
@@ -458,7 +475,7 @@ fn limits_are_validated_with_the_setting_named() {
 #[test]
 fn requeued_messages_get_a_fresh_retry_period() {
     use cobrador::store::{OutboxStatus, outbox};
-    let (_d, store) = fresh();
+    let World { dir: _d, store, .. } = world().build();
     let ids = support::queue_many(&store, 2);
     let t = support::t0();
     for id in &ids {
@@ -481,7 +498,9 @@ fn requeued_messages_get_a_fresh_retry_period() {
 
 #[test]
 fn an_unsupported_country_is_refused_at_import() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let e = err(
         &mut store,
         Kind::Clients,

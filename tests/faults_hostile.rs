@@ -10,14 +10,18 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use support::mail_fixture;
+
 /// Address space for one command: generous for a debug binary, far below what unbounded
 /// copies of a 50 MB input would take.
 const MEMORY_LIMIT_KB: u64 = 1024 * 1024;
 
-/// Runs `cobrador ARGS` in `dir` with `stdin`, under [`MEMORY_LIMIT_KB`].
+/// Runs `cobrador --config cobrador.toml ARGS` in `dir` with `stdin`, under
+/// [`MEMORY_LIMIT_KB`] (the one runner that is not `support::cobrador_cmd`: the limit is set by
+/// the shell that then becomes the binary).
 fn run_limited(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut line = format!(
-        "ulimit -v {MEMORY_LIMIT_KB} && exec '{}'",
+        "ulimit -v {MEMORY_LIMIT_KB} && exec '{}' --config cobrador.toml",
         env!("CARGO_BIN_EXE_cobrador")
     );
     for a in args {
@@ -78,18 +82,16 @@ fn reply_json(out: &Output) -> serde_json::Value {
 #[test]
 fn a_50_mb_email_is_read_within_bounded_memory() {
     let dir = workdir();
-    let mut raw = b"From: javier@lalatina.example\r\nTo: cobros@reformasprado.example\r\n\
-Subject: Re: Factura F2026-120\r\nDate: Thu, 26 Nov 2026 09:05:00 +0100\r\nMIME-Version: 1.0\r\n\
-Content-Type: multipart/mixed; boundary=\"B1\"\r\n\r\n--B1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
-Ya est\xc3\xa1 pagado, le adjunto el justificante escaneado.\r\n--B1\r\n\
-Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\
-Content-Disposition: attachment; filename=\"escaneo.pdf\"\r\n\r\n"
-        .to_vec();
+    // A "ya está pagado" with a scanned PDF, its attachment grown to 50 MB.
+    let fixture = mail_fixture("reply-paid-scanned-pdf.eml");
+    let end = fixture.len() - b"--B1--\r\n".len();
+    assert_eq!(&fixture[end..], b"--B1--\r\n");
     let line = b"JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29k\r\n";
+    let mut raw = fixture[..end].to_vec();
     while raw.len() < 50 * 1024 * 1024 {
         raw.extend_from_slice(line);
     }
-    raw.extend_from_slice(b"--B1--\r\n");
+    raw.extend_from_slice(&fixture[end..]);
     let out = run_limited(dir.path(), &["parse-reply", "--eml"], &raw);
     clean(&out, "50 MB email");
     let v = reply_json(&out);

@@ -6,11 +6,10 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::Datelike;
-use chrono::{DateTime, Duration as Span, TimeZone, Timelike, Utc, Weekday};
+use chrono::{DateTime, Duration as Span, Timelike, Utc, Weekday};
 use cobrador::config::Config;
 use cobrador::policy::{ContactRules, Country, HolidayCalendar, is_allowed};
 use cobrador::sender::{self, FlushOptions, FlushReport};
@@ -145,7 +144,7 @@ async fn a_retry_that_falls_outside_contact_hours_waits_for_the_next_allowed_mom
     add_client_in(&store, "ES1", "ES", "Europe/Madrid");
     // Friday 27 November 2026, 18:30 in Bogotá (23:30 UTC): a 451, and the backoff (2 h)
     // lands at night.
-    let friday = Utc.with_ymd_and_hms(2026, 11, 27, 23, 30, 0).unwrap();
+    let friday = utc("2026-11-27 23:30");
     let mut m = reminder("CO1", "CO1|firm|1", &["ana@cliente.example"]);
     m.send_at = friday;
     let co = outbox::insert_if_new(store.conn(), &m, friday)
@@ -171,7 +170,7 @@ async fn a_retry_that_falls_outside_contact_hours_waits_for_the_next_allowed_mom
     assert_ne!(local.weekday(), Weekday::Sun, "{local}");
 
     // Madrid, Monday 23 November 19:30 local: a retry one hour later would be 20:30.
-    let monday = Utc.with_ymd_and_hms(2026, 11, 23, 18, 30, 0).unwrap();
+    let monday = utc("2026-11-23 18:30");
     let mut m = reminder("ES1", "ES1|firm|1", &["eva@cliente.example"]);
     m.send_at = monday;
     let es = outbox::insert_if_new(store.conn(), &m, monday)
@@ -214,7 +213,7 @@ async fn a_first_try_outside_contact_hours_waits_but_the_owner_is_told_at_once()
         .unwrap()
         .unwrap();
     // Due since 10:00, but the daemon only runs at 21:30 Madrid.
-    let night = Utc.with_ymd_and_hms(2026, 11, 23, 20, 30, 0).unwrap();
+    let night = utc("2026-11-23 20:30");
     let report = flush_at(&config, &mut store, night, &FlushOptions::default()).await;
     assert_eq!((report.sent, report.postponed), (1, 1), "{report:?}");
     assert_eq!(row(&store, owner).status, OutboxStatus::Sent);
@@ -290,18 +289,7 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
     let dir = tmp.path();
     let port = unused_port();
     std::fs::write(dir.join("cobrador.toml"), config_text(&plain_smtp(port, 5))).unwrap();
-    cobrador_ok(dir, &["init"]);
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [
-        ("clients", "clientes.csv"),
-        ("invoices", "facturas.csv"),
-        ("payments", "pagos.csv"),
-    ] {
-        cobrador_ok(
-            dir,
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    init_with_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
     // The server is down: tick says so, and when it retries.
     let out = run_cobrador(dir, &["tick", "--now", "2026-11-24T09:30:00Z"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -409,13 +397,11 @@ fn the_smtp_password_never_reaches_the_logs_at_any_level() {
         encode(password.as_bytes()),
     ];
     for level in ["debug", "trace", "lettre=trace,async_imap=trace,trace"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-            .arg("--config")
-            .arg(tmp.path().join("cobrador.toml"))
-            .args(["send-test", "ana@cliente.example"])
-            .env("COBRADOR_LOG", level)
-            .output()
-            .unwrap();
+        let out = run_cobrador(
+            tmp.path(),
+            &["send-test", "ana@cliente.example"],
+            &[("COBRADOR_LOG", level)],
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
         assert!(
@@ -481,14 +467,7 @@ fn preview_shows_the_headers_a_send_writes() {
         config_text(&format!("[email]\noutbox-dir = \"{}\"\n", out.display())),
     )
     .unwrap();
-    cobrador_ok(dir, &["init"]);
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [("clients", "clientes.csv"), ("invoices", "facturas.csv")] {
-        cobrador_ok(
-            dir,
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    init_with_examples(dir, &["clientes.csv", "facturas.csv"]);
     // Previewed before the send (afterwards, a preview threads under what was sent).
     let preview = cobrador_ok(
         dir,
@@ -533,10 +512,8 @@ fn a_second_flush_waits_instead_of_calling_a_message_in_flight_uncertain() {
         queue_many(&store, 1)
     };
     let now = t0().to_rfc3339();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cobrador"));
-    cmd.arg("--config")
-        .arg(dir.join("cobrador.toml"))
-        .args(["outbox", "flush", "--now", &now]);
+    let mut cmd = cobrador_cmd(dir);
+    cmd.args(["outbox", "flush", "--now", &now]);
     let first = std::thread::spawn(move || cmd.output());
     // Wait until the first pass has the message in flight (the server stalls it).
     let store = Store::open(&db).unwrap();

@@ -16,14 +16,15 @@
 //! Executions, failures and the slowest input per target are printed (`-- --nocapture`) and
 //! recorded in BENCHMARKS.md ("Faults and fuzzing").
 
+mod support;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
 use cobrador::bank;
 use cobrador::config::Config;
-use cobrador::import::{Defaults, Kind, import_bytes};
+use cobrador::import::{Kind, import_bytes};
 use cobrador::mail::mime;
 use cobrador::store::Store;
 use cobrador::understand::understand;
@@ -42,13 +43,9 @@ struct Target {
 }
 
 fn targets() -> Vec<Target> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 18, 15, 0, 0).unwrap();
+    let now = support::utc("2026-11-18 15:00");
     let mut store = Store::open_in_memory().unwrap();
-    let defaults = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
+    let defaults = support::import_defaults();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (kind, file) in [
         (Kind::Clients, "clientes.csv"),

@@ -2,27 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{TimeZone, Utc};
+mod support;
+
+use chrono::{DateTime, Utc};
 use cobrador::domain::InvoiceStatus;
-use cobrador::import::{Defaults, Kind, import_bytes, import_file};
+use cobrador::import::{Kind, import_bytes, import_file};
 use cobrador::store::{self, Store};
+use support::{World, import_defaults as defaults, utc, world};
 
-fn defaults() -> Defaults {
-    Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    }
-}
-
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
-}
-
-fn fresh() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("c.db")).unwrap();
-    (dir, store)
+fn now() -> DateTime<Utc> {
+    utc("2026-11-23 10:00")
 }
 
 fn examples(store: &mut Store) {
@@ -45,7 +34,9 @@ fn count(store: &Store, table: &str) -> i64 {
 
 #[test]
 fn sample_files_import_with_bom_quotes_and_both_separators() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     examples(&mut store);
     assert_eq!(count(&store, "clients"), 4);
     let contacts = store::clients::for_client(store.conn(), "C002").unwrap();
@@ -70,7 +61,9 @@ fn sample_files_import_with_bom_quotes_and_both_separators() {
 
 #[test]
 fn reimport_is_a_no_op_and_an_updated_row_updates() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     examples(&mut store);
     let events = count(&store, "events");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -120,7 +113,9 @@ fn each_format_variant_reads_the_same() {
         "\"id\";\"name\";\"country\"\n\"X1\";\"Uno\";\"ES\"\n",
     ];
     for v in variants {
-        let (_d, mut store) = fresh();
+        let World {
+            dir: _d, mut store, ..
+        } = world().build();
         import_bytes(
             &mut store,
             Kind::Clients,
@@ -141,7 +136,9 @@ fn each_format_variant_reads_the_same() {
         ("1234.56", "05-11-2026"),
     ];
     for (amount, date) in invoices {
-        let (_d, mut store) = fresh();
+        let World {
+            dir: _d, mut store, ..
+        } = world().build();
         import_bytes(
             &mut store,
             Kind::Clients,
@@ -172,7 +169,9 @@ fn each_format_variant_reads_the_same() {
 
 #[test]
 fn one_bad_row_rejects_the_whole_file_naming_the_line() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     examples(&mut store);
     let before = (count(&store, "invoices"), count(&store, "events"));
     let csv = "numero;cliente;fecha;vencimiento;importe\n\
@@ -213,7 +212,9 @@ fn one_bad_row_rejects_the_whole_file_naming_the_line() {
 
 #[test]
 fn a_row_with_a_missing_field_separator_is_reported() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let csv = "id;name;country\nX1;Uno;ES\nX2;Dos\n";
     let err = import_bytes(
         &mut store,
@@ -232,7 +233,9 @@ fn a_row_with_a_missing_field_separator_is_reported() {
 
 #[test]
 fn dry_run_changes_nothing() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let s = import_file(
         &mut store,
@@ -250,7 +253,9 @@ fn dry_run_changes_nothing() {
 
 #[test]
 fn partial_payments_change_balance_and_status() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     examples(&mut store);
     let csv = "factura;fecha;importe\nF2026-118;21/11/2026;1.200,50\n";
     import_bytes(
@@ -321,7 +326,7 @@ fn import_error(e: anyhow::Error) -> cobrador::import::ImportError {
 
 #[test]
 fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
-    let (dir, mut store) = fresh();
+    let World { dir, mut store, .. } = world().build();
     examples(&mut store);
     let before = (count(&store, "invoices"), count(&store, "events"));
     let rows = 120_000;
@@ -373,7 +378,7 @@ fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
 
 #[test]
 fn a_large_payments_file_is_counted_row_by_row_and_reimports_as_a_no_op() {
-    let (dir, mut store) = fresh();
+    let World { dir, mut store, .. } = world().build();
     examples(&mut store);
     let invoices = 5_000;
     let path = large_invoices(dir.path(), invoices, |_, line| line);
@@ -408,7 +413,7 @@ fn a_large_payments_file_is_counted_row_by_row_and_reimports_as_a_no_op() {
 
 #[test]
 fn a_foreign_byte_on_the_last_line_of_a_large_file_refuses_it_whole() {
-    let (dir, mut store) = fresh();
+    let World { dir, mut store, .. } = world().build();
     examples(&mut store);
     let before = (count(&store, "invoices"), count(&store, "events"));
     let rows = 30_000;
@@ -440,7 +445,7 @@ fn a_foreign_byte_on_the_last_line_of_a_large_file_refuses_it_whole() {
 
 #[test]
 fn a_file_wrong_on_every_row_lists_the_first_hundred_problems_and_counts_the_rest() {
-    let (dir, mut store) = fresh();
+    let World { dir, mut store, .. } = world().build();
     examples(&mut store);
     let path = large_invoices(dir.path(), 250, |_, line| {
         String::from_utf8(line)

@@ -3,19 +3,20 @@
 //! by a "ya pagué" claim, or left for review; re-import idempotent; a broken file writes
 //! nothing; the review list settled with one command; a claim confirmed from the statement.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use cobrador::bank::{self, Settle};
-use cobrador::config::{Config, EXAMPLE};
 use cobrador::domain::{Channel, InvoiceStatus};
 use cobrador::engine::{self, apply::Incoming};
-use cobrador::import::{Defaults, Kind, import_bytes};
-use cobrador::render::Renderer;
 use cobrador::store::{self, Store};
+use support::{World, cobrador_ok, run_cobrador, utc, world};
 
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+/// Monday 23 November 2026, 11:00 in Madrid: the imports and the statements.
+fn now() -> DateTime<Utc> {
+    utc("2026-11-23 10:00")
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -43,18 +44,13 @@ F2026-107;C001;05/10/2026;04/11/2026;150,00
 F2026-108;C003;05/10/2026;04/11/2026;80,00
 ";
 
-fn world() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000i64),
-    };
-    for (kind, text) in [(Kind::Clients, CLIENTS), (Kind::Invoices, INVOICES)] {
-        import_bytes(&mut store, kind, "x.csv", text.as_bytes(), &d, false, now()).unwrap();
-    }
-    (dir, store)
+/// Three clients and eight open invoices ([`CLIENTS`], [`INVOICES`]) imported [`now`].
+fn eight_invoices() -> World {
+    world()
+        .clients(CLIENTS)
+        .invoices(INVOICES)
+        .imported_at(now())
+        .build()
 }
 
 fn status(store: &Store, number: &str) -> InvoiceStatus {
@@ -69,7 +65,9 @@ fn count(store: &Store, sql: &str) -> i64 {
 
 #[test]
 fn norma43_credits_match_by_reference_and_by_name_and_the_rest_wait() {
-    let (_d, mut store) = world();
+    let World {
+        dir: _d, mut store, ..
+    } = eight_invoices();
     let s = bank::import_file(&mut store, &fixture("statement.n43"), false, now()).unwrap();
     assert_eq!((s.credits, s.debits), (4, 1));
     assert_eq!((s.matched, s.review, s.already), (2, 2, 0));
@@ -112,7 +110,9 @@ fn norma43_credits_match_by_reference_and_by_name_and_the_rest_wait() {
 
 #[test]
 fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending() {
-    let (_d, mut store) = world();
+    let World {
+        dir: _d, mut store, ..
+    } = eight_invoices();
     // The client had written "ya pagué" for F2026-104.
     store::invoices::set_paid_claim(
         store.conn(),
@@ -185,7 +185,9 @@ fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending
 
 #[test]
 fn a_broken_statement_writes_nothing() {
-    let (_d, mut store) = world();
+    let World {
+        dir: _d, mut store, ..
+    } = eight_invoices();
     let bytes = std::fs::read(fixture("statement.n43")).unwrap();
     // Cut before the totals: the first credit is fine, but the file is not complete.
     let cut: Vec<u8> = bytes[..82 * 5].to_vec();
@@ -213,7 +215,9 @@ fn a_broken_statement_writes_nothing() {
 
 #[test]
 fn the_owner_settles_a_credit_in_one_command_and_its_account_is_remembered() {
-    let (_d, mut store) = world();
+    let World {
+        dir: _d, mut store, ..
+    } = eight_invoices();
     bank::import_file(&mut store, &fixture("statement.camt053.xml"), false, now()).unwrap();
     let review = store::bank::list(store.conn(), Some("review")).unwrap();
     assert_eq!(review.len(), 2, "1.000,00 and the unclaimed 2.456,75");
@@ -263,11 +267,14 @@ fn the_owner_settles_a_credit_in_one_command_and_its_account_is_remembered() {
 
 #[test]
 fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
-    let (_d, mut store) = world();
+    let World {
+        dir: _d,
+        mut store,
+        config,
+        renderer,
+    } = eight_invoices();
     bank::import_file(&mut store, &fixture("statement.n43"), false, now()).unwrap();
     assert_eq!(status(&store, "F2026-103"), InvoiceStatus::Open);
-    let config = Config::parse(EXAMPLE, "example").unwrap();
-    let renderer = Renderer::new(None).unwrap();
     let inc = Incoming {
         channel: Some(Channel::Email),
         external_id: Some("<claim@guemes.es>".into()),
@@ -284,7 +291,7 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
     let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, now())
         .unwrap()
         .unwrap();
-    assert_eq!(applied.intent, "paid");
+    assert_eq!(applied.intent.as_str(), "paid");
     assert_eq!(
         applied.alert, None,
         "the statement answered it: nobody is asked"
@@ -309,27 +316,9 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
     let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, now())
         .unwrap()
         .unwrap();
-    assert_eq!(applied.intent, "paid");
+    assert_eq!(applied.intent.as_str(), "paid");
     assert!(applied.alert.is_some());
     assert_eq!(status(&store, "F2026-104"), InvoiceStatus::Open);
-}
-
-mod support;
-
-/// Runs the real binary in `dir` with the test configuration.
-fn cobrador(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .args(["--config", "cobrador.toml"])
-        .args(args)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 #[test]
@@ -339,27 +328,25 @@ fn the_owner_imports_reviews_and_settles_from_the_command_line() {
     std::fs::write(d.join("cobrador.toml"), support::config_text("")).unwrap();
     std::fs::write(d.join("clientes.csv"), CLIENTS).unwrap();
     std::fs::write(d.join("facturas.csv"), INVOICES).unwrap();
-    assert!(cobrador(d, &["init"]).0);
-    assert!(cobrador(d, &["import", "clients", "clientes.csv"]).0);
-    assert!(cobrador(d, &["import", "invoices", "facturas.csv"]).0);
+    cobrador_ok(d, &["init"]);
+    cobrador_ok(d, &["import", "clients", "clientes.csv"]);
+    cobrador_ok(d, &["import", "invoices", "facturas.csv"]);
     let n43 = fixture("statement.n43");
     let n43 = n43.to_str().unwrap();
-    let (ok, out) = cobrador(d, &["import", "bank", n43, "--dry-run"]);
-    assert!(ok, "{out}");
+    let out = cobrador_ok(d, &["import", "bank", n43, "--dry-run"]);
     assert!(out.starts_with("[dry run, nothing written]"), "{out}");
-    let (ok, out) = cobrador(d, &["import", "bank", n43]);
-    assert!(ok, "{out}");
+    let out = cobrador_ok(d, &["import", "bank", n43]);
     assert!(
         out.contains("Norma43, 4 credits (1 debits skipped): 2 paid invoices, 2 to review"),
         "{out}"
     );
-    let (_, out) = cobrador(d, &["bank", "review"]);
+    let out = cobrador_ok(d, &["bank", "review"]);
     assert!(out.contains("777.77 EUR"), "{out}");
     assert!(
         out.contains("why: payer unknown; same amount as F2026-103"),
         "{out}"
     );
-    let (_, json) = cobrador(d, &["bank", "review", "--json"]);
+    let json = cobrador_ok(d, &["bank", "review", "--json"]);
     let list: serde_json::Value = serde_json::from_str(&json).unwrap();
     let id_of = |amount: &str| {
         list.as_array()
@@ -369,23 +356,20 @@ fn the_owner_imports_reviews_and_settles_from_the_command_line() {
             .unwrap()["id"]
             .to_string()
     };
-    let (ok, out) = cobrador(
+    let out = cobrador_ok(
         d,
         &["bank", "settle", &id_of("500.00"), "--invoice", "F2026-103"],
     );
-    assert!(ok, "{out}");
     assert!(
         out.contains("F2026-103: 500.00 EUR recorded from bank movement"),
         "{out}"
     );
-    let (ok, out) = cobrador(d, &["bank", "settle", &id_of("777.77"), "--ignore"]);
-    assert!(ok, "{out}");
-    assert!(
-        cobrador(d, &["bank", "review"])
-            .1
-            .contains("nothing to review")
-    );
+    cobrador_ok(d, &["bank", "settle", &id_of("777.77"), "--ignore"]);
+    assert!(cobrador_ok(d, &["bank", "review"]).contains("nothing to review"));
     // Without --invoice or --ignore, clap says what is missing.
-    let (ok, _) = cobrador(d, &["bank", "settle", "1"]);
-    assert!(!ok);
+    assert!(
+        !run_cobrador(d, &["bank", "settle", "1"], &[])
+            .status
+            .success()
+    );
 }

@@ -4,35 +4,32 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+mod support;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use cobrador::import::{
     ColumnMap, Defaults, ImportError, Kind, ReadOptions, import_bytes, import_file,
     import_file_with,
 };
 use cobrador::store::{self, Store};
+use support::{World, import_defaults, utc, world};
 
+/// A business whose invoices are at most 1.000.000 (a typo's extra zeros are caught).
 fn defaults() -> Defaults {
     Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
         max_amount: rust_decimal::Decimal::from(1_000_000i64),
+        ..import_defaults()
     }
 }
 
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+fn now() -> DateTime<Utc> {
+    utc("2026-11-23 10:00")
 }
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/import")
         .join(name)
-}
-
-fn fresh() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("c.db")).unwrap();
-    (dir, store)
 }
 
 fn count(store: &Store, table: &str) -> i64 {
@@ -63,7 +60,9 @@ fn errors(e: anyhow::Error) -> Vec<String> {
 
 #[test]
 fn excel_windows_1252_csv_is_read_with_its_accents() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     clients(&mut store);
     let pena = store::clients::get(store.conn(), "C001").unwrap().unwrap();
     assert_eq!(pena.name, "Talleres Peña");
@@ -107,7 +106,9 @@ fn excel_windows_1252_csv_is_read_with_its_accents() {
 
 #[test]
 fn crlf_csv_errors_name_the_line_an_editor_shows_and_roll_back() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     clients(&mut store);
     let e = import_file(
         &mut store,
@@ -130,7 +131,9 @@ fn crlf_csv_errors_name_the_line_an_editor_shows_and_roll_back() {
 #[test]
 fn xlsx_and_ods_import_the_same_invoices() {
     for file in ["invoices.xlsx", "invoices.ods"] {
-        let (_d, mut store) = fresh();
+        let World {
+            dir: _d, mut store, ..
+        } = world().build();
         clients(&mut store);
         let s = import_file(
             &mut store,
@@ -172,7 +175,9 @@ fn xlsx_and_ods_import_the_same_invoices() {
 
 #[test]
 fn a_bad_spreadsheet_row_names_its_sheet_row_and_rolls_back_the_file() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     clients(&mut store);
     let e = import_file(
         &mut store,
@@ -213,7 +218,9 @@ fn a_bad_spreadsheet_row_names_its_sheet_row_and_rolls_back_the_file() {
 
 #[test]
 fn an_invoicing_program_export_is_read_through_a_column_map() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     import_bytes(
         &mut store,
         Kind::Clients,
@@ -284,7 +291,9 @@ fn an_invoicing_program_export_is_read_through_a_column_map() {
 
 #[test]
 fn doubtful_encodings_are_refused_with_the_excel_menu_and_nothing_written() {
-    let (_d, mut store) = fresh();
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
     // Code page 850 ("CSV (MS-DOS)"): "España" with ñ as byte 0xA4.
     let e = import_bytes(
         &mut store,

@@ -22,7 +22,7 @@ async fn a_threaded_reply_records_a_promise_and_pauses_the_client() {
          > Le recordamos que la factura F-1 vence el 15 de diciembre.\n",
     );
     w.dovecot.deliver("INBOX", &reply);
-    let report = w.check(at(25, 9)).await;
+    let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!((report.fetched, report.applied), (1, 1), "{report:?}");
     let r = &w.responses()[0].response;
     assert_eq!(
@@ -56,7 +56,7 @@ async fn a_threaded_reply_records_a_promise_and_pauses_the_client() {
         "{}",
         ack.message.body_text
     );
-    let plan = engine::plan_now(&w.store, &w.config, at(25, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(
         plan.held
             .iter()
@@ -82,7 +82,7 @@ async fn an_outlook_reply_without_in_reply_to_is_matched_by_the_invoice_number()
          Asunto: Recordatorio\n\nLe recordamos que la factura vence el 15 de diciembre.\n",
     );
     w.dovecot.deliver("INBOX", &reply);
-    let report = w.check(at(25, 9)).await;
+    let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!(report.applied, 1, "{report:?}");
     let r = &w.responses()[0].response;
     assert_eq!(r.client_id.as_deref(), Some("C1"));
@@ -102,7 +102,7 @@ async fn an_outlook_reply_without_in_reply_to_is_matched_by_the_invoice_number()
 async fn an_out_of_office_is_recorded_and_nothing_else_happens() {
     let mut w = world("");
     let ours = w.ours();
-    let raw = String::from_utf8(fixture("auto-exchange-es.eml"))
+    let raw = String::from_utf8(mail_fixture("auto-exchange-es.eml"))
         .unwrap()
         .replace("marta.gil@ebrologistica.example", "uno@cliente.example")
         .replace(
@@ -111,7 +111,7 @@ async fn an_out_of_office_is_recorded_and_nothing_else_happens() {
         );
     w.dovecot.deliver("INBOX", raw.as_bytes());
     let before = w.outbox_len();
-    let report = w.check(at(25, 9)).await;
+    let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!((report.applied, report.auto_replies), (1, 1), "{report:?}");
     let r = &w.responses()[0].response;
     assert_eq!(
@@ -122,7 +122,7 @@ async fn an_out_of_office_is_recorded_and_nothing_else_happens() {
     assert!(r.promised_date.is_none(), "the date in it is not a promise");
     assert!(store::promises::all(w.store.conn()).unwrap().is_empty());
     assert_eq!(w.outbox_len(), before, "no acknowledgement, no alert");
-    let plan = engine::plan_now(&w.store, &w.config, at(30, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-30 10:00")).unwrap();
     assert!(
         !plan
             .held
@@ -136,11 +136,11 @@ async fn an_out_of_office_is_recorded_and_nothing_else_happens() {
 async fn a_plain_text_bounce_marks_the_contact_undeliverable() {
     let mut w = world("");
     // qmail's notice: no multipart/report, no DSN fields.
-    let raw = String::from_utf8(fixture("bounce-qmail.eml"))
+    let raw = String::from_utf8(mail_fixture("bounce-qmail.eml"))
         .unwrap()
         .replace("pedro@mueblesgarcia.example", "uno@cliente.example");
     w.dovecot.deliver("INBOX", raw.as_bytes());
-    let report = w.check(at(25, 9)).await;
+    let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!((report.applied, report.bounces), (1, 1), "{report:?}");
     let r = &w.responses()[0].response;
     assert_eq!(
@@ -175,7 +175,7 @@ async fn a_plain_text_bounce_marks_the_contact_undeliverable() {
         "{:?}",
         c1.contacts
     );
-    let plan = engine::plan_now(&w.store, &w.config, at(30, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-30 10:00")).unwrap();
     assert!(
         !plan.messages.iter().any(|m| m.client == "C1"),
         "nothing planned to a bounced address: {plan:?}"
@@ -188,12 +188,12 @@ async fn iso_8859_1_and_html_only_replies_are_read() {
     w.dovecot.deliver("INBOX", &from_c1("reply-iso-8859-1.eml"));
     w.dovecot
         .deliver("INBOX", &from_c1("reply-gmail-html-only.eml"));
-    let report = w.check(at(25, 9)).await;
+    let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!(report.applied, 2, "{report:?}");
     let mut rs = w.responses();
     rs.sort_by_key(|r| r.id);
     let latin = &rs[0].response;
-    assert_eq!(latin.intent, "promise");
+    assert_eq!(latin.intent.as_str(), "promise");
     assert!(
         latin
             .excerpt
@@ -203,7 +203,7 @@ async fn iso_8859_1_and_html_only_replies_are_read() {
         "{latin:?}"
     );
     let html = &rs[1].response;
-    assert_eq!(html.intent, "promise");
+    assert_eq!(html.intent.as_str(), "promise");
     assert_eq!(
         html.excerpt.as_deref(),
         Some("Hola Lucía,\n\nTe hago la transferencia el lunes 30.")
@@ -223,12 +223,12 @@ async fn baja_opts_the_client_out() {
         "Por favor, denme de baja, no quiero recibir más correos.",
     );
     w.dovecot.deliver("INBOX", &reply);
-    let report = w.check(at(25, 9)).await;
+    let report = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!(report.applied, 1, "{report:?}");
-    assert_eq!(w.responses()[0].response.intent, "stop");
+    assert_eq!(w.responses()[0].response.intent.as_str(), "stop");
     let contacts = store::clients::for_client(w.store.conn(), "C1").unwrap();
     assert!(contacts.iter().all(|c| c.opted_out));
-    let plan = engine::plan_now(&w.store, &w.config, at(30, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-30 10:00")).unwrap();
     assert!(
         plan.held
             .iter()
@@ -263,13 +263,13 @@ async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_revi
         &"Le pago el viernes. ".repeat(2000),
     );
     w.dovecot.deliver("INBOX", &big);
-    let first = w.check(at(25, 9)).await;
+    let first = w.check(utc("2026-11-25 09:00")).await;
     assert_eq!(
         (first.fetched, first.applied, first.needs_review),
         (4, 3, 1),
         "{first:?}"
     );
-    let second = w.check(at(25, 10)).await;
+    let second = w.check(utc("2026-11-25 10:00")).await;
     assert_eq!((second.fetched, second.applied), (0, 0), "{second:?}");
     // Processed messages moved; the oversized one stays, unread, for a person.
     assert_eq!(w.dovecot.count("Procesados", "ALL"), 3);
@@ -277,7 +277,7 @@ async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_revi
     assert_eq!(w.dovecot.count("INBOX", "UNSEEN"), 1);
     let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 1);
-    assert_eq!(review[0].response.kind, "unparsed");
+    assert_eq!(review[0].response.kind.as_str(), "unparsed");
     assert!(
         review[0]
             .response
@@ -301,7 +301,7 @@ async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_revi
         "Procesados",
         "ALL",
     ]);
-    let rescan = w.check(at(25, 11)).await;
+    let rescan = w.check(utc("2026-11-25 11:00")).await;
     assert!(rescan.uidvalidity_reset, "{rescan:?}");
     assert_eq!((rescan.applied, rescan.needs_review), (0, 0), "{rescan:?}");
     assert_eq!(rescan.duplicates, rescan.fetched, "{rescan:?}");

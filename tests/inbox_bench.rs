@@ -7,13 +7,10 @@ mod support;
 
 use std::time::Instant;
 
-use chrono::{TimeZone, Utc};
 use cobrador::config::{Config, EXAMPLE};
 use cobrador::engine;
-use cobrador::import::{Defaults, Kind, import_bytes};
 use cobrador::inbox;
-use cobrador::render::Renderer;
-use cobrador::store::{self, Store};
+use cobrador::store;
 use futures_util::TryStreamExt;
 use support::*;
 
@@ -60,36 +57,21 @@ async fn inbox_throughput() {
         dovecot.port,
         tmp.path().join("imap-password").display()
     );
-    let mut config = Config::parse(&text, "bench.toml").unwrap();
-    config.database = tmp.path().join("c.db");
-    let mut store = Store::open(&config.database).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
-    let at = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
-    import_bytes(
-        &mut store,
-        Kind::Clients,
-        "c.csv",
-        b"id;name;email\nC1;Uno;uno@cliente.example\n",
-        &d,
-        false,
-        at,
-    )
-    .unwrap();
-    import_bytes(
-        &mut store,
-        Kind::Invoices,
-        "i.csv",
-        b"numero;cliente;fecha;vencimiento;importe\nF-1;C1;01/10/2026;02/11/2026;500\n",
-        &d,
-        false,
-        at,
-    )
-    .unwrap();
-    engine::queue_due(&mut store, &config, &Renderer::new(None).unwrap(), at).unwrap();
+    let config = Config::parse(&text, "bench.toml").unwrap();
+    let at = utc("2026-11-24 10:00");
+    let World {
+        dir: _tmp,
+        mut store,
+        config,
+        renderer,
+    } = world()
+        .in_dir(tmp)
+        .config(config)
+        .clients("id;name;email\nC1;Uno;uno@cliente.example\n")
+        .invoices("numero;cliente;fecha;vencimiento;importe\nF-1;C1;01/10/2026;02/11/2026;500\n")
+        .imported_at(at)
+        .build();
+    engine::queue_due(&mut store, &config, &renderer, at).unwrap();
     let ours = store::outbox::for_client(store.conn(), "C1")
         .unwrap()
         .into_iter()
@@ -124,7 +106,7 @@ async fn inbox_throughput() {
 
     // 2. cobrador: fetch, classify, match, understand, apply, \Seen.
     let t = Instant::now();
-    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    let now = utc("2026-11-25 09:00");
     let report = inbox::check_once(&config, &mut store, now).await.unwrap();
     let ingest = t.elapsed();
     assert_eq!(

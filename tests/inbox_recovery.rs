@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -13,6 +12,7 @@ use cobrador::engine;
 use cobrador::inbox;
 use cobrador::store::{self, Store};
 use support::inbox_world::*;
+use support::{cobrador_cmd, run_cobrador};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,12 +104,9 @@ async fn sigkill_during_ingestion_of_1000_replies_and_restart_records_each_once(
         session.append("INBOX", None, None, &raw).await.unwrap();
     }
     session.logout().await.unwrap();
-    let config_path = w.tmp.path().join("cobrador.toml");
     let db = w.config.database.clone();
     let run = || {
-        Command::new(env!("CARGO_BIN_EXE_cobrador"))
-            .arg("--config")
-            .arg(&config_path)
+        cobrador_cmd(w.tmp.path())
             .arg("--db")
             .arg(&db)
             .args(["inbox", "check", "--now", "2026-11-25T09:00:00Z"])
@@ -197,15 +194,12 @@ async fn tick_reads_replies_before_planning() {
         ),
     );
     drop(w.store);
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .arg("--config")
-        .arg(w.tmp.path().join("cobrador.toml"))
-        .arg("--db")
-        .arg(&w.config.database)
-        .args(["tick", "--now", "2026-12-01T10:00:00Z"])
-        .current_dir(w.tmp.path())
-        .output()
-        .unwrap();
+    let db = w.config.database.to_str().unwrap();
+    let out = run_cobrador(
+        w.tmp.path(),
+        &["--db", db, "tick", "--now", "2026-12-01T10:00:00Z"],
+        &[],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("read imap: 1 messages, 1 applied"),
@@ -222,7 +216,7 @@ async fn tick_reads_replies_before_planning() {
         .collect();
     assert_eq!(stages.len(), 2, "{stages:?}");
     assert!(stages.contains(&"ack_promise".to_owned()), "{stages:?}");
-    let plan = engine::plan_now(&store, &w.config, at(30, 10)).unwrap();
+    let plan = engine::plan_now(&store, &w.config, utc("2026-11-30 10:00")).unwrap();
     assert!(
         plan.held
             .iter()

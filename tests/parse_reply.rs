@@ -1,24 +1,9 @@
 //! `parse-reply` on the real binary: the stable JSON fields for periods, ambiguity, auto-replies
 //! known only by their subject, and decomposed Unicode.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
-fn parse_reply(args: &[&str], stdin: &[u8]) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir.path())
-        .arg("parse-reply")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use support::parse_reply;
 
 const WEDNESDAY: [&str; 4] = ["--now", "2026-11-18T15:00:00Z", "--tz", "Europe/Madrid"];
 

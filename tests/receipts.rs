@@ -1,23 +1,11 @@
 //! Payment links per invoice (a `business.payment-link` template) in reminders, and the thank-you
 //! receipt when a reminded invoice is paid: the real binary, a real database, the file channel.
 
-use std::path::Path;
-use std::process::Command;
+mod support;
 
-fn cobrador(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run cobrador");
-    assert!(
-        out.status.success(),
-        "cobrador {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use std::path::Path;
+
+use support::{cobrador_ok, import_examples};
 
 /// (subject, To, text body) of every message written to the outbox directory.
 fn messages(dir: &Path) -> Vec<(String, String, String)> {
@@ -57,7 +45,7 @@ fn receipts(dir: &Path) -> Vec<(String, String, String)> {
 fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    cobrador(dir, &["init"]);
+    cobrador_ok(dir, &["init"]);
     let config = std::fs::read_to_string(dir.join("cobrador.toml")).unwrap();
     let with_link = config.replacen(
         "# payment-link = \"https://pagos.example/reformasprado\"",
@@ -69,19 +57,9 @@ fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
         "the example config has a payment-link line"
     );
     std::fs::write(dir.join("cobrador.toml"), with_link).unwrap();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (kind, file) in [
-        ("clients", "clientes.csv"),
-        ("invoices", "facturas.csv"),
-        ("payments", "pagos.csv"),
-    ] {
-        cobrador(
-            dir,
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
 
-    cobrador(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
     let all = messages(dir);
     let (_, _, ebro) = all
         .iter()
@@ -97,7 +75,7 @@ fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
     assert!(receipts(dir).is_empty());
 
     // The client pays the younger invoice. At 07:00 in Madrid the receipt waits for the morning.
-    cobrador(
+    cobrador_ok(
         dir,
         &[
             "invoice",
@@ -108,10 +86,10 @@ fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
             "2026-11-25",
         ],
     );
-    let early = cobrador(dir, &["tick", "--now", "2026-11-25T06:00:00Z"]);
+    let early = cobrador_ok(dir, &["tick", "--now", "2026-11-25T06:00:00Z"]);
     assert!(early.contains("receipt"), "{early}");
     assert!(receipts(dir).is_empty(), "not before the client's morning");
-    cobrador(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
     let got = receipts(dir);
     assert_eq!(got.len(), 1, "{got:?}");
     let (subject, to, body) = &got[0];
@@ -128,8 +106,8 @@ fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
     assert!(!body.contains("F2026-101"), "only the paid invoice: {body}");
 
     // Once per invoice; F2026-120 was paid before any reminder: no receipt for it.
-    cobrador(dir, &["tick", "--now", "2026-11-25T15:00:00Z"]);
-    cobrador(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T15:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
     let got = receipts(dir);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got.iter().all(|(s, _, _)| !s.contains("F2026-120")));

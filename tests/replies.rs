@@ -1,32 +1,16 @@
 //! Replies end to end: `parse-reply` on the real binary, and applying replies to a real
 //! database (match, record, change course, acknowledge, alert the owner; nothing lost).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
-use chrono::{DateTime, TimeZone, Utc};
-use cobrador::config::{Config, EXAMPLE};
+use cobrador::config::EXAMPLE;
 use cobrador::domain::{Channel, InvoiceStatus};
-use cobrador::engine::{self, apply::Incoming};
-use cobrador::import::{Defaults, Kind, import_bytes};
-use cobrador::render::Renderer;
-use cobrador::store::{self, Store};
-
-fn parse_reply(args: &[&str], stdin: &[u8]) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir.path())
-        .arg("parse-reply")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use cobrador::engine::{
+    self,
+    apply::{Applied, Incoming},
+};
+use cobrador::store::{self, OutboxMessage, Store};
+use support::{World, cobrador_ok, mail_fixture, parse_reply, two_clients, utc};
 
 #[test]
 fn parse_reply_reads_text_and_whole_messages() {
@@ -37,23 +21,16 @@ fn parse_reply_reads_text_and_whole_messages() {
     assert_eq!(v["intent"], "promise");
     assert_eq!(v["promised_date"], "2026-11-27");
     // With --eml the Date header is the reference, and the quoted reminder is not read.
-    let eml = "From: Rosa <rosa@bodega.example>\r\nDate: Mon, 30 Nov 2026 18:00:00 +0100\r\n\
-               Subject: Re: factura BOD-301\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
-               Perdone, lo pago ma\u{f1}ana.\r\n\r\nEl lun, 23 nov 2026, Bodega escribi\u{f3}:\r\n\
-               > La factura vence el 15 de diciembre.\r\n";
-    let v = parse_reply(&["--eml", "--tz", "Europe/Madrid"], eml.as_bytes());
+    let eml = mail_fixture("reply-manana-quoted-due-date.eml");
+    let v = parse_reply(&["--eml", "--tz", "Europe/Madrid"], &eml);
     assert_eq!(v["intent"], "promise");
     assert_eq!(v["promised_date"], "2026-12-01");
-    let ooo = "From: a@b.example\r\nAuto-Submitted: auto-replied\r\nDate: Mon, 30 Nov 2026 18:00:00 +0100\r\n\r\nEstoy fuera hasta el 7 de diciembre.\r\n";
-    let v = parse_reply(&["--eml"], ooo.as_bytes());
+    let ooo = mail_fixture("auto-submitted-header-only.eml");
+    let v = parse_reply(&["--eml"], &ooo);
     assert_eq!(v["intent"], "auto_reply");
     assert_eq!(v["kind"], "auto_reply");
     // A bounce: who failed, and for good; never read as a promise.
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail");
-    let v = parse_reply(
-        &["--eml"],
-        &std::fs::read(fixtures.join("bounce-qmail.eml")).unwrap(),
-    );
+    let v = parse_reply(&["--eml"], &mail_fixture("bounce-qmail.eml"));
     assert_eq!(v["kind"], "bounce");
     assert_eq!(
         v["failed_recipients"],
@@ -61,18 +38,12 @@ fn parse_reply_reads_text_and_whole_messages() {
     );
     assert_eq!(v["permanent"], true);
     assert_eq!(v["promised_date"], serde_json::Value::Null);
-    let v = parse_reply(
-        &["--eml"],
-        &std::fs::read(fixtures.join("bounce-gmail-delay.eml")).unwrap(),
-    );
+    let v = parse_reply(&["--eml"], &mail_fixture("bounce-gmail-delay.eml"));
     assert_eq!(
         (v["kind"].as_str(), v["permanent"].as_bool()),
         (Some("bounce"), Some(false))
     );
-    let v = parse_reply(
-        &["--eml"],
-        &std::fs::read(fixtures.join("reply-thunderbird-bottom.eml")).unwrap(),
-    );
+    let v = parse_reply(&["--eml"], &mail_fixture("reply-thunderbird-bottom.eml"));
     assert_eq!(v["kind"], "reply");
     assert_eq!(v["intent"], "promise");
     assert_eq!(
@@ -81,53 +52,33 @@ fn parse_reply_reads_text_and_whole_messages() {
     );
 }
 
-fn at(d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap()
+/// Queues our first reminder to C1 (Tuesday 24 November, 10:00 UTC) and returns it.
+fn our_reminder_to_c1(w: &mut World) -> OutboxMessage {
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-11-24 10:00"),
+    )
+    .unwrap();
+    store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .pop()
+        .unwrap()
 }
 
-fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
-    let clients = "id;name;email\nC1;Uno;uno@cliente.example\nC2;Dos;dos@cliente.example\n";
-    import_bytes(
-        &mut store,
-        Kind::Clients,
-        "c.csv",
-        clients.as_bytes(),
-        &d,
-        false,
-        at(1, 9),
-    )
-    .unwrap();
-    let inv = "numero;cliente;fecha;vencimiento;importe\nF-1;C1;01/10/2026;02/11/2026;500\nF-2;C2;01/10/2026;02/11/2026;700\n";
-    import_bytes(
-        &mut store,
-        Kind::Invoices,
-        "i.csv",
-        inv.as_bytes(),
-        &d,
-        false,
-        at(1, 9),
-    )
-    .unwrap();
-    (
-        dir,
-        store,
-        Config::parse(EXAMPLE, "example").unwrap(),
-        Renderer::new(None).unwrap(),
-    )
+/// Applies `inc` at the moment it was received; it must match something.
+fn apply(w: &mut World, inc: &Incoming) -> Applied {
+    engine::apply::apply_reply(&mut w.store, &w.config, &w.renderer, inc, inc.received_at)
+        .unwrap()
+        .expect("the reply is applied")
 }
 
 fn reply(id: &str, from: &str, body: &str, refs: Vec<String>) -> Incoming {
     Incoming {
         channel: Some(Channel::Email),
         external_id: Some(id.into()),
-        received_at: at(24, 17),
+        received_at: utc("2026-11-24 17:00"),
         sender: Some(from.into()),
         subject: Some("Re: Recordatorio".into()),
         body: body.into(),
@@ -139,13 +90,9 @@ fn reply(id: &str, from: &str, body: &str, refs: Vec<String>) -> Incoming {
 
 #[test]
 fn a_threaded_promise_pauses_and_is_acknowledged_once() {
-    let (_d, mut store, config, renderer) = world();
+    let mut w = two_clients().build();
     // Our reminder to C1, then the client's answer threaded to it.
-    engine::queue_due(&mut store, &config, &renderer, at(24, 10)).unwrap();
-    let ours = store::outbox::for_client(store.conn(), "C1")
-        .unwrap()
-        .pop()
-        .unwrap();
+    let ours = our_reminder_to_c1(&mut w);
     let refs = vec![ours.message.message_id.clone().unwrap()];
     // Sent by a colleague at the client's own domain: the thread identifies the client, and the
     // domain vouches for the sender.
@@ -155,15 +102,13 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
         "Le pago el viernes sin falta.\n\nSaludos,\nAna",
         refs,
     );
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
-        .unwrap()
-        .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(applied.client.as_deref(), Some("C1"));
     assert_eq!(
         (applied.intent.as_str(), applied.status.as_str()),
         ("promise", "applied")
     );
-    let ack = store::outbox::get(store.conn(), applied.ack.unwrap())
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
         .unwrap()
         .unwrap();
     assert_eq!(ack.message.recipients, ["otra@cliente.example"]);
@@ -173,7 +118,7 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
         "{}",
         ack.message.body_text
     );
-    let plan = engine::plan_now(&store, &config, at(25, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(
         plan.held
             .iter()
@@ -182,21 +127,23 @@ fn a_threaded_promise_pauses_and_is_acknowledged_once() {
     );
     // The same message read again (IMAP re-fetch) changes nothing.
     assert!(
-        engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 18))
-            .unwrap()
-            .is_none()
+        engine::apply::apply_reply(
+            &mut w.store,
+            &w.config,
+            &w.renderer,
+            &inc,
+            utc("2026-11-24 18:00")
+        )
+        .unwrap()
+        .is_none()
     );
-    assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
+    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
 }
 
 #[test]
 fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
-    let (_d, mut store, config, renderer) = world();
-    engine::queue_due(&mut store, &config, &renderer, at(24, 10)).unwrap();
-    let ours = store::outbox::for_client(store.conn(), "C1")
-        .unwrap()
-        .pop()
-        .unwrap();
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
     let refs = vec![ours.message.message_id.clone().unwrap()];
     let inc = reply(
         "<r9@x.example>",
@@ -204,16 +151,16 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
         "Ya está pagado, no escriban más.",
         refs,
     );
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
-        .unwrap()
-        .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(applied.client.as_deref(), Some("C1"));
-    assert_eq!(applied.status, "needs_review");
+    assert_eq!(applied.status.as_str(), "needs_review");
     assert!(applied.ack.is_none(), "nothing is said to a stranger");
     assert!(applied.alert.is_some(), "the owner is asked to look");
-    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    let inv = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
     assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
-    assert!(!store::clients::for_client(store.conn(), "C1").unwrap()[0].opted_out);
+    assert!(!store::clients::for_client(w.store.conn(), "C1").unwrap()[0].opted_out);
     // The owner reads it and vouches for it: the effect follows, and it leaves the review queue.
     let review = engine::apply::Reclassify {
         kind: cobrador::mail::classify::Kind::Reply,
@@ -221,12 +168,12 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
         ..Default::default()
     };
     let done = engine::apply::reclassify(
-        &mut store,
-        &config,
-        &renderer,
+        &mut w.store,
+        &w.config,
+        &w.renderer,
         applied.response_id,
         &review,
-        at(25, 9),
+        utc("2026-11-25 09:00"),
     )
     .unwrap();
     assert_eq!(
@@ -234,14 +181,16 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
         ("paid", "reviewed")
     );
     assert!(done.ack.is_some(), "the client hears that it was noted");
-    let inv = store::invoices::get(store.conn(), "F-1").unwrap().unwrap();
+    let inv = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
     assert!(inv.paid_claimed_on.is_some(), "{inv:?}");
     assert!(
-        store::responses::list(store.conn(), true)
+        store::responses::list(w.store.conn(), true)
             .unwrap()
             .is_empty()
     );
-    let r = store::responses::get(store.conn(), applied.response_id)
+    let r = store::responses::get(w.store.conn(), applied.response_id)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -252,15 +201,14 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
 
 #[test]
 fn an_answer_given_by_phone_is_recorded_by_the_owner_and_applied() {
-    let (dir, store, _config, _renderer) = world();
+    let World { dir, store, .. } = two_clients().build();
     drop(store);
     std::fs::write(dir.path().join("cobrador.toml"), EXAMPLE).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .arg("--config")
-        .arg(dir.path().join("cobrador.toml"))
-        .arg("--db")
-        .arg(dir.path().join("c.db"))
-        .args([
+    let out = cobrador_ok(
+        dir.path(),
+        &[
+            "--db",
+            dir.path().join("c.db").to_str().unwrap(),
             "reply",
             "record",
             "C2",
@@ -269,53 +217,45 @@ fn an_answer_given_by_phone_is_recorded_by_the_owner_and_applied() {
             "--now",
             "2026-11-24T17:00:00Z",
             "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["client"], "C2");
     assert_eq!(v["intent"], "promise");
     assert_eq!(v["status"], "applied");
     let store = Store::open(&dir.path().join("c.db")).unwrap();
     let r = &store::responses::list(store.conn(), false).unwrap()[0].response;
-    assert_eq!(r.channel, "manual");
+    assert_eq!(r.channel.as_str(), "manual");
     assert_eq!(r.promised_date.unwrap().to_string(), "2026-11-27");
     assert_eq!(store::promises::all(store.conn()).unwrap().len(), 1);
 }
 
 #[test]
 fn a_dispute_stops_reminders_and_alerts_the_owner() {
-    let (_d, mut store, config, renderer) = world();
+    let mut w = two_clients().build();
     let inc = reply(
         "<r2@x.example>",
         "dos@cliente.example",
         "No reconozco esta factura, nunca recibimos el material.",
         vec![],
     );
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
-        .unwrap()
-        .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(
         applied.client.as_deref(),
         Some("C2"),
         "matched by the sender's address"
     );
-    assert_eq!(applied.intent, "dispute");
+    assert_eq!(applied.intent.as_str(), "dispute");
     assert_eq!(
-        store::invoices::require(store.conn(), "F-2")
+        store::invoices::require(w.store.conn(), "F-2")
             .unwrap()
             .status,
         InvoiceStatus::Disputed
     );
-    let alert = store::outbox::get(store.conn(), applied.alert.unwrap())
+    let alert = store::outbox::get(w.store.conn(), applied.alert.unwrap())
         .unwrap()
         .unwrap();
-    assert_eq!(alert.message.recipients, [config.owner_email()]);
+    assert_eq!(alert.message.recipients, [w.config.owner_email()]);
     assert!(
         alert
             .message
@@ -326,40 +266,36 @@ fn a_dispute_stops_reminders_and_alerts_the_owner() {
 
 #[test]
 fn a_paid_claim_stops_reminders_until_a_person_checks() {
-    let (_d, mut store, config, renderer) = world();
+    let mut w = two_clients().build();
     let inc = reply(
         "<r3@x.example>",
         "uno@cliente.example",
         "Sobre la F-1: ya está pagada, hicimos la transferencia ayer.",
         vec![],
     );
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
-        .unwrap()
-        .unwrap();
-    assert_eq!(applied.intent, "paid");
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.intent.as_str(), "paid");
     assert!(
-        store::invoices::require(store.conn(), "F-1")
+        store::invoices::require(w.store.conn(), "F-1")
             .unwrap()
             .paid_claimed_on
             .is_some()
     );
-    let plan = engine::plan_now(&store, &config, at(25, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(plan.messages.iter().all(|m| m.client != "C1"), "{plan:?}");
 }
 
 #[test]
 fn the_list_unsubscribe_link_opts_the_client_out() {
-    let (_d, mut store, config, renderer) = world();
+    let mut w = two_clients().build();
     let mut inc = reply("<r6@x.example>", "uno@cliente.example", "", vec![]);
     inc.subject = Some("BAJA C1".into());
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &inc, at(24, 17))
-        .unwrap()
-        .unwrap();
+    let applied = apply(&mut w, &inc);
     assert_eq!(
         (applied.intent.as_str(), applied.status.as_str()),
         ("stop", "applied")
     );
-    let plan = engine::plan_now(&store, &config, at(25, 10)).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(
         plan.held
             .iter()
@@ -370,17 +306,15 @@ fn the_list_unsubscribe_link_opts_the_client_out() {
 
 #[test]
 fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
-    let (_d, mut store, config, renderer) = world();
+    let mut w = two_clients().build();
     let stranger = reply(
         "<r4@x.example>",
         "nadie@desconocido.example",
         "Hola, ¿quién es usted?",
         vec![],
     );
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &stranger, at(24, 17))
-        .unwrap()
-        .unwrap();
-    assert_eq!(applied.status, "needs_review");
+    let applied = apply(&mut w, &stranger);
+    assert_eq!(applied.status.as_str(), "needs_review");
     assert!(applied.client.is_none());
     let question = reply(
         "<r5@x.example>",
@@ -388,14 +322,12 @@ fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
         "¿Me pueden reenviar la factura en PDF?",
         vec![],
     );
-    let applied = engine::apply::apply_reply(&mut store, &config, &renderer, &question, at(24, 17))
-        .unwrap()
-        .unwrap();
+    let applied = apply(&mut w, &question);
     assert_eq!(
         (applied.intent.as_str(), applied.status.as_str()),
         ("question", "needs_review")
     );
     assert!(applied.alert.is_some(), "the owner is asked to answer");
-    let review = store::responses::list(store.conn(), true).unwrap();
+    let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 2);
 }

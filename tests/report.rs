@@ -2,25 +2,14 @@
 //! database, and headless Chromium (Debian's `chromium`, installed by scripts/test.sh) loads it,
 //! renders a screenshot into target/report.png and logs every network request it makes.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+use support::{cobrador_ok, init_with_examples};
 
-fn cobrador(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run cobrador");
-    assert!(
-        out.status.success(),
-        "cobrador {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The target directory (screenshots are kept there for a person to look at).
 fn target_dir() -> PathBuf {
@@ -104,23 +93,12 @@ fn external(urls: &[String]) -> Vec<&String> {
 fn the_report_is_one_page_that_chromium_renders_without_any_request() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    cobrador(dir, &["init"]);
-    for (kind, file) in [
-        ("clients", "clientes.csv"),
-        ("invoices", "facturas.csv"),
-        ("payments", "pagos.csv"),
-    ] {
-        cobrador(
-            dir,
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
-    cobrador(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
-    cobrador(dir, &["invoice", "dispute", "F2026-118"]);
-    cobrador(dir, &["agreement", "promise", "F2026-131", "2026-11-30"]);
+    init_with_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    cobrador_ok(dir, &["invoice", "dispute", "F2026-118"]);
+    cobrador_ok(dir, &["agreement", "promise", "F2026-131", "2026-11-30"]);
     let page = dir.join("informe.html");
-    let out = cobrador(
+    let out = cobrador_ok(
         dir,
         &[
             "report",

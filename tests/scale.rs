@@ -3,25 +3,25 @@
 //! message, hold for hold, effect for effect; and a queueing pass through the bulk path that
 //! queues exactly the due messages of the reference plan.
 
+mod support;
+
 use chrono::{DateTime, Duration, Utc};
 use cobrador::bench::{GenOptions, generate};
-use cobrador::config::{Config, EXAMPLE};
+use cobrador::config::Config;
 use cobrador::engine;
 use cobrador::policy::planner::{self, Plan, Settings};
-use cobrador::render::Renderer;
 use cobrador::store::{Store, snapshot};
+use support::{World, utc, world};
 
 fn as_of() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    utc("2026-11-24 09:00")
 }
 
-fn world(clients: usize) -> (tempfile::TempDir, Store, Config) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
+/// `clients` generated clients (`cobrador bench gen`, seed 7) and the file channel.
+fn generated(clients: usize) -> World {
+    let mut w = world().file_outbox().build();
     let report = generate(
-        store.conn_mut(),
+        w.store.conn_mut(),
         &GenOptions {
             clients,
             now: as_of(),
@@ -36,9 +36,7 @@ fn world(clients: usize) -> (tempfile::TempDir, Store, Config) {
         report.promises > 0 && report.plans > 0 && report.messages > 0,
         "{report:?}"
     );
-    let mut config = Config::parse(EXAMPLE, "example").unwrap();
-    config.email.outbox_dir = Some(dir.path().join("outbox"));
-    (dir, store, config)
+    w
 }
 
 fn reference_plan(store: &Store, config: &Config, now: DateTime<Utc>) -> Plan {
@@ -49,7 +47,12 @@ fn reference_plan(store: &Store, config: &Config, now: DateTime<Utc>) -> Plan {
 
 #[test]
 fn bulk_and_reference_loaders_give_the_same_plans() {
-    let (_dir, store, config) = world(600);
+    let World {
+        dir: _dir,
+        store,
+        config,
+        ..
+    } = generated(600);
     // Several instants: a weekday morning, a weekend, a week and two months later (promises
     // and instalments fall due, stages move on).
     for offset in [0, 4 * 24 + 3, 7 * 24, 60 * 24] {
@@ -79,7 +82,12 @@ fn bulk_and_reference_loaders_give_the_same_plans() {
 
 #[test]
 fn a_pass_through_the_bulk_path_queues_the_reference_plans_due_messages() {
-    let (_dir, mut store, config) = world(500);
+    let World {
+        dir: _dir,
+        mut store,
+        config,
+        renderer,
+    } = generated(500);
     let now = as_of() + Duration::hours(2);
     let reference = reference_plan(&store, &config, now);
     let mut due: Vec<(String, String)> = reference
@@ -89,7 +97,6 @@ fn a_pass_through_the_bulk_path_queues_the_reference_plans_due_messages() {
         .map(|m| (m.client.clone(), m.stage.clone()))
         .collect();
     assert!(!due.is_empty());
-    let renderer = Renderer::new(None).unwrap();
     let report = engine::queue_due(&mut store, &config, &renderer, now).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let mut queued: Vec<(String, String)> = report

@@ -9,14 +9,15 @@
 
 use std::collections::BTreeMap;
 
+mod support;
+
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use cobrador::config::{Config, EXAMPLE};
 use cobrador::domain::PaymentKind;
 use cobrador::engine;
-use cobrador::import::{Defaults, Kind, import_bytes};
-use cobrador::render::{Renderer, dates, words};
+use cobrador::render::{dates, words};
 use cobrador::sender::{FlushOptions, flush_configured};
 use cobrador::store::{self, OutboxMessage, OutboxStatus, Store};
+use support::{World, utc, world};
 
 const START: (i32, u32, u32) = (2026, 11, 16);
 const DAYS: u64 = 215;
@@ -78,27 +79,9 @@ const INVOICES: [(&str, &str, i64, &str, &str); 18] = [
     ("H-1", "S8", 15, "400,00", "EUR"),
 ];
 
-fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
-    let now = Utc
-        .with_ymd_and_hms(START.0, START.1, START.2, 7, 0, 0)
-        .unwrap();
-    import_bytes(
-        &mut store,
-        Kind::Clients,
-        "c.csv",
-        CLIENTS.as_bytes(),
-        &d,
-        false,
-        now,
-    )
-    .unwrap();
+/// The clients of [`CLIENTS`] with the invoices of [`INVOICES`] (and S8's H-2, not due
+/// yet), imported on the start day at 07:00 UTC; messages go to the file channel.
+fn half_a_year_of_debts() -> World {
     let mut csv = String::from("numero;cliente;fecha;vencimiento;importe;moneda\n");
     for (n, c, age, amount, cur) in INVOICES {
         csv.push_str(&format!(
@@ -108,19 +91,12 @@ fn world() -> (tempfile::TempDir, Store, Config, Renderer) {
         ));
     }
     csv.push_str(&format!("H-2;S8;{};{};90,00;EUR\n", ago(5), ago(-25)));
-    import_bytes(
-        &mut store,
-        Kind::Invoices,
-        "i.csv",
-        csv.as_bytes(),
-        &d,
-        false,
-        now,
-    )
-    .unwrap();
-    let mut config = Config::parse(EXAMPLE, "example").unwrap();
-    config.email.outbox_dir = Some(dir.path().join("outbox"));
-    (dir, store, config, Renderer::new(None).unwrap())
+    world()
+        .clients(CLIENTS)
+        .invoices(&csv)
+        .imported_at(utc(&format!("{} 07:00", start())))
+        .file_outbox()
+        .build()
 }
 
 fn pay(store: &mut Store, number: &str, amount: &str, now: DateTime<Utc>) {
@@ -134,7 +110,7 @@ fn pay(store: &mut Store, number: &str, amount: &str, now: DateTime<Utc>) {
                     amount: amount.parse()?,
                     reference: None,
                     kind: PaymentKind::Payment,
-                    source: "test".into(),
+                    source: cobrador::domain::Actor::Cli,
                     import_key: None,
                 },
                 now,
@@ -144,7 +120,12 @@ fn pay(store: &mut Store, number: &str, amount: &str, now: DateTime<Utc>) {
 }
 
 fn walk() -> (tempfile::TempDir, Store, Vec<OutboxMessage>) {
-    let (dir, mut store, config, renderer) = world();
+    let World {
+        dir,
+        mut store,
+        config,
+        renderer,
+    } = half_a_year_of_debts();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -522,12 +522,7 @@ fn send_test_prints_the_server_answer_and_names_the_setting_when_missing() {
     let run = |config: &str| {
         let path = tmp.path().join("cobrador.toml");
         std::fs::write(&path, config_text(config)).unwrap();
-        std::process::Command::new(env!("CARGO_BIN_EXE_cobrador"))
-            .arg("--config")
-            .arg(&path)
-            .args(["send-test", "ana@cliente.example"])
-            .output()
-            .unwrap()
+        run_cobrador(tmp.path(), &["send-test", "ana@cliente.example"], &[])
     };
     let out = run(&plain_smtp(server.port, 30));
     assert!(

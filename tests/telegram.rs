@@ -273,7 +273,7 @@ async fn a_reminder_with_buttons_and_each_button_pressed() {
         .responses()
         .into_iter()
         .rev()
-        .map(|r| r.response.intent)
+        .map(|r| r.response.intent.to_string())
         .collect();
     assert_eq!(intents, ["promise", "promise", "other", "paid", "plan"]);
     // Every press was answered (answerCallbackQuery), as the Bot API expects.

@@ -6,12 +6,11 @@
 mod fake;
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use cobrador::domain::Channel;
 use cobrador::engine;
 use cobrador::render::Renderer;
@@ -19,6 +18,7 @@ use cobrador::store::{self, OutboxStatus, Store};
 use cobrador::telegram::{self, link};
 use fake::{ANA, BRUNO, World, button_texts, data_of, day, now};
 use serde_json::json;
+use support::{cobrador_cmd, cobrador_ok, utc, wait_until};
 
 #[tokio::test]
 async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
@@ -80,7 +80,7 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
     // Bruno blocks the bot. Before we hear of it, his next reminder is due (Wednesday 9, after
     // the weekend and two holidays): it dies with 403 and the chat is marked unreachable at once.
     w.bot.control("blocked", json!({ "chat_id": BRUNO }));
-    let blocked_day = Utc.with_ymd_and_hms(2026, 12, 9, 8, 30, 0).unwrap();
+    let blocked_day = utc("2026-12-09 08:30");
     let renderer = Renderer::new(None).unwrap();
     let q = engine::queue_due(&mut w.store, &w.config, &renderer, blocked_day).unwrap();
     assert_eq!(q.queued.len(), 1, "{q:?}");
@@ -210,28 +210,11 @@ async fn the_poll_loop_applies_updates_and_stops_on_cancel() {
         .unwrap();
 }
 
-fn cobrador(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .arg("--config")
-        .arg(dir.join("cobrador.toml"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "cobrador {args:?}: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[tokio::test]
 async fn the_command_line_links_polls_and_ticks() {
     let w = World::new();
     let dir = w.dir.path();
-    let out = cobrador(
+    let out = cobrador_ok(
         dir,
         &["telegram", "link", "C1", "--now", "2026-12-01T09:00:00Z"],
     );
@@ -246,7 +229,7 @@ async fn the_command_line_links_polls_and_ticks() {
         .unwrap();
     let token = url.split("start=").nth(1).unwrap();
     w.bot.text(ANA, &format!("/start {token}"), None);
-    let out = cobrador(
+    let out = cobrador_ok(
         dir,
         &[
             "telegram",
@@ -257,14 +240,14 @@ async fn the_command_line_links_polls_and_ticks() {
         ],
     );
     assert!(out.contains("1 applied"), "{out}");
-    let out = cobrador(dir, &["tick", "--now", "2026-12-01T09:30:00Z"]);
+    let out = cobrador_ok(dir, &["tick", "--now", "2026-12-01T09:30:00Z"]);
     assert!(
         out.contains("2 queued, 2 sent"),
         "one by Telegram, one by email: {out}"
     );
     let reminder = w.bot.sent_to(ANA).pop().unwrap();
     assert_eq!(button_texts(&reminder).len(), 4);
-    let out = cobrador(dir, &["telegram", "me"]);
+    let out = cobrador_ok(dir, &["telegram", "me"]);
     assert!(out.contains("@CobrosPradoBot"), "{out}");
 }
 
@@ -313,26 +296,12 @@ async fn messages_to_one_chat_are_a_second_apart() {
     }
 }
 
-/// Waits (at most 60 s: the machine may be busy) until `done`.
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = std::time::Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
-
 #[tokio::test]
 async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
     let mut w = World::with("[daemon]\nchange-poll-secs = 1\nplan-interval-secs = 2\n");
     w.link("C1", ANA).await;
     let log = w.dir.path().join("run.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(w.dir.path())
-        .env("COBRADOR_CONFIG", w.dir.path().join("cobrador.toml"))
+    let mut child = cobrador_cmd(w.dir.path())
         .env("COBRADOR_LOG", "info")
         .args(["run", "--clock-start", "2026-12-01T09:30:00Z"])
         .stdout(std::process::Stdio::null())

@@ -1,37 +1,15 @@
 //! `cobrador tick` end to end with the real binary, a real SQLite file and the file channel.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
-fn cobrador(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run cobrador");
-    assert!(
-        out.status.success(),
-        "cobrador {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use support::{cobrador_ok, init_with_examples, run_cobrador};
 
+/// The example business (clients, invoices, payments) in a temp dir.
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    cobrador(dir.path(), &["init"]);
-    for (kind, file) in [
-        ("clients", "clientes.csv"),
-        ("invoices", "facturas.csv"),
-        ("payments", "pagos.csv"),
-    ] {
-        cobrador(
-            dir.path(),
-            &["import", kind, examples.join(file).to_str().unwrap()],
-        );
-    }
+    init_with_examples(dir.path(), &["clientes.csv", "facturas.csv", "pagos.csv"]);
     dir
 }
 
@@ -45,19 +23,19 @@ fn eml_count(dir: &Path) -> usize {
 fn a_second_tick_at_the_same_moment_sends_nothing() {
     let dir = setup();
     let now = "2026-11-24T09:30:00Z";
-    let first = cobrador(dir.path(), &["tick", "--now", now]);
+    let first = cobrador_ok(dir.path(), &["tick", "--now", now]);
     assert!(first.contains("2 queued, 2 sent"), "{first}");
     assert_eq!(eml_count(dir.path()), 2);
     for _ in 0..3 {
-        let again = cobrador(dir.path(), &["tick", "--now", now]);
+        let again = cobrador_ok(dir.path(), &["tick", "--now", now]);
         assert!(again.contains("0 queued, 0 sent"), "{again}");
     }
     assert_eq!(eml_count(dir.path()), 2, "no file written twice");
     // The Mexican client waits for its own morning, then gets exactly one message.
-    let later = cobrador(dir.path(), &["tick", "--now", "2026-11-24T16:30:00Z"]);
+    let later = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T16:30:00Z"]);
     assert!(later.contains("C004 early"), "{later}");
     assert_eq!(eml_count(dir.path()), 3);
-    let shown = cobrador(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
+    let shown = cobrador_ok(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(v["number"], "F2026-101");
     assert_eq!(v["status"], "open");
@@ -71,7 +49,7 @@ fn a_second_tick_at_the_same_moment_sends_nothing() {
 #[test]
 fn plan_json_lists_what_would_be_sent_and_changes_nothing() {
     let dir = setup();
-    let out = cobrador(
+    let out = cobrador_ok(
         dir.path(),
         &["plan", "--now", "2026-11-24T09:30:00Z", "--json"],
     );
@@ -88,7 +66,7 @@ fn plan_json_lists_what_would_be_sent_and_changes_nothing() {
     );
     assert_eq!(formal["send_at"], "2026-11-24T09:30:00Z");
     assert_eq!(eml_count(dir.path()), 0, "plan sends nothing");
-    let text = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    let text = cobrador_ok(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
     assert!(
         text.contains("waiting for Tuesday 2026-11-24 10:00 (America/Mexico_City)"),
         "{text}"
@@ -98,15 +76,15 @@ fn plan_json_lists_what_would_be_sent_and_changes_nothing() {
 #[test]
 fn a_client_on_hold_gets_nothing_until_unheld() {
     let dir = setup();
-    cobrador(
+    cobrador_ok(
         dir.path(),
         &["client", "hold", "C001", "--note", "hablé con Marta"],
     );
-    let plan = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    let plan = cobrador_ok(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
     assert!(plan.contains("paused: client on manual hold"), "{plan}");
     assert!(!plan.contains("C001       early"), "{plan}");
     // What the text lists under "Not sent" is in the JSON too, with its reason.
-    let json = cobrador(
+    let json = cobrador_ok(
         dir.path(),
         &["plan", "--now", "2026-11-24T09:30:00Z", "--json"],
     );
@@ -120,10 +98,10 @@ fn a_client_on_hold_gets_nothing_until_unheld() {
     assert_eq!(held.len(), 1, "{json}");
     assert_eq!(held[0]["reason"], "paused: client on manual hold");
     assert!(held[0]["stage"].is_null() && held[0]["send_at"].is_null());
-    cobrador(dir.path(), &["client", "unhold", "C001"]);
-    let plan = cobrador(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    cobrador_ok(dir.path(), &["client", "unhold", "C001"]);
+    let plan = cobrador_ok(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
     assert!(plan.contains("C001       early"), "{plan}");
-    let shown = cobrador(dir.path(), &["client", "show", "C001", "--json"]);
+    let shown = cobrador_ok(dir.path(), &["client", "show", "C001", "--json"]);
     assert!(
         shown.contains("client.held") && shown.contains("hablé con Marta"),
         "{shown}"
@@ -135,9 +113,9 @@ fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_day
     let dir = setup();
     // Saturday 28 November, 22:30 in Madrid; the first instalment asked for Tuesday 8 December,
     // a national holiday.
-    let out = Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir.path())
-        .args([
+    let out = run_cobrador(
+        dir.path(),
+        &[
             "agreement",
             "plan",
             "--invoice",
@@ -150,9 +128,9 @@ fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_day
             "08/12/2026",
             "--now",
             "2026-11-28T21:30:00Z",
-        ])
-        .output()
-        .unwrap();
+        ],
+        &[],
+    );
     assert!(out.status.success(), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -160,17 +138,17 @@ fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_day
             && stderr.contains("moved to 2026-12-09"),
         "{stderr}"
     );
-    let list = cobrador(dir.path(), &["agreement", "list", "--json"]);
+    let list = cobrador_ok(dir.path(), &["agreement", "list", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert_eq!(v["plans"][0]["instalments"][0]["due_date"], "2026-12-09");
     // The written confirmation is not a reply to the client: not on Saturday night...
-    let night = cobrador(dir.path(), &["tick", "--now", "2026-11-28T21:31:00Z"]);
+    let night = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-28T21:31:00Z"]);
     assert!(night.contains("0 sent"), "{night}");
     assert_eq!(eml_count(dir.path()), 0);
     // ...but on Monday at 12:00 (Monday mornings avoided).
-    let monday = cobrador(dir.path(), &["tick", "--now", "2026-11-30T11:00:00Z"]);
+    let monday = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-30T11:00:00Z"]);
     assert!(monday.contains("sent"), "{monday}");
-    let shown = cobrador(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
+    let shown = cobrador_ok(dir.path(), &["invoice", "show", "F2026-101", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
     let confirmation = v["messages"]
         .as_array()
@@ -182,7 +160,7 @@ fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_day
     assert_eq!(confirmation["status"], "sent", "{shown}");
     assert_eq!(confirmation["sent_at"], "2026-11-30T11:00:00Z", "{shown}");
     // `--now` on a state change: the payment's audit event carries the replayed instant.
-    cobrador(
+    cobrador_ok(
         dir.path(),
         &[
             "invoice",
@@ -193,6 +171,6 @@ fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_day
             "2026-12-01T10:00:00Z",
         ],
     );
-    let client = cobrador(dir.path(), &["client", "show", "C001", "--json"]);
+    let client = cobrador_ok(dir.path(), &["client", "show", "C001", "--json"]);
     assert!(client.contains("2026-12-01T10:00:00"), "{client}");
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::matching::{self, Outcome, Payer};
 use super::{Format, Movement};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Invoice, Money};
 use crate::store::bank::{self as bank_store, NewMovement};
 use crate::store::{self, Store};
@@ -76,7 +77,7 @@ pub fn import_bytes(
             Outcome::Pay { rule, allocations } => {
                 let id = bank_store::insert(&tx, &new, "matched", Some(rule), None, now)?;
                 let credit = credit_of(id, m);
-                s.claims_confirmed += bank_store::pay(&tx, &credit, &allocations, "bank", now)
+                s.claims_confirmed += bank_store::pay(&tx, &credit, &allocations, Actor::Bank, now)
                     .with_context(|| format!("{name}:{}: cannot record the payment", m.line))?;
                 s.matched += 1;
                 open = open_invoices(&tx)?;
@@ -94,8 +95,8 @@ pub fn import_bytes(
         store::events::append(
             &tx,
             now,
-            "bank",
-            "bank.imported",
+            Actor::Bank,
+            EventKind::BankImported,
             None,
             None,
             serde_json::json!({ "file": name, "summary": s }),
@@ -188,7 +189,7 @@ pub fn settle(
             Settle::Invoices(numbers) => numbers,
         };
         let allocations = split(tx, &stored, numbers)?;
-        bank_store::pay(tx, &(&stored).into(), &allocations, "owner", now)?;
+        bank_store::pay(tx, &(&stored).into(), &allocations, Actor::Owner, now)?;
         bank_store::resolve(tx, id, "settled", Some("owner"), None, now)?;
         Ok(allocations)
     })

@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result, bail};
 use chrono::Utc;
 
 use super::{Context, print_json};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Money, parse_date};
 use crate::engine::agreements;
 use crate::render::Renderer;
@@ -240,8 +241,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 store::events::append(
                     tx,
                     now,
-                    "cli",
-                    "plan.cancelled",
+                    Actor::Cli,
+                    EventKind::PlanCancelled,
                     Some(&plan.client_id),
                     None,
                     serde_json::json!({ "plan": id }),

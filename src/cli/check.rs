@@ -10,7 +10,7 @@ use super::Context;
 use crate::config::{Config, EXAMPLE, read_secret};
 use crate::policy::{ContactRules, Country, HolidayCalendar};
 use crate::render::{Renderer, lint};
-use crate::store::{Store, parse_ts};
+use crate::store::Store;
 
 pub fn run(ctx: &Context) -> Result<ExitCode> {
     let config = &ctx.config;
@@ -191,23 +191,7 @@ fn database(config: &Config, problems: &mut Vec<String>, warnings: &mut Vec<Stri
 }
 
 /// Days since payment data was last updated (`Some(None)`: never), when some invoice is open
-/// (`None`: nothing open, nothing to worry about).
+/// (`None`: nothing open, nothing to worry about): the digest's measure.
 pub(crate) fn payments_age(store: &Store, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
-    let open: i64 = store.conn().query_row(
-        "SELECT count(*) FROM invoices WHERE status = 'open'",
-        [],
-        |r| r.get(0),
-    )?;
-    if open == 0 {
-        return Ok(None);
-    }
-    let last: Option<String> = store.conn().query_row(
-        "SELECT max(at) FROM events
-         WHERE kind = 'payment.recorded'
-            OR (kind = 'import.file' AND json_extract(detail, '$.kind') = 'payments')",
-        [],
-        |r| r.get(0),
-    )?;
-    let last: Option<DateTime<Utc>> = last.map(|t| parse_ts(&t)).transpose()?;
-    Ok(Some(last.map(|l| (now - l).num_days())))
+    crate::engine::digest::payments_age(store.conn(), now)
 }

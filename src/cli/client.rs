@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::{Context, print_json};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Client, Contact, Invoice, InvoiceStatus};
 use crate::store;
 
@@ -92,11 +93,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 );
             }
             store::clients::set_hold(tx, id, hold, now)?;
-            let kind = if hold { "client.held" } else { "client.unheld" };
+            let kind = if hold {
+                EventKind::ClientHeld
+            } else {
+                EventKind::ClientUnheld
+            };
             store::events::append(
                 tx,
                 now,
-                "cli",
+                Actor::Cli,
                 kind,
                 Some(id),
                 None,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::client::truncate;
 use super::{Context, print_json};
+use crate::domain::Actor;
 use crate::domain::{Invoice, Money, Payment, PaymentKind, parse_date};
 use crate::engine::decisions::{self, Decision};
 use crate::store;
@@ -92,11 +93,11 @@ struct MessageView {
 
 #[derive(Serialize)]
 struct ResponseView {
-    intent: String,
+    intent: crate::domain::Intent,
     promised_date: Option<NaiveDate>,
-    channel: String,
+    channel: crate::domain::ReplyChannel,
     received_at: String,
-    status: String,
+    status: crate::domain::ResponseStatus,
     body: String,
 }
 
@@ -243,7 +244,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                         amount,
                         reference: reference.clone(),
                         kind: PaymentKind::Payment,
-                        source: "cli".into(),
+                        source: Actor::Cli,
                         import_key: None,
                     },
                     now,
@@ -320,8 +321,14 @@ fn change(
     decision: Decision,
     now: chrono::DateTime<Utc>,
 ) -> Result<()> {
-    let (status, kind) =
-        decisions::decide(store, &t.number, decision, t.note.as_deref(), "cli", now)?;
+    let (status, kind) = decisions::decide(
+        store,
+        &t.number,
+        decision,
+        t.note.as_deref(),
+        Actor::Cli,
+        now,
+    )?;
     println!("{}: {} (now {status})", t.number, kind);
     Ok(())
 }

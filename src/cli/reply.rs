@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
     inc.trusted = true;
     inc.client = Some(args.client.clone());
     if args.text.is_some() {
-        inc.via = Some("manual".into());
+        inc.via = Some(crate::domain::ReplyChannel::Manual);
     }
     inc.channel = inc.channel.or(Some(crate::domain::Channel::Email));
     let billing = contacts.iter().find_map(|c| c.email.clone());

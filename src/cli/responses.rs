@@ -50,7 +50,10 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 }
 
 fn parse_intent(s: &str) -> Result<Intent, String> {
-    Intent::from_str(s).map_err(|e| e.to_string())
+    match Intent::from_str(s) {
+        Ok(Intent::Bounce) => Err("bounce is a class, not an intent: use --as bounce".into()),
+        read => read.map_err(|e| e.to_string()),
+    }
 }
 
 fn reclassify(ctx: &Context, args: &Args, id: i64) -> Result<ExitCode> {

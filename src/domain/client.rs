@@ -50,6 +50,9 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 2] = [Channel::Email, Channel::Telegram];
+
     /// The stored spelling.
     pub fn as_str(self) -> &'static str {
         match self {

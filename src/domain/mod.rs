@@ -1,15 +1,20 @@
 //! The vocabulary of collections: clients, contacts, invoices, payments, money, promises and
-//! plans, outbox messages, and the snapshot the planner reads.
+//! plans, outbox messages, the audit log's actors and event kinds, and the snapshot the planner
+//! reads. Every word the database stores for a closed set is an enum here, spelt once.
 //!
 //! Plain data with no I/O. The store loads and saves these; the planner and the renderer read them.
 
 pub mod agreement;
 mod client;
+mod event;
+mod hold;
 mod invoice;
 pub mod links;
 mod money;
 pub mod outbox;
+mod reply;
 mod snapshot;
+mod vocabulary;
 
 /// The reserved client row that owner-facing messages (the morning digest) belong to: outbox
 /// rows need a client, and this one is never listed, planned or reminded.
@@ -17,7 +22,14 @@ pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
+pub use event::{Actor, EventKind};
+pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
 pub use money::{Money, ParseAmountError, parse_amount, parse_date};
-pub use outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing};
+pub use outbox::{
+    HANDOVER_STAGE, NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing,
+    is_reserved_kind,
+};
+pub use reply::{Intent, ReplyChannel, ReplyKind, ResponseStatus, UnknownIntent};
 pub use snapshot::{ClientFile, Snapshot};
+pub use vocabulary::UnknownWord;

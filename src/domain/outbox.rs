@@ -13,7 +13,24 @@ use super::Channel;
 /// client's contact window and never count against a client's gaps and caps. The one place
 /// that decides it.
 pub fn is_owner_facing(stage: &str) -> bool {
-    matches!(stage, "handover" | "digest") || stage.starts_with("owner")
+    matches!(stage, HANDOVER_STAGE | "digest") || stage.starts_with("owner")
+}
+
+/// The ladder stage that hands a client over to the owner. Configuration requires the stage
+/// marked `handover = true` to carry this name, so that "is this message for the owner?" can be
+/// answered from the stage name alone wherever a message travels.
+pub const HANDOVER_STAGE: &str = "handover";
+
+/// Whether `name` is one of the message kinds cobrador sends outside the ladder (an
+/// acknowledgement, an owner alert, the digest, a receipt, a plan's confirmation or
+/// instalment). A ladder stage may not take one of these names: the sender, the contact windows
+/// and the receipts tell messages apart by them.
+pub fn is_reserved_kind(name: &str) -> bool {
+    matches!(
+        name,
+        "digest" | "receipt" | "plan_confirmation" | "instalment"
+    ) || name.starts_with("ack_")
+        || name.starts_with("owner")
 }
 
 /// Where a message stands.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::config::Config;
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
 use crate::policy::planner::{PlanRef, PlannedMessage, Settings, owner_initiated_moment};
 use crate::render::Renderer;
@@ -89,8 +90,8 @@ pub fn agree_plan(
         store::events::append(
             tx,
             now,
-            "cli",
-            "plan.agreed",
+            Actor::Cli,
+            EventKind::PlanAgreed,
             Some(&client_id),
             None,
             serde_json::json!({ "plan": id, "invoices": numbers, "instalments": instalments, "note": note }),
@@ -166,8 +167,8 @@ pub fn promise(
         store::events::append(
             tx,
             now,
-            "cli",
-            "promise.recorded",
+            Actor::Cli,
+            EventKind::PromiseRecorded,
             Some(&inv.client_id),
             Some(number),
             serde_json::json!({ "promise": id, "date": date, "amount": amount, "source": "owner" }),

@@ -25,7 +25,8 @@ use serde::Serialize;
 pub use review::{Reclassify, reclassify};
 
 use crate::config::Config;
-use crate::domain::{Channel, Money};
+use crate::domain::{Actor, EventKind};
+use crate::domain::{Channel, Money, ReplyChannel, ReplyKind, ResponseStatus};
 use crate::engine::matcher::{self, Clues, Match};
 use crate::mail::bounce::Bounce;
 use crate::mail::classify::Kind;
@@ -66,9 +67,9 @@ pub struct Incoming {
     pub trusted: bool,
     /// The client, when known without matching (the owner said whose answer it is).
     pub client: Option<String>,
-    /// How it arrived when not through a channel: `manual` for an answer given by phone or in
-    /// person and typed in by the owner. Stored as the response's channel.
-    pub via: Option<String>,
+    /// How it arrived when not through a channel: [`ReplyChannel::Manual`] for an answer given
+    /// by phone or in person and typed in by the owner. Stored as the response's channel.
+    pub via: Option<ReplyChannel>,
     /// Why the message could not be read at all (too large, not a message): stored for review.
     pub unreadable: Option<String>,
     /// Our message this answers, when the channel knows it (a pressed Telegram button); only
@@ -99,13 +100,13 @@ pub struct Applied {
     /// The stored response.
     pub response_id: i64,
     /// `reply`, `auto_reply`, `bounce` or `unparsed`.
-    pub kind: String,
+    pub kind: ReplyKind,
     /// Matched client.
     pub client: Option<String>,
     /// Understood intent.
-    pub intent: String,
-    /// `applied` or `needs_review`.
-    pub status: String,
+    pub intent: Intent,
+    /// `applied`, `needs_review` or (after the owner's reading) `reviewed`.
+    pub status: ResponseStatus,
     /// Invoices concerned.
     pub invoices: Vec<String>,
     /// One line for the owner: what changed.
@@ -243,7 +244,7 @@ fn apply_text(
     let vouched = inc.trusted || matched.as_ref().is_some_and(|m| m.known_sender);
     let (status, effect) = match &matched {
         Some(_) if !vouched => (
-            "needs_review",
+            ResponseStatus::NeedsReview,
             "sender is not a contact of this client: nothing changes until a person confirms",
         ),
         _ => decide(&reading, matched.is_some(), numbers.is_empty()),
@@ -303,7 +304,7 @@ fn apply_auto(
         matched.as_ref(),
         &reading,
         Kind::AutoReply,
-        "applied",
+        ResponseStatus::Applied,
         effect,
     );
     let Some(response_id) = record(tx, &response, &reading, now)? else {
@@ -329,15 +330,15 @@ fn apply_bounce(
     let reading = machine_reading(inc, "bounce");
     let (status, effect) = match (&matched, bounce.permanent) {
         (None, _) => (
-            "needs_review",
+            ResponseStatus::NeedsReview,
             "bounce not matched to any contact: a person must look",
         ),
         (Some(_), true) => (
-            "applied",
+            ResponseStatus::Applied,
             "permanent delivery failure: address marked undeliverable",
         ),
         (Some(_), false) => (
-            "applied",
+            ResponseStatus::Applied,
             "temporary delivery failure: recorded, nothing changes",
         ),
     };
@@ -422,8 +423,8 @@ fn mark_undeliverable(
             store::events::append(
                 tx,
                 now,
-                "inbox",
-                "contact.undeliverable",
+                Actor::Inbox,
+                EventKind::ContactUndeliverable,
                 Some(&client),
                 None,
                 serde_json::json!({ "contact": contact, "address": address,
@@ -444,8 +445,15 @@ fn record_unreadable(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
     let reading = machine_reading(inc, "other");
-    let mut response = new_response(inc, None, &reading, Kind::Reply, "needs_review", reason);
-    response.kind = "unparsed".into();
+    let mut response = new_response(
+        inc,
+        None,
+        &reading,
+        Kind::Reply,
+        ResponseStatus::NeedsReview,
+        reason,
+    );
+    response.kind = ReplyKind::Unparsed;
     let Some(response_id) = record(tx, &response, &reading, now)? else {
         return Ok(None);
     };
@@ -470,27 +478,26 @@ fn new_response(
     m: Option<&Match>,
     reading: &Reading,
     kind: Kind,
-    status: &str,
+    status: ResponseStatus,
     effect: &str,
 ) -> NewResponse {
     let intent = match kind {
-        Kind::Reply => reading.intent.as_str(),
-        Kind::AutoReply => "auto_reply",
-        Kind::Bounce => "bounce",
+        Kind::Reply => reading.intent,
+        Kind::AutoReply => Intent::AutoReply,
+        Kind::Bounce => Intent::Bounce,
     };
     NewResponse {
         client_id: m.map(|m| m.client.id.clone()),
         outbox_id: m.and_then(|m| m.outbox.as_ref().map(|o| o.id)),
         channel: inc
             .via
-            .clone()
-            .unwrap_or_else(|| inc.channel.unwrap_or(Channel::Email).as_str().into()),
+            .unwrap_or_else(|| inc.channel.unwrap_or(Channel::Email).into()),
         external_id: inc.external_id.clone(),
         received_at: inc.received_at,
         sender: inc.sender.clone(),
         subject: inc.subject.clone(),
         body: inc.body.clone(),
-        intent: intent.into(),
+        intent,
         promised_date: if kind == Kind::Reply {
             reading.promised_date
         } else {
@@ -499,9 +506,9 @@ fn new_response(
         promised_amount: None,
         ambiguous: reading.ambiguous,
         evidence: reading.evidence.clone(),
-        status: status.into(),
+        status,
         invoices: numbers(m),
-        kind: kind.as_str().into(),
+        kind: kind.into(),
         raw_ref: inc.raw_ref.clone(),
         excerpt: None,
         effect: Some(effect.into()),
@@ -521,8 +528,8 @@ fn record(
     store::events::append(
         tx,
         now,
-        "inbox",
-        "reply.received",
+        Actor::Inbox,
+        EventKind::ReplyReceived,
         response.client_id.as_deref(),
         None,
         serde_json::json!({ "response": response_id, "kind": response.kind,
@@ -536,10 +543,10 @@ fn record(
 fn applied(response_id: i64, r: &NewResponse, effect: &str) -> Applied {
     Applied {
         response_id,
-        kind: r.kind.clone(),
+        kind: r.kind,
         client: r.client_id.clone(),
-        intent: r.intent.clone(),
-        status: r.status.clone(),
+        intent: r.intent,
+        status: r.status,
         invoices: r.invoices.clone(),
         effect: effect.into(),
         ack: None,
@@ -548,30 +555,36 @@ fn applied(response_id: i64, r: &NewResponse, effect: &str) -> Applied {
 }
 
 /// `applied` or `needs_review`, and a line for the owner.
-fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (&'static str, &'static str) {
+fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (ResponseStatus, &'static str) {
     if !matched {
         return (
-            "needs_review",
+            ResponseStatus::NeedsReview,
             "not matched to a client: a person must read it",
         );
     }
     match reading.intent {
         Intent::Promise if reading.promised_date.is_some() => (
-            "applied",
+            ResponseStatus::Applied,
             "promise recorded: reminders paused until its date",
         ),
         Intent::Promise => (
-            "needs_review",
+            ResponseStatus::NeedsReview,
             "promise without a date: a person should agree one",
         ),
         Intent::Paid if !no_invoice => (
-            "applied",
+            ResponseStatus::Applied,
             "payment claimed: reminders stopped until the bank is checked",
         ),
-        Intent::Dispute if !no_invoice => ("applied", "dispute: reminders stopped, owner alerted"),
-        Intent::Plan if !no_invoice => ("applied", "plan requested: reminders held, owner alerted"),
-        Intent::Stop => ("applied", "opted out of automatic reminders"),
-        Intent::AutoReply => ("applied", "automatic reply: ignored"),
-        _ => ("needs_review", "a person must answer it"),
+        Intent::Dispute if !no_invoice => (
+            ResponseStatus::Applied,
+            "dispute: reminders stopped, owner alerted",
+        ),
+        Intent::Plan if !no_invoice => (
+            ResponseStatus::Applied,
+            "plan requested: reminders held, owner alerted",
+        ),
+        Intent::Stop => (ResponseStatus::Applied, "opted out of automatic reminders"),
+        Intent::AutoReply => (ResponseStatus::Applied, "automatic reply: ignored"),
+        _ => (ResponseStatus::NeedsReview, "a person must answer it"),
     }
 }

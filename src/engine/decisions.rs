@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 
 use crate::domain::InvoiceStatus;
+use crate::domain::{Actor, EventKind};
 use crate::store::{self, Store};
 
 /// What a person decided.
@@ -45,22 +46,26 @@ pub fn decide(
     number: &str,
     decision: Decision,
     note: Option<&str>,
-    actor: &str,
+    actor: Actor,
     now: DateTime<Utc>,
-) -> Result<(InvoiceStatus, &'static str)> {
+) -> Result<(InvoiceStatus, EventKind)> {
     use InvoiceStatus::*;
     store.transaction(|tx| {
         let inv = store::invoices::require(tx, number)?;
         let (new, kind) = match (decision, inv.status) {
-            (Decision::Dispute, Open | OnHold) => (Disputed, "invoice.disputed"),
-            (Decision::Resolve, Disputed) => (Open, "invoice.dispute_resolved"),
+            (Decision::Dispute, Open | OnHold) => (Disputed, EventKind::InvoiceDisputed),
+            (Decision::Resolve, Disputed) => (Open, EventKind::InvoiceDisputeResolved),
             (Decision::Resolve, Open) if inv.paid_claimed_on.is_some() => {
-                (Open, "invoice.paid_claim_resolved")
+                (Open, EventKind::InvoicePaidClaimResolved)
             }
-            (Decision::Hold, Open | Disputed) => (OnHold, "invoice.held"),
-            (Decision::Unhold, OnHold) => (Open, "invoice.unheld"),
-            (Decision::Cancel, Open | Disputed | OnHold) => (Cancelled, "invoice.cancelled"),
-            (Decision::WriteOff, Open | Disputed | OnHold) => (WrittenOff, "invoice.written_off"),
+            (Decision::Hold, Open | Disputed) => (OnHold, EventKind::InvoiceHeld),
+            (Decision::Unhold, OnHold) => (Open, EventKind::InvoiceUnheld),
+            (Decision::Cancel, Open | Disputed | OnHold) => {
+                (Cancelled, EventKind::InvoiceCancelled)
+            }
+            (Decision::WriteOff, Open | Disputed | OnHold) => {
+                (WrittenOff, EventKind::InvoiceWrittenOff)
+            }
             (d, s) => bail!(
                 "invoice {} is {s}: nothing to {} (see `cobrador invoice show {}`)",
                 inv.number,

@@ -24,6 +24,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::config::{Config, DigestConfig};
 use crate::domain::Channel;
+use crate::domain::{Actor, EventKind, Intent, ResponseStatus};
 use crate::store::{self, NewOutboxMessage, ts};
 
 pub use crate::domain::OWNER_CLIENT;
@@ -47,8 +48,8 @@ pub struct SentLine {
 pub struct ReplyLine {
     /// Client name, or the sender when no client was matched.
     pub client: String,
-    /// The intent read (`promise`, `paid`, ...).
-    pub intent: String,
+    /// The intent read.
+    pub intent: Intent,
     /// The promised date, for promises.
     pub promised_date: Option<NaiveDate>,
     /// Whether it waits for a person (`needs_review`).
@@ -190,8 +191,8 @@ pub fn queue_if_due(
         store::events::append(
             tx,
             now,
-            "planner",
-            "digest.queued",
+            Actor::Planner,
+            EventKind::DigestQueued,
             None,
             None,
             serde_json::json!({ "outbox": id, "day": today }),
@@ -317,7 +318,7 @@ fn replies(conn: &Connection, from: &str, to: &str) -> Result<Vec<ReplyLine>> {
             client: r.get(0)?,
             intent: r.get(1)?,
             promised_date: r.get(2)?,
-            needs_review: r.get::<_, String>(3)? == "needs_review",
+            needs_review: r.get::<_, ResponseStatus>(3)? == ResponseStatus::NeedsReview,
             excerpt: text::excerpt(&body, 90),
         })
     })?;
@@ -418,9 +419,8 @@ pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Opti
     let last: Option<String> = conn
         .query_row(
             "SELECT max(at) FROM events
-             WHERE kind = 'payment.recorded'
-                OR (kind = 'import.file' AND json_extract(detail, '$.kind') = 'payments')",
-            [],
+             WHERE kind = ?1 OR (kind = ?2 AND json_extract(detail, '$.kind') = 'payments')",
+            [EventKind::PaymentRecorded, EventKind::ImportFile],
             |r| r.get(0),
         )
         .optional()?

@@ -14,6 +14,7 @@ use chrono::{DateTime, Days, Utc};
 
 use super::context;
 use crate::config::{Config, message_stage};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, InvoiceStatus, PaymentKind};
 use crate::policy::planner::{self, ClientFile};
 use crate::render::Renderer;
@@ -122,8 +123,8 @@ pub fn queue_receipts<'a>(
                 store::events::append(
                     tx,
                     now,
-                    "planner",
-                    "receipt.queued",
+                    Actor::Planner,
+                    EventKind::ReceiptQueued,
                     Some(&file.client.id),
                     Some(&invoice.number),
                     serde_json::json!({ "outbox": id }),

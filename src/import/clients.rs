@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use super::columns::*;
 use super::table::Row;
 use super::{Change, Defaults, audit, default_time_zone};
-use crate::domain::{Channel, Client, ClientKind, ContactRole};
+use crate::domain::{Channel, Client, ClientKind, ContactRole, EventKind};
 use crate::store::{self, clients::ContactInput};
 
 /// Creates or updates the client of one row, with its contacts and IBAN.
@@ -36,9 +36,9 @@ pub(super) fn client_row(
     }
     if changed {
         let kind = if existed {
-            "client.updated"
+            EventKind::ClientUpdated
         } else {
-            "client.created"
+            EventKind::ClientCreated
         };
         audit(conn, now, kind, Some(&id), None, serde_json::json!({}))?;
     }

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use super::columns::*;
 use super::table::Row;
 use super::{Change, Defaults, Session, audit};
-use crate::domain::{Money, PaymentKind, parse_date};
+use crate::domain::{Actor, EventKind, Money, PaymentKind, parse_date};
 use crate::store;
 
 impl Session<'_> {
@@ -63,9 +63,9 @@ impl Session<'_> {
         let changed = store::invoices::upsert_over(conn, old, &input, now)?;
         if changed {
             let kind = if existed {
-                "invoice.updated"
+                EventKind::InvoiceUpdated
             } else {
-                "invoice.created"
+                EventKind::InvoiceCreated
             };
             let detail = serde_json::json!({ "amount": input.amount, "due_date": input.due_date });
             audit(
@@ -112,7 +112,7 @@ impl Session<'_> {
             amount,
             reference,
             kind: PaymentKind::Payment,
-            source: "csv".into(),
+            source: Actor::Csv,
             import_key: Some(n),
         };
         if store::invoices::add_payment_to(conn, &invoice, &input, self.job.now)? {

@@ -16,8 +16,8 @@ use serde::Serialize;
 use crate::channel::imap::{Account, ImapSession, bounded};
 use crate::config::{Config, Imap};
 use crate::domain::Channel;
+use crate::domain::ReplyKind;
 use crate::engine::apply::{self, Applied, Incoming};
-use crate::mail::classify::Kind;
 use crate::mail::mime;
 use crate::render::Renderer;
 use crate::store::{self, Store, inbox::MailboxState};
@@ -278,17 +278,17 @@ fn process(
         report.duplicates += 1;
         return Ok(true);
     };
-    let seen = applied.status != "needs_review";
+    let seen = applied.status != crate::domain::ResponseStatus::NeedsReview;
     if seen {
         report.applied += 1;
     } else {
         report.needs_review += 1;
     }
-    match Kind::parse(&applied.kind) {
-        Some(Kind::Reply) => report.replies += 1,
-        Some(Kind::AutoReply) => report.auto_replies += 1,
-        Some(Kind::Bounce) => report.bounces += 1,
-        None => {}
+    match applied.kind {
+        ReplyKind::Reply => report.replies += 1,
+        ReplyKind::AutoReply => report.auto_replies += 1,
+        ReplyKind::Bounce => report.bounces += 1,
+        ReplyKind::Unparsed => {}
     }
     report.results.push(applied);
     Ok(seen)

@@ -12,6 +12,7 @@ use mail_parser::{Message, MimeHeaders};
 use serde::Serialize;
 
 use super::bounce::{self, Bounce};
+use crate::domain::ReplyKind;
 use crate::understand::{self, Intent};
 
 /// The class of a received message.
@@ -28,23 +29,29 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// `reply`, `auto_reply` or `bounce`.
+    /// `reply`, `auto_reply` or `bounce`: the stored spelling ([`ReplyKind`]).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Reply => "reply",
-            Kind::AutoReply => "auto_reply",
-            Kind::Bounce => "bounce",
-        }
+        ReplyKind::from(self).as_str()
     }
 
     /// Parses [`Kind::as_str`].
     pub fn parse(text: &str) -> Option<Kind> {
-        Some(match text {
-            "reply" => Kind::Reply,
-            "auto_reply" => Kind::AutoReply,
-            "bounce" => Kind::Bounce,
-            _ => return None,
-        })
+        match text.parse::<ReplyKind>().ok()? {
+            ReplyKind::Reply => Some(Kind::Reply),
+            ReplyKind::AutoReply => Some(Kind::AutoReply),
+            ReplyKind::Bounce => Some(Kind::Bounce),
+            ReplyKind::Unparsed => None,
+        }
+    }
+}
+
+impl From<Kind> for ReplyKind {
+    fn from(k: Kind) -> ReplyKind {
+        match k {
+            Kind::Reply => ReplyKind::Reply,
+            Kind::AutoReply => ReplyKind::AutoReply,
+            Kind::Bounce => ReplyKind::Bounce,
+        }
     }
 }
 

@@ -46,9 +46,13 @@ mod window;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::HoldKind;
 use crate::domain::Invoice;
 use crate::policy::ladder::Stage;
 
+pub use candidates::reachable;
+pub use choose::addressees;
+pub use overdue::deadline as overdue_deadline;
 pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
 pub use segment::derive_segment;
@@ -73,16 +77,17 @@ pub fn plan_into(file: &ClientFile, settings: &Settings, now: DateTime<Utc>, out
     }
 }
 
-fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, reason: String) {
+fn hold(out: &mut Plan, client: &str, invoices: Vec<String>, kind: HoldKind, reason: String) {
     out.held.push(Held {
         client: client.to_owned(),
         invoices,
+        kind,
         reason,
     });
 }
 
 /// The contact rules and holiday calendar of a client's country (and region).
-fn rules_for<'a>(
+pub fn rules_for<'a>(
     settings: &'a Settings,
     client: &crate::domain::Client,
 ) -> Result<
@@ -109,7 +114,7 @@ fn rules_for<'a>(
 }
 
 /// The client's segment (assigned, or derived from its history) and its ladder.
-fn segment_and_ladder<'a>(
+pub fn segment_and_ladder<'a>(
     file: &ClientFile,
     settings: &'a Settings,
     today: NaiveDate,

@@ -5,13 +5,19 @@
 //! Text coming from data is escaped with the registry's escape function (none for plain
 //! text, HTML for email HTML and Telegram); literal strings written in the template are not,
 //! so `{{usted "<b>Le</b> recordamos" "<b>Te</b> recordamos"}}` keeps its markup.
+//!
+//! Each inline helper is only its logic, `fn(&Helper, &Context) -> Result<Written, _>`: the
+//! text it makes, split into the part from data and the part written in the template. One
+//! adapter, [`Inline`], turns it into a registered helper and does the writing and escaping
+//! for all of them. Only the block helpers `if` and `unless`, which render a sub-template, are
+//! Handlebars helpers in full.
 
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, JsonRender, JsonTruthy, Output, PathAndJson,
-    RenderContext, RenderError, RenderErrorReason, Renderable,
+    Context, Handlebars, Helper, HelperDef, HelperResult, JsonRender, JsonTruthy, Output,
+    PathAndJson, RenderContext, RenderError, RenderErrorReason, Renderable,
 };
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -42,22 +48,27 @@ pub const HELPERS: &[&str] = &[
 
 /// Registers the Spanish helpers, and strict `if`/`unless`, on a registry.
 pub fn register(hb: &mut Handlebars<'static>) {
-    hb.register_helper("money", Box::new(money_helper));
-    hb.register_helper("percent", Box::new(percent_helper));
-    hb.register_helper("date_long", Box::new(date_long_helper));
-    hb.register_helper("date_short", Box::new(date_short_helper));
-    hb.register_helper("date_text", Box::new(date_text_helper));
-    hb.register_helper("date_day", Box::new(date_day_helper));
-    hb.register_helper("date_list", Box::new(date_list_helper));
-    hb.register_helper("overdue", Box::new(overdue_helper));
-    hb.register_helper("ago", Box::new(ago_helper));
-    hb.register_helper("number_words", Box::new(number_words_helper));
-    hb.register_helper("count", Box::new(count_helper));
-    hb.register_helper("plural", Box::new(plural_helper));
-    hb.register_helper("usted", Box::new(usted_helper));
-    hb.register_helper("pad", Box::new(pad_helper));
-    hb.register_helper("padl", Box::new(padl_helper));
-    hb.register_helper("eq", Box::new(eq_helper));
+    let inline: [(&str, Logic); 16] = [
+        ("money", money_helper),
+        ("percent", percent_helper),
+        ("date_long", date_long_helper),
+        ("date_short", date_short_helper),
+        ("date_text", date_text_helper),
+        ("date_day", date_day_helper),
+        ("date_list", date_list_helper),
+        ("overdue", overdue_helper),
+        ("ago", ago_helper),
+        ("number_words", number_words_helper),
+        ("count", count_helper),
+        ("plural", plural_helper),
+        ("usted", usted_helper),
+        ("pad", pad_helper),
+        ("padl", padl_helper),
+        ("eq", eq_helper),
+    ];
+    for (name, logic) in inline {
+        hb.register_helper(name, Box::new(Inline(logic)));
+    }
     hb.register_helper("if", Box::new(if_helper));
     hb.register_helper("unless", Box::new(unless_helper));
 }
@@ -148,129 +159,120 @@ fn root_str<'a>(ctx: &'a Context, key: &str, helper: &str) -> Result<&'a str, Re
         .ok_or_else(|| other(format!("{helper}: the context has no `{key}`")))
 }
 
-/// Writes helper output, escaped unless escaping is off (plain text, `{{{ }}}`, subexpression).
-fn emit(
-    out: &mut dyn Output,
-    r: &Handlebars<'_>,
-    rc: &RenderContext<'_, '_>,
-    s: &str,
-) -> HelperResult {
-    if rc.is_disable_escape() {
-        out.write(s)?;
-    } else {
-        out.write(&r.get_escape_fn()(s))?;
-    }
-    Ok(())
+/// What an inline helper writes, in order: text made from data (a formatted amount, a date,
+/// a value of the context), escaped like any `{{value}}`; then text written in the template
+/// itself (a literal parameter), as is.
+#[derive(Debug, Default)]
+struct Written {
+    escaped: String,
+    as_is: String,
 }
 
-/// Writes a parameter: raw if it is a literal written in the template, escaped if from data.
-fn emit_param(
-    out: &mut dyn Output,
-    r: &Handlebars<'_>,
-    rc: &RenderContext<'_, '_>,
-    p: &PathAndJson<'_>,
-) -> HelperResult {
-    let text = p.value().render();
-    if p.relative_path().is_some() {
-        emit(out, r, rc, &text)
-    } else {
-        out.write(&text)?;
+impl Written {
+    /// Text made from data.
+    fn escaped(text: String) -> Written {
+        Written {
+            escaped: text,
+            as_is: String::new(),
+        }
+    }
+
+    /// A parameter: as is if it is a literal written in the template, escaped if from data.
+    fn param(p: &PathAndJson<'_>) -> Written {
+        let text = p.value().render();
+        if p.relative_path().is_some() {
+            Written::escaped(text)
+        } else {
+            Written {
+                escaped: String::new(),
+                as_is: text,
+            }
+        }
+    }
+}
+
+/// The logic of an inline helper: its parameters and the root context in, its text out.
+type Logic = fn(&Helper<'_>, &Context) -> Result<Written, RenderError>;
+
+/// The adapter that makes a [`Logic`] a Handlebars helper: it writes the [`Written`] text,
+/// escaping the data part with the registry's escape function unless escaping is off (plain
+/// text, `{{{ }}}`, a subexpression).
+struct Inline(Logic);
+
+impl HelperDef for Inline {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        rc: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let written = (self.0)(h, ctx)?;
+        if !written.escaped.is_empty() {
+            if rc.is_disable_escape() {
+                out.write(&written.escaped)?;
+            } else {
+                out.write(&r.get_escape_fn()(&written.escaped))?;
+            }
+        }
+        if !written.as_is.is_empty() {
+            out.write(&written.as_is)?;
+        }
         Ok(())
     }
 }
 
 /// `{{money amount currency}}` → `1.234,56 €` (es-ES), `$1,234.56` (es-MX), `1,234.56 EUR`.
-fn money_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    ctx: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn money_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
     let amount = decimal_param(h, 0, "money")?;
     let currency = str_param(h, 1, "money")?;
     let locale = root_str(ctx, "locale", "money")?;
     let s =
         money::format_money(amount, &currency, locale).map_err(|e| other(format!("money: {e}")))?;
-    emit(out, r, rc, &s)
+    Ok(Written::escaped(s))
 }
 
 /// `{{percent rate}}` → `10,15 %` (es-ES), `10.15%` (es-MX).
-fn percent_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    ctx: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn percent_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
     let rate = decimal_param(h, 0, "percent")?;
     let locale = root_str(ctx, "locale", "percent")?;
     let s = money::format_percent(rate, locale).map_err(|e| other(format!("percent: {e}")))?;
-    emit(out, r, rc, &s)
+    Ok(Written::escaped(s))
 }
 
 /// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
-fn date_long_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn date_long_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let d = date_param(h, 0, "date_long")?;
-    emit(out, r, rc, &dates::date_long(d))
+    Ok(Written::escaped(dates::date_long(d)))
 }
 
 /// `{{date_short due_date}}` → `27/11/2026`.
-fn date_short_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn date_short_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let d = date_param(h, 0, "date_short")?;
-    emit(out, r, rc, &dates::date_short(d))
+    Ok(Written::escaped(dates::date_short(d)))
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
-fn date_text_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn date_text_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let d = date_param(h, 0, "date_text")?;
-    emit(out, r, rc, &dates::date_text(d))
+    Ok(Written::escaped(dates::date_text(d)))
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
-fn date_day_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    ctx: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn date_day_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
     let d = date_param(h, 0, "date_day")?;
     let today = ctx
         .data()
         .get("today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_day: the context has no valid `today`".to_owned()))?;
-    emit(out, r, rc, &dates::date_day(d, today))
+    Ok(Written::escaped(dates::date_day(d, today)))
 }
 
 /// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
 /// element (or each element, if it is a date).
-fn date_list_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    ctx: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn date_list_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
     let p = param(h, 0, "date_list")?;
     let items = p
         .value()
@@ -291,44 +293,26 @@ fn date_list_helper(
         .get("today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_list: the context has no valid `today`".to_owned()))?;
-    emit(out, r, rc, &dates::date_list(&days, today))
+    Ok(Written::escaped(dates::date_list(&days, today)))
 }
 
 /// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.
-fn overdue_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn overdue_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let n = int_param(h, 0, "overdue")?;
-    emit(out, r, rc, &dates::overdue_words(n))
+    Ok(Written::escaped(dates::overdue_words(n)))
 }
 
 /// `{{ago days}}` → `hoy`, `ayer`, `hace tres días`.
-fn ago_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn ago_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let n = int_param(h, 0, "ago")?;
-    emit(out, r, rc, &dates::ago_words(n))
+    Ok(Written::escaped(dates::ago_words(n)))
 }
 
 /// `{{number_words 3}}` → `tres` (digits above twenty).
-fn number_words_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn number_words_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let n = int_param(h, 0, "number_words")?;
     let s = u64::try_from(n).map_or_else(|_| n.to_string(), dates::number_words);
-    emit(out, r, rc, &s)
+    Ok(Written::escaped(s))
 }
 
 fn plural_choice<'a, 'rc>(
@@ -345,38 +329,22 @@ fn plural_choice<'a, 'rc>(
 }
 
 /// `{{count summary.invoice_count "factura" "facturas"}}` → `1 factura`, `3 facturas`.
-fn count_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn count_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let (n, form) = plural_choice(h, "count")?;
-    emit(out, r, rc, &format!("{n} "))?;
-    emit_param(out, r, rc, form)
+    let mut written = Written::param(form);
+    // The number is data; a form from data follows it in the same escaped text.
+    written.escaped.insert_str(0, &format!("{n} "));
+    Ok(written)
 }
 
 /// `{{plural summary.invoice_count "la factura" "las facturas"}}` → the form only.
-fn plural_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn plural_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let (_, form) = plural_choice(h, "plural")?;
-    emit_param(out, r, rc, form)
+    Ok(Written::param(form))
 }
 
 /// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
-fn usted_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    ctx: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn usted_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
     let tuteo = ctx
         .data()
         .get("tuteo")
@@ -384,7 +352,7 @@ fn usted_helper(
         .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
     let usted = param(h, 0, "usted")?;
     let tu = param(h, 1, "usted")?;
-    emit_param(out, r, rc, if tuteo { tu } else { usted })
+    Ok(Written::param(if tuteo { tu } else { usted }))
 }
 
 fn pad_common(h: &Helper<'_>, name: &'static str, right: bool) -> Result<String, RenderError> {
@@ -400,41 +368,26 @@ fn pad_common(h: &Helper<'_>, name: &'static str, right: bool) -> Result<String,
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
-fn pad_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn pad_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let s = pad_common(h, "pad", false)?;
-    emit(out, r, rc, &s)
+    Ok(Written::escaped(s))
 }
 
 /// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
-fn padl_helper(
-    h: &Helper<'_>,
-    r: &Handlebars<'_>,
-    _: &Context,
-    rc: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn padl_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let s = pad_common(h, "padl", true)?;
-    emit(out, r, rc, &s)
+    Ok(Written::escaped(s))
 }
 
 /// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
-fn eq_helper(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn eq_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
     let a = param(h, 0, "eq")?;
     let b = param(h, 1, "eq")?;
-    out.write(if a.value() == b.value() { "true" } else { "" })?;
-    Ok(())
+    let same = if a.value() == b.value() { "true" } else { "" };
+    Ok(Written {
+        escaped: String::new(),
+        as_is: same.to_owned(),
+    })
 }
 
 fn conditional<'reg, 'rc>(

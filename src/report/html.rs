@@ -8,6 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::svg::{self, Bar, COLORS};
 use super::{BUCKETS, ReportData};
+use crate::domain::Intent;
 use crate::render::money::{Locale, format_money, format_number, format_percent};
 
 /// Escapes text for HTML and SVG.
@@ -251,16 +252,16 @@ fn section_promises(b: &mut String, d: &ReportData, fmt: &Fmt<'_>) {
 }
 
 /// How an intent is named in the report.
-pub fn intent_label(intent: &str) -> &'static str {
+pub fn intent_label(intent: Intent) -> &'static str {
     match intent {
-        "promise" => "Promete pagar",
-        "paid" => "Dice que ya pagó",
-        "dispute" => "No está de acuerdo",
-        "plan" => "Pide pagar a plazos",
-        "stop" => "Pide no recibir más",
-        "question" => "Pregunta",
-        "auto_reply" => "Respuesta automática",
-        _ => "Otras",
+        Intent::Promise => "Promete pagar",
+        Intent::Paid => "Dice que ya pagó",
+        Intent::Dispute => "No está de acuerdo",
+        Intent::Plan => "Pide pagar a plazos",
+        Intent::Stop => "Pide no recibir más",
+        Intent::Question => "Pregunta",
+        Intent::AutoReply => "Respuesta automática",
+        Intent::Other | Intent::Bounce => "Otras",
     }
 }
 
@@ -275,7 +276,7 @@ fn section_intents(b: &mut String, d: &ReportData, fmt: &Fmt<'_>) {
         .iter()
         .enumerate()
         .map(|(i, (intent, n))| Bar {
-            label: intent_label(intent).into(),
+            label: intent_label(*intent).into(),
             size: *n as f64,
             text: fmt.number(Decimal::from(*n as i64), 0),
             color: COLORS[i % COLORS.len()],

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{parse_day, ts};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{InvoiceStatus, Money, PaymentKind};
 
 /// The rule of a credit left for review with no evidence at all (nothing named, payer
@@ -264,7 +265,7 @@ pub fn pay(
     tx: &Connection,
     credit: &Credit<'_>,
     allocations: &[(String, Money)],
-    actor: &str,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut confirmed = 0;
@@ -283,7 +284,7 @@ pub fn pay(
                 amount: *amount,
                 reference: reference.clone(),
                 kind: PaymentKind::Payment,
-                source: actor.to_owned(),
+                source: actor,
                 import_key: Some(format!("bank|{}|{number}", credit.key)),
             },
             now,
@@ -294,8 +295,8 @@ pub fn pay(
             super::events::append(
                 tx,
                 now,
-                "bank",
-                "invoice.paid_claim_confirmed",
+                Actor::Bank,
+                EventKind::InvoicePaidClaimConfirmed,
                 Some(&before.client_id),
                 Some(number),
                 serde_json::json!({ "claimed_on": claimed_on, "movement": credit.id, "amount": amount,
@@ -305,8 +306,12 @@ pub fn pay(
     }
     if let (Some(iban), Some((first, _))) = (credit.payer_iban, allocations.first()) {
         let client = super::invoices::require(tx, first)?.client_id;
-        let source = if actor == "owner" { "owner" } else { "bank" };
-        add_iban(tx, &client, iban, source, now)?;
+        let source = if actor == Actor::Owner {
+            Actor::Owner
+        } else {
+            Actor::Bank
+        };
+        add_iban(tx, &client, iban, source.as_str(), now)?;
     }
     Ok(confirmed)
 }
@@ -353,7 +358,7 @@ pub fn confirm_claims(tx: &Connection, client_id: &str, now: DateTime<Utc>) -> R
                 tx,
                 &Credit::from(credit),
                 &[(inv.number.clone(), inv.balance)],
-                "bank",
+                Actor::Bank,
                 now,
             )?;
             resolve(tx, credit.id, "matched", Some("claim"), None, now)?;

@@ -6,15 +6,17 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::{parse_ts, ts};
+use crate::domain::{Actor, EventKind};
 
-/// One audit-log entry.
+/// One audit-log entry as read back: `actor` and `kind` stay text, so that a row written by a
+/// newer version still reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// When it happened.
     pub at: DateTime<Utc>,
-    /// Who did it: `cli`, `import`, `planner`, `sender`, `inbox`.
+    /// Who did it: an [`Actor`]'s spelling (`cli`, `import`, `planner`, `sender`, `inbox`...).
     pub actor: String,
-    /// What happened, e.g. `invoice.disputed`.
+    /// What happened: an [`EventKind`]'s spelling, e.g. `invoice.disputed`.
     pub kind: String,
     /// The client concerned.
     pub client_id: Option<String>,
@@ -24,12 +26,12 @@ pub struct Event {
     pub detail: serde_json::Value,
 }
 
-/// Appends an event.
+/// Appends an event: `actor` and `kind` are stored as their spelling ([`Actor::as_str`]).
 pub fn append(
     conn: &Connection,
     at: DateTime<Utc>,
-    actor: &str,
-    kind: &str,
+    actor: Actor,
+    kind: EventKind,
     client_id: Option<&str>,
     invoice_number: Option<&str>,
     detail: serde_json::Value,

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::clients::conversion;
 use super::{parse_day, ts};
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
 
 /// Invoice columns plus the paid sum, computed by SQL over TEXT amounts without floats:
@@ -299,8 +300,9 @@ pub struct PaymentInput {
     pub reference: Option<String>,
     /// Payment or discount.
     pub kind: PaymentKind,
-    /// `csv`, `cli`, `demo`...
-    pub source: String,
+    /// Who recorded it (`csv`, `cli`, `demo`, `bank`, `owner`): the `payments.source` column
+    /// and the audit event's actor.
+    pub source: Actor,
     /// Key that makes re-importing the same row a no-op.
     pub import_key: Option<String>,
 }
@@ -359,8 +361,8 @@ pub fn add_payment_to(
         super::events::append(
             conn,
             now,
-            &input.source,
-            "payment.recorded",
+            input.source,
+            EventKind::PaymentRecorded,
             Some(&invoice.client_id),
             Some(&input.invoice_number),
             serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on, "balance": balance }),
@@ -410,8 +412,8 @@ fn take_discount(
             super::events::append(
                 conn,
                 now,
-                "payments",
-                "discount.taken",
+                Actor::Payments,
+                EventKind::DiscountTaken,
                 Some(&invoice.client_id),
                 Some(number),
                 serde_json::json!({ "offer": offer.id, "amount": balance, "valid_until": offer.valid_until }),

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{parse_day, parse_ts, ts};
-use crate::domain::Money;
+use crate::domain::{Intent, Money, ReplyChannel, ReplyKind, ResponseStatus};
 
 /// A reply to store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -15,8 +15,8 @@ pub struct NewResponse {
     pub client_id: Option<String>,
     /// Matched outbox message, if any.
     pub outbox_id: Option<i64>,
-    /// `email` or `telegram`.
-    pub channel: String,
+    /// How it arrived (`email`, `telegram`, `manual`).
+    pub channel: ReplyChannel,
     /// Message-ID or Telegram update id: makes re-reading idempotent.
     pub external_id: Option<String>,
     /// When it arrived.
@@ -27,8 +27,8 @@ pub struct NewResponse {
     pub subject: Option<String>,
     /// The text (as received).
     pub body: String,
-    /// Understood intent.
-    pub intent: String,
+    /// Understood intent (`bounce` for a delivery failure).
+    pub intent: Intent,
     /// Promised date.
     pub promised_date: Option<NaiveDate>,
     /// Promised amount.
@@ -37,12 +37,12 @@ pub struct NewResponse {
     pub ambiguous: bool,
     /// The words that decided.
     pub evidence: Vec<String>,
-    /// `applied` or `needs_review`.
-    pub status: String,
+    /// `applied`, `needs_review` or `reviewed`.
+    pub status: ResponseStatus,
     /// Invoices it concerns.
     pub invoices: Vec<String>,
     /// `reply`, `auto_reply`, `bounce` or `unparsed`.
-    pub kind: String,
+    pub kind: ReplyKind,
     /// Where the raw message is (`imap:MAILBOX;UIDVALIDITY=n;UID=m`, a file), if anywhere.
     pub raw_ref: Option<String>,
     /// The client's visible words (no quotes, no signature).
@@ -153,10 +153,12 @@ const COLUMNS: &str =
 /// Replies, newest first; only those needing review when `review_only`.
 pub fn list(conn: &Connection, review_only: bool) -> Result<Vec<StoredResponse>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM responses WHERE ?1 = 0 OR status = 'needs_review'
+        "SELECT {COLUMNS} FROM responses WHERE ?1 = 0 OR status = ?2
          ORDER BY received_at DESC, id DESC"
     ))?;
-    let rows = stmt.query_map([review_only], |r| from_row(conn, r))?;
+    let rows = stmt.query_map(params![review_only, ResponseStatus::NeedsReview], |r| {
+        from_row(conn, r)
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -223,15 +225,15 @@ pub fn set_review(conn: &Connection, id: i64, review: &Review<'_>) -> Result<()>
 #[derive(Debug, Clone)]
 pub struct Review<'a> {
     /// `reply`, `auto_reply`, `bounce`.
-    pub kind: &'a str,
+    pub kind: ReplyKind,
     /// The intent.
-    pub intent: &'a str,
+    pub intent: Intent,
     /// The promised date.
     pub promised_date: Option<NaiveDate>,
     /// The client.
     pub client_id: Option<&'a str>,
-    /// `applied`, `needs_review` or `reviewed`.
-    pub status: &'a str,
+    /// Its new status (the owner's reading: `reviewed`).
+    pub status: ResponseStatus,
     /// What was done.
     pub effect: &'a str,
     /// The invoices it concerns, when they change.

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use super::{Store, parse_ts, ts};
+use crate::domain::{Actor, EventKind};
 
 /// Why a link token cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,8 +254,8 @@ pub fn record_blocked(store: &mut Store, chats: &[i64], now: DateTime<Utc>) -> R
                 super::events::append(
                     tx,
                     now,
-                    "sender",
-                    "telegram.unreachable",
+                    Actor::Sender,
+                    EventKind::TelegramUnreachable,
                     Some(&client),
                     None,
                     json!({ "chat": chat, "why": "the Bot API answered 403: the bot was blocked" }),

@@ -12,6 +12,7 @@ use super::conversation::{
 };
 use crate::channel::telegram::api::CallbackQuery;
 use crate::channel::telegram::buttons::{self, Callback, Press};
+use crate::domain::EventKind;
 use crate::store;
 
 /// Decides what a press does (inside the update's transaction).
@@ -36,7 +37,7 @@ pub(super) fn handle(
         event(
             tx,
             now,
-            "telegram.refused",
+            EventKind::TelegramRefused,
             None,
             json!({ "chat": chat, "data": q.data, "why": "the chat is not linked to a client" }),
         )?;

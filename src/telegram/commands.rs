@@ -12,6 +12,7 @@ use super::conversation::{
 use super::link::token_hash;
 use crate::channel::telegram::api::Message;
 use crate::config::Config;
+use crate::domain::EventKind;
 use crate::render::dates::overdue_words;
 use crate::render::telegram_escape as esc;
 use crate::store::{self, telegram::TokenProblem};
@@ -147,7 +148,7 @@ fn start_with_token(
             event(
                 tx,
                 now,
-                "telegram.linked",
+                EventKind::TelegramLinked,
                 Some(&target.client_id),
                 json!({ "chat": chat, "contact": target.contact_id }),
             )?;
@@ -168,7 +169,7 @@ fn start_with_token(
             event(
                 tx,
                 now,
-                "telegram.link_refused",
+                EventKind::TelegramLinkRefused,
                 None,
                 json!({ "chat": chat, "why": why }),
             )?;
@@ -222,7 +223,7 @@ pub(super) fn stop(tx: &Connection, who: &Linked, now: DateTime<Utc>) -> Result<
     event(
         tx,
         now,
-        "telegram.unlinked",
+        EventKind::TelegramUnlinked,
         Some(&who.client.id),
         json!({ "chat": chat }),
     )?;

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use crate::channel::telegram::api::Update;
 use crate::channel::telegram::buttons::{self, Press};
 use crate::config::Config;
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Client};
 use crate::engine::apply::{self, Incoming, Scope};
 use crate::render::dates::{date_day, date_short};
@@ -26,7 +27,7 @@ use crate::render::{Renderer, telegram_escape as esc};
 use crate::store;
 use crate::understand::{Intent, understand};
 
-const ACTOR: &str = "telegram";
+const ACTOR: Actor = Actor::Telegram;
 
 /// Something the bot says right away, after the update's transaction commits.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +117,7 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
                 event(
                     tx,
                     now,
-                    "telegram.unreachable",
+                    EventKind::TelegramUnreachable,
                     Some(&client),
                     json!({ "chat": chat, "why": "the user blocked the bot" }),
                 )?;
@@ -153,7 +154,7 @@ pub(super) fn send(chat: i64, html: String, markup: Option<Value>) -> Action {
 pub(super) fn event(
     tx: &Connection,
     now: DateTime<Utc>,
-    kind: &str,
+    kind: EventKind,
     client: Option<&str>,
     detail: Value,
 ) -> Result<()> {
@@ -216,7 +217,7 @@ pub(super) fn words(
         event(
             tx,
             now,
-            "telegram.stop_words",
+            EventKind::TelegramStopWords,
             Some(&who.client.id),
             json!({ "chat": chat, "words": text, "evidence": reading.evidence }),
         )?;
@@ -245,7 +246,7 @@ pub(super) fn words(
         event(
             tx,
             now,
-            "telegram.asked_back",
+            EventKind::TelegramAskedBack,
             Some(&who.client.id),
             json!({ "chat": chat, "words": text, "understood": reading.promised_date }),
         )?;
@@ -276,7 +277,7 @@ pub(super) fn words(
         h.outcome = "duplicate";
         return Ok(h);
     };
-    if applied.status == "needs_review" && applied.alert.is_some() {
+    if applied.status == crate::domain::ResponseStatus::NeedsReview && applied.alert.is_some() {
         h.actions.push(send(
             chat,
             format!(
@@ -357,7 +358,7 @@ pub(super) fn refuse(
     event(
         tx,
         now,
-        "telegram.refused",
+        EventKind::TelegramRefused,
         Some(&who.client.id),
         json!({ "chat": who.chat, "what": what, "why": why }),
     )

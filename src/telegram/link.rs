@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::domain::{Actor, EventKind};
 use crate::store::{self, Store};
 
 /// A deep link just issued.
@@ -82,8 +83,8 @@ pub fn create_link(
         store::events::append(
             tx,
             now,
-            "cli",
-            "telegram.link_issued",
+            Actor::Cli,
+            EventKind::TelegramLinkIssued,
             Some(client_id),
             None,
             serde_json::json!({ "contact": contact.id, "expires_at": expires_at }),

@@ -4,11 +4,6 @@
 //! Fixed phrases live in `lexicon`; this file handles the verbs, whose many forms
 //! (present, future, preterite, perfect, periphrasis, clitics) would not fit a phrase list.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::Serialize;
-
 use crate::understand::normalise::{Kind, Token};
 
 mod statements;
@@ -16,88 +11,7 @@ mod verbs;
 
 pub(crate) use statements::statements;
 
-/// What the client means by the reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Intent {
-    /// Will pay, with or without a date.
-    Promise,
-    /// Says the invoice is already paid.
-    Paid,
-    /// Contests the invoice, the amount or the work.
-    Dispute,
-    /// Asks for instalments or a delay, or proposes partial payments.
-    Plan,
-    /// Asks not to be contacted any more.
-    Stop,
-    /// Asks for a copy, bank details or an explanation.
-    Question,
-    /// An automatic reply (out of office, acknowledgement).
-    AutoReply,
-    /// None of the above.
-    Other,
-}
-
-impl Intent {
-    /// Every intent, in the order of precedence used when several are present.
-    pub const ALL: [Intent; 8] = [
-        Intent::AutoReply,
-        Intent::Dispute,
-        Intent::Paid,
-        Intent::Stop,
-        Intent::Plan,
-        Intent::Promise,
-        Intent::Question,
-        Intent::Other,
-    ];
-
-    /// The stable snake_case name used in JSON and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Intent::Promise => "promise",
-            Intent::Paid => "paid",
-            Intent::Dispute => "dispute",
-            Intent::Plan => "plan",
-            Intent::Stop => "stop",
-            Intent::Question => "question",
-            Intent::AutoReply => "auto_reply",
-            Intent::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for Intent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The error for a string that names no intent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownIntent(pub String);
-
-impl fmt::Display for UnknownIntent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown intent {:?}: expected promise, paid, dispute, plan, stop, question, auto_reply or other",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for UnknownIntent {}
-
-impl FromStr for Intent {
-    type Err = UnknownIntent;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Intent::ALL
-            .into_iter()
-            .find(|i| i.as_str() == s)
-            .ok_or_else(|| UnknownIntent(s.to_owned()))
-    }
-}
+pub use crate::domain::{Intent, UnknownIntent};
 
 /// A payment statement found in the text.
 #[derive(Debug, Clone)]

@@ -437,7 +437,7 @@ fn json_shape() {
     assert_eq!(v["intent"], "dispute");
     assert!(v["promised_date"].is_null());
     for i in Intent::ALL {
-        assert_eq!(Intent::from_str(i.as_str()), Ok(i));
+        assert_eq!(Intent::from_str(i.as_str()), Ok(*i));
         assert_eq!(serde_json::to_value(i).unwrap_or_default(), i.as_str());
     }
     assert!(Intent::from_str("promesa").is_err());

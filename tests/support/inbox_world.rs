@@ -4,21 +4,20 @@
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use cobrador::config::{Config, EXAMPLE};
 use cobrador::engine;
-use cobrador::import::{Defaults, Kind, import_bytes};
 use cobrador::inbox;
-use cobrador::render::Renderer;
 use cobrador::store::{self, Store};
 
-use super::{Dovecot, imap_section, make_certs};
+use super::{Dovecot, imap_section, make_certs, two_clients};
+pub use super::{mail_fixture, utc};
 
 /// Bound on one pass (generous: the machine is shared).
 pub const BOUND: Duration = Duration::from_secs(180);
 
 /// The harness of one inbox test.
-pub struct World {
+pub struct InboxWorld {
     /// Config file, database, certificates.
     pub tmp: tempfile::TempDir,
     /// The IMAP server.
@@ -29,65 +28,40 @@ pub struct World {
     pub store: Store,
 }
 
-/// 2026-11-`d` at `h`:00 UTC.
-pub fn at(d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap()
-}
-
 fn config_for(tmp: &Path, dovecot: &Dovecot, ca: &Path, extra: &str) -> String {
     format!("{EXAMPLE}\n{}", imap_section(dovecot, tmp, ca, extra))
 }
 
 /// Dovecot, a database with two clients (C1 uno@cliente.example with F-1, C2
-/// dos@cliente.example with F-2), and our first reminder to C1 queued.
-pub fn world(extra: &str) -> World {
+/// dos@cliente.example with F-2: [`two_clients`]), and our first reminder to C1 queued.
+pub fn world(extra: &str) -> InboxWorld {
     let tmp = tempfile::tempdir().unwrap();
     let certs = make_certs(tmp.path());
     let dovecot = Dovecot::start(&certs);
     let text = config_for(tmp.path(), &dovecot, &certs.ca, extra);
     std::fs::write(tmp.path().join("cobrador.toml"), &text).unwrap();
-    let mut config = Config::parse(&text, "cobrador.toml").unwrap();
-    config.database = tmp.path().join("c.db");
-    let mut store = Store::open(&config.database).unwrap();
-    let d = Defaults {
-        country: "ES".into(),
-        currency: "EUR".into(),
-        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
-    };
-    let clients = "id;name;email\nC1;Uno;uno@cliente.example\nC2;Dos;dos@cliente.example\n";
-    import_bytes(
-        &mut store,
-        Kind::Clients,
-        "c.csv",
-        clients.as_bytes(),
-        &d,
-        false,
-        at(1, 9),
+    let config = Config::parse(&text, "cobrador.toml").unwrap();
+    let mut base = two_clients()
+        .in_dir(tmp)
+        .config(config)
+        .imported_at(utc("2026-11-01 09:00"))
+        .build();
+    engine::queue_due(
+        &mut base.store,
+        &base.config,
+        &base.renderer,
+        utc("2026-11-24 10:00"),
     )
     .unwrap();
-    let inv = "numero;cliente;fecha;vencimiento;importe\n\
-               F-1;C1;01/10/2026;02/11/2026;500\nF-2;C2;01/10/2026;02/11/2026;700\n";
-    import_bytes(
-        &mut store,
-        Kind::Invoices,
-        "i.csv",
-        inv.as_bytes(),
-        &d,
-        false,
-        at(1, 9),
-    )
-    .unwrap();
-    let renderer = Renderer::new(None).unwrap();
-    engine::queue_due(&mut store, &config, &renderer, at(24, 10)).unwrap();
-    World {
-        tmp,
+    InboxWorld {
+        tmp: base.dir,
         dovecot,
-        config,
-        store,
+        config: base.config,
+        store: base.store,
     }
 }
 
-impl World {
+impl InboxWorld {
     /// The Message-ID of our reminder to C1.
     pub fn ours(&self) -> String {
         store::outbox::for_client(self.store.conn(), "C1")
@@ -131,19 +105,9 @@ pub fn mail(from: &str, subject: &str, id: &str, in_reply_to: Option<&str>, body
     .into_bytes()
 }
 
-/// A file of tests/fixtures/mail.
-pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/mail")
-            .join(name),
-    )
-    .unwrap()
-}
-
 /// A fixture sent by C1's contact instead of its original sender (its first line is From:).
 pub fn from_c1(name: &str) -> Vec<u8> {
-    let raw = fixture(name);
+    let raw = mail_fixture(name);
     let end = raw.iter().position(|b| *b == b'\n').unwrap() + 1;
     assert!(raw.starts_with(b"From: "), "{name}");
     [

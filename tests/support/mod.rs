@@ -1,18 +1,41 @@
-//! Real servers on 127.0.0.1 for the integration tests, started and stopped by the tests.
+//! Everything the integration tests share: a new test file says `mod support;` and starts
+//! here (docs/architecture.md, "Tests", says how to write one).
 //!
-//! - [`Capture`]: Debian's aiosmtpd (`/usr/bin/python3` + `smtp_capture.py` beside this file),
-//!   storing every accepted message; killed on drop.
-//! - [`stall_server`]: an SMTP server that greets, answers EHLO and then never says another word.
-//! - [`make_certs`]: a throwaway CA and a certificate for 127.0.0.1/localhost, made with openssl.
+//! - A business to test against: [`world`] / [`two_clients`] (world.rs) for library-level
+//!   tests (a real SQLite file, imported clients and invoices, the example configuration);
+//!   [`config_text`] / [`config`] for the test business's configuration with extra sections;
+//!   [`world_with_clients`] and [`init_with_examples`] for a directory the binary runs in.
+//! - Time: [`utc`] (`"2026-11-24 10:00"`), the one way to write a moment; [`t0`], the fixed
+//!   clock of the outbox tests.
+//! - The real binary (bin.rs): [`cobrador_cmd`], [`run_cobrador`] (its `Output`),
+//!   [`cobrador_ok`] (panics with stderr unless it succeeds); [`wait_until`] for a daemon.
+//! - MIME fixtures: [`mail_fixture`] reads `tests/fixtures/mail/NAME.eml` (the corpus
+//!   tests/mail_corpus.rs checks every file there against `expected.json`).
+//! - Real servers on 127.0.0.1, started and stopped by the tests: [`Capture`] (Debian's
+//!   aiosmtpd, `smtp_capture.py` beside this file, storing every accepted message; killed on
+//!   drop); [`stall_server`] (greets, answers EHLO, then never says another word);
+//!   [`make_certs`] (a throwaway CA and a certificate for 127.0.0.1/localhost, made with
+//!   openssl); [`Dovecot`] (plus dovecot_ops.rs and inbox_world.rs for the inbox tests). The
+//!   fake Telegram Bot API is telegram.rs, included by the tests that need it.
 //!
 //! Needs the packages in scripts/test.sh (python3-aiosmtpd, openssl, postfix, dovecot-imapd).
 
-#![allow(dead_code)]
+// Each test binary compiles this module and uses a part of it.
+#![allow(dead_code, unused_imports)]
 
+mod bin;
 mod dovecot_ops;
 pub mod inbox_world;
+mod world;
 
+pub use bin::{
+    all_output, cobrador_cmd, cobrador_ok, import_examples, init_with_examples, parse_reply,
+    run_cobrador, run_with_stdin, wait_until,
+};
 pub use dovecot_ops::imap_section;
+pub use world::{
+    TWO_CLIENTS, TWO_INVOICES, World, WorldBuilder, import_defaults, two_clients, utc, world,
+};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -20,7 +43,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use cobrador::config::Config;
 use cobrador::domain::Channel;
 use cobrador::store::{NewOutboxMessage, Store, outbox};
@@ -129,6 +152,14 @@ pub fn captured(dir: &Path) -> Vec<Vec<u8>> {
 pub fn message_id_of(raw: &[u8]) -> String {
     let parsed = mail_parser::MessageParser::default().parse(raw).unwrap();
     format!("<{}>", parsed.message_id().unwrap())
+}
+
+/// The file `tests/fixtures/mail/{name}` (e.g. `reply-gmail-es.eml`).
+pub fn mail_fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/mail")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A port with nothing listening (bound, then released).
@@ -285,9 +316,9 @@ pub fn plain_smtp(port: u16, timeout_secs: u64) -> String {
     )
 }
 
-/// A fixed test clock.
+/// A fixed test clock: Monday 23 November 2026, 10:00 in Madrid.
 pub fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+    utc("2026-11-23 09:00")
 }
 
 /// Creates a client row (outbox rows need one).
@@ -509,30 +540,6 @@ impl Drop for Dovecot {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// Runs the real binary with `--config DIR/cobrador.toml` and extra environment.
-pub fn run_cobrador(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cobrador"))
-        .current_dir(dir)
-        .arg("--config")
-        .arg(dir.join("cobrador.toml"))
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("run cobrador")
-}
-
-/// Like [`run_cobrador`], and fails the test unless it succeeds; returns stdout.
-pub fn cobrador_ok(dir: &Path, args: &[&str]) -> String {
-    let out = run_cobrador(dir, args, &[]);
-    assert!(
-        out.status.success(),
-        "cobrador {args:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Writes `cobrador.toml` (the test business plus `extra`), creates the database and imports

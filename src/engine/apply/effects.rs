@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 use super::{Applied, Incoming};
 use crate::config::Config;
+use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
 use crate::engine::matcher::Match;
 use crate::render::{self, Renderer};
@@ -33,6 +34,40 @@ pub(super) fn act(
         .received_at
         .with_timezone(&m.client.time_zone)
         .date_naive();
+    let (ack_kind, alert_kind) =
+        change_state(tx, m, reading, today, promised_amount, response_id, now)?;
+    if let Some(kind) = ack_kind {
+        applied.ack = queue_ack(
+            tx,
+            config,
+            renderer,
+            m,
+            kind,
+            reading,
+            promised_amount,
+            currency.as_deref(),
+            inc,
+            response_id,
+            now,
+        )?;
+    }
+    if let Some(kind) = alert_kind {
+        applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
+    }
+    Ok(())
+}
+
+/// The state change an intent calls for (promise, claim, dispute, plan hold, opt-out), with
+/// its audit events; returns the acknowledgement and the owner alert it calls for.
+fn change_state(
+    tx: &Connection,
+    m: &Match,
+    reading: &Reading,
+    today: chrono::NaiveDate,
+    promised_amount: Option<Money>,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Option<&'static str>, Option<&'static str>)> {
     let single = (m.invoices.len() == 1).then(|| m.invoices[0].number.clone());
     let mut ack_kind = None;
     let mut alert_kind = None;
@@ -56,7 +91,7 @@ pub(super) fn act(
                 tx,
                 m,
                 |s| s == InvoiceStatus::Open,
-                "invoice.paid_claimed",
+                EventKind::InvoicePaidClaimed,
                 response_id,
                 now,
                 |n| store::invoices::set_paid_claim(tx, n, Some(today), now),
@@ -70,9 +105,15 @@ pub(super) fn act(
         }
         Intent::Dispute => {
             let open = |s| matches!(s, InvoiceStatus::Open | InvoiceStatus::OnHold);
-            each_invoice(tx, m, open, "invoice.disputed", response_id, now, |n| {
-                store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now)
-            })?;
+            each_invoice(
+                tx,
+                m,
+                open,
+                EventKind::InvoiceDisputed,
+                response_id,
+                now,
+                |n| store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now),
+            )?;
             ack_kind = Some("ack_dispute");
             alert_kind = Some("dispute");
         }
@@ -82,7 +123,7 @@ pub(super) fn act(
                 tx,
                 m,
                 |s| s == InvoiceStatus::Open,
-                "invoice.held_for_plan",
+                EventKind::InvoiceHeldForPlan,
                 response_id,
                 now,
                 |n| store::invoices::set_status(tx, n, InvoiceStatus::OnHold, now),
@@ -95,8 +136,8 @@ pub(super) fn act(
             store::events::append(
                 tx,
                 now,
-                "inbox",
-                "client.opted_out",
+                Actor::Inbox,
+                EventKind::ClientOptedOut,
                 Some(&m.client.id),
                 None,
                 serde_json::json!({ "response": response_id }),
@@ -104,28 +145,10 @@ pub(super) fn act(
             ack_kind = Some("ack_stop");
             alert_kind = Some("stop");
         }
-        Intent::AutoReply => {}
+        Intent::AutoReply | Intent::Bounce => {}
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
-    if let Some(kind) = ack_kind {
-        applied.ack = queue_ack(
-            tx,
-            config,
-            renderer,
-            m,
-            kind,
-            reading,
-            promised_amount,
-            currency.as_deref(),
-            inc,
-            response_id,
-            now,
-        )?;
-    }
-    if let Some(kind) = alert_kind {
-        applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
-    }
-    Ok(())
+    Ok((ack_kind, alert_kind))
 }
 
 /// Records the promise a reply made, with its audit event.
@@ -154,8 +177,8 @@ fn record_promise(
     store::events::append(
         tx,
         now,
-        "inbox",
-        "promise.recorded",
+        Actor::Inbox,
+        EventKind::PromiseRecorded,
         Some(&m.client.id),
         invoice,
         serde_json::json!({ "promise": id, "date": date, "amount": amount, "ambiguous": reading.ambiguous }),
@@ -168,7 +191,7 @@ fn each_invoice(
     tx: &Connection,
     m: &Match,
     applies: impl Fn(InvoiceStatus) -> bool,
-    kind: &str,
+    kind: EventKind,
     response_id: i64,
     now: DateTime<Utc>,
     change: impl Fn(&str) -> anyhow::Result<()>,
@@ -178,7 +201,7 @@ fn each_invoice(
         store::events::append(
             tx,
             now,
-            "inbox",
+            Actor::Inbox,
             kind,
             Some(&m.client.id),
             Some(&inv.number),
@@ -305,8 +328,8 @@ pub(super) fn queue_alert(
         store::events::append(
             tx,
             now,
-            "inbox",
-            "reply.needs_review",
+            Actor::Inbox,
+            EventKind::ReplyNeedsReview,
             None,
             None,
             serde_json::json!({ "response": response_id }),

@@ -4,16 +4,16 @@
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, Utc};
-use std::str::FromStr;
 
 use super::{Applied, Incoming, effects};
 use crate::config::Config;
-use crate::domain::Channel;
+use crate::domain::ResponseStatus;
+use crate::domain::{Actor, EventKind};
 use crate::engine::matcher;
 use crate::mail::bounce::Bounce;
 use crate::mail::classify::Kind;
 use crate::render::Renderer;
-use crate::store::{self, Store, responses::Review};
+use crate::store::{self, NewResponse, Store, responses::Review};
 use crate::understand::{Intent, understand};
 
 /// What the owner decided about a message.
@@ -45,7 +45,7 @@ pub fn reclassify(
             .with_context(|| format!("no reply #{id} (see `cobrador responses --review`)"))?;
         let x = stored.response;
         let inc = Incoming {
-            channel: Channel::from_str(&x.channel).ok(),
+            channel: x.channel.channel(),
             external_id: x.external_id.clone(),
             received_at: x.received_at,
             sender: x.sender.clone(),
@@ -60,10 +60,10 @@ pub fn reclassify(
         let client = r.client.clone().or(x.client_id.clone());
         let mut applied = Applied {
             response_id: id,
-            kind: r.kind.as_str().into(),
+            kind: r.kind.into(),
             client: client.clone(),
-            intent: String::new(),
-            status: "reviewed".into(),
+            intent: Intent::Other,
+            status: ResponseStatus::Reviewed,
             invoices: x.invoices.clone(),
             effect: String::new(),
             ack: None,
@@ -72,87 +72,146 @@ pub fn reclassify(
         let mut promised_date = None;
         match r.kind {
             Kind::AutoReply => {
-                applied.intent = "auto_reply".into();
+                applied.intent = Intent::AutoReply;
                 applied.effect = "owner: automatic reply, nothing else".into();
             }
             Kind::Bounce => {
-                let address = r
-                    .address
-                    .clone()
-                    .or(x.sender.clone())
-                    .context("--address: which address bounced?")?;
-                let client = client.context("--client: whose address bounced?")?;
-                let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id)?;
-                let bounce = Bounce {
-                    failed_recipients: vec![address.to_ascii_lowercase()],
-                    permanent: true,
-                    diagnostic: Some("confirmado por el responsable".into()),
-                    original_message_ids: vec![],
-                };
-                let marked = super::mark_undeliverable(tx, &bounce, &m, id, now)?;
-                if marked.is_empty() {
-                    bail!("{address} is not an email address of client {client}");
-                }
-                applied.intent = "bounce".into();
+                let marked = mark_bounced(tx, &x, r, client, id, now)?;
+                applied.intent = Intent::Bounce;
                 applied.effect = format!("owner: {} marked undeliverable", marked.join(", "));
             }
             Kind::Reply => {
-                let intent = r
-                    .intent
-                    .context("--intent: promise, paid, dispute, plan, stop, question or other")?;
-                let client = client.context("--client: which client sent it?")?;
-                let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id)?;
-                let mut reading =
-                    understand(&inc.visible_text(), inc.received_at, m.client.time_zone);
-                reading.intent = intent;
-                if r.promised_date.is_some() {
-                    reading.promised_date = r.promised_date;
-                    reading.ambiguous = false;
-                }
-                if intent == Intent::Promise && reading.promised_date.is_none() {
-                    bail!("--date: a promise needs the date it was made for (YYYY-MM-DD)");
-                }
-                promised_date = reading.promised_date.filter(|_| intent == Intent::Promise);
-                applied.intent = intent.as_str().into();
-                applied.invoices = m.invoices.iter().map(|i| i.number.clone()).collect();
-                applied.effect = format!("owner: read as {intent}");
-                effects::act(
-                    tx,
+                let reread = Reread {
                     config,
                     renderer,
-                    &m,
-                    &reading,
-                    None,
-                    &inc,
+                    x: &x,
+                    inc: &inc,
                     id,
-                    &mut applied,
                     now,
-                )?;
+                };
+                promised_date = reread_reply(tx, &reread, r, client, &mut applied)?;
             }
         }
-        store::responses::set_review(
-            tx,
-            id,
-            &Review {
-                kind: r.kind.as_str(),
-                intent: &applied.intent,
-                promised_date,
-                client_id: applied.client.as_deref(),
-                status: "reviewed",
-                effect: &applied.effect,
-                invoices: Some(&applied.invoices),
-            },
-        )?;
-        store::events::append(
-            tx,
-            now,
-            "owner",
-            "reply.reclassified",
-            applied.client.as_deref(),
-            None,
-            serde_json::json!({ "response": id, "kind": applied.kind, "intent": applied.intent,
-                                "promised_date": promised_date }),
-        )?;
+        record_review(tx, id, r.kind, &applied, promised_date, now)?;
         Ok(applied)
     })
+}
+
+/// The stored message and what the owner's reading of it needs.
+struct Reread<'a> {
+    config: &'a Config,
+    renderer: &'a Renderer,
+    x: &'a NewResponse,
+    inc: &'a Incoming,
+    id: i64,
+    now: DateTime<Utc>,
+}
+
+/// `--as bounce`: marks the named (or sending) address of the client undeliverable; returns
+/// the addresses marked.
+fn mark_bounced(
+    tx: &rusqlite::Connection,
+    x: &NewResponse,
+    r: &Reclassify,
+    client: Option<String>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<String>> {
+    let address = r
+        .address
+        .clone()
+        .or(x.sender.clone())
+        .context("--address: which address bounced?")?;
+    let client = client.context("--client: whose address bounced?")?;
+    let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id)?;
+    let bounce = Bounce {
+        failed_recipients: vec![address.to_ascii_lowercase()],
+        permanent: true,
+        diagnostic: Some("confirmado por el responsable".into()),
+        original_message_ids: vec![],
+    };
+    let marked = super::mark_undeliverable(tx, &bounce, &m, id, now)?;
+    if marked.is_empty() {
+        bail!("{address} is not an email address of client {client}");
+    }
+    Ok(marked)
+}
+
+/// `--as reply --intent ...`: the message read with the owner's intent (and date), acted on
+/// as if it had been read so; returns the promised date it records, if any.
+fn reread_reply(
+    tx: &rusqlite::Connection,
+    rr: &Reread<'_>,
+    r: &Reclassify,
+    client: Option<String>,
+    applied: &mut Applied,
+) -> anyhow::Result<Option<NaiveDate>> {
+    let intent = r
+        .intent
+        .context("--intent: promise, paid, dispute, plan, stop, question or other")?;
+    let client = client.context("--client: which client sent it?")?;
+    let m = matcher::for_client(tx, &client, &rr.x.invoices, rr.x.outbox_id)?;
+    let mut reading = understand(
+        &rr.inc.visible_text(),
+        rr.inc.received_at,
+        m.client.time_zone,
+    );
+    reading.intent = intent;
+    if r.promised_date.is_some() {
+        reading.promised_date = r.promised_date;
+        reading.ambiguous = false;
+    }
+    if intent == Intent::Promise && reading.promised_date.is_none() {
+        bail!("--date: a promise needs the date it was made for (YYYY-MM-DD)");
+    }
+    applied.intent = intent;
+    applied.invoices = m.invoices.iter().map(|i| i.number.clone()).collect();
+    applied.effect = format!("owner: read as {intent}");
+    effects::act(
+        tx,
+        rr.config,
+        rr.renderer,
+        &m,
+        &reading,
+        None,
+        rr.inc,
+        rr.id,
+        applied,
+        rr.now,
+    )?;
+    Ok(reading.promised_date.filter(|_| intent == Intent::Promise))
+}
+
+/// Stores the owner's reading on the response, with its audit event.
+fn record_review(
+    tx: &rusqlite::Connection,
+    id: i64,
+    kind: Kind,
+    applied: &Applied,
+    promised_date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    store::responses::set_review(
+        tx,
+        id,
+        &Review {
+            kind: kind.into(),
+            intent: applied.intent,
+            promised_date,
+            client_id: applied.client.as_deref(),
+            status: ResponseStatus::Reviewed,
+            effect: &applied.effect,
+            invoices: Some(&applied.invoices),
+        },
+    )?;
+    store::events::append(
+        tx,
+        now,
+        Actor::Owner,
+        EventKind::ReplyReclassified,
+        applied.client.as_deref(),
+        None,
+        serde_json::json!({ "response": id, "kind": applied.kind, "intent": applied.intent,
+                            "promised_date": promised_date }),
+    )
 }

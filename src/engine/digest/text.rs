@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::DigestData;
+use crate::domain::Intent;
 use crate::render::dates::{date_day, date_long};
 
 /// A composed digest.
@@ -16,16 +17,16 @@ pub struct DigestMessage {
 }
 
 /// How an intent reads in the digest.
-pub fn intent_words(intent: &str) -> &'static str {
+pub fn intent_words(intent: Intent) -> &'static str {
     match intent {
-        "promise" => "promete pagar",
-        "paid" => "dice que ya ha pagado",
-        "dispute" => "no está de acuerdo con la factura",
-        "plan" => "pide pagar a plazos",
-        "stop" => "pide que no le escribamos más",
-        "question" => "hace una pregunta",
-        "auto_reply" => "respuesta automática",
-        _ => "mensaje sin clasificar",
+        Intent::Promise => "promete pagar",
+        Intent::Paid => "dice que ya ha pagado",
+        Intent::Dispute => "no está de acuerdo con la factura",
+        Intent::Plan => "pide pagar a plazos",
+        Intent::Stop => "pide que no le escribamos más",
+        Intent::Question => "hace una pregunta",
+        Intent::AutoReply => "respuesta automática",
+        Intent::Other | Intent::Bounce => "mensaje sin clasificar",
     }
 }
 
@@ -200,7 +201,7 @@ fn section_replies(b: &mut String, d: &DigestData) {
             b,
             "- {}: {}{date}{review}. «{}»",
             r.client,
-            intent_words(&r.intent),
+            intent_words(r.intent),
             r.excerpt
         );
     }
@@ -323,7 +324,7 @@ mod tests {
             }],
             replies: vec![ReplyLine {
                 client: "Construcciones Ebro".into(),
-                intent: "promise".into(),
+                intent: Intent::Promise,
                 promised_date: Some(day("2026-11-27")),
                 needs_review: false,
                 excerpt: "Le pago el viernes".into(),

@@ -164,11 +164,11 @@ impl Default for Case {
     }
 }
 
+/// Contact hours, weekends, national, regional and owner-added holidays (Madrid).
 #[test]
-fn next_send_moments() {
+fn next_send_moments_in_the_window_weekends_and_holidays() {
     let m = |text| local(Madrid, text);
-    let mx = |text| local(Mexico_City, text);
-    let cases = [
+    check_next_send_moments(vec![
         Case {
             name: "inside the window: send at once",
             earliest: m("2026-11-24 10:15"),
@@ -226,6 +226,15 @@ fn next_send_moments() {
             reason: Some("holiday festivo del negocio on 2026-11-24"),
             ..Case::default()
         },
+    ]);
+}
+
+/// The day and hour are the client's, whatever the UTC instant.
+#[test]
+fn next_send_moments_in_the_clients_time_zone() {
+    let m = |text| local(Madrid, text);
+    let mx = |text| local(Mexico_City, text);
+    check_next_send_moments(vec![
         Case {
             name: "UTC Thursday evening is already Friday in Madrid",
             earliest: utc("2026-11-26T23:30:00Z"),
@@ -258,6 +267,15 @@ fn next_send_moments() {
             expected: mx("2026-11-24 10:00"),
             ..Case::default()
         },
+    ]);
+}
+
+/// The minimum gap, the daily cap and the rolling weekly cap.
+#[test]
+fn next_send_moments_after_gaps_and_caps() {
+    let m = |text| local(Madrid, text);
+    let mx = |text| local(Mexico_City, text);
+    check_next_send_moments(vec![
         Case {
             name: "minimum gap of 2 days",
             earliest: m("2026-11-24 10:00"),
@@ -297,6 +315,14 @@ fn next_send_moments() {
             reason: Some("weekly cap of 3 reached"),
             ..Case::default()
         },
+    ]);
+}
+
+/// Each country's contact days, and the clock changes.
+#[test]
+fn next_send_moments_by_country_and_across_dst() {
+    let m = |text| local(Madrid, text);
+    check_next_send_moments(vec![
         Case {
             name: "Colombia: Saturday until 15:00, then Monday (Sunday never)",
             country: Country::Colombia,
@@ -357,7 +383,11 @@ fn next_send_moments() {
             reason: Some("weekend"),
             ..Case::default()
         },
-    ];
+    ]);
+}
+
+/// Each case's next moment, its reason, and that the moment found is allowed.
+fn check_next_send_moments(cases: Vec<Case>) {
     for case in cases {
         let rules = rules(case.country, case.config);
         let extra: Vec<NaiveDate> = case.extra.iter().map(|d| date(d)).collect();

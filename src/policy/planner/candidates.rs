@@ -12,7 +12,12 @@ use rust_decimal::Decimal;
 
 use super::settle::Settled;
 use super::{ClientFile, Plan, hold};
-use crate::domain::{Contact, Invoice, InvoiceStatus, Money};
+use crate::domain::{Contact, HoldKind, Invoice, InvoiceStatus, Money};
+
+/// The contacts that may be written to at all: those who have not opted out.
+pub fn reachable(file: &ClientFile) -> Vec<&Contact> {
+    file.contacts.iter().filter(|c| !c.opted_out).collect()
+}
 
 /// The contacts that may be written to, or `None` (with the hold recorded) when the client as
 /// a whole is not chased today.
@@ -23,42 +28,59 @@ pub(super) fn gate_client<'a>(
 ) -> Option<Vec<&'a Contact>> {
     let id = &file.client.id;
     if file.client.on_hold {
-        hold(out, id, vec![], "paused: client on manual hold".into());
+        hold(
+            out,
+            id,
+            vec![],
+            HoldKind::ClientOnHold,
+            "paused: client on manual hold".into(),
+        );
         return None;
     }
-    let reachable: Vec<&Contact> = file.contacts.iter().filter(|c| !c.opted_out).collect();
+    let reachable = reachable(file);
     if reachable.is_empty() {
-        let reason = if file.contacts.is_empty() {
-            "no contact to write to"
+        let (kind, reason) = if file.contacts.is_empty() {
+            (HoldKind::NoContact, "no contact to write to")
         } else {
-            "opted out"
+            (HoldKind::OptedOut, "opted out")
         };
-        hold(out, id, vec![], reason.into());
+        hold(out, id, vec![], kind, reason.into());
         return None;
     }
     if let Some(until) = client_paused_until {
-        hold(out, id, vec![], format!("paused: promise until {until}"));
+        hold(
+            out,
+            id,
+            vec![],
+            HoldKind::Promise,
+            format!("paused: promise until {until}"),
+        );
         return None;
     }
     Some(reachable)
 }
 
 /// Why an open invoice is not chased today, if it is not.
-pub(super) fn stop_reason(inv: &Invoice, settled: &Settled<'_>) -> Option<String> {
+pub(super) fn stop_reason(inv: &Invoice, settled: &Settled<'_>) -> Option<(HoldKind, String)> {
     match inv.status {
-        InvoiceStatus::Disputed => {
-            Some("stopped: disputed, waiting for a person to resolve it".to_owned())
-        }
-        InvoiceStatus::OnHold => Some("stopped: invoice on hold".to_owned()),
+        InvoiceStatus::Disputed => Some((
+            HoldKind::Disputed,
+            "stopped: disputed, waiting for a person to resolve it".to_owned(),
+        )),
+        InvoiceStatus::OnHold => Some((
+            HoldKind::InvoiceOnHold,
+            "stopped: invoice on hold".to_owned(),
+        )),
         _ => match inv.paid_claimed_on {
-            Some(on) => Some(format!(
-                "stopped: client says it was paid ({on}), check the bank"
+            Some(on) => Some((
+                HoldKind::PaidClaim,
+                format!("stopped: client says it was paid ({on}), check the bank"),
             )),
             None => settled.in_plan.get(&inv.number).cloned().or_else(|| {
                 settled
                     .paused
                     .get(&inv.number)
-                    .map(|until| format!("paused: promise until {until}"))
+                    .map(|until| (HoldKind::Promise, format!("paused: promise until {until}")))
             }),
         },
     }
@@ -75,7 +97,7 @@ pub(super) fn candidates<'a>(
     let mut kept: Vec<&Invoice> = Vec::new();
     for inv in open {
         match stop_reason(inv, settled) {
-            Some(r) => hold(out, client, vec![inv.number.clone()], r),
+            Some((kind, r)) => hold(out, client, vec![inv.number.clone()], kind, r),
             None => kept.push(inv),
         }
     }
@@ -106,6 +128,7 @@ pub(super) fn apply_minimum<'a>(
                 out,
                 client,
                 vec![inv.number.clone()],
+                HoldKind::BelowMinimum,
                 format!("below the minimum amount of {minimum} {}", inv.currency),
             );
         }

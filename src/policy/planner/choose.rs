@@ -1,5 +1,6 @@
 //! Choosing the channel, the recipients and the moment of one planned message.
 
+use crate::domain::HoldKind;
 use crate::domain::OutboxStatus;
 use crate::domain::{Channel, Contact, ContactRole, Invoice};
 use crate::policy::ladder::Stage;
@@ -23,6 +24,50 @@ fn address(c: &Contact, channel: Channel) -> Option<String> {
         Channel::Email => c.email.clone(),
         Channel::Telegram => c.telegram_chat_id.map(|id| id.to_string()),
     }
+}
+
+/// The contacts a message is addressed to: the billing contacts among `reachable`, or every
+/// reachable contact when none is billing.
+fn addressed<'a>(reachable: &[&'a Contact]) -> Vec<&'a Contact> {
+    let billing: Vec<&Contact> = reachable
+        .iter()
+        .copied()
+        .filter(|c| c.role == ContactRole::Billing)
+        .collect();
+    if billing.is_empty() {
+        reachable.to_vec()
+    } else {
+        billing
+    }
+}
+
+/// The recipients and the copies of a message of `stage` on `channel`, among the `reachable`
+/// contacts ([`super::reachable`]): the addresses of the [`addressed`] contacts; in copy (email
+/// only), the contacts whose role the stage's `copy-roles` names, never a recipient twice. A
+/// hand-over goes to no client address (it is a task for a person). `preview` uses it too.
+pub fn addressees(
+    reachable: &[&Contact],
+    stage: &Stage,
+    channel: Channel,
+) -> (Vec<String>, Vec<String>) {
+    if stage.handover {
+        return (Vec::new(), Vec::new());
+    }
+    let recipients: Vec<String> = addressed(reachable)
+        .iter()
+        .filter_map(|c| address(c, channel))
+        .collect();
+    let cc: Vec<String> = if channel == Channel::Email {
+        reachable
+            .iter()
+            .filter(|c| stage.copy_roles.iter().any(|r| r == c.role.as_str()))
+            .filter_map(|c| c.email.clone())
+            .filter(|e| !recipients.contains(e))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (recipients, cc)
 }
 
 /// The channel for a stage: the first contact's preference if allowed and reachable, else
@@ -73,26 +118,16 @@ pub(super) fn message(
 ) -> Option<PlannedMessage> {
     let client = &ctx.file.client;
     let numbers: Vec<String> = invoices.iter().map(|i| i.number.clone()).collect();
-    let (channel, recipients, cc) = if stage.handover {
-        (Channel::Email, Vec::new(), Vec::new())
+    let channel = if stage.handover {
+        Channel::Email
     } else {
-        let billing: Vec<&Contact> = ctx
-            .reachable
-            .iter()
-            .copied()
-            .filter(|c| c.role == ContactRole::Billing)
-            .collect();
-        let to: Vec<&Contact> = if billing.is_empty() {
-            ctx.reachable.to_vec()
-        } else {
-            billing
-        };
-        let Some(channel) = channel_for(ctx, stage, &to) else {
+        let Some(channel) = channel_for(ctx, stage, &addressed(ctx.reachable)) else {
             let allowed: Vec<&str> = stage.channels.iter().map(|c| c.as_str()).collect();
             hold(
                 out,
                 &client.id,
                 numbers,
+                HoldKind::NoReachableContact,
                 format!(
                     "no contact reachable by {} for stage {}",
                     allowed.join(" or "),
@@ -101,19 +136,9 @@ pub(super) fn message(
             );
             return None;
         };
-        let recipients: Vec<String> = to.iter().filter_map(|c| address(c, channel)).collect();
-        let cc: Vec<String> = if channel == Channel::Email {
-            ctx.reachable
-                .iter()
-                .filter(|c| stage.copy_roles.iter().any(|r| r == c.role.as_str()))
-                .filter_map(|c| c.email.clone())
-                .filter(|e| !recipients.contains(e))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        (channel, recipients, cc)
+        channel
     };
+    let (recipients, cc) = addressees(ctx.reachable, stage, channel);
     let (send_at, waiting) = match schedule(ctx, stage.handover) {
         Ok(s) => s,
         Err(e) => {
@@ -121,6 +146,7 @@ pub(super) fn message(
                 out,
                 &client.id,
                 numbers,
+                HoldKind::NoMoment,
                 format!("no allowed moment to send: {e}"),
             );
             return None;

@@ -20,6 +20,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::settle::Settled;
 use super::{ClientFile, Plan, hold, on_business_day};
+use crate::domain::HoldKind;
 use crate::domain::Invoice;
 use crate::domain::{OutboxMessage, OutboxStatus, PromiseStatus};
 use crate::policy::HolidayCalendar;
@@ -30,8 +31,8 @@ use crate::policy::ladder::Stage;
 pub(super) enum Step {
     /// Send this ladder index.
     Send(usize),
-    /// Nothing yet; why (and until when).
-    Wait(String),
+    /// Nothing yet; which kind of wait, and why (and until when).
+    Wait(HoldKind, String),
 }
 
 /// Inputs of [`step`] that come from the cycle's history.
@@ -81,18 +82,27 @@ pub(super) fn step(
             .map(|(i, _)| i);
         return match reached {
             Some(i) => Step::Send(i.min(first)),
-            None => Step::Wait("not yet at the first overdue stage".into()),
+            None => Step::Wait(
+                HoldKind::NotYetDue,
+                "not yet at the first overdue stage".into(),
+            ),
         };
     };
     if ladder[last].handover {
-        return Step::Wait("handed over to a person: no more automatic reminders".into());
+        return Step::Wait(
+            HoldKind::HandedOver,
+            "handed over to a person: no more automatic reminders".into(),
+        );
     }
     let next = last + 1;
     if next >= ladder.len() {
-        return Step::Wait(format!(
-            "{} sent on {last_day}; the ladder is finished",
-            ladder[last].name
-        ));
+        return Step::Wait(
+            HoldKind::LadderFinished,
+            format!(
+                "{} sent on {last_day}; the ladder is finished",
+                ladder[last].name
+            ),
+        );
     }
     let g = gap(ladder, last, next);
     let mut earliest = h.since.unwrap_or(last_day).max(last_day) + Days::new(g);
@@ -111,12 +121,15 @@ pub(super) fn step(
     if today >= earliest {
         Step::Send(next)
     } else {
-        Step::Wait(format!(
-            "{} sent on {last_day}; next: {} not before {} {earliest}",
-            ladder[last].name,
-            ladder[next].name,
-            weekday_name(earliest)
-        ))
+        Step::Wait(
+            HoldKind::NextStep,
+            format!(
+                "{} sent on {last_day}; next: {} not before {} {earliest}",
+                ladder[last].name,
+                ladder[next].name,
+                weekday_name(earliest)
+            ),
+        )
     }
 }
 
@@ -244,7 +257,7 @@ pub(super) fn target<'a>(
     let (h, broken) = match cycle_history(file, ladder, &cycle, settled) {
         Ok(found) => found,
         Err(reason) => {
-            hold(out, &client.id, vec![], reason);
+            hold(out, &client.id, vec![], HoldKind::MessagePending, reason);
             return None;
         }
     };
@@ -253,14 +266,15 @@ pub(super) fn target<'a>(
             out,
             &client.id,
             vec![],
+            HoldKind::NoOverdueStage,
             "the ladder has no overdue stage".into(),
         );
         return None;
     };
     let index = match step(ladder, first, driver.due_date, today, h, calendar) {
         Step::Send(i) => i,
-        Step::Wait(reason) => {
-            hold(out, &client.id, vec![], format!("{cycle}: {reason}"));
+        Step::Wait(kind, reason) => {
+            hold(out, &client.id, vec![], kind, format!("{cycle}: {reason}"));
             return None;
         }
     };
@@ -372,8 +386,8 @@ pub(super) fn retry_key(file: &ClientFile, base: String) -> String {
 }
 
 /// The deadline a stage states: the send day plus the gap to the next stage, moved forward
-/// to a business day in the client's calendar.
-pub(super) fn deadline(
+/// to a business day in the client's calendar (none for the last stage).
+pub fn deadline(
     ladder: &[Stage],
     index: usize,
     send_day: NaiveDate,

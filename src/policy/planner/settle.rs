@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ClientFile, PlanCheck, Settings};
 use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
+use crate::domain::HoldKind;
 use crate::domain::{PaymentPlan, PlanStatus};
 use crate::domain::{Promise, PromiseStatus};
 use crate::policy::HolidayCalendar;
@@ -24,7 +25,7 @@ pub(super) struct Settled<'a> {
     /// Promises found broken in this pass.
     pub broken_now: Vec<&'a Promise>,
     /// Invoice number → why a running plan covers it.
-    pub in_plan: BTreeMap<String, String>,
+    pub in_plan: BTreeMap<String, (HoldKind, String)>,
     /// Invoice number → when its plan broke.
     pub plan_broken_on: BTreeMap<String, DateTime<Utc>>,
     /// Instalment reminders due: (plan, instalment, missed).
@@ -137,8 +138,14 @@ fn settle_plans<'a>(
             }
             PlanCheck::Running { next, remind } => {
                 let reason = match next {
-                    Some((n, due)) => format!("plan: instalment {n} due {due}"),
-                    None => "plan: every instalment paid, a balance remains".to_owned(),
+                    Some((n, due)) => (
+                        HoldKind::PlanInstalment,
+                        format!("plan: instalment {n} due {due}"),
+                    ),
+                    None => (
+                        HoldKind::PlanBalance,
+                        "plan: every instalment paid, a balance remains".to_owned(),
+                    ),
                 };
                 for n in &p.invoices {
                     s.in_plan.insert(n.clone(), reason.clone());

@@ -10,7 +10,7 @@ use crate::config::{Config, EXAMPLE};
 use crate::domain::{
     Channel, Client, ClientKind, ContactRole, InvoiceStatus, Payment, PaymentKind,
 };
-use crate::domain::{Contact, Invoice, Money};
+use crate::domain::{Contact, HoldKind, Invoice, Money};
 use crate::domain::{NewOutboxMessage, OutboxMessage, OutboxStatus, Promise, PromiseStatus};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -207,6 +207,11 @@ fn only(plan: &Plan) -> &PlannedMessage {
     &plan.messages[0]
 }
 
+/// The kinds of the plan's holds, in order.
+fn kinds(plan: &Plan) -> Vec<HoldKind> {
+    plan.held.iter().map(|h| h.kind).collect()
+}
+
 fn held(plan: &Plan) -> String {
     plan.held
         .iter()
@@ -298,6 +303,7 @@ fn time_zone_decides_the_day_at_the_boundary() {
         "{}",
         held(&plan)
     );
+    assert!(kinds(&plan).contains(&HoldKind::SkippedBeforeDue));
     mx.file.invoices[0].due_date = day("2026-11-26");
     let plan = mx.plan(now);
     let m = only(&plan);
@@ -393,6 +399,7 @@ fn nothing_new_while_a_message_of_the_cycle_is_still_queued() {
     let plan = world.plan(TUESDAY_MORNING);
     assert!(plan.messages.is_empty());
     assert!(held(&plan).contains("still failed"), "{}", held(&plan));
+    assert!(kinds(&plan).contains(&HoldKind::MessagePending));
 }
 
 #[test]
@@ -525,6 +532,7 @@ fn a_dispute_stops_reminders_until_resolved() {
     let disputed = world.status("F1", InvoiceStatus::Disputed);
     let plan = disputed.plan(TUESDAY_MORNING);
     assert!(held(&plan).contains("disputed"));
+    assert!(kinds(&plan).contains(&HoldKind::Disputed));
     let m = only(&plan);
     assert_eq!(
         m.invoices,
@@ -590,6 +598,7 @@ fn the_final_notice_goes_once_and_the_handover_follows_on_the_announced_date() {
     let plan = done.plan("2027-01-15T09:30:00Z");
     assert!(plan.messages.is_empty());
     assert!(held(&plan).contains("handed over"));
+    assert_eq!(kinds(&plan), [HoldKind::HandedOver]);
 }
 
 #[test]
@@ -843,6 +852,7 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
         "{}",
         held(&plan)
     );
+    assert!(kinds(&plan).contains(&HoldKind::NextStep));
     let mut broken = planned();
     broken.file.plans[0].status = crate::domain::PlanStatus::Broken;
     broken.file.plans[0].resolved_at = Some(at("2026-11-09T11:00:00Z"));

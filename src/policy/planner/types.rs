@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::Channel;
+use crate::domain::HoldKind;
 use crate::policy::ladder::Reminders;
 use crate::policy::{ContactRules, HolidayCalendar};
 
@@ -87,7 +88,10 @@ pub struct Held {
     pub client: String,
     /// Invoices concerned (empty = the whole client).
     pub invoices: Vec<String>,
-    /// Why, e.g. "paused: promise until 2026-12-04".
+    /// Which kind of hold: what callers tell apart (not in the JSON, which is unchanged).
+    #[serde(skip)]
+    pub kind: HoldKind,
+    /// Why, for a person, e.g. "paused: promise until 2026-12-04".
     pub reason: String,
 }
 

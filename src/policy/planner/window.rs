@@ -8,6 +8,7 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 
 use super::choose::ClientCtx;
 use super::{Plan, PlannedMessage, hold};
+use crate::domain::HoldKind;
 use crate::domain::{OutboxMessage, OutboxStatus};
 use crate::policy::calendar::next_send_moment;
 
@@ -183,6 +184,7 @@ pub(super) fn one_per_day(
                     out,
                     &m.client,
                     m.invoices.clone(),
+                    HoldKind::SkippedBeforeDue,
                     format!(
                         "{} for {} skipped: the first free day ({send_day}) is not before its due date",
                         m.stage, m.cycle

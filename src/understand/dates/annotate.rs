@@ -94,13 +94,7 @@ impl Parser<'_, '_> {
             if (m.start > 0 && self.preterite(m.start - 1)) || self.preterite(m.end) {
                 m.past = true;
             }
-            let before = |back: usize| -> &str {
-                if m.start >= back {
-                    self.w(m.start - back)
-                } else {
-                    ""
-                }
-            };
+            let before = |back: usize| self.word_before(m.start, back);
             // "no el viernes, sino el lunes"; "no, el lunes" answers us and negates nothing.
             if before(1) == "no" {
                 m.negated = true;
@@ -111,53 +105,38 @@ impl Parser<'_, '_> {
             {
                 m.preferred = true;
             }
-            // "la factura del 15 de octubre", "con fecha 15/10", "que vence el 30",
-            // "Calle 15 de Mayo": the day names a document or a place, not a payment.
-            let documents = [
-                "factura",
-                "facturas",
-                "recibo",
-                "nota",
-                "pedido",
-                "presupuesto",
-                "correo",
-                "mensaje",
-                "email",
-                "albaran",
-                "cargo",
-                "cuota",
-            ];
-            let always = [
-                "fecha",
-                "fechada",
-                "emitida",
-                "emision",
-                "vencimiento",
-                "vence",
-                "vencio",
-                "vencida",
-                "vencia",
-                "calle",
-                "avenida",
-                "av",
-                "plaza",
-                "colonia",
-                "carrera",
-                "calle",
-                "c",
-            ];
-            let of = matches!(self.w(m.start), "del" | "de");
-            if (of && documents.contains(&before(1)))
-                || (1..=3).any(|b| {
-                    // "la fecha de pago al 2 de diciembre" names the payment's day.
-                    always.contains(&before(b))
-                        && !(1..b).any(|n| matches!(before(n), "pago" | "pagos"))
-                })
-            {
+            if self.names_a_document_or_place(m.start) {
                 m.reference = true;
             }
         }
-        // "el viernes o el lunes", "entre el 10 y el 15", "el 10 o 15".
+        self.mark_alternatives(ms);
+    }
+
+    /// The word `back` words before `start` ("" before the text).
+    fn word_before(&self, start: usize, back: usize) -> &str {
+        if start >= back {
+            self.w(start - back)
+        } else {
+            ""
+        }
+    }
+
+    /// "la factura del 15 de octubre", "con fecha 15/10", "que vence el 30", "Calle 15 de
+    /// Mayo": the day at `start` names a document or a place, not a payment.
+    fn names_a_document_or_place(&self, start: usize) -> bool {
+        let before = |back: usize| self.word_before(start, back);
+        let of = matches!(self.w(start), "del" | "de");
+        (of && DOCUMENTS.contains(&before(1)))
+            || (1..=3).any(|b| {
+                // "la fecha de pago al 2 de diciembre" names the payment's day.
+                ALWAYS_REFERENCE.contains(&before(b))
+                    && !(1..b).any(|n| matches!(before(n), "pago" | "pagos"))
+            })
+    }
+
+    /// "el viernes o el lunes", "entre el 10 y el 15", "el 10 o 15": alternatives; "mejor el
+    /// miércoles que el viernes": the second is the one turned down.
+    fn mark_alternatives(&self, ms: &mut [DateMention]) {
         for k in 1..ms.len() {
             let (a_end, b_start) = (ms[k - 1].end, ms[k].start);
             let between: Vec<&str> = (a_end..b_start).map(|i| self.w(i)).collect();
@@ -180,3 +159,40 @@ impl Parser<'_, '_> {
         }
     }
 }
+
+/// Words before "del"/"de" + a day that make the day a document's: "la factura del 15".
+const DOCUMENTS: [&str; 12] = [
+    "factura",
+    "facturas",
+    "recibo",
+    "nota",
+    "pedido",
+    "presupuesto",
+    "correo",
+    "mensaje",
+    "email",
+    "albaran",
+    "cargo",
+    "cuota",
+];
+
+/// Words up to three before a day that make it a document's date or a place's name.
+const ALWAYS_REFERENCE: [&str; 17] = [
+    "fecha",
+    "fechada",
+    "emitida",
+    "emision",
+    "vencimiento",
+    "vence",
+    "vencio",
+    "vencida",
+    "vencia",
+    "calle",
+    "avenida",
+    "av",
+    "plaza",
+    "colonia",
+    "carrera",
+    "calle",
+    "c",
+];

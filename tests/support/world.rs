@@ -1,0 +1,158 @@
+//! A business in a temp dir for the library-level tests: a real SQLite file, the example
+//! configuration, the shipped templates, and the clients and invoices the test names, imported
+//! the way `cobrador import` imports them.
+//!
+//! ```ignore
+//! let w = support::world()
+//!     .clients("id;name;email\nC1;Uno;uno@cliente.example\n")
+//!     .invoices("numero;cliente;fecha;vencimiento;importe\nF1;C1;10/10/2026;09/11/2026;2.000,00\n")
+//!     .imported_at(utc("2026-11-01 09:00"))
+//!     .build();
+//! engine::queue_due(&mut w.store, &w.config, &w.renderer, utc("2026-11-12 11:00"))?;
+//! ```
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use cobrador::config::{Config, EXAMPLE};
+use cobrador::import::{Defaults, Kind, import_bytes};
+use cobrador::render::Renderer;
+use cobrador::store::Store;
+
+/// `YYYY-MM-DD HH:MM` (UTC) as an instant: the one way tests write a moment.
+pub fn utc(text: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+        .unwrap_or_else(|e| panic!("utc({text:?}): expected YYYY-MM-DD HH:MM: {e}"))
+        .and_utc()
+}
+
+/// The import defaults of a Spanish business: country ES, euros, no practical amount limit.
+pub fn import_defaults() -> Defaults {
+    Defaults {
+        country: "ES".into(),
+        currency: "EUR".into(),
+        max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
+    }
+}
+
+/// The clients of [`two_clients`]: C1 uno@cliente.example and C2 dos@cliente.example.
+pub const TWO_CLIENTS: &str =
+    "id;name;email\nC1;Uno;uno@cliente.example\nC2;Dos;dos@cliente.example\n";
+
+/// Their invoices: F-1 (C1, 500 €) and F-2 (C2, 700 €), both due on 2 November 2026.
+pub const TWO_INVOICES: &str = "numero;cliente;fecha;vencimiento;importe\n\
+                                F-1;C1;01/10/2026;02/11/2026;500\n\
+                                F-2;C2;01/10/2026;02/11/2026;700\n";
+
+/// A business of the library-level tests (see [`world`]).
+pub struct World {
+    /// The directory of the database (and of the file channel's outbox, when asked for).
+    pub dir: tempfile::TempDir,
+    /// The database, `dir/c.db`.
+    pub store: Store,
+    /// The example configuration, its `database` pointing at `dir/c.db`.
+    pub config: Config,
+    /// The shipped templates.
+    pub renderer: Renderer,
+}
+
+/// What [`WorldBuilder::build`] makes; every option has a default.
+pub struct WorldBuilder {
+    dir: Option<tempfile::TempDir>,
+    config: Option<Config>,
+    clients: String,
+    invoices: String,
+    imported_at: DateTime<Utc>,
+    file_outbox: bool,
+}
+
+/// An empty business: the example configuration, no clients, imports dated 2026-11-01 09:00.
+pub fn world() -> WorldBuilder {
+    WorldBuilder {
+        dir: None,
+        config: None,
+        clients: String::new(),
+        invoices: String::new(),
+        imported_at: utc("2026-11-01 09:00"),
+        file_outbox: false,
+    }
+}
+
+/// Two clients of the same domain, each with one invoice due on 2 November 2026
+/// ([`TWO_CLIENTS`], [`TWO_INVOICES`]).
+pub fn two_clients() -> WorldBuilder {
+    world().clients(TWO_CLIENTS).invoices(TWO_INVOICES)
+}
+
+impl WorldBuilder {
+    /// The clients CSV to import (as `cobrador import clients` reads it).
+    pub fn clients(mut self, csv: &str) -> Self {
+        self.clients = csv.to_owned();
+        self
+    }
+
+    /// The invoices CSV to import.
+    pub fn invoices(mut self, csv: &str) -> Self {
+        self.invoices = csv.to_owned();
+        self
+    }
+
+    /// The moment of the imports.
+    pub fn imported_at(mut self, now: DateTime<Utc>) -> Self {
+        self.imported_at = now;
+        self
+    }
+
+    /// Messages go through the file channel into `dir/outbox`.
+    pub fn file_outbox(mut self) -> Self {
+        self.file_outbox = true;
+        self
+    }
+
+    /// Builds in `dir` (e.g. one that already holds certificates) instead of a new temp dir.
+    pub fn in_dir(mut self, dir: tempfile::TempDir) -> Self {
+        self.dir = Some(dir);
+        self
+    }
+
+    /// This configuration instead of the example (its `database` is still set to `dir/c.db`).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// Opens the database and imports the clients, then the invoices.
+    pub fn build(self) -> World {
+        let dir = self.dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
+        let mut config = self
+            .config
+            .unwrap_or_else(|| Config::parse(EXAMPLE, "example").unwrap());
+        config.database = dir.path().join("c.db");
+        if self.file_outbox {
+            config.email.outbox_dir = Some(dir.path().join("outbox"));
+        }
+        let mut store = Store::open(&config.database).unwrap();
+        let defaults = import_defaults();
+        for (kind, name, csv) in [
+            (Kind::Clients, "clients.csv", &self.clients),
+            (Kind::Invoices, "invoices.csv", &self.invoices),
+        ] {
+            if !csv.is_empty() {
+                import_bytes(
+                    &mut store,
+                    kind,
+                    name,
+                    csv.as_bytes(),
+                    &defaults,
+                    false,
+                    self.imported_at,
+                )
+                .unwrap_or_else(|e| panic!("importing {name}: {e:#}"));
+            }
+        }
+        World {
+            dir,
+            store,
+            config,
+            renderer: Renderer::new(None).unwrap(),
+        }
+    }
+}
