@@ -166,32 +166,45 @@ fn contact_inputs(conn: &Connection, row: &Row, id: &str) -> Result<Option<Vec<C
             Some(c) => Channel::from_str(c).map_err(anyhow::Error::msg)?,
             None => Channel::Email,
         };
-        let name = row.get(CONTACT_NAME).map(str::to_owned);
-        for email in split_emails(row.get(EMAIL).unwrap_or(""))? {
-            contacts.push(ContactInput {
-                name: name.clone(),
-                email,
-                role: ContactRole::Billing,
-                preferred_channel: preferred,
-            });
-        }
+        contacts.extend(row_contacts(
+            row,
+            (EMAIL, CONTACT_NAME),
+            ContactRole::Billing,
+            preferred,
+        )?);
     } else {
         contacts.extend(keep(ContactRole::Billing));
     }
     if has_finance && row.has(FINANCE_EMAIL) {
-        let name = row.get(FINANCE_NAME).map(str::to_owned);
-        for email in split_emails(row.get(FINANCE_EMAIL).unwrap_or(""))? {
-            contacts.push(ContactInput {
-                name: name.clone(),
-                email,
-                role: ContactRole::Finance,
-                preferred_channel: Channel::Email,
-            });
-        }
+        contacts.extend(row_contacts(
+            row,
+            (FINANCE_EMAIL, FINANCE_NAME),
+            ContactRole::Finance,
+            Channel::Email,
+        )?);
     } else {
         contacts.extend(keep(ContactRole::Finance));
     }
     Ok(Some(contacts))
+}
+
+/// One contact per address in the row's `(email, name)` columns, all with that name.
+fn row_contacts(
+    row: &Row,
+    (emails, name): (&[&str], &[&str]),
+    role: ContactRole,
+    preferred_channel: Channel,
+) -> Result<Vec<ContactInput>> {
+    let name = row.get(name).map(str::to_owned);
+    Ok(split_emails(row.get(emails).unwrap_or(""))?
+        .into_iter()
+        .map(|email| ContactInput {
+            name: name.clone(),
+            email,
+            role,
+            preferred_channel,
+        })
+        .collect())
 }
 
 /// Splits `a@x.es; b@y.es` (or commas, spaces) and checks each address: a plain address
