@@ -473,3 +473,33 @@ fn a_file_wrong_on_every_row_lists_the_first_hundred_problems_and_counts_the_res
         e.errors[100]
     );
 }
+
+#[test]
+fn progress_is_reported_on_stderr_only_when_asked_for_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    support::cobrador_ok(dir.path(), &["init"]);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let clients = examples.join("clientes.csv");
+    support::cobrador_ok(
+        dir.path(),
+        &["import", "clients", clients.to_str().unwrap()],
+    );
+    let path = large_invoices(dir.path(), 100_000, |_, line| line);
+    let file = path.to_str().unwrap();
+    // stderr is a pipe here, not a terminal: nothing unless asked.
+    let quiet = support::run_cobrador(dir.path(), &["import", "invoices", file, "--dry-run"], &[]);
+    assert!(quiet.status.success());
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    let out = support::run_cobrador(dir.path(), &["import", "invoices", file, "--progress"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{file}: 100000 rows read (100 % of the file)")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rows read; writing the database"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
