@@ -319,6 +319,32 @@ fn large_invoices(dir: &Path, rows: usize, edit: impl Fn(usize, Vec<u8>) -> Vec<
     path
 }
 
+/// The secondary indexes of invoices and events, by name.
+fn indexes(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN ('invoices', 'events') ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn count_where(store: &Store, table: &str, condition: &str) -> i64 {
+    store
+        .conn()
+        .query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {condition}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 fn import_error(e: anyhow::Error) -> cobrador::import::ImportError {
     e.downcast::<cobrador::import::ImportError>()
         .expect("an ImportError")
@@ -356,11 +382,34 @@ fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
         after, before,
         "110,000 rows were read and written, then rolled back"
     );
+    // Past 100,000 rows the indexes were set aside; the rollback brought them back.
+    let indexes = indexes(&store);
+    assert_eq!(
+        indexes,
+        ["events_client", "invoices_client_due", "invoices_open_due"]
+    );
 
     // The same file without the duplicate imports whole, and again changes nothing.
     let path = large_invoices(dir.path(), rows, |_, line| line);
     let s = import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
     assert_eq!((s.rows, s.created, s.unchanged), (rows, rows, 0));
+    assert_eq!(
+        self::indexes(&store),
+        indexes,
+        "built again before the commit"
+    );
+    let by_client: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM invoices INDEXED BY invoices_client_due WHERE client_id = 'C002'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        by_client,
+        count_where(&store, "invoices", "client_id = 'C002'")
+    );
     assert_eq!(count(&store, "invoices"), before.0 + rows as i64);
     let events = count(&store, "events");
     assert_eq!(
