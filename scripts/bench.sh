@@ -84,3 +84,40 @@ for n in "${sizes[@]}"; do
     echo >> "$OUT"
 done
 echo "wrote $OUT"
+
+# --- Import (issue 17, goal 2) ---------------------------------------------------------------
+# Generated CSV files (`cobrador bench csv`: N invoice rows, N/5 clients, N/2 payments), each
+# imported into a fresh database and then again (a no-op), beside sqlite3's own `.import` of
+# the same file into a plain table. IMPORT_SIZES (default "100000 1000000"); IMPORT=0 skips it.
+bench_import() {
+    local rows=$1 files="$DIR/csv$1" db="$DIR/import.db" cfg="$DIR/import.toml" ref="$DIR/ref.db"
+    [ -f "$files/payments.csv" ] ||
+        "$BIN" bench csv --invoices "$rows" --payments $((rows / 2)) --dir "$files" > /dev/null
+    rm -f "$db" "$db-wal" "$db-shm"
+    sed -e "s|^database = .*|database = \"$db\"|" config.example.toml > "$cfg"
+    local c=("$BIN" --config "$cfg")
+    "${c[@]}" init > /dev/null
+    {
+        echo "## Import: $rows invoice rows"
+        echo
+        echo "Files: clients.csv $((rows / 5)) rows, invoices.csv $rows rows ($(du -m "$files/invoices.csv" | cut -f1) MB), payments.csv $((rows / 2)) rows."
+        echo
+        echo "| step | wall s | cpu s | max RSS MB |"
+        echo "|---|---|---|---|"
+    } >> "$OUT"
+    cat "$files"/*.csv > /dev/null
+    local kind
+    for kind in clients invoices payments; do
+        rm -f "$ref"
+        t "sqlite3 .import $kind.csv into a plain table (reference)" sqlite3 "$ref" \
+            -cmd ".mode csv" -cmd ".separator ;" ".import $files/$kind.csv t"
+        t "import $kind" "${c[@]}" import "$kind" "$files/$kind.csv" --now "$NOW"
+        t "import $kind again (changes nothing)" "${c[@]}" import "$kind" "$files/$kind.csv" --now "$NOW"
+    done
+    echo >> "$OUT"
+}
+if [ "${IMPORT:-1}" = 1 ]; then
+    read -r -a import_sizes <<< "${IMPORT_SIZES:-100000 1000000}"
+    for n in "${import_sizes[@]}"; do bench_import "$n"; done
+    echo "wrote the import figures to $OUT"
+fi

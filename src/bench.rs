@@ -13,6 +13,10 @@ use rusqlite::{Connection, Statement, params};
 
 use crate::store::ts;
 
+mod files;
+
+pub use self::files::{CsvOptions, CsvReport, write_csv};
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct GenOptions {

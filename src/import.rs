@@ -15,9 +15,9 @@
 //! bounded (`limits.max-amount`), currencies must be ones cobrador can write, and addresses
 //! must be plain addresses (no `<`, `>` or line breaks that could smuggle headers).
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -25,22 +25,27 @@ use chrono_tz::Tz;
 use rusqlite::Connection;
 use serde::Serialize;
 
+mod clients;
 mod columns;
 pub mod encoding;
+mod invoices;
 mod mapping;
 mod reading;
 mod sheet;
 mod table;
 
 pub use self::mapping::ColumnMap;
-pub use self::reading::ReadOptions;
+pub use self::reading::{MOST_PROBLEMS_LISTED, PROGRESS_EVERY, ReadOptions};
 
-use self::columns::*;
+use self::columns::row_id;
+use self::reading::Problems;
 use self::table::Row;
 use crate::domain::{Actor, EventKind};
-use crate::domain::{Channel, Client, ClientKind, ContactRole, Money, PaymentKind, parse_date};
-use crate::store::clients::ContactInput;
+use crate::store::bulk::DeferredIndexes;
 use crate::store::{self, Store};
+
+/// The page cache of an import (KiB): the keys it looks up at random stay in memory.
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -107,9 +112,8 @@ pub fn import_file(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<Summary> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let name = path.display().to_string();
-    import_bytes(store, kind, &name, &bytes, defaults, dry_run, now)
+    let options = ReadOptions::default();
+    import_file_with(store, kind, path, &options, defaults, dry_run, now)
 }
 
 /// Imports CSV bytes; `name` is used in error messages.
@@ -136,9 +140,34 @@ pub fn import_file_with(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<Summary> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    import_file_reporting(store, kind, path, options, defaults, dry_run, now, false)
+}
+
+/// Imports `path` as [`import_file_with`] does; with `progress` (or when stderr is a
+/// terminal) a line on stderr every [`PROGRESS_EVERY`] rows.
+#[allow(clippy::too_many_arguments)]
+pub fn import_file_reporting(
+    store: &mut Store,
+    kind: Kind,
+    path: &Path,
+    options: &ReadOptions,
+    defaults: &Defaults,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    progress: bool,
+) -> Result<Summary> {
+    let cannot_read = || format!("cannot read {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot_read)?;
+    let size = file.metadata().with_context(cannot_read)?.len();
     let name = path.display().to_string();
-    import_bytes_with(store, kind, &name, &bytes, options, defaults, dry_run, now)
+    let job = Job {
+        kind,
+        name: &name,
+        defaults,
+        dry_run,
+        now,
+    };
+    job.run(store, file, Some(size), options, progress)
 }
 
 /// Imports a file's bytes: CSV (UTF-8, UTF-16 or Windows-1252), XLSX, ODS or XLS.
@@ -153,62 +182,217 @@ pub fn import_bytes_with(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<Summary> {
-    let table = reading::read_table(name, bytes, kind, options)?;
-    let tx = store.write_transaction()?;
-    let mut summary = Summary::default();
-    let mut errors = Vec::new();
-    let mut seen = BTreeMap::new();
-    let mut ids: BTreeMap<String, u64> = BTreeMap::new();
-    for row in &table.rows {
-        summary.rows += 1;
-        if let Some(id) = row_id(kind, row) {
-            if let Some(first) = ids.get(&id) {
-                errors.push(format!(
-                    "{name}:{}: {id:?} appears twice in this file, on lines {first} and {}: keep one row",
-                    row.line, row.line
-                ));
-                continue;
-            }
-            ids.insert(id, row.line);
+    let job = Job {
+        kind,
+        name,
+        defaults,
+        dry_run,
+        now,
+    };
+    job.run(store, bytes, Some(bytes.len() as u64), options, false)
+}
+
+/// One import to run.
+struct Job<'a> {
+    kind: Kind,
+    name: &'a str,
+    defaults: &'a Defaults,
+    dry_run: bool,
+    now: DateTime<Utc>,
+}
+
+impl Job<'_> {
+    /// Reads `source` row by row into one transaction: committed when every row was right,
+    /// rolled back at the first database failure, or when any row (or the file) was refused.
+    fn run(
+        &self,
+        store: &mut Store,
+        source: impl std::io::Read,
+        size: Option<u64>,
+        options: &ReadOptions,
+        progress: bool,
+    ) -> Result<Summary> {
+        // The import reads the clients' and invoices' keys at random: a larger page cache
+        // for its duration (bounded: the import's memory is the point).
+        // The indexes built again at the end sort on a second core when there is one.
+        let conn = store.conn();
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        conn.pragma_update(None, "threads", 2)?;
+        let result = self.write(store, source, size, options, progress);
+        let conn = store.conn();
+        conn.pragma_update(None, "cache_size", cache)?;
+        conn.pragma_update(None, "threads", threads)?;
+        result
+    }
+
+    fn write(
+        &self,
+        store: &mut Store,
+        source: impl std::io::Read,
+        size: Option<u64>,
+        options: &ReadOptions,
+        progress: bool,
+    ) -> Result<Summary> {
+        let tx = store.write_transaction()?;
+        let tables: &[&'static str] = match self.kind {
+            Kind::Invoices => &["invoices", "events"],
+            Kind::Clients | Kind::Payments => &["events"],
+        };
+        let mut session = Session::new(self, DeferredIndexes::new(&tx, tables)?);
+        reading::read_rows(
+            self.name,
+            source,
+            size,
+            self.kind,
+            options,
+            progress,
+            &mut |row| session.row(&tx, row),
+        )?;
+        let (summary, deferred) = session.finish()?;
+        if self.dry_run {
+            tx.rollback()?;
+            return Ok(summary);
         }
-        let outcome = match kind {
-            Kind::Clients => client_row(&tx, row, defaults, now),
-            Kind::Invoices => invoice_row(&tx, row, defaults, now),
-            Kind::Payments => payment_row(&tx, row, defaults, &mut seen, now),
+        if reading::progress_on(progress) && summary.rows as u64 >= PROGRESS_EVERY {
+            eprintln!(
+                "{}: {} rows read; writing the database",
+                self.name, summary.rows
+            );
+        }
+        deferred.rebuild(&tx)?;
+        let kind = format!("{:?}", self.kind).to_lowercase();
+        audit(
+            &tx,
+            self.now,
+            EventKind::ImportFile,
+            None,
+            None,
+            serde_json::json!({ "file": self.name, "kind": kind, "summary": summary }),
+        )?;
+        tx.commit().context("Failed to commit the import")?;
+        Ok(summary)
+    }
+}
+
+/// An import under way: the counts, the problems found, and what all-or-nothing must
+/// remember of the rows already read (nothing else of them is kept).
+struct Session<'a> {
+    job: &'a Job<'a>,
+    summary: Summary,
+    problems: Problems,
+    /// Ids met so far (client ids, invoice numbers) and their lines: an id twice is refused.
+    ids: HashMap<Box<str>, u64>,
+    /// Payments: rows so far with each identity (two identical rows are two payments).
+    seen: HashMap<Box<str>, u32>,
+    /// Clients found to exist (an invoice file names each client many times).
+    known_clients: HashSet<Box<str>>,
+    /// Rows created or updated so far, and the indexes set aside once they are many.
+    written: u64,
+    deferred: DeferredIndexes,
+}
+
+impl<'a> Session<'a> {
+    fn new(job: &'a Job<'a>, deferred: DeferredIndexes) -> Session<'a> {
+        Session {
+            job,
+            written: 0,
+            deferred,
+            summary: Summary::default(),
+            problems: Problems::default(),
+            ids: HashMap::new(),
+            seen: HashMap::new(),
+            known_clients: HashSet::new(),
+        }
+    }
+
+    /// Checks and writes one row; a problem with the row is noted (the import goes on to
+    /// find the others), a database failure stops it.
+    fn row(&mut self, conn: &Connection, row: &Row<'_>) -> Result<()> {
+        let name = self.job.name;
+        self.summary.rows += 1;
+        if let Some(id) = row_id(self.job.kind, row) {
+            match self.ids.entry(id.into()) {
+                Entry::Occupied(first) => {
+                    self.problems.push(format!(
+                        "{name}:{}: {:?} appears twice in this file, on lines {} and {}: keep one row",
+                        row.line,
+                        first.key(),
+                        first.get(),
+                        row.line
+                    ));
+                    return Ok(());
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(row.line);
+                }
+            }
+        }
+        let (defaults, now) = (self.job.defaults, self.job.now);
+        let outcome = match self.job.kind {
+            Kind::Clients => clients::client_row(conn, row, defaults, now),
+            Kind::Invoices => self.invoice_row(conn, row),
+            Kind::Payments => self.payment_row(conn, row),
         };
         match outcome {
-            Ok(Change::Created) => summary.created += 1,
-            Ok(Change::Updated) => summary.updated += 1,
-            Ok(Change::Unchanged) => summary.unchanged += 1,
+            Ok(Change::Created) => {
+                self.summary.created += 1;
+                self.wrote(conn)?;
+            }
+            Ok(Change::Updated) => {
+                self.summary.updated += 1;
+                self.wrote(conn)?;
+            }
+            Ok(Change::Unchanged) => self.summary.unchanged += 1,
             // A database failure is not the row's fault: never blame a line for it.
             Err(e) if e.downcast_ref::<rusqlite::Error>().is_some() => {
                 return Err(e.context(format!("{name}: the import could not be written")));
             }
-            Err(e) => errors.push(format!("{name}:{}: {e:#}", row.line)),
+            Err(e) => self.problems.push(format!("{name}:{}: {e:#}", row.line)),
         }
+        Ok(())
     }
-    if !errors.is_empty() {
-        return Err(ImportError {
-            file: name.to_owned(),
-            errors,
+
+    /// One more row written (and its event): past a threshold the tables' secondary
+    /// indexes are set aside until the end (see `store::bulk`).
+    fn wrote(&mut self, conn: &Connection) -> Result<()> {
+        self.written += 1;
+        if self.written.is_multiple_of(10_000) {
+            self.deferred.added(conn, self.written)?;
         }
-        .into());
+        Ok(())
     }
-    if dry_run {
-        tx.rollback()?;
-    } else {
-        store::events::append(
-            &tx,
-            now,
-            Actor::Import,
-            EventKind::ImportFile,
-            None,
-            None,
-            serde_json::json!({ "file": name, "kind": format!("{kind:?}").to_lowercase(), "summary": summary }),
-        )?;
-        tx.commit().context("Failed to commit the import")?;
+
+    /// The counts and the indexes to build again, or the refusal listing the problems.
+    fn finish(self) -> Result<(Summary, DeferredIndexes)> {
+        self.problems.into_result(self.job.name)?;
+        Ok((self.summary, self.deferred))
     }
-    Ok(summary)
+
+    /// Whether client `id` exists (remembering the ones found: clients are not deleted).
+    fn client_exists(&mut self, conn: &Connection, id: &str) -> Result<bool> {
+        if self.known_clients.contains(id) {
+            return Ok(true);
+        }
+        let exists = store::clients::exists(conn, id)?;
+        if exists {
+            self.known_clients.insert(id.into());
+        }
+        Ok(exists)
+    }
+}
+
+/// Writes one of the import's audit events (the actor is always `import`).
+fn audit(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    kind: EventKind,
+    client: Option<&str>,
+    invoice: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    store::events::append(conn, now, Actor::Import, kind, client, invoice, detail)
 }
 
 enum Change {
@@ -247,340 +431,4 @@ pub fn default_time_zone(country: &str) -> Option<Tz> {
         "AR" => chrono_tz::America::Argentina::Buenos_Aires,
         _ => return None,
     })
-}
-
-fn client_row(
-    conn: &Connection,
-    row: &Row,
-    defaults: &Defaults,
-    now: DateTime<Utc>,
-) -> Result<Change> {
-    let id = row.require(CLIENT_ID)?.to_owned();
-    let existing = store::clients::get(conn, &id)?;
-    let old = existing.as_ref();
-    let name = match old {
-        Some(c) if !row.has(NAME) => c.name.clone(),
-        _ => row.require(NAME)?.to_owned(),
-    };
-    let country = row
-        .or_keep(COUNTRY, old.map(|c| c.country.clone()), str::to_owned)
-        .unwrap_or_else(|| defaults.country.clone())
-        .to_ascii_uppercase();
-    // An unsupported country would stop the planner for every client: refuse it here.
-    country.parse::<crate::policy::Country>().map_err(|_| {
-        anyhow::anyhow!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR")
-    })?;
-    let time_zone = match row.get(TIME_ZONE) {
-        Some(tz) => Tz::from_str(tz).map_err(|_| {
-            anyhow::anyhow!("unknown time zone {tz:?}: use an IANA name such as Europe/Madrid or America/Mexico_City")
-        })?,
-        None => match old {
-            // The stored zone stays unless the country changed (or the column says otherwise).
-            Some(c) if !row.has(TIME_ZONE) && c.country == country => c.time_zone,
-            _ => default_time_zone(&country).with_context(|| {
-                format!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR, or give a time_zone")
-            })?,
-        },
-    };
-    let kind = match row.get(CLIENT_KIND) {
-        Some(k) => ClientKind::from_str(k).map_err(anyhow::Error::msg)?,
-        None => old
-            .filter(|_| !row.has(CLIENT_KIND))
-            .map_or(ClientKind::B2b, |c| c.kind),
-    };
-    let tuteo = match row.get(TUTEO).map(str::to_lowercase) {
-        None => old.filter(|_| !row.has(TUTEO)).is_some_and(|c| c.tuteo),
-        Some(v) => match v.as_str() {
-            "tu" | "tú" | "si" | "sí" | "yes" | "true" | "1" => true,
-            "usted" | "no" | "false" | "0" => false,
-            other => anyhow::bail!("trato {other:?}: use usted or tú"),
-        },
-    };
-    let segment = row.or_keep(
-        SEGMENT,
-        old.and_then(|c| c.segment.clone()),
-        str::to_lowercase,
-    );
-    if let Some(s) = &segment
-        && !["regular", "new", "late"].contains(&s.as_str())
-    {
-        anyhow::bail!("segment {s:?}: use regular, new or late (or leave empty to derive it)");
-    }
-    let client = Client {
-        id: id.clone(),
-        name,
-        legal_name: row.or_keep(
-            LEGAL_NAME,
-            old.and_then(|c| c.legal_name.clone()),
-            str::to_owned,
-        ),
-        tax_id: row.or_keep(TAX_ID, old.and_then(|c| c.tax_id.clone()), str::to_owned),
-        country,
-        region: row.or_keep(
-            REGION,
-            old.and_then(|c| c.region.clone()),
-            str::to_uppercase,
-        ),
-        time_zone,
-        kind,
-        segment,
-        language: "es".into(),
-        tuteo,
-        on_hold: old.is_some_and(|c| c.on_hold),
-        notes: row.or_keep(NOTES, old.and_then(|c| c.notes.clone()), str::to_owned),
-    };
-    let contacts = contact_inputs(conn, row, &id)?;
-    let existed = existing.is_some();
-    let mut changed = store::clients::upsert(conn, &client, now)?;
-    if let Some(contacts) = contacts {
-        changed |= store::clients::sync_imported_contacts(conn, &id, &contacts)?;
-    }
-    // The account the client pays from, for matching bank credits (see `bank`).
-    if let Some(iban) = row.get(IBAN) {
-        changed |= store::bank::add_client_iban(conn, &id, iban, now)?;
-    }
-    if changed {
-        store::events::append(
-            conn,
-            now,
-            Actor::Import,
-            if existed {
-                EventKind::ClientUpdated
-            } else {
-                EventKind::ClientCreated
-            },
-            Some(&id),
-            None,
-            serde_json::json!({}),
-        )?;
-    }
-    Ok(match (existed, changed) {
-        (false, _) => Change::Created,
-        (true, true) => Change::Updated,
-        (true, false) => Change::Unchanged,
-    })
-}
-
-/// The row's email contacts; `None` when the file has no contact columns at all (the stored
-/// contacts stay). A role whose columns are absent keeps its stored contacts.
-fn contact_inputs(conn: &Connection, row: &Row, id: &str) -> Result<Option<Vec<ContactInput>>> {
-    let billing_cols = [EMAIL, CONTACT_NAME, PREFERRED];
-    let finance_cols = [FINANCE_EMAIL, FINANCE_NAME];
-    let has_billing = billing_cols.iter().any(|c| row.has(c));
-    let has_finance = finance_cols.iter().any(|c| row.has(c));
-    if !has_billing && !has_finance {
-        return Ok(None);
-    }
-    let stored = store::clients::for_client(conn, id)?;
-    let keep = |role: ContactRole| -> Vec<ContactInput> {
-        stored
-            .iter()
-            .filter(|c| c.role == role)
-            .filter_map(|c| {
-                Some(ContactInput {
-                    name: c.name.clone(),
-                    email: c.email.clone()?,
-                    role,
-                    preferred_channel: c.preferred_channel,
-                })
-            })
-            .collect()
-    };
-    let mut contacts = Vec::new();
-    if has_billing && row.has(EMAIL) {
-        let preferred = match row.get(PREFERRED) {
-            Some(c) => Channel::from_str(c).map_err(anyhow::Error::msg)?,
-            None => Channel::Email,
-        };
-        let name = row.get(CONTACT_NAME).map(str::to_owned);
-        for email in split_emails(row.get(EMAIL).unwrap_or(""))? {
-            contacts.push(ContactInput {
-                name: name.clone(),
-                email,
-                role: ContactRole::Billing,
-                preferred_channel: preferred,
-            });
-        }
-    } else {
-        contacts.extend(keep(ContactRole::Billing));
-    }
-    if has_finance && row.has(FINANCE_EMAIL) {
-        let name = row.get(FINANCE_NAME).map(str::to_owned);
-        for email in split_emails(row.get(FINANCE_EMAIL).unwrap_or(""))? {
-            contacts.push(ContactInput {
-                name: name.clone(),
-                email,
-                role: ContactRole::Finance,
-                preferred_channel: Channel::Email,
-            });
-        }
-    } else {
-        contacts.extend(keep(ContactRole::Finance));
-    }
-    Ok(Some(contacts))
-}
-
-/// Splits `a@x.es; b@y.es` (or commas, spaces) and checks each address: a plain address
-/// (`local@domain.tld`, as lettre parses it), never a display name, angle brackets, line breaks
-/// or other control characters, which could smuggle headers into a message.
-fn split_emails(field: &str) -> Result<Vec<String>> {
-    if let Some(c) = field
-        .chars()
-        .find(|c| c.is_control() || ['<', '>', '"'].contains(c))
-    {
-        anyhow::bail!(
-            "email {field:?} contains {c:?}: write only the address, e.g. pagos@empresa.es"
-        );
-    }
-    field
-        .split([';', ',', ' ', '|'])
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            let s = s.trim().to_owned();
-            let ok = s.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            }) && lettre::Address::from_str(&s).is_ok();
-            if ok {
-                Ok(s)
-            } else {
-                Err(anyhow::anyhow!("not an email address: {s:?}"))
-            }
-        })
-        .collect()
-}
-
-fn date_field(row: &Row, aliases: &[&str]) -> Result<chrono::NaiveDate> {
-    let text = row.require(aliases)?;
-    parse_date(text).with_context(|| {
-        format!(
-            "{}: {text:?} is not a date (use dd/mm/yyyy or yyyy-mm-dd)",
-            aliases[0]
-        )
-    })
-}
-
-/// A required amount, bounded by `limits.max-amount`.
-fn amount_field(row: &Row, aliases: &[&str], defaults: &Defaults) -> Result<Money> {
-    let text = row.require(aliases)?;
-    let amount = Money::from_str(text).map_err(|e| anyhow::anyhow!("{}: {e}", aliases[0]))?;
-    if amount.0.abs() > defaults.max_amount {
-        anyhow::bail!(
-            "{}: {text:?} is larger than the largest amount accepted, {} (limits.max-amount)",
-            aliases[0],
-            defaults.max_amount
-        );
-    }
-    Ok(amount)
-}
-
-fn invoice_row(
-    conn: &Connection,
-    row: &Row,
-    defaults: &Defaults,
-    now: DateTime<Utc>,
-) -> Result<Change> {
-    let number = row.require(INVOICE_NO)?.to_owned();
-    let client_id = row.require(CLIENT_ID)?.to_owned();
-    if store::clients::get(conn, &client_id)?.is_none() {
-        anyhow::bail!("client {client_id:?} does not exist: import the clients file first");
-    }
-    let issue_date = date_field(row, ISSUE_DATE)?;
-    let due_date = date_field(row, DUE_DATE)?;
-    if due_date < issue_date {
-        anyhow::bail!("due date {due_date} is before the issue date {issue_date}");
-    }
-    let amount = amount_field(row, INVOICE_AMOUNT, defaults)?;
-    if amount.0 <= rust_decimal::Decimal::ZERO {
-        anyhow::bail!("amount must be positive (credit notes are recorded with `invoice cancel`)");
-    }
-    let existing = store::invoices::get(conn, &number)?;
-    let old = existing.as_ref();
-    let currency = row
-        .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
-        .unwrap_or_else(|| defaults.currency.clone())
-        .to_ascii_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        anyhow::bail!("currency {currency:?} is not an ISO code such as EUR, MXN or COP");
-    }
-    // Refused here rather than failing to render on every tick.
-    crate::render::money::currency_decimals(&currency)
-        .map_err(|e| anyhow::anyhow!("currency: {e}"))?;
-    let input = store::invoices::InvoiceInput {
-        number: number.clone(),
-        client_id: client_id.clone(),
-        issue_date,
-        due_date,
-        currency,
-        amount,
-        pdf_path: row.or_keep(PDF, old.and_then(|i| i.pdf_path.clone()), str::to_owned),
-        description: row.or_keep(
-            DESCRIPTION,
-            old.and_then(|i| i.description.clone()),
-            str::to_owned,
-        ),
-    };
-    let existed = existing.is_some();
-    let changed = store::invoices::upsert(conn, &input, now)?;
-    if changed {
-        store::events::append(
-            conn,
-            now,
-            Actor::Import,
-            if existed {
-                EventKind::InvoiceUpdated
-            } else {
-                EventKind::InvoiceCreated
-            },
-            Some(&client_id),
-            Some(&number),
-            serde_json::json!({ "amount": input.amount, "due_date": input.due_date }),
-        )?;
-    }
-    Ok(match (existed, changed) {
-        (false, _) => Change::Created,
-        (true, true) => Change::Updated,
-        (true, false) => Change::Unchanged,
-    })
-}
-
-fn payment_row(
-    conn: &Connection,
-    row: &Row,
-    defaults: &Defaults,
-    seen: &mut BTreeMap<String, usize>,
-    now: DateTime<Utc>,
-) -> Result<Change> {
-    let number = row.require(INVOICE_NO)?.to_owned();
-    if store::invoices::get(conn, &number)?.is_none() {
-        anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
-    }
-    let paid_on = date_field(row, PAID_ON)?;
-    let amount = amount_field(row, PAID_AMOUNT, defaults)?;
-    let reference = row.get(REFERENCE).map(str::to_owned);
-    // The same row imported twice must be the same payment; two identical rows in one file
-    // are two payments, told apart by their order.
-    let base = match &reference {
-        Some(r) => format!("ref|{number}|{r}"),
-        None => format!("row|{number}|{paid_on}|{}", amount.0.normalize()),
-    };
-    let n = seen.entry(base.clone()).or_insert(0);
-    *n += 1;
-    let key = format!("{base}|{n}");
-    let input = store::invoices::PaymentInput {
-        invoice_number: number.clone(),
-        paid_on,
-        amount,
-        reference,
-        kind: PaymentKind::Payment,
-        source: Actor::Csv,
-        import_key: Some(key),
-    };
-    if store::invoices::add_payment(conn, &input, now)? {
-        Ok(Change::Created)
-    } else {
-        Ok(Change::Unchanged)
-    }
 }

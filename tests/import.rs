@@ -1,6 +1,6 @@
 //! CSV import against a real SQLite file: formats, all-or-nothing, idempotency, balances.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod support;
 
@@ -299,4 +299,256 @@ fn partial_payments_change_balance_and_status() {
     .unwrap();
     let f = store::invoices::require(store.conn(), "F2026-101").unwrap();
     assert_eq!(f.balance.to_string(), "8250.00");
+}
+
+/// A generated invoices file of `rows` rows for the example clients, written to `dir`; data
+/// row `i` (1-based) is on line `i + 1` and `edit` may change it (as bytes).
+fn large_invoices(dir: &Path, rows: usize, edit: impl Fn(usize, Vec<u8>) -> Vec<u8>) -> PathBuf {
+    let mut bytes = b"numero;cliente;fecha;vencimiento;importe;concepto\n".to_vec();
+    for i in 1..=rows {
+        let line = format!(
+            "G{i:07};C00{};01/11/2026;01/12/2026;{},{:02};Servicios\n",
+            1 + i % 4,
+            100 + i % 900,
+            i % 100
+        );
+        bytes.extend(edit(i, line.into_bytes()));
+    }
+    let path = dir.join("large.csv");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// The secondary indexes of invoices and events, by name.
+fn indexes(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN ('invoices', 'events') ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn count_where(store: &Store, table: &str, condition: &str) -> i64 {
+    store
+        .conn()
+        .query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {condition}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn import_error(e: anyhow::Error) -> cobrador::import::ImportError {
+    e.downcast::<cobrador::import::ImportError>()
+        .expect("an ImportError")
+}
+
+#[test]
+fn a_duplicate_near_the_end_of_a_large_file_refuses_everything() {
+    let World { dir, mut store, .. } = world().build();
+    examples(&mut store);
+    let before = (count(&store, "invoices"), count(&store, "events"));
+    let rows = 120_000;
+    let path = large_invoices(dir.path(), rows, |i, line| {
+        if i == 110_000 {
+            String::from_utf8(line)
+                .unwrap()
+                .replacen("G0110000", "G0000005", 1)
+                .into_bytes()
+        } else {
+            line
+        }
+    });
+    let e = import_error(
+        import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    let at = format!("{}:110001:", path.display());
+    assert_eq!(e.errors.len(), 1, "{:?}", e.errors);
+    assert!(e.errors[0].starts_with(&at), "{}", e.errors[0]);
+    assert!(
+        e.errors[0].contains("\"G0000005\" appears twice in this file, on lines 6 and 110001"),
+        "{}",
+        e.errors[0]
+    );
+    let after = (count(&store, "invoices"), count(&store, "events"));
+    assert_eq!(
+        after, before,
+        "110,000 rows were read and written, then rolled back"
+    );
+    // Past 100,000 rows the indexes were set aside; the rollback brought them back.
+    let indexes = indexes(&store);
+    assert_eq!(
+        indexes,
+        ["events_client", "invoices_client_due", "invoices_open_due"]
+    );
+
+    // The same file without the duplicate imports whole, and again changes nothing.
+    let path = large_invoices(dir.path(), rows, |_, line| line);
+    let s = import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
+    assert_eq!((s.rows, s.created, s.unchanged), (rows, rows, 0));
+    assert_eq!(
+        self::indexes(&store),
+        indexes,
+        "built again before the commit"
+    );
+    let by_client: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM invoices INDEXED BY invoices_client_due WHERE client_id = 'C002'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        by_client,
+        count_where(&store, "invoices", "client_id = 'C002'")
+    );
+    assert_eq!(count(&store, "invoices"), before.0 + rows as i64);
+    let events = count(&store, "events");
+    assert_eq!(
+        events,
+        before.1 + rows as i64 + 1,
+        "one event per invoice and the file's"
+    );
+    let s = import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
+    assert_eq!((s.created, s.updated, s.unchanged), (0, 0, rows));
+    assert_eq!(count(&store, "events"), events + 1, "only the file's event");
+    let last = store::invoices::require(store.conn(), "G0120000").unwrap();
+    assert_eq!(last.client_id, "C001");
+    assert_eq!(last.amount.to_string(), "400.00");
+}
+
+#[test]
+fn a_large_payments_file_is_counted_row_by_row_and_reimports_as_a_no_op() {
+    let World { dir, mut store, .. } = world().build();
+    examples(&mut store);
+    let invoices = 5_000;
+    let path = large_invoices(dir.path(), invoices, |_, line| line);
+    import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
+    // Every row twice: two identical rows are two payments; G0000007 is paid in full.
+    let mut csv = String::from("factura;fecha_pago;importe_pagado;referencia\n");
+    for i in 1..=invoices {
+        let row = format!("G{i:07};05/11/2026;1,00;\n");
+        csv.push_str(&row);
+        csv.push_str(&row);
+    }
+    csv.push_str("G0000007;06/11/2026;105,07;TRF-7\n");
+    let path = dir.path().join("payments.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let s = import_file(&mut store, Kind::Payments, &path, &defaults(), false, now()).unwrap();
+    assert_eq!((s.rows, s.created), (2 * invoices + 1, 2 * invoices + 1));
+    let g7 = store::invoices::require(store.conn(), "G0000007").unwrap();
+    assert_eq!(
+        (g7.status, g7.balance.to_string()),
+        (InvoiceStatus::Paid, "0.00".into())
+    );
+    let g8 = store::invoices::require(store.conn(), "G0000008").unwrap();
+    assert_eq!(
+        (g8.status, g8.balance.to_string()),
+        (InvoiceStatus::Open, "106.08".into())
+    );
+    let events = count(&store, "events");
+    let s = import_file(&mut store, Kind::Payments, &path, &defaults(), false, now()).unwrap();
+    assert_eq!((s.created, s.unchanged), (0, 2 * invoices + 1));
+    assert_eq!(count(&store, "events"), events + 1);
+}
+
+#[test]
+fn a_foreign_byte_on_the_last_line_of_a_large_file_refuses_it_whole() {
+    let World { dir, mut store, .. } = world().build();
+    examples(&mut store);
+    let before = (count(&store, "invoices"), count(&store, "events"));
+    let rows = 30_000;
+    let path = large_invoices(dir.path(), rows, |i, line| {
+        let line = String::from_utf8(line).unwrap();
+        match i {
+            10 => line.replace("Servicios", "Diseño").into_bytes(),
+            30_000 => {
+                let mut bytes = line.replace("Servicios", "Dise").into_bytes();
+                bytes.splice(bytes.len() - 1..bytes.len() - 1, *b"\xf1o");
+                bytes
+            }
+            _ => line.into_bytes(),
+        }
+    });
+    let e = import_error(
+        import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    assert_eq!(e.errors.len(), 1, "{:?}", e.errors);
+    assert!(
+        e.errors[0].contains(
+            ":11: the file mixes two encodings (UTF-8 on line 11, something else on line 30001)"
+        ),
+        "{}",
+        e.errors[0]
+    );
+    assert_eq!((count(&store, "invoices"), count(&store, "events")), before);
+}
+
+#[test]
+fn a_file_wrong_on_every_row_lists_the_first_hundred_problems_and_counts_the_rest() {
+    let World { dir, mut store, .. } = world().build();
+    examples(&mut store);
+    let path = large_invoices(dir.path(), 250, |_, line| {
+        String::from_utf8(line)
+            .unwrap()
+            .replace("01/12/2026", "31/12/20x6")
+            .into_bytes()
+    });
+    let e = import_error(
+        import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    assert_eq!(e.errors.len(), cobrador::import::MOST_PROBLEMS_LISTED + 1);
+    assert!(
+        e.errors[0].contains("large.csv:2: due_date: \"31/12/20x6\""),
+        "{}",
+        e.errors[0]
+    );
+    assert!(
+        e.errors[99].contains("large.csv:101: due_date"),
+        "{}",
+        e.errors[99]
+    );
+    assert!(
+        e.errors[100].contains("and 150 more problems"),
+        "{}",
+        e.errors[100]
+    );
+}
+
+#[test]
+fn progress_is_reported_on_stderr_only_when_asked_for_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    support::cobrador_ok(dir.path(), &["init"]);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let clients = examples.join("clientes.csv");
+    support::cobrador_ok(
+        dir.path(),
+        &["import", "clients", clients.to_str().unwrap()],
+    );
+    let path = large_invoices(dir.path(), 100_000, |_, line| line);
+    let file = path.to_str().unwrap();
+    // stderr is a pipe here, not a terminal: nothing unless asked.
+    let quiet = support::run_cobrador(dir.path(), &["import", "invoices", file, "--dry-run"], &[]);
+    assert!(quiet.status.success());
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    let out = support::run_cobrador(dir.path(), &["import", "invoices", file, "--progress"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{file}: 100000 rows read (100 % of the file)")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rows read; writing the database"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }

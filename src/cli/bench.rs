@@ -1,5 +1,6 @@
 //! `cobrador bench gen --clients N --out DB` (hidden): a generated database for the scale
-//! benchmarks (`scripts/bench.sh`); see [`crate::bench`].
+//! benchmarks (`scripts/bench.sh`); see [`crate::bench`]. `cobrador bench csv --dir DIR`:
+//! the CSV files of the import benchmark.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 
 use super::plan::parse_now;
-use crate::bench::{GenOptions, generate};
+use crate::bench::{CsvOptions, GenOptions, generate, write_csv};
 use crate::store::Store;
 
 /// The benchmark helpers.
@@ -16,6 +17,25 @@ use crate::store::Store;
 pub enum Command {
     /// Write a new database with generated clients, invoices, payments and history.
     Gen(GenArgs),
+    /// Write CSV files (clients, invoices, payments) for the import benchmark.
+    Csv(CsvArgs),
+}
+
+/// Options of `bench csv`.
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    /// Invoice rows (a fifth as many clients).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub invoices: usize,
+    /// Payment rows.
+    #[arg(long, default_value_t = 500_000)]
+    pub payments: usize,
+    /// The directory to write clients.csv, invoices.csv and payments.csv into.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Seed of the generator (same seed, same files).
+    #[arg(long, default_value_t = 17)]
+    pub seed: u64,
 }
 
 /// Options of `bench gen`.
@@ -40,6 +60,16 @@ pub struct GenArgs {
 
 pub fn run(cmd: Command) -> Result<ExitCode> {
     match cmd {
+        Command::Csv(args) => {
+            let options = CsvOptions {
+                invoices: args.invoices,
+                payments: args.payments,
+                seed: args.seed,
+            };
+            let report = write_csv(&args.dir, &options)?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Gen(args) => {
             if args.out.exists() {
                 bail!(

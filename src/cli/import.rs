@@ -1,4 +1,5 @@
-//! `cobrador import clients|invoices|payments FILE [--columns map.toml] [--sheet NAME] [--dry-run]`
+//! `cobrador import clients|invoices|payments FILE [--columns map.toml] [--sheet NAME] [--dry-run]
+//! [--progress]`
 //! and `cobrador import bank STATEMENT`.
 
 use std::path::PathBuf;
@@ -40,6 +41,9 @@ pub struct Args {
     /// Check everything and report, but change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Report progress on stderr every 100,000 rows (done anyway when stderr is a terminal).
+    #[arg(long)]
+    pub progress: bool,
     /// The instant recorded for the import (RFC 3339), to replay a scenario. Default: now.
     #[arg(long, value_parser = super::plan::parse_now)]
     pub now: Option<chrono::DateTime<Utc>>,
@@ -61,7 +65,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         columns: args.columns.as_deref().map(ColumnMap::load).transpose()?,
         sheet: args.sheet.clone(),
     };
-    let s = import::import_file_with(
+    let s = import::import_file_reporting(
         &mut store,
         kind,
         &args.file,
@@ -69,6 +73,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &defaults,
         args.dry_run,
         args.now.unwrap_or_else(Utc::now),
+        args.progress,
     )?;
     println!(
         "{}{}: {} rows: {} new, {} updated, {} unchanged",

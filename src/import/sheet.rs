@@ -14,7 +14,8 @@ use rust_decimal::Decimal;
 
 use super::encoding::{mis_decoded, mis_decoded_error};
 use super::mapping::{ColumnMap, header_names};
-use super::table::{Row, Table};
+use super::reading::{Problems, Progress};
+use super::table::{Columns, Row, Values};
 use super::{ImportError, Kind};
 
 /// Whether `bytes` look like a spreadsheet (a ZIP container or an OLE2 compound file).
@@ -22,14 +23,16 @@ pub(super) fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// Reads one sheet of a workbook into rows named by the header.
+/// Reads one sheet of a workbook, handing each row to `each` (as [`super::table::read_csv`]).
 pub(super) fn read(
     name: &str,
     bytes: &[u8],
     kind: Kind,
     map: Option<&ColumnMap>,
     sheet: Option<&str>,
-) -> Result<Table> {
+    progress: &mut Progress,
+    each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+) -> Result<()> {
     let single = |reason: String| ImportError {
         file: name.to_owned(),
         errors: vec![format!("{name}: {reason}")],
@@ -70,47 +73,55 @@ pub(super) fn read(
     let Some((header_row, header)) = rows.next() else {
         return Err(single(format!("sheet {chosen:?} is empty")).into());
     };
-    let headers = header_names(
-        &label,
-        header_row,
-        header.iter().map(String::as_str),
+    let columns = Columns::new(
+        header_names(
+            &label,
+            header_row,
+            header.iter().map(String::as_str),
+            kind,
+            map,
+        )?,
         kind,
-        map,
-    )?;
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
+    );
+    let mut problems = Problems::default();
     for (number, cells) in rows {
-        if let Some(pair) = cells.iter().find_map(|c| mis_decoded(c)) {
-            errors.push(mis_decoded_error(&label, number, &pair));
+        if let Some(problem) = cell_problem(&label, number, &cells, &header, first_col) {
+            problems.push(problem);
             continue;
         }
-        if let Some((i, e)) = cells
-            .iter()
-            .enumerate()
-            .find(|(_, c)| c.starts_with("#ERROR "))
-        {
-            errors.push(format!(
-                "{label}:{number}: column {} ({}) holds a formula error {}: correct it in the sheet",
-                first_col as usize + i + 1,
-                header.get(i).map_or("", String::as_str),
-                &e["#ERROR ".len()..]
-            ));
-            continue;
+        if problems.is_empty() {
+            each(&Row {
+                line: number,
+                columns: &columns,
+                values: Values::Cells(&cells),
+            })?;
         }
-        let fields = headers.iter().cloned().zip(cells).collect();
-        out.push(Row {
-            line: number,
-            fields,
-        });
+        progress.row(None);
     }
-    if !errors.is_empty() {
-        return Err(ImportError {
-            file: label,
-            errors,
-        }
-        .into());
+    problems.into_result(&label)
+}
+
+/// Text mis-decoded before it reached the sheet, or a formula error, in one of a row's cells.
+fn cell_problem(
+    label: &str,
+    number: u64,
+    cells: &[String],
+    header: &[String],
+    first_col: u32,
+) -> Option<String> {
+    if let Some(pair) = cells.iter().find_map(|c| mis_decoded(c)) {
+        return Some(mis_decoded_error(label, number, &pair));
     }
-    Ok(Table { rows: out })
+    let (i, e) = cells
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.starts_with("#ERROR "))?;
+    Some(format!(
+        "{label}:{number}: column {} ({}) holds a formula error {}: correct it in the sheet",
+        first_col as usize + i + 1,
+        header.get(i).map_or("", String::as_str),
+        &e["#ERROR ".len()..]
+    ))
 }
 
 /// A cell as the text a CSV export would hold.

@@ -1,26 +1,82 @@
-//! Reading the CSV itself: the separator, the header row, records with their true line numbers.
+//! Reading the CSV itself, one record at a time: the separator, the header row, records with
+//! their true line numbers. Nothing of the file is kept once its row has been handled.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::io::Read;
 
 use anyhow::{Context, Result};
 
+use super::columns::known_columns;
+use super::encoding::{Breaks, Decoder};
 use super::mapping::{ColumnMap, header_names};
+use super::reading::{Problems, Progress};
 use super::{ImportError, Kind};
 
-/// A parsed CSV: normalised header names and rows with their line numbers.
-pub(super) struct Table {
-    pub(super) rows: Vec<Row>,
+/// The file's columns under cobrador's names ("" for an ignored one), with the positions of
+/// each known field's aliases worked out once per file rather than once per row.
+pub(super) struct Columns {
+    names: Vec<String>,
+    fields: Vec<(&'static [&'static str], Vec<usize>)>,
 }
 
-pub(super) struct Row {
+impl Columns {
+    pub(super) fn new(names: Vec<String>, kind: Kind) -> Columns {
+        let fields = known_columns(kind)
+            .into_iter()
+            .map(|aliases| (aliases, positions(&names, aliases)))
+            .collect();
+        Columns { names, fields }
+    }
+
+    /// The column's name, for messages.
+    pub(super) fn name(&self, i: usize) -> &str {
+        self.names.get(i).map_or("", String::as_str)
+    }
+
+    /// Positions of the columns named by `aliases`, in the aliases' order.
+    fn positions(&self, aliases: &[&str]) -> Cow<'_, [usize]> {
+        self.fields
+            .iter()
+            .find(|(known, _)| std::ptr::eq(*known, aliases) || *known == aliases)
+            .map_or_else(
+                || Cow::Owned(positions(&self.names, aliases)),
+                |(_, at)| Cow::Borrowed(at.as_slice()),
+            )
+    }
+}
+
+fn positions(names: &[String], aliases: &[&str]) -> Vec<usize> {
+    aliases
+        .iter()
+        .filter_map(|a| names.iter().position(|n| n == a))
+        .collect()
+}
+
+/// A row's values: a CSV record or a sheet's cells.
+#[derive(Clone, Copy)]
+pub(super) enum Values<'r> {
+    Record(&'r csv::StringRecord),
+    Cells(&'r [String]),
+}
+
+/// One data row, borrowed from the reader while it is handled.
+pub(super) struct Row<'r> {
     pub(super) line: u64,
-    pub(super) fields: BTreeMap<String, String>,
+    pub(super) columns: &'r Columns,
+    pub(super) values: Values<'r>,
 }
 
-impl Row {
+impl Row<'_> {
+    fn value(&self, i: usize) -> Option<&str> {
+        match self.values {
+            Values::Record(r) => r.get(i),
+            Values::Cells(c) => c.get(i).map(String::as_str),
+        }
+    }
+
     /// Whether the file has a column under one of these names (empty or not).
     pub(super) fn has(&self, aliases: &[&str]) -> bool {
-        aliases.iter().any(|a| self.fields.contains_key(*a))
+        !self.columns.positions(aliases).is_empty()
     }
 
     /// The value under these names; `keep` when the file has no such column at all.
@@ -39,10 +95,11 @@ impl Row {
 
     /// The first non-empty value among the header aliases.
     pub(super) fn get(&self, aliases: &[&str]) -> Option<&str> {
-        aliases
+        self.columns
+            .positions(aliases)
             .iter()
-            .filter_map(|a| self.fields.get(*a))
-            .map(|v| v.trim())
+            .filter_map(|i| self.value(*i))
+            .map(str::trim)
             .find(|v| !v.is_empty())
     }
 
@@ -52,78 +109,107 @@ impl Row {
     }
 }
 
-impl Table {
-    pub(super) fn read(
-        name: &str,
-        text: &str,
-        kind: Kind,
-        map: Option<&ColumnMap>,
-    ) -> Result<Table> {
-        let header = text.lines().next().unwrap_or_default();
-        let delimiter = [b';', b',', b'\t']
-            .into_iter()
-            .max_by_key(|d| header.matches(*d as char).count())
-            .unwrap_or(b',');
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(false)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let raw = reader
-            .headers()
-            .map_err(|e| single(name, 1, &format!("cannot read the header row: {e}")))?
-            .clone();
-        let headers = header_names(name, 1, raw.iter(), kind, map)?;
-        let mut rows = Vec::new();
-        let mut errors = Vec::new();
-        let mut lines = LineCounter::default();
-        for record in reader.records() {
-            match record {
-                Ok(rec) => {
-                    if rec.iter().all(|f| f.trim().is_empty()) {
-                        continue;
-                    }
-                    let line = rec.position().map_or(0, |p| lines.line_of(text, p));
-                    if let Some((i, f)) = rec.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD)
-                    {
-                        errors.push(format!(
-                            "{name}:{line}: the value in column {} ({}) is {} bytes long; \
-                             the largest accepted is {MAX_FIELD} (is a quote left open?)",
-                            i + 1,
-                            headers.get(i).map_or("", String::as_str),
-                            f.len()
-                        ));
-                        continue;
-                    }
-                    let fields = headers
-                        .iter()
-                        .cloned()
-                        .zip(rec.iter().map(str::to_owned))
-                        .collect();
-                    rows.push(Row { line, fields });
+/// Reads the CSV text of `decoder`, handing each data row to `each` as it is read. Refusals
+/// of the file itself come before any row's: its encoding (anywhere in it), its header, then
+/// its records' shape (every one reported); rows are no longer handed out once the file is
+/// refused. An error of `each` stops the reading at once.
+pub(super) fn read_csv<R: Read>(
+    name: &str,
+    mut decoder: Decoder<R>,
+    kind: Kind,
+    map: Option<&ColumnMap>,
+    progress: &mut Progress,
+    each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let header = decoder
+        .first_line()
+        .with_context(|| format!("cannot read {name}"))?;
+    let delimiter = [b';', b',', b'\t']
+        .into_iter()
+        .max_by_key(|d| header.matches(*d as char).count())
+        .unwrap_or(b',');
+    let breaks = decoder.breaks();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(decoder);
+    let names = match reader.headers() {
+        Ok(raw) => header_names(name, 1, raw.iter(), kind, map),
+        Err(e) => Err(single(name, 1, &format!("cannot read the header row: {e}"))),
+    };
+    let columns = match names {
+        Ok(names) => Columns::new(names, kind),
+        Err(refusal) => {
+            // A file in a doubtful encoding is refused for that first.
+            reader.into_inner().finish()?;
+            return Err(refusal.into());
+        }
+    };
+    let mut problems = Problems::default();
+    let mut lines = LineCounter::new(breaks);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) if reader.get_ref().refused() => break,
+            Ok(true) => {
+                if record.iter().all(|f| f.trim().is_empty()) {
+                    continue;
                 }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| lines.line_of(text, p));
-                    let reason = match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => format!(
-                            "{len} fields where the header has {expected_len} (is a value with the separator missing its quotes?)"
-                        ),
-                        _ => e.to_string(),
-                    };
-                    errors.push(format!("{name}:{line}: {reason}"));
+                let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+                if let Some(problem) = too_long(name, line, &record, &columns) {
+                    problems.push(problem);
+                } else if problems.is_empty() {
+                    each(&Row {
+                        line,
+                        columns: &columns,
+                        values: Values::Record(&record),
+                    })?;
                 }
+                progress.row(Some(reader.get_ref().raw_read()));
+            }
+            Err(e) => {
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(e).with_context(|| format!("cannot read {name}"));
+                }
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                problems.push(format!("{name}:{line}: {}", record_error(&e)));
             }
         }
-        if !errors.is_empty() {
-            return Err(ImportError {
-                file: name.to_owned(),
-                errors,
-            }
-            .into());
-        }
-        Ok(Table { rows })
+    }
+    reader.into_inner().finish()?;
+    problems.into_result(name)
+}
+
+/// A value too long to be one (a quote left open swallows the lines after it).
+fn too_long(
+    name: &str,
+    line: u64,
+    record: &csv::StringRecord,
+    columns: &Columns,
+) -> Option<String> {
+    let (i, f) = record
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.len() > MAX_FIELD)?;
+    Some(format!(
+        "{name}:{line}: the value in column {} ({}) is {} bytes long; \
+         the largest accepted is {MAX_FIELD} (is a quote left open?)",
+        i + 1,
+        columns.name(i),
+        f.len()
+    ))
+}
+
+fn record_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "{len} fields where the header has {expected_len} (is a value with the separator missing its quotes?)"
+        ),
+        _ => e.to_string(),
     }
 }
 
@@ -131,34 +217,36 @@ impl Table {
 /// enough that a runaway quote cannot drag megabytes into the database.
 pub(super) const MAX_FIELD: usize = 64 * 1024;
 
-/// Line numbers from byte offsets, counted incrementally (records come in order, so the whole
-/// file is scanned once, not once per record).
-#[derive(Default)]
+/// Line numbers from byte offsets: the decoder notes where the CR and LF bytes it hands out
+/// are, and records come in order, so each break is counted once and then dropped.
 struct LineCounter {
-    byte: usize,
+    breaks: Breaks,
+    /// LF bytes before the last record.
     line: u64,
 }
 
 impl LineCounter {
-    /// The 1-based line a record starts on, counted from its byte offset: the csv crate counts
-    /// a CR LF pair's CR as the record's end and reports the line before (one too low).
-    fn line_of(&mut self, text: &str, pos: &csv::Position) -> u64 {
-        let bytes = text.as_bytes();
-        let start = usize::try_from(pos.byte())
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        if start < self.byte {
-            *self = LineCounter::default();
+    fn new(breaks: Breaks) -> LineCounter {
+        LineCounter { breaks, line: 0 }
+    }
+
+    /// The 1-based line a record starts on, from its byte offset: the csv crate counts a
+    /// CR LF pair's CR as the record's end and starts the next record at the LF, so the line
+    /// breaks the record starts with are counted too.
+    fn line_of(&mut self, start: u64) -> u64 {
+        let mut breaks = self.breaks.borrow_mut();
+        while let Some(&(at, lf)) = breaks.front() {
+            if at >= start {
+                break;
+            }
+            self.line += u64::from(lf);
+            breaks.pop_front();
         }
-        self.line += bytes[self.byte..start]
+        let skipped = breaks
             .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.byte = start;
-        let skipped = bytes[start..]
-            .iter()
-            .take_while(|b| **b == b'\r' || **b == b'\n')
-            .filter(|b| **b == b'\n')
+            .zip(start..)
+            .take_while(|((at, _), expected)| at == expected)
+            .filter(|((_, lf), _)| *lf)
             .count() as u64;
         self.line + skipped + 1
     }

@@ -78,12 +78,18 @@ pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<
 /// One client by id.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Client>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"),
-            [id],
-            client_from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"
+        ))?
+        .query_row([id], client_from_row)
         .optional()?)
+}
+
+/// Whether a client with this id exists (one indexed probe, for imports).
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 /// Every client, by id (not the reserved owner row that owner-only messages belong to).

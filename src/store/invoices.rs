@@ -83,7 +83,19 @@ pub struct InvoiceInput {
 /// Inserts or updates an invoice from an import; returns whether anything changed.
 /// The status a person set (disputed, on hold...) is kept.
 pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Result<bool> {
-    if let Some(old) = get(conn, &input.number)? {
+    let old = get_without_balance(conn, &input.number)?;
+    upsert_over(conn, old.as_ref(), input, now)
+}
+
+/// [`upsert`] when the caller has read the stored invoice already (`old`, as
+/// [`get_without_balance`] gives it): an import reads each invoice once, not twice.
+pub fn upsert_over(
+    conn: &Connection,
+    old: Option<&Invoice>,
+    input: &InvoiceInput,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if let Some(old) = old {
         if old.client_id != input.client_id {
             bail!(
                 "invoice {} already belongs to client {}, not {}",
@@ -102,7 +114,8 @@ pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Re
             return Ok(false);
         }
     }
-    conn.execute(
+    let existed = old.is_some();
+    conn.prepare_cached(
         "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, pdf_path,
                                description, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
@@ -110,21 +123,35 @@ pub fn upsert(conn: &Connection, input: &InvoiceInput, now: DateTime<Utc>) -> Re
              issue_date = excluded.issue_date, due_date = excluded.due_date,
              currency = excluded.currency, amount = excluded.amount, pdf_path = excluded.pdf_path,
              description = excluded.description, updated_at = excluded.updated_at",
-        params![
-            input.number,
-            input.client_id,
-            input.issue_date,
-            input.due_date,
-            input.currency,
-            input.amount,
-            input.pdf_path,
-            input.description,
-            ts(now)
-        ],
-    )
+    )?
+    .execute(params![
+        input.number,
+        input.client_id,
+        input.issue_date,
+        input.due_date,
+        input.currency,
+        input.amount,
+        input.pdf_path,
+        input.description,
+        ts(now)
+    ])
     .with_context(|| format!("Failed to save invoice {}", input.number))?;
-    refresh_status(conn, &input.number, now)?;
+    // A new invoice has no payments (they reference it) and a positive amount: it is open.
+    if existed {
+        refresh_status(conn, &input.number, now)?;
+    }
     Ok(true)
+}
+
+/// One invoice as stored, for imports (which compare the stored fields): the same as [`get`],
+/// through a cached statement because an import looks up every row's invoice.
+pub fn get_without_balance(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {INVOICE_COLUMNS_PAID} FROM invoices WHERE number = ?1"
+        ))?
+        .query_row([number], invoice_with_paid)
+        .optional()?)
 }
 
 /// One invoice with its balance.
@@ -242,10 +269,8 @@ pub fn set_status(
     status: InvoiceStatus,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    conn.execute(
-        "UPDATE invoices SET status = ?2, updated_at = ?3 WHERE number = ?1",
-        params![number, status.as_str(), ts(now)],
-    )?;
+    conn.prepare_cached("UPDATE invoices SET status = ?2, updated_at = ?3 WHERE number = ?1")?
+        .execute(params![number, status.as_str(), ts(now)])?;
     Ok(())
 }
 
@@ -256,10 +281,10 @@ pub fn set_paid_claim(
     on: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE invoices SET paid_claimed_on = ?2, updated_at = ?3 WHERE number = ?1",
-        params![number, on, ts(now)],
-    )?;
+    )?
+    .execute(params![number, on, ts(now)])?;
     Ok(())
 }
 
@@ -271,12 +296,24 @@ pub fn refresh_status(
     now: DateTime<Utc>,
 ) -> Result<InvoiceStatus> {
     let invoice = require(conn, number)?;
-    let new = match invoice.status {
-        InvoiceStatus::Open if invoice.balance.is_settled() => InvoiceStatus::Paid,
-        InvoiceStatus::Paid if !invoice.balance.is_settled() => InvoiceStatus::Open,
+    settle_status(conn, number, invoice.status, invoice.balance, now)
+}
+
+/// The status `open` or `paid` that a `balance` calls for, written when it differs from
+/// `status` (the invoice's stored one); other statuses are kept.
+fn settle_status(
+    conn: &Connection,
+    number: &str,
+    status: InvoiceStatus,
+    balance: Money,
+    now: DateTime<Utc>,
+) -> Result<InvoiceStatus> {
+    let new = match status {
+        InvoiceStatus::Open if balance.is_settled() => InvoiceStatus::Paid,
+        InvoiceStatus::Paid if !balance.is_settled() => InvoiceStatus::Open,
         other => other,
     };
-    if new != invoice.status {
+    if new != status {
         set_status(conn, number, new, now)?;
         if new == InvoiceStatus::Paid {
             set_paid_claim(conn, number, None, now)?;
@@ -306,9 +343,20 @@ pub struct PaymentInput {
 }
 
 /// Records a payment (with its audit event) unless one with the same import key exists;
-/// returns whether it was new.
+/// returns whether it was new. The invoice is read once: its balance after the payment is
+/// computed, not read back (an import records hundreds of thousands of payments).
 pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) -> Result<bool> {
     let invoice = require(conn, &input.invoice_number)?;
+    add_payment_to(conn, &invoice, input, now)
+}
+
+/// [`add_payment`] to `invoice`, read by the caller (as [`get`] gives it, with its balance).
+pub fn add_payment_to(
+    conn: &Connection,
+    invoice: &Invoice,
+    input: &PaymentInput,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     if input.amount.0 <= rust_decimal::Decimal::ZERO {
         bail!("payment amount must be positive, got {}", input.amount);
     }
@@ -322,11 +370,13 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
             invoice.status
         );
     }
-    let inserted = conn.execute(
-        "INSERT INTO payments (invoice_number, paid_on, amount, reference, kind, source, import_key, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (import_key) DO NOTHING",
-        params![
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO payments (invoice_number, paid_on, amount, reference, kind, source, import_key, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (import_key) DO NOTHING",
+        )?
+        .execute(params![
             input.invoice_number,
             input.paid_on,
             input.amount,
@@ -335,15 +385,14 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
             input.source,
             input.import_key,
             ts(now)
-        ],
-    )?;
+        ])?;
     if inserted > 0 {
+        let mut balance = invoice.balance - input.amount;
         if input.kind == PaymentKind::Payment {
-            take_discount(conn, &input.invoice_number, input.paid_on, now)?;
+            balance = take_discount(conn, invoice, balance, input.paid_on, now)?;
         }
-        refresh_status(conn, &input.invoice_number, now)?;
+        settle_status(conn, &invoice.number, invoice.status, balance, now)?;
         // Every payment is in the audit log, whoever recorded it (the source is the actor).
-        let after = require(conn, &input.invoice_number)?;
         super::events::append(
             conn,
             now,
@@ -351,7 +400,7 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
             EventKind::PaymentRecorded,
             Some(&invoice.client_id),
             Some(&input.invoice_number),
-            serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on, "balance": after.balance }),
+            serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on, "balance": balance }),
         )?;
     }
     Ok(inserted > 0)
@@ -359,14 +408,26 @@ pub fn add_payment(conn: &Connection, input: &PaymentInput, now: DateTime<Utc>) 
 
 /// A payment made by an offer's date that leaves at most the offered discount unpaid settles
 /// the invoice: the rest is recorded as a discount (never as a silent write-off). Offers whose
-/// date has passed expire; the remainder is then still owed and reminded.
+/// date has passed expire; the remainder is then still owed and reminded. `balance` is what
+/// the payment left; returns the balance after the discount (zero when one was taken).
 fn take_discount(
     conn: &Connection,
-    number: &str,
+    invoice: &Invoice,
+    balance: Money,
     paid_on: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<()> {
-    let invoice = require(conn, number)?;
+) -> Result<Money> {
+    let number = invoice.number.as_str();
+    // Most invoices have no offer: one indexed probe instead of reading the offers.
+    let offered: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM discount_offers
+                            WHERE invoice_number = ?1 AND status = 'offered')",
+        )?
+        .query_row([number], |r| r.get(0))?;
+    if !offered {
+        return Ok(balance);
+    }
     let cent = Money(rust_decimal::Decimal::new(1, 2));
     for offer in super::agreements::offers(conn, Some(number))? {
         if offer.status != "offered" {
@@ -376,11 +437,11 @@ fn take_discount(
             super::agreements::set_offer_status(conn, offer.id, "expired")?;
             continue;
         }
-        if !invoice.balance.is_settled() && invoice.balance.0 <= (offer.amount + cent).0 {
+        if !balance.is_settled() && balance.0 <= (offer.amount + cent).0 {
             conn.execute(
                 "INSERT INTO payments (invoice_number, paid_on, amount, reference, kind, source, created_at)
                  VALUES (?1, ?2, ?3, ?4, 'discount', 'discount', ?5)",
-                params![number, paid_on, invoice.balance, offer.description, ts(now)],
+                params![number, paid_on, balance, offer.description, ts(now)],
             )?;
             super::agreements::set_offer_status(conn, offer.id, "taken")?;
             super::events::append(
@@ -390,12 +451,16 @@ fn take_discount(
                 EventKind::DiscountTaken,
                 Some(&invoice.client_id),
                 Some(number),
-                serde_json::json!({ "offer": offer.id, "amount": invoice.balance, "valid_until": offer.valid_until }),
+                serde_json::json!({ "offer": offer.id, "amount": balance, "valid_until": offer.valid_until }),
             )?;
+            // Zero with the amounts' scale (`0.00`), as summing the payments gives it.
+            let mut zero = rust_decimal::Decimal::ZERO;
+            zero.rescale(balance.0.scale());
+            return Ok(Money(zero));
         }
         break;
     }
-    Ok(())
+    Ok(balance)
 }
 
 pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
@@ -416,7 +481,7 @@ pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
 
 /// Payments of one invoice, oldest first.
 pub fn payments(conn: &Connection, number: &str) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments
          WHERE invoice_number = ?1 ORDER BY paid_on, id",
     )?;

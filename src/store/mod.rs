@@ -6,6 +6,7 @@
 
 pub mod agreements;
 pub mod bank;
+pub mod bulk;
 pub mod clients;
 pub mod events;
 pub mod inbox;

@@ -1,0 +1,95 @@
+//! Bulk appends: a table's secondary indexes set aside while an import adds many rows to it,
+//! and built again by one sort before the same transaction commits.
+//!
+//! Inserting a million rows keeps every index of the table in step row by row; an index
+//! keyed by client or date takes each row at a random place, and the B-tree walks and page
+//! cache misses cost more than the rows themselves (a million invoices: about two thirds of
+//! the import). Building the index once from the finished table is a sort, several times
+//! cheaper. It pays only when the rows added are many and a good share of the table (the
+//! rebuild reads the whole table), so an index is set aside only past a threshold. Being DDL
+//! inside the import's transaction, it is all-or-nothing with the rows: a failed or dry-run
+//! import rolls the indexes back too. The indexes are read from the schema, so one added by a
+//! later migration is handled the same way; unique indexes and constraints stay in place.
+
+use anyhow::{Context, Result};
+use rusqlite::Connection;
+
+/// Rows an import must have added to a table before its indexes are set aside.
+pub const DEFER_AFTER_ROWS: u64 = 100_000;
+
+/// Secondary indexes of some tables, set aside once enough rows were added.
+#[derive(Debug)]
+pub struct DeferredIndexes {
+    tables: Vec<Deferred>,
+}
+
+#[derive(Debug)]
+struct Deferred {
+    table: &'static str,
+    /// Rows the table had when the import began (an estimate: its largest rowid).
+    rows_before: u64,
+    /// The indexes set aside: name and the SQL that creates them.
+    dropped: Option<Vec<(String, String)>>,
+}
+
+impl DeferredIndexes {
+    /// Watches `tables` (names from the schema, never from input).
+    pub fn new(conn: &Connection, tables: &[&'static str]) -> Result<DeferredIndexes> {
+        let tables = tables
+            .iter()
+            .map(|&table| {
+                let rows: Option<i64> = conn
+                    .query_row(&format!("SELECT max(rowid) FROM {table}"), [], |r| r.get(0))
+                    .with_context(|| format!("cannot count the rows of {table}"))?;
+                Ok(Deferred {
+                    table,
+                    rows_before: rows.map_or(0, |n| n.unsigned_abs()),
+                    dropped: None,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(DeferredIndexes { tables })
+    }
+
+    /// Notes that `added` rows in all were added to each table so far; sets a table's
+    /// indexes aside when that is at least [`DEFER_AFTER_ROWS`] and half the table's rows.
+    pub fn added(&mut self, conn: &Connection, added: u64) -> Result<()> {
+        for t in &mut self.tables {
+            if t.dropped.is_some() || added < DEFER_AFTER_ROWS.max(t.rows_before / 2) {
+                continue;
+            }
+            let indexes = secondary_indexes(conn, t.table)?;
+            for (name, _) in &indexes {
+                conn.execute_batch(&format!("DROP INDEX \"{name}\""))
+                    .with_context(|| format!("cannot set index {name} aside"))?;
+            }
+            t.dropped = Some(indexes);
+        }
+        Ok(())
+    }
+
+    /// Builds again every index set aside (call before committing).
+    pub fn rebuild(self, conn: &Connection) -> Result<()> {
+        for t in self.tables {
+            for (name, sql) in t.dropped.into_iter().flatten() {
+                conn.execute_batch(&sql)
+                    .with_context(|| format!("cannot build index {name} again"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The indexes of `table` that are neither unique nor a constraint's (those check rows as
+/// they come), with the SQL that creates them.
+fn secondary_indexes(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.name, m.sql FROM sqlite_master m
+         WHERE m.type = 'index' AND m.tbl_name = ?1 AND m.sql IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM pragma_index_list(?1) l
+                           WHERE l.name = m.name AND l.\"unique\")
+         ORDER BY m.name",
+    )?;
+    let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
