@@ -68,7 +68,7 @@ PYEOF
 
 ms() { date +%s%N | cut -c1-13; }
 t0=$(ms)
-"$BIN" --config "$W/cobrador.toml" outbox flush --now 2026-01-02T00:00:00Z
+"$BIN" --config "$W/cobrador.toml" outbox flush --now 2026-01-07T10:00:00Z
 t1=$(ms)
 COB_MS=$((t1 - t0))
 SENT=$(sqlite3 "$W/c.db" "SELECT count(*) FROM outbox WHERE status = 'sent'" 2>/dev/null ||

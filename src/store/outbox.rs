@@ -185,14 +185,32 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Ou
 
 /// Marks a message as handed to the channel. Must be committed *before* the hand-over.
 pub fn mark_sending(conn: &Connection, id: i64) -> Result<()> {
-    let n = conn.execute(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1
-         WHERE id = ?1 AND status IN ('queued', 'failed')",
-        [id],
-    )?;
-    if n != 1 {
+    if !claim(conn, id)? {
         bail!("outbox message {id} is no longer queued");
     }
+    Ok(())
+}
+
+/// Marks a queued or failed message `sending` (one attempt more); `false` when it is neither
+/// (another process took it). Must be committed *before* the hand-over; the sender claims a
+/// group of messages in one transaction (see `sender`).
+pub fn claim(conn: &Connection, id: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1
+             WHERE id = ?1 AND status IN ('queued', 'failed')",
+        )?
+        .execute([id])?;
+    Ok(n == 1)
+}
+
+/// Gives back a claimed message that was never handed over (the pass stopped first): it is
+/// `previous` (queued or failed) again, without the attempt it did not make.
+pub fn unclaim(conn: &Connection, id: i64, previous: OutboxStatus) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET status = ?2, attempts = attempts - 1 WHERE id = ?1 AND status = 'sending'",
+    )?
+    .execute(params![id, previous.as_str()])?;
     Ok(())
 }
 
@@ -203,12 +221,12 @@ pub fn mark_sent(
     at: DateTime<Utc>,
     telegram_message_id: Option<i64>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE outbox SET status = 'sent', sent_at = ?2, telegram_message_id = ?3, last_error = NULL,
                            retry_at = NULL
          WHERE id = ?1",
-        params![id, ts(at), telegram_message_id],
-    )?;
+    )?
+    .execute(params![id, ts(at), telegram_message_id])?;
     Ok(())
 }
 
@@ -337,10 +355,10 @@ pub const RELEASED: &str = "#dead";
 
 /// Records the first attempt's instant (kept on later attempts): retries are bounded by time.
 pub fn mark_first_attempt(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE outbox SET first_attempt_at = COALESCE(first_attempt_at, ?2) WHERE id = ?1",
-        params![id, ts(at)],
-    )?;
+    )?
+    .execute(params![id, ts(at)])?;
     Ok(())
 }
 
