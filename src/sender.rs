@@ -60,6 +60,10 @@ const ACTOR: &str = "sender";
 /// The longest a finished send's outcome waits in memory for its group commit.
 const GROUP_WINDOW: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// Messages claimed per group, per message in flight at once: enough to keep every session busy
+/// while the next group is claimed, few enough that a crash leaves few `uncertain` rows.
+const GROUP_PER_SESSION: usize = 4;
+
 /// Tuning of a pass.
 #[derive(Debug, Clone)]
 pub struct FlushOptions {
@@ -202,12 +206,14 @@ pub async fn flush<C: Channel + ?Sized>(
     };
     let kinds = channel.kinds().to_vec();
     let concurrency = channel.concurrency().max(1);
-    let group = opts.batch.max(1);
+    let group = opts.batch.min(concurrency * GROUP_PER_SESSION).max(1);
     let domain = email::domain_of(&business.email).to_owned();
     let ctx = SendContext { business, now };
+    // The pass's clock does not move and the instance lock keeps other senders out: the due
+    // rows are the same whenever they are read, so they are listed once.
+    let mut due = outbox::due_ids_on(store.conn(), now, &kinds)?.into_iter();
     let mut claimed: VecDeque<OutboxMessage> = VecDeque::new();
     let mut done: Vec<(OutboxMessage, SendOutcome)> = Vec::new();
-    let mut more = true;
     let mut last_commit = Instant::now();
     let mut in_flight = FuturesUnordered::new();
     loop {
@@ -216,10 +222,15 @@ pub async fn flush<C: Channel + ?Sized>(
                 .stopped
                 .get_or_insert_with(|| "shutting down".to_owned());
         }
-        while report.stopped.is_none() && claimed.is_empty() && more {
-            let due = outbox::due_on(store.conn(), now, &kinds, group)?;
-            more = due.len() == group;
-            claimed = claim_group(store, due, &domain, now, opts, &mut report)?;
+        while report.stopped.is_none() && claimed.is_empty() {
+            let ids: Vec<i64> = due.by_ref().take(group).collect();
+            if ids.is_empty() {
+                break;
+            }
+            let next = outbox::get_many(store.conn(), &ids)?;
+            // The finished sends' outcomes go in the same transaction as the next claim.
+            claimed = commit(store, &mut done, next, &domain, now, opts, &mut report)?;
+            last_commit = Instant::now();
         }
         while report.stopped.is_none() && in_flight.len() < concurrency {
             let Some(msg) = claimed.pop_front() else { break };
@@ -237,12 +248,12 @@ pub async fn flush<C: Channel + ?Sized>(
         }
         done.push((msg, outcome));
         let idle = in_flight.is_empty() && claimed.is_empty();
-        if idle || done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW {
-            record_group(store, &mut done, now, opts, &mut report)?;
+        if (idle && report.stopped.is_some()) || done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW {
+            commit(store, &mut done, Vec::new(), &domain, now, opts, &mut report)?;
             last_commit = Instant::now();
         }
     }
-    record_group(store, &mut done, now, opts, &mut report)?;
+    commit(store, &mut done, Vec::new(), &domain, now, opts, &mut report)?;
     // Claimed but never handed over (the pass stopped): due again, as they were.
     store.transaction(|tx| {
         claimed
@@ -273,19 +284,31 @@ pub fn release(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
     })
 }
 
-/// Claims a group of due messages in one transaction: those outside their client's contact
-/// window are postponed, the others get a Message-ID (email rows without one) and are committed
-/// `sending` *before* any is handed over. Returns them in order; rows another process took
-/// meanwhile are skipped.
-fn claim_group(
+/// One transaction (a group commit): records the outcomes of finished sends, then claims the
+/// next group of due messages. Those outside their client's contact window are postponed; the
+/// others get a Message-ID (email rows without one) and are committed `sending` *before* any is
+/// handed over. Returns the claimed ones in order; rows another process took are skipped.
+///
+/// Until an outcome commits, its row is still `sending`: a crash before then makes it
+/// `uncertain`, never resent.
+fn commit(
     store: &mut Store,
+    done: &mut Vec<(OutboxMessage, SendOutcome)>,
     due: Vec<OutboxMessage>,
     domain: &str,
     now: DateTime<Utc>,
     opts: &FlushOptions,
     report: &mut FlushReport,
 ) -> Result<VecDeque<OutboxMessage>> {
+    if done.is_empty() && due.is_empty() {
+        return Ok(VecDeque::new());
+    }
     store.transaction(|tx| {
+        for (msg, outcome) in done.drain(..) {
+            record(tx, &msg, outcome, now, opts, report).with_context(|| {
+                format!("Failed to record the outcome of outbox message {}", msg.id)
+            })?;
+        }
         let mut claimed = VecDeque::with_capacity(due.len());
         for mut msg in due {
             if let Some(at) = opts
@@ -311,28 +334,6 @@ fn claim_group(
             }
         }
         Ok(claimed)
-    })
-}
-
-/// Commits the outcomes of finished sends in one transaction (a group commit). Until it
-/// commits, those rows are still `sending`: a crash before it makes them `uncertain`, never
-/// resent.
-fn record_group(
-    store: &mut Store,
-    done: &mut Vec<(OutboxMessage, SendOutcome)>,
-    now: DateTime<Utc>,
-    opts: &FlushOptions,
-    report: &mut FlushReport,
-) -> Result<()> {
-    if done.is_empty() {
-        return Ok(());
-    }
-    store.transaction(|tx| {
-        for (msg, outcome) in done.drain(..) {
-            record(tx, &msg, outcome, now, opts, report)
-                .with_context(|| format!("Failed to record the outcome of outbox message {}", msg.id))?;
-        }
-        Ok(())
     })
 }
 

@@ -305,19 +305,48 @@ pub fn due_on(
     channels: &[Channel],
     limit: usize,
 ) -> Result<Vec<OutboxMessage>> {
+    query(
+        conn,
+        &format!("WHERE {} ORDER BY send_at, id LIMIT ?2", due_filter(channels)),
+        params![ts(now), limit as i64],
+    )
+}
+
+/// The ids of [`due_on`]'s messages, all of them, oldest first: what a send pass works
+/// through (one sort of the due rows per pass instead of one per batch; see [`get_many`]).
+pub fn due_ids_on(conn: &Connection, now: DateTime<Utc>, channels: &[Channel]) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM outbox WHERE {} ORDER BY send_at, id",
+        due_filter(channels)
+    ))?;
+    let ids = stmt
+        .query_map([ts(now)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// The messages with these ids, in that order (ids that do not exist are left out).
+pub fn get_many(conn: &Connection, ids: &[i64]) -> Result<Vec<OutboxMessage>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE id = ?1"))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(m) = stmt.query_row([id], |r| from_row(conn, r)).optional()? {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// `WHERE` for due messages on `channels` at `?1`.
+fn due_filter(channels: &[Channel]) -> String {
     let list = channels
         .iter()
         .map(|c| format!("'{}'", c.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    query(
-        conn,
-        &format!(
-            "WHERE channel IN ({list})
-               AND ((status = 'queued' AND send_at <= ?1) OR (status = 'failed' AND retry_at <= ?1))
-             ORDER BY send_at, id LIMIT ?2"
-        ),
-        params![ts(now), limit as i64],
+    format!(
+        "channel IN ({list})
+           AND ((status = 'queued' AND send_at <= ?1) OR (status = 'failed' AND retry_at <= ?1))"
     )
 }
 
