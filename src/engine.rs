@@ -60,7 +60,7 @@ pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Sett
 /// Plans every client, streamed from the store, and keeps the files of the clients the rest of
 /// the pass needs: those with a message due now, and those with a message in trouble (the
 /// owner is alerted about dead and uncertain messages with the client's details).
-fn plan_keeping_files(
+pub fn plan_keeping_files(
     store: &Store,
     config: &Config,
     now: DateTime<Utc>,

@@ -8,7 +8,8 @@
 //!    release their stage (see [`outbox::release_dead`]) so that the planner tries it again.
 //! 2. **Contact window**: a due client message outside the client's days, hours or holidays
 //!    is moved to the next allowed moment without an attempt ([`windows`]).
-//! 3. **Send**: due rows are claimed in groups ([`FlushOptions::batch`]): one transaction
+//! 3. **Send**: due rows are claimed in groups ([`Channel::group_size`], at most
+//!    [`FlushOptions::batch`]; four per SMTP session): one transaction
 //!    commits the whole group `sending` (and gives email rows their Message-ID) *before* any of
 //!    them is handed over. Then the outcomes are committed, again in groups (when `batch`
 //!    outcomes are in, 50 ms after the last commit, or when nothing else is in flight): `sent`;
@@ -60,9 +61,6 @@ const ACTOR: &str = "sender";
 /// The longest a finished send's outcome waits in memory for its group commit.
 const GROUP_WINDOW: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// Messages claimed per group, per message in flight at once: enough to keep every session busy
-/// while the next group is claimed, few enough that a crash leaves few `uncertain` rows.
-const GROUP_PER_SESSION: usize = 4;
 
 /// Tuning of a pass.
 #[derive(Debug, Clone)]
@@ -206,7 +204,7 @@ pub async fn flush<C: Channel + ?Sized>(
     };
     let kinds = channel.kinds().to_vec();
     let concurrency = channel.concurrency().max(1);
-    let group = opts.batch.min(concurrency * GROUP_PER_SESSION).max(1);
+    let group = opts.batch.min(channel.group_size()).max(1);
     let domain = email::domain_of(&business.email).to_owned();
     let ctx = SendContext { business, now };
     // The pass's clock does not move and the instance lock keeps other senders out: the due
