@@ -9,6 +9,7 @@
 
 pub mod context;
 mod cycles;
+mod inline;
 pub mod dates;
 pub mod defaults;
 pub mod helpers;
@@ -177,6 +178,9 @@ pub struct Renderer {
     text: Handlebars<'static>,
     html: Handlebars<'static>,
     telegram: Handlebars<'static>,
+    /// The same templates with plain partials pasted in ([`inline`]): what renders; the
+    /// registries above only report errors.
+    fast: [Handlebars<'static>; 3],
     sources: BTreeMap<String, TemplateSource>,
 }
 
@@ -237,6 +241,11 @@ impl Renderer {
             text: registry(handlebars::no_escape),
             html: registry(handlebars::html_escape),
             telegram: registry(telegram_escape),
+            fast: [
+                registry(handlebars::no_escape),
+                registry(handlebars::html_escape),
+                registry(telegram_escape),
+            ],
             sources,
         };
         for source in renderer.sources.values() {
@@ -246,6 +255,11 @@ impl Renderer {
                 &mut renderer.telegram,
             ] {
                 hb.register_template_string(&source.name, &source.text)
+                    .map_err(|e| syntax_error(source, &e))?;
+            }
+            let pasted = inline::inline(&source.text, &renderer.sources);
+            for hb in &mut renderer.fast {
+                hb.register_template_string(&source.name, &pasted)
                     .map_err(|e| syntax_error(source, &e))?;
             }
         }
@@ -314,18 +328,22 @@ impl Renderer {
     /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
     /// everything else (subjects, plain text) none.
     pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
-        let (hb, format) = if name.ends_with(".html") || name.ends_with(".letter") {
-            (&self.html, Format::Html)
+        let (hb, fast, format) = if name.ends_with(".html") || name.ends_with(".letter") {
+            (&self.html, &self.fast[1], Format::Html)
         } else if name.ends_with(".telegram") {
-            (&self.telegram, Format::Text)
+            (&self.telegram, &self.fast[2], Format::Text)
         } else if name.ends_with(".subject") {
-            (&self.text, Format::Line)
+            (&self.text, &self.fast[0], Format::Line)
         } else {
-            (&self.text, Format::Text)
+            (&self.text, &self.fast[0], Format::Text)
         };
-        let raw = hb
-            .render(name, data)
-            .map_err(|e| self.map_error(name, &e))?;
+        // The error, if any, from the original templates: it names the partial's own file.
+        let raw = match fast.render(name, data) {
+            Ok(raw) => raw,
+            Err(_) => hb
+                .render(name, data)
+                .map_err(|e| self.map_error(name, &e))?,
+        };
         Ok(tidy(&raw, format))
     }
 
