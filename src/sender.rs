@@ -61,7 +61,6 @@ const ACTOR: &str = "sender";
 /// The longest a finished send's outcome waits in memory for its group commit.
 const GROUP_WINDOW: std::time::Duration = std::time::Duration::from_millis(50);
 
-
 /// Tuning of a pass.
 #[derive(Debug, Clone)]
 pub struct FlushOptions {
@@ -231,7 +230,9 @@ pub async fn flush<C: Channel + ?Sized>(
             last_commit = Instant::now();
         }
         while report.stopped.is_none() && in_flight.len() < concurrency {
-            let Some(msg) = claimed.pop_front() else { break };
+            let Some(msg) = claimed.pop_front() else {
+                break;
+            };
             in_flight.push(async move {
                 let outcome = channel.send(&msg, ctx).await;
                 (msg, outcome)
@@ -246,12 +247,31 @@ pub async fn flush<C: Channel + ?Sized>(
         }
         done.push((msg, outcome));
         let idle = in_flight.is_empty() && claimed.is_empty();
-        if (idle && report.stopped.is_some()) || done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW {
-            commit(store, &mut done, Vec::new(), &domain, now, opts, &mut report)?;
+        if (idle && report.stopped.is_some())
+            || done.len() >= group
+            || last_commit.elapsed() >= GROUP_WINDOW
+        {
+            commit(
+                store,
+                &mut done,
+                Vec::new(),
+                &domain,
+                now,
+                opts,
+                &mut report,
+            )?;
             last_commit = Instant::now();
         }
     }
-    commit(store, &mut done, Vec::new(), &domain, now, opts, &mut report)?;
+    commit(
+        store,
+        &mut done,
+        Vec::new(),
+        &domain,
+        now,
+        opts,
+        &mut report,
+    )?;
     // Claimed but never handed over (the pass stopped): due again, as they were.
     store.transaction(|tx| {
         claimed

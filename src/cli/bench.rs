@@ -2,8 +2,8 @@
 //! benchmarks (`scripts/bench.sh`); see [`crate::bench`].
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};

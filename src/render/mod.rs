@@ -9,10 +9,10 @@
 
 pub mod context;
 mod cycles;
-mod inline;
 pub mod dates;
 pub mod defaults;
 pub mod helpers;
+mod inline;
 pub mod lint;
 pub mod money;
 pub mod sample;

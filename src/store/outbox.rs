@@ -307,7 +307,10 @@ pub fn due_on(
 ) -> Result<Vec<OutboxMessage>> {
     query(
         conn,
-        &format!("WHERE {} ORDER BY send_at, id LIMIT ?2", due_filter(channels)),
+        &format!(
+            "WHERE {} ORDER BY send_at, id LIMIT ?2",
+            due_filter(channels)
+        ),
         params![ts(now), limit as i64],
     )
 }
