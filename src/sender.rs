@@ -213,6 +213,10 @@ pub async fn flush<C: Channel + ?Sized>(
     let mut done: Vec<(OutboxMessage, SendOutcome)> = Vec::new();
     let mut last_commit = Instant::now();
     let mut in_flight = FuturesUnordered::new();
+    // Outcomes alone (no claim with them): a full group, a stop, the end of the pass.
+    let record_done = |store: &mut Store, done: &mut Vec<_>, report: &mut FlushReport| {
+        commit(store, done, Vec::new(), &domain, now, opts, report).map(drop)
+    };
     loop {
         if opts.stop.is_cancelled() {
             report
@@ -251,27 +255,11 @@ pub async fn flush<C: Channel + ?Sized>(
             || done.len() >= group
             || last_commit.elapsed() >= GROUP_WINDOW
         {
-            commit(
-                store,
-                &mut done,
-                Vec::new(),
-                &domain,
-                now,
-                opts,
-                &mut report,
-            )?;
+            record_done(store, &mut done, &mut report)?;
             last_commit = Instant::now();
         }
     }
-    commit(
-        store,
-        &mut done,
-        Vec::new(),
-        &domain,
-        now,
-        opts,
-        &mut report,
-    )?;
+    record_done(store, &mut done, &mut report)?;
     // Claimed but never handed over (the pass stopped): due again, as they were.
     store.transaction(|tx| {
         claimed
