@@ -179,8 +179,9 @@ pub struct Renderer {
     html: Handlebars<'static>,
     telegram: Handlebars<'static>,
     /// The same templates with plain partials pasted in ([`inline`]): what renders; the
-    /// registries above only report errors.
-    fast: [Handlebars<'static>; 3],
+    /// registries above report errors. Built on the first render (a command that renders
+    /// nothing does not pay for it); `None` if a pasted copy does not compile.
+    fast: std::sync::OnceLock<Option<[Handlebars<'static>; 3]>>,
     sources: BTreeMap<String, TemplateSource>,
 }
 
@@ -197,6 +198,15 @@ pub fn telegram_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// An empty registry for output `i`: 0 plain text, 1 HTML, 2 Telegram.
+fn registry_for(i: usize) -> Handlebars<'static> {
+    match i {
+        1 => registry(handlebars::html_escape),
+        2 => registry(telegram_escape),
+        _ => registry(handlebars::no_escape),
+    }
 }
 
 fn registry(escape: fn(&str) -> String) -> Handlebars<'static> {
@@ -241,11 +251,7 @@ impl Renderer {
             text: registry(handlebars::no_escape),
             html: registry(handlebars::html_escape),
             telegram: registry(telegram_escape),
-            fast: [
-                registry(handlebars::no_escape),
-                registry(handlebars::html_escape),
-                registry(telegram_escape),
-            ],
+            fast: std::sync::OnceLock::new(),
             sources,
         };
         for source in renderer.sources.values() {
@@ -255,11 +261,6 @@ impl Renderer {
                 &mut renderer.telegram,
             ] {
                 hb.register_template_string(&source.name, &source.text)
-                    .map_err(|e| syntax_error(source, &e))?;
-            }
-            let pasted = inline::inline(&source.text, &renderer.sources);
-            for hb in &mut renderer.fast {
-                hb.register_template_string(&source.name, &pasted)
                     .map_err(|e| syntax_error(source, &e))?;
             }
         }
@@ -328,19 +329,22 @@ impl Renderer {
     /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
     /// everything else (subjects, plain text) none.
     pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
-        let (hb, fast, format) = if name.ends_with(".html") || name.ends_with(".letter") {
-            (&self.html, &self.fast[1], Format::Html)
+        let (hb, i, format) = if name.ends_with(".html") || name.ends_with(".letter") {
+            (&self.html, 1, Format::Html)
         } else if name.ends_with(".telegram") {
-            (&self.telegram, &self.fast[2], Format::Text)
+            (&self.telegram, 2, Format::Text)
         } else if name.ends_with(".subject") {
-            (&self.text, &self.fast[0], Format::Line)
+            (&self.text, 0, Format::Line)
         } else {
-            (&self.text, &self.fast[0], Format::Text)
+            (&self.text, 0, Format::Text)
         };
+        let fast = self
+            .fast
+            .get_or_init(|| inline::compile(&self.sources, registry_for));
         // The error, if any, from the original templates: it names the partial's own file.
-        let raw = match fast.render(name, data) {
-            Ok(raw) => raw,
-            Err(_) => hb
+        let raw = match fast.as_ref().map(|f| f[i].render(name, data)) {
+            Some(Ok(raw)) => raw,
+            _ => hb
                 .render(name, data)
                 .map_err(|e| self.map_error(name, &e))?,
         };
