@@ -38,14 +38,7 @@ pub(super) fn compile(
             }
             continue;
         }
-        let i = if source.name.ends_with(".html") || source.name.ends_with(".letter") {
-            1
-        } else if source.name.ends_with(".telegram") {
-            2
-        } else {
-            0
-        };
-        fast[i]
+        fast[super::output_of(&source.name)]
             .register_template_string(&source.name, inline(&source.text, sources))
             .ok()?;
     }
@@ -149,7 +142,7 @@ mod tests {
     /// without the optional parts.
     #[test]
     fn pasted_templates_render_exactly_like_partials() {
-        use crate::render::{Channel, KINDS, RenderContext, Renderer, Sample};
+        use crate::render::{KINDS, RenderContext, Renderer, Sample};
         let r = Renderer::new(None).unwrap();
         let compiled =
             compile(&r.sources, super::super::registry_for).expect("pasted copies compile");
@@ -163,22 +156,18 @@ mod tests {
                     }
                     ctx.tuteo = tuteo;
                     let data = ctx.to_value().unwrap();
-                    for (suffix, channel) in [
-                        ("email.subject", Channel::Email),
-                        ("email.txt", Channel::Email),
-                        ("email.html", Channel::Email),
-                        ("telegram", Channel::Telegram),
-                        ("letter", Channel::Letter),
+                    for suffix in [
+                        "email.subject",
+                        "email.txt",
+                        "email.html",
+                        "telegram",
+                        "letter",
                     ] {
                         let name = format!("{}.{suffix}", kind.name);
                         if !r.has_template(&name) {
                             continue;
                         }
-                        let i = match channel {
-                            _ if suffix.ends_with("html") || suffix == "letter" => 1,
-                            Channel::Telegram => 2,
-                            _ => 0,
-                        };
+                        let i = super::super::output_of(&name);
                         let slow = [&r.text, &r.html, &r.telegram][i].render(&name, &data);
                         let fast = compiled[i].render(&name, &data);
                         assert_eq!(

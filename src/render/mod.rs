@@ -200,6 +200,18 @@ pub fn telegram_escape(s: &str) -> String {
     out
 }
 
+/// Which output a template renders to, by its name: 0 plain text (subjects too), 1 HTML
+/// (`*.html`, `*.letter`), 2 Telegram.
+fn output_of(name: &str) -> usize {
+    if name.ends_with(".html") || name.ends_with(".letter") {
+        1
+    } else if name.ends_with(".telegram") {
+        2
+    } else {
+        0
+    }
+}
+
 /// An empty registry for output `i`: 0 plain text, 1 HTML, 2 Telegram.
 fn registry_for(i: usize) -> Handlebars<'static> {
     match i {
@@ -329,14 +341,12 @@ impl Renderer {
     /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
     /// everything else (subjects, plain text) none.
     pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
-        let (hb, i, format) = if name.ends_with(".html") || name.ends_with(".letter") {
-            (&self.html, 1, Format::Html)
-        } else if name.ends_with(".telegram") {
-            (&self.telegram, 2, Format::Text)
-        } else if name.ends_with(".subject") {
-            (&self.text, 0, Format::Line)
-        } else {
-            (&self.text, 0, Format::Text)
+        let i = output_of(name);
+        let hb = [&self.text, &self.html, &self.telegram][i];
+        let format = match i {
+            1 => Format::Html,
+            _ if name.ends_with(".subject") => Format::Line,
+            _ => Format::Text,
         };
         let fast = self
             .fast
