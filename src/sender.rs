@@ -11,8 +11,9 @@
 //! 3. **Send**: due rows are claimed in groups ([`Channel::group_size`], at most
 //!    [`FlushOptions::batch`]; four per SMTP session): one transaction
 //!    commits the whole group `sending` (and gives email rows their Message-ID) *before* any of
-//!    them is handed over. Then the outcomes are committed, again in groups (when `batch`
-//!    outcomes are in, 50 ms after the last commit, or when nothing else is in flight): `sent`;
+//!    them is handed over. Then the outcomes are committed, again in groups: with the next
+//!    group's claim, or alone when a group's worth are in, 50 ms after the last commit, when
+//!    the pass stops, or at its end: `sent`;
 //!    `failed` with a retry instant (exponential backoff with jitter, see [`retry_delay`], moved
 //!    into the contact window); `uncertain` when the server went silent after the whole message
 //!    was written (it may have accepted it: never resent blindly); or `dead` (a permanent
@@ -24,8 +25,8 @@
 //!    other message would only wait out one timeout each. Claimed messages not handed over yet
 //!    go back to `queued` (or `failed`) as they were; the rest are still due next pass.
 //!
-//! Why groups: one commit per state change (two per message) cost more than the SMTP exchange
-//! itself (bench/smtp.sh). The price is the size of what a crash leaves undecided: a SIGKILL
+//! Why groups: one commit per state change (two per message) took three times the CPU of the
+//! SMTP exchanges themselves (bench/smtp.sh, BENCHMARKS.md "Sending at scale"). The price is the size of what a crash leaves undecided: a SIGKILL
 //! between a group's `sending` commit and its outcome commit leaves a group or two `sending`,
 //! which the next pass makes `uncertain` (never resent; the Sent mailbox or a person decides),
 //! including claimed messages that had not been handed over yet. Exactly-once holds either way:
