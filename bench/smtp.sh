@@ -18,7 +18,7 @@ command -v smtp-sink >/dev/null || die "smtp-sink not found: install postfix (se
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-if [ "$PROFILE" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
+case "$PROFILE" in release) cargo build --release --quiet ;; debug) cargo build --quiet ;; *) cargo build --profile "$PROFILE" --quiet ;; esac
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=$TARGET/$PROFILE/cobrador
 [ -x "$BIN" ] || die "no binary at $BIN"
@@ -68,7 +68,7 @@ PYEOF
 
 ms() { date +%s%N | cut -c1-13; }
 t0=$(ms)
-"$BIN" --config "$W/cobrador.toml" outbox flush --now 2026-01-02T00:00:00Z
+${PERF_PREFIX:-} "$BIN" --config "$W/cobrador.toml" outbox flush --now 2026-01-07T10:00:00Z
 t1=$(ms)
 COB_MS=$((t1 - t0))
 SENT=$(sqlite3 "$W/c.db" "SELECT count(*) FROM outbox WHERE status = 'sent'" 2>/dev/null ||
@@ -85,6 +85,6 @@ SRC_MS=$((t1 - t0))
 COB_RATE=$((N * 1000 / (COB_MS > 0 ? COB_MS : 1)))
 SRC_RATE=$((N * 1000 / (SRC_MS > 0 ? SRC_MS : 1)))
 echo "messages: $N, parallel sessions: $POOL, profile: $PROFILE"
-printf "%-42s %8d ms %8d msg/s\n" "cobrador outbox flush (durable, 2 commits/msg)" "$COB_MS" "$COB_RATE"
+printf "%-42s %8d ms %8d msg/s\n" "cobrador outbox flush (durable, group commits)" "$COB_MS" "$COB_RATE"
 printf "%-42s %8d ms %8d msg/s\n" "smtp-source -d (reused connections)" "$SRC_MS" "$SRC_RATE"
 $PY -c "print('ratio cobrador / smtp-source: %.3f' % ($COB_RATE / max($SRC_RATE, 1)))"

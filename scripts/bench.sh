@@ -77,6 +77,7 @@ for n in "${sizes[@]}"; do
     t "client show C0000001" "${c[@]}" client show C0000001
     t "invoice show F00000001" "${c[@]}" invoice show F00000001
     t "invoice list --open --json \\| head -40" sh -c "\"\$@\" invoice list --open --json | head -40" sh "${c[@]}"
+    echo "| (render, one core: \`bench render\` $("${c[@]}" bench render --now "$NOW" --rounds 2)) | | | |" >> "$OUT"
     t "tick (queues and sends every due reminder, file channel)" "${c[@]}" tick --now "$NOW"
     queued=$(sqlite3 "$DIR/run.db" "SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= '2026-11-24'")
     echo "| (messages sent by that tick: $queued) | | | |" >> "$OUT"

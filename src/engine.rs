@@ -61,7 +61,7 @@ pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Sett
 /// Plans every client, streamed from the store, and keeps the files of the clients the rest of
 /// the pass needs: those with a message due now, and those with a message in trouble (the
 /// owner is alerted about dead and uncertain messages with the client's details).
-fn plan_keeping_files(
+pub fn plan_keeping_files(
     store: &Store,
     config: &Config,
     now: DateTime<Utc>,
@@ -349,6 +349,33 @@ pub(crate) fn plan_context(
     })
 }
 
+/// The planned message's invoices, refused when an amount is beyond `limits.max-amount`: rows
+/// written before amounts were bounded at import. The client's message is not rendered (the
+/// error is reported) rather than overflow while computing totals and interest.
+fn bounded_invoices<'a>(
+    config: &Config,
+    file: &'a ClientFile,
+    m: &PlannedMessage,
+) -> Result<Vec<&'a Invoice>> {
+    let invoices: Vec<&Invoice> = m
+        .invoices
+        .iter()
+        .filter_map(|n| file.invoices.iter().find(|i| &i.number == n))
+        .collect();
+    if let Some(i) = invoices
+        .iter()
+        .find(|i| i.amount.0.abs() > config.limits.max_amount)
+    {
+        anyhow::bail!(
+            "invoice {}: amount {} is larger than limits.max-amount ({}): correct it and import again",
+            i.number,
+            i.amount.0,
+            config.limits.max_amount
+        );
+    }
+    Ok(invoices)
+}
+
 /// Renders a planned message into an outbox row (subject, bodies, threading headers).
 pub fn render_planned(
     config: &Config,
@@ -361,24 +388,7 @@ pub fn render_planned(
         find_stage(config, m).with_context(|| format!("stage {} is not in the ladder", m.stage))?;
     let stage = &stage;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
-    let invoices: Vec<&Invoice> = m
-        .invoices
-        .iter()
-        .filter_map(|n| file.invoices.iter().find(|i| &i.number == n))
-        .collect();
-    // Rows written before amounts were bounded at import: refuse this client's message (the
-    // error is reported) rather than overflow while computing totals and interest.
-    if let Some(i) = invoices
-        .iter()
-        .find(|i| i.amount.0.abs() > config.limits.max_amount)
-    {
-        anyhow::bail!(
-            "invoice {}: amount {} is larger than limits.max-amount ({}): correct it and import again",
-            i.number,
-            i.amount.0,
-            config.limits.max_amount
-        );
-    }
+    let invoices = bounded_invoices(config, file, m)?;
     let mut ctx = context::build(
         config,
         &file.client,

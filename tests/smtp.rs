@@ -556,3 +556,91 @@ fn send_test_prints_the_server_answer_and_names_the_setting_when_missing() {
         "{stderr}"
     );
 }
+
+/// Group commits: one refused recipient in the middle of a group is dead, and every other
+/// message of that group and the next ones goes out exactly once, each with one attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_with_one_refused_recipient_sends_the_others_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Capture::start(&tmp.path().join("cap"), &["--reject-rcpt", "nosuch"]);
+    let config = config(&format!("{}pool-size = 2\n", plain_smtp(server.port, 30)));
+    let mut store = Store::open(&tmp.path().join("c.db")).unwrap();
+    add_client(&store, "C1");
+    let ids: Vec<i64> = (0..30)
+        .map(|i| {
+            let to = if i == 11 {
+                "nosuch@cliente.example"
+            } else {
+                "ana@cliente.example"
+            };
+            outbox::insert_if_new(
+                store.conn(),
+                &reminder("C1", &format!("C1|g{i}|1"), &[to]),
+                t0(),
+            )
+            .unwrap()
+            .unwrap()
+        })
+        .collect();
+
+    let report = flush(&config, &mut store, 0).await;
+    assert_eq!(
+        (report.sent, report.dead, report.retry),
+        (29, 1, 0),
+        "{report:?}"
+    );
+    assert_eq!(report.uncertain + report.recovered_uncertain, 0);
+    let mut delivered = std::collections::BTreeMap::new();
+    for raw in server.messages() {
+        *delivered.entry(message_id_of(&raw)).or_insert(0) += 1;
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let row = outbox::get(store.conn(), *id).unwrap().unwrap();
+        assert_eq!(row.attempts, 1, "row {i}");
+        let times = delivered
+            .get(&row.message.message_id.unwrap())
+            .copied()
+            .unwrap_or(0);
+        if i == 11 {
+            assert_eq!((row.status, times), (OutboxStatus::Dead, 0));
+        } else {
+            assert_eq!((row.status, times), (OutboxStatus::Sent, 1), "row {i}");
+        }
+    }
+    let report = flush(&config, &mut store, 24).await;
+    assert_eq!(report.sent + report.retry + report.dead, 0);
+    assert_eq!(server.messages().len(), 29);
+}
+
+/// A deferral stops the pass: the rest of the claimed group, never handed over, is queued
+/// again as it was (no attempt counted, nothing uncertain) and goes out on the next pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferral_mid_group_gives_back_the_messages_not_handed_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Capture::start(&tmp.path().join("cap"), &["--tempfail-first", "1"]);
+    let config = config(&format!("{}pool-size = 1\n", plain_smtp(server.port, 30)));
+    let mut store = Store::open(&tmp.path().join("c.db")).unwrap();
+    let ids = queue_many(&store, 10);
+
+    let report = flush(&config, &mut store, 0).await;
+    assert_eq!(
+        (report.sent, report.retry, report.uncertain),
+        (0, 1, 0),
+        "{report:?}"
+    );
+    let first = outbox::get(store.conn(), ids[0]).unwrap().unwrap();
+    assert_eq!((first.status, first.attempts), (OutboxStatus::Failed, 1));
+    for id in &ids[1..] {
+        let row = outbox::get(store.conn(), *id).unwrap().unwrap();
+        assert_eq!(
+            (row.status, row.attempts),
+            (OutboxStatus::Queued, 0),
+            "row {id}"
+        );
+    }
+    let report = flush(&config, &mut store, 1).await;
+    assert_eq!((report.sent, report.retry), (10, 0), "{report:?}");
+    assert_eq!(server.messages().len(), 10);
+    let retried = outbox::get(store.conn(), ids[0]).unwrap().unwrap();
+    assert_eq!((retried.status, retried.attempts), (OutboxStatus::Sent, 2));
+}

@@ -5,8 +5,18 @@
 //! Writes are atomic (a temporary file in the same directory, then a rename), so a reader never
 //! sees half a message; a name that already exists counts as sent, so a re-run after a crash
 //! writes nothing twice.
+//!
+//! One file per message, on purpose: this is the dry-run and test channel, and what a person
+//! checks is "what would client C get": one `.eml` to open in a mail client, `grep`, or diff,
+//! named by outbox id, stage and client. There is no `fsync`: a dry run does not need
+//! durability, and the outbox row (committed after the write) is the record of what went out.
+//! The file is written with plain blocking calls, not through `tokio::fs`: a few kilobytes to
+//! a local directory take microseconds, less than the four thread hand-offs `tokio::fs` made
+//! per message (existence check, directory, write, rename), which dominated a 20,000-message
+//! tick.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Channel, ChannelError, SendContext, SendOutcome, email, smtp::outcome_of};
 use crate::domain;
@@ -15,12 +25,17 @@ use crate::store::OutboxMessage;
 /// Writes messages into a directory.
 pub struct FileChannel {
     dir: PathBuf,
+    /// Whether `dir` was created (once per channel, not once per message).
+    dir_ready: AtomicBool,
 }
 
 impl FileChannel {
     /// A channel writing into `dir` (created on first use).
     pub fn new(dir: impl Into<PathBuf>) -> FileChannel {
-        FileChannel { dir: dir.into() }
+        FileChannel {
+            dir: dir.into(),
+            dir_ready: AtomicBool::new(false),
+        }
     }
 
     /// The directory written to.
@@ -42,9 +57,9 @@ impl FileChannel {
         ))
     }
 
-    async fn write(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> Result<(), ChannelError> {
+    fn write(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> Result<(), ChannelError> {
         let path = self.path_for(msg);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        if path.exists() {
             return Ok(());
         }
         let bytes = match msg.message.channel {
@@ -60,20 +75,21 @@ impl FileChannel {
             path: path.clone(),
             source,
         };
-        tokio::fs::create_dir_all(&self.dir)
-            .await
-            .map_err(|source| ChannelError::Write {
+        if !self.dir_ready.load(Ordering::Relaxed) {
+            std::fs::create_dir_all(&self.dir).map_err(|source| ChannelError::Write {
                 path: self.dir.clone(),
                 source,
             })?;
+            self.dir_ready.store(true, Ordering::Relaxed);
+        }
         let tmp = self.dir.join(format!(
             ".{}.tmp",
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        tokio::fs::write(&tmp, &bytes).await.map_err(write_err)?;
-        tokio::fs::rename(&tmp, &path).await.map_err(write_err)?;
+        std::fs::write(&tmp, &bytes).map_err(write_err)?;
+        std::fs::rename(&tmp, &path).map_err(write_err)?;
         Ok(())
     }
 }
@@ -100,8 +116,15 @@ impl Channel for FileChannel {
         &[domain::Channel::Email, domain::Channel::Telegram]
     }
 
+    /// Larger groups than the network channels: a write takes microseconds, so a commit per few
+    /// messages would cost more than the writes, and after a crash the directory itself shows
+    /// which of the `uncertain` messages were written.
+    fn group_size(&self) -> usize {
+        64
+    }
+
     async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
-        match self.write(msg, ctx).await {
+        match self.write(msg, ctx) {
             Ok(()) => SendOutcome::Sent {
                 telegram_message_id: None,
             },

@@ -76,6 +76,12 @@ pub trait Channel: Send + Sync {
         1
     }
 
+    /// How many messages the sender claims `sending` per transaction (see [`crate::sender`]):
+    /// a crash leaves up to about twice this many `uncertain`. Default: four per send in flight.
+    fn group_size(&self) -> usize {
+        self.concurrency() * 4
+    }
+
     /// Hands one message over. Never panics and never hangs: every network call is bounded.
     fn send(
         &self,
@@ -220,6 +226,13 @@ impl Channel for EmailOut {
         match self {
             EmailOut::Smtp(c) => c.concurrency(),
             EmailOut::File(c) => c.concurrency(),
+        }
+    }
+
+    fn group_size(&self) -> usize {
+        match self {
+            EmailOut::Smtp(c) => c.group_size(),
+            EmailOut::File(c) => c.group_size(),
         }
     }
 

@@ -24,6 +24,8 @@ pub trait AnyChannel: Send + Sync {
     fn dyn_kinds(&self) -> &[domain::Channel];
     /// See [`Channel::concurrency`].
     fn dyn_concurrency(&self) -> usize;
+    /// See [`Channel::group_size`].
+    fn dyn_group_size(&self) -> usize;
     /// See [`Channel::send`].
     fn send_boxed<'a>(
         &'a self,
@@ -43,6 +45,9 @@ impl<C: Channel> AnyChannel for C {
     }
     fn dyn_concurrency(&self) -> usize {
         Channel::concurrency(self)
+    }
+    fn dyn_group_size(&self) -> usize {
+        Channel::group_size(self)
     }
     fn send_boxed<'a>(
         &'a self,
@@ -65,6 +70,9 @@ impl Channel for dyn AnyChannel + '_ {
     }
     fn concurrency(&self) -> usize {
         self.dyn_concurrency()
+    }
+    fn group_size(&self) -> usize {
+        self.dyn_group_size()
     }
     async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
         self.send_boxed(msg, ctx).await
@@ -140,6 +148,9 @@ impl<C: Channel> Channel for Only<C> {
     }
     fn concurrency(&self) -> usize {
         self.inner.concurrency()
+    }
+    fn group_size(&self) -> usize {
+        self.inner.group_size()
     }
     async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
         self.inner.send(msg, ctx).await

@@ -2,14 +2,17 @@
 //! benchmarks (`scripts/bench.sh`); see [`crate::bench`]. `cobrador bench csv --dir DIR`:
 //! the CSV files of the import benchmark.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 
 use super::plan::parse_now;
 use crate::bench::{CsvOptions, GenOptions, generate, write_csv};
+use crate::engine;
+use crate::render::Renderer;
 use crate::store::Store;
 
 /// The benchmark helpers.
@@ -19,6 +22,9 @@ pub enum Command {
     Gen(GenArgs),
     /// Write CSV files (clients, invoices, payments) for the import benchmark.
     Csv(CsvArgs),
+    /// Render every message due at `--now` (as `tick` would, without queueing) and print the
+    /// rendering rate on one core as JSON.
+    Render(RenderArgs),
 }
 
 /// Options of `bench csv`.
@@ -36,6 +42,17 @@ pub struct CsvArgs {
     /// Seed of the generator (same seed, same files).
     #[arg(long, default_value_t = 17)]
     pub seed: u64,
+}
+
+/// Options of `bench render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The instant to plan at (RFC 3339).
+    #[arg(long, value_parser = parse_now, default_value = "2026-11-24T10:00:00Z")]
+    pub now: DateTime<Utc>,
+    /// How many times to render the whole set (the rate is over all rounds).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
 }
 
 /// Options of `bench gen`.
@@ -58,7 +75,7 @@ pub struct GenArgs {
     pub body_bytes: usize,
 }
 
-pub fn run(cmd: Command) -> Result<ExitCode> {
+pub fn run(cmd: Command, config: Option<&Path>, db: Option<&Path>) -> Result<ExitCode> {
     match cmd {
         Command::Csv(args) => {
             let options = CsvOptions {
@@ -70,6 +87,7 @@ pub fn run(cmd: Command) -> Result<ExitCode> {
             println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Render(args) => render(&super::load_config(config, db)?, &args),
         Command::Gen(args) => {
             if args.out.exists() {
                 bail!(
@@ -91,4 +109,43 @@ pub fn run(cmd: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Plans (not timed), then renders every due message `rounds` times on this thread: templates
+/// compiled once, contexts built from the planner's in-memory client files (no database read
+/// per message). Prints messages, seconds and messages per second.
+fn render(config: &crate::config::Config, args: &RenderArgs) -> Result<ExitCode> {
+    let store = Store::open_existing(&config.database)?;
+    let renderer = Renderer::new(config.templates_dir.as_deref())?;
+    let (plan, files) = engine::plan_keeping_files(&store, config, args.now)?;
+    let due: Vec<_> = plan
+        .messages
+        .iter()
+        .filter(|m| m.due_now)
+        .filter_map(|m| Some((files.get(m.client.as_str())?, m)))
+        .collect();
+    let (mut rendered, mut bytes, mut errors) = (0usize, 0usize, 0usize);
+    let start = Instant::now();
+    for _ in 0..args.rounds.max(1) {
+        for (file, m) in &due {
+            match engine::render_planned(config, &renderer, file, m, args.now) {
+                Ok(r) => {
+                    rendered += 1;
+                    bytes += r.message.body_text.len()
+                        + r.message.body_html.as_ref().map_or(0, String::len);
+                }
+                Err(_) => errors += 1,
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({
+            "due": due.len(), "rounds": args.rounds.max(1), "rendered": rendered,
+            "errors": errors, "body_bytes": bytes, "seconds": secs,
+            "per_second": (rendered as f64 / secs.max(1e-9)).round(),
+        })
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -146,7 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => return run::run(cli.config, cli.db, &args),
         Command::Templates(cmd) => return templates::run(cmd),
         Command::Generate(cmd) => return generate::run(cmd),
-        Command::Bench(cmd) => return bench::run(cmd),
+        Command::Bench(cmd) => return bench::run(cmd, cli.config.as_deref(), cli.db.as_deref()),
         _ => {}
     }
     let config = load_config(cli.config.as_deref(), cli.db.as_deref())?;

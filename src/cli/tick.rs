@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
 use super::Context;
-use super::outbox::runtime;
+use super::outbox::pass_runtime;
 use super::plan::parse_now;
 use crate::daemon::{self, InstanceLock, Loop, PassReport, Steps};
 use crate::engine;
@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
     let now = args.now.unwrap_or_else(Utc::now);
     let lp = Loop::from_config(Arc::new(ctx.config.clone()))?;
-    let report = runtime()?.block_on(async {
+    let report = pass_runtime()?.block_on(async {
         let report = daemon::pass(
             &mut store,
             &lp,

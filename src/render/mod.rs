@@ -12,6 +12,7 @@ mod cycles;
 pub mod dates;
 pub mod defaults;
 pub mod helpers;
+mod inline;
 pub mod lint;
 pub mod money;
 pub mod sample;
@@ -177,6 +178,10 @@ pub struct Renderer {
     text: Handlebars<'static>,
     html: Handlebars<'static>,
     telegram: Handlebars<'static>,
+    /// The same templates with plain partials pasted in ([`inline`]): what renders; the
+    /// registries above report errors. Built on the first render (a command that renders
+    /// nothing does not pay for it); `None` if a pasted copy does not compile.
+    fast: std::sync::OnceLock<Option<[Handlebars<'static>; 3]>>,
     sources: BTreeMap<String, TemplateSource>,
 }
 
@@ -193,6 +198,27 @@ pub fn telegram_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// Which output a template renders to, by its name: 0 plain text (subjects too), 1 HTML
+/// (`*.html`, `*.letter`), 2 Telegram.
+fn output_of(name: &str) -> usize {
+    if name.ends_with(".html") || name.ends_with(".letter") {
+        1
+    } else if name.ends_with(".telegram") {
+        2
+    } else {
+        0
+    }
+}
+
+/// An empty registry for output `i`: 0 plain text, 1 HTML, 2 Telegram.
+fn registry_for(i: usize) -> Handlebars<'static> {
+    match i {
+        1 => registry(handlebars::html_escape),
+        2 => registry(telegram_escape),
+        _ => registry(handlebars::no_escape),
+    }
 }
 
 fn registry(escape: fn(&str) -> String) -> Handlebars<'static> {
@@ -237,6 +263,7 @@ impl Renderer {
             text: registry(handlebars::no_escape),
             html: registry(handlebars::html_escape),
             telegram: registry(telegram_escape),
+            fast: std::sync::OnceLock::new(),
             sources,
         };
         for source in renderer.sources.values() {
@@ -314,18 +341,23 @@ impl Renderer {
     /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
     /// everything else (subjects, plain text) none.
     pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
-        let (hb, format) = if name.ends_with(".html") || name.ends_with(".letter") {
-            (&self.html, Format::Html)
-        } else if name.ends_with(".telegram") {
-            (&self.telegram, Format::Text)
-        } else if name.ends_with(".subject") {
-            (&self.text, Format::Line)
-        } else {
-            (&self.text, Format::Text)
+        let i = output_of(name);
+        let hb = [&self.text, &self.html, &self.telegram][i];
+        let format = match i {
+            1 => Format::Html,
+            _ if name.ends_with(".subject") => Format::Line,
+            _ => Format::Text,
         };
-        let raw = hb
-            .render(name, data)
-            .map_err(|e| self.map_error(name, &e))?;
+        let fast = self
+            .fast
+            .get_or_init(|| inline::compile(&self.sources, registry_for));
+        // The error, if any, from the original templates: it names the partial's own file.
+        let raw = match fast.as_ref().map(|f| f[i].render(name, data)) {
+            Some(Ok(raw)) => raw,
+            _ => hb
+                .render(name, data)
+                .map_err(|e| self.map_error(name, &e))?,
+        };
         Ok(tidy(&raw, format))
     }
 

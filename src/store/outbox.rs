@@ -185,14 +185,32 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Ou
 
 /// Marks a message as handed to the channel. Must be committed *before* the hand-over.
 pub fn mark_sending(conn: &Connection, id: i64) -> Result<()> {
-    let n = conn.execute(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1
-         WHERE id = ?1 AND status IN ('queued', 'failed')",
-        [id],
-    )?;
-    if n != 1 {
+    if !claim(conn, id)? {
         bail!("outbox message {id} is no longer queued");
     }
+    Ok(())
+}
+
+/// Marks a queued or failed message `sending` (one attempt more); `false` when it is neither
+/// (another process took it). Must be committed *before* the hand-over; the sender claims a
+/// group of messages in one transaction (see `sender`).
+pub fn claim(conn: &Connection, id: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1
+             WHERE id = ?1 AND status IN ('queued', 'failed')",
+        )?
+        .execute([id])?;
+    Ok(n == 1)
+}
+
+/// Gives back a claimed message that was never handed over (the pass stopped first): it is
+/// `previous` (queued or failed) again, without the attempt it did not make.
+pub fn unclaim(conn: &Connection, id: i64, previous: OutboxStatus) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET status = ?2, attempts = attempts - 1 WHERE id = ?1 AND status = 'sending'",
+    )?
+    .execute(params![id, previous.as_str()])?;
     Ok(())
 }
 
@@ -203,12 +221,12 @@ pub fn mark_sent(
     at: DateTime<Utc>,
     telegram_message_id: Option<i64>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE outbox SET status = 'sent', sent_at = ?2, telegram_message_id = ?3, last_error = NULL,
                            retry_at = NULL
          WHERE id = ?1",
-        params![id, ts(at), telegram_message_id],
-    )?;
+    )?
+    .execute(params![id, ts(at), telegram_message_id])?;
     Ok(())
 }
 
@@ -287,19 +305,51 @@ pub fn due_on(
     channels: &[Channel],
     limit: usize,
 ) -> Result<Vec<OutboxMessage>> {
+    query(
+        conn,
+        &format!(
+            "WHERE {} ORDER BY send_at, id LIMIT ?2",
+            due_filter(channels)
+        ),
+        params![ts(now), limit as i64],
+    )
+}
+
+/// The ids of [`due_on`]'s messages, all of them, oldest first: what a send pass works
+/// through (one sort of the due rows per pass instead of one per batch; see [`get_many`]).
+pub fn due_ids_on(conn: &Connection, now: DateTime<Utc>, channels: &[Channel]) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM outbox WHERE {} ORDER BY send_at, id",
+        due_filter(channels)
+    ))?;
+    let ids = stmt
+        .query_map([ts(now)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// The messages with these ids, in that order (ids that do not exist are left out).
+pub fn get_many(conn: &Connection, ids: &[i64]) -> Result<Vec<OutboxMessage>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE id = ?1"))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(m) = stmt.query_row([id], |r| from_row(conn, r)).optional()? {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// `WHERE` for due messages on `channels` at `?1`.
+fn due_filter(channels: &[Channel]) -> String {
     let list = channels
         .iter()
         .map(|c| format!("'{}'", c.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    query(
-        conn,
-        &format!(
-            "WHERE channel IN ({list})
-               AND ((status = 'queued' AND send_at <= ?1) OR (status = 'failed' AND retry_at <= ?1))
-             ORDER BY send_at, id LIMIT ?2"
-        ),
-        params![ts(now), limit as i64],
+    format!(
+        "channel IN ({list})
+           AND ((status = 'queued' AND send_at <= ?1) OR (status = 'failed' AND retry_at <= ?1))"
     )
 }
 
@@ -337,10 +387,10 @@ pub const RELEASED: &str = "#dead";
 
 /// Records the first attempt's instant (kept on later attempts): retries are bounded by time.
 pub fn mark_first_attempt(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE outbox SET first_attempt_at = COALESCE(first_attempt_at, ?2) WHERE id = ?1",
-        params![id, ts(at)],
-    )?;
+    )?
+    .execute(params![id, ts(at)])?;
     Ok(())
 }
 
