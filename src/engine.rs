@@ -329,7 +329,7 @@ pub(crate) fn plan_context(
     file: &ClientFile,
     r: &planner::PlanRef,
     today: chrono::NaiveDate,
-) -> Option<render::context::Plan> {
+) -> Option<render::context::PlanTerms> {
     let plan = file.plans.iter().find(|p| p.id == r.id)?;
     let states = planner::allocate(plan, &file.payments, today);
     let to_ctx = |s: &planner::InstalmentState| render::context::Instalment {
@@ -340,7 +340,7 @@ pub(crate) fn plan_context(
         status: s.status.to_owned(),
     };
     let instalments: Vec<_> = states.iter().map(to_ctx).collect();
-    Some(render::context::Plan {
+    Some(render::context::PlanTerms {
         currency: plan.currency.clone(),
         next: states.iter().find(|s| s.number == r.instalment).map(to_ctx),
         remaining: states.iter().map(|s| s.amount.0 - s.paid.0).sum(),
@@ -439,7 +439,7 @@ pub fn render_planned(
         (m.recipients.clone(), m.channel)
     };
     let rendered = renderer
-        .render_message(&m.template, render_channel(channel), &ctx)
+        .render_message(&m.template, render_medium(channel), &ctx)
         .with_context(|| format!("cannot render template {}", m.template))?;
     let (message_id, in_reply_to, references) = threading(config, file, m, channel, now);
     let message = NewOutboxMessage {
@@ -500,11 +500,11 @@ fn threading(
     )
 }
 
-/// The renderer's channel for a domain channel.
-pub fn render_channel(channel: Channel) -> render::Channel {
+/// The medium the renderer writes for a domain channel.
+pub fn render_medium(channel: Channel) -> render::Medium {
     match channel {
-        Channel::Email => render::Channel::Email,
-        Channel::Telegram => render::Channel::Telegram,
+        Channel::Email => render::Medium::Email,
+        Channel::Telegram => render::Medium::Telegram,
     }
 }
 
@@ -562,7 +562,7 @@ pub fn queue_owner_alert(
         client_words: alert.words.clone(),
         invoice_numbers: numbers.clone(),
     });
-    let rendered = renderer.render_message("owner_alert", render::Channel::Email, &ctx)?;
+    let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),
         dedup_key: key,
@@ -584,7 +584,7 @@ pub fn queue_owner_alert(
     let id = store::outbox::insert_if_new(tx, &msg, now)?;
     if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
         // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`).
-        let tg = renderer.render_message("owner_alert", render::Channel::Telegram, &ctx)?;
+        let tg = renderer.render_message("owner_alert", render::Medium::Telegram, &ctx)?;
         let copy = NewOutboxMessage {
             dedup_key: format!("{}|owner_alert_telegram|{}", alert.client.id, alert.cycle),
             channel: Channel::Telegram,

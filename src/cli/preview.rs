@@ -301,7 +301,7 @@ fn print_letter(
         .deadline
         .filter(|_| choice.next.as_ref().is_some_and(|n| n.handover));
     let r = renderer
-        .render_message(stage.template_name(), render::Channel::Letter, &rctx)
+        .render_message(stage.template_name(), render::Medium::Letter, &rctx)
         .with_context(|| {
             format!(
                 "stage {} has no printable letter (only formal and final do)",

@@ -165,7 +165,7 @@ fn render(
         today,
         channel,
     );
-    let rendered = renderer.render_message(STAGE, super::render_channel(channel), &ctx)?;
+    let rendered = renderer.render_message(STAGE, super::render_medium(channel), &ctx)?;
     let email = channel == Channel::Email;
     // A receipt answers the reminders: it threads under the last one.
     let (in_reply_to, references) = if email {

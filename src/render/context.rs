@@ -40,7 +40,7 @@ pub struct RenderContext {
     /// The promise being acknowledged (`ack_promise`).
     pub promise: Option<Promise>,
     /// An agreed payment plan (`plan_confirmation`, `instalment`).
-    pub plan: Option<Plan>,
+    pub plan: Option<PlanTerms>,
     /// A discount offered for paying by a date, or null.
     pub discount: Option<Discount>,
     /// How the client can answer this message.
@@ -252,9 +252,10 @@ pub struct Promise {
     pub ambiguous: bool,
 }
 
-/// An agreed payment plan.
+/// An agreed payment plan's terms as templates see them (the stored agreement is
+/// `domain::PaymentPlan`; the planner's output is `planner::Plan`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
+pub struct PlanTerms {
     /// Currency of the plan.
     pub currency: String,
     /// All instalments, in order.

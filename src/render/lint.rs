@@ -14,7 +14,7 @@ use std::fmt;
 use crate::render::context::RenderContext;
 use crate::render::sample::Sample;
 use crate::render::words::{self, tokens};
-use crate::render::{Audience, Channel, KINDS, Kind, RenderError, Renderer, dates, money};
+use crate::render::{Audience, KINDS, Kind, Medium, RenderError, Renderer, dates, money};
 
 /// One problem found in a template.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,8 +42,8 @@ pub fn lint(renderer: &Renderer) -> Vec<LintError> {
     };
     linter.check_sources();
     for kind in KINDS {
-        for channel in [Channel::Email, Channel::Telegram, Channel::Letter] {
-            if channel == Channel::Letter && !kind.letter {
+        for channel in [Medium::Email, Medium::Telegram, Medium::Letter] {
+            if channel == Medium::Letter && !kind.letter {
                 continue;
             }
             for sample in Sample::ALL {
@@ -51,7 +51,7 @@ pub fn lint(renderer: &Renderer) -> Vec<LintError> {
                     for extras in [false, true] {
                         let mut ctx = RenderContext::sample(sample, kind.name);
                         ctx.tuteo = tuteo;
-                        ctx.reply.telegram = channel == Channel::Telegram;
+                        ctx.reply.telegram = channel == Medium::Telegram;
                         if extras {
                             ctx = ctx.with_extras();
                         }
@@ -136,9 +136,9 @@ impl Linter<'_> {
         }
     }
 
-    fn part_names(&self, kind: &str, channel: Channel) -> Vec<(String, bool)> {
+    fn part_names(&self, kind: &str, channel: Medium) -> Vec<(String, bool)> {
         match channel {
-            Channel::Email => {
+            Medium::Email => {
                 let mut names = vec![
                     (format!("{kind}.email.subject"), true),
                     (format!("{kind}.email.txt"), false),
@@ -149,18 +149,12 @@ impl Linter<'_> {
                 }
                 names
             }
-            Channel::Telegram => vec![(format!("{kind}.telegram"), false)],
-            Channel::Letter => vec![(format!("{kind}.letter"), false)],
+            Medium::Telegram => vec![(format!("{kind}.telegram"), false)],
+            Medium::Letter => vec![(format!("{kind}.letter"), false)],
         }
     }
 
-    fn check_message(
-        &mut self,
-        kind: &Kind,
-        channel: Channel,
-        sample: Sample,
-        ctx: &RenderContext,
-    ) {
+    fn check_message(&mut self, kind: &Kind, channel: Medium, sample: Sample, ctx: &RenderContext) {
         let label = format!(
             "{}, {}, {}{}",
             sample.name(),
@@ -303,7 +297,7 @@ impl Linter<'_> {
     fn check_required(
         &mut self,
         kind: &Kind,
-        channel: Channel,
+        channel: Medium,
         ctx: &RenderContext,
         part: &Part,
         label: &str,
@@ -344,7 +338,7 @@ impl Linter<'_> {
             if name != "ack_stop" && !any_hint(words::REPLY_HINTS) {
                 missing.push("how to answer (e.g. «responda a este correo»)".into());
             }
-            if name != "ack_stop" && channel != Channel::Letter && !any_hint(words::OPT_OUT_HINTS) {
+            if name != "ack_stop" && channel != Medium::Letter && !any_hint(words::OPT_OUT_HINTS) {
                 missing.push("how to stop messages by this channel (e.g. «responda baja»)".into());
             }
             let needs_person = (is_stage && stage_pos >= stage_position("early"))
@@ -394,7 +388,7 @@ impl Linter<'_> {
                     .filter_map(|i| i.interest.as_ref())
                     .flat_map(|i| &i.periods)
                 {
-                    if channel != Channel::Telegram && !has(&p.boe_id) {
+                    if channel != Medium::Telegram && !has(&p.boe_id) {
                         missing.push(format!("the interest breakdown (BOE id {})", p.boe_id));
                     }
                 }
@@ -430,7 +424,7 @@ impl Linter<'_> {
                 money_of(next.amount, &plan.currency)
             ));
         }
-        if channel == Channel::Letter {
+        if channel == Medium::Letter {
             for (what, value) in [
                 ("the business's legal name", &ctx.business.legal_name),
                 ("the business's tax id", &ctx.business.tax_id),

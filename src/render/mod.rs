@@ -29,9 +29,11 @@ pub use defaults::DEFAULT_TEMPLATES;
 pub use lint::{LintError, lint};
 pub use sample::{Sample, compute_totals};
 
-/// Where a message goes; decides which templates and which escaping are used.
+/// The medium a message is rendered for (email, a Telegram message, a printed letter); decides
+/// which templates and which escaping are used. Not to be confused with `domain::Channel` (how
+/// a contact is reached) or the `channel::Channel` trait (a way of delivering).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
+pub enum Medium {
     /// Email: subject, plain-text body and an optional HTML alternative.
     Email,
     /// Telegram message with `parse_mode=HTML`.
@@ -40,12 +42,12 @@ pub enum Channel {
     Letter,
 }
 
-impl std::fmt::Display for Channel {
+impl std::fmt::Display for Medium {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Channel::Email => "email",
-            Channel::Telegram => "telegram",
-            Channel::Letter => "letter",
+            Medium::Email => "email",
+            Medium::Telegram => "telegram",
+            Medium::Letter => "letter",
         })
     }
 }
@@ -153,7 +155,7 @@ pub enum RenderError {
         /// The kind asked for.
         kind: String,
         /// The channel asked for.
-        channel: Channel,
+        channel: Medium,
     },
     /// The context could not be turned into JSON.
     #[error("cannot serialise the render context: {0}")]
@@ -298,7 +300,7 @@ impl Renderer {
     pub fn render_message(
         &self,
         kind: &str,
-        channel: Channel,
+        channel: Medium,
         ctx: &RenderContext,
     ) -> Result<Rendered, RenderError> {
         let data = ctx.to_value()?;
@@ -314,11 +316,11 @@ impl Renderer {
             }
         };
         match channel {
-            Channel::Email | Channel::Letter => {
+            Medium::Email | Medium::Letter => {
                 let subject = self.render_part(&need(format!("{kind}.email.subject"))?, &data)?;
                 let text = self.render_part(&need(format!("{kind}.email.txt"))?, &data)?;
                 let html_name = match channel {
-                    Channel::Letter => Some(need(format!("{kind}.letter"))?),
+                    Medium::Letter => Some(need(format!("{kind}.letter"))?),
                     _ => Some(format!("{kind}.email.html")).filter(|n| self.has_template(n)),
                 };
                 let html = html_name.map(|n| self.render_part(&n, &data)).transpose()?;
@@ -328,7 +330,7 @@ impl Renderer {
                     html,
                 })
             }
-            Channel::Telegram => Ok(Rendered {
+            Medium::Telegram => Ok(Rendered {
                 subject: None,
                 text: self.render_part(&need(format!("{kind}.telegram"))?, &data)?,
                 html: None,

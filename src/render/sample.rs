@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::render::context::{
     Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment, Interest,
-    InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, Plan, Promise,
+    InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, PlanTerms, Promise,
     RenderContext, Reply, Stage,
 };
 
@@ -518,7 +518,7 @@ fn next_weekday(from: NaiveDate, day: chrono::Weekday) -> NaiveDate {
     d
 }
 
-fn sample_plan(ctx: &RenderContext, currency: &str) -> Plan {
+fn sample_plan(ctx: &RenderContext, currency: &str) -> PlanTerms {
     let total = ctx.totals.first().map_or(Decimal::ZERO, |t| t.grand_total);
     let dp = if matches!(currency, "CLP" | "COP") {
         0
@@ -542,7 +542,7 @@ fn sample_plan(ctx: &RenderContext, currency: &str) -> Plan {
             }
         })
         .collect();
-    Plan {
+    PlanTerms {
         currency: currency.into(),
         next: instalments.get(1).cloned(),
         remaining: total - share,

@@ -50,7 +50,7 @@ fn every_kind_renders_on_every_channel_for_every_sample() {
             for tuteo in [false, true] {
                 let mut ctx = RenderContext::sample(sample, kind.name);
                 ctx.tuteo = tuteo;
-                let email = r.render_message(kind.name, Channel::Email, &ctx).unwrap();
+                let email = r.render_message(kind.name, Medium::Email, &ctx).unwrap();
                 let subject = email.subject.unwrap();
                 assert!(
                     !subject.is_empty() && !subject.contains('\n'),
@@ -58,14 +58,12 @@ fn every_kind_renders_on_every_channel_for_every_sample() {
                     kind.name
                 );
                 assert!(email.text.ends_with('\n') && !email.text.contains("\n\n\n"));
-                let tg = r
-                    .render_message(kind.name, Channel::Telegram, &ctx)
-                    .unwrap();
+                let tg = r.render_message(kind.name, Medium::Telegram, &ctx).unwrap();
                 assert!(tg.subject.is_none() && tg.html.is_none());
                 for tag in ["<p>", "<p ", "<br", "<div", "<table"] {
                     assert!(!tg.text.contains(tag), "{} telegram uses {tag}", kind.name);
                 }
-                let letter = r.render_message(kind.name, Channel::Letter, &ctx);
+                let letter = r.render_message(kind.name, Medium::Letter, &ctx);
                 if kind.letter {
                     let html = letter.unwrap().html.unwrap();
                     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -91,7 +89,7 @@ fn stage_emails_have_an_html_alternative() {
         "final",
     ] {
         let ctx = RenderContext::sample(Sample::B2bSpain, stage);
-        let m = r.render_message(stage, Channel::Email, &ctx).unwrap();
+        let m = r.render_message(stage, Medium::Email, &ctx).unwrap();
         let html = m.html.unwrap();
         assert!(
             html.contains("<table") && html.contains("F-2026-0142"),
@@ -105,12 +103,12 @@ fn tuteo_switches_the_form_of_address() {
     let r = renderer();
     let mut ctx = RenderContext::sample(Sample::B2bSpain, "second");
     let usted = r
-        .render_message("second", Channel::Email, &ctx)
+        .render_message("second", Medium::Email, &ctx)
         .unwrap()
         .text;
     ctx.tuteo = true;
     let tu = r
-        .render_message("second", Channel::Email, &ctx)
+        .render_message("second", Medium::Email, &ctx)
         .unwrap()
         .text;
     assert!(usted.starts_with("Buenos días, Luis:"));
@@ -123,10 +121,7 @@ fn tuteo_switches_the_form_of_address() {
 fn greeting_uses_the_client_name_when_the_contact_is_unknown() {
     let r = renderer();
     let ctx = RenderContext::sample(Sample::Mexico, "early");
-    let text = r
-        .render_message("early", Channel::Email, &ctx)
-        .unwrap()
-        .text;
+    let text = r.render_message("early", Medium::Email, &ctx).unwrap().text;
     assert!(
         text.starts_with("Buenos días, Comercializadora del Bajío:"),
         "{text}"
@@ -139,14 +134,14 @@ fn ack_promise_confirms_or_asks() {
     let r = renderer();
     let ctx = RenderContext::sample(Sample::B2bSpain, "ack_promise");
     let sure = r
-        .render_message("ack_promise", Channel::Telegram, &ctx)
+        .render_message("ack_promise", Medium::Telegram, &ctx)
         .unwrap();
     assert!(
         sure.text
             .starts_with("Anotado: el viernes 20 de febrero, 1.210,00 €. Gracias.")
     );
     let unsure = r
-        .render_message("ack_promise", Channel::Email, &ctx.with_extras())
+        .render_message("ack_promise", Medium::Email, &ctx.with_extras())
         .unwrap();
     assert!(
         unsure
@@ -164,7 +159,7 @@ fn broken_promise_is_mentioned_kindly() {
     let r = renderer();
     let ctx = RenderContext::sample(Sample::B2bSpain, "second").with_extras();
     let text = r
-        .render_message("second", Channel::Email, &ctx)
+        .render_message("second", Medium::Email, &ctx)
         .unwrap()
         .text;
     assert!(text.contains(
@@ -176,18 +171,12 @@ fn broken_promise_is_mentioned_kindly() {
 fn formal_states_interest_by_half_year_for_b2b_spain_only() {
     let r = renderer();
     let b2b = RenderContext::sample(Sample::B2bSpain, "final");
-    let text = r
-        .render_message("final", Channel::Email, &b2b)
-        .unwrap()
-        .text;
+    let text = r.render_message("final", Medium::Email, &b2b).unwrap().text;
     assert!(text.contains("BOE-A-2025-13217") && text.contains("BOE-A-2025-27201"));
     assert!(text.contains("Indemnización por costes de cobro"));
     assert!(text.contains("trasladaremos el expediente a nuestro asesor legal"));
     let b2c = RenderContext::sample(Sample::B2cSpain, "final");
-    let text = r
-        .render_message("final", Channel::Email, &b2c)
-        .unwrap()
-        .text;
+    let text = r.render_message("final", Medium::Email, &b2c).unwrap().text;
     assert!(
         !text.contains("Ley 3/2004") && !text.contains("40"),
         "{text}"
@@ -198,7 +187,7 @@ fn formal_states_interest_by_half_year_for_b2b_spain_only() {
 fn handover_goes_to_the_owner() {
     let r = renderer();
     let ctx = RenderContext::sample(Sample::B2bSpain, "handover");
-    let m = r.render_message("handover", Channel::Email, &ctx).unwrap();
+    let m = r.render_message("handover", Medium::Email, &ctx).unwrap();
     assert_eq!(
         m.subject.as_deref(),
         Some("Pasar a gestión personal: Talleres Pérez (F-2026-0142 y F-2026-0177)")
@@ -210,7 +199,7 @@ fn html_and_telegram_escape_but_plain_text_does_not() {
     let r = renderer();
     let mut ctx = RenderContext::sample(Sample::B2bSpain, "early");
     ctx.contact.name = Some("<Pérez & Hijos>".into());
-    let email = r.render_message("early", Channel::Email, &ctx).unwrap();
+    let email = r.render_message("early", Medium::Email, &ctx).unwrap();
     assert!(email.text.starts_with("Buenos días, <Pérez & Hijos>:"));
     let html = email.html.unwrap();
     assert!(
@@ -219,7 +208,7 @@ fn html_and_telegram_escape_but_plain_text_does_not() {
     );
     assert!(!html.contains("<Pérez"));
     let tg = r
-        .render_message("early", Channel::Telegram, &ctx)
+        .render_message("early", Medium::Telegram, &ctx)
         .unwrap()
         .text;
     assert!(
@@ -254,7 +243,7 @@ fn unknown_variable_is_an_error_with_file_and_line() {
     dir.write("due.email.txt.hbs", "Hola\n{{cliente.nombre}}\n");
     let r = Renderer::new(Some(&dir.0)).unwrap();
     let ctx = RenderContext::sample(Sample::B2bSpain, "due");
-    let err = r.render_message("due", Channel::Email, &ctx).unwrap_err();
+    let err = r.render_message("due", Medium::Email, &ctx).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.starts_with(&format!("{}:2:", dir.0.join("due.email.txt.hbs").display())),
@@ -273,15 +262,13 @@ fn strict_if_and_helpers_reject_unknown_variables() {
     );
     let r = Renderer::new(Some(&dir.0)).unwrap();
     let ctx = RenderContext::sample(Sample::B2bSpain, "early");
-    let e = r
-        .render_message("due", Channel::Telegram, &ctx)
-        .unwrap_err();
+    let e = r.render_message("due", Medium::Telegram, &ctx).unwrap_err();
     assert!(
         e.to_string().contains(":2:") && e.to_string().contains("clinet.b2b"),
         "{e}"
     );
     let e = r
-        .render_message("early", Channel::Telegram, &ctx)
+        .render_message("early", Medium::Telegram, &ctx)
         .unwrap_err();
     assert!(e.to_string().contains("balanse"), "{e}");
 }
@@ -291,7 +278,7 @@ fn null_optional_values_render_empty_and_are_falsy() {
     let r = renderer();
     let ctx = RenderContext::sample(Sample::Mexico, "due");
     assert!(ctx.business.phone.is_none() && ctx.broken_promise.is_none());
-    let text = r.render_message("due", Channel::Email, &ctx).unwrap().text;
+    let text = r.render_message("due", Medium::Email, &ctx).unwrap().text;
     assert!(!text.contains("El pasado"));
 }
 
@@ -302,7 +289,7 @@ fn override_replaces_only_its_file() {
     dir.write("notes.txt", "ignored: not a template");
     let r = Renderer::new(Some(&dir.0)).unwrap();
     let ctx = RenderContext::sample(Sample::B2bSpain, "due");
-    let m = r.render_message("due", Channel::Email, &ctx).unwrap();
+    let m = r.render_message("due", Medium::Email, &ctx).unwrap();
     assert_eq!(m.subject.as_deref(), Some("Vence hoy: F-2026-0142"));
     assert!(m.text.starts_with("Buenos días, Luis:"));
     assert!(r.source("due.email.subject").unwrap().overridden);
@@ -318,7 +305,7 @@ fn overridden_partial_is_used_by_default_templates() {
     );
     let r = Renderer::new(Some(&dir.0)).unwrap();
     let ctx = RenderContext::sample(Sample::B2bSpain, "due");
-    let text = r.render_message("due", Channel::Email, &ctx).unwrap().text;
+    let text = r.render_message("due", Medium::Email, &ctx).unwrap().text;
     assert!(
         text.trim_end()
             .ends_with("Un saludo del equipo de Estudio Lumen")
@@ -443,7 +430,7 @@ fn earlier_reminders_are_cited_with_their_real_dates_only_when_they_exist() {
     let r = Renderer::new(None).unwrap();
     let first = RenderContext::sample(Sample::B2bSpain, "formal");
     let text = r
-        .render_message("formal", Channel::Email, &first)
+        .render_message("formal", Medium::Email, &first)
         .unwrap()
         .text;
     assert!(!text.contains("pese a"), "{text}");
@@ -460,7 +447,7 @@ fn earlier_reminders_are_cited_with_their_real_dates_only_when_they_exist() {
             channel: "email".into(),
         },
     ];
-    for channel in [Channel::Email, Channel::Telegram] {
+    for channel in [Medium::Email, Medium::Telegram] {
         let text = r.render_message("formal", channel, &later).unwrap().text;
         assert!(
             text.contains("pese a nuestros recordatorios del 3 y del 10 de febrero"),
@@ -483,7 +470,7 @@ fn a_due_date_on_a_holiday_is_described_as_such() {
         days_ago: 1,
         closed: Some("festivo (Día de Andalucía)".into()),
     });
-    for channel in [Channel::Email, Channel::Telegram] {
+    for channel in [Medium::Email, Medium::Telegram] {
         let m = r.render_message("due", channel, &ctx).unwrap();
         assert!(!m.text.contains("hoy vence"), "{}", m.text);
         assert!(!m.text.to_lowercase().contains("hoy, 16"), "{}", m.text);

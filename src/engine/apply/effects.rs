@@ -271,7 +271,7 @@ pub(super) fn queue_ack(
         currency: currency.unwrap_or(&config.business.currency).to_owned(),
         ambiguous: reading.ambiguous,
     });
-    let rendered = renderer.render_message(kind, crate::engine::render_channel(channel), &ctx)?;
+    let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
     let key = format!("{}|{kind}|response-{response_id}", m.client.id);
     let message_id = (channel == Channel::Email)
         .then(|| crate::engine::message_id(&config.business.email, &key, now));
