@@ -2,6 +2,9 @@
 //! there is no cycle between top-level modules and the pure core (domain, policy, understand)
 //! never reaches up to the configuration, the store or the network. See docs/architecture.md.
 
+#[path = "support/source_files.rs"]
+mod source_files;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -46,22 +49,15 @@ fn references(text: &str) -> Vec<String> {
     found
 }
 
-fn visit(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            visit(&path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-}
-
 #[test]
 fn modules_only_use_lower_layers() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    visit(&src, &mut files);
+    files.extend(source_files::rust_files(&src));
+    assert!(
+        files.len() > 50,
+        "expected the crate's sources, found {files:?}"
+    );
     let mut violations: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for file in files {
         let rel = file

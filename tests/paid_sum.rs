@@ -18,24 +18,11 @@ fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
 }
 
-const CLIENTS: &str = "\
-id;nombre;razon_social;email;iban
-C001;Talleres Peña;Talleres Peña e Hijos S.L.;pagos@tallerespena.es;
-C002;Ferretería Añón;Ferretería Añón S.A.;admin@anon.es;ES91 2100 0418 4502 0005 1332
-C003;Distribuidora Güemes;;cobros@guemes.es;
-";
+/// Three clients, one with an IBAN (the statements' tests match by it).
+const CLIENTS: &str = include_str!("fixtures/import/bank-clients.csv");
 
-const INVOICES: &str = "\
-numero;cliente;fecha;vencimiento;importe
-F2026-101;C001;01/09/2026;01/10/2026;1.210,00
-F2026-102;C002;15/09/2026;15/10/2026;363,00
-F2026-103;C003;01/10/2026;31/10/2026;500,00
-F2026-104;C003;02/10/2026;01/11/2026;2.456,75
-F2026-105;C001;03/10/2026;02/11/2026;605,00
-F2026-106;C002;04/10/2026;03/11/2026;99,50
-F2026-107;C001;05/10/2026;04/11/2026;150,00
-F2026-108;C003;05/10/2026;04/11/2026;80,00
-";
+/// Eight open invoices of those clients.
+const INVOICES: &str = include_str!("fixtures/import/bank-invoices.csv");
 
 const PAYMENTS: &str = "\
 factura;fecha;importe;referencia

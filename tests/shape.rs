@@ -2,7 +2,10 @@
 //! (tests included) runs past [`MAX_FN_LINES`]. A function that needs more is several steps
 //! that deserve names (the 515-line `plan_client` was the reason for this check).
 
-use std::path::{Path, PathBuf};
+#[path = "support/source_files.rs"]
+mod source_files;
+
+use std::path::Path;
 
 /// The longest a function may be, counted from its `fn` line to its closing brace, both
 /// included. About one screen and a half: longer, and a reader needs a table of contents.
@@ -93,20 +96,6 @@ fn fn_name(line: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-fn visit(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            visit(&path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-}
-
 #[test]
 fn no_function_of_the_pure_core_is_longer_than_the_limit() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -117,7 +106,7 @@ fn no_function_of_the_pure_core_is_longer_than_the_limit() {
         if file.exists() {
             files.push(file);
         }
-        visit(&src.join(module), &mut files);
+        files.extend(source_files::rust_files(&src.join(module)));
     }
     assert!(
         files.len() > 20,
