@@ -252,7 +252,10 @@ impl Job<'_> {
         let tx = store.write_transaction()?;
         let tables: &[&'static str] = match self.kind {
             Kind::Invoices => &["invoices", "events"],
-            Kind::Clients | Kind::Payments => &["events"],
+            // A payment no longer reads its invoice's payments (the paid sum is added to), so
+            // the payments' own indexes can be set aside too (the import key's stays: unique).
+            Kind::Payments => &["payments", "events"],
+            Kind::Clients => &["events"],
         };
         let mut session = Session::new(self, DeferredIndexes::new(&tx, tables)?);
         reading::read_rows(
