@@ -47,6 +47,11 @@ use crate::store::{self, Store};
 /// The page cache of an import (KiB): the keys it looks up at random stay in memory.
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
+/// The page cache of a payments import (KiB): each payment updates a random invoice, and
+/// pages spilled from a smaller cache are read back from the WAL (the payments' peak memory
+/// is lower than the invoices', 114 MB at 500k rows with 32 MiB: 64 MiB stays well under 200).
+const PAYMENTS_CACHE_KIB: i64 = 64 * 1024;
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
@@ -218,12 +223,21 @@ impl Job<'_> {
         let conn = store.conn();
         let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        let temp: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
+        let kib = match self.kind {
+            Kind::Payments => PAYMENTS_CACHE_KIB,
+            Kind::Clients | Kind::Invoices => IMPORT_CACHE_KIB,
+        };
+        conn.pragma_update(None, "cache_size", -kib)?;
         conn.pragma_update(None, "threads", 2)?;
+        // Each row's statement journal (ON CONFLICT, triggers) in memory, not a temp file:
+        // 1M invoice rows 1.7 s less cpu, same peak memory (it is freed after each row).
+        conn.pragma_update(None, "temp_store", 2)?;
         let result = self.write(store, source, size, options, progress);
         let conn = store.conn();
         conn.pragma_update(None, "cache_size", cache)?;
         conn.pragma_update(None, "threads", threads)?;
+        conn.pragma_update(None, "temp_store", temp)?;
         result
     }
 
@@ -238,7 +252,10 @@ impl Job<'_> {
         let tx = store.write_transaction()?;
         let tables: &[&'static str] = match self.kind {
             Kind::Invoices => &["invoices", "events"],
-            Kind::Clients | Kind::Payments => &["events"],
+            // A payment no longer reads its invoice's payments (the paid sum is added to), so
+            // the payments' own indexes can be set aside too (the import key's stays: unique).
+            Kind::Payments => &["payments", "events"],
+            Kind::Clients => &["events"],
         };
         let mut session = Session::new(self, DeferredIndexes::new(&tx, tables)?);
         reading::read_rows(

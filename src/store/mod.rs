@@ -41,6 +41,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_bank.sql")),
     M::up(include_str!("schema_scale.sql")),
     M::up(include_str!("schema_paid_sum.sql")),
+    M::up(include_str!("schema_paid_incremental.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

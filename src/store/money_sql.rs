@@ -27,6 +27,11 @@ pub const MONEY_SUM: &str = "cobrador_money_sum";
 /// nothing); NULL when no row owes anything.
 pub const OWED_SUM: &str = "cobrador_owed_sum";
 
+/// The SQL name of the exact sum of two TEXT amounts, `cobrador_money_add(paid, amount)`: the
+/// insert trigger adds a new payment to the invoice's stored sum with it. A NULL counts as
+/// zero; the TEXT is the one [`MONEY_SUM`] gives for the same amounts (same value and scale).
+pub const MONEY_ADD: &str = "cobrador_money_add";
+
 /// Argument `i` as an exact decimal (`None` for NULL), read in place: no copy of the text.
 fn decimal(ctx: &Context<'_>, i: usize, name: &str) -> rusqlite::Result<Option<Decimal>> {
     let text = match ctx.get_raw(i) {
@@ -93,12 +98,20 @@ impl Aggregate<Option<Money>, Option<String>> for OwedSum {
     }
 }
 
+/// `cobrador_money_add(a, b)`: as [`MoneySum`] folds, from zero (NULLs count as zero).
+fn money_add(ctx: &Context<'_>) -> rusqlite::Result<String> {
+    let a = decimal(ctx, 0, MONEY_ADD)?.unwrap_or(Decimal::ZERO);
+    let b = decimal(ctx, 1, MONEY_ADD)?.unwrap_or(Decimal::ZERO);
+    Ok((Money::ZERO + Money(a) + Money(b)).0.to_string())
+}
+
 /// Registers the money functions on `conn` (deterministic, callable from triggers).
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8
         | FunctionFlags::SQLITE_DETERMINISTIC
         | FunctionFlags::SQLITE_INNOCUOUS;
     conn.create_aggregate_function(MONEY_SUM, 1, flags, MoneySum)?;
+    conn.create_scalar_function(MONEY_ADD, 2, flags, money_add)?;
     conn.create_aggregate_function(OWED_SUM, 2, flags, OwedSum)
 }
 
@@ -135,6 +148,37 @@ mod tests {
         assert_eq!(sum(2).as_deref(), Some("7"));
         assert_eq!(sum(3), None);
         let err = one(&conn, "cobrador_money_sum(a)", 4).unwrap_err();
+        assert!(err.to_string().contains("not a decimal"), "{err}");
+    }
+
+    #[test]
+    fn adding_one_by_one_gives_the_sum_of_all() {
+        let conn = table(
+            "CREATE TABLE t (g INTEGER, a TEXT);
+             INSERT INTO t VALUES (1, '0.10'), (1, '0.2'), (1, '1234567890123.455'), (1, '7');",
+        );
+        let mut acc = "0".to_owned();
+        let mut stmt = conn.prepare("SELECT a FROM t ORDER BY rowid").unwrap();
+        let amounts: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for a in amounts {
+            acc = conn
+                .query_row("SELECT cobrador_money_add(?1, ?2)", [&acc, &a], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+        }
+        let sum = one(&conn, "cobrador_money_sum(a)", 1).unwrap();
+        assert_eq!(sum.as_deref(), Some(acc.as_str()));
+        assert_eq!(acc, "1234567890130.755");
+        let err = conn
+            .query_row("SELECT cobrador_money_add('0', 'x')", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap_err();
         assert!(err.to_string().contains("not a decimal"), "{err}");
     }
 
