@@ -16,6 +16,10 @@ mod reply;
 mod snapshot;
 mod vocabulary;
 
+/// Declares a closed set of stored words as an enum (see `vocabulary.rs`); for other layers'
+/// own vocabularies too.
+pub(crate) use vocabulary::vocabulary;
+
 /// The reserved client row that owner-facing messages (the morning digest) belong to: outbox
 /// rows need a client, and this one is never listed, planned or reminded.
 pub const OWNER_CLIENT: &str = "_owner";

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::conversation::{
-    Action, Env, Handled, ask_date, event, linked, next_days, not_linked_text, refuse,
+    Action, Env, Handled, Outcome, ask_date, event, linked, next_days, not_linked_text, refuse,
     refused_text, send, words, words_of,
 };
 use crate::channel::telegram::api::CallbackQuery;
@@ -30,7 +30,7 @@ pub(super) fn handle(
     let mut h = Handled {
         kind: "callback_query",
         chat: Some(chat),
-        outcome: "ignored",
+        outcome: Outcome::Ignored,
         actions: vec![],
     };
     let Some(who) = linked(tx, chat)? else {
@@ -41,7 +41,7 @@ pub(super) fn handle(
             None,
             json!({ "chat": chat, "data": q.data, "why": "the chat is not linked to a client" }),
         )?;
-        h.outcome = "not_linked";
+        h.outcome = Outcome::NotLinked;
         h.actions
             .push(answer("Este chat no está vinculado a ningún cliente."));
         h.actions
@@ -49,7 +49,7 @@ pub(super) fn handle(
         return Ok(h);
     };
     let Some(cb) = q.data.as_deref().and_then(Callback::parse) else {
-        h.outcome = "unknown_button";
+        h.outcome = Outcome::UnknownButton;
         h.actions.push(answer("Este botón ya no está disponible."));
         return Ok(h);
     };
@@ -63,7 +63,7 @@ pub(super) fn handle(
                 now,
                 "a button for a message to another client",
             )?;
-            h.outcome = "refused";
+            h.outcome = Outcome::Refused;
             h.actions
                 .push(answer("No puedo hacer eso desde este chat."));
             h.actions.push(send(chat, refused_text(&who), None));
@@ -75,7 +75,7 @@ pub(super) fn handle(
     let outbox = (cb.outbox_id != 0).then_some(cb.outbox_id);
     match cb.press {
         Press::When | Press::Change => {
-            h.outcome = "picker";
+            h.outcome = Outcome::Picker;
             h.actions.push(answer(""));
             let days = next_days(env.config, &who, today);
             match message_id {
@@ -90,7 +90,7 @@ pub(super) fn handle(
             }
         }
         Press::OtherDay => {
-            h.outcome = "asked_date";
+            h.outcome = Outcome::AskedDate;
             h.actions.push(answer(""));
             let text = format!(
                 "¿Qué día {}? {} aquí, por ejemplo «el viernes» o «15/12».",
@@ -101,7 +101,7 @@ pub(super) fn handle(
                 .push(send(chat, text, Some(buttons::force_reply())));
         }
         Press::Day(d) if d < today => {
-            h.outcome = "past_date";
+            h.outcome = Outcome::PastDate;
             h.actions.push(answer("Ese día ya ha pasado."));
             h.actions
                 .push(ask_date(env.config, &who, cb.outbox_id, today, None));
@@ -112,14 +112,14 @@ pub(super) fn handle(
             let mut inner = words(tx, env, &who, &text, outbox, &external_id, now)?;
             inner.kind = "callback_query";
             let notice = match (inner.outcome, press) {
-                ("applied", Press::Paid) => "Gracias: lo comprobaremos.",
-                ("applied", Press::Day(_)) => "Anotado.",
-                ("applied", Press::Plan) => "Recibido.",
-                ("applied", _) => "Avisado.",
+                (Outcome::Applied, Press::Paid) => "Gracias: lo comprobaremos.",
+                (Outcome::Applied, Press::Day(_)) => "Anotado.",
+                (Outcome::Applied, Press::Plan) => "Recibido.",
+                (Outcome::Applied, _) => "Avisado.",
                 _ => "",
             };
             inner.actions.insert(0, answer(notice));
-            if inner.outcome == "applied"
+            if inner.outcome == Outcome::Applied
                 && let Some(message_id) = message_id
             {
                 // The answer is recorded: the buttons under that message have done their job.

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::conversation::{
-    Action, Env, Handled, Linked, event, linked, not_linked_text, send, words,
+    Action, Env, Handled, Linked, Outcome, event, linked, not_linked_text, send, words,
 };
 use super::link::token_hash;
 use crate::channel::telegram::api::Message;
@@ -28,7 +28,7 @@ pub(super) fn handle_message(
     let mut h = Handled {
         kind: "message",
         chat: Some(chat),
-        outcome: "ignored",
+        outcome: Outcome::Ignored,
         actions: vec![],
     };
     if m.chat.kind != "private" {
@@ -43,7 +43,7 @@ pub(super) fn handle_message(
     let Some(who) = linked(tx, chat)? else {
         let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
         if owner == Some(chat) {
-            h.outcome = "owner";
+            h.outcome = Outcome::Owner;
             h.actions.push(send(
                 chat,
                 "Este es el chat del propietario: aquí recibirá los avisos de cobrador. Las \
@@ -53,31 +53,31 @@ pub(super) fn handle_message(
             ));
             return Ok(h);
         }
-        h.outcome = "not_linked";
+        h.outcome = Outcome::NotLinked;
         h.actions
             .push(send(chat, not_linked_text(env.config), None));
         return Ok(h);
     };
     match command.as_deref() {
         Some("start") | Some("ayuda") | Some("help") => {
-            h.outcome = "help";
+            h.outcome = Outcome::Help;
             h.actions.push(send(chat, greeting(env.config, &who), None));
         }
         Some("stop") => {
-            h.outcome = "unlinked";
+            h.outcome = Outcome::Unlinked;
             h.actions.push(stop(tx, &who, now)?);
         }
         Some("facturas") => {
-            h.outcome = "listed";
+            h.outcome = Outcome::Listed;
             h.actions
                 .push(send(chat, invoice_list(tx, env.config, &who, now)?, None));
         }
         Some(_) => {
-            h.outcome = "unknown_command";
+            h.outcome = Outcome::UnknownCommand;
             h.actions.push(send(chat, greeting(env.config, &who), None));
         }
         None if text.is_empty() => {
-            h.outcome = "not_text";
+            h.outcome = Outcome::NotText;
             h.actions.push(send(
                 chat,
                 format!("Solo puedo leer mensajes de texto. {} con palabras o con los botones de los avisos.", who.u("Conteste", "Contesta")),
@@ -133,7 +133,7 @@ fn start_with_token(
     let mut h = Handled {
         kind: "message",
         chat: Some(chat),
-        outcome: "link_refused",
+        outcome: Outcome::LinkRefused,
         actions: vec![],
     };
     let b = &env.config.business;
@@ -154,7 +154,7 @@ fn start_with_token(
             )?;
             let who =
                 linked(tx, chat)?.ok_or_else(|| anyhow::anyhow!("chat {chat} did not link"))?;
-            h.outcome = "linked";
+            h.outcome = Outcome::Linked;
             h.actions.push(send(chat, greeting(env.config, &who), None));
         }
         Err(problem) => {

@@ -59,6 +59,53 @@ pub enum Action {
     },
 }
 
+crate::domain::vocabulary! {
+    /// What one Telegram update came to: logged, stored with the update
+    /// (`telegram_updates.outcome`) and reported by `telegram poll`.
+    #[derive(Default)]
+    pub enum Outcome ("Telegram update outcome") {
+        /// The answer was understood and applied.
+        Applied => "applied",
+        /// Not clear enough: the client was asked back.
+        AskedBack => "asked_back",
+        /// «Otra fecha»: the client was asked for a date.
+        AskedDate => "asked_date",
+        /// The user blocked the bot: the chat is unreachable.
+        Blocked => "blocked",
+        /// The same answer was applied before.
+        Duplicate => "duplicate",
+        /// `/start` without a link, or a greeting: how to link was explained.
+        Help => "help",
+        /// Nothing to do (not for this bot, or a service update).
+        #[default]
+        Ignored => "ignored",
+        /// A deep link that is unknown, used or expired.
+        LinkRefused => "link_refused",
+        /// A chat linked to its client.
+        Linked => "linked",
+        /// `/facturas`: the open invoices were listed.
+        Listed => "listed",
+        /// A chat that is not linked to any client.
+        NotLinked => "not_linked",
+        /// A message without text (a photo, a sticker...).
+        NotText => "not_text",
+        /// The owner's chat (alerts and the digest), not a client.
+        Owner => "owner",
+        /// A date button for a day already gone.
+        PastDate => "past_date",
+        /// The date buttons were shown.
+        Picker => "picker",
+        /// An invoice of another client was named.
+        Refused => "refused",
+        /// A button cobrador does not know (an old or forged one).
+        UnknownButton => "unknown_button",
+        /// A command cobrador does not know.
+        UnknownCommand => "unknown_command",
+        /// `/stop`: the chat was unlinked.
+        Unlinked => "unlinked",
+    }
+}
+
 /// What one update came to.
 #[derive(Debug, Clone, Default)]
 pub struct Handled {
@@ -66,8 +113,8 @@ pub struct Handled {
     pub kind: &'static str,
     /// The chat, when there is one.
     pub chat: Option<i64>,
-    /// A word for the audit: `linked`, `applied`, `asked_back`, `refused`, `ignored`...
-    pub outcome: &'static str,
+    /// What it came to, for the audit and the report.
+    pub outcome: Outcome,
     /// What to say now.
     pub actions: Vec<Action>,
 }
@@ -122,9 +169,9 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
                     json!({ "chat": chat, "why": "the user blocked the bot" }),
                 )?;
             }
-            "blocked"
+            Outcome::Blocked
         } else {
-            "ignored"
+            Outcome::Ignored
         };
         return Ok(Handled {
             kind: "my_chat_member",
@@ -142,7 +189,7 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
     Ok(Handled {
         kind: "other",
         chat: None,
-        outcome: "ignored",
+        outcome: Outcome::Ignored,
         actions: vec![],
     })
 }
@@ -188,7 +235,7 @@ pub(super) fn words(
     let mut h = Handled {
         kind: "message",
         chat: Some(chat),
-        outcome: "applied",
+        outcome: Outcome::Applied,
         actions: vec![],
     };
     let lower = text.to_lowercase();
@@ -205,7 +252,7 @@ pub(super) fn words(
             now,
             "a message names another client's invoice",
         )?;
-        h.outcome = "refused";
+        h.outcome = Outcome::Refused;
         h.actions.push(send(chat, refused_text(who), None));
         return Ok(h);
     }
@@ -221,7 +268,7 @@ pub(super) fn words(
             Some(&who.client.id),
             json!({ "chat": chat, "words": text, "evidence": reading.evidence }),
         )?;
-        h.outcome = "unlinked";
+        h.outcome = Outcome::Unlinked;
         h.actions.push(super::commands::stop(tx, who, now)?);
         return Ok(h);
     }
@@ -250,7 +297,7 @@ pub(super) fn words(
             Some(&who.client.id),
             json!({ "chat": chat, "words": text, "understood": reading.promised_date }),
         )?;
-        h.outcome = "asked_back";
+        h.outcome = Outcome::AskedBack;
         let outbox = answering.unwrap_or(0);
         let candidate = reading.promised_date.filter(|d| *d >= today);
         store::telegram::set_pending_date(tx, chat, candidate.map(|d| (d, outbox)))?;
@@ -274,7 +321,7 @@ pub(super) fn words(
     };
     let Some(applied) = apply::apply_scoped_reply(tx, env.config, env.renderer, &inc, &scope, now)?
     else {
-        h.outcome = "duplicate";
+        h.outcome = Outcome::Duplicate;
         return Ok(h);
     };
     if applied.status == crate::domain::ResponseStatus::NeedsReview && applied.alert.is_some() {

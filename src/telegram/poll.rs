@@ -88,7 +88,14 @@ pub async fn process(
                     return Ok(None);
                 }
                 let h = conversation::handle(tx, &env, upd, now)?;
-                store::telegram::record_update(tx, upd.update_id, h.chat, h.kind, h.outcome, now)?;
+                store::telegram::record_update(
+                    tx,
+                    upd.update_id,
+                    h.chat,
+                    h.kind,
+                    h.outcome.as_str(),
+                    now,
+                )?;
                 Ok(Some(h))
             })
             .with_context(|| format!("Failed to apply Telegram update {}", upd.update_id))?;
@@ -99,11 +106,11 @@ pub async fn process(
         tracing::info!(
             update = upd.update_id,
             chat = h.chat,
-            outcome = h.outcome,
+            outcome = h.outcome.as_str(),
             "Telegram update applied."
         );
         report.handled += 1;
-        report.outcomes.push(h.outcome.to_owned());
+        report.outcomes.push(h.outcome.as_str().to_owned());
         for action in h.actions {
             if let Err(e) = perform(bot, &action).await {
                 report.warnings.push(format!("{e:#}"));

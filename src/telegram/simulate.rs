@@ -59,7 +59,7 @@ pub fn press_day(
     let env = Env { config, renderer };
     let handled = store.transaction(|tx| {
         let h = conversation::handle(tx, &env, &update, now)?;
-        store::telegram::record_update(tx, update_id, h.chat, h.kind, h.outcome, now)?;
+        store::telegram::record_update(tx, update_id, h.chat, h.kind, h.outcome.as_str(), now)?;
         Ok(h)
     })?;
     Ok(format!(

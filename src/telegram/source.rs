@@ -27,7 +27,11 @@ impl Source for TelegramSource {
             let r = super::poll_once(config, store, now).await?;
             Ok(SourceReport {
                 read: r.updates,
-                applied: r.outcomes.iter().filter(|o| *o == "applied").count(),
+                applied: r
+                    .outcomes
+                    .iter()
+                    .filter(|o| *o == super::conversation::Outcome::Applied.as_str())
+                    .count(),
                 review: 0,
                 warnings: r.warnings,
             })
