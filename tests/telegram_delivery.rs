@@ -189,6 +189,7 @@ async fn the_poll_loop_applies_updates_and_stops_on_cancel() {
     let task = tokio::spawn(telegram::poll_loop(
         Arc::new(w.config.clone()),
         w.config.database.clone(),
+        cobrador::daemon::Clock::real(),
         shutdown.clone(),
         move || {
             seen.fetch_add(1, Ordering::SeqCst);

@@ -36,6 +36,9 @@ pub enum Command {
         /// A note kept with an ignored credit.
         #[arg(long)]
         note: Option<String>,
+        /// The instant to act at (RFC 3339). Default: now.
+        #[arg(long, value_parser = super::plan::parse_now)]
+        now: Option<DateTime<Utc>>,
     },
 }
 
@@ -106,6 +109,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             invoices,
             ignore,
             note,
+            now,
         } => {
             let mut store = ctx.store()?;
             let decision = if ignore {
@@ -113,7 +117,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             } else {
                 Settle::Invoices(invoices)
             };
-            let paid = bank::settle(&mut store, id, &decision, Utc::now())?;
+            let paid = bank::settle(&mut store, id, &decision, now.unwrap_or_else(Utc::now))?;
             if paid.is_empty() {
                 println!("bank movement {id} ignored");
             }

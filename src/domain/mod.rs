@@ -6,6 +6,7 @@
 
 pub mod agreement;
 mod client;
+pub mod clock;
 mod event;
 mod hold;
 mod invoice;
@@ -25,6 +26,7 @@ pub(crate) use vocabulary::vocabulary;
 pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
+pub use clock::{Clock, received_at};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;

@@ -14,12 +14,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use async_imap::extensions::idle::IdleResponse;
-use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::check::pass;
 use crate::channel::imap::{Account, IMAP_TIMEOUT, ImapSession, bounded};
 use crate::config::Config;
+use crate::domain::Clock;
 use crate::render::Renderer;
 use crate::store::Store;
 
@@ -35,6 +35,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(300);
 pub async fn watch(
     config: Arc<Config>,
     db_path: PathBuf,
+    clock: Clock,
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
@@ -53,7 +54,7 @@ pub async fn watch(
         }
         let mut good_pass = false;
         let outcome = tokio::select! {
-            r = session(&account, &config, &renderer, &mut store, &shutdown, &on_change, &mut good_pass) => r,
+            r = session(&account, &config, &renderer, &mut store, clock, &shutdown, &on_change, &mut good_pass) => r,
             _ = shutdown.cancelled() => return Ok(()),
         };
         match outcome {
@@ -89,6 +90,7 @@ async fn session(
     config: &Config,
     renderer: &Renderer,
     store: &mut Store,
+    clock: Clock,
     shutdown: &CancellationToken,
     on_change: &(impl Fn() + Send + Sync),
     good_pass: &mut bool,
@@ -111,7 +113,7 @@ async fn session(
             .map_or(60, |i| i.poll_secs.max(1)),
     );
     loop {
-        let report = pass(&mut session, account, config, renderer, store, Utc::now()).await?;
+        let report = pass(&mut session, account, config, renderer, store, clock.now()).await?;
         *good_pass = true;
         if report.changed() {
             tracing::info!(
@@ -193,6 +195,7 @@ mod tests {
             let fut = super::watch(
                 std::sync::Arc::new(config),
                 "/nonexistent".into(),
+                crate::domain::Clock::real(),
                 tokio_util::sync::CancellationToken::new(),
                 || {},
             );

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::conversation::{self, Action, Env};
 use crate::channel::telegram::api::{Bot, Update};
 use crate::config::Config;
+use crate::domain::Clock;
 use crate::render::Renderer;
 use crate::store::{self, Store};
 
@@ -87,7 +88,10 @@ pub async fn process(
                     store::telegram::advance_offset(tx, upd.update_id + 1)?;
                     return Ok(None);
                 }
-                let h = conversation::handle(tx, &env, upd, now)?;
+                // A message's own date when it is within a day before the clock's now, else
+                // the clock's now (a rehearsal's clock, an outage): see `domain::clock`.
+                let received = crate::domain::received_at(upd.sent_at(), now);
+                let h = conversation::handle(tx, &env, upd, received)?;
                 store::telegram::record_update(
                     tx,
                     upd.update_id,
@@ -153,6 +157,7 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
 pub async fn poll_loop(
     config: Arc<Config>,
     db_path: PathBuf,
+    clock: Clock,
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
@@ -193,7 +198,7 @@ pub async fn poll_loop(
         if updates.is_empty() {
             continue;
         }
-        let report = match process(&bot, &config, &renderer, &mut store, &updates, Utc::now()).await
+        let report = match process(&bot, &config, &renderer, &mut store, &updates, clock.now()).await
         {
             Ok(r) => r,
             Err(e) => {
