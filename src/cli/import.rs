@@ -88,5 +88,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         s.updated,
         s.unchanged
     );
+    if s.already_recorded > 0 {
+        println!(
+            "{} payments already recorded from another source, not added again:",
+            s.already_recorded
+        );
+        for note in &s.notes {
+            println!("  {note}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -75,6 +75,11 @@ vocabulary! {
         InvoiceWrittenOff => "invoice.written_off",
         /// A payment recorded.
         PaymentRecorded => "payment.recorded",
+        /// A payment reported again by another source (the export and the bank statement):
+        /// linked to the one recorded first, not added (see `policy::payment_match`).
+        PaymentRepeated => "payment.repeated",
+        /// A payment that may repeat one of several recorded ones: not added; the owner decides.
+        PaymentDoubtful => "payment.doubtful",
         /// A payment took the prompt-payment discount offered.
         DiscountTaken => "discount.taken",
         /// A payment promise recorded (from a reply or by the owner).

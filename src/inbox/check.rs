@@ -309,7 +309,7 @@ pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
             ..Incoming::default()
         };
     };
-    // The Date header when it is within a day before the clock's now, else the clock's now
+    // The Date header when it is recent (within 36 h before the clock's now), else the clock's now
     // (a wrong sender clock, a long outage, a rehearsal's clock): see `domain::clock`.
     let received_at = crate::domain::received_at(mail.date, now);
     Incoming {

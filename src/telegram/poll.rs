@@ -88,7 +88,7 @@ pub async fn process(
                     store::telegram::advance_offset(tx, upd.update_id + 1)?;
                     return Ok(None);
                 }
-                // A message's own date when it is within a day before the clock's now, else
+                // A message's own date when it is recent (within 36 h before the clock's now), else
                 // the clock's now (a rehearsal's clock, an outage): see `domain::clock`.
                 let received = crate::domain::received_at(upd.sent_at(), now);
                 let h = conversation::handle(tx, &env, upd, received)?;

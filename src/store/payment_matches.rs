@@ -1,0 +1,181 @@
+//! Payments reported twice: the recorded payments a new report is compared with, and the link
+//! kept when it is the same money (`payment_matches`). The rule is
+//! [`crate::policy::payment_match`].
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{parse_day, ts};
+use crate::domain::{Actor, EventKind, Money};
+use crate::policy::payment_match::{Origin, Recorded};
+
+/// The second report of a payment, linked to the payment recorded first.
+#[derive(Debug, Clone)]
+pub struct Repeat<'a> {
+    /// The payment recorded first.
+    pub payment_id: i64,
+    /// Its invoice and client (for the audit log).
+    pub invoice: &'a str,
+    /// The invoice's client.
+    pub client: &'a str,
+    /// Who reported it again.
+    pub source: Actor,
+    /// The second report's own key (re-importing it changes nothing).
+    pub import_key: Option<&'a str>,
+    /// The second report's day, amount and reference.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    pub amount: Money,
+    /// Reference.
+    pub reference: Option<&'a str>,
+}
+
+/// Records that a report repeats a recorded payment, with its audit event.
+pub fn link(conn: &Connection, r: &Repeat<'_>, first: &Recorded, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO payment_matches (payment_id, source, import_key, paid_on, amount, reference, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        r.payment_id,
+        r.source.as_str(),
+        r.import_key,
+        r.paid_on,
+        r.amount,
+        r.reference,
+        ts(now)
+    ])?;
+    super::events::append(
+        conn,
+        now,
+        r.source,
+        EventKind::PaymentRepeated,
+        Some(r.client),
+        Some(r.invoice),
+        serde_json::json!({ "amount": r.amount, "paid_on": r.paid_on, "reference": r.reference,
+                            "same_as": first.id, "recorded_on": first.paid_on,
+                            "recorded_from": first.origin.describe() }),
+    )?;
+    Ok(())
+}
+
+/// The payments (not discounts) recorded on `invoice`, with their references (a bank
+/// credit's concept too) and whether each already pairs with another report. One indexed
+/// probe of the invoice's payments, and one per bank credit among them.
+pub fn recorded(conn: &Connection, invoice: &str) -> Result<Vec<Recorded>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.paid_on, p.amount, p.source, p.import_key, p.reference,
+                EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id)
+         FROM payments p WHERE p.invoice_number = ?1 AND p.kind = 'payment'",
+    )?;
+    let rows = stmt
+        .query_map([invoice], row_of)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(r, key)| with_concept(conn, r, key.as_deref(), invoice))
+        .collect()
+}
+
+type RecordedRow = (Recorded, Option<String>);
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordedRow> {
+    let source: String = r.get(3)?;
+    let key: Option<String> = r.get(4)?;
+    let reference: Option<String> = r.get(5)?;
+    Ok((
+        Recorded {
+            id: r.get(0)?,
+            paid_on: parse_day(&r.get::<_, String>(1)?)?,
+            amount: r.get(2)?,
+            origin: Origin::of_stored(&source, key.as_deref()),
+            references: reference.into_iter().collect(),
+            matched: r.get(6)?,
+        },
+        key,
+    ))
+}
+
+/// Adds the bank's concept to a payment recorded from a statement credit.
+fn with_concept(
+    conn: &Connection,
+    mut r: Recorded,
+    key: Option<&str>,
+    invoice: &str,
+) -> Result<Recorded> {
+    let movement = key
+        .and_then(|k| k.strip_prefix("bank|"))
+        .and_then(|k| k.strip_suffix(invoice))
+        .and_then(|k| k.strip_suffix('|'));
+    if let Some(movement) = movement {
+        let concept: Option<String> = conn
+            .prepare_cached("SELECT concept FROM bank_movements WHERE import_key = ?1")?
+            .query_row([movement], |r| r.get(0))
+            .optional()?;
+        r.references.extend(concept.filter(|c| !c.is_empty()));
+    }
+    Ok(r)
+}
+
+/// What an accounting export's rows are compared with, read once per import: the payments not
+/// from an export, by invoice (the export's own rows are never merged with each other), and
+/// the export rows already found to repeat one (importing the file again changes nothing).
+#[derive(Debug, Default)]
+pub struct ExportTwins {
+    by_invoice: HashMap<String, Vec<(Recorded, Option<String>)>>,
+    repeated_keys: HashSet<String>,
+}
+
+impl ExportTwins {
+    /// Reads them (over the `payments_not_export` index and `payment_matches`).
+    pub fn load(conn: &Connection) -> Result<ExportTwins> {
+        let mut by_invoice: HashMap<String, Vec<(Recorded, Option<String>)>> = HashMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT p.id, p.paid_on, p.amount, p.source, p.import_key, p.reference,
+                    EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id),
+                    p.invoice_number
+             FROM payments p WHERE p.source <> 'csv' AND p.kind = 'payment'",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let invoice: String = row.get(7)?;
+            by_invoice.entry(invoice).or_default().push(row_of(row)?);
+        }
+        let repeated_keys = conn
+            .prepare("SELECT import_key FROM payment_matches WHERE source = 'csv' AND import_key IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok(ExportTwins {
+            by_invoice,
+            repeated_keys,
+        })
+    }
+
+    /// Whether the export row with this key was found before to repeat a payment.
+    pub fn repeated(&self, key: &str) -> bool {
+        self.repeated_keys.contains(key)
+    }
+
+    /// The payments of `invoice` an export row may repeat (none for most invoices: a hash
+    /// lookup, no SQL), with the bank's concepts read.
+    pub fn candidates(&self, conn: &Connection, invoice: &str) -> Result<Vec<Recorded>> {
+        let Some(list) = self.by_invoice.get(invoice) else {
+            return Ok(Vec::new());
+        };
+        list.iter()
+            .map(|(r, key)| with_concept(conn, r.clone(), key.as_deref(), invoice))
+            .collect()
+    }
+
+    /// Notes that the export row `key` repeats payment `id` (it pairs with no other row).
+    pub fn paired(&mut self, invoice: &str, id: i64, key: &str) {
+        if let Some(list) = self.by_invoice.get_mut(invoice) {
+            for (r, _) in list.iter_mut().filter(|(r, _)| r.id == id) {
+                r.matched = true;
+            }
+        }
+        self.repeated_keys.insert(key.to_owned());
+    }
+}
