@@ -31,6 +31,7 @@ pub mod camt053;
 pub mod matching;
 pub mod norma43;
 mod record;
+pub mod repeat;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

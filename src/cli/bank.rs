@@ -66,6 +66,9 @@ pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> 
             String::new()
         }
     );
+    for note in &s.notes {
+        println!("{note}");
+    }
     if s.review > 0 && !dry_run {
         println!("see them with `cobrador bank review`");
     }
