@@ -10,15 +10,15 @@
 //! | same invoice and amount, dates within [`WINDOW_DAYS`] days, from different sources (bank / accounting export / typed in), no conflicting references, the recorded one not already matched | the same payment: linked, not added |
 //! | from the same source (two rows of the export, two bank credits) | two payments: both count |
 //! | dates further apart, or another amount                          | two payments             |
-//! | references of the same shape with different numbers (`TRF-88213` / `TRF-88214`, `plazo 1` / `plazo 2`) | two payments |
+//! | references numbering the same thing differently (`TRF-88213` / `TRF-88214`, `plazo 1` / `plazo 2`) | two payments |
 //! | two or more recorded ones fit and no reference tells which      | ambiguous: not added, the owner is told |
 //!
-//! References conflict only when they can be compared: two references of the same shape (the
-//! same letters, each run of digits standing for a number; a bare number has no shape) whose
-//! numbers differ. References of
-//! different shapes (an accounting entry `AS-0042` and a bank concept `TRANSFERENCIA F2026-101`)
-//! say nothing either way. A reference contained in the other record's (its reference or the
-//! bank's concept) confirms the pair and decides between several candidates.
+//! References conflict only when they can be compared: both number the same thing (the same
+//! word before a number: `TRF-88213` / `TRF 88214`, `plazo 1` / `Plazo 2`) with different
+//! numbers. References with nothing in common (an accounting entry `AS-0042` and a bank concept
+//! `TRANSFERENCIA F2026-101`), and bare numbers, say nothing either way. A reference (4
+//! characters or more) contained in the other record's (its reference or the bank's concept)
+//! confirms the pair and decides between several candidates.
 //!
 //! Dates: a bank books a transfer a day or two after the payer ordered it, and value dates
 //! differ again; an accounting export dates it when the entry was made. A few days cover that
@@ -140,43 +140,61 @@ fn compact(s: &str) -> String {
         .collect()
 }
 
-/// The shape of a reference (letters kept, each run of digits as `#`) and its numbers.
-fn shape(s: &str) -> (String, Vec<String>) {
-    let mut shape = String::new();
-    let mut numbers: Vec<String> = Vec::new();
-    let mut in_number = false;
-    for c in compact(s).chars() {
+/// The numbers of a reference with the word before each (`plazo 2/3` → `PLAZO`: 2; a number
+/// right after another has no word and is left out, like bare numbers).
+fn labelled(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let (mut word, mut number) = (String::new(), String::new());
+    let mut after_number = false;
+    for c in s.chars().flat_map(char::to_uppercase) {
         if c.is_ascii_digit() {
-            if !in_number {
-                shape.push('#');
-                numbers.push(String::new());
+            number.push(c);
+            continue;
+        }
+        if !number.is_empty() {
+            if word.chars().count() >= 2 {
+                out.push((word.clone(), number.trim_start_matches('0').to_owned()));
             }
-            if let Some(n) = numbers.last_mut() {
-                n.push(c);
+            number.clear();
+            word.clear();
+            after_number = true;
+        }
+        if c.is_alphabetic() {
+            if after_number {
+                word.clear();
+                after_number = false;
             }
-            in_number = true;
-        } else {
-            shape.push(c);
-            in_number = false;
+            word.push(c);
+        } else if !word.is_empty() {
+            // A separator: the word stays the label of the number that follows.
+            after_number = false;
         }
     }
-    (shape, numbers)
+    if !number.is_empty() && word.chars().count() >= 2 {
+        out.push((word, number.trim_start_matches('0').to_owned()));
+    }
+    out
 }
 
-/// Two references of the same shape with different numbers: two different payments.
+/// Two references that number the same thing differently (`TRF-88213` / `TRF-88214`,
+/// `plazo 1` / `plazo 2`): two different payments.
 fn conflict(a: &[String], b: &[String]) -> bool {
     if confirms(a, b) {
         return false;
     }
-    a.iter().any(|x| {
-        let (sx, nx) = shape(x);
-        // A bare number (a bank's internal id, a transfer number) has no shape to compare.
-        !nx.is_empty()
-            && sx.chars().any(char::is_alphabetic)
-            && b.iter().any(|y| {
-                let (sy, ny) = shape(y);
-                sx == sy && nx != ny
-            })
+    let (la, lb): (Vec<_>, Vec<_>) = (
+        a.iter().flat_map(|x| labelled(x)).collect(),
+        b.iter().flat_map(|y| labelled(y)).collect(),
+    );
+    la.iter().any(|(word, _)| {
+        let numbers = |l: &[(String, String)]| -> Vec<String> {
+            l.iter()
+                .filter(|(w, _)| w == word)
+                .map(|(_, n)| n.clone())
+                .collect()
+        };
+        let (na, nb) = (numbers(&la), numbers(&lb));
+        !nb.is_empty() && !na.iter().any(|n| nb.contains(n))
     })
 }
 
@@ -230,10 +248,10 @@ mod tests {
             // Too far apart, or another amount.
             (20, Export, vec![], vec![bank_credit(1, 3)], vec![]),
             (4, Export, vec![], vec![rec(1, 4, "499.99", Bank, &[])], vec![]),
-            // References of the same shape, other numbers: instalments.
+            // References numbering the same thing differently: instalments.
             (4, Export, vec!["plazo 2"], vec![rec(1, 3, "500", Bank, &["Plazo 1"])], vec![]),
             (4, Export, vec!["TRF-88214"], vec![rec(1, 3, "500", Bank, &["TRF-88213"])], vec![]),
-            // Bare numbers, or different shapes, say nothing.
+            // Bare numbers, or references with nothing in common, say nothing.
             (4, Export, vec!["88214"], vec![rec(1, 3, "500", Bank, &["0000012345"])], vec![1]),
             // Two candidates: ambiguous, unless a reference tells which.
             (4, Export, vec![], vec![bank_credit(1, 3), bank_credit(2, 5)], vec![-1, -2]),
@@ -255,6 +273,19 @@ mod tests {
             };
             assert_eq!(ids(&twin(&arriving, &recorded)), want, "case {i}");
         }
+    }
+
+    #[test]
+    fn references_number_things_with_the_word_before() {
+        let l = |s: &str| labelled(s);
+        assert_eq!(l("plazo 2/3"), [("PLAZO".into(), "2".into())]);
+        assert_eq!(l("TRF-088213"), [("TRF".into(), "88213".into())]);
+        assert_eq!(l("F2026-107 plazo 2").len(), 1);
+        assert!(l("88213").is_empty());
+        let v = |s: &str| vec![s.to_owned()];
+        assert!(conflict(&v("F2026-107 plazo 2"), &v("plazo 1")));
+        assert!(!conflict(&v("F2026-107 plazo 1"), &v("Plazo 01")));
+        assert!(!conflict(&v("TRANSFERENCIA F2026-101"), &v("AS-0042")));
     }
 
     #[test]
