@@ -1,9 +1,9 @@
 //! A payment row of the accounting export that repeats a payment recorded from another source
 //! (the bank statement, typed in): linked to it, not added (`policy::payment_match`).
 //!
-//! Cost per row: one hash lookup of the invoice number among the invoices that have payments
-//! from other sources (read once per import over a partial index); SQL only for a row whose
-//! invoice has one, which is rare in a bulk import.
+//! Cost per row: hashing the invoice number and a binary search among the payments from other
+//! sources (their list read once per import, over a partial index); SQL only for a row whose
+//! invoice has such payments (one row-id read per payment, one probe of `payment_matches`).
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -61,7 +61,7 @@ impl Session<'_> {
                     reference: input.reference.as_deref(),
                 };
                 link(conn, &repeat, &first, now)?;
-                twins.paired(&invoice.number, first.id, key);
+                twins.paired(key);
                 Ok(Some(Change::NotAdded(format!(
                     "{what} already recorded from {} ({}); not added again",
                     first.origin.describe(),

@@ -2,7 +2,7 @@
 //! kept when it is the same money (`payment_matches`). The rule is
 //! [`crate::policy::payment_match`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -119,30 +119,39 @@ fn with_concept(
     Ok(r)
 }
 
-/// What an accounting export's rows are compared with, read once per import: the payments not
-/// from an export, by invoice (the export's own rows are never merged with each other), and
-/// the export rows already found to repeat one (importing the file again changes nothing).
+/// What an accounting export's rows are compared with, read once per import: which invoices
+/// have payments not from an export (the export's own rows are never merged with each other),
+/// and the export rows already found to repeat one (importing the file again changes nothing).
+///
+/// Kept small for an import of a million rows: a sorted list of (hash of the invoice number,
+/// payment id), 16 bytes a payment; a candidate's details are read by its row id when a row
+/// of its invoice arrives (never through a secondary index, which a bulk import sets aside).
 #[derive(Debug, Default)]
 pub struct ExportTwins {
-    by_invoice: HashMap<String, Vec<(Recorded, Option<String>)>>,
+    by_invoice: Vec<(u64, i64)>,
     repeated_keys: HashSet<String>,
+}
+
+fn invoice_hash(number: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    number.hash(&mut h);
+    h.finish()
 }
 
 impl ExportTwins {
     /// Reads them (over the `payments_not_export` index and `payment_matches`).
     pub fn load(conn: &Connection) -> Result<ExportTwins> {
-        let mut by_invoice: HashMap<String, Vec<(Recorded, Option<String>)>> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT p.id, p.paid_on, p.amount, p.source, p.import_key, p.reference,
-                    EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id),
-                    p.invoice_number
-             FROM payments p WHERE p.source <> 'csv' AND p.kind = 'payment'",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let invoice: String = row.get(7)?;
-            by_invoice.entry(invoice).or_default().push(row_of(row)?);
-        }
+        let mut by_invoice = conn
+            .prepare(
+                "SELECT invoice_number, id FROM payments
+                 WHERE source <> 'csv' AND kind = 'payment'",
+            )?
+            .query_map([], |r| {
+                Ok((invoice_hash(&r.get::<_, String>(0)?), r.get::<_, i64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        by_invoice.sort_unstable();
         let repeated_keys = conn
             .prepare("SELECT import_key FROM payment_matches WHERE source = 'csv' AND import_key IS NOT NULL")?
             .query_map([], |r| r.get(0))?
@@ -158,24 +167,30 @@ impl ExportTwins {
         self.repeated_keys.contains(key)
     }
 
-    /// The payments of `invoice` an export row may repeat (none for most invoices: a hash
-    /// lookup, no SQL), with the bank's concepts read.
+    /// The payments of `invoice` an export row may repeat: none for most invoices (a binary
+    /// search, no SQL); otherwise each read by its row id.
     pub fn candidates(&self, conn: &Connection, invoice: &str) -> Result<Vec<Recorded>> {
-        let Some(list) = self.by_invoice.get(invoice) else {
-            return Ok(Vec::new());
-        };
-        list.iter()
-            .map(|(r, key)| with_concept(conn, r.clone(), key.as_deref(), invoice))
-            .collect()
-    }
-
-    /// Notes that the export row `key` repeats payment `id` (it pairs with no other row).
-    pub fn paired(&mut self, invoice: &str, id: i64, key: &str) {
-        if let Some(list) = self.by_invoice.get_mut(invoice) {
-            for (r, _) in list.iter_mut().filter(|(r, _)| r.id == id) {
-                r.matched = true;
+        let h = invoice_hash(invoice);
+        let from = self.by_invoice.partition_point(|(x, _)| *x < h);
+        let mut out = Vec::new();
+        for &(_, id) in self.by_invoice[from..].iter().take_while(|(x, _)| *x == h) {
+            let row = conn
+                .prepare_cached(
+                    "SELECT p.id, p.paid_on, p.amount, p.source, p.import_key, p.reference,
+                            EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id)
+                     FROM payments p WHERE p.id = ?1 AND p.invoice_number = ?2",
+                )?
+                .query_row(params![id, invoice], row_of)
+                .optional()?;
+            if let Some((r, key)) = row {
+                out.push(with_concept(conn, r, key.as_deref(), invoice)?);
             }
         }
+        Ok(out)
+    }
+
+    /// Notes that the export row `key` repeats a payment (importing it again changes nothing).
+    pub fn paired(&mut self, key: &str) {
         self.repeated_keys.insert(key.to_owned());
     }
 }
