@@ -196,6 +196,24 @@ fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
     let inv: serde_json::Value = serde_json::from_str(&show).unwrap();
     assert_eq!(inv["status"], "paid", "{inv}");
     assert_eq!(inv["balance"], "0.00", "{inv}");
+
+    // The owner types the same payment in: not added either, unless told it is another one.
+    let now = "--now=2026-11-23T10:00:00Z";
+    let pay = ["invoice", "pay", "F2026-105", "605,00", "--date", "11/11/2026", now];
+    let out = cobrador_ok(d, &pay);
+    assert!(
+        out.contains("payment of 605.00 EUR to F2026-105 on 2026-11-11 already recorded from the bank statement (2026-11-10); not added again"),
+        "{out}"
+    );
+    let payments = |d: &Path| {
+        let show = cobrador_ok(d, &["invoice", "show", "F2026-105", "--json"]);
+        let inv: serde_json::Value = serde_json::from_str(&show).unwrap();
+        inv["balance"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(payments(d), "0.00");
+    let out = cobrador_ok(d, &[&pay[..], &["--again"]].concat());
+    assert!(out.contains("Recorded 605.00 EUR on 2026-11-11"), "{out}");
+    assert_eq!(payments(d), "-605.00", "recorded as the owner said");
 }
 
 #[test]

@@ -86,7 +86,7 @@ impl Session<'_> {
                 )?;
                 Ok(Some(Change::NotAdded(format!(
                     "{what} may be any of the payments already recorded on {}; not added: if it is \
-                     another payment, record it with `cobrador invoice pay {} {} --date {}`",
+                     another payment, record it with `cobrador invoice pay {} {} --date {} --again`",
                     days.join(", "),
                     invoice.number,
                     input.amount,

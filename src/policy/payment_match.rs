@@ -12,6 +12,7 @@
 //! | dates further apart, or another amount                          | two payments             |
 //! | references numbering the same thing differently (`TRF-88213` / `TRF-88214`, `plazo 1` / `plazo 2`) | two payments |
 //! | two or more recorded ones fit and no reference tells which      | ambiguous: not added, the owner is told |
+//! | the recorded one already stands for a report from the same source | two payments (equal instalments) |
 //!
 //! References conflict only when they can be compared: both number the same thing (the same
 //! word before a number: `TRF-88213` / `TRF 88214`, `plazo 1` / `Plazo 2`) with different
@@ -77,7 +78,8 @@ pub struct Recorded {
     pub origin: Origin,
     /// Its references: the payment's reference, and for a bank credit the concept too.
     pub references: Vec<String>,
-    /// Already the twin of another record (each record pairs with one other at most).
+    /// Already the twin of a report from the arriving payment's source (a payment pairs with
+    /// one report of each other source at most: equal instalments stay apart).
     pub matched: bool,
 }
 

@@ -63,16 +63,17 @@ pub fn link(conn: &Connection, r: &Repeat<'_>, first: &Recorded, now: DateTime<U
 }
 
 /// The payments (not discounts) recorded on `invoice`, with their references (a bank
-/// credit's concept too) and whether each already pairs with another report. One indexed
-/// probe of the invoice's payments, and one per bank credit among them.
-pub fn recorded(conn: &Connection, invoice: &str) -> Result<Vec<Recorded>> {
+/// credit's concept too) and whether each already pairs with a report from `arriving` (a
+/// payment pairs with one report of each other source at most). One indexed probe of the
+/// invoice's payments, and one per bank credit among them.
+pub fn recorded(conn: &Connection, invoice: &str, arriving: Actor) -> Result<Vec<Recorded>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.paid_on, p.amount, p.source, p.import_key, p.reference,
-                EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id)
+                EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id AND m.source = ?2)
          FROM payments p WHERE p.invoice_number = ?1 AND p.kind = 'payment'",
     )?;
     let rows = stmt
-        .query_map([invoice], row_of)?
+        .query_map(params![invoice, arriving.as_str()], row_of)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(r, key)| with_concept(conn, r, key.as_deref(), invoice))
@@ -177,7 +178,8 @@ impl ExportTwins {
             let row = conn
                 .prepare_cached(
                     "SELECT p.id, p.paid_on, p.amount, p.source, p.import_key, p.reference,
-                            EXISTS (SELECT 1 FROM payment_matches m WHERE m.payment_id = p.id)
+                            EXISTS (SELECT 1 FROM payment_matches m
+                                    WHERE m.payment_id = p.id AND m.source = 'csv')
                      FROM payments p WHERE p.id = ?1 AND p.invoice_number = ?2",
                 )?
                 .query_row(params![id, invoice], row_of)
