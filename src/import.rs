@@ -374,7 +374,9 @@ impl<'a> Session<'a> {
             Ok(Change::Unchanged) => self.summary.unchanged += 1,
             Ok(Change::NotAdded(note)) => {
                 self.summary.already_recorded += 1;
-                self.summary.notes.push(format!("{name}:{}: {note}", row.line));
+                self.summary
+                    .notes
+                    .push(format!("{name}:{}: {note}", row.line));
             }
             // A database failure is not the row's fault: never blame a line for it.
             Err(e) if e.downcast_ref::<rusqlite::Error>().is_some() => {

@@ -121,11 +121,27 @@ fn csv_then_bank_statement_counts_each_payment_once() {
         &mut store,
         dir.path(),
         &[
-            Credit("1210.00", "2026-11-05", "2026-11-05", TALLERES, "Pago factura F2026-101"),
-            Credit("1000.00", "2026-11-06", "2026-11-05", GUEMES, "F2026-104 a cuenta"),
+            Credit(
+                "1210.00",
+                "2026-11-05",
+                "2026-11-05",
+                TALLERES,
+                "Pago factura F2026-101",
+            ),
+            Credit(
+                "1000.00",
+                "2026-11-06",
+                "2026-11-05",
+                GUEMES,
+                "F2026-104 a cuenta",
+            ),
         ],
     );
-    assert_eq!((b.matched, b.review, b.already_recorded), (0, 0, 2), "{b:?}");
+    assert_eq!(
+        (b.matched, b.review, b.already_recorded),
+        (0, 0, 2),
+        "{b:?}"
+    );
     assert!(
         b.notes[0].contains(
             "payment of 1210.00 EUR to F2026-101 on 2026-11-05 already recorded from the payments import (2026-11-03); not added again"
@@ -134,14 +150,25 @@ fn csv_then_bank_statement_counts_each_payment_once() {
         b.notes
     );
     assert_eq!(paid(&store, "F2026-101"), ["1210.00"]);
-    assert_eq!(paid(&store, "F2026-104"), ["1000.00"], "a partial payment, not doubled");
+    assert_eq!(
+        paid(&store, "F2026-104"),
+        ["1000.00"],
+        "a partial payment, not doubled"
+    );
     assert_eq!(count(&store, "SELECT count(*) FROM payment_matches"), 2);
     assert_eq!(
-        count(&store, "SELECT count(*) FROM events WHERE kind = 'payment.repeated'"),
+        count(
+            &store,
+            "SELECT count(*) FROM events WHERE kind = 'payment.repeated'"
+        ),
         2
     );
     // The credits are on record, linked to their invoices: not on the review list.
-    assert!(store::bank::list(store.conn(), Some("review")).unwrap().is_empty());
+    assert!(
+        store::bank::list(store.conn(), Some("review"))
+            .unwrap()
+            .is_empty()
+    );
     // Importing either file again changes nothing.
     let b = import_statement_again(&mut store, dir.path());
     assert_eq!(b.already, 2);
@@ -177,7 +204,16 @@ fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
             "Pago Factura F2026-105",
         )]),
     );
-    let out = cobrador_ok(d, &["import", "bank", "extracto.xml", "--now", "2026-11-23T10:00:00Z"]);
+    let out = cobrador_ok(
+        d,
+        &[
+            "import",
+            "bank",
+            "extracto.xml",
+            "--now",
+            "2026-11-23T10:00:00Z",
+        ],
+    );
     assert!(out.contains("1 paid invoices"), "{out}");
     // The accounting export dates it two days later, with its own reference.
     write(
@@ -185,7 +221,16 @@ fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
         "pagos.csv",
         "factura,fecha,importe,referencia\nF2026-105,12/11/2026,\"605,00\",TRF-55120\n",
     );
-    let out = cobrador_ok(d, &["import", "payments", "pagos.csv", "--now", "2026-11-23T10:00:00Z"]);
+    let out = cobrador_ok(
+        d,
+        &[
+            "import",
+            "payments",
+            "pagos.csv",
+            "--now",
+            "2026-11-23T10:00:00Z",
+        ],
+    );
     assert!(
         out.contains(
             "pagos.csv:2: payment of 605.00 EUR to F2026-105 on 2026-11-12 already recorded from the bank statement (2026-11-10); not added again"
@@ -199,7 +244,15 @@ fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
 
     // The owner types the same payment in: not added either, unless told it is another one.
     let now = "--now=2026-11-23T10:00:00Z";
-    let pay = ["invoice", "pay", "F2026-105", "605,00", "--date", "11/11/2026", now];
+    let pay = [
+        "invoice",
+        "pay",
+        "F2026-105",
+        "605,00",
+        "--date",
+        "11/11/2026",
+        now,
+    ];
     let out = cobrador_ok(d, &pay);
     assert!(
         out.contains("payment of 605.00 EUR to F2026-105 on 2026-11-11 already recorded from the bank statement (2026-11-10); not added again"),
@@ -234,12 +287,34 @@ fn equal_instalments_each_count_and_pair_once() {
         &mut store,
         dir.path(),
         &[
-            Credit("500.00", "2026-10-06", "2026-10-06", GUEMES, "F2026-104 plazo"),
-            Credit("500.00", "2026-11-06", "2026-11-06", GUEMES, "F2026-104 plazo"),
-            Credit("500.00", "2026-11-08", "2026-11-08", GUEMES, "F2026-104 plazo"),
+            Credit(
+                "500.00",
+                "2026-10-06",
+                "2026-10-06",
+                GUEMES,
+                "F2026-104 plazo",
+            ),
+            Credit(
+                "500.00",
+                "2026-11-06",
+                "2026-11-06",
+                GUEMES,
+                "F2026-104 plazo",
+            ),
+            Credit(
+                "500.00",
+                "2026-11-08",
+                "2026-11-08",
+                GUEMES,
+                "F2026-104 plazo",
+            ),
         ],
     );
-    assert_eq!((b.already_recorded, b.matched, b.review), (2, 1, 0), "{b:?}");
+    assert_eq!(
+        (b.already_recorded, b.matched, b.review),
+        (2, 1, 0),
+        "{b:?}"
+    );
     assert_eq!(paid(&store, "F2026-104"), ["500.00", "500.00", "500.00"]);
     // References of one shape with different numbers are different payments, however close.
     let s = import_payments(
@@ -251,7 +326,13 @@ fn equal_instalments_each_count_and_pair_once() {
     let b = import_statement(
         &mut store,
         dir.path(),
-        &[Credit("75.00", "2026-11-05", "2026-11-05", TALLERES, "F2026-107 plazo 2")],
+        &[Credit(
+            "75.00",
+            "2026-11-05",
+            "2026-11-05",
+            TALLERES,
+            "F2026-107 plazo 2",
+        )],
     );
     assert_eq!((b.already_recorded, b.matched), (0, 1), "{b:?}");
     assert_eq!(paid(&store, "F2026-107"), ["75.00", "75.00"]);
@@ -270,10 +351,24 @@ fn a_credit_or_a_row_that_may_repeat_either_of_two_payments_is_left_to_the_owner
     let b = import_statement(
         &mut store,
         dir.path(),
-        &[Credit("500.00", "2026-11-05", "2026-11-05", GUEMES, "F2026-104")],
+        &[Credit(
+            "500.00",
+            "2026-11-05",
+            "2026-11-05",
+            GUEMES,
+            "F2026-104",
+        )],
     );
-    assert_eq!((b.already_recorded, b.matched, b.review), (0, 0, 1), "{b:?}");
-    assert_eq!(paid(&store, "F2026-104"), ["500.00", "500.00"], "not counted twice");
+    assert_eq!(
+        (b.already_recorded, b.matched, b.review),
+        (0, 0, 1),
+        "{b:?}"
+    );
+    assert_eq!(
+        paid(&store, "F2026-104"),
+        ["500.00", "500.00"],
+        "not counted twice"
+    );
     let review = store::bank::list(store.conn(), Some("review")).unwrap();
     let why = review[0].note.clone().unwrap_or_default();
     assert!(
@@ -313,7 +408,10 @@ fn a_credit_or_a_row_that_may_repeat_either_of_two_payments_is_left_to_the_owner
     );
     assert_eq!(paid(&store, "F2026-105"), ["300.00", "300.00"]);
     assert_eq!(
-        count(&store, "SELECT count(*) FROM events WHERE kind = 'payment.doubtful'"),
+        count(
+            &store,
+            "SELECT count(*) FROM events WHERE kind = 'payment.doubtful'"
+        ),
         1
     );
 }

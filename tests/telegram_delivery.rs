@@ -390,7 +390,8 @@ async fn the_daemon_reads_a_reply_against_its_clock_not_the_real_date() {
     };
     wait_until("the reminder with buttons", || reminder().is_some());
     let mid = reminder().unwrap()["message_id"].as_i64().unwrap();
-    w.bot.text(ANA, "Buenos días, le pago el viernes.", Some(mid));
+    w.bot
+        .text(ANA, "Buenos días, le pago el viernes.", Some(mid));
     wait_until("the confirmation", || {
         w.bot
             .sent_to(ANA)

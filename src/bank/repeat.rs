@@ -55,7 +55,10 @@ pub fn find<'a>(
         .into_iter()
         .filter(|i| i.paid.0 > rust_decimal::Decimal::ZERO)
     {
-        match payment_match::twin(&arriving, &payment_matches::recorded(conn, &inv.number, Actor::Bank)?) {
+        match payment_match::twin(
+            &arriving,
+            &payment_matches::recorded(conn, &inv.number, Actor::Bank)?,
+        ) {
             Twin::None => {}
             Twin::Same(r) => same.push((inv, r)),
             Twin::Ambiguous(rs) => doubts.extend(rs.into_iter().map(|r| (inv, r))),

@@ -47,9 +47,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     warnings.extend(example_business(config));
     // Late-payment interest is Spanish law: only a Spanish business states it.
     if config.business.country == "ES" {
-        let today = now
-            .with_timezone(&config.business.time_zone)
-            .date_naive();
+        let today = now.with_timezone(&config.business.time_zone).date_naive();
         warnings.extend(crate::policy::interest::configured::warnings(
             &config.interest,
             today,

@@ -301,7 +301,10 @@ fn typed_repeat(
     );
     let again = "if it is another payment, add --again";
     Ok(
-        match twin(&arriving, &store::payment_matches::recorded(tx, &invoice.number, Actor::Cli)?) {
+        match twin(
+            &arriving,
+            &store::payment_matches::recorded(tx, &invoice.number, Actor::Cli)?,
+        ) {
             Twin::None => None,
             Twin::Same(first) => {
                 let repeat = store::payment_matches::Repeat {

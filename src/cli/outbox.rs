@@ -129,7 +129,12 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             now,
         } => {
             let mut store = ctx.store()?;
-            sender::resolve_by_person(&mut store, id, sent && !requeue, now.unwrap_or_else(Utc::now))?;
+            sender::resolve_by_person(
+                &mut store,
+                id,
+                sent && !requeue,
+                now.unwrap_or_else(Utc::now),
+            )?;
             println!(
                 "outbox message {id}: {}",
                 if sent { "marked sent" } else { "queued again" }

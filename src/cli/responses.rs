@@ -69,7 +69,14 @@ fn reclassify(ctx: &Context, args: &Args, id: i64) -> Result<ExitCode> {
         client: args.client.clone(),
         address: args.address.clone(),
     };
-    let applied = apply::reclassify(&mut store, &ctx.config, &renderer, id, &r, args.now.unwrap_or_else(Utc::now))?;
+    let applied = apply::reclassify(
+        &mut store,
+        &ctx.config,
+        &renderer,
+        id,
+        &r,
+        args.now.unwrap_or_else(Utc::now),
+    )?;
     if args.json {
         print_json(&applied)?;
     } else {

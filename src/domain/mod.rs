@@ -26,8 +26,8 @@ pub(crate) use vocabulary::vocabulary;
 pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
-pub use clock::{Clock, received_at};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
+pub use clock::{Clock, received_at};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};

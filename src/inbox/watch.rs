@@ -46,6 +46,12 @@ pub async fn watch(
         .context("email.imap is not configured: add an [email.imap] section to read replies")?;
     let account = Account::new(imap)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
+    let reader = Reader {
+        account: &account,
+        config: &config,
+        renderer: &renderer,
+        clock,
+    };
     let mut store = Store::open_existing(&db_path)?;
     let mut delay = BACKOFF_MIN;
     loop {
@@ -54,7 +60,7 @@ pub async fn watch(
         }
         let mut good_pass = false;
         let outcome = tokio::select! {
-            r = session(&account, &config, &renderer, &mut store, clock, &shutdown, &on_change, &mut good_pass) => r,
+            r = session(&reader, &mut store, &shutdown, &on_change, &mut good_pass) => r,
             _ = shutdown.cancelled() => return Ok(()),
         };
         match outcome {
@@ -84,17 +90,29 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(0.5 + fastrand::f64())
 }
 
+/// What every pass of the watcher reads with: the account, the configuration, the templates
+/// and the daemon's clock (each pass is at `clock.now()`).
+struct Reader<'a> {
+    account: &'a Account,
+    config: &'a Config,
+    renderer: &'a Renderer,
+    clock: Clock,
+}
+
 /// One connection's life: passes and waits until an error (returned) or shutdown (`Ok`).
 async fn session(
-    account: &Account,
-    config: &Config,
-    renderer: &Renderer,
+    reader: &Reader<'_>,
     store: &mut Store,
-    clock: Clock,
     shutdown: &CancellationToken,
     on_change: &(impl Fn() + Send + Sync),
     good_pass: &mut bool,
 ) -> Result<()> {
+    let Reader {
+        account,
+        config,
+        renderer,
+        clock,
+    } = *reader;
     let server = account.server();
     let mut session = account.connect().await?;
     let idle = bounded(&server, async {

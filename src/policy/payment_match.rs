@@ -206,7 +206,8 @@ fn confirms(a: &[String], b: &[String]) -> bool {
         let (x, y) = (compact(x), compact(y));
         x.len() >= 4 && y.contains(&x)
     };
-    a.iter().any(|x| b.iter().any(|y| inside(x, y) || inside(y, x)))
+    a.iter()
+        .any(|x| b.iter().any(|y| inside(x, y) || inside(y, x)))
 }
 
 #[cfg(test)]
@@ -241,22 +242,71 @@ mod tests {
         use Origin::{Bank, Export, Typed};
         let bank_credit = |id, d| rec(id, d, "500", Bank, &["TRANSFERENCIA CAFE F-1"]);
         // (arriving day, origin, references, recorded, expected: id, or -id each when ambiguous)
-        let cases: Vec<(u32, Origin, Vec<&str>, Vec<Recorded>, Vec<i64>)> = vec![
-            (4, Export, vec!["TRF-88213"], vec![bank_credit(1, 3)], vec![1]),
-            (3, Bank, vec!["F-1"], vec![rec(1, 7, "500", Export, &[])], vec![1]),
+        type Case<'a> = (u32, Origin, Vec<&'a str>, Vec<Recorded>, Vec<i64>);
+        let cases: Vec<Case> = vec![
+            (
+                4,
+                Export,
+                vec!["TRF-88213"],
+                vec![bank_credit(1, 3)],
+                vec![1],
+            ),
+            (
+                3,
+                Bank,
+                vec!["F-1"],
+                vec![rec(1, 7, "500", Export, &[])],
+                vec![1],
+            ),
             (3, Typed, vec![], vec![bank_credit(1, 1)], vec![1]),
             // Same origin: two instalments of the export are two payments.
-            (4, Export, vec![], vec![rec(1, 4, "500", Export, &[])], vec![]),
+            (
+                4,
+                Export,
+                vec![],
+                vec![rec(1, 4, "500", Export, &[])],
+                vec![],
+            ),
             // Too far apart, or another amount.
             (20, Export, vec![], vec![bank_credit(1, 3)], vec![]),
-            (4, Export, vec![], vec![rec(1, 4, "499.99", Bank, &[])], vec![]),
+            (
+                4,
+                Export,
+                vec![],
+                vec![rec(1, 4, "499.99", Bank, &[])],
+                vec![],
+            ),
             // References numbering the same thing differently: instalments.
-            (4, Export, vec!["plazo 2"], vec![rec(1, 3, "500", Bank, &["Plazo 1"])], vec![]),
-            (4, Export, vec!["TRF-88214"], vec![rec(1, 3, "500", Bank, &["TRF-88213"])], vec![]),
+            (
+                4,
+                Export,
+                vec!["plazo 2"],
+                vec![rec(1, 3, "500", Bank, &["Plazo 1"])],
+                vec![],
+            ),
+            (
+                4,
+                Export,
+                vec!["TRF-88214"],
+                vec![rec(1, 3, "500", Bank, &["TRF-88213"])],
+                vec![],
+            ),
             // Bare numbers, or references with nothing in common, say nothing.
-            (4, Export, vec!["88214"], vec![rec(1, 3, "500", Bank, &["0000012345"])], vec![1]),
+            (
+                4,
+                Export,
+                vec!["88214"],
+                vec![rec(1, 3, "500", Bank, &["0000012345"])],
+                vec![1],
+            ),
             // Two candidates: ambiguous, unless a reference tells which.
-            (4, Export, vec![], vec![bank_credit(1, 3), bank_credit(2, 5)], vec![-1, -2]),
+            (
+                4,
+                Export,
+                vec![],
+                vec![bank_credit(1, 3), bank_credit(2, 5)],
+                vec![-1, -2],
+            ),
             (
                 4,
                 Export,

@@ -198,23 +198,23 @@ pub async fn poll_loop(
         if updates.is_empty() {
             continue;
         }
-        let report = match process(&bot, &config, &renderer, &mut store, &updates, clock.now()).await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                // Nothing of the failed update was committed: it is read again after a pause.
-                tracing::error!(
-                    error = format!("{e:#}"),
-                    "Cannot apply Telegram updates; retrying."
-                );
-                tokio::select! {
-                    _ = shutdown.cancelled() => return Ok(()),
-                    _ = tokio::time::sleep(backoff) => {}
+        let report =
+            match process(&bot, &config, &renderer, &mut store, &updates, clock.now()).await {
+                Ok(r) => r,
+                Err(e) => {
+                    // Nothing of the failed update was committed: it is read again after a pause.
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        "Cannot apply Telegram updates; retrying."
+                    );
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return Ok(()),
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(60));
+                    continue;
                 }
-                backoff = (backoff * 2).min(Duration::from_secs(60));
-                continue;
-            }
-        };
+            };
         for w in &report.warnings {
             tracing::warn!("{w}");
         }
