@@ -286,53 +286,15 @@ fn typed_repeat(
     typed: &store::invoices::PaymentInput,
     now: chrono::DateTime<Utc>,
 ) -> Result<Option<String>> {
-    use crate::policy::payment_match::{Arriving, Origin, Twin, twin};
+    use store::payment_matches::{Compared, compare, recorded};
     let invoice = store::invoices::require(tx, &typed.invoice_number)?;
-    let references: Vec<String> = typed.reference.iter().cloned().collect();
-    let arriving = Arriving {
-        dates: &[typed.paid_on],
-        amount: typed.amount,
-        origin: Origin::Typed,
-        references: &references,
-    };
-    let what = format!(
-        "payment of {} {} to {} on {}",
-        typed.amount, invoice.currency, invoice.number, typed.paid_on
-    );
-    let again = "if it is another payment, add --again";
+    let recorded = recorded(tx, &invoice.number, Actor::Cli)?;
+    let origin = crate::policy::payment_match::Origin::Typed;
     Ok(
-        match twin(
-            &arriving,
-            &store::payment_matches::recorded(tx, &invoice.number, Actor::Cli)?,
-        ) {
-            Twin::None => None,
-            Twin::Same(first) => {
-                let repeat = store::payment_matches::Repeat {
-                    payment_id: first.id,
-                    invoice: &invoice.number,
-                    client: &invoice.client_id,
-                    source: Actor::Cli,
-                    import_key: None,
-                    paid_on: typed.paid_on,
-                    amount: typed.amount,
-                    reference: typed.reference.as_deref(),
-                };
-                store::payment_matches::link(tx, &repeat, &first, now)?;
-                Some(format!(
-                    "{what} already recorded from {} ({}); not added again ({again})",
-                    first.origin.describe(),
-                    first.paid_on
-                ))
-            }
-            Twin::Ambiguous(several) => {
-                let days: Vec<String> = several
-                    .iter()
-                    .map(|r| format!("{} ({})", r.paid_on, r.origin.describe()))
-                    .collect();
-                Some(format!(
-                    "{what} may be any of the payments already recorded on {}; not added ({again})",
-                    days.join(", ")
-                ))
+        match compare(tx, &invoice, typed, origin, &recorded, now)? {
+            Compared::New => None,
+            Compared::Linked(note) | Compared::Doubt(note) => {
+                Some(format!("{note} (if it is another payment, add --again)"))
             }
         },
     )

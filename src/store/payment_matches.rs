@@ -8,9 +8,10 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::invoices::PaymentInput;
 use super::{parse_day, ts};
-use crate::domain::{Actor, EventKind, Money};
-use crate::policy::payment_match::{Origin, Recorded};
+use crate::domain::{Actor, EventKind, Invoice, Money};
+use crate::policy::payment_match::{Arriving, Origin, Recorded, Twin, twin};
 
 /// The second report of a payment, linked to the payment recorded first.
 #[derive(Debug, Clone)]
@@ -60,6 +61,83 @@ pub fn link(conn: &Connection, r: &Repeat<'_>, first: &Recorded, now: DateTime<U
                             "recorded_from": first.origin.describe() }),
     )?;
     Ok(())
+}
+
+/// What became of a payment compared with the recorded ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compared {
+    /// Nothing recorded is the same money: record it.
+    New,
+    /// The same money as a recorded payment: linked, not added; the line for the owner.
+    Linked(String),
+    /// It may be one of several recorded payments: not added (a `payment.doubtful` event);
+    /// the line for the owner.
+    Doubt(String),
+}
+
+/// Compares `input` (from `origin`) with `recorded`, the payments of its invoice, by the rule
+/// of [`crate::policy::payment_match`]; links it when it is the same money as one of them.
+pub fn compare(
+    conn: &Connection,
+    invoice: &Invoice,
+    input: &PaymentInput,
+    origin: Origin,
+    recorded: &[Recorded],
+    now: DateTime<Utc>,
+) -> Result<Compared> {
+    let references: Vec<String> = input.reference.iter().cloned().collect();
+    let arriving = Arriving {
+        dates: &[input.paid_on],
+        amount: input.amount,
+        origin,
+        references: &references,
+    };
+    let what = format!(
+        "payment of {} {} to {} on {}",
+        input.amount, invoice.currency, invoice.number, input.paid_on
+    );
+    Ok(match twin(&arriving, recorded) {
+        Twin::None => Compared::New,
+        Twin::Same(first) => {
+            let repeat = Repeat {
+                payment_id: first.id,
+                invoice: &invoice.number,
+                client: &invoice.client_id,
+                source: input.source,
+                import_key: input.import_key.as_deref(),
+                paid_on: input.paid_on,
+                amount: input.amount,
+                reference: input.reference.as_deref(),
+            };
+            link(conn, &repeat, &first, now)?;
+            Compared::Linked(format!(
+                "{what} already recorded from {} ({}); not added again",
+                first.origin.describe(),
+                first.paid_on
+            ))
+        }
+        Twin::Ambiguous(several) => {
+            super::events::append(
+                conn,
+                now,
+                input.source,
+                EventKind::PaymentDoubtful,
+                Some(&invoice.client_id),
+                Some(&invoice.number),
+                serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on,
+                                    "reference": input.reference,
+                                    "may_be": several.iter().map(|r| r.id).collect::<Vec<_>>() }),
+            )?;
+            let days: Vec<String> = several
+                .iter()
+                .map(|r| format!("{} ({})", r.paid_on, r.origin.describe()))
+                .collect();
+            Compared::Doubt(format!(
+                "{what} may be any of the payments already recorded on {}; not added",
+                days.join(", ")
+            ))
+        }
+    })
 }
 
 /// The payments (not discounts) recorded on `invoice`, with their references (a bank
