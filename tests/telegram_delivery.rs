@@ -297,14 +297,17 @@ async fn messages_to_one_chat_are_a_second_apart() {
     }
 }
 
-#[tokio::test]
-async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
+/// A world with Ana's chat linked, `cobrador run` on a clock starting at `clock` (logging to
+/// the returned file), and the reminder with buttons it sent her.
+async fn daemon_reminding_ana(
+    clock: &str,
+) -> (World, std::process::Child, PathBuf, serde_json::Value) {
     let mut w = World::with("[daemon]\nchange-poll-secs = 1\nplan-interval-secs = 2\n");
     w.link("C1", ANA).await;
     let log = w.dir.path().join("run.log");
-    let mut child = cobrador_cmd(w.dir.path())
+    let child = cobrador_cmd(w.dir.path())
         .env("COBRADOR_LOG", "info")
-        .args(["run", "--clock-start", "2026-12-01T09:30:00Z"])
+        .args(["run", "--clock-start", clock])
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -317,6 +320,12 @@ async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
     };
     wait_until("the reminder with buttons", || reminder().is_some());
     let reminder = reminder().unwrap();
+    (w, child, log, reminder)
+}
+
+#[tokio::test]
+async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
+    let (w, mut child, log, reminder) = daemon_reminding_ana("2026-12-01T09:30:00Z").await;
     let mid = reminder["message_id"].as_i64().unwrap();
     w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
     wait_until("the date picker", || {
@@ -372,24 +381,8 @@ async fn the_daemon_reads_a_reply_against_its_clock_not_the_real_date() {
         (start - Utc::now()).num_days().abs() > 60,
         "move TUESDAY months away from today"
     );
-    let mut w = World::with("[daemon]\nchange-poll-secs = 1\nplan-interval-secs = 2\n");
-    w.link("C1", ANA).await;
-    let log = w.dir.path().join("run.log");
-    let mut child = cobrador_cmd(w.dir.path())
-        .env("COBRADOR_LOG", "info")
-        .args(["run", "--clock-start", TUESDAY])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let reminder = || {
-        w.bot
-            .sent_to(ANA)
-            .into_iter()
-            .find(|m| button_texts(m).len() == 4)
-    };
-    wait_until("the reminder with buttons", || reminder().is_some());
-    let mid = reminder().unwrap()["message_id"].as_i64().unwrap();
+    let (w, mut child, log, reminder) = daemon_reminding_ana(TUESDAY).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
     w.bot
         .text(ANA, "Buenos días, le pago el viernes.", Some(mid));
     wait_until("the confirmation", || {

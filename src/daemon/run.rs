@@ -45,6 +45,8 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
     );
     notify::ready("started");
     let mut version = data_version(&store)?;
+    // The schedule is in monotonic real time: the clock (real or a rehearsal's) advances at the
+    // normal speed, so an interval is the same on both; dates are read from `clock` only.
     let mut next_pass = Instant::now();
     let tick = notify::watchdog_interval()
         .unwrap_or(Duration::MAX)
