@@ -79,7 +79,9 @@ pub struct Summary {
     /// bank statement, typed in), or may be one of several recorded payments (see
     /// `policy::payment_match`). Each is explained in `notes`.
     pub already_recorded: usize,
-    /// One line per payment row not added, for the owner.
+    /// One line per payment row not added, for the owner (not in the import's audit event:
+    /// each has its own `payment.repeated` or `payment.doubtful` event).
+    #[serde(skip)]
     pub notes: Vec<String>,
 }
 

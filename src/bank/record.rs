@@ -37,7 +37,9 @@ pub struct BankSummary {
     /// Credits that repeat a payment already recorded from another source (the accounting
     /// export, typed in): linked to it, not added (see `policy::payment_match`).
     pub already_recorded: usize,
-    /// One line per credit not added, for the owner.
+    /// One line per credit not added, for the owner (not in the statement's audit event:
+    /// each has its own `payment.repeated` event).
+    #[serde(skip)]
     pub notes: Vec<String>,
 }
 

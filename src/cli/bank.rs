@@ -42,6 +42,21 @@ pub enum Command {
     },
 }
 
+/// The first lines about payments not added again, and how many more (all of them are in the
+/// audit log as `payment.repeated` / `payment.doubtful` events).
+pub(super) fn print_notes(notes: &[String], indent: &str) {
+    const SHOWN: usize = 50;
+    for note in notes.iter().take(SHOWN) {
+        println!("{indent}{note}");
+    }
+    if notes.len() > SHOWN {
+        println!(
+            "{indent}... and {} more (in the audit log: payment.repeated, payment.doubtful)",
+            notes.len() - SHOWN
+        );
+    }
+}
+
 /// `import bank FILE [--dry-run] [--now T]`.
 pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> Result<ExitCode> {
     let mut store = ctx.store()?;
@@ -66,9 +81,7 @@ pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> 
             String::new()
         }
     );
-    for note in &s.notes {
-        println!("{note}");
-    }
+    print_notes(&s.notes, "");
     if s.review > 0 && !dry_run {
         println!("see them with `cobrador bank review`");
     }

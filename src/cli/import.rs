@@ -93,9 +93,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             "{} payments already recorded from another source, not added again:",
             s.already_recorded
         );
-        for note in &s.notes {
-            println!("  {note}");
-        }
+        super::bank::print_notes(&s.notes, "  ");
     }
     Ok(ExitCode::SUCCESS)
 }
