@@ -3,7 +3,11 @@
 //!
 //! `cobrador import bank FILE` reads a Spanish bank statement, AEB Norma 43 (Cuaderno 43, what
 //! every Spanish bank's web offers as "fichero Norma 43") or ISO 20022 camt.053 (XML), and
-//! looks at its credits only. Each credit is matched by [`matching`]:
+//! looks at its credits only. Each credit is first compared with the payments already recorded
+//! from the accounting export or typed in ([`repeat`], the rule of
+//! [`crate::policy::payment_match`]): the same money is linked to that payment and not added
+//! (rule `already-recorded`), a credit that may repeat one of several goes to review. The
+//! others are matched by [`matching`]:
 //!
 //! | evidence                                                   | outcome                 |
 //! |------------------------------------------------------------|-------------------------|
@@ -31,6 +35,7 @@ pub mod camt053;
 pub mod matching;
 pub mod norma43;
 mod record;
+pub mod repeat;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

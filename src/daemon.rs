@@ -36,33 +36,9 @@ use crate::sender::{self, FlushOptions, FlushReport};
 use crate::store::Store;
 
 pub use crate::channel::WatchContext;
+/// The daemon's clock (defined in the domain so that every layer can be handed it).
+pub use crate::domain::Clock;
 pub use lock::InstanceLock;
-
-/// The daemon's clock: the real time, or (for rehearsals and tests) a time that starts at a
-/// given instant and then runs at the normal speed.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Clock {
-    offset: chrono::Duration,
-}
-
-impl Clock {
-    /// The real time.
-    pub fn real() -> Clock {
-        Clock::default()
-    }
-
-    /// A clock that reads `start` now and advances in real time.
-    pub fn starting_at(start: DateTime<Utc>) -> Clock {
-        Clock {
-            offset: start - Utc::now(),
-        }
-    }
-
-    /// The current instant on this clock.
-    pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.offset
-    }
-}
 
 /// Everything a pass needs besides the database and the clock.
 pub struct Loop {

@@ -31,6 +31,7 @@ pub mod encoding;
 mod invoices;
 mod mapping;
 mod reading;
+mod repeated;
 mod sheet;
 mod table;
 
@@ -74,6 +75,14 @@ pub struct Summary {
     pub updated: usize,
     /// Rows that changed nothing.
     pub unchanged: usize,
+    /// Payment rows not added: the same money was already recorded from another source (the
+    /// bank statement, typed in), or may be one of several recorded payments (see
+    /// `policy::payment_match`). Each is explained in `notes`.
+    pub already_recorded: usize,
+    /// One line per payment row not added, for the owner (not in the import's audit event:
+    /// each has its own `payment.repeated` or `payment.doubtful` event).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 /// An import refused: every problem found, each as `FILE:LINE: reason`.
@@ -305,6 +314,8 @@ struct Session<'a> {
     seen: HashMap<Box<str>, u32>,
     /// Clients found to exist (an invoice file names each client many times).
     known_clients: HashSet<Box<str>>,
+    /// Payments: what the rows may repeat from other sources (read at the first row).
+    twins: Option<crate::store::payment_matches::ExportTwins>,
     /// Rows created or updated so far, and the indexes set aside once they are many.
     written: u64,
     deferred: DeferredIndexes,
@@ -321,6 +332,7 @@ impl<'a> Session<'a> {
             ids: HashMap::new(),
             seen: HashMap::new(),
             known_clients: HashSet::new(),
+            twins: None,
         }
     }
 
@@ -362,6 +374,12 @@ impl<'a> Session<'a> {
                 self.wrote(conn)?;
             }
             Ok(Change::Unchanged) => self.summary.unchanged += 1,
+            Ok(Change::NotAdded(note)) => {
+                self.summary.already_recorded += 1;
+                self.summary
+                    .notes
+                    .push(format!("{name}:{}: {note}", row.line));
+            }
             // A database failure is not the row's fault: never blame a line for it.
             Err(e) if e.downcast_ref::<rusqlite::Error>().is_some() => {
                 return Err(e.context(format!("{name}: the import could not be written")));
@@ -416,6 +434,8 @@ enum Change {
     Created,
     Updated,
     Unchanged,
+    /// A payment row already recorded from another source (or possibly): why.
+    NotAdded(String),
 }
 
 /// `Fecha de Vencimiento` → `fecha_de_vencimiento`; accents removed.

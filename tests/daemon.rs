@@ -188,9 +188,21 @@ fn sigterm_mid_send_lets_the_send_finish_and_leaves_nothing_sending() {
     );
 }
 
-/// A Tuesday morning after today: replies read by the watcher carry the real time, which must
-/// not be later than the daemon's clock for their acknowledgement to be due.
-const LATER_TUESDAY: &str = "2026-12-01T09:30:00Z";
+/// A rehearsal's Tuesday morning, months away from the real date: replies written now carry
+/// the real time in their `Date:` header, from another era than the daemon's clock.
+const REHEARSAL_TUESDAY: &str = "2027-06-08T09:30:00Z";
+/// The Friday after [`REHEARSAL_TUESDAY`].
+const REHEARSAL_FRIDAY: &str = "2027-06-11";
+
+/// Fails loudly once the real date comes near the rehearsal's clock (the test would no longer
+/// show that the clock, not the real date, decides).
+fn assert_rehearsal_is_months_away() {
+    let start: chrono::DateTime<chrono::Utc> = REHEARSAL_TUESDAY.parse().unwrap();
+    assert!(
+        (start - chrono::Utc::now()).num_days().abs() > 60,
+        "move REHEARSAL_TUESDAY (and REHEARSAL_FRIDAY) months away from today"
+    );
+}
 
 /// Starts `cobrador run` in `dir` with its clock starting at `clock`, logging to a file.
 fn start_at(dir: &Path, clock: &str) -> Daemon {
@@ -218,7 +230,8 @@ fn run_reads_a_reply_over_imap_and_acts_on_it_within_seconds() {
             support::imap_section(&dovecot, d, &certs.ca, "")
         )
     });
-    let daemon = start_at(dir.path(), LATER_TUESDAY);
+    assert_rehearsal_is_months_away();
+    let daemon = start_at(dir.path(), REHEARSAL_TUESDAY);
     wait_until("a reminder by SMTP", || !server.messages().is_empty());
     daemon.wait_for_log("cobrador is running");
     let sent = server.messages();
@@ -244,11 +257,25 @@ fn run_reads_a_reply_over_imap_and_acts_on_it_within_seconds() {
         chrono::Utc::now().to_rfc2822()
     );
     dovecot.deliver("INBOX", reply.as_bytes());
-    // The watcher reads it, the promise is recorded, and the acknowledgement goes out.
+    // The watcher reads it, the promise is recorded, and the acknowledgement goes out. The
+    // message's Date is the real one, months before the daemon's clock: "el viernes" is the
+    // Friday after the clock's date, not after the real date.
     wait_until("the promise to be recorded", || {
         let out = run_cobrador(dir.path(), &["responses", "--json"], &[]);
         String::from_utf8_lossy(&out.stdout).contains("\"promise\"")
     });
+    let out = run_cobrador(dir.path(), &["responses", "--json"], &[]);
+    let responses: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let promise = responses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["intent"] == "promise")
+        .unwrap();
+    assert_eq!(
+        promise["promised_date"], REHEARSAL_FRIDAY,
+        "read against the daemon's clock: {promise}"
+    );
     wait_until("the acknowledgement", || {
         server
             .messages()
@@ -287,7 +314,7 @@ fn idle_daemon_resources() {
     )
     .unwrap();
     cobrador_ok(dir.path(), &["init"]);
-    let daemon = start_at(dir.path(), LATER_TUESDAY);
+    let daemon = start_at(dir.path(), REHEARSAL_TUESDAY);
     daemon.wait_for_log("cobrador is running");
     std::thread::sleep(Duration::from_secs(secs));
     let pid = daemon.child.id();

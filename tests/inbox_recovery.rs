@@ -27,6 +27,7 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
     let watcher = tokio::spawn(inbox::watch(
         Arc::new(w.config.clone()),
         db.clone(),
+        cobrador::daemon::Clock::real(),
         token.clone(),
         move || {
             counter.fetch_add(1, Ordering::SeqCst);

@@ -189,6 +189,7 @@ async fn the_poll_loop_applies_updates_and_stops_on_cancel() {
     let task = tokio::spawn(telegram::poll_loop(
         Arc::new(w.config.clone()),
         w.config.database.clone(),
+        cobrador::daemon::Clock::real(),
         shutdown.clone(),
         move || {
             seen.fetch_add(1, Ordering::SeqCst);
@@ -296,14 +297,17 @@ async fn messages_to_one_chat_are_a_second_apart() {
     }
 }
 
-#[tokio::test]
-async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
+/// A world with Ana's chat linked, `cobrador run` on a clock starting at `clock` (logging to
+/// the returned file), and the reminder with buttons it sent her.
+async fn daemon_reminding_ana(
+    clock: &str,
+) -> (World, std::process::Child, PathBuf, serde_json::Value) {
     let mut w = World::with("[daemon]\nchange-poll-secs = 1\nplan-interval-secs = 2\n");
     w.link("C1", ANA).await;
     let log = w.dir.path().join("run.log");
-    let mut child = cobrador_cmd(w.dir.path())
+    let child = cobrador_cmd(w.dir.path())
         .env("COBRADOR_LOG", "info")
-        .args(["run", "--clock-start", "2026-12-01T09:30:00Z"])
+        .args(["run", "--clock-start", clock])
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -316,6 +320,12 @@ async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
     };
     wait_until("the reminder with buttons", || reminder().is_some());
     let reminder = reminder().unwrap();
+    (w, child, log, reminder)
+}
+
+#[tokio::test]
+async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
+    let (w, mut child, log, reminder) = daemon_reminding_ana("2026-12-01T09:30:00Z").await;
     let mid = reminder["message_id"].as_i64().unwrap();
     w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
     wait_until("the date picker", || {
@@ -358,6 +368,48 @@ async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
         status.success(),
         "{status:?}: {}",
         std::fs::read_to_string(&log).unwrap_or_default()
+    );
+}
+
+/// A rehearsal months away from the real date: the fake Bot API stamps the client's message with
+/// the real time, and the daemon reads "le pago el viernes" against its own clock.
+#[tokio::test]
+async fn the_daemon_reads_a_reply_against_its_clock_not_the_real_date() {
+    const TUESDAY: &str = "2027-06-08T09:30:00Z";
+    let start: chrono::DateTime<Utc> = TUESDAY.parse().unwrap();
+    assert!(
+        (start - Utc::now()).num_days().abs() > 60,
+        "move TUESDAY months away from today"
+    );
+    let (w, mut child, log, reminder) = daemon_reminding_ana(TUESDAY).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.bot
+        .text(ANA, "Buenos días, le pago el viernes.", Some(mid));
+    wait_until("the confirmation", || {
+        w.bot
+            .sent_to(ANA)
+            .iter()
+            .any(|m| m["plain"].as_str().unwrap_or("").contains("Anotado"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let promises = store::promises::all(w.store.conn()).unwrap();
+    assert_eq!(promises.len(), 1, "{promises:?}");
+    assert_eq!(
+        promises[0].promised_date,
+        chrono::NaiveDate::from_ymd_opt(2027, 6, 11).unwrap(),
+        "the Friday after the daemon's Tuesday: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    let responses = w.responses();
+    let reply = responses
+        .iter()
+        .find(|r| r.response.intent.to_string() == "promise")
+        .unwrap();
+    assert!(
+        (reply.response.received_at - start).num_hours().abs() < 1,
+        "received on the daemon's clock: {}",
+        reply.response.received_at
     );
 }
 

@@ -154,6 +154,38 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
     }
 }
 
+/// The invoices a credit points at, whatever their balance: those its concept names, or else
+/// those of the clients it is from (IBAN on file, or name), in its currency. A credit that
+/// points nowhere cannot be told to repeat a recorded payment.
+pub fn pointed_invoices<'a>(
+    m: &Movement,
+    invoices: &'a [Invoice],
+    payers: &[Payer],
+) -> Vec<&'a Invoice> {
+    let text = format!("{} {}", m.concept, m.reference.as_deref().unwrap_or(""));
+    let named: Vec<&Invoice> = invoices
+        .iter()
+        .filter(|i| mentions(&text, &i.number))
+        .collect();
+    if !named.is_empty() {
+        return named;
+    }
+    let from: Vec<&str> = payers
+        .iter()
+        .filter(|p| {
+            m.payer_iban
+                .as_ref()
+                .is_some_and(|iban| p.ibans.contains(iban))
+                || p.names.iter().any(|n| names_client(m, n))
+        })
+        .map(|p| p.id.as_str())
+        .collect();
+    invoices
+        .iter()
+        .filter(|i| i.currency == m.currency && from.contains(&i.client_id.as_str()))
+        .collect()
+}
+
 /// A credit for review because the evidence is contradictory or ambiguous.
 fn doubt(reason: String) -> Outcome {
     Outcome::Review {

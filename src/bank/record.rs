@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::matching::{self, Outcome, Payer};
+use super::repeat::{self, Found};
 use super::{Format, Movement};
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Invoice, Money};
@@ -33,6 +34,13 @@ pub struct BankSummary {
     pub review: usize,
     /// Of the matched, those that confirmed a "ya pagué".
     pub claims_confirmed: usize,
+    /// Credits that repeat a payment already recorded from another source (the accounting
+    /// export, typed in): linked to it, not added (see `policy::payment_match`).
+    pub already_recorded: usize,
+    /// One line per credit not added, for the owner (not in the statement's audit event:
+    /// each has its own `payment.repeated` event).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 /// Reads and applies a statement file.
@@ -66,6 +74,8 @@ pub fn import_bytes(
         matched: 0,
         review: 0,
         claims_confirmed: 0,
+        already_recorded: 0,
+        notes: Vec::new(),
     };
     for m in &statement.credits {
         if bank_store::exists(&tx, &m.key)? {
@@ -73,6 +83,22 @@ pub fn import_bytes(
             continue;
         }
         let new = new_movement(m, name);
+        match repeat::find(&tx, m, &open, &payers)? {
+            Found::Nothing => {}
+            Found::Same(invoice, first) => {
+                let rule = Some(repeat::ALREADY_RECORDED);
+                let id = bank_store::insert(&tx, &new, "matched", rule, None, now)?;
+                let note = repeat::link(&tx, id, m, invoice, &first, now)?;
+                s.notes.push(format!("{name}:{}: {note}", m.line));
+                s.already_recorded += 1;
+                continue;
+            }
+            Found::Doubt(reason) => {
+                bank_store::insert(&tx, &new, "review", None, Some(&reason), now)?;
+                s.review += 1;
+                continue;
+            }
+        }
         match matching::decide(m, &open, &payers) {
             Outcome::Pay { rule, allocations } => {
                 let id = bank_store::insert(&tx, &new, "matched", Some(rule), None, now)?;

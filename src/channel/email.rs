@@ -72,6 +72,8 @@ pub fn new_message_id(domain: &str, seed: &str) -> String {
 
 /// A random Message-ID, for rows queued without one: `<RANDOM.cobrador@DOMAIN>`.
 pub fn random_message_id(domain: &str) -> String {
+    // The real time only as entropy for a unique id (never a decision): a rehearsal's clock
+    // would repeat ids across runs started at the same simulated instant.
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or(Duration::ZERO)

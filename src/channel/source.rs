@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::channel::registry::BoxFuture;
 use crate::config::Config;
+use crate::domain::Clock;
 use crate::store::Store;
 
 /// What one read of an inbox source found and did.
@@ -56,4 +57,6 @@ pub struct WatchContext {
     pub shutdown: CancellationToken,
     /// Wakes the planning loop (a reply was applied).
     pub changed: Arc<tokio::sync::Notify>,
+    /// The daemon's clock: a reply's received time and everything it changes read it.
+    pub clock: Clock,
 }

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 pub mod api;
@@ -125,7 +126,7 @@ impl TelegramChannel {
         }
     }
 
-    async fn send_one(&self, chat: i64, msg: &OutboxMessage) -> SendOutcome {
+    async fn send_one(&self, chat: i64, msg: &OutboxMessage, now: DateTime<Utc>) -> SendOutcome {
         let markup = buttons::for_stage(&msg.message.stage, msg.id);
         let mut waited = false;
         loop {
@@ -153,21 +154,21 @@ impl TelegramChannel {
                 return SendOutcome::Retry(format!("{err} (retry after {secs} s)"));
             }
             if err.is_blocked() {
-                return self.blocked(chat, &err).await;
+                return self.blocked(chat, &err, now).await;
             }
             return self.outcome_of(chat, &err);
         }
     }
 
     /// A 403: remember the chat, mark it unreachable (its contact falls back to email).
-    async fn blocked(&self, chat: i64, err: &ApiError) -> SendOutcome {
+    async fn blocked(&self, chat: i64, err: &ApiError, now: DateTime<Utc>) -> SendOutcome {
         if let Ok(mut b) = self.blocked.lock() {
             b.push(chat);
         }
         if let Some(db) = self.database.clone() {
             let marked = tokio::task::spawn_blocking(move || {
                 let mut store = crate::store::Store::open_existing(&db)?;
-                crate::store::telegram::record_blocked(&mut store, &[chat], chrono::Utc::now())
+                crate::store::telegram::record_blocked(&mut store, &[chat], now)
             })
             .await;
             match marked {
@@ -209,7 +210,7 @@ impl Channel for TelegramChannel {
         &[domain::Channel::Telegram]
     }
 
-    async fn send(&self, msg: &OutboxMessage, _ctx: SendContext<'_>) -> SendOutcome {
+    async fn send(&self, msg: &OutboxMessage, ctx: SendContext<'_>) -> SendOutcome {
         let mut chats = Vec::new();
         for r in &msg.message.recipients {
             match r.trim().parse::<i64>() {
@@ -222,11 +223,11 @@ impl Channel for TelegramChannel {
         let Some((&first, rest)) = chats.split_first() else {
             return SendOutcome::Failure("no Telegram chat to send to".into());
         };
-        let outcome = self.send_one(first, msg).await;
+        let outcome = self.send_one(first, msg, ctx.now).await;
         if matches!(outcome, SendOutcome::Sent { .. }) {
             // The first chat has it: the message counts as sent. Others are best effort.
             for &chat in rest {
-                let other = self.send_one(chat, msg).await;
+                let other = self.send_one(chat, msg, ctx.now).await;
                 if !matches!(other, SendOutcome::Sent { .. }) {
                     tracing::warn!(
                         chat,

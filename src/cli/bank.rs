@@ -36,7 +36,25 @@ pub enum Command {
         /// A note kept with an ignored credit.
         #[arg(long)]
         note: Option<String>,
+        /// The instant to act at (RFC 3339). Default: now.
+        #[arg(long, value_parser = super::plan::parse_now)]
+        now: Option<DateTime<Utc>>,
     },
+}
+
+/// The first lines about payments not added again, and how many more (all of them are in the
+/// audit log as `payment.repeated` / `payment.doubtful` events).
+pub(super) fn print_notes(notes: &[String], indent: &str) {
+    const SHOWN: usize = 50;
+    for note in notes.iter().take(SHOWN) {
+        println!("{indent}{note}");
+    }
+    if notes.len() > SHOWN {
+        println!(
+            "{indent}... and {} more (in the audit log: payment.repeated, payment.doubtful)",
+            notes.len() - SHOWN
+        );
+    }
 }
 
 /// `import bank FILE [--dry-run] [--now T]`.
@@ -63,6 +81,7 @@ pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> 
             String::new()
         }
     );
+    print_notes(&s.notes, "");
     if s.review > 0 && !dry_run {
         println!("see them with `cobrador bank review`");
     }
@@ -106,6 +125,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             invoices,
             ignore,
             note,
+            now,
         } => {
             let mut store = ctx.store()?;
             let decision = if ignore {
@@ -113,7 +133,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             } else {
                 Settle::Invoices(invoices)
             };
-            let paid = bank::settle(&mut store, id, &decision, Utc::now())?;
+            let paid = bank::settle(&mut store, id, &decision, now.unwrap_or_else(Utc::now))?;
             if paid.is_empty() {
                 println!("bank movement {id} ignored");
             }

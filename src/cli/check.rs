@@ -12,8 +12,18 @@ use crate::policy::{ContactRules, Country, HolidayCalendar};
 use crate::render::{Renderer, lint};
 use crate::store::Store;
 
-pub fn run(ctx: &Context) -> Result<ExitCode> {
+/// Options of `check`.
+#[derive(Debug, Default, clap::Args)]
+pub struct Args {
+    /// The instant the freshness checks are made at (RFC 3339): interest rates, next year's
+    /// holidays, the age of the last payment. Default: now.
+    #[arg(long, value_parser = super::plan::parse_now)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let config = &ctx.config;
+    let now = args.now.unwrap_or_else(Utc::now);
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     match &config.source {
@@ -37,9 +47,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
     warnings.extend(example_business(config));
     // Late-payment interest is Spanish law: only a Spanish business states it.
     if config.business.country == "ES" {
-        let today = Utc::now()
-            .with_timezone(&config.business.time_zone)
-            .date_naive();
+        let today = now.with_timezone(&config.business.time_zone).date_naive();
         warnings.extend(crate::policy::interest::configured::warnings(
             &config.interest,
             today,
@@ -59,7 +67,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
                 println!("contact rules ({}): {adj}", country.code());
             }
         }
-        let year = Utc::now().year() + 1;
+        let year = now.year() + 1;
         if let Ok(cal) = HolidayCalendar::new(country, None, &[])
             && let Err(e) = cal.check_year(year)
         {
@@ -83,7 +91,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         }
         Err(e) => problems.push(format!("templates: {e}")),
     }
-    database(config, &mut problems, &mut warnings);
+    database(config, now, &mut problems, &mut warnings);
     for w in &warnings {
         println!("warning: {w}");
     }
@@ -151,7 +159,12 @@ fn secrets(config: &Config) -> Vec<(String, Option<std::path::PathBuf>)> {
     errors
 }
 
-fn database(config: &Config, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
+fn database(
+    config: &Config,
+    now: DateTime<Utc>,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
     let path = &config.database;
     if !path.exists() {
         warnings.push(format!(
@@ -173,7 +186,7 @@ fn database(config: &Config, problems: &mut Vec<String>, warnings: &mut Vec<Stri
     }
     println!("database: {} ok", path.display());
     let fix = "clients who already paid may be reminded: import your payments (`cobrador import payments FILE`) or record them (`cobrador invoice pay`)";
-    match payments_age(&store, Utc::now()) {
+    match payments_age(&store, now) {
         Ok(Some(Some(days))) if days > i64::from(config.daemon.payments_stale_days) => {
             warnings.push(format!(
                 "payments: none recorded or imported for {days} days while invoices are open (daemon.payments-stale-days = {}): {fix}",

@@ -88,5 +88,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         s.updated,
         s.unchanged
     );
+    if s.already_recorded > 0 {
+        println!(
+            "{} payments already recorded from another source, not added again:",
+            s.already_recorded
+        );
+        super::bank::print_notes(&s.notes, "  ");
+    }
     Ok(ExitCode::SUCCESS)
 }

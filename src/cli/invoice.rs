@@ -56,6 +56,10 @@ pub enum Command {
         /// Bank reference.
         #[arg(long)]
         reference: Option<String>,
+        /// Record it even if the same amount was recorded within a few days from the bank
+        /// statement or the payments import (it is another payment, e.g. an equal instalment).
+        #[arg(long)]
+        again: bool,
     },
     /// The client contests it: automatic reminders stop until `resolve`.
     Dispute(Target),
@@ -221,6 +225,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             amount,
             date,
             reference,
+            again,
         } => {
             let amount: Money = amount.parse()?;
             if amount.0.abs() > ctx.config.limits.max_amount {
@@ -235,22 +240,29 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     .ok_or_else(|| anyhow::anyhow!("--date {d:?}: use dd/mm/yyyy or yyyy-mm-dd"))?,
                 None => now.date_naive(),
             };
-            let after = store.transaction(|tx| {
-                store::invoices::add_payment(
-                    tx,
-                    &store::invoices::PaymentInput {
-                        invoice_number: number.clone(),
-                        paid_on,
-                        amount,
-                        reference: reference.clone(),
-                        kind: PaymentKind::Payment,
-                        source: Actor::Cli,
-                        import_key: None,
-                    },
-                    now,
-                )?;
-                store::invoices::require(tx, &number)
+            let typed = store::invoices::PaymentInput {
+                invoice_number: number.clone(),
+                paid_on,
+                amount,
+                reference: reference.clone(),
+                kind: PaymentKind::Payment,
+                source: Actor::Cli,
+                import_key: None,
+            };
+            let outcome = store.transaction(|tx| {
+                if !again && let Some(note) = typed_repeat(tx, &typed, now)? {
+                    return Ok(Err(note));
+                }
+                store::invoices::add_payment(tx, &typed, now)?;
+                store::invoices::require(tx, &number).map(Ok)
             })?;
+            let after = match outcome {
+                Ok(after) => after,
+                Err(note) => {
+                    println!("{note}");
+                    return Ok(ExitCode::SUCCESS);
+                }
+            };
             println!(
                 "Recorded {} {} on {}: balance {} {}, status {}",
                 amount, after.currency, paid_on, after.balance, after.currency, after.status
@@ -264,6 +276,28 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         Command::WriteOff(t) => change(&mut store, &t, Decision::WriteOff, now)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A payment typed in that repeats one recorded from the bank statement or the payments import
+/// (`policy::payment_match`): linked to it and not added; the line for the owner. Several
+/// candidates: not added either, the owner is told which.
+fn typed_repeat(
+    tx: &rusqlite::Connection,
+    typed: &store::invoices::PaymentInput,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<String>> {
+    use store::payment_matches::{Compared, compare, recorded};
+    let invoice = store::invoices::require(tx, &typed.invoice_number)?;
+    let recorded = recorded(tx, &invoice.number, Actor::Cli)?;
+    let origin = crate::policy::payment_match::Origin::Typed;
+    Ok(
+        match compare(tx, &invoice, typed, origin, &recorded, now)? {
+            Compared::New => None,
+            Compared::Linked(note) | Compared::Doubt(note) => {
+                Some(format!("{note} (if it is another payment, add --again)"))
+            }
+        },
+    )
 }
 
 fn show(store: &store::Store, number: &str) -> Result<InvoiceView> {

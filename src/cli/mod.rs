@@ -56,7 +56,7 @@ pub enum Command {
     /// Create the database (and ./cobrador.toml from the example if there is no config).
     Init(init::Args),
     /// Validate the configuration, templates and database; non-zero exit on any error.
-    Check,
+    Check(check::Args),
     /// Import clients, invoices or payments (CSV, XLSX, ODS), or a bank statement (all or nothing).
     Import(import::Args),
     /// Credits from bank statements waiting for the owner: list and settle them.
@@ -160,7 +160,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Bench(_) => {
             unreachable!("handled above")
         }
-        Command::Check => check::run(&ctx),
+        Command::Check(args) => check::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Bank(cmd) => bank::run(&ctx, cmd),
         Command::Client(cmd) => client::run(&ctx, cmd),

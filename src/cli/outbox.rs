@@ -42,11 +42,17 @@ pub enum Command {
         /// It did not go out: queue it again.
         #[arg(long)]
         requeue: bool,
+        /// The instant to act at (RFC 3339). Default: now.
+        #[arg(long, value_parser = super::plan::parse_now)]
+        now: Option<DateTime<Utc>>,
     },
     /// Queue a dead message again (after fixing the address, or once the server is back).
     Requeue {
         /// The outbox id (see `outbox list --status dead`).
         id: i64,
+        /// The instant to act at (RFC 3339). Default: now.
+        #[arg(long, value_parser = super::plan::parse_now)]
+        now: Option<DateTime<Utc>>,
     },
 }
 
@@ -110,15 +116,25 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Requeue { id } => {
+        Command::Requeue { id, now } => {
             let mut store = ctx.store()?;
-            sender::requeue_dead(&mut store, id, Utc::now())?;
+            sender::requeue_dead(&mut store, id, now.unwrap_or_else(Utc::now))?;
             println!("outbox message {id}: queued again; `outbox flush` or the next tick sends it");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Resolve { id, sent, requeue } => {
+        Command::Resolve {
+            id,
+            sent,
+            requeue,
+            now,
+        } => {
             let mut store = ctx.store()?;
-            sender::resolve_by_person(&mut store, id, sent && !requeue, Utc::now())?;
+            sender::resolve_by_person(
+                &mut store,
+                id,
+                sent && !requeue,
+                now.unwrap_or_else(Utc::now),
+            )?;
             println!(
                 "outbox message {id}: {}",
                 if sent { "marked sent" } else { "queued again" }

@@ -43,6 +43,9 @@ pub struct Args {
     /// With --as bounce: the address that failed (default: the sender).
     #[arg(long)]
     pub address: Option<String>,
+    /// The instant a reclassification is applied at (RFC 3339). Default: now.
+    #[arg(long, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<Utc>>,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -66,7 +69,14 @@ fn reclassify(ctx: &Context, args: &Args, id: i64) -> Result<ExitCode> {
         client: args.client.clone(),
         address: args.address.clone(),
     };
-    let applied = apply::reclassify(&mut store, &ctx.config, &renderer, id, &r, Utc::now())?;
+    let applied = apply::reclassify(
+        &mut store,
+        &ctx.config,
+        &renderer,
+        id,
+        &r,
+        args.now.unwrap_or_else(Utc::now),
+    )?;
     if args.json {
         print_json(&applied)?;
     } else {

@@ -19,6 +19,9 @@ pub struct Args {
     /// JSON output.
     #[arg(long)]
     pub json: bool,
+    /// The instant the aging is computed at (RFC 3339). Default: now.
+    #[arg(long, value_parser = super::plan::parse_now)]
+    pub now: Option<chrono::DateTime<Utc>>,
 }
 
 /// Balances by age, in one currency.
@@ -87,7 +90,9 @@ pub fn aging_of_groups(
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;
     let conn = store.conn();
-    let today = Utc::now()
+    let today = args
+        .now
+        .unwrap_or_else(Utc::now)
         .with_timezone(&ctx.config.business.time_zone)
         .date_naive();
     // Only the open invoices count (aging, disputes): summed per currency and due date in SQL

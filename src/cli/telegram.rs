@@ -11,6 +11,7 @@ use super::plan::parse_now;
 use super::{Context, print_json};
 use crate::channel::Registry;
 use crate::channel::telegram::api::Bot;
+use crate::daemon::Clock;
 use crate::sender::{self, FlushOptions};
 use crate::telegram::{self, link};
 
@@ -37,8 +38,9 @@ pub enum Command {
         /// Ctrl-C.
         #[arg(long)]
         once: bool,
-        /// The instant of the pass (RFC 3339). Default: now. Only with --once.
-        #[arg(long, value_parser = parse_now, requires = "once")]
+        /// The instant of the pass (RFC 3339). Default: now. Without --once: the clock starts
+        /// at this instant and advances in real time (like `run --clock-start`).
+        #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<Utc>>,
         /// JSON output.
         #[arg(long)]
@@ -115,7 +117,8 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
                 let _ = tokio::signal::ctrl_c().await;
                 cancel.cancel();
             });
-            telegram::poll_loop(config, db, token, || {}).await
+            let clock = now.map_or_else(Clock::real, Clock::starting_at);
+            telegram::poll_loop(config, db, clock, token, || {}).await
         })?;
         return Ok(ExitCode::SUCCESS);
     }

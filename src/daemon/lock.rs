@@ -38,6 +38,7 @@ impl InstanceLock {
             .truncate(false)
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        // Elapsed real time (monotonic), not a date: a wait is as long in a rehearsal.
         let started = Instant::now();
         loop {
             match file.try_lock() {

@@ -36,7 +36,7 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
     let mut lp = Loop::from_config(config.clone())?;
     let changed = Arc::new(Notify::new());
     let mut reload = listen_to_signals(shutdown.clone())?;
-    let mut watchers = Watchers::start(&lp, &shutdown, &changed);
+    let mut watchers = Watchers::start(&lp, &shutdown, &changed, clock);
     tracing::info!(
         database = %config.database.display(),
         channels = ?lp.channels.iter().map(|c| c.dyn_name()).collect::<Vec<_>>(),
@@ -45,6 +45,8 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
     );
     notify::ready("started");
     let mut version = data_version(&store)?;
+    // The schedule is in monotonic real time: the clock (real or a rehearsal's) advances at the
+    // normal speed, so an interval is the same on both; dates are read from `clock` only.
     let mut next_pass = Instant::now();
     let tick = notify::watchdog_interval()
         .unwrap_or(Duration::MAX)
@@ -58,7 +60,7 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
                 if let Some(new) = reloaded(&load, &lp) {
                     watchers.stop().await;
                     lp = new;
-                    watchers = Watchers::start(&lp, &shutdown, &changed);
+                    watchers = Watchers::start(&lp, &shutdown, &changed, clock);
                     next_pass = Instant::now();
                 }
                 notify::ready("configuration reloaded");
@@ -215,7 +217,12 @@ struct Watchers {
 }
 
 impl Watchers {
-    fn start(lp: &Loop, shutdown: &CancellationToken, changed: &Arc<Notify>) -> Watchers {
+    fn start(
+        lp: &Loop,
+        shutdown: &CancellationToken,
+        changed: &Arc<Notify>,
+        clock: Clock,
+    ) -> Watchers {
         let token = shutdown.child_token();
         let handles = lp
             .sources
@@ -226,6 +233,7 @@ impl Watchers {
                     config: lp.config.clone(),
                     shutdown: token.clone(),
                     changed: changed.clone(),
+                    clock,
                 };
                 supervise::spawn(source.name(), token.clone(), move || {
                     source.watch(ctx.clone())

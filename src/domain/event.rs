@@ -75,6 +75,11 @@ vocabulary! {
         InvoiceWrittenOff => "invoice.written_off",
         /// A payment recorded.
         PaymentRecorded => "payment.recorded",
+        /// A payment reported again by another source (the export and the bank statement):
+        /// linked to the one recorded first, not added (see `policy::payment_match`).
+        PaymentRepeated => "payment.repeated",
+        /// A payment that may repeat one of several recorded ones: not added; the owner decides.
+        PaymentDoubtful => "payment.doubtful",
         /// A payment took the prompt-payment discount offered.
         DiscountTaken => "discount.taken",
         /// A payment promise recorded (from a reply or by the owner).
@@ -144,7 +149,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     /// The strings the code wrote before the vocabulary was typed (grepped from every
-    /// `events::append` call): old databases hold exactly these.
+    /// `events::append` call): old databases hold exactly these; kinds added since are added
+    /// here on purpose (`payment.repeated`, `payment.doubtful`).
     const KINDS_BEFORE: &[&str] = &[
         "bank.imported",
         "client.created",
@@ -174,7 +180,9 @@ mod tests {
         "outbox.resolved",
         "outbox.stage_released",
         "outbox.uncertain",
+        "payment.doubtful",
         "payment.recorded",
+        "payment.repeated",
         "plan.agreed",
         "plan.broken",
         "plan.cancelled",

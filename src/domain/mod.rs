@@ -6,6 +6,7 @@
 
 pub mod agreement;
 mod client;
+pub mod clock;
 mod event;
 mod hold;
 mod invoice;
@@ -26,6 +27,7 @@ pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
+pub use clock::{Clock, received_at};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};

@@ -115,6 +115,9 @@ impl Session<'_> {
             source: Actor::Csv,
             import_key: Some(n),
         };
+        if let Some(change) = self.repeated_payment(conn, &invoice, &input)? {
+            return Ok(change);
+        }
         if store::invoices::add_payment_to(conn, &invoice, &input, self.job.now)? {
             Ok(Change::Created)
         } else {

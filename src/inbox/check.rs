@@ -309,8 +309,9 @@ pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
             ..Incoming::default()
         };
     };
-    // The Date header, unless it is in the future (a wrong clock): then the time we read it.
-    let received_at = mail.date.filter(|d| *d <= now).unwrap_or(now);
+    // The Date header when it is recent (within 36 h before the clock's now), else the clock's now
+    // (a wrong sender clock, a long outage, a rehearsal's clock): see `domain::clock`.
+    let received_at = crate::domain::received_at(mail.date, now);
     Incoming {
         channel: Some(Channel::Email),
         external_id: Some(

@@ -38,7 +38,10 @@ impl Source for ImapSource {
         Box::pin(async move {
             let db = ctx.config.database.clone();
             let changed = ctx.changed.clone();
-            super::watch(ctx.config, db, ctx.shutdown, move || changed.notify_one()).await
+            super::watch(ctx.config, db, ctx.clock, ctx.shutdown, move || {
+                changed.notify_one()
+            })
+            .await
         })
     }
 }

@@ -14,12 +14,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use async_imap::extensions::idle::IdleResponse;
-use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::check::pass;
 use crate::channel::imap::{Account, IMAP_TIMEOUT, ImapSession, bounded};
 use crate::config::Config;
+use crate::domain::Clock;
 use crate::render::Renderer;
 use crate::store::Store;
 
@@ -35,6 +35,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(300);
 pub async fn watch(
     config: Arc<Config>,
     db_path: PathBuf,
+    clock: Clock,
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
@@ -45,6 +46,12 @@ pub async fn watch(
         .context("email.imap is not configured: add an [email.imap] section to read replies")?;
     let account = Account::new(imap)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
+    let reader = Reader {
+        account: &account,
+        config: &config,
+        renderer: &renderer,
+        clock,
+    };
     let mut store = Store::open_existing(&db_path)?;
     let mut delay = BACKOFF_MIN;
     loop {
@@ -53,7 +60,7 @@ pub async fn watch(
         }
         let mut good_pass = false;
         let outcome = tokio::select! {
-            r = session(&account, &config, &renderer, &mut store, &shutdown, &on_change, &mut good_pass) => r,
+            r = session(&reader, &mut store, &shutdown, &on_change, &mut good_pass) => r,
             _ = shutdown.cancelled() => return Ok(()),
         };
         match outcome {
@@ -83,16 +90,29 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(0.5 + fastrand::f64())
 }
 
+/// What every pass of the watcher reads with: the account, the configuration, the templates
+/// and the daemon's clock (each pass is at `clock.now()`).
+struct Reader<'a> {
+    account: &'a Account,
+    config: &'a Config,
+    renderer: &'a Renderer,
+    clock: Clock,
+}
+
 /// One connection's life: passes and waits until an error (returned) or shutdown (`Ok`).
 async fn session(
-    account: &Account,
-    config: &Config,
-    renderer: &Renderer,
+    reader: &Reader<'_>,
     store: &mut Store,
     shutdown: &CancellationToken,
     on_change: &(impl Fn() + Send + Sync),
     good_pass: &mut bool,
 ) -> Result<()> {
+    let Reader {
+        account,
+        config,
+        renderer,
+        clock,
+    } = *reader;
     let server = account.server();
     let mut session = account.connect().await?;
     let idle = bounded(&server, async {
@@ -111,7 +131,7 @@ async fn session(
             .map_or(60, |i| i.poll_secs.max(1)),
     );
     loop {
-        let report = pass(&mut session, account, config, renderer, store, Utc::now()).await?;
+        let report = pass(&mut session, account, config, renderer, store, clock.now()).await?;
         *good_pass = true;
         if report.changed() {
             tracing::info!(
@@ -193,6 +213,7 @@ mod tests {
             let fut = super::watch(
                 std::sync::Arc::new(config),
                 "/nonexistent".into(),
+                crate::domain::Clock::real(),
                 tokio_util::sync::CancellationToken::new(),
                 || {},
             );

@@ -26,6 +26,7 @@ pub mod calendar;
 pub mod holidays;
 pub mod interest;
 pub mod ladder;
+pub mod payment_match;
 pub mod planner;
 pub mod profiles;
 pub mod rules;

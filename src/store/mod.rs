@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod invoices;
 pub mod money_sql;
 pub mod outbox;
+pub mod payment_matches;
 pub mod promises;
 pub mod responses;
 pub mod snapshot;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_scale.sql")),
     M::up(include_str!("schema_paid_sum.sql")),
     M::up(include_str!("schema_paid_incremental.sql")),
+    M::up(include_str!("schema_payment_match.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::conversation::{self, Action, Env};
 use crate::channel::telegram::api::{Bot, Update};
 use crate::config::Config;
+use crate::domain::Clock;
 use crate::render::Renderer;
 use crate::store::{self, Store};
 
@@ -87,7 +88,10 @@ pub async fn process(
                     store::telegram::advance_offset(tx, upd.update_id + 1)?;
                     return Ok(None);
                 }
-                let h = conversation::handle(tx, &env, upd, now)?;
+                // A message's own date when it is recent (within 36 h before the clock's now), else
+                // the clock's now (a rehearsal's clock, an outage): see `domain::clock`.
+                let received = crate::domain::received_at(upd.sent_at(), now);
+                let h = conversation::handle(tx, &env, upd, received)?;
                 store::telegram::record_update(
                     tx,
                     upd.update_id,
@@ -153,6 +157,7 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
 pub async fn poll_loop(
     config: Arc<Config>,
     db_path: PathBuf,
+    clock: Clock,
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
@@ -193,23 +198,23 @@ pub async fn poll_loop(
         if updates.is_empty() {
             continue;
         }
-        let report = match process(&bot, &config, &renderer, &mut store, &updates, Utc::now()).await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                // Nothing of the failed update was committed: it is read again after a pause.
-                tracing::error!(
-                    error = format!("{e:#}"),
-                    "Cannot apply Telegram updates; retrying."
-                );
-                tokio::select! {
-                    _ = shutdown.cancelled() => return Ok(()),
-                    _ = tokio::time::sleep(backoff) => {}
+        let report =
+            match process(&bot, &config, &renderer, &mut store, &updates, clock.now()).await {
+                Ok(r) => r,
+                Err(e) => {
+                    // Nothing of the failed update was committed: it is read again after a pause.
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        "Cannot apply Telegram updates; retrying."
+                    );
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return Ok(()),
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(60));
+                    continue;
                 }
-                backoff = (backoff * 2).min(Duration::from_secs(60));
-                continue;
-            }
-        };
+            };
         for w in &report.warnings {
             tracing::warn!("{w}");
         }

@@ -42,7 +42,10 @@ impl Source for TelegramSource {
         Box::pin(async move {
             let db = ctx.config.database.clone();
             let changed = ctx.changed.clone();
-            super::poll_loop(ctx.config, db, ctx.shutdown, move || changed.notify_one()).await
+            super::poll_loop(ctx.config, db, ctx.clock, ctx.shutdown, move || {
+                changed.notify_one()
+            })
+            .await
         })
     }
 }

@@ -164,6 +164,18 @@ pub struct Update {
     pub my_chat_member: Option<ChatMemberUpdated>,
 }
 
+impl Update {
+    /// When Telegram says the update's message was sent: `None` for a button press (its
+    /// message is the bot's old one) and for a missing date. The received time is decided by
+    /// [`crate::domain::received_at`].
+    pub fn sent_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let date = self.message.as_ref()?.date;
+        (date > 0)
+            .then(|| chrono::DateTime::from_timestamp(date, 0))
+            .flatten()
+    }
+}
+
 /// Checks that `telegram.api-url` is a URL the client can use.
 pub fn check_api_url(url: &str) -> anyhow::Result<()> {
     Endpoint::parse(url, None)?;

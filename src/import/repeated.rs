@@ -1,0 +1,60 @@
+//! A payment row of the accounting export that repeats a payment recorded from another source
+//! (the bank statement, typed in): linked to it, not added (`policy::payment_match`).
+//!
+//! Cost per row: hashing the invoice number and a binary search among the payments from other
+//! sources (their list read once per import, over a partial index); SQL only for a row whose
+//! invoice has such payments (one row-id read per payment, one probe of `payment_matches`).
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use super::{Change, Session};
+use crate::domain::Invoice;
+use crate::policy::payment_match::Origin;
+use crate::store::invoices::PaymentInput;
+use crate::store::payment_matches::{Compared, ExportTwins, compare};
+
+impl Session<'_> {
+    /// `Some` when the row must not be added: imported before as a repeat (unchanged), the
+    /// same money as a recorded payment, or possibly one of several.
+    pub(super) fn repeated_payment(
+        &mut self,
+        conn: &Connection,
+        invoice: &Invoice,
+        input: &PaymentInput,
+    ) -> Result<Option<Change>> {
+        let twins = match &mut self.twins {
+            Some(t) => t,
+            None => self.twins.insert(ExportTwins::load(conn)?),
+        };
+        let candidates = twins.candidates(conn, &invoice.number)?;
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let key = input.import_key.as_deref().unwrap_or_default();
+        if twins.repeated(key) {
+            return Ok(Some(Change::Unchanged));
+        }
+        Ok(
+            match compare(
+                conn,
+                invoice,
+                input,
+                Origin::Export,
+                &candidates,
+                self.job.now,
+            )? {
+                Compared::New => None,
+                Compared::Linked(note) => {
+                    twins.paired(key);
+                    Some(Change::NotAdded(note))
+                }
+                Compared::Doubt(note) => Some(Change::NotAdded(format!(
+                    "{note}: if it is another payment, record it with \
+                     `cobrador invoice pay {} {} --date {} --again`",
+                    invoice.number, input.amount, input.paid_on
+                ))),
+            },
+        )
+    }
+}

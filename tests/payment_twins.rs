@@ -1,0 +1,417 @@
+//! A payment reported twice — by the owner's payments export (CSV) and by the bank statement
+//! (camt.053), in either order — counts once; equal instalments still count; a credit or a row
+//! that could repeat one of several payments is not added and is put before the owner. Real
+//! files on disk through the real readers, a real SQLite file, and the command line.
+
+mod support;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use cobrador::bank::{self, Settle};
+use cobrador::import::{Defaults, Kind, import_file};
+use cobrador::store::{self, Store};
+use rust_decimal::Decimal;
+use support::{World, cobrador_ok, utc, world};
+
+/// Three clients (C002 pays from a known IBAN).
+const CLIENTS: &str = include_str!("fixtures/import/bank-clients.csv");
+/// Eight open invoices; F2026-104 is 2,456.75 EUR (C003), F2026-101 1,210.00 (C001).
+const INVOICES: &str = include_str!("fixtures/import/bank-invoices.csv");
+
+fn now() -> DateTime<Utc> {
+    utc("2026-11-23 10:00")
+}
+
+fn defaults() -> Defaults {
+    Defaults {
+        country: "ES".into(),
+        currency: "EUR".into(),
+        max_amount: Decimal::from(1_000_000i64),
+    }
+}
+
+fn eight_invoices() -> World {
+    world()
+        .clients(CLIENTS)
+        .invoices(INVOICES)
+        .imported_at(now())
+        .build()
+}
+
+/// One credit of a statement: amount, booking day, value day, payer, remittance text.
+struct Credit<'a>(&'a str, &'a str, &'a str, &'a str, &'a str);
+
+/// A camt.053 statement with these credits, as a bank's web gives it; each credit of each
+/// statement has its own bank reference (a statement read twice is the same file again).
+fn camt053(credits: &[Credit<'_>]) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    let mut entries = String::new();
+    for Credit(amount, booked, value, payer, text) in credits {
+        let i = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        entries.push_str(&format!(
+            "<Ntry><Amt Ccy=\"EUR\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+             <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{booked}</Dt></BookgDt>\
+             <ValDt><Dt>{value}</Dt></ValDt><AcctSvcrRef>TWIN{i:08}</AcctSvcrRef>\
+             <NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>\
+             <RltdPties><Dbtr><Pty><Nm>{payer}</Nm></Pty></Dbtr></RltdPties>\
+             <RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
+        ));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\
+         <GrpHdr><MsgId>TWINS</MsgId><CreDtTm>2026-11-20T23:59:00</CreDtTm></GrpHdr>\
+         <Stmt><Id>TWINS-1</Id><CreDtTm>2026-11-20T23:59:00</CreDtTm>\
+         <Acct><Id><IBAN>ES7921000813610123456789</IBAN></Id><Ccy>EUR</Ccy></Acct>\n\
+         {entries}</Stmt></BkToCstmrStmt></Document>\n"
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn import_payments(store: &mut Store, dir: &Path, csv: &str) -> cobrador::import::Summary {
+    let path = write(dir, "pagos.csv", csv);
+    import_file(store, Kind::Payments, &path, &defaults(), false, now()).unwrap()
+}
+
+fn import_statement(store: &mut Store, dir: &Path, credits: &[Credit<'_>]) -> bank::BankSummary {
+    let path = write(dir, "extracto.xml", &camt053(credits));
+    bank::import_file(store, &path, false, now()).unwrap()
+}
+
+fn import_statement_again(store: &mut Store, dir: &Path) -> bank::BankSummary {
+    bank::import_file(store, &dir.join("extracto.xml"), false, now()).unwrap()
+}
+
+/// The payments recorded on `number` (amounts), and its stored paid sum checked against them.
+fn paid(store: &Store, number: &str) -> Vec<String> {
+    let payments = store::invoices::payments(store.conn(), number).unwrap();
+    let sum: Decimal = payments.iter().map(|p| p.amount.0).sum();
+    let inv = store::invoices::require(store.conn(), number).unwrap();
+    assert_eq!(inv.paid.0, sum, "{number}: stored paid sum = its payments");
+    payments.iter().map(|p| p.amount.0.to_string()).collect()
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+const TALLERES: &str = "TALLERES PENA E HIJOS SL";
+const GUEMES: &str = "DISTRIBUIDORA GUEMES";
+
+#[test]
+fn csv_then_bank_statement_counts_each_payment_once() {
+    let World { dir, mut store, .. } = eight_invoices();
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\n\
+         F2026-101;03/11/2026;1.210,00;TRF-88213\n\
+         F2026-104;04/11/2026;1.000,00;AS-0042\n",
+    );
+    assert_eq!((s.created, s.already_recorded), (2, 0));
+    // The bank books the full payment two days later and the partial one on the 6th, value
+    // day the 5th: the same money.
+    let b = import_statement(
+        &mut store,
+        dir.path(),
+        &[
+            Credit(
+                "1210.00",
+                "2026-11-05",
+                "2026-11-05",
+                TALLERES,
+                "Pago factura F2026-101",
+            ),
+            Credit(
+                "1000.00",
+                "2026-11-06",
+                "2026-11-05",
+                GUEMES,
+                "F2026-104 a cuenta",
+            ),
+        ],
+    );
+    assert_eq!(
+        (b.matched, b.review, b.already_recorded),
+        (0, 0, 2),
+        "{b:?}"
+    );
+    assert!(
+        b.notes[0].contains(
+            "payment of 1210.00 EUR to F2026-101 on 2026-11-05 already recorded from the payments import (2026-11-03); not added again"
+        ),
+        "{:?}",
+        b.notes
+    );
+    assert_eq!(paid(&store, "F2026-101"), ["1210.00"]);
+    assert_eq!(
+        paid(&store, "F2026-104"),
+        ["1000.00"],
+        "a partial payment, not doubled"
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM payment_matches"), 2);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM events WHERE kind = 'payment.repeated'"
+        ),
+        2
+    );
+    // The credits are on record, linked to their invoices: not on the review list.
+    assert!(
+        store::bank::list(store.conn(), Some("review"))
+            .unwrap()
+            .is_empty()
+    );
+    // Importing either file again changes nothing.
+    let b = import_statement_again(&mut store, dir.path());
+    assert_eq!(b.already, 2);
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\n\
+         F2026-101;03/11/2026;1.210,00;TRF-88213\n\
+         F2026-104;04/11/2026;1.000,00;AS-0042\n",
+    );
+    assert_eq!((s.created, s.unchanged), (0, 2));
+    assert_eq!(paid(&store, "F2026-104"), ["1000.00"]);
+}
+
+#[test]
+fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("cobrador.toml"), support::config_text("")).unwrap();
+    std::fs::write(d.join("clientes.csv"), CLIENTS).unwrap();
+    std::fs::write(d.join("facturas.csv"), INVOICES).unwrap();
+    cobrador_ok(d, &["init"]);
+    cobrador_ok(d, &["import", "clients", "clientes.csv"]);
+    cobrador_ok(d, &["import", "invoices", "facturas.csv"]);
+    write(
+        d,
+        "extracto.xml",
+        &camt053(&[Credit(
+            "605.00",
+            "2026-11-10",
+            "2026-11-10",
+            TALLERES,
+            "Pago Factura F2026-105",
+        )]),
+    );
+    let out = cobrador_ok(
+        d,
+        &[
+            "import",
+            "bank",
+            "extracto.xml",
+            "--now",
+            "2026-11-23T10:00:00Z",
+        ],
+    );
+    assert!(out.contains("1 paid invoices"), "{out}");
+    // The accounting export dates it two days later, with its own reference.
+    write(
+        d,
+        "pagos.csv",
+        "factura,fecha,importe,referencia\nF2026-105,12/11/2026,\"605,00\",TRF-55120\n",
+    );
+    let out = cobrador_ok(
+        d,
+        &[
+            "import",
+            "payments",
+            "pagos.csv",
+            "--now",
+            "2026-11-23T10:00:00Z",
+        ],
+    );
+    assert!(
+        out.contains(
+            "pagos.csv:2: payment of 605.00 EUR to F2026-105 on 2026-11-12 already recorded from the bank statement (2026-11-10); not added again"
+        ),
+        "{out}"
+    );
+    let show = cobrador_ok(d, &["invoice", "show", "F2026-105", "--json"]);
+    let inv: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(inv["status"], "paid", "{inv}");
+    assert_eq!(inv["balance"], "0.00", "{inv}");
+
+    // The owner types the same payment in: not added either, unless told it is another one.
+    let now = "--now=2026-11-23T10:00:00Z";
+    let pay = [
+        "invoice",
+        "pay",
+        "F2026-105",
+        "605,00",
+        "--date",
+        "11/11/2026",
+        now,
+    ];
+    let out = cobrador_ok(d, &pay);
+    assert!(
+        out.contains("payment of 605.00 EUR to F2026-105 on 2026-11-11 already recorded from the bank statement (2026-11-10); not added again"),
+        "{out}"
+    );
+    let payments = |d: &Path| {
+        let show = cobrador_ok(d, &["invoice", "show", "F2026-105", "--json"]);
+        let inv: serde_json::Value = serde_json::from_str(&show).unwrap();
+        inv["balance"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(payments(d), "0.00");
+    let out = cobrador_ok(d, &[&pay[..], &["--again"]].concat());
+    assert!(out.contains("Recorded 605.00 EUR on 2026-11-11"), "{out}");
+    assert_eq!(payments(d), "-605.00", "recorded as the owner said");
+}
+
+#[test]
+fn equal_instalments_each_count_and_pair_once() {
+    let World { dir, mut store, .. } = eight_invoices();
+    // Two monthly instalments of 500 in the export: the same source, so both count.
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\n\
+         F2026-104;05/10/2026;500,00;\n\
+         F2026-104;05/11/2026;500,00;\n",
+    );
+    assert_eq!(s.created, 2);
+    // The bank has both, a day later each, and a third instalment three days after the
+    // second: the first two are the export's, the third is new money.
+    let b = import_statement(
+        &mut store,
+        dir.path(),
+        &[
+            Credit(
+                "500.00",
+                "2026-10-06",
+                "2026-10-06",
+                GUEMES,
+                "F2026-104 plazo",
+            ),
+            Credit(
+                "500.00",
+                "2026-11-06",
+                "2026-11-06",
+                GUEMES,
+                "F2026-104 plazo",
+            ),
+            Credit(
+                "500.00",
+                "2026-11-08",
+                "2026-11-08",
+                GUEMES,
+                "F2026-104 plazo",
+            ),
+        ],
+    );
+    assert_eq!(
+        (b.already_recorded, b.matched, b.review),
+        (2, 1, 0),
+        "{b:?}"
+    );
+    assert_eq!(paid(&store, "F2026-104"), ["500.00", "500.00", "500.00"]);
+    // References of one shape with different numbers are different payments, however close.
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\nF2026-107;04/11/2026;75,00;plazo 1\n",
+    );
+    assert_eq!(s.created, 1);
+    let b = import_statement(
+        &mut store,
+        dir.path(),
+        &[Credit(
+            "75.00",
+            "2026-11-05",
+            "2026-11-05",
+            TALLERES,
+            "F2026-107 plazo 2",
+        )],
+    );
+    assert_eq!((b.already_recorded, b.matched), (0, 1), "{b:?}");
+    assert_eq!(paid(&store, "F2026-107"), ["75.00", "75.00"]);
+}
+
+#[test]
+fn a_credit_or_a_row_that_may_repeat_either_of_two_payments_is_left_to_the_owner() {
+    let World { dir, mut store, .. } = eight_invoices();
+    import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\n\
+         F2026-104;03/11/2026;500,00;\n\
+         F2026-104;06/11/2026;500,00;\n",
+    );
+    let b = import_statement(
+        &mut store,
+        dir.path(),
+        &[Credit(
+            "500.00",
+            "2026-11-05",
+            "2026-11-05",
+            GUEMES,
+            "F2026-104",
+        )],
+    );
+    assert_eq!(
+        (b.already_recorded, b.matched, b.review),
+        (0, 0, 1),
+        "{b:?}"
+    );
+    assert_eq!(
+        paid(&store, "F2026-104"),
+        ["500.00", "500.00"],
+        "not counted twice"
+    );
+    let review = store::bank::list(store.conn(), Some("review")).unwrap();
+    let why = review[0].note.clone().unwrap_or_default();
+    assert!(
+        why.contains("may repeat a payment already recorded: F2026-104 on 2026-11-03 (the payments import), F2026-104 on 2026-11-06 (the payments import)"),
+        "{why}"
+    );
+    // The owner knows it was a third instalment: it counts.
+    bank::settle(
+        &mut store,
+        review[0].id,
+        &Settle::Invoices(vec!["F2026-104".into()]),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(paid(&store, "F2026-104").len(), 3);
+
+    // The other way round: two credits of 300 on the statement, one export row between them.
+    let b = import_statement(
+        &mut store,
+        dir.path(),
+        &[
+            Credit("300.00", "2026-11-10", "2026-11-10", TALLERES, "F2026-105"),
+            Credit("300.00", "2026-11-13", "2026-11-13", TALLERES, "F2026-105"),
+        ],
+    );
+    assert_eq!(b.matched, 2, "{b:?}");
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\nF2026-105;11/11/2026;300,00;\n",
+    );
+    assert_eq!((s.created, s.already_recorded), (0, 1), "{s:?}");
+    assert!(
+        s.notes[0].contains("may be any of the payments already recorded on 2026-11-10 (the bank statement), 2026-11-13 (the bank statement); not added"),
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(paid(&store, "F2026-105"), ["300.00", "300.00"]);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM events WHERE kind = 'payment.doubtful'"
+        ),
+        1
+    );
+}
