@@ -7,6 +7,7 @@
 //! rendered without escaping, email HTML and letters with HTML escaping, Telegram with the
 //! escaping its `parse_mode=HTML` needs. See `docs/templates.md` for variables and helpers.
 
+mod compiled;
 pub mod context;
 mod cycles;
 pub mod dates;
@@ -180,11 +181,44 @@ pub struct Renderer {
     text: Handlebars<'static>,
     html: Handlebars<'static>,
     telegram: Handlebars<'static>,
-    /// The same templates with plain partials pasted in ([`inline`]): what renders; the
-    /// registries above report errors. Built on the first render (a command that renders
-    /// nothing does not pay for it); `None` if a pasted copy does not compile.
-    fast: std::sync::OnceLock<Option<[Handlebars<'static>; 3]>>,
+    /// What renders; the registries above report errors. Built on the first render (a
+    /// command that renders nothing does not pay for it).
+    fast: std::sync::OnceLock<Fast>,
     sources: BTreeMap<String, TemplateSource>,
+}
+
+/// The templates prepared for speed: each compiled to a program ([`compiled`]) where it can be,
+/// and the same templates with plain partials pasted in ([`inline`]) for Handlebars to render
+/// the others and the messages a program gives back.
+struct Fast {
+    /// The pasted copies; `None` if one does not compile.
+    registries: Option<[Handlebars<'static>; 3]>,
+    /// Programs by template name (partials excepted).
+    programs: std::collections::HashMap<String, compiled::Program>,
+}
+
+impl Fast {
+    fn new(renderer: &Renderer) -> Fast {
+        let registries = inline::compile(&renderer.sources, registry_for);
+        let originals = [&renderer.text, &renderer.html, &renderer.telegram];
+        let mut programs = std::collections::HashMap::new();
+        for name in renderer.sources.keys().filter(|n| !n.starts_with('_')) {
+            let i = output_of(name);
+            let hb = registries.as_ref().map_or(originals[i], |r| &r[i]);
+            let escape = [
+                compiled::Escape::None,
+                compiled::Escape::Html,
+                compiled::Escape::Telegram,
+            ][i];
+            if let Some(program) = compiled::compile(hb, name, escape) {
+                programs.insert(name.clone(), program);
+            }
+        }
+        Fast {
+            registries,
+            programs,
+        }
+    }
 }
 
 /// Escaping for Telegram's `parse_mode=HTML`: only `&`, `<`, `>` and `"` are special there.
@@ -350,11 +384,14 @@ impl Renderer {
             _ if name.ends_with(".subject") => Format::Line,
             _ => Format::Text,
         };
-        let fast = self
-            .fast
-            .get_or_init(|| inline::compile(&self.sources, registry_for));
+        let fast = self.fast.get_or_init(|| Fast::new(self));
+        if let Some(program) = fast.programs.get(name)
+            && let Ok(raw) = compiled::run(program, data)
+        {
+            return Ok(tidy(&raw, format));
+        }
         // The error, if any, from the original templates: it names the partial's own file.
-        let raw = match fast.as_ref().map(|f| f[i].render(name, data)) {
+        let raw = match fast.registries.as_ref().map(|f| f[i].render(name, data)) {
             Some(Ok(raw)) => raw,
             _ => hb
                 .render(name, data)
