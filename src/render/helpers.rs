@@ -6,12 +6,13 @@
 //! text, HTML for email HTML and Telegram); literal strings written in the template are not,
 //! so `{{usted "<b>Le</b> recordamos" "<b>Te</b> recordamos"}}` keeps its markup.
 //!
-//! Each inline helper is only its logic, `fn(&Helper, &Context) -> Result<Written, _>`: the
+//! Each inline helper is only its logic, `fn(&[Arg], &Value) -> Result<Written, _>`: the
 //! text it makes, split into the part from data and the part written in the template. One
 //! adapter, [`Inline`], turns it into a registered helper and does the writing and escaping
 //! for all of them. Only the block helpers `if` and `unless`, which render a sub-template, are
 //! Handlebars helpers in full.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -188,30 +189,36 @@ fn root_str<'a>(ctx: &'a Value, key: &str, helper: &str) -> Result<&'a str, Rend
 /// a value of the context), escaped like any `{{value}}`; then text written in the template
 /// itself (a literal parameter), as is.
 #[derive(Debug, Default)]
-pub(crate) struct Written {
+pub(crate) struct Written<'a> {
     /// Text made from data, escaped like any value.
-    pub escaped: String,
+    pub escaped: Cow<'a, str>,
     /// Text written in the template, as is.
-    pub as_is: String,
+    pub as_is: Cow<'a, str>,
 }
 
-impl Written {
+impl<'a> Written<'a> {
     /// Text made from data.
-    fn escaped(text: String) -> Written {
+    fn escaped(text: String) -> Written<'a> {
         Written {
-            escaped: text,
-            as_is: String::new(),
+            escaped: Cow::Owned(text),
+            as_is: Cow::Borrowed(""),
         }
     }
 
     /// A parameter: as is if it is a literal written in the template, escaped if from data.
-    fn param(p: &Arg<'_>) -> Written {
-        let text = p.value.render();
+    fn param(p: &Arg<'a>) -> Written<'a> {
+        let text = match p.value {
+            Value::String(s) => Cow::Borrowed(s.as_str()),
+            v => Cow::Owned(v.render()),
+        };
         if p.path.is_some() {
-            Written::escaped(text)
+            Written {
+                escaped: text,
+                as_is: Cow::Borrowed(""),
+            }
         } else {
             Written {
-                escaped: String::new(),
+                escaped: Cow::Borrowed(""),
                 as_is: text,
             }
         }
@@ -219,7 +226,7 @@ impl Written {
 }
 
 /// The logic of an inline helper: its parameters and the root context in, its text out.
-pub(crate) type Logic = fn(&[Arg<'_>], &Value) -> Result<Written, RenderError>;
+pub(crate) type Logic = for<'a> fn(&[Arg<'a>], &Value) -> Result<Written<'a>, RenderError>;
 
 /// The adapter that makes a [`Logic`] a Handlebars helper: it writes the [`Written`] text,
 /// escaping the data part with the registry's escape function unless escaping is off (plain
@@ -252,7 +259,7 @@ impl HelperDef for Inline {
 }
 
 /// `{{money amount currency}}` → `1.234,56 €` (es-ES), `$1,234.56` (es-MX), `1,234.56 EUR`.
-fn money_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
+fn money_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
     let amount = decimal_param(h, 0, "money")?;
     let currency = str_param(h, 1, "money")?;
     let locale = root_str(ctx, "locale", "money")?;
@@ -262,7 +269,7 @@ fn money_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
 }
 
 /// `{{percent rate}}` → `10,15 %` (es-ES), `10.15%` (es-MX).
-fn percent_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
+fn percent_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
     let rate = decimal_param(h, 0, "percent")?;
     let locale = root_str(ctx, "locale", "percent")?;
     let s = money::format_percent(rate, locale).map_err(|e| other(format!("percent: {e}")))?;
@@ -270,25 +277,25 @@ fn percent_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
 }
 
 /// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
-fn date_long_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn date_long_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_long")?;
     Ok(Written::escaped(dates::date_long(d)))
 }
 
 /// `{{date_short due_date}}` → `27/11/2026`.
-fn date_short_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn date_short_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_short")?;
     Ok(Written::escaped(dates::date_short(d)))
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
-fn date_text_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn date_text_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_text")?;
     Ok(Written::escaped(dates::date_text(d)))
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
-fn date_day_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
+fn date_day_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_day")?;
     let today = ctx
         .get("today")
@@ -299,7 +306,7 @@ fn date_day_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
 
 /// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
 /// element (or each element, if it is a date).
-fn date_list_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
+fn date_list_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
     let p = param(h, 0, "date_list")?;
     let items = p
         .value
@@ -323,19 +330,19 @@ fn date_list_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> 
 }
 
 /// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.
-fn overdue_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn overdue_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "overdue")?;
     Ok(Written::escaped(dates::overdue_words(n)))
 }
 
 /// `{{ago days}}` → `hoy`, `ayer`, `hace tres días`.
-fn ago_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn ago_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "ago")?;
     Ok(Written::escaped(dates::ago_words(n)))
 }
 
 /// `{{number_words 3}}` → `tres` (digits above twenty).
-fn number_words_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn number_words_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "number_words")?;
     let s = u64::try_from(n).map_or_else(|_| n.to_string(), dates::number_words);
     Ok(Written::escaped(s))
@@ -355,22 +362,22 @@ fn plural_choice<'a, 'v>(
 }
 
 /// `{{count summary.invoice_count "factura" "facturas"}}` → `1 factura`, `3 facturas`.
-fn count_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn count_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let (n, form) = plural_choice(h, "count")?;
     let mut written = Written::param(form);
     // The number is data; a form from data follows it in the same escaped text.
-    written.escaped.insert_str(0, &format!("{n} "));
+    written.escaped = Cow::Owned(format!("{n} {}", written.escaped));
     Ok(written)
 }
 
 /// `{{plural summary.invoice_count "la factura" "las facturas"}}` → the form only.
-fn plural_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn plural_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let (_, form) = plural_choice(h, "plural")?;
     Ok(Written::param(form))
 }
 
 /// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
-fn usted_helper(h: &[Arg<'_>], ctx: &Value) -> Result<Written, RenderError> {
+fn usted_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
     let tuteo = ctx
         .get("tuteo")
         .and_then(Value::as_bool)
@@ -393,25 +400,25 @@ fn pad_common(h: &[Arg<'_>], name: &'static str, right: bool) -> Result<String, 
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
-fn pad_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn pad_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let s = pad_common(h, "pad", false)?;
     Ok(Written::escaped(s))
 }
 
 /// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
-fn padl_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn padl_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let s = pad_common(h, "padl", true)?;
     Ok(Written::escaped(s))
 }
 
 /// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
-fn eq_helper(h: &[Arg<'_>], _: &Value) -> Result<Written, RenderError> {
+fn eq_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
     let a = param(h, 0, "eq")?;
     let b = param(h, 1, "eq")?;
     let same = if a.value == b.value { "true" } else { "" };
     Ok(Written {
-        escaped: String::new(),
-        as_is: same.to_owned(),
+        escaped: Cow::Borrowed(""),
+        as_is: Cow::Borrowed(same),
     })
 }
 

@@ -492,10 +492,25 @@ enum Format {
 /// Normalises whitespace so templates can be laid out for readability.
 fn tidy(raw: &str, format: Format) -> String {
     match format {
-        Format::Line => raw.split_whitespace().collect::<Vec<_>>().join(" "),
-        Format::Html => raw.trim().to_owned() + "\n",
+        Format::Line => {
+            let mut out = String::with_capacity(raw.len());
+            for word in raw.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+            out
+        }
+        Format::Html => {
+            let trimmed = raw.trim();
+            let mut out = String::with_capacity(trimmed.len() + 1);
+            out.push_str(trimmed);
+            out.push('\n');
+            out
+        }
         Format::Text => {
-            let mut out = String::new();
+            let mut out = String::with_capacity(raw.len());
             let mut blank = 0;
             for line in raw.trim().lines().map(str::trim_end) {
                 if line.is_empty() {

@@ -124,11 +124,22 @@ struct Runner<'d> {
     escape: Escape,
 }
 
+/// Most arguments a helper call can have here (more: Handlebars renders the template).
+const MAX_ARGS: usize = 4;
+
 /// An evaluated argument: a borrowed or computed value, and the path it was read from.
 struct Evaluated<'a> {
     value: Cow<'a, Value>,
     path: Option<&'a str>,
     missing: bool,
+}
+
+impl Evaluated<'_> {
+    const NONE: Evaluated<'static> = Evaluated {
+        value: Cow::Borrowed(&NULL),
+        path: None,
+        missing: true,
+    };
 }
 
 impl<'d> Runner<'d> {
@@ -144,11 +155,10 @@ impl<'d> Runner<'d> {
                     logic,
                     args,
                     escape,
-                } => {
-                    let written = self.call(*logic, args, scope)?;
-                    self.write_escaped(&written.escaped, *escape, out);
-                    out.push_str(&written.as_is);
-                }
+                } => self.call(*logic, args, scope, |w| {
+                    self.write_escaped(&w.escaped, *escape, out);
+                    out.push_str(&w.as_is);
+                })?,
                 Op::If {
                     cond,
                     positive,
@@ -253,25 +263,29 @@ impl<'d> Runner<'d> {
         self.ops(body, &inner, out)
     }
 
-    fn call(
+    /// Calls helper `logic` on `args` and hands what it writes to `f`. Up to [`MAX_ARGS`]
+    /// arguments live on the stack (the default templates use three at most).
+    fn call<R>(
         &self,
         logic: helpers::Logic,
         args: &[Arg],
         scope: &Scope<'_>,
-    ) -> Result<Written, Fallback> {
-        let mut values = Vec::with_capacity(args.len());
-        for a in args {
-            values.push(self.arg(a, scope)?);
+        f: impl FnOnce(&Written<'_>) -> R,
+    ) -> Result<R, Fallback> {
+        if args.len() > MAX_ARGS {
+            return Err(Fallback);
         }
-        let args: Vec<helpers::Arg<'_>> = values
-            .iter()
-            .map(|e| helpers::Arg {
-                value: e.value.as_ref(),
-                path: e.path,
-                missing: e.missing,
-            })
-            .collect();
-        logic(&args, self.root).map_err(|_| Fallback)
+        let mut values: [Evaluated<'_>; MAX_ARGS] = std::array::from_fn(|_| Evaluated::NONE);
+        for (slot, a) in values.iter_mut().zip(args) {
+            *slot = self.arg(a, scope)?;
+        }
+        let params: [helpers::Arg<'_>; MAX_ARGS] = std::array::from_fn(|i| helpers::Arg {
+            value: values[i].value.as_ref(),
+            path: values[i].path,
+            missing: values[i].missing,
+        });
+        let written = logic(&params[..args.len()], self.root).map_err(|_| Fallback)?;
+        Ok(f(&written))
     }
 
     fn arg<'a>(&self, a: &'a Arg, scope: &'a Scope<'a>) -> Result<Evaluated<'a>, Fallback>
@@ -303,9 +317,14 @@ impl<'d> Runner<'d> {
             },
             Arg::Sub(logic, args) => {
                 // A subexpression's text is not escaped: Handlebars turns escaping off for it.
-                let w = self.call(*logic, args, scope)?;
+                let text = self.call(*logic, args, scope, |w| {
+                    let mut s = String::with_capacity(w.escaped.len() + w.as_is.len());
+                    s.push_str(&w.escaped);
+                    s.push_str(&w.as_is);
+                    s
+                })?;
                 Evaluated {
-                    value: Cow::Owned(Value::String(w.escaped + &w.as_is)),
+                    value: Cow::Owned(Value::String(text)),
                     path: None,
                     missing: false,
                 }
