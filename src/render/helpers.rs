@@ -165,8 +165,7 @@ fn str_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<String, Re
 }
 
 fn parse_date(v: &Value) -> Option<NaiveDate> {
-    v.as_str()
-        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+    v.as_str().and_then(dates::parse_iso)
 }
 
 fn date_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<NaiveDate, RenderError> {
