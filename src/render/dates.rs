@@ -71,8 +71,9 @@ pub fn parse_iso(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
-        b[r].iter()
-            .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
         if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
@@ -246,7 +247,12 @@ mod tests {
                 "{s:?}"
             );
         }
-        for d in [ymd(2026, 1, 5), ymd(999, 12, 31), ymd(-1, 1, 1), ymd(10000, 1, 1)] {
+        for d in [
+            ymd(2026, 1, 5),
+            ymd(999, 12, 31),
+            ymd(-1, 1, 1),
+            ymd(10000, 1, 1),
+        ] {
             assert_eq!(date_short(d), d.format("%d/%m/%Y").to_string());
         }
     }

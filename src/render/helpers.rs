@@ -17,12 +17,12 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, JsonRender, JsonTruthy, Output,
-    PathAndJson, RenderContext, RenderError, RenderErrorReason, Renderable,
+    Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, PathAndJson,
+    RenderContext, RenderError, RenderErrorReason, Renderable,
 };
 use rust_decimal::Decimal;
-use serde_json::Value;
 
+use crate::render::value::{Kind, Val};
 use crate::render::{dates, money};
 
 /// Names of every helper registered by [`register`], for documentation and tests.
@@ -87,7 +87,7 @@ fn other(msg: String) -> RenderError {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Arg<'a> {
     /// The value (`null` when missing).
-    pub value: &'a Value,
+    pub value: Val<'a>,
     /// The path written in the template, for a variable.
     pub path: Option<&'a str>,
     /// The variable does not exist.
@@ -97,7 +97,7 @@ pub(crate) struct Arg<'a> {
 impl<'a> Arg<'a> {
     fn from_handlebars(p: &'a PathAndJson<'_>) -> Arg<'a> {
         Arg {
-            value: p.value(),
+            value: Val::Json(p.value()),
             path: p.relative_path().map(String::as_str),
             missing: p.is_value_missing(),
         }
@@ -128,9 +128,9 @@ fn describe(p: &Arg<'_>) -> String {
 
 fn decimal_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<Decimal, RenderError> {
     let p = param(h, idx, name)?;
-    let parsed = match p.value {
-        Value::String(s) => Decimal::from_str(s.trim()).ok(),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
+    let parsed = match p.value.kind() {
+        Kind::Str(s) => Decimal::from_str(s.trim()).ok(),
+        Kind::Num(n) => Decimal::from_str(&n.to_string()).ok(),
         _ => None,
     };
     parsed.ok_or_else(|| {
@@ -143,9 +143,9 @@ fn decimal_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<Decima
 
 fn int_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<i64, RenderError> {
     let p = param(h, idx, name)?;
-    let parsed = match p.value {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+    let parsed = match p.value.kind() {
+        Kind::Num(n) => n.as_i64(),
+        Kind::Str(s) => s.trim().parse().ok(),
         _ => None,
     };
     parsed.ok_or_else(|| {
@@ -158,13 +158,13 @@ fn int_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<i64, Rende
 
 fn str_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<String, RenderError> {
     let p = param(h, idx, name)?;
-    match p.value {
-        Value::Null => Err(other(format!("{name}: expected text, got {}", describe(p)))),
-        v => Ok(v.render()),
+    match p.value.kind() {
+        Kind::Null => Err(other(format!("{name}: expected text, got {}", describe(p)))),
+        _ => Ok(p.value.render().into_owned()),
     }
 }
 
-fn parse_date(v: &Value) -> Option<NaiveDate> {
+fn parse_date(v: Val<'_>) -> Option<NaiveDate> {
     v.as_str().and_then(dates::parse_iso)
 }
 
@@ -178,9 +178,9 @@ fn date_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<NaiveDate
     })
 }
 
-fn root_str<'a>(ctx: &'a Value, key: &str, helper: &str) -> Result<&'a str, RenderError> {
+fn root_str<'a>(ctx: Val<'a>, key: &str, helper: &str) -> Result<&'a str, RenderError> {
     ctx.get(key)
-        .and_then(Value::as_str)
+        .and_then(Val::as_str)
         .ok_or_else(|| other(format!("{helper}: the context has no `{key}`")))
 }
 
@@ -206,10 +206,7 @@ impl<'a> Written<'a> {
 
     /// A parameter: as is if it is a literal written in the template, escaped if from data.
     fn param(p: &Arg<'a>) -> Written<'a> {
-        let text = match p.value {
-            Value::String(s) => Cow::Borrowed(s.as_str()),
-            v => Cow::Owned(v.render()),
-        };
+        let text = p.value.render();
         if p.path.is_some() {
             Written {
                 escaped: text,
@@ -225,7 +222,7 @@ impl<'a> Written<'a> {
 }
 
 /// The logic of an inline helper: its parameters and the root context in, its text out.
-pub(crate) type Logic = for<'a> fn(&[Arg<'a>], &Value) -> Result<Written<'a>, RenderError>;
+pub(crate) type Logic = for<'a> fn(&[Arg<'a>], Val<'a>) -> Result<Written<'a>, RenderError>;
 
 /// The adapter that makes a [`Logic`] a Handlebars helper: it writes the [`Written`] text,
 /// escaping the data part with the registry's escape function unless escaping is off (plain
@@ -242,7 +239,7 @@ impl HelperDef for Inline {
         out: &mut dyn Output,
     ) -> HelperResult {
         let args: Vec<Arg<'_>> = h.params().iter().map(Arg::from_handlebars).collect();
-        let written = (self.0)(&args, ctx.data())?;
+        let written = (self.0)(&args, Val::Json(ctx.data()))?;
         if !written.escaped.is_empty() {
             if rc.is_disable_escape() {
                 out.write(&written.escaped)?;
@@ -258,7 +255,7 @@ impl HelperDef for Inline {
 }
 
 /// `{{money amount currency}}` → `1.234,56 €` (es-ES), `$1,234.56` (es-MX), `1,234.56 EUR`.
-fn money_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
+fn money_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let amount = decimal_param(h, 0, "money")?;
     let currency = str_param(h, 1, "money")?;
     let locale = root_str(ctx, "locale", "money")?;
@@ -268,7 +265,7 @@ fn money_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderErr
 }
 
 /// `{{percent rate}}` → `10,15 %` (es-ES), `10.15%` (es-MX).
-fn percent_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
+fn percent_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let rate = decimal_param(h, 0, "percent")?;
     let locale = root_str(ctx, "locale", "percent")?;
     let s = money::format_percent(rate, locale).map_err(|e| other(format!("percent: {e}")))?;
@@ -276,25 +273,25 @@ fn percent_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderE
 }
 
 /// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
-fn date_long_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn date_long_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_long")?;
     Ok(Written::escaped(dates::date_long(d)))
 }
 
 /// `{{date_short due_date}}` → `27/11/2026`.
-fn date_short_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn date_short_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_short")?;
     Ok(Written::escaped(dates::date_short(d)))
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
-fn date_text_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn date_text_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_text")?;
     Ok(Written::escaped(dates::date_text(d)))
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
-fn date_day_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
+fn date_day_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_day")?;
     let today = ctx
         .get("today")
@@ -305,14 +302,13 @@ fn date_day_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, Render
 
 /// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
 /// element (or each element, if it is a date).
-fn date_list_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
+fn date_list_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let p = param(h, 0, "date_list")?;
     let items = p
         .value
-        .as_array()
+        .items()
         .ok_or_else(|| other(format!("date_list: expected a list, got {}", describe(p))))?;
     let days: Option<Vec<NaiveDate>> = items
-        .iter()
         .map(|v| parse_date(v.get("date").unwrap_or(v)))
         .collect();
     let days = days.ok_or_else(|| {
@@ -329,19 +325,19 @@ fn date_list_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, Rende
 }
 
 /// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.
-fn overdue_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn overdue_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "overdue")?;
     Ok(Written::escaped(dates::overdue_words(n)))
 }
 
 /// `{{ago days}}` → `hoy`, `ayer`, `hace tres días`.
-fn ago_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn ago_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "ago")?;
     Ok(Written::escaped(dates::ago_words(n)))
 }
 
 /// `{{number_words 3}}` → `tres` (digits above twenty).
-fn number_words_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn number_words_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "number_words")?;
     let s = u64::try_from(n).map_or_else(|_| n.to_string(), dates::number_words);
     Ok(Written::escaped(s))
@@ -361,7 +357,7 @@ fn plural_choice<'a, 'v>(
 }
 
 /// `{{count summary.invoice_count "factura" "facturas"}}` → `1 factura`, `3 facturas`.
-fn count_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn count_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let (n, form) = plural_choice(h, "count")?;
     let mut written = Written::param(form);
     // The number is data; a form from data follows it in the same escaped text.
@@ -370,16 +366,16 @@ fn count_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError
 }
 
 /// `{{plural summary.invoice_count "la factura" "las facturas"}}` → the form only.
-fn plural_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn plural_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let (_, form) = plural_choice(h, "plural")?;
     Ok(Written::param(form))
 }
 
 /// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
-fn usted_helper<'a>(h: &[Arg<'a>], ctx: &Value) -> Result<Written<'a>, RenderError> {
+fn usted_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let tuteo = ctx
         .get("tuteo")
-        .and_then(Value::as_bool)
+        .and_then(Val::as_bool)
         .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
     let usted = param(h, 0, "usted")?;
     let tu = param(h, 1, "usted")?;
@@ -399,22 +395,22 @@ fn pad_common(h: &[Arg<'_>], name: &'static str, right: bool) -> Result<String, 
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
-fn pad_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn pad_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let s = pad_common(h, "pad", false)?;
     Ok(Written::escaped(s))
 }
 
 /// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
-fn padl_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn padl_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let s = pad_common(h, "padl", true)?;
     Ok(Written::escaped(s))
 }
 
 /// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
-fn eq_helper<'a>(h: &[Arg<'a>], _: &Value) -> Result<Written<'a>, RenderError> {
+fn eq_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let a = param(h, 0, "eq")?;
     let b = param(h, 1, "eq")?;
-    let same = if a.value == b.value { "true" } else { "" };
+    let same = if a.value.same(b.value) { "true" } else { "" };
     Ok(Written {
         escaped: Cow::Borrowed(""),
         as_is: Cow::Borrowed(same),
@@ -468,7 +464,7 @@ fn unless_helper<'reg, 'rc>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn render(tpl: &str, data: &Value) -> Result<String, RenderError> {
         let mut hb = Handlebars::new();

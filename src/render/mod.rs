@@ -18,6 +18,7 @@ pub mod lint;
 pub mod money;
 pub mod sample;
 pub mod syntax;
+mod value;
 pub mod words;
 
 use std::collections::BTreeMap;
@@ -221,6 +222,40 @@ impl Fast {
     }
 }
 
+/// The context of one render, as the compiled programs and Handlebars read it.
+enum Data<'a> {
+    /// JSON, given.
+    Json(&'a serde_json::Value),
+    /// Laid flat, with the JSON built on first need.
+    Flat {
+        flat: &'a value::Flat,
+        ctx: &'a RenderContext,
+        json: &'a std::cell::OnceCell<serde_json::Value>,
+    },
+}
+
+impl Data<'_> {
+    fn val(&self) -> value::Val<'_> {
+        match self {
+            Data::Json(v) => value::Val::Json(v),
+            Data::Flat { flat, .. } => flat.root(),
+        }
+    }
+
+    fn json(&self) -> Result<&serde_json::Value, RenderError> {
+        match self {
+            Data::Json(v) => Ok(v),
+            Data::Flat { ctx, json, .. } => {
+                if let Some(v) = json.get() {
+                    return Ok(v);
+                }
+                let v = ctx.to_value()?;
+                Ok(json.get_or_init(|| v))
+            }
+        }
+    }
+}
+
 /// Escaping for Telegram's `parse_mode=HTML`: only `&`, `<`, `>` and `"` are special there.
 pub fn telegram_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -337,7 +372,22 @@ impl Renderer {
         channel: Medium,
         ctx: &RenderContext,
     ) -> Result<Rendered, RenderError> {
-        let data = ctx.to_value()?;
+        // The compiled programs read the context laid flat; Handlebars, for a template they
+        // do not handle or an error to report, gets the JSON, built only then.
+        let json = std::cell::OnceCell::new();
+        let flat = value::Flat::of(ctx, "summary", &ctx.summary());
+        let whole;
+        let data = match &flat {
+            Some(flat) => Data::Flat {
+                flat,
+                ctx,
+                json: &json,
+            },
+            None => {
+                whole = ctx.to_value()?;
+                Data::Json(&whole)
+            }
+        };
         let need = |name: String| -> Result<String, RenderError> {
             if self.has_template(&name) {
                 Ok(name)
@@ -351,13 +401,13 @@ impl Renderer {
         };
         match channel {
             Medium::Email | Medium::Letter => {
-                let subject = self.render_part(&need(format!("{kind}.email.subject"))?, &data)?;
-                let text = self.render_part(&need(format!("{kind}.email.txt"))?, &data)?;
+                let subject = self.render_data(&need(format!("{kind}.email.subject"))?, &data)?;
+                let text = self.render_data(&need(format!("{kind}.email.txt"))?, &data)?;
                 let html_name = match channel {
                     Medium::Letter => Some(need(format!("{kind}.letter"))?),
                     _ => Some(format!("{kind}.email.html")).filter(|n| self.has_template(n)),
                 };
-                let html = html_name.map(|n| self.render_part(&n, &data)).transpose()?;
+                let html = html_name.map(|n| self.render_data(&n, &data)).transpose()?;
                 Ok(Rendered {
                     subject: Some(subject),
                     text,
@@ -366,7 +416,7 @@ impl Renderer {
             }
             Medium::Telegram => Ok(Rendered {
                 subject: None,
-                text: self.render_part(&need(format!("{kind}.telegram"))?, &data)?,
+                text: self.render_data(&need(format!("{kind}.telegram"))?, &data)?,
                 html: None,
             }),
         }
@@ -377,6 +427,10 @@ impl Renderer {
     /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
     /// everything else (subjects, plain text) none.
     pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
+        self.render_data(name, &Data::Json(data))
+    }
+
+    fn render_data(&self, name: &str, data: &Data<'_>) -> Result<String, RenderError> {
         let i = output_of(name);
         let hb = [&self.text, &self.html, &self.telegram][i];
         let format = match i {
@@ -386,10 +440,11 @@ impl Renderer {
         };
         let fast = self.fast.get_or_init(|| Fast::new(self));
         if let Some(program) = fast.programs.get(name)
-            && let Ok(raw) = compiled::run(program, data)
+            && let Ok(raw) = compiled::run(program, data.val())
         {
             return Ok(tidy(&raw, format));
         }
+        let data = data.json()?;
         // The error, if any, from the original templates: it names the partial's own file.
         let raw = match fast.registries.as_ref().map(|f| f[i].render(name, data)) {
             Some(Ok(raw)) => raw,

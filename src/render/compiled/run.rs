@@ -1,13 +1,11 @@
 //! Running a compiled [`Program`] against the context: Handlebars' lookup and block rules
 //! (`context.rs`, `partial.rs`, the `each` helper) restated over borrowed values.
 
-use std::borrow::Cow;
-
-use handlebars::{JsonRender, JsonTruthy};
 use serde_json::Value;
 
 use super::{Arg, CPath, Escape, Fallback, Op, Program};
 use crate::render::helpers::{self, Written};
+use crate::render::value::{Kind, Val};
 
 static NULL: Value = Value::Null;
 
@@ -44,7 +42,7 @@ enum PartialBlock<'a> {
 /// One of Handlebars' block contexts: the root, an `#each` iteration, or a partial.
 struct Scope<'a> {
     /// The value names are looked up in.
-    base: &'a Value,
+    base: Val<'a>,
     /// A partial's hash values: block parameters for everything inside it.
     params: &'a [(String, Value)],
     /// `base` is really `base` plus the hash values of this or an enclosing partial: fine
@@ -64,11 +62,11 @@ impl<'a> Scope<'a> {
         Some(s)
     }
 
-    fn param(&self, name: &str) -> Option<&'a Value> {
+    fn param(&self, name: &str) -> Option<Val<'a>> {
         let mut s = Some(self);
         while let Some(scope) = s {
             if let Some((_, v)) = scope.params.iter().find(|(k, _)| k == name) {
-                return Some(v);
+                return Some(Val::Json(v));
             }
             s = scope.parent;
         }
@@ -87,7 +85,7 @@ impl<'a> Scope<'a> {
     }
 
     /// A child scope (an iteration) over `base`.
-    fn child<'b>(&'b self, base: &'b Value, locals: Locals) -> Scope<'b> {
+    fn child<'b>(&'b self, base: Val<'b>, locals: Locals) -> Scope<'b> {
         Scope {
             base,
             params: &[],
@@ -99,9 +97,9 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// Renders `program` against `data` (the context as JSON), or [`Fallback`] where Handlebars
-/// must render it (an error to report, or something the program does not handle).
-pub(in crate::render) fn run(program: &Program, data: &Value) -> Result<String, Fallback> {
+/// Renders `program` against `data` (the context), or [`Fallback`] where Handlebars must
+/// render it (an error to report, or something the program does not handle).
+pub(in crate::render) fn run(program: &Program, data: Val<'_>) -> Result<String, Fallback> {
     let root = Scope {
         base: data,
         params: &[],
@@ -120,26 +118,46 @@ pub(in crate::render) fn run(program: &Program, data: &Value) -> Result<String, 
 }
 
 struct Runner<'d> {
-    root: &'d Value,
+    root: Val<'d>,
     escape: Escape,
 }
 
 /// Most arguments a helper call can have here (more: Handlebars renders the template).
 const MAX_ARGS: usize = 4;
 
-/// An evaluated argument: a borrowed or computed value, and the path it was read from.
+/// A value read from the context, or computed (a subexpression's text).
+enum Got<'a> {
+    Read(Val<'a>),
+    Made(Value),
+}
+
+/// An evaluated argument: its value and the path it was read from.
 struct Evaluated<'a> {
-    value: Cow<'a, Value>,
+    value: Got<'a>,
     path: Option<&'a str>,
     missing: bool,
 }
 
 impl Evaluated<'_> {
     const NONE: Evaluated<'static> = Evaluated {
-        value: Cow::Borrowed(&NULL),
+        value: Got::Read(Val::Json(&NULL)),
         path: None,
         missing: true,
     };
+
+    fn val(&self) -> Val<'_> {
+        match &self.value {
+            Got::Read(v) => *v,
+            Got::Made(v) => Val::Json(v),
+        }
+    }
+
+    fn into_json(self) -> Value {
+        match self.value {
+            Got::Read(v) => v.to_json(),
+            Got::Made(v) => v,
+        }
+    }
 }
 
 impl<'d> Runner<'d> {
@@ -149,7 +167,7 @@ impl<'d> Runner<'d> {
                 Op::Text(s) => out.push_str(s),
                 Op::Value { path, escape } => {
                     let v = self.resolve(path, scope)?.ok_or(Fallback)?;
-                    self.write_value(v, *escape, out);
+                    self.write_escaped(&v.render(), *escape, out);
                 }
                 Op::Helper {
                     logic,
@@ -169,7 +187,7 @@ impl<'d> Runner<'d> {
                     if c.missing {
                         return Err(Fallback);
                     }
-                    let branch = if c.value.is_truthy(false) == *positive {
+                    let branch = if c.val().truthy() == *positive {
                         then
                     } else {
                         otherwise
@@ -205,27 +223,30 @@ impl<'d> Runner<'d> {
             last: Value::Bool(i + 1 == len),
             key: key.map(|k| Value::String(k.clone())),
         };
-        match (v.value.as_ref(), otherwise) {
-            (Value::Array(items), o) if !items.is_empty() || o.is_none() => {
+        let val = v.val();
+        let len = val.len();
+        match (val.kind(), val, otherwise) {
+            (Kind::Array, _, o) if len > 0 || o.is_none() => {
                 // The iterations sit in one block: `../` from inside goes to the scope outside.
-                let len = items.len();
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in val.items().into_iter().flatten().enumerate() {
                     let child = scope.child(item, locals(i, len, None));
                     self.ops(body, &child, out)?;
                 }
                 Ok(())
             }
-            (Value::Object(map), o) if !map.is_empty() || o.is_none() => {
-                let len = map.len();
+            // Over an object's fields, only in JSON (the flat form keeps the fields in
+            // declaration order, JSON in name order).
+            (Kind::Object, Val::Json(Value::Object(map)), o) if len > 0 || o.is_none() => {
                 for (i, (k, item)) in map.iter().enumerate() {
-                    let child = scope.child(item, locals(i, len, Some(k)));
+                    let child = scope.child(Val::Json(item), locals(i, len, Some(k)));
                     self.ops(body, &child, out)?;
                 }
                 Ok(())
             }
-            (_, Some(o)) => self.ops(o, scope, out),
+            (Kind::Object, Val::Flat(..), _) => Err(Fallback),
+            (_, _, Some(o)) => self.ops(o, scope, out),
             // Strict mode: Handlebars reports the missing or empty list.
-            (_, None) => Err(Fallback),
+            (_, _, None) => Err(Fallback),
         }
     }
 
@@ -239,7 +260,7 @@ impl<'d> Runner<'d> {
     ) -> Result<(), Fallback> {
         let mut params = Vec::with_capacity(hash.len());
         for (k, a) in hash {
-            params.push((k.clone(), self.arg(a, scope)?.value.into_owned()));
+            params.push((k.clone(), self.arg(a, scope)?.into_json()));
         }
         let mut inner = Scope {
             base: scope.base,
@@ -280,7 +301,7 @@ impl<'d> Runner<'d> {
             *slot = self.arg(a, scope)?;
         }
         let params: [helpers::Arg<'_>; MAX_ARGS] = std::array::from_fn(|i| helpers::Arg {
-            value: values[i].value.as_ref(),
+            value: values[i].val(),
             path: values[i].path,
             missing: values[i].missing,
         });
@@ -299,19 +320,19 @@ impl<'d> Runner<'d> {
                 };
                 match self.resolve(p, scope)? {
                     Some(v) => Evaluated {
-                        value: Cow::Borrowed(v),
+                        value: Got::Read(v),
                         path: Some(raw),
                         missing: false,
                     },
                     None => Evaluated {
-                        value: Cow::Borrowed(&NULL),
+                        value: Got::Read(Val::Json(&NULL)),
                         path: Some(raw),
                         missing: true,
                     },
                 }
             }
             Arg::Literal(v) => Evaluated {
-                value: Cow::Borrowed(v),
+                value: Got::Read(Val::Json(v)),
                 path: None,
                 missing: false,
             },
@@ -324,7 +345,7 @@ impl<'d> Runner<'d> {
                     s
                 })?;
                 Evaluated {
-                    value: Cow::Owned(Value::String(text)),
+                    value: Got::Made(Value::String(text)),
                     path: None,
                     missing: false,
                 }
@@ -333,7 +354,7 @@ impl<'d> Runner<'d> {
     }
 
     /// The value at `p`, `None` if missing, like `Context::navigate`.
-    fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<&'a Value>, Fallback>
+    fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<Val<'a>>, Fallback>
     where
         'd: 'a,
     {
@@ -341,7 +362,8 @@ impl<'d> Runner<'d> {
             CPath::Local { level, name, .. } => Ok(scope
                 .ancestor(*level)
                 .and_then(|s| s.locals.as_ref())
-                .and_then(|l| l.get(name))),
+                .and_then(|l| l.get(name))
+                .map(Val::Json)),
             CPath::Relative {
                 up,
                 root,
@@ -370,14 +392,6 @@ impl<'d> Runner<'d> {
         }
     }
 
-    fn write_value(&self, v: &Value, escape: bool, out: &mut String) {
-        match v {
-            Value::String(s) => self.write_escaped(s, escape, out),
-            Value::Null => {}
-            other => self.write_escaped(&other.render(), escape, out),
-        }
-    }
-
     fn write_escaped(&self, s: &str, escape: bool, out: &mut String) {
         match (escape, self.escape) {
             (false, _) | (_, Escape::None) => out.push_str(s),
@@ -388,20 +402,21 @@ impl<'d> Runner<'d> {
 }
 
 /// `segs` under `v`, like Handlebars' `get_data`: a list takes numbers only.
-fn walk<'a>(v: &'a Value, segs: &[String]) -> Result<Option<&'a Value>, Fallback> {
+fn walk<'a>(v: Val<'a>, segs: &[String]) -> Result<Option<Val<'a>>, Fallback> {
     let mut cur = v;
     for s in segs {
-        cur = match cur {
-            Value::Object(m) => match m.get(s) {
-                Some(v) => v,
-                None => return Ok(None),
-            },
-            Value::Array(l) => match l.get(s.parse::<usize>().map_err(|_| Fallback)?) {
-                Some(v) => v,
-                None => return Ok(None),
-            },
-            _ => return Ok(None),
+        let next = match cur.kind() {
+            Kind::Object => cur.get(s),
+            Kind::Array => {
+                let i = s.parse::<usize>().map_err(|_| Fallback)?;
+                cur.items().and_then(|mut it| it.nth(i))
+            }
+            _ => None,
         };
+        match next {
+            Some(v) => cur = v,
+            None => return Ok(None),
+        }
     }
     Ok(Some(cur))
 }
