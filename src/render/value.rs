@@ -81,8 +81,13 @@ impl<'a> Val<'a> {
                 if !matches!(f.nodes[i as usize].what, What::Object) {
                     return None;
                 }
+                // Length and first byte first: most fields differ there, without a memcmp.
+                let (len, first) = (key.len(), key.as_bytes().first());
                 f.children(i)
-                    .find(|&c| f.nodes[c as usize].key == key)
+                    .find(|&c| {
+                        let k = f.nodes[c as usize].key;
+                        k.len() == len && k.as_bytes().first() == first && k == key
+                    })
                     .map(|c| Val::Flat(f, c))
             }
         }
