@@ -6,11 +6,12 @@
 //! text, HTML for email HTML and Telegram); literal strings written in the template are not,
 //! so `{{usted "<b>Le</b> recordamos" "<b>Te</b> recordamos"}}` keeps its markup.
 //!
-//! Each inline helper is only its logic, `fn(&[Arg], &Value) -> Result<Written, _>`: the
+//! Each inline helper is only its logic, `fn(&[Arg], root: Val) -> Result<Written, _>`: the
 //! text it makes, split into the part from data and the part written in the template. One
 //! adapter, [`Inline`], turns it into a registered helper and does the writing and escaping
-//! for all of them. Only the block helpers `if` and `unless`, which render a sub-template, are
-//! Handlebars helpers in full.
+//! for all of them; the compiled programs (`render/compiled`) call the same logic directly, on
+//! the flat context or on JSON ([`Val`]). Only the block helpers `if` and `unless`, which render
+//! a sub-template, are Handlebars helpers in full (the programs restate them).
 
 use std::borrow::Cow;
 use std::str::FromStr;
