@@ -56,7 +56,35 @@ pub fn date_text(date: NaiveDate) -> String {
 
 /// `27/11/2026`.
 pub fn date_short(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    // Written by hand: chrono's `format` interprets its pattern on every call. Years outside
+    // 0..=9999, which `%Y` writes with a sign, keep chrono's form.
+    if (0..=9999).contains(&date.year()) {
+        format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
+    } else {
+        date.format("%d/%m/%Y").to_string()
+    }
+}
+
+/// Parses `YYYY-MM-DD` (surrounding whitespace allowed) as chrono's `%Y-%m-%d` does, with a
+/// fast path for the exact ten-character form every context date has.
+pub fn parse_iso(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 /// `viernes 27 de noviembre`, adding ` de 2027` when the year differs from `today`'s.
@@ -198,6 +226,37 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn iso_dates_parse_like_chrono() {
+        for s in [
+            "2026-11-27",
+            " 2026-02-29",
+            "2028-02-29",
+            "0999-01-01",
+            "2026-13-01",
+            "2026-1-5",
+            "+2026-11-27",
+            "20261127",
+            "2026-11-27x",
+            "abcd-ef-gh",
+            "",
+        ] {
+            assert_eq!(
+                parse_iso(s),
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+                "{s:?}"
+            );
+        }
+        for d in [
+            ymd(2026, 1, 5),
+            ymd(999, 12, 31),
+            ymd(-1, 1, 1),
+            ymd(10000, 1, 1),
+        ] {
+            assert_eq!(date_short(d), d.format("%d/%m/%Y").to_string());
+        }
     }
 
     #[test]

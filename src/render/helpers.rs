@@ -6,22 +6,24 @@
 //! text, HTML for email HTML and Telegram); literal strings written in the template are not,
 //! so `{{usted "<b>Le</b> recordamos" "<b>Te</b> recordamos"}}` keeps its markup.
 //!
-//! Each inline helper is only its logic, `fn(&Helper, &Context) -> Result<Written, _>`: the
+//! Each inline helper is only its logic, `fn(&[Arg], root: Val) -> Result<Written, _>`: the
 //! text it makes, split into the part from data and the part written in the template. One
 //! adapter, [`Inline`], turns it into a registered helper and does the writing and escaping
-//! for all of them. Only the block helpers `if` and `unless`, which render a sub-template, are
-//! Handlebars helpers in full.
+//! for all of them; the compiled programs (`render/compiled`) call the same logic directly, on
+//! the flat context or on JSON ([`Val`]). Only the block helpers `if` and `unless`, which render
+//! a sub-template, are Handlebars helpers in full (the programs restate them).
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, JsonRender, JsonTruthy, Output,
-    PathAndJson, RenderContext, RenderError, RenderErrorReason, Renderable,
+    Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, PathAndJson,
+    RenderContext, RenderError, RenderErrorReason, Renderable,
 };
 use rust_decimal::Decimal;
-use serde_json::Value;
 
+use crate::render::value::{Kind, Val};
 use crate::render::{dates, money};
 
 /// Names of every helper registered by [`register`], for documentation and tests.
@@ -48,62 +50,88 @@ pub const HELPERS: &[&str] = &[
 
 /// Registers the Spanish helpers, and strict `if`/`unless`, on a registry.
 pub fn register(hb: &mut Handlebars<'static>) {
-    let inline: [(&str, Logic); 16] = [
-        ("money", money_helper),
-        ("percent", percent_helper),
-        ("date_long", date_long_helper),
-        ("date_short", date_short_helper),
-        ("date_text", date_text_helper),
-        ("date_day", date_day_helper),
-        ("date_list", date_list_helper),
-        ("overdue", overdue_helper),
-        ("ago", ago_helper),
-        ("number_words", number_words_helper),
-        ("count", count_helper),
-        ("plural", plural_helper),
-        ("usted", usted_helper),
-        ("pad", pad_helper),
-        ("padl", padl_helper),
-        ("eq", eq_helper),
-    ];
-    for (name, logic) in inline {
-        hb.register_helper(name, Box::new(Inline(logic)));
+    for (name, logic) in INLINE {
+        hb.register_helper(name, Box::new(Inline(*logic)));
     }
     hb.register_helper("if", Box::new(if_helper));
     hb.register_helper("unless", Box::new(unless_helper));
 }
 
+/// The inline helpers by name: what [`register`] registers, and what the compiled renderer
+/// calls directly.
+pub(crate) const INLINE: &[(&str, Logic)] = &[
+    ("money", money_helper),
+    ("percent", percent_helper),
+    ("date_long", date_long_helper),
+    ("date_short", date_short_helper),
+    ("date_text", date_text_helper),
+    ("date_day", date_day_helper),
+    ("date_list", date_list_helper),
+    ("overdue", overdue_helper),
+    ("ago", ago_helper),
+    ("number_words", number_words_helper),
+    ("count", count_helper),
+    ("plural", plural_helper),
+    ("usted", usted_helper),
+    ("pad", pad_helper),
+    ("padl", padl_helper),
+    ("eq", eq_helper),
+];
+
 fn other(msg: String) -> RenderError {
     RenderErrorReason::Other(msg).into()
 }
 
+/// One argument of a helper call, as both renderers see it: its value, the variable it names
+/// (`None` for a literal written in the template or a subexpression's result), and whether
+/// that variable is missing from the context.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Arg<'a> {
+    /// The value (`null` when missing).
+    pub value: Val<'a>,
+    /// The path written in the template, for a variable.
+    pub path: Option<&'a str>,
+    /// The variable does not exist.
+    pub missing: bool,
+}
+
+impl<'a> Arg<'a> {
+    fn from_handlebars(p: &'a PathAndJson<'_>) -> Arg<'a> {
+        Arg {
+            value: Val::Json(p.value()),
+            path: p.relative_path().map(String::as_str),
+            missing: p.is_value_missing(),
+        }
+    }
+}
+
 /// Parameter `idx` of helper `name`, which must exist and not be a missing variable.
-fn param<'a, 'rc>(
-    h: &'a Helper<'rc>,
+fn param<'a, 'v>(
+    h: &'a [Arg<'v>],
     idx: usize,
     name: &'static str,
-) -> Result<&'a PathAndJson<'rc>, RenderError> {
+) -> Result<&'a Arg<'v>, RenderError> {
     let p = h
-        .param(idx)
+        .get(idx)
         .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, idx))?;
-    if p.is_value_missing() {
-        return Err(RenderErrorReason::MissingVariable(p.relative_path().cloned()).into());
+    if p.missing {
+        return Err(RenderErrorReason::MissingVariable(p.path.map(str::to_owned)).into());
     }
     Ok(p)
 }
 
-fn describe(p: &PathAndJson<'_>) -> String {
-    match p.relative_path() {
-        Some(path) => format!("`{path}` = {}", p.value()),
-        None => p.value().to_string(),
+fn describe(p: &Arg<'_>) -> String {
+    match p.path {
+        Some(path) => format!("`{path}` = {}", p.value),
+        None => p.value.to_string(),
     }
 }
 
-fn decimal_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<Decimal, RenderError> {
+fn decimal_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<Decimal, RenderError> {
     let p = param(h, idx, name)?;
-    let parsed = match p.value() {
-        Value::String(s) => Decimal::from_str(s.trim()).ok(),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
+    let parsed = match p.value.kind() {
+        Kind::Str(s) => Decimal::from_str(s.trim()).ok(),
+        Kind::Num(n) => Decimal::from_str(&n.to_string()).ok(),
         _ => None,
     };
     parsed.ok_or_else(|| {
@@ -114,11 +142,11 @@ fn decimal_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<Decim
     })
 }
 
-fn int_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<i64, RenderError> {
+fn int_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<i64, RenderError> {
     let p = param(h, idx, name)?;
-    let parsed = match p.value() {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+    let parsed = match p.value.kind() {
+        Kind::Num(n) => n.as_i64(),
+        Kind::Str(s) => s.trim().parse().ok(),
         _ => None,
     };
     parsed.ok_or_else(|| {
@@ -129,22 +157,21 @@ fn int_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<i64, Rend
     })
 }
 
-fn str_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<String, RenderError> {
+fn str_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<String, RenderError> {
     let p = param(h, idx, name)?;
-    match p.value() {
-        Value::Null => Err(other(format!("{name}: expected text, got {}", describe(p)))),
-        v => Ok(v.render()),
+    match p.value.kind() {
+        Kind::Null => Err(other(format!("{name}: expected text, got {}", describe(p)))),
+        _ => Ok(p.value.render().into_owned()),
     }
 }
 
-fn parse_date(v: &Value) -> Option<NaiveDate> {
-    v.as_str()
-        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+fn parse_date(v: Val<'_>) -> Option<NaiveDate> {
+    v.as_str().and_then(dates::parse_iso)
 }
 
-fn date_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<NaiveDate, RenderError> {
+fn date_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<NaiveDate, RenderError> {
     let p = param(h, idx, name)?;
-    parse_date(p.value()).ok_or_else(|| {
+    parse_date(p.value).ok_or_else(|| {
         other(format!(
             "{name}: expected a date YYYY-MM-DD, got {}",
             describe(p)
@@ -152,10 +179,9 @@ fn date_param(h: &Helper<'_>, idx: usize, name: &'static str) -> Result<NaiveDat
     })
 }
 
-fn root_str<'a>(ctx: &'a Context, key: &str, helper: &str) -> Result<&'a str, RenderError> {
-    ctx.data()
-        .get(key)
-        .and_then(Value::as_str)
+fn root_str<'a>(ctx: Val<'a>, key: &str, helper: &str) -> Result<&'a str, RenderError> {
+    ctx.get(key)
+        .and_then(Val::as_str)
         .ok_or_else(|| other(format!("{helper}: the context has no `{key}`")))
 }
 
@@ -163,28 +189,33 @@ fn root_str<'a>(ctx: &'a Context, key: &str, helper: &str) -> Result<&'a str, Re
 /// a value of the context), escaped like any `{{value}}`; then text written in the template
 /// itself (a literal parameter), as is.
 #[derive(Debug, Default)]
-struct Written {
-    escaped: String,
-    as_is: String,
+pub(crate) struct Written<'a> {
+    /// Text made from data, escaped like any value.
+    pub escaped: Cow<'a, str>,
+    /// Text written in the template, as is.
+    pub as_is: Cow<'a, str>,
 }
 
-impl Written {
+impl<'a> Written<'a> {
     /// Text made from data.
-    fn escaped(text: String) -> Written {
+    fn escaped(text: String) -> Written<'a> {
         Written {
-            escaped: text,
-            as_is: String::new(),
+            escaped: Cow::Owned(text),
+            as_is: Cow::Borrowed(""),
         }
     }
 
     /// A parameter: as is if it is a literal written in the template, escaped if from data.
-    fn param(p: &PathAndJson<'_>) -> Written {
-        let text = p.value().render();
-        if p.relative_path().is_some() {
-            Written::escaped(text)
+    fn param(p: &Arg<'a>) -> Written<'a> {
+        let text = p.value.render();
+        if p.path.is_some() {
+            Written {
+                escaped: text,
+                as_is: Cow::Borrowed(""),
+            }
         } else {
             Written {
-                escaped: String::new(),
+                escaped: Cow::Borrowed(""),
                 as_is: text,
             }
         }
@@ -192,7 +223,7 @@ impl Written {
 }
 
 /// The logic of an inline helper: its parameters and the root context in, its text out.
-type Logic = fn(&Helper<'_>, &Context) -> Result<Written, RenderError>;
+pub(crate) type Logic = for<'a> fn(&[Arg<'a>], Val<'a>) -> Result<Written<'a>, RenderError>;
 
 /// The adapter that makes a [`Logic`] a Handlebars helper: it writes the [`Written`] text,
 /// escaping the data part with the registry's escape function unless escaping is off (plain
@@ -208,7 +239,8 @@ impl HelperDef for Inline {
         rc: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let written = (self.0)(h, ctx)?;
+        let args: Vec<Arg<'_>> = h.params().iter().map(Arg::from_handlebars).collect();
+        let written = (self.0)(&args, Val::Json(ctx.data()))?;
         if !written.escaped.is_empty() {
             if rc.is_disable_escape() {
                 out.write(&written.escaped)?;
@@ -224,7 +256,7 @@ impl HelperDef for Inline {
 }
 
 /// `{{money amount currency}}` → `1.234,56 €` (es-ES), `$1,234.56` (es-MX), `1,234.56 EUR`.
-fn money_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
+fn money_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let amount = decimal_param(h, 0, "money")?;
     let currency = str_param(h, 1, "money")?;
     let locale = root_str(ctx, "locale", "money")?;
@@ -234,7 +266,7 @@ fn money_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
 }
 
 /// `{{percent rate}}` → `10,15 %` (es-ES), `10.15%` (es-MX).
-fn percent_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
+fn percent_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let rate = decimal_param(h, 0, "percent")?;
     let locale = root_str(ctx, "locale", "percent")?;
     let s = money::format_percent(rate, locale).map_err(|e| other(format!("percent: {e}")))?;
@@ -242,28 +274,27 @@ fn percent_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError>
 }
 
 /// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
-fn date_long_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn date_long_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_long")?;
     Ok(Written::escaped(dates::date_long(d)))
 }
 
 /// `{{date_short due_date}}` → `27/11/2026`.
-fn date_short_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn date_short_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_short")?;
     Ok(Written::escaped(dates::date_short(d)))
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
-fn date_text_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn date_text_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_text")?;
     Ok(Written::escaped(dates::date_text(d)))
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
-fn date_day_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
+fn date_day_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_day")?;
     let today = ctx
-        .data()
         .get("today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_day: the context has no valid `today`".to_owned()))?;
@@ -272,14 +303,13 @@ fn date_day_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError
 
 /// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
 /// element (or each element, if it is a date).
-fn date_list_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
+fn date_list_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let p = param(h, 0, "date_list")?;
     let items = p
-        .value()
-        .as_array()
+        .value
+        .items()
         .ok_or_else(|| other(format!("date_list: expected a list, got {}", describe(p))))?;
     let days: Option<Vec<NaiveDate>> = items
-        .iter()
         .map(|v| parse_date(v.get("date").unwrap_or(v)))
         .collect();
     let days = days.ok_or_else(|| {
@@ -289,7 +319,6 @@ fn date_list_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderErro
         ))
     })?;
     let today = ctx
-        .data()
         .get("today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_list: the context has no valid `today`".to_owned()))?;
@@ -297,28 +326,28 @@ fn date_list_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderErro
 }
 
 /// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.
-fn overdue_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn overdue_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "overdue")?;
     Ok(Written::escaped(dates::overdue_words(n)))
 }
 
 /// `{{ago days}}` → `hoy`, `ayer`, `hace tres días`.
-fn ago_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn ago_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "ago")?;
     Ok(Written::escaped(dates::ago_words(n)))
 }
 
 /// `{{number_words 3}}` → `tres` (digits above twenty).
-fn number_words_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn number_words_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "number_words")?;
     let s = u64::try_from(n).map_or_else(|_| n.to_string(), dates::number_words);
     Ok(Written::escaped(s))
 }
 
-fn plural_choice<'a, 'rc>(
-    h: &'a Helper<'rc>,
+fn plural_choice<'a, 'v>(
+    h: &'a [Arg<'v>],
     name: &'static str,
-) -> Result<(i64, &'a PathAndJson<'rc>), RenderError> {
+) -> Result<(i64, &'a Arg<'v>), RenderError> {
     let n = int_param(h, 0, name)?;
     let form = if n == 1 {
         param(h, 1, name)?
@@ -329,33 +358,32 @@ fn plural_choice<'a, 'rc>(
 }
 
 /// `{{count summary.invoice_count "factura" "facturas"}}` → `1 factura`, `3 facturas`.
-fn count_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn count_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let (n, form) = plural_choice(h, "count")?;
     let mut written = Written::param(form);
     // The number is data; a form from data follows it in the same escaped text.
-    written.escaped.insert_str(0, &format!("{n} "));
+    written.escaped = Cow::Owned(format!("{n} {}", written.escaped));
     Ok(written)
 }
 
 /// `{{plural summary.invoice_count "la factura" "las facturas"}}` → the form only.
-fn plural_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn plural_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let (_, form) = plural_choice(h, "plural")?;
     Ok(Written::param(form))
 }
 
 /// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
-fn usted_helper(h: &Helper<'_>, ctx: &Context) -> Result<Written, RenderError> {
+fn usted_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let tuteo = ctx
-        .data()
         .get("tuteo")
-        .and_then(Value::as_bool)
+        .and_then(Val::as_bool)
         .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
     let usted = param(h, 0, "usted")?;
     let tu = param(h, 1, "usted")?;
     Ok(Written::param(if tuteo { tu } else { usted }))
 }
 
-fn pad_common(h: &Helper<'_>, name: &'static str, right: bool) -> Result<String, RenderError> {
+fn pad_common(h: &[Arg<'_>], name: &'static str, right: bool) -> Result<String, RenderError> {
     let text = str_param(h, 0, name)?;
     let width = usize::try_from(int_param(h, 1, name)?).unwrap_or(0);
     let len = text.chars().count();
@@ -368,25 +396,25 @@ fn pad_common(h: &Helper<'_>, name: &'static str, right: bool) -> Result<String,
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
-fn pad_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn pad_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let s = pad_common(h, "pad", false)?;
     Ok(Written::escaped(s))
 }
 
 /// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
-fn padl_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn padl_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let s = pad_common(h, "padl", true)?;
     Ok(Written::escaped(s))
 }
 
 /// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
-fn eq_helper(h: &Helper<'_>, _: &Context) -> Result<Written, RenderError> {
+fn eq_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
     let a = param(h, 0, "eq")?;
     let b = param(h, 1, "eq")?;
-    let same = if a.value() == b.value() { "true" } else { "" };
+    let same = if a.value.same(b.value) { "true" } else { "" };
     Ok(Written {
-        escaped: String::new(),
-        as_is: same.to_owned(),
+        escaped: Cow::Borrowed(""),
+        as_is: Cow::Borrowed(same),
     })
 }
 
@@ -399,7 +427,12 @@ fn conditional<'reg, 'rc>(
     positive: bool,
 ) -> HelperResult {
     let name = if positive { "if" } else { "unless" };
-    let p = param(h, 0, name)?;
+    let p = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?;
+    if p.is_value_missing() {
+        return Err(RenderErrorReason::MissingVariable(p.relative_path().cloned()).into());
+    }
     let truthy = p.value().is_truthy(false) == positive;
     match if truthy { h.template() } else { h.inverse() } {
         Some(t) => t.render(r, ctx, rc, out),
@@ -432,7 +465,7 @@ fn unless_helper<'reg, 'rc>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn render(tpl: &str, data: &Value) -> Result<String, RenderError> {
         let mut hb = Handlebars::new();

@@ -7,6 +7,7 @@
 //! rendered without escaping, email HTML and letters with HTML escaping, Telegram with the
 //! escaping its `parse_mode=HTML` needs. See `docs/templates.md` for variables and helpers.
 
+mod compiled;
 pub mod context;
 mod cycles;
 pub mod dates;
@@ -17,6 +18,7 @@ pub mod lint;
 pub mod money;
 pub mod sample;
 pub mod syntax;
+mod value;
 pub mod words;
 
 use std::collections::BTreeMap;
@@ -180,11 +182,78 @@ pub struct Renderer {
     text: Handlebars<'static>,
     html: Handlebars<'static>,
     telegram: Handlebars<'static>,
-    /// The same templates with plain partials pasted in ([`inline`]): what renders; the
-    /// registries above report errors. Built on the first render (a command that renders
-    /// nothing does not pay for it); `None` if a pasted copy does not compile.
-    fast: std::sync::OnceLock<Option<[Handlebars<'static>; 3]>>,
+    /// What renders; the registries above report errors. Built on the first render (a
+    /// command that renders nothing does not pay for it).
+    fast: std::sync::OnceLock<Fast>,
     sources: BTreeMap<String, TemplateSource>,
+}
+
+/// The templates prepared for speed: each compiled to a program ([`compiled`]) where it can be,
+/// and the same templates with plain partials pasted in ([`inline`]) for Handlebars to render
+/// the others and the messages a program gives back.
+struct Fast {
+    /// The pasted copies; `None` if one does not compile.
+    registries: Option<[Handlebars<'static>; 3]>,
+    /// Programs by template name (partials excepted).
+    programs: std::collections::HashMap<String, compiled::Program>,
+}
+
+impl Fast {
+    fn new(renderer: &Renderer) -> Fast {
+        let registries = inline::compile(&renderer.sources, registry_for);
+        let originals = [&renderer.text, &renderer.html, &renderer.telegram];
+        let mut programs = std::collections::HashMap::new();
+        for name in renderer.sources.keys().filter(|n| !n.starts_with('_')) {
+            let i = output_of(name);
+            let hb = registries.as_ref().map_or(originals[i], |r| &r[i]);
+            let escape = [
+                compiled::Escape::None,
+                compiled::Escape::Html,
+                compiled::Escape::Telegram,
+            ][i];
+            if let Some(program) = compiled::compile(hb, name, escape) {
+                programs.insert(name.clone(), program);
+            }
+        }
+        Fast {
+            registries,
+            programs,
+        }
+    }
+}
+
+/// The context of one render, as the compiled programs and Handlebars read it.
+enum Data<'a> {
+    /// JSON, given.
+    Json(&'a serde_json::Value),
+    /// Laid flat, with the JSON built on first need.
+    Flat {
+        flat: &'a value::Flat,
+        ctx: &'a RenderContext,
+        json: &'a std::cell::OnceCell<serde_json::Value>,
+    },
+}
+
+impl Data<'_> {
+    fn val(&self) -> value::Val<'_> {
+        match self {
+            Data::Json(v) => value::Val::Json(v),
+            Data::Flat { flat, .. } => flat.root(),
+        }
+    }
+
+    fn json(&self) -> Result<&serde_json::Value, RenderError> {
+        match self {
+            Data::Json(v) => Ok(v),
+            Data::Flat { ctx, json, .. } => {
+                if let Some(v) = json.get() {
+                    return Ok(v);
+                }
+                let v = ctx.to_value()?;
+                Ok(json.get_or_init(|| v))
+            }
+        }
+    }
 }
 
 /// Escaping for Telegram's `parse_mode=HTML`: only `&`, `<`, `>` and `"` are special there.
@@ -303,7 +372,22 @@ impl Renderer {
         channel: Medium,
         ctx: &RenderContext,
     ) -> Result<Rendered, RenderError> {
-        let data = ctx.to_value()?;
+        // The compiled programs read the context laid flat; Handlebars, for a template they
+        // do not handle or an error to report, gets the JSON, built only then.
+        let json = std::cell::OnceCell::new();
+        let flat = value::Flat::of(ctx, "summary", &ctx.summary());
+        let whole;
+        let data = match &flat {
+            Some(flat) => Data::Flat {
+                flat,
+                ctx,
+                json: &json,
+            },
+            None => {
+                whole = ctx.to_value()?;
+                Data::Json(&whole)
+            }
+        };
         let need = |name: String| -> Result<String, RenderError> {
             if self.has_template(&name) {
                 Ok(name)
@@ -317,13 +401,13 @@ impl Renderer {
         };
         match channel {
             Medium::Email | Medium::Letter => {
-                let subject = self.render_part(&need(format!("{kind}.email.subject"))?, &data)?;
-                let text = self.render_part(&need(format!("{kind}.email.txt"))?, &data)?;
+                let subject = self.render_data(&need(format!("{kind}.email.subject"))?, &data)?;
+                let text = self.render_data(&need(format!("{kind}.email.txt"))?, &data)?;
                 let html_name = match channel {
                     Medium::Letter => Some(need(format!("{kind}.letter"))?),
                     _ => Some(format!("{kind}.email.html")).filter(|n| self.has_template(n)),
                 };
-                let html = html_name.map(|n| self.render_part(&n, &data)).transpose()?;
+                let html = html_name.map(|n| self.render_data(&n, &data)).transpose()?;
                 Ok(Rendered {
                     subject: Some(subject),
                     text,
@@ -332,7 +416,7 @@ impl Renderer {
             }
             Medium::Telegram => Ok(Rendered {
                 subject: None,
-                text: self.render_part(&need(format!("{kind}.telegram"))?, &data)?,
+                text: self.render_data(&need(format!("{kind}.telegram"))?, &data)?,
                 html: None,
             }),
         }
@@ -343,6 +427,10 @@ impl Renderer {
     /// `*.email.html` and `*.letter` use HTML escaping, `*.telegram` Telegram escaping, and
     /// everything else (subjects, plain text) none.
     pub fn render_part(&self, name: &str, data: &serde_json::Value) -> Result<String, RenderError> {
+        self.render_data(name, &Data::Json(data))
+    }
+
+    fn render_data(&self, name: &str, data: &Data<'_>) -> Result<String, RenderError> {
         let i = output_of(name);
         let hb = [&self.text, &self.html, &self.telegram][i];
         let format = match i {
@@ -350,11 +438,15 @@ impl Renderer {
             _ if name.ends_with(".subject") => Format::Line,
             _ => Format::Text,
         };
-        let fast = self
-            .fast
-            .get_or_init(|| inline::compile(&self.sources, registry_for));
+        let fast = self.fast.get_or_init(|| Fast::new(self));
+        if let Some(program) = fast.programs.get(name)
+            && let Ok(raw) = compiled::run(program, data.val())
+        {
+            return Ok(tidy(&raw, format));
+        }
+        let data = data.json()?;
         // The error, if any, from the original templates: it names the partial's own file.
-        let raw = match fast.as_ref().map(|f| f[i].render(name, data)) {
+        let raw = match fast.registries.as_ref().map(|f| f[i].render(name, data)) {
             Some(Ok(raw)) => raw,
             _ => hb
                 .render(name, data)
@@ -455,10 +547,25 @@ enum Format {
 /// Normalises whitespace so templates can be laid out for readability.
 fn tidy(raw: &str, format: Format) -> String {
     match format {
-        Format::Line => raw.split_whitespace().collect::<Vec<_>>().join(" "),
-        Format::Html => raw.trim().to_owned() + "\n",
+        Format::Line => {
+            let mut out = String::with_capacity(raw.len());
+            for word in raw.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+            out
+        }
+        Format::Html => {
+            let trimmed = raw.trim();
+            let mut out = String::with_capacity(trimmed.len() + 1);
+            out.push_str(trimmed);
+            out.push('\n');
+            out
+        }
         Format::Text => {
-            let mut out = String::new();
+            let mut out = String::with_capacity(raw.len());
             let mut blank = 0;
             for line in raw.trim().lines().map(str::trim_end) {
                 if line.is_empty() {

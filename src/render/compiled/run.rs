@@ -1,0 +1,461 @@
+//! Running a compiled [`Program`] against the context: Handlebars' lookup and block rules
+//! (`context.rs`, `partial.rs`, the `each` helper) restated over borrowed values.
+
+use serde_json::Value;
+
+use super::{Arg, CPath, Escape, Fallback, Op, Program};
+use crate::render::helpers::{self, Written};
+use crate::render::value::{Kind, Val};
+
+static NULL: Value = Value::Null;
+
+/// `@index`, `@first`, `@last` (and `@key` over an object) of an `#each` iteration.
+#[derive(Debug, Clone)]
+struct Locals {
+    index: Value,
+    first: Value,
+    last: Value,
+    key: Option<Value>,
+}
+
+impl Locals {
+    fn get(&self, name: &str) -> Option<&Value> {
+        match name {
+            "index" => Some(&self.index),
+            "first" => Some(&self.first),
+            "last" => Some(&self.last),
+            "key" => self.key.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// What `{{> @partial-block}}` writes in a scope.
+#[derive(Debug, Clone, Copy)]
+enum PartialBlock<'a> {
+    /// Not a partial's scope: ask the enclosing one.
+    Inherit,
+    /// A partial's scope: its block's rendered text, if it was called as a block.
+    Own(Option<&'a str>),
+}
+
+/// One of Handlebars' block contexts: the root, an `#each` iteration, or a partial.
+struct Scope<'a> {
+    /// The value names are looked up in.
+    base: Val<'a>,
+    /// A partial's hash values: block parameters for everything inside it.
+    params: &'a [(String, Value)],
+    /// `base` is really `base` plus the hash values of this or an enclosing partial: fine
+    /// for names (the hash values answer as parameters first), not as a whole value.
+    merged: bool,
+    locals: Option<Locals>,
+    partial_block: PartialBlock<'a>,
+    parent: Option<&'a Scope<'a>>,
+}
+
+impl<'a> Scope<'a> {
+    fn ancestor(&self, level: usize) -> Option<&Scope<'a>> {
+        let mut s = self;
+        for _ in 0..level {
+            s = s.parent?;
+        }
+        Some(s)
+    }
+
+    fn param(&self, name: &str) -> Option<Val<'a>> {
+        let mut s = Some(self);
+        while let Some(scope) = s {
+            if let Some((_, v)) = scope.params.iter().find(|(k, _)| k == name) {
+                return Some(Val::Json(v));
+            }
+            s = scope.parent;
+        }
+        None
+    }
+
+    fn partial_block(&self) -> Option<&'a str> {
+        let mut s = Some(self);
+        while let Some(scope) = s {
+            if let PartialBlock::Own(content) = scope.partial_block {
+                return content;
+            }
+            s = scope.parent;
+        }
+        None
+    }
+
+    /// A child scope (an iteration) over `base`.
+    fn child<'b>(&'b self, base: Val<'b>, locals: Locals) -> Scope<'b> {
+        Scope {
+            base,
+            params: &[],
+            merged: false,
+            locals: Some(locals),
+            partial_block: PartialBlock::Inherit,
+            parent: Some(self),
+        }
+    }
+}
+
+/// Renders `program` against `data` (the context), or [`Fallback`] where Handlebars must
+/// render it (an error to report, or something the program does not handle).
+pub(in crate::render) fn run(program: &Program, data: Val<'_>) -> Result<String, Fallback> {
+    let root = Scope {
+        base: data,
+        params: &[],
+        merged: false,
+        locals: None,
+        partial_block: PartialBlock::Inherit,
+        parent: None,
+    };
+    let mut out = String::with_capacity(4096);
+    Runner {
+        root: data,
+        escape: program.escape,
+    }
+    .ops(&program.ops, &root, &mut out)?;
+    Ok(out)
+}
+
+struct Runner<'d> {
+    root: Val<'d>,
+    escape: Escape,
+}
+
+/// Most arguments a helper call can have here (more: Handlebars renders the template).
+const MAX_ARGS: usize = 4;
+
+/// A value read from the context, or computed (a subexpression's text).
+enum Got<'a> {
+    Read(Val<'a>),
+    Made(Value),
+}
+
+/// An evaluated argument: its value and the path it was read from.
+struct Evaluated<'a> {
+    value: Got<'a>,
+    path: Option<&'a str>,
+    missing: bool,
+}
+
+impl Evaluated<'_> {
+    const NONE: Evaluated<'static> = Evaluated {
+        value: Got::Read(Val::Json(&NULL)),
+        path: None,
+        missing: true,
+    };
+
+    fn val(&self) -> Val<'_> {
+        match &self.value {
+            Got::Read(v) => *v,
+            Got::Made(v) => Val::Json(v),
+        }
+    }
+
+    fn into_json(self) -> Value {
+        match self.value {
+            Got::Read(v) => v.to_json(),
+            Got::Made(v) => v,
+        }
+    }
+}
+
+impl<'d> Runner<'d> {
+    fn ops(&self, ops: &[Op], scope: &Scope<'_>, out: &mut String) -> Result<(), Fallback> {
+        for op in ops {
+            match op {
+                Op::Text(s) => out.push_str(s),
+                Op::Value { path, escape } => {
+                    let v = self.resolve(path, scope)?.ok_or(Fallback)?;
+                    self.write_escaped(&v.render(), *escape, out);
+                }
+                Op::Helper {
+                    logic,
+                    args,
+                    escape,
+                } => self.call(*logic, args, scope, |w| {
+                    self.write_escaped(&w.escaped, *escape, out);
+                    out.push_str(&w.as_is);
+                })?,
+                Op::If {
+                    cond,
+                    positive,
+                    then,
+                    otherwise,
+                } => {
+                    let c = self.arg(cond, scope)?;
+                    if c.missing {
+                        return Err(Fallback);
+                    }
+                    let branch = if c.val().truthy() == *positive {
+                        then
+                    } else {
+                        otherwise
+                    };
+                    self.ops(branch, scope, out)?;
+                }
+                Op::Each {
+                    list,
+                    body,
+                    otherwise,
+                } => self.each(list, body, otherwise.as_deref(), scope, out)?,
+                Op::Partial { body, hash, block } => {
+                    self.partial(body, hash, block.as_deref(), scope, out)?;
+                }
+                Op::PartialBlock => out.push_str(scope.partial_block().ok_or(Fallback)?),
+            }
+        }
+        Ok(())
+    }
+
+    fn each(
+        &self,
+        list: &Arg,
+        body: &[Op],
+        otherwise: Option<&[Op]>,
+        scope: &Scope<'_>,
+        out: &mut String,
+    ) -> Result<(), Fallback> {
+        let v = self.arg(list, scope)?;
+        let locals = |i: usize, len: usize, key: Option<&String>| Locals {
+            index: Value::from(i),
+            first: Value::Bool(i == 0),
+            last: Value::Bool(i + 1 == len),
+            key: key.map(|k| Value::String(k.clone())),
+        };
+        let val = v.val();
+        let len = val.len();
+        match (val.kind(), val, otherwise) {
+            (Kind::Array, _, o) if len > 0 || o.is_none() => {
+                // The iterations sit in one block: `../` from inside goes to the scope outside.
+                for (i, item) in val.items().into_iter().flatten().enumerate() {
+                    let child = scope.child(item, locals(i, len, None));
+                    self.ops(body, &child, out)?;
+                }
+                Ok(())
+            }
+            // Over an object's fields, only in JSON (the flat form keeps the fields in
+            // declaration order, JSON in name order).
+            (Kind::Object, Val::Json(Value::Object(map)), o) if len > 0 || o.is_none() => {
+                for (i, (k, item)) in map.iter().enumerate() {
+                    let child = scope.child(Val::Json(item), locals(i, len, Some(k)));
+                    self.ops(body, &child, out)?;
+                }
+                Ok(())
+            }
+            (Kind::Object, Val::Flat(..), _) => Err(Fallback),
+            (_, _, Some(o)) => self.ops(o, scope, out),
+            // Strict mode: Handlebars reports the missing or empty list.
+            (_, _, None) => Err(Fallback),
+        }
+    }
+
+    fn partial(
+        &self,
+        body: &[Op],
+        hash: &[(String, Arg)],
+        block: Option<&[Op]>,
+        scope: &Scope<'_>,
+        out: &mut String,
+    ) -> Result<(), Fallback> {
+        let mut params = Vec::with_capacity(hash.len());
+        for (k, a) in hash {
+            params.push((k.clone(), self.arg(a, scope)?.into_json()));
+        }
+        let mut inner = Scope {
+            base: scope.base,
+            params: &params,
+            merged: scope.merged || !params.is_empty(),
+            locals: scope.locals.clone(),
+            partial_block: PartialBlock::Inherit,
+            parent: Some(scope),
+        };
+        // The block is rendered first, in the partial's scope, where `@partial-block` is
+        // still the enclosing partial's.
+        let content = match block {
+            Some(ops) => {
+                let mut s = String::new();
+                self.ops(ops, &inner, &mut s)?;
+                Some(s)
+            }
+            None => None,
+        };
+        inner.partial_block = PartialBlock::Own(content.as_deref());
+        self.ops(body, &inner, out)
+    }
+
+    /// Calls helper `logic` on `args` and hands what it writes to `f`. Up to [`MAX_ARGS`]
+    /// arguments live on the stack (the default templates use three at most).
+    fn call<R>(
+        &self,
+        logic: helpers::Logic,
+        args: &[Arg],
+        scope: &Scope<'_>,
+        f: impl FnOnce(&Written<'_>) -> R,
+    ) -> Result<R, Fallback> {
+        if args.len() > MAX_ARGS {
+            return Err(Fallback);
+        }
+        let mut values: [Evaluated<'_>; MAX_ARGS] = std::array::from_fn(|_| Evaluated::NONE);
+        for (slot, a) in values.iter_mut().zip(args) {
+            *slot = self.arg(a, scope)?;
+        }
+        let params: [helpers::Arg<'_>; MAX_ARGS] = std::array::from_fn(|i| helpers::Arg {
+            value: values[i].val(),
+            path: values[i].path,
+            missing: values[i].missing,
+        });
+        let written = logic(&params[..args.len()], self.root).map_err(|_| Fallback)?;
+        Ok(f(&written))
+    }
+
+    fn arg<'a>(&self, a: &'a Arg, scope: &'a Scope<'a>) -> Result<Evaluated<'a>, Fallback>
+    where
+        'd: 'a,
+    {
+        Ok(match a {
+            Arg::Path(p) => {
+                let raw = match p {
+                    CPath::Local { raw, .. } | CPath::Relative { raw, .. } => raw.as_str(),
+                };
+                match self.resolve(p, scope)? {
+                    Some(v) => Evaluated {
+                        value: Got::Read(v),
+                        path: Some(raw),
+                        missing: false,
+                    },
+                    None => Evaluated {
+                        value: Got::Read(Val::Json(&NULL)),
+                        path: Some(raw),
+                        missing: true,
+                    },
+                }
+            }
+            Arg::Literal(v) => Evaluated {
+                value: Got::Read(Val::Json(v)),
+                path: None,
+                missing: false,
+            },
+            Arg::Sub(logic, args) => {
+                // A subexpression's text is not escaped: Handlebars turns escaping off for it.
+                let text = self.call(*logic, args, scope, |w| {
+                    let mut s = String::with_capacity(w.escaped.len() + w.as_is.len());
+                    s.push_str(&w.escaped);
+                    s.push_str(&w.as_is);
+                    s
+                })?;
+                Evaluated {
+                    value: Got::Made(Value::String(text)),
+                    path: None,
+                    missing: false,
+                }
+            }
+        })
+    }
+
+    /// The value at `p`, `None` if missing, like `Context::navigate`.
+    fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<Val<'a>>, Fallback>
+    where
+        'd: 'a,
+    {
+        match p {
+            CPath::Local { level, name, .. } => Ok(scope
+                .ancestor(*level)
+                .and_then(|s| s.locals.as_ref())
+                .and_then(|l| l.get(name))
+                .map(Val::Json)),
+            CPath::Relative {
+                up,
+                root,
+                params,
+                segs,
+                ..
+            } => {
+                if *params
+                    && let Some(first) = segs.first()
+                    && let Some(v) = scope.param(first)
+                {
+                    return walk(v, &segs[1..]);
+                }
+                let base = if *root {
+                    self.root
+                } else {
+                    // Past the outermost block, Handlebars uses the innermost one.
+                    let s = scope.ancestor(*up).unwrap_or(scope);
+                    if s.merged && segs.is_empty() {
+                        return Err(Fallback);
+                    }
+                    s.base
+                };
+                walk(base, segs)
+            }
+        }
+    }
+
+    fn write_escaped(&self, s: &str, escape: bool, out: &mut String) {
+        match (escape, self.escape) {
+            (false, _) | (_, Escape::None) => out.push_str(s),
+            (true, Escape::Html) => escape_into(s, out, html_entity),
+            (true, Escape::Telegram) => escape_into(s, out, telegram_entity),
+        }
+    }
+}
+
+/// `segs` under `v`, like Handlebars' `get_data`: a list takes numbers only.
+fn walk<'a>(v: Val<'a>, segs: &[String]) -> Result<Option<Val<'a>>, Fallback> {
+    let mut cur = v;
+    for s in segs {
+        let next = match cur.kind() {
+            Kind::Object => cur.get(s),
+            Kind::Array => {
+                let i = s.parse::<usize>().map_err(|_| Fallback)?;
+                cur.items().and_then(|mut it| it.nth(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(v) => cur = v,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(cur))
+}
+
+/// The characters `handlebars::html_escape` replaces.
+fn html_entity(c: u8) -> Option<&'static str> {
+    match c {
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'&' => Some("&amp;"),
+        b'\'' => Some("&#x27;"),
+        b'`' => Some("&#x60;"),
+        b'=' => Some("&#x3D;"),
+        _ => None,
+    }
+}
+
+/// The characters [`crate::render::telegram_escape`] replaces.
+fn telegram_entity(c: u8) -> Option<&'static str> {
+    match c {
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'&' => Some("&amp;"),
+        _ => None,
+    }
+}
+
+/// Appends `s` with the ASCII characters `entity` names replaced (all are ASCII, so the
+/// byte positions are character boundaries).
+fn escape_into(s: &str, out: &mut String, entity: fn(u8) -> Option<&'static str>) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(e) = entity(b) {
+            out.push_str(&s[start..i]);
+            out.push_str(e);
+            start = i + 1;
+        }
+    }
+    out.push_str(&s[start..]);
+}

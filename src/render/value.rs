@@ -1,0 +1,572 @@
+//! The values templates read, without building a `serde_json::Value` per message.
+//!
+//! Handlebars needs the context as a JSON tree; building one per message (a map node and a
+//! key string per field, a string per value, then dropping them all) cost about a quarter of a
+//! compiled render. [`Flat`] is the same tree laid out in two buffers, a list of nodes in
+//! document order and one string holding every text, written by serde in one pass (the
+//! context's own `Serialize`, so names and formats are exactly `to_value`'s). [`Val`] reads
+//! either form, so the helpers and the compiled programs work on both.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use handlebars::{JsonRender, JsonTruthy};
+use serde::ser::{self, Serialize};
+use serde_json::{Number, Value};
+
+/// A value in the render context: a node of a [`Flat`] tree, or a JSON value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Val<'a> {
+    /// A JSON value (Handlebars' data, a partial's hash value, a helper's result).
+    Json(&'a Value),
+    /// Node `n` of a flat tree.
+    Flat(&'a Flat, u32),
+}
+
+/// What a value is, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind<'a> {
+    Null,
+    Bool(bool),
+    Num(&'a Number),
+    Str(&'a str),
+    Array,
+    Object,
+}
+
+impl<'a> Val<'a> {
+    /// What the value is.
+    pub(crate) fn kind(self) -> Kind<'a> {
+        match self {
+            Val::Json(v) => match v {
+                Value::Null => Kind::Null,
+                Value::Bool(b) => Kind::Bool(*b),
+                Value::Number(n) => Kind::Num(n),
+                Value::String(s) => Kind::Str(s),
+                Value::Array(_) => Kind::Array,
+                Value::Object(_) => Kind::Object,
+            },
+            Val::Flat(f, i) => match &f.nodes[i as usize].what {
+                What::Null => Kind::Null,
+                What::Bool(b) => Kind::Bool(*b),
+                What::Num(n) => Kind::Num(n),
+                What::Str(a, b) => Kind::Str(&f.text[*a as usize..*b as usize]),
+                What::Array => Kind::Array,
+                What::Object => Kind::Object,
+            },
+        }
+    }
+
+    /// The text of a string.
+    pub(crate) fn as_str(self) -> Option<&'a str> {
+        match self.kind() {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A boolean.
+    pub(crate) fn as_bool(self) -> Option<bool> {
+        match self.kind() {
+            Kind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Field `key` of an object.
+    pub(crate) fn get(self, key: &str) -> Option<Val<'a>> {
+        match self {
+            Val::Json(v) => v.as_object()?.get(key).map(Val::Json),
+            Val::Flat(f, i) => {
+                if !matches!(f.nodes[i as usize].what, What::Object) {
+                    return None;
+                }
+                // Length and first byte first: most fields differ there, without a memcmp.
+                let (len, first) = (key.len(), key.as_bytes().first());
+                f.children(i)
+                    .find(|&c| {
+                        let k = f.nodes[c as usize].key;
+                        k.len() == len && k.as_bytes().first() == first && k == key
+                    })
+                    .map(|c| Val::Flat(f, c))
+            }
+        }
+    }
+
+    /// The elements of an array (`None` if not an array).
+    pub(crate) fn items(self) -> Option<Items<'a>> {
+        match self {
+            Val::Json(Value::Array(a)) => Some(Items::Json(a.iter())),
+            Val::Flat(f, i) if matches!(f.nodes[i as usize].what, What::Array) => {
+                Some(Items::Flat(f, i + 1, f.nodes[i as usize].end))
+            }
+            _ => None,
+        }
+    }
+
+    /// Number of elements of an array or fields of an object.
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Val::Json(Value::Array(a)) => a.len(),
+            Val::Json(Value::Object(m)) => m.len(),
+            Val::Json(_) => 0,
+            Val::Flat(f, i) => f.children(i).count(),
+        }
+    }
+
+    /// As Handlebars writes it (`JsonRender`).
+    pub(crate) fn render(self) -> Cow<'a, str> {
+        match (self, self.kind()) {
+            (_, Kind::Str(s)) => Cow::Borrowed(s),
+            (_, Kind::Null) => Cow::Borrowed(""),
+            (Val::Json(v), _) => Cow::Owned(v.render()),
+            (Val::Flat(..), _) => Cow::Owned(self.to_json().render()),
+        }
+    }
+
+    /// Handlebars' truthiness without `includeZero`.
+    pub(crate) fn truthy(self) -> bool {
+        match (self, self.kind()) {
+            (Val::Json(v), _) => v.is_truthy(false),
+            (_, Kind::Null) => false,
+            (_, Kind::Bool(b)) => b,
+            (_, Kind::Num(n)) => n.as_f64().is_some_and(f64::is_normal),
+            (_, Kind::Str(s)) => !s.is_empty(),
+            (_, Kind::Array | Kind::Object) => self.len() > 0,
+        }
+    }
+
+    /// The same value as JSON.
+    pub(crate) fn to_json(self) -> Value {
+        match self {
+            Val::Json(v) => v.clone(),
+            Val::Flat(f, i) => match &f.nodes[i as usize].what {
+                What::Array => {
+                    Value::Array(f.children(i).map(|c| Val::Flat(f, c).to_json()).collect())
+                }
+                What::Object => Value::Object(
+                    f.children(i)
+                        .map(|c| {
+                            (
+                                f.nodes[c as usize].key.to_owned(),
+                                Val::Flat(f, c).to_json(),
+                            )
+                        })
+                        .collect(),
+                ),
+                _ => match self.kind() {
+                    Kind::Null => Value::Null,
+                    Kind::Bool(b) => Value::Bool(b),
+                    Kind::Num(n) => Value::Number(n.clone()),
+                    Kind::Str(s) => Value::String(s.to_owned()),
+                    Kind::Array | Kind::Object => Value::Null,
+                },
+            },
+        }
+    }
+
+    /// JSON equality (`{{#if (eq a b)}}`).
+    pub(crate) fn same(self, other: Val<'_>) -> bool {
+        match (self.kind(), other.kind()) {
+            (Kind::Str(a), Kind::Str(b)) => a == b,
+            (Kind::Null, Kind::Null) => true,
+            (Kind::Bool(a), Kind::Bool(b)) => a == b,
+            (Kind::Num(a), Kind::Num(b)) => a == b,
+            (Kind::Array | Kind::Object, Kind::Array | Kind::Object) => {
+                self.to_json() == other.to_json()
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Val<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Json(v) => v.fmt(f),
+            Val::Flat(..) => self.to_json().fmt(f),
+        }
+    }
+}
+
+/// The elements of an array.
+pub(crate) enum Items<'a> {
+    Json(std::slice::Iter<'a, Value>),
+    Flat(&'a Flat, u32, u32),
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Val<'a>;
+
+    fn next(&mut self) -> Option<Val<'a>> {
+        match self {
+            Items::Json(it) => it.next().map(Val::Json),
+            Items::Flat(f, at, end) => {
+                if *at >= *end {
+                    return None;
+                }
+                let i = *at;
+                *at = f.nodes[i as usize].end;
+                Some(Val::Flat(f, i))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum What {
+    Null,
+    Bool(bool),
+    Num(Number),
+    /// Byte range in [`Flat::text`].
+    Str(u32, u32),
+    Array,
+    Object,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    what: What,
+    /// Field name in the parent object (empty in an array).
+    key: &'static str,
+    /// Index after this node's subtree.
+    end: u32,
+}
+
+/// A JSON tree in two buffers: nodes in document order (each knows where its subtree ends)
+/// and the text of every string.
+#[derive(Debug, Default)]
+pub(crate) struct Flat {
+    nodes: Vec<Node>,
+    text: String,
+}
+
+impl Flat {
+    /// `value` serialised, then `extra` as a field `key` of it (the context plus `summary`).
+    /// `None` if serde asks for something a context never has (maps, bytes, enums with data).
+    pub(crate) fn of<T: Serialize, U: Serialize>(
+        value: &T,
+        key: &'static str,
+        extra: &U,
+    ) -> Option<Flat> {
+        let mut flat = Flat {
+            nodes: Vec::with_capacity(256),
+            text: String::with_capacity(2048),
+        };
+        value
+            .serialize(Builder {
+                flat: &mut flat,
+                key: "",
+            })
+            .ok()?;
+        if !matches!(flat.nodes.first()?.what, What::Object) {
+            return None;
+        }
+        extra
+            .serialize(Builder {
+                flat: &mut flat,
+                key,
+            })
+            .ok()?;
+        let n = u32::try_from(flat.nodes.len()).ok()?;
+        flat.nodes[0].end = n;
+        Some(flat)
+    }
+
+    /// The root value.
+    pub(crate) fn root(&self) -> Val<'_> {
+        Val::Flat(self, 0)
+    }
+
+    fn children(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        let end = self.nodes[i as usize].end;
+        let mut at = i + 1;
+        std::iter::from_fn(move || {
+            if at >= end {
+                return None;
+            }
+            let c = at;
+            at = self.nodes[c as usize].end;
+            Some(c)
+        })
+    }
+
+    fn push(&mut self, key: &'static str, what: What) -> usize {
+        let at = self.nodes.len();
+        self.nodes.push(Node {
+            what,
+            key,
+            end: u32::try_from(at + 1).unwrap_or(u32::MAX),
+        });
+        at
+    }
+
+    fn close(&mut self, at: usize) {
+        self.nodes[at].end = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+    }
+
+    fn text_range(&self, start: usize) -> What {
+        What::Str(
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(self.text.len()).unwrap_or(u32::MAX),
+        )
+    }
+}
+
+/// Something serde asked for that a context never has.
+#[derive(Debug)]
+struct Unsupported;
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not representable in a flat context")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Unsupported
+    }
+}
+
+/// Writes one value (and its subtree) as field `key`.
+struct Builder<'f> {
+    flat: &'f mut Flat,
+    key: &'static str,
+}
+
+/// An array or object being written.
+struct Compound<'f> {
+    flat: &'f mut Flat,
+    at: usize,
+}
+
+impl Builder<'_> {
+    fn leaf(self, what: What) -> Result<(), Unsupported> {
+        self.flat.push(self.key, what);
+        Ok(())
+    }
+
+    fn number(self, n: Number) -> Result<(), Unsupported> {
+        self.leaf(What::Num(n))
+    }
+}
+
+macro_rules! numbers {
+    ($($f:ident: $t:ty),*) => {$(
+        fn $f(self, v: $t) -> Result<(), Unsupported> {
+            self.number(Number::from(v))
+        }
+    )*};
+}
+
+impl<'f> ser::Serializer for Builder<'f> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Compound<'f>;
+    type SerializeTuple = Compound<'f>;
+    type SerializeTupleStruct = Compound<'f>;
+    type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
+    type SerializeMap = ser::Impossible<(), Unsupported>;
+    type SerializeStruct = Compound<'f>;
+    type SerializeStructVariant = ser::Impossible<(), Unsupported>;
+
+    numbers!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64);
+
+    fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
+        self.leaf(What::Bool(v))
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
+        match Number::from_f64(v) {
+            Some(n) => self.number(n),
+            None => self.leaf(What::Null),
+        }
+    }
+    fn serialize_char(self, v: char) -> Result<(), Unsupported> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
+        let start = self.flat.text.len();
+        self.flat.text.push_str(v);
+        let what = self.flat.text_range(start);
+        self.leaf(what)
+    }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, v: &T) -> Result<(), Unsupported> {
+        let start = self.flat.text.len();
+        write!(self.flat.text, "{v}").map_err(|_| Unsupported)?;
+        let what = self.flat.text_range(start);
+        self.leaf(what)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        self.leaf(What::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Unsupported> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        self.leaf(What::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
+        self.leaf(What::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Unsupported> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Unsupported> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'f>, Unsupported> {
+        let at = self.flat.push(self.key, What::Array);
+        Ok(Compound {
+            flat: self.flat,
+            at,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'f>, Unsupported> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Compound<'f>, Unsupported> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'f>, Unsupported> {
+        let at = self.flat.push(self.key, What::Object);
+        Ok(Compound {
+            flat: self.flat,
+            at,
+        })
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(Unsupported)
+    }
+}
+
+impl Compound<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
+        v.serialize(Builder {
+            flat: self.flat,
+            key: "",
+        })
+    }
+
+    fn finish(self) -> Result<(), Unsupported> {
+        self.flat.close(self.at);
+        Ok(())
+    }
+}
+
+/// The three serde traits for a list of values without names: each element in turn.
+macro_rules! elements {
+    ($($trait:ident: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                self.finish()
+            }
+        }
+    )*};
+}
+
+elements!(
+    SerializeSeq: serialize_element,
+    SerializeTuple: serialize_element,
+    SerializeTupleStruct: serialize_field
+);
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Unsupported> {
+        v.serialize(Builder {
+            flat: self.flat,
+            key,
+        })
+    }
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{KINDS, RenderContext, Sample};
+
+    /// The flat tree holds exactly what `to_value` builds, for every sample context.
+    #[test]
+    fn flat_context_is_the_json_context() {
+        for kind in KINDS {
+            for sample in Sample::ALL {
+                for extras in [false, true] {
+                    let mut ctx = RenderContext::sample(sample, kind.name);
+                    if extras {
+                        ctx = ctx.with_extras();
+                    }
+                    let flat = Flat::of(&ctx, "summary", &ctx.summary()).unwrap();
+                    assert_eq!(
+                        flat.root().to_json(),
+                        ctx.to_value().unwrap(),
+                        "{}",
+                        kind.name
+                    );
+                }
+            }
+        }
+    }
+}
