@@ -45,7 +45,7 @@ pub struct QueueReport {
 pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Plan> {
     let settings = settings_for(store.conn(), config)?;
     let mut plan = Plan::default();
-    store::snapshot::for_each_client_to_plan(store.conn(), now, |file| {
+    store::snapshot::for_each_client_to_plan_only(store.conn(), now, |file| {
         planner::plan_into(&file, &settings, now, &mut plan);
         Ok(())
     })?;

@@ -253,7 +253,14 @@ fn add_edge_cases(store: &Store) {
 /// closed ones with a payment in the last 15 days, in a plan, under a pending promise (on it or
 /// on the whole client) or in a dead or uncertain message; the payments of the last 15 days and
 /// all those of the invoices in a plan, a pending promise or a dead or uncertain message.
-fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (String, String) {
+/// Without `receipts` (`for_each_client_to_plan_only`, for `plan`), nothing for the last 15
+/// days' sake.
+fn planning_view(
+    store: &Store,
+    whole: &ClientFile,
+    now: DateTime<Utc>,
+    receipts: bool,
+) -> (String, String) {
     let since = now.date_naive() - chrono::Days::new(snapshot::RECEIPT_DAYS + 1);
     let troubled = numbers(
         store,
@@ -278,10 +285,11 @@ fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (Stri
             || troubled.iter().any(|n| n == number)
     };
     let recent = |number: &str| {
-        whole
-            .payments
-            .iter()
-            .any(|p| p.invoice_number == number && p.paid_on >= since)
+        receipts
+            && whole
+                .payments
+                .iter()
+                .any(|p| p.invoice_number == number && p.paid_on >= since)
     };
     let invoices: Vec<&Invoice> = whole
         .invoices
@@ -291,7 +299,7 @@ fn planning_view(store: &Store, whole: &ClientFile, now: DateTime<Utc>) -> (Stri
     let payments: Vec<_> = whole
         .payments
         .iter()
-        .filter(|p| p.paid_on >= since || held_whole(&p.invoice_number))
+        .filter(|p| (receipts && p.paid_on >= since) || held_whole(&p.invoice_number))
         .collect();
     (format!("{invoices:?}"), format!("{payments:?}"))
 }
@@ -316,15 +324,57 @@ fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
         assert_eq!(planned.held, reference.held, "at {now}");
         assert_eq!(planned.effects, reference.effects, "at {now}");
         assert_eq!(planned.errors, reference.errors, "at {now}");
-        let mut files = Vec::new();
+        let (mut files, mut plan_files) = (Vec::new(), Vec::new());
         snapshot::for_each_client_to_plan(store.conn(), now, |f| {
             files.push(f);
             Ok(())
         })
         .unwrap();
+        snapshot::for_each_client_to_plan_only(store.conn(), now, |f| {
+            plan_files.push(f);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(plan_files.len(), whole.clients.len());
+        for (narrow, full) in plan_files.iter().zip(&whole.clients) {
+            assert_eq!(
+                planning_view(&store, full, now, false),
+                (
+                    format!("{:?}", narrow.invoices),
+                    format!("{:?}", narrow.payments)
+                ),
+                "{}",
+                full.client.id
+            );
+            // Past messages with what the planner reads of them (the rest is the tick's).
+            let planner_part = |m: &cobrador::store::OutboxMessage| {
+                (
+                    m.id,
+                    m.message.dedup_key.clone(),
+                    m.message.stage.clone(),
+                    m.message.cycle.clone(),
+                    m.message.channel,
+                    m.message.send_at,
+                    m.message.invoices.clone(),
+                    m.status,
+                    m.sent_at,
+                )
+            };
+            // (The reference's messages carry the status as the planner sees it too.)
+            assert_eq!(
+                narrow.messages.iter().map(planner_part).collect::<Vec<_>>(),
+                full.messages.iter().map(planner_part).collect::<Vec<_>>(),
+                "{}",
+                full.client.id
+            );
+        }
         assert_eq!(files.len(), whole.clients.len());
+        for (plan_only, tick) in plan_files.iter().zip(&files) {
+            assert_eq!(plan_only.history, tick.history, "{}", tick.client.id);
+            assert_eq!(plan_only.contacts, tick.contacts, "{}", tick.client.id);
+        }
         for (narrow, full) in files.iter().zip(&whole.clients) {
-            let (invoices, payments) = planning_view(&store, full, now);
+            let (invoices, payments) = planning_view(&store, full, now, true);
             assert_eq!(
                 format!("{:?}", narrow.invoices),
                 invoices,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::Context;
 use crate::engine;
+use crate::policy::planner::{Held, Plan, PlannedMessage};
 
 /// Options of `plan`.
 #[derive(Debug, clap::Args)]
@@ -27,46 +28,134 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("{e}: use RFC 3339, e.g. 2026-11-24T10:30:00+01:00"))
 }
 
+/// A planned message as a row of `plan --json`: its fields and `held: false`, keys in
+/// alphabetical order (the order the rows had when they went through `serde_json::Value`;
+/// the test below checks the two agree, so a field added to `PlannedMessage` shows here).
+#[derive(serde::Serialize)]
+struct PlannedRow<'a> {
+    broken_promise: &'a Option<chrono::NaiveDate>,
+    cc: &'a [String],
+    channel: crate::domain::Channel,
+    client: &'a str,
+    cycle: &'a str,
+    deadline: &'a Option<chrono::NaiveDate>,
+    dedup_key: &'a str,
+    due_now: bool,
+    handover: bool,
+    held: bool,
+    invoices: &'a [String],
+    plan: &'a Option<crate::policy::planner::PlanRef>,
+    reached: &'a [String],
+    recipients: &'a [String],
+    segment: &'a Option<String>,
+    send_at: &'a DateTime<Utc>,
+    stage: &'a str,
+    template: &'a str,
+    waiting: &'a Option<String>,
+    why: &'a str,
+}
+
+impl<'a> From<&'a PlannedMessage> for PlannedRow<'a> {
+    fn from(m: &'a PlannedMessage) -> Self {
+        // Destructured: a field added to `PlannedMessage` does not compile until it is here.
+        let PlannedMessage {
+            client,
+            stage,
+            template,
+            cycle,
+            dedup_key,
+            channel,
+            recipients,
+            cc,
+            invoices,
+            reached,
+            send_at,
+            due_now,
+            why,
+            waiting,
+            handover,
+            broken_promise,
+            deadline,
+            segment,
+            plan,
+        } = m;
+        PlannedRow {
+            broken_promise,
+            cc,
+            channel: *channel,
+            client,
+            cycle,
+            deadline,
+            dedup_key,
+            due_now: *due_now,
+            handover: *handover,
+            held: false,
+            invoices,
+            plan,
+            reached,
+            recipients,
+            segment,
+            send_at,
+            stage,
+            template,
+            waiting,
+            why,
+        }
+    }
+}
+
+/// What is not sent, as a row of `plan --json`: the stable fields null, `held: true` and the
+/// reason (keys in alphabetical order, as [`PlannedRow`]).
+#[derive(serde::Serialize)]
+struct HeldRow<'a> {
+    channel: Option<()>,
+    client: &'a str,
+    held: bool,
+    invoices: &'a [String],
+    reason: &'a str,
+    send_at: Option<()>,
+    stage: Option<()>,
+}
+
+impl<'a> From<&'a Held> for HeldRow<'a> {
+    fn from(h: &'a Held) -> Self {
+        HeldRow {
+            channel: None,
+            client: &h.client,
+            held: true,
+            invoices: &h.invoices,
+            reason: &h.reason,
+            send_at: None,
+            stage: None,
+        }
+    }
+}
+
 /// The rows of `plan --json`: the stable fields (`client`, `stage`, `channel`, `invoices`,
 /// `send_at`) on every row, planned messages first, then the held items with their reason, so
 /// the JSON says everything the text does.
-fn json_rows(plan: &crate::policy::planner::Plan) -> impl Iterator<Item = serde_json::Value> + '_ {
-    let planned = plan.messages.iter().map(|m| {
-        let mut v = serde_json::to_value(m).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("held".into(), false.into());
+struct JsonRows<'a>(&'a Plan);
+
+impl serde::Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = s.serialize_seq(Some(self.0.messages.len() + self.0.held.len()))?;
+        for m in &self.0.messages {
+            seq.serialize_element(&PlannedRow::from(m))?;
         }
-        v
-    });
-    let held = plan.held.iter().map(|h| {
-        serde_json::json!({
-            "client": h.client,
-            "stage": null,
-            "channel": null,
-            "invoices": h.invoices,
-            "send_at": null,
-            "held": true,
-            "reason": h.reason,
-        })
-    });
-    planned.chain(held)
+        for h in &self.0.held {
+            seq.serialize_element(&HeldRow::from(h))?;
+        }
+        seq.end()
+    }
 }
 
-/// Writes the rows as one pretty JSON array, row by row (no whole-output value in memory).
-fn write_json_rows(plan: &crate::policy::planner::Plan) -> Result<()> {
-    struct Rows<'a>(std::cell::RefCell<Option<Box<dyn Iterator<Item = serde_json::Value> + 'a>>>);
-    impl serde::Serialize for Rows<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let rows = self.0.borrow_mut().take();
-            s.collect_seq(rows.into_iter().flatten())
-        }
-    }
+/// Writes the rows as one pretty JSON array, row by row (each row serialized straight from
+/// the plan: no `serde_json::Value` per row, no whole-output value in memory).
+fn write_json_rows(plan: &Plan) -> Result<()> {
     let out = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(
-        &mut out,
-        &Rows(std::cell::RefCell::new(Some(Box::new(json_rows(plan))))),
-    )?;
+    serde_json::to_writer_pretty(&mut out, &JsonRows(plan))?;
     use std::io::Write as _;
     writeln!(out)?;
     out.flush()?;
@@ -79,6 +168,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let plan = engine::plan_now(&store, &ctx.config, now)?;
     if args.json {
         write_json_rows(&plan)?;
+        // The process ends here: freeing a million-row plan piece by piece costs more than
+        // the rest of the output, and the OS takes the memory back at exit anyway.
+        std::mem::forget(plan);
         return Ok(ExitCode::SUCCESS);
     }
     println!("Plan at {now}");
@@ -126,4 +218,90 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::HoldKind;
+    use crate::policy::planner::PlanRef;
+
+    /// The rows as they were written through `serde_json::Value` (a map: sorted keys).
+    fn through_values(plan: &Plan) -> String {
+        let planned = plan.messages.iter().map(|m| {
+            let mut v = serde_json::to_value(m).unwrap();
+            v.as_object_mut()
+                .unwrap()
+                .insert("held".into(), false.into());
+            v
+        });
+        let held = plan.held.iter().map(|h| {
+            serde_json::json!({
+                "client": h.client, "stage": null, "channel": null, "invoices": h.invoices,
+                "send_at": null, "held": true, "reason": h.reason,
+            })
+        });
+        serde_json::to_string_pretty(&planned.chain(held).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn json_rows_are_written_as_through_values() {
+        let now: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        let full = PlannedMessage {
+            client: "C1".into(),
+            stage: "instalment".into(),
+            template: "instalment".into(),
+            cycle: "F-1".into(),
+            dedup_key: "C1|instalment|plan-3-2".into(),
+            channel: crate::domain::Channel::Telegram,
+            recipients: vec!["123".into()],
+            cc: vec!["a@b.example".into(), "\"quoted\" ñ".into()],
+            invoices: vec!["F-1".into(), "F-2".into()],
+            reached: vec!["F-1".into()],
+            send_at: now,
+            due_now: true,
+            why: "why".into(),
+            waiting: Some("waiting for Monday".into()),
+            handover: false,
+            broken_promise: Some(now.date_naive()),
+            deadline: Some(now.date_naive()),
+            segment: Some("late".into()),
+            plan: Some(PlanRef {
+                id: 3,
+                instalment: 2,
+                missed: true,
+            }),
+        };
+        let empty = PlannedMessage {
+            recipients: vec![],
+            cc: vec![],
+            waiting: None,
+            handover: true,
+            broken_promise: None,
+            deadline: None,
+            segment: None,
+            plan: None,
+            ..full.clone()
+        };
+        let plan = Plan {
+            messages: vec![full, empty],
+            held: vec![
+                Held {
+                    client: "C2".into(),
+                    invoices: vec![],
+                    kind: HoldKind::Promise,
+                    reason: "paused".into(),
+                },
+                Held {
+                    client: "C3".into(),
+                    invoices: vec!["F-9".into()],
+                    kind: HoldKind::Promise,
+                    reason: "disputed".into(),
+                },
+            ],
+            ..Plan::default()
+        };
+        let direct = serde_json::to_string_pretty(&JsonRows(&plan)).unwrap();
+        assert_eq!(direct, through_values(&plan));
+    }
 }

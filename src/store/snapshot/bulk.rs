@@ -14,51 +14,64 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rusqlite::{Connection, Row, Rows, Statement};
 
 use chrono::{DateTime, Utc};
 
-use super::to_plan;
-use crate::domain::{Contact, Invoice, Money, PaidHistory, Payment};
-use crate::policy::planner::ClientFile;
-use crate::store::OutboxMessage;
-use crate::store::clients::{CLIENT_COLUMNS, client_from_row, contact_from_row};
-use crate::store::invoices::{INVOICE_COLUMNS, invoice_from_row, payment_from_row};
+use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
 
-/// One ordered statement's rows, keyed by client id, with the next row read ahead.
+use super::to_plan::{self, Purpose};
+use crate::domain::{Channel, Invoice, Money, PaidHistory, Payment};
+use crate::policy::planner::ClientFile;
+use crate::store::clients::{CLIENT_COLUMNS, client_from_row, contact_from_row};
+use crate::store::invoices::{
+    INVOICE_COLUMNS, invoice_from_row, invoice_with_paid, payment_from_row,
+};
+use crate::store::{OutboxMessage, OutboxStatus};
+
+/// One ordered statement's rows with the client id in column `key`; the row under the cursor
+/// is read ahead. The id is compared borrowed (no `String` per row for the key), and a row is
+/// converted only for the client it belongs to.
 pub(super) struct Cursor<'s, T> {
     rows: Rows<'s>,
-    map: fn(&Row<'_>) -> rusqlite::Result<(String, T)>,
-    next: Option<(String, T)>,
+    key: usize,
+    map: fn(&Row<'_>) -> rusqlite::Result<T>,
 }
 
 impl<'s, T> Cursor<'s, T> {
     pub(super) fn new(
         stmt: &'s mut Statement<'_>,
-        map: fn(&Row<'_>) -> rusqlite::Result<(String, T)>,
+        key: usize,
+        map: fn(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Cursor<'s, T>> {
         let mut rows = stmt.query([])?;
-        let next = rows.next()?.map(map).transpose()?;
-        Ok(Cursor { rows, map, next })
+        rows.advance()?;
+        Ok(Cursor { rows, key, map })
     }
 
     /// The rows of `client` (rows of smaller ids, which have no client, are skipped).
     pub(super) fn take(&mut self, client: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        while let Some((id, _)) = &self.next {
-            match id.as_str().cmp(client) {
+        while let Some(row) = self.rows.get() {
+            match row.get_ref(self.key)?.as_str()?.cmp(client) {
                 Ordering::Greater => break,
-                order => {
-                    let (_, row) = self.next.take().context("cursor row read ahead vanished")?;
-                    if order == Ordering::Equal {
-                        out.push(row);
-                    }
-                    self.next = self.rows.next()?.map(self.map).transpose()?;
-                }
+                Ordering::Equal => out.push((self.map)(row)?),
+                Ordering::Less => {}
             }
+            self.rows.advance()?;
         }
         Ok(out)
+    }
+
+    /// The next row's client and its value, in statement order.
+    fn next_row(&mut self) -> Result<Option<(String, T)>> {
+        let Some(row) = self.rows.get() else {
+            return Ok(None);
+        };
+        let next = (row.get(self.key)?, (self.map)(row)?);
+        self.rows.advance()?;
+        Ok(Some(next))
     }
 }
 
@@ -86,33 +99,59 @@ const MESSAGE_INVOICES: &str = "SELECT o.client_id, oi.outbox_id, oi.invoice_num
     FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id
     ORDER BY o.client_id";
 
-fn keyed_client(r: &Row<'_>) -> rusqlite::Result<(String, crate::domain::Client)> {
-    Ok((r.get(0)?, client_from_row(r)?))
+/// [`MESSAGES`] without what only the tick reads of a past message (addresses, subject,
+/// threading headers, errors): what `plan` reads. The planner looks at a past message's key,
+/// stage, cycle, channel, status, times and invoices only (`tests/scale.rs` checks the plans).
+const MESSAGES_TO_PLAN: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel, status,
+    send_at, sent_at FROM outbox ORDER BY client_id, send_at, id";
+
+fn message(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    crate::store::outbox::from_row_with(r, Vec::new())
 }
 
-fn keyed_contact(r: &Row<'_>) -> rusqlite::Result<(String, Contact)> {
-    Ok((r.get(1)?, contact_from_row(r)?))
+/// A row of [`MESSAGES_TO_PLAN`].
+fn message_to_plan(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    use std::str::FromStr;
+    let conversion = crate::store::clients::conversion;
+    let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    let sent_at = match r.get_ref(8)?.as_str_or_null()? {
+        Some(t) => Some(crate::store::parse_ts(t)?),
+        None => None,
+    };
+    Ok(OutboxMessage {
+        id: r.get(0)?,
+        message: crate::store::NewOutboxMessage {
+            dedup_key: r.get(1)?,
+            client_id: r.get(2)?,
+            stage: r.get(3)?,
+            cycle: r.get(4)?,
+            channel: Channel::from_str(text(5)?).map_err(|e| conversion(5, e))?,
+            recipients: Vec::new(),
+            cc: Vec::new(),
+            subject: None,
+            body_text: String::new(),
+            body_html: None,
+            attachment: None,
+            message_id: None,
+            in_reply_to: None,
+            references: None,
+            send_at: crate::store::parse_ts(text(7)?)?,
+            invoices: Vec::new(),
+        },
+        status: OutboxStatus::from_str(text(6)?).map_err(|e| conversion(6, e))?,
+        attempts: 0,
+        retry_at: None,
+        last_error: None,
+        sent_at,
+        telegram_message_id: None,
+    })
 }
 
-fn keyed_invoice(r: &Row<'_>) -> rusqlite::Result<(String, Invoice)> {
-    Ok((r.get(1)?, invoice_from_row(r)?))
-}
+/// A row of [`MESSAGE_INVOICES`]: the message, the invoice, whether it reached the stage.
+type MessageInvoice = (i64, String, bool);
 
-fn keyed_payment(r: &Row<'_>) -> rusqlite::Result<(String, Payment)> {
-    Ok((r.get(6)?, payment_from_row(r)?))
-}
-
-fn keyed_message(r: &Row<'_>) -> rusqlite::Result<(String, OutboxMessage)> {
-    Ok((
-        r.get(2)?,
-        crate::store::outbox::from_row_with(r, Vec::new())?,
-    ))
-}
-
-type MessageInvoice = (i64, (String, bool));
-
-fn keyed_message_invoice(r: &Row<'_>) -> rusqlite::Result<(String, MessageInvoice)> {
-    Ok((r.get(0)?, (r.get(1)?, (r.get(2)?, r.get(3)?))))
+fn message_invoice(r: &Row<'_>) -> rusqlite::Result<MessageInvoice> {
+    Ok((r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
 /// Calls `f` with every client's file, in client id order, reading each table once.
@@ -120,14 +159,26 @@ pub fn for_each_client(conn: &Connection, f: impl FnMut(ClientFile) -> Result<()
     for_each(conn, None, f)
 }
 
-/// Calls `f` with every client's file as the planner needs it at `now`: the open invoices, the
-/// few closed ones and payments it looks at, and a summary of the rest (see [`super::to_plan`]).
+/// Calls `f` with every client's file as the planner and the tick's queueing pass need it at
+/// `now`: the open invoices, the few closed ones and payments they look at, and a summary of
+/// the rest (see [`super::to_plan`]).
 pub fn for_each_client_to_plan(
     conn: &Connection,
     now: DateTime<Utc>,
     f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    for_each(conn, Some(now), f)
+    for_each(conn, Some((now, Purpose::Tick)), f)
+}
+
+/// Like [`for_each_client_to_plan`], with only what the planner reads (for `plan`): no
+/// receipts' part (paid invoices and payments of the last days that nothing else needs), and
+/// past messages without their addresses, subjects and headers.
+pub fn for_each_client_to_plan_only(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    f: impl FnMut(ClientFile) -> Result<()>,
+) -> Result<()> {
+    for_each(conn, Some((now, Purpose::Plan)), f)
 }
 
 /// Where a client's invoices and payments come from: every row (`Whole`), or a planning read.
@@ -179,9 +230,26 @@ impl Invoices<'_> {
     }
 }
 
+/// Gives each of a client's messages its invoices (`links` sorted here: by message, then
+/// invoice number, as the reference path orders them).
+fn link_invoices(messages: &mut [OutboxMessage], mut links: Vec<MessageInvoice>) {
+    if links.is_empty() {
+        return;
+    }
+    links.sort_unstable();
+    for m in messages {
+        let from = links.partition_point(|l| l.0 < m.id);
+        let to = from + links[from..].partition_point(|l| l.0 == m.id);
+        m.message.invoices = links[from..to]
+            .iter_mut()
+            .map(|l| (std::mem::take(&mut l.1), l.2))
+            .collect();
+    }
+}
+
 fn for_each(
     conn: &Connection,
-    to_plan_at: Option<DateTime<Utc>>,
+    to_plan_at: Option<(DateTime<Utc>, Purpose)>,
     mut f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
     // One read transaction: every statement sees the same database.
@@ -201,40 +269,37 @@ fn for_each(
             format!("SELECT {INVOICE_COLUMNS} FROM invoices ORDER BY client_id, due_date, number"),
             PAYMENTS.to_owned(),
         ),
-        Some(now) => (to_plan::open_invoices_sql(), to_plan::history_sql(now)),
+        Some((now, _)) => (to_plan::open_invoices_sql(), to_plan::history_sql(now)),
+    };
+    let narrow = matches!(to_plan_at, Some((_, Purpose::Plan)));
+    let (messages_sql, message_row): (_, fn(&Row<'_>) -> _) = if narrow {
+        (MESSAGES_TO_PLAN, message_to_plan)
+    } else {
+        (MESSAGES, message)
     };
     let mut s_invoices = tx.prepare(&invoices_sql)?;
     let mut s_payments = tx.prepare(&payments_sql)?;
-    let mut s_messages = tx.prepare(MESSAGES)?;
+    let mut s_messages = tx.prepare(messages_sql)?;
     let mut s_message_invoices = tx.prepare(MESSAGE_INVOICES)?;
-    let mut clients = Cursor::new(&mut s_clients, keyed_client)?;
-    let mut contacts = Cursor::new(&mut s_contacts, keyed_contact)?;
+    let mut clients = Cursor::new(&mut s_clients, 0, client_from_row)?;
+    let mut contacts = Cursor::new(&mut s_contacts, 1, contact_from_row)?;
     let mut invoices = match to_plan_at {
         None => Invoices::Whole {
-            invoices: Cursor::new(&mut s_invoices, keyed_invoice)?,
-            payments: Cursor::new(&mut s_payments, keyed_payment)?,
+            invoices: Cursor::new(&mut s_invoices, 1, invoice_from_row)?,
+            payments: Cursor::new(&mut s_payments, 6, payment_from_row)?,
         },
-        Some(now) => Invoices::ToPlan {
-            open: Cursor::new(&mut s_invoices, to_plan::keyed_open_invoice)?,
-            history: Cursor::new(&mut s_payments, to_plan::keyed_history)?,
-            whole: to_plan::Whole::read(&tx, now)?,
+        Some((now, purpose)) => Invoices::ToPlan {
+            open: Cursor::new(&mut s_invoices, 1, invoice_with_paid)?,
+            history: Cursor::new(&mut s_payments, 0, to_plan::history)?,
+            whole: to_plan::Whole::read(&tx, now, purpose)?,
         },
     };
-    let mut messages = Cursor::new(&mut s_messages, keyed_message)?;
-    let mut message_invoices = Cursor::new(&mut s_message_invoices, keyed_message_invoice)?;
-    while let Some((id, client)) = clients.next.take() {
-        clients.next = clients.rows.next()?.map(clients.map).transpose()?;
+    let mut messages = Cursor::new(&mut s_messages, 2, message_row)?;
+    let mut message_invoices = Cursor::new(&mut s_message_invoices, 0, message_invoice)?;
+    while let Some((id, client)) = clients.next_row()? {
         let (invoices, payments, history) = invoices.take(&id)?;
         let mut messages = messages.take(&id)?;
-        let mut by_message: HashMap<i64, Vec<(String, bool)>> = HashMap::new();
-        for (outbox_id, inv) in message_invoices.take(&id)? {
-            by_message.entry(outbox_id).or_default().push(inv);
-        }
-        for m in &mut messages {
-            let mut invoices = by_message.remove(&m.id).unwrap_or_default();
-            invoices.sort();
-            m.message.invoices = invoices;
-        }
+        link_invoices(&mut messages, message_invoices.take(&id)?);
         let messages = messages
             .into_iter()
             .map(super::as_the_planner_sees_it)

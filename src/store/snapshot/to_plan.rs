@@ -46,8 +46,14 @@ pub(super) fn open_invoices_sql() -> String {
     )
 }
 
-pub(super) fn keyed_open_invoice(r: &Row<'_>) -> rusqlite::Result<(String, Invoice)> {
-    Ok((r.get(1)?, invoice_with_paid(r)?))
+/// What a planning read is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    /// The tick's queueing pass: the planner's part, and what receipts, threading and owner
+    /// alerts read.
+    Tick,
+    /// `plan`: what the planner reads, and no more.
+    Plan,
 }
 
 /// The days a planning read at `now` sums up: every client's date is the UTC one or a day
@@ -93,33 +99,27 @@ pub(super) fn history_sql(now: DateTime<Utc>) -> String {
     )
 }
 
-pub(super) fn keyed_history(r: &Row<'_>) -> rusqlite::Result<(String, PaidHistory)> {
-    let day = |i: usize| -> rusqlite::Result<NaiveDate> { parse_day(&r.get::<_, String>(i)?) };
+/// A row of [`history_sql`] (the client id is column 0).
+pub(super) fn history(r: &Row<'_>) -> rusqlite::Result<PaidHistory> {
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+    let day = |i: usize| -> rusqlite::Result<NaiveDate> { parse_day(text(i)?.unwrap_or_default()) };
     let count = |i: usize| -> rusqlite::Result<u32> {
         Ok(u32::try_from(r.get::<_, i64>(i)?).unwrap_or(u32::MAX))
     };
-    let edge_days: Vec<NaiveDate> = r
-        .get::<_, Option<String>>(5)?
+    let edge_days: Vec<NaiveDate> = text(5)?
         .unwrap_or_default()
         .split_whitespace()
         .map(parse_day)
         .collect::<rusqlite::Result<_>>()?;
-    Ok((
-        r.get(0)?,
-        PaidHistory {
-            dates: (day(6)?, day(7)?),
-            first_closed_issue: r
-                .get::<_, Option<String>>(1)?
-                .as_deref()
-                .map(parse_day)
-                .transpose()?,
-            any_paid: r.get::<_, i64>(2)? != 0,
-            core: (day(8)?, day(9)?),
-            core_paid: count(3)?,
-            core_late: count(4)?,
-            edge: edge_days.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
-        },
-    ))
+    Ok(PaidHistory {
+        dates: (day(6)?, day(7)?),
+        first_closed_issue: text(1)?.map(parse_day).transpose()?,
+        any_paid: r.get::<_, i64>(2)? != 0,
+        core: (day(8)?, day(9)?),
+        core_paid: count(3)?,
+        core_late: count(4)?,
+        edge: edge_days.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+    })
 }
 
 /// The closed invoices a planning read takes (each part is a few rows found by index): those
@@ -170,7 +170,10 @@ pub(super) struct Whole {
 }
 
 impl Whole {
-    pub(super) fn read(conn: &Connection, now: DateTime<Utc>) -> Result<Whole> {
+    /// For [`Purpose::Plan`], without the receipts' part (`RECENT_PART` and the payments of
+    /// the last days): the planner reads payments only for promises and plans.
+    pub(super) fn read(conn: &Connection, now: DateTime<Utc>, purpose: Purpose) -> Result<Whole> {
+        let receipts = purpose == Purpose::Tick;
         let since = now.date_naive() - Days::new(RECENT_DAYS);
         let columns = INVOICE_COLUMNS_PAID
             .split(',')
@@ -179,12 +182,19 @@ impl Whole {
             .join(", ");
         let mut invoices: HashMap<String, Vec<Invoice>> = HashMap::new();
         let mut seen = HashSet::new();
-        let parts = std::iter::once(RECENT_PART).chain(WHOLE_PARTS);
+        let parts = receipts
+            .then_some(RECENT_PART)
+            .into_iter()
+            .chain(WHOLE_PARTS);
         let sql = union_all(&columns, parts, &format!("i.{CLOSED}"));
         let mut stmt = conn
             .prepare(&sql)
             .context("planning read: closed invoices")?;
-        let mut rows = stmt.query([since])?;
+        let mut rows = if receipts {
+            stmt.query([since])?
+        } else {
+            stmt.query([])?
+        };
         while let Some(r) = rows.next()? {
             let inv = invoice_with_paid(r)?;
             if seen.insert(inv.number.clone()) {
@@ -193,18 +203,28 @@ impl Whole {
         }
         let mut payments: HashMap<String, Vec<Payment>> = HashMap::new();
         let mut seen = HashSet::new();
-        let sql = format!(
-            "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, i.client_id
-             FROM payments p INDEXED BY payments_paid_on JOIN invoices i ON i.number = p.invoice_number
-             WHERE p.paid_on >= ?1
-             UNION ALL
-             SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, w.client_id
+        let whole_sql = format!(
+            "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, w.client_id
              FROM ({}) w CROSS JOIN payments p INDEXED BY payments_invoice
              ON p.invoice_number = w.number",
             union_all("i.number, i.client_id", WHOLE_PARTS.into_iter(), "1")
         );
+        let sql = if receipts {
+            format!(
+                "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, i.client_id
+                 FROM payments p INDEXED BY payments_paid_on JOIN invoices i ON i.number = p.invoice_number
+                 WHERE p.paid_on >= ?1
+                 UNION ALL {whole_sql}"
+            )
+        } else {
+            whole_sql
+        };
         let mut stmt = conn.prepare(&sql).context("planning read: payments")?;
-        let mut rows = stmt.query([since])?;
+        let mut rows = if receipts {
+            stmt.query([since])?
+        } else {
+            stmt.query([])?
+        };
         while let Some(r) = rows.next()? {
             let payment = payment_from_row(r)?;
             if seen.insert(payment.id) {
