@@ -184,8 +184,13 @@ fn for_each(
     to_plan_at: Option<DateTime<Utc>>,
     mut f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    // One read transaction: every statement sees the same database.
-    let tx = conn.unchecked_transaction()?;
+    // One read transaction: every statement sees the same database. Inside the caller's own
+    // transaction (the tick queues as it plans), that one.
+    let _read = match conn.is_autocommit() {
+        true => Some(conn.unchecked_transaction()?),
+        false => None,
+    };
+    let tx = conn;
     let mut promises: HashMap<String, Vec<_>> = HashMap::new();
     for p in crate::store::promises::all(&tx)? {
         promises.entry(p.client_id.clone()).or_default().push(p);
