@@ -192,11 +192,11 @@ fn for_each(
     };
     let tx = conn;
     let mut promises: HashMap<String, Vec<_>> = HashMap::new();
-    for p in crate::store::promises::all(&tx)? {
+    for p in crate::store::promises::all(tx)? {
         promises.entry(p.client_id.clone()).or_default().push(p);
     }
     let mut plans: HashMap<String, Vec<_>> = HashMap::new();
-    for p in crate::store::agreements::plans(&tx)? {
+    for p in crate::store::agreements::plans(tx)? {
         plans.entry(p.client_id.clone()).or_default().push(p);
     }
     let mut s_clients = tx.prepare(&format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY id"))?;
@@ -222,7 +222,7 @@ fn for_each(
         Some(now) => Invoices::ToPlan {
             open: Cursor::new(&mut s_invoices, to_plan::keyed_open_invoice)?,
             history: Cursor::new(&mut s_payments, to_plan::keyed_history)?,
-            whole: to_plan::Whole::read(&tx, now)?,
+            whole: to_plan::Whole::read(tx, now)?,
         },
     };
     let mut messages = Cursor::new(&mut s_messages, keyed_message)?;
