@@ -3,9 +3,9 @@
 //!
 //! Why streamed: the first tick of a large book has tens of thousands of messages due, and
 //! keeping the file of every client with one until they were all planned held hundreds of
-//! megabytes (377 MB at 200,000 clients). Clients are planned as they stream, and every
-//! [`BATCH`] of them have their promise outcomes recorded and their due messages rendered and
-//! queued; then their files go. The read runs inside the write transaction, so a client's rows are read before its
+//! megabytes (377 MB at 200,000 clients). Each client is planned, its promise outcomes
+//! recorded and its due messages rendered and queued while its file is in hand; then the file
+//! goes. The read runs inside the write transaction, so a client's rows are read before its
 //! own writes and no other writer changes anything between the read and the queueing.
 //!
 //! The pass queues in the order it always has, so outbox ids (and the file names and listings
@@ -32,11 +32,6 @@ use crate::policy::planner::{self, ClientFile, Plan, PlannedMessage};
 use crate::render::Renderer;
 use crate::store::{self, OutboxMessage, OutboxStatus, Store};
 
-/// Clients planned before their messages are rendered and queued: a batch at a time, not one
-/// by one, so that reading (SQLite) and rendering (Handlebars) each run long enough to keep
-/// their code and data in the processor's caches; 256 files are a few megabytes.
-const BATCH: usize = 256;
-
 /// Plans at `now`, records promise outcomes, and queues every message due now.
 /// Running it again at the same `now` queues nothing: the outbox keys are taken.
 pub fn queue_due(
@@ -49,20 +44,14 @@ pub fn queue_due(
     store.transaction(|tx| {
         let known = alert_failures(tx, config, renderer, now)?;
         let mut pass = Pass::default();
-        let mut planned = Vec::with_capacity(BATCH);
         store::snapshot::for_each_client_to_plan(tx, now, |mut file| {
             if let Some(last) = known {
                 file.messages.retain(|m| m.id <= last);
             }
             let mut plan = Plan::default();
             planner::plan_into(&file, &settings, now, &mut plan);
-            planned.push((file, plan));
-            if planned.len() == BATCH {
-                pass.clients(tx, config, renderer, &mut planned, now)?;
-            }
-            Ok(())
+            pass.client(tx, config, renderer, &file, plan, now)
         })?;
-        pass.clients(tx, config, renderer, &mut planned, now)?;
         pass.finish(tx, config, now)
     })
 }
@@ -80,21 +69,6 @@ struct Pass {
 }
 
 impl Pass {
-    /// The clients planned so far, in order (see [`BATCH`]).
-    fn clients(
-        &mut self,
-        tx: &rusqlite::Connection,
-        config: &Config,
-        renderer: &Renderer,
-        planned: &mut Vec<(ClientFile, Plan)>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        for (file, plan) in planned.drain(..) {
-            self.client(tx, config, renderer, &file, plan, now)?;
-        }
-        Ok(())
-    }
-
     /// One client's plan: its outcomes recorded and its due messages queued now, its records
     /// and receipts rendered for later.
     fn client(
