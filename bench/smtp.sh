@@ -5,6 +5,7 @@
 #
 #   bench/smtp.sh [MESSAGES=2000] [POOL=4]
 #   PROFILE=debug bench/smtp.sh      # skip the release build
+#   BIN=/path/to/cobrador bench/smtp.sh 20000 4   # another binary, no build
 #
 # Needs: postfix (smtp-sink, smtp-source) and python3 (to seed the database); see scripts/test.sh.
 set -euo pipefail
@@ -18,9 +19,11 @@ command -v smtp-sink >/dev/null || die "smtp-sink not found: install postfix (se
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-case "$PROFILE" in release) cargo build --release --quiet ;; debug) cargo build --quiet ;; *) cargo build --profile "$PROFILE" --quiet ;; esac
-TARGET=${CARGO_TARGET_DIR:-target}
-BIN=$TARGET/$PROFILE/cobrador
+if [ -z "${BIN:-}" ]; then   # BIN=path/to/cobrador: compare another binary (no build)
+  case "$PROFILE" in release) cargo build --release --quiet ;; debug) cargo build --quiet ;; *) cargo build --profile "$PROFILE" --quiet ;; esac
+  TARGET=${CARGO_TARGET_DIR:-target}
+  BIN=$TARGET/$PROFILE/cobrador
+fi
 [ -x "$BIN" ] || die "no binary at $BIN"
 
 W=$(mktemp -d /tmp/cobrador-bench.XXXX)

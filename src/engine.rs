@@ -10,7 +10,10 @@ pub mod digest;
 pub mod fallback;
 pub mod links;
 pub mod matcher;
+mod queue;
 pub mod receipts;
+
+pub use queue::queue_due;
 
 use std::collections::BTreeMap;
 
@@ -87,105 +90,6 @@ pub fn plan_keeping_files(
         Ok(())
     })?;
     Ok((plan, files))
-}
-
-/// Plans at `now`, records promise outcomes, and queues every message due now.
-/// Running it again at the same `now` queues nothing: the outbox keys are taken.
-pub fn queue_due(
-    store: &mut Store,
-    config: &Config,
-    renderer: &Renderer,
-    now: DateTime<Utc>,
-) -> Result<QueueReport> {
-    let (plan, files) = plan_keeping_files(store, config, now)?;
-    let mut report = QueueReport {
-        errors: plan.errors.clone(),
-        next_planned: plan
-            .messages
-            .iter()
-            .filter(|m| !m.due_now)
-            .min_by_key(|m| m.send_at)
-            .cloned(),
-        held: plan.held.len(),
-        ..Default::default()
-    };
-    store.transaction(|tx| {
-        alert_failures(tx, config, renderer, &files, now)?;
-        for effect in &plan.effects {
-            apply_effect(tx, effect, now)?;
-            report.effects.push(effect.clone());
-        }
-        // Formal stages sent by Telegram also go by email: a written record.
-        let records: Vec<PlannedMessage> = plan
-            .messages
-            .iter()
-            .filter(|m| m.due_now)
-            .filter_map(|m| {
-                let file = files.get(m.client.as_str())?;
-                crate::engine::fallback::email_record(config, file, m)
-            })
-            .collect();
-        for m in plan
-            .messages
-            .iter()
-            .filter(|m| m.due_now)
-            .chain(records.iter())
-        {
-            let Some(file) = files.get(m.client.as_str()) else {
-                continue;
-            };
-            match render_planned(config, renderer, file, m, now) {
-                Ok(rendered) => {
-                    if let Some(id) = store::outbox::insert_if_new(tx, &rendered.message, now)? {
-                        if let Some(d) = &rendered.discount {
-                            for (number, amount) in &d.invoices {
-                                store::agreements::offer_discount(
-                                    tx,
-                                    number,
-                                    id,
-                                    *amount,
-                                    &d.description,
-                                    d.valid_until,
-                                    now,
-                                )?;
-                            }
-                        }
-                        store::events::append(
-                            tx,
-                            now,
-                            Actor::Planner,
-                            if m.handover {
-                                EventKind::HandoverQueued
-                            } else {
-                                EventKind::ReminderQueued
-                            },
-                            Some(&m.client),
-                            None,
-                            serde_json::json!({ "stage": m.stage, "cycle": m.cycle, "outbox": id,
-                                                "invoices": m.invoices, "why": m.why }),
-                        )?;
-                        report.queued.push((m.client.clone(), m.stage.clone(), id));
-                    }
-                }
-                Err(e) => report
-                    .errors
-                    .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
-            }
-        }
-        for (client, id) in receipts::queue_receipts(tx, config, renderer, files.values(), now)? {
-            report.queued.push((client, receipts::STAGE.into(), id));
-        }
-        if let Some(digest) = &config.digest
-            && let Some(id) = crate::engine::digest::queue_if_due(tx, config, digest, now)?
-        {
-            let owner = crate::engine::digest::OWNER_CLIENT.to_owned();
-            report
-                .queued
-                .push((owner, crate::engine::digest::STAGE.into(), id));
-        }
-        Ok(())
-    })?;
-    Ok(report)
 }
 
 /// Records a promise or plan outcome the planner found, with its audit event.
@@ -598,52 +502,4 @@ pub fn queue_owner_alert(
         store::outbox::insert_if_new(tx, &copy, now)?;
     }
     Ok(id)
-}
-
-/// Tells the owner, once each, about client messages that died or whose fate is uncertain.
-fn alert_failures(
-    tx: &rusqlite::Connection,
-    config: &Config,
-    renderer: &Renderer,
-    files: &BTreeMap<String, ClientFile>,
-    now: DateTime<Utc>,
-) -> Result<usize> {
-    let mut queued = 0;
-    for status in [store::OutboxStatus::Dead, store::OutboxStatus::Uncertain] {
-        for m in store::outbox::with_status(tx, status)? {
-            // An alert about an alert would loop; the owner sees those in `status`.
-            if crate::domain::is_owner_facing(&m.message.stage) {
-                continue;
-            }
-            let Some(file) = files.get(m.message.client_id.as_str()) else {
-                continue;
-            };
-            let invoices: Vec<&Invoice> = file
-                .invoices
-                .iter()
-                .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
-                .collect();
-            let alert = OwnerAlertFor {
-                client: &file.client,
-                contacts: &file.contacts,
-                invoices: &invoices,
-                kind: if status == store::OutboxStatus::Dead {
-                    "dead"
-                } else {
-                    "uncertain"
-                },
-                // The server's own answer, for a dead message; nothing to quote for an uncertain one.
-                words: if status == store::OutboxStatus::Dead {
-                    m.last_error.clone().unwrap_or_default()
-                } else {
-                    String::new()
-                },
-                cycle: format!("outbox-{}", m.id),
-            };
-            if queue_owner_alert(tx, config, renderer, &alert, now)?.is_some() {
-                queued += 1;
-            }
-        }
-    }
-    Ok(queued)
 }

@@ -71,6 +71,21 @@ fn flush_and_kill(dir: &Path, now: &str, kill_after: Option<Duration>) -> Option
 
 #[test]
 fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
+    sigkill_at_random_moments(&[], false);
+}
+
+/// The same with a server that offers PIPELINING (RFC 2920): MAIL, RCPT and DATA go in one
+/// write, and a kill can fall between writing them and reading their replies.
+#[test]
+fn sigkill_at_random_moments_with_pipelining_never_sends_twice_and_loses_nothing() {
+    sigkill_at_random_moments(&["--pipelining"], true);
+}
+
+/// Queues reminders, flushes them with kills at random moments against aiosmtpd started with
+/// `server_args`, checks every reminder was delivered exactly once (or is uncertain and was
+/// delivered at most once), resolves the uncertain ones and checks again; and that the
+/// commands were `pipelined` or not.
+fn sigkill_at_random_moments(server_args: &[&str], pipelined: bool) {
     let seed: u64 = std::env::var("COBRADOR_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -81,7 +96,7 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
     let kills = from_env("COBRADOR_CRASH_KILLS", KILLS);
 
     let tmp = tempfile::tempdir().unwrap();
-    let server = Capture::start(&tmp.path().join("cap"), &[]);
+    let server = Capture::start(&tmp.path().join("cap"), server_args);
     let config_path = tmp.path().join("cobrador.toml");
     std::fs::write(
         &config_path,
@@ -206,4 +221,7 @@ fn sigkill_at_random_moments_never_sends_twice_and_loses_nothing() {
             .iter()
             .all(|r| r.status == OutboxStatus::Sent)
     );
+    let envelopes = server.envelopes();
+    assert_eq!(envelopes.len(), reminders);
+    assert!(envelopes.iter().all(|e| e["pipelined"] == pipelined));
 }

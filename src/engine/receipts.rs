@@ -65,7 +65,7 @@ fn still_reachable(file: &ClientFile, reminder: &OutboxMessage) -> Vec<String> {
 }
 
 /// Whether `file` may need a receipt at `now` (a payment in the last days of an invoice now
-/// paid that a reminder was about: what [`queue_receipts`] asks of each receipt): the planning
+/// paid that a reminder was about: what [`receipts_for`] asks of each receipt): the planning
 /// pass streams clients and keeps only such files (and those with something due).
 pub fn may_need_receipt(file: &ClientFile, now: DateTime<Utc>) -> bool {
     let today = now.with_timezone(&file.client.time_zone).date_naive();
@@ -81,65 +81,88 @@ pub fn may_need_receipt(file: &ClientFile, now: DateTime<Utc>) -> bool {
         })
 }
 
-/// Queues the receipts due at `now`; returns (client, outbox id) of each one queued.
-pub fn queue_receipts<'a>(
+/// A receipt rendered for a client, to queue with [`queue_receipt`].
+#[derive(Debug, Clone)]
+pub struct PendingReceipt {
+    /// The paid invoice it thanks for.
+    pub invoice: String,
+    /// The outbox row.
+    pub message: NewOutboxMessage,
+}
+
+/// The receipts due at `now` for one client, rendered (keys already queued are skipped).
+/// The tick renders them as the client's file streams by and queues them after the reminders,
+/// so a file is not kept for them.
+pub fn receipts_for(
     tx: &rusqlite::Connection,
     config: &Config,
     renderer: &Renderer,
-    files: impl IntoIterator<Item = &'a ClientFile>,
+    file: &ClientFile,
     now: DateTime<Utc>,
-) -> Result<Vec<(String, i64)>> {
-    let mut queued = Vec::new();
+) -> Result<Vec<PendingReceipt>> {
+    let mut out = Vec::new();
     if !config.reminders.receipts {
-        return Ok(queued);
+        return Ok(out);
     }
-    for file in files {
-        let today = now.with_timezone(&file.client.time_zone).date_naive();
-        let since = today - Days::new(RECENT_DAYS);
-        for invoice in file
-            .invoices
+    let today = now.with_timezone(&file.client.time_zone).date_naive();
+    let since = today - Days::new(RECENT_DAYS);
+    for invoice in file
+        .invoices
+        .iter()
+        .filter(|i| i.status == InvoiceStatus::Paid)
+    {
+        let key = format!("{}|{STAGE}|{}", file.client.id, invoice.number);
+        let Some(reminder) = last_reminder(file, &invoice.number) else {
+            continue;
+        };
+        let paid_on = file
+            .payments
             .iter()
-            .filter(|i| i.status == InvoiceStatus::Paid)
-        {
-            let key = format!("{}|{STAGE}|{}", file.client.id, invoice.number);
-            let Some(reminder) = last_reminder(file, &invoice.number) else {
-                continue;
-            };
-            let paid_on = file
-                .payments
-                .iter()
-                .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Payment)
-                .map(|p| p.paid_on)
-                .max();
-            let reminded_on = reminder
-                .sent_at
-                .map(|t| t.with_timezone(&file.client.time_zone).date_naive());
-            let recent = paid_on.is_some_and(|d| d >= since && reminded_on.is_none_or(|r| d >= r));
-            if !recent || store::outbox::key_exists(tx, &key)? {
-                continue;
-            }
-            let recipients = still_reachable(file, reminder);
-            if recipients.is_empty() {
-                continue;
-            }
-            let msg = render(
-                config, renderer, file, invoice, reminder, recipients, key, now,
-            )?;
-            if let Some(id) = store::outbox::insert_if_new(tx, &msg, now)? {
-                store::events::append(
-                    tx,
-                    now,
-                    Actor::Planner,
-                    EventKind::ReceiptQueued,
-                    Some(&file.client.id),
-                    Some(&invoice.number),
-                    serde_json::json!({ "outbox": id }),
-                )?;
-                queued.push((file.client.id.clone(), id));
-            }
+            .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Payment)
+            .map(|p| p.paid_on)
+            .max();
+        let reminded_on = reminder
+            .sent_at
+            .map(|t| t.with_timezone(&file.client.time_zone).date_naive());
+        let recent = paid_on.is_some_and(|d| d >= since && reminded_on.is_none_or(|r| d >= r));
+        if !recent || store::outbox::key_exists(tx, &key)? {
+            continue;
         }
+        let recipients = still_reachable(file, reminder);
+        if recipients.is_empty() {
+            continue;
+        }
+        let message = render(
+            config, renderer, file, invoice, reminder, recipients, key, now,
+        )?;
+        out.push(PendingReceipt {
+            invoice: invoice.number.clone(),
+            message,
+        });
     }
-    Ok(queued)
+    Ok(out)
+}
+
+/// Queues a rendered receipt with its audit event; its outbox id, or `None` when its key was
+/// taken.
+pub fn queue_receipt(
+    tx: &rusqlite::Connection,
+    receipt: &PendingReceipt,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let Some(id) = store::outbox::insert_if_new(tx, &receipt.message, now)? else {
+        return Ok(None);
+    };
+    store::events::append(
+        tx,
+        now,
+        Actor::Planner,
+        EventKind::ReceiptQueued,
+        Some(&receipt.message.client_id),
+        Some(&receipt.invoice),
+        serde_json::json!({ "outbox": id }),
+    )?;
+    Ok(Some(id))
 }
 
 #[allow(clippy::too_many_arguments)]

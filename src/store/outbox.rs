@@ -22,13 +22,15 @@ pub fn insert_if_new(
     msg: &NewOutboxMessage,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let n = conn.execute(
+    // Cached statements: a first tick queues tens of thousands of rows in one pass.
+    let n = conn.prepare_cached(
         "INSERT INTO outbox (dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
                              body_text, body_html, attachment, message_id, in_reply_to,
                              message_references, send_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', NULL, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (dedup_key) DO NOTHING",
-        params![
+    )?
+    .execute(params![
             msg.dedup_key,
             msg.client_id,
             msg.stage,
@@ -43,8 +45,7 @@ pub fn insert_if_new(
             msg.references,
             ts(msg.send_at),
             ts(now),
-        ],
-    )?;
+        ])?;
     if n == 0 {
         return Ok(None);
     }
@@ -52,11 +53,11 @@ pub fn insert_if_new(
     // The body apart from the row whose state changes (see schema_scale.sql).
     conn.prepare_cached("INSERT INTO outbox_bodies (outbox_id, text, html) VALUES (?1, ?2, ?3)")?
         .execute(params![id, msg.body_text, msg.body_html])?;
+    let mut covers = conn.prepare_cached(
+        "INSERT INTO outbox_invoices (outbox_id, invoice_number, reached) VALUES (?1, ?2, ?3)",
+    )?;
     for (number, reached) in &msg.invoices {
-        conn.execute(
-            "INSERT INTO outbox_invoices (outbox_id, invoice_number, reached) VALUES (?1, ?2, ?3)",
-            params![id, number, reached],
-        )?;
+        covers.execute(params![id, number, reached])?;
     }
     Ok(Some(id))
 }
@@ -64,11 +65,8 @@ pub fn insert_if_new(
 /// Whether a key has been used.
 pub fn key_exists(conn: &Connection, dedup_key: &str) -> Result<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM outbox WHERE dedup_key = ?1",
-            [dedup_key],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM outbox WHERE dedup_key = ?1")?
+        .query_row([dedup_key], |_| Ok(()))
         .optional()?
         .is_some())
 }

@@ -14,7 +14,8 @@
 //! - Real servers on 127.0.0.1, started and stopped by the tests: [`Capture`] (Debian's
 //!   aiosmtpd, `smtp_capture.py` beside this file, storing every accepted message; killed on
 //!   drop); [`stall_server`] (greets, answers EHLO, then never says another word);
-//!   [`make_certs`] (a throwaway CA and a certificate for 127.0.0.1/localhost, made with
+//!   [`SmtpSink`] (Postfix's smtp-sink: offers PIPELINING, dumps each message, fails on
+//!   command); [`make_certs`] (a throwaway CA and a certificate for 127.0.0.1/localhost, made with
 //!   openssl); [`Dovecot`] (plus dovecot_ops.rs and inbox_world.rs for the inbox tests). The
 //!   fake Telegram Bot API is telegram.rs, included by the tests that need it.
 //!
@@ -26,6 +27,7 @@
 mod bin;
 mod dovecot_ops;
 pub mod inbox_world;
+mod smtp_sink;
 mod world;
 
 pub use bin::{
@@ -33,6 +35,7 @@ pub use bin::{
     run_cobrador, run_with_stdin, wait_until,
 };
 pub use dovecot_ops::imap_section;
+pub use smtp_sink::{SmtpSink, sink_recipients};
 pub use world::{
     TWO_CLIENTS, TWO_INVOICES, World, WorldBuilder, import_defaults, two_clients, utc, world,
 };
@@ -569,4 +572,25 @@ pub fn world_with_clients(dir: &Path, extra: &str, n: usize) {
     std::fs::write(dir.join("invoices.csv"), invoices).unwrap();
     cobrador_ok(dir, &["import", "clients", "clients.csv"]);
     cobrador_ok(dir, &["import", "invoices", "invoices.csv"]);
+}
+
+/// One `sender::flush_configured` pass at `now` with default options, bounded (generously:
+/// only so that a regression cannot hang CI).
+pub async fn flush_bounded(
+    config: &Config,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> cobrador::sender::FlushReport {
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        cobrador::sender::flush_configured(
+            config,
+            store,
+            now,
+            &cobrador::sender::FlushOptions::default(),
+        ),
+    )
+    .await
+    .expect("flush hung")
+    .unwrap()
 }

@@ -16,6 +16,12 @@ before the 250 reply) plus one JSON line per message in DIR/envelopes.jsonl.
   --tempfail-data N         451 after DATA for the first N messages (nothing stored)
   --unavailable-first N     421 (service not available) for the first N RCPT commands
   --stall-rcpt N            for the first N RCPT commands: never answer (a stalled server)
+  --tempfail-mail N         451 for the first N MAIL commands
+  --pipelining              offer PIPELINING (RFC 2920) in EHLO; aiosmtpd reads commands from
+                            a buffered stream, so a pipelined group is answered in order
+Each envelope line says whether the client pipelined: "pipelined" is true when the RCPT and
+DATA commands were already buffered when MAIL was read (a client that waits for each reply
+cannot have sent them yet).
 Stops on SIGTERM/SIGINT.
 """
 import argparse, asyncio, itertools, json, os, signal, ssl, sys
@@ -38,12 +44,14 @@ ap.add_argument("--stall-after-data", type=int, default=0)
 ap.add_argument("--tempfail-data", type=int, default=0)
 ap.add_argument("--unavailable-first", type=int, default=0)
 ap.add_argument("--stall-rcpt", type=int, default=0)
+ap.add_argument("--tempfail-mail", type=int, default=0)
+ap.add_argument("--pipelining", action="store_true")
 a = ap.parse_args()
 
 os.makedirs(a.dir, exist_ok=True)
 counter = itertools.count(1)
 tempfails = [a.tempfail_first]
-before_data = dict(unavailable=a.unavailable_first, stall=a.stall_rcpt)
+before_data = dict(unavailable=a.unavailable_first, stall=a.stall_rcpt, mail=a.tempfail_mail)
 after_data = dict(close=a.close_after_data, stall=a.stall_after_data, tempfail=a.tempfail_data)
 user, password = a.auth.split(":", 1) if a.auth else (None, None)
 
@@ -55,6 +63,21 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if a.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if before_data["mail"] > 0:
+            before_data["mail"] -= 1
+            return "451 4.3.0 Temporary failure on MAIL (test)"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        envelope.pipelined = b"DATA\r\n" in bytes(server._reader._buffer)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if any(s in address for s in a.reject_rcpt):
             return "550 5.1.1 <%s>: Recipient address rejected (test)" % address
@@ -84,6 +107,7 @@ class Handler:
         os.replace(tmp, path)
         with open(os.path.join(a.dir, "envelopes.jsonl"), "a") as f:
             f.write(json.dumps(dict(n=n, mail_from=envelope.mail_from, rcpt_tos=envelope.rcpt_tos,
+                                    pipelined=getattr(envelope, "pipelined", False),
                                     tls=a.smtps or session.ssl is not None,
                                     auth=user if session.authenticated else None)) + "\n")
         if after_data["close"] > 0:

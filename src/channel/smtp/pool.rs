@@ -5,6 +5,14 @@
 //! writes, and without `TCP_NODELAY` (which lettre 0.11 does not set) Nagle's algorithm holds the
 //! `.` until the server's delayed ACK, about 40 ms per message (measured: 88 messages/s with 4
 //! sessions against Postfix's smtp-sink; see bench/smtp.sh).
+//!
+//! And PIPELINING (RFC 2920): lettre waits for each reply before the next command, four round
+//! trips per message. When the server's EHLO offers PIPELINING, MAIL, every RCPT and DATA go in
+//! one write and their replies are read in order, then the body: two round trips
+//! ([`pipelined`]). Every reply is read before anything is decided, so the outcome is the one
+//! the unpipelined exchange gives (the first refusal in command order), and a DATA that a
+//! server opened (354) after a refused command is never fed a body: the session is dropped
+//! without a final `.`, so nothing is delivered (not even to the recipients it accepted).
 
 use std::io;
 use std::net::SocketAddr;
@@ -17,7 +25,7 @@ use std::time::{Duration, Instant};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::response::Response;
 use lettre::transport::smtp::{self};
@@ -63,6 +71,34 @@ impl From<smtp::Error> for PoolError {
     }
 }
 
+/// A failed transaction, and how to leave its session.
+struct Failed {
+    error: PoolError,
+    /// Say QUIT before closing. Not when the server is waiting for a body after a refusal:
+    /// QUIT would be read as message text, and only a dropped connection ends the DATA
+    /// without delivering anything.
+    quit: bool,
+}
+
+impl From<PoolError> for Failed {
+    fn from(error: PoolError) -> Self {
+        Failed { error, quit: true }
+    }
+}
+
+impl From<smtp::Error> for Failed {
+    fn from(e: smtp::Error) -> Self {
+        PoolError::Smtp(e).into()
+    }
+}
+
+/// One SMTP session and what its server offers beyond what lettre records.
+struct Session {
+    conn: AsyncSmtpConnection,
+    /// The server's EHLO offered PIPELINING (RFC 2920).
+    pipelining: bool,
+}
+
 /// Sessions to one server.
 pub(super) struct Pool {
     host: String,
@@ -70,7 +106,7 @@ pub(super) struct Pool {
     security: Security,
     credentials: Option<Credentials>,
     hello: ClientId,
-    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    idle: Mutex<Vec<(Session, Instant)>>,
 }
 
 impl Pool {
@@ -91,7 +127,7 @@ impl Pool {
         }
     }
 
-    async fn connect(&self) -> Result<AsyncSmtpConnection, PoolError> {
+    async fn connect(&self) -> Result<Session, PoolError> {
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| PoolError::Connect(e.to_string()))?;
@@ -115,6 +151,7 @@ impl Pool {
         if let Security::Starttls(params) = &self.security {
             conn.starttls(params.clone(), &self.hello).await?;
         }
+        let pipelining = offers_pipelining(&mut conn, &self.hello).await?;
         if let Some(credentials) = &self.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await?;
@@ -125,23 +162,23 @@ impl Pool {
                 self.port
             );
         }
-        Ok(conn)
+        Ok(Session { conn, pipelining })
     }
 
-    async fn checkout(&self) -> Result<AsyncSmtpConnection, PoolError> {
+    async fn checkout(&self) -> Result<Session, PoolError> {
         loop {
             let candidate = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-            let Some((mut conn, since)) = candidate else {
+            let Some((mut session, since)) = candidate else {
                 return self.connect().await;
             };
             let fresh = since.elapsed() < CHECK_AFTER;
             if since.elapsed() < MAX_IDLE
-                && !conn.has_broken()
-                && (fresh || conn.test_connected().await)
+                && !session.conn.has_broken()
+                && (fresh || session.conn.test_connected().await)
             {
-                return Ok(conn);
+                return Ok(session);
             }
-            conn.abort().await;
+            session.conn.abort().await;
         }
     }
 
@@ -155,17 +192,27 @@ impl Pool {
         raw: &[u8],
         body_sent: &AtomicBool,
     ) -> Result<Response, PoolError> {
-        let mut conn = self.checkout().await?;
-        match transaction(&mut conn, envelope, raw, body_sent).await {
+        let mut session = self.checkout().await?;
+        let options = mail_options(&session.conn, envelope, raw)?;
+        let mail = Mail::new(envelope.from().cloned(), options);
+        let result = if session.pipelining {
+            pipelined(&mut session.conn, mail, envelope, raw, body_sent).await
+        } else {
+            transaction(&mut session.conn, mail, envelope, raw, body_sent).await
+        };
+        match result {
             Ok(response) => {
                 if let Ok(mut idle) = self.idle.lock() {
-                    idle.push((conn, Instant::now()));
+                    idle.push((session, Instant::now()));
                 }
                 Ok(response)
             }
-            Err(e) => {
-                conn.abort().await;
-                Err(e)
+            Err(Failed { error, quit }) => {
+                if quit {
+                    session.conn.abort().await;
+                }
+                // Otherwise dropping the session closes the socket mid-DATA.
+                Err(error)
             }
         }
     }
@@ -177,22 +224,33 @@ impl Pool {
             .lock()
             .map(|mut idle| idle.drain(..).collect())
             .unwrap_or_default();
-        for (mut conn, _) in sessions {
-            let _ = conn.quit().await;
+        for (mut session, _) in sessions {
+            let _ = session.conn.quit().await;
         }
     }
 }
 
-/// One SMTP mail transaction, as lettre's `AsyncSmtpConnection::send` does it (MAIL, RCPT,
-/// DATA, body), but knowing which side of DATA a failure happened on (RFC 1047): before the
-/// body, nothing was delivered and a retry is safe; after it, only an SMTP reply says what
-/// happened.
-async fn transaction(
+/// Asks EHLO again and reads what lettre's own EHLO parsing drops: whether the server offers
+/// PIPELINING. Asked before AUTH (after STARTTLS: what a server offers may change with TLS),
+/// one round trip per session.
+async fn offers_pipelining(
     conn: &mut AsyncSmtpConnection,
+    hello: &ClientId,
+) -> Result<bool, smtp::Error> {
+    let reply = conn.command(Ehlo::new(hello.clone())).await?;
+    Ok(reply.message().skip(1).any(|line| {
+        line.split_whitespace()
+            .next()
+            .is_some_and(|keyword| keyword.eq_ignore_ascii_case("PIPELINING"))
+    }))
+}
+
+/// The MAIL parameters a message needs (SMTPUTF8, 8BITMIME), or why this server cannot take it.
+fn mail_options(
+    conn: &AsyncSmtpConnection,
     envelope: &Envelope,
     raw: &[u8],
-    body_sent: &AtomicBool,
-) -> Result<Response, PoolError> {
+) -> Result<Vec<MailParameter>, PoolError> {
     let mut options = Vec::new();
     let non_ascii = envelope
         .from()
@@ -215,19 +273,86 @@ async fn transaction(
         }
         options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    conn.command(Mail::new(envelope.from().cloned(), options))
-        .await?;
+    Ok(options)
+}
+
+/// One SMTP mail transaction, as lettre's `AsyncSmtpConnection::send` does it (MAIL, RCPT,
+/// DATA, body, each waiting for its reply), but knowing which side of DATA a failure happened
+/// on (RFC 1047): before the body, nothing was delivered and a retry is safe; after it, only
+/// an SMTP reply says what happened.
+async fn transaction(
+    conn: &mut AsyncSmtpConnection,
+    mail: Mail,
+    envelope: &Envelope,
+    raw: &[u8],
+    body_sent: &AtomicBool,
+) -> Result<Response, Failed> {
+    conn.command(mail).await?;
     for to in envelope.to() {
         conn.command(Rcpt::new(to.clone(), vec![])).await?;
     }
     conn.command(Data).await?;
+    body(conn, raw, body_sent).await
+}
+
+/// The same transaction pipelined (RFC 2920): MAIL, every RCPT and DATA in one write, then
+/// every reply read in order. The first refusal (or lost session) is the answer, as in
+/// [`transaction`]; the body goes only if every reply was positive.
+async fn pipelined(
+    conn: &mut AsyncSmtpConnection,
+    mail: Mail,
+    envelope: &Envelope,
+    raw: &[u8],
+    body_sent: &AtomicBool,
+) -> Result<Response, Failed> {
+    let mut group = mail.to_string();
+    for to in envelope.to() {
+        group.push_str(&Rcpt::new(to.clone(), vec![]).to_string());
+    }
+    group.push_str(&Data.to_string());
+    // `command` writes the whole group and reads the first reply (MAIL's).
+    let mut first_error = conn.command(group).await.err();
+    if let Some(lost) = first_error.take_if(|e| e.status().is_none()) {
+        // The group was not written or the session failed: no more replies will come.
+        return Err(lost.into());
+    }
+    let mut data_open = false;
+    let replies = envelope.to().len() + 1;
+    for n in 1..=replies {
+        match conn.read_response().await {
+            Ok(_) if n == replies => data_open = true,
+            Ok(_) => {}
+            Err(e) => {
+                let lost = e.status().is_none();
+                first_error.get_or_insert(e);
+                if lost {
+                    break;
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(Failed {
+            error: PoolError::Smtp(error),
+            quit: !data_open,
+        }),
+        None => body(conn, raw, body_sent).await,
+    }
+}
+
+/// The body and its final `.`, once DATA was answered 354.
+async fn body(
+    conn: &mut AsyncSmtpConnection,
+    raw: &[u8],
+    body_sent: &AtomicBool,
+) -> Result<Response, Failed> {
     tracing::debug!(target: "cobrador::smtp", "DATA accepted; sending {} bytes.", raw.len());
     body_sent.store(true, Ordering::SeqCst);
     match conn.message(raw).await {
         Ok(response) => Ok(response),
         // A reply code is an answer (4xx: not accepted, retry; 5xx: refused).
-        Err(e) if e.status().is_some() => Err(PoolError::Smtp(e)),
-        Err(e) => Err(PoolError::AfterData(e)),
+        Err(e) if e.status().is_some() => Err(PoolError::Smtp(e).into()),
+        Err(e) => Err(PoolError::AfterData(e).into()),
     }
 }
 

@@ -252,14 +252,19 @@ fn for_each(
     to_plan_at: Option<(DateTime<Utc>, Purpose)>,
     mut f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    // One read transaction: every statement sees the same database.
-    let tx = conn.unchecked_transaction()?;
+    // One read transaction: every statement sees the same database. Inside the caller's own
+    // transaction (the tick queues as it plans), that one.
+    let _read = match conn.is_autocommit() {
+        true => Some(conn.unchecked_transaction()?),
+        false => None,
+    };
+    let tx = conn;
     let mut promises: HashMap<String, Vec<_>> = HashMap::new();
-    for p in crate::store::promises::all(&tx)? {
+    for p in crate::store::promises::all(tx)? {
         promises.entry(p.client_id.clone()).or_default().push(p);
     }
     let mut plans: HashMap<String, Vec<_>> = HashMap::new();
-    for p in crate::store::agreements::plans(&tx)? {
+    for p in crate::store::agreements::plans(tx)? {
         plans.entry(p.client_id.clone()).or_default().push(p);
     }
     let mut s_clients = tx.prepare(&format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY id"))?;
@@ -291,7 +296,7 @@ fn for_each(
         Some((now, purpose)) => Invoices::ToPlan {
             open: Cursor::new(&mut s_invoices, 1, invoice_with_paid)?,
             history: Cursor::new(&mut s_payments, 0, to_plan::history)?,
-            whole: to_plan::Whole::read(&tx, now, purpose)?,
+            whole: to_plan::Whole::read(tx, now, purpose)?,
         },
     };
     let mut messages = Cursor::new(&mut s_messages, 2, message_row)?;

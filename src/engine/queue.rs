@@ -1,0 +1,269 @@
+//! The queueing pass ([`queue_due`]): plan, record promise outcomes, render and queue what is
+//! due, in one write transaction, client by client as the planning read streams.
+//!
+//! Why streamed: the first tick of a large book has tens of thousands of messages due, and
+//! keeping the file of every client with one until they were all planned held hundreds of
+//! megabytes (377 MB at 200,000 clients). Each client is planned, its promise outcomes
+//! recorded and its due messages rendered and queued while its file is in hand; then the file
+//! goes. The read runs inside the write transaction, so a client's rows are read before its
+//! own writes and no other writer changes anything between the read and the queueing.
+//!
+//! The pass queues in the order it always has, so outbox ids (and the file names and listings
+//! built from them) do not depend on how it is computed: owner alerts about failed messages
+//! first, then the due messages in plan order, then their email records (formal stages sent by
+//! Telegram), then receipts, then the digest. Records and receipts are rare: they are rendered
+//! from the streaming file and kept until the reminders are in. Owner alerts come before
+//! everything: when one is owed (a message died since the last pass) a first read keeps only
+//! those clients' files, and the planning read leaves the new alerts out of their files (it
+//! read them before the alerts existed until now).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::{
+    OwnerAlertFor, QueueReport, apply_effect, fallback, queue_owner_alert, receipts,
+    render_planned, settings_for,
+};
+use crate::config::Config;
+use crate::domain::{Actor, EventKind, Invoice};
+use crate::policy::planner::{self, ClientFile, Plan, PlannedMessage};
+use crate::render::Renderer;
+use crate::store::{self, OutboxMessage, OutboxStatus, Store};
+
+/// Plans at `now`, records promise outcomes, and queues every message due now.
+/// Running it again at the same `now` queues nothing: the outbox keys are taken.
+pub fn queue_due(
+    store: &mut Store,
+    config: &Config,
+    renderer: &Renderer,
+    now: DateTime<Utc>,
+) -> Result<QueueReport> {
+    let settings = settings_for(store.conn(), config)?;
+    store.transaction(|tx| {
+        let known = alert_failures(tx, config, renderer, now)?;
+        let mut pass = Pass::default();
+        store::snapshot::for_each_client_to_plan(tx, now, |mut file| {
+            if let Some(last) = known {
+                file.messages.retain(|m| m.id <= last);
+            }
+            let mut plan = Plan::default();
+            planner::plan_into(&file, &settings, now, &mut plan);
+            pass.client(tx, config, renderer, &file, plan, now)
+        })?;
+        pass.finish(tx, config, now)
+    })
+}
+
+/// What the pass gathers while the clients stream by.
+#[derive(Default)]
+struct Pass {
+    report: QueueReport,
+    plan_errors: Vec<String>,
+    record_errors: Vec<String>,
+    /// Email records of formal Telegram stages, rendered, queued after the reminders.
+    records: Vec<(PlannedMessage, super::RenderedPlan)>,
+    /// Receipts, rendered, queued after the records.
+    receipts: Vec<receipts::PendingReceipt>,
+}
+
+impl Pass {
+    /// One client's plan: its outcomes recorded and its due messages queued now, its records
+    /// and receipts rendered for later.
+    fn client(
+        &mut self,
+        tx: &rusqlite::Connection,
+        config: &Config,
+        renderer: &Renderer,
+        file: &ClientFile,
+        plan: Plan,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.plan_errors.extend(plan.errors);
+        self.report.held += plan.held.len();
+        for effect in plan.effects {
+            apply_effect(tx, &effect, now)?;
+            self.report.effects.push(effect);
+        }
+        for m in &plan.messages {
+            if m.due_now {
+                match render_planned(config, renderer, file, m, now) {
+                    Ok(rendered) => queue_rendered(tx, m, &rendered, now, &mut self.report)?,
+                    Err(e) => self
+                        .report
+                        .errors
+                        .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
+                }
+            } else if self
+                .report
+                .next_planned
+                .as_ref()
+                .is_none_or(|next| m.send_at < next.send_at)
+            {
+                self.report.next_planned = Some(m.clone());
+            }
+        }
+        // Formal stages sent by Telegram also go by email: a written record.
+        for m in plan.messages.iter().filter(|m| m.due_now) {
+            let Some(record) = fallback::email_record(config, file, m) else {
+                continue;
+            };
+            match render_planned(config, renderer, file, &record, now) {
+                Ok(rendered) => self.records.push((record, rendered)),
+                Err(e) => self.record_errors.push(format!(
+                    "client {} stage {}: {e:#}",
+                    record.client, record.stage
+                )),
+            }
+        }
+        if receipts::may_need_receipt(file, now) {
+            self.receipts
+                .extend(receipts::receipts_for(tx, config, renderer, file, now)?);
+        }
+        Ok(())
+    }
+
+    /// Queues the records, receipts and digest, and puts the report's errors in their order:
+    /// planning, then rendering of reminders, then of records.
+    fn finish(
+        mut self,
+        tx: &rusqlite::Connection,
+        config: &Config,
+        now: DateTime<Utc>,
+    ) -> Result<QueueReport> {
+        let mut report = self.report;
+        for (m, rendered) in &self.records {
+            queue_rendered(tx, m, rendered, now, &mut report)?;
+        }
+        for receipt in &self.receipts {
+            if let Some(id) = receipts::queue_receipt(tx, receipt, now)? {
+                let client = receipt.message.client_id.clone();
+                report.queued.push((client, receipts::STAGE.into(), id));
+            }
+        }
+        if let Some(digest) = &config.digest
+            && let Some(id) = super::digest::queue_if_due(tx, config, digest, now)?
+        {
+            let owner = super::digest::OWNER_CLIENT.to_owned();
+            report.queued.push((owner, super::digest::STAGE.into(), id));
+        }
+        self.plan_errors.append(&mut report.errors);
+        self.plan_errors.append(&mut self.record_errors);
+        report.errors = self.plan_errors;
+        Ok(report)
+    }
+}
+
+/// Queues a rendered message with the discount it offers and its audit event.
+fn queue_rendered(
+    tx: &rusqlite::Connection,
+    m: &PlannedMessage,
+    rendered: &super::RenderedPlan,
+    now: DateTime<Utc>,
+    report: &mut QueueReport,
+) -> Result<()> {
+    let Some(id) = store::outbox::insert_if_new(tx, &rendered.message, now)? else {
+        return Ok(());
+    };
+    if let Some(d) = &rendered.discount {
+        for (number, amount) in &d.invoices {
+            store::agreements::offer_discount(
+                tx,
+                number,
+                id,
+                *amount,
+                &d.description,
+                d.valid_until,
+                now,
+            )?;
+        }
+    }
+    store::events::append(
+        tx,
+        now,
+        Actor::Planner,
+        if m.handover {
+            EventKind::HandoverQueued
+        } else {
+            EventKind::ReminderQueued
+        },
+        Some(&m.client),
+        None,
+        serde_json::json!({ "stage": m.stage, "cycle": m.cycle, "outbox": id,
+                            "invoices": m.invoices, "why": m.why }),
+    )?;
+    report.queued.push((m.client.clone(), m.stage.clone(), id));
+    Ok(())
+}
+
+/// Client messages that died or whose fate is uncertain and that the owner has not been told
+/// about yet (dead first, then uncertain; owner-facing ones never: an alert about an alert
+/// would loop, the owner sees those in `status`).
+fn untold_failures(tx: &rusqlite::Connection) -> Result<Vec<(OutboxStatus, OutboxMessage)>> {
+    let mut untold = Vec::new();
+    for status in [OutboxStatus::Dead, OutboxStatus::Uncertain] {
+        for m in store::outbox::with_status(tx, status)? {
+            let key = format!("{}|owner_alert|outbox-{}", m.message.client_id, m.id);
+            if !crate::domain::is_owner_facing(&m.message.stage)
+                && !store::outbox::key_exists(tx, &key)?
+            {
+                untold.push((status, m));
+            }
+        }
+    }
+    Ok(untold)
+}
+
+/// Tells the owner, once each, about client messages that died or whose fate is uncertain.
+/// Returns the last outbox id before the alerts when it queued any (`None` otherwise).
+fn alert_failures(
+    tx: &rusqlite::Connection,
+    config: &Config,
+    renderer: &Renderer,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let untold = untold_failures(tx)?;
+    if untold.is_empty() {
+        return Ok(None);
+    }
+    let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM outbox", [], |r| r.get(0))?;
+    let clients: BTreeSet<&str> = untold
+        .iter()
+        .map(|(_, m)| m.message.client_id.as_str())
+        .collect();
+    let mut files = BTreeMap::new();
+    store::snapshot::for_each_client_to_plan(tx, now, |file| {
+        if clients.contains(file.client.id.as_str()) {
+            files.insert(file.client.id.clone(), file);
+        }
+        Ok(())
+    })?;
+    let mut queued = false;
+    for (status, m) in &untold {
+        let Some(file) = files.get(m.message.client_id.as_str()) else {
+            continue;
+        };
+        let invoices: Vec<&Invoice> = file
+            .invoices
+            .iter()
+            .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
+            .collect();
+        let dead = *status == OutboxStatus::Dead;
+        let alert = OwnerAlertFor {
+            client: &file.client,
+            contacts: &file.contacts,
+            invoices: &invoices,
+            kind: if dead { "dead" } else { "uncertain" },
+            // The server's own answer, for a dead message; nothing to quote for an uncertain one.
+            words: if dead {
+                m.last_error.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            cycle: format!("outbox-{}", m.id),
+        };
+        queued |= queue_owner_alert(tx, config, renderer, &alert, now)?.is_some();
+    }
+    Ok(queued.then_some(last))
+}
