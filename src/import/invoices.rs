@@ -33,7 +33,12 @@ impl Session<'_> {
                 "amount must be positive (credit notes are recorded with `invoice cancel`)"
             );
         }
-        let existing = store::invoices::get_without_balance(conn, &number)?;
+        // Into an empty table every row is new (a number twice in the file is refused before).
+        let existing = if self.fresh {
+            None
+        } else {
+            store::invoices::get_without_balance(conn, &number)?
+        };
         let old = existing.as_ref();
         let currency = row
             .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
@@ -59,6 +64,11 @@ impl Session<'_> {
                 str::to_owned,
             ),
         };
+        if self.fresh {
+            // Its `invoice.created` event is written with the others' at the end.
+            store::bulk::insert_new_invoice(conn, &input, now)?;
+            return Ok(Change::Created);
+        }
         let existed = existing.is_some();
         let changed = store::invoices::upsert_over(conn, old, &input, now)?;
         if changed {

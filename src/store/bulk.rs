@@ -93,3 +93,62 @@ fn secondary_indexes(conn: &Connection, table: &str) -> Result<Vec<(String, Stri
     let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Inserts an invoice that cannot exist yet: the import found the table empty when it began
+/// and refuses a number twice in one file, so there is nothing to read first and no conflict
+/// to resolve (a new invoice is open: the status keeps its default). Its audit event is
+/// written afterwards by [`invoice_created_events`].
+pub fn insert_new_invoice(
+    conn: &Connection,
+    input: &super::invoices::InvoiceInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, pdf_path,
+                               description, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+    )?
+    .execute(rusqlite::params![
+        input.number,
+        input.client_id,
+        input.issue_date,
+        input.due_date,
+        input.currency,
+        input.amount,
+        input.pdf_path,
+        input.description,
+        super::ts(now)
+    ])
+    .with_context(|| format!("Failed to save invoice {}", input.number))?;
+    Ok(())
+}
+
+/// The `invoice.created` events of every invoice in the table, in the order they were
+/// inserted, as one statement: for an import into an empty table, where every row is one of
+/// its new invoices. Each event is the one the row-by-row path appends (actor `import`, the
+/// detail `{"amount":…,"due_date":…}` as serde_json writes it: the stored amount and date
+/// are the same text as their JSON strings). Returns how many were written.
+pub fn invoice_created_events(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
+    use crate::domain::{Actor, EventKind};
+    conn.execute(
+        "INSERT INTO events (at, actor, kind, client_id, invoice_number, detail)
+             SELECT ?1, ?2, ?3, client_id, number,
+                    json_object('amount', amount, 'due_date', due_date)
+             FROM invoices ORDER BY rowid",
+        rusqlite::params![super::ts(now), Actor::Import, EventKind::InvoiceCreated],
+    )
+    .context("cannot write the new invoices' events")
+}
+
+/// Whether `table` (a name from the schema, never from input) has no row.
+pub fn is_empty(conn: &Connection, table: &'static str) -> Result<bool> {
+    conn.query_row(
+        &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+        [],
+        |r| r.get(0),
+    )
+    .with_context(|| format!("cannot read {table}"))
+}
