@@ -293,6 +293,15 @@ impl Job<'_> {
         if fresh {
             store::bulk::invoice_created_events(&tx, self.now)?;
         }
+        // The indexes set aside are built again by SQLite's sorter. With temporary storage in
+        // memory it holds every key of an index in one list sorted at once (1M invoices: six
+        // such sorts were a third of the import); with temporary files it sorts runs of the
+        // page cache's size, on both cores, and merges them (about 1 s less cpu, the same peak
+        // memory). `run` restores the setting. Best effort: SQLite refuses the change while a
+        // temporary table is open, and the sort then stays in memory.
+        if deferred.any_set_aside() {
+            let _in_memory_then = tx.pragma_update(None, "temp_store", 1);
+        }
         deferred.rebuild(&tx)?;
         let kind = format!("{:?}", self.kind).to_lowercase();
         audit(

@@ -97,7 +97,8 @@ impl Session<'_> {
     /// Records the payment of one row, unless this row was imported before.
     pub(super) fn payment_row(&mut self, conn: &Connection, row: &Row) -> Result<Change> {
         let number = row.require(INVOICE_NO)?.to_owned();
-        let Some(invoice) = store::invoices::get(conn, &number)? else {
+        // Cached: a payments file reads one invoice per row.
+        let Some(invoice) = store::invoices::get_without_balance(conn, &number)? else {
             anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
         };
         let paid_on = date_field(row, PAID_ON)?;

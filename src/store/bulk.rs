@@ -68,6 +68,11 @@ impl DeferredIndexes {
         Ok(())
     }
 
+    /// Whether any index was set aside (and [`DeferredIndexes::rebuild`] will sort).
+    pub fn any_set_aside(&self) -> bool {
+        self.tables.iter().any(|t| t.dropped.is_some())
+    }
+
     /// Builds again every index set aside (call before committing).
     pub fn rebuild(self, conn: &Connection) -> Result<()> {
         for t in self.tables {
