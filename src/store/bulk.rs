@@ -108,24 +108,14 @@ pub fn insert_new_invoice(
     input: &super::invoices::InvoiceInput,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    conn.prepare_cached(
+    super::invoices::write_input(
+        conn,
         "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, pdf_path,
                                description, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-    )?
-    .execute(rusqlite::params![
-        input.number,
-        input.client_id,
-        input.issue_date,
-        input.due_date,
-        input.currency,
-        input.amount,
-        input.pdf_path,
-        input.description,
-        super::ts(now)
-    ])
-    .with_context(|| format!("Failed to save invoice {}", input.number))?;
-    Ok(())
+        input,
+        now,
+    )
 }
 
 /// The `invoice.created` events of every invoice in the table, in the order they were
