@@ -1,13 +1,15 @@
-//! The first invoices import into an empty table takes a bulk path (no read before each
+//! Bulk paths of an import. The first invoices import into an empty table takes one (no read before each
 //! insert, the `invoice.created` events written by one statement, SQLite's foreign-key probe
 //! left to the importer's own check): it must write exactly what the row-by-row path writes,
-//! and keep all-or-nothing, refusals and idempotency.
+//! and keep all-or-nothing, refusals and idempotency. A large payments file sets the
+//! invoices' indexes aside too, and brings them back whether it commits or is refused.
 
 use std::path::{Path, PathBuf};
 
 mod support;
 
 use chrono::{DateTime, Utc};
+use cobrador::domain::InvoiceStatus;
 use cobrador::import::{ImportError, Kind, import_file};
 use cobrador::store::Store;
 use support::{World, import_defaults as defaults, utc, world};
@@ -218,4 +220,76 @@ fn a_refused_first_import_leaves_the_empty_table_and_its_indexes() {
         vec!["Integer(1)".to_owned()],
         "restored after the import"
     );
+}
+
+#[test]
+fn a_payments_file_past_the_threshold_sets_the_invoices_indexes_aside_and_restores_them() {
+    let World { dir, mut store, .. } = world().build();
+    clients(&mut store);
+    let path = invoices_file(dir.path(), "g.csv", 60_000, |_, l| l);
+    import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
+    let indexes_before = rows(&store, INDEXES);
+    let mut csv = String::from("factura;fecha_pago;importe_pagado\n");
+    for i in 1..=55_000 {
+        csv.push_str(&format!(
+            "G{i:07};05/11/2026;1,00\nG{i:07};06/11/2026;2,00\n"
+        ));
+    }
+    let good = format!("{csv}G0000007;07/11/2026;5,50\n");
+    let bad = format!("{csv}G9999999;07/11/2026;1,00\n");
+    let (good_path, bad_path) = (dir.path().join("good.csv"), dir.path().join("bad.csv"));
+    std::fs::write(&good_path, good).unwrap();
+    std::fs::write(&bad_path, bad).unwrap();
+    let events = rows(&store, "SELECT id FROM events").len();
+    let e = import_error(
+        import_file(
+            &mut store,
+            Kind::Payments,
+            &bad_path,
+            &defaults(),
+            false,
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert!(e.errors[0].contains("G9999999"), "{:?}", e.errors);
+    assert_eq!(
+        (
+            rows(&store, "SELECT id FROM events").len(),
+            rows(&store, INDEXES)
+        ),
+        (events, indexes_before.clone())
+    );
+    let s = import_file(
+        &mut store,
+        Kind::Payments,
+        &good_path,
+        &defaults(),
+        false,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(s.created, 110_001);
+    assert_eq!(
+        rows(&store, INDEXES),
+        indexes_before,
+        "built again before the commit"
+    );
+    let g7 = cobrador::store::invoices::require(store.conn(), "G0000007").unwrap();
+    assert_eq!(g7.status, InvoiceStatus::Paid);
+    let open_by_index = rows(
+        &store,
+        "SELECT number FROM invoices INDEXED BY invoices_open_due
+         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY number",
+    );
+    let open = rows(
+        &store,
+        "SELECT number FROM invoices WHERE status = 'open' ORDER BY number",
+    );
+    assert_eq!(open_by_index.len(), open.len());
+    assert!(
+        open_by_index == open,
+        "the rebuilt index lists the open invoices"
+    );
+    assert!(open.len() > 40_000, "{}", open.len());
 }
