@@ -33,7 +33,12 @@ impl Session<'_> {
                 "amount must be positive (credit notes are recorded with `invoice cancel`)"
             );
         }
-        let existing = store::invoices::get_without_balance(conn, &number)?;
+        // Into an empty table every row is new (a number twice in the file is refused before).
+        let existing = if self.fresh {
+            None
+        } else {
+            store::invoices::get_without_balance(conn, &number)?
+        };
         let old = existing.as_ref();
         let currency = row
             .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
@@ -59,6 +64,11 @@ impl Session<'_> {
                 str::to_owned,
             ),
         };
+        if self.fresh {
+            // Its `invoice.created` event is written with the others' at the end.
+            store::bulk::insert_new_invoice(conn, &input, now)?;
+            return Ok(Change::Created);
+        }
         let existed = existing.is_some();
         let changed = store::invoices::upsert_over(conn, old, &input, now)?;
         if changed {
@@ -87,7 +97,8 @@ impl Session<'_> {
     /// Records the payment of one row, unless this row was imported before.
     pub(super) fn payment_row(&mut self, conn: &Connection, row: &Row) -> Result<Change> {
         let number = row.require(INVOICE_NO)?.to_owned();
-        let Some(invoice) = store::invoices::get(conn, &number)? else {
+        // Cached: a payments file reads one invoice per row.
+        let Some(invoice) = store::invoices::get_without_balance(conn, &number)? else {
             anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
         };
         let paid_on = date_field(row, PAID_ON)?;

@@ -115,7 +115,8 @@ pub fn upsert_over(
         }
     }
     let existed = old.is_some();
-    conn.prepare_cached(
+    write_input(
+        conn,
         "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, pdf_path,
                                description, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
@@ -123,24 +124,38 @@ pub fn upsert_over(
              issue_date = excluded.issue_date, due_date = excluded.due_date,
              currency = excluded.currency, amount = excluded.amount, pdf_path = excluded.pdf_path,
              description = excluded.description, updated_at = excluded.updated_at",
-    )?
-    .execute(params![
-        input.number,
-        input.client_id,
-        input.issue_date,
-        input.due_date,
-        input.currency,
-        input.amount,
-        input.pdf_path,
-        input.description,
-        ts(now)
-    ])
-    .with_context(|| format!("Failed to save invoice {}", input.number))?;
+        input,
+        now,
+    )?;
     // A new invoice has no payments (they reference it) and a positive amount: it is open.
     if existed {
         refresh_status(conn, &input.number, now)?;
     }
     Ok(true)
+}
+
+/// Runs `sql`, an `INSERT INTO invoices` binding an import's fields in [`InvoiceInput`]'s
+/// order and `?9` as both timestamps (the upsert above, and `bulk`'s insert of a first import).
+pub(super) fn write_input(
+    conn: &Connection,
+    sql: &str,
+    input: &InvoiceInput,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(sql)?
+        .execute(params![
+            input.number,
+            input.client_id,
+            input.issue_date,
+            input.due_date,
+            input.currency,
+            input.amount,
+            input.pdf_path,
+            input.description,
+            ts(now)
+        ])
+        .with_context(|| format!("Failed to save invoice {}", input.number))?;
+    Ok(())
 }
 
 /// One invoice as stored, for imports (which compare the stored fields): the same as [`get`],
