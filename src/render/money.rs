@@ -150,7 +150,7 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
     let mut digits = [0u8; 40];
     let int = digits_of(units / pow, &mut digits);
     for (i, d) in int.iter().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(locale.group);
         }
         out.push(char::from(*d));
