@@ -306,7 +306,7 @@ pub fn render_planned(
     ctx.broken_promise = m.broken_promise;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
-    let calendar = crate::config::calendar_for(config, &file.client)?;
+    let calendar = calendar_cached(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),
         None if !m.handover => ctx.due = context::due_day(&invoices, today, &calendar),
@@ -378,6 +378,45 @@ pub fn render_planned(
     })
 }
 
+/// The holiday calendar of `client`'s country (and region, and the owner's extra days), built
+/// once per thread and key: building one copies the embedded calendar, a map of a decade of
+/// named days, which cost as much as rendering a reminder when it was done per message.
+fn calendar_cached(
+    config: &Config,
+    client: &crate::domain::Client,
+) -> Result<std::rc::Rc<crate::policy::HolidayCalendar>> {
+    type Key = (String, Option<String>, Vec<chrono::NaiveDate>);
+    type Cache = Vec<(Key, std::rc::Rc<crate::policy::HolidayCalendar>)>;
+    thread_local! {
+        static CALENDARS: std::cell::RefCell<Cache> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let extra = config
+        .countries
+        .get(&client.country)
+        .map_or(&[][..], |c| c.extra_holidays.as_slice());
+    let same = |(country, region, days): &Key| {
+        *country == client.country && *region == client.region && days.as_slice() == extra
+    };
+    if let Some(found) =
+        CALENDARS.with_borrow(|cache| cache.iter().find(|(k, _)| same(k)).map(|(_, c)| c.clone()))
+    {
+        return Ok(found);
+    }
+    let calendar = std::rc::Rc::new(crate::config::calendar_for(config, client)?);
+    CALENDARS.with_borrow_mut(|cache| {
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        let key = (
+            client.country.clone(),
+            client.region.clone(),
+            extra.to_vec(),
+        );
+        cache.push((key, calendar.clone()));
+    });
+    Ok(calendar)
+}
+
 /// Message-ID and threading headers of an email: follow-ups thread to the client's earlier
 /// reminders, so the client sees one conversation; owner tasks start their own thread.
 fn threading(
@@ -390,13 +429,22 @@ fn threading(
     if channel != Channel::Email {
         return (None, None, None);
     }
-    let previous: Vec<_> = file
-        .messages
-        .iter()
-        .filter(|p| !m.handover && !crate::domain::is_owner_facing(&p.message.stage))
-        .cloned()
-        .collect();
-    let (in_reply_to, references) = thread_headers(&previous);
+    // Owner tasks start their own thread; a client's messages thread to its earlier ones
+    // (the owner-facing ones left out), read in place unless some must be left out.
+    let owner_facing = |p: &store::OutboxMessage| crate::domain::is_owner_facing(&p.message.stage);
+    let (in_reply_to, references) = if m.handover {
+        thread_headers(&[])
+    } else if file.messages.iter().any(owner_facing) {
+        let previous: Vec<_> = file
+            .messages
+            .iter()
+            .filter(|p| !owner_facing(p))
+            .cloned()
+            .collect();
+        thread_headers(&previous)
+    } else {
+        thread_headers(&file.messages)
+    };
     (
         Some(message_id(&config.business.email, &m.dedup_key, now)),
         in_reply_to,

@@ -61,7 +61,10 @@ pub fn business_for(config: &Config, client: &Client) -> rc::Business {
 
 /// Fills each invoice's own payment link when the client's payment link is a template.
 pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceLine]) {
-    let Some(link) = payment_details_for(config, client).payment_link else {
+    let Some(link) = country_payment(config, client).map_or_else(
+        || config.business.payment_link.clone(),
+        |p| p.and_then(|p| p.payment_link.clone()),
+    ) else {
         return;
     };
     for line in lines {
@@ -75,9 +78,13 @@ pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceL
     }
 }
 
-/// The business block with the payment details for `client`'s country, link as configured.
-fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
-    let mut b = business(config);
+/// Whose payment details a message to `client` gives: `None` for the business's own,
+/// `Some(Some(p))` for its country's `[countries.XX.payment]`, `Some(None)` for none (the
+/// business's own currency is not the country's).
+fn country_payment<'c>(
+    config: &'c Config,
+    client: &Client,
+) -> Option<Option<&'c crate::config::PaymentSettings>> {
     let own_currency =
         country_currency(&client.country).is_none_or(|c| c == config.business.currency);
     match config
@@ -85,13 +92,23 @@ fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
         .get(&client.country)
         .and_then(|c| c.payment.as_ref())
     {
-        Some(p) => {
+        Some(p) => Some(Some(p)),
+        None if own_currency => None,
+        None => Some(None),
+    }
+}
+
+/// The business block with the payment details for `client`'s country, link as configured.
+fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
+    let mut b = business(config);
+    match country_payment(config, client) {
+        Some(Some(p)) => {
             b.iban = p.iban.clone();
             b.payment_methods = p.payment_methods.clone();
             b.payment_link = p.payment_link.clone();
         }
-        None if own_currency => {}
-        None => {
+        None => {}
+        Some(None) => {
             b.iban = None;
             b.payment_methods = Vec::new();
             b.payment_link = None;

@@ -58,10 +58,26 @@ pub fn date_text(date: NaiveDate) -> String {
 pub fn date_short(date: NaiveDate) -> String {
     // Written by hand: chrono's `format` interprets its pattern on every call. Years outside
     // 0..=9999, which `%Y` writes with a sign, keep chrono's form.
-    if (0..=9999).contains(&date.year()) {
-        format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
+    if let Ok(year) = u32::try_from(date.year())
+        && year <= 9999
+    {
+        let mut s = String::with_capacity(10);
+        push_digits(&mut s, date.day(), 2);
+        s.push('/');
+        push_digits(&mut s, date.month(), 2);
+        s.push('/');
+        push_digits(&mut s, year, 4);
+        s
     } else {
         date.format("%d/%m/%Y").to_string()
+    }
+}
+
+/// The last `width` decimal digits of `n`, zero-padded (`{:0width$}` for `n < 10^width`).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        // A single digit: the cast cannot truncate.
+        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
     }
 }
 

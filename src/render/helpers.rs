@@ -157,11 +157,15 @@ fn int_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<i64, Rende
     })
 }
 
-fn str_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<String, RenderError> {
+fn str_param<'v>(
+    h: &[Arg<'v>],
+    idx: usize,
+    name: &'static str,
+) -> Result<Cow<'v, str>, RenderError> {
     let p = param(h, idx, name)?;
     match p.value.kind() {
         Kind::Null => Err(other(format!("{name}: expected text, got {}", describe(p)))),
-        _ => Ok(p.value.render().into_owned()),
+        _ => Ok(p.value.render()),
     }
 }
 
@@ -386,13 +390,16 @@ fn usted_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderEr
 fn pad_common(h: &[Arg<'_>], name: &'static str, right: bool) -> Result<String, RenderError> {
     let text = str_param(h, 0, name)?;
     let width = usize::try_from(int_param(h, 1, name)?).unwrap_or(0);
-    let len = text.chars().count();
-    let fill = " ".repeat(width.saturating_sub(len));
-    Ok(if right {
-        format!("{fill}{text}")
-    } else {
-        format!("{text}{fill}")
-    })
+    let fill = width.saturating_sub(text.chars().count());
+    let mut out = String::with_capacity(text.len() + fill);
+    if !right {
+        out.push_str(&text);
+    }
+    out.extend(std::iter::repeat_n(' ', fill));
+    if right {
+        out.push_str(&text);
+    }
+    Ok(out)
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).

@@ -442,7 +442,7 @@ impl Renderer {
         if let Some(program) = fast.programs.get(name)
             && let Ok(raw) = compiled::run(program, data.val())
         {
-            return Ok(tidy(&raw, format));
+            return Ok(tidy(raw, format));
         }
         let data = data.json()?;
         // The error, if any, from the original templates: it names the partial's own file.
@@ -452,7 +452,7 @@ impl Renderer {
                 .render(name, data)
                 .map_err(|e| self.map_error(name, &e))?,
         };
-        Ok(tidy(&raw, format))
+        Ok(tidy(raw, format))
     }
 
     fn map_error(&self, root: &str, e: &handlebars::RenderError) -> RenderError {
@@ -545,7 +545,7 @@ enum Format {
 }
 
 /// Normalises whitespace so templates can be laid out for readability.
-fn tidy(raw: &str, format: Format) -> String {
+fn tidy(mut raw: String, format: Format) -> String {
     match format {
         Format::Line => {
             let mut out = String::with_capacity(raw.len());
@@ -558,11 +558,11 @@ fn tidy(raw: &str, format: Format) -> String {
             out
         }
         Format::Html => {
-            let trimmed = raw.trim();
-            let mut out = String::with_capacity(trimmed.len() + 1);
-            out.push_str(trimmed);
-            out.push('\n');
-            out
+            // In place: the HTML part is the largest, and only its ends change.
+            raw.truncate(raw.trim_end().len());
+            raw.drain(..raw.len() - raw.trim_start().len());
+            raw.push('\n');
+            raw
         }
         Format::Text => {
             let mut out = String::with_capacity(raw.len());
