@@ -44,12 +44,20 @@ pub fn queue_due(
     store.transaction(|tx| {
         let known = alert_failures(tx, config, renderer, now)?;
         let mut pass = Pass::default();
-        store::snapshot::for_each_client_to_plan(tx, now, |mut file| {
+        store::snapshot::for_each_client_to_queue(tx, now, |mut file| {
             if let Some(last) = known {
                 file.messages.retain(|m| m.id <= last);
             }
             let mut plan = Plan::default();
             planner::plan_into(&file, &settings, now, &mut plan);
+            // Planned on the messages' narrow form (all the planner reads); what is rendered
+            // or checked for receipts reads them whole (threading, addresses): few clients.
+            if plan.messages.iter().any(|m| m.due_now) || receipts::may_need_receipt(&file, now) {
+                file.messages = store::snapshot::messages_whole(tx, &file.client.id)?;
+                if let Some(last) = known {
+                    file.messages.retain(|m| m.id <= last);
+                }
+            }
             pass.client(tx, config, renderer, &file, plan, now)
         })?;
         pass.finish(tx, config, now)

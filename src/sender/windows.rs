@@ -8,11 +8,11 @@
 //! ([`Settings::from_config`]). Gaps and caps are not counted again: the message being sent is
 //! the contact they were checked for. Messages to the owner are never held.
 
-use std::collections::BTreeMap;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
+use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::policy::next_send_moment;
