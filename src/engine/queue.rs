@@ -8,6 +8,11 @@
 //! goes. The read runs inside the write transaction, so a client's rows are read before its
 //! own writes and no other writer changes anything between the read and the queueing.
 //!
+//! Past messages stream in their narrow form (what the planner reads: key, stage, cycle,
+//! channel, status, times, invoices); only a client with a message due or a possible receipt
+//! has its messages read whole (addresses for receipts, Message-IDs for threading). A quiet
+//! tick at 200,000 clients thus converts 9 columns of each past message, not 22.
+//!
 //! The pass queues in the order it always has, so outbox ids (and the file names and listings
 //! built from them) do not depend on how it is computed: owner alerts about failed messages
 //! first, then the due messages in plan order, then their email records (formal stages sent by
