@@ -33,13 +33,16 @@ impl ContactWindows {
     /// configuration's contact rules. Reads those clients only: a pass with nothing due reads
     /// none (not the 200k rows of every client).
     pub fn load(config: &Config, conn: &Connection, now: DateTime<Utc>) -> Result<ContactWindows> {
-        let due = store::clients::with_due_messages(conn, now)?;
-        // One calendar per (country, region) met, built as the planner's are.
-        let settings = Settings::for_clients(config, &due)?;
-        let clients = due
-            .into_iter()
-            .map(|c| (c.id, (c.time_zone, c.country, c.region)))
-            .collect();
+        // One client per (country, region) met builds the calendars, as the planner's are.
+        let mut firsts = BTreeMap::new();
+        let mut clients = BTreeMap::new();
+        store::clients::for_each_with_due_messages(conn, now, |c| {
+            let key = (c.country.clone(), c.region.clone());
+            clients.insert(c.id.clone(), (c.time_zone, key.0.clone(), key.1.clone()));
+            firsts.entry(key).or_insert(c);
+            Ok(())
+        })?;
+        let settings = Settings::for_clients(config, firsts.values())?;
         Ok(ContactWindows { settings, clients })
     }
 
