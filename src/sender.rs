@@ -526,7 +526,8 @@ pub async fn flush_configured(
 
 /// Flushes every registered channel in turn (one channel's outage does not hold up the others),
 /// then, with `email.imap.sent-mailbox` set, looks for uncertain rows in the Sent mailbox.
-/// Sends only inside each client's contact window (loaded here unless `opts` carries them).
+/// Sends only inside each client's contact window (loaded here, for the clients with a message
+/// due at `now`, unless `opts` carries them).
 pub async fn flush_all(
     store: &mut Store,
     channels: &Registry,
@@ -536,7 +537,7 @@ pub async fn flush_all(
 ) -> Result<FlushReport> {
     let mut opts = opts.clone();
     if opts.windows.is_none() {
-        opts.windows = Some(ContactWindows::load(config, store.conn())?);
+        opts.windows = Some(ContactWindows::load(config, store.conn(), now)?);
     }
     let mut report = FlushReport::default();
     for channel in channels.iter() {

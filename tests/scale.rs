@@ -403,3 +403,39 @@ fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
     // The data exercises every segment.
     assert!(segments_seen.len() >= 4, "{segments_seen:?}");
 }
+
+/// The tick's streamed read (`for_each_client_to_queue`) is the tick read with past messages
+/// narrow, and `messages_whole` gives back, client by client, the tick read's messages whole:
+/// the pass plans on the one and renders from the other.
+#[test]
+fn the_queueing_read_is_the_tick_read_with_messages_read_whole_on_demand() {
+    let World {
+        dir: _dir, store, ..
+    } = generated(600);
+    add_edge_cases(&store);
+    for now in instants() {
+        let (mut tick, mut queue) = (Vec::new(), Vec::new());
+        snapshot::for_each_client_to_plan(store.conn(), now, |f| {
+            tick.push(f);
+            Ok(())
+        })
+        .unwrap();
+        snapshot::for_each_client_to_queue(store.conn(), now, |f| {
+            queue.push(f);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(queue.len(), tick.len());
+        let mut with_messages = 0;
+        for (mut narrow, full) in queue.into_iter().zip(tick) {
+            let id = full.client.id.clone();
+            assert_eq!(narrow.messages.len(), full.messages.len(), "{id}");
+            let whole = snapshot::messages_whole(store.conn(), &id).unwrap();
+            assert_eq!(whole, full.messages, "{id}");
+            with_messages += usize::from(!whole.is_empty());
+            narrow.messages = whole;
+            assert_eq!(format!("{narrow:?}"), format!("{full:?}"), "{id}");
+        }
+        assert!(with_messages > 100, "{with_messages} clients with messages");
+    }
+}

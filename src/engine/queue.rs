@@ -8,6 +8,11 @@
 //! goes. The read runs inside the write transaction, so a client's rows are read before its
 //! own writes and no other writer changes anything between the read and the queueing.
 //!
+//! Past messages stream in their narrow form (what the planner reads: key, stage, cycle,
+//! channel, status, times, invoices); only a client with a message due or a possible receipt
+//! has its messages read whole (addresses for receipts, Message-IDs for threading). A quiet
+//! tick at 200,000 clients thus converts 9 columns of each past message, not 22.
+//!
 //! The pass queues in the order it always has, so outbox ids (and the file names and listings
 //! built from them) do not depend on how it is computed: owner alerts about failed messages
 //! first, then the due messages in plan order, then their email records (formal stages sent by
@@ -44,12 +49,20 @@ pub fn queue_due(
     store.transaction(|tx| {
         let known = alert_failures(tx, config, renderer, now)?;
         let mut pass = Pass::default();
-        store::snapshot::for_each_client_to_plan(tx, now, |mut file| {
+        store::snapshot::for_each_client_to_queue(tx, now, |mut file| {
             if let Some(last) = known {
                 file.messages.retain(|m| m.id <= last);
             }
             let mut plan = Plan::default();
             planner::plan_into(&file, &settings, now, &mut plan);
+            // Planned on the messages' narrow form (all the planner reads); what is rendered
+            // or checked for receipts reads them whole (threading, addresses): few clients.
+            if plan.messages.iter().any(|m| m.due_now) || receipts::may_need_receipt(&file, now) {
+                file.messages = store::snapshot::messages_whole(tx, &file.client.id)?;
+                if let Some(last) = known {
+                    file.messages.retain(|m| m.id <= last);
+                }
+            }
             pass.client(tx, config, renderer, &file, plan, now)
         })?;
         pass.finish(tx, config, now)

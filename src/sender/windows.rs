@@ -8,18 +8,16 @@
 //! ([`Settings::from_config`]). Gaps and caps are not counted again: the message being sent is
 //! the contact they were checked for. Messages to the owner are never held.
 
-use std::collections::BTreeMap;
-use std::str::FromStr;
-
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
+use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::policy::next_send_moment;
 use crate::policy::planner::Settings;
-use crate::store::{OutboxMessage, snapshot};
+use crate::store::{self, OutboxMessage};
 
 /// Where each client may be contacted, for the sender.
 #[derive(Debug, Clone)]
@@ -30,23 +28,21 @@ pub struct ContactWindows {
 }
 
 impl ContactWindows {
-    /// The windows of every client in the database, under the configuration's contact rules.
-    pub fn load(config: &Config, conn: &Connection) -> Result<ContactWindows> {
-        // Only what the window needs, one row per client (not the planner's whole snapshot).
-        let settings = Settings::for_clients(config, &snapshot::one_per_region(conn)?)?;
-        let mut stmt = conn.prepare("SELECT id, time_zone, country, region FROM clients")?;
-        let mut rows = stmt.query([])?;
+    /// The windows of the clients with a message due at `now` (the only messages a send
+    /// pass at `now` checks: due rows, and retries of them, which are due later), under the
+    /// configuration's contact rules. Reads those clients only: a pass with nothing due reads
+    /// none (not the 200k rows of every client).
+    pub fn load(config: &Config, conn: &Connection, now: DateTime<Utc>) -> Result<ContactWindows> {
+        // One client per (country, region) met builds the calendars, as the planner's are.
+        let mut firsts = BTreeMap::new();
         let mut clients = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let tz: String = r.get(1)?;
-            let tz = Tz::from_str(&tz).map_err(|e| {
-                anyhow::anyhow!(
-                    "client {}: time zone {tz:?}: {e}",
-                    r.get::<_, String>(0).unwrap_or_default()
-                )
-            })?;
-            clients.insert(r.get(0)?, (tz, r.get(2)?, r.get(3)?));
-        }
+        store::clients::for_each_with_due_messages(conn, now, |c| {
+            let key = (c.country.clone(), c.region.clone());
+            clients.insert(c.id.clone(), (c.time_zone, key.0.clone(), key.1.clone()));
+            firsts.entry(key).or_insert(c);
+            Ok(())
+        })?;
+        let settings = Settings::for_clients(config, firsts.values())?;
         Ok(ContactWindows { settings, clients })
     }
 

@@ -101,6 +101,28 @@ pub fn list(conn: &Connection) -> Result<Vec<Client>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Calls `f` with each client that has a message due at `now` (queued and due, or failed and
+/// due for a retry: [`super::outbox::due`]'s rows), by id: what a send pass may meet, so that
+/// it need not read every client's contact window when little or nothing is due. Streamed: the
+/// first tick of a large book has tens of thousands.
+pub fn for_each_with_due_messages(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    mut f: impl FnMut(Client) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients WHERE id IN (
+           SELECT client_id FROM outbox WHERE status = 'queued' AND send_at <= ?1
+           UNION SELECT client_id FROM outbox WHERE status = 'failed' AND retry_at <= ?1)
+         ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([ts(now)])?;
+    while let Some(r) = rows.next()? {
+        f(client_from_row(r)?)?;
+    }
+    Ok(())
+}
+
 /// Sets or clears the manual hold on a client.
 pub fn set_hold(conn: &Connection, id: &str, on_hold: bool, now: DateTime<Utc>) -> Result<()> {
     conn.execute(

@@ -12,7 +12,10 @@ mod to_plan;
 use anyhow::Result;
 use rusqlite::Connection;
 
-pub use bulk::{for_each_client, for_each_client_to_plan, for_each_client_to_plan_only};
+pub use bulk::{
+    for_each_client, for_each_client_to_plan, for_each_client_to_plan_only,
+    for_each_client_to_queue, messages_whole,
+};
 pub use to_plan::RECEIPT_DAYS;
 
 use super::{OutboxMessage, OutboxStatus};

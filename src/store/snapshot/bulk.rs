@@ -93,6 +93,12 @@ const MESSAGES: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel, 
     status, attempts, retry_at, last_error, sent_at, telegram_message_id
     FROM outbox ORDER BY client_id, send_at, id";
 
+/// [`MESSAGES`] of one client (`?1`), through the index on `(client_id, send_at, id)`.
+const MESSAGES_OF_CLIENT: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel,
+    recipients, cc, subject, '', NULL, attachment, message_id, in_reply_to, message_references,
+    send_at, status, attempts, retry_at, last_error, sent_at, telegram_message_id
+    FROM outbox WHERE client_id = ?1 ORDER BY send_at, id";
+
 /// The invoices of each message, in client order (sorted by invoice number per message in Rust: no
 /// sort of the whole table in SQLite).
 const MESSAGE_INVOICES: &str = "SELECT o.client_id, oi.outbox_id, oi.invoice_number, oi.reached
@@ -179,6 +185,39 @@ pub fn for_each_client_to_plan_only(
     f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
     for_each(conn, Some((now, Purpose::Plan)), f)
+}
+
+/// Like [`for_each_client_to_plan`], with past messages narrow as for `plan` (the receipts'
+/// part is read): what the tick's queueing pass streams. The planner's part of each message is
+/// all it plans with; the pass reads whole, with [`messages_whole`], the messages of the few
+/// clients it renders for (threading, receipts' addresses), not the 22 columns of every one.
+pub fn for_each_client_to_queue(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    f: impl FnMut(ClientFile) -> Result<()>,
+) -> Result<()> {
+    for_each(conn, Some((now, Purpose::Queue)), f)
+}
+
+/// One client's messages as [`for_each_client_to_plan`] gives them (whole, without bodies,
+/// with their invoices, as the planner sees them), read by the client's index.
+pub fn messages_whole(conn: &Connection, client_id: &str) -> Result<Vec<OutboxMessage>> {
+    let mut stmt = conn.prepare_cached(MESSAGES_OF_CLIENT)?;
+    let mut messages = stmt
+        .query_map([client_id], message)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut links = conn.prepare_cached(
+        "SELECT o.client_id, oi.outbox_id, oi.invoice_number, oi.reached
+         FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id WHERE o.client_id = ?1",
+    )?;
+    let links = links
+        .query_map([client_id], message_invoice)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    link_invoices(&mut messages, links);
+    Ok(messages
+        .into_iter()
+        .map(super::as_the_planner_sees_it)
+        .collect())
 }
 
 /// Where a client's invoices and payments come from: every row (`Whole`), or a planning read.
@@ -276,7 +315,7 @@ fn for_each(
         ),
         Some((now, _)) => (to_plan::open_invoices_sql(), to_plan::history_sql(now)),
     };
-    let narrow = matches!(to_plan_at, Some((_, Purpose::Plan)));
+    let narrow = matches!(to_plan_at, Some((_, Purpose::Plan | Purpose::Queue)));
     let (messages_sql, message_row): (_, fn(&Row<'_>) -> _) = if narrow {
         (MESSAGES_TO_PLAN, message_to_plan)
     } else {

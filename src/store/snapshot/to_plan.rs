@@ -54,6 +54,10 @@ pub(super) enum Purpose {
     Tick,
     /// `plan`: what the planner reads, and no more.
     Plan,
+    /// The tick's queueing pass, streamed: the receipts' part, but past messages narrow (as
+    /// for `plan`); the pass reads whole ([`super::bulk::messages_whole`]) the messages of the
+    /// clients it renders for.
+    Queue,
 }
 
 /// The days a planning read at `now` sums up: every client's date is the UTC one or a day
@@ -173,7 +177,7 @@ impl Whole {
     /// For [`Purpose::Plan`], without the receipts' part (`RECENT_PART` and the payments of
     /// the last days): the planner reads payments only for promises and plans.
     pub(super) fn read(conn: &Connection, now: DateTime<Utc>, purpose: Purpose) -> Result<Whole> {
-        let receipts = purpose == Purpose::Tick;
+        let receipts = purpose != Purpose::Plan;
         let since = now.date_naive() - Days::new(RECENT_DAYS);
         let columns = INVOICE_COLUMNS_PAID
             .split(',')
