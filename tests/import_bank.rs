@@ -12,7 +12,7 @@ use cobrador::bank::{self, Settle};
 use cobrador::domain::{Channel, InvoiceStatus};
 use cobrador::engine::{self, apply::Incoming};
 use cobrador::store::{self, Store};
-use support::{World, cobrador_ok, run_cobrador, utc, world};
+use support::{World, cobrador_ok, run_cobrador, utc};
 
 /// Monday 23 November 2026, 11:00 in Madrid: the imports and the statements.
 fn now() -> DateTime<Utc> {
@@ -23,21 +23,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/import")
         .join(name)
-}
-
-/// Three clients, one with an IBAN (the statements' tests match by it).
-const CLIENTS: &str = include_str!("fixtures/import/bank-clients.csv");
-
-/// Eight open invoices of those clients.
-const INVOICES: &str = include_str!("fixtures/import/bank-invoices.csv");
-
-/// Three clients and eight open invoices ([`CLIENTS`], [`INVOICES`]) imported [`now`].
-fn eight_invoices() -> World {
-    world()
-        .clients(CLIENTS)
-        .invoices(INVOICES)
-        .imported_at(now())
-        .build()
 }
 
 fn status(store: &Store, number: &str) -> InvoiceStatus {
@@ -54,7 +39,7 @@ fn count(store: &Store, sql: &str) -> i64 {
 fn norma43_credits_match_by_reference_and_by_name_and_the_rest_wait() {
     let World {
         dir: _d, mut store, ..
-    } = eight_invoices();
+    } = support::eight_invoices(now());
     let s = bank::import_file(&mut store, &fixture("statement.n43"), false, now()).unwrap();
     assert_eq!((s.credits, s.debits), (4, 1));
     assert_eq!((s.matched, s.review, s.already), (2, 2, 0));
@@ -99,7 +84,7 @@ fn norma43_credits_match_by_reference_and_by_name_and_the_rest_wait() {
 fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending() {
     let World {
         dir: _d, mut store, ..
-    } = eight_invoices();
+    } = support::eight_invoices(now());
     // The client had written "ya pagué" for F2026-104.
     store::invoices::set_paid_claim(
         store.conn(),
@@ -174,7 +159,7 @@ fn camt053_credits_match_by_reference_iban_and_claim_skipping_debits_and_pending
 fn a_broken_statement_writes_nothing() {
     let World {
         dir: _d, mut store, ..
-    } = eight_invoices();
+    } = support::eight_invoices(now());
     let bytes = std::fs::read(fixture("statement.n43")).unwrap();
     // Cut before the totals: the first credit is fine, but the file is not complete.
     let cut: Vec<u8> = bytes[..82 * 5].to_vec();
@@ -204,7 +189,7 @@ fn a_broken_statement_writes_nothing() {
 fn the_owner_settles_a_credit_in_one_command_and_its_account_is_remembered() {
     let World {
         dir: _d, mut store, ..
-    } = eight_invoices();
+    } = support::eight_invoices(now());
     bank::import_file(&mut store, &fixture("statement.camt053.xml"), false, now()).unwrap();
     let review = store::bank::list(store.conn(), Some("review")).unwrap();
     assert_eq!(review.len(), 2, "1.000,00 and the unclaimed 2.456,75");
@@ -259,7 +244,7 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
         mut store,
         config,
         renderer,
-    } = eight_invoices();
+    } = support::eight_invoices(now());
     bank::import_file(&mut store, &fixture("statement.n43"), false, now()).unwrap();
     assert_eq!(status(&store, "F2026-103"), InvoiceStatus::Open);
     let inc = Incoming {
@@ -312,12 +297,7 @@ fn a_ya_pague_after_the_statement_is_confirmed_without_asking_the_owner() {
 fn the_owner_imports_reviews_and_settles_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("cobrador.toml"), support::config_text("")).unwrap();
-    std::fs::write(d.join("clientes.csv"), CLIENTS).unwrap();
-    std::fs::write(d.join("facturas.csv"), INVOICES).unwrap();
-    cobrador_ok(d, &["init"]);
-    cobrador_ok(d, &["import", "clients", "clientes.csv"]);
-    cobrador_ok(d, &["import", "invoices", "facturas.csv"]);
+    support::eight_invoices_by_cli(d);
     let n43 = fixture("statement.n43");
     let n43 = n43.to_str().unwrap();
     let out = cobrador_ok(d, &["import", "bank", n43, "--dry-run"]);

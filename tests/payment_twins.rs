@@ -12,12 +12,7 @@ use cobrador::bank::{self, Settle};
 use cobrador::import::{Defaults, Kind, import_file};
 use cobrador::store::{self, Store};
 use rust_decimal::Decimal;
-use support::{World, cobrador_ok, utc, world};
-
-/// Three clients (C002 pays from a known IBAN).
-const CLIENTS: &str = include_str!("fixtures/import/bank-clients.csv");
-/// Eight open invoices; F2026-104 is 2,456.75 EUR (C003), F2026-101 1,210.00 (C001).
-const INVOICES: &str = include_str!("fixtures/import/bank-invoices.csv");
+use support::{World, cobrador_ok, utc};
 
 fn now() -> DateTime<Utc> {
     utc("2026-11-23 10:00")
@@ -29,14 +24,6 @@ fn defaults() -> Defaults {
         currency: "EUR".into(),
         max_amount: Decimal::from(1_000_000i64),
     }
-}
-
-fn eight_invoices() -> World {
-    world()
-        .clients(CLIENTS)
-        .invoices(INVOICES)
-        .imported_at(now())
-        .build()
 }
 
 /// One credit of a statement: amount, booking day, value day, payer, remittance text.
@@ -106,7 +93,7 @@ const GUEMES: &str = "DISTRIBUIDORA GUEMES";
 
 #[test]
 fn csv_then_bank_statement_counts_each_payment_once() {
-    let World { dir, mut store, .. } = eight_invoices();
+    let World { dir, mut store, .. } = support::eight_invoices(now());
     let s = import_payments(
         &mut store,
         dir.path(),
@@ -187,12 +174,7 @@ fn csv_then_bank_statement_counts_each_payment_once() {
 fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("cobrador.toml"), support::config_text("")).unwrap();
-    std::fs::write(d.join("clientes.csv"), CLIENTS).unwrap();
-    std::fs::write(d.join("facturas.csv"), INVOICES).unwrap();
-    cobrador_ok(d, &["init"]);
-    cobrador_ok(d, &["import", "clients", "clientes.csv"]);
-    cobrador_ok(d, &["import", "invoices", "facturas.csv"]);
+    support::eight_invoices_by_cli(d);
     write(
         d,
         "extracto.xml",
@@ -271,7 +253,7 @@ fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
 
 #[test]
 fn equal_instalments_each_count_and_pair_once() {
-    let World { dir, mut store, .. } = eight_invoices();
+    let World { dir, mut store, .. } = support::eight_invoices(now());
     // Two monthly instalments of 500 in the export: the same source, so both count.
     let s = import_payments(
         &mut store,
@@ -340,7 +322,7 @@ fn equal_instalments_each_count_and_pair_once() {
 
 #[test]
 fn a_credit_or_a_row_that_may_repeat_either_of_two_payments_is_left_to_the_owner() {
-    let World { dir, mut store, .. } = eight_invoices();
+    let World { dir, mut store, .. } = support::eight_invoices(now());
     import_payments(
         &mut store,
         dir.path(),

@@ -37,7 +37,8 @@ pub use bin::{
 pub use dovecot_ops::imap_section;
 pub use smtp_sink::{SmtpSink, sink_recipients};
 pub use world::{
-    TWO_CLIENTS, TWO_INVOICES, World, WorldBuilder, import_defaults, two_clients, utc, world,
+    BANK_CLIENTS, BANK_INVOICES, TWO_CLIENTS, TWO_INVOICES, World, WorldBuilder, eight_invoices,
+    eight_invoices_by_cli, import_defaults, two_clients, utc, world,
 };
 
 use std::io::{BufRead, BufReader};

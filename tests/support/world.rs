@@ -156,3 +156,30 @@ impl WorldBuilder {
         }
     }
 }
+
+/// The bank statements' fixture clients: three, C002 paying from a known IBAN (built by
+/// scripts/gen-bank-fixtures.py with the statements).
+pub const BANK_CLIENTS: &str = include_str!("../fixtures/import/bank-clients.csv");
+/// Eight open invoices of [`BANK_CLIENTS`]; F2026-104 is 2,456.75 EUR (C003), F2026-101
+/// 1,210.00 (C001).
+pub const BANK_INVOICES: &str = include_str!("../fixtures/import/bank-invoices.csv");
+
+/// [`BANK_CLIENTS`] and [`BANK_INVOICES`] imported at `at`.
+pub fn eight_invoices(at: DateTime<Utc>) -> World {
+    world()
+        .clients(BANK_CLIENTS)
+        .invoices(BANK_INVOICES)
+        .imported_at(at)
+        .build()
+}
+
+/// The same business set up through the command line in `dir`: the example configuration,
+/// `init`, then `import clients` and `import invoices` of the two files.
+pub fn eight_invoices_by_cli(dir: &std::path::Path) {
+    std::fs::write(dir.join("cobrador.toml"), super::config_text("")).unwrap();
+    std::fs::write(dir.join("clientes.csv"), BANK_CLIENTS).unwrap();
+    std::fs::write(dir.join("facturas.csv"), BANK_INVOICES).unwrap();
+    super::cobrador_ok(dir, &["init"]);
+    super::cobrador_ok(dir, &["import", "clients", "clientes.csv"]);
+    super::cobrador_ok(dir, &["import", "invoices", "facturas.csv"]);
+}
