@@ -53,6 +53,10 @@ pub struct RenderArgs {
     /// How many times to render the whole set (the rate is over all rounds).
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// After the timed rounds, render the set once more (untimed) and print the SHA-256 of
+    /// every outbox row (subject, bodies, headers) in order, to compare two builds' output.
+    #[arg(long)]
+    pub digest: bool,
 }
 
 /// Options of `bench gen`.
@@ -139,13 +143,27 @@ fn render(config: &crate::config::Config, args: &RenderArgs) -> Result<ExitCode>
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!(
-        "{}",
-        serde_json::json!({
-            "due": due.len(), "rounds": args.rounds.max(1), "rendered": rendered,
-            "errors": errors, "body_bytes": bytes, "seconds": secs,
-            "per_second": (rendered as f64 / secs.max(1e-9)).round(),
-        })
-    );
+    let mut report = serde_json::json!({
+        "due": due.len(), "rounds": args.rounds.max(1), "rendered": rendered,
+        "errors": errors, "body_bytes": bytes, "seconds": secs,
+        "per_second": (rendered as f64 / secs.max(1e-9)).round(),
+    });
+    if args.digest {
+        let mut sha = ring::digest::Context::new(&ring::digest::SHA256);
+        for (file, m) in &due {
+            match engine::render_planned(config, &renderer, file, m, args.now) {
+                Ok(r) => sha.update(format!("{:?}\n", r.message).as_bytes()),
+                Err(e) => sha.update(format!("error: {e:#}\n").as_bytes()),
+            }
+        }
+        let hex: String = sha
+            .finish()
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        report["digest"] = serde_json::Value::String(hex);
+    }
+    println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
