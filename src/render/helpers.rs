@@ -23,7 +23,7 @@ use handlebars::{
 };
 use rust_decimal::Decimal;
 
-use crate::render::value::{Kind, Val};
+use crate::render::value::{Hint, Kind, Val};
 use crate::render::{dates, money};
 
 /// Names of every helper registered by [`register`], for documentation and tests.
@@ -113,7 +113,7 @@ fn param<'a, 'v>(
 ) -> Result<&'a Arg<'v>, RenderError> {
     let p = h
         .get(idx)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, idx))?;
+        .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex(name, idx))?;
     if p.missing {
         return Err(RenderErrorReason::MissingVariable(p.path.map(str::to_owned)).into());
     }
@@ -183,8 +183,22 @@ fn date_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<NaiveDate
     })
 }
 
+/// Field `key` of the root context; the fields helpers read are looked up with a hint (see
+/// [`Val::get_hinted`]).
+fn root_field<'a>(ctx: Val<'a>, key: &str) -> Option<Val<'a>> {
+    static LOCALE: Hint = Hint::new();
+    static TODAY: Hint = Hint::new();
+    static TUTEO: Hint = Hint::new();
+    match key {
+        "locale" => ctx.get_hinted(key, &LOCALE),
+        "today" => ctx.get_hinted(key, &TODAY),
+        "tuteo" => ctx.get_hinted(key, &TUTEO),
+        _ => ctx.get(key),
+    }
+}
+
 fn root_str<'a>(ctx: Val<'a>, key: &str, helper: &str) -> Result<&'a str, RenderError> {
-    ctx.get(key)
+    root_field(ctx, key)
         .and_then(Val::as_str)
         .ok_or_else(|| other(format!("{helper}: the context has no `{key}`")))
 }
@@ -298,8 +312,7 @@ fn date_text_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, Render
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
 fn date_day_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_day")?;
-    let today = ctx
-        .get("today")
+    let today = root_field(ctx, "today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_day: the context has no valid `today`".to_owned()))?;
     Ok(Written::escaped(dates::date_day(d, today)))
@@ -322,8 +335,7 @@ fn date_list_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, Rend
             describe(p)
         ))
     })?;
-    let today = ctx
-        .get("today")
+    let today = root_field(ctx, "today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_list: the context has no valid `today`".to_owned()))?;
     Ok(Written::escaped(dates::date_list(&days, today)))
@@ -378,8 +390,7 @@ fn plural_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderErr
 
 /// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
 fn usted_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
-    let tuteo = ctx
-        .get("tuteo")
+    let tuteo = root_field(ctx, "tuteo")
         .and_then(Val::as_bool)
         .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
     let usted = param(h, 0, "usted")?;

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use handlebars::{JsonRender, JsonTruthy};
 use serde::ser::{self, Serialize};
@@ -91,6 +92,44 @@ impl<'a> Val<'a> {
                     .map(|c| Val::Flat(f, c))
             }
         }
+    }
+
+    /// Field `key` of an object, trying first where `hint` says it was found last time.
+    ///
+    /// The compiled programs keep one hint per path segment: a context's shape is fixed by
+    /// its `Serialize`, so a field is nearly always at the same place in its parent (a root
+    /// field at the same position among the root's fields; a nested one at the same node
+    /// offset from its parent), and one comparison replaces a search by name. The hint is
+    /// checked (parent and name), so a wrong one costs only the search.
+    pub(crate) fn get_hinted(self, key: &str, hint: &Hint) -> Option<Val<'a>> {
+        let Val::Flat(f, i) = self else {
+            return self.get(key);
+        };
+        let h = hint.0.load(Ordering::Relaxed);
+        let at = if i == 0 {
+            f.root_fields.get(h as usize).copied()
+        } else {
+            i.checked_add(h)
+        };
+        if let Some(c) = at
+            && let Some(n) = f.nodes.get(c as usize)
+            && n.parent == i
+            && n.key == key
+        {
+            return Some(Val::Flat(f, c));
+        }
+        let found = self.get(key)?;
+        if let Val::Flat(_, c) = found {
+            let h = if i == 0 {
+                f.root_fields.iter().position(|&r| r == c).and_then(|p| u32::try_from(p).ok())
+            } else {
+                Some(c - i)
+            };
+            if let Some(h) = h {
+                hint.0.store(h, Ordering::Relaxed);
+            }
+        }
+        Some(found)
     }
 
     /// The elements of an array (`None` if not an array).
@@ -231,6 +270,20 @@ struct Node {
     key: &'static str,
     /// Index after this node's subtree.
     end: u32,
+    /// Index of the parent node (`u32::MAX` for the root).
+    parent: u32,
+}
+
+/// Where a field was found last time (see [`Val::get_hinted`]): shared by every render of a
+/// program, so atomic; only ever a hint.
+#[derive(Debug, Default)]
+pub(crate) struct Hint(AtomicU32);
+
+impl Hint {
+    /// No hint yet.
+    pub(crate) const fn new() -> Hint {
+        Hint(AtomicU32::new(0))
+    }
 }
 
 /// A JSON tree in two buffers: nodes in document order (each knows where its subtree ends)
@@ -239,6 +292,8 @@ struct Node {
 pub(crate) struct Flat {
     nodes: Vec<Node>,
     text: String,
+    /// The root object's fields, in order.
+    root_fields: Vec<u32>,
 }
 
 impl Flat {
@@ -252,11 +307,13 @@ impl Flat {
         let mut flat = Flat {
             nodes: Vec::with_capacity(256),
             text: String::with_capacity(2048),
+            root_fields: Vec::with_capacity(32),
         };
         value
             .serialize(Builder {
                 flat: &mut flat,
                 key: "",
+                parent: u32::MAX,
             })
             .ok()?;
         if !matches!(flat.nodes.first()?.what, What::Object) {
@@ -266,6 +323,7 @@ impl Flat {
             .serialize(Builder {
                 flat: &mut flat,
                 key,
+                parent: 0,
             })
             .ok()?;
         let n = u32::try_from(flat.nodes.len()).ok()?;
@@ -291,12 +349,17 @@ impl Flat {
         })
     }
 
-    fn push(&mut self, key: &'static str, what: What) -> usize {
+    fn push(&mut self, key: &'static str, parent: u32, what: What) -> usize {
         let at = self.nodes.len();
+        let index = u32::try_from(at).unwrap_or(u32::MAX);
+        if parent == 0 {
+            self.root_fields.push(index);
+        }
         self.nodes.push(Node {
             what,
             key,
-            end: u32::try_from(at + 1).unwrap_or(u32::MAX),
+            end: index.saturating_add(1),
+            parent,
         });
         at
     }
@@ -335,6 +398,7 @@ impl ser::Error for Unsupported {
 struct Builder<'f> {
     flat: &'f mut Flat,
     key: &'static str,
+    parent: u32,
 }
 
 /// An array or object being written.
@@ -343,9 +407,15 @@ struct Compound<'f> {
     at: usize,
 }
 
+impl Compound<'_> {
+    fn index(&self) -> u32 {
+        u32::try_from(self.at).unwrap_or(u32::MAX)
+    }
+}
+
 impl Builder<'_> {
     fn leaf(self, what: What) -> Result<(), Unsupported> {
-        self.flat.push(self.key, what);
+        self.flat.push(self.key, self.parent, what);
         Ok(())
     }
 
@@ -443,7 +513,7 @@ impl<'f> ser::Serializer for Builder<'f> {
         Err(Unsupported)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'f>, Unsupported> {
-        let at = self.flat.push(self.key, What::Array);
+        let at = self.flat.push(self.key, self.parent, What::Array);
         Ok(Compound {
             flat: self.flat,
             at,
@@ -472,7 +542,7 @@ impl<'f> ser::Serializer for Builder<'f> {
         Err(Unsupported)
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'f>, Unsupported> {
-        let at = self.flat.push(self.key, What::Object);
+        let at = self.flat.push(self.key, self.parent, What::Object);
         Ok(Compound {
             flat: self.flat,
             at,
@@ -491,9 +561,11 @@ impl<'f> ser::Serializer for Builder<'f> {
 
 impl Compound<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
+        let parent = self.index();
         v.serialize(Builder {
             flat: self.flat,
             key: "",
+            parent,
         })
     }
 
@@ -533,9 +605,11 @@ impl ser::SerializeStruct for Compound<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Unsupported> {
+        let parent = self.index();
         v.serialize(Builder {
             flat: self.flat,
             key,
+            parent,
         })
     }
     fn end(self) -> Result<(), Unsupported> {

@@ -30,6 +30,7 @@ use handlebars::{Handlebars, Path, PathSeg};
 use serde_json::Value;
 
 use super::helpers::{INLINE, Logic};
+use super::value::Hint;
 
 pub(super) use run::run;
 
@@ -74,10 +75,17 @@ enum CPath {
         /// Whether a block parameter (a partial's hash value) may answer the first name.
         params: bool,
         /// The named segments (`this` and `..` dropped, as Handlebars does).
-        segs: Vec<String>,
+        segs: Vec<Seg>,
         /// As written: what a helper sees as the argument's path.
         raw: String,
     },
+}
+
+/// A named segment of a path, with where it was found in the last context.
+#[derive(Debug)]
+struct Seg {
+    name: String,
+    hint: Hint,
 }
 
 /// A value a helper or a block reads.
@@ -362,7 +370,10 @@ fn path(p: &Path) -> Option<CPath> {
             let mut named = Vec::with_capacity(segs.len());
             for seg in segs {
                 match (seg, rule_name(seg).as_deref()) {
-                    (PathSeg::Named(n), _) => named.push(n.clone()),
+                    (PathSeg::Named(n), _) => named.push(Seg {
+                        name: n.clone(),
+                        hint: Hint::default(),
+                    }),
                     (_, Some("path_up" | "path_root")) => {}
                     // A rule this module does not know: let Handlebars resolve it.
                     _ => return None,

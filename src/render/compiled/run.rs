@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Arg, CPath, Escape, Fallback, Op, Program};
+use super::{Arg, CPath, Escape, Fallback, Op, Program, Seg};
 use crate::render::helpers::{self, Written};
 use crate::render::value::{Kind, Val};
 
@@ -131,20 +131,14 @@ enum Got<'a> {
     Made(Value),
 }
 
-/// An evaluated argument: its value and the path it was read from.
+/// An evaluated argument of a block or a partial's hash: its value, and whether it names a
+/// missing variable.
 struct Evaluated<'a> {
     value: Got<'a>,
-    path: Option<&'a str>,
     missing: bool,
 }
 
 impl Evaluated<'_> {
-    const NONE: Evaluated<'static> = Evaluated {
-        value: Got::Read(Val::Json(&NULL)),
-        path: None,
-        missing: true,
-    };
-
     fn val(&self) -> Val<'_> {
         match &self.value {
             Got::Read(v) => *v,
@@ -291,22 +285,80 @@ impl<'d> Runner<'d> {
         logic: helpers::Logic,
         args: &[Arg],
         scope: &Scope<'_>,
-        f: impl FnOnce(&Written<'_>) -> R,
+        f: impl FnOnce(Written<'_>) -> R,
     ) -> Result<R, Fallback> {
         if args.len() > MAX_ARGS {
             return Err(Fallback);
         }
-        let mut values: [Evaluated<'_>; MAX_ARGS] = std::array::from_fn(|_| Evaluated::NONE);
-        for (slot, a) in values.iter_mut().zip(args) {
-            *slot = self.arg(a, scope)?;
+        // Subexpressions' texts first (they own their value), then every argument read in
+        // place: no `Evaluated` is built or moved for a plain path or literal.
+        let mut made: [Option<Value>; MAX_ARGS] = [None, None, None, None];
+        for (slot, a) in made.iter_mut().zip(args) {
+            if let Arg::Sub(logic, sub) = a {
+                *slot = Some(Value::String(self.sub_text(*logic, sub, scope)?));
+            }
         }
-        let params: [helpers::Arg<'_>; MAX_ARGS] = std::array::from_fn(|i| helpers::Arg {
-            value: values[i].val(),
-            path: values[i].path,
-            missing: values[i].missing,
-        });
+        let mut params = [helpers::Arg {
+            value: Val::Json(&NULL),
+            path: None,
+            missing: true,
+        }; MAX_ARGS];
+        for ((param, a), made) in params.iter_mut().zip(args).zip(&made) {
+            *param = match (a, made) {
+                (_, Some(v)) => helpers::Arg {
+                    value: Val::Json(v),
+                    path: None,
+                    missing: false,
+                },
+                _ => self.read(a, scope)?,
+            };
+        }
         let written = logic(&params[..args.len()], self.root).map_err(|_| Fallback)?;
-        Ok(f(&written))
+        Ok(f(written))
+    }
+
+    /// A subexpression's text, unescaped: Handlebars turns escaping off for it.
+    fn sub_text(
+        &self,
+        logic: helpers::Logic,
+        args: &[Arg],
+        scope: &Scope<'_>,
+    ) -> Result<String, Fallback> {
+        self.call(logic, args, scope, |w| {
+            if w.as_is.is_empty() {
+                return w.escaped.into_owned();
+            }
+            let mut s = String::with_capacity(w.escaped.len() + w.as_is.len());
+            s.push_str(&w.escaped);
+            s.push_str(&w.as_is);
+            s
+        })
+    }
+
+    /// A path or literal argument, read in place (a subexpression: [`Self::arg`]).
+    fn read<'a>(&self, a: &'a Arg, scope: &'a Scope<'a>) -> Result<helpers::Arg<'a>, Fallback>
+    where
+        'd: 'a,
+    {
+        match a {
+            Arg::Path(p) => {
+                let raw = match p {
+                    CPath::Local { raw, .. } | CPath::Relative { raw, .. } => raw.as_str(),
+                };
+                let found = self.resolve(p, scope)?;
+                Ok(helpers::Arg {
+                    value: found.unwrap_or(Val::Json(&NULL)),
+                    path: Some(raw),
+                    missing: found.is_none(),
+                })
+            }
+            Arg::Literal(v) => Ok(helpers::Arg {
+                value: Val::Json(v),
+                path: None,
+                missing: false,
+            }),
+            Arg::Sub(..) => Err(Fallback),
+        }
     }
 
     fn arg<'a>(&self, a: &'a Arg, scope: &'a Scope<'a>) -> Result<Evaluated<'a>, Fallback>
@@ -314,45 +366,19 @@ impl<'d> Runner<'d> {
         'd: 'a,
     {
         Ok(match a {
-            Arg::Path(p) => {
-                let raw = match p {
-                    CPath::Local { raw, .. } | CPath::Relative { raw, .. } => raw.as_str(),
-                };
-                match self.resolve(p, scope)? {
-                    Some(v) => Evaluated {
-                        value: Got::Read(v),
-                        path: Some(raw),
-                        missing: false,
-                    },
-                    None => Evaluated {
-                        value: Got::Read(Val::Json(&NULL)),
-                        path: Some(raw),
-                        missing: true,
-                    },
-                }
-            }
-            Arg::Literal(v) => Evaluated {
-                value: Got::Read(Val::Json(v)),
-                path: None,
+            Arg::Sub(logic, args) => Evaluated {
+                value: Got::Made(Value::String(self.sub_text(*logic, args, scope)?)),
                 missing: false,
             },
-            Arg::Sub(logic, args) => {
-                // A subexpression's text is not escaped: Handlebars turns escaping off for it.
-                let text = self.call(*logic, args, scope, |w| {
-                    let mut s = String::with_capacity(w.escaped.len() + w.as_is.len());
-                    s.push_str(&w.escaped);
-                    s.push_str(&w.as_is);
-                    s
-                })?;
+            _ => {
+                let read = self.read(a, scope)?;
                 Evaluated {
-                    value: Got::Made(Value::String(text)),
-                    path: None,
-                    missing: false,
+                    value: Got::Read(read.value),
+                    missing: read.missing,
                 }
             }
         })
     }
-
     /// The value at `p`, `None` if missing, like `Context::navigate`.
     fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<Val<'a>>, Fallback>
     where
@@ -373,7 +399,7 @@ impl<'d> Runner<'d> {
             } => {
                 if *params
                     && let Some(first) = segs.first()
-                    && let Some(v) = scope.param(first)
+                    && let Some(v) = scope.param(&first.name)
                 {
                     return walk(v, &segs[1..]);
                 }
@@ -402,16 +428,19 @@ impl<'d> Runner<'d> {
 }
 
 /// `segs` under `v`, like Handlebars' `get_data`: a list takes numbers only.
-fn walk<'a>(v: Val<'a>, segs: &[String]) -> Result<Option<Val<'a>>, Fallback> {
+fn walk<'a>(v: Val<'a>, segs: &[Seg]) -> Result<Option<Val<'a>>, Fallback> {
     let mut cur = v;
     for s in segs {
-        let next = match cur.kind() {
-            Kind::Object => cur.get(s),
-            Kind::Array => {
-                let i = s.parse::<usize>().map_err(|_| Fallback)?;
-                cur.items().and_then(|mut it| it.nth(i))
-            }
-            _ => None,
+        // An object's field (hinted), or a list's element by number.
+        let next = match cur.get_hinted(&s.name, &s.hint) {
+            Some(v) => Some(v),
+            None => match cur.kind() {
+                Kind::Array => {
+                    let i = s.name.parse::<usize>().map_err(|_| Fallback)?;
+                    cur.items().and_then(|mut it| it.nth(i))
+                }
+                _ => None,
+            },
         };
         match next {
             Some(v) => cur = v,
