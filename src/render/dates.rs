@@ -40,18 +40,54 @@ pub fn month_name(date: NaiveDate) -> &'static str {
 
 /// `viernes, 27 de noviembre de 2026`.
 pub fn date_long(date: NaiveDate) -> String {
-    format!(
-        "{}, {} de {} de {}",
-        weekday_name(date.weekday()),
-        date.day(),
-        month_name(date),
-        date.year()
-    )
+    let mut s = String::with_capacity(40);
+    s.push_str(weekday_name(date.weekday()));
+    s.push_str(", ");
+    push_date_text(&mut s, date);
+    s
 }
 
 /// `27 de noviembre de 2026`: for running text and letter dates.
 pub fn date_text(date: NaiveDate) -> String {
-    format!("{} de {} de {}", date.day(), month_name(date), date.year())
+    let mut s = String::with_capacity(28);
+    push_date_text(&mut s, date);
+    s
+}
+
+/// Appends `27 de noviembre de 2026` (written by hand: `format!` costs more than the date).
+fn push_date_text(s: &mut String, date: NaiveDate) {
+    push_int(s, i64::from(date.day()));
+    s.push_str(" de ");
+    s.push_str(month_name(date));
+    s.push_str(" de ");
+    push_int(s, i64::from(date.year()));
+}
+
+/// Appends `n` in decimal, as `{n}` writes it.
+pub(crate) fn push_int(s: &mut String, n: i64) {
+    if n < 0 {
+        s.push('-');
+    }
+    push_uint(s, n.unsigned_abs());
+}
+
+/// Appends `n` in decimal, as `{n}` writes it.
+fn push_uint(s: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        // One decimal digit: the cast cannot truncate.
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        s.push(char::from(d));
+    }
 }
 
 /// `27/11/2026`.
@@ -154,41 +190,64 @@ pub fn date_list(dates: &[NaiveDate], today: NaiveDate) -> String {
 ///
 /// Style guides write small numbers in letters; long ones read better as digits.
 pub fn number_words(n: u64) -> String {
-    const WORDS: [&str; 21] = [
-        "cero",
-        "uno",
-        "dos",
-        "tres",
-        "cuatro",
-        "cinco",
-        "seis",
-        "siete",
-        "ocho",
-        "nueve",
-        "diez",
-        "once",
-        "doce",
-        "trece",
-        "catorce",
-        "quince",
-        "dieciséis",
-        "diecisiete",
-        "dieciocho",
-        "diecinueve",
-        "veinte",
-    ];
     usize::try_from(n)
         .ok()
-        .and_then(|i| WORDS.get(i))
+        .and_then(|i| NUMBER_WORDS.get(i))
         .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }
 
+/// The numbers up to twenty in words.
+const NUMBER_WORDS: [&str; 21] = [
+    "cero",
+    "uno",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciséis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+];
+
 /// `n` days in words: `un día`, `tres días`, `45 días`.
 pub fn days_words(n: u64) -> String {
+    let mut s = String::with_capacity(24);
+    push_days_words(&mut s, n);
+    s
+}
+
+/// Appends [`days_words`].
+fn push_days_words(s: &mut String, n: u64) {
     match n {
-        1 => "un día".to_owned(),
-        _ => format!("{} días", number_words(n)),
+        1 => s.push_str("un día"),
+        _ => {
+            match usize::try_from(n).ok().and_then(|i| NUMBER_WORDS.get(i)) {
+                Some(w) => s.push_str(w),
+                None => push_uint(s, n),
+            }
+            s.push_str(" días");
+        }
     }
+}
+
+/// `prefix` then [`days_words`] of `n`.
+fn with_days(prefix: &str, n: u64) -> String {
+    let mut s = String::with_capacity(prefix.len() + 24);
+    s.push_str(prefix);
+    push_days_words(&mut s, n);
+    s
 }
 
 /// How far a date is, from the due date's point of view, for `days_overdue` (negative = not
@@ -196,11 +255,11 @@ pub fn days_words(n: u64) -> String {
 /// `vencida hace tres días`, `vencida hace 45 días`.
 pub fn overdue_words(days_overdue: i64) -> String {
     match days_overdue {
-        i64::MIN..=-2 => format!("vence en {}", days_words(days_overdue.unsigned_abs())),
+        i64::MIN..=-2 => with_days("vence en ", days_overdue.unsigned_abs()),
         -1 => "vence mañana".to_owned(),
         0 => "vence hoy".to_owned(),
         1 => "venció ayer".to_owned(),
-        _ => format!("vencida hace {}", days_words(days_overdue.unsigned_abs())),
+        _ => with_days("vencida hace ", days_overdue.unsigned_abs()),
     }
 }
 
@@ -209,12 +268,49 @@ pub fn ago_words(days: i64) -> String {
     match days {
         i64::MIN..=0 => "hoy".to_owned(),
         1 => "ayer".to_owned(),
-        _ => format!("hace {}", days_words(days.unsigned_abs())),
+        _ => with_days("hace ", days.unsigned_abs()),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    /// The hand-written forms are exactly what `format!` wrote before, on ordinary and
+    /// extreme dates and counts.
+    #[test]
+    fn hand_written_forms_match_format() {
+        let dates = [
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(9, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(-44, 3, 15).unwrap(),
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+        ];
+        for d in dates {
+            let text = format!("{} de {} de {}", d.day(), month_name(d), d.year());
+            assert_eq!(super::date_text(d), text);
+            let long = format!("{}, {text}", weekday_name(d.weekday()));
+            assert_eq!(super::date_long(d), long);
+        }
+        let words = |n: u64| match n {
+            1 => "un día".to_owned(),
+            _ => format!("{} días", super::number_words(n)),
+        };
+        for n in [0, 1, 2, 3, 19, 20, 21, 45, 1000, i64::MAX as u64, u64::MAX] {
+            assert_eq!(super::days_words(n), words(n), "{n}");
+        }
+        for n in [i64::MIN, -45, -3, -2, 2, 3, 21, i64::MAX] {
+            let (due, ago) = (super::overdue_words(n), super::ago_words(n));
+            if n < 0 {
+                assert_eq!(due, format!("vence en {}", words(n.unsigned_abs())));
+                assert_eq!(ago, "hoy");
+            } else {
+                assert_eq!(due, format!("vencida hace {}", words(n.unsigned_abs())));
+                assert_eq!(ago, format!("hace {}", words(n.unsigned_abs())));
+            }
+        }
+    }
+
     #[test]
     fn date_lists_say_the_month_once_per_run() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();

@@ -378,7 +378,11 @@ fn count_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderErro
     let (n, form) = plural_choice(h, "count")?;
     let mut written = Written::param(form);
     // The number is data; a form from data follows it in the same escaped text.
-    written.escaped = Cow::Owned(format!("{n} {}", written.escaped));
+    let mut text = String::with_capacity(24 + written.escaped.len());
+    dates::push_int(&mut text, n);
+    text.push(' ');
+    text.push_str(&written.escaped);
+    written.escaped = Cow::Owned(text);
     Ok(written)
 }
 

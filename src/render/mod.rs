@@ -388,26 +388,33 @@ impl Renderer {
                 Data::Json(&whole)
             }
         };
-        let need = |name: String| -> Result<String, RenderError> {
+        // One buffer for the parts' names (`{kind}.email.subject`...), written in turn.
+        let mut name = String::with_capacity(kind.len() + 16);
+        let mut part = |suffix: &str, required: bool| -> Result<Option<String>, RenderError> {
+            name.clear();
+            name.push_str(kind);
+            name.push_str(suffix);
             if self.has_template(&name) {
-                Ok(name)
-            } else {
+                self.render_data(&name, &data).map(Some)
+            } else if required {
                 Err(RenderError::Missing {
-                    name,
+                    name: name.clone(),
                     kind: kind.to_owned(),
                     channel,
                 })
+            } else {
+                Ok(None)
             }
         };
+        let required = |p: Option<String>| p.unwrap_or_default();
         match channel {
             Medium::Email | Medium::Letter => {
-                let subject = self.render_data(&need(format!("{kind}.email.subject"))?, &data)?;
-                let text = self.render_data(&need(format!("{kind}.email.txt"))?, &data)?;
-                let html_name = match channel {
-                    Medium::Letter => Some(need(format!("{kind}.letter"))?),
-                    _ => Some(format!("{kind}.email.html")).filter(|n| self.has_template(n)),
+                let subject = required(part(".email.subject", true)?);
+                let text = required(part(".email.txt", true)?);
+                let html = match channel {
+                    Medium::Letter => part(".letter", true)?,
+                    _ => part(".email.html", false)?,
                 };
-                let html = html_name.map(|n| self.render_data(&n, &data)).transpose()?;
                 Ok(Rendered {
                     subject: Some(subject),
                     text,
@@ -416,7 +423,7 @@ impl Renderer {
             }
             Medium::Telegram => Ok(Rendered {
                 subject: None,
-                text: self.render_data(&need(format!("{kind}.telegram"))?, &data)?,
+                text: required(part(".telegram", true)?),
                 html: None,
             }),
         }
@@ -439,10 +446,20 @@ impl Renderer {
             _ => Format::Text,
         };
         let fast = self.fast.get_or_init(|| Fast::new(self));
-        if let Some(program) = fast.programs.get(name)
-            && let Ok(raw) = compiled::run(program, data.val())
-        {
-            return Ok(tidy(raw, format));
+        if let Some(program) = fast.programs.get(name) {
+            // The program writes into a buffer kept by the thread (no allocation and growth
+            // per part); `tidy` copies the result out at its size.
+            thread_local! {
+                static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+            }
+            let mut raw = SCRATCH.take();
+            raw.clear();
+            let ran = compiled::run(program, data.val(), &mut raw);
+            let tidied = ran.is_ok().then(|| tidy_str(&raw, format));
+            SCRATCH.set(raw);
+            if let Some(tidied) = tidied {
+                return Ok(tidied);
+            }
         }
         let data = data.json()?;
         // The error, if any, from the original templates: it names the partial's own file.
@@ -547,6 +564,20 @@ enum Format {
 /// Normalises whitespace so templates can be laid out for readability.
 fn tidy(mut raw: String, format: Format) -> String {
     match format {
+        Format::Html => {
+            // In place: the HTML part is the largest, and only its ends change.
+            raw.truncate(raw.trim_end().len());
+            raw.drain(..raw.len() - raw.trim_start().len());
+            raw.push('\n');
+            raw
+        }
+        _ => tidy_str(&raw, format),
+    }
+}
+
+/// [`tidy`] into a new string.
+fn tidy_str(raw: &str, format: Format) -> String {
+    match format {
         Format::Line => {
             let mut out = String::with_capacity(raw.len());
             for word in raw.split_whitespace() {
@@ -558,11 +589,11 @@ fn tidy(mut raw: String, format: Format) -> String {
             out
         }
         Format::Html => {
-            // In place: the HTML part is the largest, and only its ends change.
-            raw.truncate(raw.trim_end().len());
-            raw.drain(..raw.len() - raw.trim_start().len());
-            raw.push('\n');
-            raw
+            let body = raw.trim();
+            let mut out = String::with_capacity(body.len() + 1);
+            out.push_str(body);
+            out.push('\n');
+            out
         }
         Format::Text => {
             let mut out = String::with_capacity(raw.len());

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 use handlebars::{JsonRender, JsonTruthy};
 use serde::ser::{self, Serialize};
@@ -105,7 +105,7 @@ impl<'a> Val<'a> {
         let Val::Flat(f, i) = self else {
             return self.get(key);
         };
-        let h = hint.0.load(Ordering::Relaxed);
+        let h = hint.at.load(Ordering::Relaxed);
         let at = if i == 0 {
             f.root_fields.get(h as usize).copied()
         } else {
@@ -114,19 +114,25 @@ impl<'a> Val<'a> {
         if let Some(c) = at
             && let Some(n) = f.nodes.get(c as usize)
             && n.parent == i
-            && n.key == key
+            && hint.names(n, key)
         {
             return Some(Val::Flat(f, c));
         }
         let found = self.get(key)?;
         if let Val::Flat(_, c) = found {
             let h = if i == 0 {
-                f.root_fields.iter().position(|&r| r == c).and_then(|p| u32::try_from(p).ok())
+                f.root_fields
+                    .iter()
+                    .position(|&r| r == c)
+                    .and_then(|p| u32::try_from(p).ok())
             } else {
                 Some(c - i)
             };
             if let Some(h) = h {
-                hint.0.store(h, Ordering::Relaxed);
+                hint.at.store(h, Ordering::Relaxed);
+                // Only ever compared, never read through.
+                let name = f.nodes[c as usize].key.as_ptr().cast_mut();
+                hint.key.store(name, Ordering::Relaxed);
             }
         }
         Some(found)
@@ -276,13 +282,34 @@ struct Node {
 
 /// Where a field was found last time (see [`Val::get_hinted`]): shared by every render of a
 /// program, so atomic; only ever a hint.
-#[derive(Debug, Default)]
-pub(crate) struct Hint(AtomicU32);
+#[derive(Debug)]
+pub(crate) struct Hint {
+    /// Position among the root's fields, or offset from the parent node.
+    at: AtomicU32,
+    /// Address of the field name (a `&'static str` of the context's `Serialize`) found
+    /// there: the same address and length is the same name, without comparing bytes.
+    key: AtomicPtr<u8>,
+}
 
 impl Hint {
     /// No hint yet.
     pub(crate) const fn new() -> Hint {
-        Hint(AtomicU32::new(0))
+        Hint {
+            at: AtomicU32::new(0),
+            key: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
+    /// Whether node `n` is named `key` (by address first).
+    fn names(&self, n: &Node, key: &str) -> bool {
+        n.key.len() == key.len()
+            && (std::ptr::eq(n.key.as_ptr(), self.key.load(Ordering::Relaxed)) || n.key == key)
+    }
+}
+
+impl Default for Hint {
+    fn default() -> Hint {
+        Hint::new()
     }
 }
 

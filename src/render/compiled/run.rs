@@ -99,7 +99,11 @@ impl<'a> Scope<'a> {
 
 /// Renders `program` against `data` (the context), or [`Fallback`] where Handlebars must
 /// render it (an error to report, or something the program does not handle).
-pub(in crate::render) fn run(program: &Program, data: Val<'_>) -> Result<String, Fallback> {
+pub(in crate::render) fn run(
+    program: &Program,
+    data: Val<'_>,
+    out: &mut String,
+) -> Result<(), Fallback> {
     let root = Scope {
         base: data,
         params: &[],
@@ -108,13 +112,11 @@ pub(in crate::render) fn run(program: &Program, data: Val<'_>) -> Result<String,
         partial_block: PartialBlock::Inherit,
         parent: None,
     };
-    let mut out = String::with_capacity(4096);
     Runner {
         root: data,
         escape: program.escape,
     }
-    .ops(&program.ops, &root, &mut out)?;
-    Ok(out)
+    .ops(&program.ops, &root, out)
 }
 
 struct Runner<'d> {

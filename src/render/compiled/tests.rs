@@ -14,6 +14,13 @@ const SUFFIXES: [&str; 5] = [
     "letter",
 ];
 
+/// A program's output into a new string (dirty: the buffer a render reuses is not empty).
+fn run(program: &Program, data: Val<'_>) -> Result<String, Fallback> {
+    let mut out = String::from("left over");
+    out.clear();
+    super::run(program, data, &mut out).map(|()| out)
+}
+
 /// What the original registries (real partials, no pasting) render for `name`.
 fn handlebars(r: &Renderer, name: &str, data: &Value) -> Result<String, handlebars::RenderError> {
     [&r.text, &r.html, &r.telegram][output_of(name)].render(name, data)
