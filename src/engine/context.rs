@@ -15,7 +15,29 @@ const INTEREST_FROM_OFFSET: i32 = 15;
 
 /// The business block, from the configuration.
 pub fn business(config: &Config) -> rc::Business {
+    business_with(config, None)
+}
+
+/// The business block with the payment details `payment` instead of the business's own
+/// (`Some(None)`: none), each string copied once.
+fn business_with(
+    config: &Config,
+    payment: Option<Option<&crate::config::PaymentSettings>>,
+) -> rc::Business {
     let b = &config.business;
+    let (iban, payment_methods, payment_link) = match payment {
+        None => (
+            b.iban.clone(),
+            b.payment_methods.clone(),
+            b.payment_link.clone(),
+        ),
+        Some(Some(p)) => (
+            p.iban.clone(),
+            p.payment_methods.clone(),
+            p.payment_link.clone(),
+        ),
+        Some(None) => (None, Vec::new(), None),
+    };
     rc::Business {
         name: b.name.clone(),
         legal_name: b.legal_name.clone(),
@@ -24,9 +46,9 @@ pub fn business(config: &Config) -> rc::Business {
         email: b.email.clone(),
         phone: b.phone.clone(),
         contact_person: b.contact_person.clone(),
-        iban: b.iban.clone(),
-        payment_methods: b.payment_methods.clone(),
-        payment_link: b.payment_link.clone(),
+        iban,
+        payment_methods,
+        payment_link,
     }
 }
 
@@ -100,21 +122,7 @@ fn country_payment<'c>(
 
 /// The business block with the payment details for `client`'s country, link as configured.
 fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
-    let mut b = business(config);
-    match country_payment(config, client) {
-        Some(Some(p)) => {
-            b.iban = p.iban.clone();
-            b.payment_methods = p.payment_methods.clone();
-            b.payment_link = p.payment_link.clone();
-        }
-        None => {}
-        Some(None) => {
-            b.iban = None;
-            b.payment_methods = Vec::new();
-            b.payment_link = None;
-        }
-    }
-    b
+    business_with(config, country_payment(config, client))
 }
 
 /// The locale for a client: its country's Spanish.
@@ -210,7 +218,12 @@ pub fn build(
     channel: Channel,
 ) -> RenderContext {
     let with_interest = stage_states_interest(stage);
-    let rates = config.interest.published();
+    // The rates are copied out of the configuration only for a stage that states interest.
+    let rates = if with_interest {
+        config.interest.published()
+    } else {
+        Vec::new()
+    };
     let mut lines: Vec<rc::InvoiceLine> = invoices
         .iter()
         .map(|i| {

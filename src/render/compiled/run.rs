@@ -479,7 +479,9 @@ fn telegram_entity(c: u8) -> Option<&'static str> {
 
 /// Appends `s` with the ASCII characters `entity` names replaced (all are ASCII, so the
 /// byte positions are character boundaries).
-fn escape_into(s: &str, out: &mut String, entity: fn(u8) -> Option<&'static str>) {
+/// Generic, not a `fn` pointer: each escaping gets its own loop with the table inlined.
+fn escape_into(s: &str, out: &mut String, entity: impl Fn(u8) -> Option<&'static str>) {
+    out.reserve(s.len());
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         if let Some(e) = entity(b) {
