@@ -660,6 +660,55 @@ mod tests {
     use super::*;
     use crate::render::{KINDS, RenderContext, Sample};
 
+    /// A hinted lookup finds exactly what a search by name finds, with one hint per name shared
+    /// by contexts of different shapes (lists of other lengths before a field, fields of
+    /// other objects with the same name), as the programs share theirs between messages.
+    #[test]
+    fn hinted_lookups_find_what_a_search_finds() {
+        let mut hints: std::collections::HashMap<&'static str, Hint> = Default::default();
+        let mut checked = 0;
+        for sample in Sample::ALL {
+            for extras in [false, true] {
+                for kind in KINDS {
+                    let mut ctx = RenderContext::sample(sample, kind.name);
+                    if extras {
+                        ctx = ctx.with_extras();
+                    }
+                    let flat = Flat::of(&ctx, "summary", &ctx.summary()).unwrap();
+                    for (i, n) in flat.nodes.iter().enumerate() {
+                        if !matches!(n.what, What::Object) {
+                            continue;
+                        }
+                        let obj = Val::Flat(&flat, u32::try_from(i).unwrap());
+                        let names: Vec<&'static str> = flat
+                            .children(obj_index(obj))
+                            .map(|c| flat.nodes[c as usize].key)
+                            .collect();
+                        for name in names.iter().copied().chain(["missing", "name", "date"]) {
+                            let hint = hints.entry(name).or_insert_with(Hint::new);
+                            // A copy of the name: found by bytes, not only by address.
+                            let owned = name.to_owned();
+                            for key in [name, owned.as_str()] {
+                                let want = obj.get(key).map(|v| obj_index(v));
+                                let got = obj.get_hinted(key, hint).map(|v| obj_index(v));
+                                assert_eq!(got, want, "{key} in node {i}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
+    fn obj_index(v: Val<'_>) -> u32 {
+        match v {
+            Val::Flat(_, i) => i,
+            Val::Json(_) => u32::MAX,
+        }
+    }
+
     /// The flat tree holds exactly what `to_value` builds, for every sample context.
     #[test]
     fn flat_context_is_the_json_context() {
