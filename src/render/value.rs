@@ -685,7 +685,7 @@ mod tests {
                             .map(|c| flat.nodes[c as usize].key)
                             .collect();
                         for name in names.iter().copied().chain(["missing", "name", "date"]) {
-                            let hint = hints.entry(name).or_insert_with(Hint::new);
+                            let hint = hints.entry(name).or_default();
                             // A copy of the name: found by bytes, not only by address.
                             let owned = name.to_owned();
                             for key in [name, owned.as_str()] {
