@@ -223,6 +223,62 @@ fn a_refused_first_import_leaves_the_empty_table_and_its_indexes() {
 }
 
 #[test]
+fn a_first_import_refuses_what_the_row_by_row_path_refuses_and_writes_nothing() {
+    // The first import reads on one thread and writes on another: rows well past the first
+    // batches are refused, in the middle of the file, after many rows were written.
+    let World { dir, mut store, .. } = world().build();
+    clients(&mut store);
+    let events_before = rows(&store, "SELECT * FROM events ORDER BY id");
+    let indexes_before = rows(&store, INDEXES);
+    let path = invoices_file(dir.path(), "bad.csv", 30_000, |i, l| match i {
+        12_345 => l.replacen("/10/2026", "/13/2026", 1),
+        // An unknown client and a wrong date: the client is what is reported.
+        15_000 => l
+            .replacen(";C001;", ";C999;", 1)
+            .replacen("/10/2026", "/13/2026", 1),
+        // The number of a refused row, again.
+        20_000 => l.replacen("G0020000", "G0012345", 1),
+        25_000 => "G0025000;C001;01/10/2026;01/12/2026;-5;EUR;;\n".to_owned(),
+        _ => l,
+    });
+    let fresh = import_error(
+        import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    let expected = [
+        ":12346: issue_date: \"26/13/2026\" is not a date",
+        ":15001: client \"C999\" does not exist",
+        ":20001: \"G0012345\" appears twice in this file, on lines 12346 and 20001",
+        ":25001: amount must be positive",
+    ];
+    assert_eq!(fresh.errors.len(), expected.len(), "{:?}", fresh.errors);
+    for (error, part) in fresh.errors.iter().zip(expected) {
+        assert!(error.contains(part), "{error} should contain {part}");
+    }
+    assert!(rows(&store, "SELECT number FROM invoices").is_empty());
+    assert_eq!(
+        rows(&store, "SELECT * FROM events ORDER BY id"),
+        events_before
+    );
+    assert_eq!(rows(&store, INDEXES), indexes_before);
+
+    // Row by row (a table that holds an invoice), the same file is refused in the same words.
+    let other = world().build();
+    let (other_dir, mut other) = (other.dir, other.store);
+    clients(&mut other);
+    let seed = other_dir.path().join("seed.csv");
+    std::fs::write(
+        &seed,
+        "numero;cliente;fecha;vencimiento;importe\nZ1;C001;01/10/2026;01/11/2026;10\n",
+    )
+    .unwrap();
+    import_file(&mut other, Kind::Invoices, &seed, &defaults(), false, now()).unwrap();
+    let by_row = import_error(
+        import_file(&mut other, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    assert_eq!(fresh.errors, by_row.errors);
+}
+
+#[test]
 fn a_payments_file_past_the_threshold_sets_the_invoices_indexes_aside_and_restores_them() {
     let World { dir, mut store, .. } = world().build();
     clients(&mut store);

@@ -66,12 +66,21 @@ impl DeferredIndexes {
             if t.dropped.is_some() || added < DEFER_AFTER_ROWS.max(t.rows_before / t.share) {
                 continue;
             }
-            let indexes = secondary_indexes(conn, t.table)?;
-            for (name, _) in &indexes {
-                conn.execute_batch(&format!("DROP INDEX \"{name}\""))
-                    .with_context(|| format!("cannot set index {name} aside"))?;
+            t.dropped = Some(set_aside(conn, t.table, false)?);
+        }
+        Ok(())
+    }
+
+    /// Sets the indexes of `table` aside now, for rows added to a table that was empty, once
+    /// its first rows are in: sorting the new rows once costs less than keeping each index in
+    /// step row by row. A partial index none of those first rows is in stays (rows like them
+    /// will not be in it either: the invoices' closed history for new, open invoices; building
+    /// it again would read the whole table to find none).
+    pub fn set_aside_first(&mut self, conn: &Connection, table: &str) -> Result<()> {
+        for t in &mut self.tables {
+            if t.table == table && t.dropped.is_none() {
+                t.dropped = Some(set_aside(conn, t.table, true)?);
             }
-            t.dropped = Some(indexes);
         }
         Ok(())
     }
@@ -93,6 +102,39 @@ impl DeferredIndexes {
     }
 }
 
+/// Drops the secondary indexes of `table`, but with `unless_empty` not a partial index no
+/// row of the table is in; their names and SQL.
+fn set_aside(conn: &Connection, table: &str, unless_empty: bool) -> Result<Vec<(String, String)>> {
+    let mut indexes = secondary_indexes(conn, table)?;
+    if unless_empty {
+        let mut empty = Vec::with_capacity(indexes.len());
+        for (_, sql) in &indexes {
+            empty.push(match partial_condition(sql) {
+                Some(condition) => !conn.query_row(
+                    &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {condition})"),
+                    [],
+                    |r| r.get::<_, bool>(0),
+                )?,
+                None => false,
+            });
+        }
+        let mut empty = empty.into_iter();
+        indexes.retain(|_| !empty.next().unwrap_or(false));
+    }
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\""))
+            .with_context(|| format!("cannot set index {name} aside"))?;
+    }
+    Ok(indexes)
+}
+
+/// The `WHERE` condition of a partial index's SQL (from the schema: an index's columns and
+/// expressions hold no `WHERE`).
+fn partial_condition(sql: &str) -> Option<&str> {
+    let at = sql.to_ascii_uppercase().rfind("WHERE")?;
+    Some(&sql[at + "WHERE".len()..])
+}
+
 /// The indexes of `table` that are neither unique nor a constraint's (those check rows as
 /// they come), with the SQL that creates them.
 fn secondary_indexes(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
@@ -107,23 +149,162 @@ fn secondary_indexes(conn: &Connection, table: &str) -> Result<Vec<(String, Stri
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Inserts an invoice that cannot exist yet: the import found the table empty when it began
-/// and refuses a number twice in one file, so there is nothing to read first and no conflict
-/// to resolve (a new invoice is open: the status keeps its default). Its audit event is
-/// written afterwards by [`invoice_created_events`].
-pub fn insert_new_invoice(
+/// Rows per `INSERT` of [`insert_new_invoices`]: one statement's fixed cost (VDBE set-up,
+/// reset, the call through rusqlite) shared by many rows.
+pub const INVOICES_PER_INSERT: usize = 64;
+
+/// New invoices to insert, their fields already the text stored (dates as ISO days, amounts
+/// as [`Money`](crate::domain::Money) writes them) in one buffer: a batch is made on one
+/// thread and written on another, and one buffer is one allocation to free, not six a row.
+#[derive(Debug, Default)]
+pub struct NewInvoices {
+    text: String,
+    /// Each row's fields in [`InvoiceInput`](super::invoices::InvoiceInput)'s order: where
+    /// the row's text starts, where each field ends, and which are NULL (bit per field).
+    rows: Vec<(u32, [u32; 8], u8)>,
+}
+
+impl NewInvoices {
+    /// An empty batch with room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> NewInvoices {
+        NewInvoices {
+            text: String::with_capacity(rows * 96),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Rows in the batch.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the batch has no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Adds `input`'s row, its fields as the row-by-row insert binds them.
+    pub fn push(&mut self, input: &super::invoices::InvoiceInput) {
+        use std::fmt::Write;
+        let start = self.offset();
+        let mut ends = [0; 8];
+        let mut nulls = 0;
+        let mut field = |text: &mut String, i: usize, value: Option<&dyn std::fmt::Display>| {
+            match value {
+                // Writing to a String cannot fail.
+                Some(v) => drop(write!(text, "{v}")),
+                None => nulls |= 1 << i,
+            }
+            ends[i] = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        };
+        let t = &mut self.text;
+        field(t, 0, Some(&input.number));
+        field(t, 1, Some(&input.client_id));
+        // rusqlite's `NaiveDate` is "%F"; `Money` writes its decimal.
+        field(t, 2, Some(&input.issue_date.format("%F")));
+        field(t, 3, Some(&input.due_date.format("%F")));
+        field(t, 4, Some(&input.currency));
+        field(t, 5, Some(&input.amount.0));
+        field(
+            t,
+            6,
+            input.pdf_path.as_ref().map(|p| p as &dyn std::fmt::Display),
+        );
+        field(
+            t,
+            7,
+            input
+                .description
+                .as_ref()
+                .map(|d| d as &dyn std::fmt::Display),
+        );
+        self.rows.push((start, ends, nulls));
+    }
+
+    fn offset(&self) -> u32 {
+        u32::try_from(self.text.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Field `i` of row `row`: its text, or `None` for NULL.
+    fn field(&self, row: usize, i: usize) -> Option<&str> {
+        let (start, ends, nulls) = &self.rows[row];
+        if nulls & (1 << i) != 0 {
+            return None;
+        }
+        let from = if i == 0 { *start } else { ends[i - 1] };
+        self.text.get(from as usize..ends[i] as usize)
+    }
+
+    /// Row `row`'s invoice number, for messages.
+    fn number(&self, row: usize) -> &str {
+        self.field(row, 0).unwrap_or_default()
+    }
+}
+
+/// Inserts invoices that cannot exist yet, in order: the import found the table empty when it
+/// began and refuses a number twice in one file, so there is nothing to read first and no
+/// conflict to resolve (a new invoice is open: the status keeps its default). Rows go in by
+/// [`INVOICES_PER_INSERT`] per statement (the rowids follow the order of its `VALUES`, as one
+/// statement per row would give them). Their audit events are written afterwards by
+/// [`invoice_created_events`].
+pub fn insert_new_invoices(
     conn: &Connection,
-    input: &super::invoices::InvoiceInput,
+    batch: &NewInvoices,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    super::invoices::write_input(
-        conn,
-        "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, pdf_path,
-                               description, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-        input,
-        now,
-    )
+    let whole = batch.len() / INVOICES_PER_INSERT * INVOICES_PER_INSERT;
+    let mut row = 0;
+    while row < batch.len() {
+        let rows = if row < whole { INVOICES_PER_INSERT } else { 1 };
+        // `OR FAIL`: no statement journal for a statement of many rows (an error fails the
+        // import, and its transaction is rolled back whole).
+        let mut stmt = conn.prepare_cached(many_invoices_sql(rows))?;
+        stmt.raw_bind_parameter(1, super::ts(now))?;
+        for k in 0..rows {
+            for i in 0..8 {
+                stmt.raw_bind_parameter(2 + 8 * k + i, batch.field(row + k, i))?;
+            }
+        }
+        stmt.raw_execute().with_context(|| {
+            format!(
+                "Failed to save invoices {} to {}",
+                batch.number(row),
+                batch.number(row + rows - 1)
+            )
+        })?;
+        row += rows;
+    }
+    Ok(())
+}
+
+/// The SQL of [`insert_new_invoices`]' statements: of one row and of
+/// [`INVOICES_PER_INSERT`] rows.
+fn many_invoices_sql(rows: usize) -> &'static str {
+    static ONE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static MANY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let cell = if rows == 1 { &ONE } else { &MANY };
+    cell.get_or_init(|| invoices_sql(rows))
+}
+
+/// `INSERT INTO invoices` of `rows` rows: `?1` both timestamps of every row, then each row's
+/// eight fields in [`super::invoices::InvoiceInput`]'s order.
+fn invoices_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT OR FAIL INTO invoices (number, client_id, issue_date, due_date, currency, amount, \
+         pdf_path, description, created_at, updated_at) VALUES ",
+    );
+    for k in 0..rows {
+        let at = 2 + 8 * k;
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for i in at..at + 8 {
+            sql.push_str(&format!("?{i}, "));
+        }
+        sql.push_str("?1, ?1)");
+    }
+    sql
 }
 
 /// The `invoice.created` events of every invoice in the table, in the order they were
@@ -154,4 +335,13 @@ pub fn is_empty(conn: &Connection, table: &'static str) -> Result<bool> {
         |r| r.get(0),
     )
     .with_context(|| format!("cannot read {table}"))
+}
+
+/// Every client's id (as [`super::clients::exists`] finds them: the owner's reserved row too),
+/// for an import that checks many rows' clients on another thread.
+pub fn client_ids(conn: &Connection) -> Result<foldhash::HashSet<Box<str>>> {
+    let mut stmt = conn.prepare("SELECT id FROM clients")?;
+    let ids = stmt.query_map([], |r| r.get::<_, String>(0).map(String::into_boxed_str))?;
+    ids.collect::<rusqlite::Result<_>>()
+        .context("cannot read the clients' ids")
 }
