@@ -305,9 +305,6 @@ impl Job<'_> {
                 self.name, summary.rows
             );
         }
-        if fresh {
-            store::bulk::invoice_created_events(&tx, self.now)?;
-        }
         // The indexes set aside are built again by SQLite's sorter. With temporary storage in
         // memory it holds every key of an index in one list sorted at once (1M invoices: six
         // such sorts were a third of the import); with temporary files it sorts runs of the
