@@ -83,6 +83,20 @@ fn rows(store: &Store, sql: &str) -> Vec<String> {
     .collect()
 }
 
+/// A store with the example clients and one invoice: an invoices import into it goes row by row.
+fn seeded() -> (tempfile::TempDir, Store) {
+    let World { dir, mut store, .. } = world().build();
+    clients(&mut store);
+    let seed = dir.path().join("seed.csv");
+    std::fs::write(
+        &seed,
+        "numero;cliente;fecha;vencimiento;importe\nZ1;C001;01/10/2026;01/11/2026;10\n",
+    )
+    .unwrap();
+    import_file(&mut store, Kind::Invoices, &seed, &defaults(), false, now()).unwrap();
+    (dir, store)
+}
+
 const INVOICES: &str = "SELECT * FROM invoices WHERE number LIKE 'G%' ORDER BY rowid";
 const EVENTS: &str = "SELECT at, actor, kind, client_id, invoice_number, detail FROM events
     WHERE invoice_number LIKE 'G%' ORDER BY id";
@@ -105,16 +119,7 @@ fn a_first_import_writes_what_the_row_by_row_path_writes() {
     assert_eq!((s.rows, s.created), (rows_in_file, rows_in_file));
 
     // The same file into a table that already holds an invoice: every row is read first.
-    let other = world().build();
-    let (other_dir, mut other) = (other.dir, other.store);
-    clients(&mut other);
-    let seed = other_dir.path().join("seed.csv");
-    std::fs::write(
-        &seed,
-        "numero;cliente;fecha;vencimiento;importe\nZ1;C001;01/10/2026;01/11/2026;10\n",
-    )
-    .unwrap();
-    import_file(&mut other, Kind::Invoices, &seed, &defaults(), false, now()).unwrap();
+    let (_other_dir, mut other) = seeded();
     let s2 = import_file(&mut other, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
     assert_eq!(s2, s);
 
@@ -262,16 +267,7 @@ fn a_first_import_refuses_what_the_row_by_row_path_refuses_and_writes_nothing() 
     assert_eq!(rows(&store, INDEXES), indexes_before);
 
     // Row by row (a table that holds an invoice), the same file is refused in the same words.
-    let other = world().build();
-    let (other_dir, mut other) = (other.dir, other.store);
-    clients(&mut other);
-    let seed = other_dir.path().join("seed.csv");
-    std::fs::write(
-        &seed,
-        "numero;cliente;fecha;vencimiento;importe\nZ1;C001;01/10/2026;01/11/2026;10\n",
-    )
-    .unwrap();
-    import_file(&mut other, Kind::Invoices, &seed, &defaults(), false, now()).unwrap();
+    let (_other_dir, mut other) = seeded();
     let by_row = import_error(
         import_file(&mut other, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
     );
