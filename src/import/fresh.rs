@@ -3,8 +3,9 @@
 //!
 //! Into a table that was empty when the transaction began every row is new (a number twice in
 //! the file is refused), so nothing is read before each insert, the rows go in by many-row
-//! `INSERT`s, each batch followed by its `invoice.created` events (`store::bulk`). What is left per row is about as much work reading it as writing it, so
-//! the two halves run side by side: a million rows, about a third less wall time on two cores.
+//! `INSERT`s, each batch followed by its `invoice.created` events (`store::bulk`). What is
+//! left per row is about as much work reading it as writing it, so the two halves run side by
+//! side (a million rows: the reader ~2.4 s of cpu, the writer ~1.8 s, overlapped).
 //!
 //! All-or-nothing is the same as row by row: the reading thread makes every check (the clients'
 //! ids are read from the transaction before it starts: an invoices import changes no client),
