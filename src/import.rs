@@ -15,19 +15,19 @@
 //! bounded (`limits.max-amount`), currencies must be ones cobrador can write, and addresses
 //! must be plain addresses (no `<`, `>` or line breaks that could smuggle headers).
 
-use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
 mod clients;
 mod columns;
 pub mod encoding;
+mod fresh;
 mod invoices;
 mod mapping;
 mod reading;
@@ -38,7 +38,6 @@ mod table;
 pub use self::mapping::ColumnMap;
 pub use self::reading::{MOST_PROBLEMS_LISTED, PROGRESS_EVERY, ReadOptions};
 
-use self::columns::row_id;
 use self::reading::Problems;
 use self::table::Row;
 use crate::domain::{Actor, EventKind};
@@ -221,7 +220,7 @@ impl Job<'_> {
     fn run(
         &self,
         store: &mut Store,
-        source: impl std::io::Read,
+        source: impl std::io::Read + Send,
         size: Option<u64>,
         options: &ReadOptions,
         progress: bool,
@@ -263,7 +262,7 @@ impl Job<'_> {
     fn write(
         &self,
         store: &mut Store,
-        source: impl std::io::Read,
+        source: impl std::io::Read + Send,
         size: Option<u64>,
         options: &ReadOptions,
         progress: bool,
@@ -278,19 +277,24 @@ impl Job<'_> {
             Kind::Payments => &[("payments", 2), ("events", 2), ("invoices", 10)],
             Kind::Clients => &[("events", 2)],
         };
-        // An invoices import into an empty table takes the bulk path (see `Session::fresh`).
+        let deferred = DeferredIndexes::new(&tx, tables)?;
+        // An invoices import into an empty table takes the bulk path (see `fresh`).
         let fresh = self.kind == Kind::Invoices && store::bulk::is_empty(&tx, "invoices")?;
-        let mut session = Session::new(self, DeferredIndexes::new(&tx, tables)?, fresh);
-        reading::read_rows(
-            self.name,
-            source,
-            size,
-            self.kind,
-            options,
-            progress,
-            &mut |row| session.row(&tx, row),
-        )?;
-        let (summary, deferred) = session.finish()?;
+        let (summary, deferred) = if fresh {
+            fresh::write(self, &tx, deferred, source, size, options, progress)?
+        } else {
+            let mut session = Session::new(self, deferred);
+            reading::read_rows(
+                self.name,
+                source,
+                size,
+                self.kind,
+                options,
+                progress,
+                &mut |row| session.row(&tx, row),
+            )?;
+            session.finish()?
+        };
         if self.dry_run {
             tx.rollback()?;
             return Ok(summary);
@@ -300,9 +304,6 @@ impl Job<'_> {
                 "{}: {} rows read; writing the database",
                 self.name, summary.rows
             );
-        }
-        if fresh {
-            store::bulk::invoice_created_events(&tx, self.now)?;
         }
         // The indexes set aside are built again by SQLite's sorter. With temporary storage in
         // memory it holds every key of an index in one list sorted at once (1M invoices: six
@@ -335,34 +336,29 @@ struct Session<'a> {
     summary: Summary,
     problems: Problems,
     /// Ids met so far (client ids, invoice numbers) and their lines: an id twice is refused.
-    ids: HashMap<Box<str>, u64>,
+    ids: fresh::SeenIds,
     /// Payments: rows so far with each identity (two identical rows are two payments).
     seen: HashMap<Box<str>, u32>,
     /// Clients found to exist (an invoice file names each client many times).
-    known_clients: HashSet<Box<str>>,
+    clients: fresh::KnownClients,
     /// Payments: what the rows may repeat from other sources (read at the first row).
     twins: Option<crate::store::payment_matches::ExportTwins>,
-    /// Invoices into a table that was empty when the import began: each row is inserted
-    /// without reading the table first, and the `invoice.created` events are written by one
-    /// statement before the commit, the same events in the same order as row by row.
-    fresh: bool,
     /// Rows created or updated so far, and the indexes set aside once they are many.
     written: u64,
     deferred: DeferredIndexes,
 }
 
 impl<'a> Session<'a> {
-    fn new(job: &'a Job<'a>, deferred: DeferredIndexes, fresh: bool) -> Session<'a> {
+    fn new(job: &'a Job<'a>, deferred: DeferredIndexes) -> Session<'a> {
         Session {
             job,
-            fresh,
             written: 0,
             deferred,
             summary: Summary::default(),
             problems: Problems::default(),
-            ids: HashMap::default(),
+            ids: fresh::SeenIds::default(),
             seen: HashMap::default(),
-            known_clients: HashSet::default(),
+            clients: fresh::KnownClients::default(),
             twins: None,
         }
     }
@@ -372,22 +368,9 @@ impl<'a> Session<'a> {
     fn row(&mut self, conn: &Connection, row: &Row<'_>) -> Result<()> {
         let name = self.job.name;
         self.summary.rows += 1;
-        if let Some(id) = row_id(self.job.kind, row) {
-            match self.ids.entry(id.into()) {
-                Entry::Occupied(first) => {
-                    self.problems.push(format!(
-                        "{name}:{}: {:?} appears twice in this file, on lines {} and {}: keep one row",
-                        row.line,
-                        first.key(),
-                        first.get(),
-                        row.line
-                    ));
-                    return Ok(());
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(row.line);
-                }
-            }
+        if let Some(problem) = self.ids.repeated(name, self.job.kind, row) {
+            self.problems.push(problem);
+            return Ok(());
         }
         let (defaults, now) = (self.job.defaults, self.job.now);
         let outcome = match self.job.kind {
@@ -434,18 +417,6 @@ impl<'a> Session<'a> {
     fn finish(self) -> Result<(Summary, DeferredIndexes)> {
         self.problems.into_result(self.job.name)?;
         Ok((self.summary, self.deferred))
-    }
-
-    /// Whether client `id` exists (remembering the ones found: clients are not deleted).
-    fn client_exists(&mut self, conn: &Connection, id: &str) -> Result<bool> {
-        if self.known_clients.contains(id) {
-            return Ok(true);
-        }
-        let exists = store::clients::exists(conn, id)?;
-        if exists {
-            self.known_clients.insert(id.into());
-        }
-        Ok(exists)
     }
 }
 

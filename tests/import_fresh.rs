@@ -83,6 +83,20 @@ fn rows(store: &Store, sql: &str) -> Vec<String> {
     .collect()
 }
 
+/// A store with the example clients and one invoice: an invoices import into it goes row by row.
+fn seeded() -> (tempfile::TempDir, Store) {
+    let World { dir, mut store, .. } = world().build();
+    clients(&mut store);
+    let seed = dir.path().join("seed.csv");
+    std::fs::write(
+        &seed,
+        "numero;cliente;fecha;vencimiento;importe\nZ1;C001;01/10/2026;01/11/2026;10\n",
+    )
+    .unwrap();
+    import_file(&mut store, Kind::Invoices, &seed, &defaults(), false, now()).unwrap();
+    (dir, store)
+}
+
 const INVOICES: &str = "SELECT * FROM invoices WHERE number LIKE 'G%' ORDER BY rowid";
 const EVENTS: &str = "SELECT at, actor, kind, client_id, invoice_number, detail FROM events
     WHERE invoice_number LIKE 'G%' ORDER BY id";
@@ -105,16 +119,7 @@ fn a_first_import_writes_what_the_row_by_row_path_writes() {
     assert_eq!((s.rows, s.created), (rows_in_file, rows_in_file));
 
     // The same file into a table that already holds an invoice: every row is read first.
-    let other = world().build();
-    let (other_dir, mut other) = (other.dir, other.store);
-    clients(&mut other);
-    let seed = other_dir.path().join("seed.csv");
-    std::fs::write(
-        &seed,
-        "numero;cliente;fecha;vencimiento;importe\nZ1;C001;01/10/2026;01/11/2026;10\n",
-    )
-    .unwrap();
-    import_file(&mut other, Kind::Invoices, &seed, &defaults(), false, now()).unwrap();
+    let (_other_dir, mut other) = seeded();
     let s2 = import_file(&mut other, Kind::Invoices, &path, &defaults(), false, now()).unwrap();
     assert_eq!(s2, s);
 
@@ -220,6 +225,53 @@ fn a_refused_first_import_leaves_the_empty_table_and_its_indexes() {
         vec!["Integer(1)".to_owned()],
         "restored after the import"
     );
+}
+
+#[test]
+fn a_first_import_refuses_what_the_row_by_row_path_refuses_and_writes_nothing() {
+    // The first import reads on one thread and writes on another: rows well past the first
+    // batches are refused, in the middle of the file, after many rows were written.
+    let World { dir, mut store, .. } = world().build();
+    clients(&mut store);
+    let events_before = rows(&store, "SELECT * FROM events ORDER BY id");
+    let indexes_before = rows(&store, INDEXES);
+    let path = invoices_file(dir.path(), "bad.csv", 30_000, |i, l| match i {
+        12_345 => l.replacen("/10/2026", "/13/2026", 1),
+        // An unknown client and a wrong date: the client is what is reported.
+        15_000 => l
+            .replacen(";C001;", ";C999;", 1)
+            .replacen("/10/2026", "/13/2026", 1),
+        // The number of a refused row, again.
+        20_000 => l.replacen("G0020000", "G0012345", 1),
+        25_000 => "G0025000;C001;01/10/2026;01/12/2026;-5;EUR;;\n".to_owned(),
+        _ => l,
+    });
+    let fresh = import_error(
+        import_file(&mut store, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    let expected = [
+        ":12346: issue_date: \"26/13/2026\" is not a date",
+        ":15001: client \"C999\" does not exist",
+        ":20001: \"G0012345\" appears twice in this file, on lines 12346 and 20001",
+        ":25001: amount must be positive",
+    ];
+    assert_eq!(fresh.errors.len(), expected.len(), "{:?}", fresh.errors);
+    for (error, part) in fresh.errors.iter().zip(expected) {
+        assert!(error.contains(part), "{error} should contain {part}");
+    }
+    assert!(rows(&store, "SELECT number FROM invoices").is_empty());
+    assert_eq!(
+        rows(&store, "SELECT * FROM events ORDER BY id"),
+        events_before
+    );
+    assert_eq!(rows(&store, INDEXES), indexes_before);
+
+    // Row by row (a table that holds an invoice), the same file is refused in the same words.
+    let (_other_dir, mut other) = seeded();
+    let by_row = import_error(
+        import_file(&mut other, Kind::Invoices, &path, &defaults(), false, now()).unwrap_err(),
+    );
+    assert_eq!(fresh.errors, by_row.errors);
 }
 
 #[test]

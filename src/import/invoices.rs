@@ -10,65 +10,21 @@ use rusqlite::Connection;
 use super::columns::*;
 use super::table::Row;
 use super::{Change, Defaults, Session, audit};
-use crate::domain::{Actor, EventKind, Money, PaymentKind, parse_date};
+use crate::domain::{Actor, EventKind, Invoice, Money, PaymentKind, parse_date};
 use crate::store;
 
 impl Session<'_> {
-    /// Creates or updates the invoice of one row.
+    /// Creates or updates the invoice of one row (a table that held invoices when the import
+    /// began; a first import takes `fresh`'s path).
     pub(super) fn invoice_row(&mut self, conn: &Connection, row: &Row) -> Result<Change> {
         let (defaults, now) = (self.job.defaults, self.job.now);
-        let number = row.require(INVOICE_NO)?.to_owned();
-        let client_id = row.require(CLIENT_ID)?.to_owned();
-        if !self.client_exists(conn, &client_id)? {
-            anyhow::bail!("client {client_id:?} does not exist: import the clients file first");
+        let (number, client_id) = invoice_keys(row)?;
+        if !self.clients.exist(conn, &client_id)? {
+            return Err(missing_client(&client_id));
         }
-        let issue_date = date_field(row, ISSUE_DATE)?;
-        let due_date = date_field(row, DUE_DATE)?;
-        if due_date < issue_date {
-            anyhow::bail!("due date {due_date} is before the issue date {issue_date}");
-        }
-        let amount = amount_field(row, INVOICE_AMOUNT, defaults)?;
-        if amount.0 <= rust_decimal::Decimal::ZERO {
-            anyhow::bail!(
-                "amount must be positive (credit notes are recorded with `invoice cancel`)"
-            );
-        }
-        // Into an empty table every row is new (a number twice in the file is refused before).
-        let existing = if self.fresh {
-            None
-        } else {
-            store::invoices::get_without_balance(conn, &number)?
-        };
+        let existing = store::invoices::get_without_balance(conn, &number)?;
         let old = existing.as_ref();
-        let currency = row
-            .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
-            .unwrap_or_else(|| defaults.currency.clone())
-            .to_ascii_uppercase();
-        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-            anyhow::bail!("currency {currency:?} is not an ISO code such as EUR, MXN or COP");
-        }
-        // Refused here rather than failing to render on every tick.
-        crate::render::money::currency_decimals(&currency)
-            .map_err(|e| anyhow::anyhow!("currency: {e}"))?;
-        let input = store::invoices::InvoiceInput {
-            number,
-            client_id,
-            issue_date,
-            due_date,
-            currency,
-            amount,
-            pdf_path: row.or_keep(PDF, old.and_then(|i| i.pdf_path.clone()), str::to_owned),
-            description: row.or_keep(
-                DESCRIPTION,
-                old.and_then(|i| i.description.clone()),
-                str::to_owned,
-            ),
-        };
-        if self.fresh {
-            // Its `invoice.created` event is written with the others' at the end.
-            store::bulk::insert_new_invoice(conn, &input, now)?;
-            return Ok(Change::Created);
-        }
+        let input = invoice_fields(row, number, client_id, old, defaults)?;
         let existed = existing.is_some();
         let changed = store::invoices::upsert_over(conn, old, &input, now)?;
         if changed {
@@ -135,6 +91,63 @@ impl Session<'_> {
             Ok(Change::Unchanged)
         }
     }
+}
+
+/// The number and the client of an invoice row: what is checked before the client's existence.
+pub(super) fn invoice_keys(row: &Row) -> Result<(String, String)> {
+    let number = row.require(INVOICE_NO)?.to_owned();
+    let client_id = row.require(CLIENT_ID)?.to_owned();
+    Ok((number, client_id))
+}
+
+/// The refusal of a row whose client is not in the database.
+pub(super) fn missing_client(client_id: &str) -> anyhow::Error {
+    anyhow::anyhow!("client {client_id:?} does not exist: import the clients file first")
+}
+
+/// The invoice a row describes once its client is known to exist: its values, or the stored
+/// invoice's (`old`) where the file has no such column. Reads nothing: the checks a reading
+/// thread can make on its own.
+pub(super) fn invoice_fields(
+    row: &Row,
+    number: String,
+    client_id: String,
+    old: Option<&Invoice>,
+    defaults: &Defaults,
+) -> Result<store::invoices::InvoiceInput> {
+    let issue_date = date_field(row, ISSUE_DATE)?;
+    let due_date = date_field(row, DUE_DATE)?;
+    if due_date < issue_date {
+        anyhow::bail!("due date {due_date} is before the issue date {issue_date}");
+    }
+    let amount = amount_field(row, INVOICE_AMOUNT, defaults)?;
+    if amount.0 <= rust_decimal::Decimal::ZERO {
+        anyhow::bail!("amount must be positive (credit notes are recorded with `invoice cancel`)");
+    }
+    let currency = row
+        .or_keep(CURRENCY, old.map(|i| i.currency.clone()), str::to_owned)
+        .unwrap_or_else(|| defaults.currency.clone())
+        .to_ascii_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        anyhow::bail!("currency {currency:?} is not an ISO code such as EUR, MXN or COP");
+    }
+    // Refused here rather than failing to render on every tick.
+    crate::render::money::currency_decimals(&currency)
+        .map_err(|e| anyhow::anyhow!("currency: {e}"))?;
+    Ok(store::invoices::InvoiceInput {
+        number,
+        client_id,
+        issue_date,
+        due_date,
+        currency,
+        amount,
+        pdf_path: row.or_keep(PDF, old.and_then(|i| i.pdf_path.clone()), str::to_owned),
+        description: row.or_keep(
+            DESCRIPTION,
+            old.and_then(|i| i.description.clone()),
+            str::to_owned,
+        ),
+    })
 }
 
 fn date_field(row: &Row, aliases: &[&str]) -> Result<chrono::NaiveDate> {

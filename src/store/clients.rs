@@ -45,7 +45,7 @@ pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<
     if get(conn, &client.id)?.as_ref() == Some(client) {
         return Ok(false);
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO clients (id, name, legal_name, tax_id, country, region, time_zone, kind, segment,
                               language, tuteo, on_hold, notes, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
@@ -53,7 +53,7 @@ pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<
              name = excluded.name, legal_name = excluded.legal_name, tax_id = excluded.tax_id,
              country = excluded.country, region = excluded.region, time_zone = excluded.time_zone,
              kind = excluded.kind, segment = excluded.segment, language = excluded.language,
-             tuteo = excluded.tuteo, notes = excluded.notes, updated_at = excluded.updated_at",
+             tuteo = excluded.tuteo, notes = excluded.notes, updated_at = excluded.updated_at")?.execute(
         params![
             client.id,
             client.name,
@@ -177,10 +177,8 @@ pub fn sync_imported_contacts(
             .iter()
             .any(|c| Some(&c.email) == old.email.as_ref());
         if !still && old.telegram_chat_id.is_none() {
-            conn.execute(
-                "DELETE FROM contacts WHERE id = ?1 AND source = 'csv'",
-                [old.id],
-            )?;
+            conn.prepare_cached("DELETE FROM contacts WHERE id = ?1 AND source = 'csv'")?
+                .execute([old.id])?;
             changed = true;
         }
     }
@@ -194,12 +192,12 @@ pub fn sync_imported_contacts(
         if same {
             continue;
         }
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO contacts (client_id, name, email, role, preferred_channel, source, position)
              VALUES (?1, ?2, ?3, ?4, ?5, 'csv', ?6)
              ON CONFLICT (client_id, email) DO UPDATE SET
                  name = excluded.name, role = excluded.role,
-                 preferred_channel = excluded.preferred_channel, position = excluded.position",
+                 preferred_channel = excluded.preferred_channel, position = excluded.position")?.execute(
             params![
                 client_id,
                 input.name,
@@ -216,7 +214,8 @@ pub fn sync_imported_contacts(
 
 /// The client's contacts, billing first.
 pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<Contact>> {
-    let mut stmt = conn.prepare(&format!(
+    // Cached: an import reads every row's client's contacts.
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {CONTACT_COLUMNS} FROM contacts WHERE client_id = ?1
          ORDER BY CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END, position, id"
     ))?;

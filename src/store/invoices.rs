@@ -135,7 +135,7 @@ pub fn upsert_over(
 }
 
 /// Runs `sql`, an `INSERT INTO invoices` binding an import's fields in [`InvoiceInput`]'s
-/// order and `?9` as both timestamps (the upsert above, and `bulk`'s insert of a first import).
+/// order and `?9` as both timestamps (the upsert above).
 pub(super) fn write_input(
     conn: &Connection,
     sql: &str,
