@@ -330,12 +330,13 @@ fn commit(
                 report.postponed += 1;
                 continue;
             }
-            if msg.message.channel == domain::Channel::Email && msg.message.message_id.is_none() {
-                let id = email::random_message_id(domain);
-                outbox::set_message_id(tx, msg.id, &id)?;
-                msg.message.message_id = Some(id);
-            }
-            if outbox::claim(tx, msg.id)? {
+            let new_id = (msg.message.channel == domain::Channel::Email
+                && msg.message.message_id.is_none())
+            .then(|| email::random_message_id(domain));
+            if outbox::claim_with_message_id(tx, msg.id, new_id.as_deref())? {
+                if new_id.is_some() {
+                    msg.message.message_id = new_id;
+                }
                 msg.attempts += 1;
                 claimed.push_back(msg);
             } else {
@@ -354,8 +355,11 @@ fn record(
     opts: &FlushOptions,
     report: &mut FlushReport,
 ) -> Result<()> {
-    // Retries are bounded by the time since the first attempt (this pass's clock, if it was).
-    outbox::mark_first_attempt(tx, msg.id, now)?;
+    // Retries are bounded by the time since the first attempt (this pass's clock, if it was;
+    // `mark_sent` records it in the same statement).
+    if !matches!(outcome, SendOutcome::Sent { .. }) {
+        outbox::mark_first_attempt(tx, msg.id, now)?;
+    }
     match outcome {
         SendOutcome::Sent {
             telegram_message_id,

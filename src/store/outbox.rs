@@ -202,6 +202,19 @@ pub fn claim(conn: &Connection, id: i64) -> Result<bool> {
     Ok(n == 1)
 }
 
+/// [`claim`], and gives the message `message_id` if it has none (one statement instead of
+/// [`set_message_id`] then [`claim`]; nothing changes when the claim fails).
+pub fn claim_with_message_id(conn: &Connection, id: i64, message_id: Option<&str>) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+                               message_id = COALESCE(message_id, ?2)
+             WHERE id = ?1 AND status IN ('queued', 'failed')",
+        )?
+        .execute(params![id, message_id])?;
+    Ok(n == 1)
+}
+
 /// Gives back a claimed message that was never handed over (the pass stopped first): it is
 /// `previous` (queued or failed) again, without the attempt it did not make.
 pub fn unclaim(conn: &Connection, id: i64, previous: OutboxStatus) -> Result<()> {
@@ -212,7 +225,8 @@ pub fn unclaim(conn: &Connection, id: i64, previous: OutboxStatus) -> Result<()>
     Ok(())
 }
 
-/// Records acceptance by the server.
+/// Records acceptance by the server at `at`, which is also the first attempt's instant if none
+/// was recorded (one statement: a flush records tens of thousands of these).
 pub fn mark_sent(
     conn: &Connection,
     id: i64,
@@ -221,7 +235,7 @@ pub fn mark_sent(
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE outbox SET status = 'sent', sent_at = ?2, telegram_message_id = ?3, last_error = NULL,
-                           retry_at = NULL
+                           retry_at = NULL, first_attempt_at = COALESCE(first_attempt_at, ?2)
          WHERE id = ?1",
     )?
     .execute(params![id, ts(at), telegram_message_id])?;
