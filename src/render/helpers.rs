@@ -203,11 +203,14 @@ fn root_str<'a>(ctx: Val<'a>, key: &str, helper: &str) -> Result<&'a str, Render
         .ok_or_else(|| other(format!("{helper}: the context has no `{key}`")))
 }
 
-/// What an inline helper writes, in order: text made from data (a formatted amount, a date,
-/// a value of the context), escaped like any `{{value}}`; then text written in the template
-/// itself (a literal parameter), as is.
+/// What an inline helper writes, in order: text that needs no escaping (the spaces before a
+/// right-aligned value); text made from data (a formatted amount, a date, a value of the
+/// context), escaped like any `{{value}}`; then text written in the template itself (a
+/// literal parameter, the spaces after a left-aligned value), as is.
 #[derive(Debug, Default)]
 pub(crate) struct Written<'a> {
+    /// Text before the data, as is (only ever spaces).
+    pub lead: Cow<'a, str>,
     /// Text made from data, escaped like any value.
     pub escaped: Cow<'a, str>,
     /// Text written in the template, as is.
@@ -218,6 +221,7 @@ impl<'a> Written<'a> {
     /// Text made from data.
     fn escaped(text: String) -> Written<'a> {
         Written {
+            lead: Cow::Borrowed(""),
             escaped: Cow::Owned(text),
             as_is: Cow::Borrowed(""),
         }
@@ -228,11 +232,13 @@ impl<'a> Written<'a> {
         let text = p.value.render();
         if p.path.is_some() {
             Written {
+                lead: Cow::Borrowed(""),
                 escaped: text,
                 as_is: Cow::Borrowed(""),
             }
         } else {
             Written {
+                lead: Cow::Borrowed(""),
                 escaped: Cow::Borrowed(""),
                 as_is: text,
             }
@@ -259,6 +265,9 @@ impl HelperDef for Inline {
     ) -> HelperResult {
         let args: Vec<Arg<'_>> = h.params().iter().map(Arg::from_handlebars).collect();
         let written = (self.0)(&args, Val::Json(ctx.data()))?;
+        if !written.lead.is_empty() {
+            out.write(&written.lead)?;
+        }
         if !written.escaped.is_empty() {
             if rc.is_disable_escape() {
                 out.write(&written.escaped)?;
@@ -402,31 +411,49 @@ fn usted_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderEr
     Ok(Written::param(if tuteo { tu } else { usted }))
 }
 
-fn pad_common(h: &[Arg<'_>], name: &'static str, right: bool) -> Result<String, RenderError> {
+/// The spaces that fill a padded text: borrowed for the usual widths, no string per call.
+fn spaces(n: usize) -> Cow<'static, str> {
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..n) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(" ".repeat(n)),
+    }
+}
+
+/// The text of `pad`/`padl` (escaped like any value, as the whole padded text was) and the
+/// spaces that fill it to the width (which no escaping changes), written around it without
+/// building the padded string.
+fn pad_common<'a>(
+    h: &[Arg<'a>],
+    name: &'static str,
+    right: bool,
+) -> Result<Written<'a>, RenderError> {
     let text = str_param(h, 0, name)?;
     let width = usize::try_from(int_param(h, 1, name)?).unwrap_or(0);
-    let fill = width.saturating_sub(text.chars().count());
-    let mut out = String::with_capacity(text.len() + fill);
-    if !right {
-        out.push_str(&text);
-    }
-    out.extend(std::iter::repeat_n(' ', fill));
-    if right {
-        out.push_str(&text);
-    }
-    Ok(out)
+    let fill = spaces(width.saturating_sub(text.chars().count()));
+    Ok(if right {
+        Written {
+            lead: fill,
+            escaped: text,
+            as_is: Cow::Borrowed(""),
+        }
+    } else {
+        Written {
+            lead: Cow::Borrowed(""),
+            escaped: text,
+            as_is: fill,
+        }
+    })
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
 fn pad_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
-    let s = pad_common(h, "pad", false)?;
-    Ok(Written::escaped(s))
+    pad_common(h, "pad", false)
 }
 
 /// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
 fn padl_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
-    let s = pad_common(h, "padl", true)?;
-    Ok(Written::escaped(s))
+    pad_common(h, "padl", true)
 }
 
 /// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
@@ -435,6 +462,7 @@ fn eq_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> 
     let b = param(h, 1, "eq")?;
     let same = if a.value.same(b.value) { "true" } else { "" };
     Ok(Written {
+        lead: Cow::Borrowed(""),
         escaped: Cow::Borrowed(""),
         as_is: Cow::Borrowed(same),
     })

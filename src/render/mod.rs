@@ -598,7 +598,9 @@ fn tidy_str(raw: &str, format: Format) -> String {
         Format::Text => {
             let mut out = String::with_capacity(raw.len());
             let mut blank = 0;
-            for line in raw.trim().lines().map(str::trim_end) {
+            // Lines split at each `\n` by a byte scan (`str::lines` checks every match with a
+            // `memcmp` call); `trim_end` drops a `\r` as `lines` would.
+            for line in lines(raw.trim()).map(str::trim_end) {
                 if line.is_empty() {
                     blank += 1;
                     if blank > 1 {
@@ -613,6 +615,24 @@ fn tidy_str(raw: &str, format: Format) -> String {
             out
         }
     }
+}
+
+/// The lines of `s` as `str::lines` gives them, but for a `\r` left at their end.
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = (!s.is_empty()).then_some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b'\n') {
+            Some(at) => {
+                rest = Some(&r[at + 1..]).filter(|t| !t.is_empty());
+                Some(&r[..at])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 #[cfg(test)]

@@ -582,3 +582,22 @@ fn context_serialises_money_as_strings_and_round_trips() {
     let back: RenderContext = serde_json::from_value(serde_json::to_value(&ctx).unwrap()).unwrap();
     assert_eq!(back, ctx);
 }
+
+#[test]
+fn tidy_lines_split_like_str_lines() {
+    for s in [
+        "",
+        "a",
+        "a\n",
+        "\n",
+        "\n\n",
+        "a\r\nb",
+        "a\n\nb\n",
+        " x \n\u{a0}\n y",
+        "é\nñ\r\n",
+    ] {
+        let ours: Vec<&str> = super::lines(s).map(str::trim_end).collect();
+        let std: Vec<&str> = s.lines().map(str::trim_end).collect();
+        assert_eq!(ours, std, "{s:?}");
+    }
+}

@@ -170,6 +170,7 @@ impl<'d> Runner<'d> {
                     args,
                     escape,
                 } => self.call(*logic, args, scope, |w| {
+                    out.push_str(&w.lead);
                     self.write_escaped(&w.escaped, *escape, out);
                     out.push_str(&w.as_is);
                 })?,
@@ -327,10 +328,11 @@ impl<'d> Runner<'d> {
         scope: &Scope<'_>,
     ) -> Result<String, Fallback> {
         self.call(logic, args, scope, |w| {
-            if w.as_is.is_empty() {
+            if w.as_is.is_empty() && w.lead.is_empty() {
                 return w.escaped.into_owned();
             }
-            let mut s = String::with_capacity(w.escaped.len() + w.as_is.len());
+            let mut s = String::with_capacity(w.lead.len() + w.escaped.len() + w.as_is.len());
+            s.push_str(&w.lead);
             s.push_str(&w.escaped);
             s.push_str(&w.as_is);
             s
