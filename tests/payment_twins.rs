@@ -397,3 +397,49 @@ fn a_credit_or_a_row_that_may_repeat_either_of_two_payments_is_left_to_the_owner
         1
     );
 }
+
+/// A row of an export imported before is that payment again, even when a payment typed in
+/// later (`invoice pay --again`, another instalment) has the same amount and a near date: it
+/// must not be taken for a repeat of that one, or the typed payment's own export row would
+/// later be added beside it.
+#[test]
+fn a_row_imported_before_stays_its_own_payment_beside_an_equal_one_typed_in() {
+    let World { dir, mut store, .. } = support::eight_invoices(now());
+    let first = "factura;fecha;importe;referencia\nF2026-104;05/11/2026;500,00;\n";
+    let s = import_payments(&mut store, dir.path(), first);
+    assert_eq!(s.created, 1);
+    // The second instalment, typed in two days later (what `invoice pay --again` records).
+    let typed = store::invoices::PaymentInput {
+        invoice_number: "F2026-104".into(),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 7).unwrap(),
+        amount: cobrador::domain::Money(Decimal::new(50000, 2)),
+        reference: None,
+        kind: cobrador::domain::PaymentKind::Payment,
+        source: cobrador::domain::Actor::Cli,
+        import_key: None,
+    };
+    assert!(store::invoices::add_payment(store.conn(), &typed, now()).unwrap());
+    // The same export again: nothing new, nothing linked.
+    let s = import_payments(&mut store, dir.path(), first);
+    assert_eq!(
+        (s.created, s.unchanged, s.already_recorded),
+        (0, 1, 0),
+        "{:?}",
+        s.notes
+    );
+    // The next export has the typed instalment too: that row is the typed payment.
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\n\
+         F2026-104;05/11/2026;500,00;\n\
+         F2026-104;07/11/2026;500,00;\n",
+    );
+    assert_eq!(
+        (s.created, s.unchanged, s.already_recorded),
+        (0, 1, 1),
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(paid(&store, "F2026-104"), ["500.00", "500.00"]);
+}

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use super::{Change, Session};
 use crate::domain::Invoice;
 use crate::policy::payment_match::Origin;
-use crate::store::invoices::PaymentInput;
+use crate::store::invoices::{PaymentInput, payment_imported};
 use crate::store::payment_matches::{Compared, ExportTwins, compare};
 
 impl Session<'_> {
@@ -32,7 +32,10 @@ impl Session<'_> {
             return Ok(None);
         }
         let key = input.import_key.as_deref().unwrap_or_default();
-        if twins.repeated(key) {
+        // A row imported before (added, or linked as a repeat) is the same payment again: it
+        // must not be compared with the recorded ones, or it would pair with another
+        // payment of the same amount (an instalment typed in with `--again`).
+        if twins.repeated(key) || payment_imported(conn, key)? {
             return Ok(Some(Change::Unchanged));
         }
         Ok(

@@ -504,6 +504,14 @@ pub fn payments(conn: &Connection, number: &str) -> Result<Vec<Payment>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether a payment with this import key is already recorded: a row of a file imported
+/// before.
+pub fn payment_imported(conn: &Connection, import_key: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM payments WHERE import_key = ?1")?
+        .exists([import_key])?)
+}
+
 /// Every payment, oldest first (for snapshots and listings).
 pub fn all_payments(conn: &Connection) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare(
