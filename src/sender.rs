@@ -333,10 +333,10 @@ fn commit(
             let new_id = (msg.message.channel == domain::Channel::Email
                 && msg.message.message_id.is_none())
             .then(|| email::random_message_id(domain));
-            if outbox::claim_with_message_id(tx, msg.id, new_id.as_deref())? {
-                if new_id.is_some() {
-                    msg.message.message_id = new_id;
-                }
+            if let Some(stored) = outbox::claim(tx, msg.id, new_id.as_deref())? {
+                // The row's own Message-ID wins over the one just made: the Sent-mailbox
+                // search for an uncertain message looks for the stored one.
+                msg.message.message_id = stored;
                 msg.attempts += 1;
                 claimed.push_back(msg);
             } else {
@@ -530,8 +530,10 @@ pub async fn flush_configured(
 
 /// Flushes every registered channel in turn (one channel's outage does not hold up the others),
 /// then, with `email.imap.sent-mailbox` set, looks for uncertain rows in the Sent mailbox.
-/// Sends only inside each client's contact window (loaded here, for the clients with a message
-/// due at `now`, unless `opts` carries them).
+/// Sends only inside each client's contact window (unless `opts` carries them, loaded here
+/// for each channel just before it reads its due rows: the windows of the clients with a
+/// message due at `now`, so a row another process queued while an earlier channel was sending
+/// has its client's window too).
 pub async fn flush_all(
     store: &mut Store,
     channels: &Registry,
@@ -539,12 +541,12 @@ pub async fn flush_all(
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<FlushReport> {
-    let mut opts = opts.clone();
-    if opts.windows.is_none() {
-        opts.windows = Some(ContactWindows::load(config, store.conn(), now)?);
-    }
     let mut report = FlushReport::default();
     for channel in channels.iter() {
+        let mut opts = opts.clone();
+        if opts.windows.is_none() {
+            opts.windows = Some(ContactWindows::load(config, store.conn(), now)?);
+        }
         let one = flush(store, channel, &config.business, now, &opts).await?;
         report.absorb(one);
     }

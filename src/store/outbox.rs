@@ -183,36 +183,31 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Ou
 
 /// Marks a message as handed to the channel. Must be committed *before* the hand-over.
 pub fn mark_sending(conn: &Connection, id: i64) -> Result<()> {
-    if !claim(conn, id)? {
+    if claim(conn, id, None)?.is_none() {
         bail!("outbox message {id} is no longer queued");
     }
     Ok(())
 }
 
-/// Marks a queued or failed message `sending` (one attempt more); `false` when it is neither
-/// (another process took it). Must be committed *before* the hand-over; the sender claims a
-/// group of messages in one transaction (see `sender`).
-pub fn claim(conn: &Connection, id: i64) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1
-             WHERE id = ?1 AND status IN ('queued', 'failed')",
-        )?
-        .execute([id])?;
-    Ok(n == 1)
-}
-
-/// [`claim`], and gives the message `message_id` if it has none (one statement instead of
-/// [`set_message_id`] then [`claim`]; nothing changes when the claim fails).
-pub fn claim_with_message_id(conn: &Connection, id: i64, message_id: Option<&str>) -> Result<bool> {
-    let n = conn
+/// Marks a queued or failed message `sending` (one attempt more) and gives it `message_id` if
+/// it has none, in one statement. Returns the Message-ID the row now has (`Some(None)`: none),
+/// the one the message must go out with; `None` when the row is neither queued nor failed
+/// (another process took it) and nothing changed. Must be committed *before* the hand-over;
+/// the sender claims a group of messages in one transaction (see `sender`).
+pub fn claim(
+    conn: &Connection,
+    id: i64,
+    message_id: Option<&str>,
+) -> Result<Option<Option<String>>> {
+    Ok(conn
         .prepare_cached(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,
                                message_id = COALESCE(message_id, ?2)
-             WHERE id = ?1 AND status IN ('queued', 'failed')",
+             WHERE id = ?1 AND status IN ('queued', 'failed')
+             RETURNING message_id",
         )?
-        .execute(params![id, message_id])?;
-    Ok(n == 1)
+        .query_row(params![id, message_id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Gives back a claimed message that was never handed over (the pass stopped first): it is
@@ -372,15 +367,6 @@ pub fn with_status(conn: &Connection, status: OutboxStatus) -> Result<Vec<Outbox
         "WHERE status = ?1 ORDER BY send_at, id",
         [status.as_str()],
     )
-}
-
-/// Gives a message the Message-ID it will be sent with; only while it has none.
-pub fn set_message_id(conn: &Connection, id: i64, message_id: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE outbox SET message_id = ?2 WHERE id = ?1 AND message_id IS NULL",
-        params![id, message_id],
-    )?;
-    Ok(())
 }
 
 /// The earliest instant a queued or failed message becomes due, if any: when the daemon wakes.
