@@ -205,6 +205,55 @@ pub fn import_bytes_with(
     job.run(store, bytes, Some(bytes.len() as u64), options, false)
 }
 
+/// Connection settings changed for the duration of an import, put back as they were by
+/// [`ImportSettings::restore`], or when dropped (an import that failed or panicked leaves the
+/// connection as it found it).
+struct ImportSettings<'s> {
+    store: &'s mut Store,
+    /// Each changed pragma with its value before.
+    before: Vec<(&'static str, i64)>,
+}
+
+impl<'s> ImportSettings<'s> {
+    fn set(store: &'s mut Store, settings: &[(&'static str, i64)]) -> Result<ImportSettings<'s>> {
+        let mut changed = ImportSettings {
+            store,
+            before: Vec::new(),
+        };
+        for &(name, value) in settings {
+            let conn = changed.store.conn();
+            let before: i64 = conn.pragma_query_value(None, name, |r| r.get(0))?;
+            changed.before.push((name, before));
+            conn.pragma_update(None, name, value)?;
+        }
+        Ok(changed)
+    }
+
+    fn store(&mut self) -> &mut Store {
+        self.store
+    }
+
+    /// Puts every setting back; the first failure is returned after trying them all.
+    fn restore(&mut self) -> Result<()> {
+        let mut first = Ok(());
+        for (name, before) in self.before.drain(..).rev() {
+            let done = self.store.conn().pragma_update(None, name, before);
+            if first.is_ok() {
+                first = done.with_context(|| format!("Failed to restore the {name} setting"));
+            }
+        }
+        first
+    }
+}
+
+impl Drop for ImportSettings<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.restore() {
+            tracing::warn!("{e:#}");
+        }
+    }
+}
+
 /// One import to run.
 struct Job<'a> {
     kind: Kind,
@@ -228,34 +277,23 @@ impl Job<'_> {
         // The import reads the clients' and invoices' keys at random: a larger page cache
         // for its duration (bounded: the import's memory is the point).
         // The indexes built again at the end sort on a second core when there is one.
-        let conn = store.conn();
-        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        let threads: i64 = conn.pragma_query_value(None, "threads", |r| r.get(0))?;
-        let temp: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
+        // Each row's statement journal (ON CONFLICT, triggers) in memory, not a temp file:
+        // 1M invoice rows 1.7 s less cpu, same peak memory (it is freed after each row).
         let kib = match self.kind {
             Kind::Payments => PAYMENTS_CACHE_KIB,
             Kind::Clients | Kind::Invoices => IMPORT_CACHE_KIB,
         };
-        conn.pragma_update(None, "cache_size", -kib)?;
-        conn.pragma_update(None, "threads", 2)?;
-        // Each row's statement journal (ON CONFLICT, triggers) in memory, not a temp file:
-        // 1M invoice rows 1.7 s less cpu, same peak memory (it is freed after each row).
-        conn.pragma_update(None, "temp_store", 2)?;
+        let mut settings = vec![("cache_size", -kib), ("threads", 2), ("temp_store", 2)];
         // The importer checks each reference itself before writing the row (an invoice's
         // client, a payment's invoice: read in the same transaction, and nothing is deleted
         // during it), so SQLite's own foreign-key probe of every row would find the same
         // thing again: off for the import (it can only change outside a transaction).
-        let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
-        let probe_twice = matches!(self.kind, Kind::Invoices | Kind::Payments);
-        if probe_twice {
-            conn.pragma_update(None, "foreign_keys", false)?;
+        if matches!(self.kind, Kind::Invoices | Kind::Payments) {
+            settings.push(("foreign_keys", 0));
         }
-        let result = self.write(store, source, size, options, progress);
-        let conn = store.conn();
-        conn.pragma_update(None, "foreign_keys", foreign_keys)?;
-        conn.pragma_update(None, "cache_size", cache)?;
-        conn.pragma_update(None, "threads", threads)?;
-        conn.pragma_update(None, "temp_store", temp)?;
+        let mut changed = ImportSettings::set(store, &settings)?;
+        let result = self.write(changed.store(), source, size, options, progress);
+        changed.restore()?;
         result
     }
 
@@ -312,7 +350,7 @@ impl Job<'_> {
         // memory). `run` restores the setting. Best effort: SQLite refuses the change while a
         // temporary table is open, and the sort then stays in memory.
         if deferred.any_set_aside() {
-            let _in_memory_then = tx.pragma_update(None, "temp_store", 1);
+            let _sorted_on_files = tx.pragma_update(None, "temp_store", 1);
         }
         deferred.rebuild(&tx)?;
         let kind = format!("{:?}", self.kind).to_lowercase();

@@ -209,6 +209,11 @@ fn a_refused_first_import_leaves_the_empty_table_and_its_indexes() {
         e.errors[0]
     );
     assert!(rows(&store, "SELECT number FROM invoices").is_empty());
+    assert_eq!(
+        rows(&store, "PRAGMA foreign_keys"),
+        vec!["Integer(1)".to_owned()],
+        "restored after a refused import"
+    );
 
     // A dry run of a good file writes nothing either.
     let path = invoices_file(dir.path(), "good.csv", 50, |_, l| l);
