@@ -171,24 +171,19 @@ impl<'a> Val<'a> {
 
     /// Handlebars' truthiness without `includeZero`.
     pub(crate) fn truthy(self) -> bool {
-        if let Val::Flat(f, i) = self {
-            // Read in place: a list or object is truthy when it has a child node.
-            let n = &f.nodes[i as usize];
-            return match &n.what {
-                What::Null => false,
-                What::Bool(b) => *b,
-                What::Num(x) => x.as_f64().is_some_and(f64::is_normal),
-                What::Str(a, b) => a != b,
-                What::Array | What::Object => n.end > i + 1,
-            };
-        }
-        match (self, self.kind()) {
-            (Val::Json(v), _) => v.is_truthy(false),
-            (_, Kind::Null) => false,
-            (_, Kind::Bool(b)) => b,
-            (_, Kind::Num(n)) => n.as_f64().is_some_and(f64::is_normal),
-            (_, Kind::Str(s)) => !s.is_empty(),
-            (_, Kind::Array | Kind::Object) => self.len() > 0,
+        match self {
+            Val::Json(v) => v.is_truthy(false),
+            Val::Flat(f, i) => {
+                // Read in place: a list or object is truthy when it has a child node.
+                let n = &f.nodes[i as usize];
+                match &n.what {
+                    What::Null => false,
+                    What::Bool(b) => *b,
+                    What::Num(x) => x.as_f64().is_some_and(f64::is_normal),
+                    What::Str(a, b) => a != b,
+                    What::Array | What::Object => n.end > i + 1,
+                }
+            }
         }
     }
 
