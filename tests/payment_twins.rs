@@ -396,6 +396,33 @@ fn a_credit_or_a_row_that_may_repeat_either_of_two_payments_is_left_to_the_owner
         ),
         1
     );
+    // The same file again: the row is listed again, the audit log keeps its one event.
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\nF2026-105;11/11/2026;300,00;\n",
+    );
+    assert_eq!((s.created, s.already_recorded), (0, 1), "{s:?}");
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM events WHERE kind = 'payment.doubtful'"
+        ),
+        1
+    );
+    // A row with a reference is told how to record it with that reference.
+    let s = import_payments(
+        &mut store,
+        dir.path(),
+        "factura;fecha;importe;referencia\nF2026-105;12/11/2026;300,00;TRF 77\n",
+    );
+    assert!(
+        s.notes[0].contains(
+            "`cobrador invoice pay F2026-105 300.00 --date 2026-11-12 --reference \"TRF 77\" --again`"
+        ),
+        "{:?}",
+        s.notes
+    );
 }
 
 /// A row of an export imported before is that payment again, even when a payment typed in

@@ -52,11 +52,18 @@ impl Session<'_> {
                     twins.paired(key);
                     Some(Change::NotAdded(note))
                 }
-                Compared::Doubt(note) => Some(Change::NotAdded(format!(
-                    "{note}: if it is another payment, record it with \
-                     `cobrador invoice pay {} {} --date {} --again`",
-                    invoice.number, input.amount, input.paid_on
-                ))),
+                Compared::Doubt(note) => {
+                    let reference = input
+                        .reference
+                        .as_ref()
+                        .map(|r| format!(" --reference {r:?}"))
+                        .unwrap_or_default();
+                    Some(Change::NotAdded(format!(
+                        "{note}: if it is another payment, record it with \
+                         `cobrador invoice pay {} {} --date {}{reference} --again`",
+                        invoice.number, input.amount, input.paid_on
+                    )))
+                }
             },
         )
     }

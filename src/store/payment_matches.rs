@@ -75,6 +75,26 @@ pub enum Compared {
     Doubt(String),
 }
 
+/// Whether the row with `import_key` was already put before the owner as a doubtful payment
+/// of `invoice` (`None`: a payment typed in, never the same row twice).
+fn doubt_recorded(conn: &Connection, invoice: &Invoice, import_key: Option<&str>) -> Result<bool> {
+    let Some(key) = import_key else {
+        return Ok(false);
+    };
+    Ok(conn
+        .prepare_cached(
+            // Through the client's index: a client has few events.
+            "SELECT 1 FROM events WHERE client_id = ?1 AND kind = ?2 AND invoice_number = ?3
+               AND json_extract(detail, '$.import_key') = ?4",
+        )?
+        .exists(params![
+            invoice.client_id,
+            EventKind::PaymentDoubtful.as_str(),
+            invoice.number,
+            key
+        ])?)
+}
+
 /// Compares `input` (from `origin`) with `recorded`, the payments of its invoice, by the rule
 /// of [`crate::policy::payment_match`]; links it when it is the same money as one of them.
 pub fn compare(
@@ -117,17 +137,22 @@ pub fn compare(
             ))
         }
         Twin::Ambiguous(several) => {
-            super::events::append(
-                conn,
-                now,
-                input.source,
-                EventKind::PaymentDoubtful,
-                Some(&invoice.client_id),
-                Some(&invoice.number),
-                serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on,
-                                    "reference": input.reference,
-                                    "may_be": several.iter().map(|r| r.id).collect::<Vec<_>>() }),
-            )?;
+            // Told once per row: the same file imported again lists the row again, but the
+            // audit log keeps one event for it.
+            if !doubt_recorded(conn, invoice, input.import_key.as_deref())? {
+                super::events::append(
+                    conn,
+                    now,
+                    input.source,
+                    EventKind::PaymentDoubtful,
+                    Some(&invoice.client_id),
+                    Some(&invoice.number),
+                    serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on,
+                                        "reference": input.reference,
+                                        "import_key": input.import_key,
+                                        "may_be": several.iter().map(|r| r.id).collect::<Vec<_>>() }),
+                )?;
+            }
             let days: Vec<String> = several
                 .iter()
                 .map(|r| format!("{} ({})", r.paid_on, r.origin.describe()))
