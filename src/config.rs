@@ -134,6 +134,11 @@ pub struct Limits {
     /// the client has one). Default: 24.
     #[serde(default = "default_retry_stage_after_hours")]
     pub retry_stage_after_hours: u32,
+    /// How many threads read and plan the book in `plan` and in the tick's queueing pass, each
+    /// a range of clients through its own connection to the database (1: all on one thread).
+    /// The result is the same for any number. Default: 2; at most 16.
+    #[serde(default = "default_planning_threads")]
+    pub planning_threads: usize,
 }
 
 fn default_max_amount() -> Decimal {
@@ -144,6 +149,9 @@ fn default_retry_for_hours() -> u32 {
 }
 fn default_retry_stage_after_hours() -> u32 {
     24
+}
+fn default_planning_threads() -> usize {
+    2
 }
 
 impl Limits {
@@ -159,6 +167,13 @@ impl Limits {
         if self.retry_for_hours == 0 {
             bail!("limits.retry-for-hours: must be at least 1 (default 96)");
         }
+        if !(1..=16).contains(&self.planning_threads) {
+            bail!(
+                "limits.planning-threads: {} must be from 1 to 16 (default 2; 1 reads and plans \
+                 on one thread)",
+                self.planning_threads
+            );
+        }
         Ok(())
     }
 }
@@ -169,6 +184,7 @@ impl Default for Limits {
             max_amount: default_max_amount(),
             retry_for_hours: default_retry_for_hours(),
             retry_stage_after_hours: default_retry_stage_after_hours(),
+            planning_threads: default_planning_threads(),
         }
     }
 }

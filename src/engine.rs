@@ -44,14 +44,35 @@ pub struct QueueReport {
     pub held: usize,
 }
 
-/// Plans at `now` without changing anything.
+/// Plans at `now` without changing anything (the book read and planned in ranges, a thread
+/// each: `limits.planning-threads`).
 pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Plan> {
     let settings = settings_for(store.conn(), config)?;
     let mut plan = Plan::default();
-    store::snapshot::for_each_client_to_plan_only(store.conn(), now, |file| {
-        planner::plan_into(&file, &settings, now, &mut plan);
-        Ok(())
-    })?;
+    // The other ranges' plans, in client order.
+    let mut later = Vec::new();
+    store::snapshot::plan_in_ranges(
+        store.conn(),
+        now,
+        config.limits.planning_threads,
+        |file| {
+            planner::plan_into(&file, &settings, now, &mut plan);
+            Ok(())
+        },
+        |_, file, range: &mut Plan, _: &mut Vec<()>| {
+            planner::plan_into(&file, &settings, now, range);
+            Ok(())
+        },
+        |handed| {
+            if let store::snapshot::Handed::Done(range) = handed {
+                later.push(range);
+            }
+            Ok(())
+        },
+    )?;
+    for range in later {
+        plan.append(range);
+    }
     Ok(plan)
 }
 

@@ -439,3 +439,162 @@ fn the_queueing_read_is_the_tick_read_with_messages_read_whole_on_demand() {
         assert!(with_messages > 100, "{with_messages} clients with messages");
     }
 }
+
+/// `limits.planning-threads`: the book read and planned in ranges of clients, a thread each,
+/// gives `plan` the same plan as one thread, at every instant.
+#[test]
+fn plan_is_the_same_read_in_one_range_or_in_several() {
+    let World {
+        dir: _dir,
+        store,
+        mut config,
+        ..
+    } = generated(600);
+    add_edge_cases(&store);
+    for now in instants() {
+        config.limits.planning_threads = 1;
+        let one = engine::plan_now(&store, &config, now).unwrap();
+        assert!(!one.messages.is_empty() && !one.held.is_empty());
+        for threads in [2, 3, 7] {
+            config.limits.planning_threads = threads;
+            assert_eq!(
+                engine::plan_now(&store, &config, now).unwrap(),
+                one,
+                "{threads}"
+            );
+        }
+    }
+}
+
+/// The ranges are real: each client comes once, in id order, the first range on the caller's
+/// thread and the others on theirs; the other ranges' items and states come after the first
+/// range, in order; an error of the caller's ends the read and is the error returned.
+#[test]
+fn a_read_in_ranges_hands_every_client_over_once_in_order() {
+    let World {
+        dir: _dir, store, ..
+    } = generated(600);
+    let now = as_of();
+    let caller = std::thread::current().id();
+    let ids = std::cell::RefCell::new(Vec::new());
+    let mut ranges = Vec::new();
+    snapshot::plan_in_ranges(
+        store.conn(),
+        now,
+        3,
+        |f| {
+            assert_eq!(std::thread::current().id(), caller);
+            ids.borrow_mut().push(f.client.id);
+            Ok(())
+        },
+        |_, f, n: &mut usize, items: &mut Vec<String>| {
+            assert_ne!(std::thread::current().id(), caller);
+            *n += 1;
+            items.push(f.client.id);
+            Ok(())
+        },
+        |handed| {
+            match handed {
+                snapshot::Handed::Item(id) => ids.borrow_mut().push(id),
+                snapshot::Handed::Done(n) => ranges.push((n, ids.borrow().len())),
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    let expected: Vec<String> = cobrador::store::clients::list(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids.into_inner(), expected);
+    // Three ranges of about 200 clients: the two others' counts, each after its items.
+    assert_eq!(ranges, vec![(200, 400), (200, 600)]);
+    let mut seen = 0;
+    let err = snapshot::plan_in_ranges(
+        store.conn(),
+        now,
+        2,
+        |_| {
+            seen += 1;
+            anyhow::ensure!(seen < 100, "stop at the 100th client");
+            Ok(())
+        },
+        |_, _, _: &mut (), _: &mut Vec<()>| Ok(()),
+        |_| panic!("nothing is handed over after the caller's error"),
+    )
+    .unwrap_err();
+    assert_eq!(format!("{err:#}"), "stop at the 100th client");
+    let err = snapshot::plan_in_ranges(
+        store.conn(),
+        now,
+        2,
+        |_| Ok(()),
+        |_, f, _: &mut (), _: &mut Vec<()>| {
+            anyhow::ensure!(f.client.id != expected[450], "stop at {}", f.client.id);
+            Ok(())
+        },
+        |_| Ok(()),
+    )
+    .unwrap_err();
+    assert_eq!(format!("{err:#}"), format!("stop at {}", expected[450]));
+}
+
+/// A tick's queueing pass read and planned in ranges writes what one thread writes: the same
+/// outbox rows with the same ids, the same events, promise outcomes and report, pass after
+/// pass (owner alerts about a dead message, due reminders, receipts, outcomes weeks later).
+#[test]
+fn a_pass_in_ranges_writes_what_a_pass_on_one_thread_writes() {
+    let mut worlds: Vec<World> = [1, 3]
+        .into_iter()
+        .map(|threads| {
+            let mut w = generated(600);
+            add_edge_cases(&w.store);
+            w.config.limits.planning_threads = threads;
+            w
+        })
+        .collect();
+    let dump = |store: &Store| -> Vec<String> {
+        let conn = store.conn();
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT id, dedup_key, client_id, stage, cycle, channel, recipients, subject,
+                    body_text, send_at, status FROM outbox ORDER BY id",
+            "SELECT * FROM outbox_invoices ORDER BY outbox_id, invoice_number",
+            "SELECT * FROM events ORDER BY id",
+            "SELECT * FROM promises ORDER BY id",
+        ] {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let columns = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    let row: Vec<String> = (0..columns)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect();
+                    Ok(row.join("|"))
+                })
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out
+    };
+    let mut queued = 0;
+    for hours in [2, 26, 7 * 24 + 2, 30 * 24 + 2, 61 * 24 + 2] {
+        let now = as_of() + Duration::hours(hours);
+        let reports: Vec<String> = worlds
+            .iter_mut()
+            .map(|w| {
+                let report = engine::queue_due(&mut w.store, &w.config, &w.renderer, now).unwrap();
+                format!("{report:?}")
+            })
+            .collect();
+        assert_eq!(reports[0], reports[1], "at {now}");
+        let (one, ranges) = (dump(&worlds[0].store), dump(&worlds[1].store));
+        assert_eq!(one.len(), ranges.len(), "at {now}");
+        for (a, b) in one.iter().zip(&ranges) {
+            assert_eq!(a, b, "at {now}");
+        }
+        queued = one.len();
+    }
+    assert!(queued > 1000, "{queued} rows");
+}

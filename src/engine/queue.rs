@@ -35,10 +35,15 @@ use crate::config::Config;
 use crate::domain::{Actor, EventKind, Invoice};
 use crate::policy::planner::{self, ClientFile, Plan, PlannedMessage};
 use crate::render::Renderer;
+use crate::store::snapshot::Handed;
 use crate::store::{self, OutboxMessage, OutboxStatus, Store};
 
 /// Plans at `now`, records promise outcomes, and queues every message due now.
 /// Running it again at the same `now` queues nothing: the outbox keys are taken.
+///
+/// The book is read and planned in ranges of clients, a thread each
+/// (`limits.planning-threads`, see `store::snapshot::queue_in_ranges`); everything written
+/// is written on this thread, in client order, so the outbox is the same for any number.
 pub fn queue_due(
     store: &mut Store,
     config: &Config,
@@ -48,32 +53,102 @@ pub fn queue_due(
     let settings = settings_for(store.conn(), config)?;
     store.transaction(|tx| {
         let known = alert_failures(tx, config, renderer, now)?;
-        let mut pass = Pass::default();
-        store::snapshot::for_each_client_to_queue(tx, now, |mut file| {
+        // A client's file as the pass plans it; with its messages read whole (threading,
+        // addresses) when it has something to render or may get a receipt: few clients.
+        let planned = |conn: &rusqlite::Connection, mut file: ClientFile| -> Result<_> {
             if let Some(last) = known {
                 file.messages.retain(|m| m.id <= last);
             }
             let mut plan = Plan::default();
             planner::plan_into(&file, &settings, now, &mut plan);
-            // Planned on the messages' narrow form (all the planner reads); what is rendered
-            // or checked for receipts reads them whole (threading, addresses): few clients.
-            if plan.messages.iter().any(|m| m.due_now) || receipts::may_need_receipt(&file, now) {
-                file.messages = store::snapshot::messages_whole(tx, &file.client.id)?;
+            let due = plan.messages.iter().any(|m| m.due_now);
+            if due || receipts::may_need_receipt(&file, now) {
+                file.messages = store::snapshot::messages_whole(conn, &file.client.id)?;
                 if let Some(last) = known {
                     file.messages.retain(|m| m.id <= last);
                 }
             }
-            pass.client(tx, config, renderer, &file, plan, now)
-        })?;
-        pass.finish(tx, config, now)
+            Ok((file, plan))
+        };
+        let pass = std::cell::RefCell::new(Pass::default());
+        store::snapshot::queue_in_ranges(
+            tx,
+            now,
+            config.limits.planning_threads,
+            |file| {
+                let (file, plan) = planned(tx, file)?;
+                pass.borrow_mut()
+                    .client(tx, config, renderer, &file, plan, now)
+            },
+            // Another range's thread: the plan is summed up there, and only a client with
+            // something to write is handed over.
+            |conn, file, summary: &mut Summary, work: &mut Vec<(ClientFile, Plan)>| {
+                let (file, mut plan) = planned(conn, file)?;
+                summary.add(&mut plan);
+                if Pass::has_work(&file, &plan, now) {
+                    work.push((file, plan));
+                }
+                Ok(())
+            },
+            |handed| {
+                let mut pass = pass.borrow_mut();
+                match handed {
+                    Handed::Item((file, plan)) => pass.work(tx, config, renderer, &file, plan, now),
+                    Handed::Done(summary) => {
+                        pass.summary.append(summary);
+                        Ok(())
+                    }
+                }
+            },
+        )?;
+        pass.into_inner().finish(tx, config, now)
     })
+}
+
+/// What the pass only counts or keeps of each client's plan: errors, holds, and the earliest
+/// message not due yet (the first of equals, in client order).
+#[derive(Default)]
+struct Summary {
+    errors: Vec<String>,
+    held: usize,
+    next: Option<PlannedMessage>,
+}
+
+impl Summary {
+    /// A client's plan (its errors are taken).
+    fn add(&mut self, plan: &mut Plan) {
+        self.errors.append(&mut plan.errors);
+        self.held += plan.held.len();
+        for m in plan.messages.iter().filter(|m| !m.due_now) {
+            self.earliest(m);
+        }
+    }
+
+    /// The summary of the clients after these.
+    fn append(&mut self, mut later: Summary) {
+        self.errors.append(&mut later.errors);
+        self.held += later.held;
+        if let Some(m) = &later.next {
+            self.earliest(m);
+        }
+    }
+
+    fn earliest(&mut self, m: &PlannedMessage) {
+        if self
+            .next
+            .as_ref()
+            .is_none_or(|next| m.send_at < next.send_at)
+        {
+            self.next = Some(m.clone());
+        }
+    }
 }
 
 /// What the pass gathers while the clients stream by.
 #[derive(Default)]
 struct Pass {
     report: QueueReport,
-    plan_errors: Vec<String>,
+    summary: Summary,
     record_errors: Vec<String>,
     /// Email records of formal Telegram stages, rendered, queued after the reminders.
     records: Vec<(PlannedMessage, super::RenderedPlan)>,
@@ -82,9 +157,31 @@ struct Pass {
 }
 
 impl Pass {
-    /// One client's plan: its outcomes recorded and its due messages queued now, its records
-    /// and receipts rendered for later.
+    /// One client's plan: summed up, its outcomes recorded and its due messages queued now,
+    /// its records and receipts rendered for later.
     fn client(
+        &mut self,
+        tx: &rusqlite::Connection,
+        config: &Config,
+        renderer: &Renderer,
+        file: &ClientFile,
+        mut plan: Plan,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.summary.add(&mut plan);
+        self.work(tx, config, renderer, file, plan, now)
+    }
+
+    /// Whether [`Pass::work`] has anything to do for a client.
+    fn has_work(file: &ClientFile, plan: &Plan, now: DateTime<Utc>) -> bool {
+        !plan.effects.is_empty()
+            || plan.messages.iter().any(|m| m.due_now)
+            || receipts::may_need_receipt(file, now)
+    }
+
+    /// A client's outcomes recorded, its due messages queued, its records and receipts
+    /// rendered for later (what is summed up is not looked at).
+    fn work(
         &mut self,
         tx: &rusqlite::Connection,
         config: &Config,
@@ -93,28 +190,17 @@ impl Pass {
         plan: Plan,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.plan_errors.extend(plan.errors);
-        self.report.held += plan.held.len();
         for effect in plan.effects {
             apply_effect(tx, &effect, now)?;
             self.report.effects.push(effect);
         }
-        for m in &plan.messages {
-            if m.due_now {
-                match render_planned(config, renderer, file, m, now) {
-                    Ok(rendered) => queue_rendered(tx, m, &rendered, now, &mut self.report)?,
-                    Err(e) => self
-                        .report
-                        .errors
-                        .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
-                }
-            } else if self
-                .report
-                .next_planned
-                .as_ref()
-                .is_none_or(|next| m.send_at < next.send_at)
-            {
-                self.report.next_planned = Some(m.clone());
+        for m in plan.messages.iter().filter(|m| m.due_now) {
+            match render_planned(config, renderer, file, m, now) {
+                Ok(rendered) => queue_rendered(tx, m, &rendered, now, &mut self.report)?,
+                Err(e) => self
+                    .report
+                    .errors
+                    .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
             }
         }
         // Formal stages sent by Telegram also go by email: a written record.
@@ -146,6 +232,8 @@ impl Pass {
         now: DateTime<Utc>,
     ) -> Result<QueueReport> {
         let mut report = self.report;
+        report.held = self.summary.held;
+        report.next_planned = self.summary.next;
         for (m, rendered) in &self.records {
             queue_rendered(tx, m, rendered, now, &mut report)?;
         }
@@ -161,9 +249,10 @@ impl Pass {
             let owner = super::digest::OWNER_CLIENT.to_owned();
             report.queued.push((owner, super::digest::STAGE.into(), id));
         }
-        self.plan_errors.append(&mut report.errors);
-        self.plan_errors.append(&mut self.record_errors);
-        report.errors = self.plan_errors;
+        let mut errors = self.summary.errors;
+        errors.append(&mut report.errors);
+        errors.append(&mut self.record_errors);
+        report.errors = errors;
         Ok(report)
     }
 }

@@ -7,15 +7,18 @@
 //! again and, where the client has another channel, uses that one.
 
 mod bulk;
+mod parts;
 mod to_plan;
 
 use anyhow::Result;
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use bulk::{
     for_each_client, for_each_client_to_plan, for_each_client_to_plan_only,
     for_each_client_to_queue, messages_whole,
 };
+pub use parts::Handed;
 pub use to_plan::RECEIPT_DAYS;
 
 use super::{OutboxMessage, OutboxStatus};
@@ -27,6 +30,36 @@ fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {
         m.status = OutboxStatus::Failed;
     }
     m
+}
+
+/// [`for_each_client_to_plan_only`] in up to `ranges` ranges of client ids, a thread each
+/// (see `parts`): `mine` gets the first range's files on this thread; `theirs` each other
+/// range's on its thread, with that range's connection, its state and a list of items to hand
+/// over; `then` those items and states, after the first range, in client order.
+pub fn plan_in_ranges<S: Default + Send, T: Send>(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    ranges: usize,
+    mine: impl FnMut(ClientFile) -> Result<()>,
+    theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
+    then: impl FnMut(Handed<T, S>) -> Result<()>,
+) -> Result<()> {
+    let at = (now, to_plan::Purpose::Plan);
+    parts::in_ranges(conn, at, ranges, mine, theirs, then)
+}
+
+/// [`for_each_client_to_queue`] in up to `ranges` ranges, as [`plan_in_ranges`]. Inside the
+/// caller's write transaction, the other ranges read the database as that transaction began.
+pub fn queue_in_ranges<S: Default + Send, T: Send>(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    ranges: usize,
+    mine: impl FnMut(ClientFile) -> Result<()>,
+    theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
+    then: impl FnMut(Handed<T, S>) -> Result<()>,
+) -> Result<()> {
+    let at = (now, to_plan::Purpose::Queue);
+    parts::in_ranges(conn, at, ranges, mine, theirs, then)
 }
 
 /// Reads every client with its contacts, invoices, payments, promises and messages, through

@@ -145,3 +145,14 @@ pub struct Plan {
     /// Problems that stop one client's planning (bad rules, no calendar...).
     pub errors: Vec<String>,
 }
+
+impl Plan {
+    /// Adds `later`'s messages, holds, effects and errors after this plan's (the plan of the
+    /// clients that come after this one's).
+    pub fn append(&mut self, mut later: Plan) {
+        self.messages.append(&mut later.messages);
+        self.held.append(&mut later.held);
+        self.effects.append(&mut later.effects);
+        self.errors.append(&mut later.errors);
+    }
+}

@@ -40,12 +40,15 @@ pub(super) struct Cursor<'s, T> {
 }
 
 impl<'s, T> Cursor<'s, T> {
+    /// The rows of `stmt`, whose one parameter is the first client id it reads
+    /// ([`Part::from`]).
     pub(super) fn new(
         stmt: &'s mut Statement<'_>,
         key: usize,
         map: fn(&Row<'_>) -> rusqlite::Result<T>,
+        from: &str,
     ) -> Result<Cursor<'s, T>> {
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([from])?;
         rows.advance()?;
         Ok(Cursor { rows, key, map })
     }
@@ -64,11 +67,16 @@ impl<'s, T> Cursor<'s, T> {
         Ok(out)
     }
 
-    /// The next row's client and its value, in statement order.
-    fn next_row(&mut self) -> Result<Option<(String, T)>> {
+    /// The next row's client and its value, in statement order; none from `to` on.
+    fn next_row(&mut self, to: Option<&str>) -> Result<Option<(String, T)>> {
         let Some(row) = self.rows.get() else {
             return Ok(None);
         };
+        if let Some(to) = to
+            && row.get_ref(self.key)?.as_str()? >= to
+        {
+            return Ok(None);
+        }
         let next = (row.get(self.key)?, (self.map)(row)?);
         self.rows.advance()?;
         Ok(Some(next))
@@ -78,20 +86,20 @@ impl<'s, T> Cursor<'s, T> {
 /// A bounced address is no address for the planner (as [`crate::store::inbox::reachable_contacts`]).
 const CONTACTS: &str = "SELECT id, client_id, name,
     CASE WHEN email_undeliverable_at IS NULL THEN email END, telegram_chat_id, role,
-    preferred_channel, opted_out FROM contacts
+    preferred_channel, opted_out FROM contacts WHERE client_id >= ?1
     ORDER BY client_id, CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END, position, id";
 
 /// Payments with their invoice's client (last column), in client order; sorted by day and id
 /// per client afterwards.
 const PAYMENTS: &str = "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind,
     i.client_id FROM invoices i JOIN payments p ON p.invoice_number = i.number
-    ORDER BY i.client_id";
+    WHERE i.client_id >= ?1 ORDER BY i.client_id";
 
 /// The outbox columns of [`crate::store::outbox`] with the bodies left out (empty).
 const MESSAGES: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel, recipients, cc,
     subject, '', NULL, attachment, message_id, in_reply_to, message_references, send_at,
     status, attempts, retry_at, last_error, sent_at, telegram_message_id
-    FROM outbox ORDER BY client_id, send_at, id";
+    FROM outbox WHERE client_id >= ?1 ORDER BY client_id, send_at, id";
 
 /// [`MESSAGES`] of one client (`?1`), through the index on `(client_id, send_at, id)`.
 const MESSAGES_OF_CLIENT: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel,
@@ -103,13 +111,13 @@ const MESSAGES_OF_CLIENT: &str = "SELECT id, dedup_key, client_id, stage, cycle,
 /// sort of the whole table in SQLite).
 const MESSAGE_INVOICES: &str = "SELECT o.client_id, oi.outbox_id, oi.invoice_number, oi.reached
     FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id
-    ORDER BY o.client_id";
+    WHERE o.client_id >= ?1 ORDER BY o.client_id";
 
 /// [`MESSAGES`] without what only the tick reads of a past message (addresses, subject,
 /// threading headers, errors): what `plan` reads. The planner looks at a past message's key,
 /// stage, cycle, channel, status, times and invoices only (`tests/scale.rs` checks the plans).
 const MESSAGES_TO_PLAN: &str = "SELECT id, dedup_key, client_id, stage, cycle, channel, status,
-    send_at, sent_at FROM outbox ORDER BY client_id, send_at, id";
+    send_at, sent_at FROM outbox WHERE client_id >= ?1 ORDER BY client_id, send_at, id";
 
 fn message(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
     crate::store::outbox::from_row_with(r, Vec::new())
@@ -162,7 +170,7 @@ fn message_invoice(r: &Row<'_>) -> rusqlite::Result<MessageInvoice> {
 
 /// Calls `f` with every client's file, in client id order, reading each table once.
 pub fn for_each_client(conn: &Connection, f: impl FnMut(ClientFile) -> Result<()>) -> Result<()> {
-    for_each(conn, None, f)
+    for_each(conn, None, Part::default(), f)
 }
 
 /// Calls `f` with every client's file as the planner and the tick's queueing pass need it at
@@ -173,7 +181,7 @@ pub fn for_each_client_to_plan(
     now: DateTime<Utc>,
     f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    for_each(conn, Some((now, Purpose::Tick)), f)
+    for_each(conn, Some((now, Purpose::Tick)), Part::default(), f)
 }
 
 /// Like [`for_each_client_to_plan`], with only what the planner reads (for `plan`): no
@@ -184,7 +192,7 @@ pub fn for_each_client_to_plan_only(
     now: DateTime<Utc>,
     f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    for_each(conn, Some((now, Purpose::Plan)), f)
+    for_each(conn, Some((now, Purpose::Plan)), Part::default(), f)
 }
 
 /// Like [`for_each_client_to_plan`], with past messages narrow as for `plan` (the receipts'
@@ -196,7 +204,7 @@ pub fn for_each_client_to_queue(
     now: DateTime<Utc>,
     f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
-    for_each(conn, Some((now, Purpose::Queue)), f)
+    for_each(conn, Some((now, Purpose::Queue)), Part::default(), f)
 }
 
 /// One client's messages as [`for_each_client_to_plan`] gives them (whole, without bodies,
@@ -286,9 +294,20 @@ fn link_invoices(messages: &mut [OutboxMessage], mut links: Vec<MessageInvoice>)
     }
 }
 
-fn for_each(
+/// The clients a read covers, by id: from `from` (inclusive; `""` is before every id) up to
+/// `to` (exclusive; `None`: to the last). Every statement starts at `from` by its index, and
+/// the read stops at the first client from `to` on.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Part<'a> {
+    pub from: &'a str,
+    pub to: Option<&'a str>,
+}
+
+/// Every client's file of `part`, in id order (see the module docs).
+pub(super) fn for_each(
     conn: &Connection,
     to_plan_at: Option<(DateTime<Utc>, Purpose)>,
+    part: Part<'_>,
     mut f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
     // One read transaction: every statement sees the same database. Inside the caller's own
@@ -306,11 +325,16 @@ fn for_each(
     for p in crate::store::agreements::plans(tx)? {
         plans.entry(p.client_id.clone()).or_default().push(p);
     }
-    let mut s_clients = tx.prepare(&format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY id"))?;
+    let mut s_clients = tx.prepare(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients WHERE id >= ?1 ORDER BY id"
+    ))?;
     let mut s_contacts = tx.prepare(CONTACTS)?;
     let (invoices_sql, payments_sql) = match to_plan_at {
         None => (
-            format!("SELECT {INVOICE_COLUMNS} FROM invoices ORDER BY client_id, due_date, number"),
+            format!(
+                "SELECT {INVOICE_COLUMNS} FROM invoices WHERE client_id >= ?1
+                 ORDER BY client_id, due_date, number"
+            ),
             PAYMENTS.to_owned(),
         ),
         Some((now, _)) => (to_plan::open_invoices_sql(), to_plan::history_sql(now)),
@@ -325,22 +349,22 @@ fn for_each(
     let mut s_payments = tx.prepare(&payments_sql)?;
     let mut s_messages = tx.prepare(messages_sql)?;
     let mut s_message_invoices = tx.prepare(MESSAGE_INVOICES)?;
-    let mut clients = Cursor::new(&mut s_clients, 0, client_from_row)?;
-    let mut contacts = Cursor::new(&mut s_contacts, 1, contact_from_row)?;
+    let mut clients = Cursor::new(&mut s_clients, 0, client_from_row, part.from)?;
+    let mut contacts = Cursor::new(&mut s_contacts, 1, contact_from_row, part.from)?;
     let mut invoices = match to_plan_at {
         None => Invoices::Whole {
-            invoices: Cursor::new(&mut s_invoices, 1, invoice_from_row)?,
-            payments: Cursor::new(&mut s_payments, 6, payment_from_row)?,
+            invoices: Cursor::new(&mut s_invoices, 1, invoice_from_row, part.from)?,
+            payments: Cursor::new(&mut s_payments, 6, payment_from_row, part.from)?,
         },
         Some((now, purpose)) => Invoices::ToPlan {
-            open: Cursor::new(&mut s_invoices, 1, invoice_with_paid)?,
-            history: Cursor::new(&mut s_payments, 0, to_plan::history)?,
+            open: Cursor::new(&mut s_invoices, 1, invoice_with_paid, part.from)?,
+            history: Cursor::new(&mut s_payments, 0, to_plan::history, part.from)?,
             whole: to_plan::Whole::read(tx, now, purpose)?,
         },
     };
-    let mut messages = Cursor::new(&mut s_messages, 2, message_row)?;
-    let mut message_invoices = Cursor::new(&mut s_message_invoices, 0, message_invoice)?;
-    while let Some((id, client)) = clients.next_row()? {
+    let mut messages = Cursor::new(&mut s_messages, 2, message_row, part.from)?;
+    let mut message_invoices = Cursor::new(&mut s_message_invoices, 0, message_invoice, part.from)?;
+    while let Some((id, client)) = clients.next_row(part.to)? {
         let (invoices, payments, history) = invoices.take(&id)?;
         let mut messages = messages.take(&id)?;
         link_invoices(&mut messages, message_invoices.take(&id)?);

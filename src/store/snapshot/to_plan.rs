@@ -42,7 +42,7 @@ const CLOSED: &str = "status IN ('paid', 'cancelled', 'written_off')";
 pub(super) fn open_invoices_sql() -> String {
     format!(
         "SELECT {INVOICE_COLUMNS_PAID} FROM invoices INDEXED BY invoices_open_client
-         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY client_id, due_date, number"
+         WHERE status IN ('open', 'disputed', 'on_hold') AND client_id >= ?1 ORDER BY client_id, due_date, number"
     )
 }
 
@@ -97,7 +97,7 @@ pub(super) fn history_sql(now: DateTime<Utc>) -> String {
                                    OR last_paid_on BETWEEN '{b0}' AND '{b1}')
                          THEN due_date || ' ' || last_paid_on END, ' '),
             '{}', '{}', '{c0}', '{c1}'
-         FROM invoices INDEXED BY invoices_closed_history WHERE {CLOSED}
+         FROM invoices INDEXED BY invoices_closed_history WHERE {CLOSED} AND client_id >= ?1
          GROUP BY client_id ORDER BY client_id",
         w.dates.0, w.dates.1
     )

@@ -1,0 +1,260 @@
+//! The planning read in parts, a thread each: the clients are cut into ranges of ids, and each
+//! range is read, and planned, on its own thread through its own connection.
+//!
+//! Why: at 200,000 clients the planning read is about three quarters of `plan` and of a quiet
+//! tick, on one core (SQLite stepping six ordered statements, and the rows' conversion). A
+//! reader thread feeding a planning thread did not pay (the read alone set the wall time, and
+//! the hand-over of every file cost about what it saved); cutting the book into ranges lets
+//! every core do the same work on fewer clients, and hands over only what must be done on the
+//! caller's connection.
+//!
+//! How: the caller's thread reads the first range on its own connection (`mine`); each other
+//! range is read on a thread of its own through a second connection (`theirs`), which keeps a
+//! state of its own and may hand items over; the caller takes them ([`Handed`]) after its own
+//! range, range by range, in client order. So whatever the caller does with them happens in
+//! the order a single read would give. Items cross in batches through a bounded channel
+//! ([`BATCH`] x [`DEPTH`]): a range that runs far ahead of the caller waits, and memory stays
+//! bounded whatever the size of the book.
+//!
+//! What each range sees: every connection reads in one read transaction of its own. Inside the
+//! caller's write transaction (`BEGIN IMMEDIATE`, the tick), the other ranges' transactions
+//! begin while it is held, so no one can commit in between: they see what the caller's began
+//! from, without the caller's own writes — which concern its own clients only (a client's
+//! writes are the pass's, made after its file was read) and owner alerts about failed
+//! messages, which the pass leaves out of the files anyway. Outside one (`plan`), each range
+//! is a consistent snapshot taken when the read starts, and every client's file comes whole
+//! from one snapshot, which is what planning a client needs.
+//!
+//! Each connection keeps its own page cache: the bundled SQLite is built without
+//! `SQLITE_ENABLE_MEMORY_MANAGEMENT` (`.cargo/config.toml`), which would put every connection
+//! of the process into one shared cache where two busy readers evict each other's pages
+//! (6-10x the page reads, measured). A test below checks the option is gone.
+//!
+//! An in-memory database has no second connection, and a small book is not worth a thread:
+//! both are read in one range on the caller's thread.
+
+use std::sync::mpsc;
+
+use anyhow::{Context, Result, anyhow};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use super::bulk::{Part, for_each};
+use super::to_plan::Purpose;
+use crate::policy::planner::ClientFile;
+
+/// Items per batch handed from a range's thread to the caller.
+const BATCH: usize = 64;
+
+/// Batches in flight per range: with [`BATCH`], up to 16,384 items (client files, for the
+/// tick: a few kilobytes each) wait for the caller before a range stops to wait too.
+const DEPTH: usize = 256;
+
+/// Fewer clients per range than this are read in one range: a thread and a connection cost
+/// more than they save on a small book.
+const MIN_CLIENTS_PER_RANGE: i64 = 64;
+
+/// What a range's thread hands to the caller's thread.
+pub enum Handed<T, S> {
+    /// An item, in client order.
+    Item(T),
+    /// The range's state, after its last item.
+    Done(S),
+}
+
+/// What a range's thread sends through its channel.
+enum Batch<T, S> {
+    Items(Vec<T>),
+    Done(S),
+}
+
+/// Reads every client's file for `purpose` at `now` in up to `ranges` ranges (see the module
+/// docs): `mine` gets the first range's files on this thread; each other range's files go to
+/// `theirs` on that range's thread, with the range's connection (to read more of a client),
+/// its state and a list to push items onto; `then` gets, after the first range, each other
+/// range's items and then its state, range by range. An error from any of them ends the read
+/// and is the error returned.
+pub(super) fn in_ranges<S, T>(
+    conn: &Connection,
+    at: (DateTime<Utc>, Purpose),
+    ranges: usize,
+    mut mine: impl FnMut(ClientFile) -> Result<()>,
+    theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
+    mut then: impl FnMut(Handed<T, S>) -> Result<()>,
+) -> Result<()>
+where
+    S: Default + Send,
+    T: Send,
+{
+    let starts = range_starts(conn, ranges)?;
+    let mut readers = Vec::with_capacity(starts.len());
+    for _ in &starts {
+        match other_connection(conn)? {
+            Some(reader) => readers.push(reader),
+            None => break,
+        }
+    }
+    if starts.is_empty() || readers.len() < starts.len() {
+        return for_each(conn, Some(at), Part::default(), mine);
+    }
+    // Every range's snapshot is taken here, before the caller's thread reads anything.
+    for reader in &readers {
+        begin_read(reader)?;
+    }
+    let theirs = &theirs;
+    std::thread::scope(|scope| {
+        let mut threads = Vec::with_capacity(readers.len());
+        for (i, reader) in readers.into_iter().enumerate() {
+            let part = Part {
+                from: starts[i].as_str(),
+                to: starts.get(i + 1).map(String::as_str),
+            };
+            let (send, receive) = mpsc::sync_channel::<Batch<T, S>>(DEPTH);
+            let thread = std::thread::Builder::new()
+                .name(format!("planning-read-{}", i + 2))
+                .spawn_scoped(scope, move || read_range(&reader, at, part, theirs, send))
+                .context("cannot start a planning read's thread")?;
+            threads.push((receive, thread));
+        }
+        let first = Part {
+            from: "",
+            to: starts.first().map(String::as_str),
+        };
+        let mut result = for_each(conn, Some(at), first, &mut mine);
+        for (receive, thread) in threads {
+            if result.is_ok() {
+                result = take_range(&receive, &mut then);
+            }
+            // Hang up first: a range waiting on a full channel then stops.
+            drop(receive);
+            let read = thread
+                .join()
+                .map_err(|_| anyhow!("a planning read's thread panicked"))?;
+            // The caller's error comes first; a range's own is the next.
+            if result.is_ok() {
+                result = read;
+            }
+        }
+        result
+    })
+}
+
+/// One range, on its thread: its files to `theirs`, the items in batches, then the state.
+fn read_range<S: Default, T>(
+    reader: &Connection,
+    at: (DateTime<Utc>, Purpose),
+    part: Part<'_>,
+    theirs: &(impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync),
+    send: mpsc::SyncSender<Batch<T, S>>,
+) -> Result<()> {
+    let mut state = S::default();
+    let mut items = Vec::with_capacity(BATCH);
+    let hand = |batch: Batch<T, S>| send.send(batch).map_err(|_| anyhow!(Stopped));
+    for_each(reader, Some(at), part, |file| {
+        theirs(reader, file, &mut state, &mut items)?;
+        if items.len() >= BATCH {
+            hand(Batch::Items(std::mem::replace(
+                &mut items,
+                Vec::with_capacity(BATCH),
+            )))?;
+        }
+        Ok(())
+    })?;
+    if !items.is_empty() {
+        hand(Batch::Items(items))?;
+    }
+    hand(Batch::Done(state))
+}
+
+/// A range's items and state, to `then`, as they come; until the range's thread ends.
+fn take_range<T, S>(
+    receive: &mpsc::Receiver<Batch<T, S>>,
+    then: &mut impl FnMut(Handed<T, S>) -> Result<()>,
+) -> Result<()> {
+    for batch in receive {
+        match batch {
+            Batch::Items(items) => {
+                for item in items {
+                    then(Handed::Item(item))?;
+                }
+            }
+            Batch::Done(state) => then(Handed::Done(state))?,
+        }
+    }
+    Ok(())
+}
+
+/// The first client id of each range after the first, for `ranges` ranges of about as many
+/// clients (none when the book is too small to be worth cutting).
+fn range_starts(conn: &Connection, ranges: usize) -> Result<Vec<String>> {
+    let ranges = i64::try_from(ranges).unwrap_or(1);
+    if ranges < 2 {
+        return Ok(Vec::new());
+    }
+    let clients: i64 = conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?;
+    if clients < ranges * MIN_CLIENTS_PER_RANGE {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare("SELECT id FROM clients ORDER BY id LIMIT 1 OFFSET ?1")?;
+    (1..ranges)
+        .map(|k| Ok(stmt.query_row([k * clients / ranges], |r| r.get(0))?))
+        .collect()
+}
+
+/// Begins a read transaction on `conn` and takes its snapshot now (a deferred transaction
+/// takes it at its first read).
+fn begin_read(conn: &Connection) -> Result<()> {
+    conn.execute_batch("BEGIN")?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+        .context("cannot begin a planning read")?;
+    Ok(())
+}
+
+/// A range stopped because the caller stopped taking its items (the caller's error is the
+/// one returned).
+#[derive(Debug, thiserror::Error)]
+#[error("a planning read stopped: the pass using it ended early")]
+struct Stopped;
+
+/// Another connection to `conn`'s database file, for reading only (`None` for an in-memory or
+/// temporary database, which another connection would not see).
+fn other_connection(conn: &Connection) -> Result<Option<Connection>> {
+    let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let reader = Connection::open_with_flags(path, flags)
+        .with_context(|| format!("cannot open database {path} a second time for reading"))?;
+    reader.busy_timeout(crate::store::BUSY_TIMEOUT)?;
+    // Reads only: a write through it would be a bug, and SQLite refuses it.
+    reader.pragma_update(None, "query_only", true)?;
+    crate::store::money_sql::register(&reader)?;
+    Ok(Some(reader))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each connection keeps its own page cache: the bundled SQLite is built without
+    /// `SQLITE_ENABLE_MEMORY_MANAGEMENT` (`.cargo/config.toml`), which would put every
+    /// connection's pages in one shared group and make two busy readers evict each other's.
+    #[test]
+    fn sqlite_is_built_without_the_shared_page_cache() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let options: Vec<String> = conn
+            .prepare("PRAGMA compile_options")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // The list is the real one (the threading mode rusqlite's `bundled` sets).
+        assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "built with SQLITE_ENABLE_MEMORY_MANAGEMENT (is LIBSQLITE3_FLAGS from \
+             .cargo/config.toml set?): {options:?}"
+        );
+    }
+}
