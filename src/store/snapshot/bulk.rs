@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
 
 use super::to_plan::{self, Purpose};
-use crate::domain::{Channel, Invoice, Money, PaidHistory, Payment};
+use crate::domain::{Channel, Invoice, Money, PaidHistory, Payment, PaymentPlan, Promise};
 use crate::policy::planner::ClientFile;
 use crate::store::clients::{CLIENT_COLUMNS, client_from_row, contact_from_row};
 use crate::store::invoices::{
@@ -303,12 +303,77 @@ pub(super) struct Part<'a> {
     pub to: Option<&'a str>,
 }
 
-/// Every client's file of `part`, in id order (see the module docs).
+/// What a read takes whole rather than in client order, grouped by client: promises and
+/// payment plans (few), and for a planning read the closed invoices and payments it needs
+/// ([`to_plan::Whole`]). Read once, and cut by range for a read in ranges ([`Shared::split`]).
+pub(super) struct Shared {
+    promises: HashMap<String, Vec<Promise>>,
+    plans: HashMap<String, Vec<PaymentPlan>>,
+    whole: Option<to_plan::Whole>,
+}
+
+impl Shared {
+    pub(super) fn read(
+        conn: &Connection,
+        to_plan_at: Option<(DateTime<Utc>, Purpose)>,
+    ) -> Result<Shared> {
+        let mut promises: HashMap<String, Vec<_>> = HashMap::new();
+        for p in crate::store::promises::all(conn)? {
+            promises.entry(p.client_id.clone()).or_default().push(p);
+        }
+        let mut plans: HashMap<String, Vec<_>> = HashMap::new();
+        for p in crate::store::agreements::plans(conn)? {
+            plans.entry(p.client_id.clone()).or_default().push(p);
+        }
+        let whole = match to_plan_at {
+            Some((now, purpose)) => Some(to_plan::Whole::read(conn, now, purpose)?),
+            None => None,
+        };
+        Ok(Shared {
+            promises,
+            plans,
+            whole,
+        })
+    }
+
+    /// One part per range: the clients before `starts[0]`, then from each start to the next.
+    pub(super) fn split(self, starts: &[String]) -> Vec<Shared> {
+        let range = |client: &str| starts.partition_point(|s| s.as_str() <= client);
+        let mut parts: Vec<Shared> = (0..=starts.len())
+            .map(|_| Shared {
+                promises: HashMap::new(),
+                plans: HashMap::new(),
+                whole: self.whole.as_ref().map(to_plan::Whole::empty_like),
+            })
+            .collect();
+        for (client, p) in self.promises {
+            parts[range(&client)].promises.insert(client, p);
+        }
+        for (client, p) in self.plans {
+            parts[range(&client)].plans.insert(client, p);
+        }
+        if let Some(whole) = self.whole {
+            for (client, i) in whole.invoices {
+                if let Some(w) = &mut parts[range(&client)].whole {
+                    w.invoices.insert(client, i);
+                }
+            }
+            for (client, p) in whole.payments {
+                if let Some(w) = &mut parts[range(&client)].whole {
+                    w.payments.insert(client, p);
+                }
+            }
+        }
+        parts
+    }
+}
+
+/// Every client's file of `part`, in id order (see the module docs), in one read transaction.
 pub(super) fn for_each(
     conn: &Connection,
     to_plan_at: Option<(DateTime<Utc>, Purpose)>,
     part: Part<'_>,
-    mut f: impl FnMut(ClientFile) -> Result<()>,
+    f: impl FnMut(ClientFile) -> Result<()>,
 ) -> Result<()> {
     // One read transaction: every statement sees the same database. Inside the caller's own
     // transaction (the tick queues as it plans), that one.
@@ -316,15 +381,24 @@ pub(super) fn for_each(
         true => Some(conn.unchecked_transaction()?),
         false => None,
     };
+    let shared = Shared::read(conn, to_plan_at)?;
+    for_each_with(conn, to_plan_at, part, shared, f)
+}
+
+/// [`for_each`] with the shared part already read, inside the caller's read transaction.
+pub(super) fn for_each_with(
+    conn: &Connection,
+    to_plan_at: Option<(DateTime<Utc>, Purpose)>,
+    part: Part<'_>,
+    shared: Shared,
+    mut f: impl FnMut(ClientFile) -> Result<()>,
+) -> Result<()> {
     let tx = conn;
-    let mut promises: HashMap<String, Vec<_>> = HashMap::new();
-    for p in crate::store::promises::all(tx)? {
-        promises.entry(p.client_id.clone()).or_default().push(p);
-    }
-    let mut plans: HashMap<String, Vec<_>> = HashMap::new();
-    for p in crate::store::agreements::plans(tx)? {
-        plans.entry(p.client_id.clone()).or_default().push(p);
-    }
+    let Shared {
+        mut promises,
+        mut plans,
+        whole,
+    } = shared;
     let mut s_clients = tx.prepare(&format!(
         "SELECT {CLIENT_COLUMNS} FROM clients WHERE id >= ?1 ORDER BY id"
     ))?;
@@ -351,15 +425,15 @@ pub(super) fn for_each(
     let mut s_message_invoices = tx.prepare(MESSAGE_INVOICES)?;
     let mut clients = Cursor::new(&mut s_clients, 0, client_from_row, part.from)?;
     let mut contacts = Cursor::new(&mut s_contacts, 1, contact_from_row, part.from)?;
-    let mut invoices = match to_plan_at {
+    let mut invoices = match whole {
         None => Invoices::Whole {
             invoices: Cursor::new(&mut s_invoices, 1, invoice_from_row, part.from)?,
             payments: Cursor::new(&mut s_payments, 6, payment_from_row, part.from)?,
         },
-        Some((now, purpose)) => Invoices::ToPlan {
+        Some(whole) => Invoices::ToPlan {
             open: Cursor::new(&mut s_invoices, 1, invoice_with_paid, part.from)?,
             history: Cursor::new(&mut s_payments, 0, to_plan::history, part.from)?,
-            whole: to_plan::Whole::read(tx, now, purpose)?,
+            whole,
         },
     };
     let mut messages = Cursor::new(&mut s_messages, 2, message_row, part.from)?;

@@ -16,14 +16,18 @@
 //! ([`BATCH`] x [`DEPTH`]): a range that runs far ahead of the caller waits, and memory stays
 //! bounded whatever the size of the book.
 //!
-//! What each range sees: every connection reads in one read transaction of its own. Inside the
-//! caller's write transaction (`BEGIN IMMEDIATE`, the tick), the other ranges' transactions
-//! begin while it is held, so no one can commit in between: they see what the caller's began
-//! from, without the caller's own writes — which concern its own clients only (a client's
-//! writes are the pass's, made after its file was read) and owner alerts about failed
-//! messages, which the pass leaves out of the files anyway. Outside one (`plan`), each range
-//! is a consistent snapshot taken when the read starts, and every client's file comes whole
-//! from one snapshot, which is what planning a client needs.
+//! What each range sees: the same database as the caller's thread, as a single read would.
+//! - Inside the caller's write transaction (`BEGIN IMMEDIATE`, the tick), the other ranges'
+//!   read transactions begin while it is held, so no one can commit in between: they see what
+//!   the caller's began from, without the caller's own writes. Those concern its own clients
+//!   only (a client's writes are the pass's, made after its file was read), and owner alerts
+//!   about failed messages, which the pass leaves out of the files anyway.
+//! - Outside one (`plan`), the caller's thread begins a read transaction and the others open
+//!   its snapshot (`sqlite3_snapshot_open`; SQLite is built with `SQLITE_ENABLE_SNAPSHOT`,
+//!   `.cargo/config.toml`): a commit by another process meanwhile is seen by none of them.
+//!
+//! What every range needs whole (promises, payment plans, the closed invoices and payments a
+//! planning read takes) is read once, on the caller's thread, and cut by range.
 //!
 //! Each connection keeps its own page cache: the bundled SQLite is built without
 //! `SQLITE_ENABLE_MEMORY_MANAGEMENT` (`.cargo/config.toml`), which would put every connection
@@ -39,7 +43,7 @@ use anyhow::{Context, Result, anyhow};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
-use super::bulk::{Part, for_each};
+use super::bulk::{Part, Shared, for_each, for_each_with};
 use super::to_plan::Purpose;
 use crate::policy::planner::ClientFile;
 
@@ -86,33 +90,35 @@ where
     S: Default + Send,
     T: Send,
 {
+    // The caller's read transaction, unless it is in its own (write) transaction.
+    let read = match conn.is_autocommit() {
+        true => Some(conn.unchecked_transaction()?),
+        false => None,
+    };
     let starts = range_starts(conn, ranges)?;
-    let mut readers = Vec::with_capacity(starts.len());
-    for _ in &starts {
-        match other_connection(conn)? {
-            Some(reader) => readers.push(reader),
-            None => break,
-        }
-    }
-    if starts.is_empty() || readers.len() < starts.len() {
+    let Some(readers) = other_readers(conn, read.is_some(), starts.len())? else {
         return for_each(conn, Some(at), Part::default(), mine);
-    }
-    // Every range's snapshot is taken here, before the caller's thread reads anything.
-    for reader in &readers {
-        begin_read(reader)?;
-    }
+    };
+    let mut shared = Shared::read(conn, Some(at))?.split(&starts).into_iter();
+    let mine_shared = shared.next().context("no part for the first range")?;
     let theirs = &theirs;
     std::thread::scope(|scope| {
         let mut threads = Vec::with_capacity(readers.len());
-        for (i, reader) in readers.into_iter().enumerate() {
+        for (i, (reader, shared)) in readers.into_iter().zip(shared).enumerate() {
             let part = Part {
                 from: starts[i].as_str(),
                 to: starts.get(i + 1).map(String::as_str),
             };
             let (send, receive) = mpsc::sync_channel::<Batch<T, S>>(DEPTH);
+            let range = Range {
+                reader,
+                at,
+                part,
+                shared,
+            };
             let thread = std::thread::Builder::new()
                 .name(format!("planning-read-{}", i + 2))
-                .spawn_scoped(scope, move || read_range(&reader, at, part, theirs, send))
+                .spawn_scoped(scope, move || range.read(theirs, send))
                 .context("cannot start a planning read's thread")?;
             threads.push((receive, thread));
         }
@@ -120,7 +126,7 @@ where
             from: "",
             to: starts.first().map(String::as_str),
         };
-        let mut result = for_each(conn, Some(at), first, &mut mine);
+        let mut result = for_each_with(conn, Some(at), first, mine_shared, &mut mine);
         for (receive, thread) in threads {
             if result.is_ok() {
                 result = take_range(&receive, &mut then);
@@ -139,31 +145,39 @@ where
     })
 }
 
-/// One range, on its thread: its files to `theirs`, the items in batches, then the state.
-fn read_range<S: Default, T>(
-    reader: &Connection,
+/// A range other than the first: its connection (in its read transaction), its clients and
+/// its part of what is read whole.
+struct Range<'a> {
+    reader: Connection,
     at: (DateTime<Utc>, Purpose),
-    part: Part<'_>,
-    theirs: &(impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync),
-    send: mpsc::SyncSender<Batch<T, S>>,
-) -> Result<()> {
-    let mut state = S::default();
-    let mut items = Vec::with_capacity(BATCH);
-    let hand = |batch: Batch<T, S>| send.send(batch).map_err(|_| anyhow!(Stopped));
-    for_each(reader, Some(at), part, |file| {
-        theirs(reader, file, &mut state, &mut items)?;
-        if items.len() >= BATCH {
-            hand(Batch::Items(std::mem::replace(
-                &mut items,
-                Vec::with_capacity(BATCH),
-            )))?;
+    part: Part<'a>,
+    shared: Shared,
+}
+
+impl Range<'_> {
+    /// On the range's thread: its files to `theirs`, the items in batches, then the state.
+    fn read<S: Default, T>(
+        self,
+        theirs: &(impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync),
+        send: mpsc::SyncSender<Batch<T, S>>,
+    ) -> Result<()> {
+        let mut state = S::default();
+        let mut items = Vec::with_capacity(BATCH);
+        let hand = |batch: Batch<T, S>| send.send(batch).map_err(|_| anyhow!(Stopped));
+        let reader = &self.reader;
+        for_each_with(reader, Some(self.at), self.part, self.shared, |file| {
+            theirs(reader, file, &mut state, &mut items)?;
+            if items.len() >= BATCH {
+                let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
+                hand(Batch::Items(full))?;
+            }
+            Ok(())
+        })?;
+        if !items.is_empty() {
+            hand(Batch::Items(items))?;
         }
-        Ok(())
-    })?;
-    if !items.is_empty() {
-        hand(Batch::Items(items))?;
+        hand(Batch::Done(state))
     }
-    hand(Batch::Done(state))
 }
 
 /// A range's items and state, to `then`, as they come; until the range's thread ends.
@@ -201,13 +215,44 @@ fn range_starts(conn: &Connection, ranges: usize) -> Result<Vec<String>> {
         .collect()
 }
 
-/// Begins a read transaction on `conn` and takes its snapshot now (a deferred transaction
-/// takes it at its first read).
-fn begin_read(conn: &Connection) -> Result<()> {
-    conn.execute_batch("BEGIN")?;
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
-        .context("cannot begin a planning read")?;
-    Ok(())
+/// `count` other connections to `conn`'s database, each in a read transaction that sees what
+/// `conn` sees: `conn`'s snapshot when `conn` is in a read transaction of ours (`snapshot`),
+/// the last commit when it holds the write lock. `None` when that cannot be (an in-memory
+/// database, a journal that is not WAL) or `count` is 0: then one range is read.
+fn other_readers(
+    conn: &Connection,
+    snapshot: bool,
+    count: usize,
+) -> Result<Option<Vec<Connection>>> {
+    if count == 0 {
+        return Ok(None);
+    }
+    let taken = match snapshot {
+        true => match sqlite_snapshot::Snapshot::of(conn) {
+            Some(s) => Some(s),
+            None => return Ok(None),
+        },
+        false => None,
+    };
+    let mut readers = Vec::with_capacity(count);
+    for _ in 0..count {
+        let Some(reader) = other_connection(conn)? else {
+            return Ok(None);
+        };
+        // A first read outside a transaction: SQLite learns the file is in WAL mode, which
+        // opening a snapshot needs.
+        reader.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+        reader.execute_batch("BEGIN")?;
+        if let Some(taken) = &taken {
+            taken.open_on(&reader)?;
+        }
+        // A deferred transaction takes its snapshot at its first read (or keeps the opened one).
+        reader
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+            .context("cannot begin a planning read")?;
+        readers.push(reader);
+    }
+    Ok(Some(readers))
 }
 
 /// A range stopped because the caller stopped taking its items (the caller's error is the
@@ -236,6 +281,40 @@ fn other_connection(conn: &Connection) -> Result<Option<Connection>> {
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
+    /// The other ranges see the caller's snapshot, not a commit made after it was taken.
+    #[test]
+    fn other_readers_open_the_callers_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let writer = Connection::open(&path).unwrap();
+        writer
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);",
+            )
+            .unwrap();
+        let caller = Connection::open(&path).unwrap();
+        let read = caller.unchecked_transaction().unwrap();
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(count(&caller), 1);
+        writer.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        let readers = super::other_readers(&caller, true, 2).unwrap().unwrap();
+        assert_eq!(readers.len(), 2);
+        for reader in &readers {
+            assert_eq!(count(reader), 1, "the reader sees the caller's snapshot");
+        }
+        // Without the snapshot, a new reader sees the commit: the check above can fail.
+        let fresh = Connection::open(&path).unwrap();
+        assert_eq!(count(&fresh), 2);
+        drop(read);
+        // An in-memory database has no other reader: one range.
+        let memory = Connection::open_in_memory().unwrap();
+        assert!(super::other_readers(&memory, false, 1).unwrap().is_none());
+    }
     /// Each connection keeps its own page cache: the bundled SQLite is built without
     /// `SQLITE_ENABLE_MEMORY_MANAGEMENT` (`.cargo/config.toml`), which would put every
     /// connection's pages in one shared group and make two busy readers evict each other's.
@@ -256,5 +335,49 @@ mod tests {
             "built with SQLITE_ENABLE_MEMORY_MANAGEMENT (is LIBSQLITE3_FLAGS from \
              .cargo/config.toml set?): {options:?}"
         );
+    }
+}
+
+/// SQLite's snapshots (`sqlite3_snapshot_get` / `_open`), which rusqlite does not wrap.
+mod sqlite_snapshot {
+    use anyhow::{Result, bail};
+    use rusqlite::{Connection, ffi};
+
+    /// A connection's current read snapshot (freed on drop).
+    pub(super) struct Snapshot(*mut ffi::sqlite3_snapshot);
+
+    impl Snapshot {
+        /// The snapshot of `conn`'s open read transaction; `None` where SQLite has none to give
+        /// (not WAL, no read transaction, a write transaction).
+        pub(super) fn of(conn: &Connection) -> Option<Snapshot> {
+            let mut taken = std::ptr::null_mut();
+            // SAFETY: the handle is `conn`'s open database, used on this thread only while
+            // `conn` is borrowed; "main" is a NUL-terminated schema name; SQLite writes a
+            // snapshot pointer into `taken` on success and nothing else.
+            let rc =
+                unsafe { ffi::sqlite3_snapshot_get(conn.handle(), c"main".as_ptr(), &mut taken) };
+            (rc == ffi::SQLITE_OK && !taken.is_null()).then_some(Snapshot(taken))
+        }
+
+        /// Makes `reader`'s read transaction (begun, not yet read) see this snapshot.
+        pub(super) fn open_on(&self, reader: &Connection) -> Result<()> {
+            // SAFETY: `reader`'s handle is open and borrowed for the call; `self.0` is a live
+            // snapshot of the same database file (freed only on drop).
+            let rc =
+                unsafe { ffi::sqlite3_snapshot_open(reader.handle(), c"main".as_ptr(), self.0) };
+            if rc != ffi::SQLITE_OK {
+                bail!(
+                    "cannot open the planning read's snapshot on a second connection (SQLite error {rc})"
+                );
+            }
+            Ok(())
+        }
+    }
+
+    impl Drop for Snapshot {
+        fn drop(&mut self) {
+            // SAFETY: `self.0` came from `sqlite3_snapshot_get` and is freed once, here.
+            unsafe { ffi::sqlite3_snapshot_free(self.0) }
+        }
     }
 }

@@ -174,6 +174,16 @@ pub(super) struct Whole {
 }
 
 impl Whole {
+    /// No closed invoice nor payment, with `self`'s summary of a client without closed
+    /// invoices (a range's part, filled by [`super::bulk::Shared::split`]).
+    pub(super) fn empty_like(&self) -> Whole {
+        Whole {
+            invoices: HashMap::new(),
+            payments: HashMap::new(),
+            empty: self.empty.clone(),
+        }
+    }
+
     /// For [`Purpose::Plan`], without the receipts' part (`RECENT_PART` and the payments of
     /// the last days): the planner reads payments only for promises and plans.
     pub(super) fn read(conn: &Connection, now: DateTime<Utc>, purpose: Purpose) -> Result<Whole> {
