@@ -25,6 +25,9 @@
 //! - Outside one (`plan`), the caller's thread begins a read transaction and the others open
 //!   its snapshot (`sqlite3_snapshot_open`; SQLite is built with `SQLITE_ENABLE_SNAPSHOT`,
 //!   `.cargo/config.toml`): a commit by another process meanwhile is seen by none of them.
+//!   SQLite has no snapshot to give while the WAL has no frame (just after the database was
+//!   opened, or checkpointed and emptied): then the others begin as usual and check that the
+//!   WAL still has none, that is, that nothing was committed in between (else: one range).
 //!
 //! What every range needs whole (promises, payment plans, the closed invoices and payments a
 //! planning read takes) is read once, on the caller's thread, and cut by range.
@@ -227,13 +230,9 @@ fn other_readers(
     if count == 0 {
         return Ok(None);
     }
-    let taken = match snapshot {
-        true => match sqlite_snapshot::Snapshot::of(conn) {
-            Some(s) => Some(s),
-            None => return Ok(None),
-        },
-        false => None,
-    };
+    let taken = snapshot
+        .then(|| sqlite_snapshot::Snapshot::of(conn))
+        .flatten();
     let mut readers = Vec::with_capacity(count);
     for _ in 0..count {
         let Some(reader) = other_connection(conn)? else {
@@ -250,6 +249,12 @@ fn other_readers(
         reader
             .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
             .context("cannot begin a planning read")?;
+        // No snapshot to give: the WAL has no frame. It still has none if nothing was
+        // committed since `conn`'s read began (a commit adds frames, which cannot be
+        // checkpointed away while `conn` reads the database file); otherwise, one range.
+        if snapshot && taken.is_none() && sqlite_snapshot::Snapshot::of(&reader).is_some() {
+            return Ok(None);
+        }
         readers.push(reader);
     }
     Ok(Some(readers))
@@ -310,6 +315,24 @@ mod tests {
         // Without the snapshot, a new reader sees the commit: the check above can fail.
         let fresh = Connection::open(&path).unwrap();
         assert_eq!(count(&fresh), 2);
+        drop(read);
+        // A database whose WAL has no frame has no snapshot: readers begin as usual while
+        // nothing is committed, and there is one range when something was.
+        drop(readers);
+        drop(fresh);
+        drop(caller);
+        // The last connection closed checkpoints and deletes the WAL.
+        drop(writer);
+        let caller = Connection::open(&path).unwrap();
+        let writer = Connection::open(&path).unwrap();
+        let read = caller.unchecked_transaction().unwrap();
+        assert_eq!(count(&caller), 2);
+        assert!(super::sqlite_snapshot::Snapshot::of(&caller).is_none());
+        let readers = super::other_readers(&caller, true, 1).unwrap().unwrap();
+        assert_eq!(count(&readers[0]), 2);
+        drop(readers);
+        writer.execute("INSERT INTO t VALUES (3)", []).unwrap();
+        assert!(super::other_readers(&caller, true, 1).unwrap().is_none());
         drop(read);
         // An in-memory database has no other reader: one range.
         let memory = Connection::open_in_memory().unwrap();
