@@ -336,6 +336,32 @@ impl Shared {
         })
     }
 
+    /// [`Shared::read`] of a planning read at `at` on two connections at once: the payments
+    /// on `other` (in the same snapshot as `conn`), on a thread of its own, the rest on `conn`.
+    /// `other` is handed back.
+    pub(super) fn read_on_two(
+        conn: &Connection,
+        other: Connection,
+        at: (DateTime<Utc>, Purpose),
+    ) -> Result<(Shared, Connection)> {
+        let (now, purpose) = at;
+        std::thread::scope(|scope| {
+            let payments = std::thread::Builder::new()
+                .name("planning-read-payments".into())
+                .spawn_scoped(scope, move || {
+                    let payments = to_plan::Whole::payments(&other, now, purpose);
+                    (payments, other)
+                })?;
+            let mut shared = Shared::read(conn, None)?;
+            let invoices = to_plan::Whole::invoices(conn, now, purpose);
+            let (payments, other) = payments
+                .join()
+                .map_err(|_| anyhow::anyhow!("the planning read's payments thread panicked"))?;
+            shared.whole = Some(to_plan::Whole::of(invoices?, payments?, now));
+            Ok((shared, other))
+        })
+    }
+
     /// One part per range: the clients before `starts[0]`, then from each start to the next.
     pub(super) fn split(self, starts: &[String]) -> Vec<Shared> {
         let range = |client: &str| starts.partition_point(|s| s.as_str() <= client);

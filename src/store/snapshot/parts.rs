@@ -30,7 +30,8 @@
 //!   WAL still has none, that is, that nothing was committed in between (else: one range).
 //!
 //! What every range needs whole (promises, payment plans, the closed invoices and payments a
-//! planning read takes) is read once, on the caller's thread, and cut by range.
+//! planning read takes) is read once, before the ranges (the payments on the second range's
+//! connection and thread, the rest on the caller's), and cut by range.
 //!
 //! Each connection keeps its own page cache: the bundled SQLite is built without
 //! `SQLITE_ENABLE_MEMORY_MANAGEMENT` (`.cargo/config.toml`), which would put every connection
@@ -99,10 +100,13 @@ where
         false => None,
     };
     let starts = range_starts(conn, ranges)?;
-    let Some(readers) = other_readers(conn, read.is_some(), starts.len())? else {
+    let Some(mut readers) = other_readers(conn, read.is_some(), starts.len())? else {
         return for_each(conn, Some(at), Part::default(), mine);
     };
-    let mut shared = Shared::read(conn, Some(at))?.split(&starts).into_iter();
+    // Read on this thread and the first other range's at once.
+    let (shared, reader) = Shared::read_on_two(conn, readers.remove(0), at)?;
+    readers.insert(0, reader);
+    let mut shared = shared.split(&starts).into_iter();
     let mine_shared = shared.next().context("no part for the first range")?;
     let theirs = &theirs;
     std::thread::scope(|scope| {

@@ -187,6 +187,19 @@ impl Whole {
     /// For [`Purpose::Plan`], without the receipts' part (`RECENT_PART` and the payments of
     /// the last days): the planner reads payments only for promises and plans.
     pub(super) fn read(conn: &Connection, now: DateTime<Utc>, purpose: Purpose) -> Result<Whole> {
+        Ok(Whole::of(
+            Whole::invoices(conn, now, purpose)?,
+            Whole::payments(conn, now, purpose)?,
+            now,
+        ))
+    }
+
+    /// The closed invoices of [`Whole::read`], by client.
+    pub(super) fn invoices(
+        conn: &Connection,
+        now: DateTime<Utc>,
+        purpose: Purpose,
+    ) -> Result<HashMap<String, Vec<Invoice>>> {
         let receipts = purpose != Purpose::Plan;
         let since = now.date_naive() - Days::new(RECENT_DAYS);
         let columns = INVOICE_COLUMNS_PAID
@@ -215,6 +228,17 @@ impl Whole {
                 invoices.entry(inv.client_id.clone()).or_default().push(inv);
             }
         }
+        Ok(invoices)
+    }
+
+    /// The payments of [`Whole::read`], by client.
+    pub(super) fn payments(
+        conn: &Connection,
+        now: DateTime<Utc>,
+        purpose: Purpose,
+    ) -> Result<HashMap<String, Vec<Payment>>> {
+        let receipts = purpose != Purpose::Plan;
+        let since = now.date_naive() - Days::new(RECENT_DAYS);
         let mut payments: HashMap<String, Vec<Payment>> = HashMap::new();
         let mut seen = HashSet::new();
         let whole_sql = format!(
@@ -245,16 +269,26 @@ impl Whole {
                 payments.entry(r.get(6)?).or_default().push(payment);
             }
         }
+        Ok(payments)
+    }
+
+    /// The closed invoices and payments read at `now`, with the summary of a client without
+    /// closed invoices.
+    pub(super) fn of(
+        invoices: HashMap<String, Vec<Invoice>>,
+        payments: HashMap<String, Vec<Payment>>,
+        now: DateTime<Utc>,
+    ) -> Whole {
         let w = Window::at(now);
         let empty = PaidHistory {
             dates: w.dates,
             core: w.core,
             ..PaidHistory::default()
         };
-        Ok(Whole {
+        Whole {
             invoices,
             payments,
             empty,
-        })
+        }
     }
 }
