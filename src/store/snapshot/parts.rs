@@ -205,8 +205,13 @@ fn take_range<T, S>(
     Ok(())
 }
 
-/// The first client id of each range after the first, for `ranges` ranges of about as many
-/// clients (none when the book is too small to be worth cutting).
+/// The caller's range is this many fifths of another's: the caller's thread reads the same
+/// rows a little more slowly (measured: ~1.25x the time per client in a quiet tick at 200,000
+/// clients, inside the tick's write transaction), and does what is handed over.
+const CALLERS_FIFTHS: i64 = 4;
+
+/// The first client id of each range after the first, for `ranges` ranges (the caller's
+/// [`CALLERS_FIFTHS`] of the others'); none when the book is too small to be worth cutting.
 fn range_starts(conn: &Connection, ranges: usize) -> Result<Vec<String>> {
     let ranges = i64::try_from(ranges).unwrap_or(1);
     if ranges < 2 {
@@ -216,9 +221,14 @@ fn range_starts(conn: &Connection, ranges: usize) -> Result<Vec<String>> {
     if clients < ranges * MIN_CLIENTS_PER_RANGE {
         return Ok(Vec::new());
     }
+    // In fifths of a range: the caller's ends at CALLERS_FIFTHS, each other one 5 further.
+    let fifths = CALLERS_FIFTHS + 5 * (ranges - 1);
     let mut stmt = conn.prepare("SELECT id FROM clients ORDER BY id LIMIT 1 OFFSET ?1")?;
-    (1..ranges)
-        .map(|k| Ok(stmt.query_row([k * clients / ranges], |r| r.get(0))?))
+    (0..ranges - 1)
+        .map(|k| {
+            let offset = clients * (CALLERS_FIFTHS + 5 * k) / fifths;
+            Ok(stmt.query_row([offset], |r| r.get(0))?)
+        })
         .collect()
 }
 
