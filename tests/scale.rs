@@ -508,9 +508,9 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         .map(|c| c.id)
         .collect();
     assert_eq!(ids.into_inner(), expected);
-    // Three ranges in the proportions 4:5:5 (the caller's is smaller: 171 clients): the two
-    // others' counts, each after its items.
-    assert_eq!(ranges, vec![(214, 385), (215, 600)]);
+    // Three ranges of 200 clients for `plan` (the tick's pass gives the caller's range 4/5 of
+    // another's): the two others' counts, each after its items.
+    assert_eq!(ranges, vec![(200, 400), (200, 600)]);
     let mut seen = 0;
     let err = snapshot::plan_in_ranges(
         store.conn(),

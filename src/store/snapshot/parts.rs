@@ -99,7 +99,7 @@ where
         true => Some(conn.unchecked_transaction()?),
         false => None,
     };
-    let starts = range_starts(conn, ranges)?;
+    let starts = range_starts(conn, ranges, at.1)?;
     let Some(mut readers) = other_readers(conn, read.is_some(), starts.len())? else {
         return for_each(conn, Some(at), Part::default(), mine);
     };
@@ -205,14 +205,21 @@ fn take_range<T, S>(
     Ok(())
 }
 
-/// The caller's range is this many fifths of another's: the caller's thread reads the same
-/// rows a little more slowly (measured: ~1.25x the time per client in a quiet tick at 200,000
-/// clients, inside the tick's write transaction), and does what is handed over.
-const CALLERS_FIFTHS: i64 = 4;
+/// The caller's range, in fifths of another's, for a read for `purpose`. In the tick's pass
+/// it is smaller: the caller's thread reads the same rows more slowly inside the pass's write
+/// transaction (measured: ~1.25x the time per client in a quiet tick at 200,000 clients), and
+/// does what is handed over. For `plan` the threads do the same work (equal ranges measured
+/// fastest).
+fn callers_fifths(purpose: Purpose) -> i64 {
+    match purpose {
+        Purpose::Plan => 5,
+        Purpose::Tick | Purpose::Queue => 4,
+    }
+}
 
 /// The first client id of each range after the first, for `ranges` ranges (the caller's
-/// [`CALLERS_FIFTHS`] of the others'); none when the book is too small to be worth cutting.
-fn range_starts(conn: &Connection, ranges: usize) -> Result<Vec<String>> {
+/// [`callers_fifths`] of the others'); none when the book is too small to be worth cutting.
+fn range_starts(conn: &Connection, ranges: usize, purpose: Purpose) -> Result<Vec<String>> {
     let ranges = i64::try_from(ranges).unwrap_or(1);
     if ranges < 2 {
         return Ok(Vec::new());
@@ -221,12 +228,13 @@ fn range_starts(conn: &Connection, ranges: usize) -> Result<Vec<String>> {
     if clients < ranges * MIN_CLIENTS_PER_RANGE {
         return Ok(Vec::new());
     }
-    // In fifths of a range: the caller's ends at CALLERS_FIFTHS, each other one 5 further.
-    let fifths = CALLERS_FIFTHS + 5 * (ranges - 1);
+    // In fifths of a range: the caller's ends at `callers`, each other one 5 further.
+    let callers = callers_fifths(purpose);
+    let fifths = callers + 5 * (ranges - 1);
     let mut stmt = conn.prepare("SELECT id FROM clients ORDER BY id LIMIT 1 OFFSET ?1")?;
     (0..ranges - 1)
         .map(|k| {
-            let offset = clients * (CALLERS_FIFTHS + 5 * k) / fifths;
+            let offset = clients * (callers + 5 * k) / fifths;
             Ok(stmt.query_row([offset], |r| r.get(0))?)
         })
         .collect()
