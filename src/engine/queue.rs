@@ -80,20 +80,21 @@ pub fn queue_due(
                 pass.borrow_mut()
                     .client(tx, config, renderer, &file, plan, now)
             },
-            // Another range's thread: the plan is summed up there, and only a client with
-            // something to write is handed over.
-            |conn, file, summary: &mut Summary, work: &mut Vec<(ClientFile, Plan)>| {
+            // Another range's thread: the plan is summed up and rendered there, and only what
+            // a client has to write is handed over.
+            |conn, file, summary: &mut Summary, work: &mut Vec<Prepared>| {
                 let (file, mut plan) = planned(conn, file)?;
                 summary.add(&mut plan);
-                if Pass::has_work(&file, &plan, now) {
-                    work.push((file, plan));
+                let prepared = Prepared::of(conn, config, renderer, &file, plan, now)?;
+                if !prepared.is_empty() {
+                    work.push(prepared);
                 }
                 Ok(())
             },
             |handed| {
                 let mut pass = pass.borrow_mut();
                 match handed {
-                    Handed::Item((file, plan)) => pass.work(tx, config, renderer, &file, plan, now),
+                    Handed::Item(prepared) => pass.apply(tx, prepared, now),
                     Handed::Done(summary) => {
                         pass.summary.append(summary);
                         Ok(())
@@ -144,6 +145,63 @@ impl Summary {
     }
 }
 
+/// A client's plan made ready to write: its outcomes, its due messages rendered, the email
+/// records of its formal Telegram stages rendered, its receipts. Rendering writes nothing, so
+/// another range's thread prepares its clients and the pass's thread only writes them.
+#[derive(Default)]
+struct Prepared {
+    effects: Vec<crate::policy::planner::Effect>,
+    /// Each due message, rendered or with the error to report.
+    due: Vec<(PlannedMessage, Result<super::RenderedPlan, String>)>,
+    records: Vec<Result<(PlannedMessage, super::RenderedPlan), String>>,
+    receipts: Vec<receipts::PendingReceipt>,
+}
+
+impl Prepared {
+    /// Renders what `plan` says is due for `file` (`conn` is read for the receipts already
+    /// queued: inside the pass's transaction, or another range's read of the same state).
+    fn of(
+        conn: &rusqlite::Connection,
+        config: &Config,
+        renderer: &Renderer,
+        file: &ClientFile,
+        plan: Plan,
+        now: DateTime<Utc>,
+    ) -> Result<Prepared> {
+        let error = |m: &PlannedMessage, e: anyhow::Error| {
+            format!("client {} stage {}: {e:#}", m.client, m.stage)
+        };
+        let mut prepared = Prepared {
+            effects: plan.effects,
+            ..Prepared::default()
+        };
+        for m in plan.messages.into_iter().filter(|m| m.due_now) {
+            // Formal stages sent by Telegram also go by email: a written record.
+            if let Some(record) = fallback::email_record(config, file, &m) {
+                let rendered = render_planned(config, renderer, file, &record, now);
+                prepared.records.push(match rendered {
+                    Ok(rendered) => Ok((record, rendered)),
+                    Err(e) => Err(error(&record, e)),
+                });
+            }
+            let rendered = render_planned(config, renderer, file, &m, now);
+            let rendered = rendered.map_err(|e| error(&m, e));
+            prepared.due.push((m, rendered));
+        }
+        if receipts::may_need_receipt(file, now) {
+            prepared.receipts = receipts::receipts_for(conn, config, renderer, file, now)?;
+        }
+        Ok(prepared)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.effects.is_empty()
+            && self.due.is_empty()
+            && self.records.is_empty()
+            && self.receipts.is_empty()
+    }
+}
+
 /// What the pass gathers while the clients stream by.
 #[derive(Default)]
 struct Pass {
@@ -172,15 +230,8 @@ impl Pass {
         self.work(tx, config, renderer, file, plan, now)
     }
 
-    /// Whether [`Pass::work`] has anything to do for a client.
-    fn has_work(file: &ClientFile, plan: &Plan, now: DateTime<Utc>) -> bool {
-        !plan.effects.is_empty()
-            || plan.messages.iter().any(|m| m.due_now)
-            || receipts::may_need_receipt(file, now)
-    }
-
     /// A client's outcomes recorded, its due messages queued, its records and receipts
-    /// rendered for later (what is summed up is not looked at).
+    /// kept for later (what is summed up is not looked at).
     fn work(
         &mut self,
         tx: &rusqlite::Connection,
@@ -190,36 +241,35 @@ impl Pass {
         plan: Plan,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        for effect in plan.effects {
+        let prepared = Prepared::of(tx, config, renderer, file, plan, now)?;
+        self.apply(tx, prepared, now)
+    }
+
+    /// Writes what [`Prepared::of`] made of a client's plan, in the order the pass always
+    /// has: outcomes, then the due messages, then (kept for later) records and receipts.
+    fn apply(
+        &mut self,
+        tx: &rusqlite::Connection,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for effect in prepared.effects {
             apply_effect(tx, &effect, now)?;
             self.report.effects.push(effect);
         }
-        for m in plan.messages.iter().filter(|m| m.due_now) {
-            match render_planned(config, renderer, file, m, now) {
-                Ok(rendered) => queue_rendered(tx, m, &rendered, now, &mut self.report)?,
-                Err(e) => self
-                    .report
-                    .errors
-                    .push(format!("client {} stage {}: {e:#}", m.client, m.stage)),
+        for (m, rendered) in &prepared.due {
+            match rendered {
+                Ok(rendered) => queue_rendered(tx, m, rendered, now, &mut self.report)?,
+                Err(e) => self.report.errors.push(e.clone()),
             }
         }
-        // Formal stages sent by Telegram also go by email: a written record.
-        for m in plan.messages.iter().filter(|m| m.due_now) {
-            let Some(record) = fallback::email_record(config, file, m) else {
-                continue;
-            };
-            match render_planned(config, renderer, file, &record, now) {
-                Ok(rendered) => self.records.push((record, rendered)),
-                Err(e) => self.record_errors.push(format!(
-                    "client {} stage {}: {e:#}",
-                    record.client, record.stage
-                )),
+        for record in prepared.records {
+            match record {
+                Ok(record) => self.records.push(record),
+                Err(e) => self.record_errors.push(e),
             }
         }
-        if receipts::may_need_receipt(file, now) {
-            self.receipts
-                .extend(receipts::receipts_for(tx, config, renderer, file, now)?);
-        }
+        self.receipts.extend(prepared.receipts);
         Ok(())
     }
 

@@ -54,9 +54,10 @@ use crate::policy::planner::ClientFile;
 /// Items per batch handed from a range's thread to the caller.
 const BATCH: usize = 64;
 
-/// Batches in flight per range: with [`BATCH`], up to 16,384 items (client files, for the
-/// tick: a few kilobytes each) wait for the caller before a range stops to wait too.
-const DEPTH: usize = 256;
+/// Batches in flight per range: with [`BATCH`], up to 4,096 items (for the tick: a client's
+/// rendered messages, ~10 kilobytes) wait for the caller before a range stops to wait too.
+/// The caller's thread, which writes everything, sets the pace of a busy pass anyway.
+const DEPTH: usize = 64;
 
 /// Fewer clients per range than this are read in one range: a thread and a connection cost
 /// more than they save on a small book.
