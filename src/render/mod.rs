@@ -596,22 +596,37 @@ fn tidy_str(raw: &str, format: Format) -> String {
             out
         }
         Format::Text => {
-            let mut out = String::with_capacity(raw.len());
+            let body = raw.trim();
+            let mut out = String::with_capacity(body.len() + 1);
             let mut blank = 0;
             // Lines split at each `\n` by a byte scan (`str::lines` checks every match with a
-            // `memcmp` call); `trim_end` drops a `\r` as `lines` would.
-            for line in lines(raw.trim()).map(str::trim_end) {
-                if line.is_empty() {
+            // `memcmp` call); `trim_end` drops a `\r` as `lines` would. Lines that stay as
+            // they are (most) are copied in runs, one copy for many lines: only a line with
+            // trailing whitespace, a second blank line or the last line ends a run.
+            let mut run = 0;
+            for line in lines(body) {
+                let start = line.as_ptr() as usize - body.as_ptr() as usize;
+                let end = start + line.len();
+                let kept = line.trim_end();
+                let skip = if kept.is_empty() {
                     blank += 1;
-                    if blank > 1 {
-                        continue;
-                    }
+                    blank > 1
                 } else {
                     blank = 0;
+                    false
+                };
+                if !skip && kept.len() == line.len() && end < body.len() {
+                    // Unchanged and followed by its `\n`: part of the run.
+                    continue;
                 }
-                out.push_str(line);
-                out.push('\n');
+                out.push_str(&body[run..start]);
+                if !skip {
+                    out.push_str(kept);
+                    out.push('\n');
+                }
+                run = (end + 1).min(body.len());
             }
+            out.push_str(&body[run..]);
             out
         }
     }

@@ -221,23 +221,34 @@ fn write_number_slow(
 /// assert_eq!(format_money(a, "EUR", "es-MX").unwrap(), "1,234.56 EUR");
 /// ```
 pub fn format_money(amount: Decimal, currency: &str, locale: &str) -> Result<String, MoneyError> {
+    let mut out = String::with_capacity(32);
+    write_money(&mut out, amount, currency, locale)?;
+    Ok(out)
+}
+
+/// [`format_money`] appended to `out` (nothing written on an error).
+pub(crate) fn write_money(
+    out: &mut String,
+    amount: Decimal,
+    currency: &str,
+    locale: &str,
+) -> Result<(), MoneyError> {
     let loc = Locale::find(locale)?;
     let decimals = currency_decimals(currency)?;
-    let mut out = String::with_capacity(32);
     if loc.home_currency.eq_ignore_ascii_case(currency) {
         let (before, after) = loc
             .home_pattern
             .split_once("{}")
             .unwrap_or((loc.home_pattern, ""));
         out.push_str(before);
-        write_number(&mut out, amount, loc, decimals);
+        write_number(out, amount, loc, decimals);
         out.push_str(after);
     } else {
-        write_number(&mut out, amount, loc, decimals);
+        write_number(out, amount, loc, decimals);
         out.push(' ');
         out.extend(currency.chars().map(|c| c.to_ascii_uppercase()));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Formats a percentage with the locale's decimal mark and two decimals (`10,15 %`, `10.15%`).

@@ -45,6 +45,8 @@ struct Scope<'a> {
     base: Val<'a>,
     /// A partial's hash values: block parameters for everything inside it.
     params: &'a [(String, Value)],
+    /// This scope or an enclosing one has hash values (most have none: no search).
+    any_params: bool,
     /// `base` is really `base` plus the hash values of this or an enclosing partial: fine
     /// for names (the hash values answer as parameters first), not as a whole value.
     merged: bool,
@@ -63,6 +65,9 @@ impl<'a> Scope<'a> {
     }
 
     fn param(&self, name: &str) -> Option<Val<'a>> {
+        if !self.any_params {
+            return None;
+        }
         let mut s = Some(self);
         while let Some(scope) = s {
             if let Some((_, v)) = scope.params.iter().find(|(k, _)| k == name) {
@@ -89,6 +94,7 @@ impl<'a> Scope<'a> {
         Scope {
             base,
             params: &[],
+            any_params: self.any_params,
             merged: false,
             locals: Some(locals),
             partial_block: PartialBlock::Inherit,
@@ -107,21 +113,32 @@ pub(in crate::render) fn run(
     let root = Scope {
         base: data,
         params: &[],
+        any_params: false,
         merged: false,
         locals: None,
         partial_block: PartialBlock::Inherit,
         parent: None,
     };
-    Runner {
+    let runner = Runner {
         root: data,
         escape: program.escape,
-    }
-    .ops(&program.ops, &root, out)
+        buffers: std::cell::RefCell::new(BUFFERS.take()),
+    };
+    let ran = runner.ops(&program.ops, &root, out);
+    BUFFERS.set(runner.buffers.into_inner());
+    ran
+}
+
+thread_local! {
+    /// The helpers' text buffers, kept by the thread from one program's run to the next.
+    static BUFFERS: std::cell::Cell<Vec<String>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 struct Runner<'d> {
     root: Val<'d>,
     escape: Escape,
+    /// Empty buffers for the helpers' texts (see [`helpers::Logic`]).
+    buffers: std::cell::RefCell<Vec<String>>,
 }
 
 /// Most arguments a helper call can have here (more: Handlebars renders the template).
@@ -189,6 +206,9 @@ impl<'d> Runner<'d> {
                     } else {
                         otherwise
                     };
+                    if let Got::Made(Value::String(text)) = c.value {
+                        self.give_back(text);
+                    }
                     self.ops(branch, scope, out)?;
                 }
                 Op::Each {
@@ -262,6 +282,7 @@ impl<'d> Runner<'d> {
         let mut inner = Scope {
             base: scope.base,
             params: &params,
+            any_params: scope.any_params || !params.is_empty(),
             merged: scope.merged || !params.is_empty(),
             locals: scope.locals.clone(),
             partial_block: PartialBlock::Inherit,
@@ -298,7 +319,13 @@ impl<'d> Runner<'d> {
         let mut made: [Option<Value>; MAX_ARGS] = [None, None, None, None];
         for (slot, a) in made.iter_mut().zip(args) {
             if let Arg::Sub(logic, sub) = a {
-                *slot = Some(Value::String(self.sub_text(*logic, sub, scope)?));
+                match self.sub_text(*logic, sub, scope) {
+                    Ok(text) => *slot = Some(Value::String(text)),
+                    Err(e) => {
+                        self.give_back_made(made);
+                        return Err(e);
+                    }
+                }
             }
         }
         let mut params = [helpers::Arg {
@@ -306,6 +333,7 @@ impl<'d> Runner<'d> {
             path: None,
             missing: true,
         }; MAX_ARGS];
+        let mut read = Ok(());
         for ((param, a), made) in params.iter_mut().zip(args).zip(&made) {
             *param = match (a, made) {
                 (_, Some(v)) => helpers::Arg {
@@ -313,11 +341,47 @@ impl<'d> Runner<'d> {
                     path: None,
                     missing: false,
                 },
-                _ => self.read(a, scope)?,
+                _ => match self.read(a, scope) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        read = Err(e);
+                        break;
+                    }
+                },
             };
         }
-        let written = logic(&params[..args.len()], self.root).map_err(|_| Fallback)?;
-        Ok(f(written))
+        let mut buf = self.buffer();
+        let result = read.and_then(|()| {
+            logic(&params[..args.len()], self.root, &mut buf)
+                .map(f)
+                .map_err(|_| Fallback)
+        });
+        self.give_back(buf);
+        self.give_back_made(made);
+        result
+    }
+
+    /// An empty buffer for a helper's text.
+    fn buffer(&self) -> String {
+        self.buffers.borrow_mut().pop().unwrap_or_default()
+    }
+
+    /// A buffer (a helper's, a subexpression's text) to use again, emptied.
+    fn give_back(&self, mut buf: String) {
+        buf.clear();
+        let mut buffers = self.buffers.borrow_mut();
+        // A few suffice (subexpressions nest at most a couple deep).
+        if buffers.len() < 8 {
+            buffers.push(buf);
+        }
+    }
+
+    fn give_back_made(&self, made: [Option<Value>; MAX_ARGS]) {
+        for v in made {
+            if let Some(Value::String(text)) = v {
+                self.give_back(text);
+            }
+        }
     }
 
     /// A subexpression's text, unescaped: Handlebars turns escaping off for it.
@@ -328,10 +392,7 @@ impl<'d> Runner<'d> {
         scope: &Scope<'_>,
     ) -> Result<String, Fallback> {
         self.call(logic, args, scope, |w| {
-            if w.as_is.is_empty() && w.lead.is_empty() {
-                return w.escaped.into_owned();
-            }
-            let mut s = String::with_capacity(w.lead.len() + w.escaped.len() + w.as_is.len());
+            let mut s = self.buffer();
             s.push_str(&w.lead);
             s.push_str(&w.escaped);
             s.push_str(&w.as_is);
@@ -340,6 +401,7 @@ impl<'d> Runner<'d> {
     }
 
     /// A path or literal argument, read in place (a subexpression: [`Self::arg`]).
+    #[inline]
     fn read<'a>(&self, a: &'a Arg, scope: &'a Scope<'a>) -> Result<helpers::Arg<'a>, Fallback>
     where
         'd: 'a,
@@ -384,6 +446,7 @@ impl<'d> Runner<'d> {
         })
     }
     /// The value at `p`, `None` if missing, like `Context::navigate`.
+    #[inline]
     fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<Val<'a>>, Fallback>
     where
         'd: 'a,
@@ -422,6 +485,7 @@ impl<'d> Runner<'d> {
         }
     }
 
+    #[inline]
     fn write_escaped(&self, s: &str, escape: bool, out: &mut String) {
         match (escape, self.escape) {
             (false, _) | (_, Escape::None) => out.push_str(s),
@@ -432,6 +496,7 @@ impl<'d> Runner<'d> {
 }
 
 /// `segs` under `v`, like Handlebars' `get_data`: a list takes numbers only.
+#[inline]
 fn walk<'a>(v: Val<'a>, segs: &[Seg]) -> Result<Option<Val<'a>>, Fallback> {
     let mut cur = v;
     for s in segs {
