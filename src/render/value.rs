@@ -103,12 +103,7 @@ impl<'a> Val<'a> {
         {
             return Some(Val::Flat(f, c));
         }
-        let (c, h) = f.find(i, key)?;
-        hint.at.store(h, Ordering::Relaxed);
-        // Only ever compared, never read through.
-        let name = f.nodes[c as usize].key.as_ptr().cast_mut();
-        hint.key.store(name, Ordering::Relaxed);
-        Some(Val::Flat(f, c))
+        f.find_and_hint(i, key, hint).map(|c| Val::Flat(f, c))
     }
 
     /// The elements of an array (`None` if not an array).
@@ -424,6 +419,19 @@ impl Flat {
             })
         })?;
         Some((*c, u32::try_from(pos).ok()?))
+    }
+
+    /// [`Flat::find`], remembering the position in `hint`: the rare path of
+    /// [`Val::get_hinted`], kept out of line so that the usual one stays small.
+    #[cold]
+    #[inline(never)]
+    fn find_and_hint(&self, i: u32, key: &str, hint: &Hint) -> Option<u32> {
+        let (c, h) = self.find(i, key)?;
+        hint.at.store(h, Ordering::Relaxed);
+        // Only ever compared, never read through.
+        let name = self.nodes[c as usize].key.as_ptr().cast_mut();
+        hint.key.store(name, Ordering::Relaxed);
+        Some(c)
     }
 
     fn push(&mut self, key: &'static str, parent: u32, what: What) -> usize {

@@ -314,27 +314,36 @@ impl<'d> Runner<'d> {
         if args.len() > MAX_ARGS {
             return Err(Fallback);
         }
-        // Subexpressions' texts first (they own their value), then every argument read in
-        // place: no `Evaluated` is built or moved for a plain path or literal.
-        let mut made: [Option<Value>; MAX_ARGS] = [None, None, None, None];
-        for (slot, a) in made.iter_mut().zip(args) {
-            if let Arg::Sub(logic, sub) = a {
-                match self.sub_text(*logic, sub, scope) {
-                    Ok(text) => *slot = Some(Value::String(text)),
-                    Err(e) => {
-                        self.give_back_made(made);
-                        return Err(e);
-                    }
-                }
-            }
-        }
         let mut params = [helpers::Arg {
             value: Val::Json(&NULL),
             path: None,
             missing: true,
         }; MAX_ARGS];
-        let mut read = Ok(());
+        if !args.iter().any(|a| matches!(a, Arg::Sub(..))) {
+            // The usual call: every argument read in place.
+            for (param, a) in params.iter_mut().zip(args) {
+                *param = self.read(a, scope)?;
+            }
+            return self.invoke(logic, &params[..args.len()], f);
+        }
+        // Subexpressions' texts first (they own their value), then the other arguments.
+        let mut made: [Option<Value>; MAX_ARGS] = [None, None, None, None];
+        let mut result = Ok(());
+        for (slot, a) in made.iter_mut().zip(args) {
+            if let Arg::Sub(logic, sub) = a {
+                match self.sub_text(*logic, sub, scope) {
+                    Ok(text) => *slot = Some(Value::String(text)),
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+        }
         for ((param, a), made) in params.iter_mut().zip(args).zip(&made) {
+            if result.is_err() {
+                break;
+            }
             *param = match (a, made) {
                 (_, Some(v)) => helpers::Arg {
                     value: Val::Json(v),
@@ -344,20 +353,33 @@ impl<'d> Runner<'d> {
                 _ => match self.read(a, scope) {
                     Ok(p) => p,
                     Err(e) => {
-                        read = Err(e);
+                        result = Err(e);
                         break;
                     }
                 },
             };
         }
+        let called = result.and_then(|()| self.invoke(logic, &params[..args.len()], f));
+        for v in made {
+            if let Some(Value::String(text)) = v {
+                self.give_back(text);
+            }
+        }
+        called
+    }
+
+    /// Calls `logic` with a buffer for its text and hands what it writes to `f`.
+    fn invoke<R>(
+        &self,
+        logic: helpers::Logic,
+        params: &[helpers::Arg<'_>],
+        f: impl FnOnce(Written<'_>) -> R,
+    ) -> Result<R, Fallback> {
         let mut buf = self.buffer();
-        let result = read.and_then(|()| {
-            logic(&params[..args.len()], self.root, &mut buf)
-                .map(f)
-                .map_err(|_| Fallback)
-        });
+        let result = logic(params, self.root, &mut buf)
+            .map(f)
+            .map_err(|_| Fallback);
         self.give_back(buf);
-        self.give_back_made(made);
         result
     }
 
@@ -373,14 +395,6 @@ impl<'d> Runner<'d> {
         // A few suffice (subexpressions nest at most a couple deep).
         if buffers.len() < 8 {
             buffers.push(buf);
-        }
-    }
-
-    fn give_back_made(&self, made: [Option<Value>; MAX_ARGS]) {
-        for v in made {
-            if let Some(Value::String(text)) = v {
-                self.give_back(text);
-            }
         }
     }
 
