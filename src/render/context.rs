@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::iso;
+
 /// Everything a message template can refer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RenderContext {
@@ -24,6 +26,7 @@ pub struct RenderContext {
     /// Locale for formatting money and numbers: `es-ES`, `es-MX`, `es-CO`, `es-CL`, `es-AR`, `es-PE`.
     pub locale: String,
     /// The day the message is written, in the client's time zone.
+    #[serde(serialize_with = "iso::date")]
     pub today: NaiveDate,
     /// The collection stage this message belongs to.
     pub stage: Stage,
@@ -32,10 +35,13 @@ pub struct RenderContext {
     /// Totals per currency, in the order currencies first appear in `invoices`.
     pub totals: Vec<CurrencyTotal>,
     /// Date by which payment (or an answer) is asked for (`formal`, `final`).
+    #[serde(serialize_with = "iso::opt_date")]
     pub deadline: Option<NaiveDate>,
     /// Date the matter passes to a person or an adviser (`final`).
+    #[serde(serialize_with = "iso::opt_date")]
     pub handover_date: Option<NaiveDate>,
     /// A promised payment date that passed without payment, or null.
+    #[serde(serialize_with = "iso::opt_date")]
     pub broken_promise: Option<NaiveDate>,
     /// The promise being acknowledged (`ack_promise`).
     pub promise: Option<Promise>,
@@ -66,6 +72,7 @@ pub struct History {
     /// Promises the client made about these invoices, oldest first.
     pub promises: Vec<PastPromise>,
     /// Days on which a payment plan covering these invoices broke, oldest first.
+    #[serde(serialize_with = "iso::dates")]
     pub broken_plans: Vec<NaiveDate>,
 }
 
@@ -75,6 +82,7 @@ pub struct PastReminder {
     /// Stage name: `early`, `second`, ...
     pub stage: String,
     /// Local day it was sent.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// `email` or `telegram`.
     pub channel: String,
@@ -84,8 +92,10 @@ pub struct PastReminder {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PastPromise {
     /// The date promised.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// The day it was made.
+    #[serde(serialize_with = "iso::date")]
     pub made_on: NaiveDate,
     /// `pending`, `kept` or `broken`.
     pub status: String,
@@ -95,6 +105,7 @@ pub struct PastPromise {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DueDay {
     /// The due date written on the invoice.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// Days since then (0 = today).
     pub days_ago: i64,
@@ -169,8 +180,10 @@ pub struct InvoiceLine {
     /// Invoice number: `F-2026-0142`.
     pub number: String,
     /// Issue date.
+    #[serde(serialize_with = "iso::date")]
     pub issue_date: NaiveDate,
     /// Due date.
+    #[serde(serialize_with = "iso::date")]
     pub due_date: NaiveDate,
     /// ISO 4217 currency: `EUR`, `MXN`, ...
     pub currency: String,
@@ -208,8 +221,10 @@ pub struct Interest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterestPeriod {
     /// First day of accrual, inclusive.
+    #[serde(serialize_with = "iso::date")]
     pub from: NaiveDate,
     /// Last day of accrual, inclusive.
+    #[serde(serialize_with = "iso::date")]
     pub to: NaiveDate,
     /// Days in the period.
     pub days: i64,
@@ -243,6 +258,7 @@ pub struct CurrencyTotal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Promise {
     /// The promised date.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// The promised amount, if the client named one.
     pub amount: Option<Decimal>,
@@ -274,6 +290,7 @@ pub struct Instalment {
     /// 1-based position in the plan.
     pub number: u32,
     /// Due date.
+    #[serde(serialize_with = "iso::date")]
     pub due_date: NaiveDate,
     /// Amount due.
     pub amount: Decimal,
@@ -295,6 +312,7 @@ pub struct Discount {
     /// Total to pay with the discount.
     pub discounted_total: Decimal,
     /// Last day of the offer.
+    #[serde(serialize_with = "iso::date")]
     pub valid_until: NaiveDate,
 }
 

@@ -14,6 +14,7 @@ pub mod dates;
 pub mod defaults;
 pub mod helpers;
 mod inline;
+mod iso;
 pub mod lint;
 pub mod money;
 pub mod sample;

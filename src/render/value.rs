@@ -279,11 +279,22 @@ impl Hint {
         }
     }
 
-    /// Whether node `n` is named `key` (by address first).
+    /// Whether node `n` is named `key` (by address first; an equal name found by its bytes
+    /// leaves its address, so the next comparison is by address).
     #[inline]
     fn names(&self, n: &Node, key: &str) -> bool {
-        n.key.len() == key.len()
-            && (std::ptr::eq(n.key.as_ptr(), self.key.load(Ordering::Relaxed)) || n.key == key)
+        if n.key.len() != key.len() {
+            return false;
+        }
+        if std::ptr::eq(n.key.as_ptr(), self.key.load(Ordering::Relaxed)) {
+            return true;
+        }
+        let same = n.key == key;
+        if same {
+            // Only ever compared, never read through.
+            self.key.store(n.key.as_ptr().cast_mut(), Ordering::Relaxed);
+        }
+        same
     }
 }
 
