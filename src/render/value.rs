@@ -37,7 +37,7 @@ pub(crate) enum Kind<'a> {
 
 impl<'a> Val<'a> {
     /// What the value is.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn kind(self) -> Kind<'a> {
         match self {
             Val::Json(v) => match v {
@@ -60,7 +60,7 @@ impl<'a> Val<'a> {
     }
 
     /// The text of a string.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn as_str(self) -> Option<&'a str> {
         match self.kind() {
             Kind::Str(s) => Some(s),
@@ -92,7 +92,7 @@ impl<'a> Val<'a> {
     /// fields in every context (whatever the size of the values before it: an invoice with
     /// or without interest, a list of any length), and one comparison replaces a search by
     /// name. The hint is checked (by name), so a wrong one costs only the search.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get_hinted(self, key: &str, hint: &Hint) -> Option<Val<'a>> {
         let Val::Flat(f, i) = self else {
             return self.get(key);
@@ -128,7 +128,7 @@ impl<'a> Val<'a> {
     }
 
     /// As Handlebars writes it (`JsonRender`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn render(self) -> Cow<'a, str> {
         match (self, self.kind()) {
             (_, Kind::Str(s)) => Cow::Borrowed(s),
@@ -281,7 +281,7 @@ impl Hint {
 
     /// Whether node `n` is named `key` (by address first; an equal name found by its bytes
     /// leaves its address, so the next comparison is by address).
-    #[inline]
+    #[inline(always)]
     fn names(&self, n: &Node, key: &str) -> bool {
         if n.key.len() != key.len() {
             return false;
@@ -390,7 +390,7 @@ impl Flat {
     }
 
     /// The node of the field at position `at` among object `i`'s fields.
-    #[inline]
+    #[inline(always)]
     fn field(&self, i: u32, at: u32) -> Option<u32> {
         if i == 0 {
             return self.root_fields.get(at as usize).copied();

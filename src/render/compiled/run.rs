@@ -510,7 +510,7 @@ impl<'d> Runner<'d> {
 }
 
 /// `segs` under `v`, like Handlebars' `get_data`: a list takes numbers only.
-#[inline]
+#[inline(always)]
 fn walk<'a>(v: Val<'a>, segs: &[Seg]) -> Result<Option<Val<'a>>, Fallback> {
     let mut cur = v;
     for s in segs {
