@@ -290,16 +290,25 @@ impl<'d> Runner<'d> {
         };
         // The block is rendered first, in the partial's scope, where `@partial-block` is
         // still the enclosing partial's.
+        // Into a reused buffer: a layout's block is a whole HTML body, which a new string
+        // would reach by doubling several times per message.
         let content = match block {
             Some(ops) => {
-                let mut s = String::new();
-                self.ops(ops, &inner, &mut s)?;
+                let mut s = self.buffer();
+                if let Err(e) = self.ops(ops, &inner, &mut s) {
+                    self.give_back(s);
+                    return Err(e);
+                }
                 Some(s)
             }
             None => None,
         };
         inner.partial_block = PartialBlock::Own(content.as_deref());
-        self.ops(body, &inner, out)
+        let ran = self.ops(body, &inner, out);
+        if let Some(s) = content {
+            self.give_back(s);
+        }
+        ran
     }
 
     /// Calls helper `logic` on `args` and hands what it writes to `f`. Up to [`MAX_ARGS`]
