@@ -90,9 +90,8 @@ fn push_uint(s: &mut String, n: u64) {
             break;
         }
     }
-    for &d in &digits[at..] {
-        s.push(char::from(d));
-    }
+    // ASCII digits: one copy, not a `push` per character.
+    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// `27/11/2026`.
@@ -109,11 +108,12 @@ pub(crate) fn push_date_short(s: &mut String, date: NaiveDate) {
     if let Ok(year) = u32::try_from(date.year())
         && year <= 9999
     {
-        push_digits(s, date.day(), 2);
-        s.push('/');
-        push_digits(s, date.month(), 2);
-        s.push('/');
-        push_digits(s, year, 4);
+        let mut b = *b"00/00/0000";
+        put_digits(&mut b[0..2], date.day());
+        put_digits(&mut b[3..5], date.month());
+        put_digits(&mut b[6..10], year);
+        // ASCII digits and slashes: always UTF-8.
+        s.push_str(std::str::from_utf8(&b).unwrap_or_default());
     } else {
         use std::fmt::Write as _;
         // Writing into a `String` cannot fail.
@@ -121,11 +121,14 @@ pub(crate) fn push_date_short(s: &mut String, date: NaiveDate) {
     }
 }
 
-/// The last `width` decimal digits of `n`, zero-padded (`{:0width$}` for `n < 10^width`).
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    for place in (0..width).rev() {
+/// The last `out.len()` decimal digits of `n`, zero-padded, into `out` (`{:0width$}` for
+/// `n < 10^width`).
+pub(crate) fn put_digits(out: &mut [u8], n: u32) {
+    let mut rest = n;
+    for d in out.iter_mut().rev() {
         // A single digit: the cast cannot truncate.
-        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+        *d = b'0' + (rest % 10) as u8;
+        rest /= 10;
     }
 }
 

@@ -9,21 +9,15 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
 
+use super::dates::put_digits;
+
 /// `YYYY-MM-DD` for a year in 0..=9999 (chrono writes other years with a sign).
 fn text(d: NaiveDate) -> Option<[u8; 10]> {
     let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
     let mut b = *b"0000-00-00";
-    let mut put = |at: usize, n: u32, width: usize| {
-        let mut n = n;
-        for i in (at..at + width).rev() {
-            // One decimal digit: the cast cannot truncate.
-            b[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    };
-    put(0, year, 4);
-    put(5, d.month(), 2);
-    put(8, d.day(), 2);
+    put_digits(&mut b[0..4], year);
+    put_digits(&mut b[5..7], d.month());
+    put_digits(&mut b[8..10], d.day());
     Some(b)
 }
 

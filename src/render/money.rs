@@ -147,8 +147,14 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
     if amount.is_sign_negative() && !rounded.is_zero() {
         out.push('-');
     }
+    // Whole units and the fraction: in 64 bits when they fit (every real amount), a 128-bit
+    // division being a library call per digit.
+    let (whole, fraction) = match (u64::try_from(units), u64::try_from(pow)) {
+        (Ok(u), Ok(p)) => (u128::from(u / p), u128::from(u % p)),
+        _ => (units / pow, units % pow),
+    };
     let mut digits = [0u8; 40];
-    let int = digits_of(units / pow, &mut digits);
+    let int = digits_of(whole, &mut digits);
     for (i, d) in int.iter().enumerate() {
         if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(locale.group);
@@ -158,7 +164,7 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
     if decimals > 0 {
         out.push(locale.decimal);
         let mut frac_digits = [0u8; 40];
-        let frac = digits_of(units % pow, &mut frac_digits);
+        let frac = digits_of(fraction, &mut frac_digits);
         for _ in frac.len()..decimals as usize {
             out.push('0');
         }
@@ -169,6 +175,17 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
 /// The decimal digits of `n` (`"0"` for zero), written at the end of `buf`.
 fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
     let mut at = buf.len();
+    if let Ok(mut small) = u64::try_from(n) {
+        loop {
+            at -= 1;
+            // `small % 10` is below ten: the cast cannot truncate.
+            buf[at] = b'0' + (small % 10) as u8;
+            small /= 10;
+            if small == 0 {
+                return &buf[at..];
+            }
+        }
+    }
     loop {
         at -= 1;
         // `n % 10` is below ten: the cast cannot truncate.
