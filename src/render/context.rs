@@ -6,6 +6,8 @@
 //! typo in a template from a value that is simply absent. `docs/templates.md` documents each
 //! field with an example.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -15,8 +17,10 @@ use super::iso;
 /// Everything a message template can refer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RenderContext {
-    /// The creditor: the business sending the reminders.
-    pub business: Business,
+    /// The creditor: the business sending the reminders. Shared: the same for every message
+    /// to a country, it is built once per thread and country (`engine::context`), not copied
+    /// string by string per message.
+    pub business: Arc<Business>,
     /// The client who owes the invoices.
     pub client: Client,
     /// The person the message is addressed to.
