@@ -175,23 +175,25 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
 /// The decimal digits of `n` (`"0"` for zero), written at the end of `buf`.
 fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
     let mut at = buf.len();
-    if let Ok(mut small) = u64::try_from(n) {
-        loop {
-            at -= 1;
-            // `small % 10` is below ten: the cast cannot truncate.
-            buf[at] = b'0' + (small % 10) as u8;
-            small /= 10;
-            if small == 0 {
-                return &buf[at..];
+    // 128-bit divisions (a library call each) only while the rest does not fit in 64 bits,
+    // which no real amount reaches.
+    let mut small = loop {
+        match u64::try_from(n) {
+            Ok(small) => break small,
+            Err(_) => {
+                at -= 1;
+                // `n % 10` is below ten: the cast cannot truncate.
+                buf[at] = b'0' + (n % 10) as u8;
+                n /= 10;
             }
         }
-    }
+    };
     loop {
         at -= 1;
-        // `n % 10` is below ten: the cast cannot truncate.
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        // `small % 10` is below ten: the cast cannot truncate.
+        buf[at] = b'0' + (small % 10) as u8;
+        small /= 10;
+        if small == 0 {
             return &buf[at..];
         }
     }
