@@ -192,10 +192,13 @@ pub struct InvoiceLine {
     /// ISO 4217 currency: `EUR`, `MXN`, ...
     pub currency: String,
     /// Invoice total.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
     /// Already paid.
+    #[serde(serialize_with = "iso::decimal")]
     pub paid: Decimal,
     /// Still owed (`amount - paid`).
+    #[serde(serialize_with = "iso::decimal")]
     pub balance: Decimal,
     /// Days since the due date (negative: not yet due).
     pub days_overdue: i64,
@@ -214,10 +217,12 @@ pub struct InvoiceLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interest {
     /// Sum of the periods' interest.
+    #[serde(serialize_with = "iso::decimal")]
     pub total: Decimal,
     /// One entry per half-year rate.
     pub periods: Vec<InterestPeriod>,
     /// Fixed recovery costs (40 EUR per invoice, art. 8).
+    #[serde(serialize_with = "iso::decimal")]
     pub fixed_costs: Decimal,
 }
 
@@ -233,10 +238,12 @@ pub struct InterestPeriod {
     /// Days in the period.
     pub days: i64,
     /// Annual rate in percent: `10.15`.
+    #[serde(serialize_with = "iso::decimal")]
     pub rate: Decimal,
     /// BOE resolution publishing the rate: `BOE-A-2025-27201`.
     pub boe_id: String,
     /// Interest for the period.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
 }
 
@@ -246,12 +253,16 @@ pub struct CurrencyTotal {
     /// ISO 4217 currency.
     pub currency: String,
     /// Sum of the balances.
+    #[serde(serialize_with = "iso::decimal")]
     pub balance: Decimal,
     /// Sum of the interest.
+    #[serde(serialize_with = "iso::decimal")]
     pub interest: Decimal,
     /// Sum of the fixed costs.
+    #[serde(serialize_with = "iso::decimal")]
     pub fixed_costs: Decimal,
     /// `balance + interest + fixed_costs`.
+    #[serde(serialize_with = "iso::decimal")]
     pub grand_total: Decimal,
     /// True when some interest could not be computed yet (a half-year's legal rate is not
     /// published in the BOE): templates then say so instead of showing a figure.
@@ -265,6 +276,7 @@ pub struct Promise {
     #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// The promised amount, if the client named one.
+    #[serde(serialize_with = "iso::opt_decimal")]
     pub amount: Option<Decimal>,
     /// Currency of `amount`.
     pub currency: String,
@@ -283,6 +295,7 @@ pub struct PlanTerms {
     /// The instalment this message is about (the next one, or the one just missed).
     pub next: Option<Instalment>,
     /// Amount still to pay under the plan.
+    #[serde(serialize_with = "iso::decimal")]
     pub remaining: Decimal,
     /// True the day after `next` was missed.
     pub missed: bool,
@@ -297,8 +310,10 @@ pub struct Instalment {
     #[serde(serialize_with = "iso::date")]
     pub due_date: NaiveDate,
     /// Amount due.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
     /// Amount already paid.
+    #[serde(serialize_with = "iso::decimal")]
     pub paid: Decimal,
     /// `pending`, `paid`, `partial` or `missed`.
     pub status: String,
@@ -312,8 +327,10 @@ pub struct Discount {
     /// Currency of the amounts.
     pub currency: String,
     /// Amount taken off.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
     /// Total to pay with the discount.
+    #[serde(serialize_with = "iso::decimal")]
     pub discounted_total: Decimal,
     /// Last day of the offer.
     #[serde(serialize_with = "iso::date")]
@@ -364,12 +381,15 @@ pub struct Summary {
 impl RenderContext {
     /// Computes the [`Summary`] templates see under `summary`.
     pub fn summary(&self) -> Summary {
-        let numbers: Vec<&str> = self.invoices.iter().map(|i| i.number.as_str()).collect();
-        let numbers = match numbers.split_last() {
-            None => String::new(),
-            Some((last, [])) => (*last).to_owned(),
-            Some((last, rest)) => format!("{} y {last}", rest.join(", ")),
-        };
+        // `F-1`, `F-1 y F-2`, `F-1, F-2 y F-3`, written into one string.
+        let mut numbers = String::with_capacity(self.invoices.len() * 16);
+        let last = self.invoices.len().saturating_sub(1);
+        for (i, invoice) in self.invoices.iter().enumerate() {
+            if i > 0 {
+                numbers.push_str(if i == last { " y " } else { ", " });
+            }
+            numbers.push_str(&invoice.number);
+        }
         Summary {
             invoice_count: self.invoices.len(),
             several_invoices: self.invoices.len() > 1,

@@ -651,3 +651,27 @@ fn tidy_text_copies_runs_like_line_by_line() {
     }
     assert!(checked > 100_000, "{checked}");
 }
+
+/// `summary.numbers` lists the invoice numbers as Spanish running text.
+#[test]
+fn summary_numbers_are_running_text() {
+    let ctx = RenderContext::sample(Sample::B2bSpain, "second");
+    let line = ctx.invoices[0].clone();
+    let mut ctx = ctx;
+    for (count, want) in [
+        (0, ""),
+        (1, "F-1"),
+        (2, "F-1 y F-2"),
+        (3, "F-1, F-2 y F-3"),
+        (4, "F-1, F-2, F-3 y F-4"),
+    ] {
+        ctx.invoices = (1..=count)
+            .map(|n| {
+                let mut l = line.clone();
+                l.number = format!("F-{n}");
+                l
+            })
+            .collect();
+        assert_eq!(ctx.summary().numbers, want, "{count}");
+    }
+}
