@@ -219,10 +219,10 @@ pub(crate) struct Written<'a> {
 
 impl<'a> Written<'a> {
     /// Text made from data, written into the helper's buffer.
-    fn made(buf: &'a mut String) -> Written<'a> {
+    fn made(buf: &'a str) -> Written<'a> {
         Written {
             lead: Cow::Borrowed(""),
-            escaped: Cow::Borrowed(buf.as_str()),
+            escaped: Cow::Borrowed(buf),
             as_is: Cow::Borrowed(""),
         }
     }
