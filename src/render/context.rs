@@ -6,15 +6,21 @@
 //! typo in a template from a value that is simply absent. `docs/templates.md` documents each
 //! field with an example.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::iso;
+
 /// Everything a message template can refer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RenderContext {
-    /// The creditor: the business sending the reminders.
-    pub business: Business,
+    /// The creditor: the business sending the reminders. Shared: the same for every message
+    /// to a country, it is built once per thread and country (`engine::context`), not copied
+    /// string by string per message.
+    pub business: Arc<Business>,
     /// The client who owes the invoices.
     pub client: Client,
     /// The person the message is addressed to.
@@ -24,6 +30,7 @@ pub struct RenderContext {
     /// Locale for formatting money and numbers: `es-ES`, `es-MX`, `es-CO`, `es-CL`, `es-AR`, `es-PE`.
     pub locale: String,
     /// The day the message is written, in the client's time zone.
+    #[serde(serialize_with = "iso::date")]
     pub today: NaiveDate,
     /// The collection stage this message belongs to.
     pub stage: Stage,
@@ -32,10 +39,13 @@ pub struct RenderContext {
     /// Totals per currency, in the order currencies first appear in `invoices`.
     pub totals: Vec<CurrencyTotal>,
     /// Date by which payment (or an answer) is asked for (`formal`, `final`).
+    #[serde(serialize_with = "iso::opt_date")]
     pub deadline: Option<NaiveDate>,
     /// Date the matter passes to a person or an adviser (`final`).
+    #[serde(serialize_with = "iso::opt_date")]
     pub handover_date: Option<NaiveDate>,
     /// A promised payment date that passed without payment, or null.
+    #[serde(serialize_with = "iso::opt_date")]
     pub broken_promise: Option<NaiveDate>,
     /// The promise being acknowledged (`ack_promise`).
     pub promise: Option<Promise>,
@@ -66,6 +76,7 @@ pub struct History {
     /// Promises the client made about these invoices, oldest first.
     pub promises: Vec<PastPromise>,
     /// Days on which a payment plan covering these invoices broke, oldest first.
+    #[serde(serialize_with = "iso::dates")]
     pub broken_plans: Vec<NaiveDate>,
 }
 
@@ -75,6 +86,7 @@ pub struct PastReminder {
     /// Stage name: `early`, `second`, ...
     pub stage: String,
     /// Local day it was sent.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// `email` or `telegram`.
     pub channel: String,
@@ -84,8 +96,10 @@ pub struct PastReminder {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PastPromise {
     /// The date promised.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// The day it was made.
+    #[serde(serialize_with = "iso::date")]
     pub made_on: NaiveDate,
     /// `pending`, `kept` or `broken`.
     pub status: String,
@@ -95,6 +109,7 @@ pub struct PastPromise {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DueDay {
     /// The due date written on the invoice.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// Days since then (0 = today).
     pub days_ago: i64,
@@ -169,16 +184,21 @@ pub struct InvoiceLine {
     /// Invoice number: `F-2026-0142`.
     pub number: String,
     /// Issue date.
+    #[serde(serialize_with = "iso::date")]
     pub issue_date: NaiveDate,
     /// Due date.
+    #[serde(serialize_with = "iso::date")]
     pub due_date: NaiveDate,
     /// ISO 4217 currency: `EUR`, `MXN`, ...
     pub currency: String,
     /// Invoice total.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
     /// Already paid.
+    #[serde(serialize_with = "iso::decimal")]
     pub paid: Decimal,
     /// Still owed (`amount - paid`).
+    #[serde(serialize_with = "iso::decimal")]
     pub balance: Decimal,
     /// Days since the due date (negative: not yet due).
     pub days_overdue: i64,
@@ -197,10 +217,12 @@ pub struct InvoiceLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interest {
     /// Sum of the periods' interest.
+    #[serde(serialize_with = "iso::decimal")]
     pub total: Decimal,
     /// One entry per half-year rate.
     pub periods: Vec<InterestPeriod>,
     /// Fixed recovery costs (40 EUR per invoice, art. 8).
+    #[serde(serialize_with = "iso::decimal")]
     pub fixed_costs: Decimal,
 }
 
@@ -208,16 +230,20 @@ pub struct Interest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterestPeriod {
     /// First day of accrual, inclusive.
+    #[serde(serialize_with = "iso::date")]
     pub from: NaiveDate,
     /// Last day of accrual, inclusive.
+    #[serde(serialize_with = "iso::date")]
     pub to: NaiveDate,
     /// Days in the period.
     pub days: i64,
     /// Annual rate in percent: `10.15`.
+    #[serde(serialize_with = "iso::decimal")]
     pub rate: Decimal,
     /// BOE resolution publishing the rate: `BOE-A-2025-27201`.
     pub boe_id: String,
     /// Interest for the period.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
 }
 
@@ -227,12 +253,16 @@ pub struct CurrencyTotal {
     /// ISO 4217 currency.
     pub currency: String,
     /// Sum of the balances.
+    #[serde(serialize_with = "iso::decimal")]
     pub balance: Decimal,
     /// Sum of the interest.
+    #[serde(serialize_with = "iso::decimal")]
     pub interest: Decimal,
     /// Sum of the fixed costs.
+    #[serde(serialize_with = "iso::decimal")]
     pub fixed_costs: Decimal,
     /// `balance + interest + fixed_costs`.
+    #[serde(serialize_with = "iso::decimal")]
     pub grand_total: Decimal,
     /// True when some interest could not be computed yet (a half-year's legal rate is not
     /// published in the BOE): templates then say so instead of showing a figure.
@@ -243,8 +273,10 @@ pub struct CurrencyTotal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Promise {
     /// The promised date.
+    #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// The promised amount, if the client named one.
+    #[serde(serialize_with = "iso::opt_decimal")]
     pub amount: Option<Decimal>,
     /// Currency of `amount`.
     pub currency: String,
@@ -263,6 +295,7 @@ pub struct PlanTerms {
     /// The instalment this message is about (the next one, or the one just missed).
     pub next: Option<Instalment>,
     /// Amount still to pay under the plan.
+    #[serde(serialize_with = "iso::decimal")]
     pub remaining: Decimal,
     /// True the day after `next` was missed.
     pub missed: bool,
@@ -274,10 +307,13 @@ pub struct Instalment {
     /// 1-based position in the plan.
     pub number: u32,
     /// Due date.
+    #[serde(serialize_with = "iso::date")]
     pub due_date: NaiveDate,
     /// Amount due.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
     /// Amount already paid.
+    #[serde(serialize_with = "iso::decimal")]
     pub paid: Decimal,
     /// `pending`, `paid`, `partial` or `missed`.
     pub status: String,
@@ -291,10 +327,13 @@ pub struct Discount {
     /// Currency of the amounts.
     pub currency: String,
     /// Amount taken off.
+    #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
     /// Total to pay with the discount.
+    #[serde(serialize_with = "iso::decimal")]
     pub discounted_total: Decimal,
     /// Last day of the offer.
+    #[serde(serialize_with = "iso::date")]
     pub valid_until: NaiveDate,
 }
 
@@ -342,12 +381,15 @@ pub struct Summary {
 impl RenderContext {
     /// Computes the [`Summary`] templates see under `summary`.
     pub fn summary(&self) -> Summary {
-        let numbers: Vec<&str> = self.invoices.iter().map(|i| i.number.as_str()).collect();
-        let numbers = match numbers.split_last() {
-            None => String::new(),
-            Some((last, [])) => (*last).to_owned(),
-            Some((last, rest)) => format!("{} y {last}", rest.join(", ")),
-        };
+        // `F-1`, `F-1 y F-2`, `F-1, F-2 y F-3`, written into one string.
+        let mut numbers = String::with_capacity(self.invoices.len() * 16);
+        let last = self.invoices.len().saturating_sub(1);
+        for (i, invoice) in self.invoices.iter().enumerate() {
+            if i > 0 {
+                numbers.push_str(if i == last { " y " } else { ", " });
+            }
+            numbers.push_str(&invoice.number);
+        }
         Summary {
             invoice_count: self.invoices.len(),
             several_invoices: self.invoices.len() > 1,

@@ -41,10 +41,15 @@ pub fn month_name(date: NaiveDate) -> &'static str {
 /// `viernes, 27 de noviembre de 2026`.
 pub fn date_long(date: NaiveDate) -> String {
     let mut s = String::with_capacity(40);
+    push_date_long(&mut s, date);
+    s
+}
+
+/// Appends [`date_long`].
+pub(crate) fn push_date_long(s: &mut String, date: NaiveDate) {
     s.push_str(weekday_name(date.weekday()));
     s.push_str(", ");
-    push_date_text(&mut s, date);
-    s
+    push_date_text(s, date);
 }
 
 /// `27 de noviembre de 2026`: for running text and letter dates.
@@ -55,7 +60,7 @@ pub fn date_text(date: NaiveDate) -> String {
 }
 
 /// Appends `27 de noviembre de 2026` (written by hand: `format!` costs more than the date).
-fn push_date_text(s: &mut String, date: NaiveDate) {
+pub(crate) fn push_date_text(s: &mut String, date: NaiveDate) {
     push_int(s, i64::from(date.day()));
     s.push_str(" de ");
     s.push_str(month_name(date));
@@ -85,35 +90,45 @@ fn push_uint(s: &mut String, n: u64) {
             break;
         }
     }
-    for &d in &digits[at..] {
-        s.push(char::from(d));
-    }
+    // ASCII digits: one copy, not a `push` per character.
+    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// `27/11/2026`.
 pub fn date_short(date: NaiveDate) -> String {
+    let mut s = String::with_capacity(10);
+    push_date_short(&mut s, date);
+    s
+}
+
+/// Appends [`date_short`].
+pub(crate) fn push_date_short(s: &mut String, date: NaiveDate) {
     // Written by hand: chrono's `format` interprets its pattern on every call. Years outside
     // 0..=9999, which `%Y` writes with a sign, keep chrono's form.
     if let Ok(year) = u32::try_from(date.year())
         && year <= 9999
     {
-        let mut s = String::with_capacity(10);
-        push_digits(&mut s, date.day(), 2);
-        s.push('/');
-        push_digits(&mut s, date.month(), 2);
-        s.push('/');
-        push_digits(&mut s, year, 4);
-        s
+        let mut b = *b"00/00/0000";
+        put_digits(&mut b[0..2], date.day());
+        put_digits(&mut b[3..5], date.month());
+        put_digits(&mut b[6..10], year);
+        // ASCII digits and slashes: always UTF-8.
+        s.push_str(std::str::from_utf8(&b).unwrap_or_default());
     } else {
-        date.format("%d/%m/%Y").to_string()
+        use std::fmt::Write as _;
+        // Writing into a `String` cannot fail.
+        let _ = write!(s, "{}", date.format("%d/%m/%Y"));
     }
 }
 
-/// The last `width` decimal digits of `n`, zero-padded (`{:0width$}` for `n < 10^width`).
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    for place in (0..width).rev() {
+/// The last `out.len()` decimal digits of `n`, zero-padded, into `out` (`{:0width$}` for
+/// `n < 10^width`).
+pub(crate) fn put_digits(out: &mut [u8], n: u32) {
+    let mut rest = n;
+    for d in out.iter_mut().rev() {
         // A single digit: the cast cannot truncate.
-        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+        *d = b'0' + (rest % 10) as u8;
+        rest /= 10;
     }
 }
 
@@ -143,16 +158,21 @@ pub fn parse_iso(s: &str) -> Option<NaiveDate> {
 ///
 /// The form used in running text: "el viernes 27 de noviembre".
 pub fn date_day(date: NaiveDate, today: NaiveDate) -> String {
-    let base = format!(
-        "{} {} de {}",
-        weekday_name(date.weekday()),
-        date.day(),
-        month_name(date)
-    );
-    if date.year() == today.year() {
-        base
-    } else {
-        format!("{base} de {}", date.year())
+    let mut s = String::with_capacity(40);
+    push_date_day(&mut s, date, today);
+    s
+}
+
+/// Appends [`date_day`] (written by hand, like [`push_date_text`]).
+pub(crate) fn push_date_day(s: &mut String, date: NaiveDate, today: NaiveDate) {
+    s.push_str(weekday_name(date.weekday()));
+    s.push(' ');
+    push_int(s, i64::from(date.day()));
+    s.push_str(" de ");
+    s.push_str(month_name(date));
+    if date.year() != today.year() {
+        s.push_str(" de ");
+        push_int(s, i64::from(date.year()));
     }
 }
 
@@ -254,12 +274,25 @@ fn with_days(prefix: &str, n: u64) -> String {
 /// yet due): `vence en tres días`, `vence mañana`, `vence hoy`, `venció ayer`,
 /// `vencida hace tres días`, `vencida hace 45 días`.
 pub fn overdue_words(days_overdue: i64) -> String {
+    let mut s = String::with_capacity(32);
+    push_overdue_words(&mut s, days_overdue);
+    s
+}
+
+/// Appends [`overdue_words`].
+pub(crate) fn push_overdue_words(s: &mut String, days_overdue: i64) {
     match days_overdue {
-        i64::MIN..=-2 => with_days("vence en ", days_overdue.unsigned_abs()),
-        -1 => "vence mañana".to_owned(),
-        0 => "vence hoy".to_owned(),
-        1 => "venció ayer".to_owned(),
-        _ => with_days("vencida hace ", days_overdue.unsigned_abs()),
+        i64::MIN..=-2 => {
+            s.push_str("vence en ");
+            push_days_words(s, days_overdue.unsigned_abs());
+        }
+        -1 => s.push_str("vence mañana"),
+        0 => s.push_str("vence hoy"),
+        1 => s.push_str("venció ayer"),
+        _ => {
+            s.push_str("vencida hace ");
+            push_days_words(s, days_overdue.unsigned_abs());
+        }
     }
 }
 
@@ -291,6 +324,20 @@ mod tests {
             assert_eq!(super::date_text(d), text);
             let long = format!("{}, {text}", weekday_name(d.weekday()));
             assert_eq!(super::date_long(d), long);
+            for today in dates {
+                let base = format!(
+                    "{} {} de {}",
+                    weekday_name(d.weekday()),
+                    d.day(),
+                    month_name(d)
+                );
+                let day = if d.year() == today.year() {
+                    base
+                } else {
+                    format!("{base} de {}", d.year())
+                };
+                assert_eq!(super::date_day(d, today), day);
+            }
         }
         let words = |n: u64| match n {
             1 => "un día".to_owned(),

@@ -218,6 +218,15 @@ pub(crate) struct Written<'a> {
 }
 
 impl<'a> Written<'a> {
+    /// Text made from data, written into the helper's buffer.
+    fn made(buf: &'a str) -> Written<'a> {
+        Written {
+            lead: Cow::Borrowed(""),
+            escaped: Cow::Borrowed(buf),
+            as_is: Cow::Borrowed(""),
+        }
+    }
+
     /// Text made from data.
     fn escaped(text: String) -> Written<'a> {
         Written {
@@ -246,8 +255,11 @@ impl<'a> Written<'a> {
     }
 }
 
-/// The logic of an inline helper: its parameters and the root context in, its text out.
-pub(crate) type Logic = for<'a> fn(&[Arg<'a>], Val<'a>) -> Result<Written<'a>, RenderError>;
+/// The logic of an inline helper: its parameters and the root context in, its text out. The
+/// text it makes is written into the buffer it is given (empty; the caller reuses it, so a
+/// formatted amount or date costs no allocation) and returned borrowed from it.
+pub(crate) type Logic =
+    for<'a> fn(&[Arg<'a>], Val<'a>, &'a mut String) -> Result<Written<'a>, RenderError>;
 
 /// The adapter that makes a [`Logic`] a Handlebars helper: it writes the [`Written`] text,
 /// escaping the data part with the registry's escape function unless escaping is off (plain
@@ -264,7 +276,8 @@ impl HelperDef for Inline {
         out: &mut dyn Output,
     ) -> HelperResult {
         let args: Vec<Arg<'_>> = h.params().iter().map(Arg::from_handlebars).collect();
-        let written = (self.0)(&args, Val::Json(ctx.data()))?;
+        let mut buf = String::new();
+        let written = (self.0)(&args, Val::Json(ctx.data()), &mut buf)?;
         if !written.lead.is_empty() {
             out.write(&written.lead)?;
         }
@@ -283,17 +296,24 @@ impl HelperDef for Inline {
 }
 
 /// `{{money amount currency}}` → `1.234,56 €` (es-ES), `$1,234.56` (es-MX), `1,234.56 EUR`.
-fn money_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn money_helper<'a>(
+    h: &[Arg<'a>],
+    ctx: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let amount = decimal_param(h, 0, "money")?;
     let currency = str_param(h, 1, "money")?;
     let locale = root_str(ctx, "locale", "money")?;
-    let s =
-        money::format_money(amount, &currency, locale).map_err(|e| other(format!("money: {e}")))?;
-    Ok(Written::escaped(s))
+    money::write_money(buf, amount, &currency, locale).map_err(|e| other(format!("money: {e}")))?;
+    Ok(Written::made(buf))
 }
 
 /// `{{percent rate}}` → `10,15 %` (es-ES), `10.15%` (es-MX).
-fn percent_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn percent_helper<'a>(
+    h: &[Arg<'a>],
+    ctx: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let rate = decimal_param(h, 0, "percent")?;
     let locale = root_str(ctx, "locale", "percent")?;
     let s = money::format_percent(rate, locale).map_err(|e| other(format!("percent: {e}")))?;
@@ -301,35 +321,59 @@ fn percent_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, Render
 }
 
 /// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
-fn date_long_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn date_long_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_long")?;
-    Ok(Written::escaped(dates::date_long(d)))
+    dates::push_date_long(buf, d);
+    Ok(Written::made(buf))
 }
 
 /// `{{date_short due_date}}` → `27/11/2026`.
-fn date_short_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn date_short_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_short")?;
-    Ok(Written::escaped(dates::date_short(d)))
+    dates::push_date_short(buf, d);
+    Ok(Written::made(buf))
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
-fn date_text_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn date_text_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_text")?;
-    Ok(Written::escaped(dates::date_text(d)))
+    dates::push_date_text(buf, d);
+    Ok(Written::made(buf))
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
-fn date_day_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn date_day_helper<'a>(
+    h: &[Arg<'a>],
+    ctx: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let d = date_param(h, 0, "date_day")?;
     let today = root_field(ctx, "today")
         .and_then(parse_date)
         .ok_or_else(|| other("date_day: the context has no valid `today`".to_owned()))?;
-    Ok(Written::escaped(dates::date_day(d, today)))
+    dates::push_date_day(buf, d, today);
+    Ok(Written::made(buf))
 }
 
 /// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
 /// element (or each element, if it is a date).
-fn date_list_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn date_list_helper<'a>(
+    h: &[Arg<'a>],
+    ctx: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let p = param(h, 0, "date_list")?;
     let items = p
         .value
@@ -351,19 +395,32 @@ fn date_list_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, Rend
 }
 
 /// `{{overdue days_overdue}}` → `vence mañana`, `vence hoy`, `vencida hace tres días`.
-fn overdue_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn overdue_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "overdue")?;
-    Ok(Written::escaped(dates::overdue_words(n)))
+    dates::push_overdue_words(buf, n);
+    Ok(Written::made(buf))
 }
 
 /// `{{ago days}}` → `hoy`, `ayer`, `hace tres días`.
-fn ago_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn ago_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "ago")?;
     Ok(Written::escaped(dates::ago_words(n)))
 }
 
 /// `{{number_words 3}}` → `tres` (digits above twenty).
-fn number_words_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn number_words_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let n = int_param(h, 0, "number_words")?;
     let s = u64::try_from(n).map_or_else(|_| n.to_string(), dates::number_words);
     Ok(Written::escaped(s))
@@ -383,26 +440,39 @@ fn plural_choice<'a, 'v>(
 }
 
 /// `{{count summary.invoice_count "factura" "facturas"}}` → `1 factura`, `3 facturas`.
-fn count_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn count_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    buf: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let (n, form) = plural_choice(h, "count")?;
-    let mut written = Written::param(form);
+    let Written { escaped, as_is, .. } = Written::param(form);
     // The number is data; a form from data follows it in the same escaped text.
-    let mut text = String::with_capacity(24 + written.escaped.len());
-    dates::push_int(&mut text, n);
-    text.push(' ');
-    text.push_str(&written.escaped);
-    written.escaped = Cow::Owned(text);
-    Ok(written)
+    dates::push_int(buf, n);
+    buf.push(' ');
+    buf.push_str(&escaped);
+    Ok(Written {
+        as_is,
+        ..Written::made(buf)
+    })
 }
 
 /// `{{plural summary.invoice_count "la factura" "las facturas"}}` → the form only.
-fn plural_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn plural_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let (_, form) = plural_choice(h, "plural")?;
     Ok(Written::param(form))
 }
 
 /// `{{usted "Le escribimos" "Te escribimos"}}`: the first text for usted, the second for tú.
-fn usted_helper<'a>(h: &[Arg<'a>], ctx: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn usted_helper<'a>(
+    h: &[Arg<'a>],
+    ctx: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     let tuteo = root_field(ctx, "tuteo")
         .and_then(Val::as_bool)
         .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
@@ -447,17 +517,25 @@ fn pad_common<'a>(
 }
 
 /// `{{pad number 14}}`: left-aligned in 14 characters (for plain-text tables).
-fn pad_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn pad_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     pad_common(h, "pad", false)
 }
 
 /// `{{padl (money balance currency) 14}}`: right-aligned in 14 characters.
-fn padl_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn padl_helper<'a>(
+    h: &[Arg<'a>],
+    _: Val<'a>,
+    _: &'a mut String,
+) -> Result<Written<'a>, RenderError> {
     pad_common(h, "padl", true)
 }
 
 /// `{{#if (eq owner_alert.kind "dispute")}}`: true when both values are equal.
-fn eq_helper<'a>(h: &[Arg<'a>], _: Val<'a>) -> Result<Written<'a>, RenderError> {
+fn eq_helper<'a>(h: &[Arg<'a>], _: Val<'a>, _: &'a mut String) -> Result<Written<'a>, RenderError> {
     let a = param(h, 0, "eq")?;
     let b = param(h, 1, "eq")?;
     let same = if a.value.same(b.value) { "true" } else { "" };

@@ -14,6 +14,7 @@ pub mod dates;
 pub mod defaults;
 pub mod helpers;
 mod inline;
+mod iso;
 pub mod lint;
 pub mod money;
 pub mod sample;
@@ -283,6 +284,15 @@ fn output_of(name: &str) -> usize {
     }
 }
 
+/// How a template's output is tidied, by its name.
+fn format_of(name: &str) -> Format {
+    match output_of(name) {
+        1 => Format::Html,
+        _ if name.ends_with(".subject") => Format::Line,
+        _ => Format::Text,
+    }
+}
+
 /// An empty registry for output `i`: 0 plain text, 1 HTML, 2 Telegram.
 fn registry_for(i: usize) -> Handlebars<'static> {
     match i {
@@ -394,8 +404,11 @@ impl Renderer {
             name.clear();
             name.push_str(kind);
             name.push_str(suffix);
-            if self.has_template(&name) {
-                self.render_data(&name, &data).map(Some)
+            // A compiled template is rendered without looking for its source first.
+            if let Some(out) = self.render_compiled(&name, &data) {
+                Ok(Some(out))
+            } else if self.has_template(&name) {
+                self.render_handlebars(&name, &data).map(Some)
             } else if required {
                 Err(RenderError::Missing {
                     name: name.clone(),
@@ -437,30 +450,37 @@ impl Renderer {
         self.render_data(name, &Data::Json(data))
     }
 
+    /// Template `name` rendered by its compiled program, tidied; `None` if it has none or
+    /// the program gives it back to Handlebars.
+    fn render_compiled(&self, name: &str, data: &Data<'_>) -> Option<String> {
+        let fast = self.fast.get_or_init(|| Fast::new(self));
+        let program = fast.programs.get(name)?;
+        // The program writes into a buffer kept by the thread (no allocation and growth
+        // per part); `tidy` copies the result out at its size.
+        thread_local! {
+            static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+        }
+        let mut raw = SCRATCH.take();
+        raw.clear();
+        let ran = compiled::run(program, data.val(), &mut raw);
+        let tidied = ran.is_ok().then(|| tidy_str(&raw, format_of(name)));
+        SCRATCH.set(raw);
+        tidied
+    }
+
     fn render_data(&self, name: &str, data: &Data<'_>) -> Result<String, RenderError> {
+        match self.render_compiled(name, data) {
+            Some(out) => Ok(out),
+            None => self.render_handlebars(name, data),
+        }
+    }
+
+    /// Template `name` rendered by Handlebars (no program, or one that gave it back).
+    fn render_handlebars(&self, name: &str, data: &Data<'_>) -> Result<String, RenderError> {
         let i = output_of(name);
         let hb = [&self.text, &self.html, &self.telegram][i];
-        let format = match i {
-            1 => Format::Html,
-            _ if name.ends_with(".subject") => Format::Line,
-            _ => Format::Text,
-        };
+        let format = format_of(name);
         let fast = self.fast.get_or_init(|| Fast::new(self));
-        if let Some(program) = fast.programs.get(name) {
-            // The program writes into a buffer kept by the thread (no allocation and growth
-            // per part); `tidy` copies the result out at its size.
-            thread_local! {
-                static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
-            }
-            let mut raw = SCRATCH.take();
-            raw.clear();
-            let ran = compiled::run(program, data.val(), &mut raw);
-            let tidied = ran.is_ok().then(|| tidy_str(&raw, format));
-            SCRATCH.set(raw);
-            if let Some(tidied) = tidied {
-                return Ok(tidied);
-            }
-        }
         let data = data.json()?;
         // The error, if any, from the original templates: it names the partial's own file.
         let raw = match fast.registries.as_ref().map(|f| f[i].render(name, data)) {
@@ -596,22 +616,37 @@ fn tidy_str(raw: &str, format: Format) -> String {
             out
         }
         Format::Text => {
-            let mut out = String::with_capacity(raw.len());
+            let body = raw.trim();
+            let mut out = String::with_capacity(body.len() + 1);
             let mut blank = 0;
             // Lines split at each `\n` by a byte scan (`str::lines` checks every match with a
-            // `memcmp` call); `trim_end` drops a `\r` as `lines` would.
-            for line in lines(raw.trim()).map(str::trim_end) {
-                if line.is_empty() {
+            // `memcmp` call); `trim_end` drops a `\r` as `lines` would. Lines that stay as
+            // they are (most) are copied in runs, one copy for many lines: only a line with
+            // trailing whitespace, a second blank line or the last line ends a run.
+            let mut run = 0;
+            for line in lines(body) {
+                let start = line.as_ptr() as usize - body.as_ptr() as usize;
+                let end = start + line.len();
+                let kept = line.trim_end();
+                let skip = if kept.is_empty() {
                     blank += 1;
-                    if blank > 1 {
-                        continue;
-                    }
+                    blank > 1
                 } else {
                     blank = 0;
+                    false
+                };
+                if !skip && kept.len() == line.len() && end < body.len() {
+                    // Unchanged and followed by its `\n`: part of the run.
+                    continue;
                 }
-                out.push_str(line);
-                out.push('\n');
+                out.push_str(&body[run..start]);
+                if !skip {
+                    out.push_str(kept);
+                    out.push('\n');
+                }
+                run = (end + 1).min(body.len());
             }
+            out.push_str(&body[run..]);
             out
         }
     }
@@ -622,7 +657,9 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = (!s.is_empty()).then_some(s);
     std::iter::from_fn(move || {
         let r = rest?;
-        match r.bytes().position(|b| b == b'\n') {
+        // `memchr` scans a word (or a vector) at a time: plain text is a few kilobytes per
+        // message, byte by byte it was most of `tidy`.
+        match memchr::memchr(b'\n', r.as_bytes()) {
             Some(at) => {
                 rest = Some(&r[at + 1..]).filter(|t| !t.is_empty());
                 Some(&r[..at])

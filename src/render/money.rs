@@ -147,8 +147,14 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
     if amount.is_sign_negative() && !rounded.is_zero() {
         out.push('-');
     }
+    // Whole units and the fraction: in 64 bits when they fit (every real amount), a 128-bit
+    // division being a library call per digit.
+    let (whole, fraction) = match (u64::try_from(units), u64::try_from(pow)) {
+        (Ok(u), Ok(p)) => (u128::from(u / p), u128::from(u % p)),
+        _ => (units / pow, units % pow),
+    };
     let mut digits = [0u8; 40];
-    let int = digits_of(units / pow, &mut digits);
+    let int = digits_of(whole, &mut digits);
     for (i, d) in int.iter().enumerate() {
         if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(locale.group);
@@ -158,7 +164,7 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
     if decimals > 0 {
         out.push(locale.decimal);
         let mut frac_digits = [0u8; 40];
-        let frac = digits_of(units % pow, &mut frac_digits);
+        let frac = digits_of(fraction, &mut frac_digits);
         for _ in frac.len()..decimals as usize {
             out.push('0');
         }
@@ -169,12 +175,25 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
 /// The decimal digits of `n` (`"0"` for zero), written at the end of `buf`.
 fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
     let mut at = buf.len();
+    // 128-bit divisions (a library call each) only while the rest does not fit in 64 bits,
+    // which no real amount reaches.
+    let mut small = loop {
+        match u64::try_from(n) {
+            Ok(small) => break small,
+            Err(_) => {
+                at -= 1;
+                // `n % 10` is below ten: the cast cannot truncate.
+                buf[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+    };
     loop {
         at -= 1;
-        // `n % 10` is below ten: the cast cannot truncate.
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        // `small % 10` is below ten: the cast cannot truncate.
+        buf[at] = b'0' + (small % 10) as u8;
+        small /= 10;
+        if small == 0 {
             return &buf[at..];
         }
     }
@@ -221,23 +240,34 @@ fn write_number_slow(
 /// assert_eq!(format_money(a, "EUR", "es-MX").unwrap(), "1,234.56 EUR");
 /// ```
 pub fn format_money(amount: Decimal, currency: &str, locale: &str) -> Result<String, MoneyError> {
+    let mut out = String::with_capacity(32);
+    write_money(&mut out, amount, currency, locale)?;
+    Ok(out)
+}
+
+/// [`format_money`] appended to `out` (nothing written on an error).
+pub(crate) fn write_money(
+    out: &mut String,
+    amount: Decimal,
+    currency: &str,
+    locale: &str,
+) -> Result<(), MoneyError> {
     let loc = Locale::find(locale)?;
     let decimals = currency_decimals(currency)?;
-    let mut out = String::with_capacity(32);
     if loc.home_currency.eq_ignore_ascii_case(currency) {
         let (before, after) = loc
             .home_pattern
             .split_once("{}")
             .unwrap_or((loc.home_pattern, ""));
         out.push_str(before);
-        write_number(&mut out, amount, loc, decimals);
+        write_number(out, amount, loc, decimals);
         out.push_str(after);
     } else {
-        write_number(&mut out, amount, loc, decimals);
+        write_number(out, amount, loc, decimals);
         out.push(' ');
         out.extend(currency.chars().map(|c| c.to_ascii_uppercase()));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Formats a percentage with the locale's decimal mark and two decimals (`10,15 %`, `10.15%`).

@@ -384,7 +384,7 @@ impl RenderContext {
             .map_or_else(|| "EUR".to_owned(), |i| i.currency.clone());
         let first_balance = invoices.first().map_or(Decimal::ZERO, |i| i.balance);
         let mut ctx = RenderContext {
-            business,
+            business: std::sync::Arc::new(business),
             client,
             contact,
             tuteo: false,

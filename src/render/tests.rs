@@ -601,3 +601,77 @@ fn tidy_lines_split_like_str_lines() {
         assert_eq!(ours, std, "{s:?}");
     }
 }
+
+/// Plain-text `tidy` (copying unchanged lines in runs) gives exactly the line-by-line form:
+/// trailing whitespace dropped, blank runs kept to one, ends trimmed, one final newline.
+#[test]
+fn tidy_text_copies_runs_like_line_by_line() {
+    fn line_by_line(raw: &str) -> String {
+        let mut out = String::new();
+        let mut blank = 0;
+        for line in raw.trim().lines().map(str::trim_end) {
+            if line.is_empty() {
+                blank += 1;
+                if blank > 1 {
+                    continue;
+                }
+            } else {
+                blank = 0;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+    let pieces = [
+        "a", "bb", "", " ", "  ", "\t", "\r", "\u{a0}", "é", "x y", "\n", "\n\n", "\r\n",
+    ];
+    let mut checked = 0;
+    // Every sequence of up to four pieces, each followed by a newline or not.
+    let n = pieces.len();
+    for len in 0..=4u32 {
+        for code in 0..(2 * n).pow(len) {
+            let mut raw = String::new();
+            let mut c = code;
+            for _ in 0..len {
+                let (piece, newline) = (pieces[c % n], (c / n) % 2 == 1);
+                c /= 2 * n;
+                raw.push_str(piece);
+                if newline {
+                    raw.push('\n');
+                }
+            }
+            assert_eq!(
+                super::tidy_str(&raw, super::Format::Text),
+                line_by_line(&raw),
+                "{raw:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100_000, "{checked}");
+}
+
+/// `summary.numbers` lists the invoice numbers as Spanish running text.
+#[test]
+fn summary_numbers_are_running_text() {
+    let ctx = RenderContext::sample(Sample::B2bSpain, "second");
+    let line = ctx.invoices[0].clone();
+    let mut ctx = ctx;
+    for (count, want) in [
+        (0, ""),
+        (1, "F-1"),
+        (2, "F-1 y F-2"),
+        (3, "F-1, F-2 y F-3"),
+        (4, "F-1, F-2, F-3 y F-4"),
+    ] {
+        ctx.invoices = (1..=count)
+            .map(|n| {
+                let mut l = line.clone();
+                l.number = format!("F-{n}");
+                l
+            })
+            .collect();
+        assert_eq!(ctx.summary().numbers, want, "{count}");
+    }
+}

@@ -37,6 +37,7 @@ pub(crate) enum Kind<'a> {
 
 impl<'a> Val<'a> {
     /// What the value is.
+    #[inline(always)]
     pub(crate) fn kind(self) -> Kind<'a> {
         match self {
             Val::Json(v) => match v {
@@ -53,12 +54,13 @@ impl<'a> Val<'a> {
                 What::Num(n) => Kind::Num(n),
                 What::Str(a, b) => Kind::Str(&f.text[*a as usize..*b as usize]),
                 What::Array => Kind::Array,
-                What::Object => Kind::Object,
+                What::Object { .. } => Kind::Object,
             },
         }
     }
 
     /// The text of a string.
+    #[inline(always)]
     pub(crate) fn as_str(self) -> Option<&'a str> {
         match self.kind() {
             Kind::Str(s) => Some(s),
@@ -67,6 +69,7 @@ impl<'a> Val<'a> {
     }
 
     /// A boolean.
+    #[inline]
     pub(crate) fn as_bool(self) -> Option<bool> {
         match self.kind() {
             Kind::Bool(b) => Some(b),
@@ -78,64 +81,29 @@ impl<'a> Val<'a> {
     pub(crate) fn get(self, key: &str) -> Option<Val<'a>> {
         match self {
             Val::Json(v) => v.as_object()?.get(key).map(Val::Json),
-            Val::Flat(f, i) => {
-                if !matches!(f.nodes[i as usize].what, What::Object) {
-                    return None;
-                }
-                // Length and first byte first: most fields differ there, without a memcmp.
-                let (len, first) = (key.len(), key.as_bytes().first());
-                f.children(i)
-                    .find(|&c| {
-                        let k = f.nodes[c as usize].key;
-                        k.len() == len && k.as_bytes().first() == first && k == key
-                    })
-                    .map(|c| Val::Flat(f, c))
-            }
+            Val::Flat(f, i) => f.find(i, key).map(|(c, _)| Val::Flat(f, c)),
         }
     }
 
     /// Field `key` of an object, trying first where `hint` says it was found last time.
     ///
-    /// The compiled programs keep one hint per path segment: a context's shape is fixed by
-    /// its `Serialize`, so a field is nearly always at the same place in its parent (a root
-    /// field at the same position among the root's fields; a nested one at the same node
-    /// offset from its parent), and one comparison replaces a search by name. The hint is
-    /// checked (parent and name), so a wrong one costs only the search.
+    /// The compiled programs keep one hint per path segment: a struct's fields are always
+    /// serialised in the same order, so a field is at the same position among its object's
+    /// fields in every context (whatever the size of the values before it: an invoice with
+    /// or without interest, a list of any length), and one comparison replaces a search by
+    /// name. The hint is checked (by name), so a wrong one costs only the search.
+    #[inline(always)]
     pub(crate) fn get_hinted(self, key: &str, hint: &Hint) -> Option<Val<'a>> {
         let Val::Flat(f, i) = self else {
             return self.get(key);
         };
         let h = hint.at.load(Ordering::Relaxed);
-        let at = if i == 0 {
-            f.root_fields.get(h as usize).copied()
-        } else {
-            i.checked_add(h)
-        };
-        if let Some(c) = at
-            && let Some(n) = f.nodes.get(c as usize)
-            && n.parent == i
-            && hint.names(n, key)
+        if let Some(c) = f.field(i, h)
+            && hint.names(&f.nodes[c as usize], key)
         {
             return Some(Val::Flat(f, c));
         }
-        let found = self.get(key)?;
-        if let Val::Flat(_, c) = found {
-            let h = if i == 0 {
-                f.root_fields
-                    .iter()
-                    .position(|&r| r == c)
-                    .and_then(|p| u32::try_from(p).ok())
-            } else {
-                Some(c - i)
-            };
-            if let Some(h) = h {
-                hint.at.store(h, Ordering::Relaxed);
-                // Only ever compared, never read through.
-                let name = f.nodes[c as usize].key.as_ptr().cast_mut();
-                hint.key.store(name, Ordering::Relaxed);
-            }
-        }
-        Some(found)
+        f.find_and_hint(i, key, hint).map(|c| Val::Flat(f, c))
     }
 
     /// The elements of an array (`None` if not an array).
@@ -160,6 +128,7 @@ impl<'a> Val<'a> {
     }
 
     /// As Handlebars writes it (`JsonRender`).
+    #[inline(always)]
     pub(crate) fn render(self) -> Cow<'a, str> {
         match (self, self.kind()) {
             (_, Kind::Str(s)) => Cow::Borrowed(s),
@@ -170,6 +139,7 @@ impl<'a> Val<'a> {
     }
 
     /// Handlebars' truthiness without `includeZero`.
+    #[inline]
     pub(crate) fn truthy(self) -> bool {
         match self {
             Val::Json(v) => v.is_truthy(false),
@@ -181,7 +151,7 @@ impl<'a> Val<'a> {
                     What::Bool(b) => *b,
                     What::Num(x) => x.as_f64().is_some_and(f64::is_normal),
                     What::Str(a, b) => a != b,
-                    What::Array | What::Object => n.end > i + 1,
+                    What::Array | What::Object { .. } => n.end > i + 1,
                 }
             }
         }
@@ -195,7 +165,7 @@ impl<'a> Val<'a> {
                 What::Array => {
                     Value::Array(f.children(i).map(|c| Val::Flat(f, c).to_json()).collect())
                 }
-                What::Object => Value::Object(
+                What::Object { .. } => Value::Object(
                     f.children(i)
                         .map(|c| {
                             (
@@ -272,7 +242,12 @@ enum What {
     /// Byte range in [`Flat::text`].
     Str(u32, u32),
     Array,
-    Object,
+    /// The node indices of its fields are `Flat::fields[slot..slot + len]` (`u32::MAX` for a
+    /// field not written); the root's are `Flat::root_fields`.
+    Object {
+        slot: u32,
+        len: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -282,15 +257,13 @@ struct Node {
     key: &'static str,
     /// Index after this node's subtree.
     end: u32,
-    /// Index of the parent node (`u32::MAX` for the root).
-    parent: u32,
 }
 
 /// Where a field was found last time (see [`Val::get_hinted`]): shared by every render of a
 /// program, so atomic; only ever a hint.
 #[derive(Debug)]
 pub(crate) struct Hint {
-    /// Position among the root's fields, or offset from the parent node.
+    /// Position among its object's fields.
     at: AtomicU32,
     /// Address of the field name (a `&'static str` of the context's `Serialize`) found
     /// there: the same address and length is the same name, without comparing bytes.
@@ -306,10 +279,22 @@ impl Hint {
         }
     }
 
-    /// Whether node `n` is named `key` (by address first).
+    /// Whether node `n` is named `key` (by address first; an equal name found by its bytes
+    /// leaves its address, so the next comparison is by address).
+    #[inline(always)]
     fn names(&self, n: &Node, key: &str) -> bool {
-        n.key.len() == key.len()
-            && (std::ptr::eq(n.key.as_ptr(), self.key.load(Ordering::Relaxed)) || n.key == key)
+        if n.key.len() != key.len() {
+            return false;
+        }
+        if std::ptr::eq(n.key.as_ptr(), self.key.load(Ordering::Relaxed)) {
+            return true;
+        }
+        let same = n.key == key;
+        if same {
+            // Only ever compared, never read through.
+            self.key.store(n.key.as_ptr().cast_mut(), Ordering::Relaxed);
+        }
+        same
     }
 }
 
@@ -325,8 +310,11 @@ impl Default for Hint {
 pub(crate) struct Flat {
     nodes: Vec<Node>,
     text: String,
-    /// The root object's fields, in order.
+    /// The root object's fields, in order (the context's, then the extra one).
     root_fields: Vec<u32>,
+    /// Every other object's fields, by position: a run of slots per object (see
+    /// [`What::Object`]).
+    fields: Vec<u32>,
 }
 
 impl Flat {
@@ -339,7 +327,7 @@ impl Flat {
     ) -> Option<Flat> {
         // The buffers of the thread's previous context (see `Drop`), emptied: a context's
         // nodes take about ten kilobytes, too many to allocate and free per message.
-        let (mut nodes, mut text, mut root_fields) = SPARE
+        let (mut nodes, mut text, mut root_fields, mut fields) = SPARE
             .try_with(std::cell::Cell::take)
             .ok()
             .flatten()
@@ -348,15 +336,18 @@ impl Flat {
                     Vec::with_capacity(256),
                     String::with_capacity(2048),
                     Vec::with_capacity(32),
+                    Vec::with_capacity(256),
                 )
             });
         nodes.clear();
         text.clear();
         root_fields.clear();
+        fields.clear();
         let mut flat = Flat {
             nodes,
             text,
             root_fields,
+            fields,
         };
         value
             .serialize(Builder {
@@ -365,7 +356,7 @@ impl Flat {
                 parent: u32::MAX,
             })
             .ok()?;
-        if !matches!(flat.nodes.first()?.what, What::Object) {
+        if !matches!(flat.nodes.first()?.what, What::Object { .. }) {
             return None;
         }
         extra
@@ -398,6 +389,62 @@ impl Flat {
         })
     }
 
+    /// The node of the field at position `at` among object `i`'s fields.
+    #[inline(always)]
+    fn field(&self, i: u32, at: u32) -> Option<u32> {
+        if i == 0 {
+            return self.root_fields.get(at as usize).copied();
+        }
+        match self.nodes.get(i as usize)?.what {
+            What::Object { slot, len } if at < len => self
+                .fields
+                .get(slot as usize + at as usize)
+                .copied()
+                .filter(|&c| c != u32::MAX),
+            _ => None,
+        }
+    }
+
+    /// The fields of object `i` by position (`u32::MAX`: not written); empty if not an object.
+    fn field_slots(&self, i: u32) -> &[u32] {
+        if i == 0 {
+            return &self.root_fields;
+        }
+        match self.nodes.get(i as usize).map(|n| &n.what) {
+            Some(What::Object { slot, len }) => self
+                .fields
+                .get(*slot as usize..*slot as usize + *len as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Field `key` of object `i`: its node and its position among the object's fields.
+    fn find(&self, i: u32, key: &str) -> Option<(u32, u32)> {
+        // Length and first byte first: most fields differ there, without a memcmp.
+        let (len, first) = (key.len(), key.as_bytes().first());
+        let (pos, c) = self.field_slots(i).iter().enumerate().find(|&(_, &c)| {
+            self.nodes.get(c as usize).is_some_and(|n| {
+                let k = n.key;
+                k.len() == len && k.as_bytes().first() == first && k == key
+            })
+        })?;
+        Some((*c, u32::try_from(pos).ok()?))
+    }
+
+    /// [`Flat::find`], remembering the position in `hint`: the rare path of
+    /// [`Val::get_hinted`], kept out of line so that the usual one stays small.
+    #[cold]
+    #[inline(never)]
+    fn find_and_hint(&self, i: u32, key: &str, hint: &Hint) -> Option<u32> {
+        let (c, h) = self.find(i, key)?;
+        hint.at.store(h, Ordering::Relaxed);
+        // Only ever compared, never read through.
+        let name = self.nodes[c as usize].key.as_ptr().cast_mut();
+        hint.key.store(name, Ordering::Relaxed);
+        Some(c)
+    }
+
     fn push(&mut self, key: &'static str, parent: u32, what: What) -> usize {
         let at = self.nodes.len();
         let index = u32::try_from(at).unwrap_or(u32::MAX);
@@ -408,7 +455,6 @@ impl Flat {
             what,
             key,
             end: index.saturating_add(1),
-            parent,
         });
         at
     }
@@ -426,7 +472,7 @@ impl Flat {
 }
 
 /// Buffers of a dropped [`Flat`], for the thread's next one.
-type Spare = (Vec<Node>, String, Vec<u32>);
+type Spare = (Vec<Node>, String, Vec<u32>, Vec<u32>);
 
 thread_local! {
     static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
@@ -438,6 +484,7 @@ impl Drop for Flat {
             std::mem::take(&mut self.nodes),
             std::mem::take(&mut self.text),
             std::mem::take(&mut self.root_fields),
+            std::mem::take(&mut self.fields),
         );
         // Past the thread's end (its locals gone) the buffers are simply freed.
         let _ = SPARE.try_with(|s| s.set(Some(spare)));
@@ -473,6 +520,8 @@ struct Builder<'f> {
 struct Compound<'f> {
     flat: &'f mut Flat,
     at: usize,
+    /// Fields of an object written so far.
+    written: u32,
 }
 
 impl Compound<'_> {
@@ -585,6 +634,7 @@ impl<'f> ser::Serializer for Builder<'f> {
         Ok(Compound {
             flat: self.flat,
             at,
+            written: 0,
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<Compound<'f>, Unsupported> {
@@ -609,11 +659,22 @@ impl<'f> ser::Serializer for Builder<'f> {
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'f>, Unsupported> {
-        let at = self.flat.push(self.key, self.parent, What::Object);
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'f>, Unsupported> {
+        let slot = u32::try_from(self.flat.fields.len()).map_err(|_| Unsupported)?;
+        let len32 = u32::try_from(len).map_err(|_| Unsupported)?;
+        let at = self
+            .flat
+            .push(self.key, self.parent, What::Object { slot, len: len32 });
+        // The root's fields (and the extra one) are listed in `root_fields` instead.
+        if at != 0 {
+            self.flat
+                .fields
+                .resize(self.flat.fields.len() + len, u32::MAX);
+        }
         Ok(Compound {
             flat: self.flat,
             at,
+            written: 0,
         })
     }
     fn serialize_struct_variant(
@@ -674,6 +735,18 @@ impl ser::SerializeStruct for Compound<'_> {
         v: &T,
     ) -> Result<(), Unsupported> {
         let parent = self.index();
+        if parent != 0 {
+            // serde gives a struct's number of fields up front; more is not a struct.
+            let What::Object { slot, len } = self.flat.nodes[self.at].what else {
+                return Err(Unsupported);
+            };
+            if self.written >= len {
+                return Err(Unsupported);
+            }
+            let node = u32::try_from(self.flat.nodes.len()).map_err(|_| Unsupported)?;
+            self.flat.fields[(slot + self.written) as usize] = node;
+        }
+        self.written += 1;
         v.serialize(Builder {
             flat: self.flat,
             key,
@@ -706,7 +779,7 @@ mod tests {
                     }
                     let flat = Flat::of(&ctx, "summary", &ctx.summary()).unwrap();
                     for (i, n) in flat.nodes.iter().enumerate() {
-                        if !matches!(n.what, What::Object) {
+                        if !matches!(n.what, What::Object { .. }) {
                             continue;
                         }
                         let obj = Val::Flat(&flat, u32::try_from(i).unwrap());

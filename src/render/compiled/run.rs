@@ -45,6 +45,8 @@ struct Scope<'a> {
     base: Val<'a>,
     /// A partial's hash values: block parameters for everything inside it.
     params: &'a [(String, Value)],
+    /// This scope or an enclosing one has hash values (most have none: no search).
+    any_params: bool,
     /// `base` is really `base` plus the hash values of this or an enclosing partial: fine
     /// for names (the hash values answer as parameters first), not as a whole value.
     merged: bool,
@@ -63,6 +65,9 @@ impl<'a> Scope<'a> {
     }
 
     fn param(&self, name: &str) -> Option<Val<'a>> {
+        if !self.any_params {
+            return None;
+        }
         let mut s = Some(self);
         while let Some(scope) = s {
             if let Some((_, v)) = scope.params.iter().find(|(k, _)| k == name) {
@@ -89,6 +94,7 @@ impl<'a> Scope<'a> {
         Scope {
             base,
             params: &[],
+            any_params: self.any_params,
             merged: false,
             locals: Some(locals),
             partial_block: PartialBlock::Inherit,
@@ -107,21 +113,32 @@ pub(in crate::render) fn run(
     let root = Scope {
         base: data,
         params: &[],
+        any_params: false,
         merged: false,
         locals: None,
         partial_block: PartialBlock::Inherit,
         parent: None,
     };
-    Runner {
+    let runner = Runner {
         root: data,
         escape: program.escape,
-    }
-    .ops(&program.ops, &root, out)
+        buffers: std::cell::RefCell::new(BUFFERS.take()),
+    };
+    let ran = runner.ops(&program.ops, &root, out);
+    BUFFERS.set(runner.buffers.into_inner());
+    ran
+}
+
+thread_local! {
+    /// The helpers' text buffers, kept by the thread from one program's run to the next.
+    static BUFFERS: std::cell::Cell<Vec<String>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 struct Runner<'d> {
     root: Val<'d>,
     escape: Escape,
+    /// Empty buffers for the helpers' texts (see [`helpers::Logic`]).
+    buffers: std::cell::RefCell<Vec<String>>,
 }
 
 /// Most arguments a helper call can have here (more: Handlebars renders the template).
@@ -189,6 +206,9 @@ impl<'d> Runner<'d> {
                     } else {
                         otherwise
                     };
+                    if let Got::Made(Value::String(text)) = c.value {
+                        self.give_back(text);
+                    }
                     self.ops(branch, scope, out)?;
                 }
                 Op::Each {
@@ -262,6 +282,7 @@ impl<'d> Runner<'d> {
         let mut inner = Scope {
             base: scope.base,
             params: &params,
+            any_params: scope.any_params || !params.is_empty(),
             merged: scope.merged || !params.is_empty(),
             locals: scope.locals.clone(),
             partial_block: PartialBlock::Inherit,
@@ -269,16 +290,25 @@ impl<'d> Runner<'d> {
         };
         // The block is rendered first, in the partial's scope, where `@partial-block` is
         // still the enclosing partial's.
+        // Into a reused buffer: a layout's block is a whole HTML body, which a new string
+        // would reach by doubling several times per message.
         let content = match block {
             Some(ops) => {
-                let mut s = String::new();
-                self.ops(ops, &inner, &mut s)?;
+                let mut s = self.buffer();
+                if let Err(e) = self.ops(ops, &inner, &mut s) {
+                    self.give_back(s);
+                    return Err(e);
+                }
                 Some(s)
             }
             None => None,
         };
         inner.partial_block = PartialBlock::Own(content.as_deref());
-        self.ops(body, &inner, out)
+        let ran = self.ops(body, &inner, out);
+        if let Some(s) = content {
+            self.give_back(s);
+        }
+        ran
     }
 
     /// Calls helper `logic` on `args` and hands what it writes to `f`. Up to [`MAX_ARGS`]
@@ -293,31 +323,88 @@ impl<'d> Runner<'d> {
         if args.len() > MAX_ARGS {
             return Err(Fallback);
         }
-        // Subexpressions' texts first (they own their value), then every argument read in
-        // place: no `Evaluated` is built or moved for a plain path or literal.
-        let mut made: [Option<Value>; MAX_ARGS] = [None, None, None, None];
-        for (slot, a) in made.iter_mut().zip(args) {
-            if let Arg::Sub(logic, sub) = a {
-                *slot = Some(Value::String(self.sub_text(*logic, sub, scope)?));
-            }
-        }
         let mut params = [helpers::Arg {
             value: Val::Json(&NULL),
             path: None,
             missing: true,
         }; MAX_ARGS];
+        if !args.iter().any(|a| matches!(a, Arg::Sub(..))) {
+            // The usual call: every argument read in place.
+            for (param, a) in params.iter_mut().zip(args) {
+                *param = self.read(a, scope)?;
+            }
+            return self.invoke(logic, &params[..args.len()], f);
+        }
+        // Subexpressions' texts first (they own their value), then the other arguments.
+        let mut made: [Option<Value>; MAX_ARGS] = [None, None, None, None];
+        let mut result = Ok(());
+        for (slot, a) in made.iter_mut().zip(args) {
+            if let Arg::Sub(logic, sub) = a {
+                match self.sub_text(*logic, sub, scope) {
+                    Ok(text) => *slot = Some(Value::String(text)),
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+        }
         for ((param, a), made) in params.iter_mut().zip(args).zip(&made) {
+            if result.is_err() {
+                break;
+            }
             *param = match (a, made) {
                 (_, Some(v)) => helpers::Arg {
                     value: Val::Json(v),
                     path: None,
                     missing: false,
                 },
-                _ => self.read(a, scope)?,
+                _ => match self.read(a, scope) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                },
             };
         }
-        let written = logic(&params[..args.len()], self.root).map_err(|_| Fallback)?;
-        Ok(f(written))
+        let called = result.and_then(|()| self.invoke(logic, &params[..args.len()], f));
+        for v in made {
+            if let Some(Value::String(text)) = v {
+                self.give_back(text);
+            }
+        }
+        called
+    }
+
+    /// Calls `logic` with a buffer for its text and hands what it writes to `f`.
+    fn invoke<R>(
+        &self,
+        logic: helpers::Logic,
+        params: &[helpers::Arg<'_>],
+        f: impl FnOnce(Written<'_>) -> R,
+    ) -> Result<R, Fallback> {
+        let mut buf = self.buffer();
+        let result = logic(params, self.root, &mut buf)
+            .map(f)
+            .map_err(|_| Fallback);
+        self.give_back(buf);
+        result
+    }
+
+    /// An empty buffer for a helper's text.
+    fn buffer(&self) -> String {
+        self.buffers.borrow_mut().pop().unwrap_or_default()
+    }
+
+    /// A buffer (a helper's, a subexpression's text) to use again, emptied.
+    fn give_back(&self, mut buf: String) {
+        buf.clear();
+        let mut buffers = self.buffers.borrow_mut();
+        // A few suffice (subexpressions nest at most a couple deep).
+        if buffers.len() < 8 {
+            buffers.push(buf);
+        }
     }
 
     /// A subexpression's text, unescaped: Handlebars turns escaping off for it.
@@ -328,10 +415,7 @@ impl<'d> Runner<'d> {
         scope: &Scope<'_>,
     ) -> Result<String, Fallback> {
         self.call(logic, args, scope, |w| {
-            if w.as_is.is_empty() && w.lead.is_empty() {
-                return w.escaped.into_owned();
-            }
-            let mut s = String::with_capacity(w.lead.len() + w.escaped.len() + w.as_is.len());
+            let mut s = self.buffer();
             s.push_str(&w.lead);
             s.push_str(&w.escaped);
             s.push_str(&w.as_is);
@@ -340,6 +424,7 @@ impl<'d> Runner<'d> {
     }
 
     /// A path or literal argument, read in place (a subexpression: [`Self::arg`]).
+    #[inline]
     fn read<'a>(&self, a: &'a Arg, scope: &'a Scope<'a>) -> Result<helpers::Arg<'a>, Fallback>
     where
         'd: 'a,
@@ -384,6 +469,7 @@ impl<'d> Runner<'d> {
         })
     }
     /// The value at `p`, `None` if missing, like `Context::navigate`.
+    #[inline]
     fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<Val<'a>>, Fallback>
     where
         'd: 'a,
@@ -422,6 +508,7 @@ impl<'d> Runner<'d> {
         }
     }
 
+    #[inline]
     fn write_escaped(&self, s: &str, escape: bool, out: &mut String) {
         match (escape, self.escape) {
             (false, _) | (_, Escape::None) => out.push_str(s),
@@ -432,6 +519,7 @@ impl<'d> Runner<'d> {
 }
 
 /// `segs` under `v`, like Handlebars' `get_data`: a list takes numbers only.
+#[inline(always)]
 fn walk<'a>(v: Val<'a>, segs: &[Seg]) -> Result<Option<Val<'a>>, Fallback> {
     let mut cur = v;
     for s in segs {
