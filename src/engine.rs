@@ -51,8 +51,9 @@ pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Pl
     let mut plan = Plan::default();
     // The other ranges' plans, in client order.
     let mut later = Vec::new();
-    store::snapshot::plan_in_ranges(
+    store::snapshot::in_ranges(
         store.conn(),
+        store::snapshot::RangeRead::Plan,
         now,
         config.limits.planning_threads,
         |file| {

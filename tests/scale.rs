@@ -478,8 +478,9 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
     let caller = std::thread::current().id();
     let ids = std::cell::RefCell::new(Vec::new());
     let mut ranges = Vec::new();
-    snapshot::plan_in_ranges(
+    snapshot::in_ranges(
         store.conn(),
+        snapshot::RangeRead::Plan,
         now,
         3,
         |f| {
@@ -512,8 +513,9 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
     // another's): the two others' counts, each after its items.
     assert_eq!(ranges, vec![(200, 400), (200, 600)]);
     let mut seen = 0;
-    let err = snapshot::plan_in_ranges(
+    let err = snapshot::in_ranges(
         store.conn(),
+        snapshot::RangeRead::Plan,
         now,
         2,
         |_| {
@@ -526,8 +528,9 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
     )
     .unwrap_err();
     assert_eq!(format!("{err:#}"), "stop at the 100th client");
-    let err = snapshot::plan_in_ranges(
+    let err = snapshot::in_ranges(
         store.conn(),
+        snapshot::RangeRead::Plan,
         now,
         2,
         |_| Ok(()),

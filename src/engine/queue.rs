@@ -42,7 +42,7 @@ use crate::store::{self, OutboxMessage, OutboxStatus, Store};
 /// Running it again at the same `now` queues nothing: the outbox keys are taken.
 ///
 /// The book is read and planned in ranges of clients, a thread each
-/// (`limits.planning-threads`, see `store::snapshot::queue_in_ranges`); everything written
+/// (`limits.planning-threads`, see `store::snapshot::in_ranges`); everything written
 /// is written on this thread, in client order, so the outbox is the same for any number.
 pub fn queue_due(
     store: &mut Store,
@@ -71,8 +71,9 @@ pub fn queue_due(
             Ok((file, plan))
         };
         let pass = std::cell::RefCell::new(Pass::default());
-        store::snapshot::queue_in_ranges(
+        store::snapshot::in_ranges(
             tx,
+            store::snapshot::RangeRead::Queue,
             now,
             config.limits.planning_threads,
             |file| {

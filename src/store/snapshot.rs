@@ -32,34 +32,34 @@ fn as_the_planner_sees_it(mut m: OutboxMessage) -> OutboxMessage {
     m
 }
 
-/// [`for_each_client_to_plan_only`] in up to `ranges` ranges of client ids, a thread each
-/// (see `parts`): `mine` gets the first range's files on this thread; `theirs` each other
-/// range's on its thread, with that range's connection, its state and a list of items to hand
-/// over; `then` those items and states, after the first range, in client order.
-pub fn plan_in_ranges<S: Default + Send, T: Send>(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    ranges: usize,
-    mine: impl FnMut(ClientFile) -> Result<()>,
-    theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
-    then: impl FnMut(Handed<T, S>) -> Result<()>,
-) -> Result<()> {
-    let at = (now, to_plan::Purpose::Plan);
-    parts::in_ranges(conn, at, ranges, mine, theirs, then)
+/// Which planning read [`in_ranges`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeRead {
+    /// `plan`'s: [`for_each_client_to_plan_only`].
+    Plan,
+    /// The tick's pass: [`for_each_client_to_queue`]. Inside the caller's write transaction,
+    /// the other ranges read the database as that transaction began.
+    Queue,
 }
 
-/// [`for_each_client_to_queue`] in up to `ranges` ranges, as [`plan_in_ranges`]. Inside the
-/// caller's write transaction, the other ranges read the database as that transaction began.
-pub fn queue_in_ranges<S: Default + Send, T: Send>(
+/// A planning read in up to `ranges` ranges of client ids, a thread each (see `parts`):
+/// `mine` gets the first range's files on this thread; `theirs` each other range's on its
+/// thread, with that range's connection, its state and a list of items to hand over; `then`
+/// those items and states, after the first range, in client order.
+pub fn in_ranges<S: Default + Send, T: Send>(
     conn: &Connection,
+    read: RangeRead,
     now: DateTime<Utc>,
     ranges: usize,
     mine: impl FnMut(ClientFile) -> Result<()>,
     theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
     then: impl FnMut(Handed<T, S>) -> Result<()>,
 ) -> Result<()> {
-    let at = (now, to_plan::Purpose::Queue);
-    parts::in_ranges(conn, at, ranges, mine, theirs, then)
+    let purpose = match read {
+        RangeRead::Plan => to_plan::Purpose::Plan,
+        RangeRead::Queue => to_plan::Purpose::Queue,
+    };
+    parts::in_ranges(conn, (now, purpose), ranges, mine, theirs, then)
 }
 
 /// Reads every client with its contacts, invoices, payments, promises and messages, through
