@@ -47,9 +47,34 @@ pub struct QueueReport {
 /// Plans at `now` without changing anything (the book read and planned in ranges, a thread
 /// each: `limits.planning-threads`).
 pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Plan> {
+    let mut ranges = plan_by_range(store, config, now, |client, plan: &mut Plan| {
+        plan.append(client);
+    })?
+    .into_iter();
+    let mut plan = ranges.next().unwrap_or_default();
+    for range in ranges {
+        plan.append(range);
+    }
+    Ok(plan)
+}
+
+/// Plans at `now` without changing anything, client by client: each client's plan goes to
+/// `add` with the state of its range of clients, on that range's thread (the ranges of
+/// `limits.planning-threads`); the ranges' states come back in client order. So what `add`
+/// makes of the plans (`plan --json` writes their rows) is made on every thread at once.
+pub fn plan_by_range<S: Default + Send>(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+    add: impl Fn(Plan, &mut S) + Sync,
+) -> Result<Vec<S>> {
     let settings = settings_for(store.conn(), config)?;
-    let mut plan = Plan::default();
-    // The other ranges' plans, in client order.
+    let plan_one = |file: &ClientFile, state: &mut S| {
+        let mut plan = Plan::default();
+        planner::plan_into(file, &settings, now, &mut plan);
+        add(plan, state);
+    };
+    let mut first = S::default();
     let mut later = Vec::new();
     store::snapshot::in_ranges(
         store.conn(),
@@ -57,24 +82,22 @@ pub fn plan_now(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Pl
         now,
         config.limits.planning_threads,
         |file| {
-            planner::plan_into(&file, &settings, now, &mut plan);
+            plan_one(&file, &mut first);
             Ok(())
         },
-        |_, file, range: &mut Plan, _: &mut Vec<()>| {
-            planner::plan_into(&file, &settings, now, range);
+        |_, file, state: &mut S, _: &mut Vec<()>| {
+            plan_one(&file, state);
             Ok(())
         },
         |handed| {
-            if let store::snapshot::Handed::Done(range) = handed {
-                later.push(range);
+            if let store::snapshot::Handed::Done(state) = handed {
+                later.push(state);
             }
             Ok(())
         },
     )?;
-    for range in later {
-        plan.append(range);
-    }
-    Ok(plan)
+    later.insert(0, first);
+    Ok(later)
 }
 
 /// The planner's settings for every client in the store (built from one client per country

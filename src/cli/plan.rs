@@ -131,48 +131,103 @@ impl<'a> From<&'a Held> for HeldRow<'a> {
     }
 }
 
-/// The rows of `plan --json`: the stable fields (`client`, `stage`, `channel`, `invoices`,
-/// `send_at`) on every row, planned messages first, then the held items with their reason, so
-/// the JSON says everything the text does.
-struct JsonRows<'a>(&'a Plan);
+/// The rows of `plan --json` of a range of clients, as they stand inside the pretty array.
+/// The array has the stable fields (`client`, `stage`, `channel`, `invoices`, `send_at`) on
+/// every row, every range's planned messages first, then the held items with their reason, so
+/// the JSON says everything the text does: a range keeps its messages and held items apart,
+/// each row indented one level and rows separated by `,\n`. Written on the range's thread
+/// ([`engine::plan_by_range`]); [`write_json_parts`] puts the ranges together.
+#[derive(Default)]
+struct JsonPart {
+    messages: Vec<u8>,
+    held: Vec<u8>,
+    /// The first row that could not be written (the output would not be the plan).
+    error: Option<String>,
+}
 
-impl serde::Serialize for JsonRows<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq as _;
-        let mut seq = s.serialize_seq(Some(self.0.messages.len() + self.0.held.len()))?;
-        for m in &self.0.messages {
-            seq.serialize_element(&PlannedRow::from(m))?;
+impl JsonPart {
+    /// Adds one client's plan's rows.
+    fn add(&mut self, plan: &Plan) {
+        for m in &plan.messages {
+            let written = row(&mut self.messages, &PlannedRow::from(m));
+            self.note(written);
         }
-        for h in &self.0.held {
-            seq.serialize_element(&HeldRow::from(h))?;
+        for h in &plan.held {
+            let written = row(&mut self.held, &HeldRow::from(h));
+            self.note(written);
         }
-        seq.end()
+    }
+
+    fn note(&mut self, written: serde_json::Result<()>) {
+        if let Err(e) = written {
+            self.error.get_or_insert_with(|| e.to_string());
+        }
     }
 }
 
-/// Writes the rows as one pretty JSON array, row by row (each row serialized straight from
-/// the plan: no `serde_json::Value` per row, no whole-output value in memory).
-fn write_json_rows(plan: &Plan) -> Result<()> {
-    let out = std::io::stdout().lock();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, &JsonRows(plan))?;
-    use std::io::Write as _;
-    writeln!(out)?;
-    out.flush()?;
+/// Appends `value` to `out` as a row of the pretty array (serialized straight from the plan:
+/// no `serde_json::Value` per row).
+fn row(out: &mut Vec<u8>, value: &impl serde::Serialize) -> serde_json::Result<()> {
+    let from = out.len();
+    if from > 0 {
+        out.extend_from_slice(b",\n");
+    }
+    // A one-row array, pretty, is the row indented as inside the whole array, between "[\n"
+    // and "\n]".
+    let at = out.len();
+    if let Err(e) = serde_json::to_writer_pretty(&mut *out, &[value]) {
+        out.truncate(from);
+        return Err(e);
+    }
+    out.drain(at..at + 2);
+    out.truncate(out.len() - 2);
+    Ok(())
+}
+
+/// Writes the ranges' rows as one pretty JSON array: every range's planned messages, then
+/// every range's held items (what `serde_json::to_writer_pretty` writes for all the rows).
+fn write_json_parts(parts: &[JsonPart], out: &mut impl std::io::Write) -> Result<()> {
+    if let Some(e) = parts.iter().find_map(|p| p.error.as_ref()) {
+        anyhow::bail!("cannot write the plan as JSON: {e}");
+    }
+    let mut rows = parts
+        .iter()
+        .map(|p| &p.messages)
+        .chain(parts.iter().map(|p| &p.held))
+        .filter(|rows| !rows.is_empty())
+        .peekable();
+    if rows.peek().is_none() {
+        out.write_all(b"[]\n")?;
+        return Ok(());
+    }
+    out.write_all(b"[\n")?;
+    let mut first = true;
+    for part in rows {
+        if !first {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(part)?;
+        first = false;
+    }
+    out.write_all(b"\n]\n")?;
     Ok(())
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let plan = engine::plan_now(&store, &ctx.config, now)?;
     if args.json {
-        write_json_rows(&plan)?;
-        // The process ends here: freeing a million-row plan piece by piece costs more than
-        // the rest of the output, and the OS takes the memory back at exit anyway.
-        std::mem::forget(plan);
+        let parts =
+            engine::plan_by_range(&store, &ctx.config, now, |plan, part: &mut JsonPart| {
+                part.add(&plan)
+            })?;
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        write_json_parts(&parts, &mut out)?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
+    let plan = engine::plan_now(&store, &ctx.config, now)?;
     println!("Plan at {now}");
     if plan.messages.is_empty() {
         println!("Nothing to send.");
@@ -225,6 +280,26 @@ mod tests {
     use super::*;
     use crate::domain::HoldKind;
     use crate::policy::planner::PlanRef;
+
+    /// The rows of `plan --json` in one `serde_json` call over a whole plan (what the ranges'
+    /// rows put together must equal): the stable fields (`client`, `stage`, `channel`, `invoices`,
+    /// `send_at`) on every row, planned messages first, then the held items with their reason, so
+    /// the JSON says everything the text does.
+    struct JsonRows<'a>(&'a Plan);
+
+    impl serde::Serialize for JsonRows<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq as _;
+            let mut seq = s.serialize_seq(Some(self.0.messages.len() + self.0.held.len()))?;
+            for m in &self.0.messages {
+                seq.serialize_element(&PlannedRow::from(m))?;
+            }
+            for h in &self.0.held {
+                seq.serialize_element(&HeldRow::from(h))?;
+            }
+            seq.end()
+        }
+    }
 
     /// The rows as they were written through `serde_json::Value` (a map: sorted keys).
     fn through_values(plan: &Plan) -> String {
@@ -303,5 +378,41 @@ mod tests {
         };
         let direct = serde_json::to_string_pretty(&JsonRows(&plan)).unwrap();
         assert_eq!(direct, through_values(&plan));
+        // In ranges: the first client in one, the others in another (messages of both first).
+        let mut parts = vec![JsonPart::default(), JsonPart::default()];
+        let (first, second) = plan.messages.split_at(1);
+        let (held_first, held_second) = plan.held.split_at(1);
+        parts[0].add(&Plan {
+            messages: first.to_vec(),
+            held: held_first.to_vec(),
+            ..Plan::default()
+        });
+        parts[1].add(&Plan {
+            messages: second.to_vec(),
+            held: held_second.to_vec(),
+            ..Plan::default()
+        });
+        let mut written = Vec::new();
+        write_json_parts(&parts, &mut written).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), direct + "\n");
+        // Nothing at all, or held items only.
+        let mut written = Vec::new();
+        write_json_parts(&[JsonPart::default(), JsonPart::default()], &mut written).unwrap();
+        assert_eq!(written, b"[]\n");
+        let mut only_held = JsonPart::default();
+        only_held.add(&Plan {
+            held: plan.held.clone(),
+            ..Plan::default()
+        });
+        let mut written = Vec::new();
+        write_json_parts(&[JsonPart::default(), only_held], &mut written).unwrap();
+        let held_only = Plan {
+            held: plan.held.clone(),
+            ..Plan::default()
+        };
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            serde_json::to_string_pretty(&JsonRows(&held_only)).unwrap() + "\n"
+        );
     }
 }
