@@ -254,9 +254,11 @@ pub async fn flush<C: Channel + ?Sized>(
         }
         done.push((msg, outcome));
         let idle = in_flight.is_empty() && claimed.is_empty();
+        // With nothing claimed left and more due, the next claim (at the top of the loop, right
+        // away) commits these outcomes with it: one transaction per group, not two.
+        let claim_next = claimed.is_empty() && !due.as_slice().is_empty() && report.stopped.is_none();
         if (idle && report.stopped.is_some())
-            || done.len() >= group
-            || last_commit.elapsed() >= GROUP_WINDOW
+            || (!claim_next && (done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW))
         {
             record_done(store, &mut done, &mut report)?;
             last_commit = Instant::now();
@@ -313,27 +315,51 @@ fn commit(
         return Ok(VecDeque::new());
     }
     store.transaction(|tx| {
+        // Plain successes (no Telegram id to keep) are marked in one statement.
+        let mut sent = Vec::with_capacity(done.len());
         for (msg, outcome) in done.drain(..) {
+            if outcome == (SendOutcome::Sent {
+                telegram_message_id: None,
+            }) {
+                sent.push(msg.id);
+                continue;
+            }
             record(tx, &msg, outcome, now, opts, report).with_context(|| {
                 format!("Failed to record the outcome of outbox message {}", msg.id)
             })?;
         }
-        let mut claimed = VecDeque::with_capacity(due.len());
-        for mut msg in due {
-            if let Some(at) = opts
+        outbox::mark_sent_many(tx, &sent, now).with_context(|| {
+            format!("Failed to record {} sent outbox messages", sent.len())
+        })?;
+        report.sent += sent.len();
+        let mut wanted = Vec::with_capacity(due.len());
+        for msg in due {
+            match opts
                 .windows
                 .as_ref()
                 .map(|w| w.next_allowed(&msg, now))
                 .filter(|at| *at > now)
             {
-                outbox::postpone(tx, msg.id, at)?;
-                report.postponed += 1;
-                continue;
+                Some(at) => {
+                    outbox::postpone(tx, msg.id, at)?;
+                    report.postponed += 1;
+                }
+                None => wanted.push(msg),
             }
-            let new_id = (msg.message.channel == domain::Channel::Email
-                && msg.message.message_id.is_none())
-            .then(|| email::random_message_id(domain));
-            if let Some(stored) = outbox::claim(tx, msg.id, new_id.as_deref())? {
+        }
+        let ids: Vec<(i64, Option<String>)> = wanted
+            .iter()
+            .map(|msg| {
+                let new_id = (msg.message.channel == domain::Channel::Email
+                    && msg.message.message_id.is_none())
+                .then(|| email::random_message_id(domain));
+                (msg.id, new_id)
+            })
+            .collect();
+        let mut stored_ids = outbox::claim_many(tx, &ids)?;
+        let mut claimed = VecDeque::with_capacity(wanted.len());
+        for mut msg in wanted {
+            if let Some(stored) = stored_ids.remove(&msg.id) {
                 // The row's own Message-ID wins over the one just made: the Sent-mailbox
                 // search for an uncertain message looks for the stored one.
                 msg.message.message_id = stored;
