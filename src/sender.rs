@@ -256,7 +256,8 @@ pub async fn flush<C: Channel + ?Sized>(
         let idle = in_flight.is_empty() && claimed.is_empty();
         // With nothing claimed left and more due, the next claim (at the top of the loop, right
         // away) commits these outcomes with it: one transaction per group, not two.
-        let claim_next = claimed.is_empty() && !due.as_slice().is_empty() && report.stopped.is_none();
+        let claim_next =
+            claimed.is_empty() && !due.as_slice().is_empty() && report.stopped.is_none();
         if (idle && report.stopped.is_some())
             || (!claim_next && (done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW))
         {
@@ -318,9 +319,11 @@ fn commit(
         // Plain successes (no Telegram id to keep) are marked in one statement.
         let mut sent = Vec::with_capacity(done.len());
         for (msg, outcome) in done.drain(..) {
-            if outcome == (SendOutcome::Sent {
-                telegram_message_id: None,
-            }) {
+            if outcome
+                == (SendOutcome::Sent {
+                    telegram_message_id: None,
+                })
+            {
                 sent.push(msg.id);
                 continue;
             }
@@ -328,9 +331,8 @@ fn commit(
                 format!("Failed to record the outcome of outbox message {}", msg.id)
             })?;
         }
-        outbox::mark_sent_many(tx, &sent, now).with_context(|| {
-            format!("Failed to record {} sent outbox messages", sent.len())
-        })?;
+        outbox::mark_sent_many(tx, &sent, now)
+            .with_context(|| format!("Failed to record {} sent outbox messages", sent.len()))?;
         report.sent += sent.len();
         let mut wanted = Vec::with_capacity(due.len());
         for msg in due {

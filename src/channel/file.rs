@@ -39,6 +39,8 @@ pub struct FileChannel {
     /// Whether unnamed files cannot be linked here (learnt at the first refusal): then every
     /// message takes the temporary-file-and-rename path.
     no_linking: AtomicBool,
+    /// Whether the kernel links an unnamed file by its descriptor (until it refuses once).
+    link_by_fd: AtomicBool,
 }
 
 impl FileChannel {
@@ -48,6 +50,7 @@ impl FileChannel {
             dir: dir.into(),
             dir_ready: AtomicBool::new(false),
             no_linking: AtomicBool::new(false),
+            link_by_fd: AtomicBool::new(true),
         }
     }
 
@@ -97,7 +100,7 @@ impl FileChannel {
         let mut built = None;
         if !self.no_linking.load(Ordering::Relaxed) {
             let bytes = self.bytes(msg, ctx)?;
-            match write_linked(&self.dir, &path, &bytes) {
+            match write_linked(&self.dir, &path, &bytes, &self.link_by_fd) {
                 Linked::Done => return Ok(()),
                 Linked::Failed(source) => return Err(ChannelError::Write { path, source }),
                 Linked::Unsupported => self.no_linking.store(true, Ordering::Relaxed),
@@ -128,7 +131,7 @@ enum Linked {
 /// Writes `bytes` as an unnamed file in `dir`, then gives it the name `path` unless that name
 /// exists. Linux only; `Unsupported` elsewhere.
 #[cfg(target_os = "linux")]
-fn write_linked(dir: &Path, path: &Path, bytes: &[u8]) -> Linked {
+fn write_linked(dir: &Path, path: &Path, bytes: &[u8], by_fd: &AtomicBool) -> Linked {
     use std::ffi::CString;
     use std::io::Write;
     use std::os::unix::ffi::OsStrExt;
@@ -156,11 +159,30 @@ fn write_linked(dir: &Path, path: &Path, bytes: &[u8]) -> Linked {
     if let Err(e) = file.write_all(bytes) {
         return Linked::Failed(e);
     }
-    // Linking a descriptor by itself (AT_EMPTY_PATH) needs a capability; its /proc name does not.
-    let (Ok(from), Ok(to)) = (
-        CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())),
-        CString::new(path.as_os_str().as_bytes()),
-    ) else {
+    let Ok(to) = CString::new(path.as_os_str().as_bytes()) else {
+        return Linked::Unsupported;
+    };
+    // The descriptor itself (AT_EMPTY_PATH) when the kernel lets us (Linux 6.10 and later for
+    // a file we opened; before, only with CAP_DAC_READ_SEARCH: ENOENT), else its /proc name,
+    // whose lookup cost as much as the link itself.
+    if by_fd.load(Ordering::Relaxed) {
+        // SAFETY: `c""` and `to` are valid NUL-terminated paths; `file` is open.
+        let linked = unsafe {
+            libc::linkat(
+                file.as_raw_fd(),
+                c"".as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_EMPTY_PATH,
+            )
+        };
+        match (linked, std::io::Error::last_os_error().raw_os_error()) {
+            (0, _) | (_, Some(libc::EEXIST)) => return Linked::Done,
+            (_, Some(libc::ENOENT | libc::EPERM)) => by_fd.store(false, Ordering::Relaxed),
+            _ => {}
+        }
+    }
+    let Ok(from) = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())) else {
         return Linked::Unsupported;
     };
     // SAFETY: both are valid NUL-terminated paths that outlive the call; `file` is open.
@@ -187,7 +209,7 @@ fn write_linked(dir: &Path, path: &Path, bytes: &[u8]) -> Linked {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn write_linked(_dir: &Path, _path: &Path, _bytes: &[u8]) -> Linked {
+fn write_linked(_dir: &Path, _path: &Path, _bytes: &[u8], _by_fd: &AtomicBool) -> Linked {
     Linked::Unsupported
 }
 
@@ -257,9 +279,10 @@ mod tests {
         let config =
             crate::config::Config::parse(crate::config::EXAMPLE, "config.example.toml").unwrap();
         let business = config.business;
-        for renamed in [false, true] {
-            let channel = FileChannel::new(tmp.path().join(format!("out-{renamed}")));
+        for (renamed, by_fd) in [(false, true), (false, false), (true, false)] {
+            let channel = FileChannel::new(tmp.path().join(format!("out-{renamed}-{by_fd}")));
             channel.no_linking.store(renamed, Ordering::Relaxed);
+            channel.link_by_fd.store(by_fd, Ordering::Relaxed);
             let mut msg = sample();
             let ctx = SendContext {
                 business: &business,
