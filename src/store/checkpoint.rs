@@ -8,14 +8,17 @@
 //! checkpointed again every few dozen group commits (another ~40 `fsync`s, ~0.3 s). With
 //! [`Deferred`], the pass's connection does not checkpoint; once the queueing is committed,
 //! [`Deferred::start`] copies it in the background (SQLite lets a checkpoint run beside a
-//! writer: the writer appends to the WAL meanwhile), and [`Deferred::finish`] waits for that
-//! copy and gives the connection back its automatic checkpoints, which copy what the send
-//! pass wrote at the next commit (or when the last connection closes).
+//! writer: the writer appends to the WAL meanwhile), and again every second, so that what the
+//! send pass commits is copied too and the WAL does not grow through a long pass;
+//! [`Deferred::finish`] stops the copies and gives the connection back its automatic
+//! checkpoints.
 //!
 //! Durability is unchanged: a commit is durable once in the WAL (synchronous = NORMAL), and a
 //! crash in the middle of a checkpoint is recovered by SQLite as any other.
 
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use anyhow::Result;
 use rusqlite::{Connection, OpenFlags};
@@ -25,11 +28,17 @@ use super::Store;
 /// SQLite's default: a checkpoint after a commit that leaves this many pages in the WAL.
 const AUTO_CHECKPOINT_PAGES: i64 = 1000;
 
+/// How often the background connection checkpoints again while a pass goes on: what the
+/// pass commits after the queueing (group commits while it sends) is copied too, and the WAL
+/// can be reset once a copy catches up, so it does not grow through a long pass.
+const AGAIN: Duration = Duration::from_secs(1);
+
 /// Automatic checkpoints turned off on a store's connection, until [`Deferred::finish`].
 pub struct Deferred {
     /// The database file, when it is one (not in memory).
     path: Option<String>,
-    copier: Option<JoinHandle<()>>,
+    /// The checkpointing thread, and how to tell it to stop.
+    copier: Option<(JoinHandle<()>, Sender<()>)>,
 }
 
 impl Deferred {
@@ -46,9 +55,9 @@ impl Deferred {
         Ok(Deferred { path, copier: None })
     }
 
-    /// Starts copying the WAL into the database file on another thread (a passive checkpoint:
-    /// it never waits for, nor holds up, the writer). Failures are logged: the next automatic
-    /// checkpoint does the work.
+    /// Starts copying the WAL into the database file on another thread, now and then every
+    /// [`AGAIN`] until [`Deferred::finish`] (passive checkpoints: they never wait for, nor hold
+    /// up, the writer). Failures are logged: a later checkpoint does the work.
     pub fn start(&mut self) {
         let Some(path) = self.path.clone() else {
             return;
@@ -56,25 +65,26 @@ impl Deferred {
         if self.copier.is_some() {
             return;
         }
+        let (stop, stopped) = channel();
         let copier = std::thread::Builder::new()
             .name("checkpoint".into())
-            .spawn(move || {
-                if let Err(e) = checkpoint(&path) {
-                    tracing::warn!("Background checkpoint of {path} failed (retried later): {e}");
-                }
-            });
+            .spawn(move || copy_until_stopped(&path, &stopped));
         match copier {
-            Ok(handle) => self.copier = Some(handle),
+            Ok(handle) => self.copier = Some((handle, stop)),
             Err(e) => tracing::warn!("Cannot start the checkpoint thread: {e}"),
         }
     }
 
-    /// Waits for the copy, then turns the automatic checkpoints of `store`'s connection back on.
+    /// Stops the copies (the one under way finishes), then turns the automatic checkpoints of
+    /// `store`'s connection back on.
     pub fn finish(mut self, store: &Store) -> Result<()> {
-        if let Some(copier) = self.copier.take()
-            && copier.join().is_err()
-        {
-            tracing::warn!("The checkpoint thread panicked; the next checkpoint does its work.");
+        if let Some((copier, stop)) = self.copier.take() {
+            drop(stop);
+            if copier.join().is_err() {
+                tracing::warn!(
+                    "The checkpoint thread panicked; the next checkpoint does its work."
+                );
+            }
         }
         if self.path.is_some() {
             store
@@ -85,12 +95,34 @@ impl Deferred {
     }
 }
 
-/// One passive checkpoint of the database at `path` through a connection of its own.
-fn checkpoint(path: &str) -> rusqlite::Result<()> {
-    let conn = Connection::open_with_flags(
+/// Checkpoints the database at `path` through a connection of its own, then again every
+/// [`AGAIN`] until `stopped` hears from the owner (or it is gone).
+fn copy_until_stopped(path: &str, stopped: &Receiver<()>) {
+    let conn = match Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    ) {
+        Ok(conn) => conn,
+        Err(e) => {
+            tracing::warn!("Cannot open {path} to checkpoint it (done later): {e}");
+            return;
+        }
+    };
+    let mut last = None;
+    loop {
+        match checkpoint(&conn, path, last) {
+            Ok(now) => last = Some(now),
+            Err(e) => tracing::warn!("Background checkpoint of {path} failed (retried): {e}"),
+        }
+        if stopped.recv_timeout(AGAIN) != Err(RecvTimeoutError::Timeout) {
+            return;
+        }
+    }
+}
+
+/// One passive checkpoint; returns the WAL's size and how much of it is copied (frames).
+/// The database file is synced when the copy moved on since `last`.
+fn checkpoint(conn: &Connection, path: &str, last: Option<(i64, i64)>) -> Result<(i64, i64)> {
     let (busy, log, copied): (i64, i64, i64) =
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -98,11 +130,11 @@ fn checkpoint(path: &str) -> rusqlite::Result<()> {
     // SQLite syncs the database file only after a checkpoint that reached the end of the WAL,
     // which this one rarely does (the pass commits meanwhile): the copied pages would wait in
     // the page cache for the final checkpoint's sync, on the pass's path. Written back here.
-    if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_data()) {
-        tracing::debug!("Cannot sync {path} after the checkpoint: {e}");
+    if copied > 0 && last != Some((log, copied)) {
+        std::fs::File::open(path).and_then(|f| f.sync_data())?;
+        tracing::debug!(busy, log, copied, "Background checkpoint done.");
     }
-    tracing::debug!(busy, log, copied, "Background checkpoint done.");
-    Ok(())
+    Ok((log, copied))
 }
 
 #[cfg(test)]
