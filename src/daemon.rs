@@ -33,7 +33,7 @@ use crate::config::Config;
 use crate::engine::{self, QueueReport};
 use crate::render::Renderer;
 use crate::sender::{self, FlushOptions, FlushReport};
-use crate::store::Store;
+use crate::store::{self, Store};
 
 pub use crate::channel::WatchContext;
 /// The daemon's clock (defined in the domain so that every layer can be handed it).
@@ -136,11 +136,22 @@ pub async fn pass(
             report.read.push((source.name().to_owned(), read));
         }
     }
-    report.queued = engine::queue_due(store, &lp.config, &lp.renderer, now)?;
-    let opts = FlushOptions {
-        stop: stop.clone(),
-        ..lp.flush.clone()
-    };
-    report.flushed = sender::flush_all(store, &lp.channels, &lp.config, now, &opts).await?;
+    // The WAL is copied into the database file beside the pass, not in its way (see
+    // `store::checkpoint`): from the queueing's commit on, while the channels send.
+    let mut checkpoints = store::checkpoint::Deferred::begin(store)?;
+    let sent = async {
+        report.queued = engine::queue_due(store, &lp.config, &lp.renderer, now)?;
+        checkpoints.start();
+        let opts = FlushOptions {
+            stop: stop.clone(),
+            ..lp.flush.clone()
+        };
+        report.flushed = sender::flush_all(store, &lp.channels, &lp.config, now, &opts).await?;
+        anyhow::Ok(())
+    }
+    .await;
+    let restored = checkpoints.finish(store);
+    sent?;
+    restored?;
     Ok(report)
 }

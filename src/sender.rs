@@ -54,8 +54,10 @@ use crate::domain;
 use crate::domain::{Actor, EventKind};
 use crate::store::{OutboxMessage, OutboxStatus, Store, events, outbox};
 
+pub mod resolve;
 pub mod windows;
 
+pub use resolve::{requeue_dead, resolve_by_person, resolve_from_sent};
 pub use windows::ContactWindows;
 
 /// Who writes the events of this module.
@@ -254,9 +256,12 @@ pub async fn flush<C: Channel + ?Sized>(
         }
         done.push((msg, outcome));
         let idle = in_flight.is_empty() && claimed.is_empty();
+        // With nothing claimed left and more due, the next claim (at the top of the loop, right
+        // away) commits these outcomes with it: one transaction per group, not two.
+        let claim_next =
+            claimed.is_empty() && !due.as_slice().is_empty() && report.stopped.is_none();
         if (idle && report.stopped.is_some())
-            || done.len() >= group
-            || last_commit.elapsed() >= GROUP_WINDOW
+            || (!claim_next && (done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW))
         {
             record_done(store, &mut done, &mut report)?;
             last_commit = Instant::now();
@@ -313,27 +318,52 @@ fn commit(
         return Ok(VecDeque::new());
     }
     store.transaction(|tx| {
+        // Plain successes (no Telegram id to keep) are marked in one statement.
+        let mut sent = Vec::with_capacity(done.len());
         for (msg, outcome) in done.drain(..) {
+            if outcome
+                == (SendOutcome::Sent {
+                    telegram_message_id: None,
+                })
+            {
+                sent.push(msg.id);
+                continue;
+            }
             record(tx, &msg, outcome, now, opts, report).with_context(|| {
                 format!("Failed to record the outcome of outbox message {}", msg.id)
             })?;
         }
-        let mut claimed = VecDeque::with_capacity(due.len());
-        for mut msg in due {
-            if let Some(at) = opts
+        outbox::mark_sent_many(tx, &sent, now)
+            .with_context(|| format!("Failed to record {} sent outbox messages", sent.len()))?;
+        report.sent += sent.len();
+        let mut wanted = Vec::with_capacity(due.len());
+        for msg in due {
+            match opts
                 .windows
                 .as_ref()
                 .map(|w| w.next_allowed(&msg, now))
                 .filter(|at| *at > now)
             {
-                outbox::postpone(tx, msg.id, at)?;
-                report.postponed += 1;
-                continue;
+                Some(at) => {
+                    outbox::postpone(tx, msg.id, at)?;
+                    report.postponed += 1;
+                }
+                None => wanted.push(msg),
             }
-            let new_id = (msg.message.channel == domain::Channel::Email
-                && msg.message.message_id.is_none())
-            .then(|| email::random_message_id(domain));
-            if let Some(stored) = outbox::claim(tx, msg.id, new_id.as_deref())? {
+        }
+        let ids: Vec<(i64, Option<String>)> = wanted
+            .iter()
+            .map(|msg| {
+                let new_id = (msg.message.channel == domain::Channel::Email
+                    && msg.message.message_id.is_none())
+                .then(|| email::random_message_id(domain));
+                (msg.id, new_id)
+            })
+            .collect();
+        let mut stored_ids = outbox::claim_many(tx, &ids)?;
+        let mut claimed = VecDeque::with_capacity(wanted.len());
+        for mut msg in wanted {
+            if let Some(stored) = stored_ids.remove(&msg.id) {
                 // The row's own Message-ID wins over the one just made: the Sent-mailbox
                 // search for an uncertain message looks for the stored one.
                 msg.message.message_id = stored;
@@ -439,79 +469,6 @@ fn dead(
             "recipients": msg.message.recipients, "attempts": msg.attempts, "error": error,
         }),
     )
-}
-
-/// Looks for the uncertain rows' Message-IDs in the Sent mailbox and marks those found as sent.
-/// Returns their ids.
-pub async fn resolve_from_sent(
-    store: &mut Store,
-    sent: &SentMailbox,
-    now: DateTime<Utc>,
-) -> Result<Vec<i64>> {
-    let uncertain = outbox::with_status(store.conn(), OutboxStatus::Uncertain)?;
-    let ids: Vec<String> = uncertain
-        .iter()
-        .filter_map(|m| m.message.message_id.clone())
-        .collect();
-    let found = sent.find(&ids).await?;
-    store.transaction(|tx| {
-        let mut resolved = Vec::new();
-        for m in &uncertain {
-            if m.message
-                .message_id
-                .as_ref()
-                .is_some_and(|id| found.contains(id))
-            {
-                outbox::resolve_uncertain(tx, m.id, true, now)?;
-                events::append(
-                    tx,
-                    now,
-                    ACTOR,
-                    EventKind::OutboxResolved,
-                    Some(&m.message.client_id),
-                    None,
-                    json!({"outbox_id": m.id, "sent": true, "by": "found in the Sent mailbox"}),
-                )?;
-                resolved.push(m.id);
-            }
-        }
-        Ok(resolved)
-    })
-}
-
-/// A person's decision on a dead message: queue it again now, with a fresh retry period.
-pub fn requeue_dead(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()> {
-    store.transaction(|tx| {
-        outbox::requeue_dead(tx, id, now)?;
-        let client = outbox::get(tx, id)?.map(|m| m.message.client_id);
-        events::append(
-            tx,
-            now,
-            Actor::Cli,
-            EventKind::OutboxRequeued,
-            client.as_deref(),
-            None,
-            json!({"outbox_id": id, "by": "person"}),
-        )
-    })
-}
-
-/// A person's decision on an uncertain message: it went out (`sent`) or send it again.
-pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<Utc>) -> Result<()> {
-    store.transaction(|tx| {
-        let msg = outbox::get(tx, id)?
-            .with_context(|| format!("there is no outbox message {id}: see `outbox list`"))?;
-        outbox::resolve_uncertain(tx, id, sent, now)?;
-        events::append(
-            tx,
-            now,
-            Actor::Cli,
-            EventKind::OutboxResolved,
-            Some(&msg.message.client_id),
-            None,
-            json!({"outbox_id": id, "sent": sent, "by": "person"}),
-        )
-    })
 }
 
 /// Every channel the configuration asks for (see [`Registry::from_config`]), then the uncertain

@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod bank;
 pub mod bulk;
+pub mod checkpoint;
 pub mod clients;
 pub mod events;
 pub mod inbox;

@@ -15,6 +15,9 @@ use super::{parse_ts, ts};
 use crate::domain::Channel;
 
 pub use crate::domain::outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus};
+pub use group::{claim_many, get_many, mark_sent_many};
+
+mod group;
 
 /// Queues a message unless its key is taken; returns the new row id, or `None` if it existed.
 pub fn insert_if_new(
@@ -333,18 +336,6 @@ pub fn due_ids_on(conn: &Connection, now: DateTime<Utc>, channels: &[Channel]) -
         .query_map([ts(now)], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
-}
-
-/// The messages with these ids, in that order (ids that do not exist are left out).
-pub fn get_many(conn: &Connection, ids: &[i64]) -> Result<Vec<OutboxMessage>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE id = ?1"))?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(m) = stmt.query_row([id], |r| from_row(conn, r)).optional()? {
-            out.push(m);
-        }
-    }
-    Ok(out)
 }
 
 /// `WHERE` for due messages on `channels` at `?1`.
