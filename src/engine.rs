@@ -15,6 +15,7 @@ pub mod receipts;
 
 pub use queue::queue_due;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use anyhow::{Context as _, Result};
@@ -186,16 +187,16 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
     Ok(())
 }
 
-fn find_stage(config: &Config, m: &PlannedMessage) -> Option<Stage> {
+fn find_stage<'c>(config: &'c Config, m: &PlannedMessage) -> Option<Cow<'c, Stage>> {
     if m.plan.is_some() {
-        return Some(planner::instalment_stage());
+        return Some(Cow::Owned(planner::instalment_stage()));
     }
     config
         .ladder_for(m.segment.as_deref())
         .iter()
         .chain(config.reminders.ladder.iter())
         .find(|s| s.name == m.stage)
-        .cloned()
+        .map(Cow::Borrowed)
 }
 
 /// A discount a queued message offers, to record once the message has its outbox id.
@@ -335,7 +336,7 @@ pub fn render_planned(
 ) -> Result<RenderedPlan> {
     let stage =
         find_stage(config, m).with_context(|| format!("stage {} is not in the ladder", m.stage))?;
-    let stage = &stage;
+    let stage: &Stage = &stage;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
     let invoices = bounded_invoices(config, file, m)?;
     let mut ctx = context::build(
@@ -475,20 +476,15 @@ fn threading(
         return (None, None, None);
     }
     // Owner tasks start their own thread; a client's messages thread to its earlier ones
-    // (the owner-facing ones left out), read in place unless some must be left out.
-    let owner_facing = |p: &store::OutboxMessage| crate::domain::is_owner_facing(&p.message.stage);
+    // (the owner-facing ones left out), read in place.
     let (in_reply_to, references) = if m.handover {
         thread_headers(&[])
-    } else if file.messages.iter().any(owner_facing) {
-        let previous: Vec<_> = file
-            .messages
-            .iter()
-            .filter(|p| !owner_facing(p))
-            .cloned()
-            .collect();
-        thread_headers(&previous)
     } else {
-        thread_headers(&file.messages)
+        thread_headers(
+            file.messages
+                .iter()
+                .filter(|p| !crate::domain::is_owner_facing(&p.message.stage)),
+        )
     };
     (
         Some(message_id(&config.business.email, &m.dedup_key, now)),
@@ -507,10 +503,11 @@ pub fn render_medium(channel: Channel) -> render::Medium {
 
 /// A Message-ID unique to this outbox key and instant, on the business's own domain.
 pub fn message_id(business_email: &str, dedup_key: &str, now: DateTime<Utc>) -> String {
-    new_message_id(
-        domain_of(business_email),
-        &format!("{dedup_key}|{}", now.timestamp()),
-    )
+    use std::fmt::Write as _;
+    let mut seed = String::with_capacity(dedup_key.len() + 12);
+    seed.push_str(dedup_key);
+    let _ = write!(seed, "|{}", now.timestamp());
+    new_message_id(domain_of(business_email), &seed)
 }
 
 /// What an owner alert is about.

@@ -94,9 +94,11 @@ fn fnv1a_128(bytes: &[u8]) -> u128 {
 /// `(In-Reply-To, References)`. Only email messages that may have reached the client count
 /// (sent, sending or uncertain, with a Message-ID). `References` lists them oldest first,
 /// keeping the first and the most recent ones.
-pub fn thread_headers(previous: &[OutboxMessage]) -> (Option<String>, Option<String>) {
+pub fn thread_headers<'a>(
+    previous: impl IntoIterator<Item = &'a OutboxMessage>,
+) -> (Option<String>, Option<String>) {
     let mut out: Vec<&OutboxMessage> = previous
-        .iter()
+        .into_iter()
         .filter(|m| {
             m.message.channel == domain::Channel::Email
                 && m.message.message_id.is_some()
