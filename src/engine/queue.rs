@@ -21,6 +21,13 @@
 //! everything: when one is owed (a message died since the last pass) a first read keeps only
 //! those clients' files, and the planning read leaves the new alerts out of their files (it
 //! read them before the alerts existed until now).
+//!
+//! The read is cut into ranges of clients, a thread each (`limits.planning-threads`,
+//! `store::snapshot::in_ranges`). The pass's thread plans and writes its own range as above;
+//! another range's thread plans and renders its clients ([`Prepared`]) through its own
+//! connection, which sees the database as this transaction began, and hands over only what
+//! is to be written. The pass's thread writes that after its own range, in client order, so
+//! the outbox is the same for any number of threads.
 
 use std::collections::{BTreeMap, BTreeSet};
 

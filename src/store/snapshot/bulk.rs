@@ -186,7 +186,8 @@ pub fn for_each_client_to_plan(
 
 /// Like [`for_each_client_to_plan`], with only what the planner reads (for `plan`): no
 /// receipts' part (paid invoices and payments of the last days that nothing else needs), and
-/// past messages without their addresses, subjects and headers.
+/// past messages without their addresses, subjects and headers. `plan` reads it in ranges
+/// ([`super::in_ranges`]); this is the same read on one thread.
 pub fn for_each_client_to_plan_only(
     conn: &Connection,
     now: DateTime<Utc>,
@@ -199,6 +200,7 @@ pub fn for_each_client_to_plan_only(
 /// part is read): what the tick's queueing pass streams. The planner's part of each message is
 /// all it plans with; the pass reads whole, with [`messages_whole`], the messages of the few
 /// clients it renders for (threading, receipts' addresses), not the 22 columns of every one.
+/// The pass reads it in ranges ([`super::in_ranges`]); this is the same read on one thread.
 pub fn for_each_client_to_queue(
     conn: &Connection,
     now: DateTime<Utc>,
