@@ -121,18 +121,19 @@ fn copy_until_stopped(path: &str, stopped: &Receiver<()>) {
 }
 
 /// One passive checkpoint; returns the WAL's size and how much of it is copied (frames).
-/// The database file is synced when the copy moved on since `last`.
+///
+/// The database file is not synced here: SQLite syncs it after a checkpoint that reaches the
+/// end of the WAL (the last one, at [`Deferred::finish`] or later). Opening and closing the
+/// file beside SQLite's connections would drop every POSIX lock the process holds on it (a
+/// `close` releases them all), and another process could then take the daemon's database for
+/// unused, checkpoint it and delete the WAL under it.
 fn checkpoint(conn: &Connection, path: &str, last: Option<(i64, i64)>) -> Result<(i64, i64)> {
     let (busy, log, copied): (i64, i64, i64) =
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    // SQLite syncs the database file only after a checkpoint that reached the end of the WAL,
-    // which this one rarely does (the pass commits meanwhile): the copied pages would wait in
-    // the page cache for the final checkpoint's sync, on the pass's path. Written back here.
     if copied > 0 && last != Some((log, copied)) {
-        std::fs::File::open(path).and_then(|f| f.sync_data())?;
-        tracing::debug!(busy, log, copied, "Background checkpoint done.");
+        tracing::debug!(path, busy, log, copied, "Background checkpoint done.");
     }
     Ok((log, copied))
 }
