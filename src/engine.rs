@@ -503,11 +503,10 @@ pub fn render_medium(channel: Channel) -> render::Medium {
 
 /// A Message-ID unique to this outbox key and instant, on the business's own domain.
 pub fn message_id(business_email: &str, dedup_key: &str, now: DateTime<Utc>) -> String {
-    use std::fmt::Write as _;
-    let mut seed = String::with_capacity(dedup_key.len() + 12);
-    seed.push_str(dedup_key);
-    let _ = write!(seed, "|{}", now.timestamp());
-    new_message_id(domain_of(business_email), &seed)
+    new_message_id(
+        domain_of(business_email),
+        &format!("{dedup_key}|{}", now.timestamp()),
+    )
 }
 
 /// What an owner alert is about.

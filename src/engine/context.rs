@@ -99,16 +99,30 @@ fn is_block_for(
     let (iban, methods, link) = payment_parts(config, payment);
     // A link template is not the business's link (see `business_for`).
     let link = link.filter(|l| !super::links::is_template(l));
-    b.name == c.name
-        && b.legal_name == c.legal_name
-        && b.tax_id == c.tax_id
-        && b.address == c.address
-        && b.email == c.email
-        && b.phone == c.phone
-        && b.contact_person == c.contact_person
-        && b.iban.as_deref() == iban
-        && b.payment_methods.as_slice() == methods
-        && b.payment_link.as_deref() == link
+    // Every field named (no `..`): a field added to the block stops the build here until it
+    // is compared too.
+    let rc::Business {
+        name,
+        legal_name,
+        tax_id,
+        address,
+        email,
+        phone,
+        contact_person,
+        iban: b_iban,
+        payment_methods,
+        payment_link,
+    } = b;
+    *name == c.name
+        && *legal_name == c.legal_name
+        && *tax_id == c.tax_id
+        && *address == c.address
+        && *email == c.email
+        && *phone == c.phone
+        && *contact_person == c.contact_person
+        && b_iban.as_deref() == iban
+        && payment_methods.as_slice() == methods
+        && payment_link.as_deref() == link
 }
 
 /// The currency of a country, to tell whether the business's own payment details make sense
