@@ -334,7 +334,13 @@ fn commit(
             })?;
         }
         outbox::mark_sent_many(tx, &sent, now)
-            .with_context(|| format!("Failed to record {} sent outbox messages", sent.len()))?;
+            .with_context(|| {
+                format!(
+                    "Failed to record {} sent outbox messages: they went out, and the next pass \
+                     finds them `sending` and marks them uncertain: mark each sent with `cobrador outbox resolve ID --sent`",
+                    sent.len()
+                )
+            })?;
         report.sent += sent.len();
         let mut wanted = Vec::with_capacity(due.len());
         for msg in due {

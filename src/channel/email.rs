@@ -321,6 +321,9 @@ mod tests {
             "línea de 74 ....................................................... fin\n".into(),
             "€€€€€€€€€€ ñ ñ ñ\n€€€€".into(),
             "=?utf-8?q?x?= = igual =\n\tTab final \n".into(),
+            ".\n.linea que empieza con punto\n..\n".into(),
+            format!("una línea de más de 998: {}\n", "y".repeat(1200)),
+            format!("ascii de más de 998: {}\n", "y".repeat(1200)),
         ];
         for text in texts {
             let ours = encoded_body(&text);
