@@ -78,20 +78,10 @@ pub(crate) fn push_int(s: &mut String, n: i64) {
 
 /// Appends `n` in decimal, as `{n}` writes it.
 fn push_uint(s: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        // One decimal digit: the cast cannot truncate.
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
+    let mut buf = [0u8; 40];
+    let digits = super::money::digits_of(u128::from(n), &mut buf);
     // ASCII digits: one copy, not a `push` per character.
-    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    s.push_str(std::str::from_utf8(digits).unwrap_or_default());
 }
 
 /// `27/11/2026`.

@@ -60,44 +60,29 @@ pub(super) fn dates<S: Serializer>(d: &[NaiveDate], s: S) -> Result<S::Ok, S::Er
 }
 
 /// `d` as rust_decimal serialises it (its `to_str_internal` with the sign and no precision:
-/// every digit of the scale, `0.50`, `-0`), for a mantissa that fits in 64 bits.
+/// every digit of the scale, `0.50`, `-0`).
 fn decimal_text(d: &Decimal, out: &mut [u8; 40]) -> Option<usize> {
-    let mut m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let mut buf = [0u8; 40];
+    let digits = super::money::digits_of(d.mantissa().unsigned_abs(), &mut buf);
     let scale = usize::try_from(d.scale()).ok()?;
-    // The digits, least significant first, zeros added up to the scale (at most 28).
-    let mut digits = [0u8; 32];
-    let mut len = 0;
-    while m != 0 {
-        // One decimal digit: the cast cannot truncate.
-        digits[len] = b'0' + (m % 10) as u8;
-        len += 1;
-        m /= 10;
-    }
-    while len < scale {
-        *digits.get_mut(len)? = b'0';
-        len += 1;
-    }
-    let whole = len - scale;
+    // The scale's digits, the last ones, with zeros before them where the number has fewer.
+    let (whole, fraction) = digits.split_at(digits.len() - scale.min(digits.len()));
     let mut at = 0;
-    let mut put = |b: u8| {
-        out[at] = b;
-        at += 1;
+    let mut put = |bytes: &[u8]| -> Option<()> {
+        out.get_mut(at..at + bytes.len())?.copy_from_slice(bytes);
+        at += bytes.len();
+        Some(())
     };
     if d.is_sign_negative() {
-        put(b'-');
+        put(b"-")?;
     }
-    for i in 0..len {
-        if i == whole {
-            if i == 0 {
-                put(b'0');
-            }
-            put(b'.');
+    put(if whole.is_empty() { b"0" } else { whole })?;
+    if scale > 0 {
+        put(b".")?;
+        for _ in fraction.len()..scale {
+            put(b"0")?;
         }
-        put(digits[len - 1 - i]);
-    }
-    // No digit at all (zero without decimals): `0`, after the sign if any.
-    if len == 0 {
-        put(b'0');
+        put(fraction)?;
     }
     Some(at)
 }
@@ -174,7 +159,7 @@ mod tests {
     }
 
     /// The hand-written amounts are rust_decimal's text: signs, zeros, scales up to 28,
-    /// mantissas around the 64-bit limit (and past it, left to rust_decimal).
+    /// mantissas around the 64-bit limit and up to the 96-bit largest, at every scale.
     #[test]
     fn amounts_serialise_like_rust_decimal() {
         let mut amounts: Vec<Decimal> = [
@@ -200,6 +185,11 @@ mod tests {
         .map(|a| a.parse().unwrap())
         .collect();
         amounts.extend([Decimal::MAX, Decimal::MIN, Decimal::ZERO]);
+        for scale in [1, 20, 28] {
+            let largest = Decimal::MAX.mantissa();
+            amounts.push(Decimal::from_i128_with_scale(largest, scale));
+            amounts.push(Decimal::from_i128_with_scale(-largest, scale));
+        }
         amounts.push(Decimal::from_parts(0, 0, 0, true, 0));
         amounts.push(Decimal::from_parts(0, 0, 0, true, 3));
         for scale in 0..=28 {

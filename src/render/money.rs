@@ -173,7 +173,7 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
 }
 
 /// The decimal digits of `n` (`"0"` for zero), written at the end of `buf`.
-fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
+pub(super) fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
     let mut at = buf.len();
     // 128-bit divisions (a library call each) only while the rest does not fit in 64 bits,
     // which no real amount reaches.
