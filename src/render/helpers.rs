@@ -320,15 +320,24 @@ fn percent_helper<'a>(
     Ok(Written::escaped(s))
 }
 
+/// A date helper's text: its one date argument written by `push`.
+fn dated<'a>(
+    h: &[Arg<'a>],
+    buf: &'a mut String,
+    name: &'static str,
+    push: fn(&mut String, NaiveDate),
+) -> Result<Written<'a>, RenderError> {
+    push(buf, date_param(h, 0, name)?);
+    Ok(Written::made(buf))
+}
+
 /// `{{date_long due_date}}` → `viernes, 27 de noviembre de 2026`.
 fn date_long_helper<'a>(
     h: &[Arg<'a>],
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    let d = date_param(h, 0, "date_long")?;
-    dates::push_date_long(buf, d);
-    Ok(Written::made(buf))
+    dated(h, buf, "date_long", dates::push_date_long)
 }
 
 /// `{{date_short due_date}}` → `27/11/2026`.
@@ -337,9 +346,7 @@ fn date_short_helper<'a>(
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    let d = date_param(h, 0, "date_short")?;
-    dates::push_date_short(buf, d);
-    Ok(Written::made(buf))
+    dated(h, buf, "date_short", dates::push_date_short)
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
@@ -348,9 +355,7 @@ fn date_text_helper<'a>(
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    let d = date_param(h, 0, "date_text")?;
-    dates::push_date_text(buf, d);
-    Ok(Written::made(buf))
+    dated(h, buf, "date_text", dates::push_date_text)
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
