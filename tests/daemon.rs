@@ -188,22 +188,6 @@ fn sigterm_mid_send_lets_the_send_finish_and_leaves_nothing_sending() {
     );
 }
 
-/// A rehearsal's Tuesday morning, months away from the real date: replies written now carry
-/// the real time in their `Date:` header, from another era than the daemon's clock.
-const REHEARSAL_TUESDAY: &str = "2027-06-08T09:30:00Z";
-/// The Friday after [`REHEARSAL_TUESDAY`].
-const REHEARSAL_FRIDAY: &str = "2027-06-11";
-
-/// Fails loudly once the real date comes near the rehearsal's clock (the test would no longer
-/// show that the clock, not the real date, decides).
-fn assert_rehearsal_is_months_away() {
-    let start: chrono::DateTime<chrono::Utc> = REHEARSAL_TUESDAY.parse().unwrap();
-    assert!(
-        (start - chrono::Utc::now()).num_days().abs() > 60,
-        "move REHEARSAL_TUESDAY (and REHEARSAL_FRIDAY) months away from today"
-    );
-}
-
 /// Starts `cobrador run` in `dir` with its clock starting at `clock`, logging to a file.
 fn start_at(dir: &Path, clock: &str) -> Daemon {
     let log = dir.join(format!("run-{}.log", fastrand::u32(..)));
@@ -230,8 +214,8 @@ fn run_reads_a_reply_over_imap_and_acts_on_it_within_seconds() {
             support::imap_section(&dovecot, d, &certs.ca, "")
         )
     });
-    assert_rehearsal_is_months_away();
-    let daemon = start_at(dir.path(), REHEARSAL_TUESDAY);
+    let (tuesday, friday) = support::rehearsal_tuesday();
+    let daemon = start_at(dir.path(), &tuesday.to_rfc3339());
     wait_until("a reminder by SMTP", || !server.messages().is_empty());
     daemon.wait_for_log("cobrador is running");
     let sent = server.messages();
@@ -273,7 +257,8 @@ fn run_reads_a_reply_over_imap_and_acts_on_it_within_seconds() {
         .find(|r| r["intent"] == "promise")
         .unwrap();
     assert_eq!(
-        promise["promised_date"], REHEARSAL_FRIDAY,
+        promise["promised_date"],
+        friday.to_string(),
         "read against the daemon's clock: {promise}"
     );
     wait_until("the acknowledgement", || {
@@ -314,7 +299,7 @@ fn idle_daemon_resources() {
     )
     .unwrap();
     cobrador_ok(dir.path(), &["init"]);
-    let daemon = start_at(dir.path(), REHEARSAL_TUESDAY);
+    let daemon = start_at(dir.path(), &support::rehearsal_tuesday().0.to_rfc3339());
     daemon.wait_for_log("cobrador is running");
     std::thread::sleep(Duration::from_secs(secs));
     let pid = daemon.child.id();

@@ -375,13 +375,8 @@ async fn the_daemon_sends_with_buttons_reads_presses_and_confirms() {
 /// the real time, and the daemon reads "le pago el viernes" against its own clock.
 #[tokio::test]
 async fn the_daemon_reads_a_reply_against_its_clock_not_the_real_date() {
-    const TUESDAY: &str = "2027-06-08T09:30:00Z";
-    let start: chrono::DateTime<Utc> = TUESDAY.parse().unwrap();
-    assert!(
-        (start - Utc::now()).num_days().abs() > 60,
-        "move TUESDAY months away from today"
-    );
-    let (w, mut child, log, reminder) = daemon_reminding_ana(TUESDAY).await;
+    let (tuesday, friday) = support::rehearsal_tuesday();
+    let (w, mut child, log, reminder) = daemon_reminding_ana(&tuesday.to_rfc3339()).await;
     let mid = reminder["message_id"].as_i64().unwrap();
     w.bot
         .text(ANA, "Buenos días, le pago el viernes.", Some(mid));
@@ -397,7 +392,7 @@ async fn the_daemon_reads_a_reply_against_its_clock_not_the_real_date() {
     assert_eq!(promises.len(), 1, "{promises:?}");
     assert_eq!(
         promises[0].promised_date,
-        chrono::NaiveDate::from_ymd_opt(2027, 6, 11).unwrap(),
+        friday,
         "the Friday after the daemon's Tuesday: {}",
         std::fs::read_to_string(&log).unwrap_or_default()
     );
@@ -407,7 +402,7 @@ async fn the_daemon_reads_a_reply_against_its_clock_not_the_real_date() {
         .find(|r| r.response.intent.to_string() == "promise")
         .unwrap();
     assert!(
-        (reply.response.received_at - start).num_hours().abs() < 1,
+        (reply.response.received_at - tuesday).num_hours().abs() < 1,
         "received on the daemon's clock: {}",
         reply.response.received_at
     );

@@ -325,6 +325,36 @@ pub fn t0() -> DateTime<Utc> {
     utc("2026-11-23 09:00")
 }
 
+/// A rehearsal's Tuesday morning (09:30 UTC) and the Friday after it, months away from the
+/// real date: replies written now carry the real time, from another era than a daemon whose
+/// clock starts there. The first of a list of June Tuesdays (no holiday in any supported
+/// country) more than 60 days from today, so the test keeps showing that the clock, not the
+/// real date, decides, whatever day it runs.
+pub fn rehearsal_tuesday() -> (DateTime<Utc>, chrono::NaiveDate) {
+    const TUESDAYS: [&str; 8] = [
+        "2027-06-08",
+        "2028-06-13",
+        "2029-06-12",
+        "2030-06-11",
+        "2031-06-10",
+        "2032-06-08",
+        "2033-06-14",
+        "2034-06-13",
+    ];
+    let today = Utc::now();
+    let tuesday = TUESDAYS
+        .iter()
+        .map(|d| utc(&format!("{d} 09:30")))
+        .find(|t| (*t - today).num_days() > 60)
+        .expect("add later June Tuesdays to support::rehearsal_tuesday");
+    assert_eq!(
+        chrono::Datelike::weekday(&tuesday),
+        chrono::Weekday::Tue,
+        "{tuesday}"
+    );
+    (tuesday, tuesday.date_naive() + chrono::Days::new(3))
+}
+
 /// Creates a client row (outbox rows need one).
 pub fn add_client(store: &Store, id: &str) {
     store
