@@ -150,6 +150,12 @@ pub async fn pass(
         anyhow::Ok(())
     }
     .await;
+    // The last copy may still run: wait for it off the runtime's threads, so that signals and
+    // the other loops are not held up meanwhile.
+    let stopping = checkpoints.stop();
+    if let Err(e) = tokio::task::spawn_blocking(move || stopping.wait()).await {
+        tracing::warn!("Waiting for the checkpoint thread failed: {e}");
+    }
     let restored = checkpoints.finish(store);
     sent?;
     restored?;
