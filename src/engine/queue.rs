@@ -29,8 +29,6 @@
 //! is to be written. The pass's thread writes that after its own range, in client order, so
 //! the outbox is the same for any number of threads.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
@@ -388,31 +386,23 @@ fn alert_failures(
         return Ok(None);
     }
     let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM outbox", [], |r| r.get(0))?;
-    let clients: BTreeSet<&str> = untold
-        .iter()
-        .map(|(_, m)| m.message.client_id.as_str())
-        .collect();
-    let mut files = BTreeMap::new();
-    store::snapshot::for_each_client_to_plan(tx, now, |file| {
-        if clients.contains(file.client.id.as_str()) {
-            files.insert(file.client.id.clone(), file);
-        }
-        Ok(())
-    })?;
     let mut queued = false;
     for (status, m) in &untold {
-        let Some(file) = files.get(m.message.client_id.as_str()) else {
+        // Read by key, only for the few clients concerned: not the whole book's planning read.
+        let Some(client) = store::clients::get(tx, &m.message.client_id)? else {
             continue;
         };
-        let invoices: Vec<&Invoice> = file
-            .invoices
-            .iter()
-            .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
-            .collect();
+        let contacts = store::clients::for_client(tx, &client.id)?;
+        let mut named = Vec::with_capacity(m.message.invoices.len());
+        for (number, _) in &m.message.invoices {
+            named.extend(store::invoices::get(tx, number)?);
+        }
+        named.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
+        let invoices: Vec<&Invoice> = named.iter().collect();
         let dead = *status == OutboxStatus::Dead;
         let alert = OwnerAlertFor {
-            client: &file.client,
-            contacts: &file.contacts,
+            client: &client,
+            contacts: &contacts,
             invoices: &invoices,
             kind: if dead { "dead" } else { "uncertain" },
             // The server's own answer, for a dead message; nothing to quote for an uncertain one.
