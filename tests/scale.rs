@@ -483,7 +483,7 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         snapshot::RangeRead::Plan,
         now,
         3,
-        |f| {
+        |_, f| {
             assert_eq!(std::thread::current().id(), caller);
             ids.borrow_mut().push(f.client.id);
             Ok(())
@@ -518,7 +518,7 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         snapshot::RangeRead::Plan,
         now,
         2,
-        |_| {
+        |_, _| {
             seen += 1;
             anyhow::ensure!(seen < 100, "stop at the 100th client");
             Ok(())
@@ -533,7 +533,7 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         snapshot::RangeRead::Plan,
         now,
         2,
-        |_| Ok(()),
+        |_, _| Ok(()),
         |_, f, _: &mut (), _: &mut Vec<()>| {
             anyhow::ensure!(f.client.id != expected[450], "stop at {}", f.client.id);
             Ok(())
