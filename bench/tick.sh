@@ -7,9 +7,11 @@
 #   BIN=target/release/cobrador DB=/path/c100000.db bench/tick.sh [POOL=4]
 #
 # DB is a book from `cobrador bench gen --clients 100000` (19,895 reminders due at NOW,
-# default 2026-11-24T10:00:00Z); it is copied, never changed. Each tick runs under `chrt -f 50`
-# when run as root (nothing else scheduled beside it). Needs postfix (smtp-sink, smtp-source)
-# and sqlite3; see scripts/test.sh.
+# default 2026-11-24T10:00:00Z); it is copied, never changed. Run it on a quiet machine: the
+# ticks run under the normal scheduler, not `chrt -f` (a real-time FIFO thread that does not
+# block keeps its core, and the tick's planning threads would starve its own sender, which
+# sends while they plan). `CHRT="chrt -f 50"` runs them so anyway. Needs postfix (smtp-sink,
+# smtp-source) and sqlite3; see scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 POOL=${1:-4}
@@ -18,7 +20,7 @@ NOW=${NOW:-2026-11-24T10:00:00Z}
 die() { echo "bench/tick.sh: $*" >&2; exit 1; }
 command -v smtp-sink >/dev/null || die "smtp-sink not found: install postfix (see scripts/test.sh)"
 command -v sqlite3 >/dev/null || die "sqlite3 not found: apt-get install sqlite3"
-CHRT=(); [ "$(id -u)" = 0 ] && CHRT=(chrt -f 50)
+read -r -a CHRT <<< "${CHRT:-}"
 
 W=$(mktemp -d /tmp/cobrador-tick.XXXX)
 SINK_PID=

@@ -199,7 +199,10 @@ async fn queue_and_send(
             joined = &mut queueing => break joined,
             () = committed.notified(), if failed.is_none() && flushed.stopped.is_none() => {
                 match sender::flush_all(store, &lp.channels, &lp.config, now, opts).await {
-                    Ok(one) => flushed.absorb(one),
+                    Ok(one) => {
+                        tracing::debug!(sent = one.sent, "Sent what the queueing has committed so far");
+                        flushed.absorb(one);
+                    }
                     // Reported once the queueing has ended (it cannot be stopped half-way).
                     Err(e) => failed = Some(e),
                 }

@@ -220,10 +220,11 @@ fn take_range<T, S>(
 }
 
 /// The caller's range, in fifths of another's, for a read for `purpose`. In the tick's pass
-/// it is smaller: the caller's thread reads the same rows more slowly inside the pass's write
-/// transaction (measured: ~1.25x the time per client in a quiet tick at 200,000 clients), and
-/// does what is handed over. For `plan` the threads do the same work (equal ranges measured
-/// fastest).
+/// it is smaller: the caller's thread also writes what every range hands over (measured when
+/// it read inside the pass's write transaction: ~1.25x the time per client in a quiet tick at
+/// 200,000 clients; reading through a connection of its own, equal ranges measured no better
+/// in a quiet tick and a little worse in a first one). For `plan` the threads do the same
+/// work (equal ranges measured fastest).
 fn callers_fifths(purpose: Purpose) -> i64 {
     match purpose {
         Purpose::Plan => 5,
