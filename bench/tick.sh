@@ -24,7 +24,10 @@ read -r -a CHRT <<< "${CHRT:-}"
 
 W=$(mktemp -d /tmp/cobrador-tick.XXXX)
 SINK_PID=
-cleanup() { [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$W"; }
+cleanup() {
+  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null; wait 2>/dev/null || true
+  rm -rf "$W" "${OUTROOT:-$W}/out-file" "${OUTROOT:-$W}/out-smtp"
+}
 trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 USEROPT=(); [ "$(id -u)" = 0 ] && USEROPT=(-u nobody)   # smtp-sink refuses root without -u
@@ -32,10 +35,17 @@ smtp-sink "${USEROPT[@]}" -m 1000 "127.0.0.1:$PORT" 1024 >"$W/sink.log" 2>&1 &
 SINK_PID=$!
 for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 
+# Where the file channel's outbox goes: OUTROOT (default the work directory). ext4 creates
+# files slowly for minutes after as many were deleted on the same file system (its inode
+# allocator skips recently freed inodes: `recently_deleted` was half the tick's cpu in one
+# profile), so give a fresh file system for steady figures, e.g. as root:
+#   truncate -s 3G /tmp/o.img && mkfs.ext4 -q -F /tmp/o.img && mount -o loop /tmp/o.img /mnt/o
+#   OUTROOT=/mnt/o BIN=... DB=... bench/tick.sh
+OUTROOT=${OUTROOT:-$W}
 # A fresh copy of the book and a config for it; `smtp` appends an [email.smtp] section.
 fresh() {
   rm -f "$W"/c.db*; cp "$DB" "$W/c.db"
-  sed -e "s|^database = .*|database = \"$W/c.db\"|" -e "s|^outbox-dir = .*|outbox-dir = \"$W/out-$1\"|" \
+  sed -e "s|^database = .*|database = \"$W/c.db\"|" -e "s|^outbox-dir = .*|outbox-dir = \"$OUTROOT/out-$1\"|" \
     config.example.toml > "$W/c.toml"
   [ "$1" = smtp ] && printf '[email.smtp]\nhost = "127.0.0.1"\nport = %s\nsecurity = "plaintext"\npool-size = %s\n' \
     "$PORT" "$POOL" >> "$W/c.toml"
@@ -56,9 +66,8 @@ sent() { sqlite3 "$W/c.db" "SELECT count(*) FROM outbox WHERE status = 'sent' AN
 
 fresh file
 FILE_MS=$(tick); FILE_TIME=$(cat "$W/time")
-FILES=$(find "$W/out-file" -type f | wc -l)
-SIZE=$(( $(du -sb --apparent-size "$W/out-file" | cut -f1) / (FILES > 0 ? FILES : 1) ))
-mv "$W/out-file" "$W/files-done"   # not deleted now: ext4 pays for creating files after deleting as many
+FILES=$(find "$OUTROOT/out-file" -type f | wc -l)
+SIZE=$(( $(du -sb --apparent-size "$OUTROOT/out-file" | cut -f1) / (FILES > 0 ? FILES : 1) ))
 
 fresh smtp
 SMTP_MS=$(tick); SMTP_TIME=$(cat "$W/time")
