@@ -156,15 +156,16 @@ pub fn business_for(config: &Config, client: &Client) -> rc::Business {
 
 /// Fills each invoice's own payment link when the client's payment link is a template.
 pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceLine]) {
+    // Borrowed: most links are not templates, and this runs for every message.
     let Some(link) = country_payment(config, client).map_or_else(
-        || config.business.payment_link.clone(),
-        |p| p.and_then(|p| p.payment_link.clone()),
+        || config.business.payment_link.as_deref(),
+        |p| p.and_then(|p| p.payment_link.as_deref()),
     ) else {
         return;
     };
     for line in lines {
         line.payment_link = super::links::for_invoice(
-            &link,
+            link,
             &line.number,
             line.balance,
             &line.currency,
