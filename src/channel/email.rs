@@ -401,8 +401,17 @@ mod tests {
             });
             format!("<{hash:032x}.cobrador@{domain}>")
         };
-        for seed in ["", "a", "C1|early|1", "C-0042|second|F-2026-0142|1795514400", "ñ€|-1"] {
-            assert_eq!(new_message_id("x.example", seed), reference("x.example", seed));
+        for seed in [
+            "",
+            "a",
+            "C1|early|1",
+            "C-0042|second|F-2026-0142|1795514400",
+            "ñ€|-1",
+        ] {
+            assert_eq!(
+                new_message_id("x.example", seed),
+                reference("x.example", seed)
+            );
         }
         let (key, at) = ("C-7|firm|F-1", 1_795_514_400_i64);
         assert_eq!(
