@@ -5,10 +5,11 @@
 //! 1. **read** every inbox source ([`Source`]: IMAP, Telegram) and apply what clients answered —
 //!    first, so that a promise that arrived since the last pass pauses the reminder this very
 //!    pass would otherwise send;
-//! 2. **plan and queue** ([`crate::engine::queue_due`]): the pure planner decides, the outbox
-//!    records each message under its unique key in one transaction;
+//! 2. **plan and queue** ([`crate::engine::queue_due_in_groups`]): the pure planner decides, the
+//!    outbox records each message under its unique key, committed in groups;
 //! 3. **flush every registered channel** ([`crate::sender::flush_all`]): SMTP or files, Telegram;
-//!    uncertain sends are looked up in the Sent mailbox.
+//!    uncertain sends are looked up in the Sent mailbox. Steps 2 and 3 overlap
+//!    (`queue_and_send`): each group is sent as soon as it is committed.
 //!
 //! `tick`, `demo` and the daemon (`run`, in [`run`]) all call [`pass`]; nothing else re-implements
 //! it. The daemon adds the schedule (a pass every `daemon.plan-interval-secs`, at once after any
@@ -23,7 +24,7 @@ pub mod supervise;
 
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
@@ -44,8 +45,8 @@ pub use lock::InstanceLock;
 pub struct Loop {
     /// The configuration.
     pub config: Arc<Config>,
-    /// The compiled templates.
-    pub renderer: Renderer,
+    /// The compiled templates (shared with the queueing pass's thread).
+    pub renderer: Arc<Renderer>,
     /// Every channel messages can leave by.
     pub channels: Registry,
     /// Every source replies come from.
@@ -57,7 +58,7 @@ pub struct Loop {
 impl Loop {
     /// The loop the configuration asks for: templates compiled, channels and sources registered.
     pub fn from_config(config: Arc<Config>) -> Result<Loop> {
-        let renderer = Renderer::new(config.templates_dir.as_deref())?;
+        let renderer = Arc::new(Renderer::new(config.templates_dir.as_deref())?);
         let channels = Registry::from_config(&config)?;
         Ok(Loop {
             renderer,
@@ -137,21 +138,84 @@ pub async fn pass(
         }
     }
     // The WAL is copied into the database file beside the pass, not in its way (see
-    // `store::checkpoint`): from the queueing's commit on, while the channels send.
+    // `store::checkpoint`), from the start: the queueing commits in groups while the channels
+    // send.
     let mut checkpoints = store::checkpoint::Deferred::begin(store)?;
-    let sent = async {
-        report.queued = engine::queue_due(store, &lp.config, &lp.renderer, now)?;
-        checkpoints.start();
-        let opts = FlushOptions {
-            stop: stop.clone(),
-            ..lp.flush.clone()
-        };
-        report.flushed = sender::flush_all(store, &lp.channels, &lp.config, now, &opts).await?;
-        anyhow::Ok(())
+    checkpoints.start();
+    let opts = FlushOptions {
+        stop: stop.clone(),
+        ..lp.flush.clone()
+    };
+    let sent = queue_and_send(store, lp, now, &opts, &mut report).await;
+    // The last copy may still run: wait for it off the runtime's threads, so that signals and
+    // the other loops are not held up meanwhile.
+    let stopping = checkpoints.stop();
+    if let Err(e) = tokio::task::spawn_blocking(move || stopping.wait()).await {
+        tracing::warn!("Waiting for the checkpoint thread failed: {e}");
     }
-    .await;
     let restored = checkpoints.finish(store);
     sent?;
     restored?;
     Ok(report)
+}
+
+/// Plans and queues what is due, and sends it: the queueing on a thread of its own, through a
+/// second connection, committing in groups (`engine::queue_due_in_groups`); this task sends
+/// each group as it is committed, then what is left once the queueing ends. So the first
+/// messages leave while the rest of the book is planned, not after. A database with no file
+/// (in memory) has no second connection: queued, then sent.
+async fn queue_and_send(
+    store: &mut Store,
+    lp: &Loop,
+    now: DateTime<Utc>,
+    opts: &FlushOptions,
+    report: &mut PassReport,
+) -> Result<()> {
+    let Some(path) = store.file_path() else {
+        report.queued = engine::queue_due(store, &lp.config, &lp.renderer, now)?;
+        report.flushed = sender::flush_all(store, &lp.channels, &lp.config, now, opts).await?;
+        return Ok(());
+    };
+    let committed = Arc::new(tokio::sync::Notify::new());
+    let mut queueing = tokio::task::spawn_blocking({
+        let (config, renderer, committed) =
+            (lp.config.clone(), lp.renderer.clone(), committed.clone());
+        move || {
+            let mut store = Store::open_existing(&path)?;
+            // The pass's own background copy checkpoints (see `pass`).
+            let deferred = store::checkpoint::Deferred::begin(&store)?;
+            let queued = engine::queue_due_in_groups(&mut store, &config, &renderer, now, &|| {
+                committed.notify_one()
+            });
+            deferred.finish(&store)?;
+            queued
+        }
+    });
+    let mut flushed = sender::FlushReport::default();
+    let mut failed = None;
+    let queued = loop {
+        tokio::select! {
+            biased;
+            joined = &mut queueing => break joined,
+            () = committed.notified(), if failed.is_none() && flushed.stopped.is_none() => {
+                match sender::flush_all(store, &lp.channels, &lp.config, now, opts).await {
+                    Ok(one) => {
+                        tracing::debug!(sent = one.sent, "Sent what the queueing has committed so far");
+                        flushed.absorb(one);
+                    }
+                    // Reported once the queueing has ended (it cannot be stopped half-way).
+                    Err(e) => failed = Some(e),
+                }
+            }
+        }
+    };
+    report.queued = queued.context("the queueing pass's thread failed")??;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if flushed.stopped.is_none() {
+        flushed.absorb(sender::flush_all(store, &lp.channels, &lp.config, now, opts).await?);
+    }
+    report.flushed = flushed;
+    Ok(())
 }

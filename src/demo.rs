@@ -65,7 +65,7 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
     let config = Arc::new(config);
     let lp = Loop {
         config: config.clone(),
-        renderer: Renderer::new(None)?,
+        renderer: Arc::new(Renderer::new(None)?),
         channels,
         sources: Vec::new(),
         flush: FlushOptions::default(),

@@ -13,7 +13,7 @@ pub mod matcher;
 mod queue;
 pub mod receipts;
 
-pub use queue::queue_due;
+pub use queue::{queue_due, queue_due_in_groups};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -82,7 +82,7 @@ pub fn plan_by_range<S: Default + Send>(
         store::snapshot::RangeRead::Plan,
         now,
         config.limits.planning_threads,
-        |file| {
+        |_, file| {
             plan_one(&file, &mut first);
             Ok(())
         },

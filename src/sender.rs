@@ -533,8 +533,8 @@ pub async fn flush_all(
 }
 
 impl FlushReport {
-    /// Adds one channel's report to the total.
-    fn absorb(&mut self, one: FlushReport) {
+    /// Adds one channel's (or one flush's) report to the total.
+    pub fn absorb(&mut self, one: FlushReport) {
         self.recovered_uncertain += one.recovered_uncertain;
         self.sent += one.sent;
         self.retry += one.retry;

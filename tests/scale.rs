@@ -483,7 +483,7 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         snapshot::RangeRead::Plan,
         now,
         3,
-        |f| {
+        |_, f| {
             assert_eq!(std::thread::current().id(), caller);
             ids.borrow_mut().push(f.client.id);
             Ok(())
@@ -518,7 +518,7 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         snapshot::RangeRead::Plan,
         now,
         2,
-        |_| {
+        |_, _| {
             seen += 1;
             anyhow::ensure!(seen < 100, "stop at the 100th client");
             Ok(())
@@ -533,7 +533,7 @@ fn a_read_in_ranges_hands_every_client_over_once_in_order() {
         snapshot::RangeRead::Plan,
         now,
         2,
-        |_| Ok(()),
+        |_, _| Ok(()),
         |_, f, _: &mut (), _: &mut Vec<()>| {
             anyhow::ensure!(f.client.id != expected[450], "stop at {}", f.client.id);
             Ok(())
@@ -601,4 +601,60 @@ fn a_pass_in_ranges_writes_what_a_pass_on_one_thread_writes() {
         queued = one.len();
     }
     assert!(queued > 1000, "{queued} rows");
+}
+
+/// The pass commits in groups (so that what is queued can be sent while the rest is planned),
+/// each group whole: at every commit another connection sees each queued reminder with its
+/// audit event, more reminders than at the commit before, and the last commit has them all.
+#[test]
+fn the_pass_commits_whole_groups_that_another_connection_sees() {
+    let World {
+        dir: _dir,
+        mut store,
+        config,
+        renderer,
+    } = generated(6000);
+    let now = as_of() + Duration::hours(2);
+    let watcher = std::sync::Mutex::new(
+        rusqlite::Connection::open(store.file_path().expect("a database file")).unwrap(),
+    );
+    let count = |c: &rusqlite::Connection, sql: &str| -> i64 {
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let rows = "SELECT count(*) FROM outbox WHERE stage NOT IN ('owner_alert', 'receipt', 'digest') \
+                AND created_at >= '2026-11-24'";
+    let events = "SELECT count(*) FROM events \
+                  WHERE kind IN ('reminder.queued', 'handover.queued') AND at >= '2026-11-24'";
+    let before = {
+        let c = watcher.lock().unwrap();
+        (count(&c, rows), count(&c, events))
+    };
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = engine::queue_due_in_groups(&mut store, &config, &renderer, now, &|| {
+        let c = watcher.lock().unwrap();
+        seen.lock()
+            .unwrap()
+            .push((count(&c, rows) - before.0, count(&c, events) - before.1));
+    })
+    .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let seen = seen.into_inner().unwrap();
+    let reminders = report
+        .queued
+        .iter()
+        .filter(|(_, stage, _)| !["owner_alert", "receipt", "digest"].contains(&stage.as_str()))
+        .count() as i64;
+    assert!(
+        reminders > 1024,
+        "enough for two full groups and a last one: {reminders}"
+    );
+    assert!(seen.len() >= 3, "{seen:?}");
+    for (rows, events) in &seen {
+        assert_eq!(rows, events, "a group committed whole: {seen:?}");
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0) && seen[1].0 > 0,
+        "{seen:?}"
+    );
+    assert_eq!(seen.last().unwrap().0, reminders, "{seen:?}");
 }

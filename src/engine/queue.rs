@@ -1,12 +1,12 @@
 //! The queueing pass ([`queue_due`]): plan, record promise outcomes, render and queue what is
-//! due, in one write transaction, client by client as the planning read streams.
+//! due, client by client as the planning read streams, committed in groups ([`groups`]).
 //!
 //! Why streamed: the first tick of a large book has tens of thousands of messages due, and
 //! keeping the file of every client with one until they were all planned held hundreds of
 //! megabytes (377 MB at 200,000 clients). Each client is planned, its promise outcomes
 //! recorded and its due messages rendered and queued while its file is in hand; then the file
-//! goes. The read runs inside the write transaction, so a client's rows are read before its
-//! own writes and no other writer changes anything between the read and the queueing.
+//! goes. Every range's read begins inside the pass's first write transaction, so all see the
+//! database as it began, before any of the pass's own writes.
 //!
 //! Past messages stream in their narrow form (what the planner reads: key, stage, cycle,
 //! channel, status, times, invoices); only a client with a message due or a possible receipt
@@ -23,13 +23,12 @@
 //! read them before the alerts existed until now).
 //!
 //! The read is cut into ranges of clients, a thread each (`limits.planning-threads`,
-//! `store::snapshot::in_ranges`). The pass's thread plans and writes its own range as above;
-//! another range's thread plans and renders its clients ([`Prepared`]) through its own
-//! connection, which sees the database as this transaction began, and hands over only what
-//! is to be written. The pass's thread writes that after its own range, in client order, so
-//! the outbox is the same for any number of threads.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! `store::snapshot::in_ranges`), each through a connection of its own. Every range plans and
+//! renders its clients ([`Prepared`]); the pass's thread plans its own range and writes
+//! everything: its own range's clients, then the others' as they hand them over, in client
+//! order, so the outbox is the same for any number of threads. It writes in groups, each a
+//! short write transaction of its own, so that a sender on another connection can send what
+//! is committed while the rest is planned (`daemon::queue_and_send`).
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -45,6 +44,10 @@ use crate::render::Renderer;
 use crate::store::snapshot::Handed;
 use crate::store::{self, OutboxMessage, OutboxStatus, Store};
 
+mod groups;
+
+use groups::Groups;
+
 /// Plans at `now`, records promise outcomes, and queues every message due now.
 /// Running it again at the same `now` queues nothing: the outbox keys are taken.
 ///
@@ -57,61 +60,87 @@ pub fn queue_due(
     renderer: &Renderer,
     now: DateTime<Utc>,
 ) -> Result<QueueReport> {
+    queue_due_in_groups(store, config, renderer, now, &|| {})
+}
+
+/// [`queue_due`], committing in groups ([`groups`]) and calling `committed` after each commit:
+/// a sender on another connection can send what is queued while the rest is planned.
+pub fn queue_due_in_groups(
+    store: &mut Store,
+    config: &Config,
+    renderer: &Renderer,
+    now: DateTime<Utc>,
+    committed: &(dyn Fn() + Sync),
+) -> Result<QueueReport> {
     let settings = settings_for(store.conn(), config)?;
-    store.transaction(|tx| {
-        let known = alert_failures(tx, config, renderer, now)?;
-        // A client's file as the pass plans it; with its messages read whole (threading,
-        // addresses) when it has something to render or may get a receipt: few clients.
-        let planned = |conn: &rusqlite::Connection, mut file: ClientFile| -> Result<_> {
+    let groups = Groups::begin(store.conn(), committed)?;
+    let tx = groups.conn();
+    let known = alert_failures(tx, config, renderer, now)?;
+    // A client's file as the pass plans it; with its messages read whole (threading,
+    // addresses) when it has something to render or may get a receipt: few clients.
+    let planned = |conn: &rusqlite::Connection, mut file: ClientFile| -> Result<_> {
+        if let Some(last) = known {
+            file.messages.retain(|m| m.id <= last);
+        }
+        let mut plan = Plan::default();
+        planner::plan_into(&file, &settings, now, &mut plan);
+        let due = plan.messages.iter().any(|m| m.due_now);
+        if due || receipts::may_need_receipt(&file, now) {
+            file.messages = store::snapshot::messages_whole(conn, &file.client.id)?;
             if let Some(last) = known {
                 file.messages.retain(|m| m.id <= last);
             }
-            let mut plan = Plan::default();
-            planner::plan_into(&file, &settings, now, &mut plan);
-            let due = plan.messages.iter().any(|m| m.due_now);
-            if due || receipts::may_need_receipt(&file, now) {
-                file.messages = store::snapshot::messages_whole(conn, &file.client.id)?;
-                if let Some(last) = known {
-                    file.messages.retain(|m| m.id <= last);
-                }
+        }
+        Ok((file, plan))
+    };
+    let pass = std::cell::RefCell::new(Pass::default());
+    let groups = std::cell::RefCell::new(groups);
+    let write = |conn: &rusqlite::Connection, prepared: Prepared| {
+        pass.borrow_mut().apply(conn, prepared, now)
+    };
+    store::snapshot::in_ranges(
+        tx,
+        store::snapshot::RangeRead::Queue,
+        now,
+        config.limits.planning_threads,
+        // This thread's range, read through a connection of its own (unless the database
+        // has no other: in memory): every range's read has begun, the pass may commit.
+        |reader, file| {
+            let mut groups = groups.borrow_mut();
+            if !std::ptr::eq(reader, tx) {
+                groups.allow_commits()?;
             }
-            Ok((file, plan))
-        };
-        let pass = std::cell::RefCell::new(Pass::default());
-        store::snapshot::in_ranges(
-            tx,
-            store::snapshot::RangeRead::Queue,
-            now,
-            config.limits.planning_threads,
-            |file| {
-                let (file, plan) = planned(tx, file)?;
-                pass.borrow_mut()
-                    .client(tx, config, renderer, &file, plan, now)
-            },
-            // Another range's thread: the plan is summed up and rendered there, and only what
-            // a client has to write is handed over.
-            |conn, file, summary: &mut Summary, work: &mut Vec<Prepared>| {
-                let (file, mut plan) = planned(conn, file)?;
-                summary.add(&mut plan);
-                let prepared = Prepared::of(conn, config, renderer, &file, plan, now)?;
-                if !prepared.is_empty() {
-                    work.push(prepared);
-                }
+            let (file, mut plan) = planned(reader, file)?;
+            pass.borrow_mut().summary.add(&mut plan);
+            let prepared = Prepared::of(reader, config, renderer, &file, plan, now)?;
+            let messages = prepared.messages();
+            groups.add(prepared, messages, write)
+        },
+        // Another range's thread: the plan is summed up and rendered there, and only what
+        // a client has to write is handed over.
+        |conn, file, summary: &mut Summary, work: &mut Vec<Prepared>| {
+            let (file, mut plan) = planned(conn, file)?;
+            summary.add(&mut plan);
+            let prepared = Prepared::of(conn, config, renderer, &file, plan, now)?;
+            if !prepared.is_empty() {
+                work.push(prepared);
+            }
+            Ok(())
+        },
+        |handed| match handed {
+            Handed::Item(prepared) => {
+                let messages = prepared.messages();
+                groups.borrow_mut().add(prepared, messages, write)
+            }
+            Handed::Done(summary) => {
+                pass.borrow_mut().summary.append(summary);
                 Ok(())
-            },
-            |handed| {
-                let mut pass = pass.borrow_mut();
-                match handed {
-                    Handed::Item(prepared) => pass.apply(tx, prepared, now),
-                    Handed::Done(summary) => {
-                        pass.summary.append(summary);
-                        Ok(())
-                    }
-                }
-            },
-        )?;
-        pass.into_inner().finish(tx, config, now)
-    })
+            }
+        },
+    )?;
+    groups
+        .into_inner()
+        .finish(write, |tx| pass.take().finish(tx, config, now))
 }
 
 /// What the pass only counts or keeps of each client's plan: errors, holds, and the earliest
@@ -202,6 +231,11 @@ impl Prepared {
         Ok(prepared)
     }
 
+    /// How many messages writing it queues, at most (what a group is counted in).
+    fn messages(&self) -> usize {
+        self.due.len() + self.records.len() + self.receipts.len() + self.effects.len()
+    }
+
     fn is_empty(&self) -> bool {
         self.effects.is_empty()
             && self.due.is_empty()
@@ -223,36 +257,6 @@ struct Pass {
 }
 
 impl Pass {
-    /// One client's plan: summed up, its outcomes recorded and its due messages queued now,
-    /// its records and receipts rendered for later.
-    fn client(
-        &mut self,
-        tx: &rusqlite::Connection,
-        config: &Config,
-        renderer: &Renderer,
-        file: &ClientFile,
-        mut plan: Plan,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.summary.add(&mut plan);
-        self.work(tx, config, renderer, file, plan, now)
-    }
-
-    /// A client's outcomes recorded, its due messages queued, its records and receipts
-    /// kept for later (what is summed up is not looked at).
-    fn work(
-        &mut self,
-        tx: &rusqlite::Connection,
-        config: &Config,
-        renderer: &Renderer,
-        file: &ClientFile,
-        plan: Plan,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let prepared = Prepared::of(tx, config, renderer, file, plan, now)?;
-        self.apply(tx, prepared, now)
-    }
-
     /// Writes what [`Prepared::of`] made of a client's plan, in the order the pass always
     /// has: outcomes, then the due messages, then (kept for later) records and receipts.
     fn apply(
@@ -388,31 +392,23 @@ fn alert_failures(
         return Ok(None);
     }
     let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM outbox", [], |r| r.get(0))?;
-    let clients: BTreeSet<&str> = untold
-        .iter()
-        .map(|(_, m)| m.message.client_id.as_str())
-        .collect();
-    let mut files = BTreeMap::new();
-    store::snapshot::for_each_client_to_plan(tx, now, |file| {
-        if clients.contains(file.client.id.as_str()) {
-            files.insert(file.client.id.clone(), file);
-        }
-        Ok(())
-    })?;
     let mut queued = false;
     for (status, m) in &untold {
-        let Some(file) = files.get(m.message.client_id.as_str()) else {
+        // Read by key, only for the few clients concerned: not the whole book's planning read.
+        let Some(client) = store::clients::get(tx, &m.message.client_id)? else {
             continue;
         };
-        let invoices: Vec<&Invoice> = file
-            .invoices
-            .iter()
-            .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
-            .collect();
+        let contacts = store::clients::for_client(tx, &client.id)?;
+        let mut named = Vec::with_capacity(m.message.invoices.len());
+        for (number, _) in &m.message.invoices {
+            named.extend(store::invoices::get(tx, number)?);
+        }
+        named.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
+        let invoices: Vec<&Invoice> = named.iter().collect();
         let dead = *status == OutboxStatus::Dead;
         let alert = OwnerAlertFor {
-            client: &file.client,
-            contacts: &file.contacts,
+            client: &client,
+            contacts: &contacts,
             invoices: &invoices,
             kind: if dead { "dead" } else { "uncertain" },
             // The server's own answer, for a dead message; nothing to quote for an uncertain one.

@@ -75,23 +75,41 @@ impl Deferred {
         }
     }
 
+    /// Tells the copies to stop, without waiting: the copy under way finishes on its thread,
+    /// which [`Stopping::wait`] joins. An async pass waits for it off its runtime's threads
+    /// (`spawn_blocking`), since the last copy can take as long as the pass's WAL is big.
+    pub fn stop(&mut self) -> Stopping {
+        Stopping(self.copier.take().map(|(copier, stop)| {
+            drop(stop);
+            copier
+        }))
+    }
+
     /// Stops the copies (the one under way finishes), then turns the automatic checkpoints of
     /// `store`'s connection back on.
     pub fn finish(mut self, store: &Store) -> Result<()> {
-        if let Some((copier, stop)) = self.copier.take() {
-            drop(stop);
-            if copier.join().is_err() {
-                tracing::warn!(
-                    "The checkpoint thread panicked; the next checkpoint does its work."
-                );
-            }
-        }
+        self.stop().wait();
         if self.path.is_some() {
             store
                 .conn
                 .pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
         }
         Ok(())
+    }
+}
+
+/// The checkpoint thread told to stop (see [`Deferred::stop`]).
+#[must_use = "wait for the copy under way to finish"]
+pub struct Stopping(Option<JoinHandle<()>>);
+
+impl Stopping {
+    /// Waits until the copy under way, if any, has finished.
+    pub fn wait(self) {
+        if let Some(copier) = self.0
+            && copier.join().is_err()
+        {
+            tracing::warn!("The checkpoint thread panicked; the next checkpoint does its work.");
+        }
     }
 }
 

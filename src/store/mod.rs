@@ -131,6 +131,14 @@ impl Store {
         &self.conn
     }
 
+    /// The database file, when it is one (not in memory): for a second connection to it.
+    pub fn file_path(&self) -> Option<std::path::PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
+
     /// The raw connection for opening transactions.
     pub fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn

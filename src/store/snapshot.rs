@@ -38,20 +38,23 @@ pub enum RangeRead {
     /// `plan`'s: [`for_each_client_to_plan_only`].
     Plan,
     /// The tick's pass: [`for_each_client_to_queue`]. Inside the caller's write transaction,
-    /// the other ranges read the database as that transaction began.
+    /// every range, the caller's too, reads the database as that transaction began, each
+    /// through a connection of its own: the caller may commit as it goes.
     Queue,
 }
 
 /// A planning read in up to `ranges` ranges of client ids, a thread each (see `parts`):
-/// `mine` gets the first range's files on this thread; `theirs` each other range's on its
-/// thread, with that range's connection, its state and a list of items to hand over; `then`
-/// those items and states, after the first range, in client order.
+/// `mine` gets the first range's files on this thread, with the connection they were read
+/// through (for [`RangeRead::Queue`], `conn` itself only when no other connection can be
+/// had: an in-memory database); `theirs` each other range's on its thread, with that range's
+/// connection, its state and a list of items to hand over; `then` those items and states,
+/// after the first range, in client order.
 pub fn in_ranges<S: Default + Send, T: Send>(
     conn: &Connection,
     read: RangeRead,
     now: DateTime<Utc>,
     ranges: usize,
-    mine: impl FnMut(ClientFile) -> Result<()>,
+    mine: impl FnMut(&Connection, ClientFile) -> Result<()>,
     theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
     then: impl FnMut(Handed<T, S>) -> Result<()>,
 ) -> Result<()> {
@@ -59,7 +62,8 @@ pub fn in_ranges<S: Default + Send, T: Send>(
         RangeRead::Plan => to_plan::Purpose::Plan,
         RangeRead::Queue => to_plan::Purpose::Queue,
     };
-    parts::in_ranges(conn, (now, purpose), ranges, mine, theirs, then)
+    let apart = read == RangeRead::Queue;
+    parts::in_ranges(conn, (now, purpose), ranges, apart, mine, theirs, then)
 }
 
 /// Reads every client with its contacts, invoices, payments, promises and messages, through

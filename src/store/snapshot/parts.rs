@@ -78,16 +78,22 @@ enum Batch<T, S> {
 }
 
 /// Reads every client's file for `purpose` at `now` in up to `ranges` ranges (see the module
-/// docs): `mine` gets the first range's files on this thread; each other range's files go to
-/// `theirs` on that range's thread, with the range's connection (to read more of a client),
-/// its state and a list to push items onto; `then` gets, after the first range, each other
-/// range's items and then its state, range by range. An error from any of them ends the read
-/// and is the error returned.
+/// docs): `mine` gets the first range's files on this thread, with the connection they were
+/// read through; each other range's files go to `theirs` on that range's thread, with the
+/// range's connection (to read more of a client), its state and a list to push items onto;
+/// `then` gets, after the first range, each other range's items and then its state, range by
+/// range. An error from any of them ends the read and is the error returned.
+///
+/// `apart`: the first range is read through a connection of its own too (in the same state),
+/// so that the caller may commit on `conn` while it reads (the tick's pass commits in groups).
+/// Where no other connection can be had (an in-memory database), it is read through `conn`:
+/// `mine` is then handed `conn` itself.
 pub(super) fn in_ranges<S, T>(
     conn: &Connection,
     at: (DateTime<Utc>, Purpose),
     ranges: usize,
-    mut mine: impl FnMut(ClientFile) -> Result<()>,
+    apart: bool,
+    mut mine: impl FnMut(&Connection, ClientFile) -> Result<()>,
     theirs: impl Fn(&Connection, ClientFile, &mut S, &mut Vec<T>) -> Result<()> + Sync,
     mut then: impl FnMut(Handed<T, S>) -> Result<()>,
 ) -> Result<()>
@@ -101,9 +107,16 @@ where
         false => None,
     };
     let starts = range_starts(conn, ranges, at.1)?;
-    let Some(mut readers) = other_readers(conn, read.is_some(), starts.len())? else {
-        return for_each(conn, Some(at), Part::default(), mine);
+    let others = starts.len() + usize::from(apart);
+    let Some(mut readers) = other_readers(conn, read.is_some(), others)? else {
+        return for_each(conn, Some(at), Part::default(), |file| mine(conn, file));
     };
+    // The connection this thread reads through.
+    let own = apart.then(|| readers.remove(0));
+    let conn = own.as_ref().unwrap_or(conn);
+    if readers.is_empty() {
+        return for_each(conn, Some(at), Part::default(), |file| mine(conn, file));
+    }
     // Read on this thread and the first other range's at once.
     let (shared, reader) = Shared::read_on_two(conn, readers.remove(0), at)?;
     readers.insert(0, reader);
@@ -134,7 +147,7 @@ where
             from: "",
             to: starts.first().map(String::as_str),
         };
-        let mut result = for_each_with(conn, Some(at), first, mine_shared, &mut mine);
+        let mut result = for_each_with(conn, Some(at), first, mine_shared, |file| mine(conn, file));
         for (receive, thread) in threads {
             if result.is_ok() {
                 result = take_range(&receive, &mut then);
@@ -207,10 +220,11 @@ fn take_range<T, S>(
 }
 
 /// The caller's range, in fifths of another's, for a read for `purpose`. In the tick's pass
-/// it is smaller: the caller's thread reads the same rows more slowly inside the pass's write
-/// transaction (measured: ~1.25x the time per client in a quiet tick at 200,000 clients), and
-/// does what is handed over. For `plan` the threads do the same work (equal ranges measured
-/// fastest).
+/// it is smaller: the caller's thread also writes what every range hands over (measured when
+/// it read inside the pass's write transaction: ~1.25x the time per client in a quiet tick at
+/// 200,000 clients; reading through a connection of its own, equal ranges measured no better
+/// in a quiet tick and a little worse in a first one). For `plan` the threads do the same
+/// work (equal ranges measured fastest).
 fn callers_fifths(purpose: Purpose) -> i64 {
     match purpose {
         Purpose::Plan => 5,
