@@ -22,7 +22,7 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::channel::email::{domain_of, new_message_id, thread_headers};
+use crate::channel::email::{domain_of, message_id_from, thread_headers};
 use crate::config::{Config, Stage};
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, Money};
@@ -503,9 +503,10 @@ pub fn render_medium(channel: Channel) -> render::Medium {
 
 /// A Message-ID unique to this outbox key and instant, on the business's own domain.
 pub fn message_id(business_email: &str, dedup_key: &str, now: DateTime<Utc>) -> String {
-    new_message_id(
+    // The seed `{dedup_key}|{timestamp}` is hashed as it is written, not built as a string.
+    message_id_from(
         domain_of(business_email),
-        &format!("{dedup_key}|{}", now.timestamp()),
+        format_args!("{dedup_key}|{}", now.timestamp()),
     )
 }
 

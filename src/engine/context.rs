@@ -1,6 +1,7 @@
 //! Building the [`RenderContext`] a template sees from the database, the configuration and a
 //! planned message.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -155,21 +156,17 @@ pub fn business_for(config: &Config, client: &Client) -> rc::Business {
 }
 
 /// Fills each invoice's own payment link when the client's payment link is a template.
-pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceLine]) {
+pub fn invoice_links(config: &Config, client: &Client, lines: &mut [rc::InvoiceLine<'_>]) {
+    // Borrowed: most links are not templates, and this runs for every message.
     let Some(link) = country_payment(config, client).map_or_else(
-        || config.business.payment_link.clone(),
-        |p| p.and_then(|p| p.payment_link.clone()),
+        || config.business.payment_link.as_deref(),
+        |p| p.and_then(|p| p.payment_link.as_deref()),
     ) else {
         return;
     };
     for line in lines {
-        line.payment_link = super::links::for_invoice(
-            &link,
-            &line.number,
-            line.balance,
-            &line.currency,
-            &client.id,
-        );
+        line.payment_link =
+            super::links::for_invoice(link, &line.number, line.balance, &line.currency, &client.id);
     }
 }
 
@@ -199,7 +196,7 @@ fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
 }
 
 /// The locale for a client: its country's Spanish.
-pub fn locale_for(client: &Client, config: &Config) -> String {
+pub fn locale_for<'c>(client: &Client, config: &'c Config) -> &'c str {
     match client.country.as_str() {
         "ES" => "es-ES",
         "MX" => "es-MX",
@@ -209,18 +206,17 @@ pub fn locale_for(client: &Client, config: &Config) -> String {
         "AR" => "es-AR",
         _ => config.business.locale.as_str(),
     }
-    .to_owned()
 }
 
 /// One invoice line; interest is computed when `with_interest` and the law applies.
-pub fn invoice_line(
-    inv: &Invoice,
+pub fn invoice_line<'a>(
+    inv: &'a Invoice,
     client: &Client,
     today: NaiveDate,
     reached: bool,
     with_interest: bool,
     rates: &[PublishedRate],
-) -> rc::InvoiceLine {
+) -> rc::InvoiceLine<'a> {
     let days = inv.days_overdue(today);
     let interest = (with_interest
         && client.kind == ClientKind::B2b
@@ -230,10 +226,10 @@ pub fn invoice_line(
         .then(|| interest_for(inv, today, rates))
         .flatten();
     rc::InvoiceLine {
-        number: inv.number.clone(),
+        number: Cow::Borrowed(&inv.number),
         issue_date: inv.issue_date,
         due_date: inv.due_date,
-        currency: inv.currency.clone(),
+        currency: Cow::Borrowed(&inv.currency),
         amount: inv.amount.0,
         paid: inv.paid.0,
         balance: inv.balance.0,
@@ -278,18 +274,19 @@ pub fn stage_states_interest(stage: &Stage) -> bool {
     stage.offset_days >= INTEREST_FROM_OFFSET && !stage.handover
 }
 
-/// The context for a message to `client` (or to the owner, for hand-overs and alerts).
+/// The context for a message to `client` (or to the owner, for hand-overs and alerts). Its
+/// texts are borrowed from the arguments, for the one render (see `render::context`).
 #[allow(clippy::too_many_arguments)]
-pub fn build(
-    config: &Config,
-    client: &Client,
-    contacts: &[Contact],
-    stage: &Stage,
-    invoices: &[&Invoice],
+pub fn build<'a>(
+    config: &'a Config,
+    client: &'a Client,
+    contacts: &'a [Contact],
+    stage: &'a Stage,
+    invoices: &[&'a Invoice],
     reached: &[String],
     today: NaiveDate,
     channel: Channel,
-) -> RenderContext {
+) -> RenderContext<'a> {
     let with_interest = stage_states_interest(stage);
     // The rates are copied out of the configuration only for a stage that states interest.
     let rates = if with_interest {
@@ -297,7 +294,7 @@ pub fn build(
     } else {
         Vec::new()
     };
-    let mut lines: Vec<rc::InvoiceLine> = invoices
+    let mut lines: Vec<rc::InvoiceLine<'a>> = invoices
         .iter()
         .map(|i| {
             let reached = reached.contains(&i.number);
@@ -310,24 +307,25 @@ pub fn build(
         .iter()
         .find(|c| c.role == ContactRole::Billing && !c.opted_out)
         .or(contacts.first())
-        .and_then(|c| c.name.clone());
+        .and_then(|c| c.name.as_deref())
+        .map(Cow::Borrowed);
     RenderContext {
         business: shared_business_for(config, client),
         client: rc::Client {
-            name: client.name.clone(),
-            legal_name: client.legal_name.clone(),
-            tax_id: client.tax_id.clone(),
+            name: Cow::Borrowed(&client.name),
+            legal_name: client.legal_name.as_deref().map(Cow::Borrowed),
+            tax_id: client.tax_id.as_deref().map(Cow::Borrowed),
             b2b: client.kind == ClientKind::B2b,
-            country: client.country.clone(),
+            country: Cow::Borrowed(&client.country),
             address: None,
         },
         contact: rc::Contact { name: contact_name },
         tuteo: client.tuteo,
-        locale: locale_for(client, config),
+        locale: Cow::Borrowed(locale_for(client, config)),
         today,
         stage: rc::Stage {
-            name: stage.name.clone(),
-            tone: stage.tone.clone(),
+            name: Cow::Borrowed(&stage.name),
+            tone: Cow::Borrowed(&stage.tone),
             day_offset: i64::from(stage.offset_days),
         },
         invoices: lines,
@@ -339,7 +337,7 @@ pub fn build(
         plan: None,
         discount: None,
         reply: rc::Reply {
-            email: Some(config.business.email.clone()),
+            email: Some(Cow::Borrowed(&config.business.email)),
             telegram: channel == Channel::Telegram,
         },
         owner_alert: None,
@@ -350,14 +348,14 @@ pub fn build(
 
 /// The client's real history for a message of `cycle` about `numbers`: reminders of the cycle
 /// that reached the client (status sent), promises about those invoices, broken plans.
-pub fn history(
-    file: &crate::policy::planner::ClientFile,
+pub fn history<'a>(
+    file: &'a crate::policy::planner::ClientFile,
     cycle: &str,
     numbers: &[String],
-) -> rc::History {
+) -> rc::History<'a> {
     use crate::store::{OutboxStatus, agreements::PlanStatus};
     let tz = file.client.time_zone;
-    let mut reminders: Vec<rc::PastReminder> = file
+    let mut reminders: Vec<rc::PastReminder<'a>> = file
         .messages
         .iter()
         .filter(|m| m.status == OutboxStatus::Sent && same_text(&m.message.cycle, cycle))
@@ -366,13 +364,13 @@ pub fn history(
                 && !m.message.stage.starts_with("ack_")
         })
         .map(|m| rc::PastReminder {
-            stage: m.message.stage.clone(),
+            stage: Cow::Borrowed(&m.message.stage),
             date: m
                 .sent_at
                 .unwrap_or(m.message.send_at)
                 .with_timezone(&tz)
                 .date_naive(),
-            channel: m.message.channel.as_str().to_owned(),
+            channel: Cow::Borrowed(m.message.channel.as_str()),
         })
         .collect();
     reminders.sort_by_key(|r| r.date);

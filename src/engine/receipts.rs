@@ -178,11 +178,12 @@ fn render(
 ) -> Result<NewOutboxMessage> {
     let channel = reminder.message.channel;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
+    let stage = message_stage(STAGE);
     let ctx = context::build(
         config,
         &file.client,
         &file.contacts,
-        &message_stage(STAGE),
+        &stage,
         &[invoice],
         &[],
         today,

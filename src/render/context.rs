@@ -5,7 +5,12 @@
 //! `summary`. Every field is always present (optional ones as `null`), so strict mode can tell a
 //! typo in a template from a value that is simply absent. `docs/templates.md` documents each
 //! field with an example.
+//!
+//! The texts a message repeats from the client's file and the configuration (names, invoice
+//! numbers, currencies, stages) are `Cow<'a, str>`: the engine lends them for the one render
+//! instead of copying a score of strings per message, and the JSON is the same either way.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -16,28 +21,28 @@ use super::iso;
 
 /// Everything a message template can refer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RenderContext {
+pub struct RenderContext<'a> {
     /// The creditor: the business sending the reminders. Shared: the same for every message
     /// to a country, it is built once per thread and country (`engine::context`), not copied
     /// string by string per message.
     pub business: Arc<Business>,
     /// The client who owes the invoices.
-    pub client: Client,
+    pub client: Client<'a>,
     /// The person the message is addressed to.
-    pub contact: Contact,
+    pub contact: Contact<'a>,
     /// Address the client as "tú" instead of the default "usted".
     pub tuteo: bool,
     /// Locale for formatting money and numbers: `es-ES`, `es-MX`, `es-CO`, `es-CL`, `es-AR`, `es-PE`.
-    pub locale: String,
+    pub locale: Cow<'a, str>,
     /// The day the message is written, in the client's time zone.
     #[serde(serialize_with = "iso::date")]
     pub today: NaiveDate,
     /// The collection stage this message belongs to.
-    pub stage: Stage,
+    pub stage: Stage<'a>,
     /// The client's open invoices covered by this message, oldest first.
-    pub invoices: Vec<InvoiceLine>,
+    pub invoices: Vec<InvoiceLine<'a>>,
     /// Totals per currency, in the order currencies first appear in `invoices`.
-    pub totals: Vec<CurrencyTotal>,
+    pub totals: Vec<CurrencyTotal<'a>>,
     /// Date by which payment (or an answer) is asked for (`formal`, `final`).
     #[serde(serialize_with = "iso::opt_date")]
     pub deadline: Option<NaiveDate>,
@@ -54,14 +59,14 @@ pub struct RenderContext {
     /// A discount offered for paying by a date, or null.
     pub discount: Option<Discount>,
     /// How the client can answer this message.
-    pub reply: Reply,
+    pub reply: Reply<'a>,
     /// What the owner must look at (`owner_alert`, `handover`).
     pub owner_alert: Option<OwnerAlert>,
     /// What really happened before this message: earlier reminders of this cycle, promises,
     /// broken plans. A template may only say "pese a nuestros recordatorios" inside
     /// `{{#if history.reminders}}` (the linter checks it).
     #[serde(default)]
-    pub history: History,
+    pub history: History<'a>,
     /// The due date of the oldest invoice as the client lived it (`due` stage): how many days
     /// ago, and whether it fell on a weekend or holiday; null when no invoice is overdue.
     #[serde(default)]
@@ -70,9 +75,9 @@ pub struct RenderContext {
 
 /// The client's real history with us, for honest wording.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct History {
+pub struct History<'a> {
     /// Reminders of this cycle that reached the client (status sent), oldest first.
-    pub reminders: Vec<PastReminder>,
+    pub reminders: Vec<PastReminder<'a>>,
     /// Promises the client made about these invoices, oldest first.
     pub promises: Vec<PastPromise>,
     /// Days on which a payment plan covering these invoices broke, oldest first.
@@ -82,14 +87,14 @@ pub struct History {
 
 /// One earlier reminder that reached the client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PastReminder {
+pub struct PastReminder<'a> {
     /// Stage name: `early`, `second`, ...
-    pub stage: String,
+    pub stage: Cow<'a, str>,
     /// Local day it was sent.
     #[serde(serialize_with = "iso::date")]
     pub date: NaiveDate,
     /// `email` or `telegram`.
-    pub channel: String,
+    pub channel: Cow<'a, str>,
 }
 
 /// One promise the client made.
@@ -145,44 +150,44 @@ pub struct Business {
 
 /// The client who owes the invoices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Client {
+pub struct Client<'a> {
     /// Name used in messages: `Talleres Pérez`.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Legal name, for letters: `Talleres Pérez e Hijos, S.L.`.
-    pub legal_name: Option<String>,
+    pub legal_name: Option<Cow<'a, str>>,
     /// Tax id, for letters.
-    pub tax_id: Option<String>,
+    pub tax_id: Option<Cow<'a, str>>,
     /// A business (true) or a consumer (false): Ley 3/2004 interest and the 40 EUR are B2B only.
     pub b2b: bool,
     /// ISO 3166 country code: `ES`, `MX`, ...
-    pub country: String,
+    pub country: Cow<'a, str>,
     /// Postal address, for letters.
     pub address: Option<String>,
 }
 
 /// The person a message is addressed to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Contact {
+pub struct Contact<'a> {
     /// First name or full name, or null when unknown (the greeting then uses the client's name).
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
 }
 
 /// The stage of the collection ladder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stage {
+pub struct Stage<'a> {
     /// Stage name: `preventive`, `due`, `early`, `second`, `firm`, `formal`, `final`, `handover`.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Tone from the ladder config: `amable`, `cordial`, `firme`, `formal`.
-    pub tone: String,
+    pub tone: Cow<'a, str>,
     /// Days from the due date when this stage fires (negative: before).
     pub day_offset: i64,
 }
 
 /// One open invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvoiceLine {
+pub struct InvoiceLine<'a> {
     /// Invoice number: `F-2026-0142`.
-    pub number: String,
+    pub number: Cow<'a, str>,
     /// Issue date.
     #[serde(serialize_with = "iso::date")]
     pub issue_date: NaiveDate,
@@ -190,7 +195,7 @@ pub struct InvoiceLine {
     #[serde(serialize_with = "iso::date")]
     pub due_date: NaiveDate,
     /// ISO 4217 currency: `EUR`, `MXN`, ...
-    pub currency: String,
+    pub currency: Cow<'a, str>,
     /// Invoice total.
     #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
@@ -249,9 +254,9 @@ pub struct InterestPeriod {
 
 /// Totals for one currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CurrencyTotal {
+pub struct CurrencyTotal<'a> {
     /// ISO 4217 currency.
-    pub currency: String,
+    pub currency: Cow<'a, str>,
     /// Sum of the balances.
     #[serde(serialize_with = "iso::decimal")]
     pub balance: Decimal,
@@ -339,9 +344,9 @@ pub struct Discount {
 
 /// How the client can answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reply {
+pub struct Reply<'a> {
     /// Address that reaches cobrador (replying to the email works too), or null.
-    pub email: Option<String>,
+    pub email: Option<Cow<'a, str>>,
     /// True when the message goes by Telegram, where answering in the chat works.
     pub telegram: bool,
 }
@@ -378,7 +383,7 @@ pub struct Summary {
     pub has_payment_method: bool,
 }
 
-impl RenderContext {
+impl RenderContext<'_> {
     /// Computes the [`Summary`] templates see under `summary`.
     pub fn summary(&self) -> Summary {
         // `F-1`, `F-1 y F-2`, `F-1, F-2 y F-3`, written into one string.

@@ -60,37 +60,37 @@ pub(super) fn dates<S: Serializer>(d: &[NaiveDate], s: S) -> Result<S::Ok, S::Er
 }
 
 /// `d` as rust_decimal serialises it (its `to_str_internal` with the sign and no precision:
-/// every digit of the scale, `0.50`, `-0`).
-fn decimal_text(d: &Decimal, out: &mut [u8; 40]) -> Option<usize> {
-    let mut buf = [0u8; 40];
-    let digits = super::money::digits_of(d.mantissa().unsigned_abs(), &mut buf);
-    let scale = usize::try_from(d.scale()).ok()?;
-    // The scale's digits, the last ones, with zeros before them where the number has fewer.
-    let (whole, fraction) = digits.split_at(digits.len() - scale.min(digits.len()));
-    let mut at = 0;
-    let mut put = |bytes: &[u8]| -> Option<()> {
-        out.get_mut(at..at + bytes.len())?.copy_from_slice(bytes);
-        at += bytes.len();
-        Some(())
-    };
-    if d.is_sign_negative() {
-        put(b"-")?;
-    }
-    put(if whole.is_empty() { b"0" } else { whole })?;
+/// every digit of the scale, `0.50`, `-0`), written at the end of `buf`: the digits first, then
+/// the point and the sign put around them in place (no second buffer, no copy per piece).
+fn decimal_text<'b>(d: &Decimal, buf: &'b mut [u8; 40]) -> Option<&'b [u8]> {
+    // At most 29 digits (96 bits) and a scale of at most 28 (anything else is left to
+    // rust_decimal): with the point and the sign, at most 31 of the 40 bytes.
+    let scale = usize::try_from(d.scale()).ok().filter(|s| *s <= 28)?;
+    let end = buf.len();
+    let mut start = end - super::money::digits_of(d.mantissa().unsigned_abs(), buf).len();
     if scale > 0 {
-        put(b".")?;
-        for _ in fraction.len()..scale {
-            put(b"0")?;
+        // Zeros before the digits until there is one before the point: `5` at scale 2 is `0.05`.
+        while end - start < scale + 1 {
+            start -= 1;
+            buf[start] = b'0';
         }
-        put(fraction)?;
+        // The whole part moves one place left, and the point goes where it was.
+        let point = end - scale;
+        buf.copy_within(start..point, start - 1);
+        start -= 1;
+        buf[point - 1] = b'.';
     }
-    Some(at)
+    if d.is_sign_negative() {
+        start -= 1;
+        buf[start] = b'-';
+    }
+    buf.get(start..)
 }
 
 /// A `Decimal` field, as rust_decimal serialises it.
 pub(super) fn decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     let mut buf = [0u8; 40];
-    match decimal_text(d, &mut buf).and_then(|n| std::str::from_utf8(&buf[..n]).ok()) {
+    match decimal_text(d, &mut buf).and_then(|t| std::str::from_utf8(t).ok()) {
         Some(t) => s.serialize_str(t),
         None => Serialize::serialize(d, s),
     }

@@ -230,7 +230,7 @@ enum Data<'a> {
     /// Laid flat, with the JSON built on first need.
     Flat {
         flat: &'a value::Flat,
-        ctx: &'a RenderContext,
+        ctx: &'a RenderContext<'a>,
         json: &'a std::cell::OnceCell<serde_json::Value>,
     },
 }

@@ -129,17 +129,17 @@ fn invoice(
     age: i64,
     stage_offset: i64,
     with_interest: bool,
-) -> InvoiceLine {
+) -> InvoiceLine<'static> {
     let today = sample_today();
     let due = today - Duration::days(age);
     let amount = money(amount);
     let paid = money(paid);
     let balance = amount - paid;
     InvoiceLine {
-        number: number.into(),
+        number: number.to_owned().into(),
         issue_date: due - Duration::days(30),
         due_date: due,
-        currency: currency.into(),
+        currency: currency.to_owned().into(),
         amount,
         paid,
         balance,
@@ -186,8 +186,8 @@ fn sample_interest(balance: Decimal, due: NaiveDate, today: NaiveDate) -> Intere
 }
 
 /// Totals per currency, in order of first appearance.
-pub fn compute_totals(invoices: &[InvoiceLine]) -> Vec<CurrencyTotal> {
-    let mut totals: Vec<CurrencyTotal> = Vec::new();
+pub fn compute_totals<'a>(invoices: &[InvoiceLine<'a>]) -> Vec<CurrencyTotal<'a>> {
+    let mut totals: Vec<CurrencyTotal<'a>> = Vec::new();
     for inv in invoices {
         let (interest, fixed) = inv
             .interest
@@ -236,11 +236,11 @@ fn stage_for(kind: &str) -> (&'static str, i64, &'static str) {
         .unwrap_or(STAGES[3])
 }
 
-impl RenderContext {
+impl RenderContext<'static> {
     /// A complete context for template `kind` (a stage or message name) and client `sample`.
     ///
     /// Usted form; set `tuteo` on the result for the tú variant.
-    pub fn sample(sample: Sample, kind: &str) -> RenderContext {
+    pub fn sample(sample: Sample, kind: &str) -> RenderContext<'static> {
         let today = sample_today();
         let (stage_name, offset, tone) = stage_for(kind);
         let age = offset.max(-3);
@@ -381,7 +381,7 @@ impl RenderContext {
         let totals = compute_totals(&invoices);
         let currency = invoices
             .first()
-            .map_or_else(|| "EUR".to_owned(), |i| i.currency.clone());
+            .map_or_else(|| "EUR".to_owned(), |i| i.currency.to_string());
         let first_balance = invoices.first().map_or(Decimal::ZERO, |i| i.balance);
         let mut ctx = RenderContext {
             business: std::sync::Arc::new(business),
@@ -404,7 +404,7 @@ impl RenderContext {
             plan: None,
             discount: None,
             reply: Reply {
-                email: Some(format!("respuestas+{}@cobrador.example", sample.name())),
+                email: Some(format!("respuestas+{}@cobrador.example", sample.name()).into()),
                 telegram: false,
             },
             owner_alert: None,
@@ -437,14 +437,14 @@ impl RenderContext {
                     kind: "dispute".into(),
                     client_words: "No reconozco la segunda factura, el pedido llegó incompleto."
                         .into(),
-                    invoice_numbers: ctx.invoices.iter().map(|i| i.number.clone()).collect(),
+                    invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
                 });
             }
             "handover" => {
                 ctx.owner_alert = Some(OwnerAlert {
                     kind: "handover".into(),
                     client_words: String::new(),
-                    invoice_numbers: ctx.invoices.iter().map(|i| i.number.clone()).collect(),
+                    invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
                 });
             }
             _ => {}
@@ -453,7 +453,7 @@ impl RenderContext {
     }
 
     /// Adds the optional parts a template must cope with: a broken promise and a discount.
-    pub fn with_extras(mut self) -> RenderContext {
+    pub fn with_extras(mut self) -> RenderContext<'static> {
         let today = self.today;
         // Earlier reminders really sent (without extras there are none: a first contact),
         // and a due date that fell on a holiday.
@@ -482,7 +482,7 @@ impl RenderContext {
             let amount = (total.balance / Decimal::from(20)).round_dp(0);
             self.discount = Some(Discount {
                 description: "un descuento por pronto pago del 5 %".into(),
-                currency: total.currency.clone(),
+                currency: total.currency.to_string(),
                 amount,
                 discounted_total: total.balance - amount,
                 valid_until: today + Duration::days(7),

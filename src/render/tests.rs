@@ -668,7 +668,7 @@ fn summary_numbers_are_running_text() {
         ctx.invoices = (1..=count)
             .map(|n| {
                 let mut l = line.clone();
-                l.number = format!("F-{n}");
+                l.number = format!("F-{n}").into();
                 l
             })
             .collect();
