@@ -255,10 +255,7 @@ pub(crate) fn write_money(
     let loc = Locale::find(locale)?;
     let decimals = currency_decimals(currency)?;
     if loc.home_currency.eq_ignore_ascii_case(currency) {
-        let (before, after) = loc
-            .home_pattern
-            .split_once("{}")
-            .unwrap_or((loc.home_pattern, ""));
+        let (before, after) = split_pattern(loc.home_pattern);
         out.push_str(before);
         write_number(out, amount, loc, decimals);
         out.push_str(after);
@@ -268,6 +265,59 @@ pub(crate) fn write_money(
         out.extend(currency.chars().map(|c| c.to_ascii_uppercase()));
     }
     Ok(())
+}
+
+/// A home pattern's text before and after its `{}`. Split at the first `{` when `}` follows
+/// it (every pattern): a search for one byte, where a search for the two-character string
+/// built a substring searcher on every amount.
+fn split_pattern(pattern: &str) -> (&str, &str) {
+    match pattern.split_once('{') {
+        Some((before, rest)) if rest.starts_with('}') => (before, &rest[1..]),
+        _ => pattern.split_once("{}").unwrap_or((pattern, "")),
+    }
+}
+
+/// An amount as the context writes it (see `render::iso`), read back.
+///
+/// The usual text, `-?digits[.digits]` with at most 18 digits, is read straight into a
+/// 64-bit mantissa and a scale (`Decimal::from_str` took about a fifth of a `money` call);
+/// anything else (spaces around it, more digits, an exponent) goes through
+/// `Decimal::from_str` as before. Both give the same value with the same scale.
+pub(crate) fn parse_amount(text: &str) -> Option<Decimal> {
+    plain_amount(text.as_bytes()).or_else(|| text.trim().parse().ok())
+}
+
+/// [`parse_amount`]'s usual case; `None` for anything else.
+fn plain_amount(text: &[u8]) -> Option<Decimal> {
+    let (negative, body) = match text.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: i64 = 0;
+    let mut digits = 0;
+    let mut scale = None;
+    for (i, &c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if digits < 18 => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                digits += 1;
+            }
+            // A point between digits, once.
+            b'.' if scale.is_none() && i > 0 && i + 1 < body.len() => {
+                scale = Some(body.len() - i - 1);
+            }
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    // At most 17 digits after the point: within `Decimal::new`'s limit of 28.
+    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
+    let mut amount = Decimal::new(mantissa, scale);
+    // A zero is positive, as `from_str` reads `-0`.
+    amount.set_sign_negative(negative && mantissa != 0);
+    Some(amount)
 }
 
 /// Formats a percentage with the locale's decimal mark and two decimals (`10,15 %`, `10.15%`).
@@ -389,6 +439,82 @@ mod tests {
         assert_eq!(format_money(d("0.005"), "EUR", "es-ES").unwrap(), "0,01 €");
         assert_eq!(format_money(d("2.675"), "MXN", "es-MX").unwrap(), "$2.68");
         assert_eq!(format_money(d("-0.001"), "EUR", "es-ES").unwrap(), "0,00 €");
+    }
+
+    /// The fast reading of an amount's text is `Decimal::from_str`'s: same value, scale and
+    /// sign (`-0` is a positive zero), and the texts it does not take still parse as before.
+    #[test]
+    fn amounts_read_back_like_from_str() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "1",
+            "-1",
+            "12.5",
+            "1234.56",
+            "-1234.56",
+            "0.005",
+            "100.10",
+            "999999999999999999",
+            "-999999999999999999",
+            "99999999999999999.9",
+            "0.00000000000000001",
+            "1000000000000000000",
+            "12345678901234567890.5",
+            " 12.5 ",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1.2.3",
+            "1e5",
+            "+3",
+            "--1",
+            "1_000",
+            "12,5",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        for mantissa in [
+            0i64,
+            1,
+            7,
+            10,
+            99,
+            101,
+            123_456,
+            4_000_000_000,
+            999_999_999_999,
+        ] {
+            for scale in 0..=6 {
+                let d = Decimal::new(mantissa, scale);
+                texts.push(d.to_string());
+                texts.push((-d).to_string());
+            }
+        }
+        for text in &texts {
+            let want = text.trim().parse::<Decimal>().ok();
+            let got = parse_amount(text);
+            assert_eq!(got, want, "{text:?}");
+            if let (Some(g), Some(w)) = (got, want) {
+                assert_eq!(g.scale(), w.scale(), "{text:?}");
+                assert_eq!(g.is_sign_negative(), w.is_sign_negative(), "{text:?}");
+                assert_eq!(g.to_string(), w.to_string(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn home_patterns_split_at_their_placeholder() {
+        for l in LOCALES {
+            let want = l.home_pattern.split_once("{}").unwrap();
+            assert_eq!(split_pattern(l.home_pattern), want, "{}", l.tag);
+        }
+        assert_eq!(split_pattern("{x} {}"), ("{x} ", ""));
+        assert_eq!(split_pattern("none"), ("none", ""));
     }
 
     #[test]

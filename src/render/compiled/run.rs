@@ -187,9 +187,16 @@ impl<'d> Runner<'d> {
                     args,
                     escape,
                 } => self.call(*logic, args, scope, |w| {
-                    out.push_str(&w.lead);
-                    self.write_escaped(&w.escaped, *escape, out);
-                    out.push_str(&w.as_is);
+                    // Most calls write one of the three parts: no empty copies.
+                    if !w.lead.is_empty() {
+                        out.push_str(&w.lead);
+                    }
+                    if !w.escaped.is_empty() {
+                        self.write_escaped(&w.escaped, *escape, out);
+                    }
+                    if !w.as_is.is_empty() {
+                        out.push_str(&w.as_is);
+                    }
                 })?,
                 Op::If {
                     cond,
@@ -220,6 +227,17 @@ impl<'d> Runner<'d> {
                     self.partial(body, hash, block.as_deref(), scope, out)?;
                 }
                 Op::PartialBlock => out.push_str(scope.partial_block().ok_or(Fallback)?),
+                // The helpers' own checks: a missing or non-boolean `tuteo`, a count that is
+                // missing or not a whole number, are errors Handlebars reports.
+                Op::Usted { usted, tu } => {
+                    let tuteo = helpers::tuteo(self.root).ok_or(Fallback)?;
+                    out.push_str(if tuteo { tu } else { usted });
+                }
+                Op::Plural { count, one, other } => {
+                    let n = self.resolve(count, scope)?;
+                    let n = n.and_then(helpers::int_value).ok_or(Fallback)?;
+                    out.push_str(if n == 1 { one } else { other });
+                }
             }
         }
         Ok(())
@@ -510,11 +528,17 @@ impl<'d> Runner<'d> {
 
     #[inline]
     fn write_escaped(&self, s: &str, escape: bool, out: &mut String) {
-        match (escape, self.escape) {
-            (false, _) | (_, Escape::None) => out.push_str(s),
-            (true, Escape::Html) => escape_into(s, out, html_entity),
-            (true, Escape::Telegram) => escape_into(s, out, telegram_entity),
-        }
+        write_value(s, escape, self.escape, out);
+    }
+}
+
+/// Appends a value's text `s`, escaped by `mode` unless `escape` is off (`{{{ }}}`).
+#[inline]
+pub(super) fn write_value(s: &str, escape: bool, mode: Escape, out: &mut String) {
+    match (escape, mode) {
+        (false, _) | (_, Escape::None) => out.push_str(s),
+        (true, Escape::Html) => escape_into(s, out, html_entity),
+        (true, Escape::Telegram) => escape_into(s, out, telegram_entity),
     }
 }
 
