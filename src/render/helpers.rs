@@ -353,13 +353,27 @@ fn date_long_helper<'a>(
     dated(h, buf, "date_long", dates::push_date_long)
 }
 
+/// The first argument as a date in the context's own `YYYY-MM-DD` form, if it is one.
+fn iso_arg<'a>(h: &[Arg<'a>]) -> Option<dates::IsoText<'a>> {
+    h.first()
+        .filter(|p| !p.missing)
+        .and_then(|p| p.value.as_str())
+        .and_then(dates::iso_text)
+}
+
 /// `{{date_short due_date}}` → `27/11/2026`.
 fn date_short_helper<'a>(
     h: &[Arg<'a>],
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    dated(h, buf, "date_short", dates::push_date_short)
+    match iso_arg(h) {
+        Some(d) => {
+            d.push_short(buf);
+            Ok(Written::made(buf))
+        }
+        None => dated(h, buf, "date_short", dates::push_date_short),
+    }
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
@@ -368,7 +382,13 @@ fn date_text_helper<'a>(
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    dated(h, buf, "date_text", dates::push_date_text)
+    match iso_arg(h) {
+        Some(d) => {
+            d.push_text(buf);
+            Ok(Written::made(buf))
+        }
+        None => dated(h, buf, "date_text", dates::push_date_text),
+    }
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
