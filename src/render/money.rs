@@ -132,6 +132,64 @@ pub fn format_number(amount: Decimal, locale: &Locale, decimals: u32) -> String 
 /// [`format_number`] appended to `out`: the digits come from the rounded amount's mantissa,
 /// without an intermediate string per amount (every reminder formats a dozen amounts).
 fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u32) {
+    if let Some(units) = units_of(amount, decimals) {
+        write_units(out, amount.is_sign_negative(), units, locale, decimals);
+    } else {
+        write_number_wide(out, amount, locale, decimals);
+    }
+}
+
+/// The amount rounded to `decimals` (half away from zero, as `round_dp_with_strategy` with
+/// `MidpointAwayFromZero`) in units of `10^-decimals`, sign apart, when the mantissa and the
+/// result fit in 64 bits (every real amount): no `Decimal` arithmetic or 128-bit operations,
+/// which were most of a `money` call.
+fn units_of(amount: Decimal, decimals: u32) -> Option<u64> {
+    let mantissa = u64::try_from(amount.mantissa().unsigned_abs()).ok()?;
+    let scale = amount.scale();
+    if scale <= decimals {
+        return mantissa.checked_mul(10u64.checked_pow(decimals - scale)?);
+    }
+    let down = 10u64.checked_pow(scale - decimals)?;
+    let (whole, rest) = (mantissa / down, mantissa % down);
+    // Half or more of a unit rounds up (`rest * 2 >= down`, without overflowing).
+    Some(if rest >= down - rest {
+        whole + 1
+    } else {
+        whole
+    })
+}
+
+/// Writes `units` (in `10^-decimals`) with the locale's separators, `-` first if negative
+/// and not zero.
+fn write_units(out: &mut String, negative: bool, units: u64, locale: &Locale, decimals: u32) {
+    let Some(pow) = 10u64.checked_pow(decimals) else {
+        return;
+    };
+    if negative && units != 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 40];
+    let int = digits_of(u128::from(units / pow), &mut digits);
+    for (i, d) in int.iter().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(locale.group);
+        }
+        out.push(char::from(*d));
+    }
+    if decimals > 0 {
+        out.push(locale.decimal);
+        let mut frac_digits = [0u8; 40];
+        let frac = digits_of(u128::from(units % pow), &mut frac_digits);
+        for _ in frac.len()..decimals as usize {
+            out.push('0');
+        }
+        out.extend(frac.iter().map(|d| char::from(*d)));
+    }
+}
+
+/// [`write_number`] for amounts [`units_of`] does not take, through `Decimal`'s rounding and
+/// 128-bit digits.
+fn write_number_wide(out: &mut String, amount: Decimal, locale: &Locale, decimals: u32) {
     let rounded = amount
         .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
         .abs();
@@ -505,6 +563,56 @@ mod tests {
                 assert_eq!(g.to_string(), w.to_string(), "{text:?}");
             }
         }
+    }
+
+    /// The 64-bit rounding and digits write what `Decimal`'s rounding and 128-bit digits
+    /// write, for every locale, 0 and 2 decimals, both signs, midpoints and long mantissas.
+    #[test]
+    fn amounts_in_64_bits_are_written_like_wide_ones() {
+        let mut checked = 0;
+        for mantissa in [
+            0u64,
+            1,
+            4,
+            5,
+            9,
+            10,
+            15,
+            25,
+            49,
+            50,
+            51,
+            99,
+            100,
+            105,
+            995,
+            1_005,
+            12_345,
+            999_999,
+            1_000_000,
+            123_456_789,
+            9_999_999_999_995,
+            18_446_744_073_709_551,
+            u64::MAX / 10,
+            u64::MAX,
+        ] {
+            for scale in 0..=12 {
+                for negative in [false, true] {
+                    let mut amount = Decimal::from_i128_with_scale(i128::from(mantissa), scale);
+                    amount.set_sign_negative(negative);
+                    for locale in LOCALES {
+                        for decimals in [0, 2] {
+                            let (mut fast, mut wide) = (String::new(), String::new());
+                            write_number(&mut fast, amount, locale, decimals);
+                            write_number_wide(&mut wide, amount, locale, decimals);
+                            assert_eq!(fast, wide, "{amount} {} {decimals}", locale.tag);
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 5000);
     }
 
     #[test]
