@@ -154,7 +154,6 @@ pub fn parse_iso(s: &str) -> Option<NaiveDate> {
 pub(crate) struct IsoText<'a> {
     text: &'a str,
     month: u32,
-    day: u32,
 }
 
 /// `s` as an [`IsoText`]; `None` for anything else (other forms go through [`parse_iso`]).
@@ -177,11 +176,9 @@ pub(crate) fn iso_text(s: &str) -> Option<IsoText<'_>> {
         2 => 28,
         _ => return None,
     };
-    (1..=days).contains(&day).then_some(IsoText {
-        text: s,
-        month,
-        day,
-    })
+    (1..=days)
+        .contains(&day)
+        .then_some(IsoText { text: s, month })
 }
 
 impl IsoText<'_> {
