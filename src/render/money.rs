@@ -104,18 +104,26 @@ impl Locale {
                     .zip(tag.bytes())
                     .all(|(a, b)| a.eq_ignore_ascii_case(&if b == b'_' { b'-' } else { b }))
         };
+        // The tag as the context writes it (`es-ES`) first: one comparison of bytes.
         LOCALES
             .iter()
-            .find(same)
+            .find(|l| l.tag == tag)
+            .or_else(|| LOCALES.iter().find(same))
             .ok_or_else(|| MoneyError::UnknownLocale(tag.to_owned()))
     }
 }
 
 /// Number of decimals shown for a currency code (`EUR` → 2, `CLP` → 0).
 pub fn currency_decimals(currency: &str) -> Result<u32, MoneyError> {
+    // The code in capitals (as stored) first: one comparison of bytes.
     CURRENCIES
         .iter()
-        .find(|(code, _)| code.eq_ignore_ascii_case(currency))
+        .find(|(code, _)| *code == currency)
+        .or_else(|| {
+            CURRENCIES
+                .iter()
+                .find(|(code, _)| code.eq_ignore_ascii_case(currency))
+        })
         .map(|(_, dp)| *dp)
         .ok_or_else(|| MoneyError::UnknownCurrency(currency.to_owned()))
 }
@@ -623,6 +631,16 @@ mod tests {
         }
         assert_eq!(split_pattern("{x} {}"), ("{x} ", ""));
         assert_eq!(split_pattern("none"), ("none", ""));
+    }
+
+    /// Tags and codes in other cases (and `_` for `-`) still find their entry after the
+    /// exact comparison misses.
+    #[test]
+    fn locale_and_currency_in_any_case() {
+        let a = d("1234.5");
+        assert_eq!(format_money(a, "eur", "ES_es").unwrap(), "1.234,50 €");
+        assert_eq!(format_money(a, "Mxn", "es_mx").unwrap(), "$1,234.50");
+        assert_eq!(format_money(a, "clp", "es-CL").unwrap(), "$1.235");
     }
 
     #[test]
