@@ -176,23 +176,13 @@ fn write_units(out: &mut String, negative: bool, units: u64, locale: &Locale, de
     if negative && units != 0 {
         out.push('-');
     }
-    let mut digits = [0u8; 40];
-    let int = digits_of(u128::from(units / pow), &mut digits);
-    for (i, d) in int.iter().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            out.push(locale.group);
-        }
-        out.push(char::from(*d));
-    }
-    if decimals > 0 {
-        out.push(locale.decimal);
-        let mut frac_digits = [0u8; 40];
-        let frac = digits_of(u128::from(units % pow), &mut frac_digits);
-        for _ in frac.len()..decimals as usize {
-            out.push('0');
-        }
-        out.extend(frac.iter().map(|d| char::from(*d)));
-    }
+    write_parts(
+        out,
+        u128::from(units / pow),
+        u128::from(units % pow),
+        locale,
+        decimals,
+    );
 }
 
 /// [`write_number`] for amounts [`units_of`] does not take, through `Decimal`'s rounding and
@@ -219,6 +209,12 @@ fn write_number_wide(out: &mut String, amount: Decimal, locale: &Locale, decimal
         (Ok(u), Ok(p)) => (u128::from(u / p), u128::from(u % p)),
         _ => (units / pow, units % pow),
     };
+    write_parts(out, whole, fraction, locale, decimals);
+}
+
+/// The whole part with the locale's group separators, then the decimal mark and the fraction
+/// padded to `decimals` digits.
+fn write_parts(out: &mut String, whole: u128, fraction: u128, locale: &Locale, decimals: u32) {
     let mut digits = [0u8; 40];
     let int = digits_of(whole, &mut digits);
     for (i, d) in int.iter().enumerate() {
