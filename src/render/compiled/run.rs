@@ -487,9 +487,7 @@ impl<'d> Runner<'d> {
         })
     }
     /// The value at `p`, `None` if missing, like `Context::navigate`.
-    /// Inlined into its few callers: about a hundred lookups per message, where the call
-    /// itself (saving and restoring registers) was an eighth of each.
-    #[inline(always)]
+    #[inline]
     fn resolve<'a>(&self, p: &CPath, scope: &'a Scope<'a>) -> Result<Option<Val<'a>>, Fallback>
     where
         'd: 'a,
