@@ -144,6 +144,65 @@ pub fn parse_iso(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// A date written as the context writes it, exactly `YYYY-MM-DD`, checked like
+/// `NaiveDate::from_ymd_opt` (a real day of the proleptic Gregorian calendar).
+///
+/// `date_short` and `date_text` write the same digits in another order: from the text they
+/// need no `NaiveDate` (parsing one back and asking it for its day, month and year took most
+/// of those helpers).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IsoText<'a> {
+    text: &'a str,
+    month: u32,
+}
+
+/// `s` as an [`IsoText`]; `None` for anything else (other forms go through [`parse_iso`]).
+pub(crate) fn iso_text(s: &str) -> Option<IsoText<'_>> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days)
+        .contains(&day)
+        .then_some(IsoText { text: s, month })
+}
+
+impl IsoText<'_> {
+    /// [`push_date_short`]: the day, month and year digits as they are.
+    pub(crate) fn push_short(self, s: &mut String) {
+        s.push_str(&self.text[8..10]);
+        s.push('/');
+        s.push_str(&self.text[5..7]);
+        s.push('/');
+        s.push_str(&self.text[0..4]);
+    }
+
+    /// [`push_date_text`]: day and year without their leading zeros.
+    pub(crate) fn push_text(self, s: &mut String) {
+        let day = &self.text[8..10];
+        s.push_str(day.strip_prefix('0').unwrap_or(day));
+        s.push_str(" de ");
+        s.push_str(MONTHS[self.month as usize - 1]);
+        s.push_str(" de ");
+        let year = self.text[0..4].trim_start_matches('0');
+        s.push_str(if year.is_empty() { "0" } else { year });
+    }
+}
+
 /// `viernes 27 de noviembre`, adding ` de 2027` when the year differs from `today`'s.
 ///
 /// The form used in running text: "el viernes 27 de noviembre".
@@ -297,6 +356,52 @@ pub fn ago_words(days: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The forms written from a date's text are those written from the date, for every day
+    /// of common, leap and extreme years; a text that is not a real day is not taken (and
+    /// `parse_iso` refuses it too, or reads another form).
+    #[test]
+    fn forms_from_the_text_are_the_dates() {
+        let mut checked = 0;
+        for year in [0, 4, 100, 1900, 2000, 2023, 2024, 2026, 9999] {
+            let mut d = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            while d.year() == year {
+                let text = format!("{}", d.format("%Y-%m-%d"));
+                let iso = super::iso_text(&text).unwrap();
+                let mut short = String::new();
+                iso.push_short(&mut short);
+                assert_eq!(short, super::date_short(d), "{text}");
+                let mut long = String::new();
+                iso.push_text(&mut long);
+                assert_eq!(long, super::date_text(d), "{text}");
+                checked += 1;
+                d = d.succ_opt().unwrap();
+            }
+        }
+        assert!(checked > 3000);
+        for text in [
+            "2026-02-29",
+            "2024-02-30",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-04-31",
+            "2026-01-32",
+            "20a6-01-01",
+            "2026/01/01",
+            "2026-1-01",
+            "+2026-01-01",
+        ] {
+            assert!(super::iso_text(text).is_none(), "{text}");
+        }
+        for text in ["2026-02-29", "2024-02-30", "2026-13-01", "2026-04-31"] {
+            assert!(parse_iso(text).is_none(), "{text}");
+        }
+        // Other forms are still `parse_iso`'s to read.
+        assert!(super::iso_text(" 2026-01-01").is_none());
+        assert!(parse_iso(" 2026-01-01").is_some());
+    }
+
     /// The hand-written forms are exactly what `format!` wrote before, on ordinary and
     /// extreme dates and counts.
     #[test]

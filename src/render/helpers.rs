@@ -130,7 +130,7 @@ fn describe(p: &Arg<'_>) -> String {
 fn decimal_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<Decimal, RenderError> {
     let p = param(h, idx, name)?;
     let parsed = match p.value.kind() {
-        Kind::Str(s) => Decimal::from_str(s.trim()).ok(),
+        Kind::Str(s) => money::parse_amount(s),
         Kind::Num(n) => Decimal::from_str(&n.to_string()).ok(),
         _ => None,
     };
@@ -142,14 +142,19 @@ fn decimal_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<Decima
     })
 }
 
-fn int_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<i64, RenderError> {
-    let p = param(h, idx, name)?;
-    let parsed = match p.value.kind() {
+/// A whole number as the helpers read one (`count`, `plural`, `overdue`, `pad`'s width...):
+/// a number, or a text holding one.
+pub(crate) fn int_value(v: Val<'_>) -> Option<i64> {
+    match v.kind() {
         Kind::Num(n) => n.as_i64(),
         Kind::Str(s) => s.trim().parse().ok(),
         _ => None,
-    };
-    parsed.ok_or_else(|| {
+    }
+}
+
+fn int_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<i64, RenderError> {
+    let p = param(h, idx, name)?;
+    int_value(p.value).ok_or_else(|| {
         other(format!(
             "{name}: expected a whole number, got {}",
             describe(p)
@@ -184,7 +189,9 @@ fn date_param(h: &[Arg<'_>], idx: usize, name: &'static str) -> Result<NaiveDate
 }
 
 /// Field `key` of the root context; the fields helpers read are looked up with a hint (see
-/// [`Val::get_hinted`]).
+/// [`Val::get_hinted`]). Inlined: every caller names a constant key, so the `match` on it
+/// is decided when compiling, not by comparing strings on every call.
+#[inline(always)]
 fn root_field<'a>(ctx: Val<'a>, key: &str) -> Option<Val<'a>> {
     static LOCALE: Hint = Hint::new();
     static TODAY: Hint = Hint::new();
@@ -197,6 +204,12 @@ fn root_field<'a>(ctx: Val<'a>, key: &str) -> Option<Val<'a>> {
     }
 }
 
+/// The root context's `tuteo`, as `usted` reads it (`None`: missing or not a boolean).
+pub(crate) fn tuteo(ctx: Val<'_>) -> Option<bool> {
+    root_field(ctx, "tuteo").and_then(Val::as_bool)
+}
+
+#[inline(always)]
 fn root_str<'a>(ctx: Val<'a>, key: &str, helper: &str) -> Result<&'a str, RenderError> {
     root_field(ctx, key)
         .and_then(Val::as_str)
@@ -340,13 +353,27 @@ fn date_long_helper<'a>(
     dated(h, buf, "date_long", dates::push_date_long)
 }
 
+/// The first argument as a date in the context's own `YYYY-MM-DD` form, if it is one.
+fn iso_arg<'a>(h: &[Arg<'a>]) -> Option<dates::IsoText<'a>> {
+    h.first()
+        .filter(|p| !p.missing)
+        .and_then(|p| p.value.as_str())
+        .and_then(dates::iso_text)
+}
+
 /// `{{date_short due_date}}` → `27/11/2026`.
 fn date_short_helper<'a>(
     h: &[Arg<'a>],
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    dated(h, buf, "date_short", dates::push_date_short)
+    match iso_arg(h) {
+        Some(d) => {
+            d.push_short(buf);
+            Ok(Written::made(buf))
+        }
+        None => dated(h, buf, "date_short", dates::push_date_short),
+    }
 }
 
 /// `{{date_text deadline}}` → `27 de noviembre de 2026`.
@@ -355,7 +382,13 @@ fn date_text_helper<'a>(
     _: Val<'a>,
     buf: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    dated(h, buf, "date_text", dates::push_date_text)
+    match iso_arg(h) {
+        Some(d) => {
+            d.push_text(buf);
+            Ok(Written::made(buf))
+        }
+        None => dated(h, buf, "date_text", dates::push_date_text),
+    }
 }
 
 /// `{{date_day promise.date}}` → `viernes 27 de noviembre` (year added if not this year's).
@@ -478,9 +511,8 @@ fn usted_helper<'a>(
     ctx: Val<'a>,
     _: &'a mut String,
 ) -> Result<Written<'a>, RenderError> {
-    let tuteo = root_field(ctx, "tuteo")
-        .and_then(Val::as_bool)
-        .ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
+    let tuteo =
+        tuteo(ctx).ok_or_else(|| other("usted: the context has no boolean `tuteo`".to_owned()))?;
     let usted = param(h, 0, "usted")?;
     let tu = param(h, 1, "usted")?;
     Ok(Written::param(if tuteo { tu } else { usted }))

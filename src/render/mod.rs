@@ -627,7 +627,12 @@ fn tidy_str(raw: &str, format: Format) -> String {
             for line in lines(body) {
                 let start = line.as_ptr() as usize - body.as_ptr() as usize;
                 let end = start + line.len();
-                let kept = line.trim_end();
+                // A line ending in a visible ASCII character (most) has nothing to trim: all
+                // ASCII whitespace is at most `' '`, other whitespace is not ASCII.
+                let kept = match line.as_bytes().last() {
+                    Some(&b) if b > b' ' && b.is_ascii() => line,
+                    _ => line.trim_end(),
+                };
                 let skip = if kept.is_empty() {
                     blank += 1;
                     blank > 1

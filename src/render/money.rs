@@ -104,18 +104,26 @@ impl Locale {
                     .zip(tag.bytes())
                     .all(|(a, b)| a.eq_ignore_ascii_case(&if b == b'_' { b'-' } else { b }))
         };
+        // The tag as the context writes it (`es-ES`) first: one comparison of bytes.
         LOCALES
             .iter()
-            .find(same)
+            .find(|l| l.tag == tag)
+            .or_else(|| LOCALES.iter().find(same))
             .ok_or_else(|| MoneyError::UnknownLocale(tag.to_owned()))
     }
 }
 
 /// Number of decimals shown for a currency code (`EUR` → 2, `CLP` → 0).
 pub fn currency_decimals(currency: &str) -> Result<u32, MoneyError> {
+    // The code in capitals (as stored) first: one comparison of bytes.
     CURRENCIES
         .iter()
-        .find(|(code, _)| code.eq_ignore_ascii_case(currency))
+        .find(|(code, _)| *code == currency)
+        .or_else(|| {
+            CURRENCIES
+                .iter()
+                .find(|(code, _)| code.eq_ignore_ascii_case(currency))
+        })
         .map(|(_, dp)| *dp)
         .ok_or_else(|| MoneyError::UnknownCurrency(currency.to_owned()))
 }
@@ -132,6 +140,54 @@ pub fn format_number(amount: Decimal, locale: &Locale, decimals: u32) -> String 
 /// [`format_number`] appended to `out`: the digits come from the rounded amount's mantissa,
 /// without an intermediate string per amount (every reminder formats a dozen amounts).
 fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u32) {
+    if let Some(units) = units_of(amount, decimals) {
+        write_units(out, amount.is_sign_negative(), units, locale, decimals);
+    } else {
+        write_number_wide(out, amount, locale, decimals);
+    }
+}
+
+/// The amount rounded to `decimals` (half away from zero, as `round_dp_with_strategy` with
+/// `MidpointAwayFromZero`) in units of `10^-decimals`, sign apart, when the mantissa and the
+/// result fit in 64 bits (every real amount): no `Decimal` arithmetic or 128-bit operations,
+/// which were most of a `money` call.
+fn units_of(amount: Decimal, decimals: u32) -> Option<u64> {
+    let mantissa = u64::try_from(amount.mantissa().unsigned_abs()).ok()?;
+    let scale = amount.scale();
+    if scale <= decimals {
+        return mantissa.checked_mul(10u64.checked_pow(decimals - scale)?);
+    }
+    let down = 10u64.checked_pow(scale - decimals)?;
+    let (whole, rest) = (mantissa / down, mantissa % down);
+    // Half or more of a unit rounds up (`rest * 2 >= down`, without overflowing).
+    Some(if rest >= down - rest {
+        whole + 1
+    } else {
+        whole
+    })
+}
+
+/// Writes `units` (in `10^-decimals`) with the locale's separators, `-` first if negative
+/// and not zero.
+fn write_units(out: &mut String, negative: bool, units: u64, locale: &Locale, decimals: u32) {
+    let Some(pow) = 10u64.checked_pow(decimals) else {
+        return;
+    };
+    if negative && units != 0 {
+        out.push('-');
+    }
+    write_parts(
+        out,
+        u128::from(units / pow),
+        u128::from(units % pow),
+        locale,
+        decimals,
+    );
+}
+
+/// [`write_number`] for amounts [`units_of`] does not take, through `Decimal`'s rounding and
+/// 128-bit digits.
+fn write_number_wide(out: &mut String, amount: Decimal, locale: &Locale, decimals: u32) {
     let rounded = amount
         .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
         .abs();
@@ -153,6 +209,12 @@ fn write_number(out: &mut String, amount: Decimal, locale: &Locale, decimals: u3
         (Ok(u), Ok(p)) => (u128::from(u / p), u128::from(u % p)),
         _ => (units / pow, units % pow),
     };
+    write_parts(out, whole, fraction, locale, decimals);
+}
+
+/// The whole part with the locale's group separators, then the decimal mark and the fraction
+/// padded to `decimals` digits.
+fn write_parts(out: &mut String, whole: u128, fraction: u128, locale: &Locale, decimals: u32) {
     let mut digits = [0u8; 40];
     let int = digits_of(whole, &mut digits);
     for (i, d) in int.iter().enumerate() {
@@ -255,10 +317,7 @@ pub(crate) fn write_money(
     let loc = Locale::find(locale)?;
     let decimals = currency_decimals(currency)?;
     if loc.home_currency.eq_ignore_ascii_case(currency) {
-        let (before, after) = loc
-            .home_pattern
-            .split_once("{}")
-            .unwrap_or((loc.home_pattern, ""));
+        let (before, after) = split_pattern(loc.home_pattern);
         out.push_str(before);
         write_number(out, amount, loc, decimals);
         out.push_str(after);
@@ -268,6 +327,59 @@ pub(crate) fn write_money(
         out.extend(currency.chars().map(|c| c.to_ascii_uppercase()));
     }
     Ok(())
+}
+
+/// A home pattern's text before and after its `{}`. Split at the first `{` when `}` follows
+/// it (every pattern): a search for one byte, where a search for the two-character string
+/// built a substring searcher on every amount.
+fn split_pattern(pattern: &str) -> (&str, &str) {
+    match pattern.split_once('{') {
+        Some((before, rest)) if rest.starts_with('}') => (before, &rest[1..]),
+        _ => pattern.split_once("{}").unwrap_or((pattern, "")),
+    }
+}
+
+/// An amount as the context writes it (see `render::iso`), read back.
+///
+/// The usual text, `-?digits[.digits]` with at most 18 digits, is read straight into a
+/// 64-bit mantissa and a scale (`Decimal::from_str` took about a fifth of a `money` call);
+/// anything else (spaces around it, more digits, an exponent) goes through
+/// `Decimal::from_str` as before. Both give the same value with the same scale.
+pub(crate) fn parse_amount(text: &str) -> Option<Decimal> {
+    plain_amount(text.as_bytes()).or_else(|| text.trim().parse().ok())
+}
+
+/// [`parse_amount`]'s usual case; `None` for anything else.
+fn plain_amount(text: &[u8]) -> Option<Decimal> {
+    let (negative, body) = match text.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: i64 = 0;
+    let mut digits = 0;
+    let mut scale = None;
+    for (i, &c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if digits < 18 => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                digits += 1;
+            }
+            // A point between digits, once.
+            b'.' if scale.is_none() && i > 0 && i + 1 < body.len() => {
+                scale = Some(body.len() - i - 1);
+            }
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    // At most 17 digits after the point: within `Decimal::new`'s limit of 28.
+    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
+    let mut amount = Decimal::new(mantissa, scale);
+    // A zero is positive, as `from_str` reads `-0`.
+    amount.set_sign_negative(negative && mantissa != 0);
+    Some(amount)
 }
 
 /// Formats a percentage with the locale's decimal mark and two decimals (`10,15 %`, `10.15%`).
@@ -389,6 +501,142 @@ mod tests {
         assert_eq!(format_money(d("0.005"), "EUR", "es-ES").unwrap(), "0,01 €");
         assert_eq!(format_money(d("2.675"), "MXN", "es-MX").unwrap(), "$2.68");
         assert_eq!(format_money(d("-0.001"), "EUR", "es-ES").unwrap(), "0,00 €");
+    }
+
+    /// The fast reading of an amount's text is `Decimal::from_str`'s: same value, scale and
+    /// sign (`-0` is a positive zero), and the texts it does not take still parse as before.
+    #[test]
+    fn amounts_read_back_like_from_str() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "1",
+            "-1",
+            "12.5",
+            "1234.56",
+            "-1234.56",
+            "0.005",
+            "100.10",
+            "999999999999999999",
+            "-999999999999999999",
+            "99999999999999999.9",
+            "0.00000000000000001",
+            "1000000000000000000",
+            "12345678901234567890.5",
+            " 12.5 ",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1.2.3",
+            "1e5",
+            "+3",
+            "--1",
+            "1_000",
+            "12,5",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        for mantissa in [
+            0i64,
+            1,
+            7,
+            10,
+            99,
+            101,
+            123_456,
+            4_000_000_000,
+            999_999_999_999,
+        ] {
+            for scale in 0..=6 {
+                let d = Decimal::new(mantissa, scale);
+                texts.push(d.to_string());
+                texts.push((-d).to_string());
+            }
+        }
+        for text in &texts {
+            let want = text.trim().parse::<Decimal>().ok();
+            let got = parse_amount(text);
+            assert_eq!(got, want, "{text:?}");
+            if let (Some(g), Some(w)) = (got, want) {
+                assert_eq!(g.scale(), w.scale(), "{text:?}");
+                assert_eq!(g.is_sign_negative(), w.is_sign_negative(), "{text:?}");
+                assert_eq!(g.to_string(), w.to_string(), "{text:?}");
+            }
+        }
+    }
+
+    /// The 64-bit rounding and digits write what `Decimal`'s rounding and 128-bit digits
+    /// write, for every locale, 0 and 2 decimals, both signs, midpoints and long mantissas.
+    #[test]
+    fn amounts_in_64_bits_are_written_like_wide_ones() {
+        let mut checked = 0;
+        for mantissa in [
+            0u64,
+            1,
+            4,
+            5,
+            9,
+            10,
+            15,
+            25,
+            49,
+            50,
+            51,
+            99,
+            100,
+            105,
+            995,
+            1_005,
+            12_345,
+            999_999,
+            1_000_000,
+            123_456_789,
+            9_999_999_999_995,
+            18_446_744_073_709_551,
+            u64::MAX / 10,
+            u64::MAX,
+        ] {
+            for scale in 0..=12 {
+                for negative in [false, true] {
+                    let mut amount = Decimal::from_i128_with_scale(i128::from(mantissa), scale);
+                    amount.set_sign_negative(negative);
+                    for locale in LOCALES {
+                        for decimals in [0, 2] {
+                            let (mut fast, mut wide) = (String::new(), String::new());
+                            write_number(&mut fast, amount, locale, decimals);
+                            write_number_wide(&mut wide, amount, locale, decimals);
+                            assert_eq!(fast, wide, "{amount} {} {decimals}", locale.tag);
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 5000);
+    }
+
+    #[test]
+    fn home_patterns_split_at_their_placeholder() {
+        for l in LOCALES {
+            let want = l.home_pattern.split_once("{}").unwrap();
+            assert_eq!(split_pattern(l.home_pattern), want, "{}", l.tag);
+        }
+        assert_eq!(split_pattern("{x} {}"), ("{x} ", ""));
+        assert_eq!(split_pattern("none"), ("none", ""));
+    }
+
+    /// Tags and codes in other cases (and `_` for `-`) still find their entry after the
+    /// exact comparison misses.
+    #[test]
+    fn locale_and_currency_in_any_case() {
+        let a = d("1234.5");
+        assert_eq!(format_money(a, "eur", "ES_es").unwrap(), "1.234,50 €");
+        assert_eq!(format_money(a, "Mxn", "es_mx").unwrap(), "$1,234.50");
+        assert_eq!(format_money(a, "clp", "es-CL").unwrap(), "$1.235");
     }
 
     #[test]

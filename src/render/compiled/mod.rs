@@ -30,7 +30,7 @@ use handlebars::{Handlebars, Path, PathSeg};
 use serde_json::Value;
 
 use super::helpers::{INLINE, Logic};
-use super::value::Hint;
+use super::value::{Hint, Val};
 
 pub(super) use run::run;
 
@@ -132,6 +132,18 @@ enum Op {
     },
     /// `{{> @partial-block}}`.
     PartialBlock,
+    /// `{{usted "…" "…"}}` with both texts written in the template: one of them as is, by
+    /// the root's `tuteo` (the most frequent call: a dozen per message).
+    Usted {
+        usted: String,
+        tu: String,
+    },
+    /// `{{plural count "…" "…"}}` with both forms written in the template.
+    Plural {
+        count: CPath,
+        one: String,
+        other: String,
+    },
 }
 
 /// Every helper name a registry knows (ours and Handlebars' built-ins): a `{{name}}` alone is a
@@ -173,30 +185,34 @@ const MAX_DEPTH: usize = 16;
 /// this module does not handle.
 pub(super) fn compile(hb: &Handlebars<'_>, name: &str, escape: Escape) -> Option<Program> {
     let template = hb.get_template(name)?;
-    let ops = Compiler { hb }.template(template, 0)?;
+    let ops = Compiler { hb, escape }.template(template, 0)?;
     Some(Program { ops, escape })
 }
 
 struct Compiler<'h, 'r> {
     hb: &'h Handlebars<'r>,
+    /// The program's escaping, for helper calls whose text is known when compiling.
+    escape: Escape,
 }
 
 impl Compiler<'_, '_> {
     fn template(&self, t: &Template, depth: usize) -> Option<Vec<Op>> {
         let mut ops = Vec::with_capacity(t.elements.len());
         for e in &t.elements {
-            match e {
-                TemplateElement::RawString(s) => match ops.last_mut() {
-                    Some(Op::Text(prev)) => prev.push_str(s),
-                    _ => ops.push(Op::Text(s.clone())),
-                },
-                TemplateElement::Comment(_) => {}
-                TemplateElement::Expression(h) => ops.push(self.expression(h, true)?),
-                TemplateElement::HtmlExpression(h) => ops.push(self.expression(h, false)?),
-                TemplateElement::HelperBlock(h) => ops.push(self.block(h, depth)?),
-                TemplateElement::PartialExpression(d) => ops.push(self.partial(d, depth)?),
-                TemplateElement::PartialBlock(d) => ops.push(self.partial(d, depth)?),
+            let op = match e {
+                TemplateElement::RawString(s) => Op::Text(s.clone()),
+                TemplateElement::Comment(_) => continue,
+                TemplateElement::Expression(h) => self.expression(h, true)?,
+                TemplateElement::HtmlExpression(h) => self.expression(h, false)?,
+                TemplateElement::HelperBlock(h) => self.block(h, depth)?,
+                TemplateElement::PartialExpression(d) => self.partial(d, depth)?,
+                TemplateElement::PartialBlock(d) => self.partial(d, depth)?,
                 _ => return None,
+            };
+            // Text after text (a helper call folded into its text too): one copy.
+            match (ops.last_mut(), op) {
+                (Some(Op::Text(prev)), Op::Text(s)) => prev.push_str(&s),
+                (_, op) => ops.push(op),
             }
         }
         Some(ops)
@@ -220,11 +236,72 @@ impl Compiler<'_, '_> {
                 escape,
             });
         }
+        let logic = inline_logic(name)?;
+        let args = self.args(&h.params)?;
+        if let Some(op) = self.known_text(name, &h.params, logic, &args, escape) {
+            return Some(op);
+        }
         Some(Op::Helper {
-            logic: inline_logic(name)?,
-            args: self.args(&h.params)?,
+            logic,
+            args,
             escape,
         })
+    }
+
+    /// A helper call whose texts are written in the template: `usted` and `plural` choosing
+    /// between two literals (the runner writes one, without calling the helper), or a call
+    /// on literals alone that reads nothing of the context (`{{pad "Factura" 14}}`): its text,
+    /// escaped, is known now. `None`: an ordinary call.
+    fn known_text(
+        &self,
+        name: &str,
+        params: &[Parameter],
+        logic: Logic,
+        args: &[Arg],
+        escape: bool,
+    ) -> Option<Op> {
+        match (name, args, params.first()) {
+            ("usted", [Arg::Literal(usted), Arg::Literal(tu)], _) => Some(Op::Usted {
+                usted: literal_text(usted),
+                tu: literal_text(tu),
+            }),
+            (
+                "plural",
+                [Arg::Path(_), Arg::Literal(one), Arg::Literal(other)],
+                Some(Parameter::Path(count)),
+            ) => Some(Op::Plural {
+                count: path(count)?,
+                one: literal_text(one),
+                other: literal_text(other),
+            }),
+            _ => self.folded(logic, args, escape),
+        }
+    }
+
+    /// The text of a helper call on literals alone, if it succeeds against an empty root
+    /// context: every helper that reads the root (`locale`, `today`, `tuteo`) fails without
+    /// it (helpers are strict), so only the ones whose text depends on the literals alone
+    /// are folded. A failing call stays a call (the runner gives it back to Handlebars).
+    fn folded(&self, logic: Logic, args: &[Arg], escape: bool) -> Option<Op> {
+        let params: Vec<super::helpers::Arg<'_>> = args
+            .iter()
+            .map(|a| match a {
+                Arg::Literal(v) => Some(super::helpers::Arg {
+                    value: Val::Json(v),
+                    path: None,
+                    missing: false,
+                }),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let empty = Value::Object(serde_json::Map::new());
+        let mut buf = String::new();
+        let written = logic(&params, Val::Json(&empty), &mut buf).ok()?;
+        let mut text = String::new();
+        text.push_str(&written.lead);
+        run::write_value(&written.escaped, escape, self.escape, &mut text);
+        text.push_str(&written.as_is);
+        Some(Op::Text(text))
     }
 
     fn args(&self, params: &[Parameter]) -> Option<Vec<Arg>> {
@@ -329,6 +406,12 @@ fn path_raw(p: &Path) -> &str {
 
 fn is_helper(name: &str) -> bool {
     KNOWN_HELPERS.contains(&name) || INLINE.iter().any(|(n, _)| *n == name)
+}
+
+/// A literal as a helper writes it (`Written::param`): a string as is, anything else as
+/// Handlebars renders JSON.
+fn literal_text(v: &Value) -> String {
+    Val::Json(v).render().into_owned()
 }
 
 fn inline_logic(name: &str) -> Option<Logic> {

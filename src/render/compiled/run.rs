@@ -187,9 +187,16 @@ impl<'d> Runner<'d> {
                     args,
                     escape,
                 } => self.call(*logic, args, scope, |w| {
-                    out.push_str(&w.lead);
-                    self.write_escaped(&w.escaped, *escape, out);
-                    out.push_str(&w.as_is);
+                    // Most calls write one of the three parts: no empty copies.
+                    if !w.lead.is_empty() {
+                        out.push_str(&w.lead);
+                    }
+                    if !w.escaped.is_empty() {
+                        self.write_escaped(&w.escaped, *escape, out);
+                    }
+                    if !w.as_is.is_empty() {
+                        out.push_str(&w.as_is);
+                    }
                 })?,
                 Op::If {
                     cond,
@@ -220,6 +227,17 @@ impl<'d> Runner<'d> {
                     self.partial(body, hash, block.as_deref(), scope, out)?;
                 }
                 Op::PartialBlock => out.push_str(scope.partial_block().ok_or(Fallback)?),
+                // The helpers' own checks: a missing or non-boolean `tuteo`, a count that is
+                // missing or not a whole number, are errors Handlebars reports.
+                Op::Usted { usted, tu } => {
+                    let tuteo = helpers::tuteo(self.root).ok_or(Fallback)?;
+                    out.push_str(if tuteo { tu } else { usted });
+                }
+                Op::Plural { count, one, other } => {
+                    let n = self.resolve(count, scope)?;
+                    let n = n.and_then(helpers::int_value).ok_or(Fallback)?;
+                    out.push_str(if n == 1 { one } else { other });
+                }
             }
         }
         Ok(())
@@ -510,11 +528,17 @@ impl<'d> Runner<'d> {
 
     #[inline]
     fn write_escaped(&self, s: &str, escape: bool, out: &mut String) {
-        match (escape, self.escape) {
-            (false, _) | (_, Escape::None) => out.push_str(s),
-            (true, Escape::Html) => escape_into(s, out, html_entity),
-            (true, Escape::Telegram) => escape_into(s, out, telegram_entity),
-        }
+        write_value(s, escape, self.escape, out);
+    }
+}
+
+/// Appends a value's text `s`, escaped by `mode` unless `escape` is off (`{{{ }}}`).
+#[inline]
+pub(super) fn write_value(s: &str, escape: bool, mode: Escape, out: &mut String) {
+    match (escape, mode) {
+        (false, _) | (_, Escape::None) => out.push_str(s),
+        (true, Escape::Html) => escape_into(s, out, &HTML),
+        (true, Escape::Telegram) => escape_into(s, out, &TELEGRAM),
     }
 }
 
@@ -542,43 +566,52 @@ fn walk<'a>(v: Val<'a>, segs: &[Seg]) -> Result<Option<Val<'a>>, Fallback> {
     Ok(Some(cur))
 }
 
-/// The characters `handlebars::html_escape` replaces.
-fn html_entity(c: u8) -> Option<&'static str> {
-    match c {
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'&' => Some("&amp;"),
-        b'\'' => Some("&#x27;"),
-        b'`' => Some("&#x60;"),
-        b'=' => Some("&#x3D;"),
-        _ => None,
-    }
-}
+/// What replaces each byte in `handlebars::html_escape` (`None`: kept).
+static HTML: [Option<&str>; 256] = entities(&[
+    (b'<', "&lt;"),
+    (b'>', "&gt;"),
+    (b'"', "&quot;"),
+    (b'&', "&amp;"),
+    (b'\'', "&#x27;"),
+    (b'`', "&#x60;"),
+    (b'=', "&#x3D;"),
+]);
 
-/// The characters [`crate::render::telegram_escape`] replaces.
-fn telegram_entity(c: u8) -> Option<&'static str> {
-    match c {
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'&' => Some("&amp;"),
-        _ => None,
+/// What replaces each byte in [`crate::render::telegram_escape`].
+static TELEGRAM: [Option<&str>; 256] = entities(&[
+    (b'<', "&lt;"),
+    (b'>', "&gt;"),
+    (b'"', "&quot;"),
+    (b'&', "&amp;"),
+]);
+
+/// A table of replacements by byte, from a list.
+const fn entities(list: &[(u8, &'static str)]) -> [Option<&'static str>; 256] {
+    let mut table = [None; 256];
+    let mut i = 0;
+    while i < list.len() {
+        table[list[i].0 as usize] = Some(list[i].1);
+        i += 1;
     }
+    table
 }
 
 /// Appends `s` with the ASCII characters `entity` names replaced (all are ASCII, so the
 /// byte positions are character boundaries).
-/// Generic, not a `fn` pointer: each escaping gets its own loop with the table inlined.
-fn escape_into(s: &str, out: &mut String, entity: impl Fn(u8) -> Option<&'static str>) {
+/// A table, not a `match`, and a plain search for the next byte to replace (most values have
+/// none): escaping was a twentieth of a render.
+fn escape_into(s: &str, out: &mut String, entity: &[Option<&'static str>; 256]) {
     out.reserve(s.len());
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if let Some(e) = entity(b) {
-            out.push_str(&s[start..i]);
-            out.push_str(e);
-            start = i + 1;
-        }
+    while let Some(at) = bytes[start..]
+        .iter()
+        .position(|&b| entity[usize::from(b)].is_some())
+    {
+        let i = start + at;
+        out.push_str(&s[start..i]);
+        out.push_str(entity[usize::from(bytes[i])].unwrap_or_default());
+        start = i + 1;
     }
     out.push_str(&s[start..]);
 }

@@ -166,6 +166,20 @@ fn custom_templates_render_like_handlebars_or_fall_back() {
             "{{#> _letter.html title=client.name}}{{#each invoices}}{{title}}{{/each}}{{/_letter.html}}",
             true,
         ),
+        // Texts chosen or known when compiling (`Op::Usted`, `Op::Plural`, folded calls).
+        (
+            "{{usted 1 \"x\"}}|{{usted \"a\" null}}|{{plural \"1\" \"una\" \"varias\"}}|{{plural summary.invoice_count 1 2.5}}|{{plural summary.numbers \"a\" \"b\"}}",
+            true,
+        ),
+        (
+            "{{pad \"<a & b>\" 9}}|{{padl \"x\" 3}}|{{{pad \"é\" 2}}}|{{date_short \"2026-02-28\"}}|{{overdue 1}}{{count 2 \"día\" \"días\"}}",
+            true,
+        ),
+        ("{{usted \"a\"}}", true),
+        ("{{plural missing \"a\" \"b\"}}", true),
+        ("{{plural client.name \"a\" \"b\"}}", true),
+        ("{{date_short \"2026-02-30\"}}", true),
+        ("{{money \"1.5\" \"EUR\"}}", true),
         // Errors: compiled, but the program must give them back to Handlebars.
         ("{{no_such_variable}}", true),
         ("{{money client.name \"EUR\"}}", true),
@@ -235,18 +249,23 @@ fn custom_templates_render_like_handlebars_or_fall_back() {
     assert!(ran > 300, "only {ran} programs ran to the end");
 }
 
-/// The program's escaping is the registries' escape functions, character for character.
+/// The program's escaping is the registries' escape functions, character for character,
+/// for values and for helper calls whose text is known when compiling.
 #[test]
 fn escaping_matches_the_registries() {
     let text = "a<b>c&d\"e'f`g=h ñ€ 💶 <<&&>>";
-    let data = json!({ "t": text });
+    let data = json!({ "t": text, "tuteo": false });
+    let folded =
+        "|{{pad \"<a & b>\" 9}}|{{{padl \"<x>\" 5}}}|{{usted \"<b>Le</b>\" \"<b>Te</b>\"}}";
     for (name, want) in [
         ("x.email.html", handlebars::html_escape(text)),
         ("x.telegram", crate::render::telegram_escape(text)),
         ("x.email.txt", text.to_owned()),
     ] {
-        let (r, _dir) = with_overrides(&[(name, "{{t}}|{{{t}}}")]);
+        let template = format!("{{{{t}}}}|{{{{{{t}}}}}}{folded}");
+        let (r, _dir) = with_overrides(&[(name, &template)]);
         let got = run(&fast(&r).programs[name], Val::Json(&data)).unwrap();
-        assert_eq!(got, format!("{want}|{text}"), "{name}");
+        assert!(got.starts_with(&format!("{want}|{text}|")), "{name}: {got}");
+        assert_eq!(got, handlebars(&r, name, &data).unwrap(), "{name}");
     }
 }
