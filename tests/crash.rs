@@ -22,6 +22,16 @@ use support::*;
 const REMINDERS: usize = 300;
 const KILLS: usize = 25;
 
+/// The run's random numbers, from `COBRADOR_CRASH_SEED` or a new seed (printed, to reproduce).
+fn seeded_rng() -> fastrand::Rng {
+    let seed: u64 = std::env::var("COBRADOR_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("crash test seed: {seed} (COBRADOR_CRASH_SEED={seed} to reproduce)");
+    fastrand::Rng::with_seed(seed)
+}
+
 fn from_env(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -92,12 +102,7 @@ fn sigkill_at_random_moments_with_pipelining_never_sends_twice_and_loses_nothing
 /// delivered at most once), resolves the uncertain ones and checks again; and that the
 /// commands were `pipelined` or not.
 fn sigkill_at_random_moments(server_args: &[&str], pipelined: bool) {
-    let seed: u64 = std::env::var("COBRADOR_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("crash test seed: {seed} (COBRADOR_CRASH_SEED={seed} to reproduce)");
-    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut rng = seeded_rng();
     let reminders = from_env("COBRADOR_CRASH_REMINDERS", REMINDERS);
     let kills = from_env("COBRADOR_CRASH_KILLS", KILLS);
 
@@ -294,12 +299,7 @@ fn queued_rows(dir: &Path) -> BTreeMap<String, (String, i64)> {
 /// `uncertain`, never sent blindly again).
 #[test]
 fn sigkill_while_queueing_loses_nothing_and_queues_nothing_twice() {
-    let seed: u64 = std::env::var("COBRADOR_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("crash test seed: {seed} (COBRADOR_CRASH_SEED={seed} to reproduce)");
-    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut rng = seeded_rng();
     let (killed, whole) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     generated_book(killed.path(), 6000);
     generated_book(whole.path(), 6000);
