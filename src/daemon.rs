@@ -207,6 +207,13 @@ async fn queue_and_send(
             queued
         }
     });
+    // While the queueing goes on: a flush after each commit (its permit waits if one runs),
+    // until a channel stops (a server unwell: one more try at the end, as in a pass without
+    // overlap) or the flush fails.
+    let during = FlushOptions {
+        resolve_from_sent: false,
+        ..opts.clone()
+    };
     let mut flushed = sender::FlushReport::default();
     let mut failed = None;
     let queued = loop {
@@ -214,7 +221,7 @@ async fn queue_and_send(
             biased;
             joined = &mut queueing => break joined,
             () = committed.notified(), if failed.is_none() && flushed.stopped.is_none() => {
-                match sender::flush_all(store, &lp.channels, &lp.config, now, opts).await {
+                match sender::flush_all(store, &lp.channels, &lp.config, now, &during).await {
                     Ok(one) => {
                         tracing::debug!(sent = one.sent, "Sent what the queueing has committed so far");
                         flushed.absorb(one);
@@ -225,13 +232,16 @@ async fn queue_and_send(
             }
         }
     };
-    report.queued = queued.context("the queueing pass's thread failed")??;
     if let Some(e) = failed {
         return Err(e);
     }
-    if flushed.stopped.is_none() {
+    // What the queueing committed is sent even when it then failed (its error is returned
+    // after): the groups it committed are queued for good.
+    if !opts.stop.is_cancelled() {
+        flushed.stopped = None;
         flushed.absorb(sender::flush_all(store, &lp.channels, &lp.config, now, opts).await?);
     }
     report.flushed = flushed;
+    report.queued = queued.context("the queueing pass's thread failed")??;
     Ok(())
 }

@@ -86,6 +86,10 @@ pub struct FlushOptions {
     /// The clients' contact windows; `None` sends whenever due ([`flush_configured`] always
     /// loads them).
     pub windows: Option<ContactWindows>,
+    /// Look for uncertain messages in the Sent mailbox after sending (when one is configured).
+    /// Off for the flushes a pass makes while it queues (`daemon::queue_and_send`): its last
+    /// flush looks, once, not one IMAP session per group.
+    pub resolve_from_sent: bool,
 }
 
 impl Default for FlushOptions {
@@ -101,6 +105,7 @@ impl Default for FlushOptions {
             retry_for: Duration::hours(limits.retry_for_hours.into()),
             stage_retry_after: Duration::hours(limits.retry_stage_after_hours.into()),
             windows: None,
+            resolve_from_sent: true,
         }
     }
 }
@@ -212,7 +217,8 @@ pub async fn flush<C: Channel + ?Sized>(
     let domain = email::domain_of(&business.email).to_owned();
     let ctx = SendContext { business, now };
     // The pass's clock does not move and the instance lock keeps other senders out: the due
-    // rows are the same whenever they are read, so they are listed once.
+    // rows are listed once. (A pass that queues while it sends commits more rows meanwhile;
+    // it flushes again after each group and at its end: `daemon::queue_and_send`.)
     let mut due = outbox::due_ids_on(store.conn(), now, &kinds)?.into_iter();
     let mut claimed: VecDeque<OutboxMessage> = VecDeque::new();
     let mut done: Vec<(OutboxMessage, SendOutcome)> = Vec::new();
@@ -516,6 +522,7 @@ pub async fn flush_all(
     let uncertain = outbox::with_status(store.conn(), OutboxStatus::Uncertain)?;
     if let Some(imap) = &config.email.imap
         && imap.sent_mailbox.is_some()
+        && opts.resolve_from_sent
         && !uncertain.is_empty()
     {
         let resolved = match SentMailbox::new(imap) {

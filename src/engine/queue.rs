@@ -13,14 +13,15 @@
 //! has its messages read whole (addresses for receipts, Message-IDs for threading). A quiet
 //! tick at 200,000 clients thus converts 9 columns of each past message, not 22.
 //!
-//! The pass queues in the order it always has, so outbox ids (and the file names and listings
-//! built from them) do not depend on how it is computed: owner alerts about failed messages
-//! first, then the due messages in plan order, then their email records (formal stages sent by
-//! Telegram), then receipts, then the digest. Records and receipts are rare: they are rendered
-//! from the streaming file and kept until the reminders are in. Owner alerts come before
-//! everything: when one is owed (a message died since the last pass) a first read keeps only
-//! those clients' files, and the planning read leaves the new alerts out of their files (it
-//! read them before the alerts existed until now).
+//! The pass queues in an order that does not depend on how it is computed, so outbox ids (and
+//! the file names and listings built from them) do not either: owner alerts about failed
+//! messages first, then the due messages in plan order with, at the end of each group
+//! ([`groups`]), the email records of the group's formal stages sent by Telegram; then
+//! receipts, then the digest. (A pass of one group, any book under 512 messages, queues as it
+//! always has: alerts, reminders, records, receipts, digest.) Records and receipts are rare:
+//! they are rendered from the streaming file and kept until their group's reminders are in.
+//! Owner alerts come before everything: the failed messages' clients, contacts and invoices
+//! are read by key, and the planning read leaves the new alerts out of their files.
 //!
 //! The read is cut into ranges of clients, a thread each (`limits.planning-threads`,
 //! `store::snapshot::in_ranges`), each through a connection of its own. Every range plans and
@@ -98,6 +99,7 @@ pub fn queue_due_in_groups(
     let write = |conn: &rusqlite::Connection, prepared: Prepared| {
         pass.borrow_mut().apply(conn, prepared, now)
     };
+    let seal = |conn: &rusqlite::Connection| pass.borrow_mut().queue_records(conn, now);
     store::snapshot::in_ranges(
         tx,
         store::snapshot::RangeRead::Queue,
@@ -114,7 +116,7 @@ pub fn queue_due_in_groups(
             pass.borrow_mut().summary.add(&mut plan);
             let prepared = Prepared::of(reader, config, renderer, &file, plan, now)?;
             let messages = prepared.messages();
-            groups.add(prepared, messages, write)
+            groups.add(prepared, messages, write, seal)
         },
         // Another range's thread: the plan is summed up and rendered there, and only what
         // a client has to write is handed over.
@@ -130,7 +132,7 @@ pub fn queue_due_in_groups(
         |handed| match handed {
             Handed::Item(prepared) => {
                 let messages = prepared.messages();
-                groups.borrow_mut().add(prepared, messages, write)
+                groups.borrow_mut().add(prepared, messages, write, seal)
             }
             Handed::Done(summary) => {
                 pass.borrow_mut().summary.append(summary);
@@ -250,7 +252,7 @@ struct Pass {
     report: QueueReport,
     summary: Summary,
     record_errors: Vec<String>,
-    /// Email records of formal Telegram stages, rendered, queued after the reminders.
+    /// Email records of formal Telegram stages, rendered, queued after their group's reminders.
     records: Vec<(PlannedMessage, super::RenderedPlan)>,
     /// Receipts, rendered, queued after the records.
     receipts: Vec<receipts::PendingReceipt>,
@@ -285,6 +287,17 @@ impl Pass {
         Ok(())
     }
 
+    /// Queues the email records kept so far: at the end of each group, in the group's
+    /// transaction, so that a record is committed with its reminder (the planner never plans a
+    /// queued stage again, so a record left for a later group that a crash then lost would
+    /// never be queued).
+    fn queue_records(&mut self, tx: &rusqlite::Connection, now: DateTime<Utc>) -> Result<()> {
+        for (m, rendered) in std::mem::take(&mut self.records) {
+            queue_rendered(tx, &m, &rendered, now, &mut self.report)?;
+        }
+        Ok(())
+    }
+
     /// Queues the records, receipts and digest, and puts the report's errors in their order:
     /// planning, then rendering of reminders, then of records.
     fn finish(
@@ -293,12 +306,10 @@ impl Pass {
         config: &Config,
         now: DateTime<Utc>,
     ) -> Result<QueueReport> {
+        self.queue_records(tx, now)?;
         let mut report = self.report;
         report.held = self.summary.held;
         report.next_planned = self.summary.next;
-        for (m, rendered) in &self.records {
-            queue_rendered(tx, m, rendered, now, &mut report)?;
-        }
         for receipt in &self.receipts {
             if let Some(id) = receipts::queue_receipt(tx, receipt, now)? {
                 let client = receipt.message.client_id.clone();

@@ -6,10 +6,12 @@
 //! the WAL; copying them into the database file and the two `fsync`s took ~0.3 s of CPU and
 //! ~0.45 s of waiting for the disk on the pass's own thread, and the send pass that follows
 //! checkpointed again every few dozen group commits (another ~40 `fsync`s, ~0.3 s). With
-//! [`Deferred`], the pass's connection does not checkpoint; once the queueing is committed,
-//! [`Deferred::start`] copies it in the background (SQLite lets a checkpoint run beside a
-//! writer: the writer appends to the WAL meanwhile), and again every second, so that what the
-//! send pass commits is copied too and the WAL does not grow through a long pass;
+//! [`Deferred`], the pass's connection does not checkpoint; from the start of the pass (the
+//! queueing commits in groups), [`Deferred::start`] copies what is committed in the
+//! background (SQLite lets a checkpoint run beside a writer: the writer appends to the WAL
+//! meanwhile), and again every second, so that what the pass commits is copied too and the
+//! WAL does not grow through a long pass. (The queueing's own connection, when it runs on a
+//! thread of its own, does not checkpoint either.)
 //! [`Deferred::finish`] stops the copies and gives the connection back its automatic
 //! checkpoints.
 //!

@@ -9,12 +9,13 @@
 //! rendered, so the sender's claims and marks get their turn.
 //!
 //! What a crash leaves: the groups committed so far, each whole (its messages with their
-//! events, discounts and outcomes). The next pass plans again and finds those messages' keys
-//! taken: it queues the rest, nothing twice.
+//! events, discounts, outcomes and the email records of its formal Telegram stages). The next
+//! pass plans again and finds those messages' keys taken: it queues the rest, nothing twice.
 //!
 //! The pass's first transaction is begun before the planning read: the owner alerts are
 //! written in it, and every range's read begins while it holds the lock (so all see the
-//! database as it began). It stays open until the first group is full.
+//! database as it began). It is committed when the caller's range hands its first client
+//! over, every read having begun by then.
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
@@ -70,12 +71,14 @@ impl<'c, T> Groups<'c, T> {
 
     /// Takes `item`, which holds `messages` messages, to be written with `write`: at once in
     /// the open transaction while commits are not allowed; else with its group, written and
-    /// committed once it holds [`GROUP`] messages.
+    /// committed once it holds [`GROUP`] messages, `seal` writing what the group's items left
+    /// for its end.
     pub(super) fn add(
         &mut self,
         item: T,
         messages: usize,
         write: impl FnMut(&Connection, T) -> Result<()>,
+        seal: impl FnOnce(&Connection) -> Result<()>,
     ) -> Result<()> {
         if !self.may_commit {
             let mut write = write;
@@ -86,6 +89,7 @@ impl<'c, T> Groups<'c, T> {
         self.messages += messages;
         if self.messages >= GROUP {
             self.write_pending(write)?;
+            seal(self.conn)?;
             self.commit()?;
         }
         Ok(())

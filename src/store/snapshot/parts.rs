@@ -264,7 +264,10 @@ fn other_readers(
     snapshot: bool,
     count: usize,
 ) -> Result<Option<Vec<Connection>>> {
-    if count == 0 {
+    // Readers beside a writer need WAL (in a rollback journal the caller could not commit
+    // while they read): without it, one range on the caller's connection.
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if count == 0 || !mode.eq_ignore_ascii_case("wal") {
         return Ok(None);
     }
     let taken = snapshot
