@@ -304,16 +304,39 @@ fn sigkill_while_queueing_loses_nothing_and_queues_nothing_twice() {
     generated_book(killed.path(), 6000);
     generated_book(whole.path(), 6000);
     let tick = ["tick", "--now", "2026-11-24T10:00:00Z"];
+    let started = Instant::now();
     assert!(run_and_kill(whole.path(), &tick, None).is_some_and(|s| s.success()));
+    let took = started.elapsed().as_millis() as u64;
     let reference = queued_rows(whole.path());
     assert!(
         reference.len() > 1024,
         "more than two groups: {}",
         reference.len()
     );
-    let mut finished = false;
-    for _ in 0..4 {
-        let after = Duration::from_millis(rng.u64(20..2500));
+    // A kill within the first half of an uninterrupted tick's time, on a fresh copy of the
+    // book each try, until one has left the queueing half done (some groups committed, not
+    // all); then more kills at any moment.
+    let book = killed.path().join("book.db");
+    let pristine = killed.path().join("pristine.db");
+    std::fs::copy(&book, &pristine).unwrap();
+    let (mut finished, mut half_done) = (false, false);
+    for _ in 0..10 {
+        for end in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{end}", book.display()));
+        }
+        std::fs::copy(&pristine, &book).unwrap();
+        let _ = std::fs::remove_dir_all(killed.path().join("out"));
+        let after = Duration::from_millis(rng.u64(took / 20..took / 2 + 1));
+        finished |= run_and_kill(killed.path(), &tick, Some(after)).is_some();
+        let queued = queued_rows(killed.path()).len();
+        half_done = queued > 0 && queued < reference.len();
+        if half_done {
+            break;
+        }
+    }
+    assert!(half_done, "no kill landed while the tick was queueing");
+    for _ in 0..3 {
+        let after = Duration::from_millis(rng.u64(20..took + 1));
         finished |= run_and_kill(killed.path(), &tick, Some(after)).is_some();
     }
     assert!(run_and_kill(killed.path(), &tick, None).is_some_and(|s| s.success()));

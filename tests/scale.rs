@@ -605,7 +605,7 @@ fn a_pass_in_ranges_writes_what_a_pass_on_one_thread_writes() {
 
 /// The pass commits in groups (so that what is queued can be sent while the rest is planned),
 /// each group whole: at every commit another connection sees each queued reminder with its
-/// audit event, more reminders than at the commit before, and the last commit has them all.
+/// audit event, never fewer reminders than at the commit before, and the last has them all.
 #[test]
 fn the_pass_commits_whole_groups_that_another_connection_sees() {
     let World {
