@@ -84,10 +84,10 @@ enum Batch<T, S> {
 /// `then` gets, after the first range, each other range's items and then its state, range by
 /// range. An error from any of them ends the read and is the error returned.
 ///
-/// `apart`: the first range is read through a connection of its own too (in the same state),
-/// so that the caller may commit on `conn` while it reads (the tick's pass commits in groups).
-/// Where no other connection can be had (an in-memory database), it is read through `conn`:
-/// `mine` is then handed `conn` itself.
+/// `apart`: when the book is read in several ranges, the first is read through a connection
+/// of its own too (in the same state), so that the caller may commit on `conn` while it reads
+/// (the tick's pass commits in groups). In one range, or where no other connection can be had
+/// (an in-memory database), it is read through `conn`: `mine` is then handed `conn` itself.
 pub(super) fn in_ranges<S, T>(
     conn: &Connection,
     at: (DateTime<Utc>, Purpose),
@@ -107,6 +107,10 @@ where
         false => None,
     };
     let starts = range_starts(conn, ranges, at.1)?;
+    // A book read in one range (small, or one planning thread) is read through `conn`: the
+    // pass is then one transaction, as it was before groups, and the daemon's idle passes do
+    // not open and close a connection each (what glibc keeps of it stayed resident).
+    let apart = apart && !starts.is_empty();
     let others = starts.len() + usize::from(apart);
     let Some(mut readers) = other_readers(conn, read.is_some(), others)? else {
         return for_each(conn, Some(at), Part::default(), |file| mine(conn, file));
