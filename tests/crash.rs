@@ -313,20 +313,20 @@ fn sigkill_while_queueing_loses_nothing_and_queues_nothing_twice() {
         "more than two groups: {}",
         reference.len()
     );
-    // A kill within the first half of an uninterrupted tick's time, on a fresh copy of the
+    // A kill within the first two thirds of an uninterrupted tick's time, on a fresh copy of the
     // book each try, until one has left the queueing half done (some groups committed, not
     // all); then more kills at any moment.
     let book = killed.path().join("book.db");
     let pristine = killed.path().join("pristine.db");
     std::fs::copy(&book, &pristine).unwrap();
     let (mut finished, mut half_done) = (false, false);
-    for _ in 0..10 {
+    for _ in 0..30 {
         for end in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{end}", book.display()));
         }
         std::fs::copy(&pristine, &book).unwrap();
         let _ = std::fs::remove_dir_all(killed.path().join("out"));
-        let after = Duration::from_millis(rng.u64(took / 20..took / 2 + 1));
+        let after = Duration::from_millis(rng.u64(took / 10..took * 2 / 3 + 1));
         finished |= run_and_kill(killed.path(), &tick, Some(after)).is_some();
         let queued = queued_rows(killed.path()).len();
         half_done = queued > 0 && queued < reference.len();
