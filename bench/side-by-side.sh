@@ -6,6 +6,7 @@
 # deleting as many).
 #
 #   OLD=/path/old NEW=/path/new DB200=c200000.db DB100=c100000.db bench/side-by-side.sh
+#   (W=dir: where the copies and outboxes go; a freshly made file system gives steady file ticks)
 #
 # The books come from `cobrador bench gen --clients 200000` and `--clients 100000` (see
 # scripts/bench.sh); `--now` is the instant they were generated for. The old binary's config
