@@ -138,52 +138,49 @@ pub fn plan_keeping_files(
     Ok((plan, files))
 }
 
-/// Records a promise or plan outcome the planner found, with its audit event.
+/// Records a promise or plan outcome the planner found, with its audit event; nothing when the
+/// promise or plan was settled meanwhile (the pass planned from the state at its start and
+/// writes in groups: an owner's cancel between two groups stands).
 fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) -> Result<()> {
-    use crate::store::agreements::{PlanStatus, set_plan_status};
-    let (client, kind, detail) = match effect {
-        Effect::PromiseKept { id, client } => {
-            store::promises::resolve(tx, *id, PromiseStatus::Kept, now)?;
-            (
-                client,
-                EventKind::PromiseKept,
-                serde_json::json!({ "promise": id }),
-            )
-        }
+    use crate::store::agreements::{PlanStatus, settle_active_plan};
+    use crate::store::promises::settle_pending;
+    let (settled, client, kind, detail) = match effect {
+        Effect::PromiseKept { id, client } => (
+            settle_pending(tx, *id, PromiseStatus::Kept, now)?,
+            client,
+            EventKind::PromiseKept,
+            serde_json::json!({ "promise": id }),
+        ),
         Effect::PromiseBroken {
             id,
             client,
             promised_date,
-        } => {
-            store::promises::resolve(tx, *id, PromiseStatus::Broken, now)?;
-            (
-                client,
-                EventKind::PromiseBroken,
-                serde_json::json!({ "promise": id, "promised_date": promised_date }),
-            )
-        }
-        Effect::PlanCompleted { id, client } => {
-            set_plan_status(tx, *id, PlanStatus::Completed, now)?;
-            (
-                client,
-                EventKind::PlanCompleted,
-                serde_json::json!({ "plan": id }),
-            )
-        }
+        } => (
+            settle_pending(tx, *id, PromiseStatus::Broken, now)?,
+            client,
+            EventKind::PromiseBroken,
+            serde_json::json!({ "promise": id, "promised_date": promised_date }),
+        ),
+        Effect::PlanCompleted { id, client } => (
+            settle_active_plan(tx, *id, PlanStatus::Completed, now)?,
+            client,
+            EventKind::PlanCompleted,
+            serde_json::json!({ "plan": id }),
+        ),
         Effect::PlanBroken {
             id,
             client,
             instalment,
-        } => {
-            set_plan_status(tx, *id, PlanStatus::Broken, now)?;
-            (
-                client,
-                EventKind::PlanBroken,
-                serde_json::json!({ "plan": id, "instalment": instalment }),
-            )
-        }
+        } => (
+            settle_active_plan(tx, *id, PlanStatus::Broken, now)?,
+            client,
+            EventKind::PlanBroken,
+            serde_json::json!({ "plan": id, "instalment": instalment }),
+        ),
     };
-    store::events::append(tx, now, Actor::Planner, kind, Some(client), None, detail)?;
+    if settled {
+        store::events::append(tx, now, Actor::Planner, kind, Some(client), None, detail)?;
+    }
     Ok(())
 }
 

@@ -193,3 +193,41 @@ fn a_promise_typed_in_by_the_owner_pauses_the_reminders() {
     assert!(plan.messages.is_empty());
     assert_eq!(plan.held[0].reason, "paused: promise until 2026-12-01");
 }
+
+/// A pass plans from the state at its start and writes in groups: a plan the owner cancelled
+/// between two groups keeps its state when the pass then writes what it found (the plan
+/// broken); `engine::apply_effect` then writes no event either.
+#[test]
+fn an_outcome_found_by_a_pass_does_not_overwrite_a_change_made_meanwhile() {
+    use cobrador::store::agreements::{PlanStatus, settle_active_plan};
+    let mut w = one_invoice_due_9_november();
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let instalments =
+        engine::agreements::even_instalments("2000".parse().unwrap(), 2, 30, first).unwrap();
+    let now = utc("2026-11-20 10:00");
+    let id = engine::agreements::agree_plan(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        &["F1".into()],
+        instalments,
+        None,
+        now,
+    )
+    .unwrap();
+    let conn = w.store.conn();
+    store::agreements::set_plan_status(conn, id, PlanStatus::Cancelled, now).unwrap();
+    assert!(!settle_active_plan(conn, id, PlanStatus::Broken, now).unwrap());
+    let status: String = conn
+        .query_row("SELECT status FROM plans WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "cancelled");
+    // An active plan is settled.
+    conn.execute("UPDATE plans SET status = 'active' WHERE id = ?1", [id])
+        .unwrap();
+    assert!(settle_active_plan(conn, id, PlanStatus::Broken, now).unwrap());
+    let status: String = conn
+        .query_row("SELECT status FROM plans WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "broken");
+}

@@ -115,6 +115,22 @@ pub fn set_plan_status(
     Ok(())
 }
 
+/// Settles an active plan (completed or broken, as the planner found it); `false` when it is
+/// no longer active (the owner cancelled it meanwhile: a pass plans from the state at its start
+/// and writes in groups, and the owner's change stands).
+pub fn settle_active_plan(
+    conn: &Connection,
+    id: i64,
+    status: PlanStatus,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE plans SET status = ?2, resolved_at = ?3 WHERE id = ?1 AND status = 'active'",
+        params![id, status.as_str(), ts(now)],
+    )?;
+    Ok(changed > 0)
+}
+
 /// Records an offer made by a queued message; a second call for the same message is a no-op.
 pub fn offer_discount(
     conn: &Connection,

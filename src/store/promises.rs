@@ -81,6 +81,21 @@ pub fn pending(conn: &Connection) -> Result<Vec<Promise>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Settles a pending promise (kept or broken, as the planner found it); `false` when it is no
+/// longer pending (settled meanwhile by someone else: that change stands).
+pub fn settle_pending(
+    conn: &Connection,
+    id: i64,
+    status: PromiseStatus,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE promises SET status = ?2, resolved_at = ?3 WHERE id = ?1 AND status = 'pending'",
+        params![id, status.as_str(), ts(now)],
+    )?;
+    Ok(changed > 0)
+}
+
 /// Sets a promise's final state.
 pub fn resolve(
     conn: &Connection,
