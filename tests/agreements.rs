@@ -117,22 +117,27 @@ fn a_discount_taken_too_late_leaves_the_remainder_owed_and_reminded() {
     assert_eq!(plan.messages[0].stage, "firm");
 }
 
-#[test]
-fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
-    let mut w = one_invoice_due_9_november();
+/// A plan over F1 (2,000) in two instalments a month apart from 1 December, agreed at `at`.
+fn two_instalments_from_1_december(w: &mut World, at: chrono::DateTime<chrono::Utc>) -> i64 {
     let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let instalments =
         engine::agreements::even_instalments("2000".parse().unwrap(), 2, 30, first).unwrap();
-    let id = engine::agreements::agree_plan(
+    engine::agreements::agree_plan(
         &mut w.store,
         &w.config,
         &w.renderer,
         &["F1".into()],
         instalments,
         None,
-        utc("2026-11-20 10:00"),
+        at,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
+    let mut w = one_invoice_due_9_november();
+    let id = two_instalments_from_1_december(&mut w, utc("2026-11-20 10:00"));
     let confirmation = store::outbox::all(w.store.conn()).unwrap().pop().unwrap();
     assert_eq!(confirmation.message.stage, "plan_confirmation");
     assert!(
@@ -201,20 +206,8 @@ fn a_promise_typed_in_by_the_owner_pauses_the_reminders() {
 fn an_outcome_found_by_a_pass_does_not_overwrite_a_change_made_meanwhile() {
     use cobrador::store::agreements::{PlanStatus, settle_active_plan};
     let mut w = one_invoice_due_9_november();
-    let first = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    let instalments =
-        engine::agreements::even_instalments("2000".parse().unwrap(), 2, 30, first).unwrap();
     let now = utc("2026-11-20 10:00");
-    let id = engine::agreements::agree_plan(
-        &mut w.store,
-        &w.config,
-        &w.renderer,
-        &["F1".into()],
-        instalments,
-        None,
-        now,
-    )
-    .unwrap();
+    let id = two_instalments_from_1_december(&mut w, now);
     let conn = w.store.conn();
     store::agreements::set_plan_status(conn, id, PlanStatus::Cancelled, now).unwrap();
     assert!(!settle_active_plan(conn, id, PlanStatus::Broken, now).unwrap());

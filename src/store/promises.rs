@@ -95,17 +95,3 @@ pub fn settle_pending(
     )?;
     Ok(changed > 0)
 }
-
-/// Sets a promise's final state.
-pub fn resolve(
-    conn: &Connection,
-    id: i64,
-    status: PromiseStatus,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    conn.execute(
-        "UPDATE promises SET status = ?2, resolved_at = ?3 WHERE id = ?1",
-        params![id, status.as_str(), ts(now)],
-    )?;
-    Ok(())
-}
