@@ -24,7 +24,8 @@
 //! are read by key, and the planning read leaves the new alerts out of their files.
 //!
 //! The read is cut into ranges of clients, a thread each (`limits.planning-threads`,
-//! `store::snapshot::in_ranges`), each through a connection of its own. Every range plans and
+//! `store::snapshot::in_ranges`), each through a connection of its own (a book read in one
+//! range goes through the pass's, and is then one transaction). Every range plans and
 //! renders its clients ([`Prepared`]); the pass's thread plans its own range and writes
 //! everything: its own range's clients, then the others' as they hand them over, in client
 //! order, so the outbox is the same for any number of threads. It writes in groups, each a

@@ -39,7 +39,8 @@ pub enum RangeRead {
     Plan,
     /// The tick's pass: [`for_each_client_to_queue`]. Inside the caller's write transaction,
     /// every range, the caller's too, reads the database as that transaction began, each
-    /// through a connection of its own: the caller may commit as it goes.
+    /// through a connection of its own when there are several: the caller may commit as it
+    /// goes. (One range is read through the caller's connection.)
     Queue,
 }
 
