@@ -43,6 +43,26 @@ pub struct QueueReport {
     pub next_planned: Option<PlannedMessage>,
     /// How many things the plan holds back (with a reason each; see `cobrador plan`).
     pub held: usize,
+    /// Clients that another writer changed while this pass queued in groups (a payment, a
+    /// reply, the owner's edit): nothing was written for them; the next pass plans them from
+    /// the new state (`queue::changes`).
+    pub changed_meanwhile: Vec<String>,
+}
+
+impl QueueReport {
+    /// Names the clients left for the next pass because another writer changed them while
+    /// this one was queueing; `None` when there were none.
+    pub fn changed_meanwhile_note(&self) -> Option<String> {
+        let first = self.changed_meanwhile.first()?;
+        let more = match self.changed_meanwhile.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        Some(format!(
+            "client {first}{more} changed while this pass was queueing (a payment, a reply, \
+             an edit): nothing was queued for them; the next pass plans them from the new state"
+        ))
+    }
 }
 
 /// Plans at `now` without changing anything (the book read and planned in ranges, a thread

@@ -6,7 +6,6 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use cobrador::bench::{GenOptions, generate};
 use cobrador::config::Config;
 use cobrador::domain::{ClientFile, Invoice};
 use cobrador::engine;
@@ -15,29 +14,11 @@ use cobrador::store::{Store, snapshot};
 use support::{World, utc, world};
 
 fn as_of() -> DateTime<Utc> {
-    utc("2026-11-24 09:00")
+    support::generated_as_of()
 }
 
-/// `clients` generated clients (`cobrador bench gen`, seed 7) and the file channel.
 fn generated(clients: usize) -> World {
-    let mut w = world().file_outbox().build();
-    let report = generate(
-        w.store.conn_mut(),
-        &GenOptions {
-            clients,
-            now: as_of(),
-            seed: 7,
-            body_bytes: 300,
-        },
-    )
-    .unwrap();
-    // The data has what the planner must handle, not just the easy case.
-    assert!(report.overdue > clients / 2, "{report:?}");
-    assert!(
-        report.promises > 0 && report.plans > 0 && report.messages > 0,
-        "{report:?}"
-    );
-    w
+    support::generated_book(clients)
 }
 
 fn reference_plan(store: &Store, config: &Config, now: DateTime<Utc>) -> Plan {

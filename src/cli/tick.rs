@@ -87,6 +87,9 @@ fn print_report(r: &PassReport) -> Result<()> {
     for w in f.warnings.iter().chain(r.queued.errors.iter()) {
         eprintln!("warning: {w}");
     }
+    if let Some(note) = r.queued.changed_meanwhile_note() {
+        eprintln!("note: {note}");
+    }
     Ok(())
 }
 

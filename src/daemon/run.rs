@@ -78,6 +78,9 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
         if Instant::now() < next_pass || shutdown.is_cancelled() {
             continue;
         }
+        // Read before the pass: a change another writer commits while it runs is planned
+        // at once, not at the next scheduled pass.
+        version = data_version(&store)?;
         let report = pass(
             &mut store,
             &lp,
@@ -93,7 +96,6 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
             }
         }
         next_pass = next_wake(&store, &lp.config, clock);
-        version = data_version(&store)?;
     }
     notify::stopping();
     tracing::info!("stopping: no new sends; waiting for the watchers");
@@ -188,6 +190,9 @@ fn log_pass(store: &Store, r: &PassReport) {
     }
     for e in &q.errors {
         tracing::warn!(error = %e, "planning problem");
+    }
+    if let Some(note) = q.changed_meanwhile_note() {
+        tracing::info!("{note}");
     }
     for w in &f.warnings {
         tracing::warn!(warning = %w, "sending problem");

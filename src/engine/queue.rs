@@ -46,8 +46,10 @@ use crate::render::Renderer;
 use crate::store::snapshot::Handed;
 use crate::store::{self, OutboxMessage, OutboxStatus, Store};
 
+mod changes;
 mod groups;
 
+use changes::Changes;
 use groups::Groups;
 
 /// Plans at `now`, records promise outcomes, and queues every message due now.
@@ -75,8 +77,15 @@ pub fn queue_due_in_groups(
     committed: &(dyn Fn() + Sync),
 ) -> Result<QueueReport> {
     let settings = settings_for(store.conn(), config)?;
-    let groups = Groups::begin(store.conn(), committed)?;
+    // What others write between two groups (`changes`), looked at as each group begins.
+    let changes = std::cell::RefCell::new(None::<Changes>);
+    let mut look = |conn: &rusqlite::Connection| match changes.borrow_mut().as_mut() {
+        Some(changes) => changes.look(conn),
+        None => Ok(()),
+    };
+    let groups = Groups::begin(store.conn(), committed, &mut look)?;
     let tx = groups.conn();
+    *changes.borrow_mut() = Some(Changes::from_now_on(tx)?);
     let known = alert_failures(tx, config, renderer, now)?;
     // A client's file as the pass plans it; with its messages read whole (threading,
     // addresses) when it has something to render or may get a receipt: few clients.
@@ -98,7 +107,18 @@ pub fn queue_due_in_groups(
     let pass = std::cell::RefCell::new(Pass::default());
     let groups = std::cell::RefCell::new(groups);
     let write = |conn: &rusqlite::Connection, prepared: Prepared| {
-        pass.borrow_mut().apply(conn, prepared, now)
+        let mut pass = pass.borrow_mut();
+        if changes
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| c.touch(&prepared.client))
+        {
+            if !prepared.is_empty() {
+                pass.report.changed_meanwhile.push(prepared.client);
+            }
+            return Ok(());
+        }
+        pass.apply(conn, prepared, now)
     };
     let seal = |conn: &rusqlite::Connection| pass.borrow_mut().queue_records(conn, now);
     store::snapshot::in_ranges(
@@ -190,6 +210,8 @@ impl Summary {
 /// another range's thread prepares its clients and the pass's thread only writes them.
 #[derive(Default)]
 struct Prepared {
+    /// The client's id.
+    client: String,
     effects: Vec<crate::policy::planner::Effect>,
     /// Each due message, rendered or with the error to report.
     due: Vec<(PlannedMessage, Result<super::RenderedPlan, String>)>,
@@ -212,6 +234,7 @@ impl Prepared {
             format!("client {} stage {}: {e:#}", m.client, m.stage)
         };
         let mut prepared = Prepared {
+            client: file.client.id.clone(),
             effects: plan.effects,
             ..Prepared::default()
         };

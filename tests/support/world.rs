@@ -183,3 +183,32 @@ pub fn eight_invoices_by_cli(dir: &std::path::Path) {
     super::cobrador_ok(dir, &["import", "clients", "clientes.csv"]);
     super::cobrador_ok(dir, &["import", "invoices", "facturas.csv"]);
 }
+
+/// The instant [`generated_book`] is generated at.
+pub fn generated_as_of() -> DateTime<Utc> {
+    utc("2026-11-24 09:00")
+}
+
+/// `clients` generated clients (`cobrador bench gen`, seed 7, as of [`generated_as_of`]) and
+/// the file channel: a book with mixed due dates, partial payments, promises, plans and past
+/// messages, not just the easy case.
+pub fn generated_book(clients: usize) -> World {
+    use cobrador::bench::{GenOptions, generate};
+    let mut w = world().file_outbox().build();
+    let report = generate(
+        w.store.conn_mut(),
+        &GenOptions {
+            clients,
+            now: generated_as_of(),
+            seed: 7,
+            body_bytes: 300,
+        },
+    )
+    .unwrap();
+    assert!(report.overdue > clients / 2, "{report:?}");
+    assert!(
+        report.promises > 0 && report.plans > 0 && report.messages > 0,
+        "{report:?}"
+    );
+    w
+}

@@ -37,11 +37,20 @@ pub(super) struct Groups<'c, T> {
     messages: usize,
     /// Called after each commit.
     committed: &'c (dyn Fn() + Sync),
+    /// Called in each transaction begun after a commit, before anything is written in it:
+    /// others may have written in between (see `queue::Pass::look_for_changes`).
+    reopened: &'c mut dyn FnMut(&Connection) -> Result<()>,
+    /// Whether the pass has committed (so another writer may have written since).
+    committed_once: bool,
 }
 
 impl<'c, T> Groups<'c, T> {
     /// Begins the pass's first transaction (`BEGIN IMMEDIATE`).
-    pub(super) fn begin(conn: &'c Connection, committed: &'c (dyn Fn() + Sync)) -> Result<Self> {
+    pub(super) fn begin(
+        conn: &'c Connection,
+        committed: &'c (dyn Fn() + Sync),
+        reopened: &'c mut dyn FnMut(&Connection) -> Result<()>,
+    ) -> Result<Self> {
         let mut groups = Groups {
             conn,
             open: false,
@@ -49,6 +58,8 @@ impl<'c, T> Groups<'c, T> {
             pending: Vec::new(),
             messages: 0,
             committed,
+            reopened,
+            committed_once: false,
         };
         groups.open()?;
         Ok(groups)
@@ -122,6 +133,7 @@ impl<'c, T> Groups<'c, T> {
                 .execute_batch("COMMIT")
                 .context("Failed to commit")?;
             self.open = false;
+            self.committed_once = true;
             (self.committed)();
         }
         Ok(())
@@ -133,6 +145,9 @@ impl<'c, T> Groups<'c, T> {
                 .execute_batch("BEGIN IMMEDIATE")
                 .map_err(|e| crate::store::locked_error(e, crate::store::BUSY_TIMEOUT))?;
             self.open = true;
+            if self.committed_once {
+                (self.reopened)(self.conn)?;
+            }
         }
         Ok(())
     }
