@@ -11,7 +11,7 @@ use cobrador::domain::{ClientFile, Invoice};
 use cobrador::engine;
 use cobrador::policy::planner::{self, Plan, Settings};
 use cobrador::store::{Store, snapshot};
-use support::{World, utc, world};
+use support::World;
 
 fn as_of() -> DateTime<Utc> {
     support::generated_as_of()
