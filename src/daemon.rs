@@ -97,10 +97,17 @@ pub struct PassReport {
 
 impl PassReport {
     /// Whether anything changed (for the daemon's log level and status line).
+    /// Whether the book should be planned again at once: messages were withdrawn, or clients
+    /// left out, because someone recorded something for them while this pass ran.
+    pub fn plan_again(&self) -> bool {
+        self.flushed.cancelled > 0 || !self.queued.changed_meanwhile.is_empty()
+    }
+
     pub fn did_something(&self) -> bool {
         !self.queued.queued.is_empty()
             || !self.queued.effects.is_empty()
-            || self.flushed.sent + self.flushed.retry + self.flushed.dead > 0
+            || self.flushed.sent + self.flushed.retry + self.flushed.dead + self.flushed.cancelled
+                > 0
             || self.read.iter().any(|(_, r)| r.read > 0)
     }
 }

@@ -21,6 +21,14 @@
 //!    lifetime; an `outbox.dead` event tells the owner). A dead message never counts as sent:
 //!    its stage is planned again after `stage_retry_after`, or the owner requeues it
 //!    (`outbox requeue ID`).
+//!
+//!    **Withdrawn**: a message the planner planned from the book (`planned_after_event`) is
+//!    not sent if anyone other than the planner and the sender recorded something for its
+//!    client since (a payment, a dispute, a reply, a promise, a plan, an edit, a stop: every
+//!    such change appends an audit event). It is `cancelled` in the claim's transaction, with
+//!    an `outbox.cancelled` event, and the planner plans its stage again from what is true now
+//!    (under a new key). This is what keeps a retry after an outage, or a message postponed to
+//!    the contact window, from asking for an invoice paid or disputed meanwhile.
 //! 4. **Stop early** on the first transient failure: the server is unwell, and trying every
 //!    other message would only wait out one timeout each. Claimed messages not handed over yet
 //!    go back to `queued` (or `failed`) as they were; the rest are still due next pass.
@@ -138,6 +146,9 @@ pub struct FlushReport {
     pub postponed: usize,
     /// Dead messages whose stage was released for the planner to try again.
     pub released: usize,
+    /// Withdrawn before sending: something was recorded for the client after the message was
+    /// planned (a payment, a dispute...); the planner plans the stage again.
+    pub cancelled: usize,
     /// The earliest retry of a failed message, when there is one.
     pub next_retry: Option<DateTime<Utc>>,
     /// Taken by another process between reading and sending.
@@ -350,6 +361,11 @@ fn commit(
         report.sent += sent.len();
         let mut wanted = Vec::with_capacity(due.len());
         for msg in due {
+            if let Some(kind) = outbox::withdrawn_by(tx, msg.id)? {
+                withdraw(tx, &msg, &kind, now)?;
+                report.cancelled += 1;
+                continue;
+            }
             match opts
                 .windows
                 .as_ref()
@@ -387,6 +403,28 @@ fn commit(
         }
         Ok(claimed)
     })
+}
+
+/// Withdraws a message planned before `kind` was recorded for its client (see the module
+/// documentation, "Withdrawn"), with an event; the planner plans its stage again.
+fn withdraw(
+    tx: &rusqlite::Transaction<'_>,
+    msg: &OutboxMessage,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let why = format!("withdrawn before sending: {kind} was recorded after it was planned");
+    outbox::cancel(tx, msg.id, &why)?;
+    tracing::info!(outbox_id = msg.id, client = %msg.message.client_id, "Message {why}.");
+    events::append(
+        tx,
+        now,
+        ACTOR,
+        EventKind::OutboxCancelled,
+        Some(&msg.message.client_id),
+        None,
+        json!({ "outbox_id": msg.id, "stage": msg.message.stage, "after": kind }),
+    )
 }
 
 fn record(
@@ -549,6 +587,7 @@ impl FlushReport {
         self.uncertain += one.uncertain;
         self.postponed += one.postponed;
         self.released += one.released;
+        self.cancelled += one.cancelled;
         self.next_retry = match (self.next_retry, one.next_retry) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

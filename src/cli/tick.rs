@@ -73,13 +73,20 @@ fn print_report(r: &PassReport) -> Result<()> {
     }
     let f = &r.flushed;
     println!(
-        "tick at {}: {} queued, {} sent, {} to retry, {} dead, {} uncertain",
+        "tick at {}: {} queued, {} sent, {} to retry, {} dead, {} uncertain{}",
         r.at,
         r.queued.queued.len(),
         f.sent,
         f.retry,
         f.dead,
-        f.recovered_uncertain + f.uncertain
+        f.recovered_uncertain + f.uncertain,
+        match f.cancelled {
+            0 => String::new(),
+            n => format!(
+                ", {n} withdrawn (something was recorded for the client after they were \
+                 planned: the next pass plans them again)"
+            ),
+        }
     );
     if let Some(problem) = super::outbox::delivery_problem(f) {
         eprintln!("warning: {problem}");

@@ -89,13 +89,18 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
             &shutdown,
         )
         .await;
+        let again = report.as_ref().is_ok_and(PassReport::plan_again);
         match report {
             Ok(report) => log_pass(&store, &report),
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "pass failed; trying again at the next one")
             }
         }
-        next_pass = next_wake(&store, &lp.config, clock);
+        next_pass = if again {
+            Instant::now()
+        } else {
+            next_wake(&store, &lp.config, clock)
+        };
     }
     notify::stopping();
     tracing::info!("stopping: no new sends; waiting for the watchers");
@@ -180,6 +185,7 @@ fn log_pass(store: &Store, r: &PassReport) {
             retry = f.retry,
             dead = f.dead,
             uncertain = f.recovered_uncertain,
+            withdrawn = f.cancelled,
             "pass"
         );
     } else {

@@ -114,6 +114,9 @@ vocabulary! {
         OutboxResolved => "outbox.resolved",
         /// A person sent a dead message again.
         OutboxRequeued => "outbox.requeued",
+        /// A message withdrawn before sending: something was recorded for its client after it
+        /// was planned (a payment, a dispute, a promise...); its stage is planned again.
+        OutboxCancelled => "outbox.cancelled",
         /// A reply stored.
         ReplyReceived => "reply.received",
         /// A reply no client could be matched to.
@@ -153,6 +156,7 @@ mod tests {
     /// here on purpose (`payment.repeated`, `payment.doubtful`).
     const KINDS_BEFORE: &[&str] = &[
         "bank.imported",
+        "outbox.cancelled",
         "client.created",
         "client.held",
         "client.opted_out",

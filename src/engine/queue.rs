@@ -104,7 +104,10 @@ pub fn queue_due_in_groups(
         }
         Ok((file, plan))
     };
-    let pass = std::cell::RefCell::new(Pass::default());
+    let pass = std::cell::RefCell::new(Pass {
+        planned_after_event: changes.borrow().as_ref().map_or(0, Changes::seen),
+        ..Pass::default()
+    });
     let groups = std::cell::RefCell::new(groups);
     let write = |conn: &rusqlite::Connection, prepared: Prepared| {
         let mut pass = pass.borrow_mut();
@@ -280,6 +283,9 @@ struct Pass {
     records: Vec<(PlannedMessage, super::RenderedPlan)>,
     /// Receipts, rendered, queued after the records.
     receipts: Vec<receipts::PendingReceipt>,
+    /// The last audit event when the planning read began: what the queued messages were
+    /// planned from (`store::outbox::insert_planned`).
+    planned_after_event: i64,
 }
 
 impl Pass {
@@ -297,7 +303,7 @@ impl Pass {
         }
         for (m, rendered) in &prepared.due {
             match rendered {
-                Ok(rendered) => queue_rendered(tx, m, rendered, now, &mut self.report)?,
+                Ok(rendered) => queue_rendered(tx, m, rendered, self.basis(now), &mut self.report)?,
                 Err(e) => self.report.errors.push(e.clone()),
             }
         }
@@ -317,7 +323,7 @@ impl Pass {
     /// never be queued).
     fn queue_records(&mut self, tx: &rusqlite::Connection, now: DateTime<Utc>) -> Result<()> {
         for (m, rendered) in std::mem::take(&mut self.records) {
-            queue_rendered(tx, &m, &rendered, now, &mut self.report)?;
+            queue_rendered(tx, &m, &rendered, self.basis(now), &mut self.report)?;
         }
         Ok(())
     }
@@ -354,15 +360,34 @@ impl Pass {
     }
 }
 
+/// When and from what a message is queued: the pass's instant, and the last audit event its
+/// planning read saw.
+#[derive(Clone, Copy)]
+struct Basis {
+    now: DateTime<Utc>,
+    after_event: i64,
+}
+
+impl Pass {
+    fn basis(&self, now: DateTime<Utc>) -> Basis {
+        Basis {
+            now,
+            after_event: self.planned_after_event,
+        }
+    }
+}
+
 /// Queues a rendered message with the discount it offers and its audit event.
 fn queue_rendered(
     tx: &rusqlite::Connection,
     m: &PlannedMessage,
     rendered: &super::RenderedPlan,
-    now: DateTime<Utc>,
+    basis: Basis,
     report: &mut QueueReport,
 ) -> Result<()> {
-    let Some(id) = store::outbox::insert_if_new(tx, &rendered.message, now)? else {
+    let now = basis.now;
+    let Some(id) = store::outbox::insert_planned(tx, &rendered.message, now, basis.after_event)?
+    else {
         return Ok(());
     };
     if let Some(d) = &rendered.discount {

@@ -62,7 +62,8 @@ pub fn requeue_dead(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()
             client.as_deref(),
             None,
             json!({"outbox_id": id, "by": "person"}),
-        )
+        )?;
+        outbox::seen_by_person(tx, id)
     })
 }
 
@@ -80,6 +81,7 @@ pub fn resolve_by_person(store: &mut Store, id: i64, sent: bool, now: DateTime<U
             Some(&msg.message.client_id),
             None,
             json!({"outbox_id": id, "sent": sent, "by": "person"}),
-        )
+        )?;
+        outbox::seen_by_person(tx, id)
     })
 }

@@ -46,6 +46,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_paid_incremental.sql")),
     M::up(include_str!("schema_payment_match.sql")),
     M::up(include_str!("schema_regions.sql")),
+    M::up(include_str!("schema_outbox_basis.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up.

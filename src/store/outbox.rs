@@ -25,12 +25,33 @@ pub fn insert_if_new(
     msg: &NewOutboxMessage,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
+    insert(conn, msg, now, None)
+}
+
+/// [`insert_if_new`] for a message the planner planned from the book as it stood at audit
+/// event `after_event`: it is withdrawn before sending if someone else records anything for
+/// its client after that event ([`withdrawn_by`]).
+pub fn insert_planned(
+    conn: &Connection,
+    msg: &NewOutboxMessage,
+    now: DateTime<Utc>,
+    after_event: i64,
+) -> Result<Option<i64>> {
+    insert(conn, msg, now, Some(after_event))
+}
+
+fn insert(
+    conn: &Connection,
+    msg: &NewOutboxMessage,
+    now: DateTime<Utc>,
+    after_event: Option<i64>,
+) -> Result<Option<i64>> {
     // Cached statements: a first tick queues tens of thousands of rows in one pass.
     let n = conn.prepare_cached(
         "INSERT INTO outbox (dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
                              body_text, body_html, attachment, message_id, in_reply_to,
-                             message_references, send_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', NULL, ?9, ?10, ?11, ?12, ?13, ?14)
+                             message_references, send_at, created_at, planned_after_event)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', NULL, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (dedup_key) DO NOTHING",
     )?
     .execute(params![
@@ -48,6 +69,7 @@ pub fn insert_if_new(
             msg.references,
             ts(msg.send_at),
             ts(now),
+            after_event,
         ])?;
     if n == 0 {
         return Ok(None);
@@ -63,6 +85,51 @@ pub fn insert_if_new(
         covers.execute(params![id, number, reached])?;
     }
     Ok(Some(id))
+}
+
+/// What withdraws a planned message before it is sent: the kind of the first audit event
+/// someone other than the planner and the sender recorded for its client after the message was
+/// planned (a payment, a dispute, a reply, a promise, an edit, a stop); `None` for a message that
+/// may go (or was not planned from the book: acknowledgements, receipts, alerts, the digest).
+pub fn withdrawn_by(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT e.kind FROM outbox o JOIN events e ON e.client_id = o.client_id
+             WHERE o.id = ?1 AND o.planned_after_event IS NOT NULL
+               AND e.id > o.planned_after_event AND e.actor NOT IN (?2, ?3)
+             ORDER BY e.id LIMIT 1",
+        )?
+        .query_row(
+            params![
+                id,
+                crate::domain::Actor::Planner,
+                crate::domain::Actor::Sender
+            ],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A person chose to send a planned message as it stands (`outbox requeue`, `outbox resolve
+/// --requeue`), having seen the client's record as it is now: only what is recorded after this
+/// withdraws it.
+pub fn seen_by_person(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET planned_after_event = (SELECT max(id) FROM events)
+         WHERE id = ?1 AND planned_after_event IS NOT NULL",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Withdraws a message before sending (`cancelled`, with why); its stage may be planned again.
+pub fn cancel(conn: &Connection, id: i64, why: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET status = 'cancelled', last_error = ?2, retry_at = NULL
+         WHERE id = ?1 AND status IN ('queued', 'failed')",
+    )?
+    .execute(params![id, why])?;
+    Ok(())
 }
 
 /// Whether a key has been used.

@@ -44,6 +44,11 @@ impl Changes {
         })
     }
 
+    /// The last audit event looked at.
+    pub(super) fn seen(&self) -> i64 {
+        self.seen
+    }
+
     /// Reads the events appended since the last look by writers other than the pass's own.
     pub(super) fn look(&mut self, conn: &Connection) -> Result<()> {
         let mut stmt = conn.prepare_cached(
