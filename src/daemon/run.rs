@@ -231,6 +231,7 @@ impl Watchers {
                 let source = source.clone();
                 let ctx = WatchContext {
                     config: lp.config.clone(),
+                    renderer: lp.renderer.clone(),
                     shutdown: token.clone(),
                     changed: changed.clone(),
                     clock,
