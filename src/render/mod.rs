@@ -349,8 +349,8 @@ impl Renderer {
         };
         // A partial (`_name`) can be included from a template of any output, so it is in all
         // three registries; any other template is rendered only through its own output's (as
-        // in `inline::compile`): compiled once, not three times (~0.55 MB less heap per renderer, measured in the idle
-        // daemon).
+        // in `inline::compile`): compiled once, not three times (~0.55 MB less heap per
+        // renderer, measured in the idle daemon).
         for source in renderer.sources.values() {
             let own = output_of(&source.name);
             for (i, hb) in [
