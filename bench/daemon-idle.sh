@@ -5,6 +5,11 @@
 #
 #   bench/daemon-idle.sh [SECS=600]
 #   PROFILE=debug bench/daemon-idle.sh 60     # skip the release build
+#
+# Where the memory is: while it sleeps, `/proc/PID/smaps` of the `cobrador run` child (the
+# binary's code and data, `[heap]`, the worker threads' 64 MB-reserved arenas, 2 MB stacks);
+# `gdb -p PID -batch -ex 'call (void)malloc_stats()'` prints each arena's bytes in use to the
+# daemon's log. The breakdown: BENCHMARKS.md, "The idle daemon".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-600}

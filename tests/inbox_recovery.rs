@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use cobrador::engine;
 use cobrador::inbox;
+use cobrador::render::Renderer;
 use cobrador::store::{self, Store};
 use support::inbox_world::*;
 use support::{cobrador_cmd, run_cobrador};
@@ -26,6 +27,7 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
     let counter = Arc::clone(&changes);
     let watcher = tokio::spawn(inbox::watch(
         Arc::new(w.config.clone()),
+        Arc::new(Renderer::new(w.config.templates_dir.as_deref()).unwrap()),
         db.clone(),
         cobrador::daemon::Clock::real(),
         token.clone(),

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::channel::registry::BoxFuture;
 use crate::config::Config;
 use crate::domain::Clock;
+use crate::render::Renderer;
 use crate::store::Store;
 
 /// What one read of an inbox source found and did.
@@ -47,12 +48,15 @@ pub trait Source: Send + Sync {
     fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>>;
 }
 
-/// What a watcher needs: the configuration (with the database path), shutdown, and a way to
-/// wake the loop.
+/// What a watcher needs: the configuration (with the database path), the templates, shutdown,
+/// and a way to wake the loop.
 #[derive(Clone)]
 pub struct WatchContext {
     /// The configuration in force when the watcher started (a reload restarts watchers).
     pub config: Arc<Config>,
+    /// The daemon's compiled templates (acknowledgements), shared: each compiled copy is
+    /// ~1.6 MB of heap, which the idle daemon paid once per watcher when each compiled its own.
+    pub renderer: Arc<Renderer>,
     /// Cancelled when the daemon stops or reloads.
     pub shutdown: CancellationToken,
     /// Wakes the planning loop (a reply was applied).

@@ -111,6 +111,9 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
         let token = tokio_util::sync::CancellationToken::new();
         let cancel = token.clone();
         let config = std::sync::Arc::new(ctx.config.clone());
+        let renderer = std::sync::Arc::new(crate::render::Renderer::new(
+            config.templates_dir.as_deref(),
+        )?);
         let db = ctx.config.database.clone();
         rt.block_on(async move {
             tokio::spawn(async move {
@@ -118,7 +121,7 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
                 cancel.cancel();
             });
             let clock = now.map_or_else(Clock::real, Clock::starting_at);
-            telegram::poll_loop(config, db, clock, token, || {}).await
+            telegram::poll_loop(config, renderer, db, clock, token, || {}).await
         })?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -101,6 +101,7 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
         } else {
             next_wake(&store, &lp.config, clock)
         };
+        give_back_freed_memory();
     }
     notify::stopping();
     tracing::info!("stopping: no new sends; waiting for the watchers");
@@ -166,6 +167,19 @@ fn next_wake(store: &Store, config: &Config, clock: Clock) -> Instant {
         wake = wake.min(Instant::now() + in_ + Duration::from_secs(1));
     }
     wake
+}
+
+/// Hands the heap pages that a pass (or the start-up, before the first one) freed back to the
+/// system. glibc returns only the top of the main heap by itself; free pages between live
+/// blocks, and in the worker threads' arenas, stay resident until `malloc_trim`. The daemon
+/// then idles for minutes, so they are worth the few microseconds: ~0.25 MB after start-up
+/// (measured), more after a pass that rendered thousands of messages.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas, under their locks.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Changes when another connection commits (SQLite's `PRAGMA data_version`).
@@ -242,6 +256,7 @@ impl Watchers {
                 let source = source.clone();
                 let ctx = WatchContext {
                     config: lp.config.clone(),
+                    renderer: lp.renderer.clone(),
                     shutdown: token.clone(),
                     changed: changed.clone(),
                     clock,

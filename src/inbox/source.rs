@@ -38,9 +38,14 @@ impl Source for ImapSource {
         Box::pin(async move {
             let db = ctx.config.database.clone();
             let changed = ctx.changed.clone();
-            super::watch(ctx.config, db, ctx.clock, ctx.shutdown, move || {
-                changed.notify_one()
-            })
+            super::watch(
+                ctx.config,
+                ctx.renderer,
+                db,
+                ctx.clock,
+                ctx.shutdown,
+                move || changed.notify_one(),
+            )
             .await
         })
     }

@@ -34,6 +34,7 @@ const BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// pass that recorded something.
 pub async fn watch(
     config: Arc<Config>,
+    renderer: Arc<Renderer>,
     db_path: PathBuf,
     clock: Clock,
     shutdown: CancellationToken,
@@ -45,7 +46,6 @@ pub async fn watch(
         .as_ref()
         .context("email.imap is not configured: add an [email.imap] section to read replies")?;
     let account = Account::new(imap)?;
-    let renderer = Renderer::new(config.templates_dir.as_deref())?;
     let reader = Reader {
         account: &account,
         config: &config,
@@ -212,6 +212,7 @@ mod tests {
         if let Ok(config) = config {
             let fut = super::watch(
                 std::sync::Arc::new(config),
+                std::sync::Arc::new(crate::render::Renderer::new(None).unwrap()),
                 "/nonexistent".into(),
                 crate::domain::Clock::real(),
                 tokio_util::sync::CancellationToken::new(),

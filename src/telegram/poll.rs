@@ -156,6 +156,7 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
 /// minute), and returns promptly when `shutdown` is cancelled.
 pub async fn poll_loop(
     config: Arc<Config>,
+    renderer: Arc<Renderer>,
     db_path: PathBuf,
     clock: Clock,
     shutdown: CancellationToken,
@@ -166,7 +167,6 @@ pub async fn poll_loop(
         .as_ref()
         .context("there is no [telegram] section in the configuration")?;
     let bot = Bot::from_config(tg)?;
-    let renderer = Renderer::new(config.templates_dir.as_deref())?;
     let mut store = Store::open_existing(&db_path)?;
     let mut backoff = Duration::from_secs(1);
     loop {

@@ -42,9 +42,14 @@ impl Source for TelegramSource {
         Box::pin(async move {
             let db = ctx.config.database.clone();
             let changed = ctx.changed.clone();
-            super::poll_loop(ctx.config, db, ctx.clock, ctx.shutdown, move || {
-                changed.notify_one()
-            })
+            super::poll_loop(
+                ctx.config,
+                ctx.renderer,
+                db,
+                ctx.clock,
+                ctx.shutdown,
+                move || changed.notify_one(),
+            )
             .await
         })
     }
