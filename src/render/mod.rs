@@ -347,24 +347,14 @@ impl Renderer {
             fast: std::sync::OnceLock::new(),
             sources,
         };
-        // A partial (`_name`) can be included from a template of any output, so it is in all
-        // three registries; any other template is rendered only through its own output's (as
-        // in `inline::compile`): compiled once, not three times (~0.55 MB less heap per
-        // renderer, measured in the idle daemon).
         for source in renderer.sources.values() {
-            let own = output_of(&source.name);
-            for (i, hb) in [
+            for hb in [
                 &mut renderer.text,
                 &mut renderer.html,
                 &mut renderer.telegram,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if i == own || source.name.starts_with('_') {
-                    hb.register_template_string(&source.name, &source.text)
-                        .map_err(|e| syntax_error(source, &e))?;
-                }
+            ] {
+                hb.register_template_string(&source.name, &source.text)
+                    .map_err(|e| syntax_error(source, &e))?;
             }
         }
         Ok(renderer)
