@@ -47,6 +47,9 @@ pub struct QueueReport {
     /// reply, the owner's edit): nothing was written for them; the next pass plans them from
     /// the new state (`queue::changes`).
     pub changed_meanwhile: Vec<String>,
+    /// Whether someone else changed a client while this pass queued in groups (the client
+    /// may have been written before the change: the next pass should plan it again soon).
+    pub others_wrote: bool,
 }
 
 impl QueueReport {
@@ -59,8 +62,9 @@ impl QueueReport {
             n => format!(" and {} more", n - 1),
         };
         Some(format!(
-            "client {first}{more} changed while this pass was queueing (a payment, a reply, \
-             an edit): nothing was queued for them; the next pass plans them from the new state"
+            "client {first}{more} changed while this pass was queueing (a payment, a dispute, \
+             a promise, an edit): nothing was queued for them; the next pass plans them from \
+             the new state"
         ))
     }
 }

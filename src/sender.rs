@@ -24,8 +24,9 @@
 //!
 //!    **Withdrawn**: a message the planner planned from the book (`planned_after_event`) is
 //!    not sent if anyone other than the planner and the sender recorded something for its
-//!    client since (a payment, a dispute, a reply, a promise, a plan, an edit, a stop: every
-//!    such change appends an audit event). It is `cancelled` in the claim's transaction, with
+//!    client since that may change what it says (`EventKind::changes_a_planned_message`: a
+//!    payment, a dispute, a promise, a plan, a hold, a stop, an edit; every such change appends
+//!    an audit event naming the client). It is `cancelled` in the claim's transaction, with
 //!    an `outbox.cancelled` event, and the planner plans its stage again from what is true now
 //!    (under a new key). This is what keeps a retry after an outage, or a message postponed to
 //!    the contact window, from asking for an invoice paid or disputed meanwhile.
@@ -362,8 +363,9 @@ fn commit(
         let mut wanted = Vec::with_capacity(due.len());
         for msg in due {
             if let Some(kind) = outbox::withdrawn_by(tx, msg.id)? {
-                withdraw(tx, &msg, &kind, now)?;
-                report.cancelled += 1;
+                if withdraw(tx, &msg, &kind, now)? {
+                    report.cancelled += 1;
+                }
                 continue;
             }
             match opts
@@ -406,15 +408,18 @@ fn commit(
 }
 
 /// Withdraws a message planned before `kind` was recorded for its client (see the module
-/// documentation, "Withdrawn"), with an event; the planner plans its stage again.
+/// documentation, "Withdrawn"), with an event; the planner plans its stage again. Returns
+/// whether it was withdrawn (it was still waiting).
 fn withdraw(
     tx: &rusqlite::Transaction<'_>,
     msg: &OutboxMessage,
     kind: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let why = format!("withdrawn before sending: {kind} was recorded after it was planned");
-    outbox::cancel(tx, msg.id, &why)?;
+    if !outbox::cancel(tx, msg.id, &why)? {
+        return Ok(false);
+    }
     tracing::info!(outbox_id = msg.id, client = %msg.message.client_id, "Message {why}.");
     events::append(
         tx,
@@ -424,7 +429,8 @@ fn withdraw(
         Some(&msg.message.client_id),
         None,
         json!({ "outbox_id": msg.id, "stage": msg.message.stage, "after": kind }),
-    )
+    )?;
+    Ok(true)
 }
 
 fn record(

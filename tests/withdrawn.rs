@@ -161,3 +161,63 @@ fn receipts(db: &Path) -> usize {
         .filter(|m| m.message.stage == "receipt" && m.status == OutboxStatus::Sent)
         .count()
 }
+
+/// A withdrawn message whose stage is planned once (the reminder before a due date) is planned
+/// again too: under a new key, with what is true now, not lost because its first key is taken.
+#[test]
+fn a_withdrawn_reminder_before_the_due_date_is_planned_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let port = unused_port();
+    world_with_clients(dir, &plain_smtp(port, 2), 1);
+    // K000 paid its overdue invoice; another one is due on 26 November (its reminder is due
+    // three days before).
+    std::fs::write(
+        dir.join("more.csv"),
+        "numero;cliente;fecha;vencimiento;importe;moneda\nFX-100;K000;01/11/2026;26/11/2026;300,00;EUR\n",
+    )
+    .unwrap();
+    cobrador_ok(dir, &["import", "invoices", "more.csv"]);
+    let t1 = utc("2026-11-24 15:00");
+    at(
+        dir,
+        &["invoice", "pay", "FX-000", "1.000,00"],
+        t1 - Duration::days(1),
+    );
+    let db = dir.join("cobrador.db");
+    at(dir, &["tick"], t1);
+    let before = reminders(&db, "K000");
+    assert_eq!(before.len(), 1, "{before:?}");
+    let first_key = before[0].message.dedup_key.clone();
+    assert!(
+        first_key.contains("preventive") && first_key.contains("FX-100"),
+        "{first_key}"
+    );
+    // Part of it is paid while the server is down: the waiting reminder is withdrawn.
+    at(
+        dir,
+        &["invoice", "pay", "FX-100", "100,00"],
+        t1 + Duration::minutes(10),
+    );
+    let capture = Capture::start_on(dir, port, &[]);
+    let out = at(dir, &["outbox", "flush"], t1 + Duration::hours(1));
+    assert!(out.contains("withdrawn 1"), "{out}");
+    assert!(capture.envelopes().is_empty());
+    // The next pass: the same reminder again, under a new key, with the balance now owed.
+    at(
+        dir,
+        &["tick"],
+        t1 + Duration::hours(1) + Duration::minutes(5),
+    );
+    let after = reminders(&db, "K000");
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0].status, OutboxStatus::Cancelled);
+    assert_eq!(after[1].status, OutboxStatus::Sent);
+    assert_eq!(after[1].message.dedup_key, format!("{first_key}|retry1"));
+    assert!(
+        after[1].message.body_text.contains("200,00"),
+        "{}",
+        after[1].message.body_text
+    );
+    assert_eq!(capture.envelopes().len(), 1 + receipts(&db));
+}

@@ -78,9 +78,6 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
         if Instant::now() < next_pass || shutdown.is_cancelled() {
             continue;
         }
-        // Read before the pass: a change another writer commits while it runs is planned
-        // at once, not at the next scheduled pass.
-        version = data_version(&store)?;
         let report = pass(
             &mut store,
             &lp,
@@ -96,11 +93,15 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
                 tracing::error!(error = %format!("{e:#}"), "pass failed; trying again at the next one")
             }
         }
+        // Someone else's change during the pass (seen by its groups or at sending) is planned
+        // at once; the pass's own writes, through a second connection for a large book, are
+        // not a reason to plan again.
         next_pass = if again {
             Instant::now()
         } else {
             next_wake(&store, &lp.config, clock)
         };
+        version = data_version(&store)?;
         give_back_freed_memory();
     }
     notify::stopping();

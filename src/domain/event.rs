@@ -146,6 +146,38 @@ vocabulary! {
     }
 }
 
+impl EventKind {
+    /// Whether an event of this kind, recorded by someone else after a message was planned,
+    /// may make what the message says untrue or its sending wrong: money received or claimed,
+    /// a dispute, a hold, a promise or plan, a stop, changed amounts, dates or addresses.
+    /// Not: a reply as such (its effect has its own event), an auto-reply or a question, a
+    /// Telegram link issued, the outbox's own bookkeeping.
+    pub fn changes_a_planned_message(self) -> bool {
+        use EventKind::*;
+        matches!(
+            self,
+            ClientUpdated
+                | ClientOptedOut
+                | ClientHeld
+                | ContactUndeliverable
+                | InvoiceUpdated
+                | InvoiceDisputed
+                | InvoicePaidClaimed
+                | InvoicePaidClaimConfirmed
+                | InvoiceHeld
+                | InvoiceHeldForPlan
+                | InvoiceCancelled
+                | InvoiceWrittenOff
+                | PaymentRecorded
+                | DiscountTaken
+                | PromiseRecorded
+                | PlanAgreed
+                | PlanCancelled
+                | TelegramStopWords
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,7 +188,6 @@ mod tests {
     /// here on purpose (`payment.repeated`, `payment.doubtful`).
     const KINDS_BEFORE: &[&str] = &[
         "bank.imported",
-        "outbox.cancelled",
         "client.created",
         "client.held",
         "client.opted_out",
@@ -179,6 +210,7 @@ mod tests {
         "invoice.unheld",
         "invoice.updated",
         "invoice.written_off",
+        "outbox.cancelled",
         "outbox.dead",
         "outbox.requeued",
         "outbox.resolved",

@@ -110,18 +110,8 @@ pub fn queue_due_in_groups(
     });
     let groups = std::cell::RefCell::new(groups);
     let write = |conn: &rusqlite::Connection, prepared: Prepared| {
-        let mut pass = pass.borrow_mut();
-        if changes
-            .borrow()
-            .as_ref()
-            .is_some_and(|c| c.touch(&prepared.client))
-        {
-            if !prepared.is_empty() {
-                pass.report.changed_meanwhile.push(prepared.client);
-            }
-            return Ok(());
-        }
-        pass.apply(conn, prepared, now)
+        pass.borrow_mut()
+            .apply_unless_changed(conn, prepared, changes.borrow().as_ref(), now)
     };
     let seal = |conn: &rusqlite::Connection| pass.borrow_mut().queue_records(conn, now);
     store::snapshot::in_ranges(
@@ -164,9 +154,11 @@ pub fn queue_due_in_groups(
             }
         },
     )?;
-    groups
+    let mut report = groups
         .into_inner()
-        .finish(write, |tx| pass.take().finish(tx, config, now))
+        .finish(write, |tx| pass.take().finish(tx, config, now))?;
+    report.others_wrote = changes.borrow().as_ref().is_some_and(Changes::any);
+    Ok(report)
 }
 
 /// What the pass only counts or keeps of each client's plan: errors, holds, and the earliest
@@ -315,6 +307,24 @@ impl Pass {
         }
         self.receipts.extend(prepared.receipts);
         Ok(())
+    }
+
+    /// [`Pass::apply`], unless someone else changed the client since the pass read it: then
+    /// nothing is written for it, and the next pass plans it (`changes`).
+    fn apply_unless_changed(
+        &mut self,
+        tx: &rusqlite::Connection,
+        prepared: Prepared,
+        changes: Option<&Changes>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if changes.is_some_and(|c| c.touch(&prepared.client)) {
+            if !prepared.is_empty() {
+                self.report.changed_meanwhile.push(prepared.client);
+            }
+            return Ok(());
+        }
+        self.apply(tx, prepared, now)
     }
 
     /// Queues the email records kept so far: at the end of each group, in the group's

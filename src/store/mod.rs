@@ -331,6 +331,50 @@ mod tests {
     }
 
     #[test]
+    fn messages_waiting_at_the_upgrade_are_planned_from_their_own_queue_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            money_sql::register(&conn).unwrap();
+            Migrations::from_slice(&MIGRATIONS[..MIGRATIONS.len() - 1])
+                .to_latest(&mut conn)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+                 VALUES ('C1', 'Ana', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');
+                 INSERT INTO outbox (id, dedup_key, client_id, stage, cycle, channel, recipients,
+                                     body_text, send_at, created_at, status)
+                 VALUES (7, 'k7', 'C1', 'early', 'F1', 'email', '[]', '', 't', 't', 'failed'),
+                        (8, 'k8', 'C1', 'early', 'F2', 'email', '[]', '', 't', 't', 'sent');
+                 INSERT INTO events (id, at, actor, kind, client_id, detail) VALUES
+                    (40, 't', 'planner', 'reminder.queued', 'C1', '{\"outbox\": 7}'),
+                    (41, 't', 'planner', 'reminder.queued', 'C1', '{\"outbox\": 8}'),
+                    (42, 't', 'cli', 'payment.recorded', 'C1', '{}');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let basis = |id: i64| -> Option<i64> {
+            store
+                .conn()
+                .query_row(
+                    "SELECT planned_after_event FROM outbox WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(basis(7), Some(40), "waiting: planned as of its queue event");
+        assert_eq!(basis(8), None, "sent: nothing to withdraw");
+        // The payment recorded after it withdraws the waiting one.
+        assert_eq!(
+            outbox::withdrawn_by(store.conn(), 7).unwrap().as_deref(),
+            Some("payment.recorded")
+        );
+    }
+
+    #[test]
     fn events_are_append_only() {
         let store = Store::open_in_memory().unwrap();
         store

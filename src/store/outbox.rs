@@ -89,25 +89,49 @@ fn insert(
 
 /// What withdraws a planned message before it is sent: the kind of the first audit event
 /// someone other than the planner and the sender recorded for its client after the message was
-/// planned (a payment, a dispute, a reply, a promise, an edit, a stop); `None` for a message that
-/// may go (or was not planned from the book: acknowledgements, receipts, alerts, the digest).
+/// planned that may make it untrue (`EventKind::changes_a_planned_message`: a payment, a
+/// dispute, a promise, a hold, a stop, an edit); `None` for a message that may go (or was not
+/// planned from the book: acknowledgements, receipts, alerts, the digest).
 pub fn withdrawn_by(conn: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(conn
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.kind FROM outbox o JOIN events e ON e.client_id = o.client_id
+         WHERE o.id = ?1 AND o.planned_after_event IS NOT NULL
+           AND e.id > o.planned_after_event AND e.actor NOT IN (?2, ?3)
+         ORDER BY e.id",
+    )?;
+    let mut rows = stmt.query(params![
+        id,
+        crate::domain::Actor::Planner,
+        crate::domain::Actor::Sender
+    ])?;
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        // A kind this version does not know (written by a newer one): a change, to be safe.
+        if kind
+            .parse::<crate::domain::EventKind>()
+            .map_or(true, crate::domain::EventKind::changes_a_planned_message)
+        {
+            return Ok(Some(kind));
+        }
+    }
+    Ok(None)
+}
+
+/// Withdraws a message before sending (`cancelled`, with why), and the discounts it offered
+/// (the message that replaces it offers its own, if any); its stage may be planned again.
+/// Returns whether it was waiting to be sent (and is now withdrawn).
+pub fn cancel(conn: &Connection, id: i64, why: &str) -> Result<bool> {
+    let n = conn
         .prepare_cached(
-            "SELECT e.kind FROM outbox o JOIN events e ON e.client_id = o.client_id
-             WHERE o.id = ?1 AND o.planned_after_event IS NOT NULL
-               AND e.id > o.planned_after_event AND e.actor NOT IN (?2, ?3)
-             ORDER BY e.id LIMIT 1",
+            "UPDATE outbox SET status = 'cancelled', last_error = ?2, retry_at = NULL
+             WHERE id = ?1 AND status IN ('queued', 'failed')",
         )?
-        .query_row(
-            params![
-                id,
-                crate::domain::Actor::Planner,
-                crate::domain::Actor::Sender
-            ],
-            |r| r.get(0),
-        )
-        .optional()?)
+        .execute(params![id, why])?;
+    conn.prepare_cached(
+        "UPDATE discount_offers SET status = 'expired' WHERE outbox_id = ?1 AND status = 'offered'",
+    )?
+    .execute([id])?;
+    Ok(n == 1)
 }
 
 /// A person chose to send a planned message as it stands (`outbox requeue`, `outbox resolve
@@ -119,16 +143,6 @@ pub fn seen_by_person(conn: &Connection, id: i64) -> Result<()> {
          WHERE id = ?1 AND planned_after_event IS NOT NULL",
         [id],
     )?;
-    Ok(())
-}
-
-/// Withdraws a message before sending (`cancelled`, with why); its stage may be planned again.
-pub fn cancel(conn: &Connection, id: i64, why: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE outbox SET status = 'cancelled', last_error = ?2, retry_at = NULL
-         WHERE id = ?1 AND status IN ('queued', 'failed')",
-    )?
-    .execute(params![id, why])?;
     Ok(())
 }
 

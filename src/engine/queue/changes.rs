@@ -6,22 +6,23 @@
 //! two groups others may commit: the owner records a payment or cancels a plan, the inbox
 //! applies a client's "no reconozco la factura". A reminder planned before that would claim a
 //! debt that is paid or disputed. So each group's transaction, before it writes anything, looks
-//! at the audit events others appended since the last look (every change to a client's
-//! invoices, payments, promises, plans, replies or contact preferences appends one, with the
-//! client's id); the clients named there are left out of this pass, and the next pass plans
-//! them from the new state. An event for no client in particular (a whole file imported, a bank
-//! statement) leaves out every client not yet written. The check runs inside the group's
-//! `BEGIN IMMEDIATE`, so nothing can be committed between the look and the group's commit.
+//! at the audit events others appended since the last look; the clients named by one that may
+//! change a planned message (`EventKind::changes_a_planned_message`: a payment, a dispute, a
+//! promise, a hold, a stop, an edit) are left out of this pass, and the next pass plans them
+//! from the new state. The check runs inside the group's `BEGIN IMMEDIATE`, so nothing can be
+//! committed between the look and the group's commit. (Events that name no client, such as a
+//! whole file imported, change nothing by themselves: each row's change has its own event.)
 //!
 //! The pass's own writers are not "others": the planner (this pass's groups) and the sender
-//! (which sends what the groups committed, on another connection of the same process).
+//! (which sends what the groups committed, on another connection of the same process). What is
+//! queued is also checked once more when it is sent (`sender`, "Withdrawn").
 
 use std::collections::HashSet;
 
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::domain::Actor;
+use crate::domain::{Actor, EventKind};
 
 /// The changes others made since the pass's read began.
 pub(super) struct Changes {
@@ -29,8 +30,6 @@ pub(super) struct Changes {
     seen: i64,
     /// Clients another writer changed.
     clients: HashSet<String>,
-    /// Another writer changed something for no client in particular: any client may have.
-    all: bool,
 }
 
 impl Changes {
@@ -40,7 +39,6 @@ impl Changes {
         Ok(Changes {
             seen: last_event(conn)?,
             clients: HashSet::new(),
-            all: false,
         })
     }
 
@@ -52,15 +50,18 @@ impl Changes {
     /// Reads the events appended since the last look by writers other than the pass's own.
     pub(super) fn look(&mut self, conn: &Connection) -> Result<()> {
         let mut stmt = conn.prepare_cached(
-            "SELECT client_id FROM events WHERE id > ?1 AND actor NOT IN (?2, ?3)",
+            "SELECT client_id, kind FROM events
+             WHERE id > ?1 AND actor NOT IN (?2, ?3) AND client_id IS NOT NULL",
         )?;
         let mut rows = stmt.query(rusqlite::params![self.seen, Actor::Planner, Actor::Sender])?;
         while let Some(row) = rows.next()? {
-            match row.get::<_, Option<String>>(0)? {
-                Some(client) => {
-                    self.clients.insert(client);
-                }
-                None => self.all = true,
+            let kind: String = row.get(1)?;
+            // A kind this version does not know (written by a newer one): a change, to be safe.
+            if kind
+                .parse::<EventKind>()
+                .map_or(true, EventKind::changes_a_planned_message)
+            {
+                self.clients.insert(row.get(0)?);
             }
         }
         self.seen = last_event(conn)?;
@@ -69,7 +70,13 @@ impl Changes {
 
     /// Whether `client` may have changed since the pass read it.
     pub(super) fn touch(&self, client: &str) -> bool {
-        self.all || self.clients.contains(client)
+        self.clients.contains(client)
+    }
+
+    /// Whether anyone else changed a client while the pass ran (whether or not the pass had
+    /// written that client already): the daemon then plans again at once.
+    pub(super) fn any(&self) -> bool {
+        !self.clients.is_empty()
     }
 }
 

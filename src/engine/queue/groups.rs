@@ -38,7 +38,7 @@ pub(super) struct Groups<'c, T> {
     /// Called after each commit.
     committed: &'c (dyn Fn() + Sync),
     /// Called in each transaction begun after a commit, before anything is written in it:
-    /// others may have written in between (see `queue::Pass::look_for_changes`).
+    /// others may have written in between (see `queue::changes`).
     reopened: &'c mut dyn FnMut(&Connection) -> Result<()>,
     /// Whether the pass has committed (so another writer may have written since).
     committed_once: bool,

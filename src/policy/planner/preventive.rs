@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use super::choose::{self, ClientCtx};
 use super::settle::Settled;
-use super::{Plan, PlanRef, PlannedMessage, instalment_stage};
-use crate::domain::Invoice;
+use super::{ClientFile, Plan, PlanRef, PlannedMessage, instalment_stage};
+use crate::domain::{Invoice, OutboxStatus};
 use crate::policy::ladder::Stage;
 
 /// Preventive reminders: per invoice not yet due, the latest negative stage whose window has
@@ -28,10 +28,12 @@ pub(super) fn preventive(
         else {
             continue;
         };
-        let key = format!("{}|{}|{}", client.id, stage.name, inv.number);
-        if ctx.file.messages.iter().any(|m| m.message.dedup_key == key) {
+        let Some(key) = fresh_key(
+            ctx.file,
+            format!("{}|{}|{}", client.id, stage.name, inv.number),
+        ) else {
             continue;
-        }
+        };
         let why = format!(
             "invoice {} is due on {} (in {} days): {}",
             inv.number, inv.due_date, -days, stage.name
@@ -68,10 +70,10 @@ pub(super) fn instalments(
         } else {
             "instalment"
         };
-        let key = format!("{}|{kind}|plan-{}-{n}", file.client.id, p.id);
-        if file.messages.iter().any(|m| m.message.dedup_key == key) {
+        let Some(key) = fresh_key(file, format!("{}|{kind}|plan-{}-{n}", file.client.id, p.id))
+        else {
             continue;
-        }
+        };
         let covered: Vec<&Invoice> = file
             .invoices
             .iter()
@@ -108,4 +110,27 @@ pub(super) fn instalments(
         }
     }
     planned
+}
+
+/// The outbox key for a message planned once (`base`), or `None` when it was already queued,
+/// sent or died. A message withdrawn before sending (`cancelled`: something changed for the
+/// client after it was planned) does not count: the message is planned again from what is
+/// true now, under `base|retryN` (N withdrawn so far), as the ladder does (`retry_key`).
+fn fresh_key(file: &ClientFile, base: String) -> Option<String> {
+    let of_base = |key: &str| {
+        key == base
+            || key
+                .strip_prefix(base.as_str())
+                .is_some_and(|rest| rest.starts_with('|') || rest.starts_with('#'))
+    };
+    let withdrawn = file
+        .messages
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Cancelled && of_base(&m.message.dedup_key))
+        .count();
+    let key = match withdrawn {
+        0 => base,
+        n => format!("{base}|retry{n}"),
+    };
+    (!file.messages.iter().any(|m| m.message.dedup_key == key)).then_some(key)
 }
