@@ -224,3 +224,39 @@ fn an_outcome_found_by_a_pass_does_not_overwrite_a_change_made_meanwhile() {
         .unwrap();
     assert_eq!(status, "broken");
 }
+
+/// A queued reminder that offered a discount and is withdrawn before it went out (something
+/// was recorded for the client after it was planned) takes its offer with it: the message that
+/// replaces it offers its own, if any, and a later payment is never settled by a discount the
+/// client was never shown.
+#[test]
+fn a_withdrawn_reminder_takes_its_discount_offer_with_it() {
+    let mut w = one_invoice_due_9_november();
+    let (store, config, renderer) = (&mut w.store, &w.config, &w.renderer);
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-12 11:00")).unwrap();
+    let early = report.queued[0].2;
+    store::outbox::mark_sending(store.conn(), early).unwrap();
+    store::outbox::mark_sent(store.conn(), early, utc("2026-11-12 11:00"), None).unwrap();
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-16 11:00")).unwrap();
+    let second = report.queued[0].2;
+    let offered = |store: &Store| store::agreements::offers(store.conn(), Some("F1")).unwrap();
+    assert_eq!(offered(store)[0].status, "offered");
+    assert_eq!(
+        store::outbox::withdrawn_by(store.conn(), second).unwrap(),
+        None
+    );
+    // Before it goes out, the client pays part.
+    pay(store, "2026-11-16", "500,00");
+    assert_eq!(
+        store::outbox::withdrawn_by(store.conn(), second)
+            .unwrap()
+            .as_deref(),
+        Some("payment.recorded")
+    );
+    assert!(store::outbox::cancel(store.conn(), second, "withdrawn").unwrap());
+    assert_eq!(offered(store)[0].status, "expired");
+    assert!(
+        !store::outbox::cancel(store.conn(), second, "withdrawn").unwrap(),
+        "only a waiting message is withdrawn"
+    );
+}

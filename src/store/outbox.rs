@@ -127,10 +127,13 @@ pub fn cancel(conn: &Connection, id: i64, why: &str) -> Result<bool> {
              WHERE id = ?1 AND status IN ('queued', 'failed')",
         )?
         .execute(params![id, why])?;
-    conn.prepare_cached(
-        "UPDATE discount_offers SET status = 'expired' WHERE outbox_id = ?1 AND status = 'offered'",
-    )?
-    .execute([id])?;
+    if n == 1 {
+        conn.prepare_cached(
+            "UPDATE discount_offers SET status = 'expired'
+             WHERE outbox_id = ?1 AND status = 'offered'",
+        )?
+        .execute([id])?;
+    }
     Ok(n == 1)
 }
 
