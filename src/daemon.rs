@@ -96,14 +96,13 @@ pub struct PassReport {
 }
 
 impl PassReport {
-    /// Whether anything changed (for the daemon's log level and status line).
     /// Whether the book should be planned again at once: messages were withdrawn, or a client
     /// changed, because someone recorded something for them while this pass ran.
     pub fn plan_again(&self) -> bool {
         self.flushed.cancelled > 0 || self.queued.others_wrote
     }
 
-    /// Whether the pass queued, sent, recorded or read anything (what the log says about it).
+    /// Whether anything changed (for the daemon's log level and status line).
     pub fn did_something(&self) -> bool {
         !self.queued.queued.is_empty()
             || !self.queued.effects.is_empty()

@@ -44,8 +44,8 @@ pub struct QueueReport {
     /// How many things the plan holds back (with a reason each; see `cobrador plan`).
     pub held: usize,
     /// Clients that another writer changed while this pass queued in groups (a payment, a
-    /// reply, the owner's edit): nothing was written for them; the next pass plans them from
-    /// the new state (`queue::changes`).
+    /// dispute, a promise, the owner's edit): nothing was written for them; the next pass plans
+    /// them from the new state (`queue::changes`).
     pub changed_meanwhile: Vec<String>,
     /// Whether someone else changed a client while this pass queued in groups (the client
     /// may have been written before the change: the next pass should plan it again soon).

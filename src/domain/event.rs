@@ -176,6 +176,13 @@ impl EventKind {
                 | TelegramStopWords
         )
     }
+
+    /// [`EventKind::changes_a_planned_message`] of a stored kind; a kind this version does not
+    /// know (written by a newer one) counts as a change, to be safe.
+    pub fn stored_changes_a_planned_message(kind: &str) -> bool {
+        kind.parse::<EventKind>()
+            .map_or(true, EventKind::changes_a_planned_message)
+    }
 }
 
 #[cfg(test)]

@@ -295,7 +295,14 @@ impl Pass {
         }
         for (m, rendered) in &prepared.due {
             match rendered {
-                Ok(rendered) => queue_rendered(tx, m, rendered, self.basis(now), &mut self.report)?,
+                Ok(rendered) => queue_rendered(
+                    tx,
+                    m,
+                    rendered,
+                    now,
+                    self.planned_after_event,
+                    &mut self.report,
+                )?,
                 Err(e) => self.report.errors.push(e.clone()),
             }
         }
@@ -333,7 +340,14 @@ impl Pass {
     /// never be queued).
     fn queue_records(&mut self, tx: &rusqlite::Connection, now: DateTime<Utc>) -> Result<()> {
         for (m, rendered) in std::mem::take(&mut self.records) {
-            queue_rendered(tx, &m, &rendered, self.basis(now), &mut self.report)?;
+            queue_rendered(
+                tx,
+                &m,
+                &rendered,
+                now,
+                self.planned_after_event,
+                &mut self.report,
+            )?;
         }
         Ok(())
     }
@@ -370,34 +384,17 @@ impl Pass {
     }
 }
 
-/// When and from what a message is queued: the pass's instant, and the last audit event its
-/// planning read saw.
-#[derive(Clone, Copy)]
-struct Basis {
-    now: DateTime<Utc>,
-    after_event: i64,
-}
-
-impl Pass {
-    fn basis(&self, now: DateTime<Utc>) -> Basis {
-        Basis {
-            now,
-            after_event: self.planned_after_event,
-        }
-    }
-}
-
-/// Queues a rendered message with the discount it offers and its audit event.
+/// Queues a rendered message with the discount it offers and its audit event; planned from
+/// the book as it stood at audit event `after_event`.
 fn queue_rendered(
     tx: &rusqlite::Connection,
     m: &PlannedMessage,
     rendered: &super::RenderedPlan,
-    basis: Basis,
+    now: DateTime<Utc>,
+    after_event: i64,
     report: &mut QueueReport,
 ) -> Result<()> {
-    let now = basis.now;
-    let Some(id) = store::outbox::insert_planned(tx, &rendered.message, now, basis.after_event)?
-    else {
+    let Some(id) = store::outbox::insert_planned(tx, &rendered.message, now, after_event)? else {
         return Ok(());
     };
     if let Some(d) = &rendered.discount {

@@ -29,8 +29,8 @@ pub fn insert_if_new(
 }
 
 /// [`insert_if_new`] for a message the planner planned from the book as it stood at audit
-/// event `after_event`: it is withdrawn before sending if someone else records anything for
-/// its client after that event ([`withdrawn_by`]).
+/// event `after_event`: it is withdrawn before sending if someone else records, after that
+/// event, something for its client that may change it ([`withdrawn_by`]).
 pub fn insert_planned(
     conn: &Connection,
     msg: &NewOutboxMessage,
@@ -106,11 +106,7 @@ pub fn withdrawn_by(conn: &Connection, id: i64) -> Result<Option<String>> {
     ])?;
     while let Some(row) = rows.next()? {
         let kind: String = row.get(0)?;
-        // A kind this version does not know (written by a newer one): a change, to be safe.
-        if kind
-            .parse::<crate::domain::EventKind>()
-            .map_or(true, crate::domain::EventKind::changes_a_planned_message)
-        {
+        if crate::domain::EventKind::stored_changes_a_planned_message(&kind) {
             return Ok(Some(kind));
         }
     }

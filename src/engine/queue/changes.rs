@@ -56,11 +56,7 @@ impl Changes {
         let mut rows = stmt.query(rusqlite::params![self.seen, Actor::Planner, Actor::Sender])?;
         while let Some(row) = rows.next()? {
             let kind: String = row.get(1)?;
-            // A kind this version does not know (written by a newer one): a change, to be safe.
-            if kind
-                .parse::<EventKind>()
-                .map_or(true, EventKind::changes_a_planned_message)
-            {
+            if EventKind::stored_changes_a_planned_message(&kind) {
                 self.clients.insert(row.get(0)?);
             }
         }

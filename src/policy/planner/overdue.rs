@@ -368,13 +368,20 @@ fn broken_promise(
         .max()
 }
 
-/// The outbox key; a stage whose message died is tried again under a new key.
+/// The outbox key; a message that died, or was withdrawn before sending, is tried again under
+/// a new key (`base|retryN`, N of them so far). Keys of `base`'s own messages only: `base`
+/// itself, or followed by `|` (a retry, an email record) or `#` (a released dead one), not
+/// another invoice's whose number starts the same (`FX-1`, `FX-10`).
 pub(super) fn retry_key(file: &ClientFile, base: String) -> String {
+    let of_base = |key: &str| {
+        key.strip_prefix(base.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['|', '#']))
+    };
     let failed = file
         .messages
         .iter()
         .filter(|m| {
-            m.message.dedup_key.starts_with(&base)
+            of_base(&m.message.dedup_key)
                 && matches!(m.status, OutboxStatus::Dead | OutboxStatus::Cancelled)
         })
         .count();

@@ -4,9 +4,10 @@
 use chrono::NaiveDate;
 
 use super::choose::{self, ClientCtx};
+use super::overdue::retry_key;
 use super::settle::Settled;
 use super::{ClientFile, Plan, PlanRef, PlannedMessage, instalment_stage};
-use crate::domain::{Invoice, OutboxStatus};
+use crate::domain::Invoice;
 use crate::policy::ladder::Stage;
 
 /// Preventive reminders: per invoice not yet due, the latest negative stage whose window has
@@ -112,25 +113,10 @@ pub(super) fn instalments(
     planned
 }
 
-/// The outbox key for a message planned once (`base`), or `None` when it was already queued,
-/// sent or died. A message withdrawn before sending (`cancelled`: something changed for the
-/// client after it was planned) does not count: the message is planned again from what is
-/// true now, under `base|retryN` (N withdrawn so far), as the ladder does (`retry_key`).
+/// The outbox key for a message planned once (`base`), or `None` when it is queued, was sent or
+/// still holds its stage: a message that died or was withdrawn is tried again under a new key,
+/// as the ladder's are ([`retry_key`]).
 fn fresh_key(file: &ClientFile, base: String) -> Option<String> {
-    let of_base = |key: &str| {
-        key == base
-            || key
-                .strip_prefix(base.as_str())
-                .is_some_and(|rest| rest.starts_with('|') || rest.starts_with('#'))
-    };
-    let withdrawn = file
-        .messages
-        .iter()
-        .filter(|m| m.status == OutboxStatus::Cancelled && of_base(&m.message.dedup_key))
-        .count();
-    let key = match withdrawn {
-        0 => base,
-        n => format!("{base}|retry{n}"),
-    };
+    let key = retry_key(file, base);
     (!file.messages.iter().any(|m| m.message.dedup_key == key)).then_some(key)
 }

@@ -903,3 +903,24 @@ fn partial_payments_are_allocated_to_instalments_in_order() {
     );
     assert!(states.iter().all(|s| s.paid.0.is_zero()));
 }
+
+#[test]
+fn a_withdrawn_preventive_reminder_is_planned_again_and_only_its_own() {
+    // F10's reminder was withdrawn before sending (something changed after it was planned);
+    // F1's went out. F10's is planned again under a new key; F1's, whose number starts F10's,
+    // is not sent twice.
+    let mut w = World::madrid()
+        .invoice("F1", "2026-11-27", "100")
+        .invoice("F10", "2026-11-27", "100")
+        .sent("preventive", "F1", "2026-11-23T09:30:00Z");
+    w.push_message(
+        "preventive",
+        "F10",
+        "2026-11-23T09:30:00Z",
+        OutboxStatus::Cancelled,
+    );
+    let plan = w.plan("2026-11-25T09:30:00Z");
+    let keys: Vec<&str> = plan.messages.iter().map(|m| m.dedup_key.as_str()).collect();
+    assert_eq!(keys, ["C1|preventive|F10|retry1"], "{}", held(&plan));
+    assert!(!held(&plan).contains("F1 "), "{}", held(&plan));
+}
