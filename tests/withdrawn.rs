@@ -44,7 +44,7 @@ fn a_retry_after_a_payment_a_dispute_or_a_promise_is_withdrawn_and_planned_again
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let port = unused_port();
-    // K000 and K004 (Madrid), K001 and K003 (Bogotá), all overdue since 15 October.
+    // K000, K002 and K004 (Madrid), K001 and K003 (Bogotá), all overdue since 15 October.
     world_with_clients(dir, &plain_smtp(port, 2), 5);
     let db = dir.join("cobrador.db");
     let t1 = utc("2026-11-24 15:00");
@@ -146,6 +146,15 @@ fn a_retry_after_a_payment_a_dispute_or_a_promise_is_withdrawn_and_planned_again
     assert_ne!(k004[1].message.dedup_key, k004[0].message.dedup_key);
     assert!(
         k004[1].message.body_text.contains("4.000,00"),
+        "{}",
+        k004[1].message.body_text
+    );
+    // Part of it was paid: the message does not say that no payment arrived.
+    assert!(
+        k004[1]
+            .message
+            .body_text
+            .contains("no nos consta el pago completo"),
         "{}",
         k004[1].message.body_text
     );

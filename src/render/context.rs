@@ -381,6 +381,9 @@ pub struct Summary {
     pub has_phone: bool,
     /// Some way to pay is configured for this client (account, link or method).
     pub has_payment_method: bool,
+    /// Part of some invoice listed is paid: what is missing is the whole payment, not any
+    /// (the reminders say "no nos consta el pago completo").
+    pub partly_paid: bool,
 }
 
 impl RenderContext<'_> {
@@ -410,6 +413,7 @@ impl RenderContext<'_> {
                 || self.business.payment_link.is_some()
                 || self.invoices.iter().any(|i| i.payment_link.is_some())
                 || !self.business.payment_methods.is_empty(),
+            partly_paid: self.invoices.iter().any(|i| !i.paid.is_zero()),
         }
     }
 

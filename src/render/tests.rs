@@ -675,3 +675,37 @@ fn summary_numbers_are_running_text() {
         assert_eq!(ctx.summary().numbers, want, "{count}");
     }
 }
+
+#[test]
+fn a_partly_paid_invoice_is_not_said_to_be_unpaid() {
+    let r = renderer();
+    for stage in ["early", "second"] {
+        let mut ctx = RenderContext::sample(Sample::B2bSpain, stage);
+        for invoice in ctx.invoices.iter_mut() {
+            invoice.paid = rust_decimal::Decimal::ZERO;
+        }
+        for medium in [Medium::Email, Medium::Telegram] {
+            let text = r.render_message(stage, medium, &ctx).unwrap().text;
+            assert!(
+                text.contains("no nos consta el pago de "),
+                "{stage}: {text}"
+            );
+        }
+        let paid = ctx.invoices[0].balance / rust_decimal::Decimal::TWO;
+        ctx.invoices[0].paid = paid;
+        for medium in [Medium::Email, Medium::Telegram] {
+            let message = r.render_message(stage, medium, &ctx).unwrap();
+            let text = message.text;
+            assert!(
+                text.contains("no nos consta el pago completo de "),
+                "{stage}: {text}"
+            );
+            if let Some(html) = message.html {
+                assert!(
+                    html.contains("no nos consta el pago completo de "),
+                    "{stage}"
+                );
+            }
+        }
+    }
+}
