@@ -584,6 +584,17 @@ pub async fn flush_all(
 }
 
 impl FlushReport {
+    /// Says how many messages were withdrawn before sending, and why; `None` when none were.
+    pub fn withdrawn_note(&self) -> Option<String> {
+        (self.cancelled > 0).then(|| {
+            format!(
+                "withdrawn {} (something was recorded for the client after they were planned: \
+                 the next pass plans them again)",
+                self.cancelled
+            )
+        })
+    }
+
     /// Adds one channel's (or one flush's) report to the total.
     pub fn absorb(&mut self, one: FlushReport) {
         self.recovered_uncertain += one.recovered_uncertain;

@@ -107,12 +107,8 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                     report.resolved_from_sent,
                     report.postponed
                 );
-                if report.cancelled > 0 {
-                    println!(
-                        "withdrawn {}: something was recorded for the client after they were \
-                         planned; the next tick plans them again",
-                        report.cancelled
-                    );
+                if let Some(note) = report.withdrawn_note() {
+                    println!("{note}");
                 }
                 if let Some(why) = delivery_problem(&report) {
                     eprintln!("warning: {why}");

@@ -80,13 +80,9 @@ fn print_report(r: &PassReport) -> Result<()> {
         f.retry,
         f.dead,
         f.recovered_uncertain + f.uncertain,
-        match f.cancelled {
-            0 => String::new(),
-            n => format!(
-                ", {n} withdrawn (something was recorded for the client after they were \
-                 planned: the next pass plans them again)"
-            ),
-        }
+        f.withdrawn_note()
+            .map(|note| format!(", {note}"))
+            .unwrap_or_default()
     );
     if let Some(problem) = super::outbox::delivery_problem(f) {
         eprintln!("warning: {problem}");
