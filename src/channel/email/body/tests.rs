@@ -27,7 +27,11 @@ impl Seen {
         }
         match ours.encoding() {
             ContentTransferEncoding::SevenBit => self.seven_bit += 1,
-            ContentTransferEncoding::QuotedPrintable => self.quoted_printable += 1,
+            ContentTransferEncoding::QuotedPrintable => {
+                // Made here, not by the fallback to lettre (which would give the same bytes).
+                assert!(quoted_printable(text.as_bytes()).is_some(), "{text:?}");
+                self.quoted_printable += 1;
+            }
             _ => self.other += 1,
         }
     }
