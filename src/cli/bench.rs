@@ -1,6 +1,7 @@
 //! `cobrador bench gen --clients N --out DB` (hidden): a generated database for the scale
 //! benchmarks (`scripts/bench.sh`); see [`crate::bench`]. `cobrador bench csv --dir DIR`:
-//! the CSV files of the import benchmark.
+//! the CSV files of the import benchmark. `cobrador bench encode`: the body encoder against the
+//! crates it replaced, on the rendered bodies of every due message.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +12,10 @@ use chrono::{DateTime, Utc};
 
 use super::plan::parse_now;
 use crate::bench::{CsvOptions, GenOptions, generate, write_csv};
+use crate::channel::email::body;
+use crate::domain::ClientFile;
 use crate::engine;
+use crate::policy::planner::PlannedMessage;
 use crate::render::Renderer;
 use crate::store::Store;
 
@@ -25,6 +29,21 @@ pub enum Command {
     /// Render every message due at `--now` (as `tick` would, without queueing) and print the
     /// rendering rate on one core as JSON.
     Render(RenderArgs),
+    /// Render every message due at `--now` once, then encode each text and HTML body with the
+    /// one-pass encoder and with the crates it replaced (alternating rounds); print the CPU
+    /// time of each as JSON, and fail if any body differs.
+    Encode(EncodeArgs),
+}
+
+/// Options of `bench encode`.
+#[derive(Debug, clap::Args)]
+pub struct EncodeArgs {
+    /// The instant to plan at (RFC 3339).
+    #[arg(long, value_parser = parse_now, default_value = "2026-11-24T10:00:00Z")]
+    pub now: DateTime<Utc>,
+    /// How many times to encode the whole set with each encoder.
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
 }
 
 /// Options of `bench csv`.
@@ -92,6 +111,7 @@ pub fn run(cmd: Command, config: Option<&Path>, db: Option<&Path>) -> Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         Command::Render(args) => render(&super::load_config(config, db)?, &args),
+        Command::Encode(args) => encode(&super::load_config(config, db)?, &args),
         Command::Gen(args) => {
             if args.out.exists() {
                 bail!(
@@ -119,20 +139,41 @@ pub fn run(cmd: Command, config: Option<&Path>, db: Option<&Path>) -> Result<Exi
 /// compiled once, contexts built from the planner's in-memory client files (no database read
 /// per message). Prints messages, seconds and messages per second.
 fn render(config: &crate::config::Config, args: &RenderArgs) -> Result<ExitCode> {
+    with_due(config, args.now, |renderer, due| {
+        render_due(config, renderer, due, args)
+    })
+}
+
+/// Plans at `now` (with the database's client files kept) and calls `f` with the renderer and
+/// every message due then, next to its client's file.
+fn with_due<T>(
+    config: &crate::config::Config,
+    now: DateTime<Utc>,
+    f: impl FnOnce(&Renderer, &[(&ClientFile, &PlannedMessage)]) -> Result<T>,
+) -> Result<T> {
     let store = Store::open_existing(&config.database)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
-    let (plan, files) = engine::plan_keeping_files(&store, config, args.now)?;
+    let (plan, files) = engine::plan_keeping_files(&store, config, now)?;
     let due: Vec<_> = plan
         .messages
         .iter()
         .filter(|m| m.due_now)
         .filter_map(|m| Some((files.get(m.client.as_str())?, m)))
         .collect();
+    f(&renderer, &due)
+}
+
+fn render_due(
+    config: &crate::config::Config,
+    renderer: &Renderer,
+    due: &[(&ClientFile, &PlannedMessage)],
+    args: &RenderArgs,
+) -> Result<ExitCode> {
     let (mut rendered, mut bytes, mut errors) = (0usize, 0usize, 0usize);
     let start = Instant::now();
     for _ in 0..args.rounds.max(1) {
-        for (file, m) in &due {
-            match engine::render_planned(config, &renderer, file, m, args.now) {
+        for (file, m) in due {
+            match engine::render_planned(config, renderer, file, m, args.now) {
                 Ok(r) => {
                     rendered += 1;
                     bytes += r.message.body_text.len()
@@ -150,8 +191,8 @@ fn render(config: &crate::config::Config, args: &RenderArgs) -> Result<ExitCode>
     });
     if args.digest {
         let mut sha = ring::digest::Context::new(&ring::digest::SHA256);
-        for (file, m) in &due {
-            match engine::render_planned(config, &renderer, file, m, args.now) {
+        for (file, m) in due {
+            match engine::render_planned(config, renderer, file, m, args.now) {
                 Ok(r) => sha.update(format!("{:?}\n", r.message).as_bytes()),
                 Err(e) => sha.update(format!("error: {e:#}\n").as_bytes()),
             }
@@ -166,4 +207,70 @@ fn render(config: &crate::config::Config, args: &RenderArgs) -> Result<ExitCode>
     }
     println!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Renders the due messages once (not timed), then encodes their bodies `rounds` times with
+/// each encoder, the crates first in each round; CPU time of this thread only.
+fn encode(config: &crate::config::Config, args: &EncodeArgs) -> Result<ExitCode> {
+    let bodies = with_due(config, args.now, |renderer, due| {
+        let mut bodies = Vec::with_capacity(due.len() * 2);
+        for (file, m) in due {
+            if let Ok(r) = engine::render_planned(config, renderer, file, m, args.now) {
+                bodies.push(r.message.body_text);
+                bodies.extend(r.message.body_html);
+            }
+        }
+        Ok(bodies)
+    })?;
+    let same = |b: &String| {
+        let (ours, crates) = (body::encode(b), body::encode_with_crates(b));
+        ours.encoding() == crates.encoding() && ours.as_ref() == crates.as_ref()
+    };
+    let differing = bodies.iter().filter(|b| !same(b)).count();
+    let rounds = args.rounds.max(1);
+    let (mut ours, mut crates, mut encoded) = (0.0, 0.0, 0usize);
+    for _ in 0..rounds {
+        crates += thread_cpu_seconds(|| {
+            for b in &bodies {
+                std::hint::black_box(body::encode_with_crates(b));
+            }
+        });
+        ours += thread_cpu_seconds(|| {
+            for b in &bodies {
+                encoded += std::hint::black_box(body::encode(b)).as_ref().len();
+            }
+        });
+    }
+    let input: usize = bodies.iter().map(String::len).sum();
+    let per_byte = |secs: f64| secs * 1e9 / (input * rounds).max(1) as f64;
+    let report = serde_json::json!({
+        "bodies": bodies.len(), "input_bytes": input, "encoded_bytes": encoded / rounds,
+        "rounds": rounds, "differing": differing,
+        "crates_cpu_s_per_round": crates / rounds as f64,
+        "ours_cpu_s_per_round": ours / rounds as f64,
+        "crates_ns_per_byte": per_byte(crates), "ours_ns_per_byte": per_byte(ours),
+    });
+    println!("{report}");
+    if differing > 0 {
+        bail!(
+            "{differing} bodies encode differently from the crates: a bug in channel::email::body"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The CPU time this thread spends in `f`, in seconds.
+fn thread_cpu_seconds(f: impl FnOnce()) -> f64 {
+    let now = || {
+        let mut t = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `t` is a valid, writable timespec; the clock id is a constant Linux knows.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+        t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+    };
+    let start = now();
+    f();
+    now() - start
 }
