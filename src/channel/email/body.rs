@@ -122,10 +122,7 @@ fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut i = 0;
     while i < bytes.len() {
         let rest = &bytes[i..];
-        let plain = rest
-            .iter()
-            .position(|&b| !PLAIN[usize::from(b)])
-            .unwrap_or(rest.len());
+        let plain = plain_len(rest);
         if plain > 0 {
             qp.run(&rest[..plain]);
             i += plain;
@@ -146,6 +143,34 @@ fn quoted_printable(bytes: &[u8]) -> Option<Vec<u8>> {
     }
     qp.trailing_white_space();
     (escapes <= bytes.len() / 3).then_some(qp.out)
+}
+
+/// How many bytes at the start of `bytes` are [`PLAIN`]: eight at a time while a word holds
+/// only printable ASCII but `=`, then by the table (which also takes tabs).
+fn plain_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0;
+    for word in words.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_ne_bytes(w);
+        // Bit hacks (exact as a yes/no for the whole word): a byte below 0x20, a byte above
+        // 0x7E, a byte equal to `=`.
+        let control = w.wrapping_sub(ONES * 0x20) & !w;
+        let high = w.wrapping_add(ONES) | w;
+        let equals = w ^ (ONES * u64::from(b'='));
+        let equals = equals.wrapping_sub(ONES) & !equals;
+        if (control | high | equals) & HIGH != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n + bytes[n..]
+        .iter()
+        .position(|&b| !PLAIN[usize::from(b)])
+        .unwrap_or(bytes.len() - n)
 }
 
 /// The state of `quoted_printable`'s `_encode`: the output, the column and the length of the

@@ -286,3 +286,32 @@ fn rendered_templates_are_encoded_as_lettre_does() {
     }
     assert!(seen.quoted_printable > 100, "{seen:?}");
 }
+
+/// The word-at-a-time scan stops where the table does, for every byte at every place of the
+/// first two words and after a run longer than one word.
+#[test]
+fn plain_runs_end_at_the_first_byte_the_table_does_not_copy() {
+    let by_table = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .position(|&b| !PLAIN[usize::from(b)])
+            .unwrap_or(bytes.len())
+    };
+    let mut stops = 0;
+    for len in [7, 8, 9, 16, 17, 31] {
+        for at in 0..len {
+            for b in 0..=255u8 {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = b;
+                assert_eq!(
+                    plain_len(&bytes),
+                    by_table(&bytes),
+                    "{b:#04x} at {at} of {len}"
+                );
+                stops += usize::from(by_table(&bytes) < len);
+            }
+        }
+    }
+    // Every byte but the 95 printable ones other than `=`, and tab, stops a run.
+    assert_eq!(stops, (7 + 8 + 9 + 16 + 17 + 31) * (256 - 95));
+}
