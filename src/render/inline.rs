@@ -142,42 +142,36 @@ mod tests {
     /// without the optional parts.
     #[test]
     fn pasted_templates_render_exactly_like_partials() {
-        use crate::render::{KINDS, RenderContext, Renderer, Sample};
+        use crate::render::{KINDS, RenderContext, Renderer};
         let r = Renderer::new(None).unwrap();
         let compiled =
             compile(&r.sources, super::super::registry_for).expect("pasted copies compile");
         let mut compared = 0;
         for kind in KINDS {
-            for sample in Sample::ALL {
-                for (extras, tuteo) in [(false, false), (true, false), (true, true)] {
-                    let mut ctx = RenderContext::sample(sample, kind.name);
-                    if extras {
-                        ctx = ctx.with_extras();
+            for (sample, extras, ctx) in RenderContext::variants(kind.name) {
+                let tuteo = ctx.tuteo;
+                let data = ctx.to_value().unwrap();
+                for suffix in [
+                    "email.subject",
+                    "email.txt",
+                    "email.html",
+                    "telegram",
+                    "letter",
+                ] {
+                    let name = format!("{}.{suffix}", kind.name);
+                    if !r.has_template(&name) {
+                        continue;
                     }
-                    ctx.tuteo = tuteo;
-                    let data = ctx.to_value().unwrap();
-                    for suffix in [
-                        "email.subject",
-                        "email.txt",
-                        "email.html",
-                        "telegram",
-                        "letter",
-                    ] {
-                        let name = format!("{}.{suffix}", kind.name);
-                        if !r.has_template(&name) {
-                            continue;
-                        }
-                        let i = super::super::output_of(&name);
-                        let slow = [&r.text, &r.html, &r.telegram][i].render(&name, &data);
-                        let fast = compiled[i].render(&name, &data);
-                        assert_eq!(
-                            fast.as_ref().ok(),
-                            slow.as_ref().ok(),
-                            "{name}, {}, extras {extras}, tuteo {tuteo}",
-                            sample.name()
-                        );
-                        compared += 1;
-                    }
+                    let i = super::super::output_of(&name);
+                    let slow = [&r.text, &r.html, &r.telegram][i].render(&name, &data);
+                    let fast = compiled[i].render(&name, &data);
+                    assert_eq!(
+                        fast.as_ref().ok(),
+                        slow.as_ref().ok(),
+                        "{name}, {}, extras {extras}, tuteo {tuteo}",
+                        sample.name()
+                    );
+                    compared += 1;
                 }
             }
         }

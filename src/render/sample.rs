@@ -452,6 +452,21 @@ impl RenderContext<'static> {
         ctx
     }
 
+    /// The contexts the tests render a template `kind` with: every sample client, in usted
+    /// without the optional parts, then in usted and tú with them (`(sample, extras, ctx)`).
+    pub fn variants(kind: &str) -> impl Iterator<Item = (Sample, bool, RenderContext<'static>)> {
+        Sample::ALL.into_iter().flat_map(move |sample| {
+            [(false, false), (true, false), (true, true)].map(|(extras, tuteo)| {
+                let mut ctx = RenderContext::sample(sample, kind);
+                if extras {
+                    ctx = ctx.with_extras();
+                }
+                ctx.tuteo = tuteo;
+                (sample, extras, ctx)
+            })
+        })
+    }
+
     /// Adds the optional parts a template must cope with: a broken promise and a discount.
     pub fn with_extras(mut self) -> RenderContext<'static> {
         let today = self.today;
