@@ -4,6 +4,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc instead of glibc's malloc for everything Rust allocates (SQLite keeps glibc's). A
+/// first tick of a large book allocates and frees millions of small strings and rows across
+/// three threads at once, where glibc's arenas cost ~15 % of the cpu (`malloc_consolidate` on
+/// every message body); see BENCHMARKS.md ("Eighth step") for the figures, and
+/// `daemon::run::give_back_freed_memory` for the idle daemon's memory.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     // `cobrador outbox list | head -1`: a closed pipe ends the program quietly, as for any Unix
     // tool, instead of a panic in `println!`.

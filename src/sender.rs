@@ -184,6 +184,11 @@ pub fn retry_delay(attempts: i64, opts: &FlushOptions) -> Duration {
 
 /// Step 1 of a pass: every `sending` row becomes `uncertain`, with an event each. Returns their ids.
 pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    // Looked at first without the write lock: a pass that sends while it queues flushes after
+    // every group, and the queueing holds the lock a third of the time (see `store::busy`).
+    if !outbox::any_with_status(store.conn(), OutboxStatus::Sending)? {
+        return Ok(Vec::new());
+    }
     store.transaction(|tx| {
         let rows = outbox::with_status(tx, OutboxStatus::Sending)?;
         outbox::recover_interrupted(tx)?;
@@ -287,17 +292,23 @@ pub async fn flush<C: Channel + ?Sized>(
     }
     record_done(store, &mut done, &mut report)?;
     // Claimed but never handed over (the pass stopped): due again, as they were.
-    store.transaction(|tx| {
-        claimed
-            .iter()
-            .try_for_each(|m| outbox::unclaim(tx, m.id, m.status))
-    })?;
+    if !claimed.is_empty() {
+        store.transaction(|tx| {
+            claimed
+                .iter()
+                .try_for_each(|m| outbox::unclaim(tx, m.id, m.status))
+        })?;
+    }
     report.next_retry = outbox::next_retry(store.conn())?;
     Ok(report)
 }
 
 /// Releases the stage of dead messages whose hold is over, with an event each.
 pub fn release(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    // As in `recover`: no write transaction when there is nothing to release.
+    if !outbox::any_dead_to_release(store.conn(), now)? {
+        return Ok(Vec::new());
+    }
     store.transaction(|tx| {
         let ids = outbox::release_dead(tx, now)?;
         for id in &ids {

@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod bank;
 pub mod bulk;
+pub mod busy;
 pub mod checkpoint;
 pub mod clients;
 pub mod events;
@@ -49,8 +50,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_outbox_basis.sql")),
 ];
 
-/// How long a writer waits for another writer before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).
+pub const BUSY_TIMEOUT: Duration = Duration::from_millis(BUSY_TIMEOUT_MS);
+const BUSY_TIMEOUT_MS: u64 = 30_000;
 
 /// Explains a lock error (another process kept the database busy longer than `waited`); any
 /// other error passes through with its own words.
@@ -108,7 +110,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(busy::wait_for_writer::<BUSY_TIMEOUT_MS>))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -156,9 +158,13 @@ impl Store {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let tx = self.write_transaction()?;
-        let value = f(&tx)?;
-        tx.commit().context("Failed to commit")?;
-        Ok(value)
+        let done = f(&tx).and_then(|value| {
+            tx.commit().context("Failed to commit")?;
+            Ok(value)
+        });
+        // Committed or rolled back (dropped): a writer of this process waiting goes on now.
+        busy::released();
+        done
     }
 
     /// Opens a write transaction (`BEGIN IMMEDIATE`, see [`Store::transaction`]); the error

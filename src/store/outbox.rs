@@ -488,16 +488,35 @@ pub fn hold_stage_until(conn: &Connection, id: i64, at: DateTime<Utc>) -> Result
 /// Frees the `dedup_key` of dead messages whose hold is over, so that the planner may queue
 /// their stage again (on another channel when the client has one). Returns their ids.
 pub fn release_dead(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "UPDATE outbox SET dedup_key = dedup_key || ?2 || id, retry_at = NULL
-         WHERE status = 'dead' AND retry_at IS NOT NULL AND retry_at <= ?1
-           AND instr(dedup_key, ?2) = 0
-         RETURNING id",
-    )?;
+         WHERE {DEAD_TO_RELEASE} RETURNING id"
+    ))?;
     let ids = stmt
         .query_map(params![ts(now), RELEASED], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
+}
+
+/// The dead messages whose hold is over at `?1` and that still hold their stage's key (`?2`
+/// is [`RELEASED`]).
+const DEAD_TO_RELEASE: &str = "status = 'dead' AND retry_at IS NOT NULL AND retry_at <= ?1
+                                AND instr(dedup_key, ?2) = 0";
+
+/// Whether [`release_dead`] would release anything at `now` (a read, without the write lock).
+pub fn any_dead_to_release(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE {DEAD_TO_RELEASE})"
+        ))?
+        .query_row(params![ts(now), RELEASED], |r| r.get(0))?)
+}
+
+/// Whether any message has `status` (a read through the `outbox_status` index).
+pub fn any_with_status(conn: &Connection, status: OutboxStatus) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = ?1)")?
+        .query_row([status.as_str()], |r| r.get(0))?)
 }
 
 /// Whether a dead message still holds its stage's key (its stage is not planned again yet).

@@ -132,6 +132,7 @@ impl<'c, T> Groups<'c, T> {
             self.conn
                 .execute_batch("COMMIT")
                 .context("Failed to commit")?;
+            crate::store::busy::released();
             self.open = false;
             self.committed_once = true;
             (self.committed)();
