@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages used by tests/support (real SMTP and IMAP servers on 127.0.0.1) and by
-# tests/report.rs (headless Chromium renders the owner's report).
-PACKAGES=(dovecot-imapd postfix python3-aiosmtpd openssl systemd chromium fonts-dejavu-core)
+# tests/report.rs (headless Chromium renders the owner's report); make builds jemalloc.
+PACKAGES=(dovecot-imapd postfix python3-aiosmtpd openssl systemd chromium fonts-dejavu-core make)
 missing=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 if command -v dpkg-query >/dev/null; then
