@@ -55,24 +55,34 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     })
 }
 
+/// Prints what the pass did. The per-message lines go through one buffered, locked stdout (a
+/// first tick of a large book queues tens of thousands: one `write` per line otherwise), flushed
+/// before anything goes to stderr, so the two keep their order on a terminal.
 fn print_report(r: &PassReport) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (source, read) in &r.read {
-        println!(
+        writeln!(
+            out,
             "read {source}: {} messages, {} applied, {} for review",
             read.read, read.applied, read.review
-        );
-        for w in &read.warnings {
-            eprintln!("warning: {w}");
+        )?;
+        if !read.warnings.is_empty() {
+            out.flush()?;
+            for w in &read.warnings {
+                eprintln!("warning: {w}");
+            }
         }
     }
     for e in &r.queued.effects {
-        println!("recorded: {}", serde_json::to_string(e)?);
+        writeln!(out, "recorded: {}", serde_json::to_string(e)?)?;
     }
     for (client, stage, id) in &r.queued.queued {
-        println!("queued: {client} {stage} (outbox {id})");
+        writeln!(out, "queued: {client} {stage} (outbox {id})")?;
     }
     let f = &r.flushed;
-    println!(
+    writeln!(
+        out,
         "tick at {}: {} queued, {} sent, {} to retry, {} dead, {} uncertain{}",
         r.at,
         r.queued.queued.len(),
@@ -83,7 +93,8 @@ fn print_report(r: &PassReport) -> Result<()> {
         f.withdrawn_note()
             .map(|note| format!(", {note}"))
             .unwrap_or_default()
-    );
+    )?;
+    out.flush()?;
     if let Some(problem) = super::outbox::delivery_problem(f) {
         eprintln!("warning: {problem}");
     }
