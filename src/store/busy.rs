@@ -84,18 +84,23 @@ mod tests {
         conn
     }
 
+    /// A database at `path` with a table `t` of one row, and a connection to it that holds
+    /// the write lock (`BEGIN IMMEDIATE`, the row not committed yet).
+    fn holding_the_lock(path: &std::path::Path) -> Connection {
+        let holder = open(path, wait_for_writer::<30_000>);
+        holder
+            .execute_batch("CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+            .unwrap();
+        holder
+    }
+
     /// A writer waiting for another connection's lock gets it once that one commits (here
     /// after more than SQLite's whole 1-2-5-10-15 ms sequence), and sees its write.
     #[test]
     fn a_waiting_writer_goes_on_when_the_other_commits() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.db");
-        let mut first = open(&path, wait_for_writer::<30_000>);
-        first.execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
-        let tx = first
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
-        tx.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        let first = holding_the_lock(&path);
         let waiter = std::thread::spawn({
             let path = path.clone();
             move || {
@@ -113,7 +118,7 @@ mod tests {
             }
         });
         std::thread::sleep(Duration::from_millis(60));
-        tx.commit().unwrap();
+        first.execute_batch("COMMIT").unwrap();
         released();
         assert_eq!(
             waiter.join().unwrap(),
@@ -132,11 +137,7 @@ mod tests {
     fn a_writer_gives_up_after_its_limit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.db");
-        let mut holder = open(&path, wait_for_writer::<30_000>);
-        holder.execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
-        let tx = holder
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
+        let holder = holding_the_lock(&path);
         let mut waiter = open(&path, wait_for_writer::<50>);
         for _ in 0..2 {
             let started = Instant::now();
@@ -149,7 +150,7 @@ mod tests {
             );
             assert!(started.elapsed() >= Duration::from_millis(50));
         }
-        tx.rollback().unwrap();
+        holder.execute_batch("ROLLBACK").unwrap();
         waiter
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .unwrap()
