@@ -317,4 +317,23 @@ mod tests {
     fn jemalloc_knows_the_purge_control() {
         assert_eq!(super::purge_jemalloc(), 0);
     }
+
+    /// jemalloc was built with the project's configuration (`.cargo/config.toml`,
+    /// `JEMALLOC_SYS_WITH_MALLOC_CONF`): one arena, for the idle daemon's memory.
+    #[test]
+    fn jemalloc_has_one_arena() {
+        let mut arenas: u32 = 0;
+        let mut size = std::mem::size_of::<u32>();
+        // SAFETY: `opt.narenas` is an unsigned int, read into one of that size.
+        let status = unsafe {
+            tikv_jemalloc_sys::mallctl(
+                c"opt.narenas".as_ptr(),
+                (&raw mut arenas).cast(),
+                &raw mut size,
+                std::ptr::null_mut(),
+                0,
+            )
+        };
+        assert_eq!((status, arenas), (0, 1));
+    }
 }
