@@ -185,7 +185,7 @@ pub fn retry_delay(attempts: i64, opts: &FlushOptions) -> Duration {
 /// Step 1 of a pass: every `sending` row becomes `uncertain`, with an event each. Returns their ids.
 pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
     // Looked at first without the write lock: a pass that sends while it queues flushes after
-    // every group, and the queueing holds the lock a third of the time (see `store::busy`).
+    // every group, and the queueing holds the lock about half of its time (see `store::busy`).
     if !outbox::any_with_status(store.conn(), OutboxStatus::Sending)? {
         return Ok(Vec::new());
     }
