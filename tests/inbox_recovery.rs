@@ -28,7 +28,6 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
     let watcher = tokio::spawn(inbox::watch(
         Arc::new(w.config.clone()),
         Arc::new(Renderer::new(w.config.templates_dir.as_deref()).unwrap()),
-        db.clone(),
         cobrador::daemon::Clock::real(),
         token.clone(),
         move || {

@@ -189,7 +189,6 @@ async fn the_poll_loop_applies_updates_and_stops_on_cancel() {
     let task = tokio::spawn(telegram::poll_loop(
         Arc::new(w.config.clone()),
         Arc::new(Renderer::new(w.config.templates_dir.as_deref()).unwrap()),
-        w.config.database.clone(),
         cobrador::daemon::Clock::real(),
         shutdown.clone(),
         move || {

@@ -114,14 +114,13 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
         let renderer = std::sync::Arc::new(crate::render::Renderer::new(
             config.templates_dir.as_deref(),
         )?);
-        let db = ctx.config.database.clone();
         rt.block_on(async move {
             tokio::spawn(async move {
                 let _ = tokio::signal::ctrl_c().await;
                 cancel.cancel();
             });
             let clock = now.map_or_else(Clock::real, Clock::starting_at);
-            telegram::poll_loop(config, renderer, db, clock, token, || {}).await
+            telegram::poll_loop(config, renderer, clock, token, || {}).await
         })?;
         return Ok(ExitCode::SUCCESS);
     }

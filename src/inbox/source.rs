@@ -36,12 +36,10 @@ impl Source for ImapSource {
 
     fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
-            let db = ctx.config.database.clone();
             let changed = ctx.changed.clone();
             super::watch(
                 ctx.config,
                 ctx.renderer,
-                db,
                 ctx.clock,
                 ctx.shutdown,
                 move || changed.notify_one(),

@@ -8,7 +8,6 @@
 //! The watcher opens its own [`Store`] from the database path; each message is one short
 //! transaction, and no transaction is held across an `.await`.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +34,6 @@ const BACKOFF_MAX: Duration = Duration::from_secs(300);
 pub async fn watch(
     config: Arc<Config>,
     renderer: Arc<Renderer>,
-    db_path: PathBuf,
     clock: Clock,
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
@@ -52,7 +50,7 @@ pub async fn watch(
         renderer: &renderer,
         clock,
     };
-    let mut store = Store::open_existing(&db_path)?;
+    let mut store = Store::open_existing(&config.database)?;
     let mut delay = BACKOFF_MIN;
     loop {
         if shutdown.is_cancelled() {
@@ -213,7 +211,6 @@ mod tests {
             let fut = super::watch(
                 std::sync::Arc::new(config),
                 std::sync::Arc::new(crate::render::Renderer::new(None).unwrap()),
-                "/nonexistent".into(),
                 crate::domain::Clock::real(),
                 tokio_util::sync::CancellationToken::new(),
                 || {},

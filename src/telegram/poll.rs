@@ -5,7 +5,6 @@
 //! again (the offset was not confirmed to Telegram before a crash) is recognised by its id
 //! and not applied twice.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -157,7 +156,6 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
 pub async fn poll_loop(
     config: Arc<Config>,
     renderer: Arc<Renderer>,
-    db_path: PathBuf,
     clock: Clock,
     shutdown: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
@@ -167,7 +165,7 @@ pub async fn poll_loop(
         .as_ref()
         .context("there is no [telegram] section in the configuration")?;
     let bot = Bot::from_config(tg)?;
-    let mut store = Store::open_existing(&db_path)?;
+    let mut store = Store::open_existing(&config.database)?;
     let mut backoff = Duration::from_secs(1);
     loop {
         let offset = store::telegram::next_offset(store.conn())?;

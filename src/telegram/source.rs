@@ -40,12 +40,10 @@ impl Source for TelegramSource {
 
     fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
-            let db = ctx.config.database.clone();
             let changed = ctx.changed.clone();
             super::poll_loop(
                 ctx.config,
                 ctx.renderer,
-                db,
                 ctx.clock,
                 ctx.shutdown,
                 move || changed.notify_one(),
