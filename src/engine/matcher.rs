@@ -53,17 +53,8 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
             break;
         }
     }
-    let all_invoices = store::invoices::list(conn, None)?;
-    let haystack = format!("{}\n{}", clues.subject, clues.text).to_lowercase();
-    let mentioned: Vec<&Invoice> = all_invoices
-        .iter()
-        .filter(|i| mentions(&haystack, &i.number))
-        .collect();
-    let contacts = store::clients::all_contacts(conn)?;
-    let by_sender = contacts
-        .iter()
-        .find(|c| clues.senders.iter().any(|s| is_contact(c, s)))
-        .map(|c| c.client_id.clone());
+    let mentioned = named_in(conn, &format!("{}\n{}", clues.subject, clues.text))?;
+    let by_sender = store::clients::first_for_senders(conn, &clues.senders)?.map(|c| c.client_id);
     let client_id = if let Some(m) = &outbox {
         m.message.client_id.clone()
     } else if let Some(id) = by_sender.clone().filter(|id| {
@@ -81,19 +72,13 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
     let Some(client) = store::clients::get(conn, &client_id)? else {
         return Ok(None);
     };
-    let mine: Vec<&Invoice> = all_invoices
-        .iter()
-        .filter(|i| i.client_id == client_id)
-        .collect();
     let named: Vec<Invoice> = mentioned
-        .iter()
+        .into_iter()
         .filter(|i| i.client_id == client_id && !i.status.is_closed())
-        .map(|i| (*i).clone())
         .collect();
-    let open: Vec<Invoice> = mine
-        .iter()
+    let open: Vec<Invoice> = store::invoices::list(conn, Some(&client_id))?
+        .into_iter()
         .filter(|i| !i.status.is_closed())
-        .map(|i| (*i).clone())
         .collect();
     let invoices = if !named.is_empty() {
         named
@@ -127,9 +112,9 @@ pub fn for_client(
 ) -> anyhow::Result<Match> {
     let client = store::clients::get(conn, client_id)?
         .ok_or_else(|| anyhow::anyhow!("no client {client_id} (see `cobrador client list`)"))?;
-    let open: Vec<Invoice> = store::invoices::list(conn, None)?
+    let open: Vec<Invoice> = store::invoices::list(conn, Some(client_id))?
         .into_iter()
-        .filter(|i| i.client_id == client_id && !i.status.is_closed())
+        .filter(|i| !i.status.is_closed())
         .collect();
     let named: Vec<Invoice> = open
         .iter()
@@ -202,6 +187,63 @@ fn is_known(contacts: &[Contact], sender: &str) -> bool {
         })
 }
 
+/// The longest invoice number looked for in a text, in bytes.
+const LONGEST_NUMBER: usize = 64;
+
+/// The invoices `text` names as whole words ([`mentions`], in any case), by due date and number.
+///
+/// Looked up by index: every stretch of the text that could be a whole-word mention (it starts
+/// and ends where [`mentions`] sees a word's edge, holds no line break and at most three
+/// spaces, and is at most [`LONGEST_NUMBER`] bytes long) is asked for as the text spells it,
+/// in small letters and in capitals; the index compares ASCII letters in any case, other
+/// letters as they are. So every number is found as reading every invoice of the book found
+/// it, except one that mixes small and capital non-ASCII letters (`Ññ-1`): found only when the
+/// text writes it as stored.
+pub fn named_in(conn: &Connection, text: &str) -> anyhow::Result<Vec<Invoice>> {
+    let (lower, upper) = (text.to_lowercase(), text.to_uppercase());
+    let mut candidates = std::collections::BTreeSet::new();
+    for spelling in [text, &lower, &upper] {
+        candidate_numbers(spelling, &mut candidates);
+    }
+    Ok(store::invoices::numbered_any_case(conn, candidates)?
+        .into_iter()
+        .filter(|i| mentions(&lower, &i.number))
+        .collect())
+}
+
+/// Adds to `out` every stretch of `text` that [`named_in`] looks up.
+fn candidate_numbers<'t>(text: &'t str, out: &mut std::collections::BTreeSet<&'t str>) {
+    let edge = |c: Option<char>| !c.is_some_and(inner);
+    let starts = text
+        .char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && edge(text[..i].chars().next_back()))
+        .map(|(i, _)| i);
+    for start in starts {
+        let mut spaces = 0;
+        for (offset, c) in text[start..].char_indices() {
+            let end = start + offset + c.len_utf8();
+            if end - start > LONGEST_NUMBER || c == '\n' || c == '\r' {
+                break;
+            }
+            if c.is_whitespace() {
+                spaces += 1;
+                if spaces > 3 {
+                    break;
+                }
+                continue;
+            }
+            if edge(text[end..].chars().next()) {
+                out.insert(&text[start..end]);
+            }
+        }
+    }
+}
+
+/// A character that continues an invoice number's word: F-1 is not F-10, nor F-1/2.
+fn inner(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '/'
+}
+
 /// Whether lower-cased `text` names invoice `number` as a whole word (F-1 is not F-10).
 pub fn mentions(text: &str, number: &str) -> bool {
     let needle = number.to_lowercase();
@@ -211,14 +253,14 @@ pub fn mentions(text: &str, number: &str) -> bool {
     text.match_indices(&needle).any(|(pos, _)| {
         let before = text[..pos].chars().next_back();
         let after = text[pos + needle.len()..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/')
-            && !after.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/')
+        !before.is_some_and(inner) && !after.is_some_and(inner)
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::mentions;
+    use super::{is_contact, mentions, named_in};
+    use crate::store::Store;
 
     #[test]
     fn invoice_numbers_match_whole_words_only() {
@@ -226,5 +268,171 @@ mod tests {
         assert!(!mentions("sobre la factura f-10, ya pagué", "F-1"));
         assert!(mentions("re: f2026-101", "f2026-101"));
         assert!(!mentions("af2026-101", "F2026-101"));
+    }
+
+    /// A book with numbers of every shape: the index lookup finds what reading every invoice
+    /// and keeping those [`mentions`] names found, on thousands of texts built from them.
+    fn book(numbers: &[&str]) -> Store {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+                 VALUES ('A', 'Ana', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x'),
+                        ('B', 'Beto', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');",
+            )
+            .unwrap();
+        for (i, n) in numbers.iter().enumerate() {
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount,
+                                           created_at, updated_at)
+                     VALUES (?1, ?2, '2026-10-01', ?3, 'EUR', '100', 'x', 'x')",
+                    rusqlite::params![
+                        n,
+                        if i % 2 == 0 { "A" } else { "B" },
+                        format!("2026-11-{:02}", 28 - i % 27)
+                    ],
+                )
+                .unwrap();
+        }
+        store
+    }
+
+    const NUMBERS: [&str; 14] = [
+        "F-1",
+        "F-10",
+        "F-1/2",
+        "f2026-101",
+        "F2026-101B",
+        "FAC 2026 001",
+        "2026/7",
+        "7",
+        "A.B-3",
+        "FÑ-7",
+        "Fra-12",
+        "#44",
+        "X_9",
+        "12345678901234567890",
+    ];
+
+    fn numbers_of(found: Vec<crate::domain::Invoice>) -> Vec<String> {
+        found.into_iter().map(|i| i.number).collect()
+    }
+
+    #[test]
+    fn numbers_are_found_by_index_as_whole_words_in_any_ascii_case() {
+        let store = book(&NUMBERS);
+        let conn = store.conn();
+        let named = |t: &str| {
+            let mut n = numbers_of(named_in(conn, t).unwrap());
+            n.sort();
+            n
+        };
+        assert_eq!(named("Sobre la factura F-1, ya pagué"), ["F-1"]);
+        assert_eq!(named("RE: f-10 y F-1/2"), ["F-1/2", "F-10"]);
+        assert_eq!(
+            named("re: F2026-101 (no la F2026-101b)"),
+            ["F2026-101B", "f2026-101"]
+        );
+        assert_eq!(named("Pagada la FAC 2026 001."), ["FAC 2026 001"]);
+        assert_eq!(named("fra-12 y FRA-12"), ["Fra-12"]);
+        assert_eq!(named("la Fñ-7, la fñ-7"), ["FÑ-7"]);
+        assert_eq!(named("la FÑ-7"), ["FÑ-7"]);
+        assert_eq!(named("af-1 f-1x 2026/7/1 #44"), ["#44"]);
+        assert!(named("nada que ver").is_empty());
+    }
+
+    #[test]
+    fn the_index_lookup_finds_what_reading_every_invoice_found() {
+        let store = book(&NUMBERS);
+        let conn = store.conn();
+        let all = crate::store::invoices::list(conn, None).unwrap();
+        let words = [
+            "F-1",
+            "f-10",
+            "F-1/2",
+            "F2026-101",
+            "f2026-101b",
+            "FAC",
+            "2026",
+            "001",
+            "7",
+            "a.b-3",
+            "fñ-7",
+            "FRA-12",
+            "#44",
+            "x_9",
+            "12345678901234567890",
+            "pago",
+            ",",
+            ".",
+            "/",
+            "-",
+            " ",
+            "  ",
+            "\n",
+            "ya",
+            "é",
+            "Ñ",
+        ];
+        let mut rng = fastrand::Rng::with_seed(17);
+        for _ in 0..3000 {
+            let text: String = (0..rng.usize(1..9))
+                .map(|_| words[rng.usize(..words.len())])
+                .collect::<Vec<_>>()
+                .join(if rng.bool() { " " } else { "" });
+            let lower = text.to_lowercase();
+            let by_reading: Vec<String> = all
+                .iter()
+                .filter(|i| mentions(&lower, &i.number))
+                .map(|i| i.number.clone())
+                .collect();
+            assert_eq!(
+                numbers_of(named_in(conn, &text).unwrap()),
+                by_reading,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_sender_is_found_by_index_as_reading_every_contact_found_it() {
+        let store = book(&[]);
+        let conn = store.conn();
+        conn.execute_batch(
+            "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+             VALUES ('C', 'Carla', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');
+             INSERT INTO contacts (client_id, email, telegram_chat_id, role, position) VALUES
+               ('B', 'pagos@beto.mx', NULL, 'other', 0),
+               ('B', 'Ana@Shared.example', 77, 'finance', 1),
+               ('A', 'ana@shared.example', NULL, 'other', 0),
+               ('A', 'jefe@ana.es', 12, 'billing', 3),
+               ('A', NULL, 77, 'billing', 2),
+               ('C', 'PAGOS@BETO.MX', 5, 'billing', 0);",
+        )
+        .unwrap();
+        let all = crate::store::clients::all_contacts(conn).unwrap();
+        let senders = [
+            "pagos@beto.mx",
+            "ANA@shared.example",
+            "77",
+            "12",
+            "012",
+            "+12",
+            "5",
+            "nadie@x.es",
+            "jefe@ANA.es",
+            "",
+        ];
+        for a in senders {
+            for b in senders {
+                let pair = [a, b];
+                let by_reading = all.iter().find(|c| pair.iter().any(|s| is_contact(c, s)));
+                let by_index = crate::store::clients::first_for_senders(conn, &pair).unwrap();
+                assert_eq!(by_index.map(|c| c.id), by_reading.map(|c| c.id), "{pair:?}");
+            }
+        }
     }
 }

@@ -223,6 +223,43 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<Contact>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The first contact, in the order of [`all_contacts`] (by client, billing first), whose email
+/// is one of `senders` (ASCII letters in any case) or whose Telegram chat id one of them spells:
+/// who a received message comes from. By index (`schema_lookups.sql`), not by reading them all.
+pub fn first_for_senders(conn: &Connection, senders: &[&str]) -> Result<Option<Contact>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CONTACT_COLUMNS}, CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END,
+                position
+         FROM contacts WHERE email = ?1 COLLATE NOCASE
+         UNION ALL
+         SELECT {CONTACT_COLUMNS}, CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END,
+                position
+         FROM contacts WHERE telegram_chat_id = ?2"
+    ))?;
+    let mut best: Option<((String, i64, i64, i64), Contact)> = None;
+    for sender in senders {
+        // A chat id only as Telegram writes it (no sign, no leading zeros, no spaces).
+        let chat = sender
+            .parse::<i64>()
+            .ok()
+            .filter(|n| n.to_string() == *sender);
+        let mut rows = stmt.query(rusqlite::params![sender, chat])?;
+        while let Some(row) = rows.next()? {
+            let contact = contact_from_row(row)?;
+            let key = (
+                contact.client_id.clone(),
+                row.get::<_, i64>(8)?,
+                row.get::<_, i64>(9)?,
+                contact.id,
+            );
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, contact));
+            }
+        }
+    }
+    Ok(best.map(|(_, contact)| contact))
+}
+
 /// Every contact, for the planner's snapshot.
 pub fn all_contacts(conn: &Connection) -> Result<Vec<Contact>> {
     let mut stmt = conn.prepare(&format!(

@@ -4,7 +4,7 @@
 //! a balance never probes the payments. [`list`] still sums the payments itself: the reference
 //! snapshot loader reads through it, and the tests compare the two.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
@@ -178,6 +178,27 @@ pub fn get(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
             invoice_with_paid,
         )
         .optional()?)
+}
+
+/// The invoices whose number is one of `candidates` (ASCII letters in any case), by due date
+/// and number, each once. By index (`schema_lookups.sql`): a reply's words are looked up, not
+/// every invoice of the book read.
+pub fn numbered_any_case<'a>(
+    conn: &Connection,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<Invoice>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices WHERE number = ?1 COLLATE NOCASE"
+    ))?;
+    let mut found: BTreeMap<(NaiveDate, String), Invoice> = BTreeMap::new();
+    for candidate in candidates {
+        let mut rows = stmt.query([candidate])?;
+        while let Some(row) = rows.next()? {
+            let inv = invoice_with_paid(row)?;
+            found.insert((inv.due_date, inv.number.clone()), inv);
+        }
+    }
+    Ok(found.into_values().collect())
 }
 
 /// One invoice, or an error that names the fix.

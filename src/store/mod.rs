@@ -48,6 +48,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_payment_match.sql")),
     M::up(include_str!("schema_regions.sql")),
     M::up(include_str!("schema_outbox_basis.sql")),
+    M::up(include_str!("schema_lookups.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).

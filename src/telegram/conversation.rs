@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Client};
 use crate::engine::apply::{self, Incoming, Scope};
+use crate::engine::matcher;
 use crate::render::dates::{date_day, date_short};
 use crate::render::{Renderer, telegram_escape as esc};
 use crate::store;
@@ -238,10 +239,9 @@ pub(super) fn words(
         outcome: Outcome::Applied,
         actions: vec![],
     };
-    let lower = text.to_lowercase();
-    let foreign: Vec<String> = store::invoices::list(tx, None)?
+    let foreign: Vec<String> = matcher::named_in(tx, text)?
         .into_iter()
-        .filter(|i| i.client_id != who.client.id && apply::mentions(&lower, &i.number))
+        .filter(|i| i.client_id != who.client.id)
         .map(|i| i.number)
         .collect();
     if !foreign.is_empty() {
