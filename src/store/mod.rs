@@ -344,7 +344,8 @@ mod tests {
         {
             let mut conn = Connection::open(&path).unwrap();
             money_sql::register(&conn).unwrap();
-            Migrations::from_slice(&MIGRATIONS[..MIGRATIONS.len() - 1])
+            // Every migration before `schema_outbox_basis.sql`, the twelfth.
+            Migrations::from_slice(&MIGRATIONS[..11])
                 .to_latest(&mut conn)
                 .unwrap();
             conn.execute_batch(
