@@ -639,3 +639,28 @@ fn the_pass_commits_whole_groups_that_another_connection_sees() {
     );
     assert_eq!(seen.last().unwrap().0, reminders, "{seen:?}");
 }
+
+/// One client's file read by itself (`preview`, `agreement plan`) is that client's file in the
+/// whole read, for every client of a generated book (and none for an id between two clients').
+#[test]
+fn one_clients_file_is_its_file_in_the_whole_read() {
+    let World {
+        dir: _dir, store, ..
+    } = generated(300);
+    let whole = snapshot::load(store.conn()).unwrap();
+    assert!(whole.clients.len() >= 300);
+    for file in &whole.clients {
+        let one = snapshot::load_client(store.conn(), &file.client.id)
+            .unwrap()
+            .expect("the client is there");
+        assert_eq!(format!("{one:?}"), format!("{file:?}"));
+        let between = format!("{}0", file.client.id);
+        if !whole.clients.iter().any(|f| f.client.id == between) {
+            assert!(
+                snapshot::load_client(store.conn(), &between)
+                    .unwrap()
+                    .is_none()
+            );
+        }
+    }
+}

@@ -66,11 +66,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         (None, None) => bail!("preview: pass --invoice NUMBER or --client ID"),
     };
     let invoice = store::invoices::require(store.conn(), &number)?;
-    let snapshot = store::snapshot::load(store.conn())?;
-    let file = snapshot
-        .clients
-        .iter()
-        .find(|f| f.client.id == invoice.client_id)
+    let file = &store::snapshot::load_client(store.conn(), &invoice.client_id)?
         .context("the invoice's client is missing")?;
     let (channel, letter) = match args.channel.as_str() {
         "email" => (Channel::Email, false),

@@ -57,7 +57,16 @@ pub fn agree_plan(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let snapshot = store::snapshot::load(store.conn())?;
+    // The client's file as it was before the plan (the first invoice's client: the
+    // transaction checks that they all are the same).
+    let before = match numbers.first() {
+        Some(n) => store::invoices::get(store.conn(), n)?,
+        None => None,
+    };
+    let before = match before {
+        Some(inv) => store::snapshot::load_client(store.conn(), &inv.client_id)?,
+        None => None,
+    };
     store.transaction(|tx| {
         let invoices: Vec<Invoice> =
             numbers.iter().map(|n| store::invoices::require(tx, n)).collect::<Result<_>>()?;
@@ -97,18 +106,16 @@ pub fn agree_plan(
             serde_json::json!({ "plan": id, "invoices": numbers, "instalments": instalments, "note": note }),
         )?;
         // The written confirmation (required in Mexico, good practice everywhere).
-        let mut file = snapshot
-            .clients
-            .iter()
-            .find(|f| f.client.id == client_id)
-            .cloned()
+        let mut file = before
+            .clone()
+            .filter(|f| f.client.id == client_id)
             .context("the client is missing")?;
         file.plans = store::agreements::plans(tx)?.into_iter().filter(|p| p.client_id == client_id).collect();
         let to = file.contacts.iter().find(|c| !c.opted_out && c.email.is_some());
         if let Some(contact) = to {
             // Not a reply to the client: it waits for the client's contact window (a plan
             // typed in on Saturday night goes on Monday), one message per client per day.
-            let settings = Settings::from_config(config, &snapshot)?;
+            let settings = Settings::for_clients(config, [&file.client])?;
             let send_at = owner_initiated_moment(&file, &settings, now)
                 .map_err(|e| anyhow::anyhow!("client {client_id}: {e}"))?;
             let key = format!("{client_id}|plan_confirmation|plan-{id}");

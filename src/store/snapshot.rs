@@ -67,6 +67,24 @@ pub fn in_ranges<S: Default + Send, T: Send>(
     parts::in_ranges(conn, (now, purpose), ranges, apart, mine, theirs, then)
 }
 
+/// One client's file as [`load`] gives it, read by the indexes from that client on: what a
+/// command about one client needs (`preview`, `agreement plan`), not the whole book (on a
+/// 200,000-client book, `preview` read every client: 3.5 s and 1.2 GB).
+pub fn load_client(conn: &Connection, client_id: &str) -> Result<Option<ClientFile>> {
+    // The first id after `client_id` in byte order: the read stops before it.
+    let next = format!("{client_id}\u{0}");
+    let part = bulk::Part {
+        from: client_id,
+        to: Some(&next),
+    };
+    let mut found = None;
+    bulk::for_each(conn, None, part, |file| {
+        found = Some(file).filter(|f: &ClientFile| f.client.id == client_id);
+        Ok(())
+    })?;
+    Ok(found)
+}
+
 /// Reads every client with its contacts, invoices, payments, promises and messages, through
 /// the bulk loader (each table read once, in client order; see [`for_each_client`]).
 pub fn load(conn: &Connection) -> Result<Snapshot> {
