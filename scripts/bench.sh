@@ -77,11 +77,19 @@ for n in "${sizes[@]}"; do
     t "client show C0000001" "${c[@]}" client show C0000001
     t "invoice show F00000001" "${c[@]}" invoice show F00000001
     t "invoice list --open --json \\| head -40" sh -c "\"\$@\" invoice list --open --json | head -40" sh "${c[@]}"
+    # The first open invoice and its client: what `preview` and `reply record` are about.
+    IFS='|' read -r open_inv open_client < <(sqlite3 "$DIR/run.db" \
+        "SELECT number, client_id FROM invoices WHERE status = 'open' ORDER BY number LIMIT 1")
+    t "preview --invoice $open_inv" "${c[@]}" preview --invoice "$open_inv" --now "$NOW"
     echo "| (render, one core: \`bench render\` $("${c[@]}" bench render --now "$NOW" --rounds 2)) | | | |" >> "$OUT"
     t "tick (queues and sends every due reminder, file channel)" "${c[@]}" tick --now "$NOW"
     queued=$(sqlite3 "$DIR/run.db" "SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= '2026-11-24'")
     echo "| (messages sent by that tick: $queued) | | | |" >> "$OUT"
     t "tick again (queues nothing new)" "${c[@]}" tick --now "$NOW"
+    # After the ticks (it records a promise, which would change what they send).
+    t "reply record $open_client (a reply naming $open_inv: matched, understood, applied)" \
+        "${c[@]}" reply record "$open_client" --text "Hola, la $open_inv se la pago el viernes" \
+        --now "$NOW"
     echo >> "$OUT"
 done
 echo "wrote $OUT"
