@@ -10,7 +10,7 @@ use cobrador::config::Config;
 use cobrador::domain::{ClientFile, Invoice};
 use cobrador::engine;
 use cobrador::policy::planner::{self, Plan, Settings};
-use cobrador::store::{Store, snapshot};
+use cobrador::store::{OutboxStatus, Store, snapshot};
 use support::World;
 
 fn as_of() -> DateTime<Utc> {
@@ -663,4 +663,94 @@ fn one_clients_file_is_its_file_in_the_whole_read() {
             );
         }
     }
+}
+
+/// `client list --json`, written as clients and their open invoices are read, lists what
+/// filtering every invoice for each client listed: each client once, in id order, with its
+/// open invoices counted and its unsettled balances summed per currency.
+#[test]
+fn client_list_streams_what_filtering_every_invoice_gave() {
+    let World { dir, store, .. } = generated(300);
+    // A client with an invoice in a second currency, and one with none at all.
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE invoices SET currency = 'USD'
+             WHERE number = (SELECT min(number) FROM invoices WHERE status = 'open' AND client_id IN
+                 (SELECT client_id FROM invoices WHERE status = 'open'
+                  GROUP BY client_id HAVING count(*) >= 2));
+             INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+             VALUES ('ZZZ-sin-facturas', 'Sin facturas', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');",
+        )
+        .unwrap();
+    let invoices = cobrador::store::invoices::list(store.conn(), None).unwrap();
+    let expected: Vec<serde_json::Value> = cobrador::store::clients::list(store.conn())
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let mine: Vec<&Invoice> = invoices.iter().filter(|i| i.client_id == c.id).collect();
+            let mut per = std::collections::BTreeMap::new();
+            for i in mine.iter().filter(|i| !i.status.is_closed()) {
+                let e = per.entry(i.currency.clone()).or_insert(cobrador::domain::Money::ZERO);
+                *e = *e + i.balance;
+            }
+            let balances: Vec<(String, String)> =
+                per.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+            serde_json::json!({
+                "id": c.id, "name": c.name, "country": c.country, "kind": c.kind,
+                "open_invoices": mine.iter().filter(|i| i.status == cobrador::domain::InvoiceStatus::Open).count(),
+                "balances": balances,
+            })
+        })
+        .collect();
+    assert!(expected.len() > 300);
+    assert!(
+        expected
+            .iter()
+            .any(|v| v["balances"].as_array().unwrap().len() == 2)
+    );
+    std::fs::write(dir.path().join("cobrador.toml"), support::config_text("")).unwrap();
+    let listed = support::cobrador_ok(dir.path(), &["--db", "c.db", "client", "list", "--json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed, expected);
+    let text = support::cobrador_ok(dir.path(), &["--db", "c.db", "client", "list"]);
+    assert_eq!(
+        text.lines().count(),
+        expected.len() + 1,
+        "a header and a line each"
+    );
+}
+
+/// `outbox list --json`, written as the rows are read, is byte for byte the pretty JSON of
+/// every message (what it printed when it held them all); `--status` keeps one state.
+#[test]
+fn outbox_list_streams_the_same_json_it_printed_whole() {
+    let World { dir, store, .. } = generated(300);
+    std::fs::write(dir.path().join("cobrador.toml"), support::config_text("")).unwrap();
+    let all = cobrador::store::outbox::all(store.conn()).unwrap();
+    assert!(all.len() > 300, "{}", all.len());
+    let listed = support::cobrador_ok(dir.path(), &["--db", "c.db", "outbox", "list", "--json"]);
+    assert_eq!(
+        listed,
+        format!("{}\n", serde_json::to_string_pretty(&all).unwrap())
+    );
+    let sent = cobrador::store::outbox::with_status(store.conn(), OutboxStatus::Sent).unwrap();
+    let listed = support::cobrador_ok(
+        dir.path(),
+        &["--db", "c.db", "outbox", "list", "--status", "sent"],
+    );
+    assert_eq!(listed.lines().count(), sent.len());
+    let none = support::cobrador_ok(
+        dir.path(),
+        &[
+            "--db",
+            "c.db",
+            "outbox",
+            "list",
+            "--status",
+            "uncertain",
+            "--json",
+        ],
+    );
+    assert_eq!(none, "[]\n");
 }

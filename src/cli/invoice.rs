@@ -367,30 +367,7 @@ fn change(
     Ok(())
 }
 
-/// `invoice list --open --json`, written as the invoices are read (the same pretty JSON array
-/// as `print_json`), so that `| head` answers at once on a large database; a closed pipe ends
-/// it quietly.
+/// `invoice list --open --json`, written as the invoices are read ([`super::stream_json`]).
 fn list_open_json(store: &crate::store::Store) -> Result<()> {
-    use std::io::Write as _;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut first = true;
-    let written = store::invoices::for_each_open(store.conn(), |inv| {
-        let item = serde_json::to_string_pretty(&inv)?.replace('\n', "\n  ");
-        write!(out, "{}{item}", if first { "[\n  " } else { ",\n  " })?;
-        first = false;
-        Ok(())
-    })
-    .and_then(|()| {
-        writeln!(out, "{}", if first { "[]" } else { "\n]" })?;
-        Ok(out.flush()?)
-    });
-    match written {
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            Ok(())
-        }
-        other => other,
-    }
+    super::stream_json(|emit| store::invoices::for_each_open(store.conn(), emit))
 }

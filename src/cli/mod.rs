@@ -191,6 +191,36 @@ pub(crate) fn load_config(path: Option<&Path>, db: Option<&Path>) -> Result<Conf
     Ok(config)
 }
 
+/// Writes what `produce` hands to its callback as one pretty JSON array (the text
+/// [`print_json`] prints for them all), each item as it comes, so that `| head` answers at
+/// once on a large database; a closed pipe ends it quietly.
+pub(crate) fn stream_json<T: serde::Serialize>(
+    produce: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    let written = produce(&mut |item| {
+        let item = serde_json::to_string_pretty(&item)?.replace('\n', "\n  ");
+        write!(out, "{}{item}", if first { "[\n  " } else { ",\n  " })?;
+        first = false;
+        Ok(())
+    })
+    .and_then(|()| {
+        writeln!(out, "{}", if first { "[]" } else { "\n]" })?;
+        Ok(out.flush()?)
+    });
+    match written {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
 /// Prints a value as pretty JSON.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);

@@ -174,18 +174,13 @@ pub(crate) fn delivery_problem(report: &sender::FlushReport) -> Option<String> {
 
 fn list(ctx: &Context, status: Option<OutboxStatus>, json: bool) -> Result<ExitCode> {
     let store = ctx.store()?;
-    let rows = match status {
-        Some(s) => outbox::with_status(store.conn(), s)?,
-        None => outbox::all(store.conn())?,
-    };
     if json {
-        print_json(&rows)?;
+        super::stream_json(|emit| outbox::for_each(store.conn(), status, emit))?;
         return Ok(ExitCode::SUCCESS);
     }
-    if rows.is_empty() {
-        println!("(no messages)");
-    }
-    for m in &rows {
+    let mut none = true;
+    outbox::for_each(store.conn(), status, |m| {
+        none = false;
         let when = m.sent_at.or(m.retry_at).unwrap_or(m.message.send_at);
         println!(
             "{:>6}  {:<9}  {:<8}  {:<10}  {:<12}  {}  {}{}",
@@ -201,6 +196,10 @@ fn list(ctx: &Context, status: Option<OutboxStatus>, json: bool) -> Result<ExitC
                 .map(|e| format!("  ({e})"))
                 .unwrap_or_default()
         );
+        Ok(())
+    })?;
+    if none {
+        println!("(no messages)");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -250,6 +250,32 @@ pub fn list(conn: &Connection, client_id: Option<&str>) -> Result<Vec<Invoice>> 
     Ok(out)
 }
 
+/// Calls `f` with each client's open invoices (not paid, cancelled or written off) with their
+/// balances, client after client in id order (never an empty group), as the rows come: by the
+/// index `invoices_open_client`, without reading the closed ones.
+pub fn for_each_client_open(
+    conn: &Connection,
+    mut f: impl FnMut(Vec<Invoice>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices INDEXED BY invoices_open_client
+         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY client_id, due_date, number"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut group: Vec<Invoice> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let inv = invoice_with_paid(r)?;
+        if group.first().is_some_and(|g| g.client_id != inv.client_id) {
+            f(std::mem::take(&mut group))?;
+        }
+        group.push(inv);
+    }
+    if !group.is_empty() {
+        f(group)?;
+    }
+    Ok(())
+}
+
 /// Calls `f` with each open invoice (not paid, cancelled or written off) with its balance, by
 /// due date, as the rows come: the first ones are out before the last are read.
 pub fn for_each_open(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
