@@ -754,3 +754,34 @@ fn outbox_list_streams_the_same_json_it_printed_whole() {
     );
     assert_eq!(none, "[]\n");
 }
+
+/// `invoice list --json`, written as the rows are read with their stored paid sums, is byte for
+/// byte the pretty JSON of every invoice with balances summed from its payments (what it
+/// printed when it held them all); `--open` keeps the unsettled ones, and the table has a line
+/// for each.
+#[test]
+fn invoice_list_streams_the_same_json_it_printed_whole() {
+    let World { dir, store, .. } = generated(300);
+    std::fs::write(dir.path().join("cobrador.toml"), support::config_text("")).unwrap();
+    let all = cobrador::store::invoices::list(store.conn(), None).unwrap();
+    assert!(
+        all.iter()
+            .any(|i| i.paid != cobrador::domain::Money::ZERO && !i.status.is_closed())
+    );
+    let listed = support::cobrador_ok(dir.path(), &["--db", "c.db", "invoice", "list", "--json"]);
+    assert_eq!(
+        listed,
+        format!("{}\n", serde_json::to_string_pretty(&all).unwrap())
+    );
+    let open: Vec<&Invoice> = all.iter().filter(|i| !i.status.is_closed()).collect();
+    let listed = support::cobrador_ok(
+        dir.path(),
+        &["--db", "c.db", "invoice", "list", "--open", "--json"],
+    );
+    assert_eq!(
+        listed,
+        format!("{}\n", serde_json::to_string_pretty(&open).unwrap())
+    );
+    let table = support::cobrador_ok(dir.path(), &["--db", "c.db", "invoice", "list"]);
+    assert_eq!(table.lines().count(), all.len() + 1);
+}

@@ -115,27 +115,31 @@ fn list(conn: &rusqlite::Connection, json: bool) -> Result<()> {
             })
         });
     }
-    println!(
-        "{:<10} {:<32} {:<3} {:<4} {:>6}  balance",
-        "id", "name", "cty", "kind", "open"
-    );
-    each(&mut |c, mine| {
-        let (open, balances) = row(mine);
-        let bal = balances
-            .into_iter()
-            .map(|(cur, m)| format!("{m} {cur}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        println!(
-            "{:<10} {:<32} {:<3} {:<4} {:>6}  {}",
-            c.id,
-            truncate(&c.name, 32),
-            c.country,
-            c.kind.as_str(),
-            open,
-            if bal.is_empty() { "-".into() } else { bal }
-        );
-        Ok(())
+    super::stream_lines(|out| {
+        writeln!(
+            out,
+            "{:<10} {:<32} {:<3} {:<4} {:>6}  balance",
+            "id", "name", "cty", "kind", "open"
+        )?;
+        each(&mut |c, mine| {
+            let (open, balances) = row(mine);
+            let bal = balances
+                .into_iter()
+                .map(|(cur, m)| format!("{m} {cur}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                out,
+                "{:<10} {:<32} {:<3} {:<4} {:>6}  {}",
+                c.id,
+                truncate(&c.name, 32),
+                c.country,
+                c.kind.as_str(),
+                open,
+                if bal.is_empty() { "-".into() } else { bal }
+            )?;
+            Ok(())
+        })
     })
 }
 

@@ -122,37 +122,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let now = args.now.unwrap_or_else(Utc::now);
     let cmd = args.command;
     match cmd {
-        Command::List {
-            json: true,
-            open: true,
-        } => {
-            return list_open_json(&store).map(|_| ExitCode::SUCCESS);
-        }
-        Command::List { json, open } => {
-            let invoices: Vec<Invoice> = store::invoices::list(store.conn(), None)?
-                .into_iter()
-                .filter(|i| !open || !i.status.is_closed())
-                .collect();
-            if json {
-                return print_json(&invoices).map(|_| ExitCode::SUCCESS);
-            }
-            println!(
-                "{:<14} {:<10} {:<10} {:>12} {:>12} {:<4} status",
-                "number", "client", "due", "amount", "balance", "cur"
-            );
-            for i in invoices {
-                println!(
-                    "{:<14} {:<10} {:<10} {:>12} {:>12} {:<4} {}",
-                    truncate(&i.number, 14),
-                    truncate(&i.client_id, 10),
-                    i.due_date,
-                    i.amount,
-                    i.balance,
-                    i.currency,
-                    i.status
-                );
-            }
-        }
+        Command::List { json, open } => list(&store, json, open)?,
         Command::Show { number, json } => {
             let view = show(&store, &number)?;
             if json {
@@ -367,7 +337,35 @@ fn change(
     Ok(())
 }
 
-/// `invoice list --open --json`, written as the invoices are read ([`super::stream_json`]).
-fn list_open_json(store: &crate::store::Store) -> Result<()> {
-    super::stream_json(|emit| store::invoices::for_each_open(store.conn(), emit))
+/// `invoice list [--open] [--json]`, written as the invoices are read (by due date, with their
+/// stored paid sums), so that `| head` answers at once and a million invoices are not held.
+fn list(store: &crate::store::Store, json: bool, open: bool) -> Result<()> {
+    let each = |f: &mut dyn FnMut(Invoice) -> Result<()>| match open {
+        true => store::invoices::for_each_open(store.conn(), f),
+        false => store::invoices::for_each(store.conn(), f),
+    };
+    if json {
+        return super::stream_json(each);
+    }
+    super::stream_lines(|out| {
+        writeln!(
+            out,
+            "{:<14} {:<10} {:<10} {:>12} {:>12} {:<4} status",
+            "number", "client", "due", "amount", "balance", "cur"
+        )?;
+        each(&mut |i| {
+            writeln!(
+                out,
+                "{:<14} {:<10} {:<10} {:>12} {:>12} {:<4} {}",
+                truncate(&i.number, 14),
+                truncate(&i.client_id, 10),
+                i.due_date,
+                i.amount,
+                i.balance,
+                i.currency,
+                i.status
+            )?;
+            Ok(())
+        })
+    })
 }

@@ -210,6 +210,21 @@ pub(crate) fn stream_json<T: serde::Serialize>(
         writeln!(out, "{}", if first { "[]" } else { "\n]" })?;
         Ok(out.flush()?)
     });
+    quiet_on_closed_pipe(written)
+}
+
+/// Runs `write` on a buffered standard output (one `write` per buffer, not per line); a closed
+/// pipe (`| head`) ends it quietly.
+pub(crate) fn stream_lines(
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    quiet_on_closed_pipe(write(&mut out).and_then(|()| Ok(out.flush()?)))
+}
+
+/// `Ok` for an error that is a closed pipe: the reader had what it wanted.
+fn quiet_on_closed_pipe(written: Result<()>) -> Result<()> {
     match written {
         Err(e)
             if e.downcast_ref::<std::io::Error>()

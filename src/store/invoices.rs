@@ -276,6 +276,19 @@ pub fn for_each_client_open(
     Ok(())
 }
 
+/// Calls `f` with every invoice with its balance (its stored paid sum), by due date and
+/// number, as the rows come: [`list`] without holding a million of them.
+pub fn for_each(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices ORDER BY due_date, number"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(invoice_with_paid(r)?)?;
+    }
+    Ok(())
+}
+
 /// Calls `f` with each open invoice (not paid, cancelled or written off) with its balance, by
 /// due date, as the rows come: the first ones are out before the last are read.
 pub fn for_each_open(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
