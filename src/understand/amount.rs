@@ -102,6 +102,10 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
     let b = w(toks, i + 1);
     match (a, b) {
         ("la" | "otra", "mitad") => return frac(i + 2, 1, 2),
+        // "mitad ahora y mitad en enero".
+        ("mitad", "ahora" | "ya" | "hoy" | "y" | "en" | "el" | "para" | "al" | ",") => {
+            return frac(i + 1, 1, 2);
+        }
         ("un" | "una", "tercio") => return frac(i + 2, 1, 3),
         ("dos", "tercios") => return frac(i + 2, 2, 3),
         ("un", "cuarto") => return frac(i + 2, 1, 4),

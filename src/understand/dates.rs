@@ -43,6 +43,9 @@ pub(crate) struct DateMention {
     pub reference: bool,
     /// Offered as one of several ("el viernes o el lunes", "entre el 10 y el 15").
     pub alternative: bool,
+    /// The first day the client can pay: "hasta el lunes no tengo", "no será antes del
+    /// 15" (a promise from that day on, never a day turned down).
+    pub from_on: bool,
     /// Names the end of a period ("fin de mes"): "antes de" keeps its day.
     pub period: bool,
     /// For periods ("a mediados de mes", "la semana que viene"): the first and last day
@@ -65,6 +68,7 @@ impl DateMention {
             preferred: false,
             reference: false,
             alternative: false,
+            from_on: false,
             period: false,
             range: None,
         }
@@ -176,7 +180,11 @@ impl Parser<'_, '_> {
     }
 
     fn parse_at(&self, i: usize) -> Option<DateMention> {
-        let (modifier, j) = self.modifier(i);
+        let (mut modifier, j) = self.modifier(i);
+        // "no será antes del 15", "no puedo antes del lunes": from that day on.
+        if modifier == Modifier::Before && self.negated_before(i) {
+            modifier = Modifier::From;
+        }
         if let Some(m) = self.relative(j) {
             return Some(self.apply_modifier(i, m, modifier));
         }

@@ -439,7 +439,8 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
     } else {
         None
     };
-    let Some(c) = f.first(Cue::Plan).or(partial).or(sums) else {
+    let split = split(f).filter(|_| s.last_paid.is_none());
+    let Some(c) = f.first(Cue::Plan).or(partial).or(sums).or(split) else {
         return false;
     };
     d.set(Intent::Plan, Confidence::High, hit(Some(c)));
@@ -464,6 +465,27 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         d.ambiguous = true;
     }
     true
+}
+
+/// "50% ahora y 50% en 30 días", "un tercio ya y el resto en enero": two shares of the
+/// balance, at least one a fraction, are instalments.
+fn split(f: &Found<'_, '_>) -> Option<CueHit> {
+    let mut shares = f.amounts.iter().filter(|a| {
+        matches!(
+            a.amount,
+            PromisedAmount::Fraction { .. } | PromisedAmount::Remainder
+        )
+    });
+    let first = shares.next()?;
+    let second = shares.next()?;
+    let fraction = [first, second]
+        .iter()
+        .any(|a| matches!(a.amount, PromisedAmount::Fraction { .. }));
+    fraction.then_some(CueHit {
+        cue: Cue::Partial,
+        start: first.start,
+        end: first.end,
+    })
 }
 
 fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
@@ -498,13 +520,20 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
                 end: s.end,
             })
     });
+    let until = f.dates.iter().find(|m| {
+        m.is_future_day() && !m.negated && (m.from_on || f.toks[m.start].text == "hasta")
+    });
+    // "Hasta el lunes no tengo": the day they can pay from, without a payment verb.
+    let cant = cant.or_else(|| {
+        until.filter(|m| m.from_on).map(|m| lexicon::CueHit {
+            cue: Cue::CantPay,
+            start: m.start,
+            end: m.end,
+        })
+    });
     let Some(c) = cant else {
         return false;
     };
-    let until = f
-        .dates
-        .iter()
-        .find(|m| m.is_future_day() && !m.negated && f.toks[m.start].text == "hasta");
     if let Some(m) = until {
         d.set(Intent::Promise, Confidence::Medium, hit(Some(c)));
         d.evidence.push((m.start, m.end));

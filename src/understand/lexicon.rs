@@ -60,6 +60,15 @@ pub(crate) enum Cue {
     /// Moves a payment to a new day ("lo dejamos para el 22", "pospongo el pago al viernes"):
     /// a promise for the day right after it.
     Reschedule,
+    /// The payment has left and is on its way or being processed ("ya va en camino", "está
+    /// en proceso", "se verá reflejado mañana"): paid, unless a payment verb promises it.
+    InTransit,
+    /// "sale", "saldrá": the payment leaves on the day named right after it ("sale el
+    /// jueves"); a promise for that day, dropped when no day follows.
+    Departs,
+    /// "no es correcto", "no es la correcta": a dispute when the sentence names an amount,
+    /// a price or the invoice's data ("el importe no es correcto"), dropped otherwise.
+    Incorrect,
     /// Asks or proposes rather than commits ("les propongo", "¿sería posible?"): a plan
     /// request names no promised day.
     PlanRequest,

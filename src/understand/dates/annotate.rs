@@ -86,6 +86,15 @@ impl Parser<'_, '_> {
             if self.ruled_out_after(m.end) || self.ruled_out_before(m.start) {
                 m.negated = true;
             }
+            // "hasta el lunes no tengo", "no puedo hasta el lunes", "no será antes del 15":
+            // the day the client can pay from.
+            let head = self.w(m.start);
+            if (head == "hasta" && (self.cannot_pay_after(m.end) || self.negated_before(m.start)))
+                || (head == "antes" && self.negated_before(m.start))
+            {
+                m.negated = false;
+                m.from_on = true;
+            }
             if matches!(after, "pasado" | "pasada") {
                 m.past = true;
             }
@@ -110,6 +119,29 @@ impl Parser<'_, '_> {
             }
         }
         self.mark_alternatives(ms);
+    }
+
+    /// "no (puedo / tengo / será) hasta el lunes": a "no" among the four words before
+    /// `start`, with only words about being able to pay between them.
+    pub(super) fn negated_before(&self, start: usize) -> bool {
+        for b in 1..=4 {
+            match self.word_before(start, b) {
+                "no" => return true,
+                w if PAY_ABILITY.contains(&w) => {}
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// "(hasta el lunes) no tengo", "no puedo pagar", "no me pagan": after `end`, a "no"
+    /// and only words about being able to pay, up to the end of the sentence part.
+    fn cannot_pay_after(&self, end: usize) -> bool {
+        self.w(end) == "no"
+            && (end + 1..end + 7)
+                .map(|i| self.w(i))
+                .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
+                .all(|w| PAY_ABILITY.contains(&w))
     }
 
     /// The word `back` words before `start` ("" before the text).
@@ -195,4 +227,61 @@ const ALWAYS_REFERENCE: [&str; 17] = [
     "carrera",
     "calle",
     "c",
+];
+
+/// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
+/// around a day, they make it the first day the client can pay.
+const PAY_ABILITY: [&str; 52] = [
+    "puedo",
+    "podemos",
+    "podre",
+    "podremos",
+    "podria",
+    "tengo",
+    "tenemos",
+    "tendre",
+    "tendremos",
+    "voy",
+    "vamos",
+    "va",
+    "a",
+    "poder",
+    "ser",
+    "sera",
+    "es",
+    "pagar",
+    "abonar",
+    "transferir",
+    "depositar",
+    "hacer",
+    "ingresar",
+    "liquidar",
+    "cubrir",
+    "le",
+    "te",
+    "les",
+    "lo",
+    "la",
+    "el",
+    "me",
+    "nos",
+    "mi",
+    "pagan",
+    "depositan",
+    "cobro",
+    "cobramos",
+    "hay",
+    "llego",
+    "llegamos",
+    "alcanza",
+    "pago",
+    "dinero",
+    "plata",
+    "lana",
+    "fondos",
+    "liquidez",
+    "nada",
+    "con",
+    "feria",
+    "seguro",
 ];

@@ -82,7 +82,34 @@ pub(super) fn prepare(
         (c.start..c.end).all(|i| in_date.get(i) == Some(&true))
             && (c.start..c.end).any(|i| word(i) == "plazo")
     };
+    let firm_promise = stmts
+        .iter()
+        .any(|s| s.kind == StatementKind::Promise && !s.negated && !s.guessed && !s.hedged);
+    let future_day_at = |i: usize| {
+        dates
+            .iter()
+            .any(|m| m.start == i && m.is_future_day() && !m.negated)
+    };
+    let soft_request = |c: &CueHit| {
+        (c.start.saturating_sub(4)..c.start)
+            .any(|i| clause_of(i) == clause_of(c.start) && matches!(word(i), "falta" | "necesario"))
+    };
+    for c in cues.iter_mut() {
+        match c.cue {
+            Cue::Incorrect if names_an_amount(toks, clause, c.start) => c.cue = Cue::Dispute,
+            // "ya está en proceso, se verá reflejado mañana": the payment has left.
+            Cue::InTransit if !firm_promise && !in_process_of(toks, c) => c.cue = Cue::PaidProof,
+            // "sale el jueves": a promise for that day.
+            Cue::Departs if future_day_at(c.end) => c.cue = Cue::PromisePhrase,
+            _ => {}
+        }
+    }
+    turn_down_days_after_cant_pay(toks, clause, cues, dates);
     cues.retain(|c| match c.cue {
+        Cue::Incorrect | Cue::InTransit | Cue::Departs => false,
+        // "no hace falta enviar más recordatorios, el viernes les pago" is polite, not an
+        // opt-out.
+        Cue::Stop if soft_request(c) => false,
         Cue::PaidProof => {
             !(promised
                 && matches!(
@@ -136,5 +163,83 @@ fn mark_rescheduled(
             }
             None => false,
         }
+    });
+}
+
+/// Words that make "no es correcto" a dispute about the amount, the price or the invoice.
+const AMOUNT_WORDS: [&str; 24] = [
+    "importe",
+    "monto",
+    "precio",
+    "total",
+    "cantidad",
+    "cifra",
+    "cobro",
+    "cargo",
+    "valor",
+    "suma",
+    "factura",
+    "tarifa",
+    "saldo",
+    "presupuesto",
+    "euros",
+    "pesos",
+    "€",
+    "$",
+    "rfc",
+    "nif",
+    "cif",
+    "acordado",
+    "pactado",
+    "quedamos",
+];
+
+/// True when the sentence of token `at` names an amount, a price or a number.
+fn names_an_amount(toks: &[Token<'_>], clause: &[usize], at: usize) -> bool {
+    let c = clause.get(at).copied();
+    toks.iter()
+        .zip(clause)
+        .filter(|(_, k)| Some(**k) == c)
+        .any(|(t, _)| t.is_num() || AMOUNT_WORDS.contains(&t.text))
+}
+
+/// "estamos en proceso de pagar": the payment has not left.
+fn in_process_of(toks: &[Token<'_>], c: &CueHit) -> bool {
+    toks.get(c.start).is_some_and(|t| t.text == "en")
+        && toks
+            .get(c.end)
+            .is_some_and(|t| matches!(t.text, "de" | "para"))
+}
+
+/// "No puedo pagar el viernes, mejor el lunes": when another day follows, the impossibility
+/// is the first day's, not the debt's; that day is turned down and the cue dropped.
+fn turn_down_days_after_cant_pay(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    cues: &mut Vec<CueHit>,
+    dates: &mut [DateMention],
+) {
+    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+    cues.retain(|c| {
+        if c.cue != Cue::CantPay {
+            return true;
+        }
+        let Some(k) = dates.iter().position(|m| {
+            m.start == c.end
+                && m.is_future_day()
+                && !m.negated
+                && !toks
+                    .get(m.start)
+                    .is_some_and(|t| matches!(t.text, "hasta" | "antes" | "despues"))
+        }) else {
+            return true;
+        };
+        let other = dates[k + 1..].iter().any(|m| {
+            m.is_future_day() && !m.negated && clause_of(m.start) <= clause_of(c.start) + 1
+        });
+        if other {
+            dates[k].negated = true;
+        }
+        !other
     });
 }

@@ -82,7 +82,10 @@ fn statement_at(
     if tense == Tense::Present && t.accent_final {
         tense = Tense::Past;
     }
-    if matches!(tense, Tense::Present | Tense::Participle) && DETERMINERS.contains(&prev) {
+    // "ya está en proceso", "en trámite": after "en" the form is a noun.
+    if matches!(tense, Tense::Present | Tense::Participle)
+        && (DETERMINERS.contains(&prev) || prev == "en")
+    {
         return None;
     }
     let around = look_back(toks, clause, i);

@@ -219,6 +219,27 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no esta|estan terminado|terminada|terminados|acabado|acabada|completo|completa",
     ),
+    // The amount or price is not the agreed one.
+    (
+        Cue::Incorrect,
+        "no es|son|esta|estan|era|eran ?el|la|lo|los|las correcto|correcta|correctos|correctas|exacto|exacta",
+    ),
+    (
+        Cue::Dispute,
+        "cobrando|cobraron|cobran|cobra|cobro|cobrado|facturando|facturaron|facturado|cargaron|cargando|pidiendo|piden|piden mas de lo ?que acordado|pactado|convenido|presupuestado|debido|correcto|acordamos|pactamos|quedamos|hablamos|corresponde|debo|debemos|cotizado",
+    ),
+    (
+        Cue::Dispute,
+        "precio|importe|monto|total|cantidad|cifra|valor|tarifa|presupuesto acordado|acordada|pactado|pactada|convenido|convenida|presupuestado|presupuestada|cotizado|cotizada|correcto|correcta|real|original|inicial era|eran|fue|fueron|es",
+    ),
+    (
+        Cue::Dispute,
+        "no es|era|son ?el|lo|la que habiamos|hemos|habia|habian|hubiamos pactado|acordado|quedado|hablado|cotizado|presupuestado|convenido",
+    ),
+    (
+        Cue::Dispute,
+        "precio|importe|monto|cantidad|cifra|cargo|cobro que no es|era|corresponde|reconozco|reconocemos",
+    ),
     (Cue::DisputeWeak, "no debo|debemos ?nada"),
     (Cue::DisputeWeak, "no le|te|les|os debo|debemos"),
     (Cue::DisputeWeak, "no tengo|tenemos nada que pagar"),

@@ -40,6 +40,19 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "quitar|sacar|eliminar|borrar me|nos de ?la|su|sus lista|listas|base",
     ),
     (Cue::Stop, "no me|nos interesa"),
+    // Mexican "favor de no ...", "no enviar más".
+    (
+        Cue::Stop,
+        "favor de no enviar|mandar|escribir|contactar|llamar|molestar|insistir|seguir",
+    ),
+    (
+        Cue::Stop,
+        "no enviar|mandar|escribir|contactar|llamar|molestar ?me|nos|le|les mas",
+    ),
+    (
+        Cue::Stop,
+        "borren|eliminen|quiten|saquen|supriman|borrar|eliminar|quitar|sacar mi|nuestro|nuestra|nuestros|mis|este|esta correo|correos|email|mail|numero|telefono|contacto|direccion de|del ?la|su|sus|vuestra lista|listas|base|sistema|registro|registros|envios",
+    ),
     (
         Cue::Stop,
         "acoso|acosando|hostigamiento|hostigando|hostigar",
@@ -162,7 +175,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu pago|dinero|transferencia|deposito|plata",
+        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu pago|dinero|transferencia|deposito|plata|feria|varo|varos|billete",
     ),
     (
         Cue::PromisePhrase,
@@ -182,7 +195,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "tienen|tiene|tendran|tendra|tendras|tienes|tenes|teneis|tendreis el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
+        "tienen|tiene|tendran|tendra|tendras|tienes|tenes|teneis|tendreis el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono|lana|feria|varo|varos|billete|pagos",
     ),
     (
         Cue::PromisePhrase,
@@ -228,6 +241,22 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PaidProof,
         "ya lo|la tienes|tienen|tiene|teneis|tenes|tendrias|tendria|tendrian",
     ),
+    (
+        Cue::PaidProof,
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|spei|bizum|lana|fondos|transfer salio|salieron",
+    ),
+    // On its way: paid unless a payment verb promises it ("le transfiero hoy, debería verse
+    // reflejado mañana"). "Se verá reflejado el jueves" alone stays a promise.
+    (Cue::InTransit, "en camino|transito|proceso|tramite"),
+    (
+        Cue::InTransit,
+        "en reflejarse|acreditarse|verse|aparecer|reflejar|acreditar",
+    ),
+    (
+        Cue::InTransit,
+        "deberia|deberian|deberias|debe|deben|debera|deberan ?de verse|reflejarse|aparecer|acreditarse|tener|recibir|llegar|caer|reflejar",
+    ),
+    (Cue::Departs, "sale|saldra|salen|saldran|saldria|saldrian"),
     (
         Cue::Reschedule,
         "dejamos|dejemos|dejo|pasamos|pasemos|movemos|movamos|muevo|mover|cambiamos|aplazamos|aplazo|posponemos|pospongo|retrasamos|reprogramo|reprogramamos|recorremos|recorro|retrasa|pospone|aplaza|queda|quedaria|dejar|pasar|mover|cambiar|sera|seria",
