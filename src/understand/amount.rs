@@ -102,8 +102,8 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
     let b = w(toks, i + 1);
     match (a, b) {
         ("la" | "otra", "mitad") => return frac(i + 2, 1, 2),
-        // "mitad ahora y mitad en enero".
-        ("mitad", "ahora" | "ya" | "hoy" | "y" | "en" | "el" | "para" | "al" | ",") => {
+        // "mitad ahora y mitad en enero"; "a mitad de mes" is a day.
+        ("mitad", _) if b != "de" && w(toks, i.wrapping_sub(1)) != "a" => {
             return frac(i + 1, 1, 2);
         }
         ("un" | "una", "tercio") => return frac(i + 2, 1, 3),

@@ -449,6 +449,7 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
     }
     promise_details(f, today, d, true);
     let asked = f.has(Cue::PlanRequest)
+        || f.is_question.get(f.clause_of(c.start)) == Some(&true)
         || f.cues
             .iter()
             .filter(|c| matches!(c.cue, Cue::Plan | Cue::Partial))

@@ -10,6 +10,7 @@ mod statements;
 mod verbs;
 
 pub(crate) use statements::statements;
+pub(crate) use verbs::MONEY_NOUNS;
 
 pub use crate::domain::{Intent, UnknownIntent};
 

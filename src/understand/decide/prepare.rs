@@ -2,7 +2,7 @@
 //! a rescheduling moves a payment to. Every pass is linear in the number of tokens.
 
 use crate::understand::dates::DateMention;
-use crate::understand::intent::{Statement, StatementKind};
+use crate::understand::intent::{MONEY_NOUNS, Statement, StatementKind};
 use crate::understand::lexicon::{Cue, CueHit};
 use crate::understand::normalise::Token;
 
@@ -90,15 +90,46 @@ pub(super) fn prepare(
             .iter()
             .any(|m| m.start == i && m.is_future_day() && !m.negated)
     };
+    // "el pedido va en camino" is not about the money; "ya le pagué, va en camino" is.
+    let paid_said = stmts
+        .iter()
+        .any(|s| s.kind == StatementKind::Paid && !s.negated)
+        || cues.iter().any(|c| c.cue == Cue::PaidProof);
+    let money_near = |c: &CueHit| {
+        let here = clause_of(c.start);
+        paid_said
+            || toks
+                .iter()
+                .zip(clause)
+                .any(|(t, k)| (*k == here || *k + 1 == here) && MONEY_NOUNS.contains(&t.text))
+    };
+    // "si el importe no es correcto, le aviso": a condition, not a complaint.
+    let conditional = |c: &CueHit| {
+        (c.start.saturating_sub(4)..c.start)
+            .any(|i| clause_of(i) == clause_of(c.start) && word(i) == "si")
+    };
     let soft_request = |c: &CueHit| {
         (c.start.saturating_sub(4)..c.start)
             .any(|i| clause_of(i) == clause_of(c.start) && matches!(word(i), "falta" | "necesario"))
     };
     for c in cues.iter_mut() {
         match c.cue {
-            Cue::Incorrect if names_an_amount(toks, clause, c.start) => c.cue = Cue::Dispute,
-            // "ya está en proceso, se verá reflejado mañana": the payment has left.
-            Cue::InTransit if !firm_promise && !in_process_of(toks, c) => c.cue = Cue::PaidProof,
+            Cue::Incorrect if names_an_amount(toks, clause, c.start) && !conditional(c) => {
+                c.cue = Cue::Dispute;
+            }
+            // "tu dinero va para allá el lunes": on its way on a day still to come.
+            Cue::InTransit if future_day_at(c.end) && word(c.end) != "hoy" => {
+                c.cue = Cue::PromisePhrase;
+            }
+            // "ya está en proceso, debería verse reflejado mañana": the payment has left.
+            Cue::InTransit
+                if !firm_promise
+                    && money_near(c)
+                    && !in_process_of(toks, c)
+                    && word(c.end) != "a" =>
+            {
+                c.cue = Cue::PaidProof;
+            }
             // "sale el jueves": a promise for that day.
             Cue::Departs if future_day_at(c.end) => c.cue = Cue::PromisePhrase,
             _ => {}
@@ -110,6 +141,7 @@ pub(super) fn prepare(
         // "no hace falta enviar más recordatorios, el viernes les pago" is polite, not an
         // opt-out.
         Cue::Stop if soft_request(c) => false,
+        Cue::Dispute | Cue::DisputeWeak if conditional(c) => false,
         Cue::PaidProof => {
             !(promised
                 && matches!(

@@ -85,8 +85,12 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         .enumerate()
         .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
         .filter(|(_, m)| !m.weak || in_promise(m.start))
+        // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked.
         .filter(|(_, m)| {
-            !is_blocked(m.start) || f.toks.get(m.start).is_some_and(|t| t.text == "hasta")
+            !is_blocked(m.start)
+                || m.preferred
+                || m.from_on
+                || f.toks.get(m.start).is_some_and(|t| t.text == "hasta")
         })
         .map(|(i, _)| i)
         .collect()

@@ -17,14 +17,17 @@ struct ClauseDays {
     future: Vec<bool>,
     /// The same, and not a weak "ahora".
     future_firm: Vec<bool>,
+    /// A future day other than "hoy": "pagamos hoy" may be done or still to do.
+    future_not_today: Vec<bool>,
 }
 
 impl ClauseDays {
-    fn of(n_clauses: usize, clause: &[usize], dates: &[DateMention]) -> Self {
+    fn of(toks: &[Token<'_>], n_clauses: usize, clause: &[usize], dates: &[DateMention]) -> Self {
         let mut d = Self {
             past: vec![false; n_clauses],
             future: vec![false; n_clauses],
             future_firm: vec![false; n_clauses],
+            future_not_today: vec![false; n_clauses],
         };
         for m in dates {
             let Some(&c) = clause.get(m.start) else {
@@ -37,6 +40,7 @@ impl ClauseDays {
             let future = m.is_future_day() && m.rolled_days_ago.is_none();
             d.future[c] |= future;
             d.future_firm[c] |= future && !m.weak;
+            d.future_not_today[c] |= future && toks.get(m.start).is_some_and(|t| t.text != "hoy");
         }
         d
     }
@@ -58,7 +62,7 @@ pub(crate) fn statements(
     dates: &[DateMention],
 ) -> Vec<Statement> {
     let n_clauses = clause.last().map_or(0, |c| c + 1).max(is_question.len());
-    let days = ClauseDays::of(n_clauses, clause, dates);
+    let days = ClauseDays::of(toks, n_clauses, clause, dates);
     (0..toks.len())
         .filter_map(|i| statement_at(toks, clause, is_question, &days, i))
         .collect()
@@ -80,6 +84,11 @@ fn statement_at(
     let prev = if i > 0 { w(i - 1) } else { "" };
     // "pagó", "depositó": the accent tells the preterite from "pago", "deposito".
     if tense == Tense::Present && t.accent_final {
+        tense = Tense::Past;
+    }
+    // "ya se pago", "se mando el deposito": after an impersonal "se", the -o form is the
+    // preterite typed without its accent ("se lo pago" has "lo" in between).
+    if tense == Tense::Present && t.text.ends_with('o') && i > 0 && toks[i - 1].text == "se" {
         tense = Tense::Past;
     }
     // "ya está en proceso", "en trámite": after "en" the form is a noun.
@@ -193,7 +202,7 @@ fn classify(
             if ya || at(&days.past) {
                 StatementKind::Paid
             } else {
-                return Some((StatementKind::Promise, false, !at(&days.future)));
+                return Some((StatementKind::Promise, false, !at(&days.future_not_today)));
             }
         }
         Tense::Participle => participle_kind(prev, around, at(&days.future_firm)),

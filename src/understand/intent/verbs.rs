@@ -174,7 +174,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
 });
 
 /// Nouns that make "hacer/enviar/pasar" mean paying.
-pub(super) const MONEY_NOUNS: [&str; 38] = [
+pub(crate) const MONEY_NOUNS: [&str; 38] = [
     "pago",
     "pagos",
     "transferencia",

@@ -73,7 +73,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "cobro|cargo indebido"),
     (
         Cue::Dispute,
-        "cobrado|cobraron|cobran|cobrando|cobra|cobro de mas",
+        "cobrado|cobraron|cobran|cobrando|cobra|cobro|cobraste|cobrasteis|facturaste|cobrais de mas",
     ),
     (Cue::Dispute, "no es|fue lo acordado|pactado|presupuestado"),
     (Cue::Dispute, "lo acordado|pactado era|fue|fueron"),
@@ -226,11 +226,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "cobrando|cobraron|cobran|cobra|cobro|cobrado|facturando|facturaron|facturado|cargaron|cargando|pidiendo|piden|piden mas de lo ?que acordado|pactado|convenido|presupuestado|debido|correcto|acordamos|pactamos|quedamos|hablamos|corresponde|debo|debemos|cotizado",
+        "cobrando|cobraron|cobran|cobra|cobro|cobrado|facturando|facturaron|facturado|cargaron|cargando|pidiendo|piden|cobraste|cobrasteis mas de lo ?que ?se acordado|pactado|convenido|presupuestado|debido|correcto|acordamos|pactamos|quedamos|hablamos|corresponde|debo|debemos|cotizado|acordo|pacto|convino|cotizo|quedo|dijo|dijeron",
     ),
     (
         Cue::Dispute,
-        "precio|importe|monto|total|cantidad|cifra|valor|tarifa|presupuesto acordado|acordada|pactado|pactada|convenido|convenida|presupuestado|presupuestada|cotizado|cotizada|correcto|correcta|real|original|inicial era|eran|fue|fueron|es",
+        "precio|importe|monto|total|cantidad|cifra|valor|tarifa|presupuesto acordado|acordada|pactado|pactada|convenido|convenida|presupuestado|presupuestada|cotizado|cotizada|correcto|correcta|real|original|inicial era|eran|fue|fueron",
     ),
     (
         Cue::Dispute,

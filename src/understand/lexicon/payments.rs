@@ -18,7 +18,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Plan, "pagos|pago|abono|abonos parciales|parcial"),
     (
         Cue::Plan,
-        "en dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|partes|veces|meses|plazos",
+        "en dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|partes|veces|meses|plazos|exhibiciones",
     ),
     (Cue::Plan, "mas tiempo|plazo"),
     (Cue::Plan, "un|otro|nuevo plazo"),
@@ -41,7 +41,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Plan, "poco a poco"),
     (
         Cue::Plan,
-        "dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|cuotas|plazos|abonos|mensualidades|partes",
+        "dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|cuotas|plazos|abonos|mensualidades|partes|exhibiciones",
     ),
     (
         Cue::Plan,

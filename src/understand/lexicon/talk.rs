@@ -43,7 +43,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Mexican "favor de no ...", "no enviar más".
     (
         Cue::Stop,
-        "favor de no enviar|mandar|escribir|contactar|llamar|molestar|insistir|seguir",
+        "favor de no enviar|mandar|escribir|contactar|llamar|molestar|insistir|seguir|volver",
+    ),
+    (
+        Cue::Stop,
+        "basta|suficiente de mensajes|correos|recordatorios|llamadas|avisos|emails|mails|whatsapps|notificaciones",
     ),
     (
         Cue::Stop,
@@ -248,6 +252,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // On its way: paid unless a payment verb promises it ("le transfiero hoy, debería verse
     // reflejado mañana"). "Se verá reflejado el jueves" alone stays a promise.
     (Cue::InTransit, "en camino|transito|proceso|tramite"),
+    (Cue::InTransit, "va|van|iba para|pa alla|alli|aca"),
+    (
+        Cue::PaidProof,
+        "salio|salieron ?ya ?el|la|los|las|su|tu|mi|nuestro|nuestra pago|transferencia|deposito|dinero|spei|abono|ingreso|cheque|giro|bizum|lana|pagos",
+    ),
     (
         Cue::InTransit,
         "en reflejarse|acreditarse|verse|aparecer|reflejar|acreditar",
