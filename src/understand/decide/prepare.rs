@@ -97,11 +97,13 @@ pub(super) fn prepare(
         || cues.iter().any(|c| c.cue == Cue::PaidProof);
     let money_near = |c: &CueHit| {
         let here = clause_of(c.start);
+        let near = |k: usize| k == here || k + 1 == here;
         paid_said
+            || stmts.iter().any(|s| !s.negated && near(s.clause))
             || toks
                 .iter()
                 .zip(clause)
-                .any(|(t, k)| (*k == here || *k + 1 == here) && MONEY_NOUNS.contains(&t.text))
+                .any(|(t, k)| near(*k) && MONEY_NOUNS.contains(&t.text))
     };
     // "si el importe no es correcto, le aviso": a condition, not a complaint.
     let conditional = |c: &CueHit| {
@@ -136,7 +138,23 @@ pub(super) fn prepare(
         }
     }
     turn_down_days_after_cant_pay(toks, clause, cues, dates);
+    // "La transferencia salió ayer, mañana la tendrán": arrival after a payment that left.
+    let first_paid = stmts
+        .iter()
+        .filter(|s| s.kind == StatementKind::Paid && !s.negated)
+        .map(|s| s.end)
+        .chain(
+            cues.iter()
+                .filter(|c| c.cue == Cue::PaidProof)
+                .map(|c| c.end),
+        )
+        .min();
+    let arrival_after_paid = |c: &CueHit| {
+        first_paid.is_some_and(|p| p <= c.start)
+            && (c.start..c.end).any(|i| ARRIVAL_WORDS.contains(&word(i)))
+    };
     cues.retain(|c| match c.cue {
+        Cue::PromisePhrase if arrival_after_paid(c) => false,
         Cue::Incorrect | Cue::InTransit | Cue::Departs => false,
         // "no hace falta enviar más recordatorios, el viernes les pago" is polite, not an
         // opt-out.
@@ -235,6 +253,26 @@ fn names_an_amount(toks: &[Token<'_>], clause: &[usize], at: usize) -> bool {
         .any(|(t, _)| t.is_num() || AMOUNT_WORDS.contains(&t.text))
 }
 
+/// Words of a payment arriving ("la tendrán", "le llega", "te cae"), not being made.
+const ARRIVAL_WORDS: [&str; 16] = [
+    "tendra",
+    "tendran",
+    "tendras",
+    "tendreis",
+    "tendria",
+    "tendrian",
+    "llega",
+    "llegara",
+    "llegaran",
+    "cae",
+    "caera",
+    "entra",
+    "entrara",
+    "recibira",
+    "recibiran",
+    "vera",
+];
+
 /// "estamos en proceso de pagar": the payment has not left.
 fn in_process_of(toks: &[Token<'_>], c: &CueHit) -> bool {
     toks.get(c.start).is_some_and(|t| t.text == "en")
@@ -256,8 +294,28 @@ fn turn_down_days_after_cant_pay(
         if c.cue != Cue::CantPay {
             return true;
         }
+        // "no puedo pagar el viernes", "no voy a poder pagarle el lunes".
+        let object_gap = |m: &DateMention| {
+            (c.end..m.start).all(|i| {
+                toks.get(i).is_some_and(|t| {
+                    matches!(
+                        t.text,
+                        "pagar"
+                            | "abonar"
+                            | "transferir"
+                            | "depositar"
+                            | "le"
+                            | "te"
+                            | "les"
+                            | "lo"
+                    )
+                })
+            })
+        };
         let Some(k) = dates.iter().position(|m| {
-            m.start == c.end
+            m.start >= c.end
+                && m.start <= c.end + 2
+                && object_gap(m)
                 && m.is_future_day()
                 && !m.negated
                 && !toks

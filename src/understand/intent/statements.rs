@@ -40,7 +40,10 @@ impl ClauseDays {
             let future = m.is_future_day() && m.rolled_days_ago.is_none();
             d.future[c] |= future;
             d.future_firm[c] |= future && !m.weak;
-            d.future_not_today[c] |= future && toks.get(m.start).is_some_and(|t| t.text != "hoy");
+            let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+            let today = w(m.start) == "hoy"
+                || (w(m.start) == "esta" && matches!(w(m.start + 1), "manana" | "tarde"));
+            d.future_not_today[c] |= future && !today;
         }
         d
     }

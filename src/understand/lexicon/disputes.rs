@@ -226,7 +226,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "cobrando|cobraron|cobran|cobra|cobro|cobrado|facturando|facturaron|facturado|cargaron|cargando|pidiendo|piden|cobraste|cobrasteis mas de lo ?que ?se acordado|pactado|convenido|presupuestado|debido|correcto|acordamos|pactamos|quedamos|hablamos|corresponde|debo|debemos|cotizado|acordo|pacto|convino|cotizo|quedo|dijo|dijeron",
+        "cobrando|cobraron|cobran|cobra|cobro|cobrado|facturando|facturaron|facturado|cargaron|cargando|pidiendo|piden|cobraste|cobrasteis mas de lo ?que ?se ?habiamos|hemos|habia|habian|habiais acordado|presupuesto|quedado|hablado|pactado|convenido|presupuestado|debido|correcto|acordamos|pactamos|quedamos|hablamos|corresponde|debo|debemos|cotizado|acordo|pacto|convino|cotizo|quedo|dijo|dijeron",
     ),
     (
         Cue::Dispute,
