@@ -123,6 +123,19 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     } else {
         cands.iter().collect()
     };
+    // "El viernes le hago el ingreso, se verá reflejado el lunes": the day the client pays,
+    // not the day the bank shows it, when both are named.
+    let arrival = |m: &DateMention| {
+        let near = m.start.saturating_sub(3)..m.end + 3;
+        near.filter(|i| *i < m.start || *i >= m.end)
+            .any(|i| f.toks.get(i).is_some_and(|t| ARRIVAL.contains(&t.text)))
+    };
+    let paid_on: Vec<&&DateMention> = pool.iter().copied().filter(|m| !arrival(m)).collect();
+    let pool = if paid_on.is_empty() || paid_on.len() == pool.len() {
+        pool
+    } else {
+        paid_on
+    };
     let chosen = if first { pool.first() } else { pool.last() };
     if let Some(m) = chosen {
         let mut m: &DateMention = m;
@@ -173,3 +186,25 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
         d.confidence = Confidence::Medium;
     }
 }
+
+/// Words of money showing up on the creditor's side ("se verá reflejado el lunes", "le
+/// llega el 15"), as opposed to the day the client pays.
+const ARRIVAL: [&str; 17] = [
+    "reflejado",
+    "reflejada",
+    "reflejarse",
+    "refleja",
+    "reflejara",
+    "acredita",
+    "acreditara",
+    "acreditado",
+    "ves",
+    "vera",
+    "veras",
+    "llega",
+    "llegara",
+    "llegaran",
+    "cae",
+    "caera",
+    "aparece",
+];

@@ -33,7 +33,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Stop,
-        "quitenme|saquenme|eliminenme|borrenme de ?la|su|sus lista|listas|base",
+        "quitenme|saquenme|eliminenme|borrenme|quitame|sacame|borrame de ?la|su|sus|tu|tus lista|listas|base|envios|correos|contactos|mailing|sistema",
     ),
     (
         Cue::Stop,
