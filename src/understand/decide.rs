@@ -15,11 +15,13 @@ use crate::understand::{Confidence, Reading};
 
 mod prepare;
 mod promise;
+mod shares;
 mod signals;
 
 use signals::Signals;
 
 use promise::{bare_date_promise, candidates, promise_details};
+use shares::split;
 
 /// The auto-reply phrase that decides, if any: one strong phrase or two distinct weak ones.
 pub(crate) fn auto_reply_cue(cues: &[CueHit]) -> Option<CueHit> {
@@ -158,6 +160,7 @@ pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Readi
     let amounts = amount::find_amounts(toks, &taken);
     let (clause, is_question) = intent::clauses(toks);
     let mut cues = lexicon::find_cues(toks);
+    shares::asked_shares(&amounts, &clause, &is_question, &mut cues);
     let mut dates = dates;
     let mut stmts = intent::statements(toks, &clause, &is_question, &dates);
     prepare::prepare(
@@ -466,27 +469,6 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         d.ambiguous = true;
     }
     true
-}
-
-/// "50% ahora y 50% en 30 días", "un tercio ya y el resto en enero": two shares of the
-/// balance, at least one a fraction, are instalments.
-fn split(f: &Found<'_, '_>) -> Option<CueHit> {
-    let mut shares = f.amounts.iter().filter(|a| {
-        matches!(
-            a.amount,
-            PromisedAmount::Fraction { .. } | PromisedAmount::Remainder
-        )
-    });
-    let first = shares.next()?;
-    let second = shares.next()?;
-    let fraction = [first, second]
-        .iter()
-        .any(|a| matches!(a.amount, PromisedAmount::Fraction { .. }));
-    fraction.then_some(CueHit {
-        cue: Cue::Partial,
-        start: first.start,
-        end: first.end,
-    })
 }
 
 fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {

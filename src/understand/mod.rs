@@ -87,6 +87,18 @@
 //! the day the client moves the payment to ("lo dejamos para el 22", "que sea el jueves",
 //! "mejor el viernes", "sino el lunes") is. "el viernes no, mejor el lunes" → Monday.
 //!
+//! A refusal with "hasta" or "antes" is a promise from that day on: "hasta el lunes no
+//! tengo", "no puedo hasta el 25", "no será antes del 10" → that day (a period keeps its
+//! range: "hasta la semana que viene no puedo" → next week). "Hasta el lunes no puedo mirarlo"
+//! is about something else and promises nothing.
+//!
+//! **Paid or promised: tense decides.** What has left is paid: "ya salió la transferencia",
+//! "el pago va en camino", "está en trámite", "debería verse reflejado mañana", "tarda un día
+//! en reflejarse" (with money words or a payment nearby; "el pedido va en camino" is not
+//! money). What leaves on a day to come is a promise: "sale el jueves", "tu dinero va para
+//! allá el lunes". When the client names the day they pay and the day the bank shows it, the
+//! first is promised ("el viernes le hago el ingreso, se verá reflejado el lunes").
+//!
 //! **Conditions.** An explicit day wins over the event it depends on ("el 10, que es cuando
 //! cobramos" → the 10th); an event alone ("en cuanto nos paguen") is a promise without a
 //! date. "Me pagan el 15" is the client's income, not a promise.
@@ -94,7 +106,13 @@
 //! **Plans.** A stated schedule ("le pago 300 el viernes y el resto el 15") promises its first
 //! dated payment; a request ("¿podría pagar 300 este mes y el resto en febrero?", "les
 //! propongo...") names no promised day, except a request for time until one day ("¿me puede
-//! esperar hasta el 15?").
+//! esperar hasta el 15?"). Two shares of the balance, one a fraction ("50% ahora y 50% en
+//! 30 días", "mitad ahora y mitad en enero", "un tercio ya y el resto...") are a plan.
+//!
+//! **Disputes and opt-outs halt reminders**, so they need clear words: "no es correcto"
+//! counts only in a sentence naming an amount, a price or the invoice's data, and never
+//! after "si"; "no hace falta que me recuerde / enviar más avisos" is politeness, not an
+//! opt-out, so the promise next to it decides.
 //!
 //! **Never a promise.** Auto-replies (by text: "Respuesta automática", "Out of office",
 //! "Estaré ausente hasta el...", "Este buzón no se atiende"...; one such phrase is enough when
