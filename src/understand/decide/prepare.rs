@@ -2,9 +2,11 @@
 //! a rescheduling moves a payment to. Every pass is linear in the number of tokens.
 
 use crate::understand::dates::DateMention;
-use crate::understand::intent::{MONEY_NOUNS, Statement, StatementKind};
+use crate::understand::intent::{Statement, StatementKind};
 use crate::understand::lexicon::{Cue, CueHit};
 use crate::understand::normalise::Token;
+
+mod reread;
 
 /// Adjusts cues, statements and dates in place; see the comments on each rule.
 pub(super) fn prepare(
@@ -82,84 +84,8 @@ pub(super) fn prepare(
         (c.start..c.end).all(|i| in_date.get(i) == Some(&true))
             && (c.start..c.end).any(|i| word(i) == "plazo")
     };
-    let firm_promise = stmts
-        .iter()
-        .any(|s| s.kind == StatementKind::Promise && !s.negated && !s.guessed && !s.hedged);
-    let future_day_at = |i: usize| {
-        dates
-            .iter()
-            .any(|m| m.start == i && m.is_future_day() && !m.negated)
-    };
-    // "el pedido va en camino" is not about the money; "ya le pagué, va en camino" is.
-    let paid_said = stmts
-        .iter()
-        .any(|s| s.kind == StatementKind::Paid && !s.negated)
-        || cues.iter().any(|c| c.cue == Cue::PaidProof);
-    let money_near = |c: &CueHit| {
-        let here = clause_of(c.start);
-        let near = |k: usize| k == here || k + 1 == here;
-        paid_said
-            || stmts.iter().any(|s| !s.negated && near(s.clause))
-            || toks
-                .iter()
-                .zip(clause)
-                .any(|(t, k)| near(*k) && MONEY_NOUNS.contains(&t.text))
-    };
-    // "si el importe no es correcto, le aviso": a condition, not a complaint.
-    let conditional = |c: &CueHit| {
-        (c.start.saturating_sub(4)..c.start)
-            .any(|i| clause_of(i) == clause_of(c.start) && word(i) == "si")
-    };
-    let soft_request = |c: &CueHit| {
-        (c.start.saturating_sub(4)..c.start)
-            .any(|i| clause_of(i) == clause_of(c.start) && matches!(word(i), "falta" | "necesario"))
-    };
-    for c in cues.iter_mut() {
-        match c.cue {
-            Cue::Incorrect if names_an_amount(toks, clause, c.start) && !conditional(c) => {
-                c.cue = Cue::Dispute;
-            }
-            // "tu dinero va para allá el lunes": on its way on a day still to come.
-            Cue::InTransit if future_day_at(c.end) && word(c.end) != "hoy" => {
-                c.cue = Cue::PromisePhrase;
-            }
-            // "ya está en proceso, debería verse reflejado mañana": the payment has left.
-            Cue::InTransit
-                if !firm_promise
-                    && money_near(c)
-                    && !in_process_of(toks, c)
-                    && word(c.end) != "a" =>
-            {
-                c.cue = Cue::PaidProof;
-            }
-            // "sale el jueves": a promise for that day.
-            Cue::Departs if future_day_at(c.end) => c.cue = Cue::PromisePhrase,
-            _ => {}
-        }
-    }
-    turn_down_days_after_cant_pay(toks, clause, cues, dates);
-    // "La transferencia salió ayer, mañana la tendrán": arrival after a payment that left.
-    let first_paid = stmts
-        .iter()
-        .filter(|s| s.kind == StatementKind::Paid && !s.negated)
-        .map(|s| s.end)
-        .chain(
-            cues.iter()
-                .filter(|c| c.cue == Cue::PaidProof)
-                .map(|c| c.end),
-        )
-        .min();
-    let arrival_after_paid = |c: &CueHit| {
-        first_paid.is_some_and(|p| p <= c.start)
-            && (c.start..c.end).any(|i| ARRIVAL_WORDS.contains(&word(i)))
-    };
+    reread::reread(toks, clause, stmts, cues, dates);
     cues.retain(|c| match c.cue {
-        Cue::PromisePhrase if arrival_after_paid(c) => false,
-        Cue::Incorrect | Cue::InTransit | Cue::Departs => false,
-        // "no hace falta enviar más recordatorios, el viernes les pago" is polite, not an
-        // opt-out.
-        Cue::Stop if soft_request(c) => false,
-        Cue::Dispute | Cue::DisputeWeak if conditional(c) => false,
         Cue::PaidProof => {
             !(promised
                 && matches!(
@@ -213,123 +139,5 @@ fn mark_rescheduled(
             }
             None => false,
         }
-    });
-}
-
-/// Words that make "no es correcto" a dispute about the amount, the price or the invoice.
-const AMOUNT_WORDS: [&str; 24] = [
-    "importe",
-    "monto",
-    "precio",
-    "total",
-    "cantidad",
-    "cifra",
-    "cobro",
-    "cargo",
-    "valor",
-    "suma",
-    "factura",
-    "tarifa",
-    "saldo",
-    "presupuesto",
-    "euros",
-    "pesos",
-    "€",
-    "$",
-    "rfc",
-    "nif",
-    "cif",
-    "acordado",
-    "pactado",
-    "quedamos",
-];
-
-/// True when the sentence of token `at` names an amount, a price or a number.
-fn names_an_amount(toks: &[Token<'_>], clause: &[usize], at: usize) -> bool {
-    let c = clause.get(at).copied();
-    toks.iter()
-        .zip(clause)
-        .filter(|(_, k)| Some(**k) == c)
-        .any(|(t, _)| t.is_num() || AMOUNT_WORDS.contains(&t.text))
-}
-
-/// Words of a payment arriving ("la tendrán", "le llega", "te cae"), not being made.
-const ARRIVAL_WORDS: [&str; 16] = [
-    "tendra",
-    "tendran",
-    "tendras",
-    "tendreis",
-    "tendria",
-    "tendrian",
-    "llega",
-    "llegara",
-    "llegaran",
-    "cae",
-    "caera",
-    "entra",
-    "entrara",
-    "recibira",
-    "recibiran",
-    "vera",
-];
-
-/// "estamos en proceso de pagar": the payment has not left.
-fn in_process_of(toks: &[Token<'_>], c: &CueHit) -> bool {
-    toks.get(c.start).is_some_and(|t| t.text == "en")
-        && toks
-            .get(c.end)
-            .is_some_and(|t| matches!(t.text, "de" | "para"))
-}
-
-/// "No puedo pagar el viernes, mejor el lunes": when another day follows, the impossibility
-/// is the first day's, not the debt's; that day is turned down and the cue dropped.
-fn turn_down_days_after_cant_pay(
-    toks: &[Token<'_>],
-    clause: &[usize],
-    cues: &mut Vec<CueHit>,
-    dates: &mut [DateMention],
-) {
-    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
-    cues.retain(|c| {
-        if c.cue != Cue::CantPay {
-            return true;
-        }
-        // "no puedo pagar el viernes", "no voy a poder pagarle el lunes".
-        let object_gap = |m: &DateMention| {
-            (c.end..m.start).all(|i| {
-                toks.get(i).is_some_and(|t| {
-                    matches!(
-                        t.text,
-                        "pagar"
-                            | "abonar"
-                            | "transferir"
-                            | "depositar"
-                            | "le"
-                            | "te"
-                            | "les"
-                            | "lo"
-                    )
-                })
-            })
-        };
-        let Some(k) = dates.iter().position(|m| {
-            m.start >= c.end
-                && m.start <= c.end + 2
-                && object_gap(m)
-                && m.is_future_day()
-                && !m.negated
-                && !toks
-                    .get(m.start)
-                    .is_some_and(|t| matches!(t.text, "hasta" | "antes" | "despues"))
-        }) else {
-            return true;
-        };
-        let other = dates[k + 1..].iter().any(|m| {
-            m.is_future_day() && !m.negated && clause_of(m.start) <= clause_of(c.start) + 1
-        });
-        if other {
-            dates[k].negated = true;
-        }
-        !other
     });
 }
