@@ -316,6 +316,10 @@ impl Parser<'_, '_> {
                 m.past = true;
                 return Some(m);
             }
+            // "por ahora", "hasta ahora": for the time being, not a day.
+            "ahora" | "ahorita" if i > 0 && matches!(self.w(i - 1), "por" | "hasta") => {
+                return None;
+            }
             "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
             | "inmediatamente" => {
                 let mut end = i + 1;

@@ -231,7 +231,8 @@ const ALWAYS_REFERENCE: [&str; 17] = [
 
 /// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
 /// around a day, they make it the first day the client can pay.
-const PAY_ABILITY: [&str; 52] = [
+const PAY_ABILITY: [&str; 53] = [
+    "posible",
     "puedo",
     "podemos",
     "podre",

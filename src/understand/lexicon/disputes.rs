@@ -193,7 +193,15 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "en mal estado"),
     (
         Cue::Dispute,
-        "cancelamos|cancele|rescindimos|rescindi|anulamos|anule|dimos|di ?de ?baja el|la contrato|servicio|suscripcion|pedido|poliza|orden",
+        "cancelamos|cancele|rescindimos|rescindi|anulamos|anule el|la contrato|servicio|suscripcion|pedido|poliza|orden",
+    ),
+    (
+        Cue::Dispute,
+        "servicio|suscripcion|contrato|pedido|producto|orden|linea que ?ya cancele|cancelamos|anule|anulamos|devolvi|devolvimos|rescindi|rescindimos",
+    ),
+    (
+        Cue::Dispute,
+        "dimos|di|dio de baja el|la contrato|servicio|suscripcion|pedido|poliza|orden",
     ),
     (
         Cue::Dispute,

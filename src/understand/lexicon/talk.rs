@@ -247,7 +247,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PaidProof,
-        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|spei|bizum|lana|fondos|transfer salio|salieron",
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|spei|bizum|lana|fondos|transfer ?ya salio|salieron",
     ),
     // On its way: paid unless a payment verb promises it ("le transfiero hoy, debería verse
     // reflejado mañana"). "Se verá reflejado el jueves" alone stays a promise.
