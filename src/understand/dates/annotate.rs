@@ -21,9 +21,15 @@ impl Parser<'_, '_> {
     /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
     /// a day rule it out (up to a comma or the end of the clause).
     fn ruled_out_after(&self, end: usize) -> bool {
+        // "el lunes porque el viernes no puedo": a reason starts a new part.
         let words: Vec<&str> = (end..end + 5)
             .map(|i| self.w(i))
-            .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
+            .take_while(|w| {
+                !matches!(
+                    *w,
+                    "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino" | "porque" | "pues" | "ya"
+                )
+            })
             .collect();
         words.contains(&"imposible")
             || words.windows(2).any(|p| {
@@ -94,6 +100,13 @@ impl Parser<'_, '_> {
             {
                 m.negated = false;
                 m.from_on = true;
+            } else if head == "antes" && self.cannot_pay_after(m.end) {
+                // "antes del 15 no puedo": from the 15th, not the day before it.
+                m.negated = false;
+                m.from_on = true;
+                if !m.period {
+                    m.date = m.date.map(|d| crate::understand::calendar::add_days(d, 1));
+                }
             }
             if matches!(after, "pasado" | "pasada") {
                 m.past = true;

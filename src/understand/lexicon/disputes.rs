@@ -230,7 +230,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // The amount or price is not the agreed one.
     (
         Cue::Incorrect,
-        "no es|son|esta|estan|era|eran ?el|la|lo|los|las correcto|correcta|correctos|correctas|exacto|exacta",
+        "no es|son|esta|estan|era|eran ?el|la|lo|los|las correcto|correcta|correctos|correctas|exacto|exacta|acordado|acordada|pactado|pactada|convenido|convenida|presupuestado|presupuestada|cotizado|cotizada",
     ),
     (
         Cue::Dispute,

@@ -7,7 +7,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Opt-out.
     (
         Cue::Stop,
-        "no me|nos escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas",
+        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas",
     ),
     (
         Cue::Stop,
@@ -43,7 +43,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Mexican "favor de no ...", "no enviar más".
     (
         Cue::Stop,
-        "favor de no enviar|mandar|escribir|contactar|llamar|molestar|insistir|seguir|volver",
+        "favor de ?ya no enviar|mandar|escribir|contactar|llamar|molestar|insistir|seguir|volver",
     ),
     (
         Cue::Stop,

@@ -56,7 +56,7 @@ pub(super) fn reread(
                 c.cue = Cue::Dispute;
             }
             // "tu dinero va para allá el lunes": on its way on a day still to come.
-            Cue::InTransit if future_day_at(c.end) && word(c.end) != "hoy" => {
+            Cue::InTransit if future_day_at(c.end) && word(c.end) != "hoy" && !paid_said => {
                 c.cue = Cue::PromisePhrase;
             }
             // "ya está en proceso, debería verse reflejado mañana": the payment has left.
