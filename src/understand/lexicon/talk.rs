@@ -43,7 +43,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Mexican "favor de no ...", "no enviar más".
     (
         Cue::Stop,
-        "favor de ?ya no enviar|mandar|escribir|contactar|llamar|molestar|insistir|seguir|volver",
+        "favor de ?ya no escribir|contactar|llamar|molestar|insistir|seguir|volver",
+    ),
+    (
+        Cue::Stop,
+        "favor de ?ya no enviar|mandar ?me|nos ?mas recordatorios|mensajes|correos|avisos|emails|mails|notificaciones|whatsapps|cobros|comunicaciones|requerimientos|sms|nada",
     ),
     (
         Cue::Stop,
@@ -51,7 +55,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Stop,
-        "no enviar|mandar|escribir|contactar|llamar|molestar ?me|nos|le|les mas",
+        "no enviar|mandar|escribir|contactar|llamar|molestar ?me|nos|le|les mas recordatorios|mensajes|correos|avisos|emails|mails|notificaciones|whatsapps|cobros|comunicaciones|requerimientos|sms",
     ),
     (
         Cue::Stop,

@@ -131,10 +131,21 @@ const AMOUNT_WORDS: [&str; 24] = [
 /// True when the sentence of token `at` names an amount, a price or a number.
 fn names_an_amount(toks: &[Token<'_>], clause: &[usize], at: usize) -> bool {
     let c = clause.get(at).copied();
-    toks.iter()
+    let mut words = toks
+        .iter()
         .zip(clause)
         .filter(|(_, k)| Some(**k) == c)
-        .any(|(t, _)| t.is_num() || AMOUNT_WORDS.contains(&t.text))
+        .map(|(t, _)| t);
+    // "el IBAN 1234 no es correcto" is about our bank details, not the amount.
+    let bank = [
+        "cuenta", "iban", "clabe", "cbu", "alias", "swift", "telefono", "correo",
+    ];
+    let (mut amount, mut about_bank) = (false, false);
+    for t in words.by_ref() {
+        amount |= t.is_num() || AMOUNT_WORDS.contains(&t.text);
+        about_bank |= bank.contains(&t.text);
+    }
+    amount && !about_bank
 }
 
 /// Words of a payment arriving ("la tendrán", "le llega", "te cae"), not being made.
