@@ -39,6 +39,9 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Plan, "dias|semana|periodo de gracia"),
     (Cue::Plan, "dar ?me|nos un|mas tiempo|plazo"),
     (Cue::Plan, "poco a poco"),
+    // "50 y 50", "mitad y mitad": two halves.
+    (Cue::Plan, "50|cincuenta y|/ 50|cincuenta"),
+    (Cue::Plan, "mitad y mitad"),
     (
         Cue::Plan,
         "dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|cuotas|plazos|abonos|mensualidades|partes|exhibiciones",

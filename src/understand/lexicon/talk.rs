@@ -47,6 +47,10 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Stop,
+        "favor de ?ya no estar|andar mandando|enviando|escribiendo|llamando|molestando|marcando",
+    ),
+    (
+        Cue::Stop,
         "favor de ?ya no enviar|mandar ?me|nos ?mas recordatorios|mensajes|correos|avisos|emails|mails|notificaciones|whatsapps|cobros|comunicaciones|requerimientos|sms|nada",
     ),
     (
@@ -231,7 +235,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "caigo|caemos|caere|caeremos con ?la|el lana|plata|dinero|pago|feria",
+        "caigo|caemos|caere|caeremos con ?la|el|su|tu lana|plata|dinero|pago|feria|varo",
     ),
     (
         Cue::PromisePhrase,
