@@ -409,3 +409,71 @@ async fn a_strangers_chat_cannot_act_on_another_clients_invoice() {
             .contains("Bodegas Norte")
     );
 }
+
+/// A photo or a PDF from a client (a payment receipt, usually): the file is forwarded into the
+/// owner's chat after a line saying whose it is, with an event; without words the client is
+/// told who will look at it; a caption is read as any message (here, a payment claimed).
+#[tokio::test]
+async fn a_receipt_reaches_the_owner_and_its_caption_is_read() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let photo = w.bot.attach(ANA, "photo", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["attachment"]);
+    let told = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(
+        told["plain"],
+        "Gracias, hemos recibido la imagen. Se la pasamos a Lucía Martín para que la revise."
+    );
+    let line = w.bot.sent_to(OWNER).pop().unwrap();
+    assert_eq!(
+        line["plain"],
+        "Café La Latina ha enviado una imagen por Telegram; se la reenvío:"
+    );
+    let forwards = w.bot.forwards();
+    assert_eq!(forwards.len(), 1);
+    assert_eq!(
+        (&forwards[0]["chat_id"], &forwards[0]["from_chat_id"]),
+        (&json!(OWNER), &json!(ANA))
+    );
+    assert_eq!(forwards[0]["message_id"], json!(photo));
+    assert!(forwards[0]["message"]["photo"].is_array());
+    let events = w.events("telegram.attachment");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].client_id.as_deref(), Some("C1"));
+    assert!(
+        w.invoice("F-1").paid_claimed_on.is_none(),
+        "a photo alone claims nothing"
+    );
+
+    let answers_before = w.bot.sent_to(ANA).len();
+    let pdf = w.bot.attach(
+        ANA,
+        "document",
+        Some("Ya hice la transferencia, le adjunto el justificante"),
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert!(
+        w.invoice("F-1").paid_claimed_on.is_some(),
+        "the caption is read"
+    );
+    let forwards = w.bot.forwards();
+    assert_eq!(forwards.len(), 2);
+    assert_eq!(forwards[1]["message_id"], json!(pdf));
+    assert_eq!(
+        forwards[1]["message"]["caption"],
+        "Ya hice la transferencia, le adjunto el justificante"
+    );
+    let line = w.bot.sent_to(OWNER).pop().unwrap();
+    assert_eq!(
+        line["plain"],
+        "Café La Latina ha enviado el archivo «justificante.pdf» por Telegram; se lo reenvío:"
+    );
+    // Answered as words are (the acknowledgement goes through the outbox), not as a file.
+    let answers: Vec<_> = w.bot.sent_to(ANA).split_off(answers_before);
+    assert!(
+        answers
+            .iter()
+            .all(|a| !a["plain"].as_str().unwrap().contains("hemos recibido")),
+        "{answers:?}"
+    );
+}

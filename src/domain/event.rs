@@ -143,6 +143,8 @@ vocabulary! {
         TelegramStopWords => "telegram.stop_words",
         /// A vague promise: the bot asked for the date.
         TelegramAskedBack => "telegram.asked_back",
+        /// A client sent a photo or a file (a payment receipt, often): passed to the owner.
+        TelegramAttachment => "telegram.attachment",
     }
 }
 

@@ -34,7 +34,14 @@ pub(super) fn handle_message(
     if m.chat.kind != "private" {
         return Ok(h);
     }
-    let text = m.text.as_deref().unwrap_or("").trim();
+    // A photo or a file carries its words as a caption.
+    let text = m
+        .text
+        .as_deref()
+        .or(m.caption.as_deref())
+        .unwrap_or("")
+        .trim();
+    let attached = m.photo.is_some() || m.document.is_some();
     let (command, arg) = command_of(text);
     if command.as_deref() == Some("start") && !arg.is_empty() {
         let username = m.from.as_ref().and_then(|u| u.username.as_deref());
@@ -76,6 +83,10 @@ pub(super) fn handle_message(
             h.outcome = Outcome::UnknownCommand;
             h.actions.push(send(chat, greeting(env.config, &who), None));
         }
+        None if text.is_empty() && attached => {
+            h.outcome = Outcome::Attachment;
+            h.actions = attachment(tx, env, &who, m, false, now)?;
+        }
         None if text.is_empty() => {
             h.outcome = Outcome::NotText;
             h.actions.push(send(
@@ -92,10 +103,83 @@ pub(super) fn handle_message(
                 .transpose()?
                 .flatten();
             let external_id = format!("telegram:{chat}:{}", m.message_id);
-            return words(tx, env, &who, text, answering, &external_id, now);
+            let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
+            if attached {
+                // Its words are read as any; the photo or file itself goes to the owner.
+                read.actions
+                    .extend(attachment(tx, env, &who, m, true, now)?);
+            }
+            return Ok(read);
         }
     }
     Ok(h)
+}
+
+/// A photo or a file from a client (a payment receipt, often): an event, and the message
+/// forwarded into the owner's chat (`telegram.owner-chat-id`) after a line saying whose it is;
+/// unless `with_words` (its caption was read and answered as any message), the client is told
+/// who will look at it. Without an owner's chat no one could see it here: the client is asked
+/// to send it by email.
+fn attachment(
+    tx: &Connection,
+    env: &Env<'_>,
+    who: &Linked,
+    m: &Message,
+    with_words: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<Action>> {
+    let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    let file_name = m.document.as_ref().and_then(|d| d.file_name.clone());
+    event(
+        tx,
+        now,
+        EventKind::TelegramAttachment,
+        Some(&who.client.id),
+        json!({
+            "chat": who.chat, "message_id": m.message_id,
+            "kind": if m.photo.is_some() { "photo" } else { "document" },
+            "file_name": file_name, "passed_to_owner": owner.is_some(),
+        }),
+    )?;
+    // (what it is, for the owner; for the client; the pronoun that stands for it)
+    let (what, received, it) = match (&m.photo, &file_name) {
+        (Some(_), _) => ("una imagen".to_owned(), "la imagen", "la"),
+        (None, Some(name)) => (format!("el archivo «{}»", esc(name)), "el archivo", "lo"),
+        (None, None) => ("un archivo".to_owned(), "el archivo", "lo"),
+    };
+    let mut actions = Vec::new();
+    if let Some(owner) = owner {
+        actions.push(send(
+            owner,
+            format!(
+                "<b>{}</b> ha enviado {what} por Telegram; se {it} reenvío:",
+                esc(&who.client.name)
+            ),
+            None,
+        ));
+        actions.push(Action::Forward {
+            to: owner,
+            from: who.chat,
+            message_id: m.message_id,
+        });
+    }
+    if with_words {
+        return Ok(actions);
+    }
+    let reply = match owner {
+        Some(_) => format!(
+            "Gracias, hemos recibido {received}. Se {it} pasamos a {} para que {it} revise.",
+            esc(&env.config.business.contact_person)
+        ),
+        None => format!(
+            "Gracias. Por aquí solo puedo leer mensajes de texto: si es un justificante de pago, \
+             {} por correo a {}, por favor.",
+            who.u("envíelo", "envíalo"),
+            esc(&env.config.business.email)
+        ),
+    };
+    actions.push(send(who.chat, reply, None));
+    Ok(actions)
 }
 
 /// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").

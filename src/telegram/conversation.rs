@@ -42,6 +42,15 @@ pub enum Action {
         /// Buttons or ForceReply.
         markup: Option<Value>,
     },
+    /// `forwardMessage`: a client's photo or file, into the owner's chat.
+    Forward {
+        /// The owner's chat.
+        to: i64,
+        /// The client's chat.
+        from: i64,
+        /// The client's message.
+        message_id: i64,
+    },
     /// `answerCallbackQuery` with a short notice.
     Answer {
         /// The callback query.
@@ -88,8 +97,10 @@ crate::domain::vocabulary! {
         Listed => "listed",
         /// A chat that is not linked to any client.
         NotLinked => "not_linked",
-        /// A message without text (a photo, a sticker...).
+        /// A message without text (a sticker, a voice note...).
         NotText => "not_text",
+        /// A photo or a file without words: passed to the owner.
+        Attachment => "attachment",
         /// The owner's chat (alerts and the digest), not a client.
         Owner => "owner",
         /// A date button for a day already gone.

@@ -130,6 +130,15 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
                 .await
                 .with_context(|| format!("cannot answer chat {chat}"))?;
         }
+        Action::Forward {
+            to,
+            from,
+            message_id,
+        } => {
+            bot.forward_message(*to, *from, *message_id)
+                .await
+                .with_context(|| format!("cannot pass message {message_id} of chat {from} on"))?;
+        }
         Action::Answer { id, text } => {
             bot.answer_callback_query(id, text)
                 .await

@@ -37,7 +37,8 @@ BOT = {"id": 777000111, "is_bot": True, "first_name": "Cobros", "username": a.us
 lock = threading.Condition()
 state = {
     "next_update": 1000, "next_message": 1, "updates": [], "confirmed": {},
-    "sent": [], "calls": [], "answers": [], "edits": [], "faults": [], "blocked": set(),
+    "sent": [], "calls": [], "answers": [], "edits": [], "forwards": [], "faults": [],
+    "blocked": set(),
     "messages": {}, "callbacks": set(), "forced": [],
 }
 
@@ -198,6 +199,24 @@ def api(method, p):
                                   "plain": plain, "parse_mode": p.get("parse_mode"),
                                   "reply_markup": markup})
         return ok(msg)
+    if method == "forwardMessage":
+        if chat_id in state["blocked"]:
+            return err(403, "Forbidden: bot was blocked by the user")
+        source = state["messages"].get((int(p.get("from_chat_id", 0)), int(p.get("message_id", 0))))
+        if source is None:
+            return err(400, "Bad Request: message to forward not found")
+        with lock:
+            mid = state["next_message"]
+            state["next_message"] += 1
+            msg = {k: v for k, v in source.items() if k in ("text", "caption", "photo", "document")}
+            msg.update({"message_id": mid, "from": BOT, "chat": chat(chat_id),
+                        "date": int(time.time()),
+                        "forward_origin": {"type": "user", "sender_user": source["from"],
+                                           "date": source["date"]}})
+            state["messages"][(chat_id, mid)] = msg
+            state["forwards"].append({"chat_id": chat_id, "from_chat_id": source["chat"]["id"],
+                                      "message_id": source["message_id"], "message": msg})
+        return ok(msg)
     if method == "answerCallbackQuery":
         qid = p.get("callback_query_id")
         if qid not in state["callbacks"]:
@@ -244,6 +263,26 @@ def control(cmd, p):
             msg["reply_to_message"] = orig or {"message_id": int(p["reply_to_message_id"]),
                                                "chat": chat(cid), "date": 0}
         return {"update_id": push({"message": msg})}
+    if cmd == "attach":
+        # A photo (Telegram sends its sizes) or a document, with an optional caption.
+        cid = int(p["chat_id"])
+        n = state["next_update"]
+        msg = {"message_id": 100000 + n, "from": user(cid), "chat": chat(cid),
+               "date": int(time.time())}
+        if p.get("kind") == "photo":
+            msg["photo"] = [{"file_id": f"ph{n}s", "file_unique_id": f"u{n}s", "width": 90,
+                             "height": 160, "file_size": 1500},
+                            {"file_id": f"ph{n}", "file_unique_id": f"u{n}", "width": 720,
+                             "height": 1280, "file_size": 98000}]
+        else:
+            msg["document"] = {"file_id": f"doc{n}", "file_unique_id": f"u{n}",
+                               "file_name": p.get("file_name", "justificante.pdf"),
+                               "mime_type": "application/pdf", "file_size": 45000}
+        if p.get("caption"):
+            msg["caption"] = p["caption"]
+        with lock:
+            state["messages"][(cid, msg["message_id"])] = msg
+        return {"update_id": push({"message": msg}), "message_id": msg["message_id"]}
     if cmd == "press":
         cid = int(p["chat_id"])
         qid = f"cb{state['next_update']}x{cid}"
@@ -281,7 +320,8 @@ def control(cmd, p):
     if cmd == "state":
         with lock:
             return {"sent": state["sent"], "calls": state["calls"], "answers": state["answers"],
-                    "edits": state["edits"], "pending": [u["update_id"] for u in state["updates"]]}
+                    "edits": state["edits"], "forwards": state["forwards"],
+                    "pending": [u["update_id"] for u in state["updates"]]}
     return {"error": "unknown control " + cmd}
 
 

@@ -125,6 +125,22 @@ impl FakeBotApi {
             .unwrap()
     }
 
+    /// The client sends a photo (`kind` "photo") or a PDF ("document"), with an optional
+    /// caption; returns the client's message id.
+    pub fn attach(&self, chat: i64, kind: &str, caption: Option<&str>) -> i64 {
+        self.control(
+            "attach",
+            json!({ "chat_id": chat, "kind": kind, "caption": caption }),
+        )["message_id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// What was forwarded, in order.
+    pub fn forwards(&self) -> Vec<Value> {
+        self.state()["forwards"].as_array().unwrap().clone()
+    }
+
     /// The client presses a button with `data` under our message `message_id`.
     pub fn press(&self, chat: i64, message_id: i64, data: &str) -> i64 {
         self.control(

@@ -118,8 +118,21 @@ pub struct Message {
     pub from: Option<User>,
     /// Text, for text messages.
     pub text: Option<String>,
+    /// The words under a photo or a file.
+    pub caption: Option<String>,
+    /// A photo (its sizes; only whether there is one is read).
+    pub photo: Option<Value>,
+    /// A file (a PDF receipt, say).
+    pub document: Option<Document>,
     /// The message this one replies to.
     pub reply_to_message: Option<Box<Message>>,
+}
+
+/// The parts of a Document read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Document {
+    /// The file's name, as the sender's device gave it.
+    pub file_name: Option<String>,
 }
 
 /// A press on an inline button.
@@ -268,6 +281,17 @@ impl Bot {
     }
 
     /// `editMessageReplyMarkup`: replaces (or with `None`, removes) a message's buttons.
+    /// `forwardMessage`: message `message_id` of chat `from` copied into chat `to`, as sent.
+    pub async fn forward_message(
+        &self,
+        to: i64,
+        from: i64,
+        message_id: i64,
+    ) -> Result<Value, ApiError> {
+        let params = json!({ "chat_id": to, "from_chat_id": from, "message_id": message_id });
+        self.call("forwardMessage", &params, Duration::ZERO).await
+    }
+
     pub async fn edit_message_reply_markup(
         &self,
         chat_id: i64,
