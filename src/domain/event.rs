@@ -194,7 +194,7 @@ mod tests {
 
     /// The strings the code wrote before the vocabulary was typed (grepped from every
     /// `events::append` call): old databases hold exactly these; kinds added since are added
-    /// here on purpose (`payment.repeated`, `payment.doubtful`).
+    /// here on purpose (`payment.repeated`, `payment.doubtful`, `telegram.attachment`).
     const KINDS_BEFORE: &[&str] = &[
         "bank.imported",
         "client.created",
@@ -241,6 +241,7 @@ mod tests {
         "reply.received",
         "reply.reclassified",
         "telegram.asked_back",
+        "telegram.attachment",
         "telegram.link_issued",
         "telegram.link_refused",
         "telegram.linked",
