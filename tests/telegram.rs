@@ -477,3 +477,25 @@ async fn a_receipt_reaches_the_owner_and_its_caption_is_read() {
         "{answers:?}"
     );
 }
+
+/// Without an owner's chat no one could see a photo sent to the bot: the client is asked to
+/// send it by email (in the client's usted or tú), and nothing is forwarded.
+#[tokio::test]
+async fn without_an_owners_chat_a_receipt_is_asked_for_by_email() {
+    let mut w = World::new();
+    w.config.telegram.as_mut().unwrap().owner_chat_id = None;
+    w.link("C1", ANA).await;
+    w.bot.attach(ANA, "photo", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["attachment"]);
+    let told = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(
+        told["plain"],
+        "Gracias. Por aquí solo puedo leer mensajes de texto: si es un justificante de pago, \
+         envíelo por correo a cobros@reformasprado.example, por favor."
+    );
+    assert!(w.bot.forwards().is_empty());
+    assert!(w.bot.sent_to(OWNER).is_empty());
+    let events = w.events("telegram.attachment");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].detail["passed_to_owner"], json!(false));
+}
