@@ -154,6 +154,23 @@ fn ack_promise_confirms_or_asks() {
     );
 }
 
+/// The acknowledgement of a plan request answers an asked delay ("necesito unos días más") as
+/// well as asked instalments: it says neither was proposed, only who will agree the dates.
+#[test]
+fn ack_plan_says_only_what_any_plan_request_asked() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "ack_plan");
+    for medium in [Medium::Email, Medium::Telegram] {
+        let text = r.render_message("ack_plan", medium, &ctx).unwrap().text;
+        assert!(
+            text.contains("Gracias por ponerse en contacto con nosotros sobre el pago de"),
+            "{text}"
+        );
+        assert!(text.contains("para acordar las fechas de pago"), "{text}");
+        assert!(!text.contains("en varios plazos"), "{text}");
+    }
+}
+
 #[test]
 fn broken_promise_is_mentioned_kindly() {
     let r = renderer();
