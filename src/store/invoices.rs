@@ -257,19 +257,19 @@ pub fn for_each_client_open(
     conn: &Connection,
     mut f: impl FnMut(Vec<Invoice>) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices INDEXED BY invoices_open_client
-         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY client_id, due_date, number"
-    ))?;
-    let mut rows = stmt.query([])?;
     let mut group: Vec<Invoice> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let inv = invoice_with_paid(r)?;
-        if group.first().is_some_and(|g| g.client_id != inv.client_id) {
-            f(std::mem::take(&mut group))?;
-        }
-        group.push(inv);
-    }
+    each_with_paid(
+        conn,
+        "FROM invoices INDEXED BY invoices_open_client
+         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY client_id, due_date, number",
+        |inv| {
+            if group.first().is_some_and(|g| g.client_id != inv.client_id) {
+                f(std::mem::take(&mut group))?;
+            }
+            group.push(inv);
+            Ok(())
+        },
+    )?;
     if !group.is_empty() {
         f(group)?;
     }
@@ -278,10 +278,17 @@ pub fn for_each_client_open(
 
 /// Calls `f` with every invoice with its balance (its stored paid sum), by due date and
 /// number, as the rows come: [`list`] without holding a million of them.
-pub fn for_each(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices ORDER BY due_date, number"
-    ))?;
+pub fn for_each(conn: &Connection, f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
+    each_with_paid(conn, "FROM invoices ORDER BY due_date, number", f)
+}
+
+/// Calls `f` with each invoice `SELECT … {from}` reads, with its stored paid sum.
+fn each_with_paid(
+    conn: &Connection,
+    from: &str,
+    mut f: impl FnMut(Invoice) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT {INVOICE_COLUMNS_PAID} {from}"))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         f(invoice_with_paid(r)?)?;
@@ -291,16 +298,13 @@ pub fn for_each(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> 
 
 /// Calls `f` with each open invoice (not paid, cancelled or written off) with its balance, by
 /// due date, as the rows come: the first ones are out before the last are read.
-pub fn for_each_open(conn: &Connection, mut f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {INVOICE_COLUMNS_PAID} FROM invoices INDEXED BY invoices_open_due
-         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY due_date, number"
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        f(invoice_with_paid(r)?)?;
-    }
-    Ok(())
+pub fn for_each_open(conn: &Connection, f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
+    each_with_paid(
+        conn,
+        "FROM invoices INDEXED BY invoices_open_due
+         WHERE status IN ('open', 'disputed', 'on_hold') ORDER BY due_date, number",
+        f,
+    )
 }
 
 /// The open invoices (open, disputed, on hold) of one currency and due date, summed.

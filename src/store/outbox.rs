@@ -221,9 +221,27 @@ fn query(
     filter: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<OutboxMessage>> {
+    let mut out = Vec::new();
+    query_each(conn, filter, params, |m| {
+        out.push(m);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`query`], calling `f` with each message as its row comes.
+fn query_each(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+    mut f: impl FnMut(OutboxMessage) -> Result<()>,
+) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} {filter}"))?;
-    let rows = stmt.query_map(params, |r| from_row(conn, r))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        f(from_row(conn, row)?)?;
+    }
+    Ok(())
 }
 
 /// One message by id.
@@ -242,8 +260,12 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<OutboxMessag
 
 /// Every message, oldest first.
 pub fn all(conn: &Connection) -> Result<Vec<OutboxMessage>> {
-    query(conn, "ORDER BY send_at, id", [])
+    query(conn, ALL, [])
 }
+
+/// The filters of [`all`] and [`with_status`] (and of [`for_each`], which streams them).
+const ALL: &str = "ORDER BY send_at, id";
+const WITH_STATUS: &str = "WHERE status = ?1 ORDER BY send_at, id";
 
 /// Calls `f` with every message (or every one in `status`), oldest first, as the rows come:
 /// `outbox list` on a large book, without holding them all (469,000 messages with their bodies
@@ -251,18 +273,12 @@ pub fn all(conn: &Connection) -> Result<Vec<OutboxMessage>> {
 pub fn for_each(
     conn: &Connection,
     status: Option<OutboxStatus>,
-    mut f: impl FnMut(OutboxMessage) -> Result<()>,
+    f: impl FnMut(OutboxMessage) -> Result<()>,
 ) -> Result<()> {
-    let filter = match status {
-        Some(_) => "WHERE status = ?1 ORDER BY send_at, id",
-        None => "WHERE ?1 IS NULL ORDER BY send_at, id",
-    };
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} {filter}"))?;
-    let mut rows = stmt.query([status.map(|s| s.as_str())])?;
-    while let Some(row) = rows.next()? {
-        f(from_row(conn, row)?)?;
+    match status {
+        Some(s) => query_each(conn, WITH_STATUS, [s.as_str()], f),
+        None => query_each(conn, ALL, [], f),
     }
-    Ok(())
 }
 
 /// Messages that mention an invoice, oldest first.
@@ -453,11 +469,7 @@ fn due_filter(channels: &[Channel]) -> String {
 
 /// Every message in one state, oldest first.
 pub fn with_status(conn: &Connection, status: OutboxStatus) -> Result<Vec<OutboxMessage>> {
-    query(
-        conn,
-        "WHERE status = ?1 ORDER BY send_at, id",
-        [status.as_str()],
-    )
+    query(conn, WITH_STATUS, [status.as_str()])
 }
 
 /// The earliest instant a queued or failed message becomes due, if any: when the daemon wakes.

@@ -280,7 +280,6 @@ impl Bot {
             .await
     }
 
-    /// `editMessageReplyMarkup`: replaces (or with `None`, removes) a message's buttons.
     /// `forwardMessage`: message `message_id` of chat `from` copied into chat `to`, as sent.
     pub async fn forward_message(
         &self,
@@ -292,6 +291,7 @@ impl Bot {
         self.call("forwardMessage", &params, Duration::ZERO).await
     }
 
+    /// `editMessageReplyMarkup`: replaces (or with `None`, removes) a message's buttons.
     pub async fn edit_message_reply_markup(
         &self,
         chat_id: i64,
