@@ -169,6 +169,14 @@ fn ack_plan_says_only_what_any_plan_request_asked() {
         assert!(text.contains("para acordar las fechas de pago"), "{text}");
         assert!(!text.contains("en varios plazos"), "{text}");
     }
+    let subject = r
+        .render_message("ack_plan", Medium::Email, &ctx)
+        .unwrap()
+        .subject;
+    assert_eq!(
+        subject.as_deref(),
+        Some("Fechas de pago: facturas F-2026-0142 y F-2026-0177")
+    );
 }
 
 #[test]
