@@ -478,6 +478,78 @@ async fn a_receipt_reaches_the_owner_and_its_caption_is_read() {
     );
 }
 
+/// A file Telegram refuses to forward (a chat with protected content, a message deleted
+/// meanwhile): the client is not told it was passed on, but asked to send it by email; the owner,
+/// who saw the line announcing it, is told it did not come; the next file goes through again.
+#[tokio::test]
+async fn a_receipt_that_cannot_be_forwarded_is_asked_for_by_email() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot.fail(
+        "forwardMessage",
+        400,
+        "Bad Request: message can't be forwarded",
+        None,
+        1,
+    );
+    w.bot.attach(ANA, "document", None);
+    let report = w.poll(now()).await;
+    assert_eq!(report.outcomes, ["attachment"]);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|e| e.contains("can't be forwarded")),
+        "{:?}",
+        report.warnings
+    );
+    assert!(w.bot.forwards().is_empty());
+    assert_eq!(
+        w.bot.sent_to(ANA).pop().unwrap()["plain"],
+        "No he podido pasar el archivo a Lucía Martín: si es un justificante de pago, envíelo por \
+         correo a cobros@reformasprado.example, por favor."
+    );
+    let owner: Vec<String> = w
+        .bot
+        .sent_to(OWNER)
+        .iter()
+        .map(|m| m["plain"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        owner,
+        [
+            "Café La Latina ha enviado el archivo «justificante.pdf» por Telegram; se lo reenvío:",
+            "No he podido reenviarlo; le he pedido que lo envíe por correo."
+        ]
+    );
+
+    w.bot.attach(ANA, "photo", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["attachment"]);
+    assert_eq!(w.bot.forwards().len(), 1);
+    assert_eq!(
+        w.bot.sent_to(ANA).pop().unwrap()["plain"],
+        "Gracias, hemos recibido la imagen. Se la pasamos a Lucía Martín para que la revise."
+    );
+}
+
+/// An update the bot cannot read (not in the documented shape) is passed over, and the updates
+/// after it in the same answer are applied; it does not come back on the next poll.
+#[tokio::test]
+async fn an_unreadable_update_does_not_stop_the_bot() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot
+        .raw(json!({"message": {"message_id": 99, "date": 1, "text": "sin chat"}}));
+    w.bot.text(ANA, "Ya pagué la F-1", None);
+    let report = w.poll(now()).await;
+    assert_eq!(report.outcomes, ["ignored", "applied"]);
+    assert!(w.invoice("F-1").paid_claimed_on.is_some());
+    assert!(
+        w.poll(now()).await.outcomes.is_empty(),
+        "confirmed, not read again"
+    );
+}
+
 /// Without an owner's chat no one could see a photo sent to the bot: the client is asked to
 /// send it by email (in the client's usted or tú), and nothing is forwarded.
 #[tokio::test]

@@ -147,39 +147,55 @@ fn attachment(
         (None, Some(name)) => (format!("el archivo «{}»", esc(name)), "el archivo", "lo"),
         (None, None) => ("un archivo".to_owned(), "el archivo", "lo"),
     };
-    let mut actions = Vec::new();
-    if let Some(owner) = owner {
-        actions.push(send(
+    // For the client when no one here can see it: no owner's chat, or the forward failed.
+    let by_email = |opening: &str| {
+        format!(
+            "{opening} si es un justificante de pago, {} por correo a {}, por favor.",
+            who.u("envíelo", "envíalo"),
+            esc(&env.config.business.email)
+        )
+    };
+    let Some(owner) = owner else {
+        return Ok(if with_words {
+            Vec::new()
+        } else {
+            vec![send(
+                who.chat,
+                by_email("Gracias. Por aquí solo puedo leer mensajes de texto:"),
+                None,
+            )]
+        });
+    };
+    let done = (!with_words).then(|| {
+        format!(
+            "Gracias, hemos recibido {received}. Se {it} pasamos a {} para que {it} revise.",
+            esc(&env.config.business.contact_person)
+        )
+    });
+    let failed = by_email(&format!(
+        "No he podido pasar {received} a {}:",
+        esc(&env.config.business.contact_person)
+    ));
+    Ok(vec![
+        send(
             owner,
             format!(
                 "<b>{}</b> ha enviado {what} por Telegram; se {it} reenvío:",
                 esc(&who.client.name)
             ),
             None,
-        ));
-        actions.push(Action::Forward {
+        ),
+        Action::Forward {
             to: owner,
             from: who.chat,
             message_id: m.message_id,
-        });
-    }
-    if with_words {
-        return Ok(actions);
-    }
-    let reply = match owner {
-        Some(_) => format!(
-            "Gracias, hemos recibido {received}. Se {it} pasamos a {} para que {it} revise.",
-            esc(&env.config.business.contact_person)
-        ),
-        None => format!(
-            "Gracias. Por aquí solo puedo leer mensajes de texto: si es un justificante de pago, \
-             {} por correo a {}, por favor.",
-            who.u("envíelo", "envíalo"),
-            esc(&env.config.business.email)
-        ),
-    };
-    actions.push(send(who.chat, reply, None));
-    Ok(actions)
+            done,
+            failed,
+            failed_owner: format!(
+                "No he podido reenviar{it}; le he pedido que {it} envíe por correo."
+            ),
+        },
+    ])
 }
 
 /// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").

@@ -42,7 +42,9 @@ pub enum Action {
         /// Buttons or ForceReply.
         markup: Option<Value>,
     },
-    /// `forwardMessage`: a client's photo or file, into the owner's chat.
+    /// `forwardMessage`: a client's photo or file, into the owner's chat; then, to the client,
+    /// `done` when it went (if any), or `failed` when it did not (and `failed_owner` to the
+    /// owner).
     Forward {
         /// The owner's chat.
         to: i64,
@@ -50,6 +52,12 @@ pub enum Action {
         from: i64,
         /// The client's message.
         message_id: i64,
+        /// What the client is told once it is forwarded (none when its words were answered).
+        done: Option<String>,
+        /// What the client is told if it could not be forwarded.
+        failed: String,
+        /// What the owner is told then (after the line announcing it).
+        failed_owner: String,
     },
     /// `answerCallbackQuery` with a short notice.
     Answer {

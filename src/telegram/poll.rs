@@ -134,10 +134,30 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
             to,
             from,
             message_id,
+            done,
+            failed,
+            failed_owner,
         } => {
-            bot.forward_message(*to, *from, *message_id)
+            let forwarded = bot
+                .forward_message(*to, *from, *message_id)
                 .await
-                .with_context(|| format!("cannot pass message {message_id} of chat {from} on"))?;
+                .with_context(|| format!("cannot pass message {message_id} of chat {from} on"));
+            // The client is told only what happened: passed on, or to send it by email.
+            let to_client = match &forwarded {
+                Ok(_) => done.as_deref(),
+                Err(_) => Some(failed.as_str()),
+            };
+            if let Some(text) = to_client {
+                bot.send_message(*from, text, None)
+                    .await
+                    .with_context(|| format!("cannot answer chat {from}"))?;
+            }
+            if forwarded.is_err() {
+                bot.send_message(*to, failed_owner, None)
+                    .await
+                    .with_context(|| format!("cannot answer chat {to}"))?;
+            }
+            forwarded?;
         }
         Action::Answer { id, text } => {
             bot.answer_callback_query(id, text)

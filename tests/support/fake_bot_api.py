@@ -16,6 +16,7 @@ Test control (not part of the Bot API), JSON bodies:
   POST /control/blocked   {"chat_id"}  the user blocks the bot: 403 on sends + my_chat_member
   POST /control/fail      {"method", "code", "description", "retry_after"?, "times"}
   POST /control/redeliver {"update_id"}  an update already delivered comes again
+  POST /control/raw       {"update"}   an update as given (its update_id assigned)
   GET  /control/state     -> {"sent", "calls", "answers", "edits", "pending"}
 
 With --tls-cert/--tls-key the Bot API is served over TLS and the test controls on a second,
@@ -251,6 +252,9 @@ def api(method, p):
 
 
 def control(cmd, p):
+    if cmd == "raw":
+        # An update exactly as given (its update_id assigned): a shape a test wants to try.
+        return {"update_id": push(dict(p["update"]))}
     if cmd == "text":
         cid = int(p["chat_id"])
         msg = {"message_id": 100000 + state["next_update"], "from": user(cid), "chat": chat(cid),

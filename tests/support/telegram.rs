@@ -125,6 +125,13 @@ impl FakeBotApi {
             .unwrap()
     }
 
+    /// An update of any shape (its `update_id` assigned by the server); returns the id.
+    pub fn raw(&self, update: Value) -> i64 {
+        self.control("raw", json!({ "update": update }))["update_id"]
+            .as_i64()
+            .unwrap()
+    }
+
     /// The client sends a photo (`kind` "photo") or a PDF ("document"), with an optional
     /// caption; returns the client's message id.
     pub fn attach(&self, chat: i64, kind: &str, caption: Option<&str>) -> i64 {

@@ -189,6 +189,26 @@ impl Update {
     }
 }
 
+/// One update of a `getUpdates` answer. One that does not have the documented shape is
+/// logged and kept as an update without content (so the offset moves past it and is
+/// confirmed), not a failure of the whole answer: the same answer comes back on every poll until
+/// confirmed, and one unreadable update would stop the bot for good.
+fn readable_update(raw: Value) -> Option<Update> {
+    let update_id = raw.get("update_id").and_then(Value::as_i64);
+    match serde_json::from_value::<Update>(raw) {
+        Ok(update) => Some(update),
+        Err(e) => {
+            tracing::warn!(update_id, error = %e, "A Telegram update not in the documented shape; skipped.");
+            update_id.map(|update_id| Update {
+                update_id,
+                message: None,
+                callback_query: None,
+                my_chat_member: None,
+            })
+        }
+    }
+}
+
 /// Checks that `telegram.api-url` is a URL the client can use.
 pub fn check_api_url(url: &str) -> anyhow::Result<()> {
     Endpoint::parse(url, None)?;
@@ -250,8 +270,10 @@ impl Bot {
             "timeout": timeout,
             "allowed_updates": ["message", "callback_query", "my_chat_member"],
         });
-        self.call("getUpdates", &params, Duration::from_secs(timeout))
-            .await
+        let raw: Vec<Value> = self
+            .call("getUpdates", &params, Duration::from_secs(timeout))
+            .await?;
+        Ok(raw.into_iter().filter_map(readable_update).collect())
     }
 
     /// `sendMessage` with `parse_mode=HTML` and an optional `reply_markup`.
@@ -361,6 +383,33 @@ fn decode<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_not_in_the_documented_shape_does_not_hold_up_the_others() {
+        let raw: Vec<Value> = decode(
+            "getUpdates",
+            200,
+            br#"{"ok":true,"result":[
+                {"update_id":10,"message":{"message_id":1,"date":5,"chat":{"id":7,"type":"private"},"text":"hola"}},
+                {"update_id":11,"message":{"message_id":2,"date":5,"text":"no chat"}},
+                {"message":{"message_id":3}},
+                {"update_id":13,"callback_query":{"id":"q","from":{"id":7,"first_name":"A"},"data":"x"}}
+            ]}"#,
+        )
+        .unwrap();
+        let updates: Vec<Update> = raw.into_iter().filter_map(readable_update).collect();
+        let ids: Vec<i64> = updates.iter().map(|u| u.update_id).collect();
+        assert_eq!(ids, [10, 11, 13]);
+        assert_eq!(
+            updates[0].message.as_ref().unwrap().text.as_deref(),
+            Some("hola")
+        );
+        assert!(updates[1].message.is_none() && updates[1].callback_query.is_none());
+        assert_eq!(
+            updates[2].callback_query.as_ref().unwrap().data.as_deref(),
+            Some("x")
+        );
+    }
 
     #[test]
     fn decodes_results_and_documented_errors() {
