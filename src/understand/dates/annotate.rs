@@ -108,6 +108,16 @@ impl Parser<'_, '_> {
                     m.date = m.date.map(|d| crate::understand::calendar::add_days(d, 1));
                 }
             }
+            // "hasta diciembre no tengo", "¿me espera hasta enero?", "no será antes de la
+            // semana que viene": the client can start paying when the period starts, so its
+            // first day is promised (one day, vague), never its last.
+            if (head == "hasta" || m.from_on)
+                && let Some((first, _)) = m.range
+            {
+                m.date = Some(first);
+                m.range = None;
+                m.vague = true;
+            }
             if matches!(after, "pasado" | "pasada") {
                 m.past = true;
             }
@@ -132,6 +142,28 @@ impl Parser<'_, '_> {
             }
         }
         self.mark_alternatives(ms);
+        self.mark_second_thoughts(ms);
+    }
+
+    /// A day after another one, introduced by "bueno" ("le pago el jueves, bueno, el viernes
+    /// 27", "mañana, bueno no, pasado mañana"), replaces it; "el 27, que es quincena" only
+    /// describes the day before it.
+    fn mark_second_thoughts(&self, ms: &mut [DateMention]) {
+        for k in 1..ms.len() {
+            let start = ms[k].start;
+            let words: Vec<&str> = (ms[k - 1].end..start)
+                .rev()
+                .map(|i| self.w(i))
+                .filter(|w| !matches!(*w, "," | "." | "..." | "…" | ";" | "-"))
+                .take(2)
+                .collect();
+            if matches!(words.as_slice(), ["bueno", ..] | ["no", "bueno"]) {
+                ms[k].preferred = true;
+            }
+            if matches!(words.as_slice(), ["es" | "cae" | "seria", "que"]) {
+                ms[k].reference = true;
+            }
+        }
     }
 
     /// "no (puedo / tengo / será) hasta el lunes": a "no" among the four words before
@@ -244,7 +276,7 @@ const ALWAYS_REFERENCE: [&str; 17] = [
 
 /// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
 /// around a day, they make it the first day the client can pay.
-const PAY_ABILITY: [&str; 53] = [
+const PAY_ABILITY: [&str; 60] = [
     "posible",
     "puedo",
     "podemos",
@@ -298,4 +330,11 @@ const PAY_ABILITY: [&str; 53] = [
     "con",
     "feria",
     "seguro",
+    "transferencia",
+    "ingreso",
+    "deposito",
+    "efectivo",
+    "varo",
+    "para",
+    "os",
 ];

@@ -48,6 +48,7 @@ impl Parser<'_, '_> {
             .seq(end, &["que", "viene"])
             .or_else(|| self.seq(end, &["proximo"]))
             .or_else(|| self.seq(end, &["entrante"]))
+            .or_else(|| self.seq(end, &["que", "entra"]))
         {
             end = e;
             // Said on a Wednesday, "el viernes que viene" is this Friday for most, the next
@@ -79,6 +80,7 @@ impl Parser<'_, '_> {
             &["de", "la", "siguiente", "semana"],
             &["de", "la", "otra", "semana"],
             &["de", "la", "semana", "entrante"],
+            &["de", "la", "semana", "que", "entra"],
         ];
         if let Some(e) = next_week.iter().find_map(|s| self.seq(end, s)) {
             end = e;

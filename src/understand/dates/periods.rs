@@ -90,6 +90,7 @@ impl Parser<'_, '_> {
             .seq(end, &["que", "viene"])
             .or_else(|| self.seq(end, &["proxima"]))
             .or_else(|| self.seq(end, &["entrante"]))
+            .or_else(|| self.seq(end, &["que", "entra"]))
             .or_else(|| self.seq(end, &["siguiente"]))
         {
             end = e;
@@ -164,6 +165,7 @@ impl Parser<'_, '_> {
             .seq(end, &["que", "viene"])
             .or_else(|| self.seq(end, &["proximo"]))
             .or_else(|| self.seq(end, &["entrante"]))
+            .or_else(|| self.seq(end, &["que", "entra"]))
         {
             end = e;
             next = true;
@@ -206,6 +208,7 @@ impl Parser<'_, '_> {
                 &["proximo"],
                 &["siguiente"],
                 &["entrante"],
+                &["que", "entra"],
             ];
             if let Some(e) = next_month.iter().find_map(|s| self.seq(j + 1, s)) {
                 return Some((cal::first_of_next_month(today), e, None));

@@ -99,7 +99,7 @@ pub(super) fn prepare(
         Cue::Stop => !in_auto(c),
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
-        Cue::Plan => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
+        Cue::Plan | Cue::Delay => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
         Cue::CantPay => !negated_day_near(c),
         _ => true,

@@ -71,19 +71,32 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
             *b = !promise_clause[c];
         }
     }
+    // "el lunes le pago, bueno, el martes le llamo": a day right before another action is
+    // that action's day.
+    let acts = |m: &DateMention| {
+        f.cues.iter().any(|c| {
+            c.cue == Cue::NonPay
+                && (c.start == m.end
+                    || c.start == m.end + 1 && f.toks.get(m.end).is_some_and(|t| t.text == ","))
+                && !f
+                    .positive(StatementKind::Promise)
+                    .any(|s| s.start < c.end && c.start < s.end)
+        })
+    };
     let in_promise = |i: usize| promise_clause.get(f.clause_of(i)).copied().unwrap_or(false);
     let is_blocked = |i: usize| blocked.get(f.clause_of(i)).copied().unwrap_or(false);
     // "¿Podría pagar en 3 meses?": the plan's length, not a day.
     let in_plan = |m: &DateMention| {
         f.cues
             .iter()
-            .any(|c| c.cue == Cue::Plan && c.start <= m.start && m.start < c.end)
+            .any(|c| matches!(c.cue, Cue::Plan | Cue::Delay) && c.start <= m.start && m.start < c.end)
             && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
     };
     f.dates
         .iter()
         .enumerate()
         .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
+        .filter(|(_, m)| !acts(m))
         .filter(|(_, m)| !m.weak || in_promise(m.start))
         // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked.
         .filter(|(_, m)| {
