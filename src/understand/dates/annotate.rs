@@ -18,6 +18,27 @@ impl Parser<'_, '_> {
                 || (w.ends_with('i') && !matches!(w, "aqui" | "alli" | "ahi" | "asi")))
     }
 
+    /// "la recibí el lunes" (right before), "pagué la mitad el lunes" (a payment verb among
+    /// the three words before `start`, in the same part of the sentence; "quedé con el
+    /// banco el lunes" arranges a day to come).
+    fn preterite_before(&self, start: usize) -> bool {
+        const PAYING: [&str; 10] = [
+            "pag", "transf", "trasf", "deposit", "ingres", "abon", "hic", "mand", "envi", "consign",
+        ];
+        (1..=3.min(start))
+            .map(|b| start - b)
+            .take_while(|&i| {
+                !matches!(
+                    self.w(i),
+                    "," | "." | ";" | ":" | "\n" | "y" | "pero" | "sino" | "que" | "porque"
+                )
+            })
+            .any(|i| {
+                self.preterite(i)
+                    && (i + 1 == start || PAYING.iter().any(|p| self.w(i).starts_with(p)))
+            })
+    }
+
     /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
     /// a day rule it out (up to a comma or the end of the clause).
     fn ruled_out_after(&self, end: usize) -> bool {
@@ -123,7 +144,7 @@ impl Parser<'_, '_> {
             }
             // "el pedido llegó el viernes", "la recibí el lunes": a preterite right next to
             // the day puts it in the past.
-            if (m.start > 0 && self.preterite(m.start - 1)) || self.preterite(m.end) {
+            if self.preterite_before(m.start) || self.preterite(m.end) {
                 m.past = true;
             }
             let before = |back: usize| self.word_before(m.start, back);

@@ -111,11 +111,15 @@ impl Parser<'_, '_> {
         if self.w(j) == "el" {
             j += 1;
         }
-        if let Some(wd) = cal::weekday_named(self.w(j), true) {
+        // "ando apretado esta semana, el lunes te pago": a weekday already gone this week is
+        // not this week's; it is read on its own (next Monday).
+        if let Some(wd) = cal::weekday_named(self.w(j), true)
+            && (next || cal::weekday_this_week(today, wd) >= today)
+        {
             let d = if next {
                 cal::weekday_next_week(today, wd)
             } else {
-                cal::weekday_this_week(today, wd).max(today)
+                cal::weekday_this_week(today, wd)
             };
             return Some(DateMention::new(k, j + 1, Some(d)));
         }

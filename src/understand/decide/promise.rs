@@ -121,10 +121,17 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     let in_promise_clause = |c: usize| promise_clause.get(c).copied().unwrap_or(false);
     // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
     let correction = f.first(Cue::Correction).map(|c| c.start);
-    let preferred: Vec<&&DateMention> = cands
-        .iter()
-        .filter(|m| m.preferred || correction.is_some_and(|c| c < m.start))
-        .collect();
+    // A day named as the better one ("no, mejor el martes, el lunes tengo junta") wins over
+    // the days merely said after the correction.
+    let marked: Vec<&&DateMention> = cands.iter().filter(|m| m.preferred).collect();
+    let preferred: Vec<&&DateMention> = if marked.is_empty() {
+        cands
+            .iter()
+            .filter(|m| correction.is_some_and(|c| c < m.start))
+            .collect()
+    } else {
+        marked
+    };
     let in_promise: Vec<&&DateMention> = cands
         .iter()
         .filter(|m| in_promise_clause(f.clause_of(m.start)))

@@ -13,7 +13,7 @@ pub(super) enum Family {
     Cancel,
     /// hacer, realizar, efectuar: with "el pago", "la transferencia", "un bizum".
     Make,
-    /// enviar, mandar, pasar, girar: with money as object ("te paso la plata").
+    /// enviar, mandar, pasar, girar, dar: with money as object ("te paso la plata").
     Send,
 }
 
@@ -162,6 +162,26 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
     ];
     for (w, t) in emitir {
         m.insert(w.to_owned(), (Family::Make, t));
+    }
+    // dar: "te doy 500 el viernes", "le daremos el importe": like "pasar", money as object.
+    // ("di", "da", "dan" are left out: "dime si son 500", "me da pena").
+    let dar: [(&str, Tense); 13] = [
+        ("doy", Tense::Present),
+        ("damos", Tense::Ambiguous),
+        ("dare", Tense::Future),
+        ("daremos", Tense::Future),
+        ("dara", Tense::Future),
+        ("daran", Tense::Future),
+        ("daria", Tense::Conditional),
+        ("dariamos", Tense::Conditional),
+        ("dar", Tense::Infinitive),
+        ("dando", Tense::Infinitive),
+        ("dio", Tense::Past),
+        ("dimos", Tense::Past),
+        ("dado", Tense::Participle),
+    ];
+    for (w, t) in dar {
+        m.insert(w.to_owned(), (Family::Send, t));
     }
     for (w, t) in [
         ("hace", Tense::Present),
