@@ -474,6 +474,12 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         d.range = None;
         d.ambiguous = true;
     }
+    // "necesito unos días más, el lunes mi contador le escribe": a request for time whose
+    // day is not the payment's (see `delay_names_the_day`) promises no day.
+    if c.cue == Cue::Delay {
+        d.date = None;
+        d.range = None;
+    }
     true
 }
 

@@ -10,11 +10,15 @@ use crate::understand::Confidence;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::Intent;
 use crate::understand::lexicon::{Cue, CueHit};
+use crate::understand::normalise::Kind;
 
 /// A request for time that names the day the whole invoice will be paid: a payment
 /// statement or "sin falta" with a firm day ("necesito unos días más, el lunes 30 les
-/// pago"), or the day asked for ("¿me da hasta el viernes?", "¿me puede esperar hasta el
-/// 15?"). Instalments, parts and schedules were ruled out before.
+/// pago"), or the day asked for: after "hasta" / "al" ("¿me da hasta el viernes?", "denme
+/// chance al viernes"), right after the request with no pause ("¿me da chance de pagarle
+/// el viernes?"; not "necesito un plazo, el lunes mi contador le escribe"), or proposed in a question of its own
+/// ("necesito unos días más, ¿le parece el lunes?"). Instalments, parts and schedules were
+/// ruled out before.
 pub(super) fn delay_names_the_day(f: &Found<'_, '_>, s: &Signals<'_>) -> bool {
     let firm: Vec<&DateMention> = f
         .candidates()
@@ -22,7 +26,38 @@ pub(super) fn delay_names_the_day(f: &Found<'_, '_>, s: &Signals<'_>) -> bool {
         .filter(|m| !m.weak && m.date.is_some())
         .collect();
     let committed = s.last_promise.is_some() || f.has(Cue::Sure);
-    !firm.is_empty() && (committed || firm.iter().any(|m| f.toks[m.start].text == "hasta"))
+    let until = |m: &DateMention| matches!(f.toks[m.start].text, "hasta" | "al");
+    let after_request = |m: &DateMention| {
+        f.cues.iter().any(|c| {
+            c.cue == Cue::Delay
+                && f.clause_of(c.start) == f.clause_of(m.start)
+                && (c.end..=c.end + 4).contains(&m.start)
+                && (c.end..m.start).all(|i| f.toks[i].kind == Kind::Word)
+        })
+    };
+    !firm.is_empty()
+        && (committed
+            || firm
+                .iter()
+                .any(|m| until(m) || after_request(m) || proposed(f, m)))
+}
+
+/// "¿le parece el lunes?", "¿le viene bien el 30?", "¿qué tal el viernes?": a question made
+/// of the day and words of approval only.
+fn proposed(f: &Found<'_, '_>, m: &DateMention) -> bool {
+    const APPROVAL: [&str; 22] = [
+        "le", "te", "les", "os", "parece", "parecen", "viene", "vendria", "bien", "esta", "que",
+        "tal", "puede", "podria", "ser", "vale", "seria", "sirve", "si", "entonces", "ok",
+        "para",
+    ];
+    let clause = f.clause_of(m.start);
+    f.is_question.get(clause) == Some(&true)
+        && f.toks.iter().enumerate().all(|(i, t)| {
+            f.clause_of(i) != clause
+                || (m.start..m.end).contains(&i)
+                || t.kind == Kind::Punct
+                || APPROVAL.contains(&t.text)
+        })
 }
 
 /// The promise a request for time makes: the day named, with the request as evidence.
