@@ -297,7 +297,7 @@ const ALWAYS_REFERENCE: [&str; 17] = [
 
 /// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
 /// around a day, they make it the first day the client can pay.
-const PAY_ABILITY: [&str; 60] = [
+const PAY_ABILITY: [&str; 62] = [
     "posible",
     "puedo",
     "podemos",
@@ -358,4 +358,6 @@ const PAY_ABILITY: [&str; 60] = [
     "varo",
     "para",
     "os",
+    "tener",
+    "que",
 ];

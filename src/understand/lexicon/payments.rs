@@ -33,6 +33,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     ),
     (Cue::Delay, "esperar me|nos"),
     (Cue::Delay, "me|nos esperan|espera|esperas|esperais"),
+    (Cue::Delay, "me|nos aguantan|aguanta|aguantas|aguantais"),
     (Cue::Delay, "espereme|esperenme|esperame|aguanteme|aguantame"),
     (Cue::Delay, "unos|algunos|pocos dias|dias mas"),
     (Cue::Delay, "una|otra semana mas"),
@@ -129,5 +130,6 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Partial, "a cuenta"),
     (Cue::Partial, "la|otra mitad"),
     (Cue::Partial, "el resto|restante"),
+    (Cue::Partial, "lo demas"),
     (Cue::Partial, "lo que falta|queda|pueda|podamos"),
 ];
