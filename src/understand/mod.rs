@@ -40,6 +40,7 @@
 //! | "esta semana", "en la semana" | today – this Friday |
 //! | "el fin de semana", "el finde" | the coming Saturday–Sunday |
 //! | "el mes que viene", "el próximo mes", "el mes que entra" | the whole of next month |
+//! | "el año que viene", "el próximo año" | the whole of next year |
 //! | "en diciembre", "para enero" | that month (from today if it is this month) |
 //! | "a principios / mediados / finales de año" | January; June–July; December |
 //! | "Semana Santa" | Palm Sunday – Easter Sunday |

@@ -196,6 +196,33 @@ impl Parser<'_, '_> {
         ))
     }
 
+    /// "el año que viene", "el próximo año", "el año entrante": the whole of next year
+    /// (after "hasta", its first day); "el año pasado" is the past.
+    pub(super) fn next_year(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
+        let mut end = k + 1;
+        let named_next = fillers
+            .iter()
+            .any(|f| matches!(*f, "proximo" | "siguiente"));
+        if let Some(e) = self
+            .seq(end, &["que", "viene"])
+            .or_else(|| self.seq(end, &["proximo"]))
+            .or_else(|| self.seq(end, &["entrante"]))
+            .or_else(|| self.seq(end, &["que", "entra"]))
+        {
+            end = e;
+        } else if matches!(self.w(end), "pasado" | "anterior") {
+            // "el año pasado pagamos a tiempo": the past.
+            let mut m = DateMention::new(k, end + 1, Some(cal::sub_days(self.today, 365)));
+            m.past = true;
+            return Some(m);
+        } else if !named_next {
+            return None;
+        }
+        let first = NaiveDate::from_ymd_opt(self.today.year() + 1, 1, 1)?;
+        let last = NaiveDate::from_ymd_opt(self.today.year() + 1, 12, 31)?;
+        Some(DateMention::span(k, end, first, last, self.today))
+    }
+
     /// The month named at `j` (after "de"/"del"): "mes" (this one), "mes que viene",
     /// "próximo mes", "diciembre", "diciembre de 2027". Returns its first day, the index after
     /// it, and how many months to move on when the part named has already passed (none
