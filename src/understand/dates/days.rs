@@ -44,12 +44,7 @@ impl Parser<'_, '_> {
             // the following one.
             m.vague = true;
         }
-        if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proximo"]))
-            .or_else(|| self.seq(end, &["entrante"]))
-            .or_else(|| self.seq(end, &["que", "entra"]))
-        {
+        if let Some(e) = self.said_next(end, "proximo") {
             end = e;
             // Said on a Wednesday, "el viernes que viene" is this Friday for most, the next
             // week's for some: keep the nearer day and ask.

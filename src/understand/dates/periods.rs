@@ -87,10 +87,7 @@ impl Parser<'_, '_> {
             next = true;
         }
         if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proxima"]))
-            .or_else(|| self.seq(end, &["entrante"]))
-            .or_else(|| self.seq(end, &["que", "entra"]))
+            .said_next(end, "proxima")
             .or_else(|| self.seq(end, &["siguiente"]))
         {
             end = e;
@@ -159,18 +156,22 @@ impl Parser<'_, '_> {
         self.in_month(k, k + 1, part)
     }
 
+    /// "que viene", "próximo/próxima", "entrante", "que entra" after a period or weekday
+    /// word at `end`: the index after them.
+    pub(super) fn said_next(&self, end: usize, proximo: &'static str) -> Option<usize> {
+        self.seq(end, &["que", "viene"])
+            .or_else(|| self.seq(end, &[proximo]))
+            .or_else(|| self.seq(end, &["entrante"]))
+            .or_else(|| self.seq(end, &["que", "entra"]))
+    }
+
     /// "el mes que viene", "el próximo mes", "este mes", "el mes pasado".
     pub(super) fn month_word(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
         let mut end = k + 1;
         let mut next = fillers
             .iter()
             .any(|f| matches!(*f, "proximo" | "otro" | "siguiente"));
-        if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proximo"]))
-            .or_else(|| self.seq(end, &["entrante"]))
-            .or_else(|| self.seq(end, &["que", "entra"]))
-        {
+        if let Some(e) = self.said_next(end, "proximo") {
             end = e;
             next = true;
         } else if matches!(self.w(end), "pasado" | "anterior") {
@@ -203,12 +204,7 @@ impl Parser<'_, '_> {
         let named_next = fillers
             .iter()
             .any(|f| matches!(*f, "proximo" | "siguiente"));
-        if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proximo"]))
-            .or_else(|| self.seq(end, &["entrante"]))
-            .or_else(|| self.seq(end, &["que", "entra"]))
-        {
+        if let Some(e) = self.said_next(end, "proximo") {
             end = e;
         } else if matches!(self.w(end), "pasado" | "anterior") {
             // "el año pasado pagamos a tiempo": the past.

@@ -47,8 +47,7 @@ pub(super) fn delay_names_the_day(f: &Found<'_, '_>, s: &Signals<'_>) -> bool {
 fn proposed(f: &Found<'_, '_>, m: &DateMention) -> bool {
     const APPROVAL: [&str; 22] = [
         "le", "te", "les", "os", "parece", "parecen", "viene", "vendria", "bien", "esta", "que",
-        "tal", "puede", "podria", "ser", "vale", "seria", "sirve", "si", "entonces", "ok",
-        "para",
+        "tal", "puede", "podria", "ser", "vale", "seria", "sirve", "si", "entonces", "ok", "para",
     ];
     let clause = f.clause_of(m.start);
     f.is_question.get(clause) == Some(&true)

@@ -87,10 +87,9 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
     let is_blocked = |i: usize| blocked.get(f.clause_of(i)).copied().unwrap_or(false);
     // "¿Podría pagar en 3 meses?": the plan's length, not a day.
     let in_plan = |m: &DateMention| {
-        f.cues
-            .iter()
-            .any(|c| matches!(c.cue, Cue::Plan | Cue::Delay) && c.start <= m.start && m.start < c.end)
-            && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
+        f.cues.iter().any(|c| {
+            matches!(c.cue, Cue::Plan | Cue::Delay) && c.start <= m.start && m.start < c.end
+        }) && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
     };
     f.dates
         .iter()

@@ -259,7 +259,8 @@ fn is_sum(toks: &[Token<'_>], k: usize) -> bool {
 
 /// "2.000", "1,500": the number at `k` goes on with a separator and three digits.
 fn thousands(toks: &[Token<'_>], k: usize) -> bool {
-    toks.get(k + 1).is_some_and(|t| t.glued && matches!(t.text, "." | ","))
+    toks.get(k + 1)
+        .is_some_and(|t| t.glued && matches!(t.text, "." | ","))
         && toks.get(k + 2).is_some_and(|t| t.glued && t.is_num())
 }
 
@@ -311,8 +312,7 @@ fn object_end(
             let reach = if ago { 3 } else { 5 };
             let after = (i + 1..(i + reach).min(toks.len())).find(|&k| {
                 same_clause(k)
-                    && (MONEY_NOUNS.contains(&w(k))
-                        || (family == Family::Send && is_sum(toks, k)))
+                    && (MONEY_NOUNS.contains(&w(k)) || (family == Family::Send && is_sum(toks, k)))
             });
             let before = (i.saturating_sub(4)..i)
                 .rev()

@@ -93,7 +93,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         }
         m.insert(past.to_owned(), (fam, Tense::Past));
     }
-    let irregular: [(&str, Family, Tense); 25] = [
+    let irregular: [(&str, Family, Tense); 38] = [
         ("transfiero", Family::Pay, Tense::Present),
         ("transferimos", Family::Pay, Tense::Ambiguous),
         ("transferire", Family::Pay, Tense::Future),
@@ -119,6 +119,21 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         ("hecha", Family::Make, Tense::Participle),
         ("hacer", Family::Make, Tense::Infinitive),
         ("haciendo", Family::Make, Tense::Infinitive),
+        // dar: "te doy 500 el viernes", "le daremos el importe": like "pasar", money as
+        // object ("di", "da", "dan" are left out: "dime si son 500", "me da pena").
+        ("doy", Family::Send, Tense::Present),
+        ("damos", Family::Send, Tense::Ambiguous),
+        ("dare", Family::Send, Tense::Future),
+        ("daremos", Family::Send, Tense::Future),
+        ("dara", Family::Send, Tense::Future),
+        ("daran", Family::Send, Tense::Future),
+        ("daria", Family::Send, Tense::Conditional),
+        ("dariamos", Family::Send, Tense::Conditional),
+        ("dar", Family::Send, Tense::Infinitive),
+        ("dando", Family::Send, Tense::Infinitive),
+        ("dio", Family::Send, Tense::Past),
+        ("dimos", Family::Send, Tense::Past),
+        ("dado", Family::Send, Tense::Participle),
     ];
     for (w, f, t) in irregular {
         m.insert(w.to_owned(), (f, t));
@@ -162,26 +177,6 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
     ];
     for (w, t) in emitir {
         m.insert(w.to_owned(), (Family::Make, t));
-    }
-    // dar: "te doy 500 el viernes", "le daremos el importe": like "pasar", money as object.
-    // ("di", "da", "dan" are left out: "dime si son 500", "me da pena").
-    let dar: [(&str, Tense); 13] = [
-        ("doy", Tense::Present),
-        ("damos", Tense::Ambiguous),
-        ("dare", Tense::Future),
-        ("daremos", Tense::Future),
-        ("dara", Tense::Future),
-        ("daran", Tense::Future),
-        ("daria", Tense::Conditional),
-        ("dariamos", Tense::Conditional),
-        ("dar", Tense::Infinitive),
-        ("dando", Tense::Infinitive),
-        ("dio", Tense::Past),
-        ("dimos", Tense::Past),
-        ("dado", Tense::Participle),
-    ];
-    for (w, t) in dar {
-        m.insert(w.to_owned(), (Family::Send, t));
     }
     for (w, t) in [
         ("hace", Tense::Present),

@@ -34,7 +34,10 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Delay, "esperar me|nos"),
     (Cue::Delay, "me|nos esperan|espera|esperas|esperais"),
     (Cue::Delay, "me|nos aguantan|aguanta|aguantas|aguantais"),
-    (Cue::Delay, "espereme|esperenme|esperame|aguanteme|aguantame"),
+    (
+        Cue::Delay,
+        "espereme|esperenme|esperame|aguanteme|aguantame",
+    ),
     (Cue::Delay, "unos|algunos|pocos dias|dias mas"),
     (Cue::Delay, "una|otra semana mas"),
     (Cue::Delay, "dias|semana|periodo de gracia"),
