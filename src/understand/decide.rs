@@ -475,12 +475,23 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         d.ambiguous = true;
     }
     // "necesito unos días más, el lunes mi contador le escribe": a request for time whose
-    // day is not the payment's (see `delay_names_the_day`) promises no day.
-    if c.cue == Cue::Delay {
+    // day is not the payment's (see `delay_names_the_day`) promises no day; nor does a
+    // schedule whose first share has none ("la mitad por ahora, la otra mitad el mes que
+    // viene").
+    if c.cue == Cue::Delay || first_share_undated(f, &cands) {
         d.date = None;
         d.range = None;
     }
     true
+}
+
+/// Two shares ("la mitad ... la otra mitad") with no day between them: the first is undated.
+fn first_share_undated(f: &Found<'_, '_>, cands: &[&DateMention]) -> bool {
+    let mut parts = f.cues.iter().filter(|c| c.cue == Cue::Partial);
+    match (parts.next(), parts.next()) {
+        (Some(a), Some(b)) => !cands.iter().any(|m| m.start >= a.end && m.end <= b.start),
+        _ => false,
+    }
 }
 
 fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
