@@ -121,14 +121,18 @@
 //! **Requests for time.** A request for time that names the day the whole invoice will be
 //! paid is a promise of that day (`also` lists `plan`): "necesito unos días más, el lunes 30
 //! les pago", "denme chance, el viernes les deposito", "no me alcanza ahorita, pero el 5 sin
-//! falta". The day must come with a payment verb, "sin falta", or "hasta": asked forms count
-//! too, "¿me da hasta el viernes?", "¿me puede esperar hasta el 15?", "¿les puedo pagar el
-//! viernes?" are promises of that day. Decision: the client names the day they will pay, and
-//! what the owner wants then is what a promise does (reminders pause until that day and
-//! resume if it passes unpaid); a plan would hold reminders until a person acts, and the
-//! acknowledgement "Anotado: el viernes 20" is the answer a business gives to "¿me da hasta el
-//! viernes?". A request without such a day ("necesito unos días más", "denme chance, el lunes
-//! le marco") stays a plan for the owner.
+//! falta". The day must come with a payment verb or "sin falta", after "hasta" / "al"
+//! ("denme chance al viernes"), right after the request ("¿me da chance de pagarle el
+//! viernes?"), or in a question of approval ("necesito unos días más, ¿le parece el
+//! lunes?"). Asked forms count: "¿me da hasta el viernes?", "¿me puede esperar hasta el
+//! 15?", "¿les puedo pagar el viernes?" are promises of that day. Decision: the client
+//! names the day they will pay, and what the owner wants then is what a promise does
+//! (reminders pause until that day and resume if it passes unpaid); a plan would hold
+//! reminders until a person acts, and the acknowledgement "Anotado: el viernes 20" is the
+//! answer a business gives to "¿me da hasta el viernes?". A request without such a day
+//! ("necesito unos días más", "denme chance, el lunes le marco") stays a plan for the owner,
+//! with no promised day. A schedule whose first share has no day ("la mitad por ahora, la
+//! otra mitad el próximo mes") names none either.
 //!
 //! **Plans.** Instalments, parts and schedules. A stated schedule ("le pago 300 el viernes y
 //! el resto el 15") promises its first dated payment; a request ("¿podría pagar 300 este mes
