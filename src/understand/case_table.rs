@@ -29,6 +29,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("periods.txt"),
     table!("conditions.txt"),
     table!("plan_requests.txt"),
+    table!("delays.txt"),
     table!("paid.txt"),
     table!("disputes.txt"),
     table!("auto_replies.txt"),

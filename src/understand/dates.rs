@@ -521,6 +521,7 @@ impl Parser<'_, '_> {
             "reyes" => return self.fixed_day(k, k + 1, 1, 6),
             "san" if self.w(k + 1) == "juan" => return self.fixed_day(k, k + 2, 6, 24),
             "ano" if self.w(k + 1) == "nuevo" => return self.fixed_day(k, k + 2, 1, 1),
+            "ano" => return self.next_year(k, fillers),
             _ => {}
         }
         // "la próxima" alone (Argentina, Spain): next week.

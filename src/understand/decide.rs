@@ -13,6 +13,7 @@ use crate::understand::lexicon::{self, Cue, CueHit};
 use crate::understand::normalise::{Kind, Token};
 use crate::understand::{Confidence, Reading};
 
+mod delay;
 mod prepare;
 mod promise;
 mod shares;
@@ -20,6 +21,7 @@ mod signals;
 
 use signals::Signals;
 
+use delay::{delay_names_the_day, delayed_promise};
 use promise::{bare_date_promise, candidates, promise_details};
 use shares::split;
 
@@ -275,7 +277,7 @@ fn detected(f: &Found<'_, '_>) -> Vec<Intent> {
     if f.has(Cue::Stop) || single_word_stop(f.toks) {
         out.push(Intent::Stop);
     }
-    if f.has(Cue::Plan) || f.has(Cue::CantPay) {
+    if f.has(Cue::Plan) || f.has(Cue::Delay) || f.has(Cue::CantPay) {
         out.push(Intent::Plan);
     }
     if f.positive(StatementKind::Promise).next().is_some()
@@ -370,7 +372,7 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     let plan_after = f
         .cues
         .iter()
-        .any(|c| c.cue == Cue::Plan && c.start > paid.1);
+        .any(|c| matches!(c.cue, Cue::Plan | Cue::Delay) && c.start > paid.1);
     let promise_after = s.last_promise.is_some_and(|p| p.0 > paid.0);
     if plan_after || promise_after {
         return false;
@@ -413,7 +415,7 @@ fn stop(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 
 /// Plans: an explicit request, or a promise of part of the amount. A stated schedule keeps
 /// its first dated payment; a request ("¿podría pagar 300 este mes y el resto en febrero?")
-/// names no promised day.
+/// names no promised day. A request for time alone that names the day is a promise.
 fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
     let cands = f.candidates();
     let distinct_days = {
@@ -443,9 +445,13 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         None
     };
     let split = split(f).filter(|_| s.last_paid.is_none());
-    let Some(c) = f.first(Cue::Plan).or(partial).or(sums).or(split) else {
+    let delay = f.first(Cue::Delay);
+    let Some(c) = f.first(Cue::Plan).or(partial).or(sums).or(split).or(delay) else {
         return false;
     };
+    if c.cue == Cue::Delay && delay_names_the_day(f, s) {
+        return delayed_promise(f, today, s, d, c);
+    }
     d.set(Intent::Plan, Confidence::High, hit(Some(c)));
     if let Some(p) = s.promises.first() {
         d.evidence.push((p.start, p.end));
@@ -455,7 +461,7 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         || f.is_question.get(f.clause_of(c.start)) == Some(&true)
         || f.cues
             .iter()
-            .filter(|c| matches!(c.cue, Cue::Plan | Cue::Partial))
+            .filter(|c| matches!(c.cue, Cue::Plan | Cue::Delay | Cue::Partial))
             .any(|c| f.is_question.get(f.clause_of(c.start)) == Some(&true));
     // "¿me puede esperar hasta el 15?" asks for one day: that day is kept.
     let until_one_day = d.date.is_some()
@@ -468,7 +474,24 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         d.range = None;
         d.ambiguous = true;
     }
+    // "necesito unos días más, el lunes mi contador le escribe": a request for time whose
+    // day is not the payment's (see `delay_names_the_day`) promises no day; nor does a
+    // schedule whose first share has none ("la mitad por ahora, la otra mitad el mes que
+    // viene").
+    if c.cue == Cue::Delay || first_share_undated(f, &cands) {
+        d.date = None;
+        d.range = None;
+    }
     true
+}
+
+/// Two shares ("la mitad ... la otra mitad") with no day between them: the first is undated.
+fn first_share_undated(f: &Found<'_, '_>, cands: &[&DateMention]) -> bool {
+    let mut parts = f.cues.iter().filter(|c| c.cue == Cue::Partial);
+    match (parts.next(), parts.next()) {
+        (Some(a), Some(b)) => !cands.iter().any(|m| m.start >= a.end && m.end <= b.start),
+        _ => false,
+    }
 }
 
 fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {

@@ -33,8 +33,12 @@ pub(crate) enum Cue {
     Dispute,
     /// Refuses or denies the debt without a reason ("no debo nada", "no voy a pagar").
     DisputeWeak,
-    /// Asks for instalments, a delay, or offers partial payments.
+    /// Asks for instalments or offers partial payments or a schedule.
     Plan,
+    /// Asks for time ("necesito unos días más", "¿me da hasta el viernes?", "denme
+    /// chance"): a plan held for the owner, unless it names the day the whole invoice is
+    /// paid, which is then a promise (see `decide::delay`).
+    Delay,
     /// Says they cannot pay now (an implicit request for time).
     CantPay,
     /// A part of the amount ("la mitad", "una parte", "un adelanto").

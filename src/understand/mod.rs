@@ -25,7 +25,8 @@
 //! `promised_range = [first, last]` and `promised_date = last`: the planner waits until the
 //! promised date, so it waits for the whole period without knowing about ranges. A range never
 //! starts before today (said on the 18th, "a mediados de mes" is 18–20). Periods are
-//! `ambiguous`: the app may confirm a day.
+//! `ambiguous`: the app may confirm a day. After "hasta" a period is promised on its first
+//! day instead (see "Rescheduling and corrections").
 //!
 //! | Expression | Range (`promised_date` = its last day) |
 //! |---|---|
@@ -35,10 +36,11 @@
 //! | "los últimos días del mes" | the last five days |
 //! | "la primera / segunda / tercera / cuarta semana de enero", "la última semana del mes" | days 1–7, 8–14, 15–21, 22–28; the last seven |
 //! | "la primera quincena (de diciembre)", "la segunda quincena" | 1–15, 16 – last day |
-//! | "la semana que viene", "la próxima semana", "la otra semana", "la próxima" (alone) | Monday–Friday of next week |
+//! | "la semana que viene / que entra", "la próxima semana", "la otra semana", "la próxima" (alone) | Monday–Friday of next week |
 //! | "esta semana", "en la semana" | today – this Friday |
 //! | "el fin de semana", "el finde" | the coming Saturday–Sunday |
-//! | "el mes que viene", "el próximo mes" | the whole of next month |
+//! | "el mes que viene", "el próximo mes", "el mes que entra" | the whole of next month |
+//! | "el año que viene", "el próximo año" | the whole of next year |
 //! | "en diciembre", "para enero" | that month (from today if it is this month) |
 //! | "a principios / mediados / finales de año" | January; June–July; December |
 //! | "Semana Santa" | Palm Sunday – Easter Sunday |
@@ -87,10 +89,23 @@
 //! the day the client moves the payment to ("lo dejamos para el 22", "que sea el jueves",
 //! "mejor el viernes", "sino el lunes") is. "el viernes no, mejor el lunes" → Monday.
 //!
+//! A day after "bueno" replaces the day before it ("le pago el jueves, bueno, el viernes 27",
+//! "mañana, bueno no, pasado mañana"), unless another action follows it ("bueno, el martes le
+//! llamo"); "el 27, que es quincena" only describes the 27th.
+//!
 //! A refusal with "hasta" or "antes" is a promise from that day on: "hasta el lunes no
-//! tengo", "no puedo hasta el 25", "no será antes del 10" → that day (a period keeps its
-//! range: "hasta la semana que viene no puedo" → next week). "Hasta el lunes no puedo mirarlo"
-//! is about something else and promises nothing.
+//! tengo", "no puedo hasta el 25", "no será antes del 10" → that day. A period after "hasta"
+//! is promised on its FIRST day, one vague day without a range: "hasta diciembre no tengo
+//! dinero" → 1 December, "hasta la semana que viene no puedo" / "te pago hasta la semana que
+//! entra" (Mexico) → next Monday, "¿me da una prórroga hasta enero?" → 1 January. Someone who
+//! has no money until December pays in December at the earliest; the last day of the period
+//! would be a date they never named, and the first is when to ask again (the reading is
+//! ambiguous, so the acknowledgement asks them to confirm it). "Hasta el lunes no puedo
+//! mirarlo" is about something else and promises nothing.
+//!
+//! **Weekday and number that disagree.** "el lunes 1" when the 1st is a Tuesday: the number
+//! is promised (it is what a calendar or an invoice shows; weekdays slip more often), and the
+//! reading is ambiguous so the acknowledgement names the real weekday and asks.
 //!
 //! **Paid or promised: tense decides.** What has left is paid: "ya salió la transferencia",
 //! "el pago va en camino", "está en trámite", "debería verse reflejado mañana", "tarda un día
@@ -103,11 +118,27 @@
 //! cobramos" → the 10th); an event alone ("en cuanto nos paguen") is a promise without a
 //! date. "Me pagan el 15" is the client's income, not a promise.
 //!
-//! **Plans.** A stated schedule ("le pago 300 el viernes y el resto el 15") promises its first
-//! dated payment; a request ("¿podría pagar 300 este mes y el resto en febrero?", "les
-//! propongo...") names no promised day, except a request for time until one day ("¿me puede
-//! esperar hasta el 15?"). Two shares of the balance, one a fraction ("50% ahora y 50% en
-//! 30 días", "mitad ahora y mitad en enero", "un tercio ya y el resto...") are a plan.
+//! **Requests for time.** A request for time that names the day the whole invoice will be
+//! paid is a promise of that day (`also` lists `plan`): "necesito unos días más, el lunes 30
+//! les pago", "denme chance, el viernes les deposito", "no me alcanza ahorita, pero el 5 sin
+//! falta". The day must come with a payment verb or "sin falta", after "hasta" / "al"
+//! ("denme chance al viernes"), right after the request ("¿me da chance de pagarle el
+//! viernes?"), or in a question of approval ("necesito unos días más, ¿le parece el
+//! lunes?"). Asked forms count: "¿me da hasta el viernes?", "¿me puede esperar hasta el
+//! 15?", "¿les puedo pagar el viernes?" are promises of that day. Decision: the client
+//! names the day they will pay, and what the owner wants then is what a promise does
+//! (reminders pause until that day and resume if it passes unpaid); a plan would hold
+//! reminders until a person acts, and the acknowledgement "Anotado: el viernes 20" is the
+//! answer a business gives to "¿me da hasta el viernes?". A request without such a day
+//! ("necesito unos días más", "denme chance, el lunes le marco") stays a plan for the owner,
+//! with no promised day. A schedule whose first share has no day ("la mitad por ahora, la
+//! otra mitad el próximo mes") names none either.
+//!
+//! **Plans.** Instalments, parts and schedules. A stated schedule ("le pago 300 el viernes y
+//! el resto el 15") promises its first dated payment; a request ("¿podría pagar 300 este mes
+//! y el resto en febrero?", "les propongo...") names no promised day. Two shares of the
+//! balance, one a fraction ("50% ahora y 50% en 30 días", "mitad ahora y mitad en enero", "un
+//! tercio ya y el resto...") are a plan.
 //!
 //! **Disputes and opt-outs halt reminders**, so they need clear words: "no es correcto"
 //! counts only in a sentence naming an amount, a price or the invoice's data, and never

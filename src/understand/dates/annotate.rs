@@ -18,6 +18,27 @@ impl Parser<'_, '_> {
                 || (w.ends_with('i') && !matches!(w, "aqui" | "alli" | "ahi" | "asi")))
     }
 
+    /// "la recibí el lunes" (right before), "pagué la mitad el lunes" (a payment verb among
+    /// the three words before `start`, in the same part of the sentence; "quedé con el
+    /// banco el lunes" arranges a day to come).
+    fn preterite_before(&self, start: usize) -> bool {
+        const PAYING: [&str; 10] = [
+            "pag", "transf", "trasf", "deposit", "ingres", "abon", "hic", "mand", "envi", "consign",
+        ];
+        (1..=3.min(start))
+            .map(|b| start - b)
+            .take_while(|&i| {
+                !matches!(
+                    self.w(i),
+                    "," | "." | ";" | ":" | "\n" | "y" | "pero" | "sino" | "que" | "porque"
+                )
+            })
+            .any(|i| {
+                self.preterite(i)
+                    && (i + 1 == start || PAYING.iter().any(|p| self.w(i).starts_with(p)))
+            })
+    }
+
     /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
     /// a day rule it out (up to a comma or the end of the clause).
     fn ruled_out_after(&self, end: usize) -> bool {
@@ -108,12 +129,22 @@ impl Parser<'_, '_> {
                     m.date = m.date.map(|d| crate::understand::calendar::add_days(d, 1));
                 }
             }
+            // "hasta diciembre no tengo", "¿me espera hasta enero?", "no será antes de la
+            // semana que viene": the client can start paying when the period starts, so its
+            // first day is promised (one day, vague), never its last.
+            if (head == "hasta" || m.from_on)
+                && let Some((first, _)) = m.range
+            {
+                m.date = Some(first);
+                m.range = None;
+                m.vague = true;
+            }
             if matches!(after, "pasado" | "pasada") {
                 m.past = true;
             }
             // "el pedido llegó el viernes", "la recibí el lunes": a preterite right next to
             // the day puts it in the past.
-            if (m.start > 0 && self.preterite(m.start - 1)) || self.preterite(m.end) {
+            if self.preterite_before(m.start) || self.preterite(m.end) {
                 m.past = true;
             }
             let before = |back: usize| self.word_before(m.start, back);
@@ -132,6 +163,28 @@ impl Parser<'_, '_> {
             }
         }
         self.mark_alternatives(ms);
+        self.mark_second_thoughts(ms);
+    }
+
+    /// A day after another one, introduced by "bueno" ("le pago el jueves, bueno, el viernes
+    /// 27", "mañana, bueno no, pasado mañana"), replaces it; "el 27, que es quincena" only
+    /// describes the day before it.
+    fn mark_second_thoughts(&self, ms: &mut [DateMention]) {
+        for k in 1..ms.len() {
+            let start = ms[k].start;
+            let words: Vec<&str> = (ms[k - 1].end..start)
+                .rev()
+                .map(|i| self.w(i))
+                .filter(|w| !matches!(*w, "," | "." | "..." | "…" | ";" | "-"))
+                .take(2)
+                .collect();
+            if matches!(words.as_slice(), ["bueno", ..] | ["no", "bueno"]) {
+                ms[k].preferred = true;
+            }
+            if matches!(words.as_slice(), ["es" | "cae" | "seria", "que"]) {
+                ms[k].reference = true;
+            }
+        }
     }
 
     /// "no (puedo / tengo / será) hasta el lunes": a "no" among the four words before
@@ -244,7 +297,7 @@ const ALWAYS_REFERENCE: [&str; 17] = [
 
 /// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
 /// around a day, they make it the first day the client can pay.
-const PAY_ABILITY: [&str; 53] = [
+const PAY_ABILITY: [&str; 62] = [
     "posible",
     "puedo",
     "podemos",
@@ -298,4 +351,13 @@ const PAY_ABILITY: [&str; 53] = [
     "con",
     "feria",
     "seguro",
+    "transferencia",
+    "ingreso",
+    "deposito",
+    "efectivo",
+    "varo",
+    "para",
+    "os",
+    "tener",
+    "que",
 ];

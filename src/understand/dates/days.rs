@@ -44,11 +44,7 @@ impl Parser<'_, '_> {
             // the following one.
             m.vague = true;
         }
-        if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proximo"]))
-            .or_else(|| self.seq(end, &["entrante"]))
-        {
+        if let Some(e) = self.said_next(end, "proximo") {
             end = e;
             // Said on a Wednesday, "el viernes que viene" is this Friday for most, the next
             // week's for some: keep the nearer day and ask.
@@ -79,6 +75,7 @@ impl Parser<'_, '_> {
             &["de", "la", "siguiente", "semana"],
             &["de", "la", "otra", "semana"],
             &["de", "la", "semana", "entrante"],
+            &["de", "la", "semana", "que", "entra"],
         ];
         if let Some(e) = next_week.iter().find_map(|s| self.seq(end, s)) {
             end = e;

@@ -87,9 +87,7 @@ impl Parser<'_, '_> {
             next = true;
         }
         if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proxima"]))
-            .or_else(|| self.seq(end, &["entrante"]))
+            .said_next(end, "proxima")
             .or_else(|| self.seq(end, &["siguiente"]))
         {
             end = e;
@@ -110,11 +108,15 @@ impl Parser<'_, '_> {
         if self.w(j) == "el" {
             j += 1;
         }
-        if let Some(wd) = cal::weekday_named(self.w(j), true) {
+        // "ando apretado esta semana, el lunes te pago": a weekday already gone this week is
+        // not this week's; it is read on its own (next Monday).
+        if let Some(wd) = cal::weekday_named(self.w(j), true)
+            && (next || cal::weekday_this_week(today, wd) >= today)
+        {
             let d = if next {
                 cal::weekday_next_week(today, wd)
             } else {
-                cal::weekday_this_week(today, wd).max(today)
+                cal::weekday_this_week(today, wd)
             };
             return Some(DateMention::new(k, j + 1, Some(d)));
         }
@@ -154,17 +156,22 @@ impl Parser<'_, '_> {
         self.in_month(k, k + 1, part)
     }
 
+    /// "que viene", "próximo/próxima", "entrante", "que entra" after a period or weekday
+    /// word at `end`: the index after them.
+    pub(super) fn said_next(&self, end: usize, proximo: &'static str) -> Option<usize> {
+        self.seq(end, &["que", "viene"])
+            .or_else(|| self.seq(end, &[proximo]))
+            .or_else(|| self.seq(end, &["entrante"]))
+            .or_else(|| self.seq(end, &["que", "entra"]))
+    }
+
     /// "el mes que viene", "el próximo mes", "este mes", "el mes pasado".
     pub(super) fn month_word(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
         let mut end = k + 1;
         let mut next = fillers
             .iter()
             .any(|f| matches!(*f, "proximo" | "otro" | "siguiente"));
-        if let Some(e) = self
-            .seq(end, &["que", "viene"])
-            .or_else(|| self.seq(end, &["proximo"]))
-            .or_else(|| self.seq(end, &["entrante"]))
-        {
+        if let Some(e) = self.said_next(end, "proximo") {
             end = e;
             next = true;
         } else if matches!(self.w(end), "pasado" | "anterior") {
@@ -190,6 +197,28 @@ impl Parser<'_, '_> {
         ))
     }
 
+    /// "el año que viene", "el próximo año", "el año entrante": the whole of next year
+    /// (after "hasta", its first day); "el año pasado" is the past.
+    pub(super) fn next_year(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
+        let mut end = k + 1;
+        let named_next = fillers
+            .iter()
+            .any(|f| matches!(*f, "proximo" | "siguiente"));
+        if let Some(e) = self.said_next(end, "proximo") {
+            end = e;
+        } else if matches!(self.w(end), "pasado" | "anterior") {
+            // "el año pasado pagamos a tiempo": the past.
+            let mut m = DateMention::new(k, end + 1, Some(cal::sub_days(self.today, 365)));
+            m.past = true;
+            return Some(m);
+        } else if !named_next {
+            return None;
+        }
+        let first = NaiveDate::from_ymd_opt(self.today.year() + 1, 1, 1)?;
+        let last = NaiveDate::from_ymd_opt(self.today.year() + 1, 12, 31)?;
+        Some(DateMention::span(k, end, first, last, self.today))
+    }
+
     /// The month named at `j` (after "de"/"del"): "mes" (this one), "mes que viene",
     /// "próximo mes", "diciembre", "diciembre de 2027". Returns its first day, the index after
     /// it, and how many months to move on when the part named has already passed (none
@@ -206,6 +235,7 @@ impl Parser<'_, '_> {
                 &["proximo"],
                 &["siguiente"],
                 &["entrante"],
+                &["que", "entra"],
             ];
             if let Some(e) = next_month.iter().find_map(|s| self.seq(j + 1, s)) {
                 return Some((cal::first_of_next_month(today), e, None));

@@ -2,7 +2,7 @@
 //! a rescheduling moves a payment to. Every pass is linear in the number of tokens.
 
 use crate::understand::dates::DateMention;
-use crate::understand::intent::{Statement, StatementKind};
+use crate::understand::intent::{MONEY_NOUNS, Statement, StatementKind};
 use crate::understand::lexicon::{Cue, CueHit};
 use crate::understand::normalise::Token;
 
@@ -85,13 +85,46 @@ pub(super) fn prepare(
             && (c.start..c.end).any(|i| word(i) == "plazo")
     };
     reread::reread(toks, clause, stmts, cues, dates);
+    // "en cuanto lo realice le envío el comprobante": the proof comes after a payment still
+    // to be made.
+    let once_paid = |c: &CueHit| {
+        (c.start.saturating_sub(6)..c.end + 6)
+            .filter(|&i| clause_of(i) == clause_of(c.start) && !(c.start..c.end).contains(&i))
+            .any(|i| {
+                matches!(word(i), "cuando" | "apenas" | "pronto")
+                    || (word(i) == "en" && word(i + 1) == "cuanto")
+                    || (word(i) == "una" && word(i + 1) == "vez")
+            })
+    };
     cues.retain(|c| match c.cue {
         Cue::PaidProof => {
-            !(promised
+            // "le envío", "les enviamos": the verb may follow a pronoun.
+            let verb = if matches!(word(c.start), "le" | "te" | "les" | "os") {
+                word(c.start + 1)
+            } else {
+                word(c.start)
+            };
+            !((promised || once_paid(c))
                 && matches!(
-                    word(c.start),
-                    "envio" | "mando" | "paso" | "remito" | "comparto"
+                    verb,
+                    "envio" | "mando" | "paso" | "remito" | "comparto" | "enviamos" | "mandamos"
                 ))
+        }
+        // "el pago lo tendremos listo": ready is about money only when money was named
+        // ("el informe lo tenemos listo" is not).
+        Cue::PromisePhrase if matches!(word(c.end.saturating_sub(1)), "listo" | "lista") => {
+            (c.start.saturating_sub(4)..c.start).any(|i| MONEY_NOUNS.contains(&word(i)))
+        }
+        // "le comento que el pago...", "le confirmo que el viernes le pago": words that
+        // introduce what is said, not another action.
+        Cue::NonPay
+            if word(c.end) == "que"
+                && matches!(
+                    word(c.end.saturating_sub(1)),
+                    "comento" | "digo" | "aviso" | "confirmo" | "cuento" | "confirmamos"
+                ) =>
+        {
+            false
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
         Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
@@ -99,7 +132,7 @@ pub(super) fn prepare(
         Cue::Stop => !in_auto(c),
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
-        Cue::Plan => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
+        Cue::Plan | Cue::Delay => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
         Cue::CantPay => !negated_day_near(c),
         _ => true,

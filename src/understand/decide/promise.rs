@@ -71,19 +71,31 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
             *b = !promise_clause[c];
         }
     }
+    // "el lunes le pago, bueno, el martes le llamo": a day right before another action is
+    // that action's day.
+    let acts = |m: &DateMention| {
+        f.cues.iter().any(|c| {
+            c.cue == Cue::NonPay
+                && (c.start == m.end
+                    || c.start == m.end + 1 && f.toks.get(m.end).is_some_and(|t| t.text == ","))
+                && !f
+                    .positive(StatementKind::Promise)
+                    .any(|s| s.start < c.end && c.start < s.end)
+        })
+    };
     let in_promise = |i: usize| promise_clause.get(f.clause_of(i)).copied().unwrap_or(false);
     let is_blocked = |i: usize| blocked.get(f.clause_of(i)).copied().unwrap_or(false);
     // "¿Podría pagar en 3 meses?": the plan's length, not a day.
     let in_plan = |m: &DateMention| {
-        f.cues
-            .iter()
-            .any(|c| c.cue == Cue::Plan && c.start <= m.start && m.start < c.end)
-            && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
+        f.cues.iter().any(|c| {
+            matches!(c.cue, Cue::Plan | Cue::Delay) && c.start <= m.start && m.start < c.end
+        }) && f.toks.get(m.start).is_some_and(|t| t.text != "hasta")
     };
     f.dates
         .iter()
         .enumerate()
         .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
+        .filter(|(_, m)| !acts(m))
         .filter(|(_, m)| !m.weak || in_promise(m.start))
         // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked.
         .filter(|(_, m)| {
@@ -108,10 +120,17 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     let in_promise_clause = |c: usize| promise_clause.get(c).copied().unwrap_or(false);
     // After "perdón, quise decir", "mejor", "o sea": the later days replace the earlier.
     let correction = f.first(Cue::Correction).map(|c| c.start);
-    let preferred: Vec<&&DateMention> = cands
-        .iter()
-        .filter(|m| m.preferred || correction.is_some_and(|c| c < m.start))
-        .collect();
+    // A day named as the better one ("no, mejor el martes, el lunes tengo junta") wins over
+    // the days merely said after the correction.
+    let marked: Vec<&&DateMention> = cands.iter().filter(|m| m.preferred).collect();
+    let preferred: Vec<&&DateMention> = if marked.is_empty() {
+        cands
+            .iter()
+            .filter(|m| correction.is_some_and(|c| c < m.start))
+            .collect()
+    } else {
+        marked
+    };
     let in_promise: Vec<&&DateMention> = cands
         .iter()
         .filter(|m| in_promise_clause(f.clause_of(m.start)))

@@ -252,6 +252,18 @@ fn infinitive_kind(governing: &[&str]) -> Option<(StatementKind, bool, bool)> {
     }
 }
 
+/// A number that can be a sum of money: 10 or more, or written with thousands ("2.000").
+fn is_sum(toks: &[Token<'_>], k: usize) -> bool {
+    toks[k].is_num() && (toks[k].num >= 10 || thousands(toks, k))
+}
+
+/// "2.000", "1,500": the number at `k` goes on with a separator and three digits.
+fn thousands(toks: &[Token<'_>], k: usize) -> bool {
+    toks.get(k + 1)
+        .is_some_and(|t| t.glued && matches!(t.text, "." | ","))
+        && toks.get(k + 2).is_some_and(|t| t.glued && t.is_num())
+}
+
 /// Where the statement ends: after the verb, or after the money or debt it needs as object
 /// ("hago la transferencia", "cancelo la factura"); `None` when that object is missing.
 fn object_end(
@@ -300,13 +312,13 @@ fn object_end(
             let reach = if ago { 3 } else { 5 };
             let after = (i + 1..(i + reach).min(toks.len())).find(|&k| {
                 same_clause(k)
-                    && (MONEY_NOUNS.contains(&w(k))
-                        || (family == Family::Send && toks[k].is_num() && toks[k].num >= 10))
+                    && (MONEY_NOUNS.contains(&w(k)) || (family == Family::Send && is_sum(toks, k)))
             });
             let before = (i.saturating_sub(4)..i)
                 .rev()
                 .any(|k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));
             match (after, before) {
+                (Some(a), _) if thousands(toks, a) => Some(a + 3),
                 (Some(a), _) => Some(a + 1),
                 (None, true) => Some(i + 1),
                 (None, false) => None,

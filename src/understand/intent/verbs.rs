@@ -13,7 +13,7 @@ pub(super) enum Family {
     Cancel,
     /// hacer, realizar, efectuar: with "el pago", "la transferencia", "un bizum".
     Make,
-    /// enviar, mandar, pasar, girar: with money as object ("te paso la plata").
+    /// enviar, mandar, pasar, girar, dar: with money as object ("te paso la plata").
     Send,
 }
 
@@ -93,7 +93,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         }
         m.insert(past.to_owned(), (fam, Tense::Past));
     }
-    let irregular: [(&str, Family, Tense); 25] = [
+    let irregular: [(&str, Family, Tense); 38] = [
         ("transfiero", Family::Pay, Tense::Present),
         ("transferimos", Family::Pay, Tense::Ambiguous),
         ("transferire", Family::Pay, Tense::Future),
@@ -119,6 +119,21 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         ("hecha", Family::Make, Tense::Participle),
         ("hacer", Family::Make, Tense::Infinitive),
         ("haciendo", Family::Make, Tense::Infinitive),
+        // dar: "te doy 500 el viernes", "le daremos el importe": like "pasar", money as
+        // object ("di", "da", "dan" are left out: "dime si son 500", "me da pena").
+        ("doy", Family::Send, Tense::Present),
+        ("damos", Family::Send, Tense::Ambiguous),
+        ("dare", Family::Send, Tense::Future),
+        ("daremos", Family::Send, Tense::Future),
+        ("dara", Family::Send, Tense::Future),
+        ("daran", Family::Send, Tense::Future),
+        ("daria", Family::Send, Tense::Conditional),
+        ("dariamos", Family::Send, Tense::Conditional),
+        ("dar", Family::Send, Tense::Infinitive),
+        ("dando", Family::Send, Tense::Infinitive),
+        ("dio", Family::Send, Tense::Past),
+        ("dimos", Family::Send, Tense::Past),
+        ("dado", Family::Send, Tense::Participle),
     ];
     for (w, f, t) in irregular {
         m.insert(w.to_owned(), (f, t));

@@ -4,14 +4,14 @@ use super::Cue;
 
 /// Phrases, folded (no accents, lower case); see `lexicon` for the pattern syntax.
 pub(super) const PAYMENTS: &[(Cue, &str)] = &[
-    // Payment plans and delays.
+    // Payment plans: instalments, parts, schedules.
     (
         Cue::Plan,
         "cuota|cuotas|plazos|mensualidades|parcialidades|abonos|fraccionamiento",
     ),
     (
         Cue::Plan,
-        "fraccionar|fraccionado|fraccionada|fraccionarlo|aplazar|aplazamiento|aplazado|prorroga|prorrogar|refinanciar|financiar|financiacion|financiamiento",
+        "fraccionar|fraccionado|fraccionada|fraccionarlo|refinanciar|financiar|financiacion|financiamiento",
     ),
     (Cue::Plan, "plan|convenio|acuerdo de pago|pagos"),
     (Cue::Plan, "en|por partes"),
@@ -20,24 +20,28 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         Cue::Plan,
         "en dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|partes|veces|meses|plazos|exhibiciones",
     ),
-    (Cue::Plan, "mas tiempo|plazo"),
-    (Cue::Plan, "un|otro|nuevo plazo"),
-    (Cue::Plan, "un poco mas de tiempo|plazo"),
+    (Cue::Delay, "mas tiempo|plazo"),
+    (Cue::Delay, "un|otro|nuevo plazo"),
+    (Cue::Delay, "un poco mas de tiempo|plazo"),
     (
-        Cue::Plan,
+        Cue::Delay,
         "ampliar|ampliacion|extender|extension ?el|del plazo",
     ),
     (
-        Cue::Plan,
+        Cue::Delay,
         "me|nos puede|pueden|podria|podrian|puedes|podes esperar|aguantar",
     ),
-    (Cue::Plan, "esperar me|nos"),
-    (Cue::Plan, "me|nos esperan|espera|esperas|esperais"),
-    (Cue::Plan, "espereme|esperenme|esperame|aguanteme|aguantame"),
-    (Cue::Plan, "unos|algunos|pocos dias|dias mas"),
-    (Cue::Plan, "una|otra semana mas"),
-    (Cue::Plan, "dias|semana|periodo de gracia"),
-    (Cue::Plan, "dar ?me|nos un|mas tiempo|plazo"),
+    (Cue::Delay, "esperar me|nos"),
+    (Cue::Delay, "me|nos esperan|espera|esperas|esperais"),
+    (Cue::Delay, "me|nos aguantan|aguanta|aguantas|aguantais"),
+    (
+        Cue::Delay,
+        "espereme|esperenme|esperame|aguanteme|aguantame",
+    ),
+    (Cue::Delay, "unos|algunos|pocos dias|dias mas"),
+    (Cue::Delay, "una|otra semana mas"),
+    (Cue::Delay, "dias|semana|periodo de gracia"),
+    (Cue::Delay, "dar ?me|nos un|mas tiempo|plazo"),
     (Cue::Plan, "poco a poco"),
     // "50 y 50", "mitad y mitad": two halves.
     (Cue::Plan, "50|cincuenta y|/ 50|cincuenta"),
@@ -47,19 +51,19 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "dos|tres|cuatro|cinco|seis|varios|2|3|4|5|6 pagos|cuotas|plazos|abonos|mensualidades|partes|exhibiciones",
     ),
     (
-        Cue::Plan,
+        Cue::Delay,
         "retrasar|posponer|postergar|aplazar|demorar el|mi|nuestro pago",
     ),
     (
-        Cue::Plan,
+        Cue::Delay,
         "deme|dame|denme|deneme|regaleme|regalame chance|plazo|tiempo|hasta|unos",
     ),
     (
-        Cue::Plan,
+        Cue::Delay,
         "me|nos podria|podrian|puede|pueden|puedes|podes dar|conceder|regalar|dejar hasta|plazo|tiempo|unos|mas|chance",
     ),
     (
-        Cue::Plan,
+        Cue::Delay,
         "me|nos da|dan|daria|darian|das|deja|dejan|dejaria|regala chance|plazo|tiempo|hasta|unos",
     ),
     (Cue::Plan, "al|por|cada mes|semana|quincena"),
@@ -72,6 +76,11 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (
         Cue::Plan,
         "ir|vaya|voy|vamos|ire abonando|pagando|depositando|dando|transfiriendo|consignando|cancelando",
+    ),
+    // Requests for time: a plan unless they name the day the whole invoice is paid.
+    (
+        Cue::Delay,
+        "aplazar|aplazamiento|aplazado|prorroga|prorrogar",
     ),
     (
         Cue::PlanRequest,
@@ -124,5 +133,6 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Partial, "a cuenta"),
     (Cue::Partial, "la|otra mitad"),
     (Cue::Partial, "el resto|restante"),
+    (Cue::Partial, "lo demas"),
     (Cue::Partial, "lo que falta|queda|pueda|podamos"),
 ];

@@ -298,9 +298,19 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "lo|la tendra|tendran|tendras|tendreis|tiene|tienen|tendria|tendrian",
     ),
+    // "el pago lo tendremos listo para el viernes 27".
+    (
+        Cue::PromisePhrase,
+        "lo|la tendre|tendremos|tengo|tenemos listo|lista",
+    ),
     (
         Cue::PaidProof,
         "aqui|ahi|alli esta|va|tiene|tienes|tienen|les|le|te|dejo ?el|la|un|una|su|tu|los ?foto|copia comprobante|comprobantes|justificante|voucher|constancia|captura|soporte|recibo|pantallazo|ficha|boleta|resguardo",
+    ),
+    // "te mandé el comprobante", "ya le envié la captura": a proof already sent.
+    (
+        Cue::PaidProof,
+        "le|te|les|os mande|envie|pase|adjunte|reenvie|enviamos|mandamos ?el|la|un|una|los|las ?foto|copia comprobante|comprobantes|justificante|voucher|constancia|captura|recibo|pantallazo|ficha|boleta|resguardo",
     ),
     (
         Cue::PaidProof,
