@@ -550,6 +550,53 @@ async fn an_unreadable_update_does_not_stop_the_bot() {
     );
 }
 
+/// A client with 120 open invoices: the reminder goes as one message the Bot API accepts (at
+/// most 4,096 characters) listing the oldest and how many more, and `/facturas` too.
+#[tokio::test]
+async fn a_client_with_many_invoices_gets_messages_that_fit() {
+    let mut w = World::new();
+    let mut csv = String::from("numero;cliente;fecha;vencimiento;importe;moneda\n");
+    for i in 0..120 {
+        csv.push_str(&format!(
+            "FACTURA-2026-{i:04};C1;01/09/2026;{:02}/10/2026;1.234,56;EUR\n",
+            1 + i % 28
+        ));
+    }
+    let defaults = cobrador::import::Defaults::from_config(&w.config);
+    cobrador::import::import_bytes(
+        &mut w.store,
+        cobrador::import::Kind::Invoices,
+        "more.csv",
+        csv.as_bytes(),
+        &defaults,
+        false,
+        now() - Duration::days(1),
+    )
+    .unwrap();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let plain = reminder["plain"].as_str().unwrap();
+    let listed = plain.matches("FACTURA-2026-").count();
+    assert!(listed > 10, "{plain}");
+    let more = 121 - listed - usize::from(plain.contains("F-1:"));
+    assert!(
+        plain.contains(&format!("… y otras {more} facturas pendientes.")),
+        "{listed} listed: {plain}"
+    );
+    assert!(plain.contains("FACTURA-2026-0000"), "the oldest first");
+
+    w.bot.text(ANA, "/facturas", None);
+    w.poll(now()).await;
+    let list = w.bot.sent_to(ANA).pop().unwrap();
+    let plain = list["plain"].as_str().unwrap();
+    let listed = plain.matches("• ").count();
+    assert!(listed > 10, "{plain}");
+    assert!(
+        plain.ends_with(&format!("… y otras {} facturas pendientes.", 121 - listed)),
+        "{plain}"
+    );
+}
+
 /// Without an owner's chat no one could see a photo sent to the bot: the client is asked to
 /// send it by email (in the client's usted or tú), and nothing is forwarded.
 #[tokio::test]

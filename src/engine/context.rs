@@ -343,6 +343,7 @@ pub fn build<'a>(
         owner_alert: None,
         history: rc::History::default(),
         due: None,
+        more_invoices: 0,
     }
 }
 

@@ -71,6 +71,11 @@ pub struct RenderContext<'a> {
     /// ago, and whether it fell on a weekend or holiday; null when no invoice is overdue.
     #[serde(default)]
     pub due: Option<DueDay>,
+    /// Invoices covered by the message but not listed in it: a Telegram message holds 4,096
+    /// characters, and a client with dozens of open invoices gets the oldest that fit and this
+    /// count (the totals still cover them all). 0 when every invoice is listed.
+    #[serde(default)]
+    pub more_invoices: usize,
 }
 
 /// The client's real history with us, for honest wording.
@@ -365,9 +370,9 @@ pub struct OwnerAlert {
 /// Values computed from a [`RenderContext`], available to templates as `summary`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
-    /// Number of invoices listed.
+    /// Number of invoices the message covers (listed, and `more_invoices`).
     pub invoice_count: usize,
-    /// More than one invoice is listed.
+    /// The message covers more than one invoice.
     pub several_invoices: bool,
     /// Invoices listed that are also pending but younger than the stage.
     pub also_pending_count: usize,
@@ -398,9 +403,11 @@ impl RenderContext<'_> {
             }
             numbers.push_str(&invoice.number);
         }
+        // Those left out of a Telegram list count as the message's too.
+        let invoice_count = self.invoices.len() + self.more_invoices;
         Summary {
-            invoice_count: self.invoices.len(),
-            several_invoices: self.invoices.len() > 1,
+            invoice_count,
+            several_invoices: invoice_count > 1,
             also_pending_count: self.invoices.iter().filter(|i| !i.reached_stage).count(),
             several_currencies: self.totals.len() > 1,
             has_interest: self

@@ -434,12 +434,51 @@ impl Renderer {
                     html,
                 })
             }
-            Medium::Telegram => Ok(Rendered {
-                subject: None,
-                text: required(part(".telegram", true)?),
-                html: None,
-            }),
+            Medium::Telegram => {
+                let text = required(part(".telegram", true)?);
+                // (Once: a shortened context's own render is not shortened again.)
+                let text = if fits_telegram(&text) || ctx.more_invoices > 0 {
+                    text
+                } else {
+                    self.shortened_for_telegram(kind, ctx).unwrap_or(text)
+                };
+                Ok(Rendered {
+                    subject: None,
+                    text,
+                    html: None,
+                })
+            }
         }
+    }
+
+    /// A Telegram message too long for one message, rendered again with as many of its
+    /// invoices (the oldest) as fit and the count of the others (`more_invoices`, at least two,
+    /// so that the templates can say "otras N" in the plural); `None` if even one invoice does
+    /// not fit, or the message lists fewer than three.
+    fn shortened_for_telegram(&self, kind: &str, ctx: &RenderContext) -> Option<String> {
+        let n = ctx.invoices.len();
+        let with = |k: usize| -> Option<String> {
+            let mut short = ctx.clone();
+            short.invoices.truncate(k);
+            short.more_invoices = ctx.more_invoices + (n - k);
+            let r = self.render_message(kind, Medium::Telegram, &short).ok()?;
+            fits_telegram(&r.text).then_some(r.text)
+        };
+        // The most invoices that fit, by halving: the text grows with each one listed.
+        let (mut lo, mut hi) = (0usize, n.checked_sub(2)?);
+        let mut best = None;
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            match with(mid) {
+                Some(text) => {
+                    best = Some(text);
+                    lo = mid;
+                }
+                None => hi = mid - 1,
+            }
+        }
+        // `best` is the render for `lo`, the last length that fitted (none: not even one).
+        best
     }
 
     /// Renders one template by name with the escaping its name implies, tidied.
@@ -679,3 +718,12 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests;
+
+/// The longest Telegram message, in UTF-16 code units (the Bot API's 4,096 characters, counted
+/// after its HTML is parsed; counted here with the tags, so a little short of it).
+pub const TELEGRAM_LIMIT: usize = 4096;
+
+/// Whether `text` (Telegram HTML) can go as one message.
+pub fn fits_telegram(text: &str) -> bool {
+    text.encode_utf16().count() <= TELEGRAM_LIMIT
+}

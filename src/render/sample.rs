@@ -410,6 +410,7 @@ impl RenderContext<'static> {
             owner_alert: None,
             history: History::default(),
             due: None,
+            more_invoices: 0,
         };
         ctx.due = ctx
             .invoices

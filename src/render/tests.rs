@@ -734,3 +734,59 @@ fn a_partly_paid_invoice_is_not_said_to_be_unpaid() {
         }
     }
 }
+
+/// A client with dozens of open invoices: the Telegram reminder (at most 4,096 characters)
+/// lists the oldest that fit and says how many more there are, with the totals of all of them;
+/// the email lists every one.
+#[test]
+fn a_telegram_reminder_too_long_for_one_message_lists_what_fits() {
+    let r = renderer();
+    for kind in ["early", "due", "final"] {
+        let mut ctx = RenderContext::sample(Sample::B2bSpain, kind);
+        let line = ctx.invoices[0].clone();
+        ctx.invoices = (0..150)
+            .map(|i| {
+                let mut l = line.clone();
+                l.number = format!("F-2026-{i:04}").into();
+                l
+            })
+            .collect();
+        let whole = ctx.totals.clone();
+        let tg = r.render_message(kind, Medium::Telegram, &ctx).unwrap().text;
+        assert!(
+            fits_telegram(&tg),
+            "{kind}: {} units",
+            tg.encode_utf16().count()
+        );
+        let listed = tg.matches("• <b>F-2026-").count();
+        assert!(listed > 20, "{kind}: as many as fit, {listed}");
+        assert!(
+            tg.contains(&format!("… y otras {} facturas pendientes.", 150 - listed)),
+            "{kind}: {tg}"
+        );
+        assert!(tg.contains("<b>F-2026-0000</b>"), "the oldest first");
+        assert!(!tg.contains(&format!("<b>F-2026-{:04}</b>", listed)));
+        // The totals are those of all 150, as the email's.
+        let mut all = ctx.clone();
+        all.totals = whole;
+        let email = r.render_message(kind, Medium::Email, &all).unwrap().text;
+        for i in 0..150 {
+            assert!(
+                email.contains(&format!("F-2026-{i:04}")),
+                "{kind}: every one by email"
+            );
+        }
+        let total = email
+            .lines()
+            .find(|l| l.contains("Total pendiente"))
+            .and_then(|l| l.split_whitespace().rev().nth(1).map(str::to_owned));
+        if let Some(total) = total {
+            assert!(tg.contains(&total), "{kind}: {total}");
+        }
+        // A short list is left whole.
+        ctx.invoices.truncate(3);
+        let tg = r.render_message(kind, Medium::Telegram, &ctx).unwrap().text;
+        assert_eq!(tg.matches("• <b>F-2026-").count(), 3);
+        assert!(!tg.contains("… y otras"));
+    }
+}

@@ -301,16 +301,26 @@ fn invoice_list(
         "Facturas pendientes con <b>{}</b>:\n",
         esc(&config.business.name)
     );
-    for i in &open {
+    // One message holds 4,096 characters: the oldest that fit, then how many more.
+    let room = crate::render::TELEGRAM_LIMIT - 100;
+    for (listed, i) in open.iter().enumerate() {
         let money =
             crate::render::money::format_money(i.balance.0, &i.currency, &config.business.locale)
                 .unwrap_or_else(|_| format!("{} {}", i.balance.0, i.currency));
-        text.push_str(&format!(
+        let line = format!(
             "\n• <b>{}</b>: {}, {}",
             esc(&i.number),
             esc(&money),
             overdue_words(i.days_overdue(today))
-        ));
+        );
+        if text.encode_utf16().count() + line.encode_utf16().count() > room {
+            text.push_str(&match open.len() - listed {
+                1 => "\n… y una factura más.".to_owned(),
+                more => format!("\n… y otras {more} facturas pendientes."),
+            });
+            break;
+        }
+        text.push_str(&line);
     }
     Ok(text)
 }
