@@ -727,6 +727,17 @@ fn client_list_streams_what_filtering_every_invoice_gave() {
 fn outbox_list_streams_the_same_json_it_printed_whole() {
     let World { dir, store, .. } = generated(300);
     std::fs::write(dir.path().join("cobrador.toml"), support::config_text("")).unwrap();
+    // A message sent later than it was due, and one failed and waiting for a retry.
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE outbox SET sent_at = '2026-11-20T08:15:00Z'
+              WHERE id = (SELECT min(id) FROM outbox WHERE status = 'sent');
+             UPDATE outbox SET status = 'failed', sent_at = NULL, retry_at = '2026-11-30T09:45:00Z',
+                               last_error = '451 4.3.0 try again later'
+              WHERE id = (SELECT max(id) FROM outbox WHERE status = 'sent');",
+        )
+        .unwrap();
     let all = cobrador::store::outbox::all(store.conn()).unwrap();
     assert!(all.len() > 300, "{}", all.len());
     let listed = support::cobrador_ok(dir.path(), &["--db", "c.db", "outbox", "list", "--json"]);
@@ -734,12 +745,34 @@ fn outbox_list_streams_the_same_json_it_printed_whole() {
         listed,
         format!("{}\n", serde_json::to_string_pretty(&all).unwrap())
     );
+    // The table, read without bodies or invoices, has the line each whole message gave.
+    let line = |m: &cobrador::store::OutboxMessage| {
+        format!(
+            "{:>6}  {:<9}  {:<8}  {:<10}  {:<12}  {}  {}{}\n",
+            m.id,
+            m.status.as_str(),
+            m.message.channel,
+            m.message.client_id,
+            m.message.stage,
+            m.sent_at
+                .or(m.retry_at)
+                .unwrap_or(m.message.send_at)
+                .format("%Y-%m-%d %H:%M"),
+            m.message.recipients.join(", "),
+            m.last_error
+                .as_deref()
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default()
+        )
+    };
+    let listed = support::cobrador_ok(dir.path(), &["--db", "c.db", "outbox", "list"]);
+    assert_eq!(listed, all.iter().map(line).collect::<String>());
     let sent = cobrador::store::outbox::with_status(store.conn(), OutboxStatus::Sent).unwrap();
     let listed = support::cobrador_ok(
         dir.path(),
         &["--db", "c.db", "outbox", "list", "--status", "sent"],
     );
-    assert_eq!(listed.lines().count(), sent.len());
+    assert_eq!(listed, sent.iter().map(line).collect::<String>());
     let none = support::cobrador_ok(
         dir.path(),
         &[

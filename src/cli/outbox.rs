@@ -180,19 +180,18 @@ fn list(ctx: &Context, status: Option<OutboxStatus>, json: bool) -> Result<ExitC
     }
     super::stream_lines(|out| {
         let mut none = true;
-        outbox::for_each(store.conn(), status, |m| {
+        outbox::for_each_line(store.conn(), status, |m| {
             none = false;
-            let when = m.sent_at.or(m.retry_at).unwrap_or(m.message.send_at);
             writeln!(
                 out,
                 "{:>6}  {:<9}  {:<8}  {:<10}  {:<12}  {}  {}{}",
                 m.id,
                 m.status.as_str(),
-                m.message.channel,
-                m.message.client_id,
-                m.message.stage,
-                when.format("%Y-%m-%d %H:%M"),
-                m.message.recipients.join(", "),
+                m.channel,
+                m.client_id,
+                m.stage,
+                m.when.format("%Y-%m-%d %H:%M"),
+                m.recipients.join(", "),
                 m.last_error
                     .as_deref()
                     .map(|e| format!("  ({e})"))

@@ -281,6 +281,67 @@ pub fn for_each(
     }
 }
 
+/// What a line of `outbox list`'s table shows of a message: no bodies, no invoices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxLine {
+    /// The row's id.
+    pub id: i64,
+    /// Its state.
+    pub status: OutboxStatus,
+    /// `email` or `telegram`.
+    pub channel: Channel,
+    /// The client.
+    pub client_id: String,
+    /// The stage (template).
+    pub stage: String,
+    /// When it was sent, or is retried, or is due: the first of these it has.
+    pub when: DateTime<Utc>,
+    /// Where it goes.
+    pub recipients: Vec<String>,
+    /// The last delivery error, if any.
+    pub last_error: Option<String>,
+}
+
+/// [`for_each`] for the table: only the columns a line shows, so listing a large outbox does
+/// not read every message's bodies (a kilobyte or more each) and invoices.
+pub fn for_each_line(
+    conn: &Connection,
+    status: Option<OutboxStatus>,
+    mut f: impl FnMut(OutboxLine) -> Result<()>,
+) -> Result<()> {
+    let sql = |filter: &str| {
+        format!(
+            "SELECT id, status, channel, client_id, stage, coalesce(sent_at, retry_at, send_at),
+                    recipients, last_error
+             FROM outbox {filter}"
+        )
+    };
+    let mut stmt = match status {
+        Some(_) => conn.prepare(&sql(WITH_STATUS))?,
+        None => conn.prepare(&sql(ALL))?,
+    };
+    let mut rows = match status {
+        Some(s) => stmt.query([s.as_str()])?,
+        None => stmt.query([])?,
+    };
+    while let Some(r) = rows.next()? {
+        let status: String = r.get(1)?;
+        let channel: String = r.get(2)?;
+        let recipients: String = r.get(6)?;
+        f(OutboxLine {
+            id: r.get(0)?,
+            status: OutboxStatus::from_str(&status).map_err(|e| conversion(1, e))?,
+            channel: Channel::from_str(&channel).map_err(|e| conversion(2, e))?,
+            client_id: r.get(3)?,
+            stage: r.get(4)?,
+            when: parse_ts(&r.get::<_, String>(5)?)?,
+            recipients: serde_json::from_str(&recipients).map_err(|e| conversion(6, e))?,
+            last_error: r.get(7)?,
+        })?;
+    }
+    Ok(())
+}
+
 /// Messages that mention an invoice, oldest first.
 pub fn for_invoice(conn: &Connection, number: &str) -> Result<Vec<OutboxMessage>> {
     query(
