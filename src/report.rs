@@ -135,10 +135,11 @@ pub fn write(conn: &Connection, config: &Config, now: DateTime<Utc>, path: &Path
 
 fn aging(conn: &Connection, today: NaiveDate) -> Result<Vec<AgingRow>> {
     let mut rows: BTreeMap<String, AgingRow> = BTreeMap::new();
-    for inv in store::invoices::list(conn, None)?
-        .iter()
-        .filter(|i| !i.status.is_closed() && !i.balance.is_settled())
-    {
+    // The unsettled invoices as their rows come (not the whole book held at once).
+    store::invoices::for_each_open(conn, |inv| {
+        if inv.balance.is_settled() {
+            return Ok(());
+        }
         let row = rows
             .entry(inv.currency.clone())
             .or_insert_with(|| AgingRow {
@@ -157,7 +158,8 @@ fn aging(conn: &Connection, today: NaiveDate) -> Result<Vec<AgingRow>> {
         row.buckets[i] += inv.balance.0;
         row.total += inv.balance.0;
         row.invoices += 1;
-    }
+        Ok(())
+    })?;
     Ok(rows.into_values().collect())
 }
 
