@@ -22,12 +22,12 @@ const TEXTS: [&str; 5] = [
     "Perdone el retraso: pagaremos la mitad el 1 de diciembre y el resto el 15.",
 ];
 
-fn reply(i: usize, ours: &str) -> Vec<u8> {
+fn reply(i: usize, ours: &str, from: &str) -> Vec<u8> {
     let quote: String = "> Le recordamos que la factura F-1, de 500,00 EUR, venció el 2 de \
                          noviembre.\n> Si ya la ha pagado, ignore este mensaje.\n>\n"
         .repeat(6);
     format!(
-        "From: Uno <uno@cliente.example>\nTo: cobros@reformasprado.example\n\
+        "From: <{from}>\nTo: cobros@reformasprado.example\n\
          Subject: Re: Recordatorio: factura F-1\nDate: Tue, 24 Nov 2026 18:05:00 +0100\n\
          Message-ID: <bench{i}@cliente.example>\nIn-Reply-To: {ours}\nReferences: {ours}\n\
          MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\
@@ -72,13 +72,33 @@ async fn inbox_throughput() {
         .imported_at(at)
         .build();
     engine::queue_due(&mut store, &config, &renderer, at).unwrap();
-    let ours = store::outbox::for_client(store.conn(), "C1")
+    let mut ours = store::outbox::for_client(store.conn(), "C1")
         .unwrap()
         .into_iter()
         .find_map(|m| m.message.message_id)
         .unwrap();
+    let mut from = "uno@cliente.example".to_owned();
+    // BENCH_DB=book.db: the replies go to a copy of that book (`cobrador bench gen`), answering
+    // one of its sent reminders from its client's address, so that what grows with the book
+    // shows.
+    if let Ok(book) = std::env::var("BENCH_DB") {
+        let copy = _tmp.path().join("book.db");
+        std::fs::copy(&book, &copy).unwrap();
+        store = store::Store::open(&copy).unwrap();
+        (ours, from) = store
+            .conn()
+            .query_row(
+                "SELECT o.message_id, c.email FROM outbox o
+                   JOIN contacts c ON c.client_id = o.client_id AND c.email IS NOT NULL
+                  WHERE o.status = 'sent' AND o.message_id IS NOT NULL
+                  ORDER BY o.id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+    }
     for i in 0..n {
-        dovecot.deliver_to_maildir(&reply(i, &ours));
+        dovecot.deliver_to_maildir(&reply(i, &ours, &from));
     }
     let account =
         cobrador::channel::imap::Account::new(config.email.imap.as_ref().unwrap()).unwrap();

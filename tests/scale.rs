@@ -818,3 +818,69 @@ fn invoice_list_streams_the_same_json_it_printed_whole() {
     let table = support::cobrador_ok(dir.path(), &["--db", "c.db", "invoice", "list"]);
     assert_eq!(table.lines().count(), all.len() + 1);
 }
+
+/// The invoices whose payment a client claimed ("ya pagué"), looked up by their index, are
+/// those reading every invoice and filtering found (open, claimed, not settled), for everyone
+/// and for each client; and the lookup goes by the index, not through the book.
+#[test]
+fn claimed_invoices_are_found_by_index_as_reading_every_invoice_found_them() {
+    use cobrador::domain::InvoiceStatus;
+    use cobrador::store::invoices;
+    let World { store, .. } = generated(300);
+    // Claims on every seventh invoice, whatever its state (paid, partly paid, disputed...).
+    store
+        .conn()
+        .execute(
+            "UPDATE invoices SET paid_claimed_on = '2026-11-20' WHERE rowid % 7 = 0",
+            [],
+        )
+        .unwrap();
+    let old = |client: Option<&str>| -> Vec<String> {
+        invoices::list(store.conn(), client)
+            .unwrap()
+            .into_iter()
+            .filter(|i| {
+                i.status == InvoiceStatus::Open
+                    && i.paid_claimed_on.is_some()
+                    && !i.balance.is_settled()
+            })
+            .map(|i| format!("{} {} {}", i.number, i.balance.0, i.paid.0))
+            .collect()
+    };
+    let new = |client: Option<&str>| -> Vec<String> {
+        invoices::claimed_open(store.conn(), client)
+            .unwrap()
+            .into_iter()
+            .map(|i| format!("{} {} {}", i.number, i.balance.0, i.paid.0))
+            .collect()
+    };
+    let everyone = old(None);
+    assert!(everyone.len() > 20, "{}", everyone.len());
+    assert_eq!(new(None), everyone);
+    let clients: Vec<String> = store
+        .conn()
+        .prepare("SELECT id FROM clients")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for c in &clients {
+        assert_eq!(new(Some(c)), old(Some(c)), "{c}");
+    }
+    let plan: Vec<String> = store
+        .conn()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT number FROM invoices INDEXED BY invoices_claimed
+              WHERE status = 'open' AND paid_claimed_on IS NOT NULL AND client_id = 'C1'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("invoices_claimed")),
+        "{plan:?}"
+    );
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{parse_day, ts};
 use crate::domain::{Actor, EventKind};
-use crate::domain::{InvoiceStatus, Money, PaymentKind};
+use crate::domain::{Money, PaymentKind};
 
 /// The rule of a credit left for review with no evidence at all (nothing named, payer
 /// unknown): a "ya pagué" for its exact amount may explain it later ([`confirm_claims`]).
@@ -322,21 +322,12 @@ pub fn pay(
 /// and the claim confirmed. Returns whether no claimed invoice of the client is left unpaid,
 /// i.e. whether nobody needs to be asked. Runs inside the caller's transaction.
 pub fn confirm_claims(tx: &Connection, client_id: &str, now: DateTime<Utc>) -> Result<bool> {
-    let claimed = |client: Option<&str>| -> Result<Vec<crate::domain::Invoice>> {
-        Ok(super::invoices::list(tx, client)?
-            .into_iter()
-            .filter(|i| {
-                i.status == InvoiceStatus::Open
-                    && i.paid_claimed_on.is_some()
-                    && !i.balance.is_settled()
-            })
-            .collect())
-    };
-    let mine = claimed(Some(client_id))?;
+    // (By the index of claimed invoices: a handful, not the whole book.)
+    let mine = super::invoices::claimed_open(tx, Some(client_id))?;
     if mine.is_empty() {
         return Ok(false);
     }
-    let everyone = claimed(None)?;
+    let everyone = super::invoices::claimed_open(tx, None)?;
     for inv in &mine {
         let twins = everyone
             .iter()
@@ -364,7 +355,7 @@ pub fn confirm_claims(tx: &Connection, client_id: &str, now: DateTime<Utc>) -> R
             resolve(tx, credit.id, "matched", Some("claim"), None, now)?;
         }
     }
-    Ok(claimed(Some(client_id))?.is_empty())
+    Ok(super::invoices::claimed_open(tx, Some(client_id))?.is_empty())
 }
 
 /// Remembers the account a client pays from, from a clients file's `iban` column; the IBAN is

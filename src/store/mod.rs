@@ -49,6 +49,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_regions.sql")),
     M::up(include_str!("schema_outbox_basis.sql")),
     M::up(include_str!("schema_lookups.sql")),
+    M::up(include_str!("schema_claims.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).
