@@ -360,9 +360,9 @@ fn print_message(
 fn oldest_open_invoice(conn: &rusqlite::Connection, client: &str) -> Result<String> {
     store::clients::get(conn, client)?
         .with_context(|| format!("no client {client:?}: see `cobrador client list`"))?;
-    store::invoices::list(conn, None)?
+    store::invoices::list(conn, Some(client))?
         .into_iter()
-        .filter(|i| i.client_id == client && !i.status.is_closed() && !i.balance.is_settled())
+        .filter(|i| !i.status.is_closed() && !i.balance.is_settled())
         .min_by_key(|i| (i.due_date, i.number.clone()))
         .map(|i| i.number)
         .with_context(|| format!("client {client} has no open invoice to preview a reminder for"))
