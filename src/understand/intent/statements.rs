@@ -292,6 +292,16 @@ fn object_end(
                 (false, None) => None,
             }
         }
+        // Rioplatense and Chilean "te giro", "le giré": with a dative pronoun right before
+        // it, girar is paying ("el giro" or "giro la factura a contabilidad" is not).
+        Family::Send
+            if text.starts_with("gir")
+                && back
+                    .first()
+                    .is_some_and(|b| matches!(*b, "te" | "le" | "les" | "os")) =>
+        {
+            Some(i + 1)
+        }
         // "le mando el comprobante": proof of a payment, read by the lexicon.
         Family::Send if (i + 1..(i + 5).min(toks.len())).any(|k| PROOF_NOUNS.contains(&w(k))) => {
             None
