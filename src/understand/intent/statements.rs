@@ -293,12 +293,18 @@ fn object_end(
             }
         }
         // Rioplatense and Chilean "te giro", "le giré": with a dative pronoun right before
-        // it, girar is paying ("el giro" or "giro la factura a contabilidad" is not).
+        // it and no object after it, girar is paying; with an object ("le giro su consulta",
+        // "te giro la plata") the object decides, as for "mandar".
         Family::Send
             if text.starts_with("gir")
                 && back
                     .first()
-                    .is_some_and(|b| matches!(*b, "te" | "le" | "les" | "os")) =>
+                    .is_some_and(|b| matches!(*b, "te" | "le" | "les" | "os"))
+                && !matches!(
+                    w(i + 1),
+                    "su" | "sus" | "tu" | "tus" | "el" | "la" | "los" | "las" | "este" | "esta"
+                        | "un" | "una" | "a" | "al"
+                ) =>
         {
             Some(i + 1)
         }
