@@ -377,10 +377,10 @@ impl Parser<'_, '_> {
     /// "la otra" with no noun after it ("esta semana no puedo, la otra le pago"), said after
     /// "esta semana" in the last dozen words: the other week, i.e. next week.
     fn other_week(&self, i: usize) -> bool {
-        let noun_follows = !matches!(
-            self.w(i + 2),
-            "" | "," | "." | ";" | "!" | "\n" | "le" | "te" | "les" | "os" | "lo" | "se" | "sin" | "si"
-        );
+        const NO_NOUN: [&str; 14] = [
+            "", ",", ".", ";", "!", "\n", "le", "te", "les", "os", "lo", "se", "sin", "si",
+        ];
+        let noun_follows = !NO_NOUN.contains(&self.w(i + 2));
         !noun_follows
             && (i.saturating_sub(12)..i).any(|k| self.w(k) == "esta" && self.w(k + 1) == "semana")
     }

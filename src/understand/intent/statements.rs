@@ -300,11 +300,7 @@ fn object_end(
                 && back
                     .first()
                     .is_some_and(|b| matches!(*b, "te" | "le" | "les" | "os"))
-                && !matches!(
-                    w(i + 1),
-                    "su" | "sus" | "tu" | "tus" | "el" | "la" | "los" | "las" | "este" | "esta"
-                        | "un" | "una" | "a" | "al"
-                ) =>
+                && !OBJECT_STARTS.contains(&w(i + 1)) =>
         {
             Some(i + 1)
         }
@@ -342,3 +338,9 @@ fn object_end(
         }
     }
 }
+
+/// Words that open an object after "te giro" ("le giro su consulta", "te giro la plata"):
+/// the object then decides whether it is a payment.
+const OBJECT_STARTS: [&str; 14] = [
+    "su", "sus", "tu", "tus", "el", "la", "los", "las", "este", "esta", "un", "una", "a", "al",
+];

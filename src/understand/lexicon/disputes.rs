@@ -195,7 +195,10 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "rut|ruc|nit|cuit|rfc|nif|cif|monto|valor|importe|precio|total|cobro|factura|boleta ?de ?la|el ?factura|boleta esta|estan|vino|viene malo|mala|malos|malas",
     ),
-    (Cue::Dispute, "no es|son de nuestra|mi empresa|compania|sociedad"),
+    (
+        Cue::Dispute,
+        "no es|son de nuestra|mi empresa|compania|sociedad",
+    ),
     // "ese monto no es lo que arreglamos" (Rioplatense "arreglar": to agree).
     (
         Cue::Dispute,
