@@ -337,7 +337,8 @@ impl Parser<'_, '_> {
                 m.weak = true;
                 return Some(m);
             }
-            "al" if self.w(i + 1) == "tiro" => {
+            // "al tiro" (Chile), "al toque" (Argentina, Uruguay, Peru): right away.
+            "al" if matches!(self.w(i + 1), "tiro" | "toque") => {
                 let mut m = DateMention::new(i, i + 2, Some(today));
                 m.weak = true;
                 return Some(m);
