@@ -37,6 +37,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("text_forms.txt"),
     table!("negatives.txt"),
     table!("writers.txt"),
+    table!("regions.txt"),
 ];
 
 /// One row of a table.

@@ -39,6 +39,8 @@ pub(crate) struct DateMention {
     pub negated: bool,
     /// Introduced by a correction ("mejor el lunes", "sino el lunes").
     pub preferred: bool,
+    /// A part of the day alone ("en la noche"): today, unless it follows another day.
+    pub day_part: bool,
     /// Names a document or an address, not a payment ("la factura del 15 de octubre").
     pub reference: bool,
     /// Offered as one of several ("el viernes o el lunes", "entre el 10 y el 15").
@@ -66,6 +68,7 @@ impl DateMention {
             shifted: false,
             negated: false,
             preferred: false,
+            day_part: false,
             reference: false,
             alternative: false,
             from_on: false,
@@ -141,6 +144,10 @@ pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMentio
             continue;
         }
         match p.parse_at(i) {
+            // "el lunes en la noche", "mañana por la tarde": the part of the day already named.
+            Some(m) if m.day_part && out.last().is_some_and(|l| l.end == i) => {
+                i = m.end.max(i + 1);
+            }
             Some(m) => {
                 i = m.end.max(i + 1);
                 out.push(m);
@@ -330,10 +337,32 @@ impl Parser<'_, '_> {
                 m.weak = true;
                 return Some(m);
             }
-            "al" if self.w(i + 1) == "tiro" => {
+            // "al tiro" (Chile), "al toque" (Argentina, Uruguay, Peru): right away.
+            "al" if matches!(self.w(i + 1), "tiro" | "toque") => {
                 let mut m = DateMention::new(i, i + 2, Some(today));
                 m.weak = true;
                 return Some(m);
+            }
+            // Chilean "altiro" (= "al tiro"): right away.
+            "altiro" => {
+                let mut m = DateMention::new(i, i + 1, Some(today));
+                m.weak = true;
+                return Some(m);
+            }
+            // "le yapeo en la noche", "te transfiero por la tarde": later today, next to a
+            // payment only; "el lunes en la noche" is read with its day (see `find_dates`).
+            "en" | "por" | "a"
+                if self.w(i + 1) == "la" && matches!(self.w(i + 2), "tarde" | "noche") =>
+            {
+                let mut m = DateMention::new(i, i + 3, Some(today));
+                m.weak = true;
+                m.day_part = true;
+                return Some(m);
+            }
+            // "esta semana no puedo, la otra le pago": "la otra" alone after "esta semana"
+            // is next week.
+            "la" if self.w(i + 1) == "otra" && self.other_week(i) => {
+                return Some(self.next_or_this_week(i, i + 2, true));
             }
             "ya" if self.w(i + 1) == "mismo" => {
                 let mut m = DateMention::new(i, i + 2, Some(today));
@@ -344,6 +373,17 @@ impl Parser<'_, '_> {
             _ => {}
         }
         self.duration(i)
+    }
+
+    /// "la otra" with no noun after it ("esta semana no puedo, la otra le pago"), said after
+    /// "esta semana" in the last dozen words: the other week, i.e. next week.
+    fn other_week(&self, i: usize) -> bool {
+        const NO_NOUN: [&str; 14] = [
+            "", ",", ".", ";", "!", "\n", "le", "te", "les", "os", "lo", "se", "sin", "si",
+        ];
+        let noun_follows = !NO_NOUN.contains(&self.w(i + 2));
+        !noun_follows
+            && (i.saturating_sub(12)..i).any(|k| self.w(k) == "esta" && self.w(k + 1) == "semana")
     }
 
     /// "de hoy en ocho (días)": a week from today; "antes de que acabe el mes / la semana /

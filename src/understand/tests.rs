@@ -20,6 +20,8 @@ pub(super) fn tz_of(code: &str) -> Tz {
         "AR" => chrono_tz::America::Argentina::Buenos_Aires,
         "CL" => chrono_tz::America::Santiago,
         "PE" => chrono_tz::America::Lima,
+        "UY" => chrono_tz::America::Montevideo,
+        "VE" => chrono_tz::America::Caracas,
         _ => chrono_tz::Europe::Madrid,
     }
 }

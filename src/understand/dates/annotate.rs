@@ -42,13 +42,27 @@ impl Parser<'_, '_> {
     /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
     /// a day rule it out (up to a comma or the end of the clause).
     fn ruled_out_after(&self, end: usize) -> bool {
-        // "el lunes porque el viernes no puedo": a reason starts a new part.
+        // "el lunes porque el viernes no puedo": a reason starts a new part; so does a new
+        // sentence ("¿te puedo pagar el lunes? Hoy no llego al banco").
         let words: Vec<&str> = (end..end + 5)
             .map(|i| self.w(i))
             .take_while(|w| {
                 !matches!(
                     *w,
-                    "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino" | "porque" | "pues" | "ya"
+                    "" | ","
+                        | "."
+                        | ";"
+                        | "\n"
+                        | "?"
+                        | "!"
+                        | "¿"
+                        | "¡"
+                        | "y"
+                        | "pero"
+                        | "sino"
+                        | "porque"
+                        | "pues"
+                        | "ya"
                 )
             })
             .collect();

@@ -14,7 +14,7 @@ pub(super) fn prepare(
     clause: &[usize],
     is_question: &[bool],
     cues: &mut Vec<CueHit>,
-    stmts: &mut [Statement],
+    stmts: &mut Vec<Statement>,
     dates: &mut [DateMention],
 ) {
     let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
@@ -45,6 +45,21 @@ pub(super) fn prepare(
             s.kind = StatementKind::Asks;
         }
     }
+    // "el lunes te aviso cuándo te puedo pagar", "le confirmo qué día le deposito": the
+    // payment is what will be told, not a promise.
+    let told = |s: &Statement| {
+        s.kind == StatementKind::Promise
+            && cues.iter().any(|c| {
+                let asks = matches!(word(c.end), "cuando" | "si")
+                    || word(c.end) == "que" && matches!(word(c.end + 1), "dia" | "fecha");
+                c.cue == Cue::NonPay
+                    && asks
+                    && c.end <= s.start
+                    && s.start <= c.end + 5
+                    && clause_of(c.end) == s.clause
+            })
+    };
+    stmts.retain(|s| !told(s));
     // "le mando el comprobante" after a promise is a proof still to come, not a payment.
     let promised = stmts
         .iter()

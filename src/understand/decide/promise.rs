@@ -24,6 +24,10 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     if f.has(Cue::Sure) || f.has(Cue::Agree) || f.has(Cue::Correction) {
         return true;
     }
+    // "todavía no le pagué, pero el viernes sí": a payment denied, then a day affirmed.
+    if affirmed(f, last) && f.stmts.iter().any(|s| s.negated && s.end <= last.start) {
+        return true;
+    }
     // "en lugar del 30, el 4 de diciembre": a day turned down and another offered.
     if f.dates.iter().any(|m| m.negated && m.end <= last.start) {
         return true;
@@ -42,6 +46,13 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     // One other word at most ("Para el viernes, seguro"); "El lunes estoy de viaje" says
     // something else about the day.
     content <= 1 && !last.vague || content == 0
+}
+
+/// A day followed by a closing "sí" ("no le he pagado, el viernes sí"): said against the
+/// denial before it.
+fn affirmed(f: &Found<'_, '_>, m: &DateMention) -> bool {
+    f.toks.get(m.end).is_some_and(|t| t.text == "si")
+        && f.toks.get(m.end + 1).is_none_or(|t| t.kind == Kind::Punct)
 }
 
 /// Dates that can be promised: future, not negated, not a reference; "ahora" only next to a
@@ -97,11 +108,13 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
         .filter(|(_, m)| !acts(m))
         .filter(|(_, m)| !m.weak || in_promise(m.start))
-        // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked.
+        // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked;
+        // nor is "no le he pagado, el viernes sí".
         .filter(|(_, m)| {
             !is_blocked(m.start)
                 || m.preferred
                 || m.from_on
+                || affirmed(f, m)
                 || f.toks.get(m.start).is_some_and(|t| t.text == "hasta")
         })
         .map(|(i, _)| i)

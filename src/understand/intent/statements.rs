@@ -292,6 +292,18 @@ fn object_end(
                 (false, None) => None,
             }
         }
+        // Rioplatense and Chilean "te giro", "le giré": with a dative pronoun right before
+        // it and no object after it, girar is paying; with an object ("le giro su consulta",
+        // "te giro la plata") the object decides, as for "mandar".
+        Family::Send
+            if text.starts_with("gir")
+                && back
+                    .first()
+                    .is_some_and(|b| matches!(*b, "te" | "le" | "les" | "os"))
+                && !OBJECT_STARTS.contains(&w(i + 1)) =>
+        {
+            Some(i + 1)
+        }
         // "le mando el comprobante": proof of a payment, read by the lexicon.
         Family::Send if (i + 1..(i + 5).min(toks.len())).any(|k| PROOF_NOUNS.contains(&w(k))) => {
             None
@@ -326,3 +338,9 @@ fn object_end(
         }
     }
 }
+
+/// Words that open an object after "te giro" ("le giro su consulta", "te giro la plata"):
+/// the object then decides whether it is a payment.
+const OBJECT_STARTS: [&str; 14] = [
+    "su", "sus", "tu", "tus", "el", "la", "los", "las", "este", "esta", "un", "una", "a", "al",
+];

@@ -185,6 +185,25 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (Cue::Dispute, "doble cobro|cargo|facturacion"),
     (Cue::Dispute, "fue|esta|estaba|quedo anulada|anulado"),
+    // "esa factura ya la habíamos anulado" (never "cancelado": in Latin America it is paid).
+    (
+        Cue::Dispute,
+        "la|lo|se habiamos|habia|hemos|ha|habian|habiais|han anulado|anulada",
+    ),
+    // Chilean "está malo": wrong ("el RUT de la factura está malo", "el monto está malo").
+    (
+        Cue::Dispute,
+        "rut|ruc|nit|cuit|rfc|nif|cif|monto|valor|importe|precio|total|cobro|factura|boleta ?de ?la|el ?factura|boleta esta|estan|vino|viene malo|mala|malos|malas",
+    ),
+    (
+        Cue::Dispute,
+        "no es|son de nuestra|mi empresa|compania|sociedad",
+    ),
+    // "ese monto no es lo que arreglamos" (Rioplatense "arreglar": to agree).
+    (
+        Cue::Dispute,
+        "monto|precio|importe|valor|total|cobro no es|era ?lo ?el que acordamos|arreglamos|pactamos|quedamos|convinimos|arreglado|acordado",
+    ),
     (Cue::Dispute, "factura anulada"),
     (
         Cue::Dispute,

@@ -7,11 +7,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Opt-out.
     (
         Cue::Stop,
-        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas",
+        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas|fastidien|fastidie|fastidies",
     ),
     (
         Cue::Stop,
-        "dejen|deje|deja|dejad|dejes de escribir|molestar|enviar|mandar|contactar|llamar|insistir|acosar|escribirme|molestarme",
+        "dejen|deje|deja|dejad|dejes de escribir|molestar|enviar|mandar|contactar|llamar|insistir|acosar|escribirme|molestarme|joder|jodernos|joderme|hinchar|fastidiar",
     ),
     (Cue::Stop, "dar ?me|nos de baja"),
     (Cue::Stop, "de baja"),
@@ -40,6 +40,14 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "quitar|sacar|eliminar|borrar me|nos de ?la|su|sus lista|listas|base",
     ),
     (Cue::Stop, "no me|nos interesa"),
+    // Rioplatense "no me jodan más", "no me hinches más": only with "más" ("¡no me jodas!"
+    // alone is surprise).
+    (Cue::Stop, "no me|nos jodan|jodas|hinchen|hinches mas"),
+    // "solicito que nos retiren de su lista de envíos".
+    (
+        Cue::Stop,
+        "retiren|retirenme|retirenos|excluyan|excluyanme|retirar|retirarme|retirarnos|excluir de ?la|su|sus|vuestra lista|listas|base|envios|mailing|sistema",
+    ),
     // Mexican "favor de no ...", "no enviar más".
     (
         Cue::Stop,
