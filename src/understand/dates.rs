@@ -274,7 +274,7 @@ impl Parser<'_, '_> {
         let today = self.today;
         let w = self.w(i);
         let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
-        if let Some(m) = self.counted_from_today(i) {
+        if let Some(m) = self.counted_from_today(i).or_else(|| self.days_ago(i)) {
             return Some(m);
         }
         match w {
@@ -308,21 +308,6 @@ impl Parser<'_, '_> {
                 return day(end, cal::add_days(today, 1));
             }
             "pasado" if self.w(i + 1) == "manana" => return day(i + 2, cal::add_days(today, 2)),
-            "ayer" | "anoche" => {
-                let mut m = DateMention::new(i, i + 1, Some(cal::sub_days(today, 1)));
-                m.past = true;
-                return Some(m);
-            }
-            "anteayer" | "antier" => {
-                let mut m = DateMention::new(i, i + 1, Some(cal::sub_days(today, 2)));
-                m.past = true;
-                return Some(m);
-            }
-            "antes" if self.seq(i, &["antes", "de", "ayer"]).is_some() => {
-                let mut m = DateMention::new(i, i + 3, Some(cal::sub_days(today, 2)));
-                m.past = true;
-                return Some(m);
-            }
             // "por ahora", "hasta ahora": for the time being, not a day.
             "ahora" | "ahorita" if i > 0 && matches!(self.w(i - 1), "por" | "hasta") => {
                 return None;
@@ -373,6 +358,19 @@ impl Parser<'_, '_> {
             _ => {}
         }
         self.duration(i)
+    }
+
+    /// "ayer", "anoche", "anteayer", "antier", "antes de ayer": past days.
+    fn days_ago(&self, i: usize) -> Option<DateMention> {
+        let (end, back) = match self.w(i) {
+            "ayer" | "anoche" => (i + 1, 1),
+            "anteayer" | "antier" => (i + 1, 2),
+            "antes" if self.seq(i, &["antes", "de", "ayer"]).is_some() => (i + 3, 2),
+            _ => return None,
+        };
+        let mut m = DateMention::new(i, end, Some(cal::sub_days(self.today, back)));
+        m.past = true;
+        Some(m)
     }
 
     /// "la otra" with no noun after it ("esta semana no puedo, la otra le pago"), said after

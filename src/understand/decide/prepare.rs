@@ -17,9 +17,29 @@ pub(super) fn prepare(
     stmts: &mut Vec<Statement>,
     dates: &mut [DateMention],
 ) {
+    demote_questions(clause, is_question, cues, stmts, dates);
+    drop_told(toks, clause, cues, stmts);
+    // "le mando el comprobante" after a promise is a proof still to come, not a payment.
+    let promised = stmts
+        .iter()
+        .any(|s| s.kind == StatementKind::Promise && !s.negated);
+    let maps = TokenMaps::new(toks.len(), clause, cues, dates);
+    reread::reread(toks, clause, stmts, cues, dates);
+    drop_contradicted(toks, clause, is_question, cues, &maps, promised);
+    mark_rescheduled(toks, clause, cues, dates);
+}
+
+/// "¿A qué cuenta le deposito?", "¿El pago se puede hacer con tarjeta?": a payment verb
+/// inside a question is a question, unless it names a day ("¿le puedo pagar el viernes?"
+/// offers one).
+fn demote_questions(
+    clause: &[usize],
+    is_question: &[bool],
+    cues: &[CueHit],
+    stmts: &mut [Statement],
+    dates: &[DateMention],
+) {
     let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
-    let question = |i: usize| is_question.get(clause_of(i)).copied().unwrap_or(false);
-    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
     // Per clause: does it ask how/where/when to pay, does it hold a date?
     let n_clauses = is_question.len();
     let mut asks_how = vec![false; n_clauses];
@@ -35,9 +55,6 @@ pub(super) fn prepare(
         }
     }
     for s in stmts.iter_mut() {
-        // "¿A qué cuenta le deposito?", "¿El pago se puede hacer con tarjeta?": a payment
-        // verb inside a question is a question, unless it names a day ("¿le puedo pagar el
-        // viernes?" offers one).
         let in_question = is_question.get(s.clause).copied().unwrap_or(false);
         let how = asks_how.get(s.clause).copied().unwrap_or(false);
         let has_day = dated.get(s.clause).copied().unwrap_or(false);
@@ -45,8 +62,13 @@ pub(super) fn prepare(
             s.kind = StatementKind::Asks;
         }
     }
-    // "el lunes te aviso cuándo te puedo pagar", "le confirmo qué día le deposito": the
-    // payment is what will be told, not a promise.
+}
+
+/// "el lunes te aviso cuándo te puedo pagar", "le confirmo qué día le deposito": the payment
+/// is what will be told, not a promise.
+fn drop_told(toks: &[Token<'_>], clause: &[usize], cues: &[CueHit], stmts: &mut Vec<Statement>) {
+    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
     let told = |s: &Statement| {
         s.kind == StatementKind::Promise
             && cues.iter().any(|c| {
@@ -60,46 +82,73 @@ pub(super) fn prepare(
             })
     };
     stmts.retain(|s| !told(s));
-    // "le mando el comprobante" after a promise is a proof still to come, not a payment.
-    let promised = stmts
-        .iter()
-        .any(|s| s.kind == StatementKind::Promise && !s.negated);
-    // Token maps, so each rule below costs one look per cue: tokens inside an auto-reply
-    // phrase; tokens where a cue would start right after a day that was turned down.
-    let mut auto_tok = vec![false; toks.len()];
-    for c in cues
-        .iter()
-        .filter(|c| matches!(c.cue, Cue::AutoStrong | Cue::AutoWeak))
-    {
-        for t in auto_tok.iter_mut().take(c.end).skip(c.start) {
-            *t = true;
-        }
-    }
-    let in_auto = |c: &CueHit| (c.start..c.end).any(|i| auto_tok.get(i) == Some(&true));
-    let mut after_negated_day = vec![false; toks.len()];
-    for m in dates.iter().filter(|m| m.negated) {
-        let from = m.end.saturating_sub(1);
-        for (i, t) in after_negated_day
-            .iter_mut()
-            .enumerate()
-            .take(m.end + 4)
-            .skip(from)
+}
+
+/// Token maps, so each rule of [`drop_contradicted`] costs one look per cue: tokens inside an
+/// auto-reply phrase; tokens where a cue would start right after a day that was turned down;
+/// tokens inside a date. Taken before [`reread::reread`] changes the cues and dates.
+struct TokenMaps {
+    auto: Vec<bool>,
+    after_negated_day: Vec<bool>,
+    in_date: Vec<bool>,
+}
+
+impl TokenMaps {
+    fn new(n: usize, clause: &[usize], cues: &[CueHit], dates: &[DateMention]) -> TokenMaps {
+        let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+        let mut auto = vec![false; n];
+        for c in cues
+            .iter()
+            .filter(|c| matches!(c.cue, Cue::AutoStrong | Cue::AutoWeak))
         {
-            *t |= clause_of(i) == clause_of(m.start);
+            for t in auto.iter_mut().take(c.end).skip(c.start) {
+                *t = true;
+            }
+        }
+        let mut after_negated_day = vec![false; n];
+        for m in dates.iter().filter(|m| m.negated) {
+            let from = m.end.saturating_sub(1);
+            for (i, t) in after_negated_day
+                .iter_mut()
+                .enumerate()
+                .take(m.end + 4)
+                .skip(from)
+            {
+                *t |= clause_of(i) == clause_of(m.start);
+            }
+        }
+        let mut in_date = vec![false; n];
+        for m in dates.iter() {
+            for t in in_date.iter_mut().take(m.end).skip(m.start) {
+                *t = true;
+            }
+        }
+        TokenMaps {
+            auto,
+            after_negated_day,
+            in_date,
         }
     }
-    let negated_day_near = |c: &CueHit| after_negated_day.get(c.start) == Some(&true);
-    let mut in_date = vec![false; toks.len()];
-    for m in dates.iter() {
-        for t in in_date.iter_mut().take(m.end).skip(m.start) {
-            *t = true;
-        }
-    }
+}
+
+/// Drops the cues their context contradicts; see the comment on each rule.
+fn drop_contradicted(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    is_question: &[bool],
+    cues: &mut Vec<CueHit>,
+    maps: &TokenMaps,
+    promised: bool,
+) {
+    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+    let question = |i: usize| is_question.get(clause_of(i)).copied().unwrap_or(false);
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let in_auto = |c: &CueHit| (c.start..c.end).any(|i| maps.auto.get(i) == Some(&true));
+    let negated_day_near = |c: &CueHit| maps.after_negated_day.get(c.start) == Some(&true);
     let inside_date = |c: &CueHit| {
-        (c.start..c.end).all(|i| in_date.get(i) == Some(&true))
+        (c.start..c.end).all(|i| maps.in_date.get(i) == Some(&true))
             && (c.start..c.end).any(|i| word(i) == "plazo")
     };
-    reread::reread(toks, clause, stmts, cues, dates);
     // "en cuanto lo realice le envío el comprobante": the proof comes after a payment still
     // to be made.
     let once_paid = |c: &CueHit| {
@@ -152,7 +201,6 @@ pub(super) fn prepare(
         Cue::CantPay => !negated_day_near(c),
         _ => true,
     });
-    mark_rescheduled(toks, clause, cues, dates);
 }
 
 /// "lo dejamos para el 22", "pospongo el pago al viernes": the day right after a
