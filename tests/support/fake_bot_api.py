@@ -19,7 +19,8 @@ Test control (not part of the Bot API), JSON bodies:
   POST /control/raw       {"update"}   an update as given (its update_id assigned)
   GET  /control/state     -> {"sent", "calls", "answers", "edits", "pending"}
 
-With --tls-cert/--tls-key the Bot API is served over TLS and the test controls on a second,
+With --clock EPOCH the messages are dated from that instant on (advancing in real time), so a
+test's dates do not depend on the day it runs. With --tls-cert/--tls-key the Bot API is served over TLS and the test controls on a second,
 plain port. Prints "READY <port> <control port>" once listening on 127.0.0.1; stops on SIGTERM.
 """
 import argparse, html.parser, json, re, signal, sys, threading, time
@@ -32,7 +33,19 @@ ap.add_argument("--token", required=True)
 ap.add_argument("--username", default="CobrosPradoBot")
 ap.add_argument("--tls-cert")
 ap.add_argument("--tls-key")
+ap.add_argument("--clock", type=int,
+                help="Unix time the messages' dates start at (then advancing in real time); "
+                     "default: the real time")
 a = ap.parse_args()
+STARTED = time.time()
+
+
+def stamp():
+    """The `date` of a message or an update: the real time, or the test's clock."""
+    if a.clock is None:
+        return int(time.time())
+    return int(a.clock + (time.time() - STARTED))
+
 
 BOT = {"id": 777000111, "is_bot": True, "first_name": "Cobros", "username": a.username}
 lock = threading.Condition()
@@ -191,7 +204,7 @@ def api(method, p):
         with lock:
             mid = state["next_message"]
             state["next_message"] += 1
-            msg = {"message_id": mid, "from": BOT, "chat": chat(chat_id), "date": int(time.time()),
+            msg = {"message_id": mid, "from": BOT, "chat": chat(chat_id), "date": stamp(),
                    "text": plain}
             if markup and "inline_keyboard" in markup:
                 msg["reply_markup"] = markup
@@ -211,7 +224,7 @@ def api(method, p):
             state["next_message"] += 1
             msg = {k: v for k, v in source.items() if k in ("text", "caption", "photo", "document")}
             msg.update({"message_id": mid, "from": BOT, "chat": chat(chat_id),
-                        "date": int(time.time()),
+                        "date": stamp(),
                         "forward_origin": {"type": "user", "sender_user": source["from"],
                                            "date": source["date"]}})
             state["messages"][(chat_id, mid)] = msg
@@ -258,7 +271,7 @@ def control(cmd, p):
     if cmd == "text":
         cid = int(p["chat_id"])
         msg = {"message_id": 100000 + state["next_update"], "from": user(cid), "chat": chat(cid),
-               "date": int(time.time()), "text": p["text"]}
+               "date": stamp(), "text": p["text"]}
         if p["text"].startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0,
                                 "length": len(p["text"].split()[0])}]
@@ -272,7 +285,7 @@ def control(cmd, p):
         cid = int(p["chat_id"])
         n = state["next_update"]
         msg = {"message_id": 100000 + n, "from": user(cid), "chat": chat(cid),
-               "date": int(time.time())}
+               "date": stamp()}
         if p.get("kind") == "photo":
             msg["photo"] = [{"file_id": f"ph{n}s", "file_unique_id": f"u{n}s", "width": 90,
                              "height": 160, "file_size": 1500},
@@ -299,7 +312,7 @@ def control(cmd, p):
     if cmd == "blocked":
         cid = int(p["chat_id"])
         state["blocked"].add(cid)
-        uid = push({"my_chat_member": {"chat": chat(cid), "from": user(cid), "date": int(time.time()),
+        uid = push({"my_chat_member": {"chat": chat(cid), "from": user(cid), "date": stamp(),
                                        "old_chat_member": {"status": "member", "user": BOT},
                                        "new_chat_member": {"status": "kicked", "user": BOT,
                                                            "until_date": 0}}})

@@ -88,7 +88,7 @@ impl FakeBotApi {
             child,
             port,
             control_port,
-            tls: !args.is_empty(),
+            tls: args.contains(&"--tls-cert"),
         }
     }
 
@@ -265,7 +265,13 @@ impl World {
     /// A world whose configuration also has `extra` (TOML tables, e.g. `[daemon]`).
     pub fn with(extra: &str) -> World {
         let dir = tempfile::tempdir().unwrap();
-        let bot = FakeBotApi::start(dir.path(), TOKEN);
+        // The clients' messages are dated three days before the tests' `now()`, whatever day
+        // the tests run: more than the 36 hours within which a message's own date is believed
+        // (`domain::received_at`), so that every reply is read at the clock's now, as the
+        // tests expect. (With the real time, the tests changed their outcome in the 36 hours
+        // before `now()`.)
+        let clock = (now() - Duration::days(3)).timestamp().to_string();
+        let bot = FakeBotApi::start_with(dir.path(), TOKEN, &["--clock", &clock]);
         std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
         let text = format!(
             "database = {:?}\n{}",
