@@ -274,7 +274,11 @@ impl Parser<'_, '_> {
         let today = self.today;
         let w = self.w(i);
         let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
-        if let Some(m) = self.counted_from_today(i).or_else(|| self.days_ago(i)) {
+        if let Some(m) = self
+            .counted_from_today(i)
+            .or_else(|| self.days_ago(i))
+            .or_else(|| self.right_away(i))
+        {
             return Some(m);
         }
         match w {
@@ -312,28 +316,6 @@ impl Parser<'_, '_> {
             "ahora" | "ahorita" if i > 0 && matches!(self.w(i - 1), "por" | "hasta") => {
                 return None;
             }
-            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
-            | "inmediatamente" => {
-                let mut end = i + 1;
-                if self.w(end) == "mismo" {
-                    end += 1;
-                }
-                let mut m = DateMention::new(i, end, Some(today));
-                m.weak = true;
-                return Some(m);
-            }
-            // "al tiro" (Chile), "al toque" (Argentina, Uruguay, Peru): right away.
-            "al" if matches!(self.w(i + 1), "tiro" | "toque") => {
-                let mut m = DateMention::new(i, i + 2, Some(today));
-                m.weak = true;
-                return Some(m);
-            }
-            // Chilean "altiro" (= "al tiro"): right away.
-            "altiro" => {
-                let mut m = DateMention::new(i, i + 1, Some(today));
-                m.weak = true;
-                return Some(m);
-            }
             // "le yapeo en la noche", "te transfiero por la tarde": later today, next to a
             // payment only; "el lunes en la noche" is read with its day (see `find_dates`).
             "en" | "por" | "a"
@@ -346,18 +328,47 @@ impl Parser<'_, '_> {
             }
             // "esta semana no puedo, la otra le pago": "la otra" alone after "esta semana"
             // is next week.
-            "la" if self.w(i + 1) == "otra" && self.other_week(i) => {
+            "la" if matches!(self.w(i + 1), "otra" | "proxima" | "siguiente")
+                && self.other_period(i, "esta", "semana") =>
+            {
                 return Some(self.next_or_this_week(i, i + 2, true));
             }
-            "ya" if self.w(i + 1) == "mismo" => {
-                let mut m = DateMention::new(i, i + 2, Some(today));
-                m.weak = true;
-                return Some(m);
+            // "este mes no puedo, el otro le pago": next month, as "el mes que viene".
+            "el" if matches!(self.w(i + 1), "otro" | "proximo" | "siguiente")
+                && self.other_period(i, "este", "mes") =>
+            {
+                let first = cal::first_of_next_month(today);
+                return Some(DateMention::span(
+                    i,
+                    i + 2,
+                    first,
+                    cal::last_of_month(first),
+                    today,
+                ));
             }
             "esta" if matches!(self.w(i + 1), "tarde" | "noche") => return day(i + 2, today),
             _ => {}
         }
         self.duration(i)
+    }
+
+    /// "ahora", "ahorita", "enseguida", "ya mismo", "al tiro" / "altiro" (Chile), "al toque"
+    /// (Argentina, Uruguay, Peru): right away, today (a weak day: it counts next to a payment).
+    /// Not "por ahora", "hasta ahora" (for the time being).
+    fn right_away(&self, i: usize) -> Option<DateMention> {
+        let before = if i > 0 { self.w(i - 1) } else { "" };
+        let end = match self.w(i) {
+            "ahora" | "ahorita" if matches!(before, "por" | "hasta") => return None,
+            "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
+            | "inmediatamente" => i + 1 + usize::from(self.w(i + 1) == "mismo"),
+            "al" if matches!(self.w(i + 1), "tiro" | "toque") => i + 2,
+            "altiro" => i + 1,
+            "ya" if self.w(i + 1) == "mismo" => i + 2,
+            _ => return None,
+        };
+        let mut m = DateMention::new(i, end, Some(self.today));
+        m.weak = true;
+        Some(m)
     }
 
     /// "ayer", "anoche", "anteayer", "antier", "antes de ayer": past days.
@@ -373,15 +384,16 @@ impl Parser<'_, '_> {
         Some(m)
     }
 
-    /// "la otra" with no noun after it ("esta semana no puedo, la otra le pago"), said after
-    /// "esta semana" in the last dozen words: the other week, i.e. next week.
-    fn other_week(&self, i: usize) -> bool {
+    /// "la otra" / "el otro" (or "próxima", "siguiente") with no noun after it, said after
+    /// "esta semana" / "este mes" in the last dozen words ("esta semana no puedo, la otra le
+    /// pago"; "este mes no puedo, el otro le pago"): the other one of that period, the next.
+    fn other_period(&self, i: usize, this: &str, unit: &str) -> bool {
         const NO_NOUN: [&str; 14] = [
             "", ",", ".", ";", "!", "\n", "le", "te", "les", "os", "lo", "se", "sin", "si",
         ];
         let noun_follows = !NO_NOUN.contains(&self.w(i + 2));
         !noun_follows
-            && (i.saturating_sub(12)..i).any(|k| self.w(k) == "esta" && self.w(k + 1) == "semana")
+            && (i.saturating_sub(12)..i).any(|k| self.w(k) == this && self.w(k + 1) == unit)
     }
 
     /// "de hoy en ocho (días)": a week from today; "antes de que acabe el mes / la semana /
