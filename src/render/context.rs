@@ -394,14 +394,21 @@ pub struct Summary {
 impl RenderContext<'_> {
     /// Computes the [`Summary`] templates see under `summary`.
     pub fn summary(&self) -> Summary {
-        // `F-1`, `F-1 y F-2`, `F-1, F-2 y F-3`, written into one string.
+        // `F-1`, `F-1 y F-2`, `F-1, F-2 y F-3`, written into one string; with invoices left
+        // out of a Telegram message, `F-1, F-2 y otras 40`, so no text names only some.
         let mut numbers = String::with_capacity(self.invoices.len() * 16);
-        let last = self.invoices.len().saturating_sub(1);
+        let last = match self.more_invoices {
+            0 => self.invoices.len().saturating_sub(1),
+            _ => usize::MAX,
+        };
         for (i, invoice) in self.invoices.iter().enumerate() {
             if i > 0 {
                 numbers.push_str(if i == last { " y " } else { ", " });
             }
             numbers.push_str(&invoice.number);
+        }
+        if self.more_invoices > 0 {
+            numbers.push_str(&format!(" y otras {}", self.more_invoices));
         }
         // Those left out of a Telegram list count as the message's too.
         let invoice_count = self.invoices.len() + self.more_invoices;

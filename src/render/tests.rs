@@ -783,6 +783,14 @@ fn a_telegram_reminder_too_long_for_one_message_lists_what_fits() {
         if let Some(total) = total {
             assert!(tg.contains(&total), "{kind}: {total}");
         }
+        // Text that names the invoices names the others too, by their count.
+        let mut few = ctx.clone();
+        few.invoices.truncate(3);
+        few.more_invoices = 147;
+        assert_eq!(
+            few.summary().numbers,
+            "F-2026-0000, F-2026-0001, F-2026-0002 y otras 147"
+        );
         // A short list is left whole.
         ctx.invoices.truncate(3);
         let tg = r.render_message(kind, Medium::Telegram, &ctx).unwrap().text;
