@@ -716,9 +716,6 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-#[cfg(test)]
-mod tests;
-
 /// The longest Telegram message, in UTF-16 code units (the Bot API's 4,096 characters, counted
 /// after its HTML is parsed; counted here with the tags, so a little short of it).
 pub const TELEGRAM_LIMIT: usize = 4096;
@@ -727,3 +724,6 @@ pub const TELEGRAM_LIMIT: usize = 4096;
 pub fn fits_telegram(text: &str) -> bool {
     text.encode_utf16().count() <= TELEGRAM_LIMIT
 }
+
+#[cfg(test)]
+mod tests;

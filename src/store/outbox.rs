@@ -309,21 +309,13 @@ pub fn for_each_line(
     status: Option<OutboxStatus>,
     mut f: impl FnMut(OutboxLine) -> Result<()>,
 ) -> Result<()> {
-    let sql = |filter: &str| {
-        format!(
-            "SELECT id, status, channel, client_id, stage, coalesce(sent_at, retry_at, send_at),
-                    recipients, last_error
-             FROM outbox {filter}"
-        )
-    };
-    let mut stmt = match status {
-        Some(_) => conn.prepare(&sql(WITH_STATUS))?,
-        None => conn.prepare(&sql(ALL))?,
-    };
-    let mut rows = match status {
-        Some(s) => stmt.query([s.as_str()])?,
-        None => stmt.query([])?,
-    };
+    let filter = if status.is_some() { WITH_STATUS } else { ALL };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, status, channel, client_id, stage, coalesce(sent_at, retry_at, send_at),
+                recipients, last_error
+         FROM outbox {filter}"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(status.map(|s| s.as_str())))?;
     while let Some(r) = rows.next()? {
         let status: String = r.get(1)?;
         let channel: String = r.get(2)?;

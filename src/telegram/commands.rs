@@ -303,6 +303,7 @@ fn invoice_list(
     );
     // One message holds 4,096 characters: the oldest that fit, then how many more.
     let room = crate::render::TELEGRAM_LIMIT - 100;
+    let mut length = text.encode_utf16().count();
     for (listed, i) in open.iter().enumerate() {
         let money =
             crate::render::money::format_money(i.balance.0, &i.currency, &config.business.locale)
@@ -313,7 +314,8 @@ fn invoice_list(
             esc(&money),
             overdue_words(i.days_overdue(today))
         );
-        if text.encode_utf16().count() + line.encode_utf16().count() > room {
+        length += line.encode_utf16().count();
+        if length > room {
             text.push_str(&match open.len() - listed {
                 1 => "\n… y una factura más.".to_owned(),
                 more => format!("\n… y otras {more} facturas pendientes."),

@@ -152,12 +152,13 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
                     .await
                     .with_context(|| format!("cannot answer chat {from}"))?;
             }
-            if forwarded.is_err() {
-                bot.send_message(*to, failed_owner, None)
-                    .await
-                    .with_context(|| format!("cannot answer chat {to}"))?;
+            // The forward's failure is the one reported, with the owner's note's if that fails too.
+            if let Err(e) = forwarded {
+                return match bot.send_message(*to, failed_owner, None).await {
+                    Ok(_) => Err(e),
+                    Err(note) => Err(e.context(format!("nor could chat {to} be told: {note}"))),
+                };
             }
-            forwarded?;
         }
         Action::Answer { id, text } => {
             bot.answer_callback_query(id, text)
