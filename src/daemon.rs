@@ -153,7 +153,7 @@ pub async fn pass(
         stop: stop.clone(),
         ..lp.flush.clone()
     };
-    let sent = queue_and_send(store, lp, now, &opts, &mut report).await;
+    let sent = queue_and_send(store, lp, now, &opts, &mut report, &checkpoints).await;
     // The last copy may still run: wait for it off the runtime's threads, so that signals and
     // the other loops are not held up meanwhile.
     let stopping = checkpoints.stop();
@@ -192,6 +192,7 @@ async fn queue_and_send(
     now: DateTime<Utc>,
     opts: &FlushOptions,
     report: &mut PassReport,
+    checkpoints: &store::checkpoint::Deferred,
 ) -> Result<()> {
     let path = store.file_path();
     let Some(path) = path.filter(|_| worth_a_thread(store)) else {
@@ -204,7 +205,7 @@ async fn queue_and_send(
         let (config, renderer, committed) =
             (lp.config.clone(), lp.renderer.clone(), committed.clone());
         move || {
-            let mut store = Store::open_existing(&path)?;
+            let mut store = Store::open_existing(&path)?.with_bulk_cache()?;
             // The pass's own background copy checkpoints (see `pass`).
             let deferred = store::checkpoint::Deferred::begin(&store)?;
             let queued = engine::queue_due_in_groups(&mut store, &config, &renderer, now, &|| {
@@ -239,6 +240,8 @@ async fn queue_and_send(
             }
         }
     };
+    // Most of the pass's pages are committed: copied now, beside the last sends.
+    checkpoints.copy_now();
     if let Some(e) = failed {
         return Err(e);
     }

@@ -39,8 +39,10 @@ const AGAIN: Duration = Duration::from_secs(1);
 pub struct Deferred {
     /// The database file, when it is one (not in memory).
     path: Option<String>,
-    /// The checkpointing thread, and how to tell it to stop.
+    /// The checkpointing thread, and how to wake it (dropped: stop).
     copier: Option<(JoinHandle<()>, Sender<()>)>,
+    /// How long the copier waits between two copies when not woken ([`AGAIN`]).
+    again: Duration,
 }
 
 impl Deferred {
@@ -54,7 +56,11 @@ impl Deferred {
         if path.is_some() {
             store.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
-        Ok(Deferred { path, copier: None })
+        Ok(Deferred {
+            path,
+            copier: None,
+            again: AGAIN,
+        })
     }
 
     /// Starts copying the WAL into the database file on another thread, now and then every
@@ -67,13 +73,25 @@ impl Deferred {
         if self.copier.is_some() {
             return;
         }
-        let (stop, stopped) = channel();
+        let (wake, woken) = channel();
+        let again = self.again;
         let copier = std::thread::Builder::new()
             .name("checkpoint".into())
-            .spawn(move || copy_until_stopped(&path, &stopped));
+            .spawn(move || copy_until_stopped(&path, &woken, again));
         match copier {
-            Ok(handle) => self.copier = Some((handle, stop)),
+            Ok(handle) => self.copier = Some((handle, wake)),
             Err(e) => tracing::warn!("Cannot start the checkpoint thread: {e}"),
+        }
+    }
+
+    /// Asks for a copy now rather than at the next second: when a pass's queueing has ended,
+    /// what it committed (most of the pass's pages) is copied and the database file synced
+    /// while the channels send the rest, not by the close at the end, which waited for the
+    /// disk with nothing else to do (0.1–0.2 s of a first tick at 100,000 clients).
+    pub fn copy_now(&self) {
+        if let Some((_, wake)) = &self.copier {
+            // A copier that has ended (it could not open the file) is not woken.
+            let _ = wake.send(());
         }
     }
 
@@ -116,8 +134,8 @@ impl Stopping {
 }
 
 /// Checkpoints the database at `path` through a connection of its own, then again every
-/// [`AGAIN`] until `stopped` hears from the owner (or it is gone).
-fn copy_until_stopped(path: &str, stopped: &Receiver<()>) {
+/// `again` or when `wake` hears from the owner, until the owner is gone.
+fn copy_until_stopped(path: &str, wake: &Receiver<()>, again: Duration) {
     let conn = match Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -134,28 +152,48 @@ fn copy_until_stopped(path: &str, stopped: &Receiver<()>) {
             Ok(now) => last = Some(now),
             Err(e) => tracing::warn!("Background checkpoint of {path} failed (retried): {e}"),
         }
-        if stopped.recv_timeout(AGAIN) != Err(RecvTimeoutError::Timeout) {
+        if wake.recv_timeout(again) == Err(RecvTimeoutError::Disconnected) {
             return;
         }
     }
 }
 
-/// One passive checkpoint; returns the WAL's size and how much of it is copied (frames).
+/// At most this many passive checkpoints in a row to reach the end of a WAL that the pass
+/// keeps writing to (see [`checkpoint`]).
+const CATCH_UP: usize = 32;
+
+/// Passive checkpoints until one reaches the end of the WAL, or one copies nothing more;
+/// returns the WAL's size and how much of it is copied (frames).
 ///
-/// The database file is not synced here: SQLite syncs it after a checkpoint that reaches the
-/// end of the WAL (the last one, at [`Deferred::finish`] or later). Opening and closing the
-/// file beside SQLite's connections would drop every POSIX lock the process holds on it (a
-/// `close` releases them all), and another process could then take the daemon's database for
+/// Why again: SQLite syncs the database file only after a checkpoint that reaches the end of
+/// the WAL, and a pass that sends commits every few milliseconds, so one copy of many frames
+/// rarely does; the next copies are short and one catches up between two commits. Otherwise
+/// the pages copied stay unsynced until the pass's close (or the next copy that reaches the
+/// end), which then waited for the disk to write all of them with nothing else to do: 0.1 s
+/// at the end of a first tick at 100,000 clients. While a reader keeps older frames (the
+/// planning read), a copy stops short of them and the next copies nothing more.
+///
+/// The database file is not synced here otherwise: opening and closing the file beside
+/// SQLite's connections would drop every POSIX lock the process holds on it (a `close`
+/// releases them all), and another process could then take the daemon's database for
 /// unused, checkpoint it and delete the WAL under it.
 fn checkpoint(conn: &Connection, path: &str, last: Option<(i64, i64)>) -> Result<(i64, i64)> {
-    let (busy, log, copied): (i64, i64, i64) =
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
-    if copied > 0 && last != Some((log, copied)) {
-        tracing::debug!(path, busy, log, copied, "Background checkpoint done.");
+    let mut now = (0, 0);
+    for _ in 0..CATCH_UP {
+        let before = now;
+        let (busy, log, copied): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        now = (log, copied);
+        if copied > 0 && last != Some(now) {
+            tracing::debug!(path, busy, log, copied, "Background checkpoint done.");
+        }
+        if copied >= log || now == before {
+            break;
+        }
     }
-    Ok((log, copied))
+    Ok(now)
 }
 
 #[cfg(test)]
@@ -200,5 +238,56 @@ mod tests {
             .query_row("SELECT count(*) FROM filler", [], |r| r.get(0))
             .unwrap();
         assert_eq!(count, 3000);
+    }
+
+    /// Waits (up to a minute: a broken wake-up fails, a slow machine does not) until the
+    /// database file is larger than `than` bytes.
+    fn grows_past(path: &std::path::Path, than: u64) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < deadline {
+            if std::fs::metadata(path).unwrap().len() > than {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// `copy_now` copies what was committed since the last copy without waiting for the next
+    /// one (an hour away here: without the wake-up, the second table would not be copied).
+    #[test]
+    fn a_copy_asked_for_comes_before_the_next_round() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("c.db");
+        let mut store = Store::open(&path).unwrap();
+        let fill = |store: &mut Store, table: &str| {
+            store
+                .transaction(|tx| {
+                    tx.execute_batch(&format!(
+                        "CREATE TABLE {table} (x BLOB);
+                         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                         INSERT INTO {table} SELECT randomblob(2000) FROM n;"
+                    ))?;
+                    Ok(())
+                })
+                .unwrap();
+        };
+        let size = |path: &std::path::Path| std::fs::metadata(path).unwrap().len();
+        let mut deferred = Deferred::begin(&store).unwrap();
+        deferred.again = Duration::from_secs(3600);
+        let empty = size(&path);
+        fill(&mut store, "first");
+        deferred.start();
+        // The first table is 4 MB of blobs: its copy, at the start, is (all but) done.
+        assert!(
+            grows_past(&path, empty + 4_000_000),
+            "the first copy, at the start"
+        );
+        let after_first = size(&path);
+        fill(&mut store, "second");
+        deferred.copy_now();
+        assert!(grows_past(&path, after_first), "the copy asked for");
+        assert!(size(&path) > after_first + 3_000_000);
+        deferred.finish(&store).unwrap();
     }
 }

@@ -85,6 +85,17 @@ pub fn locked_error(e: rusqlite::Error, waited: Duration) -> anyhow::Error {
 /// many bytes either way.
 pub const PAGE_SIZE: i64 = 16_384;
 
+/// The page cache, in KiB, of the connection that writes a large pass (the tick's queueing,
+/// `daemon::queue_and_send`); SQLite's default is 2,000 KiB.
+///
+/// The default holds 125 pages of 16 KB, less than one group of the queueing's writes (512
+/// messages: ~2.7 MB of bodies, and the index pages they touch), so SQLite spilled dirty
+/// pages into the WAL before the commit and wrote many of them again at the commit: the queueing's
+/// connection wrote 298 MB to the WAL in the first tick of a 100,000-client book, 204 MB
+/// with this cache (`strace`, BENCHMARKS.md, eleventh step). The cache takes memory only as
+/// pages are read or written through it, and is freed with the connection at the pass's end.
+pub const BULK_CACHE_KIB: i64 = 32 * 1024;
+
 /// An open cobrador database.
 pub struct Store {
     conn: Connection,
@@ -135,6 +146,14 @@ impl Store {
             .to_latest(&mut conn)
             .context("Failed to migrate the database schema")?;
         Ok(Store { conn })
+    }
+
+    /// Gives this connection the page cache of one that writes a large pass
+    /// ([`BULK_CACHE_KIB`]).
+    pub fn with_bulk_cache(self) -> Result<Store> {
+        self.conn
+            .pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        Ok(self)
     }
 
     /// The schema version (number of applied migrations).
@@ -319,6 +338,25 @@ mod tests {
             .query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1, "existing data survives a re-open");
+    }
+
+    /// The queueing's connection gets the bulk cache; others keep SQLite's default.
+    #[test]
+    fn a_bulk_connection_has_its_larger_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let cache = |store: &Store| -> i64 {
+            store
+                .conn()
+                .pragma_query_value(None, "cache_size", |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(cache(&Store::open(&path).unwrap()), -2000);
+        let bulk = Store::open_existing(&path)
+            .unwrap()
+            .with_bulk_cache()
+            .unwrap();
+        assert_eq!(cache(&bulk), -BULK_CACHE_KIB);
     }
 
     #[test]
