@@ -340,3 +340,57 @@ fn the_owner_imports_reviews_and_settles_from_the_command_line() {
             .success()
     );
 }
+
+/// A Norma 43 statement (Latin-1 is not needed: ASCII) of credits, each `(cents, concept)`.
+fn norma43(credits: &[(u64, &str)]) -> Vec<u8> {
+    let head = "1100810216000123456726110126113020000000100000097830TALLERES EJEMPLO SL";
+    let mut lines = vec![format!("{head:<80}")];
+    for (k, (cents, concept)) in credits.iter().enumerate() {
+        lines.push(format!(
+            "22    0216261103261103020992{cents:014}{k:010}{:28}",
+            ""
+        ));
+        lines.push(format!("2301{concept:<76}"));
+    }
+    let total: u64 = credits.iter().map(|(c, _)| c).sum();
+    lines.push(format!(
+        "3300810216000123456700000{:014}{:05}{total:014}200000001000000978    ",
+        0,
+        credits.len()
+    ));
+    lines.push(format!("88{}{:06}{:54}", "9".repeat(18), lines.len(), ""));
+    assert!(lines.iter().all(|l| l.len() == 80), "{lines:#?}");
+    (lines.join("\r\n") + "\r\n").into_bytes()
+}
+
+/// A credit paid by one line of a statement is seen as paid by the next lines of the same
+/// statement: a second transfer naming it goes to review, it is not paid twice.
+#[test]
+fn a_later_credit_of_the_same_statement_sees_the_invoice_an_earlier_one_paid() {
+    let World {
+        dir: _d, mut store, ..
+    } = support::eight_invoices(now());
+    let statement = norma43(&[
+        (121_000, "TRANSFERENCIA FRA F2026-101"),
+        (121_000, "TRANSFERENCIA FRA F2026-101"),
+    ]);
+    let s = bank::import_bytes(&mut store, "twice.n43", &statement, false, now()).unwrap();
+    assert_eq!((s.credits, s.matched, s.review), (2, 1, 1));
+    assert_eq!(status(&store, "F2026-101"), InvoiceStatus::Paid);
+    assert_eq!(
+        store::invoices::payments(store.conn(), "F2026-101")
+            .unwrap()
+            .len(),
+        1
+    );
+    let review = store::bank::list(store.conn(), Some("review")).unwrap();
+    assert!(
+        review[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("F2026-101, which is paid"),
+        "{:?}",
+        review[0].note
+    );
+}

@@ -14,6 +14,8 @@
 //!
 //! Anything else is for a person: the reason says what was found.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::Movement;
@@ -24,10 +26,177 @@ use crate::domain::{Invoice, InvoiceStatus, Money};
 pub struct Payer {
     /// Client id.
     pub id: String,
-    /// Trade and legal names.
-    pub names: Vec<String>,
+    /// Trade and legal names, as [`normalise_name`] makes them (once, not per credit).
+    names: Vec<String>,
     /// Accounts it pays from (normalised).
     pub ibans: Vec<String>,
+}
+
+impl Payer {
+    /// A client with its trade and legal names, and its accounts (normalised).
+    pub fn new(id: String, names: impl IntoIterator<Item = String>, ibans: Vec<String>) -> Payer {
+        Payer {
+            id,
+            names: names.into_iter().map(|n| normalise_name(&n)).collect(),
+            ibans,
+        }
+    }
+
+    /// Whether the credit (`said`) comes from this client: its IBAN, or its name.
+    fn rule_for(&self, m: &Movement, said: &Said) -> Option<&'static str> {
+        if m.payer_iban
+            .as_ref()
+            .is_some_and(|iban| self.ibans.contains(iban))
+        {
+            Some("amount+iban")
+        } else if self.names.iter().any(|n| said.names(n)) {
+            Some("amount+name")
+        } else {
+            None
+        }
+    }
+}
+
+/// What a credit says of who paid, normalised once per credit ([`normalise_name`]).
+struct Said {
+    /// The payer's name, when the bank gives one.
+    payer: Option<String>,
+    /// Otherwise the concept, between spaces.
+    concept: String,
+}
+
+impl Said {
+    fn of(m: &Movement) -> Said {
+        let payer = m.payer_name.as_deref().map(normalise_name);
+        let concept = match payer {
+            Some(_) => String::new(),
+            None => format!(" {} ", normalise_name(&m.concept)),
+        };
+        Said { payer, concept }
+    }
+
+    /// Whether it names the client of normalised name `client`.
+    fn names(&self, client: &str) -> bool {
+        if client.len() < 4 {
+            return false;
+        }
+        match &self.payer {
+            Some(payer) => {
+                payer == client || (payer.len() >= 12 && client.starts_with(payer.as_str()))
+            }
+            None => client.len() >= 6 && self.concept.contains(&format!(" {client} ")),
+        }
+    }
+}
+
+/// The invoices a statement's credits are matched against, with their numbers indexed: the
+/// invoices a concept names are looked up by its words, not found by reading every invoice's
+/// number for every credit (0.3 s per credit on a book of 500,000 invoices).
+pub struct Ledger {
+    invoices: Vec<Invoice>,
+    /// Lower-case numbers made of letters, digits, `-` and `/` only: a concept names one
+    /// as a whole word when one of its longest runs of those characters is equal to it.
+    whole: HashMap<String, Vec<usize>>,
+    /// Numbers of six characters or more with a digit, without separators ([`mentions`]).
+    compact: HashMap<String, Vec<usize>>,
+    /// Numbers with other characters (a space, a dot): read one by one with [`mentions`].
+    odd: Vec<usize>,
+}
+
+impl Ledger {
+    /// The invoices (in the order the matcher prefers among equals), indexed.
+    pub fn new(invoices: Vec<Invoice>) -> Ledger {
+        let mut ledger = Ledger {
+            whole: HashMap::with_capacity(invoices.len()),
+            compact: HashMap::new(),
+            odd: Vec::new(),
+            invoices,
+        };
+        for (i, inv) in ledger.invoices.iter().enumerate() {
+            let lower = inv.number.to_lowercase();
+            if lower.is_empty() || !lower.chars().all(in_a_number) {
+                ledger.odd.push(i);
+                continue;
+            }
+            if let Some(key) = compact_key(&lower) {
+                ledger.compact.entry(key).or_default().push(i);
+            }
+            ledger.whole.entry(lower).or_default().push(i);
+        }
+        ledger
+    }
+
+    /// Every invoice.
+    pub fn invoices(&self) -> &[Invoice] {
+        &self.invoices
+    }
+
+    /// Puts `invoice` in place of the one with its number (after a payment); false when the
+    /// ledger has none.
+    pub fn update(&mut self, invoice: Invoice) -> bool {
+        let same = self
+            .whole
+            .get(&invoice.number.to_lowercase())
+            .into_iter()
+            .flatten()
+            .chain(&self.odd)
+            .copied()
+            .find(|&i| self.invoices[i].number == invoice.number);
+        match same {
+            Some(i) => {
+                self.invoices[i] = invoice;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The invoices `text` names (see [`mentions`]), in the ledger's order.
+    pub fn named(&self, text: &str) -> Vec<&Invoice> {
+        let lower = text.to_lowercase();
+        let mut hits: Vec<usize> = lower
+            .split(|c: char| !in_a_number(c))
+            .filter_map(|run| self.whole.get(run))
+            .chain(
+                lower
+                    .split(is_word_break)
+                    .filter_map(|word| self.compact.get(&compact(word))),
+            )
+            .flatten()
+            .copied()
+            .chain(
+                self.odd
+                    .iter()
+                    .copied()
+                    .filter(|&i| mentions(text, &self.invoices[i].number)),
+            )
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter().map(|i| &self.invoices[i]).collect()
+    }
+}
+
+/// Letters, digits and the separators a whole invoice number may hold.
+fn in_a_number(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '/'
+}
+
+/// Where a concept's words end, for numbers read without their separators.
+fn is_word_break(c: char) -> bool {
+    c.is_whitespace() || c == ',' || c == ';' || c == ':'
+}
+
+/// Letters and digits only.
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// A lower-case number without its separators, when long enough to be read so (six
+/// characters or more, a digit among them).
+fn compact_key(lower: &str) -> Option<String> {
+    let n = compact(lower);
+    (n.chars().count() >= 6 && n.chars().any(|c| c.is_ascii_digit())).then_some(n)
 }
 
 /// What to do with a credit.
@@ -52,12 +221,8 @@ pub enum Outcome {
 
 /// Decides a credit against all invoices (only open ones, in its currency, take payments
 /// automatically: a disputed, held or already paid invoice is a person's call).
-pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
-    let text = format!("{} {}", m.concept, m.reference.as_deref().unwrap_or(""));
-    let named: Vec<&Invoice> = invoices
-        .iter()
-        .filter(|i| mentions(&text, &i.number))
-        .collect();
+pub fn decide(m: &Movement, ledger: &Ledger, payers: &[Payer]) -> Outcome {
+    let named = ledger.named(&said_text(m));
     if let Some(closed) = named
         .iter()
         .find(|i| i.status != InvoiceStatus::Open || i.balance.is_settled())
@@ -70,26 +235,17 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
     if !named.is_empty() {
         return by_reference(m, &named);
     }
-    let open: Vec<&Invoice> = invoices
+    let open: Vec<&Invoice> = ledger
+        .invoices()
         .iter()
         .filter(|i| {
             i.status == InvoiceStatus::Open && !i.balance.is_settled() && i.currency == m.currency
         })
         .collect();
+    let said = Said::of(m);
     let known: Vec<(&Payer, &'static str)> = payers
         .iter()
-        .filter_map(|p| {
-            if m.payer_iban
-                .as_ref()
-                .is_some_and(|iban| p.ibans.contains(iban))
-            {
-                Some((p, "amount+iban"))
-            } else if p.names.iter().any(|n| names_client(m, n)) {
-                Some((p, "amount+name"))
-            } else {
-                None
-            }
-        })
+        .filter_map(|p| Some((p, p.rule_for(m, &said)?)))
         .collect();
     let mut fits = Vec::new();
     for (payer, rule) in &known {
@@ -159,31 +315,29 @@ pub fn decide(m: &Movement, invoices: &[Invoice], payers: &[Payer]) -> Outcome {
 /// points nowhere cannot be told to repeat a recorded payment.
 pub fn pointed_invoices<'a>(
     m: &Movement,
-    invoices: &'a [Invoice],
+    ledger: &'a Ledger,
     payers: &[Payer],
 ) -> Vec<&'a Invoice> {
-    let text = format!("{} {}", m.concept, m.reference.as_deref().unwrap_or(""));
-    let named: Vec<&Invoice> = invoices
-        .iter()
-        .filter(|i| mentions(&text, &i.number))
-        .collect();
+    let named = ledger.named(&said_text(m));
     if !named.is_empty() {
         return named;
     }
+    let said = Said::of(m);
     let from: Vec<&str> = payers
         .iter()
-        .filter(|p| {
-            m.payer_iban
-                .as_ref()
-                .is_some_and(|iban| p.ibans.contains(iban))
-                || p.names.iter().any(|n| names_client(m, n))
-        })
+        .filter(|p| p.rule_for(m, &said).is_some())
         .map(|p| p.id.as_str())
         .collect();
-    invoices
+    ledger
+        .invoices()
         .iter()
         .filter(|i| i.currency == m.currency && from.contains(&i.client_id.as_str()))
         .collect()
+}
+
+/// What a credit's concept and reference say, where invoice numbers are looked for.
+fn said_text(m: &Movement) -> String {
+    format!("{} {}", m.concept, m.reference.as_deref().unwrap_or(""))
 }
 
 /// A credit for review because the evidence is contradictory or ambiguous.
@@ -249,8 +403,7 @@ fn by_reference(m: &Movement, named: &[&Invoice]) -> Outcome {
 pub fn mentions(text: &str, number: &str) -> bool {
     let lower = text.to_lowercase();
     let needle = number.to_lowercase();
-    let boundary =
-        |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/');
+    let boundary = |c: Option<char>| !c.is_some_and(in_a_number);
     let whole = lower.match_indices(&needle).any(|(pos, _)| {
         boundary(lower[..pos].chars().next_back())
             && boundary(lower[pos + needle.len()..].chars().next())
@@ -258,36 +411,10 @@ pub fn mentions(text: &str, number: &str) -> bool {
     if whole {
         return true;
     }
-    let compact = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
+    let Some(n) = compact_key(&needle) else {
+        return false;
     };
-    let n = compact(&needle);
-    if n.chars().count() < 6 || !n.chars().any(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    lower
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':')
-        .any(|word| compact(word) == n)
-}
-
-/// Whether the payer's name, or the concept when the bank gives no name, is the client's.
-fn names_client(m: &Movement, client_name: &str) -> bool {
-    let client = normalise_name(client_name);
-    if client.len() < 4 {
-        return false;
-    }
-    match &m.payer_name {
-        Some(payer) => {
-            let payer = normalise_name(payer);
-            payer == client || (payer.len() >= 12 && client.starts_with(&payer))
-        }
-        None => {
-            let concept = format!(" {} ", normalise_name(&m.concept));
-            client.len() >= 6 && concept.contains(&format!(" {client} "))
-        }
-    }
+    lower.split(is_word_break).any(|word| compact(word) == n)
 }
 
 /// Lower case, no accents or punctuation, legal forms (`S.L.`, `S.A. de C.V.`...) dropped.
@@ -370,17 +497,10 @@ mod tests {
             invoice("F-0004", "C2", "300", Open),
             invoice("F-0005", "C2", "450", Disputed),
         ];
+        let invoices = Ledger::new(invoices.to_vec());
         let payers = [
-            Payer {
-                id: "C1".into(),
-                names: vec!["Uno Servicios S.L.".into()],
-                ibans: vec![],
-            },
-            Payer {
-                id: "C2".into(),
-                names: vec!["Dos Talleres".into()],
-                ibans: vec![],
-            },
+            Payer::new("C1".into(), ["Uno Servicios S.L.".into()], vec![]),
+            Payer::new("C2".into(), ["Dos Talleres".into()], vec![]),
         ];
         let pay = |rule, list: &[(&str, &str)]| Outcome::Pay {
             rule,
@@ -426,6 +546,68 @@ mod tests {
         assert!(review(&credit("350", "F-0004", None)).contains("is not the balance due"));
         // Unknown payer, amount of invoices of two clients.
         assert!(review(&credit("300", "PAGO", Some("OTRA EMPRESA"))).contains("payer unknown"));
+    }
+
+    /// The ledger's index finds the invoices a text names exactly as reading every number
+    /// with `mentions` does, in the same order: whole words, numbers without separators,
+    /// case, and numbers with spaces or dots (read one by one).
+    #[test]
+    fn the_index_finds_what_reading_every_number_finds() {
+        let numbers = [
+            "F-2026-001",
+            "F-2026-0010",
+            "F2026001",
+            "2026/17",
+            "A1",
+            "1-2",
+            "12",
+            "FRA 7781",
+            "F.2026.55",
+            "Ñ-000123",
+            "f-2026-002",
+            "INV_0042",
+            "000123",
+        ];
+        let ledger = Ledger::new(
+            numbers
+                .iter()
+                .map(|n| invoice(n, "C1", "10", InvoiceStatus::Open))
+                .collect(),
+        );
+        let texts = [
+            "PAGO FRA F-2026-001 TALLERES",
+            "PAGO FRA F2026001",
+            "pago fra f-2026-0010, f-2026-002; 2026/17",
+            "PAGO 12 Y 1-2/3 A1",
+            "FRA 7781 Y F.2026.55",
+            "ñ-000123: inv_0042 000123",
+            "F-2026-001-B F-2026-001/ X-F-2026-002",
+            "",
+        ];
+        for text in texts {
+            let read: Vec<&str> = ledger
+                .invoices()
+                .iter()
+                .filter(|i| mentions(text, &i.number))
+                .map(|i| i.number.as_str())
+                .collect();
+            let found: Vec<&str> = ledger
+                .named(text)
+                .iter()
+                .map(|i| i.number.as_str())
+                .collect();
+            assert_eq!(found, read, "{text:?}");
+        }
+        // A paid invoice put in place of its open self, by its exact number.
+        let mut ledger = ledger;
+        for number in ["f-2026-002", "F.2026.55"] {
+            assert!(ledger.update(invoice(number, "C1", "0", InvoiceStatus::Paid)));
+            let named = ledger.named(number);
+            assert_eq!(named.len(), 1, "{number}");
+            assert_eq!(named[0].status, InvoiceStatus::Paid);
+        }
+        assert!(!ledger.update(invoice("F-9999", "C1", "0", InvoiceStatus::Paid)));
+        assert_eq!(ledger.invoices().len(), numbers.len());
     }
 
     #[test]

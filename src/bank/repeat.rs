@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::Movement;
-use super::matching::{Payer, pointed_invoices};
+use super::matching::{Ledger, Payer, pointed_invoices};
 use crate::domain::{Actor, Invoice, Money};
 use crate::policy::payment_match::{self, Arriving, Origin, Recorded, Twin};
 use crate::store::payment_matches::{self, Repeat};
@@ -31,7 +31,7 @@ pub enum Found<'a> {
 pub fn find<'a>(
     conn: &Connection,
     m: &Movement,
-    invoices: &'a [Invoice],
+    ledger: &'a Ledger,
     payers: &[Payer],
 ) -> Result<Found<'a>> {
     let mut dates = vec![m.booked_on];
@@ -51,7 +51,7 @@ pub fn find<'a>(
     let mut same = Vec::new();
     let mut doubts = Vec::new();
     // Only invoices with something paid can hold a payment this credit repeats.
-    for inv in pointed_invoices(m, invoices, payers)
+    for inv in pointed_invoices(m, ledger, payers)
         .into_iter()
         .filter(|i| i.paid.0 > rust_decimal::Decimal::ZERO)
     {
