@@ -90,6 +90,8 @@ for n in "${sizes[@]}"; do
     t "reply record $open_client (a reply naming $open_inv: matched, understood, applied)" \
         "${c[@]}" reply record "$open_client" --text "Hola, la $open_inv se la pago el viernes" \
         --now "$NOW"
+    # A bank statement of 100 credits naming open invoices (on its own copy of the book).
+    echo "| (\`bench/bank.sh 100\`: $(BIN="$BIN" DB="$db" bench/bank.sh 100 | tail -1)) | | | |" >> "$OUT"
     echo >> "$OUT"
 done
 echo "wrote $OUT"
