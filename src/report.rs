@@ -223,27 +223,30 @@ fn template_of(config: &Config, stage: &str) -> String {
         .unwrap_or_else(|| stage.to_owned())
 }
 
+/// One row per message sent to a client: was it answered (a reply linked to it, or one from
+/// its client within 14 days); per invoice it named, the days from the message to the
+/// invoice's last payment if it is paid now. Each reply test is its own `EXISTS` so that each
+/// uses its index (`schema_responses.sql`): with one `OR` of both, SQLite scanned every reply
+/// for every message.
+const STAGES: &str = "SELECT o.id, o.stage,
+        EXISTS (SELECT 1 FROM responses r WHERE r.outbox_id = o.id)
+        OR EXISTS (SELECT 1 FROM responses r
+                   WHERE r.client_id = o.client_id AND r.received_at >= o.sent_at
+                     AND r.received_at < strftime('%Y-%m-%dT%H:%M:%SZ', o.sent_at, '+14 days')),
+        (SELECT group_concat(
+                  CAST(julianday((SELECT max(p.paid_on) FROM payments p
+                                  WHERE p.invoice_number = oi.invoice_number))
+                       - julianday(substr(o.sent_at, 1, 10)) AS INTEGER))
+         FROM outbox_invoices oi JOIN invoices i ON i.number = oi.invoice_number
+         WHERE oi.outbox_id = o.id AND i.status = 'paid')
+    FROM outbox o
+    WHERE o.status = 'sent'
+      AND o.stage NOT IN ('digest', 'owner_alert', 'handover', 'receipt')
+      AND o.stage NOT LIKE 'ack_%'
+    ORDER BY o.id";
+
 fn stages(conn: &Connection, config: &Config) -> Result<Vec<StageRow>> {
-    // One row per message sent to a client: was it answered; per invoice it named, the days
-    // from the message to the invoice's last payment if it is paid now.
-    let mut stmt = conn.prepare(
-        "SELECT o.id, o.stage,
-                EXISTS (SELECT 1 FROM responses r
-                        WHERE r.outbox_id = o.id
-                           OR (r.client_id = o.client_id AND r.received_at >= o.sent_at
-                               AND r.received_at < strftime('%Y-%m-%dT%H:%M:%SZ', o.sent_at, '+14 days'))),
-                (SELECT group_concat(
-                          CAST(julianday((SELECT max(p.paid_on) FROM payments p
-                                          WHERE p.invoice_number = oi.invoice_number))
-                               - julianday(substr(o.sent_at, 1, 10)) AS INTEGER))
-                 FROM outbox_invoices oi JOIN invoices i ON i.number = oi.invoice_number
-                 WHERE oi.outbox_id = o.id AND i.status = 'paid')
-         FROM outbox o
-         WHERE o.status = 'sent'
-           AND o.stage NOT IN ('digest', 'owner_alert', 'handover', 'receipt')
-           AND o.stage NOT LIKE 'ack_%'
-         ORDER BY o.id",
-    )?;
+    let mut stmt = conn.prepare(STAGES)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(1)?,
@@ -340,4 +343,27 @@ fn attention(conn: &Connection) -> Result<Vec<AttentionRow>> {
 /// Default file name of a report made at `now`: `informe-cobros-2026-11-28.html`.
 pub fn default_name(now: DateTime<Utc>) -> String {
     format!("informe-cobros-{}.html", ts(now).get(..10).unwrap_or("hoy"))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The per-stage table finds each message's replies through an index, never by reading
+    /// every reply for every message (a scan that grew with messages × replies).
+    #[test]
+    fn the_stage_table_looks_replies_up_by_index() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let mut stmt = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::STAGES))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(plan.iter().all(|l| !l.starts_with("SCAN r")), "{plan:#?}");
+        for index in ["responses_outbox", "responses_client_time"] {
+            assert!(plan.iter().any(|l| l.contains(index)), "{index}: {plan:#?}");
+        }
+    }
 }
