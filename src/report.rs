@@ -227,7 +227,9 @@ fn template_of(config: &Config, stage: &str) -> String {
 /// its client within 14 days); per invoice it named, the days from the message to the
 /// invoice's last payment if it is paid now. Each reply test is its own `EXISTS` so that each
 /// uses its index (`schema_responses.sql`): with one `OR` of both, SQLite scanned every reply
-/// for every message.
+/// for every message. The messages are read in the table's order (`+o.status`: not through
+/// the status index, which fetched each of them at random and then sorted them by id; most
+/// messages are sent): 5.5 s → 1.2 s on 508,513 messages in `sqlite3` alone.
 const STAGES: &str = "SELECT o.id, o.stage,
         EXISTS (SELECT 1 FROM responses r WHERE r.outbox_id = o.id)
         OR EXISTS (SELECT 1 FROM responses r
@@ -240,7 +242,7 @@ const STAGES: &str = "SELECT o.id, o.stage,
          FROM outbox_invoices oi JOIN invoices i ON i.number = oi.invoice_number
          WHERE oi.outbox_id = o.id AND i.status = 'paid')
     FROM outbox o
-    WHERE o.status = 'sent'
+    WHERE +o.status = 'sent'
       AND o.stage NOT IN ('digest', 'owner_alert', 'handover', 'receipt')
       AND o.stage NOT LIKE 'ack_%'
     ORDER BY o.id";
@@ -362,6 +364,7 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert!(plan.iter().all(|l| !l.starts_with("SCAN r")), "{plan:#?}");
+        assert_eq!(plan[0], "SCAN o", "{plan:#?}");
         for index in ["responses_outbox", "responses_client_time"] {
             assert!(plan.iter().any(|l| l.contains(index)), "{index}: {plan:#?}");
         }
