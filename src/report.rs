@@ -20,8 +20,8 @@ use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 
 use crate::config::Config;
-use crate::domain::Intent;
-use crate::store::{self, ts};
+use crate::domain::{Intent, Money};
+use crate::store::ts;
 
 /// Aging buckets' labels, in order.
 pub const BUCKETS: [&str; 5] = [
@@ -135,31 +135,40 @@ pub fn write(conn: &Connection, config: &Config, now: DateTime<Utc>, path: &Path
 
 fn aging(conn: &Connection, today: NaiveDate) -> Result<Vec<AgingRow>> {
     let mut rows: BTreeMap<String, AgingRow> = BTreeMap::new();
-    // The unsettled invoices as their rows come (not the whole book held at once).
-    store::invoices::for_each_open(conn, |inv| {
-        if inv.balance.is_settled() {
-            return Ok(());
+    // The open invoices' currency, due date, amount and paid sum as they come, from the covering
+    // index `invoices_open_aging` alone: reading each invoice's row in due-date order fetched
+    // them at random (380,422 open invoices of a 200k book: 1.43 s in `sqlite3` → 0.13 s).
+    let mut stmt = conn.prepare(
+        "SELECT currency, due_date, amount, paid FROM invoices INDEXED BY invoices_open_aging
+         WHERE status IN ('open', 'disputed', 'on_hold')",
+    )?;
+    let mut open = stmt.query([])?;
+    while let Some(r) = open.next()? {
+        let (currency, due, amount, paid): (String, NaiveDate, Money, Money) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let balance = amount - paid;
+        if balance.is_settled() {
+            continue;
         }
-        let row = rows
-            .entry(inv.currency.clone())
-            .or_insert_with(|| AgingRow {
-                currency: inv.currency.clone(),
-                buckets: [Decimal::ZERO; 5],
-                total: Decimal::ZERO,
-                invoices: 0,
-            });
-        let i = match inv.days_overdue(today) {
+        let i = match (today - due).num_days() {
             d if d <= 0 => 0,
             1..=30 => 1,
             31..=60 => 2,
             61..=90 => 3,
             _ => 4,
         };
-        row.buckets[i] += inv.balance.0;
-        row.total += inv.balance.0;
+        let row = rows
+            .entry(currency)
+            .or_insert_with_key(|currency| AgingRow {
+                currency: currency.clone(),
+                buckets: [Decimal::ZERO; 5],
+                total: Decimal::ZERO,
+                invoices: 0,
+            });
+        row.buckets[i] += balance.0;
+        row.total += balance.0;
         row.invoices += 1;
-        Ok(())
-    })?;
+    }
     Ok(rows.into_values().collect())
 }
 
@@ -172,10 +181,14 @@ fn weekly(
     let mut weeks: Vec<(NaiveDate, BTreeMap<String, Decimal>)> = (0..WEEKS)
         .map(|w| (first + Days::new(7 * w), BTreeMap::new()))
         .collect();
+    // The payments in the table's order (`+p.paid_on`), not through the date index, which
+    // fetched each row at random: a good part of a book's payments are recent (149,956 of
+    // 788,989 in the generated 200k book's last 12 weeks: 1.19 s in `sqlite3` → 0.19 s; the
+    // weeks' sums are the same in any order).
     let mut stmt = conn.prepare(
         "SELECT p.paid_on, i.currency, p.amount FROM payments p
          JOIN invoices i ON i.number = p.invoice_number
-         WHERE p.kind = 'payment' AND p.paid_on >= ?1 AND p.paid_on <= ?2",
+         WHERE p.kind = 'payment' AND +p.paid_on >= ?1 AND +p.paid_on <= ?2",
     )?;
     let rows = stmt.query_map(params![first, today], |r| {
         Ok((
