@@ -12,8 +12,8 @@
 //! meanwhile), and again every second, so that what the pass commits is copied too and the
 //! WAL does not grow through a long pass. (The queueing's own connection, when it runs on a
 //! thread of its own, does not checkpoint either.) The pass asks for one more copy when its
-//! queueing ends ([`Deferred::copy_now`]), and each copy syncs the database file it wrote
-//! (see [`checkpoint`]): the close at the pass's end then has little left to copy or sync.
+//! queueing ends ([`Deferred::copy_now`]), and each large copy syncs the database file it
+//! wrote (see [`checkpoint`]): the close at the pass's end then has little left to copy or sync.
 //! [`Deferred::finish`] stops the copies and gives the connection back its automatic
 //! checkpoints.
 //!
