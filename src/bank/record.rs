@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::matching::{self, Ledger, Outcome, Payer};
+use super::matching::{self, Ledger, Outcome, Payer, Payers};
 use super::repeat::{self, Found};
 use super::{Format, Movement};
 use crate::domain::Money;
@@ -186,18 +186,19 @@ fn refresh<'n>(
 }
 
 /// Every client with the names and accounts a credit may come from.
-fn payers(conn: &Connection) -> Result<Vec<Payer>> {
+fn payers(conn: &Connection) -> Result<Payers> {
     let mut ibans: HashMap<String, Vec<String>> = HashMap::new();
     for (id, iban) in bank_store::ibans(conn)? {
         ibans.entry(id).or_default().push(iban);
     }
-    Ok(store::clients::list(conn)?
+    let all = store::clients::list(conn)?
         .into_iter()
         .map(|c| {
             let accounts = ibans.remove(&c.id).unwrap_or_default();
             Payer::new(c.id, std::iter::once(c.name).chain(c.legal_name), accounts)
         })
-        .collect())
+        .collect();
+    Ok(Payers::new(all))
 }
 
 /// The owner's decision about a credit on the review list.

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::Movement;
-use super::matching::{Ledger, Payer, pointed_invoices};
+use super::matching::{Ledger, Payers, pointed_invoices};
 use crate::domain::{Actor, Invoice, Money};
 use crate::policy::payment_match::{self, Arriving, Origin, Recorded, Twin};
 use crate::store::payment_matches::{self, Repeat};
@@ -32,7 +32,7 @@ pub fn find<'a>(
     conn: &Connection,
     m: &Movement,
     ledger: &'a Ledger,
-    payers: &[Payer],
+    payers: &Payers,
 ) -> Result<Found<'a>> {
     let mut dates = vec![m.booked_on];
     dates.extend(m.value_on);
