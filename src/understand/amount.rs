@@ -217,6 +217,9 @@ fn money_at(toks: &[Token<'_>], i: usize, taken: &[bool]) -> Option<AmountMentio
         cur = cur.or(Some(c));
         end += 1;
     }
+    if cur.is_none() && counts(w(toks, end)) {
+        return None;
+    }
     let marked = cur.is_some();
     Some(AmountMention {
         start: i,
@@ -227,6 +230,36 @@ fn money_at(toks: &[Token<'_>], i: usize, taken: &[bool]) -> Option<AmountMentio
         },
         marked,
     })
+}
+
+/// "en 3 plazos", "2 facturas", "en 2 quincenas": a number before `noun` is a count, not money.
+fn counts(noun: &str) -> bool {
+    const COUNTED: [&str; 23] = [
+        "plazos",
+        "cuotas",
+        "pagos",
+        "partes",
+        "veces",
+        "quincenas",
+        "quincena",
+        "meses",
+        "mes",
+        "semanas",
+        "semana",
+        "dias",
+        "dia",
+        "horas",
+        "facturas",
+        "factura",
+        "mensualidades",
+        "abonos",
+        "exhibiciones",
+        "parcialidades",
+        "transferencias",
+        "recibos",
+        "anos",
+    ];
+    COUNTED.contains(&noun)
 }
 
 /// A number in digits with Spanish or English grouping: "1.234,56", "1,234.56", "2.500",

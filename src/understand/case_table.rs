@@ -38,6 +38,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("negatives.txt"),
     table!("writers.txt"),
     table!("regions.txt"),
+    table!("outside_reader.txt"),
 ];
 
 /// One row of a table.

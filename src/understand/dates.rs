@@ -278,6 +278,7 @@ impl Parser<'_, '_> {
             .counted_from_today(i)
             .or_else(|| self.days_ago(i))
             .or_else(|| self.right_away(i))
+            .or_else(|| self.the_next_one(i))
         {
             return Some(m);
         }
@@ -326,27 +327,14 @@ impl Parser<'_, '_> {
                 m.day_part = true;
                 return Some(m);
             }
-            // "esta semana no puedo, la otra le pago": "la otra" alone after "esta semana"
-            // is next week.
-            "la" if matches!(self.w(i + 1), "otra" | "proxima" | "siguiente")
-                && self.other_period(i, "esta", "semana") =>
-            {
-                return Some(self.next_or_this_week(i, i + 2, true));
-            }
-            // "este mes no puedo, el otro le pago": next month, as "el mes que viene".
-            "el" if matches!(self.w(i + 1), "otro" | "proximo" | "siguiente")
-                && self.other_period(i, "este", "mes") =>
-            {
-                let first = cal::first_of_next_month(today);
-                return Some(DateMention::span(
-                    i,
-                    i + 2,
-                    first,
-                    cal::last_of_month(first),
-                    today,
-                ));
-            }
             "esta" if matches!(self.w(i + 1), "tarde" | "noche") => return day(i + 2, today),
+            // "esta misma tarde / noche / mañana": today.
+            "esta"
+                if self.w(i + 1) == "misma"
+                    && matches!(self.w(i + 2), "tarde" | "noche" | "manana") =>
+            {
+                return day(i + 3, today);
+            }
             _ => {}
         }
         self.duration(i)
@@ -354,11 +342,19 @@ impl Parser<'_, '_> {
 
     /// "ahora", "ahorita", "enseguida", "ya mismo", "al tiro" / "altiro" (Chile), "al toque"
     /// (Argentina, Uruguay, Peru): right away, today (a weak day: it counts next to a payment).
-    /// Not "por ahora", "hasta ahora" (for the time being).
+    /// Not "por ahora", "hasta ahora" (for the time being), nor a reason that begins with it
+    /// ("te pago el lunes, que ahora (mismo) ando fatal": now is when they cannot), unless a
+    /// pronoun follows ("que ahora mismo le pago").
     fn right_away(&self, i: usize) -> Option<DateMention> {
         let before = if i > 0 { self.w(i - 1) } else { "" };
+        let next = i + 1 + usize::from(self.w(i + 1) == "mismo");
+        let reason = matches!(before, "que" | "q" | "porque" | "pq" | "xq" | "pues")
+            && !matches!(
+                self.w(next),
+                "le" | "te" | "les" | "os" | "se" | "lo" | "la" | "me" | "nos"
+            );
         let end = match self.w(i) {
-            "ahora" | "ahorita" if matches!(before, "por" | "hasta") => return None,
+            "ahora" | "ahorita" if matches!(before, "por" | "hasta") || reason => return None,
             "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
             | "inmediatamente" => i + 1 + usize::from(self.w(i + 1) == "mismo"),
             "al" if matches!(self.w(i + 1), "tiro" | "toque") => i + 2,
@@ -384,16 +380,71 @@ impl Parser<'_, '_> {
         Some(m)
     }
 
-    /// "la otra" / "el otro" (or "próxima", "siguiente") with no noun after it, said after
-    /// "esta semana" / "este mes" in the last dozen words ("esta semana no puedo, la otra le
-    /// pago"; "este mes no puedo, el otro le pago"): the other one of that period, the next.
-    fn other_period(&self, i: usize, this: &str, unit: &str) -> bool {
+    /// "la otra", "el siguiente", "el que viene" with no noun, after the period or weekday
+    /// they replace: "esta semana no puedo, la otra le pago" (next week); "el viernes no
+    /// puedo, el siguiente sí" (that weekday a week later); "este mes no puedo, el que viene"
+    /// (next month).
+    fn the_next_one(&self, i: usize) -> Option<DateMention> {
+        let n = self.the_other(i)?;
+        let end = i + 1 + n;
+        match self.w(i) {
+            "la" if self.other_period(i, n, "esta", "semana") => {
+                Some(self.next_or_this_week(i, end, true))
+            }
+            "el" => {
+                if let Some(wd) = self.other_weekday(i, n) {
+                    let d = cal::add_days(cal::next_weekday(self.today, wd), 7);
+                    return Some(DateMention::new(i, end, Some(d)));
+                }
+                if !self.other_period(i, n, "este", "mes") {
+                    return None;
+                }
+                let first = cal::first_of_next_month(self.today);
+                Some(DateMention::span(
+                    i,
+                    end,
+                    first,
+                    cal::last_of_month(first),
+                    self.today,
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// After the article at `i`, "otro/a", "próximo/a", "siguiente" or "que viene/entra" with
+    /// no noun after it: how many words that is.
+    fn the_other(&self, i: usize) -> Option<usize> {
         const NO_NOUN: [&str; 14] = [
             "", ",", ".", ";", "!", "\n", "le", "te", "les", "os", "lo", "se", "sin", "si",
         ];
-        let noun_follows = !NO_NOUN.contains(&self.w(i + 2));
-        !noun_follows
-            && (i.saturating_sub(12)..i).any(|k| self.w(k) == this && self.w(k + 1) == unit)
+        let n = match (self.w(i + 1), self.w(i + 2)) {
+            ("otro" | "otra" | "proximo" | "proxima" | "siguiente", _) => 1,
+            ("que", "viene" | "entra") => 2,
+            _ => return None,
+        };
+        NO_NOUN.contains(&self.w(i + 1 + n)).then_some(n)
+    }
+
+    /// Whether "esta semana" / "este mes" was said in the dozen words before `i` ("esta semana
+    /// no puedo, la otra le pago"; "este mes no puedo, el que viene le pago"): then "la otra" /
+    /// "el que viene" (`n` words after the article) is the other one of that period, the next.
+    fn other_period(&self, i: usize, n: usize, this: &str, unit: &str) -> bool {
+        n > 0 && (i.saturating_sub(12)..i).any(|k| self.w(k) == this && self.w(k + 1) == unit)
+    }
+
+    /// The weekday refused in the dozen words before `i` ("el viernes no puedo, el
+    /// siguiente sí", "este viernes no, el otro"): "el siguiente" is that weekday a week after
+    /// it. Not after "que viene" (`n` = 2: "el lunes no, el que viene" is ambiguous).
+    fn other_weekday(&self, i: usize, n: usize) -> Option<chrono::Weekday> {
+        if n != 1 {
+            return None;
+        }
+        (i.saturating_sub(12)..i).rev().find_map(|k| {
+            let wd = cal::weekday_named(self.w(k + 1), false)?;
+            (matches!(self.w(k), "el" | "este") && (k + 2..i).any(|j| self.w(j) == "no"))
+                .then_some(wd)
+        })
     }
 
     /// "de hoy en ocho (días)": a week from today; "antes de que acabe el mes / la semana /

@@ -163,6 +163,7 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "t" => "te",
         // "te ago la transferencia": the h is often dropped in chats.
         "ago" => "hago",
+        "transf" | "trasf" | "transfer" | "transf." => "transferencia",
         "aremos" => "haremos",
         "d" => "de",
         "sem" => "semana",

@@ -384,6 +384,11 @@ fn amounts() {
         Some(PromisedAmount::Remainder)
     );
     assert_eq!(money("le pago el viernes"), None);
+    // Counts of instalments or invoices are not sums.
+    assert_eq!(money("te lo pago en 2 quincenas"), None);
+    assert_eq!(money("Le pago en 3 plazos"), None);
+    assert_eq!(money("Le pago 2 facturas el lunes"), None);
+    assert_eq!(money("le pago 300 en 2 plazos"), Some(local("300")));
 }
 
 #[test]

@@ -44,7 +44,12 @@ impl Parser<'_, '_> {
     fn ruled_out_after(&self, end: usize) -> bool {
         // "el lunes porque el viernes no puedo": a reason starts a new part; so does a new
         // sentence ("¿te puedo pagar el lunes? Hoy no llego al banco").
+        // "te pago el lunes, que ahora no puedo": the reason is about now, not the day.
+        let reason_now = |i: usize| {
+            matches!(self.w(i), "que" | "q") && matches!(self.w(i + 1), "ahora" | "ahorita")
+        };
         let words: Vec<&str> = (end..end + 5)
+            .take_while(|&i| !reason_now(i))
             .map(|i| self.w(i))
             .take_while(|w| {
                 !matches!(
@@ -172,7 +177,25 @@ impl Parser<'_, '_> {
             {
                 m.preferred = true;
             }
-            if self.names_a_document_or_place(m.start) {
+            // "¡Feliz Navidad!", "buen lunes", "feliz año nuevo": a wish, not a day to pay.
+            if self.names_a_document_or_place(m.start)
+                || matches!(
+                    before(1),
+                    "feliz"
+                        | "felices"
+                        | "buen"
+                        | "buena"
+                        | "buenos"
+                        | "buenas"
+                        | "bonito"
+                        | "bonita"
+                        | "lindo"
+                        | "linda"
+                        | "prospero"
+                        | "excelente"
+                        | "gran"
+                )
+            {
                 m.reference = true;
             }
         }

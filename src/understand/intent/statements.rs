@@ -113,10 +113,15 @@ fn statement_at(
     let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
     let end = object_end(toks, clause, i, family, tense, &around)?;
     let back = &around.back;
-    let negated = back
-        .iter()
-        .take(4)
-        .any(|b| matches!(*b, "no" | "nunca" | "tampoco" | "ni" | "jamas" | "sin"));
+    let negator = |b: &&str| matches!(*b, "no" | "nunca" | "tampoco" | "ni" | "jamas" | "sin");
+    // Four words back; or further through clitics and the verbs that carry the payment
+    // ("no te lo voy a poder pagar"), but not past another verb ("no te preocupes que te
+    // pago").
+    let negated = back.iter().take(4).any(negator)
+        || back
+            .iter()
+            .find(|b| !PRONOUNS.contains(b) && !CARRIERS.contains(b))
+            .is_some_and(negator);
     let asks = is_question.get(c).copied().unwrap_or(false)
         && back.iter().take(4).any(|b| {
             matches!(
@@ -147,12 +152,15 @@ fn statement_at(
 fn look_back<'s>(toks: &[Token<'s>], clause: &[usize], i: usize) -> Around<'s> {
     let mut back: Vec<&str> = Vec::new();
     let mut k = i;
-    while k > 0 && back.len() < 5 {
+    // Five words, clitics not counted ("no te lo voy a poder pagar").
+    let mut words = 0;
+    while k > 0 && words < 5 {
         k -= 1;
         if clause.get(k) != clause.get(i) || toks[k].kind == Kind::Punct {
             break;
         }
         back.push(toks[k].text);
+        words += usize::from(!PRONOUNS.contains(&toks[k].text));
     }
     let governing = back
         .iter()
@@ -161,6 +169,24 @@ fn look_back<'s>(toks: &[Token<'s>], clause: &[usize], i: usize) -> Around<'s> {
         .collect();
     Around { back, governing }
 }
+
+/// Verbs and words between a "no" and the payment verb they carry ("no voy a poder pagar").
+const CARRIERS: [&str; 14] = [
+    "voy",
+    "vamos",
+    "va",
+    "van",
+    "a",
+    "poder",
+    "puedo",
+    "podemos",
+    "podre",
+    "podremos",
+    "podria",
+    "podriamos",
+    "pienso",
+    "pensamos",
+];
 
 /// Promise or paid, from the tense and its context; `None` when the form is not a statement
 /// ("que le pague", a bare infinitive). Also says whether it is hedged or its tense guessed.
@@ -314,6 +340,34 @@ fn object_end(
             if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
                 && !matches!(w(i + 1), "a" | "al")
                 && tense != Tense::Participle =>
+        {
+            Some(i + 1)
+        }
+        // "el lunes le mando lo que falta / el resto": the rest of the debt.
+        Family::Send
+            if (w(i + 1) == "lo"
+                && w(i + 2) == "que"
+                && matches!(w(i + 3), "falta" | "queda" | "resta" | "debo" | "debemos"))
+                || (matches!(w(i + 1), "el" | "lo")
+                    && matches!(w(i + 2), "resto" | "restante")) =>
+        {
+            Some(
+                i + 1
+                    + if w(i + 1) == "lo" && w(i + 2) == "que" {
+                        3
+                    } else {
+                        2
+                    },
+            )
+        }
+        // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it.
+        Family::Make
+            if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                && tense != Tense::Participle
+                && (0..i.saturating_sub(1)).any(|k| {
+                    MONEY_NOUNS.contains(&w(k))
+                        || VERBS.get(w(k)).is_some_and(|(f, _)| *f == Family::Pay)
+                }) =>
         {
             Some(i + 1)
         }

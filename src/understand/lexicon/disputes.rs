@@ -105,7 +105,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "no es|era|son ?el|lo|la|los que pactamos|acordamos|quedamos|hablamos|cotizaron|presupuestaron|pactaron|acordaron",
+        "no es|era|son ?el|lo|la|los que pactamos|acordamos|quedamos|hablamos|cotizaron|presupuestaron|pactaron|acordaron|pedimos|pedi|contratamos|contrate|encargamos|encargue|solicitamos|solicite|compramos|compre",
     ),
     (
         Cue::Dispute,
@@ -177,7 +177,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|pagado|pague|pagamos|cobro|cargo dos veces",
+        "cobraron|cobrado|cobran|cobrando|facturaron|facturado|facturando|cargaron|cargado|cargando|pagado|pague|pagamos|cobro|cargo dos veces",
     ),
     (
         Cue::Dispute,

@@ -39,6 +39,16 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "espereme|esperenme|esperame|aguanteme|aguantame",
     ),
     (Cue::Delay, "unos|algunos|pocos dias|dias mas"),
+    // "¿me da un mes más?", "una semana más de plazo".
+    (
+        Cue::Delay,
+        "un|una|otro|otra|unos|unas|dos|quince mes|meses|semana|semanas|dias|quincena mas",
+    ),
+    // "¿puedo pagarlo más adelante?", "le pago más adelante": later, no day.
+    (
+        Cue::Delay,
+        "pagar|abonar|pago|pagamos ?lo|la|le|te|les mas adelante|tarde",
+    ),
     (Cue::Delay, "una|otra semana mas"),
     (Cue::Delay, "dias|semana|periodo de gracia"),
     (Cue::Delay, "dar ?me|nos un|mas tiempo|plazo"),
@@ -97,10 +107,13 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         Cue::CantPay,
         "no puedo|podemos|podre|podremos|pude|podria pagar|abonar|cancelar|transferir|depositar|hacer|con",
     ),
-    (Cue::CantPay, "no voy|vamos a poder"),
     (
         Cue::CantPay,
-        "no le|te|les|os puedo|podemos|podre|podremos|pude pagar|abonar|depositar|transferir",
+        "no ?me|te|le|les|os|nos|se ?lo|la|los|las voy|vamos a poder",
+    ),
+    (
+        Cue::CantPay,
+        "no le|te|les|os|se ?lo|la|los|las puedo|podemos|podre|podremos|pude pagar|abonar|depositar|transferir",
     ),
     (Cue::CantPay, "no me|nos alcanza|llega"),
     (

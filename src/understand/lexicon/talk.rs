@@ -31,6 +31,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Stop,
         "borren|eliminen|supriman|borrar|eliminar|suprimir ?todos mis|nuestros datos",
     ),
+    // "borren mi número" (on Telegram, WhatsApp): stop writing to me.
+    (
+        Cue::Stop,
+        "borren|eliminen|quiten|borrar|eliminar|quitar|borrame|borreme|eliminame|elimineme mi|nuestro|este numero|telefono|contacto|correo|email",
+    ),
     (
         Cue::Stop,
         "quitenme|saquenme|eliminenme|borrenme|quitame|sacame|borrame de ?la|su|sus|tu|tus lista|listas|base|envios|correos|contactos|mailing|sistema",
@@ -192,6 +197,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "tendra|tendran|tendras|recibira|recibiran|recibiras el|su|tu pago|dinero|transferencia|deposito|importe",
+    ),
+    // "se lo haré llegar el viernes": the money, as a pronoun.
+    (
+        Cue::PromisePhrase,
+        "se|te|le|les|os lo|la hare|haremos|hago|hacemos|haria|hariamos llegar",
     ),
     (
         Cue::PromisePhrase,
