@@ -12,6 +12,7 @@ use mail_parser::{Message, MimeHeaders};
 use serde::Serialize;
 
 use super::bounce::{self, Bounce};
+use super::trim;
 use crate::domain::ReplyKind;
 use crate::understand::{self, Intent};
 
@@ -85,7 +86,7 @@ pub fn classify(
     }
     let evidence = auto_reply_headers(msg)
         .or_else(|| auto_reply_subject(subject))
-        .or_else(|| auto_reply_text(visible));
+        .or_else(|| auto_reply_text(text, visible));
     match evidence {
         Some(e) => Classified {
             kind: Kind::AutoReply,
@@ -321,9 +322,33 @@ const TEXT_PHRASES: [&str; 51] = [
     "nous avons bien reçu votre",
 ];
 
-fn auto_reply_text(visible: &str) -> Option<String> {
+/// What help desks (Zendesk, Freshdesk, osTicket...) say when they open a ticket for a
+/// message; some send it without any automatic-reply header.
+const HELP_DESK_ACKS: [&str; 9] = [
+    "se ha recibido y nuestro personal",
+    "su solicitud ha sido recibida",
+    "hemos recibido su solicitud",
+    "se ha creado un ticket",
+    "se ha creado el ticket",
+    "su ticket ha sido creado",
+    "your request has been received",
+    "request has been received and is being reviewed",
+    "a ticket has been created",
+];
+
+/// An automatic reply by its words: a help desk's acknowledgement anywhere in `text`, or,
+/// in a short `visible` text, a phrase of being away or of an automatic acknowledgement.
+/// Not when the message quotes the history below the words (a person's mail program does,
+/// an automatic reply almost never): "estaré fuera hasta el jueves, ¿me reenvía la
+/// factura?" or "hemos recibido su correo, lo paso a administración" above our reminder are
+/// a person writing.
+fn auto_reply_text(text: &str, visible: &str) -> Option<String> {
+    let full = text.to_lowercase();
+    if let Some(ack) = HELP_DESK_ACKS.iter().find(|m| full.contains(*m)) {
+        return Some(format!("text: {ack}"));
+    }
     let lower = visible.to_lowercase();
-    if lower.chars().count() > 1500 {
+    if lower.chars().count() > 1500 || trim::quotes_history(text) {
         return None;
     }
     let phrase = TEXT_PHRASES.iter().find(|p| lower.contains(*p))?;

@@ -64,6 +64,18 @@ pub fn visible_text(text: &str) -> String {
     out.join("\n")
 }
 
+/// Whether the text carries quoted history below or between its lines (`>` lines, an
+/// attribution, an Outlook header block, an "original message" separator): what a person's
+/// mail program adds to a reply, and automatic replies almost never do.
+pub fn quotes_history(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len()).any(|i| {
+        is_quoted(lines[i])
+            || starts_history_block(&lines, i)
+            || attribution_at(&lines, i, is_attribution).is_some()
+    })
+}
+
 fn is_quoted(line: &str) -> bool {
     line.trim_start().starts_with('>')
 }
@@ -114,7 +126,24 @@ fn starts_history_block(lines: &[&str], i: usize) -> bool {
     if l == "begin forwarded message:" || l == "inicio del mensaje reenviado:" {
         return true;
     }
-    header_block_at(lines, i)
+    header_block_at(lines, i) || notes_header_at(lines, i)
+}
+
+/// Lotus Notes' reply header: the sender with its address, then within a few lines the
+/// labels `Para`/`To` and `Asunto`/`Subject`, each alone on its line (no colon).
+fn notes_header_at(lines: &[&str], i: usize) -> bool {
+    let first = lines[i].trim();
+    if !(first.contains('@') && first.contains('<') && first.ends_with('>')) {
+        return false;
+    }
+    let labels: Vec<String> = lines
+        .iter()
+        .skip(i + 1)
+        .take(8)
+        .map(|l| clean(l).trim().to_owned())
+        .collect();
+    labels.iter().any(|l| l == "para" || l == "to")
+        && labels.iter().any(|l| l == "asunto" || l == "subject")
 }
 
 const FROM_FIELDS: [&str; 6] = ["de:", "from:", "von:", "da:", "de :", "van:"];
@@ -292,6 +321,23 @@ const DISCLAIMER: [&str; 12] = [
     "disclaimer",
 ];
 
+/// Words of a person asking about their own data, which a legal footer never says ("solicito
+/// que supriman mis datos personales conforme al RGPD"): the line is the message, not a footer.
+const OWN_REQUEST: [&str; 12] = [
+    "solicito",
+    "solicitamos",
+    "exijo",
+    "exigimos",
+    "quiero",
+    "queremos",
+    "supriman",
+    "borren",
+    "eliminen",
+    "dejen de",
+    "mis datos",
+    "nuestros datos",
+];
+
 /// Closing formulas after which only a signature follows (es, ca, pt, en, fr, de, it).
 const CLOSINGS: [&str; 44] = [
     "saludos",
@@ -413,7 +459,9 @@ fn cut_signature<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         let t = line.trim_end();
         let l = clean(line);
         let footer = FOOTERS.iter().any(|f| l.starts_with(f)) && l.chars().count() <= 90;
-        let disclaimer = i > 0 && DISCLAIMER.iter().any(|d| l.contains(d));
+        let disclaimer = i > 0
+            && DISCLAIMER.iter().any(|d| l.contains(d))
+            && !OWN_REQUEST.iter().any(|r| l.contains(r));
         if t == "--" || t == "-- " || t == "—" || t == "__" || footer || disclaimer {
             end = i;
             break;

@@ -331,10 +331,14 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
     d.set(Intent::Other, Confidence::Medium, None);
 }
 
-/// Auto-reply text decides unless a person also speaks of paying; one weak cue is enough
-/// when nothing else is said ("Estaré ausente hasta el lunes 23.").
+/// Auto-reply text decides unless a person also speaks of paying or asks us something; one
+/// weak cue is enough when nothing else is said ("Estaré ausente hasta el lunes 23.").
 fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     let pays = s.pays();
+    // "Estaré fuera de la oficina hasta el jueves. ¿Me reenvía la factura?": a person asking.
+    if f.has(Cue::Question) && f.is_question.iter().any(|q| *q) {
+        return false;
+    }
     if let Some(c) = auto_reply_cue(&f.cues) {
         let strong = c.cue == Cue::AutoStrong;
         if strong || !pays {

@@ -109,6 +109,9 @@ fn statement_at(
     if third_person && matches!(around.back.first().copied(), Some("me" | "nos")) {
         return None;
     }
+    if hypothetical_payment(toks, i, tense, &around) {
+        return None;
+    }
     let c = clause[i];
     let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
     let end = object_end(toks, clause, i, family, tense, &around)?;
@@ -168,6 +171,31 @@ fn look_back<'s>(toks: &[Token<'s>], clause: &[usize], i: usize) -> Around<'s> {
         .filter(|b| !PRONOUNS.contains(b) && !matches!(*b, "ya" | "a" | "de" | "que"))
         .collect();
     Around { back, governing }
+}
+
+/// "Si ya la ha pagado, le rogamos...", "si ya lo pagó, ignore este aviso": a payment
+/// supposed, not claimed (what a reminder says, so a quote that slips through says it too).
+/// An unaccented "si" before a past payment by someone else than the writer; "si, ya lo
+/// pagué" and "sí, ya lo hemos pagado" are the writer saying yes.
+fn hypothetical_payment(toks: &[Token<'_>], i: usize, tense: Tense, around: &Around<'_>) -> bool {
+    if !matches!(tense, Tense::Past | Tense::Participle) {
+        return false;
+    }
+    let supposed = around
+        .back
+        .iter()
+        .enumerate()
+        .any(|(n, b)| *b == "si" && !toks[i - 1 - n].accent_final);
+    let writer = around
+        .back
+        .iter()
+        .any(|b| matches!(*b, "he" | "hemos" | "habia" | "habiamos"))
+        || (tense == Tense::Past && {
+            // "pagué", "transferí", "pagamos"; not "pagaste" (the reader).
+            let v = toks[i].text;
+            (v.ends_with('e') || v.ends_with('i') || v.ends_with("mos")) && !v.ends_with("ste")
+        });
+    supposed && !writer
 }
 
 /// Verbs and words between a "no" and the payment verb they carry ("no voy a poder pagar").

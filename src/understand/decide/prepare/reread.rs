@@ -131,10 +131,19 @@ const AMOUNT_WORDS: [&str; 24] = [
 /// True when the sentence of token `at` names an amount, a price or a number.
 fn names_an_amount(toks: &[Token<'_>], clause: &[usize], at: usize) -> bool {
     let c = clause.get(at).copied();
+    // "No es correcto: según el contrato, el vencimiento es a 60 días": what follows a colon
+    // says what is not.
+    let explained = c.and_then(|c| {
+        let last = clause.iter().rposition(|k| *k == c)?;
+        [last, last + 1]
+            .iter()
+            .any(|&k| toks.get(k).is_some_and(|t| t.text == ":"))
+            .then_some(c + 1)
+    });
     let mut words = toks
         .iter()
         .zip(clause)
-        .filter(|(_, k)| Some(**k) == c)
+        .filter(|(_, k)| Some(**k) == c || Some(**k) == explained)
         .map(|(t, _)| t);
     // "el IBAN 1234 no es correcto" is about our bank details, not the amount.
     let bank = [
