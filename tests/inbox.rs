@@ -182,6 +182,62 @@ async fn a_plain_text_bounce_marks_the_contact_undeliverable() {
     );
 }
 
+/// A full mailbox is a temporary failure (RFC 3463): recorded, the address kept. When the
+/// same address still bounces a week later, it is given up as if the failure were permanent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailbox_full_for_a_week_is_given_up() {
+    let mut w = world("");
+    let full = |date: &str, id: &str| {
+        String::from_utf8(mail_fixture("bounce-zimbra.eml"))
+            .unwrap()
+            .replace("recepcion@clinicadental.example", "uno@cliente.example")
+            .replace("Mon, 23 Nov 2026 11:08:00 +0100 (CET)", date)
+            .replace("20261123100800.AB12C3D4E5", id)
+    };
+    let undeliverable = |w: &InboxWorld| {
+        store::inbox::undeliverable_contacts(w.store.conn())
+            .unwrap()
+            .len()
+    };
+    w.dovecot.deliver(
+        "INBOX",
+        full("Mon, 23 Nov 2026 11:08:00 +0100 (CET)", "first").as_bytes(),
+    );
+    let report = w.check(utc("2026-11-23 12:00")).await;
+    assert_eq!((report.applied, report.bounces), (1, 1), "{report:?}");
+    assert_eq!(undeliverable(&w), 0, "a full mailbox may be emptied");
+    // Three days later: still only temporary.
+    w.dovecot.deliver(
+        "INBOX",
+        full("Thu, 26 Nov 2026 11:08:00 +0100 (CET)", "second").as_bytes(),
+    );
+    w.check(utc("2026-11-26 12:00")).await;
+    assert_eq!(undeliverable(&w), 0);
+    // A week after the first: given up, and the owner told.
+    w.dovecot.deliver(
+        "INBOX",
+        full("Tue, 01 Dec 2026 11:08:00 +0100 (CET)", "third").as_bytes(),
+    );
+    w.check(utc("2026-12-01 12:00")).await;
+    assert_eq!(undeliverable(&w), 1);
+    let mut rs = w.responses();
+    rs.sort_by_key(|r| r.id);
+    let effects: Vec<&str> = rs
+        .iter()
+        .map(|r| r.response.effect.as_deref().unwrap_or(""))
+        .collect();
+    assert!(effects[0].starts_with("temporary"), "{effects:?}");
+    assert!(effects[2].contains("for a week"), "{effects:?}");
+    assert!(
+        store::outbox::for_client(w.store.conn(), "C1")
+            .unwrap()
+            .iter()
+            .any(|m| m.message.stage == "owner_alert"
+                && m.message.body_text.contains("uno@cliente.example")),
+        "the owner is told"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iso_8859_1_and_html_only_replies_are_read() {
     let mut w = world("");

@@ -11,7 +11,8 @@
 //!   answered.
 //! - A **bounce** marks the failed recipient's email undeliverable when the failure is
 //!   permanent (the planner then uses another contact or Telegram) and alerts the owner; a
-//!   temporary failure is recorded only.
+//!   temporary failure (a delay, a full mailbox) is recorded only, until the same address
+//!   has been bouncing for a week: then it is given up as if permanent.
 //! - A message that could not be read at all (too large, not MIME) is stored as
 //!   `needs_review` with a reference to the raw message.
 
@@ -320,7 +321,7 @@ fn apply_bounce(
     inc: &Incoming,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
-    let bounce = inc.bounce.clone().unwrap_or_default();
+    let mut bounce = inc.bounce.clone().unwrap_or_default();
     let senders: Vec<&str> = bounce
         .failed_recipients
         .iter()
@@ -328,10 +329,19 @@ fn apply_bounce(
         .collect();
     let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders))?;
     let reading = machine_reading(inc, "bounce");
+    let lasting = match &matched {
+        Some(m) if !bounce.permanent => temporary_for_days(tx, &m.client.id, &bounce, now)?,
+        _ => false,
+    };
+    bounce.permanent |= lasting;
     let (status, effect) = match (&matched, bounce.permanent) {
         (None, _) => (
             ResponseStatus::NeedsReview,
             "bounce not matched to any contact: a person must look",
+        ),
+        (Some(_), true) if lasting => (
+            ResponseStatus::Applied,
+            "temporary delivery failure for a week (a full mailbox): address marked undeliverable",
         ),
         (Some(_), true) => (
             ResponseStatus::Applied,
@@ -397,6 +407,36 @@ fn apply_bounce(
         }
     }
     Ok(Some(applied))
+}
+
+/// How long a temporary failure (a full mailbox, RFC 3463's "persistent transient") may last
+/// before the address is given up as if the failure were permanent: mail systems stop
+/// retrying a message after about five days (Postfix's `maximal_queue_lifetime`).
+const TEMPORARY_FOR_DAYS: i64 = 7;
+
+/// Whether a failed address of this temporary bounce already bounced for the client
+/// [`TEMPORARY_FOR_DAYS`] or more ago (and still does now).
+fn temporary_for_days(
+    tx: &Connection,
+    client_id: &str,
+    bounce: &Bounce,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let since = store::ts(now - chrono::Duration::days(TEMPORARY_FOR_DAYS));
+    let mut stmt = tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM responses
+                        WHERE client_id = ?1 AND kind = 'bounce' AND received_at <= ?2
+                          AND instr(lower(body), ?3) > 0)",
+    )?;
+    for address in &bounce.failed_recipients {
+        if stmt.query_row(
+            rusqlite::params![client_id, since, address.to_lowercase()],
+            |r| r.get::<_, bool>(0),
+        )? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Marks the client's failed addresses undeliverable; returns those newly marked.

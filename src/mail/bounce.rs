@@ -1,15 +1,28 @@
 //! Bounces in every form: RFC 3464 delivery status reports, and the plain-text or multipart
 //! notices many servers still send (qmail, Exim, Postfix, Sendmail, Exchange, Gmail, Yahoo,
-//! Domino, MDaemon, GroupWise…).
+//! Domino, MDaemon, GroupWise…), in English, Spanish and a few other languages.
 //!
 //! A message is a bounce when it is a `multipart/report; report-type=delivery-status`, or has
 //! `X-Failed-Recipients`, or comes from a mail system (MAILER-DAEMON, postmaster, "Mail Delivery
-//! System"…) or carries a bounce subject *and* its text says that delivery failed. The failed
-//! recipients come from the report's `Final-Recipient`/`Original-Recipient` fields, else from
-//! `X-Failed-Recipients`, else from the addresses the notice names (above the returned copy),
-//! preferring those that were recipients of the returned message. A failure is permanent with
-//! a 5.x.x status or a 55x reply, temporary with 4.x.x / 45x or "delayed, still trying" words;
-//! a temporary failure is recorded but never marks a contact undeliverable.
+//! System"…) or carries a bounce subject *and* its text says that delivery failed. A person's
+//! reply that says "el usuario no existe" is neither, so it stays a reply.
+//!
+//! The failed recipients come from the report, per recipient the `Original-Recipient` (the
+//! address we wrote to, RFC 3464) before the `Final-Recipient` (where an alias forwarded it),
+//! unless only the final one is a recipient of the returned message; else from
+//! `X-Failed-Recipients`, else from the addresses the notice names (above the returned copy,
+//! whose start is marked in English or Spanish), preferring recipients of the returned message.
+//!
+//! A failure is permanent with a 5.x.x status or a 55x reply, temporary with 4.x.x / 45x or
+//! "delayed, still trying" words. A full mailbox (X.2.2, "over quota", "buzón lleno") is
+//! temporary whatever its class: RFC 3463 calls it a persistent transient failure, and it
+//! clears when the owner empties it. It stays permanent when the notice says the account is
+//! gone or inactive (Gmail's "OverQuotaPerm"). A temporary failure is recorded but never
+//! marks a contact undeliverable.
+//!
+//! The diagnostic is the first notice line with a status code written as a whole token
+//! (`550`, `5.1.1`, qmail's `(#5.1.1)`, Exchange's `#554 5.2.2`), never a header line of the
+//! returned copy; without one, the reason written beside or under the failed address.
 
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 use serde::Serialize;
@@ -19,7 +32,8 @@ use serde::Serialize;
 pub struct Bounce {
     /// Addresses that could not be delivered to, lower case.
     pub failed_recipients: Vec<String>,
-    /// A permanent failure (5.x.x); false for delays and temporary failures.
+    /// A permanent failure (5.x.x, not a full mailbox); false for delays, temporary failures
+    /// and full mailboxes.
     pub permanent: bool,
     /// The server's words, for the owner.
     pub diagnostic: Option<String>,
@@ -27,125 +41,13 @@ pub struct Bounce {
     pub original_message_ids: Vec<String>,
 }
 
-/// Local parts of the addresses mail systems send notices from.
-const SYSTEM_SENDERS: [&str; 8] = [
-    "mailer-daemon",
-    "postmaster",
-    "mail-daemon",
-    "maildaemon",
-    "mailerdaemon",
-    "mdaemon",
-    "bounce",
-    "nobody",
-];
+mod diagnostic;
+#[cfg(test)]
+mod tests;
+mod words;
 
-/// Display names of mail systems.
-const SYSTEM_NAMES: [&str; 8] = [
-    "mail delivery",
-    "mail administrator",
-    "mailer-daemon",
-    "postmaster",
-    "microsoft outlook",
-    "mail system",
-    "sistema de correo",
-    "mail delivery subsystem",
-];
-
-/// Subjects of non-delivery notices.
-const SUBJECTS: [&str; 30] = [
-    "undelivered mail",
-    "undeliverable",
-    "undelivered",
-    "returned mail",
-    "mail delivery failed",
-    "delivery failure",
-    "delivery failed",
-    "delivery has failed",
-    "delivery status notification",
-    "failure notice",
-    "delivery notification",
-    "non-delivery",
-    "nondelivery",
-    "message not delivered",
-    "could not send message",
-    "delayed mail",
-    "delivery delayed",
-    "mail system error",
-    "no se puede entregar",
-    "no entregado",
-    "no se pudo entregar",
-    "notificación de estado",
-    "error de entrega",
-    "mensaje no entregado",
-    "não entregue",
-    "não foi possível entregar",
-    "non remis",
-    "échec de la remise",
-    "unzustellbar",
-    "no s'ha pogut lliurar",
-];
-
-/// Phrases of delivery failure in a notice's text.
-const FAILURE_WORDS: [&str; 28] = [
-    "could not be delivered",
-    "couldn't be delivered",
-    "wasn't delivered",
-    "was not delivered",
-    "not delivered to",
-    "delivery to the following",
-    "undeliverable",
-    "permanent error",
-    "permanent fatal",
-    "fatal error",
-    "i'm afraid i wasn't able to deliver",
-    "unable to deliver",
-    "delivery has failed",
-    "delivery failed",
-    "failed permanently",
-    "address not found",
-    "user unknown",
-    "mailbox unavailable",
-    "no such user",
-    "did not reach",
-    "cannot be reached",
-    "could not deliver",
-    "message could not be",
-    "no se ha podido entregar",
-    "no se pudo entregar",
-    "não foi possível entregar",
-    "n'a pas pu être remis",
-    "delivery is delayed",
-];
-
-/// Phrases of a temporary failure (a delay notice).
-const DELAY_WORDS: [&str; 12] = [
-    "delayed",
-    "delay)",
-    "still being retried",
-    "will retry",
-    "will continue trying",
-    "will keep trying",
-    "has not yet been delivered",
-    "not been delivered yet",
-    "temporary failure",
-    "temporarily",
-    "no action is required",
-    "could not send message for past",
-];
-
-/// Markers of the returned copy below a notice: addresses after them are not the failed ones.
-const COPY_MARKERS: [&str; 10] = [
-    "this is a copy of the message",
-    "below this line is a copy",
-    "original message follows",
-    "original message headers",
-    "----- original message -----",
-    "------- returned message",
-    "--- below this line",
-    "the headers of the original",
-    "returned message",
-    "---- mensaje original",
-];
+use diagnostic::*;
+use words::*;
 
 /// Reads a bounce out of a parsed message, or `None` if it is not one.
 pub fn detect(
@@ -155,7 +57,10 @@ pub fn detect(
     text: &str,
     own_addresses: &[String],
 ) -> Option<Bounce> {
-    let report = delivery_report(msg);
+    let returned_to: Vec<String> = returned_message(msg).map(|o| o.to).unwrap_or_default();
+    let notice = notice_text(text);
+    let lower = notice.to_lowercase();
+    let report = delivery_report(msg, &returned_to, &lower);
     if report
         .as_ref()
         .is_some_and(|r| r.recipients.is_empty() && r.successes > 0)
@@ -176,8 +81,6 @@ pub fn detect(
         .is_some_and(|n| SYSTEM_NAMES.iter().any(|s| n.contains(s)));
     let subject = subject.to_lowercase();
     let subject_says = SUBJECTS.iter().any(|s| subject.contains(s));
-    let notice = notice_text(text);
-    let lower = notice.to_lowercase();
     let body_says = FAILURE_WORDS.iter().any(|w| lower.contains(w))
         || DELAY_WORDS.iter().any(|w| lower.contains(w)) && (sender_is_system || subject_says);
     let is_bounce = report.is_some()
@@ -187,15 +90,16 @@ pub fn detect(
     if !is_bounce {
         return None;
     }
-    let original = returned_message(msg);
     let mut bounce = Bounce {
         original_message_ids: original_ids(msg, text),
         ..Bounce::default()
     };
     if let Some(r) = report.filter(|r| !r.recipients.is_empty()) {
+        bounce.diagnostic = r
+            .diagnostic
+            .or_else(|| first_diagnostic(&notice, &r.recipients));
         bounce.failed_recipients = r.recipients;
         bounce.permanent = r.permanent;
-        bounce.diagnostic = r.diagnostic.or_else(|| first_diagnostic(&notice));
         return Some(bounce);
     }
     let ours: Vec<String> = from
@@ -207,24 +111,23 @@ pub fn detect(
         .into_iter()
         .filter(|a| !ours.contains(a) && !is_system_address(a))
         .collect();
-    let recipients_of_original = original.map(|o| o.to).unwrap_or_default();
     let mut failed = if !x_failed.is_empty() {
         x_failed
     } else {
         let both: Vec<String> = named
             .iter()
-            .filter(|a| recipients_of_original.contains(a))
+            .filter(|a| returned_to.contains(a))
             .cloned()
             .collect();
         if !both.is_empty() { both } else { named }
     };
-    if failed.is_empty() && recipients_of_original.len() == 1 {
-        failed = recipients_of_original;
+    if failed.is_empty() && returned_to.len() == 1 {
+        failed = returned_to;
     }
     dedup(&mut failed);
-    bounce.failed_recipients = failed;
     bounce.permanent = permanence(&lower, &subject);
-    bounce.diagnostic = first_diagnostic(&notice);
+    bounce.diagnostic = first_diagnostic(&notice, &failed);
+    bounce.failed_recipients = failed;
     Some(bounce)
 }
 
@@ -242,85 +145,61 @@ fn is_system_address(a: &str) -> bool {
 
 /// The notice itself: the text above the returned copy of the message.
 fn notice_text(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let cut = COPY_MARKERS
-        .iter()
-        .filter_map(|m| lower.find(m))
-        .min()
-        .unwrap_or(text.len());
-    // `find` on the lower-cased copy: map back safely (lower-casing can change lengths).
-    let cut = if lower.len() == text.len() && text.is_char_boundary(cut) {
-        cut
-    } else {
-        text.len()
-    };
-    text[..cut].to_owned()
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let lower = line.to_lowercase();
+        let heading = lower.trim_matches(|c: char| !c.is_alphanumeric());
+        let at = COPY_MARKERS
+            .iter()
+            .filter_map(|m| lower.find(m))
+            .min()
+            .or_else(|| COPY_HEADINGS.contains(&heading).then_some(0));
+        if let Some(at) = at {
+            // `at` indexes the lower-cased line, whose length may differ: then, and when only
+            // dashes come before the marker, cut at the line's start.
+            let words_before = lower[..at].chars().any(char::is_alphanumeric);
+            let at = if words_before && lower.len() == line.len() && line.is_char_boundary(at) {
+                at
+            } else {
+                0
+            };
+            return text[..offset + at].to_owned();
+        }
+        offset += line.len();
+    }
+    text.to_owned()
 }
 
-/// Permanent unless the notice only speaks of delays and temporary failures.
+/// Permanent unless the notice only speaks of delays and temporary failures, or of a full
+/// mailbox whose account still exists.
 fn permanence(lower: &str, subject: &str) -> bool {
+    if mailbox_full(lower) && !account_gone(lower) {
+        return false;
+    }
     if let Some(class) = status_class(lower) {
         return class == '5';
     }
     let delayed = DELAY_WORDS
         .iter()
         .any(|w| lower.contains(w) || subject.contains(w));
-    let permanent_words = [
-        "permanent",
-        "given up",
-        "gave up",
-        "fatal",
-        "user unknown",
-        "not found",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
+    let permanent_words = PERMANENT_WORDS.iter().any(|w| lower.contains(w));
     permanent_words || !delayed
 }
 
-/// The class of the first enhanced status code (`5.1.1`) or SMTP reply code in the text.
-fn status_class(lower: &str) -> Option<char> {
-    let b = lower.as_bytes();
-    let mut fallback = None;
-    for i in 0..b.len() {
-        let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.');
-        if !boundary || !(b[i] == b'4' || b[i] == b'5') {
-            continue;
-        }
-        // Enhanced status code: d.d{1,3}.d{1,3}
-        if b.get(i + 1) == Some(&b'.') && b.get(i + 2).is_some_and(u8::is_ascii_digit) {
-            let mut j = i + 2;
-            while b.get(j).is_some_and(u8::is_ascii_digit) {
-                j += 1;
-            }
-            if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
-                return Some(b[i] as char);
-            }
-        }
-        // SMTP reply code: [45][0-5][0-9] followed by a space or '-'.
-        if fallback.is_none()
-            && b.get(i + 1).is_some_and(|c| (b'0'..=b'5').contains(c))
-            && b.get(i + 2).is_some_and(u8::is_ascii_digit)
-            && b.get(i + 3)
-                .is_some_and(|c| *c == b' ' || *c == b'-' || *c == b':')
-            && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
-        {
-            fallback = Some(b[i] as char);
-        }
-    }
-    fallback
+/// The text speaks of a full mailbox: an X.2.2 status or words such as "over quota".
+fn mailbox_full(lower: &str) -> bool {
+    status_codes(lower)
+        .iter()
+        .any(|c| c.enhanced == Some((2, 2)))
+        || MAILBOX_FULL_WORDS.iter().any(|w| lower.contains(w))
 }
 
-fn first_diagnostic(notice: &str) -> Option<String> {
-    notice
-        .lines()
-        .map(str::trim)
-        .find(|l| {
-            let l = l.to_lowercase();
-            (l.starts_with("5") || l.starts_with("4") || l.contains(" said:") || l.contains("550"))
-                && l.len() > 6
-        })
-        .map(|l| l.chars().take(300).collect())
+/// The text says the account does not exist or is inactive (X.1.x, X.2.1, or words).
+fn account_gone(lower: &str) -> bool {
+    status_codes(lower)
+        .iter()
+        .any(|c| matches!(c.enhanced, Some((1, _)) | Some((2, 1))))
+        || ACCOUNT_GONE_WORDS.iter().any(|w| lower.contains(w))
 }
 
 struct Report {
@@ -331,8 +210,17 @@ struct Report {
     diagnostic: Option<String>,
 }
 
-/// The `message/delivery-status` part of an RFC 3464 report, read per recipient.
-fn delivery_report(msg: &Message<'_>) -> Option<Report> {
+/// One failed (or delayed) recipient of a report.
+struct Failure {
+    address: String,
+    permanent: bool,
+    diagnostic: Option<String>,
+}
+
+/// The `message/delivery-status` part of an RFC 3464 report, read per recipient. When some
+/// recipients failed for good and others only for now, the report names the former: the
+/// bounce's `permanent` holds for every address it lists.
+fn delivery_report(msg: &Message<'_>, returned_to: &[String], notice: &str) -> Option<Report> {
     let part = msg.parts.iter().find(|p| {
         p.content_type().is_some_and(|ct| {
             ct.ctype().eq_ignore_ascii_case("message")
@@ -342,60 +230,112 @@ fn delivery_report(msg: &Message<'_>) -> Option<Report> {
                 })
         })
     })?;
-    let text = String::from_utf8_lossy(part.contents()).into_owned();
-    let mut report = Report {
-        recipients: Vec::new(),
-        successes: 0,
-        permanent: false,
-        diagnostic: None,
-    };
-    let mut any_failed = false;
-    for block in text.replace("\r\n", "\n").split("\n\n") {
-        let field = |name: &str| {
-            block.lines().find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.trim()
-                    .eq_ignore_ascii_case(name)
-                    .then(|| v.trim().to_owned())
-            })
-        };
-        let Some(recipient) = field("Final-Recipient").or_else(|| field("Original-Recipient"))
-        else {
+    let text = String::from_utf8_lossy(part.contents()).replace("\r\n", "\n");
+    let mut successes = 0;
+    let mut failures = Vec::new();
+    for block in text.split("\n\n") {
+        let field = |name: &str| dsn_field(block, name);
+        let original = field("Original-Recipient");
+        let last = field("Final-Recipient");
+        if original.is_none() && last.is_none() {
             continue;
-        };
+        }
         let action = field("Action").unwrap_or_default().to_ascii_lowercase();
         if action.starts_with("delivered")
             || action.starts_with("relayed")
             || action.starts_with("expanded")
         {
-            report.successes += 1;
+            successes += 1;
             continue;
         }
+        let Some(address) = recipient_we_wrote_to(
+            original.as_deref().and_then(dsn_address),
+            last.as_deref().and_then(dsn_address),
+            returned_to,
+        ) else {
+            continue;
+        };
         let status = field("Status").unwrap_or_default();
-        let permanent = if status.starts_with('5') {
+        let diagnostic = field("Diagnostic-Code");
+        let mut permanent = if status.starts_with('5') {
             true
         } else if status.starts_with('4') {
             false
         } else {
             action.starts_with("failed")
         };
-        let address = recipient
-            .split_once(';')
-            .map_or(recipient.as_str(), |(_, a)| a)
-            .trim()
-            .trim_matches(['<', '>'])
-            .to_ascii_lowercase();
-        if address.contains('@') {
-            report.recipients.push(address);
+        if permanent {
+            let evidence = format!("{status}\n{}", diagnostic.as_deref().unwrap_or(notice));
+            let evidence = evidence.to_lowercase();
+            permanent = !mailbox_full(&evidence) || account_gone(&evidence);
         }
-        any_failed |= permanent;
-        if report.diagnostic.is_none() {
-            report.diagnostic = field("Diagnostic-Code").or(Some(status).filter(|s| !s.is_empty()));
-        }
+        failures.push(Failure {
+            address,
+            permanent,
+            diagnostic: diagnostic.or(Some(status).filter(|s| !s.is_empty())),
+        });
     }
-    dedup(&mut report.recipients);
-    report.permanent = any_failed;
-    Some(report)
+    let permanent = failures.iter().any(|f| f.permanent);
+    let listed: Vec<&Failure> = failures
+        .iter()
+        .filter(|f| f.permanent || !permanent)
+        .collect();
+    let mut recipients: Vec<String> = listed.iter().map(|f| f.address.clone()).collect();
+    dedup(&mut recipients);
+    Some(Report {
+        recipients,
+        successes,
+        permanent,
+        diagnostic: listed.iter().find_map(|f| f.diagnostic.clone()),
+    })
+}
+
+/// A field of one block of a delivery status report, its folded lines unfolded.
+fn dsn_field(block: &str, name: &str) -> Option<String> {
+    let mut lines = block.lines();
+    while let Some(l) = lines.next() {
+        let Some((k, v)) = l.split_once(':') else {
+            continue;
+        };
+        if !k.trim().eq_ignore_ascii_case(name) {
+            continue;
+        }
+        let mut value = v.trim().to_owned();
+        for more in lines.take_while(|l| l.starts_with([' ', '\t'])) {
+            value.push(' ');
+            value.push_str(more.trim());
+        }
+        return Some(value);
+    }
+    None
+}
+
+/// The address of a recipient field (`rfc822; Ana@X.es`), lower case.
+fn dsn_address(value: &str) -> Option<String> {
+    let address = value
+        .split_once(';')
+        .map_or(value, |(_, a)| a)
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_ascii_lowercase();
+    address.contains('@').then_some(address)
+}
+
+/// The address we wrote to (RFC 3464): the one of the two that the returned message was sent
+/// to, else the `Original-Recipient` (an alias before it was expanded), else the final one.
+/// Exchange's encapsulated `IMCEA…` originals are internal names, never what we wrote.
+fn recipient_we_wrote_to(
+    original: Option<String>,
+    last: Option<String>,
+    returned_to: &[String],
+) -> Option<String> {
+    let original = original.filter(|a| !a.starts_with("imcea"));
+    let sent_to = [&original, &last]
+        .into_iter()
+        .flatten()
+        .find(|a| returned_to.contains(a))
+        .cloned();
+    sent_to.or(original).or(last)
 }
 
 struct Original {
@@ -525,33 +465,4 @@ pub fn addresses_in(text: &str) -> Vec<String> {
 fn dedup(v: &mut Vec<String>) {
     let mut seen = std::collections::BTreeSet::new();
     v.retain(|x| seen.insert(x.clone()));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_classes() {
-        assert_eq!(
-            status_class("said: 550 5.1.1 <a@b.c>: user unknown"),
-            Some('5')
-        );
-        assert_eq!(status_class("451 4.3.0 try later"), Some('4'));
-        assert_eq!(
-            status_class("remote host said: 554 delivery error"),
-            Some('5')
-        );
-        assert_eq!(status_class("nothing here 2026"), None);
-    }
-
-    #[test]
-    fn addresses_skip_ids_and_trace() {
-        let t = "Message-ID: <x.y@z.example>\n<ana@cliente.example>: host said 550\n\
-                 Received: from a@b.example\nmailto:Pepe@Otro.example.";
-        assert_eq!(
-            addresses_in(t),
-            vec!["ana@cliente.example", "pepe@otro.example"]
-        );
-    }
 }
