@@ -138,6 +138,12 @@ pub(crate) fn month_start_not_before(
     }
 }
 
+/// `d` moved to `year` (same month and day; the month's last day when it has fewer).
+pub(crate) fn in_year(d: NaiveDate, year: i32) -> NaiveDate {
+    let first = NaiveDate::from_ymd_opt(year, d.month(), 1).unwrap_or(d);
+    day_in_month(first, d.day()).0
+}
+
 /// Mexican paydays: the 15th and the last day of each month. Returns the next payday,
 /// today included.
 pub(crate) fn next_payday(today: NaiveDate) -> NaiveDate {

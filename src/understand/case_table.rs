@@ -39,6 +39,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("writers.txt"),
     table!("regions.txt"),
     table!("outside_reader.txt"),
+    table!("outside_reader2.txt"),
 ];
 
 /// One row of a table.

@@ -221,7 +221,7 @@ impl Parser<'_, '_> {
         if self.seq(i, &["antes", "de", "que"]).is_some() {
             return (Modifier::None, i);
         }
-        let pairs: [(&[&str], Modifier); 9] = [
+        let pairs: [(&[&str], Modifier); 14] = [
             (&["antes", "del"], Modifier::Before),
             (&["antes", "de"], Modifier::Before),
             (&["despues", "del"], Modifier::After),
@@ -229,13 +229,19 @@ impl Parser<'_, '_> {
             (&["luego", "del"], Modifier::After),
             (&["luego", "de"], Modifier::After),
             (&["pasando", "el"], Modifier::After),
+            // "pasado el puente", "pasada la quincena", "pasado Reyes": once it is over.
+            (&["pasado", "el"], Modifier::After),
+            (&["pasada", "la"], Modifier::After),
+            (&["pasados", "los"], Modifier::After),
+            (&["pasadas", "las"], Modifier::After),
+            (&["pasado"], Modifier::After),
             (&["a", "partir", "del"], Modifier::From),
             (&["a", "partir", "de"], Modifier::From),
         ];
         for (words, m) in pairs {
             if let Some(j) = self.seq(i, words) {
-                // "antes de ayer" is a day of its own.
-                if m == Modifier::Before && self.w(j) == "ayer" {
+                // "antes de ayer" is a day of its own; so is "pasado mañana".
+                if (m == Modifier::Before && self.w(j) == "ayer") || self.w(j) == "manana" {
                     return (Modifier::None, i);
                 }
                 return (m, j);
@@ -357,7 +363,9 @@ impl Parser<'_, '_> {
             "ahora" | "ahorita" if matches!(before, "por" | "hasta") || reason => return None,
             "ahora" | "ahorita" | "ahoritita" | "ahoritica" | "orita" | "horita" | "enseguida"
             | "inmediatamente" => i + 1 + usize::from(self.w(i + 1) == "mismo"),
-            "al" if matches!(self.w(i + 1), "tiro" | "toque") => i + 2,
+            "al" if matches!(self.w(i + 1), "tiro" | "toque" | "rato" | "ratito") => i + 2,
+            // "a la de ya" (Spain): right now.
+            "a" if self.w(i + 1) == "la" && self.w(i + 2) == "de" && self.w(i + 3) == "ya" => i + 4,
             "altiro" => i + 1,
             "ya" if self.w(i + 1) == "mismo" => i + 2,
             _ => return None,
@@ -521,6 +529,18 @@ impl Parser<'_, '_> {
         } else {
             j
         };
+        // "hace semanas", "hace tiempo": some time ago, no day.
+        if past
+            && matches!(
+                self.w(j),
+                "dias" | "semanas" | "meses" | "tiempo" | "mucho" | "rato" | "anos" | "ratito"
+            )
+        {
+            let mut m = DateMention::new(i, j + 1, None);
+            m.vague = true;
+            m.past = true;
+            return Some(m);
+        }
         let (n, vague, k) = self.count(j)?;
         let unit = self.w(k);
         let mut end = k + 1;
@@ -649,7 +669,14 @@ impl Parser<'_, '_> {
         {
             let first = cal::month_start_not_before(self.today, month, true);
             let last = cal::last_of_month(first).max(self.today);
-            return Some(DateMention::span(k, k + 1, first, last, self.today));
+            let mut m = DateMention::span(k, k + 1, first, last, self.today);
+            // "lo pagamos en octubre", said in December: that October, weeks ago, not the
+            // next one (as a day and month that passed, see `full_date`).
+            if first.year() > self.today.year() {
+                let ended = cal::last_of_month(cal::in_year(first, self.today.year()));
+                m.rolled_days_ago = Some((self.today - ended).num_days());
+            }
+            return Some(m);
         }
         None
     }

@@ -167,6 +167,9 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "aremos" => "haremos",
         "d" => "de",
         "sem" => "semana",
+        "semanita" => "semana",
+        "semanitas" => "semanas",
+        "diitas" | "diyas" => "dias",
         "ok" | "okey" | "okay" | "oki" => "ok",
         _ => return None,
     })

@@ -175,40 +175,45 @@ impl Parser<'_, '_> {
         let t = self.t.get(i);
         let w = self.w(i);
         let glued_sym = t.is_some_and(|t| t.glued) && matches!(w, ":" | "%" | "€" | "$" | "h");
+        // "el 22 por la tarde" is a day; "el 22 por ciento" is not.
+        let part_of_day = w == "por"
+            && self.w(i + 1) == "la"
+            && matches!(self.w(i + 2), "manana" | "tarde" | "noche");
         glued_sym
-            || matches!(
-                w,
-                "%" | "€"
-                    | "$"
-                    | "euros"
-                    | "euro"
-                    | "eur"
-                    | "pesos"
-                    | "dolares"
-                    | "usd"
-                    | "mil"
-                    | "hs"
-                    | "hrs"
-                    | "horas"
-                    | "h"
-                    | "am"
-                    | "pm"
-                    | "soles"
-                    | "lucas"
-                    | "dias"
-                    | "semanas"
-                    | "meses"
-                    | "por"
-                    | "mxn"
-                    | "cop"
-                    | "clp"
-                    | "ars"
-                    | "cuotas"
-                    | "pagos"
-                    | "partes"
-                    | "veces"
-                    | "millones"
-            )
+            || (!part_of_day
+                && matches!(
+                    w,
+                    "%" | "€"
+                        | "$"
+                        | "euros"
+                        | "euro"
+                        | "eur"
+                        | "pesos"
+                        | "dolares"
+                        | "usd"
+                        | "mil"
+                        | "hs"
+                        | "hrs"
+                        | "horas"
+                        | "h"
+                        | "am"
+                        | "pm"
+                        | "soles"
+                        | "lucas"
+                        | "dias"
+                        | "semanas"
+                        | "meses"
+                        | "por"
+                        | "mxn"
+                        | "cop"
+                        | "clp"
+                        | "ars"
+                        | "cuotas"
+                        | "pagos"
+                        | "partes"
+                        | "veces"
+                        | "millones"
+                ))
     }
 
     /// Numeric dates: "15/12", "15-12-2026", "2026-12-15", "15 de diciembre (de 2026)",
@@ -235,8 +240,15 @@ impl Parser<'_, '_> {
                 let y = if y < 100 { y + 2000 } else { y };
                 return self.full_date(k, k + 5, n, b, Some(y));
             }
-            // "1.234" is money, not the 1st of month 234; dots need a year.
-            if sep == "." || self.is_time_or_money(k + 3) {
+            // "1.234" is money, not the 1st of month 234: dots need a year, or "el"/"día"
+            // before a day and month ("el 10.12 lo tienes", as Spain writes it).
+            let dotted_day = sep == "."
+                && (1..=12).contains(&b)
+                && t[k + 2].text.len() <= 2
+                && fillers
+                    .iter()
+                    .any(|f| matches!(*f, "el" | "dia" | "para" | "hasta"));
+            if (sep == "." && !dotted_day) || self.is_time_or_money(k + 3) {
                 return None;
             }
             return self.full_date(k, k + 3, n, b, None);

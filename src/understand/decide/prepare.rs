@@ -90,6 +90,8 @@ fn drop_told(toks: &[Token<'_>], clause: &[usize], cues: &[CueHit], stmts: &mut 
 struct TokenMaps {
     auto: Vec<bool>,
     after_negated_day: Vec<bool>,
+    /// The token's clause names a day to come ("el viernes lo tienes").
+    dated: Vec<bool>,
     in_date: Vec<bool>,
 }
 
@@ -123,13 +125,33 @@ impl TokenMaps {
                 *t = true;
             }
         }
+        let dated_clauses: Vec<usize> = dates
+            .iter()
+            .filter(|m| m.is_future_day() && !m.negated && !m.reference)
+            .map(|m| clause_of(m.start))
+            .collect();
+        let dated = (0..n)
+            .map(|i| dated_clauses.contains(&clause_of(i)))
+            .collect();
         TokenMaps {
             auto,
             after_negated_day,
             in_date,
+            dated,
         }
     }
 }
+
+/// "mira el banco", "revisa tu cuenta": look at where the money is.
+const LOOK: [&str; 12] = [
+    "mira", "mire", "miren", "mirad", "revisa", "revise", "revisen", "revisad", "checa", "cheque",
+    "chequea", "chequee",
+];
+
+/// "lo tienes", "lo tendréis": you (will) have it.
+const HAVE: [&str; 8] = [
+    "tienes", "tiene", "tienen", "teneis", "tendras", "tendra", "tendran", "tendreis",
+];
 
 /// Drops the cues their context contradicts; see the comment on each rule.
 fn drop_contradicted(
@@ -161,6 +183,8 @@ fn drop_contradicted(
             })
     };
     cues.retain(|c| match c.cue {
+        // "mira el banco" is done; "mira tu cuenta el lunes" is to come.
+        Cue::PaidProof if LOOK.contains(&word(c.start)) => maps.dated.get(c.start) != Some(&true),
         Cue::PaidProof => {
             // "le envío", "les enviamos": the verb may follow a pronoun.
             let verb = if matches!(word(c.start), "le" | "te" | "les" | "os") {
@@ -189,6 +213,13 @@ fn drop_contradicted(
                 ) =>
         {
             false
+        }
+        // "el viernes lo tienes (en la cuenta)": the money, when a day to come is named;
+        // without one, "lo tienes en el correo" may be anything.
+        Cue::PromisePhrase if word(c.start) == "lo" && HAVE.contains(&word(c.start + 1)) => {
+            maps.dated.get(c.start) == Some(&true)
+                && !question(c.start)
+                && !(c.start > 0 && word(c.start - 1) == "ya")
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
         Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),

@@ -155,19 +155,7 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     } else {
         cands.iter().collect()
     };
-    // "El viernes le hago el ingreso, se verá reflejado el lunes": the day the client pays,
-    // not the day the bank shows it, when both are named.
-    let arrival = |m: &DateMention| {
-        let near = m.start.saturating_sub(3)..m.end + 3;
-        near.filter(|i| *i < m.start || *i >= m.end)
-            .any(|i| f.toks.get(i).is_some_and(|t| ARRIVAL.contains(&t.text)))
-    };
-    let paid_on: Vec<&&DateMention> = pool.iter().copied().filter(|m| !arrival(m)).collect();
-    let pool = if paid_on.is_empty() || paid_on.len() == pool.len() {
-        pool
-    } else {
-        paid_on
-    };
+    let pool = paying_days(f, pool);
     let chosen = if first { pool.first() } else { pool.last() };
     if let Some(m) = chosen {
         let mut m: &DateMention = m;
@@ -217,6 +205,45 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     if d.ambiguous {
         d.confidence = Confidence::Medium;
     }
+}
+
+/// Of the days a promise may name, those of the paying itself: "El viernes le hago el
+/// ingreso, se verá reflejado el lunes" (the day the client pays, not the day the bank shows
+/// it), "te pago el lunes, que el viernes cobro" (a day in the reason given after the promised
+/// one explains it). All of them when that would leave none.
+fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m &'m DateMention> {
+    let arrival = |m: &DateMention| {
+        let near = m.start.saturating_sub(3)..m.end + 3;
+        near.filter(|i| *i < m.start || *i >= m.end)
+            .any(|i| f.toks.get(i).is_some_and(|t| ARRIVAL.contains(&t.text)))
+    };
+    let paid_on: Vec<&&DateMention> = pool.iter().copied().filter(|m| !arrival(m)).collect();
+    let pool = if paid_on.is_empty() || paid_on.len() == pool.len() {
+        pool
+    } else {
+        paid_on
+    };
+    // "te pago el lunes, que el viernes cobro", "el lunes que viene, porque el martes es
+    // feriado": a day in the reason given after the promised one explains it.
+    let explains = |m: &DateMention| {
+        pool.iter().any(|p| p.end <= m.start)
+            && (m.start.saturating_sub(6)..m.start)
+                .rev()
+                .take_while(|&i| {
+                    f.toks
+                        .get(i)
+                        .is_some_and(|t| t.kind != Kind::Punct || t.text == ",")
+                        && f.clause_of(i) == f.clause_of(m.start)
+                })
+                .any(|i| {
+                    matches!(
+                        f.toks[i].text,
+                        "porque" | "pq" | "xq" | "pues" | "que" | "como"
+                    ) && !pool.iter().any(|p| p.start <= i && i < p.end)
+                })
+    };
+    let promised: Vec<&&DateMention> = pool.iter().copied().filter(|m| !explains(m)).collect();
+    if promised.is_empty() { pool } else { promised }
 }
 
 /// Words of money showing up on the creditor's side ("se verá reflejado el lunes", "le

@@ -109,7 +109,10 @@ fn statement_at(
     if third_person && matches!(around.back.first().copied(), Some("me" | "nos")) {
         return None;
     }
-    if hypothetical_payment(toks, i, tense, &around) {
+    // "Dios le pague", "que Dios se lo pague": a thank-you (Colombia, the Andes).
+    if hypothetical_payment(toks, i, tense, &around)
+        || around.back.iter().take(3).any(|b| *b == "dios")
+    {
         return None;
     }
     let c = clause[i];

@@ -34,7 +34,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // "borren mi número" (on Telegram, WhatsApp): stop writing to me.
     (
         Cue::Stop,
-        "borren|eliminen|quiten|borrar|eliminar|quitar|borrame|borreme|eliminame|elimineme mi|nuestro|este numero|telefono|contacto|correo|email",
+        "borren|eliminen|quiten|borrad|eliminad|quitad|borra|elimina|quita|borrar|eliminar|quitar|borrame|borreme|eliminame|elimineme mi|mis|nuestro|nuestros|este numero|telefono|contacto|correo|email|datos",
     ),
     (
         Cue::Stop,
@@ -197,6 +197,22 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "tendra|tendran|tendras|recibira|recibiran|recibiras el|su|tu pago|dinero|transferencia|deposito|importe",
+    ),
+    // "el viernes lo tienes (en la cuenta)": only with a day to come (see `decide::prepare`).
+    (
+        Cue::PromisePhrase,
+        "lo tienes|tiene|tienen|teneis|tendras|tendra|tendran|tendreis",
+    ),
+    // "hasta que lo arreglen": payment held until the work is put right.
+    (
+        Cue::Dispute,
+        "hasta que ?lo|la|los|las|me|nos|le|les arreglen|arregleis|arregles|arregle|solucionen|soluciones|solucioneis|reparen|repares|repareis|corrijan|corrijais|corrijas",
+    ),
+    // "ya está hecho", "mira el banco": done, look at the account.
+    (Cue::PaidProof, "ya esta hecho|hecha|hechito"),
+    (
+        Cue::PaidProof,
+        "mira|mire|miren|mirad|revisa|revise|revisen|revisad|checa|cheque|chequea|chequee el|tu|su|vuestra banco|cuenta",
     ),
     // "se lo haré llegar el viernes": the money, as a pronoun.
     (
