@@ -305,8 +305,12 @@ impl Parser<'_, '_> {
                 if prev == "esta" {
                     return day(i + 1, today);
                 }
-                // "por la mañana", "de la mañana": the morning, not tomorrow.
-                if matches!(prev, "la" | "por" | "de" | "en" | "las") {
+                // "por la mañana", "de la mañana": the morning, not tomorrow; but "de
+                // mañana no pasa" is tomorrow at the latest.
+                let at_latest = prev == "de"
+                    && self.w(i + 1) == "no"
+                    && matches!(self.w(i + 2), "pasa" | "pasara");
+                if matches!(prev, "la" | "por" | "de" | "en" | "las") && !at_latest {
                     return None;
                 }
                 let mut end = i + 1;

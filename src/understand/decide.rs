@@ -36,7 +36,7 @@ pub(crate) fn auto_reply_cue(cues: &[CueHit]) -> Option<CueHit> {
 }
 
 /// Words that carry no intent; a short reply made of these and a date is a promise.
-const FILLER_WORDS: [&str; 48] = [
+const FILLER_WORDS: [&str; 50] = [
     "hola",
     "buenas",
     "buenos",
@@ -85,6 +85,9 @@ const FILLER_WORDS: [&str; 48] = [
     "este",
     "esta",
     "sale",
+    // "mañana a primera hora".
+    "primera",
+    "hora",
 ];
 
 /// Everything found in one reply.

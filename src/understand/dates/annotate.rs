@@ -126,7 +126,9 @@ impl Parser<'_, '_> {
         for m in ms.iter_mut() {
             let after = self.w(m.end);
             // "el viernes no (puedo)"; "el viernes no falla" is Mexican for "surely".
-            if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta") {
+            // "de mañana no pasa": no later than that day.
+            if after == "no" && !matches!(self.w(m.end + 1), "falla" | "falta" | "pasa" | "pasara")
+            {
                 m.negated = true;
             }
             if self.ruled_out_after(m.end) || self.ruled_out_before(m.start) {

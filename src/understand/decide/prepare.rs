@@ -183,6 +183,10 @@ fn drop_contradicted(
             })
     };
     cues.retain(|c| match c.cue {
+        // "en cuanto pueda" alone asks for time; "le pago en cuanto pueda" promises.
+        Cue::Delay if matches!(word(c.start), "en" | "cuando") && word(c.end - 1) == "pueda" => {
+            !promised
+        }
         // "mira el banco" is done; "mira tu cuenta el lunes" is to come.
         Cue::PaidProof if LOOK.contains(&word(c.start)) => maps.dated.get(c.start) != Some(&true),
         Cue::PaidProof => {

@@ -109,10 +109,7 @@ fn statement_at(
     if third_person && matches!(around.back.first().copied(), Some("me" | "nos")) {
         return None;
     }
-    // "Dios le pague", "que Dios se lo pague": a thank-you (Colombia, the Andes).
-    if hypothetical_payment(toks, i, tense, &around)
-        || around.back.iter().take(3).any(|b| *b == "dios")
-    {
+    if not_the_writers_payment(toks, i, family, tense, &around) {
         return None;
     }
     let c = clause[i];
@@ -174,6 +171,37 @@ fn look_back<'s>(toks: &[Token<'s>], clause: &[usize], i: usize) -> Around<'s> {
         .filter(|b| !PRONOUNS.contains(b) && !matches!(*b, "ya" | "a" | "de" | "que"))
         .collect();
     Around { back, governing }
+}
+
+/// A payment form that states nothing of the writer's: "ya veré cuándo pago" (left open),
+/// "el pago lo hace mi empresa" (someone else's), "Dios le pague" (thanks), "si ya la ha
+/// pagado" ([`hypothetical_payment`]).
+fn not_the_writers_payment(
+    toks: &[Token<'_>],
+    i: usize,
+    family: Family,
+    tense: Tense,
+    around: &Around<'_>,
+) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+    let left_open = around.back.first() == Some(&"cuando")
+        && around.back.get(1).is_some_and(|b| {
+            matches!(
+                *b,
+                "vere" | "veremos" | "sabre" | "sabremos" | "se" | "sabemos" | "ver"
+            )
+        });
+    let someone_elses = family == Family::Make
+        && matches!(
+            w(i),
+            "hace" | "hacen" | "realiza" | "realizan" | "efectua" | "efectuan"
+        )
+        && matches!(
+            w(i + 1),
+            "mi" | "mis" | "nuestra" | "nuestro" | "nuestros" | "nuestras"
+        );
+    let thanks = around.back.iter().take(3).any(|b| *b == "dios");
+    left_open || someone_elses || thanks || hypothetical_payment(toks, i, tense, around)
 }
 
 /// "Si ya la ha pagado, le rogamos...", "si ya lo pagó, ignore este aviso": a payment

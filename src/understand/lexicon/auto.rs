@@ -10,6 +10,11 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
     ),
     (Cue::AutoStrong, "mensaje|correo generado automaticamente"),
     (Cue::AutoStrong, "contestador automatico"),
+    // WhatsApp Business and help desks: "En este momento no podemos atenderte".
+    (
+        Cue::AutoStrong,
+        "en este momento no podemos|puedo atender|atenderte|atenderle ?te|le|lo|la|los|les",
+    ),
     (Cue::AutoStrong, "fuera de ?la oficina"),
     (Cue::AutoStrong, "out of ?the office"),
     (Cue::AutoStrong, "automatic reply"),

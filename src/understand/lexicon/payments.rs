@@ -39,6 +39,14 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "espereme|esperenme|esperame|aguanteme|aguantame",
     ),
     (Cue::Delay, "unos|algunos|pocos dias|dias mas"),
+    // "en cuanto pueda", "cuando pueda": no day, time asked for.
+    (Cue::Delay, "en cuanto|cuando pueda|podamos"),
+    // "¿podríamos hablar para buscar una solución?"
+    (
+        Cue::Plan,
+        "buscar|encontrar|buscarle|encontrarle una|un solucion|arreglo|acuerdo",
+    ),
+    (Cue::Plan, "llegar a una|un solucion|arreglo|acuerdo"),
     // "¿me da un mes más?", "una semana más de plazo".
     (
         Cue::Delay,

@@ -155,6 +155,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Agree, "de acuerdo"),
     (Cue::Agree, "esta bien"),
     (Cue::Sure, "sin falta|falla"),
+    // "ya os dije que el viernes": a day said before, said again.
+    (
+        Cue::Sure,
+        "ya ?te|os|le|les|se ?lo dije|dijimos|comente|comentamos|avise|avisamos|indique",
+    ),
     (Cue::Sure, "seguro|seguramente|seguro que"),
     (Cue::Sure, "le|te|les|se ?lo|la aseguro|prometo|garantizo"),
     (Cue::Sure, "cuente|cuenta|cuenten con ?ello|eso"),
@@ -387,6 +392,10 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "mejor|perdon|perdone|disculpe|corrijo|rectifico|corrigiendo",
     ),
     (Cue::Correction, "quise decir"),
+    // "te dije el viernes pero va a ser el lunes"; "el 15, ah no, el 16".
+    (Cue::Correction, "pero va|iba a ser"),
+    (Cue::Correction, "pero sera"),
+    (Cue::Correction, "ah|ay|uy no"),
     (Cue::Correction, "o sea"),
     (Cue::Correction, "que sea"),
     (Cue::Correction, "en vez|lugar de|del"),
