@@ -40,6 +40,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("regions.txt"),
     table!("outside_reader.txt"),
     table!("outside_reader2.txt"),
+    table!("outside_reader3.txt"),
 ];
 
 /// One row of a table.

@@ -168,6 +168,10 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "d" => "de",
         "sem" => "semana",
         "semanita" => "semana",
+        // Andalusian and chat spellings: "pasao mañana", "ya ta pagao".
+        "pasao" => "pasado",
+        "pagao" => "pagado",
+        "ta" => "esta",
         "semanitas" => "semanas",
         "diitas" | "diyas" => "dias",
         "ok" | "okey" | "okay" | "oki" => "ok",

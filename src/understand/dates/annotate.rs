@@ -179,6 +179,11 @@ impl Parser<'_, '_> {
             {
                 m.preferred = true;
             }
+            // "está abonada desde el día 10", "pagado desde el lunes": since a day gone, not
+            // the next one.
+            if before(1) == "desde" {
+                m.past = true;
+            }
             // "¡Feliz Navidad!", "buen lunes", "feliz año nuevo": a wish, not a day to pay.
             if self.names_a_document_or_place(m.start)
                 || matches!(

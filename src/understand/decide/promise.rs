@@ -242,7 +242,16 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
                     ) && !pool.iter().any(|p| p.start <= i && i < p.end)
                 })
     };
-    let promised: Vec<&&DateMention> = pool.iter().copied().filter(|m| !explains(m)).collect();
+    // "te lo pago el lunes, ahora estoy en el médico": a weak "ahora" after a firm day says
+    // what is happening now, not when the payment is (a correction marks itself).
+    let now_after_a_day = |m: &DateMention| {
+        m.weak && !m.preferred && pool.iter().any(|p| !p.weak && p.end <= m.start)
+    };
+    let promised: Vec<&&DateMention> = pool
+        .iter()
+        .copied()
+        .filter(|m| !explains(m) && !now_after_a_day(m))
+        .collect();
     if promised.is_empty() { pool } else { promised }
 }
 

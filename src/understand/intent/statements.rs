@@ -102,7 +102,8 @@ fn statement_at(
     }
     let around = look_back(toks, clause, i);
     // "me paga el 15", "cuando nos paguen": money coming to the client, not to us.
-    let first_person = t.text.ends_with('o')
+    // "pagó" (accented) is the third person's preterite, "pago" the first's present.
+    let first_person = (t.text.ends_with('o') && !(tense == Tense::Past && t.accent_final))
         || t.text.ends_with("mos")
         || (tense == Tense::Past && t.text.ends_with('e'));
     let third_person = !first_person;
@@ -302,15 +303,18 @@ fn classify(
 /// "he pagado", "está pagada" are paid; "estará pagado", "el viernes queda pagado" promise.
 fn participle_kind(prev: &str, around: &Around<'_>, firm_future_day: bool) -> StatementKind {
     let aux = around.governing.first().copied().unwrap_or("");
+    let later = firm_future_day && !around.back.contains(&"ya");
     match aux {
+        // "antes de fin de mes está pagado": it will be, by then.
+        "esta" | "estan" if later => StatementKind::Promise,
         "he" | "hemos" | "ha" | "han" | "habia" | "habiamos" | "esta" | "estan" | "quedo"
         | "quedaron" | "fue" | "fueron" | "sido" | "estaba" | "deje" => StatementKind::Paid,
         // "la transferencia realizada hoy": an adjective, so a past payment.
         _ if MONEY_NOUNS.contains(&prev) => StatementKind::Paid,
         "estara" | "quedara" | "sera" | "estaran" | "seran" | "tiene" | "tendra" | "tendran"
-        | "tendras" | "tienes" => StatementKind::Promise,
+        | "tendras" | "tienes" | "teneis" | "tenes" | "tendreis" => StatementKind::Promise,
         // "antes de Navidad lo tiene pagado", "el viernes queda pagado".
-        _ if firm_future_day && !around.back.contains(&"ya") => StatementKind::Promise,
+        _ if later => StatementKind::Promise,
         // A bare participle ("Pagado.", "ya pagada", "hecha la transferencia") claims
         // payment; Make/Send still need their money object.
         _ => StatementKind::Paid,
@@ -403,30 +407,12 @@ fn object_end(
             Some(i + 1)
         }
         // "el lunes le mando lo que falta / el resto": the rest of the debt.
-        Family::Send
-            if (w(i + 1) == "lo"
-                && w(i + 2) == "que"
-                && matches!(w(i + 3), "falta" | "queda" | "resta" | "debo" | "debemos"))
-                || (matches!(w(i + 1), "el" | "lo")
-                    && matches!(w(i + 2), "resto" | "restante")) =>
-        {
-            Some(
-                i + 1
-                    + if w(i + 1) == "lo" && w(i + 2) == "que" {
-                        3
-                    } else {
-                        2
-                    },
-            )
-        }
+        Family::Send if rest_of_debt(toks, i).is_some() => rest_of_debt(toks, i),
         // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it.
         Family::Make
             if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
                 && tense != Tense::Participle
-                && (0..i.saturating_sub(1)).any(|k| {
-                    MONEY_NOUNS.contains(&w(k))
-                        || VERBS.get(w(k)).is_some_and(|(f, _)| *f == Family::Pay)
-                }) =>
+                && payment_named_before(toks, i) =>
         {
             Some(i + 1)
         }
@@ -450,6 +436,28 @@ fn object_end(
             }
         }
     }
+}
+
+/// "lo que falta", "el resto" right after a sending verb: the end of that object.
+fn rest_of_debt(toks: &[Token<'_>], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+    if w(i + 1) == "lo"
+        && w(i + 2) == "que"
+        && matches!(w(i + 3), "falta" | "queda" | "resta" | "debo" | "debemos")
+    {
+        return Some(i + 4);
+    }
+    (matches!(w(i + 1), "el" | "lo") && matches!(w(i + 2), "resto" | "restante")).then_some(i + 3)
+}
+
+/// Whether a payment was named before token `i` (a money noun, or a paying or making verb).
+fn payment_named_before(toks: &[Token<'_>], i: usize) -> bool {
+    toks[..i.saturating_sub(1)].iter().any(|t| {
+        MONEY_NOUNS.contains(&t.text)
+            || VERBS
+                .get(t.text)
+                .is_some_and(|(f, _)| matches!(f, Family::Pay | Family::Make))
+    })
 }
 
 /// Words that open an object after "te giro" ("le giro su consulta", "te giro la plata"):

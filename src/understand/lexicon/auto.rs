@@ -10,6 +10,16 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
     ),
     (Cue::AutoStrong, "mensaje|correo generado automaticamente"),
     (Cue::AutoStrong, "contestador automatico"),
+    // Absence notices without the word "automático".
+    (
+        Cue::AutoWeak,
+        "no me encuentro|encuentro disponible|en la oficina",
+    ),
+    (Cue::AutoWeak, "estoy de licencia|permiso|baja hasta"),
+    (
+        Cue::AutoStrong,
+        "te|le|les contestamos|responderemos|respondemos|contestaremos en cuanto|lo antes podamos|posible",
+    ),
     // WhatsApp Business and help desks: "En este momento no podemos atenderte".
     (
         Cue::AutoStrong,

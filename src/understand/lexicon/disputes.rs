@@ -275,4 +275,28 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::DisputeWeak, "no pagare|pagaremos"),
     (Cue::DisputeWeak, "me niego|nos negamos"),
     (Cue::DisputeWeak, "no procede"),
+    // Other grounds: time-barred, outside the quote, unfair, not our debt, held until fixed.
+    (Cue::Dispute, "esta|estaba prescrita|prescrito"),
+    (Cue::Dispute, "ha|habia prescrito"),
+    (
+        Cue::Dispute,
+        "no estaba|estaban|entraba|entraban|venia|venian|figuraba|figuraban|iba|iban en el presupuesto",
+    ),
+    (
+        Cue::Dispute,
+        "no considero|consideramos|me parece|nos parece|es justo|correcto pagar|cobrar",
+    ),
+    (
+        Cue::Dispute,
+        "no te|le|les|os voy|vamos a pagar por eso|esto",
+    ),
+    (Cue::Dispute, "no vamos a liberar|soltar|hacer el pago"),
+    (
+        Cue::Dispute,
+        "no podemos|puedo hacernos|hacerme cargo de esa|esta factura",
+    ),
+    (
+        Cue::Dispute,
+        "descontar|descontaremos|descontamos la penalizacion",
+    ),
 ];

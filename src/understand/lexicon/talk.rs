@@ -31,6 +31,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Stop,
         "borren|eliminen|supriman|borrar|eliminar|suprimir ?todos mis|nuestros datos",
     ),
+    // "bórrenme de esta lista".
+    (
+        Cue::Stop,
+        "borrenme|borreme|borrame|eliminenme|quitenme|sacame|saquenme|borradme|quitadme de ?la|esta|su|vuestra|vuestras|sus lista|listas|base",
+    ),
     // "borren mi número" (on Telegram, WhatsApp): stop writing to me.
     (
         Cue::Stop,
