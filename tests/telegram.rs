@@ -281,6 +281,91 @@ async fn a_reminder_with_buttons_and_each_button_pressed() {
     assert_eq!(presses, 8);
 }
 
+/// After a week without updates Telegram numbers them from a random id, often below the
+/// stored offset: the offset follows the new ids, and every answer is read, once.
+#[tokio::test]
+async fn update_ids_that_start_again_lower_are_followed() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.text(ANA, "hola", None);
+    w.poll(now()).await;
+    // A week without updates: everything was confirmed, the queue is empty.
+    assert_eq!(w.poll(now()).await.updates, 0);
+    w.bot.control("restart_ids", json!({ "next": 10 }));
+    w.bot.text(ANA, "Le pago el viernes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(4));
+    // The next answer is read too, and the first is not applied again.
+    w.bot.text(ANA, "Perdón, mejor el lunes 7", None);
+    let second = w.poll(now()).await;
+    assert_eq!((second.handled, second.repeated), (1, 0), "{second:?}");
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(7)), "{p:?}");
+    assert_eq!(w.poll(now()).await.updates, 0, "everything confirmed");
+}
+
+/// "Ya te pagué" when nothing is open any more (recorded paid meanwhile): no acknowledgement
+/// naming no invoice ("del pago de las facturas ."), an owner's alert without an empty "()".
+/// The receipt of a payment carries no reminder buttons.
+#[tokio::test]
+async fn a_payment_claimed_with_nothing_open_and_the_receipts_buttons() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.store
+        .conn()
+        .execute(
+            "UPDATE invoices SET status = 'paid' WHERE number = 'F-1'",
+            [],
+        )
+        .unwrap();
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.text(ANA, "ya te pagué, mira el banco", None);
+    w.poll(now()).await;
+    w.flush(now()).await;
+    for m in &w.bot.sent_to(ANA)[before..] {
+        let plain = m["plain"].as_str().unwrap_or_default();
+        assert!(!plain.contains("facturas ."), "{plain}");
+    }
+    for m in w.bot.sent_to(OWNER) {
+        assert!(
+            !m["plain"].as_str().unwrap_or_default().contains("()"),
+            "{m}"
+        );
+    }
+    assert!(cobrador::channel::telegram::buttons::for_stage("receipt", 1).is_none());
+}
+
+/// A double tap on a button (two callback queries, two ids, the same message and data) is one
+/// answer: one acknowledgement, one owner alert, one response.
+#[tokio::test]
+async fn a_double_tap_is_one_answer() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    let plan = data_of(&reminder, "Necesito un plan de pagos");
+    w.bot.press(ANA, mid, &plan);
+    w.bot.press(ANA, mid, &plan);
+    let report = w.poll(now()).await;
+    assert_eq!(report.outcomes, ["applied", "duplicate"], "{report:?}");
+    assert_eq!(w.responses().len(), 1);
+    w.flush(now()).await;
+    let acks = w
+        .bot
+        .sent_to(ANA)
+        .iter()
+        .filter(|m| m["plain"].as_str().unwrap_or_default().contains("plan"))
+        .count();
+    assert_eq!(acks, 1, "{:?}", w.bot.sent_to(ANA));
+    assert_eq!(
+        w.bot.state()["answers"].as_array().unwrap().len(),
+        2,
+        "both taps answered"
+    );
+}
+
 #[tokio::test]
 async fn answers_in_words_and_dates_asked_back() {
     let mut w = World::new();

@@ -229,6 +229,17 @@ pub fn advance_offset(conn: &Connection, offset: i64) -> Result<()> {
     Ok(())
 }
 
+/// Sets the next offset to ask `getUpdates` for, even below the stored one (Telegram started
+/// its update ids again: see `telegram::poll`).
+pub fn set_offset(conn: &Connection, offset: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO telegram_state (key, value) VALUES ('next_offset', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = ?1",
+        [offset.to_string()],
+    )?;
+    Ok(())
+}
+
 /// Our outbox message shown in `chat` as Telegram message `message_id`, if any.
 pub fn outbox_for_message(conn: &Connection, chat_id: i64, message_id: i64) -> Result<Option<i64>> {
     Ok(conn

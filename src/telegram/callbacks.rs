@@ -108,7 +108,16 @@ pub(super) fn handle(
         }
         press => {
             let text = words_of(press).unwrap_or_default();
-            let external_id = format!("telegram:cb:{}", q.id);
+            // Two taps on the same button of the same message are one answer, though each tap
+            // is a callback query of its own id (a double tap, or a tap again while the
+            // spinner turns).
+            let external_id = match message_id {
+                Some(mid) => format!(
+                    "telegram:press:{chat}:{mid}:{}",
+                    q.data.as_deref().unwrap_or_default()
+                ),
+                None => format!("telegram:cb:{}", q.id),
+            };
             let mut inner = words(tx, env, &who, &text, outbox, &external_id, now)?;
             inner.kind = "callback_query";
             let notice = match (inner.outcome, press) {

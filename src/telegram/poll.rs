@@ -120,7 +120,32 @@ pub async fn process(
             }
         }
     }
+    follow_restarted_ids(store, updates)?;
     Ok(report)
+}
+
+/// Telegram numbers updates in sequence, but "if there are no new updates for at least a
+/// week, then identifier of the next update will be chosen randomly" (Bot API, `getUpdates`);
+/// a new bot token starts a sequence of its own too. When the newest update of a batch is
+/// below the stored offset, the offset follows it back: else each `getUpdates` would ask for ids
+/// "in the future", the server would serve its oldest update again without confirming
+/// anything, and newer answers would never be read.
+fn follow_restarted_ids(store: &Store, updates: &[Update]) -> Result<()> {
+    // The queue's order is the ids' order: the last update is the newest.
+    let Some(newest) = updates.last().map(|u| u.update_id) else {
+        return Ok(());
+    };
+    let stored = store::telegram::next_offset(store.conn())?;
+    if newest + 1 < stored {
+        tracing::warn!(
+            stored,
+            newest,
+            "Telegram's update ids started again lower (a week without updates, or another bot \
+             token); following them."
+        );
+        store::telegram::set_offset(store.conn(), newest + 1)?;
+    }
+    Ok(())
 }
 
 async fn perform(bot: &Bot, action: &Action) -> Result<()> {
@@ -248,6 +273,12 @@ pub async fn poll_loop(
         }
         if report.changed() {
             on_change();
+        } else {
+            // Only updates seen before: a pause, not a tight loop, whatever the server does.
+            tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
         }
     }
 }

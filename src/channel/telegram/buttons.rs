@@ -92,12 +92,14 @@ pub fn change_date(outbox_id: i64) -> Value {
 }
 
 /// The keyboard a message of `stage` goes out with: reminders get the four answers, a
-/// promise's acknowledgement a "Cambiar la fecha", other messages none.
+/// promise's acknowledgement a "Cambiar la fecha", other messages none (a receipt thanks for
+/// a payment: "Pagaré el…" under it would ask again).
 pub fn for_stage(stage: &str, outbox_id: i64) -> Option<Value> {
     match stage {
         "ack_promise" => Some(change_date(outbox_id)),
         s if s.starts_with("ack_")
             || s == "plan_confirmation"
+            || s == "receipt"
             || crate::domain::is_owner_facing(s) =>
         {
             None
@@ -228,6 +230,10 @@ mod tests {
             ]
         );
         assert!(for_stage("ack_paid", 1).is_none());
+        assert!(
+            for_stage("receipt", 1).is_none(),
+            "no 'Pagaré el…' under a thank-you"
+        );
         assert_eq!(for_stage("ack_promise", 1), Some(change_date(1)));
         assert_eq!(for_stage("second", 3), Some(reminder(3)));
     }

@@ -36,6 +36,10 @@ pub(super) fn act(
         .date_naive();
     let (ack_kind, alert_kind) =
         change_state(tx, m, reading, today, promised_amount, response_id, now)?;
+    // An acknowledgement names the invoices it is about ("del pago de las facturas F-1, F-2"):
+    // with none left open it would read "de las facturas ."; the owner's alert (and, for a
+    // reply a person must read, the bot's "se lo he pasado") say what there is to say.
+    let ack_kind = ack_kind.filter(|k| *k == "ack_stop" || !m.invoices.is_empty());
     if let Some(kind) = ack_kind {
         applied.ack = queue_ack(
             tx,
