@@ -366,6 +366,58 @@ async fn a_double_tap_is_one_answer() {
     );
 }
 
+/// A client who blocks the bot goes to email; one who unblocks it ("Restart bot") gets
+/// reminders by Telegram again, as the bot then tells them.
+#[tokio::test]
+async fn a_chat_unblocked_is_used_again() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot.control("blocked", json!({ "chat_id": ANA }));
+    assert_eq!(w.poll(now()).await.outcomes, ["blocked"]);
+    assert_eq!(w.contact_of("C1").preferred_channel, Channel::Email);
+    w.bot.control("unblocked", json!({ "chat_id": ANA }));
+    assert_eq!(w.poll(now()).await.outcomes, ["unblocked"]);
+    assert_eq!(w.contact_of("C1").preferred_channel, Channel::Telegram);
+    assert!(
+        store::telegram::unreachable_since(w.store.conn(), ANA)
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(w.events("telegram.reachable").len(), 1);
+    // Unblocking a chat that was never blocked changes nothing.
+    w.bot.control("unblocked", json!({ "chat_id": ANA }));
+    assert_eq!(w.poll(now()).await.outcomes, ["ignored"]);
+}
+
+/// The server carried out the sendMessage but its answer was lost: the reminder may have
+/// reached the chat, so it is `uncertain` (never resent blindly, resolved by a person), not
+/// `dead`: a dead message would have sent the stage again by email and moved the client off
+/// a healthy chat.
+#[tokio::test]
+async fn a_reminder_whose_answer_was_lost_is_uncertain() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot.fail("sendMessage", 0, "", None, 1);
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let f = w.flush(now()).await;
+    assert_eq!((f.dead, f.uncertain), (0, 1), "{f:?}");
+    assert_eq!(
+        w.bot.sent_to(ANA).len(),
+        2,
+        "the greeting and the reminder went out"
+    );
+    let row = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.channel == Channel::Telegram && m.status == OutboxStatus::Uncertain)
+        .expect("an uncertain reminder");
+    assert_eq!(w.contact_of("C1").preferred_channel, Channel::Telegram);
+    cobrador::sender::resolve_by_person(&mut w.store, row.id, true, now()).unwrap();
+    let row = store::outbox::get(w.store.conn(), row.id).unwrap().unwrap();
+    assert_eq!(row.status, OutboxStatus::Sent);
+}
+
 #[tokio::test]
 async fn answers_in_words_and_dates_asked_back() {
     let mut w = World::new();

@@ -8,8 +8,9 @@
 //! pass (`Retry`). A 403 (the user blocked the bot) is a permanent failure, and the chat is
 //! marked unreachable in the database at once (the channel's own short connection): the
 //! contact prefers email from then on, so when the sender releases the dead message's stage
-//! the planner sends it by email. A request that went out but whose answer was lost may have
-//! been delivered: it is a `Failure` that tells the owner, never a blind resend.
+//! the planner sends it by email (and Telegram again if the user unblocks the bot). A request
+//! that went out but whose answer was lost may have been delivered: it is `Uncertain`, as an
+//! email whose answer was lost, never a blind resend; the owner resolves it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -187,10 +188,12 @@ impl TelegramChannel {
     }
 
     fn outcome_of(&self, chat: i64, err: &ApiError) -> SendOutcome {
+        // As for email (RFC 1047): `uncertain`, never resent blindly, and never taken for a
+        // failure of the chat (a dead message would move the client to email).
         if err.maybe_delivered() {
-            return SendOutcome::Failure(format!(
+            return SendOutcome::Uncertain(format!(
                 "{err}: the message may or may not have been delivered to chat {chat}; \
-                 not resent (check the chat)"
+                 not resent (check the chat, then `outbox resolve ID --sent` or `--requeue`)"
             ));
         }
         if err.is_transient() {

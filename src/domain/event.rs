@@ -137,6 +137,8 @@ vocabulary! {
         TelegramUnlinked => "telegram.unlinked",
         /// The bot was blocked.
         TelegramUnreachable => "telegram.unreachable",
+        /// The bot was unblocked: the chat is used again.
+        TelegramReachable => "telegram.reachable",
         /// A request refused.
         TelegramRefused => "telegram.refused",
         /// A client asked to stop by Telegram.
@@ -245,6 +247,7 @@ mod tests {
         "telegram.link_issued",
         "telegram.link_refused",
         "telegram.linked",
+        "telegram.reachable",
         "telegram.refused",
         "telegram.stop_words",
         "telegram.unlinked",

@@ -163,6 +163,28 @@ pub fn mark_unreachable(
     Ok(clients)
 }
 
+/// Undoes [`mark_unreachable`] when the user unblocks the bot: the chat's contacts prefer
+/// Telegram again. Returns the clients concerned (none when the chat was not unreachable).
+pub fn mark_reachable(conn: &Connection, chat_id: i64, now: DateTime<Utc>) -> Result<Vec<String>> {
+    if unreachable_since(conn, chat_id)?.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT client_id FROM contacts WHERE telegram_chat_id = ?1")?;
+    let clients = stmt
+        .query_map([chat_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    conn.execute(
+        "UPDATE contacts SET preferred_channel = 'telegram' WHERE telegram_chat_id = ?1",
+        [chat_id],
+    )?;
+    conn.execute(
+        "UPDATE telegram_chats SET unreachable_at = NULL, updated_at = ?2 WHERE chat_id = ?1",
+        params![chat_id, ts(now)],
+    )?;
+    Ok(clients)
+}
+
 /// When a chat was found unreachable, if it was.
 pub fn unreachable_since(conn: &Connection, chat_id: i64) -> Result<Option<DateTime<Utc>>> {
     let at: Option<Option<String>> = conn

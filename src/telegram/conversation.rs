@@ -90,6 +90,8 @@ crate::domain::vocabulary! {
         AskedDate => "asked_date",
         /// The user blocked the bot: the chat is unreachable.
         Blocked => "blocked",
+        /// The user unblocked the bot: the chat is used again.
+        Unblocked => "unblocked",
         /// The same answer was applied before.
         Duplicate => "duplicate",
         /// `/start` without a link, or a greeting: how to link was explained.
@@ -190,6 +192,23 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
                 )?;
             }
             Outcome::Blocked
+        } else if m.new_chat_member.status == "member" {
+            // "Restart bot" after a block: the chat its contacts had is theirs again.
+            let clients = store::telegram::mark_reachable(tx, chat, now)?;
+            for client in &clients {
+                event(
+                    tx,
+                    now,
+                    EventKind::TelegramReachable,
+                    Some(client),
+                    json!({ "chat": chat, "why": "the user unblocked the bot" }),
+                )?;
+            }
+            if clients.is_empty() {
+                Outcome::Ignored
+            } else {
+                Outcome::Unblocked
+            }
         } else {
             Outcome::Ignored
         };

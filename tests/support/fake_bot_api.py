@@ -14,7 +14,9 @@ Test control (not part of the Bot API), JSON bodies:
   POST /control/text      {"chat_id", "text", "reply_to_message_id"?}   -> {"update_id"}
   POST /control/press     {"chat_id", "message_id", "data"}              -> {"update_id", "id"}
   POST /control/blocked   {"chat_id"}  the user blocks the bot: 403 on sends + my_chat_member
+  POST /control/unblocked {"chat_id"}  the user unblocks it: sends work + my_chat_member
   POST /control/fail      {"method", "code", "description", "retry_after"?, "times"}
+                          (code 0: carried out, then the connection drops before the answer)
   POST /control/redeliver {"update_id"}  an update already delivered comes again
   POST /control/raw       {"update"}   an update as given (its update_id assigned)
   POST /control/restart_ids {"next"}   the next update_id (Telegram restarts them at random
@@ -166,6 +168,10 @@ def api(method, p):
     if chat_id is not None:
         chat_id = int(chat_id)
     f = fault_for(method, chat_id)
+    if f and f["code"] == 0:
+        # Code 0: the request is carried out, then the connection drops before the answer.
+        result = api(method, p)
+        return None, result
     if f:
         return err(f["code"], f["description"], f.get("retry_after"))
     if method == "getMe":
@@ -327,6 +333,15 @@ def control(cmd, p):
                                        "new_chat_member": {"status": "kicked", "user": BOT,
                                                            "until_date": 0}}})
         return {"update_id": uid}
+    if cmd == "unblocked":
+        # The user unblocks the bot ("Restart bot"): sends work again, and a my_chat_member.
+        cid = int(p["chat_id"])
+        state["blocked"].discard(cid)
+        uid = push({"my_chat_member": {"chat": chat(cid), "from": user(cid), "date": stamp(),
+                                       "old_chat_member": {"status": "kicked", "user": BOT,
+                                                           "until_date": 0},
+                                       "new_chat_member": {"status": "member", "user": BOT}}})
+        return {"update_id": uid}
     if cmd == "fail":
         state["faults"].append({"method": p["method"], "code": p["code"],
                                 "description": p["description"], "retry_after": p.get("retry_after"),
@@ -388,6 +403,10 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             state["calls"].append({"method": method, "params": p, "at": time.time()})
         code, body = api(method, p)
+        if code is None:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.reply(code, body)
         # Like some servers, keep the connection open whatever the client asked: the client
         # must stop reading where the answer's framing ends, not wait for the close.
