@@ -5,7 +5,9 @@
 //! A message is a bounce when it is a `multipart/report; report-type=delivery-status`, or has
 //! `X-Failed-Recipients`, or comes from a mail system (MAILER-DAEMON, postmaster, "Mail Delivery
 //! System"…) or carries a bounce subject *and* its text says that delivery failed. A person's
-//! reply that says "el usuario no existe" is neither, so it stays a reply.
+//! reply that says "el usuario no existe" is neither, so it stays a reply; so is a notice a
+//! person forwards ("FW: Undeliverable…"): their own words (often a new address) are not the
+//! notice's, and a person reads it.
 //!
 //! The failed recipients come from the report, per recipient the `Original-Recipient` (the
 //! address we wrote to, RFC 3464) before the `Final-Recipient` (where an alias forwarded it),
@@ -80,13 +82,19 @@ pub fn detect(
     }) || display_name(msg)
         .is_some_and(|n| SYSTEM_NAMES.iter().any(|s| n.contains(s)));
     let subject = subject.to_lowercase();
-    let subject_says = SUBJECTS.iter().any(|s| subject.contains(s));
+    // "FW: Undeliverable: ...", "RV: Mail delivery failed": a person passing a notice on,
+    // with words of their own (often a new address) that are not the notice's.
+    let passed_on = ["fw:", "fwd:", "rv:", "re:", "reenv:", "tr:", "wg:"]
+        .iter()
+        .any(|p| subject.trim_start().starts_with(p));
+    let subject_says = !passed_on && SUBJECTS.iter().any(|s| subject.contains(s));
     let body_says = FAILURE_WORDS.iter().any(|w| lower.contains(w))
         || DELAY_WORDS.iter().any(|w| lower.contains(w)) && (sender_is_system || subject_says);
-    let is_bounce = report.is_some()
-        || !x_failed.is_empty()
-        || ((sender_is_system || subject_says) && body_says)
-        || (sender_is_system && subject_says);
+    let is_bounce = (!passed_on || sender_is_system)
+        && (report.is_some()
+            || !x_failed.is_empty()
+            || ((sender_is_system || subject_says) && body_says)
+            || (sender_is_system && subject_says));
     if !is_bounce {
         return None;
     }

@@ -75,7 +75,18 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
     let text = if html_only {
         from_html()
     } else {
-        let plain = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+        // Every text part, in order: Apple Mail sends "text, image, text" when a picture is
+        // pasted in the middle of the words.
+        let plain = (0..msg.text_body.len())
+            .filter(|&i| {
+                msg.text_body
+                    .get(i)
+                    .and_then(|p| msg.parts.get(*p as usize))
+                    .is_some_and(|p| matches!(p.body, PartType::Text(_)))
+            })
+            .filter_map(|i| msg.body_text(i))
+            .collect::<Vec<_>>()
+            .join("\n");
         // Some clients send an empty text/plain beside the real HTML.
         if plain.trim().is_empty() {
             from_html()
@@ -89,7 +100,24 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
         .and_then(|a| a.address())
         .map(|a| a.to_ascii_lowercase());
     let subject = msg.subject().map(str::to_owned);
-    let visible = trim::visible_text(&text);
+    let mut visible = trim::visible_text(&text);
+    // Some programs mark the quote only in the HTML part (a <blockquote>, Zoho's and Yahoo's
+    // apps): the plain part then carries our reminder as if the client had written it. When
+    // the HTML part's words without their quote are clearly fewer, they are the client's.
+    let has_html = msg
+        .html_body
+        .first()
+        .and_then(|i| msg.parts.get(*i as usize))
+        .is_some_and(|p| matches!(p.body, PartType::Html(_)));
+    if !html_only
+        && has_html
+        && let Some(html) = msg.body_html(0)
+    {
+        let from_html = trim::visible_text(&html::to_text(&html));
+        if !from_html.trim().is_empty() && from_html.len() * 3 < visible.len() * 2 {
+            visible = from_html;
+        }
+    }
     let class = classify::classify(
         &msg,
         from.as_deref(),

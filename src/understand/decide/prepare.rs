@@ -252,8 +252,13 @@ fn mark_rescheduled(
         if c.cue != Cue::Reschedule {
             return true;
         }
-        // "pero será el 27" moves a day only when another day was named before it.
-        if matches!(word(c.start), "sera" | "seria") && !dates.iter().any(|m| m.end <= c.start) {
+        // "pero será el 27" moves a day only when another day was named before it; "dejó la
+        // empresa en diciembre" (a preterite) moved nothing.
+        if (matches!(word(c.start), "sera" | "seria") && !dates.iter().any(|m| m.end <= c.start))
+            || toks
+                .get(c.start)
+                .is_some_and(|t| t.accent_final && t.text.ends_with('o'))
+        {
             return false;
         }
         let target = dates.iter_mut().find(|m| {
@@ -261,6 +266,7 @@ fn mark_rescheduled(
                 && m.start <= c.end + 4
                 && clause_of(m.start) == clause_of(c.start)
                 && m.is_future_day()
+                && m.rolled_days_ago.is_none()
                 && !m.negated
         });
         match target {

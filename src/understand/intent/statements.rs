@@ -294,7 +294,12 @@ fn classify(
                 return Some((StatementKind::Promise, false, !at(&days.future_not_today)));
             }
         }
-        Tense::Participle => participle_kind(prev, around, at(&days.future_firm)),
+        // "pagado hoy" is done: a day to come is one after today.
+        Tense::Participle => participle_kind(
+            prev,
+            around,
+            at(&days.future_firm) && at(&days.future_not_today),
+        ),
         Tense::Infinitive => return infinitive_kind(&around.governing),
     };
     Some((kind, false, false))
