@@ -240,8 +240,14 @@ impl Parser<'_, '_> {
         ];
         for (words, m) in pairs {
             if let Some(j) = self.seq(i, words) {
-                // "antes de ayer" is a day of its own; so is "pasado mañana".
-                if (m == Modifier::Before && self.w(j) == "ayer") || self.w(j) == "manana" {
+                // "antes de ayer" is a day of its own; so are "pasado mañana" and "pasado"
+                // alone after it was named ("mañana no puedo, pasado sí").
+                let bare = words.len() == 1
+                    && matches!(
+                        self.w(j),
+                        "si" | "," | "." | "" | "!" | "\n" | "te" | "le" | "os"
+                    );
+                if (m == Modifier::Before && self.w(j) == "ayer") || self.w(j) == "manana" || bare {
                     return (Modifier::None, i);
                 }
                 return (m, j);
@@ -323,6 +329,15 @@ impl Parser<'_, '_> {
                 return day(end, cal::add_days(today, 1));
             }
             "pasado" if self.w(i + 1) == "manana" => return day(i + 2, cal::add_days(today, 2)),
+            // "mañana no puedo, pasado sí": the day after tomorrow, its noun left out.
+            "pasado"
+                if matches!(
+                    self.w(i + 1),
+                    "si" | "," | "." | "" | "!" | "\n" | "te" | "le" | "os"
+                ) && (i.saturating_sub(8)..i).any(|k| self.w(k) == "manana") =>
+            {
+                return day(i + 1, cal::add_days(today, 2));
+            }
             // "por ahora", "hasta ahora": for the time being, not a day.
             "ahora" | "ahorita" if i > 0 && matches!(self.w(i - 1), "por" | "hasta") => {
                 return None;
@@ -402,6 +417,13 @@ impl Parser<'_, '_> {
         match self.w(i) {
             "la" if self.other_period(i, n, "esta", "semana") => {
                 Some(self.next_or_this_week(i, end, true))
+            }
+            // "la próxima semana no, la siguiente": the week after that one.
+            "la" if self.other_period(i, n, "proxima", "semana") => {
+                let (mon, fri) = (chrono::Weekday::Mon, chrono::Weekday::Fri);
+                let first = cal::add_days(cal::weekday_next_week(self.today, mon), 7);
+                let last = cal::add_days(cal::weekday_next_week(self.today, fri), 7);
+                Some(DateMention::span(i, end, first, last, self.today))
             }
             "el" => {
                 if let Some(wd) = self.other_weekday(i, n) {

@@ -336,7 +336,11 @@ fn infinitive_kind(governing: &[&str]) -> Option<(StatementKind, bool, bool)> {
         | "pensamos" | "quiero" | "queremos" | "procedo" | "procedemos" | "procedere"
         | "procederemos" | "debo" | "debemos" | "comprometo" | "comprometemos" | "ire"
         | "iremos" | "vengo" | "tengo" | "tenemos" | "poder" | "vuelvo" | "volvemos"
-        | "volvere" | "volveremos" => promise,
+        | "volvere" | "volveremos" | "estoy" | "estamos" | "estare" | "estaremos" => promise,
+        // "déjame pagarte el lunes": asked, as a promise that waits for a yes.
+        "dejame" | "dejeme" | "dejenme" | "permitame" | "permiteme" | "permitanme" => {
+            Some((StatementKind::Promise, true, false))
+        }
         "espero" | "esperamos" | "intentare" | "intentaremos" | "tratare" | "trataremos"
         | "intento" | "podria" | "podriamos" | "quisiera" | "quisieramos" | "gustaria"
         | "puede" | "pueda" | "podamos" => Some((StatementKind::Promise, true, false)),
