@@ -598,8 +598,17 @@ pub fn queue_owner_alert(
     };
     let id = store::outbox::insert_if_new(tx, &msg, now)?;
     if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
-        // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`).
-        let tg = renderer.render_message("owner_alert", render::Medium::Telegram, &ctx)?;
+        // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`), the client's
+        // words cut to fit one Telegram message (the email copy and `responses show` have
+        // them whole).
+        let mut tg = renderer.render_message("owner_alert", render::Medium::Telegram, &ctx)?;
+        if !render::fits_telegram(&tg.text)
+            && let Some(a) = ctx.owner_alert.as_mut()
+        {
+            let cut: String = a.client_words.chars().take(1_500).collect();
+            a.client_words = format!("{}…", cut.trim_end());
+            tg = renderer.render_message("owner_alert", render::Medium::Telegram, &ctx)?;
+        }
         let copy = NewOutboxMessage {
             dedup_key: format!("{}|owner_alert_telegram|{}", alert.client.id, alert.cycle),
             channel: Channel::Telegram,

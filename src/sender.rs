@@ -274,7 +274,10 @@ pub async fn flush<C: Channel + ?Sized>(
             break;
         };
         // The server is unwell: stop handing over (in-flight sends finish).
-        if let SendOutcome::Retry(why) | SendOutcome::Uncertain(why) = &outcome {
+        if let SendOutcome::Retry(why)
+        | SendOutcome::RetryAfter(why, _)
+        | SendOutcome::Uncertain(why) = &outcome
+        {
             report.stopped.get_or_insert_with(|| why.clone());
         }
         done.push((msg, outcome));
@@ -465,31 +468,9 @@ fn record(
             report.sent += 1;
             Ok(())
         }
-        SendOutcome::Retry(error) => {
-            report.stopped.get_or_insert_with(|| error.clone());
-            let first = outbox::first_attempt(tx, msg.id)?.unwrap_or(now);
-            if now - first >= opts.retry_for {
-                let error = format!(
-                    "gave up after {} attempts over {} hours: {error}",
-                    msg.attempts,
-                    (now - first).num_hours()
-                );
-                report.dead += 1;
-                return dead(tx, msg, &error, now, opts);
-            }
-            let mut at = now + retry_delay(msg.attempts, opts);
-            if let Some(w) = &opts.windows {
-                at = w.next_allowed(msg, at);
-            }
-            outbox::mark_failed(tx, msg.id, &error, at)?;
-            tracing::info!(
-                outbox_id = msg.id,
-                attempt = msg.attempts,
-                retry_at = %at,
-                "Send failed, will retry: {error}."
-            );
-            report.retry += 1;
-            Ok(())
+        SendOutcome::Retry(error) => retry(tx, msg, &error, None, report, now, opts),
+        SendOutcome::RetryAfter(error, secs) => {
+            retry(tx, msg, &error, Some(secs), report, now, opts)
         }
         SendOutcome::Uncertain(error) => {
             report.stopped.get_or_insert_with(|| error.clone());
@@ -513,6 +494,47 @@ fn record(
             dead(tx, msg, &error, now, opts)
         }
     }
+}
+
+/// A transient failure: tried again after the backoff (no sooner than the server's own wait,
+/// when it gave one), moved into the contact window; dead once `retry_for` has passed since
+/// the first attempt.
+fn retry(
+    tx: &rusqlite::Transaction<'_>,
+    msg: &OutboxMessage,
+    error: &str,
+    server_wait: Option<u64>,
+    report: &mut FlushReport,
+    now: DateTime<Utc>,
+    opts: &FlushOptions,
+) -> Result<()> {
+    report.stopped.get_or_insert_with(|| error.to_owned());
+    let first = outbox::first_attempt(tx, msg.id)?.unwrap_or(now);
+    if now - first >= opts.retry_for {
+        let error = format!(
+            "gave up after {} attempts over {} hours: {error}",
+            msg.attempts,
+            (now - first).num_hours()
+        );
+        report.dead += 1;
+        return dead(tx, msg, &error, now, opts);
+    }
+    let wait = server_wait.map_or(Duration::zero(), |s| {
+        Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2_000).min(86_400))
+    });
+    let mut at = now + retry_delay(msg.attempts, opts).max(wait);
+    if let Some(w) = &opts.windows {
+        at = w.next_allowed(msg, at);
+    }
+    outbox::mark_failed(tx, msg.id, error, at)?;
+    tracing::info!(
+        outbox_id = msg.id,
+        attempt = msg.attempts,
+        retry_at = %at,
+        "Send failed, will retry: {error}."
+    );
+    report.retry += 1;
+    Ok(())
 }
 
 fn dead(

@@ -418,6 +418,32 @@ async fn a_reminder_whose_answer_was_lost_is_uncertain() {
     assert_eq!(row.status, OutboxStatus::Sent);
 }
 
+/// A client's long message quoted in the owner's alert: the Telegram copy is cut to fit one
+/// message (it was refused, "message is too long", and lost).
+#[tokio::test]
+async fn a_long_message_fits_the_owners_alert() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let long = "No entiendo nada de esto 😀 ".repeat(200);
+    w.bot.text(ANA, &long, None);
+    w.poll(now()).await;
+    let f = w.flush(now()).await;
+    assert_eq!(f.dead, 0, "{f:?}");
+    let alert = w
+        .bot
+        .sent_to(OWNER)
+        .into_iter()
+        .find(|m| {
+            m["plain"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("No entiendo")
+        })
+        .expect("the owner's alert by Telegram");
+    assert!(alert["plain"].as_str().unwrap().contains('…'), "{alert}");
+}
+
 #[tokio::test]
 async fn answers_in_words_and_dates_asked_back() {
     let mut w = World::new();

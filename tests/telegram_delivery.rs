@@ -71,6 +71,12 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
         .find(|m| m.message.stage == "ack_paid")
         .unwrap();
     assert_eq!(ack.status, OutboxStatus::Failed);
+    // Not before the server's 120 s (the first backoff alone is about a minute).
+    assert!(
+        ack.retry_at.unwrap() >= now() + chrono::Duration::seconds(120),
+        "{:?}",
+        ack.retry_at
+    );
     let f = w.flush(ack.retry_at.unwrap()).await;
     assert_eq!(
         f.sent, 2,

@@ -46,6 +46,9 @@ pub enum SendOutcome {
     },
     /// A transient failure (4xx, connection refused, timeout): try again later.
     Retry(String),
+    /// A transient failure with the server's own wait (Telegram's 429 `retry_after`, in
+    /// seconds): tried again no sooner than that, whatever the backoff says.
+    RetryAfter(String, u64),
     /// A permanent failure (5xx, invalid address, missing attachment): never retried.
     Failure(String),
     /// The whole message was handed over but no answer came (the connection closed or timed

@@ -152,7 +152,7 @@ impl TelegramChannel {
                     waited = true;
                     continue;
                 }
-                return SendOutcome::Retry(format!("{err} (retry after {secs} s)"));
+                return SendOutcome::RetryAfter(format!("{err} (retry after {secs} s)"), secs);
             }
             if err.is_blocked() {
                 return self.blocked(chat, &err, now).await;
