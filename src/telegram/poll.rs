@@ -14,7 +14,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::conversation::{self, Action, Env};
-use crate::channel::telegram::api::{Bot, Update};
+use crate::channel::telegram::api::{ApiError, Bot, Update};
 use crate::config::Config;
 use crate::domain::Clock;
 use crate::render::Renderer;
@@ -222,6 +222,7 @@ pub async fn poll_loop(
     let bot = Bot::from_config(tg)?;
     let mut store = Store::open_existing(&config.database)?;
     let mut backoff = Duration::from_secs(1);
+    let mut conflict_told = false;
     loop {
         let offset = store::telegram::next_offset(store.conn())?;
         let polled = tokio::select! {
@@ -234,6 +235,17 @@ pub async fn poll_loop(
                 u
             }
             Err(e) => {
+                // 409: a webhook is set on this bot (or another program polls it): nothing can
+                // be read until it is gone, whatever the wait. Said once, plainly, with the fix.
+                if matches!(e, ApiError::Refused { code: 409, .. }) && !conflict_told {
+                    conflict_told = true;
+                    tracing::error!(
+                        error = %e,
+                        "Telegram refuses getUpdates (409): a webhook is set on this bot, or another \
+                         program reads its updates. Clients' answers cannot be read until it stops: \
+                         delete the webhook (the Bot API's deleteWebhook) or stop the other program."
+                    );
+                }
                 tracing::warn!(error = %e, wait_secs = backoff.as_secs(), "Telegram getUpdates failed; retrying.");
                 let wait = e
                     .retry_after()
