@@ -146,19 +146,25 @@ pub fn mark_unreachable(
     chat_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>> {
+    let clients = prefer_for_chat(conn, chat_id, "email")?;
+    conn.execute(
+        "INSERT INTO telegram_chats (chat_id, unreachable_at, updated_at) VALUES (?1, ?2, ?2)
+         ON CONFLICT (chat_id) DO UPDATE SET unreachable_at = ?2, updated_at = ?2",
+        params![chat_id, ts(now)],
+    )?;
+    Ok(clients)
+}
+
+/// Sets the preferred channel of the contacts of `chat_id`; returns their clients.
+fn prefer_for_chat(conn: &Connection, chat_id: i64, channel: &str) -> Result<Vec<String>> {
     let mut stmt =
         conn.prepare("SELECT DISTINCT client_id FROM contacts WHERE telegram_chat_id = ?1")?;
     let clients = stmt
         .query_map([chat_id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     conn.execute(
-        "UPDATE contacts SET preferred_channel = 'email' WHERE telegram_chat_id = ?1",
-        [chat_id],
-    )?;
-    conn.execute(
-        "INSERT INTO telegram_chats (chat_id, unreachable_at, updated_at) VALUES (?1, ?2, ?2)
-         ON CONFLICT (chat_id) DO UPDATE SET unreachable_at = ?2, updated_at = ?2",
-        params![chat_id, ts(now)],
+        "UPDATE contacts SET preferred_channel = ?2 WHERE telegram_chat_id = ?1",
+        params![chat_id, channel],
     )?;
     Ok(clients)
 }
@@ -169,15 +175,7 @@ pub fn mark_reachable(conn: &Connection, chat_id: i64, now: DateTime<Utc>) -> Re
     if unreachable_since(conn, chat_id)?.is_none() {
         return Ok(Vec::new());
     }
-    let mut stmt =
-        conn.prepare("SELECT DISTINCT client_id FROM contacts WHERE telegram_chat_id = ?1")?;
-    let clients = stmt
-        .query_map([chat_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    conn.execute(
-        "UPDATE contacts SET preferred_channel = 'telegram' WHERE telegram_chat_id = ?1",
-        [chat_id],
-    )?;
+    let clients = prefer_for_chat(conn, chat_id, "telegram")?;
     conn.execute(
         "UPDATE telegram_chats SET unreachable_at = NULL, updated_at = ?2 WHERE chat_id = ?1",
         params![chat_id, ts(now)],
