@@ -292,6 +292,15 @@ impl Parser<'_, '_> {
             if alt || range {
                 ms[k - 1].alternative = true;
                 ms[k].alternative = true;
+                // "el lunes o el miércoles", "entre el lunes y el miércoles" (said on a
+                // Tuesday): the second weekday is the one after the first, not tomorrow.
+                let weekday = super::cal::weekday_named(self.w(ms[k].end.saturating_sub(1)), false);
+                if let (Some(_), Some(a), Some(b)) = (weekday, ms[k - 1].date, ms[k].date)
+                    && b < a
+                    && (a - b).num_days() < 7
+                {
+                    ms[k].date = Some(super::cal::add_days(b, 7));
+                }
             }
             // "mejor el miércoles que el viernes": the second is the one turned down.
             if matches!(between.as_slice(), ["que"]) && ms[k - 1].preferred {
