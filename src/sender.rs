@@ -519,9 +519,8 @@ fn retry(
         report.dead += 1;
         return dead(tx, msg, &error, now, opts);
     }
-    let wait = server_wait.map_or(Duration::zero(), |s| {
-        Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2_000).min(86_400))
-    });
+    // At most a day: a server's wait beyond it is the backoff's business.
+    let wait = Duration::seconds(server_wait.map_or(0, |s| s.min(86_400) as i64));
     let mut at = now + retry_delay(msg.attempts, opts).max(wait);
     if let Some(w) = &opts.windows {
         at = w.next_allowed(msg, at);

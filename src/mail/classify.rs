@@ -348,10 +348,14 @@ fn auto_reply_text(text: &str, visible: &str) -> Option<String> {
         return Some(format!("text: {ack}"));
     }
     let lower = visible.to_lowercase();
-    if lower.chars().count() > 1500 || trim::quotes_history(text) {
+    if lower.chars().count() > 1500 {
         return None;
     }
     let phrase = TEXT_PHRASES.iter().find(|p| lower.contains(*p))?;
+    // Only when a phrase is there: the quote scan reads the whole text.
+    if trim::quotes_history(text) {
+        return None;
+    }
     // A person who is away may still answer: "estoy de vacaciones, pero le pago el lunes".
     let reading = understand::understand(visible, DateTime::<Utc>::UNIX_EPOCH, chrono_tz::UTC);
     if matches!(
