@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use super::{Decision, FILLER_WORDS, Found};
 use crate::understand::Confidence;
 use crate::understand::amount::AmountMention;
+use crate::understand::calendar as cal;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::StatementKind;
 use crate::understand::lexicon::Cue;
@@ -106,7 +107,7 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
-        .filter(|(_, m)| !acts(m))
+        .filter(|(_, m)| !acts(m) && !paid_that_day(f, m))
         .filter(|(_, m)| !m.weak || in_promise(m.start))
         // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked;
         // nor is "no le he pagado, el viernes sí".
@@ -119,6 +120,39 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// "He pagado hoy 620 € y el resto a finales de mes", "hoy le he pagado la mitad": today
+/// beside a payment made (no promise between) is when that payment was made, not a day
+/// promised ("ha dado orden de pago para el 1" keeps its day).
+fn paid_that_day(f: &Found<'_, '_>, m: &DateMention) -> bool {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    let today = m.weak
+        || word(m.start) == "hoy"
+        || word(m.start) == "esta" && matches!(word(m.start + 1), "manana" | "tarde" | "noche");
+    if !today {
+        return false;
+    }
+    let Some(paid) = f
+        .stmts
+        .iter()
+        .filter(|s| s.kind == StatementKind::Paid && !s.negated)
+        .find(|s| {
+            // Beside it, or with the auxiliary and pronouns between ("hoy le he pagado").
+            let (a, b) = if m.end <= s.start {
+                (m.end, s.start)
+            } else {
+                (s.end, m.start)
+            };
+            s.clause == f.clause_of(m.start)
+                && b.saturating_sub(a) <= 2
+                && (a..b).all(|i| f.toks.get(i).is_some_and(|t| t.kind == Kind::Word))
+        })
+    else {
+        return false;
+    };
+    !f.positive(StatementKind::Promise)
+        .any(|s| s.start < m.start.max(paid.start) && m.end.min(paid.end) < s.end)
 }
 
 /// Fills the promised day and amount; `first` picks the first dated payment (plans).
@@ -250,9 +284,38 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
     let promised: Vec<&&DateMention> = pool
         .iter()
         .copied()
-        .filter(|m| !explains(m) && !now_after_a_day(m))
+        .filter(|m| !explains(m) && !now_after_a_day(m) && !said_exactly(f, &pool, m))
         .collect();
     if promised.is_empty() { pool } else { promised }
+}
+
+/// "El pago se hará el viernes 29 de enero, con el cierre de mes", "a fin de mes, el 29": a
+/// period said right beside an exact day inside it is that day said loosely.
+fn said_exactly(f: &Found<'_, '_>, pool: &[&&DateMention], m: &DateMention) -> bool {
+    let loose = m.period || m.vague || m.range.is_some();
+    let Some(last) = m.date.filter(|_| loose) else {
+        return false;
+    };
+    let first = m.range.map_or(cal::first_of_month(last), |r| r.0);
+    pool.iter().any(|x| {
+        let exact = !(x.period || x.vague || x.weak || x.range.is_some());
+        let gap = if x.end <= m.start {
+            m.start - x.end
+        } else if m.end <= x.start {
+            x.start - m.end
+        } else {
+            usize::MAX
+        };
+        exact
+            && gap <= 3
+            && x.date.is_some_and(|d| first <= d && d <= last)
+            && (x.end.min(m.end)..x.start.max(m.start)).all(|i| {
+                f.toks.get(i).is_some_and(|t| {
+                    t.kind == Kind::Punct
+                        || matches!(t.text, "con" | "a" | "al" | "el" | "en" | "para")
+                })
+            })
+    })
 }
 
 /// Words of money showing up on the creditor's side ("se verá reflejado el lunes", "le
