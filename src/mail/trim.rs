@@ -20,6 +20,7 @@
 pub fn visible_text(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut kept: Vec<&str> = Vec::new();
+    let mut comments: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -28,6 +29,7 @@ pub fn visible_text(text: &str) -> String {
             continue;
         }
         if starts_history_block(&lines, i) {
+            comments = inline_comments(&lines[i..]);
             break;
         }
         if let Some(len) = attribution_at(&lines, i, is_attribution) {
@@ -36,6 +38,7 @@ pub fn visible_text(text: &str) -> String {
                 i += len;
                 continue;
             }
+            comments = inline_comments(&lines[i..]);
             break;
         }
         // "Ana escribió el 23/11/2026 11:00:" and other word orders, trusted only when a
@@ -49,7 +52,11 @@ pub fn visible_text(text: &str) -> String {
         kept.push(line);
         i += 1;
     }
-    let kept = cut_signature(&kept);
+    let mut kept = cut_signature(&kept);
+    if !comments.is_empty() {
+        kept.push("");
+        kept.extend(comments);
+    }
     let mut out: Vec<&str> = Vec::with_capacity(kept.len());
     for line in kept {
         // No more than one blank line in a row (quotes removed leave holes).
@@ -62,6 +69,27 @@ pub fn visible_text(text: &str) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+/// The writer's comments inside an unmarked quoted message, as Outlook prefixes them
+/// ("[Juan Gómez] La pagamos el 4 de enero."): a line opening with a bracketed name (letters,
+/// spaces, dots, hyphens; no digits, which a reference or an invoice number would carry).
+/// Returned without the name.
+fn inline_comments<'a>(history: &[&'a str]) -> Vec<&'a str> {
+    history
+        .iter()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix('[')?;
+            let (name, said) = rest.split_once(']')?;
+            let name_like = (2..=40).contains(&name.chars().count())
+                && name.chars().any(char::is_alphabetic)
+                && name
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
+            let said = said.trim();
+            (name_like && said.chars().any(char::is_alphabetic)).then_some(said)
+        })
+        .collect()
 }
 
 /// Whether the text carries quoted history below or between its lines (`>` lines, an
@@ -529,6 +557,19 @@ mod tests {
                  De: Reformas Prado <cobros@x.es>\nEnviado: lunes, 23 de noviembre de 2026 \
                  11:00\nPara: Marta\nAsunto: Factura F-1\n\nLe recordamos que vence.\n";
         assert_eq!(visible_text(t), "Ya está pagado, adjunto justificante.");
+    }
+
+    #[test]
+    fn outlook_inline_comments_inside_the_unmarked_original_are_kept() {
+        let t = "Lucía, te contesto entre líneas.\n\nUn saludo,\nJuan\n\nDe: Reformas Prado <c@x.es>\n\
+                 Enviado el: lunes, 11 de enero de 2027 10:15\nPara: Juan\nAsunto: Factura F-1\n\n\
+                 Le recordamos que la factura F-1 sigue pendiente.\n\n\
+                 [Juan Gómez] La pagamos el 4 de enero.\n\n[F-1] Si ya la ha pagado, ignore este \
+                 mensaje.\n[Nota: 2027] Un saludo\n";
+        assert_eq!(
+            visible_text(t),
+            "Lucía, te contesto entre líneas.\n\nLa pagamos el 4 de enero."
+        );
     }
 
     #[test]

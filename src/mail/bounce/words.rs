@@ -79,6 +79,13 @@ pub(super) const FAILURE_WORDS: &[&str] = &[
     "wasn't delivered",
     "was not delivered",
     "not delivered to",
+    // A filter's notice ("was blocked by our Spam Firewall ... has NOT BEEN DELIVERED"); a
+    // delay notice says "not been delivered yet", which `DELAY_WORDS` also holds.
+    "has not been delivered",
+    "was blocked by",
+    "ha sido bloqueado",
+    "fue bloqueado",
+    "no ha sido entregado",
     "delivery to the following",
     "undeliverable",
     "permanent error",
