@@ -9,7 +9,9 @@
 //! - [`conversation`], `commands` and `callbacks`: what each update does, inside its
 //!   transaction;
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
-//! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]).
+//! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]), new and
+//!   edited messages alike; the immediate answers keep Telegram's pace through the bot's
+//!   [`crate::channel::telegram::pace::Pacer`], as the outbox's sends do.
 //! - [`crate::engine::fallback`]: formal stages sent by Telegram also go by email.
 //! - [`source`]: the inbox [`crate::channel::Source`] for Telegram.
 //!

@@ -10,7 +10,7 @@ mod support;
 use chrono::Duration;
 use cobrador::domain::{Channel, InvoiceStatus};
 use cobrador::store::{self, OutboxStatus};
-use cobrador::telegram::link;
+use cobrador::telegram::{self, link};
 use fake::{ANA, BRUNO, OWNER, STRANGER, World, button_texts, data_of, day, now};
 use serde_json::json;
 
@@ -780,4 +780,266 @@ async fn without_an_owners_chat_a_receipt_is_asked_for_by_email() {
     let events = w.events("telegram.attachment");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].detail["passed_to_owner"], json!(false));
+}
+
+/// A webhook left on the bot token (another program, an earlier setup): Telegram refuses
+/// getUpdates (409) while it is set. `telegram me` and `check` ask getWebhookInfo and say so,
+/// with the fix; `telegram delete-webhook` removes it, keeping the updates waiting, which are
+/// then read.
+#[tokio::test]
+async fn a_webhook_left_on_the_bot_is_reported_with_its_fix() {
+    let mut w = World::new();
+    let dir = w.dir.path().to_owned();
+    let hook = "https://old-server.example/hook";
+    let set = w.bot.api("setWebhook", json!({ "url": hook }));
+    assert_eq!(set["result"], true, "{set}");
+    w.bot.text(STRANGER, "Hola", None);
+
+    let me = support::run_cobrador(&dir, &["telegram", "me"], &[]);
+    let out = String::from_utf8_lossy(&me.stdout);
+    assert!(!me.status.success(), "{out}");
+    assert!(out.contains("@CobrosPradoBot"), "{out}");
+    assert!(
+        out.contains(&format!("a webhook is set on this bot ({hook})"))
+            && out.contains("cobrador telegram delete-webhook")
+            && out.contains("/bot<TOKEN>/deleteWebhook"),
+        "{out}"
+    );
+    let check = support::run_cobrador(&dir, &["check"], &[]);
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        out.contains(&format!(
+            "warning: telegram: a webhook is set on this bot ({hook})"
+        )) && out.contains("cobrador telegram delete-webhook"),
+        "{out}"
+    );
+    let polled = telegram::poll_once(&w.config, &mut w.store, now())
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{polled:#}").contains("cobrador telegram delete-webhook"),
+        "{polled:#}"
+    );
+
+    let out = support::cobrador_ok(&dir, &["telegram", "delete-webhook"]);
+    assert!(out.contains(&format!("webhook {hook} deleted")), "{out}");
+    let info = w.bot.api("getWebhookInfo", json!({}));
+    assert_eq!(info["result"]["url"], "", "{info}");
+    let out = support::cobrador_ok(&dir, &["telegram", "me"]);
+    assert!(out.contains("webhook: none"), "{out}");
+    let out = support::cobrador_ok(&dir, &["check"]);
+    assert!(!out.contains("webhook is set"), "{out}");
+    // The stranger's "Hola", waiting all along, is read now.
+    assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+}
+
+/// The bot's immediate answers keep Telegram's pace in a chat (a second apart), and a 429 on
+/// one of them is waited out and the answer sent once; a wait too long for the poller is not
+/// waited in place (the answer is reported lost, not the loop held up).
+#[tokio::test]
+async fn immediate_answers_are_paced_and_a_short_429_is_waited_out() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot.text(ANA, "/facturas", None);
+    w.bot.text(ANA, "/ayuda", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["listed", "help"]);
+    let at = |calls: &[serde_json::Value]| -> Vec<f64> {
+        calls
+            .iter()
+            .filter(|c| c["params"]["chat_id"] == ANA)
+            .map(|c| c["at"].as_f64().unwrap())
+            .collect()
+    };
+    let times = at(&w.bot.calls("sendMessage"));
+    assert_eq!(times.len(), 3, "greeting, list, help: {times:?}");
+    assert!(times[2] - times[1] >= 0.99, "a second apart: {times:?}");
+
+    w.bot.fail(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 2",
+        Some(2),
+        1,
+    );
+    w.bot.text(ANA, "/facturas", None);
+    let r = w.poll(now()).await;
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let sent = w.bot.sent_to(ANA);
+    assert_eq!(sent.len(), 4, "the answer delivered, once");
+    assert!(sent[3]["plain"].as_str().unwrap().contains("F-1"));
+    let times = at(&w.bot.calls("sendMessage"));
+    let (refused, retried) = (times[times.len() - 2], times[times.len() - 1]);
+    assert!(retried - refused >= 2.0, "retry_after honoured: {times:?}");
+
+    // A wait of ten minutes is not made in the poller, for that answer nor for the next one
+    // (Telegram holds every send meanwhile).
+    w.bot.fail(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 600",
+        Some(600),
+        1,
+    );
+    w.bot.text(ANA, "/facturas", None);
+    w.bot.text(BRUNO, "Hola", None);
+    let started = std::time::Instant::now();
+    let r = w.poll(now()).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(r.outcomes, ["listed", "not_linked"]);
+    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("429"), "{:?}", r.warnings);
+    assert!(r.warnings[1].contains("600 s left"), "{:?}", r.warnings);
+    assert!(w.bot.sent_to(BRUNO).is_empty(), "not sent during the pause");
+}
+
+/// A client who edits «le pago el viernes» into «le pago el lunes» is read again: the edit is
+/// a new statement of the client, and the later one counts. Each edit is applied once, even if
+/// Telegram delivers it twice; an edit in a chat that is not linked gets no answer.
+#[tokio::test]
+async fn an_edited_answer_is_read_again() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let said = w
+        .bot
+        .text_message(ANA, "Le pago el viernes", reminder["message_id"].as_i64());
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(4));
+
+    let edit = w.bot.edit(ANA, said, "Le pago el lunes 7");
+    assert!(edit.is_some(), "getUpdates' allowed_updates asks for edits");
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(7)), "{p:?}");
+    let r = &w.responses()[0].response;
+    assert_eq!(
+        (r.channel.as_str(), r.intent.as_str()),
+        ("telegram", "promise")
+    );
+
+    // The same edit twice (two updates): applied once. A later edit counts again.
+    let edited_at = (now() - Duration::days(2)).timestamp();
+    let edited = |at: i64, text: &str| {
+        json!({ "edited_message": {
+            "message_id": said, "date": edited_at - 60, "edit_date": at,
+            "chat": { "id": ANA, "type": "private" },
+            "from": { "id": ANA, "is_bot": false, "first_name": "Ana" },
+            "text": text,
+        }})
+    };
+    w.bot.raw(edited(edited_at, "Le pago el miércoles 9"));
+    w.bot.raw(edited(edited_at, "Le pago el miércoles 9"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied", "duplicate"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(9)), "{p:?}");
+    w.bot.raw(edited(edited_at + 1, "Le pago el jueves 10"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(10));
+
+    let hello = w.bot.text_message(STRANGER, "Hola", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+    w.bot.edit(STRANGER, hello, "Hola, ¿cuánto debo?").unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["ignored"]);
+    assert_eq!(w.bot.sent_to(STRANGER).len(), 1, "nothing said again");
+}
+
+/// A deep link opened again in the chat it linked (a second tap, the QR code scanned again)
+/// is a friendly confirmation, not an error; from another chat it is still refused as used,
+/// and so it is in its own chat once that chat was unlinked.
+#[tokio::test]
+async fn a_used_link_opened_again_in_its_own_chat_is_confirmed() {
+    let mut w = World::new();
+    let l = link::create_link(&mut w.store, &w.config, "C1", None, now()).unwrap();
+    let token = l.url.split("start=").nth(1).unwrap().to_owned();
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["linked"]);
+
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["already_linked"]);
+    let told = w.bot.sent_to(ANA).pop().unwrap();
+    let plain = told["plain"].as_str().unwrap();
+    assert!(
+        plain.starts_with("Hola, Café La Latina. Este chat ya está vinculado")
+            && plain.contains("le seguiremos enviando"),
+        "{plain}"
+    );
+    assert!(!plain.contains("ya se ha usado"), "{plain}");
+    assert_eq!(w.contact_of("C1").telegram_chat_id, Some(ANA));
+    assert!(w.events("telegram.link_refused").is_empty());
+
+    w.bot.text(BRUNO, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["link_refused"]);
+    assert!(
+        w.bot.sent_to(BRUNO)[0]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("ya se ha usado")
+    );
+
+    w.bot.text(ANA, "/stop", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["unlinked"]);
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["link_refused"]);
+    assert_eq!(w.contact_of("C1").telegram_chat_id, None);
+}
+
+/// Service messages (a message pinned, members joining or leaving, a new title or photo, an
+/// auto-delete timer) are Telegram's notes, not the client's words: no answer. A sticker or a
+/// voice note from the client still gets the answer that only text can be read.
+#[tokio::test]
+async fn service_messages_get_no_answer_and_stickers_still_do() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    let message = |extra: serde_json::Value| {
+        let mut m = json!({
+            "message_id": 4242, "date": (now() - Duration::days(3)).timestamp(),
+            "chat": { "id": ANA, "type": "private" },
+            "from": { "id": ANA, "is_bot": false, "first_name": "Ana" },
+        });
+        m.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "message": m })
+    };
+    let user = json!({ "id": 77, "is_bot": false, "first_name": "Eva" });
+    for service in [
+        json!({ "pinned_message": { "message_id": 3, "date": 1,
+                "chat": { "id": ANA, "type": "private" }, "text": "Le pago el viernes" } }),
+        json!({ "new_chat_members": [user.clone()] }),
+        json!({ "left_chat_member": user }),
+        json!({ "new_chat_title": "Pagos" }),
+        json!({ "new_chat_photo": [{ "file_id": "p", "file_unique_id": "q", "width": 1, "height": 1 }] }),
+        json!({ "delete_chat_photo": true }),
+        json!({ "message_auto_delete_timer_changed": { "message_auto_delete_time": 86400 } }),
+    ] {
+        w.bot.raw(message(service));
+    }
+    let r = w.poll(now()).await;
+    assert_eq!(r.outcomes, ["ignored"; 7]);
+    assert_eq!(w.bot.sent_to(ANA).len(), before, "nothing answered");
+    assert!(w.responses().is_empty());
+    // The same from a chat that is not linked: not even the explanation.
+    w.bot.raw(json!({ "message": {
+        "message_id": 5, "date": 1, "chat": { "id": STRANGER, "type": "private" },
+        "pinned_message": { "message_id": 4, "date": 1,
+                            "chat": { "id": STRANGER, "type": "private" } } } }));
+    assert_eq!(w.poll(now()).await.outcomes, ["ignored"]);
+    assert!(w.bot.sent_to(STRANGER).is_empty());
+
+    w.bot.raw(message(json!({ "sticker": {
+        "file_id": "s", "file_unique_id": "t", "type": "regular", "width": 512, "height": 512,
+        "is_animated": false, "is_video": false } })));
+    w.bot.raw(message(
+        json!({ "voice": { "file_id": "v", "file_unique_id": "w", "duration": 4 } }),
+    ));
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text", "not_text"]);
+    let told = w.bot.sent_to(ANA);
+    assert_eq!(told.len(), before + 2);
+    assert!(
+        told[before]["plain"]
+            .as_str()
+            .unwrap()
+            .starts_with("Solo puedo leer mensajes de texto.")
+    );
 }

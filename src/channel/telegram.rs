@@ -2,27 +2,26 @@
 //! escaped by the renderer) with the inline buttons of its kind (see
 //! [`buttons::for_stage`]).
 //!
-//! Telegram's limits are kept here: at most one message per second to a chat and thirty per
-//! second overall. A 429 pauses every send for its `retry_after`; a short one is waited out
-//! in place (`telegram.max-retry-after-secs`), a longer one leaves the message for a later
-//! pass (`Retry`). A 403 (the user blocked the bot) is a permanent failure, and the chat is
+//! Telegram's limits are kept by the bot's [`pace::Pacer`] (the poller's immediate answers
+//! keep them too): at most one message per second to a chat and thirty per second overall. A 429
+//! pauses every send for its `retry_after`; a short one is waited out in place
+//! (`telegram.max-retry-after-secs`), a longer one leaves the message for a later pass
+//! (`RetryAfter`). A 403 (the user blocked the bot) is a permanent failure, and the chat is
 //! marked unreachable in the database at once (the channel's own short connection): the
 //! contact prefers email from then on, so when the sender releases the dead message's stage
 //! the planner sends it by email (and Telegram again if the user unblocks the bot). A request
 //! that went out but whose answer was lost may have been delivered: it is `Uncertain`, as an
 //! email whose answer was lost, never a blind resend; the owner resolves it.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::time::Instant;
 
 pub mod api;
 pub mod buttons;
 mod http;
+pub mod pace;
 
 use super::{Channel, SendContext, SendOutcome};
 use crate::config::Config;
@@ -30,23 +29,10 @@ use crate::domain;
 use crate::store::OutboxMessage;
 use api::{ApiError, Bot};
 
-/// Telegram's documented pace: one message per second in a chat.
-const PER_CHAT: Duration = Duration::from_secs(1);
-/// ... and about thirty per second overall.
-const OVERALL: Duration = Duration::from_millis(34);
-
-#[derive(Default)]
-struct Pace {
-    per_chat: HashMap<i64, Instant>,
-    next_any: Option<Instant>,
-    paused_until: Option<Instant>,
-}
-
 /// Sends outbox messages through the Bot API.
 pub struct TelegramChannel {
     bot: Bot,
     max_retry_after: u64,
-    pace: Mutex<Pace>,
     blocked: Mutex<Vec<i64>>,
     database: Option<PathBuf>,
 }
@@ -67,7 +53,6 @@ impl TelegramChannel {
         TelegramChannel {
             bot,
             max_retry_after,
-            pace: Mutex::new(Pace::default()),
             blocked: Mutex::new(Vec::new()),
             database: None,
         }
@@ -87,78 +72,31 @@ impl TelegramChannel {
             .unwrap_or_default()
     }
 
-    /// Waits for this chat's turn and reserves it.
-    async fn wait_turn(&self, chat: i64) {
-        let wait_until = {
-            let Ok(mut pace) = self.pace.lock() else {
-                return;
-            };
-            let now = Instant::now();
-            let mut at = now;
-            for limit in [
-                pace.paused_until,
-                pace.next_any,
-                pace.per_chat.get(&chat).map(|t| *t + PER_CHAT),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                at = at.max(limit);
-            }
-            pace.next_any = Some(at + OVERALL);
-            pace.per_chat.insert(chat, at);
-            at
-        };
-        tokio::time::sleep_until(wait_until).await;
-    }
-
-    /// Counts the chat's second from the end of the exchange: the next message then reaches
-    /// Telegram at least a second after this one did, whatever the network's delays.
-    fn done(&self, chat: i64) {
-        if let Ok(mut pace) = self.pace.lock() {
-            pace.per_chat.insert(chat, Instant::now());
-        }
-    }
-
-    fn pause(&self, secs: u64) {
-        if let Ok(mut pace) = self.pace.lock() {
-            let until = Instant::now() + Duration::from_secs(secs);
-            pace.paused_until = Some(pace.paused_until.map_or(until, |p| p.max(until)));
-        }
-    }
-
     async fn send_one(&self, chat: i64, msg: &OutboxMessage, now: DateTime<Utc>) -> SendOutcome {
         let markup = buttons::for_stage(&msg.message.stage, msg.id);
-        let mut waited = false;
-        loop {
-            self.wait_turn(chat).await;
-            let sent = self
-                .bot
-                .send_message(chat, &msg.message.body_text, markup.clone())
-                .await;
-            self.done(chat);
-            let err = match sent {
-                Ok(sent) => {
-                    return SendOutcome::Sent {
-                        telegram_message_id: Some(sent.message_id),
-                    };
-                }
-                Err(e) => e,
-            };
-            if let Some(secs) = err.retry_after() {
-                self.pause(secs);
-                if !waited && secs <= self.max_retry_after {
-                    tracing::info!(chat, secs, "Telegram asked to slow down; waiting.");
-                    waited = true;
-                    continue;
-                }
-                return SendOutcome::RetryAfter(format!("{err} (retry after {secs} s)"), secs);
+        let sent = self
+            .bot
+            .pacer()
+            .send(chat, self.max_retry_after, || {
+                self.bot
+                    .send_message(chat, &msg.message.body_text, markup.clone())
+            })
+            .await;
+        let err = match sent {
+            Ok(sent) => {
+                return SendOutcome::Sent {
+                    telegram_message_id: Some(sent.message_id),
+                };
             }
-            if err.is_blocked() {
-                return self.blocked(chat, &err, now).await;
-            }
-            return self.outcome_of(chat, &err);
+            Err(e) => e,
+        };
+        if let Some(secs) = err.retry_after() {
+            return SendOutcome::RetryAfter(format!("{err} (retry after {secs} s)"), secs);
         }
+        if err.is_blocked() {
+            return self.blocked(chat, &err, now).await;
+        }
+        self.outcome_of(chat, &err)
     }
 
     /// A 403: remember the chat, mark it unreachable (its contact falls back to email).

@@ -43,6 +43,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             ),
             Err(e) => problems.push(format!("telegram: {e:#}")),
         }
+        warnings.extend(webhook(tg));
     }
     warnings.extend(example_business(config));
     // Late-payment interest is Spanish law: only a Spanish business states it.
@@ -103,6 +104,34 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A webhook set on the bot: Telegram refuses `getUpdates` while it is, so no client's answer
+/// can be read. Asked with `getWebhookInfo` (within 10 s: `check` runs before every start of
+/// the service); a token that cannot be read is reported with the other secrets.
+fn webhook(tg: &crate::config::Telegram) -> Option<String> {
+    let bot = crate::channel::telegram::api::Bot::from_config(tg).ok()?;
+    let asked = super::outbox::runtime().and_then(|rt| {
+        rt.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(10), bot.get_webhook_info())
+                .await
+                .map_err(|_| anyhow::anyhow!("no answer within 10 s"))?
+                .map_err(anyhow::Error::from)
+        })
+    });
+    match asked {
+        Ok(hook) if hook.is_set() => Some(format!(
+            "telegram: {}",
+            crate::channel::telegram::api::webhook_problem(&hook.url, tg.api_base())
+        )),
+        Ok(_) => {
+            println!("telegram: no webhook set (the updates are read by polling)");
+            None
+        }
+        Err(e) => Some(format!(
+            "telegram: cannot ask the Bot API whether a webhook is set (getWebhookInfo): {e:#}"
+        )),
+    }
 }
 
 /// The example's business data would be printed in every message to a real client.

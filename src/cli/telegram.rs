@@ -1,5 +1,5 @@
-//! `cobrador telegram link|poll|me`: issue a deep link for a client, read the bot's updates,
-//! check the token.
+//! `cobrador telegram link|poll|me|delete-webhook`: issue a deep link for a client, read the
+//! bot's updates, check the token (and that no webhook stops polling), remove a webhook.
 
 use std::process::ExitCode;
 
@@ -10,7 +10,7 @@ use super::outbox::runtime;
 use super::plan::parse_now;
 use super::{Context, print_json};
 use crate::channel::Registry;
-use crate::channel::telegram::api::Bot;
+use crate::channel::telegram::api::{self, Bot};
 use crate::daemon::Clock;
 use crate::sender::{self, FlushOptions};
 use crate::telegram::{self, link};
@@ -46,8 +46,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Ask the Bot API who the bot is (checks the token and `api-url`).
+    /// Ask the Bot API who the bot is (checks the token and `api-url`) and whether a webhook
+    /// is set (polling cannot work while one is).
     Me,
+    /// Remove the bot's webhook (the Bot API's deleteWebhook), so that cobrador can poll.
+    DeleteWebhook {
+        /// Also drop the updates waiting on Telegram (clients' answers not yet read).
+        #[arg(long)]
+        drop_pending_updates: bool,
+    },
 }
 
 pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
@@ -76,26 +83,84 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Poll { once, now, json } => poll(ctx, once, now, json),
-        Command::Me => {
-            let tg = ctx
-                .config
-                .telegram
-                .as_ref()
-                .context("there is no [telegram] section in the configuration")?;
-            let bot = Bot::from_config(tg)?;
-            let me = runtime()?.block_on(bot.get_me())?;
-            let name = me.username.unwrap_or_default();
-            println!("bot @{name} (id {})", me.id);
-            if !name.eq_ignore_ascii_case(tg.bot_username.trim_start_matches('@')) {
-                println!(
-                    "warning: telegram.bot-username is {:?} but the token belongs to @{name}: deep links would open the wrong bot",
-                    tg.bot_username
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Me => me(ctx),
+        Command::DeleteWebhook {
+            drop_pending_updates,
+        } => delete_webhook(ctx, drop_pending_updates),
     }
+}
+
+fn bot(ctx: &Context) -> Result<(Bot, &crate::config::Telegram)> {
+    let tg = ctx
+        .config
+        .telegram
+        .as_ref()
+        .context("there is no [telegram] section in the configuration")?;
+    Ok((Bot::from_config(tg)?, tg))
+}
+
+/// `telegram me`: the bot behind the token, and whether a webhook stops polling (exit 1 if
+/// the username is not the configured one, or a webhook is set).
+fn me(ctx: &Context) -> Result<ExitCode> {
+    let (bot, tg) = bot(ctx)?;
+    let rt = runtime()?;
+    let me = rt.block_on(bot.get_me())?;
+    let name = me.username.unwrap_or_default();
+    println!("bot @{name} (id {})", me.id);
+    let mut code = ExitCode::SUCCESS;
+    if !name.eq_ignore_ascii_case(tg.bot_username.trim_start_matches('@')) {
+        println!(
+            "warning: telegram.bot-username is {:?} but the token belongs to @{name}: deep links would open the wrong bot",
+            tg.bot_username
+        );
+        code = ExitCode::FAILURE;
+    }
+    let hook = rt
+        .block_on(bot.get_webhook_info())
+        .context("Failed to ask the Bot API for the bot's webhook (getWebhookInfo)")?;
+    if hook.is_set() {
+        println!(
+            "warning: {}",
+            api::webhook_problem(&hook.url, tg.api_base())
+        );
+        code = ExitCode::FAILURE;
+    } else {
+        println!("webhook: none (cobrador reads the updates by polling)");
+    }
+    Ok(code)
+}
+
+/// `telegram delete-webhook`: removes the webhook, then confirms none is left.
+fn delete_webhook(ctx: &Context, drop_pending_updates: bool) -> Result<ExitCode> {
+    let (bot, _) = bot(ctx)?;
+    let rt = runtime()?;
+    let before = rt
+        .block_on(bot.get_webhook_info())
+        .context("Failed to ask the Bot API for the bot's webhook (getWebhookInfo)")?;
+    rt.block_on(bot.delete_webhook(drop_pending_updates))
+        .context("Failed to delete the bot's webhook (deleteWebhook)")?;
+    let after = rt
+        .block_on(bot.get_webhook_info())
+        .context("Failed to ask the Bot API for the bot's webhook (getWebhookInfo)")?;
+    if after.is_set() {
+        println!(
+            "the webhook is still set ({}): another program may have set it again",
+            after.url
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    match (before.is_set(), drop_pending_updates) {
+        (false, _) => println!("no webhook was set; nothing changed"),
+        (true, false) => println!(
+            "webhook {} deleted; the {} updates waiting are kept and read by the next poll",
+            before.url, before.pending_update_count
+        ),
+        (true, true) => println!(
+            "webhook {} deleted; the updates waiting were dropped",
+            before.url
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Result<ExitCode> {

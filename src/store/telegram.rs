@@ -84,6 +84,19 @@ pub fn use_token(
     }))
 }
 
+/// The chat a used token linked, and the contact it linked it to (`None`: the token is
+/// unknown or unused).
+pub fn token_used_by(conn: &Connection, token_hash: &str) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .query_row(
+            "SELECT chat_id, contact_id FROM telegram_link_tokens
+             WHERE token_hash = ?1 AND used_at IS NOT NULL AND chat_id IS NOT NULL",
+            [token_hash],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 /// Links `chat_id` to a contact (moving it from any other contact) and makes Telegram the
 /// contact's preferred channel.
 pub fn link_chat(

@@ -35,13 +35,13 @@ pub(super) fn handle_message(
         return Ok(h);
     }
     // A photo or a file carries its words as a caption.
-    let text = m
-        .text
-        .as_deref()
-        .or(m.caption.as_deref())
-        .unwrap_or("")
-        .trim();
+    let text = words_in(m);
     let attached = m.photo.is_some() || m.document.is_some();
+    // A message pinned, an auto-delete timer, a new chat photo...: Telegram's own notes in the
+    // chat, not something the client said. Nothing to answer.
+    if m.is_service() {
+        return Ok(h);
+    }
     let (command, arg) = command_of(text);
     if command.as_deref() == Some("start") && !arg.is_empty() {
         let username = m.from.as_ref().and_then(|u| u.username.as_deref());
@@ -96,12 +96,7 @@ pub(super) fn handle_message(
             ));
         }
         None => {
-            let answering = m
-                .reply_to_message
-                .as_ref()
-                .map(|r| store::telegram::outbox_for_message(tx, chat, r.message_id))
-                .transpose()?
-                .flatten();
+            let answering = answered_outbox(tx, m)?;
             let external_id = format!("telegram:{chat}:{}", m.message_id);
             let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
             if attached {
@@ -113,6 +108,56 @@ pub(super) fn handle_message(
         }
     }
     Ok(h)
+}
+
+/// An edited message: its words, as they read now, are a new statement of the client (the
+/// later one counts, as any later answer does). Each edit is its own answer (its external id
+/// carries `edit_date`), so the same edit delivered twice is applied once. Commands are not
+/// run again, a file is not passed on again, and nothing is said to a chat that is not linked.
+pub(super) fn handle_edit(
+    tx: &Connection,
+    env: &Env<'_>,
+    m: &Message,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = m.chat.id;
+    let ignored = Handled {
+        kind: "edited_message",
+        chat: Some(chat),
+        outcome: Outcome::Ignored,
+        actions: vec![],
+    };
+    let text = words_in(m);
+    if m.chat.kind != "private" || text.is_empty() || command_of(text).0.is_some() {
+        return Ok(ignored);
+    }
+    let Some(who) = linked(tx, chat)? else {
+        return Ok(ignored);
+    };
+    let answering = answered_outbox(tx, m)?;
+    let edited = m.edit_date.unwrap_or(m.date);
+    let external_id = format!("telegram:{chat}:{}:edit:{edited}", m.message_id);
+    let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
+    read.kind = "edited_message";
+    Ok(read)
+}
+
+/// The words of a message: its text, or a photo's or a file's caption.
+fn words_in(m: &Message) -> &str {
+    m.text
+        .as_deref()
+        .or(m.caption.as_deref())
+        .unwrap_or("")
+        .trim()
+}
+
+/// The outbox message (ours) the client's message replies to, if any.
+fn answered_outbox(tx: &Connection, m: &Message) -> Result<Option<i64>> {
+    Ok(m.reply_to_message
+        .as_ref()
+        .map(|r| store::telegram::outbox_for_message(tx, m.chat.id, r.message_id))
+        .transpose()?
+        .flatten())
 }
 
 /// A photo or a file from a client (a payment receipt, often): an event, and the message
@@ -242,7 +287,18 @@ fn start_with_token(
         esc(&b.contact_person),
         esc(&b.email)
     );
-    match store::telegram::use_token(tx, &token_hash(token), chat, now)? {
+    let used = store::telegram::use_token(tx, &token_hash(token), chat, now)?;
+    if used == Err(TokenProblem::Used)
+        && let Some(who) = linked_by(tx, token, chat)?
+    {
+        // The link opened again (a second tap, the QR code scanned again) in the chat it
+        // linked: all is well, and the client is told so.
+        h.outcome = Outcome::AlreadyLinked;
+        h.actions
+            .push(send(chat, already_linked(env.config, &who), None));
+        return Ok(h);
+    }
+    match used {
         Ok(target) => {
             store::telegram::link_chat(tx, chat, target.contact_id, username, now)?;
             event(
@@ -277,6 +333,32 @@ fn start_with_token(
         }
     }
     Ok(h)
+}
+
+/// The chat's client, when `token` linked this very chat to the contact it is still linked to.
+fn linked_by(tx: &Connection, token: &str, chat: i64) -> Result<Option<Linked>> {
+    let Some((used_by, contact)) = store::telegram::token_used_by(tx, &token_hash(token))? else {
+        return Ok(None);
+    };
+    if used_by != chat {
+        return Ok(None);
+    }
+    match store::telegram::linked_client(tx, chat)? {
+        Some((_, linked_contact)) if linked_contact == contact => linked(tx, chat),
+        _ => Ok(None),
+    }
+}
+
+fn already_linked(config: &Config, who: &Linked) -> String {
+    format!(
+        "Hola, {}. Este chat ya está vinculado: no hace falta hacer nada más. Aquí {} \
+         seguiremos enviando los avisos de pago de <b>{}</b>.\n\n\
+         /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
+        esc(&who.client.name),
+        who.u("le", "te"),
+        esc(&config.business.name),
+        who.u("le", "te"),
+    )
 }
 
 fn invoice_list(

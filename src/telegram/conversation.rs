@@ -101,6 +101,8 @@ crate::domain::vocabulary! {
         Ignored => "ignored",
         /// A deep link that is unknown, used or expired.
         LinkRefused => "link_refused",
+        /// A used deep link opened again from the chat it linked: confirmed, not refused.
+        AlreadyLinked => "already_linked",
         /// A chat linked to its client.
         Linked => "linked",
         /// `/facturas`: the open invoices were listed.
@@ -131,7 +133,7 @@ crate::domain::vocabulary! {
 /// What one update came to.
 #[derive(Debug, Clone, Default)]
 pub struct Handled {
-    /// `message`, `callback_query`, `my_chat_member`, `other`.
+    /// `message`, `edited_message`, `callback_query`, `my_chat_member`, `other`.
     pub kind: &'static str,
     /// The chat, when there is one.
     pub chat: Option<i64>,
@@ -224,6 +226,9 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
     }
     if let Some(m) = &upd.message {
         return super::commands::handle_message(tx, env, m, now);
+    }
+    if let Some(m) = &upd.edited_message {
+        return super::commands::handle_edit(tx, env, m, now);
     }
     Ok(Handled {
         kind: "other",

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::conversation::{self, Action, Env};
@@ -56,10 +57,14 @@ pub async fn poll_once(
     let bot = Bot::from_config(tg)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
     let offset = store::telegram::next_offset(store.conn())?;
-    let updates = bot
-        .get_updates(offset, 0)
-        .await
-        .context("Failed to read Telegram updates (getUpdates)")?;
+    let updates = match bot.get_updates(offset, 0).await {
+        Ok(updates) => updates,
+        Err(e) => {
+            let fix = conflict_fix(&e);
+            return Err(anyhow::Error::from(e)
+                .context(fix.unwrap_or("Failed to read Telegram updates (getUpdates)")));
+        }
+    };
     process(&bot, config, &renderer, store, &updates, now).await
 }
 
@@ -114,8 +119,13 @@ pub async fn process(
         );
         report.handled += 1;
         report.outcomes.push(h.outcome.as_str().to_owned());
+        let max_wait = config
+            .telegram
+            .as_ref()
+            .map_or(0, |tg| tg.max_retry_after_secs)
+            .min(ANSWER_MAX_WAIT_SECS);
         for action in h.actions {
-            if let Err(e) = perform(bot, &action).await {
+            if let Err(e) = perform(bot, max_wait, &action).await {
                 report.warnings.push(format!("{e:#}"));
             }
         }
@@ -148,10 +158,41 @@ fn follow_restarted_ids(store: &Store, updates: &[Update]) -> Result<()> {
     Ok(())
 }
 
-async fn perform(bot: &Bot, action: &Action) -> Result<()> {
+/// What a 409 from `getUpdates` means and how to end it: a webhook set on the bot (the Bot
+/// API's description says so), or another program reading the same bot's updates.
+fn conflict_fix(e: &ApiError) -> Option<&'static str> {
+    let ApiError::Refused {
+        code: 409,
+        description,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    Some(if description.to_lowercase().contains("webhook") {
+        "Telegram refuses getUpdates (409): a webhook is set on this bot, so the clients' \
+         answers cannot be read. Remove it with `cobrador telegram delete-webhook` (the Bot \
+         API's deleteWebhook); `cobrador telegram me` shows it."
+    } else {
+        "Telegram refuses getUpdates (409): another program reads this bot's updates (a second \
+         cobrador, or another bot using the same token). The clients' answers cannot be read \
+         until it stops; `cobrador telegram me` shows whether a webhook is set."
+    })
+}
+
+/// The longest `retry_after` an immediate answer waits out in place (also at most
+/// `telegram.max-retry-after-secs`): the poller reads nothing while it waits, so a longer one
+/// loses that courtesy (a warning) rather than holding up every chat's answers.
+const ANSWER_MAX_WAIT_SECS: u64 = 5;
+
+/// Performs one immediate answer. Messages to a chat (sends, forwards, edits) go through the
+/// bot's [`Pacer`](crate::channel::telegram::pace::Pacer), as the outbox's do: a second
+/// apart in a chat, and a short 429 waited out once.
+async fn perform(bot: &Bot, max_wait: u64, action: &Action) -> Result<()> {
+    let pacer = bot.pacer();
     match action {
         Action::Send { chat, html, markup } => {
-            bot.send_message(*chat, html, markup.clone())
+            send_paced(bot, max_wait, *chat, html, markup.clone())
                 .await
                 .with_context(|| format!("cannot answer chat {chat}"))?;
         }
@@ -163,8 +204,10 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
             failed,
             failed_owner,
         } => {
-            let forwarded = bot
-                .forward_message(*to, *from, *message_id)
+            let forwarded = pacer
+                .send(*to, max_wait, || {
+                    bot.forward_message(*to, *from, *message_id)
+                })
                 .await
                 .with_context(|| format!("cannot pass message {message_id} of chat {from} on"));
             // The client is told only what happened: passed on, or to send it by email.
@@ -173,19 +216,20 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
                 Err(_) => Some(failed.as_str()),
             };
             if let Some(text) = to_client {
-                bot.send_message(*from, text, None)
+                send_paced(bot, max_wait, *from, text, None)
                     .await
                     .with_context(|| format!("cannot answer chat {from}"))?;
             }
             // The forward's failure is the one reported, with the owner's note's if that fails too.
             if let Err(e) = forwarded {
-                return match bot.send_message(*to, failed_owner, None).await {
+                return match send_paced(bot, max_wait, *to, failed_owner, None).await {
                     Ok(_) => Err(e),
                     Err(note) => Err(e.context(format!("nor could chat {to} be told: {note}"))),
                 };
             }
         }
         Action::Answer { id, text } => {
+            // Not a message in the chat, and the client's button spins until it comes: at once.
             bot.answer_callback_query(id, text)
                 .await
                 .context("cannot answer a button press")?;
@@ -195,7 +239,10 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
             message_id,
             markup,
         } => {
-            bot.edit_message_reply_markup(*chat, *message_id, markup.clone())
+            pacer
+                .send(*chat, max_wait, || {
+                    bot.edit_message_reply_markup(*chat, *message_id, markup.clone())
+                })
                 .await
                 .with_context(|| {
                     format!("cannot change the buttons of message {message_id} in chat {chat}")
@@ -203,6 +250,21 @@ async fn perform(bot: &Bot, action: &Action) -> Result<()> {
         }
     }
     Ok(())
+}
+
+async fn send_paced(
+    bot: &Bot,
+    max_wait: u64,
+    chat: i64,
+    html: &str,
+    markup: Option<Value>,
+) -> Result<(), ApiError> {
+    bot.pacer()
+        .send(chat, max_wait, || {
+            bot.send_message(chat, html, markup.clone())
+        })
+        .await
+        .map(drop)
 }
 
 /// The long-polling loop of `cobrador run`: waits for updates (`telegram.poll-timeout-secs`),
@@ -237,14 +299,11 @@ pub async fn poll_loop(
             Err(e) => {
                 // 409: a webhook is set on this bot (or another program polls it): nothing can
                 // be read until it is gone, whatever the wait. Said once, plainly, with the fix.
-                if matches!(e, ApiError::Refused { code: 409, .. }) && !conflict_told {
+                if let Some(fix) = conflict_fix(&e)
+                    && !conflict_told
+                {
                     conflict_told = true;
-                    tracing::error!(
-                        error = %e,
-                        "Telegram refuses getUpdates (409): a webhook is set on this bot, or another \
-                         program reads its updates. Clients' answers cannot be read until it stops: \
-                         delete the webhook (the Bot API's deleteWebhook) or stop the other program."
-                    );
+                    tracing::error!(error = %e, "{fix}");
                 }
                 tracing::warn!(error = %e, wait_secs = backoff.as_secs(), "Telegram getUpdates failed; retrying.");
                 let wait = e

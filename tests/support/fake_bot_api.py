@@ -7,11 +7,15 @@ POST /bot<TOKEN>/<method> with a JSON body (or form fields), answers
 "parameters": {"retry_after": S}}. Checks what the real server checks where it matters to
 us: the token, HTML entities in parse_mode=HTML, reply_markup shapes and callback_data
 sizes, callback query ids, "message is not modified", long polling with offset/timeout
-(updates below the offset are confirmed and forgotten). Bot API connections are kept open
-even when the client sends `Connection: close`.
+(updates below the offset are confirmed and forgotten), and webhooks (setWebhook,
+deleteWebhook, getWebhookInfo; getUpdates answers 409 while one is set). Bot API connections
+are kept open even when the client sends `Connection: close`.
 
 Test control (not part of the Bot API), JSON bodies:
-  POST /control/text      {"chat_id", "text", "reply_to_message_id"?}   -> {"update_id"}
+  POST /control/text      {"chat_id", "text", "reply_to_message_id"?}
+                          -> {"update_id", "message_id"}
+  POST /control/edit      {"chat_id", "message_id", "text"}  the client edits a message
+                          -> {"update_id"} (null when getUpdates' allowed_updates left it out)
   POST /control/press     {"chat_id", "message_id", "data"}              -> {"update_id", "id"}
   POST /control/blocked   {"chat_id"}  the user blocks the bot: 403 on sends + my_chat_member
   POST /control/unblocked {"chat_id"}  the user unblocks it: sends work + my_chat_member
@@ -21,7 +25,7 @@ Test control (not part of the Bot API), JSON bodies:
   POST /control/raw       {"update"}   an update as given (its update_id assigned)
   POST /control/restart_ids {"next"}   the next update_id (Telegram restarts them at random
                           after a week without updates)
-  GET  /control/state     -> {"sent", "calls", "answers", "edits", "pending"}
+  GET  /control/state     -> {"sent", "calls", "answers", "edits", "pending", "webhook"}
 
 With --clock EPOCH the messages are dated from that instant on (advancing in real time), so a
 test's dates do not depend on the day it runs. With --tls-cert/--tls-key the Bot API is served over TLS and the test controls on a second,
@@ -56,7 +60,7 @@ lock = threading.Condition()
 state = {
     "next_update": 1000, "next_message": 1, "updates": [], "confirmed": {},
     "sent": [], "calls": [], "answers": [], "edits": [], "forwards": [], "faults": [],
-    "blocked": set(),
+    "blocked": set(), "webhook": None, "allowed": None,
     "messages": {}, "callbacks": set(), "forced": [],
 }
 
@@ -135,8 +139,22 @@ def chat(chat_id):
     return {"id": chat_id, "first_name": f"Cliente {chat_id}", "type": "private"}
 
 
+# Update types delivered when getUpdates never said (or said an empty list): all but these.
+NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
+
+
+def wanted(update):
+    """Whether the bot asked for this type of update (getUpdates' allowed_updates, which
+    persists until changed). Telegram does not even create the others."""
+    kind = next((k for k in update if k != "update_id"), None)
+    allowed = state["allowed"]
+    return kind in allowed if allowed else kind not in NOT_BY_DEFAULT
+
+
 def push(update):
     with lock:
+        if not wanted(update):
+            return None
         update["update_id"] = state["next_update"]
         state["next_update"] += 1
         state["updates"].append(update)
@@ -176,7 +194,49 @@ def api(method, p):
         return err(f["code"], f["description"], f.get("retry_after"))
     if method == "getMe":
         return ok(BOT)
+    if method == "getWebhookInfo":
+        with lock:
+            hook = state["webhook"]
+            info = {"url": hook["url"] if hook else "", "has_custom_certificate": False,
+                    "pending_update_count": len(state["updates"])}
+            if hook:
+                info["max_connections"] = hook["max_connections"]
+                if hook.get("allowed_updates") is not None:
+                    info["allowed_updates"] = hook["allowed_updates"]
+        return ok(info)
+    if method == "setWebhook":
+        url = p.get("url", "")
+        if url and not url.startswith("https://"):
+            return err(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        with lock:
+            if p.get("drop_pending_updates") in (True, "true", "True"):
+                state["updates"] = []
+            if not url:
+                state["webhook"] = None
+                return 200, {"ok": True, "result": True, "description": "Webhook was deleted"}
+            allowed = p.get("allowed_updates")
+            if isinstance(allowed, str):
+                allowed = json.loads(allowed)
+            state["webhook"] = {"url": url, "max_connections": int(p.get("max_connections", 40)),
+                                "allowed_updates": allowed}
+        return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+    if method == "deleteWebhook":
+        with lock:
+            had = state["webhook"] is not None
+            state["webhook"] = None
+            if p.get("drop_pending_updates") in (True, "true", "True"):
+                state["updates"] = []
+        return 200, {"ok": True, "result": True,
+                     "description": "Webhook was deleted" if had else "Webhook is already deleted"}
     if method == "getUpdates":
+        if state["webhook"] is not None:
+            return err(409, "Conflict: can't use getUpdates method while webhook is active; "
+                            "use deleteWebhook to delete the webhook first")
+        allowed = p.get("allowed_updates")
+        if isinstance(allowed, str):
+            allowed = json.loads(allowed)
+        if allowed is not None:
+            state["allowed"] = list(allowed)
         offset = int(p.get("offset", 0))
         timeout = int(p.get("timeout", 0))
         limit = int(p.get("limit", 100))
@@ -295,7 +355,22 @@ def control(cmd, p):
             orig = state["messages"].get((cid, int(p["reply_to_message_id"])))
             msg["reply_to_message"] = orig or {"message_id": int(p["reply_to_message_id"]),
                                                "chat": chat(cid), "date": 0}
-        return {"update_id": push({"message": msg})}
+        with lock:
+            state["messages"][(cid, msg["message_id"])] = msg
+        return {"update_id": push({"message": msg}), "message_id": msg["message_id"]}
+    if cmd == "edit":
+        # The client edits a message of theirs: the same message_id and date, the new text
+        # (or caption), and edit_date.
+        cid, mid = int(p["chat_id"]), int(p["message_id"])
+        with lock:
+            orig = state["messages"].get((cid, mid))
+            if orig is None:
+                return {"error": "unknown message"}
+            msg = dict(orig)
+            msg["caption" if "caption" in orig else "text"] = p["text"]
+            msg["edit_date"] = max(stamp(), orig.get("edit_date", orig["date"]) + 1)
+            state["messages"][(cid, mid)] = msg
+        return {"update_id": push({"edited_message": msg})}
     if cmd == "attach":
         # A photo (Telegram sends its sizes) or a document, with an optional caption.
         cid = int(p["chat_id"])
@@ -363,7 +438,8 @@ def control(cmd, p):
         with lock:
             return {"sent": state["sent"], "calls": state["calls"], "answers": state["answers"],
                     "edits": state["edits"], "forwards": state["forwards"],
-                    "pending": [u["update_id"] for u in state["updates"]]}
+                    "pending": [u["update_id"] for u in state["updates"]],
+                    "webhook": state["webhook"]}
     return {"error": "unknown control " + cmd}
 
 

@@ -30,6 +30,7 @@ pub struct FakeBotApi {
     /// The port of the test controls (the same one unless the API is served over TLS).
     pub control_port: u16,
     tls: bool,
+    token: String,
 }
 
 impl FakeBotApi {
@@ -89,6 +90,7 @@ impl FakeBotApi {
             port,
             control_port,
             tls: args.contains(&"--tls-cert"),
+            token: token.to_owned(),
         }
     }
 
@@ -115,6 +117,38 @@ impl FakeBotApi {
         serde_json::from_str(json).unwrap()
     }
 
+    /// A Bot API call with this bot's token, as another program would make it (a
+    /// `setWebhook`, say); the server's JSON answer.
+    pub fn api(&self, method: &str, params: Value) -> Value {
+        assert!(!self.tls, "plain HTTP only");
+        let body = params.to_string();
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "POST /bot{}/{method} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.token,
+            body.len()
+        )
+        .unwrap();
+        // The server keeps Bot API connections open: read up to the answer's length.
+        let mut reader = BufReader::new(s);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut json = vec![0; length];
+        reader.read_exact(&mut json).unwrap();
+        serde_json::from_slice(&json).unwrap()
+    }
+
     /// The client types `text` in `chat` (optionally replying to our message).
     pub fn text(&self, chat: i64, text: &str, reply_to: Option<i64>) -> i64 {
         self.control(
@@ -123,6 +157,27 @@ impl FakeBotApi {
         )["update_id"]
             .as_i64()
             .unwrap()
+    }
+
+    /// Like [`FakeBotApi::text`], returning the client's message id (to edit it).
+    pub fn text_message(&self, chat: i64, text: &str, reply_to: Option<i64>) -> i64 {
+        self.control(
+            "text",
+            json!({ "chat_id": chat, "text": text, "reply_to_message_id": reply_to }),
+        )["message_id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// The client edits its message `message_id` to say `text`; the update's id, `None` when
+    /// the bot's `allowed_updates` leaves edits out (Telegram then creates no update).
+    pub fn edit(&self, chat: i64, message_id: i64, text: &str) -> Option<i64> {
+        let r = self.control(
+            "edit",
+            json!({ "chat_id": chat, "message_id": message_id, "text": text }),
+        );
+        assert!(r.get("error").is_none(), "{r}");
+        r["update_id"].as_i64()
     }
 
     /// An update of any shape (its `update_id` assigned by the server); returns the id.

@@ -6,6 +6,7 @@
 //! "parameters": {"retry_after": S}}`. Unknown fields are ignored, so newer servers keep
 //! working.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::http::{Endpoint, HttpError};
+use super::pace::Pacer;
 use crate::config;
 
 /// Why a Bot API call failed.
@@ -33,6 +35,13 @@ pub enum ApiError {
         /// `parameters.retry_after`, with 429.
         retry_after: Option<u64>,
     },
+    /// Not sent: an earlier 429 holds every send of the bot for longer than this one may
+    /// wait in place.
+    #[error("not sent: Telegram asked to wait before sending again ({secs} s left)")]
+    Paused {
+        /// Seconds left of the pause.
+        secs: u64,
+    },
     /// The answer was not the documented JSON.
     #[error("the Bot API answered {method} with something unexpected: {detail}")]
     Decode {
@@ -52,6 +61,7 @@ impl ApiError {
                 retry_after,
                 ..
             } => Some(retry_after.unwrap_or(1)),
+            ApiError::Paused { secs } => Some(*secs),
             _ => None,
         }
     }
@@ -73,7 +83,7 @@ impl ApiError {
     /// wrong token or `api-url` (401, 404): a setting to fix, not a reason to drop messages.
     pub fn is_transient(&self) -> bool {
         match self {
-            ApiError::Http(_) => true,
+            ApiError::Http(_) | ApiError::Paused { .. } => true,
             ApiError::Refused { code, .. } => matches!(code, 401 | 404 | 409 | 429) || *code >= 500,
             ApiError::Decode { .. } => false,
         }
@@ -126,6 +136,71 @@ pub struct Message {
     pub document: Option<Document>,
     /// The message this one replies to.
     pub reply_to_message: Option<Box<Message>>,
+    /// Unix time of the last edit, in an edited message.
+    pub edit_date: Option<i64>,
+    /// Every other field, by name (a sticker, a voice note, a pinned message...): what kind
+    /// of message it is, for [`Message::is_service`].
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+/// The fields of a `Message` that carry what a person sent ("Message is a photo...", in the
+/// Bot API's words), besides the text, caption, photo and document read above.
+const CONTENT: &[&str] = &[
+    "animation",
+    "audio",
+    "paid_media",
+    "sticker",
+    "story",
+    "video",
+    "video_note",
+    "voice",
+    "checklist",
+    "contact",
+    "dice",
+    "game",
+    "poll",
+    "venue",
+    "location",
+    "invoice",
+    "giveaway",
+    "giveaway_winners",
+];
+
+impl Message {
+    /// A service message: Telegram's own note in the chat (a message pinned, a member joined
+    /// or left, a new chat title or photo, an auto-delete timer, a chat background...), not
+    /// something a person wrote or sent. Told by what it lacks: no text, no caption and none
+    /// of the content fields, so that service messages added to the Bot API later are
+    /// recognised too.
+    pub fn is_service(&self) -> bool {
+        self.text.is_none()
+            && self.caption.is_none()
+            && self.photo.is_none()
+            && self.document.is_none()
+            && !CONTENT.iter().any(|k| self.other.contains_key(*k))
+    }
+}
+
+/// What `getWebhookInfo` says (the parts read).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WebhookInfo {
+    /// The webhook's URL; empty when none is set (then `getUpdates` works).
+    #[serde(default)]
+    pub url: String,
+    /// Updates waiting to be delivered.
+    #[serde(default)]
+    pub pending_update_count: i64,
+    /// The last error delivering to the webhook, if any.
+    pub last_error_message: Option<String>,
+}
+
+impl WebhookInfo {
+    /// Whether a webhook is set: Telegram then refuses `getUpdates` (409) and cobrador cannot
+    /// read the clients' answers.
+    pub fn is_set(&self) -> bool {
+        !self.url.trim().is_empty()
+    }
 }
 
 /// The parts of a Document read.
@@ -171,6 +246,8 @@ pub struct Update {
     pub update_id: i64,
     /// A new message.
     pub message: Option<Message>,
+    /// A new version of a message already sent (the client edited it).
+    pub edited_message: Option<Message>,
     /// A button press.
     pub callback_query: Option<CallbackQuery>,
     /// The bot was blocked or unblocked in a private chat.
@@ -182,7 +259,12 @@ impl Update {
     /// message is the bot's old one) and for a missing date. The received time is decided by
     /// [`crate::domain::received_at`].
     pub fn sent_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        let date = self.message.as_ref()?.date;
+        let date = match (&self.message, &self.edited_message) {
+            (Some(m), _) => m.date,
+            // An edit says what the client means from the moment of the edit.
+            (None, Some(m)) => m.edit_date.unwrap_or(m.date),
+            (None, None) => return None,
+        };
         (date > 0)
             .then(|| chrono::DateTime::from_timestamp(date, 0))
             .flatten()
@@ -202,11 +284,24 @@ fn readable_update(raw: Value) -> Option<Update> {
             update_id.map(|update_id| Update {
                 update_id,
                 message: None,
+                edited_message: None,
                 callback_query: None,
                 my_chat_member: None,
             })
         }
     }
+}
+
+/// What a webhook set on the bot means, and the fix: `url` is the webhook's, `api_base`
+/// the configured Bot API (for the `curl` line; the token is left as a placeholder).
+pub fn webhook_problem(url: &str, api_base: &str) -> String {
+    format!(
+        "a webhook is set on this bot ({url}): Telegram refuses getUpdates while it is, so \
+         cobrador cannot read the clients' answers. Remove it with `cobrador telegram \
+         delete-webhook` (or `curl -X POST {}/bot<TOKEN>/deleteWebhook`); the updates waiting \
+         are kept and read next",
+        api_base.trim_end_matches('/')
+    )
 }
 
 /// Checks that `telegram.api-url` is a URL the client can use.
@@ -215,12 +310,13 @@ pub fn check_api_url(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A bot: the endpoint and token, and the timeouts.
+/// A bot: the endpoint and token, the timeouts, and the pace of its sends.
 #[derive(Clone)]
 pub struct Bot {
     endpoint: Endpoint,
     token: String,
     timeout: Duration,
+    pacer: Arc<Pacer>,
 }
 
 impl std::fmt::Debug for Bot {
@@ -235,8 +331,15 @@ impl Bot {
         Ok(Bot {
             endpoint: Endpoint::parse(tg.api_base(), tg.ca_file.as_deref())?,
             token: tg.token()?,
+            pacer: Arc::default(),
             timeout: Duration::from_secs(tg.timeout_secs.max(1)),
         })
+    }
+
+    /// The pace of this bot's sends (shared by its clones): every message to a chat goes
+    /// through [`Pacer::send`].
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     /// Calls `method` with `params`; `extra` is added to the timeout (long polling).
@@ -263,12 +366,24 @@ impl Bot {
         self.call("getMe", &json!({}), Duration::ZERO).await
     }
 
+    /// `getWebhookInfo`: whether a webhook is set on the bot (polling cannot work then).
+    pub async fn get_webhook_info(&self) -> Result<WebhookInfo, ApiError> {
+        self.call("getWebhookInfo", &json!({}), Duration::ZERO)
+            .await
+    }
+
+    /// `deleteWebhook`, keeping the updates waiting unless `drop_pending_updates`.
+    pub async fn delete_webhook(&self, drop_pending_updates: bool) -> Result<bool, ApiError> {
+        let params = json!({ "drop_pending_updates": drop_pending_updates });
+        self.call("deleteWebhook", &params, Duration::ZERO).await
+    }
+
     /// `getUpdates` from `offset`, waiting up to `timeout` seconds for news.
     pub async fn get_updates(&self, offset: i64, timeout: u64) -> Result<Vec<Update>, ApiError> {
         let params = json!({
             "offset": offset,
             "timeout": timeout,
-            "allowed_updates": ["message", "callback_query", "my_chat_member"],
+            "allowed_updates": ["message", "edited_message", "callback_query", "my_chat_member"],
         });
         let raw: Vec<Value> = self
             .call("getUpdates", &params, Duration::from_secs(timeout))
@@ -409,6 +524,40 @@ mod tests {
             updates[2].callback_query.as_ref().unwrap().data.as_deref(),
             Some("x")
         );
+    }
+
+    #[test]
+    fn service_messages_are_told_from_what_people_send() {
+        let message = |extra: Value| {
+            let mut m = json!({"message_id": 1, "date": 5, "chat": {"id": 7, "type": "private"}});
+            m.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            serde_json::from_value::<Message>(m).unwrap()
+        };
+        for service in [
+            json!({"pinned_message": {"message_id": 2, "date": 4, "chat": {"id": 7, "type": "private"}, "text": "hola"}}),
+            json!({"new_chat_members": [{"id": 8, "is_bot": false, "first_name": "B"}]}),
+            json!({"left_chat_member": {"id": 8, "is_bot": false, "first_name": "B"}}),
+            json!({"new_chat_title": "Pagos"}),
+            json!({"new_chat_photo": [{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}]}),
+            json!({"delete_chat_photo": true}),
+            json!({"message_auto_delete_timer_changed": {"message_auto_delete_time": 86400}}),
+            json!({"chat_background_set": {"type": {"type": "fill"}}}),
+        ] {
+            assert!(message(service.clone()).is_service(), "{service}");
+        }
+        for content in [
+            json!({"text": "hola"}),
+            json!({"photo": [{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}]}),
+            json!({"voice": {"file_id": "v", "file_unique_id": "w", "duration": 3}}),
+            json!({"sticker": {"file_id": "s", "file_unique_id": "t", "type": "regular"}}),
+            json!({"document": {"file_id": "d", "file_unique_id": "e"}}),
+            json!({"video_note": {"file_id": "n", "file_unique_id": "o", "length": 1, "duration": 1}}),
+            json!({"location": {"latitude": 40.4, "longitude": -3.7}}),
+        ] {
+            assert!(!message(content.clone()).is_service(), "{content}");
+        }
     }
 
     #[test]
