@@ -14,6 +14,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_ack_plan.txt",
     "_ack_promise.txt",
     "_ack_stop.txt",
+    "_also_pending.txt",
     "_broken_promise.txt",
     "_deadline.txt",
     "_discount.txt",

@@ -13,8 +13,9 @@
 //!   of the cycle, instalment reminders included). A broken promise lifts the offset wait; a
 //!   broken plan counts the offset from the day it broke.
 //! - The hand-over follows the final notice on the date the final notice announced (a
-//!   business day), and lists only invoices that were themselves reminded and are old enough;
-//!   so does the final notice.
+//!   business day), and is about only invoices that were themselves reminded and are old
+//!   enough; so is the final notice. Both list the client's other overdue invoices beside
+//!   them as also pending: after the hand-over no automatic message goes to the client.
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -311,8 +312,13 @@ pub(super) fn target<'a>(
     })
 }
 
-/// The invoices a message of stage `index` lists, and those that reached the stage. A final
-/// notice or a hand-over names only invoices that went through the ladder and are old enough.
+/// The invoices a message of stage `index` lists, and those that reached the stage. Every
+/// overdue invoice is listed; those younger than the stage are "también pendiente". A final
+/// notice or a hand-over is *about* only invoices that went through the ladder and are old
+/// enough (the others are listed beside them as also pending): the hand-over ends the
+/// automatic messages to the client, so the person who takes over must see the whole debt,
+/// and the final notice that announces it says so too (an invoice left out of both was never
+/// reminded again).
 fn listed<'a>(
     file: &ClientFile,
     ladder: &[Stage],
@@ -335,12 +341,7 @@ fn listed<'a>(
         })
         .map(|i| i.number.clone())
         .collect();
-    let invoices: Vec<&Invoice> = overdue
-        .iter()
-        .copied()
-        .filter(|i| !strict || reached.contains(&i.number))
-        .collect();
-    (invoices, reached)
+    (overdue.to_vec(), reached)
 }
 
 /// A broken promise not yet mentioned by a message sent after it broke.

@@ -170,7 +170,7 @@ fn p4_a_missed_instalment_nudge_is_not_followed_days_later_by_a_harsh_step() {
 }
 
 #[test]
-fn p5_final_and_handover_list_only_invoices_reminded_and_old_enough() {
+fn p5_final_and_handover_are_about_invoices_reminded_and_old_enough_and_list_the_rest() {
     let w = World::madrid()
         .invoice("F1", "2026-07-01", "500")
         .invoice("F2", "2026-11-05", "90") // 19 days overdue on the 24th, never reminded
@@ -180,7 +180,10 @@ fn p5_final_and_handover_list_only_invoices_reminded_and_old_enough() {
     let plan = w.plan("2026-11-24T09:30:00Z");
     let m = only(&plan);
     assert_eq!(m.stage, "handover");
-    assert_eq!(m.invoices, ["F1"], "{m:#?}");
+    // About F1 only; F3 and F2 are listed as also pending: the person who takes over sees
+    // the whole debt (left out, they were never reminded again).
+    assert_eq!(m.reached, ["F1"], "{m:#?}");
+    assert_eq!(m.invoices, ["F1", "F3", "F2"], "{m:#?}");
     // The final notice likewise.
     let w = World::madrid()
         .invoice("F1", "2026-07-01", "500")
@@ -190,7 +193,8 @@ fn p5_final_and_handover_list_only_invoices_reminded_and_old_enough() {
     let plan = w.plan("2026-11-24T09:30:00Z");
     let m = only(&plan);
     assert_eq!(m.stage, "final");
-    assert_eq!(m.invoices, ["F1", "F4"]);
+    assert_eq!(m.reached, ["F1", "F4"]);
+    assert_eq!(m.invoices, ["F1", "F4", "F2"]);
 }
 
 #[test]
