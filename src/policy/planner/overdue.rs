@@ -239,6 +239,38 @@ fn cycle_history(
     Ok((history, broken))
 }
 
+/// The cycle a client's next message continues, with its history: the oldest overdue
+/// invoice's, unless another chased invoice's cycle went further up the ladder (it drove the
+/// messages while the oldest was out of them: disputed, promised, in a plan). A client who was
+/// sent a formal demand about one invoice is not stepped back to a gentle reminder when an
+/// older one comes back; the next message is the formal demand's next step, listing both.
+/// A message still on its way in any of these cycles holds the client (`Err`).
+fn furthest_cycle<'a>(
+    file: &ClientFile,
+    ladder: &[Stage],
+    overdue: &[&'a Invoice],
+    settled: &Settled<'_>,
+) -> Result<Option<(&'a Invoice, History, Option<NaiveDate>)>, String> {
+    let mut best: Option<(&'a Invoice, History, Option<NaiveDate>)> = None;
+    for (k, invoice) in overdue.iter().enumerate() {
+        // Another invoice's cycle counts only when its messages exist (most have none).
+        if k > 0
+            && !file
+                .messages
+                .iter()
+                .any(|m| m.message.cycle == invoice.number)
+        {
+            continue;
+        }
+        let (h, broken) = cycle_history(file, ladder, &invoice.number, settled)?;
+        let further = |b: &History| h.last.map(|l| l.0) > b.last.map(|l| l.0);
+        if best.as_ref().is_none_or(|(_, b, _)| further(b)) {
+            best = Some((invoice, h, broken));
+        }
+    }
+    Ok(best)
+}
+
 /// Decides the overdue message of a client whose chased invoices include `overdue` (sorted,
 /// oldest first, non-empty), or records why nothing goes.
 #[allow(clippy::too_many_arguments)]
@@ -253,15 +285,15 @@ pub(super) fn target<'a>(
     out: &mut Plan,
 ) -> Option<Target<'a>> {
     let client = &file.client;
-    let driver = *overdue.first()?;
-    let cycle = driver.number.clone();
-    let (h, broken) = match cycle_history(file, ladder, &cycle, settled) {
-        Ok(found) => found,
+    let (driver, h, broken) = match furthest_cycle(file, ladder, overdue, settled) {
+        Ok(Some(found)) => found,
+        Ok(None) => return None,
         Err(reason) => {
             hold(out, &client.id, vec![], HoldKind::MessagePending, reason);
             return None;
         }
     };
+    let cycle = driver.number.clone();
     let Some(first) = first_index(ladder, first_stage) else {
         hold(
             out,
@@ -279,10 +311,20 @@ pub(super) fn target<'a>(
             return None;
         }
     };
-    let (invoices, reached) = listed(file, ladder, index, overdue, today);
+    let (invoices, mut reached) = listed(file, ladder, index, overdue, &cycle, today);
+    // An older invoice joining a cycle that went further (one never reminded: imported late,
+    // say) is listed as also pending above the first-contact stage, never demanded at once.
+    if overdue.first().is_some_and(|o| o.number != cycle) && index > first {
+        reached.retain(|n| *n == cycle || was_reminded(&file.messages, n));
+    }
     let stage = &ladder[index];
     let mut why = format!(
-        "oldest invoice {} is {} days overdue: {}",
+        "{} invoice {} is {} days overdue: {}",
+        if overdue.first().is_some_and(|o| o.number == cycle) {
+            "oldest"
+        } else {
+            "furthest reminded"
+        },
         driver.number,
         driver.days_overdue(today),
         stage.name
@@ -324,13 +366,10 @@ fn listed<'a>(
     ladder: &[Stage],
     index: usize,
     overdue: &[&'a Invoice],
+    driver: &str,
     today: NaiveDate,
 ) -> (Vec<&'a Invoice>, Vec<String>) {
     let stage = &ladder[index];
-    let driver = overdue
-        .first()
-        .map(|i| i.number.as_str())
-        .unwrap_or_default();
     let strict = stage.handover || ladder.get(index + 1).is_some_and(|n| n.handover);
     let old_enough = |i: &Invoice| i.days_overdue(today) >= i64::from(stage.offset_days);
     let reached: Vec<String> = overdue

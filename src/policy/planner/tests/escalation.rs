@@ -330,3 +330,50 @@ fn a_dead_message_is_not_history_and_its_stage_is_retried_preferably_by_another_
     assert_eq!((m.stage.as_str(), m.channel), ("second", Channel::Telegram));
     assert_eq!(m.dedup_key, "C1|second|F1|retry1");
 }
+
+#[test]
+fn p8_an_older_invoice_back_in_the_ladder_does_not_step_the_client_back() {
+    // F1 was disputed after its first reminder; F2 went on alone up to a formal demand. The
+    // dispute resolved, F1 is chased again: the next message is the formal demand's next step
+    // (final, on the day the formal notice announced), about both, not a gentle 'second'.
+    let w = World::madrid()
+        .invoice("F1", "2026-03-02", "1000")
+        .invoice("F2", "2026-03-05", "500")
+        .sent_about("early", "F1", "2026-03-05T09:30:00Z", &["F1"])
+        .sent_about("early", "F2", "2026-03-10T09:30:00Z", &["F2"])
+        .sent_about("second", "F2", "2026-03-17T09:30:00Z", &["F2"])
+        .sent_about("firm", "F2", "2026-03-25T09:30:00Z", &["F2"])
+        .sent_about("formal", "F2", "2026-04-09T09:30:00Z", &["F2"]);
+    let plan = w.plan("2026-04-21T09:30:00Z");
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    let plan = w.plan("2026-05-12T09:30:00Z");
+    let m = only(&plan);
+    assert_eq!(
+        (m.stage.as_str(), m.cycle.as_str()),
+        ("final", "F2"),
+        "{m:#?}"
+    );
+    assert_eq!(m.invoices, ["F1", "F2"], "{m:#?}");
+    assert_eq!(m.reached, ["F1", "F2"], "{m:#?}");
+}
+
+#[test]
+fn p9_an_older_invoice_imported_late_joins_the_cycle_as_also_pending() {
+    // F2's cycle reached a firm reminder; F0, older, is imported now and was never reminded:
+    // the client is not stepped back to a first reminder, and F0 is not demanded formally
+    // at once: the formal notice lists it as also pending.
+    let w = World::madrid()
+        .invoice("F0", "2026-01-15", "300")
+        .invoice("F2", "2026-03-05", "500")
+        .sent_about("early", "F2", "2026-03-10T09:30:00Z", &["F2"])
+        .sent_about("second", "F2", "2026-03-17T09:30:00Z", &["F2"])
+        .sent_about("firm", "F2", "2026-03-25T09:30:00Z", &["F2"]);
+    let m = only(&w.plan("2026-04-09T09:30:00Z")).clone();
+    assert_eq!(
+        (m.stage.as_str(), m.cycle.as_str()),
+        ("formal", "F2"),
+        "{m:#?}"
+    );
+    assert_eq!(m.invoices, ["F0", "F2"], "{m:#?}");
+    assert_eq!(m.reached, ["F2"], "{m:#?}");
+}
