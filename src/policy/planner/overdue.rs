@@ -239,6 +239,9 @@ fn cycle_history(
     Ok((history, broken))
 }
 
+/// A cycle's invoice, its delivered history and the broken promise to mention.
+type Cycle<'a> = (&'a Invoice, History, Option<NaiveDate>);
+
 /// The cycle a client's next message continues, with its history: the oldest overdue
 /// invoice's, unless another chased invoice's cycle went further up the ladder (it drove the
 /// messages while the oldest was out of them: disputed, promised, in a plan). A client who was
@@ -250,8 +253,8 @@ fn furthest_cycle<'a>(
     ladder: &[Stage],
     overdue: &[&'a Invoice],
     settled: &Settled<'_>,
-) -> Result<Option<(&'a Invoice, History, Option<NaiveDate>)>, String> {
-    let mut best: Option<(&'a Invoice, History, Option<NaiveDate>)> = None;
+) -> Result<Option<Cycle<'a>>, String> {
+    let mut best: Option<Cycle<'a>> = None;
     for (k, invoice) in overdue.iter().enumerate() {
         // Another invoice's cycle counts only when its messages exist (most have none).
         if k > 0
