@@ -179,6 +179,34 @@ fn ack_plan_says_only_what_any_plan_request_asked() {
     );
 }
 
+/// A dispute stops the reminders about the invoices it concerns, not the client's others:
+/// the client and the owner are told exactly that (an outside walk found "hemos detenido los
+/// recordatorios" followed by reminders about another invoice).
+#[test]
+fn a_dispute_is_said_to_stop_the_reminders_about_its_invoices() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "ack_dispute");
+    for medium in [Medium::Email, Medium::Telegram] {
+        let text = r.render_message("ack_dispute", medium, &ctx).unwrap().text;
+        assert!(
+            text.contains("Hemos detenido los recordatorios automáticos sobre esas facturas:"),
+            "{text}"
+        );
+    }
+    let mut alert = RenderContext::sample(Sample::B2bSpain, "owner_alert");
+    if let Some(a) = alert.owner_alert.as_mut() {
+        a.kind = "dispute".into();
+    }
+    let text = r
+        .render_message("owner_alert", Medium::Email, &alert)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("Los recordatorios automáticos sobre estas facturas quedan detenidos (las demás facturas del cliente, si las hay, siguen su curso)."),
+        "{text}"
+    );
+}
+
 #[test]
 fn broken_promise_is_mentioned_kindly() {
     let r = renderer();
