@@ -233,6 +233,7 @@ pub fn invoice_line<'a>(
         amount: inv.amount.0,
         paid: inv.paid.0,
         balance: inv.balance.0,
+        partly_paid: !inv.paid.0.is_zero(),
         days_overdue: days,
         reached_stage: reached,
         interest,

@@ -210,6 +210,9 @@ pub struct InvoiceLine<'a> {
     /// Still owed (`amount - paid`).
     #[serde(serialize_with = "iso::decimal")]
     pub balance: Decimal,
+    /// Part of it is paid (`paid` is not zero): the message names the amount received and
+    /// what remains, never the balance as if it were the invoice's amount.
+    pub partly_paid: bool,
     /// Days since the due date (negative: not yet due).
     pub days_overdue: i64,
     /// True when this invoice is old enough for the message's stage; false when it is listed

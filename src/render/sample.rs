@@ -143,6 +143,7 @@ fn invoice(
         amount,
         paid,
         balance,
+        partly_paid: !paid.is_zero(),
         days_overdue: age,
         reached_stage: age >= stage_offset,
         interest: (with_interest && age > 0).then(|| sample_interest(balance, due, today)),

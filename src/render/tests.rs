@@ -207,6 +207,30 @@ fn a_dispute_is_said_to_stop_the_reminders_about_its_invoices() {
     );
 }
 
+/// A partly paid invoice is named with its amount, what was received and what remains; never
+/// "la factura F4, de 1.500 €" for an invoice of 2.000 € (an outside walk's finding).
+#[test]
+fn a_partly_paid_invoice_is_named_with_its_amount_and_what_remains() {
+    let r = renderer();
+    let mut ctx = RenderContext::sample(Sample::B2bSpain, "firm");
+    let inv = &mut ctx.invoices[0];
+    inv.paid = inv.amount - rust_decimal::Decimal::from(1000);
+    inv.balance = rust_decimal::Decimal::from(1000);
+    inv.partly_paid = true;
+    let number = inv.number.to_string();
+    let text = r.render_message("firm", Medium::Email, &ctx).unwrap().text;
+    assert!(
+        text.contains(&format!("La factura {number}, de 1.210,00 €, está vencida")),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "hemos recibido 210,00 €, gracias, y todavía no nos consta el pago de los 1.000,00 € restantes."
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn broken_promise_is_mentioned_kindly() {
     let r = renderer();
