@@ -167,6 +167,32 @@ pub fn queue_receipt(
     Ok(Some(id))
 }
 
+/// The prompt-payment discount the client took on `invoice`, for the receipt to say so: the
+/// payments of kind discount (whose reference is the offer's description, see
+/// `store::invoices`), with the total the client paid; `valid_until` is the day it was taken.
+fn discount_taken(
+    file: &ClientFile,
+    invoice: &Invoice,
+) -> Option<crate::render::context::Discount> {
+    let taken: Vec<_> = file
+        .payments
+        .iter()
+        .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Discount)
+        .collect();
+    let last = taken.last()?;
+    let amount: rust_decimal::Decimal = taken.iter().map(|p| p.amount.0).sum();
+    Some(crate::render::context::Discount {
+        description: last
+            .reference
+            .clone()
+            .unwrap_or_else(|| "un descuento por pronto pago".to_owned()),
+        currency: invoice.currency.clone(),
+        amount,
+        discounted_total: invoice.amount.0 - amount,
+        valid_until: last.paid_on,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render(
     config: &Config,
@@ -181,7 +207,7 @@ fn render(
     let channel = reminder.message.channel;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
     let stage = message_stage(STAGE);
-    let ctx = context::build(
+    let mut ctx = context::build(
         config,
         &file.client,
         &file.contacts,
@@ -191,6 +217,7 @@ fn render(
         today,
         channel,
     );
+    ctx.discount = discount_taken(file, invoice);
     let rendered = renderer.render_message(STAGE, super::render_medium(channel), &ctx)?;
     let email = channel == Channel::Email;
     // A receipt answers the reminders: it threads under the last one.
