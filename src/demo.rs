@@ -278,7 +278,8 @@ fn pause_kind(kind: HoldKind) -> Option<&'static str> {
         | HoldKind::LadderFinished
         | HoldKind::NoReachableContact
         | HoldKind::NoMoment
-        | HoldKind::SkippedBeforeDue => None,
+        | HoldKind::SkippedBeforeDue
+        | HoldKind::SkippedAfterInstalment => None,
     }
 }
 

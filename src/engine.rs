@@ -562,13 +562,14 @@ pub fn queue_owner_alert(
     let today = now.with_timezone(&config.business.time_zone).date_naive();
     let stage = crate::config::message_stage("owner_alert");
     let numbers: Vec<String> = alert.invoices.iter().map(|i| i.number.clone()).collect();
+    // Every invoice an alert lists is one it is about: none is "también pendiente" beside it.
     let mut ctx = context::build(
         config,
         alert.client,
         alert.contacts,
         &stage,
         alert.invoices,
-        &[],
+        &numbers,
         today,
         Channel::Email,
     );

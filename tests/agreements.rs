@@ -66,6 +66,14 @@ fn offer(w: &mut World) {
         "{}",
         msg.message.body_text
     );
+    // Walk 07: the last day is accepted (`take_discount`), so the text says so.
+    assert!(
+        msg.message.body_text.contains(
+            "Si realiza el pago hasta el lunes 23 de noviembre (incluido), le aplicaremos"
+        ),
+        "{}",
+        msg.message.body_text
+    );
     assert!(
         msg.message.body_text.contains("1.960,00 €"),
         "{}",
@@ -97,6 +105,35 @@ fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() 
     );
     let events = store::events::for_client(w.store.conn(), "C1", None).unwrap();
     assert!(events.iter().any(|e| e.kind == "discount.taken"));
+}
+
+/// Walk 07: paid on the offer's last day, the discount is taken, and the receipt says so.
+#[test]
+fn a_discount_taken_on_its_last_day_settles_the_invoice_and_the_receipt_names_it() {
+    let mut w = one_invoice_due_9_november();
+    offer(&mut w);
+    pay(&mut w.store, "2026-11-23", "1.960,00");
+    let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
+    assert_eq!(inv.status, InvoiceStatus::Paid);
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-11-24 10:00"),
+    )
+    .unwrap();
+    let receipt = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "receipt")
+        .expect("a receipt");
+    assert!(
+        receipt.message.body_text.contains(
+            "- Factura F1: 2.000,00 €, pagada con un descuento del 2 % (40,00 € menos, 1.960,00 € en total)."
+        ),
+        "{}",
+        receipt.message.body_text
+    );
 }
 
 #[test]

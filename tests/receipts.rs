@@ -112,3 +112,43 @@ fn reminders_carry_each_invoices_link_and_a_paid_invoice_is_thanked_once() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got.iter().all(|(s, _, _)| !s.contains("F2026-120")));
 }
+
+/// Walk 02: the client paid the day before our reminder went out, and the payment was
+/// imported the day after it: the invoice was reminded and is now paid, so it is thanked.
+#[test]
+fn a_payment_that_crossed_with_our_reminder_is_thanked_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    let reminded = messages(dir);
+    assert!(
+        reminded
+            .iter()
+            .any(|(_, to, body)| to == "administracion@ebro.example" && body.contains("F2026-118")),
+        "a reminder about F2026-118 on the 24th: {reminded:?}"
+    );
+    // Paid on the 23rd, known on the 25th.
+    cobrador_ok(
+        dir,
+        &[
+            "invoice",
+            "pay",
+            "F2026-118",
+            "3200,50",
+            "--date",
+            "2026-11-23",
+            "--now",
+            "2026-11-25T08:00:00Z",
+        ],
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
+    let got = receipts(dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].0,
+        "Recibido: gracias por el pago de la factura F2026-118"
+    );
+}

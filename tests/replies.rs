@@ -262,6 +262,10 @@ fn a_dispute_stops_reminders_and_alerts_the_owner() {
             .body_text
             .contains("nunca recibimos el material")
     );
+    // The invoice the alert is about is not labelled as another one beside it.
+    let body = &alert.message.body_text;
+    assert!(body.contains("F-2"), "{body}");
+    assert!(!body.contains("también pendiente"), "{body}");
 }
 
 #[test]

@@ -45,5 +45,7 @@ vocabulary! {
         NoMoment => "no_moment",
         /// A preventive reminder skipped: the first free day is not before the due date.
         SkippedBeforeDue => "skipped_before_due",
+        /// An instalment notice skipped: the first free day is after the instalment's day.
+        SkippedAfterInstalment => "skipped_after_instalment",
     }
 }

@@ -2,7 +2,10 @@
 //! says it arrived and that no more reminders will come for it.
 //!
 //! Why only after a reminder: a client who paid on time never heard from us and needs no
-//! receipt; one who was chased deserves to know the chase is over. Once per invoice (outbox key
+//! receipt; one who was chased deserves to know the chase is over, and most of all one whose
+//! payment crossed with our last reminder (paid the day before it, known the day after), who
+//! was told it was still unpaid: the order of the payment and the reminder does not matter.
+//! Once per invoice (outbox key
 //! `client|receipt|number`), only for payments of the last [`RECENT_DAYS`] days (so turning the
 //! feature on never thanks anyone for a payment from last year), by the channel and to the
 //! contacts the last reminder reached, never to a contact who opted out. It is queued for the
@@ -121,10 +124,9 @@ pub fn receipts_for(
             .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Payment)
             .map(|p| p.paid_on)
             .max();
-        let reminded_on = reminder
-            .sent_at
-            .map(|t| t.with_timezone(&file.client.time_zone).date_naive());
-        let recent = paid_on.is_some_and(|d| d >= since && reminded_on.is_none_or(|r| d >= r));
+        // Whatever the order of the payment and the reminder: a client who paid just before
+        // our last reminder, and was told it was still unpaid, needs the receipt most.
+        let recent = paid_on.is_some_and(|d| d >= since);
         if !recent || store::outbox::key_exists(tx, &key)? {
             continue;
         }
@@ -165,6 +167,32 @@ pub fn queue_receipt(
     Ok(Some(id))
 }
 
+/// The prompt-payment discount the client took on `invoice`, for the receipt to say so: the
+/// payments of kind discount (whose reference is the offer's description, see
+/// `store::invoices`), with the total the client paid; `valid_until` is the day it was taken.
+fn discount_taken(
+    file: &ClientFile,
+    invoice: &Invoice,
+) -> Option<crate::render::context::Discount> {
+    let taken: Vec<_> = file
+        .payments
+        .iter()
+        .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Discount)
+        .collect();
+    let last = taken.last()?;
+    let amount: rust_decimal::Decimal = taken.iter().map(|p| p.amount.0).sum();
+    Some(crate::render::context::Discount {
+        description: last
+            .reference
+            .clone()
+            .unwrap_or_else(|| "un descuento por pronto pago".to_owned()),
+        currency: invoice.currency.clone(),
+        amount,
+        discounted_total: invoice.amount.0 - amount,
+        valid_until: last.paid_on,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render(
     config: &Config,
@@ -179,7 +207,7 @@ fn render(
     let channel = reminder.message.channel;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
     let stage = message_stage(STAGE);
-    let ctx = context::build(
+    let mut ctx = context::build(
         config,
         &file.client,
         &file.contacts,
@@ -189,6 +217,7 @@ fn render(
         today,
         channel,
     );
+    ctx.discount = discount_taken(file, invoice);
     let rendered = renderer.render_message(STAGE, super::render_medium(channel), &ctx)?;
     let email = channel == Channel::Email;
     // A receipt answers the reminders: it threads under the last one.

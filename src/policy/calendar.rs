@@ -194,6 +194,21 @@ pub fn is_allowed(
         .is_some_and(|(open, close)| open <= at && at < close)
 }
 
+/// Whether local `date` is a contact day for a client in `tz`: its weekday has a window that
+/// is not empty on that date, and it is not a holiday. Other contacts (gap, caps) are not
+/// counted: this is the calendar's answer, not [`next_send_moment`]'s.
+pub fn is_contact_day(
+    date: NaiveDate,
+    tz: Tz,
+    rules: &ContactRules,
+    holidays: &HolidayCalendar,
+) -> bool {
+    check_day(date, rules, holidays, &[])
+        .ok()
+        .and_then(|window| window_instants(date, window, tz))
+        .is_some()
+}
+
 fn local_dates(instants: &[DateTime<Utc>], tz: Tz) -> Vec<NaiveDate> {
     instants
         .iter()

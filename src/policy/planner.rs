@@ -53,7 +53,7 @@ use crate::policy::ladder::Stage;
 pub use candidates::reachable;
 pub use choose::addressees;
 pub use overdue::deadline as overdue_deadline;
-pub use plans::{InstalmentState, PlanCheck, allocate, check_plan};
+pub use plans::{InstalmentState, PlanCalendar, PlanCheck, allocate, check_plan, notice_day};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
 pub use segment::{derive_segment, derive_segment_from};
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
@@ -155,7 +155,14 @@ fn plan_client(
     let client = &file.client;
     let today = now.with_timezone(&client.time_zone).date_naive();
     let (rules, calendar) = rules_for(settings, client)?;
-    let settled = settle::settle(file, settings, calendar, today, now, out);
+    let tz = client.time_zone;
+    let contact_day =
+        |d: NaiveDate| crate::policy::calendar::is_contact_day(d, tz, rules, calendar);
+    let plan_calendar = PlanCalendar {
+        holidays: calendar,
+        contact_day: &contact_day,
+    };
+    let settled = settle::settle(file, settings, &plan_calendar, today, now, out);
     let open: Vec<&Invoice> = file
         .invoices
         .iter()

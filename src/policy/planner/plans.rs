@@ -82,6 +82,42 @@ pub enum PlanCheck {
     },
 }
 
+/// The calendar a plan is checked on: the holidays (grace days are business days) and which
+/// days the client may be written to (an instalment's notice goes on one of them).
+#[derive(Clone, Copy)]
+pub struct PlanCalendar<'a> {
+    /// The client's holidays.
+    pub holidays: &'a HolidayCalendar,
+    /// Whether a local date is a contact day for the client (its window, its holidays).
+    pub contact_day: &'a dyn Fn(NaiveDate) -> bool,
+}
+
+/// How far back [`notice_day`] looks for a contact day.
+const NOTICE_SEARCH_DAYS: u32 = 60;
+
+/// The first day the notice of an instalment due on `due` may go: `notice_days` before it
+/// (the nominal day) when that is a contact day, else the last contact day before it, so the
+/// heads-up the plan confirmation promised is early, never late. A notice is never planned
+/// before the plan's first day (`since`): when no contact day lies between `since` and the
+/// nominal day, it opens on `since` and goes at the first opportunity (the planner drops it
+/// if that opportunity is after the instalment's day; the missed-instalment nudge follows).
+pub fn notice_day(
+    due: NaiveDate,
+    notice_days: u32,
+    since: NaiveDate,
+    contact_day: &dyn Fn(NaiveDate) -> bool,
+) -> NaiveDate {
+    let nominal = due - Days::new(u64::from(notice_days));
+    if nominal <= since {
+        return since;
+    }
+    (0..NOTICE_SEARCH_DAYS)
+        .filter_map(|back| nominal.checked_sub_days(Days::new(u64::from(back))))
+        .take_while(|d| *d >= since)
+        .find(|d| contact_day(*d))
+        .unwrap_or(since)
+}
+
 /// Checks a plan on `today` (the client's local date).
 pub fn check_plan(
     plan: &PaymentPlan,
@@ -90,7 +126,7 @@ pub fn check_plan(
     today: NaiveDate,
     grace_days: u32,
     notice_days: u32,
-    calendar: &HolidayCalendar,
+    calendar: &PlanCalendar<'_>,
 ) -> PlanCheck {
     let settled = plan.invoices.iter().all(|n| {
         invoices
@@ -110,14 +146,15 @@ pub fn check_plan(
             remind: None,
         };
     };
-    if today > add_business_days(next.due_date, grace_days, calendar) {
+    if today > add_business_days(next.due_date, grace_days, calendar.holidays) {
         return PlanCheck::Broken {
             number: next.number,
         };
     }
+    let since = plan.created_at.date_naive();
     let remind = if today > next.due_date {
         Some((next.number, true))
-    } else if today + Days::new(u64::from(notice_days)) >= next.due_date {
+    } else if today >= notice_day(next.due_date, notice_days, since, calendar.contact_day) {
         Some((next.number, false))
     } else {
         None

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::plans::PlanCalendar;
 use super::{ClientFile, PlanCheck, Settings};
 use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
 use crate::domain::HoldKind;
@@ -36,13 +37,13 @@ pub(super) struct Settled<'a> {
 pub(super) fn settle<'a>(
     file: &'a ClientFile,
     settings: &Settings,
-    calendar: &HolidayCalendar,
+    calendar: &PlanCalendar<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
     out: &mut Plan,
 ) -> Settled<'a> {
     let mut s = Settled::default();
-    settle_promises(file, settings, calendar, today, out, &mut s);
+    settle_promises(file, settings, calendar.holidays, today, out, &mut s);
     settle_plans(file, settings, calendar, today, now, out, &mut s);
     s
 }
@@ -91,7 +92,7 @@ fn settle_promises<'a>(
 fn settle_plans<'a>(
     file: &'a ClientFile,
     settings: &Settings,
-    calendar: &HolidayCalendar,
+    calendar: &PlanCalendar<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
     out: &mut Plan,

@@ -870,6 +870,98 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
     assert_eq!(only(&plan).stage, "final", "30 days after the break");
 }
 
+/// F1 of 3,000 € due 2 March, and a plan agreed on Friday 20 March: 1,000 € on Wednesday 1
+/// April, 2,000 € on Monday 4 May (1 May is Labour Day, 2–3 May a weekend); the first
+/// instalment paid on time.
+fn plan_over_the_may_bridge(world: World) -> World {
+    world
+        .invoice("F1", "2026-03-02", "3000")
+        .plan_of(
+            "2026-03-20T15:00:00Z",
+            &["F1"],
+            &[("2026-04-01", "1000"), ("2026-05-04", "2000")],
+        )
+        .pay("F1", "2026-04-01", "1000")
+}
+
+/// Walk 05: an instalment notice whose nominal day (`instalment-notice-days` before) is not a
+/// contact day goes on the last contact day before it, never later.
+#[test]
+fn an_instalment_notice_moves_earlier_to_the_last_contact_day_never_later() {
+    let notice = |plan: &Plan| -> Vec<(String, String)> {
+        plan.messages
+            .iter()
+            .filter(|m| m.stage == "instalment")
+            .map(|m| (m.dedup_key.clone(), m.send_at.to_rfc3339()))
+            .collect()
+    };
+    // Madrid. Instalment 1 (Wednesday 1 April): nominal Sunday 29 March → Friday 27 March.
+    let mut madrid = World::madrid().invoice("F1", "2026-03-02", "3000").plan_of(
+        "2026-03-20T15:00:00Z",
+        &["F1"],
+        &[("2026-04-01", "1000"), ("2026-05-04", "2000")],
+    );
+    let plan = madrid.plan("2026-03-27T09:30:00Z");
+    assert_eq!(
+        notice(&plan),
+        [(
+            "C1|instalment|plan-1-1".to_owned(),
+            "2026-03-27T09:30:00+00:00".to_owned()
+        )],
+        "{plan:#?}"
+    );
+    madrid = plan_over_the_may_bridge(World::madrid());
+    // Instalment 2 (Monday 4 May): nominal Friday 1 May, a holiday → Thursday 30 April.
+    let plan = madrid.plan("2026-04-29T09:30:00Z");
+    assert!(notice(&plan).is_empty(), "not before its day: {plan:#?}");
+    let plan = madrid.plan("2026-04-30T08:30:00Z");
+    assert_eq!(
+        notice(&plan),
+        [(
+            "C1|instalment|plan-1-2".to_owned(),
+            "2026-04-30T08:30:00+00:00".to_owned()
+        )],
+        "{plan:#?}"
+    );
+    // Bogotá: 1 May is a holiday and Monday has no window (it opens at 12:00, the hours end
+    // at 12:00): the notice goes on Thursday 30 April too, not never.
+    let bogota = plan_over_the_may_bridge(World::new("C1", "CO", chrono_tz::America::Bogota));
+    let plan = bogota.plan("2026-04-30T14:30:00Z");
+    assert_eq!(
+        notice(&plan),
+        [(
+            "C1|instalment|plan-1-2".to_owned(),
+            "2026-04-30T14:30:00+00:00".to_owned()
+        )],
+        "{plan:#?}"
+    );
+}
+
+/// A plan agreed too late for any contact day before the notice's day: the notice goes at
+/// the first opportunity up to the instalment's day, and never after it.
+#[test]
+fn an_instalment_notice_without_a_contact_day_before_goes_first_and_never_after_the_instalment() {
+    let late = World::madrid().invoice("F1", "2026-03-02", "3000").plan_of(
+        "2026-05-01T09:00:00Z",
+        &["F1"],
+        &[("2026-05-04", "3000")],
+    );
+    // Monday 4 May, before the window (Monday mornings open at 12:00): on the day, at noon.
+    let plan = late.plan("2026-05-04T07:00:00Z");
+    let m = only(&plan);
+    assert_eq!(m.dedup_key, "C1|instalment|plan-1-1");
+    assert_eq!(m.send_at, at("2026-05-04T10:00:00Z"));
+    // The window of the 4th closed (the daemon was down): the next free day is the 5th, after
+    // the instalment: no notice, and the hold says why.
+    let plan = late.plan("2026-05-04T16:00:00Z");
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    assert!(
+        kinds(&plan).contains(&HoldKind::SkippedAfterInstalment),
+        "{}",
+        held(&plan)
+    );
+}
+
 #[test]
 fn partial_payments_are_allocated_to_instalments_in_order() {
     use crate::policy::planner::allocate;

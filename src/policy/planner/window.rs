@@ -126,6 +126,40 @@ pub fn owner_initiated_moment(
     schedule(&ctx, false).map(|(at, _)| at)
 }
 
+/// Whether `m` is the advance notice of an instalment that could only go after the
+/// instalment's day: it is dropped (with its hold), as a heads-up that arrives after the fact
+/// is no heads-up; the day after a missed instalment its own gentle nudge is planned.
+fn late_instalment_notice(ctx: &ClientCtx<'_>, m: &PlannedMessage, out: &mut Plan) -> bool {
+    let Some(p) = m.plan.filter(|p| !p.missed) else {
+        return false;
+    };
+    let due = ctx
+        .file
+        .plans
+        .iter()
+        .find(|plan| plan.id == p.id)
+        .and_then(|plan| plan.instalments.iter().find(|i| i.number == p.instalment))
+        .map(|i| i.due_date);
+    let send_day = m
+        .send_at
+        .with_timezone(&ctx.file.client.time_zone)
+        .date_naive();
+    if due.is_none_or(|d| send_day <= d) {
+        return false;
+    }
+    hold(
+        out,
+        &m.client,
+        m.invoices.clone(),
+        HoldKind::SkippedAfterInstalment,
+        format!(
+            "notice of instalment {} of plan {} skipped: the first free day ({send_day}) is after the instalment",
+            p.instalment, p.id
+        ),
+    );
+    true
+}
+
 fn start_of_day(tz: chrono_tz::Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
         .earliest()
@@ -170,6 +204,9 @@ pub(super) fn one_per_day(
             m.send_at = at;
             m.due_now = at <= ctx.now;
             m.waiting = waiting.or_else(|| Some("one message per client per day".to_owned()));
+        }
+        if late_instalment_notice(ctx, &m, out) {
+            continue;
         }
         if preventive.contains(&m.stage.as_str()) {
             let send_day = m.send_at.with_timezone(&tz).date_naive();
