@@ -22,6 +22,9 @@ pub(super) fn tz_of(code: &str) -> Tz {
         "PE" => chrono_tz::America::Lima,
         "UY" => chrono_tz::America::Montevideo,
         "VE" => chrono_tz::America::Caracas,
+        "EC" => chrono_tz::America::Guayaquil,
+        "DO" => chrono_tz::America::Santo_Domingo,
+        "US" => chrono_tz::America::New_York,
         _ => chrono_tz::Europe::Madrid,
     }
 }

@@ -153,6 +153,23 @@ const HAVE: [&str; 8] = [
     "tienes", "tiene", "tienen", "teneis", "tendras", "tendra", "tendran", "tendreis",
 ];
 
+/// Complaints and legal action threatened ("los denuncio", "una queja ante la SIC").
+const THREATS: [&str; 13] = [
+    "denuncia",
+    "denunciar",
+    "demanda",
+    "abogado",
+    "abogada",
+    "abogados",
+    "profeco",
+    "sernac",
+    "omic",
+    "condusef",
+    "queja",
+    "reclamo",
+    "reclamacion",
+];
+
 /// Drops the cues their context contradicts; see the comment on each rule.
 fn drop_contradicted(
     toks: &[Token<'_>],
@@ -182,7 +199,17 @@ fn drop_contradicted(
                     || (word(i) == "una" && word(i + 1) == "vez")
             })
     };
+    // "si me vuelven a escribir los denuncio a Profeco": a complaint threatened to make us
+    // stop writing is an opt-out, not a dispute of the invoice.
+    let stop_clauses: Vec<usize> = cues
+        .iter()
+        .filter(|c| c.cue == Cue::Stop && !in_auto(c))
+        .map(|c| clause_of(c.start))
+        .collect();
     cues.retain(|c| match c.cue {
+        Cue::Dispute if c.end == c.start + 1 && THREATS.contains(&word(c.start)) => {
+            !stop_clauses.contains(&clause_of(c.start))
+        }
         // "en cuanto pueda" alone asks for time; "le pago en cuanto pueda" promises.
         Cue::Delay if matches!(word(c.start), "en" | "cuando") && word(c.end - 1) == "pueda" => {
             !promised

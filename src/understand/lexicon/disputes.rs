@@ -109,7 +109,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "nunca ?nos|me|le|les|lo|la vino|vinieron|aparecio|aparecieron|prestaron|presto|entregaron|instalaron|hicieron|contratamos|contrate|pedimos|pedi|solicitamos|solicite|encargamos|encargue|compre|compramos|recibimos|recibi",
+        "nunca ?nos|me|le|les|lo|la vino|vinieron|aparecio|aparecieron|prestaron|presto|entregaron|instalaron|hicieron|terminaron|acabaron|completaron|arreglaron|repararon|solucionaron|terminasteis|acabasteis|hicisteis|entregasteis|arreglasteis|contratamos|contrate|pedimos|pedi|solicitamos|solicite|encargamos|encargue|compre|compramos|recibimos|recibi",
     ),
     (
         Cue::Dispute,
@@ -262,6 +262,74 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (
         Cue::Dispute,
         "no es|era|son ?el|lo|la que habiamos|hemos|habia|habian|hubiamos pactado|acordado|quedado|hablado|cotizado|presupuestado|convenido",
+    ),
+    // "eso no es lo que se acordó", "un cobro de envío que nunca se acordó": an agreement
+    // denied in the impersonal form.
+    (
+        Cue::Dispute,
+        "no es|era|son ?el|lo|la que se acordo|pacto|hablo|cotizo|presupuesto|convino|contrato",
+    ),
+    (
+        Cue::Dispute,
+        "nunca se acordo|pacto|hablo|cotizo|presupuesto|convino|contrato|pidio|solicito|autorizo|aprobo|menciono|incluyo",
+    ),
+    // "el precio era otro": the agreed price was a different one.
+    (
+        Cue::Dispute,
+        "precio|importe|monto|valor|tarifa|cotizacion|presupuesto era|eran|fue otro|otra|distinto|distinta|diferente",
+    ),
+    // "nos habéis cobrado el IVA dos veces": something named charged twice.
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobrasteis|cobraste|cobran|cobrais|facturaron|facturado|facturasteis|cargaron|cargado|cargasteis el|la|los|las iva|igv|itbis|impuesto|impuestos|importe|envio|servicio|recargo|cargo|comision|mes|cuota|factura|mano dos veces",
+    ),
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobrasteis|cobraste|cobran|cobrais|facturaron|facturado|facturasteis|cargaron|cargado|cargasteis el|la|los|las iva|igv|itbis|impuesto|impuestos|importe|envio|servicio|recargo|cargo|comision|mes|cuota|factura|mano doble",
+    ),
+    // "el trabajo lo dejasteis a medias", "quedó a medio hacer": work left unfinished.
+    (
+        Cue::Dispute,
+        "dejasteis|dejaste|dejado|dejais|dejan a medias",
+    ),
+    (
+        Cue::Dispute,
+        "a medio hacer|terminar|acabar|instalar|arreglar|reparar",
+    ),
+    // "qué lentos para entregar lo que faltaba": a delivery still owed.
+    (
+        Cue::Dispute,
+        "entregar|entregaron|entreguen|entregado|entregasteis|terminar|instalar lo que falta|faltaba|faltan|faltaban",
+    ),
+    // "eso está en garantía", "lo cubre la garantía".
+    (
+        Cue::Dispute,
+        "esta|estaba|estan|entra|entraba|cubierto|cubierta|cubiertos|cubiertas ?en|por ?la garantia",
+    ),
+    (Cue::Dispute, "la garantia lo|la|los|las cubre|cubria"),
+    (Cue::Dispute, "lo|la|los|las cubre|cubria la garantia"),
+    // "no me pueden cobrar esa reparación": the charge itself denied.
+    (
+        Cue::Dispute,
+        "no me|nos pueden|puede|podeis|puedes|podes cobrar",
+    ),
+    // "os pagaré cuando terminéis la obra", "les pago cuando vengan a arreglar la fuga":
+    // payment held until the work is done or put right (see also "hasta que lo arreglen").
+    (
+        Cue::Dispute,
+        "cuando|apenas ?lo|la|los|las arreglen|arregleis|reparen|repareis|solucionen|solucioneis|corrijan|corrijais|termineis|acabeis",
+    ),
+    (
+        Cue::Dispute,
+        "cuando|apenas|hasta ?que ?me|nos vengan|vengais|venga a arreglar|reparar|terminar|acabar|solucionar|corregir|instalar|cambiar",
+    ),
+    (
+        Cue::Dispute,
+        "cuando|apenas|hasta ?que lo|la|los|las terminen|acaben",
+    ),
+    (
+        Cue::Dispute,
+        "cuando|apenas|hasta ?que terminen|acaben el|la|los|las obra|obras|trabajo|trabajos|instalacion|reparacion|arreglo|reforma|reformas|pedido|encargo|proyecto|montaje",
     ),
     (
         Cue::Dispute,

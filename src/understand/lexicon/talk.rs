@@ -7,7 +7,22 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Opt-out.
     (
         Cue::Stop,
-        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas|fastidien|fastidie|fastidies",
+        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas|fastidien|fastidie|fastidies|sigais|contacteis|llameis|molesteis|mandeis|envieis|volvais|fastidieis",
+    ),
+    // "no vuelvan a contactarme", "les solicito no volver a contactarme".
+    (
+        Cue::Stop,
+        "no vuelvan|vuelva|vuelvas|volvais|volver a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
+    ),
+    // "si me vuelven a escribir los denuncio": a threat that asks for silence (the
+    // complaint it threatens is not a dispute of the invoice, see `decide::prepare`).
+    (
+        Cue::Stop,
+        "si ?me|nos vuelven|vuelve|vuelves|volveis a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
+    ),
+    (
+        Cue::Stop,
+        "si ?me|nos siguen|sigue|sigues|seguis escribiendo|llamando|molestando|mandando|enviando|contactando|acosando|insistiendo|marcando",
     ),
     (
         Cue::Stop,
@@ -29,8 +44,14 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Stop,
-        "borren|eliminen|supriman|borrar|eliminar|suprimir ?todos mis|nuestros datos",
+        "borren|eliminen|supriman|cancelen|borre|elimine|suprima|cancele|borrad|eliminad|suprimid|borra|elimina|borrar|eliminar|suprimir ?todos mis|nuestros datos",
     ),
+    // "solicito la supresión de mis datos", the Latin American "derechos ARCO".
+    (
+        Cue::Stop,
+        "supresion|eliminacion|borrado|cancelacion de ?todos mis|nuestros datos",
+    ),
+    (Cue::Stop, "derechos|derecho arco"),
     // "bórrenme de esta lista".
     (
         Cue::Stop,
