@@ -533,9 +533,16 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
                 end: s.end,
             })
     });
-    let until = f.dates.iter().find(|m| {
-        m.is_future_day() && !m.negated && (m.from_on || f.toks[m.start].text == "hasta")
-    });
+    let until = f
+        .dates
+        .iter()
+        .find(|m| m.is_future_day() && !m.negated && (m.from_on || f.toks[m.start].text == "hasta"))
+        .or_else(|| {
+            // "no podré pagar hasta que cobre, el día 30": the day the condition is met.
+            f.dates.iter().find(|m| {
+                m.is_future_day() && !m.negated && !m.weak && after_until_that(f, m.start)
+            })
+        });
     // "Hasta el lunes no tengo": the day they can pay from, without a payment verb.
     let cant = cant.or_else(|| {
         until.filter(|m| m.from_on).map(|m| lexicon::CueHit {
@@ -560,6 +567,16 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
         return true;
     }
     false
+}
+
+/// "hasta que cobre, el día 30": "hasta que" among the six tokens before `start`, in its
+/// clause.
+fn after_until_that(f: &Found<'_, '_>, start: usize) -> bool {
+    (start.saturating_sub(6)..start).any(|k| {
+        f.toks[k].text == "hasta"
+            && f.toks.get(k + 1).is_some_and(|t| t.text == "que")
+            && f.clause_of(k) == f.clause_of(start)
+    })
 }
 
 fn question(f: &Found<'_, '_>, d: &mut Decision) -> bool {

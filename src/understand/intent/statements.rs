@@ -266,7 +266,8 @@ fn classify(
         Tense::Past => {
             // "que le pague", "cuando deposite": the -e forms are also subjunctive; after
             // "puede que", "ojalá", "quizás" they are a hedged promise.
-            let unaccented_e = t.text.ends_with('e') && !t.accent_final;
+            // "hice" is only a preterite (the subjunctive is "haga").
+            let unaccented_e = t.text.ends_with('e') && !t.accent_final && t.text != "hice";
             let trigger = back
                 .iter()
                 .position(|b| matches!(*b, "que" | "cuando" | "apenas" | "si" | "cuanto"))

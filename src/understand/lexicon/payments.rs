@@ -128,6 +128,11 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         Cue::CantPay,
         "no tengo|tenemos ?el dinero|plata|fondos|liquidez|lana|efectivo",
     ),
+    // "no traigo nada de lana ahorita", "no hay plata".
+    (
+        Cue::CantPay,
+        "no tengo|tenemos|traigo|traemos|hay ?nada ?de dinero|plata|fondos|liquidez|lana|feria|varo|efectivo|guita",
+    ),
     (
         Cue::CantPay,
         "no cuento|contamos con ?el dinero|plata|fondos|liquidez|efectivo",
