@@ -112,7 +112,18 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
         ("tres", "cuartos") => return frac(i + 2, 3, 4),
         ("la", "tercera") if w(toks, i + 2) == "parte" => return frac(i + 3, 1, 3),
         ("la", "cuarta") if w(toks, i + 2) == "parte" => return frac(i + 3, 1, 4),
-        ("el" | "lo", "resto" | "restante" | "pendiente") | ("lo", "que")
+        // "los otros" alone ("los otros 300" is a sum).
+        ("los" | "las", "otros" | "otras" | "demas")
+            if toks.get(i + 2).is_none_or(|t| t.kind != Kind::Number) =>
+        {
+            return Some(AmountMention {
+                start: i,
+                end: i + 2,
+                amount: PromisedAmount::Remainder,
+                marked: true,
+            });
+        }
+        ("el" | "lo", "resto" | "restante" | "pendiente" | "demas") | ("lo", "que")
             if b != "que" || w(toks, i + 2) == "falta" || w(toks, i + 2) == "queda" =>
         {
             let end = if b == "que" { i + 3 } else { i + 2 };

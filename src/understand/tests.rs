@@ -386,6 +386,15 @@ fn amounts() {
         money("ya le pagué una parte, el resto se lo pago el viernes"),
         Some(PromisedAmount::Remainder)
     );
+    // The sum already paid is not the one promised.
+    assert_eq!(
+        money("Os he pagado 300 €, el resto el viernes"),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("Os he pagado 300 €, los otros 300 a final de mes"),
+        Some(local("300"))
+    );
     assert_eq!(money("le pago el viernes"), None);
     // Counts of instalments or invoices are not sums.
     assert_eq!(money("te lo pago en 2 quincenas"), None);

@@ -220,7 +220,15 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
             || m.rolled_days_ago.is_some_and(|a| a <= 90)
             || (!first && distinct > 1 && !corrected);
     }
-    // The amount: the first marked one near a payment, or a bare number right after the verb.
+    promised_amount(f, &promise_clause, d);
+    if d.ambiguous {
+        d.confidence = Confidence::Medium;
+    }
+}
+
+/// The amount: the first marked one near a payment, or a bare number right after the verb;
+/// never the sum of a payment already made.
+fn promised_amount(f: &Found<'_, '_>, promise_clause: &[bool], d: &mut Decision) {
     let mut right_after_promise = vec![false; f.toks.len() + 2];
     for s in f.positive(StatementKind::Promise) {
         for t in right_after_promise.iter_mut().skip(s.end).take(2) {
@@ -230,14 +238,29 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     let near_pay = |a: &AmountMention| {
         let c = f.clause_of(a.start);
         let after_verb = right_after_promise.get(a.start) == Some(&true);
-        (a.marked && (in_promise_clause(c) || f.amounts.len() == 1)) || after_verb
+        (a.marked && (promise_clause.get(c).copied().unwrap_or(false) || f.amounts.len() == 1))
+            || after_verb
     };
-    if let Some(a) = f.amounts.iter().find(|a| near_pay(a)) {
+    // "Os he pagado 300 €, los otros 300 a final de mes": the sum beside a payment made is
+    // not the one promised; the sum right after "los otros" / "el resto" is.
+    let paid_sum = |a: &AmountMention| {
+        f.positive(StatementKind::Paid).any(|s| {
+            (s.start <= a.start && a.start <= s.end + 2)
+                || (a.end <= s.start && s.start <= a.end + 2)
+        })
+    };
+    let after_rest = |a: &AmountMention| {
+        f.cues
+            .iter()
+            .any(|c| c.cue == Cue::Partial && c.end <= a.start && a.start <= c.end + 1)
+    };
+    if let Some(a) = f
+        .amounts
+        .iter()
+        .find(|a| !paid_sum(a) && (near_pay(a) || after_rest(a)))
+    {
         d.amount = Some(a.amount.clone());
         d.evidence.push((a.start, a.end));
-    }
-    if d.ambiguous {
-        d.confidence = Confidence::Medium;
     }
 }
 

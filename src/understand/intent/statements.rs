@@ -409,8 +409,13 @@ fn object_end(
         }
         // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo paso a
         // contabilidad" forwards the invoice instead.
+        // "150 pavos te los paso el viernes": a plural pronoun for a sum named before it.
         Family::Send
-            if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+            if (back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                || back.first().is_some_and(|b| matches!(*b, "los" | "las"))
+                    && (i.saturating_sub(6)..i).any(|k| {
+                        same_clause(k) && (is_sum(toks, k) || MONEY_NOUNS.contains(&w(k)))
+                    }))
                 && !matches!(w(i + 1), "a" | "al")
                 && tense != Tense::Participle =>
         {

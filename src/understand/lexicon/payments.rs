@@ -160,5 +160,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Partial, "la|otra mitad"),
     (Cue::Partial, "el resto|restante"),
     (Cue::Partial, "lo demas"),
+    // "os he pagado 300 €, los otros 300 a final de mes".
+    (Cue::Partial, "los|las otros|otras|demas"),
     (Cue::Partial, "lo que falta|queda|pueda|podamos"),
 ];
