@@ -257,6 +257,26 @@ pub(crate) fn weekday_named(w: &str, fuzzy: bool) -> Option<Weekday> {
         "vie" | "vier" => Some(Weekday::Fri),
         "sab" => Some(Weekday::Sat),
         "dom" => Some(Weekday::Sun),
+        // The final "s" dropped (Andalusia, Caribbean, Chile: "el lune", "el jueve").
+        "lune" => Some(Weekday::Mon),
+        "marte" => Some(Weekday::Tue),
+        "jueve" => Some(Weekday::Thu),
+        // Vowels dropped in a chat ("el vrns", "el jvs").
+        "lns" => Some(Weekday::Mon),
+        "mrts" => Some(Weekday::Tue),
+        "mrcls" => Some(Weekday::Wed),
+        "jvs" => Some(Weekday::Thu),
+        "vrns" => Some(Weekday::Fri),
+        "sbd" => Some(Weekday::Sat),
+        "dmng" => Some(Weekday::Sun),
+        // Spanglish (United States): "le pago el friday".
+        "monday" => Some(Weekday::Mon),
+        "tuesday" => Some(Weekday::Tue),
+        "wednesday" => Some(Weekday::Wed),
+        "thursday" => Some(Weekday::Thu),
+        "friday" => Some(Weekday::Fri),
+        "saturday" => Some(Weekday::Sat),
+        "sunday" => Some(Weekday::Sun),
         _ => None,
     };
     if abbrev.is_some() {

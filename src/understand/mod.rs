@@ -156,8 +156,8 @@
 //! # Text forms and cost
 //!
 //! Text is composed to NFC once (`strip.rs`), and one folding rule (`normalise::fold_char`)
-//! serves every matcher: accents, "ñ", case, chat shorthand ("q", "t", "mñn", "xq") and common
-//! misspellings ("biernes", "lunez", "trasferencia", "ago" for "hago"). Only the first
+//! serves every matcher: accents, "ñ", case, chat shorthand ("q", "t", "mñn", "mñna", "xq") and common
+//! misspellings ("biernes", "lunez", "trasferencia", "ago" for "hago", "asta", Andalusian "er lune"). Only the first
 //! [`MAX_READ_BYTES`] of the client's own words are read; every stage is a single pass over
 //! the tokens (phrases are indexed by their first word, dates are parsed left to right), so a
 //! 5 MB reply costs what 20 KB does.

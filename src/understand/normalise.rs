@@ -175,8 +175,23 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "semanitas" => "semanas",
         "diitas" | "diyas" => "dias",
         "ok" | "okey" | "okay" | "oki" => "ok",
+        // Andalusian "er lune" (el lunes), the h dropped in "asta el viernes", "ya mismito".
+        "er" => "el",
+        "asta" => "hasta",
+        "mismito" => "mismo",
+        _ if chat_manana(w) => "manana",
         _ => return None,
     })
+}
+
+/// "mañna", "mñna", "mnana": "mañana" with vowels dropped in a chat. A word made of the
+/// letters of "manana" in order, starting with "m" and keeping both "n"s, is no other word.
+fn chat_manana(w: &str) -> bool {
+    let mut rest = "manana".bytes();
+    w.len() >= 3
+        && w.starts_with('m')
+        && w.bytes().filter(|b| *b == b'n').count() == 2
+        && w.bytes().all(|b| rest.any(|r| r == b))
 }
 
 /// Splits an infinitive or gerund with enclitic pronouns ("pagarle", "transferirte",
