@@ -208,7 +208,8 @@ fn money_at(toks: &[Token<'_>], i: usize, taken: &[bool]) -> Option<AmountMentio
             value *= Decimal::from(1_000_000);
             end += 1;
         }
-        "k" if toks.get(end).is_some_and(|t| t.glued) => {
+        // "200k": chat shorthand expands a lone "k" to "que", so both spellings are read.
+        "k" | "que" if toks.get(end).is_some_and(|t| t.glued) => {
             value *= Decimal::from(1000);
             end += 1;
         }

@@ -133,8 +133,18 @@ const FILLERS: [&str; 21] = [
 ];
 
 /// Scans the tokens and returns every date expression, resolved against `today`.
-pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMention> {
-    let p = Parser { t: toks, today };
+/// `month_first`: the client writes numeric dates month first when the other reading is
+/// impossible (the United States: "7/30").
+pub(crate) fn find_dates(
+    toks: &[Token<'_>],
+    today: NaiveDate,
+    month_first: bool,
+) -> Vec<DateMention> {
+    let p = Parser {
+        t: toks,
+        today,
+        month_first,
+    };
     let mut out: Vec<DateMention> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -162,6 +172,8 @@ pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMentio
 struct Parser<'t, 'a> {
     t: &'t [Token<'a>],
     today: NaiveDate,
+    /// "7/30" is 30 July (see [`find_dates`]).
+    month_first: bool,
 }
 
 impl Parser<'_, '_> {

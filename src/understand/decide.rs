@@ -154,8 +154,14 @@ impl Found<'_, '_> {
 }
 
 /// Reads the tokens of a cleaned reply.
-pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Reading {
-    let dates = dates::find_dates(toks, today);
+/// `month_first`: see [`dates::find_dates`].
+pub(crate) fn read(
+    cleaned: &str,
+    toks: &[Token<'_>],
+    today: NaiveDate,
+    month_first: bool,
+) -> Reading {
+    let dates = dates::find_dates(toks, today, month_first);
     let mut taken = vec![false; toks.len()];
     for d in &dates {
         for t in taken.iter_mut().take(d.end.min(toks.len())).skip(d.start) {

@@ -57,7 +57,7 @@
 //! | "el viernes de la semana que viene / de la próxima semana / entrante", "el otro viernes" | Friday of the next Monday–Sunday week | no |
 //! | "la semana que viene, el martes" | that day of next week | no |
 //! | "el 15", "el día 15", "el quince", "el primero", "el 1º" | this month if not passed, else next month | yes when it rolled over or was clamped ("el 31" in November → Nov 30) |
-//! | "15 de diciembre", "15/12", "15 dic", "diciembre 15", "abril 7", "junio 3 del 2027" | this year if not passed, else next year (numbers are day-first; a month name may come first) | yes when it passed less than 90 days ago |
+//! | "15 de diciembre", "15/12", "15 dic", "diciembre 15", "abril 7", "junio 3 del 2027" | this year if not passed, else next year (numbers are day-first; a month name may come first; in a United States time zone "7/30" is read month first, because the day-first reading is impossible, and "8/1" stays day-first) | yes when it passed less than 90 days ago |
 //! | "15/12/2026", "1º de diciembre de 2026", "2026-12-15" | that day; a past day is never promised | no |
 //! | "mañana", "pasado mañana", "en diez días", "en tres semanas", "dentro de dos semanas", "en un mes" | today + 1, + 2, + 10, + 21, + 14 days, + 1 month (clamped) | no |
 //! | "en 3 días hábiles" | three Monday–Friday days later | no |
@@ -250,7 +250,28 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let cleaned = strip_quotes_and_signature(text);
     let folded = normalise::fold(&cleaned);
     let toks = normalise::tokenise(&folded);
-    decide::read(&cleaned, &toks, today)
+    decide::read(&cleaned, &toks, today, writes_month_first(tz))
+}
+
+/// Clients in the United States write numeric dates month first ("7/30").
+fn writes_month_first(tz: Tz) -> bool {
+    let name = tz.name();
+    name.starts_with("US/")
+        || matches!(
+            name,
+            "America/New_York"
+                | "America/Chicago"
+                | "America/Denver"
+                | "America/Los_Angeles"
+                | "America/Phoenix"
+                | "America/Anchorage"
+                | "America/Detroit"
+                | "America/Boise"
+                | "Pacific/Honolulu"
+        )
+        || name.starts_with("America/Indiana/")
+        || name.starts_with("America/Kentucky/")
+        || name.starts_with("America/North_Dakota/")
 }
 
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",

@@ -395,6 +395,7 @@ fn amounts() {
         money("Os he pagado 300 €, los otros 300 a final de mes"),
         Some(local("300"))
     );
+    assert_eq!(money("te pago 200k el viernes"), Some(local("200000")));
     assert_eq!(money("le pago el viernes"), None);
     // Counts of instalments or invoices are not sums.
     assert_eq!(money("te lo pago en 2 quincenas"), None);

@@ -15,6 +15,11 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     ),
     (Cue::Plan, "plan|convenio|acuerdo de pago|pagos"),
     (Cue::Plan, "en|por partes"),
+    // "¿me lo dejan a meses sin intereses?" (Mexico), "¿me da facilidades de pago?".
+    (Cue::Plan, "meses sin intereses"),
+    (Cue::Plan, "msi"),
+    (Cue::Plan, "a meses"),
+    (Cue::Plan, "facilidades|facilidad de pago"),
     (Cue::Plan, "pagos|pago|abono|abonos parciales|parcial"),
     (
         Cue::Plan,

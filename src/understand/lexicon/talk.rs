@@ -173,6 +173,15 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Question,
         "me|nos manda|envia|pasa|mandan|envian|pasan|mandas|envias|pasas|facilita|puede|pueden|podria|podrian|puedes|podes ?mandar|enviar|pasar|reenviar|facilitar ?la|el|una|los|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta",
     ),
+    // "le pido el favor de que me envíe la factura": a request for a document, asked or not.
+    (
+        Cue::Question,
+        "que me|nos envie|envien|mande|manden|pase|pasen|reenvie|reenvien|facilite|faciliten|comparta|compartan ?la|el|una|los|las|un factura|facturas|copia|detalle|desglose|datos|recibo|numero|cuenta|estado",
+    ),
+    (
+        Cue::Question,
+        "que me|nos hagan|haga llegar ?la|el|una|los|las|un factura|facturas|copia|detalle|desglose|datos|recibo|numero|cuenta|estado",
+    ),
     // Agreement and strength.
     (
         Cue::Agree,
