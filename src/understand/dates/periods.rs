@@ -415,7 +415,11 @@ impl Parser<'_, '_> {
         if self.w(end) == "que" && self.w(end + 1) == "viene" {
             end += 2;
         }
-        let date = if fillers.contains(&"proxima") || self.w(k + 1) == "que" {
+        // "la próxima / siguiente / otra quincena": the payday after the next one.
+        let next = fillers
+            .iter()
+            .any(|f| matches!(*f, "proxima" | "siguiente" | "otra"));
+        let date = if next || self.w(k + 1) == "que" {
             cal::next_payday(cal::add_days(cal::next_payday(today), 1))
         } else {
             cal::next_payday(today)

@@ -15,7 +15,22 @@ use crate::understand::normalise::Kind;
 /// A short reply that names a future day and no other intent ("Vale, el viernes",
 /// "MAÑANA SIN FALTA").
 pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
-    if f.has(Cue::NonPay) || f.has(Cue::Hedge) && !f.has(Cue::Sure) {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    // "El día 19, cuando cobremos de un cliente": a day said with the income it waits for is
+    // when the client pays (hedged); the condition's words are not another topic.
+    let income = |c: &&crate::understand::lexicon::CueHit| {
+        c.cue == Cue::Hedge
+            && matches!(word(c.start), "cuando" | "apenas" | "en" | "una")
+            && (c.start..c.end).any(|i| INCOME.contains(&word(i)))
+    };
+    let income_from: Vec<usize> = f.cues.iter().filter(income).map(|c| c.start).collect();
+    let other_hedge = f.cues.iter().any(|c| c.cue == Cue::Hedge && !income(&c));
+    let in_condition = |i: usize| {
+        income_from
+            .iter()
+            .any(|&s| s <= i && f.clause_of(i) == f.clause_of(s))
+    };
+    if f.has(Cue::NonPay) || other_hedge && !f.has(Cue::Sure) {
         return false;
     }
     let cands = f.candidates();
@@ -42,12 +57,23 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
                 && t.text.len() >= 4
                 && !f.taken.get(*i).copied().unwrap_or(false)
                 && !FILLER_WORDS.contains(&t.text)
+                && !in_condition(*i)
         })
         .count();
     // One other word at most ("Para el viernes, seguro"); "El lunes estoy de viaje" says
     // something else about the day.
     content <= 1 && !last.vague || content == 0
 }
+
+/// Income the client waits for ("cuando cobremos", "en cuanto me paguen").
+const INCOME: [&str; 6] = [
+    "cobre",
+    "cobremos",
+    "cobro",
+    "paguen",
+    "depositen",
+    "transfieran",
+];
 
 /// A day followed by a closing "sí" ("no le he pagado, el viernes sí"): said against the
 /// denial before it.

@@ -120,6 +120,16 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
     ),
     (Cue::AutoWeak, "ausente|ausentes por"),
     (Cue::AutoWeak, "pondremos|pondre en contacto"),
+    // Holiday closures: "Nuestras oficinas permanecerán cerradas del 24 de diciembre al 6
+    // de enero. Atenderemos su consulta a partir del 7."
+    (
+        Cue::AutoWeak,
+        "oficina|oficinas|empresa|tienda|despacho|establecimiento|local permanecera|permaneceran|estara|estaran cerrada|cerradas|cerrado|cerrados",
+    ),
+    (
+        Cue::AutoWeak,
+        "atenderemos|responderemos|contestaremos|gestionaremos su|tu consulta|solicitud|mensaje|correo|peticion",
+    ),
     (
         Cue::AutoWeak,
         "ha sido recibido|recibida|registrado|registrada",
