@@ -423,9 +423,12 @@ fn object_end(
         }
         // "el lunes le mando lo que falta / el resto": the rest of the debt.
         Family::Send if rest_of_debt(toks, i).is_some() => rest_of_debt(toks, i),
-        // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it.
+        // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it;
+        // before the governing verb too ("me la devolvieron; la vuelvo a hacer mañana").
         Family::Make
-            if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+            if (back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                || tense == Tense::Infinitive
+                    && back.iter().take(3).any(|b| matches!(*b, "lo" | "la")))
                 && tense != Tense::Participle
                 && payment_named_before(toks, i) =>
         {

@@ -11,14 +11,16 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
     (Cue::AutoStrong, "mensaje|correo generado automaticamente"),
     (Cue::AutoStrong, "contestador automatico"),
     // Absence notices without the word "automático".
-    (
-        Cue::AutoWeak,
-        "no me encuentro|encuentro disponible|en la oficina",
-    ),
+    (Cue::AutoWeak, "no me encuentro|encontrare disponible"),
+    (Cue::AutoWeak, "no me encuentro|encontrare en la oficina"),
     (Cue::AutoWeak, "estoy de licencia|permiso|baja hasta"),
     (
         Cue::AutoStrong,
-        "te|le|les contestamos|responderemos|respondemos|contestaremos en cuanto|lo antes podamos|posible",
+        "te|le|les contestamos|responderemos|respondemos|contestaremos en cuanto podamos",
+    ),
+    (
+        Cue::AutoStrong,
+        "te|le|les contestamos|responderemos|respondemos|contestaremos lo antes posible",
     ),
     // WhatsApp Business and help desks: "En este momento no podemos atenderte".
     (

@@ -141,10 +141,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "equivocasteis|equivocaste"),
     (Cue::Dispute, "ha|han|has equivocado|equivocada"),
     (Cue::Dispute, "no somos|soy cliente|clientes|clienta"),
-    (
-        Cue::Dispute,
-        "devolvimos|devolvi|devolvieron|devolvemos|devolveremos",
-    ),
+    (Cue::Dispute, "devolvimos|devolvi|devolvemos|devolveremos"),
     (
         Cue::Dispute,
         "regrese|regresamos|retorne|retornamos ?el|la|los|las|su producto|productos|mercancia|mercaderia|pedido|material|equipo|articulo|articulos|compra",
@@ -313,6 +310,32 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no me|nos pueden|puede|podeis|puedes|podes cobrar",
     ),
+    // "cuando me traigan el material que falta": goods still owed.
+    (
+        Cue::Dispute,
+        "traigan|traigais|entreguen|entregueis ?el|la|los|las|lo material|pedido|producto|productos|mercancia|mercaderia|resto|pieza|piezas|equipo|equipos|repuesto|repuestos que falta|faltan|faltaba|faltaban",
+    ),
+    // "una vez recibamos la factura rectificada": payment held until the invoice is put right.
+    (
+        Cue::Dispute,
+        "recibamos|reciba|recibais|tengamos|tenga la|una factura|facturas rectificada|rectificadas|corregida|corregidas|rectificativa|correcta",
+    ),
+    // "me parece una vergüenza que me cobren recargo".
+    (
+        Cue::Dispute,
+        "abuso|verguenza|robo|atraco|barbaridad|exagerado|excesivo que ?me|nos cobren|cobres|cobreis|facturen|carguen",
+    ),
+    // "no sé de qué me hablan", "yo ya no tengo nada que ver con la sociedad", "no tengo
+    // ninguna factura con ustedes": the debt is not theirs.
+    (
+        Cue::Dispute,
+        "no se|sabemos de que me|nos|le|les habla|hablan|hablas|hablais",
+    ),
+    (Cue::Dispute, "no tengo|tenemos nada que ver"),
+    (
+        Cue::Dispute,
+        "no tengo|tenemos ninguna factura|deuda|cuenta con",
+    ),
     // "os pagaré cuando terminéis la obra", "les pago cuando vengan a arreglar la fuga":
     // payment held until the work is done or put right (see also "hasta que lo arreglen").
     (
@@ -352,7 +375,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "no considero|consideramos|me parece|nos parece|es justo|correcto pagar|cobrar",
+        "no considero|consideramos|es justo|correcto|razonable pagar|cobrar",
+    ),
+    (
+        Cue::Dispute,
+        "no me|nos parece justo|correcto|razonable pagar|cobrar",
     ),
     (
         Cue::Dispute,
@@ -361,7 +388,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "no vamos a liberar|soltar|hacer el pago"),
     (
         Cue::Dispute,
-        "no podemos|puedo hacernos|hacerme cargo de esa|esta factura",
+        "no podemos|puedo|podre|podremos hacer nos|me cargo de esa|esta|la|dicha factura|deuda",
     ),
     (
         Cue::Dispute,

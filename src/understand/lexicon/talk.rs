@@ -137,10 +137,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Question, "a que corresponde|corresponden"),
     (Cue::Question, "a que se debe|refiere"),
     (Cue::Question, "de que es|son"),
-    (
-        Cue::Question,
-        "por que ?me|nos cobran|cobra|se cobra|debo|es",
-    ),
+    (Cue::Question, "por que ?me|nos|se cobran|cobra|debo|es"),
     (
         Cue::Question,
         "cuanto es|debo|seria|queda|sale|falta|debemos",
