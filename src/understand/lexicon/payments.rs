@@ -49,7 +49,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     // "¿podríamos hablar para buscar una solución?"
     (
         Cue::Plan,
-        "buscar|encontrar|buscarle|encontrarle una|un solucion|arreglo|acuerdo",
+        "buscar|encontrar ?le|les una|un solucion|arreglo|acuerdo",
     ),
     (Cue::Plan, "llegar a una|un solucion|arreglo|acuerdo"),
     // "¿me da un mes más?", "una semana más de plazo".

@@ -77,7 +77,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // "solicito que nos retiren de su lista de envíos".
     (
         Cue::Stop,
-        "retiren|retirenme|retirenos|excluyan|excluyanme|retirar|retirarme|retirarnos|excluir de ?la|su|sus|vuestra lista|listas|base|envios|mailing|sistema",
+        "retiren|retirenme|retirenos|excluyan|excluyanme|retirar|excluir ?me|nos de ?la|su|sus|vuestra lista|listas|base|envios|mailing|sistema",
     ),
     // Mexican "favor de no ...", "no enviar más".
     (
