@@ -197,9 +197,12 @@ fn chat_manana(w: &str) -> bool {
 /// Splits an infinitive or gerund with enclitic pronouns ("pagarle", "transferirte",
 /// "esperarme", "pagandole") so "pagar" is found by the same lexicon entry.
 fn split_clitic(w: &str) -> Option<(&str, &str)> {
-    // No "os": "primeros", "dineros" would split, and "pagaros" is rare.
-    const CLITICS: [&str; 13] = [
-        "selas", "selos", "sela", "selo", "les", "los", "las", "nos", "le", "lo", "la", "te", "me",
+    // No "os": "primeros", "dineros" would split, and "pagaros" is rare. Two clitics
+    // ("pagártelo", "mandármela") stay one token after the verb.
+    const CLITICS: [&str; 25] = [
+        "selas", "selos", "sela", "selo", "telas", "telos", "tela", "telo", "melas", "melos",
+        "mela", "melo", "noslas", "noslos", "nosla", "noslo", "les", "los", "las", "nos", "le",
+        "lo", "la", "te", "me",
     ];
     for c in CLITICS {
         if let Some(stem) = w.strip_suffix(c) {

@@ -254,15 +254,26 @@ fn drop_contradicted(
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
         Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
-        // "de baja médica" in an absence notice is not "darme de baja".
-        Cue::Stop => !in_auto(c),
+        // "de baja médica" in an absence notice is not "darme de baja"; nor is a channel or
+        // an hour asked for beside a promise (see `channel_or_hour`).
+        Cue::Stop => !(in_auto(c) || promised && channel_or_hour(word(c.end))),
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
         Cue::Plan | Cue::Delay => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
-        Cue::CantPay => !negated_day_near(c),
+        // "ahora no puedo" is the debt's, not a day's.
+        Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
     });
+}
+
+/// "No me llamen al móvil, que estoy trabajando. Le pago el lunes": the word after "no me
+/// llamen" asks for a channel or an hour, not for silence.
+fn channel_or_hour(next: &str) -> bool {
+    matches!(
+        next,
+        "al" | "a" | "por" | "en" | "antes" | "despues" | "tan" | "durante"
+    )
 }
 
 /// "lo dejamos para el 22", "pospongo el pago al viernes": the day right after a

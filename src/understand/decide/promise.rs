@@ -110,10 +110,20 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         }
     }
     // "el lunes le pago, bueno, el martes le llamo": a day right before another action is
-    // that action's day.
+    // that action's day, unless a payment is joined to the action ("el sábado paso por la
+    // tienda y os lo pago").
+    let joined = |c: &crate::understand::lexicon::CueHit| {
+        f.positive(StatementKind::Promise).any(|s| {
+            s.clause == f.clause_of(c.start)
+                && c.end <= s.start
+                && s.start <= c.end + 8
+                && (c.end..s.start).any(|k| f.toks.get(k).is_some_and(|t| t.text == "y"))
+        })
+    };
     let acts = |m: &DateMention| {
         f.cues.iter().any(|c| {
             c.cue == Cue::NonPay
+                && !joined(c)
                 && (c.start == m.end
                     || c.start == m.end + 1 && f.toks.get(m.end).is_some_and(|t| t.text == ","))
                 && !f

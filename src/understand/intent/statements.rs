@@ -94,9 +94,16 @@ fn statement_at(
     if tense == Tense::Present && t.text.ends_with('o') && i > 0 && toks[i - 1].text == "se" {
         tense = Tense::Past;
     }
-    // "ya está en proceso", "en trámite": after "en" the form is a noun.
+    // "ya está en proceso", "en trámite": after "en" the form is a noun; so it is in "en
+    // un solo pago", "el único pago".
+    let noun_after_adjective = matches!(prev, "solo" | "unico" | "mismo")
+        && i >= 2
+        && matches!(
+            w(i - 2),
+            "un" | "una" | "el" | "la" | "del" | "al" | "su" | "mi"
+        );
     if matches!(tense, Tense::Present | Tense::Participle)
-        && (DETERMINERS.contains(&prev) || prev == "en")
+        && (DETERMINERS.contains(&prev) || prev == "en" || noun_after_adjective)
     {
         return None;
     }
@@ -407,6 +414,13 @@ fn object_end(
         Family::Send if (i + 1..(i + 5).min(toks.len())).any(|k| PROOF_NOUNS.contains(&w(k))) => {
             None
         }
+        // "ahorita se lo mando" after "se me olvidó mandarle el comprobante": the proof.
+        Family::Send
+            if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                && proof_named_last(toks, i) =>
+        {
+            None
+        }
         // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo paso a
         // contabilidad" forwards the invoice instead.
         // "150 pavos te los paso el viernes": a plural pronoun for a sum named before it.
@@ -443,7 +457,10 @@ fn object_end(
                 same_clause(k)
                     && (MONEY_NOUNS.contains(&w(k)) || (family == Family::Send && is_sum(toks, k)))
             });
-            let before = (i.saturating_sub(4)..i)
+            // "el pago de la factura N° 0045 se realizará": the passive's subject may be
+            // further back.
+            let reach_back = if back.first() == Some(&"se") { 10 } else { 4 };
+            let before = (i.saturating_sub(reach_back)..i)
                 .rev()
                 .any(|k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));
             match (after, before) {
@@ -454,6 +471,15 @@ fn object_end(
             }
         }
     }
+}
+
+/// Whether the last money or proof noun before token `i` (within 15 tokens) is a proof.
+fn proof_named_last(toks: &[Token<'_>], i: usize) -> bool {
+    toks[i.saturating_sub(15)..i]
+        .iter()
+        .rev()
+        .find(|t| MONEY_NOUNS.contains(&t.text) || PROOF_NOUNS.contains(&t.text))
+        .is_some_and(|t| PROOF_NOUNS.contains(&t.text) && !MONEY_NOUNS.contains(&t.text))
 }
 
 /// "lo que falta", "el resto" right after a sending verb: the end of that object.

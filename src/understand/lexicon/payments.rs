@@ -129,6 +129,8 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "no le|te|les|os|se ?lo|la|los|las puedo|podemos|podre|podremos|pude pagar|abonar|depositar|transferir",
     ),
     (Cue::CantPay, "no me|nos alcanza|llega"),
+    // "ahora no puedo, en cuanto pueda os pago".
+    (Cue::CantPay, "ahora|ahorita no puedo|podemos"),
     (
         Cue::CantPay,
         "no tengo|tenemos ?el dinero|plata|fondos|liquidez|lana|efectivo",

@@ -369,6 +369,16 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "lo|la tendra|tendran|tendras|tendreis|tiene|tienen|tendria|tendrian",
     ),
+    // "transferencia prevista para el 20".
+    (
+        Cue::PromisePhrase,
+        "pago|transferencia|deposito|ingreso|abono|bizum|giro previsto|prevista para",
+    ),
+    // "lo tengo apuntado para el día 20": the payment noted down for a day.
+    (
+        Cue::PromisePhrase,
+        "lo|la tengo|tenemos apuntado|apuntada|anotado|anotada|agendado|agendada|programado|programada",
+    ),
     // "el pago lo tendremos listo para el viernes 27".
     (
         Cue::PromisePhrase,
