@@ -62,6 +62,13 @@ fn currency(w: &str) -> Option<&'static str> {
     })
 }
 
+/// Words that may follow "los otros" when it names the rest of the debt ("los otros a fin
+/// de mes", "los otros te los paso el lunes"); "los otros clientes" is not the debt.
+pub(crate) const REST_FOLLOWS: [&str; 16] = [
+    "a", "al", "el", "la", "para", "en", "de", "lo", "los", "las", "te", "se", "le", "os", "les",
+    "y",
+];
+
 /// Finds amounts; tokens in `taken` (dates) are skipped.
 pub(crate) fn find_amounts(toks: &[Token<'_>], taken: &[bool]) -> Vec<AmountMention> {
     let mut out = Vec::new();
@@ -114,7 +121,9 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
         ("la", "cuarta") if w(toks, i + 2) == "parte" => return frac(i + 3, 1, 4),
         // "los otros" alone ("los otros 300" is a sum).
         ("los" | "las", "otros" | "otras" | "demas")
-            if toks.get(i + 2).is_none_or(|t| t.kind != Kind::Number) =>
+            if toks
+                .get(i + 2)
+                .is_none_or(|t| t.kind == Kind::Punct || REST_FOLLOWS.contains(&t.text)) =>
         {
             return Some(AmountMention {
                 start: i,

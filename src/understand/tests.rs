@@ -395,6 +395,18 @@ fn amounts() {
         money("Os he pagado 300 €, los otros 300 a final de mes"),
         Some(local("300"))
     );
+    assert_eq!(
+        money("He pagado 300, el resto el viernes."),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("He pagado 300, los otros el viernes."),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("Te pago el viernes, los otros clientes esperan"),
+        None
+    );
     assert_eq!(money("te pago 200k el viernes"), Some(local("200000")));
     assert_eq!(money("le pago el viernes"), None);
     // Counts of instalments or invoices are not sums.

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{Decision, FILLER_WORDS, Found};
 use crate::understand::Confidence;
-use crate::understand::amount::AmountMention;
+use crate::understand::amount::{AmountMention, PromisedAmount};
 use crate::understand::calendar as cal;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::StatementKind;
@@ -279,16 +279,20 @@ fn promised_amount(f: &Found<'_, '_>, promise_clause: &[bool], d: &mut Decision)
     };
     // "Os he pagado 300 €, los otros 300 a final de mes": the sum beside a payment made is
     // not the one promised; the sum right after "los otros" / "el resto" is.
+    let words_only = |from: usize, to: usize| {
+        (from..to).all(|k| f.toks.get(k).is_some_and(|t| t.kind == Kind::Word))
+    };
     let paid_sum = |a: &AmountMention| {
-        f.positive(StatementKind::Paid).any(|s| {
-            (s.start <= a.start && a.start <= s.end + 2)
-                || (a.end <= s.start && s.start <= a.end + 2)
-        })
+        !matches!(a.amount, PromisedAmount::Remainder)
+            && f.positive(StatementKind::Paid).any(|s| {
+                (s.start <= a.start && a.start <= s.end + 2 && words_only(s.end, a.start))
+                    || (a.end <= s.start && s.start <= a.end + 2 && words_only(a.end, s.start))
+            })
     };
     let after_rest = |a: &AmountMention| {
         f.cues
             .iter()
-            .any(|c| c.cue == Cue::Partial && c.end <= a.start && a.start <= c.end + 1)
+            .any(|c| c.cue == Cue::Partial && c.start <= a.start && a.start <= c.end + 1)
     };
     if let Some(a) = f
         .amounts

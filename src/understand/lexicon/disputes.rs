@@ -308,7 +308,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // "no me pueden cobrar esa reparación": the charge itself denied.
     (
         Cue::Dispute,
-        "no me|nos pueden|puede|podeis|puedes|podes cobrar",
+        "no me|nos pueden|puede|podeis|puedes|podes cobrar eso|esto|esa|ese|esta|este|esos|esas|estos|estas|por|algo|intereses|recargo|recargos|mas|lo|la|los|las",
     ),
     // "cuando me traigan el material que falta": goods still owed.
     (
