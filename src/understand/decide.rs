@@ -154,14 +154,14 @@ impl Found<'_, '_> {
 }
 
 /// Reads the tokens of a cleaned reply.
-/// `month_first`: see [`dates::find_dates`].
+/// `region`: the client's country as far as dates depend on it (see [`dates::find_dates`]).
 pub(crate) fn read(
     cleaned: &str,
     toks: &[Token<'_>],
     today: NaiveDate,
-    month_first: bool,
+    region: crate::understand::calendar::Region,
 ) -> Reading {
-    let dates = dates::find_dates(toks, today, month_first);
+    let dates = dates::find_dates(toks, today, region);
     let mut taken = vec![false; toks.len()];
     for d in &dates {
         for t in taken.iter_mut().take(d.end.min(toks.len())).skip(d.start) {

@@ -44,7 +44,9 @@
 //! | "en diciembre", "para enero" | that month (from today if it is this month) |
 //! | "a principios / mediados / finales de año" | January; June–July; December |
 //! | "Semana Santa" | Palm Sunday – Easter Sunday |
-//! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December |
+//! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December, with the weekend when it joins them (6th on a Monday or Tuesday, 8th on a Thursday or Friday) |
+//! | "el puente", "el puente festivo" (Mexico, Colombia: the time zone tells the country) | the next long weekend of a Monday holiday, Saturday–Monday (Mexico: LFT art. 74; Colombia: Ley 51 de 1983); not dated elsewhere |
+//! | "Fiestas Patrias" (Peru, Chile, Mexico) | 28–29 July; 18–19 September; 15–16 September |
 //!
 //! **Days.**
 //!
@@ -73,6 +75,7 @@
 //! | "después del 15", "después del puente" | the day after | yes |
 //! | "a partir del 15" | the 15th | yes |
 //! | "Nochebuena", "Navidad", "Nochevieja", "Año Nuevo", "Reyes", "San Juan" | 24 Dec, 25 Dec, 31 Dec, 1 Jan, 6 Jan, 24 Jun (next occurrence) | no |
+//! | "Thanksgiving", "Día de Acción de Gracias" (United States) | the fourth Thursday of November | no |
 //! | "antes de Navidad" / "para Navidad" | 24 December / 25 December | no |
 //! | "después de Reyes" | 7 January | yes |
 //! | "el viernes o el lunes", "entre el 10 y el 15" | the later one | yes |
@@ -250,28 +253,8 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let cleaned = strip_quotes_and_signature(text);
     let folded = normalise::fold(&cleaned);
     let toks = normalise::tokenise(&folded);
-    decide::read(&cleaned, &toks, today, writes_month_first(tz))
-}
-
-/// Clients in the United States write numeric dates month first ("7/30").
-fn writes_month_first(tz: Tz) -> bool {
-    let name = tz.name();
-    name.starts_with("US/")
-        || matches!(
-            name,
-            "America/New_York"
-                | "America/Chicago"
-                | "America/Denver"
-                | "America/Los_Angeles"
-                | "America/Phoenix"
-                | "America/Anchorage"
-                | "America/Detroit"
-                | "America/Boise"
-                | "Pacific/Honolulu"
-        )
-        || name.starts_with("America/Indiana/")
-        || name.starts_with("America/Kentucky/")
-        || name.starts_with("America/North_Dakota/")
+    let region = calendar::Region::of_zone(tz.name());
+    decide::read(&cleaned, &toks, today, region)
 }
 
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",

@@ -481,3 +481,27 @@ fn evidence_names_the_deciding_words() {
     assert_eq!(r.evidence, vec!["le pago", "el viernes"]);
     assert!(!r.ambiguous);
 }
+
+#[test]
+fn long_weekends_by_country() {
+    use crate::understand::calendar::{Region, monday_holidays, thanksgiving};
+    let days = |r, y| -> Vec<String> {
+        monday_holidays(r, y)
+            .iter()
+            .map(|d| d.format("%m-%d").to_string())
+            .collect()
+    };
+    // Mexico, Ley Federal del Trabajo art. 74.
+    assert_eq!(days(Region::Mexico, 2027), ["02-01", "03-15", "11-15"]);
+    // Colombia, Ley 51 de 1983 (Easter 2027 is 28 March).
+    assert_eq!(
+        days(Region::Colombia, 2027),
+        [
+            "01-11", "03-22", "05-10", "05-31", "06-07", "07-05", "08-16", "10-18", "11-01",
+            "11-15"
+        ]
+    );
+    assert!(days(Region::Spain, 2027).is_empty());
+    assert_eq!(thanksgiving(2027), Some(day("2027-11-25")));
+    assert_eq!(thanksgiving(2026), Some(day("2026-11-26")));
+}
