@@ -320,6 +320,11 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
     if paid(f, &s, d) || weak_dispute(f, &s, d) || stop(f, &s, d) || plan(f, today, &s, d) {
         return;
     }
+    if mocked(f) {
+        // "Jaja sí, te pago cuando San Lorenzo salga campeón": a joke, not a promise.
+        d.set(Intent::Other, Confidence::Medium, None);
+        return;
+    }
     if promise(f, today, &s, d) || cannot_pay(f, d) || question(f, d) {
         return;
     }
@@ -574,6 +579,61 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
     }
     false
 }
+
+/// A promise mocked: no day, and either a never-day idiom ("cuando las ranas críen pelo",
+/// "el día de San Nunca") or laughter beside a condition that is not about money ("jaja sí,
+/// te pago cuando San Lorenzo salga campeón"; "jaja, te pago cuando cobre" stays a promise).
+fn mocked(f: &Found<'_, '_>) -> bool {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    if f.positive(StatementKind::Promise).next().is_none() || f.candidates().iter().any(|m| !m.weak)
+    {
+        return false;
+    }
+    let never = (0..f.toks.len()).any(|i| {
+        (word(i) == "ranas" && (i + 1..i + 4).any(|k| word(k) == "pelo"))
+            || (word(i) == "san" && word(i + 1) == "nunca")
+            || (word(i) == "juicio" && word(i + 1) == "final")
+    });
+    let laugh = |i: usize| {
+        ["jaja", "jeje", "jiji", "jsjs", "ajaj"]
+            .iter()
+            .any(|l| word(i).starts_with(l))
+    };
+    // A yes that mocks: "jaja sí", "sí, claro", "sí, hombre", "sí, sí".
+    let words: Vec<usize> = (0..f.toks.len())
+        .filter(|&i| f.toks[i].kind == Kind::Word)
+        .collect();
+    let w = |n: usize| words.get(n).map_or("", |&i| word(i));
+    let mocking_yes = (laugh(words.first().copied().unwrap_or(usize::MAX)) && w(1) == "si")
+        || (w(0) == "si" && matches!(w(1), "claro" | "hombre" | "si"));
+    // "cuando" opening a condition about neither money nor the client's means.
+    let odd_condition = (0..f.toks.len()).any(|i| {
+        word(i) == "cuando"
+            && !MEANS.contains(&word(i + 1))
+            && !f.cues.iter().any(|c| c.start <= i && i < c.end)
+            && f.positive(StatementKind::Promise).any(|s| s.end <= i)
+    });
+    never || mocking_yes && odd_condition
+}
+
+/// Words after "cuando" that make the condition the client's means ("cuando pueda",
+/// "cuando me paguen", "cuando cobre").
+const MEANS: [&str; 14] = [
+    "pueda",
+    "podamos",
+    "cobre",
+    "cobremos",
+    "tenga",
+    "tengamos",
+    "me",
+    "nos",
+    "reciba",
+    "recibamos",
+    "llegue",
+    "entre",
+    "haya",
+    "vendamos",
+];
 
 /// "hasta que cobre, el día 30": "hasta que" among the six tokens before `start`, in its
 /// clause.
