@@ -350,10 +350,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "cuando|apenas|hasta ?que lo|la|los|las terminen|acaben",
     ),
-    (
-        Cue::Dispute,
-        "cuando|apenas|hasta ?que terminen|acaben el|la|los|las obra|obras|trabajo|trabajos|instalacion|reparacion|arreglo|reforma|reformas|pedido|encargo|proyecto|montaje",
-    ),
+    // ("cuando terminen las obras de la calle" may be anyone's works: not a dispute.)
     (
         Cue::Dispute,
         "precio|importe|monto|cantidad|cifra|cargo|cobro que no es|era|corresponde|reconozco|reconocemos",
