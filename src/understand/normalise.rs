@@ -180,8 +180,21 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "asta" => "hasta",
         "mismito" => "mismo",
         _ if chat_manana(w) => "manana",
-        _ => return None,
+        _ => return date_word_typo(w),
     })
+}
+
+/// "semnaa", "quinsena", "prosima": one letter changed or two swapped in a long date word.
+/// Only words of the same length are corrected, so no other word ("semanas", "próximo" for
+/// "próxima") is taken for one.
+fn date_word_typo(w: &str) -> Option<&'static str> {
+    const LONG: [&str; 4] = ["semana", "quincena", "proxima", "proximo"];
+    if LONG.contains(&w) {
+        return None;
+    }
+    LONG.iter()
+        .find(|t| t.len() == w.len() && within_one_edit(w, t))
+        .copied()
 }
 
 /// "mañna", "mñna", "mnana": "mañana" with vowels dropped in a chat. A word made of the
