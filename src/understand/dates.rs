@@ -707,6 +707,7 @@ impl Parser<'_, '_> {
             "finde" | "findes" => return Some(self.weekend(k, k + 1)),
             "puente" => return self.bridge(k),
             "fiestas" if self.w(k + 1) == "patrias" => return self.national_days(k, k + 2),
+            "verano" => return self.summer(k),
             "thanksgiving" => return self.thanksgiving(k, k + 1),
             "accion" if self.seq(k + 1, &["de", "gracias"]).is_some() => {
                 return self.thanksgiving(k, k + 3);

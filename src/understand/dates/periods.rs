@@ -76,6 +76,18 @@ impl Parser<'_, '_> {
         Some(DateMention::span(k, end, first, last, self.today))
     }
 
+    /// "el verano" in Spain: July and August, when businesses close ("después del verano"
+    /// is September); elsewhere seasons differ (or do not exist), so it is not dated.
+    pub(super) fn summer(&self, k: usize) -> Option<DateMention> {
+        // Said in September, the summer just ended is meant, not next year's.
+        if self.region != cal::Region::Spain || self.today.month() == 9 {
+            return None;
+        }
+        let (last, _) = cal::day_and_month(self.today, 31, 8)?;
+        let first = cal::sub_days(last, 61);
+        Some(DateMention::span(k, k + 1, first, last, self.today))
+    }
+
     /// "Thanksgiving", "el Día de Acción de Gracias" (United States): the fourth Thursday of
     /// November, this year's unless it has passed.
     pub(super) fn thanksgiving(&self, k: usize, end: usize) -> Option<DateMention> {
