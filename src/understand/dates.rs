@@ -708,6 +708,9 @@ impl Parser<'_, '_> {
             "puente" => return self.bridge(k),
             "fiestas" if self.w(k + 1) == "patrias" => return self.national_days(k, k + 2),
             "verano" => return self.summer(k),
+            "paga" | "nomina" | "sueldo" | "salario" if self.w(k + 1) == "de" => {
+                return self.payroll_of(k);
+            }
             "thanksgiving" => return self.thanksgiving(k, k + 1),
             "accion" if self.seq(k + 1, &["de", "gracias"]).is_some() => {
                 return self.thanksgiving(k, k + 3);

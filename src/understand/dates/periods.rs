@@ -76,6 +76,16 @@ impl Parser<'_, '_> {
         Some(DateMention::span(k, end, first, last, self.today))
     }
 
+    /// "con la paga / la nómina / el sueldo de enero": a month's pay comes at its end, so the
+    /// day is that month's last (vague; the next such month, this one included).
+    pub(super) fn payroll_of(&self, k: usize) -> Option<DateMention> {
+        let month = cal::month_number(self.w(k + 2), false)?;
+        let first = cal::month_start_not_before(self.today, month, true);
+        let mut m = DateMention::new(k, k + 3, Some(cal::last_of_month(first)));
+        m.vague = true;
+        Some(m)
+    }
+
     /// "el verano" in Spain: July and August, when businesses close ("después del verano"
     /// is September); elsewhere seasons differ (or do not exist), so it is not dated.
     pub(super) fn summer(&self, k: usize) -> Option<DateMention> {
