@@ -293,6 +293,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "a medio hacer|terminar|acabar|instalar|arreglar|reparar",
     ),
+    // "la obra la dejaron sin terminar", "sigue sin funcionar".
+    (
+        Cue::Dispute,
+        "dejaron|dejasteis|dejaste|dejo|quedo|quedaron|esta|estan|sigue|siguen sin terminar|acabar|arreglar|instalar|reparar|entregar|funcionar",
+    ),
     // "qué lentos para entregar lo que faltaba": a delivery still owed.
     (
         Cue::Dispute,
@@ -341,6 +346,12 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (
         Cue::Dispute,
         "cuando|apenas ?lo|la|los|las arreglen|arregleis|reparen|repareis|solucionen|solucioneis|corrijan|corrijais|termineis|acabeis",
+    ),
+    // "cuando me reparen la lavadora", "cuando me corrijan la factura" ("cuando me arreglen
+    // la tarjeta" may be the bank's doing).
+    (
+        Cue::Dispute,
+        "cuando|apenas me|nos reparen|repareis|corrijan|corrijais",
     ),
     (
         Cue::Dispute,

@@ -19,7 +19,10 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Plan, "meses sin intereses"),
     (Cue::Plan, "msi"),
     (Cue::Plan, "a meses"),
-    (Cue::Plan, "facilidades|facilidad de pago"),
+    (
+        Cue::Plan,
+        "facilidades|facilidad de|para ?el pago|pagar|pagos",
+    ),
     (Cue::Plan, "pagos|pago|abono|abonos parciales|parcial"),
     (
         Cue::Plan,

@@ -20,6 +20,15 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Stop,
         "si ?me|nos vuelven|vuelve|vuelves|volveis a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
     ),
+    // Spain's threatening "como": "como me vuelvan a escribir os denuncio".
+    (
+        Cue::Stop,
+        "como ?me|nos vuelvan|vuelva|vuelvas|volvais a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
+    ),
+    (
+        Cue::Stop,
+        "como ?me|nos sigan|siga|sigas|sigais escribiendo|llamando|molestando|mandando|enviando|contactando|acosando|insistiendo|marcando",
+    ),
     (
         Cue::Stop,
         "si ?me|nos siguen|sigue|sigues|seguis escribiendo|llamando|molestando|mandando|enviando|contactando|acosando|insistiendo|marcando",
@@ -164,7 +173,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Question,
-        "mandame|enviame|pasame|mandeme|envieme|paseme|reenvieme|reenviame|facilitame|facliteme ?la|el|una|los|las|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta|iban|clabe|cbu|alias|facturas",
+        "mandame|enviame|pasame|mandeme|envieme|paseme|reenvieme|reenviame|facilitame|facliteme|faciliteme|envienme|mandenme|pasenme|reenvienme|facilitenme|enviadme|mandadme|pasadme|reenviadme|facilitadme ?la|el|una|los|las|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta|iban|clabe|cbu|alias|facturas",
     ),
     (
         Cue::Question,
