@@ -69,6 +69,18 @@ pub(crate) const REST_FOLLOWS: [&str; 16] = [
     "y",
 ];
 
+/// "los otros" at `i` names the rest of the debt: before a sum, a day, a pronoun or the end,
+/// and not after a preposition ("como a los otros", "con las otras").
+pub(crate) fn names_the_rest(toks: &[Token<'_>], i: usize) -> bool {
+    let before = if i > 0 { w(toks, i - 1) } else { "" };
+    !matches!(
+        before,
+        "a" | "como" | "con" | "de" | "para" | "que" | "entre" | "por" | "sin"
+    ) && toks
+        .get(i + 2)
+        .is_none_or(|t| t.kind != Kind::Word || REST_FOLLOWS.contains(&t.text))
+}
+
 /// Finds amounts; tokens in `taken` (dates) are skipped.
 pub(crate) fn find_amounts(toks: &[Token<'_>], taken: &[bool]) -> Vec<AmountMention> {
     let mut out = Vec::new();
@@ -121,9 +133,7 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
         ("la", "cuarta") if w(toks, i + 2) == "parte" => return frac(i + 3, 1, 4),
         // "los otros" alone ("los otros 300" is a sum).
         ("los" | "las", "otros" | "otras" | "demas")
-            if toks
-                .get(i + 2)
-                .is_none_or(|t| t.kind == Kind::Punct || REST_FOLLOWS.contains(&t.text)) =>
+            if names_the_rest(toks, i) && !toks.get(i + 2).is_some_and(Token::is_num) =>
         {
             return Some(AmountMention {
                 start: i,

@@ -1,11 +1,11 @@
 //! Before weighing: drop the cues and statements that context contradicts, and mark the days
 //! a rescheduling moves a payment to. Every pass is linear in the number of tokens.
 
-use crate::understand::amount::REST_FOLLOWS;
+use crate::understand::amount::names_the_rest;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::{MONEY_NOUNS, Statement, StatementKind};
 use crate::understand::lexicon::{Cue, CueHit};
-use crate::understand::normalise::{Kind, Token};
+use crate::understand::normalise::Token;
 
 mod reread;
 
@@ -264,9 +264,7 @@ fn drop_contradicted(
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
         // "los otros 300", "los otros a fin de mes" are the rest of the debt; "los otros
         // clientes" are not.
-        Cue::Partial if matches!(word(c.start), "los" | "las") => toks
-            .get(c.end)
-            .is_none_or(|t| t.kind != Kind::Word || REST_FOLLOWS.contains(&t.text)),
+        Cue::Partial if matches!(word(c.start), "los" | "las") => names_the_rest(toks, c.start),
         // "ahora no puedo" is the debt's, not a day's.
         Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
