@@ -62,6 +62,25 @@ fn currency(w: &str) -> Option<&'static str> {
     })
 }
 
+/// Words that may follow "los otros" when it names the rest of the debt ("los otros a fin
+/// de mes", "los otros te los paso el lunes"); "los otros clientes" is not the debt.
+pub(crate) const REST_FOLLOWS: [&str; 16] = [
+    "a", "al", "el", "la", "para", "en", "de", "lo", "los", "las", "te", "se", "le", "os", "les",
+    "y",
+];
+
+/// "los otros" at `i` names the rest of the debt: before a sum, a day, a pronoun or the end,
+/// and not after a preposition ("como a los otros", "con las otras").
+pub(crate) fn names_the_rest(toks: &[Token<'_>], i: usize) -> bool {
+    let before = if i > 0 { w(toks, i - 1) } else { "" };
+    !matches!(
+        before,
+        "a" | "como" | "con" | "de" | "para" | "que" | "entre" | "por" | "sin"
+    ) && toks
+        .get(i + 2)
+        .is_none_or(|t| t.kind != Kind::Word || REST_FOLLOWS.contains(&t.text))
+}
+
 /// Finds amounts; tokens in `taken` (dates) are skipped.
 pub(crate) fn find_amounts(toks: &[Token<'_>], taken: &[bool]) -> Vec<AmountMention> {
     let mut out = Vec::new();
@@ -112,7 +131,18 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
         ("tres", "cuartos") => return frac(i + 2, 3, 4),
         ("la", "tercera") if w(toks, i + 2) == "parte" => return frac(i + 3, 1, 3),
         ("la", "cuarta") if w(toks, i + 2) == "parte" => return frac(i + 3, 1, 4),
-        ("el" | "lo", "resto" | "restante" | "pendiente") | ("lo", "que")
+        // "los otros" alone ("los otros 300" is a sum).
+        ("los" | "las", "otros" | "otras" | "demas")
+            if names_the_rest(toks, i) && !toks.get(i + 2).is_some_and(Token::is_num) =>
+        {
+            return Some(AmountMention {
+                start: i,
+                end: i + 2,
+                amount: PromisedAmount::Remainder,
+                marked: true,
+            });
+        }
+        ("el" | "lo", "resto" | "restante" | "pendiente" | "demas") | ("lo", "que")
             if b != "que" || w(toks, i + 2) == "falta" || w(toks, i + 2) == "queda" =>
         {
             let end = if b == "que" { i + 3 } else { i + 2 };
@@ -197,7 +227,8 @@ fn money_at(toks: &[Token<'_>], i: usize, taken: &[bool]) -> Option<AmountMentio
             value *= Decimal::from(1_000_000);
             end += 1;
         }
-        "k" if toks.get(end).is_some_and(|t| t.glued) => {
+        // "200k": chat shorthand expands a lone "k" to "que", so both spellings are read.
+        "k" | "que" if toks.get(end).is_some_and(|t| t.glued) => {
             value *= Decimal::from(1000);
             end += 1;
         }

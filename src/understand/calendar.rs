@@ -257,6 +257,26 @@ pub(crate) fn weekday_named(w: &str, fuzzy: bool) -> Option<Weekday> {
         "vie" | "vier" => Some(Weekday::Fri),
         "sab" => Some(Weekday::Sat),
         "dom" => Some(Weekday::Sun),
+        // The final "s" dropped (Andalusia, Caribbean, Chile: "el lune", "el jueve").
+        "lune" => Some(Weekday::Mon),
+        "marte" => Some(Weekday::Tue),
+        "jueve" => Some(Weekday::Thu),
+        // Vowels dropped in a chat ("el vrns", "el jvs").
+        "lns" => Some(Weekday::Mon),
+        "mrts" => Some(Weekday::Tue),
+        "mrcls" => Some(Weekday::Wed),
+        "jvs" => Some(Weekday::Thu),
+        "vrns" => Some(Weekday::Fri),
+        "sbd" => Some(Weekday::Sat),
+        "dmng" => Some(Weekday::Sun),
+        // Spanglish (United States): "le pago el friday".
+        "monday" => Some(Weekday::Mon),
+        "tuesday" => Some(Weekday::Tue),
+        "wednesday" => Some(Weekday::Wed),
+        "thursday" => Some(Weekday::Thu),
+        "friday" => Some(Weekday::Fri),
+        "saturday" => Some(Weekday::Sat),
+        "sunday" => Some(Weekday::Sun),
         _ => None,
     };
     if abbrev.is_some() {
@@ -276,4 +296,130 @@ pub(crate) fn weekday_named(w: &str, fuzzy: bool) -> Option<Weekday> {
         .iter()
         .find(|(name, _)| crate::understand::normalise::within_one_edit(w, name))
         .map(|(_, d)| *d)
+}
+
+/// The client's country as far as dates depend on it (holidays, long weekends, how numeric
+/// dates are written), from the time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Region {
+    Spain,
+    Mexico,
+    Colombia,
+    Chile,
+    Peru,
+    UnitedStates,
+    Other,
+}
+
+impl Region {
+    /// The region of an IANA time zone name.
+    pub(crate) fn of_zone(name: &str) -> Region {
+        const US: [&str; 9] = [
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Los_Angeles",
+            "America/Phoenix",
+            "America/Anchorage",
+            "America/Detroit",
+            "America/Boise",
+            "Pacific/Honolulu",
+        ];
+        const MX: [&str; 11] = [
+            "America/Mexico_City",
+            "America/Monterrey",
+            "America/Merida",
+            "America/Cancun",
+            "America/Chihuahua",
+            "America/Hermosillo",
+            "America/Mazatlan",
+            "America/Tijuana",
+            "America/Matamoros",
+            "America/Ojinaga",
+            "America/Bahia_Banderas",
+        ];
+        match name {
+            "Europe/Madrid" | "Atlantic/Canary" | "Africa/Ceuta" => Region::Spain,
+            "America/Bogota" => Region::Colombia,
+            "America/Santiago" | "America/Punta_Arenas" | "Pacific/Easter" => Region::Chile,
+            "America/Lima" => Region::Peru,
+            _ if MX.contains(&name) => Region::Mexico,
+            _ if US.contains(&name)
+                || name.starts_with("US/")
+                || name.starts_with("America/Indiana/")
+                || name.starts_with("America/Kentucky/")
+                || name.starts_with("America/North_Dakota/") =>
+            {
+                Region::UnitedStates
+            }
+            _ => Region::Other,
+        }
+    }
+}
+
+/// The `n`th (1-based) `wd` of a month.
+fn nth_weekday_of(year: i32, month: u32, wd: Weekday, n: u32) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let offset = (7 + wd.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+    first.checked_add_days(Days::new(u64::from(offset + 7 * (n - 1))))
+}
+
+/// The first Monday on or after `d` (Colombia's Ley Emiliani moves holidays there).
+fn monday_from(d: NaiveDate) -> NaiveDate {
+    let ahead = (7 - d.weekday().num_days_from_monday()) % 7;
+    add_days(d, u64::from(ahead))
+}
+
+/// The holidays that always fall on a Monday, which make the long weekends ("puentes"):
+/// Mexico's Ley Federal del Trabajo (art. 74: first Monday of February, third of March,
+/// third of November); Colombia's Ley 51 de 1983 (holidays moved to the next Monday, and
+/// those counted from Easter). Empty elsewhere.
+pub(crate) fn monday_holidays(region: Region, year: i32) -> Vec<NaiveDate> {
+    match region {
+        Region::Mexico => [(2, 1), (3, 3), (11, 3)]
+            .iter()
+            .filter_map(|&(m, n)| nth_weekday_of(year, m, Weekday::Mon, n))
+            .collect(),
+        Region::Colombia => {
+            let moved = [
+                (1, 6),
+                (3, 19),
+                (6, 29),
+                (8, 15),
+                (10, 12),
+                (11, 1),
+                (11, 11),
+            ];
+            let mut out: Vec<NaiveDate> = moved
+                .iter()
+                .filter_map(|&(m, d)| NaiveDate::from_ymd_opt(year, m, d))
+                .map(monday_from)
+                .collect();
+            if let Some(e) = easter(year) {
+                // Ascension, Corpus Christi, Sacred Heart: Easter + 43, 64, 71 (Mondays).
+                out.extend([43u64, 64, 71].iter().map(|&n| add_days(e, n)));
+            }
+            out.sort_unstable();
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The next long weekend built on a Monday holiday (Saturday to Monday) that has not ended
+/// before `today`.
+pub(crate) fn next_monday_bridge(
+    region: Region,
+    today: NaiveDate,
+) -> Option<(NaiveDate, NaiveDate)> {
+    [today.year(), today.year() + 1]
+        .iter()
+        .flat_map(|&y| monday_holidays(region, y))
+        .find(|&m| m >= today)
+        .map(|m| (sub_days(m, 2), m))
+}
+
+/// United States Thanksgiving: the fourth Thursday of November.
+pub(crate) fn thanksgiving(year: i32) -> Option<NaiveDate> {
+    nth_weekday_of(year, 11, Weekday::Thu, 4)
 }

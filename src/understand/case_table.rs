@@ -41,6 +41,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader.txt"),
     table!("outside_reader2.txt"),
     table!("outside_reader3.txt"),
+    table!("outside_reader4.txt"),
 ];
 
 /// One row of a table.

@@ -133,8 +133,20 @@ const FILLERS: [&str; 21] = [
 ];
 
 /// Scans the tokens and returns every date expression, resolved against `today`.
-pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMention> {
-    let p = Parser { t: toks, today };
+/// `region` decides holidays and long weekends ("el puente", "Fiestas Patrias"), and in the
+/// United States numeric dates are month first when the other reading is impossible
+/// ("7/30").
+pub(crate) fn find_dates(
+    toks: &[Token<'_>],
+    today: NaiveDate,
+    region: cal::Region,
+) -> Vec<DateMention> {
+    let p = Parser {
+        t: toks,
+        today,
+        month_first: region == cal::Region::UnitedStates,
+        region,
+    };
     let mut out: Vec<DateMention> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -155,6 +167,7 @@ pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMentio
             None => i += 1,
         }
     }
+    p.anchor_weekdays(&mut out);
     p.annotate(&mut out);
     out
 }
@@ -162,9 +175,42 @@ pub(crate) fn find_dates(toks: &[Token<'_>], today: NaiveDate) -> Vec<DateMentio
 struct Parser<'t, 'a> {
     t: &'t [Token<'a>],
     today: NaiveDate,
+    /// "7/30" is 30 July (see [`find_dates`]).
+    month_first: bool,
+    /// The client's country, for holidays.
+    region: cal::Region,
 }
 
 impl Parser<'_, '_> {
+    /// "el lunes después de Acción de Gracias", "el viernes antes del puente": a weekday
+    /// right before "después de / antes de" another day is the first such weekday after it
+    /// (the last before it); the two are one expression.
+    fn anchor_weekdays(&self, out: &mut Vec<DateMention>) {
+        let mut k = 0;
+        while k + 1 < out.len() {
+            let (a, b) = (&out[k], &out[k + 1]);
+            let wd = cal::weekday_named(self.w(a.end.saturating_sub(1)), true);
+            let head = self.w(b.start);
+            let anchored = match (wd, a.past, b.date, head) {
+                (Some(wd), false, Some(d), "despues") if b.start == a.end => {
+                    Some(cal::next_weekday(cal::sub_days(d, 1), wd))
+                }
+                (Some(wd), false, Some(d), "antes") if b.start == a.end => {
+                    Some(cal::sub_days(cal::next_weekday(d, wd), 7))
+                }
+                _ => None,
+            };
+            if let Some(date) = anchored.filter(|d| *d >= self.today) {
+                let end = out[k + 1].end;
+                out[k].date = Some(date);
+                out[k].end = end;
+                out[k].range = None;
+                out.remove(k + 1);
+            }
+            k += 1;
+        }
+    }
+
     /// Text of token `i`, or "" past the end.
     fn w(&self, i: usize) -> &str {
         self.t.get(i).map_or("", |t| t.text)
@@ -660,6 +706,15 @@ impl Parser<'_, '_> {
             }
             "finde" | "findes" => return Some(self.weekend(k, k + 1)),
             "puente" => return self.bridge(k),
+            "fiestas" if self.w(k + 1) == "patrias" => return self.national_days(k, k + 2),
+            "verano" => return self.summer(k),
+            "paga" | "nomina" | "sueldo" | "salario" if self.w(k + 1) == "de" => {
+                return self.payroll_of(k);
+            }
+            "thanksgiving" => return self.thanksgiving(k, k + 1),
+            "accion" if self.seq(k + 1, &["de", "gracias"]).is_some() => {
+                return self.thanksgiving(k, k + 3);
+            }
             "navidad" | "navidades" | "nochebuena" => {
                 let day = if w == "nochebuena" { 24 } else { 25 };
                 return self.fixed_day(k, k + 1, 12, day);

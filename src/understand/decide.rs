@@ -154,8 +154,14 @@ impl Found<'_, '_> {
 }
 
 /// Reads the tokens of a cleaned reply.
-pub(crate) fn read(cleaned: &str, toks: &[Token<'_>], today: NaiveDate) -> Reading {
-    let dates = dates::find_dates(toks, today);
+/// `region`: the client's country as far as dates depend on it (see [`dates::find_dates`]).
+pub(crate) fn read(
+    cleaned: &str,
+    toks: &[Token<'_>],
+    today: NaiveDate,
+    region: crate::understand::calendar::Region,
+) -> Reading {
+    let dates = dates::find_dates(toks, today, region);
     let mut taken = vec![false; toks.len()];
     for d in &dates {
         for t in taken.iter_mut().take(d.end.min(toks.len())).skip(d.start) {
@@ -312,6 +318,11 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
         return;
     }
     if paid(f, &s, d) || weak_dispute(f, &s, d) || stop(f, &s, d) || plan(f, today, &s, d) {
+        return;
+    }
+    if mocked(f) {
+        // "Jaja sí, te pago cuando San Lorenzo salga campeón": a joke, not a promise.
+        d.set(Intent::Other, Confidence::Medium, None);
         return;
     }
     if promise(f, today, &s, d) || cannot_pay(f, d) || question(f, d) {
@@ -533,9 +544,16 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
                 end: s.end,
             })
     });
-    let until = f.dates.iter().find(|m| {
-        m.is_future_day() && !m.negated && (m.from_on || f.toks[m.start].text == "hasta")
-    });
+    let until = f
+        .dates
+        .iter()
+        .find(|m| m.is_future_day() && !m.negated && (m.from_on || f.toks[m.start].text == "hasta"))
+        .or_else(|| {
+            // "no podré pagar hasta que cobre, el día 30": the day the condition is met.
+            f.dates.iter().find(|m| {
+                m.is_future_day() && !m.negated && !m.weak && after_until_that(f, m.start)
+            })
+        });
     // "Hasta el lunes no tengo": the day they can pay from, without a payment verb.
     let cant = cant.or_else(|| {
         until.filter(|m| m.from_on).map(|m| lexicon::CueHit {
@@ -560,6 +578,71 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
         return true;
     }
     false
+}
+
+/// A promise mocked: no day, and either a never-day idiom ("cuando las ranas críen pelo",
+/// "el día de San Nunca") or laughter beside a condition that is not about money ("jaja sí,
+/// te pago cuando San Lorenzo salga campeón"; "jaja, te pago cuando cobre" stays a promise).
+fn mocked(f: &Found<'_, '_>) -> bool {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    if f.positive(StatementKind::Promise).next().is_none() || f.candidates().iter().any(|m| !m.weak)
+    {
+        return false;
+    }
+    let never = (0..f.toks.len()).any(|i| {
+        (word(i) == "ranas" && (i + 1..i + 4).any(|k| word(k) == "pelo"))
+            || (word(i) == "san" && word(i + 1) == "nunca")
+            || (word(i) == "juicio" && word(i + 1) == "final")
+    });
+    let laugh = |i: usize| {
+        ["jaja", "jeje", "jiji", "jsjs", "ajaj"]
+            .iter()
+            .any(|l| word(i).starts_with(l))
+    };
+    // A yes that mocks: "jaja sí", "sí, claro", "sí, hombre", "sí, sí".
+    let words: Vec<usize> = (0..f.toks.len())
+        .filter(|&i| f.toks[i].kind == Kind::Word)
+        .collect();
+    let w = |n: usize| words.get(n).map_or("", |&i| word(i));
+    let mocking_yes = (laugh(words.first().copied().unwrap_or(usize::MAX)) && w(1) == "si")
+        || (w(0) == "si" && matches!(w(1), "claro" | "hombre" | "si"));
+    // "cuando" opening a condition about neither money nor the client's means.
+    let odd_condition = (0..f.toks.len()).any(|i| {
+        word(i) == "cuando"
+            && !MEANS.contains(&word(i + 1))
+            && !f.cues.iter().any(|c| c.start <= i && i < c.end)
+            && f.positive(StatementKind::Promise).any(|s| s.end <= i)
+    });
+    never || mocking_yes && odd_condition
+}
+
+/// Words after "cuando" that make the condition the client's means ("cuando pueda",
+/// "cuando me paguen", "cuando cobre").
+const MEANS: [&str; 14] = [
+    "pueda",
+    "podamos",
+    "cobre",
+    "cobremos",
+    "tenga",
+    "tengamos",
+    "me",
+    "nos",
+    "reciba",
+    "recibamos",
+    "llegue",
+    "entre",
+    "haya",
+    "vendamos",
+];
+
+/// "hasta que cobre, el día 30": "hasta que" among the six tokens before `start`, in its
+/// clause.
+fn after_until_that(f: &Found<'_, '_>, start: usize) -> bool {
+    (start.saturating_sub(6)..start).any(|k| {
+        f.toks[k].text == "hasta"
+            && f.toks.get(k + 1).is_some_and(|t| t.text == "que")
+            && f.clause_of(k) == f.clause_of(start)
+    })
 }
 
 fn question(f: &Found<'_, '_>, d: &mut Decision) -> bool {

@@ -44,7 +44,11 @@
 //! | "en diciembre", "para enero" | that month (from today if it is this month) |
 //! | "a principios / mediados / finales de año" | January; June–July; December |
 //! | "Semana Santa" | Palm Sunday – Easter Sunday |
-//! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December |
+//! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December, with the weekend when it joins them (6th on a Monday or Tuesday, 8th on a Thursday or Friday) |
+//! | "el puente", "el puente festivo" (Mexico, Colombia: the time zone tells the country) | the next long weekend of a Monday holiday, Saturday–Monday (Mexico: LFT art. 74; Colombia: Ley 51 de 1983); not dated elsewhere |
+//! | "Fiestas Patrias" (Peru, Chile, Mexico) | 28–29 July; 18–19 September; 15–16 September |
+//! | "con la paga / la nómina / el sueldo de enero" | the last day of that month (one day, vague) |
+//! | "el verano" (Spain; not dated when said in September, nor elsewhere) | July–August ("después del verano": 1 September) |
 //!
 //! **Days.**
 //!
@@ -57,7 +61,7 @@
 //! | "el viernes de la semana que viene / de la próxima semana / entrante", "el otro viernes" | Friday of the next Monday–Sunday week | no |
 //! | "la semana que viene, el martes" | that day of next week | no |
 //! | "el 15", "el día 15", "el quince", "el primero", "el 1º" | this month if not passed, else next month | yes when it rolled over or was clamped ("el 31" in November → Nov 30) |
-//! | "15 de diciembre", "15/12", "15 dic", "diciembre 15", "abril 7", "junio 3 del 2027" | this year if not passed, else next year (numbers are day-first; a month name may come first) | yes when it passed less than 90 days ago |
+//! | "15 de diciembre", "15/12", "15 dic", "diciembre 15", "abril 7", "junio 3 del 2027" | this year if not passed, else next year (numbers are day-first; a month name may come first; in a United States time zone "7/30" is read month first, because the day-first reading is impossible, and "8/1" stays day-first) | yes when it passed less than 90 days ago |
 //! | "15/12/2026", "1º de diciembre de 2026", "2026-12-15" | that day; a past day is never promised | no |
 //! | "mañana", "pasado mañana", "en diez días", "en tres semanas", "dentro de dos semanas", "en un mes" | today + 1, + 2, + 10, + 21, + 14 days, + 1 month (clamped) | no |
 //! | "en 3 días hábiles" | three Monday–Friday days later | no |
@@ -73,6 +77,7 @@
 //! | "después del 15", "después del puente" | the day after | yes |
 //! | "a partir del 15" | the 15th | yes |
 //! | "Nochebuena", "Navidad", "Nochevieja", "Año Nuevo", "Reyes", "San Juan" | 24 Dec, 25 Dec, 31 Dec, 1 Jan, 6 Jan, 24 Jun (next occurrence) | no |
+//! | "Thanksgiving", "Día de Acción de Gracias" (United States) | the fourth Thursday of November | no |
 //! | "antes de Navidad" / "para Navidad" | 24 December / 25 December | no |
 //! | "después de Reyes" | 7 January | yes |
 //! | "el viernes o el lunes", "entre el 10 y el 15" | the later one | yes |
@@ -156,8 +161,8 @@
 //! # Text forms and cost
 //!
 //! Text is composed to NFC once (`strip.rs`), and one folding rule (`normalise::fold_char`)
-//! serves every matcher: accents, "ñ", case, chat shorthand ("q", "t", "mñn", "xq") and common
-//! misspellings ("biernes", "lunez", "trasferencia", "ago" for "hago"). Only the first
+//! serves every matcher: accents, "ñ", case, chat shorthand ("q", "t", "mñn", "mñna", "xq") and common
+//! misspellings ("biernes", "lunez", "trasferencia", "ago" for "hago", "asta", Andalusian "er lune"). Only the first
 //! [`MAX_READ_BYTES`] of the client's own words are read; every stage is a single pass over
 //! the tokens (phrases are indexed by their first word, dates are parsed left to right), so a
 //! 5 MB reply costs what 20 KB does.
@@ -250,7 +255,8 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let cleaned = strip_quotes_and_signature(text);
     let folded = normalise::fold(&cleaned);
     let toks = normalise::tokenise(&folded);
-    decide::read(&cleaned, &toks, today)
+    let region = calendar::Region::of_zone(tz.name());
+    decide::read(&cleaned, &toks, today, region)
 }
 
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",

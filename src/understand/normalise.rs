@@ -175,16 +175,47 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "semanitas" => "semanas",
         "diitas" | "diyas" => "dias",
         "ok" | "okey" | "okay" | "oki" => "ok",
-        _ => return None,
+        // Andalusian "er lune" (el lunes), the h dropped in "asta el viernes", "ya mismito".
+        "er" => "el",
+        "asta" => "hasta",
+        "mismito" => "mismo",
+        _ if chat_manana(w) => "manana",
+        _ => return date_word_typo(w),
     })
+}
+
+/// "semnaa", "quinsena", "prosima": one letter changed or two swapped in a long date word.
+/// Only words of the same length are corrected, so no other word ("semanas", "próximo" for
+/// "próxima") is taken for one.
+fn date_word_typo(w: &str) -> Option<&'static str> {
+    const LONG: [&str; 4] = ["semana", "quincena", "proxima", "proximo"];
+    if LONG.contains(&w) {
+        return None;
+    }
+    LONG.iter()
+        .find(|t| t.len() == w.len() && within_one_edit(w, t))
+        .copied()
+}
+
+/// "mañna", "mñna", "mnana": "mañana" with vowels dropped in a chat. A word made of the
+/// letters of "manana" in order, starting with "m" and keeping both "n"s, is no other word.
+fn chat_manana(w: &str) -> bool {
+    let mut rest = "manana".bytes();
+    w.len() >= 3
+        && w.starts_with('m')
+        && w.bytes().filter(|b| *b == b'n').count() == 2
+        && w.bytes().all(|b| rest.any(|r| r == b))
 }
 
 /// Splits an infinitive or gerund with enclitic pronouns ("pagarle", "transferirte",
 /// "esperarme", "pagandole") so "pagar" is found by the same lexicon entry.
 fn split_clitic(w: &str) -> Option<(&str, &str)> {
-    // No "os": "primeros", "dineros" would split, and "pagaros" is rare.
-    const CLITICS: [&str; 13] = [
-        "selas", "selos", "sela", "selo", "les", "los", "las", "nos", "le", "lo", "la", "te", "me",
+    // No "os": "primeros", "dineros" would split, and "pagaros" is rare. Two clitics
+    // ("pagártelo", "mandármela") stay one token after the verb.
+    const CLITICS: [&str; 25] = [
+        "selas", "selos", "sela", "selo", "telas", "telos", "tela", "telo", "melas", "melos",
+        "mela", "melo", "noslas", "noslos", "nosla", "noslo", "les", "los", "las", "nos", "le",
+        "lo", "la", "te", "me",
     ];
     for c in CLITICS {
         if let Some(stem) = w.strip_suffix(c) {

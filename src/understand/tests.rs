@@ -22,6 +22,9 @@ pub(super) fn tz_of(code: &str) -> Tz {
         "PE" => chrono_tz::America::Lima,
         "UY" => chrono_tz::America::Montevideo,
         "VE" => chrono_tz::America::Caracas,
+        "EC" => chrono_tz::America::Guayaquil,
+        "DO" => chrono_tz::America::Santo_Domingo,
+        "US" => chrono_tz::America::New_York,
         _ => chrono_tz::Europe::Madrid,
     }
 }
@@ -383,6 +386,28 @@ fn amounts() {
         money("ya le pagué una parte, el resto se lo pago el viernes"),
         Some(PromisedAmount::Remainder)
     );
+    // The sum already paid is not the one promised.
+    assert_eq!(
+        money("Os he pagado 300 €, el resto el viernes"),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("Os he pagado 300 €, los otros 300 a final de mes"),
+        Some(local("300"))
+    );
+    assert_eq!(
+        money("He pagado 300, el resto el viernes."),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("He pagado 300, los otros el viernes."),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("Te pago el viernes, los otros clientes esperan"),
+        None
+    );
+    assert_eq!(money("te pago 200k el viernes"), Some(local("200000")));
     assert_eq!(money("le pago el viernes"), None);
     // Counts of instalments or invoices are not sums.
     assert_eq!(money("te lo pago en 2 quincenas"), None);
@@ -455,4 +480,28 @@ fn evidence_names_the_deciding_words() {
     let r = read("Hola, le pago el viernes sin falta. Gracias", "", "ES");
     assert_eq!(r.evidence, vec!["le pago", "el viernes"]);
     assert!(!r.ambiguous);
+}
+
+#[test]
+fn long_weekends_by_country() {
+    use crate::understand::calendar::{Region, monday_holidays, thanksgiving};
+    let days = |r, y| -> Vec<String> {
+        monday_holidays(r, y)
+            .iter()
+            .map(|d| d.format("%m-%d").to_string())
+            .collect()
+    };
+    // Mexico, Ley Federal del Trabajo art. 74.
+    assert_eq!(days(Region::Mexico, 2027), ["02-01", "03-15", "11-15"]);
+    // Colombia, Ley 51 de 1983 (Easter 2027 is 28 March).
+    assert_eq!(
+        days(Region::Colombia, 2027),
+        [
+            "01-11", "03-22", "05-10", "05-31", "06-07", "07-05", "08-16", "10-18", "11-01",
+            "11-15"
+        ]
+    );
+    assert!(days(Region::Spain, 2027).is_empty());
+    assert_eq!(thanksgiving(2027), Some(day("2027-11-25")));
+    assert_eq!(thanksgiving(2026), Some(day("2026-11-26")));
 }

@@ -45,8 +45,10 @@ impl Parser<'_, '_> {
         // "el lunes porque el viernes no puedo": a reason starts a new part; so does a new
         // sentence ("¿te puedo pagar el lunes? Hoy no llego al banco").
         // "te pago el lunes, que ahora no puedo": the reason is about now, not the day.
+        // "te lo pago el jueves, que hoy no llego": so does a reason about another day.
         let reason_now = |i: usize| {
-            matches!(self.w(i), "que" | "q") && matches!(self.w(i + 1), "ahora" | "ahorita")
+            matches!(self.w(i), "que" | "q")
+                && matches!(self.w(i + 1), "ahora" | "ahorita" | "hoy" | "manana")
         };
         let words: Vec<&str> = (end..end + 5)
             .take_while(|&i| !reason_now(i))
@@ -115,6 +117,11 @@ impl Parser<'_, '_> {
                     | "es"
                     | "puedo"
                     | "podemos"
+                    | "fue"
+                    | "era"
+                    | "dije"
+                    | "dijimos"
+                    | "dijo"
             );
         // "lo del lunes lo pasamos al viernes", "lo de mañana no va a poder ser".
         let the_old_one = back(1) == "lo" && matches!(self.w(start), "del" | "de");
@@ -137,7 +144,10 @@ impl Parser<'_, '_> {
             // "hasta el lunes no tengo", "no puedo hasta el lunes", "no será antes del 15":
             // the day the client can pay from.
             let head = self.w(m.start);
-            if (head == "hasta" && (self.cannot_pay_after(m.end) || self.negated_before(m.start)))
+            if (head == "hasta"
+                && (self.cannot_pay_after(m.end)
+                    || self.negated_before(m.start)
+                    || self.can_pay_after(m.end)))
                 || (head == "antes" && self.negated_before(m.start))
             {
                 m.negated = false;
@@ -222,7 +232,13 @@ impl Parser<'_, '_> {
                 .filter(|w| !matches!(*w, "," | "." | "..." | "…" | ";" | "-"))
                 .take(2)
                 .collect();
-            if matches!(words.as_slice(), ["bueno", ..] | ["no", "bueno"]) {
+            // "el lunes 6, bueno no, que es fiesta, el martes": "bueno" opens a short aside.
+            let gap: Vec<&str> = (ms[k - 1].end..start)
+                .map(|i| self.w(i))
+                .filter(|w| !matches!(*w, "," | "." | "..." | "…" | ";" | "-"))
+                .collect();
+            let aside = gap.len() <= 6 && gap.first() == Some(&"bueno");
+            if aside || matches!(words.as_slice(), ["bueno", ..] | ["no", "bueno"]) {
                 ms[k].preferred = true;
             }
             if matches!(words.as_slice(), ["es" | "cae" | "seria", "que"]) {
@@ -252,6 +268,19 @@ impl Parser<'_, '_> {
                 .map(|i| self.w(i))
                 .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
                 .all(|w| PAY_ABILITY.contains(&w))
+    }
+
+    /// "hasta el mes que entra puedo" (Mexico: not before then): after `end`, only an
+    /// affirmed ability to pay, up to the end of the sentence part.
+    fn can_pay_after(&self, end: usize) -> bool {
+        let words: Vec<&str> = (end..end + 5)
+            .map(|i| self.w(i))
+            .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "y" | "pero" | "sino"))
+            .collect();
+        !words.is_empty()
+            && words.len() < 5
+            && matches!(words[0], "puedo" | "podemos" | "podre" | "podremos")
+            && words.iter().all(|w| PAY_ABILITY.contains(w))
     }
 
     /// The word `back` words before `start` ("" before the text).

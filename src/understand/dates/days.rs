@@ -235,6 +235,13 @@ impl Parser<'_, '_> {
                 let d = self.num(k + 4)?;
                 return self.full_date(k, k + 5, d, b, Some(n));
             }
+            // "7/30", "7/30/2027" in the United States: month first when the day-first
+            // reading is impossible; "8/1" stays day first.
+            let (n, b) = if self.month_first && sep == "/" && (1..=12).contains(&n) && b > 12 {
+                (b, n)
+            } else {
+                (n, b)
+            };
             if has_third {
                 let y = self.num(k + 4)?;
                 let y = if y < 100 { y + 2000 } else { y };
@@ -251,7 +258,12 @@ impl Parser<'_, '_> {
             if (sep == "." && !dotted_day) || self.is_time_or_money(k + 3) {
                 return None;
             }
-            return self.full_date(k, k + 3, n, b, None);
+            // "8/1" in the United States may be either: to be confirmed.
+            let either = self.month_first && sep == "/" && n != b && n <= 12 && b <= 12;
+            return self.full_date(k, k + 3, n, b, None).map(|mut m| {
+                m.vague |= either;
+                m
+            });
         }
         if !(1..=31).contains(&n) {
             return None;

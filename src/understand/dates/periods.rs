@@ -40,9 +40,82 @@ impl Parser<'_, '_> {
         DateMention::span(k, end, cal::sub_days(sunday, 1), sunday, self.today)
     }
 
-    /// "el puente (de diciembre)": Spain's long weekend of 6–8 December; other bridges
-    /// ("el puente de mayo") are too local to date.
+    /// "el puente": the next long weekend of the client's country. Spain: 6–8 December
+    /// ([`Self::december_bridge`]); Mexico and Colombia: the next Monday holiday with the
+    /// weekend before it ("después del puente festivo"); elsewhere, and for bridges named
+    /// by month ("el puente de mayo"), too local to date.
     pub(super) fn bridge(&self, k: usize) -> Option<DateMention> {
+        match self.region {
+            cal::Region::Spain => self.december_bridge(k),
+            cal::Region::Mexico | cal::Region::Colombia => {
+                if self.w(k + 1) == "de" && cal::month_number(self.w(k + 2), false).is_some() {
+                    return None;
+                }
+                let end = if self.w(k + 1) == "festivo" {
+                    k + 2
+                } else {
+                    k + 1
+                };
+                let (first, last) = cal::next_monday_bridge(self.region, self.today)?;
+                Some(DateMention::span(k, end, first, last, self.today))
+            }
+            _ => None,
+        }
+    }
+
+    /// "Fiestas Patrias": Peru 28–29 July, Chile 18–19 September, Mexico 15–16 September.
+    pub(super) fn national_days(&self, k: usize, end: usize) -> Option<DateMention> {
+        let (month, first_day, last_day) = match self.region {
+            cal::Region::Peru => (7, 28, 29),
+            cal::Region::Chile => (9, 18, 19),
+            cal::Region::Mexico => (9, 15, 16),
+            _ => return None,
+        };
+        let (last, _) = cal::day_and_month(self.today, last_day, month)?;
+        let first = cal::sub_days(last, u64::from(last_day - first_day));
+        Some(DateMention::span(k, end, first, last, self.today))
+    }
+
+    /// "con la paga / la nómina / el sueldo de enero": a month's pay comes at its end, so the
+    /// day is that month's last (vague; the next such month, this one included).
+    pub(super) fn payroll_of(&self, k: usize) -> Option<DateMention> {
+        let month = cal::month_number(self.w(k + 2), false)?;
+        let first = cal::month_start_not_before(self.today, month, true);
+        let mut m = DateMention::new(k, k + 3, Some(cal::last_of_month(first)));
+        m.vague = true;
+        Some(m)
+    }
+
+    /// "el verano" in Spain: July and August, when businesses close ("después del verano"
+    /// is September); elsewhere seasons differ (or do not exist), so it is not dated.
+    pub(super) fn summer(&self, k: usize) -> Option<DateMention> {
+        // Said in September, the summer just ended is meant, not next year's.
+        if self.region != cal::Region::Spain || self.today.month() == 9 {
+            return None;
+        }
+        let (last, _) = cal::day_and_month(self.today, 31, 8)?;
+        let first = cal::sub_days(last, 61);
+        Some(DateMention::span(k, k + 1, first, last, self.today))
+    }
+
+    /// "Thanksgiving", "el Día de Acción de Gracias" (United States): the fourth Thursday of
+    /// November, this year's unless it has passed.
+    pub(super) fn thanksgiving(&self, k: usize, end: usize) -> Option<DateMention> {
+        if self.region != cal::Region::UnitedStates {
+            return None;
+        }
+        let this = cal::thanksgiving(self.today.year())?;
+        let day = if this >= self.today {
+            this
+        } else {
+            cal::thanksgiving(self.today.year() + 1)?
+        };
+        Some(DateMention::new(k, end, Some(day)))
+    }
+
+    /// "el puente (de diciembre)": Spain's long weekend of 6–8 December, with the weekend
+    /// joined to it when the 6th is a Monday or Tuesday, or the 8th a Thursday or Friday.
+    fn december_bridge(&self, k: usize) -> Option<DateMention> {
         let (end, december) = if let Some(e) = self
             .seq(k + 1, &["de", "diciembre"])
             .or_else(|| self.seq(k + 1, &["de", "la", "constitucion"]))
@@ -58,8 +131,18 @@ impl Parser<'_, '_> {
         if !december {
             return None;
         }
-        let (last, _) = cal::day_and_month(self.today, 8, 12)?;
-        let first = cal::sub_days(last, 2);
+        let (eighth, _) = cal::day_and_month(self.today, 8, 12)?;
+        let sixth = cal::sub_days(eighth, 2);
+        let first = match sixth.weekday() {
+            chrono::Weekday::Mon => cal::sub_days(sixth, 2),
+            chrono::Weekday::Tue => cal::sub_days(sixth, 3),
+            _ => sixth,
+        };
+        let last = match eighth.weekday() {
+            chrono::Weekday::Thu => cal::add_days(eighth, 3),
+            chrono::Weekday::Fri => cal::add_days(eighth, 2),
+            _ => eighth,
+        };
         Some(DateMention::span(k, end, first, last, self.today))
     }
 
@@ -415,7 +498,11 @@ impl Parser<'_, '_> {
         if self.w(end) == "que" && self.w(end + 1) == "viene" {
             end += 2;
         }
-        let date = if fillers.contains(&"proxima") || self.w(k + 1) == "que" {
+        // "la próxima / siguiente / otra quincena": the payday after the next one.
+        let next = fillers
+            .iter()
+            .any(|f| matches!(*f, "proxima" | "siguiente" | "otra"));
+        let date = if next || self.w(k + 1) == "que" {
             cal::next_payday(cal::add_days(cal::next_payday(today), 1))
         } else {
             cal::next_payday(today)

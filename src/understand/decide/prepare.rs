@@ -1,6 +1,7 @@
 //! Before weighing: drop the cues and statements that context contradicts, and mark the days
 //! a rescheduling moves a payment to. Every pass is linear in the number of tokens.
 
+use crate::understand::amount::names_the_rest;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::{MONEY_NOUNS, Statement, StatementKind};
 use crate::understand::lexicon::{Cue, CueHit};
@@ -153,6 +154,23 @@ const HAVE: [&str; 8] = [
     "tienes", "tiene", "tienen", "teneis", "tendras", "tendra", "tendran", "tendreis",
 ];
 
+/// Complaints and legal action threatened ("los denuncio", "una queja ante la SIC").
+const THREATS: [&str; 13] = [
+    "denuncia",
+    "denunciar",
+    "demanda",
+    "abogado",
+    "abogada",
+    "abogados",
+    "profeco",
+    "sernac",
+    "omic",
+    "condusef",
+    "queja",
+    "reclamo",
+    "reclamacion",
+];
+
 /// Drops the cues their context contradicts; see the comment on each rule.
 fn drop_contradicted(
     toks: &[Token<'_>],
@@ -182,7 +200,17 @@ fn drop_contradicted(
                     || (word(i) == "una" && word(i + 1) == "vez")
             })
     };
+    // "si me vuelven a escribir los denuncio a Profeco": a complaint threatened to make us
+    // stop writing is an opt-out, not a dispute of the invoice.
+    let stop_clauses: Vec<usize> = cues
+        .iter()
+        .filter(|c| c.cue == Cue::Stop && !in_auto(c))
+        .map(|c| clause_of(c.start))
+        .collect();
     cues.retain(|c| match c.cue {
+        Cue::Dispute if c.end == c.start + 1 && THREATS.contains(&word(c.start)) => {
+            !stop_clauses.contains(&clause_of(c.start))
+        }
         // "en cuanto pueda" alone asks for time; "le pago en cuanto pueda" promises.
         Cue::Delay if matches!(word(c.start), "en" | "cuando") && word(c.end - 1) == "pueda" => {
             !promised
@@ -227,15 +255,29 @@ fn drop_contradicted(
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
         Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
-        // "de baja médica" in an absence notice is not "darme de baja".
-        Cue::Stop => !in_auto(c),
+        // "de baja médica" in an absence notice is not "darme de baja"; nor is a channel or
+        // an hour asked for beside a promise (see `channel_or_hour`).
+        Cue::Stop => !(in_auto(c) || promised && channel_or_hour(word(c.end))),
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
         Cue::Plan | Cue::Delay => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
         // "el martes me es imposible": the impossibility is that day's, not the debt's.
-        Cue::CantPay => !negated_day_near(c),
+        // "los otros 300", "los otros a fin de mes" are the rest of the debt; "los otros
+        // clientes" are not.
+        Cue::Partial if matches!(word(c.start), "los" | "las") => names_the_rest(toks, c.start),
+        // "ahora no puedo" is the debt's, not a day's.
+        Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
     });
+}
+
+/// "No me llamen al móvil, que estoy trabajando. Le pago el lunes": the word after "no me
+/// llamen" asks for a channel or an hour, not for silence.
+fn channel_or_hour(next: &str) -> bool {
+    matches!(
+        next,
+        "al" | "a" | "por" | "en" | "antes" | "despues" | "tan" | "durante"
+    )
 }
 
 /// "lo dejamos para el 22", "pospongo el pago al viernes": the day right after a

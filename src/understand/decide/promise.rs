@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{Decision, FILLER_WORDS, Found};
 use crate::understand::Confidence;
-use crate::understand::amount::AmountMention;
+use crate::understand::amount::{AmountMention, PromisedAmount};
 use crate::understand::calendar as cal;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::StatementKind;
@@ -15,7 +15,22 @@ use crate::understand::normalise::Kind;
 /// A short reply that names a future day and no other intent ("Vale, el viernes",
 /// "MAÑANA SIN FALTA").
 pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
-    if f.has(Cue::NonPay) || f.has(Cue::Hedge) && !f.has(Cue::Sure) {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    // "El día 19, cuando cobremos de un cliente": a day said with the income it waits for is
+    // when the client pays (hedged); the condition's words are not another topic.
+    let income = |c: &&crate::understand::lexicon::CueHit| {
+        c.cue == Cue::Hedge
+            && matches!(word(c.start), "cuando" | "apenas" | "en" | "una")
+            && (c.start..c.end).any(|i| INCOME.contains(&word(i)))
+    };
+    let income_from: Vec<usize> = f.cues.iter().filter(income).map(|c| c.start).collect();
+    let other_hedge = f.cues.iter().any(|c| c.cue == Cue::Hedge && !income(&c));
+    let in_condition = |i: usize| {
+        income_from
+            .iter()
+            .any(|&s| s <= i && f.clause_of(i) == f.clause_of(s))
+    };
+    if f.has(Cue::NonPay) || other_hedge && !f.has(Cue::Sure) {
         return false;
     }
     let cands = f.candidates();
@@ -42,12 +57,23 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
                 && t.text.len() >= 4
                 && !f.taken.get(*i).copied().unwrap_or(false)
                 && !FILLER_WORDS.contains(&t.text)
+                && !in_condition(*i)
         })
         .count();
     // One other word at most ("Para el viernes, seguro"); "El lunes estoy de viaje" says
     // something else about the day.
     content <= 1 && !last.vague || content == 0
 }
+
+/// Income the client waits for ("cuando cobremos", "en cuanto me paguen").
+const INCOME: [&str; 6] = [
+    "cobre",
+    "cobremos",
+    "cobro",
+    "paguen",
+    "depositen",
+    "transfieran",
+];
 
 /// A day followed by a closing "sí" ("no le he pagado, el viernes sí"): said against the
 /// denial before it.
@@ -84,10 +110,20 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         }
     }
     // "el lunes le pago, bueno, el martes le llamo": a day right before another action is
-    // that action's day.
+    // that action's day, unless a payment is joined to the action ("el sábado paso por la
+    // tienda y os lo pago").
+    let joined = |c: &crate::understand::lexicon::CueHit| {
+        f.positive(StatementKind::Promise).any(|s| {
+            s.clause == f.clause_of(c.start)
+                && c.end <= s.start
+                && s.start <= c.end + 8
+                && (c.end..s.start).any(|k| f.toks.get(k).is_some_and(|t| t.text == "y"))
+        })
+    };
     let acts = |m: &DateMention| {
         f.cues.iter().any(|c| {
             c.cue == Cue::NonPay
+                && !joined(c)
                 && (c.start == m.end
                     || c.start == m.end + 1 && f.toks.get(m.end).is_some_and(|t| t.text == ","))
                 && !f
@@ -220,7 +256,15 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
             || m.rolled_days_ago.is_some_and(|a| a <= 90)
             || (!first && distinct > 1 && !corrected);
     }
-    // The amount: the first marked one near a payment, or a bare number right after the verb.
+    promised_amount(f, &promise_clause, d);
+    if d.ambiguous {
+        d.confidence = Confidence::Medium;
+    }
+}
+
+/// The amount: the first marked one near a payment, or a bare number right after the verb;
+/// never the sum of a payment already made.
+fn promised_amount(f: &Found<'_, '_>, promise_clause: &[bool], d: &mut Decision) {
     let mut right_after_promise = vec![false; f.toks.len() + 2];
     for s in f.positive(StatementKind::Promise) {
         for t in right_after_promise.iter_mut().skip(s.end).take(2) {
@@ -230,14 +274,33 @@ pub(super) fn promise_details(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decis
     let near_pay = |a: &AmountMention| {
         let c = f.clause_of(a.start);
         let after_verb = right_after_promise.get(a.start) == Some(&true);
-        (a.marked && (in_promise_clause(c) || f.amounts.len() == 1)) || after_verb
+        (a.marked && (promise_clause.get(c).copied().unwrap_or(false) || f.amounts.len() == 1))
+            || after_verb
     };
-    if let Some(a) = f.amounts.iter().find(|a| near_pay(a)) {
+    // "Os he pagado 300 €, los otros 300 a final de mes": the sum beside a payment made is
+    // not the one promised; the sum right after "los otros" / "el resto" is.
+    let words_only = |from: usize, to: usize| {
+        (from..to).all(|k| f.toks.get(k).is_some_and(|t| t.kind == Kind::Word))
+    };
+    let paid_sum = |a: &AmountMention| {
+        !matches!(a.amount, PromisedAmount::Remainder)
+            && f.positive(StatementKind::Paid).any(|s| {
+                (s.start <= a.start && a.start <= s.end + 2 && words_only(s.end, a.start))
+                    || (a.end <= s.start && s.start <= a.end + 2 && words_only(a.end, s.start))
+            })
+    };
+    let after_rest = |a: &AmountMention| {
+        f.cues
+            .iter()
+            .any(|c| c.cue == Cue::Partial && c.start <= a.start && a.start <= c.end + 1)
+    };
+    if let Some(a) = f
+        .amounts
+        .iter()
+        .find(|a| !paid_sum(a) && (near_pay(a) || after_rest(a)))
+    {
         d.amount = Some(a.amount.clone());
         d.evidence.push((a.start, a.end));
-    }
-    if d.ambiguous {
-        d.confidence = Confidence::Medium;
     }
 }
 

@@ -94,9 +94,16 @@ fn statement_at(
     if tense == Tense::Present && t.text.ends_with('o') && i > 0 && toks[i - 1].text == "se" {
         tense = Tense::Past;
     }
-    // "ya está en proceso", "en trámite": after "en" the form is a noun.
+    // "ya está en proceso", "en trámite": after "en" the form is a noun; so it is in "en
+    // un solo pago", "el único pago".
+    let noun_after_adjective = matches!(prev, "solo" | "unico" | "mismo")
+        && i >= 2
+        && matches!(
+            w(i - 2),
+            "un" | "una" | "el" | "la" | "del" | "al" | "su" | "mi"
+        );
     if matches!(tense, Tense::Present | Tense::Participle)
-        && (DETERMINERS.contains(&prev) || prev == "en")
+        && (DETERMINERS.contains(&prev) || prev == "en" || noun_after_adjective)
     {
         return None;
     }
@@ -266,7 +273,8 @@ fn classify(
         Tense::Past => {
             // "que le pague", "cuando deposite": the -e forms are also subjunctive; after
             // "puede que", "ojalá", "quizás" they are a hedged promise.
-            let unaccented_e = t.text.ends_with('e') && !t.accent_final;
+            // "hice" is only a preterite (the subjunctive is "haga").
+            let unaccented_e = t.text.ends_with('e') && !t.accent_final && t.text != "hice";
             let trigger = back
                 .iter()
                 .position(|b| matches!(*b, "que" | "cuando" | "apenas" | "si" | "cuanto"))
@@ -406,10 +414,22 @@ fn object_end(
         Family::Send if (i + 1..(i + 5).min(toks.len())).any(|k| PROOF_NOUNS.contains(&w(k))) => {
             None
         }
-        // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo paso a
-        // contabilidad" forwards the invoice instead.
+        // "ahorita se lo mando" after "se me olvidó mandarle el comprobante": the proof.
         Family::Send
             if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                && proof_named_last(toks, i) =>
+        {
+            None
+        }
+        // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo paso a
+        // contabilidad" forwards the invoice instead.
+        // "150 pavos te los paso el viernes": a plural pronoun for a sum named before it.
+        Family::Send
+            if (back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                || back.first().is_some_and(|b| matches!(*b, "los" | "las"))
+                    && (i.saturating_sub(6)..i).any(|k| {
+                        same_clause(k) && (is_sum(toks, k) || MONEY_NOUNS.contains(&w(k)))
+                    }))
                 && !matches!(w(i + 1), "a" | "al")
                 && tense != Tense::Participle =>
         {
@@ -417,9 +437,12 @@ fn object_end(
         }
         // "el lunes le mando lo que falta / el resto": the rest of the debt.
         Family::Send if rest_of_debt(toks, i).is_some() => rest_of_debt(toks, i),
-        // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it.
+        // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it;
+        // before the governing verb too ("me la devolvieron; la vuelvo a hacer mañana").
         Family::Make
-            if back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+            if (back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
+                || tense == Tense::Infinitive
+                    && back.iter().take(3).any(|b| matches!(*b, "lo" | "la")))
                 && tense != Tense::Participle
                 && payment_named_before(toks, i) =>
         {
@@ -434,7 +457,10 @@ fn object_end(
                 same_clause(k)
                     && (MONEY_NOUNS.contains(&w(k)) || (family == Family::Send && is_sum(toks, k)))
             });
-            let before = (i.saturating_sub(4)..i)
+            // "el pago de la factura N° 0045 se realizará": the passive's subject may be
+            // further back.
+            let reach_back = if back.first() == Some(&"se") { 10 } else { 4 };
+            let before = (i.saturating_sub(reach_back)..i)
                 .rev()
                 .any(|k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));
             match (after, before) {
@@ -445,6 +471,15 @@ fn object_end(
             }
         }
     }
+}
+
+/// Whether the last money or proof noun before token `i` (within 15 tokens) is a proof.
+fn proof_named_last(toks: &[Token<'_>], i: usize) -> bool {
+    toks[i.saturating_sub(15)..i]
+        .iter()
+        .rev()
+        .find(|t| MONEY_NOUNS.contains(&t.text) || PROOF_NOUNS.contains(&t.text))
+        .is_some_and(|t| PROOF_NOUNS.contains(&t.text) && !MONEY_NOUNS.contains(&t.text))
 }
 
 /// "lo que falta", "el resto" right after a sending verb: the end of that object.

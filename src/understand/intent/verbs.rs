@@ -189,7 +189,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
 });
 
 /// Nouns that make "hacer/enviar/pasar" mean paying.
-pub(crate) const MONEY_NOUNS: [&str; 38] = [
+pub(crate) const MONEY_NOUNS: [&str; 43] = [
     "pago",
     "pagos",
     "transferencia",
@@ -228,6 +228,12 @@ pub(crate) const MONEY_NOUNS: [&str; 38] = [
     "depositos",
     "ingresos",
     "remesa",
+    // United States: "le mando un Zelle", "ya le mandé el Venmo".
+    "zelle",
+    "venmo",
+    "cashapp",
+    "paypal",
+    "cash",
 ];
 
 /// Proofs of payment: sending one is not itself a payment.

@@ -11,14 +11,16 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
     (Cue::AutoStrong, "mensaje|correo generado automaticamente"),
     (Cue::AutoStrong, "contestador automatico"),
     // Absence notices without the word "automático".
-    (
-        Cue::AutoWeak,
-        "no me encuentro|encuentro disponible|en la oficina",
-    ),
+    (Cue::AutoWeak, "no me encuentro|encontrare disponible"),
+    (Cue::AutoWeak, "no me encuentro|encontrare en la oficina"),
     (Cue::AutoWeak, "estoy de licencia|permiso|baja hasta"),
     (
         Cue::AutoStrong,
-        "te|le|les contestamos|responderemos|respondemos|contestaremos en cuanto|lo antes podamos|posible",
+        "te|le|les contestamos|responderemos|respondemos|contestaremos en cuanto podamos",
+    ),
+    (
+        Cue::AutoStrong,
+        "te|le|les contestamos|responderemos|respondemos|contestaremos lo antes posible",
     ),
     // WhatsApp Business and help desks: "En este momento no podemos atenderte".
     (
@@ -120,6 +122,16 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
     ),
     (Cue::AutoWeak, "ausente|ausentes por"),
     (Cue::AutoWeak, "pondremos|pondre en contacto"),
+    // Holiday closures: "Nuestras oficinas permanecerán cerradas del 24 de diciembre al 6
+    // de enero. Atenderemos su consulta a partir del 7."
+    (
+        Cue::AutoWeak,
+        "oficina|oficinas|empresa|tienda|despacho|establecimiento|local permanecera|permaneceran|estara|estaran cerrada|cerradas|cerrado|cerrados",
+    ),
+    (
+        Cue::AutoWeak,
+        "atenderemos|responderemos|contestaremos|gestionaremos su|tu consulta|solicitud|mensaje|correo|peticion",
+    ),
     (
         Cue::AutoWeak,
         "ha sido recibido|recibida|registrado|registrada",

@@ -109,7 +109,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "nunca ?nos|me|le|les|lo|la vino|vinieron|aparecio|aparecieron|prestaron|presto|entregaron|instalaron|hicieron|contratamos|contrate|pedimos|pedi|solicitamos|solicite|encargamos|encargue|compre|compramos|recibimos|recibi",
+        "nunca ?nos|me|le|les|lo|la vino|vinieron|aparecio|aparecieron|prestaron|presto|entregaron|instalaron|hicieron|terminaron|acabaron|completaron|arreglaron|repararon|solucionaron|terminasteis|acabasteis|hicisteis|entregasteis|arreglasteis|contratamos|contrate|pedimos|pedi|solicitamos|solicite|encargamos|encargue|compre|compramos|recibimos|recibi",
     ),
     (
         Cue::Dispute,
@@ -141,10 +141,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "equivocasteis|equivocaste"),
     (Cue::Dispute, "ha|han|has equivocado|equivocada"),
     (Cue::Dispute, "no somos|soy cliente|clientes|clienta"),
-    (
-        Cue::Dispute,
-        "devolvimos|devolvi|devolvieron|devolvemos|devolveremos",
-    ),
+    (Cue::Dispute, "devolvimos|devolvi|devolvemos|devolveremos"),
     (
         Cue::Dispute,
         "regrese|regresamos|retorne|retornamos ?el|la|los|las|su producto|productos|mercancia|mercaderia|pedido|material|equipo|articulo|articulos|compra",
@@ -263,6 +260,108 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no es|era|son ?el|lo|la que habiamos|hemos|habia|habian|hubiamos pactado|acordado|quedado|hablado|cotizado|presupuestado|convenido",
     ),
+    // "eso no es lo que se acordó", "un cobro de envío que nunca se acordó": an agreement
+    // denied in the impersonal form.
+    (
+        Cue::Dispute,
+        "no es|era|son ?el|lo|la que se acordo|pacto|hablo|cotizo|presupuesto|convino|contrato",
+    ),
+    (
+        Cue::Dispute,
+        "nunca se acordo|pacto|hablo|cotizo|presupuesto|convino|contrato|pidio|solicito|autorizo|aprobo|menciono|incluyo",
+    ),
+    // "el precio era otro": the agreed price was a different one.
+    (
+        Cue::Dispute,
+        "precio|importe|monto|valor|tarifa|cotizacion|presupuesto era|eran|fue otro|otra|distinto|distinta|diferente",
+    ),
+    // "nos habéis cobrado el IVA dos veces": something named charged twice.
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobrasteis|cobraste|cobran|cobrais|facturaron|facturado|facturasteis|cargaron|cargado|cargasteis el|la|los|las iva|igv|itbis|impuesto|impuestos|importe|envio|servicio|recargo|cargo|comision|mes|cuota|factura|mano dos veces",
+    ),
+    (
+        Cue::Dispute,
+        "cobraron|cobrado|cobrasteis|cobraste|cobran|cobrais|facturaron|facturado|facturasteis|cargaron|cargado|cargasteis el|la|los|las iva|igv|itbis|impuesto|impuestos|importe|envio|servicio|recargo|cargo|comision|mes|cuota|factura|mano doble",
+    ),
+    // "el trabajo lo dejasteis a medias", "quedó a medio hacer": work left unfinished.
+    (
+        Cue::Dispute,
+        "dejasteis|dejaste|dejado|dejais|dejan a medias",
+    ),
+    (
+        Cue::Dispute,
+        "a medio hacer|terminar|acabar|instalar|arreglar|reparar",
+    ),
+    // "la obra la dejaron sin terminar", "sigue sin funcionar".
+    (
+        Cue::Dispute,
+        "dejaron|dejasteis|dejaste|dejo|quedo|quedaron|esta|estan|sigue|siguen sin terminar|acabar|arreglar|instalar|reparar|entregar|funcionar",
+    ),
+    // "qué lentos para entregar lo que faltaba": a delivery still owed.
+    (
+        Cue::Dispute,
+        "entregar|entregaron|entreguen|entregado|entregasteis|terminar|instalar lo que falta|faltaba|faltan|faltaban",
+    ),
+    // "eso está en garantía", "lo cubre la garantía".
+    (
+        Cue::Dispute,
+        "esta|estaba|estan|entra|entraba|cubierto|cubierta|cubiertos|cubiertas ?en|por ?la garantia",
+    ),
+    (Cue::Dispute, "la garantia lo|la|los|las cubre|cubria"),
+    (Cue::Dispute, "lo|la|los|las cubre|cubria la garantia"),
+    // "no me pueden cobrar esa reparación": the charge itself denied.
+    (
+        Cue::Dispute,
+        "no me|nos pueden|puede|podeis|puedes|podes cobrar eso|esto|esa|ese|esta|este|esos|esas|estos|estas|por|algo|intereses|recargo|recargos|mas|lo|la|los|las",
+    ),
+    // "cuando me traigan el material que falta": goods still owed.
+    (
+        Cue::Dispute,
+        "traigan|traigais|entreguen|entregueis ?el|la|los|las|lo material|pedido|producto|productos|mercancia|mercaderia|resto|pieza|piezas|equipo|equipos|repuesto|repuestos que falta|faltan|faltaba|faltaban",
+    ),
+    // "una vez recibamos la factura rectificada": payment held until the invoice is put right.
+    (
+        Cue::Dispute,
+        "recibamos|reciba|recibais|tengamos|tenga la|una factura|facturas rectificada|rectificadas|corregida|corregidas|rectificativa|correcta",
+    ),
+    // "me parece una vergüenza que me cobren recargo".
+    (
+        Cue::Dispute,
+        "abuso|verguenza|robo|atraco|barbaridad|exagerado|excesivo que ?me|nos cobren|cobres|cobreis|facturen|carguen",
+    ),
+    // "no sé de qué me hablan", "yo ya no tengo nada que ver con la sociedad", "no tengo
+    // ninguna factura con ustedes": the debt is not theirs.
+    (
+        Cue::Dispute,
+        "no se|sabemos de que me|nos|le|les habla|hablan|hablas|hablais",
+    ),
+    (Cue::Dispute, "no tengo|tenemos nada que ver"),
+    (
+        Cue::Dispute,
+        "no tengo|tenemos ninguna factura|deuda|cuenta con",
+    ),
+    // "os pagaré cuando terminéis la obra", "les pago cuando vengan a arreglar la fuga":
+    // payment held until the work is done or put right (see also "hasta que lo arreglen").
+    (
+        Cue::Dispute,
+        "cuando|apenas ?lo|la|los|las arreglen|arregleis|reparen|repareis|solucionen|solucioneis|corrijan|corrijais|termineis|acabeis",
+    ),
+    // "cuando me reparen la lavadora", "cuando me corrijan la factura" ("cuando me arreglen
+    // la tarjeta" may be the bank's doing).
+    (
+        Cue::Dispute,
+        "cuando|apenas me|nos reparen|repareis|corrijan|corrijais",
+    ),
+    (
+        Cue::Dispute,
+        "cuando|apenas|hasta ?que ?me|nos vengan|vengais|venga a arreglar|reparar|terminar|acabar|solucionar|corregir|instalar|cambiar",
+    ),
+    (
+        Cue::Dispute,
+        "cuando|apenas|hasta ?que lo|la|los|las terminen|acaben",
+    ),
+    // ("cuando terminen las obras de la calle" may be anyone's works: not a dispute.)
     (
         Cue::Dispute,
         "precio|importe|monto|cantidad|cifra|cargo|cobro que no es|era|corresponde|reconozco|reconocemos",
@@ -284,7 +383,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "no considero|consideramos|me parece|nos parece|es justo|correcto pagar|cobrar",
+        "no considero|consideramos|es justo|correcto|razonable pagar|cobrar",
+    ),
+    (
+        Cue::Dispute,
+        "no me|nos parece justo|correcto|razonable pagar|cobrar",
     ),
     (
         Cue::Dispute,
@@ -293,7 +396,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "no vamos a liberar|soltar|hacer el pago"),
     (
         Cue::Dispute,
-        "no podemos|puedo hacernos|hacerme cargo de esa|esta factura",
+        "no podemos|puedo|podre|podremos hacer nos|me cargo de esa|esta|la|dicha factura|deuda",
     ),
     (
         Cue::Dispute,

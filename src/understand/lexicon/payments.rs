@@ -15,6 +15,14 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     ),
     (Cue::Plan, "plan|convenio|acuerdo de pago|pagos"),
     (Cue::Plan, "en|por partes"),
+    // "¿me lo dejan a meses sin intereses?" (Mexico), "¿me da facilidades de pago?".
+    (Cue::Plan, "meses sin intereses"),
+    (Cue::Plan, "msi"),
+    (Cue::Plan, "a meses"),
+    (
+        Cue::Plan,
+        "facilidades|facilidad de|para ?el pago|pagar|pagos",
+    ),
     (Cue::Plan, "pagos|pago|abono|abonos parciales|parcial"),
     (
         Cue::Plan,
@@ -44,7 +52,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     // "¿podríamos hablar para buscar una solución?"
     (
         Cue::Plan,
-        "buscar|encontrar|buscarle|encontrarle una|un solucion|arreglo|acuerdo",
+        "buscar|encontrar ?le|les una|un solucion|arreglo|acuerdo",
     ),
     (Cue::Plan, "llegar a una|un solucion|arreglo|acuerdo"),
     // "¿me da un mes más?", "una semana más de plazo".
@@ -124,9 +132,16 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "no le|te|les|os|se ?lo|la|los|las puedo|podemos|podre|podremos|pude pagar|abonar|depositar|transferir",
     ),
     (Cue::CantPay, "no me|nos alcanza|llega"),
+    // "ahora no puedo, en cuanto pueda os pago".
+    (Cue::CantPay, "ahora|ahorita no puedo|podemos"),
     (
         Cue::CantPay,
         "no tengo|tenemos ?el dinero|plata|fondos|liquidez|lana|efectivo",
+    ),
+    // "no traigo nada de lana ahorita", "no hay plata".
+    (
+        Cue::CantPay,
+        "no tengo|tenemos|traigo|traemos|hay ?nada ?de dinero|plata|fondos|liquidez|lana|feria|varo|efectivo|guita",
     ),
     (
         Cue::CantPay,
@@ -155,5 +170,7 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Partial, "la|otra mitad"),
     (Cue::Partial, "el resto|restante"),
     (Cue::Partial, "lo demas"),
+    // "os he pagado 300 €, los otros 300 a final de mes".
+    (Cue::Partial, "los|las otros|otras|demas"),
     (Cue::Partial, "lo que falta|queda|pueda|podamos"),
 ];

@@ -7,7 +7,31 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // Opt-out.
     (
         Cue::Stop,
-        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas|fastidien|fastidie|fastidies",
+        "no me|nos sigan|siga|sigas|escriba|escriban|escribas|escribais|contacte|contacten|contactes|llame|llamen|llames|molesten|moleste|molestes|manden|mande|mandes|envien|envie|envies|vuelvan|vuelva|vuelvas|fastidien|fastidie|fastidies|sigais|contacteis|llameis|molesteis|mandeis|envieis|volvais|fastidieis",
+    ),
+    // "no vuelvan a contactarme", "les solicito no volver a contactarme".
+    (
+        Cue::Stop,
+        "no vuelvan|vuelva|vuelvas|volvais|volver a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
+    ),
+    // "si me vuelven a escribir los denuncio": a threat that asks for silence (the
+    // complaint it threatens is not a dispute of the invoice, see `decide::prepare`).
+    (
+        Cue::Stop,
+        "si ?me|nos vuelven|vuelve|vuelves|volveis a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
+    ),
+    // Spain's threatening "como": "como me vuelvan a escribir os denuncio".
+    (
+        Cue::Stop,
+        "como ?me|nos vuelvan|vuelva|vuelvas|volvais a escribir|contactar|llamar|molestar|mandar|enviar|insistir|marcar",
+    ),
+    (
+        Cue::Stop,
+        "como ?me|nos sigan|siga|sigas|sigais escribiendo|llamando|molestando|mandando|enviando|contactando|acosando|insistiendo|marcando",
+    ),
+    (
+        Cue::Stop,
+        "si ?me|nos siguen|sigue|sigues|seguis escribiendo|llamando|molestando|mandando|enviando|contactando|acosando|insistiendo|marcando",
     ),
     (
         Cue::Stop,
@@ -29,8 +53,14 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Stop,
-        "borren|eliminen|supriman|borrar|eliminar|suprimir ?todos mis|nuestros datos",
+        "borren|eliminen|supriman|cancelen|borre|elimine|suprima|cancele|borrad|eliminad|suprimid|borra|elimina|borrar|eliminar|suprimir ?todos mis|nuestros datos",
     ),
+    // "solicito la supresión de mis datos", the Latin American "derechos ARCO".
+    (
+        Cue::Stop,
+        "supresion|eliminacion|borrado|cancelacion de ?todos mis|nuestros datos",
+    ),
+    (Cue::Stop, "derechos|derecho arco"),
     // "bórrenme de esta lista".
     (
         Cue::Stop,
@@ -56,7 +86,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     // "solicito que nos retiren de su lista de envíos".
     (
         Cue::Stop,
-        "retiren|retirenme|retirenos|excluyan|excluyanme|retirar|retirarme|retirarnos|excluir de ?la|su|sus|vuestra lista|listas|base|envios|mailing|sistema",
+        "retiren|retirenme|retirenos|excluyan|excluyanme|retirar|excluir ?me|nos de ?la|su|sus|vuestra lista|listas|base|envios|mailing|sistema",
     ),
     // Mexican "favor de no ...", "no enviar más".
     (
@@ -116,10 +146,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Question, "a que corresponde|corresponden"),
     (Cue::Question, "a que se debe|refiere"),
     (Cue::Question, "de que es|son"),
-    (
-        Cue::Question,
-        "por que ?me|nos cobran|cobra|se cobra|debo|es",
-    ),
+    (Cue::Question, "por que ?me|nos|se cobran|cobra|debo|es"),
     (
         Cue::Question,
         "cuanto es|debo|seria|queda|sale|falta|debemos",
@@ -146,11 +173,20 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::Question,
-        "mandame|enviame|pasame|mandeme|envieme|paseme|reenvieme|reenviame|facilitame|facliteme ?la|el|una|los|las|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta|iban|clabe|cbu|alias|facturas",
+        "mandame|enviame|pasame|mandeme|envieme|paseme|reenvieme|reenviame|facilitame|facliteme|faciliteme|envienme|mandenme|pasenme|reenvienme|facilitenme|enviadme|mandadme|pasadme|reenviadme|facilitadme ?la|el|una|los|las|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta|iban|clabe|cbu|alias|facturas",
     ),
     (
         Cue::Question,
         "me|nos manda|envia|pasa|mandan|envian|pasan|mandas|envias|pasas|facilita|puede|pueden|podria|podrian|puedes|podes ?mandar|enviar|pasar|reenviar|facilitar ?la|el|una|los|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta",
+    ),
+    // "le pido el favor de que me envíe la factura": a request for a document, asked or not.
+    (
+        Cue::Question,
+        "que me|nos envie|envien|mande|manden|pase|pasen|reenvie|reenvien|facilite|faciliten|comparta|compartan ?la|el|una|los|las|un factura|facturas|copia|detalle|desglose|datos|recibo|numero|cuenta|estado",
+    ),
+    (
+        Cue::Question,
+        "que me|nos hagan|haga llegar ?la|el|una|los|las|un factura|facturas|copia|detalle|desglose|datos|recibo|numero|cuenta|estado",
     ),
     // Agreement and strength.
     (
@@ -341,6 +377,16 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "lo|la tendra|tendran|tendras|tendreis|tiene|tienen|tendria|tendrian",
+    ),
+    // "transferencia prevista para el 20".
+    (
+        Cue::PromisePhrase,
+        "pago|transferencia|deposito|ingreso|abono|bizum|giro previsto|prevista para",
+    ),
+    // "lo tengo apuntado para el día 20": the payment noted down for a day.
+    (
+        Cue::PromisePhrase,
+        "lo|la tengo|tenemos apuntado|apuntada|anotado|anotada|agendado|agendada|programado|programada",
     ),
     // "el pago lo tendremos listo para el viernes 27".
     (
