@@ -81,8 +81,13 @@ fn inline_comments<'a>(history: &[&'a str]) -> Vec<&'a str> {
         .filter_map(|line| {
             let rest = line.trim_start().strip_prefix('[')?;
             let (name, said) = rest.split_once(']')?;
+            let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+            // A heading in capitals ("[CONFIDENCIAL]", "[AVISO LEGAL]") is no name; initials
+            // ("[JG]") are.
+            let shouted = letters > 3 && !name.chars().any(char::is_lowercase);
             let name_like = (2..=40).contains(&name.chars().count())
-                && name.chars().any(char::is_alphabetic)
+                && letters > 0
+                && !shouted
                 && name
                     .chars()
                     .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
@@ -565,7 +570,7 @@ mod tests {
                  Enviado el: lunes, 11 de enero de 2027 10:15\nPara: Juan\nAsunto: Factura F-1\n\n\
                  Le recordamos que la factura F-1 sigue pendiente.\n\n\
                  [Juan Gómez] La pagamos el 4 de enero.\n\n[F-1] Si ya la ha pagado, ignore este \
-                 mensaje.\n[Nota: 2027] Un saludo\n";
+                 mensaje.\n[Nota: 2027] Un saludo\n[AVISO LEGAL] Este mensaje es confidencial.\n";
         assert_eq!(
             visible_text(t),
             "Lucía, te contesto entre líneas.\n\nLa pagamos el 4 de enero."
