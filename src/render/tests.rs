@@ -231,6 +231,29 @@ fn a_partly_paid_invoice_is_named_with_its_amount_and_what_remains() {
     );
 }
 
+/// The final notice and the hand-over list the younger invoices as also pending and say why,
+/// without claiming they had a final notice of their own.
+#[test]
+fn final_and_handover_say_why_younger_invoices_are_listed() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "final");
+    assert!(ctx.invoices.iter().any(|i| !i.reached_stage));
+    let text = r.render_message("final", Medium::Email, &ctx).unwrap().text;
+    assert!(
+        text.contains("La factura marcada «también pendiente» es más reciente: la incluimos para que tenga a la vista todo lo pendiente."),
+        "{text}"
+    );
+    let ctx = RenderContext::sample(Sample::B2bSpain, "handover");
+    assert!(ctx.invoices.iter().any(|i| !i.reached_stage));
+    for medium in [Medium::Email, Medium::Telegram] {
+        let text = r.render_message("handover", medium, &ctx).unwrap().text;
+        assert!(
+            text.contains("son más recientes y no habían llegado a la etapa del aviso final"),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn broken_promise_is_mentioned_kindly() {
     let r = renderer();
