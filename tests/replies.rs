@@ -335,3 +335,92 @@ fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
     let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 2);
 }
+
+#[test]
+fn a_plain_yes_to_our_question_confirms_the_date_asked_about() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    // Tuesday 24 November: "la semana que viene" is a week, not a day: the bot asks.
+    let first = apply(
+        &mut w,
+        &reply(
+            "<r1@x.example>",
+            "ana@cliente.example",
+            "Le pago la semana que viene.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(first.intent.as_str(), "promise");
+    let asking = store::outbox::get(w.store.conn(), first.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(
+        asking.message.body_text.contains("¿Confirmamos el"),
+        "{}",
+        asking.message.body_text
+    );
+    let asked = store::promises::pending(w.store.conn()).unwrap()[0].clone();
+    assert!(asked.ambiguous);
+    let to_the_question = vec![asking.message.message_id.clone().unwrap()];
+
+    // A yes to a reminder (no question asked) is not a promise: a person reads it.
+    let stray = apply(
+        &mut w,
+        &Incoming {
+            received_at: utc("2026-11-24 18:00"),
+            ..reply(
+                "<r2@x.example>",
+                "ana@cliente.example",
+                "Sí.",
+                vec![ours.message.message_id.clone().unwrap()],
+            )
+        },
+    );
+    assert_eq!(stray.intent.as_str(), "other");
+
+    // The yes threaded to the question: the date asked about, now without doubt, and the
+    // client told so; nothing for the owner to review.
+    let yes = apply(
+        &mut w,
+        &Incoming {
+            received_at: utc("2026-11-25 09:00"),
+            ..reply(
+                "<r3@x.example>",
+                "ana@cliente.example",
+                "Sí, confirmado. Gracias.\n\nEl 24/11/2026 a las 18:00, Cobros escribió:\n> ¿Confirmamos el …",
+                to_the_question.clone(),
+            )
+        },
+    );
+    assert_eq!(
+        (yes.intent.as_str(), yes.status.as_str()),
+        ("promise", "applied")
+    );
+    let pending = store::promises::pending(w.store.conn()).unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].promised_date, asked.promised_date);
+    assert!(!pending[0].ambiguous);
+    let noted = store::outbox::get(w.store.conn(), yes.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(
+        noted.message.body_text.contains("Anotado"),
+        "{}",
+        noted.message.body_text
+    );
+
+    // A yes that comes after the date asked about confirms nothing: a person reads it.
+    let late = apply(
+        &mut w,
+        &Incoming {
+            received_at: utc("2026-12-20 09:00"),
+            ..reply(
+                "<r4@x.example>",
+                "ana@cliente.example",
+                "Sí",
+                to_the_question,
+            )
+        },
+    );
+    assert_eq!(late.intent.as_str(), "other");
+}

@@ -237,10 +237,19 @@ fn apply_text(
         .as_ref()
         .map(|m| m.invoices.iter().map(|i| i.balance).sum())
         .unwrap_or_default();
-    let promised_amount = reading
+    let mut promised_amount = reading
         .promised_amount
         .as_ref()
         .and_then(|a| effects::money_of(a, balance));
+    if let Some(asked) = confirmed_promise(tx, matched.as_ref(), &reading, &visible, inc)? {
+        // "Sí" to "¿Confirmamos el viernes 13 como fecha de pago? Basta con que responda «sí»":
+        // the date asked about, promised again without doubt (as the Telegram bot reads a yes).
+        reading.intent = Intent::Promise;
+        reading.promised_date = Some(asked.promised_date);
+        reading.ambiguous = false;
+        reading.evidence.push(visible.trim().to_owned());
+        promised_amount = asked.amount;
+    }
     let numbers = numbers(matched.as_ref());
     let vouched = inc.trusted || matched.as_ref().is_some_and(|m| m.known_sender);
     let (status, effect) = match &matched {
@@ -287,6 +296,50 @@ fn apply_text(
         }
     }
     Ok(Some(applied))
+}
+
+/// The pending promise whose date our acknowledgement asked the client to confirm, when `visible`
+/// is a plain yes answering that very acknowledgement (threaded to it) and the date is still to
+/// come in the client's day. A yes to anything else, or too late, stays what it is (a person
+/// reads it).
+fn confirmed_promise(
+    tx: &Connection,
+    matched: Option<&Match>,
+    reading: &Reading,
+    visible: &str,
+    inc: &Incoming,
+) -> anyhow::Result<Option<crate::domain::agreement::Promise>> {
+    let Some(m) = matched else {
+        return Ok(None);
+    };
+    let Some(asking) = m
+        .outbox
+        .as_ref()
+        .filter(|o| o.message.stage == "ack_promise")
+    else {
+        return Ok(None);
+    };
+    if reading.intent != Intent::Other || !crate::understand::is_short_yes(visible) {
+        return Ok(None);
+    }
+    let Some(response_id) = asking
+        .message
+        .cycle
+        .strip_prefix("response-")
+        .and_then(|n| n.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let today = inc
+        .received_at
+        .with_timezone(&m.client.time_zone)
+        .date_naive();
+    Ok(store::promises::of_response(tx, response_id)?.filter(|p| {
+        p.client_id == m.client.id
+            && p.ambiguous
+            && p.status == store::promises::PromiseStatus::Pending
+            && p.promised_date >= today
+    }))
 }
 
 fn apply_auto(

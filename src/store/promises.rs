@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::clients::conversion;
 use super::{parse_day, ts};
@@ -57,6 +57,16 @@ pub fn add(
         params![client_id, invoice_number, promised_date, amount, source, response_id, ambiguous, ts(now)],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// The promise read from a response (the one its acknowledgement is about), if any.
+pub fn of_response(conn: &Connection, response_id: i64) -> Result<Option<Promise>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
+                resolved_at
+         FROM promises WHERE response_id = ?1 ORDER BY id DESC LIMIT 1",
+    )?;
+    Ok(stmt.query_row([response_id], from_row).optional()?)
 }
 
 /// Every promise, oldest first.

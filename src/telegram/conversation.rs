@@ -316,7 +316,7 @@ pub(super) fn words(
         return Ok(h);
     }
     if reading.intent == Intent::Other
-        && is_yes(text)
+        && crate::understand::is_short_yes(text)
         && let Some((date, outbox)) = store::telegram::pending_date(tx, chat)?
         && date >= today
     {
@@ -454,21 +454,6 @@ pub(super) fn refuse(
     )
 }
 
-/// A short yes ("sí", "vale", "correcto"...), as an answer to a question we asked.
-fn is_yes(text: &str) -> bool {
-    let folded: String = text
-        .to_lowercase()
-        .replace('í', "i")
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    let yes = [
-        "si", "vale", "ok", "okay", "correcto", "exacto", "confirmo", "perfecto", "claro",
-    ];
-    words.len() <= 5 && words.first().is_some_and(|w| yes.contains(w))
-}
-
 /// The words a button stands for, as the client would have typed them.
 pub(super) fn words_of(press: Press) -> Option<String> {
     match press {
@@ -477,25 +462,5 @@ pub(super) fn words_of(press: Press) -> Option<String> {
         Press::Plan => Some("Necesito un plan de pagos.".into()),
         Press::Human => Some("Quiero hablar con una persona.".into()),
         Press::When | Press::OtherDay | Press::Change => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_yes;
-
-    #[test]
-    fn short_yeses_are_recognised() {
-        for t in ["Sí", "si, gracias", "Vale!", "ok", "Correcto, ese día"] {
-            assert!(is_yes(t), "{t}");
-        }
-        for t in [
-            "no",
-            "sí, pero el lunes no puedo, mejor otro día",
-            "",
-            "Gracias",
-        ] {
-            assert!(!is_yes(t), "{t}");
-        }
     }
 }

@@ -175,6 +175,7 @@ mod intent;
 mod lexicon;
 mod normalise;
 mod strip;
+mod yes;
 
 #[cfg(test)]
 mod case_table;
@@ -189,6 +190,7 @@ pub use amount::PromisedAmount;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
 pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
+pub use yes::is_short_yes;
 
 /// How sure the reading is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
