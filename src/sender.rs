@@ -29,7 +29,10 @@
 //!    an audit event naming the client). It is `cancelled` in the claim's transaction, with
 //!    an `outbox.cancelled` event, and the planner plans its stage again from what is true now
 //!    (under a new key). This is what keeps a retry after an outage, or a message postponed to
-//!    the contact window, from asking for an invoice paid or disputed meanwhile.
+//!    the contact window, from asking for an invoice paid or disputed meanwhile. An
+//!    acknowledgement of a promise is withdrawn the same way once its promise is settled or its
+//!    day is past in the client's time zone («¿Confirmamos el viernes 13?» never goes out on
+//!    the 30th).
 //! 4. **Stop early** on the first transient failure: the server is unwell, and trying every
 //!    other message would only wait out one timeout each. Claimed messages not handed over yet
 //!    go back to `queued` (or `failed`) as they were; the rest are still due next pass.
@@ -377,7 +380,14 @@ fn commit(
         let mut wanted = Vec::with_capacity(due.len());
         for msg in due {
             if let Some(kind) = outbox::withdrawn_by(tx, msg.id)? {
-                if withdraw(tx, &msg, &kind, now)? {
+                let why = format!("{kind} was recorded after it was planned");
+                if withdraw(tx, &msg, &why, &kind, now)? {
+                    report.cancelled += 1;
+                }
+                continue;
+            }
+            if let Some(why) = outdated_question(tx, &msg, now)? {
+                if withdraw(tx, &msg, &why, "promise.settled", now)? {
                     report.cancelled += 1;
                 }
                 continue;
@@ -421,16 +431,56 @@ fn commit(
     })
 }
 
-/// Withdraws a message planned before `kind` was recorded for its client (see the module
-/// documentation, "Withdrawn"), with an event; the planner plans its stage again. Returns
-/// whether it was withdrawn (it was still waiting).
+/// Why an acknowledgement of a promise would no longer be true when it goes out: its promise is
+/// settled (kept, broken, replaced) or its day is past in the client's time zone. Such an
+/// acknowledgement was queued before an outage or a long contact-window wait: «¿Confirmamos el
+/// viernes 13?» sent on the 30th asks about a day long gone, and «Anotado: el 13» about a promise
+/// already judged. The next reminder speaks of the promise as it stands.
+fn outdated_question(
+    tx: &rusqlite::Transaction<'_>,
+    msg: &OutboxMessage,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let Some(response_id) = (msg.message.stage == "ack_promise")
+        .then(|| msg.message.cycle.strip_prefix("response-"))
+        .flatten()
+        .and_then(|n| n.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(promise) = crate::store::promises::of_response(tx, response_id)? else {
+        return Ok(None);
+    };
+    if promise.status != crate::store::promises::PromiseStatus::Pending {
+        return Ok(Some(format!(
+            "its promise is {} (promise {})",
+            promise.status.as_str(),
+            promise.id
+        )));
+    }
+    let Some(client) = crate::store::clients::get(tx, &msg.message.client_id)? else {
+        return Ok(None);
+    };
+    let today = now.with_timezone(&client.time_zone).date_naive();
+    Ok((promise.promised_date < today).then(|| {
+        format!(
+            "the day it acknowledges ({}) is past (promise {})",
+            promise.promised_date, promise.id
+        )
+    }))
+}
+
+/// Withdraws a message that would no longer be true (see the module documentation,
+/// "Withdrawn"), with an event naming `after`, what made it so; the planner plans its stage
+/// again. Returns whether it was withdrawn (it was still waiting).
 fn withdraw(
     tx: &rusqlite::Transaction<'_>,
     msg: &OutboxMessage,
-    kind: &str,
+    why: &str,
+    after: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let why = format!("withdrawn before sending: {kind} was recorded after it was planned");
+    let why = format!("withdrawn before sending: {why}");
     if !outbox::cancel(tx, msg.id, &why)? {
         return Ok(false);
     }
@@ -442,7 +492,7 @@ fn withdraw(
         EventKind::OutboxCancelled,
         Some(&msg.message.client_id),
         None,
-        json!({ "outbox_id": msg.id, "stage": msg.message.stage, "after": kind }),
+        json!({ "outbox_id": msg.id, "stage": msg.message.stage, "after": after }),
     )?;
     Ok(true)
 }

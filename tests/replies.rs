@@ -424,3 +424,33 @@ fn a_plain_yes_to_our_question_confirms_the_date_asked_about() {
     );
     assert_eq!(late.intent.as_str(), "other");
 }
+
+/// Walk 2, fault 06: «¿Confirmamos el viernes 13?» queued before an outage must not go out
+/// after the 13th, nor «Anotado» once the promise is settled.
+#[tokio::test]
+async fn an_acknowledgement_about_a_day_gone_by_is_withdrawn_not_sent() {
+    let mut w = two_clients().file_outbox().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let first = apply(
+        &mut w,
+        &reply(
+            "<r1@x.example>",
+            "ana@cliente.example",
+            "Le pago la semana que viene.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    let ack = first.ack.unwrap();
+    let promised = store::promises::pending(w.store.conn()).unwrap()[0].promised_date;
+    // The sender next runs after the promised day (an outage): the question is withdrawn.
+    let later = utc(&format!("{} 10:00", promised + chrono::Duration::days(3)));
+    let report = support::flush_bounded(&w.config, &mut w.store, later).await;
+    let row = store::outbox::get(w.store.conn(), ack).unwrap().unwrap();
+    assert_eq!(row.status.as_str(), "cancelled", "{report:?}");
+    assert!(
+        row.last_error.as_deref().unwrap_or("").contains("is past"),
+        "{:?}",
+        row.last_error
+    );
+    assert!(report.cancelled >= 1);
+}
