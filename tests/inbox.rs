@@ -364,3 +364,34 @@ async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_revi
     assert_eq!(w.responses().len(), 4);
     assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 3);
 }
+
+/// Walk 2, fault 02: a reply written during an outage is read as of its own date, so «el 27
+/// de noviembre» written on the 25th and read on 1 December is this year's 27th (a day already
+/// past), not next year's; the acknowledgement about a day gone by is not sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_written_during_an_outage_is_read_as_of_its_own_date() {
+    let mut w = world("");
+    let ours = w.ours();
+    // The mailbox is read on the 24th (nothing yet); then cobrador is down for a week.
+    let report = w.check(utc("2026-11-24 12:00")).await;
+    assert_eq!(report.fetched, 0);
+    let reply = String::from_utf8(mail(
+        "Uno <uno@cliente.example>",
+        "Re: Recordatorio",
+        "r-outage@cliente.example",
+        Some(&ours),
+        "Les pagamos la F-1 el 27 de noviembre.",
+    ))
+    .unwrap()
+    .replace(
+        "Date: Tue, 24 Nov 2026 18:05:00 +0100",
+        "Date: Wed, 25 Nov 2026 10:15:00 +0100",
+    );
+    w.dovecot.deliver("INBOX", reply.as_bytes());
+    let report = w.check(utc("2026-12-01 09:00")).await;
+    assert_eq!(report.fetched, 1, "{report:?}");
+    let r = &w.responses()[0].response;
+    assert_eq!(r.intent.as_str(), "promise");
+    assert_eq!(r.promised_date.unwrap().to_string(), "2026-11-27");
+    assert_eq!(r.received_at, utc("2026-11-25 09:15"));
+}

@@ -18,16 +18,19 @@
 //! | situation                                              | received at            |
 //! |--------------------------------------------------------|------------------------|
 //! | production, read within seconds or hours               | the message's date     |
-//! | production, read after more than 36 h of downtime      | now, when read         |
+//! | mail read after more than 36 h of downtime             | the message's date, if after the mailbox's previous read ([`received_at_since`]) |
+//! | a Telegram update after more than 36 h of downtime     | now, when read         |
 //! | message date in the future (a wrong sender clock)      | now, when read         |
 //! | rehearsal (`--clock-start`/`--now` months away)        | the clock's now        |
 //! | rehearsal whose own messages carry simulated dates     | the message's date     |
 //!
 //! 36 hours because Telegram keeps undelivered updates for 24 hours, mail normally arrives
 //! within minutes, and a `tick` run once a day by cron must still read yesterday's mail as of
-//! when it was written; a message read after a longer outage is read as of the moment it was
-//! read, which keeps a promise's date in the future rather than reading "mañana" against a day
-//! long gone. A rehearsal whose clock is less than 36 hours from the real time reads real-time
+//! when it was written. Mail that came during a longer outage is read as of its own date when
+//! it is dated after the mailbox's previous read: reading it as of the moment it was read made
+//! «el 20 de noviembre», written on the 10th and read on the 28th, next year's 20th (a walk
+//! over months found a formal-stage invoice parked for a year so). A promise whose day passed
+//! meanwhile is judged as it stands; its acknowledgement is withdrawn (`sender`). A rehearsal whose clock is less than 36 hours from the real time reads real-time
 //! dates as they are (they are within the tolerance): at most that much off. The rule depends
 //! only on the message's date and the clock's reading, so `--now` runs are reproducible.
 
@@ -66,8 +69,24 @@ impl Clock {
 /// When a reply counts as received: its own `date` when it lies within [`RECEIVED_TOLERANCE`]
 /// before `now` (the clock's now when the reply is read), otherwise `now`. See the module doc.
 pub fn received_at(date: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
-    date.filter(|d| *d <= now && now - *d <= RECEIVED_TOLERANCE)
-        .unwrap_or(now)
+    received_at_since(date, now, None)
+}
+
+/// [`received_at`] for a mailbox last read at `last_read` (the clock's time of the previous
+/// pass over it): a date between that read and `now` is believed however old, because the
+/// message can only have arrived while nobody was reading: an outage. «Le pagamos el 20 de
+/// noviembre», written on the 10th and read on the 28th after cobrador was down, is the 20th of
+/// this year, not of the next. A rehearsal's clock keeps real-time dates out all the same: they
+/// lie before its previous read (a clock ahead of the real time) or after its now (behind it).
+pub fn received_at_since(
+    date: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    last_read: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    date.filter(|d| {
+        *d <= now && (now - *d <= RECEIVED_TOLERANCE || last_read.is_some_and(|r| *d >= r))
+    })
+    .unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -96,6 +115,34 @@ mod tests {
         for (date, want) in cases {
             assert_eq!(received_at(date.map(at), now), at(want), "{date:?}");
         }
+    }
+
+    #[test]
+    fn a_message_that_came_during_an_outage_keeps_its_date() {
+        let now = at("2026-11-28T10:00:00Z");
+        let last_read = Some(at("2026-11-07T09:00:00Z"));
+        let cases = [
+            // Written during the outage (after the last read): its own date.
+            (Some("2026-11-10T16:00:00Z"), "2026-11-10T16:00:00Z"),
+            // Before the last read (a rehearsal's real-time stamp, a wrong clock): now.
+            (Some("2026-11-01T16:00:00Z"), "2026-11-28T10:00:00Z"),
+            // After now: never.
+            (Some("2026-11-29T16:00:00Z"), "2026-11-28T10:00:00Z"),
+            // Within 36 hours: as always.
+            (Some("2026-11-27T16:00:00Z"), "2026-11-27T16:00:00Z"),
+        ];
+        for (date, want) in cases {
+            assert_eq!(
+                received_at_since(date.map(at), now, last_read),
+                at(want),
+                "{date:?}"
+            );
+        }
+        // Never read before: the 36 hours alone.
+        assert_eq!(
+            received_at_since(Some(at("2026-11-10T16:00:00Z")), now, None),
+            now
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
 pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
-pub use clock::{Clock, received_at};
+pub use clock::{Clock, received_at, received_at_since};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};

@@ -106,6 +106,8 @@ pub(crate) async fn pass(
         mailbox: name.clone(),
         ..InboxReport::default()
     };
+    // Read before this pass moves it: a message dated after it came while nobody read.
+    let last_read = store::inbox::last_read(store.conn(), &name)?;
     let state = store::inbox::mailbox_state(store.conn(), &name)?;
     let start = match state {
         Some(s) if s.uidvalidity == uidvalidity => s.last_uid,
@@ -117,6 +119,12 @@ pub(crate) async fn pass(
     };
     report.last_uid = start;
     if mailbox.exists == 0 || mailbox.uid_next.is_some_and(|next| next <= start + 1) {
+        // Nothing new: the pass is recorded all the same (see `last_read` above).
+        let mark = MailboxState {
+            uidvalidity,
+            last_uid: start,
+        };
+        store::inbox::set_mailbox_state(store.conn(), &name, mark, now)?;
         return Ok(report);
     }
     let sizes = fetch_sizes(session, &server, start).await?;
@@ -131,6 +139,7 @@ pub(crate) async fn pass(
                 mailbox: &name,
                 uidvalidity,
                 now,
+                last_read,
             };
             if process(store, &ctx, uid, size, &raw, imap, &mut report)? {
                 done.push(uid);
@@ -226,6 +235,8 @@ struct Ctx<'a> {
     mailbox: &'a str,
     uidvalidity: u32,
     now: DateTime<Utc>,
+    /// The previous pass over the mailbox (see `domain::clock::received_at_since`).
+    last_read: Option<DateTime<Utc>>,
 }
 
 /// Applies one message and moves the mark, in one transaction. Returns whether the message
@@ -247,7 +258,7 @@ fn process(
         uidvalidity: ctx.uidvalidity,
         last_uid: uid,
     };
-    let mut inc = incoming(ctx.config, raw, ctx.now);
+    let mut inc = incoming_since(ctx.config, raw, ctx.now, ctx.last_read);
     inc.raw_ref = Some(raw_ref);
     if u64::from(size) > imap.max_message_bytes {
         inc.unreadable = Some(format!(
@@ -296,6 +307,16 @@ fn process(
 
 /// Reads a raw message into the channel-agnostic [`Incoming`].
 pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
+    incoming_since(config, raw, now, None)
+}
+
+/// [`incoming`] for a message found in a mailbox last read at `last_read`.
+fn incoming_since(
+    config: &Config,
+    raw: &[u8],
+    now: DateTime<Utc>,
+    last_read: Option<DateTime<Utc>>,
+) -> Incoming {
     let own = vec![
         config.business.email.to_ascii_lowercase(),
         config.owner_email().to_ascii_lowercase(),
@@ -309,9 +330,10 @@ pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
             ..Incoming::default()
         };
     };
-    // The Date header when it is recent (within 36 h before the clock's now), else the clock's now
-    // (a wrong sender clock, a long outage, a rehearsal's clock): see `domain::clock`.
-    let received_at = crate::domain::received_at(mail.date, now);
+    // The Date header when it is recent (within 36 h before the clock's now) or came since the
+    // mailbox's previous read (an outage), else the clock's now (a wrong sender clock, a
+    // rehearsal's clock): see `domain::clock`.
+    let received_at = crate::domain::received_at_since(mail.date, now, last_read);
     Incoming {
         channel: Some(Channel::Email),
         external_id: Some(

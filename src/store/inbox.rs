@@ -33,6 +33,18 @@ pub fn mailbox_state(conn: &Connection, mailbox: &str) -> Result<Option<MailboxS
         .optional()?)
 }
 
+/// When `mailbox` was last read (the clock's time of the previous pass over it), if ever.
+pub fn last_read(conn: &Connection, mailbox: &str) -> Result<Option<DateTime<Utc>>> {
+    conn.query_row(
+        "SELECT updated_at FROM mailbox_state WHERE mailbox = ?1",
+        [mailbox],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()?
+    .map(|t| Ok(super::parse_ts(&t)?))
+    .transpose()
+}
+
 /// Records that `mailbox` was read up to `state.last_uid` (never moves backwards within one
 /// UIDVALIDITY).
 pub fn set_mailbox_state(
