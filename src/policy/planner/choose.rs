@@ -26,16 +26,21 @@ fn address(c: &Contact, channel: Channel) -> Option<String> {
     }
 }
 
-/// The contacts a message is addressed to: the billing contacts among `reachable`, or every
-/// reachable contact when none is billing.
+/// The contacts a message is addressed to: the billing contacts among `reachable` that can still
+/// be written to (an address on some channel), or, when none can (there is no billing contact,
+/// or its only address bounced for good and was set aside), every reachable contact that can:
+/// the client's finance or other contact takes over rather than the client never being
+/// reminded again.
 fn addressed<'a>(reachable: &[&'a Contact]) -> Vec<&'a Contact> {
+    let can = |c: &&Contact| c.email.is_some() || c.telegram_chat_id.is_some();
     let billing: Vec<&Contact> = reachable
         .iter()
         .copied()
         .filter(|c| c.role == ContactRole::Billing)
+        .filter(can)
         .collect();
     if billing.is_empty() {
-        reachable.to_vec()
+        reachable.iter().copied().filter(can).collect()
     } else {
         billing
     }

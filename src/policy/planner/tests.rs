@@ -692,6 +692,41 @@ fn later_stages_copy_the_finance_manager() {
     assert_eq!(only(&plan).cc, ["finanzas@cliente.example"]);
 }
 
+/// Walk 2, fault 05: the billing address bounced for good (set aside: no email left); the
+/// finance contact takes over rather than the client never being reminded again.
+#[test]
+fn when_the_billing_address_bounced_the_other_contact_is_written_to() {
+    let mut w = World::madrid()
+        .invoice("F1", "2026-10-20", "100")
+        .sent("early", "F1", "2026-10-23T09:30:00Z")
+        .sent("second", "F1", "2026-10-27T09:30:00Z")
+        .sent("firm", "F1", "2026-11-04T09:30:00Z");
+    w.file.contacts[0].email = None;
+    w.file.contacts.push(Contact {
+        id: 2,
+        client_id: "C1".into(),
+        name: None,
+        email: Some("finanzas@cliente.example".into()),
+        telegram_chat_id: None,
+        role: ContactRole::Finance,
+        preferred_channel: Channel::Email,
+        opted_out: false,
+    });
+    let plan = w.plan(TUESDAY_MORNING);
+    assert_eq!(only(&plan).stage, "formal");
+    assert_eq!(only(&plan).recipients, ["finanzas@cliente.example"]);
+    assert!(only(&plan).cc.is_empty());
+    // With no address left at all, the client waits for a person.
+    w.file.contacts[1].email = None;
+    let plan = w.plan(TUESDAY_MORNING);
+    assert!(plan.messages.is_empty());
+    assert!(
+        held(&plan).contains("no contact reachable"),
+        "{}",
+        held(&plan)
+    );
+}
+
 #[test]
 fn a_regular_client_gets_the_gentler_ladder_and_a_late_payer_the_default() {
     let mut regular = World::madrid().invoice("F1", "2026-11-20", "100");
