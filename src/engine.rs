@@ -302,7 +302,7 @@ pub(crate) fn plan_context(
     today: chrono::NaiveDate,
 ) -> Option<render::context::PlanTerms> {
     let plan = file.plans.iter().find(|p| p.id == r.id)?;
-    let states = planner::allocate(plan, &file.payments, today);
+    let states = planner::allocate(plan, &file.payments, today, file.client.time_zone);
     let to_ctx = |s: &planner::InstalmentState| render::context::Instalment {
         number: s.number,
         due_date: s.due_date,
