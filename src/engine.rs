@@ -290,7 +290,8 @@ fn discount_for(
             currency,
             amount,
             discounted_total: total - amount,
-            valid_until,
+            valid_until: Some(valid_until),
+            taken_on: None,
         },
     ))
 }

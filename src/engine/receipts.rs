@@ -169,7 +169,8 @@ pub fn queue_receipt(
 
 /// The prompt-payment discount the client took on `invoice`, for the receipt to say so: the
 /// payments of kind discount (whose reference is the offer's description, see
-/// `store::invoices`), with the total the client paid; `valid_until` is the day it was taken.
+/// `store::invoices`), with the total the client paid and the day it was taken (`taken_on`; the
+/// offer's last day is not at hand here, and a receipt has no use for it).
 fn discount_taken(
     file: &ClientFile,
     invoice: &Invoice,
@@ -189,7 +190,8 @@ fn discount_taken(
         currency: invoice.currency.clone(),
         amount,
         discounted_total: invoice.amount.0 - amount,
-        valid_until: last.paid_on,
+        valid_until: None,
+        taken_on: Some(last.paid_on),
     })
 }
 
@@ -257,4 +259,82 @@ fn render(
         send_at: planner::reply_moment(now, file.client.time_zone).max(now),
         invoices: vec![(invoice.number.clone(), false)],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Client, ClientKind, InvoiceStatus, Money, Payment};
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The receipt of an invoice settled with a prompt-payment discount names the day the
+    /// discount was taken as such, not as the offer's last day.
+    #[test]
+    fn a_discount_taken_carries_the_day_it_was_taken() {
+        let money = |s: &str| s.parse::<Money>().unwrap();
+        let invoice = Invoice {
+            number: "F1".into(),
+            client_id: "C1".into(),
+            issue_date: day("2026-10-01"),
+            due_date: day("2026-11-01"),
+            currency: "EUR".into(),
+            amount: money("1000.00"),
+            paid: money("1000.00"),
+            balance: money("0.00"),
+            status: InvoiceStatus::Paid,
+            paid_claimed_on: None,
+            pdf_path: None,
+            description: None,
+        };
+        let payment = |id, amount: &str, kind, reference: Option<&str>| Payment {
+            id,
+            invoice_number: "F1".into(),
+            paid_on: day("2026-11-20"),
+            amount: money(amount),
+            reference: reference.map(str::to_owned),
+            kind,
+        };
+        let file = ClientFile {
+            client: Client {
+                id: "C1".into(),
+                name: "Cliente".into(),
+                legal_name: None,
+                tax_id: None,
+                country: "ES".into(),
+                region: None,
+                time_zone: chrono_tz::Europe::Madrid,
+                kind: ClientKind::B2b,
+                segment: None,
+                language: "es".into(),
+                tuteo: false,
+                on_hold: false,
+                notes: None,
+            },
+            contacts: vec![],
+            payments: vec![
+                payment(1, "980.00", PaymentKind::Payment, Some("TR1")),
+                payment(
+                    2,
+                    "20.00",
+                    PaymentKind::Discount,
+                    Some("un descuento del 2 %"),
+                ),
+            ],
+            invoices: vec![invoice.clone()],
+            promises: vec![],
+            messages: vec![],
+            plans: vec![],
+            history: None,
+        };
+        let taken = discount_taken(&file, &invoice).unwrap();
+        let json = serde_json::to_value(&taken).unwrap();
+        assert_eq!(json["description"], "un descuento del 2 %");
+        assert_eq!(json["amount"], "20.00");
+        assert_eq!(json["discounted_total"], "980.00");
+        assert_eq!(json["taken_on"], "2026-11-20", "{json}");
+        assert!(json["valid_until"].is_null(), "not an offer: {json}");
+    }
 }

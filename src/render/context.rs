@@ -332,7 +332,7 @@ pub struct Instalment {
     pub status: String,
 }
 
-/// A discount for paying by a date.
+/// A discount for paying by a date: offered (a reminder), or taken (a receipt).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Discount {
     /// What is offered: `Si abona antes del 30 de noviembre, no le aplicaremos el recargo`.
@@ -345,9 +345,13 @@ pub struct Discount {
     /// Total to pay with the discount.
     #[serde(serialize_with = "iso::decimal")]
     pub discounted_total: Decimal,
-    /// Last day of the offer.
-    #[serde(serialize_with = "iso::date")]
-    pub valid_until: NaiveDate,
+    /// Last day of the offer; null in a receipt (the discount was taken: see `taken_on`).
+    #[serde(serialize_with = "iso::opt_date")]
+    pub valid_until: Option<NaiveDate>,
+    /// The day the discount was taken (the day of the payment that settled the invoice), in a
+    /// receipt; null in an offer.
+    #[serde(default, serialize_with = "iso::opt_date")]
+    pub taken_on: Option<NaiveDate>,
 }
 
 /// How the client can answer.

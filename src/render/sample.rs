@@ -502,7 +502,8 @@ impl RenderContext<'static> {
                 currency: total.currency.to_string(),
                 amount,
                 discounted_total: total.balance - amount,
-                valid_until: today + Duration::days(7),
+                valid_until: Some(today + Duration::days(7)),
+                taken_on: None,
             });
         }
         if let Some(p) = &mut self.promise {
