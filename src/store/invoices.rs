@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::clients::conversion;
-use super::{parse_day, ts};
+use super::{parse_day, parse_ts, ts};
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
 
@@ -577,6 +577,7 @@ fn take_discount(
     Ok(balance)
 }
 
+/// A payment from `id, invoice_number, paid_on, amount, reference, kind, created_at`.
 pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(5)?;
     Ok(Payment {
@@ -590,13 +591,14 @@ pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         } else {
             PaymentKind::Payment
         },
+        recorded_at: parse_ts(r.get_ref(6)?.as_str()?)?,
     })
 }
 
 /// Payments of one invoice, oldest first.
 pub fn payments(conn: &Connection, number: &str) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments
+        "SELECT id, invoice_number, paid_on, amount, reference, kind, created_at FROM payments
          WHERE invoice_number = ?1 ORDER BY paid_on, id",
     )?;
     let rows = stmt.query_map([number], payment_from_row)?;
@@ -614,7 +616,8 @@ pub fn payment_imported(conn: &Connection, import_key: &str) -> Result<bool> {
 /// Every payment, oldest first (for snapshots and listings).
 pub fn all_payments(conn: &Connection) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare(
-        "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments ORDER BY paid_on, id",
+        "SELECT id, invoice_number, paid_on, amount, reference, kind, created_at FROM payments
+         ORDER BY paid_on, id",
     )?;
     let rows = stmt.query_map([], payment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

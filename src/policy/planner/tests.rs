@@ -119,6 +119,7 @@ impl World {
             amount,
             reference: None,
             kind: PaymentKind::Payment,
+            recorded_at: at(&format!("{on}T12:00:00Z")),
         });
         self
     }
