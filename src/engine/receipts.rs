@@ -233,6 +233,7 @@ fn render(
         &file.contacts,
         &stage,
         &[invoice],
+        &file.payments,
         &[],
         today,
         channel,

@@ -226,14 +226,20 @@ pub struct InvoiceLine<'a> {
     pub payment_link: Option<String>,
 }
 
-/// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year.
+/// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year, and
+/// between partial payments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interest {
     /// Sum of the periods' interest.
     #[serde(serialize_with = "iso::decimal")]
     pub total: Decimal,
-    /// One entry per half-year rate.
+    /// One entry per half-year rate, split where a partial payment lowered the principal.
     pub periods: Vec<InterestPeriod>,
+    /// Some period accrued on another principal than the balance the message states (a
+    /// partial payment lowered it meanwhile): a template listing periods then names each
+    /// period's `principal`, or the reader would take the interest as computed on the balance.
+    #[serde(default)]
+    pub principal_changed: bool,
     /// Fixed recovery costs (40 EUR per invoice, art. 8).
     #[serde(serialize_with = "iso::decimal")]
     pub fixed_costs: Decimal,
@@ -250,6 +256,10 @@ pub struct InterestPeriod {
     pub to: NaiveDate,
     /// Days in the period.
     pub days: i64,
+    /// What was owed on each of those days (the invoice's amount less the payments made
+    /// before them).
+    #[serde(serialize_with = "iso::decimal")]
+    pub principal: Decimal,
     /// Annual rate in percent: `10.15`.
     #[serde(serialize_with = "iso::decimal")]
     pub rate: Decimal,

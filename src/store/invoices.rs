@@ -577,7 +577,11 @@ fn take_discount(
     Ok(balance)
 }
 
-/// A payment from `id, invoice_number, paid_on, amount, reference, kind, created_at`.
+/// The columns [`payment_from_row`] reads, in its order.
+pub(crate) const PAYMENT_COLUMNS: &str =
+    "id, invoice_number, paid_on, amount, reference, kind, created_at";
+
+/// A payment from [`PAYMENT_COLUMNS`] (more columns may follow).
 pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(5)?;
     Ok(Payment {
@@ -597,11 +601,22 @@ pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
 
 /// Payments of one invoice, oldest first.
 pub fn payments(conn: &Connection, number: &str) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, invoice_number, paid_on, amount, reference, kind, created_at FROM payments
-         WHERE invoice_number = ?1 ORDER BY paid_on, id",
-    )?;
-    let rows = stmt.query_map([number], payment_from_row)?;
+    payments_of(conn, &[number])
+}
+
+/// Payments of the invoices `numbers`, by day and id, in one statement (by the
+/// `payments_invoice` index): what a message stating interest reads of a few partly paid
+/// invoices (`engine::interest::complete_payments`).
+pub fn payments_of(conn: &Connection, numbers: &[&str]) -> Result<Vec<Payment>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; numbers.len()].join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_number IN ({marks})
+         ORDER BY paid_on, id"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(numbers), payment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -615,10 +630,9 @@ pub fn payment_imported(conn: &Connection, import_key: &str) -> Result<bool> {
 
 /// Every payment, oldest first (for snapshots and listings).
 pub fn all_payments(conn: &Connection) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, invoice_number, paid_on, amount, reference, kind, created_at FROM payments
-         ORDER BY paid_on, id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments ORDER BY paid_on, id"
+    ))?;
     let rows = stmt.query_map([], payment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
