@@ -5,10 +5,9 @@ mod support;
 
 use chrono::{Days, NaiveDate};
 use cobrador::config::{Config, EXAMPLE};
-use cobrador::domain::PaymentKind;
 use cobrador::engine;
 use cobrador::store::{self, OutboxStatus};
-use support::{World, utc, world};
+use support::{World, pay, utc, world};
 
 /// One Madrid company with one 2.000 € invoice due Monday 9 November 2026, and the rate of the
 /// second half of 2026 configured (the built-in table has none yet).
@@ -55,24 +54,7 @@ fn a_formal_notice_states_interest_on_what_was_owed_before_and_after_a_partial_p
     let mut w = one_invoice_with_the_rate();
     let before = days_of_reminders(&mut w, "2026-11-10", "2026-11-19");
     assert!(!before.is_empty(), "reminders before the payment");
-    let paid_at = utc("2026-11-20 12:00");
-    w.store
-        .transaction(|tx| {
-            store::invoices::add_payment(
-                tx,
-                &store::invoices::PaymentInput {
-                    invoice_number: "F1".into(),
-                    paid_on: paid_at.date_naive(),
-                    amount: "500".parse()?,
-                    reference: Some("TRF-1".into()),
-                    kind: PaymentKind::Payment,
-                    source: cobrador::domain::Actor::Cli,
-                    import_key: None,
-                },
-                paid_at,
-            )
-        })
-        .unwrap();
+    pay(&mut w.store, "F1", "2026-11-20", "500");
     let after = days_of_reminders(&mut w, "2026-11-21", "2026-12-22");
     let (_, formal) = after
         .iter()

@@ -34,6 +34,17 @@ fn messages(dir: &Path) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `invoice pay NUMBER AMOUNT --date PAID_ON --now RECORDED`: a payment made on one day and
+/// recorded (imported, typed in) at another moment.
+fn pay_recorded(dir: &Path, number: &str, amount: &str, paid_on: &str, recorded: &str) {
+    cobrador_ok(
+        dir,
+        &[
+            "invoice", "pay", number, amount, "--date", paid_on, "--now", recorded,
+        ],
+    );
+}
+
 fn receipts(dir: &Path) -> Vec<(String, String, String)> {
     messages(dir)
         .into_iter()
@@ -130,18 +141,12 @@ fn a_payment_that_crossed_with_our_reminder_is_thanked_too() {
         "a reminder about F2026-118 on the 24th: {reminded:?}"
     );
     // Paid on the 23rd, known on the 25th.
-    cobrador_ok(
+    pay_recorded(
         dir,
-        &[
-            "invoice",
-            "pay",
-            "F2026-118",
-            "3200,50",
-            "--date",
-            "2026-11-23",
-            "--now",
-            "2026-11-25T08:00:00Z",
-        ],
+        "F2026-118",
+        "3200,50",
+        "2026-11-23",
+        "2026-11-25T08:00:00Z",
     );
     cobrador_ok(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
     cobrador_ok(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
@@ -186,33 +191,10 @@ fn a_payment_imported_late_is_thanked_and_an_ancient_one_is_not() {
         "a reminder about F2026-101 and F2026-118 on the 24th: {reminded:?}"
     );
     // Paid on 3 November, known on the 26th (23 days later).
-    cobrador_ok(
-        dir,
-        &[
-            "invoice",
-            "pay",
-            "F2026-118",
-            "3200,50",
-            "--date",
-            "2026-11-03",
-            "--now",
-            "2026-11-26T08:00:00Z",
-        ],
-    );
+    let known = "2026-11-26T08:00:00Z";
+    pay_recorded(dir, "F2026-118", "3200,50", "2026-11-03", known);
     // The rest of F2026-101, paid on 15 September (over two months before), entered the same day.
-    cobrador_ok(
-        dir,
-        &[
-            "invoice",
-            "pay",
-            "F2026-101",
-            "8450,00",
-            "--date",
-            "2026-09-15",
-            "--now",
-            "2026-11-26T08:00:00Z",
-        ],
-    );
+    pay_recorded(dir, "F2026-101", "8450,00", "2026-09-15", known);
     cobrador_ok(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
     cobrador_ok(dir, &["tick", "--now", "2026-11-27T10:00:00Z"]);
     let got = receipts(dir);

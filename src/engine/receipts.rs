@@ -190,11 +190,10 @@ pub fn queue_receipt(
 /// `store::invoices`), with the total the client paid and the day it was taken (`taken_on`; the
 /// offer's last day is not at hand here, and a receipt has no use for it).
 fn discount_taken(
-    file: &ClientFile,
+    payments: &[Payment],
     invoice: &Invoice,
 ) -> Option<crate::render::context::Discount> {
-    let taken: Vec<_> = file
-        .payments
+    let taken: Vec<_> = payments
         .iter()
         .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Discount)
         .collect();
@@ -238,7 +237,7 @@ fn render(
         today,
         channel,
     );
-    ctx.discount = discount_taken(file, invoice);
+    ctx.discount = discount_taken(&file.payments, invoice);
     let rendered = renderer.render_message(STAGE, super::render_medium(channel), &ctx)?;
     let email = channel == Channel::Email;
     // A receipt answers the reminders: it threads under the last one.
@@ -283,7 +282,7 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Client, ClientKind, InvoiceStatus, Money, Payment};
+    use crate::domain::Money;
 
     fn day(s: &str) -> chrono::NaiveDate {
         s.parse().unwrap()
@@ -308,48 +307,20 @@ mod tests {
             pdf_path: None,
             description: None,
         };
-        let payment = |id, amount: &str, kind, reference: Option<&str>| Payment {
+        let payment = |id, amount: &str, kind, reference: &str| Payment {
             id,
             invoice_number: "F1".into(),
             paid_on: day("2026-11-20"),
             amount: money(amount),
-            reference: reference.map(str::to_owned),
+            reference: Some(reference.to_owned()),
             kind,
             recorded_at: "2026-11-20T16:00:00Z".parse().unwrap(),
         };
-        let file = ClientFile {
-            client: Client {
-                id: "C1".into(),
-                name: "Cliente".into(),
-                legal_name: None,
-                tax_id: None,
-                country: "ES".into(),
-                region: None,
-                time_zone: chrono_tz::Europe::Madrid,
-                kind: ClientKind::B2b,
-                segment: None,
-                language: "es".into(),
-                tuteo: false,
-                on_hold: false,
-                notes: None,
-            },
-            contacts: vec![],
-            payments: vec![
-                payment(1, "980.00", PaymentKind::Payment, Some("TR1")),
-                payment(
-                    2,
-                    "20.00",
-                    PaymentKind::Discount,
-                    Some("un descuento del 2 %"),
-                ),
-            ],
-            invoices: vec![invoice.clone()],
-            promises: vec![],
-            messages: vec![],
-            plans: vec![],
-            history: None,
-        };
-        let taken = discount_taken(&file, &invoice).unwrap();
+        let payments = [
+            payment(1, "980.00", PaymentKind::Payment, "TR1"),
+            payment(2, "20.00", PaymentKind::Discount, "un descuento del 2 %"),
+        ];
+        let taken = discount_taken(&payments, &invoice).unwrap();
         let json = serde_json::to_value(&taken).unwrap();
         assert_eq!(json["description"], "un descuento del 2 %");
         assert_eq!(json["amount"], "20.00");
