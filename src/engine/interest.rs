@@ -8,12 +8,15 @@
 //! - The tick's planning read does not, on purpose: it takes the payments of the last days
 //!   (receipts) and those of invoices under a plan or a promise, and reading every payment of
 //!   every open invoice there would cost every tick at 100,000 clients (BENCHMARKS.md), for
-//!   the few messages that state interest. So the pass calls [`complete_payments`] for a client
-//!   with a message due: when the message states interest ([`stage_states_interest`]: formal
-//!   and final, from [`INTEREST_FROM_OFFSET`] days) and lists a partly paid invoice whose
+//!   the few messages that state interest. So the pass (and `plan_keeping_files`, for `bench
+//!   render`) calls [`complete_payments`] for a client with a message due: when the message
+//!   states interest ([`stage_states_interest`]: `firm`, `formal` and `final`, from
+//!   [`INTEREST_FROM_OFFSET`] days, not the hand-over) and lists a partly paid invoice whose
 //!   payments the file does not all hold (their sum is not the invoice's stored paid sum), it
 //!   reads those invoices' payments in one query by the `payments_invoice` index. Other
 //!   clients, and quiet ticks, read nothing more.
+//! - An acknowledgement answering such a notice is built from invoices read by number: it
+//!   reads their payments with [`payments_stated`].
 //!
 //! Should the payments still not account for the paid sum (a caller that did not complete
 //! them), the unexplained part is taken as paid on the due date: the figure is then the lower
