@@ -262,6 +262,18 @@ fn gen_client(
     gen_history(st, rng, &id, today, &overdue, body, report)
 }
 
+/// When a generated payment made on `day` was recorded: the next morning (a business that
+/// imports its bank statement every day), never after the book's instant `now`. Receipts go
+/// by it (`engine::receipts`): a book whose payments were all recorded at once would be one
+/// just after a first import, not a business in its stride.
+fn recorded_after(day: NaiveDate, now: DateTime<Utc>) -> String {
+    let morning = day
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(8, 0, 0))
+        .map_or(now, |t| t.and_utc());
+    ts(morning.min(now))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn gen_invoice(
     st: &mut Statements<'_>,
@@ -310,7 +322,7 @@ fn gen_invoice(
         ts(opts.now - chrono::Duration::days(1))
     ])?;
     report.invoices += 1;
-    let created = ts(opts.now - chrono::Duration::days(1));
+    let recorded = |day: NaiveDate| recorded_after(day, opts.now);
     if paid {
         // Paid on time or late (a third late), in one or two payments.
         let late = rng.u32(0..3) == 0;
@@ -332,7 +344,7 @@ fn gen_invoice(
             day,
             cents(first),
             format!("TR{n}"),
-            created
+            recorded(day)
         ])?;
         report.payments += 1;
         if first < amount_cents {
@@ -342,7 +354,7 @@ fn gen_invoice(
                 second,
                 cents(amount_cents - first),
                 format!("TR{n}b"),
-                created
+                recorded(second)
             ])?;
             report.payments += 1;
         }
@@ -353,7 +365,7 @@ fn gen_invoice(
             due.min(today),
             cents(part),
             format!("TR{n}p"),
-            created
+            recorded(due.min(today))
         ])?;
         report.payments += 1;
     }

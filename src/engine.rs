@@ -8,6 +8,7 @@ pub mod context;
 pub mod decisions;
 pub mod digest;
 pub mod fallback;
+pub mod interest;
 pub mod links;
 pub mod matcher;
 mod queue;
@@ -132,8 +133,9 @@ pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Sett
 }
 
 /// Plans every client, streamed from the store, and keeps the files of the clients the rest of
-/// the pass needs: those with a message due now, and those with a message in trouble (the
-/// owner is alerted about dead and uncertain messages with the client's details).
+/// the pass needs: those with a message due now (with the payments their interest needs,
+/// [`interest::complete_payments`]), and those with a message in trouble (the owner is alerted
+/// about dead and uncertain messages with the client's details).
 pub fn plan_keeping_files(
     store: &Store,
     config: &Config,
@@ -142,10 +144,15 @@ pub fn plan_keeping_files(
     let settings = settings_for(store.conn(), config)?;
     let mut plan = Plan::default();
     let mut files = BTreeMap::new();
-    store::snapshot::for_each_client_to_plan(store.conn(), now, |file| {
+    store::snapshot::for_each_client_to_plan(store.conn(), now, |mut file| {
         let before = plan.messages.len();
         planner::plan_into(&file, &settings, now, &mut plan);
         let due = plan.messages[before..].iter().any(|m| m.due_now);
+        if due {
+            let today = now.with_timezone(&file.client.time_zone).date_naive();
+            let due_now = plan.messages[before..].iter().filter(|m| m.due_now);
+            interest::complete_payments(store.conn(), config, &mut file, due_now, today)?;
+        }
         let trouble = file.messages.iter().any(|m| {
             matches!(
                 m.status,
@@ -290,7 +297,8 @@ fn discount_for(
             currency,
             amount,
             discounted_total: total - amount,
-            valid_until,
+            valid_until: Some(valid_until),
+            taken_on: None,
         },
     ))
 }
@@ -302,7 +310,7 @@ pub(crate) fn plan_context(
     today: chrono::NaiveDate,
 ) -> Option<render::context::PlanTerms> {
     let plan = file.plans.iter().find(|p| p.id == r.id)?;
-    let states = planner::allocate(plan, &file.payments, today);
+    let states = planner::allocate(plan, &file.payments, today, file.client.time_zone);
     let to_ctx = |s: &planner::InstalmentState| render::context::Instalment {
         number: s.number,
         due_date: s.due_date,
@@ -366,6 +374,7 @@ pub fn render_planned(
         &file.contacts,
         stage,
         &invoices,
+        &file.payments,
         &m.reached,
         today,
         m.channel,
@@ -569,6 +578,7 @@ pub fn queue_owner_alert(
         alert.contacts,
         &stage,
         alert.invoices,
+        &[],
         &numbers,
         today,
         Channel::Email,

@@ -6,7 +6,7 @@ mod support;
 use cobrador::domain::{InvoiceStatus, PaymentKind};
 use cobrador::engine;
 use cobrador::store::{self, Store};
-use support::{World, utc, world};
+use support::{World, pay, utc, world};
 
 /// One Madrid client with one 2.000 € invoice due Monday 9 November 2026.
 fn one_invoice_due_9_november() -> World {
@@ -16,28 +16,6 @@ fn one_invoice_due_9_november() -> World {
             "numero;cliente;fecha;vencimiento;importe\nF1;C1;10/10/2026;09/11/2026;2.000,00\n",
         )
         .build()
-}
-
-/// The client pays `amount` of F1 on `day` (YYYY-MM-DD), at 12:00.
-fn pay(store: &mut Store, day: &str, amount: &str) {
-    let now = utc(&format!("{day} 12:00"));
-    store
-        .transaction(|tx| {
-            store::invoices::add_payment(
-                tx,
-                &store::invoices::PaymentInput {
-                    invoice_number: "F1".into(),
-                    paid_on: now.date_naive(),
-                    amount: amount.parse()?,
-                    reference: None,
-                    kind: PaymentKind::Payment,
-                    source: cobrador::domain::Actor::Cli,
-                    import_key: None,
-                },
-                now,
-            )
-        })
-        .unwrap();
 }
 
 /// Queues the `second` reminder (7 days overdue: Monday 16 November, 12:00 Madrid) with its
@@ -85,7 +63,7 @@ fn offer(w: &mut World) {
 fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() {
     let mut w = one_invoice_due_9_november();
     offer(&mut w);
-    pay(&mut w.store, "2026-11-20", "1.960,00");
+    pay(&mut w.store, "F1", "2026-11-20", "1.960,00");
     let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
     let payments = store::invoices::payments(w.store.conn(), "F1").unwrap();
@@ -112,7 +90,7 @@ fn a_discount_taken_in_time_settles_the_invoice_and_is_recorded_as_a_discount() 
 fn a_discount_taken_on_its_last_day_settles_the_invoice_and_the_receipt_names_it() {
     let mut w = one_invoice_due_9_november();
     offer(&mut w);
-    pay(&mut w.store, "2026-11-23", "1.960,00");
+    pay(&mut w.store, "F1", "2026-11-23", "1.960,00");
     let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
     engine::queue_due(
@@ -140,7 +118,7 @@ fn a_discount_taken_on_its_last_day_settles_the_invoice_and_the_receipt_names_it
 fn a_discount_taken_too_late_leaves_the_remainder_owed_and_reminded() {
     let mut w = one_invoice_due_9_november();
     offer(&mut w);
-    pay(&mut w.store, "2026-11-24", "1.960,00");
+    pay(&mut w.store, "F1", "2026-11-24", "1.960,00");
     let inv = store::invoices::require(w.store.conn(), "F1").unwrap();
     assert_eq!(inv.status, InvoiceStatus::Open);
     assert_eq!(inv.balance.to_string(), "40.00");
@@ -283,7 +261,7 @@ fn a_withdrawn_reminder_takes_its_discount_offer_with_it() {
         None
     );
     // Before it goes out, the client pays part.
-    pay(store, "2026-11-16", "500,00");
+    pay(store, "F1", "2026-11-16", "500,00");
     assert_eq!(
         store::outbox::withdrawn_by(store.conn(), second)
             .unwrap()

@@ -34,6 +34,17 @@ fn messages(dir: &Path) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `invoice pay NUMBER AMOUNT --date PAID_ON --now RECORDED`: a payment made on one day and
+/// recorded (imported, typed in) at another moment.
+fn pay_recorded(dir: &Path, number: &str, amount: &str, paid_on: &str, recorded: &str) {
+    cobrador_ok(
+        dir,
+        &[
+            "invoice", "pay", number, amount, "--date", paid_on, "--now", recorded,
+        ],
+    );
+}
+
 fn receipts(dir: &Path) -> Vec<(String, String, String)> {
     messages(dir)
         .into_iter()
@@ -130,18 +141,12 @@ fn a_payment_that_crossed_with_our_reminder_is_thanked_too() {
         "a reminder about F2026-118 on the 24th: {reminded:?}"
     );
     // Paid on the 23rd, known on the 25th.
-    cobrador_ok(
+    pay_recorded(
         dir,
-        &[
-            "invoice",
-            "pay",
-            "F2026-118",
-            "3200,50",
-            "--date",
-            "2026-11-23",
-            "--now",
-            "2026-11-25T08:00:00Z",
-        ],
+        "F2026-118",
+        "3200,50",
+        "2026-11-23",
+        "2026-11-25T08:00:00Z",
     );
     cobrador_ok(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
     cobrador_ok(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
@@ -150,5 +155,53 @@ fn a_payment_that_crossed_with_our_reminder_is_thanked_too() {
     assert_eq!(
         got[0].0,
         "Recibido: gracias por el pago de la factura F2026-118"
+    );
+}
+
+/// A payment made three weeks before cobrador learned of it (a bank statement imported late)
+/// on an invoice it had reminded: thanked, once. One made months ago and entered only now
+/// (history being loaded, an old statement) is not: a thank-you months after the transfer
+/// reads as a mistake, not as news.
+#[test]
+fn a_payment_imported_late_is_thanked_and_an_ancient_one_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv"]);
+    // The example payments as the business recorded them, in October (F2026-101's 4,000 €).
+    let payments = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pagos.csv");
+    cobrador_ok(
+        dir,
+        &[
+            "import",
+            "payments",
+            payments.to_str().unwrap(),
+            "--now",
+            "2026-10-21T08:00:00Z",
+        ],
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    let reminded = messages(dir);
+    assert!(
+        reminded
+            .iter()
+            .any(|(_, to, body)| to == "administracion@ebro.example"
+                && body.contains("F2026-101")
+                && body.contains("F2026-118")),
+        "a reminder about F2026-101 and F2026-118 on the 24th: {reminded:?}"
+    );
+    // Paid on 3 November, known on the 26th (23 days later).
+    let known = "2026-11-26T08:00:00Z";
+    pay_recorded(dir, "F2026-118", "3200,50", "2026-11-03", known);
+    // The rest of F2026-101, paid on 15 September (over two months before), entered the same day.
+    pay_recorded(dir, "F2026-101", "8450,00", "2026-09-15", known);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-26T10:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-27T10:00:00Z"]);
+    let got = receipts(dir);
+    let subjects: Vec<&str> = got.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert_eq!(
+        subjects,
+        ["Recibido: gracias por el pago de la factura F2026-118"],
+        "{got:?}"
     );
 }

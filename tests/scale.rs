@@ -143,6 +143,45 @@ fn add_edge_cases(store: &Store) {
         }
     }
     assert!(added > 60, "{added}");
+    // Reminded invoices paid by a payment recorded lately but made weeks before (a bank
+    // statement imported late), at the edges of the receipts' days for every instant: made 59
+    // to 62 days before, recorded 13 to 16 days before (hours either side of 14 days).
+    let pick_reminded = "SELECT i.number FROM invoices i WHERE i.status = 'open'
+        AND EXISTS (SELECT 1 FROM outbox_invoices oi JOIN outbox o ON o.id = oi.outbox_id
+                    WHERE oi.invoice_number = i.number AND o.status = 'sent')
+        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.invoice_number = i.number AND p.source = 'late')
+        AND ?1 IS NOT NULL ORDER BY substr(i.number, -2), i.number LIMIT 2";
+    let mut late = 0;
+    for now in instants() {
+        let d = now.date_naive();
+        for (paid_back, recorded_back_hours) in [
+            (59, 13 * 24),
+            (60, 14 * 24 - 1),
+            (61, 14 * 24 + 1),
+            (62, 16 * 24),
+            (20, 14 * 24 - 1),
+            (20, 14 * 24 + 1),
+            (20, 15 * 24 + 12),
+        ] {
+            let paid_on = d - chrono::Duration::days(paid_back);
+            let recorded = now - chrono::Duration::hours(recorded_back_hours);
+            for number in numbers(store, pick_reminded, d) {
+                conn.execute(
+                    "UPDATE invoices SET status = 'paid' WHERE number = ?1",
+                    [&number],
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO payments (invoice_number, paid_on, amount, source, created_at)
+                     VALUES (?1, ?2, '0.01', 'late', ?3)",
+                    rusqlite::params![number, paid_on, cobrador::store::ts(recorded)],
+                )
+                .unwrap();
+                late += 1;
+            }
+        }
+    }
+    assert!(late > 60, "{late}");
     let first = |sql: &str| -> String {
         conn.query_row(sql, [], |r| r.get(0))
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -231,23 +270,27 @@ fn add_edge_cases(store: &Store) {
 
 /// What a planning read at `now` must hold of a client's whole file (the specification of
 /// `for_each_client_to_plan`, written independently of it): the invoices not closed, and the
-/// closed ones with a payment in the last 15 days, in a plan, under a pending promise (on it or
-/// on the whole client) or in a dead or uncertain message; the payments of the last 15 days and
-/// all those of the invoices in a plan, a pending promise or a dead or uncertain message.
-/// Without `receipts` (`for_each_client_to_plan_only`, for `plan`), nothing for the last 15
-/// days' sake.
+/// closed ones with a recent payment (made in the last 61 days and recorded in the last 15, by
+/// UTC dates), in a plan, under a pending promise (on it or on the whole client) or in a dead or
+/// uncertain message; the recent payments and all those of the invoices in a plan, a pending
+/// promise or a dead or uncertain message. Without `receipts` (`for_each_client_to_plan_only`,
+/// for `plan`), nothing for the recent payments' sake.
 fn planning_view(
     store: &Store,
     whole: &ClientFile,
     now: DateTime<Utc>,
     receipts: bool,
 ) -> (String, String) {
-    let since = now.date_naive() - chrono::Days::new(snapshot::RECEIPT_DAYS + 1);
+    let paid_since = now.date_naive() - chrono::Days::new(snapshot::RECEIPT_PAID_DAYS + 1);
+    let recorded_since = now.date_naive() - chrono::Days::new(snapshot::RECEIPT_DAYS + 1);
+    let recent_payment = |p: &cobrador::domain::Payment| {
+        receipts && p.paid_on >= paid_since && p.recorded_at.date_naive() >= recorded_since
+    };
     let troubled = numbers(
         store,
         "SELECT oi.invoice_number FROM outbox o JOIN outbox_invoices oi ON oi.outbox_id = o.id
          WHERE o.status IN ('dead', 'uncertain') AND ?1 IS NOT NULL",
-        since,
+        paid_since,
     );
     let pending = whole
         .promises
@@ -266,11 +309,10 @@ fn planning_view(
             || troubled.iter().any(|n| n == number)
     };
     let recent = |number: &str| {
-        receipts
-            && whole
-                .payments
-                .iter()
-                .any(|p| p.invoice_number == number && p.paid_on >= since)
+        whole
+            .payments
+            .iter()
+            .any(|p| p.invoice_number == number && recent_payment(p))
     };
     let invoices: Vec<&Invoice> = whole
         .invoices
@@ -280,7 +322,7 @@ fn planning_view(
     let payments: Vec<_> = whole
         .payments
         .iter()
-        .filter(|p| (receipts && p.paid_on >= since) || held_whole(&p.invoice_number))
+        .filter(|p| recent_payment(p) || held_whole(&p.invoice_number))
         .collect();
     (format!("{invoices:?}"), format!("{payments:?}"))
 }
@@ -288,6 +330,7 @@ fn planning_view(
 #[test]
 fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
     assert_eq!(snapshot::RECEIPT_DAYS, engine::receipts::RECENT_DAYS);
+    assert_eq!(snapshot::RECEIPT_PAID_DAYS, engine::receipts::OLDEST_DAYS);
     let World {
         dir: _dir,
         store,
@@ -298,6 +341,7 @@ fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
     let whole = snapshot::load_reference(store.conn()).unwrap();
     let late_share = config.reminders.late_payer_share;
     let mut segments_seen = std::collections::BTreeSet::new();
+    let mut receipts_seen = 0;
     for now in instants() {
         let reference = reference_plan(&store, &config, now);
         let planned = engine::plan_now(&store, &config, now).unwrap();
@@ -368,6 +412,16 @@ fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
                 "{}",
                 full.client.id
             );
+            // What receipts ask of a file is all in the planning read's.
+            assert_eq!(
+                engine::receipts::may_need_receipt(narrow, now),
+                engine::receipts::may_need_receipt(full, now),
+                "{} at {now}",
+                full.client.id
+            );
+            if engine::receipts::may_need_receipt(full, now) {
+                receipts_seen += 1;
+            }
             let history = narrow.history.as_ref().unwrap();
             // The segment, for each date a client may have at `now`.
             for back in [-1i64, 0, 1] {
@@ -381,8 +435,9 @@ fn the_planning_read_gives_the_planner_what_the_whole_read_does() {
             }
         }
     }
-    // The data exercises every segment.
+    // The data exercises every segment, and receipts.
     assert!(segments_seen.len() >= 4, "{segments_seen:?}");
+    assert!(receipts_seen > 10, "{receipts_seen}");
 }
 
 /// The tick's streamed read (`for_each_client_to_queue`) is the tick read with past messages

@@ -288,6 +288,7 @@ fn print_letter(
             .iter()
             .filter_map(|n| file.invoices.iter().find(|i| &i.number == n))
             .collect::<Vec<_>>(),
+        &file.payments,
         &planned.reached,
         today,
         Channel::Email,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::Money;
@@ -144,4 +144,7 @@ pub struct Payment {
     pub reference: Option<String>,
     /// Payment or discount.
     pub kind: PaymentKind,
+    /// When cobrador learned of it (the row's `created_at`: the import, the bank statement,
+    /// `invoice pay`), which may be long after `paid_on`: what receipts go by.
+    pub recorded_at: DateTime<Utc>,
 }

@@ -6,16 +6,13 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
+use super::interest::{accrues_interest, interest_for, stage_states_interest};
 use crate::config::{Config, Stage};
-use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole, Invoice};
-use crate::policy::interest::{PublishedRate, late_interest_with};
+use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole, Invoice, Payment};
+use crate::policy::interest::PublishedRate;
 use crate::render::context as rc;
 use crate::render::{RenderContext, compute_totals};
-
-/// The stage from which Ley 3/2004 interest and the 40 EUR are stated (Spain, B2B, EUR).
-const INTEREST_FROM_OFFSET: i32 = 15;
 
 /// The business block, from the configuration.
 pub fn business(config: &Config) -> rc::Business {
@@ -208,23 +205,20 @@ pub fn locale_for<'c>(client: &Client, config: &'c Config) -> &'c str {
     }
 }
 
-/// One invoice line; interest is computed when `with_interest` and the law applies.
+/// One invoice line; interest is computed (on what was owed each day, lowered by `payments`)
+/// when `with_interest` and the law applies.
 pub fn invoice_line<'a>(
     inv: &'a Invoice,
     client: &Client,
     today: NaiveDate,
     reached: bool,
     with_interest: bool,
+    payments: &[Payment],
     rates: &[PublishedRate],
 ) -> rc::InvoiceLine<'a> {
     let days = inv.days_overdue(today);
-    let interest = (with_interest
-        && client.kind == ClientKind::B2b
-        && client.country == "ES"
-        && inv.currency == "EUR"
-        && days > 0)
-        .then(|| interest_for(inv, today, rates))
-        .flatten();
+    let interest = (with_interest && accrues_interest(inv, client, today))
+        .then(|| interest_for(inv, payments, today, rates));
     rc::InvoiceLine {
         number: Cow::Borrowed(&inv.number),
         issue_date: inv.issue_date,
@@ -241,42 +235,11 @@ pub fn invoice_line<'a>(
     }
 }
 
-/// Interest on the balance up to `today`. When a half-year's rate is not published (or not
-/// verified), no interest figure is stated at all: a wrong figure in a formal letter is worse
-/// than none. The 40 EUR of art. 8 do not depend on the rate and are always stated.
-fn interest_for(inv: &Invoice, today: NaiveDate, rates: &[PublishedRate]) -> Option<rc::Interest> {
-    match late_interest_with(rates, inv.balance.0, inv.due_date, today) {
-        Ok(b) if b.all_verified() => Some(rc::Interest {
-            total: b.interest,
-            periods: b
-                .periods
-                .iter()
-                .map(|p| rc::InterestPeriod {
-                    from: p.from,
-                    to: p.to,
-                    days: p.days,
-                    rate: p.rate,
-                    boe_id: p.boe_id.unwrap_or_default().to_owned(),
-                    amount: p.amount,
-                })
-                .collect(),
-            fixed_costs: b.fixed_costs,
-        }),
-        _ => Some(rc::Interest {
-            total: Decimal::ZERO,
-            periods: Vec::new(),
-            fixed_costs: crate::policy::interest::FIXED_COSTS_EUR,
-        }),
-    }
-}
-
-/// Whether a stage states interest and fixed costs.
-pub fn stage_states_interest(stage: &Stage) -> bool {
-    stage.offset_days >= INTEREST_FROM_OFFSET && !stage.handover
-}
-
 /// The context for a message to `client` (or to the owner, for hand-overs and alerts). Its
 /// texts are borrowed from the arguments, for the one render (see `render::context`).
+/// `payments` are those known of `invoices` (or more): for a stage that states interest, all
+/// those of each partly paid invoice (`super::interest::complete_payments`); any may be empty
+/// for the others.
 #[allow(clippy::too_many_arguments)]
 pub fn build<'a>(
     config: &'a Config,
@@ -284,6 +247,7 @@ pub fn build<'a>(
     contacts: &'a [Contact],
     stage: &'a Stage,
     invoices: &[&'a Invoice],
+    payments: &[Payment],
     reached: &[String],
     today: NaiveDate,
     channel: Channel,
@@ -299,7 +263,7 @@ pub fn build<'a>(
         .iter()
         .map(|i| {
             let reached = reached.contains(&i.number);
-            invoice_line(i, client, today, reached, with_interest, &rates)
+            invoice_line(i, client, today, reached, with_interest, payments, &rates)
         })
         .collect();
     invoice_links(config, client, &mut lines);

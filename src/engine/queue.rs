@@ -102,6 +102,12 @@ pub fn queue_due_in_groups(
                 file.messages.retain(|m| m.id <= last);
             }
         }
+        if due {
+            // The payments a formal or final notice states interest from (few clients).
+            let today = now.with_timezone(&file.client.time_zone).date_naive();
+            let due_now = plan.messages.iter().filter(|m| m.due_now);
+            super::interest::complete_payments(conn, config, &mut file, due_now, today)?;
+        }
         Ok((file, plan))
     };
     let pass = std::cell::RefCell::new(Pass {

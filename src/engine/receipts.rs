@@ -5,20 +5,30 @@
 //! receipt; one who was chased deserves to know the chase is over, and most of all one whose
 //! payment crossed with our last reminder (paid the day before it, known the day after), who
 //! was told it was still unpaid: the order of the payment and the reminder does not matter.
-//! Once per invoice (outbox key
-//! `client|receipt|number`), only for payments of the last [`RECENT_DAYS`] days (so turning the
-//! feature on never thanks anyone for a payment from last year), by the channel and to the
-//! contacts the last reminder reached, never to a contact who opted out. It is queued for the
-//! client's reply hours ([`planner::reply_moment`]); the sender then holds it to the client's
-//! contact window like any client message.
+//! Once per invoice (outbox key `client|receipt|number`), by the channel and to the contacts
+//! the last reminder reached, never to a contact who opted out.
+//!
+//! Which payments are thanked ([`is_news`]): those cobrador learned of in the last
+//! [`RECENT_DAYS`] days (`Payment::recorded_at`: when it was imported or typed in), not those
+//! *made* in the last days. A bank statement imported three weeks late, or last month's
+//! payments in one CSV, still bring the receipt to the client we reminded meanwhile; and a
+//! payment recorded long ago never brings one now (turning the feature on thanks nobody for
+//! last year). But only for payments made in the last [`OLDEST_DAYS`] days: what a client
+//! finds natural is a thank-you for a transfer they remember making; two months on, «hemos
+//! recibido su pago» reads as our bookkeeping being late, and such entries are mostly history
+//! being loaded (a first import, old statements). A client who was reminded about an invoice
+//! paid that long ago and answers «ya pagué» gets the acknowledgement of that reply instead.
+//!
+//! It is queued for the client's reply hours ([`planner::reply_moment`]); the sender then holds
+//! it to the client's contact window like any client message.
 
 use anyhow::Result;
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use super::context;
 use crate::config::{Config, message_stage};
 use crate::domain::{Actor, EventKind};
-use crate::domain::{Channel, Invoice, InvoiceStatus, PaymentKind};
+use crate::domain::{Channel, Invoice, InvoiceStatus, Payment, PaymentKind};
 use crate::policy::planner::{self, ClientFile};
 use crate::render::Renderer;
 use crate::store::{self, NewOutboxMessage, OutboxMessage, OutboxStatus};
@@ -26,8 +36,21 @@ use crate::store::{self, NewOutboxMessage, OutboxMessage, OutboxStatus};
 /// The outbox stage (and template) of a receipt.
 pub const STAGE: &str = "receipt";
 
-/// Payments older than this many days get no receipt.
+/// Payments cobrador learned of more than this many days ago get no receipt.
 pub const RECENT_DAYS: u64 = 14;
+
+/// Payments made more than this many days before the client's date get no receipt, however
+/// lately they were recorded.
+pub const OLDEST_DAYS: u64 = 60;
+
+/// Whether `p` may bring a receipt at `now` (`today` is the client's date then): money
+/// received (a discount is not a payment to thank for), learned of in the last
+/// [`RECENT_DAYS`] days and made in the last [`OLDEST_DAYS`] (see the module docs).
+pub fn is_news(p: &Payment, today: NaiveDate, now: DateTime<Utc>) -> bool {
+    p.kind == PaymentKind::Payment
+        && p.recorded_at >= now - chrono::Duration::days(RECENT_DAYS as i64)
+        && p.paid_on >= today - Days::new(OLDEST_DAYS)
+}
 
 /// Whether an outbox stage is a reminder about the invoice (not an acknowledgement, an owner
 /// message or another receipt).
@@ -67,15 +90,14 @@ fn still_reachable(file: &ClientFile, reminder: &OutboxMessage) -> Vec<String> {
         .collect()
 }
 
-/// Whether `file` may need a receipt at `now` (a payment in the last days of an invoice now
+/// Whether `file` may need a receipt at `now` (a payment that [`is_news`] of an invoice now
 /// paid that a reminder was about: what [`receipts_for`] asks of each receipt): the planning
 /// pass streams clients and keeps only such files (and those with something due).
 pub fn may_need_receipt(file: &ClientFile, now: DateTime<Utc>) -> bool {
     let today = now.with_timezone(&file.client.time_zone).date_naive();
-    let since = today - Days::new(RECENT_DAYS);
     file.payments
         .iter()
-        .filter(|p| p.kind == PaymentKind::Payment && p.paid_on >= since)
+        .filter(|p| is_news(p, today, now))
         .any(|p| {
             file.invoices
                 .iter()
@@ -108,7 +130,6 @@ pub fn receipts_for(
         return Ok(out);
     }
     let today = now.with_timezone(&file.client.time_zone).date_naive();
-    let since = today - Days::new(RECENT_DAYS);
     for invoice in file
         .invoices
         .iter()
@@ -118,16 +139,13 @@ pub fn receipts_for(
         let Some(reminder) = last_reminder(file, &invoice.number) else {
             continue;
         };
-        let paid_on = file
-            .payments
-            .iter()
-            .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Payment)
-            .map(|p| p.paid_on)
-            .max();
         // Whatever the order of the payment and the reminder: a client who paid just before
         // our last reminder, and was told it was still unpaid, needs the receipt most.
-        let recent = paid_on.is_some_and(|d| d >= since);
-        if !recent || store::outbox::key_exists(tx, &key)? {
+        let news = file
+            .payments
+            .iter()
+            .any(|p| p.invoice_number == invoice.number && is_news(p, today, now));
+        if !news || store::outbox::key_exists(tx, &key)? {
             continue;
         }
         let recipients = still_reachable(file, reminder);
@@ -169,13 +187,13 @@ pub fn queue_receipt(
 
 /// The prompt-payment discount the client took on `invoice`, for the receipt to say so: the
 /// payments of kind discount (whose reference is the offer's description, see
-/// `store::invoices`), with the total the client paid; `valid_until` is the day it was taken.
+/// `store::invoices`), with the total the client paid and the day it was taken (`taken_on`; the
+/// offer's last day is not at hand here, and a receipt has no use for it).
 fn discount_taken(
-    file: &ClientFile,
+    payments: &[Payment],
     invoice: &Invoice,
 ) -> Option<crate::render::context::Discount> {
-    let taken: Vec<_> = file
-        .payments
+    let taken: Vec<_> = payments
         .iter()
         .filter(|p| p.invoice_number == invoice.number && p.kind == PaymentKind::Discount)
         .collect();
@@ -189,7 +207,8 @@ fn discount_taken(
         currency: invoice.currency.clone(),
         amount,
         discounted_total: invoice.amount.0 - amount,
-        valid_until: last.paid_on,
+        valid_until: None,
+        taken_on: Some(last.paid_on),
     })
 }
 
@@ -213,11 +232,12 @@ fn render(
         &file.contacts,
         &stage,
         &[invoice],
+        &file.payments,
         &[],
         today,
         channel,
     );
-    ctx.discount = discount_taken(file, invoice);
+    ctx.discount = discount_taken(&file.payments, invoice);
     let rendered = renderer.render_message(STAGE, super::render_medium(channel), &ctx)?;
     let email = channel == Channel::Email;
     // A receipt answers the reminders: it threads under the last one.
@@ -257,4 +277,55 @@ fn render(
         send_at: planner::reply_moment(now, file.client.time_zone).max(now),
         invoices: vec![(invoice.number.clone(), false)],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Money;
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The receipt of an invoice settled with a prompt-payment discount names the day the
+    /// discount was taken as such, not as the offer's last day.
+    #[test]
+    fn a_discount_taken_carries_the_day_it_was_taken() {
+        let money = |s: &str| s.parse::<Money>().unwrap();
+        let invoice = Invoice {
+            number: "F1".into(),
+            client_id: "C1".into(),
+            issue_date: day("2026-10-01"),
+            due_date: day("2026-11-01"),
+            currency: "EUR".into(),
+            amount: money("1000.00"),
+            paid: money("1000.00"),
+            balance: money("0.00"),
+            status: InvoiceStatus::Paid,
+            paid_claimed_on: None,
+            pdf_path: None,
+            description: None,
+        };
+        let payment = |id, amount: &str, kind, reference: &str| Payment {
+            id,
+            invoice_number: "F1".into(),
+            paid_on: day("2026-11-20"),
+            amount: money(amount),
+            reference: Some(reference.to_owned()),
+            kind,
+            recorded_at: "2026-11-20T16:00:00Z".parse().unwrap(),
+        };
+        let payments = [
+            payment(1, "980.00", PaymentKind::Payment, "TR1"),
+            payment(2, "20.00", PaymentKind::Discount, "un descuento del 2 %"),
+        ];
+        let taken = discount_taken(&payments, &invoice).unwrap();
+        let json = serde_json::to_value(&taken).unwrap();
+        assert_eq!(json["description"], "un descuento del 2 %");
+        assert_eq!(json["amount"], "20.00");
+        assert_eq!(json["discounted_total"], "980.00");
+        assert_eq!(json["taken_on"], "2026-11-20", "{json}");
+        assert!(json["valid_until"].is_null(), "not an offer: {json}");
+    }
 }

@@ -5,6 +5,11 @@
 //! - **Accrual** (arts. 5-6): automatic, from the day after the due date to
 //!   `until` inclusive, simple interest, split by calendar half-year because
 //!   the rate changes every 1 January and 1 July.
+//! - **Principal**: what is owed on each day. A partial payment lowers it from
+//!   the day after it was made ([`late_interest_after_payments`]): up to that
+//!   day the whole amount accrued, after it the rest. Periods are therefore
+//!   split at payments too, each with its own principal; interest on today's
+//!   balance for the whole time would understate what the law grants.
 //! - **Rate** (art. 7): ECB main refinancing rate before the half-year + 8
 //!   points, as published in the BOE each half-year; kept in [`RATES`] with
 //!   its BOE id. A half-year not in the table is **never guessed**:
@@ -12,7 +17,8 @@
 //!   is not known as of 2026-11-23) and the app omits interest and says why;
 //!   [`late_interest_partial`] gives the known periods and lists the missing
 //!   ones, for showing the owner a lower bound.
-//! - **Arithmetic**: per period `principal × rate / 100 × days / 365`
+//! - **Arithmetic**: per period (a half-year, or the part of one between
+//!   payments) `principal × rate / 100 × days / 365`
 //!   (actual/365 even in leap years; the law fixes no day count), computed
 //!   exactly in `Decimal` and rounded to cents, half to even, once at the end
 //!   of each period; the interest is the sum of the rounded periods.
@@ -186,6 +192,15 @@ pub fn rate_in(extra: &[PublishedRate], half_year: HalfYear) -> Option<Published
         .or_else(|| extra.iter().find(|r| r.half_year == half_year).copied())
 }
 
+/// A payment that lowers the principal from the day after it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repayment {
+    /// The day it was made: the principal is still whole that day.
+    pub paid_on: NaiveDate,
+    /// The amount it takes off.
+    pub amount: Decimal,
+}
+
 /// Why late interest could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InterestError {
@@ -206,7 +221,7 @@ pub enum InterestError {
     },
 }
 
-/// Interest for the days of one half-year.
+/// Interest for the days of one half-year at one principal (a payment splits a half-year).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterestPeriod {
     /// First day of accrual in this period.
@@ -215,6 +230,8 @@ pub struct InterestPeriod {
     pub to: NaiveDate,
     /// Days of accrual, `to - from + 1`.
     pub days: i64,
+    /// What was owed on each of these days: the amount less the payments made before `from`.
+    pub principal: Decimal,
     /// Annual rate in percent (e.g. `10.15`).
     pub rate: Decimal,
     /// The BOE resolution that published the rate, if recorded.
@@ -228,13 +245,13 @@ pub struct InterestPeriod {
 /// Late interest and fixed costs for one invoice, half-year by half-year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterestBreakdown {
-    /// The amount owed that accrues interest.
+    /// The amount owed on the last day of accrual (each period has its own principal).
     pub principal: Decimal,
     /// The invoice's due date; accrual starts the next day.
     pub due_date: NaiveDate,
     /// The last day of accrual (inclusive).
     pub until: NaiveDate,
-    /// One entry per half-year with accrual, in date order.
+    /// One entry per half-year with accrual (per part of one, between payments), in date order.
     pub periods: Vec<InterestPeriod>,
     /// Sum of the period amounts.
     pub interest: Decimal,
@@ -313,20 +330,69 @@ pub fn late_interest_partial_with(
     due_date: NaiveDate,
     until: NaiveDate,
 ) -> Result<PartialInterest, InterestError> {
-    if principal.is_sign_negative() && !principal.is_zero() {
-        return Err(InterestError::NegativePrincipal { principal });
+    late_interest_partial_after_payments(extra, principal, &[], due_date, until)
+}
+
+/// Ley 3/2004 interest on `amount` lowered by `payments`, each from the day after it was made,
+/// from the day after `due_date` to `until` inclusive (`extra`: configured rates). Periods are
+/// split at half-years and at payments, each with its own principal (zero once it is all paid:
+/// such days accrue nothing). Refuses like [`late_interest`].
+pub fn late_interest_after_payments(
+    extra: &[PublishedRate],
+    amount: Decimal,
+    payments: &[Repayment],
+    due_date: NaiveDate,
+    until: NaiveDate,
+) -> Result<InterestBreakdown, InterestError> {
+    let partial = late_interest_partial_after_payments(extra, amount, payments, due_date, until)?;
+    match partial.missing.first() {
+        Some(&half_year) => Err(InterestError::MissingRate { half_year }),
+        None => Ok(partial.breakdown),
     }
+}
+
+/// [`late_interest_after_payments`] that skips half-years without a rate and lists them, like
+/// [`late_interest_partial`].
+pub fn late_interest_partial_after_payments(
+    extra: &[PublishedRate],
+    amount: Decimal,
+    payments: &[Repayment],
+    due_date: NaiveDate,
+    until: NaiveDate,
+) -> Result<PartialInterest, InterestError> {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(InterestError::NegativePrincipal { principal: amount });
+    }
+    // What is owed after `day`: the amount less what was paid up to it (never below zero).
+    let owed_after = |day: NaiveDate| -> Decimal {
+        let paid: Decimal = payments
+            .iter()
+            .filter(|p| p.paid_on <= day)
+            .map(|p| p.amount)
+            .sum();
+        (amount - paid).max(Decimal::ZERO)
+    };
     let mut periods = Vec::new();
-    let mut missing = Vec::new();
+    let mut missing: Vec<HalfYear> = Vec::new();
     let mut next = due_date.succ_opt();
     while let Some(from) = next.filter(|from| *from <= until) {
         let half_year = HalfYear::containing(from);
-        let to = half_year.last_day().min(until);
+        // The period ends with its half-year, or on the day of the first payment in it.
+        let payment_day = payments
+            .iter()
+            .map(|p| p.paid_on)
+            .filter(|d| *d >= from)
+            .min();
+        let to = payment_day.map_or(half_year.last_day(), |d| d.min(half_year.last_day()));
+        let to = to.min(until);
         next = to.succ_opt();
         let Some(published) = rate_in(extra, half_year) else {
-            missing.push(half_year);
+            if missing.last() != Some(&half_year) {
+                missing.push(half_year);
+            }
             continue;
         };
+        let principal = from.pred_opt().map_or(amount, owed_after);
         let days = (to - from).num_days() + 1;
         let exact = principal * published.rate * Decimal::from(days)
             / (Decimal::ONE_HUNDRED * DAY_COUNT_BASIS);
@@ -334,12 +400,14 @@ pub fn late_interest_partial_with(
             from,
             to,
             days,
+            principal,
             rate: published.rate,
             boe_id: published.boe_id,
             verified: published.verified,
             amount: exact.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven),
         });
     }
+    let principal = owed_after(until);
     let interest: Decimal = periods.iter().map(|p| p.amount).sum();
     let fixed_costs = if until > due_date {
         FIXED_COSTS_EUR

@@ -34,8 +34,8 @@ pub mod rules;
 pub use calendar::{SendMoment, WaitReason, is_allowed, next_send_moment};
 pub use holidays::HolidayCalendar;
 pub use interest::{
-    HalfYear, InterestBreakdown, InterestError, InterestPeriod, PartialInterest, late_interest,
-    late_interest_partial,
+    HalfYear, InterestBreakdown, InterestError, InterestPeriod, PartialInterest, Repayment,
+    late_interest, late_interest_after_payments, late_interest_partial,
 };
 pub use profiles::{Country, CountryProfile};
 pub use rules::{ContactDay, ContactRules, ContactRulesConfig, TimeRange};

@@ -53,7 +53,9 @@ use crate::policy::ladder::Stage;
 pub use candidates::reachable;
 pub use choose::addressees;
 pub use overdue::deadline as overdue_deadline;
-pub use plans::{InstalmentState, PlanCalendar, PlanCheck, allocate, check_plan, notice_day};
+pub use plans::{
+    InstalmentState, PlanCalendar, PlanCheck, allocate, check_plan, first_day, notice_day,
+};
 pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_day};
 pub use segment::{derive_segment, derive_segment_from};
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
@@ -161,6 +163,7 @@ fn plan_client(
     let plan_calendar = PlanCalendar {
         holidays: calendar,
         contact_day: &contact_day,
+        time_zone: tz,
     };
     let settled = settle::settle(file, settings, &plan_calendar, today, now, out);
     let open: Vec<&Invoice> = file

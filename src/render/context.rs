@@ -226,14 +226,20 @@ pub struct InvoiceLine<'a> {
     pub payment_link: Option<String>,
 }
 
-/// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year.
+/// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year, and
+/// between partial payments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interest {
     /// Sum of the periods' interest.
     #[serde(serialize_with = "iso::decimal")]
     pub total: Decimal,
-    /// One entry per half-year rate.
+    /// One entry per half-year rate, split where a partial payment lowered the principal.
     pub periods: Vec<InterestPeriod>,
+    /// Some period accrued on another principal than the balance the message states (a
+    /// partial payment lowered it meanwhile): a template listing periods then names each
+    /// period's `principal`, or the reader would take the interest as computed on the balance.
+    #[serde(default)]
+    pub principal_changed: bool,
     /// Fixed recovery costs (40 EUR per invoice, art. 8).
     #[serde(serialize_with = "iso::decimal")]
     pub fixed_costs: Decimal,
@@ -250,6 +256,10 @@ pub struct InterestPeriod {
     pub to: NaiveDate,
     /// Days in the period.
     pub days: i64,
+    /// What was owed on each of those days (the invoice's amount less the payments made
+    /// before them).
+    #[serde(serialize_with = "iso::decimal")]
+    pub principal: Decimal,
     /// Annual rate in percent: `10.15`.
     #[serde(serialize_with = "iso::decimal")]
     pub rate: Decimal,
@@ -332,7 +342,7 @@ pub struct Instalment {
     pub status: String,
 }
 
-/// A discount for paying by a date.
+/// A discount for paying by a date: offered (a reminder), or taken (a receipt).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Discount {
     /// What is offered: `Si abona antes del 30 de noviembre, no le aplicaremos el recargo`.
@@ -345,9 +355,13 @@ pub struct Discount {
     /// Total to pay with the discount.
     #[serde(serialize_with = "iso::decimal")]
     pub discounted_total: Decimal,
-    /// Last day of the offer.
-    #[serde(serialize_with = "iso::date")]
-    pub valid_until: NaiveDate,
+    /// Last day of the offer; null in a receipt (the discount was taken: see `taken_on`).
+    #[serde(serialize_with = "iso::opt_date")]
+    pub valid_until: Option<NaiveDate>,
+    /// The day the discount was taken (the day of the payment that settled the invoice), in a
+    /// receipt; null in an offer.
+    #[serde(default, serialize_with = "iso::opt_date")]
+    pub taken_on: Option<NaiveDate>,
 }
 
 /// How the client can answer.

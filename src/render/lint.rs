@@ -1,11 +1,13 @@
 //! The template linter behind `cobrador check`.
 //!
 //! It renders every effective template for every kind and channel with the sample contexts
-//! (five client profiles, usted and tú, with and without a broken promise and a discount) and
+//! (five client profiles, usted and tú, with and without a broken promise, a discount and a
+//! partial payment) and
 //! checks what a careful collections professional would: the message renders in strict mode;
 //! a client message names the invoices, the amount, the sender, how to pay, how to answer and
 //! how to stop messages; no threats, court-like wording or debtors' lists anywhere; no lawyers
-//! before `formal` and no late-payment interest before `firm`; consistent tú/usted; wording
+//! before `formal` and no late-payment interest before `firm`; an interest breakdown names each
+//! period's principal when a payment changed it; consistent tú/usted; wording
 //! natural on both sides of the Atlantic. Findings are reported as `file:line: reason`.
 
 use std::collections::BTreeSet;
@@ -161,7 +163,7 @@ impl Linter<'_> {
             channel,
             if ctx.tuteo { "tú" } else { "usted" },
             if ctx.broken_promise.is_some() {
-                ", extras (earlier reminders, broken promise, discount)"
+                ", extras (earlier reminders, broken promise, discount, partial payment)"
             } else {
                 ""
             }
@@ -382,14 +384,24 @@ impl Linter<'_> {
                 missing.push(format!("the deadline ({})", dates::date_long(d)));
             }
             if ctx.invoices.iter().any(|i| i.interest.is_some()) {
-                for p in ctx
-                    .invoices
-                    .iter()
-                    .filter_map(|i| i.interest.as_ref())
-                    .flat_map(|i| &i.periods)
-                {
-                    if channel != Medium::Telegram && !has(&p.boe_id) {
-                        missing.push(format!("the interest breakdown (BOE id {})", p.boe_id));
+                for inv in &ctx.invoices {
+                    let Some(interest) = &inv.interest else {
+                        continue;
+                    };
+                    for p in &interest.periods {
+                        if channel != Medium::Telegram && !has(&p.boe_id) {
+                            missing.push(format!("the interest breakdown (BOE id {})", p.boe_id));
+                        }
+                        // A period on another principal than the balance stated: said so.
+                        let principal = money_of(p.principal, &inv.currency);
+                        if channel != Medium::Telegram
+                            && interest.principal_changed
+                            && !has(&principal)
+                        {
+                            missing.push(format!(
+                                "each interest period's principal ({principal}, interest.principal_changed)"
+                            ));
+                        }
                     }
                 }
             }

@@ -146,41 +146,67 @@ fn invoice(
         partly_paid: !paid.is_zero(),
         days_overdue: age,
         reached_stage: age >= stage_offset,
-        interest: (with_interest && age > 0).then(|| sample_interest(balance, due, today)),
+        interest: (with_interest && age > 0).then(|| {
+            let part = (!paid.is_zero()).then_some((due + Duration::days(10), paid));
+            sample_interest(amount, part, due, today)
+        }),
         payment_link: None,
     }
 }
 
-/// Ley 3/2004 interest split by half-year, with the two published rates the samples need.
+/// Ley 3/2004 interest on `amount` split by half-year, with the two published rates the
+/// samples need, and at a partial payment `(day, amount)` (the principal is lower from the day
+/// after it).
 ///
 /// Sample data only: the real computation lives with the policy (rates table with BOE ids).
-fn sample_interest(balance: Decimal, due: NaiveDate, today: NaiveDate) -> Interest {
+fn sample_interest(
+    amount: Decimal,
+    paid: Option<(NaiveDate, Decimal)>,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Interest {
     let start_2026 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
     let rate = money("10.15");
-    let mut periods = Vec::new();
     let first = due + Duration::days(1);
-    let mut push = |from: NaiveDate, to: NaiveDate, boe: &str| {
+    let after_payment = paid.map(|(day, _)| day + Duration::days(1));
+    let mut starts: Vec<NaiveDate> = [Some(first), Some(start_2026), after_payment]
+        .into_iter()
+        .flatten()
+        .filter(|d| *d >= first && *d <= today)
+        .collect();
+    starts.sort();
+    starts.dedup();
+    let balance = amount - paid.map_or(Decimal::ZERO, |(_, part)| part);
+    let mut periods = Vec::new();
+    for (i, &from) in starts.iter().enumerate() {
+        let to = starts
+            .get(i + 1)
+            .map_or(today, |next| *next - Duration::days(1));
+        let principal = match after_payment {
+            Some(day) if from >= day => balance,
+            _ => amount,
+        };
         let days = (to - from).num_days() + 1;
-        let amount = (balance * rate / Decimal::from(100) * Decimal::from(days)
-            / Decimal::from(365))
-        .round_dp(2);
         periods.push(InterestPeriod {
             from,
             to,
             days,
+            principal,
             rate,
-            boe_id: boe.into(),
-            amount,
+            boe_id: if from < start_2026 {
+                "BOE-A-2025-13217"
+            } else {
+                "BOE-A-2025-27201"
+            }
+            .into(),
+            amount: (principal * rate / Decimal::from(100) * Decimal::from(days)
+                / Decimal::from(365))
+            .round_dp(2),
         });
-    };
-    if first < start_2026 {
-        push(first, start_2026 - Duration::days(1), "BOE-A-2025-13217");
-        push(start_2026, today, "BOE-A-2025-27201");
-    } else {
-        push(first, today, "BOE-A-2025-27201");
     }
     Interest {
         total: periods.iter().map(|p| p.amount).sum(),
+        principal_changed: periods.iter().any(|p| p.principal != balance),
         periods,
         fixed_costs: money("40"),
     }
@@ -469,7 +495,8 @@ impl RenderContext<'static> {
         })
     }
 
-    /// Adds the optional parts a template must cope with: a broken promise and a discount.
+    /// Adds the optional parts a template must cope with: a broken promise, a discount, and a
+    /// partial payment on the oldest invoice with interest (periods on two principals).
     pub fn with_extras(mut self) -> RenderContext<'static> {
         let today = self.today;
         // Earlier reminders really sent (without extras there are none: a first contact),
@@ -495,6 +522,22 @@ impl RenderContext<'static> {
             due.closed = Some("festivo (Día de Andalucía)".into());
         }
         self.broken_promise = Some(today - Duration::days(4));
+        // A part of the oldest invoice with interest paid ten days after it fell due: the
+        // interest is stated on what was owed before and after.
+        if let Some(line) = self
+            .invoices
+            .iter_mut()
+            .find(|l| l.interest.as_ref().is_some_and(|i| !i.periods.is_empty()))
+            .filter(|l| l.due_date + Duration::days(10) < today)
+        {
+            let part = (line.amount / Decimal::from(4)).round_dp(2);
+            line.paid += part;
+            line.balance -= part;
+            line.partly_paid = true;
+            let paid = Some((line.due_date + Duration::days(10), line.paid));
+            line.interest = Some(sample_interest(line.amount, paid, line.due_date, today));
+            self.totals = compute_totals(&self.invoices);
+        }
         if let Some(total) = self.totals.first() {
             let amount = (total.balance / Decimal::from(20)).round_dp(0);
             self.discount = Some(Discount {
@@ -502,7 +545,8 @@ impl RenderContext<'static> {
                 currency: total.currency.to_string(),
                 amount,
                 discounted_total: total.balance - amount,
-                valid_until: today + Duration::days(7),
+                valid_until: Some(today + Duration::days(7)),
+                taken_on: None,
             });
         }
         if let Some(p) = &mut self.promise {

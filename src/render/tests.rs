@@ -873,3 +873,49 @@ fn a_telegram_reminder_too_long_for_one_message_lists_what_fits() {
         assert!(!tg.contains("… y otras"));
     }
 }
+
+/// A partly paid invoice's interest accrued on two principals (before and after the payment):
+/// the breakdown names each period's principal, in the text and in the letter.
+#[test]
+fn interest_names_each_periods_principal_when_a_payment_lowered_it() {
+    let r = renderer();
+    let ctx = RenderContext::sample(Sample::B2bSpain, "final").with_extras();
+    let line = &ctx.invoices[0];
+    let interest = line.interest.as_ref().unwrap();
+    assert!(interest.principal_changed, "{interest:?}");
+    let text = r.render_message("final", Medium::Email, &ctx).unwrap().text;
+    assert!(
+        text.contains(
+            "Factura F-2026-0142, de 1.210,00 € (hemos recibido 302,50 €), pendiente 907,50 €:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - Intereses de demora del 19/12/2025 al 28/12/2025 sobre 1.210,00 € ("),
+        "{text}"
+    );
+    assert!(
+        text.contains(" sobre 907,50 € (") && text.contains("BOE-A-2025-27201"),
+        "{text}"
+    );
+    let letter = r
+        .render_message("final", Medium::Letter, &ctx)
+        .unwrap()
+        .html
+        .unwrap();
+    assert!(
+        letter.contains("Intereses de demora sobre 1.210,00 €"),
+        "{letter}"
+    );
+    // Without a payment, one principal: the balance the line states, not repeated.
+    let plain = RenderContext::sample(Sample::B2bSpain, "final");
+    let text = r
+        .render_message("final", Medium::Email, &plain)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("Intereses de demora del 19/12/2025 al 31/12/2025 (13 días")
+            && !text.contains("sobre 1.210,00 €"),
+        "{text}"
+    );
+}

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::clients::conversion;
-use super::{parse_day, ts};
+use super::{parse_day, parse_ts, ts};
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
 
@@ -577,6 +577,11 @@ fn take_discount(
     Ok(balance)
 }
 
+/// The columns [`payment_from_row`] reads, in its order.
+pub(crate) const PAYMENT_COLUMNS: &str =
+    "id, invoice_number, paid_on, amount, reference, kind, created_at";
+
+/// A payment from [`PAYMENT_COLUMNS`] (more columns may follow).
 pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(5)?;
     Ok(Payment {
@@ -590,16 +595,28 @@ pub(crate) fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         } else {
             PaymentKind::Payment
         },
+        recorded_at: parse_ts(r.get_ref(6)?.as_str()?)?,
     })
 }
 
 /// Payments of one invoice, oldest first.
 pub fn payments(conn: &Connection, number: &str) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments
-         WHERE invoice_number = ?1 ORDER BY paid_on, id",
-    )?;
-    let rows = stmt.query_map([number], payment_from_row)?;
+    payments_of(conn, &[number])
+}
+
+/// Payments of the invoices `numbers`, by day and id, in one statement (by the
+/// `payments_invoice` index): what a message stating interest reads of a few partly paid
+/// invoices (`engine::interest::complete_payments`).
+pub fn payments_of(conn: &Connection, numbers: &[&str]) -> Result<Vec<Payment>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; numbers.len()].join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_number IN ({marks})
+         ORDER BY paid_on, id"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(numbers), payment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -613,9 +630,9 @@ pub fn payment_imported(conn: &Connection, import_key: &str) -> Result<bool> {
 
 /// Every payment, oldest first (for snapshots and listings).
 pub fn all_payments(conn: &Connection) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, invoice_number, paid_on, amount, reference, kind FROM payments ORDER BY paid_on, id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments ORDER BY paid_on, id"
+    ))?;
     let rows = stmt.query_map([], payment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

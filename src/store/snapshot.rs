@@ -19,7 +19,7 @@ pub use bulk::{
     for_each_client_to_queue, messages_whole,
 };
 pub use parts::Handed;
-pub use to_plan::RECEIPT_DAYS;
+pub use to_plan::{RECEIPT_DAYS, RECEIPT_PAID_DAYS};
 
 use super::{OutboxMessage, OutboxStatus};
 use crate::domain::{ClientFile, Snapshot};

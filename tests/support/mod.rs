@@ -38,7 +38,7 @@ pub use dovecot_ops::imap_section;
 pub use smtp_sink::{SmtpSink, sink_recipients};
 pub use world::{
     BANK_CLIENTS, BANK_INVOICES, TWO_CLIENTS, TWO_INVOICES, World, WorldBuilder, eight_invoices,
-    eight_invoices_by_cli, generated_as_of, generated_book, import_defaults, two_clients, utc,
+    eight_invoices_by_cli, generated_as_of, generated_book, import_defaults, pay, two_clients, utc,
     world,
 };
 

@@ -157,6 +157,31 @@ impl WorldBuilder {
     }
 }
 
+/// The client pays `amount` (`500` or `1.960,00`) of invoice `number` on `day` (YYYY-MM-DD),
+/// recorded that day at 12:00 UTC (as `cobrador invoice pay` records it).
+pub fn pay(store: &mut Store, number: &str, day: &str, amount: &str) {
+    use cobrador::domain::{Actor, PaymentKind};
+    use cobrador::store::invoices::{PaymentInput, add_payment};
+    let now = utc(&format!("{day} 12:00"));
+    store
+        .transaction(|tx| {
+            add_payment(
+                tx,
+                &PaymentInput {
+                    invoice_number: number.into(),
+                    paid_on: now.date_naive(),
+                    amount: amount.parse()?,
+                    reference: None,
+                    kind: PaymentKind::Payment,
+                    source: Actor::Cli,
+                    import_key: None,
+                },
+                now,
+            )
+        })
+        .unwrap();
+}
+
 /// The bank statements' fixture clients: three, C002 paying from a known IBAN (built by
 /// scripts/gen-bank-fixtures.py with the statements).
 pub const BANK_CLIENTS: &str = include_str!("../fixtures/import/bank-clients.csv");

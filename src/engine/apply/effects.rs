@@ -259,12 +259,14 @@ pub(super) fn queue_ack(
         .cloned()
         .unwrap_or_else(|| crate::config::message_stage(kind));
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
+    let payments = crate::engine::interest::payments_stated(tx, &stage, &invoices)?;
     let mut ctx = crate::engine::context::build(
         config,
         &m.client,
         &m.contacts,
         &stage,
         &invoices,
+        &payments,
         &[],
         today,
         channel,

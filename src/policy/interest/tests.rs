@@ -324,3 +324,110 @@ fn negative_principal_is_an_error() {
         }
     );
 }
+
+/// The walk's case: 2,000 € due 29 December 2025, 500 € paid on 7 January, interest stated on
+/// 2 February. Up to the payment day the principal was 2,000 €, after it 1,500 €: 15.85 €,
+/// where interest on today's balance for the whole time gave 14.60 €.
+#[test]
+fn a_partial_payment_lowers_the_principal_from_the_next_day() {
+    let payments = [Repayment {
+        paid_on: d("2026-01-07"),
+        amount: dec!(500.00),
+    }];
+    let got = late_interest_after_payments(
+        &[],
+        dec!(2000.00),
+        &payments,
+        d("2025-12-29"),
+        d("2026-02-02"),
+    )
+    .unwrap();
+    let periods: Vec<_> = got
+        .periods
+        .iter()
+        .map(|p| (p.from, p.to, p.days, p.principal, p.boe_id, p.amount))
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            (
+                d("2025-12-30"),
+                d("2025-12-31"),
+                2,
+                dec!(2000.00),
+                Some("BOE-A-2025-13217"),
+                dec!(1.11)
+            ),
+            (
+                d("2026-01-01"),
+                d("2026-01-07"),
+                7,
+                dec!(2000.00),
+                Some("BOE-A-2025-27201"),
+                dec!(3.89)
+            ),
+            (
+                d("2026-01-08"),
+                d("2026-02-02"),
+                26,
+                dec!(1500.00),
+                Some("BOE-A-2025-27201"),
+                dec!(10.85)
+            ),
+        ]
+    );
+    assert_eq!(
+        (got.interest, got.principal, got.total),
+        (dec!(15.85), dec!(1500.00), dec!(55.85))
+    );
+    let on_balance = late_interest(dec!(1500.00), d("2025-12-29"), d("2026-02-02")).unwrap();
+    assert_eq!(on_balance.interest, dec!(14.60));
+}
+
+/// Payments before the due date lower the principal from the start; after a payment that
+/// settles the rest nothing accrues; one made after `until` does not count yet.
+#[test]
+fn payments_before_due_after_until_and_in_full() {
+    let pay = |on: &str, amount| Repayment {
+        paid_on: d(on),
+        amount,
+    };
+    let interest = |payments: &[Repayment]| {
+        late_interest_after_payments(
+            &[],
+            dec!(1000.00),
+            payments,
+            d("2026-01-31"),
+            d("2026-03-01"),
+        )
+        .unwrap()
+    };
+    let before = interest(&[pay("2026-01-20", dec!(400.00))]);
+    assert_eq!(before.periods.len(), 1);
+    assert_eq!(before.periods[0].principal, dec!(600.00));
+    assert_eq!(
+        before.interest,
+        late_interest(dec!(600.00), d("2026-01-31"), d("2026-03-01"))
+            .unwrap()
+            .interest
+    );
+    let settled = interest(&[pay("2026-02-10", dec!(1000.00))]);
+    let owed: Vec<_> = settled
+        .periods
+        .iter()
+        .map(|p| (p.to, p.principal, p.amount))
+        .collect();
+    assert_eq!(
+        owed,
+        [
+            (d("2026-02-10"), dec!(1000.00), dec!(2.78)),
+            (d("2026-03-01"), dec!(0.00), dec!(0.00))
+        ]
+    );
+    assert_eq!(settled.principal, dec!(0.00));
+    let later = interest(&[pay("2026-03-05", dec!(300.00))]);
+    assert_eq!(
+        later,
+        late_interest(dec!(1000.00), d("2026-01-31"), d("2026-03-01")).unwrap()
+    );
+}

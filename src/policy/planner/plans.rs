@@ -1,6 +1,7 @@
 //! Payment plans: allocating payments to instalments, and what a running plan asks for.
 
 use chrono::{Days, NaiveDate};
+use chrono_tz::Tz;
 
 use super::promises::add_business_days;
 use crate::domain::PaymentPlan;
@@ -22,13 +23,23 @@ pub struct InstalmentState {
     pub status: &'static str,
 }
 
-/// Allocates the payments made since the plan was agreed to its instalments, in order.
+/// The plan's first day: the client's date (in `tz`, its time zone) when it was agreed. Not
+/// the UTC date: a plan agreed on a Friday evening in Mexico is Saturday in UTC, and a payment
+/// made that evening would not count for it; one agreed just after midnight in Madrid is still
+/// the day before in UTC, and a payment of that day before would.
+pub fn first_day(plan: &PaymentPlan, tz: Tz) -> NaiveDate {
+    plan.created_at.with_timezone(&tz).date_naive()
+}
+
+/// Allocates the payments made since the plan was agreed (from its [`first_day`] in the
+/// client's time zone `tz`) to its instalments, in order.
 pub fn allocate(
     plan: &PaymentPlan,
     payments: &[Payment],
     today: NaiveDate,
+    tz: Tz,
 ) -> Vec<InstalmentState> {
-    let since = plan.created_at.date_naive();
+    let since = first_day(plan, tz);
     let mut left: Money = payments
         .iter()
         .filter(|p| plan.invoices.contains(&p.invoice_number) && p.paid_on >= since)
@@ -82,14 +93,17 @@ pub enum PlanCheck {
     },
 }
 
-/// The calendar a plan is checked on: the holidays (grace days are business days) and which
-/// days the client may be written to (an instalment's notice goes on one of them).
+/// The calendar a plan or a promise is checked on: the holidays (grace days are business days),
+/// which days the client may be written to (an instalment's notice goes on one of them), and
+/// the client's time zone (the day a plan or promise was made is the client's date then).
 #[derive(Clone, Copy)]
 pub struct PlanCalendar<'a> {
     /// The client's holidays.
     pub holidays: &'a HolidayCalendar,
     /// Whether a local date is a contact day for the client (its window, its holidays).
     pub contact_day: &'a dyn Fn(NaiveDate) -> bool,
+    /// The client's time zone: a plan's first day is the client's date it was agreed on.
+    pub time_zone: Tz,
 }
 
 /// How far back [`notice_day`] looks for a contact day.
@@ -137,7 +151,7 @@ pub fn check_plan(
     if settled {
         return PlanCheck::Completed;
     }
-    let states = allocate(plan, payments, today);
+    let states = allocate(plan, payments, today, calendar.time_zone);
     let Some(next) = states.iter().find(|s| s.status != "paid") else {
         // Every instalment paid but a balance remains (the plan was short): keep it running,
         // the owner sees it in `plan`; nothing more to remind under the plan.
@@ -151,7 +165,7 @@ pub fn check_plan(
             number: next.number,
         };
     }
-    let since = plan.created_at.date_naive();
+    let since = first_day(plan, calendar.time_zone);
     let remind = if today > next.due_date {
         Some((next.number, true))
     } else if today >= notice_day(next.due_date, notice_days, since, calendar.contact_day) {

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::plans::PlanCalendar;
 use crate::domain::Promise;
 use crate::domain::{Invoice, Money, Payment};
 use crate::policy::HolidayCalendar;
@@ -54,14 +55,15 @@ pub fn on_business_day(date: NaiveDate, calendar: &HolidayCalendar) -> NaiveDate
 /// Checks a pending promise on `today` (the client's local date).
 ///
 /// Kept when what it covers is settled, or when the promised amount was paid between the
-/// day it was made and the end of grace. Broken when the grace period has ended without that.
+/// day it was made (the client's date then, as payments are dated) and the end of grace.
+/// Broken when the grace period has ended without that.
 pub fn check_promise(
     promise: &Promise,
     invoices: &[Invoice],
     payments: &[Payment],
     today: NaiveDate,
     grace_days: u32,
-    calendar: &HolidayCalendar,
+    calendar: &PlanCalendar<'_>,
 ) -> PromiseCheck {
     let covered: Vec<&Invoice> = invoices
         .iter()
@@ -78,9 +80,12 @@ pub fn check_promise(
             )
         })
         .collect();
-    let until = add_business_days(promise.promised_date, grace_days, calendar);
+    let until = add_business_days(promise.promised_date, grace_days, calendar.holidays);
     let settled = covered.iter().all(|i| i.balance.is_settled());
-    let made_on = promise.created_at.date_naive();
+    let made_on = promise
+        .created_at
+        .with_timezone(&calendar.time_zone)
+        .date_naive();
     let paid: Money = payments
         .iter()
         .filter(|p| covered.iter().any(|i| i.number == p.invoice_number))

@@ -14,7 +14,6 @@ use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
 use crate::domain::HoldKind;
 use crate::domain::{PaymentPlan, PlanStatus};
 use crate::domain::{Promise, PromiseStatus};
-use crate::policy::HolidayCalendar;
 
 /// What the promises and plans of one client mean today.
 #[derive(Debug, Default)]
@@ -43,7 +42,7 @@ pub(super) fn settle<'a>(
     out: &mut Plan,
 ) -> Settled<'a> {
     let mut s = Settled::default();
-    settle_promises(file, settings, calendar.holidays, today, out, &mut s);
+    settle_promises(file, settings, calendar, today, out, &mut s);
     settle_plans(file, settings, calendar, today, now, out, &mut s);
     s
 }
@@ -51,7 +50,7 @@ pub(super) fn settle<'a>(
 fn settle_promises<'a>(
     file: &'a ClientFile,
     settings: &Settings,
-    calendar: &HolidayCalendar,
+    calendar: &PlanCalendar<'_>,
     today: NaiveDate,
     out: &mut Plan,
     s: &mut Settled<'a>,

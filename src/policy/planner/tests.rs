@@ -119,6 +119,7 @@ impl World {
             amount,
             reference: None,
             kind: PaymentKind::Payment,
+            recorded_at: at(&format!("{on}T12:00:00Z")),
         });
         self
     }
@@ -452,6 +453,30 @@ fn a_promise_pauses_until_its_date_plus_grace_and_is_kept_by_paying() {
         }]
     );
     assert!(kept.messages.is_empty());
+}
+
+/// A promise made on a Friday evening in Mexico City (19:00, Saturday in UTC) to pay 200 that
+/// very evening, and paid then: the payment is of the day the promise was made (the client's
+/// date), so the promise is kept, never broken.
+#[test]
+fn a_promise_counts_payments_from_the_clients_date_it_was_made() {
+    let world = World::new("C1", "MX", chrono_tz::America::Mexico_City)
+        .invoice("F1", "2026-03-02", "500")
+        .promise(
+            "2026-03-20",
+            "2026-03-21T01:00:00Z",
+            Some("200"),
+            PromiseStatus::Pending,
+        )
+        .pay("F1", "2026-03-20", "200");
+    let plan = world.plan("2026-03-26T17:00:00Z");
+    assert_eq!(
+        plan.effects,
+        [Effect::PromiseKept {
+            id: 1,
+            client: "C1".into()
+        }]
+    );
 }
 
 #[test]
@@ -1003,7 +1028,13 @@ fn partial_payments_are_allocated_to_instalments_in_order() {
     let w = planned()
         .pay("F1", "2026-11-03", "450")
         .pay("F1", "2026-11-17", "200");
-    let states = allocate(&w.file.plans[0], &w.file.payments, day("2026-11-19"));
+    let madrid = chrono_tz::Europe::Madrid;
+    let states = allocate(
+        &w.file.plans[0],
+        &w.file.payments,
+        day("2026-11-19"),
+        madrid,
+    );
     let got: Vec<(String, &str)> = states
         .iter()
         .map(|s| (s.paid.to_string(), s.status))
@@ -1027,8 +1058,61 @@ fn partial_payments_are_allocated_to_instalments_in_order() {
         &early.file.plans[0],
         &early.file.payments,
         day("2026-10-21"),
+        madrid,
     );
     assert!(states.iter().all(|s| s.paid.0.is_zero()));
+}
+
+/// A plan agreed on a Friday evening in Mexico City (19:00 local, already Saturday in UTC): its
+/// first day is the client's Friday. A payment made that evening counts for it, and the
+/// notice of an instalment whose nominal day is that weekend opens on the Friday, not a day
+/// late.
+#[test]
+fn a_plans_first_day_is_the_clients_date_it_was_agreed() {
+    use crate::policy::planner::{PlanCalendar, allocate, check_plan};
+    let tz = chrono_tz::America::Mexico_City;
+    let w = World::new("C1", "MX", tz)
+        .invoice("F1", "2026-03-02", "2000")
+        .plan_of(
+            "2026-03-21T01:00:00Z",
+            &["F1"],
+            &[("2026-03-24", "1000"), ("2026-04-24", "1000")],
+        );
+    let paid = w.clone_world().pay("F1", "2026-03-20", "1000");
+    let states = allocate(
+        &paid.file.plans[0],
+        &paid.file.payments,
+        day("2026-03-21"),
+        tz,
+    );
+    assert_eq!(states[0].status, "paid", "{states:?}");
+    // Instalment 1 on Tuesday 24: nominal Saturday 21, not a contact day: the last contact day
+    // before it from the plan's first day on is Friday 20, the day it was agreed.
+    let holidays =
+        crate::policy::HolidayCalendar::new(crate::policy::Country::Mexico, None, &[]).unwrap();
+    let weekdays = |d: NaiveDate| chrono::Datelike::weekday(&d).num_days_from_monday() < 5;
+    let calendar = PlanCalendar {
+        holidays: &holidays,
+        contact_day: &weekdays,
+        time_zone: tz,
+    };
+    let plan = &w.file.plans[0];
+    let check = check_plan(
+        plan,
+        &w.file.invoices,
+        &[],
+        day("2026-03-20"),
+        3,
+        3,
+        &calendar,
+    );
+    assert_eq!(
+        check,
+        PlanCheck::Running {
+            next: Some((1, day("2026-03-24"))),
+            remind: Some((1, false)),
+        }
+    );
 }
 
 #[test]

@@ -92,7 +92,7 @@ const CONTACTS: &str = "SELECT id, client_id, name,
 /// Payments with their invoice's client (last column), in client order; sorted by day and id
 /// per client afterwards.
 const PAYMENTS: &str = "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind,
-    i.client_id FROM invoices i JOIN payments p ON p.invoice_number = i.number
+    p.created_at, i.client_id FROM invoices i JOIN payments p ON p.invoice_number = i.number
     WHERE i.client_id >= ?1 ORDER BY i.client_id";
 
 /// The outbox columns of [`crate::store::outbox`] with the bodies left out (empty).
@@ -456,7 +456,7 @@ pub(super) fn for_each_with(
     let mut invoices = match whole {
         None => Invoices::Whole {
             invoices: Cursor::new(&mut s_invoices, 1, invoice_from_row, part.from)?,
-            payments: Cursor::new(&mut s_payments, 6, payment_from_row, part.from)?,
+            payments: Cursor::new(&mut s_payments, 7, payment_from_row, part.from)?,
         },
         Some(whole) => Invoices::ToPlan {
             open: Cursor::new(&mut s_invoices, 1, invoice_with_paid, part.from)?,

@@ -9,8 +9,9 @@
 //!   own date, so the days near the window's edges are listed, not summed);
 //! - promises and payment plans: a pending promise on an invoice, or on all of a client's
 //!   invoices, and every payment plan, see their invoices and payments whole;
-//! - receipts: paid invoices and payments of the last days ([`crate::engine`]'s receipts look
-//!   back 14 days from the client's date);
+//! - receipts: paid invoices and payments recorded in the last days and made in the last weeks
+//!   ([`crate::engine`]'s receipts thank for payments cobrador learned of in the last 14 days,
+//!   made in the last 60 days of the client's date);
 //! - owner alerts about a dead or uncertain message list the invoices it was about.
 //!
 //! So a planning read takes the open invoices (by the partial index `invoices_open_client`,
@@ -28,12 +29,24 @@ use crate::domain::{Invoice, PaidHistory, Payment};
 use crate::store::invoices::{INVOICE_COLUMNS_PAID, invoice_with_paid, payment_from_row};
 use crate::store::parse_day;
 
-/// How far back receipts look (`engine::receipts::RECENT_DAYS`, which `tests/scale.rs` checks
-/// against this one).
+/// How far back receipts look at when payments were recorded (`engine::receipts::RECENT_DAYS`,
+/// which `tests/scale.rs` checks against this one).
 pub const RECEIPT_DAYS: u64 = 14;
 
-/// [`RECEIPT_DAYS`] plus the day a client's date may lag the UTC one.
-const RECENT_DAYS: u64 = RECEIPT_DAYS + 1;
+/// How far back receipts look at when payments were made (`engine::receipts::OLDEST_DAYS`,
+/// which `tests/scale.rs` checks against this one).
+pub const RECEIPT_PAID_DAYS: u64 = 60;
+
+/// The first days (UTC, `YYYY-MM-DD`) of the receipts' part of a planning read at `now`: of
+/// the payments made, and of those recorded; each a day earlier than receipts look, for the
+/// day a client's date may lag the UTC one (a recording time compares with its UTC day).
+pub(super) fn receipt_days(now: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
+    let d = now.date_naive();
+    (
+        d - Days::new(RECEIPT_PAID_DAYS + 1),
+        d - Days::new(RECEIPT_DAYS + 1),
+    )
+}
 
 /// The SQL condition "closed" (the complement of the open statuses).
 const CLOSED: &str = "status IN ('paid', 'cancelled', 'written_off')";
@@ -126,21 +139,25 @@ pub(super) fn history(r: &Row<'_>) -> rusqlite::Result<PaidHistory> {
     })
 }
 
-/// The payments of the last days (`?1` is the first such day), in invoice number order: their
+/// The payments made since `?1` and recorded since `?2` (days, see [`receipt_days`]; a
+/// recording time from the day `?2` on compares greater than it), in invoice number order: their
 /// rows are fetched in row order and handed on sorted by invoice, so that the invoices they are
 /// joined to are looked up along the number index, each page read once, not once per payment
 /// (25,000 payments at 100,000 clients; read in day order, every lookup read its pages again:
 /// five times the reads). `LIMIT -1` keeps the `ORDER BY` of a subquery, which SQLite
 /// otherwise drops (the test `lookups_follow_the_number_order` reads the query plans).
-const RECENT_PAYMENTS: &str = "SELECT id, invoice_number, paid_on, amount, reference, kind
-     FROM payments WHERE id IN (SELECT id FROM payments INDEXED BY payments_paid_on WHERE paid_on >= ?1)
+const RECENT_PAYMENTS: &str =
+    "SELECT id, invoice_number, paid_on, amount, reference, kind, created_at
+     FROM payments WHERE id IN (SELECT id FROM payments INDEXED BY payments_paid_recorded
+                                WHERE paid_on >= ?1 AND created_at >= ?2)
      ORDER BY invoice_number LIMIT -1";
 
 /// The closed invoices a planning read takes (each part is a few rows found by index): those
-/// paid in the last days (receipts; `?1` is the first such day), and those whose payments are
-/// all read too ([`WHOLE_PARTS`]).
+/// with a payment of [`RECENT_PAYMENTS`] (receipts; `?1` and `?2` as there), and those whose
+/// payments are all read too ([`WHOLE_PARTS`]).
 const RECENT_PART: &str = "FROM (SELECT invoice_number FROM payments
-         WHERE id IN (SELECT id FROM payments INDEXED BY payments_paid_on WHERE paid_on >= ?1)
+         WHERE id IN (SELECT id FROM payments INDEXED BY payments_paid_recorded
+                      WHERE paid_on >= ?1 AND created_at >= ?2)
          GROUP BY invoice_number ORDER BY invoice_number LIMIT -1) rp
      CROSS JOIN invoices i WHERE i.number = rp.invoice_number";
 
@@ -216,14 +233,14 @@ impl Whole {
         purpose: Purpose,
     ) -> Result<HashMap<String, Vec<Invoice>>> {
         let receipts = purpose != Purpose::Plan;
-        let since = now.date_naive() - Days::new(RECENT_DAYS);
+        let (paid, recorded) = receipt_days(now);
         let mut invoices: HashMap<String, Vec<Invoice>> = HashMap::new();
         let mut seen = HashSet::new();
         let mut stmt = conn
             .prepare(&Whole::invoices_sql(receipts))
             .context("planning read: closed invoices")?;
         let mut rows = if receipts {
-            stmt.query([since])?
+            stmt.query([paid, recorded])?
         } else {
             stmt.query([])?
         };
@@ -243,26 +260,27 @@ impl Whole {
         purpose: Purpose,
     ) -> Result<HashMap<String, Vec<Payment>>> {
         let receipts = purpose != Purpose::Plan;
-        let since = now.date_naive() - Days::new(RECENT_DAYS);
+        let (paid, recorded) = receipt_days(now);
         let mut payments: HashMap<String, Vec<Payment>> = HashMap::new();
         let mut seen = HashSet::new();
         let sql = Whole::payments_sql(receipts);
         let mut stmt = conn.prepare(&sql).context("planning read: payments")?;
         let mut rows = if receipts {
-            stmt.query([since])?
+            stmt.query([paid, recorded])?
         } else {
             stmt.query([])?
         };
         while let Some(r) = rows.next()? {
             let payment = payment_from_row(r)?;
             if seen.insert(payment.id) {
-                payments.entry(r.get(6)?).or_default().push(payment);
+                payments.entry(r.get(7)?).or_default().push(payment);
             }
         }
         Ok(payments)
     }
 
-    /// The statement of [`Whole::invoices`]; with the receipts' part, `?1` is its first day.
+    /// The statement of [`Whole::invoices`]; with the receipts' part, `?1` and `?2` are its
+    /// first days ([`receipt_days`]).
     fn invoices_sql(receipts: bool) -> String {
         let columns = INVOICE_COLUMNS_PAID
             .split(',')
@@ -276,17 +294,20 @@ impl Whole {
         union_all(&columns, parts, &format!("i.{CLOSED}"))
     }
 
-    /// The statement of [`Whole::payments`]; with the receipts' part, `?1` is its first day.
+    /// The statement of [`Whole::payments`]; with the receipts' part, `?1` and `?2` are its
+    /// first days ([`receipt_days`]).
     fn payments_sql(receipts: bool) -> String {
         let whole_sql = format!(
-            "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, w.client_id
+            "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, p.created_at,
+                    w.client_id
              FROM ({} ORDER BY 1 LIMIT -1) w CROSS JOIN payments p INDEXED BY payments_invoice
              ON p.invoice_number = w.number",
             union_all("i.number, i.client_id", WHOLE_PARTS.into_iter(), "1")
         );
         if receipts {
             format!(
-                "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind, i.client_id
+                "SELECT p.id, p.invoice_number, p.paid_on, p.amount, p.reference, p.kind,
+                        p.created_at, i.client_id
                  FROM ({RECENT_PAYMENTS}) p CROSS JOIN invoices i ON i.number = p.invoice_number
                  UNION ALL {whole_sql}"
             )
@@ -321,15 +342,11 @@ mod tests {
     use super::Whole;
     use crate::store::Store;
 
-    /// The query plan's lines of `sql` (its parameter bound to a day).
+    /// The query plan's lines of `sql` (its parameters bound to days).
     fn plan(store: &Store, sql: &str) -> Vec<String> {
         let conn = store.conn();
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let params = if stmt.parameter_count() == 1 {
-            vec!["2026-11-09"]
-        } else {
-            vec![]
-        };
+        let params = ["2026-09-24", "2026-11-09"][..stmt.parameter_count()].to_vec();
         stmt.query_map(rusqlite::params_from_iter(params), |r| {
             r.get::<_, String>(3)
         })
@@ -363,7 +380,9 @@ mod tests {
         let payments = plan(&store, &Whole::payments_sql(true));
         assert!(sorts(&payments) >= 3, "{payments:#?}");
         assert!(
-            payments.iter().any(|l| l.contains("payments_paid_on")),
+            payments
+                .iter()
+                .any(|l| l.contains("payments_paid_recorded")),
             "{payments:#?}"
         );
         // Never a scan of the payments or the invoices (a sorted part's rows are scanned).
