@@ -5,6 +5,9 @@
 
 pub mod bounce;
 pub mod classify;
+pub mod forward;
 pub mod html;
 pub mod mime;
+pub mod reading;
+pub mod subject;
 pub mod trim;

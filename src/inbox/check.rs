@@ -18,7 +18,7 @@ use crate::config::{Config, Imap};
 use crate::domain::Channel;
 use crate::domain::ReplyKind;
 use crate::engine::apply::{self, Applied, Incoming};
-use crate::mail::mime;
+use crate::mail::mime::{self, ParsedMail};
 use crate::render::Renderer;
 use crate::store::{self, Store, inbox::MailboxState};
 
@@ -294,13 +294,17 @@ fn process(
     Ok(seen)
 }
 
-/// Reads a raw message into the channel-agnostic [`Incoming`].
-pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
-    let own = vec![
+/// Our own addresses, never a bounce's failed recipient: the business's and the owner's.
+pub fn own_addresses(config: &Config) -> Vec<String> {
+    vec![
         config.business.email.to_ascii_lowercase(),
         config.owner_email().to_ascii_lowercase(),
-    ];
-    let Some(mail) = mime::parse_with(raw, &own) else {
+    ]
+}
+
+/// Reads a raw message into the channel-agnostic [`Incoming`].
+pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
+    let Some(mail) = mime::parse_with(raw, &own_addresses(config)) else {
         return Incoming {
             channel: Some(Channel::Email),
             external_id: Some(content_id(raw)),
@@ -309,6 +313,11 @@ pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
             ..Incoming::default()
         };
     };
+    incoming_from(&mail, raw, now)
+}
+
+/// [`incoming`] from a message already parsed.
+pub fn incoming_from(mail: &ParsedMail, raw: &[u8], now: DateTime<Utc>) -> Incoming {
     // The Date header when it is recent (within 36 h before the clock's now), else the clock's now
     // (a wrong sender clock, a long outage, a rehearsal's clock): see `domain::clock`.
     let received_at = crate::domain::received_at(mail.date, now);

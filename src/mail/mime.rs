@@ -118,6 +118,9 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
             visible = from_html;
         }
     }
+    if let Some(words) = colleague_words(&text, from.as_deref(), own) {
+        visible = format!("{visible}\n\n{words}").trim().to_owned();
+    }
     let class = classify::classify(
         &msg,
         from.as_deref(),
@@ -141,6 +144,20 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
         bounce: class.kind == Kind::Bounce,
         class,
     })
+}
+
+/// The words of a message forwarded by its writer from a colleague (someone at the writer's
+/// own organisation, not us): "Les reenvío la respuesta de nuestro gerente" above the
+/// manager's "la pagamos el día 25". They speak for the client as much as the writer does;
+/// trimming would drop them as history. Their own quoted history and signature go as usual.
+fn colleague_words(text: &str, from: Option<&str>, own: &[String]) -> Option<String> {
+    let from = from?;
+    let fwd = super::forward::first(text)?;
+    let author = fwd.from.as_deref()?;
+    let colleague = crate::domain::same_organisation(author, from)
+        && !own.iter().any(|a| a.eq_ignore_ascii_case(author));
+    let words = trim::visible_text(fwd.body);
+    (colleague && !words.trim().is_empty()).then_some(words)
 }
 
 #[cfg(test)]
