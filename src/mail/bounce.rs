@@ -1,26 +1,35 @@
-//! Bounces in every form: RFC 3464 delivery status reports, and the plain-text or multipart
-//! notices many servers still send (qmail, Exim, Postfix, Sendmail, Exchange, Gmail, Yahoo,
-//! Domino, MDaemon, GroupWise…), in English, Spanish and a few other languages.
+//! Bounces in every form: RFC 3464 delivery status reports ([`report`]), and the plain-text or
+//! multipart notices many servers still send (qmail, Exim, Postfix, Sendmail, Exchange, Gmail,
+//! Yahoo, Domino, MDaemon, GroupWise, spam filters…), in English, Spanish and a few other
+//! languages.
 //!
 //! A message is a bounce when it is a `multipart/report; report-type=delivery-status`, or has
 //! `X-Failed-Recipients`, or comes from a mail system (MAILER-DAEMON, postmaster, "Mail Delivery
-//! System"…) or carries a bounce subject *and* its text says that delivery failed. A person's
-//! reply that says "el usuario no existe" is neither, so it stays a reply; so is a notice a
-//! person forwards ("FW: Undeliverable…"): their own words (often a new address) are not the
-//! notice's, and a person reads it.
+//! System"…) or carries a bounce subject *and* its text says that delivery failed, or was sent
+//! with a null reverse path (`Return-Path: <>`, as RFC 5321 has every notice sent) and its
+//! text says that delivery failed. A person's reply that says "el usuario no existe" is none of
+//! these, so it stays a reply; so is a notice a client forwards ("FW: Undeliverable…"): their
+//! own words (often a new address) are not the notice's, and a person reads it. A notice that
+//! someone on our own side forwards (from our organisation's domain) is read as the notice it
+//! holds ([`super::forward`]).
 //!
 //! The failed recipients come from the report, per recipient the `Original-Recipient` (the
 //! address we wrote to, RFC 3464) before the `Final-Recipient` (where an alias forwarded it),
 //! unless only the final one is a recipient of the returned message; else from
-//! `X-Failed-Recipients`, else from the addresses the notice names (above the returned copy,
-//! whose start is marked in English or Spanish), preferring recipients of the returned message.
+//! `X-Failed-Recipients`, else from the addresses the notice names above the returned copy
+//! (whose start is marked in English or Spanish, or shown by its header fields), preferring
+//! recipients of the returned message. Our own side is never a failed recipient: our
+//! addresses, whoever the notice was sent to (the sender of the message that failed), and the
+//! returned message's sender.
 //!
 //! A failure is permanent with a 5.x.x status or a 55x reply, temporary with 4.x.x / 45x or
 //! "delayed, still trying" words. A full mailbox (X.2.2, "over quota", "buzón lleno") is
 //! temporary whatever its class: RFC 3463 calls it a persistent transient failure, and it
 //! clears when the owner empties it. It stays permanent when the notice says the account is
 //! gone or inactive (Gmail's "OverQuotaPerm"). A temporary failure is recorded but never
-//! marks a contact undeliverable.
+//! marks a contact undeliverable. Apart from the address, a bounce says whether *this
+//! message* arrived: `undelivered` when the mail system gave up on it (5.x.x, a report's
+//! `Action: failed`), a full mailbox's final "552 5.2.2" included; not for a delay.
 //!
 //! The diagnostic is the first notice line with a status code written as a whole token
 //! (`550`, `5.1.1`, qmail's `(#5.1.1)`, Exchange's `#554 5.2.2`), never a header line of the
@@ -52,11 +61,13 @@ pub struct Bounce {
 }
 
 mod diagnostic;
+mod report;
 #[cfg(test)]
 mod tests;
 mod words;
 
 use diagnostic::*;
+use report::delivery_report;
 use words::*;
 
 /// Reads a bounce out of a parsed message, or `None` if it is not one.
@@ -350,159 +361,6 @@ fn account_gone(lower: &str) -> bool {
         .iter()
         .any(|c| matches!(c.enhanced, Some((1, _)) | Some((2, 1))))
         || ACCOUNT_GONE_WORDS.iter().any(|w| lower.contains(w))
-}
-
-struct Report {
-    recipients: Vec<String>,
-    /// Recipients reported delivered, relayed or expanded.
-    successes: usize,
-    permanent: bool,
-    undelivered: bool,
-    diagnostic: Option<String>,
-}
-
-/// One failed (or delayed) recipient of a report.
-struct Failure {
-    address: String,
-    permanent: bool,
-    /// Failed for good for this message ("failed", 5.x.x), not delayed.
-    undelivered: bool,
-    diagnostic: Option<String>,
-}
-
-impl Failure {
-    /// How bad: a dead address, a message given up, a delay.
-    fn rank(&self) -> u8 {
-        u8::from(self.permanent) + u8::from(self.undelivered)
-    }
-}
-
-/// The `message/delivery-status` part of an RFC 3464 report, read per recipient. When some
-/// recipients failed for good and others only for now, the report names the former.
-fn delivery_report(msg: &Message<'_>, returned_to: &[String], notice: &str) -> Option<Report> {
-    let part = msg.parts.iter().find(|p| {
-        p.content_type().is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("message")
-                && ct.subtype().is_some_and(|s| {
-                    s.eq_ignore_ascii_case("delivery-status")
-                        || s.eq_ignore_ascii_case("global-delivery-status")
-                })
-        })
-    })?;
-    let text = String::from_utf8_lossy(part.contents()).replace("\r\n", "\n");
-    let mut successes = 0;
-    let mut failures = Vec::new();
-    for block in text.split("\n\n") {
-        let field = |name: &str| dsn_field(block, name);
-        let original = field("Original-Recipient");
-        let last = field("Final-Recipient");
-        if original.is_none() && last.is_none() {
-            continue;
-        }
-        let action = field("Action").unwrap_or_default().to_ascii_lowercase();
-        if action.starts_with("delivered")
-            || action.starts_with("relayed")
-            || action.starts_with("expanded")
-        {
-            successes += 1;
-            continue;
-        }
-        let Some(address) = recipient_we_wrote_to(
-            original.as_deref().and_then(dsn_address),
-            last.as_deref().and_then(dsn_address),
-            returned_to,
-        ) else {
-            continue;
-        };
-        let status = field("Status").unwrap_or_default();
-        let diagnostic = field("Diagnostic-Code");
-        // RFC 3464: "failed" is given up, "delayed" still tried, whatever the status's class
-        // (a 4.4.7 past the queue's lifetime is failed).
-        let undelivered = if action.starts_with("delayed") {
-            false
-        } else {
-            status.starts_with('5') || action.starts_with("failed")
-        };
-        let mut permanent = if status.starts_with('5') {
-            true
-        } else if status.starts_with('4') {
-            false
-        } else {
-            action.starts_with("failed")
-        };
-        if permanent {
-            let evidence = format!("{status}\n{}", diagnostic.as_deref().unwrap_or(notice));
-            let evidence = evidence.to_lowercase();
-            permanent = !mailbox_full(&evidence) || account_gone(&evidence);
-        }
-        failures.push(Failure {
-            address,
-            permanent,
-            undelivered: undelivered || permanent,
-            diagnostic: diagnostic.or(Some(status).filter(|s| !s.is_empty())),
-        });
-    }
-    // Only the worst failures are listed: the bounce's `permanent` and `undelivered` hold for
-    // every address it names.
-    let worst = failures.iter().map(Failure::rank).max().unwrap_or(0);
-    let listed: Vec<&Failure> = failures.iter().filter(|f| f.rank() == worst).collect();
-    let mut recipients: Vec<String> = listed.iter().map(|f| f.address.clone()).collect();
-    dedup(&mut recipients);
-    Some(Report {
-        recipients,
-        successes,
-        permanent: listed.iter().any(|f| f.permanent),
-        undelivered: listed.iter().any(|f| f.undelivered),
-        diagnostic: listed.iter().find_map(|f| f.diagnostic.clone()),
-    })
-}
-
-/// A field of one block of a delivery status report, its folded lines unfolded.
-fn dsn_field(block: &str, name: &str) -> Option<String> {
-    let mut lines = block.lines();
-    while let Some(l) = lines.next() {
-        let Some((k, v)) = l.split_once(':') else {
-            continue;
-        };
-        if !k.trim().eq_ignore_ascii_case(name) {
-            continue;
-        }
-        let mut value = v.trim().to_owned();
-        for more in lines.take_while(|l| l.starts_with([' ', '\t'])) {
-            value.push(' ');
-            value.push_str(more.trim());
-        }
-        return Some(value);
-    }
-    None
-}
-
-/// The address of a recipient field (`rfc822; Ana@X.es`), lower case.
-fn dsn_address(value: &str) -> Option<String> {
-    let address = value
-        .split_once(';')
-        .map_or(value, |(_, a)| a)
-        .trim()
-        .trim_matches(['<', '>'])
-        .to_ascii_lowercase();
-    address.contains('@').then_some(address)
-}
-
-/// The address we wrote to (RFC 3464): the one of the two that the returned message was sent
-/// to, else the `Original-Recipient` (an alias before it was expanded), else the final one.
-/// Exchange's encapsulated `IMCEA…` originals are internal names, never what we wrote.
-fn recipient_we_wrote_to(
-    original: Option<String>,
-    last: Option<String>,
-    returned_to: &[String],
-) -> Option<String> {
-    let original = original.filter(|a| !a.starts_with("imcea"));
-    let sent_to = [&original, &last]
-        .into_iter()
-        .flatten()
-        .find(|a| returned_to.contains(a))
-        .cloned();
-    sent_to.or(original).or(last)
 }
 
 struct Original {

@@ -1,5 +1,6 @@
 //! Bounce detection, recipients, permanence and diagnostics, on fixtures and on the corpus.
 
+use super::report::recipient_we_wrote_to;
 use super::*;
 use crate::mail::mime;
 
