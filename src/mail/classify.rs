@@ -290,10 +290,10 @@ fn auto_reply_subject(subject: &str) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if let Some(w) = SUBJECT_WORDS.iter().find(|w| words.contains(w)) {
-        return Some(format!("subject: {w}"));
-    }
-    understand::subject_looks_automatic(s).then(|| format!("subject: {s}"))
+    SUBJECT_WORDS
+        .iter()
+        .find(|w| words.contains(w))
+        .map(|w| format!("subject: {w}"))
 }
 
 /// Phrases an out-of-office or a challenge-response writes in its text.
