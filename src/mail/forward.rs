@@ -8,7 +8,7 @@
 //! [`super::bounce`], when a mail system did (a delivery notice passed on by our own side).
 
 use super::bounce::addresses_in;
-use super::trim::{FROM_FIELDS, OTHER_FIELDS, clean, is_forward_separator};
+use super::trim::{FROM_FIELDS, OTHER_FIELDS, clean, header_block_at, is_forward_separator};
 
 /// The first forwarded message of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,17 +34,21 @@ pub(super) const SUBJECT_FIELDS: [&str; 7] = [
     "betreff:",
 ];
 
-/// The first forwarded message in `text`, if a separator opens one.
+/// The first forwarded message in `text`: below a forward separator, or, as Outlook forwards,
+/// a header block (`De:` and two more fields). Only for a message that is a forward (its
+/// subject says so): in a reply, the first header block is the quoted history.
 pub fn first(text: &str) -> Option<Forwarded<'_>> {
-    let mut offset = 0;
-    let mut lines = text.split_inclusive('\n');
-    loop {
-        let line = lines.next()?;
-        offset += line.len();
-        if is_forward_separator(line) {
-            break;
+    let all: Vec<&str> = text.split_inclusive('\n').collect();
+    let plain: Vec<&str> = text.lines().collect();
+    let at = (0..all.len()).find_map(|i| {
+        if is_forward_separator(all[i]) {
+            Some(i + 1)
+        } else {
+            header_block_at(&plain, i).then_some(i)
         }
-    }
+    })?;
+    let mut offset: usize = all[..at].iter().map(|l| l.len()).sum();
+    let lines = all[at..].iter().copied();
     let mut found = Forwarded {
         from: None,
         name: None,
@@ -109,5 +113,12 @@ mod tests {
         assert_eq!(f.subject.as_deref(), Some("RE: Factura F-1"));
         assert_eq!(f.body, "La pagamos el día 25.\n");
         assert_eq!(first("Sin reenvío.\n-- \nAna\n"), None);
+        // Outlook: a rule, then the header block.
+        let t = "Te lo reenvío.\n\n________________________________\n\
+                 De: Carlos Ortega <carlos@ortega.example>\nEnviado: martes\n\
+                 Para: Marta\nAsunto: RE: Factura F-1\n\nLa pagamos el 25.\n";
+        let f = first(t).expect("a forward");
+        assert_eq!(f.from.as_deref(), Some("carlos@ortega.example"));
+        assert_eq!(f.body, "La pagamos el 25.\n");
     }
 }

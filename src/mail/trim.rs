@@ -228,7 +228,7 @@ pub(super) const OTHER_FIELDS: [&str; 28] = [
 ];
 
 /// True when line `i` is `From:` (any language) and two more header fields follow closely.
-fn header_block_at(lines: &[&str], i: usize) -> bool {
+pub(super) fn header_block_at(lines: &[&str], i: usize) -> bool {
     let Some(first) = lines.get(i) else {
         return false;
     };
