@@ -49,31 +49,24 @@ pub(super) fn apply(
         .as_ref()
         .and_then(|m| not_delivered(m, &bounce))
         .cloned();
-    let (status, effect) = match (&matched, bounce.permanent) {
-        (None, _) => (
-            ResponseStatus::NeedsReview,
-            "bounce not matched to any contact: a person must look",
-        ),
-        (Some(_), true) if lasting => (
-            ResponseStatus::Applied,
-            "temporary delivery failure for a week (a full mailbox): address marked undeliverable",
-        ),
-        (Some(_), true) if lost.is_some() => (
-            ResponseStatus::Applied,
-            "permanent delivery failure: address marked undeliverable, message not delivered",
-        ),
-        (Some(_), true) => (
-            ResponseStatus::Applied,
-            "permanent delivery failure: address marked undeliverable",
-        ),
-        (Some(_), false) if lost.is_some() => (
-            ResponseStatus::Applied,
-            "message not delivered (the address is kept): its stage is tried again later",
-        ),
-        (Some(_), false) => (
-            ResponseStatus::Applied,
-            "temporary delivery failure: recorded, nothing changes",
-        ),
+    let effect = match (&matched, bounce.permanent, lost.is_some()) {
+        (None, ..) => "bounce not matched to any contact: a person must look",
+        (Some(_), true, _) if lasting => {
+            "temporary delivery failure for a week (a full mailbox): address marked undeliverable"
+        }
+        (Some(_), true, true) => {
+            "permanent delivery failure: address marked undeliverable, message not delivered"
+        }
+        (Some(_), true, false) => "permanent delivery failure: address marked undeliverable",
+        (Some(_), false, true) => {
+            "message not delivered (the address is kept): its stage is tried again later"
+        }
+        (Some(_), false, false) => "temporary delivery failure: recorded, nothing changes",
+    };
+    let status = if matched.is_some() {
+        ResponseStatus::Applied
+    } else {
+        ResponseStatus::NeedsReview
     };
     let mut response = new_response(
         inc,
