@@ -238,6 +238,82 @@ async fn a_mailbox_full_for_a_week_is_given_up() {
     );
 }
 
+/// A final failure that keeps the address ("554 5.2.2 mailbox full", the mail system gave up)
+/// means our reminder never arrived: it is dead, never counted as sent, and its stage is
+/// planned again once `retry-stage-after-hours` have passed; the address stays. A delay ("452
+/// 4.2.2, still trying") changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_final_full_mailbox_failure_undoes_the_reminder_a_delay_does_not() {
+    let mut w = world("");
+    let ours = w.ours();
+    let reminder = |w: &InboxWorld| {
+        store::outbox::by_message_id(w.store.conn(), &ours)
+            .unwrap()
+            .unwrap()
+    };
+    store::outbox::mark_sent(
+        w.store.conn(),
+        reminder(&w).id,
+        utc("2026-11-24 10:00"),
+        None,
+    )
+    .unwrap();
+    let returned = |name: &str, address: &str, id: &str| {
+        String::from_utf8(mail_fixture(name))
+            .unwrap()
+            .replace(address, "uno@cliente.example")
+            .replace(id, &ours)
+    };
+    w.dovecot.deliver(
+        "INBOX",
+        returned(
+            "bounce-postfix-delayed-452-full.eml",
+            "info@clinicadentalsonrisa.es",
+            "<63549beacb1c146b1d39a2fa76b85672.cobrador@reformasprado.es>",
+        )
+        .as_bytes(),
+    );
+    w.check(utc("2026-11-24 12:00")).await;
+    assert_eq!(reminder(&w).status, store::OutboxStatus::Sent, "a delay");
+    w.dovecot.deliver(
+        "INBOX",
+        returned(
+            "bounce-o365-552-mailbox-full-final.eml",
+            "miguel.delgado@delgadoreformas.es",
+            "<aa5303d074bebd89c74828948075acef.cobrador@reformasprado.es>",
+        )
+        .as_bytes(),
+    );
+    let report = w.check(utc("2026-11-25 09:00")).await;
+    assert_eq!(report.bounces, 1, "{report:?}");
+    let mut rs = w.responses();
+    rs.sort_by_key(|r| r.id);
+    let effect = rs[1].response.effect.as_deref().unwrap_or("");
+    assert!(effect.starts_with("message not delivered"), "{effect}");
+    let dead = reminder(&w);
+    assert_eq!(dead.status, store::OutboxStatus::Dead);
+    assert_eq!(
+        dead.retry_at,
+        Some(utc("2026-11-26 09:00")),
+        "its stage is held"
+    );
+    assert!(
+        store::inbox::undeliverable_contacts(w.store.conn())
+            .unwrap()
+            .is_empty(),
+        "a full mailbox is emptied one day"
+    );
+    // Once released, the stage is planned again, to the same address.
+    store::outbox::release_dead(w.store.conn(), utc("2026-11-26 10:00")).unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-26 10:00")).unwrap();
+    assert!(
+        plan.messages.iter().any(|m| m.client == "C1"
+            && m.stage == dead.message.stage
+            && m.recipients == ["uno@cliente.example"]),
+        "{plan:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iso_8859_1_and_html_only_replies_are_read() {
     let mut w = world("");

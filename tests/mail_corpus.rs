@@ -1,15 +1,15 @@
 //! The fixture corpus (tests/fixtures/mail/*.eml, expectations in expected.json): bounces from
 //! a dozen MTAs, auto-replies in several languages (challenge-response included), and replies
 //! from Gmail, Outlook, Apple Mail, Thunderbird, Yahoo and phones, top- and bottom-posted, in
-//! several charsets and HTML-only. Every message is classified and trimmed, and every
-//! difference is reported at once.
+//! several charsets and HTML-only. Every message is classified and trimmed, its words read as
+//! the inbox reads them (`mail::reading`, received at its Date, in Madrid), and every difference
+//! is reported at once.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::Utc;
-use cobrador::mail::mime;
-use cobrador::understand::understand;
+use cobrador::mail::{mime, reading};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -19,10 +19,16 @@ struct Expect {
     failed: Option<Vec<String>>,
     #[serde(default)]
     permanent: Option<bool>,
+    /// For bounces: the message was not delivered (a final failure, not a delay).
+    #[serde(default)]
+    undelivered: Option<bool>,
     #[serde(default)]
     visible: Option<String>,
     #[serde(default)]
     intent: Option<String>,
+    /// The promised day (`YYYY-MM-DD`), or `""` for none.
+    #[serde(default)]
+    promised_date: Option<String>,
 }
 
 #[test]
@@ -78,6 +84,12 @@ fn every_fixture_is_classified_and_trimmed_as_expected() {
                 failures.push(format!("{name}: permanent {got:?}, want {permanent}"));
             }
         }
+        if let Some(undelivered) = want.undelivered {
+            let got = mail.class.bounce.as_ref().map(|b| b.undelivered);
+            if got != Some(undelivered) {
+                failures.push(format!("{name}: undelivered {got:?}, want {undelivered}"));
+            }
+        }
         if let Some(visible) = &want.visible
             && &mail.visible != visible
         {
@@ -86,11 +98,25 @@ fn every_fixture_is_classified_and_trimmed_as_expected() {
                 mail.visible
             ));
         }
-        if let Some(intent) = &want.intent {
+        if want.intent.is_some() || want.promised_date.is_some() {
             let at = mail.date.unwrap_or_else(Utc::now);
-            let got = understand(&mail.visible, at, chrono_tz::Europe::Madrid).intent;
-            if got.as_str() != intent {
-                failures.push(format!("{name}: intent {got}, want {intent}"));
+            let words = reading::Words {
+                visible: &mail.visible,
+                text: &mail.text,
+                subject: mail.subject.as_deref(),
+                thread_subject: None,
+            };
+            let got = reading::read(&words, at, chrono_tz::Europe::Madrid);
+            if let Some(intent) = want.intent.as_deref()
+                && got.intent.as_str() != intent
+            {
+                failures.push(format!("{name}: intent {}, want {intent}", got.intent));
+            }
+            let date = got.promised_date.map(|d| d.to_string()).unwrap_or_default();
+            if let Some(want) = want.promised_date.as_deref()
+                && date != want
+            {
+                failures.push(format!("{name}: promised date {date:?}, want {want:?}"));
             }
         }
     }

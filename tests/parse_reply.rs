@@ -1,5 +1,5 @@
 //! `parse-reply` on the real binary: the stable JSON fields for periods, ambiguity, auto-replies
-//! known only by their subject, and decomposed Unicode.
+//! known only by their subject, decomposed Unicode, and a message's received time.
 
 mod support;
 
@@ -49,4 +49,33 @@ fn decomposed_unicode_reads_like_composed() {
     let v = parse_reply(&WEDNESDAY, nfd.as_bytes());
     assert_eq!(v["intent"], "promise");
     assert_eq!(v["promised_date"], "2026-11-19");
+}
+
+/// With `--eml` and `--now`, the message's Date is its received time when it lies within 36
+/// hours before `--now`, as in the inbox: "mañana" written late in the evening in the client's
+/// zone is the next day from then, not from `--now`.
+#[test]
+fn the_date_header_is_the_received_time_as_in_the_inbox() {
+    let read = |name: &str, now: &str, tz: &str| {
+        let eml = std::fs::read(format!("tests/fixtures/mail/{name}")).unwrap();
+        let v = parse_reply(&["--eml", "--now", now, "--tz", tz], &eml);
+        (v["promised_date"].clone(), v["received_at"].clone())
+    };
+    // Written at 23:50 on Monday 9 March in Madrid, read on Tuesday morning.
+    let madrid = "reply-manana-written-before-midnight.eml";
+    let (date, received) = read(madrid, "2026-03-10T09:30:00+01:00", "Europe/Madrid");
+    assert_eq!(date, "2026-03-10");
+    assert_eq!(received, "2026-03-09T22:50:00Z");
+    // Dated 01:30 UTC on the 11th: 19:30 on the 10th in Mexico City.
+    let mexico = "reply-mexico-utc-date-manana.eml";
+    let (date, _) = read(mexico, "2026-03-11T15:00:00Z", "America/Mexico_City");
+    assert_eq!(date, "2026-03-11");
+    // Read more than 36 hours later (an outage), or dated after --now (a wrong clock): --now.
+    let (date, received) = read(madrid, "2026-03-12T09:30:00+01:00", "Europe/Madrid");
+    assert_eq!(
+        (date, received),
+        ("2026-03-13".into(), "2026-03-12T08:30:00Z".into())
+    );
+    let (_, received) = read(madrid, "2026-03-09T20:00:00Z", "Europe/Madrid");
+    assert_eq!(received, "2026-03-09T20:00:00Z");
 }

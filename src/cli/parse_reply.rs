@@ -2,8 +2,10 @@
 //!
 //! Stable fields: `intent`, `promised_date` (`YYYY-MM-DD` or null), `promised_range`
 //! (`["YYYY-MM-DD", "YYYY-MM-DD"]` for a period, else null; `promised_date` is its last day)
-//! and `ambiguous` (true when the app should confirm before acting). With `--eml`, automatic
-//! replies are recognised by their headers and their subject as well as their text.
+//! and `ambiguous` (true when the app should confirm before acting). With `--eml` the message
+//! is read exactly as the inbox reads it ([`crate::inbox::check::incoming_from`] and
+//! [`crate::engine::apply::read_words`]): the same class, the same received time, the same
+//! words; a bounce adds `failed_recipients`, `permanent` and `undelivered`.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -14,6 +16,8 @@ use chrono_tz::Tz;
 
 use super::Context;
 use super::plan::parse_now;
+use crate::engine::apply;
+use crate::inbox::check;
 use crate::mail::classify::Kind;
 use crate::mail::{mime, trim};
 use crate::understand::understand;
@@ -21,7 +25,9 @@ use crate::understand::understand;
 /// Options of `parse-reply`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// When the reply was received (RFC 3339). Default: the Date header with --eml, else now.
+    /// The clock's now (RFC 3339), against which the reply is read. With --eml the message's
+    /// Date is its received time when it lies within 36 h before this (as the inbox reads
+    /// mail), else this. Default: with --eml the message's Date, else the real time.
     #[arg(long, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// The client's time zone (IANA). Default: the business's.
@@ -44,17 +50,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         None => ctx.config.business.time_zone,
     };
     let mut extra = serde_json::Map::new();
-    let (text, received, kind) = if args.eml {
-        let own = vec![ctx.config.business.email.to_ascii_lowercase()];
-        let mail = mime::parse_with(&raw, &own)
+    let (text, received, kind, reading) = if args.eml {
+        let mail = mime::parse_with(&raw, &check::own_addresses(&ctx.config))
             .context("stdin is not an RFC 5322 message (drop --eml for plain text)")?;
-        let received = args.now.or(mail.date).unwrap_or_else(Utc::now);
+        // Without --now, the message is read as of when it was written.
+        let now = args.now.or(mail.date).unwrap_or_else(Utc::now);
+        let inc = check::incoming_from(&mail, &raw, now);
         if let Some(b) = &mail.class.bounce {
             extra.insert(
                 "failed_recipients".into(),
                 serde_json::json!(b.failed_recipients),
             );
             extra.insert("permanent".into(), serde_json::json!(b.permanent));
+            extra.insert("undelivered".into(), serde_json::json!(b.undelivered));
             extra.insert("diagnostic".into(), serde_json::json!(b.diagnostic));
         }
         extra.insert(
@@ -64,33 +72,24 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         extra.insert("from".into(), serde_json::json!(mail.from));
         extra.insert("subject".into(), serde_json::json!(mail.subject));
         extra.insert("html_only".into(), serde_json::json!(mail.html_only));
-        // A subject such as «Respuesta automática» marks a machine's message even without
-        // the headers that say so.
-        let auto_subject = mail
-            .subject
-            .as_deref()
-            .is_some_and(crate::understand::subject_looks_automatic);
-        let kind = if mail.class.kind == Kind::Reply && auto_subject {
-            Kind::AutoReply
-        } else {
-            mail.class.kind
-        };
-        (mail.visible, received, kind)
+        let reading = apply::read_words(&inc, &mail.visible, None, tz);
+        (mail.visible, inc.received_at, inc.kind, reading)
     } else {
         let text = String::from_utf8_lossy(&raw).into_owned();
-        (
-            trim::visible_text(&text),
-            args.now.unwrap_or_else(Utc::now),
-            Kind::Reply,
-        )
+        let text = trim::visible_text(&text);
+        let received = args.now.unwrap_or_else(Utc::now);
+        let reading = understand(&text, received, tz);
+        (text, received, Kind::Reply, reading)
     };
-    let mut reading = understand(&text, received, tz);
+    let mut reading = reading;
     if kind != Kind::Reply {
         // A machine's message is never read as a client's words, whatever dates it holds.
         reading.intent = crate::understand::Intent::AutoReply;
         reading.promised_date = None;
         reading.promised_range = None;
         reading.promised_amount = None;
+        reading.evidence.clear();
+        reading.also.clear();
     }
     let mut json = serde_json::to_value(&reading)?;
     if let Some(obj) = json.as_object_mut() {

@@ -172,3 +172,44 @@ pub struct Contact {
     /// The contact asked not to receive automatic reminders.
     pub opted_out: bool,
 }
+
+/// Mailbox providers anyone can sign up to: a shared domain there says nothing.
+const PUBLIC_DOMAINS: [&str; 24] = [
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.com",
+    "hotmail.es",
+    "outlook.com",
+    "outlook.es",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.es",
+    "yahoo.com.mx",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "gmx.com",
+    "gmx.es",
+    "proton.me",
+    "protonmail.com",
+    "telefonica.net",
+    "movistar.es",
+    "prodigy.net.mx",
+    "terra.com",
+    "zoho.com",
+];
+
+/// Two addresses at the same organisation's own domain (`ana@ebro.es`, `pagos@ebro.es`): never
+/// at a mailbox provider anyone can sign up to, where a shared domain says nothing.
+pub fn same_organisation(a: &str, b: &str) -> bool {
+    let domain = |x: &str| {
+        x.rsplit_once('@')
+            .map(|(_, d)| d.trim().to_ascii_lowercase())
+    };
+    match (domain(a), domain(b)) {
+        (Some(x), Some(y)) => x == y && !x.is_empty() && !PUBLIC_DOMAINS.contains(&x.as_str()),
+        _ => false,
+    }
+}

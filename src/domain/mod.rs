@@ -26,7 +26,7 @@ pub(crate) use vocabulary::vocabulary;
 pub const OWNER_CLIENT: &str = "_owner";
 
 pub use agreement::{DiscountOffer, Instalment, PaymentPlan, PlanStatus, Promise, PromiseStatus};
-pub use client::{Channel, Client, ClientKind, Contact, ContactRole};
+pub use client::{Channel, Client, ClientKind, Contact, ContactRole, same_organisation};
 pub use clock::{Clock, received_at, received_at_since};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;

@@ -9,13 +9,16 @@
 //!   a date) is stored as `needs_review` and the owner is told; nothing is lost.
 //! - An **auto-reply** is recorded and nothing else happens: never read as a promise, never
 //!   answered.
-//! - A **bounce** marks the failed recipient's email undeliverable when the failure is
-//!   permanent (the planner then uses another contact or Telegram) and alerts the owner; a
-//!   temporary failure (a delay, a full mailbox) is recorded only, until the same address
-//!   has been bouncing for a week: then it is given up as if permanent.
+//! - A **bounce** ([`bounce`]) marks the failed recipient's email undeliverable when the failure
+//!   is permanent (the planner then uses another contact or Telegram) and alerts the owner; a
+//!   temporary failure (a full mailbox) is recorded only, until the same address has been
+//!   bouncing for a week: then it is given up as if permanent. A final failure, permanent or
+//!   not, makes the message it returns `dead`: never counted as sent, its stage tried again.
+//!   A delay changes nothing.
 //! - A message that could not be read at all (too large, not MIME) is stored as
 //!   `needs_review` with a reference to the raw message.
 
+mod bounce;
 mod effects;
 mod review;
 
@@ -31,7 +34,7 @@ use crate::domain::{Channel, Money, ReplyChannel, ReplyKind, ResponseStatus};
 use crate::engine::matcher::{self, Clues, Match};
 use crate::mail::bounce::Bounce;
 use crate::mail::classify::Kind;
-use crate::mail::trim;
+use crate::mail::{self, trim};
 use crate::render::Renderer;
 use crate::store::{self, NewResponse, Store};
 use crate::understand::{Intent, Reading, understand};
@@ -179,7 +182,7 @@ pub fn apply_in(
     match inc.kind() {
         Kind::Reply => apply_text(tx, config, renderer, inc, now),
         Kind::AutoReply => apply_auto(tx, inc, now),
-        Kind::Bounce => apply_bounce(tx, config, renderer, inc, now),
+        Kind::Bounce => bounce::apply(tx, config, renderer, inc, now),
     }
 }
 
@@ -221,18 +224,11 @@ fn apply_text(
         .as_ref()
         .map(|m| m.client.time_zone)
         .unwrap_or(config.business.time_zone);
-    let mut reading = understand(&visible, inc.received_at, tz);
-    if inc
-        .subject
-        .as_deref()
-        .is_some_and(crate::channel::email::is_unsubscribe_subject)
-    {
-        // The List-Unsubscribe mailto link: a subject of "BAJA <client>", usually no text.
-        reading.intent = Intent::Stop;
-        reading
-            .evidence
-            .push(inc.subject.clone().unwrap_or_default());
-    }
+    let thread_subject = matched
+        .as_ref()
+        .and_then(|m| m.outbox.as_ref())
+        .and_then(|o| o.message.subject.as_deref());
+    let mut reading = read_words(inc, &visible, thread_subject, tz);
     let balance: Money = matched
         .as_ref()
         .map(|m| m.invoices.iter().map(|i| i.balance).sum())
@@ -342,6 +338,36 @@ fn confirmed_promise(
     }))
 }
 
+/// What a person's message says ([`mail::reading`]): its visible words, or the words put in its
+/// subject when the body has none; `thread_subject` is the subject of our message it answers.
+/// A subject of "BAJA <client>" (the List-Unsubscribe mailto link, usually without text) is
+/// an opt-out.
+pub fn read_words(
+    inc: &Incoming,
+    visible: &str,
+    thread_subject: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Reading {
+    let words = mail::reading::Words {
+        visible,
+        text: &inc.body,
+        subject: inc.subject.as_deref(),
+        thread_subject,
+    };
+    let mut reading = mail::reading::read(&words, inc.received_at, tz);
+    if inc
+        .subject
+        .as_deref()
+        .is_some_and(crate::channel::email::is_unsubscribe_subject)
+    {
+        reading.intent = Intent::Stop;
+        reading
+            .evidence
+            .push(inc.subject.clone().unwrap_or_default());
+    }
+    reading
+}
+
 fn apply_auto(
     tx: &Connection,
     inc: &Incoming,
@@ -365,170 +391,6 @@ fn apply_auto(
         return Ok(None);
     };
     Ok(Some(applied(response_id, &response, effect)))
-}
-
-fn apply_bounce(
-    tx: &Connection,
-    config: &Config,
-    renderer: &Renderer,
-    inc: &Incoming,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<Applied>> {
-    let mut bounce = inc.bounce.clone().unwrap_or_default();
-    let senders: Vec<&str> = bounce
-        .failed_recipients
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders))?;
-    let reading = machine_reading(inc, "bounce");
-    let lasting = match &matched {
-        Some(m) if !bounce.permanent => temporary_for_days(tx, &m.client.id, &bounce, now)?,
-        _ => false,
-    };
-    bounce.permanent |= lasting;
-    let (status, effect) = match (&matched, bounce.permanent) {
-        (None, _) => (
-            ResponseStatus::NeedsReview,
-            "bounce not matched to any contact: a person must look",
-        ),
-        (Some(_), true) if lasting => (
-            ResponseStatus::Applied,
-            "temporary delivery failure for a week (a full mailbox): address marked undeliverable",
-        ),
-        (Some(_), true) => (
-            ResponseStatus::Applied,
-            "permanent delivery failure: address marked undeliverable",
-        ),
-        (Some(_), false) => (
-            ResponseStatus::Applied,
-            "temporary delivery failure: recorded, nothing changes",
-        ),
-    };
-    let mut response = new_response(
-        inc,
-        matched.as_ref(),
-        &reading,
-        Kind::Bounce,
-        status,
-        effect,
-    );
-    response.excerpt = bounce.diagnostic.clone();
-    let Some(response_id) = record(tx, &response, &reading, now)? else {
-        return Ok(None);
-    };
-    let mut applied = applied(response_id, &response, effect);
-    let Some(m) = matched else {
-        applied.alert = effects::queue_alert(
-            tx,
-            config,
-            renderer,
-            None,
-            "needs_review",
-            inc,
-            response_id,
-            now,
-        )?;
-        return Ok(Some(applied));
-    };
-    if bounce.permanent {
-        let marked = mark_undeliverable(tx, &bounce, &m, response_id, now)?;
-        if !marked.is_empty() {
-            let words = format!(
-                "No se pudo entregar a {}{}",
-                marked.join(", "),
-                bounce
-                    .diagnostic
-                    .as_deref()
-                    .map(|d| format!(": {d}"))
-                    .unwrap_or_default()
-            );
-            let alert_inc = Incoming {
-                visible: Some(words),
-                ..inc.clone()
-            };
-            applied.alert = effects::queue_alert(
-                tx,
-                config,
-                renderer,
-                Some(&m),
-                "dead",
-                &alert_inc,
-                response_id,
-                now,
-            )?;
-        }
-    }
-    Ok(Some(applied))
-}
-
-/// How long a temporary failure (a full mailbox, RFC 3463's "persistent transient") may last
-/// before the address is given up as if the failure were permanent: mail systems stop
-/// retrying a message after about five days (Postfix's `maximal_queue_lifetime`).
-const TEMPORARY_FOR_DAYS: i64 = 7;
-
-/// Whether a failed address of this temporary bounce already bounced for the client
-/// [`TEMPORARY_FOR_DAYS`] or more ago (and still does now).
-fn temporary_for_days(
-    tx: &Connection,
-    client_id: &str,
-    bounce: &Bounce,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    let since = store::ts(now - chrono::Duration::days(TEMPORARY_FOR_DAYS));
-    let mut stmt = tx.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM responses
-                        WHERE client_id = ?1 AND kind = 'bounce' AND received_at <= ?2
-                          AND instr(lower(body), ?3) > 0)",
-    )?;
-    for address in &bounce.failed_recipients {
-        if stmt.query_row(
-            rusqlite::params![client_id, since, address.to_lowercase()],
-            |r| r.get::<_, bool>(0),
-        )? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Marks the client's failed addresses undeliverable; returns those newly marked.
-fn mark_undeliverable(
-    tx: &Connection,
-    bounce: &Bounce,
-    m: &Match,
-    response_id: i64,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<String>> {
-    let mut marked = Vec::new();
-    for address in &bounce.failed_recipients {
-        let ours = m.contacts.iter().any(|c| {
-            c.email
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(address))
-        });
-        if !ours {
-            continue;
-        }
-        for (contact, client) in
-            store::inbox::mark_undeliverable(tx, address, bounce.diagnostic.as_deref(), now)?
-        {
-            store::events::append(
-                tx,
-                now,
-                Actor::Inbox,
-                EventKind::ContactUndeliverable,
-                Some(&client),
-                None,
-                serde_json::json!({ "contact": contact, "address": address,
-                                    "response": response_id, "diagnostic": bounce.diagnostic }),
-            )?;
-            if !marked.contains(address) {
-                marked.push(address.clone());
-            }
-        }
-    }
-    Ok(marked)
 }
 
 fn record_unreadable(

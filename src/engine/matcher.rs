@@ -9,7 +9,7 @@
 
 use rusqlite::Connection;
 
-use crate::domain::{Client, Contact, Invoice};
+use crate::domain::{Client, Contact, Invoice, same_organisation};
 use crate::store::{self, OutboxMessage};
 
 /// Who and what a message is about.
@@ -141,50 +141,16 @@ fn is_contact(c: &Contact, sender: &str) -> bool {
         || c.telegram_chat_id.is_some_and(|t| t.to_string() == sender)
 }
 
-/// Mailbox providers anyone can sign up to: a shared domain there says nothing.
-const PUBLIC_DOMAINS: [&str; 24] = [
-    "gmail.com",
-    "googlemail.com",
-    "hotmail.com",
-    "hotmail.es",
-    "outlook.com",
-    "outlook.es",
-    "live.com",
-    "msn.com",
-    "yahoo.com",
-    "yahoo.es",
-    "yahoo.com.mx",
-    "ymail.com",
-    "icloud.com",
-    "me.com",
-    "aol.com",
-    "gmx.com",
-    "gmx.es",
-    "proton.me",
-    "protonmail.com",
-    "telefonica.net",
-    "movistar.es",
-    "prodigy.net.mx",
-    "terra.com",
-    "zoho.com",
-];
-
 /// A contact of the client, or someone at the same organisation's own domain.
 fn is_known(contacts: &[Contact], sender: &str) -> bool {
     if contacts.iter().any(|c| is_contact(c, sender)) {
         return true;
     }
-    let Some((_, domain)) = sender.rsplit_once('@') else {
-        return false;
-    };
-    let domain = domain.to_ascii_lowercase();
-    !PUBLIC_DOMAINS.contains(&domain.as_str())
-        && contacts.iter().any(|c| {
-            c.email
-                .as_deref()
-                .and_then(|e| e.rsplit_once('@'))
-                .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain))
-        })
+    contacts.iter().any(|c| {
+        c.email
+            .as_deref()
+            .is_some_and(|e| same_organisation(e, sender))
+    })
 }
 
 /// The longest invoice number looked for in a text, in bytes.

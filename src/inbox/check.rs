@@ -18,7 +18,7 @@ use crate::config::{Config, Imap};
 use crate::domain::Channel;
 use crate::domain::ReplyKind;
 use crate::engine::apply::{self, Applied, Incoming};
-use crate::mail::mime;
+use crate::mail::mime::{self, ParsedMail};
 use crate::render::Renderer;
 use crate::store::{self, Store, inbox::MailboxState};
 
@@ -305,6 +305,14 @@ fn process(
     Ok(seen)
 }
 
+/// Our own addresses, never a bounce's failed recipient: the business's and the owner's.
+pub fn own_addresses(config: &Config) -> Vec<String> {
+    vec![
+        config.business.email.to_ascii_lowercase(),
+        config.owner_email().to_ascii_lowercase(),
+    ]
+}
+
 /// Reads a raw message into the channel-agnostic [`Incoming`].
 pub fn incoming(config: &Config, raw: &[u8], now: DateTime<Utc>) -> Incoming {
     incoming_since(config, raw, now, None)
@@ -317,11 +325,7 @@ fn incoming_since(
     now: DateTime<Utc>,
     last_read: Option<DateTime<Utc>>,
 ) -> Incoming {
-    let own = vec![
-        config.business.email.to_ascii_lowercase(),
-        config.owner_email().to_ascii_lowercase(),
-    ];
-    let Some(mail) = mime::parse_with(raw, &own) else {
+    let Some(mail) = mime::parse_with(raw, &own_addresses(config)) else {
         return Incoming {
             channel: Some(Channel::Email),
             external_id: Some(content_id(raw)),
@@ -330,6 +334,20 @@ fn incoming_since(
             ..Incoming::default()
         };
     };
+    incoming_read(&mail, raw, now, last_read)
+}
+
+/// [`incoming`] from a message already parsed.
+pub fn incoming_from(mail: &ParsedMail, raw: &[u8], now: DateTime<Utc>) -> Incoming {
+    incoming_read(mail, raw, now, None)
+}
+
+fn incoming_read(
+    mail: &ParsedMail,
+    raw: &[u8],
+    now: DateTime<Utc>,
+    last_read: Option<DateTime<Utc>>,
+) -> Incoming {
     // The Date header when it is recent (within 36 h before the clock's now) or came since the
     // mailbox's previous read (an outage), else the clock's now (a wrong sender clock, a
     // rehearsal's clock): see `domain::clock`.

@@ -1,26 +1,35 @@
-//! Bounces in every form: RFC 3464 delivery status reports, and the plain-text or multipart
-//! notices many servers still send (qmail, Exim, Postfix, Sendmail, Exchange, Gmail, Yahoo,
-//! Domino, MDaemon, GroupWise…), in English, Spanish and a few other languages.
+//! Bounces in every form: RFC 3464 delivery status reports ([`report`]), and the plain-text or
+//! multipart notices many servers still send (qmail, Exim, Postfix, Sendmail, Exchange, Gmail,
+//! Yahoo, Domino, MDaemon, GroupWise, spam filters…), in English, Spanish and a few other
+//! languages.
 //!
 //! A message is a bounce when it is a `multipart/report; report-type=delivery-status`, or has
 //! `X-Failed-Recipients`, or comes from a mail system (MAILER-DAEMON, postmaster, "Mail Delivery
-//! System"…) or carries a bounce subject *and* its text says that delivery failed. A person's
-//! reply that says "el usuario no existe" is neither, so it stays a reply; so is a notice a
-//! person forwards ("FW: Undeliverable…"): their own words (often a new address) are not the
-//! notice's, and a person reads it.
+//! System"…) or carries a bounce subject *and* its text says that delivery failed, or was sent
+//! with a null reverse path (`Return-Path: <>`, as RFC 5321 has every notice sent) and its
+//! text says that delivery failed. A person's reply that says "el usuario no existe" is none of
+//! these, so it stays a reply; so is a notice a client forwards ("FW: Undeliverable…"): their
+//! own words (often a new address) are not the notice's, and a person reads it. A notice that
+//! someone on our own side forwards (from our organisation's domain) is read as the notice it
+//! holds ([`super::forward`]).
 //!
 //! The failed recipients come from the report, per recipient the `Original-Recipient` (the
 //! address we wrote to, RFC 3464) before the `Final-Recipient` (where an alias forwarded it),
 //! unless only the final one is a recipient of the returned message; else from
-//! `X-Failed-Recipients`, else from the addresses the notice names (above the returned copy,
-//! whose start is marked in English or Spanish), preferring recipients of the returned message.
+//! `X-Failed-Recipients`, else from the addresses the notice names above the returned copy
+//! (whose start is marked in English or Spanish, or shown by its header fields), preferring
+//! recipients of the returned message. Our own side is never a failed recipient: our
+//! addresses, whoever the notice was sent to (the sender of the message that failed), and the
+//! returned message's sender.
 //!
 //! A failure is permanent with a 5.x.x status or a 55x reply, temporary with 4.x.x / 45x or
 //! "delayed, still trying" words. A full mailbox (X.2.2, "over quota", "buzón lleno") is
 //! temporary whatever its class: RFC 3463 calls it a persistent transient failure, and it
 //! clears when the owner empties it. It stays permanent when the notice says the account is
 //! gone or inactive (Gmail's "OverQuotaPerm"). A temporary failure is recorded but never
-//! marks a contact undeliverable.
+//! marks a contact undeliverable. Apart from the address, a bounce says whether *this
+//! message* arrived: `undelivered` when the mail system gave up on it (5.x.x, a report's
+//! `Action: failed`), a full mailbox's final "552 5.2.2" included; not for a delay.
 //!
 //! The diagnostic is the first notice line with a status code written as a whole token
 //! (`550`, `5.1.1`, qmail's `(#5.1.1)`, Exchange's `#554 5.2.2`), never a header line of the
@@ -29,14 +38,22 @@
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 use serde::Serialize;
 
+use super::forward::{self, Forwarded};
+use super::subject;
+
 /// What a bounce says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Bounce {
     /// Addresses that could not be delivered to, lower case.
     pub failed_recipients: Vec<String>,
-    /// A permanent failure (5.x.x, not a full mailbox); false for delays, temporary failures
-    /// and full mailboxes.
+    /// A permanent failure of the address (5.x.x, not a full mailbox): it will never receive
+    /// mail. False for delays, temporary failures and full mailboxes.
     pub permanent: bool,
+    /// This message was not delivered: the mail system gave up on it (a 5.x.x status or 55x
+    /// reply, a report's `Action: failed`), whether or not the address stays good (a full
+    /// mailbox refuses this message, and takes the next one once emptied). False for a delay:
+    /// the message is still being tried and may yet arrive. Always true when `permanent` is.
+    pub undelivered: bool,
     /// The server's words, for the owner.
     pub diagnostic: Option<String>,
     /// Message-IDs of the returned message (ours), without angle brackets.
@@ -44,11 +61,13 @@ pub struct Bounce {
 }
 
 mod diagnostic;
+mod report;
 #[cfg(test)]
 mod tests;
 mod words;
 
 use diagnostic::*;
+use report::delivery_report;
 use words::*;
 
 /// Reads a bounce out of a parsed message, or `None` if it is not one.
@@ -59,10 +78,55 @@ pub fn detect(
     text: &str,
     own_addresses: &[String],
 ) -> Option<Bounce> {
-    let returned_to: Vec<String> = returned_message(msg).map(|o| o.to).unwrap_or_default();
+    let ours = our_side(msg, own_addresses);
+    if let Some(fwd) = passed_on_by_us(from, subject, text, &ours) {
+        let sender = Sender {
+            address: fwd.from.as_deref(),
+            name: fwd.name,
+            null_path: false,
+        };
+        let subject = fwd.subject.unwrap_or_default();
+        return read(None, &sender, &subject, fwd.body, &ours);
+    }
+    if subject::first_prefix(subject).is_some() && !is_system(from, display_name(msg)) {
+        // "FW: Undeliverable: ...", "RV: Mail delivery failed": a person passing a notice on,
+        // with words of their own (often a new address) that are not the notice's.
+        return None;
+    }
+    let sender = Sender {
+        address: from,
+        name: display_name(msg),
+        null_path: null_reverse_path(msg),
+    };
+    read(Some(msg), &sender, subject, text, &ours)
+}
+
+/// Who sent a notice.
+struct Sender<'a> {
+    /// The address, lower case.
+    address: Option<&'a str>,
+    /// The display name, lower case.
+    name: Option<String>,
+    /// Sent with a null reverse path (`Return-Path: <>`): RFC 5321 (4.5.5) has every delivery
+    /// notice sent so, and no person's mail program does.
+    null_path: bool,
+}
+
+/// Reads a notice from `sender` (its MIME structure in `msg`, when it is the message itself).
+fn read(
+    msg: Option<&Message<'_>>,
+    sender: &Sender<'_>,
+    subject: &str,
+    text: &str,
+    ours: &[String],
+) -> Option<Bounce> {
+    let returned_to: Vec<String> = msg
+        .and_then(returned_message)
+        .map(|o| o.to)
+        .unwrap_or_default();
     let notice = notice_text(text);
     let lower = notice.to_lowercase();
-    let report = delivery_report(msg, &returned_to, &lower);
+    let report = msg.and_then(|m| delivery_report(m, &returned_to, &lower));
     if report
         .as_ref()
         .is_some_and(|r| r.recipients.is_empty() && r.successes > 0)
@@ -71,30 +135,22 @@ pub fn detect(
         return None;
     }
     let x_failed: Vec<String> = msg
-        .header_raw("X-Failed-Recipients")
+        .and_then(|m| m.header_raw("X-Failed-Recipients"))
         .map(addresses_in)
         .unwrap_or_default();
-    let sender_is_system = from.is_some_and(|f| {
-        let local = f.split('@').next().unwrap_or("").to_ascii_lowercase();
-        SYSTEM_SENDERS
-            .iter()
-            .any(|s| local == *s || local.starts_with(&format!("{s}-")))
-    }) || display_name(msg)
-        .is_some_and(|n| SYSTEM_NAMES.iter().any(|s| n.contains(s)));
+    let system = is_system(sender.address, sender.name.clone());
     let subject = subject.to_lowercase();
-    // "FW: Undeliverable: ...", "RV: Mail delivery failed": a person passing a notice on,
-    // with words of their own (often a new address) that are not the notice's.
-    let passed_on = ["fw:", "fwd:", "rv:", "re:", "reenv:", "tr:", "wg:"]
-        .iter()
-        .any(|p| subject.trim_start().starts_with(p));
-    let subject_says = !passed_on && SUBJECTS.iter().any(|s| subject.contains(s));
-    let body_says = FAILURE_WORDS.iter().any(|w| lower.contains(w))
-        || DELAY_WORDS.iter().any(|w| lower.contains(w)) && (sender_is_system || subject_says);
-    let is_bounce = (!passed_on || sender_is_system)
-        && (report.is_some()
-            || !x_failed.is_empty()
-            || ((sender_is_system || subject_says) && body_says)
-            || (sender_is_system && subject_says));
+    let subject_says = SUBJECTS.iter().any(|s| subject.contains(s));
+    let failure_said = FAILURE_WORDS.iter().any(|w| lower.contains(w));
+    let body_says =
+        failure_said || DELAY_WORDS.iter().any(|w| lower.contains(w)) && (system || subject_says);
+    // A null reverse path stands for a mail system only with words of failure: automatic
+    // replies are sent so too, and "estaré temporalmente fuera" is no delay.
+    let is_bounce = report.is_some()
+        || !x_failed.is_empty()
+        || ((system || subject_says) && body_says)
+        || (system && subject_says)
+        || (sender.null_path && failure_said);
     if !is_bounce {
         return None;
     }
@@ -108,12 +164,14 @@ pub fn detect(
             .or_else(|| first_diagnostic(&notice, &r.recipients));
         bounce.failed_recipients = r.recipients;
         bounce.permanent = r.permanent;
+        bounce.undelivered = r.undelivered;
         return Some(bounce);
     }
-    let ours: Vec<String> = from
+    let ours: Vec<String> = sender
+        .address
         .into_iter()
         .map(str::to_ascii_lowercase)
-        .chain(own_addresses.iter().map(|a| a.to_ascii_lowercase()))
+        .chain(ours.iter().cloned())
         .collect();
     let named: Vec<String> = addresses_in(&notice)
         .into_iter()
@@ -132,11 +190,77 @@ pub fn detect(
     if failed.is_empty() && returned_to.len() == 1 {
         failed = returned_to;
     }
+    failed.retain(|a| !ours.contains(a));
     dedup(&mut failed);
+    bounce.undelivered = gave_up(&lower, &subject);
     bounce.permanent = permanence(&lower, &subject);
     bounce.diagnostic = first_diagnostic(&notice, &failed);
     bounce.failed_recipients = failed;
     Some(bounce)
+}
+
+/// Our own side of a notice, never a failed recipient: our addresses, and whoever the notice
+/// went to (a notice goes back to the sender of the message that failed) or the returned
+/// message came from.
+fn our_side(msg: &Message<'_>, own: &[String]) -> Vec<String> {
+    let mut ours: Vec<String> = own.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let addresses = |h: Option<&mail_parser::Address<'_>>| -> Vec<String> {
+        h.into_iter()
+            .flat_map(|a| a.iter())
+            .filter_map(|a| a.address())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    ours.extend(addresses(msg.to()));
+    for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
+        ours.extend(msg.header_raw(name).map(addresses_in).unwrap_or_default());
+    }
+    for part in &msg.parts {
+        if let PartType::Message(inner) = &part.body {
+            ours.extend(addresses(inner.from()));
+            ours.extend(addresses(inner.sender()));
+        }
+    }
+    dedup(&mut ours);
+    ours
+}
+
+/// The notice inside a message that someone on our own side forwarded ("Fwd: Delivery Status
+/// Notification (Failure)" from a colleague's mailbox at our organisation, `ours` being our
+/// addresses and those the message was sent to): their words are not a client's, and the
+/// notice says which address failed. A client who forwards a notice stays a reply for a person
+/// to read: their words often give a new address.
+fn passed_on_by_us<'a>(
+    from: Option<&str>,
+    subject: &str,
+    text: &'a str,
+    ours: &[String],
+) -> Option<Forwarded<'a>> {
+    let from = from?;
+    let us = ours
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(from) || crate::domain::same_organisation(a, from));
+    if !us || subject::first_prefix(subject) != Some(subject::Prefix::Forward) {
+        return None;
+    }
+    forward::first(text).filter(|f| is_system(f.from.as_deref(), f.name.clone()))
+}
+
+/// A mail system's address ("MAILER-DAEMON@…", "postmaster-…") or display name ("Mail
+/// Delivery Subsystem").
+fn is_system(address: Option<&str>, name: Option<String>) -> bool {
+    address.is_some_and(|f| {
+        let local = f.split('@').next().unwrap_or("").to_ascii_lowercase();
+        SYSTEM_SENDERS
+            .iter()
+            .any(|s| local == *s || local.starts_with(&format!("{s}-")))
+    }) || name.is_some_and(|n| SYSTEM_NAMES.iter().any(|s| n.contains(s)))
+}
+
+/// `Return-Path: <>`.
+fn null_reverse_path(msg: &Message<'_>) -> bool {
+    msg.header_raw("Return-Path")
+        .is_some_and(|v| v.trim().trim_matches(['<', '>', ' ']).is_empty())
 }
 
 fn display_name(msg: &Message<'_>) -> Option<String> {
@@ -151,17 +275,22 @@ fn is_system_address(a: &str) -> bool {
     SYSTEM_SENDERS.contains(&local)
 }
 
-/// The notice itself: the text above the returned copy of the message.
+/// The notice itself: the text above the returned copy of the message, which starts at a
+/// marker ("----- Unsent message follows -----", "Debajo de esta línea se encuentra una
+/// copia…") or, unmarked, at its header fields (three in a row, one of them the copy's own
+/// `From:`, `To:`, `Subject:`, `Date:` or `Message-ID:`).
 fn notice_text(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for (i, line) in lines.iter().enumerate() {
         let lower = line.to_lowercase();
         let heading = lower.trim_matches(|c: char| !c.is_alphanumeric());
         let at = COPY_MARKERS
             .iter()
             .filter_map(|m| lower.find(m))
             .min()
-            .or_else(|| COPY_HEADINGS.contains(&heading).then_some(0));
+            .or_else(|| COPY_HEADINGS.contains(&heading).then_some(0))
+            .or_else(|| copied_headers_at(&lines[i..]).then_some(0));
         if let Some(at) = at {
             // `at` indexes the lower-cased line, whose length may differ: then, and when only
             // dashes come before the marker, cut at the line's start.
@@ -178,20 +307,44 @@ fn notice_text(text: &str) -> String {
     text.to_owned()
 }
 
-/// Permanent unless the notice only speaks of delays and temporary failures, or of a full
-/// mailbox whose account still exists.
-fn permanence(lower: &str, subject: &str) -> bool {
-    if mailbox_full(lower) && !account_gone(lower) {
-        return false;
+/// Whether `lines` start with the header fields of a returned message (see [`notice_text`]).
+fn copied_headers_at(lines: &[&str]) -> bool {
+    const OWN: [&str; 5] = ["from", "to", "subject", "date", "message-id"];
+    let mut fields = 0;
+    let mut own = false;
+    for line in lines {
+        if fields > 0 && line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            continue;
+        }
+        if !is_copied_header(line) {
+            break;
+        }
+        fields += 1;
+        let name = line.split(':').next().unwrap_or("").to_ascii_lowercase();
+        own |= OWN.contains(&name.as_str());
+        if fields >= 3 && own {
+            return true;
+        }
     }
+    false
+}
+
+/// The mail system gave up on the message: a 5.x.x status (or a 55x reply); without a code,
+/// words of a permanent failure or no words of a delay. A 4.x.x status is a delay.
+fn gave_up(lower: &str, subject: &str) -> bool {
     if let Some(class) = status_class(lower) {
         return class == '5';
     }
     let delayed = DELAY_WORDS
         .iter()
         .any(|w| lower.contains(w) || subject.contains(w));
-    let permanent_words = PERMANENT_WORDS.iter().any(|w| lower.contains(w));
-    permanent_words || !delayed
+    PERMANENT_WORDS.iter().any(|w| lower.contains(w)) || !delayed
+}
+
+/// Permanent for the address: the message was not delivered, and not because of a full
+/// mailbox whose account still exists.
+fn permanence(lower: &str, subject: &str) -> bool {
+    gave_up(lower, subject) && (!mailbox_full(lower) || account_gone(lower))
 }
 
 /// The text speaks of a full mailbox: an X.2.2 status or words such as "over quota".
@@ -208,142 +361,6 @@ fn account_gone(lower: &str) -> bool {
         .iter()
         .any(|c| matches!(c.enhanced, Some((1, _)) | Some((2, 1))))
         || ACCOUNT_GONE_WORDS.iter().any(|w| lower.contains(w))
-}
-
-struct Report {
-    recipients: Vec<String>,
-    /// Recipients reported delivered, relayed or expanded.
-    successes: usize,
-    permanent: bool,
-    diagnostic: Option<String>,
-}
-
-/// One failed (or delayed) recipient of a report.
-struct Failure {
-    address: String,
-    permanent: bool,
-    diagnostic: Option<String>,
-}
-
-/// The `message/delivery-status` part of an RFC 3464 report, read per recipient. When some
-/// recipients failed for good and others only for now, the report names the former: the
-/// bounce's `permanent` holds for every address it lists.
-fn delivery_report(msg: &Message<'_>, returned_to: &[String], notice: &str) -> Option<Report> {
-    let part = msg.parts.iter().find(|p| {
-        p.content_type().is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("message")
-                && ct.subtype().is_some_and(|s| {
-                    s.eq_ignore_ascii_case("delivery-status")
-                        || s.eq_ignore_ascii_case("global-delivery-status")
-                })
-        })
-    })?;
-    let text = String::from_utf8_lossy(part.contents()).replace("\r\n", "\n");
-    let mut successes = 0;
-    let mut failures = Vec::new();
-    for block in text.split("\n\n") {
-        let field = |name: &str| dsn_field(block, name);
-        let original = field("Original-Recipient");
-        let last = field("Final-Recipient");
-        if original.is_none() && last.is_none() {
-            continue;
-        }
-        let action = field("Action").unwrap_or_default().to_ascii_lowercase();
-        if action.starts_with("delivered")
-            || action.starts_with("relayed")
-            || action.starts_with("expanded")
-        {
-            successes += 1;
-            continue;
-        }
-        let Some(address) = recipient_we_wrote_to(
-            original.as_deref().and_then(dsn_address),
-            last.as_deref().and_then(dsn_address),
-            returned_to,
-        ) else {
-            continue;
-        };
-        let status = field("Status").unwrap_or_default();
-        let diagnostic = field("Diagnostic-Code");
-        let mut permanent = if status.starts_with('5') {
-            true
-        } else if status.starts_with('4') {
-            false
-        } else {
-            action.starts_with("failed")
-        };
-        if permanent {
-            let evidence = format!("{status}\n{}", diagnostic.as_deref().unwrap_or(notice));
-            let evidence = evidence.to_lowercase();
-            permanent = !mailbox_full(&evidence) || account_gone(&evidence);
-        }
-        failures.push(Failure {
-            address,
-            permanent,
-            diagnostic: diagnostic.or(Some(status).filter(|s| !s.is_empty())),
-        });
-    }
-    let permanent = failures.iter().any(|f| f.permanent);
-    let listed: Vec<&Failure> = failures
-        .iter()
-        .filter(|f| f.permanent || !permanent)
-        .collect();
-    let mut recipients: Vec<String> = listed.iter().map(|f| f.address.clone()).collect();
-    dedup(&mut recipients);
-    Some(Report {
-        recipients,
-        successes,
-        permanent,
-        diagnostic: listed.iter().find_map(|f| f.diagnostic.clone()),
-    })
-}
-
-/// A field of one block of a delivery status report, its folded lines unfolded.
-fn dsn_field(block: &str, name: &str) -> Option<String> {
-    let mut lines = block.lines();
-    while let Some(l) = lines.next() {
-        let Some((k, v)) = l.split_once(':') else {
-            continue;
-        };
-        if !k.trim().eq_ignore_ascii_case(name) {
-            continue;
-        }
-        let mut value = v.trim().to_owned();
-        for more in lines.take_while(|l| l.starts_with([' ', '\t'])) {
-            value.push(' ');
-            value.push_str(more.trim());
-        }
-        return Some(value);
-    }
-    None
-}
-
-/// The address of a recipient field (`rfc822; Ana@X.es`), lower case.
-fn dsn_address(value: &str) -> Option<String> {
-    let address = value
-        .split_once(';')
-        .map_or(value, |(_, a)| a)
-        .trim()
-        .trim_matches(['<', '>'])
-        .to_ascii_lowercase();
-    address.contains('@').then_some(address)
-}
-
-/// The address we wrote to (RFC 3464): the one of the two that the returned message was sent
-/// to, else the `Original-Recipient` (an alias before it was expanded), else the final one.
-/// Exchange's encapsulated `IMCEA…` originals are internal names, never what we wrote.
-fn recipient_we_wrote_to(
-    original: Option<String>,
-    last: Option<String>,
-    returned_to: &[String],
-) -> Option<String> {
-    let original = original.filter(|a| !a.starts_with("imcea"));
-    let sent_to = [&original, &last]
-        .into_iter()
-        .flatten()
-        .find(|a| returned_to.contains(a))
-        .cloned();
-    sent_to.or(original).or(last)
 }
 
 struct Original {
@@ -389,9 +406,9 @@ fn is_headers_part(part: &MessagePart<'_>) -> bool {
 
 /// Message-IDs of the returned message: its header when attached, else any `Message-ID:` line
 /// in the text (notices that quote the original inline).
-fn original_ids(msg: &Message<'_>, text: &str) -> Vec<String> {
+fn original_ids(msg: Option<&Message<'_>>, text: &str) -> Vec<String> {
     let mut ids = Vec::new();
-    for part in &msg.parts {
+    for part in msg.iter().flat_map(|m| m.parts.iter()) {
         if let PartType::Message(inner) = &part.body
             && let Some(id) = inner.message_id()
         {

@@ -2,17 +2,18 @@
 //!
 //! Bounces first ([`super::bounce`]): a notice from a mail system must never be read as a
 //! client's words. Then auto-replies (out-of-office, vacation, challenge-response), by
-//! headers (RFC 3834 `Auto-Submitted`, `X-Autoreply`, `X-Autorespond`, `Precedence`…), by
-//! subject (es, en, pt, ca, fr, de, it), and last by the text itself when it is short, says
-//! "I am away" in one of those languages, and carries no promise, payment, dispute or request.
-//! Everything else is a reply.
+//! headers (RFC 3834 `Auto-Submitted`, `X-Autoreply`, `X-Autorespond`, `Precedence`…), by a
+//! sender that reads no answers (`noreply@…`), by the subject's own words (es, en, pt, ca, fr,
+//! de, it; not an earlier message's subject behind "Re:"), and last by the text itself when it
+//! is short, quotes no history, and reads as automatic or says "I am away" without a promise,
+//! payment, dispute or request. Everything else is a reply.
 
 use chrono::{DateTime, Utc};
 use mail_parser::{Message, MimeHeaders};
 use serde::Serialize;
 
 use super::bounce::{self, Bounce};
-use super::trim;
+use super::{subject, trim};
 use crate::domain::ReplyKind;
 use crate::understand::{self, Intent};
 
@@ -85,6 +86,7 @@ pub fn classify(
         };
     }
     let evidence = auto_reply_headers(msg)
+        .or_else(|| auto_reply_sender(from))
         .or_else(|| auto_reply_subject(subject))
         .or_else(|| auto_reply_text(text, visible));
     match evidence {
@@ -149,6 +151,26 @@ fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
         return Some("challenge-response (Boxbe)".into());
     }
     None
+}
+
+/// Local parts of addresses nobody reads: whatever comes from them a machine sent.
+const NO_REPLY: [&str; 6] = [
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "do_not_reply",
+];
+
+/// A sender that says it reads no answers ("noreply@boxbe.com", "no-reply@…"): a challenge,
+/// a ticket or a notice, never a person answering.
+fn auto_reply_sender(from: Option<&str>) -> Option<String> {
+    let local = from?.split('@').next()?.to_ascii_lowercase();
+    NO_REPLY
+        .iter()
+        .any(|n| local == *n || local.starts_with(&format!("{n}+")))
+        .then(|| format!("sender: {local}@"))
 }
 
 /// Phrases of auto-reply subjects (matched anywhere in the lower-cased subject).
@@ -246,6 +268,9 @@ const RECEIPT_PREFIXES: [&str; 10] = [
     "not read:",
 ];
 
+/// An auto-reply's subject: a read receipt's prefix, or a marker among the subject's own words
+/// ([`subject::own_words`]). Behind "Re:" the words are an earlier message's: "Re: Fuera de la
+/// oficina" or "RE: Respuesta automática: Factura F-1" is a person answering in that thread.
 fn auto_reply_subject(subject: &str) -> Option<String> {
     let s = subject.to_lowercase();
     if let Some(p) = RECEIPT_PREFIXES
@@ -253,6 +278,10 @@ fn auto_reply_subject(subject: &str) -> Option<String> {
         .find(|p| s.trim_start().starts_with(*p))
     {
         return Some(format!("read receipt: {p}"));
+    }
+    let s = subject::own_words(&s, None);
+    if s.is_empty() {
+        return None;
     }
     if let Some(p) = SUBJECT_PHRASES.iter().find(|p| s.contains(*p)) {
         return Some(format!("subject: {p}"));
@@ -336,28 +365,29 @@ const HELP_DESK_ACKS: [&str; 9] = [
     "a ticket has been created",
 ];
 
-/// An automatic reply by its words: a help desk's acknowledgement anywhere in `text`, or,
-/// in a short `visible` text, a phrase of being away or of an automatic acknowledgement.
-/// Not when the message quotes the history below the words (a person's mail program does,
-/// an automatic reply almost never): "estaré fuera hasta el jueves, ¿me reenvía la
-/// factura?" or "hemos recibido su correo, lo paso a administración" above our reminder are
-/// a person writing.
+/// An automatic reply by its words: a help desk's acknowledgement anywhere in `text`, or a
+/// short `visible` text that [`understand`] reads as automatic (an away notice, an automatic
+/// acknowledgement: "Su solicitud (48213) ha sido recibida") or that holds a phrase of being
+/// away and says nothing of paying. Not when the message quotes the history below the words
+/// (a person's mail program does, an automatic reply almost never): "estaré fuera hasta el
+/// jueves, ¿me reenvía la factura?" or "hemos recibido su correo, lo paso a administración"
+/// above our reminder are a person writing.
 fn auto_reply_text(text: &str, visible: &str) -> Option<String> {
     let full = text.to_lowercase();
     if let Some(ack) = HELP_DESK_ACKS.iter().find(|m| full.contains(*m)) {
         return Some(format!("text: {ack}"));
     }
     let lower = visible.to_lowercase();
-    if lower.chars().count() > 1500 {
+    if lower.chars().count() > 1500 || visible.trim().is_empty() || trim::quotes_history(text) {
         return None;
+    }
+    let reading = understand::understand(visible, DateTime::<Utc>::UNIX_EPOCH, chrono_tz::UTC);
+    if reading.intent == Intent::AutoReply {
+        let said = reading.evidence.first().map_or("", String::as_str);
+        return Some(format!("text read as automatic: {said}"));
     }
     let phrase = TEXT_PHRASES.iter().find(|p| lower.contains(*p))?;
-    // Only when a phrase is there: the quote scan reads the whole text.
-    if trim::quotes_history(text) {
-        return None;
-    }
     // A person who is away may still answer: "estoy de vacaciones, pero le pago el lunes".
-    let reading = understand::understand(visible, DateTime::<Utc>::UNIX_EPOCH, chrono_tz::UTC);
     if matches!(
         reading.intent,
         Intent::Promise | Intent::Paid | Intent::Dispute | Intent::Plan | Intent::Stop

@@ -118,6 +118,9 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
             visible = from_html;
         }
     }
+    if let Some(words) = colleague_words(&text, from.as_deref(), subject.as_deref(), own) {
+        visible = format!("{visible}\n\n{words}").trim().to_owned();
+    }
     let class = classify::classify(
         &msg,
         from.as_deref(),
@@ -141,6 +144,30 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
         bounce: class.kind == Kind::Bounce,
         class,
     })
+}
+
+/// The words of a message its writer forwards (the subject says so: "RV:", "Fwd:") from a
+/// colleague, someone at the writer's own organisation and not us: "Les reenvío la respuesta
+/// de nuestro gerente" above the manager's "la pagamos el día 25". They speak for the client
+/// as much as the writer does; trimming would drop them as history. Their own quoted history
+/// and signature go as usual. In a reply, what follows the writer's words is history (a
+/// colleague's old promise quoted there is not a new one).
+fn colleague_words(
+    text: &str,
+    from: Option<&str>,
+    subject: Option<&str>,
+    own: &[String],
+) -> Option<String> {
+    let from = from?;
+    if super::subject::first_prefix(subject?) != Some(super::subject::Prefix::Forward) {
+        return None;
+    }
+    let fwd = super::forward::first(text)?;
+    let author = fwd.from.as_deref()?;
+    let colleague = crate::domain::same_organisation(author, from)
+        && !own.iter().any(|a| a.eq_ignore_ascii_case(author));
+    let words = trim::visible_text(fwd.body);
+    (colleague && !words.trim().is_empty()).then_some(words)
 }
 
 #[cfg(test)]
@@ -175,6 +202,31 @@ El lun, 23 nov 2026 a las 11:00, Reformas Prado escribi\xc3\xb3:\r\n\
         assert_eq!(m.references.len(), 2);
         assert!(m.text.contains("le pago el viernes"));
         assert!(!m.automatic && !m.bounce);
+    }
+
+    #[test]
+    fn a_colleagues_answer_forwarded_is_read_an_old_one_quoted_is_not() {
+        let mail = |subject: &str| {
+            format!(
+                "From: Marta <marta@ortega.example>\r\nSubject: {subject}\r\n\r\n\
+                 Os reenvio lo que dice Carlos.\r\n\r\n________________________________\r\n\
+                 De: Carlos Ortega <carlos@ortega.example>\r\nEnviado: martes\r\n\
+                 Para: Marta <marta@ortega.example>\r\nAsunto: RE: Factura F-1\r\n\r\n\
+                 Marta, diles que la pagamos el viernes.\r\n"
+            )
+        };
+        let fwd = parse(mail("RV: Factura F-1").as_bytes()).unwrap();
+        assert_eq!(
+            fwd.visible,
+            "Os reenvio lo que dice Carlos.\n\nMarta, diles que la pagamos el viernes."
+        );
+        let reply = parse(mail("RE: Factura F-1").as_bytes()).unwrap();
+        assert_eq!(reply.visible, "Os reenvio lo que dice Carlos.");
+        // Our own message, forwarded by someone at our domain, is no client's colleague's.
+        let ours =
+            mail("RV: Factura F-1").replace("carlos@ortega.example", "cobros@ortega.example");
+        let ours = parse_with(ours.as_bytes(), &["cobros@ortega.example".to_owned()]).unwrap();
+        assert_eq!(ours.visible, "Os reenvio lo que dice Carlos.");
     }
 
     #[test]

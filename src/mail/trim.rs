@@ -114,15 +114,15 @@ fn is_quoted(line: &str) -> bool {
 }
 
 /// Lower case, without leading markup (`*`, `_`, spaces) that HTML-to-text leaves.
-fn clean(line: &str) -> String {
+pub(super) fn clean(line: &str) -> String {
     line.trim()
         .trim_start_matches(['*', '_', ' ', '\u{a0}'])
         .replace(['*', '\u{a0}'], "")
         .to_lowercase()
 }
 
-/// Separators that open forwarded or original-message blocks.
-const SEPARATORS: [&str; 16] = [
+/// Separators that open original-message blocks.
+const ORIGINAL: [&str; 9] = [
     "original message",
     "mensaje original",
     "missatge original",
@@ -132,6 +132,10 @@ const SEPARATORS: [&str; 16] = [
     "message original",
     "ursprüngliche nachricht",
     "messaggio originale",
+];
+
+/// Separators that open forwarded blocks.
+const FORWARDED: [&str; 7] = [
     "forwarded message",
     "mensaje reenviado",
     "correo reenviado",
@@ -141,22 +145,34 @@ const SEPARATORS: [&str; 16] = [
     "weitergeleitete nachricht",
 ];
 
+/// Whether line `raw` is dashes, underscores or equals signs around one of `separators`
+/// ("---------- Forwarded message ---------", "-----Mensaje original-----").
+fn is_separator(raw: &str, separators: &[&str]) -> bool {
+    let raw = raw.trim();
+    let l = clean(raw);
+    (raw.starts_with("--") || raw.starts_with("__") || raw.starts_with("=="))
+        && separators.iter().any(|s| l.contains(s))
+}
+
+/// Whether line `raw` opens a forwarded message: a separator, or Apple Mail's "Begin forwarded
+/// message:".
+pub(super) fn is_forward_separator(raw: &str) -> bool {
+    let l = clean(raw);
+    is_separator(raw, &FORWARDED)
+        || l == "begin forwarded message:"
+        || l == "inicio del mensaje reenviado:"
+}
+
 /// True when line `i` starts a block that is all history (rule 1, except attributions).
 fn starts_history_block(lines: &[&str], i: usize) -> bool {
     let raw = lines[i].trim();
-    let l = clean(raw);
     if raw.len() >= 8
         && raw.chars().all(|c| c == '_' || c == '-' || c == '=')
         && header_block_at(lines, i + 1)
     {
         return true;
     }
-    if (raw.starts_with("--") || raw.starts_with("__") || raw.starts_with("=="))
-        && SEPARATORS.iter().any(|s| l.contains(s))
-    {
-        return true;
-    }
-    if l == "begin forwarded message:" || l == "inicio del mensaje reenviado:" {
+    if is_separator(raw, &ORIGINAL) || is_forward_separator(raw) {
         return true;
     }
     header_block_at(lines, i) || notes_header_at(lines, i)
@@ -179,8 +195,8 @@ fn notes_header_at(lines: &[&str], i: usize) -> bool {
         && labels.iter().any(|l| l == "asunto" || l == "subject")
 }
 
-const FROM_FIELDS: [&str; 6] = ["de:", "from:", "von:", "da:", "de :", "van:"];
-const OTHER_FIELDS: [&str; 28] = [
+pub(super) const FROM_FIELDS: [&str; 6] = ["de:", "from:", "von:", "da:", "de :", "van:"];
+pub(super) const OTHER_FIELDS: [&str; 28] = [
     "enviado:",
     "enviado el:",
     "enviada:",
@@ -212,7 +228,7 @@ const OTHER_FIELDS: [&str; 28] = [
 ];
 
 /// True when line `i` is `From:` (any language) and two more header fields follow closely.
-fn header_block_at(lines: &[&str], i: usize) -> bool {
+pub(super) fn header_block_at(lines: &[&str], i: usize) -> bool {
     let Some(first) = lines.get(i) else {
         return false;
     };

@@ -127,10 +127,11 @@ fn mark_bounced(
     let bounce = Bounce {
         failed_recipients: vec![address.to_ascii_lowercase()],
         permanent: true,
+        undelivered: true,
         diagnostic: Some("confirmado por el responsable".into()),
         original_message_ids: vec![],
     };
-    let marked = super::mark_undeliverable(tx, &bounce, &m, id, now)?;
+    let marked = super::bounce::mark_undeliverable(tx, &bounce, &m, id, now)?;
     if marked.is_empty() {
         bail!("{address} is not an email address of client {client}");
     }

@@ -1,5 +1,6 @@
 //! Bounce detection, recipients, permanence and diagnostics, on fixtures and on the corpus.
 
+use super::report::recipient_we_wrote_to;
 use super::*;
 use crate::mail::mime;
 
@@ -149,6 +150,19 @@ fn spanish_copy_markers_end_the_notice() {
             "{marker}"
         );
     }
+    // Sendmail's and Yahoo's Spanish separators, and a copy whose header fields come unmarked.
+    for copy in [
+        "   ----- Unsent message follows -----\nFrom: cobros@y.example\n",
+        "--- Debajo de esta línea se encuentra una copia del mensaje.\n\nFrom: cobros@y.example\n",
+        "From: \"Reformas\" <cobros@y.example>\nSubject: Factura\nTo: ana@x.example\n",
+    ] {
+        let text = format!("No se pudo entregar a ana@x.example\n\n{copy}");
+        assert_eq!(
+            notice_text(&text),
+            "No se pudo entregar a ana@x.example\n\n",
+            "{copy}"
+        );
+    }
     // Inside a sentence, "mensaje original" is no heading.
     let text = "El mensaje original no llegó a ana@x.example.\nMotivo: no existe\n";
     assert_eq!(notice_text(text), text);
@@ -249,6 +263,97 @@ fn a_full_mailbox_is_not_permanent_unless_the_account_is_gone() {
     let b = bounce_of(fixture!("dsn-overquota-inactive-folded.eml")).expect("a bounce");
     assert_eq!(b.failed_recipients, ["mario.gil.77@gmail.com"]);
     assert!(b.permanent);
+}
+
+#[test]
+fn a_final_full_mailbox_is_undelivered_and_a_delay_is_not() {
+    // (notice, permanent, undelivered)
+    let cases = [
+        (
+            "552 5.2.2 mailbox full. this is a permanent error",
+            false,
+            true,
+        ),
+        ("(#5.2.2) over quota; i've given up", false, true),
+        ("550 5.1.1 user unknown", true, true),
+        ("452 4.2.2 over quota; will retry", false, false),
+        ("delivery is delayed; still being retried", false, false),
+    ];
+    for (notice, permanent, undelivered) in cases {
+        assert_eq!(permanence(notice, ""), permanent, "{notice}");
+        assert_eq!(gave_up(notice, ""), undelivered, "{notice}");
+    }
+}
+
+/// A plain notice from `from`, to us, with `headers` and `body`.
+fn notice(from: &str, subject: &str, headers: &str, body: &str) -> Option<Bounce> {
+    let raw = format!(
+        "From: {from}\r\nTo: Reformas <cobros@reformasprado.es>\r\nSubject: {subject}\r\n\
+         {headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    );
+    // Our address as configured may differ from the one the notice went to.
+    mime::parse_with(raw.as_bytes(), &["cobros@otro.example".to_owned()])
+        .unwrap()
+        .class
+        .bounce
+}
+
+#[test]
+fn our_own_addresses_are_never_failed_recipients() {
+    // The notice went to cobros@: it sent the message that failed, and its copy names it.
+    let b = notice(
+        "MAILER-DAEMON@mx.cliente.example",
+        "Returned mail: User unknown",
+        "",
+        "550 5.1.1 ana@cliente.example... User unknown\n\n\
+         Reply-To: cobros@reformasprado.es\nFrom: cobros@reformasprado.es\n",
+    )
+    .expect("a bounce");
+    assert_eq!(b.failed_recipients, ["ana@cliente.example"]);
+}
+
+#[test]
+fn a_notice_sent_with_a_null_reverse_path_is_a_bounce() {
+    let body = "Your message to: ana@cliente.example\nwas blocked by our Spam Firewall. \
+                It has NOT BEEN DELIVERED.\n\nSubject: Factura F-1: pago pendiente\n";
+    let b = notice(
+        "Email Gateway <gateway@cliente.example>",
+        "**Message you sent blocked**",
+        "Return-Path: <>\r\n",
+        body,
+    )
+    .expect("a bounce");
+    assert_eq!(b.failed_recipients, ["ana@cliente.example"]);
+    assert!(b.permanent && b.undelivered);
+    // The same words from a mailbox with a return path: a person's, for a person to read.
+    assert!(notice("Ana <ana@cliente.example>", "Aviso", "", body).is_none());
+    // An automatic reply sent so that speaks of a delay is no bounce.
+    let away = "Estaré temporalmente fuera; su mensaje será atendido con retraso.\n";
+    assert!(
+        notice(
+            "ana@cliente.example",
+            "Ausente",
+            "Return-Path: <>\r\n",
+            away
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn a_notice_forwarded_by_our_own_side_is_a_bounce_a_clients_is_not() {
+    let body = "Te reenvío esto, parece que su correo ya no funciona.\n\n\
+                ---------- Forwarded message ---------\n\
+                De: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n\
+                Subject: Delivery Status Notification (Failure)\n\
+                To: <administracion@reformasprado.es>\n\n\
+                Tu mensaje no se ha entregado a info@cliente.example porque no se ha \
+                encontrado la dirección.\n550 5.1.1 <info@cliente.example>: User unknown\n";
+    let subject = "Fwd: Delivery Status Notification (Failure)";
+    let b = notice("administracion@reformasprado.es", subject, "", body).expect("a bounce");
+    assert_eq!(b.failed_recipients, ["info@cliente.example"]);
+    assert!(b.permanent);
+    assert!(notice("pepe@cliente.example", subject, "", body).is_none());
 }
 
 #[test]

@@ -235,6 +235,8 @@ pub(super) const COPY_MARKERS: &[&str] = &[
     "mensaje original adjunto",
     "el mensaje original sigue",
     "------- mensaje devuelto",
+    "unsent message follows",
+    "debajo de esta línea",
 ];
 
 /// Headings that mark the returned copy when they are alone on their line
