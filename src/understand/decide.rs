@@ -415,7 +415,8 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 /// "No debo nada", "no voy a pagar": a refusal, unless a dated promise follows it.
 fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     let dated_promise = !s.promises.is_empty() && f.candidates().iter().any(|m| !m.weak);
-    // "No le voy a pagar el viernes, sino el lunes": the refusal is of a day, corrected.
+    // "No le voy a pagar el viernes, sino el lunes": the refusal is of a day, corrected;
+    // "no voy a pagar hoy porque no tengo dinero" is hardship (a plan), not a refusal.
     let corrected = |c: &CueHit| {
         f.dates
             .iter()
@@ -424,7 +425,8 @@ fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     match f.first(Cue::DisputeWeak) {
         Some(c)
             if !(dated_promise && s.last_promise.is_some_and(|p| p.0 > c.start)
-                || corrected(&c)) =>
+                || corrected(&c)
+                || f.has(Cue::CantPay)) =>
         {
             d.set(Intent::Dispute, Confidence::Medium, hit(Some(c)));
             true

@@ -410,7 +410,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // until the creditor puts something right.
     (
         Cue::Dispute,
-        "hasta que ?no ?me|nos|se ?lo|la|los|las cambien|cambieis|sustituyan|reemplacen|repongan|rectifiquen|aclare|aclaren|aclareis|resuelva|resuelvan",
+        "hasta que ?no ?me|nos|se ?lo|la|los|las rectifiquen|aclare|aclaren|aclareis|resuelva|resuelvan",
+    ),
+    (
+        Cue::Dispute,
+        "hasta que ?me|nos cambien|cambieis|sustituyan|reemplacen|repongan el|la|los|las producto|productos|pieza|piezas|equipo|equipos|articulo|articulos|mercancia|mercaderia|material|repuesto|aparato|pedido",
     ),
     // "no le voy a pagar hasta que me mande la factura con el RFC correcto": a refusal held
     // until the creditor acts.

@@ -106,6 +106,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Stop,
         "basta|suficiente ?ya de mensajes|correos|recordatorios|llamadas|avisos|emails|mails|whatsapps|notificaciones",
     ),
+    // "ya está bien de correos", "ya está bien de mandarme mensajes".
+    (
+        Cue::Stop,
+        "ya esta bien de mandar|enviar|escribir|mandarme|enviarme|escribirme|mensajes|correos|recordatorios|avisos|llamadas|emails|mails|whatsapps",
+    ),
     // "no quiero más mensajes", "no queremos recibir más correos".
     (
         Cue::Stop,
