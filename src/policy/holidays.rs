@@ -137,6 +137,13 @@ fn data(country: Country) -> &'static CountryData {
     &DATA[country.index()]
 }
 
+/// Whether `date` is a national public holiday of `country` in the embedded data (false
+/// outside its years). For readers that know the client's country but not their region:
+/// a business-day count ("en 3 días hábiles") skips the days every office there is closed.
+pub fn is_national_holiday(country: Country, date: NaiveDate) -> bool {
+    data(country).national.contains_key(&date)
+}
+
 /// The holidays that apply to one client: national or regional, plus the owner's own dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayCalendar {

@@ -5,6 +5,9 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
+use crate::policy::Country;
+use crate::policy::holidays::is_national_holiday;
+
 /// Last day of the month containing `d`.
 pub(crate) fn last_of_month(d: NaiveDate) -> NaiveDate {
     let first = first_of_month(d);
@@ -41,13 +44,18 @@ pub(crate) fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
     d.checked_add_months(Months::new(n)).unwrap_or(d)
 }
 
-/// `d` plus `n` working days (Monday to Friday); holidays are the planner's business.
-pub(crate) fn add_working_days(d: NaiveDate, n: u64) -> NaiveDate {
+/// `d` plus `n` working days: Monday to Friday, less the national holidays of the client's
+/// country where cobrador has its calendar ("en 3 días hábiles" said on Tuesday 28 April in
+/// Spain is Monday 4 May: 1 May is closed everywhere). Regional and local holidays are not
+/// known from a time zone, so they still count as working days.
+pub(crate) fn add_working_days(d: NaiveDate, n: u64, region: Region) -> NaiveDate {
+    let country = region.holiday_country();
+    let closed = |day: NaiveDate| country.is_some_and(|c| is_national_holiday(c, day));
     let mut out = d;
     let mut left = n;
     while left > 0 {
         out = add_days(out, 1);
-        if out.weekday().num_days_from_monday() < 5 {
+        if out.weekday().num_days_from_monday() < 5 && !closed(out) {
             left -= 1;
         }
     }
@@ -307,6 +315,7 @@ pub(crate) enum Region {
     Colombia,
     Chile,
     Peru,
+    Argentina,
     UnitedStates,
     Other,
 }
@@ -343,6 +352,8 @@ impl Region {
             "America/Bogota" => Region::Colombia,
             "America/Santiago" | "America/Punta_Arenas" | "Pacific/Easter" => Region::Chile,
             "America/Lima" => Region::Peru,
+            "America/Buenos_Aires" => Region::Argentina,
+            _ if name.starts_with("America/Argentina/") => Region::Argentina,
             _ if MX.contains(&name) => Region::Mexico,
             _ if US.contains(&name)
                 || name.starts_with("US/")
@@ -353,6 +364,19 @@ impl Region {
                 Region::UnitedStates
             }
             _ => Region::Other,
+        }
+    }
+
+    /// The country whose national holidays cobrador has (`policy::holidays`), if any.
+    pub(crate) fn holiday_country(self) -> Option<Country> {
+        match self {
+            Region::Spain => Some(Country::Spain),
+            Region::Mexico => Some(Country::Mexico),
+            Region::Colombia => Some(Country::Colombia),
+            Region::Chile => Some(Country::Chile),
+            Region::Peru => Some(Country::Peru),
+            Region::Argentina => Some(Country::Argentina),
+            Region::UnitedStates | Region::Other => None,
         }
     }
 }

@@ -42,6 +42,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader2.txt"),
     table!("outside_reader3.txt"),
     table!("outside_reader4.txt"),
+    table!("outside_reader5.txt"),
 ];
 
 /// One row of a table.

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 
 mod annotate;
 mod days;
+mod ellipsis;
 mod periods;
 
 use periods::Part;
@@ -53,6 +54,9 @@ pub(crate) struct DateMention {
     /// For periods ("a mediados de mes", "la semana que viene"): the first and last day
     /// it covers; `date` is then the last day, never before today.
     pub range: Option<(NaiveDate, NaiveDate)>,
+    /// A day its month never has ("el 30 de febrero"): no date, and a promise made for it
+    /// is a joke (see `decide::mocked`).
+    pub impossible: bool,
 }
 
 impl DateMention {
@@ -74,6 +78,7 @@ impl DateMention {
             from_on: false,
             period: false,
             range: None,
+            impossible: false,
         }
     }
 
@@ -169,6 +174,7 @@ pub(crate) fn find_dates(
     }
     p.anchor_weekdays(&mut out);
     p.annotate(&mut out);
+    p.elliptic_repeats(&mut out);
     out
 }
 
@@ -621,7 +627,9 @@ impl Parser<'_, '_> {
             end += 1;
         }
         let date = match (unit, n) {
-            ("dia" | "dias", Some(n)) if working => Some(cal::add_working_days(today, n)),
+            ("dia" | "dias", Some(n)) if working => {
+                Some(cal::add_working_days(today, n, self.region))
+            }
             ("dia" | "dias", Some(n)) => Some(cal::add_days(today, n)),
             ("semana" | "semanas", Some(n)) => Some(cal::add_days(today, n * 7)),
             ("mes" | "meses", Some(n)) => Some(cal::add_months(today, u32::try_from(n).ok()?)),

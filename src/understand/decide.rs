@@ -14,6 +14,7 @@ use crate::understand::normalise::{Kind, Token};
 use crate::understand::{Confidence, Reading};
 
 mod delay;
+mod idioms;
 mod prepare;
 mod promise;
 mod shares;
@@ -22,6 +23,7 @@ mod signals;
 use signals::Signals;
 
 use delay::{delay_names_the_day, delayed_promise};
+use idioms::{done_alone, mocked};
 use promise::{bare_date_promise, candidates, promise_details};
 use shares::split;
 
@@ -332,6 +334,10 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
         bare_promise(f, today, d);
         return;
     }
+    if done_alone(f) {
+        d.set(Intent::Paid, Confidence::Medium, Some((0, 1)));
+        return;
+    }
     if f.has(Cue::NonPay) {
         // "Le escribo el jueves, ¿qué tal?": a non-payment action, not a question.
         d.set(Intent::Other, Confidence::Medium, hit(f.first(Cue::NonPay)));
@@ -409,8 +415,19 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 /// "No debo nada", "no voy a pagar": a refusal, unless a dated promise follows it.
 fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     let dated_promise = !s.promises.is_empty() && f.candidates().iter().any(|m| !m.weak);
+    // "No le voy a pagar el viernes, sino el lunes": the refusal is of a day, corrected;
+    // "no voy a pagar hoy porque no tengo dinero" is hardship (a plan), not a refusal.
+    let corrected = |c: &CueHit| {
+        f.dates
+            .iter()
+            .any(|m| m.preferred && m.start > c.end && m.is_future_day() && !m.negated)
+    };
     match f.first(Cue::DisputeWeak) {
-        Some(c) if !(dated_promise && s.last_promise.is_some_and(|p| p.0 > c.start)) => {
+        Some(c)
+            if !(dated_promise && s.last_promise.is_some_and(|p| p.0 > c.start)
+                || corrected(&c)
+                || f.has(Cue::CantPay)) =>
+        {
             d.set(Intent::Dispute, Confidence::Medium, hit(Some(c)));
             true
         }
@@ -457,11 +474,16 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         .filter(|_| s.last_promise.is_some() && s.last_paid.is_none());
     let several_sums = f.amounts.iter().filter(|a| a.marked).count() >= 2
         && cands.iter().filter(|m| !m.alternative).count() >= 2;
+    // "propongo pagar 400 € ahora y 400 € en abril": a proposal of sums with a day to come
+    // is a plan request even when the days are too vague to promise.
+    let proposal = f.amounts.iter().filter(|a| a.marked).count() >= 2
+        && f.dates.iter().any(DateMention::is_future_day);
     let sums = if several_sums {
         f.first(Cue::Partial)
     } else {
         None
-    };
+    }
+    .or_else(|| f.first(Cue::PlanRequest).filter(|_| proposal));
     let split = split(f).filter(|_| s.last_paid.is_none());
     let delay = f.first(Cue::Delay);
     let Some(c) = f.first(Cue::Plan).or(partial).or(sums).or(split).or(delay) else {
@@ -519,6 +541,21 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
     let dated_promise = !s.promises.is_empty() && f.candidates().iter().any(|m| !m.weak);
     let hedged =
         s.promises.iter().all(|s| s.hedged || s.guessed) && !f.has(Cue::Sure) || f.has(Cue::Hedge);
+    // "¿Me puede enviar el número de cuenta? Quiero pagarle por ACH.": a wish to pay with no
+    // day, said to ask how, is the question.
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    let wish = |st: &&Statement| {
+        WISHES.contains(&word(st.start.wrapping_sub(1)))
+            || matches!(word(st.start.wrapping_sub(1)), "le" | "te" | "les" | "os")
+                && WISHES.contains(&word(st.start.wrapping_sub(2)))
+    };
+    let only_wishes = !s.promises.is_empty()
+        && s.promises.iter().all(wish)
+        && !f.has(Cue::PromisePhrase)
+        && !f.has(Cue::Reschedule);
+    if !dated_promise && only_wishes && f.has(Cue::Question) {
+        return false;
+    }
     d.set(Intent::Promise, Confidence::High, Some(p));
     if f.has(Cue::CantPay) && !dated_promise && !f.has(Cue::Reschedule) {
         // "no puedo pagar ahora, le pago cuando pueda": a request for time.
@@ -531,6 +568,16 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
     }
     true
 }
+
+/// "Quiero pagarle", "deseamos pagar": a wish to pay, not yet a commitment.
+const WISHES: [&str; 6] = [
+    "quiero",
+    "queremos",
+    "quisiera",
+    "quisieramos",
+    "deseo",
+    "deseamos",
+];
 
 /// "No puedo pagar hasta el 15": the day they can is the promise; otherwise a plan.
 fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
@@ -547,7 +594,11 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
     let until = f
         .dates
         .iter()
-        .find(|m| m.is_future_day() && !m.negated && (m.from_on || f.toks[m.start].text == "hasta"))
+        .find(|m| {
+            m.is_future_day()
+                && !m.negated
+                && (m.from_on || m.preferred || f.toks[m.start].text == "hasta")
+        })
         .or_else(|| {
             // "no podré pagar hasta que cobre, el día 30": the day the condition is met.
             f.dates.iter().find(|m| {
@@ -579,61 +630,6 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
     }
     false
 }
-
-/// A promise mocked: no day, and either a never-day idiom ("cuando las ranas críen pelo",
-/// "el día de San Nunca") or laughter beside a condition that is not about money ("jaja sí,
-/// te pago cuando San Lorenzo salga campeón"; "jaja, te pago cuando cobre" stays a promise).
-fn mocked(f: &Found<'_, '_>) -> bool {
-    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
-    if f.positive(StatementKind::Promise).next().is_none() || f.candidates().iter().any(|m| !m.weak)
-    {
-        return false;
-    }
-    let never = (0..f.toks.len()).any(|i| {
-        (word(i) == "ranas" && (i + 1..i + 4).any(|k| word(k) == "pelo"))
-            || (word(i) == "san" && word(i + 1) == "nunca")
-            || (word(i) == "juicio" && word(i + 1) == "final")
-    });
-    let laugh = |i: usize| {
-        ["jaja", "jeje", "jiji", "jsjs", "ajaj"]
-            .iter()
-            .any(|l| word(i).starts_with(l))
-    };
-    // A yes that mocks: "jaja sí", "sí, claro", "sí, hombre", "sí, sí".
-    let words: Vec<usize> = (0..f.toks.len())
-        .filter(|&i| f.toks[i].kind == Kind::Word)
-        .collect();
-    let w = |n: usize| words.get(n).map_or("", |&i| word(i));
-    let mocking_yes = (laugh(words.first().copied().unwrap_or(usize::MAX)) && w(1) == "si")
-        || (w(0) == "si" && matches!(w(1), "claro" | "hombre" | "si"));
-    // "cuando" opening a condition about neither money nor the client's means.
-    let odd_condition = (0..f.toks.len()).any(|i| {
-        word(i) == "cuando"
-            && !MEANS.contains(&word(i + 1))
-            && !f.cues.iter().any(|c| c.start <= i && i < c.end)
-            && f.positive(StatementKind::Promise).any(|s| s.end <= i)
-    });
-    never || mocking_yes && odd_condition
-}
-
-/// Words after "cuando" that make the condition the client's means ("cuando pueda",
-/// "cuando me paguen", "cuando cobre").
-const MEANS: [&str; 14] = [
-    "pueda",
-    "podamos",
-    "cobre",
-    "cobremos",
-    "tenga",
-    "tengamos",
-    "me",
-    "nos",
-    "reciba",
-    "recibamos",
-    "llegue",
-    "entre",
-    "haya",
-    "vendamos",
-];
 
 /// "hasta que cobre, el día 30": "hasta que" among the six tokens before `start`, in its
 /// clause.

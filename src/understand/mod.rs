@@ -64,7 +64,7 @@
 //! | "15 de diciembre", "15/12", "15 dic", "diciembre 15", "abril 7", "junio 3 del 2027" | this year if not passed, else next year (numbers are day-first; a month name may come first; in a United States time zone "7/30" is read month first, because the day-first reading is impossible, and "8/1" stays day-first) | yes when it passed less than 90 days ago |
 //! | "15/12/2026", "1º de diciembre de 2026", "2026-12-15" | that day; a past day is never promised | no |
 //! | "mañana", "pasado mañana", "en diez días", "en tres semanas", "dentro de dos semanas", "en un mes" | today + 1, + 2, + 10, + 21, + 14 days, + 1 month (clamped) | no |
-//! | "en 3 días hábiles" | three Monday–Friday days later | no |
+//! | "en 3 días hábiles" | three Monday–Friday days later, skipping the national holidays of the country (ES, MX, CO, CL, PE, AR, from `policy::holidays`; regional ones are not known from a time zone) | no |
 //! | "en un par de días/semanas" | + 2 days / + 14 days | yes |
 //! | "ahora", "ahorita", "al tiro", "ya mismo", "enseguida" | today, only next to a payment verb; never inside a plan request | no |
 //! | "a fin de mes", "para fin de mes" | last day of this month (one day, no range) | no |
@@ -92,7 +92,12 @@
 //! **Rescheduling and corrections.** A day turned down ("el martes me es imposible", "no
 //! llego al 15", "en vez del lunes", "mejor el miércoles que el viernes") is never promised;
 //! the day the client moves the payment to ("lo dejamos para el 22", "que sea el jueves",
-//! "mejor el viernes", "sino el lunes") is. "el viernes no, mejor el lunes" → Monday.
+//! "mejor el viernes", "sino el lunes") is. "el viernes no, mejor el lunes" → Monday; "no le
+//! voy a pagar el viernes, sino el lunes" → Monday. A day turned down and its successor left
+//! elliptic: "este lunes no, el que viene" → next week's Monday, "esta quincena no puedo, le
+//! pago la otra" → the payday after, "esta semana no, la que viene sí" → next week; "todavía
+//! no, pero mañana sí" → tomorrow. A day said to be closed ("mañana es feriado y el miércoles
+//! también") is a reason, never the promised day.
 //!
 //! A day after "bueno" replaces the day before it ("le pago el jueves, bueno, el viernes 27",
 //! "mañana, bueno no, pasado mañana"), unless another action follows it ("bueno, el martes le
@@ -117,7 +122,10 @@
 //! en reflejarse" (with money words or a payment nearby; "el pedido va en camino" is not
 //! money). What leaves on a day to come is a promise: "sale el jueves", "tu dinero va para
 //! allá el lunes". When the client names the day they pay and the day the bank shows it, the
-//! first is promised ("el viernes le hago el ingreso, se verá reflejado el lunes").
+//! first is promised ("el viernes le hago el ingreso, se verá reflejado el lunes"). A result
+//! to come is a promise: "el lunes tendrá la transferencia hecha", "para el 20 ya tiene su
+//! pago" (a deadline; "hoy ya tiene su pago" is paid). A bare "done" opening a reply that
+//! says nothing else ("Hecho ✅", "Ya está, perdón por el retraso") is paid.
 //!
 //! **Conditions.** An explicit day wins over the event it depends on ("el 10, que es cuando
 //! cobramos" → the 10th); an event alone ("en cuanto nos paguen") is a promise without a
@@ -147,13 +155,25 @@
 //!
 //! **Disputes and opt-outs halt reminders**, so they need clear words: "no es correcto"
 //! counts only in a sentence naming an amount, a price or the invoice's data, and never
-//! after "si"; "no hace falta que me recuerde / enviar más avisos" is politeness, not an
-//! opt-out, so the promise next to it decides.
+//! after "si"; "está de baja" is sick leave, not "denme de baja"; "no hace falta que me
+//! recuerde / enviar más avisos" is politeness, not an opt-out, so the promise next to it
+//! decides. Payment held until the creditor acts ("no le voy a pagar hasta que me mande la
+//! factura con el RFC correcto", "hasta que me cambien el producto", "cuando me llegue el
+//! material") is a dispute.
+//!
+//! **A person asked for** ("quiero hablar con una persona", "que me llame alguien de
+//! administración", "llámenme") is a `question`: it goes to the owner's review, as the
+//! Telegram button «Hablar con una persona» does; an opt-out beside it ("no me escriban,
+//! prefiero que me llamen") still wins. So does a wish to pay that asks how ("¿me pasa el
+//! número de cuenta? Quiero pagarle por ACH").
 //!
 //! **Never a promise.** Auto-replies (by text: "Respuesta automática", "Out of office",
 //! "Estaré ausente hasta el...", "Este buzón no se atiende"...; one such phrase is enough when
-//! nothing else is said), our quoted reminder, signatures, questions without a day, and days
-//! next to actions that are not payments ("le llamo el lunes", "el viernes le digo algo").
+//! nothing else is said), our quoted reminder, signatures (also an undelimited last paragraph
+//! that opens with a name or department and holds a phone, web or email line), questions
+//! without a day, days next to actions that are not payments ("le llamo el lunes", "el
+//! viernes le digo algo"), promises mocked ("en cuanto me toque la lotería", "el 30 de
+//! febrero") and promises denied ("nunca dije que pagaría el viernes").
 //!
 //! Past expressions ("ayer", "el viernes pasado", "hace tres días") are never promises: with a
 //! past verb they read as `paid`.

@@ -39,7 +39,7 @@ pub fn strip_quotes_and_signature(text: &str) -> String {
         size += l.len() + 1;
         kept.push(l);
     }
-    let kept = cut_signature(&kept);
+    let kept = cut_contact_block(&cut_signature(&kept));
     let mut out = kept.join("\n");
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
@@ -243,4 +243,60 @@ fn cut_signature<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         return out;
     }
     lines.to_vec()
+}
+
+/// Drops a last paragraph that is a signature without a closing formula or a `-- ` line:
+/// it opens with a name-like line ("Departamento de Administración", "Ana López Ruiz") and
+/// holds a contact line (phone, fax, web, email address), in at most eight lines under the
+/// reply's own words. Its other lines (addresses, opening hours, "Días de pago: 10 y 25 de
+/// cada mes") are the company's, not the reply's.
+fn cut_contact_block<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    let Some(blank) = lines.iter().rposition(|l| l.trim().is_empty()) else {
+        return lines.to_vec();
+    };
+    let block: Vec<&str> = lines[blank + 1..]
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let body = lines[..blank].iter().any(|l| !l.trim().is_empty());
+    let signature = body
+        && (2..=8).contains(&block.len())
+        && block.first().is_some_and(|l| name_like(l))
+        && block.iter().any(|l| contact_line(l));
+    if signature {
+        lines[..blank].to_vec()
+    } else {
+        lines.to_vec()
+    }
+}
+
+/// A short line whose longer words are all capitalised, without digits or a sentence's
+/// final mark: a name, a title, a department or a company.
+fn name_like(line: &str) -> bool {
+    let t = line.trim();
+    let words: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    t.chars().count() <= 60
+        && !t.ends_with(['.', '!', '?', ':'])
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && !words.is_empty()
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A phone, fax, web or email line.
+fn contact_line(line: &str) -> bool {
+    let l = clean_line(line);
+    const HEADS: [&str; 12] = [
+        "tel", "tlf", "tfno", "movil", "cel", "fax", "whatsapp", "www.", "http", "email", "e-mail",
+        "correo:",
+    ];
+    let digits = l.chars().filter(char::is_ascii_digit).count();
+    HEADS.iter().any(|h| l.starts_with(h))
+        || l.contains('@') && l.contains('.')
+        || digits >= 7 && l.chars().count() <= 25
 }

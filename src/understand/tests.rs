@@ -25,6 +25,17 @@ pub(super) fn tz_of(code: &str) -> Tz {
         "EC" => chrono_tz::America::Guayaquil,
         "DO" => chrono_tz::America::Santo_Domingo,
         "US" => chrono_tz::America::New_York,
+        "GT" => chrono_tz::America::Guatemala,
+        "HN" => chrono_tz::America::Tegucigalpa,
+        "SV" => chrono_tz::America::El_Salvador,
+        "NI" => chrono_tz::America::Managua,
+        "CR" => chrono_tz::America::Costa_Rica,
+        "PA" => chrono_tz::America::Panama,
+        "CU" => chrono_tz::America::Havana,
+        "PR" => chrono_tz::America::Puerto_Rico,
+        "PY" => chrono_tz::America::Asuncion,
+        "BO" => chrono_tz::America::La_Paz,
+        "ES-CN" => chrono_tz::Atlantic::Canary,
         _ => chrono_tz::Europe::Madrid,
     }
 }

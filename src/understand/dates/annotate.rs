@@ -73,7 +73,16 @@ impl Parser<'_, '_> {
                 )
             })
             .collect();
+        // "mañana es feriado", "el lunes es fiesta": a day closed is a reason, not the day.
+        let closed = words.windows(2).any(|p| {
+            matches!(p[0], "es" | "sera" | "cae")
+                && matches!(
+                    p[1],
+                    "feriado" | "festivo" | "fiesta" | "inhabil" | "puente"
+                )
+        });
         words.contains(&"imposible")
+            || closed
             || words.windows(2).any(|p| {
                 p[0] == "no"
                     && matches!(
@@ -218,6 +227,20 @@ impl Parser<'_, '_> {
         }
         self.mark_alternatives(ms);
         self.mark_second_thoughts(ms);
+        // "mañana es feriado y el miércoles también", "el lunes no puedo y el martes
+        // tampoco": a day joined to one ruled out shares its fate.
+        for k in 1..ms.len() {
+            let gap = ms[k - 1].end..ms[k].start;
+            let joined = gap.len() <= 6
+                && self.word_before(ms[k].start, 1) == "y"
+                && !gap
+                    .clone()
+                    .any(|i| matches!(self.w(i), "." | ";" | "\n" | "pero" | "sino"))
+                && matches!(self.w(ms[k].end), "tambien" | "tampoco");
+            if joined && ms[k - 1].negated {
+                ms[k].negated = true;
+            }
+        }
     }
 
     /// A day after another one, introduced by "bueno" ("le pago el jueves, bueno, el viernes
@@ -250,7 +273,8 @@ impl Parser<'_, '_> {
     /// "no (puedo / tengo / será) hasta el lunes": a "no" among the four words before
     /// `start`, with only words about being able to pay between them.
     pub(super) fn negated_before(&self, start: usize) -> bool {
-        for b in 1..=4 {
+        // Six words: "no creo que pueda pagar antes del 20".
+        for b in 1..=6 {
             match self.word_before(start, b) {
                 "no" => return true,
                 w if PAY_ABILITY.contains(&w) => {}
@@ -379,7 +403,7 @@ const ALWAYS_REFERENCE: [&str; 17] = [
 
 /// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
 /// around a day, they make it the first day the client can pay.
-const PAY_ABILITY: [&str; 62] = [
+const PAY_ABILITY: [&str; 66] = [
     "posible",
     "puedo",
     "podemos",
@@ -442,4 +466,9 @@ const PAY_ABILITY: [&str; 62] = [
     "os",
     "tener",
     "que",
+    // "no creo que pueda pagar antes del 20".
+    "creo",
+    "creemos",
+    "pueda",
+    "podamos",
 ];

@@ -416,6 +416,12 @@ impl Parser<'_, '_> {
                 m.past = date < self.today;
                 Some(m)
             }
+            // "el 30 de febrero": no such day in any year (29 February is clamped to the 28th).
+            None if d > 29 && NaiveDate::from_ymd_opt(2024, mo, d).is_none() => {
+                let mut m = DateMention::new(k, end, None);
+                m.impossible = true;
+                Some(m)
+            }
             None => {
                 let (date, rolled) = cal::day_and_month(self.today, d, mo)?;
                 let mut m = DateMention::new(k, end, Some(date));

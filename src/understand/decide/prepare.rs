@@ -24,7 +24,8 @@ pub(super) fn prepare(
     let promised = stmts
         .iter()
         .any(|s| s.kind == StatementKind::Promise && !s.negated);
-    let maps = TokenMaps::new(toks.len(), clause, cues, dates);
+    let maps = TokenMaps::new(toks, clause, cues, dates);
+    deadline_to_come(toks, cues, &maps);
     reread::reread(toks, clause, stmts, cues, dates);
     drop_contradicted(toks, clause, is_question, cues, &maps, promised);
     mark_rescheduled(toks, clause, cues, dates);
@@ -66,7 +67,7 @@ fn demote_questions(
 }
 
 /// "el lunes te aviso cuándo te puedo pagar", "le confirmo qué día le deposito": the payment
-/// is what will be told, not a promise.
+/// is what will be told, not a promise; "nunca dije que le pagaría" denies one.
 fn drop_told(toks: &[Token<'_>], clause: &[usize], cues: &[CueHit], stmts: &mut Vec<Statement>) {
     let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
     let word = |i: usize| toks.get(i).map_or("", |t| t.text);
@@ -82,7 +83,17 @@ fn drop_told(toks: &[Token<'_>], clause: &[usize], cues: &[CueHit], stmts: &mut 
                     && clause_of(c.end) == s.clause
             })
     };
-    stmts.retain(|s| !told(s));
+    // "Nunca dije que pagaría el viernes": a promise denied, not made.
+    let denied = |s: &Statement| {
+        s.kind == StatementKind::Promise
+            && word(s.start.wrapping_sub(1)) == "que"
+            && matches!(
+                word(s.start.wrapping_sub(2)),
+                "dije" | "dijimos" | "prometi" | "prometimos" | "dijo" | "quede" | "quedamos"
+            )
+            && matches!(word(s.start.wrapping_sub(3)), "nunca" | "no" | "jamas")
+    };
+    stmts.retain(|s| !told(s) && !denied(s));
 }
 
 /// Token maps, so each rule of [`drop_contradicted`] costs one look per cue: tokens inside an
@@ -93,11 +104,20 @@ struct TokenMaps {
     after_negated_day: Vec<bool>,
     /// The token's clause names a day to come ("el viernes lo tienes").
     dated: Vec<bool>,
+    /// The token's clause names a deadline to come ("para el 20", "antes del lunes").
+    deadline: Vec<bool>,
     in_date: Vec<bool>,
 }
 
 impl TokenMaps {
-    fn new(n: usize, clause: &[usize], cues: &[CueHit], dates: &[DateMention]) -> TokenMaps {
+    fn new(
+        toks: &[Token<'_>],
+        clause: &[usize],
+        cues: &[CueHit],
+        dates: &[DateMention],
+    ) -> TokenMaps {
+        let n = toks.len();
+        let word = |i: usize| toks.get(i).map_or("", |t| t.text);
         let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
         let mut auto = vec![false; n];
         for c in cues
@@ -134,11 +154,44 @@ impl TokenMaps {
         let dated = (0..n)
             .map(|i| dated_clauses.contains(&clause_of(i)))
             .collect();
+        let deadline_clauses: Vec<usize> = dates
+            .iter()
+            .filter(|m| m.is_future_day() && !m.negated && !m.reference)
+            .filter(|m| {
+                let head = |w: &str| matches!(w, "para" | "antes");
+                head(word(m.start)) || m.start > 0 && head(word(m.start - 1))
+            })
+            .map(|m| clause_of(m.start))
+            .collect();
+        let deadline = (0..n)
+            .map(|i| deadline_clauses.contains(&clause_of(i)))
+            .collect();
         TokenMaps {
             auto,
             after_negated_day,
             in_date,
             dated,
+            deadline,
+        }
+    }
+}
+
+/// "Para el 20 ya tiene su pago", "antes del viernes ya lo tienes": "ya tiene" before a
+/// deadline to come is what the client will have done by then, a promise; without one
+/// ("ya tiene su pago") it is paid.
+fn deadline_to_come(toks: &[Token<'_>], cues: &mut [CueHit], maps: &TokenMaps) {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    for c in cues.iter_mut() {
+        let have = match word(c.start + 1) {
+            "lo" | "la" => word(c.start + 2),
+            w => w,
+        };
+        if c.cue == Cue::PaidProof
+            && word(c.start) == "ya"
+            && HAVE.contains(&have)
+            && maps.deadline.get(c.start) == Some(&true)
+        {
+            c.cue = Cue::PromisePhrase;
         }
     }
 }
@@ -169,6 +222,13 @@ const THREATS: [&str; 13] = [
     "queja",
     "reclamo",
     "reclamacion",
+];
+
+/// Forms of "estar" and its kin before "de baja": someone on sick or parental leave
+/// ("está de baja", "sigue de baja médica"), not an opt-out ("denme de baja").
+const ON_LEAVE: [&str; 14] = [
+    "esta", "estoy", "estan", "estamos", "estaba", "estara", "sigue", "sigo", "siguen", "anda",
+    "ando", "continua", "lleva", "llevo",
 ];
 
 /// Drops the cues their context contradicts; see the comment on each rule.
@@ -257,7 +317,12 @@ fn drop_contradicted(
         Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
         // "de baja médica" in an absence notice is not "darme de baja"; nor is a channel or
         // an hour asked for beside a promise (see `channel_or_hour`).
-        Cue::Stop => !(in_auto(c) || promised && channel_or_hour(word(c.end))),
+        // "Javier está de baja" (sick leave) is about a person, not the reminders.
+        Cue::Stop => {
+            !(in_auto(c)
+                || promised && channel_or_hour(word(c.end))
+                || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1)))
+        }
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
         Cue::Plan | Cue::Delay => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),

@@ -40,8 +40,13 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     if f.has(Cue::Sure) || f.has(Cue::Agree) || f.has(Cue::Correction) {
         return true;
     }
-    // "todavía no le pagué, pero el viernes sí": a payment denied, then a day affirmed.
-    if affirmed(f, last) && f.stmts.iter().any(|s| s.negated && s.end <= last.start) {
+    // "todavía no le pagué, pero el viernes sí": a payment denied, then a day affirmed;
+    // "todavía no, pero mañana sí" denies it in one word.
+    let denied_before = |end: usize| {
+        f.stmts.iter().any(|s| s.negated && s.end <= end)
+            || f.toks[..end].iter().any(|t| t.text == "no")
+    };
+    if affirmed(f, last) && denied_before(last.start) {
         return true;
     }
     // "en lugar del 30, el 4 de diciembre": a day turned down and another offered.

@@ -322,6 +322,18 @@ fn participle_kind(prev: &str, around: &Around<'_>, firm_future_day: bool) -> St
         "esta" | "estan" if later => StatementKind::Promise,
         "he" | "hemos" | "ha" | "han" | "habia" | "habiamos" | "esta" | "estan" | "quedo"
         | "quedaron" | "fue" | "fueron" | "sido" | "estaba" | "deje" => StatementKind::Paid,
+        // "tendrá la transferencia hecha": a future of "tener" or "estar" before the money
+        // and its participle is a result to come.
+        _ if MONEY_NOUNS.contains(&prev)
+            && around
+                .governing
+                .iter()
+                .skip(1)
+                .take(2)
+                .any(|g| FUTURE_HAVE.contains(g)) =>
+        {
+            StatementKind::Promise
+        }
         // "la transferencia realizada hoy": an adjective, so a past payment.
         _ if MONEY_NOUNS.contains(&prev) => StatementKind::Paid,
         "estara" | "quedara" | "sera" | "estaran" | "seran" | "tiene" | "tendra" | "tendran"
@@ -333,6 +345,19 @@ fn participle_kind(prev: &str, around: &Around<'_>, firm_future_day: bool) -> St
         _ => StatementKind::Paid,
     }
 }
+
+/// Futures of "tener" and "quedar" that make a participle a result to come ("tendrá la
+/// transferencia hecha", "quedará el pago realizado").
+const FUTURE_HAVE: [&str; 8] = [
+    "tendra",
+    "tendran",
+    "tendras",
+    "tendreis",
+    "tendre",
+    "tendremos",
+    "quedara",
+    "quedaran",
+];
 
 /// An infinitive needs a governing verb: "voy a pagar", "espero pagarle", "acabo de pagar".
 fn infinitive_kind(governing: &[&str]) -> Option<(StatementKind, bool, bool)> {

@@ -189,7 +189,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
 });
 
 /// Nouns that make "hacer/enviar/pasar" mean paying.
-pub(crate) const MONEY_NOUNS: [&str; 43] = [
+pub(crate) const MONEY_NOUNS: [&str; 46] = [
     "pago",
     "pagos",
     "transferencia",
@@ -228,6 +228,11 @@ pub(crate) const MONEY_NOUNS: [&str; 43] = [
     "depositos",
     "ingresos",
     "remesa",
+    // Payment apps of Panama ("le hago el Yappy"), Cuba ("por Transfermóvil"), Argentina
+    // and Mexico ("por Mercadopago"), beside Bizum, Sinpe, Yape, Plin, Nequi, Daviplata.
+    "yappy",
+    "transfermovil",
+    "mercadopago",
     // United States: "le mando un Zelle", "ya le mandé el Venmo".
     "zelle",
     "venmo",

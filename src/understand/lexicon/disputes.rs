@@ -52,7 +52,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "reclamo|reclamacion|queja|impugno|impugnar"),
     (
         Cue::Dispute,
-        "defectuoso|defectuosa|defectuosos|defectuosas",
+        "defectuoso|defectuosa|defectuosos|defectuosas|fallado|fallada|fallados|falladas",
     ),
     (Cue::Dispute, "no funciona|funcionaba|sirve|servia"),
     (
@@ -92,7 +92,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "no cuadra|cuadran|coincide|coinciden|concuerda|concuerdan",
+        "no ?me|nos|le|les cuadra|cuadran|coincide|coinciden|concuerda|concuerdan",
     ),
     (
         Cue::Dispute,
@@ -127,13 +127,28 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no se ha|han|habia descontado|aplicado|restado|tenido|considerado",
     ),
+    // "un abono pendiente que no han descontado": a credit the creditor has not deducted.
+    (
+        Cue::Dispute,
+        "que no ?nos|me ?lo|la|los|las han|habeis|ha|has descontado|aplicado|restado|deducido|compensado",
+    ),
     (Cue::Dispute, "nota de credito|abono"),
     (
         Cue::Dispute,
         "factura|facturas rectificativa|rectificativas",
     ),
     (Cue::Dispute, "factura|facturas de abono"),
-    (Cue::Dispute, "rectificar ?la factura"),
+    (Cue::Dispute, "rectificar|corregir ?la factura"),
+    // "necesito que me la corrijan", "que nos la rectifiquen": the invoice to be put right.
+    (
+        Cue::Dispute,
+        "que me|nos la|lo|las|los corrijan|corrija|corrijais|rectifiquen|rectifique|rectifiqueis",
+    ),
+    // "tiene mal el NRC", "trae mal el importe": a datum of the invoice is wrong.
+    (
+        Cue::Dispute,
+        "tiene|tienen|trae|traen|viene|vienen|pusieron|pusisteis mal ?el|la|los|las rut|ruc|nit|cuit|rfc|nif|cif|nrc|rtn|monto|importe|precio|total|nombre|direccion|domicilio|iva|igv|itbis|razon|dato|datos|fecha|cantidad|concepto",
+    ),
     (
         Cue::Dispute,
         "equivocasteis|equivocaste|equivocado|equivocada de empresa|persona|cliente|destinatario|direccion|correo|factura",
@@ -142,6 +157,30 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "ha|han|has equivocado|equivocada"),
     (Cue::Dispute, "no somos|soy cliente|clientes|clienta"),
     (Cue::Dispute, "devolvimos|devolvi|devolvemos|devolveremos"),
+    // "ya se los regresé", "la mercancía se devolvió", "tienen el albarán de devolución":
+    // goods returned, told in any person.
+    (
+        Cue::Dispute,
+        "se|le|les lo|la|los|las regrese|regresamos|retorne|retornamos|devolvi|devolvimos",
+    ),
+    (
+        Cue::Dispute,
+        "se devolvio|devolvieron|regreso|regresaron|retorno|retornaron",
+    ),
+    (
+        Cue::Dispute,
+        "albaran|nota|guia|hoja|orden|acta|boleta de devolucion",
+    ),
+    // "no tenemos constancia de haber recibido el material": goods never received.
+    (
+        Cue::Dispute,
+        "no tenemos|tengo|hay|existe constancia de haber|la|su ?recibido|recibir|recepcion|entrega ?de ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|servicio|trabajo|mercaderia|equipo|envio|paquete",
+    ),
+    // "nunca hemos hecho ese pedido": an order never placed.
+    (
+        Cue::Dispute,
+        "nunca|no he|hemos|habia|habiamos hecho|realizado|pedido|encargado|solicitado|contratado ?ese|este|esa|esta|ningun|ninguna|tal pedido|encargo|compra|servicio|orden|trabajo",
+    ),
     (
         Cue::Dispute,
         "regrese|regresamos|retorne|retornamos ?el|la|los|las|su producto|productos|mercancia|mercaderia|pedido|material|equipo|articulo|articulos|compra",
@@ -161,7 +200,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "llego|llegaron|vino|vinieron|entregaron|recibimos|recibi danado|danada|danados|danadas|roto|rota|rotos|rotas|estropeado|estropeada|estropeados|estropeadas|incompleto|incompleta|mal",
+        "llego|llegaron|vino|vinieron|entregaron|recibimos|recibi danado|danada|danados|danadas|roto|rota|rotos|rotas|estropeado|estropeada|estropeados|estropeadas|incompleto|incompleta|mal|caducado|caducada|caducados|caducadas|vencido|vencida|vencidos|vencidas",
     ),
     (Cue::Dispute, "danado|danada|danados|danadas"),
     (
@@ -178,7 +217,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|cobro|cargo doble",
+        "cobraron|cobrado|cobran|facturaron|facturado|cargaron|cargado|cobro|cargo ?el doble|triple",
     ),
     (Cue::Dispute, "doble cobro|cargo|facturacion"),
     (Cue::Dispute, "fue|esta|estaba|quedo anulada|anulado"),
@@ -190,7 +229,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // Chilean "está malo": wrong ("el RUT de la factura está malo", "el monto está malo").
     (
         Cue::Dispute,
-        "rut|ruc|nit|cuit|rfc|nif|cif|monto|valor|importe|precio|total|cobro|factura|boleta ?de ?la|el ?factura|boleta esta|estan|vino|viene malo|mala|malos|malas",
+        "rut|ruc|nit|cuit|rfc|nif|cif|nrc|rtn|monto|valor|importe|precio|total|cobro|factura|boleta ?de ?la|el ?factura|boleta esta|estan|vino|viene malo|mala|malos|malas",
     ),
     (
         Cue::Dispute,
@@ -202,6 +241,12 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         "monto|precio|importe|valor|total|cobro no es|era ?lo ?el que acordamos|arreglamos|pactamos|quedamos|convinimos|arreglado|acordado",
     ),
     (Cue::Dispute, "factura anulada"),
+    // "esa factura la anulasteis vosotros": cancelled by the creditor ("anular", never
+    // "cancelar", which in Latin America is paying).
+    (
+        Cue::Dispute,
+        "la|lo|las|los|se anularon|anulasteis|anulaste|anulamos",
+    ),
     (
         Cue::Dispute,
         "era|estaba|iba|venia gratuito|gratuita|gratis|incluido|incluida|incluidos",
@@ -229,7 +274,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     ),
     (
         Cue::Dispute,
-        "empresa|persona|cliente|direccion|sociedad|nif|cif|rfc|cuit|nit|ruc|rut|razon equivocada|equivocado|incorrecta|incorrecto|erronea|erroneo",
+        "empresa|persona|cliente|direccion|sociedad|nif|cif|rfc|cuit|nit|ruc|rut|nrc|rtn|razon equivocada|equivocado|incorrecta|incorrecto|erronea|erroneo",
     ),
     (
         Cue::Dispute,
@@ -361,6 +406,33 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "cuando|apenas|hasta ?que lo|la|los|las terminen|acaben",
     ),
+    // "hasta que me cambien el producto fallado", "hasta que no se aclare": payment held
+    // until the creditor puts something right.
+    (
+        Cue::Dispute,
+        "hasta que ?no ?me|nos|se ?lo|la|los|las rectifiquen|aclare|aclaren|aclareis|resuelva|resuelvan",
+    ),
+    (
+        Cue::Dispute,
+        "hasta que ?me|nos cambien|cambieis|sustituyan|reemplacen|repongan el|la|los|las producto|productos|pieza|piezas|equipo|equipos|articulo|articulos|mercancia|mercaderia|material|repuesto|aparato|pedido",
+    ),
+    // "no le voy a pagar hasta que me mande la factura con el RFC correcto": a refusal held
+    // until the creditor acts.
+    (
+        Cue::Dispute,
+        "no ?te|le|les|os|se ?lo|la|los|las voy|vamos|pienso|pensamos ?a pagar ?lo|la|le|les|te|nada hasta que ?no ?me|nos|lo|la|los|las mande|manden|mandeis|envie|envien|envieis|emita|emitan|emitais|entregue|entreguen|entregueis|devuelvan|devuelva|expliquen|explique|cambien|cambie",
+    ),
+    // "lo pagaría cuando me llegue el material": payment held until the goods arrive.
+    (
+        Cue::Dispute,
+        "cuando|hasta|apenas ?que ?me|nos llegue|lleguen|entreguen|entregueis|traigan|traigais el|la|los|las material|pedido|mercancia|producto|productos|mercaderia|equipo|equipos|paquete|encargo",
+    ),
+    // "esa factura es un robo", "sinvergüenzas", "ladrones": the charge called a theft.
+    (
+        Cue::Dispute,
+        "es|son|esto|eso|esta un|una robo|atraco|timo|sablazo|estafa",
+    ),
+    (Cue::Dispute, "ladrones|sinverguenzas|rateros|sanguijuelas"),
     // ("cuando terminen las obras de la calle" may be anyone's works: not a dispute.)
     (
         Cue::Dispute,
@@ -370,7 +442,9 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::DisputeWeak, "no le|te|les|os debo|debemos"),
     (Cue::DisputeWeak, "no tengo|tenemos nada que pagar"),
     (Cue::DisputeWeak, "no pienso|pensamos pagar|pagarle|pagar"),
-    (Cue::DisputeWeak, "no voy|vamos a pagar"),
+    (Cue::DisputeWeak, "no ?te|le|les|os voy|vamos a pagar"),
+    // "ni se me ocurre pagar eso".
+    (Cue::DisputeWeak, "ni se me|nos ocurre|ocurriria|pasa pagar"),
     (Cue::DisputeWeak, "no pagare|pagaremos"),
     (Cue::DisputeWeak, "me niego|nos negamos"),
     (Cue::DisputeWeak, "no procede"),

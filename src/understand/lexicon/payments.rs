@@ -14,6 +14,12 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "fraccionar|fraccionado|fraccionada|fraccionarlo|refinanciar|financiar|financiacion|financiamiento",
     ),
     (Cue::Plan, "plan|convenio|acuerdo de pago|pagos"),
+    // "¿podemos hacer un cronograma de pagos?"; "según el cronograma de pagos a proveedores"
+    // is the client's own payment run.
+    (
+        Cue::Plan,
+        "un|hacer|armar|acordar|establecer|elaborar|nuevo cronograma|calendario|esquema de pago|pagos",
+    ),
     (Cue::Plan, "en|por partes"),
     // "¿me lo dejan a meses sin intereses?" (Mexico), "¿me da facilidades de pago?".
     (Cue::Plan, "meses sin intereses"),
@@ -159,6 +165,9 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::CantPay, "problemas economicos|financieros"),
     (Cue::CantPay, "problemas de liquidez|dinero"),
     (Cue::CantPay, "me es|resulta imposible"),
+    // "no es que no quiera pagar, es que no puedo": hardship, not refusal.
+    (Cue::CantPay, "es que no puedo|podemos"),
+    (Cue::CantPay, "no es que no quiera|queramos"),
     (Cue::CantPay, "imposible pagar"),
     (Cue::Partial, "una|otra parte|porcion"),
     (

@@ -101,9 +101,25 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Stop,
         "favor de ?ya no enviar|mandar ?me|nos ?mas recordatorios|mensajes|correos|avisos|emails|mails|notificaciones|whatsapps|cobros|comunicaciones|requerimientos|sms|nada",
     ),
+    // "basta ya de correos", "ya basta de mensajes".
     (
         Cue::Stop,
-        "basta|suficiente de mensajes|correos|recordatorios|llamadas|avisos|emails|mails|whatsapps|notificaciones",
+        "basta|suficiente ?ya de mensajes|correos|recordatorios|llamadas|avisos|emails|mails|whatsapps|notificaciones",
+    ),
+    // "ya está bien de correos", "ya está bien de mandarme mensajes".
+    (
+        Cue::Stop,
+        "ya esta bien de mandar|enviar|escribir|mandarme|enviarme|escribirme|mensajes|correos|recordatorios|avisos|llamadas|emails|mails|whatsapps",
+    ),
+    // "no quiero más mensajes", "no queremos recibir más correos".
+    (
+        Cue::Stop,
+        "no quiero|queremos|deseo|deseamos ?recibir mas mensajes|correos|recordatorios|llamadas|avisos|emails|mails|whatsapps|notificaciones|sms|comunicaciones",
+    ),
+    // "dejad de darme la lata", "deje de darnos la tabarra": the idioms for pestering.
+    (
+        Cue::Stop,
+        "dejen|deje|deja|dejad|dejes de dar ?me|nos|le|les la lata|tabarra|brasa|murga|paliza|vara",
     ),
     (
         Cue::Stop,
@@ -120,6 +136,33 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Stop, "proteccion de datos"),
     (Cue::Stop, "derecho de oposicion"),
     // Questions.
+    // A person asked for: "quiero hablar con una persona", "que me llame alguien de
+    // administración", "llámenme". Not an opt-out (they want more contact, not less) and not
+    // a dispute: the owner's review, where questions go, is where a person answers.
+    (
+        Cue::Question,
+        "quiero|queremos|quisiera|quisieramos|necesito|necesitamos|quiere|quieren|desea|deseo|deseamos|prefiero|preferimos|prefiere|podria|podemos|puedo hablar|comunicarme|comunicarnos|tratarlo|verlo ?directamente|personalmente con ?un|una|el|la|alguna|algun|su|alguien persona|humano|asesor|asesora|encargado|encargada|responsable|dueno|duena|gerente|ejecutivo|ejecutiva|agente|operador|operadora|titular|jefe|jefa|administracion|contabilidad|cobranza|cobranzas|cobros",
+    ),
+    (
+        Cue::Question,
+        "prefiero|preferimos|prefiere|prefieren|quiero|queremos|quiere|quieren|necesito|necesitamos|pido|pedimos|solicito|solicitamos|favor|mejor|ruego|rogamos|agradeceria|agradeceriamos ?, que ?por ?favor me|nos|la|lo|le llame|llamen|llameis|marque|marquen|telefonee|telefoneen|contacte|contacten",
+    ),
+    (
+        Cue::Question,
+        "que por favor me|nos|la|lo|le llame|llamen|llameis|marque|marquen|telefonee|telefoneen|contacte|contacten",
+    ),
+    (
+        Cue::Question,
+        "me|nos puede|pueden|podria|podrian|podeis|puedes|podes llamar|marcar|telefonear",
+    ),
+    (
+        Cue::Question,
+        "llamen|llame|llamad|llama|marquen|marque me|nos",
+    ),
+    (
+        Cue::Question,
+        "llamenme|llameme|llamadme|llamame|marquenme|marqueme|marcame|llamenos|llamennos",
+    ),
     (Cue::Question, "copia|duplicado|desglose"),
     (Cue::Question, "reenviar|reenvie|reenvien|reenvia|reenvias"),
     (
@@ -178,6 +221,16 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::Question,
         "me|nos manda|envia|pasa|mandan|envian|pasan|mandas|envias|pasas|facilita|puede|pueden|podria|podrian|puedes|podes ?mandar|enviar|pasar|reenviar|facilitar ?la|el|una|los|un factura|copia|detalle|desglose|datos|recibo|numero|cuenta",
+    ),
+    // "¿nos la pueden enviar?", "¿me la podría reenviar?": the invoice, as a pronoun.
+    (
+        Cue::Question,
+        "me|nos la|las|lo|los puede|pueden|podria|podrian|podeis|puedes|podes ?volver ?a enviar|mandar|reenviar|pasar|remitir",
+    ),
+    // "esa factura no la tenemos registrada": not received, so not in the books.
+    (
+        Cue::Question,
+        "no la|las|lo|los tenemos|tengo registrada|registradas|registrado|registrados|contabilizada|contabilizadas",
     ),
     // "le pido el favor de que me envíe la factura": a request for a document, asked or not.
     (
@@ -307,7 +360,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu abono|ingreso|bizum|importe|lana|consignacion|giro|cheque|yape",
+        "le|te|les llega|llegara|llegaran|cae|caera|entra|entrara el|la|su|tu abono|ingreso|bizum|importe|lana|consignacion|giro|cheque|yape|yappy|sinpe|nequi|plin|daviplata",
     ),
     (
         Cue::PromisePhrase,
@@ -335,7 +388,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PaidProof,
-        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|spei|bizum|lana|fondos|transfer ?ya salio|salieron",
+        "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|spei|bizum|yape|yappy|sinpe|nequi|lana|fondos|transfer ?ya salio|salieron",
     ),
     // On its way: paid unless a payment verb promises it ("le transfiero hoy, debería verse
     // reflejado mañana"). "Se verá reflejado el jueves" alone stays a promise.
@@ -364,7 +417,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PaidProof,
-        "ya quedo|quedaron|salio|cayo|entro|llego|esta|estan|fue ?el|la|tu|su|mi|los spei|pago|transferencia|deposito|bizum|yape|plin|nequi|ingreso|abono|giro|consignacion|dinero|plata|lana|efectivo|transfer|transfe|importe|cheque|pagos|depositos",
+        "ya quedo|quedaron|salio|cayo|entro|llego|esta|estan|fue ?el|la|tu|su|mi|los spei|pago|transferencia|deposito|bizum|yape|yappy|plin|nequi|sinpe|daviplata|ingreso|abono|giro|consignacion|dinero|plata|lana|efectivo|transfer|transfe|importe|cheque|pagos|depositos",
     ),
     (
         Cue::PaidProof,
@@ -396,6 +449,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PaidProof,
         "aqui|ahi|alli esta|va|tiene|tienes|tienen|les|le|te|dejo ?el|la|un|una|su|tu|los ?foto|copia comprobante|comprobantes|justificante|voucher|constancia|captura|soporte|recibo|pantallazo|ficha|boleta|resguardo",
+    ),
+    // "se lo di en mano a su repartidor", "le entregué el efectivo": cash handed over.
+    (
+        Cue::PaidProof,
+        "se|le|les|te|os lo|la|los|las di|dimos|dio|entregue|entregamos|entrego|deje|dejamos en mano|efectivo|persona",
     ),
     // "te mandé el comprobante", "ya le envié la captura": a proof already sent.
     (
