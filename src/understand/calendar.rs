@@ -105,6 +105,16 @@ pub(crate) fn day_of_month(today: NaiveDate, day: u32) -> (NaiveDate, bool, bool
     (d, true, clamped)
 }
 
+/// The last day numbered `day` before `today` within a month back (this month's, or the
+/// previous month's when this month's is still to come), if that month has it.
+pub(crate) fn day_gone_by(today: NaiveDate, day: u32) -> Option<NaiveDate> {
+    let this = today.with_day(day).filter(|d| *d < today);
+    this.or_else(|| {
+        let last_month = today.with_day(1)?.pred_opt()?;
+        last_month.with_day(day)
+    })
+}
+
 /// "15 de diciembre" / "15/12": this year if not passed, else next year. Returns the date
 /// and how many days ago it fell this year when it rolled (None when it did not roll).
 pub(crate) fn day_and_month(

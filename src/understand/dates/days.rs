@@ -101,6 +101,18 @@ impl Parser<'_, '_> {
         {
             let mut dm = dm;
             dm.start = k;
+            // "la transferimos el viernes 9" said on Wednesday 14 October: the 9th to come is
+            // a Monday, the one gone by was that Friday. When only the day gone by agrees with
+            // the weekday, it is the one meant (a past day: what was done then).
+            if let Some(d) = dm.date.filter(|d| d.weekday() != wd && *d > today)
+                && let Some(gone) = cal::day_gone_by(today, d.day())
+                && gone.weekday() == wd
+            {
+                dm.date = Some(gone);
+                dm.past = true;
+                dm.shifted = false;
+                return Some(dm);
+            }
             dm.vague |= dm.date.is_some_and(|d| d.weekday() != wd);
             return Some(dm);
         }
