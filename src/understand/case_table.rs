@@ -43,7 +43,6 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader3.txt"),
     table!("outside_reader4.txt"),
     table!("outside_reader5.txt"),
-    table!("outside_walk2.txt"),
 ];
 
 /// One row of a table.
