@@ -550,7 +550,7 @@ fn earlier_reminders_are_cited_with_their_real_dates_only_when_they_exist() {
     for channel in [Medium::Email, Medium::Telegram] {
         let text = r.render_message("formal", channel, &later).unwrap().text;
         assert!(
-            text.contains("pese a nuestros recordatorios del 3 y del 10 de febrero"),
+            text.contains("pese a nuestros recordatorios del 3 y el 10 de febrero"),
             "{text}"
         );
     }
