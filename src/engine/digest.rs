@@ -54,7 +54,7 @@ pub struct ReplyLine {
     pub promised_date: Option<NaiveDate>,
     /// Whether it waits for a person (`needs_review`).
     pub needs_review: bool,
-    /// The first words of the reply.
+    /// The first words of what the client wrote, after the greeting.
     pub excerpt: String,
 }
 
@@ -110,6 +110,8 @@ pub struct DigestData {
     pub disputes: Vec<WaitingLine>,
     /// Open invoices the client says are paid.
     pub paid_claims: Vec<WaitingLine>,
+    /// Invoices held because the client asked to pay in instalments (since: the request).
+    pub plan_requests: Vec<WaitingLine>,
     /// Replies waiting for review.
     pub to_review: usize,
     /// Client messages that could not be delivered.
@@ -273,6 +275,14 @@ pub fn gather(
         )?,
         disputes: waiting(conn, "i.status = 'disputed'")?,
         paid_claims: waiting(conn, "i.status = 'open' AND i.paid_claimed_on IS NOT NULL")?,
+        plan_requests: store::invoices::plan_requests(conn)?
+            .into_iter()
+            .map(|p| WaitingLine {
+                client: p.client,
+                invoice: p.invoice,
+                since: Some(p.since.with_timezone(&tz).date_naive()),
+            })
+            .collect(),
         to_review: conn.query_row(
             "SELECT count(*) FROM responses WHERE status = 'needs_review'",
             [],
@@ -307,19 +317,26 @@ fn sent(conn: &Connection, from: &str, to: &str) -> Result<Vec<SentLine>> {
 
 fn replies(conn: &Connection, from: &str, to: &str) -> Result<Vec<ReplyLine>> {
     let mut stmt = conn.prepare(
-        "SELECT coalesce(c.name, r.sender, '?'), r.intent, r.promised_date, r.status, r.body
+        "SELECT coalesce(c.name, r.sender, '?'), r.intent, r.promised_date, r.status, r.body,
+                r.excerpt
          FROM responses r LEFT JOIN clients c ON c.id = r.client_id
          WHERE r.received_at >= ?1 AND r.received_at < ?2
          ORDER BY r.received_at, r.id",
     )?;
     let rows = stmt.query_map(params![from, to], |r| {
-        let body: String = r.get(4)?;
+        // The client's visible words, as `responses` shows them: the body starts with the
+        // quoted history in a bottom-posted reply. Rows without them (auto-replies, bounces,
+        // older rows) are trimmed here the same way.
+        let words = match r.get::<_, Option<String>>(5)? {
+            Some(visible) => visible,
+            None => crate::mail::trim::visible_text(&r.get::<_, String>(4)?),
+        };
         Ok(ReplyLine {
             client: r.get(0)?,
             intent: r.get(1)?,
             promised_date: r.get(2)?,
             needs_review: r.get::<_, ResponseStatus>(3)? == ResponseStatus::NeedsReview,
-            excerpt: text::excerpt(&body, 90),
+            excerpt: text::excerpt(&words, 120),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -406,14 +423,16 @@ fn health(conn: &Connection) -> Result<OutboxHealth> {
 }
 
 /// Days since payment data was last recorded or imported (`Some(None)`: never), when some
-/// invoice is open (`None`: nothing is open). The same measure `check` warns about.
+/// invoice is owed (`None`: nothing is). The same measure `check` warns about. A disputed or
+/// held invoice is still owed, and may be paid any day: the digest must not say that no
+/// invoice is open while a plan request holds one.
 pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
-    let open: i64 = conn.query_row(
-        "SELECT count(*) FROM invoices WHERE status = 'open'",
+    let owed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM invoices WHERE status IN ('open', 'disputed', 'on_hold'))",
         [],
         |r| r.get(0),
     )?;
-    if open == 0 {
+    if !owed {
         return Ok(None);
     }
     let last: Option<String> = conn
