@@ -136,6 +136,7 @@ pub fn agree_plan(
                 waiting: None,
                 handover: false,
                 broken_promise: None,
+                broken_plan: None,
                 deadline: None,
                 segment: None,
                 plan: Some(PlanRef { id, instalment: 1, missed: false }),

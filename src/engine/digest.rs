@@ -106,6 +106,9 @@ pub struct DigestData {
     pub promises_today: Vec<PromiseLine>,
     /// Promises found broken in the period.
     pub promises_broken: Vec<PromiseLine>,
+    /// Payment plans found broken in the period: `invoice` lists the plan's invoices, `date`
+    /// is the missed instalment's.
+    pub plans_broken: Vec<PromiseLine>,
     /// Disputed invoices.
     pub disputes: Vec<WaitingLine>,
     /// Open invoices the client says are paid.
@@ -273,6 +276,7 @@ pub fn gather(
             "p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2",
             &[&from, &to],
         )?,
+        plans_broken: plans_broken(conn, &from, &to)?,
         disputes: waiting(conn, "i.status = 'disputed'")?,
         paid_claims: waiting(conn, "i.status = 'open' AND i.paid_claimed_on IS NOT NULL")?,
         plan_requests: store::invoices::plan_requests(conn)?
@@ -353,6 +357,31 @@ fn promises(
          WHERE {filter} ORDER BY c.name, p.id"
     ))?;
     let rows = stmt.query_map(args, |r| {
+        Ok(PromiseLine {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            date: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Plans broken in the period, with the instalment that broke each (the planner's
+/// `plan.broken` event names it).
+fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.name,
+                (SELECT group_concat(invoice_number, ', ') FROM plan_invoices WHERE plan_id = p.id),
+                i.due_date
+         FROM plans p JOIN clients c ON c.id = p.client_id
+         JOIN events e ON e.client_id = p.client_id AND e.kind = ?3
+                      AND json_extract(e.detail, '$.plan') = p.id
+         JOIN instalments i ON i.plan_id = p.id
+                           AND i.number = json_extract(e.detail, '$.instalment')
+         WHERE p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2
+         ORDER BY c.name, p.id",
+    )?;
+    let rows = stmt.query_map(params![from, to, EventKind::PlanBroken], |r| {
         Ok(PromiseLine {
             client: r.get(0)?,
             invoice: r.get(1)?,

@@ -161,7 +161,7 @@ impl Linter<'_> {
             channel,
             if ctx.tuteo { "tú" } else { "usted" },
             if ctx.broken_promise.is_some() {
-                ", extras (earlier reminders, broken promise, discount)"
+                ", extras (earlier reminders, broken promise and plan, discount)"
             } else {
                 ""
             }

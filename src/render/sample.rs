@@ -401,6 +401,7 @@ impl RenderContext<'static> {
             deadline: (offset >= 30).then(|| today + Duration::days(10)),
             handover_date: (offset >= 60).then(|| today + Duration::days(30)),
             broken_promise: None,
+            broken_plan: None,
             promise: None,
             plan: None,
             discount: None,
@@ -495,6 +496,7 @@ impl RenderContext<'static> {
             due.closed = Some("festivo (Día de Andalucía)".into());
         }
         self.broken_promise = Some(today - Duration::days(4));
+        self.broken_plan = Some(today - Duration::days(12));
         if let Some(total) = self.totals.first() {
             let amount = (total.balance / Decimal::from(20)).round_dp(0);
             self.discount = Some(Discount {

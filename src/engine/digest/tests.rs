@@ -200,3 +200,56 @@ fn a_plan_request_waits_for_the_owner_and_its_invoice_is_still_owed() {
     }
     assert!(!text.body.contains("ningún asunto espera"), "{}", text.body);
 }
+
+/// Walk 2, fault 7: a payment plan the owner agreed broke and no digest said so (a broken
+/// promise is listed under «Promesas de pago»).
+#[test]
+fn a_broken_plan_is_told_like_a_broken_promise() {
+    let store = Store::open_in_memory().unwrap();
+    let config = config();
+    let digest = config.digest.clone().expect("[digest] in the test config");
+    exec(
+        &store,
+        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
+           ('C1', 'Azteca', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');
+         INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
+                               created_at, updated_at) VALUES
+           ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'open', 'x', 'x'),
+           ('Z2', 'C1', '2026-08-20', '2026-09-20', 'MXN', '1000.00', 'open', 'x', 'x');
+         INSERT INTO plans (id, client_id, currency, status, created_at, resolved_at) VALUES
+           (1, 'C1', 'MXN', 'broken', '2026-10-08T07:00:00Z', '2026-10-20T07:00:00Z'),
+           (2, 'C1', 'MXN', 'broken', '2026-09-01T07:00:00Z', '2026-09-20T07:00:00Z');
+         INSERT INTO plan_invoices (plan_id, invoice_number) VALUES (1, 'Z1'), (1, 'Z2'), (2, 'Z1');
+         INSERT INTO instalments (plan_id, number, due_date, amount) VALUES
+           (1, 1, '2026-10-15', '30000.00'), (1, 2, '2026-11-17', '56000.00'),
+           (2, 1, '2026-09-10', '100.00');
+         INSERT INTO events (at, actor, kind, client_id, detail) VALUES
+           ('2026-10-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{\"plan\": 1, \"instalment\": 1}'),
+           ('2026-09-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{\"plan\": 2, \"instalment\": 1}');",
+    );
+    let d = gather(
+        store.conn(),
+        &config,
+        &digest,
+        NaiveDate::from_ymd_opt(2026, 10, 21).unwrap(),
+        at("2026-10-21T06:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(
+        d.plans_broken,
+        vec![PromiseLine {
+            client: "Azteca".into(),
+            invoice: Some("Z1, Z2".into()),
+            date: NaiveDate::from_ymd_opt(2026, 10, 15).unwrap(),
+        }],
+        "only the one broken in the period"
+    );
+    let text = text::compose(&d, "es-MX");
+    let want = "- Plan de pagos incumplido: Azteca (facturas Z1, Z2), no consta el pago del plazo que vencía el jueves 15 de octubre; los recordatorios se reanudan.";
+    assert!(text.body.contains(want), "{}", text.body);
+    assert!(
+        !text.body.contains("ninguna se ha incumplido"),
+        "{}",
+        text.body
+    );
+}

@@ -122,10 +122,18 @@ fn is_attribution(line: &str) -> bool {
         .any(|w| lower.ends_with(w))
 }
 
+/// ` (factura F-1)`, ` (facturas F-1, F-2)` for a list joined with `, `; empty for none.
 fn invoice_suffix(invoice: &Option<String>) -> String {
     invoice
         .as_deref()
-        .map(|n| format!(" (factura {n})"))
+        .map(|n| {
+            let word = if n.contains(", ") {
+                "facturas"
+            } else {
+                "factura"
+            };
+            format!(" ({word} {n})")
+        })
         .unwrap_or_default()
 }
 
@@ -283,7 +291,7 @@ fn section_replies(b: &mut String, d: &DigestData) {
 
 fn section_promises(b: &mut String, d: &DigestData) {
     heading(b, "Promesas de pago");
-    if d.promises_today.is_empty() && d.promises_broken.is_empty() {
+    if d.promises_today.is_empty() && d.promises_broken.is_empty() && d.plans_broken.is_empty() {
         let _ = writeln!(b, "Ninguna vence hoy y ninguna se ha incumplido.");
         return;
     }
@@ -299,6 +307,17 @@ fn section_promises(b: &mut String, d: &DigestData) {
         let _ = writeln!(
             b,
             "- Incumplida: {}{}, prometida para el {}; los recordatorios se reanudan.",
+            p.client,
+            invoice_suffix(&p.invoice),
+            date_day(p.date, d.today)
+        );
+    }
+    // A plan the owner agreed is a promise too: its break is told the same way (and the next
+    // reminder tells the client, `_broken_plan`).
+    for p in &d.plans_broken {
+        let _ = writeln!(
+            b,
+            "- Plan de pagos incumplido: {}{}, no consta el pago del plazo que vencía el {}; los recordatorios se reanudan.",
             p.client,
             invoice_suffix(&p.invoice),
             date_day(p.date, d.today)
