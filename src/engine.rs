@@ -380,6 +380,7 @@ pub fn render_planned(
         m.channel,
     );
     ctx.broken_promise = m.broken_promise;
+    ctx.broken_plan = m.broken_plan;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);
     let calendar = calendar_cached(config, &file.client)?;

@@ -352,7 +352,21 @@ fn attention(conn: &Connection) -> Result<Vec<AttentionRow>> {
             reason: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows: Vec<AttentionRow> = rows.collect::<rusqlite::Result<_>>()?;
+    rows.extend(
+        crate::store::invoices::plan_requests(conn)?
+            .into_iter()
+            .map(|p| AttentionRow {
+                reason: format!(
+                    "Pide pagar la factura {} a plazos: proponga un calendario",
+                    p.invoice
+                ),
+                client: p.client,
+                id: p.client_id,
+            }),
+    );
+    rows.sort_by(|a, b| (&a.client, &a.reason).cmp(&(&b.client, &b.reason)));
+    Ok(rows)
 }
 
 /// Default file name of a report made at `now`: `informe-cobros-2026-11-28.html`.

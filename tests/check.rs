@@ -99,3 +99,45 @@ fn the_database_and_backups_are_private_and_a_closed_pipe_is_quiet() {
         "{stderr}"
     );
 }
+
+/// Walk 2, fault 11: a block left open in one file hid the unknown variable and the missing
+/// payment section of two others until it was fixed; one run names all three.
+#[test]
+fn every_broken_template_is_reported_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("templates-dir = \"plantillas\"\n{}", config_text(""));
+    std::fs::write(dir.path().join("cobrador.toml"), config).unwrap();
+    init(dir.path());
+    cobrador_ok(dir.path(), &["templates", "export", "plantillas"]);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.path().join("plantillas").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "firm.email.txt.hbs",
+        "{{> _invoices.txt}}",
+        "{{#if client.b2b}}Como empresa:\n{{> _invoices.txt}}",
+    );
+    edit(
+        "early.email.txt.hbs",
+        "{{> _greeting.txt}}",
+        "{{> _greeting.txt}}\nEstimado {{client.nmae}}:",
+    );
+    edit("second.email.txt.hbs", "{{> _payment.txt}}", "");
+    edit("due.email.subject.hbs", "{{", "{{#each ");
+    let out = check(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    for want in [
+        "firm.email.txt.hbs:9: invalid template: el bloque «{{#if client.b2b}}» no se cierra",
+        "due.email.subject.hbs:1: invalid template:",
+        "early.email.txt.hbs:2: unknown variable `client.nmae`",
+        "second.email.txt.hbs:1: missing how to pay",
+    ] {
+        assert!(stderr.contains(want), "{want}\n{stderr}");
+    }
+    // The broken files are checked as their defaults: nothing else is blamed on them.
+    assert!(!stderr.contains("templates/es/"), "{stderr}");
+}

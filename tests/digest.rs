@@ -44,7 +44,17 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
 
     // During the day: a dispute, a promise typed by the owner, and a reply read from the inbox.
     cobrador_ok(dir, &["invoice", "dispute", "F2026-118"]);
-    cobrador_ok(dir, &["agreement", "promise", "F2026-131", "2026-11-25"]);
+    cobrador_ok(
+        dir,
+        &[
+            "agreement",
+            "promise",
+            "F2026-131",
+            "2026-11-25",
+            "--now",
+            "2026-11-24T16:00:00Z",
+        ],
+    );
     {
         let store = cobrador::store::Store::open(&dir.join("cobrador.db")).unwrap();
         let reply = cobrador::store::NewResponse {

@@ -454,3 +454,83 @@ async fn an_acknowledgement_about_a_day_gone_by_is_withdrawn_not_sent() {
     );
     assert!(report.cancelled >= 1);
 }
+
+/// Walk 2, fault 14: the owner's `--date` already gone was recorded and acknowledged to the
+/// client («Anotado: pago el sábado 31 de octubre de 2026») months later, after the hand-over.
+/// A past date is refused with the fix; after a hand-over or an opt-out nothing automatic
+/// answers the client, whoever read the reply.
+#[test]
+fn a_past_promise_is_refused_and_no_acknowledgement_follows_a_hand_over_or_an_opt_out() {
+    use cobrador::mail::classify::Kind;
+    use cobrador::understand::Intent;
+    let mut w = two_clients().build();
+    let unclear = apply(
+        &mut w,
+        &reply(
+            "<r20@x.example>",
+            "alguien@gmail.com",
+            "Sí, confirmado.",
+            vec![],
+        ),
+    );
+    let as_promise = |w: &mut World, date: &str| {
+        let review = engine::apply::Reclassify {
+            kind: Kind::Reply,
+            intent: Some(Intent::Promise),
+            promised_date: Some(date.parse().unwrap()),
+            client: Some("C1".into()),
+            ..Default::default()
+        };
+        engine::apply::reclassify(
+            &mut w.store,
+            &w.config,
+            &w.renderer,
+            unclear.response_id,
+            &review,
+            utc("2026-11-25 09:00"),
+        )
+    };
+    let err = as_promise(&mut w, "2026-10-31").unwrap_err().to_string();
+    assert!(
+        err.contains("--date 2026-10-31 is already past (today is 2026-11-25")
+            && err.contains("give the day the client now promises to pay"),
+        "{err}"
+    );
+    assert!(store::promises::all(w.store.conn()).unwrap().is_empty());
+    // The client had asked for no more messages: the promise is recorded, nothing is said.
+    store::clients::set_opt_out(w.store.conn(), "C1", true).unwrap();
+    let done = as_promise(&mut w, "2026-12-04").unwrap();
+    assert!(done.ack.is_none(), "{done:?}");
+    assert!(
+        done.effect.contains("no acknowledgement"),
+        "{}",
+        done.effect
+    );
+    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
+
+    // C2's invoice was handed over to a person: a reply read by cobrador gets no answer either.
+    let mut handover = support::reminder("C2", "C2|handover|1", &["duena@x.example"]);
+    handover.stage = cobrador::domain::HANDOVER_STAGE.into();
+    handover.invoices = vec![("F-2".into(), false)];
+    let id = store::outbox::insert_if_new(w.store.conn(), &handover, utc("2026-11-20 09:00"))
+        .unwrap()
+        .unwrap();
+    store::outbox::mark_sent(w.store.conn(), id, utc("2026-11-20 09:00"), None).unwrap();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r21@x.example>",
+            "dos@cliente.example",
+            "La factura F-2 se la pago el viernes.",
+            vec![],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "promise");
+    assert!(applied.ack.is_none(), "{applied:?}");
+    assert!(
+        store::outbox::for_client(w.store.conn(), "C2")
+            .unwrap()
+            .iter()
+            .all(|m| !m.message.stage.starts_with("ack_")),
+    );
+}

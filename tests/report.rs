@@ -96,7 +96,17 @@ fn the_report_is_one_page_that_chromium_renders_without_any_request() {
     init_with_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
     cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
     cobrador_ok(dir, &["invoice", "dispute", "F2026-118"]);
-    cobrador_ok(dir, &["agreement", "promise", "F2026-131", "2026-11-30"]);
+    cobrador_ok(
+        dir,
+        &[
+            "agreement",
+            "promise",
+            "F2026-131",
+            "2026-11-30",
+            "--now",
+            "2026-11-24T16:00:00Z",
+        ],
+    );
     let page = dir.join("informe.html");
     let out = cobrador_ok(
         dir,

@@ -75,10 +75,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             warnings.push(e.to_string());
         }
     }
-    match Renderer::new(config.templates_dir.as_deref()) {
-        Ok(renderer) => {
+    match Renderer::new_with_broken(config.templates_dir.as_deref()) {
+        Ok((renderer, broken)) => {
+            // Every file that does not parse, then what the linter finds in the others: the
+            // owner fixes them all in one round instead of one per run.
+            problems.extend(broken.iter().map(|e| format!("templates: {e}")));
             let errors = lint(&renderer);
-            if errors.is_empty() {
+            if broken.is_empty() && errors.is_empty() {
                 println!(
                     "templates: ok ({})",
                     config

@@ -33,6 +33,7 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
 /// the test below checks the two agree, so a field added to `PlannedMessage` shows here).
 #[derive(serde::Serialize)]
 struct PlannedRow<'a> {
+    broken_plan: &'a Option<chrono::NaiveDate>,
     broken_promise: &'a Option<chrono::NaiveDate>,
     cc: &'a [String],
     channel: crate::domain::Channel,
@@ -75,11 +76,13 @@ impl<'a> From<&'a PlannedMessage> for PlannedRow<'a> {
             waiting,
             handover,
             broken_promise,
+            broken_plan,
             deadline,
             segment,
             plan,
         } = m;
         PlannedRow {
+            broken_plan,
             broken_promise,
             cc,
             channel: *channel,
@@ -339,6 +342,7 @@ mod tests {
             waiting: Some("waiting for Monday".into()),
             handover: false,
             broken_promise: Some(now.date_naive()),
+            broken_plan: Some(now.date_naive()),
             deadline: Some(now.date_naive()),
             segment: Some("late".into()),
             plan: Some(PlanRef {
@@ -353,6 +357,7 @@ mod tests {
             waiting: None,
             handover: true,
             broken_promise: None,
+            broken_plan: None,
             deadline: None,
             segment: None,
             plan: None,

@@ -190,6 +190,7 @@ fn choose(
             waiting: None,
             handover: stage.handover,
             broken_promise: None,
+            broken_plan: None,
             deadline,
             segment,
             plan: None,

@@ -104,10 +104,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let outbox = store::outbox::counts(conn)?;
     let uncertain = store::outbox::with_status(conn, store::OutboxStatus::Uncertain)?;
     let disputed: usize = groups.iter().map(|g| g.disputed).sum();
+    let plan_requests = store::invoices::plan_requests(conn)?;
     if args.json {
         print_json(&serde_json::json!({
             "today": today, "aging": aging, "promises_pending": promises,
-            "disputed_invoices": disputed, "review_queue": review,
+            "disputed_invoices": disputed, "plan_requests": plan_requests, "review_queue": review,
             "outbox": outbox.into_iter().collect::<BTreeMap<_, _>>(),
             "outbox_uncertain": uncertain.iter().map(|m| m.id).collect::<Vec<_>>(),
         }))?;
@@ -137,6 +138,21 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         );
     }
     println!("Disputed invoices: {disputed}");
+    // Held until the owner answers: the reminders wait for a calendar or an unhold.
+    println!("Plan requests waiting for you: {}", plan_requests.len());
+    for p in &plan_requests {
+        println!(
+            "  {} {} {} since {} (`cobrador agreement plan --invoice {} ...` or `cobrador invoice unhold {}`)",
+            p.client_id,
+            p.client,
+            p.invoice,
+            p.since
+                .with_timezone(&ctx.config.business.time_zone)
+                .date_naive(),
+            p.invoice,
+            p.invoice
+        );
+    }
     println!("Replies to review: {review}");
     let health: Vec<String> = outbox.iter().map(|(s, n)| format!("{s} {n}")).collect();
     println!(

@@ -136,6 +136,7 @@ pub fn agree_plan(
                 waiting: None,
                 handover: false,
                 broken_promise: None,
+                broken_plan: None,
                 deadline: None,
                 segment: None,
                 plan: Some(PlanRef { id, instalment: 1, missed: false }),
@@ -145,6 +146,21 @@ pub fn agree_plan(
         }
         Ok(id)
     })
+}
+
+/// Refuses a promised `date` before the client's `today` (`what` names where it was given).
+///
+/// "A promised date is never in the past": one already gone is broken the moment it is
+/// recorded, and its acknowledgement would tell the client «Anotado: pago el sábado 31 de
+/// octubre» months later.
+pub fn refuse_past_promise(what: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date < today {
+        bail!(
+            "{what} {date} is already past (today is {today} where the client is): a promised \
+             date is never in the past; give the day the client now promises to pay"
+        );
+    }
+    Ok(())
 }
 
 /// Records a promise the owner heard (by phone, in person) for one invoice.
@@ -160,6 +176,13 @@ pub fn promise(
         if inv.status.is_closed() {
             bail!("invoice {number} is {}: nothing to promise", inv.status);
         }
+        let client = store::clients::get(tx, &inv.client_id)?
+            .with_context(|| format!("no client {}", inv.client_id))?;
+        refuse_past_promise(
+            "date",
+            date,
+            now.with_timezone(&client.time_zone).date_naive(),
+        )?;
         let id = store::promises::add(
             tx,
             &inv.client_id,

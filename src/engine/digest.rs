@@ -54,7 +54,7 @@ pub struct ReplyLine {
     pub promised_date: Option<NaiveDate>,
     /// Whether it waits for a person (`needs_review`).
     pub needs_review: bool,
-    /// The first words of the reply.
+    /// The first words of what the client wrote, after the greeting.
     pub excerpt: String,
 }
 
@@ -106,10 +106,15 @@ pub struct DigestData {
     pub promises_today: Vec<PromiseLine>,
     /// Promises found broken in the period.
     pub promises_broken: Vec<PromiseLine>,
+    /// Payment plans found broken in the period: `invoice` lists the plan's invoices, `date`
+    /// is the missed instalment's.
+    pub plans_broken: Vec<PromiseLine>,
     /// Disputed invoices.
     pub disputes: Vec<WaitingLine>,
     /// Open invoices the client says are paid.
     pub paid_claims: Vec<WaitingLine>,
+    /// Invoices held because the client asked to pay in instalments (since: the request).
+    pub plan_requests: Vec<WaitingLine>,
     /// Replies waiting for review.
     pub to_review: usize,
     /// Client messages that could not be delivered.
@@ -271,8 +276,17 @@ pub fn gather(
             "p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2",
             &[&from, &to],
         )?,
+        plans_broken: plans_broken(conn, &from, &to)?,
         disputes: waiting(conn, "i.status = 'disputed'")?,
         paid_claims: waiting(conn, "i.status = 'open' AND i.paid_claimed_on IS NOT NULL")?,
+        plan_requests: store::invoices::plan_requests(conn)?
+            .into_iter()
+            .map(|p| WaitingLine {
+                client: p.client,
+                invoice: p.invoice,
+                since: Some(p.since.with_timezone(&tz).date_naive()),
+            })
+            .collect(),
         to_review: conn.query_row(
             "SELECT count(*) FROM responses WHERE status = 'needs_review'",
             [],
@@ -307,19 +321,26 @@ fn sent(conn: &Connection, from: &str, to: &str) -> Result<Vec<SentLine>> {
 
 fn replies(conn: &Connection, from: &str, to: &str) -> Result<Vec<ReplyLine>> {
     let mut stmt = conn.prepare(
-        "SELECT coalesce(c.name, r.sender, '?'), r.intent, r.promised_date, r.status, r.body
+        "SELECT coalesce(c.name, r.sender, '?'), r.intent, r.promised_date, r.status, r.body,
+                r.excerpt
          FROM responses r LEFT JOIN clients c ON c.id = r.client_id
          WHERE r.received_at >= ?1 AND r.received_at < ?2
          ORDER BY r.received_at, r.id",
     )?;
     let rows = stmt.query_map(params![from, to], |r| {
-        let body: String = r.get(4)?;
+        // The client's visible words, as `responses` shows them: the body starts with the
+        // quoted history in a bottom-posted reply. Rows without them (auto-replies, bounces,
+        // older rows) are trimmed here the same way.
+        let words = match r.get::<_, Option<String>>(5)? {
+            Some(visible) => visible,
+            None => crate::mail::trim::visible_text(&r.get::<_, String>(4)?),
+        };
         Ok(ReplyLine {
             client: r.get(0)?,
             intent: r.get(1)?,
             promised_date: r.get(2)?,
             needs_review: r.get::<_, ResponseStatus>(3)? == ResponseStatus::NeedsReview,
-            excerpt: text::excerpt(&body, 90),
+            excerpt: text::excerpt(&words, 120),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -336,6 +357,31 @@ fn promises(
          WHERE {filter} ORDER BY c.name, p.id"
     ))?;
     let rows = stmt.query_map(args, |r| {
+        Ok(PromiseLine {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            date: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Plans broken in the period, with the instalment that broke each (the planner's
+/// `plan.broken` event names it).
+fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.name,
+                (SELECT group_concat(invoice_number, ', ') FROM plan_invoices WHERE plan_id = p.id),
+                i.due_date
+         FROM plans p JOIN clients c ON c.id = p.client_id
+         JOIN events e ON e.client_id = p.client_id AND e.kind = ?3
+                      AND json_extract(e.detail, '$.plan') = p.id
+         JOIN instalments i ON i.plan_id = p.id
+                           AND i.number = json_extract(e.detail, '$.instalment')
+         WHERE p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2
+         ORDER BY c.name, p.id",
+    )?;
+    let rows = stmt.query_map(params![from, to, EventKind::PlanBroken], |r| {
         Ok(PromiseLine {
             client: r.get(0)?,
             invoice: r.get(1)?,
@@ -406,14 +452,16 @@ fn health(conn: &Connection) -> Result<OutboxHealth> {
 }
 
 /// Days since payment data was last recorded or imported (`Some(None)`: never), when some
-/// invoice is open (`None`: nothing is open). The same measure `check` warns about.
+/// invoice is owed (`None`: nothing is). The same measure `check` warns about. A disputed or
+/// held invoice is still owed, and may be paid any day: the digest must not say that no
+/// invoice is open while a plan request holds one.
 pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
-    let open: i64 = conn.query_row(
-        "SELECT count(*) FROM invoices WHERE status = 'open'",
+    let owed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM invoices WHERE status IN ('open', 'disputed', 'on_hold'))",
         [],
         |r| r.get(0),
     )?;
-    if open == 0 {
+    if !owed {
         return Ok(None);
     }
     let last: Option<String> = conn

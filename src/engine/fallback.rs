@@ -143,6 +143,7 @@ mod tests {
             waiting: None,
             handover: false,
             broken_promise: None,
+            broken_plan: None,
             deadline: None,
             segment: None,
             plan: None,

@@ -27,6 +27,38 @@ pub struct Match {
     pub known_sender: bool,
 }
 
+impl Match {
+    /// Why no automatic acknowledgement may answer this client, if one applies: an invoice the
+    /// message is about was handed over to a person (the hand-over was sent: a person has the
+    /// case, and no automatic message follows it), or the sender, or every contact, asked for
+    /// no more messages. Receipts and plan confirmations skip opted-out contacts the same way.
+    pub fn silenced(
+        &self,
+        conn: &Connection,
+        sender: Option<&str>,
+    ) -> anyhow::Result<Option<&'static str>> {
+        let opted_out = |c: &Contact| c.opted_out;
+        if (!self.contacts.is_empty() && self.contacts.iter().all(opted_out))
+            || sender.is_some_and(|s| {
+                self.contacts
+                    .iter()
+                    .any(|c| c.opted_out && is_contact(c, s))
+            })
+        {
+            return Ok(Some("the client asked for no more messages"));
+        }
+        let handed_over = store::outbox::for_client(conn, &self.client.id)?
+            .iter()
+            .filter(|m| {
+                m.message.stage == crate::domain::HANDOVER_STAGE
+                    && m.status == store::OutboxStatus::Sent
+            })
+            .flat_map(|m| &m.message.invoices)
+            .any(|(n, _)| self.invoices.iter().any(|i| &i.number == n));
+        Ok(handed_over.then_some("handed over to a person: a person answers now"))
+    }
+}
+
 /// What the matcher looks at.
 #[derive(Debug, Clone, Default)]
 pub struct Clues<'a> {

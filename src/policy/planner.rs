@@ -240,7 +240,7 @@ fn overdue_message(
         out,
     )?;
     let stage = &ladder[t.index];
-    let m = choose::message(
+    let mut m = choose::message(
         ctx,
         stage,
         &t.cycle,
@@ -252,6 +252,7 @@ fn overdue_message(
         None,
         out,
     )?;
+    m.broken_plan = t.broken_plan;
     // A stage whose message died is planned again (under a new key, see `overdue::retry_key`)
     // once the sender releases it (`limits.retry-stage-after-hours`): by the other channel when
     // the client has one (`choose::channel_for`), else by the same one; an address that bounced

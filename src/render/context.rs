@@ -52,6 +52,10 @@ pub struct RenderContext<'a> {
     /// A promised payment date that passed without payment, or null.
     #[serde(serialize_with = "iso::opt_date")]
     pub broken_promise: Option<NaiveDate>,
+    /// The due date of the missed instalment of a payment plan that broke since the last
+    /// reminder, or null: the message that resumes the reminders says why.
+    #[serde(serialize_with = "iso::opt_date")]
+    pub broken_plan: Option<NaiveDate>,
     /// The promise being acknowledged (`ack_promise`).
     pub promise: Option<Promise>,
     /// An agreed payment plan (`plan_confirmation`, `instalment`).

@@ -225,30 +225,39 @@ pub(crate) fn push_date_day(s: &mut String, date: NaiveDate, today: NaiveDate) {
     }
 }
 
-/// Earlier days in running text, each with `del`, the month said once per run of days in the
-/// same month: `del 3 y del 10 de noviembre`, `del 28 de octubre y del 10 de noviembre`;
-/// ` de 2025` added when the year differs from `today`'s. Empty for no dates.
+/// Earlier days in running text, grouped by month, the month said once per group:
+/// `del 3 y el 10 de noviembre`, `del 28 de septiembre, del 1 y el 5 de octubre y del 4 de
+/// noviembre`; ` de 2025` added to a group whose year differs from `today`'s. Empty for no dates.
+///
+/// `del` opens each month and `el` carries the other days of the same month, so the ear hears
+/// where one month ends: repeating `del` for every day («del 1, del 5 de octubre, del 4 y del
+/// 12 de noviembre») leaves a day with no month and reads as a typo.
 pub fn date_list(dates: &[NaiveDate], today: NaiveDate) -> String {
     let mut sorted = dates.to_vec();
     sorted.sort();
     sorted.dedup();
-    let parts: Vec<String> = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let same_month_next = sorted
-                .get(i + 1)
-                .is_some_and(|n| n.month() == d.month() && n.year() == d.year());
-            if same_month_next {
-                format!("del {}", d.day())
-            } else if d.year() == today.year() {
-                format!("del {} de {}", d.day(), month_name(*d))
-            } else {
-                format!("del {} de {} de {}", d.day(), month_name(*d), d.year())
+    let groups: Vec<String> = sorted
+        .chunk_by(|a, b| (a.year(), a.month()) == (b.year(), b.month()))
+        .map(|month| {
+            let days: Vec<String> = month
+                .iter()
+                .enumerate()
+                .map(|(i, d)| format!("{} {}", if i == 0 { "del" } else { "el" }, d.day()))
+                .collect();
+            let d = month[0];
+            let mut group = format!("{} de {}", join_with_y(&days), month_name(d));
+            if d.year() != today.year() {
+                group.push_str(&format!(" de {}", d.year()));
             }
+            group
         })
         .collect();
-    match parts.split_last() {
+    join_with_y(&groups)
+}
+
+/// `a`, `a y b`, `a, b y c`: a Spanish enumeration, empty for no items.
+fn join_with_y(items: &[String]) -> String {
+    match items.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} y {last}", rest.join(", ")),
@@ -457,17 +466,42 @@ mod tests {
     fn date_lists_say_the_month_once_per_run() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let today = d("2026-11-20");
-        let cases: [(&[&str], &str); 5] = [
+        let cases: [(&[&str], &str); 8] = [
             (&[], ""),
             (&["2026-11-03"], "del 3 de noviembre"),
-            (&["2026-11-10", "2026-11-03"], "del 3 y del 10 de noviembre"),
+            (&["2026-11-10", "2026-11-03"], "del 3 y el 10 de noviembre"),
+            (
+                &[
+                    "2026-10-02",
+                    "2026-10-05",
+                    "2026-10-09",
+                    "2026-10-13",
+                    "2026-10-21",
+                ],
+                "del 2, el 5, el 9, el 13 y el 21 de octubre",
+            ),
             (
                 &["2026-10-28", "2026-11-03", "2026-11-10"],
-                "del 28 de octubre, del 3 y del 10 de noviembre",
+                "del 28 de octubre y del 3 y el 10 de noviembre",
+            ),
+            // Walk 2, fault 13: a middle month with two days left «del 1» without its month.
+            (
+                &[
+                    "2026-09-28",
+                    "2026-10-01",
+                    "2026-10-05",
+                    "2026-11-04",
+                    "2026-11-12",
+                ],
+                "del 28 de septiembre, del 1 y el 5 de octubre y del 4 y el 12 de noviembre",
             ),
             (
                 &["2025-12-30", "2026-01-05"],
                 "del 30 de diciembre de 2025 y del 5 de enero",
+            ),
+            (
+                &["2025-12-22", "2025-12-30", "2026-01-05", "2026-01-05"],
+                "del 22 y el 30 de diciembre de 2025 y del 5 de enero",
             ),
         ];
         for (dates, want) in cases {

@@ -15,6 +15,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_ack_promise.txt",
     "_ack_stop.txt",
     "_also_pending.txt",
+    "_broken_plan.txt",
     "_broken_promise.txt",
     "_deadline.txt",
     "_discount.txt",

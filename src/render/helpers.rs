@@ -405,7 +405,7 @@ fn date_day_helper<'a>(
     Ok(Written::made(buf))
 }
 
-/// `{{date_list history.reminders}}` → `del 3 y del 10 de noviembre`: the `date` of each
+/// `{{date_list history.reminders}}` → `del 3 y el 10 de noviembre`: the `date` of each
 /// element (or each element, if it is a date).
 fn date_list_helper<'a>(
     h: &[Arg<'a>],

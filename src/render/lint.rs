@@ -163,7 +163,7 @@ impl Linter<'_> {
             channel,
             if ctx.tuteo { "tú" } else { "usted" },
             if ctx.broken_promise.is_some() {
-                ", extras (earlier reminders, broken promise, discount, partial payment)"
+                ", extras (earlier reminders, broken promise and plan, discount, partial payment)"
             } else {
                 ""
             }

@@ -178,6 +178,18 @@ pub struct TemplateSource {
     pub overridden: bool,
 }
 
+impl TemplateSource {
+    /// The embedded default `name`, reported as `templates/es/{name}.hbs`.
+    fn default_of(name: &str, text: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.to_owned(),
+            file: format!("templates/es/{name}.hbs"),
+            text: text.to_owned(),
+            overridden: false,
+        }
+    }
+}
+
 /// Renders messages from the effective template set (defaults plus overrides).
 pub struct Renderer {
     text: Handlebars<'static>,
@@ -313,17 +325,24 @@ fn registry(escape: fn(&str) -> String) -> Handlebars<'static> {
 impl Renderer {
     /// Loads the embedded defaults, then every `*.hbs` file of `override_dir` over them.
     pub fn new(override_dir: Option<&Path>) -> Result<Renderer, RenderError> {
+        let (renderer, mut broken) = Renderer::new_with_broken(override_dir)?;
+        if broken.is_empty() {
+            Ok(renderer)
+        } else {
+            Err(broken.swap_remove(0))
+        }
+    }
+
+    /// [`Renderer::new`] for `cobrador check`: the syntax error of every override that does not
+    /// parse, not only the first, with a renderer in which each of them is replaced by its
+    /// default (by an empty template if it has none), so that the linter checks the others in
+    /// the same run and the owner fixes every file in one round.
+    pub fn new_with_broken(
+        override_dir: Option<&Path>,
+    ) -> Result<(Renderer, Vec<RenderError>), RenderError> {
         let mut sources = BTreeMap::new();
         for (name, text) in DEFAULT_TEMPLATES {
-            sources.insert(
-                (*name).to_owned(),
-                TemplateSource {
-                    name: (*name).to_owned(),
-                    file: format!("templates/es/{name}.hbs"),
-                    text: (*text).to_owned(),
-                    overridden: false,
-                },
-            );
+            sources.insert((*name).to_owned(), TemplateSource::default_of(name, text));
         }
         if let Some(dir) = override_dir {
             for source in read_overrides(dir)? {
@@ -347,7 +366,23 @@ impl Renderer {
             fast: std::sync::OnceLock::new(),
             sources,
         };
-        for source in renderer.sources.values() {
+        let mut broken = Vec::new();
+        for source in renderer.sources.values_mut() {
+            // Parsing does not depend on the registry: the first one tells for all three.
+            if let Err(e) = renderer
+                .text
+                .register_template_string(&source.name, &source.text)
+            {
+                broken.push(syntax_error(source, &e));
+                *source = match DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == source.name) {
+                    Some((name, text)) => TemplateSource::default_of(name, text),
+                    None => TemplateSource {
+                        text: String::new(),
+                        overridden: false,
+                        ..source.clone()
+                    },
+                };
+            }
             for hb in [
                 &mut renderer.text,
                 &mut renderer.html,
@@ -357,7 +392,7 @@ impl Renderer {
                     .map_err(|e| syntax_error(source, &e))?;
             }
         }
-        Ok(renderer)
+        Ok((renderer, broken))
     }
 
     /// The effective templates, by name.

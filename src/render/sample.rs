@@ -427,6 +427,7 @@ impl RenderContext<'static> {
             deadline: (offset >= 30).then(|| today + Duration::days(10)),
             handover_date: (offset >= 60).then(|| today + Duration::days(30)),
             broken_promise: None,
+            broken_plan: None,
             promise: None,
             plan: None,
             discount: None,
@@ -538,6 +539,7 @@ impl RenderContext<'static> {
             line.interest = Some(sample_interest(line.amount, paid, line.due_date, today));
             self.totals = compute_totals(&self.invoices);
         }
+        self.broken_plan = Some(today - Duration::days(12));
         if let Some(total) = self.totals.first() {
             let amount = (total.balance / Decimal::from(20)).round_dp(0);
             self.discount = Some(Discount {

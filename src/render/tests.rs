@@ -267,6 +267,33 @@ fn broken_promise_is_mentioned_kindly() {
     ));
 }
 
+/// Walk 2, fault 7: the reminder that resumed after a broken payment plan was the generic
+/// early text, without a word about the calendar the client had agreed to in writing.
+#[test]
+fn a_broken_plan_is_told_in_the_reminder_that_resumes() {
+    let r = renderer();
+    let missed = chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+    let usted = "El plan de pagos que acordamos ha quedado sin efecto, porque no nos consta el pago del plazo que vencía el jueves 15 de octubre. Si ya lo realizó, le agradecemos que nos envíe la referencia; si necesita proponer otras fechas, basta con que nos lo indique.";
+    let tu = "El plan de pagos que acordamos ha quedado sin efecto, porque no nos consta el pago del plazo que vencía el jueves 15 de octubre. Si ya lo hiciste, te agradecemos que nos envíes la referencia; si necesitas proponer otras fechas, solo dínoslo.";
+    for stage in ["early", "second", "firm", "formal", "final"] {
+        let mut ctx = RenderContext::sample(Sample::Mexico, stage);
+        ctx.broken_plan = Some(missed);
+        for channel in [Medium::Email, Medium::Telegram] {
+            for (tuteo, want) in [(false, usted), (true, tu)] {
+                ctx.tuteo = tuteo;
+                let m = r.render_message(stage, channel, &ctx).unwrap();
+                assert!(m.text.contains(want), "{stage} {channel}:\n{}", m.text);
+                if let Some(html) = m.html {
+                    assert!(html.contains(&format!("<p>{want}")), "{stage}:\n{html}");
+                }
+            }
+        }
+    }
+    let ctx = RenderContext::sample(Sample::Mexico, "early");
+    let m = r.render_message("early", Medium::Email, &ctx).unwrap();
+    assert!(!m.text.contains("sin efecto"), "{}", m.text);
+}
+
 #[test]
 fn formal_states_interest_by_half_year_for_b2b_spain_only() {
     let r = renderer();
@@ -550,7 +577,7 @@ fn earlier_reminders_are_cited_with_their_real_dates_only_when_they_exist() {
     for channel in [Medium::Email, Medium::Telegram] {
         let text = r.render_message("formal", channel, &later).unwrap().text;
         assert!(
-            text.contains("pese a nuestros recordatorios del 3 y del 10 de febrero"),
+            text.contains("pese a nuestros recordatorios del 3 y el 10 de febrero"),
             "{text}"
         );
     }

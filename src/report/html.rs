@@ -261,7 +261,10 @@ pub fn intent_label(intent: Intent) -> &'static str {
         Intent::Stop => "Pide no recibir más",
         Intent::Question => "Pregunta",
         Intent::AutoReply => "Respuesta automática",
-        Intent::Other | Intent::Bounce => "Otras",
+        // Two bars both called «Otras» told the owner nothing: a reply nobody could read
+        // waits for a person; a bounce is an address that does not work.
+        Intent::Other => "Sin entender",
+        Intent::Bounce => "Correo no entregado",
     }
 }
 
@@ -379,6 +382,20 @@ mod tests {
         assert!(p.contains("Taller &lt;Hidalgo&gt; &amp; Hijos"));
         assert!(p.contains("Ana &quot;la&quot; &lt;b&gt;"));
         assert!(!p.contains("<b>"));
+    }
+
+    #[test]
+    fn every_intent_has_a_label_of_its_own() {
+        let labels: std::collections::BTreeSet<&str> =
+            Intent::ALL.iter().map(|i| intent_label(*i)).collect();
+        assert_eq!(labels.len(), Intent::ALL.len(), "{labels:?}");
+        let p = page(&ReportData {
+            locale: "es-ES".into(),
+            intents: vec![(Intent::Other, 1), (Intent::Bounce, 1)],
+            ..Default::default()
+        });
+        assert!(p.contains(">Sin entender<"), "{p}");
+        assert!(p.contains(">Correo no entregado<"), "{p}");
     }
 
     #[test]

@@ -376,6 +376,51 @@ pub fn open_by_due_date(conn: &Connection) -> Result<Vec<OpenGroup>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// An invoice held because its client asked to pay in instalments: the owner must answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlanRequest {
+    /// The client's id.
+    pub client_id: String,
+    /// The client's name.
+    pub client: String,
+    /// The invoice held.
+    pub invoice: String,
+    /// When the request held it.
+    pub since: DateTime<Utc>,
+}
+
+/// The invoices on hold whose last hold came from a client's plan request (event
+/// `invoice.held_for_plan`), by client name: a matter waiting for the owner's decision, unlike
+/// a hold the owner made. A plan agreed or an unhold opens them again.
+pub fn plan_requests(conn: &Connection) -> Result<Vec<PlanRequest>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.name, i.number, e.at
+           FROM invoices i JOIN clients c ON c.id = i.client_id
+           JOIN events e ON e.id = (
+                SELECT max(h.id) FROM events h
+                 WHERE h.client_id = i.client_id AND h.invoice_number = i.number
+                   AND h.kind IN (?1, ?2, ?3))
+          WHERE i.status = 'on_hold' AND e.kind = ?1
+          ORDER BY c.name, i.number",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            EventKind::InvoiceHeldForPlan,
+            EventKind::InvoiceHeld,
+            EventKind::InvoiceUnheld
+        ],
+        |r| {
+            Ok(PlanRequest {
+                client_id: r.get(0)?,
+                client: r.get(1)?,
+                invoice: r.get(2)?,
+                since: super::parse_ts(&r.get::<_, String>(3)?)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Sets an invoice's status by hand (dispute, hold, cancel...) and logs nothing: callers log.
 pub fn set_status(
     conn: &Connection,

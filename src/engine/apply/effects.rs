@@ -39,7 +39,14 @@ pub(super) fn act(
     // An acknowledgement names the invoices it is about ("del pago de las facturas F-1, F-2"):
     // with none left open it would read "de las facturas ."; the owner's alert (and, for a
     // reply a person must read, the bot's "se lo he pasado") say what there is to say.
-    let ack_kind = ack_kind.filter(|k| *k == "ack_stop" || !m.invoices.is_empty());
+    let mut ack_kind = ack_kind.filter(|k| *k == "ack_stop" || !m.invoices.is_empty());
+    // Nothing automatic after a hand-over or an opt-out (the opt-out itself is confirmed).
+    if ack_kind.is_some_and(|k| k != "ack_stop")
+        && let Some(why) = m.silenced(tx, inc.sender.as_deref())?
+    {
+        applied.effect = format!("{}; no acknowledgement: {why}", applied.effect);
+        ack_kind = None;
+    }
     if let Some(kind) = ack_kind {
         applied.ack = queue_ack(
             tx,

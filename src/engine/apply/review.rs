@@ -165,6 +165,10 @@ fn reread_reply(
     if intent == Intent::Promise && reading.promised_date.is_none() {
         bail!("--date: a promise needs the date it was made for (YYYY-MM-DD)");
     }
+    if let (Intent::Promise, Some(date)) = (intent, r.promised_date) {
+        let today = rr.now.with_timezone(&m.client.time_zone).date_naive();
+        crate::engine::agreements::refuse_past_promise("--date", date, today)?;
+    }
     applied.intent = intent;
     applied.invoices = m.invoices.iter().map(|i| i.number.clone()).collect();
     applied.effect = format!("owner: read as {intent}");

@@ -53,10 +53,12 @@ fn each_section_reads_its_rows_and_only_its_period() {
             '550 5.1.1 no such user', '2026-11-24T09:00:00Z', NULL, 'x'),
            ('k4', 'C2', 'firm', 'c', 'email', '[\"x@latina.example\"]', 'b', 'uncertain', NULL,
             '2026-11-24T09:00:00Z', NULL, 'x');
-         INSERT INTO responses (client_id, channel, received_at, body, intent, promised_date, status, created_at) VALUES
-           ('C1', 'email', '2026-11-24T16:00:00Z', 'Le pago mañana', 'promise', '2026-11-25', 'applied', 'x'),
-           ('C2', 'email', '2026-11-24T17:00:00Z', '¿Qué factura es?', 'question', NULL, 'needs_review', 'x'),
-           ('C2', 'email', '2026-11-02T17:00:00Z', 'antigua', 'other', NULL, 'reviewed', 'x');",
+         INSERT INTO responses (client_id, channel, received_at, body, excerpt, intent, promised_date, status, created_at) VALUES
+           ('C1', 'email', '2026-11-24T16:00:00Z',
+            'El 23/11/26 a las 10:00, Reformas <cobros@x.es> escribió:\n> Factura F1\nBuenas tardes:\nLe pago mañana\nJuan',
+            'Buenas tardes:\nLe pago mañana', 'promise', '2026-11-25', 'applied', 'x'),
+           ('C2', 'email', '2026-11-24T17:00:00Z', '¿Qué factura es?\n> Factura F2', NULL, 'question', NULL, 'needs_review', 'x'),
+           ('C2', 'email', '2026-11-02T17:00:00Z', 'antigua', NULL, 'other', NULL, 'reviewed', 'x');",
     );
     // Wednesday 25 November, 08:00 in Madrid.
     let now = at("2026-11-25T07:00:00Z");
@@ -78,6 +80,10 @@ fn each_section_reads_its_rows_and_only_its_period() {
         "only the period's sends"
     );
     assert_eq!(d.replies.len(), 2, "{:?}", d.replies);
+    // The client's visible words after the greeting (walk 2, fault 8: the attribution line of
+    // a bottom-posted reply was quoted); trimmed here when the row has none.
+    assert_eq!(d.replies[0].excerpt, "Le pago mañana");
+    assert_eq!(d.replies[1].excerpt, "¿Qué factura es?");
     assert!(d.replies[1].needs_review);
     assert_eq!(d.promises_today.len(), 1);
     assert_eq!(d.promises_today[0].invoice.as_deref(), Some("F1"));
@@ -137,4 +143,113 @@ fn the_telegram_copy_is_escaped_and_fits_a_telegram_message() {
     assert!(text.contains("Talleres &amp; Hijos: &lt;b&gt;no&lt;/b&gt;"));
     assert!(text.chars().count() < 4096);
     assert!(text.ends_with("(el resumen completo está en su correo)"));
+}
+
+/// Walk 2, fault 9: while a plan request held the only invoice, every digest said that nothing
+/// waited for the owner and that no invoice was open.
+#[test]
+fn a_plan_request_waits_for_the_owner_and_its_invoice_is_still_owed() {
+    let store = Store::open_in_memory().unwrap();
+    let config = config();
+    let digest = config.digest.clone().expect("[digest] in the test config");
+    exec(
+        &store,
+        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
+           ('C1', 'Azteca', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');
+         INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
+                               created_at, updated_at) VALUES
+           ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'on_hold', 'x', 'x'),
+           ('Z2', 'C1', '2026-08-16', '2026-09-15', 'MXN', '100.00', 'on_hold', 'x', 'x');
+         INSERT INTO events (at, actor, kind, client_id, invoice_number) VALUES
+           ('2026-09-21T21:00:00Z', 'inbox', 'invoice.held_for_plan', 'C1', 'Z1'),
+           ('2026-09-21T21:00:00Z', 'inbox', 'invoice.held_for_plan', 'C1', 'Z2'),
+           ('2026-09-22T09:00:00Z', 'cli', 'invoice.unheld', 'C1', 'Z2'),
+           ('2026-09-22T09:05:00Z', 'cli', 'invoice.held', 'C1', 'Z2');",
+    );
+    let now = at("2026-09-23T06:00:00Z");
+    let d = gather(
+        store.conn(),
+        &config,
+        &digest,
+        NaiveDate::from_ymd_opt(2026, 9, 23).unwrap(),
+        now,
+    )
+    .unwrap();
+    assert_eq!(
+        d.plan_requests,
+        vec![WaitingLine {
+            client: "Azteca".into(),
+            invoice: "Z1".into(),
+            since: NaiveDate::from_ymd_opt(2026, 9, 21),
+        }],
+        "Z2 is held by the owner: not a request waiting"
+    );
+    assert_eq!(d.payments_age, Some(None), "held invoices are owed");
+    let text = text::compose(&d, "es-MX");
+    for want in [
+        "1 asunto espera su atención",
+        "- Azteca: el lunes 21 de septiembre pidió pagar la factura Z1 a plazos; los recordatorios están parados hasta que usted le proponga un calendario y lo registre (`cobrador agreement plan --invoice Z1 …`) o los reanude (`cobrador invoice unhold Z1`).",
+        "nunca se ha registrado ni importado un pago",
+    ] {
+        assert!(
+            text.subject.contains(want) || text.body.contains(want),
+            "{want}\n{}\n{}",
+            text.subject,
+            text.body
+        );
+    }
+    assert!(!text.body.contains("ningún asunto espera"), "{}", text.body);
+}
+
+/// Walk 2, fault 7: a payment plan the owner agreed broke and no digest said so (a broken
+/// promise is listed under «Promesas de pago»).
+#[test]
+fn a_broken_plan_is_told_like_a_broken_promise() {
+    let store = Store::open_in_memory().unwrap();
+    let config = config();
+    let digest = config.digest.clone().expect("[digest] in the test config");
+    exec(
+        &store,
+        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
+           ('C1', 'Azteca', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');
+         INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
+                               created_at, updated_at) VALUES
+           ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'open', 'x', 'x'),
+           ('Z2', 'C1', '2026-08-20', '2026-09-20', 'MXN', '1000.00', 'open', 'x', 'x');
+         INSERT INTO plans (id, client_id, currency, status, created_at, resolved_at) VALUES
+           (1, 'C1', 'MXN', 'broken', '2026-10-08T07:00:00Z', '2026-10-20T07:00:00Z'),
+           (2, 'C1', 'MXN', 'broken', '2026-09-01T07:00:00Z', '2026-09-20T07:00:00Z');
+         INSERT INTO plan_invoices (plan_id, invoice_number) VALUES (1, 'Z1'), (1, 'Z2'), (2, 'Z1');
+         INSERT INTO instalments (plan_id, number, due_date, amount) VALUES
+           (1, 1, '2026-10-15', '30000.00'), (1, 2, '2026-11-17', '56000.00'),
+           (2, 1, '2026-09-10', '100.00');
+         INSERT INTO events (at, actor, kind, client_id, detail) VALUES
+           ('2026-10-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{\"plan\": 1, \"instalment\": 1}'),
+           ('2026-09-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{\"plan\": 2, \"instalment\": 1}');",
+    );
+    let d = gather(
+        store.conn(),
+        &config,
+        &digest,
+        NaiveDate::from_ymd_opt(2026, 10, 21).unwrap(),
+        at("2026-10-21T06:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(
+        d.plans_broken,
+        vec![PromiseLine {
+            client: "Azteca".into(),
+            invoice: Some("Z1, Z2".into()),
+            date: NaiveDate::from_ymd_opt(2026, 10, 15).unwrap(),
+        }],
+        "only the one broken in the period"
+    );
+    let text = text::compose(&d, "es-MX");
+    let want = "- Plan de pagos incumplido: Azteca (facturas Z1, Z2), no consta el pago del plazo que vencía el jueves 15 de octubre; los recordatorios se reanudan.";
+    assert!(text.body.contains(want), "{}", text.body);
+    assert!(
+        !text.body.contains("ninguna se ha incumplido"),
+        "{}",
+        text.body
+    );
 }

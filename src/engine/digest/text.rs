@@ -49,25 +49,91 @@ pub fn stage_words(stage: &str) -> String {
     }
 }
 
-/// The first `max` characters of the first non-empty line of a reply.
-pub fn excerpt(body: &str, max: usize) -> String {
-    let line = body
+/// The substance of a reply's visible text in at most `max` characters, cut between words:
+/// its lines after the greeting, quotes and attribution lines left out, joined into one.
+///
+/// The owner checks at a glance what cobrador read; «Buenos días:» or «El 01/10/26 …
+/// escribió:» tell them nothing. A reply that is nothing but a greeting is quoted as it is.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('>'))
-        .unwrap_or("");
-    if line.chars().count() <= max {
-        line.to_owned()
-    } else {
-        let cut: String = line.chars().take(max).collect();
-        format!("{}…", cut.trim_end())
+        .filter(|l| !l.is_empty() && !l.starts_with('>') && !is_attribution(l))
+        .collect();
+    let start = lines.iter().position(|l| !is_greeting(l));
+    let words = start
+        .map_or(&lines[..lines.len().min(1)], |i| &lines[i..])
+        .join(" ");
+    if words.chars().count() <= max {
+        return words;
     }
+    let cut: String = words.chars().take(max).collect();
+    // Between words when there is a space in the second half of the cut, else where it falls.
+    let at = cut
+        .rfind(' ')
+        .filter(|&i| i >= cut.len() / 2)
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([' ', ',', ';', ':']))
 }
 
+/// Words a Spanish greeting line opens with («Buenos días:», «Estimados señores:», «Hola,
+/// Ana:»), without accents.
+const GREETING_OPENERS: [&str; 16] = [
+    "hola",
+    "buenos",
+    "buenas",
+    "buen",
+    "estimado",
+    "estimada",
+    "estimados",
+    "estimadas",
+    "querido",
+    "querida",
+    "apreciado",
+    "apreciada",
+    "apreciados",
+    "senor",
+    "senora",
+    "senores",
+];
+
+/// A line that only greets: a few words opening with a greeting, or a bare name and a colon
+/// («Ana:»). «Hola, le pago el viernes» says something and is kept.
+fn is_greeting(line: &str) -> bool {
+    let folded = crate::understand::fold_str(line);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(first) = words.first() else {
+        return true;
+    };
+    let ends = line.ends_with([':', ',', '.', '!']) || line.chars().all(char::is_alphabetic);
+    let short = words.len() <= 4 && !line.chars().any(|c| c.is_ascii_digit());
+    short && ends && (GREETING_OPENERS.contains(first) || (words.len() <= 2 && line.ends_with(':')))
+}
+
+/// "El 01/10/26 a las 10:00, Negocio Demo <cobros@…> escribió:" left by a mail client above
+/// the quote.
+fn is_attribution(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["escribió:", "escribio:", "wrote:"]
+        .iter()
+        .any(|w| lower.ends_with(w))
+}
+
+/// ` (factura F-1)`, ` (facturas F-1, F-2)` for a list joined with `, `; empty for none.
 fn invoice_suffix(invoice: &Option<String>) -> String {
     invoice
         .as_deref()
-        .map(|n| format!(" (factura {n})"))
+        .map(|n| {
+            let word = if n.contains(", ") {
+                "facturas"
+            } else {
+                "factura"
+            };
+            format!(" ({word} {n})")
+        })
         .unwrap_or_default()
 }
 
@@ -76,6 +142,7 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
     let today = d.today;
     let attention = d.disputes.len()
         + d.paid_claims.len()
+        + d.plan_requests.len()
         + d.to_review
         + d.undeliverable.len()
         + usize::try_from(d.outbox.uncertain).unwrap_or(0);
@@ -128,7 +195,11 @@ fn heading(b: &mut String, title: &str) {
 
 fn section_waiting(b: &mut String, d: &DigestData) {
     heading(b, "Esperan a una persona");
-    if d.disputes.is_empty() && d.paid_claims.is_empty() && d.to_review == 0 {
+    if d.disputes.is_empty()
+        && d.paid_claims.is_empty()
+        && d.plan_requests.is_empty()
+        && d.to_review == 0
+    {
         let _ = writeln!(b, "Nada: ningún asunto espera su decisión.");
         return;
     }
@@ -148,6 +219,17 @@ fn section_waiting(b: &mut String, d: &DigestData) {
             b,
             "- {}: dice que ya pagó la factura {}{since}; compruebe el banco y registre el pago (`cobrador invoice pay {} IMPORTE`).",
             w.client, w.invoice, w.invoice
+        );
+    }
+    for w in &d.plan_requests {
+        let when = w
+            .since
+            .map(|s| format!("el {} ", date_day(s, d.today)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            b,
+            "- {}: {when}pidió pagar la factura {} a plazos; los recordatorios están parados hasta que usted le proponga un calendario y lo registre (`cobrador agreement plan --invoice {} …`) o los reanude (`cobrador invoice unhold {}`).",
+            w.client, w.invoice, w.invoice, w.invoice
         );
     }
     if d.to_review > 0 {
@@ -209,7 +291,7 @@ fn section_replies(b: &mut String, d: &DigestData) {
 
 fn section_promises(b: &mut String, d: &DigestData) {
     heading(b, "Promesas de pago");
-    if d.promises_today.is_empty() && d.promises_broken.is_empty() {
+    if d.promises_today.is_empty() && d.promises_broken.is_empty() && d.plans_broken.is_empty() {
         let _ = writeln!(b, "Ninguna vence hoy y ninguna se ha incumplido.");
         return;
     }
@@ -225,6 +307,17 @@ fn section_promises(b: &mut String, d: &DigestData) {
         let _ = writeln!(
             b,
             "- Incumplida: {}{}, prometida para el {}; los recordatorios se reanudan.",
+            p.client,
+            invoice_suffix(&p.invoice),
+            date_day(p.date, d.today)
+        );
+    }
+    // A plan the owner agreed is a promise too: its break is told the same way (and the next
+    // reminder tells the client, `_broken_plan`).
+    for p in &d.plans_broken {
+        let _ = writeln!(
+            b,
+            "- Plan de pagos incumplido: {}{}, no consta el pago del plazo que vencía el {}; los recordatorios se reanudan.",
             p.client,
             invoice_suffix(&p.invoice),
             date_day(p.date, d.today)
@@ -366,11 +459,52 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_skip_quotes_and_cut_long_lines() {
-        assert_eq!(
-            excerpt("\n> cita\nHola, pago mañana\nfirma", 50),
-            "Hola, pago mañana"
-        );
-        assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+    fn excerpts_quote_the_substance_not_the_greeting_or_the_quote() {
+        let cases: [(&str, usize, &str); 10] = [
+            (
+                "\n> cita\nHola, pago mañana\nfirma",
+                50,
+                "Hola, pago mañana firma",
+            ),
+            ("abcdefghij", 4, "abcd…"),
+            // Walk 2, fault 8: a top-posted reply opening with its greeting…
+            (
+                "Buenos días:\n\nLa factura G-501 ya está pagada, hicimos la transferencia el martes pasado.",
+                120,
+                "La factura G-501 ya está pagada, hicimos la transferencia el martes pasado.",
+            ),
+            // …and a bottom-posted one opening with the attribution of its quote.
+            (
+                "El 01/10/26 a las 10:00, Negocio Demo <cobros@negocio.test> escribió:\n\
+                 > Le recordamos la factura N-401.\nBuenas tardes:\nLa pagaremos el 15 de octubre sin falta.",
+                120,
+                "La pagaremos el 15 de octubre sin falta.",
+            ),
+            (
+                "Hola, Ana:\nLe pago el viernes.",
+                120,
+                "Le pago el viernes.",
+            ),
+            (
+                "Estimados señores,\nNo reconocemos la factura.",
+                120,
+                "No reconocemos la factura.",
+            ),
+            ("Lucía:\nYa está pagada.", 120, "Ya está pagada."),
+            (
+                "Buenas tardes, le pago el viernes.",
+                120,
+                "Buenas tardes, le pago el viernes.",
+            ),
+            ("Buenos días:", 120, "Buenos días:"),
+            (
+                "Buenos días:\nEste mes tenemos la caja muy apretada. ¿Sería posible pagar la factura en tres parcialidades mensuales?",
+                60,
+                "Este mes tenemos la caja muy apretada. ¿Sería posible pagar…",
+            ),
+        ];
+        for (text, max, want) in cases {
+            assert_eq!(excerpt(text, max), want, "{text:?}");
+        }
     }
 }

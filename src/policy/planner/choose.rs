@@ -174,6 +174,8 @@ pub(super) fn message(
         waiting,
         handover: stage.handover,
         broken_promise,
+        // Only an overdue message resuming after a plan broke mentions it (`overdue`).
+        broken_plan: None,
         deadline,
         segment: ctx.segment.clone(),
         plan: None,

@@ -171,6 +171,8 @@ pub(super) struct Target<'a> {
     pub why: String,
     /// The broken promise to mention.
     pub broken: Option<NaiveDate>,
+    /// The missed instalment of a broken payment plan to mention.
+    pub broken_plan: Option<NaiveDate>,
 }
 
 /// The delivered history of `cycle`, or the reason nothing may be planned while one of its
@@ -234,7 +236,7 @@ fn cycle_history(
         plan_broken: settled
             .plan_broken_on
             .get(cycle)
-            .map(|on| on.with_timezone(&tz).date_naive()),
+            .map(|b| b.on.with_timezone(&tz).date_naive()),
     };
     Ok((history, broken))
 }
@@ -346,6 +348,7 @@ pub(super) fn target<'a>(
         ));
     }
     let key = retry_key(file, format!("{}|{}|{}", client.id, stage.name, cycle));
+    let broken_plan = broken_plan(file, settled, &invoices, h.last.map(|(_, day)| day));
     Some(Target {
         index,
         cycle,
@@ -354,7 +357,26 @@ pub(super) fn target<'a>(
         key,
         why,
         broken,
+        broken_plan,
     })
+}
+
+/// The missed instalment of a payment plan covering `invoices` that broke after the cycle's
+/// last message (`last_sent`): not mentioned yet, like [`broken_promise`]. The client was
+/// told the calendar in writing; the message that resumes the ladder says why.
+fn broken_plan(
+    file: &ClientFile,
+    settled: &Settled<'_>,
+    invoices: &[&Invoice],
+    last_sent: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let tz = file.client.time_zone;
+    invoices
+        .iter()
+        .filter_map(|i| settled.plan_broken_on.get(&i.number))
+        .filter(|b| last_sent.is_none_or(|s| b.on.with_timezone(&tz).date_naive() > s))
+        .filter_map(|b| b.missed)
+        .max()
 }
 
 /// The invoices a message of stage `index` lists, and those that reached the stage. Every

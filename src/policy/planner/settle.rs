@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::plans::PlanCalendar;
+use super::plans::{PlanCalendar, allocate};
 use super::{ClientFile, PlanCheck, Settings};
 use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
 use crate::domain::HoldKind;
-use crate::domain::{PaymentPlan, PlanStatus};
+use crate::domain::{Payment, PaymentPlan, PlanStatus};
 use crate::domain::{Promise, PromiseStatus};
 
 /// What the promises and plans of one client mean today.
@@ -26,10 +26,38 @@ pub(super) struct Settled<'a> {
     pub broken_now: Vec<&'a Promise>,
     /// Invoice number → why a running plan covers it.
     pub in_plan: BTreeMap<String, (HoldKind, String)>,
-    /// Invoice number → when its plan broke.
-    pub plan_broken_on: BTreeMap<String, DateTime<Utc>>,
+    /// Invoice number → when its plan broke, and the instalment that broke it.
+    pub plan_broken_on: BTreeMap<String, BrokenPlan>,
     /// Instalment reminders due: (plan, instalment, missed).
     pub instalment_due: Vec<(&'a PaymentPlan, u32, bool)>,
+}
+
+/// A payment plan that broke.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct BrokenPlan {
+    /// When it broke.
+    pub on: DateTime<Utc>,
+    /// The due date of the instalment missed (the first one not paid when it broke).
+    pub missed: Option<NaiveDate>,
+}
+
+/// The first instalment of `plan` not paid on `day` (payments after it left out: one made
+/// later does not change which instalment broke the plan).
+fn missed_instalment(
+    plan: &PaymentPlan,
+    payments: &[Payment],
+    day: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Option<NaiveDate> {
+    let before: Vec<Payment> = payments
+        .iter()
+        .filter(|p| p.paid_on <= day)
+        .cloned()
+        .collect();
+    allocate(plan, &before, day, tz)
+        .into_iter()
+        .find(|i| i.status != "paid")
+        .map(|i| i.due_date)
 }
 
 /// Settles the client's promises and plans on its local `today`.
@@ -104,8 +132,13 @@ fn settle_plans<'a>(
         match p.status {
             PlanStatus::Broken => {
                 let on = p.resolved_at.unwrap_or(now);
+                let day = on.with_timezone(&file.client.time_zone).date_naive();
+                let broken = BrokenPlan {
+                    on,
+                    missed: missed_instalment(p, &file.payments, day, file.client.time_zone),
+                };
                 for n in &p.invoices {
-                    s.plan_broken_on.insert(n.clone(), on);
+                    s.plan_broken_on.insert(n.clone(), broken);
                 }
                 continue;
             }
@@ -132,8 +165,16 @@ fn settle_plans<'a>(
                     client: client.clone(),
                     instalment: number,
                 });
+                let broken = BrokenPlan {
+                    on: now,
+                    missed: p
+                        .instalments
+                        .iter()
+                        .find(|i| i.number == number)
+                        .map(|i| i.due_date),
+                };
                 for n in &p.invoices {
-                    s.plan_broken_on.insert(n.clone(), now);
+                    s.plan_broken_on.insert(n.clone(), broken);
                 }
             }
             PlanCheck::Running { next, remind } => {

@@ -921,6 +921,14 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
     let m = only(&plan);
     assert_eq!(m.stage, "formal");
     assert!(m.why.contains("broken payment plan"), "{}", m.why);
+    // Walk 2, fault 7: the message that resumes says which instalment broke the plan (the
+    // first one unpaid when it broke; a payment made after it does not change that).
+    assert_eq!(m.broken_plan, Some(day("2026-11-04")));
+    let later = broken
+        .clone_world()
+        .pay("F1", "2026-11-12", "300")
+        .plan("2026-11-24T10:30:00Z");
+    assert_eq!(only(&later).broken_plan, Some(day("2026-11-04")));
     // ...and the following stage comes at the ladder's own pace (final: +30 days after
     // formal), not at once although the invoice is already 70 days old.
     broken.push_message("formal", "F1", "2026-11-09T11:00:00Z", OutboxStatus::Sent);
@@ -928,6 +936,11 @@ fn a_missed_instalment_beyond_grace_breaks_the_plan_and_the_ladder_resumes_where
     assert!(plan.messages.is_empty(), "{plan:#?}");
     let plan = broken.plan("2026-12-09T09:30:00Z");
     assert_eq!(only(&plan).stage, "final", "30 days after the break");
+    assert_eq!(
+        only(&plan).broken_plan,
+        None,
+        "said once, by the formal notice"
+    );
 }
 
 /// F1 of 3,000 € due 2 March, and a plan agreed on Friday 20 March: 1,000 € on Wednesday 1

@@ -62,6 +62,8 @@ pub struct PlannedMessage {
     pub handover: bool,
     /// The broken promise this message mentions.
     pub broken_promise: Option<NaiveDate>,
+    /// The missed instalment (its due date) of the broken payment plan this message mentions.
+    pub broken_plan: Option<NaiveDate>,
     /// The date the next step happens if nothing is paid (formal and final stages).
     pub deadline: Option<NaiveDate>,
     /// The client's segment.
