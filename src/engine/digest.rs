@@ -351,25 +351,22 @@ fn promises(
     filter: &str,
     args: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<PromiseLine>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT c.name, p.invoice_number, p.promised_date
-         FROM promises p JOIN clients c ON c.id = p.client_id
-         WHERE {filter} ORDER BY c.name, p.id"
-    ))?;
-    let rows = stmt.query_map(args, |r| {
-        Ok(PromiseLine {
-            client: r.get(0)?,
-            invoice: r.get(1)?,
-            date: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    promise_lines(
+        conn,
+        &format!(
+            "SELECT c.name, p.invoice_number, p.promised_date
+             FROM promises p JOIN clients c ON c.id = p.client_id
+             WHERE {filter} ORDER BY c.name, p.id"
+        ),
+        args,
+    )
 }
 
 /// Plans broken in the period, with the instalment that broke each (the planner's
 /// `plan.broken` event names it).
 fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLine>> {
-    let mut stmt = conn.prepare(
+    promise_lines(
+        conn,
         "SELECT c.name,
                 (SELECT group_concat(invoice_number, ', ') FROM plan_invoices WHERE plan_id = p.id),
                 i.due_date
@@ -380,8 +377,18 @@ fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLi
                            AND i.number = json_extract(e.detail, '$.instalment')
          WHERE p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2
          ORDER BY c.name, p.id",
-    )?;
-    let rows = stmt.query_map(params![from, to, EventKind::PlanBroken], |r| {
+        &[&from, &to, &EventKind::PlanBroken],
+    )
+}
+
+/// The rows of `sql` (client name, invoice or invoices, date) as promise lines.
+fn promise_lines(
+    conn: &Connection,
+    sql: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<PromiseLine>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(args, |r| {
         Ok(PromiseLine {
             client: r.get(0)?,
             invoice: r.get(1)?,

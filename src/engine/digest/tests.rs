@@ -24,6 +24,29 @@ fn exec(store: &Store, sql: &str) {
     store.conn().execute_batch(sql).unwrap();
 }
 
+/// A Mexican client, C1, and the start of the statement that inserts its invoices.
+const AZTECA: &str =
+    "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+    VALUES ('C1', 'Azteca', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');
+    INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
+                          created_at, updated_at) VALUES";
+
+/// What the digest of `today` (a `YYYY-MM-DD`), made at `now`, gathers from a book of `sql`.
+fn gathered(sql: &str, today: &str, now: &str) -> DigestData {
+    let store = Store::open_in_memory().unwrap();
+    let config = config();
+    let digest = config.digest.clone().expect("[digest] in the test config");
+    exec(&store, sql);
+    gather(
+        store.conn(),
+        &config,
+        &digest,
+        today.parse().unwrap(),
+        at(now),
+    )
+    .unwrap()
+}
+
 #[test]
 fn each_section_reads_its_rows_and_only_its_period() {
     let store = Store::open_in_memory().unwrap();
@@ -149,32 +172,20 @@ fn the_telegram_copy_is_escaped_and_fits_a_telegram_message() {
 /// waited for the owner and that no invoice was open.
 #[test]
 fn a_plan_request_waits_for_the_owner_and_its_invoice_is_still_owed() {
-    let store = Store::open_in_memory().unwrap();
-    let config = config();
-    let digest = config.digest.clone().expect("[digest] in the test config");
-    exec(
-        &store,
-        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
-           ('C1', 'Azteca', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');
-         INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
-                               created_at, updated_at) VALUES
+    let d = gathered(
+        &format!(
+            "{AZTECA}
            ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'on_hold', 'x', 'x'),
            ('Z2', 'C1', '2026-08-16', '2026-09-15', 'MXN', '100.00', 'on_hold', 'x', 'x');
          INSERT INTO events (at, actor, kind, client_id, invoice_number) VALUES
            ('2026-09-21T21:00:00Z', 'inbox', 'invoice.held_for_plan', 'C1', 'Z1'),
            ('2026-09-21T21:00:00Z', 'inbox', 'invoice.held_for_plan', 'C1', 'Z2'),
            ('2026-09-22T09:00:00Z', 'cli', 'invoice.unheld', 'C1', 'Z2'),
-           ('2026-09-22T09:05:00Z', 'cli', 'invoice.held', 'C1', 'Z2');",
+           ('2026-09-22T09:05:00Z', 'cli', 'invoice.held', 'C1', 'Z2');"
+        ),
+        "2026-09-23",
+        "2026-09-23T06:00:00Z",
     );
-    let now = at("2026-09-23T06:00:00Z");
-    let d = gather(
-        store.conn(),
-        &config,
-        &digest,
-        NaiveDate::from_ymd_opt(2026, 9, 23).unwrap(),
-        now,
-    )
-    .unwrap();
     assert_eq!(
         d.plan_requests,
         vec![WaitingLine {
@@ -205,15 +216,9 @@ fn a_plan_request_waits_for_the_owner_and_its_invoice_is_still_owed() {
 /// promise is listed under «Promesas de pago»).
 #[test]
 fn a_broken_plan_is_told_like_a_broken_promise() {
-    let store = Store::open_in_memory().unwrap();
-    let config = config();
-    let digest = config.digest.clone().expect("[digest] in the test config");
-    exec(
-        &store,
-        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
-           ('C1', 'Azteca', 'MX', 'America/Mexico_City', 'b2b', 'x', 'x');
-         INSERT INTO invoices (number, client_id, issue_date, due_date, currency, amount, status,
-                               created_at, updated_at) VALUES
+    let d = gathered(
+        &format!(
+            "{AZTECA}
            ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'open', 'x', 'x'),
            ('Z2', 'C1', '2026-08-20', '2026-09-20', 'MXN', '1000.00', 'open', 'x', 'x');
          INSERT INTO plans (id, client_id, currency, status, created_at, resolved_at) VALUES
@@ -224,17 +229,12 @@ fn a_broken_plan_is_told_like_a_broken_promise() {
            (1, 1, '2026-10-15', '30000.00'), (1, 2, '2026-11-17', '56000.00'),
            (2, 1, '2026-09-10', '100.00');
          INSERT INTO events (at, actor, kind, client_id, detail) VALUES
-           ('2026-10-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{\"plan\": 1, \"instalment\": 1}'),
-           ('2026-09-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{\"plan\": 2, \"instalment\": 1}');",
+           ('2026-10-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{{\"plan\": 1, \"instalment\": 1}}'),
+           ('2026-09-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{{\"plan\": 2, \"instalment\": 1}}');"
+        ),
+        "2026-10-21",
+        "2026-10-21T06:00:00Z",
     );
-    let d = gather(
-        store.conn(),
-        &config,
-        &digest,
-        NaiveDate::from_ymd_opt(2026, 10, 21).unwrap(),
-        at("2026-10-21T06:00:00Z"),
-    )
-    .unwrap();
     assert_eq!(
         d.plans_broken,
         vec![PromiseLine {
