@@ -534,3 +534,63 @@ fn a_past_promise_is_refused_and_no_acknowledgement_follows_a_hand_over_or_an_op
             .all(|m| !m.message.stage.starts_with("ack_")),
     );
 }
+
+/// Walk 2, fault 03: a reply that clears one invoice and disputes the other stops only the one
+/// disputed, and says so; a dispute that names no invoice is about all of them.
+#[test]
+fn a_dispute_concerns_the_invoices_named_where_the_client_disputes() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
+                    F-1;C1;01/10/2026;02/11/2026;500\n\
+                    F-3;C1;05/10/2026;05/11/2026;300\n\
+                    F-2;C2;01/10/2026;02/11/2026;700\n";
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r30@x.example>",
+            "uno@cliente.example",
+            "Buenos días:\n\nLa F-1 la tenemos en la remesa de pagos de este mes, no hay problema \
+             con ella.\n\nPero la factura F-3 no la reconocemos: el trabajo no se ha terminado. \
+             Hasta que no esté terminado no vamos a pagar esa factura.\n\nUn saludo,\nPedro",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "dispute");
+    let status = |w: &World, n: &str| {
+        store::invoices::get(w.store.conn(), n)
+            .unwrap()
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(&w, "F-3"), InvoiceStatus::Disputed);
+    assert_eq!(status(&w, "F-1"), InvoiceStatus::Open);
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(
+        ack.message.body_text.contains("la factura F-3") && !ack.message.body_text.contains("F-1"),
+        "{}",
+        ack.message.body_text
+    );
+    // Named nowhere: both.
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    apply(
+        &mut w,
+        &reply(
+            "<r31@x.example>",
+            "uno@cliente.example",
+            "No vamos a pagar nada hasta que terminen el trabajo.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(status(&w, "F-1"), InvoiceStatus::Disputed);
+    assert_eq!(status(&w, "F-3"), InvoiceStatus::Disputed);
+}

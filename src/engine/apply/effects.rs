@@ -29,6 +29,10 @@ pub(super) fn act(
     applied: &mut Applied,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    let narrowed = (reading.intent == Intent::Dispute)
+        .then(|| disputed_only(m, reading, &inc.visible_text()))
+        .flatten();
+    let m = narrowed.as_ref().unwrap_or(m);
     let currency = m.invoices.first().map(|i| i.currency.clone());
     let today = inc
         .received_at
@@ -66,6 +70,45 @@ pub(super) fn act(
         applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
     }
     Ok(())
+}
+
+/// A dispute concerns the invoices named where the client disputes: when the sentence that
+/// carries the dispute, or else its paragraph («Pero la factura A-115 no la reconocemos: las
+/// ventanas no se han terminado de instalar. Hasta que no esté terminado no vamos a pagar esa
+/// factura.»), names some of the invoices the reply is about and not others («La A-101 … no hay
+/// problema con ella»), only those are disputed, acknowledged and reported; `None` when it names
+/// none of them, or all: then the dispute is about all, as before.
+fn disputed_only(m: &Match, reading: &Reading, visible: &str) -> Option<Match> {
+    let text = visible.to_lowercase();
+    let cues: Vec<String> = reading
+        .evidence
+        .iter()
+        .map(|e| e.to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    let named_in = |units: Vec<&str>| -> Vec<Invoice> {
+        let disputing: Vec<&str> = units
+            .into_iter()
+            .filter(|u| cues.iter().any(|c| u.contains(c.as_str())))
+            .collect();
+        m.invoices
+            .iter()
+            .filter(|i| {
+                disputing
+                    .iter()
+                    .any(|u| crate::engine::matcher::mentions(u, &i.number))
+            })
+            .cloned()
+            .collect()
+    };
+    let mut named = named_in(text.split(['.', '!', '?', ';', '\n']).collect());
+    if named.is_empty() {
+        named = named_in(text.split("\n\n").collect());
+    }
+    (!named.is_empty() && named.len() < m.invoices.len()).then(|| Match {
+        invoices: named,
+        ..m.clone()
+    })
 }
 
 /// The state change an intent calls for (promise, claim, dispute, plan hold, opt-out), with
