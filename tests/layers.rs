@@ -11,7 +11,9 @@ use std::path::Path;
 /// Layers, lowest first. A new top-level module must be placed here.
 const LAYERS: &[&[&str]] = &[
     &["domain", "logging"],
-    &["understand", "policy"],
+    &["policy"],
+    // Reading a reply counts business days less the country's holidays (`policy::holidays`).
+    &["understand"],
     &["render", "config", "store", "mail"],
     &["channel", "import"],
     &["sender", "engine"],
