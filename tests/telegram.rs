@@ -871,9 +871,10 @@ async fn immediate_answers_are_paced_and_a_short_429_is_waited_out() {
     let (refused, retried) = (times[times.len() - 2], times[times.len() - 1]);
     assert!(retried - refused >= 2.0, "retry_after honoured: {times:?}");
 
-    // A wait of ten minutes is not made in the poller, for that answer nor for the next one
-    // (Telegram holds every send meanwhile).
-    w.bot.fail(
+    // A wait of ten minutes is not made in the poller: the answer is kept until it is over,
+    // and another chat's answer is not held up meanwhile.
+    w.bot.fail_in(
+        ANA,
         "sendMessage",
         429,
         "Too Many Requests: retry after 600",
@@ -886,10 +887,40 @@ async fn immediate_answers_are_paced_and_a_short_429_is_waited_out() {
     let r = w.poll(now()).await;
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(r.outcomes, ["listed", "not_linked"]);
-    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
-    assert!(r.warnings[0].contains("429"), "{:?}", r.warnings);
-    assert!(r.warnings[1].contains("600 s left"), "{:?}", r.warnings);
-    assert!(w.bot.sent_to(BRUNO).is_empty(), "not sent during the pause");
+    assert!(r.warnings.is_empty(), "kept, not lost: {:?}", r.warnings);
+    assert_eq!(w.bot.sent_to(BRUNO).len(), 1, "another chat is not held");
+    assert_eq!(w.bot.sent_to(ANA).len(), 4);
+    // Five minutes on, still held (and not asked again); once the ten are over, delivered.
+    let calls = w.bot.calls("sendMessage").len();
+    w.poll(now() + Duration::minutes(5)).await;
+    assert_eq!(w.bot.calls("sendMessage").len(), calls);
+    let r = w.poll(now() + Duration::minutes(10)).await;
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let sent = w.bot.sent_to(ANA);
+    assert_eq!(sent.len(), 5, "the answer delivered, once");
+    assert!(sent[4]["plain"].as_str().unwrap().contains("F-1"));
+
+    // An answer that cannot go within the hour is dropped, with a warning: the client has
+    // stopped waiting for it.
+    w.bot.fail_in(
+        ANA,
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 7200",
+        Some(7200),
+        1,
+    );
+    w.bot.text(ANA, "/facturas", None);
+    assert!(
+        w.poll(now() + Duration::minutes(20))
+            .await
+            .warnings
+            .is_empty()
+    );
+    let r = w.poll(now() + Duration::minutes(90)).await;
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("dropped"), "{:?}", r.warnings);
+    assert_eq!(w.bot.sent_to(ANA).len(), 5);
 }
 
 /// A client who edits «le pago el viernes» into «le pago el lunes» is read again: the edit is
@@ -1042,4 +1073,219 @@ async fn service_messages_get_no_answer_and_stickers_still_do() {
             .unwrap()
             .starts_with("Solo puedo leer mensajes de texto.")
     );
+}
+
+/// The poller's answers go each chat in its own turn (second blind test, faults 01 and 03): a
+/// client who types many messages waits a second per answer, nobody else waits for them; a
+/// button's answer is not a chat message and comes at once; an answer Telegram asks to hold
+/// longer than anyone waits in place is kept, and sent when the wait is over.
+#[tokio::test]
+async fn each_chat_is_answered_in_its_own_turn() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    let reminder = w.remind(BRUNO).await;
+    w.bot.fail_in(
+        ANA,
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 8",
+        Some(8),
+        1,
+    );
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let poller = tokio::spawn(telegram::poll_loop(
+        std::sync::Arc::new(w.config.clone()),
+        std::sync::Arc::new(cobrador::render::Renderer::new(None).unwrap()),
+        cobrador::daemon::Clock::starting_at(now()),
+        shutdown.clone(),
+        tokio_util::sync::CancellationToken::new(),
+        || {},
+    ));
+    let to_ana = |w: &World| -> Vec<serde_json::Value> {
+        w.bot
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|c| c["params"]["chat_id"] == ANA)
+            .collect()
+    };
+    let before = to_ana(&w).len();
+    for _ in 0..6 {
+        w.bot.text(ANA, "/facturas", None);
+    }
+    fake::eventually("the first answer to Ana, refused", || {
+        to_ana(&w).len() > before
+    })
+    .await;
+    let refused_at = to_ana(&w)[before]["at"].as_f64().unwrap();
+    let pressed_at = fake::epoch_secs();
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.bot.press(BRUNO, mid, &data_of(&reminder, "Ya he pagado"));
+    fake::eventually("Bruno's press answered and his buttons removed", || {
+        !w.bot.state()["answers"].as_array().unwrap().is_empty()
+            && w.bot.state()["edits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["chat_id"] == BRUNO)
+    })
+    .await;
+    let answered = w.bot.calls("answerCallbackQuery")[0]["at"]
+        .as_f64()
+        .unwrap();
+    let edited = w
+        .bot
+        .calls("editMessageReplyMarkup")
+        .into_iter()
+        .find(|c| c["params"]["chat_id"] == BRUNO)
+        .unwrap()["at"]
+        .as_f64()
+        .unwrap();
+    assert!(answered - pressed_at < 2.0, "the spinner stops at once");
+    assert!(
+        edited - pressed_at < 3.0,
+        "Bruno does not wait for Ana's answers"
+    );
+    let lists = |w: &World| {
+        w.bot
+            .sent_to(ANA)
+            .iter()
+            .filter(|m| {
+                m["plain"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Facturas pendientes")
+            })
+            .count()
+    };
+    fake::eventually("Ana's six answers", || lists(&w) == 6).await;
+    let delivered: Vec<f64> = to_ana(&w)[before + 1..]
+        .iter()
+        .map(|c| c["at"].as_f64().unwrap())
+        .collect();
+    assert!(
+        delivered[0] - refused_at >= 8.0,
+        "kept until Telegram's wait was over: {refused_at} {delivered:?}"
+    );
+    for pair in delivered.windows(2) {
+        assert!(pair[1] - pair[0] >= 0.99, "a second apart: {delivered:?}");
+    }
+    shutdown.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(30), poller)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let left: i64 = w
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM telegram_answers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+/// An answer is kept until Telegram has it (second blind test, fault 12): `cobrador run`
+/// killed while answers wait for their chat's second sends them once it runs again, each once.
+#[tokio::test]
+async fn answers_waiting_when_cobrador_dies_go_after_its_restart() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let dir = w.dir.path().to_owned();
+    // 07:00 in Madrid: outside contact hours, so only the bot's answers go.
+    let run = |at: &str| {
+        support::cobrador_cmd(&dir)
+            .args(["run", "--clock-start", at])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let lists = |w: &World| -> Vec<f64> {
+        w.bot
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|c| {
+                c["params"]["chat_id"] == ANA
+                    && c["params"]["text"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("Facturas pendientes")
+            })
+            .map(|c| c["at"].as_f64().unwrap())
+            .collect()
+    };
+    let mut daemon = run("2026-12-01T06:00:00Z");
+    for _ in 0..6 {
+        w.bot.text(ANA, "/facturas", None);
+    }
+    support::wait_until("two answers", || lists(&w).len() >= 2);
+    // Half-way to the third answer's second: the four left are applied and waiting.
+    let second = lists(&w)[1];
+    std::thread::sleep(std::time::Duration::from_secs_f64(
+        (second + 0.5 - fake::epoch_secs()).max(0.0),
+    ));
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    let applied: i64 = w
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM telegram_updates WHERE outcome = 'listed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(applied, 6, "every update was applied before the kill");
+    assert!(lists(&w).len() < 6);
+    let mut daemon = run("2026-12-01T06:00:10Z");
+    support::wait_until("the six answers", || lists(&w).len() >= 6);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    assert_eq!(lists(&w).len(), 6, "each once");
+}
+
+/// `cobrador run` reads the answers waiting at Telegram before its first pass (second blind
+/// test, fault 17): clients who disputed while it was stopped get no reminder, even when
+/// Telegram is slow to hand their answers over.
+#[tokio::test]
+async fn the_daemon_reads_waiting_answers_before_its_first_pass() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    for chat in [ANA, BRUNO] {
+        w.bot
+            .text(chat, "No reconozco esta factura, no la voy a pagar", None);
+    }
+    w.bot.slow("getUpdates", 3.0, 1);
+    let mut daemon = support::cobrador_cmd(w.dir.path())
+        .args(["run", "--clock-start", &now().to_rfc3339()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let acknowledged = |w: &World, chat: i64| {
+        w.bot.sent_to(chat).iter().any(|m| {
+            m["plain"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Hemos detenido los recordatorios")
+        })
+    };
+    support::wait_until("both disputes acknowledged", || {
+        acknowledged(&w, ANA) && acknowledged(&w, BRUNO)
+    });
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    for chat in [ANA, BRUNO] {
+        assert!(
+            w.bot
+                .sent_to(chat)
+                .iter()
+                .all(|m| button_texts(m).is_empty()),
+            "no reminder after the dispute: {:?}",
+            w.bot.sent_to(chat)
+        );
+    }
+    assert_eq!(w.invoice("F-1").status, InvoiceStatus::Disputed);
 }

@@ -185,7 +185,8 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
                 cancel.cancel();
             });
             let clock = now.map_or_else(Clock::real, Clock::starting_at);
-            telegram::poll_loop(config, renderer, clock, token, || {}).await
+            let caught_up = tokio_util::sync::CancellationToken::new();
+            telegram::poll_loop(config, renderer, clock, token, caught_up, || {}).await
         })?;
         return Ok(ExitCode::SUCCESS);
     }

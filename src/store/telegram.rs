@@ -3,6 +3,7 @@
 //!
 //! A chat is linked to exactly one contact (`contacts.telegram_chat_id`); `telegram_chats`
 //! remembers when, and whether the chat can still be reached (a blocked bot answers 403).
+//! The bot's answers not yet delivered: [`answers`].
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -12,6 +13,8 @@ use serde_json::json;
 
 use super::{Store, parse_ts, ts};
 use crate::domain::{Actor, EventKind};
+
+pub mod answers;
 
 /// Why a link token cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! The decision and every change it makes (a link, a promise, an acknowledgement queued in
 //! the outbox) are committed together with the update's id, so an update is applied at most
 //! once. The bot's immediate answers (a greeting, the date picker, a button's notice) are
-//! returned as [`Action`]s and performed after the commit; a crash in between loses only that
-//! courtesy, never an effect, and never repeats one.
+//! returned as [`Action`]s; the poller queues them in the same transaction
+//! ([`super::answers`]), so a crash after the commit delays them, and never repeats an effect.
 //!
 //! Every answer of the client, typed or pressed, goes through [`crate::understand`] and
 //! [`crate::engine::apply`], scoped to the chat's own client: a button press is turned into
@@ -30,8 +30,10 @@ use crate::understand::{Intent, understand};
 
 const ACTOR: Actor = Actor::Telegram;
 
-/// Something the bot says right away, after the update's transaction commits.
-#[derive(Debug, Clone, PartialEq)]
+/// Something the bot says right away: a button's answer after the update's transaction
+/// commits, the rest queued in it (see [`super::answers`], which stores it as JSON).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// `sendMessage` (Telegram HTML).
     Send {

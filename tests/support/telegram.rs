@@ -229,6 +229,31 @@ impl FakeBotApi {
         );
     }
 
+    /// The next `times` calls of `method` for `chat` fail with `code`.
+    pub fn fail_in(
+        &self,
+        chat: i64,
+        method: &str,
+        code: i64,
+        description: &str,
+        retry_after: Option<i64>,
+        times: i64,
+    ) {
+        self.control(
+            "fail",
+            json!({ "method": method, "code": code, "description": description,
+                    "retry_after": retry_after, "times": times, "chat_id": chat }),
+        );
+    }
+
+    /// The next `times` calls of `method` are answered `seconds` late.
+    pub fn slow(&self, method: &str, seconds: f64, times: i64) {
+        self.control(
+            "slow",
+            json!({ "method": method, "seconds": seconds, "times": times }),
+        );
+    }
+
     /// Everything the server saw and sent.
     pub fn state(&self) -> Value {
         self.control("state", json!({}))
@@ -443,6 +468,27 @@ impl World {
     pub fn responses(&self) -> Vec<store::StoredResponse> {
         store::responses::list(self.store.conn(), false).unwrap()
     }
+}
+
+/// Waits (without blocking the test's runtime: the poller may run on it) until `done`, at most
+/// a minute.
+pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < StdDuration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
+
+/// Seconds since the Unix epoch, as the fake server stamps its calls (`at`).
+pub fn epoch_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 pub fn data_of(msg: &serde_json::Value, text: &str) -> String {

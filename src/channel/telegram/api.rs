@@ -35,8 +35,7 @@ pub enum ApiError {
         /// `parameters.retry_after`, with 429.
         retry_after: Option<u64>,
     },
-    /// Not sent: an earlier 429 holds every send of the bot for longer than this one may
-    /// wait in place.
+    /// Not sent: an earlier 429 holds the chat for longer than this send may wait in place.
     #[error("not sent: Telegram asked to wait before sending again ({secs} s left)")]
     Paused {
         /// Seconds left of the pause.
@@ -328,16 +327,17 @@ impl std::fmt::Debug for Bot {
 impl Bot {
     /// A bot from `[telegram]`: reads the token (env or file) and parses `api-url`.
     pub fn from_config(tg: &config::Telegram) -> anyhow::Result<Bot> {
+        let token = tg.token()?;
         Ok(Bot {
             endpoint: Endpoint::parse(tg.api_base(), tg.ca_file.as_deref())?,
-            token: tg.token()?,
-            pacer: Arc::default(),
+            pacer: Pacer::for_bot(tg.api_base(), &token),
+            token,
             timeout: Duration::from_secs(tg.timeout_secs.max(1)),
         })
     }
 
-    /// The pace of this bot's sends (shared by its clones): every message to a chat goes
-    /// through [`Pacer::send`].
+    /// The pace of this bot's sends (shared by every `Bot` of the process for this token):
+    /// every message to a chat goes through [`Pacer::send`].
     pub fn pacer(&self) -> &Pacer {
         &self.pacer
     }
