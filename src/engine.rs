@@ -404,6 +404,7 @@ pub fn render_planned(
             kind: "handover".into(),
             client_words: String::new(),
             invoice_numbers: m.invoices.clone(),
+            telegram: false,
         });
         (vec![config.owner_email().to_owned()], Channel::Email)
     } else {
@@ -545,6 +546,8 @@ pub struct OwnerAlertFor<'a> {
     pub words: String,
     /// What makes the alert unique: `response-7`, `outbox-12`.
     pub cycle: String,
+    /// The message it is about went by Telegram (`dead`, `uncertain`).
+    pub telegram: bool,
 }
 
 /// Queues an alert to the owner (once per `cycle`); returns its outbox id if new.
@@ -577,6 +580,7 @@ pub fn queue_owner_alert(
         kind: alert.kind.into(),
         client_words: alert.words.clone(),
         invoice_numbers: numbers.clone(),
+        telegram: alert.telegram,
     });
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {

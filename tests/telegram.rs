@@ -780,6 +780,33 @@ async fn without_an_owners_chat_a_receipt_is_asked_for_by_email() {
     let events = w.events("telegram.attachment");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].detail["passed_to_owner"], json!(false));
+
+    // With words under it (second blind test, fault 02): the words are read as any answer,
+    // and the file is asked for by email all the same; the acknowledgement of the payment
+    // does not offer "una foto o un PDF" here, where no one would see it.
+    w.bot.attach(
+        ANA,
+        "document",
+        Some("Ya está pagado, adjunto el justificante"),
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let told = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(
+        told["plain"],
+        "El archivo no lo puedo pasar por aquí: si es un justificante de pago, envíelo por \
+         correo a cobros@reformasprado.example, por favor."
+    );
+    assert!(w.bot.forwards().is_empty());
+    w.flush(now()).await;
+    let ack = w.bot.sent_to(ANA).pop().unwrap();
+    let ack = ack["plain"].as_str().unwrap();
+    assert!(ack.contains("Gracias por avisarnos del pago"), "{ack}");
+    assert!(
+        ack.contains("el justificante, por correo a cobros@reformasprado.example")
+            && !ack.contains("PDF"),
+        "{ack}"
+    );
+    assert_eq!(w.events("telegram.attachment").len(), 2);
 }
 
 /// A webhook left on the bot token (another program, an earlier setup): Telegram refuses
@@ -831,6 +858,57 @@ async fn a_webhook_left_on_the_bot_is_reported_with_its_fix() {
     assert!(!out.contains("webhook is set"), "{out}");
     // The stranger's "Hola", waiting all along, is read now.
     assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+
+    // Dropping the updates waiting without a webhook set does change something, and says so
+    // (second blind test, fault 11).
+    w.bot.text(STRANGER, "¿Hola?", None);
+    let out = support::cobrador_ok(
+        &dir,
+        &["telegram", "delete-webhook", "--drop-pending-updates"],
+    );
+    assert!(
+        out.contains("no webhook was set; the updates waiting (")
+            && out.contains(") were dropped, unread"),
+        "{out}"
+    );
+    assert!(w.poll(now()).await.outcomes.is_empty());
+}
+
+/// `cobrador check`, which the service runs before every start, asks the Bot API which bot the
+/// token is (second blind test, fault 05): a token it refuses (revoked) and the token of
+/// another bot than `bot-username` are errors, each with its fix.
+#[tokio::test]
+async fn check_asks_the_bot_api_which_bot_the_token_is() {
+    let w = World::new();
+    let dir = w.dir.path().to_owned();
+    let out = support::cobrador_ok(&dir, &["check"]);
+    assert!(out.contains("telegram: bot @CobrosPradoBot"), "{out}");
+    let config = std::fs::read_to_string(dir.join("cobrador.toml")).unwrap();
+    let other = config.replace(
+        "bot-username = \"CobrosPradoBot\"",
+        "bot-username = \"OtraEmpresaBot\"",
+    );
+    assert_ne!(other, config);
+    std::fs::write(dir.join("cobrador.toml"), other).unwrap();
+    let check = support::run_cobrador(&dir, &["check"], &[]);
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success(), "{err}");
+    assert!(
+        err.contains("the token is the one of @CobrosPradoBot, not of @OtraEmpresaBot")
+            && err.contains("bot-username = \"CobrosPradoBot\""),
+        "{err}"
+    );
+    std::fs::write(dir.join("cobrador.toml"), &config).unwrap();
+    std::fs::write(dir.join("token"), "999:revoked\n").unwrap();
+    let check = support::run_cobrador(&dir, &["check"], &[]);
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success(), "{err}");
+    assert!(
+        err.contains("refuses the token (Unauthorized)")
+            && err.contains("@BotFather")
+            && err.contains("(telegram.token-file)"),
+        "{err}"
+    );
 }
 
 /// The bot's immediate answers keep Telegram's pace in a chat (a second apart), and a 429 on
@@ -1288,4 +1366,241 @@ async fn the_daemon_reads_waiting_answers_before_its_first_pass() {
         );
     }
     assert_eq!(w.invoice("F-1").status, InvoiceStatus::Disputed);
+}
+
+/// The buttons left under a reminder whose invoice has been paid since (second blind test,
+/// fault 07): a press says so, takes them away, and records nothing; asking for a person
+/// still works.
+#[tokio::test]
+async fn a_button_under_a_paid_invoice_records_nothing() {
+    use cobrador::channel::telegram::buttons::{Callback, Press};
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.store
+        .conn()
+        .execute(
+            "UPDATE invoices SET status = 'paid' WHERE number = 'F-1'",
+            [],
+        )
+        .unwrap();
+    let outbox_id = Callback::parse(&data_of(&reminder, "Ya he pagado"))
+        .unwrap()
+        .outbox_id;
+    let friday = Callback {
+        press: Press::Day(day(4)),
+        outbox_id,
+    };
+    w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
+    w.bot.press(ANA, mid, &friday.data());
+    w.bot.press(ANA, mid, &data_of(&reminder, "Ya he pagado"));
+    let r = w.poll(now()).await;
+    assert_eq!(r.outcomes, ["settled", "settled", "settled"]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let answers = w.bot.state()["answers"].as_array().unwrap().clone();
+    assert_eq!(answers.len(), 3);
+    for a in &answers {
+        assert_eq!(
+            a["text"],
+            "Esta factura ya está pagada: no hace falta hacer nada."
+        );
+    }
+    let edits = w.bot.state()["edits"].as_array().unwrap().clone();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(
+        (edits[0]["message_id"].as_i64(), &edits[0]["reply_markup"]),
+        (Some(mid), &serde_json::Value::Null)
+    );
+    assert!(w.pending_promises().is_empty());
+    assert!(w.responses().is_empty());
+
+    w.bot
+        .press(ANA, mid, &data_of(&reminder, "Hablar con una persona"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.responses().len(), 1);
+}
+
+/// The owner's alerts about `C1`'s messages, by email.
+fn owner_alerts(w: &World, client: &str) -> Vec<String> {
+    store::outbox::for_client(w.store.conn(), client)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert" && m.message.channel == Channel::Email)
+        .map(|m| m.message.body_text)
+        .collect()
+}
+
+/// A message the client forwards is someone else's (second blind test, fault 08): it goes to
+/// a person, marked as forwarded, and decides nothing: no dispute, no reminder stopped.
+#[tokio::test]
+async fn a_forwarded_message_is_not_the_clients_own_word() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.control(
+        "text",
+        json!({ "chat_id": ANA, "text": "No reconozco esta factura, no pienso pagarla",
+                "forward_from": 7007 }),
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.invoice("F-1").status, InvoiceStatus::Open);
+    let responses = w.responses();
+    assert_eq!(responses.len(), 1);
+    let r = &responses[0].response;
+    assert_eq!(
+        (r.intent.as_str(), r.status.as_str()),
+        ("other", "needs_review")
+    );
+    assert!(
+        w.bot.sent_to(ANA).pop().unwrap()["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Se lo he pasado a Lucía Martín")
+    );
+    let alerts = owner_alerts(&w, "C1");
+    assert_eq!(alerts.len(), 1);
+    assert!(
+        alerts[0]
+            .contains("«[Mensaje reenviado: no lo escribió el cliente] No reconozco esta factura")
+            && !alerts[0].contains("Disputa"),
+        "{}",
+        alerts[0]
+    );
+}
+
+/// An edit that reads as the version before it changes nothing (second blind test, fault
+/// 15): a typo fixed twice is one claim, one acknowledgement, one alert to the owner.
+#[tokio::test]
+async fn an_edit_that_changes_nothing_says_nothing_again() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let said = w.bot.text_message(ANA, "ya esta pagado, lo hice ayr", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    w.bot
+        .edit(ANA, said, "ya está pagado, lo hice ayer")
+        .unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["unchanged"]);
+    w.bot
+        .edit(ANA, said, "ya está pagado, lo hice ayer por la tarde")
+        .unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["unchanged"]);
+    w.flush(now()).await;
+    let acks = w
+        .bot
+        .sent_to(ANA)
+        .iter()
+        .filter(|m| {
+            m["plain"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Gracias por avisarnos del pago")
+        })
+        .count();
+    assert_eq!(acks, 1);
+    assert_eq!(owner_alerts(&w, "C1").len(), 1);
+    assert_eq!(w.responses().len(), 1);
+    // An edit that does change the reading is read again.
+    w.bot.edit(ANA, said, "Perdón, le pago el viernes").unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(4));
+}
+
+/// The owner's alert when Telegram refuses a reminder for good speaks of Telegram, not of a
+/// mail server (second blind test, fault 13).
+#[tokio::test]
+async fn a_reminder_a_chat_refuses_is_told_to_the_owner_in_telegrams_words() {
+    let mut w = World::new();
+    w.link("C2", BRUNO).await;
+    // Blocked, and the update saying so not read yet: the reminder meets the 403.
+    w.bot.control("blocked", json!({ "chat_id": BRUNO }));
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let f = w.flush(now()).await;
+    assert_eq!(f.dead, 1, "{f:?}");
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let alerts = owner_alerts(&w, "C2");
+    assert_eq!(alerts.len(), 1);
+    let alert = &alerts[0];
+    assert!(
+        alert.contains("Respuesta de Telegram:")
+            && alert.contains("bloqueado el bot")
+            && alert.contains("bot was blocked by the user")
+            && !alert.contains("servidor de correo")
+            && !alert.contains("import clients"),
+        "{alert}"
+    );
+}
+
+/// The poller's answers and the outbox's messages keep one pace per chat (second blind test,
+/// fault 04): an answer, then an acknowledgement sent from the outbox, a second apart.
+#[tokio::test]
+async fn answers_and_reminders_share_the_chats_pace() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.raw(json!({ "message": {
+        "message_id": 900, "date": (now() - Duration::days(3)).timestamp(),
+        "chat": { "id": ANA, "type": "private" },
+        "from": { "id": ANA, "is_bot": false, "first_name": "Ana" },
+        "voice": { "file_id": "v", "file_unique_id": "w", "duration": 3 },
+    }}));
+    w.bot.text(ANA, "ya está pagado", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text", "applied"]);
+    w.flush(now()).await;
+    let times: Vec<f64> = w
+        .bot
+        .calls("sendMessage")
+        .iter()
+        .filter(|c| c["params"]["chat_id"] == ANA)
+        .map(|c| c["at"].as_f64().unwrap())
+        .collect();
+    let n = times.len();
+    assert!(n >= 3, "{times:?}");
+    assert!(
+        times[n - 1] - times[n - 2] >= 0.99,
+        "the acknowledgement a second after the answer: {times:?}"
+    );
+}
+
+/// A double tap on «Pagaré el…» or «Otra fecha» asks once (second blind test, fault 16): the
+/// same picker is not an error, and the «¿Qué día pagará?» prompt is not sent twice; once the
+/// client has answered, «Otra fecha» asks again.
+#[tokio::test]
+async fn a_double_tap_on_the_date_buttons_asks_once() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    let when = data_of(&reminder, "Pagaré el");
+    w.bot.press(ANA, mid, &when);
+    w.bot.press(ANA, mid, &when);
+    let r = w.poll(now()).await;
+    assert_eq!(r.outcomes, ["picker", "picker"]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let picker = json!({ "reply_markup": w.bot.state()["edits"][0]["reply_markup"] });
+    let other = data_of(&picker, "Otra fecha");
+    w.bot.press(ANA, mid, &other);
+    w.bot.press(ANA, mid, &other);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_date", "duplicate"]);
+    let prompts = |w: &World| {
+        w.bot
+            .sent_to(ANA)
+            .iter()
+            .filter(|m| {
+                m["plain"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("¿Qué día pagará?")
+            })
+            .count()
+    };
+    assert_eq!(prompts(&w), 1);
+    assert_eq!(w.bot.state()["answers"].as_array().unwrap().len(), 4);
+    w.bot.text(ANA, "Le pago el viernes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    w.bot.press(ANA, mid, &other);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
+    assert_eq!(prompts(&w), 2);
 }

@@ -76,6 +76,9 @@ pub struct Incoming {
     /// Our message this answers, when the channel knows it (a pressed Telegram button); only
     /// taken when it was sent to `client`.
     pub outbox: Option<i64>,
+    /// Someone else's message the client passed on (a Telegram forward): stored for a person
+    /// to read, never read as the client's own promise, payment, dispute or «baja».
+    pub forwarded: bool,
 }
 
 impl Incoming {
@@ -222,6 +225,14 @@ fn apply_text(
         .map(|m| m.client.time_zone)
         .unwrap_or(config.business.time_zone);
     let mut reading = understand(&visible, inc.received_at, tz);
+    if inc.forwarded {
+        // What it says is kept for the person who reads it; nothing is decided on it.
+        reading.intent = Intent::Other;
+        reading.promised_date = None;
+        reading.promised_range = None;
+        reading.promised_amount = None;
+        reading.also.clear();
+    }
     if inc
         .subject
         .as_deref()

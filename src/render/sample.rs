@@ -407,6 +407,7 @@ impl RenderContext<'static> {
             reply: Reply {
                 email: Some(format!("respuestas+{}@cobrador.example", sample.name()).into()),
                 telegram: false,
+                files: true,
             },
             owner_alert: None,
             history: History::default(),
@@ -440,6 +441,7 @@ impl RenderContext<'static> {
                     client_words: "No reconozco la segunda factura, el pedido llegó incompleto."
                         .into(),
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
+                    telegram: false,
                 });
             }
             "handover" => {
@@ -447,6 +449,7 @@ impl RenderContext<'static> {
                     kind: "handover".into(),
                     client_words: String::new(),
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
+                    telegram: false,
                 });
             }
             _ => {}

@@ -359,6 +359,40 @@ pub fn pending_date(conn: &Connection, chat_id: i64) -> Result<Option<(chrono::N
     }))
 }
 
+/// When the bot last asked `chat` to type a day («Otra fecha»), and under which message of
+/// ours; `None` clears it (the client answered).
+pub fn set_asked_day(
+    conn: &Connection,
+    chat_id: i64,
+    asked: Option<(i64, DateTime<Utc>)>,
+) -> Result<()> {
+    let key = format!("asked_day:{chat_id}");
+    match asked {
+        Some((message_id, at)) => conn.execute(
+            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, format!("{message_id}|{}", ts(at))],
+        )?,
+        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+/// The last «Otra fecha» of `chat` still waiting for its day: our message and when.
+pub fn asked_day(conn: &Connection, chat_id: i64) -> Result<Option<(i64, DateTime<Utc>)>> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM telegram_state WHERE key = ?1",
+            [format!("asked_day:{chat_id}")],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| {
+        let (m, at) = v.split_once('|')?;
+        Some((m.parse().ok()?, parse_ts(at).ok()?))
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

@@ -297,7 +297,8 @@ async fn perform(bot: &Bot, action: &Action, now: DateTime<Utc>, wait: u64) -> D
                     bot.edit_message_reply_markup(*chat, *message_id, markup.clone())
                 })
                 .await
-                .map(drop),
+                .map(drop)
+                .or_else(|e| if e.is_unchanged() { Ok(()) } else { Err(e) }),
         ),
         Action::Forward {
             to,

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::conversation::{
-    Action, Env, Handled, Linked, Outcome, event, linked, not_linked_text, send, words,
+    Action, Env, Handled, Linked, Outcome, Said, event, linked, not_linked_text, send, words,
 };
 use super::link::token_hash;
 use crate::channel::telegram::api::Message;
@@ -15,7 +15,8 @@ use crate::config::Config;
 use crate::domain::EventKind;
 use crate::render::dates::overdue_words;
 use crate::render::telegram_escape as esc;
-use crate::store::{self, telegram::TokenProblem};
+use crate::store::{self, NewResponse, telegram::TokenProblem};
+use crate::understand::understand;
 
 /// Decides what a typed message does.
 pub(super) fn handle_message(
@@ -98,7 +99,13 @@ pub(super) fn handle_message(
         None => {
             let answering = answered_outbox(tx, m)?;
             let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
+            let said = Said {
+                text,
+                answering,
+                external_id: &external_id,
+                forwarded: m.is_forwarded(),
+            };
+            let mut read = words(tx, env, &who, &said, now)?;
             if attached {
                 // Its words are read as any; the photo or file itself goes to the owner.
                 read.actions
@@ -134,12 +141,55 @@ pub(super) fn handle_edit(
     let Some(who) = linked(tx, chat)? else {
         return Ok(ignored);
     };
-    let answering = answered_outbox(tx, m)?;
+    let first = format!("telegram:{chat}:{}", m.message_id);
     let edited = m.edit_date.unwrap_or(m.date);
-    let external_id = format!("telegram:{chat}:{}:edit:{edited}", m.message_id);
-    let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
+    let external_id = format!("{first}:edit:{edited}");
+    // (The same edit delivered twice is a duplicate, told as such by `words`.)
+    if !store::responses::exists(tx, &external_id)?
+        && let Some(before) = store::responses::latest_version(tx, &first)?
+        && same_reading(&before.response, text, now, &who)
+    {
+        // A typo fixed, a word added that changes nothing: the answer stands as it was read,
+        // and nothing is said or alerted again.
+        return Ok(Handled {
+            outcome: Outcome::Unchanged,
+            ..ignored
+        });
+    }
+    let answering = answered_outbox(tx, m)?;
+    let said = Said {
+        text,
+        answering,
+        external_id: &external_id,
+        forwarded: m.is_forwarded(),
+    };
+    let mut read = words(tx, env, &who, &said, now)?;
     read.kind = "edited_message";
     Ok(read)
+}
+
+/// Whether `text`, read at `now`, means what the version `before` of the message meant when
+/// it was read: the same intent, dates, amount and doubts (each read at its own time, so «el
+/// viernes» edited a week later is another Friday, a change).
+fn same_reading(before: &NewResponse, text: &str, now: DateTime<Utc>, who: &Linked) -> bool {
+    let tz = who.client.time_zone;
+    let was = understand(&before.body, before.received_at, tz);
+    let is = understand(text, now, tz);
+    (
+        was.intent,
+        was.promised_date,
+        was.promised_range,
+        &was.promised_amount,
+        was.ambiguous,
+        &was.also,
+    ) == (
+        is.intent,
+        is.promised_date,
+        is.promised_range,
+        &is.promised_amount,
+        is.ambiguous,
+        &is.also,
+    )
 }
 
 /// The words of a message: its text, or a photo's or a file's caption.
@@ -164,7 +214,7 @@ fn answered_outbox(tx: &Connection, m: &Message) -> Result<Option<i64>> {
 /// forwarded into the owner's chat (`telegram.owner-chat-id`) after a line saying whose it is;
 /// unless `with_words` (its caption was read and answered as any message), the client is told
 /// who will look at it. Without an owner's chat no one could see it here: the client is asked
-/// to send it by email.
+/// to send it by email (also when its caption was read: the words are not the file).
 fn attachment(
     tx: &Connection,
     env: &Env<'_>,
@@ -201,15 +251,14 @@ fn attachment(
         )
     };
     let Some(owner) = owner else {
-        return Ok(if with_words {
-            Vec::new()
+        // Its words are read all the same (and answered); the file itself is asked for by
+        // email, as README promises, whether or not words came with it.
+        let opening = if with_words {
+            format!("{} no {it} puedo pasar por aquí:", capitalized(received))
         } else {
-            vec![send(
-                who.chat,
-                by_email("Gracias. Por aquí solo puedo leer mensajes de texto:"),
-                None,
-            )]
-        });
+            "Gracias. Por aquí solo puedo leer mensajes de texto:".to_owned()
+        };
+        return Ok(vec![send(who.chat, by_email(&opening), None)]);
     };
     let done = (!with_words).then(|| {
         format!(
@@ -241,6 +290,15 @@ fn attachment(
             ),
         },
     ])
+}
+
+/// «la imagen» → «La imagen».
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").

@@ -125,6 +125,10 @@ crate::domain::vocabulary! {
         Refused => "refused",
         /// A button cobrador does not know (an old or forged one).
         UnknownButton => "unknown_button",
+        /// A button of a message whose invoices are all settled: told so, nothing recorded.
+        Settled => "settled",
+        /// An edit that reads as the version before it: nothing changes.
+        Unchanged => "unchanged",
         /// A command cobrador does not know.
         UnknownCommand => "unknown_command",
         /// `/stop`: the chat was unlinked.
@@ -267,16 +271,33 @@ pub(super) fn not_linked_text(config: &Config) -> String {
     )
 }
 
+/// What a chat sent, as [`words`] reads it.
+pub(super) struct Said<'a> {
+    /// The words (typed, a caption, or what a button stands for).
+    pub(super) text: &'a str,
+    /// Our outbox message it answers, when known.
+    pub(super) answering: Option<i64>,
+    /// What makes reading it again change nothing (`telegram:<chat>:<message>`...).
+    pub(super) external_id: &'a str,
+    /// Someone else's message the client forwarded (`forward_origin`): recorded for a person,
+    /// never read as the client's own statement.
+    pub(super) forwarded: bool,
+}
+
 /// A typed answer: checked for other clients' invoices, read, then applied or asked back.
 pub(super) fn words(
     tx: &Connection,
     env: &Env<'_>,
     who: &Linked,
-    text: &str,
-    answering: Option<i64>,
-    external_id: &str,
+    said: &Said<'_>,
     now: DateTime<Utc>,
 ) -> Result<Handled> {
+    let Said {
+        text,
+        answering,
+        forwarded,
+        ..
+    } = *said;
     let chat = who.chat;
     let mut h = Handled {
         kind: "message",
@@ -301,6 +322,18 @@ pub(super) fn words(
         h.actions.push(send(chat, refused_text(who), None));
         return Ok(h);
     }
+    if forwarded {
+        // A dispute, a promise or «baja» someone else wrote is not the client's: a person
+        // reads it, with what it is; the client is told it was passed on.
+        let marked = format!("[Mensaje reenviado: no lo escribió el cliente] {text}");
+        let marked = Said {
+            text: &marked,
+            ..*said
+        };
+        return record(tx, env, who, &marked, now);
+    }
+    // Whatever it says, a «¿Qué día pagará?» asked before has its answer.
+    store::telegram::set_asked_day(tx, chat, None)?;
     let reading = understand(text, now, who.client.time_zone);
     let today = who.today(now);
     if reading.intent == Intent::Stop {
@@ -324,15 +357,12 @@ pub(super) fn words(
     {
         // "Sí" to "¿Quiere decir el viernes 4?": the date asked about, in words, read again.
         let words_for = format!("Pagaré el {}.", date_short(date));
-        return words(
-            tx,
-            env,
-            who,
-            &words_for,
-            (outbox != 0).then_some(outbox),
-            external_id,
-            now,
-        );
+        let again = Said {
+            text: &words_for,
+            answering: (outbox != 0).then_some(outbox),
+            ..*said
+        };
+        return words(tx, env, who, &again, now);
     }
     if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
         event(
@@ -351,18 +381,38 @@ pub(super) fn words(
         return Ok(h);
     }
     store::telegram::set_pending_date(tx, chat, None)?;
+    record(tx, env, who, said, now)
+}
+
+/// Records an answer and applies it (a forwarded one goes to a person as it is); the client is
+/// told when a person will read it.
+fn record(
+    tx: &Connection,
+    env: &Env<'_>,
+    who: &Linked,
+    said: &Said<'_>,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = who.chat;
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(chat),
+        outcome: Outcome::Applied,
+        actions: vec![],
+    };
     let inc = Incoming {
         channel: Some(Channel::Telegram),
-        external_id: Some(external_id.to_owned()),
+        external_id: Some(said.external_id.to_owned()),
         received_at: now,
         sender: Some(chat.to_string()),
         subject: None,
-        body: text.to_owned(),
+        body: said.text.to_owned(),
+        forwarded: said.forwarded,
         ..Incoming::default()
     };
     let scope = Scope {
         client_id: who.client.id.clone(),
-        outbox_id: answering,
+        outbox_id: said.answering,
     };
     let Some(applied) = apply::apply_scoped_reply(tx, env.config, env.renderer, &inc, &scope, now)?
     else {

@@ -12,8 +12,9 @@ deleteWebhook, getWebhookInfo; getUpdates answers 409 while one is set). Bot API
 are kept open even when the client sends `Connection: close`.
 
 Test control (not part of the Bot API), JSON bodies:
-  POST /control/text      {"chat_id", "text", "reply_to_message_id"?}
-                          -> {"update_id", "message_id"}
+  POST /control/text      {"chat_id", "text", "reply_to_message_id"?, "forward_from"?}
+                          -> {"update_id", "message_id"}  (forward_from: the user id whose
+                          message the client forwards: `forward_origin` of type "user")
   POST /control/edit      {"chat_id", "message_id", "text"}  the client edits a message
                           -> {"update_id"} (null when getUpdates' allowed_updates left it out)
   POST /control/press     {"chat_id", "message_id", "data"}              -> {"update_id", "id"}
@@ -353,6 +354,10 @@ def control(cmd, p):
         if p["text"].startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0,
                                 "length": len(p["text"].split()[0])}]
+        if p.get("forward_from"):
+            # MessageOriginUser: the original's sender and date (an hour earlier, here).
+            msg["forward_origin"] = {"type": "user", "sender_user": user(int(p["forward_from"])),
+                                     "date": stamp() - 3600}
         if p.get("reply_to_message_id"):
             orig = state["messages"].get((cid, int(p["reply_to_message_id"])))
             msg["reply_to_message"] = orig or {"message_id": int(p["reply_to_message_id"]),

@@ -70,6 +70,13 @@ impl ApiError {
         matches!(self, ApiError::Refused { code: 403, .. })
     }
 
+    /// Telegram refused an edit that would change nothing ("message is not modified"): the
+    /// message already is as asked (a second tap removed buttons the first had removed).
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self, ApiError::Refused { code: 400, description, .. }
+            if description.contains("message is not modified"))
+    }
+
     /// The request went out but its answer was lost: the message may have been delivered.
     pub fn maybe_delivered(&self) -> bool {
         matches!(
@@ -167,6 +174,12 @@ const CONTENT: &[&str] = &[
 ];
 
 impl Message {
+    /// A message forwarded from someone else (`forward_origin`, Bot API 7.0; `forward_date`
+    /// before it): not the sender's own words.
+    pub fn is_forwarded(&self) -> bool {
+        self.other.contains_key("forward_origin") || self.other.contains_key("forward_date")
+    }
+
     /// A service message: Telegram's own note in the chat (a message pinned, a member joined
     /// or left, a new chat title or photo, an auto-delete timer, a chat background...), not
     /// something a person wrote or sent. Told by what it lacks: no text, no caption and none
