@@ -100,7 +100,16 @@ async fn linking_with_a_valid_a_reused_and_an_expired_token() {
         !told[0]["plain"].as_str().unwrap().contains("F-"),
         "no invoice shown"
     );
-    assert!(w.responses().is_empty());
+    // Its words wait for a person, tied to no client, deciding nothing.
+    let kept = w.responses();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].response.client_id.as_deref(),
+            kept[0].response.status.as_str()
+        ),
+        (None, "needs_review")
+    );
 
     // The owner's own chat is not a client's: it is told what it is for.
     w.bot.text(OWNER, "/start", None);
@@ -1603,4 +1612,120 @@ async fn a_double_tap_on_the_date_buttons_asks_once() {
     w.bot.press(ANA, mid, &other);
     assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
     assert_eq!(prompts(&w), 2);
+}
+
+/// A client's name too long for a message (second blind test, fault 14): the bot cuts it, and
+/// the greeting still goes.
+#[tokio::test]
+async fn a_very_long_client_name_is_cut_in_the_chat() {
+    let mut w = World::new();
+    let long = "Comunidad de Propietarios ".repeat(170);
+    w.store
+        .conn()
+        .execute("UPDATE clients SET name = ?1 WHERE id = 'C1'", [&long])
+        .unwrap();
+    w.link("C1", ANA).await;
+    let greeting = w.bot.sent_to(ANA).pop().expect("the greeting delivered");
+    let plain = greeting["plain"].as_str().unwrap();
+    assert!(
+        plain.starts_with("Hola, Comunidad de Propietarios Comunidad")
+            && plain.contains("…. Este chat está vinculado")
+            && plain.chars().count() < 1_000,
+        "{plain}"
+    );
+}
+
+/// The link of another client opened in a chat already linked (second blind test, fault 10):
+/// refused, said why; the chat stays with its client, and the link still works elsewhere.
+#[tokio::test]
+async fn another_clients_link_does_not_move_a_linked_chat() {
+    let mut w = World::new();
+    w.link("C2", BRUNO).await;
+    let l = link::create_link(&mut w.store, &w.config, "C1", None, now()).unwrap();
+    let token = l.url.split("start=").nth(1).unwrap().to_owned();
+    w.bot.text(BRUNO, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["link_refused"]);
+    let told = w.bot.sent_to(BRUNO).pop().unwrap();
+    let told = told["plain"].as_str().unwrap();
+    assert!(
+        told.contains("Este chat ya está vinculado a Bodegas Norte") && told.contains("/stop"),
+        "{told}"
+    );
+    assert_eq!(w.contact_of("C2").telegram_chat_id, Some(BRUNO));
+    assert_eq!(w.contact_of("C1").telegram_chat_id, None);
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["linked"]);
+    assert_eq!(w.contact_of("C1").telegram_chat_id, Some(ANA));
+    assert_eq!(w.contact_of("C2").telegram_chat_id, Some(BRUNO));
+}
+
+/// What the bot cannot act on still reaches a person (second blind test, fault 06): words from
+/// a chat that is not linked (a link expired, a chat just unlinked) wait in the review queue;
+/// a client's voice note or shared contact is recorded for the owner, who is alerted.
+#[tokio::test]
+async fn what_the_bot_cannot_act_on_waits_for_a_person() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    w.bot.text(ANA, "/stop", None);
+    w.bot
+        .text(ANA, "Perdón, quería decir que le pago el viernes", None);
+    w.bot.text(
+        STRANGER,
+        "Hola, soy Ana Ruiz (el enlace me dice que ha caducado). Pago el viernes.",
+        None,
+    );
+    assert_eq!(
+        w.poll(now()).await.outcomes,
+        ["unlinked", "not_linked", "not_linked"]
+    );
+    let bodies = |w: &World| -> Vec<String> {
+        w.responses()
+            .into_iter()
+            .filter(|r| r.response.status.as_str() == "needs_review")
+            .map(|r| r.response.body)
+            .collect()
+    };
+    let kept = bodies(&w);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept.iter()
+            .any(|b| b.contains("quería decir que le pago el viernes"))
+    );
+    assert!(w.pending_promises().is_empty(), "nothing decided on them");
+
+    let message = |id: i64, what: serde_json::Value| {
+        let mut m = json!({
+            "message_id": id, "date": (now() - Duration::days(3)).timestamp(),
+            "chat": { "id": BRUNO, "type": "private" },
+            "from": { "id": BRUNO, "is_bot": false, "first_name": "Bruno" },
+        });
+        m.as_object_mut()
+            .unwrap()
+            .extend(what.as_object().unwrap().clone());
+        json!({ "message": m })
+    };
+    w.bot.raw(message(
+        700,
+        json!({ "voice": { "file_id": "v", "file_unique_id": "w", "duration": 12 } }),
+    ));
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text"]);
+    w.bot.raw(message(
+        701,
+        json!({ "contact": { "phone_number": "+34600999888", "first_name": "Pedro" } }),
+    ));
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text"]);
+    let kept = bodies(&w);
+    assert!(
+        kept.contains(&"[una nota de voz, por Telegram]".to_owned())
+            && kept.contains(&"[un contacto: Pedro, por Telegram]".to_owned()),
+        "{kept:?}"
+    );
+    let told = w.bot.sent_to(BRUNO);
+    assert_eq!(
+        told[told.len() - 2]["plain"],
+        "Solo puedo leer mensajes de texto: he avisado a Lucía Martín de que ha enviado una nota \
+         de voz. Conteste con palabras o con los botones de los avisos."
+    );
+    assert_eq!(owner_alerts(&w, "C2").len(), 2);
 }

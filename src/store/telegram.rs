@@ -87,6 +87,22 @@ pub fn use_token(
     }))
 }
 
+/// Whom a token was issued for, used or not (nothing is marked).
+pub fn token_target(conn: &Connection, token_hash: &str) -> Result<Option<LinkTarget>> {
+    Ok(conn
+        .query_row(
+            "SELECT client_id, contact_id FROM telegram_link_tokens WHERE token_hash = ?1",
+            [token_hash],
+            |r| {
+                Ok(LinkTarget {
+                    client_id: r.get(0)?,
+                    contact_id: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 /// The chat a used token linked, and the contact it linked it to (`None`: the token is
 /// unknown or unused).
 pub fn token_used_by(conn: &Connection, token_hash: &str) -> Result<Option<(i64, i64)>> {

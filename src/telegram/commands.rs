@@ -12,7 +12,9 @@ use super::conversation::{
 use super::link::token_hash;
 use crate::channel::telegram::api::Message;
 use crate::config::Config;
+use crate::domain::Channel;
 use crate::domain::EventKind;
+use crate::engine::apply::{self, Incoming};
 use crate::render::dates::overdue_words;
 use crate::render::telegram_escape as esc;
 use crate::store::{self, NewResponse, telegram::TokenProblem};
@@ -64,6 +66,21 @@ pub(super) fn handle_message(
         h.outcome = Outcome::NotLinked;
         h.actions
             .push(send(chat, not_linked_text(env.config), None));
+        if command.is_none() && !text.is_empty() {
+            // Not a client's chat, but perhaps a client's words (a link expired, a chat just
+            // unlinked with /stop): they wait for a person in the review queue, as an email
+            // from an unknown address does (DESIGN: no reply is ever lost). Nothing is decided
+            // on them.
+            let inc = Incoming {
+                channel: Some(Channel::Telegram),
+                external_id: Some(format!("telegram:{chat}:{}", m.message_id)),
+                received_at: now,
+                sender: Some(chat.to_string()),
+                body: text.to_owned(),
+                ..Incoming::default()
+            };
+            apply::apply_in(tx, env.config, env.renderer, &inc, now)?;
+        }
         return Ok(h);
     };
     match command.as_deref() {
@@ -90,9 +107,36 @@ pub(super) fn handle_message(
         }
         None if text.is_empty() => {
             h.outcome = Outcome::NotText;
+            let answer = format!(
+                "{} con palabras o con los botones de los avisos.",
+                who.u("Conteste", "Contesta")
+            );
+            let Some(what) = kept_for_a_person(m) else {
+                h.actions.push(send(
+                    chat,
+                    format!("Solo puedo leer mensajes de texto. {answer}"),
+                    None,
+                ));
+                return Ok(h);
+            };
+            // A voice note, a contact, a place: the owner learns it came (what it says cannot be
+            // read here), and the client that they know.
+            let external_id = format!("telegram:{chat}:{}", m.message_id);
+            let said = Said {
+                text: &format!("[{what}, por Telegram]"),
+                answering: answered_outbox(tx, m)?,
+                external_id: &external_id,
+                forwarded: m.is_forwarded(),
+            };
+            words(tx, env, &who, &said, now)?;
             h.actions.push(send(
                 chat,
-                format!("Solo puedo leer mensajes de texto. {} con palabras o con los botones de los avisos.", who.u("Conteste", "Contesta")),
+                format!(
+                    "Solo puedo leer mensajes de texto: he avisado a {} de que {} enviado {}. {answer}",
+                    esc(&env.config.business.contact_person),
+                    who.u("ha", "has"),
+                    what.split(':').next().unwrap_or(&what)
+                ),
                 None,
             ));
         }
@@ -192,6 +236,31 @@ fn same_reading(before: &NewResponse, text: &str, now: DateTime<Utc>, who: &Link
     )
 }
 
+/// What a message the bot cannot read carries that a person may need: a voice note or a video
+/// (often a client explaining), a contact or a place shared; described for the owner. `None`
+/// for the rest (a sticker, a dice...), answered but not kept.
+fn kept_for_a_person(m: &Message) -> Option<String> {
+    let field = |k: &str| m.other.get(k);
+    if field("voice").is_some() || field("audio").is_some() {
+        return Some("una nota de voz".into());
+    }
+    if field("video").is_some() || field("video_note").is_some() {
+        return Some("un vídeo".into());
+    }
+    if field("location").is_some() || field("venue").is_some() {
+        return Some("una ubicación".into());
+    }
+    // The contact's name, not its number: these words are read like any answer, and digits
+    // could pass for an amount or a date.
+    let contact = field("contact")?;
+    let name = |k: &str| contact.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let who = format!("{} {}", name("first_name"), name("last_name"));
+    Some(match who.trim() {
+        "" => "un contacto".to_owned(),
+        who => format!("un contacto: {who}"),
+    })
+}
+
 /// The words of a message: its text, or a photo's or a file's caption.
 fn words_in(m: &Message) -> &str {
     m.text
@@ -275,7 +344,7 @@ fn attachment(
             owner,
             format!(
                 "<b>{}</b> ha enviado {what} por Telegram; se {it} reenvío:",
-                esc(&who.client.name)
+                who.name()
             ),
             None,
         ),
@@ -316,7 +385,7 @@ fn greeting(config: &Config, who: &Linked) -> String {
         "Hola, {}. Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
          {} contestar a cualquier aviso con sus botones o con {} palabras.\n\n\
          /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        esc(&who.client.name),
+        who.name(),
         who.u("le", "te"),
         esc(&config.business.name),
         who.u("Puede", "Puedes"),
@@ -345,6 +414,35 @@ fn start_with_token(
         esc(&b.contact_person),
         esc(&b.email)
     );
+    // A chat stands for one client: the link of another client opened in a chat already linked
+    // (a bookkeeper with two clients, say) would move it silently, and the first client's
+    // reminders would go by email without anyone knowing. Refused, the link left unused.
+    if let Some(current) = linked(tx, chat)?
+        && let Some(target) = store::telegram::token_target(tx, &token_hash(token))?
+        && target.client_id != current.client.id
+    {
+        event(
+            tx,
+            now,
+            EventKind::TelegramLinkRefused,
+            Some(&target.client_id),
+            json!({ "chat": chat, "why": "linked to another client", "linked_to": current.client.id }),
+        )?;
+        h.actions.push(send(
+            chat,
+            format!(
+                "Este chat ya está vinculado a <b>{}</b>, y cada chat atiende a un solo cliente. \
+                 Para usar este enlace aquí, {} /stop y {} de nuevo; o {} desde otra cuenta de \
+                 Telegram.",
+                current.name(),
+                current.u("escriba", "escribe"),
+                current.u("ábralo", "ábrelo"),
+                current.u("ábralo", "ábrelo"),
+            ),
+            None,
+        ));
+        return Ok(h);
+    }
     let used = store::telegram::use_token(tx, &token_hash(token), chat, now)?;
     if used == Err(TokenProblem::Used)
         && let Some(who) = linked_by(tx, token, chat)?
@@ -412,7 +510,7 @@ fn already_linked(config: &Config, who: &Linked) -> String {
         "Hola, {}. Este chat ya está vinculado: no hace falta hacer nada más. Aquí {} \
          seguiremos enviando los avisos de pago de <b>{}</b>.\n\n\
          /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        esc(&who.client.name),
+        who.name(),
         who.u("le", "te"),
         esc(&config.business.name),
         who.u("le", "te"),

@@ -175,7 +175,23 @@ impl Linked {
     pub(super) fn today(&self, now: DateTime<Utc>) -> NaiveDate {
         now.with_timezone(&self.client.time_zone).date_naive()
     }
+
+    /// The client's name as the bot writes it, escaped: cut to [`NAME_IN_CHAT`] characters.
+    /// A name is imported as given (a cell may hold 64 KiB) and a Telegram message holds
+    /// 4,096, so a name that long would leave the greeting undeliverable; the whole name
+    /// stays in the book.
+    pub(super) fn name(&self) -> String {
+        let name = self.client.name.trim();
+        if name.chars().count() <= NAME_IN_CHAT {
+            return esc(name);
+        }
+        let cut: String = name.chars().take(NAME_IN_CHAT - 1).collect();
+        esc(&format!("{}…", cut.trim_end()))
+    }
 }
+
+/// The longest client name the bot writes in a chat (see [`Linked::name`]).
+const NAME_IN_CHAT: usize = 120;
 
 /// The client a chat is linked to, if any.
 pub(super) fn linked(tx: &Connection, chat: i64) -> Result<Option<Linked>> {
@@ -484,7 +500,7 @@ pub(super) fn next_days(config: &Config, who: &Linked, today: NaiveDate) -> Vec<
 pub(super) fn refused_text(who: &Linked) -> String {
     format!(
         "Desde este chat solo puedo atender las facturas de <b>{}</b>.",
-        esc(&who.client.name)
+        who.name()
     )
 }
 
