@@ -602,7 +602,8 @@ pub fn queue_owner_alert(
         invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
     };
     let id = store::outbox::insert_if_new(tx, &msg, now)?;
-    if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
+    let owner_chat = config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    if let Some(chat) = store::telegram::owner_chat(tx, owner_chat)? {
         // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`), the client's
         // words cut to fit one Telegram message (the email copy and `responses show` have
         // them whole).

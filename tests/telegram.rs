@@ -1729,3 +1729,49 @@ async fn what_the_bot_cannot_act_on_waits_for_a_person() {
     );
     assert_eq!(owner_alerts(&w, "C2").len(), 2);
 }
+
+/// The owner's group chat becomes a supergroup (second blind test, fault 09): Telegram gives it
+/// a new id and the old one answers nothing; the owner's messages follow it, and the owner is
+/// told there to change `owner-chat-id`.
+#[tokio::test]
+async fn the_owners_group_is_followed_when_it_becomes_a_supergroup() {
+    const GROUP: i64 = -5001;
+    const SUPERGROUP: i64 = -1_001_234_567_890;
+    let mut w = World::new();
+    w.config.telegram.as_mut().unwrap().owner_chat_id = Some(GROUP);
+    w.link("C1", ANA).await;
+    let service = |chat: i64, key: &str, value: i64| {
+        json!({ "message": {
+            "message_id": 40, "date": (now() - Duration::days(3)).timestamp(),
+            "chat": { "id": chat, "type": if chat == GROUP { "group" } else { "supergroup" },
+                      "title": "Oficina Prado" },
+            "from": { "id": 9999, "is_bot": false, "first_name": "Lucía" },
+            key: value,
+        }})
+    };
+    w.bot.raw(service(GROUP, "migrate_to_chat_id", SUPERGROUP));
+    w.bot
+        .raw(service(SUPERGROUP, "migrate_from_chat_id", GROUP));
+    assert_eq!(w.poll(now()).await.outcomes, ["migrated", "ignored"]);
+    let told = w.bot.sent_to(SUPERGROUP);
+    assert_eq!(told.len(), 1, "told once");
+    assert!(
+        told[0]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("owner-chat-id = -1001234567890"),
+        "{told:?}"
+    );
+    // A receipt and an alert go to the supergroup.
+    w.bot.attach(ANA, "photo", None);
+    w.bot.text(ANA, "No reconozco esta factura", None);
+    w.poll(now()).await;
+    assert_eq!(w.bot.forwards()[0]["chat_id"], SUPERGROUP);
+    let copy = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "owner_alert" && m.message.channel == Channel::Telegram)
+        .unwrap();
+    assert_eq!(copy.message.recipients, [SUPERGROUP.to_string()]);
+    assert!(w.bot.sent_to(GROUP).is_empty());
+}

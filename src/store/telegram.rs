@@ -375,6 +375,42 @@ pub fn pending_date(conn: &Connection, chat_id: i64) -> Result<Option<(chrono::N
     }))
 }
 
+/// Records that group `from` became supergroup `to` (Telegram's `migrate_to_chat_id`): messages
+/// for `from` go to `to` from now on. `false` when it was known already.
+pub fn record_migration(conn: &Connection, from: i64, to: i64) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO telegram_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+        params![format!("migrated:{from}"), to.to_string()],
+    )?;
+    Ok(n == 1)
+}
+
+/// The chat `chat` is now: itself, or the supergroup it became (see [`record_migration`]).
+pub fn current_chat(conn: &Connection, chat: i64) -> Result<i64> {
+    let mut now = chat;
+    // A group migrates once; the bound only guards against a loop written by hand.
+    for _ in 0..4 {
+        let to: Option<String> = conn
+            .query_row(
+                "SELECT value FROM telegram_state WHERE key = ?1",
+                [format!("migrated:{now}")],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match to.and_then(|t| t.parse().ok()) {
+            Some(to) => now = to,
+            None => break,
+        }
+    }
+    Ok(now)
+}
+
+/// The owner's chat: `telegram.owner-chat-id` (`configured`), followed to the supergroup it
+/// became if Telegram migrated it.
+pub fn owner_chat(conn: &Connection, configured: Option<i64>) -> Result<Option<i64>> {
+    configured.map(|c| current_chat(conn, c)).transpose()
+}
+
 /// When the bot last asked `chat` to type a day («Otra fecha»), and under which message of
 /// ours; `None` clears it (the client answered).
 pub fn set_asked_day(

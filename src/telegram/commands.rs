@@ -34,6 +34,13 @@ pub(super) fn handle_message(
         outcome: Outcome::Ignored,
         actions: vec![],
     };
+    let moved = |k: &str| m.other.get(k).and_then(serde_json::Value::as_i64);
+    if let Some(to) = moved("migrate_to_chat_id") {
+        return migrated(tx, env, chat, to, now);
+    }
+    if let Some(from) = moved("migrate_from_chat_id") {
+        return migrated(tx, env, from, chat, now);
+    }
     if m.chat.kind != "private" {
         return Ok(h);
     }
@@ -51,7 +58,7 @@ pub(super) fn handle_message(
         return start_with_token(tx, env, chat, arg, username, now);
     }
     let Some(who) = linked(tx, chat)? else {
-        let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+        let owner = owner_chat(tx, env)?;
         if owner == Some(chat) {
             h.outcome = Outcome::Owner;
             h.actions.push(send(
@@ -261,6 +268,60 @@ fn kept_for_a_person(m: &Message) -> Option<String> {
     })
 }
 
+/// The owner's chat (`telegram.owner-chat-id`), or the supergroup it became.
+fn owner_chat(tx: &Connection, env: &Env<'_>) -> Result<Option<i64>> {
+    let configured = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    store::telegram::owner_chat(tx, configured)
+}
+
+/// Group `from` became supergroup `to` (Telegram says so in both chats, `migrate_to_chat_id`
+/// and `migrate_from_chat_id`): the old id answers nothing any more. When it is the owner's
+/// chat, the owner's messages follow it, and the owner is told, once, in the new one, to
+/// change `owner-chat-id` (the configuration stays the truth after a restore, say).
+fn migrated(
+    tx: &Connection,
+    env: &Env<'_>,
+    from: i64,
+    to: i64,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(from),
+        outcome: Outcome::Ignored,
+        actions: vec![],
+    };
+    let configured = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    if store::telegram::owner_chat(tx, configured)? != Some(from)
+        || !store::telegram::record_migration(tx, from, to)?
+    {
+        return Ok(h);
+    }
+    tracing::warn!(
+        from,
+        to,
+        "The owner's Telegram group became a supergroup; following it: set telegram.owner-chat-id = {to}."
+    );
+    event(
+        tx,
+        now,
+        EventKind::TelegramChatMigrated,
+        None,
+        json!({ "from": from, "to": to }),
+    )?;
+    h.outcome = Outcome::Migrated;
+    h.actions.push(send(
+        to,
+        format!(
+            "Este grupo es ahora un supergrupo y Telegram le ha dado otro número: cobrador le \
+             seguirá enviando los avisos aquí. Para que no dependa de esto, cambie en la \
+             configuración <code>owner-chat-id = {to}</code> (sección [telegram])."
+        ),
+        None,
+    ));
+    Ok(h)
+}
+
 /// The words of a message: its text, or a photo's or a file's caption.
 fn words_in(m: &Message) -> &str {
     m.text
@@ -292,7 +353,7 @@ fn attachment(
     with_words: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<Action>> {
-    let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    let owner = owner_chat(tx, env)?;
     let file_name = m.document.as_ref().and_then(|d| d.file_name.clone());
     event(
         tx,

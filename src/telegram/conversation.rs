@@ -129,6 +129,8 @@ crate::domain::vocabulary! {
         Settled => "settled",
         /// An edit that reads as the version before it: nothing changes.
         Unchanged => "unchanged",
+        /// The owner's group became a supergroup: its new id is followed.
+        Migrated => "migrated",
         /// A command cobrador does not know.
         UnknownCommand => "unknown_command",
         /// `/stop`: the chat was unlinked.

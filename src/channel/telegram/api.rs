@@ -469,6 +469,7 @@ struct Envelope {
 #[derive(Deserialize)]
 struct Parameters {
     retry_after: Option<u64>,
+    migrate_to_chat_id: Option<i64>,
 }
 
 fn decode<T: DeserializeOwned>(
@@ -495,10 +496,21 @@ fn decode<T: DeserializeOwned>(
         }
     };
     if !envelope.ok {
+        let mut description = envelope.description.unwrap_or_default();
+        if let Some(to) = envelope
+            .parameters
+            .as_ref()
+            .and_then(|p| p.migrate_to_chat_id)
+        {
+            // The owner's group became a supergroup: the fix, where the error is read.
+            description.push_str(&format!(
+                " (it is now chat {to}: set telegram.owner-chat-id = {to})"
+            ));
+        }
         return Err(ApiError::Refused {
             method,
             code: envelope.error_code.unwrap_or(i64::from(status)),
-            description: envelope.description.unwrap_or_default(),
+            description,
             retry_after: envelope.parameters.and_then(|p| p.retry_after),
         });
     }
@@ -597,6 +609,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.is_blocked() && !e.is_transient());
+        let e = decode::<Message>(
+            "sendMessage",
+            400,
+            br#"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234567890}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().ends_with(
+                "(it is now chat -1001234567890: set telegram.owner-chat-id = -1001234567890)"
+            ),
+            "{e}"
+        );
         let e = decode::<Message>("sendMessage", 502, b"<html>Bad Gateway</html>").unwrap_err();
         assert!(e.is_transient());
         let e = decode::<Message>("sendMessage", 200, b"<html>").unwrap_err();
