@@ -960,14 +960,7 @@ async fn immediate_answers_are_paced_and_a_short_429_is_waited_out() {
 
     // A wait of ten minutes is not made in the poller: the answer is kept until it is over,
     // and another chat's answer is not held up meanwhile.
-    w.bot.fail_in(
-        ANA,
-        "sendMessage",
-        429,
-        "Too Many Requests: retry after 600",
-        Some(600),
-        1,
-    );
+    w.bot.too_many_in(ANA, 600);
     w.bot.text(ANA, "/facturas", None);
     w.bot.text(BRUNO, "Hola", None);
     let started = std::time::Instant::now();
@@ -989,14 +982,7 @@ async fn immediate_answers_are_paced_and_a_short_429_is_waited_out() {
 
     // An answer that cannot go within the hour is dropped, with a warning: the client has
     // stopped waiting for it.
-    w.bot.fail_in(
-        ANA,
-        "sendMessage",
-        429,
-        "Too Many Requests: retry after 7200",
-        Some(7200),
-        1,
-    );
+    w.bot.too_many_in(ANA, 7200);
     w.bot.text(ANA, "/facturas", None);
     assert!(
         w.poll(now() + Duration::minutes(20))
@@ -1172,14 +1158,7 @@ async fn each_chat_is_answered_in_its_own_turn() {
     w.link("C1", ANA).await;
     w.link("C2", BRUNO).await;
     let reminder = w.remind(BRUNO).await;
-    w.bot.fail_in(
-        ANA,
-        "sendMessage",
-        429,
-        "Too Many Requests: retry after 8",
-        Some(8),
-        1,
-    );
+    w.bot.too_many_in(ANA, 8);
     let shutdown = tokio_util::sync::CancellationToken::new();
     let poller = tokio::spawn(telegram::poll_loop(
         std::sync::Arc::new(w.config.clone()),
@@ -1233,19 +1212,10 @@ async fn each_chat_is_answered_in_its_own_turn() {
         edited - pressed_at < 3.0,
         "Bruno does not wait for Ana's answers"
     );
-    let lists = |w: &World| {
-        w.bot
-            .sent_to(ANA)
-            .iter()
-            .filter(|m| {
-                m["plain"]
-                    .as_str()
-                    .unwrap_or("")
-                    .contains("Facturas pendientes")
-            })
-            .count()
-    };
-    fake::eventually("Ana's six answers", || lists(&w) == 6).await;
+    fake::eventually("Ana's six answers", || {
+        w.bot.count_to(ANA, "Facturas pendientes") == 6
+    })
+    .await;
     let delivered: Vec<f64> = to_ana(&w)[before + 1..]
         .iter()
         .map(|c| c["at"].as_f64().unwrap())
@@ -1351,16 +1321,10 @@ async fn the_daemon_reads_waiting_answers_before_its_first_pass() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let acknowledged = |w: &World, chat: i64| {
-        w.bot.sent_to(chat).iter().any(|m| {
-            m["plain"]
-                .as_str()
-                .unwrap_or("")
-                .contains("Hemos detenido los recordatorios")
-        })
-    };
     support::wait_until("both disputes acknowledged", || {
-        acknowledged(&w, ANA) && acknowledged(&w, BRUNO)
+        [ANA, BRUNO]
+            .iter()
+            .all(|chat| w.bot.count_to(*chat, "Hemos detenido los recordatorios") > 0)
     });
     daemon.kill().unwrap();
     daemon.wait().unwrap();
@@ -1384,9 +1348,7 @@ async fn the_daemon_reads_waiting_answers_before_its_first_pass() {
 async fn a_button_under_a_paid_invoice_records_nothing() {
     use cobrador::channel::telegram::buttons::{Callback, Press};
     let mut w = World::new();
-    w.link("C1", ANA).await;
-    let reminder = w.remind(ANA).await;
-    let mid = reminder["message_id"].as_i64().unwrap();
+    let (reminder, mid) = w.reminded("C1", ANA).await;
     w.store
         .conn()
         .execute(
@@ -1496,18 +1458,7 @@ async fn an_edit_that_changes_nothing_says_nothing_again() {
         .unwrap();
     assert_eq!(w.poll(now()).await.outcomes, ["unchanged"]);
     w.flush(now()).await;
-    let acks = w
-        .bot
-        .sent_to(ANA)
-        .iter()
-        .filter(|m| {
-            m["plain"]
-                .as_str()
-                .unwrap_or("")
-                .contains("Gracias por avisarnos del pago")
-        })
-        .count();
-    assert_eq!(acks, 1);
+    assert_eq!(w.bot.count_to(ANA, "Gracias por avisarnos del pago"), 1);
     assert_eq!(owner_alerts(&w, "C1").len(), 1);
     assert_eq!(w.responses().len(), 1);
     // An edit that does change the reading is read again.
@@ -1579,9 +1530,7 @@ async fn answers_and_reminders_share_the_chats_pace() {
 #[tokio::test]
 async fn a_double_tap_on_the_date_buttons_asks_once() {
     let mut w = World::new();
-    w.link("C1", ANA).await;
-    let reminder = w.remind(ANA).await;
-    let mid = reminder["message_id"].as_i64().unwrap();
+    let (reminder, mid) = w.reminded("C1", ANA).await;
     let when = data_of(&reminder, "Pagaré el");
     w.bot.press(ANA, mid, &when);
     w.bot.press(ANA, mid, &when);
@@ -1593,25 +1542,13 @@ async fn a_double_tap_on_the_date_buttons_asks_once() {
     w.bot.press(ANA, mid, &other);
     w.bot.press(ANA, mid, &other);
     assert_eq!(w.poll(now()).await.outcomes, ["asked_date", "duplicate"]);
-    let prompts = |w: &World| {
-        w.bot
-            .sent_to(ANA)
-            .iter()
-            .filter(|m| {
-                m["plain"]
-                    .as_str()
-                    .unwrap_or("")
-                    .starts_with("¿Qué día pagará?")
-            })
-            .count()
-    };
-    assert_eq!(prompts(&w), 1);
+    assert_eq!(w.bot.count_to(ANA, "¿Qué día pagará?"), 1);
     assert_eq!(w.bot.state()["answers"].as_array().unwrap().len(), 4);
     w.bot.text(ANA, "Le pago el viernes", None);
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
     w.bot.press(ANA, mid, &other);
     assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
-    assert_eq!(prompts(&w), 2);
+    assert_eq!(w.bot.count_to(ANA, "¿Qué día pagará?"), 2);
 }
 
 /// A client's name too long for a message (second blind test, fault 14): the bot cuts it, and

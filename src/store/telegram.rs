@@ -229,14 +229,9 @@ pub fn unreachable_since(conn: &Connection, chat_id: i64) -> Result<Option<DateT
 
 /// The offset for the next `getUpdates` (0 before the first update).
 pub fn next_offset(conn: &Connection) -> Result<i64> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM telegram_state WHERE key = 'next_offset'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    Ok(state(conn, "next_offset")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Records that update `update_id` was applied and moves the offset past it. `false`: it had
@@ -284,12 +279,7 @@ pub fn advance_offset(conn: &Connection, offset: i64) -> Result<()> {
 /// Sets the next offset to ask `getUpdates` for, even below the stored one (Telegram started
 /// its update ids again: see `telegram::poll`).
 pub fn set_offset(conn: &Connection, offset: i64) -> Result<()> {
-    conn.execute(
-        "INSERT INTO telegram_state (key, value) VALUES ('next_offset', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = ?1",
-        [offset.to_string()],
-    )?;
-    Ok(())
+    set_state(conn, "next_offset", Some(&offset.to_string()))
 }
 
 /// Our outbox message shown in `chat` as Telegram message `message_id`, if any.
@@ -338,6 +328,30 @@ pub fn prune_updates(conn: &Connection, before: DateTime<Utc>) -> Result<usize> 
     )?)
 }
 
+/// A value of `telegram_state` (small per-chat and per-bot state), if set.
+fn state(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM telegram_state WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Sets (or with `None` clears) a value of `telegram_state`.
+fn set_state(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(value) => conn.execute(
+            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?,
+        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
 /// The date the bot last asked a chat to confirm ("¿Quiere decir el viernes 4?"), with the
 /// outbox message it was about (0: none); `None` clears it.
 pub fn set_pending_date(
@@ -345,44 +359,32 @@ pub fn set_pending_date(
     chat_id: i64,
     pending: Option<(chrono::NaiveDate, i64)>,
 ) -> Result<()> {
-    let key = format!("pending_date:{chat_id}");
-    match pending {
-        Some((date, outbox)) => conn.execute(
-            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = ?2",
-            params![key, format!("{}|{outbox}", date.format("%Y-%m-%d"))],
-        )?,
-        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
-    };
-    Ok(())
+    let value = pending.map(|(date, outbox)| format!("{}|{outbox}", date.format("%Y-%m-%d")));
+    set_state(conn, &format!("pending_date:{chat_id}"), value.as_deref())
 }
 
 /// The date waiting for the chat's confirmation, if any.
 pub fn pending_date(conn: &Connection, chat_id: i64) -> Result<Option<(chrono::NaiveDate, i64)>> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM telegram_state WHERE key = ?1",
-            [format!("pending_date:{chat_id}")],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| {
-        let (d, o) = v.split_once('|')?;
-        Some((
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
-            o.parse().ok()?,
-        ))
-    }))
+    Ok(
+        state(conn, &format!("pending_date:{chat_id}"))?.and_then(|v| {
+            let (d, o) = v.split_once('|')?;
+            Some((
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
+                o.parse().ok()?,
+            ))
+        }),
+    )
 }
 
 /// Records that group `from` became supergroup `to` (Telegram's `migrate_to_chat_id`): messages
 /// for `from` go to `to` from now on. `false` when it was known already.
 pub fn record_migration(conn: &Connection, from: i64, to: i64) -> Result<bool> {
-    let n = conn.execute(
-        "INSERT INTO telegram_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
-        params![format!("migrated:{from}"), to.to_string()],
-    )?;
-    Ok(n == 1)
+    let key = format!("migrated:{from}");
+    if state(conn, &key)?.is_some() {
+        return Ok(false);
+    }
+    set_state(conn, &key, Some(&to.to_string()))?;
+    Ok(true)
 }
 
 /// The chat `chat` is now: itself, or the supergroup it became (see [`record_migration`]).
@@ -390,14 +392,7 @@ pub fn current_chat(conn: &Connection, chat: i64) -> Result<i64> {
     let mut now = chat;
     // A group migrates once; the bound only guards against a loop written by hand.
     for _ in 0..4 {
-        let to: Option<String> = conn
-            .query_row(
-                "SELECT value FROM telegram_state WHERE key = ?1",
-                [format!("migrated:{now}")],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match to.and_then(|t| t.parse().ok()) {
+        match state(conn, &format!("migrated:{now}"))?.and_then(|t| t.parse().ok()) {
             Some(to) => now = to,
             None => break,
         }
@@ -418,28 +413,13 @@ pub fn set_asked_day(
     chat_id: i64,
     asked: Option<(i64, DateTime<Utc>)>,
 ) -> Result<()> {
-    let key = format!("asked_day:{chat_id}");
-    match asked {
-        Some((message_id, at)) => conn.execute(
-            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = ?2",
-            params![key, format!("{message_id}|{}", ts(at))],
-        )?,
-        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
-    };
-    Ok(())
+    let value = asked.map(|(message_id, at)| format!("{message_id}|{}", ts(at)));
+    set_state(conn, &format!("asked_day:{chat_id}"), value.as_deref())
 }
 
 /// The last «Otra fecha» of `chat` still waiting for its day: our message and when.
 pub fn asked_day(conn: &Connection, chat_id: i64) -> Result<Option<(i64, DateTime<Utc>)>> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM telegram_state WHERE key = ?1",
-            [format!("asked_day:{chat_id}")],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| {
+    Ok(state(conn, &format!("asked_day:{chat_id}"))?.and_then(|v| {
         let (m, at) = v.split_once('|')?;
         Some((m.parse().ok()?, parse_ts(at).ok()?))
     }))

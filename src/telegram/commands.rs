@@ -129,13 +129,14 @@ pub(super) fn handle_message(
             // A voice note, a contact, a place: the owner learns it came (what it says cannot be
             // read here), and the client that they know.
             let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let said = Said {
-                text: &format!("[{what}, por Telegram]"),
-                answering: answered_outbox(tx, m)?,
-                external_id: &external_id,
-                forwarded: m.is_forwarded(),
-            };
-            words(tx, env, &who, &said, now)?;
+            let described = format!("[{what}, por Telegram]");
+            words(
+                tx,
+                env,
+                &who,
+                &said_in(tx, m, &described, &external_id)?,
+                now,
+            )?;
             h.actions.push(send(
                 chat,
                 format!(
@@ -148,14 +149,8 @@ pub(super) fn handle_message(
             ));
         }
         None => {
-            let answering = answered_outbox(tx, m)?;
             let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let said = Said {
-                text,
-                answering,
-                external_id: &external_id,
-                forwarded: m.is_forwarded(),
-            };
+            let said = said_in(tx, m, text, &external_id)?;
             let mut read = words(tx, env, &who, &said, now)?;
             if attached {
                 // Its words are read as any; the photo or file itself goes to the owner.
@@ -207,13 +202,7 @@ pub(super) fn handle_edit(
             ..ignored
         });
     }
-    let answering = answered_outbox(tx, m)?;
-    let said = Said {
-        text,
-        answering,
-        external_id: &external_id,
-        forwarded: m.is_forwarded(),
-    };
+    let said = said_in(tx, m, text, &external_id)?;
     let mut read = words(tx, env, &who, &said, now)?;
     read.kind = "edited_message";
     Ok(read)
@@ -329,6 +318,22 @@ fn words_in(m: &Message) -> &str {
         .or(m.caption.as_deref())
         .unwrap_or("")
         .trim()
+}
+
+/// What message `m` says, as [`words`] reads it: `text`, the message of ours it replies to,
+/// whether it is forwarded.
+fn said_in<'a>(
+    tx: &Connection,
+    m: &Message,
+    text: &'a str,
+    external_id: &'a str,
+) -> Result<Said<'a>> {
+    Ok(Said {
+        text,
+        answering: answered_outbox(tx, m)?,
+        external_id,
+        forwarded: m.is_forwarded(),
+    })
 }
 
 /// The outbox message (ours) the client's message replies to, if any.

@@ -151,6 +151,18 @@ pub struct Handled {
     pub actions: Vec<Action>,
 }
 
+impl Handled {
+    /// A typed message (or a press read as words) in `chat`, come to `outcome` so far.
+    fn message(chat: i64, outcome: Outcome) -> Handled {
+        Handled {
+            kind: "message",
+            chat: Some(chat),
+            outcome,
+            actions: vec![],
+        }
+    }
+}
+
 /// The configuration and templates the decisions need.
 pub struct Env<'a> {
     /// The configuration.
@@ -317,12 +329,7 @@ pub(super) fn words(
         ..
     } = *said;
     let chat = who.chat;
-    let mut h = Handled {
-        kind: "message",
-        chat: Some(chat),
-        outcome: Outcome::Applied,
-        actions: vec![],
-    };
+    let mut h = Handled::message(chat, Outcome::Applied);
     let foreign: Vec<String> = matcher::named_in(tx, text)?
         .into_iter()
         .filter(|i| i.client_id != who.client.id)
@@ -412,12 +419,7 @@ fn record(
     now: DateTime<Utc>,
 ) -> Result<Handled> {
     let chat = who.chat;
-    let mut h = Handled {
-        kind: "message",
-        chat: Some(chat),
-        outcome: Outcome::Applied,
-        actions: vec![],
-    };
+    let mut h = Handled::message(chat, Outcome::Applied);
     let inc = Incoming {
         channel: Some(Channel::Telegram),
         external_id: Some(said.external_id.to_owned()),

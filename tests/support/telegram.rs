@@ -229,20 +229,13 @@ impl FakeBotApi {
         );
     }
 
-    /// The next `times` calls of `method` for `chat` fail with `code`.
-    pub fn fail_in(
-        &self,
-        chat: i64,
-        method: &str,
-        code: i64,
-        description: &str,
-        retry_after: Option<i64>,
-        times: i64,
-    ) {
+    /// The next message to `chat` is refused with 429, Telegram asking to wait `secs` seconds.
+    pub fn too_many_in(&self, chat: i64, secs: i64) {
         self.control(
             "fail",
-            json!({ "method": method, "code": code, "description": description,
-                    "retry_after": retry_after, "times": times, "chat_id": chat }),
+            json!({ "method": "sendMessage", "code": 429, "retry_after": secs, "times": 1,
+                    "description": format!("Too Many Requests: retry after {secs}"),
+                    "chat_id": chat }),
         );
     }
 
@@ -270,6 +263,14 @@ impl FakeBotApi {
             .into_iter()
             .filter(|m| m["chat_id"] == chat)
             .collect()
+    }
+
+    /// How many messages the bot sent to `chat` say `words`.
+    pub fn count_to(&self, chat: i64, words: &str) -> usize {
+        self.sent_to(chat)
+            .iter()
+            .filter(|m| m["plain"].as_str().unwrap_or("").contains(words))
+            .count()
     }
 
     /// Bot API calls of one method, in order.
@@ -425,6 +426,14 @@ impl World {
         self.bot.text(chat, &format!("/start {token}"), None);
         let r = self.poll(now()).await;
         assert_eq!(r.outcomes, ["linked"], "{r:?}");
+    }
+
+    /// Links `chat` to `client` and sends it its reminder: the reminder and its message id.
+    pub async fn reminded(&mut self, client: &str, chat: i64) -> (serde_json::Value, i64) {
+        self.link(client, chat).await;
+        let reminder = self.remind(chat).await;
+        let mid = reminder["message_id"].as_i64().unwrap();
+        (reminder, mid)
     }
 
     /// Plans and sends what is due; returns the reminder sent to `chat`.
