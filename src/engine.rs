@@ -414,6 +414,7 @@ pub fn render_planned(
             kind: "handover".into(),
             client_words: String::new(),
             invoice_numbers: m.invoices.clone(),
+            telegram: false,
         });
         (vec![config.owner_email().to_owned()], Channel::Email)
     } else {
@@ -555,6 +556,8 @@ pub struct OwnerAlertFor<'a> {
     pub words: String,
     /// What makes the alert unique: `response-7`, `outbox-12`.
     pub cycle: String,
+    /// The message it is about went by Telegram (`dead`, `uncertain`).
+    pub telegram: bool,
 }
 
 /// Queues an alert to the owner (once per `cycle`); returns its outbox id if new.
@@ -588,6 +591,7 @@ pub fn queue_owner_alert(
         kind: alert.kind.into(),
         client_words: alert.words.clone(),
         invoice_numbers: numbers.clone(),
+        telegram: alert.telegram,
     });
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {
@@ -609,7 +613,8 @@ pub fn queue_owner_alert(
         invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
     };
     let id = store::outbox::insert_if_new(tx, &msg, now)?;
-    if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
+    let owner_chat = config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    if let Some(chat) = store::telegram::owner_chat(tx, owner_chat)? {
         // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`), the client's
         // words cut to fit one Telegram message (the email copy and `responses show` have
         // them whole).

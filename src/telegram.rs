@@ -10,13 +10,16 @@
 //!   transaction;
 //!   every answer goes through [`crate::understand`] and [`crate::engine::apply`].
 //! - [`poll`]: `getUpdates` from the stored offset ([`poll_once`], [`poll_loop`]), new and
-//!   edited messages alike; the immediate answers keep Telegram's pace through the bot's
-//!   [`crate::channel::telegram::pace::Pacer`], as the outbox's sends do.
+//!   edited messages alike.
+//! - [`answers`]: the bot's immediate answers, kept in the database until delivered, each chat
+//!   in its own turn, in the pace of the bot's [`crate::channel::telegram::pace::Pacer`]
+//!   (shared with the outbox's sends).
 //! - [`crate::engine::fallback`]: formal stages sent by Telegram also go by email.
 //! - [`source`]: the inbox [`crate::channel::Source`] for Telegram.
 //!
 //! Sending reminders is the outbox's job: [`crate::channel::telegram::TelegramChannel`].
 
+pub mod answers;
 mod callbacks;
 mod commands;
 pub mod conversation;

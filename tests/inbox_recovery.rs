@@ -30,6 +30,7 @@ async fn the_watcher_picks_up_what_arrived_while_dovecot_restarted_mid_idle() {
         Arc::new(Renderer::new(w.config.templates_dir.as_deref()).unwrap()),
         cobrador::daemon::Clock::real(),
         token.clone(),
+        CancellationToken::new(),
         move || {
             counter.fetch_add(1, Ordering::SeqCst);
         },

@@ -100,7 +100,16 @@ async fn linking_with_a_valid_a_reused_and_an_expired_token() {
         !told[0]["plain"].as_str().unwrap().contains("F-"),
         "no invoice shown"
     );
-    assert!(w.responses().is_empty());
+    // Its words wait for a person, tied to no client, deciding nothing.
+    let kept = w.responses();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].response.client_id.as_deref(),
+            kept[0].response.status.as_str()
+        ),
+        (None, "needs_review")
+    );
 
     // The owner's own chat is not a client's: it is told what it is for.
     w.bot.text(OWNER, "/start", None);
@@ -782,6 +791,33 @@ async fn without_an_owners_chat_a_receipt_is_asked_for_by_email() {
     let events = w.events("telegram.attachment");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].detail["passed_to_owner"], json!(false));
+
+    // With words under it (second blind test, fault 02): the words are read as any answer,
+    // and the file is asked for by email all the same; the acknowledgement of the payment
+    // does not offer "una foto o un PDF" here, where no one would see it.
+    w.bot.attach(
+        ANA,
+        "document",
+        Some("Ya está pagado, adjunto el justificante"),
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let told = w.bot.sent_to(ANA).pop().unwrap();
+    assert_eq!(
+        told["plain"],
+        "El archivo no lo puedo pasar por aquí: si es un justificante de pago, envíelo por \
+         correo a cobros@reformasprado.example, por favor."
+    );
+    assert!(w.bot.forwards().is_empty());
+    w.flush(now()).await;
+    let ack = w.bot.sent_to(ANA).pop().unwrap();
+    let ack = ack["plain"].as_str().unwrap();
+    assert!(ack.contains("Gracias por avisarnos del pago"), "{ack}");
+    assert!(
+        ack.contains("el justificante, por correo a cobros@reformasprado.example")
+            && !ack.contains("PDF"),
+        "{ack}"
+    );
+    assert_eq!(w.events("telegram.attachment").len(), 2);
 }
 
 /// A webhook left on the bot token (another program, an earlier setup): Telegram refuses
@@ -833,6 +869,57 @@ async fn a_webhook_left_on_the_bot_is_reported_with_its_fix() {
     assert!(!out.contains("webhook is set"), "{out}");
     // The stranger's "Hola", waiting all along, is read now.
     assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+
+    // Dropping the updates waiting without a webhook set does change something, and says so
+    // (second blind test, fault 11).
+    w.bot.text(STRANGER, "¿Hola?", None);
+    let out = support::cobrador_ok(
+        &dir,
+        &["telegram", "delete-webhook", "--drop-pending-updates"],
+    );
+    assert!(
+        out.contains("no webhook was set; the updates waiting (")
+            && out.contains(") were dropped, unread"),
+        "{out}"
+    );
+    assert!(w.poll(now()).await.outcomes.is_empty());
+}
+
+/// `cobrador check`, which the service runs before every start, asks the Bot API which bot the
+/// token is (second blind test, fault 05): a token it refuses (revoked) and the token of
+/// another bot than `bot-username` are errors, each with its fix.
+#[tokio::test]
+async fn check_asks_the_bot_api_which_bot_the_token_is() {
+    let w = World::new();
+    let dir = w.dir.path().to_owned();
+    let out = support::cobrador_ok(&dir, &["check"]);
+    assert!(out.contains("telegram: bot @CobrosPradoBot"), "{out}");
+    let config = std::fs::read_to_string(dir.join("cobrador.toml")).unwrap();
+    let other = config.replace(
+        "bot-username = \"CobrosPradoBot\"",
+        "bot-username = \"OtraEmpresaBot\"",
+    );
+    assert_ne!(other, config);
+    std::fs::write(dir.join("cobrador.toml"), other).unwrap();
+    let check = support::run_cobrador(&dir, &["check"], &[]);
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success(), "{err}");
+    assert!(
+        err.contains("the token is the one of @CobrosPradoBot, not of @OtraEmpresaBot")
+            && err.contains("bot-username = \"CobrosPradoBot\""),
+        "{err}"
+    );
+    std::fs::write(dir.join("cobrador.toml"), &config).unwrap();
+    std::fs::write(dir.join("token"), "999:revoked\n").unwrap();
+    let check = support::run_cobrador(&dir, &["check"], &[]);
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success(), "{err}");
+    assert!(
+        err.contains("refuses the token (Unauthorized)")
+            && err.contains("@BotFather")
+            && err.contains("(telegram.token-file)"),
+        "{err}"
+    );
 }
 
 /// The bot's immediate answers keep Telegram's pace in a chat (a second apart), and a 429 on
@@ -873,25 +960,42 @@ async fn immediate_answers_are_paced_and_a_short_429_is_waited_out() {
     let (refused, retried) = (times[times.len() - 2], times[times.len() - 1]);
     assert!(retried - refused >= 2.0, "retry_after honoured: {times:?}");
 
-    // A wait of ten minutes is not made in the poller, for that answer nor for the next one
-    // (Telegram holds every send meanwhile).
-    w.bot.fail(
-        "sendMessage",
-        429,
-        "Too Many Requests: retry after 600",
-        Some(600),
-        1,
-    );
+    // A wait of ten minutes is not made in the poller: the answer is kept until it is over,
+    // and another chat's answer is not held up meanwhile.
+    w.bot.too_many_in(ANA, 600);
     w.bot.text(ANA, "/facturas", None);
     w.bot.text(BRUNO, "Hola", None);
     let started = std::time::Instant::now();
     let r = w.poll(now()).await;
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(r.outcomes, ["listed", "not_linked"]);
-    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
-    assert!(r.warnings[0].contains("429"), "{:?}", r.warnings);
-    assert!(r.warnings[1].contains("600 s left"), "{:?}", r.warnings);
-    assert!(w.bot.sent_to(BRUNO).is_empty(), "not sent during the pause");
+    assert!(r.warnings.is_empty(), "kept, not lost: {:?}", r.warnings);
+    assert_eq!(w.bot.sent_to(BRUNO).len(), 1, "another chat is not held");
+    assert_eq!(w.bot.sent_to(ANA).len(), 4);
+    // Five minutes on, still held (and not asked again); once the ten are over, delivered.
+    let calls = w.bot.calls("sendMessage").len();
+    w.poll(now() + Duration::minutes(5)).await;
+    assert_eq!(w.bot.calls("sendMessage").len(), calls);
+    let r = w.poll(now() + Duration::minutes(10)).await;
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let sent = w.bot.sent_to(ANA);
+    assert_eq!(sent.len(), 5, "the answer delivered, once");
+    assert!(sent[4]["plain"].as_str().unwrap().contains("F-1"));
+
+    // An answer that cannot go within the hour is dropped, with a warning: the client has
+    // stopped waiting for it.
+    w.bot.too_many_in(ANA, 7200);
+    w.bot.text(ANA, "/facturas", None);
+    assert!(
+        w.poll(now() + Duration::minutes(20))
+            .await
+            .warnings
+            .is_empty()
+    );
+    let r = w.poll(now() + Duration::minutes(90)).await;
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("dropped"), "{:?}", r.warnings);
+    assert_eq!(w.bot.sent_to(ANA).len(), 5);
 }
 
 /// A client who edits «le pago el viernes» into «le pago el lunes» is read again: the edit is
@@ -1044,4 +1148,569 @@ async fn service_messages_get_no_answer_and_stickers_still_do() {
             .unwrap()
             .starts_with("Solo puedo leer mensajes de texto.")
     );
+}
+
+/// The poller's answers go each chat in its own turn (second blind test, faults 01 and 03): a
+/// client who types many messages waits a second per answer, nobody else waits for them; a
+/// button's answer is not a chat message and comes at once; an answer Telegram asks to hold
+/// longer than anyone waits in place is kept, and sent when the wait is over.
+#[tokio::test]
+async fn each_chat_is_answered_in_its_own_turn() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    let reminder = w.remind(BRUNO).await;
+    w.bot.too_many_in(ANA, 8);
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let poller = tokio::spawn(telegram::poll_loop(
+        std::sync::Arc::new(w.config.clone()),
+        std::sync::Arc::new(cobrador::render::Renderer::new(None).unwrap()),
+        cobrador::daemon::Clock::starting_at(now()),
+        shutdown.clone(),
+        tokio_util::sync::CancellationToken::new(),
+        || {},
+    ));
+    let to_ana = |w: &World| -> Vec<serde_json::Value> {
+        w.bot
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|c| c["params"]["chat_id"] == ANA)
+            .collect()
+    };
+    let before = to_ana(&w).len();
+    for _ in 0..6 {
+        w.bot.text(ANA, "/facturas", None);
+    }
+    fake::eventually("the first answer to Ana, refused", || {
+        to_ana(&w).len() > before
+    })
+    .await;
+    let refused_at = to_ana(&w)[before]["at"].as_f64().unwrap();
+    let pressed_at = fake::epoch_secs();
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.bot.press(BRUNO, mid, &data_of(&reminder, "Ya he pagado"));
+    fake::eventually("Bruno's press answered and his buttons removed", || {
+        !w.bot.state()["answers"].as_array().unwrap().is_empty()
+            && w.bot.state()["edits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["chat_id"] == BRUNO)
+    })
+    .await;
+    let answered = w.bot.calls("answerCallbackQuery")[0]["at"]
+        .as_f64()
+        .unwrap();
+    let edited = w
+        .bot
+        .calls("editMessageReplyMarkup")
+        .into_iter()
+        .find(|c| c["params"]["chat_id"] == BRUNO)
+        .unwrap()["at"]
+        .as_f64()
+        .unwrap();
+    assert!(answered - pressed_at < 2.0, "the spinner stops at once");
+    assert!(
+        edited - pressed_at < 3.0,
+        "Bruno does not wait for Ana's answers"
+    );
+    fake::eventually("Ana's six answers", || {
+        w.bot.count_to(ANA, "Facturas pendientes") == 6
+    })
+    .await;
+    let delivered: Vec<f64> = to_ana(&w)[before + 1..]
+        .iter()
+        .map(|c| c["at"].as_f64().unwrap())
+        .collect();
+    assert!(
+        delivered[0] - refused_at >= 8.0,
+        "kept until Telegram's wait was over: {refused_at} {delivered:?}"
+    );
+    for pair in delivered.windows(2) {
+        assert!(pair[1] - pair[0] >= 0.99, "a second apart: {delivered:?}");
+    }
+    shutdown.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(30), poller)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let left: i64 = w
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM telegram_answers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+/// An answer is kept until Telegram has it (second blind test, fault 12): `cobrador run`
+/// killed while answers wait for their chat's second sends them once it runs again, each once.
+#[tokio::test]
+async fn answers_waiting_when_cobrador_dies_go_after_its_restart() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let dir = w.dir.path().to_owned();
+    // 07:00 in Madrid: outside contact hours, so only the bot's answers go.
+    let run = |at: &str| {
+        support::cobrador_cmd(&dir)
+            .args(["run", "--clock-start", at])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let lists = |w: &World| -> Vec<f64> {
+        w.bot
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|c| {
+                c["params"]["chat_id"] == ANA
+                    && c["params"]["text"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("Facturas pendientes")
+            })
+            .map(|c| c["at"].as_f64().unwrap())
+            .collect()
+    };
+    let mut daemon = run("2026-12-01T06:00:00Z");
+    for _ in 0..6 {
+        w.bot.text(ANA, "/facturas", None);
+    }
+    support::wait_until("two answers", || lists(&w).len() >= 2);
+    // Half-way to the third answer's second: the four left are applied and waiting.
+    let second = lists(&w)[1];
+    std::thread::sleep(std::time::Duration::from_secs_f64(
+        (second + 0.5 - fake::epoch_secs()).max(0.0),
+    ));
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    let applied: i64 = w
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM telegram_updates WHERE outcome = 'listed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(applied, 6, "every update was applied before the kill");
+    assert!(lists(&w).len() < 6);
+    let mut daemon = run("2026-12-01T06:00:10Z");
+    support::wait_until("the six answers", || lists(&w).len() >= 6);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    assert_eq!(lists(&w).len(), 6, "each once");
+}
+
+/// `cobrador run` reads the answers waiting at Telegram before its first pass (second blind
+/// test, fault 17): clients who disputed while it was stopped get no reminder, even when
+/// Telegram is slow to hand their answers over.
+#[tokio::test]
+async fn the_daemon_reads_waiting_answers_before_its_first_pass() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    for chat in [ANA, BRUNO] {
+        w.bot
+            .text(chat, "No reconozco esta factura, no la voy a pagar", None);
+    }
+    w.bot.slow("getUpdates", 3.0, 1);
+    let mut daemon = support::cobrador_cmd(w.dir.path())
+        .args(["run", "--clock-start", &now().to_rfc3339()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    support::wait_until("both disputes acknowledged", || {
+        [ANA, BRUNO]
+            .iter()
+            .all(|chat| w.bot.count_to(*chat, "Hemos detenido los recordatorios") > 0)
+    });
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    for chat in [ANA, BRUNO] {
+        assert!(
+            w.bot
+                .sent_to(chat)
+                .iter()
+                .all(|m| button_texts(m).is_empty()),
+            "no reminder after the dispute: {:?}",
+            w.bot.sent_to(chat)
+        );
+    }
+    assert_eq!(w.invoice("F-1").status, InvoiceStatus::Disputed);
+}
+
+/// The buttons left under a reminder whose invoice has been paid since (second blind test,
+/// fault 07): a press says so, takes them away, and records nothing; asking for a person
+/// still works.
+#[tokio::test]
+async fn a_button_under_a_paid_invoice_records_nothing() {
+    use cobrador::channel::telegram::buttons::{Callback, Press};
+    let mut w = World::new();
+    let (reminder, mid) = w.reminded("C1", ANA).await;
+    w.store
+        .conn()
+        .execute(
+            "UPDATE invoices SET status = 'paid' WHERE number = 'F-1'",
+            [],
+        )
+        .unwrap();
+    let outbox_id = Callback::parse(&data_of(&reminder, "Ya he pagado"))
+        .unwrap()
+        .outbox_id;
+    let friday = Callback {
+        press: Press::Day(day(4)),
+        outbox_id,
+    };
+    w.bot.press(ANA, mid, &data_of(&reminder, "Pagaré el"));
+    w.bot.press(ANA, mid, &friday.data());
+    w.bot.press(ANA, mid, &data_of(&reminder, "Ya he pagado"));
+    let r = w.poll(now()).await;
+    assert_eq!(r.outcomes, ["settled", "settled", "settled"]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let answers = w.bot.state()["answers"].as_array().unwrap().clone();
+    assert_eq!(answers.len(), 3);
+    for a in &answers {
+        assert_eq!(
+            a["text"],
+            "Esta factura ya está pagada: no hace falta hacer nada."
+        );
+    }
+    let edits = w.bot.state()["edits"].as_array().unwrap().clone();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(
+        (edits[0]["message_id"].as_i64(), &edits[0]["reply_markup"]),
+        (Some(mid), &serde_json::Value::Null)
+    );
+    assert!(w.pending_promises().is_empty());
+    assert!(w.responses().is_empty());
+
+    w.bot
+        .press(ANA, mid, &data_of(&reminder, "Hablar con una persona"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.responses().len(), 1);
+}
+
+/// The owner's alerts about `C1`'s messages, by email.
+fn owner_alerts(w: &World, client: &str) -> Vec<String> {
+    store::outbox::for_client(w.store.conn(), client)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert" && m.message.channel == Channel::Email)
+        .map(|m| m.message.body_text)
+        .collect()
+}
+
+/// A message the client forwards is someone else's (second blind test, fault 08): it goes to
+/// a person, marked as forwarded, and decides nothing: no dispute, no reminder stopped.
+#[tokio::test]
+async fn a_forwarded_message_is_not_the_clients_own_word() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.control(
+        "text",
+        json!({ "chat_id": ANA, "text": "No reconozco esta factura, no pienso pagarla",
+                "forward_from": 7007 }),
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.invoice("F-1").status, InvoiceStatus::Open);
+    let responses = w.responses();
+    assert_eq!(responses.len(), 1);
+    let r = &responses[0].response;
+    assert_eq!(
+        (r.intent.as_str(), r.status.as_str()),
+        ("other", "needs_review")
+    );
+    assert!(
+        w.bot.sent_to(ANA).pop().unwrap()["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Se lo he pasado a Lucía Martín")
+    );
+    let alerts = owner_alerts(&w, "C1");
+    assert_eq!(alerts.len(), 1);
+    assert!(
+        alerts[0]
+            .contains("«[Mensaje reenviado: no lo escribió el cliente] No reconozco esta factura")
+            && !alerts[0].contains("Disputa"),
+        "{}",
+        alerts[0]
+    );
+}
+
+/// An edit that reads as the version before it changes nothing (second blind test, fault
+/// 15): a typo fixed twice is one claim, one acknowledgement, one alert to the owner.
+#[tokio::test]
+async fn an_edit_that_changes_nothing_says_nothing_again() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let said = w.bot.text_message(ANA, "ya esta pagado, lo hice ayr", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    w.bot
+        .edit(ANA, said, "ya está pagado, lo hice ayer")
+        .unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["unchanged"]);
+    w.bot
+        .edit(ANA, said, "ya está pagado, lo hice ayer por la tarde")
+        .unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["unchanged"]);
+    w.flush(now()).await;
+    assert_eq!(w.bot.count_to(ANA, "Gracias por avisarnos del pago"), 1);
+    assert_eq!(owner_alerts(&w, "C1").len(), 1);
+    assert_eq!(w.responses().len(), 1);
+    // An edit that does change the reading is read again.
+    w.bot.edit(ANA, said, "Perdón, le pago el viernes").unwrap();
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(4));
+}
+
+/// The owner's alert when Telegram refuses a reminder for good speaks of Telegram, not of a
+/// mail server (second blind test, fault 13).
+#[tokio::test]
+async fn a_reminder_a_chat_refuses_is_told_to_the_owner_in_telegrams_words() {
+    let mut w = World::new();
+    w.link("C2", BRUNO).await;
+    // Blocked, and the update saying so not read yet: the reminder meets the 403.
+    w.bot.control("blocked", json!({ "chat_id": BRUNO }));
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let f = w.flush(now()).await;
+    assert_eq!(f.dead, 1, "{f:?}");
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let alerts = owner_alerts(&w, "C2");
+    assert_eq!(alerts.len(), 1);
+    let alert = &alerts[0];
+    assert!(
+        alert.contains("Respuesta de Telegram:")
+            && alert.contains("bloqueado el bot")
+            && alert.contains("bot was blocked by the user")
+            && !alert.contains("servidor de correo")
+            && !alert.contains("import clients"),
+        "{alert}"
+    );
+}
+
+/// The poller's answers and the outbox's messages keep one pace per chat (second blind test,
+/// fault 04): an answer, then an acknowledgement sent from the outbox, a second apart.
+#[tokio::test]
+async fn answers_and_reminders_share_the_chats_pace() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.raw(json!({ "message": {
+        "message_id": 900, "date": (now() - Duration::days(3)).timestamp(),
+        "chat": { "id": ANA, "type": "private" },
+        "from": { "id": ANA, "is_bot": false, "first_name": "Ana" },
+        "voice": { "file_id": "v", "file_unique_id": "w", "duration": 3 },
+    }}));
+    w.bot.text(ANA, "ya está pagado", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text", "applied"]);
+    w.flush(now()).await;
+    let times: Vec<f64> = w
+        .bot
+        .calls("sendMessage")
+        .iter()
+        .filter(|c| c["params"]["chat_id"] == ANA)
+        .map(|c| c["at"].as_f64().unwrap())
+        .collect();
+    let n = times.len();
+    assert!(n >= 3, "{times:?}");
+    assert!(
+        times[n - 1] - times[n - 2] >= 0.99,
+        "the acknowledgement a second after the answer: {times:?}"
+    );
+}
+
+/// A double tap on «Pagaré el…» or «Otra fecha» asks once (second blind test, fault 16): the
+/// same picker is not an error, and the «¿Qué día pagará?» prompt is not sent twice; once the
+/// client has answered, «Otra fecha» asks again.
+#[tokio::test]
+async fn a_double_tap_on_the_date_buttons_asks_once() {
+    let mut w = World::new();
+    let (reminder, mid) = w.reminded("C1", ANA).await;
+    let when = data_of(&reminder, "Pagaré el");
+    w.bot.press(ANA, mid, &when);
+    w.bot.press(ANA, mid, &when);
+    let r = w.poll(now()).await;
+    assert_eq!(r.outcomes, ["picker", "picker"]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let picker = json!({ "reply_markup": w.bot.state()["edits"][0]["reply_markup"] });
+    let other = data_of(&picker, "Otra fecha");
+    w.bot.press(ANA, mid, &other);
+    w.bot.press(ANA, mid, &other);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_date", "duplicate"]);
+    assert_eq!(w.bot.count_to(ANA, "¿Qué día pagará?"), 1);
+    assert_eq!(w.bot.state()["answers"].as_array().unwrap().len(), 4);
+    w.bot.text(ANA, "Le pago el viernes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    w.bot.press(ANA, mid, &other);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
+    assert_eq!(w.bot.count_to(ANA, "¿Qué día pagará?"), 2);
+}
+
+/// A client's name too long for a message (second blind test, fault 14): the bot cuts it, and
+/// the greeting still goes.
+#[tokio::test]
+async fn a_very_long_client_name_is_cut_in_the_chat() {
+    let mut w = World::new();
+    let long = "Comunidad de Propietarios ".repeat(170);
+    w.store
+        .conn()
+        .execute("UPDATE clients SET name = ?1 WHERE id = 'C1'", [&long])
+        .unwrap();
+    w.link("C1", ANA).await;
+    let greeting = w.bot.sent_to(ANA).pop().expect("the greeting delivered");
+    let plain = greeting["plain"].as_str().unwrap();
+    assert!(
+        plain.starts_with("Hola, Comunidad de Propietarios Comunidad")
+            && plain.contains("…. Este chat está vinculado")
+            && plain.chars().count() < 1_000,
+        "{plain}"
+    );
+}
+
+/// The link of another client opened in a chat already linked (second blind test, fault 10):
+/// refused, said why; the chat stays with its client, and the link still works elsewhere.
+#[tokio::test]
+async fn another_clients_link_does_not_move_a_linked_chat() {
+    let mut w = World::new();
+    w.link("C2", BRUNO).await;
+    let l = link::create_link(&mut w.store, &w.config, "C1", None, now()).unwrap();
+    let token = l.url.split("start=").nth(1).unwrap().to_owned();
+    w.bot.text(BRUNO, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["link_refused"]);
+    let told = w.bot.sent_to(BRUNO).pop().unwrap();
+    let told = told["plain"].as_str().unwrap();
+    assert!(
+        told.contains("Este chat ya está vinculado a Bodegas Norte") && told.contains("/stop"),
+        "{told}"
+    );
+    assert_eq!(w.contact_of("C2").telegram_chat_id, Some(BRUNO));
+    assert_eq!(w.contact_of("C1").telegram_chat_id, None);
+    w.bot.text(ANA, &format!("/start {token}"), None);
+    assert_eq!(w.poll(now()).await.outcomes, ["linked"]);
+    assert_eq!(w.contact_of("C1").telegram_chat_id, Some(ANA));
+    assert_eq!(w.contact_of("C2").telegram_chat_id, Some(BRUNO));
+}
+
+/// What the bot cannot act on still reaches a person (second blind test, fault 06): words from
+/// a chat that is not linked (a link expired, a chat just unlinked) wait in the review queue;
+/// a client's voice note or shared contact is recorded for the owner, who is alerted.
+#[tokio::test]
+async fn what_the_bot_cannot_act_on_waits_for_a_person() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    w.bot.text(ANA, "/stop", None);
+    w.bot
+        .text(ANA, "Perdón, quería decir que le pago el viernes", None);
+    w.bot.text(
+        STRANGER,
+        "Hola, soy Ana Ruiz (el enlace me dice que ha caducado). Pago el viernes.",
+        None,
+    );
+    assert_eq!(
+        w.poll(now()).await.outcomes,
+        ["unlinked", "not_linked", "not_linked"]
+    );
+    let bodies = |w: &World| -> Vec<String> {
+        w.responses()
+            .into_iter()
+            .filter(|r| r.response.status.as_str() == "needs_review")
+            .map(|r| r.response.body)
+            .collect()
+    };
+    let kept = bodies(&w);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept.iter()
+            .any(|b| b.contains("quería decir que le pago el viernes"))
+    );
+    assert!(w.pending_promises().is_empty(), "nothing decided on them");
+
+    let message = |id: i64, what: serde_json::Value| {
+        let mut m = json!({
+            "message_id": id, "date": (now() - Duration::days(3)).timestamp(),
+            "chat": { "id": BRUNO, "type": "private" },
+            "from": { "id": BRUNO, "is_bot": false, "first_name": "Bruno" },
+        });
+        m.as_object_mut()
+            .unwrap()
+            .extend(what.as_object().unwrap().clone());
+        json!({ "message": m })
+    };
+    w.bot.raw(message(
+        700,
+        json!({ "voice": { "file_id": "v", "file_unique_id": "w", "duration": 12 } }),
+    ));
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text"]);
+    w.bot.raw(message(
+        701,
+        json!({ "contact": { "phone_number": "+34600999888", "first_name": "Pedro" } }),
+    ));
+    assert_eq!(w.poll(now()).await.outcomes, ["not_text"]);
+    let kept = bodies(&w);
+    assert!(
+        kept.contains(&"[una nota de voz, por Telegram]".to_owned())
+            && kept.contains(&"[un contacto: Pedro, por Telegram]".to_owned()),
+        "{kept:?}"
+    );
+    let told = w.bot.sent_to(BRUNO);
+    assert_eq!(
+        told[told.len() - 2]["plain"],
+        "Solo puedo leer mensajes de texto: he avisado a Lucía Martín de que ha enviado una nota \
+         de voz. Conteste con palabras o con los botones de los avisos."
+    );
+    assert_eq!(owner_alerts(&w, "C2").len(), 2);
+}
+
+/// The owner's group chat becomes a supergroup (second blind test, fault 09): Telegram gives it
+/// a new id and the old one answers nothing; the owner's messages follow it, and the owner is
+/// told there to change `owner-chat-id`.
+#[tokio::test]
+async fn the_owners_group_is_followed_when_it_becomes_a_supergroup() {
+    const GROUP: i64 = -5001;
+    const SUPERGROUP: i64 = -1_001_234_567_890;
+    let mut w = World::new();
+    w.config.telegram.as_mut().unwrap().owner_chat_id = Some(GROUP);
+    w.link("C1", ANA).await;
+    let service = |chat: i64, key: &str, value: i64| {
+        json!({ "message": {
+            "message_id": 40, "date": (now() - Duration::days(3)).timestamp(),
+            "chat": { "id": chat, "type": if chat == GROUP { "group" } else { "supergroup" },
+                      "title": "Oficina Prado" },
+            "from": { "id": 9999, "is_bot": false, "first_name": "Lucía" },
+            key: value,
+        }})
+    };
+    w.bot.raw(service(GROUP, "migrate_to_chat_id", SUPERGROUP));
+    w.bot
+        .raw(service(SUPERGROUP, "migrate_from_chat_id", GROUP));
+    assert_eq!(w.poll(now()).await.outcomes, ["migrated", "ignored"]);
+    let told = w.bot.sent_to(SUPERGROUP);
+    assert_eq!(told.len(), 1, "told once");
+    assert!(
+        told[0]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("owner-chat-id = -1001234567890"),
+        "{told:?}"
+    );
+    // A receipt and an alert go to the supergroup.
+    w.bot.attach(ANA, "photo", None);
+    w.bot.text(ANA, "No reconozco esta factura", None);
+    w.poll(now()).await;
+    assert_eq!(w.bot.forwards()[0]["chat_id"], SUPERGROUP);
+    let copy = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "owner_alert" && m.message.channel == Channel::Telegram)
+        .unwrap();
+    assert_eq!(copy.message.recipients, [SUPERGROUP.to_string()]);
+    assert!(w.bot.sent_to(GROUP).is_empty());
 }

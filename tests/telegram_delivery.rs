@@ -197,6 +197,7 @@ async fn the_poll_loop_applies_updates_and_stops_on_cancel() {
         Arc::new(Renderer::new(w.config.templates_dir.as_deref()).unwrap()),
         cobrador::daemon::Clock::real(),
         shutdown.clone(),
+        tokio_util::sync::CancellationToken::new(),
         move || {
             seen.fetch_add(1, Ordering::SeqCst);
             let _ = tx.send(());

@@ -63,4 +63,7 @@ pub struct WatchContext {
     pub changed: Arc<tokio::sync::Notify>,
     /// The daemon's clock: a reply's received time and everything it changes read it.
     pub clock: Clock,
+    /// Cancelled (a one-way signal) once the watcher has read and applied what was waiting
+    /// when it started: the daemon's first pass waits for it.
+    pub caught_up: CancellationToken,
 }

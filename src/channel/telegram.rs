@@ -2,9 +2,9 @@
 //! escaped by the renderer) with the inline buttons of its kind (see
 //! [`buttons::for_stage`]).
 //!
-//! Telegram's limits are kept by the bot's [`pace::Pacer`] (the poller's immediate answers
-//! keep them too): at most one message per second to a chat and thirty per second overall. A 429
-//! pauses every send for its `retry_after`; a short one is waited out in place
+//! Telegram's limits are kept by the bot's [`pace::Pacer`], shared with the poller's immediate
+//! answers: at most one message per second to a chat and thirty per second overall. A 429
+//! holds its chat for its `retry_after`; a short one is waited out in place
 //! (`telegram.max-retry-after-secs`), a longer one leaves the message for a later pass
 //! (`RetryAfter`). A 403 (the user blocked the bot) is a permanent failure, and the chat is
 //! marked unreachable in the database at once (the channel's own short connection): the
@@ -77,7 +77,7 @@ impl TelegramChannel {
         let sent = self
             .bot
             .pacer()
-            .send(chat, self.max_retry_after, || {
+            .send(chat, now, self.max_retry_after, || {
                 self.bot
                     .send_message(chat, &msg.message.body_text, markup.clone())
             })

@@ -34,16 +34,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ),
     }
     if let Some(tg) = &config.telegram {
-        // The token is checked with the other secrets below.
+        // The token is read with the other secrets below; the bot is asked here.
         match crate::channel::telegram::api::check_api_url(tg.api_base()) {
-            Ok(()) => println!(
-                "telegram: bot @{} at {} (`cobrador telegram me` asks the Bot API)",
-                tg.bot_username.trim_start_matches('@'),
-                tg.api_base()
-            ),
+            Ok(()) => bot(tg, &mut problems, &mut warnings),
             Err(e) => problems.push(format!("telegram: {e:#}")),
         }
-        warnings.extend(webhook(tg));
     }
     warnings.extend(example_business(config));
     // Late-payment interest is Spanish law: only a Spanish business states it.
@@ -109,31 +104,89 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     })
 }
 
-/// A webhook set on the bot: Telegram refuses `getUpdates` while it is, so no client's answer
-/// can be read. Asked with `getWebhookInfo` (within 10 s: `check` runs before every start of
-/// the service); a token that cannot be read is reported with the other secrets.
-fn webhook(tg: &crate::config::Telegram) -> Option<String> {
-    let bot = crate::channel::telegram::api::Bot::from_config(tg).ok()?;
-    let asked = super::outbox::runtime().and_then(|rt| {
-        rt.block_on(async {
-            tokio::time::timeout(std::time::Duration::from_secs(10), bot.get_webhook_info())
-                .await
-                .map_err(|_| anyhow::anyhow!("no answer within 10 s"))?
-                .map_err(anyhow::Error::from)
-        })
-    });
-    match asked {
-        Ok(hook) if hook.is_set() => Some(format!(
-            "telegram: {}",
-            crate::channel::telegram::api::webhook_problem(&hook.url, tg.api_base())
-        )),
-        Ok(_) => {
-            println!("telegram: no webhook set (the updates are read by polling)");
-            None
+/// The bot behind the token (`getMe`) and its webhook (`getWebhookInfo`), each asked within
+/// 10 s (`check` runs before every start of the service). Errors: a token the Bot API refuses
+/// (401: revoked or mistyped; nothing could be sent or read) and a token of another bot than
+/// `bot-username` (every deep link would open the wrong bot). Warnings: a webhook set (no
+/// answer can be read until it is removed) and a Bot API that cannot be reached now (the
+/// daemon keeps trying). A token that cannot be read is reported with the other secrets.
+fn bot(tg: &crate::config::Telegram, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
+    use crate::channel::telegram::api::{self, ApiError};
+    let Ok(bot) = api::Bot::from_config(tg) else {
+        return;
+    };
+    let Ok(rt) = super::outbox::runtime() else {
+        return;
+    };
+    let ten = std::time::Duration::from_secs(10);
+    let late = "no answer within 10 s";
+    let wanted = tg.bot_username.trim_start_matches('@');
+    match rt.block_on(async { tokio::time::timeout(ten, bot.get_me()).await }) {
+        Ok(Err(ApiError::Refused {
+            code: 401 | 404,
+            description,
+            ..
+        })) => {
+            return problems.push(format!(
+                "telegram: the Bot API at {} refuses the token ({description}): it was revoked \
+                 or mistyped, and nothing can be sent or read by Telegram. Get the bot's token \
+                 from @BotFather (/mybots → API Token) and put it in {}",
+                tg.api_base(),
+                token_source(tg)
+            ));
         }
-        Err(e) => Some(format!(
-            "telegram: cannot ask the Bot API whether a webhook is set (getWebhookInfo): {e:#}"
+        Ok(Ok(user)) => {
+            let name = user.username.unwrap_or_default();
+            if name.eq_ignore_ascii_case(wanted) {
+                println!(
+                    "telegram: bot @{name} (id {}) at {}",
+                    user.id,
+                    tg.api_base()
+                );
+            } else {
+                problems.push(format!(
+                    "telegram: the token is the one of @{name}, not of @{wanted} \
+                     (telegram.bot-username): every deep link would open the wrong bot. Set \
+                     bot-username = \"{name}\", or put @{wanted}'s token in {}",
+                    token_source(tg)
+                ));
+            }
+        }
+        other => {
+            let why = match other {
+                Ok(Err(e)) => e.to_string(),
+                _ => late.to_owned(),
+            };
+            return warnings.push(format!(
+                "telegram: cannot ask the Bot API at {} which bot the token is (getMe): {why}",
+                tg.api_base()
+            ));
+        }
+    }
+    match rt.block_on(async { tokio::time::timeout(ten, bot.get_webhook_info()).await }) {
+        Ok(Ok(hook)) if hook.is_set() => warnings.push(format!(
+            "telegram: {}",
+            api::webhook_problem(&hook.url, tg.api_base())
         )),
+        Ok(Ok(_)) => println!("telegram: no webhook set (the updates are read by polling)"),
+        other => {
+            let why = match other {
+                Ok(Err(e)) => e.to_string(),
+                _ => late.to_owned(),
+            };
+            warnings.push(format!(
+                "telegram: cannot ask the Bot API whether a webhook is set (getWebhookInfo): {why}"
+            ))
+        }
+    }
+}
+
+/// Where the token is read from, for an error's fix.
+fn token_source(tg: &crate::config::Telegram) -> String {
+    match (&tg.token_env, &tg.token_file) {
+        (Some(var), _) => format!("the environment variable {var} (telegram.token-env)"),
+        (None, Some(file)) => format!("{} (telegram.token-file)", file.display()),
+        (None, None) => "telegram.token-env or telegram.token-file".to_owned(),
     }
 }
 

@@ -150,7 +150,12 @@ fn delete_webhook(ctx: &Context, drop_pending_updates: bool) -> Result<ExitCode>
         return Ok(ExitCode::FAILURE);
     }
     match (before.is_set(), drop_pending_updates) {
-        (false, _) => println!("no webhook was set; nothing changed"),
+        (false, false) => println!("no webhook was set; nothing changed"),
+        // Dropped all the same: saying "nothing changed" would hide answers lost unread.
+        (false, true) => println!(
+            "no webhook was set; the updates waiting ({}) were dropped, unread",
+            before.pending_update_count
+        ),
         (true, false) => println!(
             "webhook {} deleted; the {} updates waiting are kept and read by the next poll",
             before.url, before.pending_update_count
@@ -185,7 +190,8 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
                 cancel.cancel();
             });
             let clock = now.map_or_else(Clock::real, Clock::starting_at);
-            telegram::poll_loop(config, renderer, clock, token, || {}).await
+            let caught_up = tokio_util::sync::CancellationToken::new();
+            telegram::poll_loop(config, renderer, clock, token, caught_up, || {}).await
         })?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -1,7 +1,7 @@
 //! `cobrador run`: the daemon. Passes on a schedule and on change, watchers supervised, signals,
 //! systemd notify. See the module doc of [`crate::daemon`] for the loop itself.
 //!
-//! - **When a pass runs**: at start; every `daemon.plan-interval-secs`; when the next queued or
+//! - **When a pass runs**: at start, once the watchers have read what waited for them; every `daemon.plan-interval-secs`; when the next queued or
 //!   retrying message falls due; at once when a watcher applied a reply or another process
 //!   changed the database (`PRAGMA data_version`, looked at every `daemon.change-poll-secs`).
 //! - **SIGTERM / SIGINT**: no new send starts; the sends in flight finish (each is bounded by the
@@ -44,6 +44,7 @@ pub async fn run(load: Loader, clock: Clock, shutdown: CancellationToken) -> Res
         "cobrador is running"
     );
     notify::ready("started");
+    watchers.caught_up(&shutdown).await;
     let mut version = data_version(&store)?;
     // The schedule is in monotonic real time: the clock (real or a rehearsal's) advances at the
     // normal speed, so an interval is the same on both; dates are read from `clock` only.
@@ -261,10 +262,16 @@ fn log_pass(store: &Store, r: &PassReport) {
     ));
 }
 
+/// How long the first pass waits for the watchers to read what waited for them (a mailbox
+/// that cannot be reached, say, is not waited for longer: its replies are read when it can be).
+const CATCH_UP_WAIT: Duration = Duration::from_secs(30);
+
 /// The supervised watcher tasks of the inbox sources.
 struct Watchers {
     token: CancellationToken,
     handles: Vec<JoinHandle<()>>,
+    /// Per source, cancelled once it has read what was waiting when it started.
+    caught_up: Vec<(&'static str, CancellationToken)>,
 }
 
 impl Watchers {
@@ -275,6 +282,7 @@ impl Watchers {
         clock: Clock,
     ) -> Watchers {
         let token = shutdown.child_token();
+        let mut caught_up = Vec::new();
         let handles = lp
             .sources
             .iter()
@@ -286,13 +294,37 @@ impl Watchers {
                     shutdown: token.clone(),
                     changed: changed.clone(),
                     clock,
+                    caught_up: CancellationToken::new(),
                 };
+                caught_up.push((source.name(), ctx.caught_up.clone()));
                 supervise::spawn(source.name(), token.clone(), move || {
                     source.watch(ctx.clone())
                 })
             })
             .collect();
-        Watchers { token, handles }
+        Watchers {
+            token,
+            handles,
+            caught_up,
+        }
+    }
+
+    /// Waits until every watcher has read what was waiting when it started (at most
+    /// [`CATCH_UP_WAIT`]), so that the first pass plans from the clients' latest answers: a
+    /// dispute or a promise that waited at Telegram or in the mailbox while cobrador was
+    /// stopped must stop the reminder that pass would otherwise send (README: "a pass (read
+    /// replies → plan → queue → send) at start").
+    async fn caught_up(&self, shutdown: &CancellationToken) {
+        let all = futures_util::future::join_all(self.caught_up.iter().map(|(_, t)| t.cancelled()));
+        tokio::select! {
+            _ = all => {}
+            _ = shutdown.cancelled() => {}
+            _ = tokio::time::sleep(CATCH_UP_WAIT) => {
+                for (name, _) in self.caught_up.iter().filter(|(_, t)| !t.is_cancelled()) {
+                    tracing::warn!(source = name, "has not read what was waiting within {} s; the first pass goes without it", CATCH_UP_WAIT.as_secs());
+                }
+            }
+        }
     }
 
     /// Cancels the watchers and waits for them (at most 30 s; they stop at the next await).

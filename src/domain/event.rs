@@ -147,6 +147,8 @@ vocabulary! {
         TelegramAskedBack => "telegram.asked_back",
         /// A client sent a photo or a file (a payment receipt, often): passed to the owner.
         TelegramAttachment => "telegram.attachment",
+        /// The owner's group chat became a supergroup, with a new id: followed.
+        TelegramChatMigrated => "telegram.chat_migrated",
     }
 }
 
@@ -244,6 +246,7 @@ mod tests {
         "reply.reclassified",
         "telegram.asked_back",
         "telegram.attachment",
+        "telegram.chat_migrated",
         "telegram.link_issued",
         "telegram.link_refused",
         "telegram.linked",

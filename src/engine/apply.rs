@@ -79,6 +79,9 @@ pub struct Incoming {
     /// Our message this answers, when the channel knows it (a pressed Telegram button); only
     /// taken when it was sent to `client`.
     pub outbox: Option<i64>,
+    /// Someone else's message the client passed on (a Telegram forward): stored for a person
+    /// to read, never read as the client's own promise, payment, dispute or «baja».
+    pub forwarded: bool,
 }
 
 impl Incoming {
@@ -229,6 +232,14 @@ fn apply_text(
         .and_then(|m| m.outbox.as_ref())
         .and_then(|o| o.message.subject.as_deref());
     let mut reading = read_words(inc, &visible, thread_subject, tz);
+    if inc.forwarded {
+        // What it says is kept for the person who reads it; nothing is decided on it.
+        reading.intent = Intent::Other;
+        reading.promised_date = None;
+        reading.promised_range = None;
+        reading.promised_amount = None;
+        reading.also.clear();
+    }
     let balance: Money = matched
         .as_ref()
         .map(|m| m.invoices.iter().map(|i| i.balance).sum())

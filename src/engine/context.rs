@@ -305,6 +305,11 @@ pub fn build<'a>(
         reply: rc::Reply {
             email: Some(Cow::Borrowed(&config.business.email)),
             telegram: channel == Channel::Telegram,
+            files: channel != Channel::Telegram
+                || config
+                    .telegram
+                    .as_ref()
+                    .is_some_and(|t| t.owner_chat_id.is_some()),
         },
         owner_alert: None,
         history: rc::History::default(),

@@ -179,7 +179,8 @@ pub fn queue_if_due(
         invoices: vec![],
     };
     let id = store::outbox::insert_if_new(tx, &row, now)?;
-    if let Some(chat) = config.telegram.as_ref().and_then(|t| t.owner_chat_id) {
+    let owner_chat = config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    if let Some(chat) = store::telegram::owner_chat(tx, owner_chat)? {
         // A copy in the owner's own Telegram chat (`telegram.owner-chat-id`), as for alerts.
         let copy = NewOutboxMessage {
             dedup_key: format!("{}|telegram", row.dedup_key),

@@ -491,6 +491,7 @@ fn alert_failures(
                 String::new()
             },
             cycle: format!("outbox-{}", m.id),
+            telegram: m.message.channel == crate::domain::Channel::Telegram,
         };
         queued |= queue_owner_alert(tx, config, renderer, &alert, now)?.is_some();
     }

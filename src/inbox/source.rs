@@ -42,6 +42,7 @@ impl Source for ImapSource {
                 ctx.renderer,
                 ctx.clock,
                 ctx.shutdown,
+                ctx.caught_up,
                 move || changed.notify_one(),
             )
             .await

@@ -30,12 +30,14 @@ const BACKOFF_MIN: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(300);
 
 /// Watches `[email.imap] mailbox` until `shutdown` is cancelled; calls `on_change` after each
-/// pass that recorded something.
+/// pass that recorded something, and cancels `caught_up` after the first one (what waited in
+/// the mailbox is read: the daemon's first pass waits for it).
 pub async fn watch(
     config: Arc<Config>,
     renderer: Arc<Renderer>,
     clock: Clock,
     shutdown: CancellationToken,
+    caught_up: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
     let imap = config
@@ -58,7 +60,7 @@ pub async fn watch(
         }
         let mut good_pass = false;
         let outcome = tokio::select! {
-            r = session(&reader, &mut store, &shutdown, &on_change, &mut good_pass) => r,
+            r = session(&reader, &mut store, &shutdown, &caught_up, &on_change, &mut good_pass) => r,
             _ = shutdown.cancelled() => return Ok(()),
         };
         match outcome {
@@ -102,6 +104,7 @@ async fn session(
     reader: &Reader<'_>,
     store: &mut Store,
     shutdown: &CancellationToken,
+    caught_up: &CancellationToken,
     on_change: &(impl Fn() + Send + Sync),
     good_pass: &mut bool,
 ) -> Result<()> {
@@ -131,6 +134,7 @@ async fn session(
     loop {
         let report = pass(&mut session, account, config, renderer, store, clock.now()).await?;
         *good_pass = true;
+        caught_up.cancel();
         if report.changed() {
             tracing::info!(
                 applied = report.applied,
@@ -212,6 +216,7 @@ mod tests {
                 std::sync::Arc::new(config),
                 std::sync::Arc::new(crate::render::Renderer::new(None).unwrap()),
                 crate::domain::Clock::real(),
+                tokio_util::sync::CancellationToken::new(),
                 tokio_util::sync::CancellationToken::new(),
                 || {},
             );

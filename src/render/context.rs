@@ -375,6 +375,11 @@ pub struct Reply<'a> {
     pub email: Option<Cow<'a, str>>,
     /// True when the message goes by Telegram, where answering in the chat works.
     pub telegram: bool,
+    /// A photo or a file sent in answer reaches a person: always by email; by Telegram only
+    /// with `telegram.owner-chat-id` (without it the bot asks for the file by email). Messages
+    /// that ask for a receipt offer "una foto o un PDF" only then.
+    #[serde(default)]
+    pub files: bool,
 }
 
 /// What an owner notification is about.
@@ -386,6 +391,10 @@ pub struct OwnerAlert {
     pub client_words: String,
     /// Invoice numbers concerned.
     pub invoice_numbers: Vec<String>,
+    /// The message the alert is about (`dead`, `uncertain`) went by Telegram: the wording is
+    /// Telegram's (a chat that refused it), not a mail server's.
+    #[serde(default)]
+    pub telegram: bool,
 }
 
 /// Values computed from a [`RenderContext`], available to templates as `summary`.

@@ -434,6 +434,7 @@ impl RenderContext<'static> {
             reply: Reply {
                 email: Some(format!("respuestas+{}@cobrador.example", sample.name()).into()),
                 telegram: false,
+                files: true,
             },
             owner_alert: None,
             history: History::default(),
@@ -467,6 +468,7 @@ impl RenderContext<'static> {
                     client_words: "No reconozco la segunda factura, el pedido llegó incompleto."
                         .into(),
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
+                    telegram: false,
                 });
             }
             "handover" => {
@@ -474,6 +476,7 @@ impl RenderContext<'static> {
                     kind: "handover".into(),
                     client_words: String::new(),
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
+                    telegram: false,
                 });
             }
             _ => {}

@@ -192,6 +192,18 @@ pub fn exists(conn: &Connection, external_id: &str) -> Result<bool> {
         .is_some())
 }
 
+/// The latest stored version of a message that clients can edit (Telegram): the reply stored
+/// as `external_id`, or the newest of its edits (`<external_id>:edit:<date>`).
+pub fn latest_version(conn: &Connection, external_id: &str) -> Result<Option<StoredResponse>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM responses
+         WHERE external_id = ?1 OR (external_id > ?1 || ':edit:' AND external_id < ?1 || ':edit;')
+         ORDER BY id DESC LIMIT 1"
+    ))?;
+    let mut rows = stmt.query_map([external_id], |r| from_row(conn, r))?;
+    Ok(rows.next().transpose()?)
+}
+
 /// Records the owner's reading of a reply: its new class, intent, date, client and status.
 pub fn set_review(conn: &Connection, id: i64, review: &Review<'_>) -> Result<()> {
     let n = conn.execute(

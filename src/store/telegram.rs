@@ -3,6 +3,7 @@
 //!
 //! A chat is linked to exactly one contact (`contacts.telegram_chat_id`); `telegram_chats`
 //! remembers when, and whether the chat can still be reached (a blocked bot answers 403).
+//! The bot's answers not yet delivered: [`answers`].
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -12,6 +13,8 @@ use serde_json::json;
 
 use super::{Store, parse_ts, ts};
 use crate::domain::{Actor, EventKind};
+
+pub mod answers;
 
 /// Why a link token cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +85,22 @@ pub fn use_token(
         client_id,
         contact_id,
     }))
+}
+
+/// Whom a token was issued for, used or not (nothing is marked).
+pub fn token_target(conn: &Connection, token_hash: &str) -> Result<Option<LinkTarget>> {
+    Ok(conn
+        .query_row(
+            "SELECT client_id, contact_id FROM telegram_link_tokens WHERE token_hash = ?1",
+            [token_hash],
+            |r| {
+                Ok(LinkTarget {
+                    client_id: r.get(0)?,
+                    contact_id: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 /// The chat a used token linked, and the contact it linked it to (`None`: the token is
@@ -210,14 +229,9 @@ pub fn unreachable_since(conn: &Connection, chat_id: i64) -> Result<Option<DateT
 
 /// The offset for the next `getUpdates` (0 before the first update).
 pub fn next_offset(conn: &Connection) -> Result<i64> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM telegram_state WHERE key = 'next_offset'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    Ok(state(conn, "next_offset")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Records that update `update_id` was applied and moves the offset past it. `false`: it had
@@ -265,12 +279,7 @@ pub fn advance_offset(conn: &Connection, offset: i64) -> Result<()> {
 /// Sets the next offset to ask `getUpdates` for, even below the stored one (Telegram started
 /// its update ids again: see `telegram::poll`).
 pub fn set_offset(conn: &Connection, offset: i64) -> Result<()> {
-    conn.execute(
-        "INSERT INTO telegram_state (key, value) VALUES ('next_offset', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = ?1",
-        [offset.to_string()],
-    )?;
-    Ok(())
+    set_state(conn, "next_offset", Some(&offset.to_string()))
 }
 
 /// Our outbox message shown in `chat` as Telegram message `message_id`, if any.
@@ -319,6 +328,30 @@ pub fn prune_updates(conn: &Connection, before: DateTime<Utc>) -> Result<usize> 
     )?)
 }
 
+/// A value of `telegram_state` (small per-chat and per-bot state), if set.
+fn state(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM telegram_state WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Sets (or with `None` clears) a value of `telegram_state`.
+fn set_state(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(value) => conn.execute(
+            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?,
+        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
 /// The date the bot last asked a chat to confirm ("¿Quiere decir el viernes 4?"), with the
 /// outbox message it was about (0: none); `None` clears it.
 pub fn set_pending_date(
@@ -326,33 +359,69 @@ pub fn set_pending_date(
     chat_id: i64,
     pending: Option<(chrono::NaiveDate, i64)>,
 ) -> Result<()> {
-    let key = format!("pending_date:{chat_id}");
-    match pending {
-        Some((date, outbox)) => conn.execute(
-            "INSERT INTO telegram_state (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = ?2",
-            params![key, format!("{}|{outbox}", date.format("%Y-%m-%d"))],
-        )?,
-        None => conn.execute("DELETE FROM telegram_state WHERE key = ?1", [key])?,
-    };
-    Ok(())
+    let value = pending.map(|(date, outbox)| format!("{}|{outbox}", date.format("%Y-%m-%d")));
+    set_state(conn, &format!("pending_date:{chat_id}"), value.as_deref())
 }
 
 /// The date waiting for the chat's confirmation, if any.
 pub fn pending_date(conn: &Connection, chat_id: i64) -> Result<Option<(chrono::NaiveDate, i64)>> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM telegram_state WHERE key = ?1",
-            [format!("pending_date:{chat_id}")],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| {
-        let (d, o) = v.split_once('|')?;
-        Some((
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
-            o.parse().ok()?,
-        ))
+    Ok(
+        state(conn, &format!("pending_date:{chat_id}"))?.and_then(|v| {
+            let (d, o) = v.split_once('|')?;
+            Some((
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
+                o.parse().ok()?,
+            ))
+        }),
+    )
+}
+
+/// Records that group `from` became supergroup `to` (Telegram's `migrate_to_chat_id`): messages
+/// for `from` go to `to` from now on. `false` when it was known already.
+pub fn record_migration(conn: &Connection, from: i64, to: i64) -> Result<bool> {
+    let key = format!("migrated:{from}");
+    if state(conn, &key)?.is_some() {
+        return Ok(false);
+    }
+    set_state(conn, &key, Some(&to.to_string()))?;
+    Ok(true)
+}
+
+/// The chat `chat` is now: itself, or the supergroup it became (see [`record_migration`]).
+pub fn current_chat(conn: &Connection, chat: i64) -> Result<i64> {
+    let mut now = chat;
+    // A group migrates once; the bound only guards against a loop written by hand.
+    for _ in 0..4 {
+        match state(conn, &format!("migrated:{now}"))?.and_then(|t| t.parse().ok()) {
+            Some(to) => now = to,
+            None => break,
+        }
+    }
+    Ok(now)
+}
+
+/// The owner's chat: `telegram.owner-chat-id` (`configured`), followed to the supergroup it
+/// became if Telegram migrated it.
+pub fn owner_chat(conn: &Connection, configured: Option<i64>) -> Result<Option<i64>> {
+    configured.map(|c| current_chat(conn, c)).transpose()
+}
+
+/// When the bot last asked `chat` to type a day («Otra fecha»), and under which message of
+/// ours; `None` clears it (the client answered).
+pub fn set_asked_day(
+    conn: &Connection,
+    chat_id: i64,
+    asked: Option<(i64, DateTime<Utc>)>,
+) -> Result<()> {
+    let value = asked.map(|(message_id, at)| format!("{message_id}|{}", ts(at)));
+    set_state(conn, &format!("asked_day:{chat_id}"), value.as_deref())
+}
+
+/// The last «Otra fecha» of `chat` still waiting for its day: our message and when.
+pub fn asked_day(conn: &Connection, chat_id: i64) -> Result<Option<(i64, DateTime<Utc>)>> {
+    Ok(state(conn, &format!("asked_day:{chat_id}"))?.and_then(|v| {
+        let (m, at) = v.split_once('|')?;
+        Some((m.parse().ok()?, parse_ts(at).ok()?))
     }))
 }
 

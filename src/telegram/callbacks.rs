@@ -7,13 +7,17 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::conversation::{
-    Action, Env, Handled, Outcome, ask_date, event, linked, next_days, not_linked_text, refuse,
-    refused_text, send, words, words_of,
+    Action, Env, Handled, Outcome, Said, ask_date, event, linked, next_days, not_linked_text,
+    refuse, refused_text, send, words, words_of,
 };
 use crate::channel::telegram::api::CallbackQuery;
 use crate::channel::telegram::buttons::{self, Callback, Press};
-use crate::domain::EventKind;
+use crate::domain::{EventKind, InvoiceStatus};
 use crate::store;
+
+/// How long a «¿Qué día pagará?» stands for its message: «Otra fecha» pressed again under it
+/// meanwhile, unanswered, asks nothing new.
+const ASKED_DAY_FOR: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// Decides what a press does (inside the update's transaction).
 pub(super) fn handle(
@@ -53,9 +57,13 @@ pub(super) fn handle(
         h.actions.push(answer("Este botón ya no está disponible."));
         return Ok(h);
     };
+    let pressed_on = match cb.outbox_id {
+        0 => None,
+        id => store::outbox::get(tx, id)?,
+    };
     if cb.outbox_id != 0 {
-        let owner = store::outbox::get(tx, cb.outbox_id)?.map(|m| m.message.client_id);
-        if owner.as_deref() != Some(who.client.id.as_str()) {
+        let owner = pressed_on.as_ref().map(|m| m.message.client_id.as_str());
+        if owner != Some(who.client.id.as_str()) {
             refuse(
                 tx,
                 &who,
@@ -71,6 +79,24 @@ pub(super) fn handle(
         }
     }
     let message_id = q.message.as_ref().map(|m| m.message_id);
+    // The buttons of a reminder stay under it after its invoices are paid: a press then is
+    // stale. Told so, its keyboard removed, nothing recorded (a promise to pay what is paid
+    // would be "kept" by nothing). Asking for a person is never stale.
+    if cb.press != Press::Human
+        && let Some(sent) = &pressed_on
+        && let Some(notice) = settled(tx, &sent.message.invoices)?
+    {
+        h.outcome = Outcome::Settled;
+        h.actions.push(answer(notice));
+        if let Some(message_id) = message_id {
+            h.actions.push(Action::Edit {
+                chat,
+                message_id,
+                markup: None,
+            });
+        }
+        return Ok(h);
+    }
     let today = who.today(now);
     let outbox = (cb.outbox_id != 0).then_some(cb.outbox_id);
     match cb.press {
@@ -90,8 +116,17 @@ pub(super) fn handle(
             }
         }
         Press::OtherDay => {
-            h.outcome = Outcome::AskedDate;
             h.actions.push(answer(""));
+            // A double tap (or a tap again while the first prompt is on its way) asks once.
+            let mid = message_id.unwrap_or(0);
+            if store::telegram::asked_day(tx, chat)?
+                .is_some_and(|(asked, at)| asked == mid && now - at < ASKED_DAY_FOR)
+            {
+                h.outcome = Outcome::Duplicate;
+                return Ok(h);
+            }
+            store::telegram::set_asked_day(tx, chat, Some((mid, now)))?;
+            h.outcome = Outcome::AskedDate;
             let text = format!(
                 "¿Qué día {}? {} aquí, por ejemplo «el viernes» o «15/12».",
                 who.u("pagará", "pagarás"),
@@ -118,7 +153,13 @@ pub(super) fn handle(
                 ),
                 None => format!("telegram:cb:{}", q.id),
             };
-            let mut inner = words(tx, env, &who, &text, outbox, &external_id, now)?;
+            let said = Said {
+                text: &text,
+                answering: outbox,
+                external_id: &external_id,
+                forwarded: false,
+            };
+            let mut inner = words(tx, env, &who, &said, now)?;
             inner.kind = "callback_query";
             let notice = match (inner.outcome, press) {
                 (Outcome::Applied, Press::Paid) => "Gracias: lo comprobaremos.",
@@ -142,4 +183,25 @@ pub(super) fn handle(
         }
     }
     Ok(h)
+}
+
+/// What a press on a message about `invoices` is told when none of them is owed any more.
+fn settled(tx: &Connection, invoices: &[(String, bool)]) -> Result<Option<&'static str>> {
+    let mut statuses = Vec::with_capacity(invoices.len());
+    for (number, _) in invoices {
+        match store::invoices::get(tx, number)? {
+            Some(invoice) => statuses.push(invoice.status),
+            None => return Ok(None),
+        }
+    }
+    if statuses.is_empty() || !statuses.iter().all(|s| s.is_closed()) {
+        return Ok(None);
+    }
+    let paid = statuses.iter().all(|s| *s == InvoiceStatus::Paid);
+    Ok(Some(match (statuses.len(), paid) {
+        (1, true) => "Esta factura ya está pagada: no hace falta hacer nada.",
+        (_, true) => "Estas facturas ya están pagadas: no hace falta hacer nada.",
+        (1, false) => "Esta factura ya no está pendiente: no hace falta hacer nada.",
+        (_, false) => "Estas facturas ya no están pendientes: no hace falta hacer nada.",
+    }))
 }

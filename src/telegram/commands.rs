@@ -7,15 +7,18 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::conversation::{
-    Action, Env, Handled, Linked, Outcome, event, linked, not_linked_text, send, words,
+    Action, Env, Handled, Linked, Outcome, Said, event, linked, not_linked_text, send, words,
 };
 use super::link::token_hash;
 use crate::channel::telegram::api::Message;
 use crate::config::Config;
+use crate::domain::Channel;
 use crate::domain::EventKind;
+use crate::engine::apply::{self, Incoming};
 use crate::render::dates::overdue_words;
 use crate::render::telegram_escape as esc;
-use crate::store::{self, telegram::TokenProblem};
+use crate::store::{self, NewResponse, telegram::TokenProblem};
+use crate::understand::understand;
 
 /// Decides what a typed message does.
 pub(super) fn handle_message(
@@ -31,6 +34,13 @@ pub(super) fn handle_message(
         outcome: Outcome::Ignored,
         actions: vec![],
     };
+    let moved = |k: &str| m.other.get(k).and_then(serde_json::Value::as_i64);
+    if let Some(to) = moved("migrate_to_chat_id") {
+        return migrated(tx, env, chat, to, now);
+    }
+    if let Some(from) = moved("migrate_from_chat_id") {
+        return migrated(tx, env, from, chat, now);
+    }
     if m.chat.kind != "private" {
         return Ok(h);
     }
@@ -48,7 +58,7 @@ pub(super) fn handle_message(
         return start_with_token(tx, env, chat, arg, username, now);
     }
     let Some(who) = linked(tx, chat)? else {
-        let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+        let owner = owner_chat(tx, env)?;
         if owner == Some(chat) {
             h.outcome = Outcome::Owner;
             h.actions.push(send(
@@ -63,6 +73,21 @@ pub(super) fn handle_message(
         h.outcome = Outcome::NotLinked;
         h.actions
             .push(send(chat, not_linked_text(env.config), None));
+        if command.is_none() && !text.is_empty() {
+            // Not a client's chat, but perhaps a client's words (a link expired, a chat just
+            // unlinked with /stop): they wait for a person in the review queue, as an email
+            // from an unknown address does (DESIGN: no reply is ever lost). Nothing is decided
+            // on them.
+            let inc = Incoming {
+                channel: Some(Channel::Telegram),
+                external_id: Some(format!("telegram:{chat}:{}", m.message_id)),
+                received_at: now,
+                sender: Some(chat.to_string()),
+                body: text.to_owned(),
+                ..Incoming::default()
+            };
+            apply::apply_in(tx, env.config, env.renderer, &inc, now)?;
+        }
         return Ok(h);
     };
     match command.as_deref() {
@@ -89,16 +114,44 @@ pub(super) fn handle_message(
         }
         None if text.is_empty() => {
             h.outcome = Outcome::NotText;
+            let answer = format!(
+                "{} con palabras o con los botones de los avisos.",
+                who.u("Conteste", "Contesta")
+            );
+            let Some(what) = kept_for_a_person(m) else {
+                h.actions.push(send(
+                    chat,
+                    format!("Solo puedo leer mensajes de texto. {answer}"),
+                    None,
+                ));
+                return Ok(h);
+            };
+            // A voice note, a contact, a place: the owner learns it came (what it says cannot be
+            // read here), and the client that they know.
+            let external_id = format!("telegram:{chat}:{}", m.message_id);
+            let described = format!("[{what}, por Telegram]");
+            words(
+                tx,
+                env,
+                &who,
+                &said_in(tx, m, &described, &external_id)?,
+                now,
+            )?;
             h.actions.push(send(
                 chat,
-                format!("Solo puedo leer mensajes de texto. {} con palabras o con los botones de los avisos.", who.u("Conteste", "Contesta")),
+                format!(
+                    "Solo puedo leer mensajes de texto: he avisado a {} de que {} enviado {}. {answer}",
+                    esc(&env.config.business.contact_person),
+                    who.u("ha", "has"),
+                    what.split(':').next().unwrap_or(&what)
+                ),
                 None,
             ));
         }
         None => {
-            let answering = answered_outbox(tx, m)?;
             let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
+            let said = said_in(tx, m, text, &external_id)?;
+            let mut read = words(tx, env, &who, &said, now)?;
             if attached {
                 // Its words are read as any; the photo or file itself goes to the owner.
                 read.actions
@@ -134,12 +187,128 @@ pub(super) fn handle_edit(
     let Some(who) = linked(tx, chat)? else {
         return Ok(ignored);
     };
-    let answering = answered_outbox(tx, m)?;
+    let first = format!("telegram:{chat}:{}", m.message_id);
     let edited = m.edit_date.unwrap_or(m.date);
-    let external_id = format!("telegram:{chat}:{}:edit:{edited}", m.message_id);
-    let mut read = words(tx, env, &who, text, answering, &external_id, now)?;
+    let external_id = format!("{first}:edit:{edited}");
+    // (The same edit delivered twice is a duplicate, told as such by `words`.)
+    if !store::responses::exists(tx, &external_id)?
+        && let Some(before) = store::responses::latest_version(tx, &first)?
+        && same_reading(&before.response, text, now, &who)
+    {
+        // A typo fixed, a word added that changes nothing: the answer stands as it was read,
+        // and nothing is said or alerted again.
+        return Ok(Handled {
+            outcome: Outcome::Unchanged,
+            ..ignored
+        });
+    }
+    let said = said_in(tx, m, text, &external_id)?;
+    let mut read = words(tx, env, &who, &said, now)?;
     read.kind = "edited_message";
     Ok(read)
+}
+
+/// Whether `text`, read at `now`, means what the version `before` of the message meant when
+/// it was read: the same intent, dates, amount and doubts (each read at its own time, so «el
+/// viernes» edited a week later is another Friday, a change).
+fn same_reading(before: &NewResponse, text: &str, now: DateTime<Utc>, who: &Linked) -> bool {
+    let tz = who.client.time_zone;
+    let was = understand(&before.body, before.received_at, tz);
+    let is = understand(text, now, tz);
+    (
+        was.intent,
+        was.promised_date,
+        was.promised_range,
+        &was.promised_amount,
+        was.ambiguous,
+        &was.also,
+    ) == (
+        is.intent,
+        is.promised_date,
+        is.promised_range,
+        &is.promised_amount,
+        is.ambiguous,
+        &is.also,
+    )
+}
+
+/// What a message the bot cannot read carries that a person may need: a voice note or a video
+/// (often a client explaining), a contact or a place shared; described for the owner. `None`
+/// for the rest (a sticker, a dice...), answered but not kept.
+fn kept_for_a_person(m: &Message) -> Option<String> {
+    let field = |k: &str| m.other.get(k);
+    if field("voice").is_some() || field("audio").is_some() {
+        return Some("una nota de voz".into());
+    }
+    if field("video").is_some() || field("video_note").is_some() {
+        return Some("un vídeo".into());
+    }
+    if field("location").is_some() || field("venue").is_some() {
+        return Some("una ubicación".into());
+    }
+    // The contact's name, not its number: these words are read like any answer, and digits
+    // could pass for an amount or a date.
+    let contact = field("contact")?;
+    let name = |k: &str| contact.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let who = format!("{} {}", name("first_name"), name("last_name"));
+    Some(match who.trim() {
+        "" => "un contacto".to_owned(),
+        who => format!("un contacto: {who}"),
+    })
+}
+
+/// The owner's chat (`telegram.owner-chat-id`), or the supergroup it became.
+fn owner_chat(tx: &Connection, env: &Env<'_>) -> Result<Option<i64>> {
+    let configured = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    store::telegram::owner_chat(tx, configured)
+}
+
+/// Group `from` became supergroup `to` (Telegram says so in both chats, `migrate_to_chat_id`
+/// and `migrate_from_chat_id`): the old id answers nothing any more. When it is the owner's
+/// chat, the owner's messages follow it, and the owner is told, once, in the new one, to
+/// change `owner-chat-id` (the configuration stays the truth after a restore, say).
+fn migrated(
+    tx: &Connection,
+    env: &Env<'_>,
+    from: i64,
+    to: i64,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let mut h = Handled {
+        kind: "message",
+        chat: Some(from),
+        outcome: Outcome::Ignored,
+        actions: vec![],
+    };
+    let configured = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    if store::telegram::owner_chat(tx, configured)? != Some(from)
+        || !store::telegram::record_migration(tx, from, to)?
+    {
+        return Ok(h);
+    }
+    tracing::warn!(
+        from,
+        to,
+        "The owner's Telegram group became a supergroup; following it: set telegram.owner-chat-id = {to}."
+    );
+    event(
+        tx,
+        now,
+        EventKind::TelegramChatMigrated,
+        None,
+        json!({ "from": from, "to": to }),
+    )?;
+    h.outcome = Outcome::Migrated;
+    h.actions.push(send(
+        to,
+        format!(
+            "Este grupo es ahora un supergrupo y Telegram le ha dado otro número: cobrador le \
+             seguirá enviando los avisos aquí. Para que no dependa de esto, cambie en la \
+             configuración <code>owner-chat-id = {to}</code> (sección [telegram])."
+        ),
+        None,
+    ));
+    Ok(h)
 }
 
 /// The words of a message: its text, or a photo's or a file's caption.
@@ -149,6 +318,22 @@ fn words_in(m: &Message) -> &str {
         .or(m.caption.as_deref())
         .unwrap_or("")
         .trim()
+}
+
+/// What message `m` says, as [`words`] reads it: `text`, the message of ours it replies to,
+/// whether it is forwarded.
+fn said_in<'a>(
+    tx: &Connection,
+    m: &Message,
+    text: &'a str,
+    external_id: &'a str,
+) -> Result<Said<'a>> {
+    Ok(Said {
+        text,
+        answering: answered_outbox(tx, m)?,
+        external_id,
+        forwarded: m.is_forwarded(),
+    })
 }
 
 /// The outbox message (ours) the client's message replies to, if any.
@@ -164,7 +349,7 @@ fn answered_outbox(tx: &Connection, m: &Message) -> Result<Option<i64>> {
 /// forwarded into the owner's chat (`telegram.owner-chat-id`) after a line saying whose it is;
 /// unless `with_words` (its caption was read and answered as any message), the client is told
 /// who will look at it. Without an owner's chat no one could see it here: the client is asked
-/// to send it by email.
+/// to send it by email (also when its caption was read: the words are not the file).
 fn attachment(
     tx: &Connection,
     env: &Env<'_>,
@@ -173,7 +358,7 @@ fn attachment(
     with_words: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<Action>> {
-    let owner = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
+    let owner = owner_chat(tx, env)?;
     let file_name = m.document.as_ref().and_then(|d| d.file_name.clone());
     event(
         tx,
@@ -201,15 +386,14 @@ fn attachment(
         )
     };
     let Some(owner) = owner else {
-        return Ok(if with_words {
-            Vec::new()
+        // Its words are read all the same (and answered); the file itself is asked for by
+        // email, as README promises, whether or not words came with it.
+        let opening = if with_words {
+            format!("{} no {it} puedo pasar por aquí:", capitalized(received))
         } else {
-            vec![send(
-                who.chat,
-                by_email("Gracias. Por aquí solo puedo leer mensajes de texto:"),
-                None,
-            )]
-        });
+            "Gracias. Por aquí solo puedo leer mensajes de texto:".to_owned()
+        };
+        return Ok(vec![send(who.chat, by_email(&opening), None)]);
     };
     let done = (!with_words).then(|| {
         format!(
@@ -226,7 +410,7 @@ fn attachment(
             owner,
             format!(
                 "<b>{}</b> ha enviado {what} por Telegram; se {it} reenvío:",
-                esc(&who.client.name)
+                who.name()
             ),
             None,
         ),
@@ -241,6 +425,15 @@ fn attachment(
             ),
         },
     ])
+}
+
+/// «la imagen» → «La imagen».
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `/start@bot payload` → (`start`, `payload`); text without a leading `/` → (None, "").
@@ -258,7 +451,7 @@ fn greeting(config: &Config, who: &Linked) -> String {
         "Hola, {}. Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
          {} contestar a cualquier aviso con sus botones o con {} palabras.\n\n\
          /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        esc(&who.client.name),
+        who.name(),
         who.u("le", "te"),
         esc(&config.business.name),
         who.u("Puede", "Puedes"),
@@ -287,6 +480,35 @@ fn start_with_token(
         esc(&b.contact_person),
         esc(&b.email)
     );
+    // A chat stands for one client: the link of another client opened in a chat already linked
+    // (a bookkeeper with two clients, say) would move it silently, and the first client's
+    // reminders would go by email without anyone knowing. Refused, the link left unused.
+    if let Some(current) = linked(tx, chat)?
+        && let Some(target) = store::telegram::token_target(tx, &token_hash(token))?
+        && target.client_id != current.client.id
+    {
+        event(
+            tx,
+            now,
+            EventKind::TelegramLinkRefused,
+            Some(&target.client_id),
+            json!({ "chat": chat, "why": "linked to another client", "linked_to": current.client.id }),
+        )?;
+        h.actions.push(send(
+            chat,
+            format!(
+                "Este chat ya está vinculado a <b>{}</b>, y cada chat atiende a un solo cliente. \
+                 Para usar este enlace aquí, {} /stop y {} de nuevo; o {} desde otra cuenta de \
+                 Telegram.",
+                current.name(),
+                current.u("escriba", "escribe"),
+                current.u("ábralo", "ábrelo"),
+                current.u("ábralo", "ábrelo"),
+            ),
+            None,
+        ));
+        return Ok(h);
+    }
     let used = store::telegram::use_token(tx, &token_hash(token), chat, now)?;
     if used == Err(TokenProblem::Used)
         && let Some(who) = linked_by(tx, token, chat)?
@@ -354,7 +576,7 @@ fn already_linked(config: &Config, who: &Linked) -> String {
         "Hola, {}. Este chat ya está vinculado: no hace falta hacer nada más. Aquí {} \
          seguiremos enviando los avisos de pago de <b>{}</b>.\n\n\
          /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        esc(&who.client.name),
+        who.name(),
         who.u("le", "te"),
         esc(&config.business.name),
         who.u("le", "te"),

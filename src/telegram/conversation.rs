@@ -3,8 +3,8 @@
 //! The decision and every change it makes (a link, a promise, an acknowledgement queued in
 //! the outbox) are committed together with the update's id, so an update is applied at most
 //! once. The bot's immediate answers (a greeting, the date picker, a button's notice) are
-//! returned as [`Action`]s and performed after the commit; a crash in between loses only that
-//! courtesy, never an effect, and never repeats one.
+//! returned as [`Action`]s; the poller queues them in the same transaction
+//! ([`super::answers`]), so a crash after the commit delays them, and never repeats an effect.
 //!
 //! Every answer of the client, typed or pressed, goes through [`crate::understand`] and
 //! [`crate::engine::apply`], scoped to the chat's own client: a button press is turned into
@@ -30,8 +30,10 @@ use crate::understand::{Intent, understand};
 
 const ACTOR: Actor = Actor::Telegram;
 
-/// Something the bot says right away, after the update's transaction commits.
-#[derive(Debug, Clone, PartialEq)]
+/// Something the bot says right away: a button's answer after the update's transaction
+/// commits, the rest queued in it (see [`super::answers`], which stores it as JSON).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// `sendMessage` (Telegram HTML).
     Send {
@@ -123,6 +125,12 @@ crate::domain::vocabulary! {
         Refused => "refused",
         /// A button cobrador does not know (an old or forged one).
         UnknownButton => "unknown_button",
+        /// A button of a message whose invoices are all settled: told so, nothing recorded.
+        Settled => "settled",
+        /// An edit that reads as the version before it: nothing changes.
+        Unchanged => "unchanged",
+        /// The owner's group became a supergroup: its new id is followed.
+        Migrated => "migrated",
         /// A command cobrador does not know.
         UnknownCommand => "unknown_command",
         /// `/stop`: the chat was unlinked.
@@ -141,6 +149,18 @@ pub struct Handled {
     pub outcome: Outcome,
     /// What to say now.
     pub actions: Vec<Action>,
+}
+
+impl Handled {
+    /// A typed message (or a press read as words) in `chat`, come to `outcome` so far.
+    fn message(chat: i64, outcome: Outcome) -> Handled {
+        Handled {
+            kind: "message",
+            chat: Some(chat),
+            outcome,
+            actions: vec![],
+        }
+    }
 }
 
 /// The configuration and templates the decisions need.
@@ -169,7 +189,23 @@ impl Linked {
     pub(super) fn today(&self, now: DateTime<Utc>) -> NaiveDate {
         now.with_timezone(&self.client.time_zone).date_naive()
     }
+
+    /// The client's name as the bot writes it, escaped: cut to [`NAME_IN_CHAT`] characters.
+    /// A name is imported as given (a cell may hold 64 KiB) and a Telegram message holds
+    /// 4,096, so a name that long would leave the greeting undeliverable; the whole name
+    /// stays in the book.
+    pub(super) fn name(&self) -> String {
+        let name = self.client.name.trim();
+        if name.chars().count() <= NAME_IN_CHAT {
+            return esc(name);
+        }
+        let cut: String = name.chars().take(NAME_IN_CHAT - 1).collect();
+        esc(&format!("{}…", cut.trim_end()))
+    }
 }
+
+/// The longest client name the bot writes in a chat (see [`Linked::name`]).
+const NAME_IN_CHAT: usize = 120;
 
 /// The client a chat is linked to, if any.
 pub(super) fn linked(tx: &Connection, chat: i64) -> Result<Option<Linked>> {
@@ -265,23 +301,35 @@ pub(super) fn not_linked_text(config: &Config) -> String {
     )
 }
 
+/// What a chat sent, as [`words`] reads it.
+pub(super) struct Said<'a> {
+    /// The words (typed, a caption, or what a button stands for).
+    pub(super) text: &'a str,
+    /// Our outbox message it answers, when known.
+    pub(super) answering: Option<i64>,
+    /// What makes reading it again change nothing (`telegram:<chat>:<message>`...).
+    pub(super) external_id: &'a str,
+    /// Someone else's message the client forwarded (`forward_origin`): recorded for a person,
+    /// never read as the client's own statement.
+    pub(super) forwarded: bool,
+}
+
 /// A typed answer: checked for other clients' invoices, read, then applied or asked back.
 pub(super) fn words(
     tx: &Connection,
     env: &Env<'_>,
     who: &Linked,
-    text: &str,
-    answering: Option<i64>,
-    external_id: &str,
+    said: &Said<'_>,
     now: DateTime<Utc>,
 ) -> Result<Handled> {
+    let Said {
+        text,
+        answering,
+        forwarded,
+        ..
+    } = *said;
     let chat = who.chat;
-    let mut h = Handled {
-        kind: "message",
-        chat: Some(chat),
-        outcome: Outcome::Applied,
-        actions: vec![],
-    };
+    let mut h = Handled::message(chat, Outcome::Applied);
     let foreign: Vec<String> = matcher::named_in(tx, text)?
         .into_iter()
         .filter(|i| i.client_id != who.client.id)
@@ -299,6 +347,18 @@ pub(super) fn words(
         h.actions.push(send(chat, refused_text(who), None));
         return Ok(h);
     }
+    if forwarded {
+        // A dispute, a promise or «baja» someone else wrote is not the client's: a person
+        // reads it, with what it is; the client is told it was passed on.
+        let marked = format!("[Mensaje reenviado: no lo escribió el cliente] {text}");
+        let marked = Said {
+            text: &marked,
+            ..*said
+        };
+        return record(tx, env, who, &marked, now);
+    }
+    // Whatever it says, a «¿Qué día pagará?» asked before has its answer.
+    store::telegram::set_asked_day(tx, chat, None)?;
     let reading = understand(text, now, who.client.time_zone);
     let today = who.today(now);
     if reading.intent == Intent::Stop {
@@ -322,15 +382,12 @@ pub(super) fn words(
     {
         // "Sí" to "¿Quiere decir el viernes 4?": the date asked about, in words, read again.
         let words_for = format!("Pagaré el {}.", date_short(date));
-        return words(
-            tx,
-            env,
-            who,
-            &words_for,
-            (outbox != 0).then_some(outbox),
-            external_id,
-            now,
-        );
+        let again = Said {
+            text: &words_for,
+            answering: (outbox != 0).then_some(outbox),
+            ..*said
+        };
+        return words(tx, env, who, &again, now);
     }
     if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
         event(
@@ -349,18 +406,33 @@ pub(super) fn words(
         return Ok(h);
     }
     store::telegram::set_pending_date(tx, chat, None)?;
+    record(tx, env, who, said, now)
+}
+
+/// Records an answer and applies it (a forwarded one goes to a person as it is); the client is
+/// told when a person will read it.
+fn record(
+    tx: &Connection,
+    env: &Env<'_>,
+    who: &Linked,
+    said: &Said<'_>,
+    now: DateTime<Utc>,
+) -> Result<Handled> {
+    let chat = who.chat;
+    let mut h = Handled::message(chat, Outcome::Applied);
     let inc = Incoming {
         channel: Some(Channel::Telegram),
-        external_id: Some(external_id.to_owned()),
+        external_id: Some(said.external_id.to_owned()),
         received_at: now,
         sender: Some(chat.to_string()),
         subject: None,
-        body: text.to_owned(),
+        body: said.text.to_owned(),
+        forwarded: said.forwarded,
         ..Incoming::default()
     };
     let scope = Scope {
         client_id: who.client.id.clone(),
-        outbox_id: answering,
+        outbox_id: said.answering,
     };
     let Some(applied) = apply::apply_scoped_reply(tx, env.config, env.renderer, &inc, &scope, now)?
     else {
@@ -432,7 +504,7 @@ pub(super) fn next_days(config: &Config, who: &Linked, today: NaiveDate) -> Vec<
 pub(super) fn refused_text(who: &Linked) -> String {
     format!(
         "Desde este chat solo puedo atender las facturas de <b>{}</b>.",
-        esc(&who.client.name)
+        who.name()
     )
 }
 

@@ -1,5 +1,6 @@
 //! Reading updates: `getUpdates` from the stored offset, each update applied in its own
-//! transaction together with its id and the new offset, then the bot's immediate answers.
+//! transaction together with its id, the new offset and the bot's answers to it, which
+//! [`answers`] then delivers.
 //!
 //! A restart starts from the stored offset, so no update is lost; an update that arrives
 //! again (the offset was not confirmed to Telegram before a crash) is recognised by its id
@@ -11,9 +12,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::Value;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::answers;
 use super::conversation::{self, Action, Env};
 use crate::channel::telegram::api::{ApiError, Bot, Update};
 use crate::config::Config;
@@ -32,19 +34,32 @@ pub struct PollReport {
     pub repeated: usize,
     /// Outcomes, one per handled update (`linked`, `applied`, `refused`...).
     pub outcomes: Vec<String>,
+    /// Answers queued for the chats (see [`answers`]).
+    pub queued: usize,
     /// Immediate answers that could not be delivered (nothing was lost: effects are stored).
     pub warnings: Vec<String>,
 }
 
 impl PollReport {
+    /// Adds what another batch did.
+    fn absorb(&mut self, other: PollReport) {
+        self.updates += other.updates;
+        self.handled += other.handled;
+        self.repeated += other.repeated;
+        self.queued += other.queued;
+        self.outcomes.extend(other.outcomes);
+        self.warnings.extend(other.warnings);
+    }
+
     /// Whether anything was applied (worth a planner pass and a flush).
     pub fn changed(&self) -> bool {
         self.handled > 0
     }
 }
 
-/// One pass without waiting: fetch what is pending, apply it, answer. For `telegram poll
-/// --once`, cron and tests.
+/// One pass without waiting: fetch what is pending, apply it, deliver the answers that may go
+/// now (those held by a 429 stay queued for a later pass). For `telegram poll --once`, `tick`
+/// and tests.
 pub async fn poll_once(
     config: &Config,
     store: &mut Store,
@@ -56,19 +71,38 @@ pub async fn poll_once(
         .context("there is no [telegram] section in the configuration")?;
     let bot = Bot::from_config(tg)?;
     let renderer = Renderer::new(config.templates_dir.as_deref())?;
-    let offset = store::telegram::next_offset(store.conn())?;
-    let updates = match bot.get_updates(offset, 0).await {
-        Ok(updates) => updates,
-        Err(e) => {
-            let fix = conflict_fix(&e);
-            return Err(anyhow::Error::from(e)
-                .context(fix.unwrap_or("Failed to read Telegram updates (getUpdates)")));
+    let mut report = PollReport::default();
+    loop {
+        let offset = store::telegram::next_offset(store.conn())?;
+        let updates = match bot.get_updates(offset, 0).await {
+            Ok(updates) => updates,
+            Err(e) => {
+                let fix = conflict_fix(&e);
+                return Err(anyhow::Error::from(e)
+                    .context(fix.unwrap_or("Failed to read Telegram updates (getUpdates)")));
+            }
+        };
+        let batch = process(&bot, config, &renderer, store, &updates, now).await?;
+        report.absorb(batch);
+        // A full batch: more may be waiting.
+        if updates.len() < BATCH || report.updates >= MAX_UPDATES_AT_ONCE {
+            break;
         }
-    };
-    process(&bot, config, &renderer, store, &updates, now).await
+    }
+    let mut warn = |w: String| report.warnings.push(w);
+    answers::deliver(&bot, store, move || now, answers::Until::Idle, &mut warn).await?;
+    Ok(report)
 }
 
-/// Applies a batch of updates in order, then performs each one's answers.
+/// How many updates `getUpdates` returns at most (its `limit`, 100 by default).
+const BATCH: usize = 100;
+
+/// How many updates [`poll_once`] reads in one call at most, in batches: the rest waits for
+/// the next call.
+const MAX_UPDATES_AT_ONCE: usize = 1_000;
+
+/// Applies a batch of updates in order, each in its transaction with its answers queued (see
+/// [`answers`]); a button press is answered at once, after its commit.
 pub async fn process(
     bot: &Bot,
     config: &Config,
@@ -104,6 +138,12 @@ pub async fn process(
                     h.outcome.as_str(),
                     now,
                 )?;
+                for action in &h.actions {
+                    if !matches!(action, Action::Answer { .. }) {
+                        answers::queue(tx, action, now)?;
+                        report.queued += 1;
+                    }
+                }
                 Ok(Some(h))
             })
             .with_context(|| format!("Failed to apply Telegram update {}", upd.update_id))?;
@@ -119,14 +159,15 @@ pub async fn process(
         );
         report.handled += 1;
         report.outcomes.push(h.outcome.as_str().to_owned());
-        let max_wait = config
-            .telegram
-            .as_ref()
-            .map_or(0, |tg| tg.max_retry_after_secs)
-            .min(ANSWER_MAX_WAIT_SECS);
-        for action in h.actions {
-            if let Err(e) = perform(bot, max_wait, &action).await {
-                report.warnings.push(format!("{e:#}"));
+        for action in &h.actions {
+            if let Action::Answer { id, text } = action {
+                // Not a message in the chat, and the client's button spins until it comes: at
+                // once, whatever the chats' turns.
+                if let Err(e) = bot.answer_callback_query(id, text).await {
+                    report
+                        .warnings
+                        .push(format!("cannot answer a button press: {e}"));
+                }
             }
         }
     }
@@ -180,101 +221,20 @@ fn conflict_fix(e: &ApiError) -> Option<&'static str> {
     })
 }
 
-/// The longest `retry_after` an immediate answer waits out in place (also at most
-/// `telegram.max-retry-after-secs`): the poller reads nothing while it waits, so a longer one
-/// loses that courtesy (a warning) rather than holding up every chat's answers.
-const ANSWER_MAX_WAIT_SECS: u64 = 5;
-
-/// Performs one immediate answer. Messages to a chat (sends, forwards, edits) go through the
-/// bot's [`Pacer`](crate::channel::telegram::pace::Pacer), as the outbox's do: a second
-/// apart in a chat, and a short 429 waited out once.
-async fn perform(bot: &Bot, max_wait: u64, action: &Action) -> Result<()> {
-    let pacer = bot.pacer();
-    match action {
-        Action::Send { chat, html, markup } => {
-            send_paced(bot, max_wait, *chat, html, markup.clone())
-                .await
-                .with_context(|| format!("cannot answer chat {chat}"))?;
-        }
-        Action::Forward {
-            to,
-            from,
-            message_id,
-            done,
-            failed,
-            failed_owner,
-        } => {
-            let forwarded = pacer
-                .send(*to, max_wait, || {
-                    bot.forward_message(*to, *from, *message_id)
-                })
-                .await
-                .with_context(|| format!("cannot pass message {message_id} of chat {from} on"));
-            // The client is told only what happened: passed on, or to send it by email.
-            let to_client = match &forwarded {
-                Ok(_) => done.as_deref(),
-                Err(_) => Some(failed.as_str()),
-            };
-            if let Some(text) = to_client {
-                send_paced(bot, max_wait, *from, text, None)
-                    .await
-                    .with_context(|| format!("cannot answer chat {from}"))?;
-            }
-            // The forward's failure is the one reported, with the owner's note's if that fails too.
-            if let Err(e) = forwarded {
-                return match send_paced(bot, max_wait, *to, failed_owner, None).await {
-                    Ok(_) => Err(e),
-                    Err(note) => Err(e.context(format!("nor could chat {to} be told: {note}"))),
-                };
-            }
-        }
-        Action::Answer { id, text } => {
-            // Not a message in the chat, and the client's button spins until it comes: at once.
-            bot.answer_callback_query(id, text)
-                .await
-                .context("cannot answer a button press")?;
-        }
-        Action::Edit {
-            chat,
-            message_id,
-            markup,
-        } => {
-            pacer
-                .send(*chat, max_wait, || {
-                    bot.edit_message_reply_markup(*chat, *message_id, markup.clone())
-                })
-                .await
-                .with_context(|| {
-                    format!("cannot change the buttons of message {message_id} in chat {chat}")
-                })?;
-        }
-    }
-    Ok(())
-}
-
-async fn send_paced(
-    bot: &Bot,
-    max_wait: u64,
-    chat: i64,
-    html: &str,
-    markup: Option<Value>,
-) -> Result<(), ApiError> {
-    bot.pacer()
-        .send(chat, max_wait, || {
-            bot.send_message(chat, html, markup.clone())
-        })
-        .await
-        .map(drop)
-}
-
-/// The long-polling loop of `cobrador run`: waits for updates (`telegram.poll-timeout-secs`),
-/// applies them, calls `on_change` after applying anything, backs off on errors (up to a
-/// minute), and returns promptly when `shutdown` is cancelled.
+/// The long-polling loop of `cobrador run`. First it reads what waited while nobody polled
+/// (`getUpdates` without waiting, until a batch is short) and then cancels `caught_up`: the
+/// daemon's first pass waits for that, so that it plans from the clients' latest answers (a
+/// dispute waiting at Telegram must stop the reminder that pass would send). Then it waits for
+/// updates (`telegram.poll-timeout-secs`), applies them, calls `on_change` after applying
+/// anything, backs off on errors (up to a minute), and returns promptly when `shutdown` is
+/// cancelled. The answers go out beside it ([`answers::run`]), which finishes the requests
+/// that are out before this returns.
 pub async fn poll_loop(
     config: Arc<Config>,
     renderer: Arc<Renderer>,
     clock: Clock,
     shutdown: CancellationToken,
+    caught_up: CancellationToken,
     on_change: impl Fn() + Send + Sync + 'static,
 ) -> Result<()> {
     let tg = config
@@ -283,73 +243,104 @@ pub async fn poll_loop(
         .context("there is no [telegram] section in the configuration")?;
     let bot = Bot::from_config(tg)?;
     let mut store = Store::open_existing(&config.database)?;
-    let mut backoff = Duration::from_secs(1);
-    let mut conflict_told = false;
-    loop {
-        let offset = store::telegram::next_offset(store.conn())?;
-        let polled = tokio::select! {
-            _ = shutdown.cancelled() => return Ok(()),
-            r = bot.get_updates(offset, tg.poll_timeout_secs.max(1)) => r,
-        };
-        let updates = match polled {
-            Ok(u) => {
-                backoff = Duration::from_secs(1);
-                u
-            }
-            Err(e) => {
-                // 409: a webhook is set on this bot (or another program polls it): nothing can
-                // be read until it is gone, whatever the wait. Said once, plainly, with the fix.
-                if let Some(fix) = conflict_fix(&e)
-                    && !conflict_told
-                {
-                    conflict_told = true;
-                    tracing::error!(error = %e, "{fix}");
+    let wake = Arc::new(Notify::new());
+    let stop_delivery = shutdown.child_token();
+    let delivery = tokio::spawn(answers::run(
+        bot.clone(),
+        config.database.clone(),
+        clock,
+        wake.clone(),
+        stop_delivery.clone(),
+    ));
+    let read = async {
+        let mut backoff = Duration::from_secs(1);
+        let mut conflict_told = false;
+        loop {
+            let offset = store::telegram::next_offset(store.conn())?;
+            let wait = if caught_up.is_cancelled() {
+                tg.poll_timeout_secs.max(1)
+            } else {
+                0
+            };
+            let polled = tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                r = bot.get_updates(offset, wait) => r,
+            };
+            let updates = match polled {
+                Ok(u) => {
+                    backoff = Duration::from_secs(1);
+                    u
                 }
-                tracing::warn!(error = %e, wait_secs = backoff.as_secs(), "Telegram getUpdates failed; retrying.");
-                let wait = e
-                    .retry_after()
-                    .map(Duration::from_secs)
-                    .unwrap_or(backoff)
-                    .max(backoff);
-                tokio::select! {
-                    _ = shutdown.cancelled() => return Ok(()),
-                    _ = tokio::time::sleep(wait) => {}
-                }
-                backoff = (backoff * 2).min(Duration::from_secs(60));
-                continue;
-            }
-        };
-        if updates.is_empty() {
-            continue;
-        }
-        let report =
-            match process(&bot, &config, &renderer, &mut store, &updates, clock.now()).await {
-                Ok(r) => r,
                 Err(e) => {
-                    // Nothing of the failed update was committed: it is read again after a pause.
-                    tracing::error!(
-                        error = format!("{e:#}"),
-                        "Cannot apply Telegram updates; retrying."
-                    );
+                    // 409: a webhook is set on this bot (or another program polls it): nothing
+                    // can be read until it is gone, whatever the wait. Said once, plainly, with
+                    // the fix.
+                    if let Some(fix) = conflict_fix(&e)
+                        && !conflict_told
+                    {
+                        conflict_told = true;
+                        tracing::error!(error = %e, "{fix}");
+                    }
+                    tracing::warn!(error = %e, wait_secs = backoff.as_secs(), "Telegram getUpdates failed; retrying.");
+                    let wait = e
+                        .retry_after()
+                        .map(Duration::from_secs)
+                        .unwrap_or(backoff)
+                        .max(backoff);
                     tokio::select! {
                         _ = shutdown.cancelled() => return Ok(()),
-                        _ = tokio::time::sleep(backoff) => {}
+                        _ = tokio::time::sleep(wait) => {}
                     }
                     backoff = (backoff * 2).min(Duration::from_secs(60));
                     continue;
                 }
             };
-        for w in &report.warnings {
-            tracing::warn!("{w}");
-        }
-        if report.changed() {
-            on_change();
-        } else {
-            // Only updates seen before: a pause, not a tight loop, whatever the server does.
-            tokio::select! {
-                _ = shutdown.cancelled() => return Ok(()),
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            if updates.is_empty() {
+                caught_up.cancel();
+                continue;
+            }
+            let report =
+                match process(&bot, &config, &renderer, &mut store, &updates, clock.now()).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        // Nothing of the failed update was committed: it is read again after a
+                        // pause.
+                        tracing::error!(
+                            error = format!("{e:#}"),
+                            "Cannot apply Telegram updates; retrying."
+                        );
+                        tokio::select! {
+                            _ = shutdown.cancelled() => return Ok(()),
+                            _ = tokio::time::sleep(backoff) => {}
+                        }
+                        backoff = (backoff * 2).min(Duration::from_secs(60));
+                        continue;
+                    }
+                };
+            if updates.len() < BATCH {
+                caught_up.cancel();
+            }
+            for w in &report.warnings {
+                tracing::warn!("{w}");
+            }
+            if report.queued > 0 {
+                wake.notify_one();
+            }
+            if report.changed() {
+                on_change();
+            } else {
+                // Only updates seen before: a pause, not a tight loop, whatever the server does.
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(()),
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
             }
         }
+    };
+    let read: Result<()> = read.await;
+    stop_delivery.cancel();
+    if let Err(e) = delivery.await {
+        tracing::error!(error = %e, "The delivery of the bot's answers failed.");
     }
+    read
 }

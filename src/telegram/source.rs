@@ -46,6 +46,7 @@ impl Source for TelegramSource {
                 ctx.renderer,
                 ctx.clock,
                 ctx.shutdown,
+                ctx.caught_up,
                 move || changed.notify_one(),
             )
             .await

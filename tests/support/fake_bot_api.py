@@ -12,15 +12,18 @@ deleteWebhook, getWebhookInfo; getUpdates answers 409 while one is set). Bot API
 are kept open even when the client sends `Connection: close`.
 
 Test control (not part of the Bot API), JSON bodies:
-  POST /control/text      {"chat_id", "text", "reply_to_message_id"?}
-                          -> {"update_id", "message_id"}
+  POST /control/text      {"chat_id", "text", "reply_to_message_id"?, "forward_from"?}
+                          -> {"update_id", "message_id"}  (forward_from: the user id whose
+                          message the client forwards: `forward_origin` of type "user")
   POST /control/edit      {"chat_id", "message_id", "text"}  the client edits a message
                           -> {"update_id"} (null when getUpdates' allowed_updates left it out)
   POST /control/press     {"chat_id", "message_id", "data"}              -> {"update_id", "id"}
   POST /control/blocked   {"chat_id"}  the user blocks the bot: 403 on sends + my_chat_member
   POST /control/unblocked {"chat_id"}  the user unblocks it: sends work + my_chat_member
-  POST /control/fail      {"method", "code", "description", "retry_after"?, "times"}
+  POST /control/fail      {"method", "code", "description", "retry_after"?, "times", "chat_id"?}
                           (code 0: carried out, then the connection drops before the answer)
+  POST /control/slow      {"method", "seconds", "times"}  the next calls answer that late (a
+                          slow network or server)
   POST /control/redeliver {"update_id"}  an update already delivered comes again
   POST /control/raw       {"update"}   an update as given (its update_id assigned)
   POST /control/restart_ids {"next"}   the next update_id (Telegram restarts them at random
@@ -60,7 +63,7 @@ lock = threading.Condition()
 state = {
     "next_update": 1000, "next_message": 1, "updates": [], "confirmed": {},
     "sent": [], "calls": [], "answers": [], "edits": [], "forwards": [], "faults": [],
-    "blocked": set(), "webhook": None, "allowed": None,
+    "blocked": set(), "webhook": None, "allowed": None, "slow": [],
     "messages": {}, "callbacks": set(), "forced": [],
 }
 
@@ -351,6 +354,10 @@ def control(cmd, p):
         if p["text"].startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0,
                                 "length": len(p["text"].split()[0])}]
+        if p.get("forward_from"):
+            # MessageOriginUser: the original's sender and date (an hour earlier, here).
+            msg["forward_origin"] = {"type": "user", "sender_user": user(int(p["forward_from"])),
+                                     "date": stamp() - 3600}
         if p.get("reply_to_message_id"):
             orig = state["messages"].get((cid, int(p["reply_to_message_id"])))
             msg["reply_to_message"] = orig or {"message_id": int(p["reply_to_message_id"]),
@@ -422,6 +429,11 @@ def control(cmd, p):
                                 "description": p["description"], "retry_after": p.get("retry_after"),
                                 "times": p.get("times", 1), "chat_id": p.get("chat_id")})
         return {}
+    if cmd == "slow":
+        with lock:
+            state["slow"].append({"method": p["method"], "seconds": float(p["seconds"]),
+                                  "times": p.get("times", 1)})
+        return {}
     if cmd == "redeliver":
         # The next getUpdates returns this update again, whatever the offset says (a server
         # that lost the confirmation, or a proxy that replays).
@@ -478,6 +490,11 @@ class Handler(BaseHTTPRequestHandler):
         method = m.group(2)
         with lock:
             state["calls"].append({"method": method, "params": p, "at": time.time()})
+            slow = next((f for f in state["slow"] if f["method"] == method and f["times"] > 0), None)
+            if slow:
+                slow["times"] -= 1
+        if slow:
+            time.sleep(slow["seconds"])
         code, body = api(method, p)
         if code is None:
             self.close_connection = True

@@ -229,6 +229,24 @@ impl FakeBotApi {
         );
     }
 
+    /// The next message to `chat` is refused with 429, Telegram asking to wait `secs` seconds.
+    pub fn too_many_in(&self, chat: i64, secs: i64) {
+        self.control(
+            "fail",
+            json!({ "method": "sendMessage", "code": 429, "retry_after": secs, "times": 1,
+                    "description": format!("Too Many Requests: retry after {secs}"),
+                    "chat_id": chat }),
+        );
+    }
+
+    /// The next `times` calls of `method` are answered `seconds` late.
+    pub fn slow(&self, method: &str, seconds: f64, times: i64) {
+        self.control(
+            "slow",
+            json!({ "method": method, "seconds": seconds, "times": times }),
+        );
+    }
+
     /// Everything the server saw and sent.
     pub fn state(&self) -> Value {
         self.control("state", json!({}))
@@ -245,6 +263,14 @@ impl FakeBotApi {
             .into_iter()
             .filter(|m| m["chat_id"] == chat)
             .collect()
+    }
+
+    /// How many messages the bot sent to `chat` say `words`.
+    pub fn count_to(&self, chat: i64, words: &str) -> usize {
+        self.sent_to(chat)
+            .iter()
+            .filter(|m| m["plain"].as_str().unwrap_or("").contains(words))
+            .count()
     }
 
     /// Bot API calls of one method, in order.
@@ -402,6 +428,14 @@ impl World {
         assert_eq!(r.outcomes, ["linked"], "{r:?}");
     }
 
+    /// Links `chat` to `client` and sends it its reminder: the reminder and its message id.
+    pub async fn reminded(&mut self, client: &str, chat: i64) -> (serde_json::Value, i64) {
+        self.link(client, chat).await;
+        let reminder = self.remind(chat).await;
+        let mid = reminder["message_id"].as_i64().unwrap();
+        (reminder, mid)
+    }
+
     /// Plans and sends what is due; returns the reminder sent to `chat`.
     pub async fn remind(&mut self, chat: i64) -> serde_json::Value {
         let renderer = Renderer::new(None).unwrap();
@@ -443,6 +477,27 @@ impl World {
     pub fn responses(&self) -> Vec<store::StoredResponse> {
         store::responses::list(self.store.conn(), false).unwrap()
     }
+}
+
+/// Waits (without blocking the test's runtime: the poller may run on it) until `done`, at most
+/// a minute.
+pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < StdDuration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
+
+/// Seconds since the Unix epoch, as the fake server stamps its calls (`at`).
+pub fn epoch_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 pub fn data_of(msg: &serde_json::Value, text: &str) -> String {

@@ -35,8 +35,7 @@ pub enum ApiError {
         /// `parameters.retry_after`, with 429.
         retry_after: Option<u64>,
     },
-    /// Not sent: an earlier 429 holds every send of the bot for longer than this one may
-    /// wait in place.
+    /// Not sent: an earlier 429 holds the chat for longer than this send may wait in place.
     #[error("not sent: Telegram asked to wait before sending again ({secs} s left)")]
     Paused {
         /// Seconds left of the pause.
@@ -69,6 +68,13 @@ impl ApiError {
     /// The user blocked the bot, deleted their account, or the chat is gone (403).
     pub fn is_blocked(&self) -> bool {
         matches!(self, ApiError::Refused { code: 403, .. })
+    }
+
+    /// Telegram refused an edit that would change nothing ("message is not modified"): the
+    /// message already is as asked (a second tap removed buttons the first had removed).
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self, ApiError::Refused { code: 400, description, .. }
+            if description.contains("message is not modified"))
     }
 
     /// The request went out but its answer was lost: the message may have been delivered.
@@ -168,6 +174,12 @@ const CONTENT: &[&str] = &[
 ];
 
 impl Message {
+    /// A message forwarded from someone else (`forward_origin`, Bot API 7.0; `forward_date`
+    /// before it): not the sender's own words.
+    pub fn is_forwarded(&self) -> bool {
+        self.other.contains_key("forward_origin") || self.other.contains_key("forward_date")
+    }
+
     /// A service message: Telegram's own note in the chat (a message pinned, a member joined
     /// or left, a new chat title or photo, an auto-delete timer, a chat background...), not
     /// something a person wrote or sent. Told by what it lacks: no text, no caption and none
@@ -328,16 +340,17 @@ impl std::fmt::Debug for Bot {
 impl Bot {
     /// A bot from `[telegram]`: reads the token (env or file) and parses `api-url`.
     pub fn from_config(tg: &config::Telegram) -> anyhow::Result<Bot> {
+        let token = tg.token()?;
         Ok(Bot {
             endpoint: Endpoint::parse(tg.api_base(), tg.ca_file.as_deref())?,
-            token: tg.token()?,
-            pacer: Arc::default(),
+            pacer: Pacer::for_bot(tg.api_base(), &token),
+            token,
             timeout: Duration::from_secs(tg.timeout_secs.max(1)),
         })
     }
 
-    /// The pace of this bot's sends (shared by its clones): every message to a chat goes
-    /// through [`Pacer::send`].
+    /// The pace of this bot's sends (shared by every `Bot` of the process for this token):
+    /// every message to a chat goes through [`Pacer::send`].
     pub fn pacer(&self) -> &Pacer {
         &self.pacer
     }
@@ -456,6 +469,7 @@ struct Envelope {
 #[derive(Deserialize)]
 struct Parameters {
     retry_after: Option<u64>,
+    migrate_to_chat_id: Option<i64>,
 }
 
 fn decode<T: DeserializeOwned>(
@@ -482,10 +496,21 @@ fn decode<T: DeserializeOwned>(
         }
     };
     if !envelope.ok {
+        let mut description = envelope.description.unwrap_or_default();
+        if let Some(to) = envelope
+            .parameters
+            .as_ref()
+            .and_then(|p| p.migrate_to_chat_id)
+        {
+            // The owner's group became a supergroup: the fix, where the error is read.
+            description.push_str(&format!(
+                " (it is now chat {to}: set telegram.owner-chat-id = {to})"
+            ));
+        }
         return Err(ApiError::Refused {
             method,
             code: envelope.error_code.unwrap_or(i64::from(status)),
-            description: envelope.description.unwrap_or_default(),
+            description,
             retry_after: envelope.parameters.and_then(|p| p.retry_after),
         });
     }
@@ -584,6 +609,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.is_blocked() && !e.is_transient());
+        let e = decode::<Message>(
+            "sendMessage",
+            400,
+            br#"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234567890}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().ends_with(
+                "(it is now chat -1001234567890: set telegram.owner-chat-id = -1001234567890)"
+            ),
+            "{e}"
+        );
         let e = decode::<Message>("sendMessage", 502, b"<html>Bad Gateway</html>").unwrap_err();
         assert!(e.is_transient());
         let e = decode::<Message>("sendMessage", 200, b"<html>").unwrap_err();

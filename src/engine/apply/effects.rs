@@ -400,6 +400,8 @@ pub(super) fn queue_alert(
         kind,
         words: inc.visible_text(),
         cycle: format!("response-{response_id}"),
+        // A client's answer, or an email bounce: about a message by email or a client's words.
+        telegram: false,
     };
     crate::engine::queue_owner_alert(tx, config, renderer, &alert, now)
 }
