@@ -249,13 +249,7 @@ fn apply_text(
         .as_ref()
         .and_then(|a| effects::money_of(a, balance));
     if let Some(asked) = confirmed_promise(tx, matched.as_ref(), &reading, &visible, inc)? {
-        // "Sí" to "¿Confirmamos el viernes 13 como fecha de pago? Basta con que responda «sí»":
-        // the date asked about, promised again without doubt (as the Telegram bot reads a yes).
-        reading.intent = Intent::Promise;
-        reading.promised_date = Some(asked.promised_date);
-        reading.ambiguous = false;
-        reading.evidence.push(visible.trim().to_owned());
-        promised_amount = asked.amount;
+        promised_amount = confirm(&mut reading, &asked, &visible);
     }
     let numbers = numbers(matched.as_ref());
     let vouched = inc.trusted || matched.as_ref().is_some_and(|m| m.known_sender);
@@ -303,6 +297,21 @@ fn apply_text(
         }
     }
     Ok(Some(applied))
+}
+
+/// "Sí" to "¿Confirmamos el viernes 13 como fecha de pago? Basta con que responda «sí»": the
+/// date asked about, promised again without doubt (as the Telegram bot reads a yes). Returns
+/// the amount promised then.
+fn confirm(
+    reading: &mut Reading,
+    asked: &crate::domain::agreement::Promise,
+    visible: &str,
+) -> Option<Money> {
+    reading.intent = Intent::Promise;
+    reading.promised_date = Some(asked.promised_date);
+    reading.ambiguous = false;
+    reading.evidence.push(visible.trim().to_owned());
+    asked.amount
 }
 
 /// The pending promise whose date our acknowledgement asked the client to confirm, when `visible`

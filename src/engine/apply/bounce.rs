@@ -49,20 +49,7 @@ pub(super) fn apply(
         .as_ref()
         .and_then(|m| not_delivered(m, &bounce))
         .cloned();
-    let effect = match (&matched, bounce.permanent, lost.is_some()) {
-        (None, ..) => "bounce not matched to any contact: a person must look",
-        (Some(_), true, _) if lasting => {
-            "temporary delivery failure for a week (a full mailbox): address marked undeliverable"
-        }
-        (Some(_), true, true) => {
-            "permanent delivery failure: address marked undeliverable, message not delivered"
-        }
-        (Some(_), true, false) => "permanent delivery failure: address marked undeliverable",
-        (Some(_), false, true) => {
-            "message not delivered (the address is kept): its stage is tried again later"
-        }
-        (Some(_), false, false) => "temporary delivery failure: recorded, nothing changes",
-    };
+    let effect = effect_of(matched.is_some(), bounce.permanent, lasting, lost.is_some());
     let status = if matched.is_some() {
         ResponseStatus::Applied
     } else {
@@ -126,6 +113,25 @@ pub(super) fn apply(
         }
     }
     Ok(Some(applied))
+}
+
+/// What a bounce did, for the response's record: matched or not, the address given up
+/// (`permanent`, after a week of a full mailbox when `lasting`), the message undone (`lost`).
+fn effect_of(matched: bool, permanent: bool, lasting: bool, lost: bool) -> &'static str {
+    match (matched, permanent, lost) {
+        (false, ..) => "bounce not matched to any contact: a person must look",
+        (true, true, _) if lasting => {
+            "temporary delivery failure for a week (a full mailbox): address marked undeliverable"
+        }
+        (true, true, true) => {
+            "permanent delivery failure: address marked undeliverable, message not delivered"
+        }
+        (true, true, false) => "permanent delivery failure: address marked undeliverable",
+        (true, false, true) => {
+            "message not delivered (the address is kept): its stage is tried again later"
+        }
+        (true, false, false) => "temporary delivery failure: recorded, nothing changes",
+    }
 }
 
 /// How long a temporary failure (a full mailbox, RFC 3463's "persistent transient") may last

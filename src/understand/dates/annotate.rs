@@ -227,8 +227,12 @@ impl Parser<'_, '_> {
         }
         self.mark_alternatives(ms);
         self.mark_second_thoughts(ms);
-        // "mañana es feriado y el miércoles también", "el lunes no puedo y el martes
-        // tampoco": a day joined to one ruled out shares its fate.
+        self.mark_joined_to_ruled_out(ms);
+    }
+
+    /// "mañana es feriado y el miércoles también", "el lunes no puedo y el martes tampoco": a
+    /// day joined to one ruled out shares its fate.
+    fn mark_joined_to_ruled_out(&self, ms: &mut [DateMention]) {
         for k in 1..ms.len() {
             let gap = ms[k - 1].end..ms[k].start;
             let joined = gap.len() <= 6

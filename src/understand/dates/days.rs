@@ -101,26 +101,33 @@ impl Parser<'_, '_> {
         {
             let mut dm = dm;
             dm.start = k;
-            // "la transferimos el viernes 9" said on Wednesday 14 October: the 9th to come is
-            // a Monday, the one gone by was that Friday. When only the day gone by agrees with
-            // the weekday, it is the one meant (a past day: what was done then).
-            if let Some(d) = dm.date.filter(|d| d.weekday() != wd && *d > today)
-                && let Some(gone) = cal::day_gone_by(today, d.day())
-                && gone.weekday() == wd
-            {
-                dm.date = Some(gone);
-                dm.past = true;
-                dm.shifted = false;
-                return Some(dm);
-            }
-            dm.vague |= dm.date.is_some_and(|d| d.weekday() != wd);
-            return Some(dm);
+            return Some(agreeing_with(dm, wd, today));
         }
         m.end = end;
         m.date = Some(date);
         Some(m)
     }
+}
 
+/// A day number said with a weekday, resolved to the day they agree on. "la transferimos el
+/// viernes 9" said on Wednesday 14 October: the 9th to come is a Monday, the one gone by was
+/// that Friday. When only the day gone by agrees with the weekday, it is the one meant (a past
+/// day: what was done then); otherwise the number wins, and a disagreement makes it vague.
+fn agreeing_with(mut dm: DateMention, wd: chrono::Weekday, today: NaiveDate) -> DateMention {
+    if let Some(d) = dm.date.filter(|d| d.weekday() != wd && *d > today)
+        && let Some(gone) = cal::day_gone_by(today, d.day())
+        && gone.weekday() == wd
+    {
+        dm.date = Some(gone);
+        dm.past = true;
+        dm.shifted = false;
+        return dm;
+    }
+    dm.vague |= dm.date.is_some_and(|d| d.weekday() != wd);
+    dm
+}
+
+impl Parser<'_, '_> {
     /// Month before day, as in Latin America: "abril 7", "junio 3 del 2027", "dic. 15".
     pub(super) fn month_day(&self, k: usize) -> Option<DateMention> {
         let w = self.w(k);

@@ -249,17 +249,6 @@ fn drop_contradicted(
         (c.start..c.end).all(|i| maps.in_date.get(i) == Some(&true))
             && (c.start..c.end).any(|i| word(i) == "plazo")
     };
-    // "en cuanto lo realice le envío el comprobante": the proof comes after a payment still
-    // to be made.
-    let once_paid = |c: &CueHit| {
-        (c.start.saturating_sub(6)..c.end + 6)
-            .filter(|&i| clause_of(i) == clause_of(c.start) && !(c.start..c.end).contains(&i))
-            .any(|i| {
-                matches!(word(i), "cuando" | "apenas" | "pronto")
-                    || (word(i) == "en" && word(i + 1) == "cuanto")
-                    || (word(i) == "una" && word(i + 1) == "vez")
-            })
-    };
     // "si me vuelven a escribir los denuncio a Profeco": a complaint threatened to make us
     // stop writing is an opt-out, not a dispute of the invoice.
     let stop_clauses: Vec<usize> = cues
@@ -277,19 +266,7 @@ fn drop_contradicted(
         }
         // "mira el banco" is done; "mira tu cuenta el lunes" is to come.
         Cue::PaidProof if LOOK.contains(&word(c.start)) => maps.dated.get(c.start) != Some(&true),
-        Cue::PaidProof => {
-            // "le envío", "les enviamos": the verb may follow a pronoun.
-            let verb = if matches!(word(c.start), "le" | "te" | "les" | "os") {
-                word(c.start + 1)
-            } else {
-                word(c.start)
-            };
-            !((promised || once_paid(c))
-                && matches!(
-                    verb,
-                    "envio" | "mando" | "paso" | "remito" | "comparto" | "enviamos" | "mandamos"
-                ))
-        }
+        Cue::PaidProof => !proof_to_come(toks, clause, c, promised),
         // "el pago lo tendremos listo": ready is about money only when money was named
         // ("el informe lo tenemos listo" is not).
         Cue::PromisePhrase if matches!(word(c.end.saturating_sub(1)), "listo" | "lista") => {
@@ -334,6 +311,31 @@ fn drop_contradicted(
         Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
     });
+}
+
+/// "le envío el comprobante" beside a promise, or "en cuanto lo realice le envío el
+/// comprobante": the proof comes after a payment still to be made, so it claims nothing.
+fn proof_to_come(toks: &[Token<'_>], clause: &[usize], c: &CueHit, promised: bool) -> bool {
+    let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let once_paid = (c.start.saturating_sub(6)..c.end + 6)
+        .filter(|&i| clause_of(i) == clause_of(c.start) && !(c.start..c.end).contains(&i))
+        .any(|i| {
+            matches!(word(i), "cuando" | "apenas" | "pronto")
+                || (word(i) == "en" && word(i + 1) == "cuanto")
+                || (word(i) == "una" && word(i + 1) == "vez")
+        });
+    // "le envío", "les enviamos": the verb may follow a pronoun.
+    let verb = if matches!(word(c.start), "le" | "te" | "les" | "os") {
+        word(c.start + 1)
+    } else {
+        word(c.start)
+    };
+    (promised || once_paid)
+        && matches!(
+            verb,
+            "envio" | "mando" | "paso" | "remito" | "comparto" | "enviamos" | "mandamos"
+        )
 }
 
 /// "No me llamen al móvil, que estoy trabajando. Le pago el lunes": the word after "no me
