@@ -224,26 +224,7 @@ fn apply_text(
         .as_ref()
         .map(|m| m.client.time_zone)
         .unwrap_or(config.business.time_zone);
-    let mut reading = understand(&visible, inc.received_at, tz);
-    if inc.forwarded {
-        // What it says is kept for the person who reads it; nothing is decided on it.
-        reading.intent = Intent::Other;
-        reading.promised_date = None;
-        reading.promised_range = None;
-        reading.promised_amount = None;
-        reading.also.clear();
-    }
-    if inc
-        .subject
-        .as_deref()
-        .is_some_and(crate::channel::email::is_unsubscribe_subject)
-    {
-        // The List-Unsubscribe mailto link: a subject of "BAJA <client>", usually no text.
-        reading.intent = Intent::Stop;
-        reading
-            .evidence
-            .push(inc.subject.clone().unwrap_or_default());
-    }
+    let mut reading = read(inc, &visible, tz);
     let balance: Money = matched
         .as_ref()
         .map(|m| m.invoices.iter().map(|i| i.balance).sum())
@@ -307,6 +288,32 @@ fn apply_text(
         }
     }
     Ok(Some(applied))
+}
+
+/// How a reply's `visible` words read, in the client's time zone `tz`, with what the message
+/// itself says besides them: an unsubscribe subject is a stop; a forwarded message is
+/// someone else's words, kept for the person who reads it and deciding nothing.
+fn read(inc: &Incoming, visible: &str, tz: chrono_tz::Tz) -> Reading {
+    let mut reading = understand(visible, inc.received_at, tz);
+    if inc.forwarded {
+        reading.intent = Intent::Other;
+        reading.promised_date = None;
+        reading.promised_range = None;
+        reading.promised_amount = None;
+        reading.also.clear();
+    }
+    if inc
+        .subject
+        .as_deref()
+        .is_some_and(crate::channel::email::is_unsubscribe_subject)
+    {
+        // The List-Unsubscribe mailto link: a subject of "BAJA <client>", usually no text.
+        reading.intent = Intent::Stop;
+        reading
+            .evidence
+            .push(inc.subject.clone().unwrap_or_default());
+    }
+    reading
 }
 
 /// The pending promise whose date our acknowledgement asked the client to confirm, when `visible`
