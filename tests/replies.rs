@@ -336,20 +336,25 @@ fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
     assert_eq!(review.len(), 2);
 }
 
-#[test]
-fn a_plain_yes_to_our_question_confirms_the_date_asked_about() {
-    let mut w = two_clients().build();
-    let ours = our_reminder_to_c1(&mut w);
-    // Tuesday 24 November: "la semana que viene" is a week, not a day: the bot asks.
-    let first = apply(
-        &mut w,
+/// C1 answers our reminder "Le pago la semana que viene" (Tuesday 24 November: a week, not a
+/// day, so the acknowledgement asks which day).
+fn a_week_promised(w: &mut World, ours: &OutboxMessage) -> Applied {
+    apply(
+        w,
         &reply(
             "<r1@x.example>",
             "ana@cliente.example",
             "Le pago la semana que viene.",
             vec![ours.message.message_id.clone().unwrap()],
         ),
-    );
+    )
+}
+
+#[test]
+fn a_plain_yes_to_our_question_confirms_the_date_asked_about() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let first = a_week_promised(&mut w, &ours);
     assert_eq!(first.intent.as_str(), "promise");
     let asking = store::outbox::get(w.store.conn(), first.ack.unwrap())
         .unwrap()
@@ -431,15 +436,7 @@ fn a_plain_yes_to_our_question_confirms_the_date_asked_about() {
 async fn an_acknowledgement_about_a_day_gone_by_is_withdrawn_not_sent() {
     let mut w = two_clients().file_outbox().build();
     let ours = our_reminder_to_c1(&mut w);
-    let first = apply(
-        &mut w,
-        &reply(
-            "<r1@x.example>",
-            "ana@cliente.example",
-            "Le pago la semana que viene.",
-            vec![ours.message.message_id.clone().unwrap()],
-        ),
-    );
+    let first = a_week_promised(&mut w, &ours);
     let ack = first.ack.unwrap();
     let promised = store::promises::pending(w.store.conn()).unwrap()[0].promised_date;
     // The sender next runs after the promised day (an outage): the question is withdrawn.

@@ -694,8 +694,8 @@ fn telegram_preference_falls_back_to_email_when_no_chat_is_linked() {
     assert_eq!(only(&w.plan(TUESDAY_MORNING)).channel, Channel::Email);
 }
 
-#[test]
-fn later_stages_copy_the_finance_manager() {
+/// A client three stages in (the formal notice next), with a finance contact beside billing.
+fn at_formal_with_finance() -> World {
     let mut w = World::madrid()
         .invoice("F1", "2026-10-20", "100")
         .sent("early", "F1", "2026-10-23T09:30:00Z")
@@ -711,6 +711,12 @@ fn later_stages_copy_the_finance_manager() {
         preferred_channel: Channel::Email,
         opted_out: false,
     });
+    w
+}
+
+#[test]
+fn later_stages_copy_the_finance_manager() {
+    let w = at_formal_with_finance();
     let plan = w.plan(TUESDAY_MORNING);
     assert_eq!(only(&plan).stage, "formal");
     assert_eq!(only(&plan).recipients, ["c1@cliente.example"]);
@@ -721,22 +727,8 @@ fn later_stages_copy_the_finance_manager() {
 /// finance contact takes over rather than the client never being reminded again.
 #[test]
 fn when_the_billing_address_bounced_the_other_contact_is_written_to() {
-    let mut w = World::madrid()
-        .invoice("F1", "2026-10-20", "100")
-        .sent("early", "F1", "2026-10-23T09:30:00Z")
-        .sent("second", "F1", "2026-10-27T09:30:00Z")
-        .sent("firm", "F1", "2026-11-04T09:30:00Z");
+    let mut w = at_formal_with_finance();
     w.file.contacts[0].email = None;
-    w.file.contacts.push(Contact {
-        id: 2,
-        client_id: "C1".into(),
-        name: None,
-        email: Some("finanzas@cliente.example".into()),
-        telegram_chat_id: None,
-        role: ContactRole::Finance,
-        preferred_channel: Channel::Email,
-        opted_out: false,
-    });
     let plan = w.plan(TUESDAY_MORNING);
     assert_eq!(only(&plan).stage, "formal");
     assert_eq!(only(&plan).recipients, ["finanzas@cliente.example"]);
