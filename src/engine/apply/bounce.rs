@@ -86,7 +86,9 @@ pub(super) fn apply(
     }
     if bounce.permanent {
         let marked = mark_undeliverable(tx, &bounce, &m, response_id, now)?;
-        if !marked.is_empty() {
+        // A message undone is told to the owner once, as every dead message is (the queueing
+        // pass's `alert_failures`, with the server's answer): a second alert here repeated it.
+        if !marked.is_empty() && lost.is_none() {
             let words = format!(
                 "No se pudo entregar a {}{}",
                 marked.join(", "),
