@@ -591,3 +591,67 @@ fn a_dispute_concerns_the_invoices_named_where_the_client_disputes() {
     assert_eq!(status(&w, "F-1"), InvoiceStatus::Disputed);
     assert_eq!(status(&w, "F-3"), InvoiceStatus::Disputed);
 }
+
+/// «La F-1 ya la pagamos el lunes. La F-3 no la reconocemos»: each invoice gets the answer the
+/// client gave for it (walk 2's fault 03, the rest of it): F-1 claimed paid, F-3 disputed, an
+/// acknowledgement and an owner alert for each, each naming only its invoice; the reply's own
+/// record says both.
+#[test]
+fn a_reply_that_answers_differently_per_invoice_is_acted_on_per_invoice() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
+                    F-1;C1;01/10/2026;02/11/2026;500\n\
+                    F-3;C1;05/10/2026;05/11/2026;300\n\
+                    F-2;C2;01/10/2026;02/11/2026;700\n";
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r40@x.example>",
+            "uno@cliente.example",
+            "Buenas tardes:\n\nLa F-1 ya la pagamos el lunes por transferencia. La F-3 no la \
+             reconocemos: no hicimos ese pedido.\n\nSaludos,\nMarta",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "dispute");
+    assert!(
+        applied
+            .effect
+            .contains("per invoice: F-1 paid; F-3 dispute"),
+        "{}",
+        applied.effect
+    );
+    let invoice = |w: &World, n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert_eq!(invoice(&w, "F-3").status, InvoiceStatus::Disputed);
+    assert_eq!(invoice(&w, "F-1").status, InvoiceStatus::Open);
+    assert!(invoice(&w, "F-1").paid_claimed_on.is_some());
+    assert!(invoice(&w, "F-3").paid_claimed_on.is_none());
+    let queued: Vec<OutboxMessage> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.cycle.starts_with("response-"))
+        .collect();
+    let one = |stage: &str| -> Vec<&OutboxMessage> {
+        queued.iter().filter(|m| m.message.stage == stage).collect()
+    };
+    let (paid, dispute) = (one("ack_paid"), one("ack_dispute"));
+    assert_eq!((paid.len(), dispute.len()), (1, 1), "{queued:#?}");
+    let text = |m: &OutboxMessage| m.message.body_text.clone();
+    assert!(text(paid[0]).contains("F-1") && !text(paid[0]).contains("F-3"));
+    assert!(text(dispute[0]).contains("F-3") && !text(dispute[0]).contains("F-1"));
+    let alerts = one("owner_alert");
+    assert_eq!(alerts.len(), 2, "{alerts:#?}");
+    let invoices_of = |m: &OutboxMessage| -> Vec<String> {
+        m.message.invoices.iter().map(|(n, _)| n.clone()).collect()
+    };
+    let mut alerted: Vec<Vec<String>> = alerts.iter().map(|m| invoices_of(m)).collect();
+    alerted.sort();
+    assert_eq!(
+        alerted,
+        vec![vec!["F-1".to_owned()], vec!["F-3".to_owned()]]
+    );
+}

@@ -21,6 +21,7 @@
 mod bounce;
 mod effects;
 mod review;
+mod split;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;

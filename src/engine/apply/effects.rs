@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use super::{Applied, Incoming};
+use super::{Applied, Incoming, split};
 use crate::config::Config;
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
@@ -15,7 +15,9 @@ use crate::render::{self, Renderer};
 use crate::store::{self, NewOutboxMessage};
 use crate::understand::{Intent, PromisedAmount, Reading};
 
-/// Applies `reading` for the matched client: state changes, acknowledgement and alert.
+/// Applies `reading` for the matched client: state changes, acknowledgement and alert. A reply
+/// that answers differently for different invoices, each named in words of its own, is acted
+/// on per group of invoices ([`split::by_invoice`]).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn act(
     tx: &Connection,
@@ -29,6 +31,74 @@ pub(super) fn act(
     applied: &mut Applied,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    let Some(parts) = split::by_invoice(
+        m,
+        reading,
+        &inc.visible_text(),
+        inc.received_at,
+        m.client.time_zone,
+    ) else {
+        let on = On {
+            m,
+            reading,
+            promised_amount,
+            part: 0,
+        };
+        return act_on(tx, config, renderer, &on, inc, response_id, applied, now);
+    };
+    let said: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let numbers: Vec<&str> = p.invoices.iter().map(|i| i.number.as_str()).collect();
+            format!("{} {}", numbers.join(", "), p.reading.intent)
+        })
+        .collect();
+    applied.effect = format!("{}; per invoice: {}", applied.effect, said.join("; "));
+    for (index, part) in parts.into_iter().enumerate() {
+        let m = Match {
+            invoices: part.invoices,
+            ..m.clone()
+        };
+        let balance: Money = m.invoices.iter().map(|i| i.balance).sum();
+        let promised_amount = part
+            .reading
+            .promised_amount
+            .as_ref()
+            .and_then(|a| money_of(a, balance));
+        let on = On {
+            m: &m,
+            reading: &part.reading,
+            promised_amount,
+            part: index,
+        };
+        act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
+    }
+    Ok(())
+}
+
+/// What [`act_on`] acts on: the client and invoices, what the reply says of them.
+struct On<'a> {
+    m: &'a Match,
+    reading: &'a Reading,
+    promised_amount: Option<Money>,
+    /// Which of the reply's answers (0 when it gives one).
+    part: usize,
+}
+
+/// [`act`] for one reading about `on.m`'s invoices. The first acknowledgement and alert
+/// queued are the ones `applied` names.
+#[allow(clippy::too_many_arguments)]
+fn act_on(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    on: &On<'_>,
+    inc: &Incoming,
+    response_id: i64,
+    applied: &mut Applied,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let (m, reading, promised_amount) = (on.m, on.reading, on.promised_amount);
     let narrowed = (reading.intent == Intent::Dispute)
         .then(|| disputed_only(m, reading, &inc.visible_text()))
         .flatten();
@@ -52,7 +122,7 @@ pub(super) fn act(
         ack_kind = None;
     }
     if let Some(kind) = ack_kind {
-        applied.ack = queue_ack(
+        let ack = queue_ack(
             tx,
             config,
             renderer,
@@ -65,9 +135,26 @@ pub(super) fn act(
             response_id,
             now,
         )?;
+        applied.ack = applied.ack.or(ack);
     }
     if let Some(kind) = alert_kind {
-        applied.alert = queue_alert(tx, config, renderer, Some(m), kind, inc, response_id, now)?;
+        // The first answer's alert is the reply's; the others' their own.
+        let cycle = match on.part {
+            0 => format!("response-{response_id}"),
+            _ => format!("response-{response_id}-{kind}"),
+        };
+        let alert = alert_in(
+            tx,
+            config,
+            renderer,
+            Some(m),
+            kind,
+            inc,
+            response_id,
+            cycle,
+            now,
+        )?;
+        applied.alert = applied.alert.or(alert);
     }
     Ok(())
 }
@@ -378,6 +465,23 @@ pub(super) fn queue_alert(
     response_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
+    let cycle = format!("response-{response_id}");
+    alert_in(tx, config, renderer, m, kind, inc, response_id, cycle, now)
+}
+
+/// [`queue_alert`] once per `cycle` (a reply answered per invoice alerts once per answer).
+#[allow(clippy::too_many_arguments)]
+fn alert_in(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    m: Option<&Match>,
+    kind: &str,
+    inc: &Incoming,
+    response_id: i64,
+    cycle: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
     // Alerts about unmatched replies are not about any client: keep them in the review queue
     // (`responses --review`), which `status` counts, rather than in the outbox.
     let Some(m) = m else {
@@ -399,7 +503,7 @@ pub(super) fn queue_alert(
         invoices: &invoices,
         kind,
         words: inc.visible_text(),
-        cycle: format!("response-{response_id}"),
+        cycle,
         // A client's answer, or an email bounce: about a message by email or a client's words.
         telegram: false,
     };

@@ -6,6 +6,8 @@ use super::Cue;
 pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // Disputes.
     (Cue::Dispute, "no reconozco|reconocemos"),
+    // «Esa factura no la reconocemos»: the invoice named first, then a pronoun.
+    (Cue::Dispute, "no la|lo|las|los reconozco|reconocemos"),
     (Cue::Dispute, "desconozco|desconocemos"),
     (Cue::Dispute, "no me|nos corresponde|corresponden"),
     (Cue::Dispute, "no corresponde|corresponden"),
@@ -177,6 +179,10 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         "no tenemos|tengo|hay|existe constancia de haber|la|su ?recibido|recibir|recepcion|entrega ?de ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|servicio|trabajo|mercaderia|equipo|envio|paquete",
     ),
     // "nunca hemos hecho ese pedido": an order never placed.
+    (
+        Cue::Dispute,
+        "no|nunca hicimos|hice|pedimos|encargamos|encargue|solicitamos|solicite|contratamos|contrate ese|este|esa|esta|ningun|ninguna|tal pedido|encargo|compra|servicio|orden|trabajo",
+    ),
     (
         Cue::Dispute,
         "nunca|no he|hemos|habia|habiamos hecho|realizado|pedido|encargado|solicitado|contratado ?ese|este|esa|esta|ningun|ninguna|tal pedido|encargo|compra|servicio|orden|trabajo",

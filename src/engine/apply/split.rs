@@ -1,0 +1,340 @@
+//! One reply, several invoices, a different answer for each: «La F-10 ya la pagamos el lunes.
+//! La F-11 no la reconocemos: no hicimos ese pedido.» The reply's reading has one intent (the
+//! dispute) with the others beside it (`Reading::also`); acting on that one intent alone would
+//! dispute an invoice the client says is paid, or keep reminding it. When each invoice the
+//! reply is about is named in words of its own, those words are read again, invoice by invoice,
+//! and each group of invoices gets its own answer: the paid one claimed paid, the other
+//! disputed, each with its acknowledgement and alert.
+//!
+//! The rule is conservative: any doubt leaves the reply as it was read (one intent, see
+//! `effects::act`). No split when the reply opts out (that is about the client, not an
+//! invoice), when an invoice it is about is not named, when the words about one invoice
+//! themselves say two different things, or when every invoice's words say the same.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::Invoice;
+use crate::engine::matcher::{Match, mentions};
+use crate::understand::{Intent, Reading, understand};
+
+/// Some of a reply's invoices and what the reply says about them.
+#[derive(Debug)]
+pub(super) struct Part {
+    pub invoices: Vec<Invoice>,
+    pub reading: Reading,
+}
+
+/// The reply's answer per invoice, when it gives different ones (see the module's doc);
+/// `None` to act on `reading` for every invoice, as before.
+pub(super) fn by_invoice(
+    m: &Match,
+    reading: &Reading,
+    visible: &str,
+    received_at: DateTime<Utc>,
+    tz: Tz,
+) -> Option<Vec<Part>> {
+    let numbers: Vec<&str> = m.invoices.iter().map(|i| i.number.as_str()).collect();
+    let groups = by_number(&numbers, reading, visible, received_at, tz)?;
+    Some(
+        groups
+            .into_iter()
+            .map(|(which, reading)| Part {
+                invoices: which.iter().map(|&i| m.invoices[i].clone()).collect(),
+                reading,
+            })
+            .collect(),
+    )
+}
+
+/// [`by_invoice`] on the invoices' numbers: the indexes of each group, with its reading.
+fn by_number(
+    numbers: &[&str],
+    reading: &Reading,
+    visible: &str,
+    received_at: DateTime<Utc>,
+    tz: Tz,
+) -> Option<Vec<(Vec<usize>, Reading)>> {
+    let said: Vec<Intent> = std::iter::once(reading.intent)
+        .chain(reading.also.iter().copied())
+        .collect();
+    if numbers.len() < 2 || said.len() < 2 || said.contains(&Intent::Stop) {
+        return None;
+    }
+    if !said.iter().any(|i| changes_state(*i)) {
+        return None;
+    }
+    let units = units(&visible.to_lowercase(), numbers, received_at, tz);
+    let mut groups: Vec<(Vec<usize>, Reading)> = Vec::new();
+    for (index, number) in numbers.iter().enumerate() {
+        let read = understand(&words_about(&units, &[number])?, received_at, tz);
+        // The words about this invoice say two things themselves: no split.
+        if read
+            .also
+            .iter()
+            .any(|a| changes_state(*a) && *a != read.intent)
+        {
+            return None;
+        }
+        match groups.iter_mut().find(|(_, r)| r.intent == read.intent) {
+            Some((which, _)) => which.push(index),
+            None => groups.push((vec![index], read)),
+        }
+    }
+    if groups.len() < 2 || !groups.iter().any(|(_, r)| changes_state(r.intent)) {
+        return None;
+    }
+    // A group of several invoices is read on all their words together (a promise's date is
+    // then the one the words give for the group, as for a reply about those invoices alone).
+    for (which, reading) in groups.iter_mut().filter(|(w, _)| w.len() > 1) {
+        let group: Vec<&str> = which.iter().map(|&i| numbers[i]).collect();
+        *reading = understand(&words_about(&units, &group)?, received_at, tz);
+    }
+    Some(groups)
+}
+
+/// Intents that change an invoice when acted on.
+fn changes_state(intent: Intent) -> bool {
+    matches!(
+        intent,
+        Intent::Paid | Intent::Dispute | Intent::Promise | Intent::Plan
+    )
+}
+
+/// A stretch of the reply that names some invoices, with the sentences after it that name
+/// none (they go on about the same: «La F-11 no la reconocemos. Nunca hicimos ese pedido.»).
+#[derive(Debug)]
+struct Unit {
+    text: String,
+    names: Vec<String>,
+    then: Vec<String>,
+}
+
+/// The reply cut into units: sentences (and clauses after «pero»), and a sentence that names
+/// several invoices cut again where a clause about one of them has said something of its own
+/// («la F-10 ya la pagué y la F-11 no la reconozco»; not «la F-10 y la F-11 se las pago el
+/// viernes», whose first clause says nothing alone). Words before the first invoice named are
+/// left out (a greeting; anything more makes an invoice's words say two things, or none).
+fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Vec<Unit> {
+    let named = |s: &str| -> Vec<String> {
+        numbers
+            .iter()
+            .filter(|n| mentions(s, n))
+            .map(|n| n.to_string())
+            .collect()
+    };
+    let mut units: Vec<Unit> = Vec::new();
+    for sentence in sentences(text) {
+        for clause in clauses(&sentence, &named, received_at, tz) {
+            let names = named(&clause);
+            if !names.is_empty() {
+                units.push(Unit {
+                    text: clause,
+                    names,
+                    then: Vec::new(),
+                });
+            } else if let Some(last) = units.last_mut() {
+                last.then.push(clause);
+            }
+        }
+    }
+    units
+}
+
+/// Sentences: cut at `;`, `!`, `?`, line ends and a full stop followed by a space (not the
+/// dots inside "F.2026.10" or "1.200,00"), and before «pero».
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let ends = matches!(c, ';' | '!' | '?' | '\n')
+            || (c == '.' && chars.peek().is_none_or(|n| n.is_whitespace()));
+        if ends {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    out.push(current);
+    out.iter()
+        .flat_map(|s| s.split(" pero "))
+        .map(|s| s.trim().trim_matches(',').trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A sentence naming several invoices, cut at a comma or «y» before a later invoice when the
+/// words before it say something alone.
+fn clauses(
+    sentence: &str,
+    named: &dyn Fn(&str) -> Vec<String>,
+    received_at: DateTime<Utc>,
+    tz: Tz,
+) -> Vec<String> {
+    if named(sentence).len() < 2 {
+        return vec![sentence.to_owned()];
+    }
+    let mut out = Vec::new();
+    let mut rest = sentence;
+    'cut: loop {
+        for (at, sep) in joints(rest) {
+            let (left, right) = (&rest[..at], &rest[at + sep..]);
+            if named(left).is_empty() || named(right).is_empty() {
+                continue;
+            }
+            if understand(left, received_at, tz).intent != Intent::Other {
+                out.push(left.trim().to_owned());
+                rest = right;
+                continue 'cut;
+            }
+        }
+        out.push(rest.trim().to_owned());
+        return out;
+    }
+}
+
+/// Where a sentence may be cut between clauses: `(byte offset, separator length)`.
+fn joints(s: &str) -> Vec<(usize, usize)> {
+    let mut at: Vec<(usize, usize)> = [", ", " y ", " e ", " mientras que "]
+        .iter()
+        .flat_map(|sep| s.match_indices(sep).map(|(i, m)| (i, m.len())))
+        .collect();
+    at.sort_unstable();
+    at
+}
+
+/// The words about the invoices `numbers`: the units that name any of them, each with the
+/// sentences after it; `None` when none is named.
+fn words_about(units: &[Unit], numbers: &[&str]) -> Option<String> {
+    let mut words: Vec<&str> = Vec::new();
+    for unit in units
+        .iter()
+        .filter(|u| u.names.iter().any(|n| numbers.contains(&n.as_str())))
+    {
+        words.push(&unit.text);
+        words.extend(unit.then.iter().map(String::as_str));
+    }
+    (!words.is_empty()).then(|| words.join(". "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `text` read whole, then per invoice: `(numbers, intent)` per part, or `None`.
+    fn split(numbers: &[&str], text: &str) -> Option<Vec<(Vec<String>, Intent)>> {
+        let at: DateTime<Utc> = "2026-10-14T10:00:00Z".parse().unwrap();
+        let tz = chrono_tz::Europe::Madrid;
+        let reading = understand(text, at, tz);
+        by_number(numbers, &reading, text, at, tz).map(|groups| {
+            groups
+                .into_iter()
+                .map(|(which, r)| {
+                    (
+                        which.iter().map(|&i| numbers[i].to_owned()).collect(),
+                        r.intent,
+                    )
+                })
+                .collect()
+        })
+    }
+    fn part(numbers: &[&str], intent: Intent) -> (Vec<String>, Intent) {
+        (numbers.iter().map(|n| n.to_string()).collect(), intent)
+    }
+
+    #[test]
+    fn each_invoice_named_in_its_own_words_gets_its_own_answer() {
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "La F-10 ya la pagamos el lunes. La F-11 no la reconocemos: no hicimos ese pedido."
+            ),
+            Some(vec![
+                part(&["F-10"], Intent::Paid),
+                part(&["F-11"], Intent::Dispute)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "Buenos días. La F-10 ya está pagada, la F-11 se la pago el viernes."
+            ),
+            Some(vec![
+                part(&["F-10"], Intent::Paid),
+                part(&["F-11"], Intent::Promise)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "Ya pagué la F-10. La F-11 ¿podría pagarla en tres cuotas?"
+            ),
+            Some(vec![
+                part(&["F-10"], Intent::Paid),
+                part(&["F-11"], Intent::Plan)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12"],
+                "La F-10 y la F-12 ya están pagadas. La F-11 no la reconozco.\nUn saludo"
+            ),
+            Some(vec![
+                part(&["F-10", "F-12"], Intent::Paid),
+                part(&["F-11"], Intent::Dispute)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "La F-10 ya la pagué y la F-11 no la reconozco"
+            ),
+            Some(vec![
+                part(&["F-10"], Intent::Paid),
+                part(&["F-11"], Intent::Dispute)
+            ])
+        );
+    }
+
+    #[test]
+    fn any_doubt_leaves_the_reply_as_read() {
+        // One intent for both.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "La F-10 y la F-11 se las pago el viernes."
+            ),
+            None
+        );
+        // An invoice of the reply not named.
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12"],
+                "La F-10 ya la pagué. La F-11 no la reconozco."
+            ),
+            None
+        );
+        // Both in one clause that says two things.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "Lo de la F-10 y la F-11: una pagada y la otra no la reconozco."
+            ),
+            None
+        );
+        // An opt-out is about the client.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "La F-10 ya la pagué. La F-11 no la reconozco. No me escriban más."
+            ),
+            None
+        );
+        // One invoice.
+        assert_eq!(
+            split(&["F-10"], "La F-10 ya la pagué. No la reconozco."),
+            None
+        );
+    }
+}
