@@ -328,10 +328,32 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
         .find(|m| m["status"] == "dead" && m["client_id"] != "C001")
         .expect("another dead message");
     let other_id = other["id"].as_i64().unwrap().to_string();
-    cobrador_ok(dir, &["outbox", "requeue", &other_id]);
+    // At the simulated instant (the real clock is no part of this test: it ran green only
+    // before 10:40 UTC of 30 November 2026, when the requeued message's send time came after
+    // the flush's).
+    cobrador_ok(
+        dir,
+        &[
+            "outbox",
+            "requeue",
+            &other_id,
+            "--now",
+            "2026-11-30T10:38:00Z",
+        ],
+    );
     let out = cobrador_ok(dir, &["outbox", "flush", "--now", "2026-11-30T10:40:00Z"]);
     assert!(out.contains("sent 1"), "{out}");
-    let out = run_cobrador(dir, &["outbox", "requeue", &other_id], &[]);
+    let out = run_cobrador(
+        dir,
+        &[
+            "outbox",
+            "requeue",
+            &other_id,
+            "--now",
+            "2026-11-30T10:41:00Z",
+        ],
+        &[],
+    );
     assert!(!out.status.success(), "only dead messages are requeued");
     // A day later the early stage is released and planned again: the same stage (not the
     // final notice its age would reach), sent once.

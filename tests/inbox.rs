@@ -164,6 +164,16 @@ async fn a_plain_text_bounce_marks_the_contact_undeliverable() {
         "{}",
         alert.message.body_text
     );
+    // About the address (no message of ours is named): correct it; nothing to requeue.
+    assert!(
+        alert
+            .message
+            .body_text
+            .starts_with("Dirección de correo rechazada")
+            && !alert.message.body_text.contains("requeue"),
+        "{}",
+        alert.message.body_text
+    );
     let snapshot = store::snapshot::load(w.store.conn()).unwrap();
     let c1 = snapshot
         .clients
@@ -311,6 +321,54 @@ async fn a_final_full_mailbox_failure_undoes_the_reminder_a_delay_does_not() {
             && m.stage == dead.message.stage
             && m.recipients == ["uno@cliente.example"]),
         "{plan:?}"
+    );
+}
+
+/// A permanent failure of our reminder's only address ("550 5.1.1 user unknown"): the reminder
+/// is dead and the owner is told that the address was refused, to correct it; not to requeue
+/// the message, which would go to the same address again (what the alert about any other dead
+/// message suggests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_refused_for_good_tells_the_owner_to_correct_the_address_not_to_requeue() {
+    let mut w = world("");
+    let ours = w.ours();
+    let id = store::outbox::by_message_id(w.store.conn(), &ours)
+        .unwrap()
+        .unwrap()
+        .id;
+    store::outbox::mark_sent(w.store.conn(), id, utc("2026-11-24 10:00"), None).unwrap();
+    let raw = String::from_utf8(mail_fixture("bounce-postfix-dsn.eml"))
+        .unwrap()
+        .replace("ana.lopez@ebrologistica.example", "uno@cliente.example")
+        .replace(
+            "<3f9a1c0e5b7d2a4e8c6f1b0d9e7a5c3b.cobrador@reformasprado.example>",
+            &ours,
+        );
+    w.dovecot.deliver("INBOX", raw.as_bytes());
+    let report = w.check(utc("2026-11-24 12:00")).await;
+    assert_eq!(report.bounces, 1, "{report:?}");
+    let dead = store::outbox::get(w.store.conn(), id).unwrap().unwrap();
+    assert_eq!(dead.status, store::OutboxStatus::Dead);
+    // The queueing pass tells the owner about dead messages.
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    engine::queue_due(&mut w.store, &w.config, &renderer, utc("2026-11-24 13:00")).unwrap();
+    let alerts: Vec<store::OutboxMessage> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .collect();
+    assert_eq!(alerts.len(), 1, "told once: {alerts:#?}");
+    let text = &alerts[0].message.body_text;
+    assert!(
+        text.starts_with("Mensaje no entregado: dirección rechazada"),
+        "{text}"
+    );
+    assert!(text.contains("5.1.1"), "the server's answer: {text}");
+    assert!(text.contains("corregir antes su dirección"), "{text}");
+    assert!(!text.contains("para reintentarlo ya"), "{text}");
+    assert!(
+        !text.contains("bounced:"),
+        "our own words stay ours: {text}"
     );
 }
 

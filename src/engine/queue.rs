@@ -452,6 +452,44 @@ fn untold_failures(tx: &rusqlite::Connection) -> Result<Vec<(OutboxStatus, Outbo
     Ok(untold)
 }
 
+/// The alert a failed message calls for: `uncertain`; `bounced` for an email that died because
+/// an address it went to is given up (a permanent bounce: resending it would go to the same
+/// address, so the owner is told to correct the address, not to requeue); `dead` otherwise.
+fn failure_kind(tx: &rusqlite::Connection, m: &OutboxMessage, dead: bool) -> Result<&'static str> {
+    if !dead {
+        return Ok("uncertain");
+    }
+    let addresses: Vec<String> = m
+        .message
+        .recipients
+        .iter()
+        .chain(&m.message.cc)
+        .cloned()
+        .collect();
+    let email = m.message.channel == crate::domain::Channel::Email;
+    Ok(
+        if email
+            && !store::inbox::undeliverable_among(tx, &m.message.client_id, &addresses)?.is_empty()
+        {
+            "bounced"
+        } else {
+            "dead"
+        },
+    )
+}
+
+/// What the server answered, from a dead message's error: without the prefix a bounce's error
+/// gets here (`bounced: `) or the DSN's type (`smtp; `).
+fn server_words(error: &str) -> String {
+    let error = error.strip_prefix("bounced: ").unwrap_or(error);
+    error
+        .strip_prefix("smtp; ")
+        .or_else(|| error.strip_prefix("smtp;"))
+        .unwrap_or(error)
+        .trim()
+        .to_owned()
+}
+
 /// Tells the owner, once each, about client messages that died or whose fate is uncertain.
 /// Returns the last outbox id before the alerts when it queued any (`None` otherwise).
 fn alert_failures(
@@ -483,10 +521,10 @@ fn alert_failures(
             client: &client,
             contacts: &contacts,
             invoices: &invoices,
-            kind: if dead { "dead" } else { "uncertain" },
+            kind: failure_kind(tx, m, dead)?,
             // The server's own answer, for a dead message; nothing to quote for an uncertain one.
             words: if dead {
-                m.last_error.clone().unwrap_or_default()
+                server_words(m.last_error.as_deref().unwrap_or_default())
             } else {
                 String::new()
             },

@@ -93,6 +93,26 @@ pub fn undeliverable_contacts(conn: &Connection) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Which of `addresses` are given up for `client_id` (a permanent bounce marked a contact of
+/// the client with that address undeliverable).
+pub fn undeliverable_among(
+    conn: &Connection,
+    client_id: &str,
+    addresses: &[String],
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM contacts WHERE client_id = ?1 AND email = ?2 COLLATE NOCASE
+           AND email_undeliverable_at IS NOT NULL",
+    )?;
+    let mut given_up = Vec::new();
+    for address in addresses {
+        if stmt.exists(rusqlite::params![client_id, address])? {
+            given_up.push(address.clone());
+        }
+    }
+    Ok(given_up)
+}
+
 /// Every contact as the planner must see it: a bounced email address is no address.
 pub fn reachable_contacts(conn: &Connection) -> Result<Vec<Contact>> {
     let bounced = undeliverable_contacts(conn)?;

@@ -107,7 +107,7 @@ pub(super) fn apply(
                 config,
                 renderer,
                 Some(&m),
-                "dead",
+                "address",
                 &alert_inc,
                 response_id,
                 now,
