@@ -532,19 +532,27 @@ fn a_past_promise_is_refused_and_no_acknowledgement_follows_a_hand_over_or_an_op
     );
 }
 
+/// C1 with F-1 and F-3 open, C2 with F-2; our first reminder to C1.
+const C1_F1_F3: &str = "numero;cliente;fecha;vencimiento;importe\n\
+                        F-1;C1;01/10/2026;02/11/2026;500\n\
+                        F-3;C1;05/10/2026;05/11/2026;300\n\
+                        F-2;C2;01/10/2026;02/11/2026;700\n";
+
+fn c1_with_f1_and_f3() -> (World, OutboxMessage) {
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(C1_F1_F3)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    (w, ours)
+}
+
 /// Walk 2, fault 03: a reply that clears one invoice and disputes the other stops only the one
 /// disputed, and says so; a dispute that names no invoice is about all of them.
 #[test]
 fn a_dispute_concerns_the_invoices_named_where_the_client_disputes() {
-    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
-                    F-1;C1;01/10/2026;02/11/2026;500\n\
-                    F-3;C1;05/10/2026;05/11/2026;300\n\
-                    F-2;C2;01/10/2026;02/11/2026;700\n";
-    let mut w = support::world()
-        .clients(support::TWO_CLIENTS)
-        .invoices(invoices)
-        .build();
-    let ours = our_reminder_to_c1(&mut w);
+    let invoices = C1_F1_F3;
+    let (mut w, ours) = c1_with_f1_and_f3();
     let applied = apply(
         &mut w,
         &reply(
@@ -598,15 +606,7 @@ fn a_dispute_concerns_the_invoices_named_where_the_client_disputes() {
 /// record says both.
 #[test]
 fn a_reply_that_answers_differently_per_invoice_is_acted_on_per_invoice() {
-    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
-                    F-1;C1;01/10/2026;02/11/2026;500\n\
-                    F-3;C1;05/10/2026;05/11/2026;300\n\
-                    F-2;C2;01/10/2026;02/11/2026;700\n";
-    let mut w = support::world()
-        .clients(support::TWO_CLIENTS)
-        .invoices(invoices)
-        .build();
-    let ours = our_reminder_to_c1(&mut w);
+    let (mut w, ours) = c1_with_f1_and_f3();
     let applied = apply(
         &mut w,
         &reply(
@@ -621,7 +621,7 @@ fn a_reply_that_answers_differently_per_invoice_is_acted_on_per_invoice() {
     assert!(
         applied
             .effect
-            .contains("per invoice: F-1 paid; F-3 dispute"),
+            .contains("per invoice: F-3 dispute; F-1 paid"),
         "{}",
         applied.effect
     );
@@ -643,6 +643,16 @@ fn a_reply_that_answers_differently_per_invoice_is_acted_on_per_invoice() {
     let text = |m: &OutboxMessage| m.message.body_text.clone();
     assert!(text(paid[0]).contains("F-1") && !text(paid[0]).contains("F-3"));
     assert!(text(dispute[0]).contains("F-3") && !text(dispute[0]).contains("F-1"));
+    // Never two messages to the client on one day: the dispute's answer now, the payment's the
+    // next day (the sender then waits for the client's hours).
+    let madrid =
+        |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&chrono_tz::Europe::Madrid).date_naive();
+    assert!(
+        madrid(paid[0].message.send_at) > madrid(dispute[0].message.send_at),
+        "{:?} {:?}",
+        paid[0].message.send_at,
+        dispute[0].message.send_at
+    );
     let alerts = one("owner_alert");
     assert_eq!(alerts.len(), 2, "{alerts:#?}");
     let invoices_of = |m: &OutboxMessage| -> Vec<String> {
@@ -654,4 +664,43 @@ fn a_reply_that_answers_differently_per_invoice_is_acted_on_per_invoice() {
         alerted,
         vec![vec!["F-1".to_owned()], vec!["F-3".to_owned()]]
     );
+}
+
+/// «Ya pagué la F-1, y no me escriban más»: the opt-out beside the payment claim is honoured
+/// (it was dropped: only the reply's main answer was acted on); the claim is recorded too, and
+/// the only message to the client confirms the opt-out.
+#[test]
+fn an_opt_out_beside_another_answer_is_honoured() {
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\n\
+             F-1;C1;01/10/2026;02/11/2026;500\n\
+             F-2;C2;01/10/2026;02/11/2026;700\n",
+        )
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r41@x.example>",
+            "uno@cliente.example",
+            "La F-1 ya la pagamos ayer. Por favor, no me escriban más.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "paid");
+    let invoice = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
+    assert!(invoice.paid_claimed_on.is_some());
+    let contacts = store::clients::for_client(w.store.conn(), "C1").unwrap();
+    assert!(contacts.iter().all(|c| c.opted_out), "{contacts:?}");
+    let to_client: Vec<String> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.cycle.starts_with("response-") && m.message.stage.starts_with("ack_"))
+        .map(|m| m.message.stage)
+        .collect();
+    assert_eq!(to_client, ["ack_stop"]);
 }

@@ -397,7 +397,16 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
         .cues
         .iter()
         .any(|c| matches!(c.cue, Cue::Plan | Cue::Delay) && c.start > paid.1);
-    let promise_after = s.last_promise.is_some_and(|p| p.0 > paid.0);
+    // «Ya fue cancelada mediante depósito el 8 de octubre», said on the 14th: a promise whose
+    // only days are ones just gone by (rolled to next year) tells when it was paid.
+    let only_gone_by = {
+        let days = f.candidates();
+        !days.is_empty()
+            && days
+                .iter()
+                .all(|m| m.rolled_days_ago.is_some_and(|a| a <= 90))
+    };
+    let promise_after = s.last_promise.is_some_and(|p| p.0 > paid.0) && !only_gone_by;
     if plan_after || promise_after {
         return false;
     }

@@ -171,6 +171,11 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         // Andalusian and chat spellings: "pasao mañana", "ya ta pagao".
         "pasao" => "pasado",
         "pagao" => "pagado",
+        // Letters dropped in a hurry: "ya esta pagda".
+        "pagda" => "pagada",
+        "pagdo" => "pagado",
+        "pagdas" => "pagadas",
+        "pagdos" => "pagados",
         "ta" => "esta",
         "semanitas" => "semanas",
         "diitas" | "diyas" => "dias",

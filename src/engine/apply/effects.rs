@@ -31,7 +31,34 @@ pub(super) fn act(
     applied: &mut Applied,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let Some(parts) = split::by_invoice(
+    // «Ya pagué, no me escriban más»: the opt-out beside another answer is honoured first (the
+    // other answer is then recorded without an acknowledgement: `Match::silenced`).
+    let mut answered = 0;
+    let opted_out;
+    let mut m = m;
+    if reading.intent != Intent::Stop && reading.also.contains(&Intent::Stop) {
+        let stop = Reading {
+            intent: Intent::Stop,
+            ..reading.clone()
+        };
+        let on = On {
+            m,
+            reading: &stop,
+            promised_amount: None,
+            part: 0,
+            acks_before: 0,
+        };
+        act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
+        applied.effect = format!("{}; opted out too", applied.effect);
+        answered = 1;
+        // The contacts as they are now (opted out: no other acknowledgement).
+        opted_out = Match {
+            contacts: store::clients::for_client(tx, &m.client.id)?,
+            ..m.clone()
+        };
+        m = &opted_out;
+    }
+    let Some(mut parts) = split::by_invoice(
         m,
         reading,
         &inc.visible_text(),
@@ -42,10 +69,15 @@ pub(super) fn act(
             m,
             reading,
             promised_amount,
-            part: 0,
+            part: answered,
+            acks_before: answered,
         };
-        return act_on(tx, config, renderer, &on, inc, response_id, applied, now);
+        act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
+        return Ok(());
     };
+    // The most important answer first: its acknowledgement goes now, the others' on the next
+    // days (never two messages to a client on one day).
+    parts.sort_by_key(|p| importance(p.reading.intent));
     let said: Vec<String> = parts
         .iter()
         .map(|p| {
@@ -54,6 +86,7 @@ pub(super) fn act(
         })
         .collect();
     applied.effect = format!("{}; per invoice: {}", applied.effect, said.join("; "));
+    let mut acks = answered;
     for (index, part) in parts.into_iter().enumerate() {
         let m = Match {
             invoices: part.invoices,
@@ -69,11 +102,26 @@ pub(super) fn act(
             m: &m,
             reading: &part.reading,
             promised_amount,
-            part: index,
+            part: answered + index,
+            acks_before: acks,
         };
-        act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
+        if act_on(tx, config, renderer, &on, inc, response_id, applied, now)? {
+            acks += 1;
+        }
     }
     Ok(())
+}
+
+/// Which answer of a reply comes first: what a person must act on, then what changes the
+/// client's reminders, then the rest.
+fn importance(intent: Intent) -> u8 {
+    match intent {
+        Intent::Dispute => 0,
+        Intent::Plan => 1,
+        Intent::Promise => 2,
+        Intent::Paid => 3,
+        _ => 4,
+    }
 }
 
 /// What [`act_on`] acts on: the client and invoices, what the reply says of them.
@@ -83,10 +131,13 @@ struct On<'a> {
     promised_amount: Option<Money>,
     /// Which of the reply's answers (0 when it gives one).
     part: usize,
+    /// Acknowledgements already queued for the reply's other answers: this one's goes that
+    /// many days later.
+    acks_before: usize,
 }
 
 /// [`act`] for one reading about `on.m`'s invoices. The first acknowledgement and alert
-/// queued are the ones `applied` names.
+/// queued are the ones `applied` names. Returns whether it queued an acknowledgement.
 #[allow(clippy::too_many_arguments)]
 fn act_on(
     tx: &Connection,
@@ -97,7 +148,7 @@ fn act_on(
     response_id: i64,
     applied: &mut Applied,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let (m, reading, promised_amount) = (on.m, on.reading, on.promised_amount);
     let narrowed = (reading.intent == Intent::Dispute)
         .then(|| disputed_only(m, reading, &inc.visible_text()))
@@ -121,20 +172,16 @@ fn act_on(
         applied.effect = format!("{}; no acknowledgement: {why}", applied.effect);
         ack_kind = None;
     }
+    let mut acked = false;
     if let Some(kind) = ack_kind {
-        let ack = queue_ack(
-            tx,
-            config,
-            renderer,
-            m,
-            kind,
+        let said = Said {
             reading,
-            promised_amount,
-            currency.as_deref(),
-            inc,
-            response_id,
-            now,
-        )?;
+            amount: promised_amount,
+            currency: currency.as_deref(),
+            send_at: later_day(now, m.client.time_zone, on.acks_before),
+        };
+        let ack = queue_ack(tx, config, renderer, m, kind, &said, inc, response_id, now)?;
+        acked = ack.is_some();
         applied.ack = applied.ack.or(ack);
     }
     if let Some(kind) = alert_kind {
@@ -156,7 +203,30 @@ fn act_on(
         )?;
         applied.alert = applied.alert.or(alert);
     }
-    Ok(())
+    Ok(acked)
+}
+
+/// `now`, or the start of the client's day `days` days later (the sender waits for the
+/// client's contact hours then).
+fn later_day(now: DateTime<Utc>, tz: chrono_tz::Tz, days: usize) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    if days == 0 {
+        return now;
+    }
+    let day = now.with_timezone(&tz).date_naive() + chrono::Days::new(days as u64);
+    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map_or(now + chrono::Duration::days(days as i64), |t| {
+            t.with_timezone(&Utc)
+        })
+}
+
+/// What an acknowledgement repeats of the reply, and when it goes.
+pub(super) struct Said<'a> {
+    pub reading: &'a Reading,
+    pub amount: Option<Money>,
+    pub currency: Option<&'a str>,
+    pub send_at: DateTime<Utc>,
 }
 
 /// A dispute concerns the invoices named where the client disputes: when the sentence that
@@ -375,13 +445,12 @@ pub(super) fn queue_ack(
     renderer: &Renderer,
     m: &Match,
     kind: &str,
-    reading: &Reading,
-    amount: Option<Money>,
-    currency: Option<&str>,
+    said: &Said<'_>,
     inc: &Incoming,
     response_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
+    let (reading, amount, currency) = (said.reading, said.amount, said.currency);
     let channel = inc.channel.unwrap_or(Channel::Email);
     let Some(to) = inc.sender.clone() else {
         return Ok(None);
@@ -437,7 +506,7 @@ pub(super) fn queue_ack(
         message_id,
         in_reply_to: parent.clone().map(|p| bracket(&p)),
         references: parent.map(|p| bracket(&p)),
-        send_at: now,
+        send_at: said.send_at,
         invoices: m
             .invoices
             .iter()

@@ -1,15 +1,16 @@
 //! One reply, several invoices, a different answer for each: «La F-10 ya la pagamos el lunes.
 //! La F-11 no la reconocemos: no hicimos ese pedido.» The reply's reading has one intent (the
-//! dispute) with the others beside it (`Reading::also`); acting on that one intent alone would
-//! dispute an invoice the client says is paid, or keep reminding it. When each invoice the
-//! reply is about is named in words of its own, those words are read again, invoice by invoice,
-//! and each group of invoices gets its own answer: the paid one claimed paid, the other
-//! disputed, each with its acknowledgement and alert.
+//! dispute), with the others beside it or not noticed at all; acting on that one intent alone
+//! would dispute an invoice the client says is paid, or keep reminding it. When each invoice
+//! the reply is about is named in words of its own, those words are read again, invoice by
+//! invoice, and each group of invoices gets its own answer: the paid one claimed paid, the other
+//! disputed, each with its alert (and acknowledgements one day apart: `effects::act`).
 //!
-//! The rule is conservative: any doubt leaves the reply as it was read (one intent, see
-//! `effects::act`). No split when the reply opts out (that is about the client, not an
-//! invoice), when an invoice it is about is not named, when the words about one invoice
-//! themselves say two different things, or when every invoice's words say the same.
+//! The rule is conservative: any doubt leaves the reply as it was read (one intent). No split
+//! when the reply opts out (that is about the client), when an invoice it is about is not
+//! named, when the words about one invoice say nothing alone («La F-11 también») or say two
+//! things («una ya está pagada y la otra la pagamos el viernes»; a dispute among them is read as
+//! the dispute: a person reads it anyway), or when every invoice's words say the same.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -55,25 +56,34 @@ fn by_number(
     received_at: DateTime<Utc>,
     tz: Tz,
 ) -> Option<Vec<(Vec<usize>, Reading)>> {
-    let said: Vec<Intent> = std::iter::once(reading.intent)
-        .chain(reading.also.iter().copied())
-        .collect();
-    if numbers.len() < 2 || said.len() < 2 || said.contains(&Intent::Stop) {
-        return None;
-    }
-    if !said.iter().any(|i| changes_state(*i)) {
+    // An opt-out is about the client; an automatic reply about nothing.
+    if numbers.len() < 2
+        || matches!(
+            reading.intent,
+            Intent::Stop | Intent::AutoReply | Intent::Bounce
+        )
+    {
         return None;
     }
     let units = units(&visible.to_lowercase(), numbers, received_at, tz);
     let mut groups: Vec<(Vec<usize>, Reading)> = Vec::new();
     for (index, number) in numbers.iter().enumerate() {
         let read = understand(&words_about(&units, &[number])?, received_at, tz);
-        // The words about this invoice say two things themselves: no split.
-        if read
-            .also
-            .iter()
-            .any(|a| changes_state(*a) && *a != read.intent)
-        {
+        // Words that say nothing alone («La F-11 también.») lean on the rest: one reading.
+        // An opt-out in them is about the client.
+        if says_nothing(&read) || read.intent == Intent::Stop {
+            return None;
+        }
+        // The words about this invoice say two things themselves («una ya está pagada y la
+        // otra la pagamos el viernes»): doubt, unless one is a dispute (a person reads it).
+        // (A payment told with the day it was made, «ya fue cancelada … el 8 de octubre», or
+        // instalments asked for, «te las pago en cuotas», have a promise beside them: one thing.)
+        let two_things = read.also.iter().any(|a| {
+            changes_state(*a)
+                && *a != read.intent
+                && !(matches!(read.intent, Intent::Paid | Intent::Plan) && *a == Intent::Promise)
+        });
+        if read.intent != Intent::Dispute && two_things {
             return None;
         }
         match groups.iter_mut().find(|(_, r)| r.intent == read.intent) {
@@ -88,9 +98,17 @@ fn by_number(
     // then the one the words give for the group, as for a reply about those invoices alone).
     for (which, reading) in groups.iter_mut().filter(|(w, _)| w.len() > 1) {
         let group: Vec<&str> = which.iter().map(|&i| numbers[i]).collect();
-        *reading = understand(&words_about(&units, &group)?, received_at, tz);
+        let together = understand(&words_about(&units, &group)?, received_at, tz);
+        if together.intent == reading.intent {
+            *reading = together;
+        }
     }
     Some(groups)
+}
+
+/// Words that say nothing alone: no cue at all («la F-13», «la F-11 también»).
+fn says_nothing(read: &Reading) -> bool {
+    read.intent == Intent::Other && read.evidence.is_empty()
 }
 
 /// Intents that change an invoice when acted on.
@@ -142,7 +160,7 @@ fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Ve
 }
 
 /// Sentences: cut at `;`, `!`, `?`, line ends and a full stop followed by a space (not the
-/// dots inside "F.2026.10" or "1.200,00"), and before «pero».
+/// dots inside "F.2026.10" or "1.200,00"), and before «pero» and an invoice ([`but_cuts`]).
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -158,10 +176,27 @@ fn sentences(text: &str) -> Vec<String> {
     }
     out.push(current);
     out.iter()
-        .flat_map(|s| s.split(" pero "))
+        .flat_map(|s| but_cuts(s))
         .map(|s| s.trim().trim_matches(',').trim().to_owned())
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// A sentence cut before «pero» when an invoice is named in the next few words («pero la
+/// factura A-115 no la reconocemos»); «la pagamos el viernes pero no estamos de acuerdo con el
+/// importe, y la A-115…» goes on about the first invoice and stays whole.
+fn but_cuts(sentence: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, _) in sentence.match_indices(" pero ") {
+        let next: Vec<&str> = sentence[at + 6..].split_whitespace().take(4).collect();
+        if next.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) && at > from {
+            out.push(&sentence[from..at]);
+            from = at + 6;
+        }
+    }
+    out.push(&sentence[from..]);
+    out
 }
 
 /// A sentence naming several invoices, cut at a comma or «y» before a later invoice when the
@@ -183,7 +218,10 @@ fn clauses(
             if named(left).is_empty() || named(right).is_empty() {
                 continue;
             }
-            if understand(left, received_at, tz).intent != Intent::Other {
+            let alone = |s: &str| !says_nothing(&understand(s, received_at, tz));
+            // «la F-10 ya la pagué y la F-11 no la reconozco», not «les pagamos la F-12 y la
+            // F-13» (its second part says nothing alone).
+            if alone(left) && alone(right) {
                 out.push(left.trim().to_owned());
                 rest = right;
                 continue 'cut;
@@ -297,8 +335,127 @@ mod tests {
         );
     }
 
+    /// A blind tester's replies (`/tmp/probe6`, cases S37, S38, S07, S23, S16): the reply's
+    /// own reading need not list every answer; the invoices' words do.
+    #[test]
+    fn the_invoices_words_decide_even_when_the_whole_reading_misses_an_answer() {
+        assert_eq!(
+            split(
+                &["PE-2201", "PE-2214"],
+                "Hola, la PE-2201 ya fue pagada. La PE-2214 no la reconocemos, la capacitación se canceló."
+            ),
+            Some(vec![
+                part(&["PE-2201"], Intent::Paid),
+                part(&["PE-2214"], Intent::Dispute)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["AR-33", "AR-41", "AR-48"],
+                "Hola, te cuento:\nAR-33 pagada el 2/10.\nAR-41 la pago a principios de noviembre.\n\
+                 AR-48 no corresponde, lo dimos de baja en agosto."
+            ),
+            Some(vec![
+                part(&["AR-33"], Intent::Paid),
+                part(&["AR-41"], Intent::Promise),
+                part(&["AR-48"], Intent::Dispute)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["FAC-2026-0042", "FAC-2026-0057", "FAC-2026-0063"],
+                "Buenas tardes. Respecto a la FAC-2026-0063, ¿me puede enviar el XML? No lo tenemos. \
+                 Las facturas FAC-2026-0042 y FAC-2026-0057 ya quedaron liquidadas la semana pasada."
+            ),
+            Some(vec![
+                part(&["FAC-2026-0042", "FAC-2026-0057"], Intent::Paid),
+                part(&["FAC-2026-0063"], Intent::Question)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["PE-2201", "PE-2214"],
+                "La factura PE-2201 ya fue cancelada mediante depósito el 8 de octubre. Respecto a \
+                 la PE-2214, ¿podrían enviarnos el detalle de horas de la capacitación?"
+            ),
+            Some(vec![
+                part(&["PE-2201"], Intent::Paid),
+                part(&["PE-2214"], Intent::Question)
+            ])
+        );
+    }
+
+    /// More of the blind tester's replies (S35, S36, D04, D05, S13).
+    #[test]
+    fn clauses_are_cut_where_each_part_says_something() {
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12", "F-13"],
+                "El viernes les pagamos la F-12 y la F-13. La F-11 ya la pagamos hace dos semanas. \
+                 La F-10 está en revisión porque el transporte llegó con retraso y no estamos \
+                 conformes con el importe."
+            ),
+            Some(vec![
+                part(&["F-10"], Intent::Dispute),
+                part(&["F-11"], Intent::Paid),
+                part(&["F-12", "F-13"], Intent::Promise)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["CO-2026-301", "CO-2026-318"],
+                "Buenas tardes, ya cancelamos la CO-2026-318 y quedamos pendientes de pagar la \
+                 CO-2026-301 el próximo viernes 23 de octubre."
+            ),
+            Some(vec![
+                part(&["CO-2026-301"], Intent::Promise),
+                part(&["CO-2026-318"], Intent::Paid)
+            ])
+        );
+        // «pero» goes on about the A-101: its words are a dispute, the A-115's a payment.
+        assert_eq!(
+            split(
+                &["A-101", "A-115"],
+                "La A-101 la pagamos el viernes pero no estamos de acuerdo con el importe, y la \
+                 A-115 ya está pagada."
+            ),
+            Some(vec![
+                part(&["A-101"], Intent::Dispute),
+                part(&["A-115"], Intent::Paid)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["AR-33", "AR-41", "AR-48"],
+                "Che, la AR-48 ya está paga. La AR-33 y la AR-41 te las pago en cuotas si puede \
+                 ser, ¿podemos armar un plan?"
+            ),
+            Some(vec![
+                part(&["AR-33", "AR-41"], Intent::Plan),
+                part(&["AR-48"], Intent::Paid)
+            ])
+        );
+        // Which is paid and which promised is not said: one reading.
+        assert_eq!(
+            split(
+                &["FAC-2026-0042", "FAC-2026-0057", "FAC-2026-0063"],
+                "De la FAC-2026-0042 y la FAC-2026-0057, una ya está pagada y la otra la pagamos \
+                 el viernes, tengo que revisar cuál. La FAC-2026-0063 no la reconocemos."
+            ),
+            None
+        );
+    }
+
     #[test]
     fn any_doubt_leaves_the_reply_as_read() {
+        // Words that say nothing alone.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "Le pago la F-10 el viernes. La F-11 también."
+            ),
+            None
+        );
         // One intent for both.
         assert_eq!(
             split(
@@ -327,7 +484,7 @@ mod tests {
         assert_eq!(
             split(
                 &["F-10", "F-11"],
-                "La F-10 ya la pagué. La F-11 no la reconozco. No me escriban más."
+                "No me escriban más. La F-10 ya la pagué y la F-11 no es asunto suyo."
             ),
             None
         );

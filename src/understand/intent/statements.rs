@@ -94,6 +94,16 @@ fn statement_at(
     if tense == Tense::Present && t.text.ends_with('o') && i > 0 && toks[i - 1].text == "se" {
         tense = Tense::Past;
     }
+    // Rioplatense «ya está paga», «está todo pago»: after "está" the form is an adjective,
+    // the invoice paid.
+    let estar = |k: usize| matches!(w(k), "esta" | "estan");
+    if tense == Tense::Present
+        && matches!(t.text, "paga" | "pago" | "pagas" | "pagos")
+        && (estar(i.wrapping_sub(1))
+            || (i >= 2 && matches!(prev, "todo" | "toda" | "todas" | "todos") && estar(i - 2)))
+    {
+        tense = Tense::Participle;
+    }
     // "ya está en proceso", "en trámite": after "en" the form is a noun; so it is in "en
     // un solo pago", "el único pago".
     let noun_after_adjective = matches!(prev, "solo" | "unico" | "mismo")
@@ -395,6 +405,39 @@ fn thousands(toks: &[Token<'_>], k: usize) -> bool {
         && toks.get(k + 2).is_some_and(|t| t.glued && t.is_num())
 }
 
+/// [`object_end`] of "cancelar": paying with a pronoun or a debt as object.
+fn cancel_object_end(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    i: usize,
+    back: &[&str],
+) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+    let pronoun = back.iter().take(2).any(|b| PRONOUNS.contains(b));
+    let object = (i + 1..(i + 4).min(toks.len()))
+        .find(|&k| clause.get(k) == clause.get(i) && DEBT_NOUNS.contains(&w(k)))
+        .or_else(|| numbered_object(toks, clause, i));
+    match (pronoun, object) {
+        (_, Some(o)) => Some(o + 1),
+        (true, None) => Some(i + 1),
+        (false, None) => None,
+    }
+}
+
+/// «Ya cancelamos la CO-2026-318»: an invoice named by its number right after the verb or its
+/// article is a debt too («cancelamos el pedido 4521» is not). Its position, if so.
+fn numbered_object(toks: &[Token<'_>], clause: &[usize], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.text);
+    let article = usize::from(matches!(w(i + 1), "la" | "el" | "las" | "los"));
+    let digits = |k: usize| w(k).chars().any(|c| c.is_ascii_digit());
+    // "co-2026-318" comes as "co", "-", "2026"...: glued to what follows.
+    let glued = |k: usize| toks.get(k).is_some_and(|t| t.glued);
+    Some(i + 1 + article).filter(|&k| {
+        clause.get(k) == clause.get(i)
+            && (digits(k) || (1..=2).any(|n| (1..=n).all(|j| glued(k + j)) && digits(k + n)))
+    })
+}
+
 /// Where the statement ends: after the verb, or after the money or debt it needs as object
 /// ("hago la transferencia", "cancelo la factura"); `None` when that object is missing.
 fn object_end(
@@ -413,16 +456,7 @@ fn object_end(
         Family::Pay => Some(i + 1),
         // "ya quedó cancelada": the debt is the subject.
         Family::Cancel if tense == Tense::Participle && !around.governing.is_empty() => Some(i + 1),
-        Family::Cancel => {
-            let pronoun = back.iter().take(2).any(|b| PRONOUNS.contains(b));
-            let object = (i + 1..(i + 4).min(toks.len()))
-                .find(|&k| same_clause(k) && DEBT_NOUNS.contains(&w(k)));
-            match (pronoun, object) {
-                (_, Some(o)) => Some(o + 1),
-                (true, None) => Some(i + 1),
-                (false, None) => None,
-            }
-        }
+        Family::Cancel => cancel_object_end(toks, clause, i, back),
         // Rioplatense and Chilean "te giro", "le giré": with a dative pronoun right before
         // it and no object after it, girar is paying; with an object ("le giro su consulta",
         // "te giro la plata") the object decides, as for "mandar".

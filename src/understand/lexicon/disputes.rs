@@ -8,6 +8,14 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "no reconozco|reconocemos"),
     // «Esa factura no la reconocemos»: the invoice named first, then a pronoun.
     (Cue::Dispute, "no la|lo|las|los reconozco|reconocemos"),
+    // «La AR-48 no la entiendo, el hosting lo pagamos directo al proveedor».
+    (Cue::Dispute, "no la|lo|las|los entiendo|entendemos"),
+    // «No te la voy a pagar porque la persiana se volvió a romper»: a refusal with its reason
+    // («no se la voy a pagar hasta el viernes» is a day, read elsewhere).
+    (
+        Cue::Dispute,
+        "no te|le|les|se|os la|lo|las|los voy|vamos a pagar porque|ya que|pues",
+    ),
     (Cue::Dispute, "desconozco|desconocemos"),
     (Cue::Dispute, "no me|nos corresponde|corresponden"),
     (Cue::Dispute, "no corresponde|corresponden"),

@@ -293,6 +293,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "cuente|cuenta|cuenten con el|su|tu pago|dinero|importe|transferencia|deposito",
     ),
+    // «quedamos pendientes de pagar la CO-301 el viernes 23» (Colombia): a payment to come.
+    (
+        Cue::PromisePhrase,
+        "quedamos|quedo|quedamos pendientes|pendiente de pagar|pagarle|pagarles|cancelar|cancelarle",
+    ),
     (
         Cue::PromisePhrase,
         "tendra|tendran|tendras|recibira|recibiran|recibiras el|su|tu pago|dinero|transferencia|deposito|importe",
@@ -309,6 +314,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     // "ya está hecho", "mira el banco": done, look at the account.
     (Cue::PaidProof, "ya esta hecho|hecha|hechito"),
+    // Rioplatense «la AR-48 ya está paga», «ya está todo pago».
+    (
+        Cue::PaidProof,
+        "esta|estan ?todo|toda|todas|todos paga|pagas|pago|pagos",
+    ),
     (
         Cue::PaidProof,
         "mira|mire|miren|mirad|revisa|revise|revisen|revisad|checa|cheque|chequea|chequee el|tu|su|vuestra banco|cuenta",
