@@ -704,3 +704,56 @@ fn an_opt_out_beside_another_answer_is_honoured() {
         .collect();
     assert_eq!(to_client, ["ack_stop"]);
 }
+
+/// «La F-1 ya la pagamos y las demás se las pago el viernes», «la primera ya está pagada y la
+/// segunda se la pago el viernes»: paid and promised for invoices it does not name one by one.
+/// No one reading is true for all (a promise for all told the client «Anotado: el viernes»
+/// about an invoice they said was paid): nothing changes, a person reads it.
+#[test]
+fn paid_and_promised_without_naming_each_invoice_goes_to_a_person() {
+    for (n, text) in [
+        "La F-1 ya la pagamos y las demás se las pago el viernes.",
+        "Una de las dos ya está pagada y la otra se la pago el viernes.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (mut w, ours) = c1_with_f1_and_f3();
+        let applied = apply(
+            &mut w,
+            &reply(
+                &format!("<r5{n}@x.example>"),
+                "uno@cliente.example",
+                text,
+                vec![ours.message.message_id.clone().unwrap()],
+            ),
+        );
+        assert_eq!(
+            applied.status.as_str(),
+            "needs_review",
+            "{text}: {applied:?}"
+        );
+        assert_eq!(applied.invoices, ["F-1", "F-3"], "{text}");
+        for n in ["F-1", "F-3"] {
+            let inv = store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+            assert_eq!(inv.status, InvoiceStatus::Open, "{text}");
+            assert!(inv.paid_claimed_on.is_none(), "{text}");
+        }
+        assert!(
+            store::promises::pending(w.store.conn())
+                .unwrap()
+                .iter()
+                .all(|p| p.client_id != "C1"),
+            "{text}"
+        );
+        let to_c1 = store::outbox::for_client(w.store.conn(), "C1").unwrap();
+        assert!(
+            to_c1.iter().all(|m| !m.message.stage.starts_with("ack_")),
+            "{text}"
+        );
+        assert!(
+            to_c1.iter().any(|m| m.message.stage == "owner_alert"),
+            "{text}: a person is told"
+        );
+    }
+}

@@ -259,6 +259,10 @@ fn apply_text(
             ResponseStatus::NeedsReview,
             "sender is not a contact of this client: nothing changes until a person confirms",
         ),
+        Some(m) if effects::for_a_person(m, &reading, &visible, inc.received_at) => (
+            ResponseStatus::NeedsReview,
+            "paid and promised (or instalments) for invoices it does not name one by one: a person must read it",
+        ),
         _ => decide(&reading, matched.is_some(), numbers.is_empty()),
     };
     let response = new_response(inc, matched.as_ref(), &reading, Kind::Reply, status, effect);

@@ -112,7 +112,11 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         .into_iter()
         .filter(|i| !i.status.is_closed())
         .collect();
-    let invoices = if !named.is_empty() {
+    // «La A-101 ya la pagamos y las demás se las pago el viernes»: every open one.
+    let others_too = !named.is_empty() && speaks_of_the_others(&clues.text.to_lowercase());
+    let invoices = if others_too {
+        open
+    } else if !named.is_empty() {
         named
     } else if let Some(m) = &outbox {
         let threaded: Vec<Invoice> = open
@@ -133,6 +137,23 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         invoices,
         known_sender,
     }))
+}
+
+/// Whether a reply speaks of "the other" invoices beside those it names.
+fn speaks_of_the_others(text: &str) -> bool {
+    const OTHERS: [&str; 10] = [
+        "las demás",
+        "las demas",
+        "los demás",
+        "los demas",
+        "las otras facturas",
+        "el resto de las facturas",
+        "el resto de facturas",
+        "las restantes",
+        "las otras dos",
+        "las otras tres",
+    ];
+    OTHERS.iter().any(|o| text.contains(o))
 }
 
 /// The match a person decided: this client, these invoices (or its open ones), this message.

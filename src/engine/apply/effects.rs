@@ -58,7 +58,25 @@ pub(super) fn act(
         };
         m = &opted_out;
     }
-    let Some(mut parts) = split::by_invoice(
+    if for_a_person(m, reading, &inc.visible_text(), inc.received_at) {
+        let unread = Reading {
+            intent: Intent::Other,
+            promised_date: None,
+            promised_range: None,
+            promised_amount: None,
+            ..reading.clone()
+        };
+        let on = On {
+            m,
+            reading: &unread,
+            promised_amount: None,
+            part: answered,
+            acks_before: answered,
+        };
+        act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
+        return Ok(());
+    }
+    let Some(parts) = split::by_invoice(
         m,
         reading,
         &inc.visible_text(),
@@ -75,8 +93,36 @@ pub(super) fn act(
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         return Ok(());
     };
-    // The most important answer first: its acknowledgement goes now, the others' on the next
-    // days (never two messages to a client on one day).
+    per_invoice(
+        tx,
+        config,
+        renderer,
+        m,
+        parts,
+        answered,
+        inc,
+        response_id,
+        applied,
+        now,
+    )
+}
+
+/// [`act`] on each group of invoices of a reply answered per invoice, the most important
+/// answer first: its acknowledgement goes now, the others' on the next days (never two
+/// messages to a client on one day). `answered`: the reply's answers already acted on.
+#[allow(clippy::too_many_arguments)]
+fn per_invoice(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    m: &Match,
+    mut parts: Vec<split::Part>,
+    answered: usize,
+    inc: &Incoming,
+    response_id: i64,
+    applied: &mut Applied,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     parts.sort_by_key(|p| importance(p.reading.intent));
     let said: Vec<String> = parts
         .iter()
@@ -110,6 +156,27 @@ pub(super) fn act(
         }
     }
     Ok(())
+}
+
+/// Whether a reply about several invoices says some are paid and others promised (or to be
+/// paid in instalments) without naming each in words of its own («la primera ya está pagada y
+/// la segunda se la pago el viernes», «todo pagado menos una»): no one reading is true for all
+/// of them, and which is which is for a person to read. (A dispute is read by a person anyway.)
+pub(super) fn for_a_person(
+    m: &Match,
+    reading: &Reading,
+    visible: &str,
+    received_at: DateTime<Utc>,
+) -> bool {
+    let said: Vec<Intent> = std::iter::once(reading.intent)
+        .chain(reading.also.iter().copied())
+        .collect();
+    let mixes = said.contains(&Intent::Paid)
+        && (said.contains(&Intent::Promise) || said.contains(&Intent::Plan));
+    m.invoices.len() >= 2
+        && !matches!(reading.intent, Intent::Dispute | Intent::Stop)
+        && mixes
+        && split::by_invoice(m, reading, visible, received_at, m.client.time_zone).is_none()
 }
 
 /// Which answer of a reply comes first: what a person must act on, then what changes the
