@@ -137,7 +137,7 @@ fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Ve
     let named = |s: &str| -> Vec<String> {
         numbers
             .iter()
-            .filter(|n| mentions(s, n))
+            .filter(|n| mentions(s, n) || by_its_digits(s, n, numbers))
             .map(|n| n.to_string())
             .collect()
     };
@@ -157,6 +157,43 @@ fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Ve
         }
     }
     units
+}
+
+/// «La 115 la pagamos el viernes»: an invoice of the reply named by the digits its number ends
+/// with (leading zeros or not: «la 42», «la 0042» for FAC-2026-0042), after «la», «factura»,
+/// «nº»…, when no other invoice of the reply ends with the same digits.
+fn by_its_digits(text: &str, number: &str, numbers: &[&str]) -> bool {
+    let digits = |n: &str| -> String {
+        let tail: String = n.chars().rev().take_while(char::is_ascii_digit).collect();
+        tail.chars()
+            .rev()
+            .collect::<String>()
+            .trim_start_matches('0')
+            .to_owned()
+    };
+    let mine = digits(number);
+    if mine.len() < 2 || numbers.iter().filter(|n| digits(n) == mine).count() > 1 {
+        return false;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == 'º' || c == '°' || c == '#'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| {
+        matches!(
+            w[0],
+            "la" | "las"
+                | "factura"
+                | "facturas"
+                | "fra"
+                | "nº"
+                | "n°"
+                | "#"
+                | "numero"
+                | "número"
+                | "y"
+        ) && w[1].trim_start_matches('0') == mine
+    })
 }
 
 /// Sentences: cut at `;`, `!`, `?`, line ends and a full stop followed by a space (not the
@@ -444,6 +481,45 @@ mod tests {
             ),
             None
         );
+    }
+
+    /// Invoices named by their last digits (the tester's S29, S52).
+    #[test]
+    fn an_invoice_may_be_named_by_the_digits_it_ends_with() {
+        assert_eq!(
+            split(
+                &["A-101", "A-115", "A-120"],
+                "La 101 ya se pagó. La 115 la pagamos el viernes y la 120 a fin de mes."
+            ),
+            Some(vec![
+                part(&["A-101"], Intent::Paid),
+                part(&["A-115", "A-120"], Intent::Promise)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["CO-2026-301", "CO-2026-318"],
+                "La 301 ya fue cancelada y la 318 la pagamos el 30."
+            ),
+            Some(vec![
+                part(&["CO-2026-301"], Intent::Paid),
+                part(&["CO-2026-318"], Intent::Promise)
+            ])
+        );
+        // The same digits end two of the reply's invoices: neither is named so.
+        assert_eq!(
+            split(
+                &["A-101", "B-101"],
+                "La 101 ya se pagó. La otra el viernes."
+            ),
+            None
+        );
+        // A day is not an invoice: «el 30» is not F-30.
+        assert!(!by_its_digits(
+            "la pagamos el 30",
+            "F-30",
+            &["F-30", "F-31"]
+        ));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // («no se la voy a pagar hasta el viernes» is a day, read elsewhere).
     (
         Cue::Dispute,
-        "no te|le|les|se|os la|lo|las|los voy|vamos a pagar porque|ya que|pues",
+        "no te|le|les|se|os la|lo|las|los voy|vamos a pagar porque|pues",
     ),
     (Cue::Dispute, "desconozco|desconocemos"),
     (Cue::Dispute, "no me|nos corresponde|corresponden"),
