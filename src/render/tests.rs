@@ -946,3 +946,24 @@ fn interest_names_each_periods_principal_when_a_payment_lowered_it() {
         "{text}"
     );
 }
+
+/// The proof of a payment is a «justificante» in Spain and a «comprobante» in Latin America
+/// (a blind tester's note on the acknowledgement of a «ya pagué»).
+#[test]
+fn the_proof_of_payment_has_each_countrys_word() {
+    let r = Renderer::new(None).unwrap();
+    for (sample, word, other) in [
+        (Sample::B2bSpain, "justificante", "comprobante"),
+        (Sample::Mexico, "comprobante", "justificante"),
+        (Sample::Chile, "comprobante", "justificante"),
+    ] {
+        let ctx = RenderContext::sample(sample, "ack_paid");
+        let m = r.render_message("ack_paid", Medium::Email, &ctx).unwrap();
+        assert!(
+            m.text.contains(word) && !m.text.contains(other),
+            "{}: {}",
+            sample.name(),
+            m.text
+        );
+    }
+}
