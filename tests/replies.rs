@@ -714,6 +714,8 @@ fn paid_and_promised_without_naming_each_invoice_goes_to_a_person() {
     for (n, text) in [
         "La F-1 ya la pagamos y las demás se las pago el viernes.",
         "Una de las dos ya está pagada y la otra se la pago el viernes.",
+        "Unas facturas ya están pagadas y otras no, déjeme revisar y le confirmo.",
+        "Están todas pagadas menos la F-3, que la pagamos el viernes.",
     ]
     .iter()
     .enumerate()

@@ -141,7 +141,8 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
 
 /// Whether a reply speaks of "the other" invoices beside those it names.
 fn speaks_of_the_others(text: &str) -> bool {
-    const OTHERS: [&str; 10] = [
+    // «Están todas pagadas menos la F-11»: all but the one named.
+    const OTHERS: [&str; 16] = [
         "las demás",
         "las demas",
         "los demás",
@@ -152,6 +153,12 @@ fn speaks_of_the_others(text: &str) -> bool {
         "las restantes",
         "las otras dos",
         "las otras tres",
+        "todas menos",
+        "todas excepto",
+        "todas salvo",
+        "pagadas menos",
+        "pagadas excepto",
+        "pagadas salvo",
     ];
     OTHERS.iter().any(|o| text.contains(o))
 }

@@ -160,7 +160,8 @@ fn per_invoice(
 
 /// Whether a reply about several invoices says some are paid and others promised (or to be
 /// paid in instalments) without naming each in words of its own («la primera ya está pagada y
-/// la segunda se la pago el viernes», «todo pagado menos una»): no one reading is true for all
+/// la segunda se la pago el viernes», «todo pagado menos una»), or that only some are paid
+/// («unas ya están pagadas y otras no»): no one reading is true for all
 /// of them, and which is which is for a person to read. (A dispute is read by a person anyway.)
 pub(super) fn for_a_person(
     m: &Match,
@@ -173,6 +174,30 @@ pub(super) fn for_a_person(
         .collect();
     let mixes = said.contains(&Intent::Paid)
         && (said.contains(&Intent::Promise) || said.contains(&Intent::Plan));
+    // «Unas facturas ya están pagadas y otras no»: which ones is not said.
+    let some_of_them = {
+        let text = visible.to_lowercase();
+        [
+            "y otras no",
+            "unas sí",
+            "unas si ",
+            "algunas sí",
+            "algunas si ",
+            "no todas",
+            "menos una",
+            "excepto una",
+            "salvo una",
+            "todas menos",
+            "pagadas menos",
+            "todas excepto",
+            "pagadas excepto",
+            "todas salvo",
+            "pagadas salvo",
+        ]
+        .iter()
+        .any(|p| text.contains(p))
+    };
+    let mixes = mixes || (some_of_them && matches!(reading.intent, Intent::Paid | Intent::Promise));
     m.invoices.len() >= 2
         && !matches!(reading.intent, Intent::Dispute | Intent::Stop)
         && mixes
