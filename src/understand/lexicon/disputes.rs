@@ -8,6 +8,9 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::Dispute, "no reconozco|reconocemos"),
     // «Esa factura no la reconocemos»: the invoice named first, then a pronoun.
     (Cue::Dispute, "no la|lo|las|los reconozco|reconocemos"),
+    // «F-11: en desacuerdo», «Reclamamos la F-10, faltaron dos portes» (a held-out tester).
+    (Cue::Dispute, "en desacuerdo"),
+    (Cue::Dispute, "reclamamos|reclamo|reclame|reclamaremos"),
     // «La AR-48 no la entiendo, el hosting lo pagamos directo al proveedor».
     (Cue::Dispute, "no la|lo|las|los entiendo|entendemos"),
     // «No te la voy a pagar porque la persiana se volvió a romper»: a refusal with its reason
