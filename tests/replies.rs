@@ -759,3 +759,41 @@ fn paid_and_promised_without_naming_each_invoice_goes_to_a_person() {
         );
     }
 }
+
+/// A question beside another answer: the owner's alert about it says what it is (a question
+/// about that invoice, the rest of the reply applied), not «no ha hecho nada con ella».
+#[test]
+fn a_question_beside_another_answer_is_told_as_a_question() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    apply(
+        &mut w,
+        &reply(
+            "<r60@x.example>",
+            "uno@cliente.example",
+            "La F-1 ya está pagada. Sobre la F-3, ¿el importe incluye el IVA?",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    let f1 = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
+    assert!(f1.paid_claimed_on.is_some());
+    let alerts: Vec<OutboxMessage> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .collect();
+    let about_f3 = alerts
+        .iter()
+        .find(|m| {
+            m.message
+                .invoices
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .eq(["F-3"])
+        })
+        .expect("an alert about F-3");
+    let text = &about_f3.message.body_text;
+    assert!(text.contains("El cliente pregunta"), "{text}");
+    assert!(!text.contains("no ha hecho nada"), "{text}");
+}

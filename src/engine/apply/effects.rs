@@ -46,6 +46,7 @@ pub(super) fn act(
             reading: &stop,
             promised_amount: None,
             part: 0,
+            among: false,
             acks_before: 0,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
@@ -71,6 +72,7 @@ pub(super) fn act(
             reading: &unread,
             promised_amount: None,
             part: answered,
+            among: false,
             acks_before: answered,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
@@ -88,6 +90,7 @@ pub(super) fn act(
             reading,
             promised_amount,
             part: answered,
+            among: false,
             acks_before: answered,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
@@ -149,6 +152,7 @@ fn per_invoice(
             reading: &part.reading,
             promised_amount,
             part: answered + index,
+            among: true,
             acks_before: acks,
         };
         if act_on(tx, config, renderer, &on, inc, response_id, applied, now)? {
@@ -223,6 +227,8 @@ struct On<'a> {
     promised_amount: Option<Money>,
     /// Which of the reply's answers (0 when it gives one).
     part: usize,
+    /// One of the answers of a reply answered per invoice (the rest of it is acted on too).
+    among: bool,
     /// Acknowledgements already queued for the reply's other answers: this one's goes that
     /// many days later.
     acks_before: usize,
@@ -276,6 +282,15 @@ fn act_on(
         acked = ack.is_some();
         applied.ack = applied.ack.or(ack);
     }
+    // A question among other answers: the rest of the reply was acted on ("nothing done with
+    // it", the plain review alert's words, would not be true).
+    let alert_kind = alert_kind.map(|k| {
+        if on.among && k == "needs_review" {
+            "question"
+        } else {
+            k
+        }
+    });
     if let Some(kind) = alert_kind {
         // The first answer's alert is the reply's; the others' their own.
         let cycle = match on.part {
