@@ -202,7 +202,7 @@ fn a_dispute_is_said_to_stop_the_reminders_about_its_invoices() {
         .unwrap()
         .text;
     assert!(
-        text.contains("Los recordatorios automáticos sobre estas facturas quedan detenidos (las demás facturas del cliente, si las hay, siguen su curso)."),
+        text.contains("Los recordatorios automáticos sobre estas facturas quedan detenidos (las demás facturas del cliente, si las hay, siguen su curso, salvo lo que esta misma respuesta diga de ellas)."),
         "{text}"
     );
 }
