@@ -797,3 +797,88 @@ fn a_question_beside_another_answer_is_told_as_a_question() {
     assert!(text.contains("El cliente pregunta"), "{text}");
     assert!(!text.contains("no ha hecho nada"), "{text}");
 }
+
+/// «Las facturas F-1 y F-3 se las pago el 15 de diciembre» from a client who owes F-4 too: the promise
+/// covers F-1 and F-3 (one promise each, same day), and F-4 keeps being reminded; a promise for
+/// every open invoice still pauses the whole client.
+#[test]
+fn a_promise_for_some_invoices_pauses_only_those() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
+                    F-1;C1;01/10/2026;02/11/2026;500\n\
+                    F-3;C1;05/10/2026;05/11/2026;300\n\
+                    F-4;C1;06/10/2026;06/11/2026;200\n\
+                    F-2;C2;01/10/2026;02/11/2026;700\n";
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r60@x.example>",
+            "uno@cliente.example",
+            "Buenas tardes:\n\nLas facturas F-1 y F-3 se las pago el 15 de diciembre.\n\nUn saludo,\nPedro",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("promise", "applied")
+    );
+    let mut promised: Vec<(Option<String>, String)> = store::promises::pending(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.invoice_number, p.promised_date.to_string()))
+        .collect();
+    promised.sort();
+    assert_eq!(
+        promised,
+        [
+            (Some("F-1".to_owned()), "2026-12-15".to_owned()),
+            (Some("F-3".to_owned()), "2026-12-15".to_owned())
+        ]
+    );
+    // Until the promised day and its grace, the next reminders are about F-4 alone.
+    let mut reminded: Vec<Vec<String>> = Vec::new();
+    for day in ["2026-12-02", "2026-12-04", "2026-12-07", "2026-12-09"] {
+        let plan = engine::plan_now(&w.store, &w.config, utc(&format!("{day} 10:00"))).unwrap();
+        assert!(
+            !plan
+                .held
+                .iter()
+                .any(|h| h.client == "C1" && h.invoices.is_empty()),
+            "{day}: the whole client paused: {:?}",
+            plan.held
+        );
+        reminded.extend(
+            plan.messages
+                .iter()
+                .filter(|m| m.client == "C1")
+                .map(|m| m.invoices.clone()),
+        );
+    }
+    assert!(!reminded.is_empty(), "F-4 is never reminded");
+    assert!(
+        reminded.iter().all(|i| i == &["F-4".to_owned()]),
+        "{reminded:?}"
+    );
+    // A promise for every open invoice (the reply names none: all of them) pauses the client.
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    apply(
+        &mut w,
+        &reply(
+            "<r61@x.example>",
+            "uno@cliente.example",
+            "Se lo pago todo el viernes.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    let pending = store::promises::pending(w.store.conn()).unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].invoice_number, None);
+}

@@ -59,12 +59,14 @@ pub fn add(
     Ok(conn.last_insert_rowid())
 }
 
-/// The promise read from a response (the one its acknowledgement is about), if any.
+/// The promise read from a response (the one its acknowledgement is about), if any. A reply
+/// that promised to pay some of the client's invoices made one promise per invoice, all on one
+/// day: a pending one among them first (the acknowledgement holds while any is pending).
 pub fn of_response(conn: &Connection, response_id: i64) -> Result<Option<Promise>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
                 resolved_at
-         FROM promises WHERE response_id = ?1 ORDER BY id DESC LIMIT 1",
+         FROM promises WHERE response_id = ?1 ORDER BY status = 'pending' DESC, id DESC LIMIT 1",
     )?;
     Ok(stmt.query_row([response_id], from_row).optional()?)
 }

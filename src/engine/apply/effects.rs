@@ -386,22 +386,23 @@ fn change_state(
     response_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(Option<&'static str>, Option<&'static str>)> {
-    let single = (m.invoices.len() == 1).then(|| m.invoices[0].number.clone());
     let mut ack_kind = None;
     let mut alert_kind = None;
     match reading.intent {
         Intent::Promise if reading.promised_date.is_some() => {
             let date = reading.promised_date.unwrap_or(today);
-            record_promise(
-                tx,
-                m,
-                reading,
-                date,
-                single.as_deref(),
-                promised_amount,
-                response_id,
-                now,
-            )?;
+            for (invoice, amount) in promise_scope(tx, m, promised_amount)? {
+                record_promise(
+                    tx,
+                    m,
+                    reading,
+                    date,
+                    invoice.as_deref(),
+                    amount,
+                    response_id,
+                    now,
+                )?;
+            }
             ack_kind = Some("ack_promise");
         }
         Intent::Paid => {
@@ -467,6 +468,40 @@ fn change_state(
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     Ok((ack_kind, alert_kind))
+}
+
+/// What a promise about the matched invoices covers: `(invoice, amount)` for each promise row.
+///
+/// One invoice: that invoice. Every open invoice of the client: the whole client (`None`, as
+/// the promises table says "all the client's open invoices"). Some of them and not others
+/// («Las facturas F-1 y F-2 se las pago el viernes», the client owing F-3 too): one promise per
+/// invoice named, so that F-3 keeps being reminded; a whole-client promise paused it till the
+/// promised day. Each such promise is kept when its invoice is settled, so an amount that
+/// pays them all is not kept with them. A part of their total («le pago 500 € el viernes» of
+/// 1.200 €) cannot be shared out among them: it stays one promise for the client, kept when
+/// that much is paid.
+fn promise_scope(
+    tx: &Connection,
+    m: &Match,
+    amount: Option<Money>,
+) -> anyhow::Result<Vec<(Option<String>, Option<Money>)>> {
+    if let [one] = m.invoices.as_slice() {
+        return Ok(vec![(Some(one.number.clone()), amount)]);
+    }
+    let open = store::invoices::list(tx, Some(&m.client.id))?;
+    let others_open = open
+        .iter()
+        .filter(|i| !i.status.is_closed())
+        .any(|i| !m.invoices.iter().any(|n| n.number == i.number));
+    let total: Money = m.invoices.iter().map(|i| i.balance).sum();
+    let part = amount.is_some_and(|a| a.0 < total.0);
+    if m.invoices.is_empty() || !others_open || part {
+        return Ok(vec![(None, amount)]);
+    }
+    Ok(m.invoices
+        .iter()
+        .map(|i| (Some(i.number.clone()), None))
+        .collect())
 }
 
 /// Records the promise a reply made, with its audit event.
