@@ -448,7 +448,13 @@ fn outdated_question(
     else {
         return Ok(None);
     };
-    let Some(promise) = crate::store::promises::of_response(tx, response_id)? else {
+    let invoices: Vec<String> = msg
+        .message
+        .invoices
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    let Some(promise) = crate::store::promises::of_response(tx, response_id, &invoices)? else {
         return Ok(None);
     };
     if promise.status != crate::store::promises::PromiseStatus::Pending {

@@ -882,3 +882,57 @@ fn a_promise_for_some_invoices_pauses_only_those() {
     assert_eq!(pending.len(), 1, "{pending:?}");
     assert_eq!(pending[0].invoice_number, None);
 }
+
+/// «La F-1 se la pago el viernes. La F-3, el día 15 de diciembre.»: each invoice's promise on its
+/// own day (one date for both paused F-1 till the 15th, or F-3 was reminded before its day),
+/// and each acknowledged with its day, a day apart.
+#[test]
+fn promises_for_different_days_are_kept_per_invoice() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r62@x.example>",
+            "uno@cliente.example",
+            "Buenas tardes:\n\nLa F-1 se la pago el viernes. La F-3 se la pago el 15 de \
+             diciembre.\n\nSaludos,\nMarta",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "promise");
+    let mut promised: Vec<(Option<String>, String)> = store::promises::pending(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.invoice_number, p.promised_date.to_string()))
+        .collect();
+    promised.sort();
+    assert_eq!(
+        promised,
+        [
+            (Some("F-1".to_owned()), "2026-11-27".to_owned()),
+            (Some("F-3".to_owned()), "2026-12-15".to_owned())
+        ]
+    );
+    let acks: Vec<OutboxMessage> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "ack_promise")
+        .collect();
+    assert_eq!(acks.len(), 2, "{acks:#?}");
+    let about = |day: &str| {
+        acks.iter()
+            .find(|m| m.message.body_text.contains(day))
+            .unwrap_or_else(|| panic!("no acknowledgement of {day}: {acks:#?}"))
+    };
+    let (friday, fifteenth) = (about("27 de noviembre"), about("15 de diciembre"));
+    assert!(friday.message.body_text.contains("F-1") && !friday.message.body_text.contains("F-3"));
+    assert!(
+        fifteenth.message.body_text.contains("F-3") && !fifteenth.message.body_text.contains("F-1")
+    );
+    let madrid =
+        |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&chrono_tz::Europe::Madrid).date_naive();
+    assert_ne!(
+        madrid(friday.message.send_at),
+        madrid(fifteenth.message.send_at)
+    );
+}

@@ -355,12 +355,20 @@ fn confirmed_promise(
         .received_at
         .with_timezone(&m.client.time_zone)
         .date_naive();
-    Ok(store::promises::of_response(tx, response_id)?.filter(|p| {
-        p.client_id == m.client.id
-            && p.ambiguous
-            && p.status == store::promises::PromiseStatus::Pending
-            && p.promised_date >= today
-    }))
+    let invoices: Vec<String> = asking
+        .message
+        .invoices
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    Ok(
+        store::promises::of_response(tx, response_id, &invoices)?.filter(|p| {
+            p.client_id == m.client.id
+                && p.ambiguous
+                && p.status == store::promises::PromiseStatus::Pending
+                && p.promised_date >= today
+        }),
+    )
 }
 
 /// What a person's message says ([`mail::reading`]): its visible words, or the words put in its

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
 
 use super::clients::conversion;
 use super::{parse_day, ts};
@@ -59,16 +59,29 @@ pub fn add(
     Ok(conn.last_insert_rowid())
 }
 
-/// The promise read from a response (the one its acknowledgement is about), if any. A reply
-/// that promised to pay some of the client's invoices made one promise per invoice, all on one
-/// day: a pending one among them first (the acknowledgement holds while any is pending).
-pub fn of_response(conn: &Connection, response_id: i64) -> Result<Option<Promise>> {
+/// The promise read from a response that an acknowledgement about `invoices` is about, if any.
+/// A reply that promised to pay some of the client's invoices made one promise per invoice
+/// (on one day, or each on its own): the one about these invoices, a pending one first (the
+/// acknowledgement holds while any is pending).
+pub fn of_response(
+    conn: &Connection,
+    response_id: i64,
+    invoices: &[String],
+) -> Result<Option<Promise>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
                 resolved_at
-         FROM promises WHERE response_id = ?1 ORDER BY status = 'pending' DESC, id DESC LIMIT 1",
+         FROM promises WHERE response_id = ?1 ORDER BY status = 'pending' DESC, id DESC",
     )?;
-    Ok(stmt.query_row([response_id], from_row).optional()?)
+    let all: Vec<Promise> = stmt
+        .query_map([response_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let about = |p: &&Promise| {
+        p.invoice_number
+            .as_ref()
+            .is_none_or(|n| invoices.is_empty() || invoices.contains(n))
+    };
+    Ok(all.iter().find(about).or(all.first()).cloned())
 }
 
 /// Every promise, oldest first.

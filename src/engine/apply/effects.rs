@@ -277,6 +277,7 @@ fn act_on(
             amount: promised_amount,
             currency: currency.as_deref(),
             send_at: later_day(now, m.client.time_zone, on.acks_before),
+            part: on.part,
         };
         let ack = queue_ack(tx, config, renderer, m, kind, &said, inc, response_id, now)?;
         acked = ack.is_some();
@@ -334,6 +335,9 @@ pub(super) struct Said<'a> {
     pub amount: Option<Money>,
     pub currency: Option<&'a str>,
     pub send_at: DateTime<Utc>,
+    /// Which answer of the reply it acknowledges (0: the first; a reply answered per invoice
+    /// may acknowledge two promises, each on its own day).
+    pub part: usize,
 }
 
 /// A dispute concerns the invoices named where the client disputes: when the sentence that
@@ -626,7 +630,10 @@ pub(super) fn queue_ack(
         ambiguous: reading.ambiguous,
     });
     let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
-    let key = format!("{}|{kind}|response-{response_id}", m.client.id);
+    let key = match said.part {
+        0 => format!("{}|{kind}|response-{response_id}", m.client.id),
+        n => format!("{}|{kind}|response-{response_id}|{n}", m.client.id),
+    };
     let message_id = (channel == Channel::Email)
         .then(|| crate::engine::message_id(&config.business.email, &key, now));
     let parent = inc

@@ -86,7 +86,13 @@ fn by_number(
         if read.intent != Intent::Dispute && two_things {
             return None;
         }
-        match groups.iter_mut().find(|(_, r)| r.intent == read.intent) {
+        // Promises on different days are different answers («La F-10 se la pago el viernes. La
+        // F-11, el día 15.»): each invoice its own promise, on its own day.
+        let same = |r: &Reading| {
+            r.intent == read.intent
+                && (r.intent != Intent::Promise || r.promised_date == read.promised_date)
+        };
+        match groups.iter_mut().find(|(_, r)| same(r)) {
             Some((which, _)) => which.push(index),
             None => groups.push((vec![index], read)),
         }
@@ -372,6 +378,35 @@ mod tests {
         );
     }
 
+    /// Promises for different days: one per day (each invoice's promise on its own date).
+    #[test]
+    fn promises_on_different_days_are_different_answers() {
+        let at: DateTime<Utc> = "2026-10-14T10:00:00Z".parse().unwrap();
+        let tz = chrono_tz::Europe::Madrid;
+        let text = "La F-10 se la pago el viernes. La F-11 se la pago el día 30.";
+        let numbers = ["F-10", "F-11"];
+        let groups = by_number(&numbers, &understand(text, at, tz), text, at, tz).unwrap();
+        let dates: Vec<(Vec<usize>, Intent, Option<String>)> = groups
+            .into_iter()
+            .map(|(w, r)| (w, r.intent, r.promised_date.map(|d| d.to_string())))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                (vec![0], Intent::Promise, Some("2026-10-16".to_owned())),
+                (vec![1], Intent::Promise, Some("2026-10-30".to_owned()))
+            ]
+        );
+        // The same day for both: one answer, as before.
+        assert_eq!(
+            split(
+                &numbers,
+                "La F-10 se la pago el viernes. La F-11 también se la pago el viernes."
+            ),
+            None
+        );
+    }
+
     /// A blind tester's replies (`/tmp/probe6`, cases S37, S38, S07, S23, S16): the reply's
     /// own reading need not list every answer; the invoices' words do.
     #[test]
@@ -491,9 +526,11 @@ mod tests {
                 &["A-101", "A-115", "A-120"],
                 "La 101 ya se pagó. La 115 la pagamos el viernes y la 120 a fin de mes."
             ),
+            // Each promise on its own day (the viernes, the end of the month).
             Some(vec![
                 part(&["A-101"], Intent::Paid),
-                part(&["A-115", "A-120"], Intent::Promise)
+                part(&["A-115"], Intent::Promise),
+                part(&["A-120"], Intent::Promise)
             ])
         );
         assert_eq!(
