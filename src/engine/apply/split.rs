@@ -87,13 +87,22 @@ fn by_number(
             return None;
         }
         // Promises on different days are different answers («La F-10 se la pago el viernes. La
-        // F-11, el día 15.»): each invoice its own promise, on its own day.
+        // F-11, el día 15.»): each invoice its own promise, on its own day. Words without a day
+        // lean on the others' («Pagaremos la F-11 y la F-12 el 23/10»).
         let same = |r: &Reading| {
             r.intent == read.intent
-                && (r.intent != Intent::Promise || r.promised_date == read.promised_date)
+                && (r.intent != Intent::Promise
+                    || r.promised_date.is_none()
+                    || read.promised_date.is_none()
+                    || r.promised_date == read.promised_date)
         };
         match groups.iter_mut().find(|(_, r)| same(r)) {
-            Some((which, _)) => which.push(index),
+            Some((which, group)) => {
+                which.push(index);
+                if group.promised_date.is_none() && read.promised_date.is_some() {
+                    *group = read;
+                }
+            }
             None => groups.push((vec![index], read)),
         }
     }
@@ -396,6 +405,17 @@ mod tests {
                 (vec![0], Intent::Promise, Some("2026-10-16".to_owned())),
                 (vec![1], Intent::Promise, Some("2026-10-30".to_owned()))
             ]
+        );
+        // A day said once for both: one answer.
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12"],
+                "Pagamos ayer la F-12. Pagaremos la F-10 y la F-11 el 23/10."
+            ),
+            Some(vec![
+                part(&["F-10", "F-11"], Intent::Promise),
+                part(&["F-12"], Intent::Paid)
+            ])
         );
         // The same day for both: one answer, as before.
         assert_eq!(

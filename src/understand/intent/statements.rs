@@ -94,9 +94,14 @@ fn statement_at(
     if tense == Tense::Present && t.text.ends_with('o') && i > 0 && toks[i - 1].text == "se" {
         tense = Tense::Past;
     }
-    // Rioplatense «ya está paga», «está todo pago»: after "está" the form is an adjective,
-    // the invoice paid.
-    let estar = |k: usize| matches!(w(k), "esta" | "estan");
+    // Rioplatense «ya está paga», «está todo pago», «quedó paga desde el 30»: after "está" or
+    // "quedó" the form is an adjective, the invoice paid.
+    let estar = |k: usize| {
+        matches!(
+            w(k),
+            "esta" | "estan" | "quedo" | "quedaron" | "estaba" | "estaban"
+        )
+    };
     if tense == Tense::Present
         && matches!(t.text, "paga" | "pago" | "pagas" | "pagos")
         && (estar(i.wrapping_sub(1))

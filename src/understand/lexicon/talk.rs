@@ -314,10 +314,10 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     // "ya está hecho", "mira el banco": done, look at the account.
     (Cue::PaidProof, "ya esta hecho|hecha|hechito"),
-    // Rioplatense «la AR-48 ya está paga», «ya está todo pago».
+    // Rioplatense «la AR-48 ya está paga», «ya está todo pago», «quedó paga desde el 30».
     (
         Cue::PaidProof,
-        "esta|estan ?todo|toda|todas|todos paga|pagas|pago|pagos",
+        "esta|estan|quedo|quedaron|estaba|estaban ?todo|toda|todas|todos paga|pagas|pago|pagos",
     ),
     (
         Cue::PaidProof,
