@@ -172,7 +172,7 @@ pub fn plan_keeping_files(
 /// Records a promise or plan outcome the planner found, with its audit event; nothing when the
 /// promise or plan was settled meanwhile (the pass planned from the state at its start and
 /// writes in groups: an owner's cancel between two groups stands).
-fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) -> Result<()> {
+fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) -> Result<bool> {
     use crate::store::agreements::{PlanStatus, settle_active_plan};
     use crate::store::promises::settle_pending;
     let (settled, client, kind, detail) = match effect {
@@ -212,6 +212,57 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
     if settled {
         store::events::append(tx, now, Actor::Planner, kind, Some(client), None, detail)?;
     }
+    Ok(settled)
+}
+
+/// Tells the owner that a payment plan broke (an instalment unpaid past its grace): the plan
+/// was agreed with a person, and the reminders now resume on their own; the digest lists it
+/// too, but only on its day.
+fn alert_broken_plan(
+    tx: &rusqlite::Connection,
+    config: &Config,
+    renderer: &Renderer,
+    id: i64,
+    instalment: u32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(plan) = store::agreements::plan(tx, id)? else {
+        return Ok(());
+    };
+    let Some(client) = store::clients::get(tx, &plan.client_id)? else {
+        return Ok(());
+    };
+    let contacts = store::clients::for_client(tx, &client.id)?;
+    let mut named = Vec::with_capacity(plan.invoices.len());
+    for number in &plan.invoices {
+        named.extend(store::invoices::get(tx, number)?);
+    }
+    let invoices: Vec<&Invoice> = named.iter().collect();
+    let missed = plan.instalments.iter().find(|i| i.number == instalment);
+    let locale = context::locale_for(&client, config);
+    let words = missed.map_or_else(String::new, |i| {
+        format!(
+            "Plazo {} de {}: {}, con vencimiento el {}.",
+            i.number,
+            plan.instalments.len(),
+            render::money::format_money(i.amount.0, &plan.currency, locale)
+                .unwrap_or_else(|_| format!("{} {}", i.amount.0, plan.currency)),
+            render::dates::date_day(
+                i.due_date,
+                now.with_timezone(&client.time_zone).date_naive()
+            )
+        )
+    });
+    let alert = OwnerAlertFor {
+        client: &client,
+        contacts: &contacts,
+        invoices: &invoices,
+        kind: "plan_broken",
+        words,
+        cycle: format!("plan-{id}"),
+        telegram: false,
+    };
+    queue_owner_alert(tx, config, renderer, &alert, now)?;
     Ok(())
 }
 
@@ -550,7 +601,7 @@ pub struct OwnerAlertFor<'a> {
     pub contacts: &'a [crate::domain::Contact],
     /// The invoices concerned.
     pub invoices: &'a [&'a Invoice],
-    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `dead`, `uncertain`.
+    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `dead`, `uncertain`, `plan_broken`.
     pub kind: &'a str,
     /// The client's words (or the server's answer, for `dead`).
     pub words: String,

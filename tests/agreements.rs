@@ -275,3 +275,66 @@ fn a_withdrawn_reminder_takes_its_discount_offer_with_it() {
         "only a waiting message is withdrawn"
     );
 }
+
+/// The first instalment (1 December) is not paid: past its grace the plan breaks, and the owner
+/// is told at once (the plan was agreed with a person; the reminders now resume on their own),
+/// once, naming the instalment missed.
+#[test]
+fn a_broken_plan_alerts_the_owner_once() {
+    let mut w = one_invoice_due_9_november();
+    let id = two_instalments_from_1_december(&mut w, utc("2026-11-20 10:00"));
+    let alerts = |w: &World| -> Vec<store::OutboxMessage> {
+        store::outbox::all(w.store.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.message.stage == "owner_alert")
+            .collect()
+    };
+    // Within the grace (two business days after the 1st): nothing broken, no alert.
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-12-02 11:00"),
+    )
+    .unwrap();
+    assert!(alerts(&w).is_empty(), "{:#?}", alerts(&w));
+    let report = engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-12-07 11:00"),
+    )
+    .unwrap();
+    let plans = store::agreements::plans(w.store.conn()).unwrap();
+    assert_eq!(
+        plans[0].status,
+        store::agreements::PlanStatus::Broken,
+        "{report:?}"
+    );
+    let sent = alerts(&w);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let alert = &sent[0];
+    assert_eq!(alert.message.dedup_key, format!("C1|owner_alert|plan-{id}"));
+    assert_eq!(alert.message.recipients, [w.config.owner_email()]);
+    let text = &alert.message.body_text;
+    assert!(text.starts_with("Plan de pagos incumplido: Uno"), "{text}");
+    assert!(
+        text.contains("Plazo 1 de 2: 1.000,00 €, con vencimiento el martes 1 de diciembre."),
+        "{text}"
+    );
+    assert!(text.contains("cobrador invoice pay"), "{text}");
+    assert_eq!(
+        alert.message.subject.as_deref(),
+        Some("Plan de pagos incumplido: Uno (F1)")
+    );
+    // The next passes do not tell it again.
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-12-08 11:00"),
+    )
+    .unwrap();
+    assert_eq!(alerts(&w).len(), 1);
+}

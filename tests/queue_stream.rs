@@ -105,13 +105,27 @@ fn the_streamed_pass_queues_the_reference_plan_in_order_after_the_alerts() {
     let ids: Vec<i64> = report.queued.iter().map(|(_, _, id)| *id).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
 
-    // One alert per failure, each before every reminder of the pass, about its invoices.
-    let alerts: Vec<_> = outbox::all(store.conn())
+    // One alert per failure, each before every reminder of the pass, about its invoices; and
+    // one per payment plan the pass found broken, about the plan.
+    let (alerts, plan_alerts): (Vec<_>, Vec<_>) = outbox::all(store.conn())
         .unwrap()
         .into_iter()
         .filter(|m| m.id > before && m.message.stage == "owner_alert")
-        .collect();
+        .partition(|m| m.message.cycle.starts_with("outbox-"));
     assert_eq!(alerts.len(), failed.len());
+    let broken: BTreeSet<String> = report
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            planner::Effect::PlanBroken { id, .. } => Some(format!("plan-{id}")),
+            _ => None,
+        })
+        .collect();
+    let told: BTreeSet<String> = plan_alerts
+        .iter()
+        .map(|a| a.message.cycle.clone())
+        .collect();
+    assert_eq!(told, broken);
     let first_reminder = ids[0];
     let cycles: BTreeSet<String> = alerts.iter().map(|a| a.message.cycle.clone()).collect();
     for id in &failed {
@@ -145,5 +159,5 @@ fn the_streamed_pass_queues_the_reference_plan_in_order_after_the_alerts() {
         .into_iter()
         .filter(|m| m.message.stage == "owner_alert" && m.id > before)
         .count();
-    assert_eq!(alerts_after, failed.len());
+    assert_eq!(alerts_after, failed.len() + broken.len());
 }

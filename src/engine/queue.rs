@@ -41,7 +41,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::domain::{Actor, EventKind, Invoice};
-use crate::policy::planner::{self, ClientFile, Plan, PlannedMessage};
+use crate::policy::planner::{self, ClientFile, Effect, Plan, PlannedMessage};
 use crate::render::Renderer;
 use crate::store::snapshot::Handed;
 use crate::store::{self, OutboxMessage, OutboxStatus, Store};
@@ -116,8 +116,14 @@ pub fn queue_due_in_groups(
     });
     let groups = std::cell::RefCell::new(groups);
     let write = |conn: &rusqlite::Connection, prepared: Prepared| {
-        pass.borrow_mut()
-            .apply_unless_changed(conn, prepared, changes.borrow().as_ref(), now)
+        pass.borrow_mut().apply_unless_changed(
+            conn,
+            config,
+            renderer,
+            prepared,
+            changes.borrow().as_ref(),
+            now,
+        )
     };
     let seal = |conn: &rusqlite::Connection| pass.borrow_mut().queue_records(conn, now);
     store::snapshot::in_ranges(
@@ -292,11 +298,16 @@ impl Pass {
     fn apply(
         &mut self,
         tx: &rusqlite::Connection,
+        config: &Config,
+        renderer: &Renderer,
         prepared: Prepared,
         now: DateTime<Utc>,
     ) -> Result<()> {
         for effect in prepared.effects {
-            apply_effect(tx, &effect, now)?;
+            let settled = apply_effect(tx, &effect, now)?;
+            if settled && let Effect::PlanBroken { id, instalment, .. } = &effect {
+                super::alert_broken_plan(tx, config, renderer, *id, *instalment, now)?;
+            }
             self.report.effects.push(effect);
         }
         for (m, rendered) in &prepared.due {
@@ -327,6 +338,8 @@ impl Pass {
     fn apply_unless_changed(
         &mut self,
         tx: &rusqlite::Connection,
+        config: &Config,
+        renderer: &Renderer,
         prepared: Prepared,
         changes: Option<&Changes>,
         now: DateTime<Utc>,
@@ -337,7 +350,7 @@ impl Pass {
             }
             return Ok(());
         }
-        self.apply(tx, prepared, now)
+        self.apply(tx, config, renderer, prepared, now)
     }
 
     /// Queues the email records kept so far: at the end of each group, in the group's

@@ -57,11 +57,23 @@ pub fn add_plan(
 
 /// Every plan, oldest first.
 pub fn plans(conn: &Connection) -> Result<Vec<PaymentPlan>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, client_id, currency, status, created_at, resolved_at, note FROM plans ORDER BY id",
-    )?;
+    plans_where(conn, "1", None)
+}
+
+/// The plan with this id.
+pub fn plan(conn: &Connection, id: i64) -> Result<Option<PaymentPlan>> {
+    Ok(plans_where(conn, "id = ?1", Some(id))?.pop())
+}
+
+/// The plans `filter` (an SQL condition on `plans`, with `?1` the id given) keeps, by id.
+fn plans_where(conn: &Connection, filter: &str, id: Option<i64>) -> Result<Vec<PaymentPlan>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, client_id, currency, status, created_at, resolved_at, note FROM plans
+         WHERE {filter} ORDER BY id"
+    ))?;
+    let args: Vec<i64> = id.into_iter().collect();
     let mut plans: Vec<PaymentPlan> = stmt
-        .query_map([], |r| {
+        .query_map(rusqlite::params_from_iter(args), |r| {
             let status: String = r.get(3)?;
             let resolved: Option<String> = r.get(5)?;
             Ok(PaymentPlan {
