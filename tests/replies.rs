@@ -936,3 +936,55 @@ fn promises_for_different_days_are_kept_per_invoice() {
         madrid(fifteenth.message.send_at)
     );
 }
+
+/// The client names one invoice, under our quoted reminder that lists all three: the invoices
+/// it is about are those it names (the quote named F-1, F-3 and F-4, and the promise paused
+/// all), also by a short form of the number («la f3»).
+#[test]
+fn the_invoices_named_are_the_clients_not_the_quoted_reminders() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
+                    F-1;C1;01/10/2026;02/11/2026;500\n\
+                    F-3;C1;05/10/2026;05/11/2026;300\n\
+                    F-4;C1;06/10/2026;06/11/2026;200\n\
+                    F-2;C2;01/10/2026;02/11/2026;700\n";
+    for (n, named) in [
+        "La F-3 se la pago el viernes.",
+        "la f3 se la pago el viernes",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut w = support::world()
+            .clients(support::TWO_CLIENTS)
+            .invoices(invoices)
+            .build();
+        let ours = our_reminder_to_c1(&mut w);
+        let quoted: String = ours
+            .message
+            .body_text
+            .lines()
+            .map(|l| format!("> {l}\n"))
+            .collect();
+        assert!(quoted.contains("F-1") && quoted.contains("F-4"), "{quoted}");
+        let body = format!(
+            "{named}\n\nUn saludo,\nPedro\n\nEl mar, 24 nov 2026 a las 11:00, Cobros \
+             <cobros@ejemplo.example> escribió:\n{quoted}"
+        );
+        let applied = apply(
+            &mut w,
+            &reply(
+                &format!("<r7{n}@x.example>"),
+                "uno@cliente.example",
+                &body,
+                vec![ours.message.message_id.clone().unwrap()],
+            ),
+        );
+        assert_eq!(applied.intent.as_str(), "promise", "{named}");
+        let promised: Vec<Option<String>> = store::promises::pending(w.store.conn())
+            .unwrap()
+            .into_iter()
+            .map(|p| p.invoice_number)
+            .collect();
+        assert_eq!(promised, [Some("F-3".to_owned())], "{named}");
+    }
+}

@@ -190,7 +190,12 @@ pub fn apply_in(
     }
 }
 
-fn clues<'a>(inc: &'a Incoming, extra_refs: &'a [String], senders: Vec<&'a str>) -> Clues<'a> {
+fn clues<'a>(
+    inc: &'a Incoming,
+    extra_refs: &'a [String],
+    senders: Vec<&'a str>,
+    visible: Option<&'a str>,
+) -> Clues<'a> {
     Clues {
         references: inc
             .references
@@ -200,6 +205,7 @@ fn clues<'a>(inc: &'a Incoming, extra_refs: &'a [String], senders: Vec<&'a str>)
             .collect(),
         subject: inc.subject.as_deref().unwrap_or(""),
         text: &inc.body,
+        visible,
         senders,
     }
 }
@@ -212,10 +218,8 @@ fn apply_text(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Applied>> {
     let visible = inc.visible_text();
-    let found = matcher::find(
-        tx,
-        &clues(inc, &[], inc.sender.as_deref().into_iter().collect()),
-    )?;
+    let sender: Vec<&str> = inc.sender.as_deref().into_iter().collect();
+    let found = matcher::find(tx, &clues(inc, &[], sender, Some(&visible)))?;
     let matched = match &inc.client {
         Some(id) if inc.outbox.is_some() || found.as_ref().is_none_or(|m| m.client.id != *id) => {
             let mut m = matcher::for_client(tx, id, &[], inc.outbox)?;
@@ -408,7 +412,7 @@ fn apply_auto(
 ) -> anyhow::Result<Option<Applied>> {
     let matched = matcher::find(
         tx,
-        &clues(inc, &[], inc.sender.as_deref().into_iter().collect()),
+        &clues(inc, &[], inc.sender.as_deref().into_iter().collect(), None),
     )?;
     let reading = machine_reading(inc, "auto_reply");
     let effect = "automatic reply: recorded, nothing else";

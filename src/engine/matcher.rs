@@ -68,6 +68,9 @@ pub struct Clues<'a> {
     pub subject: &'a str,
     /// The text.
     pub text: &'a str,
+    /// What the person wrote (the text without what it quotes), when known: the invoices it
+    /// is about are those it names, not those our quoted reminder lists.
+    pub visible: Option<&'a str>,
     /// Addresses (or Telegram chat ids) that identify the client: the sender, or a bounce's
     /// failed recipients.
     pub senders: Vec<&'a str>,
@@ -104,16 +107,44 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
     let Some(client) = store::clients::get(conn, &client_id)? else {
         return Ok(None);
     };
-    let named: Vec<Invoice> = mentioned
-        .into_iter()
-        .filter(|i| i.client_id == client_id && !i.status.is_closed())
-        .collect();
     let open: Vec<Invoice> = store::invoices::list(conn, Some(&client_id))?
         .into_iter()
         .filter(|i| !i.status.is_closed())
         .collect();
+    let quoted: Vec<Invoice> = mentioned
+        .into_iter()
+        .filter(|i| i.client_id == client_id && !i.status.is_closed())
+        .collect();
+    let (named, words) = match clues.visible {
+        Some(visible) => {
+            // A threaded reply's subject is ours («Re: Recordatorio … F-1, F-3»).
+            let words = match &outbox {
+                Some(_) => visible.to_lowercase(),
+                None => format!(
+                    "{}
+{}",
+                    clues.subject, visible
+                )
+                .to_lowercase(),
+            };
+            let numbers: Vec<&str> = open.iter().map(|i| i.number.as_str()).collect();
+            let named: Vec<Invoice> = open
+                .iter()
+                .filter(|i| {
+                    mentions(&words, &i.number) || by_short_form(&words, &i.number, &numbers)
+                })
+                .cloned()
+                .collect();
+            // Not threaded and naming none itself: the invoices of what it quotes.
+            match named.is_empty() && outbox.is_none() {
+                true => (quoted, words),
+                false => (named, words),
+            }
+        }
+        None => (quoted, clues.text.to_lowercase()),
+    };
     // «La A-101 ya la pagamos y las demás se las pago el viernes»: every open one.
-    let others_too = !named.is_empty() && speaks_of_the_others(&clues.text.to_lowercase());
+    let others_too = !named.is_empty() && speaks_of_the_others(&words);
     let invoices = if others_too {
         open
     } else if !named.is_empty() {
@@ -137,6 +168,65 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         invoices,
         known_sender,
     }))
+}
+
+/// «La 115 la pagamos el viernes», «la b7»: an invoice named by a short form of its number,
+/// when no other of `numbers` has the same: the digits its number ends with (leading zeros or
+/// not: «la 42», «la 0042» for FAC-2026-0042) after «la», «factura», «nº», its prefix («FAC
+/// 0057», «fac-0057»)…; or the number written without its separators («b7», «B12» for B-7,
+/// B-12). `text` is lower case.
+pub(crate) fn by_short_form(text: &str, number: &str, numbers: &[&str]) -> bool {
+    let digits = |n: &str| -> String {
+        let tail: String = n.chars().rev().take_while(char::is_ascii_digit).collect();
+        tail.chars()
+            .rev()
+            .collect::<String>()
+            .trim_start_matches('0')
+            .to_owned()
+    };
+    let compact = |n: &str| -> String {
+        n.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == 'º' || c == '°' || c == '#'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mine = compact(number);
+    // «b7»: letters and digits together, as no other invoice writes them.
+    if mine.chars().any(char::is_alphabetic)
+        && numbers.iter().filter(|n| compact(n) == mine).count() == 1
+        && words.contains(&mine.as_str())
+    {
+        return true;
+    }
+    let mine = digits(number);
+    if mine.len() < 2 || numbers.iter().filter(|n| digits(n) == mine).count() > 1 {
+        return false;
+    }
+    let prefix: String = number
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    words.windows(2).any(|w| {
+        (matches!(
+            w[0],
+            "la" | "las"
+                | "factura"
+                | "facturas"
+                | "fra"
+                | "nº"
+                | "n°"
+                | "#"
+                | "numero"
+                | "número"
+                | "y"
+        ) || (!prefix.is_empty() && w[0] == prefix))
+            && w[1].trim_start_matches('0') == mine
+    })
 }
 
 /// Whether a reply speaks of "the other" invoices beside those it names.

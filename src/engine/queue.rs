@@ -116,14 +116,9 @@ pub fn queue_due_in_groups(
     });
     let groups = std::cell::RefCell::new(groups);
     let write = |conn: &rusqlite::Connection, prepared: Prepared| {
-        pass.borrow_mut().apply_unless_changed(
-            conn,
-            config,
-            renderer,
-            prepared,
-            changes.borrow().as_ref(),
-            now,
-        )
+        let (changes, out) = (changes.borrow(), (config, renderer));
+        pass.borrow_mut()
+            .apply_unless_changed(conn, out, prepared, changes.as_ref(), now)
     };
     let seal = |conn: &rusqlite::Connection| pass.borrow_mut().queue_records(conn, now);
     store::snapshot::in_ranges(
@@ -298,8 +293,7 @@ impl Pass {
     fn apply(
         &mut self,
         tx: &rusqlite::Connection,
-        config: &Config,
-        renderer: &Renderer,
+        (config, renderer): (&Config, &Renderer),
         prepared: Prepared,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -338,8 +332,7 @@ impl Pass {
     fn apply_unless_changed(
         &mut self,
         tx: &rusqlite::Connection,
-        config: &Config,
-        renderer: &Renderer,
+        out: (&Config, &Renderer),
         prepared: Prepared,
         changes: Option<&Changes>,
         now: DateTime<Utc>,
@@ -350,7 +343,7 @@ impl Pass {
             }
             return Ok(());
         }
-        self.apply(tx, config, renderer, prepared, now)
+        self.apply(tx, out, prepared, now)
     }
 
     /// Queues the email records kept so far: at the end of each group, in the group's

@@ -38,7 +38,7 @@ pub(super) fn apply(
         .iter()
         .map(String::as_str)
         .collect();
-    let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders))?;
+    let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders, None))?;
     let reading = machine_reading(inc, "bounce");
     let lasting = match &matched {
         Some(m) if !bounce.permanent => temporary_for_days(tx, &m.client.id, &bounce, now)?,

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::Invoice;
-use crate::engine::matcher::{Match, mentions};
+use crate::engine::matcher::{Match, by_short_form, mentions};
 use crate::understand::{Intent, Reading, understand};
 
 /// Some of a reply's invoices and what the reply says about them.
@@ -152,7 +152,7 @@ fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Ve
     let named = |s: &str| -> Vec<String> {
         numbers
             .iter()
-            .filter(|n| mentions(s, n) || by_its_digits(s, n, numbers))
+            .filter(|n| mentions(s, n) || by_short_form(s, n, numbers))
             .map(|n| n.to_string())
             .collect()
     };
@@ -172,43 +172,6 @@ fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Ve
         }
     }
     units
-}
-
-/// «La 115 la pagamos el viernes»: an invoice of the reply named by the digits its number ends
-/// with (leading zeros or not: «la 42», «la 0042» for FAC-2026-0042), after «la», «factura»,
-/// «nº»…, when no other invoice of the reply ends with the same digits.
-fn by_its_digits(text: &str, number: &str, numbers: &[&str]) -> bool {
-    let digits = |n: &str| -> String {
-        let tail: String = n.chars().rev().take_while(char::is_ascii_digit).collect();
-        tail.chars()
-            .rev()
-            .collect::<String>()
-            .trim_start_matches('0')
-            .to_owned()
-    };
-    let mine = digits(number);
-    if mine.len() < 2 || numbers.iter().filter(|n| digits(n) == mine).count() > 1 {
-        return false;
-    }
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == 'º' || c == '°' || c == '#'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.windows(2).any(|w| {
-        matches!(
-            w[0],
-            "la" | "las"
-                | "factura"
-                | "facturas"
-                | "fra"
-                | "nº"
-                | "n°"
-                | "#"
-                | "numero"
-                | "número"
-                | "y"
-        ) && w[1].trim_start_matches('0') == mine
-    })
 }
 
 /// Sentences: cut at `;`, `!`, `?`, line ends and a full stop followed by a space (not the
@@ -572,7 +535,7 @@ mod tests {
             None
         );
         // A day is not an invoice: «el 30» is not F-30.
-        assert!(!by_its_digits(
+        assert!(!by_short_form(
             "la pagamos el 30",
             "F-30",
             &["F-30", "F-31"]

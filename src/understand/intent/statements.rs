@@ -96,12 +96,7 @@ fn statement_at(
     }
     // Rioplatense «ya está paga», «está todo pago», «quedó paga desde el 30»: after "está" or
     // "quedó" the form is an adjective, the invoice paid.
-    let estar = |k: usize| {
-        matches!(
-            w(k),
-            "esta" | "estan" | "quedo" | "quedaron" | "estaba" | "estaban"
-        )
-    };
+    let estar = |k: usize| ADJECTIVE_AFTER.contains(&w(k));
     if tense == Tense::Present
         && matches!(t.text, "paga" | "pago" | "pagas" | "pagos")
         && (estar(i.wrapping_sub(1))
@@ -327,6 +322,9 @@ fn classify(
     };
     Some((kind, false, false))
 }
+
+/// The verbs after which «paga», «pago» are adjectives: «está paga», «quedó paga».
+const ADJECTIVE_AFTER: [&str; 6] = ["esta", "estan", "quedo", "quedaron", "estaba", "estaban"];
 
 /// "he pagado", "está pagada" are paid; "estará pagado", "el viernes queda pagado" promise.
 fn participle_kind(prev: &str, around: &Around<'_>, firm_future_day: bool) -> StatementKind {

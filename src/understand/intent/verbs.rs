@@ -91,9 +91,12 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
                 add(p, Tense::Participle);
             }
         }
+        // «se pagaron ayer», «ya las abonaron»: the third person plural preterite ("me
+        // pagaron", money to the client, is told apart where the forms are read).
+        add("aron", Tense::Past);
         m.insert(past.to_owned(), (fam, Tense::Past));
     }
-    let irregular: [(&str, Family, Tense); 38] = [
+    let irregular: [(&str, Family, Tense); 40] = [
         ("transfiero", Family::Pay, Tense::Present),
         ("transferimos", Family::Pay, Tense::Ambiguous),
         ("transferire", Family::Pay, Tense::Future),
@@ -102,6 +105,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         ("transferiria", Family::Pay, Tense::Conditional),
         ("transferi", Family::Pay, Tense::Past),
         ("transfirio", Family::Pay, Tense::Past),
+        ("transfirieron", Family::Pay, Tense::Past),
         ("transferido", Family::Pay, Tense::Participle),
         ("transferida", Family::Pay, Tense::Participle),
         ("transferir", Family::Pay, Tense::Infinitive),
@@ -115,6 +119,7 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         ("hice", Family::Make, Tense::Past),
         ("hicimos", Family::Make, Tense::Past),
         ("hizo", Family::Make, Tense::Past),
+        ("hicieron", Family::Make, Tense::Past),
         ("hecho", Family::Make, Tense::Participle),
         ("hecha", Family::Make, Tense::Participle),
         ("hacer", Family::Make, Tense::Infinitive),
