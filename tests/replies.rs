@@ -716,6 +716,9 @@ fn paid_and_promised_without_naming_each_invoice_goes_to_a_person() {
         "Una de las dos ya está pagada y la otra se la pago el viernes.",
         "Unas facturas ya están pagadas y otras no, déjeme revisar y le confirmo.",
         "Están todas pagadas menos la F-3, que la pagamos el viernes.",
+        // A promise for some of them, not named (a blind tester's P36, P37).
+        "Una de las dos te la pago el viernes y la otra en cuanto me paguen a mí.",
+        "La mayoría de las facturas las pagamos el viernes, la otra la estamos revisando.",
     ]
     .iter()
     .enumerate()

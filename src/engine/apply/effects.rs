@@ -178,10 +178,19 @@ pub(super) fn for_a_person(
         .collect();
     let mixes = said.contains(&Intent::Paid)
         && (said.contains(&Intent::Promise) || said.contains(&Intent::Plan));
-    // «Unas facturas ya están pagadas y otras no»: which ones is not said.
+    // «Unas facturas ya están pagadas y otras no», «una de las dos te la pago el viernes», «la
+    // mayoría las pagamos el viernes»: which ones is not said.
     let some_of_them = {
         let text = visible.to_lowercase();
         [
+            "una de las dos",
+            "una de las tres",
+            "una de ellas",
+            "una de las facturas",
+            "alguna de las",
+            "la mayoría",
+            "la mayoria",
+            "parte de las facturas",
             "y otras no",
             "unas sí",
             "unas si ",
