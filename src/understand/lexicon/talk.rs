@@ -307,10 +307,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "lo tienes|tiene|tienen|teneis|tendras|tendra|tendran|tendreis",
     ),
-    // "hasta que lo arreglen": payment held until the work is put right.
+    // "hasta que lo arreglen", "hasta que no arreglen el formulario": payment held until the
+    // work is put right.
     (
         Cue::Dispute,
-        "hasta que ?lo|la|los|las|me|nos|le|les arreglen|arregleis|arregles|arregle|solucionen|soluciones|solucioneis|reparen|repares|repareis|corrijan|corrijais|corrijas",
+        "hasta que ?no ?lo|la|los|las|me|nos|le|les arreglen|arregleis|arregles|arregle|solucionen|soluciones|solucioneis|reparen|repares|repareis|corrijan|corrijais|corrijas",
     ),
     // "ya está hecho", "mira el banco": done, look at the account.
     (Cue::PaidProof, "ya esta hecho|hecha|hechito"),
