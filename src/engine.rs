@@ -215,6 +215,11 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
     Ok(settled)
 }
 
+/// How long after a missed instalment's day a broken plan is still news for an alert of its
+/// own: one found broken later (the first pass over an imported book, or after an outage) is
+/// left to the digest, or a pass that finds hundreds at once sends as many alerts.
+const PLAN_NEWS_DAYS: u64 = 14;
+
 /// Tells the owner that a payment plan broke (an instalment unpaid past its grace): the plan
 /// was agreed with a person, and the reminders now resume on their own; the digest lists it
 /// too, but only on its day.
@@ -232,13 +237,17 @@ fn alert_broken_plan(
     let Some(client) = store::clients::get(tx, &plan.client_id)? else {
         return Ok(());
     };
+    let missed = plan.instalments.iter().find(|i| i.number == instalment);
+    let today = now.with_timezone(&client.time_zone).date_naive();
+    if missed.is_some_and(|i| i.due_date + chrono::Days::new(PLAN_NEWS_DAYS) < today) {
+        return Ok(());
+    }
     let contacts = store::clients::for_client(tx, &client.id)?;
     let mut named = Vec::with_capacity(plan.invoices.len());
     for number in &plan.invoices {
         named.extend(store::invoices::get(tx, number)?);
     }
     let invoices: Vec<&Invoice> = named.iter().collect();
-    let missed = plan.instalments.iter().find(|i| i.number == instalment);
     let locale = context::locale_for(&client, config);
     let words = missed.map_or_else(String::new, |i| {
         format!(
@@ -247,10 +256,7 @@ fn alert_broken_plan(
             plan.instalments.len(),
             render::money::format_money(i.amount.0, &plan.currency, locale)
                 .unwrap_or_else(|_| format!("{} {}", i.amount.0, plan.currency)),
-            render::dates::date_day(
-                i.due_date,
-                now.with_timezone(&client.time_zone).date_naive()
-            )
+            render::dates::date_day(i.due_date, today)
         )
     });
     let alert = OwnerAlertFor {

@@ -337,4 +337,18 @@ fn a_broken_plan_alerts_the_owner_once() {
     )
     .unwrap();
     assert_eq!(alerts(&w).len(), 1);
+    // A plan found broken weeks after its instalment (no pass ran meanwhile, or the book was
+    // imported so) is left to the digest: no alert of its own.
+    let mut w = one_invoice_due_9_november();
+    two_instalments_from_1_december(&mut w, utc("2026-11-20 10:00"));
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-12-21 11:00"),
+    )
+    .unwrap();
+    let plans = store::agreements::plans(w.store.conn()).unwrap();
+    assert_eq!(plans[0].status, store::agreements::PlanStatus::Broken);
+    assert!(alerts(&w).is_empty(), "{:#?}", alerts(&w));
 }
