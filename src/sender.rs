@@ -448,13 +448,8 @@ fn outdated_question(
     else {
         return Ok(None);
     };
-    let invoices: Vec<String> = msg
-        .message
-        .invoices
-        .iter()
-        .map(|(n, _)| n.clone())
-        .collect();
-    let Some(promise) = crate::store::promises::of_response(tx, response_id, &invoices)? else {
+    let invoices = &msg.message.invoices;
+    let Some(promise) = crate::store::promises::of_response(tx, response_id, invoices)? else {
         return Ok(None);
     };
     if promise.status != crate::store::promises::PromiseStatus::Pending {

@@ -801,6 +801,17 @@ fn a_question_beside_another_answer_is_told_as_a_question() {
     assert!(!text.contains("no ha hecho nada"), "{text}");
 }
 
+/// The pending promises: the invoice each covers (`None`: the whole client), and its day.
+fn pending_promises(w: &World) -> Vec<(Option<String>, String)> {
+    let mut promised: Vec<(Option<String>, String)> = store::promises::pending(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.invoice_number, p.promised_date.to_string()))
+        .collect();
+    promised.sort();
+    promised
+}
+
 /// «Las facturas F-1 y F-3 se las pago el 15 de diciembre» from a client who owes F-4 too: the promise
 /// covers F-1 and F-3 (one promise each, same day), and F-4 keeps being reminded; a promise for
 /// every open invoice still pauses the whole client.
@@ -829,14 +840,8 @@ fn a_promise_for_some_invoices_pauses_only_those() {
         (applied.intent.as_str(), applied.status.as_str()),
         ("promise", "applied")
     );
-    let mut promised: Vec<(Option<String>, String)> = store::promises::pending(w.store.conn())
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.invoice_number, p.promised_date.to_string()))
-        .collect();
-    promised.sort();
     assert_eq!(
-        promised,
+        pending_promises(&w),
         [
             (Some("F-1".to_owned()), "2026-12-15".to_owned()),
             (Some("F-3".to_owned()), "2026-12-15".to_owned())
@@ -903,14 +908,8 @@ fn promises_for_different_days_are_kept_per_invoice() {
         ),
     );
     assert_eq!(applied.intent.as_str(), "promise");
-    let mut promised: Vec<(Option<String>, String)> = store::promises::pending(w.store.conn())
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.invoice_number, p.promised_date.to_string()))
-        .collect();
-    promised.sort();
     assert_eq!(
-        promised,
+        pending_promises(&w),
         [
             (Some("F-1".to_owned()), "2026-11-27".to_owned()),
             (Some("F-3".to_owned()), "2026-12-15".to_owned())

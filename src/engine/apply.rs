@@ -359,14 +359,9 @@ fn confirmed_promise(
         .received_at
         .with_timezone(&m.client.time_zone)
         .date_naive();
-    let invoices: Vec<String> = asking
-        .message
-        .invoices
-        .iter()
-        .map(|(n, _)| n.clone())
-        .collect();
+    let invoices = &asking.message.invoices;
     Ok(
-        store::promises::of_response(tx, response_id, &invoices)?.filter(|p| {
+        store::promises::of_response(tx, response_id, invoices)?.filter(|p| {
             p.client_id == m.client.id
                 && p.ambiguous
                 && p.status == store::promises::PromiseStatus::Pending

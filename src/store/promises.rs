@@ -59,14 +59,15 @@ pub fn add(
     Ok(conn.last_insert_rowid())
 }
 
-/// The promise read from a response that an acknowledgement about `invoices` is about, if any.
+/// The promise read from a response that an acknowledgement about `invoices` (its outbox
+/// invoices: number, reached) is about, if any.
 /// A reply that promised to pay some of the client's invoices made one promise per invoice
 /// (on one day, or each on its own): the one about these invoices, a pending one first (the
 /// acknowledgement holds while any is pending).
 pub fn of_response(
     conn: &Connection,
     response_id: i64,
-    invoices: &[String],
+    invoices: &[(String, bool)],
 ) -> Result<Option<Promise>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
@@ -79,7 +80,7 @@ pub fn of_response(
     let about = |p: &&Promise| {
         p.invoice_number
             .as_ref()
-            .is_none_or(|n| invoices.is_empty() || invoices.contains(n))
+            .is_none_or(|n| invoices.is_empty() || invoices.iter().any(|(i, _)| i == n))
     };
     Ok(all.iter().find(about).or(all.first()).cloned())
 }
