@@ -222,7 +222,7 @@ const PLAN_NEWS_DAYS: u64 = 14;
 
 /// Tells the owner that a payment plan broke (an instalment unpaid past its grace): the plan
 /// was agreed with a person, and the reminders now resume on their own; the digest lists it
-/// too, but only on its day.
+/// too, but only on its day. Returns whether an alert was queued.
 fn alert_broken_plan(
     tx: &rusqlite::Connection,
     config: &Config,
@@ -230,17 +230,17 @@ fn alert_broken_plan(
     id: i64,
     instalment: u32,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(plan) = store::agreements::plan(tx, id)? else {
-        return Ok(());
+        return Ok(false);
     };
     let Some(client) = store::clients::get(tx, &plan.client_id)? else {
-        return Ok(());
+        return Ok(false);
     };
     let missed = plan.instalments.iter().find(|i| i.number == instalment);
     let today = now.with_timezone(&client.time_zone).date_naive();
     if missed.is_some_and(|i| i.due_date + chrono::Days::new(PLAN_NEWS_DAYS) < today) {
-        return Ok(());
+        return Ok(false);
     }
     let contacts = store::clients::for_client(tx, &client.id)?;
     let mut named = Vec::with_capacity(plan.invoices.len());
@@ -268,8 +268,7 @@ fn alert_broken_plan(
         cycle: format!("plan-{id}"),
         telegram: false,
     };
-    queue_owner_alert(tx, config, renderer, &alert, now)?;
-    Ok(())
+    Ok(queue_owner_alert(tx, config, renderer, &alert, now)?.is_some())
 }
 
 fn find_stage<'c>(config: &'c Config, m: &PlannedMessage) -> Option<Cow<'c, Stage>> {

@@ -125,7 +125,9 @@ fn the_streamed_pass_queues_the_reference_plan_in_order_after_the_alerts() {
         .iter()
         .map(|a| a.message.cycle.clone())
         .collect();
-    assert_eq!(told, broken);
+    // At most ten a pass (more are the digest's).
+    assert!(told.is_subset(&broken), "{told:?} {broken:?}");
+    assert_eq!(told.len(), broken.len().min(10), "{broken:?}");
     let first_reminder = ids[0];
     let cycles: BTreeSet<String> = alerts.iter().map(|a| a.message.cycle.clone()).collect();
     for id in &failed {
@@ -159,5 +161,5 @@ fn the_streamed_pass_queues_the_reference_plan_in_order_after_the_alerts() {
         .into_iter()
         .filter(|m| m.message.stage == "owner_alert" && m.id > before)
         .count();
-    assert_eq!(alerts_after, failed.len() + broken.len());
+    assert_eq!(alerts_after, failed.len() + told.len());
 }

@@ -285,7 +285,13 @@ struct Pass {
     /// The last audit event when the planning read began: what the queued messages were
     /// planned from (`store::outbox::insert_planned`).
     planned_after_event: i64,
+    /// Owner alerts about broken plans queued so far ([`PLAN_ALERTS_PER_PASS`]).
+    plan_alerts: usize,
 }
+
+/// At most this many alerts about broken plans in one pass: more at once (a book's first pass,
+/// a long outage) are for the digest, which lists them all, not for the owner's inbox.
+const PLAN_ALERTS_PER_PASS: usize = 10;
 
 impl Pass {
     /// Writes what [`Prepared::of`] made of a client's plan, in the order the pass always
@@ -299,8 +305,12 @@ impl Pass {
     ) -> Result<()> {
         for effect in prepared.effects {
             let settled = apply_effect(tx, &effect, now)?;
-            if settled && let Effect::PlanBroken { id, instalment, .. } = &effect {
-                super::alert_broken_plan(tx, config, renderer, *id, *instalment, now)?;
+            if settled
+                && self.plan_alerts < PLAN_ALERTS_PER_PASS
+                && let Effect::PlanBroken { id, instalment, .. } = &effect
+                && super::alert_broken_plan(tx, config, renderer, *id, *instalment, now)?
+            {
+                self.plan_alerts += 1;
             }
             self.report.effects.push(effect);
         }
