@@ -36,6 +36,9 @@ pub(crate) struct DateMention {
     pub rolled_days_ago: Option<i64>,
     /// The day of month rolled to next month or had to be clamped ("el 31" in November).
     pub shifted: bool,
+    /// A bare day of the month already gone by this month, moved to next month ("el día 9"
+    /// on the 14th): after a past verb it is this month's ("pagadas el día 9").
+    pub month_rolled: bool,
     /// Followed or preceded by a negation ("el viernes no").
     pub negated: bool,
     /// Introduced by a correction ("mejor el lunes", "sino el lunes").
@@ -70,6 +73,7 @@ impl DateMention {
             weak: false,
             rolled_days_ago: None,
             shifted: false,
+            month_rolled: false,
             negated: false,
             preferred: false,
             day_part: false,

@@ -411,6 +411,11 @@ impl Parser<'_, '_> {
         let (d, rolled, clamped) = cal::day_of_month(self.today, day);
         let mut m = DateMention::new(k, end, Some(d));
         m.shifted = rolled || clamped;
+        // «el próximo día 1» is next month's, whatever the verb.
+        let next = fillers
+            .iter()
+            .any(|f| matches!(*f, "proximo" | "siguiente" | "otro"));
+        m.month_rolled = rolled && !clamped && !next;
         Some(m)
     }
 

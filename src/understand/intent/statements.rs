@@ -11,7 +11,8 @@ use crate::understand::normalise::{Kind, Token};
 
 /// What the days of each clause say about tense.
 struct ClauseDays {
-    /// A past day, or a day-month that passed less than 60 days ago ("pagamos el 10/11").
+    /// A past day, or a day-month that passed less than 60 days ago ("pagamos el 10/11"), or
+    /// a bare day of this month gone by ("pagadas el día 9" on the 14th).
     past: Vec<bool>,
     /// A future day that did not roll over to next year.
     future: Vec<bool>,
@@ -36,8 +37,8 @@ impl ClauseDays {
             if c >= n_clauses {
                 continue;
             }
-            d.past[c] |= m.past || m.rolled_days_ago.is_some_and(|a| a <= 60);
-            let future = m.is_future_day() && m.rolled_days_ago.is_none();
+            d.past[c] |= m.past || m.rolled_days_ago.is_some_and(|a| a <= 60) || m.month_rolled;
+            let future = m.is_future_day() && m.rolled_days_ago.is_none() && !m.month_rolled;
             d.future[c] |= future;
             d.future_firm[c] |= future && !m.weak;
             let w = |k: usize| toks.get(k).map_or("", |t| t.text);
