@@ -990,3 +990,42 @@ fn the_invoices_named_are_the_clients_not_the_quoted_reminders() {
         assert_eq!(promised, [Some("F-3".to_owned())], "{named}");
     }
 }
+
+/// «Lo de la persiana te lo pago el viernes»: an invoice named by what it was for (a word of its
+/// description no other open invoice has) is the one the promise covers; «las dos» is both.
+#[test]
+fn an_invoice_named_by_what_it_was_for_is_the_one_promised() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe;concepto\n\
+                    F-1;C1;01/10/2026;02/11/2026;500;Reparación persiana\n\
+                    F-3;C1;05/10/2026;05/11/2026;300;Pintura dormitorio\n\
+                    F-2;C2;01/10/2026;02/11/2026;700;Pintura fachada\n";
+    let cases = [
+        (
+            "Lo de la persiana te lo pago el viernes.",
+            vec![Some("F-1")],
+        ),
+        (
+            "Las dos te las pago el viernes, también la persiana.",
+            vec![None],
+        ),
+    ];
+    for (n, (text, covered)) in cases.into_iter().enumerate() {
+        let mut w = support::world()
+            .clients(support::TWO_CLIENTS)
+            .invoices(invoices)
+            .build();
+        let ours = our_reminder_to_c1(&mut w);
+        apply(
+            &mut w,
+            &reply(
+                &format!("<r8{n}@x.example>"),
+                "uno@cliente.example",
+                text,
+                vec![ours.message.message_id.clone().unwrap()],
+            ),
+        );
+        let got: Vec<Option<String>> = pending_promises(&w).into_iter().map(|(i, _)| i).collect();
+        let want: Vec<Option<String>> = covered.iter().map(|c| c.map(str::to_owned)).collect();
+        assert_eq!(got, want, "{text}");
+    }
+}

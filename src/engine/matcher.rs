@@ -135,6 +135,11 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
                 })
                 .cloned()
                 .collect();
+            // Naming none by number: one by what it was for («la del hosting»), if any.
+            let named = match named.is_empty() {
+                true => by_description(&words, &open),
+                false => named,
+            };
             // Not threaded and naming none itself: the invoices of what it quotes.
             match named.is_empty() && outbox.is_none() {
                 true => (quoted, words),
@@ -227,6 +232,84 @@ pub(crate) fn by_short_form(text: &str, number: &str, numbers: &[&str]) -> bool 
         ) || (!prefix.is_empty() && w[0] == prefix))
             && w[1].trim_start_matches('0') == mine
     })
+}
+
+/// «La del hosting ya te la transferí», «lo de la persiana te lo pago el viernes»: the one open
+/// invoice a reply names by what it was for, when it names none by number. A word of its
+/// description (five letters or more, not a month, not a word every invoice may carry) that no
+/// other open invoice's description has, and nothing in the reply that speaks of several
+/// («las dos», «todas», «la mayoría»), nor a word shared by several descriptions. `text` is
+/// lower case. Anything less clear names none (the reply is about what it answers, as before).
+fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
+    const SEVERAL: [&str; 14] = [
+        "las dos",
+        "los dos",
+        "ambas",
+        "todas",
+        "todos",
+        "las tres",
+        "la mayoria",
+        "el resto",
+        "las demas",
+        "los demas",
+        "cada una",
+        "una de",
+        "alguna",
+        "otra",
+    ];
+    const COMMON: [&str; 22] = [
+        "factura",
+        "facturas",
+        "servicio",
+        "servicios",
+        "pedido",
+        "trabajo",
+        "trabajos",
+        "mensual",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "setiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "importe",
+    ];
+    let text = crate::understand::fold_str(text);
+    if SEVERAL.iter().any(|s| text.contains(s)) {
+        return Vec::new();
+    }
+    let said: std::collections::HashSet<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words = |i: &Invoice| -> Vec<String> {
+        let folded = crate::understand::fold_str(i.description.as_deref().unwrap_or(""));
+        folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 5 && !COMMON.contains(w))
+            .map(str::to_owned)
+            .collect()
+    };
+    let all: Vec<Vec<String>> = open.iter().map(words).collect();
+    let carriers = |w: &str| all.iter().filter(|ws| ws.iter().any(|x| x == w)).count();
+    let mut named = Vec::new();
+    for (invoice, ws) in open.iter().zip(&all) {
+        let mentioned: Vec<&String> = ws.iter().filter(|w| said.contains(w.as_str())).collect();
+        if mentioned.iter().any(|w| carriers(w) > 1) {
+            return Vec::new();
+        }
+        if !mentioned.is_empty() {
+            named.push(invoice.clone());
+        }
+    }
+    if named.len() == 1 { named } else { Vec::new() }
 }
 
 /// Whether a reply speaks of "the other" invoices beside those it names.
