@@ -1029,3 +1029,32 @@ fn an_invoice_named_by_what_it_was_for_is_the_one_promised() {
         assert_eq!(got, want, "{text}");
     }
 }
+
+/// «La F-1 ya se pagó. La pintura no la reconocemos»: an invoice named by what it was for beside
+/// one named by number gets its own answer (the dispute went to F-1, and F-3 kept being
+/// reminded: a blind tester's tenth set, R11).
+#[test]
+fn invoices_named_by_number_and_by_what_they_were_for_are_answered_each() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe;concepto\n\
+                    F-1;C1;01/10/2026;02/11/2026;500;Reparación persiana\n\
+                    F-3;C1;05/10/2026;05/11/2026;300;Pintura dormitorio\n\
+                    F-2;C2;01/10/2026;02/11/2026;700;Pintura fachada\n";
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    apply(
+        &mut w,
+        &reply(
+            "<r90@x.example>",
+            "uno@cliente.example",
+            "La F-1 ya se pagó por transferencia. La pintura no la reconocemos, nunca se terminó.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert_eq!(invoice("F-3").status, InvoiceStatus::Disputed);
+    assert_eq!(invoice("F-1").status, InvoiceStatus::Open);
+    assert!(invoice("F-1").paid_claimed_on.is_some());
+}

@@ -135,11 +135,14 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
                 })
                 .cloned()
                 .collect();
-            // Naming none by number: one by what it was for («la del hosting»), if any.
-            let named = match named.is_empty() {
-                true => by_description(&words, &open),
-                false => named,
-            };
+            // And by what they were for («la 0042 de mantenimiento ya se pagó … la visita
+            // técnica no procede»).
+            let mut named = named;
+            for described in by_description(&words, &open) {
+                if !named.iter().any(|n| n.number == described.number) {
+                    named.push(described);
+                }
+            }
             // Not threaded and naming none itself: the invoices of what it quotes.
             match named.is_empty() && outbox.is_none() {
                 true => (quoted, words),
@@ -234,12 +237,11 @@ pub(crate) fn by_short_form(text: &str, number: &str, numbers: &[&str]) -> bool 
     })
 }
 
-/// «La del hosting ya te la transferí», «lo de la persiana te lo pago el viernes»: the one open
-/// invoice a reply names by what it was for, when it names none by number. A word of its
-/// description (five letters or more, not a month, not a word every invoice may carry) that no
-/// other open invoice's description has, and nothing in the reply that speaks of several
-/// («las dos», «todas», «la mayoría»), nor a word shared by several descriptions. `text` is
-/// lower case. Anything less clear names none (the reply is about what it answers, as before).
+/// «La del hosting ya te la transferí», «lo de la persiana te lo pago el viernes»: the open
+/// invoices a reply names by what they were for. A word of an invoice's description ([`what_for`])
+/// names it; nothing is named when the reply speaks of several («las dos», «todas», «la
+/// mayoría») or says a word that several descriptions share («el transporte» of two transport
+/// invoices). `text` is lower case.
 fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
     const SEVERAL: [&str; 14] = [
         "las dos",
@@ -257,59 +259,76 @@ fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
         "alguna",
         "otra",
     ];
-    const COMMON: [&str; 22] = [
-        "factura",
-        "facturas",
-        "servicio",
-        "servicios",
-        "pedido",
-        "trabajo",
-        "trabajos",
-        "mensual",
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "setiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-        "importe",
-    ];
     let text = crate::understand::fold_str(text);
     if SEVERAL.iter().any(|s| text.contains(s)) {
         return Vec::new();
     }
-    let said: std::collections::HashSet<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let words = |i: &Invoice| -> Vec<String> {
-        let folded = crate::understand::fold_str(i.description.as_deref().unwrap_or(""));
-        folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 5 && !COMMON.contains(w))
-            .map(str::to_owned)
-            .collect()
-    };
-    let all: Vec<Vec<String>> = open.iter().map(words).collect();
-    let carriers = |w: &str| all.iter().filter(|ws| ws.iter().any(|x| x == w)).count();
-    let mut named = Vec::new();
-    for (invoice, ws) in open.iter().zip(&all) {
-        let mentioned: Vec<&String> = ws.iter().filter(|w| said.contains(w.as_str())).collect();
-        if mentioned.iter().any(|w| carriers(w) > 1) {
-            return Vec::new();
-        }
-        if !mentioned.is_empty() {
-            named.push(invoice.clone());
-        }
+    let said = |w: &String| says_word(&text, w);
+    let shared = open.iter().flat_map(description_words).any(|w| {
+        said(&w)
+            && open
+                .iter()
+                .filter(|i| description_words(i).contains(&w))
+                .count()
+                > 1
+    });
+    if shared {
+        return Vec::new();
     }
-    if named.len() == 1 { named } else { Vec::new() }
+    let words = what_for(open);
+    open.iter()
+        .zip(&words)
+        .filter(|(_, ws)| ws.iter().any(said))
+        .map(|(i, _)| i.clone())
+        .collect()
+}
+
+/// Words that are not what an invoice was for: any invoice may carry them (and the months,
+/// which a reply says of a date).
+const COMMON: [&str; 10] = [
+    "factura",
+    "facturas",
+    "servicio",
+    "servicios",
+    "pedido",
+    "trabajo",
+    "trabajos",
+    "mensual",
+    "setiembre",
+    "importe",
+];
+
+/// The words of an invoice's description that may name it (five letters or more, not
+/// [`COMMON`]), folded.
+fn description_words(invoice: &Invoice) -> Vec<String> {
+    crate::understand::fold_str(invoice.description.as_deref().unwrap_or(""))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| {
+            w.chars().count() >= 5
+                && !COMMON.contains(w)
+                && !crate::render::dates::MONTHS.contains(w)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// For each of `invoices`, the words of its description no other of them has: what names it.
+pub(crate) fn what_for(invoices: &[Invoice]) -> Vec<Vec<String>> {
+    let all: Vec<Vec<String>> = invoices.iter().map(description_words).collect();
+    all.iter()
+        .map(|ws| {
+            ws.iter()
+                .filter(|w| all.iter().filter(|o| o.contains(w)).count() == 1)
+                .cloned()
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether `text` (folded) has `word` as a whole word.
+pub(crate) fn says_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == word)
 }
 
 /// Whether a reply speaks of "the other" invoices beside those it names.

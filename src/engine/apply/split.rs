@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::Invoice;
-use crate::engine::matcher::{Match, by_short_form, mentions};
+use crate::engine::matcher::{Match, by_short_form, mentions, says_word, what_for};
 use crate::understand::{Intent, Reading, understand};
 
 /// Some of a reply's invoices and what the reply says about them.
@@ -36,7 +36,8 @@ pub(super) fn by_invoice(
     tz: Tz,
 ) -> Option<Vec<Part>> {
     let numbers: Vec<&str> = m.invoices.iter().map(|i| i.number.as_str()).collect();
-    let groups = by_number(&numbers, reading, visible, received_at, tz)?;
+    let described = what_for(&m.invoices);
+    let groups = by_number(&numbers, &described, reading, visible, received_at, tz)?;
     Some(
         groups
             .into_iter()
@@ -48,9 +49,11 @@ pub(super) fn by_invoice(
     )
 }
 
-/// [`by_invoice`] on the invoices' numbers: the indexes of each group, with its reading.
+/// [`by_invoice`] on the invoices' numbers (and the words of their descriptions that name
+/// them, `matcher::what_for`): the indexes of each group, with its reading.
 fn by_number(
     numbers: &[&str],
+    described: &[Vec<String>],
     reading: &Reading,
     visible: &str,
     received_at: DateTime<Utc>,
@@ -65,7 +68,7 @@ fn by_number(
     {
         return None;
     }
-    let units = units(&visible.to_lowercase(), numbers, received_at, tz);
+    let units = units(&visible.to_lowercase(), numbers, described, received_at, tz);
     let mut groups: Vec<(Vec<usize>, Reading)> = Vec::new();
     for (index, number) in numbers.iter().enumerate() {
         let read = understand(&words_about(&units, &[number])?, received_at, tz);
@@ -148,12 +151,25 @@ struct Unit {
 /// («la F-10 ya la pagué y la F-11 no la reconozco»; not «la F-10 y la F-11 se las pago el
 /// viernes», whose first clause says nothing alone). Words before the first invoice named are
 /// left out (a greeting; anything more makes an invoice's words say two things, or none).
-fn units(text: &str, numbers: &[&str], received_at: DateTime<Utc>, tz: Tz) -> Vec<Unit> {
+fn units(
+    text: &str,
+    numbers: &[&str],
+    described: &[Vec<String>],
+    received_at: DateTime<Utc>,
+    tz: Tz,
+) -> Vec<Unit> {
     let named = |s: &str| -> Vec<String> {
+        let folded = crate::understand::fold_str(s);
+        let what_for = |k: usize| {
+            described
+                .get(k)
+                .is_some_and(|ws| ws.iter().any(|w| says_word(&folded, w)))
+        };
         numbers
             .iter()
-            .filter(|n| mentions(s, n) || by_short_form(s, n, numbers))
-            .map(|n| n.to_string())
+            .enumerate()
+            .filter(|&(k, n)| mentions(s, n) || by_short_form(s, n, numbers) || what_for(k))
+            .map(|(_, n)| n.to_string())
             .collect()
     };
     let mut units: Vec<Unit> = Vec::new();
@@ -280,7 +296,7 @@ mod tests {
         let at: DateTime<Utc> = "2026-10-14T10:00:00Z".parse().unwrap();
         let tz = chrono_tz::Europe::Madrid;
         let reading = understand(text, at, tz);
-        by_number(numbers, &reading, text, at, tz).map(|groups| {
+        by_number(numbers, &[], &reading, text, at, tz).map(|groups| {
             groups
                 .into_iter()
                 .map(|(which, r)| {
@@ -357,7 +373,7 @@ mod tests {
         let tz = chrono_tz::Europe::Madrid;
         let text = "La F-10 se la pago el viernes. La F-11 se la pago el día 30.";
         let numbers = ["F-10", "F-11"];
-        let groups = by_number(&numbers, &understand(text, at, tz), text, at, tz).unwrap();
+        let groups = by_number(&numbers, &[], &understand(text, at, tz), text, at, tz).unwrap();
         let dates: Vec<(Vec<usize>, Intent, Option<String>)> = groups
             .into_iter()
             .map(|(w, r)| (w, r.intent, r.promised_date.map(|d| d.to_string())))
