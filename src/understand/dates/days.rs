@@ -194,12 +194,13 @@ impl Parser<'_, '_> {
         let t = self.t.get(i);
         let w = self.w(i);
         let glued_sym = t.is_some_and(|t| t.glued) && matches!(w, ":" | "%" | "€" | "$" | "h");
-        // "el 22 por la tarde" is a day; "el 22 por ciento" is not.
-        let part_of_day = w == "por"
-            && self.w(i + 1) == "la"
-            && matches!(self.w(i + 2), "manana" | "tarde" | "noche");
+        // "el 22 por ciento", "3 por 2" are not days; "el 22 por la tarde", "el 23 por
+        // transferencia", "el 23 por Bizum" are.
+        let not_a_rate = w == "por"
+            && !matches!(self.w(i + 1), "ciento" | "cien")
+            && !self.t.get(i + 1).is_some_and(|x| x.is_num());
         glued_sym
-            || (!part_of_day
+            || (!not_a_rate
                 && matches!(
                     w,
                     "%" | "€"

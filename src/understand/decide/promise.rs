@@ -352,9 +352,55 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
     let promised: Vec<&&DateMention> = pool
         .iter()
         .copied()
-        .filter(|m| !explains(m) && !now_after_a_day(m) && !said_exactly(f, &pool, m))
+        .filter(|m| {
+            !explains(m) && !now_after_a_day(m) && !said_exactly(f, &pool, m) && !income_day(f, m)
+        })
         .collect();
     if promised.is_empty() { pool } else { promised }
+}
+
+/// "Te pago todo el viernes 23, cobramos el 20", "el 15 me depositan y el 20 les pago": a day
+/// said with the client's own income (a verb of being paid: "cobramos", "me pagan") is when
+/// the money comes in, not the day promised, when another day is left for the payment.
+fn income_day(f: &Found<'_, '_>, m: &DateMention) -> bool {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    // The income's words at `i`: their end, if any.
+    let income_at = |i: usize| {
+        if INCOME.contains(&word(i))
+            || matches!(word(i), "cobramos" | "cobraremos" | "cobrare" | "cobra")
+        {
+            return Some(i + 1);
+        }
+        let paid_to_us = matches!(word(i), "me" | "nos")
+            && matches!(
+                word(i + 1),
+                "pagan"
+                    | "paguen"
+                    | "pagaran"
+                    | "depositan"
+                    | "depositen"
+                    | "consignan"
+                    | "consignen"
+                    | "ingresan"
+                    | "transfieren"
+            );
+        paid_to_us.then_some(i + 2)
+    };
+    // Right beside the day, with nothing but words between and no promise among them; «te
+    // pago el 10, que me pagan» gives the reason for the same day.
+    let beside = |a: usize, b: usize| {
+        (a..b).all(|k| {
+            f.toks.get(k).is_some_and(|t| {
+                t.kind == Kind::Word && !matches!(t.text, "que" | "porque" | "cuando" | "pues")
+            })
+        }) && !f
+            .positive(StatementKind::Promise)
+            .any(|s| s.start < b.max(a + 1) && a < s.end)
+    };
+    let before = (m.start.saturating_sub(3)..m.start)
+        .any(|i| income_at(i).is_some_and(|end| end <= m.start && beside(end, m.start)));
+    let after = (m.end..m.end + 3).any(|i| income_at(i).is_some() && beside(m.end, i));
+    before || after
 }
 
 /// "El pago se hará el viernes 29 de enero, con el cierre de mes", "a fin de mes, el 29": a

@@ -95,6 +95,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no encargue|encargamos|pedi|pedimos|contrate|contratamos|solicite|solicitamos|autorice|autorizamos",
     ),
+    // «El hosting anual no lo contratamos nosotros», «eso no lo pedimos» (a held-out tester).
+    (
+        Cue::Dispute,
+        "no lo|la|los|las encargue|encargamos|pedi|pedimos|contrate|contratamos|solicite|solicitamos|autorice|autorizamos",
+    ),
     (
         Cue::Dispute,
         "fraude|estafa|estafadores|abogado|abogada|abogados|denuncia|denunciar|demanda|profeco|sernac|omic|condusef",
@@ -437,7 +442,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // until the creditor acts.
     (
         Cue::Dispute,
-        "no ?te|le|les|os|se ?lo|la|los|las voy|vamos|pienso|pensamos ?a pagar ?lo|la|le|les|te|nada hasta que ?no ?me|nos|lo|la|los|las mande|manden|mandeis|envie|envien|envieis|emita|emitan|emitais|entregue|entreguen|entregueis|devuelvan|devuelva|expliquen|explique|cambien|cambie",
+        "no ?te|le|les|os|se ?lo|la|los|las voy|vamos|pienso|pensamos ?a pagar ?lo|la|le|les|te|nada hasta que ?no ?me|nos|lo|la|los|las mande|manden|mandeis|envie|envien|envieis|emita|emitan|emitais|entregue|entreguen|entregueis|devuelvan|devuelva|expliquen|explique|cambien|cambie|vengan|venga|vengais|revisen|revise|reviseis|arreglen|arregle|reparen|repare|solucionen|solucione|terminen|termine|corrijan|corrija|completen|complete",
     ),
     // "lo pagaría cuando me llegue el material": payment held until the goods arrive.
     (

@@ -359,7 +359,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "programado|programada|programamos|programo|programa|programe|programaremos|programare|agendado|agendada|agendamos|agendo|calendarizado|calendarizada|calendarizamos",
+        "programado|programada|programados|programadas|programamos|programo|programa|programan|programe|programaremos|programare|agendado|agendada|agendados|agendadas|agendamos|agendo|agendan|calendarizado|calendarizada|calendarizados|calendarizadas|calendarizamos",
     ),
     (
         Cue::PromisePhrase,

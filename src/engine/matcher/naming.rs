@@ -1,0 +1,224 @@
+//! What names an invoice in a reply besides its number: the words of its description that no
+//! other open invoice of the client has («la del hosting»), and its month («la de septiembre»:
+//! the month its description names, else the month it was issued) when no other has it.
+
+use chrono::Datelike;
+
+use crate::domain::Invoice;
+use crate::render::dates::MONTHS;
+
+/// Words that are not what an invoice was for: any invoice may carry them (the months are
+/// read apart, [`months_naming`]: a reply says them of dates too).
+const COMMON: [&str; 10] = [
+    "factura",
+    "facturas",
+    "servicio",
+    "servicios",
+    "pedido",
+    "trabajo",
+    "trabajos",
+    "mensual",
+    "setiembre",
+    "importe",
+];
+
+/// What names one invoice among the client's open ones, besides its number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Described {
+    /// Words of its description no other of them has (folded).
+    pub words: Vec<String>,
+    /// The months that name it and no other of them ([`months_naming`]).
+    pub months: Vec<&'static str>,
+    /// Every word of the open invoices' descriptions: «el transporte de agosto» names by
+    /// month as «la de agosto» does.
+    pub nouns: Vec<String>,
+}
+
+impl Described {
+    /// Whether `folded` (a reply's words, folded) names the invoice by one of these.
+    pub(crate) fn said_in(&self, folded: &str) -> bool {
+        self.words.iter().any(|w| says_word(folded, w))
+            || self
+                .months
+                .iter()
+                .any(|m| names_month(folded, m, &self.nouns))
+    }
+}
+
+/// For each of `invoices`, what names it and no other of them.
+pub(crate) fn what_for(invoices: &[Invoice]) -> Vec<Described> {
+    let words: Vec<Vec<String>> = invoices.iter().map(description_words).collect();
+    let named = months_naming(invoices);
+    let nouns = nouns(invoices);
+    words
+        .iter()
+        .enumerate()
+        .map(|(k, ws)| Described {
+            words: ws
+                .iter()
+                .filter(|w| words.iter().filter(|o| o.contains(w)).count() == 1)
+                .cloned()
+                .collect(),
+            months: MONTHS
+                .iter()
+                .zip(&named)
+                .filter(|(_, which)| which.len() == 1 && which[0] == k)
+                .map(|(m, _)| *m)
+                .collect(),
+            nouns: nouns.clone(),
+        })
+        .collect()
+}
+
+/// For each month, the invoices «la de <month>» may be: those whose description names it
+/// («Transporte septiembre»), else those issued in it.
+fn months_naming(invoices: &[Invoice]) -> Vec<Vec<usize>> {
+    let described: Vec<Option<&'static str>> = invoices.iter().map(described_month).collect();
+    MONTHS
+        .iter()
+        .enumerate()
+        .map(|(m0, month)| {
+            let by_description: Vec<usize> = (0..invoices.len())
+                .filter(|&k| described[k] == Some(*month))
+                .collect();
+            if !by_description.is_empty() {
+                return by_description;
+            }
+            (0..invoices.len())
+                .filter(|&k| invoices[k].issue_date.month0() as usize == m0)
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether `folded` names something several of `open` share («el transporte» of two transport
+/// invoices, «la de septiembre» of two issued in September): then it names none of them.
+pub(crate) fn says_a_shared_name(folded: &str, open: &[Invoice]) -> bool {
+    let shared_word = open.iter().flat_map(description_words).any(|w| {
+        says_word(folded, &w)
+            && open
+                .iter()
+                .filter(|i| description_words(i).contains(&w))
+                .count()
+                > 1
+    });
+    let named = months_naming(open);
+    let nouns = nouns(open);
+    let shared_month = MONTHS
+        .iter()
+        .zip(&named)
+        .any(|(m, which)| which.len() > 1 && names_month(folded, m, &nouns));
+    // «El transporte de agosto»: a shared word with a month that names one is not shared.
+    let month_names_one = MONTHS
+        .iter()
+        .zip(&named)
+        .any(|(m, which)| which.len() == 1 && names_month(folded, m, &nouns));
+    shared_month || shared_word && !month_names_one
+}
+
+/// The words of an invoice's description that may name it (five letters or more, not
+/// [`COMMON`], not a month), folded.
+fn description_words(invoice: &Invoice) -> Vec<String> {
+    crate::understand::fold_str(invoice.description.as_deref().unwrap_or(""))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 5 && !COMMON.contains(w) && !MONTHS.contains(w))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The month an invoice's description names («Clases de yoga octubre», «Transporte agosto»).
+fn described_month(invoice: &Invoice) -> Option<&'static str> {
+    crate::understand::fold_str(invoice.description.as_deref().unwrap_or(""))
+        .split(|c: char| !c.is_alphanumeric())
+        .find_map(|w| {
+            let w = if w == "setiembre" { "septiembre" } else { w };
+            MONTHS.iter().find(|m| **m == w).copied()
+        })
+}
+
+/// Every word (four letters or more) of the invoices' descriptions, folded.
+fn nouns(invoices: &[Invoice]) -> Vec<String> {
+    let mut all: Vec<String> = invoices
+        .iter()
+        .flat_map(|i| {
+            crate::understand::fold_str(i.description.as_deref().unwrap_or(""))
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 4 && !MONTHS.contains(w))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Whether `folded` names an invoice by `month`: «la de septiembre», «la factura de octubre»,
+/// «lo del mes de agosto», «el recibo de setiembre», «el transporte de agosto» (a word of
+/// the descriptions, `nouns`); not a date («a finales de octubre», «el 15 de octubre», «en
+/// octubre», «cuando cobre la nómina de octubre»).
+fn names_month(folded: &str, month: &str, nouns: &[String]) -> bool {
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_month = |w: &str| w == month || (month == "septiembre" && w == "setiembre");
+    words.iter().enumerate().any(|(k, w)| {
+        let before = |n: usize| k.checked_sub(n).map_or("", |i| words[i]);
+        is_month(w)
+            && before(1) == "de"
+            && (matches!(
+                before(2),
+                "la" | "las"
+                    | "lo"
+                    | "el"
+                    | "factura"
+                    | "facturas"
+                    | "fra"
+                    | "recibo"
+                    | "cuota"
+                    | "mensualidad"
+                    | "cuenta"
+            ) || before(2) == "mes" && before(3) == "del"
+                || nouns.iter().any(|n| n == before(2)))
+    })
+}
+
+/// Whether `text` (folded) has `word` as a whole word.
+pub(crate) fn says_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_names_an_invoice_only_in_the_naming_form() {
+        let nouns = vec!["transporte".to_owned()];
+        for said in [
+            "el transporte de octubre ya se abono",
+            "ya te pague la de septiembre",
+            "la factura de octubre la pago el viernes",
+            "lo del mes de octubre",
+            "el recibo de setiembre esta pagado",
+        ] {
+            let month = if said.contains("octubre") {
+                "octubre"
+            } else {
+                "septiembre"
+            };
+            assert!(names_month(said, month, &nouns), "{said}");
+        }
+        for said in [
+            "le pago a finales de octubre",
+            "el 15 de octubre",
+            "en octubre sin falta",
+            "el mes de octubre le pago",
+            "cuando cobre la nomina de octubre",
+        ] {
+            assert!(!names_month(said, "octubre", &nouns), "{said}");
+        }
+    }
+}
