@@ -1092,3 +1092,50 @@ fn invoices_named_by_their_month_get_their_own_answers() {
     assert_eq!(pending[0].invoice_number.as_deref(), Some("F-9"));
     assert_eq!(pending[0].promised_date.to_string(), "2026-11-27");
 }
+
+/// «La persona a la que escribe ya no labora en la empresa»: an automatic reply that says the
+/// contact has left goes to the owner (someone must update the contacts), while an out-of-office
+/// reply is recorded and nothing else; neither changes the invoices.
+#[test]
+fn an_automatic_reply_saying_the_contact_left_goes_to_the_owner() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let gone = Incoming {
+        automatic: true,
+        ..reply(
+            "<r60@x.example>",
+            "uno@cliente.example",
+            "Mensaje automático: la persona a la que escribe ya no labora en la empresa. Para \
+             temas de pagos escriba a contabilidad@cliente.example.",
+            refs.clone(),
+        )
+    };
+    let applied = apply(&mut w, &gone);
+    assert_eq!(applied.status.as_str(), "needs_review");
+    let alerts = |w: &World| {
+        store::outbox::for_client(w.store.conn(), "C1")
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.message.stage == "owner_alert")
+            .count()
+    };
+    assert_eq!(alerts(&w), 1);
+    let away = Incoming {
+        automatic: true,
+        ..reply(
+            "<r61@x.example>",
+            "uno@cliente.example",
+            "Estoy fuera de la oficina hasta el lunes 30 de noviembre, con acceso limitado al \
+             correo.",
+            refs,
+        )
+    };
+    let applied = apply(&mut w, &away);
+    assert_eq!(applied.status.as_str(), "applied");
+    assert_eq!(alerts(&w), 1);
+    for n in ["F-1", "F-3"] {
+        let i = store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+        assert_eq!(i.status, InvoiceStatus::Open);
+        assert!(i.paid_claimed_on.is_none());
+    }
+}

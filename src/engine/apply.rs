@@ -185,6 +185,10 @@ pub fn apply_in(
     }
     match inc.kind() {
         Kind::Reply => apply_text(tx, config, renderer, inc, now),
+        // «La persona a la que escribe ya no labora en la empresa»: read for the owner.
+        Kind::AutoReply if crate::understand::says_contact_left(&inc.visible_text()) => {
+            apply_text(tx, config, renderer, inc, now)
+        }
         Kind::AutoReply => apply_auto(tx, inc, now),
         Kind::Bounce => bounce::apply(tx, config, renderer, inc, now),
     }
@@ -207,6 +211,21 @@ fn clues<'a>(
         text: &inc.body,
         visible,
         senders,
+    }
+}
+
+/// A forwarded message, or one saying the contact has left (an automatic reply saying so, or
+/// a person: the owner must update the contacts): what it says is kept for the person who
+/// reads it; nothing is decided on it.
+fn for_the_owner_only(inc: &Incoming, visible: &str, reading: &mut Reading) {
+    let contact_left = (reading.intent == Intent::AutoReply || inc.kind() == Kind::AutoReply)
+        && crate::understand::says_contact_left(visible);
+    if inc.forwarded || contact_left {
+        reading.intent = Intent::Other;
+        reading.promised_date = None;
+        reading.promised_range = None;
+        reading.promised_amount = None;
+        reading.also.clear();
     }
 }
 
@@ -237,14 +256,7 @@ fn apply_text(
         .and_then(|m| m.outbox.as_ref())
         .and_then(|o| o.message.subject.as_deref());
     let mut reading = read_words(inc, &visible, thread_subject, tz);
-    if inc.forwarded {
-        // What it says is kept for the person who reads it; nothing is decided on it.
-        reading.intent = Intent::Other;
-        reading.promised_date = None;
-        reading.promised_range = None;
-        reading.promised_amount = None;
-        reading.also.clear();
-    }
+    for_the_owner_only(inc, &visible, &mut reading);
     let balance: Money = matched
         .as_ref()
         .map(|m| m.invoices.iter().map(|i| i.balance).sum())

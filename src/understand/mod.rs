@@ -212,6 +212,32 @@ pub use normalise::fold_str;
 pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
 pub use yes::is_short_yes;
 
+/// «La persona a la que escribe ya no labora en la empresa», «ya no trabajo ahí, escriban a
+/// pagos@…»: the contact written to has left. Automatic or not, the owner must learn it (and
+/// where to write now).
+pub fn says_contact_left(text: &str) -> bool {
+    const LEFT: [&str; 16] = [
+        "ya no labora",
+        "ya no trabaja",
+        "ya no trabajo",
+        "ya no forma parte",
+        "ya no formo parte",
+        "ya no pertenece",
+        "ya no pertenezco",
+        "dejo de laborar",
+        "dejo de trabajar",
+        "ya no se encuentra en la empresa",
+        "ya no esta en la empresa",
+        "ya no colabora",
+        "ya no esta con nosotros",
+        "no longer works",
+        "no longer with",
+        "has left the company",
+    ];
+    let folded = fold_str(text);
+    LEFT.iter().any(|p| folded.contains(p))
+}
+
 /// How sure the reading is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

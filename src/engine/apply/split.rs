@@ -156,6 +156,10 @@ pub(super) fn speaks_of_some(visible: &str) -> bool {
         "pagadas excepto",
         "todas salvo",
         "pagadas salvo",
+        "no sé cuál",
+        "no se cual",
+        "no sé cuáles",
+        "no se cuales",
     ]
     .iter()
     .any(|p| text.contains(p))

@@ -96,8 +96,32 @@ pub(super) fn reread(
         // opt-out.
         Cue::Stop => !soft_request(c),
         Cue::Dispute | Cue::DisputeWeak => !conditional(c),
+        Cue::Plan => !income_rhythm(toks, c),
         _ => true,
     });
+}
+
+/// "Me pagan por quincena", "cobro por semana": how often the client is paid, not a request to
+/// pay in instalments.
+fn income_rhythm(toks: &[Token<'_>], c: &CueHit) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let Some(before) = c.start.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(word(c.start), "por" | "cada" | "al") {
+        return false;
+    }
+    let paid_to_me = matches!(
+        word(before),
+        "pagan" | "paga" | "depositan" | "deposita" | "ingresan" | "consignan"
+    ) && before
+        .checked_sub(1)
+        .is_some_and(|k| matches!(word(k), "me" | "nos"));
+    paid_to_me
+        || matches!(
+            word(before),
+            "cobro" | "cobramos" | "cobra" | "gano" | "ganamos" | "sueldo" | "nomina" | "salario"
+        )
 }
 
 /// Words that make "no es correcto" a dispute about the amount, the price or the invoice.
