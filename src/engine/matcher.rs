@@ -263,7 +263,11 @@ fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
         "otra",
     ];
     let text = crate::understand::fold_str(text);
-    if SEVERAL.iter().any(|s| text.contains(s)) {
+    // «El resto del hosting» is what is left of one invoice, not the other invoices.
+    let text_of_several = text
+        .replace("el resto del ", "lo que falta del ")
+        .replace("el resto de la ", "lo que falta de la ");
+    if SEVERAL.iter().any(|s| text_of_several.contains(s)) {
         return Vec::new();
     }
     if naming::says_a_shared_name(&text, open) {

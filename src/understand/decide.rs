@@ -565,6 +565,9 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
     if !dated_promise && only_wishes && f.has(Cue::Question) {
         return false;
     }
+    if !s.promises.is_empty() && s.promises.iter().all(|st| on_our_answer(f, st)) {
+        return false;
+    }
     d.set(Intent::Promise, Confidence::High, Some(p));
     if f.has(Cue::CantPay) && !dated_promise && !f.has(Cue::Reschedule) {
         // "no puedo pagar ahora, le pago cuando pueda": a request for time.
@@ -577,6 +580,57 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
     }
     true
 }
+
+/// «¿Aceptan tarjeta? Así pago hoy mismo», «¿Nos hacen un descuento? Si nos dejan en 3.200
+/// pagamos esta semana»: a payment that waits for our answer to the client's question (the
+/// question is what a person must answer; no day is promised yet).
+fn on_our_answer(f: &Found<'_, '_>, st: &Statement) -> bool {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    let clause = f.clause_of(st.start);
+    let asked_before = (0..st.start).any(|i| {
+        f.is_question.get(f.clause_of(i)).copied().unwrap_or(false) && f.clause_of(i) != clause
+    });
+    if !asked_before {
+        return false;
+    }
+    let from = (0..st.start)
+        .rev()
+        .take_while(|&i| f.clause_of(i) == clause)
+        .last()
+        .unwrap_or(st.start);
+    let so = word(from) == "asi" || word(from) == "y" && word(from + 1) == "asi";
+    let if_we_are_let = (from..st.start).any(|i| {
+        word(i) == "si"
+            && (i + 1..(i + 4).min(st.start)).any(|k| {
+                matches!(word(k), "me" | "nos" | "le" | "les") && LETTING.contains(&word(k + 1))
+            })
+    });
+    so || if_we_are_let
+}
+
+/// What the creditor may grant: «si nos dejan en 3.200», «si me hacen el descuento».
+const LETTING: [&str; 20] = [
+    "dejan",
+    "deja",
+    "hacen",
+    "hace",
+    "aceptan",
+    "acepta",
+    "rebajan",
+    "rebaja",
+    "descuentan",
+    "descuenta",
+    "quitan",
+    "quita",
+    "aplican",
+    "aplica",
+    "condonan",
+    "perdonan",
+    "respetan",
+    "mantienen",
+    "dan",
+    "da",
+];
 
 /// "Quiero pagarle", "deseamos pagar": a wish to pay, not yet a commitment.
 const WISHES: [&str; 6] = [

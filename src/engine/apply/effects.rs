@@ -558,7 +558,10 @@ pub(super) fn money_of(amount: &PromisedAmount, balance: Money) -> Option<Money>
             .round_dp(2),
         )),
         PromisedAmount::Fraction { .. } => None,
-        PromisedAmount::Remainder => Some(balance),
+        // «Le transferí 300 € de los 1.250, el resto a fin de mes»: what is left is the balance
+        // less a payment not yet recorded (or already recorded: we cannot tell which), so no
+        // sum is stated; the promise is kept when the invoices are settled.
+        PromisedAmount::Remainder => None,
     }
 }
 

@@ -74,10 +74,15 @@ fn by_number(
     let units = units(&visible.to_lowercase(), numbers, described, received_at, tz);
     let mut groups: Vec<(Vec<usize>, Reading)> = Vec::new();
     for (index, number) in numbers.iter().enumerate() {
-        let read = understand(&words_about(&units, &[number])?, received_at, tz);
+        let words = words_about(&units, &[number])?;
+        let read = understand(&words, received_at, tz);
         // Words that say nothing alone («La F-11 también.») lean on the rest: one reading.
-        // An opt-out in them is about the client.
-        if says_nothing(&read) || read.intent == Intent::Stop {
+        // Words of their own that say nothing known («la F-10 y la F-11 las vemos a final de
+        // mes», «no estoy segura si ya se pagó») are for a person: nothing changes for those
+        // invoices, the others get their answers. An opt-out in them is about the client.
+        if says_nothing(&read) && leans_on_the_rest(&words, described)
+            || read.intent == Intent::Stop
+        {
             return None;
         }
         // The words about this invoice say two things themselves («una ya está pagada y la
@@ -168,6 +173,39 @@ pub(super) fn speaks_of_some(visible: &str) -> bool {
 /// Words that say nothing alone: no cue at all («la F-13», «la F-11 también»).
 fn says_nothing(read: &Reading) -> bool {
     read.intent == Intent::Other && read.evidence.is_empty()
+}
+
+/// Whether words about an invoice that say nothing known only lean on the rest of the reply:
+/// «también», «igual», or no word of their own beyond the invoice's names.
+fn leans_on_the_rest(words: &str, described: &[Described]) -> bool {
+    const LEANING: [&str; 7] = ["tambien", "igual", "mismo", "misma", "idem", "tb", "tmb"];
+    const PLAIN: [&str; 22] = [
+        "las", "los", "del", "que", "con", "por", "para", "una", "uno", "unos", "unas", "esa",
+        "ese", "esas", "esos", "esta", "este", "factura", "facturas", "numero", "fra", "and",
+    ];
+    let folded = crate::understand::fold_str(words);
+    let tokens: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if tokens.iter().any(|w| LEANING.contains(w)) {
+        return true;
+    }
+    let naming = |w: &str| {
+        described
+            .iter()
+            .any(|d| d.words.iter().any(|x| x == w) || d.months.contains(&w))
+    };
+    let own = tokens
+        .iter()
+        .filter(|w| {
+            w.chars().count() >= 3
+                && !w.chars().any(|c| c.is_ascii_digit())
+                && !PLAIN.contains(w)
+                && !naming(w)
+        })
+        .count();
+    own <= 1
 }
 
 /// Intents that change an invoice when acted on.
@@ -335,6 +373,10 @@ fn sentences(text: &str) -> Vec<String> {
         let ends = matches!(c, ';' | '!' | '?' | '\n')
             || (c == '.' && chars.peek().is_none_or(|n| n.is_whitespace()));
         if ends {
+            // «¿Me la reenvían?» stays a question.
+            if matches!(c, '?' | '!') {
+                current.push(c);
+            }
             out.push(std::mem::take(&mut current));
         } else {
             current.push(c);

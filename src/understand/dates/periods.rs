@@ -393,6 +393,18 @@ impl Parser<'_, '_> {
             m.range = None;
             m.vague = false;
         }
+        // "a principios de diciembre", "a mediados de mes": the 5th, the 15th (as readers
+        // take them; the promise's grace days then cover the rest of the period); said once
+        // that day has gone by, the period's last day.
+        let typical = match part {
+            Part::Start => Some(5),
+            Part::Middle => Some(15),
+            _ => None,
+        };
+        if let (Some(day), Some((from, to))) = (typical, m.range) {
+            let typical = cal::day_in_month(to, day).0;
+            m.date = Some(if typical < from { to } else { typical.min(to) });
+        }
         Some(m)
     }
 

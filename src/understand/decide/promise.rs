@@ -411,6 +411,7 @@ fn said_exactly(f: &Found<'_, '_>, pool: &[&&DateMention], m: &DateMention) -> b
         return false;
     };
     let first = m.range.map_or(cal::first_of_month(last), |r| r.0);
+    let last = m.range.map_or(last, |r| r.1);
     pool.iter().any(|x| {
         let exact = !(x.period || x.vague || x.weak || x.range.is_some());
         let gap = if x.end <= m.start {

@@ -315,6 +315,8 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     // "ya está hecho", "mira el banco": done, look at the account.
     (Cue::PaidProof, "ya esta hecho|hecha|hechito"),
+    // «La AR-41 ya está.», «ya quedó»: done (only at the end of a clause: see `reread`).
+    (Cue::PaidProof, "ya esta|estan|quedo|quedaron"),
     // Rioplatense «la AR-48 ya está paga», «ya está todo pago», «quedó paga desde el 30».
     (
         Cue::PaidProof,

@@ -16,6 +16,7 @@ pub(super) fn reread(
     cues: &mut Vec<CueHit>,
     dates: &mut [DateMention],
 ) {
+    cues.retain(|c| !(c.cue == Cue::PaidProof && bare_done_going_on(toks, c)));
     let clause_of = |i: usize| clause.get(i).copied().unwrap_or(usize::MAX);
     let word = |i: usize| toks.get(i).map_or("", |t| t.text);
     let firm_promise = stmts
@@ -99,6 +100,18 @@ pub(super) fn reread(
         Cue::Plan => !income_rhythm(toks, c),
         _ => true,
     });
+}
+
+/// «Ya está», «ya quedó» say done only where the clause ends («la AR-41 ya está.»), not in «ya
+/// está bien de mensajes», «ya quedó en revisión».
+fn bare_done_going_on(toks: &[Token<'_>], c: &CueHit) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let bare = c.end == c.start + 2
+        && word(c.start) == "ya"
+        && matches!(word(c.start + 1), "esta" | "estan" | "quedo" | "quedaron");
+    bare && toks
+        .get(c.end)
+        .is_some_and(|t| t.kind != crate::understand::normalise::Kind::Punct)
 }
 
 /// "Me pagan por quincena", "cobro por semana": how often the client is paid, not a request to
