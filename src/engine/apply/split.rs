@@ -884,4 +884,31 @@ mod tests {
             ])
         );
     }
+
+    #[test]
+    fn words_of_their_own_that_say_nothing_known_go_to_a_person() {
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12", "F-13"],
+                "El viernes les transferimos 915 €, que corresponden a la F-12 y la F-13. La \
+                 F-10 y la F-11 las vemos a final de mes."
+            ),
+            Some(vec![
+                part(&["F-10", "F-11"], Intent::Other),
+                part(&["F-12", "F-13"], Intent::Promise)
+            ])
+        );
+        // A question about one invoice stays a question.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "De la F-10 no tengo la factura, ¿me la reenvían? La F-11 se paga el 15 de \
+                 noviembre."
+            ),
+            Some(vec![
+                part(&["F-10"], Intent::Question),
+                part(&["F-11"], Intent::Promise)
+            ])
+        );
+    }
 }
