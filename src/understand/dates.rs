@@ -87,8 +87,9 @@ impl DateMention {
     }
 
     /// A period from `first` to `last`: promised on its last day (the planner waits until
-    /// the promised date, so it waits for the whole period), vague, and never starting
-    /// before `today`.
+    /// the promised date, so it waits for the whole period; a month's start and middle are
+    /// then moved to the 5th and the 15th, see `periods`), vague, and never starting before
+    /// `today`.
     fn span(start: usize, end: usize, first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Self {
         let mut m = Self::new(start, end, Some(last));
         m.range = Some((first.max(today).min(last), last));

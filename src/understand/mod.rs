@@ -259,7 +259,8 @@ pub struct Reading {
     #[serde(serialize_with = "serialize_date")]
     pub promised_date: Option<NaiveDate>,
     /// When the client names a period ("a mediados de mes", "la semana que viene"): its
-    /// first and last day, `[first, last]`; `promised_date` is then `last`.
+    /// first and last day, `[first, last]`; `promised_date` is then `last` (a month's start or
+    /// middle: the 5th or the 15th, unless said after that day).
     #[serde(serialize_with = "serialize_range")]
     pub promised_range: Option<(NaiveDate, NaiveDate)>,
     /// For promises and plans: the amount or share the client offers, when stated.
