@@ -93,8 +93,28 @@ fn drop_told(toks: &[Token<'_>], clause: &[usize], cues: &[CueHit], stmts: &mut 
             )
             && matches!(word(s.start.wrapping_sub(3)), "nunca" | "no" | "jamas")
     };
-    stmts.retain(|s| !told(s) && !denied(s));
+    // «Ya fueron ingresadas a contrarrecibo»: the invoices entered in the client's payables,
+    // not money paid in.
+    let filed = |s: &Statement| {
+        s.kind == StatementKind::Paid
+            && (s.start..s.end).any(|i| word(i).starts_with("ingresad"))
+            && matches!(word(s.end), "a" | "al" | "en")
+            && (s.end + 1..s.end + 3).any(|i| FILED_IN.contains(&word(i)))
+    };
+    stmts.retain(|s| !told(s) && !denied(s) && !filed(s));
 }
+
+/// Where a client files an invoice before paying it («ingresada a contrarrecibo», «al sistema»).
+const FILED_IN: [&str; 8] = [
+    "contrarrecibo",
+    "sistema",
+    "revision",
+    "proceso",
+    "tramite",
+    "contabilidad",
+    "cartera",
+    "programacion",
+];
 
 /// Token maps, so each rule of [`drop_contradicted`] costs one look per cue: tokens inside an
 /// auto-reply phrase; tokens where a cue would start right after a day that was turned down;

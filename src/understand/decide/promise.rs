@@ -383,6 +383,11 @@ fn income_day(f: &Found<'_, '_>, m: &DateMention) -> bool {
                     | "consignen"
                     | "ingresan"
                     | "transfieren"
+                    | "caiga"
+                    | "cae"
+                    | "caen"
+                    | "llegue"
+                    | "entre"
             );
         paid_to_us.then_some(i + 2)
     };
@@ -399,7 +404,9 @@ fn income_day(f: &Found<'_, '_>, m: &DateMention) -> bool {
     };
     let before = (m.start.saturating_sub(3)..m.start)
         .any(|i| income_at(i).is_some_and(|end| end <= m.start && beside(end, m.start)));
-    let after = (m.end..m.end + 3).any(|i| income_at(i).is_some() && beside(m.end, i));
+    // After the day, right after it («el 25 me depositan»; not «el viernes, en cuanto me
+    // caiga la quincena», where the income is the condition).
+    let after = income_at(m.end).is_some();
     before || after
 }
 

@@ -520,9 +520,9 @@ fn object_end(
                 same_clause(k)
                     && (MONEY_NOUNS.contains(&w(k)) || (family == Family::Send && is_sum(toks, k)))
             });
-            // "el pago de la factura N° 0045 se realizará": the passive's subject may be
-            // further back.
-            let reach_back = if back.first() == Some(&"se") { 10 } else { 4 };
+            // "el pago de la factura N° 0045 se realizará", "el pago de las facturas PE-2201 y
+            // PE-2214 se realizará": the passive's subject may be further back.
+            let reach_back = if back.first() == Some(&"se") { 16 } else { 4 };
             let before = (i.saturating_sub(reach_back)..i)
                 .rev()
                 .any(|k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));

@@ -19,6 +19,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no te|le|les|se|os la|lo|las|los voy|vamos a pagar porque|pues",
     ),
+    // «La de la persiana no te la pago porque se volvió a atascar».
+    (
+        Cue::Dispute,
+        "no te|le|les|se|os la|lo|las|los pago|pagamos|pagare|pagaremos porque|pues",
+    ),
     (Cue::Dispute, "desconozco|desconocemos"),
     (Cue::Dispute, "no me|nos corresponde|corresponden"),
     (Cue::Dispute, "no corresponde|corresponden"),
@@ -465,6 +470,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     (Cue::DisputeWeak, "no tengo|tenemos nada que pagar"),
     (Cue::DisputeWeak, "no pienso|pensamos pagar|pagarle|pagar"),
     (Cue::DisputeWeak, "no ?te|le|les|os voy|vamos a pagar"),
+    // «La A-120 no la vamos a pagar», «no se la voy a pagar».
+    (
+        Cue::DisputeWeak,
+        "no ?te|le|les|os|se la|lo|las|los voy|vamos|pienso|pensamos ?a pagar",
+    ),
     // "ni se me ocurre pagar eso".
     (Cue::DisputeWeak, "ni se me|nos ocurre|ocurriria|pasa pagar"),
     (Cue::DisputeWeak, "no pagare|pagaremos"),

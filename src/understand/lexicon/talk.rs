@@ -38,6 +38,15 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "dejen|deje|deja|dejad|dejes de escribir|molestar|enviar|mandar|contactar|llamar|insistir|acosar|escribirme|molestarme|joder|jodernos|joderme|hinchar|fastidiar",
     ),
     (Cue::Stop, "dar ?me|nos de baja"),
+    // «Por favor, no sigan enviando estos correos», «dejen de mandarme mensajes».
+    (
+        Cue::Stop,
+        "no sigan|sigas|siga|continuen|continues|continue enviando|mandando|escribiendo|enviandome|mandandome|escribiendome|enviandonos|mandandonos",
+    ),
+    (
+        Cue::Stop,
+        "dejen|deje|deja|dejad de enviar|mandar|escribir|enviarme|mandarme|escribirme|enviarnos|mandarnos|escribirnos",
+    ),
     (Cue::Stop, "de baja"),
     (
         Cue::Stop,
@@ -357,7 +366,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "entra|entrara|entran|incluida|incluido|incluidas|incluidos|considerado|considerada|contemplado|contemplada|va|ira|van|iran|metemos|meto|incluimos|incluyo en la|el ?proxima|proximo|siguiente remesa|relacion|corrida|programacion|lote|tanda|ronda|ciclo|calendario|cronograma|nomina",
+        "entra|entrara|entran|incluida|incluido|incluidas|incluidos|considerado|considerada|contemplado|contemplada|va|ira|van|iran|metemos|meto|incluimos|incluyo en la|el ?proxima|proximo|siguiente remesa|relacion|corrida|programacion|lote|tanda|ronda|ciclo|calendario|cronograma|nomina|pago|pagos|corte|cierre",
     ),
     (
         Cue::PromisePhrase,
