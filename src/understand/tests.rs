@@ -216,15 +216,15 @@ fn periods() {
     );
     assert_eq!(
         date_of("le pago a mediados de mes", "2026-11-03T10:00:00Z"),
-        Some(day("2026-11-15"))
+        Some(day("2026-11-16"))
     );
     assert_eq!(
         date_of("le pago a principios de diciembre", when),
-        Some(day("2026-12-05"))
+        Some(day("2026-12-07"))
     );
     assert_eq!(
         date_of("le pago a principios de mes", when),
-        Some(day("2026-12-05"))
+        Some(day("2026-12-07"))
     );
 }
 
@@ -232,7 +232,7 @@ fn periods() {
 fn periods_carry_their_range() {
     let when = "2026-11-18T10:00:00Z";
     // Periods carry their range; the promised day is the range's last day (a month's start and
-    // middle: the 5th and the 15th, unless said after them).
+    // middle: the 5th and the 15th, or the working day after, unless said after them).
     let r = read("le pago a mediados de mes", when, "ES");
     assert_eq!(
         r.promised_range,

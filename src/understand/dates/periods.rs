@@ -394,8 +394,9 @@ impl Parser<'_, '_> {
             m.vague = false;
         }
         // "a principios de diciembre", "a mediados de mes": the 5th, the 15th (as readers
-        // take them; the promise's grace days then cover the rest of the period); said once
-        // that day has gone by, the period's last day.
+        // take them; the promise's grace days then cover the rest of the period), or the
+        // working day after when it is a weekend or a holiday; said once that day has gone
+        // by, the period's last day.
         let typical = match part {
             Part::Start => Some(5),
             Part::Middle => Some(15),
@@ -403,7 +404,8 @@ impl Parser<'_, '_> {
         };
         if let (Some(day), Some((from, to))) = (typical, m.range) {
             let typical = cal::day_in_month(to, day).0;
-            m.date = Some(if typical < from { to } else { typical.min(to) });
+            let working = cal::add_working_days(cal::sub_days(typical, 1), 1, self.region);
+            m.date = Some(if typical < from { to } else { working.min(to) });
         }
         Some(m)
     }

@@ -97,7 +97,7 @@ pub(super) fn reread(
         // opt-out.
         Cue::Stop => !soft_request(c),
         Cue::Dispute | Cue::DisputeWeak => !conditional(c),
-        Cue::Plan => !income_rhythm(toks, c),
+        Cue::Plan => !income_rhythm(toks, c) && !usual_payday(toks, c),
         _ => true,
     });
 }
@@ -112,6 +112,17 @@ fn bare_done_going_on(toks: &[Token<'_>], c: &CueHit) -> bool {
     bare && toks
         .get(c.end)
         .is_some_and(|t| t.kind != crate::understand::normalise::Kind::Punct)
+}
+
+/// «Los pagos a proveedores los hacemos los días 20 de cada mes»: the client's usual payday
+/// (plural «los días 20»), not instalments offered («le pago 100 € el 5 de cada mes»).
+fn usual_payday(toks: &[Token<'_>], c: &CueHit) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    word(c.start) == "cada"
+        && c.start >= 3
+        && word(c.start - 1) == "de"
+        && toks.get(c.start - 2).is_some_and(|t| t.is_num())
+        && matches!(word(c.start - 3), "dias" | "los")
 }
 
 /// "Me pagan por quincena", "cobro por semana": how often the client is paid, not a request to
