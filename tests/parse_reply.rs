@@ -9,17 +9,24 @@ const WEDNESDAY: [&str; 4] = ["--now", "2026-11-18T15:00:00Z", "--tz", "Europe/M
 
 #[test]
 fn a_period_prints_its_range_and_promises_its_last_day() {
+    // A month's start: the 5th, or the working day after (5 December 2026 is a Saturday).
     let v = parse_reply(
         &WEDNESDAY,
         "A primeros del mes que viene le pago".as_bytes(),
     );
     assert_eq!(v["intent"], "promise");
-    assert_eq!(v["promised_date"], "2026-12-10");
+    assert_eq!(v["promised_date"], "2026-12-07");
     assert_eq!(
         v["promised_range"],
         serde_json::json!(["2026-12-01", "2026-12-10"])
     );
     assert_eq!(v["ambiguous"], true);
+    let v = parse_reply(&WEDNESDAY, "A finales de mes le pago".as_bytes());
+    assert_eq!(v["promised_date"], "2026-11-30");
+    assert_eq!(
+        v["promised_range"],
+        serde_json::json!(["2026-11-21", "2026-11-30"])
+    );
     let v = parse_reply(&WEDNESDAY, "Le pago el lunes sin falta".as_bytes());
     assert_eq!(v["promised_date"], "2026-11-23");
     assert!(v["promised_range"].is_null());

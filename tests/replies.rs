@@ -705,14 +705,14 @@ fn an_opt_out_beside_another_answer_is_honoured() {
     assert_eq!(to_client, ["ack_stop"]);
 }
 
-/// «La F-1 ya la pagamos y las demás se las pago el viernes», «la primera ya está pagada y la
-/// segunda se la pago el viernes»: paid and promised for invoices it does not name one by one.
-/// No one reading is true for all (a promise for all told the client «Anotado: el viernes»
-/// about an invoice they said was paid): nothing changes, a person reads it.
+/// «Una de las dos ya está pagada y la otra se la pago el viernes»: paid and promised for
+/// invoices it does not name one by one. No one reading is true for all (a promise for all told
+/// the client «Anotado: el viernes» about an invoice they said was paid): nothing changes, a
+/// person reads it. («La F-1 ya la pagamos y las demás se las pago el viernes» names them: «las
+/// demás» are the invoices not named, see the test after this one.)
 #[test]
 fn paid_and_promised_without_naming_each_invoice_goes_to_a_person() {
     for (n, text) in [
-        "La F-1 ya la pagamos y las demás se las pago el viernes.",
         "Una de las dos ya está pagada y la otra se la pago el viernes.",
         "Unas facturas ya están pagadas y otras no, déjeme revisar y le confirmo.",
         "Están todas pagadas menos la F-3, que la pagamos el viernes.",
@@ -1138,4 +1138,28 @@ fn an_automatic_reply_saying_the_contact_left_goes_to_the_owner() {
         assert_eq!(i.status, InvoiceStatus::Open);
         assert!(i.paid_claimed_on.is_none());
     }
+}
+
+/// «La F-1 ya la pagamos y las demás se las pago el viernes»: «las demás» are the invoices the
+/// reply does not name, so each gets its own answer: F-1 claimed paid, F-3 promised.
+#[test]
+fn the_others_are_the_invoices_the_reply_does_not_name() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r70@x.example>",
+            "uno@cliente.example",
+            "La F-1 ya la pagamos y las demás se las pago el viernes.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.status.as_str(), "applied", "{applied:?}");
+    let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert!(invoice("F-1").paid_claimed_on.is_some());
+    assert!(invoice("F-3").paid_claimed_on.is_none());
+    let pending = store::promises::pending(w.store.conn()).unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].invoice_number.as_deref(), Some("F-3"));
+    assert_eq!(pending[0].promised_date.to_string(), "2026-11-27");
 }

@@ -283,7 +283,7 @@ fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
 /// Whether a reply speaks of "the other" invoices beside those it names.
 fn speaks_of_the_others(text: &str) -> bool {
     // «Están todas pagadas menos la F-11»: all but the one named.
-    const OTHERS: [&str; 16] = [
+    const OTHERS: [&str; 20] = [
         "las demás",
         "las demas",
         "los demás",
@@ -294,6 +294,10 @@ fn speaks_of_the_others(text: &str) -> bool {
         "las restantes",
         "las otras dos",
         "las otras tres",
+        "los otros dos",
+        "los otros tres",
+        "lo demás",
+        "lo demas",
         "todas menos",
         "todas excepto",
         "todas salvo",

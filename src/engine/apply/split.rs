@@ -267,7 +267,7 @@ fn units(
             }
         }
     }
-    asides_dropped(&mut units);
+    asides_dropped(&mut units, numbers, described);
     let rest: Vec<String> = numbers
         .iter()
         .filter(|n| !units.iter().any(|u| u.names.iter().any(|x| x == *n)))
@@ -282,6 +282,9 @@ fn units(
             last.then.extend(unit.then);
         } else {
             units[k].names = rest.clone();
+            // Read as words about those invoices («las demás se las pago el viernes» is not
+            // «the rest» of a debt).
+            units[k].text = as_those_invoices(&units[k].text);
         }
     }
     units
@@ -291,23 +294,47 @@ fn units(
 /// pagamos el jueves»: an invoice named in passing (in brackets, or after «en», «con», «de»)
 /// in words about another one named before it is not what those words are about, when other
 /// words are.
-fn asides_dropped(units: &mut [Unit]) {
+fn asides_dropped(units: &mut [Unit], numbers: &[&str], described: &[Described]) {
     let elsewhere = |units: &[Unit], k: usize, n: &str| {
         units
             .iter()
             .enumerate()
             .any(|(j, u)| j != k && u.names.iter().any(|x| x == n))
     };
+    // Where each invoice is named in `text` (folded): its number, or the words of its
+    // description that name it («incluido en la asesoría mensual»).
+    let places = |text: &str, n: &str| -> Vec<usize> {
+        let number = crate::understand::fold_str(n);
+        let mut at: Vec<usize> = text.match_indices(&number).map(|(i, _)| i).collect();
+        if let Some(d) = numbers
+            .iter()
+            .position(|x| *x == n)
+            .and_then(|k| described.get(k))
+        {
+            for w in &d.words {
+                at.extend(
+                    text.match_indices(w.as_str())
+                        .filter(|(i, _)| {
+                            text[..*i]
+                                .chars()
+                                .last()
+                                .is_none_or(|c| !c.is_alphanumeric())
+                        })
+                        .map(|(i, _)| i),
+                );
+            }
+        }
+        at
+    };
     for k in 0..units.len() {
-        let text = units[k].text.to_lowercase();
+        let text = crate::understand::fold_str(&units[k].text);
         let first = units[k]
             .names
             .iter()
-            .filter_map(|n| text.find(&n.to_lowercase()))
+            .filter_map(|n| places(&text, n).into_iter().min())
             .min();
         let aside = |n: &String| {
-            let n = n.to_lowercase();
-            let at: Vec<usize> = text.match_indices(&n).map(|(i, _)| i).collect();
+            let at = places(&text, n);
             !at.is_empty()
                 && at.iter().all(|&i| {
                     let before = &text[..i];
@@ -329,6 +356,28 @@ fn asides_dropped(units: &mut [Unit]) {
             units[k].names.retain(|n| !drop.contains(n));
         }
     }
+}
+
+/// The words of a unit about «the others» with that phrase as «las facturas».
+fn as_those_invoices(text: &str) -> String {
+    const PHRASES: [&str; 12] = [
+        "las otras dos",
+        "las otras tres",
+        "los otros dos",
+        "los otros tres",
+        "las otras",
+        "los otros",
+        "las demás",
+        "las demas",
+        "los demás",
+        "los demas",
+        "lo demás",
+        "lo demas",
+    ];
+    PHRASES
+        .iter()
+        .find(|p| text.contains(*p))
+        .map_or_else(|| text.to_owned(), |p| text.replacen(p, "las facturas", 1))
 }
 
 /// «Las otras dos se programan para el viernes», «lo demás lo vemos la semana que viene»:
@@ -415,7 +464,7 @@ fn clauses(
     received_at: DateTime<Utc>,
     tz: Tz,
 ) -> Vec<String> {
-    if named(sentence).len() < 2 {
+    if named(sentence).is_empty() || named(sentence).len() < 2 && !of_the_others(sentence) {
         return vec![sentence.to_owned()];
     }
     let mut out = Vec::new();
@@ -423,7 +472,9 @@ fn clauses(
     'cut: loop {
         for (at, sep) in joints(&rest) {
             let (left, right) = (&rest[..at], &rest[at + sep..]);
-            if named(left).is_empty() || named(right).is_empty() {
+            // «El AR-33 te lo transfiero mañana y los otros dos la semana que viene»: the right
+            // part may name the others.
+            if named(left).is_empty() || named(right).is_empty() && !of_the_others(right) {
                 continue;
             }
             let alone = |s: &str| !says_nothing(&understand(s, received_at, tz));
@@ -908,6 +959,43 @@ mod tests {
             Some(vec![
                 part(&["F-10"], Intent::Question),
                 part(&["F-11"], Intent::Promise)
+            ])
+        );
+    }
+
+    #[test]
+    fn the_others_may_be_a_clause_of_the_sentence_that_names_one() {
+        assert_eq!(
+            days(
+                &["AR-33", "AR-41", "AR-48"],
+                "El AR-33 te lo transfiero mañana y los otros dos el viernes 23."
+            ),
+            Some(vec![
+                (vec!["AR-33".to_owned()], Some("2026-10-15".to_owned())),
+                (
+                    vec!["AR-41".to_owned(), "AR-48".to_owned()],
+                    Some("2026-10-23".to_owned())
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn the_others_in_a_question_tag() {
+        let got = days(
+            &["AR-33", "AR-41", "AR-48"],
+            "Hola! Sí, perdón, venimos con atraso. El AR-33 te lo transfiero mañana y los otros \
+             dos la semana que viene, ¿dale?",
+        );
+        assert_eq!(got.map(|g| g.len()), Some(2));
+        assert_eq!(
+            split(
+                &["A-101", "A-115", "A-120"],
+                "La A-101 ya la pagamos y las demás se las pago el viernes."
+            ),
+            Some(vec![
+                part(&["A-101"], Intent::Paid),
+                part(&["A-115", "A-120"], Intent::Promise)
             ])
         );
     }

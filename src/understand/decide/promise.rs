@@ -428,15 +428,25 @@ fn said_exactly(f: &Found<'_, '_>, pool: &[&&DateMention], m: &DateMention) -> b
         } else {
             usize::MAX
         };
-        exact
-            && gap <= 3
-            && x.date.is_some_and(|d| first <= d && d <= last)
-            && (x.end.min(m.end)..x.start.max(m.start)).all(|i| {
+        let between = x.end.min(m.end)..x.start.max(m.start);
+        // Right beside it, or after it in the same sentence as where it falls («para el día
+        // 30 de octubre, en nuestra corrida de pagos de fin de mes»), never as another choice.
+        let beside = gap <= 3
+            && between.clone().all(|i| {
                 f.toks.get(i).is_some_and(|t| {
                     t.kind == Kind::Punct
                         || matches!(t.text, "con" | "a" | "al" | "el" | "en" | "para")
                 })
-            })
+            });
+        let explained_after = x.end <= m.start
+            && gap <= 8
+            && between.clone().all(|i| {
+                f.toks.get(i).is_some_and(|t| {
+                    (t.kind != Kind::Punct || t.text == ",")
+                        && !matches!(t.text, "o" | "u" | "y" | "sino" | "pero" | "luego")
+                })
+            });
+        exact && (beside || explained_after) && x.date.is_some_and(|d| first <= d && d <= last)
     })
 }
 

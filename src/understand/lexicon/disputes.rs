@@ -447,7 +447,7 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // until the creditor acts.
     (
         Cue::Dispute,
-        "no ?te|le|les|os|se ?lo|la|los|las voy|vamos|pienso|pensamos ?a pagar ?lo|la|le|les|te|nada hasta que ?no ?me|nos|lo|la|los|las mande|manden|mandeis|envie|envien|envieis|emita|emitan|emitais|entregue|entreguen|entregueis|devuelvan|devuelva|expliquen|explique|cambien|cambie|vengan|venga|vengais|revisen|revise|reviseis|arreglen|arregle|reparen|repare|solucionen|solucione|terminen|termine|corrijan|corrija|completen|complete",
+        "no ?te|le|les|os|se ?lo|la|los|las voy|vamos|pienso|pensamos ?a pagar|abonar|liquidar|cancelar|transferir|depositar ?lo|la|le|les|te|nada|esa|esta ?factura hasta que ?no ?me|nos|lo|la|los|las mande|manden|mandeis|envie|envien|envieis|emita|emitan|emitais|entregue|entreguen|entregueis|devuelvan|devuelva|expliquen|explique|cambien|cambie|vengan|venga|vengais|revisen|revise|reviseis|arreglen|arregle|reparen|repare|solucionen|solucione|terminen|termine|corrijan|corrija|completen|complete",
     ),
     // "lo pagaría cuando me llegue el material": payment held until the goods arrive.
     (
