@@ -13,7 +13,7 @@ use crate::domain::{Client, Contact, Invoice, same_organisation};
 use crate::store::{self, OutboxMessage};
 
 mod naming;
-pub(crate) use naming::{Described, what_for};
+pub(crate) use naming::{Described, the_others, what_for};
 
 /// Who and what a message is about.
 #[derive(Debug, Clone)]
@@ -280,24 +280,11 @@ fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
         .collect()
 }
 
-/// Whether a reply speaks of "the other" invoices beside those it names.
+/// Whether a reply speaks of "the other" invoices beside those it names
+/// ([`naming::the_others`]), or of all but the one it names («Están todas pagadas menos la
+/// F-11»).
 fn speaks_of_the_others(text: &str) -> bool {
-    // «Están todas pagadas menos la F-11»: all but the one named.
-    const OTHERS: [&str; 20] = [
-        "las demás",
-        "las demas",
-        "los demás",
-        "los demas",
-        "las otras facturas",
-        "el resto de las facturas",
-        "el resto de facturas",
-        "las restantes",
-        "las otras dos",
-        "las otras tres",
-        "los otros dos",
-        "los otros tres",
-        "lo demás",
-        "lo demas",
+    const ALL_BUT: [&str; 6] = [
         "todas menos",
         "todas excepto",
         "todas salvo",
@@ -305,7 +292,7 @@ fn speaks_of_the_others(text: &str) -> bool {
         "pagadas excepto",
         "pagadas salvo",
     ];
-    OTHERS.iter().any(|o| text.contains(o))
+    naming::the_others(text).is_some() || ALL_BUT.iter().any(|o| text.contains(o))
 }
 
 /// The match a person decided: this client, these invoices (or its open ones), this message.

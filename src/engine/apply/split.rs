@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::Invoice;
-use crate::engine::matcher::{Described, Match, by_short_form, mentions, what_for};
+use crate::engine::matcher::{Described, Match, by_short_form, mentions, the_others, what_for};
 use crate::understand::{Intent, Reading, understand};
 
 /// Some of a reply's invoices and what the reply says about them.
@@ -181,7 +181,7 @@ fn leans_on_the_rest(words: &str, described: &[Described]) -> bool {
     const LEANING: [&str; 7] = ["tambien", "igual", "mismo", "misma", "idem", "tb", "tmb"];
     const PLAIN: [&str; 22] = [
         "las", "los", "del", "que", "con", "por", "para", "una", "uno", "unos", "unas", "esa",
-        "ese", "esas", "esos", "esta", "este", "factura", "facturas", "numero", "fra", "and",
+        "ese", "esas", "esos", "esta", "este", "factura", "facturas", "numero", "fra", "nro",
     ];
     let folded = crate::understand::fold_str(words);
     let tokens: Vec<&str> = folded
@@ -253,7 +253,7 @@ fn units(
     for sentence in sentences(text) {
         for clause in clauses(&sentence, &named, received_at, tz) {
             let names = named(&clause);
-            if !names.is_empty() || !units.is_empty() && of_the_others(&clause) {
+            if !names.is_empty() || !units.is_empty() && the_others(&clause).is_some() {
                 if names.is_empty() {
                     others.push(units.len());
                 }
@@ -282,8 +282,6 @@ fn units(
             last.then.extend(unit.then);
         } else {
             units[k].names = rest.clone();
-            // Read as words about those invoices («las demás se las pago el viernes» is not
-            // «the rest» of a debt).
             units[k].text = as_those_invoices(&units[k].text);
         }
     }
@@ -358,58 +356,35 @@ fn asides_dropped(units: &mut [Unit], numbers: &[&str], described: &[Described])
     }
 }
 
-/// The words of a unit about «the others» with that phrase as «las facturas».
+/// The words of a unit about «the others» ([`the_others`]) with those words as «las facturas»
+/// («las demás se las pago el viernes» is not «the rest» of a debt), folded.
 fn as_those_invoices(text: &str) -> String {
-    const PHRASES: [&str; 12] = [
-        "las otras dos",
-        "las otras tres",
-        "los otros dos",
-        "los otros tres",
-        "las otras",
-        "los otros",
-        "las demás",
-        "las demas",
-        "los demás",
-        "los demas",
-        "lo demás",
-        "lo demas",
-    ];
-    PHRASES
-        .iter()
-        .find(|p| text.contains(*p))
-        .map_or_else(|| text.to_owned(), |p| text.replacen(p, "las facturas", 1))
-}
-
-/// «Las otras dos se programan para el viernes», «lo demás lo vemos la semana que viene»:
-/// words about the invoices the reply has not named.
-fn of_the_others(clause: &str) -> bool {
-    const OTHERS: [&str; 12] = [
-        "las otras",
-        "los otros",
-        "la otra",
-        "las demas",
-        "los demas",
-        "lo demas",
-        "el resto",
-        "lo restante",
-        "las restantes",
-        "los restantes",
-        "la restante",
-        "la que queda",
-    ];
-    let folded = crate::understand::fold_str(clause);
-    let words: Vec<&str> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let joined = format!(" {} ", words.join(" "));
-    // «la otra semana», «el otro día» are dates.
-    OTHERS.iter().any(|o| {
-        joined.match_indices(&format!(" {o} ")).any(|(at, m)| {
-            let next = joined[at + m.len()..].split(' ').next().unwrap_or("");
-            !matches!(next, "semana" | "dia" | "vez" | "mes" | "ano")
-        })
-    })
+    let folded = crate::understand::fold_str(text);
+    let Some(others) = the_others(text) else {
+        return folded;
+    };
+    let whole = |at: usize| {
+        folded[..at]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric())
+            && folded[at + others.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    };
+    match folded
+        .match_indices(others)
+        .map(|(at, _)| at)
+        .find(|&at| whole(at))
+    {
+        Some(at) => format!(
+            "{}las facturas{}",
+            &folded[..at],
+            &folded[at + others.len()..]
+        ),
+        None => folded,
+    }
 }
 
 /// Sentences: cut at `;`, `!`, `?`, line ends and a full stop followed by a space (not the
@@ -464,7 +439,8 @@ fn clauses(
     received_at: DateTime<Utc>,
     tz: Tz,
 ) -> Vec<String> {
-    if named(sentence).is_empty() || named(sentence).len() < 2 && !of_the_others(sentence) {
+    let names = named(sentence).len();
+    if names == 0 || names < 2 && the_others(sentence).is_none() {
         return vec![sentence.to_owned()];
     }
     let mut out = Vec::new();
@@ -474,7 +450,7 @@ fn clauses(
             let (left, right) = (&rest[..at], &rest[at + sep..]);
             // «El AR-33 te lo transfiero mañana y los otros dos la semana que viene»: the right
             // part may name the others.
-            if named(left).is_empty() || named(right).is_empty() && !of_the_others(right) {
+            if named(left).is_empty() || named(right).is_empty() && the_others(right).is_none() {
                 continue;
             }
             let alone = |s: &str| !says_nothing(&understand(s, received_at, tz));

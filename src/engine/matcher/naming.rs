@@ -184,6 +184,51 @@ fn names_month(folded: &str, month: &str, nouns: &[String]) -> bool {
     })
 }
 
+/// «Las otras dos», «los demás», «lo demás», «el resto de las facturas»: the words by which a
+/// reply speaks of the invoices it does not name (not «la otra semana», «los otros días»).
+/// Returns them as found in `text` folded (whole words, one space between).
+pub(crate) fn the_others(text: &str) -> Option<&'static str> {
+    const OTHERS: [&str; 9] = [
+        "las otras",
+        "los otros",
+        "las demas",
+        "los demas",
+        "lo demas",
+        "las restantes",
+        "los restantes",
+        "el resto de las facturas",
+        "el resto de facturas",
+    ];
+    let padded = format!(" {} ", words_of(text).join(" "));
+    OTHERS.into_iter().find(|o| {
+        padded.match_indices(&format!(" {o} ")).any(|(at, m)| {
+            let next = padded[at + m.len()..].split(' ').next().unwrap_or("");
+            !matches!(
+                next,
+                "semana"
+                    | "semanas"
+                    | "dia"
+                    | "dias"
+                    | "vez"
+                    | "veces"
+                    | "mes"
+                    | "meses"
+                    | "ano"
+                    | "anos"
+            )
+        })
+    })
+}
+
+/// `text`'s words, folded.
+fn words_of(text: &str) -> Vec<String> {
+    crate::understand::fold_str(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Whether `text` (folded) has `word` as a whole word.
 pub(crate) fn says_word(text: &str, word: &str) -> bool {
     text.split(|c: char| !c.is_alphanumeric())

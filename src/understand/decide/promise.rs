@@ -10,7 +10,7 @@ use crate::understand::calendar as cal;
 use crate::understand::dates::DateMention;
 use crate::understand::intent::StatementKind;
 use crate::understand::lexicon::Cue;
-use crate::understand::normalise::Kind;
+use crate::understand::normalise::{Kind, Token};
 
 /// A short reply that names a future day and no other intent ("Vale, el viernes",
 /// "MAÑANA SIN FALTA").
@@ -70,15 +70,55 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     content <= 1 && !last.vague || content == 0
 }
 
-/// Income the client waits for ("cuando cobremos", "en cuanto me paguen").
-const INCOME: [&str; 6] = [
+/// Income the client waits for ("cuando cobremos", "en cuanto me paguen", "cobramos el 20").
+const INCOME: [&str; 12] = [
     "cobre",
     "cobremos",
     "cobro",
+    "cobramos",
+    "cobraremos",
+    "cobrare",
+    "cobra",
+    "gano",
+    "ganamos",
     "paguen",
     "depositen",
     "transfieran",
 ];
+
+/// After «me» or «nos»: money paid to the client ("me pagan", "nos depositan", "me cae la
+/// quincena").
+const PAID_TO_US: [&str; 19] = [
+    "pagan",
+    "paga",
+    "paguen",
+    "pagaran",
+    "depositan",
+    "deposita",
+    "depositen",
+    "consignan",
+    "consigna",
+    "consignen",
+    "ingresan",
+    "ingresa",
+    "transfieren",
+    "transfiere",
+    "caiga",
+    "cae",
+    "caen",
+    "llegue",
+    "entre",
+];
+
+/// The client's own income said at token `i` ("cobramos", "me pagan", "nos depositan"): the
+/// end of its words.
+pub(super) fn income_at(toks: &[Token<'_>], i: usize) -> Option<usize> {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.text);
+    if INCOME.contains(&word(i)) {
+        return Some(i + 1);
+    }
+    (matches!(word(i), "me" | "nos") && PAID_TO_US.contains(&word(i + 1))).then_some(i + 2)
+}
 
 /// A day followed by a closing "sí" ("no le he pagado, el viernes sí"): said against the
 /// denial before it.
@@ -363,34 +403,7 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
 /// said with the client's own income (a verb of being paid: "cobramos", "me pagan") is when
 /// the money comes in, not the day promised, when another day is left for the payment.
 fn income_day(f: &Found<'_, '_>, m: &DateMention) -> bool {
-    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
-    // The income's words at `i`: their end, if any.
-    let income_at = |i: usize| {
-        if INCOME.contains(&word(i))
-            || matches!(word(i), "cobramos" | "cobraremos" | "cobrare" | "cobra")
-        {
-            return Some(i + 1);
-        }
-        let paid_to_us = matches!(word(i), "me" | "nos")
-            && matches!(
-                word(i + 1),
-                "pagan"
-                    | "paguen"
-                    | "pagaran"
-                    | "depositan"
-                    | "depositen"
-                    | "consignan"
-                    | "consignen"
-                    | "ingresan"
-                    | "transfieren"
-                    | "caiga"
-                    | "cae"
-                    | "caen"
-                    | "llegue"
-                    | "entre"
-            );
-        paid_to_us.then_some(i + 2)
-    };
+    let income_at = |i: usize| income_at(f.toks, i);
     // Right beside the day, with nothing but words between and no promise among them; «te
     // pago el 10, que me pagan» gives the reason for the same day.
     let beside = |a: usize, b: usize| {
@@ -410,8 +423,9 @@ fn income_day(f: &Found<'_, '_>, m: &DateMention) -> bool {
     before || after
 }
 
-/// "El pago se hará el viernes 29 de enero, con el cierre de mes", "a fin de mes, el 29": a
-/// period said right beside an exact day inside it is that day said loosely.
+/// "El pago se hará el viernes 29 de enero, con el cierre de mes", "a fin de mes, el 29", "para
+/// el día 30, en nuestra corrida de pagos de fin de mes": a period said beside an exact day
+/// inside it, or after it in the same clause, is that day said loosely.
 fn said_exactly(f: &Found<'_, '_>, pool: &[&&DateMention], m: &DateMention) -> bool {
     let loose = m.period || m.vague || m.range.is_some();
     let Some(last) = m.date.filter(|_| loose) else {

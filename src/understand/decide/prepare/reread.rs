@@ -125,27 +125,16 @@ fn usual_payday(toks: &[Token<'_>], c: &CueHit) -> bool {
         && matches!(word(c.start - 3), "dias" | "los")
 }
 
-/// "Me pagan por quincena", "cobro por semana": how often the client is paid, not a request to
-/// pay in instalments.
+/// "Me pagan por quincena", "cobro por semana", "mi sueldo por quincena": how often the client
+/// is paid, not a request to pay in instalments.
 fn income_rhythm(toks: &[Token<'_>], c: &CueHit) -> bool {
     let word = |i: usize| toks.get(i).map_or("", |t| t.text);
-    let Some(before) = c.start.checked_sub(1) else {
-        return false;
-    };
-    if !matches!(word(c.start), "por" | "cada" | "al") {
+    if c.start == 0 || !matches!(word(c.start), "por" | "cada" | "al") {
         return false;
     }
-    let paid_to_me = matches!(
-        word(before),
-        "pagan" | "paga" | "depositan" | "deposita" | "ingresan" | "consignan"
-    ) && before
-        .checked_sub(1)
-        .is_some_and(|k| matches!(word(k), "me" | "nos"));
-    paid_to_me
-        || matches!(
-            word(before),
-            "cobro" | "cobramos" | "cobra" | "gano" | "ganamos" | "sueldo" | "nomina" | "salario"
-        )
+    let income_before = (c.start.saturating_sub(2)..c.start)
+        .any(|i| super::super::promise::income_at(toks, i) == Some(c.start));
+    income_before || matches!(word(c.start - 1), "sueldo" | "nomina" | "salario")
 }
 
 /// Words that make "no es correcto" a dispute about the amount, the price or the invoice.
