@@ -606,7 +606,8 @@ pub struct OwnerAlertFor<'a> {
     pub contacts: &'a [crate::domain::Contact],
     /// The invoices concerned.
     pub invoices: &'a [&'a Invoice],
-    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `dead`, `uncertain`, `plan_broken`.
+    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `question`, `contact_left`, `dead`,
+    /// `uncertain`, `bounced`, `address`, `plan_broken`.
     pub kind: &'a str,
     /// The client's words (or the server's answer, for `dead`).
     pub words: String,

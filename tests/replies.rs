@@ -1120,6 +1120,23 @@ fn an_automatic_reply_saying_the_contact_left_goes_to_the_owner() {
             .count()
     };
     assert_eq!(alerts(&w), 1);
+    let alert = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "owner_alert")
+        .unwrap();
+    // Its own alert, saying what to do (not «cobrador no ha sabido interpretar esta respuesta»).
+    assert!(
+        alert
+            .message
+            .subject
+            .as_deref()
+            .unwrap()
+            .starts_with("El contacto ya no está en la empresa"),
+        "{:?}",
+        alert.message.subject
+    );
+    assert!(alert.message.body_text.contains("Actualizar los contactos"));
     let away = Incoming {
         automatic: true,
         ..reply(
@@ -1162,4 +1179,91 @@ fn the_others_are_the_invoices_the_reply_does_not_name() {
     assert_eq!(pending.len(), 1, "{pending:?}");
     assert_eq!(pending[0].invoice_number.as_deref(), Some("F-3"));
     assert_eq!(pending[0].promised_date.to_string(), "2026-11-27");
+}
+
+/// «Muchas gracias, recibido.»: nothing for a person to answer; no alert, nothing changes, the
+/// reply is not left for review.
+#[test]
+fn thanks_alone_change_nothing_and_bother_nobody() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r80@x.example>",
+            "uno@cliente.example",
+            "Muchas gracias, recibido.\n\nUn saludo,\nAna",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("other", "applied"),
+        "{applied:?}"
+    );
+    assert!(
+        applied.alert.is_none() && applied.ack.is_none(),
+        "{applied:?}"
+    );
+    assert!(
+        store::responses::list(w.store.conn(), true)
+            .unwrap()
+            .is_empty()
+    );
+    for n in ["F-1", "F-3"] {
+        let i = store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+        assert_eq!(i.status, InvoiceStatus::Open);
+    }
+    // Thanks with a question is for a person.
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r81@x.example>",
+            "uno@cliente.example",
+            "Gracias. ¿Me reenvía la factura F-3?",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.status.as_str(), "needs_review");
+    assert!(applied.alert.is_some());
+}
+
+/// «Le pago 200 € hoy y el resto el día 30»: the client proposed the calendar; the
+/// acknowledgement passes it on and does not ask for a proposal just made. A request without
+/// sums or days still invites one.
+#[test]
+fn a_plan_proposed_is_passed_on_not_asked_for() {
+    let ack_text = |w: &World, id: i64| {
+        store::outbox::get(w.store.conn(), id)
+            .unwrap()
+            .unwrap()
+            .message
+            .body_text
+    };
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r82@x.example>",
+            "uno@cliente.example",
+            "Le pago 200 € hoy y el resto el día 30.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "plan", "{applied:?}");
+    let text = ack_text(&w, applied.ack.unwrap());
+    assert!(text.contains("Gracias por su propuesta"), "{text}");
+    assert!(!text.contains("adelantar una propuesta"), "{text}");
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r83@x.example>",
+            "uno@cliente.example",
+            "No puedo pagarlo todo junto, ¿podemos hacerlo en plazos?",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "plan", "{applied:?}");
+    let text = ack_text(&w, applied.ack.unwrap());
+    assert!(text.contains("adelantar una propuesta"), "{text}");
 }

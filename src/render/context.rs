@@ -80,6 +80,10 @@ pub struct RenderContext<'a> {
     /// count (the totals still cover them all). 0 when every invoice is listed.
     #[serde(default)]
     pub more_invoices: usize,
+    /// The client's reply proposed sums or days for paying (`ack_plan`: «le mando 500 hoy y el
+    /// resto el 30»): the acknowledgement passes the proposal on instead of inviting one.
+    #[serde(default)]
+    pub proposal: bool,
 }
 
 /// The client's real history with us, for honest wording.
@@ -385,7 +389,8 @@ pub struct Reply<'a> {
 /// What an owner notification is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnerAlert {
-    /// `dispute`, `paid`, `plan`, `needs_review`, `handover`, `stop` or `uncertain`.
+    /// `dispute`, `paid`, `plan`, `needs_review`, `question`, `contact_left`, `handover`, `stop`,
+    /// `dead`, `bounced`, `address`, `plan_broken` or `uncertain`.
     pub kind: String,
     /// The client's words, quoted as received (empty for `handover`).
     pub client_words: String,

@@ -440,6 +440,7 @@ impl RenderContext<'static> {
             history: History::default(),
             due: None,
             more_invoices: 0,
+            proposal: false,
         };
         ctx.due = ctx
             .invoices

@@ -210,7 +210,7 @@ pub use amount::PromisedAmount;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
 pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
-pub use yes::is_short_yes;
+pub use yes::{is_short_yes, is_thanks_only};
 
 /// «La persona a la que escribe ya no labora en la empresa», «ya no trabajo ahí, escriban a
 /// pagos@…»: the contact written to has left. Automatic or not, the owner must learn it (and

@@ -38,9 +38,167 @@ pub fn is_short_yes(text: &str) -> bool {
             .any(|w| matches!(*w, "pero" | "no" | "aunque" | "mejor"))
 }
 
+/// Words that thank or say the message arrived: a reply made only of them (and courtesy)
+/// asks nothing and changes nothing.
+const THANKS: &[&str] = &[
+    "gracias",
+    "recibi",
+    "recibimos",
+    "recibido",
+    "recibida",
+    "recibidos",
+    "recibidas",
+    "enterado",
+    "enterada",
+    "enterados",
+    "anotado",
+    "anotada",
+    "entendido",
+    "entendida",
+];
+
+/// Courtesy around the thanks: greetings, closings, «muy amable», «quedo atento».
+const COURTESY: &[&str] = &[
+    "muchas",
+    "muchisimas",
+    "mil",
+    "muy",
+    "amable",
+    "amables",
+    "ok",
+    "okay",
+    "vale",
+    "perfecto",
+    "bien",
+    "de",
+    "acuerdo",
+    "por",
+    "el",
+    "la",
+    "lo",
+    "su",
+    "tu",
+    "sus",
+    "aviso",
+    "mensaje",
+    "correo",
+    "recordatorio",
+    "informacion",
+    "info",
+    "saludos",
+    "un",
+    "una",
+    "saludo",
+    "cordial",
+    "cordiales",
+    "atentamente",
+    "atte",
+    "abrazo",
+    "hola",
+    "buen",
+    "buenos",
+    "buenas",
+    "dia",
+    "dias",
+    "tarde",
+    "tardes",
+    "noche",
+    "noches",
+    "quedo",
+    "quedamos",
+    "atento",
+    "atenta",
+    "atentos",
+    "a",
+    "orden",
+    "ordenes",
+    "estimado",
+    "estimada",
+    "estimados",
+    "sr",
+    "sra",
+    "y",
+    "todo",
+    "feliz",
+    "igualmente",
+    "que",
+    "tenga",
+    "tengas",
+    "tengan",
+    "fin",
+    "semana",
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+];
+
+/// «Gracias», «Recibido, muchas gracias», «Enterado. Saludos cordiales, Marta»: the client
+/// thanks us or says the message arrived, and nothing else (no question, no other word but
+/// courtesy and a name or two, written with a capital). Said to a reminder it asks nothing of
+/// anyone: no person needs to read it, reminders go on as planned.
+pub fn is_thanks_only(text: &str) -> bool {
+    const MAX_WORDS: usize = 16;
+    if text.contains('?') {
+        return false;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut thanks = false;
+    let mut names = 0;
+    for (i, w) in words.iter().enumerate() {
+        let folded = fold_str(w);
+        let a_name = i > 0 && w.chars().next().is_some_and(char::is_uppercase);
+        match folded.as_str() {
+            t if THANKS.contains(&t) => thanks = true,
+            c if COURTESY.contains(&c) => {}
+            _ if a_name && names < 2 => names += 1,
+            _ => return false,
+        }
+    }
+    thanks && words.len() <= MAX_WORDS
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_short_yes;
+    use super::{is_short_yes, is_thanks_only};
+
+    #[test]
+    fn thanks_alone_are_recognised() {
+        for t in [
+            "Gracias",
+            "Muchas gracias!",
+            "Recibido, muchas gracias.",
+            "Enterado. Saludos cordiales,\nMarta",
+            "Recibido 👍",
+            "Ok, gracias por el aviso. Un saludo",
+            "Buenos días, recibido. Quedo atenta.",
+            "Mil gracias, muy amable",
+            "Gracias! Buen lunes",
+            "Muchas gracias, que tenga un buen viernes",
+            "Recibí el correo, gracias",
+        ] {
+            assert!(is_thanks_only(t), "{t}");
+        }
+        for t in [
+            "",
+            "Ok",
+            "Gracias, le pago el viernes",
+            "Recibido, pero no reconozco la factura",
+            "Gracias. ¿Me reenvía la factura?",
+            "gracias ya pagué",
+            "Gracias, lo reviso y le digo",
+            "Recibido. Gracias. No me escriban más",
+            "Gracias, Dios le pague",
+        ] {
+            assert!(!is_thanks_only(t), "{t}");
+        }
+    }
 
     #[test]
     fn short_yeses_are_recognised() {

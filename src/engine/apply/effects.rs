@@ -447,6 +447,11 @@ fn change_state(
             alert_kind = Some("stop");
         }
         Intent::AutoReply | Intent::Bounce => {}
+        // «Gracias», «Recibido»: nothing for a person to answer.
+        Intent::Other if crate::understand::is_thanks_only(&reading.cleaned_text) => {}
+        Intent::Other if crate::understand::says_contact_left(&reading.cleaned_text) => {
+            alert_kind = Some("contact_left");
+        }
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     Ok((ack_kind, alert_kind))
@@ -610,6 +615,9 @@ pub(super) fn queue_ack(
         currency: currency.unwrap_or(&config.business.currency).to_owned(),
         ambiguous: reading.ambiguous,
     });
+    ctx.proposal = reading.promised_date.is_some()
+        || reading.promised_range.is_some()
+        || reading.promised_amount.is_some();
     let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
     let key = match said.part {
         0 => format!("{}|{kind}|response-{response_id}", m.client.id),

@@ -313,6 +313,10 @@ impl Parser<'_, '_> {
             j += 1;
         }
         if self.w(j) == "mes" {
+            // "a fin de mes de noviembre": the month named after.
+            if self.w(j + 1) == "de" && cal::month_number(self.w(j + 2), false).is_some() {
+                return self.month_ref(j + 2);
+            }
             let next_month = [
                 &["que", "viene"][..],
                 &["proximo"],
