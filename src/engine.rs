@@ -650,6 +650,8 @@ pub fn queue_owner_alert(
         invoice_numbers: numbers.clone(),
         telegram: alert.telegram,
     });
+    // A paid claim that came with its reference or receipt was not asked for them.
+    ctx.said.proof = alert.kind == "paid" && crate::understand::gives_proof(&alert.words);
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),

@@ -1267,3 +1267,56 @@ fn a_plan_proposed_is_passed_on_not_asked_for() {
     let text = ack_text(&w, applied.ack.unwrap());
     assert!(text.contains("adelantar una propuesta"), "{text}");
 }
+
+/// «Ya está pagada, le adjunto el justificante»: the acknowledgement thanks for the proof and
+/// does not ask for it again; the owner's alert says it came. Without it, both ask.
+#[test]
+fn a_paid_claim_with_its_proof_is_not_asked_for_it() {
+    let body = |w: &World, id: i64| {
+        store::outbox::get(w.store.conn(), id)
+            .unwrap()
+            .unwrap()
+            .message
+            .body_text
+    };
+    for (text, proof) in [
+        (
+            "Ya están pagadas, le adjunto el justificante de la transferencia.",
+            true,
+        ),
+        (
+            "Pagadas el lunes, referencia de la operación 4471220.",
+            true,
+        ),
+        ("Ya están pagadas las dos.", false),
+    ] {
+        let (mut w, ours) = c1_with_f1_and_f3();
+        let applied = apply(
+            &mut w,
+            &reply(
+                "<r90@x.example>",
+                "uno@cliente.example",
+                text,
+                vec![ours.message.message_id.clone().unwrap()],
+            ),
+        );
+        assert_eq!(applied.intent.as_str(), "paid", "{text}: {applied:?}");
+        let ack = body(&w, applied.ack.unwrap());
+        let alert = body(&w, applied.alert.unwrap());
+        assert_eq!(
+            !ack.contains("referencia de la transferencia"),
+            proof,
+            "{text}: {ack}"
+        );
+        assert_eq!(
+            ack.contains("por los datos para localizarlo"),
+            proof,
+            "{text}: {ack}"
+        );
+        assert_eq!(
+            !alert.contains("Se le ha pedido la referencia"),
+            proof,
+            "{text}: {alert}"
+        );
+    }
+}

@@ -315,7 +315,7 @@ pub fn build<'a>(
         history: rc::History::default(),
         due: None,
         more_invoices: 0,
-        proposal: false,
+        said: Default::default(),
     }
 }
 

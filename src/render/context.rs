@@ -80,10 +80,21 @@ pub struct RenderContext<'a> {
     /// count (the totals still cover them all). 0 when every invoice is listed.
     #[serde(default)]
     pub more_invoices: usize,
-    /// The client's reply proposed sums or days for paying (`ack_plan`: «le mando 500 hoy y el
-    /// resto el 30»): the acknowledgement passes the proposal on instead of inviting one.
+    /// What the client's reply gave, for an acknowledgement's wording.
     #[serde(default)]
+    pub said: ClientSaid,
+}
+
+/// What a client's reply gave that its acknowledgement must not ask for again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSaid {
+    /// Sums or days for paying (`ack_plan`: «le mando 500 hoy y el resto el 30»): the
+    /// acknowledgement passes the proposal on instead of inviting one.
     pub proposal: bool,
+    /// The payment's reference, or the receipt sent with the reply (`ack_paid`: «le adjunto el
+    /// comprobante», «referencia 4471220»): the acknowledgement thanks for it instead of
+    /// asking for it.
+    pub proof: bool,
 }
 
 /// The client's real history with us, for honest wording.

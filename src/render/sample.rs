@@ -440,7 +440,7 @@ impl RenderContext<'static> {
             history: History::default(),
             due: None,
             more_invoices: 0,
-            proposal: false,
+            said: Default::default(),
         };
         ctx.due = ctx
             .invoices

@@ -194,6 +194,7 @@ mod decide;
 mod intent;
 mod lexicon;
 mod normalise;
+mod proof;
 mod strip;
 mod yes;
 
@@ -209,6 +210,7 @@ use serde::Serialize;
 pub use amount::PromisedAmount;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
+pub use proof::gives_proof;
 pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
 pub use yes::{is_short_yes, is_thanks_only};
 

@@ -615,9 +615,12 @@ pub(super) fn queue_ack(
         currency: currency.unwrap_or(&config.business.currency).to_owned(),
         ambiguous: reading.ambiguous,
     });
-    ctx.proposal = reading.promised_date.is_some()
-        || reading.promised_range.is_some()
-        || reading.promised_amount.is_some();
+    ctx.said = render::context::ClientSaid {
+        proposal: reading.promised_date.is_some()
+            || reading.promised_range.is_some()
+            || reading.promised_amount.is_some(),
+        proof: crate::understand::gives_proof(&reading.cleaned_text),
+    };
     let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
     let key = match said.part {
         0 => format!("{}|{kind}|response-{response_id}", m.client.id),

@@ -6,6 +6,7 @@ use super::verbs::{
     DEBT_NOUNS, DETERMINERS, Family, MONEY_NOUNS, PRONOUNS, PROOF_NOUNS, Tense, VERBS,
 };
 use super::{Statement, StatementKind};
+use crate::understand::calendar as cal;
 use crate::understand::dates::DateMention;
 use crate::understand::normalise::{Kind, Token};
 
@@ -20,6 +21,10 @@ struct ClauseDays {
     future_firm: Vec<bool>,
     /// A future day other than "hoy": "pagamos hoy" may be done or still to do.
     future_not_today: Vec<bool>,
+    /// Every future day of the clause is a weekday named alone ("el lunes", not "el lunes
+    /// 30" nor "el próximo lunes"): after a bare participle it is the one just gone
+    /// ("Pagada el lunes", said on Tuesday).
+    bare_weekday: Vec<bool>,
 }
 
 impl ClauseDays {
@@ -29,6 +34,7 @@ impl ClauseDays {
             future: vec![false; n_clauses],
             future_firm: vec![false; n_clauses],
             future_not_today: vec![false; n_clauses],
+            bare_weekday: vec![true; n_clauses],
         };
         for m in dates {
             let Some(&c) = clause.get(m.start) else {
@@ -45,6 +51,10 @@ impl ClauseDays {
             let today = w(m.start) == "hoy"
                 || (w(m.start) == "esta" && matches!(w(m.start + 1), "manana" | "tarde"));
             d.future_not_today[c] |= future && !today;
+            let words: Vec<&str> = (m.start..m.end).map(w).filter(|t| *t != "el").collect();
+            let weekday =
+                matches!(words.as_slice(), [day] if cal::weekday_named(day, false).is_some());
+            d.bare_weekday[c] &= !future || weekday;
         }
         d
     }
@@ -314,10 +324,13 @@ fn classify(
             }
         }
         // "pagado hoy" is done: a day to come is one after today.
+        // "Pagada el lunes" (a bare participle, said on Tuesday): the Monday gone by.
         Tense::Participle => participle_kind(
             prev,
             around,
-            at(&days.future_firm) && at(&days.future_not_today),
+            at(&days.future_firm)
+                && at(&days.future_not_today)
+                && !(around.governing.is_empty() && at(&days.bare_weekday)),
         ),
         Tense::Infinitive => return infinitive_kind(&around.governing),
     };

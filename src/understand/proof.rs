@@ -1,0 +1,144 @@
+//! «Le adjunto el comprobante», «ahí va el justificante», «la referencia es 4471220», «folio
+//! 88123»: the client sends or quotes the proof of a payment. The acknowledgement of a paid
+//! claim then thanks for it instead of asking for it again.
+
+use super::normalise::{Kind, Token, fold, tokenise};
+
+/// Verbs that say something goes with the message («le adjunto», «anexo»).
+const ATTACH: [&str; 10] = [
+    "adjunto",
+    "adjunta",
+    "adjuntamos",
+    "adjunte",
+    "adjuntado",
+    "adjuntada",
+    "anexo",
+    "anexamos",
+    "anexe",
+    "adjuntos",
+];
+
+/// Verbs that send something («le envío el justificante», «ahí va el comprobante»).
+const SEND: [&str; 16] = [
+    "envio",
+    "enviamos",
+    "mando",
+    "mandamos",
+    "paso",
+    "pasamos",
+    "comparto",
+    "compartimos",
+    "remito",
+    "remitimos",
+    "va",
+    "van",
+    "aqui",
+    "aca",
+    "envie",
+    "mande",
+];
+
+/// What proves a payment.
+const RECEIPTS: [&str; 8] = [
+    "comprobante",
+    "justificante",
+    "voucher",
+    "recibo",
+    "captura",
+    "pantallazo",
+    "constancia",
+    "comprobantes",
+];
+
+/// Words a payment's reference follows («referencia 4471220», «folio: 88123», «n.º de
+/// operación 99812», «clave de rastreo 0838…»).
+const REFERENCES: [&str; 7] = [
+    "referencia",
+    "ref",
+    "folio",
+    "operacion",
+    "rastreo",
+    "transaccion",
+    "autorizacion",
+];
+
+/// How far after a reference word its number may come («la referencia de la transferencia es
+/// 4471220»).
+const REFERENCE_REACH: usize = 7;
+
+/// Whether the reply sends the proof of a payment or quotes its reference. An offer or a
+/// question («¿le adjunto el comprobante?», «si quiere le mando el justificante») or a
+/// denial («no tengo el comprobante») is not.
+pub fn gives_proof(text: &str) -> bool {
+    let folded = fold(text);
+    let toks = tokenise(&folded);
+    let word = |i: usize| toks.get(i).map_or("", |t: &Token<'_>| t.text);
+    (0..toks.len()).any(|i| {
+        let said = (ATTACH.contains(&word(i))
+            || SEND.contains(&word(i))
+                && (i + 1..(i + 5).min(toks.len())).any(|j| RECEIPTS.contains(&word(j))))
+            || reference_at(&toks, i);
+        said && !asked_or_denied(&toks, i)
+    })
+}
+
+/// A reference word at `i` followed by a number of four digits or more.
+fn reference_at(toks: &[Token<'_>], i: usize) -> bool {
+    REFERENCES.contains(&toks[i].text)
+        && toks
+            .iter()
+            .skip(i + 1)
+            .take(REFERENCE_REACH)
+            .take_while(|t| !t.is("\n") && !t.is("?"))
+            .any(|t| t.kind == Kind::Number && t.text.len() >= 4)
+}
+
+/// The sentence around `i` asks («¿le adjunto…?»), offers («si quiere le mando…») or denies
+/// («no tengo el comprobante»).
+fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
+    let ends = |t: &&Token<'_>| t.is(".") || t.is("\n") || t.is("!");
+    let before = toks[..i].iter().rev().take_while(|t| !ends(t));
+    let after = toks[i..].iter().take_while(|t| !ends(t));
+    let mut sentence = before.chain(after);
+    sentence.any(|t| {
+        matches!(
+            t.text,
+            "?" | "¿" | "si" | "no" | "quiere" | "quieres" | "necesita" | "necesitas" | "puedo"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gives_proof;
+
+    #[test]
+    fn a_receipt_sent_or_a_reference_quoted_is_proof() {
+        for t in [
+            "Ya está pagada, le adjunto el comprobante.",
+            "Pagado. Adjunto justificante",
+            "Ya quedó, ahí va el comprobante",
+            "Ya te pagué, te paso el comprobante por acá",
+            "Le envío el justificante de la transferencia",
+            "Pagado el martes, referencia 4471220",
+            "La transferencia salió ayer, n.º de operación: 99812331",
+            "Ya se hizo el SPEI, clave de rastreo 085903123456789",
+            "Anexo comprobante de pago. Saludos",
+            "Les comparto el voucher del depósito",
+        ] {
+            assert!(gives_proof(t), "{t}");
+        }
+        for t in [
+            "Ya está pagada",
+            "¿Le adjunto el comprobante?",
+            "Si quiere le mando el justificante",
+            "No tengo el comprobante a mano, lo busco",
+            "Ya pagué la factura 2026-0042",
+            "Pagado, ¿necesita la referencia?",
+            "El comprobante se lo mando mañana",
+            "Le pago el viernes",
+        ] {
+            assert!(!gives_proof(t), "{t}");
+        }
+    }
+}
