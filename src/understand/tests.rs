@@ -159,6 +159,30 @@ fn next_weekday_conventions() {
     assert!(!read("le pago el viernes", when, "ES").ambiguous);
 }
 
+/// A hope is not a commitment: the promise is recorded and the acknowledgement asks to confirm
+/// the day. A hope about something else beside a firm promise does not weaken it.
+#[test]
+fn hopes_are_hedged_promises() {
+    let when = "2026-11-24T17:00:00Z";
+    for t in [
+        "A ver si el viernes puedo pagarle",
+        "Haré lo posible por pagar el viernes",
+        "Haremos todo lo posible para pagarle esta semana",
+        "Si me alcanza, el viernes le pago",
+    ] {
+        let r = read(t, when, "ES");
+        assert_eq!(r.intent, Intent::Promise, "{t}");
+        assert!(r.promised_date.is_some() && r.ambiguous, "{t}: {r:?}");
+    }
+    let r = read(
+        "El viernes le pago, a ver si así nos ponemos al día",
+        when,
+        "ES",
+    );
+    assert_eq!(r.intent, Intent::Promise);
+    assert!(!r.ambiguous, "{r:?}");
+}
+
 #[test]
 fn time_zone_decides_the_day() {
     // 23:30 UTC on Friday 27 November: still Friday in Mexico City, already Saturday in Madrid.

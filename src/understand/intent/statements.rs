@@ -145,6 +145,8 @@ fn statement_at(
     let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
     let end = object_end(toks, clause, i, family, tense, &around)?;
     let back = &around.back;
+    // "a ver si el viernes puedo pagarle": a hope, in the payment's own clause.
+    let hedged = hedged || back.windows(2).any(|p| p == ["si", "ver"]);
     let negator = |b: &&str| matches!(*b, "no" | "nunca" | "tampoco" | "ni" | "jamas" | "sin");
     // Four words back; or further through clitics and the verbs that carry the payment
     // ("no te lo voy a poder pagar"), but not past another verb ("no te preocupes que te
@@ -404,6 +406,8 @@ fn infinitive_kind(governing: &[&str]) -> Option<(StatementKind, bool, bool)> {
         "espero" | "esperamos" | "intentare" | "intentaremos" | "tratare" | "trataremos"
         | "intento" | "podria" | "podriamos" | "quisiera" | "quisieramos" | "gustaria"
         | "puede" | "pueda" | "podamos" => Some((StatementKind::Promise, true, false)),
+        // "haré lo posible por pagarle el viernes".
+        "por" | "para" if gov2 == "posible" => Some((StatementKind::Promise, true, false)),
         "acabo" | "acabamos" | "acaba" => Some((StatementKind::Paid, false, false)),
         _ if gov2 == "voy" || gov2 == "vamos" => promise,
         _ => None,

@@ -282,6 +282,8 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Hedge, "a lo mejor"),
     (Cue::Hedge, "si puedo|podemos|cobro|cobramos"),
     (Cue::Hedge, "si todo va bien"),
+    (Cue::Hedge, "hare|haremos|hago|hacemos lo posible"),
+    (Cue::Hedge, "si me|nos alcanza"),
     (Cue::Hedge, "si dios quiere"),
     (Cue::Hedge, "si me|nos pagan|depositan"),
     (Cue::Hedge, "primero|si dios"),
