@@ -651,7 +651,9 @@ pub fn queue_owner_alert(
         telegram: alert.telegram,
     });
     // A paid claim that came with its reference or receipt was not asked for them.
-    ctx.said.proof = alert.kind == "paid" && crate::understand::gives_proof(&alert.words);
+    ctx.said.proof = alert.kind == "paid"
+        && (crate::understand::quotes_reference(&alert.words)
+            || crate::understand::sends_receipt(&alert.words));
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),

@@ -91,9 +91,9 @@ pub struct ClientSaid {
     /// Sums or days for paying (`ack_plan`: «le mando 500 hoy y el resto el 30»): the
     /// acknowledgement passes the proposal on instead of inviting one.
     pub proposal: bool,
-    /// The payment's reference, or the receipt sent with the reply (`ack_paid`: «le adjunto el
-    /// comprobante», «referencia 4471220»): the acknowledgement thanks for it instead of
-    /// asking for it.
+    /// The payment's reference, or the receipt sent with the reply where a person sees it
+    /// (`ack_paid`: «referencia 4471220», «le adjunto el comprobante» by email or to a bot
+    /// with an owner's chat): the acknowledgement thanks for it instead of asking for it.
     pub proof: bool,
 }
 

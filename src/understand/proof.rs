@@ -66,20 +66,27 @@ const REFERENCES: [&str; 7] = [
 /// 4471220»).
 const REFERENCE_REACH: usize = 7;
 
-/// Whether the reply sends the proof of a payment or quotes its reference. An offer or a
-/// question («¿le adjunto el comprobante?», «si quiere le mando el justificante») or a
-/// denial («no tengo el comprobante») is not.
-pub fn gives_proof(text: &str) -> bool {
+/// Whether the reply says the receipt goes with it («le adjunto el comprobante», «ahí va el
+/// justificante»). An offer or a question («¿le adjunto el comprobante?», «si quiere le mando
+/// el justificante») or a denial («no tengo el comprobante») is not. Whether the file reached
+/// anyone is the caller's to know (a file sent to the bot without an owner's chat did not).
+pub fn sends_receipt(text: &str) -> bool {
     let folded = fold(text);
     let toks = tokenise(&folded);
     let word = |i: usize| toks.get(i).map_or("", |t: &Token<'_>| t.text);
     (0..toks.len()).any(|i| {
-        let said = (ATTACH.contains(&word(i))
+        let said = ATTACH.contains(&word(i))
             || SEND.contains(&word(i))
-                && (i + 1..(i + 5).min(toks.len())).any(|j| RECEIPTS.contains(&word(j))))
-            || reference_at(&toks, i);
+                && (i + 1..(i + 5).min(toks.len())).any(|j| RECEIPTS.contains(&word(j)));
         said && !asked_or_denied(&toks, i)
     })
+}
+
+/// Whether the reply quotes the payment's reference («referencia 4471220», «folio: 88123»).
+pub fn quotes_reference(text: &str) -> bool {
+    let folded = fold(text);
+    let toks = tokenise(&folded);
+    (0..toks.len()).any(|i| reference_at(&toks, i) && !asked_or_denied(&toks, i))
 }
 
 /// A reference word at `i` followed by a number of four digits or more.
@@ -110,10 +117,16 @@ fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::gives_proof;
+    use super::{quotes_reference, sends_receipt};
+
+    fn gives_proof(t: &str) -> bool {
+        sends_receipt(t) || quotes_reference(t)
+    }
 
     #[test]
     fn a_receipt_sent_or_a_reference_quoted_is_proof() {
+        assert!(sends_receipt("Adjunto justificante") && !quotes_reference("Adjunto justificante"));
+        assert!(quotes_reference("referencia 4471220") && !sends_receipt("referencia 4471220"));
         for t in [
             "Ya está pagada, le adjunto el comprobante.",
             "Pagado. Adjunto justificante",

@@ -619,7 +619,9 @@ pub(super) fn queue_ack(
         proposal: reading.promised_date.is_some()
             || reading.promised_range.is_some()
             || reading.promised_amount.is_some(),
-        proof: crate::understand::gives_proof(&reading.cleaned_text),
+        // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
+        proof: crate::understand::quotes_reference(&reading.cleaned_text)
+            || ctx.reply.files && crate::understand::sends_receipt(&reading.cleaned_text),
     };
     let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
     let key = match said.part {
