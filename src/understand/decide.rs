@@ -548,8 +548,10 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
         return false;
     };
     let dated_promise = !s.promises.is_empty() && f.candidates().iter().any(|m| !m.weak);
-    let hedged =
-        s.promises.iter().all(|s| s.hedged || s.guessed) && !f.has(Cue::Sure) || f.has(Cue::Hedge);
+    let hedged = !s.promises.is_empty()
+        && s.promises.iter().all(|s| s.hedged || s.guessed)
+        && !f.has(Cue::Sure)
+        || f.has(Cue::Hedge);
     // "¿Me puede enviar el número de cuenta? Quiero pagarle por ACH.": a wish to pay with no
     // day, said to ask how, is the question.
     let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
@@ -574,6 +576,17 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
         d.set(Intent::Plan, Confidence::Medium, hit(f.first(Cue::CantPay)));
     }
     promise_details(f, today, d, d.intent == Intent::Plan);
+    // "calculo que la semana que viene, pero no te prometo nada": the promise taken back
+    // after it is made promises no day ("no le prometo nada para esta semana, pero el lunes
+    // le pago" keeps its Monday).
+    if f.cues
+        .iter()
+        .any(|c| c.cue == Cue::Disclaim && c.start > p.0)
+    {
+        d.date = None;
+        d.range = None;
+        d.confidence = Confidence::Medium;
+    }
     d.ambiguous |= hedged || s.last_paid.is_some();
     if d.ambiguous {
         d.confidence = Confidence::Medium;

@@ -53,6 +53,9 @@ pub(crate) enum Cue {
     Sure,
     /// Weakens a promise ("espero", "intentaré", "cuando cobre").
     Hedge,
+    /// Takes a promise back ("no te prometo nada", "no le aseguro nada"): the day said is
+    /// a guess, not a commitment.
+    Disclaim,
     /// A promise without a payment verb ("cuente con el pago", "le llega el dinero").
     PromisePhrase,
     /// Proof of payment ("adjunto comprobante", "le paso el justificante").

@@ -311,7 +311,14 @@ fn drop_contradicted(
                 && !(c.start > 0 && word(c.start - 1) == "ya")
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
-        Cue::PromisePhrase => !(question(c.start) || c.start > 0 && word(c.start - 1) == "ya"),
+        // "no se incluirá en la remesa del 5": denied.
+        Cue::PromisePhrase => {
+            let before = |k: usize| c.start.checked_sub(k).map_or("", word);
+            let clitic = matches!(before(1), "se" | "lo" | "la" | "los" | "las" | "le" | "les");
+            let denied = matches!(before(1), "no" | "nunca" | "tampoco")
+                || clitic && matches!(before(2), "no" | "nunca" | "tampoco");
+            !(question(c.start) || before(1) == "ya" || denied)
+        }
         // "de baja médica" in an absence notice is not "darme de baja"; nor is a channel or
         // an hour asked for beside a promise (see `channel_or_hour`).
         // "Javier está de baja" (sick leave) is about a person, not the reminders.

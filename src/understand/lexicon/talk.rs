@@ -274,6 +274,15 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Sure, "a la brevedad"),
     (Cue::Sure, "me comprometo|nos comprometemos"),
     (
+        Cue::Disclaim,
+        "no ?le|te|les|os prometo|prometemos|aseguro|aseguramos|garantizo|garantizamos nada",
+    ),
+    (Cue::Disclaim, "sin compromiso"),
+    (
+        Cue::Disclaim,
+        "no se|sabemos si llego|llegamos|alcanzo|alcanzamos",
+    ),
+    (
         Cue::Hedge,
         "espero|esperamos|intentare|intentaremos|tratare|trataremos|quizas|quiza|ojala|posiblemente|probablemente",
     ),
@@ -368,7 +377,7 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     ),
     (
         Cue::PromisePhrase,
-        "entra|entrara|entran|incluida|incluido|incluidas|incluidos|considerado|considerada|contemplado|contemplada|va|ira|van|iran|metemos|meto|incluimos|incluyo en la|el ?proxima|proximo|siguiente remesa|relacion|corrida|programacion|lote|tanda|ronda|ciclo|calendario|cronograma|nomina|pago|pagos|corte|cierre",
+        "entra|entrara|entran|incluida|incluido|incluidas|incluidos|considerado|considerada|contemplado|contemplada|va|ira|van|iran|metemos|meto|incluimos|incluyo|incluira|incluiran|incluiremos|incluire|incluye|incluyen en la|el ?proxima|proximo|siguiente remesa|relacion|corrida|programacion|lote|tanda|ronda|ciclo|calendario|cronograma|nomina|pago|pagos|corte|cierre|transferencia",
     ),
     (
         Cue::PromisePhrase,
