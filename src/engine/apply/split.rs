@@ -409,9 +409,59 @@ fn sentences(text: &str) -> Vec<String> {
     out.push(current);
     out.iter()
         .flat_map(|s| but_cuts(s))
-        .map(|s| s.trim().trim_matches(',').trim().to_owned())
+        .map(|s| {
+            without_lead_in(s.trim())
+                .trim()
+                .trim_matches(',')
+                .trim()
+                .to_owned()
+        })
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// Words that only introduce what follows («Te cuento: el mantenimiento y el hosting ya te los
+/// transferí»): cut off, so that the first invoice named is not left alone with them.
+const LEAD_INS: [&str; 14] = [
+    "te cuento",
+    "le cuento",
+    "les cuento",
+    "te comento",
+    "le comento",
+    "les comento",
+    "le informo",
+    "les informo",
+    "te aviso",
+    "le aviso",
+    "mira",
+    "mire",
+    "oye",
+    "fijate",
+];
+
+/// `sentence` without a lead-in at its start («Te cuento:», «Le comento que», «Mira,»).
+fn without_lead_in(sentence: &str) -> &str {
+    let folded = crate::understand::fold_str(sentence);
+    for lead in LEAD_INS {
+        let Some(rest) = folded.strip_prefix(lead) else {
+            continue;
+        };
+        let cut = [":", ",", " que "]
+            .iter()
+            .find(|sep| rest.starts_with(**sep))
+            .map(|sep| lead.len() + sep.len());
+        // Folding keeps ASCII lengths; a lead-in is ASCII once folded, so map the cut back by
+        // characters.
+        if let Some(n) = cut {
+            let chars = folded[..n].chars().count();
+            let at = sentence
+                .char_indices()
+                .nth(chars)
+                .map_or(sentence.len(), |(i, _)| i);
+            return &sentence[at..];
+        }
+    }
+    sentence
 }
 
 /// A sentence cut before «pero» when an invoice is named in the next few words («pero la
@@ -683,6 +733,27 @@ mod tests {
     }
 
     /// More of the blind tester's replies (S35, S36, D04, D05, S13).
+    #[test]
+    fn a_lead_in_does_not_cut_the_first_invoice_off() {
+        assert_eq!(
+            split(
+                &["AR-33", "AR-41", "AR-48"],
+                "Te cuento: la AR-41 y la AR-48 ya te las transferí el viernes. La AR-33 ¿te la \
+                 puedo pagar en 3 cuotas?"
+            ),
+            Some(vec![
+                part(&["AR-33"], Intent::Plan),
+                part(&["AR-41", "AR-48"], Intent::Paid)
+            ])
+        );
+        assert_eq!(
+            without_lead_in("Le comento que la F-1 está pagada"),
+            "la F-1 está pagada"
+        );
+        assert_eq!(without_lead_in("Mírame la F-1"), "Mírame la F-1");
+        assert_eq!(without_lead_in("Fíjate, la F-1"), " la F-1");
+    }
+
     #[test]
     fn clauses_are_cut_where_each_part_says_something() {
         assert_eq!(

@@ -165,24 +165,54 @@ fn names_month(folded: &str, month: &str, nouns: &[String]) -> bool {
     let is_month = |w: &str| w == month || (month == "septiembre" && w == "setiembre");
     words.iter().enumerate().any(|(k, w)| {
         let before = |n: usize| k.checked_sub(n).map_or("", |i| words[i]);
-        is_month(w)
-            && before(1) == "de"
-            && (matches!(
-                before(2),
-                "la" | "las"
-                    | "lo"
-                    | "el"
-                    | "factura"
-                    | "facturas"
-                    | "fra"
-                    | "recibo"
-                    | "cuota"
-                    | "mensualidad"
-                    | "cuenta"
-            ) || before(2) == "mes" && before(3) == "del"
-                || nouns.iter().any(|n| n == before(2)))
+        let after = |n: usize| words.get(k + n).copied().unwrap_or("");
+        // «ya te pagué septiembre», «y octubre te lo deposito»: the month paid for, as the
+        // payment's object (after the verb, or before a pronoun that stands for it).
+        let object = PAID_FOR.contains(&before(1))
+            || matches!(before(1), "" | "y" | "e" | "ya" | "pero")
+                && matches!(after(1), "te" | "le" | "se" | "les" | "os")
+                && matches!(after(2), "lo" | "la");
+        is_month(w) && object
+            || is_month(w)
+                && before(1) == "de"
+                && (matches!(
+                    before(2),
+                    "la" | "las"
+                        | "lo"
+                        | "el"
+                        | "factura"
+                        | "facturas"
+                        | "fra"
+                        | "recibo"
+                        | "cuota"
+                        | "mensualidad"
+                        | "cuenta"
+                ) || before(2) == "mes" && before(3) == "del"
+                    || nouns.iter().any(|n| n == before(2)))
     })
 }
+
+/// Payment verbs after which a month is what was paid for («te pagué septiembre»), folded.
+const PAID_FOR: [&str; 18] = [
+    "pague",
+    "pago",
+    "pagamos",
+    "pagaste",
+    "transferi",
+    "transferimos",
+    "deposite",
+    "deposito",
+    "depositamos",
+    "cancele",
+    "cancelamos",
+    "abone",
+    "abonamos",
+    "liquide",
+    "liquidamos",
+    "cubri",
+    "cubrimos",
+    "mande",
+];
 
 /// «Las otras dos», «los demás», «lo demás», «el resto de las facturas»: the words by which a
 /// reply speaks of the invoices it does not name (not «la otra semana», «los otros días»).
@@ -248,6 +278,8 @@ mod tests {
             "la factura de octubre la pago el viernes",
             "lo del mes de octubre",
             "el recibo de setiembre esta pagado",
+            "ya te pague septiembre y octubre te lo deposito el 30",
+            "y octubre te lo deposito el 30",
         ] {
             let month = if said.contains("octubre") {
                 "octubre"
@@ -262,6 +294,8 @@ mod tests {
             "en octubre sin falta",
             "el mes de octubre le pago",
             "cuando cobre la nomina de octubre",
+            "en octubre te lo deposito",
+            "le pago el 3 de octubre",
         ] {
             assert!(!names_month(said, "octubre", &nouns), "{said}");
         }
