@@ -175,7 +175,7 @@ fn ack_plan_says_only_what_any_plan_request_asked() {
         .subject;
     assert_eq!(
         subject.as_deref(),
-        Some("Fechas de pago: facturas F-2026-0142 y F-2026-0177")
+        Some("Sobre el pago de las facturas F-2026-0142 y F-2026-0177")
     );
 }
 
