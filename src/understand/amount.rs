@@ -142,7 +142,7 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
                 marked: true,
             });
         }
-        ("el" | "lo", "resto" | "restante" | "pendiente" | "demas") | ("lo", "que")
+        ("el" | "lo", "resto" | "restante" | "pendiente" | "demas" | "saldo") | ("lo", "que")
             if b != "que" || w(toks, i + 2) == "falta" || w(toks, i + 2) == "queda" =>
         {
             let end = if b == "que" { i + 3 } else { i + 2 };

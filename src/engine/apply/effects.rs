@@ -134,7 +134,13 @@ fn per_invoice(
             format!("{} {}", numbers.join(", "), p.reading.intent)
         })
         .collect();
-    applied.effect = format!("{}; per invoice: {}", applied.effect, said.join("; "));
+    // The whole reply's reading («plan requested …») is not what was done when no part of
+    // it was read so.
+    applied.effect = if parts.iter().any(|p| p.reading.intent == applied.intent) {
+        format!("{}; per invoice: {}", applied.effect, said.join("; "))
+    } else {
+        format!("answered per invoice: {}", said.join("; "))
+    };
     let mut acks = answered;
     for (index, part) in parts.into_iter().enumerate() {
         let m = Match {

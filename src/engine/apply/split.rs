@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 
 use crate::domain::Invoice;
 use crate::engine::matcher::{Described, Match, by_short_form, mentions, the_others, what_for};
-use crate::understand::{Intent, Reading, understand};
+use crate::understand::{Intent, PromisedAmount, Reading, understand};
 
 /// Some of a reply's invoices and what the reply says about them.
 #[derive(Debug)]
@@ -89,10 +89,15 @@ fn by_number(
         // otra la pagamos el viernes»): doubt, unless one is a dispute (a person reads it).
         // (A payment told with the day it was made, «ya fue cancelada … el 8 de octubre», or
         // instalments asked for, «te las pago en cuotas», have a promise beside them: one thing.)
+        // Nor a part paid and the rest promised («un abono ayer; el saldo se lo cancelamos el
+        // 30»): a promise of what is left.
+        let rest_promised = read.intent == Intent::Promise
+            && matches!(read.promised_amount, Some(PromisedAmount::Remainder));
         let two_things = read.also.iter().any(|a| {
             changes_state(*a)
                 && *a != read.intent
                 && !(matches!(read.intent, Intent::Paid | Intent::Plan) && *a == Intent::Promise)
+                && !(rest_promised && *a == Intent::Paid)
         });
         if read.intent != Intent::Dispute && two_things {
             return None;
@@ -733,6 +738,21 @@ mod tests {
     }
 
     /// More of the blind tester's replies (S35, S36, D04, D05, S13).
+    #[test]
+    fn a_part_paid_and_the_rest_promised_is_a_promise_of_the_rest() {
+        assert_eq!(
+            split(
+                &["CO-2026-301", "CO-2026-318"],
+                "Ayer hicimos un abono de $1.000.000 a la factura CO-2026-301; el saldo se lo \
+                 cancelamos el 30 de octubre. La 318 queda para el 5 de noviembre."
+            ),
+            Some(vec![
+                part(&["CO-2026-301"], Intent::Promise),
+                part(&["CO-2026-318"], Intent::Promise)
+            ])
+        );
+    }
+
     #[test]
     fn a_lead_in_does_not_cut_the_first_invoice_off() {
         assert_eq!(
