@@ -269,6 +269,7 @@ fn pause_kind(kind: HoldKind) -> Option<&'static str> {
         // One step at a time: after each reminder, the next stage and its earliest day.
         HoldKind::NextStep => Some("one step at a time: the next stage waits"),
         HoldKind::HandedOver => Some("handed over to a person"),
+        HoldKind::AwaitingAnswer => Some("a reply waits for a person's answer"),
         HoldKind::NoContact
         | HoldKind::PlanBalance
         | HoldKind::BelowMinimum

@@ -471,6 +471,7 @@ pub fn render_planned(
             client_words: String::new(),
             invoice_numbers: m.invoices.clone(),
             telegram: false,
+            reminders_wait_until: None,
         });
         (vec![config.owner_email().to_owned()], Channel::Email)
     } else {
@@ -649,6 +650,9 @@ pub fn queue_owner_alert(
         client_words: alert.words.clone(),
         invoice_numbers: numbers.clone(),
         telegram: alert.telegram,
+        reminders_wait_until: store::clients::awaiting_answer_until(tx, &alert.client.id)?
+            .filter(|until| *until > now)
+            .map(|until| until.with_timezone(&alert.client.time_zone).date_naive()),
     });
     // A paid claim that came with its reference or receipt was not asked for them.
     ctx.said.proof = alert.kind == "paid"

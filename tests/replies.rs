@@ -1227,7 +1227,7 @@ fn thanks_alone_change_nothing_and_bother_nobody() {
     assert!(applied.alert.is_some());
 }
 
-/// «Le pago 200 € hoy y el resto el día 30»: the client proposed the calendar; the
+/// «Le pago 200 € el viernes y el resto el día 30»: the client proposed the calendar; the
 /// acknowledgement passes it on and does not ask for a proposal just made. A request without
 /// sums or days still invites one.
 #[test]
@@ -1245,7 +1245,7 @@ fn a_plan_proposed_is_passed_on_not_asked_for() {
         &reply(
             "<r82@x.example>",
             "uno@cliente.example",
-            "Le pago 200 € hoy y el resto el día 30.",
+            "Le pago 200 € el viernes y el resto el día 30.",
             vec![ours.message.message_id.clone().unwrap()],
         ),
     );
@@ -1319,4 +1319,76 @@ fn a_paid_claim_with_its_proof_is_not_asked_for_it() {
             "{text}: {alert}"
         );
     }
+}
+
+/// «¿Me reenvía la factura F-3?» waits for a person's answer: the client's reminders wait
+/// too (five days, or until the reply is reclassified), and the owner's alert says until
+/// when; then they go on. A stranger's message holds nothing.
+#[test]
+fn a_question_holds_the_reminders_while_it_waits_for_an_answer() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let waits = |w: &World, at: &str| {
+        engine::plan_now(&w.store, &w.config, utc(at))
+            .unwrap()
+            .held
+            .iter()
+            .any(|h| h.client == "C1" && h.reason.starts_with("waiting: a reply"))
+    };
+    assert!(!waits(&w, "2026-11-25 10:00"));
+    let stranger = apply(
+        &mut w,
+        &reply(
+            "<r95@x.example>",
+            "nadie@otro.example",
+            "¿Me reenvían la factura F-3?",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(stranger.status.as_str(), "needs_review");
+    assert!(!waits(&w, "2026-11-25 10:00"), "a stranger holds nothing");
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r96@x.example>",
+            "uno@cliente.example",
+            "¿Me reenvía la factura F-3 en PDF? No la encuentro.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("question", "needs_review")
+    );
+    let alert = store::outbox::get(w.store.conn(), applied.alert.unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(
+        alert
+            .message
+            .body_text
+            .contains("esperan hasta el domingo 29 de noviembre"),
+        "{}",
+        alert.message.body_text
+    );
+    assert!(waits(&w, "2026-11-25 10:00"));
+    assert!(waits(&w, "2026-11-29 16:00"));
+    assert!(!waits(&w, "2026-11-30 10:00"), "five days, answered or not");
+    // Reclassified by the owner: the wait is over at once.
+    let review = engine::apply::Reclassify {
+        kind: Default::default(),
+        intent: Some(cobrador::understand::Intent::Other),
+        promised_date: None,
+        client: None,
+        address: None,
+    };
+    engine::apply::reclassify(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        applied.response_id,
+        &review,
+        utc("2026-11-25 09:00"),
+    )
+    .unwrap();
+    assert!(!waits(&w, "2026-11-25 10:00"));
 }

@@ -98,6 +98,7 @@ fn character(
             language: "es".into(),
             tuteo,
             on_hold: false,
+            awaiting_answer_until: None,
             notes: None,
         },
         contact: ContactInput {

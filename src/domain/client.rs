@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -146,6 +147,10 @@ pub struct Client {
     pub on_hold: bool,
     /// Free notes from the owner.
     pub notes: Option<String>,
+    /// A reply of the client's waits for a person's answer (a question, or words cobrador
+    /// could not read): the automatic reminders wait too, until this instant or until the
+    /// reply is reclassified. Set by cobrador, never by an import.
+    pub awaiting_answer_until: Option<DateTime<Utc>>,
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {

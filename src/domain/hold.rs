@@ -15,6 +15,9 @@ vocabulary! {
         OptedOut => "opted_out",
         /// A payment promise pauses reminders until its date.
         Promise => "promise",
+        /// A reply of the client's waits for a person's answer (a question, words not
+        /// understood): reminders wait a few days for it.
+        AwaitingAnswer => "awaiting_answer",
         /// The invoice is disputed: a person must resolve it.
         Disputed => "disputed",
         /// The owner put the invoice on hold.

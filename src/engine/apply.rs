@@ -291,6 +291,10 @@ fn apply_text(
         return Ok(None);
     };
     let mut applied = applied(response_id, &response, effect);
+    // Before the owner's alert, which says how long the reminders wait.
+    if vouched && matched.is_some() {
+        wait_for_an_answer(tx, &applied, now)?;
+    }
     match matched {
         Some(m) if vouched => effects::act(
             tx,
@@ -318,6 +322,29 @@ fn apply_text(
         }
     }
     Ok(Some(applied))
+}
+
+/// How long a client's reminders wait for a person to answer a reply of theirs.
+pub const ANSWER_WAIT_DAYS: i64 = 5;
+
+/// A reply that a person must answer («¿me reenvía la factura?», words cobrador could not
+/// read) holds the client's automatic reminders for [`ANSWER_WAIT_DAYS`], or until the reply
+/// is reclassified: no firmer reminder crosses the question while it waits for its answer.
+/// Then they go on, answered or not (a question left unanswered must not stop the
+/// collection for good).
+fn wait_for_an_answer(
+    tx: &Connection,
+    applied: &Applied,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(client) = &applied.client else {
+        return Ok(());
+    };
+    if applied.status != ResponseStatus::NeedsReview {
+        return Ok(());
+    }
+    let until = now + chrono::Duration::days(ANSWER_WAIT_DAYS);
+    store::clients::set_awaiting_answer(tx, client, Some(until))
 }
 
 /// "Sí" to "¿Confirmamos el viernes 13 como fecha de pago? Basta con que responda «sí»": the

@@ -110,6 +110,7 @@ mod tests {
                 language: "es".into(),
                 tuteo: false,
                 on_hold: false,
+                awaiting_answer_until: None,
                 notes: None,
             },
             contacts: vec![

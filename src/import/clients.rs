@@ -102,6 +102,7 @@ fn client_fields(row: &Row, id: &str, old: Option<&Client>, defaults: &Defaults)
         language: "es".into(),
         tuteo,
         on_hold: old.is_some_and(|c| c.on_hold),
+        awaiting_answer_until: None,
         notes: keep(NOTES, old.map(|c| &c.notes)),
     })
 }

@@ -174,7 +174,8 @@ fn plan_client(
     if open.is_empty() {
         return Ok(());
     }
-    let Some(reachable) = candidates::gate_client(file, settled.client_paused_until, out) else {
+    let Some(reachable) = candidates::gate_client(file, settled.client_paused_until, now, out)
+    else {
         return Ok(());
     };
     let minimum = settings.reminders.minimum_amount;

@@ -88,7 +88,7 @@ pub struct RenderContext<'a> {
 /// What a client's reply gave that its acknowledgement must not ask for again.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientSaid {
-    /// Sums or days for paying (`ack_plan`: «le mando 500 hoy y el resto el 30»): the
+    /// Sums or days for paying (`ack_plan`: «le mando 500 el viernes y el resto el 30»): the
     /// acknowledgement passes the proposal on instead of inviting one.
     pub proposal: bool,
     /// The payment's reference, or the receipt sent with the reply where a person sees it
@@ -411,6 +411,10 @@ pub struct OwnerAlert {
     /// Telegram's (a chat that refused it), not a mail server's.
     #[serde(default)]
     pub telegram: bool,
+    /// The client's automatic reminders wait for this alert's answer until this day (the
+    /// client's), or null.
+    #[serde(default, serialize_with = "iso::opt_date")]
+    pub reminders_wait_until: Option<NaiveDate>,
 }
 
 /// Values computed from a [`RenderContext`], available to templates as `summary`.

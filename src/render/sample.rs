@@ -470,6 +470,7 @@ impl RenderContext<'static> {
                         .into(),
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
                     telegram: false,
+                    reminders_wait_until: None,
                 });
             }
             "handover" => {
@@ -478,6 +479,7 @@ impl RenderContext<'static> {
                     client_words: String::new(),
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
                     telegram: false,
+                    reminders_wait_until: None,
                 });
             }
             _ => {}

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::ts;
 use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole};
 
-pub(crate) const CLIENT_COLUMNS: &str = "id, name, legal_name, tax_id, country, region, time_zone, kind, segment, language, tuteo, on_hold, notes";
+pub(crate) const CLIENT_COLUMNS: &str = "id, name, legal_name, tax_id, country, region, time_zone, kind, segment, language, tuteo, on_hold, notes, awaiting_answer_until";
 
 pub(crate) fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     let tz: String = row.get(6)?;
@@ -29,6 +29,11 @@ pub(crate) fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
         tuteo: row.get(10)?,
         on_hold: row.get(11)?,
         notes: row.get(12)?,
+        awaiting_answer_until: row
+            .get::<_, Option<String>>(13)?
+            .as_deref()
+            .map(super::parse_ts)
+            .transpose()?,
     })
 }
 
@@ -42,7 +47,13 @@ pub(crate) fn conversion(col: usize, e: impl ToString) -> rusqlite::Error {
 
 /// Inserts or updates a client; returns whether anything changed.
 pub fn upsert(conn: &Connection, client: &Client, now: DateTime<Utc>) -> Result<bool> {
-    if get(conn, &client.id)?.as_ref() == Some(client) {
+    // What cobrador keeps on the client row (a reply awaiting an answer) is not the import's
+    // to change, nor a change.
+    let stored = get(conn, &client.id)?.map(|c| Client {
+        awaiting_answer_until: client.awaiting_answer_until,
+        ..c
+    });
+    if stored.as_ref() == Some(client) {
         return Ok(false);
     }
     conn.prepare_cached(
@@ -130,6 +141,37 @@ pub fn set_hold(conn: &Connection, id: &str, on_hold: bool, now: DateTime<Utc>) 
         params![id, on_hold, ts(now)],
     )?;
     Ok(())
+}
+
+/// A reply of the client's waits for a person's answer until `until` (`None`: no longer): the
+/// client's automatic reminders wait as long. A later wait never shortens an earlier one.
+pub fn set_awaiting_answer(
+    conn: &Connection,
+    id: &str,
+    until: Option<DateTime<Utc>>,
+) -> Result<()> {
+    match until {
+        Some(until) => conn.execute(
+            "UPDATE clients SET awaiting_answer_until = max(coalesce(awaiting_answer_until, ''), ?2)
+             WHERE id = ?1",
+            params![id, ts(until)],
+        )?,
+        None => conn.execute(
+            "UPDATE clients SET awaiting_answer_until = NULL WHERE id = ?1",
+            params![id],
+        )?,
+    };
+    Ok(())
+}
+
+/// Until when the client's reminders wait for a person's answer ([`set_awaiting_answer`]).
+pub fn awaiting_answer_until(conn: &Connection, id: &str) -> Result<Option<DateTime<Utc>>> {
+    let until: Option<String> = conn
+        .prepare_cached("SELECT awaiting_answer_until FROM clients WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(until.as_deref().map(super::parse_ts).transpose()?)
 }
 
 pub(crate) const CONTACT_COLUMNS: &str =

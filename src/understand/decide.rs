@@ -501,6 +501,15 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
     if c.cue == Cue::Delay && delay_names_the_day(f, s) {
         return delayed_promise(f, today, s, d, c);
     }
+    if now_and_the_rest(f, today, &cands) {
+        d.set(Intent::Promise, Confidence::High, hit(Some(c)));
+        if let Some(p) = s.promises.first() {
+            d.evidence.push((p.start, p.end));
+        }
+        promise_details(f, today, d, false);
+        d.amount = Some(crate::understand::PromisedAmount::Remainder);
+        return true;
+    }
     d.set(Intent::Plan, Confidence::High, hit(Some(c)));
     if let Some(p) = s.promises.first() {
         d.evidence.push((p.start, p.end));
@@ -532,6 +541,29 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
         d.range = None;
     }
     true
+}
+
+/// «Le yapeo 150 soles hoy y el saldo el lunes», «le doy $300 ahorita y el resto el 30», «hoy
+/// hacemos un pago parcial y el saldo lo cancelamos el viernes 23»: a part now and the rest on
+/// one later day, stated (not asked), is a promise to have paid it all by that day (what four
+/// blind testers expected: the reminders pause until then; a plan would hold them until a
+/// person acts). A schedule of later days («300 el viernes y el resto el 15») stays a plan.
+fn now_and_the_rest(f: &Found<'_, '_>, today: NaiveDate, cands: &[&DateMention]) -> bool {
+    let mut days: Vec<NaiveDate> = cands.iter().filter_map(|m| m.date).collect();
+    days.sort_unstable();
+    days.dedup();
+    let rest = f
+        .cues
+        .iter()
+        .any(|c| c.cue == Cue::Partial && matches!(f.toks[c.start].text, "el" | "lo" | "la"))
+        || f.amounts
+            .iter()
+            .any(|a| matches!(a.amount, crate::understand::PromisedAmount::Remainder));
+    let asked = f.has(Cue::PlanRequest) || f.is_question.iter().any(|q| *q);
+    matches!(days.as_slice(), [first, last] if *first <= today && *last > today)
+        && rest
+        && !asked
+        && !cands.iter().any(|m| m.alternative)
 }
 
 /// Two shares ("la mitad ... la otra mitad") with no day between them: the first is undated.
@@ -576,6 +608,10 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
         d.set(Intent::Plan, Confidence::Medium, hit(f.first(Cue::CantPay)));
     }
     promise_details(f, today, d, d.intent == Intent::Plan);
+    // «Le yapeo 150 soles hoy y el saldo el lunes»: Monday's payment is the rest, not 150.
+    if d.intent == Intent::Promise && now_and_the_rest(f, today, &f.candidates()) {
+        d.amount = Some(crate::understand::PromisedAmount::Remainder);
+    }
     // "calculo que la semana que viene, pero no te prometo nada": the promise taken back
     // after it is made promises no day ("no le prometo nada para esta semana, pero el lunes
     // le pago" keeps its Monday).

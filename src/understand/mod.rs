@@ -147,7 +147,10 @@
 //! with no promised day. A schedule whose first share has no day ("la mitad por ahora, la
 //! otra mitad el próximo mes") names none either.
 //!
-//! **Plans.** Instalments, parts and schedules. A stated schedule ("le pago 300 el viernes y
+//! **Plans.** Instalments, parts and schedules. A part now and the rest on one later day,
+//! stated ("le doy $300 ahorita y el resto el 30", "hoy le yapeo 150 y el saldo el lunes"), is a
+//! promise of that day for the rest (what blind testers expected; a plan would hold the
+//! reminders until a person acts). A stated schedule of later days ("le pago 300 el viernes y
 //! el resto el 15") promises its first dated payment; a request ("¿podría pagar 300 este mes
 //! y el resto en febrero?", "les propongo...") names no promised day. Two shares of the
 //! balance, one a fraction ("50% ahora y 50% en 30 días", "mitad ahora y mitad en enero", "un

@@ -411,8 +411,13 @@ fn amounts() {
         money("le transfiero quinientos euros el lunes"),
         Some(eur("500"))
     );
+    // A part now and the rest on a day: the day's payment is the rest.
     assert_eq!(
         money("le pago la mitad ahora y el resto el 30"),
+        Some(PromisedAmount::Remainder)
+    );
+    assert_eq!(
+        money("le pago la mitad el viernes y el resto el 30"),
         Some(PromisedAmount::Fraction {
             numerator: 1,
             denominator: 2

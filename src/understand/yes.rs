@@ -145,10 +145,44 @@ pub fn is_thanks_only(text: &str) -> bool {
     if text.contains('?') {
         return false;
     }
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
+    // A signature's lines after the first (a name, a company: every word capitalised) say
+    // nothing.
+    let signature = |line: &str| {
+        line.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()) || w.len() <= 3)
+    };
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or("");
+    let said: Vec<&str> = std::iter::once(first)
+        .chain(lines.filter(|l| !signature(l)))
+        .collect();
+    let words: Vec<&str> = said
+        .iter()
+        .flat_map(|l| l.split(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect();
+    // «Ok», «Vale, perfecto», «De acuerdo»: a bare acknowledgement.
+    let acknowledged = !words.is_empty()
+        && words.len() <= 3
+        && words.iter().all(|w| {
+            matches!(
+                fold_str(w).as_str(),
+                "ok" | "okay"
+                    | "okey"
+                    | "vale"
+                    | "perfecto"
+                    | "de"
+                    | "acuerdo"
+                    | "entendido"
+                    | "entendida"
+                    | "bien"
+                    | "muy"
+            )
+        });
+    if acknowledged {
+        return true;
+    }
     let mut thanks = false;
     let mut names = 0;
     for (i, w) in words.iter().enumerate() {
@@ -182,12 +216,16 @@ mod tests {
             "Gracias! Buen lunes",
             "Muchas gracias, que tenga un buen viernes",
             "Recibí el correo, gracias",
+            "Recibido, gracias.\n\nMarta Iglesias\nClínica Dental Sonrisa",
+            "ok",
+            "Vale, perfecto",
+            "De acuerdo.",
         ] {
             assert!(is_thanks_only(t), "{t}");
         }
         for t in [
             "",
-            "Ok",
+            "Ok, el viernes",
             "Gracias, le pago el viernes",
             "Recibido, pero no reconozco la factura",
             "Gracias. ¿Me reenvía la factura?",

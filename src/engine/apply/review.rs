@@ -93,6 +93,10 @@ pub fn reclassify(
             }
         }
         record_review(tx, id, r.kind, &applied, promised_date, now)?;
+        // A person has read it: the reminders no longer wait for their answer.
+        if let Some(client) = &applied.client {
+            store::clients::set_awaiting_answer(tx, client, None)?;
+        }
         Ok(applied)
     })
 }

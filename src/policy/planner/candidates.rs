@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::settle::Settled;
@@ -24,6 +24,7 @@ pub fn reachable(file: &ClientFile) -> Vec<&Contact> {
 pub(super) fn gate_client<'a>(
     file: &'a ClientFile,
     client_paused_until: Option<NaiveDate>,
+    now: DateTime<Utc>,
     out: &mut Plan,
 ) -> Option<Vec<&'a Contact>> {
     let id = &file.client.id;
@@ -45,6 +46,22 @@ pub(super) fn gate_client<'a>(
             (HoldKind::OptedOut, "opted out")
         };
         hold(out, id, vec![], kind, reason.into());
+        return None;
+    }
+    // «¿Me reenvía la factura?» waits for a person's answer: no reminder crosses it.
+    if let Some(until) = file.client.awaiting_answer_until.filter(|u| *u > now) {
+        hold(
+            out,
+            id,
+            vec![],
+            HoldKind::AwaitingAnswer,
+            format!(
+                "waiting: a reply of the client's is for a person to answer (until {})",
+                until
+                    .with_timezone(&file.client.time_zone)
+                    .format("%Y-%m-%d %H:%M")
+            ),
+        );
         return None;
     }
     if let Some(until) = client_paused_until {

@@ -49,6 +49,7 @@ impl World {
             language: "es".into(),
             tuteo: false,
             on_hold: false,
+            awaiting_answer_until: None,
             notes: None,
         };
         let contact = Contact {
