@@ -654,10 +654,9 @@ pub fn queue_owner_alert(
             .filter(|until| *until > now)
             .map(|until| until.with_timezone(&alert.client.time_zone).date_naive()),
     });
-    // A paid claim that came with its reference or receipt was not asked for them.
-    ctx.said.proof = alert.kind == "paid"
-        && (crate::understand::quotes_reference(&alert.words)
-            || crate::understand::sends_receipt(&alert.words));
+    // A paid claim that came with its reference or receipt was not asked for them (the
+    // client said a file went with it: the alert says so, whether or not it reached anyone).
+    ctx.said.proof = alert.kind == "paid" && crate::understand::gives_proof(&alert.words, true);
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),

@@ -611,11 +611,11 @@ fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (ResponseStatus
         ),
         Intent::Stop => (ResponseStatus::Applied, "opted out of automatic reminders"),
         Intent::AutoReply => (ResponseStatus::Applied, "automatic reply: ignored"),
-        Intent::Other if crate::understand::says_contact_left(&reading.cleaned_text) => (
+        Intent::Other if effects::unread(reading) == effects::Unread::ContactLeft => (
             ResponseStatus::NeedsReview,
             "the contact has left: the owner must update the client's contacts",
         ),
-        Intent::Other if crate::understand::is_thanks_only(&reading.cleaned_text) => (
+        Intent::Other if effects::unread(reading) == effects::Unread::Thanks => (
             ResponseStatus::Applied,
             "thanks only: nothing to do, reminders go on",
         ),

@@ -462,12 +462,7 @@ fn stop(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 /// names no promised day. A request for time alone that names the day is a promise.
 fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) -> bool {
     let cands = f.candidates();
-    let distinct_days = {
-        let mut ds: Vec<NaiveDate> = cands.iter().filter_map(|m| m.date).collect();
-        ds.sort_unstable();
-        ds.dedup();
-        ds.len()
-    };
+    let distinct_days = days_of(&cands).len();
     // "el resto" alone with one day is the last payment of a plan already under way.
     let partial = f
         .cues
@@ -549,9 +544,7 @@ fn plan(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decision) 
 /// blind testers expected: the reminders pause until then; a plan would hold them until a
 /// person acts). A schedule of later days («300 el viernes y el resto el 15») stays a plan.
 fn now_and_the_rest(f: &Found<'_, '_>, today: NaiveDate, cands: &[&DateMention]) -> bool {
-    let mut days: Vec<NaiveDate> = cands.iter().filter_map(|m| m.date).collect();
-    days.sort_unstable();
-    days.dedup();
+    let days = days_of(cands);
     let rest = f
         .cues
         .iter()
@@ -564,6 +557,14 @@ fn now_and_the_rest(f: &Found<'_, '_>, today: NaiveDate, cands: &[&DateMention])
         && rest
         && !asked
         && !cands.iter().any(|m| m.alternative)
+}
+
+/// The different days `cands` name, in order.
+fn days_of(cands: &[&DateMention]) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = cands.iter().filter_map(|m| m.date).collect();
+    days.sort_unstable();
+    days.dedup();
+    days
 }
 
 /// Two shares ("la mitad ... la otra mitad") with no day between them: the first is undated.

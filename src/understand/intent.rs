@@ -44,6 +44,17 @@ pub(crate) enum StatementKind {
     Asks,
 }
 
+/// Whether `word` (folded) is a conjugated form of a verb that pays or hands money over
+/// («pagué», «transfiero», «cancelamos», «te paso»), not an infinitive nor a participle: what
+/// follows it may be what is paid for («te pagué septiembre»).
+pub(crate) fn pays_for(word: &str) -> bool {
+    use verbs::{Family, Tense, VERBS};
+    VERBS.get(word).is_some_and(|(family, tense)| {
+        matches!(family, Family::Pay | Family::Cancel | Family::Send)
+            && !matches!(tense, Tense::Infinitive | Tense::Participle)
+    })
+}
+
 /// Splits tokens into clauses: sentence punctuation, line breaks and "pero"/"sino" end one.
 /// Returns the clause of every token and, per clause, whether it is a question.
 pub(crate) fn clauses(toks: &[Token<'_>]) -> (Vec<usize>, Vec<bool>) {

@@ -211,9 +211,10 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use amount::PromisedAmount;
+pub(crate) use intent::pays_for;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
-pub use proof::{quotes_reference, sends_receipt};
+pub use proof::gives_proof;
 pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
 pub use yes::{is_short_yes, is_thanks_only};
 

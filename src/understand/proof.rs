@@ -66,27 +66,26 @@ const REFERENCES: [&str; 7] = [
 /// 4471220»).
 const REFERENCE_REACH: usize = 7;
 
-/// Whether the reply says the receipt goes with it («le adjunto el comprobante», «ahí va el
-/// justificante»). An offer or a question («¿le adjunto el comprobante?», «si quiere le mando
-/// el justificante») or a denial («no tengo el comprobante») is not. Whether the file reached
-/// anyone is the caller's to know (a file sent to the bot without an owner's chat did not).
-pub fn sends_receipt(text: &str) -> bool {
+/// Whether the reply gives the proof of a payment: it quotes the payment's reference
+/// («referencia 4471220», «folio: 88123»), or says the receipt goes with it («le adjunto el
+/// comprobante», «ahí va el justificante») and `file_seen`: a file sent with it reaches a
+/// person (a file sent to the bot without an owner's chat does not). An offer or a question
+/// («¿le adjunto el comprobante?», «si quiere le mando el justificante») or a denial («no
+/// tengo el comprobante») is not.
+pub fn gives_proof(text: &str, file_seen: bool) -> bool {
     let folded = fold(text);
     let toks = tokenise(&folded);
-    let word = |i: usize| toks.get(i).map_or("", |t: &Token<'_>| t.text);
     (0..toks.len()).any(|i| {
-        let said = ATTACH.contains(&word(i))
-            || SEND.contains(&word(i))
-                && (i + 1..(i + 5).min(toks.len())).any(|j| RECEIPTS.contains(&word(j)));
-        said && !asked_or_denied(&toks, i)
+        (reference_at(&toks, i) || file_seen && receipt_at(&toks, i)) && !asked_or_denied(&toks, i)
     })
 }
 
-/// Whether the reply quotes the payment's reference («referencia 4471220», «folio: 88123»).
-pub fn quotes_reference(text: &str) -> bool {
-    let folded = fold(text);
-    let toks = tokenise(&folded);
-    (0..toks.len()).any(|i| reference_at(&toks, i) && !asked_or_denied(&toks, i))
+/// «Adjunto», «anexo», or a sending verb with a receipt in the next words at `i`.
+fn receipt_at(toks: &[Token<'_>], i: usize) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t: &Token<'_>| t.text);
+    ATTACH.contains(&word(i))
+        || SEND.contains(&word(i))
+            && (i + 1..(i + 5).min(toks.len())).any(|j| RECEIPTS.contains(&word(j)))
 }
 
 /// A reference word at `i` followed by a number of four digits or more.
@@ -117,16 +116,13 @@ fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{quotes_reference, sends_receipt};
-
-    fn gives_proof(t: &str) -> bool {
-        sends_receipt(t) || quotes_reference(t)
-    }
+    use super::gives_proof;
 
     #[test]
     fn a_receipt_sent_or_a_reference_quoted_is_proof() {
-        assert!(sends_receipt("Adjunto justificante") && !quotes_reference("Adjunto justificante"));
-        assert!(quotes_reference("referencia 4471220") && !sends_receipt("referencia 4471220"));
+        // A receipt counts only where a person sees it; a reference always.
+        assert!(!gives_proof("Adjunto justificante", false));
+        assert!(gives_proof("referencia 4471220", false));
         for t in [
             "Ya está pagada, le adjunto el comprobante.",
             "Pagado. Adjunto justificante",
@@ -139,7 +135,7 @@ mod tests {
             "Anexo comprobante de pago. Saludos",
             "Les comparto el voucher del depósito",
         ] {
-            assert!(gives_proof(t), "{t}");
+            assert!(gives_proof(t, true), "{t}");
         }
         for t in [
             "Ya está pagada",
@@ -151,7 +147,7 @@ mod tests {
             "El comprobante se lo mando mañana",
             "Le pago el viernes",
         ] {
-            assert!(!gives_proof(t), "{t}");
+            assert!(!gives_proof(t, true), "{t}");
         }
     }
 }

@@ -453,14 +453,36 @@ fn change_state(
             alert_kind = Some("stop");
         }
         Intent::AutoReply | Intent::Bounce => {}
-        // «Gracias», «Recibido»: nothing for a person to answer.
-        Intent::Other if crate::understand::is_thanks_only(&reading.cleaned_text) => {}
-        Intent::Other if crate::understand::says_contact_left(&reading.cleaned_text) => {
+        Intent::Other if unread(reading) == Unread::Thanks => {}
+        Intent::Other if unread(reading) == Unread::ContactLeft => {
             alert_kind = Some("contact_left");
         }
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     Ok((ack_kind, alert_kind))
+}
+
+/// What a reply read as no other intent is (`Intent::Other`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unread {
+    /// «La persona a la que escribe ya no labora en la empresa»: the owner must update the
+    /// contacts.
+    ContactLeft,
+    /// «Muchas gracias, recibido», «ok»: nothing for a person to answer.
+    Thanks,
+    /// Words cobrador does not understand: a person reads them.
+    Unknown,
+}
+
+/// [`Unread`] of `reading`'s words (a contact gone first: «Gracias. Ya no trabajo ahí»).
+pub(super) fn unread(reading: &Reading) -> Unread {
+    if crate::understand::says_contact_left(&reading.cleaned_text) {
+        Unread::ContactLeft
+    } else if crate::understand::is_thanks_only(&reading.cleaned_text) {
+        Unread::Thanks
+    } else {
+        Unread::Unknown
+    }
 }
 
 /// What a promise about the matched invoices covers: `(invoice, amount)` for each promise row.
@@ -626,8 +648,7 @@ pub(super) fn queue_ack(
             || reading.promised_range.is_some()
             || reading.promised_amount.is_some(),
         // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
-        proof: crate::understand::quotes_reference(&reading.cleaned_text)
-            || ctx.reply.files && crate::understand::sends_receipt(&reading.cleaned_text),
+        proof: crate::understand::gives_proof(&reading.cleaned_text, ctx.reply.files),
     };
     let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
     let key = match said.part {

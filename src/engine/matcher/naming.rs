@@ -168,51 +168,30 @@ fn names_month(folded: &str, month: &str, nouns: &[String]) -> bool {
         let after = |n: usize| words.get(k + n).copied().unwrap_or("");
         // «ya te pagué septiembre», «y octubre te lo deposito»: the month paid for, as the
         // payment's object (after the verb, or before a pronoun that stands for it).
-        let object = PAID_FOR.contains(&before(1))
+        let object = crate::understand::pays_for(before(1))
             || matches!(before(1), "" | "y" | "e" | "ya" | "pero")
                 && matches!(after(1), "te" | "le" | "se" | "les" | "os")
                 && matches!(after(2), "lo" | "la");
-        is_month(w) && object
-            || is_month(w)
-                && before(1) == "de"
-                && (matches!(
-                    before(2),
-                    "la" | "las"
-                        | "lo"
-                        | "el"
-                        | "factura"
-                        | "facturas"
-                        | "fra"
-                        | "recibo"
-                        | "cuota"
-                        | "mensualidad"
-                        | "cuenta"
-                ) || before(2) == "mes" && before(3) == "del"
-                    || nouns.iter().any(|n| n == before(2)))
+        // «la de septiembre», «la factura de octubre», «lo del mes de agosto», «el transporte
+        // de agosto».
+        let named = before(1) == "de"
+            && (matches!(
+                before(2),
+                "la" | "las"
+                    | "lo"
+                    | "el"
+                    | "factura"
+                    | "facturas"
+                    | "fra"
+                    | "recibo"
+                    | "cuota"
+                    | "mensualidad"
+                    | "cuenta"
+            ) || before(2) == "mes" && before(3) == "del"
+                || nouns.iter().any(|n| n == before(2)));
+        is_month(w) && (object || named)
     })
 }
-
-/// Payment verbs after which a month is what was paid for («te pagué septiembre»), folded.
-const PAID_FOR: [&str; 18] = [
-    "pague",
-    "pago",
-    "pagamos",
-    "pagaste",
-    "transferi",
-    "transferimos",
-    "deposite",
-    "deposito",
-    "depositamos",
-    "cancele",
-    "cancelamos",
-    "abone",
-    "abonamos",
-    "liquide",
-    "liquidamos",
-    "cubri",
-    "cubrimos",
-    "mande",
-];
 
 /// «Las otras dos», «los demás», «lo demás», «el resto de las facturas»: the words by which a
 /// reply speaks of the invoices it does not name (not «la otra semana», «los otros días»).
