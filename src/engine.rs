@@ -267,6 +267,7 @@ fn alert_broken_plan(
         words,
         cycle: format!("plan-{id}"),
         telegram: false,
+        said: Default::default(),
     };
     Ok(queue_owner_alert(tx, config, renderer, &alert, now)?.is_some())
 }
@@ -614,6 +615,9 @@ pub struct OwnerAlertFor<'a> {
     pub words: String,
     /// What makes the alert unique: `response-7`, `outbox-12`.
     pub cycle: String,
+    /// What the client's reply gave (`paid`: its proof; `plan`: a proposal); default for
+    /// alerts that are not about a reply.
+    pub said: render::context::ClientSaid,
     /// The message it is about went by Telegram (`dead`, `uncertain`).
     pub telegram: bool,
 }
@@ -654,9 +658,7 @@ pub fn queue_owner_alert(
             .filter(|until| *until > now)
             .map(|until| until.with_timezone(&alert.client.time_zone).date_naive()),
     });
-    // A paid claim that came with its reference or receipt was not asked for them (the
-    // client said a file went with it: the alert says so, whether or not it reached anyone).
-    ctx.said.proof = alert.kind == "paid" && crate::understand::gives_proof(&alert.words, true);
+    ctx.said = alert.said;
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),

@@ -1253,6 +1253,12 @@ fn a_plan_proposed_is_passed_on_not_asked_for() {
     let text = ack_text(&w, applied.ack.unwrap());
     assert!(text.contains("Gracias por su propuesta"), "{text}");
     assert!(!text.contains("adelantar una propuesta"), "{text}");
+    let alert = ack_text(&w, applied.alert.unwrap());
+    assert!(
+        alert.contains("Propone sus propias fechas o importes"),
+        "{alert}"
+    );
+    assert!(!alert.contains("le propondrá un calendario"), "{alert}");
     let (mut w, ours) = c1_with_f1_and_f3();
     let applied = apply(
         &mut w,
@@ -1266,6 +1272,9 @@ fn a_plan_proposed_is_passed_on_not_asked_for() {
     assert_eq!(applied.intent.as_str(), "plan", "{applied:?}");
     let text = ack_text(&w, applied.ack.unwrap());
     assert!(text.contains("adelantar una propuesta"), "{text}");
+    // The owner's alert says what the client was told.
+    let alert = ack_text(&w, applied.alert.unwrap());
+    assert!(alert.contains("le propondrá un calendario"), "{alert}");
 }
 
 /// «Ya está pagada, le adjunto el justificante»: the acknowledgement thanks for the proof and

@@ -3,6 +3,7 @@
 //! client (threaded, in Spanish, repeating what was understood) and the owner's alert are
 //! queued in the same transaction.
 
+use crate::render::context::ClientSaid;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
@@ -282,6 +283,9 @@ fn act_on(
             0 => format!("response-{response_id}"),
             _ => format!("response-{response_id}-{kind}"),
         };
+        // The owner reads what the client said: a file the client says went with it is named
+        // whether or not it reached anyone.
+        let said = client_said(on.reading, true);
         let alert = alert_in(
             tx,
             config,
@@ -291,6 +295,7 @@ fn act_on(
             inc,
             response_id,
             cycle,
+            said,
             now,
         )?;
         applied.alert = applied.alert.or(alert);
@@ -460,6 +465,17 @@ fn change_state(
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     Ok((ack_kind, alert_kind))
+}
+
+/// What the reply gave that its acknowledgement and alert must not ask for again: sums or
+/// days proposed, the payment's proof (a file counts when `file_seen`).
+fn client_said(reading: &Reading, file_seen: bool) -> ClientSaid {
+    ClientSaid {
+        proposal: reading.promised_date.is_some()
+            || reading.promised_range.is_some()
+            || reading.promised_amount.is_some(),
+        proof: crate::understand::gives_proof(&reading.cleaned_text, file_seen),
+    }
 }
 
 /// What a reply read as no other intent is (`Intent::Other`).
@@ -643,13 +659,8 @@ pub(super) fn queue_ack(
         currency: currency.unwrap_or(&config.business.currency).to_owned(),
         ambiguous: reading.ambiguous,
     });
-    ctx.said = render::context::ClientSaid {
-        proposal: reading.promised_date.is_some()
-            || reading.promised_range.is_some()
-            || reading.promised_amount.is_some(),
-        // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
-        proof: crate::understand::gives_proof(&reading.cleaned_text, ctx.reply.files),
-    };
+    // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
+    ctx.said = client_said(reading, ctx.reply.files);
     let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
     let key = match said.part {
         0 => format!("{}|{kind}|response-{response_id}", m.client.id),
@@ -705,7 +716,19 @@ pub(super) fn queue_alert(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
     let cycle = format!("response-{response_id}");
-    alert_in(tx, config, renderer, m, kind, inc, response_id, cycle, now)
+    let said = ClientSaid::default();
+    alert_in(
+        tx,
+        config,
+        renderer,
+        m,
+        kind,
+        inc,
+        response_id,
+        cycle,
+        said,
+        now,
+    )
 }
 
 /// [`queue_alert`] once per `cycle` (a reply answered per invoice alerts once per answer).
@@ -719,6 +742,7 @@ fn alert_in(
     inc: &Incoming,
     response_id: i64,
     cycle: String,
+    said: ClientSaid,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
     // Alerts about unmatched replies are not about any client: keep them in the review queue
@@ -745,6 +769,7 @@ fn alert_in(
         cycle,
         // A client's answer, or an email bounce: about a message by email or a client's words.
         telegram: false,
+        said,
     };
     crate::engine::queue_owner_alert(tx, config, renderer, &alert, now)
 }
