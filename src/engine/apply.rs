@@ -239,7 +239,7 @@ fn apply_text(
     let visible = inc.visible_text();
     let sender: Vec<&str> = inc.sender.as_deref().into_iter().collect();
     let found = matcher::find(tx, &clues(inc, &[], sender, Some(&visible)))?;
-    let matched = match &inc.client {
+    let mut matched = match &inc.client {
         Some(id) if inc.outbox.is_some() || found.as_ref().is_none_or(|m| m.client.id != *id) => {
             let mut m = matcher::for_client(tx, id, &[], inc.outbox)?;
             m.outbox = m.outbox.filter(|o| o.message.client_id == *id);
@@ -266,7 +266,7 @@ fn apply_text(
         .as_ref()
         .and_then(|a| effects::money_of(a, balance));
     if let Some(asked) = confirmed_promise(tx, matched.as_ref(), &reading, &visible, inc)? {
-        promised_amount = confirm(&mut reading, &asked, &visible);
+        promised_amount = confirm(&mut reading, &asked, &visible, matched.as_mut());
     }
     let numbers = numbers(matched.as_ref());
     let vouched = inc.trusted || matched.as_ref().is_some_and(|m| m.known_sender);
@@ -349,12 +349,20 @@ fn wait_for_an_answer(
 
 /// "Sí" to "¿Confirmamos el viernes 13 como fecha de pago? Basta con que responda «sí»": the
 /// date asked about, promised again without doubt (as the Telegram bot reads a yes). Returns
-/// the amount promised then.
+/// the amount promised then. The yes is about the promise's invoice, not every invoice of the
+/// message it answers (an acknowledgement of several answers names them all): `matched`
+/// keeps only it.
 fn confirm(
     reading: &mut Reading,
     asked: &crate::domain::agreement::Promise,
     visible: &str,
+    matched: Option<&mut Match>,
 ) -> Option<Money> {
+    if let (Some(m), Some(number)) = (matched, asked.invoice_number.as_deref())
+        && m.invoices.iter().any(|i| i.number == number)
+    {
+        m.invoices.retain(|i| i.number == number);
+    }
     reading.intent = Intent::Promise;
     reading.promised_date = Some(asked.promised_date);
     reading.ambiguous = false;
@@ -376,10 +384,12 @@ fn confirmed_promise(
     let Some(m) = matched else {
         return Ok(None);
     };
+    // Our acknowledgement of a promise, or of a reply answered per invoice (one of whose
+    // answers may be a promise asked to confirm).
     let Some(asking) = m
         .outbox
         .as_ref()
-        .filter(|o| o.message.stage == "ack_promise")
+        .filter(|o| matches!(o.message.stage.as_str(), "ack_promise" | "ack_answers"))
     else {
         return Ok(None);
     };
@@ -399,14 +409,28 @@ fn confirmed_promise(
         .with_timezone(&m.client.time_zone)
         .date_naive();
     let invoices = &asking.message.invoices;
-    Ok(
-        store::promises::of_response(tx, response_id, invoices)?.filter(|p| {
-            p.client_id == m.client.id
-                && p.ambiguous
-                && p.status == store::promises::PromiseStatus::Pending
-                && p.promised_date >= today
-        }),
-    )
+    let asked = |p: &crate::domain::agreement::Promise| {
+        p.client_id == m.client.id
+            && p.ambiguous
+            && p.status == store::promises::PromiseStatus::Pending
+            && p.promised_date >= today
+    };
+    if asking.message.stage == "ack_answers" {
+        // The one promise it asked to confirm; a yes to two questions is for a person.
+        let about = |p: &crate::domain::agreement::Promise| {
+            p.invoice_number
+                .as_ref()
+                .is_none_or(|n| invoices.iter().any(|(i, _)| i == n))
+        };
+        let mut asked_here = store::promises::all_of_response(tx, response_id)?
+            .into_iter()
+            .filter(|p| about(p) && asked(p));
+        return Ok(match (asked_here.next(), asked_here.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        });
+    }
+    Ok(store::promises::of_response(tx, response_id, invoices)?.filter(asked))
 }
 
 /// What a person's message says ([`mail::reading`]): its visible words, or the words put in its

@@ -316,6 +316,7 @@ pub fn build<'a>(
         due: None,
         more_invoices: 0,
         said: Default::default(),
+        answers: Vec::new(),
     }
 }
 

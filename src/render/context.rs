@@ -83,6 +83,25 @@ pub struct RenderContext<'a> {
     /// What the client's reply gave, for an acknowledgement's wording.
     #[serde(default)]
     pub said: ClientSaid,
+    /// The answers of a reply answered per invoice, acknowledged in one message
+    /// (`ack_answers`): the most important first. Empty for every other message.
+    #[serde(default)]
+    pub answers: Vec<Answer>,
+}
+
+/// One answer of a reply answered per invoice («la A-101 ya está pagada, la A-115 se la pago
+/// el viernes»), as `ack_answers` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// What the answer is acknowledged as: `ack_promise`, `ack_paid`, `ack_dispute`, `ack_plan`.
+    pub kind: String,
+    /// The invoices it is about, as running text: `F-1`, `F-1 y F-2`.
+    pub numbers: String,
+    /// How many invoices it is about.
+    pub invoice_count: usize,
+    /// Its acknowledgement: the kind's own part (`_ack_promise.txt` and the ways to pay,
+    /// `_ack_paid.txt`, `_ack_dispute.txt`, `_ack_plan.txt`) rendered for its invoices alone.
+    pub text: String,
 }
 
 /// What a client's reply gave that its acknowledgement must not ask for again.

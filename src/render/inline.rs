@@ -32,9 +32,9 @@ pub(super) fn compile(
     let mut fast = [registry_for(0), registry_for(1), registry_for(2)];
     for source in sources.values() {
         if source.name.starts_with('_') {
+            let partial = super::parse(source).ok()?;
             for hb in &mut fast {
-                hb.register_template_string(&source.name, &source.text)
-                    .ok()?;
+                hb.register_template(&source.name, partial.clone());
             }
             continue;
         }

@@ -113,6 +113,7 @@ pub const KINDS: &[Kind] = &[
     kind("ack_dispute", Audience::Client, false),
     kind("ack_plan", Audience::Client, false),
     kind("ack_stop", Audience::Client, false),
+    kind("ack_answers", Audience::Client, false),
     kind("plan_confirmation", Audience::Client, false),
     kind("instalment", Audience::Client, false),
     kind("owner_alert", Audience::Owner, false),
@@ -314,6 +315,11 @@ fn registry_for(i: usize) -> Handlebars<'static> {
     }
 }
 
+/// `source` parsed as every registry here would parse it (none prevents indenting partials).
+fn parse(source: &TemplateSource) -> Result<handlebars::Template, handlebars::TemplateError> {
+    handlebars::Template::compile_with_name(&source.text, source.name.clone())
+}
+
 fn registry(escape: fn(&str) -> String) -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
@@ -368,29 +374,31 @@ impl Renderer {
         };
         let mut broken = Vec::new();
         for source in renderer.sources.values_mut() {
-            // Parsing does not depend on the registry: the first one tells for all three.
-            if let Err(e) = renderer
+            // Parsed once (parsing does not depend on the registry), then given to all three:
+            // parsing is most of a command's start (Handlebars finds each element's line and
+            // column from the template's start).
+            let template = match parse(source) {
+                Ok(template) => template,
+                Err(e) => {
+                    broken.push(syntax_error(source, &e));
+                    *source = match DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == source.name) {
+                        Some((name, text)) => TemplateSource::default_of(name, text),
+                        None => TemplateSource {
+                            text: String::new(),
+                            overridden: false,
+                            ..source.clone()
+                        },
+                    };
+                    parse(source).map_err(|e| syntax_error(source, &e))?
+                }
+            };
+            renderer
                 .text
-                .register_template_string(&source.name, &source.text)
-            {
-                broken.push(syntax_error(source, &e));
-                *source = match DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == source.name) {
-                    Some((name, text)) => TemplateSource::default_of(name, text),
-                    None => TemplateSource {
-                        text: String::new(),
-                        overridden: false,
-                        ..source.clone()
-                    },
-                };
-            }
-            for hb in [
-                &mut renderer.text,
-                &mut renderer.html,
-                &mut renderer.telegram,
-            ] {
-                hb.register_template_string(&source.name, &source.text)
-                    .map_err(|e| syntax_error(source, &e))?;
-            }
+                .register_template(&source.name, template.clone());
+            renderer
+                .html
+                .register_template(&source.name, template.clone());
+            renderer.telegram.register_template(&source.name, template);
         }
         Ok((renderer, broken))
     }

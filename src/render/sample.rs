@@ -9,9 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::render::context::{
-    Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment, Interest,
-    InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, PlanTerms, Promise,
-    RenderContext, Reply, Stage,
+    Answer, Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment,
+    Interest, InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, PlanTerms,
+    Promise, RenderContext, Reply, Stage,
 };
 
 /// A sample client profile.
@@ -252,8 +252,8 @@ pub fn compute_totals<'a>(invoices: &[InvoiceLine<'a>]) -> Vec<CurrencyTotal<'a>
 fn stage_for(kind: &str) -> (&'static str, i64, &'static str) {
     let name = match kind {
         "plan_confirmation" | "instalment" => "firm",
-        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "owner_alert"
-        | "receipt" => "second",
+        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "ack_answers"
+        | "owner_alert" | "receipt" => "second",
         other => other,
     };
     STAGES
@@ -441,6 +441,7 @@ impl RenderContext<'static> {
             due: None,
             more_invoices: 0,
             said: Default::default(),
+            answers: Vec::new(),
         };
         ctx.due = ctx
             .invoices
@@ -461,6 +462,31 @@ impl RenderContext<'static> {
                     currency,
                     ambiguous: false,
                 });
+            }
+            "ack_answers" => {
+                // Each answer's text is its own acknowledgement's part, rendered by the engine
+                // (`_ack_paid.txt`, `_ack_promise.txt`…); a sample gives plain sentences.
+                let answer = |kind: &str, numbers: Vec<&str>, text: &str| Answer {
+                    kind: kind.into(),
+                    numbers: numbers.join(" y "),
+                    invoice_count: numbers.len(),
+                    text: text.into(),
+                };
+                let numbers: Vec<&str> = ctx.invoices.iter().map(|i| &*i.number).collect();
+                let (first, rest) = numbers
+                    .split_first()
+                    .map_or((None, &[][..]), |(f, r)| (Some(*f), r));
+                ctx.answers = first
+                    .map(|f| answer("ack_paid", vec![f], "Comprobaremos el pago en el banco en los próximos días."))
+                    .into_iter()
+                    .chain((!rest.is_empty()).then(|| {
+                        answer(
+                            "ack_promise",
+                            rest.to_vec(),
+                            "Anotado: el pago, el viernes. Hasta esa fecha no habrá más recordatorios.",
+                        )
+                    }))
+                    .collect();
             }
             "plan_confirmation" | "instalment" => ctx.plan = Some(sample_plan(&ctx, &currency)),
             "owner_alert" => {

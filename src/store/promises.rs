@@ -69,20 +69,26 @@ pub fn of_response(
     response_id: i64,
     invoices: &[(String, bool)],
 ) -> Result<Option<Promise>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
-                resolved_at
-         FROM promises WHERE response_id = ?1 ORDER BY status = 'pending' DESC, id DESC",
-    )?;
-    let all: Vec<Promise> = stmt
-        .query_map([response_id], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let all = all_of_response(conn, response_id)?;
     let about = |p: &&Promise| {
         p.invoice_number
             .as_ref()
             .is_none_or(|n| invoices.is_empty() || invoices.iter().any(|(i, _)| i == n))
     };
     Ok(all.iter().find(about).or(all.first()).cloned())
+}
+
+/// Every promise recorded from reply `response_id`, the pending first, then the newest first.
+pub fn all_of_response(conn: &Connection, response_id: i64) -> Result<Vec<Promise>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, client_id, invoice_number, promised_date, amount, source, ambiguous, status, created_at,
+                resolved_at
+         FROM promises WHERE response_id = ?1 ORDER BY status = 'pending' DESC, id DESC",
+    )?;
+    let all = stmt
+        .query_map([response_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(all)
 }
 
 /// Every promise, oldest first.

@@ -143,6 +143,9 @@ fn per_invoice(
         format!("answered per invoice: {}", said.join("; "))
     };
     let mut acks = answered;
+    // The answers' acknowledgements, held to go as one message (a person answering would
+    // write one, not one a day).
+    let mut held: Vec<Held> = Vec::new();
     for (index, part) in parts.into_iter().enumerate() {
         let m = Match {
             invoices: part.invoices,
@@ -162,11 +165,144 @@ fn per_invoice(
             among: true,
             acks_before: acks,
         };
-        if act_on(tx, config, renderer, &on, inc, response_id, applied, now)? {
+        let before = held.len();
+        if act_on_holding(
+            tx,
+            config,
+            renderer,
+            &on,
+            inc,
+            response_id,
+            applied,
+            now,
+            Some(&mut held),
+        )? && (before == 0 || held.len() == before)
+        {
             acks += 1;
         }
     }
+    let send_at = later_day(now, m.client.time_zone, answered);
+    let ack = match held.as_slice() {
+        [] => None,
+        [one] => {
+            let said = one.said(send_at);
+            queue_ack(
+                tx,
+                config,
+                renderer,
+                &one.m,
+                one.kind,
+                &said,
+                inc,
+                response_id,
+                now,
+            )?
+        }
+        several => queue_answers(
+            tx,
+            config,
+            renderer,
+            several,
+            send_at,
+            inc,
+            response_id,
+            now,
+        )?,
+    };
+    applied.ack = applied.ack.or(ack);
     Ok(())
+}
+
+/// The acknowledgements [`per_invoice`] holds to send as one ([`queue_answers`]).
+const HELD_KINDS: [&str; 4] = ["ack_promise", "ack_paid", "ack_dispute", "ack_plan"];
+
+/// An answer's acknowledgement held by [`per_invoice`].
+struct Held {
+    m: Match,
+    kind: &'static str,
+    reading: Reading,
+    amount: Option<Money>,
+    currency: Option<String>,
+    part: usize,
+}
+
+impl Held {
+    fn said(&self, send_at: DateTime<Utc>) -> Said<'_> {
+        Said {
+            reading: &self.reading,
+            amount: self.amount,
+            currency: self.currency.as_deref(),
+            send_at,
+            part: self.part,
+        }
+    }
+}
+
+/// One acknowledgement (`ack_answers`) of the answers of a reply answered per invoice, the
+/// most important first, each as its own acknowledgement says it (its `_ack_*.txt` part, and
+/// for a promise the ways to pay), under the invoices it is about.
+#[allow(clippy::too_many_arguments)]
+fn queue_answers(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    held: &[Held],
+    send_at: DateTime<Utc>,
+    inc: &Incoming,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let medium = crate::engine::render_medium(inc.channel.unwrap_or(Channel::Email));
+    // The ways to pay go once, after the last promise, for every invoice promised.
+    let promised: Vec<&Held> = held.iter().filter(|h| h.kind == "ack_promise").collect();
+    let mut answers = Vec::with_capacity(held.len());
+    for one in held {
+        let said = one.said(send_at);
+        let mut answer = with_ack_context(tx, config, &one.m, one.kind, &said, inc, now, |ctx| {
+            Ok(render::context::Answer {
+                kind: one.kind.to_owned(),
+                numbers: ctx.summary().numbers,
+                invoice_count: ctx.invoices.len(),
+                text: renderer.render_part(&format!("_{}.txt", one.kind), &ctx.to_value()?)?,
+            })
+        })?;
+        if promised.last().is_some_and(|last| std::ptr::eq(*last, one)) {
+            let all = Match {
+                invoices: promised.iter().flat_map(|h| h.m.invoices.clone()).collect(),
+                ..one.m.clone()
+            };
+            let ways = match medium {
+                render::Medium::Telegram => "_payment.telegram",
+                _ => "_payment.txt",
+            };
+            let ways = with_ack_context(tx, config, &all, one.kind, &said, inc, now, |ctx| {
+                Ok(renderer.render_part(ways, &ctx.to_value()?)?)
+            })?;
+            answer.text = format!("{}\n\n{ways}", answer.text);
+        }
+        answers.push(answer);
+    }
+    let first = &held[0];
+    let all = Match {
+        invoices: held.iter().flat_map(|h| h.m.invoices.clone()).collect(),
+        ..first.m.clone()
+    };
+    let said = first.said(send_at);
+    let rendered = with_ack_context(tx, config, &all, "ack_answers", &said, inc, now, |ctx| {
+        ctx.answers = answers;
+        Ok(renderer.render_message("ack_answers", medium, ctx)?)
+    })?;
+    insert_ack(
+        tx,
+        config,
+        &all,
+        "ack_answers",
+        rendered,
+        &said,
+        inc,
+        response_id,
+        now,
+    )
 }
 
 /// Whether a reply about several invoices says some are paid and others promised (or to be
@@ -232,6 +368,33 @@ fn act_on(
     applied: &mut Applied,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
+    act_on_holding(
+        tx,
+        config,
+        renderer,
+        on,
+        inc,
+        response_id,
+        applied,
+        now,
+        None,
+    )
+}
+
+/// [`act_on`], holding in `held` an acknowledgement of [`HELD_KINDS`] instead of queuing it
+/// (then it returns true too).
+#[allow(clippy::too_many_arguments)]
+fn act_on_holding(
+    tx: &Connection,
+    config: &Config,
+    renderer: &Renderer,
+    on: &On<'_>,
+    inc: &Incoming,
+    response_id: i64,
+    applied: &mut Applied,
+    now: DateTime<Utc>,
+    held: Option<&mut Vec<Held>>,
+) -> anyhow::Result<bool> {
     let (m, reading, promised_amount) = (on.m, on.reading, on.promised_amount);
     let narrowed = (reading.intent == Intent::Dispute)
         .then(|| disputed_only(m, reading, &inc.visible_text()))
@@ -256,7 +419,19 @@ fn act_on(
         ack_kind = None;
     }
     let mut acked = false;
-    if let Some(kind) = ack_kind {
+    if let Some(kind) = ack_kind.filter(|k| HELD_KINDS.contains(k))
+        && let Some(held) = held
+    {
+        held.push(Held {
+            m: m.clone(),
+            kind,
+            reading: reading.clone(),
+            amount: promised_amount,
+            currency: currency.clone(),
+            part: on.part,
+        });
+        acked = true;
+    } else if let Some(kind) = ack_kind {
         let said = Said {
             reading,
             amount: promised_amount,
@@ -626,11 +801,30 @@ pub(super) fn queue_ack(
     response_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
+    if inc.sender.is_none() {
+        return Ok(None);
+    }
+    let medium = crate::engine::render_medium(inc.channel.unwrap_or(Channel::Email));
+    let rendered = with_ack_context(tx, config, m, kind, said, inc, now, |ctx| {
+        Ok(renderer.render_message(kind, medium, ctx)?)
+    })?;
+    insert_ack(tx, config, m, kind, rendered, said, inc, response_id, now)
+}
+
+/// Calls `f` with the render context of acknowledgement `kind` about `m`'s invoices.
+#[allow(clippy::too_many_arguments)]
+fn with_ack_context<T>(
+    tx: &Connection,
+    config: &Config,
+    m: &Match,
+    kind: &str,
+    said: &Said<'_>,
+    inc: &Incoming,
+    now: DateTime<Utc>,
+    f: impl FnOnce(&mut render::context::RenderContext<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let (reading, amount, currency) = (said.reading, said.amount, said.currency);
     let channel = inc.channel.unwrap_or(Channel::Email);
-    let Some(to) = inc.sender.clone() else {
-        return Ok(None);
-    };
     let today = now.with_timezone(&m.client.time_zone).date_naive();
     // The tone of the message being answered (a reply to the formal notice stays formal).
     let stage = config
@@ -661,7 +855,26 @@ pub(super) fn queue_ack(
     });
     // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
     ctx.said = client_said(reading, ctx.reply.files);
-    let rendered = renderer.render_message(kind, crate::engine::render_medium(channel), &ctx)?;
+    f(&mut ctx)
+}
+
+/// Queues acknowledgement `kind`, rendered, in reply to the client's message.
+#[allow(clippy::too_many_arguments)]
+fn insert_ack(
+    tx: &Connection,
+    config: &Config,
+    m: &Match,
+    kind: &str,
+    rendered: render::Rendered,
+    said: &Said<'_>,
+    inc: &Incoming,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let channel = inc.channel.unwrap_or(Channel::Email);
+    let Some(to) = inc.sender.clone() else {
+        return Ok(None);
+    };
     let key = match said.part {
         0 => format!("{}|{kind}|response-{response_id}", m.client.id),
         n => format!("{}|{kind}|response-{response_id}|{n}", m.client.id),

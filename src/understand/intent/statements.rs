@@ -503,13 +503,15 @@ fn object_end(
         }
         // "mañana te lo paso", "se lo mando el viernes": the debt as pronoun; "se lo paso a
         // contabilidad" forwards the invoice instead.
-        // "150 pavos te los paso el viernes": a plural pronoun for a sum named before it.
+        // "150 pavos te los paso el viernes": a plural pronoun for a sum named before it;
+        // "las otras dos te las paso el 5", "te los paso el 5": for the invoices, unless
+        // documents were named last ("los comprobantes te los paso mañana").
         Family::Send
             if (back.first().is_some_and(|b| matches!(*b, "lo" | "la"))
                 || back.first().is_some_and(|b| matches!(*b, "los" | "las"))
-                    && (i.saturating_sub(6)..i).any(|k| {
+                    && ((i.saturating_sub(6)..i).any(|k| {
                         same_clause(k) && (is_sum(toks, k) || MONEY_NOUNS.contains(&w(k)))
-                    }))
+                    }) || !documents_named_last(toks, i)))
                 && !matches!(w(i + 1), "a" | "al")
                 && tense != Tense::Participle =>
         {
@@ -560,6 +562,36 @@ fn proof_named_last(toks: &[Token<'_>], i: usize) -> bool {
         .rev()
         .find(|t| MONEY_NOUNS.contains(&t.text) || PROOF_NOUNS.contains(&t.text))
         .is_some_and(|t| PROOF_NOUNS.contains(&t.text) && !MONEY_NOUNS.contains(&t.text))
+}
+
+/// Whether the last money, proof or document noun before token `i` (within 15 tokens), in
+/// the singular or the plural, is a proof or a document: what a plural pronoun ("te los paso")
+/// then stands for.
+fn documents_named_last(toks: &[Token<'_>], i: usize) -> bool {
+    const DOCUMENTS: [&str; 7] = [
+        "datos",
+        "documentos",
+        "papeles",
+        "archivos",
+        "adjuntos",
+        "pdf",
+        "pdfs",
+    ];
+    let document = |w: &str| {
+        DOCUMENTS.contains(&w)
+            || [
+                w,
+                w.strip_suffix('s').unwrap_or(w),
+                w.strip_suffix("es").unwrap_or(w),
+            ]
+            .iter()
+            .any(|s| PROOF_NOUNS.contains(s))
+    };
+    toks[i.saturating_sub(15)..i]
+        .iter()
+        .rev()
+        .find(|t| MONEY_NOUNS.contains(&t.text) || document(t.text))
+        .is_some_and(|t| !MONEY_NOUNS.contains(&t.text))
 }
 
 /// "lo que falta", "el resto" right after a sending verb: the end of that object.
