@@ -49,6 +49,7 @@ pub(super) fn act(
             part: 0,
             among: false,
             acks_before: 0,
+            held: None,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         applied.effect = format!("{}; opted out too", applied.effect);
@@ -75,6 +76,7 @@ pub(super) fn act(
             part: answered,
             among: false,
             acks_before: answered,
+            held: None,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         return Ok(());
@@ -93,6 +95,7 @@ pub(super) fn act(
             part: answered,
             among: false,
             acks_before: answered,
+            held: None,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         return Ok(());
@@ -145,7 +148,7 @@ fn per_invoice(
     let mut acks = answered;
     // The answers' acknowledgements, held to go as one message (a person answering would
     // write one, not one a day).
-    let mut held: Vec<Held> = Vec::new();
+    let held = std::cell::RefCell::new(Vec::new());
     for (index, part) in parts.into_iter().enumerate() {
         let m = Match {
             invoices: part.invoices,
@@ -164,23 +167,17 @@ fn per_invoice(
             part: answered + index,
             among: true,
             acks_before: acks,
+            held: Some(&held),
         };
-        let before = held.len();
-        if act_on_holding(
-            tx,
-            config,
-            renderer,
-            &on,
-            inc,
-            response_id,
-            applied,
-            now,
-            Some(&mut held),
-        )? && (before == 0 || held.len() == before)
+        // The held acknowledgements go as one message: they count once.
+        let before = held.borrow().len();
+        if act_on(tx, config, renderer, &on, inc, response_id, applied, now)?
+            && (before == 0 || held.borrow().len() == before)
         {
             acks += 1;
         }
     }
+    let held = held.into_inner();
     let send_at = later_day(now, m.client.time_zone, answered);
     let ack = match held.as_slice() {
         [] => None,
@@ -353,10 +350,14 @@ struct On<'a> {
     /// Acknowledgements already queued for the reply's other answers: this one's goes that
     /// many days later.
     acks_before: usize,
+    /// Where an acknowledgement of [`HELD_KINDS`] is held instead of queued (the answers of a
+    /// reply answered per invoice: [`queue_answers`] sends them as one).
+    held: Option<&'a std::cell::RefCell<Vec<Held>>>,
 }
 
 /// [`act`] for one reading about `on.m`'s invoices. The first acknowledgement and alert
-/// queued are the ones `applied` names. Returns whether it queued an acknowledgement.
+/// queued are the ones `applied` names. Returns whether it queued an acknowledgement (or held
+/// it in `on.held`).
 #[allow(clippy::too_many_arguments)]
 fn act_on(
     tx: &Connection,
@@ -367,33 +368,6 @@ fn act_on(
     response_id: i64,
     applied: &mut Applied,
     now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    act_on_holding(
-        tx,
-        config,
-        renderer,
-        on,
-        inc,
-        response_id,
-        applied,
-        now,
-        None,
-    )
-}
-
-/// [`act_on`], holding in `held` an acknowledgement of [`HELD_KINDS`] instead of queuing it
-/// (then it returns true too).
-#[allow(clippy::too_many_arguments)]
-fn act_on_holding(
-    tx: &Connection,
-    config: &Config,
-    renderer: &Renderer,
-    on: &On<'_>,
-    inc: &Incoming,
-    response_id: i64,
-    applied: &mut Applied,
-    now: DateTime<Utc>,
-    held: Option<&mut Vec<Held>>,
 ) -> anyhow::Result<bool> {
     let (m, reading, promised_amount) = (on.m, on.reading, on.promised_amount);
     let narrowed = (reading.intent == Intent::Dispute)
@@ -420,9 +394,9 @@ fn act_on_holding(
     }
     let mut acked = false;
     if let Some(kind) = ack_kind.filter(|k| HELD_KINDS.contains(k))
-        && let Some(held) = held
+        && let Some(held) = on.held
     {
-        held.push(Held {
+        held.borrow_mut().push(Held {
             m: m.clone(),
             kind,
             reading: reading.clone(),
