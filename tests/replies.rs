@@ -576,11 +576,19 @@ fn a_dispute_concerns_the_invoices_named_where_the_client_disputes() {
     let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
         .unwrap()
         .unwrap();
-    assert!(
-        ack.message.body_text.contains("la factura F-3") && !ack.message.body_text.contains("F-1"),
-        "{}",
-        ack.message.body_text
+    // The dispute's answer names F-3 alone; F-1's words («en la remesa de este mes», no day)
+    // are passed to a person, under F-1.
+    let text = &ack.message.body_text;
+    let (f3, f1) = (
+        text.find("Factura F-3:").expect(text),
+        text.find("Factura F-1:").expect(text),
     );
+    assert!(f3 < f1, "{text}");
+    assert!(
+        text[f3..f1].contains("el problema con la factura F-3") && !text[f3..f1].contains("F-1"),
+        "{text}"
+    );
+    assert!(text[f1..].contains("se lo hemos pasado a"), "{text}");
     // Named nowhere: both.
     let mut w = support::world()
         .clients(support::TWO_CLIENTS)
@@ -667,7 +675,7 @@ fn a_reply_that_answers_differently_per_invoice_is_acted_on_per_invoice() {
     assert_eq!(text.matches("Si prefiere no recibir").count(), 1, "{text}");
     assert_eq!(
         answers[0].message.subject.as_deref(),
-        Some("Sobre sus facturas F-3 y F-1")
+        Some("Sobre sus facturas F-1 y F-3")
     );
     let alerts = one("owner_alert");
     assert_eq!(alerts.len(), 2, "{alerts:#?}");
@@ -1010,6 +1018,66 @@ fn a_yes_to_the_acknowledgement_of_several_answers_confirms_its_one_question() {
     assert_eq!(pending.len(), 1, "{pending:?}");
     assert_eq!(pending[0].invoice_number.as_deref(), Some("F-3"));
     assert!(!pending[0].ambiguous);
+}
+
+/// «La F-1 se la pago el viernes. De la F-3, ¿nos pueden mandar el albarán firmado?»: the F-3
+/// words are for a person. The one acknowledgement says who answers them
+/// (it said nothing of F-3), and the client's reminders wait for that answer (F-3 was reminded
+/// two days later, with the question unanswered); the owner's alert says until when.
+#[test]
+fn words_for_a_person_among_other_answers_are_acknowledged_and_hold_the_reminders() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let waits = |w: &World, at: &str| {
+        engine::plan_now(&w.store, &w.config, utc(at))
+            .unwrap()
+            .held
+            .iter()
+            .any(|h| h.client == "C1" && h.reason.starts_with("waiting: a reply"))
+    };
+    assert!(!waits(&w, "2026-11-25 10:00"));
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r65@x.example>",
+            "uno@cliente.example",
+            "Buenas tardes:\n\nLa F-1 se la pago el viernes. De la F-3, ¿nos pueden mandar el \
+             albarán firmado? No lo encontramos.\n\nSaludos,\nMarta",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert!(applied.effect.contains("per invoice"), "{}", applied.effect);
+    assert_eq!(
+        pending_promises(&w),
+        [(Some("F-1".to_owned()), "2026-11-27".to_owned())]
+    );
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(ack.message.stage, "ack_answers");
+    let text = &ack.message.body_text;
+    let f3 = text.find("Factura F-3:").expect(text);
+    assert!(
+        text[f3..].contains("se lo hemos pasado a Lucía Martín, que le contestará personalmente"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Anotado: el viernes 27 de noviembre"),
+        "{text}"
+    );
+    assert!(waits(&w, "2026-11-25 10:00"));
+    assert!(!waits(&w, "2026-11-30 10:00"), "five days, answered or not");
+    let alerts: Vec<OutboxMessage> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .collect();
+    assert!(
+        alerts.iter().any(|a| a
+            .message
+            .body_text
+            .contains("esperan hasta el domingo 29 de noviembre")),
+        "{alerts:#?}"
+    );
 }
 
 /// The client names one invoice, under our quoted reminder that lists all three: the invoices

@@ -13,6 +13,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_ack_paid.txt",
     "_ack_plan.txt",
     "_ack_promise.txt",
+    "_ack_question.txt",
     "_ack_stop.txt",
     "_also_pending.txt",
     "_broken_plan.txt",

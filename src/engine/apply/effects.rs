@@ -177,7 +177,11 @@ fn per_invoice(
             acks += 1;
         }
     }
-    let held = held.into_inner();
+    // Words for a person alone get no acknowledgement (a person answers them).
+    let mut held = held.into_inner();
+    if held.iter().all(|h| h.kind == FOR_A_PERSON) {
+        held.clear();
+    }
     let send_at = later_day(now, m.client.time_zone, answered);
     let ack = match held.as_slice() {
         [] => None,
@@ -212,6 +216,10 @@ fn per_invoice(
 
 /// The acknowledgements [`per_invoice`] holds to send as one ([`queue_answers`]).
 const HELD_KINDS: [&str; 4] = ["ack_promise", "ack_paid", "ack_dispute", "ack_plan"];
+
+/// The answer held for words a person must answer: said in the one acknowledgement of a reply
+/// answered per invoice (`_ack_question.txt`), never sent alone (a person answers them).
+const FOR_A_PERSON: &str = "ack_question";
 
 /// An answer's acknowledgement held by [`per_invoice`].
 struct Held {
@@ -280,8 +288,11 @@ fn queue_answers(
         answers.push(answer);
     }
     let first = &held[0];
+    // The subject lists them in the book's order (due date, number), not the answers'.
+    let mut invoices: Vec<Invoice> = held.iter().flat_map(|h| h.m.invoices.clone()).collect();
+    invoices.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
     let all = Match {
-        invoices: held.iter().flat_map(|h| h.m.invoices.clone()).collect(),
+        invoices,
         ..first.m.clone()
     };
     let said = first.said(send_at);
@@ -416,6 +427,25 @@ fn act_on(
         let ack = queue_ack(tx, config, renderer, m, kind, &said, inc, response_id, now)?;
         acked = ack.is_some();
         applied.ack = applied.ack.or(ack);
+    }
+    // Words about some invoices that a person must answer, among other answers: the client's
+    // reminders wait for that answer (as for a whole reply a person must answer: without it,
+    // «la 301 está en revisión por los taladros» was reminded two days later), and the one
+    // acknowledgement says who answers them (it said nothing of them).
+    if on.among
+        && alert_kind == Some("needs_review")
+        && let Some(held) = on.held
+    {
+        let until = now + chrono::Duration::days(super::ANSWER_WAIT_DAYS);
+        store::clients::set_awaiting_answer(tx, &m.client.id, Some(until))?;
+        held.borrow_mut().push(Held {
+            m: m.clone(),
+            kind: FOR_A_PERSON,
+            reading: reading.clone(),
+            amount: None,
+            currency: currency.clone(),
+            part: on.part,
+        });
     }
     // A question among other answers: the rest of the reply was acted on ("nothing done with
     // it", the plain review alert's words, would not be true).
