@@ -1080,6 +1080,40 @@ fn words_for_a_person_among_other_answers_are_acknowledged_and_hold_the_reminder
     );
 }
 
+/// «Hoy le hicimos un pago a cuenta de 200 € por la F-1. El saldo de esa factura y la F-3 se los
+/// pagamos el 4 de diciembre»: a part paid and the rest of both promised for one day is one
+/// promise, acknowledged (the part paid read as an invoice paid beside a promise sent the
+/// reply to a person, and nothing paused the reminders).
+#[test]
+fn a_part_paid_and_the_rest_promised_is_a_promise_not_a_mix() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r66@x.example>",
+            "uno@cliente.example",
+            "Hoy le hicimos un pago a cuenta de 200 € por la F-1. El saldo de esa factura y la \
+             F-3 completa se los pagamos el 4 de diciembre.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("promise", "applied"),
+        "{}",
+        applied.effect
+    );
+    assert_eq!(pending_promises(&w), [(None, "2026-12-04".to_owned())]);
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(
+        ack.message.body_text.contains("4 de diciembre"),
+        "{}",
+        ack.message.body_text
+    );
+}
+
 /// The client names one invoice, under our quoted reminder that lists all three: the invoices
 /// it is about are those it names (the quote named F-1, F-3 and F-4, and the promise paused
 /// all), also by a short form of the number («la f3»).

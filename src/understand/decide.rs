@@ -217,9 +217,23 @@ pub(crate) fn read(
         seen.push(e.clone());
         new
     });
+    // «Un pago a cuenta de S/ 2,000 por la PE-2201; el saldo de esa factura y la PE-2214 se
+    // cancelarán el 29»: the payment named is a part of the debt whose rest is promised, not
+    // an invoice paid beside a promise (read so, the reply went to a person as a mix).
+    let remainder = |a: &crate::understand::PromisedAmount| {
+        matches!(a, crate::understand::PromisedAmount::Remainder)
+    };
+    let part_of_the_promised = d.intent == Intent::Promise
+        && d.date.is_some()
+        && f.has(Cue::Partial)
+        && f.amounts.iter().any(|a| remainder(&a.amount));
+    // What is promised is then the rest, not the part's sum.
+    if part_of_the_promised {
+        d.amount = Some(crate::understand::PromisedAmount::Remainder);
+    }
     let also = detected(&f)
         .into_iter()
-        .filter(|i| *i != d.intent)
+        .filter(|i| *i != d.intent && !(part_of_the_promised && *i == Intent::Paid))
         .collect();
     Reading {
         intent: d.intent,
@@ -407,7 +421,17 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
                 .all(|m| m.rolled_days_ago.is_some_and(|a| a <= 90))
     };
     let promise_after = s.last_promise.is_some_and(|p| p.0 > paid.0) && !only_gone_by;
-    if plan_after || promise_after {
+    // «hoy se hizo un depósito como abono a la MXC-77; el resto se lo liquidamos el viernes 23.
+    // Anexo comprobante»: the proof is of the part paid; the rest is promised, for a day to
+    // come (read as paid, the rest's day was lost and the reminders stopped for good).
+    let rest_promised = s.last_promise.is_some()
+        && f.amounts
+            .iter()
+            .any(|a| matches!(a.amount, crate::understand::PromisedAmount::Remainder))
+        && f.candidates()
+            .iter()
+            .any(|m| m.is_future_day() && !m.negated);
+    if plan_after || promise_after || rest_promised {
         return false;
     }
     let guessed = f.positive(StatementKind::Paid).all(|s| s.guessed);

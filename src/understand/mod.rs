@@ -314,6 +314,25 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     decide::read(&cleaned, &toks, today, region)
 }
 
+/// Whether `text` names a part of a payment («un pago a cuenta», «un abono», «un adelanto»,
+/// «la mitad»): said of an invoice, it is not paid.
+pub fn pays_a_part(text: &str) -> bool {
+    let folded = normalise::fold(text);
+    let toks = normalise::tokenise(&folded);
+    lexicon::find_cues(&toks)
+        .iter()
+        .any(|c| c.cue == lexicon::Cue::Partial)
+}
+
+/// Whether `text` speaks of the rest of a debt («el saldo», «el resto», «lo que falta»).
+pub fn names_the_rest(text: &str) -> bool {
+    let folded = normalise::fold(text);
+    let toks = normalise::tokenise(&folded);
+    amount::find_amounts(&toks, &vec![false; toks.len()])
+        .iter()
+        .any(|a| a.amount == PromisedAmount::Remainder)
+}
+
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",
 /// "Out of Office: ...", "Ausente: ..."), which some servers send without any header.
 pub fn subject_looks_automatic(subject: &str) -> bool {

@@ -214,6 +214,31 @@ fn per_invoice(
     Ok(())
 }
 
+/// Words about `m`'s invoices that a person must answer, among other answers: the client's
+/// reminders wait [`super::ANSWER_WAIT_DAYS`] for that answer, and the one acknowledgement
+/// says who gives it ([`FOR_A_PERSON`]).
+fn hold_for_a_person(
+    tx: &Connection,
+    on: &On<'_>,
+    m: &Match,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(held) = on.held else {
+        return Ok(());
+    };
+    let until = now + chrono::Duration::days(super::ANSWER_WAIT_DAYS);
+    store::clients::set_awaiting_answer(tx, &m.client.id, Some(until))?;
+    held.borrow_mut().push(Held {
+        m: m.clone(),
+        kind: FOR_A_PERSON,
+        reading: on.reading.clone(),
+        amount: None,
+        currency: m.invoices.first().map(|i| i.currency.clone()),
+        part: on.part,
+    });
+    Ok(())
+}
+
 /// The acknowledgements [`per_invoice`] holds to send as one ([`queue_answers`]).
 const HELD_KINDS: [&str; 4] = ["ack_promise", "ack_paid", "ack_dispute", "ack_plan"];
 
@@ -432,20 +457,8 @@ fn act_on(
     // reminders wait for that answer (as for a whole reply a person must answer: without it,
     // «la 301 está en revisión por los taladros» was reminded two days later), and the one
     // acknowledgement says who answers them (it said nothing of them).
-    if on.among
-        && alert_kind == Some("needs_review")
-        && let Some(held) = on.held
-    {
-        let until = now + chrono::Duration::days(super::ANSWER_WAIT_DAYS);
-        store::clients::set_awaiting_answer(tx, &m.client.id, Some(until))?;
-        held.borrow_mut().push(Held {
-            m: m.clone(),
-            kind: FOR_A_PERSON,
-            reading: reading.clone(),
-            amount: None,
-            currency: currency.clone(),
-            part: on.part,
-        });
+    if on.among && alert_kind == Some("needs_review") {
+        hold_for_a_person(tx, on, m, now)?;
     }
     // A question among other answers: the rest of the reply was acted on ("nothing done with
     // it", the plain review alert's words, would not be true).

@@ -75,7 +75,18 @@ fn by_number(
     let mut groups: Vec<(Vec<usize>, Reading)> = Vec::new();
     for (index, number) in numbers.iter().enumerate() {
         let words = words_about(&units, &[number])?;
-        let read = understand(&words, received_at, tz);
+        let mut read = understand(&words, received_at, tz);
+        // «Un pago a cuenta de 200 € por la F-1. El saldo de esa factura y la F-3, el 4 de
+        // diciembre»: a part of the invoice paid is not the invoice paid; when the reply
+        // promises the rest, the invoice has that promise (it was claimed paid, in full).
+        if read.intent == Intent::Paid
+            && reading.intent == Intent::Promise
+            && reading.promised_date.is_some()
+            && crate::understand::pays_a_part(&words)
+            && crate::understand::names_the_rest(visible)
+        {
+            read = reading.clone();
+        }
         // Words that say nothing alone («La F-11 también.») lean on the rest: one reading.
         // Words of their own that say nothing known («la F-10 y la F-11 las vemos a final de
         // mes», «no estoy segura si ya se pagó») are for a person: nothing changes for those
