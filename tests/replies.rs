@@ -1078,6 +1078,28 @@ fn words_for_a_person_among_other_answers_are_acknowledged_and_hold_the_reminder
             .contains("esperan hasta el domingo 29 de noviembre")),
         "{alerts:#?}"
     );
+    // An invoice the reply does not speak of keeps its course: no hold (F-4 would wait too).
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\n\
+             F-1;C1;01/10/2026;02/11/2026;500\n\
+             F-3;C1;05/10/2026;05/11/2026;300\n\
+             F-4;C1;06/10/2026;06/11/2026;200\n",
+        )
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r69@x.example>",
+            "uno@cliente.example",
+            "La F-1 se la pago el viernes. De la F-3, ¿nos pueden mandar el albarán firmado?",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert!(applied.effect.contains("per invoice"), "{}", applied.effect);
+    assert!(!waits(&w, "2026-11-25 10:00"));
 }
 
 /// «Hoy le hicimos un pago a cuenta de 200 € por la F-1. El saldo de esa factura y la F-3 se los
@@ -1111,6 +1133,49 @@ fn a_part_paid_and_the_rest_promised_is_a_promise_not_a_mix() {
         ack.message.body_text.contains("4 de diciembre"),
         "{}",
         ack.message.body_text
+    );
+    // The rest promised for no day: a part paid beside it, for a person.
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r68@x.example>",
+            "uno@cliente.example",
+            "Hola! te he hecho un bizum de 200 € esta mañana, el resto cuando pueda",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(
+        applied.status.as_str(),
+        "needs_review",
+        "{}",
+        applied.effect
+    );
+    assert!(pending_promises(&w).is_empty());
+}
+
+/// «La F-1 ya se abonó el lunes. El resto lo incluimos en el pago del 4 de diciembre»: after one
+/// invoice paid in full, «el resto» is the others (the reply was taken to be about F-1 alone, and
+/// F-1 promised for the 4th: its payment lost, F-3 reminded).
+#[test]
+fn the_rest_after_one_paid_in_full_is_the_other_invoices() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r67@x.example>",
+            "uno@cliente.example",
+            "Buenos días:\n\nLa F-1 ya se abonó el lunes. El resto lo incluimos en el pago del \
+             4 de diciembre.\n\nSaludos",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.invoices, ["F-1", "F-3"]);
+    let invoice = |w: &World, n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert!(invoice(&w, "F-1").paid_claimed_on.is_some());
+    assert_eq!(
+        pending_promises(&w),
+        [(Some("F-3".to_owned()), "2026-12-04".to_owned())]
     );
 }
 

@@ -211,6 +211,7 @@ fn clues<'a>(
         text: &inc.body,
         visible,
         senders,
+        received_at: inc.received_at,
     }
 }
 

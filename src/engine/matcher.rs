@@ -77,6 +77,8 @@ pub struct Clues<'a> {
     /// Addresses (or Telegram chat ids) that identify the client: the sender, or a bounce's
     /// failed recipients.
     pub senders: Vec<&'a str>,
+    /// When the message was received.
+    pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Finds the client and the message; `None` if nothing ties it to a client.
@@ -155,7 +157,7 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         None => (quoted, clues.text.to_lowercase()),
     };
     // «La A-101 ya la pagamos y las demás se las pago el viernes»: every open one.
-    let others_too = !named.is_empty() && speaks_of_the_others(&words);
+    let others_too = !named.is_empty() && speaks_of_the_others(&words, clues.received_at);
     let invoices = if others_too {
         open
     } else if !named.is_empty() {
@@ -282,8 +284,10 @@ fn by_description(text: &str, open: &[Invoice]) -> Vec<Invoice> {
 
 /// Whether a reply speaks of "the other" invoices beside those it names
 /// ([`naming::the_others`]), or of all but the one it names («Están todas pagadas menos la
-/// F-11»).
-fn speaks_of_the_others(text: &str) -> bool {
+/// F-11»), or of «el resto» after one paid in full («La F-12 ya se abonó. El resto lo incluimos
+/// en el pago del 5»; the client's time zone is not known yet: UTC, for a reading of what is
+/// paid).
+fn speaks_of_the_others(text: &str, received_at: chrono::DateTime<chrono::Utc>) -> bool {
     const ALL_BUT: [&str; 6] = [
         "todas menos",
         "todas excepto",
@@ -292,7 +296,9 @@ fn speaks_of_the_others(text: &str) -> bool {
         "pagadas excepto",
         "pagadas salvo",
     ];
-    naming::the_others(text).is_some() || ALL_BUT.iter().any(|o| text.contains(o))
+    naming::the_others(text).is_some()
+        || ALL_BUT.iter().any(|o| text.contains(o))
+        || crate::understand::the_rest_after_paid(text, received_at, chrono_tz::UTC)
 }
 
 /// The match a person decided: this client, these invoices (or its open ones), this message.

@@ -276,6 +276,16 @@ pub fn for_each_client_open(
     Ok(())
 }
 
+/// The numbers of `client`'s invoices in status open (those reminders may name).
+pub fn open_numbers(conn: &Connection, client: &str) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT number FROM invoices WHERE client_id = ?1 AND status = 'open'")?;
+    let numbers = stmt
+        .query_map([client], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(numbers)
+}
+
 /// Calls `f` with every invoice with its balance (its stored paid sum), by due date and
 /// number, as the rows come: [`list`] without holding a million of them.
 pub fn for_each(conn: &Connection, f: impl FnMut(Invoice) -> Result<()>) -> Result<()> {

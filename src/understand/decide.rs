@@ -223,8 +223,9 @@ pub(crate) fn read(
     let remainder = |a: &crate::understand::PromisedAmount| {
         matches!(a, crate::understand::PromisedAmount::Remainder)
     };
+    // (A day to come: «un bizum de 200 € esta mañana, el resto cuando pueda» promises no day.)
     let part_of_the_promised = d.intent == Intent::Promise
-        && d.date.is_some()
+        && d.date.is_some_and(|day| day > today)
         && f.has(Cue::Partial)
         && f.amounts.iter().any(|a| remainder(&a.amount));
     // What is promised is then the rest, not the part's sum.

@@ -333,6 +333,25 @@ pub fn names_the_rest(text: &str) -> bool {
         .any(|a| a.amount == PromisedAmount::Remainder)
 }
 
+/// «La F-12 ya se abonó el día 7. El resto lo incluimos en el pago del 5 de noviembre»: whether
+/// `text` speaks of «el resto» alone (or «lo restante», «lo que queda») after saying something
+/// paid in full: that rest is the other invoices, not what is left of one (after a part paid,
+/// «un abono a la F-12; el resto el viernes», it is; «el resto de la F-12» is too).
+pub fn the_rest_after_paid(text: &str, received_at: DateTime<Utc>, tz: Tz) -> bool {
+    let padded = format!(" {} ", fold_str(text));
+    let at = [" el resto ", " lo restante ", " lo que queda "]
+        .iter()
+        .flat_map(|r| padded.match_indices(r))
+        .filter(|(at, r)| !padded[at + r.len()..].starts_with("de "))
+        .map(|(at, _)| at)
+        .min();
+    let Some(at) = at else {
+        return false;
+    };
+    let before = &padded[..at];
+    understand(before, received_at, tz).intent == Intent::Paid && !pays_a_part(before)
+}
+
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",
 /// "Out of Office: ...", "Ausente: ..."), which some servers send without any header.
 pub fn subject_looks_automatic(subject: &str) -> bool {

@@ -50,6 +50,7 @@ pub(super) fn act(
             among: false,
             acks_before: 0,
             held: None,
+            hold_client: false,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         applied.effect = format!("{}; opted out too", applied.effect);
@@ -77,6 +78,7 @@ pub(super) fn act(
             among: false,
             acks_before: answered,
             held: None,
+            hold_client: false,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         return Ok(());
@@ -96,6 +98,7 @@ pub(super) fn act(
             among: false,
             acks_before: answered,
             held: None,
+            hold_client: false,
         };
         act_on(tx, config, renderer, &on, inc, response_id, applied, now)?;
         return Ok(());
@@ -149,6 +152,7 @@ fn per_invoice(
     // The answers' acknowledgements, held to go as one message (a person answering would
     // write one, not one a day).
     let held = std::cell::RefCell::new(Vec::new());
+    let answered_all = answers_every_open_invoice(tx, m, &parts)?;
     for (index, part) in parts.into_iter().enumerate() {
         let m = Match {
             invoices: part.invoices,
@@ -168,6 +172,7 @@ fn per_invoice(
             among: true,
             acks_before: acks,
             held: Some(&held),
+            hold_client: answered_all,
         };
         // The held acknowledgements go as one message: they count once.
         let before = held.borrow().len();
@@ -226,8 +231,10 @@ fn hold_for_a_person(
     let Some(held) = on.held else {
         return Ok(());
     };
-    let until = now + chrono::Duration::days(super::ANSWER_WAIT_DAYS);
-    store::clients::set_awaiting_answer(tx, &m.client.id, Some(until))?;
+    if on.hold_client {
+        let until = now + chrono::Duration::days(super::ANSWER_WAIT_DAYS);
+        store::clients::set_awaiting_answer(tx, &m.client.id, Some(until))?;
+    }
     held.borrow_mut().push(Held {
         m: m.clone(),
         kind: FOR_A_PERSON,
@@ -237,6 +244,22 @@ fn hold_for_a_person(
         part: on.part,
     });
     Ok(())
+}
+
+/// Whether `parts` speak of every invoice of the client that reminders may name (status
+/// open): a reply that holds the client's reminders for words a person must answer then stops
+/// none it did not speak of.
+fn answers_every_open_invoice(
+    tx: &Connection,
+    m: &Match,
+    parts: &[split::Part],
+) -> anyhow::Result<bool> {
+    let open = store::invoices::open_numbers(tx, &m.client.id)?;
+    Ok(open.iter().all(|n| {
+        parts
+            .iter()
+            .any(|p| p.invoices.iter().any(|i| &i.number == n))
+    }))
 }
 
 /// The acknowledgements [`per_invoice`] holds to send as one ([`queue_answers`]).
@@ -389,6 +412,9 @@ struct On<'a> {
     /// Where an acknowledgement of [`HELD_KINDS`] is held instead of queued (the answers of a
     /// reply answered per invoice: [`queue_answers`] sends them as one).
     held: Option<&'a std::cell::RefCell<Vec<Held>>>,
+    /// Words for a person hold the client's reminders (the reply answers about every invoice
+    /// that would be reminded: a hold would otherwise stop one it did not speak of).
+    hold_client: bool,
 }
 
 /// [`act`] for one reading about `on.m`'s invoices. The first acknowledgement and alert

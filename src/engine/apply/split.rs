@@ -269,7 +269,9 @@ fn units(
     for sentence in sentences(text) {
         for clause in clauses(&sentence, &named, received_at, tz) {
             let names = named(&clause);
-            if !names.is_empty() || !units.is_empty() && the_others(&clause).is_some() {
+            let about_the_others = the_others(&clause).is_some()
+                || rest_after_paid(&clause, units.last(), received_at, tz);
+            if !names.is_empty() || !units.is_empty() && about_the_others {
                 if names.is_empty() {
                     others.push(units.len());
                 }
@@ -567,6 +569,24 @@ fn joints(s: &str) -> Vec<(usize, usize)> {
 
 /// The words about the invoices `numbers`: the units that name any of them, each with the
 /// sentences after it; `None` when none is named.
+/// A clause about «el resto» after a unit that says its invoices are paid in full: the other
+/// invoices ([`crate::understand::the_rest_after_paid`]).
+fn rest_after_paid(
+    clause: &str,
+    before: Option<&Unit>,
+    received_at: DateTime<Utc>,
+    tz: Tz,
+) -> bool {
+    before.is_some_and(|u| {
+        let said = std::iter::once(u.text.as_str())
+            .chain(u.then.iter().map(String::as_str))
+            .chain(std::iter::once(clause))
+            .collect::<Vec<_>>()
+            .join(". ");
+        crate::understand::the_rest_after_paid(&said, received_at, tz)
+    })
+}
+
 fn words_about(units: &[Unit], numbers: &[&str]) -> Option<String> {
     let mut words: Vec<&str> = Vec::new();
     for unit in units
@@ -971,6 +991,29 @@ mod tests {
             days(
                 &["A-115", "A-120"],
                 "La A-115 la pagamos el viernes 16 y la A-120 también."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_rest_after_one_paid_in_full_is_the_others() {
+        assert_eq!(
+            split(
+                &["F-10", "F-11", "F-12", "F-13"],
+                "La F-12 ya se abonó el día 7 (adjunto justificante). El resto lo incluimos en \
+                 el pago del 5 de noviembre."
+            ),
+            Some(vec![
+                part(&["F-10", "F-11", "F-13"], Intent::Promise),
+                part(&["F-12"], Intent::Paid)
+            ])
+        );
+        // After a part paid, the rest is that invoice's.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "Hicimos un abono a cuenta de la F-10. El resto lo pagamos el 5 de noviembre."
             ),
             None
         );
