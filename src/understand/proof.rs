@@ -99,8 +99,9 @@ fn reference_at(toks: &[Token<'_>], i: usize) -> bool {
             .any(|t| t.kind == Kind::Number && t.text.len() >= 4)
 }
 
-/// The sentence around `i` asks («¿le adjunto…?»), offers («si quiere le mando…») or denies
-/// («no tengo el comprobante»).
+/// The sentence around `i` asks («¿le adjunto…?»), offers («si quiere le mando…»), denies
+/// («no tengo el comprobante») or puts the sending off («ahorita te mando la captura», «luego
+/// le paso el justificante»: not with this message).
 fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
     let ends = |t: &&Token<'_>| t.is(".") || t.is("\n") || t.is("!");
     let before = toks[..i].iter().rev().take_while(|t| !ends(t));
@@ -109,7 +110,22 @@ fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
     sentence.any(|t| {
         matches!(
             t.text,
-            "?" | "¿" | "si" | "no" | "quiere" | "quieres" | "necesita" | "necesitas" | "puedo"
+            "?" | "¿"
+                | "si"
+                | "no"
+                | "quiere"
+                | "quieres"
+                | "necesita"
+                | "necesitas"
+                | "puedo"
+                | "ahorita"
+                | "luego"
+                | "despues"
+                | "manana"
+                | "rato"
+                | "tarde"
+                | "cuando"
+                | "cuanto"
         )
     })
 }
@@ -146,6 +162,9 @@ mod tests {
             "Pagado, ¿necesita la referencia?",
             "El comprobante se lo mando mañana",
             "Le pago el viernes",
+            "Ya te pagué, ahorita te mando la captura",
+            "Luego le paso el justificante",
+            "En un rato te mando el comprobante",
         ] {
             assert!(!gives_proof(t, true), "{t}");
         }
