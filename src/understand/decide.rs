@@ -155,6 +155,30 @@ impl Found<'_, '_> {
     }
 }
 
+/// Which of `len` tokens the `dates` found take (their numbers are no sums).
+fn taken_by(dates: &[DateMention], len: usize) -> Vec<bool> {
+    let mut taken = vec![false; len];
+    for d in dates {
+        for t in taken.iter_mut().take(d.end.min(len)).skip(d.start) {
+            *t = true;
+        }
+    }
+    taken
+}
+
+/// Whether the tokens of a cleaned reply name a sum of money, with its currency (not a day's
+/// number, nor an invoice's).
+pub(crate) fn names_a_sum(
+    toks: &[Token<'_>],
+    today: NaiveDate,
+    region: crate::understand::calendar::Region,
+) -> bool {
+    let dates = dates::find_dates(toks, today, region);
+    amount::find_amounts(toks, &taken_by(&dates, toks.len()))
+        .iter()
+        .any(|a| a.marked && matches!(a.amount, crate::understand::PromisedAmount::Money { .. }))
+}
+
 /// Reads the tokens of a cleaned reply.
 /// `region`: the client's country as far as dates depend on it (see [`dates::find_dates`]).
 pub(crate) fn read(
@@ -164,12 +188,7 @@ pub(crate) fn read(
     region: crate::understand::calendar::Region,
 ) -> Reading {
     let dates = dates::find_dates(toks, today, region);
-    let mut taken = vec![false; toks.len()];
-    for d in &dates {
-        for t in taken.iter_mut().take(d.end.min(toks.len())).skip(d.start) {
-            *t = true;
-        }
-    }
+    let taken = taken_by(&dates, toks.len());
     let amounts = amount::find_amounts(toks, &taken);
     let (clause, is_question) = intent::clauses(toks);
     let mut cues = lexicon::find_cues(toks);

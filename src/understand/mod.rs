@@ -349,7 +349,13 @@ pub fn the_rest_after_paid(text: &str, received_at: DateTime<Utc>, tz: Tz) -> bo
         return false;
     };
     let before = &padded[..at];
-    understand(before, received_at, tz).intent == Intent::Paid && !pays_a_part(before)
+    // A sum paid is a part («le transferí ayer 300 € de los 1.250 de la A-101, el resto a fin
+    // de mes»): an invoice paid in full is told without one.
+    let folded = normalise::fold(before);
+    let toks = normalise::tokenise(&folded);
+    let today = received_at.with_timezone(&tz).date_naive();
+    let a_sum = decide::names_a_sum(&toks, today, calendar::Region::of_zone(tz.name()));
+    !a_sum && understand(before, received_at, tz).intent == Intent::Paid && !pays_a_part(before)
 }
 
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",

@@ -1009,7 +1009,14 @@ mod tests {
                 part(&["F-12"], Intent::Paid)
             ])
         );
-        // After a part paid, the rest is that invoice's.
+        // After a part paid, the rest is that invoice's: a part named as such, or a sum.
+        assert_eq!(
+            split(
+                &["F-10", "F-11"],
+                "Le transferí ayer 300 € de los 1.250 de la F-10, el resto se lo pago a fin de mes."
+            ),
+            None
+        );
         assert_eq!(
             split(
                 &["F-10", "F-11"],
