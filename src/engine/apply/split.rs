@@ -259,7 +259,12 @@ fn units(
         numbers
             .iter()
             .enumerate()
-            .filter(|&(k, n)| mentions(s, n) || by_short_form(s, n, numbers) || what_for(k))
+            .filter(|&(k, n)| {
+                mentions(s, n)
+                    || by_short_form(s, n, numbers)
+                    || what_for(k)
+                    || by_place(&folded, k, numbers.len())
+            })
             .map(|(_, n)| n.to_string())
             .collect()
     };
@@ -569,6 +574,42 @@ fn joints(s: &str) -> Vec<(usize, usize)> {
 
 /// The words about the invoices `numbers`: the units that name any of them, each with the
 /// sentences after it; `None` when none is named.
+/// «La primera ya está pagada, la segunda la pagamos el lunes»: the invoice at place `k` of
+/// `count` (oldest first, as our reminders list them; «la última» the last) named by its place,
+/// not «la primera semana», «la segunda quincena», «la primera cuota», «la primera vez».
+fn by_place(folded: &str, k: usize, count: usize) -> bool {
+    const PLACES: [&str; 4] = ["primera", "segunda", "tercera", "cuarta"];
+    const NOT_AN_INVOICE: [&str; 9] = [
+        "semana",
+        "quincena",
+        "vez",
+        "cuota",
+        "parte",
+        "mitad",
+        "fecha",
+        "mensualidad",
+        "hora",
+    ];
+    if count < 2 {
+        return false;
+    }
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).enumerate().any(|(j, pair)| {
+        let place = match pair[1] {
+            "ultima" => Some(count - 1),
+            w => PLACES.iter().position(|p| *p == w).filter(|&p| p < count),
+        };
+        pair[0] == "la"
+            && place == Some(k)
+            && !words
+                .get(j + 2)
+                .is_some_and(|next| NOT_AN_INVOICE.contains(next))
+    })
+}
+
 /// A clause about «el resto» after a unit that says its invoices are paid in full: the other
 /// invoices ([`crate::understand::the_rest_after_paid`]).
 fn rest_after_paid(
@@ -991,6 +1032,32 @@ mod tests {
             days(
                 &["A-115", "A-120"],
                 "La A-115 la pagamos el viernes 16 y la A-120 también."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn invoices_named_by_their_place_get_their_answers() {
+        let mut got = split(
+            &["A-101", "A-115", "A-120"],
+            "La primera ya está pagada, la segunda se la pagamos el lunes y la tercera no la \
+             reconocemos.",
+        )
+        .expect("answered per invoice");
+        got.sort();
+        let mut want = vec![
+            part(&["A-101"], Intent::Paid),
+            part(&["A-115"], Intent::Promise),
+            part(&["A-120"], Intent::Dispute),
+        ];
+        want.sort();
+        assert_eq!(got, want);
+        // «La primera semana» is a time.
+        assert_eq!(
+            split(
+                &["A-101", "A-115"],
+                "Les pagamos la primera semana de noviembre."
             ),
             None
         );
