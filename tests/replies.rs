@@ -1179,6 +1179,30 @@ fn the_rest_after_one_paid_in_full_is_the_other_invoices() {
     );
 }
 
+/// «La F-1 ya está pagada y la segunda se la pago el viernes»: an invoice named by its place in
+/// our reminder's list beside one named by number (the reply was taken to be about F-1 alone,
+/// and F-1 promised for Friday).
+#[test]
+fn an_invoice_named_by_its_place_beside_one_named_by_number_gets_its_answer() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r70@x.example>",
+            "uno@cliente.example",
+            "La F-1 ya está pagada y la segunda se la pago el viernes.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.invoices, ["F-1", "F-3"]);
+    let invoice = |w: &World, n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert!(invoice(&w, "F-1").paid_claimed_on.is_some());
+    assert_eq!(
+        pending_promises(&w),
+        [(Some("F-3".to_owned()), "2026-11-27".to_owned())]
+    );
+}
+
 /// The client names one invoice, under our quoted reminder that lists all three: the invoices
 /// it is about are those it names (the quote named F-1, F-3 and F-4, and the promise paused
 /// all), also by a short form of the number («la f3»).

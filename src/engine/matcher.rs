@@ -13,7 +13,7 @@ use crate::domain::{Client, Contact, Invoice, same_organisation};
 use crate::store::{self, OutboxMessage};
 
 mod naming;
-pub(crate) use naming::{Described, the_others, what_for};
+pub(crate) use naming::{Described, by_place, the_others, what_for};
 
 /// Who and what a message is about.
 #[derive(Debug, Clone)]
@@ -298,6 +298,8 @@ fn speaks_of_the_others(text: &str, received_at: chrono::DateTime<chrono::Utc>) 
     ];
     naming::the_others(text).is_some()
         || ALL_BUT.iter().any(|o| text.contains(o))
+        // «La A-101 ya está pagada y la segunda se la pago el lunes»: one named by its place.
+        || !naming::by_place(text, usize::MAX).is_empty()
         || crate::understand::the_rest_after_paid(text, received_at, chrono_tz::UTC)
 }
 

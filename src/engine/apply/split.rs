@@ -16,7 +16,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::Invoice;
-use crate::engine::matcher::{Described, Match, by_short_form, mentions, the_others, what_for};
+use crate::engine::matcher::{
+    Described, Match, by_place, by_short_form, mentions, the_others, what_for,
+};
 use crate::understand::{Intent, PromisedAmount, Reading, understand};
 
 /// Some of a reply's invoices and what the reply says about them.
@@ -263,7 +265,7 @@ fn units(
                 mentions(s, n)
                     || by_short_form(s, n, numbers)
                     || what_for(k)
-                    || by_place(&folded, k, numbers.len())
+                    || by_place(&folded, numbers.len()).contains(&k)
             })
             .map(|(_, n)| n.to_string())
             .collect()
@@ -574,42 +576,6 @@ fn joints(s: &str) -> Vec<(usize, usize)> {
 
 /// The words about the invoices `numbers`: the units that name any of them, each with the
 /// sentences after it; `None` when none is named.
-/// «La primera ya está pagada, la segunda la pagamos el lunes»: the invoice at place `k` of
-/// `count` (oldest first, as our reminders list them; «la última» the last) named by its place,
-/// not «la primera semana», «la segunda quincena», «la primera cuota», «la primera vez».
-fn by_place(folded: &str, k: usize, count: usize) -> bool {
-    const PLACES: [&str; 4] = ["primera", "segunda", "tercera", "cuarta"];
-    const NOT_AN_INVOICE: [&str; 9] = [
-        "semana",
-        "quincena",
-        "vez",
-        "cuota",
-        "parte",
-        "mitad",
-        "fecha",
-        "mensualidad",
-        "hora",
-    ];
-    if count < 2 {
-        return false;
-    }
-    let words: Vec<&str> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.windows(2).enumerate().any(|(j, pair)| {
-        let place = match pair[1] {
-            "ultima" => Some(count - 1),
-            w => PLACES.iter().position(|p| *p == w).filter(|&p| p < count),
-        };
-        pair[0] == "la"
-            && place == Some(k)
-            && !words
-                .get(j + 2)
-                .is_some_and(|next| NOT_AN_INVOICE.contains(next))
-    })
-}
-
 /// A clause about «el resto» after a unit that says its invoices are paid in full: the other
 /// invoices ([`crate::understand::the_rest_after_paid`]).
 fn rest_after_paid(

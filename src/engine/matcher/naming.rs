@@ -193,6 +193,46 @@ fn names_month(folded: &str, month: &str, nouns: &[String]) -> bool {
     })
 }
 
+/// «La primera ya está pagada, la segunda la pagamos el lunes»: the places (0 the first) of
+/// `count` invoices named by their place in our reminder's list (oldest first, as it lists
+/// them; «la última» the last) in `folded` text; not «la primera semana», «la segunda
+/// quincena», «la primera cuota», «la primera vez».
+pub(crate) fn by_place(folded: &str, count: usize) -> Vec<usize> {
+    const PLACES: [&str; 4] = ["primera", "segunda", "tercera", "cuarta"];
+    const NOT_AN_INVOICE: [&str; 9] = [
+        "semana",
+        "quincena",
+        "vez",
+        "cuota",
+        "parte",
+        "mitad",
+        "fecha",
+        "mensualidad",
+        "hora",
+    ];
+    if count < 2 {
+        return Vec::new();
+    }
+    let words = words_of(folded);
+    let mut places: Vec<usize> = words
+        .windows(2)
+        .enumerate()
+        .filter(|(j, pair)| {
+            pair[0] == "la"
+                && !words
+                    .get(j + 2)
+                    .is_some_and(|next| NOT_AN_INVOICE.contains(&next.as_str()))
+        })
+        .filter_map(|(_, pair)| match pair[1].as_str() {
+            "ultima" => Some(count - 1),
+            w => PLACES.iter().position(|p| *p == w).filter(|&p| p < count),
+        })
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    places
+}
+
 /// «Las otras dos», «los demás», «lo demás», «el resto de las facturas»: the words by which a
 /// reply speaks of the invoices it does not name (not «la otra semana», «los otros días»).
 /// Returns them as found in `text` folded (whole words, one space between).
