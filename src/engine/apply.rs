@@ -344,6 +344,16 @@ fn wait_for_an_answer(
     if applied.status != ResponseStatus::NeedsReview {
         return Ok(());
     }
+    hold_for_an_answer(tx, client, now)
+}
+
+/// Holds `client`'s automatic reminders [`ANSWER_WAIT_DAYS`] from `now` for a person's
+/// answer (a whole reply, or words about some invoices among other answers).
+pub(super) fn hold_for_an_answer(
+    tx: &Connection,
+    client: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let until = now + chrono::Duration::days(ANSWER_WAIT_DAYS);
     store::clients::set_awaiting_answer(tx, client, Some(until))
 }

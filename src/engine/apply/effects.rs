@@ -232,8 +232,7 @@ fn hold_for_a_person(
         return Ok(());
     };
     if on.hold_client {
-        let until = now + chrono::Duration::days(super::ANSWER_WAIT_DAYS);
-        store::clients::set_awaiting_answer(tx, &m.client.id, Some(until))?;
+        super::hold_for_an_answer(tx, &m.client.id, now)?;
     }
     held.borrow_mut().push(Held {
         m: m.clone(),
