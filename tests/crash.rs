@@ -237,42 +237,6 @@ fn sigkill_at_random_moments(server_args: &[&str], pipelined: bool) {
     assert!(envelopes.iter().all(|e| e["pipelined"] == pipelined));
 }
 
-/// A generated book of `clients` in `dir` (`cobrador bench gen`), with the example
-/// configuration pointed at it and at a file outbox.
-fn generated_book(dir: &Path, clients: usize) {
-    let example =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
-            .unwrap();
-    let config: String = example
-        .lines()
-        .map(|l| match l {
-            l if l.starts_with("database =") => "database = \"book.db\"".to_owned(),
-            l if l.starts_with("outbox-dir =") => "outbox-dir = \"out\"".to_owned(),
-            l => l.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(dir.join("cobrador.toml"), config).unwrap();
-    let n = clients.to_string();
-    let out = dir.join("book.db");
-    let args = [
-        "bench",
-        "gen",
-        "--clients",
-        &n,
-        "--now",
-        "2026-11-24T09:00:00Z",
-        "--out",
-    ];
-    let status = cobrador_cmd(dir)
-        .args(args)
-        .arg(&out)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 /// Per reminder row (not owner alerts): its key, its status, and how many audit events say it
 /// was queued.
 fn queued_rows(dir: &Path) -> BTreeMap<String, (String, i64)> {
@@ -301,8 +265,8 @@ fn queued_rows(dir: &Path) -> BTreeMap<String, (String, i64)> {
 fn sigkill_while_queueing_loses_nothing_and_queues_nothing_twice() {
     let mut rng = seeded_rng();
     let (killed, whole) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    generated_book(killed.path(), 6000);
-    generated_book(whole.path(), 6000);
+    generated_book_in(killed.path(), 6000);
+    generated_book_in(whole.path(), 6000);
     let tick = ["tick", "--now", "2026-11-24T10:00:00Z"];
     let started = Instant::now();
     assert!(run_and_kill(whole.path(), &tick, None).is_some_and(|s| s.success()));

@@ -174,3 +174,59 @@ fn a_plan_agreed_on_saturday_night_waits_for_the_contact_window_and_business_day
     let client = cobrador_ok(dir.path(), &["client", "show", "C001", "--json"]);
     assert!(client.contains("2026-12-01T10:00:00"), "{client}");
 }
+
+/// A book large enough for the tick to queue on a thread of its own and send beside it (the
+/// sender reads each group back as the queueing commits it): every message
+/// written says what its outbox row says, body for body.
+#[test]
+fn a_tick_that_sends_while_it_queues_sends_each_row_its_own_body() {
+    let dir = tempfile::tempdir().unwrap();
+    support::generated_book_in(dir.path(), 6000);
+    cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T10:00:00Z"]);
+    let conn = rusqlite::Connection::open(dir.path().join("book.db")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.id, o.subject, b.text, b.html FROM outbox o
+             JOIN outbox_bodies b ON b.outbox_id = o.id
+             WHERE o.status = 'sent' AND o.channel = 'email' AND o.created_at >= '2026-11-24T10'",
+        )
+        .unwrap();
+    let rows: Vec<(i64, String, String, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(rows.len() > 1024, "more than two groups: {}", rows.len());
+    let files: std::collections::HashMap<i64, std::path::PathBuf> =
+        std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name.split('-').next().unwrap().parse().unwrap(), p)
+            })
+            .collect();
+    let newline = |s: &str| s.replace("\r\n", "\n").trim_end().to_owned();
+    for (id, subject, text, html) in rows {
+        let raw = std::fs::read(&files[&id]).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(parsed.subject(), Some(subject.as_str()), "message {id}");
+        assert_eq!(
+            newline(&parsed.body_text(0).unwrap()),
+            newline(&text),
+            "message {id}"
+        );
+        match html {
+            Some(html) => assert_eq!(
+                parsed.body_html(0).map(|h| newline(&h)),
+                Some(newline(&html)),
+                "message {id}"
+            ),
+            // (mail-parser makes an HTML body out of the text when there is none)
+            None => assert!(
+                !String::from_utf8_lossy(&raw).contains("text/html"),
+                "message {id}"
+            ),
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! - [`run_cobrador`]: runs it to the end and returns its `Output`, failure included.
 //! - [`cobrador_ok`]: the same, failing the test (with stdout and stderr) unless it succeeds.
 //! - [`run_with_stdin`], [`parse_reply`]: with standard input.
+//! - [`generated_book_in`]: a generated book (`cobrador bench gen`) and its configuration.
 
 use std::io::Write;
 use std::path::Path;
@@ -113,4 +114,40 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// A generated book of `clients` in `dir` (`cobrador bench gen`), with the example
+/// configuration pointed at it and at a file outbox.
+pub fn generated_book_in(dir: &Path, clients: usize) {
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
+            .unwrap();
+    let config: String = example
+        .lines()
+        .map(|l| match l {
+            l if l.starts_with("database =") => "database = \"book.db\"".to_owned(),
+            l if l.starts_with("outbox-dir =") => "outbox-dir = \"out\"".to_owned(),
+            l => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("cobrador.toml"), config).unwrap();
+    let n = clients.to_string();
+    let out = dir.join("book.db");
+    let args = [
+        "bench",
+        "gen",
+        "--clients",
+        &n,
+        "--now",
+        "2026-11-24T09:00:00Z",
+        "--out",
+    ];
+    let status = cobrador_cmd(dir)
+        .args(args)
+        .arg(&out)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
 }

@@ -31,8 +31,8 @@ mod smtp_sink;
 mod world;
 
 pub use bin::{
-    all_output, cobrador_cmd, cobrador_ok, import_examples, init_with_examples, parse_reply,
-    run_cobrador, run_with_stdin, wait_until,
+    all_output, cobrador_cmd, cobrador_ok, generated_book_in, import_examples, init_with_examples,
+    parse_reply, run_cobrador, run_with_stdin, wait_until,
 };
 pub use dovecot_ops::imap_section;
 pub use smtp_sink::{SmtpSink, sink_recipients};
