@@ -967,3 +967,38 @@ fn the_proof_of_payment_has_each_countrys_word() {
         );
     }
 }
+
+/// An acknowledgement's email gives the business's telephone and address once before the
+/// signature, which has both: the closing line repeated them right after the dispute's «puede
+/// responder a este mensaje o llamar al …» or a promise's «escríbanos a … o llame al …» (a
+/// Telegram signature has neither: there the closing line gives them).
+#[test]
+fn an_acknowledgement_says_once_how_to_reach_the_business() {
+    let r = renderer();
+    for kind in KINDS.iter().filter(|k| k.name.starts_with("ack_")) {
+        for sample in Sample::ALL {
+            for tuteo in [false, true] {
+                let mut ctx = RenderContext::sample(sample, kind.name);
+                ctx.tuteo = tuteo;
+                let text = r
+                    .render_message(kind.name, Medium::Email, &ctx)
+                    .unwrap()
+                    .text;
+                let signature = text.rfind(&ctx.business.contact_person).unwrap();
+                let (before, after) = text.split_at(signature);
+                let phone = ctx.business.phone.clone().unwrap_or_default();
+                for detail in [&ctx.business.email, &phone]
+                    .into_iter()
+                    .filter(|d| !d.is_empty())
+                {
+                    assert!(after.contains(detail.as_str()), "{}:\n{text}", kind.name);
+                    assert!(
+                        before.matches(detail.as_str()).count() <= 1,
+                        "{}:\n{text}",
+                        kind.name
+                    );
+                }
+            }
+        }
+    }
+}
