@@ -76,8 +76,26 @@ pub fn gives_proof(text: &str, file_seen: bool) -> bool {
     let folded = fold(text);
     let toks = tokenise(&folded);
     (0..toks.len()).any(|i| {
-        (reference_at(&toks, i) || file_seen && receipt_at(&toks, i)) && !asked_or_denied(&toks, i)
+        let given =
+            reference_at(&toks, i) || file_seen && receipt_at(&toks, i) && !put_off(&toks, i);
+        given && !asked_or_denied(&toks, i)
     })
+}
+
+/// Words that put a sending off («ahorita te mando», «luego le paso», «en un rato», «en cuanto
+/// pueda», «más tarde», «se lo mando mañana»).
+const PUT_OFF: [&str; 8] = [
+    "ahorita", "luego", "despues", "manana", "rato", "tarde", "cuando", "cuanto",
+];
+
+/// The sending verb at `i` is put off: a word of [`PUT_OFF`] among the three words before it or
+/// the three after («ahorita te mando la captura», «te lo paso luego»). Only there: «la
+/// referencia es 4471220, pagué esta mañana» and «adjunto el comprobante de la transferencia
+/// de esta mañana» give it now.
+fn put_off(toks: &[Token<'_>], i: usize) -> bool {
+    toks[i.saturating_sub(3)..(i + 4).min(toks.len())]
+        .iter()
+        .any(|t| PUT_OFF.contains(&t.text))
 }
 
 /// «Adjunto», «anexo», or a sending verb with a receipt in the next words at `i`.
@@ -99,9 +117,8 @@ fn reference_at(toks: &[Token<'_>], i: usize) -> bool {
             .any(|t| t.kind == Kind::Number && t.text.len() >= 4)
 }
 
-/// The sentence around `i` asks («¿le adjunto…?»), offers («si quiere le mando…»), denies
-/// («no tengo el comprobante») or puts the sending off («ahorita te mando la captura», «luego
-/// le paso el justificante»: not with this message).
+/// The sentence around `i` asks («¿le adjunto…?»), offers («si quiere le mando…») or denies
+/// («no tengo el comprobante»).
 fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
     let ends = |t: &&Token<'_>| t.is(".") || t.is("\n") || t.is("!");
     let before = toks[..i].iter().rev().take_while(|t| !ends(t));
@@ -110,22 +127,7 @@ fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
     sentence.any(|t| {
         matches!(
             t.text,
-            "?" | "¿"
-                | "si"
-                | "no"
-                | "quiere"
-                | "quieres"
-                | "necesita"
-                | "necesitas"
-                | "puedo"
-                | "ahorita"
-                | "luego"
-                | "despues"
-                | "manana"
-                | "rato"
-                | "tarde"
-                | "cuando"
-                | "cuanto"
+            "?" | "¿" | "si" | "no" | "quiere" | "quieres" | "necesita" | "necesitas" | "puedo"
         )
     })
 }
@@ -150,6 +152,11 @@ mod tests {
             "Ya se hizo el SPEI, clave de rastreo 085903123456789",
             "Anexo comprobante de pago. Saludos",
             "Les comparto el voucher del depósito",
+            // A time word elsewhere in the sentence does not put the proof off.
+            "Ya pagué esta mañana, la referencia es 4471220",
+            "Después de hablar con el banco: referencia 4471220",
+            "Adjunto el comprobante de la transferencia de esta mañana",
+            "Cuando recibí su correo ya estaba pagado, le adjunto el justificante",
         ] {
             assert!(gives_proof(t, true), "{t}");
         }
@@ -165,6 +172,8 @@ mod tests {
             "Ya te pagué, ahorita te mando la captura",
             "Luego le paso el justificante",
             "En un rato te mando el comprobante",
+            "Te lo paso luego, el comprobante",
+            "En cuanto pueda le envío el comprobante",
         ] {
             assert!(!gives_proof(t, true), "{t}");
         }

@@ -258,14 +258,12 @@ fn units(
     let named = |s: &str| -> Vec<String> {
         let folded = crate::understand::fold_str(s);
         let what_for = |k: usize| described.get(k).is_some_and(|d| d.said_in(&folded));
+        let places = by_place(&folded, numbers.len());
         numbers
             .iter()
             .enumerate()
             .filter(|&(k, n)| {
-                mentions(s, n)
-                    || by_short_form(s, n, numbers)
-                    || what_for(k)
-                    || by_place(&folded, numbers.len()).contains(&k)
+                mentions(s, n) || by_short_form(s, n, numbers) || what_for(k) || places.contains(&k)
             })
             .map(|(_, n)| n.to_string())
             .collect()
@@ -574,8 +572,6 @@ fn joints(s: &str) -> Vec<(usize, usize)> {
     at
 }
 
-/// The words about the invoices `numbers`: the units that name any of them, each with the
-/// sentences after it; `None` when none is named.
 /// A clause about «el resto» after a unit that says its invoices are paid in full: the other
 /// invoices ([`crate::understand::the_rest_after_paid`]).
 fn rest_after_paid(
@@ -594,6 +590,8 @@ fn rest_after_paid(
     })
 }
 
+/// The words about the invoices `numbers`: the units that name any of them, each with the
+/// sentences after it; `None` when none is named.
 fn words_about(units: &[Unit], numbers: &[&str]) -> Option<String> {
     let mut words: Vec<&str> = Vec::new();
     for unit in units
