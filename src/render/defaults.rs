@@ -33,6 +33,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_invoices.txt",
     "_layout.html",
     "_letter.html",
+    "_optout.txt",
     "_owner_alert_action.txt",
     "_owner_alert_title.txt",
     "_owner_client.txt",

@@ -968,6 +968,58 @@ fn the_proof_of_payment_has_each_countrys_word() {
     }
 }
 
+/// A message that answers a client gives each way to reach the business once and invites a
+/// reply once: on Telegram (no address in the signature) the closing line repeated the
+/// telephone a client abroad had just been given to ask how to pay, and a dispute's «puede
+/// responder a este mensaje o llamar al …» was followed by «Si necesita cualquier cosa,
+/// responda a este mensaje…».
+#[test]
+fn an_answer_invites_a_reply_once_and_gives_each_contact_once() {
+    let r = renderer();
+    let answers = KINDS.iter().filter(|k| {
+        k.name.starts_with("ack_") || matches!(k.name, "receipt" | "plan_confirmation")
+    });
+    let mut abroad = 0;
+    for kind in answers {
+        for sample in Sample::ALL {
+            for (tuteo, medium) in [false, true]
+                .into_iter()
+                .flat_map(|t| [(t, Medium::Email), (t, Medium::Telegram)])
+            {
+                let mut ctx = RenderContext::sample(sample, kind.name);
+                ctx.tuteo = tuteo;
+                ctx.reply.telegram = medium == Medium::Telegram;
+                let text = r.render_message(kind.name, medium, &ctx).unwrap().text;
+                // «Si necesita cualquier cosa…» and the dispute's «Si quiere adelantar algo…»
+                // both invite anything at all; a request for a receipt is another thing.
+                let open_invitations =
+                    text.matches("cualquier cosa").count() + text.matches("adelantar algo").count();
+                let reachable =
+                    text.contains("a este mensaje") || text.contains(&ctx.business.email);
+                assert!(
+                    open_invitations <= 1 && reachable,
+                    "{} {medium:?}:\n{text}",
+                    kind.name
+                );
+                if medium == Medium::Telegram {
+                    let phone = ctx.business.phone.clone().unwrap_or_default();
+                    for detail in [&ctx.business.email, &phone]
+                        .into_iter()
+                        .filter(|d| !d.is_empty())
+                    {
+                        let n = text.matches(detail.as_str()).count();
+                        assert!(n <= 1, "{} {medium:?}:\n{text}", kind.name);
+                    }
+                    abroad += usize::from(
+                        text.contains("desde su país") || text.contains("desde tu país"),
+                    );
+                }
+            }
+        }
+    }
+    assert!(abroad > 0, "no sample pays from abroad");
+}
+
 /// An acknowledgement's email gives the business's telephone and address once before the
 /// signature, which has both: the closing line repeated them right after the dispute's «puede
 /// responder a este mensaje o llamar al …» or a promise's «escríbanos a … o llame al …» (a
