@@ -440,17 +440,30 @@ pub(crate) fn monday_holidays(region: Region, year: i32) -> Vec<NaiveDate> {
     }
 }
 
-/// The next long weekend built on a Monday holiday (Saturday to Monday) that has not ended
-/// before `today`.
-pub(crate) fn next_monday_bridge(
-    region: Region,
-    today: NaiveDate,
-) -> Option<(NaiveDate, NaiveDate)> {
-    [today.year(), today.year() + 1]
+/// The next long weekend ("el puente") that has not ended before `today`: a national holiday
+/// on a Monday with the weekend before it, or on a Friday with the weekend after it (Christmas
+/// and New Year's Day on a Friday make the December "puentes" in Mexico and Colombia), from
+/// the holiday data where it covers the year, and the Monday holidays by rule beyond it.
+pub(crate) fn next_bridge(region: Region, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let by_rule = [today.year(), today.year() + 1]
         .iter()
         .flat_map(|&y| monday_holidays(region, y))
         .find(|&m| m >= today)
-        .map(|m| (sub_days(m, 2), m))
+        .map(|m| (sub_days(m, 2), m));
+    let by_data = region.holiday_country().and_then(|country| {
+        (0..400u64)
+            .map(|n| add_days(sub_days(today, 2), n))
+            .filter(|&d| is_national_holiday(country, d))
+            .find_map(|d| match d.weekday() {
+                Weekday::Mon if d >= today => Some((sub_days(d, 2), d)),
+                Weekday::Fri if add_days(d, 2) >= today => Some((d, add_days(d, 2))),
+                _ => None,
+            })
+    });
+    match (by_rule, by_data) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// United States Thanksgiving: the fourth Thursday of November.

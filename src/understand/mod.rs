@@ -45,7 +45,7 @@
 //! | "a principios / mediados / finales de año" | January; June–July; December |
 //! | "Semana Santa" | Palm Sunday – Easter Sunday |
 //! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December, with the weekend when it joins them (6th on a Monday or Tuesday, 8th on a Thursday or Friday) |
-//! | "el puente", "el puente festivo" (Mexico, Colombia: the time zone tells the country) | the next long weekend of a Monday holiday, Saturday–Monday (Mexico: LFT art. 74; Colombia: Ley 51 de 1983); not dated elsewhere |
+//! | "el puente", "el puente festivo" (Mexico, Colombia: the time zone tells the country) | the next long weekend: a national holiday on a Monday (Saturday–Monday: Mexico's LFT art. 74, Colombia's Ley 51 de 1983) or on a Friday (Friday–Sunday: Christmas, New Year's Day); not dated elsewhere |
 //! | "Fiestas Patrias" (Peru, Chile, Mexico) | 28–29 July; 18–19 September; 15–16 September |
 //! | "con la paga / la nómina / el sueldo de enero" | the last day of that month (one day, vague) |
 //! | "el verano" (Spain; not dated when said in September, nor elsewhere) | July–August ("después del verano": 1 September) |

@@ -41,8 +41,8 @@ impl Parser<'_, '_> {
     }
 
     /// "el puente": the next long weekend of the client's country. Spain: 6–8 December
-    /// ([`Self::december_bridge`]); Mexico and Colombia: the next Monday holiday with the
-    /// weekend before it ("después del puente festivo"); elsewhere, and for bridges named
+    /// ([`Self::december_bridge`]); Mexico and Colombia: the next holiday on a Monday or a
+    /// Friday with its weekend ([`cal::next_bridge`]: "después del puente festivo"); elsewhere, and for bridges named
     /// by month ("el puente de mayo"), too local to date.
     pub(super) fn bridge(&self, k: usize) -> Option<DateMention> {
         match self.region {
@@ -56,7 +56,7 @@ impl Parser<'_, '_> {
                 } else {
                     k + 1
                 };
-                let (first, last) = cal::next_monday_bridge(self.region, self.today)?;
+                let (first, last) = cal::next_bridge(self.region, self.today)?;
                 Some(DateMention::span(k, end, first, last, self.today))
             }
             _ => None,
