@@ -583,7 +583,8 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días".
+    /// Durations: "en 10 días", "dentro de dos semanas", "de aquí a un mes", "hace 3 días",
+    /// "dame una semana".
     fn duration(&self, i: usize) -> Option<DateMention> {
         let today = self.today;
         let w = self.w(i);
@@ -599,6 +600,12 @@ impl Parser<'_, '_> {
         {
             (j, false)
         } else if matches!(w, "en" | "a") {
+            (i + 1, false)
+        } else if matches!(
+            w,
+            "dame" | "deme" | "denme" | "dadme" | "danos" | "denos" | "dennos"
+        ) {
+            // "dame una semana y te pago": the time asked for, from today.
             (i + 1, false)
         } else if w == "hace" {
             (i + 1, true)

