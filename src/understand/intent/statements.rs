@@ -572,8 +572,15 @@ fn object_end(
                     && (MONEY_NOUNS.contains(&w(k)) || (family == Family::Send && is_sum(toks, k)))
             });
             // "el pago de la factura N° 0045 se realizará", "el pago de las facturas PE-2201 y
-            // PE-2214 se realizará": the passive's subject may be further back.
-            let reach_back = if back.first() == Some(&"se") { 16 } else { 4 };
+            // PE-2214 se realizará", "el pago de la factura N° 3321 será realizado": the
+            // passive's subject may be further back.
+            let passive = back.first().is_some_and(|b| {
+                matches!(
+                    *b,
+                    "se" | "sera" | "seran" | "fue" | "fueron" | "sido" | "quedara" | "quedaran"
+                )
+            });
+            let reach_back = if passive { 16 } else { 4 };
             let before = (i.saturating_sub(reach_back)..i)
                 .rev()
                 .any(|k| !ago && same_clause(k) && MONEY_NOUNS.contains(&w(k)));
