@@ -373,7 +373,13 @@ impl Linter<'_> {
         if needs_payment && !payment_mentioned(ctx, text) {
             missing.push("how to pay (IBAN, payment link or a payment method)".into());
         }
-        if matches!(name, "preventive" | "due" | "early") && !any_hint(words::IGNORE_HINTS) {
+        // After a promise or a plan not kept, the message asks for the payment's reference
+        // instead («Si ya lo realizó, le agradecemos que nos envíe la referencia»).
+        let agreement_broken = ctx.broken_promise.is_some() || ctx.broken_plan.is_some();
+        if matches!(name, "preventive" | "due" | "early")
+            && !agreement_broken
+            && !any_hint(words::IGNORE_HINTS)
+        {
             missing.push("an «ignore this message if already paid» line".into());
         }
         if matches!(name, "firm" | "formal" | "final") && !any_hint(words::PLAN_HINTS) {

@@ -968,6 +968,34 @@ fn the_proof_of_payment_has_each_countrys_word() {
     }
 }
 
+/// An early reminder supposes an oversight only when nothing was agreed: after a promise or a
+/// plan that was not kept it said «Seguramente se trata de un descuido…, le pedimos disculpas
+/// y que lo ignore» beside «Nos indicó que realizaría el pago el viernes…».
+#[test]
+fn an_early_reminder_after_a_broken_agreement_supposes_no_oversight() {
+    let r = renderer();
+    for medium in [Medium::Email, Medium::Telegram] {
+        for broken in [None, Some("promise"), Some("plan")] {
+            let mut ctx = RenderContext::sample(Sample::B2cSpain, "early");
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 2, 13).unwrap();
+            match broken {
+                Some("promise") => ctx.broken_promise = Some(day),
+                Some(_) => ctx.broken_plan = Some(day),
+                None => {}
+            }
+            let m = r.render_message("early", medium, &ctx).unwrap();
+            assert!(!m.text.contains("\n\n\n"), "{broken:?}:\n{}", m.text);
+            for text in [Some(m.text.clone()), m.html.clone()].into_iter().flatten() {
+                assert_eq!(
+                    text.contains("olvido"),
+                    broken.is_none(),
+                    "{broken:?}:\n{text}"
+                );
+            }
+        }
+    }
+}
+
 /// Interest whose half-year rate cobrador does not have yet is «aparte», and no total that
 /// leaves it out says it includes it: the text said «se calcularán cuando el BOE publique el
 /// tipo legal del semestre en curso» in December, months after the BOE had, and its «Total»,
