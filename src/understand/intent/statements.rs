@@ -142,7 +142,9 @@ fn statement_at(
         return None;
     }
     let c = clause[i];
-    if who_pays(toks, i, family, tense, &around) && !days.future.get(c).copied().unwrap_or(false) {
+    if who_pays(toks, i, family, tense, &around.back)
+        && !days.future.get(c).copied().unwrap_or(false)
+    {
         return None;
     }
     let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
@@ -230,41 +232,30 @@ fn not_the_writers_payment(
             w(i),
             "hace" | "hacen" | "realiza" | "realizan" | "efectua" | "efectuan"
         )
-        && matches!(
-            w(i + 1),
-            "mi" | "mis" | "nuestra" | "nuestro" | "nuestros" | "nuestras"
-        );
+        && POSSESSIVES.contains(&w(i + 1));
     let thanks = around.back.iter().take(3).any(|b| *b == "dios");
     left_open || someone_elses || thanks || hypothetical_payment(toks, i, tense, around)
 }
+
+/// The possessives that make the noun after a payment verb its subject («el pago lo hace mi
+/// empresa», «la paga mi socio»).
+const POSSESSIVES: [&str; 8] = [
+    "mi", "mis", "su", "sus", "nuestra", "nuestro", "nuestros", "nuestras",
+];
 
 /// «La factura la paga mi socio», «esto lo paga el seguro», «las paga mi empresa»: who pays,
 /// not when. A third person's present with its subject after it (a possessive, or an article
 /// once a clitic has given the object: «la paga la gestoría», not «paga la factura»). With a
 /// day in its clause it is that person's promise («la paga mi socio el viernes»).
-fn who_pays(
-    toks: &[Token<'_>],
-    i: usize,
-    family: Family,
-    tense: Tense,
-    around: &Around<'_>,
-) -> bool {
+fn who_pays(toks: &[Token<'_>], i: usize, family: Family, tense: Tense, back: &[&str]) -> bool {
     let w = |k: usize| toks.get(k).map_or("", |t| t.text);
-    let possessive = |s: &str| {
-        matches!(
-            s,
-            "mi" | "mis" | "su" | "sus" | "nuestra" | "nuestro" | "nuestros" | "nuestras"
-        )
-    };
-    let clitic = matches!(
-        around.back.first().copied(),
-        Some("lo" | "la" | "los" | "las")
-    );
+    let clitic = matches!(back.first().copied(), Some("lo" | "la" | "los" | "las"));
     family == Family::Pay
         && tense == Tense::Present
         && !toks[i].accent_final
         && (w(i).ends_with('a') || w(i).ends_with("an"))
-        && (possessive(w(i + 1)) || (clitic && matches!(w(i + 1), "el" | "la" | "los" | "las")))
+        && (POSSESSIVES.contains(&w(i + 1))
+            || (clitic && matches!(w(i + 1), "el" | "la" | "los" | "las")))
 }
 
 /// "Si ya la ha pagado, le rogamos...", "si ya lo pagó, ignore este aviso": a payment
