@@ -44,11 +44,12 @@ fn offer(w: &mut World) {
         "{}",
         msg.message.body_text
     );
-    // Walk 07: the last day is accepted (`take_discount`), so the text says so.
+    // Walk 07: the last day is accepted (`take_discount`), so the text says so («a más tardar»:
+    // in Mexico «hasta el 23» can read as «not before the 23rd»).
     assert!(
-        msg.message.body_text.contains(
-            "Si realiza el pago hasta el lunes 23 de noviembre (incluido), le aplicaremos"
-        ),
+        msg.message
+            .body_text
+            .contains("Si realiza el pago a más tardar el lunes 23 de noviembre, le aplicaremos"),
         "{}",
         msg.message.body_text
     );
