@@ -1632,6 +1632,24 @@ fn a_question_holds_the_reminders_while_it_waits_for_an_answer() {
         (applied.intent.as_str(), applied.status.as_str()),
         ("question", "needs_review")
     );
+    // The client is told who will answer (by email nothing was said, and a reminder came
+    // after the wait).
+    let ack = store::outbox::get(w.store.conn(), applied.ack.expect("an acknowledgement"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ack.message.stage, "ack_question");
+    assert!(
+        ack.message.body_text.contains("se lo hemos pasado a")
+            && ack
+                .message
+                .subject
+                .as_deref()
+                .unwrap_or_default()
+                .contains("F-3"),
+        "{:?}\n{}",
+        ack.message.subject,
+        ack.message.body_text
+    );
     let alert = store::outbox::get(w.store.conn(), applied.alert.unwrap())
         .unwrap()
         .unwrap();

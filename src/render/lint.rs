@@ -344,7 +344,10 @@ impl Linter<'_> {
                 missing.push("how to stop messages by this channel (e.g. «responda baja»)".into());
             }
             let needs_person = (is_stage && stage_pos >= stage_position("early"))
-                || matches!(name, "ack_dispute" | "ack_plan" | "ack_stop");
+                || matches!(
+                    name,
+                    "ack_dispute" | "ack_plan" | "ack_stop" | "ack_question"
+                );
             if needs_person && !has(&ctx.business.contact_person) {
                 missing.push("a named person to talk to (business.contact_person)".into());
             }

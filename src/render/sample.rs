@@ -252,8 +252,8 @@ pub fn compute_totals<'a>(invoices: &[InvoiceLine<'a>]) -> Vec<CurrencyTotal<'a>
 fn stage_for(kind: &str) -> (&'static str, i64, &'static str) {
     let name = match kind {
         "plan_confirmation" | "instalment" => "firm",
-        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "ack_answers"
-        | "owner_alert" | "receipt" => "second",
+        "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "ack_question"
+        | "ack_answers" | "owner_alert" | "receipt" => "second",
         other => other,
     };
     STAGES

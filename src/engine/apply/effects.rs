@@ -264,8 +264,9 @@ fn answers_every_open_invoice(
 /// The acknowledgements [`per_invoice`] holds to send as one ([`queue_answers`]).
 const HELD_KINDS: [&str; 4] = ["ack_promise", "ack_paid", "ack_dispute", "ack_plan"];
 
-/// The answer held for words a person must answer: said in the one acknowledgement of a reply
-/// answered per invoice (`_ack_question.txt`), never sent alone (a person answers them).
+/// The answer for words a person must answer: said in the one acknowledgement of a reply
+/// answered per invoice (`_ack_question.txt`), and alone (`ack_question`) for a question that
+/// is the whole reply, by email.
 const FOR_A_PERSON: &str = "ack_question";
 
 /// An answer's acknowledgement held by [`per_invoice`].
@@ -442,6 +443,12 @@ fn act_on(
         .date_naive();
     let (ack_kind, alert_kind) =
         change_state(tx, m, reading, today, promised_amount, response_id, now)?;
+    // A question by email is told who will answer it (the Telegram bot says so in the chat;
+    // among other answers, the one acknowledgement says it): it was met with silence, and
+    // the reminders came back after the wait.
+    let by_email = inc.channel.unwrap_or(Channel::Email) == Channel::Email;
+    let ack_kind = ack_kind
+        .or((reading.intent == Intent::Question && by_email && !on.among).then_some(FOR_A_PERSON));
     // An acknowledgement names the invoices it is about ("del pago de las facturas F-1, F-2"):
     // with none left open it would read "de las facturas ."; the owner's alert (and, for a
     // reply a person must read, the bot's "se lo he pasado") say what there is to say.
