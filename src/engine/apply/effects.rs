@@ -443,12 +443,7 @@ fn act_on(
         .date_naive();
     let (ack_kind, alert_kind) =
         change_state(tx, m, reading, today, promised_amount, response_id, now)?;
-    // A question by email is told who will answer it (the Telegram bot says so in the chat;
-    // among other answers, the one acknowledgement says it): it was met with silence, and
-    // the reminders came back after the wait.
-    let by_email = inc.channel.unwrap_or(Channel::Email) == Channel::Email;
-    let ack_kind = ack_kind
-        .or((reading.intent == Intent::Question && by_email && !on.among).then_some(FOR_A_PERSON));
+    let ack_kind = ack_kind.or(question_ack(reading, inc, on.among));
     // An acknowledgement names the invoices it is about ("del pago de las facturas F-1, F-2"):
     // with none left open it would read "de las facturas ."; the owner's alert (and, for a
     // reply a person must read, the bot's "se lo he pasado") say what there is to say.
@@ -700,6 +695,14 @@ fn client_said(reading: &Reading, file_seen: bool) -> ClientSaid {
             || reading.promised_amount.is_some(),
         proof: crate::understand::gives_proof(&reading.cleaned_text, file_seen),
     }
+}
+
+/// A question by email is told who will answer it (the Telegram bot says so in the chat;
+/// among other answers, the one acknowledgement says it): it was met with silence, and the
+/// reminders came back after the wait.
+fn question_ack(reading: &Reading, inc: &Incoming, among: bool) -> Option<&'static str> {
+    let by_email = inc.channel.unwrap_or(Channel::Email) == Channel::Email;
+    (reading.intent == Intent::Question && by_email && !among).then_some(FOR_A_PERSON)
 }
 
 /// What a reply read as no other intent is (`Intent::Other`).

@@ -138,13 +138,9 @@ fn statement_at(
     if third_person && matches!(around.back.first().copied(), Some("me" | "nos")) {
         return None;
     }
-    if not_the_writers_payment(toks, i, family, tense, &around) {
-        return None;
-    }
     let c = clause[i];
-    if who_pays(toks, i, family, tense, &around.back)
-        && !days.future.get(c).copied().unwrap_or(false)
-    {
+    let dated = days.future.get(c).copied().unwrap_or(false);
+    if not_the_writers_payment(toks, i, (family, tense), &around, dated) {
         return None;
     }
     let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
@@ -211,13 +207,14 @@ fn look_back<'s>(toks: &[Token<'s>], clause: &[usize], i: usize) -> Around<'s> {
 
 /// A payment form that states nothing of the writer's: "ya veré cuándo pago" (left open),
 /// "el pago lo hace mi empresa" (someone else's), "Dios le pague" (thanks), "si ya la ha
-/// pagado" ([`hypothetical_payment`]).
+/// pagado" ([`hypothetical_payment`]), «la paga mi socio» with no day in its clause
+/// (`dated`: [`who_pays`]).
 fn not_the_writers_payment(
     toks: &[Token<'_>],
     i: usize,
-    family: Family,
-    tense: Tense,
+    (family, tense): (Family, Tense),
     around: &Around<'_>,
+    dated: bool,
 ) -> bool {
     let w = |k: usize| toks.get(k).map_or("", |t| t.text);
     let left_open = around.back.first() == Some(&"cuando")
@@ -234,7 +231,11 @@ fn not_the_writers_payment(
         )
         && POSSESSIVES.contains(&w(i + 1));
     let thanks = around.back.iter().take(3).any(|b| *b == "dios");
-    left_open || someone_elses || thanks || hypothetical_payment(toks, i, tense, around)
+    left_open
+        || someone_elses
+        || thanks
+        || hypothetical_payment(toks, i, tense, around)
+        || (!dated && who_pays(toks, i, family, tense, &around.back))
 }
 
 /// The possessives that make the noun after a payment verb its subject («el pago lo hace mi
