@@ -60,6 +60,9 @@ pub(crate) struct DateMention {
     /// A day its month never has ("el 30 de febrero"): no date, and a promise made for it
     /// is a joke (see `decide::mocked`).
     pub impossible: bool,
+    /// The 31st of a month of thirty days ("el 31 de noviembre"): a slip, not a joke; no
+    /// date, and a promise made for it asks which day was meant.
+    pub slip: bool,
 }
 
 impl DateMention {
@@ -83,6 +86,7 @@ impl DateMention {
             period: false,
             range: None,
             impossible: false,
+            slip: false,
         }
     }
 

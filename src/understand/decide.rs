@@ -406,7 +406,18 @@ fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
         }
         return false;
     }
-    let alone = detected(f).is_empty() && !f.has(Cue::NonPay);
+    // "Estoy de vacaciones hasta el 10" is the absence the auto-reply announces, not an
+    // action of a person's.
+    let auto_words = |c: &CueHit| {
+        f.cues
+            .iter()
+            .any(|a| a.cue == Cue::AutoWeak && a.start < c.end && c.start < a.end)
+    };
+    let alone = detected(f).is_empty()
+        && !f
+            .cues
+            .iter()
+            .any(|c| c.cue == Cue::NonPay && !auto_words(c));
     if let Some(c) = f.first(Cue::AutoWeak).filter(|_| !pays && alone) {
         d.set(Intent::AutoReply, Confidence::Medium, hit(Some(c)));
         return true;
@@ -668,7 +679,8 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
         d.range = None;
         d.confidence = Confidence::Medium;
     }
-    d.ambiguous |= hedged || s.last_paid.is_some();
+    // «Le pago el 31 de noviembre»: which day was meant is for the client to say.
+    d.ambiguous |= hedged || s.last_paid.is_some() || f.dates.iter().any(|m| m.slip);
     if d.ambiguous {
         d.confidence = Confidence::Medium;
     }

@@ -97,6 +97,11 @@ fn day_of_month_in_short_months() {
     let r = read("le pago el 15", "2026-11-20T10:00:00Z", "ES");
     assert_eq!(r.promised_date, Some(day("2026-12-15")));
     assert!(r.ambiguous);
+    // "el 31 de noviembre" is a slip: a promise whose day the client is asked for ("el 30
+    // de febrero" is a joke, see the case tables).
+    let r = read("Le pago el 31 de noviembre", "2026-11-18T15:00:00Z", "ES");
+    assert_eq!((r.intent, r.promised_date), (Intent::Promise, None));
+    assert!(r.ambiguous);
     // Leap years.
     assert_eq!(
         date_of("le pago el 29 de febrero", "2027-11-18T10:00:00Z"),

@@ -441,10 +441,12 @@ impl Parser<'_, '_> {
                 m.past = date < self.today;
                 Some(m)
             }
-            // "el 30 de febrero": no such day in any year (29 February is clamped to the 28th).
+            // "el 30 de febrero": no such day in any year (29 February is clamped to the 28th);
+            // "el 31 de noviembre" is one day off a real one.
             None if d > 29 && NaiveDate::from_ymd_opt(2024, mo, d).is_none() => {
                 let mut m = DateMention::new(k, end, None);
-                m.impossible = true;
+                m.impossible = mo == 2;
+                m.slip = mo != 2;
                 Some(m)
             }
             None => {

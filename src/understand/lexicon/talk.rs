@@ -535,6 +535,20 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::NonPay, "hablamos"),
     (Cue::NonPay, "nos vemos"),
     (Cue::NonPay, "paso por"),
+    // «te pago el lunes, el viernes estoy de viaje»: the day of an absence is not the
+    // payment's.
+    (
+        Cue::NonPay,
+        "estoy|estare|estamos|estaremos|ando|andamos|salgo|saldre|salimos|saldremos de viaje|vacaciones",
+    ),
+    (
+        Cue::NonPay,
+        "me|nos voy|vamos|ire|iremos de viaje|vacaciones",
+    ),
+    (
+        Cue::NonPay,
+        "estoy|estare|estamos|estaremos fuera|cerrado|cerrados|cerrada",
+    ),
     (
         Cue::Correction,
         "mejor|perdon|perdone|disculpe|corrijo|rectifico|corrigiendo",
