@@ -40,6 +40,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_payment.html",
     "_payment.telegram",
     "_payment.txt",
+    "_part_received.txt",
     "_plan.txt",
     "_receipt.txt",
     "_reply.html",

@@ -231,6 +231,37 @@ fn a_partly_paid_invoice_is_named_with_its_amount_and_what_remains() {
     );
 }
 
+/// The formal and final notices say what part of an invoice was received (their table lists
+/// only what remains), in every medium; nothing of the kind when nothing was paid.
+#[test]
+fn formal_and_final_say_what_part_was_received() {
+    let r = renderer();
+    for stage in ["formal", "final"] {
+        let mut ctx = RenderContext::sample(Sample::B2bSpain, stage);
+        let clean = r.render_message(stage, Medium::Email, &ctx).unwrap().text;
+        assert!(!clean.contains("hemos recibido 0"), "{stage}: {clean}");
+        assert!(!clean.contains("De la factura"), "{stage}: {clean}");
+        let inv = &mut ctx.invoices[0];
+        inv.paid = inv.amount - rust_decimal::Decimal::from(1000);
+        inv.balance = rust_decimal::Decimal::from(1000);
+        inv.partly_paid = true;
+        let number = inv.number.to_string();
+        let want = format!(
+            "De la factura {number}, de 1.210,00 €, hemos recibido 210,00 € (gracias); quedan pendientes 1.000,00 €."
+        );
+        for medium in [Medium::Email, Medium::Telegram] {
+            let message = r.render_message(stage, medium, &ctx).unwrap();
+            assert!(message.text.contains(&want), "{stage}: {}", message.text);
+            if let Some(html) = message.html {
+                assert!(
+                    html.contains("hemos recibido 210,00 € (gracias)"),
+                    "{stage}: {html}"
+                );
+            }
+        }
+    }
+}
+
 /// The final notice and the hand-over list the younger invoices as also pending and say why,
 /// without claiming they had a final notice of their own.
 #[test]
