@@ -188,7 +188,7 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, m)| m.is_future_day() && !m.negated && !m.reference && !in_plan(m))
-        .filter(|(_, m)| !acts(m) && !paid_that_day(f, m))
+        .filter(|(_, m)| !acts(m) && !paid_that_day(f, m) && !aside(f, m))
         .filter(|(_, m)| !m.weak || in_promise(m.start))
         // "No puedo pagar el viernes, mejor el lunes": the day offered instead is not blocked;
         // nor is "no le he pagado, el viernes sí".
@@ -201,6 +201,67 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// «Le pago el día 10, el 15 me operan», «Te lo pago el jueves, el lunes tengo el banco
+/// cerrado»: a day after a comma that says something else (words of its own, no payment,
+/// no firmness, no correction), once the payment named its day before the comma, is an aside
+/// about that other day ("Le pago el viernes, el lunes a más tardar" and "Le pago la semana
+/// que viene, el martes" keep theirs).
+fn aside(f: &Found<'_, '_>, m: &DateMention) -> bool {
+    let clause = f.clause_of(m.start);
+    let in_clause = |i: usize| f.clause_of(i) == clause;
+    let comma = |i: usize| f.toks.get(i).is_some_and(|t| t.text == ",");
+    let Some(from) = (0..m.start)
+        .rev()
+        .take_while(|&i| in_clause(i))
+        .find(|&i| comma(i))
+    else {
+        return false;
+    };
+    let to = (m.end..f.toks.len())
+        .find(|&i| !in_clause(i) || comma(i))
+        .unwrap_or(f.toks.len());
+    let inside = |i: usize| from < i && i < to;
+    let promised_here = f.positive(StatementKind::Promise).any(|s| inside(s.start))
+        || f.cues.iter().any(|c| {
+            inside(c.start)
+                && matches!(
+                    c.cue,
+                    Cue::PromisePhrase
+                        | Cue::Sure
+                        | Cue::Hedge
+                        | Cue::Correction
+                        | Cue::Reschedule
+                        | Cue::Departs
+                        | Cue::Partial
+                        | Cue::Agree
+                )
+        });
+    let dated_payment_before = f
+        .positive(StatementKind::Promise)
+        .any(|s| in_clause(s.start) && s.start < from)
+        && f.dates.iter().any(|d| {
+            in_clause(d.start) && d.end <= from && d.is_future_day() && !d.negated && !d.weak
+        });
+    let in_a_date = |i: usize| f.dates.iter().any(|d| d.start <= i && i < d.end);
+    let words_of_its_own = (m.end..to).any(|i| {
+        f.toks[i].kind == Kind::Word
+            && f.toks[i].text.len() >= 3
+            && !in_a_date(i)
+            && !FILLER_WORDS.contains(&f.toks[i].text)
+    });
+    // "…, la primera semana que abra la gestoría": words that describe the day.
+    let described = matches!(
+        f.toks.get(m.end).map_or("", |t| t.text),
+        "que" | "cuando" | "en" | "de" | "del" | "a" | "al"
+    );
+    dated_payment_before
+        && !promised_here
+        && !m.preferred
+        && !m.alternative
+        && words_of_its_own
+        && !described
 }
 
 /// "He pagado hoy 620 € y el resto a finales de mes", "hoy le he pagado la mitad": today
