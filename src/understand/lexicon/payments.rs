@@ -169,6 +169,25 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::CantPay, "es que no puedo|podemos"),
     (Cue::CantPay, "no es que no quiera|queramos"),
     (Cue::CantPay, "imposible pagar"),
+    // «no sé cuándo voy a poder pagar», «no te puedo asegurar cuándo pagaré», «dudo que
+    // pueda pagar antes de enero»: no day can be promised.
+    (
+        Cue::CantPay,
+        "no se|sabemos|sabria|sabriamos|sabe ?todavia|aun|bien|exactamente|muy cuando",
+    ),
+    (
+        Cue::CantPay,
+        "no ?le|te|les|os puedo|podemos|podria|podriamos asegurar|garantizar|prometer|decir|confirmar cuando",
+    ),
+    (
+        Cue::CantPay,
+        "no creo|creemos|pienso que ?le|te|les|os|se ?lo|la|los|las pueda|podamos|vaya|vayamos|alcance|alcancemos",
+    ),
+    (Cue::CantPay, "no creo|creemos poder"),
+    (
+        Cue::CantPay,
+        "dudo|dudamos que ?le|te|les|os|se ?lo|la|los|las pueda|podamos|vaya|vayamos|alcance|alcancemos",
+    ),
     (Cue::Partial, "una|otra parte|porcion"),
     (
         Cue::Partial,
