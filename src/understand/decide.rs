@@ -782,10 +782,34 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
             end: m.end,
         })
     });
+    // «No he podido pagar aún, la semana que viene»: a payment not made yet, then a day.
+    let not_yet = f
+        .stmts
+        .iter()
+        .find(|s| s.kind == StatementKind::Paid && s.negated)
+        .map(|s| (s.start, s.end));
+    let Some(after) = cant.map(|c| c.end).or(not_yet.map(|s| s.1)) else {
+        return false;
+    };
+    // «Aún no tengo el dinero, el viernes», «Imposible pagar antes del 20. El 21 sin
+    // falta.»: the day said on its own after the difficulty is the one offered.
+    let offered = f
+        .dates
+        .iter()
+        .filter(|m| m.start >= after && m.is_future_day() && !m.negated && !m.weak)
+        .rfind(|m| !m.reference && promise::stands_alone(f, m));
+    if let (None, Some((start, end)), Some(m)) = (cant, not_yet, offered) {
+        d.set(Intent::Promise, Confidence::Medium, Some((start, end)));
+        d.evidence.push((m.start, m.end));
+        d.date = m.date;
+        d.range = m.range;
+        d.ambiguous = m.vague || m.shifted;
+        return true;
+    }
     let Some(c) = cant else {
         return false;
     };
-    if let Some(m) = until {
+    if let Some(m) = offered.or(until) {
         d.set(Intent::Promise, Confidence::Medium, hit(Some(c)));
         d.evidence.push((m.start, m.end));
         d.date = m.date;

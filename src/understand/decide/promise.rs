@@ -211,17 +211,10 @@ pub(super) fn candidates(f: &Found<'_, '_>) -> Vec<usize> {
 fn aside(f: &Found<'_, '_>, m: &DateMention) -> bool {
     let clause = f.clause_of(m.start);
     let in_clause = |i: usize| f.clause_of(i) == clause;
-    let comma = |i: usize| f.toks.get(i).is_some_and(|t| t.text == ",");
-    let Some(from) = (0..m.start)
-        .rev()
-        .take_while(|&i| in_clause(i))
-        .find(|&i| comma(i))
-    else {
+    let (from, to) = segment(f, m);
+    if f.toks.get(from).is_none_or(|t| t.text != ",") {
         return false;
-    };
-    let to = (m.end..f.toks.len())
-        .find(|&i| !in_clause(i) || comma(i))
-        .unwrap_or(f.toks.len());
+    }
     let inside = |i: usize| from < i && i < to;
     let promised_here = f.positive(StatementKind::Promise).any(|s| inside(s.start))
         || f.cues.iter().any(|c| {
@@ -262,6 +255,46 @@ fn aside(f: &Found<'_, '_>, m: &DateMention) -> bool {
         && !m.alternative
         && words_of_its_own
         && !described
+}
+
+/// The stretch of the clause around `m` between commas: the comma before it (or the
+/// clause's first token) and the comma after it (or the clause's end).
+pub(super) fn segment(f: &Found<'_, '_>, m: &DateMention) -> (usize, usize) {
+    let clause = f.clause_of(m.start);
+    let in_clause = |i: usize| f.clause_of(i) == clause;
+    let comma = |i: usize| f.toks.get(i).is_some_and(|t| t.text == ",");
+    let first = (0..m.start)
+        .rev()
+        .take_while(|&i| in_clause(i))
+        .last()
+        .unwrap_or(m.start);
+    let from = (first..m.start).rev().find(|&i| comma(i)).unwrap_or(first);
+    let to = (m.end..f.toks.len())
+        .find(|&i| !in_clause(i) || comma(i))
+        .unwrap_or(f.toks.len());
+    (from, to)
+}
+
+/// «Aún no tengo el dinero, el viernes», «Imposible pagar antes del 20. El 21 sin falta.»:
+/// the day stands alone in its stretch (nothing but courtesy, firmness or punctuation beside
+/// it), after something said before it.
+pub(super) fn stands_alone(f: &Found<'_, '_>, m: &DateMention) -> bool {
+    let (from, to) = segment(f, m);
+    let firm = |i: usize| {
+        f.cues
+            .iter()
+            .any(|c| c.cue == Cue::Sure && c.start <= i && i < c.end)
+    };
+    from > 0
+        && (from..to).all(|i| {
+            let t = &f.toks[i];
+            (m.start..m.end).contains(&i)
+                || t.kind != Kind::Word
+                || t.text.len() < 3
+                || FILLER_WORDS.contains(&t.text)
+                || firm(i)
+                || matches!(t.text, "pero" | "mejor")
+        })
 }
 
 /// "He pagado hoy 620 € y el resto a finales de mes", "hoy le he pagado la mitad": today
@@ -443,6 +476,7 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
                         f.toks[i].text,
                         "porque" | "pq" | "xq" | "pues" | "que" | "como"
                     ) && !pool.iter().any(|p| p.start <= i && i < p.end)
+                        && !consequence(f, i)
                 })
     };
     // "te lo pago el lunes, ahora estoy en el médico": a weak "ahora" after a firm day says
@@ -458,6 +492,17 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
         })
         .collect();
     if promised.is_empty() { pool } else { promised }
+}
+
+/// «así que», «por lo que», «de modo que»: what follows is the consequence (the promise),
+/// not a reason ("Hasta el 20 no cobro, así que le pago el 22").
+fn consequence(f: &Found<'_, '_>, i: usize) -> bool {
+    f.toks[i].text == "que"
+        && i > 0
+        && matches!(
+            f.toks[i - 1].text,
+            "asi" | "lo" | "modo" | "manera" | "forma"
+        )
 }
 
 /// "Te pago todo el viernes 23, cobramos el 20", "el 15 me depositan y el 20 les pago": a day

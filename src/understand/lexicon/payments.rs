@@ -169,6 +169,10 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::CantPay, "es que no puedo|podemos"),
     (Cue::CantPay, "no es que no quiera|queramos"),
     (Cue::CantPay, "imposible pagar"),
+    (
+        Cue::CantPay,
+        "no he|hemos podido pagar|pagarle|pagarte|pagarles|pagaros|pagarlo|pagarla|abonar|transferir|depositar|ingresar|consignar|cancelar|hacer|realizar|efectuar|todavia|aun",
+    ),
     // «no sé cuándo voy a poder pagar», «no te puedo asegurar cuándo pagaré», «dudo que
     // pueda pagar antes de enero»: no day can be promised.
     (
