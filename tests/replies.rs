@@ -1683,3 +1683,48 @@ fn a_question_holds_the_reminders_while_it_waits_for_an_answer() {
     .unwrap();
     assert!(!waits(&w, "2026-11-25 10:00"));
 }
+
+/// «Les pago el viernes sin falta.» naming no invoice, from a client who owes F-1 (overdue,
+/// reminded) and F-5 (due next month, never mentioned): the promise is about F-1 alone, by
+/// email or told by phone. It covered F-5 too, and broke when F-1 alone was paid on the day
+/// (an outside walk over months).
+#[test]
+fn an_answer_naming_no_invoice_is_about_those_due_or_told_not_next_months() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
+                    F-1;C1;01/10/2026;02/11/2026;500\n\
+                    F-5;C1;20/11/2026;20/12/2026;300\n\
+                    F-2;C2;01/10/2026;02/11/2026;700\n";
+    let world = || {
+        support::world()
+            .clients(support::TWO_CLIENTS)
+            .invoices(invoices)
+            .build()
+    };
+    let mut w = world();
+    let by_email = reply(
+        "<r90@x.example>",
+        "uno@cliente.example",
+        "Les pago el viernes sin falta.",
+        vec![],
+    );
+    let applied = apply(&mut w, &by_email);
+    assert_eq!(applied.intent.as_str(), "promise");
+    assert_eq!(
+        pending_promises(&w),
+        [(Some("F-1".to_owned()), "2026-11-27".to_owned())]
+    );
+    let mut w = world();
+    let by_phone = Incoming {
+        channel: None,
+        sender: None,
+        client: Some("C1".into()),
+        via: Some(cobrador::domain::ReplyChannel::Manual),
+        trusted: true,
+        ..by_email
+    };
+    apply(&mut w, &by_phone);
+    assert_eq!(
+        pending_promises(&w),
+        [(Some("F-1".to_owned()), "2026-11-27".to_owned())]
+    );
+}

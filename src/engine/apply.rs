@@ -242,7 +242,7 @@ fn apply_text(
     let found = matcher::find(tx, &clues(inc, &[], sender, Some(&visible)))?;
     let mut matched = match &inc.client {
         Some(id) if inc.outbox.is_some() || found.as_ref().is_none_or(|m| m.client.id != *id) => {
-            let mut m = matcher::for_client(tx, id, &[], inc.outbox)?;
+            let mut m = matcher::for_client(tx, id, &[], inc.outbox, inc.received_at)?;
             m.outbox = m.outbox.filter(|o| o.message.client_id == *id);
             Some(m)
         }

@@ -168,9 +168,13 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
             .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
             .cloned()
             .collect();
-        if threaded.is_empty() { open } else { threaded }
+        if threaded.is_empty() {
+            asked_about(conn, &client, open, clues.received_at)?
+        } else {
+            threaded
+        }
     } else {
-        open
+        asked_about(conn, &client, open, clues.received_at)?
     };
     let client_contacts = store::clients::for_client(conn, &client_id)?;
     let known_sender = clues.senders.iter().any(|s| is_known(&client_contacts, s));
@@ -181,6 +185,33 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         invoices,
         known_sender,
     }))
+}
+
+/// The open invoices an answer that names none is about: those already due, and those a
+/// message of ours told the client about; all open ones when that leaves none. «Les pago el
+/// viernes» said after a reminder of F-102 is not a promise about F-103, due next month and
+/// never mentioned (it broke when F-102 alone was paid on the day).
+fn asked_about(
+    conn: &Connection,
+    client: &Client,
+    open: Vec<Invoice>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<Invoice>> {
+    let today = at.with_timezone(&client.time_zone).date_naive();
+    let told = store::outbox::for_client(conn, &client.id)?;
+    let told = |number: &str| {
+        told.iter().any(|m| {
+            m.status == crate::domain::OutboxStatus::Sent
+                && !crate::domain::is_owner_facing(&m.message.stage)
+                && m.message.invoices.iter().any(|(n, _)| n == number)
+        })
+    };
+    let asked: Vec<Invoice> = open
+        .iter()
+        .filter(|i| i.due_date < today || told(&i.number))
+        .cloned()
+        .collect();
+    Ok(if asked.is_empty() { open } else { asked })
 }
 
 /// «La 115 la pagamos el viernes», «la b7»: an invoice named by a short form of its number,
@@ -303,12 +334,15 @@ fn speaks_of_the_others(text: &str, received_at: chrono::DateTime<chrono::Utc>) 
         || crate::understand::the_rest_after_paid(text, received_at, chrono_tz::UTC)
 }
 
-/// The match a person decided: this client, these invoices (or its open ones), this message.
+/// The match a person decided: this client, these invoices (or, naming none, those of the
+/// message answered, else those it was asked about, see [`asked_about`]), this message;
+/// `at` is when the client spoke.
 pub fn for_client(
     conn: &Connection,
     client_id: &str,
     numbers: &[String],
     outbox_id: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Match> {
     let client = store::clients::get(conn, client_id)?
         .ok_or_else(|| anyhow::anyhow!("no client {client_id} (see `cobrador client list`)"))?;
@@ -325,11 +359,29 @@ pub fn for_client(
         Some(id) => store::outbox::get(conn, id)?,
         None => None,
     };
+    let invoices = if !named.is_empty() {
+        named
+    } else {
+        let threaded: Vec<Invoice> = open
+            .iter()
+            .filter(|i| {
+                outbox
+                    .as_ref()
+                    .is_some_and(|m| m.message.invoices.iter().any(|(n, _)| *n == i.number))
+            })
+            .cloned()
+            .collect();
+        if threaded.is_empty() {
+            asked_about(conn, &client, open, at)?
+        } else {
+            threaded
+        }
+    };
     Ok(Match {
         contacts: store::clients::for_client(conn, client_id)?,
         client,
         outbox,
-        invoices: if named.is_empty() { open } else { named },
+        invoices,
         known_sender: true,
     })
 }

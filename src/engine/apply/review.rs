@@ -127,7 +127,7 @@ fn mark_bounced(
         .or(x.sender.clone())
         .context("--address: which address bounced?")?;
     let client = client.context("--client: whose address bounced?")?;
-    let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id)?;
+    let m = matcher::for_client(tx, &client, &x.invoices, x.outbox_id, now)?;
     let bounce = Bounce {
         failed_recipients: vec![address.to_ascii_lowercase()],
         permanent: true,
@@ -155,7 +155,13 @@ fn reread_reply(
         .intent
         .context("--intent: promise, paid, dispute, plan, stop, question or other")?;
     let client = client.context("--client: which client sent it?")?;
-    let m = matcher::for_client(tx, &client, &rr.x.invoices, rr.x.outbox_id)?;
+    let m = matcher::for_client(
+        tx,
+        &client,
+        &rr.x.invoices,
+        rr.x.outbox_id,
+        rr.inc.received_at,
+    )?;
     let mut reading = understand(
         &rr.inc.visible_text(),
         rr.inc.received_at,
