@@ -395,7 +395,18 @@ pub fn due_day(
         .map(|i| i.due_date)
         .filter(|d| *d <= today)
         .min()?;
+    let shut = |d: NaiveDate| {
+        calendar.is_holiday(d).is_some() || matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+    };
+    // «como ese día era sábado, le escribimos hoy, primer día hábil» only when today is: not
+    // weeks later, with business days in between.
+    let first_open_day = date
+        .iter_days()
+        .skip(1)
+        .take_while(|d| *d < today)
+        .all(shut);
     let closed = match (calendar.is_holiday(date), date.weekday()) {
+        _ if !first_open_day => None,
         (Some(name), _) => Some(format!("festivo ({name})")),
         (None, Weekday::Sat) => Some("sábado".to_owned()),
         (None, Weekday::Sun) => Some("domingo".to_owned()),
@@ -430,6 +441,37 @@ mod tests {
             awaiting_answer_until: None,
             notes: None,
         }
+    }
+
+    /// «como ese día era sábado, le escribimos hoy, primer día hábil» is said on the first
+    /// business day after the due day only: a due-day message sent 33 days later said it (an
+    /// outside walk over months).
+    #[test]
+    fn the_due_day_was_closed_only_when_today_is_the_first_open_day_after_it() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let invoice = Invoice {
+            number: "F-1".into(),
+            client_id: "C1".into(),
+            issue_date: day("2026-11-05"),
+            due_date: day("2026-12-05"),
+            currency: "EUR".into(),
+            amount: "100".parse().unwrap(),
+            paid: crate::domain::Money::ZERO,
+            balance: "100".parse().unwrap(),
+            status: crate::domain::InvoiceStatus::Open,
+            paid_claimed_on: None,
+            pdf_path: None,
+            description: None,
+        };
+        // Saturday 5, Sunday 6, Monday 7 (the Constitution's day moved in Madrid), Tuesday 8
+        // (Inmaculada): Wednesday 9 is the first open day.
+        let calendar =
+            crate::policy::HolidayCalendar::new(crate::policy::Country::Spain, Some("MD"), &[])
+                .unwrap();
+        let closed = |today: &str| due_day(&[&invoice], day(today), &calendar).unwrap().closed;
+        assert_eq!(closed("2026-12-09").as_deref(), Some("sábado"));
+        assert_eq!(closed("2026-12-10"), None);
+        assert_eq!(closed("2027-01-07"), None);
     }
 
     /// The shared block is always the one `business_for` builds, also when the configuration

@@ -1007,6 +1007,23 @@ fn an_early_reminder_after_a_broken_agreement_supposes_no_oversight() {
     let r = renderer();
     for medium in [Medium::Email, Medium::Telegram] {
         for broken in [None, Some("promise"), Some("plan")] {
+            // The due-day message after a promise not kept does not say «puede ignorar este
+            // mensaje» either (an outside walk over months).
+            let mut ctx = RenderContext::sample(Sample::B2cSpain, "due");
+            match broken {
+                Some("promise") => ctx.broken_promise = ctx.invoices.first().map(|i| i.due_date),
+                Some(_) => ctx.broken_plan = ctx.invoices.first().map(|i| i.due_date),
+                None => {}
+            }
+            let m = r.render_message("due", medium, &ctx).unwrap();
+            assert!(!m.text.contains("\n\n\n"), "{broken:?}:\n{}", m.text);
+            for text in [Some(m.text.clone()), m.html.clone()].into_iter().flatten() {
+                assert_eq!(
+                    text.contains("ignorar"),
+                    broken.is_none(),
+                    "{broken:?}:\n{text}"
+                );
+            }
             let mut ctx = RenderContext::sample(Sample::B2cSpain, "early");
             let day = chrono::NaiveDate::from_ymd_opt(2026, 2, 13).unwrap();
             match broken {
