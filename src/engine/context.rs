@@ -320,8 +320,9 @@ pub fn build<'a>(
     }
 }
 
-/// The client's real history for a message of `cycle` about `numbers`: reminders of the cycle
-/// that reached the client (status sent), promises about those invoices, broken plans.
+/// The client's real history for a message of `cycle` about `numbers`: reminders that reached
+/// the client (status sent) in the cycle or listing its invoice (the planner goes on from
+/// those too), promises about those invoices, broken plans.
 pub fn history<'a>(
     file: &'a crate::policy::planner::ClientFile,
     cycle: &str,
@@ -332,7 +333,11 @@ pub fn history<'a>(
     let mut reminders: Vec<rc::PastReminder<'a>> = file
         .messages
         .iter()
-        .filter(|m| m.status == OutboxStatus::Sent && same_text(&m.message.cycle, cycle))
+        .filter(|m| {
+            m.status == OutboxStatus::Sent
+                && (same_text(&m.message.cycle, cycle)
+                    || m.message.invoices.iter().any(|(n, _)| same_text(n, cycle)))
+        })
         .filter(|m| {
             crate::policy::planner::is_client_facing(&m.message.stage)
                 && !m.message.stage.starts_with("ack_")

@@ -175,8 +175,10 @@ pub(super) struct Target<'a> {
     pub broken_plan: Option<NaiveDate>,
 }
 
-/// The delivered history of `cycle`, or the reason nothing may be planned while one of its
-/// messages is still on its way (queued, sending, failed, or of uncertain fate).
+/// The delivered history of `cycle` (the ladder messages of its cycle, and those of other
+/// cycles that listed it: the client was told about it there), or the reason nothing may be
+/// planned while one of them is still on its way (queued, sending, failed, or of uncertain
+/// fate).
 fn cycle_history(
     file: &ClientFile,
     ladder: &[Stage],
@@ -187,7 +189,7 @@ fn cycle_history(
     let in_cycle: Vec<&OutboxMessage> = file
         .messages
         .iter()
-        .filter(|m| m.message.cycle == cycle && ladder.iter().any(|s| s.name == m.message.stage))
+        .filter(|m| about(m, cycle) && ladder.iter().any(|s| s.name == m.message.stage))
         .collect();
     let on_its_way = |m: &&&OutboxMessage| {
         matches!(
@@ -211,11 +213,26 @@ fn cycle_history(
             .with_timezone(&tz)
             .date_naive()
     };
+    // A final notice that listed this invoice only as also pending announced no hand-over of
+    // it: its next step is a final notice of its own.
+    let only_listed_in_final = |m: &OutboxMessage, i: usize| {
+        m.message.cycle != cycle
+            && ladder.get(i + 1).is_some_and(|s| s.handover)
+            && m.message
+                .invoices
+                .iter()
+                .any(|(n, reached)| n == cycle && !reached)
+    };
     let delivered: Vec<(usize, NaiveDate)> = in_cycle
         .iter()
         .filter(|m| m.status == OutboxStatus::Sent)
         .filter_map(|m| {
             let i = ladder.iter().position(|s| s.name == m.message.stage)?;
+            let i = if only_listed_in_final(m, i) {
+                i.checked_sub(1)?
+            } else {
+                i
+            };
             Some((i, local(m)))
         })
         .collect();
@@ -241,14 +258,22 @@ fn cycle_history(
     Ok((history, broken))
 }
 
+/// Whether `m` belongs to the cycle of invoice `number` or listed it.
+fn about(m: &OutboxMessage, number: &str) -> bool {
+    m.message.cycle == number || m.message.invoices.iter().any(|(n, _)| n == number)
+}
+
 /// A cycle's invoice, its delivered history and the broken promise to mention.
 type Cycle<'a> = (&'a Invoice, History, Option<NaiveDate>);
 
 /// The cycle a client's next message continues, with its history: the oldest overdue
-/// invoice's, unless another chased invoice's cycle went further up the ladder (it drove the
+/// invoice's, unless another chased invoice's history went further up the ladder (it drove the
 /// messages while the oldest was out of them: disputed, promised, in a plan). A client who was
 /// sent a formal demand about one invoice is not stepped back to a gentle reminder when an
 /// older one comes back; the next message is the formal demand's next step, listing both.
+/// Nor when the invoice that drove them leaves (paid, disputed): an invoice the earlier
+/// messages listed goes on from the last of them (a final notice listing F-118 beside F-104 is
+/// not followed by an «early» reminder of F-118 once F-104 is paid).
 /// A message still on its way in any of these cycles holds the client (`Err`).
 fn furthest_cycle<'a>(
     file: &ClientFile,
@@ -258,13 +283,8 @@ fn furthest_cycle<'a>(
 ) -> Result<Option<Cycle<'a>>, String> {
     let mut best: Option<Cycle<'a>> = None;
     for (k, invoice) in overdue.iter().enumerate() {
-        // Another invoice's cycle counts only when its messages exist (most have none).
-        if k > 0
-            && !file
-                .messages
-                .iter()
-                .any(|m| m.message.cycle == invoice.number)
-        {
+        // Another invoice's history counts only when messages are about it.
+        if k > 0 && !file.messages.iter().any(|m| about(m, &invoice.number)) {
             continue;
         }
         let (h, broken) = cycle_history(file, ladder, &invoice.number, settled)?;

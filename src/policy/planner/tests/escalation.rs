@@ -377,3 +377,57 @@ fn p9_an_older_invoice_imported_late_joins_the_cycle_as_also_pending() {
     assert_eq!(m.invoices, ["F0", "F2"], "{m:#?}");
     assert_eq!(m.reached, ["F2"], "{m:#?}");
 }
+
+#[test]
+fn p10_an_invoice_listed_in_earlier_messages_goes_on_from_them_when_the_driver_leaves() {
+    // F1 drove the cycle; F2, younger, was listed beside it in the second reminder. F1 is
+    // disputed: F2 goes on from the second reminder (a firm one when old enough), not back to
+    // a due-day message and an early reminder (an outside walk over months).
+    let w = World::madrid()
+        .invoice("F1", "2026-03-02", "1000")
+        .invoice("F2", "2026-03-05", "500")
+        .sent_about("early", "F1", "2026-03-05T09:30:00Z", &["F1"])
+        .sent_about("second", "F1", "2026-03-09T09:30:00Z", &["F1", "F2"])
+        .status("F1", InvoiceStatus::Disputed);
+    for day in ["2026-03-10", "2026-03-12", "2026-03-19"] {
+        let plan = w.plan(&format!("{day}T09:30:00Z"));
+        assert!(plan.messages.is_empty(), "{day}: {plan:#?}");
+    }
+    let m = only(&w.plan("2026-03-20T09:30:00Z")).clone();
+    assert_eq!(
+        (m.stage.as_str(), m.cycle.as_str()),
+        ("firm", "F2"),
+        "{m:#?}"
+    );
+    assert_eq!(m.invoices, ["F2"], "{m:#?}");
+}
+
+#[test]
+fn p11_after_a_final_notice_the_invoice_it_listed_as_also_pending_gets_its_own() {
+    // The final notice was about F1 and listed F2 as also pending. F1 is paid: F2 is not
+    // stepped back to an early reminder, nor handed over on the day announced for F1 (the
+    // final notice announced no hand-over of F2): its next message is a final notice of its
+    // own, when old enough, then the hand-over.
+    let w = World::madrid()
+        .invoice("F1", "2026-01-05", "1000")
+        .invoice("F2", "2026-02-10", "500")
+        .sent_about("early", "F1", "2026-01-08T09:30:00Z", &["F1"])
+        .sent_about("second", "F1", "2026-01-12T09:30:00Z", &["F1"])
+        .sent_about("firm", "F1", "2026-01-20T09:30:00Z", &["F1"])
+        .sent_about("formal", "F1", "2026-02-04T09:30:00Z", &["F1"])
+        .sent_about("final", "F1", "2026-03-06T09:30:00Z", &["F1", "F2"]);
+    let mut w = w.pay("F1", "2026-03-08", "1000");
+    if let Some(m) = w.file.messages.last_mut() {
+        m.message.invoices = vec![("F1".into(), true), ("F2".into(), false)];
+    }
+    for day in ["2026-03-09", "2026-03-16", "2026-04-06", "2026-04-08"] {
+        let plan = w.plan(&format!("{day}T09:30:00Z"));
+        assert!(plan.messages.is_empty(), "{day}: {plan:#?}");
+    }
+    let m = only(&w.plan("2026-04-13T09:30:00Z")).clone();
+    assert_eq!(
+        (m.stage.as_str(), m.cycle.as_str()),
+        ("final", "F2"),
+        "{m:#?}"
+    );
+}
