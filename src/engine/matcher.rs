@@ -162,19 +162,8 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         open
     } else if !named.is_empty() {
         named
-    } else if let Some(m) = &outbox {
-        let threaded: Vec<Invoice> = open
-            .iter()
-            .filter(|i| m.message.invoices.iter().any(|(n, _)| *n == i.number))
-            .cloned()
-            .collect();
-        if threaded.is_empty() {
-            asked_about(conn, &client, open, clues.received_at)?
-        } else {
-            threaded
-        }
     } else {
-        asked_about(conn, &client, open, clues.received_at)?
+        answered(conn, &client, open, outbox.as_ref(), clues.received_at)?
     };
     let client_contacts = store::clients::for_client(conn, &client_id)?;
     let known_sender = clues.senders.iter().any(|s| is_known(&client_contacts, s));
@@ -185,6 +174,27 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         invoices,
         known_sender,
     }))
+}
+
+/// The open invoices an answer that names none is about: those of the message it answers
+/// (`outbox`), else [`asked_about`].
+fn answered(
+    conn: &Connection,
+    client: &Client,
+    open: Vec<Invoice>,
+    outbox: Option<&OutboxMessage>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<Invoice>> {
+    let threaded: Vec<Invoice> = open
+        .iter()
+        .filter(|i| outbox.is_some_and(|m| m.message.invoices.iter().any(|(n, _)| *n == i.number)))
+        .cloned()
+        .collect();
+    if threaded.is_empty() {
+        asked_about(conn, client, open, at)
+    } else {
+        Ok(threaded)
+    }
 }
 
 /// The open invoices an answer that names none is about: those already due, and those a
@@ -359,23 +369,10 @@ pub fn for_client(
         Some(id) => store::outbox::get(conn, id)?,
         None => None,
     };
-    let invoices = if !named.is_empty() {
-        named
+    let invoices = if named.is_empty() {
+        answered(conn, &client, open, outbox.as_ref(), at)?
     } else {
-        let threaded: Vec<Invoice> = open
-            .iter()
-            .filter(|i| {
-                outbox
-                    .as_ref()
-                    .is_some_and(|m| m.message.invoices.iter().any(|(n, _)| *n == i.number))
-            })
-            .cloned()
-            .collect();
-        if threaded.is_empty() {
-            asked_about(conn, &client, open, at)?
-        } else {
-            threaded
-        }
+        named
     };
     Ok(Match {
         contacts: store::clients::for_client(conn, client_id)?,
