@@ -205,3 +205,44 @@ fn a_payment_imported_late_is_thanked_and_an_ancient_one_is_not() {
         "{got:?}"
     );
 }
+
+/// Two invoices of one client paid the same day the reminder about them went: one receipt for
+/// both (they were thanked in two messages in the same minute), and not that day (one message
+/// per client per local day): the next morning. An outside walk over months.
+#[test]
+fn invoices_paid_together_are_thanked_in_one_receipt_on_a_day_of_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    let reminded = messages(dir);
+    assert!(
+        reminded
+            .iter()
+            .any(|(_, to, body)| to == "administracion@ebro.example"
+                && body.contains("F2026-101")
+                && body.contains("F2026-118")),
+        "a reminder about F2026-101 and F2026-118 on the 24th: {reminded:?}"
+    );
+    let paid = "2026-11-24T11:00:00Z";
+    pay_recorded(dir, "F2026-118", "3200,50", "2026-11-24", paid);
+    pay_recorded(dir, "F2026-101", "8450,00", "2026-11-24", paid);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T12:00:00Z"]);
+    assert!(receipts(dir).is_empty(), "not on the reminder's day");
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-26T09:00:00Z"]);
+    let got = receipts(dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (subject, to, body) = &got[0];
+    assert_eq!(
+        subject,
+        "Recibido: gracias por el pago de las facturas F2026-101 y F2026-118"
+    );
+    assert_eq!(to, "administracion@ebro.example");
+    assert!(body.contains("Factura F2026-101"), "{body}");
+    assert!(
+        body.contains("Factura F2026-118: 3.200,50 €, pagada."),
+        "{body}"
+    );
+}

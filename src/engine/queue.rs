@@ -254,7 +254,10 @@ impl Prepared {
             prepared.due.push((m, rendered));
         }
         if receipts::may_need_receipt(file, now) {
-            prepared.receipts = receipts::receipts_for(conn, config, renderer, file, now)?;
+            let also_today: Vec<DateTime<Utc>> =
+                prepared.due.iter().map(|(m, _)| m.send_at).collect();
+            prepared.receipts =
+                receipts::receipts_for(conn, config, renderer, file, &also_today, now)?;
         }
         Ok(prepared)
     }

@@ -23,7 +23,7 @@
 //! it to the client's contact window like any client message.
 
 use anyhow::Result;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 
 use super::context;
 use crate::config::{Config, message_stage};
@@ -115,14 +115,17 @@ pub struct PendingReceipt {
     pub message: NewOutboxMessage,
 }
 
-/// The receipts due at `now` for one client, rendered (keys already queued are skipped).
-/// The tick renders them as the client's file streams by and queues them after the reminders,
-/// so a file is not kept for them.
+/// The receipts due at `now` for one client, rendered (keys already queued are skipped):
+/// one message for the invoices whose reminders reached the same recipients (two invoices
+/// paid together were thanked in two messages in the same minute), on a day that has no
+/// other message to the client (`also_today`: the client-facing messages this pass queues
+/// for it; one message per client per local day, like the reminders).
 pub fn receipts_for(
     tx: &rusqlite::Connection,
     config: &Config,
     renderer: &Renderer,
     file: &ClientFile,
+    also_today: &[DateTime<Utc>],
     now: DateTime<Utc>,
 ) -> Result<Vec<PendingReceipt>> {
     let mut out = Vec::new();
@@ -130,12 +133,13 @@ pub fn receipts_for(
         return Ok(out);
     }
     let today = now.with_timezone(&file.client.time_zone).date_naive();
+    // (reminder, recipients, invoices): the receipts to write, grouped.
+    let mut groups: Vec<(&OutboxMessage, Vec<String>, Vec<&Invoice>)> = Vec::new();
     for invoice in file
         .invoices
         .iter()
         .filter(|i| i.status == InvoiceStatus::Paid)
     {
-        let key = format!("{}|{STAGE}|{}", file.client.id, invoice.number);
         let Some(reminder) = last_reminder(file, &invoice.number) else {
             continue;
         };
@@ -145,22 +149,84 @@ pub fn receipts_for(
             .payments
             .iter()
             .any(|p| p.invoice_number == invoice.number && is_news(p, today, now));
-        if !news || store::outbox::key_exists(tx, &key)? {
+        if !news || thanked(tx, file, &invoice.number)? {
             continue;
         }
         let recipients = still_reachable(file, reminder);
         if recipients.is_empty() {
             continue;
         }
-        let message = render(
-            config, renderer, file, invoice, reminder, recipients, key, now,
+        // A discount taken is said of its own invoice: that receipt goes alone.
+        let alone = discount_taken(&file.payments, invoice).is_some();
+        match groups.iter_mut().find(|(r, to, invoices)| {
+            !alone
+                && r.message.channel == reminder.message.channel
+                && *to == recipients
+                && invoices
+                    .iter()
+                    .all(|i| discount_taken(&file.payments, i).is_none())
+        }) {
+            Some((_, _, invoices)) => invoices.push(invoice),
+            None => groups.push((reminder, recipients, vec![invoice])),
+        }
+    }
+    let send_at = free_moment(file, also_today, now);
+    for (reminder, recipients, invoices) in groups {
+        let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
+        let key = format!("{}|{STAGE}|{}", file.client.id, numbers.join("+"));
+        let mut message = render(
+            config, renderer, file, &invoices, reminder, recipients, key, now,
         )?;
+        message.send_at = send_at;
         out.push(PendingReceipt {
-            invoice: invoice.number.clone(),
+            invoice: numbers.join(", "),
             message,
         });
     }
     Ok(out)
+}
+
+/// Whether a receipt for `number` was already queued: its own key (`client|receipt|number`),
+/// or a receipt of several invoices that listed it.
+fn thanked(tx: &rusqlite::Connection, file: &ClientFile, number: &str) -> Result<bool> {
+    let key = format!("{}|{STAGE}|{number}", file.client.id);
+    Ok(store::outbox::key_exists(tx, &key)?
+        || file.messages.iter().any(|m| {
+            m.message.stage == STAGE
+                && !matches!(m.status, OutboxStatus::Dead | OutboxStatus::Cancelled)
+                && m.message.invoices.iter().any(|(n, _)| n == number)
+        }))
+}
+
+/// When a receipt may go: at once in the client's reply hours, but not on a local day that
+/// already has a message to the client (sent, waiting, or queued by this pass: `also_today`);
+/// then at the opening of the reply hours of the next day without one.
+fn free_moment(
+    file: &ClientFile,
+    also_today: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let tz = file.client.time_zone;
+    let taken: Vec<NaiveDate> = planner::recent_contact_days(&file.messages, tz)
+        .into_iter()
+        .chain(also_today.iter().map(|t| t.with_timezone(&tz).date_naive()))
+        .collect();
+    let mut at = planner::reply_moment(now, tz).max(now);
+    for _ in 0..30 {
+        let day = at.with_timezone(&tz).date_naive();
+        if !taken.contains(&day) {
+            break;
+        }
+        let next = day + Days::new(1);
+        let Some(start) = next
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| tz.from_local_datetime(&t).earliest())
+        else {
+            break;
+        };
+        at = planner::reply_moment(start.with_timezone(&Utc), tz);
+    }
+    at
 }
 
 /// Queues a rendered receipt with its audit event; its outbox id, or `None` when its key was
@@ -217,7 +283,7 @@ fn render(
     config: &Config,
     renderer: &Renderer,
     file: &ClientFile,
-    invoice: &Invoice,
+    invoices: &[&Invoice],
     reminder: &OutboxMessage,
     recipients: Vec<String>,
     key: String,
@@ -231,13 +297,16 @@ fn render(
         &file.client,
         &file.contacts,
         &stage,
-        &[invoice],
+        invoices,
         &file.payments,
         &[],
         today,
         channel,
     );
-    ctx.discount = discount_taken(&file.payments, invoice);
+    ctx.discount = match invoices {
+        [one] => discount_taken(&file.payments, one),
+        _ => None,
+    };
     let rendered = renderer.render_message(STAGE, super::render_medium(channel), &ctx)?;
     let email = channel == Channel::Email;
     // A receipt answers the reminders: it threads under the last one.
@@ -264,7 +333,10 @@ fn render(
         dedup_key: key,
         client_id: file.client.id.clone(),
         stage: STAGE.into(),
-        cycle: invoice.number.clone(),
+        cycle: invoices
+            .first()
+            .map(|i| i.number.clone())
+            .unwrap_or_default(),
         channel,
         recipients,
         cc: vec![],
@@ -275,7 +347,7 @@ fn render(
         in_reply_to,
         references,
         send_at: planner::reply_moment(now, file.client.time_zone).max(now),
-        invoices: vec![(invoice.number.clone(), false)],
+        invoices: invoices.iter().map(|i| (i.number.clone(), false)).collect(),
     })
 }
 

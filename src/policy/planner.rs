@@ -60,7 +60,7 @@ pub use promises::{PromiseCheck, add_business_days, check_promise, on_business_d
 pub use segment::{derive_segment, derive_segment_from};
 pub use types::{ClientFile, Effect, Held, Plan, PlanRef, PlannedMessage, Settings, Snapshot};
 use window::schedule;
-pub use window::{is_client_facing, owner_initiated_moment, reply_moment};
+pub use window::{is_client_facing, owner_initiated_moment, recent_contact_days, reply_moment};
 
 /// Plans every client at `now`.
 pub fn plan(snapshot: &Snapshot, settings: &Settings, now: DateTime<Utc>) -> Plan {

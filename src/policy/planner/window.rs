@@ -84,6 +84,14 @@ pub(super) fn schedule_after(
     ))
 }
 
+/// The client's local days of its earlier client-facing messages (sent, or still to be sent).
+pub fn recent_contact_days(messages: &[OutboxMessage], tz: chrono_tz::Tz) -> Vec<NaiveDate> {
+    recent_contacts(messages)
+        .into_iter()
+        .map(|t| t.with_timezone(&tz).date_naive())
+        .collect()
+}
+
 /// Local hours in which a reply to the client's own message may go at once: not at night in
 /// the client's zone.
 const REPLY_HOURS: std::ops::Range<u32> = 9..21;
