@@ -161,6 +161,9 @@ fn expand_shorthand(w: &str) -> Option<&'static str> {
         "prox" | "prox." | "proxim" => "proximo",
         "mnn" | "mna" | "mnana" | "manan" | "mananaa" | "maniana" | "mannana" => "manana",
         "t" => "te",
+        // "no m vuelvas a escribir xfa".
+        "m" => "me",
+        "xfa" | "xfavor" | "porfa" | "porfis" => "favor",
         // "te ago la transferencia": the h is often dropped in chats.
         "ago" => "hago",
         "transf" | "trasf" | "transfer" | "transf." => "transferencia",

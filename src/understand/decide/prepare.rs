@@ -287,6 +287,30 @@ fn drop_contradicted(
         // "mira el banco" is done; "mira tu cuenta el lunes" is to come.
         Cue::PaidProof if LOOK.contains(&word(c.start)) => maps.dated.get(c.start) != Some(&true),
         Cue::PaidProof => !proof_to_come(toks, clause, c, promised),
+        // «un mes que ya había dado de baja»: a service cancelled before, not an opt-out.
+        Cue::Stop if word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado" => false,
+        // «ya les reenvié su correo» tells what the writer did; «reenvíe la factura» asks.
+        Cue::Question
+            if c.end == c.start + 1
+                && toks
+                    .get(c.start)
+                    .is_some_and(|t| t.accent_final && t.text.ends_with('e')) =>
+        {
+            false
+        }
+        // «el pago lo realiza nuestro corporativo», «el pago lo hace el área de cuentas por
+        // pagar»: a third party's payment, named after the verb, is no promise of the writer's
+        // unless a day is said with it.
+        Cue::PromisePhrase
+            if matches!(word(c.end.saturating_sub(2)), "lo" | "la")
+                && (matches!(
+                    word(c.end),
+                    "mi" | "mis" | "su" | "sus" | "nuestro" | "nuestra" | "nuestros" | "nuestras"
+                ) || matches!(word(c.end), "el" | "la" | "los" | "las")
+                    && maps.in_date.get(c.end) != Some(&true)) =>
+        {
+            maps.dated.get(c.start) == Some(&true)
+        }
         // "el pago lo tendremos listo": ready is about money only when money was named
         // ("el informe lo tenemos listo" is not).
         Cue::PromisePhrase if matches!(word(c.end.saturating_sub(1)), "listo" | "lista") => {

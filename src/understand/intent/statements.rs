@@ -224,12 +224,17 @@ fn not_the_writers_payment(
                 "vere" | "veremos" | "sabre" | "sabremos" | "se" | "sabemos" | "ver"
             )
         });
+    // «el pago lo hace mi empresa»; «… lo hace el área de cuentas por pagar» unless a day
+    // is said with it («el pago lo hace el lunes»).
     let someone_elses = family == Family::Make
         && matches!(
             w(i),
             "hace" | "hacen" | "realiza" | "realizan" | "efectua" | "efectuan"
         )
-        && POSSESSIVES.contains(&w(i + 1));
+        && (POSSESSIVES.contains(&w(i + 1))
+            || !dated
+                && matches!(around.back.first().copied(), Some("lo" | "la"))
+                && matches!(w(i + 1), "el" | "la" | "los" | "las"));
     let thanks = around.back.iter().take(3).any(|b| *b == "dios");
     left_open
         || someone_elses

@@ -39,7 +39,7 @@ pub(super) enum Tense {
 pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::new(|| {
     let mut m = HashMap::new();
     // Regular -ar verbs: stem, first person preterite, family.
-    let regular: [(&str, &str, Family); 24] = [
+    let regular: [(&str, &str, Family); 25] = [
         ("pag", "pague", Family::Pay),
         ("deposit", "deposite", Family::Pay),
         ("consign", "consigne", Family::Pay),
@@ -54,6 +54,8 @@ pub(super) static VERBS: LazyLock<HashMap<String, (Family, Tense)>> = LazyLock::
         ("mand", "mande", Family::Send),
         ("pas", "pase", Family::Send),
         ("gir", "gire", Family::Send),
+        // «Le dejé el cheque en recepción», «te dejo el efectivo el viernes».
+        ("dej", "deje", Family::Send),
         // Local words for paying: "te bizumeo", "le yapeé", "te plineo".
         ("bizume", "bizumee", Family::Pay),
         ("yape", "yapee", Family::Pay),

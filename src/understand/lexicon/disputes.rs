@@ -195,6 +195,41 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "que me|nos la|lo|las|los corrijan|corrija|corrijais|rectifiquen|rectifique|rectifiqueis",
     ),
+    // Mexico's CFDI put right: «necesito que la refacturen», «cancelen la factura y vuelvan a
+    // timbrarla», «emitan una nueva con uso de CFDI G03», «la factura ya se canceló ante el
+    // SAT» («¿Me puede facturar con uso de CFDI G03?» before invoicing is a question). («Les cancelo la factura» pays it: only the business is asked to cancel.)
+    (
+        Cue::Dispute,
+        "refacturen|refacturar|refacture|refacturarla|refacturarlas|refacturacion|retimbrar|retimbren",
+    ),
+    (
+        Cue::Dispute,
+        "vuelvan|volver a timbrar|timbrarla|timbrarlas|facturar|facturarla",
+    ),
+    (
+        Cue::Dispute,
+        "cancelen ?la|las|el factura|facturas|cfdi|comprobante",
+    ),
+    (
+        Cue::Dispute,
+        "emitan|emita|emitir|generen|hagan|manden ?me|nos una|otra nueva ?factura",
+    ),
+    (Cue::Dispute, "ante el sat"),
+    // «Me facturaste un mes que ya había dado de baja»: a service cancelled, still billed.
+    (
+        Cue::Dispute,
+        "que ?ya habia|habiamos|habias|he|hemos dado de baja",
+    ),
+    // «viene con el RFC mal», «el NIF incorrecto».
+    (
+        Cue::Dispute,
+        "rut|ruc|nit|cuit|rfc|nif|cif|nrc|rtn|domicilio|direccion mal|incorrecto|incorrecta|equivocado|equivocada|erroneo|erronea",
+    ),
+    // «no tiene el número de orden de compra, así no la podemos pagar».
+    (
+        Cue::Dispute,
+        "no tiene|trae|incluye|lleva ?el numero de orden|pedido|oc|po",
+    ),
     // "tiene mal el NRC", "trae mal el importe": a datum of the invoice is wrong.
     (
         Cue::Dispute,

@@ -46,6 +46,11 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "me|nos puede|pueden|podria|podrian|puedes|podes esperar|aguantar",
     ),
     (Cue::Delay, "esperar me|nos"),
+    // «¿Pueden esperar hasta fin de mes?», «¿Podéis esperar al viernes?».
+    (
+        Cue::Delay,
+        "pueden|podeis|podrian|podriais|puede|podria|puedes|podes|podrias esperar|aguantar",
+    ),
     (Cue::Delay, "me|nos esperan|espera|esperas|esperais"),
     (Cue::Delay, "me|nos aguantan|aguanta|aguantas|aguantais"),
     (
@@ -169,6 +174,10 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::CantPay, "es que no puedo|podemos"),
     (Cue::CantPay, "no es que no quiera|queramos"),
     (Cue::CantPay, "imposible pagar"),
+    (
+        Cue::CantPay,
+        "no puedo|podemos|podre|podremos|podriamos atender ?el|la|los|las|su|sus pago|factura|facturas|importe|recibo",
+    ),
     (
         Cue::CantPay,
         "no he|hemos podido pagar|pagarle|pagarte|pagarles|pagaros|pagarlo|pagarla|abonar|transferir|depositar|ingresar|consignar|cancelar|hacer|realizar|efectuar|todavia|aun",

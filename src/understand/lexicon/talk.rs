@@ -38,6 +38,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "dejen|deje|deja|dejad|dejes de escribir|molestar|enviar|mandar|contactar|llamar|insistir|acosar|escribirme|molestarme|joder|jodernos|joderme|hinchar|fastidiar",
     ),
     (Cue::Stop, "dar ?me|nos de baja"),
+    // Mexico's «ya no me estén mandando mensajes».
+    (
+        Cue::Stop,
+        "no ?me|nos esten|este|estes|anden|ande|andes mandando|enviando|escribiendo|llamando|marcando",
+    ),
     // «Por favor, no sigan enviando estos correos», «dejen de mandarme mensajes».
     (
         Cue::Stop,
@@ -368,6 +373,17 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "quedara|estara pagado|pagada|saldado|saldada|cubierto|cubierta|abonado|abonada",
+    ),
+    // A company's «atenderemos el pago el día 15», «la factura se atenderá a su vencimiento»,
+    // «les regularizo la situación el viernes».
+    (
+        Cue::PromisePhrase,
+        "atendere|atenderemos|atendera|atenderan|atiendo|atendemos ?el|la|los|las|su|sus pago|pagos|factura|facturas|importe|recibo|recibos|deuda|vencimiento|cargo",
+    ),
+    (Cue::PromisePhrase, "se atendera|atenderan|atiende|atienden"),
+    (
+        Cue::PromisePhrase,
+        "regularizo|regularizamos|regularizare|regularizaremos|regularizara ?la|el|su situacion|deuda|factura|pago|saldo|importe|cuenta",
     ),
     (
         Cue::PromisePhrase,
