@@ -276,6 +276,7 @@ fn drop_contradicted(
         .filter(|c| c.cue == Cue::Stop && !in_auto(c))
         .map(|c| clause_of(c.start))
         .collect();
+    cues.retain(|c| !said_of_another(toks, c, maps));
     cues.retain(|c| match c.cue {
         Cue::Dispute if c.end == c.start + 1 && THREATS.contains(&word(c.start)) => {
             !stop_clauses.contains(&clause_of(c.start))
@@ -287,30 +288,6 @@ fn drop_contradicted(
         // "mira el banco" is done; "mira tu cuenta el lunes" is to come.
         Cue::PaidProof if LOOK.contains(&word(c.start)) => maps.dated.get(c.start) != Some(&true),
         Cue::PaidProof => !proof_to_come(toks, clause, c, promised),
-        // «un mes que ya había dado de baja»: a service cancelled before, not an opt-out.
-        Cue::Stop if word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado" => false,
-        // «ya les reenvié su correo» tells what the writer did; «reenvíe la factura» asks.
-        Cue::Question
-            if c.end == c.start + 1
-                && toks
-                    .get(c.start)
-                    .is_some_and(|t| t.accent_final && t.text.ends_with('e')) =>
-        {
-            false
-        }
-        // «el pago lo realiza nuestro corporativo», «el pago lo hace el área de cuentas por
-        // pagar»: a third party's payment, named after the verb, is no promise of the writer's
-        // unless a day is said with it.
-        Cue::PromisePhrase
-            if matches!(word(c.end.saturating_sub(2)), "lo" | "la")
-                && (matches!(
-                    word(c.end),
-                    "mi" | "mis" | "su" | "sus" | "nuestro" | "nuestra" | "nuestros" | "nuestras"
-                ) || matches!(word(c.end), "el" | "la" | "los" | "las")
-                    && maps.in_date.get(c.end) != Some(&true)) =>
-        {
-            maps.dated.get(c.start) == Some(&true)
-        }
         // "el pago lo tendremos listo": ready is about money only when money was named
         // ("el informe lo tenemos listo" is not).
         Cue::PromisePhrase if matches!(word(c.end.saturating_sub(1)), "listo" | "lista") => {
@@ -349,7 +326,9 @@ fn drop_contradicted(
         Cue::Stop => {
             !(in_auto(c)
                 || promised && channel_or_hour(word(c.end))
-                || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1)))
+                || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1))
+                // «un mes que ya había dado de baja»: a service cancelled, not an opt-out.
+                || word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado")
         }
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
@@ -362,6 +341,33 @@ fn drop_contradicted(
         Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
     });
+}
+
+/// Cues about what someone else does or did: «ya les reenvié su correo» tells what the writer
+/// did («reenvíe la factura» asks); «el pago lo realiza nuestro corporativo», «el pago lo hace
+/// el área de cuentas por pagar» is a third party's payment, named after the verb, no promise
+/// of the writer's unless a day is said with it.
+fn said_of_another(toks: &[Token<'_>], c: &CueHit, maps: &TokenMaps) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    match c.cue {
+        Cue::Question => {
+            c.end == c.start + 1
+                && toks
+                    .get(c.start)
+                    .is_some_and(|t| t.accent_final && t.text.ends_with('e'))
+        }
+        Cue::PromisePhrase => {
+            let subject_after = matches!(
+                word(c.end),
+                "mi" | "mis" | "su" | "sus" | "nuestro" | "nuestra" | "nuestros" | "nuestras"
+            ) || matches!(word(c.end), "el" | "la" | "los" | "las")
+                && maps.in_date.get(c.end) != Some(&true);
+            matches!(word(c.end.saturating_sub(2)), "lo" | "la")
+                && subject_after
+                && maps.dated.get(c.start) != Some(&true)
+        }
+        _ => false,
+    }
 }
 
 /// "le envío el comprobante" beside a promise, or "en cuanto lo realice le envío el
