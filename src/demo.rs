@@ -280,7 +280,8 @@ fn pause_kind(kind: HoldKind) -> Option<&'static str> {
         | HoldKind::NoReachableContact
         | HoldKind::NoMoment
         | HoldKind::SkippedBeforeDue
-        | HoldKind::SkippedAfterInstalment => None,
+        | HoldKind::SkippedAfterInstalment
+        | HoldKind::SkippedWhileChased => None,
     }
 }
 

@@ -50,5 +50,8 @@ vocabulary! {
         SkippedBeforeDue => "skipped_before_due",
         /// An instalment notice skipped: the first free day is after the instalment's day.
         SkippedAfterInstalment => "skipped_after_instalment",
+        /// A preventive reminder skipped: the client's overdue invoices are being chased (the
+        /// invoice is listed beside them once due).
+        SkippedWhileChased => "skipped_while_chased",
     }
 }

@@ -321,8 +321,8 @@ pub fn build<'a>(
 }
 
 /// The client's real history for a message of `cycle` about `numbers`: reminders that reached
-/// the client (status sent) in the cycle or listing its invoice (the planner goes on from
-/// those too), promises about those invoices, broken plans.
+/// the client (status sent) in the cycle or that the planner goes on from
+/// (`planner::message_about`), promises about those invoices, broken plans.
 pub fn history<'a>(
     file: &'a crate::policy::planner::ClientFile,
     cycle: &str,
@@ -336,7 +336,7 @@ pub fn history<'a>(
         .filter(|m| {
             m.status == OutboxStatus::Sent
                 && (same_text(&m.message.cycle, cycle)
-                    || m.message.invoices.iter().any(|(n, _)| same_text(n, cycle)))
+                    || crate::policy::planner::message_about(file, m, cycle))
         })
         .filter(|m| {
             crate::policy::planner::is_client_facing(&m.message.stage)

@@ -52,6 +52,7 @@ use crate::policy::ladder::Stage;
 
 pub use candidates::reachable;
 pub use choose::addressees;
+pub use overdue::about as message_about;
 pub use overdue::deadline as overdue_deadline;
 pub use plans::{
     InstalmentState, PlanCalendar, PlanCheck, allocate, check_plan, first_day, notice_day,

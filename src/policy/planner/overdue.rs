@@ -189,7 +189,7 @@ fn cycle_history(
     let in_cycle: Vec<&OutboxMessage> = file
         .messages
         .iter()
-        .filter(|m| about(m, cycle) && ladder.iter().any(|s| s.name == m.message.stage))
+        .filter(|m| about(file, m, cycle) && ladder.iter().any(|s| s.name == m.message.stage))
         .collect();
     let on_its_way = |m: &&&OutboxMessage| {
         matches!(
@@ -258,9 +258,16 @@ fn cycle_history(
     Ok((history, broken))
 }
 
-/// Whether `m` belongs to the cycle of invoice `number` or listed it.
-fn about(m: &OutboxMessage, number: &str) -> bool {
-    m.message.cycle == number || m.message.invoices.iter().any(|(n, _)| n == number)
+/// Whether `m` belongs to the cycle of invoice `number`, or listed it while its own cycle's
+/// invoice is still open (disputed, promised, in a plan: the same escalation goes on). Once
+/// the invoice that drove a cycle is paid, the next one starts its own, gently.
+pub fn about(file: &ClientFile, m: &OutboxMessage, number: &str) -> bool {
+    m.message.cycle == number
+        || m.message.invoices.iter().any(|(n, _)| n == number)
+            && file
+                .invoices
+                .iter()
+                .any(|i| i.number == m.message.cycle && !i.status.is_closed())
 }
 
 /// A cycle's invoice, its delivered history and the broken promise to mention.
@@ -271,9 +278,10 @@ type Cycle<'a> = (&'a Invoice, History, Option<NaiveDate>);
 /// messages while the oldest was out of them: disputed, promised, in a plan). A client who was
 /// sent a formal demand about one invoice is not stepped back to a gentle reminder when an
 /// older one comes back; the next message is the formal demand's next step, listing both.
-/// Nor when the invoice that drove them leaves (paid, disputed): an invoice the earlier
-/// messages listed goes on from the last of them (a final notice listing F-118 beside F-104 is
-/// not followed by an «early» reminder of F-118 once F-104 is paid).
+/// Nor when the invoice that drove them leaves the ladder without being paid (disputed,
+/// promised): an invoice the earlier messages listed goes on from the last of them (a second
+/// reminder listing F-106 beside F-105 was followed by a due-day message and an early one of
+/// F-106 once F-105 was disputed). Once the driver is paid, the next invoice starts afresh.
 /// A message still on its way in any of these cycles holds the client (`Err`).
 fn furthest_cycle<'a>(
     file: &ClientFile,
@@ -284,7 +292,12 @@ fn furthest_cycle<'a>(
     let mut best: Option<Cycle<'a>> = None;
     for (k, invoice) in overdue.iter().enumerate() {
         // Another invoice's history counts only when messages are about it.
-        if k > 0 && !file.messages.iter().any(|m| about(m, &invoice.number)) {
+        if k > 0
+            && !file
+                .messages
+                .iter()
+                .any(|m| about(file, m, &invoice.number))
+        {
             continue;
         }
         let (h, broken) = cycle_history(file, ladder, &invoice.number, settled)?;

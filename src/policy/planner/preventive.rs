@@ -7,7 +7,7 @@ use super::choose::{self, ClientCtx};
 use super::overdue::retry_key;
 use super::settle::Settled;
 use super::{ClientFile, Plan, PlanRef, PlannedMessage, instalment_stage};
-use crate::domain::Invoice;
+use crate::domain::{HoldKind, Invoice};
 use crate::policy::ladder::Stage;
 
 /// Preventive reminders: per invoice not yet due, the latest negative stage whose window has
@@ -21,6 +21,32 @@ pub(super) fn preventive(
 ) -> Vec<PlannedMessage> {
     let client = &ctx.file.client;
     let mut planned = Vec::new();
+    // «Le enviamos este recordatorio amable… para organizar sus próximos pagos» does not go
+    // to a client whose overdue invoices are being chased (five days after a firm reminder,
+    // two before a final notice): the invoice is listed beside them once due.
+    let chased = candidates.iter().find(|i| {
+        i.days_overdue(today) > 0 && super::overdue::was_reminded(&ctx.file.messages, &i.number)
+    });
+    if let Some(chased) = chased {
+        for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {
+            if ladder
+                .iter()
+                .any(|s| s.offset_days < 0 && i64::from(s.offset_days) <= inv.days_overdue(today))
+            {
+                super::hold(
+                    out,
+                    &client.id,
+                    vec![inv.number.clone()],
+                    HoldKind::SkippedWhileChased,
+                    format!(
+                        "no preventive reminder for {}: overdue {} is being chased",
+                        inv.number, chased.number
+                    ),
+                );
+            }
+        }
+        return planned;
+    }
     for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {
         let days = inv.days_overdue(today);
         let Some(stage) = ladder

@@ -400,14 +400,27 @@ fn p10_an_invoice_listed_in_earlier_messages_goes_on_from_them_when_the_driver_l
         "{m:#?}"
     );
     assert_eq!(m.invoices, ["F2"], "{m:#?}");
+    // F1 paid instead: what the escalation was about is settled, F2 starts its own cycle.
+    let w = World::madrid()
+        .invoice("F1", "2026-03-02", "1000")
+        .invoice("F2", "2026-03-05", "500")
+        .sent_about("early", "F1", "2026-03-05T09:30:00Z", &["F1"])
+        .sent_about("second", "F1", "2026-03-09T09:30:00Z", &["F1", "F2"])
+        .pay("F1", "2026-03-10", "1000");
+    let m = only(&w.plan("2026-03-12T09:30:00Z")).clone();
+    assert_eq!(
+        (m.stage.as_str(), m.cycle.as_str()),
+        ("early", "F2"),
+        "{m:#?}"
+    );
 }
 
 #[test]
 fn p11_after_a_final_notice_the_invoice_it_listed_as_also_pending_gets_its_own() {
-    // The final notice was about F1 and listed F2 as also pending. F1 is paid: F2 is not
+    // The final notice was about F1 and listed F2 as also pending. F1 is disputed: F2 is not
     // stepped back to an early reminder, nor handed over on the day announced for F1 (the
     // final notice announced no hand-over of F2): its next message is a final notice of its
-    // own, when old enough, then the hand-over.
+    // own, when old enough.
     let w = World::madrid()
         .invoice("F1", "2026-01-05", "1000")
         .invoice("F2", "2026-02-10", "500")
@@ -416,7 +429,7 @@ fn p11_after_a_final_notice_the_invoice_it_listed_as_also_pending_gets_its_own()
         .sent_about("firm", "F1", "2026-01-20T09:30:00Z", &["F1"])
         .sent_about("formal", "F1", "2026-02-04T09:30:00Z", &["F1"])
         .sent_about("final", "F1", "2026-03-06T09:30:00Z", &["F1", "F2"]);
-    let mut w = w.pay("F1", "2026-03-08", "1000");
+    let mut w = w.status("F1", InvoiceStatus::Disputed);
     if let Some(m) = w.file.messages.last_mut() {
         m.message.invoices = vec![("F1".into(), true), ("F2".into(), false)];
     }
@@ -430,4 +443,29 @@ fn p11_after_a_final_notice_the_invoice_it_listed_as_also_pending_gets_its_own()
         ("final", "F2"),
         "{m:#?}"
     );
+}
+
+#[test]
+fn p12_no_cheerful_preventive_reminder_while_overdue_invoices_are_chased() {
+    // F1 is overdue and had its second reminder; F2 falls due in three days. A «recordatorio
+    // amable… para organizar sus próximos pagos» about F2 went five days after a firm reminder
+    // (an outside walk over months): it is skipped, F2 listed beside F1 once due.
+    let w = World::madrid()
+        .invoice("F1", "2026-03-02", "1000")
+        .invoice("F2", "2026-03-23", "500")
+        .sent_about("early", "F1", "2026-03-05T09:30:00Z", &["F1"])
+        .sent_about("second", "F1", "2026-03-09T09:30:00Z", &["F1"]);
+    let plan = w.plan("2026-03-20T09:30:00Z");
+    assert!(
+        plan.messages.iter().all(|m| m.stage != "preventive"),
+        "{plan:#?}"
+    );
+    assert!(
+        kinds(&plan).contains(&HoldKind::SkippedWhileChased),
+        "{plan:#?}"
+    );
+    // A client who owes nothing overdue still gets it.
+    let w = World::madrid().invoice("F2", "2026-03-23", "500");
+    let plan = w.plan("2026-03-20T09:30:00Z");
+    assert_eq!(only(&plan).stage, "preventive");
 }
