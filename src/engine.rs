@@ -437,6 +437,11 @@ pub fn render_planned(
         m.channel,
     );
     ctx.broken_promise = m.broken_promise;
+    // A period never confirmed («a finales de marzo»): «hacia el miércoles 31», not «el».
+    ctx.broken_promise_approx = m.broken_promise.is_some_and(|d| {
+        let mut said = file.promises.iter().filter(|p| p.promised_date == d);
+        said.clone().next().is_some() && said.all(|p| p.ambiguous)
+    });
     ctx.broken_plan = m.broken_plan;
     ctx.deadline = m.deadline;
     ctx.history = context::history(file, &m.cycle, &m.invoices);

@@ -298,6 +298,7 @@ pub fn build<'a>(
         deadline: None,
         handover_date: None,
         broken_promise: None,
+        broken_promise_approx: false,
         broken_plan: None,
         promise: None,
         plan: None,

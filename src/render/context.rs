@@ -52,6 +52,9 @@ pub struct RenderContext<'a> {
     /// A promised payment date that passed without payment, or null.
     #[serde(serialize_with = "iso::opt_date")]
     pub broken_promise: Option<NaiveDate>,
+    /// The broken promise named a period, not a day («a finales de marzo», whose last day is
+    /// `broken_promise`), never confirmed: the message says «hacia el…», not «el…».
+    pub broken_promise_approx: bool,
     /// The due date of the missed instalment of a payment plan that broke since the last
     /// reminder, or null: the message that resumes the reminders says why.
     #[serde(serialize_with = "iso::opt_date")]

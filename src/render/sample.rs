@@ -427,6 +427,7 @@ impl RenderContext<'static> {
             deadline: (offset >= 30).then(|| today + Duration::days(10)),
             handover_date: (offset >= 60).then(|| today + Duration::days(30)),
             broken_promise: None,
+            broken_promise_approx: false,
             broken_plan: None,
             promise: None,
             plan: None,

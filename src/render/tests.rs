@@ -1044,6 +1044,32 @@ fn an_early_reminder_after_a_broken_agreement_supposes_no_oversight() {
     }
 }
 
+/// A broken promise that named a period never confirmed («a finales de marzo») is not said to
+/// have named its last day: «Nos indicó que realizaría el pago hacia el miércoles 31 de
+/// marzo», not «el miércoles 31» (an outside walk over months).
+#[test]
+fn a_broken_promise_of_a_period_is_told_as_approximate() {
+    let r = renderer();
+    for stage in ["early", "firm", "final"] {
+        let mut ctx = RenderContext::sample(Sample::B2bSpain, stage);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        ctx.broken_promise = Some(day);
+        let exact = r.render_message(stage, Medium::Email, &ctx).unwrap().text;
+        assert!(
+            exact.contains("realizaría el pago el martes 31 de marzo"),
+            "{exact}"
+        );
+        ctx.broken_promise_approx = true;
+        for medium in [Medium::Email, Medium::Telegram] {
+            let text = r.render_message(stage, medium, &ctx).unwrap().text;
+            assert!(
+                text.contains("realizaría el pago hacia el martes 31 de marzo"),
+                "{stage}: {text}"
+            );
+        }
+    }
+}
+
 /// Interest whose half-year rate cobrador does not have yet is «aparte», and no total that
 /// leaves it out says it includes it: the text said «se calcularán cuando el BOE publique el
 /// tipo legal del semestre en curso» in December, months after the BOE had, and its «Total»,
