@@ -412,6 +412,27 @@ fn bounded_invoices<'a>(
     Ok(invoices)
 }
 
+/// What the client was told and promised before: the broken promise or plan to mention, the
+/// deadline, the earlier reminders to cite.
+fn with_history<'a>(
+    ctx: &mut render::context::RenderContext<'a>,
+    file: &'a ClientFile,
+    m: &PlannedMessage,
+) {
+    ctx.broken_promise = m.broken_promise;
+    ctx.broken_promise_approx = m.broken_promise.is_some_and(|d| approximate(file, d));
+    ctx.broken_plan = m.broken_plan;
+    ctx.deadline = m.deadline;
+    ctx.history = context::history(file, &m.cycle, &m.invoices);
+}
+
+/// Whether the promises made for `day` all named a period never confirmed («a finales de
+/// marzo»): the message then says «hacia el miércoles 31», not «el».
+fn approximate(file: &ClientFile, day: chrono::NaiveDate) -> bool {
+    let mut said = file.promises.iter().filter(|p| p.promised_date == day);
+    said.clone().next().is_some() && said.all(|p| p.ambiguous)
+}
+
 /// Renders a planned message into an outbox row (subject, bodies, threading headers).
 pub fn render_planned(
     config: &Config,
@@ -436,15 +457,7 @@ pub fn render_planned(
         today,
         m.channel,
     );
-    ctx.broken_promise = m.broken_promise;
-    // A period never confirmed («a finales de marzo»): «hacia el miércoles 31», not «el».
-    ctx.broken_promise_approx = m.broken_promise.is_some_and(|d| {
-        let mut said = file.promises.iter().filter(|p| p.promised_date == d);
-        said.clone().next().is_some() && said.all(|p| p.ambiguous)
-    });
-    ctx.broken_plan = m.broken_plan;
-    ctx.deadline = m.deadline;
-    ctx.history = context::history(file, &m.cycle, &m.invoices);
+    with_history(&mut ctx, file, m);
     let calendar = calendar_cached(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),
