@@ -1044,6 +1044,30 @@ fn an_early_reminder_after_a_broken_agreement_supposes_no_oversight() {
     }
 }
 
+/// An instalment notice that goes on the instalment's own day says «hoy» (it said «Le
+/// recordamos que el viernes 18 de diciembre vence el plazo 1» on Friday 18; an outside walk).
+#[test]
+fn an_instalment_due_today_is_said_to_fall_due_today() {
+    let r = renderer();
+    let mut ctx = RenderContext::sample(Sample::B2bSpain, "instalment");
+    let next = ctx.plan.as_ref().unwrap().next.clone().unwrap();
+    let ahead = r.render_message("instalment", Medium::Email, &ctx).unwrap();
+    assert!(!ahead.text.contains("que hoy,"), "{}", ahead.text);
+    ctx.today = next.due_date;
+    for medium in [Medium::Email, Medium::Telegram] {
+        let m = r.render_message("instalment", medium, &ctx).unwrap();
+        assert!(
+            m.text.contains(&format!("vence el plazo {} de su plan de pagos", next.number))
+                && m.text.contains("que hoy, "),
+            "{}",
+            m.text
+        );
+        if let Some(subject) = m.subject {
+            assert!(subject.contains("hoy vence el plazo"), "{subject}");
+        }
+    }
+}
+
 /// A broken promise that named a period never confirmed («a finales de marzo») is not said to
 /// have named its last day: «Nos indicó que realizaría el pago hacia el miércoles 31 de
 /// marzo», not «el miércoles 31» (an outside walk over months).
