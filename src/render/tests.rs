@@ -1057,8 +1057,10 @@ fn an_instalment_due_today_is_said_to_fall_due_today() {
     for medium in [Medium::Email, Medium::Telegram] {
         let m = r.render_message("instalment", medium, &ctx).unwrap();
         assert!(
-            m.text.contains(&format!("vence el plazo {} de su plan de pagos", next.number))
-                && m.text.contains("que hoy, "),
+            m.text.contains(&format!(
+                "vence el plazo {} de su plan de pagos",
+                next.number
+            )) && m.text.contains("que hoy, "),
             "{}",
             m.text
         );
