@@ -1730,3 +1730,37 @@ fn an_answer_naming_no_invoice_is_about_those_due_or_told_not_next_months() {
         [(Some("F-1".to_owned()), "2026-11-27".to_owned())]
     );
 }
+
+/// «Les pago el viernes. ¿Me indican el número de cuenta?»: the promise is recorded and
+/// acknowledged, and the owner is told that the client asks something a person must answer
+/// (the question was lost: nobody was asked to give the payment details; an outside walk).
+#[test]
+fn a_promise_with_a_question_records_the_promise_and_tells_the_owner_of_the_question() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r70@x.example>",
+            "uno@cliente.example",
+            "Les pago el viernes. ¿Me indican el número de cuenta?",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("promise", "applied")
+    );
+    assert_eq!(pending_promises(&w).len(), 1);
+    let messages = store::outbox::for_client(w.store.conn(), "C1").unwrap();
+    assert!(
+        messages.iter().any(|m| m.message.stage == "ack_promise"),
+        "{messages:#?}"
+    );
+    let alert = messages
+        .iter()
+        .find(|m| m.message.stage == "owner_alert")
+        .expect("an alert for the question");
+    let text = &alert.message.body_text;
+    assert!(text.contains("el cliente pregunta algo"), "{text}");
+    assert!(text.contains("su fecha ha quedado registrada"), "{text}");
+}

@@ -487,16 +487,7 @@ fn act_on(
     if on.among && alert_kind == Some("needs_review") {
         hold_for_a_person(tx, on, m, now)?;
     }
-    // A question among other answers: the rest of the reply was acted on ("nothing done with
-    // it", the plain review alert's words, would not be true).
-    let alert_kind = alert_kind.map(|k| {
-        if on.among && k == "needs_review" {
-            "question"
-        } else {
-            k
-        }
-    });
-    if let Some(kind) = alert_kind {
+    if let Some(kind) = owner_alert_kind(alert_kind, reading, on.among) {
         // The first answer's alert is the reply's; the others' their own.
         let cycle = match on.part {
             0 => format!("response-{response_id}"),
@@ -520,6 +511,27 @@ fn act_on(
         applied.alert = applied.alert.or(alert);
     }
     Ok(acked)
+}
+
+/// The owner's alert for a reading whose state change called for `kind`: a question among
+/// other answers is «question» (the rest of the reply was acted on: "nothing done with it",
+/// the plain review alert's words, would not be true); a promise or a paid claim that also
+/// asks something («Les pagamos a fin de mes, apenas nos indiquen los datos para la
+/// transferencia») is «promise_question»: recorded and acknowledged, and what it asks is for
+/// a person (nobody was told).
+fn owner_alert_kind(
+    kind: Option<&'static str>,
+    reading: &Reading,
+    among: bool,
+) -> Option<&'static str> {
+    match kind {
+        Some("needs_review") if among => Some("question"),
+        Some(k) => Some(k),
+        None => (!among
+            && matches!(reading.intent, Intent::Promise | Intent::Paid)
+            && reading.also.contains(&Intent::Question))
+        .then_some("promise_question"),
+    }
 }
 
 /// `now`, or the start of the client's day `days` days later (the sender waits for the
