@@ -356,8 +356,28 @@ fn discount_for(
             discounted_total: total - amount,
             valid_until: Some(valid_until),
             taken_on: None,
+            only_of: None,
+            only_of_count: 0,
         },
     ))
+}
+
+/// An offer on `reached` of the `listed` invoices a message lists names them when it is not
+/// about all («4.704,00 € en total» after a list of 6.000,00 € read as the whole debt).
+fn only_of(
+    mut d: render::context::Discount,
+    reached: &[&Invoice],
+    listed: usize,
+) -> render::context::Discount {
+    if reached.len() < listed {
+        let numbers: Vec<&str> = reached.iter().map(|i| i.number.as_str()).collect();
+        d.only_of = Some(match numbers.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} y {last}", rest.join(", ")),
+            _ => numbers.concat(),
+        });
+        d.only_of_count = numbers.len();
+    }
+    d
 }
 
 /// The plan block of the template context.
@@ -474,7 +494,9 @@ pub fn render_planned(
     } else {
         discount_for(stage, &reached_invoices, today, &calendar)
     };
-    ctx.discount = discount.as_ref().map(|(_, d)| d.clone());
+    ctx.discount = discount
+        .as_ref()
+        .map(|(_, d)| only_of(d.clone(), &reached_invoices, invoices.len()));
     let is_final = config
         .ladder_for(m.segment.as_deref())
         .iter()

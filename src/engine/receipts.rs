@@ -275,6 +275,8 @@ fn discount_taken(
         discounted_total: invoice.amount.0 - amount,
         valid_until: None,
         taken_on: Some(last.paid_on),
+        only_of: None,
+        only_of_count: 0,
     })
 }
 

@@ -403,6 +403,12 @@ pub struct Discount {
     /// receipt; null in an offer.
     #[serde(default, serialize_with = "iso::opt_date")]
     pub taken_on: Option<NaiveDate>,
+    /// The invoices the offer is about («F26-105», «F-1 y F-2») when the message lists others
+    /// beside them (younger ones, also pending), or null: «4.704,00 € en total» read as the
+    /// whole debt.
+    pub only_of: Option<String>,
+    /// How many invoices `only_of` names (0 when null).
+    pub only_of_count: usize,
 }
 
 /// How the client can answer.

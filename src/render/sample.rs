@@ -582,6 +582,8 @@ impl RenderContext<'static> {
                 discounted_total: total.balance - amount,
                 valid_until: Some(today + Duration::days(7)),
                 taken_on: None,
+                only_of: None,
+                only_of_count: 0,
             });
         }
         if let Some(p) = &mut self.promise {

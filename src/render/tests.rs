@@ -1044,6 +1044,26 @@ fn an_early_reminder_after_a_broken_agreement_supposes_no_oversight() {
     }
 }
 
+/// A discount offered on some of the invoices a message lists names them: «4.704,00 € en
+/// total» after a list of 6.000,00 € read as the whole debt (an outside walk over months).
+#[test]
+fn a_discount_on_some_of_the_invoices_listed_names_them() {
+    let r = renderer();
+    let mut ctx = RenderContext::sample(Sample::B2bSpain, "second").with_extras();
+    ctx.broken_plan = None;
+    let d = ctx.discount.as_mut().expect("the sample offers a discount");
+    d.only_of = Some("F-2026-0142".into());
+    d.only_of_count = 1;
+    for medium in [Medium::Email, Medium::Telegram] {
+        let text = r.render_message("second", medium, &ctx).unwrap().text;
+        assert!(
+            text.contains("Si realiza el pago de la factura F-2026-0142 a más tardar el")
+                && text.contains("en total por esa factura."),
+            "{text}"
+        );
+    }
+}
+
 /// An instalment notice that goes on the instalment's own day says «hoy» (it said «Le
 /// recordamos que el viernes 18 de diciembre vence el plazo 1» on Friday 18; an outside walk).
 #[test]
