@@ -766,7 +766,11 @@ fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {
         .find(|m| {
             m.is_future_day()
                 && !m.negated
-                && (m.from_on || m.preferred || f.toks[m.start].text == "hasta")
+                && (m.from_on
+                    || m.preferred
+                    || f.toks[m.start].text == "hasta"
+                    // «Hasta después de Reyes no puedo».
+                    || m.start > 0 && f.toks[m.start - 1].text == "hasta")
         })
         .or_else(|| {
             // "no podré pagar hasta que cobre, el día 30": the day the condition is met.

@@ -62,8 +62,12 @@ pub(super) fn preventive(
             continue;
         };
         let why = format!(
-            "invoice {} is due on {} (in {} days): {}",
-            inv.number, inv.due_date, -days, stage.name
+            "invoice {} is due on {} (in {} day{}): {}",
+            inv.number,
+            inv.due_date,
+            -days,
+            if days == -1 { "" } else { "s" },
+            stage.name
         );
         if let Some(m) = choose::message(
             ctx,

@@ -152,7 +152,11 @@ impl Parser<'_, '_> {
             }
             // "hasta el lunes no tengo", "no puedo hasta el lunes", "no será antes del 15":
             // the day the client can pay from.
-            let head = self.w(m.start);
+            // «hasta después de Reyes no puedo»: «hasta» before «después de».
+            let head = match self.w(m.start) {
+                "despues" if m.start > 0 && self.w(m.start - 1) == "hasta" => "hasta",
+                w => w,
+            };
             if (head == "hasta"
                 && (self.cannot_pay_after(m.end)
                     || self.negated_before(m.start)
