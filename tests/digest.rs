@@ -124,6 +124,49 @@ fn the_digest_goes_once_a_day_from_its_hour_and_tells_what_happened() {
     cobrador_ok(dir, &["tick", "--now", "2026-11-25T18:00:00Z"]);
     assert_eq!(digests(&server).len(), 2, "once a day");
 
+    // The service stopped for days: the next digest tells what happened since the last one
+    // (a reply of Friday the 27th), not only since yesterday's digest hour.
+    {
+        let store = cobrador::store::Store::open(&dir.join("cobrador.db")).unwrap();
+        let reply = cobrador::store::NewResponse {
+            client_id: Some("C003".into()),
+            outbox_id: None,
+            channel: "email".parse().unwrap(),
+            external_id: Some("<reply-2@laura.example>".into()),
+            received_at: "2026-11-27T15:00:00Z".parse().unwrap(),
+            sender: Some("laura@example.com".into()),
+            subject: Some("Re: factura F2026-131".into()),
+            body: "Le pago el martes 1 sin falta.".into(),
+            intent: "promise".parse().unwrap(),
+            promised_date: Some("2026-12-01".parse().unwrap()),
+            promised_amount: None,
+            ambiguous: false,
+            evidence: vec![],
+            status: "applied".parse().unwrap(),
+            invoices: vec!["F2026-131".into()],
+            kind: "reply".parse().unwrap(),
+            raw_ref: None,
+            excerpt: Some("Le pago el martes 1 sin falta.".into()),
+            effect: None,
+        };
+        cobrador::store::responses::insert_if_new(
+            store.conn(),
+            &reply,
+            "2026-11-27T15:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    }
+    cobrador_ok(dir, &["tick", "--now", "2026-11-30T07:30:00Z"]);
+    let all = digests(&server);
+    assert_eq!(all.len(), 3);
+    let (_, body) = &all[2];
+    for want in [
+        "Periodo: desde el último resumen, del miércoles, 25 de noviembre de 2026 a las 08:00",
+        "Le pago el martes 1 sin falta.",
+    ] {
+        assert!(body.contains(want), "missing {want:?} in\n{body}");
+    }
+
     // The owner's reserved row is no client.
     let clients = cobrador_ok(dir, &["client", "list"]);
     assert!(!clients.contains("_owner"), "{clients}");

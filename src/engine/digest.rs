@@ -246,6 +246,15 @@ fn ensure_owner_client(tx: &Connection, config: &Config, now: DateTime<Utc>) -> 
     Ok(())
 }
 
+/// When the last digest before `now` was queued, if any.
+fn last_digest(conn: &Connection, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    Ok(store::outbox::for_client(conn, OWNER_CLIENT)?
+        .into_iter()
+        .filter(|m| m.message.stage == STAGE && m.message.send_at < now)
+        .map(|m| m.message.send_at)
+        .max())
+}
+
 /// Collects what the digest of `today` says.
 pub fn gather(
     conn: &Connection,
@@ -255,12 +264,18 @@ pub fn gather(
     now: DateTime<Utc>,
 ) -> Result<DigestData> {
     let tz = config.business.time_zone;
-    let since_local = (today - chrono::Days::new(1)).and_time(digest.hour);
-    let since = tz
-        .from_local_datetime(&since_local)
+    let yesterday = (today - chrono::Days::new(1)).and_time(digest.hour);
+    let yesterday = tz
+        .from_local_datetime(&yesterday)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now - chrono::Duration::days(1));
+    // Since the last digest: after days without one (the service was stopped), what happened
+    // meanwhile is told too, not only the last day's.
+    let since = last_digest(conn, now)?
+        .filter(|at| *at < yesterday)
+        .unwrap_or(yesterday);
+    let since_local = since.with_timezone(&tz).naive_local();
     let (from, to) = (ts(since), ts(now));
     Ok(DigestData {
         today,

@@ -169,11 +169,19 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
         date_long(today)
     );
     if let Some(since) = d.since {
-        let _ = writeln!(
-            b,
-            "Periodo: desde ayer a las {} hasta ahora.",
-            since.format("%H:%M")
-        );
+        let _ = match (today - since.date()).num_days() {
+            1 => writeln!(
+                b,
+                "Periodo: desde ayer a las {} hasta ahora.",
+                since.format("%H:%M")
+            ),
+            _ => writeln!(
+                b,
+                "Periodo: desde el último resumen, del {} a las {}, hasta ahora.",
+                date_long(since.date()),
+                since.format("%H:%M")
+            ),
+        };
     }
     section_waiting(&mut b, d);
     section_sent(&mut b, d);
