@@ -413,7 +413,12 @@ pub fn due_day(
         .all(shut);
     let closed = match (calendar.is_holiday(date), date.weekday()) {
         _ if !first_open_day => None,
-        (Some(name), _) => Some(format!("festivo ({name})")),
+        // Colombia's Monday holidays are named «… (observado)» in the data: «festivo (Día
+        // de los Reyes Magos, trasladado)», not nested parentheses and an anglicism.
+        (Some(name), _) => Some(match name.strip_suffix(" (observado)") {
+            Some(base) => format!("festivo ({base}, trasladado)"),
+            None => format!("festivo ({name})"),
+        }),
         (None, Weekday::Sat) => Some("sábado".to_owned()),
         (None, Weekday::Sun) => Some("domingo".to_owned()),
         _ => None,
@@ -476,6 +481,21 @@ mod tests {
                 .unwrap();
         let closed = |today: &str| due_day(&[&invoice], day(today), &calendar).unwrap().closed;
         assert_eq!(closed("2026-12-09").as_deref(), Some("sábado"));
+        // Colombia's Reyes moved to Monday 11 January 2027.
+        let colombia =
+            crate::policy::HolidayCalendar::new(crate::policy::Country::Colombia, None, &[])
+                .unwrap();
+        let reyes = Invoice {
+            due_date: day("2027-01-11"),
+            ..invoice.clone()
+        };
+        assert_eq!(
+            due_day(&[&reyes], day("2027-01-12"), &colombia)
+                .unwrap()
+                .closed
+                .as_deref(),
+            Some("festivo (Día de los Reyes Magos, trasladado)")
+        );
         assert_eq!(closed("2026-12-10"), None);
         assert_eq!(closed("2027-01-07"), None);
     }

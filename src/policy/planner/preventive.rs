@@ -24,8 +24,11 @@ pub(super) fn preventive(
     // «Le enviamos este recordatorio amable… para organizar sus próximos pagos» does not go
     // to a client whose overdue invoices are being chased (five days after a firm reminder,
     // two before a final notice): the invoice is listed beside them once due.
-    let chased = candidates.iter().find(|i| {
-        i.days_overdue(today) > 0 && super::overdue::was_reminded(&ctx.file.messages, &i.number)
+    // Any reminded overdue invoice counts, chased or paused (promised, disputed).
+    let chased = ctx.file.invoices.iter().find(|i| {
+        !i.status.is_closed()
+            && i.days_overdue(today) > 0
+            && super::overdue::was_reminded(&ctx.file.messages, &i.number)
     });
     if let Some(chased) = chased {
         for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {

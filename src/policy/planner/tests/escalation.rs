@@ -464,6 +464,23 @@ fn p12_no_cheerful_preventive_reminder_while_overdue_invoices_are_chased() {
         kinds(&plan).contains(&HoldKind::SkippedWhileChased),
         "{plan:#?}"
     );
+    // Nor while F1 is paused by a promise (C09 of a second walk: firm, then a promise).
+    let mut w = World::madrid()
+        .invoice("F1", "2026-03-02", "1000")
+        .invoice("F2", "2026-03-23", "500")
+        .sent_about("early", "F1", "2026-03-05T09:30:00Z", &["F1"])
+        .promise(
+            "2026-03-31",
+            "2026-03-16T10:00:00Z",
+            None,
+            PromiseStatus::Pending,
+        );
+    w.file.promises[0].invoice_number = Some("F1".into());
+    let plan = w.plan("2026-03-20T09:30:00Z");
+    assert!(
+        plan.messages.iter().all(|m| m.stage != "preventive"),
+        "{plan:#?}"
+    );
     // A client who owes nothing overdue still gets it.
     let w = World::madrid().invoice("F2", "2026-03-23", "500");
     let plan = w.plan("2026-03-20T09:30:00Z");
