@@ -1761,6 +1761,10 @@ fn a_promise_with_a_question_records_the_promise_and_tells_the_owner_of_the_ques
         .find(|m| m.message.stage == "owner_alert")
         .expect("an alert for the question");
     let text = &alert.message.body_text;
+    assert!(
+        text.starts_with("Pregunta algo además de lo que dice: "),
+        "{text}"
+    );
     assert!(text.contains("el cliente pregunta algo"), "{text}");
     assert!(text.contains("su fecha ha quedado registrada"), "{text}");
 }
