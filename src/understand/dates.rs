@@ -182,6 +182,7 @@ pub(crate) fn find_dates(
         }
     }
     p.anchor_weekdays(&mut out);
+    p.day_after(&mut out);
     p.annotate(&mut out);
     p.elliptic_repeats(&mut out);
     out
@@ -223,6 +224,61 @@ impl Parser<'_, '_> {
                 out.remove(k + 1);
             }
             k += 1;
+        }
+    }
+
+    /// «Cobro el 10, te pago al día siguiente», «le pago el día siguiente al 10», «el viernes
+    /// cobro y le deposito al otro día»: the day after another day said, that one named
+    /// right after it («al 10») or else the last one before it. Alone («le pago al día
+    /// siguiente») it names no day.
+    fn day_after(&self, out: &mut Vec<DateMention>) {
+        let mut i = 0;
+        while i + 2 < self.t.len() {
+            let end = match (self.w(i), self.w(i + 1), self.w(i + 2)) {
+                ("al" | "el", "dia", "siguiente") => i + 3,
+                ("al", "otro", "dia") => i + 3,
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            // «el día siguiente al 10» read as one expression naming the 10th: the day after.
+            if let Some(m) = out.iter_mut().find(|m| m.start <= i && i < m.end) {
+                if m.end > end && matches!(self.w(end), "al" | "del") {
+                    m.date = m.date.map(|d| cal::add_days(d, 1));
+                }
+                i = m.end;
+                continue;
+            }
+            let firm =
+                |m: &DateMention| m.date.is_some() && !m.weak && !m.past && m.range.is_none();
+            // «el día siguiente al 10», «del 10».
+            let named_after = out.iter().position(|m| {
+                matches!(self.w(end), "al" | "del" | "de")
+                    && (m.start == end + 1 || m.start == end)
+                    && firm(m)
+            });
+            let before = out.iter().rposition(|m| m.end <= i && firm(m));
+            let (anchor, span_end) = match (named_after, before) {
+                (Some(k), _) => (k, out[k].end),
+                (None, Some(k)) => (k, end),
+                (None, None) => {
+                    i = end;
+                    continue;
+                }
+            };
+            let Some(day) = out[anchor].date else {
+                i = end;
+                continue;
+            };
+            let m = DateMention::new(i, span_end, Some(cal::add_days(day, 1)));
+            if named_after.is_some() {
+                out[anchor] = m;
+            } else {
+                let at = out.iter().position(|x| x.start > i).unwrap_or(out.len());
+                out.insert(at, m);
+            }
+            i = span_end;
         }
     }
 
