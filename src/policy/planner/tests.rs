@@ -830,6 +830,31 @@ fn planned() -> World {
         )
 }
 
+/// An instalment's notice and a reminder of another invoice due the same day: the notice goes
+/// (a notice a day late is no notice; a second walk saw the third instalment's crowded out),
+/// the reminder waits a day.
+#[test]
+fn an_instalment_notice_goes_before_a_reminder_of_another_invoice() {
+    let w =
+        planned()
+            .invoice("F2", "2026-10-26", "200")
+            .sent("early", "F2", "2026-10-29T09:00:00Z");
+    let plan = w.plan("2026-11-02T11:00:00Z");
+    let now: Vec<&str> = plan
+        .messages
+        .iter()
+        .filter(|m| m.due_now)
+        .map(|m| m.stage.as_str())
+        .collect();
+    assert_eq!(now, ["instalment"], "{plan:#?}");
+    assert!(
+        plan.messages
+            .iter()
+            .any(|m| m.stage == "second" && !m.due_now),
+        "{plan:#?}"
+    );
+}
+
 #[test]
 fn a_plan_paid_on_time_replaces_the_ladder_with_instalment_reminders() {
     // 23 October: nothing; the ladder would have sent `formal` (22 days overdue → firm done).

@@ -174,17 +174,19 @@ fn start_of_day(tz: chrono_tz::Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Importance of a client-facing message when several are due: the ladder first, then a
-/// missed instalment, an instalment notice, and last a preventive reminder.
+/// Importance of a client-facing message when several are due: the notices of a payment
+/// plan first (a notice a day late is no notice: the third instalment's was crowded out by a
+/// reminder of another invoice and never went), then the ladder (it can wait a day), and last
+/// a preventive reminder.
 fn priority(m: &PlannedMessage, preventive: &[&str]) -> u8 {
     if m.plan.is_some_and(|p| p.missed) {
         1
     } else if m.plan.is_some() {
-        2
+        0
     } else if preventive.contains(&m.stage.as_str()) {
         3
     } else {
-        0
+        2
     }
 }
 
