@@ -245,4 +245,17 @@ fn invoices_paid_together_are_thanked_in_one_receipt_on_a_day_of_its_own() {
         body.contains("Factura F2026-118: 3.200,50 €, pagada."),
         "{body}"
     );
+    // The audit log has the receipt under each invoice it thanks for (it named «F2026-101,
+    // F2026-118» as one invoice).
+    let store = cobrador::store::Store::open(&dir.join("cobrador.db")).unwrap();
+    for number in ["F2026-101", "F2026-118"] {
+        let events =
+            cobrador::store::events::for_client(store.conn(), "C001", Some(number)).unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.kind == "receipt.queued" && e.invoice_number.as_deref() == Some(number)),
+            "{number}: {events:#?}"
+        );
+    }
 }

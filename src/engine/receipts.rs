@@ -109,8 +109,8 @@ pub fn may_need_receipt(file: &ClientFile, now: DateTime<Utc>) -> bool {
 /// A receipt rendered for a client, to queue with [`queue_receipt`].
 #[derive(Debug, Clone)]
 pub struct PendingReceipt {
-    /// The paid invoice it thanks for.
-    pub invoice: String,
+    /// The paid invoices it thanks for (one audit event each).
+    pub invoices: Vec<String>,
     /// The outbox row.
     pub message: NewOutboxMessage,
 }
@@ -179,7 +179,7 @@ pub fn receipts_for(
         )?;
         message.send_at = send_at;
         out.push(PendingReceipt {
-            invoice: numbers.join(", "),
+            invoices: numbers.iter().map(|n| (*n).to_owned()).collect(),
             message,
         });
     }
@@ -229,8 +229,8 @@ fn free_moment(
     at
 }
 
-/// Queues a rendered receipt with its audit event; its outbox id, or `None` when its key was
-/// taken.
+/// Queues a rendered receipt with its audit events (one per invoice thanked); its outbox id,
+/// or `None` when its key was taken.
 pub fn queue_receipt(
     tx: &rusqlite::Connection,
     receipt: &PendingReceipt,
@@ -239,15 +239,17 @@ pub fn queue_receipt(
     let Some(id) = store::outbox::insert_if_new(tx, &receipt.message, now)? else {
         return Ok(None);
     };
-    store::events::append(
-        tx,
-        now,
-        Actor::Planner,
-        EventKind::ReceiptQueued,
-        Some(&receipt.message.client_id),
-        Some(&receipt.invoice),
-        serde_json::json!({ "outbox": id }),
-    )?;
+    for invoice in &receipt.invoices {
+        store::events::append(
+            tx,
+            now,
+            Actor::Planner,
+            EventKind::ReceiptQueued,
+            Some(&receipt.message.client_id),
+            Some(invoice),
+            serde_json::json!({ "outbox": id }),
+        )?;
+    }
     Ok(Some(id))
 }
 
