@@ -436,6 +436,7 @@ fn bounded_invoices<'a>(
 /// deadline, the earlier reminders to cite.
 fn with_history<'a>(
     ctx: &mut render::context::RenderContext<'a>,
+    config: &Config,
     file: &'a ClientFile,
     m: &PlannedMessage,
 ) {
@@ -443,7 +444,16 @@ fn with_history<'a>(
     ctx.broken_promise_approx = m.broken_promise.is_some_and(|d| approximate(file, d));
     ctx.broken_plan = m.broken_plan;
     ctx.deadline = m.deadline;
-    ctx.history = context::history(file, &m.cycle, &m.invoices);
+    // A courtesy note before the due date is no reminder of a debt: «pese a nuestros
+    // recordatorios del…» cites only what was sent once an invoice was due.
+    let before_due = |stage: &str| {
+        config
+            .ladder_for(m.segment.as_deref())
+            .iter()
+            .chain(config.reminders.ladder.iter())
+            .any(|s| s.name == stage && s.offset_days < 0)
+    };
+    ctx.history = context::history(file, &m.cycle, &m.invoices, before_due);
 }
 
 /// Whether the promises made for `day` all named a period never confirmed («a finales de
@@ -477,7 +487,7 @@ pub fn render_planned(
         today,
         m.channel,
     );
-    with_history(&mut ctx, file, m);
+    with_history(&mut ctx, config, file, m);
     let calendar = calendar_cached(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),

@@ -240,6 +240,7 @@ fn half_a_year_of_imported_debts_escalates_gently_and_honestly() {
                     && p.message.cycle == m.message.cycle
                     && client_facing(p)
                     && !p.message.stage.starts_with("ack_")
+                    && p.message.stage != "preventive"
                     && (p.sent_at, p.id) < (m.sent_at, m.id)
             })
             .map(|p| local(p))

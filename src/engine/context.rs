@@ -323,11 +323,13 @@ pub fn build<'a>(
 
 /// The client's real history for a message of `cycle` about `numbers`: reminders that reached
 /// the client (status sent) in the cycle or that the planner goes on from
-/// (`planner::message_about`), promises about those invoices, broken plans.
+/// (`planner::message_about`), except the stages `before_due` names (courtesy notes sent
+/// before the due date), promises about those invoices, broken plans.
 pub fn history<'a>(
     file: &'a crate::policy::planner::ClientFile,
     cycle: &str,
     numbers: &[String],
+    before_due: impl Fn(&str) -> bool,
 ) -> rc::History<'a> {
     use crate::store::{OutboxStatus, agreements::PlanStatus};
     let tz = file.client.time_zone;
@@ -342,6 +344,7 @@ pub fn history<'a>(
         .filter(|m| {
             crate::policy::planner::is_client_facing(&m.message.stage)
                 && !m.message.stage.starts_with("ack_")
+                && !before_due(&m.message.stage)
         })
         .map(|m| rc::PastReminder {
             stage: Cow::Borrowed(&m.message.stage),
