@@ -246,13 +246,17 @@ fn ensure_owner_client(tx: &Connection, config: &Config, now: DateTime<Utc>) -> 
     Ok(())
 }
 
-/// When the last digest before `now` was queued, if any.
+/// When the last digest before `now` was queued, if any (one row read through
+/// `outbox_client_send`, not the owner's alerts with their bodies).
 fn last_digest(conn: &Connection, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-    Ok(store::outbox::for_client(conn, OWNER_CLIENT)?
-        .into_iter()
-        .filter(|m| m.message.stage == STAGE && m.message.send_at < now)
-        .map(|m| m.message.send_at)
-        .max())
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT MAX(send_at) FROM outbox WHERE client_id = ?1 AND stage = ?2 AND send_at < ?3",
+            params![OWNER_CLIENT, STAGE, ts(now)],
+            |r| r.get(0),
+        )
+        .context("Failed to read when the last digest went")?;
+    Ok(last.as_deref().map(store::parse_ts).transpose()?)
 }
 
 /// Collects what the digest of `today` says.

@@ -174,10 +174,9 @@ pub fn receipts_for(
     for (reminder, recipients, invoices) in groups {
         let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
         let key = format!("{}|{STAGE}|{}", file.client.id, numbers.join("+"));
-        let mut message = render(
-            config, renderer, file, &invoices, reminder, recipients, key, now,
+        let message = render(
+            config, renderer, file, &invoices, reminder, recipients, key, now, send_at,
         )?;
-        message.send_at = send_at;
         out.push(PendingReceipt {
             invoices: numbers.iter().map(|n| (*n).to_owned()).collect(),
             message,
@@ -292,6 +291,7 @@ fn render(
     recipients: Vec<String>,
     key: String,
     now: DateTime<Utc>,
+    send_at: DateTime<Utc>,
 ) -> Result<NewOutboxMessage> {
     let channel = reminder.message.channel;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
@@ -350,7 +350,7 @@ fn render(
         attachment: None,
         in_reply_to,
         references,
-        send_at: planner::reply_moment(now, file.client.time_zone).max(now),
+        send_at,
         invoices: invoices.iter().map(|i| (i.number.clone(), false)).collect(),
     })
 }
