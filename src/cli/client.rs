@@ -241,7 +241,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             for i in &view.invoices {
                 println!(
                     "  {:<14} due {}  {:>12} {}  balance {:>12}  {}",
-                    i.number, i.due_date, i.amount, i.currency, i.balance, i.status
+                    i.number,
+                    i.due_date,
+                    i.amount.in_currency(&i.currency),
+                    i.currency,
+                    i.balance.in_currency(&i.currency),
+                    i.status
                 );
             }
             for p in &view.promises {

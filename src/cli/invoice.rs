@@ -136,7 +136,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             );
             println!(
                 "  amount {} {}  paid {}  balance {}",
-                i.amount, i.currency, i.paid, i.balance
+                i.amount.in_currency(&i.currency),
+                i.currency,
+                i.paid.in_currency(&i.currency),
+                i.balance.in_currency(&i.currency)
             );
             if let Some(d) = view.promised_date {
                 println!("  promised for {d}");
@@ -235,7 +238,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             };
             println!(
                 "Recorded {} {} on {}: balance {} {}, status {}",
-                amount, after.currency, paid_on, after.balance, after.currency, after.status
+                amount.in_currency(&after.currency),
+                after.currency,
+                paid_on,
+                after.balance.in_currency(&after.currency),
+                after.currency,
+                after.status
             );
         }
         Command::Dispute(t) => change(&mut store, &t, Decision::Dispute, now)?,

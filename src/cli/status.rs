@@ -122,7 +122,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     for (cur, a) in &aging {
         println!(
             "{:<4} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
-            cur, a.current, a.d0_30, a.d31_60, a.d61_90, a.d90_plus, a.total
+            cur,
+            a.current.in_currency(cur),
+            a.d0_30.in_currency(cur),
+            a.d31_60.in_currency(cur),
+            a.d61_90.in_currency(cur),
+            a.d90_plus.in_currency(cur),
+            a.total.in_currency(cur)
         );
     }
     if aging.is_empty() {

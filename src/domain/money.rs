@@ -20,6 +20,12 @@ impl Money {
     /// Zero.
     pub const ZERO: Money = Money(Decimal::ZERO);
 
+    /// The amount with the decimals `currency` is written with (`1250000` for CLP and COP,
+    /// `1210.00` for EUR), for the owner's tables; width and alignment honoured.
+    pub fn in_currency(self, currency: &str) -> InCurrency<'_> {
+        InCurrency(self, currency)
+    }
+
     /// The amount rounded to cents, for display and comparison.
     pub fn cents(self) -> Money {
         Money(self.0.round_dp(2))
@@ -35,6 +41,16 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Two decimals, and honour width/alignment so tables line up.
         f.pad(&format!("{:.2}", self.0))
+    }
+}
+
+/// [`Money::in_currency`]: an amount shown with its currency's decimals.
+pub struct InCurrency<'a>(Money, &'a str);
+
+impl fmt::Display for InCurrency<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let decimals = crate::render::money::currency_decimals(self.1).unwrap_or(2) as usize;
+        f.pad(&format!("{:.*}", decimals, self.0.0))
     }
 }
 
@@ -229,6 +245,21 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// The owner's tables write pesos chilenos and colombianos without decimals («1250000»,
+    /// not «1250000.00»), euros with two; the width still lines columns up.
+    #[test]
+    fn amounts_shown_with_their_currencys_decimals() {
+        let m = Money(dec!(1250000));
+        assert_eq!(m.in_currency("CLP").to_string(), "1250000");
+        assert_eq!(m.in_currency("COP").to_string(), "1250000");
+        assert_eq!(Money(dec!(1210)).in_currency("EUR").to_string(), "1210.00");
+        assert_eq!(Money(dec!(99.5)).in_currency("MXN").to_string(), "99.50");
+        assert_eq!(
+            format!("{:>9}", Money(dec!(380000)).in_currency("CLP")),
+            "   380000"
+        );
+    }
 
     #[test]
     fn amounts_in_every_format() {
