@@ -42,7 +42,7 @@
 //! | "el mes que viene", "el próximo mes", "el mes que entra" | the whole of next month |
 //! | "el año que viene", "el próximo año" | the whole of next year |
 //! | "en diciembre", "para enero" | that month (from today if it is this month) |
-//! | "a principios / mediados / finales de año" | January; June–July; December |
+//! | "a principios / mediados / finales de año" | 1–10 January (the 5th, as "a principios de enero"); June–July; December |
 //! | "Semana Santa" | Palm Sunday – Easter Sunday |
 //! | "el puente" (Spain, said in November or early December), "el puente de diciembre" | 6–8 December, with the weekend when it joins them (6th on a Monday or Tuesday, 8th on a Thursday or Friday) |
 //! | "el puente", "el puente festivo" (Mexico, Colombia: the time zone tells the country) | the next long weekend: a national holiday on a Monday (Saturday–Monday: Mexico's LFT art. 74, Colombia's Ley 51 de 1983) or on a Friday (Friday–Sunday: Christmas, New Year's Day); not dated elsewhere |

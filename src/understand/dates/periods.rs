@@ -406,12 +406,20 @@ impl Parser<'_, '_> {
             Part::Middle => Some(15),
             _ => None,
         };
-        if let (Some(day), Some((from, to))) = (typical, m.range) {
+        if let Some(day) = typical {
+            self.typical_day(&mut m, day);
+        }
+        Some(m)
+    }
+
+    /// The day of a period readers take as meant (the 5th of «a principios de…», the 15th of
+    /// «a mediados de…»), or the working day after it; the period's last day once it has gone.
+    fn typical_day(&self, m: &mut DateMention, day: u32) {
+        if let Some((from, to)) = m.range {
             let typical = cal::day_in_month(to, day).0;
             let working = cal::add_working_days(cal::sub_days(typical, 1), 1, self.region);
             m.date = Some(if typical < from { to } else { working.min(to) });
         }
-        Some(m)
     }
 
     /// "a principios / mediados / finales de la semana que viene" (or "de esta semana"):
@@ -473,13 +481,13 @@ impl Parser<'_, '_> {
         Some(DateMention::span(k, inner.end, first, last, self.today))
     }
 
-    /// "a principios de año" (January), "a mediados de año" (June–July), "a finales de año"
-    /// (December), "a fin de año" (31 December).
+    /// "a principios de año" (1–10 January, as «a principios de enero»), "a mediados de año"
+    /// (June–July), "a finales de año" (December), "a fin de año" (31 December).
     fn part_of_year(&self, i: usize, j: usize, part: Part) -> Option<DateMention> {
         let y = self.today.year();
         let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
         let (mut a, mut b) = match part {
-            Part::Start => (ymd(y, 1, 1)?, ymd(y, 1, 31)?),
+            Part::Start => (ymd(y, 1, 1)?, ymd(y, 1, 10)?),
             Part::Middle => (ymd(y, 6, 1)?, ymd(y, 7, 31)?),
             Part::Late | Part::LastDays => (ymd(y, 12, 1)?, ymd(y, 12, 31)?),
             Part::End => (ymd(y, 12, 31)?, ymd(y, 12, 31)?),
@@ -489,9 +497,13 @@ impl Parser<'_, '_> {
             b = cal::add_months(b, 12);
         }
         let mut m = DateMention::span(i - 1, j + 1, a, b, self.today);
-        if part == Part::End {
-            m.range = None;
-            m.vague = false;
+        match part {
+            Part::End => {
+                m.range = None;
+                m.vague = false;
+            }
+            Part::Start => self.typical_day(&mut m, 5),
+            _ => {}
         }
         Some(m)
     }
