@@ -688,34 +688,68 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
 }
 
 /// «¿Aceptan tarjeta? Así pago hoy mismo», «¿Nos hacen un descuento? Si nos dejan en 3.200
-/// pagamos esta semana»: a payment that waits for our answer to the client's question (the
-/// question is what a person must answer; no day is promised yet).
+/// pagamos esta semana», «Si me hacéis un descuento lo pago mañana»: a payment that waits for
+/// our answer to the client's question or offer (what a person must answer; no day is
+/// promised yet).
 fn on_our_answer(f: &Found<'_, '_>, st: &Statement) -> bool {
     let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
     let clause = f.clause_of(st.start);
-    let asked_before = (0..st.start).any(|i| {
-        f.is_question.get(f.clause_of(i)).copied().unwrap_or(false) && f.clause_of(i) != clause
-    });
-    if !asked_before {
-        return false;
-    }
+    let in_clause = |i: usize| f.clause_of(i) == clause;
     let from = (0..st.start)
         .rev()
-        .take_while(|&i| f.clause_of(i) == clause)
+        .take_while(|&i| in_clause(i))
         .last()
         .unwrap_or(st.start);
+    let to = (st.end..f.toks.len())
+        .take_while(|&i| in_clause(i))
+        .last()
+        .map_or(st.end, |i| i + 1);
+    // «si nos dejan en 3.200», «lo pago mañana si me quitáis el recargo».
+    let if_we_let = |range: std::ops::Range<usize>| {
+        range.clone().any(|i| {
+            word(i) == "si"
+                && (i + 1..(i + 4).min(range.end)).any(|k| {
+                    matches!(word(k), "me" | "nos" | "le" | "les" | "te" | "os")
+                        && LETTING.contains(&word(k + 1))
+                })
+        })
+    };
+    // Without a question before it, only a concession asked for is an offer: «si me da
+    // tiempo, le pago el viernes» is the writer's own time.
+    let concession = |range: std::ops::Range<usize>| {
+        range.clone().any(|i| {
+            CONCESSIONS.contains(&word(i))
+                || matches!(word(i), "dejan" | "dejais" | "deja" | "dejas") && word(i + 1) == "en"
+        }) && if_we_let(range)
+    };
+    if concession(from..st.start) || concession(st.end..to) {
+        return true;
+    }
+    let asked_before = (0..st.start)
+        .any(|i| f.is_question.get(f.clause_of(i)).copied().unwrap_or(false) && !in_clause(i));
     let so = word(from) == "asi" || word(from) == "y" && word(from + 1) == "asi";
-    let if_we_are_let = (from..st.start).any(|i| {
-        word(i) == "si"
-            && (i + 1..(i + 4).min(st.start)).any(|k| {
-                matches!(word(k), "me" | "nos" | "le" | "les") && LETTING.contains(&word(k + 1))
-            })
-    });
-    so || if_we_are_let
+    asked_before && (so || if_we_let(from..st.start))
 }
 
-/// What the creditor may grant: «si nos dejan en 3.200», «si me hacen el descuento».
-const LETTING: [&str; 20] = [
+/// What a client may ask the creditor to give up before paying.
+const CONCESSIONS: [&str; 12] = [
+    "descuento",
+    "descuentito",
+    "rebaja",
+    "rebajita",
+    "quita",
+    "intereses",
+    "recargo",
+    "recargos",
+    "mora",
+    "condonan",
+    "condonais",
+    "perdonais",
+];
+
+/// What the creditor may grant: «si nos dejan en 3.200», «si me hacen el descuento» (usted,
+/// ustedes, vosotros, tú).
+const LETTING: [&str; 34] = [
     "dejan",
     "deja",
     "hacen",
@@ -736,6 +770,20 @@ const LETTING: [&str; 20] = [
     "mantienen",
     "dan",
     "da",
+    "haceis",
+    "haces",
+    "dejais",
+    "dejas",
+    "rebajais",
+    "rebajas",
+    "descontais",
+    "descuentas",
+    "quitais",
+    "quitas",
+    "aplicais",
+    "aplicas",
+    "dais",
+    "das",
 ];
 
 /// "Quiero pagarle", "deseamos pagar": a wish to pay, not yet a commitment.
