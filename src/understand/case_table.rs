@@ -44,6 +44,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader4.txt"),
     table!("outside_reader5.txt"),
     table!("outside_reader6.txt"),
+    table!("outside_reader7.txt"),
 ];
 
 /// One row of a table.

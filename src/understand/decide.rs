@@ -466,7 +466,14 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
         return false;
     }
     let guessed = f.positive(StatementKind::Paid).all(|s| s.guessed);
-    let conf = if guessed {
+    let (believed, checking) = belief(f, paid);
+    if believed && checking {
+        // «Creo que ya lo pagamos el mes pasado, revísalo», «pensaba que ya la habíamos
+        // pagado, déjeme comprobarlo»: the client is not sure and will look; a person reads.
+        d.set(Intent::Other, Confidence::Medium, Some(paid));
+        return true;
+    }
+    let conf = if guessed || believed {
         Confidence::Medium
     } else {
         Confidence::High
@@ -475,6 +482,53 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     d.ambiguous = s.last_promise.is_some();
     true
 }
+
+/// Whether the payment at `paid` is only believed («creo que», «pensaba que», «me parece
+/// que» before it, in its clause), and whether the reply says it will be checked.
+fn belief(f: &Found<'_, '_>, paid: (usize, usize)) -> (bool, bool) {
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    let clause = f.clause_of(paid.0);
+    let believed = (paid.0.saturating_sub(6)..paid.0)
+        .filter(|&i| f.clause_of(i) == clause)
+        .any(|i| BELIEFS.contains(&word(i)) && matches!(word(i + 1), "que" | "ya"));
+    let checking = (0..f.toks.len()).any(|i| CHECKS.contains(&word(i)));
+    (believed, checking)
+}
+
+/// «creo que ya…», «pensaba que…», «juraría que…».
+const BELIEFS: [&str; 9] = [
+    "creo",
+    "creemos",
+    "pensaba",
+    "pensabamos",
+    "parece",
+    "juraria",
+    "supongo",
+    "suponemos",
+    "entiendo",
+];
+
+/// «lo reviso», «déjeme comprobarlo», «revísalo», «voy a verificarlo».
+const CHECKS: [&str; 18] = [
+    "reviso",
+    "revisamos",
+    "revisalo",
+    "revisala",
+    "revisar",
+    "compruebo",
+    "comprobamos",
+    "comprobar",
+    "compruebalo",
+    "verifico",
+    "verificamos",
+    "verificar",
+    "verificalo",
+    "chequeo",
+    "checo",
+    "checar",
+    "chequear",
+    "confirmo",
+];
 
 /// "No debo nada", "no voy a pagar": a refusal, unless a dated promise follows it.
 fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {

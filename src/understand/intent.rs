@@ -55,15 +55,29 @@ pub(crate) fn pays_for(word: &str) -> bool {
     })
 }
 
-/// Splits tokens into clauses: sentence punctuation, line breaks and "pero"/"sino" end one.
+/// Splits tokens into clauses: sentence punctuation, line breaks and "pero"/"sino" end one;
+/// «…y el resto lo…», «…, lo demás se…» open one (the part paid and the rest promised apart:
+/// «Les pagamos 1.000 € el 20/11 y el resto lo pagamos el 18 de diciembre»).
 /// Returns the clause of every token and, per clause, whether it is a question.
 pub(crate) fn clauses(toks: &[Token<'_>]) -> (Vec<usize>, Vec<bool>) {
     let mut ids = Vec::with_capacity(toks.len());
     let mut questions = vec![false];
     let mut id = 0;
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
     for (i, t) in toks.iter().enumerate() {
+        // Only with a verb of its own after it («el resto lo pagamos…», «lo demás se lo
+        // transfiero…»): «hoy 150 y el saldo el lunes» stays one clause.
+        let the_rest = matches!(t.text, "el" | "lo")
+            && matches!(word(i + 1), "resto" | "demas" | "saldo" | "restante")
+            && matches!(
+                word(i + 2),
+                "lo" | "la" | "los" | "las" | "se" | "te" | "le" | "les"
+            )
+            && i > 0
+            && matches!(word(i - 1), "y" | ",");
         let opens = t.kind == Kind::Punct && matches!(t.text, "¿" | "¡")
-            || t.kind == Kind::Word && matches!(t.text, "pero" | "sino" | "aunque");
+            || t.kind == Kind::Word && matches!(t.text, "pero" | "sino" | "aunque")
+            || the_rest;
         if opens && i > 0 && ids.last() == Some(&id) {
             id += 1;
             questions.push(false);

@@ -515,7 +515,13 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // "lo pagaría cuando me llegue el material": payment held until the goods arrive.
     (
         Cue::Dispute,
-        "cuando|hasta|apenas ?que ?me|nos llegue|lleguen|entreguen|entregueis|traigan|traigais el|la|los|las material|pedido|mercancia|producto|productos|mercaderia|equipo|equipos|paquete|encargo",
+        "cuando|hasta|apenas ?que ?no ?me|nos llegue|lleguen|entreguen|entregueis|traigan|traigais el|la|los|las material|pedido|mercancia|producto|productos|mercaderia|equipo|equipos|paquete|encargo",
+    ),
+    // «Hasta que no nos manden la factura corregida no podemos pagarla»: payment held for a
+    // corrected invoice.
+    (
+        Cue::Dispute,
+        "hasta que ?no ?me|nos manden|mande|mandeis|envien|envie|envieis|emitan|emita|emitais|hagan|haga|hagais ?la|una|otra ?nueva factura|facturas corregida|corregidas|rectificativa|rectificada|correcta|nueva",
     ),
     // "esa factura es un robo", "sinvergüenzas", "ladrones": the charge called a theft.
     (

@@ -478,6 +478,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PaidProof,
         "ya tienen|tiene|teneis|tienes|tenes|tendrian|tendrias|tendria el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",
     ),
+    // «La transferencia está emitida», «el pago fue ordenado ayer».
+    (
+        Cue::PaidProof,
+        "pago|transferencia|deposito|ingreso|giro|cheque|spei|abono ?ya esta|estan|quedo|fue emitida|emitido|ordenada|ordenado|realizada|realizado|efectuada|efectuado|cursada|cursado|tramitada|tramitado",
+    ),
     (
         Cue::PaidProof,
         "ya deberian|deberia|deberias tener el|la|su|tu|vuestro|vuestra dinero|pago|ingreso|importe|transferencia|deposito|plata|abono",

@@ -53,6 +53,7 @@ pub(super) fn reread(
     };
     for c in cues.iter_mut() {
         match c.cue {
+            Cue::Stop if elsewhere_or_otherwise(toks, c) => c.cue = Cue::Question,
             Cue::Incorrect if names_an_amount(toks, clause, c.start) && !conditional(c) => {
                 c.cue = Cue::Dispute;
             }
@@ -95,11 +96,58 @@ pub(super) fn reread(
         Cue::Incorrect | Cue::InTransit | Cue::Departs => false,
         // "no hace falta enviar más recordatorios, el viernes les pago" is polite, not an
         // opt-out.
-        Cue::Stop => !soft_request(c),
+        Cue::Stop => !soft_request(c) && !until_we_send(toks, c),
         Cue::Dispute | Cue::DisputeWeak => !conditional(c),
         Cue::Plan => !income_rhythm(toks, c) && !usual_payday(toks, c),
         _ => true,
     });
+}
+
+/// «no me manden los recordatorios a mí sino a administracion@…», «No me escriban a este
+/// correo, escríbanme a rosa@…», «No nos envíen más la factura en papel»: where or how to
+/// write, not an opt-out. A person reads it (a question, beside whatever else the reply says).
+fn elsewhere_or_otherwise(toks: &[Token<'_>], c: &CueHit) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let sentence_end = |i: &usize| matches!(word(*i), "." | "\n" | "!" | ";");
+    let mut after = (c.end..toks.len().min(c.end + 16)).take_while(|i| !sentence_end(i));
+    after.any(|i| {
+        matches!(word(i), "sino" | "@" | "papel")
+            || WRITE_VERBS.contains(&word(i))
+                && word(i.saturating_sub(1)) != "no"
+                && (i + 1..i + 3).any(|k| matches!(word(k), "a" | "al" | "por"))
+    })
+}
+
+/// Asking to be written to elsewhere: «escríbanme a…», «mándenlos al…», «envíenlo por…».
+const WRITE_VERBS: [&str; 20] = [
+    "escriban",
+    "escriba",
+    "escribe",
+    "escribid",
+    "manden",
+    "mande",
+    "manda",
+    "mandad",
+    "envien",
+    "envie",
+    "envia",
+    "enviad",
+    "escribanme",
+    "escribame",
+    "escribeme",
+    "escribidme",
+    "escribannos",
+    "mandenlos",
+    "envienlos",
+    "mandenlas",
+];
+
+/// «Hasta que no nos manden la factura corregida no podemos pagarla»: what the client waits
+/// for before paying, not a request for silence.
+fn until_we_send(toks: &[Token<'_>], c: &CueHit) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    c.start >= 2 && word(c.start - 2) == "hasta" && word(c.start - 1) == "que"
+        || c.start >= 1 && word(c.start - 1) == "mientras"
 }
 
 /// «Ya está», «ya quedó» say done only where the clause ends («la AR-41 ya está.»), not in «ya
