@@ -248,6 +248,43 @@ async fn a_mailbox_full_for_a_week_is_given_up() {
     );
 }
 
+/// A server that refuses our message itself (a spam filter's "550 5.7.1 Message content
+/// rejected"; likewise DMARC's 5.7.26 or a size limit's 5.3.4) says nothing of the address: it
+/// is kept, at once and a week later (the fix is on our side: the owner reads the answer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_refused_as_spam_never_gives_up_the_address() {
+    let mut w = world("");
+    let blocked = |date: &str, id: &str| {
+        String::from_utf8(mail_fixture("bounce-barracuda-blocked-no-dsn.eml"))
+            .unwrap()
+            .replace("reservas@hotelplayadorada.example", "uno@cliente.example")
+            .replace("Mon, 11 Jan 2027 03:17:31 -0600", date)
+            .replace("0a1b2c3d4e5f0001", id)
+    };
+    let undeliverable = |w: &InboxWorld| {
+        store::inbox::undeliverable_contacts(w.store.conn())
+            .unwrap()
+            .len()
+    };
+    w.dovecot.deliver(
+        "INBOX",
+        blocked("Mon, 23 Nov 2026 11:08:00 +0100", "first").as_bytes(),
+    );
+    let report = w.check(utc("2026-11-23 12:00")).await;
+    assert_eq!((report.applied, report.bounces), (1, 1), "{report:?}");
+    assert_eq!(undeliverable(&w), 0, "the address is not to blame");
+    w.dovecot.deliver(
+        "INBOX",
+        blocked("Tue, 01 Dec 2026 11:08:00 +0100", "second").as_bytes(),
+    );
+    w.check(utc("2026-12-01 12:00")).await;
+    assert_eq!(
+        undeliverable(&w),
+        0,
+        "a week of refusals is still our side's"
+    );
+}
+
 /// A final failure that keeps the address ("554 5.2.2 mailbox full", the mail system gave up)
 /// means our reminder never arrived: it is dead, never counted as sent, and its stage is
 /// planned again once `retry-stage-after-hours` have passed; the address stays. A delay ("452

@@ -5,7 +5,7 @@
 //! and `ambiguous` (true when the app should confirm before acting). With `--eml` the message
 //! is read exactly as the inbox reads it ([`crate::inbox::check::incoming_from`] and
 //! [`crate::engine::apply::read_words`]): the same class, the same received time, the same
-//! words; a bounce adds `failed_recipients`, `permanent` and `undelivered`.
+//! words; a bounce adds `failed_recipients`, `permanent`, `undelivered` and `refused_message`.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -63,6 +63,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             );
             extra.insert("permanent".into(), serde_json::json!(b.permanent));
             extra.insert("undelivered".into(), serde_json::json!(b.undelivered));
+            extra.insert(
+                "refused_message".into(),
+                serde_json::json!(b.refused_message),
+            );
             extra.insert("diagnostic".into(), serde_json::json!(b.diagnostic));
         }
         extra.insert(

@@ -54,6 +54,10 @@ pub struct Bounce {
     /// mailbox refuses this message, and takes the next one once emptied). False for a delay:
     /// the message is still being tried and may yet arrive. Always true when `permanent` is.
     pub undelivered: bool,
+    /// The receiving server refused our message itself, not the address: as spam, for our
+    /// domain's authentication (SPF, DKIM, DMARC), its size or its content (X.7.x, X.3.4,
+    /// X.6.x). The address is kept however long it lasts: the fix is on our side.
+    pub refused_message: bool,
     /// The server's words, for the owner.
     pub diagnostic: Option<String>,
     /// Message-IDs of the returned message (ours), without angle brackets.
@@ -165,6 +169,7 @@ fn read(
         bounce.failed_recipients = r.recipients;
         bounce.permanent = r.permanent;
         bounce.undelivered = r.undelivered;
+        bounce.refused_message = r.refused_message;
         return Some(bounce);
     }
     let ours: Vec<String> = sender
@@ -193,7 +198,8 @@ fn read(
     failed.retain(|a| !ours.contains(a));
     dedup(&mut failed);
     bounce.undelivered = gave_up(&lower, &subject);
-    bounce.permanent = permanence(&lower, &subject);
+    bounce.refused_message = refused_message(&lower);
+    bounce.permanent = permanence(&lower, &subject) && !bounce.refused_message;
     bounce.diagnostic = first_diagnostic(&notice, &failed);
     bounce.failed_recipients = failed;
     Some(bounce)
@@ -348,15 +354,25 @@ fn permanence(lower: &str, subject: &str) -> bool {
 }
 
 /// The text speaks of a full mailbox: an X.2.2 status or words such as "over quota".
-fn mailbox_full(lower: &str) -> bool {
+pub(super) fn mailbox_full(lower: &str) -> bool {
     status_codes(lower)
         .iter()
         .any(|c| c.enhanced == Some((2, 2)))
         || MAILBOX_FULL_WORDS.iter().any(|w| lower.contains(w))
 }
 
+/// The server refused the message, not the address: a policy or security status (X.7.x:
+/// spam, SPF/DKIM/DMARC, a blocklist), a message too big (X.3.4) or its content (X.6.x), and
+/// no word or code of an account gone.
+pub(super) fn refused_message(lower: &str) -> bool {
+    status_codes(lower)
+        .iter()
+        .any(|c| matches!(c.enhanced, Some((7, _)) | Some((3, 4)) | Some((6, _))))
+        && !account_gone(lower)
+}
+
 /// The text says the account does not exist or is inactive (X.1.x, X.2.1, or words).
-fn account_gone(lower: &str) -> bool {
+pub(super) fn account_gone(lower: &str) -> bool {
     status_codes(lower)
         .iter()
         .any(|c| matches!(c.enhanced, Some((1, _)) | Some((2, 1))))

@@ -3,7 +3,9 @@
 //! - A **permanent** failure (the address is gone) marks the client's failed address
 //!   undeliverable (the planner then uses another contact or Telegram) and alerts the owner.
 //! - A temporary failure (a full mailbox, a delay) leaves the address alone, until the same
-//!   address has been bouncing for a week: then it is given up as if permanent.
+//!   address has been bouncing for a week: then it is given up as if permanent. A refusal of
+//!   our message itself (spam, SPF/DKIM/DMARC, size: X.7.x, X.3.4, X.6.x) never marks the
+//!   address: the owner reads the server's answer in the alert about the message undone.
 //! - A **final** failure, permanent or not (the mail system gave up: "552 5.2.2 mailbox full,
 //!   permanent error"), means our message never arrived. The message of ours it returns (found
 //!   by its Message-ID) is then `dead` like one the server refused at once, when every one of
@@ -41,7 +43,10 @@ pub(super) fn apply(
     let matched = matcher::find(tx, &clues(inc, &bounce.original_message_ids, senders, None))?;
     let reading = machine_reading(inc, "bounce");
     let lasting = match &matched {
-        Some(m) if !bounce.permanent => temporary_for_days(tx, &m.client.id, &bounce, now)?,
+        // Our message refused (spam, DMARC, size) says nothing of the address, however long.
+        Some(m) if !bounce.permanent && !bounce.refused_message => {
+            temporary_for_days(tx, &m.client.id, &bounce, now)?
+        }
         _ => false,
     };
     bounce.permanent |= lasting;

@@ -132,6 +132,7 @@ fn mark_bounced(
         failed_recipients: vec![address.to_ascii_lowercase()],
         permanent: true,
         undelivered: true,
+        refused_message: false,
         diagnostic: Some("confirmado por el responsable".into()),
         original_message_ids: vec![],
     };

@@ -2,7 +2,7 @@
 
 use mail_parser::{Message, MimeHeaders};
 
-use super::{account_gone, dedup, mailbox_full};
+use super::{account_gone, dedup, mailbox_full, refused_message};
 
 /// What a report says of the recipients that failed.
 pub(super) struct Report {
@@ -14,6 +14,8 @@ pub(super) struct Report {
     pub(super) permanent: bool,
     /// The message was not delivered to them (not a delay).
     pub(super) undelivered: bool,
+    /// Every listed failure refused our message, not the address (see `Bounce`).
+    pub(super) refused_message: bool,
     /// The first listed recipient's diagnostic.
     pub(super) diagnostic: Option<String>,
 }
@@ -24,6 +26,8 @@ struct Failure {
     permanent: bool,
     /// Failed for good for this message ("failed", 5.x.x), not delayed.
     undelivered: bool,
+    /// Our message refused (policy, size, content), not the address.
+    refused_message: bool,
     diagnostic: Option<String>,
 }
 
@@ -91,14 +95,16 @@ pub(super) fn delivery_report(
         } else {
             action.starts_with("failed")
         };
+        let evidence = format!("{status}\n{}", diagnostic.as_deref().unwrap_or(notice));
+        let evidence = evidence.to_lowercase();
+        let refused_message = refused_message(&evidence);
         if permanent {
-            let evidence = format!("{status}\n{}", diagnostic.as_deref().unwrap_or(notice));
-            let evidence = evidence.to_lowercase();
-            permanent = !mailbox_full(&evidence) || account_gone(&evidence);
+            permanent = (!mailbox_full(&evidence) || account_gone(&evidence)) && !refused_message;
         }
         failures.push(Failure {
             address,
             permanent,
+            refused_message,
             undelivered: undelivered || permanent,
             diagnostic: diagnostic.or(Some(status).filter(|s| !s.is_empty())),
         });
@@ -114,6 +120,7 @@ pub(super) fn delivery_report(
         successes,
         permanent: listed.iter().any(|f| f.permanent),
         undelivered: listed.iter().any(|f| f.undelivered),
+        refused_message: listed.iter().all(|f| f.refused_message),
         diagnostic: listed.iter().find_map(|f| f.diagnostic.clone()),
     })
 }
