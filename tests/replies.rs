@@ -287,6 +287,94 @@ fn a_paid_claim_stops_reminders_until_a_person_checks() {
     );
     let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-25 10:00")).unwrap();
     assert!(plan.messages.iter().all(|m| m.client != "C1"), "{plan:?}");
+    // The owner reads it otherwise: the claim is withdrawn and the reminders no longer wait
+    // for a bank check (they waited for weeks, the digest listing the claim every day).
+    let other = engine::apply::Reclassify {
+        kind: cobrador::mail::classify::Kind::Reply,
+        intent: Some(cobrador::understand::Intent::Other),
+        ..Default::default()
+    };
+    engine::apply::reclassify(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        applied.response_id,
+        &other,
+        utc("2026-11-25 11:00"),
+    )
+    .unwrap();
+    let inv = store::invoices::require(w.store.conn(), "F-1").unwrap();
+    assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-30 10:00")).unwrap();
+    assert!(
+        !plan
+            .held
+            .iter()
+            .any(|h| h.client == "C1" && h.reason.contains("paid")),
+        "{plan:?}"
+    );
+}
+
+/// «Ya está pagada» acknowledged («lo comprobaremos»), then not found by the owner (`invoice
+/// resolve`): the next reminder says so and asks for the reference, instead of «si ya ha
+/// realizado el pago, ignore este mensaje» (a walker saw that 84 minutes after resolving).
+#[test]
+fn a_claim_not_found_is_told_in_the_next_reminder_once() {
+    let mut w = two_clients().build();
+    let inc = reply(
+        "<r3@x.example>",
+        "uno@cliente.example",
+        "Sobre la F-1: ya está pagada, hicimos la transferencia ayer.",
+        vec![],
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.intent.as_str(), "paid");
+    let ack = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "ack_paid")
+        .expect("the claim is acknowledged");
+    store::outbox::mark_sent(w.store.conn(), ack.id, inc.received_at, None).unwrap();
+    engine::decisions::decide(
+        &mut w.store,
+        "F-1",
+        engine::decisions::Decision::Resolve,
+        None,
+        cobrador::domain::Actor::Owner,
+        utc("2026-11-27 09:00"),
+    )
+    .unwrap();
+    let reminder = |w: &mut World, at: &str| {
+        engine::queue_due(&mut w.store, &w.config, &w.renderer, utc(at)).unwrap();
+        store::outbox::for_client(w.store.conn(), "C1")
+            .unwrap()
+            .into_iter()
+            .filter(|m| !m.message.stage.starts_with("ack_") && m.message.stage != "owner_alert")
+            .max_by_key(|m| m.id)
+            .expect("a reminder")
+    };
+    let next = reminder(&mut w, "2026-11-27 10:00");
+    let text = &next.message.body_text;
+    assert!(
+        text.contains("lo hemos buscado y no nos consta en nuestras cuentas")
+            && text.contains("justificante o la referencia"),
+        "{text}"
+    );
+    assert!(!text.contains("ignore este mensaje"), "{text}");
+    let html = next.message.body_html.as_deref().unwrap_or_default();
+    assert!(html.contains("no nos consta en nuestras cuentas"), "{html}");
+    // Told once: the reminder after it no longer repeats it.
+    store::outbox::mark_sent(w.store.conn(), next.id, utc("2026-11-27 10:00"), None).unwrap();
+    let later = reminder(&mut w, "2026-12-10 10:00");
+    assert_ne!(later.id, next.id);
+    assert!(
+        !later
+            .message
+            .body_text
+            .contains("no nos consta en nuestras cuentas"),
+        "{}",
+        later.message.body_text
+    );
 }
 
 #[test]

@@ -382,7 +382,44 @@ pub fn history<'a>(
         reminders,
         promises,
         broken_plans,
+        claim_not_found: claim_not_found(file, numbers),
     }
+}
+
+/// Whether a «ya pagué» about `numbers` was acknowledged and then not found: the claim lifted
+/// (`invoice resolve`, or the reply read otherwise) with nothing paid on them since the
+/// acknowledgement, and no reminder about them sent after it (that one said so already).
+fn claim_not_found(file: &crate::policy::planner::ClientFile, numbers: &[String]) -> bool {
+    use crate::store::OutboxStatus;
+    let about = |m: &&crate::store::OutboxMessage| {
+        m.status == OutboxStatus::Sent
+            && m.message.invoices.iter().any(|(n, _)| numbers.contains(n))
+    };
+    let at = |m: &crate::store::OutboxMessage| m.sent_at.unwrap_or(m.message.send_at);
+    let Some(ack) = file
+        .messages
+        .iter()
+        .filter(about)
+        .filter(|m| m.message.stage == "ack_paid")
+        .map(at)
+        .max()
+    else {
+        return false;
+    };
+    let told_since = file.messages.iter().filter(about).any(|m| {
+        crate::policy::planner::is_client_facing(&m.message.stage)
+            && !m.message.stage.starts_with("ack_")
+            && at(m) > ack
+    });
+    let still_claimed = file
+        .invoices
+        .iter()
+        .any(|i| numbers.contains(&i.number) && i.paid_claimed_on.is_some());
+    let paid_since = file
+        .payments
+        .iter()
+        .any(|p| numbers.contains(&p.invoice_number) && p.recorded_at > ack);
+    !told_since && !still_claimed && !paid_since
 }
 
 /// `a == b`, the last bytes compared first: cycles are invoice numbers, which mostly differ

@@ -18,6 +18,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_also_pending.txt",
     "_broken_plan.txt",
     "_broken_promise.txt",
+    "_claim_not_found.txt",
     "_deadline.txt",
     "_discount.txt",
     "_due_intro.txt",

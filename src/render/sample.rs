@@ -529,7 +529,8 @@ impl RenderContext<'static> {
         })
     }
 
-    /// Adds the optional parts a template must cope with: a broken promise, a discount, and a
+    /// Adds the optional parts a template must cope with: a broken promise, a «ya pagué» not
+    /// found, a discount, and a
     /// partial payment on the oldest invoice with interest (periods on two principals).
     pub fn with_extras(mut self) -> RenderContext<'static> {
         let today = self.today;
@@ -556,6 +557,7 @@ impl RenderContext<'static> {
             due.closed = Some("festivo (Día de Andalucía)".into());
         }
         self.broken_promise = Some(today - Duration::days(4));
+        self.history.claim_not_found = true;
         // A part of the oldest invoice with interest paid ten days after it fell due: the
         // interest is stated on what was owed before and after.
         if let Some(line) = self

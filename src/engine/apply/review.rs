@@ -183,6 +183,9 @@ fn reread_reply(
     applied.intent = intent;
     applied.invoices = m.invoices.iter().map(|i| i.number.clone()).collect();
     applied.effect = format!("owner: read as {intent}");
+    if rr.x.intent == Intent::Paid && intent != Intent::Paid {
+        withdraw_paid_claims(tx, &m, rr.x, rr.id, rr.now)?;
+    }
     effects::act(
         tx,
         rr.config,
@@ -196,6 +199,36 @@ fn reread_reply(
         rr.now,
     )?;
     Ok(reading.promised_date.filter(|_| intent == Intent::Promise))
+}
+
+/// A reply first read as «ya pagué» and read otherwise by the owner: the claims it set on its
+/// invoices are withdrawn, so the reminders no longer wait for a bank check no one needs.
+fn withdraw_paid_claims(
+    tx: &rusqlite::Connection,
+    m: &matcher::Match,
+    x: &NewResponse,
+    id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let claimed = m
+        .invoices
+        .iter()
+        .filter(|i| i.paid_claimed_on.is_some())
+        .filter(|i| x.invoices.is_empty() || x.invoices.contains(&i.number));
+    for inv in claimed {
+        store::invoices::set_paid_claim(tx, &inv.number, None, now)?;
+        store::invoices::refresh_status(tx, &inv.number, now)?;
+        store::events::append(
+            tx,
+            now,
+            Actor::Owner,
+            EventKind::InvoicePaidClaimResolved,
+            Some(&inv.client_id),
+            Some(&inv.number),
+            serde_json::json!({ "response": id, "note": "the reply was read otherwise" }),
+        )?;
+    }
+    Ok(())
 }
 
 /// Stores the owner's reading on the response, with its audit event.
