@@ -442,6 +442,9 @@ fn with_history<'a>(
 ) {
     ctx.broken_promise = m.broken_promise;
     ctx.broken_promise_approx = m.broken_promise.is_some_and(|d| approximate(file, d));
+    ctx.broken_promise_part_paid = m
+        .broken_promise
+        .is_some_and(|d| part_paid_since_promise(file, &m.invoices, d));
     ctx.broken_plan = m.broken_plan;
     ctx.deadline = m.deadline;
     // A courtesy note before the due date is no reminder of a debt: «pese a nuestros
@@ -454,6 +457,24 @@ fn with_history<'a>(
             .any(|s| s.name == stage && s.offset_days < 0)
     };
     ctx.history = context::history(file, &m.cycle, &m.invoices, before_due);
+}
+
+/// Whether a payment on `numbers` came in after the (earliest) promise made for `day`: the
+/// promise was kept in part.
+fn part_paid_since_promise(file: &ClientFile, numbers: &[String], day: chrono::NaiveDate) -> bool {
+    let tz = file.client.time_zone;
+    let Some(made) = file
+        .promises
+        .iter()
+        .filter(|p| p.promised_date == day)
+        .map(|p| p.created_at.with_timezone(&tz).date_naive())
+        .min()
+    else {
+        return false;
+    };
+    file.payments
+        .iter()
+        .any(|p| numbers.contains(&p.invoice_number) && p.paid_on >= made)
 }
 
 /// Whether the promises made for `day` all named a period never confirmed («a finales de

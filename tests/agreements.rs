@@ -215,6 +215,46 @@ fn a_promise_typed_in_by_the_owner_pauses_the_reminders() {
     assert_eq!(plan.held[0].reason, "paused: promise until 2026-12-01");
 }
 
+/// A promise kept in part (a payment on the day, not all of it) is no «todavía no nos consta»:
+/// the next reminder thanks for the part and asks for the rest (a walker read both «hemos
+/// recibido…, gracias» and «todavía no nos consta… envíanos la referencia» in one message).
+#[test]
+fn a_promise_kept_in_part_is_thanked_not_called_unpaid() {
+    let mut w = one_invoice_due_9_november();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    engine::agreements::promise(&mut w.store, "F1", date, None, utc("2026-11-16 08:00")).unwrap();
+    store::invoices::add_payment(
+        w.store.conn(),
+        &store::invoices::PaymentInput {
+            invoice_number: "F1".into(),
+            paid_on: date,
+            amount: "500.00".parse().unwrap(),
+            reference: None,
+            kind: cobrador::domain::PaymentKind::Payment,
+            source: cobrador::domain::Actor::Owner,
+            import_key: None,
+        },
+        utc("2026-11-27 18:00"),
+    )
+    .unwrap();
+    let (store, config, renderer) = (&mut w.store, &w.config, &w.renderer);
+    let report = engine::queue_due(store, config, renderer, utc("2026-12-02 10:00")).unwrap();
+    let id = report
+        .queued
+        .first()
+        .expect("a reminder after the promise")
+        .2;
+    let m = store::outbox::get(store.conn(), id).unwrap().unwrap();
+    let text = &m.message.body_text;
+    assert!(
+        text.contains(
+            "27 de noviembre; hemos recibido una parte (gracias), pero todavía no el total"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("todavía no nos consta."), "{text}");
+}
+
 /// A pass plans from the state at its start and writes in groups: a plan the owner cancelled
 /// between two groups keeps its state when the pass then writes what it found (the plan
 /// broken); `engine::apply_effect` then writes no event either.

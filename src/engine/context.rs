@@ -299,6 +299,7 @@ pub fn build<'a>(
         handover_date: None,
         broken_promise: None,
         broken_promise_approx: false,
+        broken_promise_part_paid: false,
         broken_plan: None,
         promise: None,
         plan: None,

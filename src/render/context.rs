@@ -55,6 +55,10 @@ pub struct RenderContext<'a> {
     /// The broken promise named a period, not a day («a finales de marzo», whose last day is
     /// `broken_promise`), never confirmed: the message says «hacia el…», not «el…».
     pub broken_promise_approx: bool,
+    /// A part of the promised payment came in after the promise was made, not all of it: the
+    /// message thanks for the part and asks for the rest, never «todavía no nos consta».
+    #[serde(default)]
+    pub broken_promise_part_paid: bool,
     /// The due date of the missed instalment of a payment plan that broke since the last
     /// reminder, or null: the message that resumes the reminders says why.
     #[serde(serialize_with = "iso::opt_date")]

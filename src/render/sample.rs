@@ -428,6 +428,7 @@ impl RenderContext<'static> {
             handover_date: (offset >= 60).then(|| today + Duration::days(30)),
             broken_promise: None,
             broken_promise_approx: false,
+            broken_promise_part_paid: false,
             broken_plan: None,
             promise: None,
             plan: None,
