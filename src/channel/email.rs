@@ -226,11 +226,15 @@ pub fn build_message(
         .date(SystemTime::from(date))
         .message_id(Some(message_id))
         .raw_header(raw("Auto-Submitted", "auto-generated".into()))
-        .raw_header(raw(
+        .raw_header(raw("Content-Language", "es".into()));
+    // The client's opt-out link goes to clients only: on an alert or the digest it would
+    // offer the owner «BAJA C04», the client's own opt-out.
+    if !domain::is_owner_facing(&row.stage) {
+        builder = builder.raw_header(raw(
             "List-Unsubscribe",
             list_unsubscribe(&business.email, &row.client_id),
-        ))
-        .raw_header(raw("Content-Language", "es".into()));
+        ));
+    }
     if row.recipients.is_empty() {
         return Err(ChannelError::Address {
             field: "to",
@@ -406,6 +410,27 @@ mod tests {
         assert_eq!(refs[0], "<m1@x>");
         assert_eq!(refs[1], "<m7@x>");
         assert_eq!(refs[9], "<m15@x>");
+    }
+
+    /// A client's message carries its opt-out link; an owner alert or the digest does not
+    /// (it offered the owner «BAJA C1», the client's own opt-out).
+    #[test]
+    fn only_messages_to_clients_carry_the_opt_out_link() {
+        let config =
+            crate::config::Config::parse(crate::config::EXAMPLE, "config.example.toml").unwrap();
+        let header = |stage: &str| {
+            let mut m = row(1, Some("<a@x>"), OutboxStatus::Queued, 2);
+            m.message.stage = stage.into();
+            let built = build_message(&m, &config.business, Utc::now()).unwrap();
+            String::from_utf8(built.formatted())
+                .unwrap()
+                .contains("List-Unsubscribe:")
+        };
+        assert!(header("early"));
+        assert!(header("receipt"));
+        assert!(!header("owner_alert"));
+        assert!(!header("digest"));
+        assert!(!header("handover"));
     }
 
     #[test]
