@@ -377,6 +377,56 @@ fn a_claim_not_found_is_told_in_the_next_reminder_once() {
     );
 }
 
+/// A dispute acknowledged («lo revisamos») and resolved by the owner: the next reminder says
+/// the matter was looked into, not «puede que se trate de un olvido» (a walker saw that 30
+/// minutes after the owner corrected the amount).
+#[test]
+fn a_resolved_dispute_is_told_in_the_next_reminder() {
+    let mut w = two_clients().build();
+    let inc = reply(
+        "<r9@x.example>",
+        "uno@cliente.example",
+        "No reconozco la factura F-1: el importe no es el que acordamos.",
+        vec![],
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.intent.as_str(), "dispute");
+    let ack = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "ack_dispute")
+        .expect("the dispute is acknowledged");
+    store::outbox::mark_sent(w.store.conn(), ack.id, inc.received_at, None).unwrap();
+    engine::decisions::decide(
+        &mut w.store,
+        "F-1",
+        engine::decisions::Decision::Resolve,
+        None,
+        cobrador::domain::Actor::Owner,
+        utc("2026-11-27 09:00"),
+    )
+    .unwrap();
+    engine::queue_due(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        utc("2026-11-27 10:00"),
+    )
+    .unwrap();
+    let next = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| !m.message.stage.starts_with("ack_") && m.message.stage != "owner_alert")
+        .max_by_key(|m| m.id)
+        .expect("a reminder");
+    let text = &next.message.body_text;
+    assert!(
+        text.contains("Ya hemos revisado la incidencia que nos indicó sobre esta factura"),
+        "{text}"
+    );
+    assert!(!text.contains("olvido"), "{text}");
+}
+
 #[test]
 fn the_list_unsubscribe_link_opts_the_client_out() {
     let mut w = two_clients().build();

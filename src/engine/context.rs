@@ -384,6 +384,7 @@ pub fn history<'a>(
         promises,
         broken_plans,
         claim_not_found: claim_not_found(file, numbers),
+        dispute_resolved: dispute_resolved(file, numbers),
     }
 }
 
@@ -391,27 +392,9 @@ pub fn history<'a>(
 /// (`invoice resolve`, or the reply read otherwise) with nothing paid on them since the
 /// acknowledgement, and no reminder about them sent after it (that one said so already).
 fn claim_not_found(file: &crate::policy::planner::ClientFile, numbers: &[String]) -> bool {
-    use crate::store::OutboxStatus;
-    let about = |m: &&crate::store::OutboxMessage| {
-        m.status == OutboxStatus::Sent
-            && m.message.invoices.iter().any(|(n, _)| numbers.contains(n))
-    };
-    let at = |m: &crate::store::OutboxMessage| m.sent_at.unwrap_or(m.message.send_at);
-    let Some(ack) = file
-        .messages
-        .iter()
-        .filter(about)
-        .filter(|m| m.message.stage == "ack_paid")
-        .map(at)
-        .max()
-    else {
+    let Some(ack) = acknowledged_untold(file, numbers, "ack_paid") else {
         return false;
     };
-    let told_since = file.messages.iter().filter(about).any(|m| {
-        crate::policy::planner::is_client_facing(&m.message.stage)
-            && !m.message.stage.starts_with("ack_")
-            && at(m) > ack
-    });
     let still_claimed = file
         .invoices
         .iter()
@@ -420,7 +403,45 @@ fn claim_not_found(file: &crate::policy::planner::ClientFile, numbers: &[String]
         .payments
         .iter()
         .any(|p| numbers.contains(&p.invoice_number) && p.recorded_at > ack);
-    !told_since && !still_claimed && !paid_since
+    !still_claimed && !paid_since
+}
+
+/// Whether a dispute about `numbers` was acknowledged («lo revisamos») and has been resolved by
+/// the owner since, with no reminder about them sent after the acknowledgement: the next one
+/// says the matter was looked into, never «puede que se trate de un olvido».
+fn dispute_resolved(file: &crate::policy::planner::ClientFile, numbers: &[String]) -> bool {
+    acknowledged_untold(file, numbers, "ack_dispute").is_some()
+        && !file.invoices.iter().any(|i| {
+            numbers.contains(&i.number) && i.status == crate::domain::InvoiceStatus::Disputed
+        })
+}
+
+/// When the last acknowledgement of kind `ack` about `numbers` went, if no reminder about them
+/// has gone since.
+fn acknowledged_untold(
+    file: &crate::policy::planner::ClientFile,
+    numbers: &[String],
+    ack: &str,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    use crate::store::OutboxStatus;
+    let about = |m: &&crate::store::OutboxMessage| {
+        m.status == OutboxStatus::Sent
+            && m.message.invoices.iter().any(|(n, _)| numbers.contains(n))
+    };
+    let at = |m: &crate::store::OutboxMessage| m.sent_at.unwrap_or(m.message.send_at);
+    let acked = file
+        .messages
+        .iter()
+        .filter(about)
+        .filter(|m| m.message.stage == ack)
+        .map(at)
+        .max()?;
+    let told_since = file.messages.iter().filter(about).any(|m| {
+        crate::policy::planner::is_client_facing(&m.message.stage)
+            && !m.message.stage.starts_with("ack_")
+            && at(m) > acked
+    });
+    (!told_since).then_some(acked)
 }
 
 /// `a == b`, the last bytes compared first: cycles are invoice numbers, which mostly differ

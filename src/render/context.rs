@@ -138,6 +138,11 @@ pub struct History<'a> {
     /// reminder has told the client yet: say so, never «si ya pagó, ignore este mensaje».
     #[serde(default)]
     pub claim_not_found: bool,
+    /// The client disputed these invoices (acknowledged: «lo revisamos»), the owner resolved
+    /// it, and no reminder has gone since: say it was looked into, never «puede que se trate
+    /// de un olvido».
+    #[serde(default)]
+    pub dispute_resolved: bool,
 }
 
 /// One earlier reminder that reached the client.

@@ -19,6 +19,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_broken_plan.txt",
     "_broken_promise.txt",
     "_claim_not_found.txt",
+    "_dispute_resolved.txt",
     "_deadline.txt",
     "_discount.txt",
     "_due_intro.txt",

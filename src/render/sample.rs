@@ -559,6 +559,7 @@ impl RenderContext<'static> {
         }
         self.broken_promise = Some(today - Duration::days(4));
         self.history.claim_not_found = true;
+        self.history.dispute_resolved = true;
         // A part of the oldest invoice with interest paid ten days after it fell due: the
         // interest is stated on what was owed before and after.
         if let Some(line) = self
