@@ -115,6 +115,9 @@ pub struct DigestData {
     pub paid_claims: Vec<WaitingLine>,
     /// Invoices held because the client asked to pay in instalments (since: the request).
     pub plan_requests: Vec<WaitingLine>,
+    /// Clients handed over to the owner in the period (the hand-over task, one line per
+    /// invoice; since: the day it was queued).
+    pub handovers: Vec<WaitingLine>,
     /// Replies waiting for review.
     pub to_review: usize,
     /// Client messages that could not be delivered.
@@ -275,10 +278,11 @@ pub fn gather(
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now - chrono::Duration::days(1));
     // Since the last digest: after days without one (the service was stopped), what happened
-    // meanwhile is told too, not only the last day's.
-    let since = last_digest(conn, now)?
-        .filter(|at| *at < yesterday)
-        .unwrap_or(yesterday);
+    // meanwhile is told too. What a pass finds before its digest is gathered (a promise broken
+    // during an outage, a hand-over) is counted up to this instant inclusive and from the last
+    // digest's exclusive, so it is told that day and once; messages sent and replies read
+    // after the digest are counted from the last digest's instant inclusive.
+    let since = last_digest(conn, now)?.unwrap_or(yesterday);
     let since_local = since.with_timezone(&tz).naive_local();
     let (from, to) = (ts(since), ts(now));
     Ok(DigestData {
@@ -293,7 +297,7 @@ pub fn gather(
         )?,
         promises_broken: promises(
             conn,
-            "p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2",
+            "p.status = 'broken' AND p.resolved_at > ?1 AND p.resolved_at <= ?2",
             &[&from, &to],
         )?,
         plans_broken: plans_broken(conn, &from, &to)?,
@@ -307,6 +311,7 @@ pub fn gather(
                 since: Some(p.since.with_timezone(&tz).date_naive()),
             })
             .collect(),
+        handovers: handovers(conn, &from, &to, tz)?,
         to_review: conn.query_row(
             "SELECT count(*) FROM responses WHERE status = 'needs_review'",
             [],
@@ -395,7 +400,7 @@ fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLi
                       AND json_extract(e.detail, '$.plan') = p.id
          JOIN instalments i ON i.plan_id = p.id
                            AND i.number = json_extract(e.detail, '$.instalment')
-         WHERE p.status = 'broken' AND p.resolved_at >= ?1 AND p.resolved_at < ?2
+         WHERE p.status = 'broken' AND p.resolved_at > ?1 AND p.resolved_at <= ?2
          ORDER BY c.name, p.id",
         &[&from, &to, &EventKind::PlanBroken],
     )
@@ -430,6 +435,32 @@ fn waiting(conn: &Connection, filter: &str) -> Result<Vec<WaitingLine>> {
             since: r
                 .get::<_, Option<String>>(2)?
                 .and_then(|s| s.get(..10).and_then(|d| d.parse().ok())),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The hand-over tasks queued in the period, one line per invoice handed over.
+fn handovers(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<WaitingLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.name, oi.invoice_number, o.send_at
+         FROM outbox o JOIN clients c ON c.id = o.client_id
+              JOIN outbox_invoices oi ON oi.outbox_id = o.id
+         WHERE o.stage = 'handover' AND o.status NOT IN ('cancelled', 'dead')
+           AND o.send_at > ?1 AND o.send_at <= ?2
+         ORDER BY c.name, oi.invoice_number",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        let at: String = r.get(2)?;
+        Ok(WaitingLine {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            since: Some(store::parse_ts(&at)?.with_timezone(&tz).date_naive()),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

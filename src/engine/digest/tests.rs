@@ -253,3 +253,72 @@ fn a_broken_plan_is_told_like_a_broken_promise() {
         text.body
     );
 }
+
+/// A client handed over since the last digest is listed among what waits for the owner (the
+/// digest said «Nada: ningún asunto espera su decisión» the morning of a hand-over); an older
+/// hand-over is not repeated.
+#[test]
+fn a_hand_over_in_the_period_waits_for_the_owner() {
+    let d = gathered(
+        &format!(
+            "{AZTECA}
+           ('Z1', 'C1', '2026-07-01', '2026-08-01', 'MXN', '900.00', 'open', 'x', 'x'),
+           ('Z2', 'C1', '2026-07-01', '2026-08-01', 'MXN', '100.00', 'open', 'x', 'x');
+         INSERT INTO outbox (id, dedup_key, client_id, stage, cycle, channel, recipients, body_text,
+                             status, send_at, sent_at, created_at) VALUES
+           (1, 'h1', 'C1', 'handover', 'Z1', 'email', '[\"d@x.example\"]', 'b', 'sent',
+            '2026-10-20T15:00:00Z', '2026-10-20T15:00:05Z', 'x'),
+           (2, 'h0', 'C1', 'handover', 'Z2', 'email', '[\"d@x.example\"]', 'b', 'sent',
+            '2026-10-01T15:00:00Z', '2026-10-01T15:00:05Z', 'x');
+         INSERT INTO outbox_invoices (outbox_id, invoice_number) VALUES (1, 'Z1'), (2, 'Z2');"
+        ),
+        "2026-10-21",
+        "2026-10-21T06:00:00Z",
+    );
+    assert_eq!(
+        d.handovers
+            .iter()
+            .map(|w| w.invoice.as_str())
+            .collect::<Vec<_>>(),
+        ["Z1"]
+    );
+    let text = text::compose(&d, "es-MX");
+    assert!(
+        text.body
+            .contains("- Azteca: factura Z1 pasada a usted el martes 20 de octubre")
+            && !text.body.contains("Nada: ningún asunto espera"),
+        "{}",
+        text.body
+    );
+    assert!(text.subject.contains("1 asunto espera"), "{}", text.subject);
+}
+
+/// A promise the pass itself finds broken (its first after an outage) is in that pass's
+/// digest, not the next day's; one found by the last digest's pass is not told again.
+#[test]
+fn a_promise_broken_by_the_digests_own_pass_is_told_that_day_and_once() {
+    let d = gathered(
+        &format!(
+            "{AZTECA}
+           ('Z1', 'C1', '2026-07-01', '2026-08-01', 'MXN', '900.00', 'open', 'x', 'x'),
+           ('Z2', 'C1', '2026-07-01', '2026-08-01', 'MXN', '100.00', 'open', 'x', 'x');
+         INSERT INTO promises (client_id, invoice_number, promised_date, source, status, created_at, resolved_at) VALUES
+           ('C1', 'Z1', '2026-10-05', 'reply', 'broken', 'x', '2026-10-21T07:00:00Z'),
+           ('C1', 'Z2', '2026-10-01', 'reply', 'broken', 'x', '2026-10-20T07:00:00Z');
+         INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at)
+           VALUES ('_owner', 'o', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');
+         INSERT INTO outbox (id, dedup_key, client_id, stage, cycle, channel, recipients, body_text,
+                             status, send_at, sent_at, created_at) VALUES
+           (1, 'd1', '_owner', 'digest', 'd', 'email', '[\"o@x.example\"]', 'b', 'sent',
+            '2026-10-20T07:00:00Z', '2026-10-20T07:00:05Z', 'x');"
+        ),
+        "2026-10-21",
+        "2026-10-21T07:00:00Z",
+    );
+    let broken: Vec<_> = d
+        .promises_broken
+        .iter()
+        .map(|p| p.invoice.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(broken, ["Z1"]);
+}

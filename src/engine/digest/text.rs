@@ -141,6 +141,7 @@ fn invoice_suffix(invoice: &Option<String>) -> String {
 pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
     let today = d.today;
     let attention = d.disputes.len()
+        + d.handovers.len()
         + d.paid_claims.len()
         + d.plan_requests.len()
         + d.to_review
@@ -204,6 +205,7 @@ fn heading(b: &mut String, title: &str) {
 fn section_waiting(b: &mut String, d: &DigestData) {
     heading(b, "Esperan a una persona");
     if d.disputes.is_empty()
+        && d.handovers.is_empty()
         && d.paid_claims.is_empty()
         && d.plan_requests.is_empty()
         && d.to_review == 0
@@ -218,6 +220,17 @@ fn section_waiting(b: &mut String, d: &DigestData) {
             w.client, w.invoice, w.invoice
         );
     }
+    for w in &d.handovers {
+        let _ = writeln!(
+            b,
+            "- {}: factura {} pasada a usted{}: cobrador ya no le escribe sobre ella; la gestión sigue en sus manos (ver el aviso de traspaso).",
+            w.client,
+            w.invoice,
+            w.since
+                .map(|s| format!(" el {}", date_day(s, d.today)))
+                .unwrap_or_default()
+        );
+    }
     for w in &d.paid_claims {
         let since = w
             .since
@@ -225,8 +238,8 @@ fn section_waiting(b: &mut String, d: &DigestData) {
             .unwrap_or_default();
         let _ = writeln!(
             b,
-            "- {}: dice que ya pagó la factura {}{since}; compruebe el banco y registre el pago (`cobrador invoice pay {} IMPORTE`).",
-            w.client, w.invoice, w.invoice
+            "- {}: dice que ya pagó la factura {}{since}; compruebe el banco y registre el pago (`cobrador invoice pay {} IMPORTE`) o, si no está, `cobrador invoice resolve {}` (se le dirá que no lo encontramos).",
+            w.client, w.invoice, w.invoice, w.invoice
         );
     }
     for w in &d.plan_requests {
