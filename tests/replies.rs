@@ -568,6 +568,38 @@ fn a_plain_yes_to_our_question_confirms_the_date_asked_about() {
     assert_eq!(late.intent.as_str(), "other");
 }
 
+/// «Sí, confirmado» said on the phone and typed in by the owner (`reply record`) answers the
+/// last message the client got: when that asked to confirm a date, the date is confirmed (it
+/// went to review and held the reminders for five days).
+#[test]
+fn a_yes_typed_in_by_the_owner_answers_the_question_last_sent() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let first = a_week_promised(&mut w, &ours);
+    let asking = first.ack.unwrap();
+    store::outbox::mark_sent(w.store.conn(), asking, utc("2026-11-24 16:00"), None).unwrap();
+    let asked = store::promises::pending(w.store.conn()).unwrap()[0].clone();
+    assert!(asked.ambiguous);
+    let mut said = reply(
+        "<phone-1@x.example>",
+        "ana@cliente.example",
+        "Sí, confirmado",
+        vec![],
+    );
+    said.received_at = utc("2026-11-25 09:00");
+    said.trusted = true;
+    said.client = Some("C1".into());
+    said.via = Some(cobrador::domain::ReplyChannel::Manual);
+    let yes = apply(&mut w, &said);
+    assert_eq!(
+        (yes.intent.as_str(), yes.status.as_str()),
+        ("promise", "applied")
+    );
+    let pending = store::promises::pending(w.store.conn()).unwrap();
+    assert_eq!(pending[0].promised_date, asked.promised_date);
+    assert!(!pending[0].ambiguous);
+}
+
 /// Walk 2, fault 06: «¿Confirmamos el viernes 13?» queued before an outage must not go out
 /// after the 13th, nor «Anotado» once the promise is settled.
 #[tokio::test]

@@ -381,6 +381,23 @@ fn confirm(
     asked.amount
 }
 
+/// The last client-facing message sent to `client` in the 14 days before `at`.
+fn last_message_to(
+    tx: &Connection,
+    client: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Option<store::OutboxMessage>> {
+    Ok(store::outbox::for_client(tx, client)?
+        .into_iter()
+        .filter(|o| o.status == store::OutboxStatus::Sent)
+        .filter(|o| crate::policy::planner::is_client_facing(&o.message.stage))
+        .filter(|o| {
+            o.sent_at
+                .is_some_and(|s| s <= at && at - s <= chrono::Duration::days(14))
+        })
+        .max_by_key(|o| (o.sent_at, o.id)))
+}
+
 /// The pending promise whose date our acknowledgement asked the client to confirm, when `visible`
 /// is a plain yes answering that very acknowledgement (threaded to it) and the date is still to
 /// come in the client's day. A yes to anything else, or too late, stays what it is (a person
@@ -395,11 +412,20 @@ fn confirmed_promise(
     let Some(m) = matched else {
         return Ok(None);
     };
+    // An answer typed in by the owner («Sí, confirmado», said on the phone) is threaded to
+    // nothing: it answers the last message the client got, when that was recent.
+    let last_told = match (&m.outbox, inc.via) {
+        (None, Some(crate::domain::ReplyChannel::Manual)) => {
+            last_message_to(tx, &m.client.id, inc.received_at)?
+        }
+        _ => None,
+    };
     // Our acknowledgement of a promise, or of a reply answered per invoice (one of whose
     // answers may be a promise asked to confirm).
     let Some(asking) = m
         .outbox
         .as_ref()
+        .or(last_told.as_ref())
         .filter(|o| matches!(o.message.stage.as_str(), "ack_promise" | "ack_answers"))
     else {
         return Ok(None);
