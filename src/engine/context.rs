@@ -286,7 +286,13 @@ pub fn build<'a>(
         },
         contact: rc::Contact { name: contact_name },
         tuteo: client.tuteo,
-        locale: Cow::Borrowed(locale_for(client, config)),
+        // The owner reads amounts as the business writes them: «850.000,00 ARS» beside
+        // pesos chilenos, not an Argentine «$ 850.000,00».
+        locale: Cow::Borrowed(if crate::domain::is_owner_facing(&stage.name) {
+            config.business.locale.as_str()
+        } else {
+            locale_for(client, config)
+        }),
         today,
         stage: rc::Stage {
             name: Cow::Borrowed(&stage.name),
@@ -514,6 +520,35 @@ mod tests {
             awaiting_answer_until: None,
             notes: None,
         }
+    }
+
+    /// A message to the owner writes amounts in the business's locale (a Chilean owner read an
+    /// Argentine client's «$ 850.000,00» as pesos chilenos); the client's own, in its own.
+    #[test]
+    fn owner_messages_use_the_business_locale() {
+        let config = Config::parse(EXAMPLE, "example").unwrap();
+        let argentine = client("AR");
+        let locale = |stage: &str| {
+            let stage = crate::policy::ladder::message_stage(stage);
+            let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+            build(
+                &config,
+                &argentine,
+                &[],
+                &stage,
+                &[],
+                &[],
+                &[],
+                today,
+                Channel::Email,
+            )
+            .locale
+            .into_owned()
+        };
+        assert_eq!(locale("early"), "es-AR");
+        assert_eq!(locale("owner_alert"), config.business.locale);
+        assert_eq!(locale("handover"), config.business.locale);
+        assert_ne!(config.business.locale, "es-AR");
     }
 
     /// «como ese día era sábado, le escribimos hoy, primer día hábil» is said on the first
