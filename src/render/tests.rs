@@ -352,6 +352,34 @@ fn handover_goes_to_the_owner() {
     );
 }
 
+/// A walker read «no consta ni el pago» in a hand-over of a client who had paid a part after
+/// the final notice: with a part paid, the hand-over says the payment is not complete.
+#[test]
+fn handover_tells_a_part_paid() {
+    let r = renderer();
+    let plain = RenderContext::sample(Sample::B2bSpain, "handover");
+    let text = r
+        .render_message("handover", Medium::Email, &plain)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("no consta ni el pago ni un acuerdo"),
+        "{text}"
+    );
+    let part = RenderContext::sample(Sample::B2bSpain, "handover").with_extras();
+    assert!(part.summary().partly_paid);
+    let text = r
+        .render_message("handover", Medium::Email, &part)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains(
+            "no consta el pago completo (sí pagos parciales: ver el detalle) ni un acuerdo"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn html_and_telegram_escape_but_plain_text_does_not() {
     let r = renderer();
