@@ -337,7 +337,7 @@ impl Parser<'_, '_> {
         (None, i)
     }
 
-    /// "el quince", "el día cinco", "el veinte de diciembre".
+    /// "el quince", "el día cinco", "el veinte de diciembre", "después del dieciocho".
     pub(super) fn number_word_day(&self, k: usize, fillers: &[&str]) -> Option<DateMention> {
         let (n, used) = number_words(self.t, k)?;
         if !(1..=31).contains(&n) {
@@ -356,7 +356,8 @@ impl Parser<'_, '_> {
         if self.is_time_or_money(end) || matches!(self.w(end), "dia" | "semana" | "mes") {
             return None;
         }
-        if !fillers.iter().any(|f| matches!(*f, "el" | "dia")) {
+        // «el quince», «el día cinco», «después del dieciocho».
+        if !fillers.iter().any(|f| matches!(*f, "el" | "dia" | "del")) {
             return None;
         }
         self.day_number(k, u32::try_from(n).ok()?, end, fillers)

@@ -491,6 +491,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "lo|la tendra|tendran|tendras|tendreis|tiene|tienen|tendria|tendrian",
     ),
+    // Chile's «me pongo al día el viernes»: the debt brought up to date.
+    (
+        Cue::PromisePhrase,
+        "me|nos pongo|ponemos|pondre|pondremos|estare|estaremos al dia",
+    ),
     // "transferencia prevista para el 20".
     (
         Cue::PromisePhrase,
