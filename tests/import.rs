@@ -301,6 +301,44 @@ fn partial_payments_change_balance_and_status() {
     assert_eq!(f.balance.to_string(), "8250.00");
 }
 
+/// A payment dated weeks ahead is a typo (a walker's row settled an invoice 40 days early):
+/// the file is refused naming the line and the fix; a bank's value date a few days ahead
+/// is taken.
+#[test]
+fn a_payment_dated_weeks_ahead_is_refused() {
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
+    examples(&mut store);
+    let csv = "factura;fecha;importe\nF2026-118;02/01/2027;100\n";
+    let err = import_bytes(
+        &mut store,
+        Kind::Payments,
+        "p.csv",
+        csv.as_bytes(),
+        &defaults(),
+        false,
+        now(),
+    )
+    .unwrap_err();
+    let err = format!("{err:#}");
+    assert!(
+        err.contains("p.csv:2:") && err.contains("2027-01-02") && err.contains("correct the date"),
+        "{err}"
+    );
+    let csv = "factura;fecha;importe\nF2026-118;25/11/2026;100\n";
+    import_bytes(
+        &mut store,
+        Kind::Payments,
+        "p.csv",
+        csv.as_bytes(),
+        &defaults(),
+        false,
+        now(),
+    )
+    .unwrap();
+}
+
 /// A generated invoices file of `rows` rows for the example clients, written to `dir`; data
 /// row `i` (1-based) is on line `i + 1` and `edit` may change it (as bytes).
 fn large_invoices(dir: &Path, rows: usize, edit: impl Fn(usize, Vec<u8>) -> Vec<u8>) -> PathBuf {

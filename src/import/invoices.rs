@@ -58,6 +58,14 @@ impl Session<'_> {
             anyhow::bail!("invoice {number:?} does not exist: import the invoices file first");
         };
         let paid_on = date_field(row, PAID_ON)?;
+        // A payment dated weeks ahead is a typo (a year, day and month swapped): recorded, it
+        // settled the invoice at once. A bank's value date a few days ahead is fine.
+        let today = self.job.now.date_naive();
+        if paid_on > today + chrono::Days::new(FUTURE_PAYMENT_DAYS) {
+            anyhow::bail!(
+                "payment dated {paid_on} is more than {FUTURE_PAYMENT_DAYS} days after today ({today}): correct the date (day/month/year) and import again"
+            );
+        }
         let amount = amount_field(row, PAID_AMOUNT, self.job.defaults)?;
         let reference = row.get(REFERENCE).map(str::to_owned);
         // The same row imported twice must be the same payment; two identical rows in one file
@@ -92,6 +100,9 @@ impl Session<'_> {
         }
     }
 }
+
+/// How many days after today a payment's date may be (a bank's value date); later is a typo.
+const FUTURE_PAYMENT_DAYS: u64 = 7;
 
 /// The number and the client of an invoice row: what is checked before the client's existence.
 pub(super) fn invoice_keys(row: &Row) -> Result<(String, String)> {
