@@ -798,6 +798,23 @@ mod tests {
         assert_eq!(c.business.time_zone, chrono_tz::Europe::Madrid);
     }
 
+    /// One minimum cannot suit pesos chilenos and soles: `minimum-amounts` sets it per
+    /// currency, `minimum-amount` stays the rest's (a walker's 5000 held every Peruvian invoice).
+    #[test]
+    fn a_minimum_amount_per_currency() {
+        let text = EXAMPLE.replacen(
+            "minimum-amount = \"20.00\"",
+            "minimum-amount = \"20.00\"\nminimum-amounts = { CLP = \"5000\", pen = \"15\" }",
+            1,
+        );
+        let c = Config::parse(&text, "example").unwrap();
+        let m = |cur: &str| c.reminders.minimum_for(cur).to_string();
+        assert_eq!(
+            (m("CLP"), m("PEN"), m("EUR")),
+            ("5000".into(), "15".into(), "20.00".into())
+        );
+    }
+
     #[test]
     fn errors_name_file_line_and_key() {
         let bad = EXAMPLE.replacen(

@@ -14,6 +14,10 @@ pub struct Reminders {
     /// Balances below this (per invoice currency) are never chased. Default: 0.
     #[serde(default, with = "rust_decimal::serde::str")]
     pub minimum_amount: Decimal,
+    /// Per currency, instead of `minimum_amount` (`{ CLP = "5000", PEN = "20" }`): one figure
+    /// cannot suit pesos chilenos and soles. Default: none.
+    #[serde(default)]
+    pub minimum_amounts: std::collections::BTreeMap<String, Decimal>,
     /// Business days after a promised date before the promise counts as broken. Default: 2.
     #[serde(default = "default_grace")]
     pub promise_grace_days: u32,
@@ -55,10 +59,21 @@ fn default_late_share() -> Decimal {
     Decimal::new(5, 1)
 }
 
+impl Reminders {
+    /// The smallest balance chased in `currency`.
+    pub fn minimum_for(&self, currency: &str) -> Decimal {
+        self.minimum_amounts
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(currency))
+            .map_or(self.minimum_amount, |(_, m)| *m)
+    }
+}
+
 impl Default for Reminders {
     fn default() -> Self {
         Reminders {
             minimum_amount: Decimal::ZERO,
+            minimum_amounts: Default::default(),
             promise_grace_days: default_grace(),
             instalment_notice_days: default_instalment_notice(),
             first_stage: None,

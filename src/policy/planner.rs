@@ -179,8 +179,8 @@ fn plan_client(
     else {
         return Ok(());
     };
-    let minimum = settings.reminders.minimum_amount;
-    let chased = candidates::candidates(&open, &settled, &client.id, minimum, out);
+    let minimum = |currency: &str| settings.reminders.minimum_for(currency);
+    let chased = candidates::candidates(&open, &settled, &client.id, &minimum, out);
     let (segment, ladder) = segment_and_ladder(file, settings, today, now)?;
     let ctx = choose::ClientCtx {
         file,

@@ -108,7 +108,7 @@ pub(super) fn candidates<'a>(
     open: &[&'a Invoice],
     settled: &Settled<'_>,
     client: &str,
-    minimum: Decimal,
+    minimum: &dyn Fn(&str) -> Decimal,
     out: &mut Plan,
 ) -> Vec<&'a Invoice> {
     let mut kept: Vec<&Invoice> = Vec::new();
@@ -121,11 +121,11 @@ pub(super) fn candidates<'a>(
     apply_minimum(kept, client, minimum, out)
 }
 
-/// Drops the invoices of a currency whose total balance is below `minimum`.
+/// Drops the invoices of a currency whose total balance is below its `minimum`.
 pub(super) fn apply_minimum<'a>(
     mut invoices: Vec<&'a Invoice>,
     client: &str,
-    minimum: Decimal,
+    minimum: &dyn Fn(&str) -> Decimal,
     out: &mut Plan,
 ) -> Vec<&'a Invoice> {
     let mut per_currency: BTreeMap<&str, Money> = BTreeMap::new();
@@ -135,7 +135,7 @@ pub(super) fn apply_minimum<'a>(
     }
     let below: Vec<String> = per_currency
         .iter()
-        .filter(|(_, total)| total.0 < minimum)
+        .filter(|(c, total)| total.0 < minimum(c))
         .map(|(c, _)| (*c).to_owned())
         .collect();
     invoices.retain(|inv| {
@@ -146,7 +146,11 @@ pub(super) fn apply_minimum<'a>(
                 client,
                 vec![inv.number.clone()],
                 HoldKind::BelowMinimum,
-                format!("below the minimum amount of {minimum} {}", inv.currency),
+                format!(
+                    "below the minimum amount of {} {}",
+                    minimum(&inv.currency),
+                    inv.currency
+                ),
             );
         }
         !drop

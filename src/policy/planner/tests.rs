@@ -598,6 +598,14 @@ fn paid_claims_holds_opt_outs_and_minimum_amounts_hold() {
         .plan(TUESDAY_MORNING);
     assert!(small.messages.is_empty());
     assert!(held(&small).contains("minimum amount"));
+    // A minimum set for the invoice's currency replaces the general one.
+    let mut per_currency = World::madrid().invoice("F1", "2026-11-09", "19.99");
+    per_currency
+        .config
+        .reminders
+        .minimum_amounts
+        .insert("EUR".into(), "10".parse().unwrap());
+    assert_eq!(only(&per_currency.plan(TUESDAY_MORNING)).stage, "early");
 }
 
 #[test]
