@@ -150,6 +150,22 @@ fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
     {
         return Some("challenge-response (Boxbe)".into());
     }
+    // Outlook's «Recuperar: …» asks the server to take back an earlier message: no answer.
+    if value("X-MS-Exchange-Organization-Recall").is_some() {
+        return Some("Outlook message recall".into());
+    }
+    // A calendar invitation (a call about the invoice on Friday) is no promise for Friday: it
+    // is kept for a person, never read as an answer.
+    if msg.parts.iter().any(|p| {
+        p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+        })
+    }) {
+        return Some("calendar invitation (text/calendar)".into());
+    }
     None
 }
 
@@ -255,7 +271,9 @@ const SUBJECT_WORDS: [&str; 10] = [
 ];
 
 /// Read receipts: "Leído: Recordatorio…".
-const RECEIPT_PREFIXES: [&str; 10] = [
+const RECEIPT_PREFIXES: [&str; 12] = [
+    "recuperar:",
+    "recall:",
     "read:",
     "leído:",
     "leido:",
