@@ -31,7 +31,7 @@ pub use clock::{Clock, received_at, received_at_since};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;
 pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
-pub use money::{Money, ParseAmountError, parse_amount, parse_date};
+pub use money::{CURRENCIES, Money, ParseAmountError, parse_amount, parse_date};
 pub use outbox::{
     HANDOVER_STAGE, NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing,
     is_reserved_kind,

@@ -44,12 +44,28 @@ impl fmt::Display for Money {
     }
 }
 
+/// Currencies cobrador accepts, with the decimals shown to clients and owners.
+///
+/// COP and CLP are written without decimals, as businesses there do.
+pub const CURRENCIES: &[(&str, u32)] = &[
+    ("EUR", 2),
+    ("MXN", 2),
+    ("COP", 0),
+    ("CLP", 0),
+    ("ARS", 2),
+    ("PEN", 2),
+    ("USD", 2),
+];
+
 /// [`Money::in_currency`]: an amount shown with its currency's decimals.
 pub struct InCurrency<'a>(Money, &'a str);
 
 impl fmt::Display for InCurrency<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let decimals = crate::render::money::currency_decimals(self.1).unwrap_or(2) as usize;
+        let decimals = CURRENCIES
+            .iter()
+            .find(|(code, _)| code.eq_ignore_ascii_case(self.1))
+            .map_or(2, |(_, dp)| *dp as usize);
         f.pad(&format!("{:.*}", decimals, self.0.0))
     }
 }

@@ -69,18 +69,9 @@ pub const LOCALES: &[Locale] = &[
     },
 ];
 
-/// Currencies cobrador accepts, with the decimals shown to clients.
-///
-/// COP and CLP are written without decimals, as businesses there do.
-pub const CURRENCIES: &[(&str, u32)] = &[
-    ("EUR", 2),
-    ("MXN", 2),
-    ("COP", 0),
-    ("CLP", 0),
-    ("ARS", 2),
-    ("PEN", 2),
-    ("USD", 2),
-];
+/// Currencies cobrador accepts, with the decimals shown to clients (the table lives in
+/// `domain`, which the owner's tables use too).
+pub use crate::domain::CURRENCIES;
 
 /// Why an amount could not be formatted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
