@@ -387,9 +387,11 @@ impl Parser<'_, '_> {
                     m.date = Some(cal::sub_days(d, 1).max(self.today));
                 }
             }
+            // «después de Año Nuevo», «después del 18»: the first working day after it (a
+            // Saturday 2 January was asked to be confirmed, then held against the client).
             Modifier::After => {
                 m.range = None;
-                m.date = Some(cal::add_days(d, 1));
+                m.date = Some(cal::add_working_days(d, 1, self.region));
                 m.vague = true;
             }
             Modifier::From => m.vague = true,
