@@ -168,18 +168,21 @@ fn a_payment_imported_late_is_thanked_and_an_ancient_one_is_not() {
     let dir = tmp.path();
     cobrador_ok(dir, &["init"]);
     import_examples(dir, &["clientes.csv", "facturas.csv"]);
-    // The example payments as the business recorded them, in October (F2026-101's 4,000 €).
-    let payments = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pagos.csv");
-    cobrador_ok(
-        dir,
-        &[
-            "import",
-            "payments",
-            payments.to_str().unwrap(),
-            "--now",
-            "2026-10-21T08:00:00Z",
-        ],
-    );
+    // The example payments as the business recorded them, each on its day (F2026-101's
+    // 4,000 € in October): a payment is never recorded weeks before its date (refused).
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pagos.csv"))
+            .unwrap();
+    let mut lines = example.lines();
+    let header = lines.next().unwrap();
+    for (row, now) in lines.zip(["2026-10-21T08:00:00Z", "2026-11-20T20:00:00Z"]) {
+        let file = dir.join("pago.csv");
+        std::fs::write(&file, format!("{header}\n{row}\n")).unwrap();
+        cobrador_ok(
+            dir,
+            &["import", "payments", file.to_str().unwrap(), "--now", now],
+        );
+    }
     cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
     let reminded = messages(dir);
     assert!(
