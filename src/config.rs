@@ -581,6 +581,15 @@ impl Config {
                 );
             }
         }
+        if let Some(code) = self.reminders.minimum_amounts.keys().find(|c| {
+            !crate::domain::CURRENCIES
+                .iter()
+                .any(|(known, _)| known.eq_ignore_ascii_case(c))
+        }) {
+            bail!(
+                "reminders.minimum-amounts: {code:?} is not a currency cobrador knows: use EUR, MXN, COP, CLP, ARS, PEN or USD"
+            );
+        }
         if !["ES", "MX", "CO", "CL", "PE", "AR"].contains(&self.business.country.as_str()) {
             bail!(
                 "business.country: {:?} is not supported: use ES, MX, CO, CL, PE or AR",
@@ -813,6 +822,10 @@ mod tests {
             (m("CLP"), m("PEN"), m("EUR")),
             ("5000".into(), "15".into(), "20.00".into())
         );
+        // A typo is an error naming the fix, not a minimum silently ignored.
+        let typo = text.replace("CLP = ", "CPL = ");
+        let err = format!("{:#}", Config::parse(&typo, "example").unwrap_err());
+        assert!(err.contains("\"CPL\" is not a currency"), "{err}");
     }
 
     #[test]
