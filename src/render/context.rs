@@ -133,9 +133,10 @@ pub struct History<'a> {
     /// Days on which a payment plan covering these invoices broke, oldest first.
     #[serde(serialize_with = "iso::dates")]
     pub broken_plans: Vec<NaiveDate>,
-    /// The client said these invoices were paid («ya pagué», acknowledged with «lo
-    /// comprobaremos»), the owner found nothing (the claim lifted, nothing paid since) and no
-    /// reminder has told the client yet: say so, never «si ya pagó, ignore este mensaje».
+    /// We read the client as saying these invoices were paid (acknowledged with «lo
+    /// comprobaremos»; the owner may since have read it otherwise), the owner found nothing
+    /// (the claim lifted, nothing paid since) and no reminder has told the client yet: say so
+    /// as what we understood, never «si ya pagó, ignore este mensaje».
     #[serde(default)]
     pub claim_not_found: bool,
     /// The client disputed these invoices (acknowledged: «lo revisamos»), the owner resolved
