@@ -412,6 +412,9 @@ fn confirmed_promise(
     let Some(m) = matched else {
         return Ok(None);
     };
+    if reading.intent != Intent::Other || !crate::understand::is_short_yes(visible) {
+        return Ok(None);
+    }
     // An answer typed in by the owner («Sí, confirmado», said on the phone) is threaded to
     // nothing: it answers the last message the client got, when that was recent.
     let last_told = match (&m.outbox, inc.via) {
@@ -430,9 +433,6 @@ fn confirmed_promise(
     else {
         return Ok(None);
     };
-    if reading.intent != Intent::Other || !crate::understand::is_short_yes(visible) {
-        return Ok(None);
-    }
     let Some(response_id) = asking
         .message
         .cycle
