@@ -230,3 +230,23 @@ fn a_tick_that_sends_while_it_queues_sends_each_row_its_own_body() {
         }
     }
 }
+
+/// What the owner reads is on the business's clock (Madrid), not UTC: the tick's line, the plan's
+/// header, a client's events with the stage and invoices of each reminder.
+#[test]
+fn the_owner_reads_times_on_the_business_clock() {
+    let dir = setup();
+    // 09:30 UTC on Tuesday 24 November is 10:30 in Madrid (CET).
+    let tick = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    assert!(tick.contains("tick at 2026-11-24 10:30 CET"), "{tick}");
+    let plan = cobrador_ok(dir.path(), &["plan", "--now", "2026-11-24T09:30:00Z"]);
+    assert!(plan.starts_with("Plan at 2026-11-24 10:30 CET"), "{plan}");
+    let shown = cobrador_ok(dir.path(), &["client", "show", "C001"]);
+    let queued = shown
+        .lines()
+        .find(|l| l.contains("reminder.queued"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(queued.contains("2026-11-24 10:30 CET"), "{queued}");
+    assert!(queued.contains("early F2026-101,F2026-118"), "{queued}");
+    assert!(!shown.contains("UTC"), "{shown}");
+}

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Context, print_json};
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Client, Contact, Invoice, InvoiceStatus};
+use crate::policy::planner;
 use crate::store;
 
 /// `client` with its options: the subcommand and `--now`.
@@ -258,6 +259,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     p.status.as_str()
                 );
             }
+            let payments = if view.plans.is_empty() {
+                Vec::new()
+            } else {
+                store::snapshot::load_client(conn, &id)?
+                    .map(|f| f.payments)
+                    .unwrap_or_default()
+            };
+            let today = now.with_timezone(&view.client.time_zone).date_naive();
             for p in &view.plans {
                 println!(
                     "Payment plan {} ({}) for {}:",
@@ -265,25 +274,58 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     p.status.as_str(),
                     p.invoices.join(", ")
                 );
-                for i in &p.instalments {
+                let states = planner::allocate(p, &payments, today, view.client.time_zone);
+                for i in &states {
                     println!(
-                        "  {}. {}  {} {}",
-                        i.number, i.due_date, i.amount, p.currency
+                        "  {}. {}  {:>12} {}  paid {:>12}  {}",
+                        i.number,
+                        i.due_date,
+                        i.amount.in_currency(&p.currency),
+                        p.currency,
+                        i.paid.in_currency(&p.currency),
+                        i.status
                     );
                 }
             }
             println!("Events: {}", view.events.len());
             for e in view.events.iter().rev().take(10) {
                 println!(
-                    "  {}  {:<22} {}",
-                    e.at,
+                    "  {}  {:<22} {:<12} {}",
+                    ctx.local(e.at),
                     e.kind,
-                    e.invoice_number.as_deref().unwrap_or("")
+                    e.invoice_number.as_deref().unwrap_or(""),
+                    event_gist(&e.detail, e.invoice_number.is_none())
                 );
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The few details of an event an owner reads in a list: the stage and invoices of a reminder,
+/// a reply's reading, a payment's amount, a promise's date.
+fn event_gist(detail: &serde_json::Value, with_invoices: bool) -> String {
+    let text = |key: &str| detail.get(key).and_then(|v| v.as_str());
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(stage) = text("stage") {
+        parts.push(stage.to_owned());
+    }
+    if let Some(intent) = text("intent") {
+        parts.push(intent.to_owned());
+    }
+    if let Some(day) = text("promised_date").or(text("date")) {
+        parts.push(day.to_owned());
+    }
+    if let Some(amount) = text("amount") {
+        parts.push(amount.to_owned());
+    }
+    if let Some(list) = detail.get("invoices").and_then(|v| v.as_array()) {
+        let numbers: Vec<&str> = list.iter().filter_map(|v| v.as_str()).collect();
+        if with_invoices && !numbers.is_empty() {
+            parts.push(numbers.join(","));
+        }
+    }
+    parts.join(" ")
 }
 
 /// Cuts `s` to `n` characters (not bytes: names have accents).

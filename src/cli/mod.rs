@@ -132,6 +132,19 @@ impl Context {
     pub fn store(&self) -> Result<Store> {
         Store::open_existing(&self.config.database)
     }
+
+    /// An instant as the owner reads it: the business's own clock and zone
+    /// (`2027-02-26 12:15 -03`, `2026-12-02 10:30 CET`). JSON keeps RFC 3339 in UTC.
+    pub fn local(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        local_time(at, self.config.business.time_zone)
+    }
+}
+
+/// `at` on the clock of `tz`, minutes and the zone's abbreviation.
+pub(crate) fn local_time(at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    at.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 /// Runs a parsed command line.

@@ -110,7 +110,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
                 if let Some(note) = report.withdrawn_note() {
                     println!("{note}");
                 }
-                if let Some(why) = delivery_problem(&report) {
+                if let Some(why) = delivery_problem(ctx, &report) {
                     eprintln!("warning: {why}");
                 }
                 for w in &report.warnings {
@@ -148,7 +148,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<ExitCode> {
 }
 
 /// What went wrong with delivery in a pass, and when it is tried again; `None` when nothing did.
-pub(crate) fn delivery_problem(report: &sender::FlushReport) -> Option<String> {
+pub(crate) fn delivery_problem(ctx: &Context, report: &sender::FlushReport) -> Option<String> {
     let why = report.stopped.as_ref()?;
     let mut text = format!("sending stopped: {why}");
     if report.retry > 0 || report.next_retry.is_some() {
@@ -157,10 +157,7 @@ pub(crate) fn delivery_problem(report: &sender::FlushReport) -> Option<String> {
             report.retry.max(usize::from(report.next_retry.is_some()))
         ));
         if let Some(at) = report.next_retry {
-            text.push_str(&format!(
-                ", the first at {}",
-                at.format("%Y-%m-%d %H:%M UTC")
-            ));
+            text.push_str(&format!(", the first at {}", ctx.local(at)));
         }
     }
     if report.uncertain > 0 {
@@ -190,7 +187,7 @@ fn list(ctx: &Context, status: Option<OutboxStatus>, json: bool) -> Result<ExitC
                 m.channel,
                 m.client_id,
                 m.stage,
-                m.when.format("%Y-%m-%d %H:%M"),
+                ctx.local(m.when),
                 m.recipients.join(", "),
                 m.last_error
                     .as_deref()

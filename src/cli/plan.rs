@@ -231,7 +231,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let plan = engine::plan_now(&store, &ctx.config, now)?;
-    println!("Plan at {now}");
+    println!("Plan at {}", ctx.local(now));
     if plan.messages.is_empty() {
         println!("Nothing to send.");
     }

@@ -143,11 +143,11 @@ fn choose(
             stage: ladder[index].clone(),
             next: ladder.get(index + 1).cloned(),
             note: format!(
-                "Planned: the message `cobrador plan` lists for {} (stage {}, {}, send at {}).",
+                "Planned: the message `cobrador plan` lists for {} (stage {}, {}, send at {}, the client's clock).",
                 client.id,
                 m.stage,
                 m.channel.as_str(),
-                m.send_at.format("%Y-%m-%d %H:%M UTC")
+                super::local_time(m.send_at, client.time_zone)
             ),
         });
     }

@@ -117,7 +117,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         println!(
             "#{:<4} {} {:<8} {:<10} {:<10} {:<12} {:<10} {}",
             r.id,
-            store::ts(x.received_at),
+            ctx.local(x.received_at),
             x.channel,
             x.kind,
             x.client_id.as_deref().unwrap_or("(unknown)"),

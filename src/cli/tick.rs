@@ -44,9 +44,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         lp.channels.close().await;
         report
     })?;
-    print_report(&report)?;
+    print_report(ctx, &report)?;
     if report.queued.queued.is_empty() && report.flushed.sent == 0 {
-        explain_quiet(&report.queued, &store)?;
+        explain_quiet(ctx, &report.queued, &store)?;
     }
     Ok(if report.queued.errors.is_empty() {
         ExitCode::SUCCESS
@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 /// Prints what the pass did. The per-message lines go through one buffered, locked stdout (a
 /// first tick of a large book queues tens of thousands: one `write` per line otherwise), flushed
 /// before anything goes to stderr, so the two keep their order on a terminal.
-fn print_report(r: &PassReport) -> Result<()> {
+fn print_report(ctx: &Context, r: &PassReport) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (source, read) in &r.read {
@@ -84,7 +84,7 @@ fn print_report(r: &PassReport) -> Result<()> {
     writeln!(
         out,
         "tick at {}: {} queued, {} sent, {} to retry, {} dead, {} uncertain{}",
-        r.at,
+        ctx.local(r.at),
         r.queued.queued.len(),
         f.sent,
         f.retry,
@@ -95,7 +95,7 @@ fn print_report(r: &PassReport) -> Result<()> {
             .unwrap_or_default()
     )?;
     out.flush()?;
-    if let Some(problem) = super::outbox::delivery_problem(f) {
+    if let Some(problem) = super::outbox::delivery_problem(ctx, f) {
         eprintln!("warning: {problem}");
     }
     for w in f.warnings.iter().chain(r.queued.errors.iter()) {
@@ -109,7 +109,7 @@ fn print_report(r: &PassReport) -> Result<()> {
 
 /// Nothing went out: say why, and when the next message is due.
 /// Says what comes next, from the pass's own plan (not planning a second time).
-fn explain_quiet(queued: &engine::QueueReport, store: &Store) -> Result<()> {
+fn explain_quiet(ctx: &Context, queued: &engine::QueueReport, store: &Store) -> Result<()> {
     match (
         queued.next_planned.as_ref(),
         outbox::next_due(store.conn())?,
@@ -118,12 +118,12 @@ fn explain_quiet(queued: &engine::QueueReport, store: &Store) -> Result<()> {
             "nothing to send now; next: {} {} at {} ({})",
             m.client,
             m.stage,
-            m.send_at.format("%Y-%m-%d %H:%M UTC"),
+            ctx.local(m.send_at),
             m.waiting.as_deref().unwrap_or("contact window")
         ),
         (_, Some(retry)) => println!(
             "nothing to send now; next retry at {} (see `cobrador outbox list`)",
-            retry.format("%Y-%m-%d %H:%M UTC")
+            ctx.local(retry)
         ),
         (_, None) if queued.held == 0 => {
             println!("nothing to send: no open invoice needs a message")
