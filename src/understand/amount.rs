@@ -120,7 +120,16 @@ fn fraction_at(toks: &[Token<'_>], i: usize) -> Option<AmountMention> {
     let a = w(toks, i);
     let b = w(toks, i + 1);
     match (a, b) {
-        ("la" | "otra", "mitad") => return frac(i + 2, 1, 2),
+        ("la", "mitad") => return frac(i + 2, 1, 2),
+        // "la otra mitad": what is left once the first half is paid.
+        ("otra", "mitad") => {
+            return Some(AmountMention {
+                start: i,
+                end: i + 2,
+                amount: PromisedAmount::Remainder,
+                marked: true,
+            });
+        }
         // "mitad ahora y mitad en enero"; "a mitad de mes" is a day.
         ("mitad", _) if b != "de" && w(toks, i.wrapping_sub(1)) != "a" => {
             return frac(i + 1, 1, 2);

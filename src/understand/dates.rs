@@ -513,6 +513,42 @@ impl Parser<'_, '_> {
         Some(m)
     }
 
+    /// "el último día del mes", "el último día hábil de diciembre": the month's end; "el
+    /// primer día hábil de enero", "el primer día laborable del mes que viene": its first
+    /// working day.
+    fn edge_day(&self, k: usize) -> Option<DateMention> {
+        let working = matches!(self.w(k + 2), "habil" | "laborable");
+        let j = if working { k + 3 } else { k + 2 };
+        if self.w(k) == "ultimo" {
+            return self.period(j, Part::End);
+        }
+        matches!(self.w(j), "de" | "del")
+            .then(|| self.first_day(k, j + 1, working))
+            .flatten()
+    }
+
+    /// The first day (`working`: working day, the client's holidays counted) of the month
+    /// named at `j`, next year's when this year's has gone.
+    fn first_day(&self, k: usize, j: usize, working: bool) -> Option<DateMention> {
+        let (first, end, roll) = self.month_ref(j)?;
+        let pick = |first: NaiveDate| {
+            if working {
+                cal::add_working_days(cal::sub_days(first, 1), 1, self.region)
+            } else {
+                first
+            }
+        };
+        let mut d = pick(first);
+        if d < self.today
+            && let Some(r) = roll
+        {
+            d = pick(cal::add_months(first, r));
+        }
+        let mut m = DateMention::new(k, end, Some(d));
+        m.past = d < self.today;
+        Some(m)
+    }
+
     /// "ayer", "anoche", "anteayer", "antier", "antes de ayer": past days.
     fn days_ago(&self, i: usize) -> Option<DateMention> {
         let (end, back) = match self.w(i) {
@@ -777,14 +813,12 @@ impl Parser<'_, '_> {
                 return self.period(k + 1, part);
             }
             "ultimos" if self.w(k + 1) == "dias" => return self.period(k + 2, Part::LastDays),
-            // "el último día del mes", "el último día hábil de diciembre".
-            "ultimo" if self.w(k + 1) == "dia" => {
-                let j = if matches!(self.w(k + 2), "habil" | "laborable") {
-                    k + 3
-                } else {
-                    k + 2
-                };
-                return self.period(j, Part::End);
+            "ultimo" if self.w(k + 1) == "dia" => return self.edge_day(k),
+            "primer"
+                if self.w(k + 1) == "dia"
+                    && matches!(self.w(k + 2), "habil" | "laborable" | "de" | "del") =>
+            {
+                return self.edge_day(k);
             }
             "finde" | "findes" => return Some(self.weekend(k, k + 1)),
             "puente" => return self.bridge(k),

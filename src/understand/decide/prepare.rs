@@ -318,7 +318,11 @@ fn drop_contradicted(
             let clitic = matches!(before(1), "se" | "lo" | "la" | "los" | "las" | "le" | "les");
             let denied = matches!(before(1), "no" | "nunca" | "tampoco")
                 || clitic && matches!(before(2), "no" | "nunca" | "tampoco");
-            !(question(c.start) || before(1) == "ya" || denied)
+            // «ya tengo autorizado su pago para el viernes»: approved already, paid later.
+            let arranged = ["ado", "ada"]
+                .iter()
+                .any(|e| word(c.start + 1).ends_with(e));
+            !(question(c.start) || before(1) == "ya" && !arranged || denied)
         }
         // "de baja médica" in an absence notice is not "darme de baja"; nor is a channel or
         // an hour asked for beside a promise (see `channel_or_hour`).

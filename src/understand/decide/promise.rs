@@ -484,11 +484,18 @@ fn paying_days<'m>(f: &Found<'_, '_>, pool: Vec<&'m &'m DateMention>) -> Vec<&'m
     let now_after_a_day = |m: &DateMention| {
         m.weak && !m.preferred && pool.iter().any(|p| !p.weak && p.end <= m.start)
     };
+    // «el 5 me pagan y le transfiero altiro»: a day of income stands for the payment when
+    // nothing but "right away" is left beside it (right after the money comes in).
+    let firm_day_besides = |m: &DateMention| {
+        pool.iter()
+            .any(|p| !p.weak && p.start != m.start && !income_day(f, p))
+    };
     let promised: Vec<&&DateMention> = pool
         .iter()
         .copied()
         .filter(|m| {
-            !explains(m) && !now_after_a_day(m) && !said_exactly(f, &pool, m) && !income_day(f, m)
+            let income = income_day(f, m) && firm_day_besides(m);
+            !(explains(m) || now_after_a_day(m) || said_exactly(f, &pool, m) || income)
         })
         .collect();
     if promised.is_empty() { pool } else { promised }

@@ -546,7 +546,7 @@ fn object_end(
         {
             Some(i + 1)
         }
-        // "el lunes le mando lo que falta / el resto": the rest of the debt.
+        // "el lunes le mando lo que falta / el resto / la mitad": the rest of the debt, a share.
         Family::Send if rest_of_debt(toks, i).is_some() => rest_of_debt(toks, i),
         // "todavía no he pagado, lo haré el lunes": "lo" is the payment named before it;
         // before the governing verb too ("me la devolvieron; la vuelvo a hacer mañana").
@@ -639,7 +639,16 @@ fn rest_of_debt(toks: &[Token<'_>], i: usize) -> Option<usize> {
     {
         return Some(i + 4);
     }
-    (matches!(w(i + 1), "el" | "lo") && matches!(w(i + 2), "resto" | "restante")).then_some(i + 3)
+    // "te mando la mitad", "le mando la otra mitad": a share of the debt.
+    if w(i + 1) == "la" && w(i + 2) == "otra" && matches!(w(i + 3), "mitad" | "parte") {
+        return Some(i + 4);
+    }
+    if w(i + 1) == "la" && w(i + 2) == "mitad" {
+        return Some(i + 3);
+    }
+    (matches!(w(i + 1), "el" | "lo")
+        && matches!(w(i + 2), "resto" | "restante" | "saldo" | "demas"))
+    .then_some(i + 3)
 }
 
 /// Whether a payment was named before token `i` (a money noun, or a paying or making verb).

@@ -496,6 +496,17 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "me|nos pongo|ponemos|pondre|pondremos|estare|estaremos al dia",
     ),
+    // «Quedo en pagarle el 05-01-2027», «le quedo de pagar el viernes» (Mexico): the client's
+    // word given for a day.
+    (
+        Cue::PromisePhrase,
+        "quedo|quedamos en|de pagar|pagarle|pagarte|pagarles|pagaros|pagarlo|pagarla|transferir|transferirle|transferirte|depositar|depositarle|depositarte|consignar|consignarle|consignarte|abonar|abonarle|ingresar|ingresarle|ingresaros|liquidar|liquidarle|cubrir|hacer|hacerle|hacerte",
+    ),
+    // «ya tengo autorizado su pago para el viernes»: the payment approved for a day.
+    (
+        Cue::PromisePhrase,
+        "tengo|tenemos|tiene autorizado|autorizada|aprobado|aprobada ?el|la|su|tu|vuestro|vuestra pago|transferencia|abono|deposito|ingreso|giro",
+    ),
     // "transferencia prevista para el 20".
     (
         Cue::PromisePhrase,
