@@ -1714,3 +1714,94 @@ async fn the_owners_group_is_followed_when_it_becomes_a_supergroup() {
     assert_eq!(copy.message.recipients, [SUPERGROUP.to_string()]);
     assert!(w.bot.sent_to(GROUP).is_empty());
 }
+
+/// A sendMessage carried out and answered 200 with a proxy's page (or `ok: true` without the
+/// message): Telegram may have it, so the reminder is `uncertain`, never `dead` (a dead stage
+/// is planned again, and the client got the same reminder twice: an outside tester's F1).
+#[tokio::test]
+async fn a_reminder_answered_with_a_proxy_page_is_uncertain() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot.fail("sendMessage", 200, "", None, 1);
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let f = w.flush(now()).await;
+    assert_eq!((f.dead, f.uncertain), (0, 1), "{f:?}");
+    assert_eq!(w.bot.sent_to(ANA).len(), 2, "the greeting and the reminder");
+    // Nothing is planned again for that stage while a person has not resolved it.
+    let later = now() + Duration::days(3);
+    let q = cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, later).unwrap();
+    w.flush(later).await;
+    assert!(q.queued.is_empty(), "{q:?}");
+    assert_eq!(w.bot.sent_to(ANA).len(), 2, "not sent twice");
+}
+
+/// «Bad Request: chat not found» (a deleted account, a chat that was never this bot's): the
+/// chat is unreachable as with a block, and the contact falls back to email (the stage was
+/// retried by Telegram for ever and the client got nothing: F3).
+#[tokio::test]
+async fn a_chat_not_found_is_unreachable_and_the_contact_goes_back_to_email() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.bot
+        .refuse_in(ANA, 400, "Bad Request: chat not found", None);
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    let f = w.flush(now()).await;
+    assert_eq!(f.dead, 1, "{f:?}");
+    assert_eq!(w.contact_of("C1").preferred_channel, Channel::Email);
+    assert_eq!(w.events("telegram.unreachable").len(), 1);
+}
+
+/// The owner's group became a supergroup and we learn it from a refused send (no service
+/// message read): the alert goes to the new chat at once, the owner is told there once, and the
+/// next alerts go straight there (F4: every alert died on the old id).
+#[tokio::test]
+async fn the_owners_group_is_followed_when_a_send_says_it_moved() {
+    const GROUP: i64 = -4001;
+    const SUPERGROUP: i64 = -1_004_001;
+    let mut w = World::new();
+    w.config.telegram.as_mut().unwrap().owner_chat_id = Some(GROUP);
+    w.link("C1", ANA).await;
+    w.bot.refuse_in(
+        GROUP,
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        Some(SUPERGROUP),
+    );
+    w.bot.text(ANA, "No reconozco esta factura", None);
+    w.poll(now()).await;
+    let f = w.flush(now()).await;
+    assert_eq!(f.dead, 0, "{f:?}");
+    let told = w.bot.sent_to(SUPERGROUP);
+    assert_eq!(told.len(), 2, "the alert and the note: {told:?}");
+    assert!(
+        told.iter().any(|m| m["plain"]
+            .as_str()
+            .unwrap()
+            .contains("owner-chat-id = -1004001")),
+        "{told:?}"
+    );
+    let migrated: i64 = w
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'telegram.chat_migrated'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(migrated, 1);
+    // The next alert is addressed to the supergroup.
+    w.link("C2", BRUNO).await;
+    w.bot.text(BRUNO, "No reconozco esta factura", None);
+    w.poll(now()).await;
+    let copy = store::outbox::for_client(w.store.conn(), "C2")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "owner_alert" && m.message.channel == Channel::Telegram)
+        .unwrap();
+    assert_eq!(copy.message.recipients, [SUPERGROUP.to_string()]);
+    w.flush(now()).await;
+    assert_eq!(w.bot.sent_to(SUPERGROUP).len(), 3, "no second note");
+}

@@ -74,14 +74,24 @@ impl TelegramChannel {
 
     async fn send_one(&self, chat: i64, msg: &OutboxMessage, now: DateTime<Utc>) -> SendOutcome {
         let markup = buttons::for_stage(&msg.message.stage, msg.id);
-        let sent = self
-            .bot
-            .pacer()
-            .send(chat, now, self.max_retry_after, || {
+        let attempt = |chat: i64| {
+            let markup = markup.clone();
+            async move {
                 self.bot
-                    .send_message(chat, &msg.message.body_text, markup.clone())
-            })
-            .await;
+                    .pacer()
+                    .send(chat, now, self.max_retry_after, || {
+                        self.bot
+                            .send_message(chat, &msg.message.body_text, markup.clone())
+                    })
+                    .await
+            }
+        };
+        let mut sent = attempt(chat).await;
+        // The group became a supergroup: followed from now on, and this message sent there.
+        if let Some(to) = sent.as_ref().err().and_then(ApiError::migrated_to) {
+            self.follow_migration(chat, to, now).await;
+            sent = attempt(to).await;
+        }
         let err = match sent {
             Ok(sent) => {
                 return SendOutcome::Sent {
@@ -97,6 +107,55 @@ impl TelegramChannel {
             return self.blocked(chat, &err, now).await;
         }
         self.outcome_of(chat, &err)
+    }
+
+    /// Telegram answered that group `from` is now supergroup `to`: recorded (the owner's
+    /// messages follow it, see `store::telegram::owner_chat`), and the owner told there, once,
+    /// to change `owner-chat-id`.
+    async fn follow_migration(&self, from: i64, to: i64, now: DateTime<Utc>) {
+        tracing::warn!(
+            from,
+            to,
+            "The owner's Telegram group became a supergroup; following it: set telegram.owner-chat-id = {to}."
+        );
+        let Some(db) = self.database.clone() else {
+            return;
+        };
+        let recorded = tokio::task::spawn_blocking(move || {
+            let mut store = crate::store::Store::open_existing(&db)?;
+            store.transaction(|tx| {
+                if !crate::store::telegram::record_migration(tx, from, to)? {
+                    return Ok(false);
+                }
+                crate::store::events::append(
+                    tx,
+                    now,
+                    domain::Actor::Sender,
+                    domain::EventKind::TelegramChatMigrated,
+                    None,
+                    None,
+                    serde_json::json!({ "from": from, "to": to }),
+                )?;
+                Ok(true)
+            })
+        })
+        .await;
+        match recorded {
+            Ok(Ok(true)) => {
+                let note = migration_note(to);
+                if let Err(e) = self.bot.send_message(to, &note, None).await {
+                    tracing::warn!(to, error = %e, "Cannot tell the owner about the new group id.");
+                }
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::error!(
+                from,
+                to,
+                error = format!("{e:#}"),
+                "Cannot record a chat's migration."
+            ),
+            Err(e) => tracing::error!(from, to, error = %e, "Cannot record a chat's migration."),
+        }
     }
 
     /// A 403: remember the chat, mark it unreachable (its contact falls back to email).
@@ -140,6 +199,15 @@ impl TelegramChannel {
             SendOutcome::Failure(err.to_string())
         }
     }
+}
+
+/// What the owner is told in the supergroup their group became.
+pub fn migration_note(to: i64) -> String {
+    format!(
+        "Este grupo es ahora un supergrupo y Telegram le ha dado otro número: cobrador le \
+         seguirá enviando los avisos aquí. Para que no dependa de esto, cambie en la \
+         configuración <code>owner-chat-id = {to}</code> (sección [telegram])."
+    )
 }
 
 impl Channel for TelegramChannel {

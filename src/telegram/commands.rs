@@ -299,15 +299,8 @@ fn migrated(
         json!({ "from": from, "to": to }),
     )?;
     h.outcome = Outcome::Migrated;
-    h.actions.push(send(
-        to,
-        format!(
-            "Este grupo es ahora un supergrupo y Telegram le ha dado otro número: cobrador le \
-             seguirá enviando los avisos aquí. Para que no dependa de esto, cambie en la \
-             configuración <code>owner-chat-id = {to}</code> (sección [telegram])."
-        ),
-        None,
-    ));
+    h.actions
+        .push(send(to, crate::channel::telegram::migration_note(to), None));
     Ok(h)
 }
 

@@ -21,7 +21,9 @@ Test control (not part of the Bot API), JSON bodies:
   POST /control/blocked   {"chat_id"}  the user blocks the bot: 403 on sends + my_chat_member
   POST /control/unblocked {"chat_id"}  the user unblocks it: sends work + my_chat_member
   POST /control/fail      {"method", "code", "description", "retry_after"?, "times", "chat_id"?}
-                          (code 0: carried out, then the connection drops before the answer)
+                          (code 0: carried out, then the connection drops before the answer;
+                          code 200: carried out, then answered with a proxy's HTML page;
+                          "migrate_to_chat_id"?: the group became that supergroup)
   POST /control/slow      {"method", "seconds", "times"}  the next calls answer that late (a
                           slow network or server)
   POST /control/redeliver {"update_id"}  an update already delivered comes again
@@ -173,10 +175,12 @@ def fault_for(method, chat_id):
     return None
 
 
-def err(code, description, retry_after=None):
+def err(code, description, retry_after=None, migrate_to=None):
     body = {"ok": False, "error_code": code, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to}
     return code, body
 
 
@@ -193,8 +197,12 @@ def api(method, p):
         # Code 0: the request is carried out, then the connection drops before the answer.
         result = api(method, p)
         return None, result
+    if f and f["code"] == 200:
+        # Carried out, and the answer replaced by a proxy's page (HTTP 200, not JSON).
+        api(method, p)
+        return 200, "<html><body>proxy ok</body></html>"
     if f:
-        return err(f["code"], f["description"], f.get("retry_after"))
+        return err(f["code"], f["description"], f.get("retry_after"), f.get("migrate_to_chat_id"))
     if method == "getMe":
         return ok(BOT)
     if method == "getWebhookInfo":
@@ -427,7 +435,8 @@ def control(cmd, p):
     if cmd == "fail":
         state["faults"].append({"method": p["method"], "code": p["code"],
                                 "description": p["description"], "retry_after": p.get("retry_after"),
-                                "times": p.get("times", 1), "chat_id": p.get("chat_id")})
+                                "times": p.get("times", 1), "chat_id": p.get("chat_id"),
+                                "migrate_to_chat_id": p.get("migrate_to_chat_id")})
         return {}
     if cmd == "slow":
         with lock:
@@ -462,9 +471,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, code, body):
-        data = json.dumps(body).encode()
+        html = isinstance(body, str)
+        data = body.encode() if html else json.dumps(body).encode()
         self.send_response(code)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "text/html" if html else "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -229,6 +229,16 @@ impl FakeBotApi {
         );
     }
 
+    /// The next message to `chat` is refused with `code` and `description` (and, for a group
+    /// that became a supergroup, `migrate_to_chat_id`).
+    pub fn refuse_in(&self, chat: i64, code: i64, description: &str, migrate_to: Option<i64>) {
+        self.control(
+            "fail",
+            json!({ "method": "sendMessage", "code": code, "description": description,
+                    "times": 1, "chat_id": chat, "migrate_to_chat_id": migrate_to }),
+        );
+    }
+
     /// The next message to `chat` is refused with 429, Telegram asking to wait `secs` seconds.
     pub fn too_many_in(&self, chat: i64, secs: i64) {
         self.control(

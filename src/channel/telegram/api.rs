@@ -34,6 +34,8 @@ pub enum ApiError {
         description: String,
         /// `parameters.retry_after`, with 429.
         retry_after: Option<u64>,
+        /// `parameters.migrate_to_chat_id`: the group became this supergroup.
+        migrate_to: Option<i64>,
     },
     /// Not sent: an earlier 429 holds the chat for longer than this send may wait in place.
     #[error("not sent: Telegram asked to wait before sending again ({secs} s left)")]
@@ -46,6 +48,8 @@ pub enum ApiError {
     Decode {
         /// The method called.
         method: &'static str,
+        /// The HTTP status it came with (0: the request was never sent).
+        status: u16,
         /// What was wrong.
         detail: String,
     },
@@ -65,9 +69,29 @@ impl ApiError {
         }
     }
 
-    /// The user blocked the bot, deleted their account, or the chat is gone (403).
+    /// The user blocked the bot, deleted their account (403), or the chat is gone or was
+    /// never this bot's (400 "chat not found"): nothing sent there will arrive.
     pub fn is_blocked(&self) -> bool {
-        matches!(self, ApiError::Refused { code: 403, .. })
+        match self {
+            ApiError::Refused { code: 403, .. } => true,
+            ApiError::Refused {
+                code: 400,
+                description,
+                ..
+            } => {
+                let d = description.to_lowercase();
+                d.contains("chat not found") || d.contains("peer_id_invalid")
+            }
+            _ => false,
+        }
+    }
+
+    /// The group became a supergroup: its new id (400 with `migrate_to_chat_id`).
+    pub fn migrated_to(&self) -> Option<i64> {
+        match self {
+            ApiError::Refused { migrate_to, .. } => *migrate_to,
+            _ => None,
+        }
     }
 
     /// Telegram refused an edit that would change nothing ("message is not modified"): the
@@ -77,11 +101,17 @@ impl ApiError {
             if description.contains("message is not modified"))
     }
 
-    /// The request went out but its answer was lost: the message may have been delivered.
+    /// The request went out but its answer was lost, or came back 2xx in a shape the Bot API
+    /// does not give (a proxy's page, `ok: true` without the message): the message may have
+    /// been delivered.
     pub fn maybe_delivered(&self) -> bool {
         matches!(
             self,
             ApiError::Http(HttpError::NoAnswer { .. } | HttpError::Malformed { .. })
+                | ApiError::Decode {
+                    status: 200..=299,
+                    ..
+                }
         )
     }
 
@@ -364,6 +394,7 @@ impl Bot {
     ) -> Result<T, ApiError> {
         let body = serde_json::to_vec(params).map_err(|e| ApiError::Decode {
             method,
+            status: 0,
             detail: e.to_string(),
         })?;
         let path = format!("/bot{}/{method}", self.token);
@@ -486,22 +517,24 @@ fn decode<T: DeserializeOwned>(
                 code: i64::from(status),
                 description: format!("HTTP {status}"),
                 retry_after: None,
+                migrate_to: None,
             });
         }
         Err(e) => {
             return Err(ApiError::Decode {
                 method,
+                status,
                 detail: format!("HTTP {status}, not Bot API JSON ({e})"),
             });
         }
     };
     if !envelope.ok {
         let mut description = envelope.description.unwrap_or_default();
-        if let Some(to) = envelope
+        let migrate_to = envelope
             .parameters
             .as_ref()
-            .and_then(|p| p.migrate_to_chat_id)
-        {
+            .and_then(|p| p.migrate_to_chat_id);
+        if let Some(to) = migrate_to {
             // The owner's group became a supergroup: the fix, where the error is read.
             description.push_str(&format!(
                 " (it is now chat {to}: set telegram.owner-chat-id = {to})"
@@ -512,10 +545,12 @@ fn decode<T: DeserializeOwned>(
             code: envelope.error_code.unwrap_or(i64::from(status)),
             description,
             retry_after: envelope.parameters.and_then(|p| p.retry_after),
+            migrate_to,
         });
     }
     serde_json::from_value(envelope.result.unwrap_or(Value::Null)).map_err(|e| ApiError::Decode {
         method,
+        status,
         detail: e.to_string(),
     })
 }

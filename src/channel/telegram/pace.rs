@@ -186,6 +186,7 @@ mod tests {
             code: 429,
             description: format!("Too Many Requests: retry after {secs}"),
             retry_after: Some(secs),
+            migrate_to: None,
         }
     }
 
