@@ -137,6 +137,7 @@ pub fn run(out: &Path, days: u64, mut print: impl FnMut(&str)) -> Result<DemoRep
                     Effect::PlanBroken { client, .. } => {
                         ("payment plan broken: the ladder resumes", client)
                     }
+                    Effect::PlanRestored { client, .. } => ("payment plan running again", client),
                 };
                 *report.promises.entry(kind.into()).or_default() += 1;
                 say(&mut report, stamp(now, client, kind));

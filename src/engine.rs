@@ -208,6 +208,12 @@ fn apply_effect(tx: &rusqlite::Connection, effect: &Effect, now: DateTime<Utc>) 
             EventKind::PlanBroken,
             serde_json::json!({ "plan": id, "instalment": instalment }),
         ),
+        Effect::PlanRestored { id, client } => (
+            crate::store::agreements::restore_broken_plan(tx, *id)?,
+            client,
+            EventKind::PlanRestored,
+            serde_json::json!({ "plan": id }),
+        ),
     };
     if settled {
         store::events::append(tx, now, Actor::Planner, kind, Some(client), None, detail)?;

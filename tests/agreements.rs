@@ -393,3 +393,56 @@ fn a_broken_plan_alerts_the_owner_once() {
     assert_eq!(plans[0].status, store::agreements::PlanStatus::Broken);
     assert!(alerts(&w).is_empty(), "{:#?}", alerts(&w));
 }
+
+/// An instalment paid on its day during an outage, recorded after the first pass found the plan
+/// broken: the plan runs again (the walker's client was told the plan was void for an
+/// instalment not yet due, then chased with a formal notice while paying every instalment).
+/// One paid late stays broken, and the instalment named is the one missed.
+#[test]
+fn a_plan_broken_for_an_instalment_paid_in_time_runs_again() {
+    let mut w = one_invoice_due_9_november();
+    let id = two_instalments_from_1_december(&mut w, utc("2026-11-20 10:00"));
+    let status = |w: &World| store::agreements::plans(w.store.conn()).unwrap()[0].status;
+    let pass = |w: &mut World, at: &str| {
+        engine::queue_due(&mut w.store, &w.config, &w.renderer, utc(at)).unwrap()
+    };
+    pass(&mut w, "2026-12-07 11:00");
+    assert_eq!(status(&w), store::agreements::PlanStatus::Broken);
+    // Paid on Tuesday 1 December, recorded on the 7th in the afternoon.
+    pay(&mut w.store, "F1", "2026-12-01", "1000");
+    let report = pass(&mut w, "2026-12-07 15:00");
+    assert_eq!(
+        status(&w),
+        store::agreements::PlanStatus::Active,
+        "{report:?}"
+    );
+    let restored: Vec<_> = store::events::for_client(w.store.conn(), "C1", None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "plan.restored")
+        .collect();
+    assert_eq!(restored.len(), 1);
+    assert_eq!(restored[0].detail["plan"], id);
+    // The ladder is held by the plan again: its next instalment, 31 December.
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-12-10 10:00")).unwrap();
+    assert!(plan.messages.is_empty(), "{plan:?}");
+    assert!(
+        plan.held
+            .iter()
+            .any(|h| h.reason.starts_with("plan: instalment 2 due 2026-12-31")),
+        "{plan:?}"
+    );
+
+    // Paid on the 9th, after the grace: the plan stays broken, for instalment 1.
+    let mut w = one_invoice_due_9_november();
+    two_instalments_from_1_december(&mut w, utc("2026-11-20 10:00"));
+    pass(&mut w, "2026-12-07 11:00");
+    pay(&mut w.store, "F1", "2026-12-09", "1000");
+    pass(&mut w, "2026-12-09 15:00");
+    assert_eq!(status(&w), store::agreements::PlanStatus::Broken);
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-12-10 10:00")).unwrap();
+    assert!(
+        !plan.held.iter().any(|h| h.reason.starts_with("plan:")),
+        "{plan:?}"
+    );
+}

@@ -94,6 +94,8 @@ vocabulary! {
         PlanCompleted => "plan.completed",
         /// A payment plan broken.
         PlanBroken => "plan.broken",
+        /// A payment plan found broken runs again (the instalment was paid in time after all).
+        PlanRestored => "plan.restored",
         /// A payment plan cancelled by a person.
         PlanCancelled => "plan.cancelled",
         /// A reminder queued in the outbox.
@@ -236,6 +238,7 @@ mod tests {
         "plan.broken",
         "plan.cancelled",
         "plan.completed",
+        "plan.restored",
         "promise.broken",
         "promise.kept",
         "promise.recorded",

@@ -143,6 +143,15 @@ pub fn settle_active_plan(
     Ok(changed > 0)
 }
 
+/// A broken plan runs again (see `Effect::PlanRestored`); false when it is not broken (any more).
+pub fn restore_broken_plan(conn: &Connection, id: i64) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE plans SET status = 'active', resolved_at = NULL WHERE id = ?1 AND status = 'broken'",
+        params![id],
+    )?;
+    Ok(changed > 0)
+}
+
 /// Records an offer made by a queued message; a second call for the same message is a no-op.
 pub fn offer_discount(
     conn: &Connection,

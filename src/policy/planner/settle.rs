@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plans::{PlanCalendar, allocate};
+use super::promises::add_business_days;
 use super::{ClientFile, PlanCheck, Settings};
 use super::{Effect, Plan, PromiseCheck, check_plan, check_promise};
 use crate::domain::HoldKind;
@@ -133,14 +134,22 @@ fn settle_plans<'a>(
             PlanStatus::Broken => {
                 let on = p.resolved_at.unwrap_or(now);
                 let day = on.with_timezone(&file.client.time_zone).date_naive();
-                let broken = BrokenPlan {
-                    on,
-                    missed: missed_instalment(p, &file.payments, day, file.client.time_zone),
-                };
-                for n in &p.invoices {
-                    s.plan_broken_on.insert(n.clone(), broken);
+                let missed = missed_instalment(p, &file.payments, day, file.client.time_zone);
+                // Paid in time after all (dated before its grace ended, recorded after the
+                // pass that broke the plan): the plan runs again, and is checked as one today.
+                let in_time = missed
+                    .is_none_or(|due| day <= add_business_days(due, grace, calendar.holidays));
+                if !in_time {
+                    for n in &p.invoices {
+                        s.plan_broken_on
+                            .insert(n.clone(), BrokenPlan { on, missed });
+                    }
+                    continue;
                 }
-                continue;
+                out.effects.push(Effect::PlanRestored {
+                    id: p.id,
+                    client: client.clone(),
+                });
             }
             PlanStatus::Active => {}
             _ => continue,

@@ -133,6 +133,14 @@ pub enum Effect {
         /// The instalment missed.
         instalment: u32,
     },
+    /// A plan found broken runs again: a payment recorded since, dated in time, paid the
+    /// instalment it was broken for (paid during an outage, recorded after the pass).
+    PlanRestored {
+        /// Plan id.
+        id: i64,
+        /// Client id.
+        client: String,
+    },
 }
 
 /// The planner's answer.
