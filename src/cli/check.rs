@@ -271,7 +271,7 @@ fn database(
     }
     println!("database: {} ok", path.display());
     let fix = "clients who already paid may be reminded: import your payments (`cobrador import payments FILE`) or record them (`cobrador invoice pay`)";
-    match payments_age(&store, now) {
+    match payments_age(&store, now, config.business.time_zone) {
         Ok(Some(Some(days))) if days > i64::from(config.daemon.payments_stale_days) => {
             warnings.push(format!(
                 "payments: none recorded or imported for {days} days while invoices are open (daemon.payments-stale-days = {}): {fix}",
@@ -290,6 +290,10 @@ fn database(
 
 /// Days since payment data was last updated (`Some(None)`: never), when some invoice is open
 /// (`None`: nothing open, nothing to worry about): the digest's measure.
-pub(crate) fn payments_age(store: &Store, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
-    crate::engine::digest::payments_age(store.conn(), now)
+pub(crate) fn payments_age(
+    store: &Store,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<Option<Option<i64>>> {
+    crate::engine::digest::payments_age(store.conn(), now, tz)
 }

@@ -319,7 +319,7 @@ pub fn gather(
         )? as usize,
         undeliverable: undeliverable(conn)?,
         outbox: health(conn)?,
-        payments_age: payments_age(conn, now)?,
+        payments_age: payments_age(conn, now, config.business.time_zone)?,
         payments_stale_days: config.daemon.payments_stale_days,
     })
 }
@@ -510,10 +510,15 @@ fn health(conn: &Connection) -> Result<OutboxHealth> {
 }
 
 /// Days since payment data was last recorded or imported (`Some(None)`: never), when some
-/// invoice is owed (`None`: nothing is). The same measure `check` warns about. A disputed or
+/// invoice is owed (`None`: nothing is): calendar days on the business's clock (`tz`), so a
+/// payment recorded yesterday evening is «ayer» in this morning's digest, not «hoy». The same measure `check` warns about. A disputed or
 /// held invoice is still owed, and may be paid any day: the digest must not say that no
 /// invoice is open while a plan request holds one.
-pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Option<i64>>> {
+pub fn payments_age(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<Option<Option<i64>>> {
     let owed: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM invoices WHERE status IN ('open', 'disputed', 'on_hold'))",
         [],
@@ -532,7 +537,8 @@ pub fn payments_age(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Opti
         .optional()?
         .flatten();
     let last = last.map(|t| store::parse_ts(&t)).transpose()?;
-    Ok(Some(last.map(|l| (now - l).num_days())))
+    let day = |at: DateTime<Utc>| at.with_timezone(&tz).date_naive();
+    Ok(Some(last.map(|l| (day(now) - day(l)).num_days())))
 }
 
 #[cfg(test)]

@@ -322,3 +322,44 @@ fn a_promise_broken_by_the_digests_own_pass_is_told_that_day_and_once() {
         .collect();
     assert_eq!(broken, ["Z1"]);
 }
+
+/// The age of the payment data counts calendar days on the business's clock (Madrid): a payment
+/// recorded at 19:00 yesterday is «ayer» in the 08:05 digest (it said «hoy»: 13 hours are not a
+/// day), one recorded at 10:05 two days before is «hace 2 días» (it said «ayer»).
+#[test]
+fn the_payment_data_is_as_old_as_the_days_on_the_business_clock() {
+    let book = |recorded: &str| {
+        format!(
+            "{AZTECA}
+               ('Z1', 'C1', '2027-01-16', '2027-02-15', 'MXN', '85000.00', 'open', 'x', 'x');
+             INSERT INTO events (at, actor, kind, client_id, invoice_number) VALUES
+               ('{recorded}', 'cli', 'payment.recorded', 'C1', 'Z1');"
+        )
+    };
+    // Monday 22 February 2027, 19:00 in Madrid; the digest on Tuesday 23 at 08:05.
+    let d = gathered(
+        &book("2027-02-22T18:00:00Z"),
+        "2027-02-23",
+        "2027-02-23T07:05:00Z",
+    );
+    assert_eq!(d.payments_age, Some(Some(1)));
+    assert!(
+        text::compose(&d, "es-ES")
+            .body
+            .contains("el último pago se registró ayer")
+    );
+    // Saturday 20, 10:05; the digest on Monday 22 at 08:05.
+    let d = gathered(
+        &book("2027-02-20T09:05:00Z"),
+        "2027-02-22",
+        "2027-02-22T07:05:00Z",
+    );
+    assert_eq!(d.payments_age, Some(Some(2)));
+    // The same morning: «hoy».
+    let d = gathered(
+        &book("2027-02-23T06:30:00Z"),
+        "2027-02-23",
+        "2027-02-23T07:05:00Z",
+    );
+    assert_eq!(d.payments_age, Some(Some(0)));
+}
