@@ -353,6 +353,24 @@ fn attention(conn: &Connection) -> Result<Vec<AttentionRow>> {
         })
     })?;
     let mut rows: Vec<AttentionRow> = rows.collect::<rusqlite::Result<_>>()?;
+    // Asked not to be written to, and still owing: cobrador sends them nothing any more.
+    rows.extend(
+        crate::store::clients::opted_out_owing(conn, None)?
+            .into_iter()
+            .map(|o| AttentionRow {
+                reason: format!(
+                    "Pidió no recibir más mensajes y debe {} {}: gestionarlo personalmente",
+                    if o.invoices.len() == 1 {
+                        "la factura"
+                    } else {
+                        "las facturas"
+                    },
+                    o.invoices.join(", ")
+                ),
+                client: o.name,
+                id: o.client_id,
+            }),
+    );
     rows.extend(
         crate::store::invoices::plan_requests(conn)?
             .into_iter()

@@ -250,3 +250,66 @@ fn the_owner_reads_times_on_the_business_clock() {
     assert!(queued.contains("early F2026-101,F2026-118"), "{queued}");
     assert!(!shown.contains("UTC"), "{shown}");
 }
+
+/// A client who asked not to be written to and still owes is the owner's to chase: `status`,
+/// the report and a later import of a new invoice of theirs say so (an outside walker's client
+/// reached 90 days with nobody prompted: only `plan` named it).
+#[test]
+fn a_client_who_opted_out_and_still_owes_is_shown_to_the_owner() {
+    let dir = setup();
+    let said = cobrador_ok(
+        dir.path(),
+        &[
+            "reply",
+            "record",
+            "C003",
+            "--text",
+            "No me escriban más, por favor.",
+            "--now",
+            "2026-11-24T09:30:00Z",
+        ],
+    );
+    assert!(said.contains("stop"), "{said}");
+    let status = cobrador_ok(dir.path(), &["status", "--now", "2026-11-24T10:00:00Z"]);
+    assert!(
+        status.contains("Opted out, still owing (cobrador writes to them no more): 1")
+            && status.contains("  C003 Laura Pérez F2026-131"),
+        "{status}"
+    );
+    let json = cobrador_ok(dir.path(), &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["opted_out_owing"][0]["client_id"], "C003");
+    let page = dir.path().join("informe.html");
+    cobrador_ok(dir.path(), &["report", "--html", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Pidió no recibir más mensajes y debe la factura F2026-131"),
+        "{html}"
+    );
+    let csv = dir.path().join("nuevas.csv");
+    std::fs::write(
+        &csv,
+        "numero;cliente;fecha;vencimiento;importe\n\
+         F2026-190;C003;20/11/2026;20/12/2026;300,00\n\
+         F2026-191;C001;20/11/2026;20/12/2026;500,00\n",
+    )
+    .unwrap();
+    let out = cobrador_ok(
+        dir.path(),
+        &[
+            "import",
+            "invoices",
+            csv.to_str().unwrap(),
+            "--now",
+            "2026-11-25T09:00:00Z",
+        ],
+    );
+    assert!(
+        out.contains("note: C003 (Laura Pérez) asked not to be written to: cobrador will not remind F2026-190; chase it in person"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("F2026-131") && !out.contains("C001 ("),
+        "{out}"
+    );
+}

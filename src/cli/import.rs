@@ -60,6 +60,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         }
     };
     let mut store = ctx.store()?;
+    let now = args.now.unwrap_or_else(Utc::now);
     let defaults = Defaults::from_config(&ctx.config);
     let options = ReadOptions {
         columns: args.columns.as_deref().map(ColumnMap::load).transpose()?,
@@ -72,7 +73,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &options,
         &defaults,
         args.dry_run,
-        args.now.unwrap_or_else(Utc::now),
+        now,
         args.progress,
     )?;
     println!(
@@ -88,6 +89,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         s.updated,
         s.unchanged
     );
+    if kind == Kind::Invoices && !args.dry_run {
+        for o in crate::store::clients::opted_out_owing(store.conn(), Some(now))? {
+            println!(
+                "note: {} ({}) asked not to be written to: cobrador will not remind {}; chase {} in person",
+                o.client_id,
+                o.name,
+                o.invoices.join(", "),
+                if o.invoices.len() == 1 { "it" } else { "them" }
+            );
+        }
+    }
     if s.already_recorded > 0 {
         println!(
             "{} payments already recorded from another source, not added again:",

@@ -105,12 +105,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let uncertain = store::outbox::with_status(conn, store::OutboxStatus::Uncertain)?;
     let disputed: usize = groups.iter().map(|g| g.disputed).sum();
     let plan_requests = store::invoices::plan_requests(conn)?;
+    let opted_out = store::clients::opted_out_owing(conn, None)?;
     if args.json {
         print_json(&serde_json::json!({
             "today": today, "aging": aging, "promises_pending": promises,
             "disputed_invoices": disputed, "plan_requests": plan_requests, "review_queue": review,
             "outbox": outbox.into_iter().collect::<BTreeMap<_, _>>(),
             "outbox_uncertain": uncertain.iter().map(|m| m.id).collect::<Vec<_>>(),
+            "opted_out_owing": opted_out,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -159,6 +161,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             p.invoice
         );
     }
+    // Nothing is sent to them any more: what they owe is for a person to chase.
+    println!(
+        "Opted out, still owing (cobrador writes to them no more): {}",
+        opted_out.len()
+    );
+    for o in &opted_out {
+        println!("  {} {} {}", o.client_id, o.name, o.invoices.join(", "));
+    }
     println!("Replies to review: {review}");
     let health: Vec<String> = outbox.iter().map(|(s, n)| format!("{s} {n}")).collect();
     println!(
@@ -171,8 +181,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     );
     if !uncertain.is_empty() {
         println!(
-            "Interrupted while sending (may or may not have gone out; check the Sent folder, then \
-             `cobrador outbox resolve ID --sent|--requeue`):"
+            "Interrupted while sending (may or may not have gone out; check the Sent folder for \
+             email, the client's chat for Telegram, then `cobrador outbox resolve ID --sent|--requeue`):"
         );
         for m in &uncertain {
             println!(

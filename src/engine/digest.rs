@@ -118,6 +118,9 @@ pub struct DigestData {
     /// Clients handed over to the owner in the period (the hand-over task, one line per
     /// invoice; since: the day it was queued).
     pub handovers: Vec<WaitingLine>,
+    /// Clients who asked not to be written to and still owe (every day: cobrador no longer
+    /// chases them, a person must).
+    pub opted_out: Vec<store::clients::OptedOutOwing>,
     /// Replies waiting for review.
     pub to_review: usize,
     /// Client messages that could not be delivered.
@@ -312,6 +315,7 @@ pub fn gather(
             })
             .collect(),
         handovers: handovers(conn, &from, &to, tz)?,
+        opted_out: store::clients::opted_out_owing(conn, None)?,
         to_review: conn.query_row(
             "SELECT count(*) FROM responses WHERE status = 'needs_review'",
             [],

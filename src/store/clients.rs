@@ -331,3 +331,47 @@ pub fn link_telegram(conn: &Connection, client_id: &str, email: &str, chat_id: i
     anyhow::ensure!(n == 1, "client {client_id} has no contact {email}");
     Ok(())
 }
+
+/// A client who asked not to be written to (every contact opted out) with invoices still open:
+/// cobrador sends them nothing, so a person must handle them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OptedOutOwing {
+    /// Client id.
+    pub client_id: String,
+    /// Client name.
+    pub name: String,
+    /// The open invoices, by number.
+    pub invoices: Vec<String>,
+}
+
+/// Every [`OptedOutOwing`], by name: from the few opted-out contacts (a partial index), not
+/// the whole book. With `created_at`, only the invoices created at that instant (an import's).
+pub fn opted_out_owing(
+    conn: &Connection,
+    created_at: Option<DateTime<Utc>>,
+) -> Result<Vec<OptedOutOwing>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, i.number
+           FROM (SELECT DISTINCT client_id FROM contacts WHERE opted_out = 1) o
+           JOIN clients c ON c.id = o.client_id
+           JOIN invoices i ON i.client_id = c.id AND i.status = 'open'
+                            AND (?1 IS NULL OR i.created_at = ?1)
+          WHERE NOT EXISTS (SELECT 1 FROM contacts k
+                             WHERE k.client_id = c.id AND k.opted_out = 0)
+          ORDER BY c.name, c.id, i.number",
+    )?;
+    let mut out: Vec<OptedOutOwing> = Vec::new();
+    let mut rows = stmt.query([created_at.map(ts)])?;
+    while let Some(r) = rows.next()? {
+        let (id, name, number): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        match out.last_mut() {
+            Some(last) if last.client_id == id => last.invoices.push(number),
+            _ => out.push(OptedOutOwing {
+                client_id: id,
+                name,
+                invoices: vec![number],
+            }),
+        }
+    }
+    Ok(out)
+}

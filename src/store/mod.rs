@@ -55,6 +55,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_telegram_answers.sql")),
     M::up(include_str!("schema_awaiting.sql")),
     M::up(include_str!("schema_outbox_lean.sql")),
+    M::up(include_str!("schema_opted_out.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).

@@ -363,3 +363,31 @@ fn the_payment_data_is_as_old_as_the_days_on_the_business_clock() {
     );
     assert_eq!(d.payments_age, Some(Some(0)));
 }
+
+/// A client who asked not to be written to and still owes waits for the owner every day (the
+/// digest never named them: an outside walker's client sat at 90 days unchased).
+#[test]
+fn a_client_who_opted_out_and_still_owes_waits_for_the_owner() {
+    let d = gathered(
+        &format!(
+            "{AZTECA}
+               ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'open', 'x', 'x'),
+               ('Z2', 'C1', '2026-08-16', '2026-09-15', 'MXN', '100.00', 'paid', 'x', 'x');
+             INSERT INTO contacts (client_id, email, role, preferred_channel, opted_out)
+               VALUES ('C1', 'pagos@azteca.example', 'billing', 'email', 1);"
+        ),
+        "2026-10-23",
+        "2026-10-23T06:00:00Z",
+    );
+    assert_eq!(d.opted_out.len(), 1);
+    assert_eq!(d.opted_out[0].invoices, ["Z1"]);
+    let text = text::compose(&d, "es-MX");
+    assert!(
+        text.body.contains(
+            "- Azteca: pidió no recibir más mensajes y debe la factura Z1; cobrador ya no le escribe"
+        ),
+        "{}",
+        text.body
+    );
+    assert!(text.subject.contains("1 asunto espera"), "{}", text.subject);
+}

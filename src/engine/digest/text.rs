@@ -142,6 +142,7 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
     let today = d.today;
     let attention = d.disputes.len()
         + d.handovers.len()
+        + d.opted_out.len()
         + d.paid_claims.len()
         + d.plan_requests.len()
         + d.to_review
@@ -206,6 +207,7 @@ fn section_waiting(b: &mut String, d: &DigestData) {
     heading(b, "Esperan a una persona");
     if d.disputes.is_empty()
         && d.handovers.is_empty()
+        && d.opted_out.is_empty()
         && d.paid_claims.is_empty()
         && d.plan_requests.is_empty()
         && d.to_review == 0
@@ -229,6 +231,19 @@ fn section_waiting(b: &mut String, d: &DigestData) {
             w.since
                 .map(|s| format!(" el {}", date_day(s, d.today)))
                 .unwrap_or_default()
+        );
+    }
+    for o in &d.opted_out {
+        let _ = writeln!(
+            b,
+            "- {}: pidió no recibir más mensajes y debe {} {}; cobrador ya no le escribe: la gestión sigue en sus manos.",
+            o.name,
+            if o.invoices.len() == 1 {
+                "la factura"
+            } else {
+                "las facturas"
+            },
+            o.invoices.join(", ")
         );
     }
     for w in &d.paid_claims {
