@@ -304,7 +304,7 @@ fn the_owner_imports_reviews_and_settles_from_the_command_line() {
     assert!(out.starts_with("[dry run, nothing written]"), "{out}");
     let out = cobrador_ok(d, &["import", "bank", n43]);
     assert!(
-        out.contains("Norma43, 4 credits (1 debits skipped): 2 paid invoices, 2 to review"),
+        out.contains("Norma43, 4 credits (1 debits skipped): 2 matched to invoices, 2 to review"),
         "{out}"
     );
     let out = cobrador_ok(d, &["bank", "review"]);

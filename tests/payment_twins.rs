@@ -196,7 +196,7 @@ fn bank_statement_then_csv_from_the_command_line_says_what_it_did_not_add() {
             "2026-11-23T10:00:00Z",
         ],
     );
-    assert!(out.contains("1 paid invoices"), "{out}");
+    assert!(out.contains("1 matched to invoices"), "{out}");
     // The accounting export dates it two days later, with its own reference.
     write(
         d,

@@ -62,7 +62,7 @@ pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> 
     let mut store = ctx.store()?;
     let s = bank::import_file(&mut store, file, dry_run, now)?;
     println!(
-        "{}{}: {:?}, {} credits ({} debits skipped): {} paid invoices, {} to review, {} imported before{}",
+        "{}{}: {:?}, {} credits ({} debits skipped): {} matched to invoices, {} to review, {} imported before{}",
         if dry_run {
             "[dry run, nothing written] "
         } else {

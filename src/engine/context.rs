@@ -479,16 +479,12 @@ pub fn due_day(
         .skip(1)
         .take_while(|d| *d < today)
         .all(shut);
+    // A holiday on a weekend is told as the weekend day (a client knows it was Saturday).
     let closed = match (calendar.is_holiday(date), date.weekday()) {
         _ if !first_open_day => None,
-        // Colombia's Monday holidays are named «… (observado)» in the data: «festivo (Día
-        // de los Reyes Magos, trasladado)», not nested parentheses and an anglicism.
-        (Some(name), _) => Some(match name.strip_suffix(" (observado)") {
-            Some(base) => format!("festivo ({base}, trasladado)"),
-            None => format!("festivo ({name})"),
-        }),
-        (None, Weekday::Sat) => Some("sábado".to_owned()),
-        (None, Weekday::Sun) => Some("domingo".to_owned()),
+        (_, Weekday::Sat) => Some("sábado".to_owned()),
+        (_, Weekday::Sun) => Some("domingo".to_owned()),
+        (Some(name), _) => Some(holiday_words(name)),
         _ => None,
     };
     Some(rc::DueDay {
@@ -496,6 +492,31 @@ pub fn due_day(
         days_ago: (today - date).num_days(),
         closed,
     })
+}
+
+/// How a holiday is named to a client: «festivo (Navidad)», not the calendar's official
+/// «Natividad del Señor»; the business's own closing day is just «festivo» (its label is the
+/// owner's); Colombia's Monday holidays, named «… (observado)» in the data, are «festivo (Día
+/// de los Reyes Magos, trasladado)», not nested parentheses and an anglicism.
+fn holiday_words(name: &str) -> String {
+    if name == crate::policy::holidays::OWNER_HOLIDAY {
+        return "festivo".to_owned();
+    }
+    let (base, moved) = match name.strip_suffix(" (observado)") {
+        Some(base) => (base, true),
+        None => (name, false),
+    };
+    let said = match base {
+        "Natividad del Señor" | "Navidad del Señor" => "Navidad",
+        "Epifanía del Señor" => "Día de Reyes",
+        "Fiesta del Trabajo" => "Día del Trabajo",
+        other => other,
+    };
+    if moved {
+        format!("festivo ({said}, trasladado)")
+    } else {
+        format!("festivo ({said})")
+    }
 }
 
 #[cfg(test)]
@@ -595,6 +616,34 @@ mod tests {
         );
         assert_eq!(closed("2026-12-10"), None);
         assert_eq!(closed("2027-01-07"), None);
+        // Christmas by the name clients use; a holiday on a Saturday is the Saturday (an
+        // outside walker read «festivo (Natividad del Señor)» and, for San Isidro on Saturday
+        // 15 May 2027, «festivo (festivo del negocio)»).
+        let on = |due: &str, today: &str, calendar: &crate::policy::HolidayCalendar| {
+            let i = Invoice {
+                due_date: day(due),
+                ..invoice.clone()
+            };
+            due_day(&[&i], day(today), calendar).unwrap().closed
+        };
+        assert_eq!(
+            on("2026-12-25", "2026-12-28", &calendar).as_deref(),
+            Some("festivo (Navidad)")
+        );
+        let owner = crate::policy::HolidayCalendar::new(
+            crate::policy::Country::Spain,
+            Some("MD"),
+            &[day("2027-05-15"), day("2027-05-14")],
+        )
+        .unwrap();
+        assert_eq!(
+            on("2027-05-15", "2027-05-17", &owner).as_deref(),
+            Some("sábado")
+        );
+        assert_eq!(
+            on("2027-05-14", "2027-05-17", &owner).as_deref(),
+            Some("festivo")
+        );
     }
 
     /// The shared block is always the one `business_for` builds, also when the configuration

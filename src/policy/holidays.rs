@@ -20,7 +20,7 @@ use crate::policy::PolicyError;
 use crate::policy::profiles::Country;
 
 /// Name given to the owner's own closing days (shown to the owner, so Spanish).
-const OWNER_HOLIDAY: &str = "festivo del negocio";
+pub const OWNER_HOLIDAY: &str = "festivo del negocio";
 
 /// One country's file as written by the generator.
 #[derive(Debug, Deserialize)]
