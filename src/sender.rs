@@ -276,11 +276,9 @@ pub async fn flush<C: Channel + ?Sized>(
         let Some((msg, outcome)) = in_flight.next().await else {
             break;
         };
-        // The server is unwell: stop handing over (in-flight sends finish).
-        if let SendOutcome::Retry(why)
-        | SendOutcome::RetryAfter(why, _)
-        | SendOutcome::Uncertain(why) = &outcome
-        {
+        // The server is unwell: stop handing over (in-flight sends finish). Not for a wait
+        // asked for one chat (Telegram's 429 holds that chat only, see `Pacer`).
+        if let SendOutcome::Retry(why) | SendOutcome::Uncertain(why) = &outcome {
             report.stopped.get_or_insert_with(|| why.clone());
         }
         done.push((msg, outcome));
@@ -559,7 +557,10 @@ fn retry(
     now: DateTime<Utc>,
     opts: &FlushOptions,
 ) -> Result<()> {
-    report.stopped.get_or_insert_with(|| error.to_owned());
+    // A wait the server asked for one chat (Telegram's 429) stops nothing else.
+    if server_wait.is_none() {
+        report.stopped.get_or_insert_with(|| error.to_owned());
+    }
     let first = outbox::first_attempt(tx, msg.id)?.unwrap_or(now);
     if now - first >= opts.retry_for {
         let error = format!(

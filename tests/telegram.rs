@@ -1805,3 +1805,25 @@ async fn the_owners_group_is_followed_when_a_send_says_it_moved() {
     w.flush(now()).await;
     assert_eq!(w.bot.sent_to(SUPERGROUP).len(), 3, "no second note");
 }
+
+/// A long 429 for one chat holds that chat only: the other clients' reminders of the same pass
+/// go out (they waited for the next pass: an outside tester's F5, against the README).
+#[tokio::test]
+async fn a_long_429_for_one_chat_holds_only_that_chat() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.link("C2", BRUNO).await;
+    w.bot.too_many_in(ANA, 120);
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    let q = cobrador::engine::queue_due(&mut w.store, &w.config, &renderer, now()).unwrap();
+    assert_eq!(q.queued.len(), 2, "{q:?}");
+    assert_eq!(q.queued[0].0, "C1", "Ana's first: {q:?}");
+    let f = w.flush(now()).await;
+    assert_eq!((f.sent, f.retry), (1, 1), "{f:?}");
+    assert!(f.stopped.is_none(), "{f:?}");
+    assert_eq!(
+        w.bot.sent_to(BRUNO).len(),
+        2,
+        "the greeting and the reminder"
+    );
+}
