@@ -540,7 +540,13 @@ fn record(
         }
         SendOutcome::Failure(error) => {
             report.dead += 1;
-            dead(tx, msg, &error, now, opts)
+            dead(tx, msg, &error, now, opts.stage_retry_after)
+        }
+        // The contact moved to the other channel: the stage is free for it in this pass's
+        // plan, not a day later.
+        SendOutcome::Unreachable(error) => {
+            report.dead += 1;
+            dead(tx, msg, &error, now, Duration::zero())
         }
     }
 }
@@ -569,7 +575,7 @@ fn retry(
             (now - first).num_hours()
         );
         report.dead += 1;
-        return dead(tx, msg, &error, now, opts);
+        return dead(tx, msg, &error, now, opts.stage_retry_after);
     }
     // At most a day: a server's wait beyond it is the backoff's business.
     let wait = Duration::seconds(server_wait.map_or(0, |s| s.min(86_400) as i64));
@@ -588,15 +594,16 @@ fn retry(
     Ok(())
 }
 
+/// Marks `msg` dead; its stage may be planned again after `hold`.
 fn dead(
     tx: &rusqlite::Transaction<'_>,
     msg: &OutboxMessage,
     error: &str,
     now: DateTime<Utc>,
-    opts: &FlushOptions,
+    hold: Duration,
 ) -> Result<()> {
     outbox::mark_dead(tx, msg.id, error)?;
-    outbox::hold_stage_until(tx, msg.id, now + opts.stage_retry_after)?;
+    outbox::hold_stage_until(tx, msg.id, now + hold)?;
     events::append(
         tx,
         now,

@@ -113,9 +113,10 @@ async fn a_429_is_waited_out_and_a_403_falls_back_to_email() {
     // The my_chat_member update that follows changes nothing more.
     let r = w.poll(blocked_day).await;
     assert_eq!(r.outcomes, ["blocked"]);
-    // Once the sender releases the dead message's stage (limits.retry-stage-after-hours), the
-    // planner sends that stage again, by email.
-    let next_day = blocked_day + Duration::hours(25);
+    // The contact moved to email: the dead message's stage is free at once (not after
+    // limits.retry-stage-after-hours, as for other dead messages), and the next pass sends that
+    // stage by email, the same morning (an outside tester's F7: a day later).
+    let next_day = blocked_day + Duration::minutes(10);
     w.flush(next_day).await;
     let q = engine::queue_due(&mut w.store, &w.config, &renderer, next_day).unwrap();
     assert_eq!(q.queued.len(), 1, "{q:?}");

@@ -51,6 +51,10 @@ pub enum SendOutcome {
     RetryAfter(String, u64),
     /// A permanent failure (5xx, invalid address, missing attachment): never retried.
     Failure(String),
+    /// The recipient cannot be reached on this channel any more (a Telegram chat that blocked
+    /// the bot or is gone; the contact already moved to email): never retried, and its stage
+    /// free at once for the other channel.
+    Unreachable(String),
     /// The whole message was handed over but no answer came (the connection closed or timed
     /// out after the final `.` of DATA): the server may have accepted it, so it is never resent
     /// blindly; the outbox marks it `uncertain`, resolved like a crash mid-send.

@@ -181,7 +181,7 @@ impl TelegramChannel {
                 }
             }
         }
-        SendOutcome::Failure(format!("chat {chat} is unreachable: {err}"))
+        SendOutcome::Unreachable(format!("chat {chat} is unreachable: {err}"))
     }
 
     fn outcome_of(&self, chat: i64, err: &ApiError) -> SendOutcome {
