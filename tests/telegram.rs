@@ -859,6 +859,31 @@ async fn a_webhook_left_on_the_bot_is_reported_with_its_fix() {
         "{polled:#}"
     );
 
+    // The owner is told in `status` and the digest, until a read goes through (an outside
+    // tester's F6: reminders went on while the clients' answers sat unread, the owner told
+    // nothing).
+    let status = support::cobrador_ok(&dir, &["status"]);
+    assert!(
+        status.contains("Telegram: a problem since")
+            && status.contains("El bot tiene un webhook activo"),
+        "{status}"
+    );
+    let digest = cobrador::engine::digest::gather(
+        w.store.conn(),
+        &w.config,
+        &cobrador::config::DigestConfig {
+            hour: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        },
+        now().date_naive(),
+        now(),
+    )
+    .unwrap();
+    let text = cobrador::engine::digest::text::compose(&digest, "es-ES").body;
+    assert!(
+        text.contains("- Telegram, desde el") && text.contains("delete-webhook"),
+        "{text}"
+    );
+
     let out = support::cobrador_ok(&dir, &["telegram", "delete-webhook"]);
     assert!(out.contains(&format!("webhook {hook} deleted")), "{out}");
     let info = w.bot.api("getWebhookInfo", json!({}));
@@ -869,6 +894,8 @@ async fn a_webhook_left_on_the_bot_is_reported_with_its_fix() {
     assert!(!out.contains("webhook is set"), "{out}");
     // The stranger's "Hola", waiting all along, is read now.
     assert_eq!(w.poll(now()).await.outcomes, ["not_linked"]);
+    let status = support::cobrador_ok(&dir, &["status"]);
+    assert!(!status.contains("Telegram: a problem"), "{status}");
 
     // Dropping the updates waiting without a webhook set does change something, and says so
     // (second blind test, fault 11).

@@ -106,6 +106,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let disputed: usize = groups.iter().map(|g| g.disputed).sum();
     let plan_requests = store::invoices::plan_requests(conn)?;
     let opted_out = store::clients::opted_out_owing(conn, None)?;
+    let telegram_problem = store::telegram::problem(conn)?;
     if args.json {
         print_json(&serde_json::json!({
             "today": today, "aging": aging, "promises_pending": promises,
@@ -113,6 +114,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             "outbox": outbox.into_iter().collect::<BTreeMap<_, _>>(),
             "outbox_uncertain": uncertain.iter().map(|m| m.id).collect::<Vec<_>>(),
             "opted_out_owing": opted_out,
+            "telegram_problem": telegram_problem
+                .as_ref()
+                .map(|(at, words)| serde_json::json!({ "since": at, "problem": words })),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -179,6 +183,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             health.join(", ")
         }
     );
+    if let Some((at, words)) = &telegram_problem {
+        println!("Telegram: a problem since {}: {words}", ctx.local(*at));
+    }
     if !uncertain.is_empty() {
         println!(
             "Interrupted while sending (may or may not have gone out; check the Sent folder for \

@@ -125,6 +125,9 @@ pub struct DigestData {
     pub to_review: usize,
     /// Client messages that could not be delivered.
     pub undeliverable: Vec<UndeliverableLine>,
+    /// A lasting problem reading the bot's updates (the owner's words), and since when (the
+    /// business's date).
+    pub telegram_problem: Option<(NaiveDate, String)>,
     /// Outbox rows by status: dead, uncertain, failed (retrying), queued.
     pub outbox: OutboxHealth,
     /// Days since payment data was last updated (`None`: never), when invoices are open.
@@ -316,6 +319,8 @@ pub fn gather(
             .collect(),
         handovers: handovers(conn, &from, &to, tz)?,
         opted_out: store::clients::opted_out_owing(conn, None)?,
+        telegram_problem: store::telegram::problem(conn)?
+            .map(|(at, words)| (at.with_timezone(&tz).date_naive(), words)),
         to_review: conn.query_row(
             "SELECT count(*) FROM responses WHERE status = 'needs_review'",
             [],

@@ -339,6 +339,34 @@ fn state(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// A lasting problem reading the bot's updates (a revoked token, a webhook set), in the
+/// owner's words, since when: `None` clears it (a read went through). Written only when it
+/// changes.
+pub fn set_problem(conn: &Connection, problem: Option<(&str, DateTime<Utc>)>) -> Result<()> {
+    let now = state(conn, "problem")?;
+    let same = |words: &str| {
+        now.as_deref()
+            .and_then(|v| v.split_once('|'))
+            .is_some_and(|(_, w)| w == words)
+    };
+    match problem {
+        Some((words, at)) if !same(words) => {
+            set_state(conn, "problem", Some(&format!("{}|{words}", ts(at))))?;
+        }
+        None if now.is_some() => set_state(conn, "problem", None)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The lasting problem reading the bot's updates, if any: since when, and the owner's words.
+pub fn problem(conn: &Connection) -> Result<Option<(DateTime<Utc>, String)>> {
+    Ok(state(conn, "problem")?.and_then(|v| {
+        let (at, words) = v.split_once('|')?;
+        Some((parse_ts(at).ok()?, words.to_owned()))
+    }))
+}
+
 /// Sets (or with `None` clears) a value of `telegram_state`.
 fn set_state(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
     match value {

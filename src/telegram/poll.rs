@@ -74,7 +74,9 @@ pub async fn poll_once(
     let mut report = PollReport::default();
     loop {
         let offset = store::telegram::next_offset(store.conn())?;
-        let updates = match bot.get_updates(offset, 0).await {
+        let polled = bot.get_updates(offset, 0).await;
+        note_problem(store, polled.as_ref().err(), now);
+        let updates = match polled {
             Ok(updates) => updates,
             Err(e) => {
                 let fix = conflict_fix(&e);
@@ -199,6 +201,51 @@ fn follow_restarted_ids(store: &Store, updates: &[Update]) -> Result<()> {
     Ok(())
 }
 
+/// Errors of `getUpdates` that last until someone changes something (a token Telegram refuses,
+/// a webhook set, another program polling), in the owner's words: kept in the database for
+/// the digest and `status` (a daemon that cannot read the clients' answers went on reminding
+/// them, the owner told nothing).
+fn lasting_problem(e: &ApiError) -> Option<&'static str> {
+    let ApiError::Refused {
+        code, description, ..
+    } = e
+    else {
+        return None;
+    };
+    Some(match code {
+        401 | 404 => {
+            "Telegram no acepta el token del bot (revise token-env o token-file en la sección \
+             [telegram]; `cobrador telegram me` lo comprueba): no se leen las respuestas de los \
+             clientes por Telegram ni se les escribe por allí."
+        }
+        409 if description.to_lowercase().contains("webhook") => {
+            "El bot tiene un webhook activo y Telegram no deja leer las respuestas de los \
+             clientes; quítelo con `cobrador telegram delete-webhook`."
+        }
+        409 => {
+            "Otro programa lee las actualizaciones de este bot (¿un segundo cobrador con el \
+             mismo token?): las respuestas de los clientes por Telegram no llegan a cobrador."
+        }
+        _ => return None,
+    })
+}
+
+/// Records (or clears, after a read that went through) the lasting problem of a read.
+fn note_problem(store: &Store, error: Option<&ApiError>, now: DateTime<Utc>) {
+    let problem = error.map(lasting_problem);
+    // A transient error (network, 5xx) says nothing either way.
+    if matches!(problem, Some(None)) {
+        return;
+    }
+    let words = problem.flatten().map(|w| (w, now));
+    if let Err(e) = store::telegram::set_problem(store.conn(), words) {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "Cannot record the state of Telegram reads."
+        );
+    }
+}
+
 /// What a 409 from `getUpdates` means and how to end it: a webhook set on the bot (the Bot
 /// API's description says so), or another program reading the same bot's updates.
 fn conflict_fix(e: &ApiError) -> Option<&'static str> {
@@ -266,6 +313,7 @@ pub async fn poll_loop(
                 _ = shutdown.cancelled() => return Ok(()),
                 r = bot.get_updates(offset, wait) => r,
             };
+            note_problem(&store, polled.as_ref().err(), clock.now());
             let updates = match polled {
                 Ok(u) => {
                     backoff = Duration::from_secs(1);

@@ -147,6 +147,7 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
         + d.plan_requests.len()
         + d.to_review
         + d.undeliverable.len()
+        + usize::from(d.telegram_problem.is_some())
         + usize::try_from(d.outbox.uncertain).unwrap_or(0);
     let subject = if attention > 0 {
         format!(
@@ -363,8 +364,20 @@ fn section_promises(b: &mut String, d: &DigestData) {
 
 fn section_delivery(b: &mut String, d: &DigestData) {
     heading(b, "Entrega de mensajes");
+    if let Some((since, words)) = &d.telegram_problem {
+        let _ = writeln!(
+            b,
+            "- Telegram, desde el {}: {words}",
+            date_day(*since, d.today)
+        );
+    }
     let h = d.outbox;
-    if d.undeliverable.is_empty() && h.dead == 0 && h.uncertain == 0 && h.failed == 0 {
+    if d.undeliverable.is_empty()
+        && d.telegram_problem.is_none()
+        && h.dead == 0
+        && h.uncertain == 0
+        && h.failed == 0
+    {
         let _ = writeln!(
             b,
             "Todo en orden: ningún mensaje fallido ni dudoso ({} en cola).",
