@@ -446,3 +446,21 @@ fn a_plan_broken_for_an_instalment_paid_in_time_runs_again() {
         "{plan:?}"
     );
 }
+
+/// The written terms of a plan go at the next moment of the client's contact window, not behind
+/// the reminders' gap and weekly cap (a walker's confirmation waited four days while thanks went
+/// daily): two reminders this week, the plan agreed the next day, confirmed that morning.
+#[test]
+fn a_plan_confirmation_is_not_held_by_the_reminders_caps() {
+    let mut w = one_invoice_due_9_november();
+    offer(&mut w);
+    // Tuesday 17 November, 11:00 in Madrid: inside the window, a day after the `second`.
+    let at = utc("2026-11-17 10:00");
+    two_instalments_from_1_december(&mut w, at);
+    let confirmation = store::outbox::all(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "plan_confirmation")
+        .unwrap();
+    assert_eq!(confirmation.message.send_at, at);
+}

@@ -43,11 +43,28 @@ pub(super) fn schedule(
     schedule_after(ctx, handover, &[])
 }
 
+/// Which rules a moment keeps: all of them, or the contact window and one message a day only
+/// (what the client asked for: the written terms of an agreement).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    Caps,
+    WindowOnly,
+}
+
 /// Like [`schedule`], with `taken` (messages planned earlier in this pass) counted too.
 pub(super) fn schedule_after(
     ctx: &ClientCtx<'_>,
     handover: bool,
     taken: &[DateTime<Utc>],
+) -> Result<(DateTime<Utc>, Option<String>), String> {
+    schedule_paced(ctx, handover, taken, Pace::Caps)
+}
+
+fn schedule_paced(
+    ctx: &ClientCtx<'_>,
+    handover: bool,
+    taken: &[DateTime<Utc>],
+    pace: Pace,
 ) -> Result<(DateTime<Utc>, Option<String>), String> {
     if handover {
         // A task for the owner: no client contact rules.
@@ -63,7 +80,8 @@ pub(super) fn schedule_after(
     let mut from = ctx.now;
     let mut first_reason: Option<String> = None;
     for _ in 0..MAX_DAY_SKIPS {
-        let moment = next_send_moment(from, tz, ctx.rules, ctx.calendar, &recent)
+        let counted: &[DateTime<Utc>] = if pace == Pace::Caps { &recent } else { &[] };
+        let moment = next_send_moment(from, tz, ctx.rules, ctx.calendar, counted)
             .map_err(|e| e.to_string())?;
         let day = moment.at.with_timezone(&tz).date_naive();
         if !used.contains(&day) {
@@ -115,7 +133,9 @@ pub fn reply_moment(now: DateTime<Utc>, tz: chrono_tz::Tz) -> DateTime<Utc> {
 }
 
 /// When a client-facing message the owner asked for (a plan confirmation) may go: the contact
-/// window of the client's country, the gap and caps, and one message per client per day.
+/// window of the client's country and one message per client per day, not the reminders' gap
+/// and caps (the client asked for these terms: a walker's confirmation waited four days
+/// behind the weekly cap while thanks went daily).
 pub fn owner_initiated_moment(
     file: &super::ClientFile,
     settings: &super::Settings,
@@ -131,7 +151,7 @@ pub fn owner_initiated_moment(
         segment: None,
         telegram: settings.telegram,
     };
-    schedule(&ctx, false).map(|(at, _)| at)
+    schedule_paced(&ctx, false, &[], Pace::WindowOnly).map(|(at, _)| at)
 }
 
 /// Whether `m` is the advance notice of an instalment that could only go after the
