@@ -29,9 +29,23 @@ fn the_example_business_is_a_warning() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(
-        stdout.contains("warning: business: still the example's"),
+        stdout.contains(
+            "warning: business: name, email, tax-id, iban, payment-methods still the example's"
+        ),
         "{stdout}"
     );
+    // A business that kept only the example's IBAN is told which field (it read «still the
+    // example's (Reformas Prado)» under its own name).
+    let config = dir.path().join("cobrador.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("Reformas Prado S.L.", "Reformas Tester S.L.")
+        .replace("name = \"Reformas Prado\"", "name = \"Reformas Tester\"");
+    std::fs::write(&config, text).unwrap();
+    let out = check(dir.path(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("business: name"), "{stdout}");
+    assert!(stdout.contains("iban"), "{stdout}");
 }
 
 #[test]

@@ -194,9 +194,22 @@ fn token_source(tg: &crate::config::Telegram) -> String {
 fn example_business(config: &Config) -> Option<String> {
     let example = Config::parse(EXAMPLE, "example").ok()?;
     let (b, e) = (&config.business, &example.business);
-    let same = b.name == e.name || b.email == e.email || b.tax_id == e.tax_id || b.iban == e.iban;
-    same.then(|| {
-        "business: still the example's (Reformas Prado): set your own name, tax id, email and IBAN in [business] before sending to real clients".to_owned()
+    let fields = [
+        ("name", b.name == e.name),
+        ("email", b.email == e.email),
+        ("tax-id", b.tax_id == e.tax_id),
+        ("iban", b.iban.is_some() && b.iban == e.iban),
+        (
+            "payment-methods",
+            !b.payment_methods.is_empty() && b.payment_methods == e.payment_methods,
+        ),
+    ];
+    let same: Vec<&str> = fields.iter().filter(|(_, s)| *s).map(|(f, _)| *f).collect();
+    (!same.is_empty()).then(|| {
+        format!(
+            "business: {} still the example's (Reformas Prado's): set your own in [business] before sending to real clients",
+            same.join(", ")
+        )
     })
 }
 

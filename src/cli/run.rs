@@ -17,7 +17,7 @@ use crate::daemon::run::Loader;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Rehearsal: the clock starts at this instant (RFC 3339) and then runs normally.
-    #[arg(long, value_parser = parse_now, hide = true)]
+    #[arg(long, value_parser = parse_now)]
     pub clock_start: Option<DateTime<Utc>>,
 }
 

@@ -122,7 +122,7 @@ fn explain_quiet(ctx: &Context, queued: &engine::QueueReport, store: &Store) -> 
             m.waiting.as_deref().unwrap_or("contact window")
         ),
         (_, Some(retry)) => println!(
-            "nothing to send now; next retry at {} (see `cobrador outbox list`)",
+            "nothing to send now; the next message in the outbox is due at {} (see `cobrador outbox list`)",
             ctx.local(retry)
         ),
         (_, None) if queued.held == 0 => {
