@@ -84,7 +84,7 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
                     .and_then(|p| msg.parts.get(*p as usize))
                     .is_some_and(|p| matches!(p.body, PartType::Text(_)))
             })
-            .filter_map(|i| msg.body_text(i))
+            .filter_map(|i| part_text(&msg, i))
             .collect::<Vec<_>>()
             .join("\n");
         // Some clients send an empty text/plain beside the real HTML.
@@ -168,6 +168,31 @@ fn colleague_words(
         && !own.iter().any(|a| a.eq_ignore_ascii_case(author));
     let words = trim::visible_text(fwd.body);
     (colleague && !words.trim().is_empty()).then_some(words)
+}
+
+/// Text part `index` of the body. One sent in 8 bits with no charset (old webmail, some
+/// scanners' mailers) whose bytes are not UTF-8 is read as Windows-1252, the Latin-1 that
+/// Spanish mail without a label is written in («Le pagaré mañana», not «Le pagar� ma�ana»).
+fn part_text(msg: &mail_parser::Message<'_>, index: usize) -> Option<String> {
+    use mail_parser::MimeHeaders as _;
+    let text = msg.body_text(index)?;
+    let part = msg
+        .text_body
+        .get(index)
+        .and_then(|id| msg.parts.get(*id as usize))?;
+    let unlabelled = part
+        .content_type()
+        .is_none_or(|ct| ct.attribute("charset").is_none());
+    if text.contains('\u{FFFD}') && unlabelled && part.encoding == mail_parser::Encoding::None {
+        let raw = msg
+            .raw_message()
+            .get(part.offset_body as usize..part.offset_end as usize)?;
+        if std::str::from_utf8(raw).is_err() {
+            let (latin, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw);
+            return Some(latin.into_owned());
+        }
+    }
+    Some(text.into_owned())
 }
 
 #[cfg(test)]
