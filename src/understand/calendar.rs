@@ -62,25 +62,6 @@ pub(crate) fn add_working_days(d: NaiveDate, n: u64, region: Region) -> NaiveDat
     out
 }
 
-/// The last working day of `d`'s month (Monday to Friday, less the national holidays of the
-/// client's country, as [`add_working_days`]).
-pub(crate) fn last_working_day_of_month(d: NaiveDate, region: Region) -> NaiveDate {
-    let country = region.holiday_country();
-    let closed = |day: NaiveDate| {
-        day.weekday().num_days_from_monday() >= 5
-            || country.is_some_and(|c| is_national_holiday(c, day))
-    };
-    let mut out = last_of_month(d);
-    // A month has working days; the bound only guards the loop.
-    for _ in 0..10 {
-        if !closed(out) {
-            break;
-        }
-        out = sub_days(out, 1);
-    }
-    out
-}
-
 /// Next `wd` strictly after `today` (said on a Friday, "el viernes" is a week later).
 pub(crate) fn next_weekday(today: NaiveDate, wd: Weekday) -> NaiveDate {
     let from = today.weekday().num_days_from_monday();

@@ -67,7 +67,7 @@
 //! | "en 3 días hábiles" | three Monday–Friday days later, skipping the national holidays of the country (ES, MX, CO, CL, PE, AR, from `policy::holidays`; regional ones are not known from a time zone) | no |
 //! | "en un par de días/semanas" | + 2 days / + 14 days | yes |
 //! | "ahora", "ahorita", "al tiro", "ya mismo", "enseguida" | today, only next to a payment verb; never inside a plan request | no |
-//! | "a fin de mes", "para fin de mes" | last working day of this month (one day, no range) | no |
+//! | "a fin de mes", "para fin de mes" | last day of this month (one day, no range) | no |
 //! | "la quincena", "para la quincena" (Mexico: paydays on the 15th and the last day) | the next payday, today included | yes |
 //! | "la próxima quincena" | the payday after the next one | yes |
 //! | "después de la quincena" | the day after the next payday (16th, or the 1st of next month) | yes |

@@ -393,17 +393,9 @@ impl Parser<'_, '_> {
         };
         let mut m = self.in_month(i - 1, i, days)?;
         if part == Part::End {
-            // "a fin de mes" names one day: the month's last working day (payments are made on
-            // banking days: «Anotado: el domingo 31» read oddly to two outside readers), or its
-            // last day once that has gone by.
+            // "a fin de mes" names one day, the last.
             m.range = None;
             m.vague = false;
-            if let Some(last) = m.date {
-                let working = cal::last_working_day_of_month(last, self.region);
-                if working >= self.today {
-                    m.date = Some(working);
-                }
-            }
         }
         // "a principios de diciembre", "a mediados de mes": the 5th, the 15th (as readers
         // take them; the promise's grace days then cover the rest of the period), or the
