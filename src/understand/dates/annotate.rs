@@ -331,9 +331,12 @@ impl Parser<'_, '_> {
         let of = matches!(self.w(start), "del" | "de");
         (of && DOCUMENTS.contains(&before(1)))
             || (1..=3).any(|b| {
-                // "la fecha de pago al 2 de diciembre" names the payment's day.
+                // "la fecha de pago al 2 de diciembre" names the payment's day; "un pagaré
+                // con vencimiento 30/01/2027", "un cheque que vence el 15" the day it is paid.
                 ALWAYS_REFERENCE.contains(&before(b))
                     && !(1..b).any(|n| matches!(before(n), "pago" | "pagos"))
+                    && !(1..b + 3)
+                        .any(|n| matches!(before(n), "pagare" | "pagares" | "cheque" | "cheques"))
             })
     }
 
