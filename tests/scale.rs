@@ -809,10 +809,12 @@ fn outbox_list_streams_the_same_json_it_printed_whole() {
             m.message.channel,
             m.message.client_id,
             m.message.stage,
+            // On the business's clock (the example's Madrid), as the owner reads it.
             m.sent_at
                 .or(m.retry_at)
                 .unwrap_or(m.message.send_at)
-                .format("%Y-%m-%d %H:%M"),
+                .with_timezone(&chrono_tz::Europe::Madrid)
+                .format("%Y-%m-%d %H:%M %Z"),
             m.message.recipients.join(", "),
             m.last_error
                 .as_deref()

@@ -87,6 +87,9 @@ pub fn aging_of_groups(
     out
 }
 
+/// How many clients a list of `status` names before it counts the rest.
+const LISTED: usize = 10;
+
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;
     let conn = store.conn();
@@ -170,8 +173,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         "Opted out, still owing (cobrador writes to them no more): {}",
         opted_out.len()
     );
-    for o in &opted_out {
+    for o in opted_out.iter().take(LISTED) {
         println!("  {} {} {}", o.client_id, o.name, o.invoices.join(", "));
+    }
+    if opted_out.len() > LISTED {
+        println!(
+            "  … and {} more (`cobrador status --json` lists them all)",
+            opted_out.len() - LISTED
+        );
     }
     println!("Replies to review: {review}");
     let health: Vec<String> = outbox.iter().map(|(s, n)| format!("{s} {n}")).collect();

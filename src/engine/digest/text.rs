@@ -204,6 +204,9 @@ fn heading(b: &mut String, title: &str) {
     let _ = writeln!(b, "\n{title}\n{}", "-".repeat(title.chars().count()));
 }
 
+/// How many clients of a steady list (those who opted out and still owe) the digest names.
+const LISTED: usize = 10;
+
 fn section_waiting(b: &mut String, d: &DigestData) {
     heading(b, "Esperan a una persona");
     if d.disputes.is_empty()
@@ -234,7 +237,7 @@ fn section_waiting(b: &mut String, d: &DigestData) {
                 .unwrap_or_default()
         );
     }
-    for o in &d.opted_out {
+    for o in d.opted_out.iter().take(LISTED) {
         let _ = writeln!(
             b,
             "- {}: pidió no recibir más mensajes y debe {} {}; cobrador ya no le escribe: la gestión sigue en sus manos.",
@@ -245,6 +248,13 @@ fn section_waiting(b: &mut String, d: &DigestData) {
                 "las facturas"
             },
             o.invoices.join(", ")
+        );
+    }
+    if d.opted_out.len() > LISTED {
+        let _ = writeln!(
+            b,
+            "- Y {} clientes más que pidieron no recibir mensajes y deben facturas (`cobrador status --json`).",
+            d.opted_out.len() - LISTED
         );
     }
     for w in &d.paid_claims {
@@ -453,6 +463,32 @@ mod tests {
         assert!(m.body.contains("Nada: ningún asunto espera"), "{}", m.body);
         assert!(m.body.contains("hace 2 días"), "{}", m.body);
         assert!(!m.body.contains("Atención"), "{}", m.body);
+    }
+
+    /// A book with hundreds of clients who opted out names ten and counts the rest (the 100k
+    /// bench book has 314: every digest would list them all, every day).
+    #[test]
+    fn a_long_list_of_opted_out_clients_names_ten() {
+        let owing = |n: usize| crate::store::clients::OptedOutOwing {
+            client_id: format!("C{n}"),
+            name: format!("Cliente {n}"),
+            invoices: vec![format!("F{n}")],
+        };
+        let d = DigestData {
+            today: day("2026-11-25"),
+            opted_out: (0..12).map(owing).collect(),
+            ..Default::default()
+        };
+        let body = compose(&d, "es-ES").body;
+        assert!(
+            body.contains("- Cliente 9: pidió no recibir más mensajes"),
+            "{body}"
+        );
+        assert!(!body.contains("- Cliente 10:"), "{body}");
+        assert!(
+            body.contains("- Y 2 clientes más que pidieron no recibir mensajes"),
+            "{body}"
+        );
     }
 
     #[test]
