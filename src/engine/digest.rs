@@ -109,6 +109,9 @@ pub struct DigestData {
     /// Payment plans found broken in the period: `invoice` lists the plan's invoices, `date`
     /// is the missed instalment's.
     pub plans_broken: Vec<PromiseLine>,
+    /// Payment plans that run again in the period (a payment recorded late showed the
+    /// instalment paid in time): `date` is the day it was restored.
+    pub plans_restored: Vec<PromiseLine>,
     /// Disputed invoices.
     pub disputes: Vec<WaitingLine>,
     /// Open invoices the client says are paid.
@@ -307,6 +310,7 @@ pub fn gather(
             &[&from, &to],
         )?,
         plans_broken: plans_broken(conn, &from, &to)?,
+        plans_restored: plans_restored(conn, &from, &to, tz)?,
         disputes: waiting(conn, "i.status = 'disputed'")?,
         paid_claims: waiting(conn, "i.status = 'open' AND i.paid_claimed_on IS NOT NULL")?,
         plan_requests: store::invoices::plan_requests(conn)?
@@ -413,6 +417,33 @@ fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLi
          ORDER BY c.name, p.id",
         &[&from, &to, &EventKind::PlanBroken],
     )
+}
+
+/// Plans restored in the period (`plan.restored`): the owner was told they broke.
+fn plans_restored(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<PromiseLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.name,
+                (SELECT group_concat(invoice_number, ', ') FROM plan_invoices WHERE plan_id = p.id),
+                e.at
+         FROM events e JOIN plans p ON p.id = json_extract(e.detail, '$.plan')
+         JOIN clients c ON c.id = p.client_id
+         WHERE e.kind = ?3 AND e.at > ?1 AND e.at <= ?2 AND p.status = 'active'
+         ORDER BY c.name, p.id",
+    )?;
+    let rows = stmt.query_map(params![from, to, EventKind::PlanRestored], |r| {
+        let at: String = r.get(2)?;
+        Ok(PromiseLine {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            date: store::parse_ts(&at)?.with_timezone(&tz).date_naive(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The rows of `sql` (client name, invoice or invoices, date) as promise lines.

@@ -391,3 +391,34 @@ fn a_client_who_opted_out_and_still_owes_waits_for_the_owner() {
     );
     assert!(text.subject.contains("1 asunto espera"), "{}", text.subject);
 }
+
+/// A plan the owner was told had broken and that a payment recorded later restored is told as
+/// running again (a walker's owner read «Plan de pagos incumplido» and never learnt otherwise).
+#[test]
+fn a_restored_plan_is_told_as_running_again() {
+    let d = gathered(
+        &format!(
+            "{AZTECA}
+           ('Z1', 'C1', '2026-08-16', '2026-09-15', 'MXN', '85000.00', 'open', 'x', 'x');
+         INSERT INTO plans (id, client_id, currency, status, created_at, resolved_at) VALUES
+           (1, 'C1', 'MXN', 'active', '2026-10-08T07:00:00Z', NULL);
+         INSERT INTO plan_invoices (plan_id, invoice_number) VALUES (1, 'Z1');
+         INSERT INTO instalments (plan_id, number, due_date, amount) VALUES
+           (1, 1, '2026-10-15', '30000.00'), (1, 2, '2026-11-17', '55000.00');
+         INSERT INTO events (at, actor, kind, client_id, detail) VALUES
+           ('2026-10-20T07:00:00Z', 'planner', 'plan.broken', 'C1', '{{\"plan\": 1, \"instalment\": 1}}'),
+           ('2026-10-20T16:00:00Z', 'planner', 'plan.restored', 'C1', '{{\"plan\": 1}}');"
+        ),
+        "2026-10-21",
+        "2026-10-21T06:00:00Z",
+    );
+    assert!(d.plans_broken.is_empty(), "{:?}", d.plans_broken);
+    assert_eq!(d.plans_restored.len(), 1);
+    let text = text::compose(&d, "es-MX");
+    assert!(
+        text.body
+            .contains("- Plan de pagos en marcha de nuevo: Azteca (factura Z1);"),
+        "{}",
+        text.body
+    );
+}

@@ -338,7 +338,11 @@ fn section_replies(b: &mut String, d: &DigestData) {
 
 fn section_promises(b: &mut String, d: &DigestData) {
     heading(b, "Promesas de pago");
-    if d.promises_today.is_empty() && d.promises_broken.is_empty() && d.plans_broken.is_empty() {
+    if d.promises_today.is_empty()
+        && d.promises_broken.is_empty()
+        && d.plans_broken.is_empty()
+        && d.plans_restored.is_empty()
+    {
         let _ = writeln!(b, "Ninguna vence hoy y ninguna se ha incumplido.");
         return;
     }
@@ -368,6 +372,14 @@ fn section_promises(b: &mut String, d: &DigestData) {
             p.client,
             invoice_suffix(&p.invoice),
             date_day(p.date, d.today)
+        );
+    }
+    for p in &d.plans_restored {
+        let _ = writeln!(
+            b,
+            "- Plan de pagos en marcha de nuevo: {}{}; el pago registrado después cubre el plazo a tiempo, así que los recordatorios vuelven a esperar a los plazos.",
+            p.client,
+            invoice_suffix(&p.invoice)
         );
     }
 }
