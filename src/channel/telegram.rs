@@ -124,19 +124,13 @@ impl TelegramChannel {
         let recorded = tokio::task::spawn_blocking(move || {
             let mut store = crate::store::Store::open_existing(&db)?;
             store.transaction(|tx| {
-                if !crate::store::telegram::record_migration(tx, from, to)? {
-                    return Ok(false);
-                }
-                crate::store::events::append(
+                crate::store::telegram::record_migration_event(
                     tx,
+                    from,
+                    to,
                     now,
                     domain::Actor::Sender,
-                    domain::EventKind::TelegramChatMigrated,
-                    None,
-                    None,
-                    serde_json::json!({ "from": from, "to": to }),
-                )?;
-                Ok(true)
+                )
             })
         })
         .await;

@@ -415,6 +415,30 @@ pub fn record_migration(conn: &Connection, from: i64, to: i64) -> Result<bool> {
     Ok(true)
 }
 
+/// [`record_migration`] with its audit event (`telegram.chat_migrated`, by `actor`), for the
+/// two places that learn of it: the group's service message and a refused send.
+pub fn record_migration_event(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    now: DateTime<Utc>,
+    actor: Actor,
+) -> Result<bool> {
+    if !record_migration(conn, from, to)? {
+        return Ok(false);
+    }
+    super::events::append(
+        conn,
+        now,
+        actor,
+        EventKind::TelegramChatMigrated,
+        None,
+        None,
+        json!({ "from": from, "to": to }),
+    )?;
+    Ok(true)
+}
+
 /// The chat `chat` is now: itself, or the supergroup it became (see [`record_migration`]).
 pub fn current_chat(conn: &Connection, chat: i64) -> Result<i64> {
     let mut now = chat;

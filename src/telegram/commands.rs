@@ -282,7 +282,13 @@ fn migrated(
     };
     let configured = env.config.telegram.as_ref().and_then(|t| t.owner_chat_id);
     if store::telegram::owner_chat(tx, configured)? != Some(from)
-        || !store::telegram::record_migration(tx, from, to)?
+        || !store::telegram::record_migration_event(
+            tx,
+            from,
+            to,
+            now,
+            crate::domain::Actor::Telegram,
+        )?
     {
         return Ok(h);
     }
@@ -291,13 +297,6 @@ fn migrated(
         to,
         "The owner's Telegram group became a supergroup; following it: set telegram.owner-chat-id = {to}."
     );
-    event(
-        tx,
-        now,
-        EventKind::TelegramChatMigrated,
-        None,
-        json!({ "from": from, "to": to }),
-    )?;
     h.outcome = Outcome::Migrated;
     h.actions
         .push(send(to, crate::channel::telegram::migration_note(to), None));
