@@ -251,6 +251,21 @@ pub struct Business {
     pub payment_link: Option<String>,
     /// Where owner alerts (disputes, replies to review, hand-overs) go. Default: `email`.
     pub owner_email: Option<String>,
+    /// How a client imported without a `trato` value is addressed. Default: usted.
+    #[serde(default)]
+    pub form_of_address: FormOfAddress,
+}
+
+/// Usted or tú: how the business addresses its clients unless a client's row says otherwise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum FormOfAddress {
+    /// «Le recordamos…» (the default).
+    #[default]
+    #[serde(rename = "usted")]
+    Usted,
+    /// «Te recordamos…».
+    #[serde(rename = "tú", alias = "tu")]
+    Tu,
 }
 
 fn default_currency() -> String {

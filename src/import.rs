@@ -103,6 +103,8 @@ pub struct Defaults {
     pub currency: String,
     /// The largest amount accepted (`limits.max-amount`).
     pub max_amount: rust_decimal::Decimal,
+    /// Tú for a new client whose row gives no `trato` (`business.form-of-address`).
+    pub tuteo: bool,
 }
 
 impl Defaults {
@@ -112,6 +114,7 @@ impl Defaults {
             country: config.business.country.clone(),
             currency: config.business.currency.clone(),
             max_amount: config.limits.max_amount,
+            tuteo: config.business.form_of_address == crate::config::FormOfAddress::Tu,
         }
     }
 }

@@ -592,3 +592,63 @@ fn progress_is_reported_on_stderr_only_when_asked_for_or_on_a_terminal() {
     );
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }
+
+/// `business.form-of-address = "tú"`: a client imported without a `trato` is written to with
+/// tú; a row's own `trato` wins, a stored client keeps its form when the file has no such
+/// column, and the import names the clients left on usted.
+#[test]
+fn the_business_form_of_address_applies_to_clients_imported_without_a_trato() {
+    let dir = tempfile::tempdir().unwrap();
+    support::cobrador_ok(dir.path(), &["init"]);
+    let toml = dir.path().join("cobrador.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    let config = config.replace("# form-of-address = \"tú\"", "form-of-address = \"tú\"");
+    assert!(config.contains("\nform-of-address = \"tú\""));
+    std::fs::write(&toml, config).unwrap();
+    let old = dir.path().join("old.csv");
+    std::fs::write(&old, "codigo;nombre;pais;trato\nV1;Viejo;ES;usted\n").unwrap();
+    support::cobrador_ok(dir.path(), &["import", "clients", old.to_str().unwrap()]);
+    let file = dir.path().join("clientes.csv");
+    std::fs::write(
+        &file,
+        "codigo;nombre;pais;trato\nT1;Uno;ES;\nT2;Dos;MX;usted\nT3;Tres;MX;tú\n",
+    )
+    .unwrap();
+    support::cobrador_ok(dir.path(), &["import", "clients", file.to_str().unwrap()]);
+    let bare = dir.path().join("sin-trato.csv");
+    std::fs::write(
+        &bare,
+        "codigo;nombre;pais\nT4;Cuatro;CO\nV1;Viejo Renombrado;ES\n",
+    )
+    .unwrap();
+    let out = support::cobrador_ok(dir.path(), &["import", "clients", bare.to_str().unwrap()]);
+    assert!(
+        out.contains("note: 2 clients are written to with usted (T2, V1)"),
+        "{out}"
+    );
+    for (id, form) in [
+        ("T1", "tú"),
+        ("T2", "usted"),
+        ("T3", "tú"),
+        ("T4", "tú"),
+        ("V1", "usted"),
+    ] {
+        let show = support::cobrador_ok(dir.path(), &["client", "show", id]);
+        let line = show.lines().nth(1).unwrap_or_default();
+        assert!(line.ends_with(&format!("· {form}")), "{id}: {show}");
+    }
+    // A misspelt form is refused by name.
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        config.replace("form-of-address = \"tú\"", "form-of-address = \"vos\""),
+    )
+    .unwrap();
+    let out = support::run_cobrador(dir.path(), &["status"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("form-of-address") && stderr.contains("usted"),
+        "{stderr}"
+    );
+}

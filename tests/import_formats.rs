@@ -18,6 +18,7 @@ use support::{World, import_defaults, utc, world};
 fn defaults() -> Defaults {
     Defaults {
         max_amount: rust_decimal::Decimal::from(1_000_000i64),
+        tuteo: false,
         ..import_defaults()
     }
 }

@@ -82,6 +82,7 @@ fn defaults() -> Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
         max_amount: rust_decimal::Decimal::from(1_000_000i64),
+        tuteo: false,
     }
 }
 

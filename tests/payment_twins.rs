@@ -22,6 +22,7 @@ fn defaults() -> Defaults {
     Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
+        tuteo: false,
         max_amount: Decimal::from(1_000_000i64),
     }
 }

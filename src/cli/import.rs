@@ -100,6 +100,21 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             );
         }
     }
+    if kind == Kind::Clients && defaults.tuteo && !args.dry_run {
+        let (ids, count) = crate::store::clients::addressed_as_usted(store.conn(), 5)?;
+        if count > 0 {
+            println!(
+                "note: {count} clients are written to with usted ({}{}): form-of-address = \"tú\" \
+                 applies to clients imported without a trato; import them with trato = tú to change them",
+                ids.join(", "),
+                if count as usize > ids.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     if s.already_recorded > 0 {
         println!(
             "{} payments already recorded from another source, not added again:",

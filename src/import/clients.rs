@@ -71,7 +71,7 @@ fn client_fields(row: &Row, id: &str, old: Option<&Client>, defaults: &Defaults)
             .filter(|_| !row.has(CLIENT_KIND))
             .map_or(ClientKind::B2b, |c| c.kind),
     };
-    let tuteo = tuteo_field(row, old)?;
+    let tuteo = tuteo_field(row, old, defaults.tuteo)?;
     let segment = row.or_keep(
         SEGMENT,
         old.and_then(|c| c.segment.clone()),
@@ -124,10 +124,14 @@ fn time_zone_field(row: &Row, old: Option<&Client>, country: &str) -> Result<Tz>
     }
 }
 
-/// `tú` or `usted`, as the row says (in the owner's words) or as stored.
-fn tuteo_field(row: &Row, old: Option<&Client>) -> Result<bool> {
+/// `tú` or `usted`, as the row says (in the owner's words), else as stored when the file has
+/// no such column, else the business's form of address (`tuteo`).
+fn tuteo_field(row: &Row, old: Option<&Client>, tuteo: bool) -> Result<bool> {
     Ok(match row.get(TUTEO).map(str::to_lowercase) {
-        None => old.filter(|_| !row.has(TUTEO)).is_some_and(|c| c.tuteo),
+        None => match old {
+            Some(c) if !row.has(TUTEO) => c.tuteo,
+            _ => tuteo,
+        },
         Some(v) => match v.as_str() {
             "tu" | "tú" | "si" | "sí" | "yes" | "true" | "1" => true,
             "usted" | "no" | "false" | "0" => false,

@@ -112,6 +112,25 @@ pub fn list(conn: &Connection) -> Result<Vec<Client>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The ids of the clients written to with usted, by id, and how many there are (at most
+/// `limit` ids).
+pub fn addressed_as_usted(conn: &Connection, limit: usize) -> Result<(Vec<String>, i64)> {
+    let count: i64 = conn.query_row(
+        "SELECT count(*) FROM clients WHERE tuteo = 0 AND id <> ?1",
+        [crate::domain::OWNER_CLIENT],
+        |r| r.get(0),
+    )?;
+    let mut stmt =
+        conn.prepare("SELECT id FROM clients WHERE tuteo = 0 AND id <> ?1 ORDER BY id LIMIT ?2")?;
+    let ids = stmt
+        .query_map(
+            rusqlite::params![crate::domain::OWNER_CLIENT, limit as i64],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((ids, count))
+}
+
 /// Calls `f` with each client that has a message due at `now` (queued and due, or failed and
 /// due for a retry: [`super::outbox::due`]'s rows), by id: what a send pass may meet, so that
 /// it need not read every client's contact window when little or nothing is due. Streamed: the

@@ -30,6 +30,7 @@ pub fn import_defaults() -> Defaults {
         country: "ES".into(),
         currency: "EUR".into(),
         max_amount: rust_decimal::Decimal::from(1_000_000_000_000i64),
+        tuteo: false,
     }
 }
 
