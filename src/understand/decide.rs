@@ -465,6 +465,12 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     if plan_after || promise_after || rest_promised {
         return false;
     }
+    if let Some(day) = post_dated(f, paid) {
+        // «Le dejé un cheque que vence el 15»: the money is there on the cheque's day.
+        d.set(Intent::Promise, Confidence::High, Some(paid));
+        d.date = Some(day);
+        return true;
+    }
     let guessed = f.positive(StatementKind::Paid).all(|s| s.guessed);
     let (believed, checking) = belief(f, paid);
     if believed && checking {
@@ -481,6 +487,39 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     d.set(Intent::Paid, conf, Some(paid));
     d.ambiguous = s.last_promise.is_some();
     true
+}
+
+/// «Le dejé un cheque que vence el 15», «ya les enviamos un pagaré con vencimiento
+/// 30/01/2027», «le mandé un cheque a fecha 20 de diciembre», «un cheque diferido al 5 de
+/// enero»: a cheque or promissory note handed over is paid on the day it can be cashed, when
+/// the reply names that day (a maturity word right before a day to come, the document a few
+/// words before it). «Le mandé el cheque por correo el martes» names no maturity.
+fn post_dated(f: &Found<'_, '_>, paid: (usize, usize)) -> Option<NaiveDate> {
+    const DOCUMENT: [&str; 4] = ["cheque", "cheques", "pagare", "pagares"];
+    const MATURITY: [&str; 9] = [
+        "vence",
+        "vencen",
+        "vencimiento",
+        "fecha",
+        "posfechado",
+        "diferido",
+        "cobrar",
+        "cobro",
+        "cobrarlo",
+    ];
+    let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
+    let near_document = (paid.0.saturating_sub(2)..paid.1 + 8).any(|i| DOCUMENT.contains(&word(i)));
+    if !near_document {
+        return None;
+    }
+    f.dates
+        .iter()
+        .filter(|m| m.is_future_day() && !m.negated && m.rolled_days_ago.is_none_or(|a| a > 90))
+        .find(|m| {
+            (1..=3).any(|b| m.start >= b && MATURITY.contains(&word(m.start - b)))
+                && (1..=10).any(|b| m.start >= b && DOCUMENT.contains(&word(m.start - b)))
+        })
+        .and_then(|m| m.date)
 }
 
 /// Whether the payment at `paid` is only believed («creo que», «pensaba que», «me parece
