@@ -89,6 +89,22 @@ pub struct UndeliverableLine {
     pub recipients: String,
     /// The server's answer.
     pub error: String,
+    /// What the owner can do about it.
+    pub fix: UndeliveredFix,
+}
+
+/// What a message not delivered asks of the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndeliveredFix {
+    /// The address does not exist (a contact marked undeliverable, or the server says so):
+    /// correct it.
+    Address,
+    /// The client's server refused the message itself (spam, SPF/DKIM/DMARC, size): the
+    /// address is good, the fix is on the business's side.
+    Sending,
+    /// Nothing to correct (a full mailbox, a server that did not answer): the stage is tried
+    /// again.
+    None,
 }
 
 /// Everything the digest says, gathered from the database.
@@ -508,7 +524,10 @@ fn handovers(
 
 fn undeliverable(conn: &Connection) -> Result<Vec<UndeliverableLine>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT c.name, o.recipients, coalesce(o.last_error, '')
+        "SELECT c.name, o.recipients, coalesce(o.last_error, ''),
+                EXISTS (SELECT 1 FROM contacts k
+                        WHERE k.client_id = o.client_id AND k.email_undeliverable_at IS NOT NULL
+                          AND instr(lower(o.recipients), lower(k.email)) > 0)
          FROM outbox o JOIN clients c ON c.id = o.client_id
          WHERE o.status = 'dead' AND o.stage NOT IN {NOT_TO_CLIENTS}
          ORDER BY o.id DESC LIMIT 20"
@@ -516,6 +535,15 @@ fn undeliverable(conn: &Connection) -> Result<Vec<UndeliverableLine>> {
     let rows = stmt.query_map([], |r| {
         let recipients: String = r.get(1)?;
         let list: Vec<String> = serde_json::from_str(&recipients).unwrap_or_default();
+        let error: String = r.get(2)?;
+        let marked: bool = r.get(3)?;
+        let fix = if marked || crate::mail::bounce::says_the_address_is_gone(&error) {
+            UndeliveredFix::Address
+        } else if crate::mail::bounce::says_the_message_was_refused(&error) {
+            UndeliveredFix::Sending
+        } else {
+            UndeliveredFix::None
+        };
         Ok(UndeliverableLine {
             client: r.get(0)?,
             recipients: if list.is_empty() {
@@ -523,7 +551,8 @@ fn undeliverable(conn: &Connection) -> Result<Vec<UndeliverableLine>> {
             } else {
                 list.join(", ")
             },
-            error: r.get(2)?,
+            error,
+            fix,
         })
     })?;
     let mut lines: Vec<UndeliverableLine> = rows.collect::<rusqlite::Result<_>>()?;

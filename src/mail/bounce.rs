@@ -371,6 +371,17 @@ pub(super) fn refused_message(lower: &str) -> bool {
         && !account_gone(lower)
 }
 
+/// A server's answer (a bounce's diagnostic, an SMTP reply) refuses our message itself, not
+/// the address (see [`Bounce::refused_message`]).
+pub fn says_the_message_was_refused(answer: &str) -> bool {
+    refused_message(&answer.to_lowercase())
+}
+
+/// A server's answer says the address does not exist or is inactive.
+pub fn says_the_address_is_gone(answer: &str) -> bool {
+    account_gone(&answer.to_lowercase())
+}
+
 /// The text says the account does not exist or is inactive (X.1.x, X.2.1, or words).
 pub(super) fn account_gone(lower: &str) -> bool {
     status_codes(lower)

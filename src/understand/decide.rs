@@ -28,13 +28,44 @@ use promise::{bare_date_promise, candidates, promise_details};
 use shares::split;
 
 /// The auto-reply phrase that decides, if any: one strong phrase or two distinct weak ones.
-pub(crate) fn auto_reply_cue(cues: &[CueHit]) -> Option<CueHit> {
-    if let Some(c) = cues.iter().find(|c| c.cue == Cue::AutoStrong) {
+/// An absence told in the past is a person's ("estuve fuera de la oficina", "I was out of
+/// the office", "he estado de baja"): an auto-reply announces one that lasts.
+pub(crate) fn auto_reply_cue(cues: &[CueHit], toks: &[Token<'_>]) -> Option<CueHit> {
+    let announced = |c: &&CueHit| !told_in_the_past(toks, c.start);
+    if let Some(c) = cues
+        .iter()
+        .filter(announced)
+        .find(|c| c.cue == Cue::AutoStrong)
+    {
         return Some(*c);
     }
-    let mut weak = cues.iter().filter(|c| c.cue == Cue::AutoWeak);
+    let mut weak = cues
+        .iter()
+        .filter(announced)
+        .filter(|c| c.cue == Cue::AutoWeak);
     let first = weak.next()?;
     weak.any(|c| c.start >= first.end).then_some(*first)
+}
+
+/// Whether a past form of "to be" comes right before `start` ("estuve | estaba | he estado
+/// fuera", "I was | I've been out of the office"), or two words before ("estuve unos días
+/// fuera" is not needed: the phrase starts at "fuera de la oficina").
+fn told_in_the_past(toks: &[Token<'_>], start: usize) -> bool {
+    const WAS: [&str; 12] = [
+        "estuve",
+        "estuvimos",
+        "estaba",
+        "estabamos",
+        "estado",
+        "estuvo",
+        "estaban",
+        "estuvieron",
+        "was",
+        "were",
+        "been",
+        "anduve",
+    ];
+    (1..=2).any(|b| start >= b && WAS.contains(&toks[start - b].text))
 }
 
 /// Words that carry no intent; a short reply made of these and a date is a promise.
@@ -310,7 +341,7 @@ fn hit(c: Option<CueHit>) -> Option<(usize, usize)> {
 /// Every intent with some signal, in precedence order.
 fn detected(f: &Found<'_, '_>) -> Vec<Intent> {
     let mut out = Vec::new();
-    if auto_reply_cue(&f.cues).is_some() {
+    if auto_reply_cue(&f.cues, f.toks).is_some() {
         out.push(Intent::AutoReply);
     }
     if f.has(Cue::Dispute) || f.has(Cue::DisputeWeak) {
@@ -393,9 +424,19 @@ fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
     if f.has(Cue::Question) && f.is_question.iter().any(|q| *q) {
         return false;
     }
-    if let Some(c) = auto_reply_cue(&f.cues) {
+    if let Some(c) = auto_reply_cue(&f.cues, f.toks) {
         let strong = c.cue == Cue::AutoStrong;
-        if strong || !pays {
+        // «Estoy fuera de la oficina, pero le pago el viernes»: a person, whose "but" turns
+        // from the absence to the payment.
+        let but = (c.end..f.toks.len())
+            .take_while(|&i| s.last_paid.max(s.last_promise).is_some_and(|p| i < p.0))
+            .any(|i| {
+                matches!(
+                    f.toks[i].text,
+                    "pero" | "but" | "igualmente" | "aun" | "aunque"
+                )
+            });
+        if !pays || (strong && !but) {
             let conf = if strong {
                 Confidence::High
             } else {
@@ -418,7 +459,11 @@ fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
             .cues
             .iter()
             .any(|c| c.cue == Cue::NonPay && !auto_words(c));
-    if let Some(c) = f.first(Cue::AutoWeak).filter(|_| !pays && alone) {
+    let weak = f
+        .cues
+        .iter()
+        .find(|c| c.cue == Cue::AutoWeak && !told_in_the_past(f.toks, c.start));
+    if let Some(&c) = weak.filter(|_| !pays && alone) {
         d.set(Intent::AutoReply, Confidence::Medium, hit(Some(c)));
         return true;
     }

@@ -382,5 +382,5 @@ pub fn looks_like_auto_reply(text: &str) -> bool {
     let text = normalise::nfc(text);
     let folded = normalise::fold(&text);
     let toks = normalise::tokenise(&folded);
-    decide::auto_reply_cue(&lexicon::find_cues(&toks)).is_some()
+    decide::auto_reply_cue(&lexicon::find_cues(&toks), &toks).is_some()
 }

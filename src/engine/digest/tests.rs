@@ -422,3 +422,73 @@ fn a_restored_plan_is_told_as_running_again() {
         text.body
     );
 }
+
+/// A message not delivered asks the owner to correct the address only when the address is
+/// gone (a contact marked undeliverable, or the server saying so): a full mailbox keeps it,
+/// and a refusal of the message itself (spam, DMARC) is for the business to fix (the ninth
+/// outside reader's mail: the digest said «Corrija la dirección» for both).
+#[test]
+fn an_undelivered_message_asks_to_correct_the_address_only_when_it_is_gone() {
+    let d = gathered(
+        "INSERT INTO clients (id, name, country, time_zone, kind, created_at, updated_at) VALUES
+           ('C1', 'Ebro', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x'),
+           ('C2', 'Vega', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x'),
+           ('C3', 'Ruiz', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x'),
+           ('C4', 'Sanz', 'ES', 'Europe/Madrid', 'b2b', 'x', 'x');
+         INSERT INTO contacts (client_id, role, email, email_undeliverable_at) VALUES
+           ('C1', 'billing', 'Pagos@Ebro.example', '2026-11-24T10:00:00Z'),
+           ('C2', 'billing', 'frutas@vega.example', NULL),
+           ('C3', 'billing', 'admin@ruiz.example', NULL),
+           ('C4', 'billing', 'cuentas@sanz.example', NULL);
+         INSERT INTO outbox (dedup_key, client_id, stage, cycle, channel, recipients, body_text, status,
+                             last_error, send_at, sent_at, created_at) VALUES
+           ('k1', 'C1', 'early', 'c', 'email', '[\"pagos@ebro.example\"]', 'b', 'dead',
+            'bounced: Remote server returned an error', '2026-11-24T09:00:00Z', NULL, 'x'),
+           ('k2', 'C2', 'early', 'c', 'email', '[\"frutas@vega.example\"]', 'b', 'dead',
+            'bounced: 552 5.2.2 Mailbox full', '2026-11-24T09:00:00Z', NULL, 'x'),
+           ('k3', 'C3', 'early', 'c', 'email', '[\"admin@ruiz.example\"]', 'b', 'dead',
+            'bounced: 554 5.7.1 Message rejected as spam', '2026-11-24T09:00:00Z', NULL, 'x'),
+           ('k4', 'C4', 'early', 'c', 'email', '[\"cuentas@sanz.example\"]', 'b', 'dead',
+            '550 5.1.1 <cuentas@sanz.example>: Recipient address rejected: User unknown',
+            '2026-11-24T09:00:00Z', NULL, 'x');",
+        "2026-11-25",
+        "2026-11-25T07:00:00Z",
+    );
+    let fix = |client: &str| {
+        d.undeliverable
+            .iter()
+            .find(|u| u.client == client)
+            .unwrap_or_else(|| panic!("{client}: {:?}", d.undeliverable))
+            .fix
+    };
+    assert_eq!(fix("Ebro"), UndeliveredFix::Address, "marked undeliverable");
+    assert_eq!(fix("Vega"), UndeliveredFix::None, "a full mailbox");
+    assert_eq!(fix("Ruiz"), UndeliveredFix::Sending, "refused as spam");
+    assert_eq!(
+        fix("Sanz"),
+        UndeliveredFix::Address,
+        "the server says no such user"
+    );
+    let body = text::compose(&d, "es-ES").body;
+    let line = |client: &str| {
+        body.lines()
+            .find(|l| l.starts_with(&format!("- {client}:")))
+            .unwrap_or_else(|| panic!("{client}: {body}"))
+            .to_owned()
+    };
+    assert!(
+        line("Ebro").ends_with("Corrija la dirección del cliente."),
+        "{body}"
+    );
+    assert!(
+        line("Sanz").ends_with("Corrija la dirección del cliente."),
+        "{body}"
+    );
+    assert!(line("Vega").contains("La dirección se conserva"), "{body}");
+    assert!(!line("Vega").contains("Corrija"), "{body}");
+    assert!(
+        line("Ruiz").contains("rechazó el mensaje en sí, no la dirección"),
+        "{body}"
+    );
+    assert!(!line("Ruiz").contains("Corrija"), "{body}");
+}

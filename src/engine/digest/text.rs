@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::DigestData;
+use super::{DigestData, UndeliveredFix};
 use crate::domain::Intent;
 use crate::render::dates::{date_day, date_long};
 
@@ -410,13 +410,24 @@ fn section_delivery(b: &mut String, d: &DigestData) {
     for u in &d.undeliverable {
         let _ = writeln!(
             b,
-            "- {}: no se pudo entregar a {} ({}). Corrija la dirección del cliente.",
+            "- {}: no se pudo entregar a {} ({}). {}",
             u.client,
             u.recipients,
             if u.error.is_empty() {
                 "sin respuesta del servidor".to_owned()
             } else {
                 excerpt(&u.error, 120)
+            },
+            match u.fix {
+                UndeliveredFix::Address => "Corrija la dirección del cliente.",
+                UndeliveredFix::Sending => {
+                    "El servidor del cliente rechazó el mensaje en sí, no la dirección: revise \
+                     la configuración de envío de su dominio (SPF, DKIM, DMARC) o pida al cliente \
+                     que acepte sus correos. cobrador volverá a intentarlo."
+                }
+                UndeliveredFix::None => {
+                    "La dirección se conserva: cobrador volverá a intentarlo más adelante."
+                }
             }
         );
     }

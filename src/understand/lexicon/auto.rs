@@ -49,7 +49,8 @@ pub(super) const AUTO: &[(Cue, &str)] = &[
         "no admite|acepta|recibe respuestas|respuesta",
     ),
     (Cue::AutoStrong, "solo envio|salida"),
-    (Cue::AutoStrong, "no responda|conteste"),
+    // Not "no conteste": folded, it is also the person's "no contesté".
+    (Cue::AutoStrong, "no responda"),
     (
         Cue::AutoStrong,
         "ya no esta activa|activo|operativa|operativo",
