@@ -270,6 +270,41 @@ pub fn about(file: &ClientFile, m: &OutboxMessage, number: &str) -> bool {
                 .any(|i| i.number == m.message.cycle && !i.status.is_closed())
 }
 
+/// The local day of the last hand-over whose invoices (its cycle's, or those it listed
+/// beside it) are not all closed, and those still open. The person who took over has the
+/// whole client: no automatic message follows, not for an invoice the hand-over listed once
+/// its driver is paid, nor for one that fell due since (a walk: the hand-over covered F-901 to
+/// F-904; F-901 to F-903 paid, F-904 began a gentle cycle again up to a second final notice).
+fn handed_over(file: &ClientFile, ladder: &[Stage]) -> Option<(NaiveDate, Vec<String>)> {
+    let is_open = |number: &str| {
+        file.invoices
+            .iter()
+            .any(|i| i.number == number && !i.status.is_closed())
+    };
+    file.messages
+        .iter()
+        .filter(|m| m.status == OutboxStatus::Sent)
+        .filter(|m| {
+            ladder
+                .iter()
+                .any(|s| s.handover && s.name == m.message.stage)
+        })
+        .filter_map(|m| {
+            let mut open: Vec<String> = std::iter::once(m.message.cycle.as_str())
+                .chain(m.message.invoices.iter().map(|(n, _)| n.as_str()))
+                .filter(|n| is_open(n))
+                .map(str::to_owned)
+                .collect();
+            open.dedup();
+            let day = m
+                .sent_at?
+                .with_timezone(&file.client.time_zone)
+                .date_naive();
+            (!open.is_empty()).then_some((day, open))
+        })
+        .max_by_key(|(day, _)| *day)
+}
+
 /// A cycle's invoice, its delivered history and the broken promise to mention.
 type Cycle<'a> = (&'a Invoice, History, Option<NaiveDate>);
 
@@ -323,6 +358,19 @@ pub(super) fn target<'a>(
     out: &mut Plan,
 ) -> Option<Target<'a>> {
     let client = &file.client;
+    if let Some((day, open)) = handed_over(file, ladder) {
+        hold(
+            out,
+            &client.id,
+            vec![],
+            HoldKind::HandedOver,
+            format!(
+                "handed over to a person on {day} ({} still open): no automatic reminders",
+                open.join(", ")
+            ),
+        );
+        return None;
+    }
     let (driver, h, broken) = match furthest_cycle(file, ladder, overdue, settled) {
         Ok(Some(found)) => found,
         Ok(None) => return None,

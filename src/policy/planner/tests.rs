@@ -1174,3 +1174,35 @@ fn a_withdrawn_preventive_reminder_is_planned_again_and_only_its_own() {
     assert_eq!(keys, ["C1|preventive|F10|retry1"], "{}", held(&plan));
     assert!(!held(&plan).contains("F1 "), "{}", held(&plan));
 }
+
+/// The hand-over gives the whole client to a person: an invoice it listed beside the driver
+/// is not reminded again once the driver is paid, nor is an invoice that falls due since; once
+/// every handed-over invoice is closed, a new one starts its own cycle (a walk: F-904, listed
+/// in the hand-over, began again from a gentle reminder up to a second final notice).
+#[test]
+fn after_a_handover_nothing_automatic_goes_while_a_handed_over_invoice_is_open() {
+    let mut world = World::madrid()
+        .invoice("F1", "2026-08-01", "500")
+        .invoice("F2", "2026-09-01", "300")
+        .sent("formal", "F1", "2026-10-01T09:30:00Z")
+        .sent("final", "F1", "2026-11-02T11:00:00Z")
+        .sent("handover", "F1", "2026-12-02T20:00:00Z")
+        .invoice("F3", "2027-01-05", "200");
+    let handover = world.file.messages.last_mut().unwrap();
+    handover.message.invoices = vec![("F1".into(), true), ("F2".into(), false)];
+    let paid_driver = world.status("F1", InvoiceStatus::Paid);
+    let plan = paid_driver.plan("2027-02-15T09:30:00Z");
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    assert_eq!(kinds(&plan), [HoldKind::HandedOver]);
+    assert!(
+        held(&plan).contains("handed over to a person on 2026-12-02 (F2 still open)"),
+        "{}",
+        held(&plan)
+    );
+    // Every handed-over invoice closed: F3 is reminded on its own.
+    let all_paid = paid_driver.status("F2", InvoiceStatus::Paid);
+    let plan = all_paid.plan("2027-02-15T09:30:00Z");
+    let m = only(&plan);
+    assert_eq!(m.invoices, ["F3"]);
+    assert_eq!(m.stage, "early");
+}
