@@ -97,7 +97,8 @@ pub(crate) fn day_in_month(base: NaiveDate, day: u32) -> (NaiveDate, bool) {
 pub(crate) fn day_of_month(today: NaiveDate, day: u32) -> (NaiveDate, bool, bool) {
     if day >= today.day() {
         let (d, clamped) = day_in_month(today, day);
-        if d >= today {
+        // «Se lo pago el 31» said on 30 November means no day of this month: not today.
+        if d > today || d == today && !clamped {
             return (d, false, clamped);
         }
     }

@@ -342,9 +342,35 @@ fn drop_contradicted(
         // clientes" are not.
         Cue::Partial if matches!(word(c.start), "los" | "las") => names_the_rest(toks, c.start),
         // "ahora no puedo" is the debt's, not a day's.
+        // «Sin la factura no puedo pagar», «no puedo pagar hasta que me manden el CFDI
+        // corregido»: held for a document, not for money (a question or a dispute says which).
+        Cue::CantPay if for_want_of_the_invoice(toks, c) => false,
         Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
     });
+}
+
+/// Whether the "no puedo pagar" at `c` waits for the invoice: «sin la factura / el CFDI» just
+/// before it, or «sin …» / «hasta que … la factura / el CFDI» in the words after it.
+fn for_want_of_the_invoice(toks: &[Token<'_>], c: &CueHit) -> bool {
+    const DOCUMENT: [&str; 6] = ["factura", "facturas", "cfdi", "cfdis", "xml", "comprobante"];
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    // «No me ha llegado el CFDI, sin él no puedo pagar»: the pronoun names it.
+    let named_before = |i: usize| (i.saturating_sub(12)..i).any(|j| DOCUMENT.contains(&word(j)));
+    let before = (c.start.saturating_sub(4)..c.start).any(|i| {
+        word(i) == "sin"
+            && ((i + 1..c.start).any(|j| DOCUMENT.contains(&word(j)))
+                || matches!(word(i + 1), "el" | "ella" | "ellos" | "ellas") && named_before(i))
+    });
+    let after: Vec<&str> = (c.end..c.end + 10)
+        .map(word)
+        .take_while(|w| !matches!(*w, "" | "." | ";" | "\n" | "pero"))
+        .collect();
+    let waits = after
+        .iter()
+        .position(|w| matches!(*w, "sin" | "hasta"))
+        .is_some_and(|k| after[k..].iter().any(|w| DOCUMENT.contains(w)));
+    before || waits
 }
 
 /// Cues about what someone else does or did: «ya les reenvié su correo» tells what the writer

@@ -53,6 +53,20 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
     if f.dates.iter().any(|m| m.negated && m.end <= last.start) {
         return true;
     }
+    // «A finales de mes, que es cuando nos entra la facturación»: why that day, not another
+    // topic; the sentence's words after «es cuando» are the reason.
+    let reason_from = (last.end..(last.end + 4).min(f.toks.len()))
+        .find(|&i| word(i) == "es" && word(i + 1) == "cuando");
+    let reason_end = reason_from.map(|r| {
+        (r..f.toks.len())
+            .find(|&i| matches!(word(i), "." | "\n" | "?" | "!"))
+            .unwrap_or(f.toks.len())
+    });
+    let in_reason = |i: usize| {
+        reason_from
+            .zip(reason_end)
+            .is_some_and(|(a, b)| a <= i && i < b)
+    };
     let content = f
         .toks
         .iter()
@@ -63,6 +77,7 @@ pub(super) fn bare_date_promise(f: &Found<'_, '_>) -> bool {
                 && !f.taken.get(*i).copied().unwrap_or(false)
                 && !FILLER_WORDS.contains(&t.text)
                 && !in_condition(*i)
+                && !in_reason(*i)
         })
         .count();
     // One other word at most ("Para el viernes, seguro"); "El lunes estoy de viaje" says

@@ -517,6 +517,12 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "cuando|hasta|apenas ?que ?no ?me|nos llegue|lleguen|entreguen|entregueis|traigan|traigais el|la|los|las material|pedido|mercancia|producto|productos|mercaderia|equipo|equipos|paquete|encargo",
     ),
+    // «No puedo pagar hasta que me manden el CFDI corregido», «necesito el CFDI corregido»:
+    // Mexico's electronic invoice, issued wrong.
+    (
+        Cue::Dispute,
+        "el|un|otro|nuevo cfdi|xml corregido|correcto|bien|rectificado|nuevo|sustituto",
+    ),
     // «Hasta que no nos manden la factura corregida no podemos pagarla»: payment held for a
     // corrected invoice.
     (

@@ -111,6 +111,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Stop,
         "favor de ?ya no estar|andar mandando|enviando|escribiendo|llamando|molestando|marcando",
     ),
+    // Mexico: «ya no me estén molestando», «no me anden marcando».
+    (
+        Cue::Stop,
+        "no me|nos esten|este|estes|esteis|anden|ande|andes|andeis molestando|escribiendo|llamando|marcando|mandando|enviando|fastidiando|acosando|insistiendo",
+    ),
     (
         Cue::Stop,
         "favor de ?ya no enviar|mandar ?me|nos ?mas recordatorios|mensajes|correos|avisos|emails|mails|notificaciones|whatsapps|cobros|comunicaciones|requerimientos|sms|nada",
@@ -229,6 +234,28 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "no me|nos llego|llegaron ?la|ninguna factura|facturas",
     ),
     (Cue::Question, "no he|hemos recibido ?la|ninguna factura"),
+    // Mexico's electronic invoice: «no me ha llegado el CFDI», «reenvíeme el XML».
+    (
+        Cue::Question,
+        "no me|nos ha|han llegado ?el|los|ningun cfdi|cfdis|xml|xmls",
+    ),
+    (
+        Cue::Question,
+        "no me|nos llego|llegaron ?el|los|ningun cfdi|cfdis|xml|xmls",
+    ),
+    (
+        Cue::Question,
+        "no he|hemos recibido|recibi|recibimos ?el|los|ningun cfdi|cfdis|xml|xmls",
+    ),
+    (
+        Cue::Question,
+        "mandar|enviar|pasar|reenviar|mandame|enviame|pasame|mandeme|envieme|paseme|reenvieme|reenviame|mandenme|envienme|reenvienme me|nos ?el|los cfdi|cfdis|xml|xmls",
+    ),
+    // «Sin la factura no puedo pagar», «sin el CFDI no podemos»: the invoice is asked for.
+    (
+        Cue::Question,
+        "sin ?la|el|los|las|su factura|facturas|cfdi|cfdis|xml no ?le|te|les ?puedo|podemos|pago|pagamos",
+    ),
     (Cue::Question, "no recibi|recibimos ?la|ninguna factura"),
     (
         Cue::Question,
