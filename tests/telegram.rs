@@ -547,6 +547,47 @@ async fn answers_in_words_and_dates_asked_back() {
     );
 }
 
+/// «baja» unlinks the chat (what our messages offer); words that ask for no messages at all
+/// opt the client out as they do by email, and the owner is told; «no quiero darme de baja»
+/// is the opposite (an outside tester's Bot API: all three unlinked the chat, and the promise
+/// beside the last was lost).
+#[tokio::test]
+async fn stop_words_in_the_chat_opt_out_unless_they_name_this_chat_only() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.text(
+        ANA,
+        "No quiero darme de baja, solo necesito unos días: le pago el viernes",
+        None,
+    );
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(4));
+    assert!(
+        w.contact_of("C1").telegram_chat_id.is_some(),
+        "still linked"
+    );
+
+    w.bot
+        .text(ANA, "No me escriban más, ni por aquí ni por correo", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let c = w.contact_of("C1");
+    assert!(c.opted_out, "{c:?}");
+    let responses = w.responses();
+    assert!(
+        responses
+            .iter()
+            .any(|r| r.response.intent == cobrador::domain::Intent::Stop),
+        "{responses:?}"
+    );
+    let alerts = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .count();
+    assert!(alerts >= 1, "the owner is told");
+}
+
 #[tokio::test]
 async fn a_strangers_chat_cannot_act_on_another_clients_invoice() {
     let mut w = World::new();

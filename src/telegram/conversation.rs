@@ -361,9 +361,11 @@ pub(super) fn words(
     store::telegram::set_asked_day(tx, chat, None)?;
     let reading = understand(text, now, who.client.time_zone);
     let today = who.today(now);
-    if reading.intent == Intent::Stop {
-        // Our Telegram messages say «baja» stops messages *by Telegram*: so it unlinks the
-        // chat; reminders go on by email (a client who wants none says so there or to a person).
+    if reading.intent == Intent::Stop && this_chat_only(text) {
+        // Our Telegram messages say «baja» stops messages *by Telegram*: so «baja» (or «por
+        // aquí no») unlinks the chat and reminders go on by email. Words that ask for no more
+        // messages at all («dejen de escribirme», «ni por aquí ni por correo») are read as
+        // they are by email below: the client opts out and the owner is told.
         event(
             tx,
             now,
@@ -407,6 +409,31 @@ pub(super) fn words(
     }
     store::telegram::set_pending_date(tx, chat, None)?;
     record(tx, env, who, said, now)
+}
+
+/// Whether stop words typed in the chat are about this chat only: the word our messages offer
+/// («baja», «stop», «darme de baja»: four words at most), or this channel named («por aquí
+/// no», «por Telegram no») without another («ni por correo»).
+fn this_chat_only(text: &str) -> bool {
+    let folded = crate::understand::fold_str(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let keyword = words.len() <= 4
+        && words
+            .iter()
+            .any(|w| matches!(*w, "baja" | "stop" | "parar" | "alto"));
+    let here = folded.contains("por aqui")
+        || folded.contains("por este")
+        || folded.contains("en este chat")
+        || folded.contains("telegram");
+    let elsewhere = [
+        "correo", "mail", "email", "ningun", "ninguna", "nada", "ningún",
+    ]
+    .iter()
+    .any(|w| words.contains(w));
+    keyword || here && !elsewhere
 }
 
 /// Records an answer and applies it (a forwarded one goes to a person as it is); the client is

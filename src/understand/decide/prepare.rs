@@ -332,7 +332,12 @@ fn drop_contradicted(
                 || promised && channel_or_hour(word(c.end))
                 || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1))
                 // «un mes que ya había dado de baja»: a service cancelled, not an opt-out.
-                || word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado")
+                || word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado"
+                // «No quiero darme de baja», «no me den de baja»: the opposite.
+                || word(c.end.saturating_sub(1)) == "baja"
+                    && (1..=4)
+                        .take_while(|&b| c.start >= b && !matches!(word(c.start - b), "," | "." | ";" | "\n"))
+                        .any(|b| word(c.start - b) == "no"))
         }
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
