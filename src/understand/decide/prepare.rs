@@ -324,21 +324,7 @@ fn drop_contradicted(
                 .any(|e| word(c.start + 1).ends_with(e));
             !(question(c.start) || before(1) == "ya" && !arranged || denied)
         }
-        // "de baja médica" in an absence notice is not "darme de baja"; nor is a channel or
-        // an hour asked for beside a promise (see `channel_or_hour`).
-        // "Javier está de baja" (sick leave) is about a person, not the reminders.
-        Cue::Stop => {
-            !(in_auto(c)
-                || promised && channel_or_hour(word(c.end))
-                || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1))
-                // «un mes que ya había dado de baja»: a service cancelled, not an opt-out.
-                || word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado"
-                // «No quiero darme de baja», «no me den de baja»: the opposite.
-                || word(c.end.saturating_sub(1)) == "baja"
-                    && (1..=4)
-                        .take_while(|&b| c.start >= b && !matches!(word(c.start - b), "," | "." | ";" | "\n"))
-                        .any(|b| word(c.start - b) == "no"))
-        }
+        Cue::Stop => opt_out_meant(toks, c, in_auto(c), promised),
         // "el viernes no me da tiempo": not a request for time; "en un plazo de 10 días"
         // is a date.
         Cue::Plan | Cue::Delay => !(inside_date(c) || c.start > 0 && word(c.start - 1) == "no"),
@@ -353,6 +339,24 @@ fn drop_contradicted(
         Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
         _ => true,
     });
+}
+
+/// Whether the stop words at `c` ask us to stop writing: not inside an auto-reply
+/// (`in_auto`), nor a channel or an hour asked for beside a promise (see `channel_or_hour`),
+/// nor "de baja médica" / "Javier está de baja" (a person on leave), nor «un mes que ya había
+/// dado de baja» (a service cancelled), nor «no quiero darme de baja», «no me den de baja» (the
+/// opposite).
+fn opt_out_meant(toks: &[Token<'_>], c: &CueHit, in_auto: bool, promised: bool) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let denied = word(c.end.saturating_sub(1)) == "baja"
+        && (1..=4)
+            .take_while(|&b| c.start >= b && !matches!(word(c.start - b), "," | "." | ";" | "\n"))
+            .any(|b| word(c.start - b) == "no");
+    !(in_auto
+        || promised && channel_or_hour(word(c.end))
+        || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1))
+        || word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado"
+        || denied)
 }
 
 /// Whether the "no puedo pagar" at `c` waits for the invoice: «sin la factura / el CFDI» just
