@@ -547,6 +547,41 @@ async fn answers_in_words_and_dates_asked_back() {
     );
 }
 
+/// A day asked back holds the reminders until the client answers (at least past that day);
+/// «sí, el viernes» confirms it as «sí» does; a day typed after «Otra fecha» is the answer,
+/// not asked back again (an outside tester's Bot API: nothing was recorded nor held, and the
+/// next reminder went on the day the client had offered).
+#[tokio::test]
+async fn a_day_asked_back_holds_the_reminders_and_a_typed_answer_settles_it() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    w.bot.text(ANA, "Le pago el próximo viernes", Some(mid));
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_back"]);
+    let until = store::clients::awaiting_answer_until(w.store.conn(), "C1")
+        .unwrap()
+        .expect("held while asked");
+    assert!(
+        until
+            >= "2026-12-05T23:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap(),
+        "past Friday 4 December, Madrid: {until}"
+    );
+    w.bot.text(ANA, "sí, el viernes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert_eq!(w.pending_promises()[0].promised_date, day(4));
+
+    let row = store::outbox::for_client(w.store.conn(), "C1").unwrap()[0].id;
+    w.bot.press(ANA, mid, &format!("other:{row}"));
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
+    w.bot.text(ANA, "el 15", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(15)), "{p:?}");
+}
+
 /// «baja» unlinks the chat (what our messages offer); words that ask for no messages at all
 /// opt the client out as they do by email, and the owner is told; «no quiero darme de baja»
 /// is the opposite (an outside tester's Bot API: all three unlinked the chat, and the promise

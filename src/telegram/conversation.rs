@@ -358,9 +358,11 @@ pub(super) fn words(
         return record(tx, env, who, &marked, now);
     }
     // Whatever it says, a «¿Qué día pagará?» asked before has its answer.
+    let asked_day = store::telegram::asked_day(tx, chat)?.is_some();
     store::telegram::set_asked_day(tx, chat, None)?;
     let reading = understand(text, now, who.client.time_zone);
     let today = who.today(now);
+    let pending = store::telegram::pending_date(tx, chat)?;
     if reading.intent == Intent::Stop && this_chat_only(text) {
         // Our Telegram messages say «baja» stops messages *by Telegram*: so «baja» (or «por
         // aquí no») unlinks the chat and reminders go on by email. Words that ask for no more
@@ -377,10 +379,15 @@ pub(super) fn words(
         h.actions.push(super::commands::stop(tx, who, now)?);
         return Ok(h);
     }
-    if reading.intent == Intent::Other
-        && crate::understand::is_short_yes(text)
-        && let Some((date, outbox)) = store::telegram::pending_date(tx, chat)?
+    // «Sí, el lunes» to «¿Quiere decir el lunes 7?» is the same yes; so is a day typed
+    // after «¿Qué día pagará?» (asked by us: «el 15» needs no confirming again).
+    let confirms = |date: NaiveDate| {
+        reading.intent == Intent::Other && crate::understand::is_short_yes(text)
+            || reading.intent == Intent::Promise && reading.promised_date == Some(date)
+    };
+    if let Some((date, outbox)) = pending
         && date >= today
+        && confirms(date)
     {
         // "Sí" to "¿Quiere decir el viernes 4?": the date asked about, in words, read again.
         let words_for = format!("Pagaré el {}.", date_short(date));
@@ -389,9 +396,17 @@ pub(super) fn words(
             answering: (outbox != 0).then_some(outbox),
             ..*said
         };
+        // Answered: read again, it is not asked about a second time.
+        store::telegram::set_pending_date(tx, chat, None)?;
         return words(tx, env, who, &again, now);
     }
-    if reading.intent == Intent::Promise && (reading.promised_date.is_none() || reading.ambiguous) {
+    let answered_our_question = asked_day
+        && reading.promised_date.is_some_and(|d| d >= today)
+        && reading.promised_range.is_none();
+    if reading.intent == Intent::Promise
+        && (reading.promised_date.is_none() || reading.ambiguous)
+        && !answered_our_question
+    {
         event(
             tx,
             now,
@@ -405,10 +420,32 @@ pub(super) fn words(
         store::telegram::set_pending_date(tx, chat, candidate.map(|d| (d, outbox)))?;
         h.actions
             .push(ask_date(env.config, who, outbox, today, candidate));
+        // Until the client answers, no reminder crosses the day they seem to offer (by email
+        // the promise itself would pause them): at least the five days a question holds them.
+        hold_while_asked(tx, who, candidate, now)?;
         return Ok(h);
     }
     store::telegram::set_pending_date(tx, chat, None)?;
     record(tx, env, who, said, now)
+}
+
+/// Holds the client's automatic reminders while a day asked back waits for the client's
+/// answer: past the candidate day (its end, in the client's time zone, and one more day), and
+/// at least [`apply::ANSWER_WAIT_DAYS`] days.
+fn hold_while_asked(
+    tx: &Connection,
+    who: &Linked,
+    candidate: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let at_least = now + chrono::Duration::days(apply::ANSWER_WAIT_DAYS);
+    let past_the_day = candidate
+        .and_then(|d| d.succ_opt()?.succ_opt()?.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(who.client.time_zone).earliest())
+        .map(|t| t.with_timezone(&Utc));
+    let until = past_the_day.map_or(at_least, |t| t.max(at_least));
+    // (It never shortens a longer hold.)
+    store::clients::set_awaiting_answer(tx, &who.client.id, Some(until))
 }
 
 /// Whether stop words typed in the chat are about this chat only: the word our messages offer
