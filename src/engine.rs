@@ -273,6 +273,7 @@ fn alert_broken_plan(
         words,
         cycle: format!("plan-{id}"),
         telegram: false,
+        sender: String::new(),
         said: Default::default(),
     };
     Ok(queue_owner_alert(tx, config, renderer, &alert, now)?.is_some())
@@ -550,6 +551,7 @@ pub fn render_planned(
             invoice_numbers: m.invoices.clone(),
             telegram: false,
             reminders_wait_until: None,
+            sender: String::new(),
         });
         (vec![config.owner_email().to_owned()], Channel::Email)
     } else {
@@ -686,7 +688,7 @@ pub struct OwnerAlertFor<'a> {
     /// The invoices concerned.
     pub invoices: &'a [&'a Invoice],
     /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `question`, `contact_left`, `dead`,
-    /// `uncertain`, `bounced`, `address`, `plan_broken`.
+    /// `uncertain`, `bounced`, `address`, `plan_broken`, `unknown_sender`.
     pub kind: &'a str,
     /// The client's words (or the server's answer, for `dead`).
     pub words: String,
@@ -697,6 +699,8 @@ pub struct OwnerAlertFor<'a> {
     pub said: render::context::ClientSaid,
     /// The message it is about went by Telegram (`dead`, `uncertain`).
     pub telegram: bool,
+    /// Who sent the words, when not a contact of the client (`unknown_sender`); else empty.
+    pub sender: String,
 }
 
 /// Queues an alert to the owner (once per `cycle`); returns its outbox id if new.
@@ -734,6 +738,7 @@ pub fn queue_owner_alert(
         reminders_wait_until: store::clients::awaiting_answer_until(tx, &alert.client.id)?
             .filter(|until| *until > now)
             .map(|until| until.with_timezone(&alert.client.time_zone).date_naive()),
+        sender: alert.sender.clone(),
     });
     ctx.said = alert.said;
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;

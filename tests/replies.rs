@@ -156,6 +156,26 @@ fn a_threaded_reply_from_a_stranger_changes_nothing_until_reviewed() {
     assert_eq!(applied.status.as_str(), "needs_review");
     assert!(applied.ack.is_none(), "nothing is said to a stranger");
     assert!(applied.alert.is_some(), "the owner is asked to look");
+    // The owner is told who wrote it, not shown it as the client's words (two outside testers:
+    // «cobrador no ha sabido interpretar esta respuesta», no sender).
+    let alert = store::outbox::get(w.store.conn(), applied.alert.unwrap())
+        .unwrap()
+        .unwrap();
+    let subject = alert.message.subject.clone().unwrap_or_default();
+    assert!(
+        subject.starts_with("Mensaje de alguien que no es contacto del cliente"),
+        "{subject}"
+    );
+    assert!(
+        alert
+            .message
+            .body_text
+            .contains("Lo que escribe alguien@gmail.com:")
+            && alert.message.body_text.contains("no viene de un contacto")
+            && !alert.message.body_text.contains("no ha sabido interpretar"),
+        "{}",
+        alert.message.body_text
+    );
     let inv = store::invoices::get(w.store.conn(), "F-1")
         .unwrap()
         .unwrap();

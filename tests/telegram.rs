@@ -694,6 +694,23 @@ async fn a_receipt_reaches_the_owner_and_its_caption_is_read() {
         w.invoice("F-1").paid_claimed_on.is_none(),
         "a photo alone claims nothing"
     );
+    // It waits for a person in the review queue, and holds the reminders meanwhile (an
+    // outside tester: the next reminder went as if nothing had come).
+    let review: Vec<_> = w
+        .responses()
+        .into_iter()
+        .filter(|r| r.response.body.contains("una imagen sin texto"))
+        .collect();
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert_eq!(
+        review[0].response.status,
+        cobrador::domain::ResponseStatus::NeedsReview
+    );
+    assert!(
+        store::clients::awaiting_answer_until(w.store.conn(), "C1")
+            .unwrap()
+            .is_some()
+    );
 
     let answers_before = w.bot.sent_to(ANA).len();
     let pdf = w.bot.attach(

@@ -310,12 +310,15 @@ fn apply_text(
             now,
         )?,
         m => {
+            // Words from an address (or a chat) that is not the client's: the owner is told
+            // who wrote them, not shown them as the client's.
+            let kind = ["needs_review", "unknown_sender"][usize::from(m.is_some())];
             applied.alert = effects::queue_alert(
                 tx,
                 config,
                 renderer,
                 m.as_ref(),
-                "needs_review",
+                kind,
                 inc,
                 response_id,
                 now,

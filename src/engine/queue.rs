@@ -549,6 +549,7 @@ fn alert_failures(
             },
             cycle: format!("outbox-{}", m.id),
             telegram: m.message.channel == crate::domain::Channel::Telegram,
+            sender: String::new(),
             said: Default::default(),
         };
         queued |= queue_owner_alert(tx, config, renderer, &alert, now)?.is_some();

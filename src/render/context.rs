@@ -444,7 +444,7 @@ pub struct Reply<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnerAlert {
     /// `dispute`, `paid`, `plan`, `needs_review`, `question`, `contact_left`, `handover`, `stop`,
-    /// `dead`, `bounced`, `address`, `plan_broken` or `uncertain`.
+    /// `dead`, `bounced`, `address`, `plan_broken`, `uncertain` or `unknown_sender`.
     pub kind: String,
     /// The client's words, quoted as received (empty for `handover`).
     pub client_words: String,
@@ -458,6 +458,10 @@ pub struct OwnerAlert {
     /// client's), or null.
     #[serde(default, serialize_with = "iso::opt_date")]
     pub reminders_wait_until: Option<NaiveDate>,
+    /// Who sent the words (`unknown_sender`: an address or a chat that is not the client's
+    /// contact); empty otherwise.
+    #[serde(default)]
+    pub sender: String,
 }
 
 /// Values computed from a [`RenderContext`], available to templates as `summary`.

@@ -499,6 +499,7 @@ impl RenderContext<'static> {
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
                     telegram: false,
                     reminders_wait_until: None,
+                    sender: String::new(),
                 });
             }
             "handover" => {
@@ -508,6 +509,7 @@ impl RenderContext<'static> {
                     invoice_numbers: ctx.invoices.iter().map(|i| i.number.to_string()).collect(),
                     telegram: false,
                     reminders_wait_until: None,
+                    sender: String::new(),
                 });
             }
             _ => {}

@@ -111,6 +111,25 @@ pub(super) fn handle_message(
         None if text.is_empty() && attached => {
             h.outcome = Outcome::Attachment;
             h.actions = attachment(tx, env, &who, m, false, now)?;
+            // A receipt's photo, most likely: it waits in the review queue, and holds the
+            // reminders, as a voice note does (the owner's chat has the file itself).
+            let what = match (
+                &m.photo,
+                m.document.as_ref().and_then(|d| d.file_name.as_deref()),
+            ) {
+                (Some(_), _) => "una imagen sin texto".to_owned(),
+                (None, Some(name)) => format!("el archivo «{name}» sin texto"),
+                (None, None) => "un archivo sin texto".to_owned(),
+            };
+            let external_id = format!("telegram:{chat}:{}", m.message_id);
+            let described = format!("[{what}, por Telegram]");
+            words(
+                tx,
+                env,
+                &who,
+                &said_in(tx, m, &described, &external_id)?,
+                now,
+            )?;
         }
         None if text.is_empty() => {
             h.outcome = Outcome::NotText;

@@ -1047,6 +1047,17 @@ fn alert_in(
         // A client's answer, or an email bounce: about a message by email or a client's words.
         telegram: false,
         said,
+        sender: if kind == "unknown_sender" {
+            match (inc.channel, inc.sender.as_deref()) {
+                (Some(crate::domain::Channel::Telegram), Some(chat)) => {
+                    format!("un chat de Telegram no vinculado a este cliente (id {chat})")
+                }
+                (_, Some(address)) => address.to_owned(),
+                (_, None) => "un remitente sin dirección".to_owned(),
+            }
+        } else {
+            String::new()
+        },
     };
     crate::engine::queue_owner_alert(tx, config, renderer, &alert, now)
 }
