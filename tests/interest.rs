@@ -86,3 +86,36 @@ fn a_formal_notice_states_interest_on_what_was_owed_before_and_after_a_partial_p
         "{formal}"
     );
 }
+
+/// Ley 3/2004 is a Spanish business's to state: the same Spanish client of a Mexican firm is
+/// sent no interest, no 40 € and no article of the Spanish statute (a walk of a Mexico City
+/// studio with clients in Madrid: its formal notice claimed both).
+#[test]
+fn a_business_outside_spain_states_no_spanish_late_payment_law() {
+    let text = format!(
+        "{EXAMPLE}\n[[interest.rates]]\nhalf = \"2026-H2\"\nrate = \"10.15\"\nboe = \"BOE-A-2026-12345\"\n"
+    )
+    .replace("country = \"ES\"\ntime-zone = \"Europe/Madrid\"", "country = \"MX\"\ntime-zone = \"America/Mexico_City\"");
+    assert!(
+        text.contains("country = \"MX\""),
+        "the example's business block changed"
+    );
+    let mut w = world()
+        .config(Config::parse(&text, "test").unwrap())
+        .clients("id;name;email;pais\nC1;Uno;uno@cliente.example;ES\n")
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe;moneda\nF1;C1;10/10/2026;09/11/2026;2.000,00;EUR\n",
+        )
+        .build();
+    let sent = days_of_reminders(&mut w, "2026-11-10", "2026-12-22");
+    let stages: Vec<&str> = sent.iter().map(|(s, _)| s.as_str()).collect();
+    assert!(stages.contains(&"formal"), "{stages:?}");
+    for (stage, text) in &sent {
+        assert!(!text.contains("Ley 3/2004"), "{stage}: {text}");
+        assert!(!text.contains("Intereses de demora"), "{stage}: {text}");
+    }
+    // The Spanish business, same client and invoice: stated.
+    let mut spain = one_invoice_with_the_rate();
+    let sent = days_of_reminders(&mut spain, "2026-11-10", "2026-12-22");
+    assert!(sent.iter().any(|(_, t)| t.contains("Ley 3/2004")));
+}

@@ -41,8 +41,8 @@ pub fn stage_states_interest(stage: &Stage) -> bool {
     stage.offset_days >= INTEREST_FROM_OFFSET && !stage.handover
 }
 
-/// Whether the law gives interest on `inv` of `client` at `today`, in a message that states it:
-/// a Spanish business's invoice in euros, overdue.
+/// Whether the law gives interest on `inv` of `client` at `today`, in a message that states it
+/// (a Spanish business's: see `context::build`): a Spanish client's invoice in euros, overdue.
 pub fn accrues_interest(inv: &Invoice, client: &Client, today: NaiveDate) -> bool {
     client.kind == ClientKind::B2b
         && client.country == "ES"
@@ -135,7 +135,9 @@ pub fn complete_payments<'m>(
 ) -> Result<()> {
     let mut missing: Vec<&str> = Vec::new();
     for m in messages {
-        if !super::find_stage(config, m).is_some_and(|s| stage_states_interest(&s)) {
+        if config.business.country != "ES"
+            || !super::find_stage(config, m).is_some_and(|s| stage_states_interest(&s))
+        {
             continue;
         }
         for inv in file
