@@ -288,17 +288,24 @@ impl ContactRules {
                     "hours: {preferred} clipped to {window} on {day}, the legal window in {country}"
                 ));
             }
+            // A preference against Monday mornings or Friday afternoons that would leave the
+            // whole day without a minute (Colombia's 09:00-12:00) is set aside for that day:
+            // a lost weekday puts off every reminder due on it.
             if day == Weekday::Mon && config.avoid_monday_morning.unwrap_or(true) {
-                window = match TimeRange::new(window.start.max(MIDDAY), window.end) {
-                    Some(w) => w,
-                    None => continue,
-                };
+                match TimeRange::new(window.start.max(MIDDAY), window.end) {
+                    Some(w) => window = w,
+                    None => adjustments.push(format!(
+                        "avoid-monday-morning set aside in {country}: Monday's hours {window} end by 12:00"
+                    )),
+                }
             }
             if day == Weekday::Fri && config.avoid_friday_afternoon.unwrap_or(true) {
-                window = match TimeRange::new(window.start, window.end.min(MIDDAY)) {
-                    Some(w) => w,
-                    None => continue,
-                };
+                match TimeRange::new(window.start, window.end.min(MIDDAY)) {
+                    Some(w) => window = w,
+                    None => adjustments.push(format!(
+                        "avoid-friday-afternoon set aside in {country}: Friday's hours {window} start at 12:00 or later"
+                    )),
+                }
             }
             windows[day.num_days_from_monday() as usize] = Some(window);
         }
