@@ -65,13 +65,28 @@ async fn linking_with_a_valid_a_reused_and_an_expired_token() {
     assert_eq!(w.contact_of("C1").telegram_chat_id, Some(ANA));
     assert_eq!(w.contact_of("C2").telegram_chat_id, None);
 
-    // A link issued 73 hours ago has expired (telegram.link-valid-hours = 72).
+    // A link is valid for telegram.link-valid-hours = 72, to the end of the day its
+    // invitation names (Madrid): «válido hasta el 4 de diciembre» holds all the 4th (an outside
+    // tester's link expired at 10:00 that day).
+    let fresh = link::create_link(&mut w.store, &w.config, "C2", None, now()).unwrap();
+    assert_eq!(
+        fresh.expires_at,
+        "2026-12-04T23:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
+    assert!(
+        fresh.invitation.contains("válido hasta el 4 de diciembre"),
+        "{}",
+        fresh.invitation
+    );
+    // One issued four days ago has expired.
     let old = link::create_link(
         &mut w.store,
         &w.config,
         "C2",
         None,
-        now() - Duration::hours(73),
+        now() - Duration::hours(97),
     )
     .unwrap();
     let old_token = old.url.split("start=").nth(1).unwrap().to_owned();

@@ -70,7 +70,15 @@ pub fn create_link(
         },
     };
     let token = new_token()?;
-    let expires_at = now + Duration::hours(i64::from(tg.link_valid_hours.max(1)));
+    // Valid to the end of the day the invitation names, in the client's time zone: «válido
+    // hasta el 3 de diciembre» includes the 3rd's afternoon (it expired at that morning's hour).
+    let earliest = now + Duration::hours(i64::from(tg.link_valid_hours.max(1)));
+    let last_day = earliest.with_timezone(&client.time_zone).date_naive();
+    let expires_at = last_day
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(client.time_zone).earliest())
+        .map_or(earliest, |t| t.with_timezone(&Utc));
     store.transaction(|tx| {
         store::telegram::add_token(
             tx,
@@ -99,7 +107,7 @@ pub fn create_link(
         "¿{} recibir los avisos por Telegram? {} este enlace: {url} (válido hasta el {}).",
         if tu { "Prefieres" } else { "Prefiere" },
         if tu { "Abre" } else { "Abra" },
-        crate::render::dates::date_text(expires_at.with_timezone(&client.time_zone).date_naive()),
+        crate::render::dates::date_text(last_day),
     );
     Ok(Link {
         client: client_id.to_owned(),
