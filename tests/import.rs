@@ -652,3 +652,43 @@ fn the_business_form_of_address_applies_to_clients_imported_without_a_trato() {
         "{stderr}"
     );
 }
+
+/// `client show` marks an address that bounced for good (an outside tester: the contact was
+/// listed like any good one, in the text and in `--json`).
+#[test]
+fn client_show_marks_an_address_that_bounced_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    support::cobrador_ok(dir.path(), &["init"]);
+    let file = dir.path().join("clientes.csv");
+    std::fs::write(
+        &file,
+        "codigo;nombre;email;email_finanzas\nC1;Uno;pagos@uno.example;fin@uno.example\n",
+    )
+    .unwrap();
+    support::cobrador_ok(dir.path(), &["import", "clients", file.to_str().unwrap()]);
+    let db = rusqlite::Connection::open(dir.path().join("cobrador.db")).unwrap();
+    db.execute(
+        "UPDATE contacts SET email_undeliverable_at = '2026-12-01T10:00:00Z' WHERE email = 'pagos@uno.example'",
+        [],
+    )
+    .unwrap();
+    let show = support::cobrador_ok(dir.path(), &["client", "show", "C1"]);
+    let line = |address: &str| {
+        show.lines()
+            .find(|l| l.contains(address))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        line("pagos@uno.example").contains("address bounced"),
+        "{show}"
+    );
+    assert!(!line("fin@uno.example").contains("bounced"), "{show}");
+    let json = support::cobrador_ok(dir.path(), &["client", "show", "C1", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["undeliverable_contacts"].as_array().unwrap().len(),
+        1,
+        "{json}"
+    );
+}

@@ -62,6 +62,8 @@ struct ClientView {
     #[serde(flatten)]
     client: Client,
     contacts: Vec<Contact>,
+    /// Ids of the contacts whose email address bounced for good: no longer written to.
+    undeliverable_contacts: Vec<i64>,
     invoices: Vec<Invoice>,
     balances: Vec<(String, String)>,
     promises: Vec<store::Promise>,
@@ -193,8 +195,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             let client = store::clients::get(conn, &id)?
                 .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;
             let invoices = store::invoices::list(conn, Some(&id))?;
+            let contacts = store::clients::for_client(conn, &id)?;
+            let undeliverable = store::inbox::undeliverable_contacts(conn)?;
             let view = ClientView {
-                contacts: store::clients::for_client(conn, &id)?,
+                undeliverable_contacts: contacts
+                    .iter()
+                    .map(|k| k.id)
+                    .filter(|k| undeliverable.contains(k))
+                    .collect(),
+                contacts,
                 balances: balances(&invoices),
                 promises: store::promises::all(conn)?
                     .into_iter()
@@ -228,14 +237,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             println!("Contacts:");
             for k in &view.contacts {
                 println!(
-                    "  {:<8} {:<28} {}{}{}",
+                    "  {:<8} {:<28} {}{}{}{}",
                     k.role.as_str(),
                     k.email.as_deref().unwrap_or("-"),
                     k.name.as_deref().unwrap_or(""),
                     k.telegram_chat_id
                         .map(|t| format!(" telegram:{t}"))
                         .unwrap_or_default(),
-                    if k.opted_out { " (opted out)" } else { "" }
+                    if k.opted_out { " (opted out)" } else { "" },
+                    if view.undeliverable_contacts.contains(&k.id) {
+                        " (address bounced: not written to; correct it with import clients)"
+                    } else {
+                        ""
+                    }
                 );
             }
             println!("Invoices:");
