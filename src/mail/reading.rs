@@ -132,8 +132,10 @@ mod tests {
         assert_eq!(r.intent, Intent::Promise);
         assert_eq!(r.promised_date.unwrap().to_string(), "2026-03-16");
         assert_eq!(r.cleaned_text, said);
-        // Without the quote, nothing shows a person wrote it: the away notice stands.
-        assert_eq!(read_words(said, said, None).intent, Intent::AutoReply);
+        // Without the quote too: an away notice never tells of a payment its writer makes
+        // («le hago la transferencia»), a person does (two outside testers: typed in, or sent
+        // from a phone without quoting, the promise was lost).
+        assert_eq!(read_words(said, said, None).intent, Intent::Promise);
         // Away and nothing else: still an away notice.
         let away = "Estoy fuera de la oficina esta semana.";
         let quoted = format!("{away}\n\n> Factura\n");

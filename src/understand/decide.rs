@@ -47,6 +47,33 @@ pub(crate) fn auto_reply_cue(cues: &[CueHit], toks: &[Token<'_>]) -> Option<CueH
     weak.any(|c| c.start >= first.end).then_some(*first)
 }
 
+/// A payment verb in the first person: «pago», «hago», «transfiero», «pagamos», «haremos»,
+/// «pagué» (folded «pague»: also the subjunctive, which a statement does not carry).
+fn first_person(word: &str) -> bool {
+    const SINGULAR: [&str; 16] = [
+        "pago",
+        "hago",
+        "transfiero",
+        "deposito",
+        "ingreso",
+        "abono",
+        "mando",
+        "envio",
+        "liquido",
+        "cancelo",
+        "consigno",
+        "pague",
+        "hice",
+        "transferi",
+        "deposite",
+        "ingrese",
+    ];
+    SINGULAR.contains(&word)
+        || ["amos", "emos", "imos"]
+            .iter()
+            .any(|e| word.len() > e.len() + 2 && word.ends_with(e))
+}
+
 /// Whether a past form of "to be" comes right before `start` ("estuve | estaba | he estado
 /// fuera", "I was | I've been out of the office"), or two words before ("estuve unos días
 /// fuera" is not needed: the phrase starts at "fuera de la oficina").
@@ -436,7 +463,20 @@ fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
                     "pero" | "but" | "igualmente" | "aun" | "aunque"
                 )
             });
-        if !pays || (strong && !but) {
+        // «Estaré fuera hasta el lunes 14, ese día le hago la transferencia»: a person's own
+        // payment, said in the first person after the absence (an auto-reply tells of its
+        // writer's absence, never of a payment the writer makes).
+        let mine = [StatementKind::Promise, StatementKind::Paid]
+            .into_iter()
+            .flat_map(|k| f.positive(k))
+            .filter(|st| st.start >= c.end && !st.hedged)
+            .any(|st| (st.start..st.end).any(|i| first_person(f.toks[i].text)));
+        // «Respuesta automática» says itself what it is.
+        let says_automatic = (c.start..c.end).any(|i| {
+            let w = f.toks[i].text;
+            w.starts_with("automati") || w.starts_with("autorespu") || w == "autoreply"
+        });
+        if !pays || (strong && !but && (!mine || says_automatic)) {
             let conf = if strong {
                 Confidence::High
             } else {
