@@ -636,6 +636,19 @@ async fn stop_words_in_the_chat_opt_out_unless_they_name_this_chat_only() {
         .filter(|m| m.message.stage == "owner_alert")
         .count();
     assert!(alerts >= 1, "the owner is told");
+    // The client is told what is true: no more reminders at all, not «por Telegram».
+    w.flush(now()).await;
+    let told: Vec<String> = w
+        .bot
+        .sent_to(ANA)
+        .iter()
+        .filter_map(|m| m["plain"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        told.iter()
+            .any(|t| t.starts_with("Hecho: no le enviaremos más recordatorios.")),
+        "{told:?}"
+    );
 }
 
 #[tokio::test]
