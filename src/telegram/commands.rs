@@ -121,15 +121,7 @@ pub(super) fn handle_message(
                 (None, Some(name)) => format!("el archivo «{name}» sin texto"),
                 (None, None) => "un archivo sin texto".to_owned(),
             };
-            let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let described = format!("[{what}, por Telegram]");
-            words(
-                tx,
-                env,
-                &who,
-                &said_in(tx, m, &described, &external_id)?,
-                now,
-            )?;
+            for_a_person(tx, env, &who, m, &what, now)?;
         }
         None if text.is_empty() => {
             h.outcome = Outcome::NotText;
@@ -147,15 +139,7 @@ pub(super) fn handle_message(
             };
             // A voice note, a contact, a place: the owner learns it came (what it says cannot be
             // read here), and the client that they know.
-            let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let described = format!("[{what}, por Telegram]");
-            words(
-                tx,
-                env,
-                &who,
-                &said_in(tx, m, &described, &external_id)?,
-                now,
-            )?;
+            for_a_person(tx, env, &who, m, &what, now)?;
             h.actions.push(send(
                 chat,
                 format!(
@@ -254,6 +238,29 @@ fn same_reading(before: &NewResponse, text: &str, now: DateTime<Utc>, who: &Link
 /// What a message the bot cannot read carries that a person may need: a voice note or a video
 /// (often a client explaining), a contact or a place shared; described for the owner. `None`
 /// for the rest (a sticker, a dice...), answered but not kept.
+/// Records a message cobrador cannot read (`what` it is) for a person, as the client's answer
+/// «[what, por Telegram]»: it waits in the review queue and holds the reminders; the answer to
+/// the client is the caller's.
+fn for_a_person(
+    tx: &Connection,
+    env: &Env<'_>,
+    who: &Linked,
+    m: &Message,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let external_id = format!("telegram:{}:{}", who.chat, m.message_id);
+    let described = format!("[{what}, por Telegram]");
+    words(
+        tx,
+        env,
+        who,
+        &said_in(tx, m, &described, &external_id)?,
+        now,
+    )?;
+    Ok(())
+}
+
 fn kept_for_a_person(m: &Message) -> Option<String> {
     let field = |k: &str| m.other.get(k);
     if field("voice").is_some() || field("audio").is_some() {
