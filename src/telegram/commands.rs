@@ -466,10 +466,10 @@ fn command_of(text: &str) -> (Option<String>, &str) {
 
 fn greeting(config: &Config, who: &Linked) -> String {
     format!(
-        "Hola, {}. Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
+        "{} Este chat está vinculado: aquí {} enviaremos los avisos de pago de <b>{}</b>. \
          {} contestar a cualquier aviso con sus botones o con {} palabras.\n\n\
          /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        who.name(),
+        who.hello(),
         who.u("le", "te"),
         esc(&config.business.name),
         who.u("Puede", "Puedes"),
@@ -591,10 +591,10 @@ fn linked_by(tx: &Connection, token: &str, chat: i64) -> Result<Option<Linked>> 
 
 fn already_linked(config: &Config, who: &Linked) -> String {
     format!(
-        "Hola, {}. Este chat ya está vinculado: no hace falta hacer nada más. Aquí {} \
+        "{} Este chat ya está vinculado: no hace falta hacer nada más. Aquí {} \
          seguiremos enviando los avisos de pago de <b>{}</b>.\n\n\
          /facturas muestra lo pendiente.\n/stop deja de enviar{} mensajes por Telegram.",
-        who.name(),
+        who.hello(),
         who.u("le", "te"),
         esc(&config.business.name),
         who.u("le", "te"),

@@ -204,6 +204,16 @@ impl Linked {
     }
 }
 
+impl Linked {
+    /// «Hola, Café La Latina.», without a second full stop after a name that ends with one
+    /// («Construcciones López S.L.»).
+    pub(super) fn hello(&self) -> String {
+        let name = self.name();
+        let stop = if name.ends_with('.') { "" } else { "." };
+        format!("Hola, {name}{stop}")
+    }
+}
+
 /// The longest client name the bot writes in a chat (see [`Linked::name`]).
 const NAME_IN_CHAT: usize = 120;
 
@@ -598,5 +608,42 @@ pub(super) fn words_of(press: Press) -> Option<String> {
         Press::Plan => Some("Necesito un plan de pagos.".into()),
         Press::Human => Some("Quiero hablar con una persona.".into()),
         Press::When | Press::OtherDay | Press::Change => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(name: &str) -> Linked {
+        Linked {
+            chat: 1,
+            client: Client {
+                id: "C1".into(),
+                name: name.into(),
+                legal_name: None,
+                tax_id: None,
+                country: "ES".into(),
+                region: None,
+                time_zone: chrono_tz::Europe::Madrid,
+                kind: crate::domain::ClientKind::B2b,
+                segment: None,
+                language: "es".into(),
+                tuteo: false,
+                on_hold: false,
+                awaiting_answer_until: None,
+                notes: None,
+            },
+        }
+    }
+
+    /// An outside tester's link greeting read «Hola, Construcciones López S.L.. Este chat…».
+    #[test]
+    fn a_name_that_ends_with_a_full_stop_gets_no_second_one() {
+        assert_eq!(
+            linked("Construcciones López S.L.").hello(),
+            "Hola, Construcciones López S.L."
+        );
+        assert_eq!(linked("Café La Latina").hello(), "Hola, Café La Latina.");
     }
 }
