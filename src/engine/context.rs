@@ -252,9 +252,7 @@ pub fn build<'a>(
     today: NaiveDate,
     channel: Channel,
 ) -> RenderContext<'a> {
-    // Ley 3/2004 is stated by a Spanish business only: a Mexican firm's Spanish client owes
-    // what their contract says, not the Spanish statute by default.
-    let with_interest = stage_states_interest(stage) && config.business.country == "ES";
+    let with_interest = stage_states_interest(config, stage);
     // The rates are copied out of the configuration only for a stage that states interest.
     let rates = if with_interest {
         config.interest.published()

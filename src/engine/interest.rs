@@ -36,13 +36,16 @@ use crate::store;
 /// The stage from which Ley 3/2004 interest and the 40 EUR are stated (Spain, B2B, EUR).
 pub const INTEREST_FROM_OFFSET: i32 = 15;
 
-/// Whether a stage states interest and fixed costs.
-pub fn stage_states_interest(stage: &Stage) -> bool {
-    stage.offset_days >= INTEREST_FROM_OFFSET && !stage.handover
+/// Whether a message of `stage` states interest and fixed costs: from `firm` on, and only
+/// when the business itself is in Spain (a Mexican firm's Spanish client owes what their
+/// contract says, not the Spanish statute by default).
+pub fn stage_states_interest(config: &Config, stage: &Stage) -> bool {
+    stage.offset_days >= INTEREST_FROM_OFFSET && !stage.handover && config.business.country == "ES"
 }
 
 /// Whether the law gives interest on `inv` of `client` at `today`, in a message that states it
-/// (a Spanish business's: see `context::build`): a Spanish client's invoice in euros, overdue.
+/// (a Spanish business's: see [`stage_states_interest`]): a Spanish client's invoice in euros,
+/// overdue.
 pub fn accrues_interest(inv: &Invoice, client: &Client, today: NaiveDate) -> bool {
     client.kind == ClientKind::B2b
         && client.country == "ES"
@@ -110,10 +113,11 @@ pub fn interest_for(
 /// states no interest. For a message built outside the pass, from invoices read by number.
 pub fn payments_stated(
     conn: &rusqlite::Connection,
+    config: &Config,
     stage: &Stage,
     invoices: &[&Invoice],
 ) -> Result<Vec<Payment>> {
-    if !stage_states_interest(stage) {
+    if !stage_states_interest(config, stage) {
         return Ok(Vec::new());
     }
     let partly_paid: Vec<&str> = invoices
@@ -135,9 +139,7 @@ pub fn complete_payments<'m>(
 ) -> Result<()> {
     let mut missing: Vec<&str> = Vec::new();
     for m in messages {
-        if config.business.country != "ES"
-            || !super::find_stage(config, m).is_some_and(|s| stage_states_interest(&s))
-        {
+        if !super::find_stage(config, m).is_some_and(|s| stage_states_interest(config, &s)) {
             continue;
         }
         for inv in file

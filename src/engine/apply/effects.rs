@@ -899,7 +899,7 @@ fn with_ack_context<T>(
         .cloned()
         .unwrap_or_else(|| crate::config::message_stage(kind));
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
-    let payments = crate::engine::interest::payments_stated(tx, &stage, &invoices)?;
+    let payments = crate::engine::interest::payments_stated(tx, config, &stage, &invoices)?;
     let mut ctx = crate::engine::context::build(
         config,
         &m.client,
