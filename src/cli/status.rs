@@ -12,6 +12,7 @@ use super::{Context, print_json};
 use crate::domain::Invoice;
 use crate::domain::Money;
 use crate::store;
+use crate::store::clients::OPTED_OUT_LISTED as LISTED;
 
 /// Options of `status`.
 #[derive(Debug, clap::Args)]
@@ -86,9 +87,6 @@ pub fn aging_of_groups(
     }
     out
 }
-
-/// How many clients a list of `status` names before it counts the rest.
-const LISTED: usize = 10;
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;

@@ -310,15 +310,12 @@ fn apply_text(
             now,
         )?,
         m => {
-            // Words from an address (or a chat) that is not the client's: the owner is told
-            // who wrote them, not shown them as the client's.
-            let kind = ["needs_review", "unknown_sender"][usize::from(m.is_some())];
             applied.alert = effects::queue_alert(
                 tx,
                 config,
                 renderer,
                 m.as_ref(),
-                kind,
+                review_kind(m.as_ref()),
                 inc,
                 response_id,
                 now,
@@ -326,6 +323,16 @@ fn apply_text(
         }
     }
     Ok(Some(applied))
+}
+
+/// The owner alert for words a person must read: from an address (or a chat) that is not the
+/// matched client's, the owner is told who wrote them, not shown them as the client's.
+fn review_kind(matched: Option<&Match>) -> &'static str {
+    if matched.is_some() {
+        "unknown_sender"
+    } else {
+        "needs_review"
+    }
 }
 
 /// How long a client's reminders wait for a person to answer a reply of theirs.

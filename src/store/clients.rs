@@ -363,6 +363,10 @@ pub struct OptedOutOwing {
     pub invoices: Vec<String>,
 }
 
+/// How many of the [`OptedOutOwing`] the owner's lists name (`status`, the digest) before
+/// they count the rest: a large book has hundreds, every day.
+pub const OPTED_OUT_LISTED: usize = 10;
+
 /// Every [`OptedOutOwing`], by name: from the few opted-out contacts (a partial index), not
 /// the whole book. With `created_at`, only the invoices created at that instant (an import's).
 pub fn opted_out_owing(

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::{DigestData, UndeliveredFix};
 use crate::domain::Intent;
 use crate::render::dates::{date_day, date_long};
+use crate::store::clients::OPTED_OUT_LISTED as LISTED;
 
 /// A composed digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,9 +204,6 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
 fn heading(b: &mut String, title: &str) {
     let _ = writeln!(b, "\n{title}\n{}", "-".repeat(title.chars().count()));
 }
-
-/// How many clients of a steady list (those who opted out and still owe) the digest names.
-const LISTED: usize = 10;
 
 fn section_waiting(b: &mut String, d: &DigestData) {
     heading(b, "Esperan a una persona");
