@@ -173,13 +173,13 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
         date_long(today)
     );
     if let Some(since) = d.since {
-        let _ = match (today - since.date()).num_days() {
-            1 => writeln!(
+        let _ = match since_yesterday(d) {
+            true => writeln!(
                 b,
                 "Periodo: desde ayer a las {} hasta ahora.",
                 since.format("%H:%M")
             ),
-            _ => writeln!(
+            false => writeln!(
                 b,
                 "Periodo: desde el último resumen, del {} a las {}, hasta ahora.",
                 date_long(since.date()),
@@ -291,8 +291,22 @@ fn section_waiting(b: &mut String, d: &DigestData) {
     }
 }
 
+/// Whether the digest's period began yesterday (otherwise it began at the last digest, days ago
+/// after an outage, or earlier today).
+fn since_yesterday(d: &DigestData) -> bool {
+    d.since
+        .is_none_or(|since| (d.today - since.date()).num_days() == 1)
+}
+
 fn section_sent(b: &mut String, d: &DigestData) {
-    heading(b, "Enviado desde ayer");
+    heading(
+        b,
+        if since_yesterday(d) {
+            "Enviado desde ayer"
+        } else {
+            "Enviado desde el último resumen"
+        },
+    );
     if d.sent.is_empty() {
         let _ = writeln!(b, "Nada.");
         return;
@@ -484,6 +498,25 @@ mod tests {
         assert!(m.body.contains("Nada: ningún asunto espera"), "{}", m.body);
         assert!(m.body.contains("hace 2 días"), "{}", m.body);
         assert!(!m.body.contains("Atención"), "{}", m.body);
+    }
+
+    /// The first digest after days without one (an outage) says what it covers: not «desde ayer».
+    #[test]
+    fn a_catch_up_digest_does_not_say_since_yesterday() {
+        let at = |d: &str| day(d).and_hms_opt(8, 0, 0);
+        let mut d = DigestData {
+            today: day("2026-11-25"),
+            since: at("2026-11-18"),
+            ..Default::default()
+        };
+        let body = compose(&d, "es-ES").body;
+        assert!(!body.contains("ayer"), "{body}");
+        assert!(body.contains("Enviado desde el último resumen"), "{body}");
+        assert!(body.contains("del miércoles, 18 de noviembre"), "{body}");
+        d.since = at("2026-11-24");
+        let body = compose(&d, "es-ES").body;
+        assert!(body.contains("Enviado desde ayer"), "{body}");
+        assert!(body.contains("Periodo: desde ayer a las 08:00"), "{body}");
     }
 
     /// A book with hundreds of clients who opted out names ten and counts the rest (the 100k
