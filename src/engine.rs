@@ -311,13 +311,19 @@ pub struct RenderedPlan {
     pub discount: Option<OfferedDiscount>,
 }
 
-/// The discount a stage offers on these invoices (all in one currency), if any.
+/// The discount a stage offers on these invoices (all in one currency), if any. A
+/// prompt-payment discount rewards paying early: it is not offered to a client whose word (a
+/// promise, a plan) was just broken, nor in a hand-over.
 fn discount_for(
     stage: &Stage,
+    m: &PlannedMessage,
     invoices: &[&Invoice],
     today: chrono::NaiveDate,
     calendar: &crate::policy::HolidayCalendar,
 ) -> Option<(OfferedDiscount, render::context::Discount)> {
+    if m.handover || m.broken_promise.is_some() || m.broken_plan.is_some() {
+        return None;
+    }
     let offer = stage.discount.as_ref()?;
     let currency = invoices.first()?.currency.clone();
     if invoices.iter().any(|i| i.currency != currency) {
@@ -527,11 +533,7 @@ pub fn render_planned(
         .copied()
         .filter(|i| m.reached.contains(&i.number))
         .collect();
-    let discount = if m.handover {
-        None
-    } else {
-        discount_for(stage, &reached_invoices, today, &calendar)
-    };
+    let discount = discount_for(stage, m, &reached_invoices, today, &calendar);
     ctx.discount = discount
         .as_ref()
         .map(|(_, d)| only_of(d.clone(), &reached_invoices, invoices.len()));

@@ -255,6 +255,37 @@ fn a_promise_kept_in_part_is_thanked_not_called_unpaid() {
     assert!(!text.contains("todavía no nos consta."), "{text}");
 }
 
+/// The stage that offers a prompt-payment discount does not offer it in the message that
+/// follows a broken promise (a walker saw «le aplicaremos un descuento del 2 %» right after
+/// «el pago que nos indicó… todavía no nos consta»): the discount rewards paying early.
+#[test]
+fn no_discount_is_offered_right_after_a_broken_promise() {
+    let mut w = one_invoice_due_9_november();
+    let (store, config, renderer) = (&mut w.store, &w.config, &w.renderer);
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-12 11:00")).unwrap();
+    assert_eq!(report.queued[0].1, "early");
+    let early = store::outbox::all(store.conn()).unwrap().pop().unwrap();
+    store::outbox::mark_sending(store.conn(), early.id).unwrap();
+    store::outbox::mark_sent(store.conn(), early.id, utc("2026-11-12 11:00"), None).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+    engine::agreements::promise(store, "F1", date, None, utc("2026-11-13 08:00")).unwrap();
+    let report = engine::queue_due(store, config, renderer, utc("2026-11-24 11:00")).unwrap();
+    let (_, stage, id) = report.queued.first().expect("a reminder after the promise");
+    assert_eq!(stage, "second");
+    let text = store::outbox::get(store.conn(), *id)
+        .unwrap()
+        .unwrap()
+        .message
+        .body_text;
+    assert!(text.contains("18 de noviembre"), "{text}");
+    assert!(!text.contains("descuento"), "{text}");
+    assert!(
+        store::agreements::offers(store.conn(), Some("F1"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// A pass plans from the state at its start and writes in groups: a plan the owner cancelled
 /// between two groups keeps its state when the pass then writes what it found (the plan
 /// broken); `engine::apply_effect` then writes no event either.

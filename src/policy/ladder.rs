@@ -107,7 +107,8 @@ pub struct Stage {
     /// A task for a person instead of a message to the client. Default: false.
     #[serde(default)]
     pub handover: bool,
-    /// A prompt-payment discount this stage offers. Default: none.
+    /// A prompt-payment discount this stage offers (not in a message that follows a broken
+    /// promise or plan). Default: none.
     pub discount: Option<DiscountOffer>,
 }
 
