@@ -729,12 +729,26 @@ impl Parser<'_, '_> {
             m.past = true;
             return Some(m);
         }
-        let (n, vague, k) = self.count(j)?;
+        // «en semana y media»: one, and a half.
+        let and_a_half = |k: usize| self.w(k) == "y" && matches!(self.w(k + 1), "media" | "medio");
+        let (n, vague, k) = match self.count(j) {
+            Some(c) => c,
+            None if and_a_half(j + 1) && matches!(self.w(j), "semana" | "mes") => {
+                (Some(1), false, j)
+            }
+            None => return None,
+        };
         let unit = self.w(k);
         let mut end = k + 1;
         let working = matches!(self.w(end), "habiles" | "laborables" | "laborales");
         if working {
             end += 1;
+        }
+        // «dentro de una semana y media», «en un mes y medio»: half a unit more, rounded up
+        // (the reminder must not come before the day meant), and only roughly meant.
+        let half = and_a_half(end) && matches!(unit, "semana" | "semanas" | "mes" | "meses");
+        if half {
+            end += 2;
         }
         let date = match (unit, n) {
             ("dia" | "dias", Some(n)) if working => {
@@ -749,6 +763,11 @@ impl Parser<'_, '_> {
             }
             _ => return None,
         };
+        let date = match (half, unit) {
+            (true, "semana" | "semanas") => date.map(|d| cal::add_days(d, 4)),
+            (true, _) => date.map(|d| cal::add_days(d, 15)),
+            (false, _) => date,
+        };
         // "hace tres días" mirrors "en tres días" into the past.
         let date = if past {
             date.map(|d| cal::sub_days(today, (d - today).num_days().unsigned_abs()))
@@ -756,7 +775,7 @@ impl Parser<'_, '_> {
             date
         };
         let mut m = DateMention::new(i, end, date);
-        m.vague = vague || date.is_none();
+        m.vague = vague || half || date.is_none();
         m.past = past;
         Some(m)
     }
@@ -797,9 +816,8 @@ impl Parser<'_, '_> {
             "principio" | "principios" | "inicio" | "inicios" | "comienzo" | "comienzos" => {
                 return self.period(k + 1, Part::Start);
             }
-            "primeros" if self.w(k + 1) == "dias" => return self.period(k + 2, Part::Start),
-            // Spain: "a primeros de mes".
-            "primeros" => return self.period(k + 1, Part::Start),
+            // Spain: "a primeros de mes", "los primeros días de enero", "te lo pago a primeros".
+            "primeros" => return self.primeros(k),
             "mediados" | "mitad" => return self.period(k + 1, Part::Middle),
             "fin" | "final" | "finales" | "fines" | "cierre" => {
                 if self.w(k + 1) == "de" && self.w(k + 2) == "semana" {

@@ -219,10 +219,22 @@ pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
 pub use yes::{is_short_yes, is_thanks_only};
 
 /// «La persona a la que escribe ya no labora en la empresa», «ya no trabajo ahí, escriban a
-/// pagos@…»: the contact written to has left. Automatic or not, the owner must learn it (and
-/// where to write now).
+/// pagos@…», «Esta dirección de correo ya no está en uso»: the contact written to has left,
+/// or the address is closed. Automatic or not, the owner must learn it (and where to write
+/// now).
 pub fn says_contact_left(text: &str) -> bool {
-    const LEFT: [&str; 16] = [
+    const LEFT: [&str; 27] = [
+        "ya no esta en uso",
+        "ya no se usa",
+        "ya no se utiliza",
+        "ya no esta activa",
+        "ya no esta activo",
+        "ya no se revisa",
+        "ya no es valida",
+        "ya no esta operativa",
+        "no longer in use",
+        "no longer active",
+        "no longer monitored",
         "ya no labora",
         "ya no trabaja",
         "ya no trabajo",
@@ -241,7 +253,24 @@ pub fn says_contact_left(text: &str) -> bool {
         "has left the company",
     ];
     let folded = fold_str(text);
+    // «Esta cuenta de correo ha sido dada de baja»: the mailbox, not the client, is gone (an
+    // invoice «dada de baja» is something else).
+    let mailbox = [
+        "esta cuenta",
+        "este correo",
+        "esta direccion",
+        "este buzon",
+        "esta casilla",
+    ];
+    let closed = [
+        "dada de baja",
+        "dado de baja",
+        "eliminada",
+        "desactivada",
+        "cerrada",
+    ];
     LEFT.iter().any(|p| folded.contains(p))
+        || (mailbox.iter().any(|m| folded.contains(m)) && closed.iter().any(|c| folded.contains(c)))
 }
 
 /// How sure the reading is.
@@ -311,7 +340,15 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let folded = normalise::fold(&cleaned);
     let toks = normalise::tokenise(&folded);
     let region = calendar::Region::of_zone(tz.name());
-    decide::read(&cleaned, &toks, today, region)
+    let mut reading = decide::read(&cleaned, &toks, today, region);
+    // «No me escriba más a este correo, ya no trabajo en esa empresa; escríbale a pagos@…»:
+    // the person written to asks for herself, not for the client, who is to be written to at
+    // another address (the owner is told so; see `says_contact_left`).
+    if reading.intent == Intent::Stop && says_contact_left(&cleaned) {
+        reading.intent = Intent::Other;
+        reading.confidence = Confidence::Low;
+    }
+    reading
 }
 
 /// Whether `text` names a part of a payment («un pago a cuenta», «un abono», «un adelanto»,

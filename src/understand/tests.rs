@@ -551,3 +551,36 @@ fn long_weekends_by_country() {
     assert_eq!(thanksgiving(2027), Some(day("2027-11-25")));
     assert_eq!(thanksgiving(2026), Some(day("2026-11-26")));
 }
+
+/// A closed mailbox or a contact gone is told to the owner as such (probe26, mail26): «ya no
+/// está en uso», «esta cuenta ha sido dada de baja»; an invoice «dada de baja» is not.
+#[test]
+fn a_closed_mailbox_is_a_contact_gone() {
+    for t in [
+        "Esta dirección de correo ya no está en uso. Por favor escriba a x@y.es",
+        "Esta cuenta de correo ha sido dada de baja. Para facturas escriba a a@b.es",
+        "This mailbox is no longer monitored.",
+        "Ya no trabajo en esa empresa, escríbale a pagos@xyz.co",
+    ] {
+        assert!(crate::understand::says_contact_left(t), "{t}");
+    }
+    for t in [
+        "esa factura ya fue dada de baja en el SAT",
+        "le pago el viernes",
+        "la dirección de entrega ya no es la misma",
+    ] {
+        assert!(!crate::understand::says_contact_left(t), "{t}");
+    }
+}
+
+/// «Pongo en copia a administración» copies a colleague: it asks for no copy of the invoice.
+#[test]
+fn a_carbon_copy_asks_nothing() {
+    let r = read(
+        "Pagaremos mañana sin falta. Pongo en copia a administración.",
+        "2026-12-03T10:25:00Z",
+        "ES",
+    );
+    assert_eq!(r.intent, Intent::Promise);
+    assert!(r.also.is_empty(), "{:?}", r.also);
+}

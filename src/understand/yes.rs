@@ -134,7 +134,32 @@ const COURTESY: &[&str] = &[
     "viernes",
     "sabado",
     "domingo",
+    // Rioplatense, Caribbean and Andean assent: «Dale, genial, gracias», «Chévere, gracias».
+    "dale",
+    "genial",
+    "excelente",
+    "buenisimo",
+    "barbaro",
+    "joya",
+    "chevere",
+    "super",
 ];
+
+/// Emoji that only acknowledge: a thumbs-up, folded hands, an OK hand, a smile, a heart (with
+/// any skin tone or variation selector).
+fn only_acknowledging_emoji(text: &str) -> bool {
+    let mut any = false;
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        match c {
+            '\u{1F44D}' | '\u{1F64F}' | '\u{1F44C}' | '\u{1F44F}' | '\u{1F642}' | '\u{1F60A}'
+            | '\u{1F600}' | '\u{1F603}' | '\u{1F604}' | '\u{2764}' | '\u{1F499}' | '\u{2705}'
+            | '\u{1F91D}' => any = true,
+            '\u{1F3FB}'..='\u{1F3FF}' | '\u{FE0F}' | '\u{200D}' | '!' | '.' => {}
+            _ => return false,
+        }
+    }
+    any
+}
 
 /// «Gracias», «Recibido, muchas gracias», «Enterado. Saludos cordiales, Marta»: the client
 /// thanks us or says the message arrived, and nothing else (no question, no other word but
@@ -170,6 +195,8 @@ pub fn is_thanks_only(text: &str) -> bool {
                 fold_str(w).as_str(),
                 "ok" | "okay"
                     | "okey"
+                    | "dale"
+                    | "genial"
                     | "vale"
                     | "perfecto"
                     | "de"
@@ -180,7 +207,7 @@ pub fn is_thanks_only(text: &str) -> bool {
                     | "muy"
             )
         });
-    if acknowledged {
+    if acknowledged || only_acknowledging_emoji(text) {
         return true;
     }
     let mut thanks = false;
@@ -220,6 +247,10 @@ mod tests {
             "ok",
             "Vale, perfecto",
             "De acuerdo.",
+            "Dale, genial, gracias!",
+            "Chévere, muchas gracias",
+            "👍🏼🙏",
+            "👍",
         ] {
             assert!(is_thanks_only(t), "{t}");
         }
@@ -233,6 +264,9 @@ mod tests {
             "Gracias, lo reviso y le digo",
             "Recibido. Gracias. No me escriban más",
             "Gracias, Dios le pague",
+            "😡",
+            "👍 el viernes",
+            "Dale, el viernes te pago",
         ] {
             assert!(!is_thanks_only(t), "{t}");
         }

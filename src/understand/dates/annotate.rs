@@ -6,7 +6,7 @@ use super::{DateMention, Parser};
 impl Parser<'_, '_> {
     /// True when token `i` is a preterite by its final accent: "llegó", "recibí", "mandé"
     /// (not the futures "pagaré", "estaré", nor "aquí", "allí").
-    fn preterite(&self, i: usize) -> bool {
+    pub(super) fn preterite(&self, i: usize) -> bool {
         let Some(t) = self.t.get(i) else {
             return false;
         };
@@ -188,7 +188,9 @@ impl Parser<'_, '_> {
             }
             // "el pedido llegó el viernes", "la recibí el lunes": a preterite right next to
             // the day puts it in the past.
-            if self.preterite_before(m.start) || self.preterite(m.end) {
+            // «el pago se programó para el 11», «quedó para el viernes»: a day something was
+            // set for is ahead, whatever the tense of the setting.
+            if (head != "para" && self.preterite_before(m.start)) || self.preterite(m.end) {
                 m.past = true;
             }
             let before = |back: usize| self.word_before(m.start, back);
@@ -414,7 +416,7 @@ const ALWAYS_REFERENCE: [&str; 17] = [
 
 /// Words of "no puedo pagar", "no tengo el dinero", "no me pagan", "no va a poder ser":
 /// around a day, they make it the first day the client can pay.
-const PAY_ABILITY: [&str; 66] = [
+const PAY_ABILITY: [&str; 77] = [
     "posible",
     "puedo",
     "podemos",
@@ -482,4 +484,16 @@ const PAY_ABILITY: [&str; 66] = [
     "creemos",
     "pueda",
     "podamos",
+    // «hasta enero no tengo ni un duro / un peso / un mango».
+    "ni",
+    "un",
+    "una",
+    "duro",
+    "duros",
+    "peso",
+    "quinto",
+    "mango",
+    "luca",
+    "centavo",
+    "euro",
 ];

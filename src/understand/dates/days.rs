@@ -101,7 +101,8 @@ impl Parser<'_, '_> {
         {
             let mut dm = dm;
             dm.start = k;
-            return Some(agreeing_with(dm, wd, today));
+            let told_in_the_past = (0..self.t.len()).any(|i| self.preterite(i));
+            return Some(agreeing_with(dm, wd, today, told_in_the_past));
         }
         m.end = end;
         m.date = Some(date);
@@ -112,11 +113,20 @@ impl Parser<'_, '_> {
 /// A day number said with a weekday, resolved to the day they agree on. "la transferimos el
 /// viernes 9" said on Wednesday 14 October: the 9th to come is a Monday, the one gone by was
 /// that Friday. When only the day gone by agrees with the weekday, it is the one meant (a past
-/// day: what was done then); otherwise the number wins, and a disagreement makes it vague.
-fn agreeing_with(mut dm: DateMention, wd: chrono::Weekday, today: NaiveDate) -> DateMention {
+/// day: what was done then) if it is within the last week or the reply tells something done
+/// (a preterite: «le pagué el martes 17»); otherwise the number wins, and a disagreement makes
+/// it vague: «el martes 17 le pago» said on 3 December is Thursday the 17th to come, not the
+/// Tuesday of a fortnight ago.
+fn agreeing_with(
+    mut dm: DateMention,
+    wd: chrono::Weekday,
+    today: NaiveDate,
+    told_in_the_past: bool,
+) -> DateMention {
     if let Some(d) = dm.date.filter(|d| d.weekday() != wd && *d > today)
         && let Some(gone) = cal::day_gone_by(today, d.day())
         && gone.weekday() == wd
+        && (told_in_the_past || (today - gone).num_days() <= 7)
     {
         dm.date = Some(gone);
         dm.past = true;

@@ -380,18 +380,7 @@ impl Parser<'_, '_> {
         if let Some(m) = self.part_of_week(i, j, part) {
             return Some(m);
         }
-        let days = move |first: NaiveDate| -> (NaiveDate, NaiveDate) {
-            let last = cal::last_of_month(first);
-            let day = |d: u32| cal::day_in_month(first, d).0;
-            match part {
-                Part::Start => (first, day(10)),
-                Part::Middle => (day(11), day(20)),
-                Part::Late => (day(21), last),
-                Part::LastDays => (cal::sub_days(last, 4), last),
-                Part::End => (last, last),
-            }
-        };
-        let mut m = self.in_month(i - 1, i, days)?;
+        let mut m = self.in_month(i - 1, i, month_part(part))?;
         if part == Part::End {
             // "a fin de mes" names one day, the last.
             m.range = None;
@@ -409,6 +398,24 @@ impl Parser<'_, '_> {
         if let Some(day) = typical {
             self.typical_day(&mut m, day);
         }
+        Some(m)
+    }
+
+    /// Spain's «a primeros de mes», «los primeros días de enero», and the bare «a primeros»
+    /// («te lo pago a primeros»): as «a primeros de mes», the next month's once this one's
+    /// have gone. `k` is «primeros».
+    pub(super) fn primeros(&self, k: usize) -> Option<DateMention> {
+        if self.w(k + 1) == "dias" {
+            return self.period(k + 2, Part::Start);
+        }
+        if let Some(m) = self.period(k + 1, Part::Start) {
+            return Some(m);
+        }
+        if k == 0 || self.w(k - 1) != "a" {
+            return None;
+        }
+        let mut m = self.in_month(k, k + 1, month_part(Part::Start))?;
+        self.typical_day(&mut m, 5);
         Some(m)
     }
 
@@ -578,4 +585,19 @@ pub(super) fn ordinal(w: &str) -> Option<u32> {
         "ultima" => 0,
         _ => return None,
     })
+}
+
+/// The days of a month's part: its first ten, its middle, its last days...
+fn month_part(part: Part) -> impl Fn(NaiveDate) -> (NaiveDate, NaiveDate) {
+    move |first: NaiveDate| {
+        let last = cal::last_of_month(first);
+        let day = |d: u32| cal::day_in_month(first, d).0;
+        match part {
+            Part::Start => (first, day(10)),
+            Part::Middle => (day(11), day(20)),
+            Part::Late => (day(21), last),
+            Part::LastDays => (cal::sub_days(last, 4), last),
+            Part::End => (last, last),
+        }
+    }
 }

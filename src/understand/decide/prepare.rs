@@ -281,6 +281,12 @@ fn drop_contradicted(
         Cue::Dispute if c.end == c.start + 1 && THREATS.contains(&word(c.start)) => {
             !stop_clauses.contains(&clause_of(c.start))
         }
+        // «Pongo en copia a administración», «con copia a Pedro»: a carbon copy, not a copy of
+        // the invoice asked for.
+        Cue::Question if c.end == c.start + 1 && word(c.start) == "copia" => {
+            let before = c.start.checked_sub(1).map_or("", word);
+            !(matches!(before, "en" | "con") || matches!(word(c.end), "a" | "al"))
+        }
         // "en cuanto pueda" alone asks for time; "le pago en cuanto pueda" promises.
         Cue::Delay if matches!(word(c.start), "en" | "cuando") && word(c.end - 1) == "pueda" => {
             !promised
@@ -352,11 +358,26 @@ fn opt_out_meant(toks: &[Token<'_>], c: &CueHit, in_auto: bool, promised: bool) 
         && (1..=4)
             .take_while(|&b| c.start >= b && !matches!(word(c.start - b), "," | "." | ";" | "\n"))
             .any(|b| word(c.start - b) == "no");
+    // «dejen de llamar y escribir tanto», «no me escriban tan seguido»: fewer messages, not
+    // none (a person reads it).
+    let too_often = (c.end..c.end + 5)
+        .map(word)
+        .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "que" | "pero"))
+        .any(|w| matches!(w, "tanto" | "tantos" | "tantas" | "seguido" | "seguidos"));
     !(in_auto
+        || too_often
         || promised && channel_or_hour(word(c.end))
         || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1))
-        || word(c.start) == "de" && word(c.start.wrapping_sub(1)) == "dado"
+        || word(c.start) == "de"
+            && said_of_a_thing(word(c.start.wrapping_sub(1)), word(c.start.wrapping_sub(2)))
         || denied)
+}
+
+/// «la factura fue dada de baja en el SAT», «esta cuenta ha sido dada de baja»: something was
+/// cancelled; «quiero ser dado de baja» still asks for it.
+fn said_of_a_thing(participle: &str, before: &str) -> bool {
+    matches!(participle, "dado" | "dada" | "dados" | "dadas")
+        && !matches!(before, "ser" | "sea" | "seamos" | "sean")
 }
 
 /// Whether the "no puedo pagar" at `c` waits for the invoice: «sin la factura / el CFDI» just

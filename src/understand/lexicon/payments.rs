@@ -143,6 +143,11 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "no le|te|les|os|se ?lo|la|los|las puedo|podemos|podre|podremos|pude pagar|abonar|depositar|transferir",
     ),
     (Cue::CantPay, "no me|nos alcanza|llega"),
+    // «No podemos hasta después de Reyes»: the day the client can pay from.
+    (
+        Cue::CantPay,
+        "no puedo|podemos|podre|podremos|podria|podriamos hasta|antes",
+    ),
     // "ahora no puedo, en cuanto pueda os pago".
     (Cue::CantPay, "ahora|ahorita no puedo|podemos"),
     (
@@ -153,6 +158,12 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (
         Cue::CantPay,
         "no tengo|tenemos|traigo|traemos|hay ?nada ?de dinero|plata|fondos|liquidez|lana|feria|varo|efectivo|guita",
+    ),
+    // Spain's «no tengo un duro», Mexico's «ni un quinto», Argentina's «ni un mango», Chile's
+    // «ni una luca».
+    (
+        Cue::CantPay,
+        "no tengo|tenemos|hay ?ni un|una duro|duros|peso|quinto|mango|luca|centavo|euro|clavo|chavo",
     ),
     (
         Cue::CantPay,

@@ -397,6 +397,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "procedere|procederemos|procedemos|procedo al|a pago|abono|ingreso|pagar|abonar|transferir",
     ),
+    // «Procederemos con el pago esta semana» (Peru, Colombia: formal treasury wording).
+    (
+        Cue::PromisePhrase,
+        "procedere|procederemos|procedemos|procedo con ?el|la pago|abono|ingreso|transferencia|deposito|cancelacion|consignacion",
+    ),
     (
         Cue::PromisePhrase,
         "quedara|estara pagado|pagada|saldado|saldada|cubierto|cubierta|abonado|abonada",
