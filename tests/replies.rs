@@ -1958,3 +1958,44 @@ fn a_promise_with_a_question_records_the_promise_and_tells_the_owner_of_the_ques
     assert!(text.contains("el cliente pregunta algo"), "{text}");
     assert!(text.contains("su fecha ha quedado registrada"), "{text}");
 }
+
+/// mail26: «Le pago el viernes» answering a reminder of F-1, paid since, from a client who
+/// also owes F-5 (not due, never reminded): no promise is pinned on F-5, no acknowledgement
+/// tells the client it promised F-5, and nothing goes to a person.
+#[test]
+fn a_promise_answering_a_reminder_paid_since_changes_nothing() {
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\n\
+             F-1;C1;01/10/2026;02/11/2026;500\n\
+             F-5;C1;20/11/2026;15/01/2027;300\n",
+        )
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    assert_eq!(
+        ours.message.invoices.len(),
+        1,
+        "{:?}",
+        ours.message.invoices
+    );
+    support::pay(&mut w.store, "F-1", "2026-11-24", "500");
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let inc = reply(
+        "<r-paid@x.example>",
+        "uno@cliente.example",
+        "Buenos días, le pago el viernes.",
+        refs,
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.client.as_deref(), Some("C1"));
+    assert!(applied.invoices.is_empty(), "{:?}", applied.invoices);
+    assert_eq!(applied.status.as_str(), "applied");
+    assert!(applied.ack.is_none());
+    assert!(applied.alert.is_none());
+    assert!(
+        pending_promises(&w).is_empty(),
+        "{:?}",
+        pending_promises(&w)
+    );
+}

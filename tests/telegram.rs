@@ -361,6 +361,26 @@ async fn a_payment_claimed_with_nothing_open_and_the_receipts_buttons() {
         );
     }
     assert!(cobrador::channel::telegram::buttons::for_stage("receipt", 1).is_none());
+    // tg25: a promise with everything paid records nothing and is answered truly.
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.text(ANA, "le pago el viernes", None);
+    w.poll(now()).await;
+    w.flush(now()).await;
+    let said: Vec<String> = w.bot.sent_to(ANA)[before..]
+        .iter()
+        .map(|m| m["plain"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|t| t.contains("No nos consta ninguna factura suya pendiente de pago")),
+        "{said:?}"
+    );
+    assert!(!said.iter().any(|t| t.contains("Anotado")), "{said:?}");
+    assert!(
+        cobrador::store::promises::all(w.store.conn())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// A double tap on a button (two callback queries, two ids, the same message and data) is one

@@ -660,6 +660,10 @@ fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (ResponseStatus
         );
     }
     match reading.intent {
+        Intent::Promise | Intent::Paid if no_invoice => (
+            ResponseStatus::Applied,
+            "about no open invoice (paid since): nothing changes",
+        ),
         Intent::Promise if reading.promised_date.is_some() => (
             ResponseStatus::Applied,
             "promise recorded: reminders paused until its date",

@@ -177,7 +177,7 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
 }
 
 /// The open invoices an answer that names none is about: those of the message it answers
-/// (`outbox`), else [`asked_about`].
+/// (`outbox`; none when they have all been paid since), else [`asked_about`].
 fn answered(
     conn: &Connection,
     client: &Client,
@@ -190,10 +190,16 @@ fn answered(
         .filter(|i| outbox.is_some_and(|m| m.message.invoices.iter().any(|(n, _)| *n == i.number)))
         .cloned()
         .collect();
-    if threaded.is_empty() {
-        asked_about(conn, client, open, at)
-    } else {
-        Ok(threaded)
+    // A reminder whose invoices have all been paid since: the answer is about them, not about
+    // another invoice it never named (a promise was pinned on an invoice not yet due, and the
+    // client was told so).
+    let settled = outbox.is_some_and(|m| {
+        !m.message.invoices.is_empty() && !crate::domain::is_owner_facing(&m.message.stage)
+    });
+    match (threaded.is_empty(), settled) {
+        (false, _) => Ok(threaded),
+        (true, true) => Ok(Vec::new()),
+        (true, false) => asked_about(conn, client, open, at),
     }
 }
 

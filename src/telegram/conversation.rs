@@ -523,8 +523,37 @@ fn record(
             ),
             None,
         ));
+    } else if let Some(text) = nothing_owed(tx, who, &applied)? {
+        h.actions.push(send(chat, text, None));
     }
     Ok(h)
+}
+
+/// «Le pago el viernes» about invoices paid since, or from a client who owes nothing: no
+/// promise is recorded, and the chat is told why (by email the receipt says it).
+fn nothing_owed(tx: &Connection, who: &Linked, applied: &apply::Applied) -> Result<Option<String>> {
+    if applied.status != crate::domain::ResponseStatus::Applied
+        || !applied.invoices.is_empty()
+        || !matches!(applied.intent, Intent::Promise | Intent::Paid)
+    {
+        return Ok(None);
+    }
+    let owes = crate::store::invoices::list(tx, Some(&who.client.id))?
+        .iter()
+        .any(|i| !i.status.is_closed());
+    Ok(Some(if owes {
+        format!(
+            "Gracias. La factura por la que {} escribimos ya consta como pagada: no hace falta que {} nada más por ella.",
+            who.u("le", "te"),
+            who.u("haga", "hagas")
+        )
+    } else {
+        format!(
+            "Gracias. No nos consta ninguna factura {} pendiente de pago: no hace falta que {} nada.",
+            who.u("suya", "tuya"),
+            who.u("haga", "hagas")
+        )
+    }))
 }
 
 /// Asks for a date: `candidate` (an ambiguous reading) to confirm, the next business days,

@@ -613,6 +613,10 @@ fn change_state(
     let mut ack_kind = None;
     let mut alert_kind = None;
     match reading.intent {
+        // «Le pago el viernes» answering a reminder whose invoices have been paid since (or
+        // from a client who owes nothing): no promise, no claim, nothing to acknowledge; the
+        // receipt thanks the client for the payment.
+        Intent::Promise | Intent::Paid if m.invoices.is_empty() => {}
         Intent::Promise if reading.promised_date.is_some() => {
             let date = reading.promised_date.unwrap_or(today);
             for (invoice, amount) in promise_scope(tx, m, promised_amount)? {
