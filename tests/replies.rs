@@ -1999,3 +1999,43 @@ fn a_promise_answering_a_reminder_paid_since_changes_nothing() {
         pending_promises(&w)
     );
 }
+
+/// tg26: «Ya está pagado», then «Perdón, me equivoqué: aún no he pagado, le pago el viernes»:
+/// the later words count. The claim is withdrawn, so a broken promise is followed again; before,
+/// F-1 stayed «stopped: client says it was paid» for good.
+#[test]
+fn a_promise_after_a_paid_claim_withdraws_the_claim() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let claim = reply(
+        "<r-a@x.example>",
+        "uno@cliente.example",
+        "Ya está pagado.",
+        refs.clone(),
+    );
+    assert_eq!(apply(&mut w, &claim).intent.as_str(), "paid");
+    let f1 = |w: &World| {
+        store::invoices::get(w.store.conn(), "F-1")
+            .unwrap()
+            .unwrap()
+    };
+    assert!(f1(&w).paid_claimed_on.is_some());
+    let mut back = reply(
+        "<r-b@x.example>",
+        "uno@cliente.example",
+        "Perdón, me equivoqué: aún no he pagado, le pago el viernes.",
+        refs,
+    );
+    back.received_at = utc("2026-11-24 18:00");
+    assert_eq!(apply(&mut w, &back).intent.as_str(), "promise");
+    assert_eq!(f1(&w).paid_claimed_on, None);
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-12-03 10:00")).unwrap();
+    assert!(
+        !plan
+            .held
+            .iter()
+            .any(|h| h.reason.contains("says it was paid")),
+        "{plan:?}"
+    );
+}

@@ -613,9 +613,8 @@ fn change_state(
     let mut ack_kind = None;
     let mut alert_kind = None;
     match reading.intent {
-        // «Le pago el viernes» answering a reminder whose invoices have been paid since (or
-        // from a client who owes nothing): no promise, no claim, nothing to acknowledge; the
-        // receipt thanks the client for the payment.
+        // «Le pago el viernes» answering a reminder paid since, or from a client who owes
+        // nothing: no promise, no claim, no acknowledgement (the receipt thanks the client).
         Intent::Promise | Intent::Paid if m.invoices.is_empty() => {}
         Intent::Promise if reading.promised_date.is_some() => {
             let date = reading.promised_date.unwrap_or(today);
@@ -631,6 +630,7 @@ fn change_state(
                     now,
                 )?;
             }
+            withdraw_own_paid_claims(tx, m, response_id, now)?;
             ack_kind = Some("ack_promise");
         }
         Intent::Paid => {
@@ -776,6 +776,33 @@ fn promise_scope(
         .iter()
         .map(|i| (Some(i.number.clone()), None))
         .collect())
+}
+
+/// «Perdón, me equivoqué: aún no he pagado, le pago el viernes» after «Ya está pagado»: the
+/// later words count, so the claim on the invoices promised is withdrawn (it stopped their
+/// reminders until a person checked the bank: a broken promise would then never be followed).
+fn withdraw_own_paid_claims(
+    tx: &Connection,
+    m: &Match,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for inv in m.invoices.iter().filter(|i| i.paid_claimed_on.is_some()) {
+        store::invoices::set_paid_claim(tx, &inv.number, None, now)?;
+        store::events::append(
+            tx,
+            now,
+            Actor::Inbox,
+            EventKind::InvoicePaidClaimResolved,
+            Some(&m.client.id),
+            Some(&inv.number),
+            serde_json::json!({
+                "response": response_id,
+                "note": "the client promised to pay after saying it had paid",
+            }),
+        )?;
+    }
+    Ok(())
 }
 
 /// Records the promise a reply made, with its audit event.

@@ -417,6 +417,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "regularizo|regularizamos|regularizare|regularizaremos|regularizara ?la|el|su situacion|deuda|factura|pago|saldo|importe|cuenta",
     ),
+    // «el pago de la factura se hace el 28», «el pago de las facturas será el viernes».
+    (
+        Cue::PromisePhrase,
+        "pago|abono|transferencia|consignacion|deposito de ?la|las|el|los|su|sus|esta|estas factura|facturas|cuenta|cuentas|saldo|importe ?se hara|hace|realizara|realiza|efectuara|efectua|sera|haran|realizaran|efectuaran",
+    ),
     (
         Cue::PromisePhrase,
         "pago|abono|ingreso|transferencia|deposito|dinero|plata|importe|cheque|giro|consignacion|bizum|monto|orden|lana|fondos|cargo ?se|le|te|les|lo|la|nos ?le|te|les|se hara|realizara|realiza|efectuara|efectua|emitira|emite|ejecutara|ejecuta|procesara|procesa|enviara|envia|cursara|cursa|acreditara|acredita|abonara|abona|ingresara|ingresa|girara|gira|llegara|llega|entrara|entra|saldra|sale|caera|cae|estara|ira|vera|reflejara|refleja|liberara|libera|tramitara|tramita|haran|realizaran|efectuaran|llegaran|saldran|estaran|sera",
