@@ -7,6 +7,7 @@ mod fake;
 mod support;
 
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -258,6 +259,39 @@ async fn the_command_line_links_polls_and_ticks() {
     assert_eq!(button_texts(&reminder).len(), 4);
     let out = cobrador_ok(dir, &["telegram", "me"]);
     assert!(out.contains("@CobrosPradoBot"), "{out}");
+}
+
+/// tg26: `telegram poll` without `--once` (long polling until Ctrl-C) sends what an answer
+/// queued as soon as it is applied: the acknowledgement of a dispute reached the client only at
+/// the next `tick`.
+#[tokio::test]
+async fn long_polling_from_the_command_line_sends_what_answers_queue() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    let mut child = support::cobrador_cmd(w.dir.path())
+        .args(["telegram", "poll", "--now", "2026-12-01T09:40:00Z"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    w.bot.text(ANA, "No reconozco esta factura", None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut answered = false;
+    while std::time::Instant::now() < deadline && !answered {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        answered = w.bot.sent_to(ANA).len() > before;
+    }
+    // Ctrl-C, as the help says.
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert!(answered, "no acknowledgement reached the chat");
+    assert!(status.success(), "{status:?}");
+    let said = w.bot.sent_to(ANA)[before..].to_vec();
+    assert_eq!(said.len(), 1, "{said:?}");
 }
 
 #[tokio::test]

@@ -191,7 +191,27 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
             });
             let clock = now.map_or_else(Clock::real, Clock::starting_at);
             let caught_up = tokio_util::sync::CancellationToken::new();
-            telegram::poll_loop(config, renderer, clock, token, caught_up, || {}).await
+            // What an answer queued (its acknowledgement, the owner's alert) goes out as soon
+            // as it is applied, as `cobrador run` sends it.
+            let changed = std::sync::Arc::new(tokio::sync::Notify::new());
+            let sending = tokio::spawn(send_when_changed(
+                config.clone(),
+                clock,
+                changed.clone(),
+                token.clone(),
+            ));
+            let polled = telegram::poll_loop(
+                config,
+                renderer,
+                clock,
+                token.clone(),
+                caught_up,
+                move || changed.notify_one(),
+            )
+            .await;
+            token.cancel();
+            let sent = sending.await?;
+            polled.and(sent)
         })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -231,6 +251,38 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
         eprintln!("warning: {w}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `telegram poll`'s sender: after each change the poller applied, flushes the outbox until
+/// `shutdown`.
+async fn send_when_changed(
+    config: std::sync::Arc<crate::config::Config>,
+    clock: Clock,
+    changed: std::sync::Arc<tokio::sync::Notify>,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> Result<()> {
+    let mut store = crate::store::Store::open_existing(&config.database)?;
+    let channels = Registry::from_config(&config)?;
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = changed.notified() => {}
+        }
+        let flushed = sender::flush_all(
+            &mut store,
+            &channels,
+            &config,
+            clock.now(),
+            &FlushOptions::for_config(&config),
+        )
+        .await;
+        match flushed {
+            Ok(r) => r.warnings.iter().for_each(|w| tracing::warn!("{w}")),
+            Err(e) => tracing::error!(error = %e, "sending what the answers queued failed"),
+        }
+    }
+    channels.close().await;
+    Ok(())
 }
 
 /// The link as a QR code drawn with Unicode half blocks (two modules per character).
