@@ -708,6 +708,40 @@ async fn a_strangers_chat_cannot_act_on_another_clients_invoice() {
     );
 }
 
+/// tg25, tg26: an album (photos sharing a `media_group_id`) is answered once and told to the
+/// owner once; every photo of it is forwarded. With a caption, the caption is read once.
+#[tokio::test]
+async fn an_album_is_answered_once_and_every_photo_forwarded() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.album(ANA, 3, None);
+    w.poll(now()).await;
+    w.flush(now()).await;
+    assert_eq!(w.bot.forwards().len(), 3);
+    let said = w.bot.sent_to(ANA)[before..].to_vec();
+    assert_eq!(said.len(), 1, "{said:?}");
+    let to_review = w
+        .responses()
+        .iter()
+        .filter(|r| r.response.body.contains("una imagen sin texto"))
+        .count();
+    assert_eq!(to_review, 1);
+    assert_eq!(w.bot.count_to(OWNER, "ha enviado una imagen"), 1);
+    // A second album, with a caption on its first photo: one payment claim, one answer.
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.album(ANA, 3, Some("Justificante, ya pagado"));
+    w.poll(now()).await;
+    w.flush(now()).await;
+    assert_eq!(w.bot.forwards().len(), 3);
+    let said = w.bot.sent_to(ANA)[before..].to_vec();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(w.responses().len(), 1);
+}
+
 /// A photo or a PDF from a client (a payment receipt, usually): the file is forwarded into the
 /// owner's chat after a line saying whose it is, with an event; without words the client is
 /// told who will look at it; a caption is read as any message (here, a payment claimed).

@@ -108,6 +108,32 @@ pub(super) fn handle_message(
             h.outcome = Outcome::UnknownCommand;
             h.actions.push(send(chat, greeting(env.config, &who), None));
         }
+        // The rest of an album (photos sent together share a `media_group_id`): each goes to
+        // the owner, but the client was answered, and the owner told, for its first one.
+        None if text.is_empty() && attached && album_seen(tx, &who, m)? => {
+            h.outcome = Outcome::Attachment;
+            h.actions = attachment(tx, env, &who, m, false, now)?
+                .into_iter()
+                .filter_map(|a| match a {
+                    Action::Forward {
+                        to,
+                        from,
+                        message_id,
+                        failed,
+                        failed_owner,
+                        ..
+                    } => Some(Action::Forward {
+                        to,
+                        from,
+                        message_id,
+                        done: None,
+                        failed,
+                        failed_owner,
+                    }),
+                    _ => None,
+                })
+                .collect();
+        }
         None if text.is_empty() && attached => {
             h.outcome = Outcome::Attachment;
             h.actions = attachment(tx, env, &who, m, false, now)?;
@@ -387,6 +413,7 @@ fn attachment(
             "chat": who.chat, "message_id": m.message_id,
             "kind": if m.photo.is_some() { "photo" } else { "document" },
             "file_name": file_name, "passed_to_owner": owner.is_some(),
+            "media_group_id": album_of(m),
         }),
     )?;
     // (what it is, for the owner; for the client; the pronoun that stands for it)
@@ -443,6 +470,31 @@ fn attachment(
             ),
         },
     ])
+}
+
+/// The album (`media_group_id`) `m` belongs to, if any.
+fn album_of(m: &Message) -> Option<&str> {
+    m.other.get("media_group_id").and_then(|v| v.as_str())
+}
+
+/// Whether another item of `m`'s album already came from this chat (its attachment event
+/// names the album).
+fn album_seen(tx: &Connection, who: &Linked, m: &Message) -> Result<bool> {
+    let Some(album) = album_of(m) else {
+        return Ok(false);
+    };
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM events
+                            WHERE kind = 'telegram.attachment' AND client_id = ?1
+                              AND json_extract(detail, '$.media_group_id') = ?2
+                              AND json_extract(detail, '$.chat') = ?3
+                              AND json_extract(detail, '$.message_id') <> ?4)",
+        )?
+        .query_row(
+            rusqlite::params![who.client.id, album, who.chat, m.message_id],
+            |r| r.get(0),
+        )?)
 }
 
 /// «la imagen» → «La imagen».

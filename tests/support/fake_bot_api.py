@@ -403,6 +403,9 @@ def control(cmd, p):
                                "mime_type": "application/pdf", "file_size": 45000}
         if p.get("caption"):
             msg["caption"] = p["caption"]
+        if p.get("media_group_id"):
+            # Items of an album: one message each, sharing the id.
+            msg["media_group_id"] = p["media_group_id"]
         with lock:
             state["messages"][(cid, msg["message_id"])] = msg
         return {"update_id": push({"message": msg}), "message_id": msg["message_id"]}

@@ -198,6 +198,21 @@ impl FakeBotApi {
             .unwrap()
     }
 
+    /// The client sends an album of `n` photos (one `media_group_id`), `caption` on the first.
+    pub fn album(&self, chat: i64, n: usize, caption: Option<&str>) -> Vec<i64> {
+        (0..n)
+            .map(|i| {
+                self.control(
+                    "attach",
+                    json!({ "chat_id": chat, "kind": "photo", "media_group_id": "13579",
+                            "caption": if i == 0 { caption } else { None } }),
+                )["message_id"]
+                    .as_i64()
+                    .unwrap()
+            })
+            .collect()
+    }
+
     /// What was forwarded, in order.
     pub fn forwards(&self) -> Vec<Value> {
         self.state()["forwards"].as_array().unwrap().clone()
