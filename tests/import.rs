@@ -692,3 +692,50 @@ fn client_show_marks_an_address_that_bounced_for_good() {
         "{json}"
     );
 }
+
+/// walk26: a new invoice of a client handed over to a person (its hand-over still covers an
+/// open invoice) gets no overdue reminder from cobrador, and the import says so, as it does for
+/// a client who opted out; a client whose hand-over is all paid is not named.
+#[test]
+fn a_new_invoice_of_a_handed_over_client_is_named_at_import() {
+    let mut w = world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\n\
+             F-1;C1;01/06/2026;01/07/2026;500\n\
+             F-2;C2;01/06/2026;01/07/2026;700\n",
+        )
+        .build();
+    for (client, invoice) in [("C1", "F-1"), ("C2", "F-2")] {
+        let mut handover = support::reminder(client, &format!("{client}|handover|{invoice}"), &[]);
+        handover.stage = "handover".into();
+        handover.cycle = invoice.into();
+        handover.invoices = vec![(invoice.into(), true)];
+        let id = store::outbox::insert_if_new(w.store.conn(), &handover, utc("2026-10-01 10:00"))
+            .unwrap()
+            .unwrap();
+        store::outbox::mark_sending(w.store.conn(), id).unwrap();
+        store::outbox::mark_sent(w.store.conn(), id, utc("2026-10-01 10:00"), None).unwrap();
+    }
+    support::pay(&mut w.store, "F-2", "2026-10-15", "700");
+    let at = utc("2026-11-25 09:00");
+    import_bytes(
+        &mut w.store,
+        Kind::Invoices,
+        "nuevas.csv",
+        "numero;cliente;fecha;vencimiento;importe\n\
+         F-3;C1;20/11/2026;20/12/2026;300\n\
+         F-4;C2;20/11/2026;20/12/2026;400\n"
+            .as_bytes(),
+        &defaults(),
+        false,
+        at,
+    )
+    .unwrap();
+    let named = store::clients::handed_over_new(w.store.conn(), at).unwrap();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert_eq!(
+        (named[0].client_id.as_str(), named[0].invoices.as_slice()),
+        ("C1", ["F-3".to_owned()].as_slice())
+    );
+}

@@ -99,6 +99,16 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
                 if o.invoices.len() == 1 { "it" } else { "them" }
             );
         }
+        for o in crate::store::clients::handed_over_new(store.conn(), now)? {
+            println!(
+                "note: {} ({}) was handed over to a person: cobrador will not remind {} while the \
+                 hand-over's invoices are open; the person who took over chases {}",
+                o.client_id,
+                o.name,
+                o.invoices.join(", "),
+                if o.invoices.len() == 1 { "it" } else { "them" }
+            );
+        }
     }
     if kind == Kind::Clients && defaults.tuteo && !args.dry_run {
         let (ids, count) = crate::store::clients::addressed_as_usted(store.conn(), 5)?;

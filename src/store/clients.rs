@@ -367,6 +367,41 @@ pub struct OptedOutOwing {
 /// they count the rest: a large book has hundreds, every day.
 pub const OPTED_OUT_LISTED: usize = 10;
 
+/// The open invoices created at `created_at` (an import) of clients handed over to a person
+/// whose hand-over still covers an open invoice: cobrador sends them no overdue reminder (the
+/// person who took over has the whole client), so the import says so.
+pub fn handed_over_new(conn: &Connection, created_at: DateTime<Utc>) -> Result<Vec<OptedOutOwing>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, i.number
+           FROM invoices i JOIN clients c ON c.id = i.client_id
+          WHERE i.status = 'open' AND i.created_at = ?1
+            AND EXISTS (SELECT 1 FROM outbox o
+                          JOIN outbox_invoices oi ON oi.outbox_id = o.id
+                          JOIN invoices h ON h.number = oi.invoice_number
+                         WHERE o.client_id = c.id AND o.stage = ?2 AND o.status = 'sent'
+                           AND h.number <> i.number
+                           AND h.status NOT IN ('paid', 'cancelled', 'written_off'))
+          ORDER BY c.name, c.id, i.number",
+    )?;
+    let mut out: Vec<OptedOutOwing> = Vec::new();
+    let mut rows = stmt.query(rusqlite::params![
+        ts(created_at),
+        crate::domain::HANDOVER_STAGE
+    ])?;
+    while let Some(r) = rows.next()? {
+        let (id, name, number): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        match out.last_mut() {
+            Some(last) if last.client_id == id => last.invoices.push(number),
+            _ => out.push(OptedOutOwing {
+                client_id: id,
+                name,
+                invoices: vec![number],
+            }),
+        }
+    }
+    Ok(out)
+}
+
 /// Every [`OptedOutOwing`], by name: from the few opted-out contacts (a partial index), not
 /// the whole book. With `created_at`, only the invoices created at that instant (an import's).
 pub fn opted_out_owing(
