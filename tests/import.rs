@@ -739,3 +739,39 @@ fn a_new_invoice_of_a_handed_over_client_is_named_at_import() {
         ("C1", ["F-3".to_owned()].as_slice())
     );
 }
+
+/// walk26: an invoice paid twice (two references) is counted twice, and the import that made it
+/// overpaid names it with the sum in the client's favour; the owner had no word of it.
+#[test]
+fn an_invoice_paid_twice_is_named_with_what_is_in_the_clients_favour() {
+    let mut w = world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(
+            "numero;cliente;fecha;vencimiento;importe\n\
+             F-1;C1;01/06/2026;01/07/2026;500\n\
+             F-2;C2;01/06/2026;01/07/2026;700\n",
+        )
+        .build();
+    let first = utc("2026-11-24 09:00");
+    let second = utc("2026-11-25 09:00");
+    for (at, reference, amount) in [(first, "OP 1", "500"), (second, "OP 2", "500")] {
+        import_bytes(
+            &mut w.store,
+            Kind::Payments,
+            "pagos.csv",
+            format!("factura;fecha;importe;referencia\nF-1;{};{amount};{reference}\nF-2;{};100;OP {reference}\n", at.date_naive(), at.date_naive())
+                .as_bytes(),
+            &defaults(),
+            false,
+            at,
+        )
+        .unwrap();
+        // Once paid, not overpaid; twice, overpaid.
+        let over = store::invoices::overpaid_by(w.store.conn(), at).unwrap();
+        assert_eq!(over.len(), usize::from(at == second), "{over:?}");
+    }
+    let over = store::invoices::overpaid_by(w.store.conn(), second).unwrap();
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!(over[0].0.number, "F-1");
+    assert_eq!(over[0].1.0.to_string(), "500");
+}

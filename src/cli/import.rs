@@ -125,6 +125,23 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             );
         }
     }
+    if kind == Kind::Payments && !args.dry_run {
+        for (invoice, over) in crate::store::invoices::overpaid_by(store.conn(), now)? {
+            println!(
+                "note: {} ({}) is now paid {} beyond its amount (paid twice?): the client has it \
+                 in its favour; refund or credit it (cobrador invoice show {})",
+                invoice.number,
+                invoice.client_id,
+                crate::render::money::format_money(
+                    over.0,
+                    &invoice.currency,
+                    &ctx.config.business.locale
+                )
+                .unwrap_or_else(|_| format!("{} {}", over.0, invoice.currency)),
+                invoice.number
+            );
+        }
+    }
     if s.already_recorded > 0 {
         println!(
             "{} payments already recorded from another source, not added again:",

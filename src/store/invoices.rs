@@ -491,6 +491,27 @@ fn settle_status(
     Ok(new)
 }
 
+/// The invoices a payment recorded at `created_at` (an import) left paid beyond their amount
+/// (paid twice, say), with what the client has in its favour: the owner refunds or credits it.
+pub fn overpaid_by(conn: &Connection, created_at: DateTime<Utc>) -> Result<Vec<(Invoice, Money)>> {
+    let numbers: Vec<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT invoice_number FROM payments WHERE created_at = ?1
+              ORDER BY invoice_number",
+        )?
+        .query_map([ts(created_at)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for number in numbers {
+        let invoice = require(conn, &number)?;
+        if invoice.balance.0 < rust_decimal::Decimal::ZERO {
+            let over = Money(-invoice.balance.0);
+            out.push((invoice, over));
+        }
+    }
+    Ok(out)
+}
+
 /// A payment to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentInput {
