@@ -144,6 +144,10 @@ pub async fn pass(
             report.read.push((source.name().to_owned(), read));
         }
     }
+    // A dead message whose hold is over frees its stage before the planning, not after it:
+    // the same pass plans the stage again (the flush's release came one pass late, and with a
+    // tick a day, a contact window late).
+    crate::sender::release(store, now)?;
     // The WAL is copied into the database file beside the pass, not in its way (see
     // `store::checkpoint`), from the start: the queueing commits in groups while the channels
     // send.
