@@ -262,3 +262,43 @@ fn invoices_paid_together_are_thanked_in_one_receipt_on_a_day_of_its_own() {
         );
     }
 }
+
+/// mail26: an acknowledgement queued by yesterday evening's reading of the inbox (no tick
+/// since) goes with this morning's tick; the receipt of a payment recorded meanwhile does not go
+/// beside it, but the next day (they went in the same pass).
+#[test]
+fn a_receipt_does_not_go_beside_an_acknowledgement_waiting_from_yesterday() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    cobrador_ok(
+        dir,
+        &[
+            "reply",
+            "record",
+            "C001",
+            "--text",
+            "Gracias por el aviso. Les pago mañana sin falta.",
+            "--now",
+            "2026-11-25T17:30:00Z",
+        ],
+    );
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "3200,50",
+        "2026-11-26",
+        "2026-11-26T08:00:00Z",
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-11-26T09:00:00Z"]);
+    let acks: Vec<_> = messages(dir)
+        .into_iter()
+        .filter(|(s, _, _)| !s.starts_with("Recibido") && s.contains("Anotado"))
+        .collect();
+    assert_eq!(acks.len(), 1, "{:?}", messages(dir));
+    assert!(receipts(dir).is_empty(), "not beside the acknowledgement");
+    cobrador_ok(dir, &["tick", "--now", "2026-11-27T09:00:00Z"]);
+    assert_eq!(receipts(dir).len(), 1, "{:?}", messages(dir));
+}

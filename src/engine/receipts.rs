@@ -206,9 +206,21 @@ fn free_moment(
     now: DateTime<Utc>,
 ) -> DateTime<Utc> {
     let tz = file.client.time_zone;
+    // A message still waiting whose moment has come goes with this pass, today, whatever day
+    // it was queued for (an acknowledgement queued by yesterday evening's `inbox check` goes
+    // with this morning's tick: the receipt went beside it).
+    let waiting_now = file.messages.iter().any(|m| {
+        planner::is_client_facing(&m.message.stage)
+            && matches!(
+                m.status,
+                OutboxStatus::Queued | OutboxStatus::Failed | OutboxStatus::Sending
+            )
+            && m.message.send_at <= now
+    });
     let taken: Vec<NaiveDate> = planner::recent_contact_days(&file.messages, tz)
         .into_iter()
         .chain(also_today.iter().map(|t| t.with_timezone(&tz).date_naive()))
+        .chain(waiting_now.then(|| now.with_timezone(&tz).date_naive()))
         .collect();
     let mut at = planner::reply_moment(now, tz).max(now);
     for _ in 0..30 {
