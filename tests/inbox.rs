@@ -233,6 +233,52 @@ async fn a_bounce_after_the_clients_forward_undoes_the_message() {
     );
 }
 
+/// A refusal of our message itself (5.7.1, taken for spam): the address is kept, and the
+/// owner is told the client's server refused the message, to look at SPF/DKIM/DMARC, not to
+/// correct the address (sessions 25–26: the alert said «si la dirección es incorrecta,
+/// corregirla»).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_refused_as_spam_tells_the_owner_to_look_at_the_sending_not_the_address() {
+    let mut w = world("");
+    let ours = w.ours();
+    let id = store::outbox::by_message_id(w.store.conn(), &ours)
+        .unwrap()
+        .unwrap()
+        .id;
+    store::outbox::mark_sent(w.store.conn(), id, utc("2026-11-24 10:00"), None).unwrap();
+    let raw = String::from_utf8(mail_fixture("outside7-b12-spam-reject-571.eml"))
+        .unwrap()
+        .replace("gerencia@constructoravega.example", "uno@cliente.example")
+        .replace(
+            "<57f96763ce90dbf7de78753586cf203a.cobrador@reformasprado.example>",
+            &ours,
+        );
+    w.dovecot.deliver("INBOX", raw.as_bytes());
+    let report = w.check(utc("2026-11-24 12:00")).await;
+    assert_eq!(report.bounces, 1, "{report:?}");
+    assert!(
+        store::inbox::undeliverable_contacts(w.store.conn())
+            .unwrap()
+            .is_empty(),
+        "the address is kept"
+    );
+    let renderer = cobrador::render::Renderer::new(None).unwrap();
+    engine::queue_due(&mut w.store, &w.config, &renderer, utc("2026-11-24 13:00")).unwrap();
+    let alerts: Vec<store::OutboxMessage> = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .collect();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    let text = &alerts[0].message.body_text;
+    assert!(
+        text.starts_with("Mensaje no entregado: rechazado por el servidor del cliente"),
+        "{text}"
+    );
+    assert!(text.contains("SPF, DKIM o DMARC"), "{text}");
+    assert!(!text.contains("corregir"), "{text}");
+}
+
 /// A full mailbox is a temporary failure (RFC 3463): recorded, the address kept. When the
 /// same address still bounces a week later, it is given up as if the failure were permanent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

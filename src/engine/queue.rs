@@ -473,7 +473,9 @@ fn untold_failures(tx: &rusqlite::Connection) -> Result<Vec<(OutboxStatus, Outbo
 
 /// The alert a failed message calls for: `uncertain`; `bounced` for an email that died because
 /// an address it went to is given up (a permanent bounce: resending it would go to the same
-/// address, so the owner is told to correct the address, not to requeue); `dead` otherwise.
+/// address, so the owner is told to correct the address, not to requeue); `refused` for an
+/// email the client's server refused itself (spam, SPF/DKIM/DMARC: the address is fine);
+/// `dead` otherwise.
 fn failure_kind(tx: &rusqlite::Connection, m: &OutboxMessage, dead: bool) -> Result<&'static str> {
     if !dead {
         return Ok("uncertain");
@@ -486,11 +488,17 @@ fn failure_kind(tx: &rusqlite::Connection, m: &OutboxMessage, dead: bool) -> Res
         .cloned()
         .collect();
     let email = m.message.channel == crate::domain::Channel::Email;
+    let refused = m
+        .last_error
+        .as_deref()
+        .is_some_and(crate::mail::bounce::says_the_message_was_refused);
     Ok(
         if email
             && !store::inbox::undeliverable_among(tx, &m.message.client_id, &addresses)?.is_empty()
         {
             "bounced"
+        } else if email && refused {
+            "refused"
         } else {
             "dead"
         },

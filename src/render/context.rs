@@ -444,7 +444,7 @@ pub struct Reply<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnerAlert {
     /// `dispute`, `paid`, `plan`, `needs_review`, `question`, `contact_left`, `handover`, `stop`,
-    /// `dead`, `bounced`, `address`, `plan_broken`, `uncertain` or `unknown_sender`.
+    /// `dead`, `bounced`, `refused`, `address`, `plan_broken`, `uncertain` or `unknown_sender`.
     pub kind: String,
     /// The client's words, quoted as received (empty for `handover`).
     pub client_words: String,
