@@ -52,10 +52,9 @@ pub(super) fn preventive(
     }
     for inv in candidates.iter().filter(|i| i.days_overdue(today) < 0) {
         let days = inv.days_overdue(today);
-        let Some(stage) = ladder
-            .iter()
-            .rfind(|s| s.offset_days < 0 && i64::from(s.offset_days) <= days)
-        else {
+        let Some(stage) = ladder.iter().rfind(|s| {
+            s.offset_days < 0 && i64::from(s.offset_days) <= days + earlier_by(ctx, inv, s)
+        }) else {
             continue;
         };
         let Some(key) = fresh_key(
@@ -88,6 +87,27 @@ pub(super) fn preventive(
         }
     }
     planned
+}
+
+/// How many days before its own day a reminder before the due date goes: when its day is not
+/// a contact day of the client's (a weekend, a holiday), the contact day before it, so that it
+/// comes before the due date as the ladder meant, not after a weekend (walk26: -3 on a
+/// Saturday went on Monday, the day before; the due-day message, spaced after it, two days
+/// late), and never before today.
+fn earlier_by(ctx: &ClientCtx<'_>, inv: &Invoice, stage: &Stage) -> i64 {
+    let tz = ctx.file.client.time_zone;
+    let day = inv.due_date + chrono::Duration::days(i64::from(stage.offset_days));
+    let contact_day =
+        |d: NaiveDate| crate::policy::calendar::is_contact_day(d, tz, ctx.rules, ctx.calendar);
+    if contact_day(day) {
+        return 0;
+    }
+    (1..=4)
+        .find(|back| {
+            let earlier = day - chrono::Duration::days(*back);
+            earlier < inv.due_date && contact_day(earlier)
+        })
+        .unwrap_or(0)
 }
 
 /// Instalment reminders: a few days before each instalment, and the day after a missed one.

@@ -288,6 +288,25 @@ fn preventive_is_per_invoice_and_overdue_is_one_message_per_client() {
     );
 }
 
+/// walk26: the reminder three days before a due date on Tuesday 15 December falls on a
+/// Saturday: it goes on Friday 11, the contact day before, not on Monday 14 (the due-day
+/// message, spaced after it, then went two days late). Not earlier than that Friday.
+#[test]
+fn a_reminder_before_the_due_date_that_falls_on_a_weekend_goes_the_day_before() {
+    let world = World::madrid().invoice("F1", "2026-12-15", "100");
+    let plan = world.plan("2026-12-10T09:30:00Z");
+    assert!(plan.messages.is_empty(), "{plan:#?}");
+    let plan = world.plan("2026-12-11T09:30:00Z");
+    let m = only(&plan);
+    assert_eq!(m.stage, "preventive");
+    assert_eq!(
+        m.send_at
+            .with_timezone(&chrono_tz::Europe::Madrid)
+            .date_naive(),
+        day("2026-12-11")
+    );
+}
+
 #[test]
 fn time_zone_decides_the_day_at_the_boundary() {
     // 23:30 UTC on the 24th is already the 25th in Madrid, still the 24th in Mexico City.
