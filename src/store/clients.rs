@@ -383,23 +383,11 @@ pub fn handed_over_new(conn: &Connection, created_at: DateTime<Utc>) -> Result<V
                            AND h.status NOT IN ('paid', 'cancelled', 'written_off'))
           ORDER BY c.name, c.id, i.number",
     )?;
-    let mut out: Vec<OptedOutOwing> = Vec::new();
-    let mut rows = stmt.query(rusqlite::params![
+    let rows = stmt.query(rusqlite::params![
         ts(created_at),
         crate::domain::HANDOVER_STAGE
     ])?;
-    while let Some(r) = rows.next()? {
-        let (id, name, number): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        match out.last_mut() {
-            Some(last) if last.client_id == id => last.invoices.push(number),
-            _ => out.push(OptedOutOwing {
-                client_id: id,
-                name,
-                invoices: vec![number],
-            }),
-        }
-    }
-    Ok(out)
+    by_client(rows)
 }
 
 /// Every [`OptedOutOwing`], by name: from the few opted-out contacts (a partial index), not
@@ -418,8 +406,13 @@ pub fn opted_out_owing(
                              WHERE k.client_id = c.id AND k.opted_out = 0)
           ORDER BY c.name, c.id, i.number",
     )?;
+    by_client(stmt.query([created_at.map(ts)])?)
+}
+
+/// Rows of (client id, name, invoice number), in client order, as one [`OptedOutOwing`] per
+/// client.
+fn by_client(mut rows: rusqlite::Rows<'_>) -> Result<Vec<OptedOutOwing>> {
     let mut out: Vec<OptedOutOwing> = Vec::new();
-    let mut rows = stmt.query([created_at.map(ts)])?;
     while let Some(r) = rows.next()? {
         let (id, name, number): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         match out.last_mut() {
