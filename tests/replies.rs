@@ -2039,3 +2039,33 @@ fn a_promise_after_a_paid_claim_withdraws_the_claim() {
         "{plan:?}"
     );
 }
+
+/// An answer to our receipt of F-1 («la otra se la pago el viernes»): about what is still open,
+/// F-3, as before; only an answer to a reminder whose invoices were all paid since is about
+/// nothing open.
+#[test]
+fn an_answer_to_a_receipt_is_about_what_is_still_open() {
+    let (mut w, ours) = c1_with_f1_and_f3();
+    let mut receipt = support::reminder("C1", "C1|receipt|F-1", &["uno@cliente.example"]);
+    receipt.stage = "receipt".into();
+    receipt.invoices = vec![("F-1".into(), true)];
+    let id = store::outbox::insert_if_new(w.store.conn(), &receipt, utc("2026-11-24 12:00"))
+        .unwrap()
+        .unwrap();
+    store::outbox::mark_sending(w.store.conn(), id).unwrap();
+    store::outbox::mark_sent(w.store.conn(), id, utc("2026-11-24 12:00"), None).unwrap();
+    support::pay(&mut w.store, "F-1", "2026-11-24", "500");
+    let refs = vec![receipt.message_id.clone().unwrap()];
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r-receipt@x.example>",
+            "uno@cliente.example",
+            "Gracias. La otra se la pago el viernes.",
+            refs,
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "promise");
+    assert_eq!(applied.invoices, ["F-3"]);
+    let _ = ours;
+}

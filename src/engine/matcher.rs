@@ -192,9 +192,10 @@ fn answered(
         .collect();
     // A reminder whose invoices have all been paid since: the answer is about them, not about
     // another invoice it never named (a promise was pinned on an invoice not yet due, and the
-    // client was told so).
+    // client was told so). An answer to a receipt or an acknowledgement («la otra se la pago
+    // el viernes») is about what is still open.
     let settled = outbox.is_some_and(|m| {
-        !m.message.invoices.is_empty() && !crate::domain::is_owner_facing(&m.message.stage)
+        !m.message.invoices.is_empty() && crate::engine::receipts::is_reminder(&m.message.stage)
     });
     match (threaded.is_empty(), settled) {
         (false, _) => Ok(threaded),

@@ -54,7 +54,7 @@ pub fn is_news(p: &Payment, today: NaiveDate, now: DateTime<Utc>) -> bool {
 
 /// Whether an outbox stage is a reminder about the invoice (not an acknowledgement, an owner
 /// message or another receipt).
-fn is_reminder(stage: &str) -> bool {
+pub(crate) fn is_reminder(stage: &str) -> bool {
     !stage.starts_with("ack_")
         && !stage.starts_with("owner")
         && !matches!(stage, "handover" | "digest" | STAGE | "plan_confirmation")
