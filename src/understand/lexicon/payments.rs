@@ -221,6 +221,10 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
     (Cue::Partial, "a cuenta"),
     (Cue::Partial, "la|otra mitad"),
     (Cue::Partial, "el resto|restante"),
+    // «100 lucas el viernes y el saldo el 15»: after a first share, the balance is the rest
+    // (alone, «le pago el saldo el 15» is all of it).
+    (Cue::Partial, "y el saldo"),
+    (Cue::Partial, "saldo|lo restante"),
     (Cue::Partial, "lo demas"),
     // "os he pagado 300 €, los otros 300 a final de mes".
     (Cue::Partial, "los|las otros|otras|demas"),

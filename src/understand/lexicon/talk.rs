@@ -234,6 +234,20 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         "no me|nos llego|llegaron ?la|ninguna factura|facturas",
     ),
     (Cue::Question, "no he|hemos recibido ?la|ninguna factura"),
+    // «La factura electrónica no me ha llegado», «quedo atento a la factura» (Colombia's
+    // "I am waiting for it"): the invoice is asked for.
+    (
+        Cue::Question,
+        "factura|facturas ?electronica|electronicas no me|nos ha|han llegado",
+    ),
+    (
+        Cue::Question,
+        "factura|facturas ?electronica|electronicas no me|nos llego|llegaron",
+    ),
+    (
+        Cue::Question,
+        "quedo|quedamos atento|atenta|atentos|atentas a|al ?la|el|los|las|su factura|facturas|cfdi|xml",
+    ),
     // Mexico's electronic invoice: «no me ha llegado el CFDI», «reenvíeme el XML».
     (
         Cue::Question,
