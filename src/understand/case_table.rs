@@ -47,6 +47,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader7.txt"),
     table!("outside_reader8.txt"),
     table!("outside_reader9.txt"),
+    table!("outside_reader10.txt"),
 ];
 
 /// One row of a table.

@@ -338,8 +338,13 @@ impl Parser<'_, '_> {
         if self.seq(i, &["antes", "de", "que"]).is_some() {
             return (Modifier::None, i);
         }
-        let pairs: [(&[&str], Modifier); 14] = [
+        let pairs: [(&[&str], Modifier); 18] = [
             (&["antes", "del"], Modifier::Before),
+            // "a la vuelta del puente", "a la vuelta de Reyes": once back, after it.
+            (&["a", "la", "vuelta", "del"], Modifier::After),
+            (&["a", "la", "vuelta", "de"], Modifier::After),
+            (&["tras", "el"], Modifier::After),
+            (&["tras", "la"], Modifier::After),
             (&["antes", "de"], Modifier::Before),
             (&["despues", "del"], Modifier::After),
             (&["despues", "de"], Modifier::After),
@@ -636,19 +641,22 @@ impl Parser<'_, '_> {
         })
     }
 
-    /// "de hoy en ocho (días)": a week from today; "antes de que acabe el mes / la semana /
+    /// "de hoy en ocho (días)": a week from today ("de mañana en ocho": from tomorrow); "antes de que acabe el mes / la semana /
     /// el año": its last (working) day.
     fn counted_from_today(&self, i: usize) -> Option<DateMention> {
         let today = self.today;
         let day = |end: usize, d: NaiveDate| Some(DateMention::new(i, end, Some(d)));
         match self.w(i) {
             // "de hoy en ocho (días)": a week from today; "de hoy en quince": two.
-            "de" if self.w(i + 1) == "hoy" && self.w(i + 2) == "en" => {
-                let n = match self.w(i + 3) {
-                    "ocho" | "8" => 7,
-                    "quince" | "15" => 14,
-                    _ => return None,
-                };
+            // "de mañana en quince": two weeks from tomorrow.
+            "de" if matches!(self.w(i + 1), "hoy" | "manana") && self.w(i + 2) == "en" => {
+                let from = u64::from(self.w(i + 1) == "manana");
+                let n = from
+                    + match self.w(i + 3) {
+                        "ocho" | "8" => 7,
+                        "quince" | "15" => 14,
+                        _ => return None,
+                    };
                 let end = if self.w(i + 4) == "dias" {
                     i + 5
                 } else {
@@ -750,19 +758,7 @@ impl Parser<'_, '_> {
         if half {
             end += 2;
         }
-        let date = match (unit, n) {
-            ("dia" | "dias", Some(n)) if working => {
-                Some(cal::add_working_days(today, n, self.region))
-            }
-            ("dia" | "dias", Some(n)) => Some(cal::add_days(today, n)),
-            ("semana" | "semanas", Some(n)) => Some(cal::add_days(today, n * 7)),
-            ("mes" | "meses", Some(n)) => Some(cal::add_months(today, u32::try_from(n).ok()?)),
-            ("hora" | "horas" | "horitas" | "rato", Some(n)) => Some(cal::add_days(today, n / 24)),
-            ("dia" | "dias" | "semana" | "semanas" | "mes" | "meses" | "hora" | "horas", None) => {
-                None
-            }
-            _ => return None,
-        };
+        let date = self.after_units(unit, n, working)?;
         let date = match (half, unit) {
             (true, "semana" | "semanas") => date.map(|d| cal::add_days(d, 4)),
             (true, _) => date.map(|d| cal::add_days(d, 15)),
@@ -774,10 +770,56 @@ impl Parser<'_, '_> {
         } else {
             date
         };
+        // «Pagamos a 60 días fecha factura»: a payment term counted from the invoice, not
+        // from today; which day it makes is for a person to agree.
+        let date = if w == "a" && self.is_payment_term(unit, n, end) {
+            None
+        } else {
+            date
+        };
         let mut m = DateMention::new(i, end, date);
         m.vague = vague || half || date.is_none();
         m.past = past;
         Some(m)
+    }
+
+    /// The day `n` units (days, working days, weeks, months, hours) after today: `None` when
+    /// `unit` is not a unit, `Some(None)` when no count was given ("unos días").
+    fn after_units(&self, unit: &str, n: Option<u64>, working: bool) -> Option<Option<NaiveDate>> {
+        let today = self.today;
+        Some(match (unit, n) {
+            ("dia" | "dias", Some(n)) if working => {
+                Some(cal::add_working_days(today, n, self.region))
+            }
+            ("dia" | "dias", Some(n)) => Some(cal::add_days(today, n)),
+            ("semana" | "semanas", Some(n)) => Some(cal::add_days(today, n * 7)),
+            ("mes" | "meses", Some(n)) => Some(cal::add_months(today, u32::try_from(n).ok()?)),
+            ("hora" | "horas" | "horitas" | "rato" | "h" | "hs" | "hrs", Some(n)) => {
+                Some(cal::add_days(today, n / 24))
+            }
+            ("dia" | "dias" | "semana" | "semanas" | "mes" | "meses" | "hora" | "horas", None) => {
+                None
+            }
+            _ => return None,
+        })
+    }
+
+    /// «a 60 días fecha factura», «a 30 días de la recepción», «pagamos a 90 días»: days
+    /// counted from the invoice (or its receipt), or a term long enough to be one.
+    fn is_payment_term(&self, unit: &str, n: Option<u64>, end: usize) -> bool {
+        if !matches!(unit, "dia" | "dias" | "mes" | "meses") {
+            return false;
+        }
+        let from = |k: usize| {
+            matches!(
+                self.w(k),
+                "fecha" | "ff" | "factura" | "emision" | "recepcion" | "recibida" | "vista"
+            )
+        };
+        let named = from(end)
+            || matches!(self.w(end), "de" | "desde" | "tras")
+                && (from(end + 1) || matches!(self.w(end + 1), "la" | "su") && from(end + 2));
+        named || unit.starts_with("dia") && n.is_some_and(|n| n >= 30)
     }
 
     /// A count before a unit: digits, number words, "un par de", "unos".

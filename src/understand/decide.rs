@@ -580,7 +580,7 @@ fn paid(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
 /// the reply names that day (a maturity word right before a day to come, the document a few
 /// words before it). «Le mandé el cheque por correo el martes» names no maturity.
 fn post_dated(f: &Found<'_, '_>, paid: (usize, usize)) -> Option<NaiveDate> {
-    const DOCUMENT: [&str; 4] = ["cheque", "cheques", "pagare", "pagares"];
+    const DOCUMENT: [&str; 5] = ["cheque", "cheques", "pagare", "pagares", "confirming"];
     const MATURITY: [&str; 9] = [
         "vence",
         "vencen",
@@ -906,7 +906,21 @@ fn on_our_answer(f: &Found<'_, '_>, st: &Statement) -> bool {
     let asked_before = (0..st.start)
         .any(|i| f.is_question.get(f.clause_of(i)).copied().unwrap_or(false) && !in_clause(i));
     let so = word(from) == "asi" || word(from) == "y" && word(from + 1) == "asi";
-    asked_before && (so || if_we_let(from..st.start))
+    // «¿La factura incluye el desplazamiento? Si es así, la pagamos el lunes»: the payment
+    // waits for our answer.
+    let if_yes = (from..st.start).any(|i| {
+        let w = |k: usize| word(i + k);
+        w(0) == "si"
+            && matches!(w(1), "es" | "fuera" | "fuese")
+            && matches!(w(2), "asi" | "correcto" | "cierto")
+            || w(0) == "de" && w(1) == "ser" && matches!(w(2), "asi" | "correcto" | "cierto")
+            || w(0) == "en" && matches!(w(1), "ese" | "tal") && w(2) == "caso"
+            || w(0) == "si"
+                && matches!(w(1), "me" | "nos")
+                && w(2) == "lo"
+                && w(3).starts_with("confirm")
+    });
+    asked_before && (so || if_yes || if_we_let(from..st.start))
 }
 
 /// What a client may ask the creditor to give up before paying.

@@ -34,9 +34,21 @@ impl Parser<'_, '_> {
                 )
             })
             .any(|i| {
-                self.preterite(i)
-                    && (i + 1 == start || PAYING.iter().any(|p| self.w(i).starts_with(p)))
+                let paying = PAYING.iter().any(|p| self.w(i).starts_with(p));
+                self.preterite(i) && (i + 1 == start || paying) || paying && self.ya_preterite(i)
             })
+    }
+
+    /// «ya pagamos», «ya les transferimos»: "ya" makes the "-amos"/"-imos" form, present and
+    /// preterite alike, the preterite.
+    fn ya_preterite(&self, i: usize) -> bool {
+        let w = self.w(i);
+        let clitic =
+            |k: usize| matches!(self.w(k), "le" | "les" | "te" | "os" | "se" | "lo" | "la");
+        (w.ends_with("amos") || w.ends_with("imos"))
+            && (i >= 1 && self.w(i - 1) == "ya"
+                || i >= 2 && clitic(i - 1) && self.w(i - 2) == "ya"
+                || i >= 3 && clitic(i - 1) && clitic(i - 2) && self.w(i - 3) == "ya")
     }
 
     /// "el martes me es imposible", "el viernes no puedo", "el 15 no llego": the words after
@@ -337,8 +349,12 @@ impl Parser<'_, '_> {
                 // con vencimiento 30/01/2027", "un cheque que vence el 15" the day it is paid.
                 ALWAYS_REFERENCE.contains(&before(b))
                     && !(1..b).any(|n| matches!(before(n), "pago" | "pagos"))
-                    && !(1..b + 3)
-                        .any(|n| matches!(before(n), "pagare" | "pagares" | "cheque" | "cheques"))
+                    && !(1..b + 3).any(|n| {
+                        matches!(
+                            before(n),
+                            "pagare" | "pagares" | "cheque" | "cheques" | "confirming"
+                        )
+                    })
             })
     }
 

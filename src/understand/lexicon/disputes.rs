@@ -460,6 +460,17 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "recibamos|reciba|recibais|tengamos|tenga la|una factura|facturas rectificada|rectificadas|corregida|corregidas|rectificativa|correcta",
     ),
+    // «En cuanto nos envíen la factura rectificada, la pagamos»: payment held for a corrected
+    // invoice.
+    (
+        Cue::Dispute,
+        "envien|envie|envieis|manden|mande|mandeis|emitan|emita|emitais|hagan|haga|hagais la|una|otra factura|facturas rectificada|rectificadas|corregida|corregidas|rectificativa",
+    ),
+    // «No la pagaremos hasta que no recibamos el material que falta»: goods still owed.
+    (
+        Cue::Dispute,
+        "hasta|cuando|apenas ?que ?no recibamos|reciba|recibais|tengamos|tenga el|la|los|las|lo material|pedido|mercancia|producto|productos|mercaderia|equipo|equipos|paquete|encargo|resto|pieza|piezas",
+    ),
     // "me parece una vergüenza que me cobren recargo".
     (
         Cue::Dispute,

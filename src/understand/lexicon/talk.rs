@@ -248,6 +248,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::Question,
         "quedo|quedamos atento|atenta|atentos|atentas a|al ?la|el|los|las|su factura|facturas|cfdi|xml",
     ),
+    // Mexico's tax papers a company asks its supplier for: «el complemento de pago», «su
+    // constancia de situación fiscal», «la opinión de cumplimiento».
+    (Cue::Question, "complemento|complementos de pago"),
+    (Cue::Question, "constancia de situacion fiscal"),
+    (Cue::Question, "opinion de cumplimiento"),
     // Mexico's electronic invoice: «no me ha llegado el CFDI», «reenvíeme el XML».
     (
         Cue::Question,
@@ -420,6 +425,11 @@ pub(super) const TALK: &[(Cue, &str)] = &[
         Cue::PromisePhrase,
         "quedara|estara pagado|pagada|saldado|saldada|cubierto|cubierta|abonado|abonada",
     ),
+    // «El día 10 queda cubierto»: the present for a day to come.
+    (
+        Cue::PromisePhrase,
+        "queda|quedan|quedaria|quedarian cubierto|cubierta|cubiertos|cubiertas",
+    ),
     // A company's «atenderemos el pago el día 15», «la factura se atenderá a su vencimiento»,
     // «les regularizo la situación el viernes».
     (
@@ -459,6 +469,16 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "libera|liberara|liberamos|liberaremos|liberan|liberaran el|la ?pago|transferencia|deposito|cheque|factura|fondos",
+    ),
+    // A supplier portal's «registrada con fecha de pago 18/12/2026», «fecha de pago prevista:
+    // 15/01»: the day the company has set.
+    (
+        Cue::PromisePhrase,
+        "con|tiene|tienen|asignada|asignado|asignamos ?una|la fecha de pago",
+    ),
+    (
+        Cue::PromisePhrase,
+        "fecha|dia de pago|abono|transferencia programada|programado|prevista|previsto|estimada|estimado|asignada|asignado",
     ),
     (
         Cue::PromisePhrase,
