@@ -775,3 +775,74 @@ fn an_invoice_paid_twice_is_named_with_what_is_in_the_clients_favour() {
     assert_eq!(over[0].0.number, "F-1");
     assert_eq!(over[0].1.0.to_string(), "500");
 }
+
+#[test]
+fn a_spanish_region_is_read_by_its_name_and_an_unknown_one_is_refused() {
+    let mut w = world().build();
+    let csv = "id;name;email;region\n\
+               C1;Uno;uno@cliente.example;Madrid\n\
+               C2;Dos;dos@cliente.example;Cataluña\n\
+               C3;Tres;tres@cliente.example;Las Palmas\n\
+               C4;Cuatro;cuatro@cliente.example;es-pv\n";
+    import_bytes(
+        &mut w.store,
+        Kind::Clients,
+        "c.csv",
+        csv.as_bytes(),
+        &defaults(),
+        false,
+        now(),
+    )
+    .unwrap();
+    let regions: Vec<String> = w
+        .store
+        .conn()
+        .prepare("SELECT region FROM clients ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(regions, ["MD", "CT", "CN", "PV"]);
+    // A region the holiday calendar does not know would have stopped every client's plan.
+    let bad = "id;name;email;region\nC5;Cinco;cinco@cliente.example;Springfield\n";
+    let err = import_bytes(
+        &mut w.store,
+        Kind::Clients,
+        "b.csv",
+        bad.as_bytes(),
+        &defaults(),
+        false,
+        now(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("b.csv:2:") && err.contains("unknown region") && err.contains("MD"),
+        "{err}"
+    );
+    assert_eq!(count(&w.store, "clients"), 4);
+}
+
+#[test]
+fn a_client_with_an_unknown_region_in_the_database_does_not_stop_the_plan() {
+    let w = world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(support::TWO_INVOICES)
+        .build();
+    w.store
+        .conn()
+        .execute(
+            "UPDATE clients SET region = 'SPRINGFIELD' WHERE id = 'C1'",
+            [],
+        )
+        .unwrap();
+    let plan = cobrador::engine::plan_now(&w.store, &w.config, utc("2026-11-12 11:00")).unwrap();
+    let clients: std::collections::BTreeSet<&str> =
+        plan.messages.iter().map(|m| m.client.as_str()).collect();
+    assert!(
+        clients.contains("C1") && clients.contains("C2"),
+        "{clients:?} {:?}",
+        plan.errors
+    );
+}

@@ -68,6 +68,18 @@ pub fn calendar_for(config: &Config, c: &crate::domain::Client) -> Result<Holida
     } else {
         None
     };
-    HolidayCalendar::new(country, region, &extra)
-        .with_context(|| format!("client {}: holiday calendar", c.id))
+    // A region the calendar does not know (stored before the import checked it, or written
+    // into the database by hand) must not stop the plan of every client: this one is planned
+    // on the national calendar, and the log says which client and how to correct it.
+    match HolidayCalendar::new(country, region, &extra) {
+        Err(e @ crate::policy::PolicyError::UnknownRegion { .. }) => {
+            tracing::warn!(
+                client = %c.id,
+                "{e}; planned on the national holidays until its region is corrected (import the client again with a region from the list)"
+            );
+            HolidayCalendar::new(country, None, &extra)
+        }
+        calendar => calendar,
+    }
+    .with_context(|| format!("client {}: holiday calendar", c.id))
 }

@@ -72,6 +72,7 @@ fn client_fields(row: &Row, id: &str, old: Option<&Client>, defaults: &Defaults)
             .map_or(ClientKind::B2b, |c| c.kind),
     };
     let tuteo = tuteo_field(row, old, defaults.tuteo)?;
+    let region = region_field(row, old, &country)?;
     let segment = row.or_keep(
         SEGMENT,
         old.and_then(|c| c.segment.clone()),
@@ -91,11 +92,7 @@ fn client_fields(row: &Row, id: &str, old: Option<&Client>, defaults: &Defaults)
         legal_name: keep(LEGAL_NAME, old.map(|c| &c.legal_name)),
         tax_id: keep(TAX_ID, old.map(|c| &c.tax_id)),
         country,
-        region: row.or_keep(
-            REGION,
-            old.and_then(|c| c.region.clone()),
-            str::to_uppercase,
-        ),
+        region,
         time_zone,
         kind,
         segment,
@@ -105,6 +102,25 @@ fn client_fields(row: &Row, id: &str, old: Option<&Client>, defaults: &Defaults)
         awaiting_answer_until: None,
         notes: keep(NOTES, old.map(|c| &c.notes)),
     })
+}
+
+/// The row's region, as its code: in Spain one the holiday calendar knows (by code, or by
+/// the community's or a province's name: a region it does not know would stop the planner
+/// for every client); elsewhere it is only informative and kept as written.
+fn region_field(row: &Row, old: Option<&Client>, country: &str) -> Result<Option<String>> {
+    let region = row.or_keep(
+        REGION,
+        old.and_then(|c| c.region.clone()),
+        str::to_uppercase,
+    );
+    let spain = crate::policy::Country::Spain;
+    match (region, country.parse::<crate::policy::Country>()) {
+        (Some(r), Ok(c)) if c == spain => {
+            let calendar = crate::policy::HolidayCalendar::new(c, Some(&r), &[])?;
+            Ok(calendar.region().map(str::to_owned))
+        }
+        (region, _) => Ok(region),
+    }
 }
 
 /// The row's time zone: its column, else the stored one (unless the country changed), else

@@ -19,6 +19,8 @@ use serde::Deserialize;
 use crate::policy::PolicyError;
 use crate::policy::profiles::Country;
 
+mod names;
+
 /// Name given to the owner's own closing days (shown to the owner, so Spanish).
 pub const OWNER_HOLIDAY: &str = "festivo del negocio";
 
@@ -175,6 +177,14 @@ impl HolidayCalendar {
                 let upper = given.trim().to_uppercase();
                 let prefix = format!("{}-", country.code());
                 let code = upper.strip_prefix(&prefix).unwrap_or(&upper);
+                // "Madrid", "Cataluña", "Sevilla": the community a name (or province) is in.
+                let code = match data.regions.contains_key(code) {
+                    true => code,
+                    false if country == Country::Spain => {
+                        names::spanish_region(given).unwrap_or(code)
+                    }
+                    false => code,
+                };
                 match data.regions.get_key_value(code) {
                     Some((code, days)) => (Some(code.clone()), days),
                     None => {
@@ -376,11 +386,18 @@ mod tests {
 
     #[test]
     fn unknown_or_unsupported_regions_are_errors() {
+        assert_eq!(
+            HolidayCalendar::new(Country::Spain, Some("Cataluña"), &[])
+                .unwrap()
+                .region(),
+            Some("CT")
+        );
         let err = HolidayCalendar::new(Country::Spain, Some("XX"), &[]).unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown region \"XX\" for ES: use one of AN, AR, AS, CB, CE, CL, CM, CN, CT, EX, \
-             GA, IB, MC, MD, ML, NC, PV, RI, VC"
+             GA, IB, MC, MD, ML, NC, PV, RI, VC (or the community's or a province's name: Madrid, \
+             Cataluña, Sevilla)"
         );
         let err = HolidayCalendar::new(Country::Mexico, Some("CMX"), &[]).unwrap_err();
         assert!(

@@ -52,7 +52,10 @@ pub enum PolicyError {
         valid: String,
     },
     /// A region code that is not in the country's holiday data.
-    #[error("unknown region {given:?} for {country}: use one of {valid}")]
+    #[error(
+        "unknown region {given:?} for {country}: use one of {valid} (or the community's or a \
+         province's name: Madrid, Cataluña, Sevilla)"
+    )]
     UnknownRegion {
         /// The country the region was asked for.
         country: Country,
