@@ -2040,6 +2040,44 @@ fn a_promise_after_a_paid_claim_withdraws_the_claim() {
     );
 }
 
+/// «Le pago el viernes», then «No reconozco esta factura» (tg27: an edited message; a later
+/// one alike): the promise is taken back. Left pending, it was found broken after the owner
+/// settled the dispute, and the next reminder told the client of a promise it withdrew.
+#[test]
+fn a_dispute_after_a_promise_withdraws_the_promise() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let promise = reply(
+        "<r-a@x.example>",
+        "uno@cliente.example",
+        "Le pago el viernes.",
+        refs.clone(),
+    );
+    assert_eq!(apply(&mut w, &promise).intent.as_str(), "promise");
+    let pending = |w: &World| store::promises::pending(w.store.conn()).unwrap().len();
+    assert_eq!(pending(&w), 1);
+    let mut dispute = reply(
+        "<r-b@x.example>",
+        "uno@cliente.example",
+        "Perdone, me equivoqué: no reconozco esta factura, no la vamos a pagar.",
+        refs,
+    );
+    dispute.received_at = utc("2026-11-24 18:00");
+    assert_eq!(apply(&mut w, &dispute).intent.as_str(), "dispute");
+    assert_eq!(pending(&w), 0);
+    let withdrawn: i64 = w
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'promise.withdrawn' AND client_id = 'C1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(withdrawn, 1);
+}
+
 /// An answer to our receipt of F-1 («la otra se la pago el viernes»): about what is still open,
 /// F-3, as before; only an answer to a reminder whose invoices were all paid since is about
 /// nothing open.

@@ -742,6 +742,44 @@ async fn an_album_is_answered_once_and_every_photo_forwarded() {
     assert_eq!(w.responses().len(), 1);
 }
 
+/// tg27: a client who writes in fragments («Hola», «le escribo por la factura», «la F-101»,
+/// «José»…) gets one «se lo he pasado» and the owner one alert, not one per fragment; every
+/// fragment is kept, and greetings alone ask nothing of anyone.
+#[tokio::test]
+async fn a_chat_written_in_fragments_is_answered_and_alerted_once() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    let owner_before = w.bot.sent_to(OWNER).len();
+    let fragments = [
+        "Hola",
+        "buenos días",
+        "le escribo por la factura",
+        "la del mes pasado",
+        "perdón",
+        "un saludo",
+        "José",
+    ];
+    for text in fragments {
+        w.bot.text(ANA, text, None);
+    }
+    w.poll(now()).await;
+    w.flush(now()).await;
+    let said = w.bot.sent_to(ANA)[before..].to_vec();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0]["plain"]
+            .as_str()
+            .unwrap()
+            .contains("Se lo he pasado"),
+        "{said:?}"
+    );
+    let alerts = w.bot.sent_to(OWNER)[owner_before..].to_vec();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(w.responses().len(), fragments.len());
+}
+
 /// A photo or a PDF from a client (a payment receipt, usually): the file is forwarded into the
 /// owner's chat after a line saying whose it is, with an event; without words the client is
 /// told who will look at it; a caption is read as any message (here, a payment claimed).
@@ -825,6 +863,43 @@ async fn a_receipt_reaches_the_owner_and_its_caption_is_read() {
             .all(|a| !a["plain"].as_str().unwrap().contains("hemos recibido")),
         "{answers:?}"
     );
+}
+
+/// tg27: «ya pagué» as the caption of a photo of the transfer: the claim is thanked, and
+/// neither the client nor the owner is told the receipt was asked for (it came with it).
+#[tokio::test]
+async fn a_photo_captioned_ya_pague_is_not_asked_for_its_receipt() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    let owner_before = w.bot.sent_to(OWNER).len();
+    w.bot.attach(ANA, "photo", Some("ya pagué"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    w.flush(now()).await;
+    assert!(w.invoice("F-1").paid_claimed_on.is_some());
+    let answers = w.bot.sent_to(ANA)[before..].to_vec();
+    assert!(!answers.is_empty());
+    assert!(
+        answers
+            .iter()
+            .all(|a| !a["plain"].as_str().unwrap().contains("justificante")),
+        "{answers:?}"
+    );
+    let alerts = w.bot.sent_to(OWNER)[owner_before..].to_vec();
+    assert!(
+        alerts
+            .iter()
+            .all(|a| !a["plain"].as_str().unwrap().contains("Se le ha pedido")),
+        "{alerts:?}"
+    );
+    // A PDF captioned only «Comprobante» claims the payment too.
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.attach(ANA, "document", Some("Comprobante"));
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    assert!(w.invoice("F-1").paid_claimed_on.is_some());
 }
 
 /// A file Telegram refuses to forward (a chat with protected content, a message deleted

@@ -88,6 +88,8 @@ vocabulary! {
         PromiseKept => "promise.kept",
         /// A promise broken.
         PromiseBroken => "promise.broken",
+        /// A pending promise taken back: the client disputed what it had promised to pay.
+        PromiseWithdrawn => "promise.withdrawn",
         /// A payment plan agreed.
         PlanAgreed => "plan.agreed",
         /// A payment plan completed.
@@ -200,7 +202,8 @@ mod tests {
 
     /// The strings the code wrote before the vocabulary was typed (grepped from every
     /// `events::append` call): old databases hold exactly these; kinds added since are added
-    /// here on purpose (`payment.repeated`, `payment.doubtful`, `telegram.attachment`).
+    /// here on purpose (`payment.repeated`, `payment.doubtful`, `telegram.attachment`,
+    /// `promise.withdrawn`).
     const KINDS_BEFORE: &[&str] = &[
         "bank.imported",
         "client.created",
@@ -242,6 +245,7 @@ mod tests {
         "promise.broken",
         "promise.kept",
         "promise.recorded",
+        "promise.withdrawn",
         "receipt.queued",
         "reminder.queued",
         "reply.needs_review",

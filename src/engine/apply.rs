@@ -83,6 +83,9 @@ pub struct Incoming {
     /// Someone else's message the client passed on (a Telegram forward): stored for a person
     /// to read, never read as the client's own promise, payment, dispute or «baja».
     pub forwarded: bool,
+    /// A file came with the words (a photo or a PDF sent to the bot with a caption): the
+    /// proof of a payment claimed, when files reach a person.
+    pub with_file: bool,
 }
 
 impl Incoming {
@@ -217,7 +220,7 @@ fn clues<'a>(
 
 /// A forwarded message, or one saying the contact has left (an automatic reply saying so, or
 /// a person: the owner must update the contacts): what it says is kept for the person who
-/// reads it; nothing is decided on it.
+/// reads it; nothing is decided on it. A file captioned only «comprobante» claims a payment.
 fn for_the_owner_only(inc: &Incoming, visible: &str, reading: &mut Reading) {
     let contact_left = (reading.intent == Intent::AutoReply || inc.kind() == Kind::AutoReply)
         && crate::understand::says_contact_left(visible);
@@ -227,6 +230,13 @@ fn for_the_owner_only(inc: &Incoming, visible: &str, reading: &mut Reading) {
         reading.promised_range = None;
         reading.promised_amount = None;
         reading.also.clear();
+    }
+    // «Comprobante» as the caption of a photo or a PDF: the file is the payment's proof.
+    if inc.with_file
+        && reading.intent == Intent::Other
+        && crate::understand::is_receipt_caption(visible)
+    {
+        reading.intent = Intent::Paid;
     }
 }
 

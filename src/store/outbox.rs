@@ -145,6 +145,26 @@ pub fn seen_by_person(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Whether the owner was alerted about a reply of `client_id` from `sender` (an alert whose
+/// cycle is that response) at or after `since`.
+pub fn reply_alerted_since(
+    conn: &Connection,
+    client_id: &str,
+    sender: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM outbox o JOIN responses r ON o.cycle = 'response-' || r.id
+             WHERE o.client_id = ?1 AND o.stage = 'owner_alert' AND o.created_at >= ?2
+               AND r.sender IS ?3
+             LIMIT 1",
+        )?
+        .query_row(params![client_id, ts(since), sender], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Whether a key has been used.
 pub fn key_exists(conn: &Connection, dedup_key: &str) -> Result<bool> {
     Ok(conn

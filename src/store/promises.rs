@@ -59,6 +59,31 @@ pub fn add(
     Ok(conn.last_insert_rowid())
 }
 
+/// Cancels the client's pending promises about `invoices`, and its promise about all its
+/// invoices when `whole` (the invoices named are all it owes); returns the ids cancelled.
+pub fn cancel_pending_about(
+    conn: &Connection,
+    client_id: &str,
+    invoices: &[String],
+    whole: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for p in pending(conn)?
+        .into_iter()
+        .filter(|p| p.client_id == client_id)
+    {
+        let about = match &p.invoice_number {
+            Some(n) => invoices.contains(n),
+            None => whole,
+        };
+        if about && settle_pending(conn, p.id, PromiseStatus::Cancelled, now)? {
+            ids.push(p.id);
+        }
+    }
+    Ok(ids)
+}
+
 /// The promise read from a response that an acknowledgement about `invoices` (its outbox
 /// invoices: number, reached) is about, if any.
 /// A reply that promised to pay some of the client's invoices made one promise per invoice

@@ -158,6 +158,7 @@ pub(super) fn handle(
                 answering: outbox,
                 external_id: &external_id,
                 forwarded: false,
+                with_file: false,
             };
             let mut inner = words(tx, env, &who, &said, now)?;
             inner.kind = "callback_query";

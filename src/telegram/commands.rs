@@ -377,6 +377,7 @@ fn said_in<'a>(
         answering: answered_outbox(tx, m)?,
         external_id,
         forwarded: m.is_forwarded(),
+        with_file: m.photo.is_some() || m.document.is_some(),
     })
 }
 

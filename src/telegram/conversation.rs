@@ -322,6 +322,8 @@ pub(super) struct Said<'a> {
     /// Someone else's message the client forwarded (`forward_origin`): recorded for a person,
     /// never read as the client's own statement.
     pub(super) forwarded: bool,
+    /// A photo or a file came with the words (they are its caption).
+    pub(super) with_file: bool,
 }
 
 /// A typed answer: checked for other clients' invoices, read, then applied or asked back.
@@ -502,6 +504,7 @@ fn record(
         subject: None,
         body: said.text.to_owned(),
         forwarded: said.forwarded,
+        with_file: said.with_file,
         ..Incoming::default()
     };
     let scope = Scope {

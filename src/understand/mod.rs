@@ -214,7 +214,7 @@ pub use amount::PromisedAmount;
 pub(crate) use intent::pays_for;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
-pub use proof::gives_proof;
+pub use proof::{gives_proof, is_receipt_caption};
 pub use strip::{MAX_READ_BYTES, strip_quotes_and_signature};
 pub use yes::{is_short_yes, is_thanks_only};
 

@@ -82,6 +82,40 @@ pub fn gives_proof(text: &str, file_seen: bool) -> bool {
     })
 }
 
+/// «Comprobante», «el justificante», «pago»: the caption of a file that is, by its words, the
+/// proof of a payment (a few words, all of them a receipt's name or an article; no question).
+pub fn is_receipt_caption(text: &str) -> bool {
+    const RECEIPT: [&str; 12] = [
+        "comprobante",
+        "justificante",
+        "voucher",
+        "resguardo",
+        "recibo",
+        "captura",
+        "pantallazo",
+        "transferencia",
+        "deposito",
+        "consignacion",
+        "pago",
+        "spei",
+    ];
+    const FILLER: [&str; 9] = ["el", "la", "de", "del", "mi", "su", "aqui", "ahi", "va"];
+    if text.contains('?') {
+        return false;
+    }
+    let folded = fold(text);
+    let words: Vec<&str> = tokenise(&folded)
+        .into_iter()
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.text)
+        .collect();
+    words.len() <= 5
+        && words.iter().any(|w| RECEIPT.contains(w))
+        && words
+            .iter()
+            .all(|w| RECEIPT.contains(w) || FILLER.contains(w))
+}
+
 /// Words that put a sending off («ahorita te mando», «luego le paso», «en un rato», «en cuanto
 /// pueda», «más tarde», «se lo mando mañana»).
 const PUT_OFF: [&str; 8] = [
@@ -134,7 +168,28 @@ fn asked_or_denied(toks: &[Token<'_>], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::gives_proof;
+    use super::{gives_proof, is_receipt_caption};
+
+    #[test]
+    fn a_receipt_named_alone_is_a_receipt_caption() {
+        for t in [
+            "comprobante",
+            "Comprobante de pago",
+            "el justificante",
+            "Aquí va el recibo",
+        ] {
+            assert!(is_receipt_caption(t), "{t}");
+        }
+        for t in [
+            "",
+            "¿comprobante?",
+            "No tengo el comprobante",
+            "la factura",
+            "Hola",
+        ] {
+            assert!(!is_receipt_caption(t), "{t}");
+        }
+    }
 
     #[test]
     fn a_receipt_sent_or_a_reference_quoted_is_proof() {

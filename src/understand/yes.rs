@@ -58,6 +58,41 @@ const THANKS: &[&str] = &[
 ];
 
 /// Courtesy around the thanks: greetings, closings, «muy amable», «quedo atento».
+/// The words of a greeting, a farewell or an apology said alone.
+const GREETINGS: &[&str] = &[
+    "hola",
+    "buen",
+    "buenos",
+    "buenas",
+    "dia",
+    "dias",
+    "tarde",
+    "tardes",
+    "noche",
+    "noches",
+    "un",
+    "saludo",
+    "saludos",
+    "cordial",
+    "cordiales",
+    "atentamente",
+    "abrazo",
+    "perdon",
+    "perdone",
+    "perdona",
+    "disculpe",
+    "disculpa",
+    "adios",
+    "chao",
+    "chau",
+    "hasta",
+    "luego",
+    "pronto",
+    "que",
+    "tal",
+    "muy",
+];
+
 const COURTESY: &[&str] = &[
     "muchas",
     "muchisimas",
@@ -207,7 +242,13 @@ pub fn is_thanks_only(text: &str) -> bool {
                     | "muy"
             )
         });
-    if acknowledged || only_acknowledging_emoji(text) {
+    // «Hola», «Buenos días», «Un saludo», «Perdón»: a fragment of a chat, nothing to answer.
+    let greeting = !words.is_empty()
+        && words.len() <= 4
+        && words
+            .iter()
+            .all(|w| GREETINGS.contains(&fold_str(w).as_str()));
+    if acknowledged || greeting || only_acknowledging_emoji(text) {
         return true;
     }
     let mut thanks = false;
@@ -251,6 +292,10 @@ mod tests {
             "Chévere, muchas gracias",
             "👍🏼🙏",
             "👍",
+            "Hola",
+            "buenos días",
+            "Un saludo",
+            "perdón",
         ] {
             assert!(is_thanks_only(t), "{t}");
         }
@@ -267,6 +312,7 @@ mod tests {
             "😡",
             "👍 el viernes",
             "Dale, el viernes te pago",
+            "Hola, le escribo por la factura",
         ] {
             assert!(!is_thanks_only(t), "{t}");
         }

@@ -495,7 +495,8 @@ fn act_on(
         };
         // The owner reads what the client said: a file the client says went with it is named
         // whether or not it reached anyone.
-        let said = client_said(on.reading, true);
+        let mut said = client_said(on.reading, true);
+        said.proof |= inc.with_file;
         let alert = alert_in(
             tx,
             config,
@@ -651,16 +652,7 @@ fn change_state(
             }
         }
         Intent::Dispute => {
-            let open = |s| matches!(s, InvoiceStatus::Open | InvoiceStatus::OnHold);
-            each_invoice(
-                tx,
-                m,
-                open,
-                EventKind::InvoiceDisputed,
-                response_id,
-                now,
-                |n| store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now),
-            )?;
+            dispute(tx, m, response_id, now)?;
             ack_kind = Some("ack_dispute");
             alert_kind = Some("dispute");
         }
@@ -800,6 +792,48 @@ fn withdraw_own_paid_claims(
                 "response": response_id,
                 "note": "the client promised to pay after saying it had paid",
             }),
+        )?;
+    }
+    Ok(())
+}
+
+/// The matched invoices disputed, and what the client had promised of them taken back.
+fn dispute(tx: &Connection, m: &Match, response_id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let open = |s| matches!(s, InvoiceStatus::Open | InvoiceStatus::OnHold);
+    each_invoice(
+        tx,
+        m,
+        open,
+        EventKind::InvoiceDisputed,
+        response_id,
+        now,
+        |n| store::invoices::set_status(tx, n, InvoiceStatus::Disputed, now),
+    )?;
+    withdraw_promises_disputed(tx, m, response_id, now)
+}
+
+/// «Le pago el viernes», then «No reconozco esta factura» (a later message, or the same one
+/// edited): the later words count, so the promise to pay what is now disputed is taken back.
+/// Left pending, it would be found broken once the dispute is settled, and the next reminder
+/// would tell the client of a promise it withdrew.
+fn withdraw_promises_disputed(
+    tx: &Connection,
+    m: &Match,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let numbers: Vec<String> = m.invoices.iter().map(|i| i.number.clone()).collect();
+    // A promise about all the client's invoices goes when nothing it owes is left open.
+    let whole = store::invoices::open_numbers(tx, &m.client.id)?.is_empty();
+    for id in store::promises::cancel_pending_about(tx, &m.client.id, &numbers, whole, now)? {
+        store::events::append(
+            tx,
+            now,
+            Actor::Inbox,
+            EventKind::PromiseWithdrawn,
+            Some(&m.client.id),
+            None,
+            serde_json::json!({ "promise": id, "response": response_id }),
         )?;
     }
     Ok(())
@@ -950,6 +984,8 @@ fn with_ack_context<T>(
     });
     // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
     ctx.said = client_said(reading, ctx.reply.files);
+    // «Ya pagué» as the caption of a photo: the photo is the proof, not to be asked for.
+    ctx.said.proof |= inc.with_file && ctx.reply.files;
     f(&mut ctx)
 }
 
@@ -1039,6 +1075,13 @@ pub(super) fn queue_alert(
     )
 }
 
+/// How long after an alert about a client's reply another reply of theirs that a person must
+/// read raises no alert of its own.
+const REVIEW_ALERT_QUIET: chrono::Duration = chrono::Duration::minutes(15);
+
+/// The most words a fragment of a chat has (see [`REVIEW_ALERT_QUIET`]).
+const FRAGMENT_WORDS: usize = 8;
+
 /// [`queue_alert`] once per `cycle` (a reply answered per invoice alerts once per answer).
 #[allow(clippy::too_many_arguments)]
 fn alert_in(
@@ -1067,6 +1110,24 @@ fn alert_in(
         )?;
         return Ok(None);
     };
+    // A chat written in fragments («le escribo por la factura», «la F-101», «José»…): one
+    // alert for a burst of short words; the replies are all in the review queue (`responses
+    // --review`), and the client is told once that a person will read them. What is longer,
+    // or not words (a voice note, a contact shared), is alerted on its own.
+    let fragment = |words: &str| {
+        !words.trim_start().starts_with('[') && words.split_whitespace().count() <= FRAGMENT_WORDS
+    };
+    if kind == "needs_review"
+        && fragment(&inc.visible_text())
+        && store::outbox::reply_alerted_since(
+            tx,
+            &m.client.id,
+            inc.sender.as_deref(),
+            now - REVIEW_ALERT_QUIET,
+        )?
+    {
+        return Ok(None);
+    }
     let invoices: Vec<&Invoice> = m.invoices.iter().collect();
     let alert = crate::engine::OwnerAlertFor {
         client: &m.client,
