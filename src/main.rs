@@ -13,13 +13,18 @@ use clap::Parser;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    // `cobrador outbox list | head -1`: a closed pipe ends the program quietly, as for any Unix
-    // tool, instead of a panic in `println!`.
-    // SAFETY: called first, before any thread exists; SIG_DFL is a valid disposition.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = cobrador::cli::Cli::parse();
+    // `cobrador client list | head -1`: a closed pipe ends the program quietly, as for any Unix
+    // tool, instead of a panic in `println!`. Not for a command that talks to servers: a
+    // socket's peer gone (a vectored write is not sent with MSG_NOSIGNAL) would kill it with
+    // SIGPIPE, silently (the daemon died when Dovecot restarted); its own lists stream with
+    // the closed pipe handled.
+    if !cli.talks_to_servers() {
+        // SAFETY: called before any thread exists; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     cobrador::logging::init();
     match cobrador::cli::run(cli) {
         Ok(code) => code,

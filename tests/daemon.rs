@@ -107,6 +107,19 @@ fn run_sends_what_is_due_refuses_a_second_instance_reloads_and_stops_cleanly() {
     let daemon = Daemon::start(dir.path());
     wait_until("the two due reminders", || server.messages().len() >= 2);
     daemon.wait_for_log("cobrador is running");
+    // mail27: a mail server gone mid-write must be an error the daemon handles, not SIGPIPE
+    // killing it without a word (exit 141 when Dovecot restarted): the signal stays ignored.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", daemon.child.id())).unwrap();
+    let ignored = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .map(|mask| u64::from_str_radix(mask.trim(), 16).unwrap())
+        .unwrap();
+    assert_ne!(
+        ignored & (1 << (libc::SIGPIPE - 1)),
+        0,
+        "SigIgn: {ignored:x}"
+    );
 
     // One instance per database: a second `run` is refused, a `tick` says why it cannot start.
     let second = run_cobrador(dir.path(), &["run"], &[]);

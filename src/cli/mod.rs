@@ -50,6 +50,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command talks to a mail server or the Bot API. Those keep SIGPIPE ignored:
+    /// a server gone mid-write (Dovecot restarted under the daemon) is an error the command
+    /// handles, not a signal that kills the daemon without a word.
+    pub fn talks_to_servers(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Run(_)
+                | Command::Tick(_)
+                | Command::Inbox(_)
+                | Command::Telegram(_)
+                | Command::Outbox(_)
+                | Command::SendTest { .. }
+                | Command::Check(_)
+                | Command::Bench(_)
+        )
+    }
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
