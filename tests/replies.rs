@@ -2078,6 +2078,49 @@ fn a_dispute_after_a_promise_withdraws_the_promise() {
     assert_eq!(withdrawn, 1);
 }
 
+/// mail27: a calendar invitation from the client («Le propongo una llamada el viernes para
+/// aclarar la factura, hay un concepto que no nos cuadra») was filed as an automatic reply:
+/// nobody saw it and the reminders went on. It is a person's message for a person: in the
+/// review queue, the owner alerted, the reminders waiting; no promise read in its Friday.
+#[test]
+fn a_calendar_invitation_from_the_client_goes_to_a_person() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let raw = format!(
+        "From: Uno <uno@cliente.example>\r\nTo: cobros@reformasprado.example\r\n\
+         Subject: =?utf-8?q?Invitaci=C3=B3n=3A_Llamada_sobre_la_factura_F-1?=\r\n\
+         Date: Tue, 24 Nov 2026 17:00:00 +0000\r\nMessage-ID: <cal-1@cliente.example>\r\n\
+         In-Reply-To: <{}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Le propongo una llamada el viernes para aclarar la factura F-1, hay un concepto que \
+         no nos cuadra.\r\n\
+         --b\r\nContent-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n\
+         BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nDTSTART:20261127T090000Z\r\n\
+         SUMMARY:Llamada sobre la factura F-1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n--b--\r\n",
+        ours.message
+            .message_id
+            .as_deref()
+            .unwrap()
+            .trim_matches(|c| c == '<' || c == '>')
+    );
+    let mail = cobrador::mail::mime::parse_with(raw.as_bytes(), &[]).unwrap();
+    let inc = cobrador::inbox::check::incoming_from(&mail, raw.as_bytes(), utc("2026-11-24 17:05"));
+    let applied = apply(&mut w, &inc);
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("other", "needs_review")
+    );
+    assert!(applied.alert.is_some(), "the owner is alerted");
+    assert!(store::promises::pending(w.store.conn()).unwrap().is_empty());
+    assert!(
+        store::clients::awaiting_answer_until(w.store.conn(), "C1")
+            .unwrap()
+            .is_some(),
+        "the reminders wait for the person"
+    );
+}
+
 /// An answer to our receipt of F-1 («la otra se la pago el viernes»): about what is still open,
 /// F-3, as before; only an answer to a reminder whose invoices were all paid since is about
 /// nothing open.

@@ -86,6 +86,9 @@ pub struct Incoming {
     /// A file came with the words (a photo or a PDF sent to the bot with a caption): the
     /// proof of a payment claimed, when files reach a person.
     pub with_file: bool,
+    /// A person's message whose words are not an answer to read (a calendar invitation):
+    /// kept for a person, nothing decided on it.
+    pub for_a_person: bool,
 }
 
 impl Incoming {
@@ -224,7 +227,7 @@ fn clues<'a>(
 fn for_the_owner_only(inc: &Incoming, visible: &str, reading: &mut Reading) {
     let contact_left = (reading.intent == Intent::AutoReply || inc.kind() == Kind::AutoReply)
         && crate::understand::says_contact_left(visible);
-    if inc.forwarded || contact_left {
+    if inc.forwarded || inc.for_a_person || contact_left {
         reading.intent = Intent::Other;
         reading.promised_date = None;
         reading.promised_range = None;

@@ -369,6 +369,7 @@ fn incoming_read(
         automatic: false,
         kind: mail.class.kind,
         bounce: mail.class.bounce.clone(),
+        for_a_person: mail.class.for_a_person,
         ..Incoming::default()
     }
 }

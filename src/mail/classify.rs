@@ -66,6 +66,10 @@ pub struct Classified {
     pub bounce: Option<Bounce>,
     /// What decided (a header, a subject, a phrase).
     pub evidence: Vec<String>,
+    /// A person's message whose words are not an answer to read (a calendar invitation «Le
+    /// propongo una llamada el viernes para aclarar la factura»): kept for a person, who is
+    /// alerted; nothing is decided on it.
+    pub for_a_person: bool,
 }
 
 /// Classifies a parsed message. `text` is its full text (HTML converted), `visible` the
@@ -83,6 +87,7 @@ pub fn classify(
             kind: Kind::Bounce,
             evidence: vec![format!("bounce: {}", b.failed_recipients.join(", "))],
             bounce: Some(b),
+            for_a_person: false,
         };
     }
     let evidence = auto_reply_headers(msg)
@@ -94,9 +99,29 @@ pub fn classify(
             kind: Kind::AutoReply,
             bounce: None,
             evidence: vec![e],
+            for_a_person: false,
+        },
+        None if calendar_invitation(msg) => Classified {
+            evidence: vec!["calendar invitation (text/calendar): for a person".into()],
+            for_a_person: true,
+            ..Classified::default()
         },
         None => Classified::default(),
     }
+}
+
+/// A calendar invitation (a call about the invoice on Friday) is no promise for Friday, and no
+/// automatic reply either (mail27: filed as one, nobody saw the client's «hay un concepto que
+/// no nos cuadra»): a person reads it.
+fn calendar_invitation(msg: &Message<'_>) -> bool {
+    msg.parts.iter().any(|p| {
+        p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+        })
+    })
 }
 
 fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
@@ -153,18 +178,6 @@ fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
     // Outlook's «Recuperar: …» asks the server to take back an earlier message: no answer.
     if value("X-MS-Exchange-Organization-Recall").is_some() {
         return Some("Outlook message recall".into());
-    }
-    // A calendar invitation (a call about the invoice on Friday) is no promise for Friday: it
-    // is kept for a person, never read as an answer.
-    if msg.parts.iter().any(|p| {
-        p.content_type().is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("text")
-                && ct
-                    .subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
-        })
-    }) {
-        return Some("calendar invitation (text/calendar)".into());
     }
     None
 }
