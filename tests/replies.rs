@@ -2121,6 +2121,39 @@ fn a_calendar_invitation_from_the_client_goes_to_a_person() {
     );
 }
 
+/// mail27: the owner forwards into cobrador's mailbox what a client answered to them (Gmail's
+/// «---------- Forwarded message ---------»): the client's words, read as the client's.
+/// They were "not a contact of this client: nothing changes", and the reminders went on.
+#[test]
+fn a_clients_answer_forwarded_by_the_owner_is_read_as_the_clients() {
+    let mut w = two_clients().build();
+    our_reminder_to_c1(&mut w);
+    let owner = w.config.owner_email().to_owned();
+    let raw = format!(
+        "From: Lucía <{owner}>\r\nTo: cobros@reformasprado.example\r\n\
+         Subject: Fwd: Re: Recordatorio de pago\r\n\
+         Date: Tue, 24 Nov 2026 17:00:00 +0000\r\nMessage-ID: <fwd-1@reformasprado.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Os lo paso.\r\n\r\n\
+         ---------- Forwarded message ---------\r\n\
+         De: Uno <uno@cliente.example>\r\n\
+         Date: mar, 24 nov 2026 a las 16:10\r\n\
+         Subject: Re: Recordatorio de pago\r\n\
+         To: Lucía <{owner}>\r\n\r\n\
+         Les pago el jueves 26 sin falta.\r\n"
+    );
+    let inc = cobrador::inbox::check::incoming(&w.config, raw.as_bytes(), utc("2026-11-24 17:05"));
+    assert_eq!(inc.sender.as_deref(), Some("uno@cliente.example"));
+    let applied = apply(&mut w, &inc);
+    assert_eq!(
+        (applied.intent.as_str(), applied.status.as_str()),
+        ("promise", "applied")
+    );
+    let promises = store::promises::pending(w.store.conn()).unwrap();
+    assert_eq!((promises.len(), promises[0].client_id.as_str()), (1, "C1"));
+    assert_eq!(promises[0].promised_date.to_string(), "2026-11-26");
+}
+
 /// An answer to our receipt of F-1 («la otra se la pago el viernes»): about what is still open,
 /// F-3, as before; only an answer to a reminder whose invoices were all paid since is about
 /// nothing open.

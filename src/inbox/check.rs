@@ -334,7 +334,44 @@ fn incoming_since(
             ..Incoming::default()
         };
     };
-    incoming_read(&mail, raw, now, last_read)
+    let mut inc = incoming_read(&mail, raw, now, last_read);
+    owners_forward(config, &mail, &mut inc);
+    inc
+}
+
+/// The owner forwards a client's answer into cobrador's mailbox («---------- Forwarded message
+/// ---------», «Inicio del mensaje reenviado:»): the client's words, from the client, as if
+/// they had come here (mail27: "sender is not a contact of this client: nothing changes", and
+/// the client who disputed was reminded). The owner vouches for them.
+fn owners_forward(config: &Config, mail: &mime::ParsedMail, inc: &mut Incoming) {
+    let from_owner = mail.from.as_deref().is_some_and(|f| {
+        f.eq_ignore_ascii_case(config.owner_email())
+            || f.eq_ignore_ascii_case(&config.business.email)
+    });
+    let forward = mail
+        .subject
+        .as_deref()
+        .and_then(crate::mail::subject::first_prefix)
+        == Some(crate::mail::subject::Prefix::Forward);
+    if !from_owner || !forward || inc.kind != crate::mail::classify::Kind::Reply {
+        return;
+    }
+    let Some(fwd) = crate::mail::forward::first(&mail.text) else {
+        return;
+    };
+    let own = own_addresses(config);
+    let Some(author) = fwd.from.filter(|a| !own.contains(&a.to_ascii_lowercase())) else {
+        return;
+    };
+    let words = crate::mail::trim::visible_text(fwd.body);
+    if words.trim().is_empty() {
+        return;
+    }
+    inc.sender = Some(author);
+    inc.subject = fwd.subject.or(inc.subject.take());
+    inc.body = fwd.body.to_owned();
+    inc.visible = Some(words);
+    inc.trusted = true;
 }
 
 /// [`incoming`] from a message already parsed.

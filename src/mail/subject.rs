@@ -74,7 +74,10 @@ pub fn own_words<'a>(subject: &'a str, thread: Option<&str>) -> &'a str {
     }
     let rest = strip_prefixes(subject);
     let appended = match thread.map(strip_prefixes).filter(|t| !t.is_empty()) {
-        Some(thread) => find_ignoring_case(rest, thread).map(|at| &rest[at + thread.len()..]),
+        Some(thread) => Some(match find_ignoring_case(rest, thread) {
+            Some(at) => &rest[at + thread.len()..],
+            None => edited(rest, thread),
+        }),
         None => APPENDED
             .iter()
             .filter_map(|sep| rest.find(sep))
@@ -84,6 +87,39 @@ pub fn own_words<'a>(subject: &'a str, thread: Option<&str>) -> &'a str {
     appended.map_or("", |a| {
         a.trim_matches(|c: char| c.is_whitespace() || "-–—|:()[]".contains(c))
     })
+}
+
+/// «Re: Factura F-E14 - pago el lunes» answering «Factura F-E14: pago pendiente»: our subject
+/// edited, not kept whole. The words after those it shares with ours from the start are the
+/// writer's, with the last shared one (they may have kept «pago» to say «pago el lunes»);
+/// sharing nothing, the whole subject is theirs.
+fn edited<'a>(rest: &'a str, thread: &str) -> &'a str {
+    let words = |s: &str| -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(b)) => {
+                    out.push((b, s[b..i].to_lowercase()));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let (ours, theirs) = (words(thread), words(rest));
+    let shared = ours
+        .iter()
+        .zip(&theirs)
+        .take_while(|(a, b)| a.1 == b.1)
+        .count();
+    match shared.checked_sub(1).and_then(|k| theirs.get(k)) {
+        Some((at, _)) if shared < theirs.len() => &rest[*at..],
+        Some(_) => "",
+        None => rest,
+    }
 }
 
 /// The byte offset of `needle` in `hay`, comparing letters in any case (both stay valid
@@ -135,6 +171,18 @@ mod tests {
                 "Re: factura f-1: pago pendiente",
                 Some("Factura F-1: pago pendiente"),
                 "",
+            ),
+            // Our subject edited by the writer (mail27).
+            (
+                "Re: Factura F-E14 - pago el lunes",
+                Some("Factura F-E14: pago pendiente"),
+                "pago el lunes",
+            ),
+            ("Re: Factura F-1", Some("Factura F-1: pago pendiente"), ""),
+            (
+                "Re: ya está pagada",
+                Some("Factura F-1: pago pendiente"),
+                "ya está pagada",
             ),
         ];
         for (subject, thread, want) in cases {
