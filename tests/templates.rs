@@ -48,6 +48,11 @@ fn an_owner_exports_edits_previews_and_is_told_where_a_mistake_is() {
     );
     let without = cobrador_ok(dir, &args);
     assert!(!without.contains("Le escribe Lucía"), "{without}");
+    // walk27: the text edited and not its HTML twin (what Gmail and Outlook show): the email
+    // goes as plain text, so that the client reads the owner's words; untouched, it has both.
+    assert!(without.contains("HTML alternative"), "{without}");
+    assert!(!with.contains("HTML alternative"), "{with}");
+    assert!(with.contains("Content-Type: text/plain"), "{with}");
 
     // An unclosed {{#if}} on line 3: reported at line 3 of that file, in words, not a dump.
     let mut lines: Vec<&str> = edited.lines().collect();

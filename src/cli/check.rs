@@ -87,6 +87,28 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
                 );
             }
             problems.extend(errors.iter().map(|e| format!("template {e}")));
+            let only = renderer.text_only();
+            if !only.files.is_empty() {
+                warnings.push(format!(
+                    "templates: {} edited and not {}: {} go as plain text only, so that the \
+                     client reads your words (edit the .html.hbs beside it too to keep the \
+                     formatted version)",
+                    only.files.join(", "),
+                    if only.files.len() == 1 {
+                        "its .html.hbs twin"
+                    } else {
+                        "their .html.hbs twins"
+                    },
+                    if only.all {
+                        "all emails".to_owned()
+                    } else {
+                        format!(
+                            "the {} emails",
+                            only.kinds.iter().cloned().collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                ));
+            }
         }
         Err(e) => problems.push(format!("templates: {e}")),
     }

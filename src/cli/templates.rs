@@ -36,6 +36,10 @@ Para usar esta carpeta, añada a la configuración:  templates-dir = \"CARPETA\"
 Compruebe los cambios con:  cobrador check
 Vea un mensaje tal como saldría:  cobrador preview --invoice NUMERO --stage firm --templates CARPETA
 
+Cada correo tiene dos versiones: la de texto (.txt.hbs) y la que muestran Gmail y Outlook
+(.html.hbs). Si cambia solo la de texto, ese correo sale solo en texto, con sus palabras;
+para conservar también el formato, haga el mismo cambio en el .html.hbs de al lado.
+
 Un fichero que borre vuelve a la versión de fábrica. Guía completa: docs/templates.md.
 ";
 

@@ -201,6 +201,20 @@ pub struct Renderer {
     /// command that renders nothing does not pay for it).
     fast: std::sync::OnceLock<Fast>,
     sources: BTreeMap<String, TemplateSource>,
+    /// The emails sent as plain text only (see [`text_edits_only`]).
+    text_only: TextOnly,
+}
+
+/// The emails whose HTML part would not say what the owner wrote: `all` of them (a text part
+/// edited that the HTML does not include), or those of `kinds`.
+#[derive(Debug, Default, Clone)]
+pub struct TextOnly {
+    /// Every email.
+    pub all: bool,
+    /// These kinds' emails (`preventive`...).
+    pub kinds: std::collections::BTreeSet<String>,
+    /// The edited text files, for `check` to name.
+    pub files: Vec<String>,
 }
 
 /// The templates prepared for speed: each compiled to a program ([`compiled`]) where it can be,
@@ -366,12 +380,14 @@ impl Renderer {
                 ),
             });
         }
+        let text_only = text_edits_only(&sources);
         let mut renderer = Renderer {
             text: registry(handlebars::no_escape),
             html: registry(handlebars::html_escape),
             telegram: registry(telegram_escape),
             fast: std::sync::OnceLock::new(),
             sources,
+            text_only,
         };
         let mut broken = Vec::new();
         for source in renderer.sources.values_mut() {
@@ -417,6 +433,12 @@ impl Renderer {
     /// Whether template `name` exists (default or override).
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// The emails sent as plain text only, because the owner edited their text and not their
+    /// HTML.
+    pub fn text_only(&self) -> &TextOnly {
+        &self.text_only
     }
 
     /// Renders one message of `kind` (template base name) for `channel`.
@@ -468,8 +490,10 @@ impl Renderer {
             Medium::Email | Medium::Letter => {
                 let subject = required(part(".email.subject", true)?);
                 let text = required(part(".email.txt", true)?);
+                let text_only = self.text_only.all || self.text_only.kinds.contains(kind);
                 let html = match channel {
                     Medium::Letter => part(".letter", true)?,
+                    _ if text_only => None,
                     _ => part(".email.html", false)?,
                 };
                 Ok(Rendered {
@@ -597,6 +621,47 @@ impl Renderer {
             message,
         }
     }
+}
+
+/// walk27: the owner edited `preventive.email.txt.hbs` (a friendlier first line) and not
+/// `preventive.email.html.hbs`; the HTML part, the one Gmail and Outlook show, kept the
+/// default wording. An email whose text the owner edited and whose HTML they did not goes as
+/// plain text only, so that one edit changes what the client reads; so does every email when
+/// a text part (`_payment.txt`) is edited and its HTML twin, which does not include it, is not.
+fn text_edits_only(sources: &BTreeMap<String, TemplateSource>) -> TextOnly {
+    let edited = |name: &str| {
+        sources.get(name).is_some_and(|s| {
+            DEFAULT_TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .is_none_or(|(_, text)| s.text.trim() != text.trim())
+        })
+    };
+    let mut out = TextOnly::default();
+    for (name, source) in sources {
+        let (twin, includes_text) = if let Some(kind) = name.strip_suffix(".email.txt") {
+            (format!("{kind}.email.html"), false)
+        } else if let Some(part) = name.strip_suffix(".txt").filter(|n| n.starts_with('_')) {
+            let html = format!("{part}.html");
+            let includes = sources
+                .get(&html)
+                .is_some_and(|h| h.text.contains(&format!("{{{{> {name}}}}}")));
+            (html, includes)
+        } else {
+            continue;
+        };
+        if includes_text || !sources.contains_key(&twin) || !edited(name) || edited(&twin) {
+            continue;
+        }
+        out.files.push(source.file.clone());
+        match name.strip_suffix(".email.txt") {
+            Some(kind) => {
+                out.kinds.insert(kind.to_owned());
+            }
+            None => out.all = true,
+        }
+    }
+    out
 }
 
 /// A syntax error at the line where it starts, with a Spanish hint the owner can act on.
