@@ -2154,6 +2154,40 @@ fn a_clients_answer_forwarded_by_the_owner_is_read_as_the_clients() {
     assert_eq!(promises[0].promised_date.to_string(), "2026-11-26");
 }
 
+/// walk27: «Estoy fuera hasta el 7 de enero, a la vuelta lo miro» waited the usual five days
+/// for a person, and the next reminder went while the client was away. The reminders wait for
+/// the day after the return (the usual wait when the return is sooner).
+#[test]
+fn a_client_away_until_a_day_is_waited_for() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let away = reply(
+        "<r-away@x.example>",
+        "uno@cliente.example",
+        "Estoy fuera hasta el 7 de enero, a la vuelta lo miro.",
+        refs.clone(),
+    );
+    assert_eq!(apply(&mut w, &away).status.as_str(), "needs_review");
+    let until = |w: &World| store::clients::awaiting_answer_until(w.store.conn(), "C1").unwrap();
+    assert_eq!(
+        until(&w),
+        Some(utc("2027-01-07 23:00")),
+        "8 January, Madrid"
+    );
+    // Back sooner than the usual wait: the usual wait.
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let soon = reply(
+        "<r-soon@x.example>",
+        "uno@cliente.example",
+        "Estoy de viaje hasta el jueves, lo miro a la vuelta.",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    assert_eq!(apply(&mut w, &soon).status.as_str(), "needs_review");
+    assert_eq!(until(&w), Some(utc("2026-11-29 17:00")));
+}
+
 /// An answer to our receipt of F-1 («la otra se la pago el viernes»): about what is still open,
 /// F-3, as before; only an answer to a reminder whose invoices were all paid since is about
 /// nothing open.

@@ -295,6 +295,11 @@ fn apply_text(
         ),
         _ => decide(&reading, matched.is_some(), numbers.is_empty()),
     };
+    // «Estoy fuera hasta el 7 de enero»: the reminders wait for the client's return.
+    let back = matched.as_ref().and_then(|m| {
+        crate::understand::away_until(&visible, inc.received_at, m.client.time_zone)
+            .map(|d| (d, m.client.time_zone))
+    });
     let response = new_response(inc, matched.as_ref(), &reading, Kind::Reply, status, effect);
     let response = NewResponse {
         promised_amount,
@@ -307,7 +312,7 @@ fn apply_text(
     let mut applied = applied(response_id, &response, effect);
     // Before the owner's alert, which says how long the reminders wait.
     if vouched && matched.is_some() {
-        wait_for_an_answer(tx, &applied, now)?;
+        wait_for_an_answer(tx, &applied, back, now)?;
     }
     match matched {
         Some(m) if vouched => effects::act(
@@ -355,10 +360,12 @@ pub const ANSWER_WAIT_DAYS: i64 = 5;
 /// read) holds the client's automatic reminders for [`ANSWER_WAIT_DAYS`], or until the reply
 /// is reclassified: no firmer reminder crosses the question while it waits for its answer.
 /// Then they go on, answered or not (a question left unanswered must not stop the
-/// collection for good).
+/// collection for good). A client who says they are away until a day (`back`, in their time
+/// zone) is waited for until the day after it, if that is later.
 fn wait_for_an_answer(
     tx: &Connection,
     applied: &Applied,
+    back: Option<(chrono::NaiveDate, chrono_tz::Tz)>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let Some(client) = &applied.client else {
@@ -367,7 +374,20 @@ fn wait_for_an_answer(
     if applied.status != ResponseStatus::NeedsReview {
         return Ok(());
     }
-    hold_for_an_answer(tx, client, now)
+    hold_for_an_answer(tx, client, now)?;
+    let returned = back.and_then(|(day, tz)| {
+        use chrono::TimeZone as _;
+        let next = day.succ_opt()?.and_time(chrono::NaiveTime::MIN);
+        tz.from_local_datetime(&next)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    });
+    match returned {
+        Some(until) if until > now + chrono::Duration::days(ANSWER_WAIT_DAYS) => {
+            store::clients::set_awaiting_answer(tx, client, Some(until))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Holds `client`'s automatic reminders [`ANSWER_WAIT_DAYS`] from `now` for a person's

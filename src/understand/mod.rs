@@ -395,6 +395,52 @@ pub fn the_rest_after_paid(text: &str, received_at: DateTime<Utc>, tz: Tz) -> bo
     !a_sum && understand(before, received_at, tz).intent == Intent::Paid && !pays_a_part(before)
 }
 
+/// «Estoy fuera hasta el 7 de enero, a la vuelta lo miro», «de vacaciones hasta el 8»,
+/// «vuelvo el lunes 11»: the day a person who is away says they are back, if the words say so
+/// (an absence, then «hasta» or a return verb right before a day to come, within 90 days).
+pub fn away_until(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Option<NaiveDate> {
+    const AWAY: [&str; 10] = [
+        "fuera",
+        "vacaciones",
+        "viaje",
+        "ausente",
+        "baja",
+        "permiso",
+        "regreso",
+        "vuelvo",
+        "reincorporo",
+        "volvemos",
+    ];
+    const BEFORE_DAY: [&str; 8] = [
+        "hasta",
+        "regreso",
+        "vuelvo",
+        "volvemos",
+        "reincorporo",
+        "retorno",
+        "regresamos",
+        "el",
+    ];
+    let folded = normalise::fold(text);
+    let toks = normalise::tokenise(&folded);
+    if !toks.iter().any(|t| AWAY.contains(&t.text)) {
+        return None;
+    }
+    let today = received_at.with_timezone(&tz).date_naive();
+    let region = calendar::Region::of_zone(tz.name());
+    dates::find_dates(&toks, today, region)
+        .into_iter()
+        .filter(|m| !m.past && !m.negated && !m.reference)
+        .filter(|m| {
+            let before = |b: usize| m.start.checked_sub(b).map_or("", |i| toks[i].text);
+            before(1) == "hasta"
+                || BEFORE_DAY.contains(&before(1)) && AWAY.contains(&before(2))
+                || AWAY.contains(&before(1))
+        })
+        .filter_map(|m| m.date)
+        .find(|d| *d > today && (*d - today).num_days() <= 90)
+}
+
 /// True when a subject line marks an automatic reply ("Respuesta automática: Factura F-12",
 /// "Out of Office: ...", "Ausente: ..."), which some servers send without any header.
 pub fn subject_looks_automatic(subject: &str) -> bool {
