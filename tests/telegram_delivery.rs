@@ -294,6 +294,21 @@ async fn long_polling_from_the_command_line_sends_what_answers_queue() {
     assert_eq!(said.len(), 1, "{said:?}");
 }
 
+/// tg27: `telegram me` (whose help says it checks the token) with a token the Bot API refuses
+/// says what to do, as `check` does, not only «401 Unauthorized».
+#[tokio::test]
+async fn a_refused_token_is_named_with_its_fix() {
+    let w = World::new();
+    std::fs::write(w.dir.path().join("token"), "999:WRONG\n").unwrap();
+    let out = support::cobrador_cmd(w.dir.path())
+        .args(["telegram", "me"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("401") && err.contains("@BotFather"), "{err}");
+}
+
 #[tokio::test]
 async fn messages_to_one_chat_are_a_second_apart() {
     let mut w = World::new();

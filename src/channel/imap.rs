@@ -100,7 +100,7 @@ impl Account {
                 connector
                     .connect(name, tcp)
                     .await
-                    .with_context(|| format!("TLS with IMAP server {server} failed"))?,
+                    .map_err(|e| tls_failed(&server, &e))?,
             ),
             Security::Plaintext => Box::new(tcp),
             Security::Starttls => {
@@ -114,7 +114,7 @@ impl Account {
                 let tls = connector
                     .connect(name, tcp)
                     .await
-                    .with_context(|| format!("TLS with IMAP server {server} failed"))?;
+                    .map_err(|e| tls_failed(&server, &e))?;
                 let client = Client::new(Box::new(tls) as Box<dyn ImapIo>);
                 return login(client, &self.username, &self.password, &server).await;
             }
@@ -123,6 +123,28 @@ impl Account {
         read_greeting(&mut client, &server).await?;
         login(client, &self.username, &self.password, &server).await
     }
+}
+
+/// A failed TLS handshake, with what the owner can do about the certificates rustls refuses
+/// (mail27: «invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))» said nothing).
+fn tls_failed(server: &str, e: &std::io::Error) -> anyhow::Error {
+    let said = e.to_string();
+    let hint = if said.contains("CaUsedAsEndEntity") {
+        ": the server presents a CA certificate as its own (one made with `openssl req -x509` \
+         has CA:TRUE); issue the server a certificate signed by a CA and give that CA in \
+         email.imap.ca-file"
+    } else if said.contains("UnknownIssuer") {
+        ": its certificate is not signed by a CA this machine trusts; if it is your own CA, give \
+         it in email.imap.ca-file"
+    } else if said.contains("NotValidForName") {
+        ": its certificate is not for this name; set email.imap.host to a name the certificate \
+         covers"
+    } else if said.contains("Expired") {
+        ": its certificate has expired; renew it on the server"
+    } else {
+        ""
+    };
+    anyhow!("TLS with IMAP server {server} failed: {said}{hint}")
 }
 
 /// Runs one IMAP exchange under [`IMAP_TIMEOUT`]; the error names the server.
@@ -181,4 +203,29 @@ pub fn rustls_config(ca_file: Option<&std::path::Path>) -> Result<ClientConfig> 
         .context("cannot set up TLS")?
         .with_root_certificates(roots)
         .with_no_client_auth())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tls_failed;
+
+    #[test]
+    fn a_refused_certificate_is_told_with_what_to_do() {
+        let said = |rustls: &str| {
+            let e = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls.to_owned());
+            tls_failed("127.0.0.1:993", &e).to_string()
+        };
+        let ca = said("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(
+            ca.contains("CA:TRUE") && ca.contains("email.imap.ca-file"),
+            "{ca}"
+        );
+        let unknown = said("invalid peer certificate: UnknownIssuer");
+        assert!(unknown.contains("email.imap.ca-file"), "{unknown}");
+        let other = said("received fatal alert: HandshakeFailure");
+        assert_eq!(
+            other,
+            "TLS with IMAP server 127.0.0.1:993 failed: received fatal alert: HandshakeFailure"
+        );
+    }
 }

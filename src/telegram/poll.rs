@@ -184,8 +184,9 @@ pub async fn process(
 /// "in the future", the server would serve its oldest update again without confirming
 /// anything, and newer answers would never be read.
 fn follow_restarted_ids(store: &Store, updates: &[Update]) -> Result<()> {
-    // The queue's order is the ids' order: the last update is the newest.
-    let Some(newest) = updates.last().map(|u| u.update_id) else {
+    // The queue's order is the ids' order; a batch served out of order (tg27: [1007, 1006])
+    // still has its newest as the highest id, not the last.
+    let Some(newest) = updates.iter().map(|u| u.update_id).max() else {
         return Ok(());
     };
     let stored = store::telegram::next_offset(store.conn())?;

@@ -24,7 +24,7 @@ pub enum ApiError {
     #[error(transparent)]
     Http(#[from] HttpError),
     /// The Bot API answered `ok: false`.
-    #[error("the Bot API refused {method}: {code} {description}")]
+    #[error("the Bot API refused {method}: {code} {description}{hint}", hint = refused_hint(*code))]
     Refused {
         /// The method called.
         method: &'static str,
@@ -53,6 +53,18 @@ pub enum ApiError {
         /// What was wrong.
         detail: String,
     },
+}
+
+/// What the owner can do about a refusal that lasts until someone changes something.
+fn refused_hint(code: i64) -> &'static str {
+    match code {
+        401 | 404 => {
+            " (the token was revoked or mistyped: get the bot's token from @BotFather, /mybots → \
+             API Token, and put it in the variable `telegram.token-env` names, \
+             COBRADOR_TELEGRAM_TOKEN by default)"
+        }
+        _ => "",
+    }
 }
 
 impl ApiError {
