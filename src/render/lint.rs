@@ -276,10 +276,20 @@ impl Linter<'_> {
                      inside {{#if history.reminders}}",
                 ));
             }
+            // The same template serves both forms: a sentence that must differ is written
+            // once for each (walk27: the error did not say how).
             if ctx.tuteo {
-                lists.push((words::USTED_MARKERS, "usted form in a tuteo message"));
+                lists.push((
+                    words::USTED_MARKERS,
+                    "usted form in a tuteo message (a template serves clients of both forms: \
+                     write it as {{usted \"usted's words\" \"tú's words\"}})",
+                ));
             } else {
-                lists.push((words::TU_MARKERS, "tú form in an usted message"));
+                lists.push((
+                    words::TU_MARKERS,
+                    "tú form in an usted message (a template serves clients of both forms: \
+                     write it as {{usted \"usted's words\" \"tú's words\"}})",
+                ));
             }
         }
         for (list, why) in lists {

@@ -584,6 +584,13 @@ fn linter_rejects_forbidden_wording_with_its_line() {
             i + 3
         );
     }
+    // The tú sentence is told how to be written for both forms (walk27).
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.contains("\"tienes\"") && r.contains("{{usted")),
+        "{reports:#?}"
+    );
 }
 
 #[test]
