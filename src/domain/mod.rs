@@ -39,3 +39,4 @@ pub use outbox::{
 pub use reply::{Intent, ReplyChannel, ReplyKind, ResponseStatus, UnknownIntent};
 pub use snapshot::{ClientFile, PaidHistory, Snapshot};
 pub use vocabulary::UnknownWord;
+pub use vocabulary::edit_distance;

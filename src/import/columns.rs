@@ -81,20 +81,7 @@ pub(super) fn unknown_headers(name: &str, headers: &[String], kind: Kind) -> Vec
     errors
 }
 
-/// Levenshtein distance, for header suggestions (headers are short).
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+pub(super) use crate::domain::edit_distance;
 
 pub(super) const NAME: &[&str] = &["name", "nombre", "nombre_comercial"];
 pub(super) const COUNTRY: &[&str] = &["country", "pais"];

@@ -594,12 +594,17 @@ impl Renderer {
             Some(Ok(raw)) => raw,
             _ => hb
                 .render(name, data)
-                .map_err(|e| self.map_error(name, &e))?,
+                .map_err(|e| self.map_error(name, &e, data))?,
         };
         Ok(tidy(raw, format))
     }
 
-    fn map_error(&self, root: &str, e: &handlebars::RenderError) -> RenderError {
+    fn map_error(
+        &self,
+        root: &str,
+        e: &handlebars::RenderError,
+        data: &serde_json::Value,
+    ) -> RenderError {
         let name = e.template_name.clone().unwrap_or_else(|| root.to_owned());
         let file = self
             .sources
@@ -607,8 +612,11 @@ impl Renderer {
             .map_or_else(|| name.clone(), |s| s.file.clone());
         let message = match e.reason() {
             RenderErrorReason::MissingVariable(Some(path)) => {
+                let hint = nearest_variable(path, data)
+                    .map(|v| format!("did you mean `{v}`? "))
+                    .unwrap_or_default();
                 format!(
-                    "unknown variable `{path}` (strict mode: check the name in docs/templates.md)"
+                    "unknown variable `{path}` ({hint}strict mode: check the name in docs/templates.md)"
                 )
             }
             RenderErrorReason::PartialNotFound(p) => format!("unknown partial `{p}`"),
@@ -621,6 +629,48 @@ impl Renderer {
             message,
         }
     }
+}
+
+/// The variable an owner most likely meant by `path` («client.nombre» → «client.name»): a
+/// sibling of the same object named by the Spanish word's English name, or a few letters away.
+fn nearest_variable(path: &str, data: &serde_json::Value) -> Option<String> {
+    const SPANISH: [(&str, &str); 12] = [
+        ("nombre", "name"),
+        ("importe", "amount"),
+        ("monto", "amount"),
+        ("numero", "number"),
+        ("número", "number"),
+        ("vencimiento", "due_date"),
+        ("fecha", "date"),
+        ("moneda", "currency"),
+        ("saldo", "balance"),
+        ("correo", "email"),
+        ("telefono", "phone"),
+        ("teléfono", "phone"),
+    ];
+    let (parent, leaf) = path.rsplit_once('.').unwrap_or(("", path));
+    let mut object = data;
+    for segment in parent.split('.').filter(|s| !s.is_empty()) {
+        object = object.get(segment)?;
+    }
+    let keys: Vec<&str> = object.as_object()?.keys().map(String::as_str).collect();
+    let lower = leaf.to_lowercase();
+    let named = SPANISH
+        .iter()
+        .find(|(es, en)| *es == lower && keys.contains(en))
+        .map(|(_, en)| *en);
+    let near = || {
+        keys.iter()
+            .map(|k| (crate::domain::edit_distance(&lower, k), *k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d < lower.len())
+            .min()
+            .map(|(_, k)| k)
+    };
+    let key = named.or_else(near)?;
+    Some(match parent {
+        "" => key.to_owned(),
+        p => format!("{p}.{key}"),
+    })
 }
 
 /// walk27: the owner edited `preventive.email.txt.hbs` (a friendlier first line) and not

@@ -1284,3 +1284,19 @@ fn an_acknowledgement_says_once_how_to_reach_the_business() {
         }
     }
 }
+
+#[test]
+fn an_unknown_variable_is_told_the_name_it_most_likely_meant() {
+    // walk27: {{client.nombre}} said only "unknown variable".
+    let bad = with_lines(
+        "second.email.txt",
+        &["Hola {{client.nombre}}, {{business.nmae}}."],
+    );
+    let reports = lint_override("second.email.txt.hbs", &bad);
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.contains("did you mean `client.name`")),
+        "{reports:#?}"
+    );
+}
