@@ -57,8 +57,7 @@ const THANKS: &[&str] = &[
     "entendida",
 ];
 
-/// Courtesy around the thanks: greetings, closings, «muy amable», «quedo atento».
-/// The words of a greeting, a farewell or an apology said alone.
+/// The words of a greeting, a farewell or an apology said alone (around thanks, courtesy too).
 const GREETINGS: &[&str] = &[
     "hola",
     "buen",
@@ -93,11 +92,11 @@ const GREETINGS: &[&str] = &[
     "muy",
 ];
 
+/// Courtesy around the thanks besides [`GREETINGS`]: closings, «muy amable», «quedo atento».
 const COURTESY: &[&str] = &[
     "muchas",
     "muchisimas",
     "mil",
-    "muy",
     "amable",
     "amables",
     "ok",
@@ -120,25 +119,8 @@ const COURTESY: &[&str] = &[
     "recordatorio",
     "informacion",
     "info",
-    "saludos",
-    "un",
     "una",
-    "saludo",
-    "cordial",
-    "cordiales",
-    "atentamente",
     "atte",
-    "abrazo",
-    "hola",
-    "buen",
-    "buenos",
-    "buenas",
-    "dia",
-    "dias",
-    "tarde",
-    "tardes",
-    "noche",
-    "noches",
     "quedo",
     "quedamos",
     "atento",
@@ -156,7 +138,6 @@ const COURTESY: &[&str] = &[
     "todo",
     "feliz",
     "igualmente",
-    "que",
     "tenga",
     "tengas",
     "tengan",
@@ -258,7 +239,7 @@ pub fn is_thanks_only(text: &str) -> bool {
         let a_name = i > 0 && w.chars().next().is_some_and(char::is_uppercase);
         match folded.as_str() {
             t if THANKS.contains(&t) => thanks = true,
-            c if COURTESY.contains(&c) => {}
+            c if COURTESY.contains(&c) || GREETINGS.contains(&c) => {}
             _ if a_name && names < 2 => names += 1,
             _ => return false,
         }
