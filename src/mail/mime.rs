@@ -118,7 +118,9 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
             visible = from_html;
         }
     }
-    if let Some(words) = colleague_words(&text, from.as_deref(), subject.as_deref(), own) {
+    if let Some(words) = colleague_words(&text, from.as_deref(), subject.as_deref(), own)
+        .or_else(|| attached_colleague_words(&msg, from.as_deref(), own))
+    {
         visible = format!("{visible}\n\n{words}").trim().to_owned();
     }
     let class = classify::classify(
@@ -168,6 +170,36 @@ fn colleague_words(
         && !own.iter().any(|a| a.eq_ignore_ascii_case(author));
     let words = trim::visible_text(fwd.body);
     (colleague && !words.trim().is_empty()).then_some(words)
+}
+
+/// «Les reenvío la respuesta de nuestro gerente» with the manager's message attached whole
+/// (message/rfc822, as Outlook forwards "as attachment"): the attached message's words, when a
+/// colleague of the writer wrote it, as [`colleague_words`] reads an inline forward (mail27:
+/// the manager's «No reconocemos esta factura» went unread, and the client was reminded).
+fn attached_colleague_words(
+    msg: &mail_parser::Message<'_>,
+    from: Option<&str>,
+    own: &[String],
+) -> Option<String> {
+    let from = from?;
+    msg.parts.iter().find_map(|part| {
+        let PartType::Message(inner) = &part.body else {
+            return None;
+        };
+        let author = inner
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())?
+            .to_ascii_lowercase();
+        let colleague = crate::domain::same_organisation(&author, from)
+            && !own.iter().any(|a| a.eq_ignore_ascii_case(&author));
+        let text = inner
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .or_else(|| inner.body_html(0).map(|h| html::to_text(&h)))?;
+        let words = trim::visible_text(&text);
+        (colleague && !words.trim().is_empty()).then_some(words)
+    })
 }
 
 /// Text part `index` of the body. One sent in 8 bits with no charset (old webmail, some
