@@ -295,11 +295,7 @@ fn apply_text(
         ),
         _ => decide(&reading, matched.is_some(), numbers.is_empty()),
     };
-    // «Estoy fuera hasta el 7 de enero»: the reminders wait for the client's return.
-    let back = matched.as_ref().and_then(|m| {
-        crate::understand::away_until(&visible, inc.received_at, m.client.time_zone)
-            .map(|d| (d, m.client.time_zone))
-    });
+    let back = returns_on(matched.as_ref(), status, &visible, inc);
     let response = new_response(inc, matched.as_ref(), &reading, Kind::Reply, status, effect);
     let response = NewResponse {
         promised_amount,
@@ -355,6 +351,19 @@ fn review_kind(matched: Option<&Match>) -> &'static str {
 
 /// How long a client's reminders wait for a person to answer a reply of theirs.
 pub const ANSWER_WAIT_DAYS: i64 = 5;
+
+/// «Estoy fuera hasta el 7 de enero»: the day a client whose reply waits for a person says
+/// they are back, in their time zone (read only for such a reply: the others hold nothing).
+fn returns_on(
+    matched: Option<&Match>,
+    status: ResponseStatus,
+    visible: &str,
+    inc: &Incoming,
+) -> Option<(chrono::NaiveDate, chrono_tz::Tz)> {
+    let m = matched.filter(|_| status == ResponseStatus::NeedsReview)?;
+    crate::understand::away_until(visible, inc.received_at, m.client.time_zone)
+        .map(|d| (d, m.client.time_zone))
+}
 
 /// A reply that a person must answer («¿me reenvía la factura?», words cobrador could not
 /// read) holds the client's automatic reminders for [`ANSWER_WAIT_DAYS`], or until the reply

@@ -155,9 +155,10 @@ pub fn reply_alerted_since(
 ) -> Result<bool> {
     Ok(conn
         .prepare_cached(
-            "SELECT 1 FROM outbox o JOIN responses r ON o.cycle = 'response-' || r.id
+            "SELECT 1 FROM outbox o
+             JOIN responses r ON r.id = CAST(substr(o.cycle, 10) AS INTEGER)
              WHERE o.client_id = ?1 AND o.stage = 'owner_alert' AND o.created_at >= ?2
-               AND r.sender IS ?3
+               AND o.cycle = 'response-' || r.id AND r.sender IS ?3
              LIMIT 1",
         )?
         .query_row(params![client_id, ts(since), sender], |_| Ok(()))
