@@ -39,22 +39,45 @@ fn assert_stored_sums_exact(store: &Store, step: &str) {
     let computed = store::invoices::list(conn, None).unwrap();
     assert!(!computed.is_empty());
     for inv in &computed {
-        let (paid, last): (String, Option<String>) = conn
+        let (paid, last, returned): (String, Option<String>, Option<(String, String)>) = conn
             .query_row(
-                "SELECT paid, last_paid_on FROM invoices WHERE number = ?1",
+                "SELECT paid, last_paid_on, returned_on, returned_amount FROM invoices
+                 WHERE number = ?1",
                 [&inv.number],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    let on: Option<String> = r.get(2)?;
+                    let amount: Option<String> = r.get(3)?;
+                    Ok((r.get(0)?, r.get(1)?, on.zip(amount)))
+                },
             )
             .unwrap();
         let payments = store::invoices::payments(conn, &inv.number).unwrap();
         let paid = Money(paid.parse().unwrap());
         assert_eq!(paid, inv.paid, "{step}: {}", inv.number);
+        // The last day paid counts payments, not returns.
         assert_eq!(
             last,
-            payments.iter().map(|p| p.paid_on.to_string()).max(),
+            payments
+                .iter()
+                .filter(|p| p.amount.0.is_sign_positive())
+                .map(|p| p.paid_on.to_string())
+                .max(),
             "{step}: {}",
             inv.number
         );
+        // The standing return: the latest one no payment recorded after it, on its day or
+        // later, made good.
+        let standing = payments
+            .iter()
+            .filter(|r| r.amount.0.is_sign_negative())
+            .max_by_key(|r| (r.paid_on, r.id))
+            .filter(|r| {
+                !payments
+                    .iter()
+                    .any(|q| q.amount.0.is_sign_positive() && q.paid_on >= r.paid_on && q.id > r.id)
+            })
+            .map(|r| (r.paid_on.to_string(), (-r.amount.0).to_string()));
+        assert_eq!(returned, standing, "{step}: {}", inv.number);
         // The balance every command reads is the stored one.
         let got = store::invoices::require(conn, &inv.number).unwrap();
         assert_eq!((got.paid, got.balance), (inv.paid, inv.balance), "{step}");
@@ -166,6 +189,33 @@ fn stored_paid_sums_stay_exact_through_every_way_payments_change() {
     assert_stored_sums_exact(&store, "invoice pay");
     assert_eq!(paid(&store, "F2026-108").balance.0.to_string(), "49.995");
 
+    // A payment the bank returned (a negative row in the payments file), then one more return
+    // and a payment that makes them good.
+    let returns = "factura;fecha;importe;referencia\n\
+                   F2026-104;2026-11-21;-2.456,75;DEV-1\n\
+                   F2026-106;2026-11-21;-20,00;DEV-2\n";
+    import_bytes(
+        &mut store,
+        Kind::Payments,
+        "returns.csv",
+        returns.as_bytes(),
+        &defaults(),
+        false,
+        now(),
+    )
+    .unwrap();
+    assert_stored_sums_exact(&store, "returned payments");
+    let f104 = paid(&store, "F2026-104");
+    assert_eq!(f104.status, InvoiceStatus::Open);
+    assert_eq!(
+        f104.returned.as_ref().unwrap().amount.to_string(),
+        "2456.75"
+    );
+    assert!(pay(&mut store, "F2026-104", "2456.75", "k2"));
+    assert_stored_sums_exact(&store, "returned payment paid again");
+    assert_eq!(paid(&store, "F2026-104").status, InvoiceStatus::Paid);
+    assert!(paid(&store, "F2026-104").returned.is_none());
+
     // A payment edited, moved to another invoice, and deleted: the sums follow.
     let conn = store.conn();
     conn.execute(
@@ -183,11 +233,22 @@ fn stored_paid_sums_stay_exact_through_every_way_payments_change() {
     conn.execute("DELETE FROM payments WHERE reference = 'TR-1'", [])
         .unwrap();
     assert_stored_sums_exact(&store, "deleted payment");
+    conn.execute("DELETE FROM payments WHERE import_key = 'k2'", [])
+        .unwrap();
+    assert_stored_sums_exact(&store, "a payment after a return deleted");
+    assert!(paid(&store, "F2026-104").returned.is_some());
+    conn.execute(
+        "UPDATE payments SET paid_on = '2026-11-20' WHERE reference = 'DEV-2'",
+        [],
+    )
+    .unwrap();
+    assert_stored_sums_exact(&store, "a return edited");
     conn.execute("DELETE FROM payments", []).unwrap();
     assert_stored_sums_exact(&store, "every payment deleted");
     let left: i64 = conn
         .query_row(
-            "SELECT count(*) FROM invoices WHERE paid <> '0' OR last_paid_on IS NOT NULL",
+            "SELECT count(*) FROM invoices
+             WHERE paid <> '0' OR last_paid_on IS NOT NULL OR returned_on IS NOT NULL",
             [],
             |r| r.get(0),
         )

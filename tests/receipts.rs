@@ -302,3 +302,103 @@ fn a_receipt_does_not_go_beside_an_acknowledgement_waiting_from_yesterday() {
     cobrador_ok(dir, &["tick", "--now", "2026-11-27T09:00:00Z"]);
     assert_eq!(receipts(dir).len(), 1, "{:?}", messages(dir));
 }
+
+/// A payment the bank returned (a direct debit sent back): recorded as a negative payment, it
+/// makes the invoice due again; the next reminder says what happened instead of «si ya ha
+/// realizado el pago, ignore este mensaje», and no receipt thanks the client for it. A return of
+/// more than was received is refused naming the amounts; a payment made later settles it.
+#[test]
+fn a_payment_the_bank_returned_is_due_again_and_the_next_reminder_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "3200,50",
+        "2026-11-25",
+        "2026-11-25T08:00:00Z",
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-11-25T09:00:00Z"]);
+    assert_eq!(receipts(dir).len(), 1, "the payment is thanked");
+
+    let out = support::run_cobrador(
+        dir,
+        &[
+            "invoice",
+            "pay",
+            "F2026-118",
+            "-5000",
+            "--date",
+            "2026-12-02",
+        ],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("has received 3200.50 in all") && err.contains("returned payment of 5000"),
+        "{err}"
+    );
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "-3200,50",
+        "2026-12-02",
+        "2026-12-02T08:00:00Z",
+    );
+    let shown: serde_json::Value = serde_json::from_str(&cobrador_ok(
+        dir,
+        &["invoice", "show", "F2026-118", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(shown["status"], "open", "{shown}");
+    assert_eq!(shown["balance"], "3200.50", "{shown}");
+    assert_eq!(shown["returned"]["on"], "2026-12-02", "{shown}");
+    assert_eq!(shown["returned"]["amount"], "3200.50", "{shown}");
+
+    let before = messages(dir).len();
+    let mut told = None;
+    for day in 2..20 {
+        cobrador_ok(
+            dir,
+            &["tick", "--now", &format!("2026-12-{day:02}T09:30:00Z")],
+        );
+        told = messages(dir)
+            .into_iter()
+            .skip(before)
+            .find(|(_, _, body)| body.contains("F2026-118"));
+        if told.is_some() {
+            break;
+        }
+    }
+    let (_, to, body) = told.expect("a reminder naming the returned invoice");
+    assert_eq!(to, "administracion@ebro.example");
+    assert!(
+        body.contains(
+            "El miércoles 2 de diciembre el banco nos devolvió el pago de 3.200,50 € de la factura F2026-118."
+        ),
+        "{body}"
+    );
+    assert!(body.contains("¿Podría revisarlo"), "{body}");
+    assert!(!body.contains("ignore este mensaje"), "{body}");
+    assert_eq!(receipts(dir).len(), 1, "a return is not thanked");
+
+    // Paid again: nothing is returned any more.
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "3200,50",
+        "2026-12-21",
+        "2026-12-21T08:00:00Z",
+    );
+    let shown: serde_json::Value = serde_json::from_str(&cobrador_ok(
+        dir,
+        &["invoice", "show", "F2026-118", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(shown["status"], "paid", "{shown}");
+    assert!(shown["returned"].is_null(), "{shown}");
+}

@@ -573,6 +573,7 @@ mod tests {
             balance: b,
             status,
             paid_claimed_on: None,
+            returned: None,
             pdf_path: None,
             description: None,
         }

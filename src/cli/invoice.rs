@@ -48,7 +48,9 @@ pub enum Command {
     Pay {
         /// Invoice number.
         number: String,
-        /// Amount, e.g. 1.234,56 or 1234.56.
+        /// Amount, e.g. 1.234,56 or 1234.56; negative (-1.234,56) for a payment the bank
+        /// returned: the invoice is due again, and the next reminder says what happened.
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         /// Day received (dd/mm/yyyy or yyyy-mm-dd). Default: today.
         #[arg(long)]

@@ -75,6 +75,8 @@ vocabulary! {
         InvoiceWrittenOff => "invoice.written_off",
         /// A payment recorded.
         PaymentRecorded => "payment.recorded",
+        /// A payment the bank returned (a negative payment): the invoice is due again.
+        PaymentReturned => "payment.returned",
         /// A payment reported again by another source (the export and the bank statement):
         /// linked to the one recorded first, not added (see `policy::payment_match`).
         PaymentRepeated => "payment.repeated",
@@ -179,6 +181,7 @@ impl EventKind {
                 | InvoiceCancelled
                 | InvoiceWrittenOff
                 | PaymentRecorded
+                | PaymentReturned
                 | DiscountTaken
                 | PromiseRecorded
                 | PlanAgreed
@@ -203,7 +206,7 @@ mod tests {
     /// The strings the code wrote before the vocabulary was typed (grepped from every
     /// `events::append` call): old databases hold exactly these; kinds added since are added
     /// here on purpose (`payment.repeated`, `payment.doubtful`, `telegram.attachment`,
-    /// `promise.withdrawn`).
+    /// `promise.withdrawn`, `payment.returned`).
     const KINDS_BEFORE: &[&str] = &[
         "bank.imported",
         "client.created",
@@ -237,6 +240,7 @@ mod tests {
         "payment.doubtful",
         "payment.recorded",
         "payment.repeated",
+        "payment.returned",
         "plan.agreed",
         "plan.broken",
         "plan.cancelled",

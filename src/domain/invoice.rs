@@ -100,6 +100,18 @@ pub struct Invoice {
     pub pdf_path: Option<String>,
     /// Free text describing what was sold.
     pub description: Option<String>,
+    /// A payment the bank returned that no later payment made good (a negative payment row):
+    /// the invoice is due again, and the client's messages say why.
+    pub returned: Option<Returned>,
+}
+
+/// A payment the bank sent back: the day cobrador was told of it and how much.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Returned {
+    /// Day of the return (the negative payment row's day).
+    pub on: NaiveDate,
+    /// Amount returned (positive).
+    pub amount: Money,
 }
 
 impl Invoice {

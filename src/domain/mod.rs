@@ -30,7 +30,7 @@ pub use client::{Channel, Client, ClientKind, Contact, ContactRole, same_organis
 pub use clock::{Clock, received_at, received_at_since};
 pub use event::{Actor, EventKind};
 pub use hold::HoldKind;
-pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind};
+pub use invoice::{Invoice, InvoiceStatus, Payment, PaymentKind, Returned};
 pub use money::{CURRENCIES, Money, ParseAmountError, parse_amount, parse_date};
 pub use outbox::{
     HANDOVER_STAGE, NewOutboxMessage, OutboxMessage, OutboxStatus, is_owner_facing,

@@ -232,6 +232,10 @@ pub fn invoice_line<'a>(
         reached_stage: reached,
         interest,
         payment_link: None,
+        returned: inv.returned.as_ref().map(|r| rc::ReturnedPayment {
+            on: r.on,
+            amount: r.amount.0,
+        }),
     }
 }
 
@@ -589,6 +593,7 @@ mod tests {
             balance: "100".parse().unwrap(),
             status: crate::domain::InvoiceStatus::Open,
             paid_claimed_on: None,
+            returned: None,
             pdf_path: None,
             description: None,
         };

@@ -44,10 +44,11 @@ pub const RECENT_DAYS: u64 = 14;
 pub const OLDEST_DAYS: u64 = 60;
 
 /// Whether `p` may bring a receipt at `now` (`today` is the client's date then): money
-/// received (a discount is not a payment to thank for), learned of in the last
+/// received (a discount is not a payment to thank for, nor a payment the bank returned), learned of in the last
 /// [`RECENT_DAYS`] days and made in the last [`OLDEST_DAYS`] (see the module docs).
 pub fn is_news(p: &Payment, today: NaiveDate, now: DateTime<Utc>) -> bool {
     p.kind == PaymentKind::Payment
+        && p.amount.0.is_sign_positive()
         && p.recorded_at >= now - chrono::Duration::days(RECENT_DAYS as i64)
         && p.paid_on >= today - Days::new(OLDEST_DAYS)
 }
@@ -392,6 +393,7 @@ mod tests {
             balance: money("0.00"),
             status: InvoiceStatus::Paid,
             paid_claimed_on: None,
+            returned: None,
             pdf_path: None,
             description: None,
         };

@@ -280,6 +280,21 @@ pub struct InvoiceLine<'a> {
     /// `{importe}`...), or null.
     #[serde(default)]
     pub payment_link: Option<String>,
+    /// A payment the bank returned that nothing has made good since, or null: the messages
+    /// say so («el banco nos devolvió el pago…») instead of «no nos consta el pago».
+    #[serde(default)]
+    pub returned: Option<ReturnedPayment>,
+}
+
+/// A payment of an invoice that the bank returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnedPayment {
+    /// Day of the return.
+    #[serde(serialize_with = "iso::date")]
+    pub on: NaiveDate,
+    /// Amount returned.
+    #[serde(serialize_with = "iso::decimal")]
+    pub amount: Decimal,
 }
 
 /// Late-payment interest on one invoice (Ley 3/2004), computed half-year by half-year, and
@@ -486,6 +501,10 @@ pub struct Summary {
     /// Part of some invoice listed is paid: what is missing is the whole payment, not any
     /// (the reminders say "no nos consta el pago completo").
     pub partly_paid: bool,
+    /// The bank returned a payment of some invoice listed (see [`InvoiceLine::returned`]):
+    /// the client did pay, so the message does not say «si ya ha realizado el pago, ignore
+    /// este mensaje».
+    pub returned: bool,
 }
 
 impl RenderContext<'_> {
@@ -525,6 +544,7 @@ impl RenderContext<'_> {
                 || self.invoices.iter().any(|i| i.payment_link.is_some())
                 || !self.business.payment_methods.is_empty(),
             partly_paid: self.invoices.iter().any(|i| !i.paid.is_zero()),
+            returned: self.invoices.iter().any(|i| i.returned.is_some()),
         }
     }
 

@@ -47,6 +47,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_receipt.txt",
     "_reply.html",
     "_reminders_so_far.txt",
+    "_returned.txt",
     "_reply.telegram",
     "_reply.txt",
     "_reply_short.txt",

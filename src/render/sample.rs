@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::render::context::{
     Answer, Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment,
     Interest, InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, PlanTerms,
-    Promise, RenderContext, Reply, Stage,
+    Promise, RenderContext, Reply, ReturnedPayment, Stage,
 };
 
 /// A sample client profile.
@@ -144,6 +144,7 @@ fn invoice(
         paid,
         balance,
         partly_paid: !paid.is_zero(),
+        returned: None,
         days_overdue: age,
         reached_stage: age >= stage_offset,
         interest: (with_interest && age > 0).then(|| {
@@ -562,6 +563,13 @@ impl RenderContext<'static> {
         self.broken_promise = Some(today - Duration::days(4));
         self.history.claim_not_found = true;
         self.history.dispute_resolved = true;
+        // The bank returned a payment of the newest invoice three days ago.
+        if let Some(line) = self.invoices.last_mut() {
+            line.returned = Some(ReturnedPayment {
+                on: today - Duration::days(3),
+                amount: line.balance,
+            });
+        }
         // A part of the oldest invoice with interest paid ten days after it fell due: the
         // interest is stated on what was owed before and after.
         if let Some(line) = self

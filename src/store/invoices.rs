@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::clients::conversion;
 use super::{parse_day, parse_ts, ts};
 use crate::domain::{Actor, EventKind};
-use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind};
+use crate::domain::{Invoice, InvoiceStatus, Money, Payment, PaymentKind, Returned};
 
 /// Invoice columns plus the paid sum, computed by SQL over TEXT amounts without floats:
 /// the sum is done in Rust (see [`balance_of`]) to stay exact.
@@ -39,13 +39,15 @@ pub(crate) fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
         paid_claimed_on: claimed.as_deref().map(parse_day).transpose()?,
         pdf_path: row.get(8)?,
         description: row.get(9)?,
+        returned: None,
     })
 }
 
-/// [`INVOICE_COLUMNS`] and the stored paid sum (column 10), read by [`invoice_with_paid`].
+/// [`INVOICE_COLUMNS`], the stored paid sum (column 10) and the standing return (11 and 12:
+/// its day and amount, see schema_returns.sql), read by [`invoice_with_paid`].
 pub(crate) const INVOICE_COLUMNS_PAID: &str =
     "number, client_id, issue_date, due_date, currency, amount, status,
-     paid_claimed_on, pdf_path, description, paid";
+     paid_claimed_on, pdf_path, description, paid, returned_on, returned_amount";
 
 /// An invoice with its stored paid sum and balance (columns of [`INVOICE_COLUMNS_PAID`]).
 /// No payment leaves the paid sum at zero and the balance at the amount, as summing none does.
@@ -55,6 +57,12 @@ pub(crate) fn invoice_with_paid(row: &Row<'_>) -> rusqlite::Result<Invoice> {
     if paid != Money::ZERO {
         invoice.paid = paid;
         invoice.balance = invoice.amount - invoice.paid;
+    }
+    if let Some(on) = row.get::<_, Option<String>>(11)? {
+        invoice.returned = Some(Returned {
+            on: parse_day(&on)?,
+            amount: row.get(12)?,
+        });
     }
     Ok(invoice)
 }
@@ -547,9 +555,7 @@ pub fn add_payment_to(
     input: &PaymentInput,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    if input.amount.0 <= rust_decimal::Decimal::ZERO {
-        bail!("payment amount must be positive, got {}", input.amount);
-    }
+    check_amount(invoice, input)?;
     if matches!(
         invoice.status,
         InvoiceStatus::Cancelled | InvoiceStatus::WrittenOff
@@ -578,22 +584,52 @@ pub fn add_payment_to(
         ])?;
     if inserted > 0 {
         let mut balance = invoice.balance - input.amount;
-        if input.kind == PaymentKind::Payment {
+        if input.kind == PaymentKind::Payment && input.amount.0.is_sign_positive() {
             balance = take_discount(conn, invoice, balance, input.paid_on, now)?;
         }
         settle_status(conn, &invoice.number, invoice.status, balance, now)?;
         // Every payment is in the audit log, whoever recorded it (the source is the actor).
+        let kind = if input.amount.0.is_sign_negative() {
+            EventKind::PaymentReturned
+        } else {
+            EventKind::PaymentRecorded
+        };
         super::events::append(
             conn,
             now,
             input.source,
-            EventKind::PaymentRecorded,
+            kind,
             Some(&invoice.client_id),
             Some(&input.invoice_number),
             serde_json::json!({ "amount": input.amount, "paid_on": input.paid_on, "balance": balance }),
         )?;
     }
     Ok(inserted > 0)
+}
+
+/// A payment's amount is positive; a negative one is a payment the bank returned, and cannot
+/// return more than the invoice has received.
+fn check_amount(invoice: &Invoice, input: &PaymentInput) -> Result<()> {
+    let amount = input.amount.0;
+    if amount.is_zero() {
+        bail!("payment amount must not be zero");
+    }
+    if amount > rust_decimal::Decimal::ZERO {
+        return Ok(());
+    }
+    if input.kind == PaymentKind::Discount {
+        bail!("a discount cannot be negative, got {}", input.amount);
+    }
+    if invoice.paid.0 + amount < rust_decimal::Decimal::ZERO {
+        bail!(
+            "invoice {} has received {} in all: a returned payment of {} cannot be more than \
+             that (a negative amount records a payment the bank returned)",
+            invoice.number,
+            invoice.paid,
+            -amount
+        );
+    }
+    Ok(())
 }
 
 /// A payment made by an offer's date that leaves at most the offered discount unpaid settles

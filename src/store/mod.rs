@@ -56,6 +56,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_awaiting.sql")),
     M::up(include_str!("schema_outbox_lean.sql")),
     M::up(include_str!("schema_opted_out.sql")),
+    M::up(include_str!("schema_returns.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).

@@ -94,6 +94,7 @@ impl World {
             balance: amount,
             status: InvoiceStatus::Open,
             paid_claimed_on: None,
+            returned: None,
             pdf_path: None,
             description: None,
         });
