@@ -48,6 +48,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader8.txt"),
     table!("outside_reader9.txt"),
     table!("outside_reader10.txt"),
+    table!("outside_reader11.txt"),
 ];
 
 /// One row of a table.

@@ -174,6 +174,8 @@ fn hopes_are_hedged_promises() {
         "Haré lo posible por pagar el viernes",
         "Haremos todo lo posible para pagarle esta semana",
         "Si me alcanza, el viernes le pago",
+        "no sé si el viernes podré pagar",
+        "si me llega el dinero el viernes le pago",
     ] {
         let r = read(t, when, "ES");
         assert_eq!(r.intent, Intent::Promise, "{t}");

@@ -1028,6 +1028,38 @@ mod tests {
     }
 
     #[test]
+    fn the_other_one_alone_is_the_invoice_not_named() {
+        assert_eq!(
+            split(
+                &["F-101", "F-102"],
+                "La F-101 ya la pagamos, la otra la pagamos el viernes"
+            ),
+            Some(vec![
+                part(&["F-101"], Intent::Paid),
+                part(&["F-102"], Intent::Promise)
+            ])
+        );
+        assert_eq!(
+            split(
+                &["F-101", "F-102"],
+                "La F-101 no la reconocemos, la otra la pagamos a fin de mes"
+            ),
+            Some(vec![
+                part(&["F-101"], Intent::Dispute),
+                part(&["F-102"], Intent::Promise)
+            ])
+        );
+        // The other half of the same invoice, another account, next week: not an invoice.
+        for text in [
+            "La F-101 la pago hoy y la otra mitad el viernes",
+            "La F-101 la pagamos desde la otra cuenta el viernes",
+            "La F-101 esta semana no puedo, la otra le pago",
+        ] {
+            assert_eq!(split(&["F-101", "F-102"], text), None, "{text}");
+        }
+    }
+
+    #[test]
     fn the_rest_after_one_paid_in_full_is_the_others() {
         assert_eq!(
             split(

@@ -249,22 +249,75 @@ pub(crate) fn the_others(text: &str) -> Option<&'static str> {
         "el resto de facturas",
     ];
     let padded = format!(" {} ", words_of(text).join(" "));
-    OTHERS.into_iter().find(|o| {
+    OTHERS
+        .into_iter()
+        .find(|o| {
+            padded.match_indices(&format!(" {o} ")).any(|(at, m)| {
+                let next = padded[at + m.len()..].split(' ').next().unwrap_or("");
+                !matches!(
+                    next,
+                    "semana"
+                        | "semanas"
+                        | "dia"
+                        | "dias"
+                        | "vez"
+                        | "veces"
+                        | "mes"
+                        | "meses"
+                        | "ano"
+                        | "anos"
+                )
+            })
+        })
+        .or_else(|| the_other_one(&padded))
+}
+
+/// «La F-101 ya la pagamos, la otra la pagamos el viernes»: «la otra» (or «el otro») alone,
+/// where the words after it go on about an invoice (a pronoun, a verb, «factura»), not «la otra
+/// mitad», «la otra cuenta», «el otro lunes»; and not after «esta semana» («esta semana no
+/// puedo, la otra le pago» is next week). `padded` is the folded words, space around.
+fn the_other_one(padded: &str) -> Option<&'static str> {
+    const THEN: [&str; 28] = [
+        "",
+        "factura",
+        "fra",
+        "recibo",
+        "la",
+        "lo",
+        "se",
+        "te",
+        "le",
+        "les",
+        "me",
+        "nos",
+        "ya",
+        "no",
+        "si",
+        "tambien",
+        "esta",
+        "queda",
+        "quedo",
+        "va",
+        "sera",
+        "pendiente",
+        "y",
+        "en",
+        "para",
+        "que",
+        "os",
+        "ahorita",
+    ];
+    const THIS_PERIOD: [&str; 5] = [
+        " esta semana ",
+        " esta quincena ",
+        " este mes ",
+        " este finde ",
+        " este fin de semana ",
+    ];
+    ["la otra", "el otro"].into_iter().find(|o| {
         padded.match_indices(&format!(" {o} ")).any(|(at, m)| {
             let next = padded[at + m.len()..].split(' ').next().unwrap_or("");
-            !matches!(
-                next,
-                "semana"
-                    | "semanas"
-                    | "dia"
-                    | "dias"
-                    | "vez"
-                    | "veces"
-                    | "mes"
-                    | "meses"
-                    | "ano"
-                    | "anos"
-            )
+            THEN.contains(&next) && !THIS_PERIOD.iter().any(|p| padded[..at + 1].contains(p))
         })
     })
 }

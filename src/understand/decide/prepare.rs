@@ -227,6 +227,23 @@ const HAVE: [&str; 8] = [
     "tienes", "tiene", "tienen", "teneis", "tendras", "tendra", "tendran", "tendreis",
 ];
 
+/// «Pasaré por el banco», «voy al banco»: going where a payment is made (the first words of
+/// that promise phrase, see `lexicon::talk`).
+const GO: [&str; 12] = [
+    "pasare",
+    "pasaremos",
+    "paso",
+    "pasamos",
+    "ire",
+    "iremos",
+    "voy",
+    "vamos",
+    "acudire",
+    "acudiremos",
+    "pasaria",
+    "iria",
+];
+
 /// Complaints and legal action threatened ("los denuncio", "una queja ante la SIC").
 const THREATS: [&str; 13] = [
     "denuncia",
@@ -316,6 +333,11 @@ fn drop_contradicted(
             maps.dated.get(c.start) == Some(&true)
                 && !question(c.start)
                 && !(c.start > 0 && word(c.start - 1) == "ya")
+        }
+        // «Pasaré por el banco el lunes»: a payment, when a day to come is named; «voy al banco
+        // a preguntar» without one is not.
+        Cue::PromisePhrase if GO.contains(&word(c.start)) => {
+            maps.dated.get(c.start) == Some(&true) && !question(c.start)
         }
         // "ya tenéis el dinero" is paid; "¿la transferencia se hace a qué cuenta?" asks.
         // "no se incluirá en la remesa del 5": denied.

@@ -271,6 +271,34 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "nunca|no he|hemos|habia|habiamos hecho|realizado|pedido|encargado|solicitado|contratado ?ese|este|esa|esta|ningun|ninguna|tal pedido|encargo|compra|servicio|orden|trabajo",
     ),
+    // «Nosotros nunca hemos pedido eso», «no hemos encargado nada», «yo no pedí eso».
+    (
+        Cue::Dispute,
+        "nunca|no he|hemos|habia|habiamos pedido|encargado|solicitado|contratado|comprado eso|esto|nada",
+    ),
+    (
+        Cue::Dispute,
+        "no|nunca pedimos|pedi|encargamos|encargue|solicitamos|solicite|contratamos|contrate|compramos|compre eso|esto|nada",
+    ),
+    // «La factura vino duplicada», «me llegó la factura dos veces», «es un duplicado de la
+    // F-2231», «es la misma que la F-2231».
+    (
+        Cue::Dispute,
+        "vino|viene|llego|llegaron|vinieron|recibimos|recibi duplicada|duplicado|duplicadas|repetida|repetido|repetidas",
+    ),
+    (
+        Cue::Dispute,
+        "vino|viene|llego|llegaron|vinieron|recibimos|recibi|mandaron|enviaron ?la|esta|esa|las|estas ?factura|facturas dos veces",
+    ),
+    (
+        Cue::Dispute,
+        "llego|vino|recibimos|recibi|mandaron|enviaron ?la|esta|esa factura duplicada|repetida",
+    ),
+    (Cue::Dispute, "es|son un|unos duplicado|duplicados de"),
+    (
+        Cue::Dispute,
+        "es|son la|el|las|los misma|mismo|mismas|mismos que la|el|las|los",
+    ),
     (
         Cue::Dispute,
         "regrese|regresamos|retorne|retornamos ?el|la|los|las|su producto|productos|mercancia|mercaderia|pedido|material|equipo|articulo|articulos|compra",

@@ -352,6 +352,13 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Hedge, "si me|nos alcanza"),
     (Cue::Hedge, "si dios quiere"),
     (Cue::Hedge, "si me|nos pagan|depositan"),
+    // «No sé si el viernes podré pagar», «si me llega el dinero el viernes le pago»: a day
+    // hoped for, to be confirmed.
+    (Cue::Hedge, "no se|sabemos si"),
+    (
+        Cue::Hedge,
+        "si me|nos llega|entra|cae|ingresan|transfieren ?el|la dinero|plata|pago|transferencia|nomina|feria",
+    ),
     (Cue::Hedge, "primero|si dios"),
     (Cue::Hedge, "en principio"),
     (
@@ -378,6 +385,12 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (
         Cue::PromisePhrase,
         "tendra|tendran|tendras|recibira|recibiran|recibiras el|su|tu pago|dinero|transferencia|deposito|importe",
+    ),
+    // «Pasaré por el banco el lunes a pagar», «el lunes voy al banco a hacer el ingreso»: only
+    // with a day to come (see `decide::prepare`).
+    (
+        Cue::PromisePhrase,
+        "pasare|pasaremos|paso|pasamos|ire|iremos|voy|vamos|acudire|acudiremos por|al|a ?el banco|cajero|oxxo|sucursal",
     ),
     // "el viernes lo tienes (en la cuenta)": only with a day to come (see `decide::prepare`).
     (
