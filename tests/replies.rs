@@ -10,7 +10,7 @@ use cobrador::engine::{
     apply::{Applied, Incoming},
 };
 use cobrador::store::{self, OutboxMessage, Store};
-use support::{World, cobrador_ok, mail_fixture, parse_reply, two_clients, utc};
+use support::{TWO_INVOICES, World, cobrador_ok, mail_fixture, parse_reply, two_clients, utc};
 
 #[test]
 fn parse_reply_reads_text_and_whole_messages() {
@@ -333,6 +333,106 @@ fn a_paid_claim_stops_reminders_until_a_person_checks() {
             .any(|h| h.client == "C1" && h.reason.contains("paid")),
         "{plan:?}"
     );
+}
+
+/// «Hecho, pagado hoy» about an invoice on hold (held while a plan was prepared): the claim is
+/// recorded all the same, so that lifting the hold does not bring the reminders back as if the
+/// client had said nothing (they were told «no le enviaremos más recordatorios»; mail28 U2).
+#[test]
+fn a_paid_claim_about_an_invoice_on_hold_outlasts_the_hold() {
+    let mut w = two_clients().build();
+    w.store
+        .transaction(|tx| {
+            store::invoices::set_status(tx, "F-1", InvoiceStatus::OnHold, utc("2026-11-24 10:00"))
+        })
+        .unwrap();
+    let inc = reply(
+        "<r-held@x.example>",
+        "uno@cliente.example",
+        "F-1: hecho, pagado hoy.",
+        vec![],
+    );
+    assert_eq!(apply(&mut w, &inc).intent.as_str(), "paid");
+    let inv = store::invoices::require(w.store.conn(), "F-1").unwrap();
+    assert!(inv.paid_claimed_on.is_some(), "{inv:?}");
+    w.store
+        .transaction(|tx| {
+            store::invoices::set_status(tx, "F-1", InvoiceStatus::Open, utc("2026-11-25 10:00"))
+        })
+        .unwrap();
+    let plan = engine::plan_now(&w.store, &w.config, utc("2026-11-26 10:00")).unwrap();
+    assert!(plan.messages.iter().all(|m| m.client != "C1"), "{plan:?}");
+}
+
+/// A reply threaded to our reminder of F-1 that names only another client's invoice («La F-2
+/// sí la reconocemos, la pagamos el viernes»): not a promise about F-1 (it was moved to Friday
+/// and acknowledged as such; mail28 U3), nor about F-2 (written by C1's contact): a person
+/// reads it.
+#[test]
+fn a_reply_naming_only_another_clients_invoice_goes_to_a_person() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let inc = reply(
+        "<r-foreign@x.example>",
+        "uno@cliente.example",
+        "La F-2 sí la reconocemos, la pagamos el viernes.",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.status.as_str(), "needs_review", "{applied:?}");
+    assert!(store::promises::all(w.store.conn()).unwrap().is_empty());
+    assert!(
+        store::outbox::for_client(w.store.conn(), "C1")
+            .unwrap()
+            .iter()
+            .all(|m| !m.message.stage.starts_with("ack_")),
+        "no acknowledgement"
+    );
+    // Naming its own invoice too, it is applied as usual.
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let inc = reply(
+        "<r-own@x.example>",
+        "uno@cliente.example",
+        "La F-1 la pagamos el viernes.",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    assert_eq!(apply(&mut w, &inc).intent.as_str(), "promise");
+    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
+}
+
+/// A gestoría's address is the contact of two clients; its «Ya está pagado», in a new message
+/// naming no invoice, may be about either: a person reads it (it claimed C1's invoice paid and
+/// left C2's reminders going; mail28 W2). Naming an invoice, it is that invoice's client's.
+#[test]
+fn an_unthreaded_reply_from_the_contact_of_two_clients_goes_to_a_person() {
+    let shared =
+        "id;name;email\nC1;Uno;gestoria@asesores.example\nC2;Dos;gestoria@asesores.example\n";
+    let mut w = support::world()
+        .clients(shared)
+        .invoices(TWO_INVOICES)
+        .build();
+    let inc = reply(
+        "<r-shared@x.example>",
+        "gestoria@asesores.example",
+        "Ya está pagado.",
+        vec![],
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.status.as_str(), "needs_review", "{applied:?}");
+    for n in ["F-1", "F-2"] {
+        let inv = store::invoices::require(w.store.conn(), n).unwrap();
+        assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
+    }
+    let inc = reply(
+        "<r-shared-2@x.example>",
+        "gestoria@asesores.example",
+        "La F-2 ya está pagada.",
+        vec![],
+    );
+    assert_eq!(apply(&mut w, &inc).intent.as_str(), "paid");
+    let inv = store::invoices::require(w.store.conn(), "F-2").unwrap();
+    assert!(inv.paid_claimed_on.is_some(), "{inv:?}");
 }
 
 /// «Ya está pagada» acknowledged («lo comprobaremos»), then not found by the owner (`invoice

@@ -289,6 +289,10 @@ fn apply_text(
             ResponseStatus::NeedsReview,
             "sender is not a contact of this client: nothing changes until a person confirms",
         ),
+        Some(m) if m.unsure_whose => (
+            ResponseStatus::NeedsReview,
+            "it may be another client's (it names another client's invoice and none of this one's, or its sender is the contact of several clients): a person must read it",
+        ),
         Some(m) if effects::for_a_person(m, &reading, &visible, inc.received_at) => (
             ResponseStatus::NeedsReview,
             "paid and promised (or instalments) for invoices it does not name one by one: a person must read it",

@@ -28,6 +28,12 @@ pub struct Match {
     pub invoices: Vec<Invoice>,
     /// The sender is one of the client's contacts (or the same organisation's domain).
     pub known_sender: bool,
+    /// Whose it is may be wrong: the words name another client's invoices and none of this
+    /// client's («La F-136B sí la reconocemos», threaded to our reminder of F-135), or an
+    /// unthreaded message naming no invoice comes from an address that is the contact of
+    /// several clients (a gestoría's «Ya está pagado»). A person reads it, rather than applying
+    /// it to one client's invoices.
+    pub unsure_whose: bool,
 }
 
 impl Match {
@@ -156,6 +162,8 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         }
         None => (quoted, clues.text.to_lowercase()),
     };
+    let unsure_whose =
+        named.is_empty() && unsure_whose(conn, clues, outbox.is_some(), &client_id, &words)?;
     // «La A-101 ya la pagamos y las demás se las pago el viernes»: every open one.
     let others_too = !named.is_empty() && speaks_of_the_others(&words, clues.received_at);
     let invoices = if others_too {
@@ -173,7 +181,27 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         outbox,
         invoices,
         known_sender,
+        unsure_whose,
     }))
+}
+
+/// [`Match::unsure_whose`] of a message that names none of `client_id`'s invoices (`words`: its
+/// own words, lower case): threaded, it names another client's; unthreaded, its sender is the
+/// contact of several clients.
+fn unsure_whose(
+    conn: &Connection,
+    clues: &Clues<'_>,
+    threaded: bool,
+    client_id: &str,
+    words: &str,
+) -> anyhow::Result<bool> {
+    Ok(if clues.visible.is_some() && threaded {
+        named_in(conn, words)?
+            .iter()
+            .any(|i| i.client_id != client_id)
+    } else {
+        !threaded && store::clients::clients_of_senders(conn, &clues.senders)?.len() > 1
+    })
 }
 
 /// The open invoices an answer that names none is about: those of the message it answers
@@ -387,6 +415,7 @@ pub fn for_client(
         outbox,
         invoices,
         known_sender: true,
+        unsure_whose: false,
     })
 }
 

@@ -288,6 +288,29 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<Contact>> {
 /// is one of `senders` (ASCII letters in any case) or whose Telegram chat id one of them spells:
 /// who a received message comes from. By index (`schema_lookups.sql`), not by reading them all.
 pub fn first_for_senders(conn: &Connection, senders: &[&str]) -> Result<Option<Contact>> {
+    Ok(for_senders(conn, senders)?
+        .into_iter()
+        .min_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, contact)| contact))
+}
+
+/// The clients whose contacts are `senders` (as [`first_for_senders`] finds them): more than
+/// one when an address (a gestoría's, say) is the contact of several clients.
+pub fn clients_of_senders(
+    conn: &Connection,
+    senders: &[&str],
+) -> Result<std::collections::BTreeSet<String>> {
+    Ok(for_senders(conn, senders)?
+        .into_iter()
+        .map(|(_, contact)| contact.client_id)
+        .collect())
+}
+
+/// A contact's place in [`all_contacts`]'s order: client, role's rank, position, id.
+type Place = (String, i64, i64, i64);
+
+/// The contacts of [`first_for_senders`], each with its [`Place`].
+fn for_senders(conn: &Connection, senders: &[&str]) -> Result<Vec<(Place, Contact)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {CONTACT_COLUMNS}, CASE role WHEN 'billing' THEN 0 WHEN 'finance' THEN 1 ELSE 2 END,
                 position
@@ -297,7 +320,7 @@ pub fn first_for_senders(conn: &Connection, senders: &[&str]) -> Result<Option<C
                 position
          FROM contacts WHERE telegram_chat_id = ?2"
     ))?;
-    let mut best: Option<((String, i64, i64, i64), Contact)> = None;
+    let mut found = Vec::new();
     for sender in senders {
         // A chat id only as Telegram writes it (no sign, no leading zeros, no spaces).
         let chat = sender
@@ -313,12 +336,10 @@ pub fn first_for_senders(conn: &Connection, senders: &[&str]) -> Result<Option<C
                 row.get::<_, i64>(9)?,
                 contact.id,
             );
-            if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                best = Some((key, contact));
-            }
+            found.push((key, contact));
         }
     }
-    Ok(best.map(|(_, contact)| contact))
+    Ok(found)
 }
 
 /// Every contact, for the planner's snapshot.

@@ -366,12 +366,16 @@ fn queue_answers(
 /// la segunda se la pago el viernes», «todo pagado menos una»), or that only some are paid
 /// («unas ya están pagadas y otras no»): no one reading is true for all
 /// of them, and which is which is for a person to read. (A dispute is read by a person anyway.)
+/// And a reply that names only another client's invoices ([`Match::unsure_whose`]).
 pub(super) fn for_a_person(
     m: &Match,
     reading: &Reading,
     visible: &str,
     received_at: DateTime<Utc>,
 ) -> bool {
+    if m.unsure_whose {
+        return true;
+    }
     let said: Vec<Intent> = std::iter::once(reading.intent)
         .chain(reading.also.iter().copied())
         .collect();
@@ -635,10 +639,12 @@ fn change_state(
             ack_kind = Some("ack_promise");
         }
         Intent::Paid => {
+            // On hold too (held while a plan is prepared, or by the owner): the claim outlasts
+            // the hold, or the reminders would resume after `unhold` as if nothing was said.
             each_invoice(
                 tx,
                 m,
-                |s| s == InvoiceStatus::Open,
+                |s| matches!(s, InvoiceStatus::Open | InvoiceStatus::OnHold),
                 EventKind::InvoicePaidClaimed,
                 response_id,
                 now,
