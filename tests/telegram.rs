@@ -617,6 +617,39 @@ async fn a_day_asked_back_holds_the_reminders_and_a_typed_answer_settles_it() {
     assert_eq!((p.len(), p[0].promised_date), (1, day(15)), "{p:?}");
 }
 
+/// A day typed after the date buttons were offered («Pagaré el…», «Cambiar la fecha»), or after
+/// a promise without a day was asked back («le pago» … «el viernes»), answers our question: it
+/// is recorded, not asked back once more (an outside tester's Bot API: «¿Quiere decir el viernes
+/// 4?», nothing recorded, and the next reminder went out when the client did not tap again).
+#[tokio::test]
+async fn a_day_typed_after_the_date_buttons_is_the_answer() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let reminder = w.remind(ANA).await;
+    let mid = reminder["message_id"].as_i64().unwrap();
+    let row = store::outbox::for_client(w.store.conn(), "C1").unwrap()[0].id;
+    w.bot.press(ANA, mid, &format!("when:{row}"));
+    assert_eq!(w.poll(now()).await.outcomes, ["picker"]);
+    w.bot.text(ANA, "el viernes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(4)), "{p:?}");
+
+    w.bot.press(ANA, mid, &format!("change:{row}"));
+    assert_eq!(w.poll(now()).await.outcomes, ["picker"]);
+    w.bot.text(ANA, "el lunes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(7)), "{p:?}");
+
+    w.bot.text(ANA, "le pago", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_back"]);
+    w.bot.text(ANA, "el viernes 11", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(11)), "{p:?}");
+}
+
 /// «baja» unlinks the chat (what our messages offer); words that ask for no messages at all
 /// opt the client out as they do by email, and the owner is told; «no quiero darme de baja»
 /// is the opposite (an outside tester's Bot API: all three unlinked the chat, and the promise

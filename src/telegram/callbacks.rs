@@ -103,6 +103,9 @@ pub(super) fn handle(
         Press::When | Press::Change => {
             h.outcome = Outcome::Picker;
             h.actions.push(answer(""));
+            // A day typed instead of tapped answers this question (not asked back again).
+            // Stored as message 0: a tap on «Otra fecha» of this message still asks in words.
+            store::telegram::set_asked_day(tx, chat, Some((0, now)))?;
             let days = next_days(env.config, &who, today);
             match message_id {
                 Some(message_id) => h.actions.push(Action::Edit {

@@ -430,6 +430,8 @@ pub(super) fn words(
         let outbox = answering.unwrap_or(0);
         let candidate = reading.promised_date.filter(|d| *d >= today);
         store::telegram::set_pending_date(tx, chat, candidate.map(|d| (d, outbox)))?;
+        // Its answer may be a day typed («le pago» … «el viernes»): that day, not asked again.
+        store::telegram::set_asked_day(tx, chat, Some((0, now)))?;
         h.actions
             .push(ask_date(env.config, who, outbox, today, candidate));
         // Until the client answers, no reminder crosses the day they seem to offer (by email
