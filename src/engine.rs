@@ -744,6 +744,18 @@ pub fn queue_owner_alert(
     });
     ctx.said = alert.said;
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
+    let recipients = vec![config.owner_email().to_owned()];
+    // The same alert within a day (the client wrote the same words twice): once.
+    if store::outbox::same_words_since(
+        tx,
+        &alert.client.id,
+        "owner_alert",
+        &recipients,
+        &rendered.text,
+        now - chrono::Duration::days(1),
+    )? {
+        return Ok(None);
+    }
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),
         dedup_key: key,
@@ -751,7 +763,7 @@ pub fn queue_owner_alert(
         stage: "owner_alert".into(),
         cycle: alert.cycle.clone(),
         channel: Channel::Email,
-        recipients: vec![config.owner_email().to_owned()],
+        recipients,
         cc: vec![],
         subject: rendered.subject,
         body_text: rendered.text,

@@ -166,6 +166,51 @@ pub fn reply_alerted_since(
         .is_some())
 }
 
+/// Whether the same words (`text`, the text body) went out to the same recipients in a message
+/// of `stage` for `client_id` queued since `since`: a client who writes «ya pagué» twice in a
+/// minute is not sent the same long acknowledgement twice, nor the owner the same alert. The
+/// same words still waiting to go are withdrawn instead (the message about to be queued
+/// replaces them: the earlier may yet be withdrawn for a change it does not know of). Cancelled
+/// and dead messages do not count (they never arrived).
+pub fn same_words_since(
+    conn: &Connection,
+    client_id: &str,
+    stage: &str,
+    recipients: &[String],
+    text: &str,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    let same: Vec<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT o.id, o.status FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
+             WHERE o.client_id = ?1 AND o.stage = ?2 AND o.created_at >= ?3
+               AND o.status NOT IN ('cancelled', 'dead') AND o.recipients = ?4 AND b.text = ?5",
+        )?
+        .query_map(
+            params![
+                client_id,
+                stage,
+                ts(since),
+                serde_json::to_string(recipients)?,
+                text
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let waiting = |status: &str| matches!(status, "queued" | "failed");
+    if same.iter().any(|(_, status)| !waiting(status)) {
+        return Ok(true);
+    }
+    for (id, _) in same {
+        cancel(
+            conn,
+            id,
+            "the same words were queued again: the newer message goes",
+        )?;
+    }
+    Ok(false)
+}
+
 /// Whether a key has been used.
 pub fn key_exists(conn: &Connection, dedup_key: &str) -> Result<bool> {
     Ok(conn
