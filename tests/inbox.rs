@@ -553,9 +553,9 @@ async fn baja_opts_the_client_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ingesting_twice_records_nothing_twice_and_oversized_mail_waits_for_review() {
+    // «Procesados» does not exist yet: the first move makes it (mail28 V5: every check applied
+    // the messages, then failed on the move, with no summary).
     let mut w = world("max-message-bytes = 20000\nprocessed-mailbox = \"Procesados\"");
-    w.dovecot
-        .doveadm(&["mailbox", "create", "-u", "cobros", "Procesados"]);
     let ours = w.ours();
     for i in 0..3 {
         w.dovecot.deliver(

@@ -447,9 +447,23 @@ async fn finish_on_server(
     .await?;
     if let Some(folder) = &imap.processed_mailbox {
         bounded(server, async {
-            session.uid_mv(&set, folder).await.with_context(|| {
-                format!("cannot move messages to {folder:?} (email.imap.processed-mailbox)")
-            })
+            // A folder that is not there yet (the server answers [TRYCREATE]) is made, once.
+            if session.uid_mv(&set, folder).await.is_ok() {
+                return Ok(());
+            }
+            let made = session.create(folder).await;
+            session
+                .uid_mv(&set, folder)
+                .await
+                .with_context(|| match made {
+                    Ok(()) => {
+                        format!("cannot move messages to {folder:?} (email.imap.processed-mailbox)")
+                    }
+                    Err(e) => format!(
+                        "cannot move messages to {folder:?} (email.imap.processed-mailbox), nor \
+                     create it ({e}): create the folder in the mailbox, or remove the setting"
+                    ),
+                })
         })
         .await?;
     }
