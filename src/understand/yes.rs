@@ -150,6 +150,13 @@ const COURTESY: &[&str] = &[
     "viernes",
     "sabado",
     "domingo",
+    // «Gracias a ustedes», «gracias a ti», «gracias a vosotros»: thanks returned.
+    "usted",
+    "ustedes",
+    "ti",
+    "vos",
+    "vosotros",
+    "vosotras",
     // Rioplatense, Caribbean and Andean assent: «Dale, genial, gracias», «Chévere, gracias».
     "dale",
     "genial",
@@ -258,6 +265,8 @@ mod tests {
             "Muchas gracias!",
             "Recibido, muchas gracias.",
             "Enterado. Saludos cordiales,\nMarta",
+            "Gracias a ustedes.",
+            "Perfecto, gracias a ti",
             "Recibido 👍",
             "Ok, gracias por el aviso. Un saludo",
             "Buenos días, recibido. Quedo atenta.",
