@@ -435,6 +435,42 @@ fn an_unthreaded_reply_from_the_contact_of_two_clients_goes_to_a_person() {
     assert!(inv.paid_claimed_on.is_some(), "{inv:?}");
 }
 
+/// «Escríbanme solo por las mañanas y solo por correo… Pagaremos a final de mes»: the promise is
+/// recorded and acknowledged, and the owner is told of the client's terms, which cobrador does
+/// not set by itself (walk28 S08a: only the promise was recorded, and nobody was told).
+#[test]
+fn a_clients_terms_for_being_written_to_reach_the_owner() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let inc = reply(
+        "<r-terms@x.example>",
+        "uno@cliente.example",
+        "Escríbanme solo por las mañanas y solo por correo electrónico, por favor. Pagaremos a final de mes.",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.intent.as_str(), "promise", "{applied:?}");
+    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
+    let alert = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "owner_alert")
+        .expect("the owner is told");
+    let subject = alert.message.subject.clone().unwrap_or_default();
+    assert!(
+        subject.contains("Pide que se le escriba de otra forma o a otras horas"),
+        "{subject}"
+    );
+    assert!(
+        alert
+            .message
+            .body_text
+            .contains("no cambia por su cuenta el canal"),
+        "{}",
+        alert.message.body_text
+    );
+}
+
 /// «Ya está pagada» acknowledged («lo comprobaremos»), then not found by the owner (`invoice
 /// resolve`): the next reminder says so and asks for the reference, instead of «si ya ha
 /// realizado el pago, ignore este mensaje» (a walker saw that 84 minutes after resolving).

@@ -192,6 +192,7 @@
 
 mod amount;
 mod calendar;
+mod contact;
 mod dates;
 mod decide;
 mod intent;
@@ -211,6 +212,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use amount::PromisedAmount;
+pub use contact::asks_another_contact;
 pub(crate) use intent::pays_for;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;

@@ -523,7 +523,8 @@ fn act_on(
 /// the plain review alert's words, would not be true); a promise or a paid claim that also
 /// asks something («Les pagamos a fin de mes, apenas nos indiquen los datos para la
 /// transferencia») is «promise_question»: recorded and acknowledged, and what it asks is for
-/// a person (nobody was told).
+/// a person (nobody was told); one that also asks to be written another way or at other times
+/// is «contact_request» (cobrador does not change a client's channel or hours by itself).
 fn owner_alert_kind(
     kind: Option<&'static str>,
     reading: &Reading,
@@ -532,10 +533,12 @@ fn owner_alert_kind(
     match kind {
         Some("needs_review") if among => Some("question"),
         Some(k) => Some(k),
-        None => (!among
-            && matches!(reading.intent, Intent::Promise | Intent::Paid)
-            && reading.also.contains(&Intent::Question))
-        .then_some("promise_question"),
+        None if among || !matches!(reading.intent, Intent::Promise | Intent::Paid) => None,
+        None if reading.also.contains(&Intent::Question) => Some("promise_question"),
+        // «Escríbanme solo por las mañanas… Pagaremos a final de mes»: the promise is applied;
+        // the client's terms are for a person to set.
+        None => crate::understand::asks_another_contact(&reading.cleaned_text)
+            .then_some("contact_request"),
     }
 }
 
