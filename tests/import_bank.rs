@@ -307,6 +307,11 @@ fn the_owner_imports_reviews_and_settles_from_the_command_line() {
         out.contains("Norma43, 4 credits (1 debits skipped): 2 matched to invoices, 2 to review"),
         "{out}"
     );
+    // The debit is not read; how to record a payment the bank returned is said.
+    assert!(
+        out.contains("record it with `cobrador invoice pay NUMBER -AMOUNT --date DAY`"),
+        "{out}"
+    );
     let out = cobrador_ok(d, &["bank", "review"]);
     assert!(out.contains("777.77 EUR"), "{out}");
     assert!(

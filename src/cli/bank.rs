@@ -82,6 +82,15 @@ pub fn import(ctx: &Context, file: &Path, dry_run: bool, now: DateTime<Utc>) -> 
         }
     );
     print_notes(&s.notes, "");
+    if s.debits > 0 {
+        // Money out is not read; a direct debit or transfer the bank returned to the client is
+        // money out too, and only the owner knows which it is.
+        println!(
+            "debits are not read: if one is a payment the bank returned (a direct debit sent \
+             back, «devolución de recibo»), record it with `cobrador invoice pay NUMBER -AMOUNT \
+             --date DAY` (the invoice is due again)"
+        );
+    }
     if s.review > 0 && !dry_run {
         println!("see them with `cobrador bank review`");
     }
