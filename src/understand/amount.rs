@@ -97,6 +97,20 @@ pub(crate) fn find_amounts(toks: &[Token<'_>], taken: &[bool]) -> Vec<AmountMent
             i += 1;
         }
     }
+    // «300 el viernes y el resto el 15»: beside «the rest», a bare number is the first share
+    // of the money, not a count.
+    if out
+        .iter()
+        .any(|m| matches!(m.amount, PromisedAmount::Remainder))
+    {
+        for m in &mut out {
+            if let PromisedAmount::Money { amount, .. } = &m.amount
+                && *amount >= Decimal::from(10)
+            {
+                m.marked = true;
+            }
+        }
+    }
     out
 }
 
