@@ -654,6 +654,14 @@ async fn a_day_typed_after_the_date_buttons_is_the_answer() {
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
     let p = w.pending_promises();
     assert_eq!((p.len(), p[0].promised_date), (1, day(11)), "{p:?}");
+    // The day we asked for is noted, not asked to confirm once more.
+    let before = w.bot.sent_to(ANA).len();
+    w.flush(now()).await;
+    let acks = w.bot.sent_to(ANA)[before..].to_vec();
+    assert_eq!(acks.len(), 1, "{acks:?}");
+    let ack = acks[0]["plain"].as_str().unwrap();
+    assert!(ack.contains("Anotado"), "{ack}");
+    assert!(!ack.contains("Confirmamos"), "{ack}");
 }
 
 /// «baja» unlinks the chat (what our messages offer); words that ask for no messages at all

@@ -415,6 +415,21 @@ pub(super) fn words(
     let answered_our_question = asked_day
         && reading.promised_date.is_some_and(|d| d >= today)
         && reading.promised_range.is_none();
+    // «el viernes», typed to «¿Qué día pagará?»: the day we asked for, not a hope to confirm
+    // once more (its acknowledgement asked «¿Confirmamos…?» after the client had answered).
+    if answered_our_question
+        && reading.ambiguous
+        && reading.promised_amount.is_none()
+        && let Some(date) = reading.promised_date
+    {
+        let words_for = format!("Pagaré el {}.", date_short(date));
+        let again = Said {
+            text: &words_for,
+            ..*said
+        };
+        store::telegram::set_pending_date(tx, chat, None)?;
+        return record(tx, env, who, &again, now);
+    }
     if reading.intent == Intent::Promise
         && (reading.promised_date.is_none() || reading.ambiguous)
         && !answered_our_question
