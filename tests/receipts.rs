@@ -402,3 +402,46 @@ fn a_payment_the_bank_returned_is_due_again_and_the_next_reminder_says_so() {
     assert_eq!(shown["status"], "paid", "{shown}");
     assert!(shown["returned"].is_null(), "{shown}");
 }
+
+/// A payment recorded twice leaves the client money in its favour: the import's note says how
+/// to record the refund (a negative payment), and recording it settles the invoice again.
+#[test]
+fn money_paid_twice_is_refunded_as_the_import_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    std::fs::write(
+        dir.join("again.csv"),
+        "factura;fecha;importe;referencia\nF2026-120;2026-11-21;860,00;BIZUM-1121\n",
+    )
+    .unwrap();
+    let out = cobrador_ok(
+        dir,
+        &[
+            "import",
+            "payments",
+            "again.csv",
+            "--now",
+            "2026-11-22T10:00:00Z",
+        ],
+    );
+    assert!(
+        out.contains("Refunded: `cobrador invoice pay F2026-120 -860.00`"),
+        "{out}"
+    );
+    pay_recorded(
+        dir,
+        "F2026-120",
+        "-860.00",
+        "2026-11-23",
+        "2026-11-23T10:00:00Z",
+    );
+    let shown: serde_json::Value = serde_json::from_str(&cobrador_ok(
+        dir,
+        &["invoice", "show", "F2026-120", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(shown["status"], "paid", "{shown}");
+    assert_eq!(shown["balance"], "0.00", "{shown}");
+}

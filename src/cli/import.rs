@@ -128,17 +128,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if kind == Kind::Payments && !args.dry_run {
         for (invoice, over) in crate::store::invoices::overpaid_by(store.conn(), now)? {
             println!(
-                "note: {} ({}) is now paid {} beyond its amount (paid twice?): the client has it \
-                 in its favour; refund or credit it (cobrador invoice show {})",
-                invoice.number,
-                invoice.client_id,
-                crate::render::money::format_money(
+                "note: {n} ({client}) is now paid {shown} beyond its amount (paid twice?): the \
+                 client has it in its favour, and the reminders of its other invoices do not \
+                 know it. Refunded: `cobrador invoice pay {n} -{over}`; applied to another \
+                 invoice: that, then `cobrador invoice pay OTHER {over}`",
+                n = invoice.number,
+                client = invoice.client_id,
+                shown = crate::render::money::format_money(
                     over.0,
                     &invoice.currency,
                     &ctx.config.business.locale
                 )
                 .unwrap_or_else(|_| format!("{} {}", over.0, invoice.currency)),
-                invoice.number
+                over = over.0,
             );
         }
     }
