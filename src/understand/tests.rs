@@ -188,6 +188,14 @@ fn hopes_are_hedged_promises() {
     );
     assert_eq!(r.intent, Intent::Promise);
     assert!(!r.ambiguous, "{r:?}");
+    // «No sé si…» about something else is no hope about the day.
+    let r = read(
+        "No sé si me explico: le pago el viernes sin falta",
+        when,
+        "ES",
+    );
+    assert_eq!(r.intent, Intent::Promise);
+    assert!(!r.ambiguous, "{r:?}");
 }
 
 #[test]

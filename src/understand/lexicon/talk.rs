@@ -354,7 +354,10 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Hedge, "si me|nos pagan|depositan"),
     // «No sé si el viernes podré pagar», «si me llega el dinero el viernes le pago»: a day
     // hoped for, to be confirmed.
-    (Cue::Hedge, "no se|sabemos si"),
+    (
+        Cue::Hedge,
+        "no se|sabemos si ?el|este|esta|la ?lunes|martes|miercoles|jueves|viernes|sabado|domingo|semana|quincena ?le|les|te|lo|la podre|podremos|podria|pueda|podamos|llegare|alcanzare|alcanzo|tendre|tendremos|pagare|pagaremos|pago|pagamos",
+    ),
     (
         Cue::Hedge,
         "si me|nos llega|entra|cae|ingresan|transfieren ?el|la dinero|plata|pago|transferencia|nomina|feria",
