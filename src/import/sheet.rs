@@ -59,9 +59,18 @@ pub(super) fn read(
             .cloned()
             .ok_or_else(|| single("the workbook has no sheets".to_owned()))?,
     };
-    let range = book
-        .worksheet_range(&chosen)
-        .map_err(|e| single(format!("cannot read sheet {chosen:?}: {e}")))?;
+    // The reader can panic on a damaged file (a cell reference past what a sheet holds
+    // overflows its arithmetic; found by tests/fuzz.rs): an error naming the fix instead.
+    let range = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        book.worksheet_range(&chosen)
+    }))
+    .map_err(|_| {
+        single(format!(
+            "sheet {chosen:?} is damaged (its cell references cannot be read): open the file and \
+             save it again, or save it as CSV UTF-8"
+        ))
+    })?
+    .map_err(|e| single(format!("cannot read sheet {chosen:?}: {e}")))?;
     let label = name.to_owned();
     let first_row = range.start().map_or(0, |(r, _)| r);
     let first_col = range.start().map_or(0, |(_, c)| c);
