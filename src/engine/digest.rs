@@ -140,6 +140,9 @@ pub struct DigestData {
     /// Clients who asked not to be written to and still owe (every day: cobrador no longer
     /// chases them, a person must).
     pub opted_out: Vec<store::clients::OptedOutOwing>,
+    /// Money clients have in their favour (an invoice paid beyond its amount), every day until
+    /// the owner refunds or applies it.
+    pub in_favour: Vec<store::invoices::InFavour>,
     /// Replies waiting for review.
     pub to_review: usize,
     /// Client messages that could not be delivered.
@@ -339,6 +342,7 @@ pub fn gather(
             .collect(),
         handovers: handovers(conn, &from, &to, tz)?,
         opted_out: store::clients::opted_out_owing(conn, None)?,
+        in_favour: store::invoices::in_favour(conn)?,
         telegram_problem: store::telegram::problem(conn)?
             .map(|(at, words)| (at.with_timezone(&tz).date_naive(), words)),
         to_review: conn.query_row(

@@ -520,6 +520,47 @@ pub fn overpaid_by(conn: &Connection, created_at: DateTime<Utc>) -> Result<Vec<(
     Ok(out)
 }
 
+/// An invoice paid beyond its amount: the client has `over` in its favour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFavour {
+    /// Client name.
+    pub client: String,
+    /// The invoice paid beyond its amount.
+    pub invoice: String,
+    /// How much beyond.
+    pub over: Money,
+    /// Its currency.
+    pub currency: String,
+}
+
+/// The invoices paid beyond their amount, by client name (the partial index
+/// `invoices_paid_beyond` finds the candidates; the difference is exact).
+pub fn in_favour(conn: &Connection) -> Result<Vec<InFavour>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.name, i.number, i.amount, i.paid, i.currency
+         FROM invoices i INDEXED BY invoices_paid_beyond JOIN clients c ON c.id = i.client_id
+         WHERE i.status = 'paid' AND CAST(i.paid AS REAL) > CAST(i.amount AS REAL)
+         ORDER BY c.name, i.number",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let (amount, paid): (Money, Money) = (r.get(2)?, r.get(3)?);
+        Ok(InFavour {
+            client: r.get(0)?,
+            invoice: r.get(1)?,
+            over: paid - amount,
+            currency: r.get(4)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row.over.0 > rust_decimal::Decimal::ZERO {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
 /// A payment to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentInput {

@@ -492,3 +492,32 @@ fn an_undelivered_message_asks_to_correct_the_address_only_when_it_is_gone() {
     );
     assert!(!line("Ruiz").contains("Corrija"), "{body}");
 }
+
+/// An invoice paid beyond its amount is money the client has in its favour: listed every day,
+/// with the commands that refund or apply it, until a negative payment settles it (walk28 S07c:
+/// the credit was told once, at the import, and forgotten).
+#[test]
+fn money_in_a_clients_favour_is_listed_until_refunded() {
+    let book = format!(
+        "{AZTECA} ('M1', 'C1', '2026-10-01', '2026-11-01', 'MXN', '8000.00', 'open', 'x', 'x'),
+                  ('M2', 'C1', '2026-10-01', '2026-11-01', 'MXN', '500.00', 'open', 'x', 'x');
+         INSERT INTO payments (invoice_number, paid_on, amount, source, created_at) VALUES
+           ('M1', '2026-11-20', '8000.00', 'csv', 'x'), ('M1', '2026-11-21', '726.50', 'csv', 'x');
+         UPDATE invoices SET status = 'paid' WHERE number = 'M1';"
+    );
+    let d = gathered(&book, "2026-11-25", "2026-11-25T14:00:00Z");
+    assert_eq!(d.in_favour.len(), 1, "{d:?}");
+    assert_eq!(d.in_favour[0].over.0.to_string(), "726.50");
+    let text = text::compose(&d, "es-ES").body;
+    assert!(
+        text.contains("Azteca: tiene 726,50 MXN a su favor (la factura M1 está pagada por encima"),
+        "{text}"
+    );
+    assert!(text.contains("`cobrador invoice pay M1 -726.50`"), "{text}");
+    let refunded = format!(
+        "{book} INSERT INTO payments (invoice_number, paid_on, amount, source, created_at)
+                VALUES ('M1', '2026-11-24', '-726.50', 'cli', 'x');"
+    );
+    let d = gathered(&refunded, "2026-11-25", "2026-11-25T14:00:00Z");
+    assert!(d.in_favour.is_empty(), "{d:?}");
+}

@@ -139,13 +139,14 @@ fn invoice_suffix(invoice: &Option<String>) -> String {
 }
 
 /// Composes the digest. `locale` is the business's (kept for amounts; dates are the same).
-pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
+pub fn compose(d: &DigestData, locale: &str) -> DigestMessage {
     let today = d.today;
     let attention = d.disputes.len()
         + d.handovers.len()
         + d.opted_out.len()
         + d.paid_claims.len()
         + d.plan_requests.len()
+        + d.in_favour.len()
         + d.to_review
         + d.undeliverable.len()
         + usize::from(d.telegram_problem.is_some())
@@ -187,7 +188,7 @@ pub fn compose(d: &DigestData, _locale: &str) -> DigestMessage {
             ),
         };
     }
-    section_waiting(&mut b, d);
+    section_waiting(&mut b, d, locale);
     section_sent(&mut b, d);
     section_replies(&mut b, d);
     section_promises(&mut b, d);
@@ -205,13 +206,14 @@ fn heading(b: &mut String, title: &str) {
     let _ = writeln!(b, "\n{title}\n{}", "-".repeat(title.chars().count()));
 }
 
-fn section_waiting(b: &mut String, d: &DigestData) {
+fn section_waiting(b: &mut String, d: &DigestData, locale: &str) {
     heading(b, "Esperan a una persona");
     if d.disputes.is_empty()
         && d.handovers.is_empty()
         && d.opted_out.is_empty()
         && d.paid_claims.is_empty()
         && d.plan_requests.is_empty()
+        && d.in_favour.is_empty()
         && d.to_review == 0
     {
         let _ = writeln!(b, "Nada: ningún asunto espera su decisión.");
@@ -275,6 +277,15 @@ fn section_waiting(b: &mut String, d: &DigestData) {
             b,
             "- {}: {when}pidió pagar la factura {} a plazos; los recordatorios están parados hasta que usted le proponga un calendario y lo registre (`cobrador agreement plan --invoice {} …`) o los reanude (`cobrador invoice unhold {}`).",
             w.client, w.invoice, w.invoice, w.invoice
+        );
+    }
+    for f in &d.in_favour {
+        let (client, invoice, plain) = (&f.client, &f.invoice, f.over.0);
+        let shown = crate::render::money::format_money(plain, &f.currency, locale)
+            .unwrap_or_else(|_| format!("{plain} {}", f.currency));
+        let _ = writeln!(
+            b,
+            "- {client}: tiene {shown} a su favor (la factura {invoice} está pagada por encima de su importe), y sus recordatorios no lo tienen en cuenta: devuélvaselo y regístrelo (`cobrador invoice pay {invoice} -{plain}`) o aplíquelo a otra factura (eso y `cobrador invoice pay OTRA {plain}`)."
         );
     }
     if d.to_review > 0 {
