@@ -59,7 +59,28 @@ NOTES = {
     "library, not the official calendar (the BOE publishes it around October 2026): "
     "re-run scripts/gen-holidays.py with a newer `holidays` once it is out. "
     "Regional lists are complete calendars (national days included); municipal days are not covered.",
+    "MX": "Jueves Santo and Viernes Santo are not statutory rest days in Mexico (LFT art. 74), but "
+    "banks close (CNBV) and most offices with them: listed so that no reminder goes on them "
+    "(scripts/gen-holidays.py, EXTRA).",
 }
+
+
+def holy_week_bank_days(years):
+    """Mexico: Holy Thursday and Good Friday are not statutory rest days (LFT art. 74), but the
+    banks close (CNBV's calendar) and most offices with them: no reminder goes on them."""
+    from datetime import timedelta
+
+    from dateutil.easter import easter
+
+    out = {}
+    for y in years:
+        out[easter(y) - timedelta(days=3)] = "Jueves Santo"
+        out[easter(y) - timedelta(days=2)] = "Viernes Santo"
+    return out
+
+
+# Days added to a country's national list beyond the library's statutory holidays.
+EXTRA = {"MX": holy_week_bank_days}
 
 
 def entries(cal, year_filter):
@@ -72,7 +93,9 @@ def entries(cal, year_filter):
 
 
 def country_data(code):
-    cal = holidays.country_holidays(code, years=YEARS, language="es")
+    cal = dict(holidays.country_holidays(code, years=YEARS, language="es"))
+    if code in EXTRA:
+        cal.update(EXTRA[code](YEARS))
     data = {
         "country": code,
         "source": f"python holidays {holidays.__version__} (PyPI), scripts/gen-holidays.py",

@@ -318,6 +318,9 @@ mod tests {
                 d(2026, 11, 16),
                 Some("Día de la Revolución"),
             ),
+            // Not a statutory rest day, but the banks close (scripts/gen-holidays.py).
+            (Country::Mexico, d(2027, 3, 26), Some("Viernes Santo")),
+            (Country::Mexico, d(2027, 3, 24), None),
             (
                 Country::Colombia,
                 d(2026, 7, 13),
