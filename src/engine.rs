@@ -798,7 +798,18 @@ pub fn queue_owner_alert(
             message_id: None,
             ..msg
         };
-        store::outbox::insert_if_new(tx, &copy, now)?;
+        // Its copy likewise: an earlier copy of the same words that went is enough, and one
+        // still waiting (its email was withdrawn above) gives way to this one.
+        if !store::outbox::same_words_since(
+            tx,
+            &copy.client_id,
+            "owner_alert",
+            &copy.recipients,
+            &copy.body_text,
+            now - chrono::Duration::days(1),
+        )? {
+            store::outbox::insert_if_new(tx, &copy, now)?;
+        }
     }
     Ok(id)
 }

@@ -975,6 +975,20 @@ async fn the_same_words_twice_are_answered_once() {
     w.poll(later).await;
     w.flush(later).await;
     assert_eq!(w.bot.sent_to(ANA).len(), before + 2);
+    // Both read before anything is sent: one answer and one alert in the owner's chat too.
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    let owner_before = w.bot.sent_to(OWNER).len();
+    w.bot.text(ANA, "ya pagué", None);
+    w.poll(now()).await;
+    w.bot.text(ANA, "ya pagué", None);
+    w.poll(later).await;
+    w.flush(later).await;
+    assert_eq!(w.bot.sent_to(ANA).len(), before + 1);
+    let alerts = w.bot.sent_to(OWNER)[owner_before..].to_vec();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
 }
 
 /// A file Telegram refuses to forward (a chat with protected content, a message deleted
