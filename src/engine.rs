@@ -744,18 +744,6 @@ pub fn queue_owner_alert(
     });
     ctx.said = alert.said;
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;
-    let recipients = vec![config.owner_email().to_owned()];
-    // The same alert within a day (the client wrote the same words twice): once.
-    if store::outbox::same_words_since(
-        tx,
-        &alert.client.id,
-        "owner_alert",
-        &recipients,
-        &rendered.text,
-        now - chrono::Duration::days(1),
-    )? {
-        return Ok(None);
-    }
     let msg = NewOutboxMessage {
         message_id: Some(message_id(&config.business.email, &key, now)),
         dedup_key: key,
@@ -763,7 +751,7 @@ pub fn queue_owner_alert(
         stage: "owner_alert".into(),
         cycle: alert.cycle.clone(),
         channel: Channel::Email,
-        recipients,
+        recipients: vec![config.owner_email().to_owned()],
         cc: vec![],
         subject: rendered.subject,
         body_text: rendered.text,
@@ -774,6 +762,11 @@ pub fn queue_owner_alert(
         send_at: now,
         invoices: numbers.iter().map(|n| (n.clone(), false)).collect(),
     };
+    // The same alert within a day (the client wrote the same words twice): once.
+    let a_day_ago = now - chrono::Duration::days(1);
+    if store::outbox::same_words_since(tx, &msg, a_day_ago)? {
+        return Ok(None);
+    }
     let id = store::outbox::insert_if_new(tx, &msg, now)?;
     let owner_chat = config.telegram.as_ref().and_then(|t| t.owner_chat_id);
     if let Some(chat) = store::telegram::owner_chat(tx, owner_chat)? {
@@ -798,16 +791,8 @@ pub fn queue_owner_alert(
             message_id: None,
             ..msg
         };
-        // Its copy likewise: an earlier copy of the same words that went is enough, and one
-        // still waiting (its email was withdrawn above) gives way to this one.
-        if !store::outbox::same_words_since(
-            tx,
-            &copy.client_id,
-            "owner_alert",
-            &copy.recipients,
-            &copy.body_text,
-            now - chrono::Duration::days(1),
-        )? {
+        // Its copy likewise (one still waiting gives way, as its email did).
+        if !store::outbox::same_words_since(tx, &copy, a_day_ago)? {
             store::outbox::insert_if_new(tx, &copy, now)?;
         }
     }

@@ -166,18 +166,15 @@ pub fn reply_alerted_since(
         .is_some())
 }
 
-/// Whether the same words (`text`, the text body) went out to the same recipients in a message
-/// of `stage` for `client_id` queued since `since`: a client who writes «ya pagué» twice in a
+/// Whether the same words (the text body) went out to the same recipients in a message of the
+/// same stage for the same client as `msg`, queued since `since`: a client who writes «ya pagué» twice in a
 /// minute is not sent the same long acknowledgement twice, nor the owner the same alert. The
 /// same words still waiting to go are withdrawn instead (the message about to be queued
 /// replaces them: the earlier may yet be withdrawn for a change it does not know of). Cancelled
 /// and dead messages do not count (they never arrived).
 pub fn same_words_since(
     conn: &Connection,
-    client_id: &str,
-    stage: &str,
-    recipients: &[String],
-    text: &str,
+    msg: &NewOutboxMessage,
     since: DateTime<Utc>,
 ) -> Result<bool> {
     let same: Vec<(i64, String)> = conn
@@ -188,11 +185,11 @@ pub fn same_words_since(
         )?
         .query_map(
             params![
-                client_id,
-                stage,
+                msg.client_id,
+                msg.stage,
                 ts(since),
-                serde_json::to_string(recipients)?,
-                text
+                serde_json::to_string(&msg.recipients)?,
+                msg.body_text
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?

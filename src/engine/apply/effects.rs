@@ -1015,19 +1015,6 @@ fn insert_ack(
     let Some(to) = inc.sender.clone() else {
         return Ok(None);
     };
-    // The same words to the same person within a day (the client wrote «ya pagué» twice):
-    // once. The reply is recorded all the same.
-    let recipients = std::slice::from_ref(&to);
-    if store::outbox::same_words_since(
-        tx,
-        &m.client.id,
-        kind,
-        recipients,
-        &rendered.text,
-        now - chrono::Duration::days(1),
-    )? {
-        return Ok(None);
-    }
     let key = match said.part {
         0 => format!("{}|{kind}|response-{response_id}", m.client.id),
         n => format!("{}|{kind}|response-{response_id}|{n}", m.client.id),
@@ -1060,6 +1047,11 @@ fn insert_ack(
             .map(|i| (i.number.clone(), false))
             .collect(),
     };
+    // The same words to the same person within a day (the client wrote «ya pagué» twice):
+    // once. The reply is recorded all the same.
+    if store::outbox::same_words_since(tx, &msg, now - chrono::Duration::days(1))? {
+        return Ok(None);
+    }
     store::outbox::insert_if_new(tx, &msg, now)
 }
 
