@@ -290,6 +290,8 @@ struct Pass {
     planned_after_event: i64,
     /// Owner alerts about broken plans queued so far ([`PLAN_ALERTS_PER_PASS`]).
     plan_alerts: usize,
+    /// Packs the bodies this pass queues against its earlier ones of their stage.
+    packer: store::outbox::Packer,
 }
 
 /// At most this many alerts about broken plans in one pass: more at once (a book's first pass,
@@ -324,7 +326,7 @@ impl Pass {
                     m,
                     rendered,
                     now,
-                    self.planned_after_event,
+                    (self.planned_after_event, &mut self.packer),
                     &mut self.report,
                 )?,
                 Err(e) => self.report.errors.push(e.clone()),
@@ -370,7 +372,7 @@ impl Pass {
                 &m,
                 &rendered,
                 now,
-                self.planned_after_event,
+                (self.planned_after_event, &mut self.packer),
                 &mut self.report,
             )?;
         }
@@ -410,16 +412,17 @@ impl Pass {
 }
 
 /// Queues a rendered message with the discount it offers and its audit event; planned from
-/// the book as it stood at audit event `after_event`.
+/// the book as it stood at audit event `after_event` (its body packed by the pass's packer).
 fn queue_rendered(
     tx: &rusqlite::Connection,
     m: &PlannedMessage,
     rendered: &super::RenderedPlan,
     now: DateTime<Utc>,
-    after_event: i64,
+    (after_event, packer): (i64, &mut store::outbox::Packer),
     report: &mut QueueReport,
 ) -> Result<()> {
-    let Some(id) = store::outbox::insert_planned(tx, &rendered.message, now, after_event)? else {
+    let message = &rendered.message;
+    let Some(id) = store::outbox::insert_planned(tx, message, now, after_event, packer)? else {
         return Ok(());
     };
     if let Some(d) = &rendered.discount {

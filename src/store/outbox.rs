@@ -16,8 +16,10 @@ use crate::domain::Channel;
 
 pub use crate::domain::outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus};
 pub use group::{claim_many, get_many, mark_sent_many};
+pub use packed::Packer;
 
 mod group;
+mod packed;
 
 /// Queues a message unless its key is taken; returns the new row id, or `None` if it existed.
 pub fn insert_if_new(
@@ -25,19 +27,21 @@ pub fn insert_if_new(
     msg: &NewOutboxMessage,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    insert(conn, msg, now, None)
+    insert(conn, msg, now, None, None)
 }
 
 /// [`insert_if_new`] for a message the planner planned from the book as it stood at audit
 /// event `after_event`: it is withdrawn before sending if someone else records, after that
-/// event, something for its client that may change it ([`withdrawn_by`]).
+/// event, something for its client that may change it ([`withdrawn_by`]). Its body is
+/// packed against the pass's earlier bodies of its stage (`packer`, one per pass).
 pub fn insert_planned(
     conn: &Connection,
     msg: &NewOutboxMessage,
     now: DateTime<Utc>,
     after_event: i64,
+    packer: &mut Packer,
 ) -> Result<Option<i64>> {
-    insert(conn, msg, now, Some(after_event))
+    insert(conn, msg, now, Some(after_event), Some(packer))
 }
 
 fn insert(
@@ -45,6 +49,7 @@ fn insert(
     msg: &NewOutboxMessage,
     now: DateTime<Utc>,
     after_event: Option<i64>,
+    packer: Option<&mut Packer>,
 ) -> Result<Option<i64>> {
     // Cached statements: a first tick queues tens of thousands of rows in one pass.
     let n = conn.prepare_cached(
@@ -76,8 +81,10 @@ fn insert(
     }
     let id = conn.last_insert_rowid();
     // The body apart from the row whose state changes (see schema_scale.sql).
-    conn.prepare_cached("INSERT INTO outbox_bodies (outbox_id, text, html) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, msg.body_text, msg.body_html])?;
+    match packer {
+        Some(packer) => packer.store(conn, id, msg)?,
+        None => packed::store_raw(conn, id, msg)?,
+    }
     let mut covers = conn.prepare_cached(
         "INSERT INTO outbox_invoices (outbox_id, invoice_number, reached) VALUES (?1, ?2, ?3)",
     )?;
@@ -177,12 +184,16 @@ pub fn same_words_since(
     msg: &NewOutboxMessage,
     since: DateTime<Utc>,
 ) -> Result<bool> {
+    let mut unpacker = packed::Unpacker::default();
     let same: Vec<(i64, String)> = conn
-        .prepare_cached(
-            "SELECT o.id, o.status FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
+        .prepare_cached(&format!(
+            "SELECT o.id, o.status, {} FROM outbox o
+             JOIN outbox_bodies ON outbox_bodies.outbox_id = o.id
              WHERE o.client_id = ?1 AND o.stage = ?2 AND o.created_at >= ?3
-               AND o.status NOT IN ('cancelled', 'dead') AND o.recipients = ?4 AND b.text = ?5",
-        )?
+               AND o.status NOT IN ('cancelled', 'dead') AND o.recipients = ?4
+               AND (outbox_bodies.text = ?5 OR outbox_bodies.packed IS NOT NULL)",
+            packed::packed_columns!()
+        ))?
         .query_map(
             params![
                 msg.client_id,
@@ -191,8 +202,16 @@ pub fn same_words_since(
                 serde_json::to_string(&msg.recipients)?,
                 msg.body_text
             ],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                let same = match unpacker.unpack(conn, r, 2)? {
+                    Some((text, _)) => text == msg.body_text,
+                    None => true,
+                };
+                Ok((r.get(0)?, r.get(1)?, same))
+            },
         )?
+        .filter(|found| !matches!(found, Ok((_, _, false))))
+        .map(|found| found.map(|(id, status, _)| (id, status)))
         .collect::<rusqlite::Result<_>>()?;
     let waiting = |status: &str| matches!(status, "queued" | "failed");
     if same.iter().any(|(_, status)| !waiting(status)) {
@@ -219,14 +238,22 @@ pub fn key_exists(conn: &Connection, dedup_key: &str) -> Result<bool> {
 
 /// The columns [`from_row`] reads; the bodies come from `outbox_bodies` (see [`FROM`]), or
 /// from the outbox row itself for a row written before they moved.
-const COLUMNS: &str = "id, dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
+/// A packed body's columns follow ([`BODY_AT`]).
+const COLUMNS: &str = concat!("id, dedup_key, client_id, stage, cycle, channel, recipients, cc, subject,
     coalesce(text, body_text), coalesce(html, body_html), attachment, message_id, in_reply_to, message_references, send_at,
-    status, attempts, retry_at, last_error, sent_at, telegram_message_id";
+    status, attempts, retry_at, last_error, sent_at, telegram_message_id, ", packed::packed_columns!());
+
+/// Where the packed body's columns begin in [`COLUMNS`].
+const BODY_AT: usize = 22;
 
 /// The outbox with its bodies.
 const FROM: &str = "outbox LEFT JOIN outbox_bodies ON outbox_bodies.outbox_id = outbox.id";
 
-fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+fn from_row(
+    conn: &Connection,
+    r: &Row<'_>,
+    unpacker: &mut packed::Unpacker,
+) -> rusqlite::Result<OutboxMessage> {
     let id: i64 = r.get(0)?;
     let mut stmt = conn.prepare_cached(
         "SELECT invoice_number, reached FROM outbox_invoices WHERE outbox_id = ?1 ORDER BY invoice_number",
@@ -234,7 +261,23 @@ fn from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
     let invoices = stmt
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    from_row_with(r, invoices)
+    let mut msg = from_row_with(r, invoices)?;
+    unpack_body(conn, r, unpacker, &mut msg)?;
+    Ok(msg)
+}
+
+/// Puts a packed body of a row of [`COLUMNS`] in its message.
+fn unpack_body(
+    conn: &Connection,
+    r: &Row<'_>,
+    unpacker: &mut packed::Unpacker,
+    msg: &mut OutboxMessage,
+) -> rusqlite::Result<()> {
+    if let Some((text, html)) = unpacker.unpack(conn, r, BODY_AT)? {
+        msg.message.body_text = text;
+        msg.message.body_html = html;
+    }
+    Ok(())
 }
 
 /// A message from a row of [`COLUMNS`] and its invoices, read separately (the planner's bulk
@@ -301,8 +344,9 @@ fn query_each(
 ) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} {filter}"))?;
     let mut rows = stmt.query(params)?;
+    let mut unpacker = packed::Unpacker::default();
     while let Some(row) = rows.next()? {
-        f(from_row(conn, row)?)?;
+        f(from_row(conn, row, &mut unpacker)?)?;
     }
     Ok(())
 }

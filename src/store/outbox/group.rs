@@ -14,7 +14,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::{COLUMNS, FROM, OutboxMessage, from_row_with};
+use super::{COLUMNS, FROM, OutboxMessage, from_row_with, packed::Unpacker, unpack_body};
 use crate::store::ts;
 
 /// `[1,2,3]`: ids for `json_each`.
@@ -54,9 +54,11 @@ pub fn get_many(conn: &Connection, ids: &[i64]) -> Result<Vec<OutboxMessage>> {
     ))?;
     let mut found: HashMap<i64, OutboxMessage> = HashMap::with_capacity(ids.len());
     let mut rows = stmt.query([&list])?;
+    let mut unpacker = Unpacker::default();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let msg = from_row_with(r, invoices.remove(&id).unwrap_or_default())?;
+        let mut msg = from_row_with(r, invoices.remove(&id).unwrap_or_default())?;
+        unpack_body(conn, r, &mut unpacker, &mut msg)?;
         found.insert(id, msg);
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
