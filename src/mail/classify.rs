@@ -91,6 +91,7 @@ pub fn classify(
         };
     }
     let evidence = auto_reply_headers(msg)
+        .or_else(|| domain_report(msg, subject))
         .or_else(|| auto_reply_sender(from))
         .or_else(|| auto_reply_subject(subject))
         .or_else(|| auto_reply_text(text, visible));
@@ -182,6 +183,24 @@ fn auto_reply_headers(msg: &Message<'_>) -> Option<String> {
     None
 }
 
+/// A report about the business's own mail domain that a receiving mail system sends to the
+/// address in its DMARC record (RFC 7489 §7.2.1.1: the subject «Report Domain: … Submitter: …
+/// Report-ID: …», a zipped XML file named `receiver!domain!begin!end`), often with no
+/// automatic-reply header at all (mail28 M38: one went to the owner's review). No client
+/// wrote it.
+fn domain_report(msg: &Message<'_>, subject: &str) -> Option<String> {
+    let s = subject.trim().to_ascii_lowercase();
+    if s.starts_with("report domain:") && s.contains("submitter:") {
+        return Some("DMARC aggregate report (subject)".into());
+    }
+    msg.attachments().find_map(|part| {
+        let name = part.attachment_name()?.to_ascii_lowercase();
+        let archive = [".xml", ".gz", ".zip"].iter().any(|e| name.ends_with(e));
+        (archive && name.matches('!').count() >= 3)
+            .then(|| format!("DMARC aggregate report: {name}"))
+    })
+}
+
 /// Local parts of addresses nobody reads: whatever comes from them a machine sent.
 const NO_REPLY: [&str; 6] = [
     "noreply",
@@ -198,7 +217,12 @@ fn auto_reply_sender(from: Option<&str>) -> Option<String> {
     let local = from?.split('@').next()?.to_ascii_lowercase();
     NO_REPLY
         .iter()
-        .any(|n| local == *n || local.starts_with(&format!("{n}+")))
+        .any(|n| {
+            local == *n
+                || ["+", "-", ".", "_"]
+                    .iter()
+                    .any(|sep| local.starts_with(&format!("{n}{sep}")))
+        })
         .then(|| format!("sender: {local}@"))
 }
 
