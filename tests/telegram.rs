@@ -664,6 +664,28 @@ async fn a_day_typed_after_the_date_buttons_is_the_answer() {
     assert!(!ack.contains("Confirmamos"), "{ack}");
 }
 
+/// «le pago» and «el viernes» read in one batch: the day is recorded and noted, and the
+/// question the first asked is not sent after all (tg28 T15: «¿Qué día pagará?» went before
+/// «Anotado», asking for the day the client had already given).
+#[tokio::test]
+async fn a_day_in_the_same_batch_as_the_promise_withdraws_the_question() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.text(ANA, "le pago", None);
+    w.bot.text(ANA, "el viernes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_back", "applied"]);
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(4)), "{p:?}");
+    w.flush(now()).await;
+    let sent = w.bot.sent_to(ANA)[before..].to_vec();
+    let texts: Vec<&str> = sent.iter().map(|m| m["plain"].as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains("Anotado"), "{texts:?}");
+    assert!(!texts[0].contains("Qué día"), "{texts:?}");
+}
+
 /// «baja» unlinks the chat (what our messages offer); words that ask for no messages at all
 /// opt the client out as they do by email, and the owner is told; «no quiero darme de baja»
 /// is the opposite (an outside tester's Bot API: all three unlinked the chat, and the promise

@@ -54,6 +54,25 @@ pub fn queue(tx: &Connection, action: &Action, now: DateTime<Utc>) -> Result<()>
     rows::queue(tx, chat, &json, now)
 }
 
+/// Withdraws the date questions («¿Qué día pagará?» and its days) still waiting to go to
+/// `chat`: the client has given the day since (tg28 T15: «le pago» and «el viernes» read in one
+/// batch were answered «¿Qué día pagará?», then «Anotado»). Returns how many.
+pub fn withdraw_date_questions(tx: &Connection, chat: i64) -> Result<usize> {
+    let mut withdrawn = 0;
+    for (id, json) in rows::waiting(tx, chat)? {
+        if let Ok(Action::Send {
+            markup: Some(markup),
+            ..
+        }) = serde_json::from_str::<Action>(&json)
+            && crate::channel::telegram::buttons::is_date_picker(&markup)
+        {
+            rows::done(tx, id)?;
+            withdrawn += 1;
+        }
+    }
+    Ok(withdrawn)
+}
+
 /// The chat whose turn an action takes: a forward and the line announcing it go to the
 /// owner's chat, one after the other, so they are in its turn (the client's follow-up is
 /// queued once the forward is done). `None` for a button's answer.

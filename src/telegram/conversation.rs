@@ -415,6 +415,10 @@ pub(super) fn words(
     let answered_our_question = asked_day
         && reading.promised_date.is_some_and(|d| d >= today)
         && reading.promised_range.is_none();
+    if answered_our_question {
+        // Read in the same batch as the words we asked about: the question need not go.
+        super::answers::withdraw_date_questions(tx, chat)?;
+    }
     // «el viernes», typed to «¿Qué día pagará?»: the day we asked for, not a hope to confirm
     // once more (its acknowledgement asked «¿Confirmamos…?» after the client had answered).
     if answered_our_question

@@ -160,6 +160,20 @@ pub fn date_picker(
     json!({ "inline_keyboard": rows })
 }
 
+/// Whether `markup` is a [`date_picker`] (it ends with «Otra fecha»).
+pub fn is_date_picker(markup: &Value) -> bool {
+    let rows = markup["inline_keyboard"].as_array();
+    rows.into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .any(|b| {
+            b["callback_data"]
+                .as_str()
+                .and_then(Callback::parse)
+                .is_some_and(|c| c.press == Press::OtherDay)
+        })
+}
+
 /// `vie 4 dic`-style label, but spelled out: `viernes 4/12`.
 fn short_day(d: NaiveDate) -> String {
     format!("{} {}/{}", weekday_name(d.weekday()), d.day(), d.month())

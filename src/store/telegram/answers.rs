@@ -77,6 +77,16 @@ pub fn started(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
+/// The answers of `chat` still waiting, none of them out yet: `(id, action)`, in order.
+pub fn waiting(conn: &Connection, chat: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, action FROM telegram_answers
+         WHERE chat_id = ?1 AND started_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([chat], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// An answer delivered (or given up): forgotten.
 pub fn done(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM telegram_answers WHERE id = ?1", [id])?;
