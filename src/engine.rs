@@ -522,6 +522,7 @@ pub fn render_planned(
         m.channel,
     );
     with_history(&mut ctx, config, file, m);
+    ctx.in_favour = context::credit_lines(&file.in_favour);
     let calendar = calendar_cached(config, &file.client)?;
     match &m.plan {
         Some(r) => ctx.plan = plan_context(file, r, today),

@@ -445,3 +445,64 @@ fn money_paid_twice_is_refunded_as_the_import_says() {
     assert_eq!(shown["status"], "paid", "{shown}");
     assert_eq!(shown["balance"], "0.00", "{shown}");
 }
+
+/// Money a client has in its favour (an invoice paid beyond its amount) is said in the
+/// reminders of its other invoices, with the offer to deduct or refund it, until a negative
+/// payment settles it (walk28 S07c: a formal notice went while we held 726 € of theirs, and
+/// nothing said so).
+#[test]
+fn a_reminder_says_what_money_the_client_has_in_its_favour() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    // F2026-118 (3.200,50 €) paid 100 € beyond; F2026-101 still owes 8.450 €.
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "3300.50",
+        "2026-11-20",
+        "2026-11-20T10:00:00Z",
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    let ebro = |all: Vec<(String, String, String)>| {
+        all.into_iter()
+            .filter(|(s, to, _)| to == "administracion@ebro.example" && s.contains("F2026-101"))
+            .map(|(_, _, text)| text)
+            .collect::<Vec<_>>()
+    };
+    let first = ebro(messages(dir));
+    assert_eq!(first.len(), 1, "{first:?}");
+    let text = first[0].replace('\n', " ");
+    assert!(
+        text.contains("La factura F2026-118 nos consta pagada por encima de su importe: tenemos 100,00 € a su favor."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Si lo desea, lo descontamos de lo pendiente o se lo devolvemos"),
+        "{text}"
+    );
+    // `status` lists it with the command that records its refund.
+    let status = cobrador_ok(dir, &["status", "--now", "2026-11-24T10:00:00Z"]);
+    assert!(status.contains("Money in clients' favour: 1"), "{status}");
+    assert!(
+        status
+            .contains("F2026-118 100.00 EUR (refunded: `cobrador invoice pay F2026-118 -100.00`)"),
+        "{status}"
+    );
+    // Refunded: the next reminder says nothing of it.
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "-100.00",
+        "2026-11-25",
+        "2026-11-25T10:00:00Z",
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-12-15T09:30:00Z"]);
+    let all = ebro(messages(dir));
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(!all[1].contains("a su favor"), "{}", all[1]);
+    let status = cobrador_ok(dir, &["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["in_favour"], serde_json::json!([]), "{status}");
+}

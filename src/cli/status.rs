@@ -88,6 +88,29 @@ pub fn aging_of_groups(
     out
 }
 
+/// Money clients have in their favour (invoices paid beyond their amount), with the command
+/// that records its refund: the reminders mention it until then (walk28 S07c).
+fn print_in_favour(list: &[store::invoices::InFavour]) {
+    println!("Money in clients' favour: {}", list.len());
+    for c in list.iter().take(LISTED) {
+        println!(
+            "  {} {} {} {} (refunded: `cobrador invoice pay {} -{}`)",
+            c.client,
+            c.invoice,
+            c.over.in_currency(&c.currency),
+            c.currency,
+            c.invoice,
+            c.over.0
+        );
+    }
+    if list.len() > LISTED {
+        println!(
+            "  … and {} more (`cobrador status --json` lists them all)",
+            list.len() - LISTED
+        );
+    }
+}
+
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let store = ctx.store()?;
     let conn = store.conn();
@@ -108,13 +131,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let plan_requests = store::invoices::plan_requests(conn)?;
     let opted_out = store::clients::opted_out_owing(conn, None)?;
     let telegram_problem = store::telegram::problem(conn)?;
+    let in_favour = store::invoices::in_favour(conn)?;
     if args.json {
         print_json(&serde_json::json!({
             "today": today, "aging": aging, "promises_pending": promises,
             "disputed_invoices": disputed, "plan_requests": plan_requests, "review_queue": review,
             "outbox": outbox.into_iter().collect::<BTreeMap<_, _>>(),
             "outbox_uncertain": uncertain.iter().map(|m| m.id).collect::<Vec<_>>(),
-            "opted_out_owing": opted_out,
+            "opted_out_owing": opted_out, "in_favour": in_favour,
             "telegram_problem": telegram_problem
                 .as_ref()
                 .map(|(at, words)| serde_json::json!({ "since": at, "problem": words })),
@@ -151,6 +175,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         );
     }
     println!("Disputed invoices: {disputed}");
+    print_in_favour(&in_favour);
     // Held until the owner answers: the reminders wait for a calendar or an unhold.
     println!("Plan requests waiting for you: {}", plan_requests.len());
     for p in &plan_requests {

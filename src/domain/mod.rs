@@ -37,6 +37,6 @@ pub use outbox::{
     is_reserved_kind,
 };
 pub use reply::{Intent, ReplyChannel, ReplyKind, ResponseStatus, UnknownIntent};
-pub use snapshot::{ClientFile, PaidHistory, Snapshot};
+pub use snapshot::{ClientFile, Credit, PaidHistory, Snapshot};
 pub use vocabulary::UnknownWord;
 pub use vocabulary::edit_distance;

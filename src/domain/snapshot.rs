@@ -3,7 +3,7 @@
 
 use super::agreement::{PaymentPlan, Promise};
 use super::outbox::OutboxMessage;
-use super::{Client, Contact, Invoice, Payment};
+use super::{Client, Contact, Invoice, Money, Payment};
 use chrono::NaiveDate;
 
 /// Everything the planner knows about one client.
@@ -27,6 +27,36 @@ pub struct ClientFile {
     /// closed invoices and old payments the planner does not look at, and gives instead what the
     /// segment needs from them (`store::snapshot::for_each_client_to_plan`).
     pub history: Option<PaidHistory>,
+    /// Money the client has in its favour: each invoice paid beyond its amount. From the
+    /// invoices when the file has them all; a planning read's file leaves the paid invoices
+    /// out, and the tick reads it for the clients it writes to (`store::invoices::in_favour_of`).
+    pub in_favour: Vec<Credit>,
+}
+
+/// What an invoice received beyond its amount: the client's money, until refunded or applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    /// The invoice paid beyond its amount.
+    pub invoice: String,
+    /// By how much.
+    pub over: Money,
+    /// Its currency.
+    pub currency: String,
+}
+
+impl Credit {
+    /// The credits of these invoices (those paid beyond their amount), in their order.
+    pub fn of<'a>(invoices: impl IntoIterator<Item = &'a Invoice>) -> Vec<Credit> {
+        invoices
+            .into_iter()
+            .filter(|i| i.paid.0 > i.amount.0)
+            .map(|i| Credit {
+                invoice: i.number.clone(),
+                over: Money(i.paid.0 - i.amount.0),
+                currency: i.currency.clone(),
+            })
+            .collect()
+    }
 }
 
 /// The closed invoices' part of a client's payment history, summed in SQL: what

@@ -239,6 +239,18 @@ pub fn invoice_line<'a>(
     }
 }
 
+/// What the client has in its favour, as the templates read it.
+pub fn credit_lines(credits: &[crate::domain::Credit]) -> Vec<rc::CreditLine> {
+    credits
+        .iter()
+        .map(|c| rc::CreditLine {
+            invoice: c.invoice.clone(),
+            amount: c.over.0,
+            currency: c.currency.clone(),
+        })
+        .collect()
+}
+
 /// The context for a message to `client` (or to the owner, for hand-overs and alerts). Its
 /// texts are borrowed from the arguments, for the one render (see `render::context`).
 /// `payments` are those known of `invoices` (or more): for a stage that states interest, all
@@ -329,6 +341,7 @@ pub fn build<'a>(
         more_invoices: 0,
         said: Default::default(),
         answers: Vec::new(),
+        in_favour: Vec::new(),
     }
 }
 

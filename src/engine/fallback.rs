@@ -123,6 +123,7 @@ mod tests {
             messages: vec![],
             plans: vec![],
             history: None,
+            in_favour: vec![],
         }
     }
 

@@ -103,10 +103,7 @@ pub fn queue_due_in_groups(
             }
         }
         if due {
-            // The payments a formal or final notice states interest from (few clients).
-            let today = now.with_timezone(&file.client.time_zone).date_naive();
-            let due_now = plan.messages.iter().filter(|m| m.due_now);
-            super::interest::complete_payments(conn, config, &mut file, due_now, today)?;
+            complete_to_render(conn, config, &mut file, &plan, now)?;
         }
         Ok((file, plan))
     };
@@ -166,6 +163,24 @@ pub fn queue_due_in_groups(
         .finish(write, |tx| pass.take().finish(tx, config, now))?;
     report.others_wrote = changes.borrow().as_ref().is_some_and(Changes::any);
     Ok(report)
+}
+
+/// What a client's due messages say that a planning read leaves out (few clients): the
+/// payments a formal or final notice states interest from, and the money in its favour.
+fn complete_to_render(
+    conn: &rusqlite::Connection,
+    config: &Config,
+    file: &mut ClientFile,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let today = now.with_timezone(&file.client.time_zone).date_naive();
+    let due_now = plan.messages.iter().filter(|m| m.due_now);
+    super::interest::complete_payments(conn, config, file, due_now, today)?;
+    if file.history.is_some() {
+        file.in_favour = store::invoices::in_favour_of(conn, &file.client.id)?;
+    }
+    Ok(())
 }
 
 /// What the pass only counts or keeps of each client's plan: errors, holds, and the earliest

@@ -94,6 +94,23 @@ pub struct RenderContext<'a> {
     /// (`ack_answers`): the most important first. Empty for every other message.
     #[serde(default)]
     pub answers: Vec<Answer>,
+    /// Money the client has in its favour (invoices paid beyond their amount): a reminder says
+    /// so and offers to deduct or refund it (walk28 S07c: a formal notice went while we held
+    /// 726 € of theirs). Empty for most clients.
+    #[serde(default)]
+    pub in_favour: Vec<CreditLine>,
+}
+
+/// What an invoice received beyond its amount (see [`RenderContext::in_favour`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditLine {
+    /// The invoice paid beyond its amount.
+    pub invoice: String,
+    /// By how much.
+    #[serde(serialize_with = "iso::decimal")]
+    pub amount: Decimal,
+    /// Its currency.
+    pub currency: String,
 }
 
 /// One answer of a reply answered per invoice («la A-101 ya está pagada, la A-115 se la pago

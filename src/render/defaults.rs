@@ -48,6 +48,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_reply.html",
     "_reminders_so_far.txt",
     "_returned.txt",
+    "_in_favour.txt",
     "_reply.telegram",
     "_reply.txt",
     "_reply_short.txt",

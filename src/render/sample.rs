@@ -9,9 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::render::context::{
-    Answer, Business, Client, Contact, CurrencyTotal, Discount, DueDay, History, Instalment,
-    Interest, InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder, PlanTerms,
-    Promise, RenderContext, Reply, ReturnedPayment, Stage,
+    Answer, Business, Client, Contact, CreditLine, CurrencyTotal, Discount, DueDay, History,
+    Instalment, Interest, InterestPeriod, InvoiceLine, OwnerAlert, PastPromise, PastReminder,
+    PlanTerms, Promise, RenderContext, Reply, ReturnedPayment, Stage,
 };
 
 /// A sample client profile.
@@ -445,6 +445,7 @@ impl RenderContext<'static> {
             more_invoices: 0,
             said: Default::default(),
             answers: Vec::new(),
+            in_favour: Vec::new(),
         };
         ctx.due = ctx
             .invoices
@@ -569,6 +570,14 @@ impl RenderContext<'static> {
                 on: today - Duration::days(3),
                 amount: line.balance,
             });
+        }
+        // An older invoice paid twice over in part: money in the client's favour.
+        if let Some(total) = self.totals.first() {
+            self.in_favour = vec![CreditLine {
+                invoice: "F-2026-031".into(),
+                amount: Decimal::new(12_050, 2),
+                currency: total.currency.to_string(),
+            }];
         }
         // A part of the oldest invoice with interest paid ten days after it fell due: the
         // interest is stated on what was owed before and after.

@@ -521,7 +521,7 @@ pub fn overpaid_by(conn: &Connection, created_at: DateTime<Utc>) -> Result<Vec<(
 }
 
 /// An invoice paid beyond its amount: the client has `over` in its favour.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InFavour {
     /// Client name.
     pub client: String,
@@ -549,6 +549,32 @@ pub fn in_favour(conn: &Connection) -> Result<Vec<InFavour>> {
             invoice: r.get(1)?,
             over: paid - amount,
             currency: r.get(4)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row.over.0 > rust_decimal::Decimal::ZERO {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// A client's invoices paid beyond their amount (through the partial index
+/// `invoices_paid_beyond`, as [`in_favour`]).
+pub fn in_favour_of(conn: &Connection, client_id: &str) -> Result<Vec<crate::domain::Credit>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT number, amount, paid, currency FROM invoices INDEXED BY invoices_paid_beyond
+         WHERE client_id = ?1 AND status = 'paid' AND CAST(paid AS REAL) > CAST(amount AS REAL)
+         ORDER BY number",
+    )?;
+    let rows = stmt.query_map([client_id], |r| {
+        let (amount, paid): (Money, Money) = (r.get(1)?, r.get(2)?);
+        Ok(crate::domain::Credit {
+            invoice: r.get(0)?,
+            over: paid - amount,
+            currency: r.get(3)?,
         })
     })?;
     let mut out = Vec::new();

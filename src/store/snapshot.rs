@@ -158,6 +158,7 @@ pub fn load_reference(conn: &Connection) -> Result<Snapshot> {
                     .filter(|p| p.client_id == id)
                     .cloned()
                     .collect(),
+                in_favour: crate::domain::Credit::of(&invoices),
                 invoices,
                 client,
                 history: None,

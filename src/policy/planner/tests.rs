@@ -72,6 +72,7 @@ impl World {
                 messages: vec![],
                 plans: vec![],
                 history: None,
+                in_favour: vec![],
             },
             config: Config::parse(EXAMPLE, "example").unwrap(),
         }

@@ -474,7 +474,14 @@ pub(super) fn for_each_with(
             .into_iter()
             .map(super::as_the_planner_sees_it)
             .collect();
+        // With every invoice read, the credits are among them; a planning read leaves the paid
+        // ones out (`ClientFile::in_favour`).
+        let in_favour = match history {
+            None => crate::domain::Credit::of(&invoices),
+            Some(_) => Vec::new(),
+        };
         f(ClientFile {
+            in_favour,
             contacts: contacts.take(&id)?,
             payments,
             promises: promises.remove(&id).unwrap_or_default(),
