@@ -457,12 +457,24 @@ fn a_reminder_says_what_money_the_client_has_in_its_favour() {
     cobrador_ok(dir, &["init"]);
     import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
     // F2026-118 (3.200,50 €) paid 100 € beyond; F2026-101 still owes 8.450 €.
-    pay_recorded(
+    let paid = cobrador_ok(
         dir,
-        "F2026-118",
-        "3300.50",
-        "2026-11-20",
-        "2026-11-20T10:00:00Z",
+        &[
+            "invoice",
+            "pay",
+            "F2026-118",
+            "3300.50",
+            "--date",
+            "2026-11-20",
+            "--now",
+            "2026-11-20T10:00:00Z",
+        ],
+    );
+    assert!(
+        paid.contains(
+            "100.00 EUR are the client's (refund it: `cobrador invoice pay F2026-118 -100.00`)"
+        ),
+        "{paid}"
     );
     cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
     let ebro = |all: Vec<(String, String, String)>| {
@@ -491,12 +503,22 @@ fn a_reminder_says_what_money_the_client_has_in_its_favour() {
         "{status}"
     );
     // Refunded: the next reminder says nothing of it.
-    pay_recorded(
+    let refunded = cobrador_ok(
         dir,
-        "F2026-118",
-        "-100.00",
-        "2026-11-25",
-        "2026-11-25T10:00:00Z",
+        &[
+            "invoice",
+            "pay",
+            "F2026-118",
+            "-100.00",
+            "--date",
+            "2026-11-25",
+            "--now",
+            "2026-11-25T10:00:00Z",
+        ],
+    );
+    assert!(
+        refunded.contains("Recorded a payment returned (or refunded) of 100.00 EUR on 2026-11-25: balance 0.00 EUR, status paid"),
+        "{refunded}"
     );
     cobrador_ok(dir, &["tick", "--now", "2026-12-15T09:30:00Z"]);
     let all = ebro(messages(dir));

@@ -119,6 +119,35 @@ struct InvoiceView {
     discounts: Vec<store::agreements::DiscountOffer>,
 }
 
+/// What `invoice pay` says it recorded: a negative amount as what it is (the bank returned a
+/// payment, or money is refunded), and money left in the client's favour with how to settle it.
+fn recorded_line(after: &Invoice, amount: Money, paid_on: NaiveDate) -> String {
+    let cur = &after.currency;
+    let what = if amount.0.is_sign_negative() {
+        format!(
+            "a payment returned (or refunded) of {} {cur}",
+            Money(-amount.0).in_currency(cur)
+        )
+    } else {
+        format!("{} {cur}", amount.in_currency(cur))
+    };
+    let mut line = format!(
+        "Recorded {what} on {paid_on}: balance {} {cur}, status {}",
+        after.balance.in_currency(cur),
+        after.status
+    );
+    if after.balance.0.is_sign_negative() {
+        let over = Money(-after.balance.0);
+        line.push_str(&format!(
+            "; {} {cur} are the client's (refund it: `cobrador invoice pay {} -{}`)",
+            over.in_currency(cur),
+            after.number,
+            over.0
+        ));
+    }
+    line
+}
+
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
     let now = args.now.unwrap_or_else(Utc::now);
@@ -238,15 +267,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             };
-            println!(
-                "Recorded {} {} on {}: balance {} {}, status {}",
-                amount.in_currency(&after.currency),
-                after.currency,
-                paid_on,
-                after.balance.in_currency(&after.currency),
-                after.currency,
-                after.status
-            );
+            println!("{}", recorded_line(&after, amount, paid_on));
         }
         Command::Dispute(t) => change(&mut store, &t, Decision::Dispute, now)?,
         Command::Resolve(t) => change(&mut store, &t, Decision::Resolve, now)?,
