@@ -192,6 +192,10 @@ fn an_agreed_plan_is_confirmed_in_writing_and_replaces_the_ladder() {
         reminder.message.body_text.contains("01/12/2026")
             || reminder.message.body_text.contains("1 de diciembre")
     );
+    // A client paying by instalments is not offered a payment plan (walk28 S06d).
+    let text = &reminder.message.body_text;
+    assert!(!text.contains("«plan de pagos», si"), "{text}");
+    assert!(text.contains("«hablar con una persona»"), "{text}");
     // A second plan over the same invoice is refused.
     let again = engine::agreements::agree_plan(
         &mut w.store,
