@@ -163,14 +163,20 @@ pub(crate) fn in_year(d: NaiveDate, year: i32) -> NaiveDate {
     day_in_month(first, d.day()).0
 }
 
-/// Mexican paydays: the 15th and the last day of each month. Returns the next payday,
-/// today included.
+/// Mexican paydays: the 15th and the last day of each month (on a weekend too: outside readers
+/// from Mexico and Colombia read «la quincena» as the 15th when it was a Sunday). Returns the
+/// next payday, today included.
 pub(crate) fn next_payday(today: NaiveDate) -> NaiveDate {
     if today.day() <= 15 {
         day_in_month(today, 15).0
     } else {
         last_of_month(today)
     }
+}
+
+/// The payday after the next one from `d` (`d` itself when a payday).
+pub(crate) fn payday_after(d: NaiveDate) -> NaiveDate {
+    next_payday(add_days(next_payday(d), 1))
 }
 
 /// Western Easter Sunday of `year` (anonymous Gregorian algorithm), for "Semana Santa".

@@ -69,7 +69,8 @@
 //! | "ahora", "ahorita", "al tiro", "ya mismo", "enseguida" | today, only next to a payment verb; never inside a plan request | no |
 //! | "a fin de mes", "para fin de mes" | last day of this month (one day, no range) | no |
 //! | "la quincena", "para la quincena" (Mexico: paydays on the 15th and the last day) | the next payday, today included | yes |
-//! | "la próxima quincena" | the payday after the next one | yes |
+//! | "la próxima quincena", "la siguiente quincena" | the next payday after today (beside «esta quincena»: the one after) | yes |
+//! | "la otra quincena" | the payday after the next one | yes |
 //! | "después de la quincena" | the day after the next payday (16th, or the 1st of next month) | yes |
 //! | "antes del 15", "antes del viernes" | the day before (never before today) | no |
 //! | "antes de mediados de diciembre" (before a period) | the day before the period starts | no |

@@ -58,7 +58,7 @@ impl Parser<'_, '_> {
         let weekday = (m.start..m.end).any(|i| cal::weekday_named(self.w(i), false).is_some());
         let date = m.date?;
         let mut next = if named("quincena") {
-            DateMention::new(start, end, Some(cal::next_payday(cal::add_days(date, 1))))
+            DateMention::new(start, end, Some(cal::payday_after(date)))
         } else if let Some((first, last)) = m.range.filter(|_| named("semana")) {
             DateMention::span(
                 start,

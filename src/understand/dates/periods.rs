@@ -535,12 +535,20 @@ impl Parser<'_, '_> {
         if self.w(end) == "que" && self.w(end + 1) == "viene" {
             end += 2;
         }
-        // "la próxima / siguiente / otra quincena": the payday after the next one.
+        // "la próxima / siguiente quincena", "la quincena que viene": the next payday after
+        // today (the pay the client waits for: said on the 10th, the 15th); beside «esta
+        // quincena» («esta quincena no puedo, le pago la próxima quincena»), and "la otra
+        // quincena", the payday after that one.
         let next = fillers
             .iter()
-            .any(|f| matches!(*f, "proxima" | "siguiente" | "otra"));
-        let date = if next || self.w(k + 1) == "que" {
-            cal::next_payday(cal::add_days(cal::next_payday(today), 1))
+            .any(|f| matches!(*f, "proxima" | "siguiente"))
+            || self.w(k + 1) == "que";
+        let other = fillers.contains(&"otra")
+            || next && (0..k).any(|i| self.w(i) == "esta" && self.w(i + 1) == "quincena");
+        let date = if other {
+            cal::payday_after(cal::next_payday(today))
+        } else if next {
+            cal::next_payday(cal::add_days(today, 1))
         } else {
             cal::next_payday(today)
         };
