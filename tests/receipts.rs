@@ -487,7 +487,9 @@ fn a_reminder_says_what_money_the_client_has_in_its_favour() {
     assert_eq!(first.len(), 1, "{first:?}");
     let text = first[0].replace('\n', " ");
     assert!(
-        text.contains("La factura F2026-118 nos consta pagada por encima de su importe: tenemos 100,00 € a su favor."),
+        text.contains(
+            "Por otra parte, tenemos a su favor 100,00 € de una factura que se pagó de más."
+        ),
         "{text}"
     );
     assert!(

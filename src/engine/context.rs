@@ -239,16 +239,23 @@ pub fn invoice_line<'a>(
     }
 }
 
-/// What the client has in its favour, as the templates read it.
+/// What the client has in its favour, as the templates read it: summed per currency.
 pub fn credit_lines(credits: &[crate::domain::Credit]) -> Vec<rc::CreditLine> {
-    credits
-        .iter()
-        .map(|c| rc::CreditLine {
-            invoice: c.invoice.clone(),
-            amount: c.over.0,
-            currency: c.currency.clone(),
-        })
-        .collect()
+    let mut lines: Vec<rc::CreditLine> = Vec::new();
+    for c in credits {
+        match lines.iter_mut().find(|l| l.currency == c.currency) {
+            Some(line) => {
+                line.invoices += 1;
+                line.amount += c.over.0;
+            }
+            None => lines.push(rc::CreditLine {
+                invoices: 1,
+                amount: c.over.0,
+                currency: c.currency.clone(),
+            }),
+        }
+    }
+    lines
 }
 
 /// The context for a message to `client` (or to the owner, for hand-overs and alerts). Its

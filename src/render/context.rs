@@ -101,15 +101,17 @@ pub struct RenderContext<'a> {
     pub in_favour: Vec<CreditLine>,
 }
 
-/// What an invoice received beyond its amount (see [`RenderContext::in_favour`]).
+/// What invoices received beyond their amount, in one currency (see
+/// [`RenderContext::in_favour`]). The invoices are not named: a reminder names only what is
+/// owed, and the client may ask which.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreditLine {
-    /// The invoice paid beyond its amount.
-    pub invoice: String,
-    /// By how much.
+    /// How many invoices were paid beyond their amount.
+    pub invoices: usize,
+    /// By how much in all.
     #[serde(serialize_with = "iso::decimal")]
     pub amount: Decimal,
-    /// Its currency.
+    /// The currency.
     pub currency: String,
 }
 

@@ -574,7 +574,7 @@ impl RenderContext<'static> {
         // An older invoice paid twice over in part: money in the client's favour.
         if let Some(total) = self.totals.first() {
             self.in_favour = vec![CreditLine {
-                invoice: "F-2026-031".into(),
+                invoices: 1,
                 amount: Decimal::new(12_050, 2),
                 currency: total.currency.to_string(),
             }];
