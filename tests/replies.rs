@@ -628,6 +628,23 @@ fn an_unmatched_or_unclear_reply_is_kept_for_review_never_lost() {
     assert!(applied.alert.is_some(), "the owner is asked to answer");
     let review = store::responses::list(w.store.conn(), true).unwrap();
     assert_eq!(review.len(), 2);
+    // Dealt with by the owner: no longer to review, its reading kept (walk28 S10c: a reply
+    // stayed «por revisar» in every digest for months after the owner had acted on it).
+    let id = review[0].id;
+    let done = cobrador::engine::apply::mark_handled(&mut w.store, id, chrono::Utc::now()).unwrap();
+    assert_eq!(done.response.status.as_str(), "reviewed");
+    assert_eq!(done.response.intent, review[0].response.intent);
+    assert_eq!(
+        store::responses::list(w.store.conn(), true).unwrap().len(),
+        1
+    );
+    let again = cobrador::engine::apply::mark_handled(&mut w.store, id, chrono::Utc::now());
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .contains("not waiting for review")
+    );
 }
 
 /// C1 answers our reminder "Le pago la semana que viene" (Tuesday 24 November: a week, not a

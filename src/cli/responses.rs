@@ -43,6 +43,10 @@ pub struct Args {
     /// With --as bounce: the address that failed (default: the sender).
     #[arg(long)]
     pub address: Option<String>,
+    /// Reply ID waiting for review has been dealt with (its reading stands): no longer listed
+    /// as «por revisar».
+    #[arg(long, value_name = "ID", conflicts_with = "reclassify")]
+    pub done: Option<i64>,
     /// The instant a reclassification is applied at (RFC 3339). Default: now.
     #[arg(long, value_parser = super::plan::parse_now)]
     pub now: Option<chrono::DateTime<Utc>>,
@@ -95,6 +99,19 @@ fn reclassify(ctx: &Context, args: &Args, id: i64) -> Result<ExitCode> {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if let Some(id) = args.reclassify {
         return reclassify(ctx, args, id);
+    }
+    if let Some(id) = args.done {
+        let mut store = ctx.store()?;
+        let r = apply::mark_handled(&mut store, id, args.now.unwrap_or_else(Utc::now))?;
+        if args.json {
+            print_json(&r)?;
+        } else {
+            println!(
+                "#{id} {}: dealt with, no longer to review",
+                r.response.status
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let store = ctx.store()?;
     let list = store::responses::list(store.conn(), args.review)?;

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
-pub use review::{Reclassify, reclassify};
+pub use review::{Reclassify, mark_handled, reclassify};
 
 use crate::config::Config;
 use crate::domain::{Actor, EventKind};

@@ -32,6 +32,59 @@ pub struct Reclassify {
 }
 
 /// Re-reads response `id` as the owner says and applies the effect.
+/// The owner has dealt with a reply waiting for review (wrote to the client, changed a contact)
+/// and its reading stands: it is no longer «por revisar» (walk28 S10c: a reply about a contact
+/// who left stayed in every digest for seven months after the owner had re-imported the
+/// contacts). Nothing is applied again. Returns the reply as it now stands.
+pub fn mark_handled(
+    store: &mut Store,
+    id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<store::responses::StoredResponse> {
+    store.transaction(|tx| {
+        let stored = store::responses::get(tx, id)?
+            .with_context(|| format!("no reply #{id} (see `cobrador responses --review`)"))?;
+        let x = &stored.response;
+        if x.status != ResponseStatus::NeedsReview {
+            bail!(
+                "reply #{id} is not waiting for review (it is {}); to read it otherwise, use --reclassify",
+                x.status
+            );
+        }
+        let effect = match &x.effect {
+            Some(e) if !e.is_empty() => format!("{e}; dealt with by the owner"),
+            _ => "dealt with by the owner".to_owned(),
+        };
+        store::responses::set_review(
+            tx,
+            id,
+            &Review {
+                kind: x.kind,
+                intent: x.intent,
+                promised_date: x.promised_date,
+                client_id: x.client_id.as_deref(),
+                status: ResponseStatus::Reviewed,
+                effect: &effect,
+                invoices: None,
+            },
+        )?;
+        store::events::append(
+            tx,
+            now,
+            Actor::Owner,
+            EventKind::ReplyReclassified,
+            x.client_id.as_deref(),
+            None,
+            serde_json::json!({ "response": id, "kind": x.kind, "intent": x.intent, "handled": true }),
+        )?;
+        // A person has dealt with it: the reminders no longer wait for their answer.
+        if let Some(client) = &x.client_id {
+            store::clients::set_awaiting_answer(tx, client, None)?;
+        }
+        store::responses::get(tx, id)?.context("the reply just reviewed")
+    })
+}
+
 pub fn reclassify(
     store: &mut Store,
     config: &Config,

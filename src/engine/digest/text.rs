@@ -285,18 +285,22 @@ fn section_waiting(b: &mut String, d: &DigestData, locale: &str) {
             .unwrap_or_else(|_| format!("{plain} {}", f.currency));
         let _ = writeln!(
             b,
-            "- {client}: tiene {shown} a su favor (la factura {invoice} está pagada por encima de su importe), y sus recordatorios no lo tienen en cuenta: devuélvaselo y regístrelo (`cobrador invoice pay {invoice} -{plain}`) o aplíquelo a otra factura (eso y `cobrador invoice pay OTRA {plain}`)."
+            "- {client}: tiene {shown} a su favor (la factura {invoice} está pagada por encima de su importe); sus recordatorios se lo dicen y le ofrecen descontarlo o devolvérselo. Si se lo devuelve, regístrelo (`cobrador invoice pay {invoice} -{plain}`); si lo aplica a otra factura, eso y `cobrador invoice pay OTRA {plain}`."
         );
     }
     if d.to_review > 0 {
         let _ = writeln!(
             b,
-            "- {} {} sin entender del todo, por revisar (`cobrador responses --review`).",
-            d.to_review,
+            "- {} sin entender del todo, por revisar (`cobrador responses --review`; {}, `cobrador responses --done ID`).",
             if d.to_review == 1 {
-                "respuesta"
+                "1 respuesta".to_owned()
             } else {
-                "respuestas"
+                format!("{} respuestas", d.to_review)
+            },
+            if d.to_review == 1 {
+                "una vez atendida"
+            } else {
+                "cada una, una vez atendida"
             }
         );
     }
