@@ -342,3 +342,48 @@ fn a_client_who_opted_out_and_still_owes_is_shown_to_the_owner() {
         "{out}"
     );
 }
+
+/// A tick that runs before the clients' contact hours (a daily cron at 09:00 Madrid, the hours
+/// opening at 10:00) sends nothing, and says so: the tick prints the next reminder and when,
+/// and the digest names it with the cron advice (walk28 P1: fourteen days of silence, every
+/// digest «Todo en orden»).
+#[test]
+fn a_tick_before_contact_hours_says_when_the_next_reminder_goes() {
+    let dir = setup();
+    let config = std::fs::read_to_string(dir.path().join("cobrador.toml")).unwrap();
+    let with_digest = config.replacen(
+        "# [digest]\n# hour = \"08:00\"",
+        "[digest]\nhour = \"08:00\"",
+        1,
+    );
+    assert_ne!(
+        config, with_digest,
+        "the example config has a digest section"
+    );
+    std::fs::write(dir.path().join("cobrador.toml"), with_digest).unwrap();
+    // Tuesday 24 November, 09:00 in Madrid.
+    let out = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T08:00:00Z"]);
+    assert!(out.contains("queued: _owner digest"), "{out}");
+    assert!(
+        out.contains("nothing to send now; next:") && out.contains("10:00"),
+        "{out}"
+    );
+    let digest = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("digest"))
+        .expect("the digest was written");
+    let raw = std::fs::read(&digest).unwrap();
+    let text = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .unwrap()
+        .body_text(0)
+        .unwrap()
+        .replace('\n', " ");
+    assert!(text.contains("Próximo recordatorio:"), "{text}");
+    assert!(text.contains("hoy a partir de las 10:00"), "{text}");
+    assert!(
+        text.contains("hágalo también dentro de ese horario"),
+        "{text}"
+    );
+}

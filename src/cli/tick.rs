@@ -45,7 +45,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         report
     })?;
     print_report(ctx, &report)?;
-    if report.queued.queued.is_empty() && report.flushed.sent == 0 {
+    // Only the owner's digest (or nothing) went: say what comes next for the clients, and when
+    // (a cron tick outside their contact hours sends nothing, day after day).
+    let owners_only = report
+        .queued
+        .queued
+        .iter()
+        .all(|(client, _, _)| client == engine::digest::OWNER_CLIENT);
+    if owners_only && report.flushed.sent <= report.queued.queued.len() {
         explain_quiet(ctx, &report.queued, &store)?;
     }
     Ok(if report.queued.errors.is_empty() {

@@ -156,6 +156,22 @@ pub struct DigestData {
     pub payments_age: Option<Option<i64>>,
     /// `daemon.payments-stale-days`.
     pub payments_stale_days: u32,
+    /// The next reminder the pass planned, when it waits for its client's contact hours (or a
+    /// day off) and goes before the next digest: a tick run by cron outside those hours sends
+    /// nothing, day after day (walk28 P1: a 09:00 cron for a 10:00 window, every digest «Todo
+    /// en orden»).
+    pub next: Option<NextLine>,
+}
+
+/// The next reminder planned (see [`DigestData::next`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextLine {
+    /// The client's name.
+    pub client: String,
+    /// The stage.
+    pub stage: String,
+    /// When it may go, on the business's clock.
+    pub at: chrono::NaiveDateTime,
 }
 
 /// Counts of outbox rows in the states that need attention.
@@ -177,6 +193,7 @@ pub fn queue_if_due(
     config: &Config,
     digest: &DigestConfig,
     now: DateTime<Utc>,
+    next: Option<&crate::policy::planner::PlannedMessage>,
 ) -> Result<Option<i64>> {
     let tz = config.business.time_zone;
     let local = now.with_timezone(&tz);
@@ -189,7 +206,8 @@ pub fn queue_if_due(
         return Ok(None);
     }
     ensure_owner_client(tx, config, now)?;
-    let data = gather(tx, config, digest, today, now)?;
+    let mut data = gather(tx, config, digest, today, now)?;
+    data.next = next_line(tx, next, now, tz)?;
     let message = text::compose(&data, &config.business.locale);
     let row = NewOutboxMessage {
         message_id: Some(crate::engine::message_id(&config.business.email, &key, now)),
@@ -291,6 +309,27 @@ fn last_digest(conn: &Connection, now: DateTime<Utc>) -> Result<Option<DateTime<
 }
 
 /// Collects what the digest of `today` says.
+/// [`DigestData::next`]: the next planned reminder, if it waits and goes within a day.
+fn next_line(
+    tx: &Connection,
+    next: Option<&crate::policy::planner::PlannedMessage>,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<Option<NextLine>> {
+    let Some(m) = next.filter(|m| m.waiting.is_some() && !m.handover) else {
+        return Ok(None);
+    };
+    if m.send_at > now + chrono::Duration::days(1) {
+        return Ok(None);
+    }
+    let client = store::clients::get(tx, &m.client)?.map_or_else(|| m.client.clone(), |c| c.name);
+    Ok(Some(NextLine {
+        client,
+        stage: m.stage.clone(),
+        at: m.send_at.with_timezone(&tz).naive_local(),
+    }))
+}
+
 pub fn gather(
     conn: &Connection,
     config: &Config,
@@ -354,6 +393,7 @@ pub fn gather(
         outbox: health(conn)?,
         payments_age: payments_age(conn, now, config.business.time_zone)?,
         payments_stale_days: config.daemon.payments_stale_days,
+        next: None,
     })
 }
 

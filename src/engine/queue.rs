@@ -413,7 +413,8 @@ impl Pass {
             }
         }
         if let Some(digest) = &config.digest
-            && let Some(id) = super::digest::queue_if_due(tx, config, digest, now)?
+            && let Some(id) =
+                super::digest::queue_if_due(tx, config, digest, now, report.next_planned.as_ref())?
         {
             let owner = super::digest::OWNER_CLIENT.to_owned();
             report.queued.push((owner, super::digest::STAGE.into(), id));

@@ -324,7 +324,20 @@ fn section_sent(b: &mut String, d: &DigestData) {
     );
     if d.sent.is_empty() {
         let _ = writeln!(b, "Nada.");
-        return;
+    }
+    if let Some(n) = &d.next {
+        let day = if n.at.date() == d.today {
+            "hoy".to_owned()
+        } else {
+            format!("el {}", date_day(n.at.date(), d.today))
+        };
+        let _ = writeln!(
+            b,
+            "Próximo recordatorio: {} ({}), {day} a partir de las {}, cuando lo permite el horario de contacto del cliente. Si ejecuta `cobrador tick` desde cron, hágalo también dentro de ese horario: un tick fuera de él no envía nada.",
+            n.client,
+            stage_words(&n.stage),
+            n.at.format("%H:%M")
+        );
     }
     for s in &d.sent {
         let _ = writeln!(
@@ -501,6 +514,7 @@ mod tests {
             today: day("2026-11-25"),
             payments_age: Some(Some(2)),
             payments_stale_days: 7,
+            next: None,
             ..Default::default()
         };
         let m = compose(&d, "es-ES");
@@ -592,6 +606,7 @@ mod tests {
             },
             payments_age: Some(Some(10)),
             payments_stale_days: 7,
+            next: None,
             ..Default::default()
         };
         let m = compose(&d, "es-ES");
