@@ -351,6 +351,17 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
         reading.intent = Intent::Other;
         reading.confidence = Confidence::Low;
     }
+    // «El viernes sin falta» said on 18 December is Christmas Day: a day the banks are shut
+    // is asked to confirm, not taken as firm (walk28 P3).
+    if reading.intent == Intent::Promise
+        && reading.promised_range.is_none()
+        && let Some(day) = reading.promised_date
+        && let Some(country) = region.holiday_country()
+        && crate::policy::holidays::is_national_holiday(country, day)
+    {
+        reading.ambiguous = true;
+        reading.evidence.push(format!("{day}: a national holiday"));
+    }
     reading
 }
 

@@ -594,3 +594,20 @@ fn a_carbon_copy_asks_nothing() {
     assert_eq!(r.intent, Intent::Promise);
     assert!(r.also.is_empty(), "{:?}", r.also);
 }
+
+/// «El viernes sin falta» said on Friday 18 December is Christmas Day: the day is read, and
+/// asked to confirm (banks are shut), not taken as firm (walk28 P3); a working day stays firm.
+#[test]
+fn a_promised_day_that_is_a_national_holiday_is_asked_to_confirm() {
+    let r = read("Le pago el viernes sin falta", "2026-12-18T10:40:00Z", "ES");
+    assert_eq!(r.intent, Intent::Promise);
+    assert_eq!(r.promised_date, NaiveDate::from_ymd_opt(2026, 12, 25));
+    assert!(r.ambiguous, "{r:?}");
+    let r = read("Le pago el viernes sin falta", "2026-12-11T10:40:00Z", "ES");
+    assert_eq!(r.promised_date, NaiveDate::from_ymd_opt(2026, 12, 18));
+    assert!(!r.ambiguous, "{r:?}");
+    // Mexico's 16 September, a Wednesday in 2026.
+    let r = read("Le deposito el miércoles", "2026-09-14T16:00:00Z", "MX");
+    assert_eq!(r.promised_date, NaiveDate::from_ymd_opt(2026, 9, 16));
+    assert!(r.ambiguous, "{r:?}");
+}
