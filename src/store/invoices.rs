@@ -536,26 +536,22 @@ pub struct InFavour {
 /// The invoices paid beyond their amount, by client name (the partial index
 /// `invoices_paid_beyond` finds the candidates; the difference is exact).
 pub fn in_favour(conn: &Connection) -> Result<Vec<InFavour>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.name, i.number, i.amount, i.paid, i.currency
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT c.name, {PAID_BEYOND_COLUMNS}
          FROM invoices i INDEXED BY invoices_paid_beyond JOIN clients c ON c.id = i.client_id
-         WHERE i.status = 'paid' AND CAST(i.paid AS REAL) > CAST(i.amount AS REAL)
-         ORDER BY c.name, i.number",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let (amount, paid): (Money, Money) = (r.get(2)?, r.get(3)?);
-        Ok(InFavour {
-            client: r.get(0)?,
-            invoice: r.get(1)?,
-            over: paid - amount,
-            currency: r.get(4)?,
-        })
-    })?;
+         WHERE {PAID_BEYOND} ORDER BY c.name, i.number"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, credit_at(r, 1)?)))?;
     let mut out = Vec::new();
     for row in rows {
-        let row = row?;
-        if row.over.0 > rust_decimal::Decimal::ZERO {
-            out.push(row);
+        if let (client, Some(c)) = row? {
+            let (invoice, over, currency) = (c.invoice, c.over, c.currency);
+            out.push(InFavour {
+                client,
+                invoice,
+                over,
+                currency,
+            });
         }
     }
     Ok(out)
@@ -564,27 +560,36 @@ pub fn in_favour(conn: &Connection) -> Result<Vec<InFavour>> {
 /// A client's invoices paid beyond their amount (through the partial index
 /// `invoices_paid_beyond`, as [`in_favour`]).
 pub fn in_favour_of(conn: &Connection, client_id: &str) -> Result<Vec<crate::domain::Credit>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT number, amount, paid, currency FROM invoices INDEXED BY invoices_paid_beyond
-         WHERE client_id = ?1 AND status = 'paid' AND CAST(paid AS REAL) > CAST(amount AS REAL)
-         ORDER BY number",
-    )?;
-    let rows = stmt.query_map([client_id], |r| {
-        let (amount, paid): (Money, Money) = (r.get(1)?, r.get(2)?);
-        Ok(crate::domain::Credit {
-            invoice: r.get(0)?,
-            over: paid - amount,
-            currency: r.get(3)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PAID_BEYOND_COLUMNS} FROM invoices i INDEXED BY invoices_paid_beyond
+         WHERE i.client_id = ?1 AND {PAID_BEYOND} ORDER BY i.number"
+    ))?;
+    let rows = stmt.query_map([client_id], |r| credit_at(r, 0))?;
     let mut out = Vec::new();
     for row in rows {
-        let row = row?;
-        if row.over.0 > rust_decimal::Decimal::ZERO {
-            out.push(row);
-        }
+        out.extend(row?);
     }
     Ok(out)
+}
+
+/// The candidates of the partial index `invoices_paid_beyond` (its own condition).
+const PAID_BEYOND: &str = "i.status = 'paid' AND CAST(i.paid AS REAL) > CAST(i.amount AS REAL)";
+
+/// What [`credit_at`] reads.
+const PAID_BEYOND_COLUMNS: &str = "i.number, i.amount, i.paid, i.currency";
+
+/// The credit of a row of [`PAID_BEYOND_COLUMNS`] from column `at`: `None` when the exact
+/// decimals show nothing beyond (the index selects by floating point).
+fn credit_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<crate::domain::Credit>> {
+    let (amount, paid): (Money, Money) = (r.get(at + 1)?, r.get(at + 2)?);
+    let over = paid - amount;
+    Ok(
+        (over.0 > rust_decimal::Decimal::ZERO).then_some(crate::domain::Credit {
+            invoice: r.get(at)?,
+            over,
+            currency: r.get(at + 3)?,
+        }),
+    )
 }
 
 /// A payment to record.
