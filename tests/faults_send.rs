@@ -357,7 +357,15 @@ fn a_dead_message_never_advances_the_ladder_and_can_be_requeued() {
     assert!(!out.status.success(), "only dead messages are requeued");
     // A day later the early stage is released and planned again, by the same pass (it took
     // a second pass, mail26: with a tick a day, a day late): the same stage (not the final
-    // notice its age would reach), sent once.
+    // notice its age would reach), sent once. `plan`, a dry run, says the tick will (mail28 U1:
+    // it showed the stage as still failed, and nothing more).
+    let plan = cobrador_ok(dir, &["plan", "--now", "2026-12-01T10:45:00Z"]);
+    assert!(
+        plan.contains("the next `tick` plans their stages again"),
+        "{plan}"
+    );
+    let before = cobrador_ok(dir, &["plan", "--now", "2026-11-30T10:45:00Z"]);
+    assert!(!before.contains("plans their stages again"), "{before}");
     cobrador_ok(dir, &["tick", "--now", "2026-12-01T10:45:00Z"]);
     let rows = outbox_rows(dir);
     let c001: Vec<_> = rows.iter().filter(|m| m["client_id"] == "C001").collect();

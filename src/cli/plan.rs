@@ -268,6 +268,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     for e in &plan.effects {
         println!("Due: {}", serde_json::to_string(e)?);
     }
+    // The tick releases them before it plans (`sender::release`); this plan, a dry run, does
+    // not (mail28 U1: «still failed» here, sent again by a tick at the same instant).
+    if crate::store::outbox::any_dead_to_release(store.conn(), now)? {
+        println!(
+            "Note: messages that could not be delivered have waited their hold out: the next \
+             `tick` plans their stages again (this plan still shows them as failed)."
+        );
+    }
     for e in &plan.errors {
         eprintln!("error: {e}");
     }
