@@ -530,3 +530,83 @@ fn a_reminder_says_what_money_the_client_has_in_its_favour() {
     let status: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert_eq!(status["in_favour"], serde_json::json!([]), "{status}");
 }
+
+/// The stages of the reminders written to Construcciones Ebro (C001), in order.
+fn ebro_stages(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("-C001.eml"))
+        .collect();
+    names.sort_by_key(|n| n.split('-').next().unwrap().parse::<u64>().unwrap());
+    names
+        .iter()
+        .map(|n| n.split('-').nth(1).unwrap().to_owned())
+        .collect()
+}
+
+/// A payment that settled the invoice and was then returned by the bank: the invoice was closed
+/// and its client thanked, so its ladder starts again from the first step, not from the one
+/// after the last reminder (walk28 G3: «gracias por su pago», then a second-stage reminder).
+#[test]
+fn after_a_settling_payment_is_returned_the_ladder_starts_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    // F2026-101 (the oldest, 8.450 € still owed) is reminded until a second stage goes.
+    for day in 24..=30 {
+        cobrador_ok(
+            dir,
+            &["tick", "--now", &format!("2026-11-{day:02}T09:30:00Z")],
+        );
+    }
+    for day in 1..=10 {
+        cobrador_ok(
+            dir,
+            &["tick", "--now", &format!("2026-12-{day:02}T09:30:00Z")],
+        );
+    }
+    let before = ebro_stages(dir);
+    assert!(before.len() >= 2, "{before:?}");
+    let ladder_so_far = before.clone();
+    // Both invoices paid in full, thanked; then the bank returns F2026-101's payment.
+    pay_recorded(
+        dir,
+        "F2026-101",
+        "8450",
+        "2026-12-10",
+        "2026-12-10T12:00:00Z",
+    );
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "3200,50",
+        "2026-12-10",
+        "2026-12-10T12:00:00Z",
+    );
+    cobrador_ok(dir, &["tick", "--now", "2026-12-11T09:30:00Z"]);
+    pay_recorded(
+        dir,
+        "F2026-101",
+        "-8450",
+        "2026-12-14",
+        "2026-12-14T08:00:00Z",
+    );
+    for day in 14..=22 {
+        cobrador_ok(
+            dir,
+            &["tick", "--now", &format!("2026-12-{day:02}T09:30:00Z")],
+        );
+    }
+    let after: Vec<String> = ebro_stages(dir)
+        .into_iter()
+        .skip(ladder_so_far.len())
+        .filter(|s| s != "receipt")
+        .collect();
+    assert_eq!(
+        after.first().map(String::as_str),
+        ladder_so_far.first().map(String::as_str),
+        "before the payment {ladder_so_far:?}, after its return {after:?}"
+    );
+}

@@ -47,6 +47,9 @@ pub(super) struct History {
     pub broken_promise: bool,
     /// The payment plan covering the driver broke on this local day.
     pub plan_broken: Option<NaiveDate>,
+    /// The driver was paid, then the payment returned on this day: its ladder starts again
+    /// (under keys of their own: the first ladder's are taken).
+    pub reopened_on: Option<NaiveDate>,
 }
 
 /// Days from stage `from` to stage `to` in the ladder (never negative).
@@ -223,9 +226,21 @@ fn cycle_history(
                 .iter()
                 .any(|(n, reached)| n == cycle && !reached)
     };
+    // A payment that had settled the invoice, then returned by the bank: the invoice was
+    // closed (its client thanked), and its ladder starts again from the first step, the
+    // return told in it (walk28 G3: the next message after «gracias» was the second stage's).
+    let reopened_on = file
+        .invoices
+        .iter()
+        .find(|i| i.number == cycle)
+        .and_then(|i| {
+            let r = i.returned.as_ref()?;
+            (i.paid.0 + r.amount.0 >= i.amount.0).then_some(r.on)
+        });
     let delivered: Vec<(usize, NaiveDate)> = in_cycle
         .iter()
         .filter(|m| m.status == OutboxStatus::Sent)
+        .filter(|m| reopened_on.is_none_or(|on| local(m) >= on))
         .filter_map(|m| {
             let i = ladder.iter().position(|s| s.name == m.message.stage)?;
             let i = if only_listed_in_final(m, i) {
@@ -254,6 +269,7 @@ fn cycle_history(
             .plan_broken_on
             .get(cycle)
             .map(|b| b.on.with_timezone(&tz).date_naive()),
+        reopened_on,
     };
     Ok((history, broken))
 }
@@ -428,7 +444,10 @@ pub(super) fn target<'a>(
             broken.map(|d| d.to_string()).unwrap_or_default()
         ));
     }
-    let key = retry_key(file, format!("{}|{}|{}", client.id, stage.name, cycle));
+    let key = retry_key(
+        file,
+        ladder_key(&client.id, &stage.name, &cycle, h.reopened_on),
+    );
     let broken_plan = broken_plan(file, settled, &invoices, h.last.map(|(_, day)| day));
     Some(Target {
         index,
@@ -512,6 +531,15 @@ fn broken_promise(
                 .map(|p| p.promised_date),
         )
         .max()
+}
+
+/// A ladder message's key: client, stage and cycle, and the day the cycle's invoice was
+/// reopened by a returned payment (its second ladder's keys are its own).
+fn ladder_key(client: &str, stage: &str, cycle: &str, reopened_on: Option<NaiveDate>) -> String {
+    match reopened_on {
+        Some(on) => format!("{client}|{stage}|{cycle}@{on}"),
+        None => format!("{client}|{stage}|{cycle}"),
+    }
 }
 
 /// The outbox key; a message that died, or was withdrawn before sending, is tried again under
