@@ -387,3 +387,32 @@ fn a_tick_before_contact_hours_says_when_the_next_reminder_goes() {
         "{text}"
     );
 }
+
+/// `status` lists the pending promises the soonest first and says how many more there are
+/// (mail29: ten of sixteen, in the order they were made, the one due in two days left out).
+#[test]
+fn status_lists_the_soonest_promises_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    support::generated_book_in(dir.path(), 2000);
+    let out = cobrador_ok(dir.path(), &["status", "--now", "2026-11-24T10:00:00Z"]);
+    let head = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Promises pending: "))
+        .expect("a promises line");
+    let pending: usize = head.trim().parse().unwrap();
+    let listed: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Promises pending"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  ") && !l.starts_with("  …"))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(pending > listed.len() && !listed.is_empty(), "{out}");
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted, "the soonest first");
+    assert!(
+        out.contains(&format!("… and {} more", pending - listed.len())),
+        "{out}"
+    );
+}

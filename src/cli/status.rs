@@ -88,6 +88,28 @@ pub fn aging_of_groups(
     out
 }
 
+/// The pending promises, the soonest first (mail29: ten of sixteen listed in the order they
+/// were made, the one due in two days left out, and nothing said of the rest).
+fn print_promises(promises: &[crate::domain::Promise]) {
+    println!("Promises pending: {}", promises.len());
+    let mut soonest: Vec<&crate::domain::Promise> = promises.iter().collect();
+    soonest.sort_by(|a, b| (a.promised_date, &a.client_id).cmp(&(b.promised_date, &b.client_id)));
+    for p in soonest.iter().take(LISTED) {
+        println!(
+            "  {} {} {}",
+            p.promised_date,
+            p.client_id,
+            p.invoice_number.as_deref().unwrap_or("(all open invoices)")
+        );
+    }
+    if promises.len() > LISTED {
+        println!(
+            "  … and {} more, due later (`cobrador agreement list` lists them all)",
+            promises.len() - LISTED
+        );
+    }
+}
+
 /// Money clients have in their favour (invoices paid beyond their amount), with the command
 /// that records its refund: the reminders mention it until then (walk28 S07c).
 fn print_in_favour(list: &[store::invoices::InFavour]) {
@@ -165,15 +187,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if aging.is_empty() {
         println!("(nothing owed)");
     }
-    println!("Promises pending: {}", promises.len());
-    for p in promises.iter().take(10) {
-        println!(
-            "  {} {} {}",
-            p.promised_date,
-            p.client_id,
-            p.invoice_number.as_deref().unwrap_or("(all open invoices)")
-        );
-    }
+    print_promises(&promises);
     println!("Disputed invoices: {disputed}");
     print_in_favour(&in_favour);
     // Held until the owner answers: the reminders wait for a calendar or an unhold.
