@@ -419,7 +419,11 @@ fn decide(f: &Found<'_, '_>, today: NaiveDate, d: &mut Decision) {
         d.set(Intent::Other, Confidence::Medium, None);
         return;
     }
-    if promise(f, today, &s, d) || cannot_pay(f, d) || question(f, d) {
+    if promise(f, today, &s, d) {
+        no_money_until(f, d);
+        return;
+    }
+    if cannot_pay(f, d) || question(f, d) {
         return;
     }
     if bare_date_promise(f) {
@@ -987,6 +991,33 @@ const WISHES: [&str; 6] = [
     "deseo",
     "deseamos",
 ];
+
+/// «Le pagaría el viernes pero no tengo fondos hasta el 20»: the day the client says they
+/// cannot pay before comes after the day promised, so that later day is the promise, to be
+/// confirmed (probe29 H02: Friday was taken, and the reminders came back before the 20th).
+fn no_money_until(f: &Found<'_, '_>, d: &mut Decision) {
+    let (Intent::Promise, Some(promised)) = (d.intent, d.date) else {
+        return;
+    };
+    let Some(cant) = f.first(Cue::CantPay) else {
+        return;
+    };
+    let until = f.dates.iter().find(|m| {
+        m.start >= cant.end
+            && m.is_future_day()
+            && !m.negated
+            && (f.toks[m.start].text == "hasta"
+                || m.start > 0 && f.toks[m.start - 1].text == "hasta")
+    });
+    if let Some(m) = until
+        && m.date.is_some_and(|later| later > promised)
+    {
+        d.evidence.push((m.start, m.end));
+        d.date = m.date;
+        d.range = m.range;
+        d.ambiguous = true;
+    }
+}
 
 /// "No puedo pagar hasta el 15": the day they can is the promise; otherwise a plan.
 fn cannot_pay(f: &Found<'_, '_>, d: &mut Decision) -> bool {

@@ -455,6 +455,54 @@ fn thousands(toks: &[Token<'_>], k: usize) -> bool {
         && toks.get(k + 2).is_some_and(|t| t.glued && t.is_num())
 }
 
+/// What one cancels without paying it: a service, a contract, an order.
+const CANCELLED_NOT_PAID: [&str; 10] = [
+    "servicio",
+    "servicios",
+    "contrato",
+    "suscripcion",
+    "pedido",
+    "poliza",
+    "orden",
+    "linea",
+    "reserva",
+    "plan",
+];
+
+/// A participle governed by a verb, not after "haber" («ya quedó cancelada», not «ya habíamos
+/// cancelado el servicio»: probe29, a dispute read as paid; that active verb's object decides).
+fn passive(tense: Tense, around: &Around<'_>) -> bool {
+    tense == Tense::Participle && around.governing.first().is_some_and(|g| !HABER.contains(g))
+}
+
+/// The forms of "haber" that make a compound tense («hemos cancelado»).
+const HABER: [&str; 24] = [
+    "he",
+    "has",
+    "ha",
+    "hemos",
+    "habeis",
+    "han",
+    "habia",
+    "habias",
+    "habiamos",
+    "habiais",
+    "habian",
+    "hube",
+    "hubo",
+    "hubimos",
+    "habre",
+    "habra",
+    "habremos",
+    "habran",
+    "haya",
+    "hayamos",
+    "hayan",
+    "hubiera",
+    "hubieramos",
+    "hubieran",
+];
+
 /// [`object_end`] of "cancelar": paying with a pronoun or a debt as object.
 fn cancel_object_end(
     toks: &[Token<'_>],
@@ -463,7 +511,9 @@ fn cancel_object_end(
     back: &[&str],
 ) -> Option<usize> {
     let w = |k: usize| toks.get(k).map_or("", |t| t.text);
-    let pronoun = back.iter().take(2).any(|b| PRONOUNS.contains(b));
+    // «Ese servicio lo cancelamos hace meses»: the pronoun stands for what was cancelled.
+    let pronoun = back.iter().take(2).any(|b| PRONOUNS.contains(b))
+        && !back.iter().take(3).any(|b| CANCELLED_NOT_PAID.contains(b));
     let object = (i + 1..(i + 4).min(toks.len()))
         .find(|&k| clause.get(k) == clause.get(i) && DEBT_NOUNS.contains(&w(k)))
         .or_else(|| numbered_object(toks, clause, i));
@@ -505,7 +555,7 @@ fn object_end(
     match family {
         Family::Pay => Some(i + 1),
         // "ya quedó cancelada": the debt is the subject.
-        Family::Cancel if tense == Tense::Participle && !around.governing.is_empty() => Some(i + 1),
+        Family::Cancel if passive(tense, around) => Some(i + 1),
         Family::Cancel => cancel_object_end(toks, clause, i, back),
         // Rioplatense and Chilean "te giro", "le giré": with a dative pronoun right before
         // it and no object after it, girar is paying; with an object ("le giro su consulta",

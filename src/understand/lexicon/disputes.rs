@@ -382,6 +382,16 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "dimos|di|dio de baja el|la contrato|servicio|suscripcion|pedido|poliza|orden",
     ),
+    // «ya habíamos cancelado el servicio», «ese servicio lo cancelamos hace meses» (probe29:
+    // read as paid; «cancelar» is paying only a debt).
+    (
+        Cue::Dispute,
+        "habiamos|hemos|habia|he|habian|han cancelado|anulado|rescindido el|la contrato|servicio|suscripcion|pedido|poliza|orden",
+    ),
+    (
+        Cue::Dispute,
+        "servicio|suscripcion|contrato|pedido|poliza|orden|linea lo|la ?ya cancelamos|cancele|cancelaron|anulamos|anule|rescindimos|rescindi",
+    ),
     (
         Cue::Dispute,
         "han|ha|se confundido|confundieron|confundio|confunden",
