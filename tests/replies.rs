@@ -1668,6 +1668,36 @@ fn invoices_named_by_number_and_by_what_they_were_for_are_answered_each() {
     assert!(invoice("F-1").paid_claimed_on.is_some());
 }
 
+/// «La de la cocina ya está pagada; la del baño no la reconocemos»: a short word of a
+/// description names its invoice in the naming form (mail29 X07: «baño» named nothing, the
+/// dispute went to the kitchen, whose client was told so, and the bathroom kept being reminded).
+#[test]
+fn an_invoice_named_by_a_short_word_in_the_naming_form_gets_its_own_answer() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe;concepto\n\
+                    F-1;C1;01/10/2026;02/11/2026;450;Obra cocina\n\
+                    F-3;C1;05/10/2026;05/11/2026;300;Reparación baño\n\
+                    F-2;C2;01/10/2026;02/11/2026;700;Pintura fachada\n";
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(invoices)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    apply(
+        &mut w,
+        &reply(
+            "<r91@x.example>",
+            "uno@cliente.example",
+            "La de la cocina ya está pagada; la del baño no la reconocemos.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert_eq!(invoice("F-3").status, InvoiceStatus::Disputed);
+    assert_eq!(invoice("F-1").status, InvoiceStatus::Open);
+    assert!(invoice("F-1").paid_claimed_on.is_some());
+    assert!(invoice("F-3").paid_claimed_on.is_none());
+}
+
 /// «La de septiembre ya la pagamos; la de octubre se la pago el viernes»: invoices named by the
 /// month they were issued in (a held-out tester's set, m12, m20) get each its own answer; the
 /// month of a date («a finales de octubre») names nothing.

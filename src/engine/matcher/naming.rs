@@ -27,6 +27,10 @@ const COMMON: [&str; 10] = [
 pub(crate) struct Described {
     /// Words of its description no other of them has (folded).
     pub words: Vec<String>,
+    /// Its short words (three or four letters) no other of them has, which name it only in the
+    /// naming form «la del baño», «la de la obra» (mail29 X07: «la del baño no la reconocemos»
+    /// named nothing, and the dispute went to the other invoice).
+    pub short: Vec<String>,
     /// The months that name it and no other of them ([`months_naming`]).
     pub months: Vec<&'static str>,
     /// Every word of the open invoices' descriptions: «el transporte de agosto» names by
@@ -38,6 +42,7 @@ impl Described {
     /// Whether `folded` (a reply's words, folded) names the invoice by one of these.
     pub(crate) fn said_in(&self, folded: &str) -> bool {
         self.words.iter().any(|w| says_word(folded, w))
+            || self.short.iter().any(|w| in_naming_form(folded, w))
             || self
                 .months
                 .iter()
@@ -48,6 +53,7 @@ impl Described {
 /// For each of `invoices`, what names it and no other of them.
 pub(crate) fn what_for(invoices: &[Invoice]) -> Vec<Described> {
     let words: Vec<Vec<String>> = invoices.iter().map(description_words).collect();
+    let short: Vec<Vec<String>> = invoices.iter().map(short_words).collect();
     let named = months_naming(invoices);
     let nouns = nouns(invoices);
     words
@@ -57,6 +63,11 @@ pub(crate) fn what_for(invoices: &[Invoice]) -> Vec<Described> {
             words: ws
                 .iter()
                 .filter(|w| words.iter().filter(|o| o.contains(w)).count() == 1)
+                .cloned()
+                .collect(),
+            short: short[k]
+                .iter()
+                .filter(|w| short.iter().filter(|o| o.contains(w)).count() == 1)
                 .cloned()
                 .collect(),
             months: MONTHS
@@ -124,6 +135,35 @@ fn description_words(invoice: &Invoice) -> Vec<String> {
         .filter(|w| w.chars().count() >= 5 && !COMMON.contains(w) && !MONTHS.contains(w))
         .map(str::to_owned)
         .collect()
+}
+
+/// The short words of an invoice's description (three or four letters, not [`COMMON`]), folded:
+/// «baño», «obra», «gas».
+fn short_words(invoice: &Invoice) -> Vec<String> {
+    crate::understand::fold_str(invoice.description.as_deref().unwrap_or(""))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| (3..5).contains(&w.chars().count()) && !COMMON.contains(w))
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `folded` names `word` in the naming form: «la del baño», «la de la obra», «lo del
+/// gas», «la factura del baño».
+fn in_naming_form(folded: &str, word: &str) -> bool {
+    let ws: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let head = |w: &str| matches!(w, "la" | "el" | "lo" | "las" | "los" | "factura");
+    ws.iter().enumerate().any(|(j, w)| {
+        let prev = |k: usize| if j >= k { ws[j - k] } else { "" };
+        *w == word
+            && (matches!(prev(1), "del" | "de") && head(prev(2))
+                || matches!(prev(1), "la" | "el" | "las" | "los")
+                    && prev(2) == "de"
+                    && head(prev(3)))
+    })
 }
 
 /// The month an invoice's description names («Clases de yoga octubre», «Transporte agosto»).
@@ -370,6 +410,32 @@ mod tests {
             "le pago el 3 de octubre",
         ] {
             assert!(!names_month(said, "octubre", &nouns), "{said}");
+        }
+    }
+
+    /// A short word of a description («baño», «obra») names its invoice in the naming form only
+    /// (mail29 X07).
+    #[test]
+    fn a_short_word_names_an_invoice_only_in_the_naming_form() {
+        for said in [
+            "la del bano no la reconocemos",
+            "la de la obra ya esta pagada",
+            "lo del gas te lo pago el viernes",
+            "la factura del bano",
+        ] {
+            let word = said
+                .split(' ')
+                .find(|w| ["bano", "obra", "gas"].contains(w))
+                .unwrap();
+            assert!(in_naming_form(said, word), "{said}");
+        }
+        for (said, word) in [
+            ("el bano esta precioso", "bano"),
+            ("gracias por la obra", "obra"),
+            ("pagamos el gas del mes", "gas"),
+            ("la de cocina", "bano"),
+        ] {
+            assert!(!in_naming_form(said, word), "{said}");
         }
     }
 }
