@@ -1639,15 +1639,8 @@ fn an_invoice_named_by_what_it_was_for_is_the_one_promised() {
     }
 }
 
-/// «La F-1 ya se pagó. La pintura no la reconocemos»: an invoice named by what it was for beside
-/// one named by number gets its own answer (the dispute went to F-1, and F-3 kept being
-/// reminded: a blind tester's tenth set, R11).
-#[test]
-fn invoices_named_by_number_and_by_what_they_were_for_are_answered_each() {
-    let invoices = "numero;cliente;fecha;vencimiento;importe;concepto\n\
-                    F-1;C1;01/10/2026;02/11/2026;500;Reparación persiana\n\
-                    F-3;C1;05/10/2026;05/11/2026;300;Pintura dormitorio\n\
-                    F-2;C2;01/10/2026;02/11/2026;700;Pintura fachada\n";
+/// A world with `invoices` (C1's and C2's) where C1 answers our reminder with `text`.
+fn c1_answers(invoices: &str, text: &str) -> World {
     let mut w = support::world()
         .clients(support::TWO_CLIENTS)
         .invoices(invoices)
@@ -1658,9 +1651,25 @@ fn invoices_named_by_number_and_by_what_they_were_for_are_answered_each() {
         &reply(
             "<r90@x.example>",
             "uno@cliente.example",
-            "La F-1 ya se pagó por transferencia. La pintura no la reconocemos, nunca se terminó.",
+            text,
             vec![ours.message.message_id.clone().unwrap()],
         ),
+    );
+    w
+}
+
+/// «La F-1 ya se pagó. La pintura no la reconocemos»: an invoice named by what it was for beside
+/// one named by number gets its own answer (the dispute went to F-1, and F-3 kept being
+/// reminded: a blind tester's tenth set, R11).
+#[test]
+fn invoices_named_by_number_and_by_what_they_were_for_are_answered_each() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe;concepto\n\
+                    F-1;C1;01/10/2026;02/11/2026;500;Reparación persiana\n\
+                    F-3;C1;05/10/2026;05/11/2026;300;Pintura dormitorio\n\
+                    F-2;C2;01/10/2026;02/11/2026;700;Pintura fachada\n";
+    let w = c1_answers(
+        invoices,
+        "La F-1 ya se pagó por transferencia. La pintura no la reconocemos, nunca se terminó.",
     );
     let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
     assert_eq!(invoice("F-3").status, InvoiceStatus::Disputed);
@@ -1677,19 +1686,9 @@ fn an_invoice_named_by_a_short_word_in_the_naming_form_gets_its_own_answer() {
                     F-1;C1;01/10/2026;02/11/2026;450;Obra cocina\n\
                     F-3;C1;05/10/2026;05/11/2026;300;Reparación baño\n\
                     F-2;C2;01/10/2026;02/11/2026;700;Pintura fachada\n";
-    let mut w = support::world()
-        .clients(support::TWO_CLIENTS)
-        .invoices(invoices)
-        .build();
-    let ours = our_reminder_to_c1(&mut w);
-    apply(
-        &mut w,
-        &reply(
-            "<r91@x.example>",
-            "uno@cliente.example",
-            "La de la cocina ya está pagada; la del baño no la reconocemos.",
-            vec![ours.message.message_id.clone().unwrap()],
-        ),
+    let w = c1_answers(
+        invoices,
+        "La de la cocina ya está pagada; la del baño no la reconocemos.",
     );
     let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
     assert_eq!(invoice("F-3").status, InvoiceStatus::Disputed);
