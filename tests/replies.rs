@@ -2399,3 +2399,29 @@ fn an_answer_to_a_receipt_is_about_what_is_still_open() {
     assert_eq!(applied.invoices, ["F-3"]);
     let _ = ours;
 }
+
+/// A reply with no words and a PDF (a payment receipt alone) goes to a person, and the owner's
+/// alert names the file (mail29 P27: «no ha sabido interpretar esta respuesta», and nothing
+/// said there was a receipt).
+#[test]
+fn a_reply_with_only_a_file_names_the_file_to_the_owner() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let mut inc = reply(
+        "<r92@x.example>",
+        "ana@cliente.example",
+        "",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    inc.files = vec!["justificante_transferencia.pdf".into()];
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.status.as_str(), "needs_review");
+    let alert = store::outbox::get(w.store.conn(), applied.alert.expect("the owner is told"))
+        .unwrap()
+        .unwrap();
+    let text = alert.message.body_text.replace('\n', " ");
+    assert!(
+        text.contains("trae un archivo adjunto: justificante_transferencia.pdf"),
+        "{text}"
+    );
+}

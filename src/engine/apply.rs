@@ -89,6 +89,9 @@ pub struct Incoming {
     /// A person's message whose words are not an answer to read (a calendar invitation):
     /// kept for a person, nothing decided on it.
     pub for_a_person: bool,
+    /// The names of the files an email came with: an owner's alert about a reply without
+    /// words names them (mail29: a PDF receipt alone was «no ha sabido interpretar»).
+    pub files: Vec<String>,
 }
 
 impl Incoming {

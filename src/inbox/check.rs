@@ -407,6 +407,7 @@ fn incoming_read(
         kind: mail.class.kind,
         bounce: mail.class.bounce.clone(),
         for_a_person: mail.class.for_a_person,
+        files: mail.attachments.clone(),
         ..Incoming::default()
     }
 }

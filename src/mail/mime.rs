@@ -32,6 +32,8 @@ pub struct ParsedMail {
     pub automatic: bool,
     /// A delivery failure notice.
     pub bounce: bool,
+    /// The names of its attached files (a PDF receipt, a photo), as the sender named them.
+    pub attachments: Vec<String>,
 }
 
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
@@ -145,6 +147,13 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
         automatic: class.kind != Kind::Reply,
         bounce: class.kind == Kind::Bounce,
         class,
+        attachments: msg
+            .attachments()
+            .map(|part| {
+                mail_parser::MimeHeaders::attachment_name(part)
+                    .map_or_else(|| "(sin nombre)".to_owned(), str::to_owned)
+            })
+            .collect(),
     })
 }
 
@@ -295,5 +304,23 @@ El lun, 23 nov 2026 a las 11:00, Reformas Prado escribi\xc3\xb3:\r\n\
         assert!(m.bounce && m.automatic);
         let human = b"From: a@b.example\r\nAuto-Submitted: no\r\n\r\nhola\r\n";
         assert!(!parse(human).unwrap().automatic);
+    }
+
+    /// The names of the files a reply came with (the owner's alert names them).
+    #[test]
+    fn names_the_attached_files() {
+        let raw = b"From: a@b.example\r\nSubject: Re: Factura\r\nMIME-Version: 1.0\r\n\
+            Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+            Content-Type: text/plain; charset=utf-8\r\n\r\n\r\n--b\r\n\
+            Content-Type: application/pdf; name=\"justificante.pdf\"\r\n\
+            Content-Disposition: attachment; filename=\"justificante.pdf\"\r\n\
+            Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
+        assert_eq!(parse(raw).unwrap().attachments, ["justificante.pdf"]);
+        assert!(
+            parse(b"From: a@b.example\r\n\r\nhola\r\n")
+                .unwrap()
+                .attachments
+                .is_empty()
+        );
     }
 }

@@ -1062,6 +1062,24 @@ fn bracket(id: &str) -> String {
     )
 }
 
+/// The client's words as an owner's alert quotes them; a reply with no words but a file names
+/// the file (a PDF receipt alone: «no ha sabido interpretar» said nothing of it, mail29).
+fn words_for_the_owner(inc: &Incoming) -> String {
+    let words = inc.visible_text();
+    if !words.trim().is_empty() || inc.files.is_empty() {
+        return words;
+    }
+    format!(
+        "(sin texto; {}: {}. Está en el buzón de cobros; si es el justificante de un pago, regístrelo con `cobrador invoice pay`)",
+        if inc.files.len() == 1 {
+            "trae un archivo adjunto"
+        } else {
+            "trae archivos adjuntos"
+        },
+        inc.files.join(", ")
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn queue_alert(
     tx: &Connection,
@@ -1148,7 +1166,7 @@ fn alert_in(
         contacts: &m.contacts,
         invoices: &invoices,
         kind,
-        words: inc.visible_text(),
+        words: words_for_the_owner(inc),
         cycle,
         // A client's answer, or an email bounce: about a message by email or a client's words.
         telegram: false,
