@@ -150,8 +150,17 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
         attachments: msg
             .attachments()
             .map(|part| {
-                mail_parser::MimeHeaders::attachment_name(part)
-                    .map_or_else(|| "(sin nombre)".to_owned(), str::to_owned)
+                use mail_parser::MimeHeaders as _;
+                // A part without a name by its type («text/calendar», «image/png»).
+                part.attachment_name().map_or_else(
+                    || {
+                        part.content_type().map_or_else(
+                            || "sin nombre".to_owned(),
+                            |ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")),
+                        )
+                    },
+                    str::to_owned,
+                )
             })
             .collect(),
     })
@@ -316,6 +325,12 @@ El lun, 23 nov 2026 a las 11:00, Reformas Prado escribi\xc3\xb3:\r\n\
             Content-Disposition: attachment; filename=\"justificante.pdf\"\r\n\
             Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
         assert_eq!(parse(raw).unwrap().attachments, ["justificante.pdf"]);
+        let unnamed = b"From: a@b.example\r\nMIME-Version: 1.0\r\n\
+            Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+            Content-Type: text/plain\r\n\r\n\r\n--b\r\n\
+            Content-Type: image/png\r\nContent-Disposition: attachment\r\n\
+            Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n";
+        assert_eq!(parse(unnamed).unwrap().attachments, ["image/png"]);
         assert!(
             parse(b"From: a@b.example\r\n\r\nhola\r\n")
                 .unwrap()
