@@ -172,6 +172,9 @@ pub struct NextLine {
     pub stage: String,
     /// When it may go, on the business's clock.
     pub at: chrono::NaiveDateTime,
+    /// It waits for the client's contact hours (not a weekend, a holiday or the days between
+    /// two reminders): what a cron tick outside those hours never reaches.
+    pub hours: bool,
 }
 
 /// Counts of outbox rows in the states that need attention.
@@ -327,6 +330,10 @@ fn next_line(
         client,
         stage: m.stage.clone(),
         at: m.send_at.with_timezone(&tz).naive_local(),
+        hours: m
+            .waiting
+            .as_deref()
+            .is_some_and(|w| w.contains("outside contact hours")),
     }))
 }
 

@@ -331,9 +331,16 @@ fn section_sent(b: &mut String, d: &DigestData) {
         } else {
             format!("el {}", date_day(n.at.date(), d.today))
         };
+        // Only a wait for contact hours is one a cron tick can miss day after day; a weekend,
+        // a holiday or the days between two reminders end by themselves.
+        let why = if n.hours {
+            ", cuando lo permite el horario de contacto del cliente. Si ejecuta `cobrador tick` desde cron, hágalo también dentro de ese horario: un tick fuera de él no envía nada."
+        } else {
+            "."
+        };
         let _ = writeln!(
             b,
-            "Próximo recordatorio: {} ({}), {day} a partir de las {}, cuando lo permite el horario de contacto del cliente. Si ejecuta `cobrador tick` desde cron, hágalo también dentro de ese horario: un tick fuera de él no envía nada.",
+            "Próximo recordatorio: {} ({}), {day} a partir de las {}{why}",
             n.client,
             stage_words(&n.stage),
             n.at.format("%H:%M")
@@ -501,7 +508,9 @@ fn section_payments(b: &mut String, d: &DigestData) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::digest::{OutboxHealth, PromiseLine, ReplyLine, SentLine, WaitingLine};
+    use crate::engine::digest::{
+        NextLine, OutboxHealth, PromiseLine, ReplyLine, SentLine, WaitingLine,
+    };
     use chrono::NaiveDate;
 
     fn day(s: &str) -> NaiveDate {
@@ -527,6 +536,35 @@ mod tests {
         assert!(m.body.contains("Nada: ningún asunto espera"), "{}", m.body);
         assert!(m.body.contains("hace 2 días"), "{}", m.body);
         assert!(!m.body.contains("Atención"), "{}", m.body);
+    }
+
+    /// The next reminder is named; the cron advice only when it waits for contact hours (a
+    /// holiday or the days between two reminders end by themselves).
+    #[test]
+    fn the_next_reminder_gets_the_cron_advice_only_when_it_waits_for_hours() {
+        let next = |hours: bool| NextLine {
+            client: "Hotel Levante".into(),
+            stage: "second".into(),
+            at: day("2026-11-25").and_hms_opt(10, 0, 0).unwrap(),
+            hours,
+        };
+        let body = |hours: bool| {
+            let d = DigestData {
+                today: day("2026-11-25"),
+                next: Some(next(hours)),
+                ..Default::default()
+            };
+            compose(&d, "es-ES").body
+        };
+        let waits = body(true);
+        assert!(
+            waits.contains("Próximo recordatorio: Hotel Levante"),
+            "{waits}"
+        );
+        assert!(waits.contains("desde cron"), "{waits}");
+        let holiday = body(false);
+        assert!(holiday.contains("hoy a partir de las 10:00."), "{holiday}");
+        assert!(!holiday.contains("horario"), "{holiday}");
     }
 
     /// The first digest after days without one (an outage) says what it covers: not «desde ayer».
