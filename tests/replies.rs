@@ -2425,3 +2425,42 @@ fn a_reply_with_only_a_file_names_the_file_to_the_owner() {
         "{text}"
     );
 }
+
+/// A mailing list's message (`List-Id`) from someone who is no client's contact, in none of our
+/// threads, is the list's mail: the invoice number in it (another business's words quoted in
+/// a digest) files it on no client and alerts no one (mail29 M22). The same list relaying a
+/// client's own contact (a billing address that is a group) is that client's answer.
+#[test]
+fn a_mailing_list_digest_naming_an_invoice_is_no_clients_answer() {
+    let mut w = two_clients().build();
+    our_reminder_to_c1(&mut w);
+    let words = "Temas del día:\n\n1. Re: clientes morosos (Ana)\n\nA mí un cliente me contestó \
+                 'la factura F-1 ya está pagada' y no era verdad.";
+    let mut digest = reply("<d1@pymes.example>", "lista@pymes.example", words, vec![]);
+    digest.subject = Some("Pymes-ES Digest, Vol 12, Número 3".into());
+    digest.list = Some("Pymes-ES <pymes-es.pymes.example>".into());
+    let applied = apply(&mut w, &digest);
+    assert_eq!(applied.client, None, "{applied:?}");
+    assert_eq!(applied.status.as_str(), "applied", "{applied:?}");
+    assert!(applied.alert.is_none(), "{applied:?}");
+    assert!(
+        applied.effect.contains("mailing list"),
+        "{}",
+        applied.effect
+    );
+    let inv = store::invoices::get(w.store.conn(), "F-1")
+        .unwrap()
+        .unwrap();
+    assert!(inv.paid_claimed_on.is_none(), "{inv:?}");
+    // Through a group that is the client's billing address: the client's contact wrote it.
+    let mut relayed = reply(
+        "<d2@x.example>",
+        "uno@cliente.example",
+        "La F-1 ya está pagada.",
+        vec![],
+    );
+    relayed.list = Some("Facturas <facturas.cliente.example>".into());
+    let applied = apply(&mut w, &relayed);
+    assert_eq!(applied.client.as_deref(), Some("C1"), "{applied:?}");
+    assert_eq!(applied.intent.as_str(), "paid", "{applied:?}");
+}

@@ -92,6 +92,11 @@ pub struct Incoming {
     /// The names of the files an email came with: an owner's alert about a reply without
     /// words names them (mail29: a PDF receipt alone was «no ha sabido interpretar»).
     pub files: Vec<String>,
+    /// The mailing list it came through (`List-Id`): from someone who is no client's contact
+    /// and not in one of our threads, it is the list's mail, not a client's answer (mail29
+    /// M22: a digest quoting «la factura F-22 ya está pagada» from another business was filed
+    /// on the client whose invoice is F-22).
+    pub list: Option<String>,
 }
 
 impl Incoming {
@@ -221,6 +226,7 @@ fn clues<'a>(
         visible,
         senders,
         received_at: inc.received_at,
+        via_list: inc.list.is_some(),
     }
 }
 
@@ -256,14 +262,10 @@ fn apply_text(
     let visible = inc.visible_text();
     let sender: Vec<&str> = inc.sender.as_deref().into_iter().collect();
     let found = matcher::find(tx, &clues(inc, &[], sender, Some(&visible)))?;
-    let mut matched = match &inc.client {
-        Some(id) if inc.outbox.is_some() || found.as_ref().is_none_or(|m| m.client.id != *id) => {
-            let mut m = matcher::for_client(tx, id, &[], inc.outbox, inc.received_at)?;
-            m.outbox = m.outbox.filter(|o| o.message.client_id == *id);
-            Some(m)
-        }
-        _ => found,
-    };
+    let mut matched = whose(tx, inc, found)?;
+    if let (None, Some(list)) = (&matched, &inc.list) {
+        return record_list_mail(tx, inc, list, now);
+    }
     let tz = matched
         .as_ref()
         .map(|m| m.client.time_zone)
@@ -344,6 +346,19 @@ fn apply_text(
         }
     }
     Ok(Some(applied))
+}
+
+/// The client an answer is from: the one the owner named (or the one a pressed button's
+/// message went to), else the one the matcher `found`.
+fn whose(tx: &Connection, inc: &Incoming, found: Option<Match>) -> anyhow::Result<Option<Match>> {
+    Ok(match &inc.client {
+        Some(id) if inc.outbox.is_some() || found.as_ref().is_none_or(|m| m.client.id != *id) => {
+            let mut m = matcher::for_client(tx, id, &[], inc.outbox, inc.received_at)?;
+            m.outbox = m.outbox.filter(|o| o.message.client_id == *id);
+            Some(m)
+        }
+        _ => found,
+    })
 }
 
 /// The owner alert for words a person must read: from an address (or a chat) that is not the
@@ -582,6 +597,32 @@ fn apply_auto(
         return Ok(None);
     };
     Ok(Some(applied(response_id, &response, effect)))
+}
+
+/// A mailing list's message that no client sent (see [`Incoming::list`]): kept, read by no
+/// one's rules, no alert (the owner's collections mailbox is on a list; its digests are not
+/// news about the invoices).
+fn record_list_mail(
+    tx: &Connection,
+    inc: &Incoming,
+    list: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Applied>> {
+    let reading = machine_reading(inc, "list");
+    let effect =
+        format!("a mailing list's message ({list}), not from a client: recorded, nothing else");
+    let response = new_response(
+        inc,
+        None,
+        &reading,
+        Kind::AutoReply,
+        ResponseStatus::Applied,
+        &effect,
+    );
+    let Some(response_id) = record(tx, &response, &reading, now)? else {
+        return Ok(None);
+    };
+    Ok(Some(applied(response_id, &response, &effect)))
 }
 
 fn record_unreadable(

@@ -85,6 +85,8 @@ pub struct Clues<'a> {
     pub senders: Vec<&'a str>,
     /// When the message was received.
     pub received_at: chrono::DateTime<chrono::Utc>,
+    /// It came through a mailing list (`List-Id`).
+    pub via_list: bool,
 }
 
 /// Finds the client and the message; `None` if nothing ties it to a client.
@@ -101,6 +103,10 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
     }
     let mentioned = named_in(conn, &format!("{}\n{}", clues.subject, clues.text))?;
     let by_sender = store::clients::first_for_senders(conn, &clues.senders)?.map(|c| c.client_id);
+    // A list's mail outside our threads and not from a contact: its numbers are others' words.
+    if clues.via_list && outbox.is_none() && by_sender.is_none() {
+        return Ok(None);
+    }
     let client_id = if let Some(m) = &outbox {
         m.message.client_id.clone()
     } else if let Some(id) = by_sender.clone().filter(|id| {

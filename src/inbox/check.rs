@@ -408,6 +408,7 @@ fn incoming_read(
         bounce: mail.class.bounce.clone(),
         for_a_person: mail.class.for_a_person,
         files: mail.attachments.clone(),
+        list: mail.list.clone(),
         ..Incoming::default()
     }
 }

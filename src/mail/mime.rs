@@ -34,6 +34,8 @@ pub struct ParsedMail {
     pub bounce: bool,
     /// The names of its attached files (a PDF receipt, a photo), as the sender named them.
     pub attachments: Vec<String>,
+    /// The mailing list it came through (its `List-Id` header, RFC 2919), if any.
+    pub list: Option<String>,
 }
 
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
@@ -163,6 +165,10 @@ pub fn parse_with(raw: &[u8], own: &[String]) -> Option<ParsedMail> {
                 )
             })
             .collect(),
+        list: msg
+            .header_raw("List-Id")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty()),
     })
 }
 
@@ -336,6 +342,21 @@ El lun, 23 nov 2026 a las 11:00, Reformas Prado escribi\xc3\xb3:\r\n\
                 .unwrap()
                 .attachments
                 .is_empty()
+        );
+    }
+
+    /// The mailing list a message came through (RFC 2919 `List-Id`).
+    #[test]
+    fn knows_the_mailing_list() {
+        let raw = b"From: lista@pymes.example\r\nList-Id: Pymes-ES <pymes-es.pymes.example>\r\n\
+            Precedence: list\r\n\r\nTemas del d\xc3\xada\r\n";
+        assert_eq!(
+            parse(raw).unwrap().list.as_deref(),
+            Some("Pymes-ES <pymes-es.pymes.example>")
+        );
+        assert_eq!(
+            parse(b"From: a@b.example\r\n\r\nhola\r\n").unwrap().list,
+            None
         );
     }
 }
