@@ -861,8 +861,14 @@ fn promise(f: &Found<'_, '_>, today: NaiveDate, s: &Signals<'_>, d: &mut Decisio
         d.range = None;
         d.confidence = Confidence::Medium;
     }
+    // A payment told beside a promise makes the promise doubtful («ya pagué, le pago el
+    // viernes»: which is it?), unless the promise is of what is left after it («ya pagué la
+    // mitad, el resto el viernes 18»: one story, a firm day).
+    let paid_before_the_rest = s.last_paid.is_some_and(|paid| paid.0 < p.0)
+        && matches!(d.amount, Some(crate::understand::PromisedAmount::Remainder));
+    let paid_beside = s.last_paid.is_some() && !paid_before_the_rest;
     // «Le pago el 31 de noviembre»: which day was meant is for the client to say.
-    d.ambiguous |= hedged || s.last_paid.is_some() || f.dates.iter().any(|m| m.slip);
+    d.ambiguous |= hedged || paid_beside || f.dates.iter().any(|m| m.slip);
     if d.ambiguous {
         d.confidence = Confidence::Medium;
     }

@@ -166,6 +166,32 @@ fn next_weekday_conventions() {
 
 /// A hope is not a commitment: the promise is recorded and the acknowledgement asks to confirm
 /// the day. A hope about something else beside a firm promise does not weaken it.
+/// A payment told beside a promise makes it doubtful («ya pagué, le pago el viernes»: which
+/// is it?); a part paid and the rest promised for a day is one story, the day firm (mail29:
+/// «Ya pagué la mitad, el resto el viernes 18» asked the client to confirm the day they named).
+#[test]
+fn the_rest_promised_after_a_part_paid_is_firm() {
+    let when = "2026-12-08T08:15:00Z";
+    for (t, day) in [
+        ("Ya pagué la mitad, el resto el viernes 18", "2026-12-18"),
+        (
+            "Ya les transferí 500 euros, el resto se lo pago el viernes 18",
+            "2026-12-18",
+        ),
+        (
+            "Hoy he pagado una parte; el resto se lo pago el lunes 14",
+            "2026-12-14",
+        ),
+    ] {
+        let r = read(t, when, "ES");
+        assert_eq!(r.intent, Intent::Promise, "{t}");
+        assert_eq!(r.promised_date, Some(day.parse().unwrap()), "{t}");
+        assert!(!r.ambiguous, "{t}: {r:?}");
+    }
+    let r = read("Ya pagué, le pago el viernes", when, "ES");
+    assert!(r.ambiguous, "{r:?}");
+}
+
 #[test]
 fn hopes_are_hedged_promises() {
     let when = "2026-11-24T17:00:00Z";
