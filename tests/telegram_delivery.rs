@@ -354,6 +354,62 @@ async fn messages_to_one_chat_are_a_second_apart() {
     }
 }
 
+/// A message longer than Telegram takes in one (4,096 characters) goes in parts cut at blank
+/// lines, in order, the buttons under the last, whose id the row keeps: Telegram refused it
+/// whole («message is too long»), the message died and the client was moved to email.
+#[tokio::test]
+async fn a_message_too_long_for_one_goes_in_parts_with_the_buttons_last() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let greeting_sent = w.bot.sent_to(ANA).len();
+    let paragraph = |i: usize| {
+        format!(
+            "Factura <b>F-{i:03}</b>: {}",
+            "vence pronto · ".repeat(40).trim_end()
+        )
+    };
+    let body: Vec<String> = (0..15).map(paragraph).collect();
+    let body = body.join("\n\n");
+    assert!(body.chars().count() > 2 * 4096, "{}", body.len());
+    let msg = store::NewOutboxMessage {
+        dedup_key: "C1|early|long".into(),
+        client_id: "C1".into(),
+        stage: "early".into(),
+        cycle: "long".into(),
+        channel: Channel::Telegram,
+        recipients: vec![ANA.to_string()],
+        cc: vec![],
+        subject: None,
+        body_text: body.clone(),
+        body_html: None,
+        attachment: None,
+        message_id: None,
+        in_reply_to: None,
+        references: None,
+        send_at: now(),
+        invoices: vec![],
+    };
+    let id = store::outbox::insert_if_new(w.store.conn(), &msg, now())
+        .unwrap()
+        .unwrap();
+    let f = w.flush(now()).await;
+    assert_eq!((f.sent, f.dead, f.uncertain), (1, 0, 0), "{f:?}");
+    let parts: Vec<serde_json::Value> =
+        w.bot.sent_to(ANA).into_iter().skip(greeting_sent).collect();
+    assert_eq!(parts.len(), 3, "{parts:?}");
+    let texts: Vec<&str> = parts.iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().all(|t| t.chars().count() <= 4096));
+    // In order, whole paragraphs, nothing lost.
+    assert_eq!(texts.join("\n\n"), body);
+    assert!(
+        parts[..2].iter().all(|p| p["reply_markup"].is_null()),
+        "{parts:?}"
+    );
+    assert!(parts[2]["reply_markup"]["inline_keyboard"].is_array());
+    let row = store::outbox::get(w.store.conn(), id).unwrap().unwrap();
+    assert_eq!(row.telegram_message_id, parts[2]["message_id"].as_i64());
+}
+
 /// A world with Ana's chat linked, `cobrador run` on a clock starting at `clock` (logging to
 /// the returned file), and the reminder with buttons it sent her.
 async fn daemon_reminding_ana(

@@ -22,6 +22,7 @@ pub mod api;
 pub mod buttons;
 mod http;
 pub mod pace;
+mod split;
 
 use super::{Channel, SendContext, SendOutcome};
 use crate::config::Config;
@@ -74,23 +75,36 @@ impl TelegramChannel {
 
     async fn send_one(&self, chat: i64, msg: &OutboxMessage, now: DateTime<Utc>) -> SendOutcome {
         let markup = buttons::for_stage(&msg.message.stage, msg.id);
-        let attempt = |chat: i64| {
-            let markup = markup.clone();
+        // Too long for one message: several, the buttons under the last (see `split`).
+        let parts = split::parts(&msg.message.body_text, split::LIMIT);
+        let last = parts.len() - 1;
+        let attempt = |chat: i64, k: usize| {
+            let markup = markup.clone().filter(|_| k == last);
+            let text = parts[k];
             async move {
                 self.bot
                     .pacer()
                     .send(chat, now, self.max_retry_after, || {
-                        self.bot
-                            .send_message(chat, &msg.message.body_text, markup.clone())
+                        self.bot.send_message(chat, text, markup.clone())
                     })
                     .await
             }
         };
-        let mut sent = attempt(chat).await;
+        let mut sent = attempt(chat, 0).await;
         // The group became a supergroup: followed from now on, and this message sent there.
+        let mut chat = chat;
         if let Some(to) = sent.as_ref().err().and_then(ApiError::migrated_to) {
             self.follow_migration(chat, to, now).await;
-            sent = attempt(to).await;
+            chat = to;
+            sent = attempt(to, 0).await;
+        }
+        if sent.is_ok() {
+            for k in 1..=last {
+                sent = attempt(chat, k).await;
+                if let Err(e) = &sent {
+                    return self.outcome_of(chat, e, k, parts.len());
+                }
+            }
         }
         let err = match sent {
             Ok(sent) => {
@@ -106,7 +120,7 @@ impl TelegramChannel {
         if err.is_blocked() {
             return self.blocked(chat, &err, now).await;
         }
-        self.outcome_of(chat, &err)
+        self.outcome_of(chat, &err, 0, 1)
     }
 
     /// Telegram answered that group `from` is now supergroup `to`: recorded (the owner's
@@ -178,7 +192,17 @@ impl TelegramChannel {
         SendOutcome::Unreachable(format!("chat {chat} is unreachable: {err}"))
     }
 
-    fn outcome_of(&self, chat: i64, err: &ApiError) -> SendOutcome {
+    /// The outcome of `err`, met sending part `k` (from 0) of a message in `of` parts.
+    fn outcome_of(&self, chat: i64, err: &ApiError, k: usize, of: usize) -> SendOutcome {
+        // Some parts went out: sent again, they would go twice; a person decides.
+        if k > 0 {
+            return SendOutcome::Uncertain(format!(
+                "{err}: the message went in {of} parts (too long for one) and part {} failed; \
+                 the first {k} reached chat {chat}. Not resent (check the chat, then \
+                 `outbox resolve ID --sent` or `--requeue`)",
+                k + 1
+            ));
+        }
         // As for email (RFC 1047): `uncertain`, never resent blindly, and never taken for a
         // failure of the chat (a dead message would move the client to email).
         if err.maybe_delivered() {
