@@ -437,38 +437,50 @@ fn an_unthreaded_reply_from_the_contact_of_two_clients_goes_to_a_person() {
 
 /// «Escríbanme solo por las mañanas y solo por correo… Pagaremos a final de mes»: the promise is
 /// recorded and acknowledged, and the owner is told of the client's terms, which cobrador does
-/// not set by itself (walk28 S08a: only the promise was recorded, and nobody was told).
+/// not set by itself (walk28 S08a: only the promise was recorded, and nobody was told). So is
+/// a new contact writing with a promise (walk30: «Pedro ya no labora con nosotros»).
 #[test]
 fn a_clients_terms_for_being_written_to_reach_the_owner() {
-    let mut w = two_clients().build();
-    let ours = our_reminder_to_c1(&mut w);
-    let inc = reply(
-        "<r-terms@x.example>",
-        "uno@cliente.example",
-        "Escríbanme solo por las mañanas y solo por correo electrónico, por favor. Pagaremos a final de mes.",
-        vec![ours.message.message_id.clone().unwrap()],
-    );
-    let applied = apply(&mut w, &inc);
-    assert_eq!(applied.intent.as_str(), "promise", "{applied:?}");
-    assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
-    let alert = store::outbox::for_client(w.store.conn(), "C1")
-        .unwrap()
-        .into_iter()
-        .find(|m| m.message.stage == "owner_alert")
-        .expect("the owner is told");
-    let subject = alert.message.subject.clone().unwrap_or_default();
-    assert!(
-        subject.contains("Pide que se le escriba de otra forma o a otras horas"),
-        "{subject}"
-    );
-    assert!(
-        alert
-            .message
-            .body_text
-            .contains("no cambia por su cuenta el canal"),
-        "{}",
-        alert.message.body_text
-    );
+    for (from, text) in [
+        (
+            "uno@cliente.example",
+            "Escríbanme solo por las mañanas y solo por correo electrónico, por favor. Pagaremos a final de mes.",
+        ),
+        (
+            "sofia@cliente.example",
+            "Hola, Pedro ya no labora con nosotros, ahora llevo yo los pagos. Te pago el viernes.",
+        ),
+    ] {
+        let mut w = two_clients().build();
+        let ours = our_reminder_to_c1(&mut w);
+        let inc = reply(
+            "<r-terms@x.example>",
+            from,
+            text,
+            vec![ours.message.message_id.clone().unwrap()],
+        );
+        let applied = apply(&mut w, &inc);
+        assert_eq!(applied.intent.as_str(), "promise", "{applied:?}");
+        assert_eq!(store::promises::all(w.store.conn()).unwrap().len(), 1);
+        let alert = store::outbox::for_client(w.store.conn(), "C1")
+            .unwrap()
+            .into_iter()
+            .find(|m| m.message.stage == "owner_alert")
+            .expect("the owner is told");
+        let subject = alert.message.subject.clone().unwrap_or_default();
+        assert!(
+            subject.contains("Pide que se le escriba de otra forma o a otras horas"),
+            "{text}: {subject}"
+        );
+        assert!(
+            alert
+                .message
+                .body_text
+                .contains("no cambia por su cuenta el canal"),
+            "{}",
+            alert.message.body_text
+        );
+    }
 }
 
 /// «Ya está pagada» acknowledged («lo comprobaremos»), then not found by the owner (`invoice
@@ -1725,6 +1737,29 @@ fn invoices_named_by_their_month_get_their_own_answers() {
     let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
     assert!(invoice("F-8").paid_claimed_on.is_some());
     assert!(invoice("F-9").paid_claimed_on.is_none());
+    assert_eq!(
+        pending_promises(&w),
+        [(Some("F-9".to_owned()), "2026-11-27".to_owned())]
+    );
+}
+
+/// «La de septiembre no, esa la cancelamos. La de octubre sí te la pago el viernes»: the first
+/// refused and cancelled (a dispute), the second promised (walk30: read as one promise for
+/// both, the final notice later quoted it and the owner never heard of the dispute).
+#[test]
+fn one_invoice_refused_and_cancelled_the_other_promised() {
+    let invoices = "numero;cliente;fecha;vencimiento;importe\n\
+                    F-8;C1;01/09/2026;01/10/2026;500\n\
+                    F-9;C1;05/10/2026;05/11/2026;300\n\
+                    F-2;C2;01/10/2026;02/11/2026;700\n";
+    let w = c1_answers(
+        invoices,
+        "La de septiembre no, esa la cancelamos. La de octubre sí te la pago el viernes.",
+    );
+    let invoice = |n: &str| store::invoices::get(w.store.conn(), n).unwrap().unwrap();
+    assert_eq!(invoice("F-8").status, InvoiceStatus::Disputed);
+    assert!(invoice("F-8").paid_claimed_on.is_none());
+    assert_eq!(invoice("F-9").status, InvoiceStatus::Open);
     assert_eq!(
         pending_promises(&w),
         [(Some("F-9".to_owned()), "2026-11-27".to_owned())]

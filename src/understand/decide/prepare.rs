@@ -386,14 +386,56 @@ fn opt_out_meant(toks: &[Token<'_>], c: &CueHit, in_auto: bool, promised: bool) 
         .map(word)
         .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "que" | "pero"))
         .any(|w| matches!(w, "tanto" | "tantos" | "tantas" | "seguido" | "seguidos"));
+    // «no me escriban antes de las 11», «no me escribas en la mañana», «no me manden mensajes
+    // los fines de semana», «no me escriban hasta el 15»: when, not whether (walk30: read as
+    // an opt-out, the client was told «no te enviaremos más recordatorios»). A person reads it.
+    let at_some_times = (c.end..c.end + 6)
+        .map(word)
+        .take_while(|w| !matches!(*w, "" | "," | "." | ";" | "\n" | "que" | "pero" | "y"))
+        .any(|w| WHEN_WORDS.contains(&w));
     !(in_auto
         || too_often
+        || at_some_times
         || promised && channel_or_hour(word(c.end))
         || word(c.start) == "de" && c.start > 0 && ON_LEAVE.contains(&word(c.start - 1))
         || word(c.start) == "de"
             && said_of_a_thing(word(c.start.wrapping_sub(1)), word(c.start.wrapping_sub(2)))
         || denied)
 }
+
+/// Words that make «no me escriban» a matter of when (see `opt_out_meant`), folded.
+const WHEN_WORDS: [&str; 30] = [
+    "antes",
+    "despues",
+    "hasta",
+    "temprano",
+    "madrugada",
+    "noche",
+    "noches",
+    "manana",
+    "mananas",
+    "tarde",
+    "tardes",
+    "mediodia",
+    "finde",
+    "fines",
+    "fin",
+    "semana",
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "sabados",
+    "domingo",
+    "domingos",
+    "horario",
+    "hora",
+    "horas",
+    "festivos",
+    "feriados",
+];
 
 /// «la factura fue dada de baja en el SAT», «esta cuenta ha sido dada de baja»: something was
 /// cancelled; «quiero ser dado de baja» still asks for it.

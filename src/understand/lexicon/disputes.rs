@@ -392,6 +392,12 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "servicio|suscripcion|contrato|pedido|poliza|orden|linea lo|la ?ya cancelamos|cancele|cancelaron|anulamos|anule|rescindimos|rescindi",
     ),
+    // «La de diciembre no, esa la cancelamos»: that one refused, and cancelled (the CFDI
+    // annulled) — not paid (walk30: read as a promise, and the client's two invoices promised).
+    (
+        Cue::Dispute,
+        "no , esa|esta|eso|esas|estas ?ya la|lo|las|los ?ya cancelamos|cancele|cancelaron|anulamos|anule|anularon",
+    ),
     (
         Cue::Dispute,
         "han|ha|se confundido|confundieron|confundio|confunden",
