@@ -271,7 +271,10 @@ fn alert_broken_plan(
         invoices: &invoices,
         kind: "plan_broken",
         words,
-        cycle: format!("plan-{id}"),
+        // Each instalment's break its own alert: a plan restored (the instalment was paid in
+        // time after all) that breaks at the next is news again (walk30: the owner heard of
+        // the second break only in the digest).
+        cycle: format!("plan-{id}-{instalment}"),
         telegram: false,
         sender: String::new(),
         said: Default::default(),

@@ -391,7 +391,10 @@ fn a_broken_plan_alerts_the_owner_once() {
     let sent = alerts(&w);
     assert_eq!(sent.len(), 1, "{sent:#?}");
     let alert = &sent[0];
-    assert_eq!(alert.message.dedup_key, format!("C1|owner_alert|plan-{id}"));
+    assert_eq!(
+        alert.message.dedup_key,
+        format!("C1|owner_alert|plan-{id}-1")
+    );
     assert_eq!(alert.message.recipients, [w.config.owner_email()]);
     let text = &alert.message.body_text;
     assert!(text.starts_with("Plan de pagos incumplido: Uno"), "{text}");
@@ -467,6 +470,39 @@ fn a_plan_broken_for_an_instalment_paid_in_time_runs_again() {
             .any(|h| h.reason.starts_with("plan: instalment 2 due 2026-12-31")),
         "{plan:?}"
     );
+    // Instalment 2 is not paid: broken again, and told again (walk30: the second break reached
+    // only the digest, which also told the first one, restored weeks before, as news).
+    pass(&mut w, "2027-01-08 11:00");
+    assert_eq!(status(&w), store::agreements::PlanStatus::Broken);
+    let keys: Vec<String> = store::outbox::all(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.stage == "owner_alert")
+        .map(|m| m.message.dedup_key)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            format!("C1|owner_alert|plan-{id}-1"),
+            format!("C1|owner_alert|plan-{id}-2")
+        ]
+    );
+    let digest = engine::digest::gather(
+        w.store.conn(),
+        &w.config,
+        &cobrador::config::DigestConfig {
+            hour: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        },
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 9).unwrap(),
+        utc("2027-01-09 08:00"),
+    )
+    .unwrap();
+    let missed: Vec<String> = digest
+        .plans_broken
+        .iter()
+        .map(|l| l.date.to_string())
+        .collect();
+    assert_eq!(missed, ["2026-12-31"]);
 
     // Paid on the 9th, after the grace: the plan stays broken, for instalment 1.
     let mut w = one_invoice_due_9_november();

@@ -117,7 +117,9 @@ fn the_streamed_pass_queues_the_reference_plan_in_order_after_the_alerts() {
         .effects
         .iter()
         .filter_map(|e| match e {
-            planner::Effect::PlanBroken { id, .. } => Some(format!("plan-{id}")),
+            planner::Effect::PlanBroken { id, instalment, .. } => {
+                Some(format!("plan-{id}-{instalment}"))
+            }
             _ => None,
         })
         .collect();

@@ -468,7 +468,8 @@ fn promises(
 }
 
 /// Plans broken in the period, with the instalment that broke each (the planner's
-/// `plan.broken` event names it).
+/// `plan.broken` event of the period names it: a plan broken before, restored and broken
+/// again is not told its first break again; walk30).
 fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLine>> {
     promise_lines(
         conn,
@@ -478,6 +479,7 @@ fn plans_broken(conn: &Connection, from: &str, to: &str) -> Result<Vec<PromiseLi
          FROM plans p JOIN clients c ON c.id = p.client_id
          JOIN events e ON e.client_id = p.client_id AND e.kind = ?3
                       AND json_extract(e.detail, '$.plan') = p.id
+                      AND e.at > ?1 AND e.at <= ?2
          JOIN instalments i ON i.plan_id = p.id
                            AND i.number = json_extract(e.detail, '$.instalment')
          WHERE p.status = 'broken' AND p.resolved_at > ?1 AND p.resolved_at <= ?2
