@@ -102,6 +102,13 @@ pub fn classify(
             evidence: vec![e],
             for_a_person: false,
         },
+        // «Aceptado: Llamada factura F-18» with no words: the calendar's answer to an
+        // invitation, not a client's (mail29 M18: it held the reminders five days for review).
+        None if calendar_reply(msg) && visible.trim().is_empty() => Classified {
+            kind: Kind::AutoReply,
+            evidence: vec!["calendar response (METHOD:REPLY) without words".into()],
+            ..Classified::default()
+        },
         None if calendar_invitation(msg) => Classified {
             evidence: vec!["calendar invitation (text/calendar): for a person".into()],
             for_a_person: true,
@@ -122,6 +129,28 @@ fn calendar_invitation(msg: &Message<'_>) -> bool {
                     .subtype()
                     .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
         })
+    })
+}
+
+/// An answer to a calendar invitation (RFC 5546 `METHOD:REPLY`: accepted, declined,
+/// tentative), by its `text/calendar` part's `method` parameter or its text.
+fn calendar_reply(msg: &Message<'_>) -> bool {
+    msg.parts.iter().any(|p| {
+        let calendar = p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+        });
+        calendar
+            && (p
+                .content_type()
+                .and_then(|ct| ct.attribute("method"))
+                .is_some_and(|m| m.eq_ignore_ascii_case("reply"))
+                || p.text_contents().is_some_and(|t| {
+                    t.lines()
+                        .any(|l| l.trim().eq_ignore_ascii_case("METHOD:REPLY"))
+                }))
     })
 }
 
