@@ -686,6 +686,42 @@ async fn a_day_in_the_same_batch_as_the_promise_withdraws_the_question() {
     assert!(!texts[0].contains("Qué día"), "{texts:?}");
 }
 
+/// A client who corrects the day in the next message («le pago el viernes» … «no, el
+/// miércoles», read in one batch) promised Wednesday: one «Anotado» for Wednesday, none for
+/// Friday (tg30: «¿Quiere decir el miércoles?» then «Anotado: el viernes», the promise kept on
+/// Friday and later quoted back to the client). The day first and the verb after («el
+/// viernes» … «te pago») is a promise for that day, not asked twice.
+#[tokio::test]
+async fn a_day_corrected_or_confirmed_in_the_next_message_is_the_promise() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.text(ANA, "le pago el viernes", None);
+    w.bot.text(ANA, "no, el miércoles", None);
+    w.poll(now()).await;
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(2)), "{p:?}");
+    w.flush(now()).await;
+    let sent = w.bot.sent_to(ANA)[before..].to_vec();
+    let texts: Vec<&str> = sent.iter().map(|m| m["plain"].as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].contains("Anotado") && texts[0].contains("miércoles 2"),
+        "{texts:?}"
+    );
+
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.text(ANA, "el viernes", None);
+    w.poll(now()).await;
+    w.bot.text(ANA, "te pago", None);
+    w.poll(now()).await;
+    let p = w.pending_promises();
+    assert_eq!((p.len(), p[0].promised_date), (1, day(4)), "{p:?}");
+}
+
 /// «baja» unlinks the chat (what our messages offer); words that ask for no messages at all
 /// opt the client out as they do by email, and the owner is told; «no quiero darme de baja»
 /// is the opposite (an outside tester's Bot API: all three unlinked the chat, and the promise

@@ -393,9 +393,14 @@ pub(super) fn words(
     }
     // «Sí, el lunes» to «¿Quiere decir el lunes 7?» is the same yes; so is a day typed
     // after «¿Qué día pagará?» (asked by us: «el 15» needs no confirming again).
+    // So is the verb after the day («el viernes» … «te pago»: tg30, asked for the day twice).
     let confirms = |date: NaiveDate| {
         reading.intent == Intent::Other && crate::understand::is_short_yes(text)
             || reading.intent == Intent::Promise && reading.promised_date == Some(date)
+            || reading.intent == Intent::Promise
+                && reading.promised_date.is_none()
+                && reading.promised_range.is_none()
+                && !reading.ambiguous
     };
     if let Some((date, outbox)) = pending
         && date >= today

@@ -682,6 +682,9 @@ pub(super) const TALK: &[(Cue, &str)] = &[
     (Cue::Correction, "pero va|iba a ser"),
     (Cue::Correction, "pero sera"),
     (Cue::Correction, "ah|ay|uy no"),
+    // «No, el miércoles»: the day that replaces the one said before (ours asked back, or the
+    // client's own a message earlier: tg30 «le pago el viernes» … «no, el miércoles»).
+    (Cue::Correction, "no ,|. el"),
     (Cue::Correction, "o sea"),
     (Cue::Correction, "que sea"),
     (Cue::Correction, "en vez|lugar de|del"),
