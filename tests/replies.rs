@@ -1389,7 +1389,7 @@ fn words_for_a_person_among_other_answers_are_acknowledged_and_hold_the_reminder
             .unwrap()
             .held
             .iter()
-            .any(|h| h.client == "C1" && h.reason.starts_with("waiting: a reply"))
+            .any(|h| h.client == "C1" && h.reason.starts_with("waiting for an answer"))
     };
     assert!(!waits(&w, "2026-11-25 10:00"));
     let applied = apply(
@@ -2014,7 +2014,7 @@ fn a_question_holds_the_reminders_while_it_waits_for_an_answer() {
             .unwrap()
             .held
             .iter()
-            .any(|h| h.client == "C1" && h.reason.starts_with("waiting: a reply"))
+            .any(|h| h.client == "C1" && h.reason.starts_with("waiting for an answer"))
     };
     assert!(!waits(&w, "2026-11-25 10:00"));
     let stranger = apply(

@@ -412,8 +412,8 @@ async fn a_double_tap_is_one_answer() {
     );
 }
 
-/// A client who blocks the bot goes to email; one who unblocks it ("Restart bot") gets
-/// reminders by Telegram again, as the bot then tells them.
+/// A client who blocks the bot goes to email; one who unblocks it ("Restart bot", or writing to
+/// it again) gets reminders by Telegram again, as the bot then tells them.
 #[tokio::test]
 async fn a_chat_unblocked_is_used_again() {
     let mut w = World::new();
@@ -433,6 +433,16 @@ async fn a_chat_unblocked_is_used_again() {
     // Unblocking a chat that was never blocked changes nothing.
     w.bot.control("unblocked", json!({ "chat_id": ANA }));
     assert_eq!(w.poll(now()).await.outcomes, ["ignored"]);
+    // Blocked again; the client then writes without tapping «Reiniciar» (Telegram delivers
+    // nothing from a chat that blocks the bot): unblocked too (tg30 D1b: reminders stayed on
+    // email).
+    w.bot.control("blocked", json!({ "chat_id": ANA }));
+    assert_eq!(w.poll(now()).await.outcomes, ["blocked"]);
+    assert_eq!(w.contact_of("C1").preferred_channel, Channel::Email);
+    w.bot.text(ANA, "hola", None);
+    w.poll(now()).await;
+    assert_eq!(w.contact_of("C1").preferred_channel, Channel::Telegram);
+    assert_eq!(w.events("telegram.reachable").len(), 2);
 }
 
 /// The server carried out the sendMessage but its answer was lost: the reminder may have
@@ -609,6 +619,16 @@ async fn a_day_asked_back_holds_the_reminders_and_a_typed_answer_settles_it() {
                 .parse::<chrono::DateTime<chrono::Utc>>()
                 .unwrap(),
         "past Friday 4 December, Madrid: {until}"
+    );
+    // `plan` says what it waits for: the client's answer, not only a person's (tg30: the owner
+    // looked for a reply to review and found none).
+    let plan = cobrador::engine::plan_now(&w.store, &w.config, now()).unwrap();
+    assert!(
+        plan.held
+            .iter()
+            .any(|h| h.reason.contains("the day the client was asked to confirm")),
+        "{:?}",
+        plan.held
     );
     w.bot.text(ANA, "sí, el viernes", None);
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);

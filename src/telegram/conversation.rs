@@ -271,6 +271,9 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
         return super::callbacks::handle(tx, env, q, now);
     }
     if let Some(m) = &upd.message {
+        if m.chat.kind == "private" {
+            writes_again(tx, m.chat.id, now)?;
+        }
         return super::commands::handle_message(tx, env, m, now);
     }
     if let Some(m) = &upd.edited_message {
@@ -282,6 +285,23 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
         outcome: Outcome::Ignored,
         actions: vec![],
     })
+}
+
+/// A chat found blocked (403) whose user writes to the bot again has unblocked it (Telegram
+/// delivers nothing from a user to a bot they block): its contacts use it again (tg30: the
+/// next reminder still went by email; not every client taps «Reiniciar», which sends the
+/// `my_chat_member` update).
+fn writes_again(tx: &Connection, chat: i64, now: DateTime<Utc>) -> Result<()> {
+    for client in store::telegram::mark_reachable(tx, chat, now)? {
+        event(
+            tx,
+            now,
+            EventKind::TelegramReachable,
+            Some(&client),
+            json!({ "chat": chat, "why": "the user wrote to the bot again" }),
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn send(chat: i64, html: String, markup: Option<Value>) -> Action {

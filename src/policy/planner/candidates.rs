@@ -48,7 +48,9 @@ pub(super) fn gate_client<'a>(
         hold(out, id, vec![], kind, reason.into());
         return None;
     }
-    // «¿Me reenvía la factura?» waits for a person's answer: no reminder crosses it.
+    // «¿Me reenvía la factura?» waits for a person's answer, and a day asked back on Telegram
+    // for the client's: no reminder crosses either. (tg30: the reason named only the first,
+    // and the owner found nothing to review.)
     if let Some(until) = file.client.awaiting_answer_until.filter(|u| *u > now) {
         hold(
             out,
@@ -56,7 +58,7 @@ pub(super) fn gate_client<'a>(
             vec![],
             HoldKind::AwaitingAnswer,
             format!(
-                "waiting: a reply of the client's is for a person to answer (until {})",
+                "waiting for an answer: a reply of the client's for a person (`cobrador responses --review`), or the day the client was asked to confirm (until {})",
                 until
                     .with_timezone(&file.client.time_zone)
                     .format("%Y-%m-%d %H:%M")
