@@ -643,6 +643,26 @@ async fn a_day_asked_back_holds_the_reminders_and_a_typed_answer_settles_it() {
     assert_eq!((p.len(), p[0].promised_date), (1, day(15)), "{p:?}");
 }
 
+/// A day asked back because it is a holiday says so (tg30: «te pago el lunes», a holiday in
+/// Argentina, was asked back without a word why).
+#[tokio::test]
+async fn a_holiday_asked_back_says_it_is_one() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    // Tuesday 8 December: the Immaculate Conception, a national holiday in Spain.
+    w.bot.text(ANA, "Le pago el martes", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["asked_back"]);
+    let sent = w.bot.sent_to(ANA)[before..].to_vec();
+    let text = sent[0]["plain"].as_str().unwrap();
+    assert!(
+        text.contains("martes 8 de diciembre")
+            && text.contains("Ese día es festivo (Inmaculada Concepción)."),
+        "{text}"
+    );
+}
+
 /// A day typed after the date buttons were offered («Pagaré el…», «Cambiar la fecha»), or after
 /// a promise without a day was asked back («le pago» … «el viernes»), answers our question: it
 /// is recorded, not asked back once more (an outside tester's Bot API: «¿Quiere decir el viernes

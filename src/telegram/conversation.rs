@@ -614,13 +614,24 @@ pub(super) fn ask_date(
     today: NaiveDate,
     candidate: Option<NaiveDate>,
 ) -> Action {
-    let days = next_days(config, who, today);
+    let calendar = calendar_of(config, who);
+    let days = buttons::business_days(today, 4, calendar.as_ref());
+    // Why a day is asked back when it is a holiday there (tg30: «te pago el lunes», the 7th a
+    // holiday in Argentina, was asked back without a word why).
+    let holiday = |d: NaiveDate| {
+        calendar
+            .as_ref()
+            .and_then(|c| c.is_holiday(d))
+            .map(|name| format!(" Ese día es festivo ({name})."))
+            .unwrap_or_default()
+    };
     let text = match candidate {
         Some(d) => format!(
-            "¿{} decir el {} ({})? {} la fecha o {} otra.",
+            "¿{} decir el {} ({})?{} {} la fecha o {} otra.",
             who.u("Quiere", "Quieres"),
             date_day(d, today),
             date_short(d),
+            holiday(d),
             who.u("Confirme", "Confirma"),
             who.u("elija", "elige")
         ),
@@ -639,7 +650,12 @@ pub(super) fn ask_date(
 }
 
 pub(super) fn next_days(config: &Config, who: &Linked, today: NaiveDate) -> Vec<NaiveDate> {
-    let calendar = who.client.country.parse().ok().and_then(|country| {
+    buttons::business_days(today, 4, calendar_of(config, who).as_ref())
+}
+
+/// The holidays of the client's country (and region, in Spain), with the owner's own.
+fn calendar_of(config: &Config, who: &Linked) -> Option<crate::policy::HolidayCalendar> {
+    who.client.country.parse().ok().and_then(|country| {
         let extra = config
             .countries
             .get(&who.client.country)
@@ -649,8 +665,7 @@ pub(super) fn next_days(config: &Config, who: &Linked, today: NaiveDate) -> Vec<
             .then_some(who.client.region.as_deref())
             .flatten();
         crate::policy::HolidayCalendar::new(country, region, &extra).ok()
-    });
-    buttons::business_days(today, 4, calendar.as_ref())
+    })
 }
 
 pub(super) fn refused_text(who: &Linked) -> String {
