@@ -1045,6 +1045,25 @@ async fn a_photo_captioned_ya_pague_is_not_asked_for_its_receipt() {
     w.bot.attach(ANA, "document", Some("Comprobante"));
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
     assert!(w.invoice("F-1").paid_claimed_on.is_some());
+    // A photo without words, then «ya pagué»: the photo is the proof, not asked for again
+    // (tg30 C5: «hemos recibido la imagen», then «¿nos podría enviar… el justificante?»).
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    w.bot.attach(ANA, "photo", None);
+    w.poll(now()).await;
+    w.bot.text(ANA, "ya pagué", None);
+    w.poll(now() + chrono::Duration::minutes(1)).await;
+    w.flush(now() + chrono::Duration::minutes(1)).await;
+    assert!(w.invoice("F-1").paid_claimed_on.is_some());
+    let answers = w.bot.sent_to(ANA)[before..].to_vec();
+    assert!(
+        answers
+            .iter()
+            .all(|a| !a["plain"].as_str().unwrap().contains("justificante")),
+        "{answers:?}"
+    );
 }
 
 /// «ya pagué» written twice a minute apart: both recorded, but one acknowledgement and one

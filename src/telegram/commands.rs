@@ -179,7 +179,10 @@ pub(super) fn handle_message(
         }
         None => {
             let external_id = format!("telegram:{chat}:{}", m.message_id);
-            let said = said_in(tx, m, text, &external_id)?;
+            let mut said = said_in(tx, m, text, &external_id)?;
+            // «ya pagué» typed just after a photo or a file the owner got: that file is the
+            // proof (tg30: the client was asked for the receipt the bot had just passed on).
+            said.with_file |= sent_a_file_lately(tx, &who.client.id, chat, now)?;
             let mut read = words(tx, env, &who, &said, now)?;
             if attached {
                 // Its words are read as any; the photo or file itself goes to the owner.
@@ -379,6 +382,30 @@ fn said_in<'a>(
         forwarded: m.is_forwarded(),
         with_file: m.photo.is_some() || m.document.is_some(),
     })
+}
+
+/// How long a photo or a file passed to the owner counts as the proof of a payment the client
+/// then says they made.
+const FILE_THEN_WORDS: chrono::TimeDelta = chrono::TimeDelta::hours(2);
+
+/// Whether `chat` sent a photo or a file that reached the owner within [`FILE_THEN_WORDS`].
+fn sent_a_file_lately(
+    tx: &Connection,
+    client: &str,
+    chat: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let since = crate::store::ts(now - FILE_THEN_WORDS);
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE client_id = ?1 AND kind = ?2 AND at >= ?3
+                 AND json_extract(detail, '$.chat') = ?4
+                 AND json_extract(detail, '$.passed_to_owner') = 1)",
+        )?
+        .query_row(
+            rusqlite::params![client, EventKind::TelegramAttachment, since, chat],
+            |r| r.get(0),
+        )?)
 }
 
 /// The outbox message (ours) the client's message replies to, if any.
