@@ -693,7 +693,8 @@ pub struct OwnerAlertFor<'a> {
     pub contacts: &'a [crate::domain::Contact],
     /// The invoices concerned.
     pub invoices: &'a [&'a Invoice],
-    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `question`, `contact_left`, `dead`,
+    /// `dispute`, `paid`, `plan`, `stop`, `needs_review`, `question`, `contact_left`,
+    /// `contact_changed` (a contact left, and the rest of the reply applied), `dead`,
     /// `uncertain`, `bounced`, `address`, `plan_broken`, `unknown_sender`.
     pub kind: &'a str,
     /// The client's words (or the server's answer, for `dead`).

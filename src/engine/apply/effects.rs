@@ -535,12 +535,15 @@ fn owner_alert_kind(
         Some(k) => Some(k),
         None if among || !matches!(reading.intent, Intent::Promise | Intent::Paid) => None,
         None if reading.also.contains(&Intent::Question) => Some("promise_question"),
+        // A new contact: «Pedro ya no labora con nosotros, ahora llevo yo los pagos; te pago el
+        // 29» (walk30: the promise was applied and nobody was told of Pedro).
+        None if crate::understand::says_contact_left(&reading.cleaned_text) => {
+            Some("contact_changed")
+        }
         // «Escríbanme solo por las mañanas… Pagaremos a final de mes»: the promise is applied;
-        // the client's terms are for a person to set. So is a new contact: «Pedro ya no labora
-        // con nosotros, ahora llevo yo los pagos; te pago el 29» (walk30: nobody was told).
-        None => (crate::understand::asks_another_contact(&reading.cleaned_text)
-            || crate::understand::says_contact_left(&reading.cleaned_text))
-        .then_some("contact_request"),
+        // the client's terms are for a person to set.
+        None => crate::understand::asks_another_contact(&reading.cleaned_text)
+            .then_some("contact_request"),
     }
 }
 
