@@ -455,7 +455,13 @@ fn a_clients_terms_for_being_written_to_reach_the_owner() {
             "Actualizar los contactos del cliente",
         ),
     ] {
-        let mut w = two_clients().build();
+        let mut w = support::world()
+            .clients(
+                "id;name;email;contacto\nC1;Uno;uno@cliente.example;Pedro Canul\n\
+                 C2;Dos;dos@cliente.example;\n",
+            )
+            .invoices(support::TWO_INVOICES)
+            .build();
         let ours = our_reminder_to_c1(&mut w);
         let inc = reply(
             "<r-terms@x.example>",
@@ -476,6 +482,21 @@ fn a_clients_terms_for_being_written_to_reach_the_owner() {
         let body = alert.message.body_text.replace('\n', " ");
         assert!(body.contains(action), "{body}");
         assert!(body.contains("ya se ha aplicado"), "{body}");
+        // The acknowledgement greets who wrote: the contact, or else the client (walk30: «Hola,
+        // Pedro…» to Sofía, who had written that Pedro left).
+        let ack = store::outbox::for_client(w.store.conn(), "C1")
+            .unwrap()
+            .into_iter()
+            .find(|m| m.message.stage == "ack_promise")
+            .expect("acknowledged");
+        assert_eq!(ack.message.recipients, [from]);
+        let greeting = ack.message.body_text.lines().next().unwrap().to_owned();
+        let greets = if from.starts_with("uno@") {
+            "Pedro Canul:"
+        } else {
+            "Uno:"
+        };
+        assert!(greeting.ends_with(greets), "{greeting}");
     }
 }
 

@@ -425,7 +425,8 @@ pub fn for_client(
     })
 }
 
-fn is_contact(c: &Contact, sender: &str) -> bool {
+/// Whether `sender` (an address or a Telegram chat id) is contact `c`'s.
+pub(crate) fn is_contact(c: &Contact, sender: &str) -> bool {
     c.email
         .as_deref()
         .is_some_and(|e| e.eq_ignore_ascii_case(sender))

@@ -11,7 +11,7 @@ use super::{Applied, Incoming, split};
 use crate::config::Config;
 use crate::domain::{Actor, EventKind};
 use crate::domain::{Channel, Invoice, InvoiceStatus, Money};
-use crate::engine::matcher::Match;
+use crate::engine::matcher::{self, Match};
 use crate::render::{self, Renderer};
 use crate::store::{self, NewOutboxMessage};
 use crate::understand::{Intent, PromisedAmount, Reading};
@@ -990,6 +990,14 @@ fn with_ack_context<T>(
         today,
         channel,
     );
+    // An answer from someone who is not a contact (a colleague at the client's own domain,
+    // the new person in charge) is greeted by the client's name, not the contact's (walk30:
+    // «Hola, Pedro Canul» to Sofía, who had written that Pedro left).
+    if let Some(sender) = inc.sender.as_deref()
+        && !m.contacts.iter().any(|c| matcher::is_contact(c, sender))
+    {
+        ctx.contact.name = None;
+    }
     ctx.promise = reading.promised_date.map(|date| render::context::Promise {
         date,
         amount: amount.map(|a| a.0),
