@@ -309,30 +309,39 @@ async fn a_refused_token_is_named_with_its_fix() {
     assert!(err.contains("401") && err.contains("@BotFather"), "{err}");
 }
 
+/// A Telegram message of `stage` to Ana (C1), due now.
+fn to_ana(stage: &str, cycle: &str, body_text: String) -> store::NewOutboxMessage {
+    store::NewOutboxMessage {
+        dedup_key: format!("C1|{stage}|{cycle}"),
+        client_id: "C1".into(),
+        stage: stage.into(),
+        cycle: cycle.into(),
+        channel: Channel::Telegram,
+        recipients: vec![ANA.to_string()],
+        cc: vec![],
+        subject: None,
+        body_text,
+        body_html: None,
+        attachment: None,
+        message_id: None,
+        in_reply_to: None,
+        references: None,
+        send_at: now(),
+        invoices: vec![],
+    }
+}
+
 #[tokio::test]
 async fn messages_to_one_chat_are_a_second_apart() {
     let mut w = World::new();
     w.link("C1", ANA).await;
     let greeting_sent = w.bot.sent_to(ANA).len();
     for i in 0..3 {
-        let msg = store::NewOutboxMessage {
-            dedup_key: format!("C1|ack_paid|test-{i}"),
-            client_id: "C1".into(),
-            stage: "ack_paid".into(),
-            cycle: format!("test-{i}"),
-            channel: Channel::Telegram,
-            recipients: vec![ANA.to_string()],
-            cc: vec![],
-            subject: None,
-            body_text: format!("Mensaje <b>{i}</b>"),
-            body_html: None,
-            attachment: None,
-            message_id: None,
-            in_reply_to: None,
-            references: None,
-            send_at: now(),
-            invoices: vec![],
-        };
+        let msg = to_ana(
+            "ack_paid",
+            &format!("test-{i}"),
+            format!("Mensaje <b>{i}</b>"),
+        );
         store::outbox::insert_if_new(w.store.conn(), &msg, now()).unwrap();
     }
     let f = w.flush(now()).await;
@@ -371,24 +380,7 @@ async fn a_message_too_long_for_one_goes_in_parts_with_the_buttons_last() {
     let body: Vec<String> = (0..15).map(paragraph).collect();
     let body = body.join("\n\n");
     assert!(body.chars().count() > 2 * 4096, "{}", body.len());
-    let msg = store::NewOutboxMessage {
-        dedup_key: "C1|early|long".into(),
-        client_id: "C1".into(),
-        stage: "early".into(),
-        cycle: "long".into(),
-        channel: Channel::Telegram,
-        recipients: vec![ANA.to_string()],
-        cc: vec![],
-        subject: None,
-        body_text: body.clone(),
-        body_html: None,
-        attachment: None,
-        message_id: None,
-        in_reply_to: None,
-        references: None,
-        send_at: now(),
-        invoices: vec![],
-    };
+    let msg = to_ana("early", "long", body.clone());
     let id = store::outbox::insert_if_new(w.store.conn(), &msg, now())
         .unwrap()
         .unwrap();
