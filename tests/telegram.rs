@@ -1160,6 +1160,35 @@ async fn a_receipt_that_cannot_be_forwarded_is_asked_for_by_email() {
         w.bot.sent_to(ANA).pop().unwrap()["plain"],
         "Gracias, hemos recibido la imagen. Se la pasamos a Lucía Martín para que la revise."
     );
+
+    // A file that did not reach the owner is no proof of the «ya pagué» typed after it: the
+    // client, just asked to send it by email, is not thanked for it (tg30 I1).
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    w.remind(ANA).await;
+    w.bot.fail(
+        "forwardMessage",
+        403,
+        "Forbidden: bot was blocked by the user",
+        None,
+        1,
+    );
+    w.bot.attach(ANA, "document", None);
+    w.poll(now()).await;
+    assert_eq!(w.events("telegram.attachment_not_passed").len(), 1);
+    let before = w.bot.sent_to(ANA).len();
+    let later = now() + Duration::minutes(1);
+    w.bot.text(ANA, "ya pagué", None);
+    w.poll(later).await;
+    w.flush(later).await;
+    let answers: Vec<String> = w.bot.sent_to(ANA)[before..]
+        .iter()
+        .map(|m| m["plain"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        answers.iter().any(|a| a.contains("justificante")),
+        "{answers:?}"
+    );
 }
 
 /// An update the bot cannot read (not in the documented shape) is passed over, and the updates

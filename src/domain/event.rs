@@ -153,6 +153,9 @@ vocabulary! {
         TelegramAskedBack => "telegram.asked_back",
         /// A client sent a photo or a file (a payment receipt, often): passed to the owner.
         TelegramAttachment => "telegram.attachment",
+        /// A client's photo or file could not be passed to the owner (the owner's chat
+        /// refused it): the client was asked to send it by email.
+        TelegramAttachmentNotPassed => "telegram.attachment_not_passed",
         /// The owner's group chat became a supergroup, with a new id: followed.
         TelegramChatMigrated => "telegram.chat_migrated",
     }
@@ -257,6 +260,7 @@ mod tests {
         "reply.reclassified",
         "telegram.asked_back",
         "telegram.attachment",
+        "telegram.attachment_not_passed",
         "telegram.chat_migrated",
         "telegram.link_issued",
         "telegram.link_refused",

@@ -240,6 +240,8 @@ async fn sleep_until(at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
 struct Delivery {
     result: Result<(), ApiError>,
     then: Vec<Action>,
+    /// A client's file (chat, message) that did not reach the owner, for good.
+    not_passed: Option<(i64, i64)>,
 }
 
 /// Records a delivery: the row forgotten, or held for a later try; what follows queued.
@@ -254,6 +256,21 @@ fn record(
     store.transaction(|tx| {
         for action in &delivery.then {
             queue(tx, action, now)?;
+        }
+        // Told apart: such a file is no proof of a payment the client then claims (see
+        // `commands::sent_a_file_lately`).
+        if let Some((from, message_id)) = delivery.not_passed
+            && let Some(who) = super::conversation::linked(tx, from)?
+        {
+            crate::store::events::append(
+                tx,
+                now,
+                crate::domain::Actor::Telegram,
+                crate::domain::EventKind::TelegramAttachmentNotPassed,
+                Some(&who.client.id),
+                None,
+                serde_json::json!({ "chat": from, "message_id": message_id }),
+            )?;
         }
         match &delivery.result {
             Ok(()) => rows::done(tx, due.id),
@@ -296,6 +313,7 @@ async fn perform(bot: &Bot, action: &Action, now: DateTime<Utc>, wait: u64) -> D
     let done = |result: Result<(), ApiError>| Delivery {
         result,
         then: Vec::new(),
+        not_passed: None,
     };
     match action {
         Action::Send { chat, html, markup } => done(
@@ -340,14 +358,18 @@ async fn perform(bot: &Bot, action: &Action, now: DateTime<Utc>, wait: u64) -> D
             // The client is told only what happened: passed on, or to send it by email (once
             // it is clear that it will not go: a wait, or a failure that may pass, is tried
             // again first).
-            let then = match &forwarded {
-                Ok(_) => told.iter().map(|t| say(*from, t)).collect(),
-                Err(e) if e.is_transient() || e.maybe_delivered() => Vec::new(),
-                Err(_) => vec![say(*from, failed), say(*to, failed_owner)],
+            let (then, not_passed) = match &forwarded {
+                Ok(_) => (told.iter().map(|t| say(*from, t)).collect(), None),
+                Err(e) if e.is_transient() || e.maybe_delivered() => (Vec::new(), None),
+                Err(_) => (
+                    vec![say(*from, failed), say(*to, failed_owner)],
+                    Some((*from, *message_id)),
+                ),
             };
             Delivery {
                 result: forwarded.map(drop),
                 then,
+                not_passed,
             }
         }
         Action::Answer { id, text } => done(bot.answer_callback_query(id, text).await.map(drop)),

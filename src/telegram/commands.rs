@@ -388,7 +388,8 @@ fn said_in<'a>(
 /// then says they made.
 const FILE_THEN_WORDS: chrono::TimeDelta = chrono::TimeDelta::hours(2);
 
-/// Whether `chat` sent a photo or a file that reached the owner within [`FILE_THEN_WORDS`].
+/// Whether `chat` sent a photo or a file that reached the owner within [`FILE_THEN_WORDS`] (one
+/// the owner's chat refused is no proof: the client was asked to send it by email).
 fn sent_a_file_lately(
     tx: &Connection,
     client: &str,
@@ -398,12 +399,22 @@ fn sent_a_file_lately(
     let since = crate::store::ts(now - FILE_THEN_WORDS);
     Ok(tx
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM events WHERE client_id = ?1 AND kind = ?2 AND at >= ?3
+            "SELECT EXISTS (SELECT 1 FROM events a WHERE client_id = ?1 AND kind = ?2 AND at >= ?3
                  AND json_extract(detail, '$.chat') = ?4
-                 AND json_extract(detail, '$.passed_to_owner') = 1)",
+                 AND json_extract(detail, '$.passed_to_owner') = 1
+                 AND NOT EXISTS (SELECT 1 FROM events n WHERE n.client_id = ?1 AND n.kind = ?5
+                     AND json_extract(n.detail, '$.chat') = ?4
+                     AND json_extract(n.detail, '$.message_id')
+                         = json_extract(a.detail, '$.message_id')))",
         )?
         .query_row(
-            rusqlite::params![client, EventKind::TelegramAttachment, since, chat],
+            rusqlite::params![
+                client,
+                EventKind::TelegramAttachment,
+                since,
+                chat,
+                EventKind::TelegramAttachmentNotPassed
+            ],
             |r| r.get(0),
         )?)
 }
