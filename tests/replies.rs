@@ -2516,3 +2516,30 @@ fn a_mailing_list_digest_naming_an_invoice_is_no_clients_answer() {
     assert_eq!(applied.client.as_deref(), Some("C1"), "{applied:?}");
     assert_eq!(applied.intent.as_str(), "paid", "{applied:?}");
 }
+
+/// «Ya les transferí 300 €, el resto se lo pago el viernes»: the acknowledgement says it is the
+/// rest that is noted for Friday (walk30 S2b: «Anotado: el viernes…» read as if the whole
+/// balance were promised then); its sum is not stated, the part paid may not be recorded yet.
+#[test]
+fn the_rest_promised_is_acknowledged_as_the_rest() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let applied = apply(
+        &mut w,
+        &reply(
+            "<r-rest@x.example>",
+            "uno@cliente.example",
+            "Ya les transferí 300 €, el resto se lo pago el viernes.",
+            vec![ours.message.message_id.clone().unwrap()],
+        ),
+    );
+    assert_eq!(applied.intent.as_str(), "promise", "{applied:?}");
+    let ack = store::outbox::get(w.store.conn(), applied.ack.expect("acknowledged"))
+        .unwrap()
+        .unwrap();
+    let text = ack.message.body_text.replace('\n', " ");
+    assert!(
+        text.contains("Anotado: el resto, el viernes 27 de noviembre. Gracias."),
+        "{text}"
+    );
+}

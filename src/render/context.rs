@@ -395,6 +395,9 @@ pub struct Promise {
     pub currency: String,
     /// True when the date was read with doubt and must be confirmed.
     pub ambiguous: bool,
+    /// The promise is of what is left («ya te deposité 10 mil, el resto el 8 de enero»): its
+    /// sum is not stated (the part paid may not be recorded yet).
+    pub rest: bool,
 }
 
 /// An agreed payment plan's terms as templates see them (the stored agreement is

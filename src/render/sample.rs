@@ -465,6 +465,7 @@ impl RenderContext<'static> {
                     amount: Some(first_balance),
                     currency,
                     ambiguous: false,
+                    rest: false,
                 });
             }
             "ack_answers" => {

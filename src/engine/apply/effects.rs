@@ -1003,6 +1003,10 @@ fn with_ack_context<T>(
         amount: amount.map(|a| a.0),
         currency: currency.unwrap_or(&config.business.currency).to_owned(),
         ambiguous: reading.ambiguous,
+        rest: matches!(
+            reading.promised_amount,
+            Some(crate::understand::PromisedAmount::Remainder)
+        ),
     });
     // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
     ctx.said = client_said(reading, ctx.reply.files);
