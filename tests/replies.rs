@@ -2515,6 +2515,16 @@ fn a_mailing_list_digest_naming_an_invoice_is_no_clients_answer() {
     let applied = apply(&mut w, &relayed);
     assert_eq!(applied.client.as_deref(), Some("C1"), "{applied:?}");
     assert_eq!(applied.intent.as_str(), "paid", "{applied:?}");
+    // And a colleague at the client's own domain, through that group: the client's too.
+    let mut colleague = reply(
+        "<d3@x.example>",
+        "marta@cliente.example",
+        "La F-1 ya está pagada.",
+        vec![],
+    );
+    colleague.list = Some("Facturas <facturas.cliente.example>".into());
+    let applied = apply(&mut w, &colleague);
+    assert_eq!(applied.client.as_deref(), Some("C1"), "{applied:?}");
 }
 
 /// «Ya les transferí 300 €, el resto se lo pago el viernes»: the acknowledgement says it is the

@@ -103,8 +103,8 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
     }
     let mentioned = named_in(conn, &format!("{}\n{}", clues.subject, clues.text))?;
     let by_sender = store::clients::first_for_senders(conn, &clues.senders)?.map(|c| c.client_id);
-    // A list's mail outside our threads and not from a contact: its numbers are others' words.
-    if clues.via_list && outbox.is_none() && by_sender.is_none() {
+    let ours = outbox.is_some() || by_sender.is_some();
+    if others_list_mail(conn, clues, ours, &mentioned)? {
         return Ok(None);
     }
     let client_id = if let Some(m) = &outbox {
@@ -189,6 +189,28 @@ pub fn find(conn: &Connection, clues: &Clues<'_>) -> anyhow::Result<Option<Match
         known_sender,
         unsure_whose,
     }))
+}
+
+/// Whether a message came through a mailing list, is not `ours` (in one of our threads, or
+/// from a contact), and none of its senders is at the own domain of a client whose invoice it
+/// names (someone at the client's, writing through the client's own group): the list's mail,
+/// whose invoice numbers are other people's words, never a client's answer.
+fn others_list_mail(
+    conn: &Connection,
+    clues: &Clues<'_>,
+    ours: bool,
+    mentioned: &[Invoice],
+) -> anyhow::Result<bool> {
+    if !clues.via_list || ours {
+        return Ok(false);
+    }
+    for client in mentioned.iter().map(|i| &i.client_id) {
+        let contacts = store::clients::for_client(conn, client)?;
+        if clues.senders.iter().any(|s| is_known(&contacts, s)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// [`Match::unsure_whose`] of a message that names none of `client_id`'s invoices (`words`: its

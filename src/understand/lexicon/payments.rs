@@ -143,6 +143,12 @@ pub(super) const PAYMENTS: &[(Cue, &str)] = &[
         "no le|te|les|os|se ?lo|la|los|las puedo|podemos|podre|podremos|pude pagar|abonar|depositar|transferir",
     ),
     (Cue::CantPay, "no me|nos alcanza|llega"),
+    // «No, el viernes tampoco puedo»: another day refused, not offered (beside «No, el …»,
+    // which corrects a day, it was read as a promise for Friday).
+    (
+        Cue::CantPay,
+        "tampoco ?le|te|les|os|se ?lo|la|los|las puedo|podemos|podre|podremos|podria|podriamos|pude|pago|pagamos",
+    ),
     // «No podemos hasta después de Reyes»: the day the client can pay from.
     (
         Cue::CantPay,
