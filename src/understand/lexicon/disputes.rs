@@ -392,11 +392,12 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "servicio|suscripcion|contrato|pedido|poliza|orden|linea lo|la ?ya cancelamos|cancele|cancelaron|anulamos|anule|rescindimos|rescindi",
     ),
-    // «La de diciembre no, esa la cancelamos»: that one refused, and cancelled (the CFDI
-    // annulled) — not paid (walk30: read as a promise, and the client's two invoices promised).
+    // «La de diciembre no, esa la cancelamos»: one invoice named and refused, and cancelled
+    // (the CFDI annulled), not paid (walk30: read as a promise, and the client's two invoices
+    // promised). «No, esa ya la cancelamos» opening a reply is a payment (Colombia, Peru).
     (
         Cue::Dispute,
-        "no , esa|esta|eso|esas|estas ?ya la|lo|las|los ?ya cancelamos|cancele|cancelaron|anulamos|anule|anularon",
+        "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|otra|primera|segunda|anterior|ultima|vieja no , esa|esta|eso|esas|estas ?ya la|lo|las|los ?ya cancelamos|cancele|cancelaron|anulamos|anule|anularon",
     ),
     (
         Cue::Dispute,
