@@ -242,16 +242,7 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
             Outcome::Blocked
         } else if m.new_chat_member.status == "member" {
             // "Restart bot" after a block: the chat its contacts had is theirs again.
-            let clients = store::telegram::mark_reachable(tx, chat, now)?;
-            for client in &clients {
-                event(
-                    tx,
-                    now,
-                    EventKind::TelegramReachable,
-                    Some(client),
-                    json!({ "chat": chat, "why": "the user unblocked the bot" }),
-                )?;
-            }
+            let clients = reachable_again(tx, chat, "the user unblocked the bot", now)?;
             if clients.is_empty() {
                 Outcome::Ignored
             } else {
@@ -272,7 +263,7 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
     }
     if let Some(m) = &upd.message {
         if m.chat.kind == "private" {
-            writes_again(tx, m.chat.id, now)?;
+            reachable_again(tx, m.chat.id, "the user wrote to the bot again", now)?;
         }
         return super::commands::handle_message(tx, env, m, now);
     }
@@ -287,21 +278,26 @@ pub fn handle(tx: &Connection, env: &Env<'_>, upd: &Update, now: DateTime<Utc>) 
     })
 }
 
-/// A chat found blocked (403) whose user writes to the bot again has unblocked it (Telegram
-/// delivers nothing from a user to a bot they block): its contacts use it again (tg30: the
-/// next reminder still went by email; not every client taps «Reiniciar», which sends the
-/// `my_chat_member` update).
-fn writes_again(tx: &Connection, chat: i64, now: DateTime<Utc>) -> Result<()> {
-    for client in store::telegram::mark_reachable(tx, chat, now)? {
+/// A chat found blocked (403) is its contacts' again (`why`: the user tapped «Reiniciar», or
+/// wrote to the bot: Telegram delivers nothing from a user to a bot they block; tg30: a client
+/// who wrote again still got the next reminder by email). Returns the clients concerned.
+fn reachable_again(
+    tx: &Connection,
+    chat: i64,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let clients = store::telegram::mark_reachable(tx, chat, now)?;
+    for client in &clients {
         event(
             tx,
             now,
             EventKind::TelegramReachable,
-            Some(&client),
-            json!({ "chat": chat, "why": "the user wrote to the bot again" }),
+            Some(client),
+            json!({ "chat": chat, "why": why }),
         )?;
     }
-    Ok(())
+    Ok(clients)
 }
 
 pub(super) fn send(chat: i64, html: String, markup: Option<Value>) -> Action {
