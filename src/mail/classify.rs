@@ -9,7 +9,7 @@
 //! payment, dispute or request. Everything else is a reply.
 
 use chrono::{DateTime, Utc};
-use mail_parser::{Message, MimeHeaders};
+use mail_parser::{Message, MessagePart, MimeHeaders};
 use serde::Serialize;
 
 use super::bounce::{self, Bounce};
@@ -122,7 +122,12 @@ pub fn classify(
 /// automatic reply either (mail27: filed as one, nobody saw the client's «hay un concepto que
 /// no nos cuadra»): a person reads it.
 fn calendar_invitation(msg: &Message<'_>) -> bool {
-    msg.parts.iter().any(|p| {
+    calendar_parts(msg).next().is_some()
+}
+
+/// The message's `text/calendar` parts.
+fn calendar_parts<'a, 'x>(msg: &'a Message<'x>) -> impl Iterator<Item = &'a MessagePart<'x>> {
+    msg.parts.iter().filter(|p| {
         p.content_type().is_some_and(|ct| {
             ct.ctype().eq_ignore_ascii_case("text")
                 && ct
@@ -135,22 +140,14 @@ fn calendar_invitation(msg: &Message<'_>) -> bool {
 /// An answer to a calendar invitation (RFC 5546 `METHOD:REPLY`: accepted, declined,
 /// tentative), by its `text/calendar` part's `method` parameter or its text.
 fn calendar_reply(msg: &Message<'_>) -> bool {
-    msg.parts.iter().any(|p| {
-        let calendar = p.content_type().is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("text")
-                && ct
-                    .subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
-        });
-        calendar
-            && (p
-                .content_type()
-                .and_then(|ct| ct.attribute("method"))
-                .is_some_and(|m| m.eq_ignore_ascii_case("reply"))
-                || p.text_contents().is_some_and(|t| {
-                    t.lines()
-                        .any(|l| l.trim().eq_ignore_ascii_case("METHOD:REPLY"))
-                }))
+    calendar_parts(msg).any(|p| {
+        p.content_type()
+            .and_then(|ct| ct.attribute("method"))
+            .is_some_and(|m| m.eq_ignore_ascii_case("reply"))
+            || p.text_contents().is_some_and(|t| {
+                t.lines()
+                    .any(|l| l.trim().eq_ignore_ascii_case("METHOD:REPLY"))
+            })
     })
 }
 
