@@ -45,15 +45,20 @@ fn flush_and_kill(dir: &Path, now: &str, kill_after: Option<Duration>) -> Option
     run_and_kill(dir, &["outbox", "flush", "--now", now], kill_after)
 }
 
-/// Runs cobrador with `args` in `dir` and SIGKILLs it after `kill_after` (if it is still
-/// running). Returns its exit status if it finished by itself.
-fn run_and_kill(dir: &Path, args: &[&str], kill_after: Option<Duration>) -> Option<ExitStatus> {
-    let mut child = cobrador_cmd(dir)
+/// cobrador with `args` in `dir`, its output thrown away.
+fn quiet(dir: &Path, args: &[&str]) -> std::process::Child {
+    cobrador_cmd(dir)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs cobrador with `args` in `dir` and SIGKILLs it after `kill_after` (if it is still
+/// running). Returns its exit status if it finished by itself.
+fn run_and_kill(dir: &Path, args: &[&str], kill_after: Option<Duration>) -> Option<ExitStatus> {
+    let mut child = quiet(dir, args);
     match kill_after {
         Some(after) => {
             let start = Instant::now();
@@ -89,12 +94,7 @@ fn run_and_kill(dir: &Path, args: &[&str], kill_after: Option<Duration>) -> Opti
 /// sees `committed` (a query returning a count) above zero; its exit status if it ended
 /// first, `None` if it was killed.
 fn run_and_kill_once(dir: &Path, args: &[&str], committed: &str) -> Option<ExitStatus> {
-    let mut child = cobrador_cmd(dir)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = quiet(dir, args);
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
     let conn = rusqlite::Connection::open_with_flags(dir.join("book.db"), flags).unwrap();
     let start = Instant::now();
