@@ -241,18 +241,19 @@ fn money_at(toks: &[Token<'_>], i: usize, taken: &[bool]) -> Option<AmountMentio
     } else {
         return None;
     };
+    // A figure too large to scale (28 digits from the fuzzer) is no amount anyone owes.
     match w(toks, end) {
         "mil" => {
-            value *= Decimal::from(1000);
+            value = value.checked_mul(Decimal::from(1000))?;
             end += 1;
         }
         "millon" | "millones" => {
-            value *= Decimal::from(1_000_000);
+            value = value.checked_mul(Decimal::from(1_000_000))?;
             end += 1;
         }
         // "200k": chat shorthand expands a lone "k" to "que", so both spellings are read.
         "k" | "que" if toks.get(end).is_some_and(|t| t.glued) => {
-            value *= Decimal::from(1000);
+            value = value.checked_mul(Decimal::from(1000))?;
             end += 1;
         }
         _ => {}
@@ -263,7 +264,7 @@ fn money_at(toks: &[Token<'_>], i: usize, taken: &[bool]) -> Option<AmountMentio
     }
     if let Some(c) = currency(w(toks, end)) {
         if w(toks, end) == "lucas" {
-            value *= Decimal::from(1000);
+            value = value.checked_mul(Decimal::from(1000))?;
         }
         if w(toks, end) == "us" && w(toks, end + 1) == "$" {
             end += 1;
