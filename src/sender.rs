@@ -1,19 +1,25 @@
 //! The durable outbox loop: hands due messages to a channel without ever sending one twice.
 //!
 //! One pass ([`flush`]):
-//! 1. **Recover**: rows left `sending` by a crash become `uncertain` (an `outbox.uncertain` event
-//!    each; `outbox list --status uncertain` and `status` show them). They may or may not have
-//!    gone out, so they are never resent blindly: the Sent mailbox ([`resolve_from_sent`]) or a
-//!    person (`outbox resolve ID --sent|--requeue`) decides. Dead messages whose hold is over
+//! 1. **Recover**: rows left `sending` by a crash are settled with the interrupted pass's
+//!    hand-over journal ([`journal`]): accepted → `sent`; never handed over → due again; handed
+//!    over with no answer → `uncertain` (an `outbox.uncertain` event each; `outbox list --status
+//!    uncertain` and `status` show them). Those may or may not have gone out, so they are never
+//!    resent blindly: the Sent mailbox ([`resolve_from_sent`]) or a person (`outbox resolve ID
+//!    --sent|--requeue`) decides. Dead messages whose hold is over
 //!    release their stage (see [`outbox::release_dead`]) so that the planner tries it again.
 //! 2. **Contact window**: a due client message outside the client's days, hours or holidays
 //!    is moved to the next allowed moment without an attempt ([`windows`]).
 //! 3. **Send**: due rows are claimed in groups ([`Channel::group_size`], at most
 //!    [`FlushOptions::batch`]; four per SMTP session): one transaction
-//!    commits the whole group `sending` (and gives email rows their Message-ID) *before* any of
-//!    them is handed over. Then the outcomes are committed, again in groups: with the next
-//!    group's claim, or alone when a group's worth are in, 50 ms after the last commit, when
-//!    the pass stops, or at its end: `sent`;
+//!    commits the claim `sending` (and gives email rows their Message-ID) *before* any of
+//!    them is handed over. With a database file, claims run [`GROUPS_AHEAD`] groups ahead of
+//!    the sends and are tried when fewer than half of those are left, without waiting for the
+//!    write lock (a large pass's queueing holds it ~17 ms per group of 512): the sessions go on
+//!    with what is claimed, and the claim waits only when nothing is. Each message is written to
+//!    the journal as it is handed over and again once accepted. Then the outcomes are committed,
+//!    again in groups: with the next claim, or alone when a group's worth are in, 50 ms after
+//!    the last commit, when the pass stops, or at its end: `sent`;
 //!    `failed` with a retry instant (exponential backoff with jitter, see [`retry_delay`], moved
 //!    into the contact window); `uncertain` when the server went silent after the whole message
 //!    was written (it may have accepted it: never resent blindly); or `dead` (a permanent
@@ -39,11 +45,12 @@
 //!
 //! Why groups: with one commit per state change (two per message) a flush of 20,000 messages
 //! used 4.4 s of CPU; with groups (and a single-threaded pass) 1.3 s, and the SMTP round trips
-//! are what is left to wait for (bench/smtp.sh, BENCHMARKS.md "Sending at scale"). The price is the size of what a crash leaves undecided: a SIGKILL
-//! between a group's `sending` commit and its outcome commit leaves a group or two `sending`,
-//! which the next pass makes `uncertain` (never resent; the Sent mailbox or a person decides),
-//! including claimed messages that had not been handed over yet. Exactly-once holds either way:
-//! an outcome is never committed before the channel reported it, and `sending` always is.
+//! are what is left to wait for (bench/smtp.sh, BENCHMARKS.md "Sending at scale"). Groups used
+//! to have a price, the size of what a crash left undecided (every claimed message became
+//! `uncertain`, handed over or not); the journal makes it the messages in flight (measured by
+//! tests/crash.rs with `pool-size` 2: 9 uncertain per kill before, 2 now). Exactly-once holds
+//! either way: an outcome is never committed before the channel reported it, `sending` always
+//! is, and a message is journalled before it is handed over.
 //!
 //! Store access is synchronous and short (one transaction per group); no transaction is ever
 //! held across an `.await`.
@@ -66,6 +73,7 @@ use crate::domain;
 use crate::domain::{Actor, EventKind};
 use crate::store::{OutboxMessage, OutboxStatus, Store, events, outbox};
 
+pub mod journal;
 pub mod resolve;
 pub mod windows;
 
@@ -185,17 +193,37 @@ pub fn retry_delay(attempts: i64, opts: &FlushOptions) -> Duration {
     Duration::seconds((base + jitter).clamp(1, max))
 }
 
-/// Step 1 of a pass: every `sending` row becomes `uncertain`, with an event each. Returns their ids.
+/// Step 1 of a pass: every `sending` row left by an interrupted pass is settled with what that
+/// pass's hand-over journal says ([`journal`]): accepted by the channel → `sent` (at that
+/// pass's clock); never handed over → due again, as it was; handed over with no outcome, or
+/// no journal to tell → `uncertain`, with an event each. Returns the uncertain ones' ids.
 pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
     // Looked at first without the write lock: a pass that sends while it queues flushes after
     // every group, and the queueing holds the lock about half of its time (see `store::busy`).
     if !outbox::any_with_status(store.conn(), OutboxStatus::Sending)? {
         return Ok(Vec::new());
     }
+    let written = match store.file_path() {
+        Some(db) => journal::read(&journal::path_of(&db))?,
+        None => journal::Written::default(),
+    };
     store.transaction(|tx| {
         let rows = outbox::with_status(tx, OutboxStatus::Sending)?;
-        outbox::recover_interrupted(tx)?;
+        let mut uncertain = Vec::new();
         for m in &rows {
+            if let (Some(telegram), Some(at)) = (written.sent.get(&m.id), written.at) {
+                outbox::mark_sent(tx, m.id, at, *telegram)?;
+                tracing::info!(outbox_id = m.id, "Accepted before the interruption: sent.");
+                continue;
+            }
+            // The journal began before the claim (`flush`): a row it does not name was claimed
+            // and never handed over.
+            if written.at.is_some() && !written.handed.contains(&m.id) {
+                outbox::unclaim_interrupted(tx, m.id)?;
+                tracing::info!(outbox_id = m.id, "Claimed, never handed over: due again.");
+                continue;
+            }
+            outbox::mark_interrupted(tx, m.id)?;
             events::append(
                 tx,
                 now,
@@ -209,10 +237,15 @@ pub fn recover(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
                     "why": "interrupted while sending: it may or may not have been delivered",
                 }),
             )?;
+            uncertain.push(m.id);
         }
-        Ok(rows.iter().map(|m| m.id).collect())
+        Ok(uncertain)
     })
 }
+
+/// Groups claimed ahead of the sends when the pass keeps a hand-over journal ([`journal`]):
+/// enough to go on sending while the queueing of a large pass holds the write lock.
+const GROUPS_AHEAD: usize = 16;
 
 /// One pass: recover, then hand every due message on the channel's kinds to `channel`, up to
 /// `channel.concurrency()` at a time. `now` is the pass's clock (due times, Date header, sent_at).
@@ -236,17 +269,39 @@ pub async fn flush<C: Channel + ?Sized>(
     let group = opts.batch.min(channel.group_size()).max(1);
     let domain = email::domain_of(&business.email).to_owned();
     let ctx = SendContext { business, now };
+    // With a journal (a database file), claims run `GROUPS_AHEAD` groups ahead of the sends and
+    // take the write lock when it is free; they wait for it only with nothing left to send.
+    // Without one (in memory), a group is claimed when the last one is handed over.
+    let mut journal = store
+        .file_path()
+        .map(|db| journal::Journal::begin(&db, now))
+        .transpose()?;
+    let (ahead, refill_below) = match journal {
+        Some(_) => (group * GROUPS_AHEAD, group * GROUPS_AHEAD / 2),
+        None => (group, 1),
+    };
     // The pass's clock does not move and the instance lock keeps other senders out: the due
     // rows are listed once. (A pass that queues while it sends commits more rows meanwhile;
     // it flushes again after each group and at its end: `daemon::queue_and_send`.)
     let mut due = outbox::due_ids_on(store.conn(), now, &kinds)?.into_iter();
+    let mut fetched: Vec<OutboxMessage> = Vec::new();
     let mut claimed: VecDeque<OutboxMessage> = VecDeque::new();
     let mut done: Vec<(OutboxMessage, SendOutcome)> = Vec::new();
     let mut last_commit = Instant::now();
     let mut in_flight = FuturesUnordered::new();
     // Outcomes alone (no claim with them): a full group, a stop, the end of the pass.
-    let record_done = |store: &mut Store, done: &mut Vec<_>, report: &mut FlushReport| {
-        commit(store, done, Vec::new(), &domain, now, opts, report).map(drop)
+    let record_done = |store: &mut Store, done: &mut Vec<_>, wait, report: &mut FlushReport| {
+        commit(
+            store,
+            done,
+            &mut Vec::new(),
+            wait,
+            &domain,
+            now,
+            opts,
+            report,
+        )
+        .map(|c| c.is_some())
     };
     loop {
         if opts.stop.is_cancelled() {
@@ -254,20 +309,39 @@ pub async fn flush<C: Channel + ?Sized>(
                 .stopped
                 .get_or_insert_with(|| "shutting down".to_owned());
         }
-        while report.stopped.is_none() && claimed.is_empty() {
-            let ids: Vec<i64> = due.by_ref().take(group).collect();
-            if ids.is_empty() {
-                break;
+        while report.stopped.is_none() && claimed.len() < refill_below {
+            if fetched.is_empty() {
+                let ids: Vec<i64> = due.by_ref().take(ahead - claimed.len()).collect();
+                if ids.is_empty() {
+                    break;
+                }
+                fetched = outbox::get_many(store.conn(), &ids)?;
             }
-            let next = outbox::get_many(store.conn(), &ids)?;
             // The finished sends' outcomes go in the same transaction as the next claim.
-            claimed = commit(store, &mut done, next, &domain, now, opts, &mut report)?;
+            let wait = claimed.is_empty();
+            let more = commit(
+                store,
+                &mut done,
+                &mut fetched,
+                wait,
+                &domain,
+                now,
+                opts,
+                &mut report,
+            )?;
+            let Some(more) = more else {
+                break; // The lock is taken: tried again after the next send.
+            };
+            claimed.extend(more);
             last_commit = Instant::now();
         }
         while report.stopped.is_none() && in_flight.len() < concurrency {
             let Some(msg) = claimed.pop_front() else {
                 break;
             };
+            if let Some(journal) = journal.as_mut() {
+                journal.handing_over(msg.id)?;
+            }
             in_flight.push(async move {
                 let outcome = channel.send(&msg, ctx).await;
                 (msg, outcome)
@@ -281,20 +355,36 @@ pub async fn flush<C: Channel + ?Sized>(
         if let SendOutcome::Retry(why) | SendOutcome::Uncertain(why) = &outcome {
             report.stopped.get_or_insert_with(|| why.clone());
         }
+        if let Some(journal) = journal.as_mut() {
+            if let SendOutcome::Sent {
+                telegram_message_id,
+            } = &outcome
+            {
+                journal.accepted(msg.id, *telegram_message_id);
+            }
+            // Written with the next hand-over's line; at once when none comes next.
+            if claimed.is_empty() {
+                journal.write_pending()?;
+            }
+        }
         done.push((msg, outcome));
         let idle = in_flight.is_empty() && claimed.is_empty();
-        // With nothing claimed left and more due, the next claim (at the top of the loop, right
-        // away) commits these outcomes with it: one transaction per group, not two.
-        let claim_next =
-            claimed.is_empty() && !due.as_slice().is_empty() && report.stopped.is_none();
+        // With a claim due next (at the top of the loop, right away), these outcomes go with
+        // it: one transaction, not two.
+        let claim_next = claimed.len() < refill_below
+            && !(fetched.is_empty() && due.as_slice().is_empty())
+            && report.stopped.is_none();
         if (idle && report.stopped.is_some())
             || (!claim_next && (done.len() >= group || last_commit.elapsed() >= GROUP_WINDOW))
         {
-            record_done(store, &mut done, &mut report)?;
-            last_commit = Instant::now();
+            // With a journal the outcomes are safe there: they wait for a free lock.
+            let wait = idle || journal.is_none();
+            if record_done(store, &mut done, wait, &mut report)? {
+                last_commit = Instant::now();
+            }
         }
     }
-    record_done(store, &mut done, &mut report)?;
+    record_done(store, &mut done, true, &mut report)?;
     // Claimed but never handed over (the pass stopped): due again, as they were.
     if !claimed.is_empty() {
         store.transaction(|tx| {
@@ -302,6 +392,10 @@ pub async fn flush<C: Channel + ?Sized>(
                 .iter()
                 .try_for_each(|m| outbox::unclaim(tx, m.id, m.status))
         })?;
+    }
+    // Every outcome is committed: what the journal says is in the database.
+    if let Some(journal) = journal {
+        journal.clear()?;
     }
     report.next_retry = outbox::next_retry(store.conn())?;
     Ok(report)
@@ -338,19 +432,21 @@ pub fn release(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
 ///
 /// Until an outcome commits, its row is still `sending`: a crash before then makes it
 /// `uncertain`, never resent.
+#[allow(clippy::too_many_arguments)]
 fn commit(
     store: &mut Store,
     done: &mut Vec<(OutboxMessage, SendOutcome)>,
-    due: Vec<OutboxMessage>,
+    due: &mut Vec<OutboxMessage>,
+    wait: bool,
     domain: &str,
     now: DateTime<Utc>,
     opts: &FlushOptions,
     report: &mut FlushReport,
-) -> Result<VecDeque<OutboxMessage>> {
+) -> Result<Option<VecDeque<OutboxMessage>>> {
     if done.is_empty() && due.is_empty() {
-        return Ok(VecDeque::new());
+        return Ok(Some(VecDeque::new()));
     }
-    store.transaction(|tx| {
+    let group = |tx: &rusqlite::Transaction<'_>| {
         // Plain successes (no Telegram id to keep) are marked in one statement.
         let mut sent = Vec::with_capacity(done.len());
         for (msg, outcome) in done.drain(..) {
@@ -376,7 +472,7 @@ fn commit(
             })?;
         report.sent += sent.len();
         let mut wanted = Vec::with_capacity(due.len());
-        for msg in due {
+        for msg in due.drain(..) {
             if let Some(kind) = outbox::withdrawn_by(tx, msg.id)? {
                 let why = format!("{kind} was recorded after it was planned");
                 if withdraw(tx, &msg, &why, &kind, now)? {
@@ -426,7 +522,12 @@ fn commit(
             }
         }
         Ok(claimed)
-    })
+    };
+    if wait {
+        store.transaction(group).map(Some)
+    } else {
+        store.try_transaction(group)
+    }
 }
 
 /// Why an acknowledgement of a promise would no longer be true when it goes out: its promise is

@@ -482,7 +482,9 @@ fn requeued_messages_get_a_fresh_retry_period() {
         outbox::mark_sending(store.conn(), *id).unwrap();
         outbox::mark_first_attempt(store.conn(), *id, t).unwrap();
     }
-    outbox::recover_interrupted(store.conn()).unwrap();
+    for id in &ids {
+        outbox::mark_interrupted(store.conn(), *id).unwrap();
+    }
     outbox::resolve_uncertain(store.conn(), ids[0], false, t).unwrap();
     assert_eq!(outbox::first_attempt(store.conn(), ids[0]).unwrap(), None);
     outbox::mark_dead(store.conn(), ids[1], "550").unwrap();

@@ -566,3 +566,63 @@ fn a_second_flush_waits_instead_of_calling_a_message_in_flight_uncertain() {
         .collect();
     assert!(!kinds.iter().any(|k| k == "outbox.uncertain"), "{kinds:?}");
 }
+
+/// After a crash, the next pass settles each message the interrupted one had claimed with what
+/// its hand-over journal says: accepted by the server → sent (at that pass's clock); handed
+/// over with no answer → uncertain (an event, for a person or the Sent mailbox); never handed
+/// over → due again, as it was (`failed` if it had failed before). With no journal (a crash of
+/// an older version), every claimed message is uncertain, as before.
+#[test]
+fn a_crash_leaves_uncertain_only_what_was_handed_over_without_an_answer() {
+    use cobrador::sender::journal;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let mut store = Store::open(&db).unwrap();
+    let ids = queue_many(&store, 5);
+    let t = t0() + Span::hours(1);
+    outbox::mark_failed(store.conn(), ids[3], "421 busy", t).unwrap();
+    for id in &ids[..4] {
+        outbox::mark_sending(store.conn(), *id).unwrap();
+    }
+    let mut j = journal::Journal::begin(&db, t).unwrap();
+    j.handing_over(ids[0]).unwrap();
+    j.handing_over(ids[1]).unwrap();
+    j.accepted(ids[0], None);
+    j.write_pending().unwrap();
+    drop(j); // killed here
+
+    let later = t + Span::minutes(10);
+    let uncertain = sender::recover(&mut store, later).unwrap();
+    assert_eq!(uncertain, vec![ids[1]]);
+    let row = |id: i64| outbox::get(store.conn(), id).unwrap().unwrap();
+    assert_eq!(row(ids[0]).status, OutboxStatus::Sent);
+    assert_eq!(
+        row(ids[0]).sent_at,
+        Some(t),
+        "sent at the interrupted pass's clock"
+    );
+    assert_eq!(row(ids[1]).status, OutboxStatus::Uncertain);
+    assert_eq!(
+        (row(ids[2]).status, row(ids[2]).attempts),
+        (OutboxStatus::Queued, 0)
+    );
+    assert_eq!(
+        (row(ids[3]).status, row(ids[3]).attempts),
+        (OutboxStatus::Failed, 0)
+    );
+    assert_eq!(row(ids[4]).status, OutboxStatus::Queued, "never claimed");
+    let kinds: Vec<String> = events::for_client(store.conn(), "C1", None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind.to_string())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "outbox.uncertain").count(), 1);
+
+    // No journal to tell: every claimed message may have gone out.
+    std::fs::remove_file(journal::path_of(&db)).unwrap();
+    outbox::mark_sending(store.conn(), ids[2]).unwrap();
+    outbox::mark_sending(store.conn(), ids[4]).unwrap();
+    let mut both = sender::recover(&mut store, later).unwrap();
+    both.sort();
+    assert_eq!(both, vec![ids[2], ids[4]]);
+}

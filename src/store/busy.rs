@@ -34,6 +34,18 @@ thread_local! {
     /// When this thread's current wait for the lock began (SQLite counts the tries of one
     /// wait from 0).
     static WAITING_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Set while this thread would rather do something else than wait ([`without_waiting`]).
+    static NO_WAIT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with the busy handler giving up at once on this thread: a lock held by another
+/// writer fails with `SQLITE_BUSY` instead of waiting (the sender tries to claim ahead while
+/// it still has messages to send, and waits only when it has none).
+pub fn without_waiting<T>(f: impl FnOnce() -> T) -> T {
+    let before = NO_WAIT.with(|w| w.replace(true));
+    let value = f();
+    NO_WAIT.with(|w| w.set(before));
+    value
 }
 
 /// Says that a write transaction of this process has ended: writers waiting for the lock try
@@ -51,6 +63,9 @@ pub fn released() {
 /// [`SLICE`], then asks SQLite to try again; after `LIMIT_MS` milliseconds in all, gives up
 /// (the statement fails with `SQLITE_BUSY`).
 pub fn wait_for_writer<const LIMIT_MS: u64>(tries: i32) -> bool {
+    if NO_WAIT.with(Cell::get) {
+        return false;
+    }
     let now = Instant::now();
     let since = WAITING_SINCE.with(|s| match s.get() {
         Some(since) if tries > 0 => since,

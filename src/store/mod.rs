@@ -210,6 +210,36 @@ impl Store {
         done
     }
 
+    /// As [`Store::transaction`] when the write lock is free now; `None` (nothing run) when
+    /// another writer holds it, instead of waiting for it.
+    pub fn try_transaction<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let begun = busy::without_waiting(|| {
+            self.conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        });
+        let tx = match begun {
+            Ok(tx) => tx,
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(locked_error(e, BUSY_TIMEOUT)),
+        };
+        let done = f(&tx).and_then(|value| {
+            tx.commit().context("Failed to commit")?;
+            Ok(Some(value))
+        });
+        busy::released();
+        done
+    }
+
     /// Opens a write transaction (`BEGIN IMMEDIATE`, see [`Store::transaction`]); the error
     /// says that another cobrador process holds the database.
     pub fn write_transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {

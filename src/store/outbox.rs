@@ -2,7 +2,8 @@
 //!
 //! A message is inserted once under its `dedup_key`; a retry, a second tick or a restart finds
 //! the key taken and plans nothing. A crash between the server's acceptance and our commit
-//! leaves `sending`; [`recover_interrupted`] turns those into `uncertain`, never back to `queued`.
+//! leaves `sending`; the next pass turns those into `uncertain` ([`mark_interrupted`]), never back
+//! to `queued`, unless its hand-over journal shows they never left (`sender::journal`).
 
 use std::str::FromStr;
 
@@ -534,14 +535,27 @@ pub fn mark_dead(conn: &Connection, id: i64, error: &str) -> Result<()> {
     Ok(())
 }
 
-/// After a crash: every `sending` row becomes `uncertain`; returns how many.
-pub fn recover_interrupted(conn: &Connection) -> Result<usize> {
-    Ok(conn.execute(
+/// After a crash: a `sending` row that may have gone out becomes `uncertain`.
+pub fn mark_interrupted(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached(
         "UPDATE outbox SET status = 'uncertain',
                 last_error = 'interrupted while sending: it may or may not have been delivered'
-         WHERE status = 'sending'",
-        [],
-    )?)
+         WHERE id = ?1 AND status = 'sending'",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// Gives back a message claimed by an interrupted pass that never handed it over: due again,
+/// `failed` if it had failed before (it has a retry instant), `queued` otherwise.
+pub fn unclaim_interrupted(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET status = CASE WHEN retry_at IS NULL THEN 'queued' ELSE 'failed' END,
+                           attempts = attempts - 1
+         WHERE id = ?1 AND status = 'sending'",
+    )?
+    .execute([id])?;
+    Ok(())
 }
 
 /// Resolves an uncertain message as sent (found in the Sent mailbox) or queues it again by a
