@@ -103,6 +103,37 @@ impl Linter<'_> {
         )
     }
 
+    /// An override made from an older version of a template lacks the cases the built-in one
+    /// tells apart since (`(eq owner_alert.kind "contact_changed")`...): such messages get the
+    /// override's other wording, often untrue («cobrador no ha sabido interpretar esta
+    /// respuesta» for a reply it applied). Each case the built-in tests and the override does
+    /// not is reported.
+    fn check_cases_kept(&mut self, src: &crate::render::TemplateSource) {
+        let Some((_, built_in)) = crate::render::DEFAULT_TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == src.name)
+        else {
+            return;
+        };
+        if !src.overridden {
+            return;
+        }
+        let theirs = cases_of(&src.text);
+        for case in cases_of(built_in).difference(&theirs) {
+            self.report(
+                &src.file,
+                1,
+                format!(
+                    "the built-in template tells apart ({case}) and this override does not \
+                     (it was probably made from an older version): those messages get this \
+                     file's other wording; export the built-in templates to a new directory \
+                     (cobrador templates export DIR) and carry your edits over, or add the case"
+                ),
+                "",
+            );
+        }
+    }
+
     /// Template-level checks: unknown override names, escaping switched off.
     fn check_sources(&mut self) {
         let known: BTreeSet<&str> = crate::render::DEFAULT_TEMPLATES
@@ -123,6 +154,7 @@ impl Linter<'_> {
                     "",
                 );
             }
+            self.check_cases_kept(&src);
             for (i, line) in src.text.lines().enumerate() {
                 if line.contains("{{{") || line.contains("{{&") {
                     self.report(
@@ -575,4 +607,16 @@ fn excerpt(text: &str, pattern: &str) -> String {
         .find(|l| tokens(l).iter().any(|w| w.starts_with(first)))
         .unwrap_or("");
     line.trim().chars().take(100).collect()
+}
+
+/// The `(eq path "value")` tests of a template, spaces made single: the cases it tells apart.
+fn cases_of(text: &str) -> BTreeSet<String> {
+    text.match_indices("(eq ")
+        .filter_map(|(i, _)| {
+            let rest = &text[i + 1..];
+            let inner = &rest[..rest.find(')')?];
+            let case = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+            case.contains('"').then_some(case)
+        })
+        .collect()
 }

@@ -1300,3 +1300,32 @@ fn an_unknown_variable_is_told_the_name_it_most_likely_meant() {
         "{reports:#?}"
     );
 }
+
+/// An owner's override made from an older export lacks the cases added since: `check` names
+/// each one (here the alert kind `contact_changed`, whose alert the old file would title
+/// «Respuesta por revisar»); an override that keeps every case, edited elsewhere, is quiet.
+#[test]
+fn an_override_from_an_older_export_is_told_which_cases_it_lacks() {
+    let name = "_owner_alert_title.txt";
+    let current = default_text(name);
+    let case = "(eq owner_alert.kind \"contact_changed\")";
+    assert!(current.contains(case), "the built-in tells it apart");
+    let older = current.replace(
+        &format!("{{{{#if {case}}}}}El contacto ya no está en la empresa{{{{else}}}}"),
+        "",
+    );
+    let older = older.replacen("{{/if}}", "", 1);
+    assert!(!older.contains("contact_changed"));
+    let reports = lint_override(&format!("{name}.hbs"), &older);
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(
+        reports[0].contains("owner_alert.kind \"contact_changed\"")
+            && reports[0].contains("cobrador templates export"),
+        "{reports:?}"
+    );
+    let edited = current.replace("Disputa", "Factura disputada");
+    assert_eq!(
+        lint_override(&format!("{name}.hbs"), &edited),
+        Vec::<String>::new()
+    );
+}
