@@ -47,7 +47,7 @@ pub(crate) struct AmountMention {
 }
 
 /// Currency named by a token, as an ISO code ("" when the symbol leaves it open).
-fn currency(w: &str) -> Option<&'static str> {
+pub(crate) fn currency(w: &str) -> Option<&'static str> {
     Some(match w {
         "€" | "euros" | "euro" | "eur" | "eu" => "EUR",
         "$" | "pesos" | "peso" | "pesitos" => "",

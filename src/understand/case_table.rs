@@ -50,6 +50,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader10.txt"),
     table!("outside_reader11.txt"),
     table!("outside_reader12.txt"),
+    table!("outside_reader13.txt"),
 ];
 
 /// One row of a table.

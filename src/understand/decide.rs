@@ -47,6 +47,19 @@ pub(crate) fn auto_reply_cue(cues: &[CueHit], toks: &[Token<'_>]) -> Option<CueH
     weak.any(|c| c.start >= first.end).then_some(*first)
 }
 
+/// «Está», «estará», «anda», «sigue»: someone else is away (see `auto_reply`'s lone weak cue).
+const THIRD_PERSON_BE: [&str; 9] = [
+    "esta",
+    "estan",
+    "estara",
+    "estaran",
+    "anda",
+    "andan",
+    "sigue",
+    "siguen",
+    "encuentra",
+];
+
 /// A payment verb in the first person: «pago», «hago», «transfiero», «pagamos», «haremos»,
 /// «pagué» (folded «pague»: also the subjunctive, which a statement does not carry).
 fn first_person(word: &str) -> bool {
@@ -503,10 +516,19 @@ fn auto_reply(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
             .cues
             .iter()
             .any(|c| c.cue == Cue::NonPay && !auto_words(c));
+    // «Mi jefe está de vacaciones hasta el 7 de enero y es quien firma los pagos»: someone
+    // else's absence, told by a person (probe31 W03: taken for an auto-reply, nobody read it).
+    let someone_else = |c: &CueHit| {
+        (1..=2).any(|b| {
+            c.start
+                .checked_sub(b)
+                .is_some_and(|i| THIRD_PERSON_BE.contains(&f.toks[i].text))
+        })
+    };
     let weak = f
         .cues
         .iter()
-        .find(|c| c.cue == Cue::AutoWeak && !told_in_the_past(f.toks, c.start));
+        .find(|c| c.cue == Cue::AutoWeak && !told_in_the_past(f.toks, c.start) && !someone_else(c));
     if let Some(&c) = weak.filter(|_| !pays && alone) {
         d.set(Intent::AutoReply, Confidence::Medium, hit(Some(c)));
         return true;

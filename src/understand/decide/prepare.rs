@@ -244,6 +244,41 @@ const GO: [&str; 12] = [
     "iria",
 ];
 
+/// «Recibida la factura rectificativa, gracias. Se paga el 18»: the corrected invoice has come,
+/// the dispute is over (probe31 D13: read as a dispute, its promise lost).
+fn corrected_invoice_received(toks: &[Token<'_>], clause: &[usize], c: &CueHit) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    (c.start..c.end).any(|i| CORRECTED.contains(&word(i)))
+        && (1..=3).any(|b| {
+            c.start >= b
+                && clause.get(c.start - b) == clause.get(c.start)
+                && RECEIVED.contains(&word(c.start - b))
+        })
+}
+
+/// What puts an invoice right (a dispute's phrase naming it), folded.
+const CORRECTED: [&str; 6] = [
+    "rectificativa",
+    "rectificativas",
+    "rectificada",
+    "corregida",
+    "abono",
+    "credito",
+];
+
+/// «Recibida», «ya nos llegó»: what came, before a corrected invoice (see `drop_contradicted`).
+const RECEIVED: [&str; 9] = [
+    "recibida",
+    "recibidas",
+    "recibido",
+    "recibimos",
+    "recibi",
+    "llego",
+    "llegaron",
+    "tenemos",
+    "tengo",
+];
+
 /// Complaints and legal action threatened ("los denuncio", "una queja ante la SIC").
 const THREATS: [&str; 13] = [
     "denuncia",
@@ -298,6 +333,7 @@ fn drop_contradicted(
         Cue::Dispute if c.end == c.start + 1 && THREATS.contains(&word(c.start)) => {
             !stop_clauses.contains(&clause_of(c.start))
         }
+        Cue::Dispute if corrected_invoice_received(toks, clause, c) => false,
         // «Pongo en copia a administración», «con copia a Pedro»: a carbon copy, not a copy of
         // the invoice asked for.
         Cue::Question if c.end == c.start + 1 && word(c.start) == "copia" => {
@@ -447,14 +483,29 @@ fn said_of_a_thing(participle: &str, before: &str) -> bool {
 /// Whether the "no puedo pagar" at `c` waits for the invoice: «sin la factura / el CFDI» just
 /// before it, or «sin …» / «hasta que … la factura / el CFDI» in the words after it.
 fn for_want_of_the_invoice(toks: &[Token<'_>], c: &CueHit) -> bool {
-    const DOCUMENT: [&str; 6] = ["factura", "facturas", "cfdi", "cfdis", "xml", "comprobante"];
+    const DOCUMENT: [&str; 9] = [
+        "factura",
+        "facturas",
+        "cfdi",
+        "cfdis",
+        "xml",
+        "comprobante",
+        "complemento",
+        "albaran",
+        "remito",
+    ];
     let word = |i: usize| toks.get(i).map_or("", |t| t.text);
-    // «No me ha llegado el CFDI, sin él no puedo pagar»: the pronoun names it.
+    // «No me ha llegado el CFDI, sin él no puedo pagar»: the pronoun names it; «nos falta el
+    // complemento de pago…, sin eso no podemos pagar la siguiente» (probe31 D02: read as a
+    // request for instalments).
     let named_before = |i: usize| (i.saturating_sub(12)..i).any(|j| DOCUMENT.contains(&word(j)));
     let before = (c.start.saturating_sub(4)..c.start).any(|i| {
         word(i) == "sin"
             && ((i + 1..c.start).any(|j| DOCUMENT.contains(&word(j)))
-                || matches!(word(i + 1), "el" | "ella" | "ellos" | "ellas") && named_before(i))
+                || matches!(
+                    word(i + 1),
+                    "el" | "ella" | "ellos" | "ellas" | "eso" | "esto"
+                ) && named_before(i))
     });
     let after: Vec<&str> = (c.end..c.end + 10)
         .map(word)

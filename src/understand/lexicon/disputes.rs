@@ -174,6 +174,16 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         Cue::Dispute,
         "solo|solamente llego|llegaron|recibimos|recibi|entregaron|vinieron|vino",
     ),
+    // «Pagamos solo lo entregado: de las 100 unidades llegaron 80» (probe31 X01: read as a
+    // promise for the whole invoice, the owner never told of the short delivery).
+    (
+        Cue::Dispute,
+        "solo|solamente|unicamente lo|la|los|las entregado|entregada|entregados|entregadas|recibido|recibida|recibidos|recibidas|servido|servida",
+    ),
+    (
+        Cue::Dispute,
+        "solo|solamente|unicamente pagamos|pagaremos|pago|pagare|abonamos|abonaremos lo|la|los|las entregado|entregada|entregados|entregadas|recibido|recibida|recibidos|recibidas|servido|servida",
+    ),
     (
         Cue::Dispute,
         "no se ha|han|habia descontado|aplicado|restado|tenido|considerado",

@@ -98,7 +98,7 @@ pub(super) fn reread(
         // opt-out.
         Cue::Stop => !soft_request(c) && !until_we_send(toks, c),
         Cue::Dispute | Cue::DisputeWeak => !conditional(c),
-        Cue::Plan => !income_rhythm(toks, c) && !usual_payday(toks, c),
+        Cue::Plan => !income_rhythm(toks, c) && !usual_payday(toks, c, clause),
         _ => true,
     });
 }
@@ -164,13 +164,30 @@ fn bare_done_going_on(toks: &[Token<'_>], c: &CueHit) -> bool {
 
 /// «Los pagos a proveedores los hacemos los días 20 de cada mes»: the client's usual payday
 /// (plural «los días 20»), not instalments offered («le pago 100 € el 5 de cada mes»).
-fn usual_payday(toks: &[Token<'_>], c: &CueHit) -> bool {
+/// Also «salen los días 10 y 25 de cada mes» (a list of days), «pagamos el día 5 de cada mes»
+/// with no sum in the clause, and «se les carga el día 20 como cada mes» (probe31 P15, H16,
+/// P08: read as a request for instalments, a clear «la suya se paga el 5 de enero» lost).
+fn usual_payday(toks: &[Token<'_>], c: &CueHit, clause: &[usize]) -> bool {
     let word = |i: usize| toks.get(i).map_or("", |t| t.text);
-    word(c.start) == "cada"
-        && c.start >= 3
-        && word(c.start - 1) == "de"
-        && toks.get(c.start - 2).is_some_and(|t| t.is_num())
-        && matches!(word(c.start - 3), "dias" | "los")
+    if word(c.start) != "cada" || c.start < 1 {
+        return false;
+    }
+    if word(c.start - 1) == "como" {
+        return true;
+    }
+    if c.start < 3 || word(c.start - 1) != "de" || !toks[c.start - 2].is_num() {
+        return false;
+    }
+    // Back over the list of days: «10 y 25», «10, 20 y 30».
+    let mut k = c.start - 2;
+    while k >= 2 && matches!(word(k - 1), "y" | ",") && toks[k - 2].is_num() {
+        k -= 2;
+    }
+    let same_clause = |i: usize| clause.get(i) == clause.get(c.start);
+    let sum_named = (0..toks.len())
+        .filter(|&i| same_clause(i))
+        .any(|i| crate::understand::amount::currency(word(i)).is_some());
+    k >= 1 && (matches!(word(k - 1), "dias" | "los") || word(k - 1) == "dia" && !sum_named)
 }
 
 /// "Me pagan por quincena", "cobro por semana", "mi sueldo por quincena": how often the client
