@@ -396,13 +396,23 @@ fn drop_contradicted(
         // "los otros 300", "los otros a fin de mes" are the rest of the debt; "los otros
         // clientes" are not.
         Cue::Partial if matches!(word(c.start), "los" | "las") => names_the_rest(toks, c.start),
-        // "ahora no puedo" is the debt's, not a day's.
-        // «Sin la factura no puedo pagar», «no puedo pagar hasta que me manden el CFDI
-        // corregido»: held for a document, not for money (a question or a dispute says which).
-        Cue::CantPay if for_want_of_the_invoice(toks, c) => false,
-        Cue::CantPay => !negated_day_near(c) || matches!(word(c.start), "ahora" | "ahorita"),
+        Cue::CantPay => cant_pay_meant(toks, c, negated_day_near(c)),
         _ => true,
     });
+}
+
+/// Whether «no puedo pagar» at `c` is about the debt: not after a day said not to suit
+/// (`after_negated_day`: «el martes me es imposible») unless it is now («ahora no puedo»,
+/// «ahorita no hay liquidez»: probe31 Y05), and not for want of a document («sin la factura no
+/// puedo pagar», «no puedo pagar hasta que me manden el CFDI corregido»: a question or a
+/// dispute says which).
+fn cant_pay_meant(toks: &[Token<'_>], c: &CueHit, after_negated_day: bool) -> bool {
+    let word = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let now = |w: &str| matches!(w, "ahora" | "ahorita");
+    !for_want_of_the_invoice(toks, c)
+        && (!after_negated_day
+            || now(word(c.start))
+            || now(c.start.checked_sub(1).map_or("", word)))
 }
 
 /// Whether the stop words at `c` ask us to stop writing: not inside an auto-reply
