@@ -185,6 +185,7 @@ pub(crate) fn find_dates(
     p.day_after(&mut out);
     p.annotate(&mut out);
     p.elliptic_repeats(&mut out);
+    p.end_on_a_working_day(&mut out);
     out
 }
 
@@ -198,6 +199,32 @@ struct Parser<'t, 'a> {
 }
 
 impl Parser<'_, '_> {
+    /// «Le pago en febrero», «a fin de mes»: a period is promised on its last day, and when
+    /// that is a weekend or a holiday, on its last working day (probe31: «¿Confirmamos el
+    /// domingo 28 de febrero?» asked of a client who said February). A day named is kept.
+    fn end_on_a_working_day(&self, out: &mut [DateMention]) {
+        let country = self.region.holiday_country();
+        let open = |d: NaiveDate| {
+            d.weekday().num_days_from_monday() < 5
+                && !country.is_some_and(|c| crate::policy::holidays::is_national_holiday(c, d))
+        };
+        for m in out.iter_mut().filter(|m| m.period) {
+            let (Some(date), Some((first, last))) = (m.date, m.range) else {
+                continue;
+            };
+            if date != last || open(last) {
+                continue;
+            }
+            let mut d = last;
+            while d > first && !open(d) {
+                d = cal::sub_days(d, 1);
+            }
+            if open(d) {
+                m.date = Some(d);
+            }
+        }
+    }
+
     /// "el lunes después de Acción de Gracias", "el viernes antes del puente": a weekday
     /// right before "después de / antes de" another day is the first such weekday after it
     /// (the last before it); the two are one expression.
