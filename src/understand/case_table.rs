@@ -51,6 +51,7 @@ const TABLES: &[(&str, &str)] = &[
     table!("outside_reader11.txt"),
     table!("outside_reader12.txt"),
     table!("outside_reader13.txt"),
+    table!("outside_reader14.txt"),
 ];
 
 /// One row of a table.

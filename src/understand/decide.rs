@@ -690,10 +690,18 @@ fn weak_dispute(f: &Found<'_, '_>, s: &Signals<'_>, d: &mut Decision) -> bool {
             .iter()
             .any(|m| m.preferred && m.start > c.end && m.is_future_day() && !m.negated)
     };
+    // «No pago esa factura hasta el viernes»: a day to pay from, not a refusal.
+    let until_a_day = |c: &CueHit| {
+        f.toks.get(c.end).is_some_and(|t| t.text == "hasta")
+            && f.dates
+                .iter()
+                .any(|m| m.start <= c.end + 1 && m.end > c.end && m.is_future_day())
+    };
     match f.first(Cue::DisputeWeak) {
         Some(c)
             if !(dated_promise && s.last_promise.is_some_and(|p| p.0 > c.start)
                 || corrected(&c)
+                || until_a_day(&c)
                 || f.has(Cue::CantPay)) =>
         {
             d.set(Intent::Dispute, Confidence::Medium, hit(Some(c)));

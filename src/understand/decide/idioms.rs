@@ -12,8 +12,7 @@ use crate::understand::normalise::Kind;
 /// campeón"; "jaja, te pago cuando cobre" stays a promise).
 pub(super) fn mocked(f: &Found<'_, '_>) -> bool {
     let word = |i: usize| f.toks.get(i).map_or("", |t| t.text);
-    if f.positive(StatementKind::Promise).next().is_none() || f.candidates().iter().any(|m| !m.weak)
-    {
+    if f.positive(StatementKind::Promise).next().is_none() {
         return false;
     }
     let never = (0..f.toks.len()).any(|i| {
@@ -23,6 +22,15 @@ pub(super) fn mocked(f: &Found<'_, '_>) -> bool {
             || (LOTTERIES.contains(&word(i))
                 && (i.saturating_sub(3)..i).any(|k| WINS.contains(&word(k))))
     }) || f.dates.iter().any(|m| m.impossible);
+    // A day named beside a never-day or a sneer is mocked too (probe31b H01, H06: «Sí, claro,
+    // el lunes les pago... cuando me toque la lotería», «Ajá, y yo les pago el viernes,
+    // seguro» were promises for Monday and Friday, acknowledged to an angry client).
+    if never || sneered(f) {
+        return true;
+    }
+    if f.candidates().iter().any(|m| !m.weak) {
+        return false;
+    }
     let laugh = |i: usize| {
         ["jaja", "jeje", "jiji", "jsjs", "ajaj"]
             .iter()
@@ -43,6 +51,25 @@ pub(super) fn mocked(f: &Found<'_, '_>) -> bool {
             && f.positive(StatementKind::Promise).any(|s| s.end <= i)
     });
     never || mocking_yes && odd_condition
+}
+
+/// «… y yo soy el Papa», «ja, ya quisieran», «Ajá, y yo les pago…»: said to mean the opposite.
+fn sneered(f: &Found<'_, '_>) -> bool {
+    let words: Vec<&str> = f
+        .toks
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.text)
+        .collect();
+    let w = |n: usize| words.get(n).copied().unwrap_or("");
+    let opens_with_aja = matches!(w(0), "aja" | "aha") && w(1) == "y" && w(2) == "yo";
+    opens_with_aja
+        || words.windows(4).any(|q| {
+            q[..3] == ["y", "yo", "soy"] && matches!(q[3], "el" | "la" | "papa" | "rey" | "reina")
+        })
+        || words
+            .windows(2)
+            .any(|p| p[0] == "ya" && matches!(p[1], "quisieran" | "quisieras" | "quisiera"))
 }
 
 /// A lottery won is the never-day of Spain and Latin America alike.

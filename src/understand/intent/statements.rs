@@ -115,8 +115,7 @@ fn statement_at(
     {
         tense = Tense::Participle;
     }
-    // "ya está en proceso", "en trámite": after "en" the form is a noun; so it is in "en
-    // un solo pago", "el único pago".
+    // "ya está en proceso", "en un solo pago", "el único pago": a noun after these.
     let noun_after_adjective = matches!(prev, "solo" | "unico" | "mismo")
         && i >= 2
         && matches!(
@@ -140,7 +139,9 @@ fn statement_at(
     }
     let c = clause[i];
     let dated = days.future.get(c).copied().unwrap_or(false);
-    if not_the_writers_payment(toks, i, (family, tense), &around, dated) {
+    if not_the_writers_payment(toks, i, (family, tense), &around, dated)
+        || supposed_for_a_request(toks, clause, i, tense, &around, is_question)
+    {
         return None;
     }
     let (kind, hedged, guessed) = classify(&t, tense, prev, &around, days, c)?;
@@ -149,9 +150,8 @@ fn statement_at(
     // "a ver si el viernes puedo pagarle": a hope, in the payment's own clause.
     let hedged = hedged || back.windows(2).any(|p| p == ["si", "ver"]);
     let negator = |b: &&str| matches!(*b, "no" | "nunca" | "tampoco" | "ni" | "jamas" | "sin");
-    // Four words back; or further through clitics and the verbs that carry the payment
-    // ("no te lo voy a poder pagar"), but not past another verb ("no te preocupes que te
-    // pago").
+    // Four words back; or further through clitics and carrying verbs ("no te lo voy a poder
+    // pagar"), not past another verb ("no te preocupes que te pago").
     let negated = back.iter().take(4).any(negator)
         || back
             .iter()
@@ -262,6 +262,37 @@ fn who_pays(toks: &[Token<'_>], i: usize, family: Family, tense: Tense, back: &[
         && (w(i).ends_with('a') || w(i).ends_with("an"))
         && (POSSESSIVES.contains(&w(i + 1))
             || (clitic && matches!(w(i + 1), "el" | "la" | "los" | "las")))
+}
+
+/// «¿Me pueden condonar los intereses si pago hoy?», «Si pago el viernes, ¿me quitan el
+/// recargo?»: a payment supposed, the condition of a question (probe31b C04: read as a
+/// promise for today, the request never reached a person). Only beside a question: «si le
+/// pago el viernes» alone is a «sí» typed without its accent.
+fn supposed_for_a_request(
+    toks: &[Token<'_>],
+    clause: &[usize],
+    i: usize,
+    tense: Tense,
+    around: &Around<'_>,
+    is_question: &[bool],
+) -> bool {
+    if matches!(tense, Tense::Past | Tense::Participle) {
+        return false;
+    }
+    const CONCESSIONS: [&str; 9] = [
+        "condon", "quit", "perdon", "descuent", "rebaj", "bonific", "elimin", "anul", "exoner",
+    ];
+    let c = clause[i];
+    let asked = |k: usize| is_question.get(k).copied().unwrap_or(false);
+    let first_word = around.back.iter().position(|b| !PRONOUNS.contains(b));
+    // What is asked in return: «¿le parece bien si le pago el 30?» proposes the payment itself.
+    let in_return = toks.iter().enumerate().any(|(k, t)| {
+        clause.get(k).is_some_and(|&q| q + 1 >= c && q <= c + 1)
+            && CONCESSIONS.iter().any(|w| t.text.starts_with(w))
+    });
+    first_word.is_some_and(|n| around.back[n] == "si" && !toks[i - 1 - n].accent_final)
+        && (asked(c) || asked(c + 1))
+        && in_return
 }
 
 /// "Si ya la ha pagado, le rogamos...", "si ya lo pagó, ignore este aviso": a payment

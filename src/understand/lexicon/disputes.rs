@@ -73,6 +73,22 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
         "defectuoso|defectuosa|defectuosos|defectuosas|fallado|fallada|fallados|falladas",
     ),
     (Cue::Dispute, "no funciona|funcionaba|sirve|servia"),
+    // «Pago el principal el viernes, pero no el recargo de 40 euros, eso no lo acepto»: a
+    // charge refused beside a promise (probe31b C02: the refusal was lost, «Anotado» sent).
+    (
+        Cue::Dispute,
+        "pero no ?el|los|la|las recargo|recargos|intereses|interes|comision|comisiones|penalizacion|multa",
+    ),
+    (
+        Cue::Dispute,
+        "menos|excepto|salvo ?el|los|la|las recargo|recargos|intereses|interes|comision|comisiones|penalizacion|multa",
+    ),
+    (Cue::Dispute, "eso no lo|la acepto|aceptamos|aceptare"),
+    // «El servicio nunca funcionó», «jamás sirvió» (probe31b B04).
+    (
+        Cue::Dispute,
+        "nunca|jamas funciono|funcionaron|funciona|sirvio|sirvieron|sirve|llego|llegaron",
+    ),
     (
         Cue::Dispute,
         "nunca llego|llegaron|recibi|recibimos|hicieron|terminaron",
@@ -619,6 +635,11 @@ pub(super) const DISPUTES: &[(Cue, &str)] = &[
     // "ni se me ocurre pagar eso".
     (Cue::DisputeWeak, "ni se me|nos ocurre|ocurriria|pasa pagar"),
     (Cue::DisputeWeak, "no pagare|pagaremos"),
+    // «No pago esa factura», «no pagamos esta» (probe31b B04: read as nothing).
+    (
+        Cue::DisputeWeak,
+        "no ?se ?la|lo pago|pagamos esa|esta|esas|estas|la|las ?factura|facturas",
+    ),
     (Cue::DisputeWeak, "me niego|nos negamos"),
     (Cue::DisputeWeak, "no procede"),
     // Other grounds: time-barred, outside the quote, unfair, not our debt, held until fixed.

@@ -98,7 +98,11 @@ pub(super) fn reread(
         // opt-out.
         Cue::Stop => !soft_request(c) && !until_we_send(toks, c),
         Cue::Dispute | Cue::DisputeWeak => !conditional(c),
-        Cue::Plan => !income_rhythm(toks, c) && !usual_payday(toks, c, clause),
+        Cue::Plan => {
+            !income_rhythm(toks, c)
+                && !usual_payday(toks, c, clause)
+                && !how_often_we_write(toks, c)
+        }
         _ => true,
     });
 }
@@ -188,6 +192,21 @@ fn usual_payday(toks: &[Token<'_>], c: &CueHit, clause: &[usize]) -> bool {
         .filter(|&i| same_clause(i))
         .any(|i| crate::understand::amount::currency(word(i)).is_some());
     k >= 1 && (matches!(word(k - 1), "dias" | "los") || word(k - 1) == "dia" && !sum_named)
+}
+
+/// «Dejen de escribirme cada semana», «me mandan correos cada semana»: how often we write, not
+/// instalments (probe31b A03: «les pago el 30» beside it became a plan request).
+fn how_often_we_write(toks: &[Token<'_>], c: &CueHit) -> bool {
+    const WRITE: [&str; 8] = [
+        "escrib", "mand", "envi", "llam", "molest", "recuerd", "correo", "mensaje",
+    ];
+    word_at(toks, c.start) == "cada"
+        && (c.start.saturating_sub(3)..c.start)
+            .any(|i| WRITE.iter().any(|w| word_at(toks, i).starts_with(w)))
+}
+
+fn word_at<'a>(toks: &[Token<'a>], i: usize) -> &'a str {
+    toks.get(i).map_or("", |t| t.text)
 }
 
 /// "Me pagan por quincena", "cobro por semana", "mi sueldo por quincena": how often the client
