@@ -59,6 +59,11 @@ impl Loop {
     /// The loop the configuration asks for: templates compiled, channels and sources registered.
     pub fn from_config(config: Arc<Config>) -> Result<Loop> {
         let renderer = Arc::new(Renderer::new(config.templates_dir.as_deref())?);
+        // An override from an older export would send its other wording for the cases added
+        // since (`cobrador check` names them too).
+        for lag in crate::render::lint::lagging_overrides(&renderer) {
+            tracing::warn!("Template {lag}");
+        }
         let channels = Registry::from_config(&config)?;
         Ok(Loop {
             renderer,

@@ -6,7 +6,9 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::{cobrador_cmd, cobrador_ok, config_text, import_examples, init_with_examples};
+use support::{
+    cobrador_cmd, cobrador_ok, config_text, import_examples, init_with_examples, run_cobrador,
+};
 
 fn check(dir: &Path, env: &[(&str, &str)]) -> Output {
     cobrador_cmd(dir)
@@ -154,4 +156,42 @@ fn every_broken_template_is_reported_in_one_run() {
     }
     // The broken files are checked as their defaults: nothing else is blamed on them.
     assert!(!stderr.contains("templates/es/"), "{stderr}");
+}
+
+/// A template override exported before a case existed (here the alert kind `contact_changed`):
+/// `check` fails and names it, and `tick` warns about it at start (an owner who never runs
+/// `check` after upgrading still sees it in the logs); an export of the current version is quiet.
+#[test]
+fn an_override_from_an_older_export_is_named_by_check_and_by_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("templates-dir = \"plantillas\"\n{}", config_text(""));
+    std::fs::write(dir.path().join("cobrador.toml"), config).unwrap();
+    init(dir.path());
+    cobrador_ok(dir.path(), &["templates", "export", "plantillas"]);
+    let tick = |dir: &Path| {
+        let out = run_cobrador(dir, &["tick", "--now", "2026-11-23T09:00:00Z"], &[]);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(!tick(dir.path()).contains("tells apart"));
+    assert!(check(dir.path(), &[]).status.success());
+
+    let path = dir.path().join("plantillas/_owner_alert_title.txt.hbs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let case = "{{#if (eq owner_alert.kind \"contact_changed\")}}El contacto ya no está en la empresa{{else}}";
+    assert!(text.contains(case));
+    let older = text.replacen(case, "", 1).replacen("{{/if}}", "", 1);
+    std::fs::write(&path, older).unwrap();
+    let named = "tells apart (eq owner_alert.kind \"contact_changed\")";
+    let out = check(dir.path(), &[]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(named),
+        "{out:?}"
+    );
+    let warned = tick(dir.path());
+    assert!(
+        warned.contains(named) && warned.contains("_owner_alert_title.txt.hbs"),
+        "{warned}"
+    );
 }

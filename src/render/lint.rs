@@ -35,6 +35,21 @@ impl fmt::Display for LintError {
     }
 }
 
+/// The owner's overrides that lack cases their built-in template tells apart (see
+/// `check_cases_kept`): cheap (no render), for the daemon and `tick` to warn at start.
+pub fn lagging_overrides(renderer: &Renderer) -> Vec<LintError> {
+    let mut linter = Linter {
+        renderer,
+        seen: BTreeSet::new(),
+        errors: Vec::new(),
+    };
+    let sources: Vec<_> = renderer.sources().cloned().collect();
+    for src in &sources {
+        linter.check_cases_kept(src);
+    }
+    linter.errors
+}
+
 /// Checks every effective template; an empty list means all is well.
 pub fn lint(renderer: &Renderer) -> Vec<LintError> {
     let mut linter = Linter {
