@@ -49,17 +49,23 @@ pub(crate) fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
 /// Spain is Monday 4 May: 1 May is closed everywhere). Regional and local holidays are not
 /// known from a time zone, so they still count as working days.
 pub(crate) fn add_working_days(d: NaiveDate, n: u64, region: Region) -> NaiveDate {
-    let country = region.holiday_country();
-    let closed = |day: NaiveDate| country.is_some_and(|c| is_national_holiday(c, day));
     let mut out = d;
     let mut left = n;
     while left > 0 {
         out = add_days(out, 1);
-        if out.weekday().num_days_from_monday() < 5 && !closed(out) {
+        if is_working_day(out, region) {
             left -= 1;
         }
     }
     out
+}
+
+/// A weekday that is not a national holiday of `region`'s country.
+pub(crate) fn is_working_day(d: NaiveDate, region: Region) -> bool {
+    d.weekday().num_days_from_monday() < 5
+        && !region
+            .holiday_country()
+            .is_some_and(|c| is_national_holiday(c, d))
 }
 
 /// Next `wd` strictly after `today` (said on a Friday, "el viernes" is a week later).

@@ -199,15 +199,12 @@ struct Parser<'t, 'a> {
 }
 
 impl Parser<'_, '_> {
-    /// «Le pago en febrero», «a fin de mes»: a period is promised on its last day, and when
+    /// «Le pago en febrero», «a finales de mes»: a period is promised on its last day, and when
     /// that is a weekend or a holiday, on its last working day (probe31: «¿Confirmamos el
-    /// domingo 28 de febrero?» asked of a client who said February). A day named is kept.
+    /// domingo 28 de febrero?» asked of a client who said February). A day named is kept, and
+    /// so is «a fin de mes» (a day, not a period).
     fn end_on_a_working_day(&self, out: &mut [DateMention]) {
-        let country = self.region.holiday_country();
-        let open = |d: NaiveDate| {
-            d.weekday().num_days_from_monday() < 5
-                && !country.is_some_and(|c| crate::policy::holidays::is_national_holiday(c, d))
-        };
+        let open = |d: NaiveDate| cal::is_working_day(d, self.region);
         for m in out.iter_mut().filter(|m| m.period) {
             let (Some(date), Some((first, last))) = (m.date, m.range) else {
                 continue;

@@ -50,7 +50,7 @@ pub(super) fn mocked(f: &Found<'_, '_>) -> bool {
             && !f.cues.iter().any(|c| c.start <= i && i < c.end)
             && f.positive(StatementKind::Promise).any(|s| s.end <= i)
     });
-    never || mocking_yes && odd_condition
+    mocking_yes && odd_condition
 }
 
 /// «… y yo soy el Papa», «ja, ya quisieran», «Ajá, y yo les pago…»: said to mean the opposite.

@@ -276,12 +276,12 @@ fn supposed_for_a_request(
     around: &Around<'_>,
     is_question: &[bool],
 ) -> bool {
-    if matches!(tense, Tense::Past | Tense::Participle) {
-        return false;
-    }
     const CONCESSIONS: [&str; 9] = [
         "condon", "quit", "perdon", "descuent", "rebaj", "bonific", "elimin", "anul", "exoner",
     ];
+    if matches!(tense, Tense::Past | Tense::Participle) {
+        return false;
+    }
     let c = clause[i];
     let asked = |k: usize| is_question.get(k).copied().unwrap_or(false);
     let first_word = around.back.iter().position(|b| !PRONOUNS.contains(b));
@@ -671,9 +671,6 @@ fn proof_named_last(toks: &[Token<'_>], i: usize) -> bool {
         .is_some_and(|t| PROOF_NOUNS.contains(&t.text) && !MONEY_NOUNS.contains(&t.text))
 }
 
-/// Whether the last money, proof or document noun before token `i` (within 15 tokens), in
-/// the singular or the plural, is a proof or a document: what a plural pronoun ("te los paso")
-/// then stands for.
 /// See `object_end`: «te lo paso», «te los paso» with the debt as the pronoun.
 fn pronoun_for_the_debt(
     toks: &[Token<'_>],
@@ -695,9 +692,9 @@ fn pronoun_for_the_debt(
 }
 
 /// «Eso lo lleva contabilidad, ya se lo pasé»: a part of the client's own firm named just
-/// before a past «se lo pasé / mandé / envié» is who the matter went to, not us (probe31 W02:
-/// read as paid, the client was thanked for a payment and asked for its reference). «Ya se lo
-/// pasé» alone stays paid.
+/// before the writer's own past «se lo pasé / mandé / envié» is who the matter went to, not us
+/// (probe31 W02: read as paid, the client was thanked for a payment and asked for its
+/// reference). «Ya se lo pasé» alone stays paid, and so does «contabilidad ya se lo pasó».
 fn handed_on_inside(toks: &[Token<'_>], i: usize) -> bool {
     const INSIDE: [&str; 17] = [
         "contabilidad",
@@ -721,6 +718,9 @@ fn handed_on_inside(toks: &[Token<'_>], i: usize) -> bool {
     (i.saturating_sub(12)..i).any(|k| toks.get(k).is_some_and(|t| INSIDE.contains(&t.text)))
 }
 
+/// Whether the last money, proof or document noun before token `i` (within 15 tokens), in
+/// the singular or the plural, is a proof or a document: what a plural pronoun ("te los paso")
+/// then stands for.
 fn documents_named_last(toks: &[Token<'_>], i: usize) -> bool {
     const DOCUMENTS: [&str; 7] = [
         "datos",
