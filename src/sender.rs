@@ -431,7 +431,7 @@ pub fn release(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<i64>> {
 /// handed over. Returns the claimed ones in order; rows another process took are skipped.
 ///
 /// Until an outcome commits, its row is still `sending`: a crash before then makes it
-/// `uncertain`, never resent.
+/// `uncertain`, never resent (or `sent`, when the pass's journal has the server's acceptance).
 #[allow(clippy::too_many_arguments)]
 fn commit(
     store: &mut Store,

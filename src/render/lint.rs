@@ -43,8 +43,7 @@ pub fn lagging_overrides(renderer: &Renderer) -> Vec<LintError> {
         seen: BTreeSet::new(),
         errors: Vec::new(),
     };
-    let sources: Vec<_> = renderer.sources().cloned().collect();
-    for src in &sources {
+    for src in renderer.sources() {
         linter.check_cases_kept(src);
     }
     linter.errors

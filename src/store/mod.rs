@@ -68,11 +68,7 @@ const BUSY_TIMEOUT_MS: u64 = 30_000;
 /// Explains a lock error (another process kept the database busy longer than `waited`); any
 /// other error passes through with its own words.
 pub fn locked_error(e: rusqlite::Error, waited: Duration) -> anyhow::Error {
-    let busy = matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    );
-    if busy {
+    if is_busy(&e) {
         anyhow::Error::new(e).context(format!(
             "the database is busy: another cobrador process kept it locked for more than {} s; \
              try again when it has finished",
@@ -81,6 +77,14 @@ pub fn locked_error(e: rusqlite::Error, waited: Duration) -> anyhow::Error {
     } else {
         anyhow::Error::new(e).context("Failed to begin a transaction")
     }
+}
+
+/// Whether `e` says that another writer holds the database.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// The page size of a new database, in bytes (SQLite's default is 4,096).
@@ -222,14 +226,7 @@ impl Store {
         });
         let tx = match begun {
             Ok(tx) => tx,
-            Err(e)
-                if matches!(
-                    e.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                ) =>
-            {
-                return Ok(None);
-            }
+            Err(e) if is_busy(&e) => return Ok(None),
             Err(e) => return Err(locked_error(e, BUSY_TIMEOUT)),
         };
         let done = f(&tx).and_then(|value| {
