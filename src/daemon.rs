@@ -172,7 +172,24 @@ pub async fn pass(
     let restored = checkpoints.finish(store);
     sent?;
     restored?;
+    if steps.read {
+        after_sends(store, lp, now, &mut report).await;
+    }
     Ok(report)
+}
+
+/// What each source left for after the sends (the bot's answers that waited for an
+/// acknowledgement): its warnings join the source's read report.
+async fn after_sends(store: &mut Store, lp: &Loop, now: DateTime<Utc>, report: &mut PassReport) {
+    for source in &lp.sources {
+        let warnings = match source.after_sends(&lp.config, store, now).await {
+            Ok(warnings) => warnings,
+            Err(e) => vec![format!("{}: {e:#}", source.name())],
+        };
+        if let Some((_, read)) = report.read.iter_mut().find(|(n, _)| n == source.name()) {
+            read.warnings.extend(warnings);
+        }
+    }
 }
 
 /// Books from this many clients are queued on a thread of their own while the channels send

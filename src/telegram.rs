@@ -28,4 +28,4 @@ pub mod poll;
 pub mod simulate;
 pub mod source;
 
-pub use poll::{PollReport, poll_loop, poll_once};
+pub use poll::{PollReport, deliver_after_sends, poll_loop, poll_once};

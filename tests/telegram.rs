@@ -523,6 +523,8 @@ async fn answers_in_words_and_dates_asked_back() {
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
     let p = w.pending_promises();
     assert_eq!((p.len(), p[0].promised_date), (1, day(4)));
+    // Its «Anotado» goes first (the next answers wait for it).
+    w.flush(now()).await;
     // Another "sí" now means nothing in particular: a person reads it.
     w.bot.text(ANA, "sí", None);
     w.poll(now()).await;
@@ -579,6 +581,7 @@ async fn answers_in_words_and_dates_asked_back() {
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
     let p = w.pending_promises();
     assert_eq!((p.len(), p[0].promised_date), (1, day(7)));
+    w.flush(now()).await;
 
     // «baja», as our Telegram messages offer, stops messages by Telegram (not by email).
     w.bot.text(ANA, "baja", None);
@@ -977,6 +980,8 @@ async fn a_receipt_reaches_the_owner_and_its_caption_is_read() {
             .is_some()
     );
 
+    // The owner's alert goes (the next answers to the owner's chat wait for it).
+    w.flush(now()).await;
     let answers_before = w.bot.sent_to(ANA).len();
     let pdf = w.bot.attach(
         ANA,
@@ -1153,6 +1158,8 @@ async fn a_receipt_that_cannot_be_forwarded_is_asked_for_by_email() {
         ]
     );
 
+    // The owner's alert goes (the next answers to the owner's chat wait for it).
+    w.flush(now()).await;
     w.bot.attach(ANA, "photo", None);
     assert_eq!(w.poll(now()).await.outcomes, ["attachment"]);
     assert_eq!(w.bot.forwards().len(), 1);
@@ -2060,6 +2067,8 @@ async fn a_double_tap_on_the_date_buttons_asks_once() {
     assert_eq!(w.bot.state()["answers"].as_array().unwrap().len(), 4);
     w.bot.text(ANA, "Le pago el viernes", None);
     assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    // Its «Anotado» goes first (the next answers wait for it).
+    w.flush(now()).await;
     w.bot.press(ANA, mid, &other);
     assert_eq!(w.poll(now()).await.outcomes, ["asked_date"]);
     assert_eq!(w.bot.count_to(ANA, "¿Qué día pagará?"), 2);

@@ -294,6 +294,58 @@ async fn long_polling_from_the_command_line_sends_what_answers_queue() {
     assert_eq!(said.len(), 1, "{said:?}");
 }
 
+/// The client's texts, in the order the chat got them, from the `before`-th on.
+fn texts_to(w: &World, chat: i64, before: usize) -> Vec<String> {
+    w.bot.sent_to(chat)[before..]
+        .iter()
+        .map(|m| m["plain"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// tg30 Z1: «le pago el viernes» and «¿me manda la factura en PDF?» read in one batch were
+/// answered «Se lo he pasado a Lucía…» before «Anotado: el viernes»: the acknowledgement is
+/// queued in the outbox with the first update, the answer to the second goes apart. The answer
+/// now waits for it, whether a `tick`, a `telegram poll --once` or the long poll reads them.
+#[tokio::test]
+async fn answers_go_after_the_acknowledgements_queued_before_them() {
+    let at = "2026-12-01T09:40:00Z";
+    let tick: &[&str] = &["tick", "--now", at];
+    let once: &[&str] = &["telegram", "poll", "--once", "--now", at];
+    let long: &[&str] = &["telegram", "poll", "--now", at];
+    for args in [tick, once, long] {
+        let mut w = World::new();
+        w.link("C1", ANA).await;
+        w.remind(ANA).await;
+        let before = w.bot.sent_to(ANA).len();
+        w.bot.text(ANA, "le pago el viernes", None);
+        w.bot.text(ANA, "¿me manda la factura en PDF?", None);
+        if args == long {
+            let mut child = support::cobrador_cmd(w.dir.path())
+                .args(args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while std::time::Instant::now() < deadline && texts_to(&w, ANA, before).len() < 2 {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            let _ = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+            child.wait().unwrap();
+        } else {
+            cobrador_ok(w.dir.path(), args);
+        }
+        let texts = texts_to(&w, ANA, before);
+        assert_eq!(texts.len(), 2, "{args:?}: {texts:?}");
+        assert!(
+            texts[0].contains("Anotado") && texts[1].contains("pasado"),
+            "{args:?}: {texts:?}"
+        );
+    }
+}
+
 /// tg27: `telegram me` (whose help says it checks the token) with a token the Bot API refuses
 /// says what to do, as `check` does, not only «401 Unauthorized».
 #[tokio::test]

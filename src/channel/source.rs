@@ -43,6 +43,18 @@ pub trait Source: Send + Sync {
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<SourceReport>>;
 
+    /// After a pass's sends (`tick`): what the read left to do once the outbox has gone (the
+    /// bot's answers that wait for an acknowledgement, see `telegram::answers`). Returns
+    /// warnings.
+    fn after_sends<'a>(
+        &'a self,
+        _config: &'a Config,
+        _store: &'a mut Store,
+        _now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
     /// Watches for new messages until `shutdown` is cancelled, calling `changed` after applying
     /// anything. Opens its own connection to the database.
     fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>>;

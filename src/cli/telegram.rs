@@ -217,7 +217,7 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
     }
     let mut store = ctx.store()?;
     let now = now.unwrap_or_else(Utc::now);
-    let report = rt.block_on(telegram::poll_once(&ctx.config, &mut store, now))?;
+    let mut report = rt.block_on(telegram::poll_once(&ctx.config, &mut store, now))?;
     let channels = Registry::from_config(&ctx.config)?;
     let flushed = rt.block_on(async {
         let r = sender::flush_all(
@@ -231,6 +231,9 @@ fn poll(ctx: &Context, once: bool, now: Option<DateTime<Utc>>, json: bool) -> Re
         channels.close().await;
         r
     })?;
+    // The answers that waited for an acknowledgement just sent.
+    let late = rt.block_on(telegram::deliver_after_sends(&ctx.config, &mut store, now))?;
+    report.warnings.extend(late);
     if json {
         print_json(&serde_json::json!({ "poll": report, "flush": flushed }))?;
     } else {

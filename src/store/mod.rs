@@ -59,6 +59,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_returns.sql")),
     M::up(include_str!("schema_in_favour.sql")),
     M::up(include_str!("schema_outbox_packed.sql")),
+    M::up(include_str!("schema_answers_order.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).

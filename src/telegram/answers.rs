@@ -14,6 +14,12 @@
 //!   chats' answers go on. A run that ends when nothing more may go (`tick`, `telegram poll
 //!   --once`) first waits out one of up to [`WAIT_IN_PLACE_SECS`] in place (it holds only that
 //!   chat), so that a short one does not leave the answer for the next run.
+//! - **After the outbox.** An answer waits while an outbox message to its chat queued before
+//!   it is due and unsent (an acknowledgement is queued in the outbox, in the update's
+//!   transaction: «le pago el viernes» then «¿me manda la factura?» are answered «Anotado…»,
+//!   then «Se lo he pasado…», in the client's order), for [`WAIT_FOR_OUTBOX`] at most. A run
+//!   that ends when nothing more may go delivers again after its sends
+//!   ([`crate::telegram::deliver_after_sends`]).
 //! - **Not forever.** An answer that could not go within [`KEEP`] is dropped, with a warning:
 //!   by then the client has stopped waiting for it (and an invoice list may have changed).
 //!   What the client said was stored when the update was read, and the owner sees it.
@@ -44,14 +50,28 @@ pub const KEEP: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 /// one leaves the answer for when it ends.
 pub const WAIT_IN_PLACE_SECS: u64 = 5;
 
+/// How long an answer waits for the outbox messages to its chat queued before it (an
+/// «Anotado» before the answer to the client's next words): they go within seconds when the
+/// channel is well; a channel down delays the answer this much, not more.
+pub const WAIT_FOR_OUTBOX: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// How often the daemon looks again at an answer waiting for the outbox.
+const RECHECK: Duration = Duration::from_secs(1);
+
 /// After a failure that may pass (the network, a 5xx), the answer is tried again this much later.
 const AFTER_FAILURE: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
-/// Queues `action` (not a button's answer) inside the update's transaction.
-pub fn queue(tx: &Connection, action: &Action, now: DateTime<Utc>) -> Result<()> {
+/// Queues `action` (not a button's answer) inside the update's transaction, to go after the
+/// outbox messages up to `after_outbox` (those queued before the update).
+pub fn queue(
+    tx: &Connection,
+    action: &Action,
+    now: DateTime<Utc>,
+    after_outbox: Option<i64>,
+) -> Result<()> {
     let chat = turn_of(action).context("a button's answer is not queued")?;
     let json = serde_json::to_string(action).context("Failed to store a Telegram answer")?;
-    rows::queue(tx, chat, &json, now)
+    rows::queue(tx, chat, &json, now, after_outbox)
 }
 
 /// Withdraws the date questions («¿Qué día pagará?» and its days) still waiting to go to
@@ -133,7 +153,12 @@ pub async fn deliver(
                     KEEP.num_minutes()
                 ));
             }
-            for due in rows::due(store.conn(), now, &busy)? {
+            let turns = rows::due(store.conn(), now, &busy, now - WAIT_FOR_OUTBOX)?;
+            // The daemon's sender sends the outbox message it waits for: looked at again soon.
+            if turns.held && wake.is_some() {
+                next_turn = Some(RECHECK);
+            }
+            for due in turns.due {
                 // Marked out only when its request is about to be made: an answer waiting for
                 // its chat's second is still queued if cobrador stops (or dies) meanwhile.
                 let turn = bot.pacer().turn_in(due.chat);
@@ -254,8 +279,9 @@ fn record(
 ) -> Result<()> {
     let chat = due.chat;
     store.transaction(|tx| {
+        // What follows an answer delivered waits for nothing more.
         for action in &delivery.then {
-            queue(tx, action, now)?;
+            queue(tx, action, now, None)?;
         }
         // Told apart: such a file is no proof of a payment the client then claims (see
         // `commands::sent_a_file_lately`).

@@ -96,6 +96,27 @@ pub async fn poll_once(
     Ok(report)
 }
 
+/// Delivers the answers still waiting after a run's sends (those that waited for an
+/// acknowledgement in the outbox, see [`answers`]), without waiting: for `tick` and `telegram
+/// poll --once`, which poll, then send. Returns the warnings.
+pub async fn deliver_after_sends(
+    config: &Config,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let Some(tg) = config.telegram.as_ref() else {
+        return Ok(Vec::new());
+    };
+    if !store::telegram::answers::any_waiting(store.conn())? {
+        return Ok(Vec::new());
+    }
+    let bot = Bot::from_config(tg)?;
+    let mut warnings = Vec::new();
+    let mut warn = |w: String| warnings.push(w);
+    answers::deliver(&bot, store, move || now, answers::Until::Idle, &mut warn).await?;
+    Ok(warnings)
+}
+
 /// How many updates `getUpdates` returns at most (its `limit`, 100 by default).
 const BATCH: usize = 100;
 
@@ -131,6 +152,9 @@ pub async fn process(
                 // A message's own date when it is recent (within 36 h before the clock's now), else
                 // the clock's now (a rehearsal's clock, an outage): see `domain::clock`.
                 let received = crate::domain::received_at(upd.sent_at(), now);
+                // The answers come after what earlier updates queued in the outbox (an
+                // «Anotado»), not after what this one queues (an owner's alert).
+                let after = store::telegram::answers::last_outbox(tx)?;
                 let h = conversation::handle(tx, &env, upd, received)?;
                 store::telegram::record_update(
                     tx,
@@ -142,7 +166,7 @@ pub async fn process(
                 )?;
                 for action in &h.actions {
                     if !matches!(action, Action::Answer { .. }) {
-                        answers::queue(tx, action, now)?;
+                        answers::queue(tx, action, now, after)?;
                         report.queued += 1;
                     }
                 }

@@ -38,6 +38,15 @@ impl Source for TelegramSource {
         })
     }
 
+    fn after_sends<'a>(
+        &'a self,
+        config: &'a Config,
+        store: &'a mut Store,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(super::deliver_after_sends(config, store, now))
+    }
+
     fn watch(&self, ctx: WatchContext) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
             let changed = ctx.changed.clone();

@@ -439,9 +439,14 @@ impl World {
     pub async fn flush(&mut self, at: DateTime<Utc>) -> sender::FlushReport {
         let channels = Registry::from_config(&self.config).unwrap();
         let opts = FlushOptions::for_config(&self.config);
-        sender::flush_all(&mut self.store, &channels, &self.config, at, &opts)
+        let flushed = sender::flush_all(&mut self.store, &channels, &self.config, at, &opts)
             .await
-            .unwrap()
+            .unwrap();
+        // As `tick` and `telegram poll --once` do: the answers that waited for what was sent.
+        telegram::deliver_after_sends(&self.config, &mut self.store, at)
+            .await
+            .unwrap();
+        flushed
     }
 
     /// Links `chat` to `client` through a deep link, as the client would.
