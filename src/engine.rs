@@ -129,7 +129,8 @@ pub fn plan_by_range<S: Default + Send>(
 /// The planner's settings for every client in the store (built from one client per country
 /// and region, without loading them all).
 pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Settings> {
-    Settings::for_clients(config, &store::snapshot::one_per_region(conn)?)
+    let settings = Settings::for_clients(config, &store::snapshot::one_per_region(conn)?)?;
+    Ok(settings.with_client_hours(store::clients::all_own_hours(conn)?))
 }
 
 /// Plans every client, streamed from the store, and keeps the files of the clients the rest of

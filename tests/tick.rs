@@ -416,3 +416,55 @@ fn status_lists_the_soonest_promises_and_counts_the_rest() {
         "{out}"
     );
 }
+
+/// walk30 S6: a client who asked not to be written to before 11 kept getting reminders at
+/// 10:10. `client hours` narrows its contact window (in its own time zone, inside the legal
+/// hours): the Mexican client's reminder, due at 10:00 its time, waits for 12:00.
+#[test]
+fn a_client_written_to_only_within_its_own_hours() {
+    let dir = setup();
+    let set = cobrador_ok(dir.path(), &["client", "hours", "C004", "12:00-14:00"]);
+    assert!(set.contains("12:00-14:00"), "{set}");
+    let shown = cobrador_ok(dir.path(), &["client", "show", "C004"]);
+    assert!(shown.contains("written to 12:00-14:00 only"), "{shown}");
+    let plan = cobrador_ok(
+        dir.path(),
+        &["plan", "--now", "2026-11-24T09:30:00Z", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    let c004 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["client"] == "C004" && m["held"] == false)
+        .unwrap();
+    // 12:00 in Mexico City.
+    assert_eq!(c004["send_at"], "2026-11-24T18:00:00Z", "{c004}");
+    let early = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T16:30:00Z"]);
+    assert!(
+        early.contains("0 queued") && early.contains("waiting for Tuesday 2026-11-24 12:00"),
+        "{early}"
+    );
+    let noon = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T18:05:00Z"]);
+    assert!(noon.contains("C004 early"), "{noon}");
+    // Back to the [contact] hours, with an event each time.
+    let cleared = cobrador_ok(dir.path(), &["client", "hours", "C004", "--clear"]);
+    assert!(cleared.contains("back to the [contact] hours"), "{cleared}");
+    let shown = cobrador_ok(dir.path(), &["client", "show", "C004", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert!(v["own_hours"].is_null(), "{v}");
+    let set_events = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "client.hours_set")
+        .count();
+    assert_eq!(set_events, 2, "{v}");
+    // A range that is not one is refused with the form to write.
+    let bad = run_cobrador(dir.path(), &["client", "hours", "C004", "11-14"], &[]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("HH:MM"),
+        "{bad:?}"
+    );
+}

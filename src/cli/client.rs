@@ -55,6 +55,72 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// The hours this client asked to be written to within, in its own time zone
+    /// (`11:00-14:00`), inside the country's legal hours; `--clear` goes back to the
+    /// `[contact]` hours; without either, shows them.
+    Hours {
+        /// Client id.
+        id: String,
+        /// Local hours, `HH:MM-HH:MM` (end exclusive).
+        hours: Option<String>,
+        /// Back to the configuration's `[contact]` hours.
+        #[arg(long, conflicts_with = "hours")]
+        clear: bool,
+        /// Why, for the audit log.
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// `client hours`: shows, sets or clears a client's own hours, with an event.
+fn hours(
+    store: &mut store::Store,
+    id: &str,
+    (text, clear, note): (Option<String>, bool, Option<String>),
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ExitCode> {
+    let client = store::clients::get(store.conn(), id)?
+        .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;
+    if text.is_none() && !clear {
+        match store::clients::own_hours(store.conn(), id)? {
+            Some(own) => println!(
+                "{id}: written to {} ({}){}",
+                own.hours,
+                client.time_zone.name(),
+                own.said
+                    .map(|s| format!(", as the client asked: «{s}»"))
+                    .unwrap_or_default()
+            ),
+            None => println!("{id}: the [contact] hours of {}", client.country),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let asked: Option<crate::policy::TimeRange> = text
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: String| anyhow::anyhow!("{e}"))?;
+    store.transaction(|tx| {
+        store::clients::set_own_hours(tx, id, asked, None, now)?;
+        store::events::append(
+            tx,
+            now,
+            Actor::Cli,
+            EventKind::ClientHoursSet,
+            Some(id),
+            None,
+            serde_json::json!({ "hours": asked, "note": note }),
+        )
+    })?;
+    match asked {
+        Some(h) => println!(
+            "{id}: written to {h} ({}) from now on, inside the legal hours of {}",
+            client.time_zone.name(),
+            client.country
+        ),
+        None => println!("{id}: back to the [contact] hours of {}", client.country),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Serialize)]
@@ -69,6 +135,8 @@ struct ClientView {
     promises: Vec<store::Promise>,
     plans: Vec<store::agreements::PaymentPlan>,
     events: Vec<store::Event>,
+    /// The hours the client asked to be written to within (`client hours`), if any.
+    own_hours: Option<store::clients::OwnHours>,
 }
 
 fn balances(invoices: &[Invoice]) -> Vec<(String, String)> {
@@ -150,6 +218,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut store = ctx.store()?;
     let now = args.now.unwrap_or_else(chrono::Utc::now);
     let cmd = args.command;
+    if let Command::Hours {
+        id,
+        hours: text,
+        clear,
+        note,
+    } = cmd
+    {
+        return hours(&mut store, &id, (text, clear, note), now);
+    }
     if let Command::Hold { id, note } | Command::Unhold { id, note } = &cmd {
         let hold = matches!(cmd, Command::Hold { .. });
         store.transaction(|tx| {
@@ -190,7 +267,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let conn = store.conn();
     match cmd {
         Command::List { json } => list(conn, json)?,
-        Command::Hold { .. } | Command::Unhold { .. } => unreachable!("handled above"),
+        Command::Hold { .. } | Command::Unhold { .. } | Command::Hours { .. } => {
+            unreachable!("handled above")
+        }
         Command::Show { id, json } => {
             let client = store::clients::get(conn, &id)?
                 .with_context(|| format!("no client {id:?}: see `cobrador client list`"))?;
@@ -214,6 +293,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     .filter(|p| p.client_id == id)
                     .collect(),
                 events: store::events::for_client(conn, &id, None)?,
+                own_hours: store::clients::own_hours(conn, &id)?,
                 invoices,
                 client,
             };
@@ -234,6 +314,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 if c.tuteo { "tú" } else { "usted" },
                 if c.on_hold { " · ON HOLD" } else { "" }
             );
+            if let Some(own) = &view.own_hours {
+                println!(
+                    "  written to {} only{} (`client hours {} --clear` to undo)",
+                    own.hours,
+                    own.said
+                        .as_deref()
+                        .map(|s| format!(", as the client asked: «{s}»"))
+                        .unwrap_or_default(),
+                    c.id
+                );
+            }
             println!("Contacts:");
             for k in &view.contacts {
                 println!(

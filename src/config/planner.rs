@@ -43,10 +43,28 @@ impl Settings {
             reminders: config.reminders.clone(),
             rules,
             calendars,
+            client_rules: BTreeMap::new(),
             // Telegram is delivered by the bot (`[telegram]`), or written by the file channel
             // when there is no SMTP server; otherwise it would wait in the outbox forever.
             telegram: config.telegram.is_some() || config.email.smtp.is_none(),
         })
+    }
+}
+
+impl Settings {
+    /// These settings with the contact hours clients asked for (`client hours`): `(client id,
+    /// country, hours)`. A country without rules is skipped (its clients are not planned).
+    pub fn with_client_hours(
+        mut self,
+        hours: impl IntoIterator<Item = (String, String, crate::policy::TimeRange)>,
+    ) -> Settings {
+        for (id, country, asked) in hours {
+            if let Some(rules) = self.rules.get(&country) {
+                let narrowed = rules.for_client(asked);
+                self.client_rules.insert(id, narrowed);
+            }
+        }
+        self
     }
 }
 

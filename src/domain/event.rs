@@ -47,6 +47,8 @@ vocabulary! {
         ClientHeld => "client.held",
         /// A person lifted the client's hold.
         ClientUnheld => "client.unheld",
+        /// The hours the client asked to be written to within were set or cleared.
+        ClientHoursSet => "client.hours_set",
         /// A bounce: the contact's address no longer receives mail.
         ContactUndeliverable => "contact.undeliverable",
         /// Imported: a new invoice.
@@ -214,6 +216,7 @@ mod tests {
         "bank.imported",
         "client.created",
         "client.held",
+        "client.hours_set",
         "client.opted_out",
         "client.unheld",
         "client.updated",

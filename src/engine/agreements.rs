@@ -115,7 +115,8 @@ pub fn agree_plan(
         if let Some(contact) = to {
             // Not a reply to the client: it waits for the client's contact window (a plan
             // typed in on Saturday night goes on Monday), one message per client per day.
-            let settings = Settings::for_clients(config, [&file.client])?;
+            let settings = Settings::for_clients(config, [&file.client])?
+                .with_client_hours(store::clients::all_own_hours(tx)?);
             let send_at = owner_initiated_moment(&file, &settings, now)
                 .map_err(|e| anyhow::anyhow!("client {client_id}: {e}"))?;
             let key = format!("{client_id}|plan_confirmation|plan-{id}");

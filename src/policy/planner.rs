@@ -101,8 +101,9 @@ pub fn rules_for<'a>(
     String,
 > {
     let rules = settings
-        .rules
-        .get(&client.country)
+        .client_rules
+        .get(&client.id)
+        .or_else(|| settings.rules.get(&client.country))
         .ok_or_else(|| format!("no contact rules for country {}", client.country))?;
     let calendar = settings
         .calendars

@@ -79,6 +79,13 @@ impl TimeRange {
     }
 }
 
+/// Written as it is read: `"10:00-12:30"`.
+impl serde::Serialize for TimeRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for TimeRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -405,6 +412,42 @@ impl ContactRules {
             )));
         }
         Ok(())
+    }
+
+    /// These rules for a client who asked to be written to only within `asked` (its own
+    /// local hours: «no me escriban antes de las 11» is 11:00 to the end of the day): each
+    /// day's window narrowed to it. Where the owner's window and `asked` do not meet (the
+    /// owner writes 10:00-12:30, the client asked for the afternoon), the part of the legal
+    /// window inside `asked`, no longer than the owner's window that day: the client's
+    /// wish goes before the owner's preference, the law before both. A day whose legal window
+    /// has nothing inside `asked` keeps the owner's window, said in [`Self::adjustments`].
+    pub fn for_client(&self, asked: TimeRange) -> ContactRules {
+        let profile = self.country.profile();
+        let mut rules = self.clone();
+        for (index, slot) in rules.windows.iter_mut().enumerate() {
+            let Some(window) = *slot else { continue };
+            if let Some(both) = window.intersect(&asked) {
+                *slot = Some(both);
+                continue;
+            }
+            match profile.legal_hours[index].and_then(|l| l.intersect(&asked)) {
+                Some(allowed) => {
+                    let length = window.end - window.start;
+                    let end = if allowed.end - allowed.start > length {
+                        allowed.start + length
+                    } else {
+                        allowed.end
+                    };
+                    *slot = TimeRange::new(allowed.start, end).or(Some(allowed));
+                }
+                None => rules.adjustments.push(format!(
+                    "the client's hours {asked} are outside the legal window on day {}: \
+                     {window} kept",
+                    index + 1
+                )),
+            }
+        }
+        rules
     }
 
     /// The country these rules were resolved for.

@@ -42,7 +42,8 @@ impl ContactWindows {
             firsts.entry(key).or_insert(c);
             Ok(())
         })?;
-        let settings = Settings::for_clients(config, firsts.values())?;
+        let settings = Settings::for_clients(config, firsts.values())?
+            .with_client_hours(store::clients::all_own_hours(conn)?);
         Ok(ContactWindows { settings, clients })
     }
 
@@ -56,7 +57,8 @@ impl ContactWindows {
             return at;
         };
         let (Some(rules), Some(calendar)) = (
-            self.settings.rules.get(country),
+            (self.settings.client_rules.get(&msg.message.client_id))
+                .or_else(|| self.settings.rules.get(country)),
             self.settings
                 .calendars
                 .get(&(country.clone(), region.clone())),

@@ -153,6 +153,84 @@ pub fn for_each_with_due_messages(
     Ok(())
 }
 
+/// The hours a client asked to be written to within, with its words when a reply set them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OwnHours {
+    /// Local hours, end exclusive.
+    pub hours: crate::policy::TimeRange,
+    /// The client's words, when a reply set them.
+    pub said: Option<String>,
+    /// When they were set.
+    pub set_at: DateTime<Utc>,
+}
+
+/// Sets (`Some`) or clears (`None`) the hours `id` asked to be written to within.
+pub fn set_own_hours(
+    conn: &Connection,
+    id: &str,
+    hours: Option<crate::policy::TimeRange>,
+    said: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match hours {
+        Some(hours) => conn.execute(
+            "INSERT INTO client_hours (client_id, hours, said, set_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (client_id) DO UPDATE
+             SET hours = excluded.hours, said = excluded.said, set_at = excluded.set_at",
+            params![id, hours.to_string(), said, ts(now)],
+        )?,
+        None => conn.execute("DELETE FROM client_hours WHERE client_id = ?1", [id])?,
+    };
+    Ok(())
+}
+
+/// The hours `id` asked to be written to within, if any.
+pub fn own_hours(conn: &Connection, id: &str) -> Result<Option<OwnHours>> {
+    let row = conn
+        .query_row(
+            "SELECT hours, said, set_at FROM client_hours WHERE client_id = ?1",
+            [id],
+            |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?)),
+        )
+        .optional()?;
+    row.map(|(hours, said, set_at)| {
+        Ok(OwnHours {
+            hours: hours.parse().map_err(anyhow::Error::msg)?,
+            said,
+            set_at: crate::store::parse_ts(&set_at)?,
+        })
+    })
+    .transpose()
+}
+
+/// Every client's own hours: `(client id, country, hours)`, for the planner's and the
+/// sender's settings ([`crate::policy::planner::Settings::with_client_hours`]). A row that
+/// does not parse (written by hand) is skipped with a warning.
+pub fn all_own_hours(conn: &Connection) -> Result<Vec<(String, String, crate::policy::TimeRange)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.client_id, c.country, h.hours FROM client_hours h
+         JOIN clients c ON c.id = h.client_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut all = Vec::new();
+    for row in rows {
+        let (id, country, hours) = row?;
+        match hours.parse() {
+            Ok(hours) => all.push((id, country, hours)),
+            Err(e) => {
+                tracing::warn!(client = %id, "The client's own hours are unreadable ({e}); its country's hours apply.")
+            }
+        }
+    }
+    Ok(all)
+}
+
 /// Sets or clears the manual hold on a client.
 pub fn set_hold(conn: &Connection, id: &str, on_hold: bool, now: DateTime<Utc>) -> Result<()> {
     conn.execute(

@@ -60,6 +60,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_in_favour.sql")),
     M::up(include_str!("schema_outbox_packed.sql")),
     M::up(include_str!("schema_answers_order.sql")),
+    M::up(include_str!("schema_client_hours.sql")),
 ];
 
 /// How long a writer waits for another writer before giving up ([`busy::wait_for_writer`]).

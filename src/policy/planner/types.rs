@@ -22,6 +22,9 @@ pub struct Settings {
     pub rules: BTreeMap<String, ContactRules>,
     /// Holiday calendars per `(country, region)`.
     pub calendars: BTreeMap<(String, Option<String>), HolidayCalendar>,
+    /// The contact rules of the clients who have hours of their own (client id →
+    /// [`ContactRules::for_client`]); the others follow their country's.
+    pub client_rules: BTreeMap<String, ContactRules>,
     /// Whether something can deliver Telegram messages (today only the file channel writes
     /// them); otherwise Telegram is never chosen.
     pub telegram: bool,

@@ -337,3 +337,37 @@ fn a_weekday_is_never_emptied_by_the_monday_and_friday_preferences() {
     assert_eq!(rules.window(Weekday::Fri), Some(range("14:00-17:00")));
     assert_eq!(rules.window(Weekday::Mon), Some(range("14:00-17:00")));
 }
+
+/// A client's own hours narrow each day's window; where they miss the owner's, the legal
+/// window's part inside them (no longer than the owner's window); outside the law, the owner's
+/// window stays and the adjustment says so.
+#[test]
+fn a_clients_own_hours_narrow_the_window_inside_the_law() {
+    let mx = ContactRules::defaults(Country::Mexico).unwrap();
+    let tue = |r: &ContactRules| r.window(Weekday::Tue);
+    assert_eq!(tue(&mx), Some(range("10:00-12:30")));
+    // «No me escriban antes de las 11».
+    let late = mx.for_client(range("11:00-23:59"));
+    assert_eq!(tue(&late), Some(range("11:00-12:30")));
+    // Monday's window opens at 12:00 (avoid-monday-morning): still inside.
+    assert_eq!(late.window(Weekday::Mon), Some(range("12:00-12:30")));
+    assert_eq!(late.window(Weekday::Sun), None, "no day is added");
+    // «Mejor por la tarde»: the owner's two and a half hours, from 16:00.
+    let afternoon = mx.for_client(range("16:00-20:00"));
+    assert_eq!(tue(&afternoon), Some(range("16:00-18:30")));
+    // Shorter than the owner's window: all of it.
+    assert_eq!(
+        tue(&mx.for_client(range("21:00-23:00"))),
+        Some(range("21:00-22:00"))
+    );
+    // After the legal 22:00: the owner's window, said.
+    let night = mx.for_client(range("22:30-23:30"));
+    assert_eq!(tue(&night), Some(range("10:00-12:30")));
+    assert!(
+        night
+            .adjustments()
+            .iter()
+            .any(|a| a.contains("outside the legal window"))
+    );
+    assert!(night.validate().is_ok() && afternoon.validate().is_ok());
+}
