@@ -126,6 +126,19 @@ pub fn plan_by_range<S: Default + Send>(
     Ok(later)
 }
 
+/// A client's own hours as the owner reads them: «a partir de las 11:00», «hasta las 14:00»,
+/// «de 10:00 a 12:00».
+fn hours_in_words(hours: crate::policy::TimeRange) -> String {
+    let (start, end) = (hours.start().format("%H:%M"), hours.end().format("%H:%M"));
+    if end.to_string() == "23:59" {
+        format!("a partir de las {start}")
+    } else if start.to_string() == "00:00" {
+        format!("hasta las {end}")
+    } else {
+        format!("de {start} a {end}")
+    }
+}
+
 /// The planner's settings for every client in the store (built from one client per country
 /// and region, without loading them all).
 pub fn settings_for(conn: &rusqlite::Connection, config: &Config) -> Result<Settings> {
@@ -559,6 +572,7 @@ pub fn render_planned(
             telegram: false,
             reminders_wait_until: None,
             sender: String::new(),
+            ..Default::default()
         });
         (vec![config.owner_email().to_owned()], Channel::Email)
     } else {
@@ -747,6 +761,10 @@ pub fn queue_owner_alert(
             .filter(|until| *until > now)
             .map(|until| until.with_timezone(&alert.client.time_zone).date_naive()),
         sender: alert.sender.clone(),
+        hours: store::clients::own_hours(tx, &alert.client.id)?
+            .map(|h| hours_in_words(h.hours))
+            .unwrap_or_default(),
+        client_id: alert.client.id.clone(),
     });
     ctx.said = alert.said;
     let rendered = renderer.render_message("owner_alert", render::Medium::Email, &ctx)?;

@@ -436,15 +436,23 @@ fn an_unthreaded_reply_from_the_contact_of_two_clients_goes_to_a_person() {
 }
 
 /// «Escríbanme solo por las mañanas y solo por correo… Pagaremos a final de mes»: the promise is
-/// recorded and acknowledged, and the owner is told of the client's terms, which cobrador does
-/// not set by itself (walk28 S08a: only the promise was recorded, and nobody was told). So is
-/// a new contact writing with a promise (walk30: «Pedro ya no labora con nosotros»).
+/// recorded and acknowledged, and the owner is told of the client's terms (walk28 S08a: only the
+/// promise was recorded, and nobody was told): the hours are the client's from now on, a
+/// channel is for the owner to set. So is a new contact writing with a promise (walk30: «Pedro
+/// ya no labora con nosotros»).
 #[test]
 fn a_clients_terms_for_being_written_to_reach_the_owner() {
     for (from, text, title, action) in [
         (
             "uno@cliente.example",
             "Escríbanme solo por las mañanas y solo por correo electrónico, por favor. Pagaremos a final de mes.",
+            // The hours are set (`client hours`); the channel is for the owner to change.
+            "Pide que se le escriba a otras horas",
+            "no los cambia cobrador por su cuenta",
+        ),
+        (
+            "uno@cliente.example",
+            "Pagaremos a final de mes. Por favor, solo por WhatsApp.",
             "Pide que se le escriba de otra forma o a otras horas",
             "no cambia por su cuenta el canal",
         ),

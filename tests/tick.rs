@@ -468,3 +468,62 @@ fn a_client_written_to_only_within_its_own_hours() {
         "{bad:?}"
     );
 }
+
+/// walk30 S6, from the client's own words: «Porfa, no me escriban antes de las 11» is no
+/// opt-out and no riddle for a person: the client's hours from now on (the Mexican client's
+/// reminder, due at 10:00 its time, goes at 11:00), the owner told how to change them; a
+/// promise beside it is applied as well.
+#[test]
+fn a_client_who_asks_not_to_be_written_to_before_eleven_is_not() {
+    let dir = setup();
+    let out = cobrador_ok(
+        dir.path(),
+        &[
+            "reply",
+            "record",
+            "C004",
+            "--text",
+            "Porfa, no me escriban antes de las 11",
+            "--now",
+            "2026-11-24T08:00:00Z",
+        ],
+    );
+    assert!(out.contains("hours asked"), "{out}");
+    let shown = cobrador_ok(dir.path(), &["client", "show", "C004"]);
+    assert!(
+        shown.contains("written to 11:00-23:59 only, as the client asked: «Porfa, no me escriban"),
+        "{shown}"
+    );
+    let plan = cobrador_ok(
+        dir.path(),
+        &["plan", "--now", "2026-11-24T09:30:00Z", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    let c004 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["client"] == "C004" && m["held"] == false)
+        .unwrap();
+    assert_eq!(
+        c004["send_at"], "2026-11-24T17:00:00Z",
+        "11:00 in Mexico City: {c004}"
+    );
+    // The owner's alert says what was done and how to undo it.
+    cobrador_ok(
+        dir.path(),
+        &["outbox", "flush", "--now", "2026-11-24T08:00:00Z"],
+    );
+    let alert = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("Pide que se le escriba a otras horas"))
+        .expect("an owner alert");
+    let alert = alert.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        alert.contains("Pide que se le escriba a otras horas: "),
+        "{alert}"
+    );
+    assert!(alert.contains("a partir de las 11:00"), "{alert}");
+    assert!(alert.contains("client hours C004 --clear"), "{alert}");
+}

@@ -780,6 +780,10 @@ fn decide(reading: &Reading, matched: bool, no_invoice: bool) -> (ResponseStatus
             ResponseStatus::NeedsReview,
             "the contact has left: the owner must update the client's contacts",
         ),
+        Intent::Other if effects::unread(reading) == effects::Unread::Hours => (
+            ResponseStatus::Applied,
+            "hours asked: the client is written to within them from now on, owner told",
+        ),
         Intent::Other if effects::unread(reading) == effects::Unread::Thanks => (
             ResponseStatus::Applied,
             "thanks only: nothing to do, reminders go on",

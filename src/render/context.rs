@@ -478,7 +478,7 @@ pub struct Reply<'a> {
 }
 
 /// What an owner notification is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OwnerAlert {
     /// `dispute`, `paid`, `plan`, `needs_review`, `question`, `contact_left`, `handover`, `stop`,
     /// `dead`, `bounced`, `refused`, `address`, `plan_broken`, `uncertain` or `unknown_sender`.
@@ -499,6 +499,13 @@ pub struct OwnerAlert {
     /// contact); empty otherwise.
     #[serde(default)]
     pub sender: String,
+    /// The hours the client is written to within, in words (`hours_set`: «a partir de las
+    /// 11:00»); empty otherwise.
+    #[serde(default)]
+    pub hours: String,
+    /// The client's code (for the commands an alert names).
+    #[serde(default)]
+    pub client_id: String,
 }
 
 /// Values computed from a [`RenderContext`], available to templates as `summary`.

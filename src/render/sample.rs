@@ -503,6 +503,7 @@ impl RenderContext<'static> {
                     telegram: false,
                     reminders_wait_until: None,
                     sender: String::new(),
+                    ..Default::default()
                 });
             }
             "handover" => {
@@ -513,6 +514,7 @@ impl RenderContext<'static> {
                     telegram: false,
                     reminders_wait_until: None,
                     sender: String::new(),
+                    ..Default::default()
                 });
             }
             _ => {}

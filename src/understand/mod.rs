@@ -213,7 +213,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use amount::PromisedAmount;
-pub use contact::asks_another_contact;
+pub use contact::{asked_hours, asks_another_contact};
 pub(crate) use intent::pays_for;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;

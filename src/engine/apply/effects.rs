@@ -32,6 +32,7 @@ pub(super) fn act(
     applied: &mut Applied,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    own_hours(tx, m, reading, response_id, now)?;
     // «Ya pagué, no me escriban más»: the opt-out beside another answer is honoured first (the
     // other answer is then recorded without an acknowledgement: `Match::silenced`).
     let mut answered = 0;
@@ -115,6 +116,36 @@ pub(super) fn act(
         applied,
         now,
     )
+}
+
+/// «No me escriban antes de las 11» (walk30 S6: nine reminders at 10:10 after it): the hours
+/// the client asks for are its own from now on (`client hours`, within the legal hours), with
+/// an event; the owner is told in the reply's alert («hours_set») and can change them.
+fn own_hours(
+    tx: &Connection,
+    m: &Match,
+    reading: &Reading,
+    response_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if matches!(reading.intent, Intent::AutoReply | Intent::Bounce) {
+        return Ok(());
+    }
+    let Some(hours) = crate::understand::asked_hours(&reading.cleaned_text) else {
+        return Ok(());
+    };
+    let said: String = reading.cleaned_text.chars().take(300).collect();
+    store::clients::set_own_hours(tx, &m.client.id, Some(hours), Some(&said), now)?;
+    store::events::append(
+        tx,
+        now,
+        Actor::Inbox,
+        EventKind::ClientHoursSet,
+        Some(&m.client.id),
+        None,
+        serde_json::json!({ "hours": hours, "response": response_id }),
+    )?;
+    Ok(())
 }
 
 /// [`act`] on each group of invoices of a reply answered per invoice, the most important
@@ -523,8 +554,9 @@ fn act_on(
 /// the plain review alert's words, would not be true); a promise or a paid claim that also
 /// asks something («Les pagamos a fin de mes, apenas nos indiquen los datos para la
 /// transferencia») is «promise_question»: recorded and acknowledged, and what it asks is for
-/// a person (nobody was told); one that also asks to be written another way or at other times
-/// is «contact_request» (cobrador does not change a client's channel or hours by itself).
+/// a person (nobody was told); one that also asks for hours is «hours_set» (set, see
+/// `own_hours`), to be written another way «contact_request» (cobrador does not change a
+/// client's channel by itself).
 fn owner_alert_kind(
     kind: Option<&'static str>,
     reading: &Reading,
@@ -539,6 +571,10 @@ fn owner_alert_kind(
         // 29» (walk30: the promise was applied and nobody was told of Pedro).
         None if crate::understand::says_contact_left(&reading.cleaned_text) => {
             Some("contact_changed")
+        }
+        // «Le pago el viernes; y no me escriban antes de las 11»: both applied (`own_hours`).
+        None if crate::understand::asked_hours(&reading.cleaned_text).is_some() => {
+            Some("hours_set")
         }
         // «Escríbanme solo por las mañanas… Pagaremos a final de mes»: the promise is applied;
         // the client's terms are for a person to set.
@@ -703,6 +739,7 @@ fn change_state(
         Intent::Other if unread(reading) == Unread::ContactLeft => {
             alert_kind = Some("contact_left");
         }
+        Intent::Other if unread(reading) == Unread::Hours => alert_kind = Some("hours_set"),
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     Ok((ack_kind, alert_kind))
@@ -735,6 +772,8 @@ pub(super) enum Unread {
     ContactLeft,
     /// «Muchas gracias, recibido», «ok»: nothing for a person to answer.
     Thanks,
+    /// «No me escriban antes de las 11»: the client's hours, set (`own_hours`).
+    Hours,
     /// Words cobrador does not understand: a person reads them.
     Unknown,
 }
@@ -743,6 +782,8 @@ pub(super) enum Unread {
 pub(super) fn unread(reading: &Reading) -> Unread {
     if crate::understand::says_contact_left(&reading.cleaned_text) {
         Unread::ContactLeft
+    } else if crate::understand::asked_hours(&reading.cleaned_text).is_some() {
+        Unread::Hours
     } else if crate::understand::is_thanks_only(&reading.cleaned_text) {
         Unread::Thanks
     } else {
