@@ -2561,3 +2561,32 @@ fn the_rest_promised_is_acknowledged_as_the_rest() {
         "{text}"
     );
 }
+
+/// walk30 S2b: a promise for an invoice partly paid is acknowledged with what was received and
+/// what is left, so the client pays the rest and not the whole amount again.
+#[test]
+fn a_promise_for_an_invoice_partly_paid_is_told_what_is_left() {
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(support::TWO_INVOICES)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    support::pay(&mut w.store, "F-1", "2026-11-20", "200");
+    let inc = reply(
+        "<r-part@x.example>",
+        "uno@cliente.example",
+        "Le pago el viernes.",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    assert_eq!(apply(&mut w, &inc).intent.as_str(), "promise");
+    let ack = store::outbox::for_client(w.store.conn(), "C1")
+        .unwrap()
+        .into_iter()
+        .find(|m| m.message.stage == "ack_promise")
+        .expect("acknowledged");
+    let body = ack.message.body_text.replace('\n', " ");
+    assert!(
+        body.contains("De la factura F-1 ya hemos recibido 200,00 € de 500,00 € (gracias): quedan pendientes 300,00 €."),
+        "{body}"
+    );
+}
