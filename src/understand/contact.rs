@@ -154,8 +154,16 @@ fn hour_at(words: &[&str], i: usize) -> Option<chrono::NaiveTime> {
 /// tarde» (16:00-20:00), «solo por las mañanas» (08:00-13:00), «entre las 9 y las 11». `None`
 /// for hours that are not about writing to the client («le pago antes de las 11»).
 pub fn asked_hours(text: &str) -> Option<crate::policy::TimeRange> {
+    text.split(['.', ';', '!', '?', '\n'])
+        .find_map(hours_in_sentence)
+}
+
+/// [`asked_hours`] in one sentence: a verb of writing to the client, then within a few words
+/// the hours («no me manden más recordatorios; el lunes antes de las 11 les deposito» asks
+/// for none).
+fn hours_in_sentence(sentence: &str) -> Option<crate::policy::TimeRange> {
     use crate::policy::TimeRange;
-    let folded = fold_str(&text.to_lowercase());
+    let folded = fold_str(&sentence.to_lowercase());
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -182,7 +190,9 @@ pub fn asked_hours(text: &str) -> Option<crate::policy::TimeRange> {
         if !negated && !asked && !only {
             continue;
         }
-        for j in i + 1..(i + 8).min(words.len()) {
+        // «solo por las mañanas»: right after; a verb: within six words.
+        let reach = if only { 2 } else { 7 };
+        for j in i + 1..(i + reach).min(words.len()) {
             let (w0, w1) = (words[j], words.get(j + 1).copied().unwrap_or(""));
             let range = match (w0, w1) {
                 ("antes", "de") | ("antes", "del") => {
@@ -260,6 +270,13 @@ mod tests {
             ("Le escribo después de las 4 para confirmarle.", None),
             ("Ya pagué esta mañana.", None),
             ("Le pago el viernes por la tarde.", None),
+            ("Solo puedo pagar por la tarde.", None),
+            ("Solo por las tardes, por favor.", Some("16:00-20:00")),
+            (
+                "No me manden más recordatorios. El lunes antes de las 11 les deposito.",
+                None,
+            ),
+            ("Escriban a contabilidad antes del viernes.", None),
         ] {
             assert_eq!(
                 asked_hours(text).map(|h| h.to_string()).as_deref(),
