@@ -192,17 +192,29 @@ fn payment_details_for(config: &Config, client: &Client) -> rc::Business {
     business_with(config, country_payment(config, client))
 }
 
-/// The locale for a client: its country's Spanish.
+/// The locale for a client: its country's Spanish; for a business of another currency, a
+/// dollar-sign country's with its code after the home currency's amounts
+/// ([`crate::render::money::CODED_LOCALES`]: `$1.150.000 CLP` from a Mexican firm).
 pub fn locale_for<'c>(client: &Client, config: &'c Config) -> &'c str {
-    match client.country.as_str() {
+    let own = match client.country.as_str() {
         "ES" => "es-ES",
         "MX" => "es-MX",
         "CO" => "es-CO",
         "CL" => "es-CL",
         "PE" => "es-PE",
         "AR" => "es-AR",
-        _ => config.business.locale.as_str(),
+        _ => return config.business.locale.as_str(),
+    };
+    let home = crate::render::money::Locale::find(own).map(|l| l.home_currency);
+    if home.is_ok_and(|h| !h.eq_ignore_ascii_case(&config.business.currency)) {
+        let coded = crate::render::money::CODED_LOCALES
+            .iter()
+            .find(|(tag, _)| *tag == own);
+        if let Some((_, coded)) = coded {
+            return coded;
+        }
     }
+    own
 }
 
 /// One invoice line; interest is computed (on what was owed each day, lowered by `payments`)
@@ -590,10 +602,25 @@ mod tests {
             .locale
             .into_owned()
         };
-        assert_eq!(locale("early"), "es-AR");
+        // A Spanish business: the Argentine client's pesos say so (walk30 G8b).
+        assert_eq!(locale("early"), "es-AR-x-coded");
+        assert_eq!(
+            crate::render::money::format_money(
+                rust_decimal::Decimal::new(85_000_000, 2),
+                "ARS",
+                &locale("early")
+            )
+            .unwrap(),
+            "$ 850.000,00 ARS"
+        );
         assert_eq!(locale("owner_alert"), config.business.locale);
         assert_eq!(locale("handover"), config.business.locale);
         assert_ne!(config.business.locale, "es-AR");
+        // A business of the client's own currency writes its pesos as the client does.
+        let mut argentine_firm = config.clone();
+        argentine_firm.business.currency = "ARS".into();
+        assert_eq!(locale_for(&argentine, &argentine_firm), "es-AR");
+        assert_eq!(locale_for(&client("ES"), &config), "es-ES");
     }
 
     /// «como ese día era sábado, le escribimos hoy, primer día hábil» is said on the first

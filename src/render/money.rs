@@ -23,6 +23,16 @@ pub struct Locale {
     pub home_pattern: &'static str,
 }
 
+/// The dollar-sign locales written for a business of another currency (`es-CL` for a Mexican
+/// firm): the home currency keeps its layout and adds its code, `$1.150.000 CLP`, so that a
+/// client of a foreign firm never wonders whose pesos they are (walk30 G8b).
+pub const CODED_LOCALES: &[(&str, &str)] = &[
+    ("es-MX", "es-MX-x-coded"),
+    ("es-CO", "es-CO-x-coded"),
+    ("es-CL", "es-CL-x-coded"),
+    ("es-AR", "es-AR-x-coded"),
+];
+
 /// The locales cobrador formats for (Spain and the Latin American profiles).
 pub const LOCALES: &[Locale] = &[
     Locale {
@@ -66,6 +76,35 @@ pub const LOCALES: &[Locale] = &[
         decimal: '.',
         home_currency: "PEN",
         home_pattern: "S/ {}",
+    },
+    // `CODED_LOCALES`.
+    Locale {
+        tag: "es-MX-x-coded",
+        group: ',',
+        decimal: '.',
+        home_currency: "MXN",
+        home_pattern: "${} MXN",
+    },
+    Locale {
+        tag: "es-CO-x-coded",
+        group: '.',
+        decimal: ',',
+        home_currency: "COP",
+        home_pattern: "$ {} COP",
+    },
+    Locale {
+        tag: "es-CL-x-coded",
+        group: '.',
+        decimal: ',',
+        home_currency: "CLP",
+        home_pattern: "${} CLP",
+    },
+    Locale {
+        tag: "es-AR-x-coded",
+        group: '.',
+        decimal: ',',
+        home_currency: "ARS",
+        home_pattern: "$ {} ARS",
     },
 ];
 
