@@ -128,7 +128,7 @@ pub fn plan_by_range<S: Default + Send>(
 
 /// A client's own hours as the owner reads them: «a partir de las 11:00», «hasta las 14:00»,
 /// «de 10:00 a 12:00».
-fn hours_in_words(hours: crate::policy::TimeRange) -> String {
+pub(crate) fn hours_in_words(hours: crate::policy::TimeRange) -> String {
     let (start, end) = (hours.start().format("%H:%M"), hours.end().format("%H:%M"));
     if end.to_string() == "23:59" {
         format!("a partir de las {start}")

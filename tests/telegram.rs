@@ -2348,3 +2348,40 @@ async fn a_long_429_for_one_chat_holds_only_that_chat() {
         "the greeting and the reminder"
     );
 }
+
+/// walk30 S6 by Telegram: «Porfa, no me escriban antes de las 11» sets the client's hours,
+/// is acknowledged (at 11:00, the client's first minute), and the owner is told how to change
+/// them.
+#[tokio::test]
+async fn hours_asked_in_the_chat_are_the_clients_own() {
+    let mut w = World::new();
+    w.link("C1", ANA).await;
+    let before = w.bot.sent_to(ANA).len();
+    w.bot
+        .text(ANA, "Porfa, no me escriban antes de las 11", None);
+    assert_eq!(w.poll(now()).await.outcomes, ["applied"]);
+    let own = store::clients::own_hours(w.store.conn(), "C1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(own.hours.to_string(), "11:00-23:59");
+    // 10:30 in Madrid: the acknowledgement waits for 11:00.
+    w.flush(now()).await;
+    assert_eq!(w.bot.sent_to(ANA).len(), before);
+    w.flush(now() + chrono::Duration::minutes(30)).await;
+    let said: Vec<String> = w.bot.sent_to(ANA)[before..]
+        .iter()
+        .map(|m| m["plain"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with(
+            "De acuerdo: desde ahora le escribiremos solo a partir de las 11:00 (su hora)"
+        ),
+        "{said:?}"
+    );
+    let alerts = owner_alerts(&w, "C1");
+    assert!(
+        alerts.iter().any(|a| a.contains("client hours C1 --clear")),
+        "{alerts:?}"
+    );
+}

@@ -505,9 +505,20 @@ fn a_client_who_asks_not_to_be_written_to_before_eleven_is_not() {
         .iter()
         .find(|m| m["client"] == "C004" && m["held"] == false)
         .unwrap();
+    // 11:00 in Mexico City; on Thursday, two days after the acknowledgement («De acuerdo: le
+    // escribiremos a partir de las 11:00», itself at 11:00 today).
+    assert_eq!(c004["send_at"], "2026-11-26T17:00:00Z", "{c004}");
+    let acks = cobrador_ok(dir.path(), &["outbox", "list", "--json"]);
+    let acks: serde_json::Value = serde_json::from_str(&acks).unwrap();
+    let ack = acks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["stage"] == "ack_hours")
+        .expect("acknowledged");
     assert_eq!(
-        c004["send_at"], "2026-11-24T17:00:00Z",
-        "11:00 in Mexico City: {c004}"
+        ack["subject"], "De acuerdo: le escribiremos a partir de las 11:00",
+        "{ack}"
     );
     // The owner's alert says what was done and how to undo it.
     cobrador_ok(
@@ -526,4 +537,9 @@ fn a_client_who_asks_not_to_be_written_to_before_eleven_is_not() {
     );
     assert!(alert.contains("a partir de las 11:00"), "{alert}");
     assert!(alert.contains("client hours C004 --clear"), "{alert}");
+    // The acknowledgement itself waits for 11:00 in Mexico City.
+    let early = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T16:30:00Z"]);
+    assert!(early.contains("0 sent"), "{early}");
+    let eleven = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T17:05:00Z"]);
+    assert!(eleven.contains("1 sent"), "{eleven}");
 }

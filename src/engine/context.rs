@@ -340,6 +340,7 @@ pub fn build<'a>(
         handover_date: None,
         broken_promise: None,
         broken_promise_approx: false,
+        own_hours: String::new(),
         broken_promise_part_paid: false,
         broken_plan: None,
         promise: None,

@@ -55,6 +55,10 @@ pub struct RenderContext<'a> {
     /// The broken promise named a period, not a day («a finales de marzo», whose last day is
     /// `broken_promise`), never confirmed: the message says «hacia el…», not «el…».
     pub broken_promise_approx: bool,
+    /// The hours the client asked to be written to within, in words («a partir de las
+    /// 11:00»; `ack_hours`), or empty.
+    #[serde(default)]
+    pub own_hours: String,
     /// A part of the promised payment came in after the promise was made, not all of it: the
     /// message thanks for the part and asks for the rest, never «todavía no nos consta».
     #[serde(default)]

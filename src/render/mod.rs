@@ -113,6 +113,7 @@ pub const KINDS: &[Kind] = &[
     kind("ack_dispute", Audience::Client, false),
     kind("ack_plan", Audience::Client, false),
     kind("ack_stop", Audience::Client, false),
+    kind("ack_hours", Audience::Client, false),
     kind("ack_question", Audience::Client, false),
     kind("ack_answers", Audience::Client, false),
     kind("plan_confirmation", Audience::Client, false),

@@ -254,7 +254,7 @@ fn stage_for(kind: &str) -> (&'static str, i64, &'static str) {
     let name = match kind {
         "plan_confirmation" | "instalment" => "firm",
         "ack_promise" | "ack_paid" | "ack_dispute" | "ack_plan" | "ack_stop" | "ack_question"
-        | "ack_answers" | "owner_alert" | "receipt" => "second",
+        | "ack_hours" | "ack_answers" | "owner_alert" | "receipt" => "second",
         other => other,
     };
     STAGES
@@ -429,6 +429,7 @@ impl RenderContext<'static> {
             handover_date: (offset >= 60).then(|| today + Duration::days(30)),
             broken_promise: None,
             broken_promise_approx: false,
+            own_hours: String::new(),
             broken_promise_part_paid: false,
             broken_plan: None,
             promise: None,

@@ -739,7 +739,10 @@ fn change_state(
         Intent::Other if unread(reading) == Unread::ContactLeft => {
             alert_kind = Some("contact_left");
         }
-        Intent::Other if unread(reading) == Unread::Hours => alert_kind = Some("hours_set"),
+        Intent::Other if unread(reading) == Unread::Hours => {
+            ack_kind = Some("ack_hours");
+            alert_kind = Some("hours_set");
+        }
         Intent::Promise | Intent::Question | Intent::Other => alert_kind = Some("needs_review"),
     }
     Ok((ack_kind, alert_kind))
@@ -1049,6 +1052,9 @@ fn with_ack_context<T>(
             Some(crate::understand::PromisedAmount::Remainder)
         ),
     });
+    ctx.own_hours = store::clients::own_hours(tx, &m.client.id)?
+        .map(|own| crate::engine::hours_in_words(own.hours))
+        .unwrap_or_default();
     // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
     ctx.said = client_said(reading, ctx.reply.files);
     // «Ya pagué» as the caption of a photo: the photo is the proof, not to be asked for.
