@@ -194,6 +194,8 @@ fn hours_in_sentence(sentence: &str) -> Option<crate::policy::TimeRange> {
         let reach = if only { 2 } else { 7 };
         for j in i + 1..(i + reach).min(words.len()) {
             let (w0, w1) = (words[j], words.get(j + 1).copied().unwrap_or(""));
+            // «escríbeme solo por correo, y no antes de las 11»: the hours' own «no».
+            let negated = negated != matches!(words[j - 1], "no" | "nunca");
             let range = match (w0, w1) {
                 ("antes", "de") | ("antes", "del") => {
                     let h = hour_at(&words, j + 2)?;
@@ -239,6 +241,10 @@ mod tests {
     fn the_hours_a_client_asks_for_are_read() {
         for (text, hours) in [
             ("Porfa no me escriban antes de las 11", Some("11:00-23:59")),
+            (
+                "Porfa escríbeme solo por correo, y no antes de las 11. Gracias",
+                Some("11:00-23:59"),
+            ),
             (
                 "No me manden mensajes antes de las 9:30, por favor.",
                 Some("09:30-23:59"),
