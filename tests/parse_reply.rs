@@ -86,3 +86,17 @@ fn the_date_header_is_the_received_time_as_in_the_inbox() {
     let (_, received) = read(madrid, "2026-03-09T20:00:00Z", "Europe/Madrid");
     assert_eq!(received, "2026-03-09T20:00:00Z");
 }
+
+/// Hours a client asks to be written to within are printed (`asked_hours`), the reply's intent
+/// unchanged; a day's hour for paying is none.
+#[test]
+fn hours_asked_for_are_printed() {
+    let v = parse_reply(
+        &WEDNESDAY,
+        "Porfa, no me escriban antes de las 11".as_bytes(),
+    );
+    assert_eq!(v["asked_hours"], "11:00-23:59");
+    assert_eq!(v["intent"], "other");
+    let v = parse_reply(&WEDNESDAY, "Le pago antes de las 11 del viernes".as_bytes());
+    assert!(v["asked_hours"].is_null(), "{v}");
+}

@@ -101,6 +101,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         obj.insert("visible_text".into(), serde_json::json!(text));
         obj.insert("received_at".into(), serde_json::json!(received));
         obj.insert("time_zone".into(), serde_json::json!(tz.name()));
+        // Hours the client asks to be written to within (`client hours`), or null.
+        let hours = (kind == Kind::Reply)
+            .then(|| crate::understand::asked_hours(&reading.cleaned_text))
+            .flatten();
+        obj.insert("asked_hours".into(), serde_json::json!(hours));
         obj.extend(extra);
     }
     println!("{}", serde_json::to_string_pretty(&json)?);
