@@ -99,4 +99,15 @@ fn hours_asked_for_are_printed() {
     assert_eq!(v["intent"], "other");
     let v = parse_reply(&WEDNESDAY, "Le pago antes de las 11 del viernes".as_bytes());
     assert!(v["asked_hours"].is_null(), "{v}");
+    // Hours, not an opt-out (hours32: both stopped every reminder); «más» is one.
+    for text in [
+        "No me mandéis nada a partir de las 20:00",
+        "A partir de las 12 sí, antes no me escriban",
+    ] {
+        let v = parse_reply(&WEDNESDAY, text.as_bytes());
+        assert_eq!(v["intent"], "other", "{text}: {v}");
+        assert!(v["asked_hours"].is_string(), "{text}: {v}");
+    }
+    let v = parse_reply(&WEDNESDAY, "No me escriban más, por favor".as_bytes());
+    assert_eq!(v["intent"], "stop", "{v}");
 }

@@ -2590,3 +2590,37 @@ fn a_promise_for_an_invoice_partly_paid_is_told_what_is_left() {
         "{body}"
     );
 }
+
+/// Hours the law does not let anyone write in («después de las 10 de la noche», in Spain) are
+/// not promised to the client: nothing is set, and a person reads the reply (hours32: a client
+/// in Bogotá was told «a partir de las 19:00» and written to at 09:00).
+#[test]
+fn hours_outside_the_law_are_for_a_person() {
+    let mut w = support::world()
+        .clients(support::TWO_CLIENTS)
+        .invoices(support::TWO_INVOICES)
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    let inc = reply(
+        "<r-night@x.example>",
+        "uno@cliente.example",
+        "Escríbanme después de las 10 de la noche, antes no puedo leer nada.",
+        vec![ours.message.message_id.clone().unwrap()],
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(
+        applied.status,
+        cobrador::domain::ResponseStatus::NeedsReview,
+        "{applied:?}"
+    );
+    assert!(
+        store::clients::own_hours(w.store.conn(), "C1")
+            .unwrap()
+            .is_none()
+    );
+    let sent = store::outbox::for_client(w.store.conn(), "C1").unwrap();
+    assert!(
+        !sent.iter().any(|m| m.message.stage == "ack_hours"),
+        "{sent:?}"
+    );
+}

@@ -460,6 +460,17 @@ fn a_client_written_to_only_within_its_own_hours() {
         .filter(|e| e["kind"] == "client.hours_set")
         .count();
     assert_eq!(set_events, 2, "{v}");
+    cobrador_ok(dir.path(), &["client", "hours", "C004", "--clear"]);
+    // Hours the law does not allow are refused, naming the legal ones; the part of a range
+    // inside them is kept.
+    let bad = run_cobrador(dir.path(), &["client", "hours", "C004", "03:00-05:00"], &[]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("(07:00-22:00)"),
+        "{bad:?}"
+    );
+    let late = cobrador_ok(dir.path(), &["client", "hours", "C004", "20:00-23:30"]);
+    assert!(late.contains("written to 20:00-22:00"), "{late}");
     // A range that is not one is refused with the form to write.
     let bad = run_cobrador(dir.path(), &["client", "hours", "C004", "11-14"], &[]);
     assert!(!bad.status.success());

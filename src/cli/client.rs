@@ -100,6 +100,29 @@ fn hours(
         .map(str::parse)
         .transpose()
         .map_err(|e: String| anyhow::anyhow!("{e}"))?;
+    // Hours the law does not allow would be kept as the [contact] hours, silently.
+    let asked = match asked {
+        Some(hours) => {
+            let country: crate::policy::Country = client
+                .country
+                .parse()
+                .map_err(|e| anyhow::anyhow!("client {id}: {e}"))?;
+            let kept = crate::policy::within_legal_hours(country, hours).with_context(|| {
+                let day = crate::policy::TimeRange::new(
+                    chrono::NaiveTime::MIN,
+                    chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default(),
+                );
+                let legal = day.and_then(|d| crate::policy::within_legal_hours(country, d));
+                format!(
+                    "{hours} is outside the hours the law of {} lets anyone write in ({}): give hours inside them",
+                    client.country,
+                    legal.map_or_else(|| "none".to_owned(), |l| l.to_string())
+                )
+            })?;
+            Some(kept)
+        }
+        None => None,
+    };
     store.transaction(|tx| {
         store::clients::set_own_hours(tx, id, asked, None, now)?;
         store::events::append(

@@ -289,21 +289,14 @@ fn apply_text(
     }
     let numbers = numbers(matched.as_ref());
     let vouched = inc.trusted || matched.as_ref().is_some_and(|m| m.known_sender);
-    let (status, effect) = match &matched {
-        Some(_) if !vouched => (
-            ResponseStatus::NeedsReview,
-            "sender is not a contact of this client: nothing changes until a person confirms",
-        ),
-        Some(m) if m.unsure_whose => (
-            ResponseStatus::NeedsReview,
-            "it may be another client's (it names another client's invoice and none of this one's, or its sender is the contact of several clients): a person must read it",
-        ),
-        Some(m) if effects::for_a_person(m, &reading, &visible, inc.received_at) => (
-            ResponseStatus::NeedsReview,
-            "paid and promised (or instalments) for invoices it does not name one by one: a person must read it",
-        ),
-        _ => decide(&reading, matched.is_some(), numbers.is_empty()),
-    };
+    let (status, effect) = status_of(
+        matched.as_ref(),
+        &reading,
+        &visible,
+        inc,
+        vouched,
+        numbers.is_empty(),
+    );
     let back = returns_on(matched.as_ref(), status, &visible, inc);
     let response = new_response(inc, matched.as_ref(), &reading, Kind::Reply, status, effect);
     let response = NewResponse {
@@ -738,6 +731,44 @@ fn applied(response_id: i64, r: &NewResponse, effect: &str) -> Applied {
         effect: effect.into(),
         ack: None,
         alert: None,
+    }
+}
+
+/// The status of a reply read as `reading` and the effect's line for the owner, before its
+/// effects: a person reads what is not vouched for, may be another client's, mixes answers it
+/// does not name one by one, or asks for hours the law does not allow; else [`decide`].
+fn status_of(
+    matched: Option<&Match>,
+    reading: &Reading,
+    visible: &str,
+    inc: &Incoming,
+    vouched: bool,
+    no_invoice: bool,
+) -> (ResponseStatus, &'static str) {
+    match matched {
+        Some(_) if !vouched => (
+            ResponseStatus::NeedsReview,
+            "sender is not a contact of this client: nothing changes until a person confirms",
+        ),
+        Some(m) if m.unsure_whose => (
+            ResponseStatus::NeedsReview,
+            "it may be another client's (it names another client's invoice and none of this one's, or its sender is the contact of several clients): a person must read it",
+        ),
+        Some(m) if effects::for_a_person(m, reading, visible, inc.received_at) => (
+            ResponseStatus::NeedsReview,
+            "paid and promised (or instalments) for invoices it does not name one by one: a person must read it",
+        ),
+        Some(m)
+            if reading.intent == Intent::Other
+                && effects::unread(reading) == effects::Unread::Hours
+                && effects::hours_to_keep(m, reading).is_none() =>
+        {
+            (
+                ResponseStatus::NeedsReview,
+                "hours asked outside the hours the law allows: a person must answer it",
+            )
+        }
+        _ => decide(reading, matched.is_some(), no_invoice),
     }
 }
 

@@ -230,6 +230,17 @@ pub struct ContactRules {
     pub(crate) adjustments: Vec<String>,
 }
 
+/// The part of `asked` (a client's own hours) that `country`'s law lets anyone write in on
+/// some day: from its earliest legal minute to its latest. `None` when nothing is left (a
+/// client in Bogotá who asks to be written to after 19:00): such hours cannot be honoured, and
+/// saying they will be would be untrue.
+pub fn within_legal_hours(country: Country, asked: TimeRange) -> Option<TimeRange> {
+    let legal = country.profile().legal_hours.iter().flatten();
+    let start = legal.clone().map(TimeRange::start).min()?;
+    let end = legal.map(TimeRange::end).max()?;
+    TimeRange::new(start, end)?.intersect(&asked)
+}
+
 /// The weekdays `country` allows contact on, e.g. `Mon, Tue, Wed, Thu, Fri`.
 fn legal_days(country: Country) -> String {
     let profile = country.profile();

@@ -196,6 +196,7 @@ mod calendar;
 mod contact;
 mod dates;
 mod decide;
+mod hours;
 mod intent;
 mod lexicon;
 mod normalise;
@@ -213,7 +214,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use amount::PromisedAmount;
-pub use contact::{asked_hours, asks_another_contact};
+pub use contact::asks_another_contact;
+pub use hours::asked_hours;
 pub(crate) use intent::pays_for;
 pub use intent::{Intent, UnknownIntent};
 pub use normalise::fold_str;
@@ -336,6 +338,18 @@ fn serialize_range<S: serde::Serializer>(
     }
 }
 
+/// Whether `text` asks for no more messages at all («más», «baja», «dejen de…»), whatever
+/// hours it names.
+fn no_more(text: &str) -> bool {
+    let folded = fold_str(&text.to_lowercase());
+    folded.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "mas" | "baja" | "dejen" | "dejes" | "dejad" | "ningun" | "ninguno"
+        )
+    })
+}
+
 /// Reads a reply received at `received_at` from a client in time zone `tz`.
 pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     let today = received_at.with_timezone(&tz).date_naive();
@@ -348,6 +362,13 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     // the person written to asks for herself, not for the client, who is to be written to at
     // another address (the owner is told so; see `says_contact_left`).
     if reading.intent == Intent::Stop && says_contact_left(&cleaned) {
+        reading.intent = Intent::Other;
+        reading.confidence = Confidence::Low;
+    }
+    // «No me mandéis nada a partir de las 20:00», «a partir de las 12 sí, antes no me
+    // escriban»: hours, not an opt-out (hours32: both stopped every reminder); «no me escriban
+    // más» stays one.
+    if reading.intent == Intent::Stop && asked_hours(&cleaned).is_some() && !no_more(&cleaned) {
         reading.intent = Intent::Other;
         reading.confidence = Confidence::Low;
     }

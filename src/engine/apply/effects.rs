@@ -131,7 +131,7 @@ fn own_hours(
     if matches!(reading.intent, Intent::AutoReply | Intent::Bounce) {
         return Ok(());
     }
-    let Some(hours) = crate::understand::asked_hours(&reading.cleaned_text) else {
+    let Some(hours) = hours_to_keep(m, reading) else {
         return Ok(());
     };
     let said: String = reading.cleaned_text.chars().take(300).collect();
@@ -146,6 +146,16 @@ fn own_hours(
         serde_json::json!({ "hours": hours, "response": response_id }),
     )?;
     Ok(())
+}
+
+/// The hours `reading` asks for, as the client said them, when the client's country lets
+/// anyone write in some of them (`policy::within_legal_hours`; the planner keeps to the law
+/// within them); `None` when it asks for none, or for none that can be kept (the reply is then
+/// for a person: «le escribiremos a partir de las 19:00» to a client in Bogotá would be untrue).
+pub(super) fn hours_to_keep(m: &Match, reading: &Reading) -> Option<crate::policy::TimeRange> {
+    let asked = crate::understand::asked_hours(&reading.cleaned_text)?;
+    let country = m.client.country.parse().ok()?;
+    crate::policy::within_legal_hours(country, asked).map(|_| asked)
 }
 
 /// [`act`] on each group of invoices of a reply answered per invoice, the most important
@@ -522,7 +532,8 @@ fn act_on(
     if on.among && alert_kind == Some("needs_review") {
         hold_for_a_person(tx, on, m, now)?;
     }
-    if let Some(kind) = owner_alert_kind(alert_kind, reading, on.among) {
+    let kept = hours_to_keep(m, reading).is_some();
+    if let Some(kind) = owner_alert_kind(alert_kind, reading, on.among, kept) {
         // The first answer's alert is the reply's; the others' their own.
         let cycle = match on.part {
             0 => format!("response-{response_id}"),
@@ -561,6 +572,7 @@ fn owner_alert_kind(
     kind: Option<&'static str>,
     reading: &Reading,
     among: bool,
+    hours_kept: bool,
 ) -> Option<&'static str> {
     match kind {
         Some("needs_review") if among => Some("question"),
@@ -573,9 +585,7 @@ fn owner_alert_kind(
             Some("contact_changed")
         }
         // «Le pago el viernes; y no me escriban antes de las 11»: both applied (`own_hours`).
-        None if crate::understand::asked_hours(&reading.cleaned_text).is_some() => {
-            Some("hours_set")
-        }
+        None if hours_kept => Some("hours_set"),
         // «Escríbanme solo por las mañanas… Pagaremos a final de mes»: the promise is applied;
         // the client's terms are for a person to set.
         None => crate::understand::asks_another_contact(&reading.cleaned_text)
@@ -739,7 +749,9 @@ fn change_state(
         Intent::Other if unread(reading) == Unread::ContactLeft => {
             alert_kind = Some("contact_left");
         }
-        Intent::Other if unread(reading) == Unread::Hours => {
+        Intent::Other
+            if unread(reading) == Unread::Hours && hours_to_keep(m, reading).is_some() =>
+        {
             ack_kind = Some("ack_hours");
             alert_kind = Some("hours_set");
         }

@@ -371,3 +371,19 @@ fn a_clients_own_hours_narrow_the_window_inside_the_law() {
     );
     assert!(night.validate().is_ok() && afternoon.validate().is_ok());
 }
+
+/// A client's hours are kept within the hours the law allows on some day; none left, none.
+#[test]
+fn a_clients_own_hours_are_kept_within_the_law() {
+    let keep =
+        |country, asked: &str| within_legal_hours(country, range(asked)).map(|h| h.to_string());
+    assert_eq!(
+        keep(Country::Mexico, "20:00-23:30").as_deref(),
+        Some("20:00-22:00")
+    );
+    assert_eq!(
+        keep(Country::Mexico, "11:00-23:59").as_deref(),
+        Some("11:00-22:00")
+    );
+    assert_eq!(keep(Country::Mexico, "03:00-05:00"), None);
+}

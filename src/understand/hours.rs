@@ -1,0 +1,501 @@
+//! Hours a client asks to be written to within: «no me escriban antes de las 11», «escríbame
+//! solo hasta las 6 de la tarde», «mándame mensajes de 9 a 2», «no me escriban antes de las 11
+//! ni después de las 7 de la noche», «por las mañanas no me escriban». They become the client's
+//! own (`client hours`, see `engine::apply`).
+//!
+//! A sentence asks for hours when it has a verb of writing to the client (attached to «me» or
+//! «nos»: «escríbanme», «no me manden», «me los envíe»; not «le pago», «les escribo», «escriba a
+//! contabilidad») and a time: an hour before or after which, a range, a part of the day. A time
+//! denied («no», «ni», «tampoco», «nunca» before the verb, or before the time itself: «y no antes
+//! de las 11») bounds the other way. Explicit hours go before parts of the day («por la tarde, de
+//! 16 a 19 h» is 16:00-19:00). Descriptions without such a verb («la tienda abre solo por las
+//! mañanas», «le pago antes de las 11») ask for nothing.
+
+use chrono::NaiveTime;
+
+use super::fold_str;
+use crate::policy::TimeRange;
+
+/// Words that deny what follows.
+const NOT: [&str; 4] = ["no", "ni", "tampoco", "nunca"];
+
+/// Verbs of writing to the client with the client as object attached («escríbanme»).
+const WRITE_ME: &[&str] = &[
+    "escribanme",
+    "escribeme",
+    "escribame",
+    "escribime",
+    "escribidme",
+    "escribannos",
+    "escribanos",
+    "escribirme",
+    "escribirnos",
+    "mandenme",
+    "mandame",
+    "mandeme",
+    "mandadme",
+    "mandarme",
+    "envienme",
+    "enviame",
+    "envieme",
+    "enviadme",
+    "enviarme",
+    "contactenme",
+    "contactame",
+    "contacteme",
+    "contactadme",
+    "contactarme",
+    "contactenos",
+    "comuniquense",
+    "comuniquese",
+    "comunicate",
+    "comunicarse",
+    "comunicarte",
+];
+
+/// The same verbs bare, counted after «me» or «nos» («no me escriban», «me los envíe»).
+const WRITE: &[&str] = &[
+    "escriban",
+    "escribas",
+    "escriba",
+    "escribais",
+    "escriben",
+    "escribes",
+    "escribir",
+    "manden",
+    "mandes",
+    "mande",
+    "mandeis",
+    "mandan",
+    "mandar",
+    "envien",
+    "envies",
+    "envie",
+    "envieis",
+    "envian",
+    "enviar",
+    "contacten",
+    "contactes",
+    "contacte",
+    "contacteis",
+    "contactan",
+    "contactar",
+    "molesten",
+    "molestes",
+    "moleste",
+    "molesteis",
+    "molestar",
+    "busquen",
+    "busques",
+    "lleguen",
+    "llegue",
+];
+
+/// Asking without a verb: «Solo por las mañanas, por favor».
+const PLEASE: [&str; 4] = ["favor", "porfa", "porfavor", "fa"];
+
+/// Words of paying: a sentence with one of them and no verb of writing asks for no hours
+/// («solo puedo pagar por la tarde, por favor»).
+const PAYING: [&str; 6] = ["pag", "deposit", "transf", "abon", "cancel", "liquid"];
+
+/// Words that make a time the client's own wish even after a denied verb: «no me escriban
+/// temprano, recién desde las 8 y media».
+const BUT: [&str; 6] = ["recien", "solo", "solamente", "unicamente", "sino", "pero"];
+
+/// Hour names: «la una», «las cuatro».
+const HOUR_WORDS: [&str; 12] = [
+    "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once",
+    "doce",
+];
+
+/// The hours a client asks to be written to within, or `None` (see the module doc). The range
+/// is in the client's local time, end exclusive; «from 11 on» ends at 23:59.
+pub fn asked_hours(text: &str) -> Option<TimeRange> {
+    // «9.30» is an hour, not the end of a sentence.
+    let chars: Vec<char> = text.chars().collect();
+    let text: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let digit = |k: Option<usize>| {
+                k.and_then(|k| chars.get(k))
+                    .is_some_and(char::is_ascii_digit)
+            };
+            if *c == '.' && digit(i.checked_sub(1)) && digit(Some(i + 1)) {
+                ':'
+            } else {
+                *c
+            }
+        })
+        .collect();
+    text.split(['.', ';', '!', '?', '\n']).find_map(in_sentence)
+}
+
+/// A time of day said, before it is known whether it is morning or afternoon.
+#[derive(Debug, Clone, Copy)]
+struct Said {
+    hour: u32,
+    minute: u32,
+    /// `Some(true)`: «pm», «de la tarde»; `Some(false)`: «am», «de la mañana»; `None`: unsaid.
+    afternoon: Option<bool>,
+}
+
+impl Said {
+    /// The time meant: a small hour without «de la mañana» is the afternoon's (nobody asks not
+    /// to be written to before four in the morning).
+    fn time(self) -> Option<NaiveTime> {
+        let hour = match self.afternoon {
+            Some(true) if self.hour < 12 => self.hour + 12,
+            None if (1..=6).contains(&self.hour) => self.hour + 12,
+            _ => self.hour,
+        };
+        NaiveTime::from_hms_opt(hour.min(23), self.minute, 0)
+    }
+}
+
+/// One bound or range a sentence says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Time {
+    Before(NaiveTime),
+    After(NaiveTime),
+    Between(NaiveTime, NaiveTime),
+    Morning,
+    Afternoon,
+    Night,
+    Early,
+}
+
+/// The words of `sentence`, folded, «10am» and «19hrs» split.
+fn words_of(sentence: &str) -> Vec<String> {
+    let folded = fold_str(&sentence.to_lowercase());
+    let mut words = Vec::new();
+    for w in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let digits = w.chars().take_while(char::is_ascii_digit).count();
+        let rest = &w[digits..];
+        if digits > 0 && matches!(rest, "am" | "pm" | "h" | "hs" | "hrs" | "m") {
+            words.push(w[..digits].to_owned());
+            words.push(rest.to_owned());
+        } else {
+            words.push(w.to_owned());
+        }
+    }
+    words
+}
+
+/// The hour at `w[i..]` and the index after it: «las 11», «la una y media», «16:30», «6 de la
+/// tarde», «10 am», «12 m», «mediodía».
+fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
+    let at = |k: usize| w.get(k).copied().unwrap_or("");
+    let mut k = i;
+    if matches!(at(k), "el" | "las" | "la") {
+        k += 1;
+    }
+    if at(k) == "mediodia" {
+        let noon = Said {
+            hour: 12,
+            minute: 0,
+            afternoon: Some(false),
+        };
+        return Some((noon, k + 1));
+    }
+    let hour = match at(k).parse::<u32>() {
+        Ok(h) if h <= 24 && at(k).len() <= 2 => h,
+        Ok(_) => return None,
+        Err(_) => HOUR_WORDS
+            .iter()
+            .position(|h| *h == at(k))
+            .map(|p| p as u32 + 1)?,
+    };
+    k += 1;
+    let mut minute = 0;
+    if at(k).len() == 2
+        && let Ok(m) = at(k).parse::<u32>()
+        && m < 60
+    {
+        minute = m;
+        k += 1;
+    } else if at(k) == "y" && matches!(at(k + 1), "media" | "cuarto") {
+        minute = if at(k + 1) == "media" { 30 } else { 15 };
+        k += 2;
+    }
+    let mut said = Said {
+        hour,
+        minute,
+        afternoon: None,
+    };
+    match (at(k), at(k + 1), at(k + 2)) {
+        ("am", ..) => (said.afternoon, k) = (Some(false), k + 1),
+        ("pm", ..) => (said.afternoon, k) = (Some(true), k + 1),
+        ("m", ..) if hour == 12 => (said.afternoon, k) = (Some(false), k + 1),
+        ("de", "la", "manana") => (said.afternoon, k) = (Some(false), k + 3),
+        ("de", "la", "tarde" | "noche") => (said.afternoon, k) = (Some(true), k + 3),
+        _ => {}
+    }
+    if matches!(at(k), "h" | "hs" | "hrs" | "horas") {
+        k += 1;
+    }
+    Some((said, k))
+}
+
+/// The time said at `w[i..]`, if one starts there, and the index after it.
+fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
+    let at = |k: usize| w.get(k).copied().unwrap_or("");
+    let hour = |k: usize| hour_at(w, k).and_then(|(s, end)| Some((s.time()?, s, end)));
+    let of = |k: usize| matches!(at(k), "de" | "del" | "d");
+    match at(i) {
+        "entre" | "de" | "desde" if hour(i + 1).is_some() => {
+            let (_, first, end) = hour(i + 1)?;
+            let joined = match at(i) {
+                "entre" => at(end) == "y",
+                "de" => at(end) == "a",
+                _ => at(end) == "hasta",
+            };
+            if let Some((_, mut second, after)) = joined.then(|| hour(end + 1)).flatten() {
+                // «de 2 a 5 pm», «de 9 a 2»: the afternoon the second says, or its turn.
+                let mut first = first;
+                if first.afternoon.is_none()
+                    && second.afternoon == Some(true)
+                    && first.hour + 12 <= second.hour + 12
+                {
+                    first.afternoon = Some(true);
+                }
+                let (from, mut to) = (first.time()?, second.time()?);
+                if to <= from && second.afternoon.is_none() && second.hour < 12 {
+                    second.afternoon = Some(true);
+                    to = second.time()?;
+                }
+                return Some((Time::Between(from, to), after));
+            }
+            let from = first.time()?;
+            (at(i) == "desde").then_some((Time::After(from), end))
+        }
+        "antes" if of(i + 1) => hour(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
+        "hasta" => hour(i + 1).map(|(t, _, end)| (Time::Before(t), end)),
+        "maximo" if at(i + 1) == "a" => hour(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
+        "despues" | "luego" | "pasadas" if of(i + 1) || at(i) == "pasadas" => {
+            let k = if at(i) == "pasadas" { i + 1 } else { i + 2 };
+            if let Some((t, _, end)) = hour(k) {
+                return Some((Time::After(t), end));
+            }
+            // «después de comer», «después del almuerzo».
+            let meal = matches!(at(k), "comer" | "almorzar" | "almuerzo" | "comida")
+                || matches!((at(k), at(k + 1)), ("la", "comida") | ("el", "almuerzo"));
+            let three = NaiveTime::from_hms_opt(15, 0, 0)?;
+            meal.then_some((Time::After(three), k + 1))
+        }
+        "a" if at(i + 1) == "partir" && of(i + 2) => {
+            hour(i + 3).map(|(t, _, end)| (Time::After(t), end))
+        }
+        "por" | "en" | "a" | "de" if matches!(at(i + 1), "la" | "las") => match at(i + 2) {
+            "manana" | "mananas" => Some((Time::Morning, i + 3)),
+            "tarde" | "tardes" => Some((Time::Afternoon, i + 3)),
+            "noche" | "noches" => Some((Time::Night, i + 3)),
+            _ => None,
+        },
+        "temprano" => Some((Time::Early, i + 1)),
+        _ => None,
+    }
+}
+
+/// [`asked_hours`] in one sentence.
+fn in_sentence(sentence: &str) -> Option<TimeRange> {
+    let owned = words_of(sentence);
+    let w: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let me = |k: usize| {
+        w[k.saturating_sub(2)..k]
+            .iter()
+            .any(|p| matches!(*p, "me" | "nos"))
+    };
+    let verb = (0..w.len()).find(|&k| WRITE_ME.contains(&w[k]) || (WRITE.contains(&w[k]) && me(k)));
+    // «Solo por las mañanas, por favor»: asked, without a verb, unless it is about paying.
+    let polite = w.iter().any(|x| PLEASE.contains(x))
+        && !w.iter().any(|x| PAYING.iter().any(|p| x.starts_with(p)));
+    let verb = match verb {
+        Some(verb) => verb,
+        None if polite => w.len(),
+        None => return None,
+    };
+    let denied = |k: usize| w[k.saturating_sub(3)..k].iter().any(|p| NOT.contains(p));
+    let verb_denied = denied(verb);
+    let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0);
+    let (mut lower, mut upper) = (None::<NaiveTime>, None::<NaiveTime>);
+    let mut parts = Vec::new();
+    let mut k = 0;
+    while k < w.len() {
+        let Some((time, end)) = time_at(&w, k) else {
+            k += 1;
+            continue;
+        };
+        // Denied: right before it («y no antes de las 11»), or by the verb it follows, or by
+        // the denied verb right after it («por las mañanas no me escriban»).
+        let own_not = k >= 1 && NOT.contains(&w[k - 1]) || k >= 2 && NOT.contains(&w[k - 2]);
+        let own_yes = k >= 1 && BUT.contains(&w[k - 1]);
+        let after_verb = verb_denied && (k > verb || w.get(end).is_some_and(|n| NOT.contains(n)));
+        let negated = own_not || (after_verb && !own_yes);
+        let mut bound = |low: Option<NaiveTime>, high: Option<NaiveTime>| {
+            lower = lower.max(low);
+            upper = match (upper, high) {
+                (Some(u), Some(h)) => Some(u.min(h)),
+                (u, h) => u.or(h),
+            };
+        };
+        match (time, negated) {
+            (Time::Before(h), false) | (Time::After(h), true) => bound(None, Some(h)),
+            (Time::After(h), false) | (Time::Before(h), true) => bound(Some(h), None),
+            (Time::Between(a, b), false) => bound(Some(a), Some(b)),
+            (Time::Between(..), true) => {}
+            (part, negated) => parts.push((part, negated)),
+        }
+        k = end.max(k + 1);
+    }
+    if lower.is_none() && upper.is_none() {
+        // The first part of the day asked for («solo por las mañanas…, en la tarde estoy en
+        // obra»: the afternoon is a description), and every one denied.
+        let first = parts.iter().position(|(_, negated)| !negated);
+        for (index, (part, negated)) in parts.into_iter().enumerate() {
+            if !negated && Some(index) != first {
+                continue;
+            }
+            let (low, high) = match (part, negated) {
+                (Time::Morning, false) => (t(8, 0), t(13, 0)),
+                (Time::Afternoon, false) => (t(15, 0), t(20, 0)),
+                (Time::Morning, true) => (t(12, 0), None),
+                (Time::Afternoon, true) => (None, t(14, 0)),
+                (Time::Night, true) => (None, t(20, 0)),
+                (Time::Early, true) => (t(10, 0), None),
+                _ => continue,
+            };
+            lower = lower.max(low);
+            upper = upper.or(high);
+        }
+    }
+    if lower.is_none() && upper.is_none() {
+        return None;
+    }
+    TimeRange::new(lower.or(t(0, 0))?, upper.or(t(23, 59))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::asked_hours;
+
+    /// Requests for hours, and the hours read: denials («ni», «tampoco»), explicit hours
+    /// before parts of the day, two bounds, minutes in words, voseo, «de X a Y», glued «pm»,
+    /// asking without a verb (most from an outside blind test, hours32).
+    const REQUESTS: &[(&str, &str)] = &[
+        ("Porfa no me escriban antes de las 11", "11:00-23:59"),
+        (
+            "Porfa escríbeme solo por correo, y no antes de las 11. Gracias",
+            "11:00-23:59",
+        ),
+        (
+            "No me manden mensajes antes de las 9:30, por favor.",
+            "09:30-23:59",
+        ),
+        (
+            "No me manden mensajes antes de las 9.30, por favor.",
+            "09:30-23:59",
+        ),
+        (
+            "Escríbanme después de las 4, en la mañana estoy en obra.",
+            "16:00-23:59",
+        ),
+        ("Prefiero que me escriban por la tarde.", "15:00-20:00"),
+        (
+            "Escríbanme solo por las mañanas y solo por correo electrónico.",
+            "08:00-13:00",
+        ),
+        (
+            "No me escriban después de las 2 de la tarde.",
+            "00:00-14:00",
+        ),
+        ("Contáctenme entre las 10 y las 12, gracias.", "10:00-12:00"),
+        ("Escríbanme a partir del mediodía", "12:00-23:59"),
+        ("no me escribas tan temprano porfa", "10:00-23:59"),
+        ("no me marquen ni me escriban en las mañanas", "12:00-23:59"),
+        ("ni me llamen ni me escriban antes de las 11", "11:00-23:59"),
+        ("Escribame solo hasta las 6 de la tarde", "00:00-18:00"),
+        ("Escríbanme por la tarde, de 16 a 19 h", "16:00-19:00"),
+        ("Escríbanme solo en la mañana, de 8 a 12", "08:00-12:00"),
+        (
+            "No me escriban antes de las 11 y ya no me manden nada despues de las 7 de la noche",
+            "11:00-19:00",
+        ),
+        ("no me escriban antes de las once y media", "11:30-23:59"),
+        ("A partir de las 12 sí, antes no me escriban", "12:00-23:59"),
+        ("Mandame mensajes entre las 9 y las 11", "09:00-11:00"),
+        ("escribime despues de las 11:30", "11:30-23:59"),
+        ("Escribime de 10 a 13 hs", "10:00-13:00"),
+        ("Escríbanme de 9 a 2 de la tarde", "09:00-14:00"),
+        ("Escríbanme de 2 a 5 pm", "14:00-17:00"),
+        ("no me escriban antes d las 10am", "10:00-23:59"),
+        ("escribanme despues de las 6pm", "18:00-23:59"),
+        ("Escríbanme después del mediodía", "12:00-23:59"),
+        ("Mejor contáctenme después de comer", "15:00-23:59"),
+        ("Escríbame desde las nueve y cuarto", "09:15-23:59"),
+        (
+            "los mensajes me los envíe después de las 12:00 hrs",
+            "12:00-23:59",
+        ),
+        ("Por las mañanas no me escriban", "12:00-23:59"),
+        (
+            "Solo por las mañanas por favor, en la tarde estoy en obra",
+            "08:00-13:00",
+        ),
+        (
+            "Favor comunicarse conmigo de 14:00 a 18:00 hrs",
+            "14:00-18:00",
+        ),
+        ("Por favor comuníquense después del mediodía", "12:00-23:59"),
+        (
+            "solo de lunes a viernes de 10 a 17 hrs porfavor",
+            "10:00-17:00",
+        ),
+        (
+            "que los recordatorios me lleguen en la tarde noche, despues de las 6pm",
+            "18:00-23:59",
+        ),
+        (
+            "Entre las 9 y las 11 de la mañana, por favor, es cuando puedo leer el correo",
+            "09:00-11:00",
+        ),
+        (
+            "No me escriban de madrugada ni muy temprano, recién desde las 8 y media",
+            "08:30-23:59",
+        ),
+        ("Despues de almuerzo por fa, en la mañana no", "15:00-23:59"),
+    ];
+
+    /// Times that are not hours to be written to within.
+    const CONTROLS: &[&str] = &[
+        "Le pago antes de las 11 del viernes.",
+        "Le escribo después de las 4 para confirmarle.",
+        "Ya pagué esta mañana.",
+        "Le pago el viernes por la tarde.",
+        "Solo puedo pagar por la tarde.",
+        "Mi contador trabaja solo en las mañanas, él les va a pagar el viernes",
+        "La tienda abre solo por las mañanas",
+        "No me manden más recordatorios. El lunes antes de las 11 les deposito.",
+        "Escriban a contabilidad antes del viernes.",
+        "Atendemos de 10 a 13 hs",
+        "Solo puedo pagar por la tarde, por favor.",
+    ];
+
+    #[test]
+    fn the_hours_a_client_asks_for_are_read() {
+        for (text, hours) in REQUESTS {
+            let read = asked_hours(text).map(|h| h.to_string());
+            assert_eq!(read.as_deref(), Some(*hours), "{text}");
+        }
+    }
+
+    #[test]
+    fn times_that_ask_for_nothing_are_not_hours() {
+        for text in CONTROLS {
+            assert_eq!(asked_hours(text), None, "{text}");
+        }
+    }
+}
