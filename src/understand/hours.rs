@@ -88,7 +88,6 @@ const WRITE: &[&str] = &[
     "busquen",
     "busques",
     "lleguen",
-    "llegue",
 ];
 
 /// Asking without a verb: «Solo por las mañanas, por favor».
@@ -138,6 +137,9 @@ struct Said {
     minute: u32,
     /// `Some(true)`: «pm», «de la tarde»; `Some(false)`: «am», «de la mañana»; `None`: unsaid.
     afternoon: Option<bool>,
+    /// A number alone («antes del 15»), with no «las», minutes or «h»: a day as likely as an
+    /// hour, so not one unless a range says so («de 9 a 2»).
+    plain: bool,
 }
 
 impl Said {
@@ -190,7 +192,12 @@ fn words_of(sentence: &str) -> Vec<String> {
 fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
     let at = |k: usize| w.get(k).copied().unwrap_or("");
     let mut k = i;
-    if matches!(at(k), "el" | "las" | "la") {
+    // «el» only before «mediodía»: «hasta el 20» is a day.
+    if at(k) == "el" && at(k + 1) == "mediodia" {
+        k += 1;
+    }
+    let article = matches!(at(k), "las" | "la");
+    if article {
         k += 1;
     }
     if at(k) == "mediodia" {
@@ -198,6 +205,7 @@ fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
             hour: 12,
             minute: 0,
             afternoon: Some(false),
+            plain: false,
         };
         return Some((noon, k + 1));
     }
@@ -211,6 +219,7 @@ fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
     };
     k += 1;
     let mut minute = 0;
+    let after_number = k;
     if at(k).len() == 2
         && let Ok(m) = at(k).parse::<u32>()
         && m < 60
@@ -225,6 +234,7 @@ fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
         hour,
         minute,
         afternoon: None,
+        plain: false,
     };
     match (at(k), at(k + 1), at(k + 2)) {
         ("am", ..) => (said.afternoon, k) = (Some(false), k + 1),
@@ -237,6 +247,7 @@ fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
     if matches!(at(k), "h" | "hs" | "hrs" | "horas") {
         k += 1;
     }
+    said.plain = !article && k == after_number;
     Some((said, k))
 }
 
@@ -244,6 +255,8 @@ fn hour_at(w: &[&str], i: usize) -> Option<(Said, usize)> {
 fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
     let at = |k: usize| w.get(k).copied().unwrap_or("");
     let hour = |k: usize| hour_at(w, k).and_then(|(s, end)| Some((s.time()?, s, end)));
+    // A bound alone needs an hour that says it is one («antes de las 11», not «antes del 15»).
+    let marked = |k: usize| hour(k).filter(|(_, s, _)| !s.plain);
     let of = |k: usize| matches!(at(k), "de" | "del" | "d");
     match at(i) {
         "entre" | "de" | "desde" if hour(i + 1).is_some() => {
@@ -270,14 +283,14 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
                 return Some((Time::Between(from, to), after));
             }
             let from = first.time()?;
-            (at(i) == "desde").then_some((Time::After(from), end))
+            (at(i) == "desde" && !first.plain).then_some((Time::After(from), end))
         }
-        "antes" if of(i + 1) => hour(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
-        "hasta" => hour(i + 1).map(|(t, _, end)| (Time::Before(t), end)),
-        "maximo" if at(i + 1) == "a" => hour(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
+        "antes" if of(i + 1) => marked(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
+        "hasta" => marked(i + 1).map(|(t, _, end)| (Time::Before(t), end)),
+        "maximo" if at(i + 1) == "a" => marked(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
         "despues" | "luego" | "pasadas" if of(i + 1) || at(i) == "pasadas" => {
             let k = if at(i) == "pasadas" { i + 1 } else { i + 2 };
-            if let Some((t, _, end)) = hour(k) {
+            if let Some((t, _, end)) = marked(k) {
                 return Some((Time::After(t), end));
             }
             // «después de comer», «después del almuerzo».
@@ -287,7 +300,7 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
             meal.then_some((Time::After(three), k + 1))
         }
         "a" if at(i + 1) == "partir" && of(i + 2) => {
-            hour(i + 3).map(|(t, _, end)| (Time::After(t), end))
+            marked(i + 3).map(|(t, _, end)| (Time::After(t), end))
         }
         "por" | "en" | "a" | "de" if matches!(at(i + 1), "la" | "las") => match at(i + 2) {
             "manana" | "mananas" => Some((Time::Morning, i + 3)),
@@ -471,6 +484,8 @@ mod tests {
 
     /// Times that are not hours to be written to within.
     const CONTROLS: &[&str] = &[
+        "Cuando me llegue el bono de Navidad te pago, antes del 15",
+        "No me escriban hasta el 20, estoy de viaje",
         "Le pago antes de las 11 del viernes.",
         "Le escribo después de las 4 para confirmarle.",
         "Ya pagué esta mañana.",
