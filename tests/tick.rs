@@ -481,9 +481,9 @@ fn a_client_written_to_only_within_its_own_hours() {
 }
 
 /// walk30 S6, from the client's own words: «Porfa, no me escriban antes de las 11» is no
-/// opt-out and no riddle for a person: the client's hours from now on (the Mexican client's
-/// reminder, due at 10:00 its time, goes at 11:00), the owner told how to change them; a
-/// promise beside it is applied as well.
+/// opt-out and no riddle for a person: the client's hours from now on (the acknowledgement and
+/// the Mexican client's next reminder go at 11:00 its time, not 10:00), the owner told how to
+/// change them.
 #[test]
 fn a_client_who_asks_not_to_be_written_to_before_eleven_is_not() {
     let dir = setup();

@@ -267,11 +267,11 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
                 _ => at(end) == "hasta",
             };
             if let Some((_, mut second, after)) = joined.then(|| hour(end + 1)).flatten() {
-                // «de 2 a 5 pm», «de 9 a 2»: the afternoon the second says, or its turn.
+                // «de 9 a 11 pm» (both in the evening), «de 9 a 2» (the second after noon).
                 let mut first = first;
                 if first.afternoon.is_none()
                     && second.afternoon == Some(true)
-                    && first.hour + 12 <= second.hour + 12
+                    && first.hour <= second.hour
                 {
                     first.afternoon = Some(true);
                 }
@@ -444,6 +444,7 @@ mod tests {
         ("Escribime de 10 a 13 hs", "10:00-13:00"),
         ("Escríbanme de 9 a 2 de la tarde", "09:00-14:00"),
         ("Escríbanme de 2 a 5 pm", "14:00-17:00"),
+        ("Escríbanme de 8 a 10 pm", "20:00-22:00"),
         ("no me escriban antes d las 10am", "10:00-23:59"),
         ("escribanme despues de las 6pm", "18:00-23:59"),
         ("Escríbanme después del mediodía", "12:00-23:59"),
