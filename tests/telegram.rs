@@ -2375,7 +2375,7 @@ async fn hours_asked_in_the_chat_are_the_clients_own() {
     assert_eq!(said.len(), 1, "{said:?}");
     assert!(
         said[0].starts_with(
-            "De acuerdo: desde ahora le escribiremos solo a partir de las 11:00 (su hora)"
+            "De acuerdo: desde ahora le escribiremos solo a partir de las 11:00, dentro"
         ),
         "{said:?}"
     );
