@@ -309,6 +309,18 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
             _ => None,
         },
         "temprano" => Some((Time::Early, i + 1)),
+        // «en horario de oficina», «en horario laboral».
+        "horario"
+            if at(i + 1) == "laboral"
+                || (at(i + 1) == "de" && matches!(at(i + 2), "oficina" | "trabajo")) =>
+        {
+            let (nine, six) = (
+                NaiveTime::from_hms_opt(9, 0, 0)?,
+                NaiveTime::from_hms_opt(18, 0, 0)?,
+            );
+            let end = if at(i + 1) == "laboral" { i + 2 } else { i + 3 };
+            Some((Time::Between(nine, six), end))
+        }
         _ => None,
     }
 }
@@ -445,6 +457,11 @@ mod tests {
         ("Escríbanme de 9 a 2 de la tarde", "09:00-14:00"),
         ("Escríbanme de 2 a 5 pm", "14:00-17:00"),
         ("Escríbanme de 8 a 10 pm", "20:00-22:00"),
+        ("Escríbanme en horario de oficina, por favor", "09:00-18:00"),
+        (
+            "Solo en horario de oficina por favor (9am a 6pm)",
+            "09:00-18:00",
+        ),
         ("no me escriban antes d las 10am", "10:00-23:59"),
         ("escribanme despues de las 6pm", "18:00-23:59"),
         ("Escríbanme después del mediodía", "12:00-23:59"),
@@ -485,6 +502,7 @@ mod tests {
 
     /// Times that are not hours to be written to within.
     const CONTROLS: &[&str] = &[
+        "Le atenderemos en horario de oficina a mi regreso.",
         "Cuando me llegue el bono de Navidad te pago, antes del 15",
         "No me escriban hasta el 20, estoy de viaje",
         "Le pago antes de las 11 del viernes.",

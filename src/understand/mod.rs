@@ -368,6 +368,16 @@ pub fn understand(text: &str, received_at: DateTime<Utc>, tz: Tz) -> Reading {
     // «No me mandéis nada a partir de las 20:00», «a partir de las 12 sí, antes no me
     // escriban»: hours, not an opt-out (hours32: both stopped every reminder); «no me escriban
     // más» stays one.
+    // «Escríbanme en horario de oficina, por favor» is a person's wish, not an out-of-office
+    // reply (hours32: read as one and ignored); a sure auto-reply stays one.
+    if reading.intent == Intent::AutoReply
+        && reading.confidence != Confidence::High
+        && asked_hours(&cleaned).is_some()
+    {
+        reading.intent = Intent::Other;
+        reading.confidence = Confidence::Low;
+        reading.evidence.clear();
+    }
     if reading.intent == Intent::Stop && asked_hours(&cleaned).is_some() && !no_more(&cleaned) {
         reading.intent = Intent::Other;
         reading.confidence = Confidence::Low;
