@@ -108,15 +108,11 @@ fn hours(
                 .parse()
                 .map_err(|e| anyhow::anyhow!("client {id}: {e}"))?;
             let kept = crate::policy::within_legal_hours(country, hours).with_context(|| {
-                let day = crate::policy::TimeRange::new(
-                    chrono::NaiveTime::MIN,
-                    chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default(),
-                );
-                let legal = day.and_then(|d| crate::policy::within_legal_hours(country, d));
                 format!(
                     "{hours} is outside the hours the law of {} lets anyone write in ({}): give hours inside them",
                     client.country,
-                    legal.map_or_else(|| "none".to_owned(), |l| l.to_string())
+                    crate::policy::legal_hours(country)
+                        .map_or_else(|| "none".to_owned(), |l| l.to_string())
                 )
             })?;
             Some(kept)

@@ -49,9 +49,7 @@ impl Settings {
             telegram: config.telegram.is_some() || config.email.smtp.is_none(),
         })
     }
-}
 
-impl Settings {
     /// These settings with the contact hours clients asked for (`client hours`): `(client id,
     /// country, hours)`. A country without rules is skipped (its clients are not planned).
     pub fn with_client_hours(

@@ -38,7 +38,9 @@ pub use interest::{
     late_interest, late_interest_after_payments, late_interest_partial,
 };
 pub use profiles::{Country, CountryProfile};
-pub use rules::{ContactDay, ContactRules, ContactRulesConfig, TimeRange, within_legal_hours};
+pub use rules::{
+    ContactDay, ContactRules, ContactRulesConfig, TimeRange, legal_hours, within_legal_hours,
+};
 
 /// Errors from the policy building blocks; each message names the thing and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

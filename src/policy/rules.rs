@@ -235,10 +235,16 @@ pub struct ContactRules {
 /// client in Bogotá who asks to be written to after 19:00): such hours cannot be honoured, and
 /// saying they will be would be untrue.
 pub fn within_legal_hours(country: Country, asked: TimeRange) -> Option<TimeRange> {
+    legal_hours(country)?.intersect(&asked)
+}
+
+/// The hours `country`'s law lets anyone write in on some day: from its earliest legal minute
+/// to its latest (`07:00-22:00` in Mexico).
+pub fn legal_hours(country: Country) -> Option<TimeRange> {
     let legal = country.profile().legal_hours.iter().flatten();
     let start = legal.clone().map(TimeRange::start).min()?;
     let end = legal.map(TimeRange::end).max()?;
-    TimeRange::new(start, end)?.intersect(&asked)
+    TimeRange::new(start, end)
 }
 
 /// The weekdays `country` allows contact on, e.g. `Mon, Tue, Wed, Thu, Fri`.
@@ -431,10 +437,12 @@ impl ContactRules {
     /// owner writes 10:00-12:30, the client asked for the afternoon), the part of the legal
     /// window inside `asked`, no longer than the owner's window that day: the client's
     /// wish goes before the owner's preference, the law before both. A day whose legal window
-    /// has nothing inside `asked` keeps the owner's window, said in [`Self::adjustments`].
+    /// has nothing inside `asked` is dropped (the client was told it is written to within
+    /// them); if that leaves no day, the owner's windows stay, said in [`Self::adjustments`].
     pub fn for_client(&self, asked: TimeRange) -> ContactRules {
         let profile = self.country.profile();
         let mut rules = self.clone();
+        let mut missed = Vec::new();
         for (index, slot) in rules.windows.iter_mut().enumerate() {
             let Some(window) = *slot else { continue };
             if let Some(both) = window.intersect(&asked) {
@@ -451,12 +459,25 @@ impl ContactRules {
                     };
                     *slot = TimeRange::new(allowed.start, end).or(Some(allowed));
                 }
-                None => rules.adjustments.push(format!(
-                    "the client's hours {asked} are outside the legal window on day {}: \
-                     {window} kept",
-                    index + 1
-                )),
+                None => {
+                    missed.push(index + 1);
+                    *slot = None;
+                }
             }
+        }
+        if rules.windows.iter().all(Option::is_none) {
+            let mut kept = self.clone();
+            kept.adjustments.push(format!(
+                "the client's hours {asked} are outside the legal window on every contact day: \
+                 the [contact] hours kept"
+            ));
+            return kept;
+        }
+        if !missed.is_empty() {
+            rules.adjustments.push(format!(
+                "the client's hours {asked} are outside the legal window on day(s) {missed:?}: \
+                 no contact then"
+            ));
         }
         rules
     }

@@ -1064,9 +1064,11 @@ fn with_ack_context<T>(
             Some(crate::understand::PromisedAmount::Remainder)
         ),
     });
-    ctx.own_hours = store::clients::own_hours(tx, &m.client.id)?
-        .map(|own| crate::engine::hours_in_words(own.hours))
-        .unwrap_or_default();
+    if kind == "ack_hours" {
+        ctx.own_hours = store::clients::own_hours(tx, &m.client.id)?
+            .map(|own| crate::engine::hours_in_words(own.hours))
+            .unwrap_or_default();
+    }
     // A file sent to the bot reaches no one without an owner's chat (`reply.files`).
     ctx.said = client_said(reading, ctx.reply.files);
     // «Ya pagué» as the caption of a photo: the photo is the proof, not to be asked for.

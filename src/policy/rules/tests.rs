@@ -372,6 +372,23 @@ fn a_clients_own_hours_narrow_the_window_inside_the_law() {
     assert!(night.validate().is_ok() && afternoon.validate().is_ok());
 }
 
+/// A day whose legal window misses the client's hours is dropped, not written to in the
+/// owner's window (the client was told it is written to within its hours): Colombia's
+/// Saturday ends at 15:00, so «escríbanme después de las 4» leaves Saturday without contact.
+#[test]
+fn a_day_the_clients_hours_miss_is_dropped() {
+    let config = ContactRulesConfig {
+        days: Some(["mon", "tue", "sat"].map(|d| d.parse().unwrap()).to_vec()),
+        ..ContactRulesConfig::default()
+    };
+    let co = ContactRules::resolve(Country::Colombia, &config).unwrap();
+    assert!(co.window(Weekday::Sat).is_some());
+    let late = co.for_client(range("16:00-23:59"));
+    assert_eq!(late.window(Weekday::Sat), None);
+    assert_eq!(late.window(Weekday::Tue), Some(range("16:00-18:30")));
+    assert!(late.validate().is_ok());
+}
+
 /// A client's hours are kept within the hours the law allows on some day; none left, none.
 #[test]
 fn a_clients_own_hours_are_kept_within_the_law() {
