@@ -539,6 +539,8 @@ pub fn render_planned(
         m.channel,
     );
     with_history(&mut ctx, config, file, m);
+    // A planned message goes at its moment, inside the client's window.
+    ctx.part_of_day = context::part_of_day(&file.client, m.send_at.max(now));
     ctx.in_favour = context::credit_lines(&file.in_favour);
     let calendar = calendar_cached(config, &file.client)?;
     match &m.plan {

@@ -2624,3 +2624,93 @@ fn hours_outside_the_law_are_for_a_person() {
         "{sent:?}"
     );
 }
+
+/// The greeting follows the hour the message goes at, where the client is (hours32: «Buenos
+/// días» read at four in the afternoon). With contact hours 10:00-20:00 in Madrid: the reminder
+/// at 11:00 says «Buenos días»; a reply read at 18:00 is answered at once, «Buenas tardes»; one
+/// read at 22:30 is answered at the next morning's window, «Buenos días», not «Buenas noches».
+#[test]
+fn the_greeting_follows_the_hour_the_message_goes_at() {
+    let text = EXAMPLE.replace("hours = \"10:00-12:30\"", "hours = \"10:00-20:00\"");
+    assert_ne!(text, EXAMPLE, "the example's contact hours moved");
+    let mut w = two_clients()
+        .config(cobrador::config::Config::parse(&text, "test").unwrap())
+        .build();
+    let ours = our_reminder_to_c1(&mut w);
+    assert!(
+        ours.message.body_text.starts_with("Buenos días, "),
+        "{}",
+        ours.message.body_text
+    );
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let afternoon = reply(
+        "<r1@x.example>",
+        "uno@cliente.example",
+        "Le pago el viernes.",
+        refs,
+    );
+    let ack = apply(&mut w, &afternoon).ack.unwrap();
+    let ack = store::outbox::get(w.store.conn(), ack).unwrap().unwrap();
+    assert!(
+        ack.message.body_text.starts_with("Buenas tardes, "),
+        "{}",
+        ack.message.body_text
+    );
+    let night = Incoming {
+        received_at: utc("2026-11-24 21:30"),
+        ..reply(
+            "<r2@x.example>",
+            "dos@cliente.example",
+            "Le pago el viernes.",
+            vec![],
+        )
+    };
+    let applied = engine::apply::apply_reply(
+        &mut w.store,
+        &w.config,
+        &w.renderer,
+        &night,
+        utc("2026-11-24 21:30"),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(applied.client.as_deref(), Some("C2"));
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(
+        ack.message.body_text.starts_with("Buenos días, "),
+        "{}",
+        ack.message.body_text
+    );
+}
+
+/// Hours asked beside a promise («le pago el viernes; y no me escriban antes de las 11») are
+/// set, and the promise's acknowledgement says so: the client is not left to find out.
+#[test]
+fn hours_asked_beside_a_promise_are_acknowledged_with_it() {
+    let mut w = two_clients().build();
+    let ours = our_reminder_to_c1(&mut w);
+    let refs = vec![ours.message.message_id.clone().unwrap()];
+    let inc = reply(
+        "<r1@x.example>",
+        "uno@cliente.example",
+        "Le pago el viernes. Y por favor no me escriban antes de las 11, que estoy en la obra.",
+        refs,
+    );
+    let applied = apply(&mut w, &inc);
+    assert_eq!(applied.intent.as_str(), "promise");
+    let ack = store::outbox::get(w.store.conn(), applied.ack.unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(ack.message.stage, "ack_promise");
+    let body = ack.message.body_text.replace('\n', " ");
+    assert!(
+        body.contains(
+            "También tomamos nota de su horario: desde ahora le escribiremos solo a partir de las 11:00"
+        ),
+        "{body}"
+    );
+    let own = store::clients::own_hours(w.store.conn(), "C1").unwrap();
+    assert!(own.is_some(), "the hours are set");
+}

@@ -445,6 +445,11 @@ fn a_client_written_to_only_within_its_own_hours() {
         early.contains("0 queued") && early.contains("waiting for Tuesday 2026-11-24 12:00"),
         "{early}"
     );
+    // The wait names the client's own hours, for the owner who wonders why.
+    assert!(
+        early.contains("outside contact hours (those the client asked for: client hours)"),
+        "{early}"
+    );
     let noon = cobrador_ok(dir.path(), &["tick", "--now", "2026-11-24T18:05:00Z"]);
     assert!(noon.contains("C004 early"), "{noon}");
     // Back to the [contact] hours, with an event each time.
@@ -460,7 +465,11 @@ fn a_client_written_to_only_within_its_own_hours() {
         .filter(|e| e["kind"] == "client.hours_set")
         .count();
     assert_eq!(set_events, 2, "{v}");
-    cobrador_ok(dir.path(), &["client", "hours", "C004", "--clear"]);
+    // Clearing again changes nothing, and no event says it did.
+    let again = cobrador_ok(dir.path(), &["client", "hours", "C004", "--clear"]);
+    assert!(again.contains("has no hours of its own"), "{again}");
+    let shown = cobrador_ok(dir.path(), &["client", "show", "C004", "--json"]);
+    assert_eq!(shown.matches("client.hours_set").count(), 2, "{shown}");
     // Hours the law does not allow are refused, naming the legal ones; the part of a range
     // inside them is kept.
     let bad = run_cobrador(dir.path(), &["client", "hours", "C004", "03:00-05:00"], &[]);

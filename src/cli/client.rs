@@ -119,6 +119,14 @@ fn hours(
         }
         None => None,
     };
+    // Nothing to clear: nothing changes, and no event says it did.
+    if asked.is_none() && store::clients::own_hours(store.conn(), id)?.is_none() {
+        println!(
+            "{id}: has no hours of its own; the [contact] hours of {} apply",
+            client.country
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     store.transaction(|tx| {
         store::clients::set_own_hours(tx, id, asked, None, now)?;
         store::events::append(

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::interest::{accrues_interest, interest_for, stage_states_interest};
 use crate::config::{Config, Stage};
@@ -13,6 +13,36 @@ use crate::domain::{Channel, Client, ClientKind, Contact, ContactRole, Invoice, 
 use crate::policy::interest::PublishedRate;
 use crate::render::context as rc;
 use crate::render::{RenderContext, compute_totals};
+
+/// The part of the day at `at` where `client` is, which its greeting follows.
+pub fn part_of_day(client: &Client, at: DateTime<Utc>) -> rc::PartOfDay {
+    rc::PartOfDay::at(at.with_timezone(&client.time_zone).time(), &client.country)
+}
+
+/// When a message to `client` queued for `at` goes: the first moment from then on that its
+/// contact rules (its own hours, if it asked for some) allow, as the sender holds it
+/// (`sender::windows`); `at` when they allow none or cannot be built (the sender then sends
+/// at once, too).
+pub fn first_moment(
+    conn: &rusqlite::Connection,
+    config: &Config,
+    client: &Client,
+    at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let own = crate::store::clients::own_hours(conn, &client.id)
+        .ok()
+        .flatten()
+        .map(|own| (client.id.clone(), client.country.clone(), own.hours));
+    let Ok(settings) = crate::policy::planner::Settings::for_clients(config, [client]) else {
+        return at;
+    };
+    let settings = settings.with_client_hours(own);
+    let Ok((rules, calendar)) = crate::policy::planner::rules_for(&settings, client) else {
+        return at;
+    };
+    crate::policy::next_send_moment(at, client.time_zone, rules, calendar, &[])
+        .map_or(at, |moment| moment.at)
+}
 
 /// The business block, from the configuration.
 pub fn business(config: &Config) -> rc::Business {
@@ -329,6 +359,8 @@ pub fn build<'a>(
             locale_for(client, config)
         }),
         today,
+        // The callers set it from the moment the message goes.
+        part_of_day: rc::PartOfDay::Morning,
         stage: rc::Stage {
             name: Cow::Borrowed(&stage.name),
             tone: Cow::Borrowed(&stage.tone),

@@ -114,6 +114,9 @@ pub struct DigestData {
     pub today: NaiveDate,
     /// Start of the period covered (the previous digest's hour), local.
     pub since: Option<chrono::NaiveDateTime>,
+    /// When it is written, in the business's time zone: its greeting follows it (a digest
+    /// at 18:00, or one caught up after an outage, is no «Buenos días»).
+    pub part_of_day: crate::render::context::PartOfDay,
     /// Client messages sent in the period.
     pub sent: Vec<SentLine>,
     /// Replies received in the period.
@@ -362,6 +365,10 @@ pub fn gather(
     Ok(DigestData {
         today,
         since: Some(since_local),
+        part_of_day: crate::render::context::PartOfDay::at(
+            now.with_timezone(&tz).time(),
+            &config.business.country,
+        ),
         sent: sent(conn, &from, &to)?,
         replies: replies(conn, &from, &to)?,
         promises_today: promises(

@@ -320,6 +320,7 @@ fn render(
         today,
         channel,
     );
+    ctx.part_of_day = context::part_of_day(&file.client, send_at);
     ctx.discount = match invoices {
         [one] => discount_taken(&file.payments, one),
         _ => None,

@@ -191,6 +191,7 @@ fn plan_client(
         now,
         segment,
         telegram: settings.telegram,
+        own_hours: settings.client_rules.contains_key(&client.id),
     };
     let mut planned = preventive::instalments(&ctx, &settled, out);
     planned.extend(preventive::preventive(&ctx, ladder, &chased, today, out));

@@ -37,6 +37,10 @@ pub struct RenderContext<'a> {
     /// The day the message is written, in the client's time zone.
     #[serde(serialize_with = "iso::date")]
     pub today: NaiveDate,
+    /// The part of the day the message goes in, in the client's time zone: the greeting
+    /// («Buenos días», «Buenas tardes», «Buenas noches») follows it.
+    #[serde(default)]
+    pub part_of_day: PartOfDay,
     /// The collection stage this message belongs to.
     pub stage: Stage<'a>,
     /// The client's open invoices covered by this message, oldest first.
@@ -103,6 +107,34 @@ pub struct RenderContext<'a> {
     /// 726 € of theirs). Empty for most clients.
     #[serde(default)]
     pub in_favour: Vec<CreditLine>,
+}
+
+/// The part of the day as a greeting names it (`morning`, `afternoon`, `evening`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartOfDay {
+    /// «Buenos días»: until lunch.
+    #[default]
+    Morning,
+    /// «Buenas tardes».
+    Afternoon,
+    /// «Buenas noches»: once it is dark.
+    Evening,
+}
+
+impl PartOfDay {
+    /// The part of the day at `local` time in `country`: in Spain the morning lasts until
+    /// lunch at two and the afternoon until nine; in Latin America «buenas tardes» begins at
+    /// noon and «buenas noches» at seven.
+    pub fn at(local: chrono::NaiveTime, country: &str) -> PartOfDay {
+        use chrono::Timelike;
+        let (afternoon, evening) = if country == "ES" { (14, 21) } else { (12, 19) };
+        match local.hour() {
+            h if h < afternoon => PartOfDay::Morning,
+            h if h < evening => PartOfDay::Afternoon,
+            _ => PartOfDay::Evening,
+        }
+    }
 }
 
 /// What invoices received beyond their amount, in one currency (see

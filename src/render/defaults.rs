@@ -16,6 +16,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_ack_question.txt",
     "_ack_stop.txt",
     "_ack_hours.txt",
+    "_hours_noted.txt",
     "_also_pending.txt",
     "_broken_plan.txt",
     "_broken_promise.txt",

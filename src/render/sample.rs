@@ -418,6 +418,7 @@ impl RenderContext<'static> {
             tuteo: false,
             locale: locale.into(),
             today,
+            part_of_day: super::context::PartOfDay::Morning,
             stage: Stage {
                 name: stage_name.into(),
                 tone: tone.into(),

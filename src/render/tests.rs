@@ -117,6 +117,59 @@ fn tuteo_switches_the_form_of_address() {
     assert!(tu.contains("¿Nos indicas en qué fecha podrás hacer el pago?"));
 }
 
+/// The greeting follows the part of the day the message goes in, where the client is: in
+/// Spain the afternoon begins after lunch, in Latin America at noon (hours32: «Buenos días» at
+/// four in the afternoon). «Hola» (tú) is for any hour.
+#[test]
+fn the_greeting_follows_the_part_of_the_day() {
+    use crate::render::context::PartOfDay::{self, Afternoon, Evening, Morning};
+    let at = |h: u32, m: u32, country: &str| {
+        PartOfDay::at(chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap(), country)
+    };
+    let cases = [
+        (9, 0, "ES", Morning),
+        (13, 59, "ES", Morning),
+        (14, 0, "ES", Afternoon),
+        (20, 59, "ES", Afternoon),
+        (21, 0, "ES", Evening),
+        (11, 59, "MX", Morning),
+        (12, 0, "MX", Afternoon),
+        (18, 59, "CO", Afternoon),
+        (19, 0, "AR", Evening),
+    ];
+    for (h, m, country, part) in cases {
+        assert_eq!(at(h, m, country), part, "{h}:{m} in {country}");
+    }
+    let r = renderer();
+    for (sample, part, hello) in [
+        (Sample::B2bSpain, Afternoon, "Buenas tardes, Luis:"),
+        (Sample::B2bSpain, Evening, "Buenas noches, Luis:"),
+        (
+            Sample::Mexico,
+            Afternoon,
+            "Buenas tardes, Comercializadora del Bajío:",
+        ),
+    ] {
+        let mut ctx = RenderContext::sample(sample, "second");
+        ctx.part_of_day = part;
+        for medium in [Medium::Email, Medium::Telegram] {
+            let text = r.render_message("second", medium, &ctx).unwrap().text;
+            assert!(text.starts_with(hello), "{medium:?}: {text}");
+        }
+        let html = r
+            .render_message("second", Medium::Email, &ctx)
+            .unwrap()
+            .html;
+        assert!(html.unwrap().contains(hello), "{sample:?}");
+        ctx.tuteo = true;
+        let tu = r
+            .render_message("second", Medium::Email, &ctx)
+            .unwrap()
+            .text;
+        assert!(tu.starts_with("Hola, "), "{tu}");
+    }
+}
+
 #[test]
 fn greeting_uses_the_client_name_when_the_contact_is_unknown() {
     let r = renderer();

@@ -1046,6 +1046,8 @@ fn with_ack_context<T>(
         today,
         channel,
     );
+    let goes = crate::engine::context::first_moment(tx, config, &m.client, said.send_at);
+    ctx.part_of_day = crate::engine::context::part_of_day(&m.client, goes);
     // An answer from someone who is not a contact (a colleague at the client's own domain,
     // the new person in charge) is greeted by the client's name, not the contact's (walk30:
     // «Hola, Pedro Canul» to Sofía, who had written that Pedro left).
@@ -1064,7 +1066,13 @@ fn with_ack_context<T>(
             Some(crate::understand::PromisedAmount::Remainder)
         ),
     });
-    if kind == "ack_hours" {
+    // Hours asked beside another answer («le pago el viernes; y no me escriban antes de las
+    // 11») are set all the same (`own_hours`): its first acknowledgement says so too.
+    let hours_set = said.part == 0
+        && kind != "ack_stop"
+        && !matches!(reading.intent, Intent::AutoReply | Intent::Bounce)
+        && hours_to_keep(m, reading).is_some();
+    if kind == "ack_hours" || hours_set {
         ctx.own_hours = store::clients::own_hours(tx, &m.client.id)?
             .map(|own| crate::engine::hours_in_words(own.hours))
             .unwrap_or_default();

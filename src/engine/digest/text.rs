@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::{DigestData, UndeliveredFix};
 use crate::domain::Intent;
+use crate::render::context::PartOfDay;
 use crate::render::dates::{date_day, date_long};
 use crate::store::clients::OPTED_OUT_LISTED as LISTED;
 
@@ -168,11 +169,12 @@ pub fn compose(d: &DigestData, locale: &str) -> DigestMessage {
         )
     };
     let mut b = String::new();
-    let _ = writeln!(
-        b,
-        "Buenos días. Resumen de cobros del {}.",
-        date_long(today)
-    );
+    let hello = match d.part_of_day {
+        PartOfDay::Morning => "Buenos días",
+        PartOfDay::Afternoon => "Buenas tardes",
+        PartOfDay::Evening => "Buenas noches",
+    };
+    let _ = writeln!(b, "{hello}. Resumen de cobros del {}.", date_long(today));
     if let Some(since) = d.since {
         let _ = match since_yesterday(d) {
             true => writeln!(
@@ -527,6 +529,21 @@ mod tests {
             ..Default::default()
         };
         let m = compose(&d, "es-ES");
+        assert!(
+            m.body.starts_with("Buenos días. Resumen de cobros"),
+            "{}",
+            m.body
+        );
+        // Written in the afternoon (a later digest hour, a catch-up after an outage).
+        let late = DigestData {
+            part_of_day: PartOfDay::Afternoon,
+            ..d.clone()
+        };
+        let body = compose(&late, "es-ES").body;
+        assert!(
+            body.starts_with("Buenas tardes. Resumen de cobros"),
+            "{body}"
+        );
         assert_eq!(m.subject, "Resumen de cobros del 25 de noviembre de 2026");
         assert!(
             m.body.contains("miércoles, 25 de noviembre de 2026"),

@@ -17,6 +17,8 @@ pub(super) struct ClientCtx<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
     pub segment: Option<String>,
     pub telegram: bool,
+    /// The client asked for hours of its own (`rules` are them): a wait says so.
+    pub own_hours: bool,
 }
 
 fn address(c: &Contact, channel: Channel) -> Option<String> {

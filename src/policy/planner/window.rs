@@ -85,9 +85,17 @@ fn schedule_paced(
             .map_err(|e| e.to_string())?;
         let day = moment.at.with_timezone(&tz).date_naive();
         if !used.contains(&day) {
+            // «outside contact hours» of a client with hours of its own names them: the
+            // owner looking at a wait finds why (`client hours`).
+            let said = || match ctx.own_hours {
+                true => moment
+                    .to_string()
+                    .replace("outside contact hours", OUTSIDE_OWN_HOURS),
+                false => moment.to_string(),
+            };
             let waiting = match &first_reason {
-                Some(r) => Some(format!("{moment}; {r}")),
-                None => moment.reason.is_some().then(|| moment.to_string()),
+                Some(r) => Some(format!("{}; {r}", said())),
+                None => moment.reason.is_some().then(said),
             };
             return Ok((moment.at, waiting));
         }
@@ -109,6 +117,10 @@ pub fn recent_contact_days(messages: &[OutboxMessage], tz: chrono_tz::Tz) -> Vec
         .map(|t| t.with_timezone(&tz).date_naive())
         .collect()
 }
+
+/// Why a message to a client with hours of its own waits outside them.
+/// (It says «outside contact hours» too: the digest looks for those words.)
+const OUTSIDE_OWN_HOURS: &str = "outside contact hours (those the client asked for: client hours)";
 
 /// Local hours in which a reply to the client's own message may go at once: not at night in
 /// the client's zone.
@@ -150,6 +162,7 @@ pub fn owner_initiated_moment(
         now,
         segment: None,
         telegram: settings.telegram,
+        own_hours: settings.client_rules.contains_key(&file.client.id),
     };
     schedule_paced(&ctx, false, &[], Pace::WindowOnly).map(|(at, _)| at)
 }
