@@ -846,3 +846,71 @@ fn a_client_with_an_unknown_region_in_the_database_does_not_stop_the_plan() {
         plan.errors
     );
 }
+
+/// A clients file's `horario` column: the hours each client is written to within (`client
+/// hours`), kept inside the law; hours the law never allows refuse the file, naming the row and
+/// the legal hours; an empty cell keeps what is stored, the same hours again change nothing.
+#[test]
+fn a_clients_file_sets_their_own_hours() {
+    let World {
+        dir: _d, mut store, ..
+    } = world().build();
+    let import = |store: &mut Store, csv: &str| {
+        import_bytes(
+            store,
+            Kind::Clients,
+            "clientes.csv",
+            csv.as_bytes(),
+            &defaults(),
+            false,
+            now(),
+        )
+    };
+    let csv = "id;nombre;pais;email;horario\n\
+               C1;Uno;ES;uno@uno.example;16:00-19:00\n\
+               C2;Dos;MX;dos@dos.example;20:00-23:30\n\
+               C3;Tres;ES;tres@tres.example;\n";
+    import(&mut store, csv).unwrap();
+    let hours = |store: &Store, id: &str| {
+        store::clients::own_hours(store.conn(), id)
+            .unwrap()
+            .map(|own| own.hours.to_string())
+    };
+    assert_eq!(hours(&store, "C1").as_deref(), Some("16:00-19:00"));
+    // Mexico's law ends at 22:00.
+    assert_eq!(hours(&store, "C2").as_deref(), Some("20:00-22:00"));
+    assert_eq!(hours(&store, "C3"), None);
+    // Each file logs its own `import.file`; the clients' events are the rest.
+    let changes = |store: &Store| -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM events WHERE kind != 'import.file'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = changes(&store);
+    // The same hours again, and C1's cell left empty: nothing changes.
+    let again = "id;nombre;pais;email;horario\n\
+                 C1;Uno;ES;uno@uno.example;\n\
+                 C2;Dos;MX;dos@dos.example;20:00-23:30\n";
+    import(&mut store, again).unwrap();
+    assert_eq!(changes(&store), before);
+    assert_eq!(hours(&store, "C1").as_deref(), Some("16:00-19:00"));
+    // Hours no one may write in, or not hours at all: the file is refused, line by line.
+    let bad = "id;nombre;pais;email;horario\n\
+               C1;Uno;ES;uno@uno.example;03:00-05:00\n\
+               C2;Dos;MX;dos@dos.example;por la tarde\n";
+    let err = import(&mut store, bad).unwrap_err().to_string();
+    assert!(
+        err.contains("clientes.csv:2:") && err.contains("(09:00-20:00)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("clientes.csv:3:") && err.contains("HH:MM-HH:MM"),
+        "{err}"
+    );
+    assert_eq!(hours(&store, "C1").as_deref(), Some("16:00-19:00"));
+}

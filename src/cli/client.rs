@@ -107,14 +107,8 @@ fn hours(
                 .country
                 .parse()
                 .map_err(|e| anyhow::anyhow!("client {id}: {e}"))?;
-            let kept = crate::policy::within_legal_hours(country, hours).with_context(|| {
-                format!(
-                    "{hours} is outside the hours the law of {} lets anyone write in ({}): give hours inside them",
-                    client.country,
-                    crate::policy::legal_hours(country)
-                        .map_or_else(|| "none".to_owned(), |l| l.to_string())
-                )
-            })?;
+            let kept =
+                crate::policy::lawful_own_hours(country, hours).map_err(anyhow::Error::msg)?;
             Some(kept)
         }
         None => None,

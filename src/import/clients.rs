@@ -34,6 +34,9 @@ pub(super) fn client_row(
     if let Some(iban) = row.get(IBAN) {
         changed |= store::bank::add_client_iban(conn, &id, iban, now)?;
     }
+    if let Some(hours) = row.get(HOURS) {
+        changed |= own_hours(conn, &client, hours, now)?;
+    }
     if changed {
         let kind = if existed {
             EventKind::ClientUpdated
@@ -138,6 +141,35 @@ fn time_zone_field(row: &Row, old: Option<&Client>, country: &str) -> Result<Tz>
             format!("country {country:?} is not supported: use ES, MX, CO, CL, PE or AR, or give a time_zone")
         }),
     }
+}
+
+/// The hours the client is written to within (`client hours`), from the row's `horario`
+/// (`HH:MM-HH:MM`, the client's time): the part the law of its country allows, as `client
+/// hours` keeps; hours it never allows are refused, naming the legal ones. An empty cell keeps
+/// what is stored (hours a client asked for in a reply are not lost to an export that never
+/// had them); `client hours ID --clear` clears them. Whether they changed.
+fn own_hours(conn: &Connection, client: &Client, text: &str, now: DateTime<Utc>) -> Result<bool> {
+    let asked: crate::policy::TimeRange = text
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("horario: {e}"))?;
+    let country: crate::policy::Country =
+        client.country.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let kept = crate::policy::lawful_own_hours(country, asked)
+        .map_err(|e| anyhow::anyhow!("horario: {e}"))?;
+    let stored = store::clients::own_hours(conn, &client.id)?;
+    if stored.is_some_and(|own| own.hours == kept) {
+        return Ok(false);
+    }
+    store::clients::set_own_hours(conn, &client.id, Some(kept), None, now)?;
+    audit(
+        conn,
+        now,
+        EventKind::ClientHoursSet,
+        Some(&client.id),
+        None,
+        serde_json::json!({ "hours": kept, "import": true }),
+    )?;
+    Ok(true)
 }
 
 /// `tú` or `usted`, as the row says (in the owner's words), else as stored when the file has

@@ -33,6 +33,7 @@ pub(super) fn known_columns(kind: Kind) -> Vec<&'static [&'static str]> {
             FINANCE_NAME,
             FINANCE_EMAIL,
             IBAN,
+            HOURS,
         ],
         Kind::Invoices => vec![
             INVOICE_NO,
@@ -99,6 +100,7 @@ pub(super) const EMAIL: &[&str] = &["email", "correo", "emails", "email_facturac
 pub(super) const FINANCE_NAME: &[&str] = &["finance_name", "contacto_finanzas"];
 pub(super) const FINANCE_EMAIL: &[&str] = &["finance_email", "email_finanzas", "correo_finanzas"];
 pub(super) const IBAN: &[&str] = &["iban", "cuenta", "cuenta_bancaria"];
+pub(super) const HOURS: &[&str] = &["contact_hours", "horario", "horario_contacto", "horas"];
 pub(super) const ISSUE_DATE: &[&str] = &[
     "issue_date",
     "fecha",

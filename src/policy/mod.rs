@@ -39,7 +39,8 @@ pub use interest::{
 };
 pub use profiles::{Country, CountryProfile};
 pub use rules::{
-    ContactDay, ContactRules, ContactRulesConfig, TimeRange, legal_hours, within_legal_hours,
+    ContactDay, ContactRules, ContactRulesConfig, TimeRange, lawful_own_hours, legal_hours,
+    within_legal_hours,
 };
 
 /// Errors from the policy building blocks; each message names the thing and the fix.

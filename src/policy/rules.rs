@@ -238,6 +238,18 @@ pub fn within_legal_hours(country: Country, asked: TimeRange) -> Option<TimeRang
     legal_hours(country)?.intersect(&asked)
 }
 
+/// [`within_legal_hours`] for hours an owner gives (`client hours`, an import's `horario`):
+/// the part kept, or why none can be, naming the legal hours.
+pub fn lawful_own_hours(country: Country, asked: TimeRange) -> Result<TimeRange, String> {
+    within_legal_hours(country, asked).ok_or_else(|| {
+        format!(
+            "{asked} is outside the hours the law of {} lets anyone write in ({}): give hours inside them",
+            country.code(),
+            legal_hours(country).map_or_else(|| "none".to_owned(), |l| l.to_string())
+        )
+    })
+}
+
 /// The hours `country`'s law lets anyone write in on some day: from its earliest legal minute
 /// to its latest (`07:00-22:00` in Mexico).
 pub fn legal_hours(country: Country) -> Option<TimeRange> {

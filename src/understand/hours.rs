@@ -153,13 +153,25 @@ impl Said {
         };
         NaiveTime::from_hms_opt(hour.min(23), self.minute, 0)
     }
+
+    /// The evening reading of an hour read as the morning's, for an end of the hours said as
+    /// a limit: «hasta las 9», «como máximo a las 9», «no me escriban después de las 8» end at
+    /// 21:00 and 20:00 (hours that end at nine in the morning would leave none in Spain's
+    /// legal window); «escríbanme antes de las 8» stays the morning's (before work).
+    fn evening(self) -> Option<NaiveTime> {
+        let unsaid = self.afternoon.is_none() && (7..=9).contains(&self.hour);
+        unsaid
+            .then(|| NaiveTime::from_hms_opt(self.hour + 12, self.minute, 0))
+            .flatten()
+    }
 }
 
 /// One bound or range a sentence says.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Time {
-    Before(NaiveTime),
-    After(NaiveTime),
+    /// A bound, with the evening reading an end of the hours takes ([`Said::evening`]).
+    Before(NaiveTime, Option<NaiveTime>),
+    After(NaiveTime, Option<NaiveTime>),
     Between(NaiveTime, NaiveTime),
     Morning,
     Afternoon,
@@ -283,24 +295,34 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
                 return Some((Time::Between(from, to), after));
             }
             let from = first.time()?;
-            (at(i) == "desde" && !first.plain).then_some((Time::After(from), end))
+            (at(i) == "desde" && !first.plain).then_some((Time::After(from, first.evening()), end))
         }
-        "antes" if of(i + 1) => marked(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
-        "hasta" => marked(i + 1).map(|(t, _, end)| (Time::Before(t), end)),
-        "maximo" if at(i + 1) == "a" => marked(i + 2).map(|(t, _, end)| (Time::Before(t), end)),
+        // «Escríbanme antes de las 8» may well be before work: the morning's.
+        "antes" if of(i + 1) => marked(i + 2).map(|(t, _, end)| (Time::Before(t, None), end)),
+        "hasta" => marked(i + 1).map(|(t, s, end)| (Time::Before(t, s.evening()), end)),
+        "maximo" if at(i + 1) == "a" => {
+            marked(i + 2).map(|(t, s, end)| (Time::Before(t, s.evening()), end))
+        }
+        // «más tarde de las 6», «más temprano de las 9».
+        "mas" if matches!(at(i + 1), "tarde" | "temprano") && of(i + 2) => {
+            marked(i + 3).map(|(t, s, end)| match at(i + 1) {
+                "tarde" => (Time::After(t, s.evening()), end),
+                _ => (Time::Before(t, None), end),
+            })
+        }
         "despues" | "luego" | "pasadas" if of(i + 1) || at(i) == "pasadas" => {
             let k = if at(i) == "pasadas" { i + 1 } else { i + 2 };
-            if let Some((t, _, end)) = marked(k) {
-                return Some((Time::After(t), end));
+            if let Some((t, s, end)) = marked(k) {
+                return Some((Time::After(t, s.evening()), end));
             }
             // «después de comer», «después del almuerzo».
             let meal = matches!(at(k), "comer" | "almorzar" | "almuerzo" | "comida")
                 || matches!((at(k), at(k + 1)), ("la", "comida") | ("el", "almuerzo"));
             let three = NaiveTime::from_hms_opt(15, 0, 0)?;
-            meal.then_some((Time::After(three), k + 1))
+            meal.then_some((Time::After(three, None), k + 1))
         }
         "a" if at(i + 1) == "partir" && of(i + 2) => {
-            marked(i + 3).map(|(t, _, end)| (Time::After(t), end))
+            marked(i + 3).map(|(t, s, end)| (Time::After(t, s.evening()), end))
         }
         "por" | "en" | "a" | "de" if matches!(at(i + 1), "la" | "las") => match at(i + 2) {
             "manana" | "mananas" => Some((Time::Morning, i + 3)),
@@ -368,8 +390,11 @@ fn in_sentence(sentence: &str) -> Option<TimeRange> {
             };
         };
         match (time, negated) {
-            (Time::Before(h), false) | (Time::After(h), true) => bound(None, Some(h)),
-            (Time::After(h), false) | (Time::Before(h), true) => bound(Some(h), None),
+            // An end of the hours said with a morning hour that could be the evening's is.
+            (Time::Before(h, evening), false) | (Time::After(h, evening), true) => {
+                bound(None, Some(evening.unwrap_or(h)));
+            }
+            (Time::After(h, _), false) | (Time::Before(h, _), true) => bound(Some(h), None),
             (Time::Between(a, b), false) => bound(Some(a), Some(b)),
             (Time::Between(..), true) => {}
             (part, negated) => parts.push((part, negated)),
@@ -464,6 +489,16 @@ mod tests {
         ),
         ("no me escriban antes d las 10am", "10:00-23:59"),
         ("escribanme despues de las 6pm", "18:00-23:59"),
+        // An end said as a limit is the evening's; a start, or «antes de», the morning's.
+        ("Pueden escribirme como máximo hasta las 9", "00:00-21:00"),
+        ("Por favor no me escriban más tarde de las 6", "00:00-18:00"),
+        ("No me escriban después de las 8", "00:00-20:00"),
+        (
+            "Escríbanme antes de las 8, que luego entro a trabajar",
+            "00:00-08:00",
+        ),
+        ("no me escriban más temprano de las 10", "10:00-23:59"),
+        ("Escríbanme desde las 8", "08:00-23:59"),
         ("Escríbanme después del mediodía", "12:00-23:59"),
         ("Mejor contáctenme después de comer", "15:00-23:59"),
         ("Escríbame desde las nueve y cuarto", "09:15-23:59"),
