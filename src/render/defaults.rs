@@ -17,6 +17,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "_ack_stop.txt",
     "_ack_hours.txt",
     "_hours_noted.txt",
+    "_letter_greeting.html",
     "_also_pending.txt",
     "_broken_plan.txt",
     "_broken_promise.txt",

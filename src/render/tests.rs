@@ -68,6 +68,12 @@ fn every_kind_renders_on_every_channel_for_every_sample() {
                     let html = letter.unwrap().html.unwrap();
                     assert!(html.starts_with("<!DOCTYPE html>"));
                     assert!(html.contains(&ctx.business.tax_id));
+                    // A printed letter is read at any hour: «Estimados señores:», no «Buenos
+                    // días».
+                    assert!(!html.contains("Buenos días"), "{}", kind.name);
+                    if ctx.client.b2b && !ctx.tuteo {
+                        assert!(html.contains("<p>Estimados señores:</p>"), "{}", kind.name);
+                    }
                 } else {
                     assert!(matches!(letter, Err(RenderError::Missing { .. })));
                 }
@@ -1381,4 +1387,41 @@ fn an_override_from_an_older_export_is_told_which_cases_it_lacks() {
         lint_override(&format!("{name}.hbs"), &edited),
         Vec::<String>::new()
     );
+}
+
+/// Hours asked beside another answer are named in that answer's acknowledgement, once, by
+/// email and by Telegram, with or without a payment method; not when none were asked.
+#[test]
+fn an_acknowledgement_names_the_hours_asked_beside_its_answer() {
+    let r = renderer();
+    let kinds = [
+        "ack_promise",
+        "ack_paid",
+        "ack_plan",
+        "ack_dispute",
+        "ack_question",
+        "ack_answers",
+    ];
+    for kind in kinds {
+        for sample in Sample::ALL {
+            for (tuteo, noted) in [
+                (false, "tomamos nota de su horario"),
+                (true, "tomamos nota de tu horario"),
+            ] {
+                for medium in [Medium::Email, Medium::Telegram] {
+                    let mut ctx = RenderContext::sample(sample, kind);
+                    ctx.tuteo = tuteo;
+                    let plain = r.render_message(kind, medium, &ctx).unwrap().text;
+                    assert!(!plain.contains(noted), "{kind} {medium:?}:\n{plain}");
+                    ctx.own_hours = "a partir de las 11:00".into();
+                    let text = r.render_message(kind, medium, &ctx).unwrap().text;
+                    let said = format!("{noted}: desde ahora");
+                    assert_eq!(text.matches(&said).count(), 1, "{kind} {medium:?}:\n{text}");
+                    assert!(
+                        text.contains("solo a partir de las 11:00, dentro del horario permitido.")
+                    );
+                }
+            }
+        }
+    }
 }
