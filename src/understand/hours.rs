@@ -88,7 +88,50 @@ const WRITE: &[&str] = &[
     "busquen",
     "busques",
     "lleguen",
+    "llegue",
+    // The past subjunctive of a polite request: «le agradecería que me escribiera…».
+    "escribiera",
+    "escribieran",
+    "escribieras",
+    "escribierais",
+    "escribiese",
+    "escribiesen",
+    "escribieses",
+    "escribieseis",
+    "mandara",
+    "mandaran",
+    "mandase",
+    "mandasen",
+    "enviara",
+    "enviaran",
+    "enviase",
+    "enviasen",
+    "contactara",
+    "contactaran",
+    "contactase",
+    "contactasen",
+    "molestara",
+    "molestaran",
+    "llegaran",
+    "llegasen",
 ];
+
+/// What is sent to the client, denied without a verb: «nada de mensajes después de las 9».
+const MESSAGES: &[&str] = &[
+    "mensajes",
+    "mensaje",
+    "correos",
+    "correo",
+    "avisos",
+    "recordatorios",
+    "emails",
+    "mails",
+    "whatsapps",
+    "notificaciones",
+];
+
+/// Words that deny the messages named after them («nada de», «ningún», «sin»).
+const NO_MESSAGES: &[&str] = &["nada", "ningun", "ninguna", "cero", "ni"];
 
 /// Asking without a verb: «Solo por las mañanas, por favor».
 const PLEASE: [&str; 4] = ["favor", "porfa", "porfavor", "fa"];
@@ -110,6 +153,7 @@ const HOUR_WORDS: [&str; 12] = [
 /// The hours a client asks to be written to within, or `None` (see the module doc). The range
 /// is in the client's local time, end exclusive; «from 11 on» ends at 23:59.
 pub fn asked_hours(text: &str) -> Option<TimeRange> {
+    let text = undotted_meridians(text);
     // «9.30» is an hour, not the end of a sentence.
     let chars: Vec<char> = text.chars().collect();
     let text: String = chars
@@ -128,6 +172,30 @@ pub fn asked_hours(text: &str) -> Option<TimeRange> {
         })
         .collect();
     text.split(['.', ';', '!', '?', '\n']).find_map(in_sentence)
+}
+
+/// «8 a.m.», «5 p. m.» as «8 am», «5 pm»: their dots end no sentence.
+fn undotted_meridians(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let after_hour = out.trim_end().ends_with(|p: char| p.is_ascii_digit());
+        let lower = rest.get(..5).unwrap_or(rest).to_ascii_lowercase();
+        let found = ["a. m.", "p. m.", "a.m.", "p.m.", "a.m", "p.m"]
+            .into_iter()
+            .find(|m| lower.starts_with(m));
+        match found {
+            Some(m) if after_hour => {
+                out.push_str(if m.starts_with('a') { "am" } else { "pm" });
+                rest = &rest[m.len()..];
+            }
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
 }
 
 /// A time of day said, before it is known whether it is morning or afternoon.
@@ -173,6 +241,8 @@ enum Time {
     Before(NaiveTime, Option<NaiveTime>),
     After(NaiveTime, Option<NaiveTime>),
     Between(NaiveTime, NaiveTime),
+    /// «fuera del horario de 8 a 15 h»: denied, the hours between.
+    Outside(NaiveTime, NaiveTime),
     Morning,
     Afternoon,
     Night,
@@ -299,7 +369,21 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
         }
         // «Escríbanme antes de las 8» may well be before work: the morning's.
         "antes" if of(i + 1) => marked(i + 2).map(|(t, _, end)| (Time::Before(t, None), end)),
+        // «No me escribas hasta después de las 10»: not before 10.
+        "hasta" if matches!(at(i + 1), "despues" | "luego") && of(i + 2) => {
+            marked(i + 3).map(|(t, _, end)| (Time::Before(t, None), end))
+        }
+        "hasta" if at(i + 1) == "pasadas" => {
+            marked(i + 2).map(|(t, _, end)| (Time::Before(t, None), end))
+        }
         "hasta" => marked(i + 1).map(|(t, s, end)| (Time::Before(t, s.evening()), end)),
+        "fuera" if of(i + 1) => {
+            let k = if at(i + 2) == "horario" { i + 3 } else { i + 2 };
+            match time_at(w, k)? {
+                (Time::Between(a, b), end) => Some((Time::Outside(a, b), end)),
+                _ => None,
+            }
+        }
         "maximo" if at(i + 1) == "a" => {
             marked(i + 2).map(|(t, s, end)| (Time::Before(t, s.evening()), end))
         }
@@ -324,6 +408,28 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
         "a" if at(i + 1) == "partir" && of(i + 2) => {
             marked(i + 3).map(|(t, s, end)| (Time::After(t, s.evening()), end))
         }
+        _ => part_at(w, i),
+    }
+}
+
+/// The part of the day said at `w[i..]`, if one starts there, and the index after it.
+fn part_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
+    let at = |k: usize| w.get(k).copied().unwrap_or("");
+    match at(i) {
+        // «Escríbanme de mañana» (in the River Plate: in the morning), right after the verb.
+        "de" if i >= 1
+            && matches!(at(i + 1), "manana" | "tarde" | "noche")
+            && (WRITE_ME.contains(&at(i - 1))
+                || BUT.contains(&at(i - 1))
+                || at(i - 1) == "mejor") =>
+        {
+            match at(i + 1) {
+                "manana" => Some((Time::Morning, i + 2)),
+                "tarde" => Some((Time::Afternoon, i + 2)),
+                "noche" => Some((Time::Night, i + 2)),
+                _ => None,
+            }
+        }
         "por" | "en" | "a" | "de" if matches!(at(i + 1), "la" | "las") => match at(i + 2) {
             "manana" | "mananas" => Some((Time::Morning, i + 3)),
             "tarde" | "tardes" => Some((Time::Afternoon, i + 3)),
@@ -347,26 +453,46 @@ fn time_at(w: &[&str], i: usize) -> Option<(Time, usize)> {
     }
 }
 
-/// [`asked_hours`] in one sentence.
-fn in_sentence(sentence: &str) -> Option<TimeRange> {
-    let owned = words_of(sentence);
-    let w: Vec<&str> = owned.iter().map(String::as_str).collect();
+/// Where the sentence's verb of writing to the client is, and whether it is denied; `w.len()`
+/// for a request without one («solo por las mañanas, por favor»: not about paying); `None` when
+/// the sentence asks nothing. Denied: «no», «ni», «tampoco», «nunca» in the three words before
+/// it, or before «se os ocurra» («ni se os ocurra escribirme…»); «nada de mensajes…», without
+/// a verb, is one denied.
+fn the_verb(w: &[&str]) -> Option<(usize, bool)> {
     let me = |k: usize| {
         w[k.saturating_sub(2)..k]
             .iter()
             .any(|p| matches!(*p, "me" | "nos"))
     };
+    let denied = |k: usize| w[k.saturating_sub(3)..k].iter().any(|p| NOT.contains(p));
     let verb = (0..w.len()).find(|&k| WRITE_ME.contains(&w[k]) || (WRITE.contains(&w[k]) && me(k)));
+    if let Some(verb) = verb {
+        let dared = verb >= 1 && w[verb - 1] == "ocurra" && denied(verb - 1);
+        return Some((verb, denied(verb) || dared));
+    }
+    // The time right after the messages: «sin correo desde el lunes, ¿me la reenvían antes de
+    // las 12?» asks for no hours.
+    let no_messages = (0..w.len()).find(|&k| {
+        MESSAGES.contains(&w[k])
+            && w[k.saturating_sub(2)..k]
+                .iter()
+                .any(|p| NO_MESSAGES.contains(p))
+            && time_at(w, k + 1).is_some()
+    });
+    if let Some(k) = no_messages {
+        return Some((k, true));
+    }
     // «Solo por las mañanas, por favor»: asked, without a verb, unless it is about paying.
     let polite = w.iter().any(|x| PLEASE.contains(x))
         && !w.iter().any(|x| PAYING.iter().any(|p| x.starts_with(p)));
-    let verb = match verb {
-        Some(verb) => verb,
-        None if polite => w.len(),
-        None => return None,
-    };
-    let denied = |k: usize| w[k.saturating_sub(3)..k].iter().any(|p| NOT.contains(p));
-    let verb_denied = denied(verb);
+    polite.then_some((w.len(), false))
+}
+
+/// [`asked_hours`] in one sentence.
+fn in_sentence(sentence: &str) -> Option<TimeRange> {
+    let owned = words_of(sentence);
+    let w: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let (verb, verb_denied) = the_verb(&w)?;
     let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0);
     let (mut lower, mut upper) = (None::<NaiveTime>, None::<NaiveTime>);
     let mut parts = Vec::new();
@@ -396,36 +522,49 @@ fn in_sentence(sentence: &str) -> Option<TimeRange> {
             }
             (Time::After(h, _), false) | (Time::Before(h, _), true) => bound(Some(h), None),
             (Time::Between(a, b), false) => bound(Some(a), Some(b)),
-            (Time::Between(..), true) => {}
+            (Time::Between(..), true) | (Time::Outside(..), false) => {}
+            (Time::Outside(a, b), true) => bound(Some(a), Some(b)),
             (part, negated) => parts.push((part, negated)),
         }
         k = end.max(k + 1);
     }
-    if lower.is_none() && upper.is_none() {
-        // The first part of the day asked for («solo por las mañanas…, en la tarde estoy en
-        // obra»: the afternoon is a description), and every one denied.
-        let first = parts.iter().position(|(_, negated)| !negated);
-        for (index, (part, negated)) in parts.into_iter().enumerate() {
-            if !negated && Some(index) != first {
-                continue;
-            }
-            let (low, high) = match (part, negated) {
-                (Time::Morning, false) => (t(8, 0), t(13, 0)),
-                (Time::Afternoon, false) => (t(15, 0), t(20, 0)),
-                (Time::Morning, true) => (t(12, 0), None),
-                (Time::Afternoon, true) => (None, t(14, 0)),
-                (Time::Night, true) => (None, t(20, 0)),
-                (Time::Early, true) => (t(10, 0), None),
-                _ => continue,
-            };
-            lower = lower.max(low);
-            upper = upper.or(high);
-        }
-    }
+    let (lower, upper) = with_parts((lower, upper), &parts);
     if lower.is_none() && upper.is_none() {
         return None;
     }
     TimeRange::new(lower.or(t(0, 0))?, upper.or(t(23, 59))?)
+}
+
+/// The bounds `(lower, upper)` a sentence's hours gave, or, without hours, its parts of the
+/// day: the first part asked for («solo por las mañanas…, en la tarde estoy en obra»: the
+/// afternoon is a description), and every one denied. (With one bound the parts are left:
+/// «a partir de mediodía, en la mañana estoy en juntas», «en la tarde noche, después de las 6».)
+fn with_parts(
+    (mut lower, mut upper): (Option<NaiveTime>, Option<NaiveTime>),
+    parts: &[(Time, bool)],
+) -> (Option<NaiveTime>, Option<NaiveTime>) {
+    if lower.is_some() || upper.is_some() {
+        return (lower, upper);
+    }
+    let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0);
+    let first = parts.iter().position(|(_, negated)| !negated);
+    for (index, (part, negated)) in parts.iter().enumerate() {
+        if !negated && Some(index) != first {
+            continue;
+        }
+        let (low, high) = match (part, negated) {
+            (Time::Morning, false) => (t(8), t(13)),
+            (Time::Afternoon, false) => (t(15), t(20)),
+            (Time::Morning, true) => (t(12), None),
+            (Time::Afternoon, true) => (None, t(14)),
+            (Time::Night, true) => (None, t(20)),
+            (Time::Early, true) => (t(10), None),
+            _ => continue,
+        };
+        lower = lower.max(low);
+        upper = upper.or(high);
+    }
+    (lower, upper)
 }
 
 #[cfg(test)]
@@ -533,6 +672,41 @@ mod tests {
             "08:30-23:59",
         ),
         ("Despues de almuerzo por fa, en la mañana no", "15:00-23:59"),
+        // A second outside blind test (hours33): denials without «no me escriban», polite
+        // past subjunctives, «fuera del horario», dotted «a.m.», the River Plate «de mañana».
+        (
+            "Les pago la semana que viene sin falta. Y por favor, nada de mensajes después de las 9 de la noche.",
+            "00:00-21:00",
+        ),
+        ("nada de mensajes antes de las 9.", "09:00-23:59"),
+        (
+            "Mirá, no me escribas hasta después de las 10, que duermo",
+            "10:00-23:59",
+        ),
+        (
+            "Ni se os ocurra escribirme antes de las 9, ¿vale?",
+            "09:00-23:59",
+        ),
+        (
+            "Le ruego que no me envíe mensajes fuera del horario de 8 a 15 h, ya que después no estoy en la empresa.",
+            "08:00-15:00",
+        ),
+        (
+            "Le agradecería que me escribiera entre las 15:00 y las 17:30 horas.",
+            "15:00-17:30",
+        ),
+        (
+            "Solicito que los mensajes de cobro me lleguen únicamente en horario de 8 a.m. a 5 p.m.",
+            "08:00-17:00",
+        ),
+        (
+            "Hola buenas, os agradecería que no me escribieseis más tarde de las 8 de la tarde.",
+            "00:00-20:00",
+        ),
+        (
+            "Les voy a transferir el lunes. Escríbanme de mañana, que a la tarde atiendo el negocio.",
+            "08:00-13:00",
+        ),
     ];
 
     /// Times that are not hours to be written to within.
@@ -551,6 +725,9 @@ mod tests {
         "Escriban a contabilidad antes del viernes.",
         "Atendemos de 10 a 13 hs",
         "Solo puedo pagar por la tarde, por favor.",
+        "Llevo una semana sin correo, ¿me reenvían la factura antes de las 12?",
+        "Nada de mensajes de su parte desde el lunes; le pago antes de las 11.",
+        "Le pago a las 9 a.m. del lunes.",
     ];
 
     #[test]
