@@ -610,3 +610,29 @@ fn after_a_settling_payment_is_returned_the_ladder_starts_again() {
         "before the payment {ladder_so_far:?}, after its return {after:?}"
     );
 }
+
+/// A payment recorded at four in the afternoon in Madrid: its receipt waits for the client's
+/// next contact window (10:00-12:30, the example's), and greets for then, «Buenos días», not
+/// for the moment it was queued.
+#[test]
+fn a_receipt_held_for_the_next_morning_greets_the_morning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    cobrador_ok(dir, &["init"]);
+    import_examples(dir, &["clientes.csv", "facturas.csv", "pagos.csv"]);
+    cobrador_ok(dir, &["tick", "--now", "2026-11-24T09:30:00Z"]);
+    pay_recorded(
+        dir,
+        "F2026-118",
+        "3200,50",
+        "2026-11-25",
+        "2026-11-25T15:00:00Z",
+    );
+    let afternoon = cobrador_ok(dir, &["tick", "--now", "2026-11-25T15:00:00Z"]);
+    assert!(afternoon.contains("receipt"), "{afternoon}");
+    assert!(receipts(dir).is_empty(), "it waits for the contact window");
+    cobrador_ok(dir, &["tick", "--now", "2026-11-26T09:05:00Z"]);
+    let got = receipts(dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].2.starts_with("Buenos días, "), "{}", got[0].2);
+}

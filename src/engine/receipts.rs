@@ -172,11 +172,25 @@ pub fn receipts_for(
         }
     }
     let send_at = free_moment(file, also_today, now);
+    // The sender holds it until the client's contact window: it greets for then.
+    let goes = if groups.is_empty() {
+        send_at
+    } else {
+        context::first_moment(tx, config, &file.client, send_at)
+    };
     for (reminder, recipients, invoices) in groups {
         let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
         let key = format!("{}|{STAGE}|{}", file.client.id, numbers.join("+"));
         let message = render(
-            config, renderer, file, &invoices, reminder, recipients, key, now, send_at,
+            config,
+            renderer,
+            file,
+            &invoices,
+            reminder,
+            recipients,
+            key,
+            now,
+            (send_at, goes),
         )?;
         out.push(PendingReceipt {
             invoices: numbers.iter().map(|n| (*n).to_owned()).collect(),
@@ -304,7 +318,7 @@ fn render(
     recipients: Vec<String>,
     key: String,
     now: DateTime<Utc>,
-    send_at: DateTime<Utc>,
+    (send_at, goes): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<NewOutboxMessage> {
     let channel = reminder.message.channel;
     let today = now.with_timezone(&file.client.time_zone).date_naive();
@@ -320,7 +334,7 @@ fn render(
         today,
         channel,
     );
-    ctx.part_of_day = context::part_of_day(&file.client, send_at);
+    ctx.part_of_day = context::part_of_day(&file.client, goes);
     ctx.discount = match invoices {
         [one] => discount_taken(&file.payments, one),
         _ => None,
